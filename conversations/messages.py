@@ -1,0 +1,172 @@
+"""The one message model: what comes in from any channel and the parts that go out.
+
+Channels translate their payloads into :class:`Incoming` and render :data:`Part` values
+natively (Slack Block Kit, Teams Adaptive Cards, plain text in the console). A renderer that
+meets a part it cannot show raises; it never drops it silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Where(StrEnum):
+    DIRECT = "direct"
+    CHANNEL = "channel"
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message from a person, already resolved to our person id by the channel."""
+
+    person_id: int
+    text: str = ""
+    where: Where = Where.DIRECT
+    conversation: str = "direct"
+    action: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    platform: str = "console"
+    event_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Text:
+    """Plain text. ``private`` marks content (diary, minutes, concerns) kept out of previews."""
+
+    text: str
+    private: bool = False
+
+
+@dataclass(frozen=True)
+class Choice:
+    label: str
+    action: str
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question with buttons. Pressing one sends ``Incoming(action=..., values={"value": ...})``."""
+
+    text: str
+    choices: tuple[Choice, ...]
+
+
+class FieldKind(StrEnum):
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    DATE = "date"
+    DATETIME = "datetime"
+    NUMBER = "number"
+    CHOICE = "choice"
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str
+    kind: FieldKind = FieldKind.TEXT
+    required: bool = True
+    choices: tuple[Choice, ...] = ()
+    max_length: int | None = None
+
+
+@dataclass(frozen=True)
+class Form:
+    """A form: channels with forms show it whole; the console asks one field at a time."""
+
+    title: str
+    fields: tuple[FormField, ...]
+    submit_action: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message (for example a calendar invite)."""
+
+    filename: str
+    media_type: str
+    content: str
+
+
+Part = Text | Question | Form | Attachment
+
+
+def part_to_json(part: Part) -> dict[str, Any]:
+    """A part as plain JSON, for the outbox and the stored message history."""
+    if isinstance(part, Text):
+        return {"type": "text", "text": part.text, "private": part.private}
+    if isinstance(part, Question):
+        return {
+            "type": "question",
+            "text": part.text,
+            "choices": [{"label": c.label, "action": c.action, "value": c.value} for c in part.choices],
+        }
+    if isinstance(part, Form):
+        return {
+            "type": "form",
+            "title": part.title,
+            "submit_action": part.submit_action,
+            "fields": [
+                {
+                    "name": f.name,
+                    "label": f.label,
+                    "kind": f.kind.value,
+                    "required": f.required,
+                    "choices": [{"label": c.label, "action": c.action, "value": c.value} for c in f.choices],
+                    "max_length": f.max_length,
+                }
+                for f in part.fields
+            ],
+        }
+    return {
+        "type": "attachment",
+        "filename": part.filename,
+        "media_type": part.media_type,
+        "content": part.content,
+    }
+
+
+def _choices(items: list[dict[str, Any]]) -> tuple[Choice, ...]:
+    return tuple(Choice(label=c["label"], action=c["action"], value=c.get("value", "")) for c in items)
+
+
+def part_from_json(data: dict[str, Any]) -> Part:
+    kind = data.get("type")
+    if kind == "text":
+        return Text(text=data["text"], private=bool(data.get("private", False)))
+    if kind == "question":
+        return Question(text=data["text"], choices=_choices(data["choices"]))
+    if kind == "form":
+        return Form(
+            title=data["title"],
+            submit_action=data["submit_action"],
+            fields=tuple(
+                FormField(
+                    name=f["name"],
+                    label=f["label"],
+                    kind=FieldKind(f["kind"]),
+                    required=bool(f["required"]),
+                    choices=_choices(f.get("choices", [])),
+                    max_length=f.get("max_length"),
+                )
+                for f in data["fields"]
+            ),
+        )
+    if kind == "attachment":
+        return Attachment(filename=data["filename"], media_type=data["media_type"], content=data["content"])
+    raise ValueError(f"unknown message part type: {kind!r}")
+
+
+def preview(parts: list[Part]) -> str:
+    """The push-notification preview: the first non-private text, never private content."""
+    for part in parts:
+        if isinstance(part, Text) and not part.private:
+            return part.text.split("\n", 1)[0][:150]
+        if isinstance(part, Question):
+            return part.text.split("\n", 1)[0][:150]
+        if isinstance(part, Form):
+            return part.title
+    return "You have a new message from mentorbot."

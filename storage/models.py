@@ -1,0 +1,400 @@
+"""The domain schema (DESIGN.md "Storage"), as SQLModel tables.
+
+Every datetime is timezone-aware and stored as UTC (SQLModel's ``UTCDateTime`` rejects naive
+values). Enumerations are stored as their string values. Uniqueness constraints, not Python
+checks, are what make a duplicate event, a second application or a second nudge impossible.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+
+class Role(StrEnum):
+    MENTEE = "mentee"
+    MENTOR = "mentor"
+    LEAD = "lead"
+    STEERING_CHAIR = "steering_chair"
+    STEERING_MEMBER = "steering_member"
+    MODERATOR = "moderator"
+
+
+class PairingStatus(StrEnum):
+    ACTIVE = "active"
+    ENDED_EARLY = "ended_early"
+    COMPLETED = "completed"
+
+
+class MeetingStatus(StrEnum):
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+    HELD = "held"
+
+
+class ApplicationStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    SELECTED = "selected"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    DEAD = "dead"
+
+
+def _json_column(default_is_list: bool = False) -> Any:
+    return Field(
+        default_factory=list if default_is_list else dict,
+        sa_column=Column(JSON, nullable=False),
+    )
+
+
+class Person(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=320, unique=True, index=True)
+    display_name: str = Field(max_length=200)
+    time_zone: str = Field(default="Europe/London", max_length=64)
+    created_at: datetime
+    erased_at: datetime | None = None
+
+
+class ChannelIdentity(SQLModel, table=True):
+    """A person's account on one platform, with the address the bot reaches them at."""
+
+    __tablename__ = "channel_identity"
+    __table_args__ = (UniqueConstraint("platform", "tenant", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    platform: str = Field(max_length=32)
+    tenant: str = Field(default="", max_length=128)
+    user_id: str = Field(max_length=256)
+    address: dict[str, Any] = _json_column()
+    created_at: datetime
+
+
+class Scheme(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=64, unique=True)
+    name: str = Field(max_length=200)
+    time_zone: str = Field(default="Europe/London", max_length=64)
+    lead_channel: str = Field(max_length=100)
+    settings: dict[str, Any] = _json_column()
+    updated_at: datetime
+
+
+class Cohort(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("scheme_id", "slug"),
+        CheckConstraint("ends_on >= starts_on", name="cohort_dates_in_order"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    scheme_id: int = Field(foreign_key="scheme.id", index=True, ondelete="CASCADE")
+    slug: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    starts_on: date
+    ends_on: date
+    applications_open: date | None = None
+    applications_close: date | None = None
+    contract_deadline: date | None = None
+    settings: dict[str, Any] = _json_column()
+
+
+class Membership(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("person_id", "cohort_id", "role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    cohort_id: int = Field(foreign_key="cohort.id", index=True, ondelete="CASCADE")
+    role: str = Field(max_length=32)
+
+
+class Application(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "person_id"),
+        UniqueConstraint("cohort_id", "reference"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    cohort_id: int = Field(foreign_key="cohort.id", index=True, ondelete="CASCADE")
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    reference: str | None = Field(default=None, max_length=16)
+    status: str = Field(default=ApplicationStatus.DRAFT.value, max_length=16)
+    answers: dict[str, Any] = _json_column()
+    preferences: list[int] = _json_column(default_is_list=True)
+    created_at: datetime
+    submitted_at: datetime | None = None
+
+
+class MentorProfile(SQLModel, table=True):
+    __tablename__ = "mentor_profile"
+    __table_args__ = (CheckConstraint("capacity >= 0", name="mentor_capacity_not_negative"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", unique=True, ondelete="CASCADE")
+    bio: str = ""
+    style: str = ""
+    ways_of_working: list[str] = _json_column(default_is_list=True)
+    contact_preference: str = Field(default="", max_length=200)
+    organisation: str = Field(default="", max_length=200)
+    capacity: int = 1
+    at_full_capacity: bool = False
+    conflicts: list[str] = _json_column(default_is_list=True)
+    updated_at: datetime
+
+
+class Pairing(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint("mentee_id <> mentor_id", name="pairing_two_people"),
+        # A mentee has at most one active mentor at a time.
+        Index(
+            "uq_pairing_active_mentee",
+            "cohort_id",
+            "mentee_id",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    cohort_id: int = Field(foreign_key="cohort.id", index=True, ondelete="CASCADE")
+    mentee_id: int = Field(foreign_key="person.id", index=True)
+    mentor_id: int = Field(foreign_key="person.id", index=True)
+    status: str = Field(default=PairingStatus.ACTIVE.value, max_length=16)
+    started_at: datetime
+    ended_at: datetime | None = None
+    end_reason: str | None = None
+
+
+class Contract(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    pairing_id: int = Field(foreign_key="pairing.id", unique=True, ondelete="CASCADE")
+    terms: dict[str, Any] = _json_column()
+    deadline: date | None = None
+    mentee_signed_name: str | None = None
+    mentee_signed_at: datetime | None = None
+    mentor_signed_name: str | None = None
+    mentor_signed_at: datetime | None = None
+    updated_at: datetime
+
+
+class Meeting(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint(
+            "duration_minutes > 0 AND duration_minutes <= 720", name="meeting_duration_sensible"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    pairing_id: int = Field(foreign_key="pairing.id", index=True, ondelete="CASCADE")
+    starts_at: datetime = Field(index=True)
+    duration_minutes: int
+    mode: str = Field(default="video", max_length=16)
+    agenda: str = ""
+    location: str = ""
+    status: str = Field(default=MeetingStatus.PROPOSED.value, max_length=16)
+    proposed_by_id: int = Field(foreign_key="person.id")
+    decline_reason: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class Minutes(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    pairing_id: int = Field(foreign_key="pairing.id", index=True, ondelete="CASCADE")
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", unique=True)
+    author_id: int = Field(foreign_key="person.id")
+    held_on: date
+    discussion: str = ""
+    decisions: str = ""
+    created_at: datetime
+
+
+class ActionItem(SQLModel, table=True):
+    __tablename__ = "action_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    pairing_id: int = Field(foreign_key="pairing.id", index=True, ondelete="CASCADE")
+    minutes_id: int | None = Field(default=None, foreign_key="minutes.id", ondelete="SET NULL")
+    owner_id: int | None = Field(default=None, foreign_key="person.id")
+    owner_name: str = Field(default="", max_length=200)
+    text: str
+    due: date | None = None
+    done_at: datetime | None = None
+    created_at: datetime
+
+
+class DiaryEntry(SQLModel, table=True):
+    """A mentee's reflective diary entry: private to its author."""
+
+    __tablename__ = "diary_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    author_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    written_on: date
+    text: str = ""
+    what_happened: str = ""
+    so_what: str = ""
+    now_what: str = ""
+    created_at: datetime
+
+
+class Survey(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("cohort_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cohort_id: int = Field(foreign_key="cohort.id", index=True, ondelete="CASCADE")
+    key: str = Field(max_length=64)
+    title: str = Field(max_length=200)
+    kind: str = Field(default="checkin", max_length=16)
+    audience: str = Field(default="both", max_length=16)
+    opens_on: date
+    closes_on: date
+    about_mentor: bool = False
+
+
+class SurveyQuestion(SQLModel, table=True):
+    __tablename__ = "survey_question"
+    __table_args__ = (UniqueConstraint("survey_id", "key"), UniqueConstraint("survey_id", "position"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    survey_id: int = Field(foreign_key="survey.id", index=True, ondelete="CASCADE")
+    position: int
+    key: str = Field(max_length=64)
+    text: str
+    kind: str = Field(default="text", max_length=16)
+    choices: list[str] = _json_column(default_is_list=True)
+    required: bool = True
+
+
+class SurveyResponse(SQLModel, table=True):
+    __tablename__ = "survey_response"
+    __table_args__ = (UniqueConstraint("survey_id", "person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    survey_id: int = Field(foreign_key="survey.id", index=True, ondelete="CASCADE")
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    answers: dict[str, Any] = _json_column()
+    follow_up_requested: bool = False
+    submitted_at: datetime
+
+
+class Concern(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    cohort_id: int = Field(foreign_key="cohort.id", index=True, ondelete="CASCADE")
+    raised_by_id: int = Field(foreign_key="person.id", index=True)
+    pairing_id: int | None = Field(default=None, foreign_key="pairing.id")
+    category: str = Field(max_length=32)
+    text: str = ""
+    urgent: bool = False
+    status: str = Field(default="open", max_length=16)
+    created_at: datetime
+    acknowledged_at: datetime | None = None
+    acknowledged_by_id: int | None = Field(default=None, foreign_key="person.id")
+
+
+class Event(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("cohort_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cohort_id: int = Field(foreign_key="cohort.id", index=True, ondelete="CASCADE")
+    key: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    starts_at: datetime
+    mode: str = Field(default="", max_length=32)
+    location: str = ""
+
+
+class DialogState(SQLModel, table=True):
+    """Where a person is in a dialog, per conversation; ``version`` guards concurrent turns."""
+
+    __tablename__ = "dialog_state"
+    __table_args__ = (UniqueConstraint("person_id", "conversation"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    conversation: str = Field(max_length=200)
+    dialog: str | None = Field(default=None, max_length=64)
+    schema_version: int = 1
+    state: dict[str, Any] = _json_column()
+    history: list[dict[str, Any]] = _json_column(default_is_list=True)
+    version: int = 0
+    updated_at: datetime
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """A platform event already handled: the unique key makes a retried delivery a no-op."""
+
+    __tablename__ = "processed_event"
+    __table_args__ = (UniqueConstraint("platform", "event_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=32)
+    event_id: str = Field(max_length=256)
+    processed_at: datetime
+
+
+class Outbox(SQLModel, table=True):
+    """Every message the bot sends: replies and messages to others, written with the state change.
+
+    ``recipient_id`` addresses a person; ``channel`` addresses a scheme channel (e.g. the lead
+    channel). ``preview`` is the push-notification text and never carries private content.
+    """
+
+    __table_args__ = (
+        CheckConstraint(
+            "(recipient_id IS NOT NULL) <> (channel IS NOT NULL)", name="outbox_one_recipient"
+        ),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    scheme_id: int | None = Field(default=None, foreign_key="scheme.id", ondelete="CASCADE")
+    recipient_id: int | None = Field(
+        default=None, foreign_key="person.id", index=True, ondelete="CASCADE"
+    )
+    channel: str | None = Field(default=None, max_length=100)
+    kind: str = Field(default="message", max_length=32)
+    parts: list[dict[str, Any]] = _json_column(default_is_list=True)
+    preview: str = ""
+    status: str = Field(default=OutboxStatus.PENDING.value, max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime
+    last_error: str | None = None
+    created_at: datetime
+    sent_at: datetime | None = None
+    platform_message_id: str | None = Field(default=None, max_length=256)
+
+
+class Nudge(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("rule", "subject", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    rule: str = Field(max_length=64)
+    subject: str = Field(max_length=128)
+    period: str = Field(max_length=64)
+    outbox_id: int | None = Field(default=None, foreign_key="outbox.id", ondelete="SET NULL")
+    created_at: datetime
+
+
+class AuditLog(SQLModel, table=True):
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    actor_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    action: str = Field(max_length=64)
+    subject: str = Field(default="", max_length=128)
+    detail: dict[str, Any] = _json_column()
