@@ -102,7 +102,9 @@ def part_to_json(part: Part) -> dict[str, Any]:
         return {
             "type": "question",
             "text": part.text,
-            "choices": [{"label": c.label, "action": c.action, "value": c.value} for c in part.choices],
+            "choices": [
+                {"label": c.label, "action": c.action, "value": c.value} for c in part.choices
+            ],
         }
     if isinstance(part, Form):
         return {
@@ -115,7 +117,9 @@ def part_to_json(part: Part) -> dict[str, Any]:
                     "label": f.label,
                     "kind": f.kind.value,
                     "required": f.required,
-                    "choices": [{"label": c.label, "action": c.action, "value": c.value} for c in f.choices],
+                    "choices": [
+                        {"label": c.label, "action": c.action, "value": c.value} for c in f.choices
+                    ],
                     "max_length": f.max_length,
                 }
                 for f in part.fields
@@ -130,7 +134,9 @@ def part_to_json(part: Part) -> dict[str, Any]:
 
 
 def _choices(items: list[dict[str, Any]]) -> tuple[Choice, ...]:
-    return tuple(Choice(label=c["label"], action=c["action"], value=c.get("value", "")) for c in items)
+    return tuple(
+        Choice(label=c["label"], action=c["action"], value=c.get("value", "")) for c in items
+    )
 
 
 def part_from_json(data: dict[str, Any]) -> Part:
@@ -156,7 +162,9 @@ def part_from_json(data: dict[str, Any]) -> Part:
             ),
         )
     if kind == "attachment":
-        return Attachment(filename=data["filename"], media_type=data["media_type"], content=data["content"])
+        return Attachment(
+            filename=data["filename"], media_type=data["media_type"], content=data["content"]
+        )
     raise ValueError(f"unknown message part type: {kind!r}")
 
 

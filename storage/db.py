@@ -60,7 +60,9 @@ def make_engine(url: str | None = None) -> Engine:
         return engine
     if parsed.get_backend_name() == "postgresql":
         return create_engine(resolved, pool_pre_ping=True, connect_args={"connect_timeout": 10})
-    raise DatabaseError(f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL")
+    raise DatabaseError(
+        f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL"
+    )
 
 
 def migrate(engine: Engine) -> None:

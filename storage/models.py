@@ -267,7 +267,10 @@ class Survey(SQLModel, table=True):
 
 class SurveyQuestion(SQLModel, table=True):
     __tablename__ = "survey_question"
-    __table_args__ = (UniqueConstraint("survey_id", "key"), UniqueConstraint("survey_id", "position"))
+    __table_args__ = (
+        UniqueConstraint("survey_id", "key"),
+        UniqueConstraint("survey_id", "position"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     survey_id: int = Field(foreign_key="survey.id", index=True, ondelete="CASCADE")

@@ -1,0 +1,224 @@
+"""The ``mentorbot`` command.
+
+    mentorbot chat --user EMAIL            chat with the bot in the terminal (console channel)
+    mentorbot inbox --user EMAIL           print what waits for a person on the console
+    mentorbot inbox --channel lead         print what waits in a scheme channel
+    mentorbot scheme load FILE | --demo    load or update a scheme from TOML (idempotent)
+    mentorbot export --user EMAIL          everything held about a person, as JSON
+
+Every command takes ``--db URL`` (else ``DATABASE_URL``, else a SQLite file under ./var/) and
+``--now ISO`` (else ``MENTORBOT_NOW``, else the real clock). Bad input ends with a one-line error
+on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.channels import console
+from bot.settings import Settings
+from conversations.clock import Clock, ClockError
+from storage import queries
+from storage.db import DatabaseError, open_database, transaction
+from storage.models import Person
+
+log = logging.getLogger("mentorbot")
+
+
+class UsageError(Exception):
+    """A mistake in what was asked for; the message is the one line shown."""
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="database URL")
+    parser.add_argument("--now", metavar="ISO", default=argparse.SUPPRESS, help="fix the clock")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mentorbot", description="A chat bot that runs a workplace mentoring scheme."
+    )
+    _common(parser)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    chat = commands.add_parser("chat", help="chat with the bot in the terminal")
+    chat.add_argument("--user", required=True, metavar="EMAIL")
+    _common(chat)
+
+    inbox = commands.add_parser("inbox", help="print what waits for a person or a channel")
+    who = inbox.add_mutually_exclusive_group(required=True)
+    who.add_argument("--user", metavar="EMAIL")
+    who.add_argument("--channel", metavar="NAME")
+    _common(inbox)
+
+    scheme = commands.add_parser("scheme", help="manage schemes")
+    scheme_commands = scheme.add_subparsers(dest="scheme_command", required=True, metavar="ACTION")
+    load = scheme_commands.add_parser("load", help="load or update a scheme from a TOML file")
+    source = load.add_mutually_exclusive_group(required=True)
+    source.add_argument("file", nargs="?", metavar="FILE")
+    source.add_argument("--demo", action="store_true", help="load the demo scheme")
+    _common(load)
+
+    export = commands.add_parser("export", help="everything held about a person, as JSON")
+    export.add_argument("--user", required=True, metavar="EMAIL")
+    _common(export)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="mentorbot: %(levelname)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env(getattr(args, "db", None), getattr(args, "now", None))
+        clock = Clock.from_setting(settings.now)
+        if args.command == "scheme":
+            return _scheme_load(args, settings, clock)
+        db = open_database(settings.database_url)
+        if args.command == "chat":
+            return _chat(db, clock, args.user, sys.stdin, sys.stdout)
+        if args.command == "inbox":
+            return _inbox(db, clock, args.user, args.channel, sys.stdout)
+        if args.command == "export":
+            return _export(db, args.user, sys.stdout)
+        raise UsageError(f"unknown command {args.command!r}")
+    except (UsageError, DatabaseError, ClockError) as exc:
+        print(f"mentorbot: {exc}", file=sys.stderr)
+        return 2
+    except SQLAlchemyError as exc:
+        print(f"mentorbot: database error: {_first_line(exc)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _scheme_load(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
+    from conversations.scheme_config import SchemeConfigError, load_demo, load_file
+
+    try:
+        if args.demo:
+            db = open_database(settings.database_url)
+            summary = load_demo(db, clock)
+        else:
+            path = Path(args.file)
+            if not path.is_file():
+                raise UsageError(f"no such file: {path}")
+            db = open_database(settings.database_url)
+            summary = load_file(path, db, clock)
+    except SchemeConfigError as exc:
+        raise UsageError(str(exc)) from exc
+    print(summary)
+    return 0
+
+
+def _person(db: Engine, email: str) -> Person:
+    with transaction(db) as session:
+        person = queries.person_by_email(session, email)
+    if person is None or person.id is None:
+        raise UsageError(
+            f"nobody with the email {email!r} is in this database "
+            "(load a scheme first: mentorbot scheme load --demo)"
+        )
+    return person
+
+
+def _print_waiting(db: Engine, clock: Clock, person: Person, out: TextIO) -> int:
+    assert person.id is not None
+    with transaction(db) as session:
+        rows = queries.pending_outbox(session, recipient_id=person.id)
+        for row in rows:
+            out.write(console.render_stored(row.parts) + "\n\n")
+        queries.mark_sent(session, rows, clock.now())
+    out.flush()
+    return len(rows)
+
+
+def _chat(db: Engine, clock: Clock, email: str, stdin: TextIO, out: TextIO) -> int:
+    from conversations import dates
+    from conversations.engine import Engine as DialogEngine
+    from conversations.registry import default_registry
+
+    person = _person(db, email)
+    assert person.id is not None
+    dates.warm_up()
+    engine = DialogEngine(db, clock, default_registry())
+    interactive = stdin.isatty()
+    if interactive:
+        out.write(
+            f"Signed in as {person.display_name} <{person.email}>. Type help, or Ctrl-D to leave.\n\n"
+        )
+    _print_waiting(db, clock, person, out)
+    session = console.ConsoleSession(person_id=person.id)
+    while True:
+        if interactive:
+            out.write("> ")
+            out.flush()
+        line = stdin.readline()
+        if not line:
+            break
+        msg, prompt = session.inbound(line)
+        if msg is None:
+            out.write(f"{prompt}\n\n")
+            out.flush()
+            continue
+        try:
+            delivered = engine.handle(msg)
+        except SQLAlchemyError as exc:
+            log.error("turn failed: %s", _first_line(exc))
+            out.write(
+                "Sorry, something went wrong on my side and nothing was saved. Please try again.\n\n"
+            )
+            out.flush()
+            continue
+        out.write(console.render(delivered.parts) + "\n\n")
+        follow_up = session.shown(delivered.parts)
+        if follow_up:
+            out.write(follow_up + "\n\n")
+        out.flush()
+        engine.mark_delivered(delivered.outbox_ids)
+    if interactive:
+        out.write("\nBye for now.\n")
+    return 0
+
+
+def _inbox(db: Engine, clock: Clock, email: str | None, channel: str | None, out: TextIO) -> int:
+    if email is not None:
+        person = _person(db, email)
+        if _print_waiting(db, clock, person, out) == 0:
+            out.write("Nothing waiting.\n")
+        return 0
+    assert channel is not None
+    with transaction(db) as session:
+        rows = queries.pending_outbox(session, channel=channel)
+        for row in rows:
+            out.write(console.render_stored(row.parts) + "\n\n")
+        queries.mark_sent(session, rows, clock.now())
+    if not rows:
+        out.write("Nothing waiting.\n")
+    return 0
+
+
+def _export(db: Engine, email: str, out: TextIO) -> int:
+    person = _person(db, email)
+    assert person.id is not None
+    with transaction(db) as session:
+        data = queries.export_person(session, person.id)
+    out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,19 @@
+"""Configuration from the environment (and the CLI flags that override it)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None
+    now: str | None
+
+    @classmethod
+    def from_env(cls, database_url: str | None = None, now: str | None = None) -> Settings:
+        return cls(
+            database_url=database_url or os.environ.get("DATABASE_URL") or None,
+            now=now or os.environ.get("MENTORBOT_NOW") or None,
+        )

@@ -1,0 +1,92 @@
+"""What every dialog is: a small state machine whose turn is a function of
+(saved state, incoming message, context) returning replies, the next state and messages for others.
+
+Dialogs never send. They may read and write domain rows through ``ctx.session`` (the engine's
+transaction), so the state change, the domain change and the outbox commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, ClassVar, Protocol
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from conversations.messages import Incoming, Part
+from storage.models import Person
+from storage.queries import Enrolment
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message for someone other than the person speaking: a person, or a scheme channel."""
+
+    parts: tuple[Part, ...]
+    recipient_id: int | None = None
+    channel: str | None = None
+    scheme_id: int | None = None
+    kind: str = "message"
+
+
+@dataclass
+class Context:
+    """What a dialog may use during one turn."""
+
+    session: Session
+    person: Person
+    now: datetime
+    enrolments: list[Enrolment]
+
+    @property
+    def person_id(self) -> int:
+        assert self.person.id is not None
+        return self.person.id
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.person.time_zone)
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.tz).date()
+
+    @property
+    def roles(self) -> set[str]:
+        return {e.role for e in self.enrolments}
+
+    @property
+    def first_name(self) -> str:
+        return self.person.display_name.split(" ", 1)[0]
+
+
+@dataclass
+class Turn:
+    """A dialog's answer to one message. ``state=None`` means the dialog is finished."""
+
+    replies: list[Part]
+    state: dict[str, Any] | None = None
+    outgoing: list[Outgoing] = field(default_factory=list)
+    # False for a turn that did not move the dialog on (a re-asked question): "back" skips it.
+    advanced: bool = True
+
+
+class Dialog(Protocol):
+    """A journey. ``name`` is stable: it is stored with the state."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    schema_version: ClassVar[int]
+
+    def start(self, ctx: Context, msg: Incoming) -> Turn:
+        """Begin from the message that asked for this journey (it may carry every fact)."""
+        ...
+
+    def step(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
+        """Take the next message while the dialog is in ``state``."""
+        ...
+
+    def prompt(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
+        """Ask again what ``state`` is waiting for (after "back", or when the person returns)."""
+        ...

@@ -1,0 +1,268 @@
+"""The reflective diary: a quick note ("diary: ...") saved at once, a guided entry
+(What happened? / So what? / Now what?) confirmed before saving, and "my diary", paginated.
+
+Entries are private to their author: every read goes through ``queries.diary_entries``, which is
+scoped to the author. See ``diary.mmd`` for the guided entry's states.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from conversations.dates import format_day
+from conversations.dialogs.base import Context, Turn
+from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
+from conversations.messages import Choice, Incoming, Part, Question, Text
+from storage import queries
+from storage.models import DiaryEntry, Role
+
+MAX_ENTRY = 5000
+PAGE = 5
+
+
+class Step(StrEnum):
+    WHAT_HAPPENED = "what_happened"
+    SO_WHAT = "so_what"
+    NOW_WHAT = "now_what"
+    CONFIRM = "confirm"
+    WHICH_PART = "which_part"
+
+
+QUESTIONS = {
+    Step.WHAT_HAPPENED: "*What happened?* Describe the situation or meeting in a few lines.",
+    Step.SO_WHAT: "*So what?* What did it mean to you, and what did you learn?",
+    Step.NOW_WHAT: "*Now what?* What will you do next, or differently?",
+}
+ORDER = [Step.WHAT_HAPPENED, Step.SO_WHAT, Step.NOW_WHAT]
+LABELS = {Step.WHAT_HAPPENED: "What happened", Step.SO_WHAT: "So what", Step.NOW_WHAT: "Now what"}
+
+SAVE = "dialog:diary:save"
+CHANGE = "dialog:diary:change"
+PART = "dialog:diary:part"
+
+
+def not_a_mentee(ctx: Context) -> Turn | None:
+    if Role.MENTEE.value in ctx.roles:
+        return None
+    return Turn(
+        replies=[
+            Text(
+                "The reflective diary is for mentees, so I can't keep one for you. "
+                "Type *help* to see what I can do for you."
+            )
+        ]
+    )
+
+
+def too_long(text: str) -> Text | None:
+    if len(text) <= MAX_ENTRY:
+        return None
+    return Text(
+        f"That's {len(text):,} characters, more than one entry can hold ({MAX_ENTRY:,}). "
+        "Nothing was saved. Could you shorten it, or split it into two entries?"
+    )
+
+
+def quick_note(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
+    """ "diary: ..." saves a dated entry at once."""
+    if (refusal := not_a_mentee(ctx)) is not None:
+        return refusal
+    text = intent.rest.strip()
+    if (problem := too_long(text)) is not None:
+        return Turn(replies=[problem])
+    ctx.session.add(
+        DiaryEntry(author_id=ctx.person_id, written_on=ctx.today, text=text, created_at=ctx.now)
+    )
+    return Turn(
+        replies=[
+            Text(
+                f"Saved to your diary for {format_day(ctx.today)}. Only you can read it. "
+                "Type *my diary* to see your entries."
+            )
+        ]
+    )
+
+
+def _snippet(entry: DiaryEntry) -> str:
+    if entry.text:
+        body = entry.text
+    else:
+        body = " / ".join(x for x in (entry.what_happened, entry.so_what, entry.now_what) if x)
+    body = " ".join(body.split())
+    return body if len(body) <= 200 else body[:199].rstrip() + "…"
+
+
+def my_diary(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
+    """The author's entries, newest first, a page at a time."""
+    if (refusal := not_a_mentee(ctx)) is not None:
+        return refusal
+    try:
+        offset = max(0, int(msg.values.get("value", 0)))
+    except (TypeError, ValueError):
+        offset = 0
+    entries, total = queries.diary_entries(ctx.session, ctx.person_id, offset=offset, limit=PAGE)
+    if total == 0:
+        return Turn(
+            replies=[
+                Text(
+                    "Your diary is empty. Write *diary: ...* to save a note, "
+                    "or *diary* for a guided entry."
+                )
+            ]
+        )
+    if not entries:
+        return Turn(replies=[Text("There are no older entries. Type *my diary* to start again.")])
+    first, last = offset + 1, offset + len(entries)
+    lines = [f"Your diary (only you can read it), entries {first}–{last} of {total}:"]
+    lines += [f"• {format_day(e.written_on)}: {_snippet(e)}" for e in entries]
+    replies: list[Part] = [Text("\n".join(lines), private=True)]
+    if last < total:
+        more = Choice("Show older entries", INTENT_ACTION_PREFIX + IntentName.MY_DIARY, str(last))
+        replies.append(Question("Would you like to see more?", (more,)))
+    return Turn(replies=replies)
+
+
+class GuidedDiary:
+    """What happened? / So what? / Now what?, then a confirmation before saving."""
+
+    name: ClassVar[str] = "diary"
+    title: ClassVar[str] = "Your diary entry"
+    schema_version: ClassVar[int] = 1
+
+    def start(self, ctx: Context, msg: Incoming) -> Turn:
+        if (refusal := not_a_mentee(ctx)) is not None:
+            return refusal
+        intro = Text(
+            "Let's write a diary entry. It's private: only you can read it. "
+            "Answer each question in a few lines (type *skip* to leave one out)."
+        )
+        state = {"step": Step.WHAT_HAPPENED.value, "answers": {}}
+        return Turn(replies=[intro, Text(QUESTIONS[Step.WHAT_HAPPENED])], state=state)
+
+    def prompt(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
+        step = Step(state["step"])
+        if step is Step.CONFIRM:
+            return self._confirmation(state)
+        if step is Step.WHICH_PART:
+            return [self._which_part()]
+        return [Text(QUESTIONS[step])]
+
+    def step(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
+        step = Step(state["step"])
+        answers: dict[str, str] = dict(state.get("answers", {}))
+        text = msg.text.strip()
+        if step is Step.CONFIRM:
+            return self._on_confirm(ctx, state, answers, msg)
+        if step is Step.WHICH_PART:
+            return self._on_which_part(state, msg)
+        if not text and msg.action is None:
+            return Turn(
+                replies=[Text("I didn't get anything there."), Text(QUESTIONS[step])],
+                state=state,
+                advanced=False,
+            )
+        if (problem := too_long(text)) is not None:
+            return Turn(replies=[problem, Text(QUESTIONS[step])], state=state, advanced=False)
+        answers[step.value] = "" if text.lower() == "skip" else text
+        following = self._next_step(step, answers, editing=bool(state.get("editing")))
+        new_state = {"step": following.value, "answers": answers}
+        if following is Step.CONFIRM:
+            if not any(answers.values()):
+                return Turn(
+                    replies=[
+                        Text(
+                            "All three were skipped, so there's nothing to save. "
+                            "Type *diary* whenever you'd like to write."
+                        )
+                    ]
+                )
+            return Turn(replies=self._confirmation(new_state), state=new_state)
+        return Turn(replies=[Text(QUESTIONS[following])], state=new_state)
+
+    @staticmethod
+    def _next_step(step: Step, answers: dict[str, str], editing: bool) -> Step:
+        if editing:
+            return Step.CONFIRM
+        index = ORDER.index(step)
+        return ORDER[index + 1] if index + 1 < len(ORDER) else Step.CONFIRM
+
+    @staticmethod
+    def _confirmation(state: dict[str, Any]) -> list[Part]:
+        answers = state["answers"]
+        summary = "\n".join(f"*{LABELS[s]}:* {answers.get(s.value) or '(skipped)'}" for s in ORDER)
+        return [
+            Text("Here's your entry:\n" + summary, private=True),
+            Question(
+                "Shall I save it?",
+                (Choice("Save", SAVE), Choice("Change something", CHANGE)),
+            ),
+        ]
+
+    @staticmethod
+    def _which_part() -> Question:
+        return Question(
+            "Which part would you like to change?",
+            tuple(Choice(LABELS[s], PART, s.value) for s in ORDER),
+        )
+
+    def _on_confirm(
+        self, ctx: Context, state: dict[str, Any], answers: dict[str, str], msg: Incoming
+    ) -> Turn:
+        word = msg.text.strip().lower()
+        if msg.action == SAVE or word in {"save", "yes", "y", "ok", "yes please", "save it"}:
+            ctx.session.add(
+                DiaryEntry(
+                    author_id=ctx.person_id,
+                    written_on=ctx.today,
+                    what_happened=answers.get(Step.WHAT_HAPPENED.value, ""),
+                    so_what=answers.get(Step.SO_WHAT.value, ""),
+                    now_what=answers.get(Step.NOW_WHAT.value, ""),
+                    created_at=ctx.now,
+                )
+            )
+            return Turn(
+                replies=[
+                    Text(
+                        f"Saved to your diary for {format_day(ctx.today)}. Only you can read it. "
+                        "Type *my diary* to see your entries."
+                    )
+                ]
+            )
+        if msg.action == CHANGE or word in {"change", "change something", "edit", "no"}:
+            return Turn(
+                replies=[self._which_part()],
+                state={"step": Step.WHICH_PART.value, "answers": answers},
+            )
+        for part in ORDER:
+            if word.startswith(f"change {LABELS[part].lower()}") or word == LABELS[part].lower():
+                return self._edit(part, answers)
+        return Turn(
+            replies=[
+                Text("Please choose *Save* or *Change something*."),
+                *self._confirmation(state)[1:],
+            ],
+            state=state,
+            advanced=False,
+        )
+
+    def _on_which_part(self, state: dict[str, Any], msg: Incoming) -> Turn:
+        answers = dict(state.get("answers", {}))
+        chosen = msg.values.get("value") if msg.action == PART else None
+        word = msg.text.strip().lower()
+        for part in ORDER:
+            if chosen == part.value or word == LABELS[part].lower():
+                return self._edit(part, answers)
+        return Turn(
+            replies=[Text("Please pick one of these."), self._which_part()],
+            state=state,
+            advanced=False,
+        )
+
+    @staticmethod
+    def _edit(part: Step, answers: dict[str, str]) -> Turn:
+        current = answers.get(part.value) or "(skipped)"
+        return Turn(
+            replies=[Text(f"You wrote: {current}", private=True), Text(QUESTIONS[part])],
+            state={"step": part.value, "answers": answers, "editing": True},
+        )

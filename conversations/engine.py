@@ -1,0 +1,306 @@
+"""The engine runs one turn: de-duplicate, load state, run the dialog, save state and outbox.
+
+One turn is one database transaction:
+1. record the platform event id (a unique key: a retried delivery is ignored);
+2. load the person's dialog state for this conversation;
+3. handle a global word (help, menu, cancel, back, what's next) before any dialog;
+4. otherwise give the message to the active dialog, or start the journey it asks for;
+5. save the new state with an optimistic version check, and write every reply and every message
+   for someone else to the outbox, in the same transaction.
+A concurrent turn for the same person makes the version check fail; the turn is then run again
+from the fresh state. Channels deliver the outbox rows after the commit, never during it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine as Database
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from conversations.clock import Clock
+from conversations.dialogs.base import Context, Dialog, Outgoing, Turn
+from conversations.intents import GLOBAL_WORDS, Intent, IntentName, recognise
+from conversations.messages import Incoming, Part, Text, part_to_json, preview
+from storage.db import transaction
+from storage.models import DialogState, Outbox, OutboxStatus, Person, ProcessedEvent
+from storage.queries import enrolments
+
+log = logging.getLogger(__name__)
+
+Answer = Callable[[Context, Incoming, Intent], Turn]
+
+
+class ConcurrentTurn(Exception):
+    """Another turn for the same conversation committed first."""
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """The replies of one turn, and the outbox rows that hold them (to mark sent once shown)."""
+
+    parts: list[Part]
+    outbox_ids: list[int]
+    duplicate: bool = False
+
+
+@dataclass
+class Registry:
+    """Which dialog or answer serves each intent. Built explicitly by ``default_registry``."""
+
+    dialogs: dict[str, Dialog] = field(default_factory=dict)
+    starts: dict[IntentName, str] = field(default_factory=dict)
+    answers: dict[IntentName, Answer] = field(default_factory=dict)
+    # Global words (help, menu, what's next, cancel, back) and the fallback for unknown text.
+    globals: dict[IntentName, Answer] = field(default_factory=dict)
+
+    def add_dialog(self, dialog: Dialog, *intents: IntentName) -> None:
+        self.dialogs[dialog.name] = dialog
+        for intent in intents:
+            self.starts[intent] = dialog.name
+
+
+class Engine:
+    def __init__(self, db: Database, clock: Clock, registry: Registry, max_attempts: int = 5) -> None:
+        self.db = db
+        self.clock = clock
+        self.registry = registry
+        self.max_attempts = max_attempts
+
+    def handle(self, msg: Incoming) -> Delivered:
+        """Run one turn for ``msg`` and return the replies to show the person."""
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                with transaction(self.db) as session:
+                    return self._turn(session, msg)
+            except ConcurrentTurn:
+                log.info("concurrent turn for person %s, attempt %d", msg.person_id, attempt)
+        raise RuntimeError("the conversation kept changing under this turn; giving up")
+
+    def mark_delivered(self, outbox_ids: list[int]) -> None:
+        """Record that the replies were shown to the person."""
+        if not outbox_ids:
+            return
+        with transaction(self.db) as session:
+            session.exec(
+                update(Outbox)
+                .where(col(Outbox.id).in_(outbox_ids), col(Outbox.status) == OutboxStatus.PENDING.value)
+                .values(status=OutboxStatus.SENT.value, sent_at=self.clock.now(), attempts=1)
+            )
+
+    # -- one turn -------------------------------------------------------------------------
+
+    def _turn(self, session: Session, msg: Incoming) -> Delivered:
+        now = self.clock.now()
+        if msg.event_id is not None and not _first_time(session, msg, now):
+            return Delivered(parts=[], outbox_ids=[], duplicate=True)
+        person = session.get(Person, msg.person_id)
+        if person is None:
+            raise LookupError(f"no person {msg.person_id}")
+        ctx = Context(
+            session=session, person=person, now=now, enrolments=enrolments(session, msg.person_id)
+        )
+        row = session.exec(
+            select(DialogState).where(
+                DialogState.person_id == msg.person_id, DialogState.conversation == msg.conversation
+            )
+        ).first()
+        old_version = row.version if row is not None else None
+        if row is not None:
+            # Work on a detached copy: only _save_state writes it, under the version check.
+            session.expunge(row)
+        else:
+            row = DialogState(
+                person_id=msg.person_id, conversation=msg.conversation, updated_at=now
+            )
+
+        replies, outgoing = self._run(ctx, row, msg)
+
+        row.updated_at = now
+        _save_state(session, row, old_version)
+        outbox_ids = _write_outbox(session, ctx, replies, outgoing, now)
+        return Delivered(parts=replies, outbox_ids=outbox_ids)
+
+    def _run(
+        self, ctx: Context, row: DialogState, msg: Incoming
+    ) -> tuple[list[Part], list[Outgoing]]:
+        intent = recognise(msg.text, msg.action)
+        active = self.registry.dialogs.get(row.dialog) if row.dialog else None
+        if row.dialog and (active is None or row.schema_version != active.schema_version):
+            # The dialog changed shape since this state was saved: start afresh, kindly.
+            _clear(row)
+            active = None
+            note: list[Part] = [
+                Text("I've been updated since we last spoke, so I've closed what we were doing.")
+            ]
+        else:
+            note = []
+
+        if intent.name in GLOBAL_WORDS:
+            return note + self._global(ctx, row, active, msg, intent), []
+
+        if active is not None and not _starts_new_journey(msg, intent):
+            turn = active.step(ctx, dict(row.state), msg)
+            _apply(row, active, turn)
+            return note + turn.replies, turn.outgoing
+
+        replaced: list[Part] = []
+        if active is not None:
+            replaced = [Text(f"I've put {active.title.lower()} aside.")]
+            _clear(row)
+        dialog_name = self.registry.starts.get(intent.name)
+        if dialog_name is not None:
+            dialog = self.registry.dialogs[dialog_name]
+            turn = dialog.start(ctx, msg)
+            _apply(row, dialog, turn, starting=True)
+        else:
+            answer = (
+                self.registry.answers.get(intent.name) or self.registry.globals[IntentName.UNKNOWN]
+            )
+            turn = answer(ctx, msg, intent)
+        return note + replaced + turn.replies, turn.outgoing
+
+    def _global(
+        self,
+        ctx: Context,
+        row: DialogState,
+        active: Dialog | None,
+        msg: Incoming,
+        intent: Intent,
+    ) -> list[Part]:
+        if intent.name is IntentName.CANCEL:
+            if active is None:
+                return [Text("There's nothing to cancel. Type *menu* to see what I can do.")]
+            _clear(row)
+            return [
+                Text(
+                    f"Cancelled {active.title.lower()}: nothing was saved. "
+                    "Type *menu* when you want to do something else."
+                )
+            ]
+        if intent.name is IntentName.BACK:
+            if active is None:
+                return [Text("There's nothing to go back to. Type *menu* to see what I can do.")]
+            if not row.history:
+                return [
+                    Text("This is the first question, so there's nothing before it."),
+                    *active.prompt(ctx, dict(row.state)),
+                ]
+            history = list(row.history)
+            row.state = history.pop()
+            row.history = history
+            return [Text("OK, going back."), *active.prompt(ctx, dict(row.state))]
+        answer = self.registry.globals[intent.name]
+        replies = list(answer(ctx, msg, intent).replies)
+        if active is not None:
+            replies.append(
+                Text(
+                    f"You're in the middle of {active.title.lower()}. "
+                    "Carry on where we were, or type *cancel* to stop."
+                )
+            )
+            replies.extend(active.prompt(ctx, dict(row.state)))
+        return replies
+
+
+def _starts_new_journey(msg: Incoming, intent: Intent) -> bool:
+    """Only a button that names a journey interrupts an active dialog; typed text goes to it."""
+    return msg.action is not None and intent.name is not IntentName.UNKNOWN
+
+
+def _first_time(session: Session, msg: Incoming, now: datetime) -> bool:
+    assert msg.event_id is not None
+    try:
+        with session.begin_nested():
+            session.add(
+                ProcessedEvent(platform=msg.platform, event_id=msg.event_id, processed_at=now)
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _clear(row: DialogState) -> None:
+    row.dialog = None
+    row.state = {}
+    row.history = []
+
+
+def _apply(row: DialogState, dialog: Dialog, turn: Turn, starting: bool = False) -> None:
+    if turn.state is None:
+        _clear(row)
+        return
+    if starting:
+        row.history = []
+    elif turn.advanced:
+        row.history = [*row.history, dict(row.state)]
+    row.dialog = dialog.name
+    row.schema_version = dialog.schema_version
+    row.state = turn.state
+
+
+def _save_state(session: Session, row: DialogState, old_version: int | None) -> None:
+    values: dict[str, Any] = {
+        "dialog": row.dialog,
+        "schema_version": row.schema_version,
+        "state": row.state,
+        "history": row.history,
+        "updated_at": row.updated_at,
+    }
+    if old_version is None:
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError as exc:
+            raise ConcurrentTurn from exc
+        return
+    result = session.exec(
+        update(DialogState)
+        .where(col(DialogState.id) == row.id, col(DialogState.version) == old_version)
+        .values(version=old_version + 1, **values)
+    )
+    if result.rowcount != 1:
+        raise ConcurrentTurn
+
+
+def _write_outbox(
+    session: Session,
+    ctx: Context,
+    replies: list[Part],
+    outgoing: list[Outgoing],
+    now: datetime,
+) -> list[int]:
+    reply_ids: list[int] = []
+    if replies:
+        row = Outbox(
+            recipient_id=ctx.person_id,
+            kind="reply",
+            parts=[part_to_json(p) for p in replies],
+            preview=preview(replies),
+            next_attempt_at=now,
+            created_at=now,
+        )
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        reply_ids.append(row.id)
+    for out in outgoing:
+        session.add(
+            Outbox(
+                recipient_id=out.recipient_id,
+                channel=out.channel,
+                scheme_id=out.scheme_id,
+                kind=out.kind,
+                parts=[part_to_json(p) for p in out.parts],
+                preview=preview(list(out.parts)),
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+    return reply_ids

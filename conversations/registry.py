@@ -1,0 +1,42 @@
+"""Wires each intent to its dialog or one-turn answer: the one place that lists the journeys."""
+
+from __future__ import annotations
+
+from conversations.dialogs import diary, home
+from conversations.engine import Registry
+from conversations.intents import IntentName
+
+
+def default_registry() -> Registry:
+    registry = Registry()
+    registry.add_dialog(diary.GuidedDiary(), IntentName.DIARY_GUIDED)
+    registry.answers.update(
+        {
+            IntentName.DIARY_NOTE: diary.quick_note,
+            IntentName.MY_DIARY: diary.my_diary,
+            IntentName.GREETING: home.greeting_answer,
+            IntentName.THANKS: home.thanks_answer,
+            IntentName.MY_MEETINGS: home.my_meetings_answer,
+            IntentName.MY_ACTIONS: home.my_actions_answer,
+            IntentName.CONCERN: home.concern_answer,
+        }
+    )
+    for intent in (
+        IntentName.BOOK_MEETING,
+        IntentName.LOG_MINUTES,
+        IntentName.DONE_ACTION,
+        IntentName.APPLY,
+        IntentName.REGISTER_MENTOR,
+        IntentName.CONTRACT,
+        IntentName.CHECKIN,
+    ):
+        registry.answers[intent] = home.coming_soon_answer
+    registry.globals.update(
+        {
+            IntentName.HELP: home.help_answer,
+            IntentName.MENU: home.menu_answer,
+            IntentName.WHATS_NEXT: home.whats_next_answer,
+            IntentName.UNKNOWN: home.unknown_answer,
+        }
+    )
+    return registry

@@ -1,0 +1,370 @@
+"""Reads and writes of personal data. Every function that returns personal data takes the id of
+the person who asks and returns only what that person may see (DESIGN.md "Privacy by construction").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from storage.models import (
+    ActionItem,
+    ChannelIdentity,
+    Cohort,
+    Concern,
+    Contract,
+    DiaryEntry,
+    Event,
+    Meeting,
+    MeetingStatus,
+    Membership,
+    Minutes,
+    Outbox,
+    OutboxStatus,
+    Pairing,
+    PairingStatus,
+    Person,
+    Scheme,
+    Survey,
+    SurveyResponse,
+)
+
+
+def person_by_email(session: Session, email: str) -> Person | None:
+    return session.exec(select(Person).where(Person.email == email.strip().lower())).first()
+
+
+def person_by_identity(session: Session, platform: str, tenant: str, user_id: str) -> Person | None:
+    return session.exec(
+        select(Person)
+        .join(ChannelIdentity, col(ChannelIdentity.person_id) == col(Person.id))
+        .where(
+            ChannelIdentity.platform == platform,
+            ChannelIdentity.tenant == tenant,
+            ChannelIdentity.user_id == user_id,
+        )
+    ).first()
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """One of a person's roles in a cohort, with the cohort and its scheme."""
+
+    role: str
+    cohort: Cohort
+    scheme: Scheme
+
+
+def enrolments(session: Session, person_id: int) -> list[Enrolment]:
+    """The person's roles, newest cohort first."""
+    rows = session.exec(
+        select(Membership, Cohort, Scheme)
+        .join(Cohort, col(Cohort.id) == col(Membership.cohort_id))
+        .join(Scheme, col(Scheme.id) == col(Cohort.scheme_id))
+        .where(Membership.person_id == person_id)
+        .order_by(col(Cohort.starts_on).desc(), col(Membership.id))
+    ).all()
+    return [Enrolment(role=m.role, cohort=c, scheme=s) for m, c, s in rows]
+
+
+def active_pairings(session: Session, person_id: int) -> list[Pairing]:
+    """Active pairings the person is part of (as mentee or mentor)."""
+    return list(
+        session.exec(
+            select(Pairing)
+            .where(
+                Pairing.status == PairingStatus.ACTIVE.value,
+                or_(col(Pairing.mentee_id) == person_id, col(Pairing.mentor_id) == person_id),
+            )
+            .order_by(col(Pairing.started_at))
+        ).all()
+    )
+
+
+def partner_of(pairing: Pairing, person_id: int) -> int:
+    return pairing.mentor_id if pairing.mentee_id == person_id else pairing.mentee_id
+
+
+def upcoming_meetings(session: Session, person_id: int, now: datetime) -> list[Meeting]:
+    """Proposed or confirmed meetings of the person's pairings that have not started yet."""
+    pairing_ids = [p.id for p in active_pairings(session, person_id)]
+    if not pairing_ids:
+        return []
+    return list(
+        session.exec(
+            select(Meeting)
+            .where(
+                col(Meeting.pairing_id).in_(pairing_ids),
+                col(Meeting.status).in_(
+                    [MeetingStatus.PROPOSED.value, MeetingStatus.CONFIRMED.value]
+                ),
+                Meeting.starts_at >= now,
+            )
+            .order_by(col(Meeting.starts_at))
+        ).all()
+    )
+
+
+def open_actions(session: Session, person_id: int) -> list[ActionItem]:
+    """Open actions of the person's active pairings (the pair shares its actions)."""
+    pairing_ids = [p.id for p in active_pairings(session, person_id)]
+    if not pairing_ids:
+        return []
+    return list(
+        session.exec(
+            select(ActionItem)
+            .where(col(ActionItem.pairing_id).in_(pairing_ids), col(ActionItem.done_at).is_(None))
+            .order_by(col(ActionItem.due), col(ActionItem.id))
+        ).all()
+    )
+
+
+def unsigned_contracts(session: Session, person_id: int) -> list[tuple[Pairing, Contract | None]]:
+    """The person's active pairings whose contract the person has not signed yet."""
+    result: list[tuple[Pairing, Contract | None]] = []
+    for pairing in active_pairings(session, person_id):
+        contract = session.exec(select(Contract).where(Contract.pairing_id == pairing.id)).first()
+        if contract is None:
+            result.append((pairing, None))
+            continue
+        signed = (
+            contract.mentee_signed_at
+            if pairing.mentee_id == person_id
+            else contract.mentor_signed_at
+        )
+        if signed is None:
+            result.append((pairing, contract))
+    return result
+
+
+def open_surveys(session: Session, person_id: int, today: date) -> list[Survey]:
+    """Surveys open today for the person's roles that the person has not answered."""
+    result: list[Survey] = []
+    for enrolment in enrolments(session, person_id):
+        if enrolment.role not in ("mentee", "mentor"):
+            continue
+        surveys = session.exec(
+            select(Survey).where(
+                Survey.cohort_id == enrolment.cohort.id,
+                Survey.opens_on <= today,
+                Survey.closes_on >= today,
+                col(Survey.audience).in_([enrolment.role, "both"]),
+            )
+        ).all()
+        for survey in surveys:
+            answered = session.exec(
+                select(SurveyResponse).where(
+                    SurveyResponse.survey_id == survey.id, SurveyResponse.person_id == person_id
+                )
+            ).first()
+            if answered is None and survey not in result:
+                result.append(survey)
+    return result
+
+
+def upcoming_events(session: Session, person_id: int, now: datetime) -> list[Event]:
+    cohort_ids = {e.cohort.id for e in enrolments(session, person_id)}
+    if not cohort_ids:
+        return []
+    return list(
+        session.exec(
+            select(Event)
+            .where(col(Event.cohort_id).in_(cohort_ids), Event.starts_at >= now)
+            .order_by(col(Event.starts_at))
+        ).all()
+    )
+
+
+def diary_entries(
+    session: Session, author_id: int, offset: int = 0, limit: int = 5
+) -> tuple[list[DiaryEntry], int]:
+    """The author's own entries, newest first, and how many there are. Nobody else's."""
+    base = select(DiaryEntry).where(DiaryEntry.author_id == author_id)
+    total = len(session.exec(base).all())
+    rows = session.exec(
+        base.order_by(col(DiaryEntry.written_on).desc(), col(DiaryEntry.id).desc())
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return list(rows), total
+
+
+def pending_outbox(
+    session: Session, *, recipient_id: int | None = None, channel: str | None = None
+) -> list[Outbox]:
+    """Messages waiting for one person, or for one scheme channel, oldest first."""
+    query = select(Outbox).where(Outbox.status == OutboxStatus.PENDING.value)
+    if recipient_id is not None:
+        query = query.where(Outbox.recipient_id == recipient_id)
+    elif channel is not None:
+        query = query.where(Outbox.channel == channel)
+    else:
+        raise ValueError("pending_outbox needs a recipient or a channel")
+    return list(session.exec(query.order_by(col(Outbox.id))).all())
+
+
+def mark_sent(session: Session, rows: list[Outbox], now: datetime) -> None:
+    for row in rows:
+        row.status = OutboxStatus.SENT.value
+        row.sent_at = now
+        row.attempts += 1
+        session.add(row)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def export_person(session: Session, person_id: int) -> dict[str, Any]:
+    """Everything held about one person (the subject access export). See docs/export-format.md."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise LookupError(f"no person {person_id}")
+    pairings = session.exec(
+        select(Pairing).where(or_(col(Pairing.mentee_id) == person_id, col(Pairing.mentor_id) == person_id))
+    ).all()
+    pairing_ids = [p.id for p in pairings]
+    names = {p.id: p.display_name for p in session.exec(select(Person)).all()}
+    meetings = (
+        session.exec(
+            select(Meeting)
+            .where(col(Meeting.pairing_id).in_(pairing_ids))
+            .order_by(col(Meeting.starts_at))
+        ).all()
+        if pairing_ids
+        else []
+    )
+    minutes = (
+        session.exec(
+            select(Minutes)
+            .where(col(Minutes.pairing_id).in_(pairing_ids))
+            .order_by(col(Minutes.id))
+        ).all()
+        if pairing_ids
+        else []
+    )
+    actions = (
+        session.exec(
+            select(ActionItem)
+            .where(col(ActionItem.pairing_id).in_(pairing_ids))
+            .order_by(col(ActionItem.id))
+        ).all()
+        if pairing_ids
+        else []
+    )
+    diary = session.exec(
+        select(DiaryEntry).where(DiaryEntry.author_id == person_id).order_by(col(DiaryEntry.id))
+    ).all()
+    responses = session.exec(
+        select(SurveyResponse, Survey)
+        .join(Survey, col(Survey.id) == col(SurveyResponse.survey_id))
+        .where(SurveyResponse.person_id == person_id)
+    ).all()
+    concerns = session.exec(
+        select(Concern).where(Concern.raised_by_id == person_id).order_by(col(Concern.id))
+    ).all()
+    messages = session.exec(
+        select(Outbox).where(Outbox.recipient_id == person_id).order_by(col(Outbox.id))
+    ).all()
+    return {
+        "person": {
+            "email": person.email,
+            "name": person.display_name,
+            "time_zone": person.time_zone,
+            "created_at": _iso(person.created_at),
+        },
+        "roles": [
+            {"role": e.role, "cohort": e.cohort.name, "scheme": e.scheme.name}
+            for e in enrolments(session, person_id)
+        ],
+        "pairings": [
+            {
+                "role": "mentee" if p.mentee_id == person_id else "mentor",
+                "partner": names.get(p.mentor_id if p.mentee_id == person_id else p.mentee_id),
+                "status": p.status,
+                "started_at": _iso(p.started_at),
+                "ended_at": _iso(p.ended_at),
+            }
+            for p in pairings
+        ],
+        "meetings": [
+            {
+                "starts_at": _iso(m.starts_at),
+                "duration_minutes": m.duration_minutes,
+                "mode": m.mode,
+                "agenda": m.agenda,
+                "status": m.status,
+            }
+            for m in meetings
+        ],
+        "minutes": [
+            {
+                "held_on": m.held_on.isoformat(),
+                "discussion": m.discussion,
+                "decisions": m.decisions,
+            }
+            for m in minutes
+        ],
+        "actions": [
+            {
+                "text": a.text,
+                "owner": a.owner_name,
+                "due": a.due.isoformat() if a.due else None,
+                "done": a.done_at is not None,
+            }
+            for a in actions
+        ],
+        "diary": [
+            {
+                "written_on": d.written_on.isoformat(),
+                "text": d.text,
+                "what_happened": d.what_happened,
+                "so_what": d.so_what,
+                "now_what": d.now_what,
+            }
+            for d in diary
+        ],
+        "survey_responses": [
+            {
+                "survey": s.title,
+                "answers": r.answers,
+                "follow_up_requested": r.follow_up_requested,
+                "submitted_at": _iso(r.submitted_at),
+            }
+            for r, s in responses
+        ],
+        "concerns": [
+            {
+                "category": c.category,
+                "text": c.text,
+                "status": c.status,
+                "raised_at": _iso(c.created_at),
+            }
+            for c in concerns
+        ],
+        "messages": [
+            {
+                "sent_at": _iso(m.sent_at),
+                "created_at": _iso(m.created_at),
+                "status": m.status,
+                "parts": m.parts,
+            }
+            for m in messages
+        ],
+    }
+
+
+def people_with_role(session: Session, cohort_id: int, role: str) -> list[Person]:
+    """The people holding ``role`` in a cohort (names and emails only are used by callers)."""
+    return list(
+        session.exec(
+            select(Person)
+            .join(Membership, col(Membership.person_id) == col(Person.id))
+            .where(Membership.cohort_id == cohort_id, Membership.role == role)
+            .order_by(col(Person.id))
+        ).all()
+    )

@@ -1,0 +1,67 @@
+"""What free text and button presses are understood to ask for."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversations.intents import Intent, IntentName, global_word, recognise
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("help", IntentName.HELP),
+        ("Help!", IntentName.HELP),
+        ("?", IntentName.HELP),
+        ("what can you do", IntentName.HELP),
+        ("menu", IntentName.MENU),
+        ("cancel", IntentName.CANCEL),
+        ("Cancel that", IntentName.CANCEL),
+        ("never mind", IntentName.CANCEL),
+        ("back", IntentName.BACK),
+        ("go back", IntentName.BACK),
+        ("what's next", IntentName.WHATS_NEXT),
+        ("What’s next?", IntentName.WHATS_NEXT),
+        ("whats next", IntentName.WHATS_NEXT),
+        ("book a meeting next Tuesday 3pm for an hour by video", IntentName.BOOK_MEETING),
+        ("can we arrange a meeting?", IntentName.BOOK_MEETING),
+        ("log minutes for today's meeting", IntentName.LOG_MINUTES),
+        ("my actions", IntentName.MY_ACTIONS),
+        ("my diary", IntentName.MY_DIARY),
+        ("diary", IntentName.DIARY_GUIDED),
+        ("write in my diary", IntentName.DIARY_GUIDED),
+        ("I'd like to raise a concern", IntentName.CONCERN),
+        ("sign the contract", IntentName.CONTRACT),
+        ("I want to apply", IntentName.APPLY),
+        ("hello", IntentName.GREETING),
+        ("thanks!", IntentName.THANKS),
+        ("the weather is nice", IntentName.UNKNOWN),
+        ("", IntentName.UNKNOWN),
+    ],
+)
+def test_free_text_is_understood(text: str, expected: IntentName) -> None:
+    assert recognise(text).name == expected
+
+
+def test_a_quick_diary_note_keeps_its_words() -> None:
+    assert recognise("diary: felt heard in the budget meeting") == Intent(
+        IntentName.DIARY_NOTE, "felt heard in the budget meeting"
+    )
+
+
+def test_done_names_the_action() -> None:
+    assert recognise("done 2") == Intent(IntentName.DONE_ACTION, "2")
+
+
+def test_global_words_only_count_as_the_whole_message() -> None:
+    # "cancel the meeting" is about a meeting, not the global cancel.
+    assert global_word("cancel the meeting on Tuesday") is None
+    assert global_word("help me book a meeting") is None
+    assert global_word("cancel") is IntentName.CANCEL
+
+
+def test_buttons_carry_their_intent() -> None:
+    assert recognise("Read my diary", "intent:my_diary").name is IntentName.MY_DIARY
+    assert recognise("x", "intent:no_such_thing").name is IntentName.UNKNOWN
+    # A dialog's own button is for that dialog, whatever its label says.
+    assert recognise("Help", "dialog:diary:save").name is IntentName.UNKNOWN

@@ -1,0 +1,55 @@
+"""Conversation tests that read like chat logs: ``chat.said("help")`` returns what the bot
+answered, rendered exactly as the console channel shows it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from bot.channels import console
+from conversations.clock import Clock
+from conversations.engine import Engine as DialogEngine
+from conversations.messages import Incoming
+from conversations.registry import default_registry
+from storage import queries
+from storage.db import transaction
+
+
+@dataclass
+class Chat:
+    db: Engine
+    clock: Clock
+    email: str
+    bot: DialogEngine = field(init=False)
+    session: console.ConsoleSession = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.restart()
+
+    @property
+    def person_id(self) -> int:
+        with transaction(self.db) as s:
+            person = queries.person_by_email(s, self.email)
+        assert person is not None
+        assert person.id is not None
+        return person.id
+
+    def restart(self) -> None:
+        """A new process: a new engine and console session over the same database."""
+        self.bot = DialogEngine(self.db, self.clock, default_registry())
+        self.session = console.ConsoleSession(person_id=self.person_id)
+
+    def said(self, line: str) -> str:
+        msg, prompt = self.session.inbound(line)
+        if msg is None:
+            assert prompt is not None
+            return prompt
+        return self.send(msg)
+
+    def send(self, msg: Incoming) -> str:
+        delivered = self.bot.handle(msg)
+        self.bot.mark_delivered(delivered.outbox_ids)
+        shown = console.render(delivered.parts)
+        follow_up = self.session.shown(delivered.parts)
+        return shown + (f"\n\n{follow_up}" if follow_up else "")
