@@ -67,7 +67,9 @@ class Registry:
 
 
 class Engine:
-    def __init__(self, db: Database, clock: Clock, registry: Registry, max_attempts: int = 5) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, registry: Registry, max_attempts: int = 5
+    ) -> None:
         self.db = db
         self.clock = clock
         self.registry = registry
@@ -90,7 +92,9 @@ class Engine:
         with transaction(self.db) as session:
             session.exec(
                 update(Outbox)
-                .where(col(Outbox.id).in_(outbox_ids), col(Outbox.status) == OutboxStatus.PENDING.value)
+                .where(
+                    col(Outbox.id).in_(outbox_ids), col(Outbox.status) == OutboxStatus.PENDING.value
+                )
                 .values(status=OutboxStatus.SENT.value, sent_at=self.clock.now(), attempts=1)
             )
 

@@ -78,8 +78,6 @@ _GLOBAL: list[tuple[IntentName, re.Pattern[str]]] = [
             r"what'?s due",
             r"what’s due",
             r"what do i (?:need to|have to) do",
-            r"to ?do",
-            r"next steps?",
         ),
     ),
 ]

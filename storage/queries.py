@@ -225,7 +225,9 @@ def export_person(session: Session, person_id: int) -> dict[str, Any]:
     if person is None:
         raise LookupError(f"no person {person_id}")
     pairings = session.exec(
-        select(Pairing).where(or_(col(Pairing.mentee_id) == person_id, col(Pairing.mentor_id) == person_id))
+        select(Pairing).where(
+            or_(col(Pairing.mentee_id) == person_id, col(Pairing.mentor_id) == person_id)
+        )
     ).all()
     pairing_ids = [p.id for p in pairings]
     names = {p.id: p.display_name for p in session.exec(select(Person)).all()}

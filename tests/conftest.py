@@ -13,13 +13,18 @@ from sqlalchemy import Engine, create_engine, text
 
 from conversations.clock import Clock
 from storage.db import database_url, open_database
+from tests.transcript import Chat
 
 PG_URL = os.environ.get("MENTORBOT_TEST_DATABASE_URL")
 NOW = "2026-11-23T10:00:00+00:00"  # a Monday, 10:00 in London (GMT)
 
 
 def pytest_report_header() -> str:
-    where = "SQLite and PostgreSQL" if PG_URL else "SQLite only (set MENTORBOT_TEST_DATABASE_URL for PostgreSQL)"
+    where = (
+        "SQLite and PostgreSQL"
+        if PG_URL
+        else "SQLite only (set MENTORBOT_TEST_DATABASE_URL for PostgreSQL)"
+    )
     return f"mentorbot databases: {where}"
 
 
@@ -52,3 +57,22 @@ def engine(db_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def clock() -> Clock:
     return Clock.fixed(NOW)
+
+
+@pytest.fixture
+def demo(engine: Engine, clock: Clock) -> Engine:
+    """The demo scheme, loaded at the fixed clock: a database with people in it."""
+    from conversations.scheme_config import load_demo
+
+    load_demo(engine, clock)
+    return engine
+
+
+@pytest.fixture
+def mentee(demo: Engine, clock: Clock) -> Chat:
+    return Chat(demo, clock, "mentee@example.org")
+
+
+@pytest.fixture
+def mentor(demo: Engine, clock: Clock) -> Chat:
+    return Chat(demo, clock, "mentor@example.org")

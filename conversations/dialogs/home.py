@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from conversations.dates import format_day, format_when
 from conversations.dialogs.base import Context, Turn
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
 from conversations.messages import Choice, Incoming, Question, Text
 from storage import queries
 from storage.models import Person, Role
+
+EVENTS_AHEAD_DAYS = 30
 
 
 def _go(intent: IntentName) -> str:
@@ -191,7 +195,8 @@ def whats_next_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         items.append(f"Action: {action.text}{due}.")
     for survey in queries.open_surveys(session, me, ctx.today):
         items.append(f"Answer the {survey.title} by {format_day(survey.closes_on)}.")
-    for event in queries.upcoming_events(session, me, now)[:2]:
+    soon = now + timedelta(days=EVENTS_AHEAD_DAYS)
+    for event in [e for e in queries.upcoming_events(session, me, now) if e.starts_at <= soon][:2]:
         items.append(f"Event: {event.name}, {format_when(event.starts_at, ctx.tz, now)}.")
     if not items:
         return Turn(

@@ -1,0 +1,702 @@
+"""Dates, times and durations read from English text (UK: the day comes before the month).
+
+Map:
+- ``parse_when(text, now, tz)``: a whole reply is a day and time -> :class:`When` or :class:`Ask`.
+- ``find_when(text, now, tz)``: the first day/time inside a sentence -> :class:`Found` (with span).
+- ``parse_date`` / ``find_date``: the same for due dates and pauses (a ``date``; no time needed).
+- ``parse_duration`` / ``find_duration``: "an hour", "90 mins", "1h30" -> ``timedelta``;
+  ``check_meeting_length`` / ``parse_meeting_length`` ask back for 0 or more than 12 hours.
+- ``format_when`` / ``format_day`` / ``format_duration``: "Thu 12 Mar, 15:00", "Thu 12 Mar",
+  "1 hour 30 minutes".
+- ``warm_up()``: pays dateparser's first-call cost (~120 ms) at start-up.
+
+How text is read: precompiled regexes find "atoms" (a day, a time, a part of the day) and join
+neighbours ("next Tuesday" + "at 3pm"). dateparser (English only, DMY, future, relative to the
+person's local wall time) is only the fallback for a whole reply the grammar does not know
+("3 days from now"); it never searches sentences, so "we may meet" is not a date. Inside a
+sentence, weak atoms ("sat", "morning", "the 3rd", "3.30") count only next to a stronger one or
+after "on"/"by"/"until"...
+
+Rules, all relative to the injected aware ``now`` read in the person's IANA zone:
+- A day without a year is this year, or next year once passed; one passed in the last 60 days is
+  asked back. "on the 3rd" is the next 3rd of a month. A weekday alone or after "next" is its next
+  occurrence after today ("this Monday" may be today); "Tuesday next week" is in next week.
+- An hour without am/pm ("at 5", "3:30", "5 o'clock"): 1-7 is afternoon (17:00, said in
+  ``When.assumed``), 8-12 as said, and a part of the day decides ("tonight at 8" is 20:00).
+  ``ask_am_pm=True`` asks "Did you mean 05:00 or 17:00?" instead. "3-4pm" gives its start, 15:00.
+- A part of the day alone takes a default (morning 09:00, lunchtime 12:00, afternoon 14:00,
+  evening 18:00, tonight 19:00), said in ``When.assumed``. A time alone is today, or tomorrow once
+  passed (said).
+- Asked back (:class:`Ask`): the past, impossible dates ("31 Feb"), a weekday that does not match
+  the date, a day without a time when one is needed, "next week", a second date, a local time the
+  clocks skip when they go forward. A time repeated when they go back takes the first (fold=0),
+  said in ``When.assumed``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Generic, Literal, TypeVar
+from zoneinfo import ZoneInfo
+
+import dateparser
+
+__all__ = [
+    "Ask",
+    "Found",
+    "When",
+    "check_meeting_length",
+    "find_date",
+    "find_duration",
+    "find_when",
+    "format_day",
+    "format_duration",
+    "format_when",
+    "parse_date",
+    "parse_duration",
+    "parse_meeting_length",
+    "parse_when",
+    "warm_up",
+]
+
+T = TypeVar("T")
+Zone = str | ZoneInfo
+AskReason = Literal[
+    "past", "impossible", "am_pm", "no_time", "nonexistent", "mismatch", "vague", "ambiguous",
+    "unknown", "duration",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class When:
+    """A moment: ``at_utc`` and ``local`` (the person's zone) are the same instant, both aware.
+
+    Without a time (``has_time`` false) it is local midnight of the day. ``assumed`` is a short
+    sentence to show when something was filled in ("I took 'afternoon' as 14:00.").
+    """
+
+    at_utc: datetime
+    local: datetime
+    has_time: bool
+    assumed: str | None = None
+
+    @property
+    def day(self) -> date:
+        return self.local.date()
+
+
+@dataclass(frozen=True)
+class Ask:
+    """Not understood or not acceptable: ``question`` is shown to the person as it is."""
+
+    question: str
+    reason: AskReason
+
+
+@dataclass(frozen=True)
+class Found(Generic[T]):
+    """What was found in ``text[start:end]``; ``rest`` is the text without it, spaces tidied."""
+
+    value: T
+    start: int
+    end: int
+    rest: str
+
+
+_DAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MON_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")  # fmt: skip
+_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+    "thirty": 30, "forty-five": 45, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90,
+}  # fmt: skip
+_PART_TIMES = {"morning": (9, 0), "first thing": (9, 0), "lunchtime": (12, 0), "afternoon": (14, 0),
+               "evening": (18, 0), "night": (19, 0), "tonight": (19, 0)}  # fmt: skip
+_PM_PARTS = frozenset({"afternoon", "evening", "night", "tonight"})
+
+_NUMW = "|".join(sorted(_NUMBERS, key=len, reverse=True))
+_WD = (r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+       r"|mon|tues?|weds?|thurs?|thu|fri|sat|sun")  # fmt: skip
+_MON = (r"january|february|march|april|may|june|july|august|september|october|november"
+        r"|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec")  # fmt: skip
+_ORD = r"(?:st|nd|rd|th)"
+_UNITS = r"(?:hours?|hrs?|h\b|minutes?|mins?|days?|weeks?|people|percent|%)"
+_DUR_IN = rf"(?:\d+(?:\.\d+)?\s*|(?:{_NUMW})\s+|half\s+an\s+)(?:hours?|hrs?|minutes?|mins?)"
+
+# One alternative per atom kind; the kind is ``match.lastgroup`` (the outer named group).
+_ATOM = re.compile(
+    rf"""(?<![\w£$€/:.])(?:
+    (?P<rtime>in\s+(?!a\s+min)(?P<rt>{_DUR_IN}(?:\s+and\s+a\s+half)?))
+    |(?P<reldate>in\s+(?P<rd_n>\d+\s*|(?:{_NUMW})\s+)(?P<rd_u>days?|weeks?|fortnights?|months?
+        |years?)(?:['\u2019]?s?\s+time)?)
+    |(?P<weektoday>(?:a|one)\s+week\s+(?:today|from\s+(?:today|now)))
+    |(?P<end>(?:the\s+)?end\s+of\s+(?P<end_w>the\s+|this\s+|next\s+)?(?P<end_u>week|month|year))
+    |(?P<weekday>(?:(?P<wd_mod>this\s+coming|this|next\s+week(?:\s+on)?|next|coming)\s+)?
+        (?P<wd>{_WD})\.?(?P<wd_nw>\s+next\s+week)?)
+    |(?P<vague>next\s+(?:week|month|year))
+    |(?P<dm>(?:the\s+)?(?P<dm_d>\d{{1,2}}){_ORD}?(?:\s+of)?\s+(?P<dm_m>{_MON})\b\.?
+        (?:,?\s+(?P<dm_y>\d{{4}})\b)?)
+    |(?P<md>(?P<md_m>{_MON})\.?\s+(?:the\s+)?(?P<md_d>\d{{1,2}}){_ORD}?\b(?![:.]\d)
+        (?:,?\s+(?P<md_y>\d{{4}})\b)?)
+    |(?P<iso>(?P<iso_y>\d{{4}})-(?P<iso_m>\d{{1,2}})-(?P<iso_d>\d{{1,2}}))
+    |(?P<dd>(?P<dd_d>\d{{1,2}})[-.](?P<dd_m>\d{{1,2}})[-.](?P<dd_y>\d{{4}}))
+    |(?P<nd>(?P<nd_d>\d{{1,2}})/(?P<nd_m>\d{{1,2}})(?:/(?P<nd_y>\d{{4}}|\d{{2}}))?(?![/\d])
+        (?!\s*(?:of\b|an?\b|{_UNITS})))
+    |(?P<ordinal>(?:the\s+)?(?P<od>\d{{1,2}}){_ORD}
+        (?!\s+(?:floor|time|place|row|year|week|day|person|attempt|round|quarter|item)))
+    |(?P<rday>today|tonight|tomorrow|tmrw|tmr|yesterday|(?:the\s+)?day\s+after\s+tomorrow
+        |this(?=\s+(?:morning|afternoon|evening)))
+    |(?P<ampm>(?:at\s+|@\s*)?(?P<ap_h>\d{{1,2}})(?:[:.](?P<ap_m>\d{{2}}))?
+        (?:\s*(?:-|\u2013|to)\s*(?P<ap_to>\d{{1,2}})(?:[:.]\d{{2}})?)?\s*(?P<ap>[ap])\.?m\.?)
+    |(?P<clock>(?:at\s+|@\s*)?(?P<ck_h>\d{{1,2}}):(?P<ck_m>\d{{2}}))
+    |(?P<noon>(?:at\s+)?(?:12\s+)?(?P<nn>noon|midday|midnight))
+    |(?P<oclock>(?:at\s+)?(?P<oc_h>\d{{1,2}}|{_NUMW})\s+o['\u2019]?clock)
+    |(?P<past>(?:at\s+)?(?P<pa_q>half|quarter)\s+(?P<pa_dir>past|to)\s+(?P<pa_h>\d{{1,2}}|{_NUMW}))
+    |(?P<at>(?:at|@)\s*(?P<at_h>\d{{1,2}})(?:\.(?P<at_m>\d{{2}}))?
+        (?![\d:./]|{_ORD}|\s*{_UNITS}|\s*(?:of\s+)?(?:{_MON})\b))
+    |(?P<dot>(?P<dt_h>\d{{1,2}})\.(?P<dt_m>\d{{2}})(?![\d.]|\s*{_UNITS}))
+    |(?P<part>(?:(?:in|on)\s+the\s+)?(?P<pt>morning|afternoon|evening|night|lunch\s*time
+        |first\s+thing))
+    )(?!\w)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_DATE_KINDS = frozenset({"rtime", "reldate", "weektoday", "end", "weekday", "vague", "dm", "md",
+                         "nd", "iso", "dd", "ordinal", "rday"})  # fmt: skip
+_CALENDAR_KINDS = frozenset({"dm", "md", "nd", "iso", "dd", "ordinal"})
+_TIME_KINDS = frozenset({"ampm", "clock", "noon", "oclock", "past", "at", "dot"})
+_PUNCT = " \t\n,.;:!?()"
+_GLUE = re.compile(r"\s*,?\s*(?:(?:at|on)\s+)?", re.IGNORECASE)
+_LEAD = re.compile(r"\b(?:by|on|until|till|til|before|from|at|for|due)\s+$", re.IGNORECASE)
+_WEAK_END = re.compile(
+    r"\s*(?:$|[,.;:!?)]|(?:please|then|if|ok|okay|and|or|with|to|on|at|for|from|is|works?|would"
+    r"|suits?|instead|too|today|tomorrow|morning|afternoon|evening)\b)",
+    re.IGNORECASE,
+)
+_DUR = re.compile(
+    rf"""(?<![\w£$€.])(?P<for>for\s+)?(?:(?:about|around|roughly|approx\.?|approximately|just)\s+)?
+    (?:(?P<hh>\d{{1,2}})\s*h(?:ours?|rs?)?\s*(?P<hm>\d{{1,2}})(?:\s*m(?:inutes?|ins?)?)?
+    |(?P<q>half\s+an|(?:a\s+)?half|(?:a\s+)?quarter\s+of\s+an|(?:a\s+)?quarter
+        |three[-\s]quarters\s+of\s+an)[-\s]hour
+    |(?P<h>\d+(?:\.\d+)?\s*|(?:{_NUMW})\s+)(?P<half1>and\s+a\s+half\s+)?(?:hours?|hrs?|h)
+        (?:\s*(?:and\s+)?(?P<hmin>\d+\s*|(?:{_NUMW})\s+)(?:minutes?|mins?|m))?
+        (?P<half2>\s+and\s+a\s+half)?
+    |(?P<m>\d+\s*|(?:{_NUMW})\s+)(?:minutes?|mins?))(?!\w)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_NOT_LENGTH = re.compile(r"\s+(?:ago|later|from\s+now|before|after|earlier|early|late)\b", re.I)
+# dateparser is only tried when every word is one it could use (a sentence costs it ~1 ms).
+_DP_VOCABULARY = """yesterday today tomorrow tonight now ago next last this coming after before
+    from in on at by of the a an and end start beginning noon midday midnight morning afternoon
+    evening night am pm o clock day days week weeks fortnight month months year years hour hours
+    minute minutes min mins first second third fourth fifth sixth seventh eighth ninth tenth
+    eleventh twelfth twentieth thirtieth t"""
+_DP_WORDS = (
+    frozenset(_DP_VOCABULARY.split())
+    | {w.lower() for w in _WEEKDAYS + _MONTHS + _DAY_ABBR + _MON_ABBR}
+    | _NUMBERS.keys()
+)
+_DP_TIME = re.compile(r"\d[:.]\d\d|\d\s*[ap]\.?m\b|noon|midday|midnight|o'?clock|hours?|min", re.I)
+_DP_LEAD = re.compile(r"^(?:by|on|until|till|til|before|from|at|for|due)\s+", re.IGNORECASE)
+
+
+_Atoms = dict[str, re.Match[str]]
+_HM = tuple[int, int] | Ask  # an hour and minute, or a question
+
+
+@dataclass
+class _Group:
+    atoms: _Atoms
+    start: int
+    end: int
+    lead: bool = field(default=False)
+
+
+def _zone(tz: Zone) -> ZoneInfo:
+    return tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
+
+
+def _aware(now: datetime) -> datetime:
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be timezone-aware")
+    return now
+
+
+def _num(text: str) -> float:
+    word = text.strip().lower()
+    return float(_NUMBERS[word]) if word in _NUMBERS else float(word)
+
+
+def _month(text: str) -> int:
+    return [m.lower() for m in _MON_ABBR].index(text[:3].lower()) + 1
+
+
+def _weekday(text: str) -> int:
+    return [d.lower() for d in _DAY_ABBR].index(text[:3].lower())
+
+
+def _words(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _dmy(day: date) -> str:
+    return f"{day.day} {_MON_ABBR[day.month - 1]} {day.year}"
+
+
+def _hm(hour: int, minute: int) -> str:
+    return f"{hour:02d}:{minute:02d}"
+
+
+def _rest(text: str, start: int, end: int) -> str:
+    joined = re.sub(r"\s+", " ", f"{text[:start]} {text[end:]}").strip()
+    return re.sub(r"\s+([,.;:!?])", r"\1", joined)
+
+
+def _past(day: date) -> Ask:
+    return Ask(f"{_dmy(day)} is in the past. Which date did you mean?", "past")
+
+
+def _add_months(day: date, months: int) -> date:
+    y, m = divmod(day.month - 1 + months, 12)
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(day.year + y, m + 1, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _fits(atoms: _Atoms, kind: str) -> bool:
+    """Can atom ``kind`` join a group holding ``atoms``? One day, one time, one part of day."""
+    if "rtime" in atoms or kind == "rtime":
+        return False
+    if kind in _TIME_KINDS:
+        return not atoms.keys() & _TIME_KINDS
+    if kind == "part":
+        return "part" not in atoms
+    dates = atoms.keys() & _DATE_KINDS
+    if not dates:
+        return True
+    if dates == {"weekday"}:
+        return kind in _CALENDAR_KINDS
+    return kind == "weekday" and len(dates) == 1 and dates <= _CALENDAR_KINDS
+
+
+def _strong(group: _Group, text: str) -> bool:
+    """In a sentence, is this group surely a date/time and not "sat", "good morning", "3.30"?"""
+    atoms = group.atoms
+    for kind, m in atoms.items():
+        if kind == "weekday" and not (m["wd_mod"] or m["wd_nw"] or len(m["wd"]) > 5):
+            continue
+        if kind == "nd" and not m["nd_y"]:
+            continue
+        if kind in ("dm", "md") and m[f"{kind}_m"].lower() == "may" and not m[f"{kind}_y"]:
+            continue  # "those 2 may come"
+        if kind not in ("part", "at", "dot", "ordinal"):
+            return True
+    if "dot" in atoms:
+        return False
+    ends = bool(_WEAK_END.match(text, group.end))
+    if "ordinal" in atoms:  # "on the 3rd", not "on the 3rd floor" or "for the 2nd level"
+        return group.lead and ends
+    return group.lead or (atoms.keys() == {"at"} and ends)
+
+
+def _groups(text: str, *, whole: bool) -> list[_Group]:
+    """Neighbouring atoms joined; weak groups kept only when ``whole`` and they are the text."""
+    groups: list[_Group] = []
+    for m in _ATOM.finditer(text):
+        kind = m.lastgroup or ""
+        last = groups[-1] if groups else None
+        if last and _GLUE.fullmatch(text, last.end, m.start()) and _fits(last.atoms, kind):
+            last.atoms[kind] = m
+            last.end = m.end()
+        else:
+            groups.append(_Group({kind: m}, m.start(), m.end()))
+    kept = []
+    for g in groups:
+        lead = _LEAD.search(text, max(0, g.start - 8), g.start)
+        g.lead = lead is not None
+        if lead:
+            g.start = lead.start()
+        alone = not text[: g.start].strip(_PUNCT) and not text[g.end :].strip(_PUNCT)
+        if not (alone and whole) and not _strong(g, text):
+            continue
+        kept.append(g)
+    return kept
+
+
+def _calendar(d: int, m: int, y: int | None, said: str, today: date) -> date | Ask:
+    """A day and month (and perhaps a year) as a date: future-first, past or impossible asked."""
+    if not 1 <= m <= 12:
+        return Ask(
+            f"I couldn't read '{said}' as a date (day first: 5/12 is 5 December). "
+            "Which date did you mean?",
+            "impossible",
+        )
+    if y is not None:
+        y = y + 2000 if y < 100 else y
+        try:
+            value = date(y, m, d)
+        except ValueError:
+            return Ask(
+                f"There is no {d} {_MONTHS[m - 1]} {y}. Which date did you mean?", "impossible"
+            )
+        return _past(value) if value < today else value
+    for year in (today.year, today.year + 1):
+        try:
+            value = date(year, m, d)
+        except ValueError:
+            continue
+        if value >= today:
+            return value
+        if (today - value).days <= 60:
+            return _past(value)
+    leap = "" if d != 29 or m != 2 else f" in {today.year} or {today.year + 1}"
+    return Ask(f"There is no {d} {_MONTHS[m - 1]}{leap}. Which date did you mean?", "impossible")
+
+
+def _day(atoms: _Atoms, today: date) -> date | Ask | None:
+    """The day the atoms name (None when they name only a time)."""
+    value: date | Ask | None = None
+    if m := atoms.get("rday"):
+        word = _words(m[0])
+        offset = {"tomorrow": 1, "tmr": 1, "tmrw": 1, "yesterday": -1}.get(word, 0)
+        value = today + timedelta(days=2 if "after" in word else offset)
+    elif m := atoms.get("reldate"):
+        n, unit = int(_num(m["rd_n"])), m["rd_u"].lower()[:2]
+        if unit in ("mo", "ye"):
+            value = _add_months(today, n * (12 if unit == "ye" else 1))
+        else:
+            value = today + timedelta(days=n * {"da": 1, "we": 7, "fo": 14}[unit])
+    elif "weektoday" in atoms:
+        value = today + timedelta(days=7)
+    elif m := atoms.get("end"):
+        nxt = _words(m["end_w"] or "") == "next"
+        unit = m["end_u"].lower()
+        if unit == "week":
+            value = today + timedelta(days=4 - today.weekday() + 7 * nxt)
+            value += timedelta(days=7 * (value < today))
+        elif unit == "month":
+            value = _add_months(today.replace(day=1), 1 + nxt) - timedelta(days=1)
+        else:
+            value = date(today.year + nxt, 12, 31)
+    elif m := atoms.get("vague"):
+        return Ask(f"Which day {_words(m[0])}?", "vague")
+    elif m := atoms.get("dm") or atoms.get("md"):
+        p = "dm" if "dm" in atoms else "md"
+        year = int(m[f"{p}_y"]) if m[f"{p}_y"] else None
+        value = _calendar(int(m[f"{p}_d"]), _month(m[f"{p}_m"]), year, m[0].strip(), today)
+    elif m := atoms.get("nd") or atoms.get("dd") or atoms.get("iso"):
+        p = next(k for k in ("nd", "dd", "iso") if k in atoms)
+        year = int(m[f"{p}_y"]) if m[f"{p}_y"] else None
+        value = _calendar(int(m[f"{p}_d"]), int(m[f"{p}_m"]), year, m[0].strip(), today)
+    elif m := atoms.get("ordinal"):
+        value = Ask(f"There is no '{m[0].strip()}'. Which date did you mean?", "impossible")
+        y, mo, d = today.year, today.month, int(m["od"])
+        for _ in range(3 if 1 <= d <= 31 else 0):
+            try:
+                if (candidate := date(y, mo, d)) >= today:
+                    value = candidate
+                    break
+            except ValueError:
+                pass
+            y, mo = (y + 1, 1) if mo == 12 else (y, mo + 1)
+    if (m := atoms.get("weekday")) is None:
+        return value
+    wanted = _weekday(m["wd"])
+    if isinstance(value, date) and value.weekday() != wanted:
+        return Ask(
+            f"{_dmy(value)} is a {_WEEKDAYS[value.weekday()]}, not a {_WEEKDAYS[wanted]}. "
+            "Which date did you mean?",
+            "mismatch",
+        )
+    if value is not None:
+        return value
+    mod = _words(m["wd_mod"] or "")
+    if mod.startswith("next week") or m["wd_nw"]:
+        return today + timedelta(days=7 - today.weekday() + wanted)
+    ahead = (wanted - today.weekday()) % 7
+    return today + timedelta(days=ahead if mod == "this" else ahead or 7)
+
+
+def _meridiem(h: int, mi: int, said: str, part: str | None, ask: bool, notes: list[str]) -> _HM:
+    """An hour said without am/pm: a part of the day decides, else ask or the working-hours rule."""
+    if h == 0 or h >= 12:
+        return h, mi
+    if part in _PM_PARTS:
+        return h + 12, mi
+    if part in ("morning", "first thing"):
+        return h, mi
+    if ask:
+        return Ask(f"Did you mean {_hm(h, mi)} or {_hm(h + 12, mi)}?", "am_pm")
+    if h <= 7:
+        notes.append(f"I took '{said}' as {_hm(h + 12, mi)}.")
+        return h + 12, mi
+    return h, mi
+
+
+def _clock(atoms: _Atoms, part: str | None, ask: bool, notes: list[str]) -> _HM | None:
+    kind = next((k for k in atoms if k in _TIME_KINDS), None)
+    if kind is None:
+        return None
+    m = atoms[kind]
+    said = re.sub(r"^(?:at\s+|@\s*)", "", m[0].strip(), flags=re.I)
+    bad = Ask(f"There is no time '{said}'. What time did you mean?", "impossible")
+    if kind == "ampm":
+        h, mi = int(m["ap_h"]), int(m["ap_m"] or 0)
+        if not (1 <= h <= 12 and mi < 60):
+            return bad
+        pm = 12 * (m["ap"].lower() == "p")
+        if m["ap_to"]:  # "3-4pm" starts at 15:00, "11-1pm" at 11:00
+            end = int(m["ap_to"]) % 12 + pm
+            return (h % 12 + 12 if h % 12 + 12 <= end else h % 12), mi
+        return h % 12 + pm, mi
+    if kind == "noon" and m["nn"].lower() == "midnight":
+        notes.append("I took midnight as 00:00, the start of that day.")
+        return 0, 0
+    if kind == "noon":
+        return 12, 0
+    if kind == "past":
+        h = int(_num(m["pa_h"]))
+        if not 1 <= h <= 12:
+            return bad
+        said_notes: list[str] = []
+        base = _meridiem(h, 0, said, part, ask, said_notes)
+        if isinstance(base, Ask):
+            return base
+        q = _words(m["pa_q"])
+        delta = 30 if q == "half" else 15 if m["pa_dir"].lower() == "past" else -15
+        hour, minute = divmod((base[0] * 60 + delta) % 1440, 60)
+        notes += [f"I took '{said}' as {_hm(hour, minute)}."] if said_notes else []
+        return hour, minute
+    h_text, m_text = {"clock": ("ck_h", "ck_m"), "at": ("at_h", "at_m"), "dot": ("dt_h", "dt_m"),
+                      "oclock": ("oc_h", "")}[kind]  # fmt: skip
+    h, mi = int(_num(m[h_text])), int(m[m_text] or 0) if m_text else 0
+    if h > 23 or mi > 59 or (kind == "oclock" and not 1 <= h <= 12):
+        return bad
+    if m[h_text].startswith("0"):
+        return h, mi
+    return _meridiem(h, mi, said, part, ask, notes)
+
+
+def _localise(day: date, hm: tuple[int, int], zone: ZoneInfo) -> tuple[datetime, str | None] | Ask:
+    """Wall time in ``zone``, aware: a time the clocks skip is asked, a repeated one is fold=0."""
+    aware = datetime.combine(day, time(*hm), tzinfo=zone)
+    back = aware.astimezone(UTC).astimezone(zone)
+    if (back.date(), back.hour, back.minute) != (day, *hm):
+        return Ask(
+            f"There is no {_hm(*hm)} on {format_day(day)}: the clocks go forward that night. "
+            "What time did you mean?",
+            "nonexistent",
+        )
+    if aware.replace(fold=1).utcoffset() != aware.utcoffset():
+        return aware, (
+            f"{_hm(*hm)} happens twice that night (the clocks go back); "
+            f"I took the first one ({aware.tzname()})."
+        )
+    return aware, None
+
+
+def _finish(
+    day: date | None, hm: tuple[int, int] | None, notes: list[str], now: datetime,
+    zone: ZoneInfo, need_time: bool,
+) -> When | Ask:  # fmt: skip
+    """Day and wall time -> When, after the checks for the past, missing time and DST."""
+    local_now = now.astimezone(zone)
+    today = local_now.date()
+    if day is not None and day < today:
+        return _past(day)
+    if hm is None:
+        if day is None:
+            return Ask("When did you mean?", "unknown")
+        if need_time:
+            return Ask(f"What time on {format_day(day, today)}?", "no_time")
+        midnight = datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
+        return When(midnight, midnight.astimezone(zone), False, " ".join(notes) or None)
+    rolled = day is None
+    placed = _localise(day or today, hm, zone)
+    if rolled and not isinstance(placed, Ask) and placed[0] <= now:
+        notes.append("I took it as tomorrow.")
+        placed = _localise(today + timedelta(days=1), hm, zone)
+    if isinstance(placed, Ask):
+        return placed
+    local, note = placed
+    if local <= now:
+        return Ask(f"{_hm(*hm)} today has already passed. What time did you mean?", "past")
+    notes += [note] if note else []
+    return When(local.astimezone(UTC), local, True, " ".join(notes) or None)
+
+
+def _resolve(
+    atoms: _Atoms, now: datetime, zone: ZoneInfo, need_time: bool, ask: bool
+) -> When | Ask:
+    if m := atoms.get("rtime"):
+        at = now + _length(_DUR.fullmatch(m["rt"]))
+        return When(at.astimezone(UTC), at.astimezone(zone), True)
+    today = now.astimezone(zone).date()
+    day = _day(atoms, today)
+    if isinstance(day, Ask):
+        return day
+    part = (
+        _words(atoms["part"]["pt"]).replace("lunch time", "lunchtime") if "part" in atoms else None
+    )
+    if part is None and "rday" in atoms and _words(atoms["rday"][0]) == "tonight":
+        part = "tonight"
+    notes: list[str] = []
+    hm = _clock(atoms, part, ask, notes)
+    if isinstance(hm, Ask):
+        return hm
+    if hm is None and part is not None:
+        hm = _PART_TIMES[part]
+        notes.append(f"I took '{part}' as {_hm(*hm)}.")
+    return _finish(day, hm, notes, now, zone, need_time)
+
+
+def _fallback(text: str, now: datetime, zone: ZoneInfo, need_time: bool) -> When | Ask:
+    """dateparser for a whole reply the grammar did not know (English, DMY, future)."""
+    cleaned = _DP_LEAD.sub("", text.strip().rstrip(".!?"))
+    unknown = Ask("Sorry, I couldn't read a date in that. When did you mean?", "unknown")
+    words = re.findall(r"[^\W\d_]+", cleaned.lower())
+    if len(cleaned) > 60 or not _DP_WORDS.issuperset(words) or _DUR.search(cleaned):
+        return unknown
+    result = dateparser.parse(cleaned, languages=["en"], settings=_settings(now, zone))
+    if result is None:
+        return unknown
+    hm = (result.hour, result.minute) if _DP_TIME.search(cleaned) else None
+    return _finish(result.date(), hm, [], now, zone, need_time)
+
+
+def _settings(now: datetime, zone: ZoneInfo) -> dict[str, object]:
+    # dateparser wants a naive base: the person's wall time; its answer is re-attached to ``zone``.
+    base = now.astimezone(zone).replace(tzinfo=None)
+    return {"DATE_ORDER": "DMY", "PREFER_DATES_FROM": "future", "RELATIVE_BASE": base,
+            "RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DAY_OF_MONTH": "first"}  # fmt: skip
+
+
+def parse_when(
+    text: str, now: datetime, tz: Zone, *, need_time: bool = True, ask_am_pm: bool = False
+) -> When | Ask:
+    """A whole reply ("next Tuesday at 3pm please") as a moment; a second day is asked back."""
+    zone = _zone(tz)
+    groups = _groups(text, whole=True)
+    if not groups:
+        return _fallback(text, _aware(now), zone, need_time)
+    if any(g.atoms.keys() & _DATE_KINDS for g in groups[1:]):
+        return Ask("I found more than one date there. Which one did you mean?", "ambiguous")
+    return _resolve(groups[0].atoms, _aware(now), zone, need_time, ask_am_pm)
+
+
+def find_when(
+    text: str, now: datetime, tz: Zone, *, need_time: bool = True, ask_am_pm: bool = False
+) -> Found[When | Ask] | None:
+    """The first day/time in a sentence, conservatively; its span includes "on"/"by"/"until"."""
+    groups = _groups(text, whole=False)
+    if not groups:
+        return None
+    g = groups[0]
+    value = _resolve(g.atoms, _aware(now), _zone(tz), need_time, ask_am_pm)
+    return Found(value, g.start, g.end, _rest(text, g.start, g.end))
+
+
+def parse_date(text: str, now: datetime, tz: Zone) -> date | Ask:
+    """A due date or pause end: "5 Dec", "by Friday", "end of the month", "in two weeks"."""
+    result = parse_when(text, now, tz, need_time=False)
+    return result if isinstance(result, Ask) else result.day
+
+
+def find_date(text: str, now: datetime, tz: Zone) -> Found[date | Ask] | None:
+    found = find_when(text, now, tz, need_time=False)
+    if found is None:
+        return None
+    value = found.value if isinstance(found.value, Ask) else found.value.day
+    return Found(value, found.start, found.end, found.rest)
+
+
+def _length(m: re.Match[str] | None) -> timedelta:
+    if m is None:
+        return timedelta()
+    minutes: float
+    if m["hh"]:
+        minutes = int(m["hh"]) * 60 + int(m["hm"])
+    elif m["q"]:
+        q = _words(m["q"])
+        minutes = 30 if "half" in q else 45 if q.startswith("three") else 15
+    elif m["h"]:
+        half = 30 if m["half1"] or m["half2"] else 0
+        minutes = _num(m["h"]) * 60 + half + (_num(m["hmin"]) if m["hmin"] else 0)
+    else:
+        minutes = _num(m["m"])
+    return timedelta(minutes=round(minutes))
+
+
+def find_duration(text: str) -> Found[timedelta] | None:
+    """The first length of time in a sentence ("for an hour"), not "in 2 hours" or "2 hours ago"."""
+    for m in _DUR.finditer(text):
+        before = text[max(0, m.start() - 8) : m.start()].lower().split()
+        if not m["for"] and before and before[-1] in ("in", "within", "every"):
+            continue
+        if _NOT_LENGTH.match(text, m.end()):
+            continue
+        return Found(_length(m), m.start(), m.end(), _rest(text, m.start(), m.end()))
+    return None
+
+
+def parse_duration(text: str) -> timedelta | None:
+    found = find_duration(text)
+    return None if found is None else found.value
+
+
+def check_meeting_length(length: timedelta) -> Ask | None:
+    """An Ask for a meeting of 0 minutes or more than 12 hours, else None."""
+    if length <= timedelta():
+        return Ask("A meeting can't last 0 minutes. How long will it be?", "duration")
+    if length > timedelta(hours=12):
+        return Ask(
+            f"A meeting can't last {format_duration(length)} (12 hours at most). "
+            "How long will it be?",
+            "duration",
+        )
+    return None
+
+
+def parse_meeting_length(text: str) -> timedelta | Ask:
+    length = parse_duration(text)
+    if length is None:
+        return Ask("How long will it be? For example '45 minutes' or '1 hour'.", "duration")
+    return check_meeting_length(length) or length
+
+
+def format_day(day: date, today: date | None = None) -> str:
+    """ "Thu 12 Mar"; the year is added when ``today`` is given and in another year."""
+    year = f" {day.year}" if today is not None and today.year != day.year else ""
+    return f"{_DAY_ABBR[day.weekday()]} {day.day} {_MON_ABBR[day.month - 1]}{year}"
+
+
+def format_when(at: datetime, tz: Zone, now: datetime | None = None) -> str:
+    """ "Thu 12 Mar, 15:00" in the reader's zone; the year only when not ``now``'s year there."""
+    zone = _zone(tz)
+    local = _aware(at).astimezone(zone)
+    today = _aware(now).astimezone(zone).date() if now is not None else None
+    return f"{format_day(local.date(), today)}, {_hm(local.hour, local.minute)}"
+
+
+def format_duration(length: timedelta) -> str:
+    """ "1 hour", "1 hour 30 minutes", "45 minutes" (whole minutes)."""
+    hours, minutes = divmod(int(length.total_seconds()) // 60, 60)
+    parts = [f"{hours} hour{'s' * (hours != 1)}"] if hours else []
+    if minutes or not hours:
+        parts.append(f"{minutes} minute{'s' * (minutes != 1)}")
+    return " ".join(parts)
+
+
+def warm_up() -> None:
+    """Pay dateparser's first-call cost (~120 ms) now rather than in a person's first reply."""
+    now = datetime(2026, 1, 5, 12, tzinfo=UTC)
+    dateparser.parse(
+        "the day after tomorrow", languages=["en"], settings=_settings(now, _zone("UTC"))
+    )

@@ -1,0 +1,124 @@
+"""The ``mentorbot`` command end to end, as a separate process, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import NOW
+
+
+def mentorbot(
+    *args: str, stdin: str = "", db: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MENTORBOT_NOW")}
+    command = [sys.executable, "-m", "bot", *args]
+    if db is not None:
+        command += ["--db", db]
+    return subprocess.run(
+        command, input=stdin, capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+
+
+@pytest.fixture
+def loaded(db_url: str) -> str:
+    result = mentorbot("scheme", "load", "--demo", "--now", NOW, db=db_url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Loaded scheme")
+    return db_url
+
+
+def test_a_piped_chat_answers_each_line_and_ends_cleanly(loaded: str) -> None:
+    result = mentorbot(
+        "chat", "--user", "mentee@example.org", "--now", NOW,
+        stdin="help\ndiary: a first reflection\nmy diary\n", db=loaded,
+    )  # fmt: skip
+    assert result.returncode == 0
+    assert result.stderr == ""
+    assert "Here's what I can do for you now" in result.stdout
+    assert "Saved to your diary for Mon 23 Nov" in result.stdout
+    assert "Mon 23 Nov: a first reflection" in result.stdout
+
+
+def test_choices_can_be_answered_by_number(loaded: str) -> None:
+    result = mentorbot(
+        "chat", "--user", "mentee@example.org", "--now", NOW, stdin="menu\n1\n", db=loaded
+    )
+    assert "  1. Write in my diary" in result.stdout
+    assert "*What happened?*" in result.stdout
+
+
+def test_the_export_holds_what_the_chat_stored(loaded: str) -> None:
+    mentorbot(
+        "chat", "--user", "mentee@example.org", "--now", NOW, stdin="diary: kept\n", db=loaded
+    )
+    result = mentorbot("export", "--user", "mentee@example.org", "--now", NOW, db=loaded)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert list(data) == [
+        "person", "roles", "pairings", "meetings", "minutes", "actions",
+        "diary", "survey_responses", "concerns", "messages",
+    ]  # fmt: skip
+    assert data["person"]["email"] == "mentee@example.org"
+    assert [r["role"] for r in data["roles"]] == ["mentee"]
+    assert [p["status"] for p in data["pairings"]] == ["active"]
+    assert [d["text"] for d in data["diary"]] == ["kept"]
+    assert data["messages"][-1]["status"] == "sent"
+    assert "Saved to your diary" in data["messages"][-1]["parts"][0]["text"]
+
+
+def test_inbox_says_when_nothing_waits(loaded: str) -> None:
+    assert (
+        mentorbot("inbox", "--user", "mentor@example.org", db=loaded).stdout == "Nothing waiting.\n"
+    )
+    assert mentorbot("inbox", "--channel", "lead", db=loaded).stdout == "Nothing waiting.\n"
+
+
+def test_loading_the_demo_twice_is_idempotent(loaded: str) -> None:
+    again = mentorbot("scheme", "load", "--demo", "--now", NOW, db=loaded)
+    assert again.returncode == 0
+    export = json.loads(mentorbot("export", "--user", "mentee@example.org", db=loaded).stdout)
+    assert len(export["pairings"]) == 1
+    assert len(export["roles"]) == 1
+
+
+def test_an_unknown_user_is_one_line_and_non_zero(loaded: str) -> None:
+    result = mentorbot("chat", "--user", "nobody@example.org", db=loaded)
+    assert result.returncode != 0
+    assert result.stderr.count("\n") == 1
+    assert "nobody with the email 'nobody@example.org'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_malformed_toml_names_its_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[scheme]\nslug = "x"\nname = "unterminated\n', encoding="utf-8")
+    result = mentorbot("scheme", "load", str(bad), db=f"sqlite:///{tmp_path}/x.sqlite3")
+    assert result.returncode != 0
+    assert result.stderr.count("\n") == 1
+    assert "line 3" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_missing_scheme_file_is_one_line(tmp_path: Path) -> None:
+    result = mentorbot("scheme", "load", str(tmp_path / "nope.toml"))
+    assert result.returncode != 0
+    assert result.stderr == f"mentorbot: no such file: {tmp_path / 'nope.toml'}\n"
+
+
+def test_an_unreachable_database_is_one_line() -> None:
+    result = mentorbot("export", "--user", "a@example.org", db="postgresql://nobody@127.0.0.1:1/x")
+    assert result.returncode != 0
+    assert result.stderr.startswith("mentorbot: cannot reach the database")
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_bad_now_is_one_line(tmp_path: Path) -> None:
+    result = mentorbot("inbox", "--channel", "lead", "--now", "next tuesday")
+    assert result.returncode != 0
+    assert result.stderr == "mentorbot: not an ISO-8601 date and time: 'next tuesday'\n"

@@ -1,0 +1,48 @@
+"""DESIGN.md's layering holds: bot -> conversations -> storage, and platform SDKs stay at the rim."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PLATFORMS = {"slack_bolt", "slack_sdk", "botbuilder", "botframework", "aiohttp"}
+FORBIDDEN = {
+    "conversations": PLATFORMS | {"bot"},
+    "storage": PLATFORMS | {"bot", "conversations"},
+}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_inner_packages_do_not_import_outer_ones(package: str) -> None:
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(_imports(path) & FORBIDDEN[package])
+        for path in (ROOT / package).rglob("*.py")
+        if _imports(path) & FORBIDDEN[package]
+    }
+    assert offenders == {}
+
+
+def test_the_console_starts_without_the_platform_sdks() -> None:
+    code = (
+        "import sys, bot.cli, bot.channels.console, conversations.registry, conversations.engine\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'slack_bolt', 'slack_sdk', 'botbuilder', 'botframework', 'aiohttp'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
