@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 from conversations.clock import Clock
 from conversations.dialogs.base import Context, Dialog, Outgoing, Turn
 from conversations.intents import GLOBAL_WORDS, Intent, IntentName, recognise
-from conversations.messages import Incoming, Part, Text, part_to_json, preview
+from conversations.messages import Incoming, Part, Question, Text, part_to_json, preview
 from storage.db import transaction
 from storage.models import DialogState, Outbox, OutboxStatus, Person, ProcessedEvent
 from storage.queries import enrolments
@@ -202,14 +202,24 @@ class Engine:
             return [Text("OK, going back."), *active.prompt(ctx, dict(row.state))]
         answer = self.registry.globals[intent.name]
         replies = list(answer(ctx, msg, intent).replies)
-        if active is not None:
+        if active is None:
+            return replies
+        if any(isinstance(part, Question) for part in replies):
+            # One set of numbered choices per reply: a menu button would start something new.
             replies.append(
                 Text(
-                    f"You're in the middle of {active.title.lower()}. "
-                    "Carry on where we were, or type *cancel* to stop."
+                    f"(You're in the middle of {active.title.lower()}: choosing from the menu "
+                    "puts it aside.)"
                 )
             )
-            replies.extend(active.prompt(ctx, dict(row.state)))
+            return replies
+        replies.append(
+            Text(
+                f"You're in the middle of {active.title.lower()}. "
+                "Carry on where we were, or type *cancel* to stop."
+            )
+        )
+        replies.extend(active.prompt(ctx, dict(row.state)))
         return replies
 
 

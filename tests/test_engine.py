@@ -178,3 +178,14 @@ def test_a_concurrent_turn_is_retried_from_the_fresh_state(mentee: Chat, clock: 
     with transaction(mentee.db) as session:
         row = session.exec(select(DialogState)).one()
     assert row.state == {"count": 11}
+
+
+def test_the_menu_inside_a_dialog_shows_one_set_of_choices(mentee: Chat) -> None:
+    mentee.said("diary")
+    reply = mentee.said("menu")
+    assert reply.count("  1. ") == 1
+    assert "You're in the middle of your diary entry" in reply
+    # Choosing from the menu puts the entry aside and starts what was chosen.
+    reply = mentee.said("Read my diary")
+    assert "I've put your diary entry aside." in reply
+    assert "Your diary is empty" in reply

@@ -239,7 +239,10 @@ class GuidedDiary:
                 return self._edit(part, answers)
         return Turn(
             replies=[
-                Text("Please choose *Save* or *Change something*."),
+                Text(
+                    "Please choose *Save* or *Change something*, "
+                    "or type *cancel* to leave it unsaved."
+                ),
                 *self._confirmation(state)[1:],
             ],
             state=state,

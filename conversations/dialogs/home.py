@@ -111,8 +111,22 @@ def _lead_contact(ctx: Context) -> str:
     return f"your project lead, {lead.display_name} ({lead.email})"
 
 
+_WITH_PARTNER = {IntentName.BOOK_MEETING, IntentName.LOG_MINUTES, IntentName.CONTRACT}
+
+
 def coming_soon_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     what = _COMING_SOON.get(intent.name, "That")
+    pairings = queries.active_pairings(ctx.session, ctx.person_id)
+    if intent.name in _WITH_PARTNER and pairings:
+        partner = _name(ctx, queries.partner_of(pairings[0], ctx.person_id))
+        return Turn(
+            replies=[
+                Text(
+                    f"{what} is coming soon: I can't do it yet, sorry. For now, please arrange "
+                    f"it with {partner} directly. Type *help* to see what I can do now."
+                )
+            ]
+        )
     return Turn(
         replies=[
             Text(
