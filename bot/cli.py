@@ -27,6 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.channels import console
 from bot.settings import Settings
 from conversations.clock import Clock, ClockError
+from conversations.messages import part_from_json
 from storage import queries
 from storage.db import DatabaseError, open_database, transaction
 from storage.models import Person
@@ -135,13 +136,23 @@ def _person(db: Engine, email: str) -> Person:
     return person
 
 
-def _print_waiting(db: Engine, clock: Clock, person: Person, out: TextIO) -> int:
+def _print_waiting(
+    db: Engine,
+    clock: Clock,
+    person: Person,
+    out: TextIO,
+    session: console.ConsoleSession | None = None,
+) -> int:
+    """Print what waits for the person; its choices can then be answered by number."""
     assert person.id is not None
-    with transaction(db) as session:
-        rows = queries.pending_outbox(session, recipient_id=person.id)
+    with transaction(db) as tx:
+        rows = queries.pending_outbox(tx, recipient_id=person.id)
         for row in rows:
-            out.write(console.render_stored(row.parts) + "\n\n")
-        queries.mark_sent(session, rows, clock.now())
+            parts = [part_from_json(p) for p in row.parts]
+            out.write(console.render(parts) + "\n\n")
+            if session is not None:
+                session.shown(parts)
+        queries.mark_sent(tx, rows, clock.now())
     out.flush()
     return len(rows)
 
@@ -160,8 +171,8 @@ def _chat(db: Engine, clock: Clock, email: str, stdin: TextIO, out: TextIO) -> i
         out.write(
             f"Signed in as {person.display_name} <{person.email}>. Type help, or Ctrl-D to leave.\n\n"
         )
-    _print_waiting(db, clock, person, out)
     session = console.ConsoleSession(person_id=person.id)
+    _print_waiting(db, clock, person, out, session)
     while True:
         if interactive:
             out.write("> ")

@@ -60,6 +60,13 @@ class Registry:
     # Global words (help, menu, what's next, cancel, back) and the fallback for unknown text.
     globals: dict[IntentName, Answer] = field(default_factory=dict)
 
+    # Buttons on messages the bot sent unprompted (a meeting proposal to the mentor, say) carry
+    # action ids like "meeting:accept:12": the part before the first colon picks the intent.
+    action_routes: dict[str, IntentName] = field(default_factory=dict)
+
+    def route_action(self, action: str) -> IntentName | None:
+        return self.action_routes.get(action.split(":", 1)[0])
+
     def add_dialog(self, dialog: Dialog, *intents: IntentName) -> None:
         self.dialogs[dialog.name] = dialog
         for intent in intents:
@@ -136,6 +143,12 @@ class Engine:
     ) -> tuple[list[Part], list[Outgoing]]:
         intent = recognise(msg.text, msg.action)
         active = self.registry.dialogs.get(row.dialog) if row.dialog else None
+        if msg.action and intent.name is IntentName.UNKNOWN:
+            routed = self.registry.route_action(msg.action)
+            if routed is not None and not (
+                active and msg.action.startswith(f"dialog:{active.name}:")
+            ):
+                intent = Intent(routed)
         if row.dialog and (active is None or row.schema_version != active.schema_version):
             # The dialog changed shape since this state was saved: start afresh, kindly.
             _clear(row)

@@ -22,6 +22,11 @@ class IntentName(StrEnum):
     GREETING = "greeting"
     THANKS = "thanks"
     BOOK_MEETING = "book_meeting"
+    RESCHEDULE_MEETING = "reschedule_meeting"
+    CANCEL_MEETING = "cancel_meeting"
+    MY_MINUTES = "my_minutes"
+    PREFERENCES = "preferences"
+    MENTOR_CAPACITY = "mentor_capacity"
     MY_MEETINGS = "my_meetings"
     LOG_MINUTES = "log_minutes"
     MY_ACTIONS = "my_actions"
@@ -97,8 +102,41 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     (IntentName.MY_DIARY, re.compile(r"\b(?:my diary|show (?:my )?diary|diary entries)\b", re.I)),
     (IntentName.MY_ACTIONS, re.compile(r"\b(?:my|open|list)\s+actions?\b|\baction list\b", re.I)),
     (
+        IntentName.CANCEL_MEETING,
+        re.compile(r"\b(?:cancel|call off)\b.*\b(?:meeting|call)\b", re.I),
+    ),
+    (
+        IntentName.RESCHEDULE_MEETING,
+        re.compile(
+            r"\b(?:reschedule|rearrange|move|change|postpone)\b.*\b(?:meeting|call)\b"
+            r"|^reschedule\b",
+            re.I,
+        ),
+    ),
+    (
+        IntentName.MENTOR_CAPACITY,
+        re.compile(
+            r"\b(?:at full capacity|i'?m full|not taking (?:any )?(?:more|new) mentees|"
+            r"taking (?:new )?mentees again|available (?:for mentees )?again|my capacity)\b",
+            re.I,
+        ),
+    ),
+    (
+        IntentName.PREFERENCES,
+        re.compile(
+            r"\b(?:mentor preferences|my preferences|choose (?:a|my) mentor|top (?:3|three))\b",
+            re.I,
+        ),
+    ),
+    (
         IntentName.LOG_MINUTES,
         re.compile(r"\b(?:log|record|write up|add|save)\b.*\b(?:minutes|notes)\b|^minutes\b", re.I),
+    ),
+    (
+        IntentName.MY_MINUTES,
+        re.compile(
+            r"\b(?:our|my|show(?: me)?(?: the)?|read(?: the)?|see(?: the)?) minutes\b", re.I
+        ),
     ),
     (
         IntentName.MY_MEETINGS,

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from conversations.dialogs import diary, home
+from conversations.dialogs import (
+    apply,
+    checkins,
+    concerns,
+    contract,
+    diary,
+    home,
+    meetings,
+    mentor_profile,
+    minutes,
+)
 from conversations.engine import Registry
 from conversations.intents import IntentName
+
+JOURNEYS = (meetings, minutes, apply, mentor_profile, contract, checkins, concerns)
 
 
 def default_registry() -> Registry:
@@ -21,16 +33,8 @@ def default_registry() -> Registry:
             IntentName.CONCERN: home.concern_answer,
         }
     )
-    for intent in (
-        IntentName.BOOK_MEETING,
-        IntentName.LOG_MINUTES,
-        IntentName.DONE_ACTION,
-        IntentName.APPLY,
-        IntentName.REGISTER_MENTOR,
-        IntentName.CONTRACT,
-        IntentName.CHECKIN,
-    ):
-        registry.answers[intent] = home.coming_soon_answer
+    for intent in home.COMING_SOON:
+        registry.answers.setdefault(intent, home.coming_soon_answer)
     registry.globals.update(
         {
             IntentName.HELP: home.help_answer,
@@ -39,4 +43,7 @@ def default_registry() -> Registry:
             IntentName.UNKNOWN: home.unknown_answer,
         }
     )
+    # Each journey module replaces the answers above for the intents it serves.
+    for journey in JOURNEYS:
+        journey.register(registry)
     return registry

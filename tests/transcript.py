@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from bot.channels import console
 from conversations.clock import Clock
 from conversations.engine import Engine as DialogEngine
-from conversations.messages import Incoming
+from conversations.messages import Incoming, part_from_json
 from conversations.registry import default_registry
 from storage import queries
 from storage.db import transaction
@@ -53,3 +53,25 @@ class Chat:
         shown = console.render(delivered.parts)
         follow_up = self.session.shown(delivered.parts)
         return shown + (f"\n\n{follow_up}" if follow_up else "")
+
+    def inbox(self) -> str:
+        """What waits for this person (as ``mentorbot inbox`` prints it), marked delivered.
+        Its choices can then be answered by number, as in ``mentorbot chat``."""
+        with transaction(self.db) as tx:
+            rows = queries.pending_outbox(tx, recipient_id=self.person_id)
+            shown = []
+            for row in rows:
+                parts = [part_from_json(p) for p in row.parts]
+                shown.append(console.render(parts))
+                self.session.shown(parts)
+            queries.mark_sent(tx, rows, self.clock.now())
+        return "\n\n".join(shown)
+
+
+def channel_inbox(db: Engine, clock: Clock, channel: str = "lead") -> str:
+    """What waits in a scheme channel (as ``mentorbot inbox --channel`` prints it), marked sent."""
+    with transaction(db) as tx:
+        rows = queries.pending_outbox(tx, channel=channel)
+        shown = [console.render_stored(row.parts) for row in rows]
+        queries.mark_sent(tx, rows, clock.now())
+    return "\n\n".join(shown)

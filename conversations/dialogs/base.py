@@ -60,6 +60,28 @@ class Context:
     def first_name(self) -> str:
         return self.person.display_name.split(" ", 1)[0]
 
+    def enrolment(self, *roles: str) -> Enrolment | None:
+        """The person's newest enrolment in one of ``roles`` (any role when none is given)."""
+        for enrolment in self.enrolments:
+            if not roles or enrolment.role in roles:
+                return enrolment
+        return None
+
+    def scheme_setting(self, key: str, default: Any = None) -> Any:
+        """A value from the settings of the scheme of the person's newest enrolment."""
+        enrolment = self.enrolment()
+        if enrolment is None:
+            return default
+        return enrolment.scheme.settings.get(key, default)
+
+    def name_of(self, person_id: int) -> str:
+        other = self.session.get(Person, person_id)
+        return other.display_name if other is not None else "someone who has left the scheme"
+
+    def local(self, when: datetime) -> datetime:
+        """``when`` in this person's time zone."""
+        return when.astimezone(self.tz)
+
 
 @dataclass
 class Turn:

@@ -84,12 +84,17 @@ def unknown_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     )
 
 
-_COMING_SOON = {
+COMING_SOON = {
     IntentName.BOOK_MEETING: "Booking meetings in chat",
+    IntentName.RESCHEDULE_MEETING: "Rescheduling meetings in chat",
+    IntentName.CANCEL_MEETING: "Cancelling meetings in chat",
     IntentName.LOG_MINUTES: "Logging minutes and actions in chat",
+    IntentName.MY_MINUTES: "Reading minutes in chat",
     IntentName.DONE_ACTION: "Ticking off actions in chat",
     IntentName.APPLY: "Applying in chat",
+    IntentName.PREFERENCES: "Choosing mentor preferences in chat",
     IntentName.REGISTER_MENTOR: "Mentor profiles in chat",
+    IntentName.MENTOR_CAPACITY: "Changing your mentoring capacity in chat",
     IntentName.CONTRACT: "Signing the mentoring contract in chat",
     IntentName.CHECKIN: "Check-ins and evaluations in chat",
 }
@@ -111,11 +116,17 @@ def _lead_contact(ctx: Context) -> str:
     return f"your project lead, {lead.display_name} ({lead.email})"
 
 
-_WITH_PARTNER = {IntentName.BOOK_MEETING, IntentName.LOG_MINUTES, IntentName.CONTRACT}
+_WITH_PARTNER = {
+    IntentName.BOOK_MEETING,
+    IntentName.RESCHEDULE_MEETING,
+    IntentName.CANCEL_MEETING,
+    IntentName.LOG_MINUTES,
+    IntentName.CONTRACT,
+}
 
 
 def coming_soon_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
-    what = _COMING_SOON.get(intent.name, "That")
+    what = COMING_SOON.get(intent.name, "That")
     pairings = queries.active_pairings(ctx.session, ctx.person_id)
     if intent.name in _WITH_PARTNER and pairings:
         partner = _name(ctx, queries.partner_of(pairings[0], ctx.person_id))
