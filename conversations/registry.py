@@ -21,10 +21,9 @@ JOURNEYS = (meetings, minutes, apply, mentor_profile, contract, checkins, concer
 
 def default_registry() -> Registry:
     registry = Registry()
-    registry.add_dialog(diary.GuidedDiary(), IntentName.DIARY_GUIDED)
+    registry.add_dialog(diary.GuidedDiary(), IntentName.DIARY_GUIDED, IntentName.DIARY_NOTE)
     registry.answers.update(
         {
-            IntentName.DIARY_NOTE: diary.quick_note,
             IntentName.MY_DIARY: diary.my_diary,
             IntentName.GREETING: home.greeting_answer,
             IntentName.THANKS: home.thanks_answer,

@@ -137,3 +137,41 @@ def test_a_day_s_pause_resumes_where_it_was(demo: Engine) -> None:
     assert "*Now what?*" in tuesday.said("I held my ground")
     tuesday.said("Follow up on Friday")
     assert "Saved to your diary for Tue 24 Nov" in tuesday.said("save")
+
+
+def _diary(db: Engine) -> list[DiaryEntry]:
+    with transaction(db) as session:
+        return list(session.exec(select(DiaryEntry)).all())
+
+
+def test_a_note_with_an_nhs_number_is_held_until_the_person_chooses(mentee: Chat) -> None:
+    reply = mentee.said("diary: Discussed the patient 943 476 5919 with Tom")
+    assert "This looks like it includes an NHS number." in reply
+    assert "I haven't saved anything yet." in reply
+    assert _diary(mentee.db) == []
+    assert "Saved to your diary" in mentee.said("1")  # Remove it and save
+    assert [e.text for e in _diary(mentee.db)] == ["Discussed the patient [removed] with Tom"]
+
+
+def test_a_note_with_patient_data_can_be_rewritten(mentee: Chat) -> None:
+    mentee.said("diary: Mr B, DOB 01/02/1950, was upset")
+    assert "without the patient details" in mentee.said("Let me rewrite it")
+    assert "Saved to your diary" in mentee.said("A patient was upset and I stayed calm")
+    assert [e.text for e in _diary(mentee.db)] == ["A patient was upset and I stayed calm"]
+
+
+def test_a_guided_entry_with_a_hospital_number_can_be_saved_anyway(mentee: Chat) -> None:
+    mentee.said("diary")
+    mentee.said("Audit of case RX1234567 went well")
+    mentee.said("skip")
+    mentee.said("skip")
+    reply = mentee.said("save")
+    assert "a hospital number" in reply
+    assert "Saved to your diary" in mentee.said("It's not patient data: save as it is")
+    assert [e.what_happened for e in _diary(mentee.db)] == ["Audit of case RX1234567 went well"]
+
+
+def test_cancel_at_the_guard_saves_nothing(mentee: Chat) -> None:
+    mentee.said("diary: 943 476 5919")
+    assert "nothing was saved" in mentee.said("cancel")
+    assert _diary(mentee.db) == []

@@ -12,8 +12,18 @@ from typing import Any, ClassVar
 
 from conversations.dates import format_day
 from conversations.dialogs.base import Context, Turn
-from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
+from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName, recognise
 from conversations.messages import Choice, Incoming, Part, Question, Text
+from conversations.patient_data import (
+    GUARD_EDIT,
+    GUARD_KEEP,
+    GUARD_REMOVE,
+    Finding,
+    find_patient_data,
+    guard_choice,
+    guard_question,
+    remove_patient_data,
+)
 from storage import queries
 from storage.models import DiaryEntry, Role
 
@@ -27,6 +37,9 @@ class Step(StrEnum):
     NOW_WHAT = "now_what"
     CONFIRM = "confirm"
     WHICH_PART = "which_part"
+    # The entry seems to hold patient data: remove it, rewrite, or save anyway.
+    GUARD = "guard"
+    REWRITE_NOTE = "rewrite_note"
 
 
 QUESTIONS = {
@@ -36,6 +49,8 @@ QUESTIONS = {
 }
 ORDER = [Step.WHAT_HAPPENED, Step.SO_WHAT, Step.NOW_WHAT]
 LABELS = {Step.WHAT_HAPPENED: "What happened", Step.SO_WHAT: "So what", Step.NOW_WHAT: "Now what"}
+
+REWRITE = "Please write your note again, without the patient details."
 
 SAVE = "dialog:diary:save"
 CHANGE = "dialog:diary:change"
@@ -64,16 +79,12 @@ def too_long(text: str) -> Text | None:
     )
 
 
-def quick_note(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
-    """ "diary: ..." saves a dated entry at once."""
-    if (refusal := not_a_mentee(ctx)) is not None:
-        return refusal
-    text = intent.rest.strip()
-    if (problem := too_long(text)) is not None:
-        return Turn(replies=[problem])
-    ctx.session.add(
-        DiaryEntry(author_id=ctx.person_id, written_on=ctx.today, text=text, created_at=ctx.now)
-    )
+def _findings(ctx: Context, *texts: str) -> list[Finding]:
+    pattern = ctx.scheme_setting("hospital_number_pattern")
+    return [f for text in texts for f in find_patient_data(text, pattern)]
+
+
+def _saved(ctx: Context) -> Turn:
     return Turn(
         replies=[
             Text(
@@ -82,6 +93,40 @@ def quick_note(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
             )
         ]
     )
+
+
+def _save_note(ctx: Context, text: str) -> Turn:
+    ctx.session.add(
+        DiaryEntry(author_id=ctx.person_id, written_on=ctx.today, text=text, created_at=ctx.now)
+    )
+    return _saved(ctx)
+
+
+def quick_note(ctx: Context, text: str) -> Turn:
+    """ "diary: ..." saves a dated entry at once (unless it seems to hold patient data)."""
+    if (refusal := not_a_mentee(ctx)) is not None:
+        return refusal
+    text = text.strip()
+    if (problem := too_long(text)) is not None:
+        return Turn(replies=[problem])
+    if findings := _findings(ctx, text):
+        state = {"step": Step.GUARD.value, "note": text}
+        return Turn(replies=guard_question(findings, "your diary"), state=state)
+    return _save_note(ctx, text)
+
+
+def after_meeting_prompt(partner_name: str) -> list[Part]:
+    """What the bot says after a meeting to invite a reflection (sent by the nudges)."""
+    return [
+        Text(
+            f"How did your meeting with {partner_name} go? A few lines in your diary can help "
+            "you notice what you're learning. Only you can read it."
+        ),
+        Question(
+            "Would you like to write now?",
+            (Choice("Write in my diary", INTENT_ACTION_PREFIX + IntentName.DIARY_GUIDED),),
+        ),
+    ]
 
 
 def _snippet(entry: DiaryEntry) -> str:
@@ -131,6 +176,9 @@ class GuidedDiary:
     schema_version: ClassVar[int] = 1
 
     def start(self, ctx: Context, msg: Incoming) -> Turn:
+        intent = recognise(msg.text, msg.action)
+        if intent.name is IntentName.DIARY_NOTE:
+            return quick_note(ctx, intent.rest)
         if (refusal := not_a_mentee(ctx)) is not None:
             return refusal
         intro = Text(
@@ -142,6 +190,10 @@ class GuidedDiary:
 
     def prompt(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
         step = Step(state["step"])
+        if step is Step.GUARD:
+            return guard_question(self._state_findings(ctx, state), "your diary")
+        if step is Step.REWRITE_NOTE:
+            return [Text(REWRITE)]
         if step is Step.CONFIRM:
             return self._confirmation(state)
         if step is Step.WHICH_PART:
@@ -156,6 +208,12 @@ class GuidedDiary:
             return self._on_confirm(ctx, state, answers, msg)
         if step is Step.WHICH_PART:
             return self._on_which_part(state, msg)
+        if step is Step.GUARD:
+            return self._on_guard(ctx, state, msg)
+        if step is Step.REWRITE_NOTE:
+            if not text:
+                return Turn(replies=[Text(REWRITE)], state=state, advanced=False)
+            return quick_note(ctx, text)
         if not text and msg.action is None:
             return Turn(
                 replies=[Text("I didn't get anything there."), Text(QUESTIONS[step])],
@@ -211,24 +269,10 @@ class GuidedDiary:
     ) -> Turn:
         word = msg.text.strip().lower()
         if msg.action == SAVE or word in {"save", "yes", "y", "ok", "yes please", "save it"}:
-            ctx.session.add(
-                DiaryEntry(
-                    author_id=ctx.person_id,
-                    written_on=ctx.today,
-                    what_happened=answers.get(Step.WHAT_HAPPENED.value, ""),
-                    so_what=answers.get(Step.SO_WHAT.value, ""),
-                    now_what=answers.get(Step.NOW_WHAT.value, ""),
-                    created_at=ctx.now,
-                )
-            )
-            return Turn(
-                replies=[
-                    Text(
-                        f"Saved to your diary for {format_day(ctx.today)}. Only you can read it. "
-                        "Type *my diary* to see your entries."
-                    )
-                ]
-            )
+            if findings := _findings(ctx, *answers.values()):
+                guarded = {"step": Step.GUARD.value, "answers": answers}
+                return Turn(replies=guard_question(findings, "your diary"), state=guarded)
+            return self._save_entry(ctx, answers)
         if msg.action == CHANGE or word in {"change", "change something", "edit", "no"}:
             return Turn(
                 replies=[self._which_part()],
@@ -268,4 +312,51 @@ class GuidedDiary:
         return Turn(
             replies=[Text(f"You wrote: {current}", private=True), Text(QUESTIONS[part])],
             state={"step": part.value, "answers": answers, "editing": True},
+        )
+
+    @staticmethod
+    def _save_entry(ctx: Context, answers: dict[str, str]) -> Turn:
+        ctx.session.add(
+            DiaryEntry(
+                author_id=ctx.person_id,
+                written_on=ctx.today,
+                what_happened=answers.get(Step.WHAT_HAPPENED.value, ""),
+                so_what=answers.get(Step.SO_WHAT.value, ""),
+                now_what=answers.get(Step.NOW_WHAT.value, ""),
+                created_at=ctx.now,
+            )
+        )
+        return _saved(ctx)
+
+    @staticmethod
+    def _state_findings(ctx: Context, state: dict[str, Any]) -> list[Finding]:
+        texts = [state["note"]] if "note" in state else list(state.get("answers", {}).values())
+        return _findings(ctx, *texts)
+
+    def _on_guard(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
+        choice = guard_choice(msg.action, msg.text)
+        pattern = ctx.scheme_setting("hospital_number_pattern")
+        note: str | None = state.get("note")
+        answers: dict[str, str] = dict(state.get("answers", {}))
+        if choice == GUARD_REMOVE:
+            if note is not None:
+                return _save_note(ctx, remove_patient_data(note, find_patient_data(note, pattern)))
+            cleaned = {
+                key: remove_patient_data(value, find_patient_data(value, pattern))
+                for key, value in answers.items()
+            }
+            return self._save_entry(ctx, cleaned)
+        if choice == GUARD_KEEP:
+            return _save_note(ctx, note) if note is not None else self._save_entry(ctx, answers)
+        if choice == GUARD_EDIT:
+            if note is not None:
+                return Turn(replies=[Text(REWRITE)], state={"step": Step.REWRITE_NOTE.value})
+            return Turn(
+                replies=[self._which_part()],
+                state={"step": Step.WHICH_PART.value, "answers": answers},
+            )
+        return Turn(
+            replies=[Text("Please choose one of these."), *self.prompt(ctx, state)[1:]],
+            state=state,
+            advanced=False,
         )
