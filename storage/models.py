@@ -66,6 +66,10 @@ class Person(SQLModel, table=True):
     time_zone: str = Field(default="Europe/London", max_length=64)
     created_at: datetime
     erased_at: datetime | None = None
+    # Nudges wait until this moment ("pause reminders until 5 Jan", "I'm on leave until ...").
+    paused_until: datetime | None = None
+    # The last message the person sent the bot: the silence rule watches it.
+    last_active_at: datetime | None = None
 
 
 class ChannelIdentity(SQLModel, table=True):
@@ -306,6 +310,10 @@ class Concern(SQLModel, table=True):
     created_at: datetime
     acknowledged_at: datetime | None = None
     acknowledged_by_id: int | None = Field(default=None, foreign_key="person.id")
+    # "Snooze 1 week" in the lead channel: no reminder about it before then.
+    snoozed_until: datetime | None = None
+    # When the concern was raised again to the steering group chair, unacknowledged.
+    escalated_at: datetime | None = None
 
 
 class Event(SQLModel, table=True):
@@ -360,7 +368,7 @@ class Outbox(SQLModel, table=True):
         CheckConstraint(
             "(recipient_id IS NOT NULL) <> (channel IS NOT NULL)", name="outbox_one_recipient"
         ),
-        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_due", "status", "priority", "next_attempt_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -373,8 +381,13 @@ class Outbox(SQLModel, table=True):
     parts: list[dict[str, Any]] = _json_column(default_is_list=True)
     preview: str = ""
     status: str = Field(default=OutboxStatus.PENDING.value, max_length=16)
+    # Lower goes first: urgent concerns (0) ahead of replies and messages (5) and nudges (7).
+    priority: int = 5
     attempts: int = 0
     next_attempt_at: datetime
+    # A deliverer that claimed the row owns it until the lease ends (then another may retry it).
+    claimed_by: str | None = Field(default=None, max_length=64)
+    lease_until: datetime | None = None
     last_error: str | None = None
     created_at: datetime
     sent_at: datetime | None = None
