@@ -114,6 +114,9 @@ class Engine:
         person = session.get(Person, msg.person_id)
         if person is None:
             raise LookupError(f"no person {msg.person_id}")
+        if msg.action is not None or msg.text.strip():
+            person.last_active_at = now  # the silence rule watches this
+            session.add(person)
         ctx = Context(
             session=session, person=person, now=now, enrolments=enrolments(session, msg.person_id)
         )
