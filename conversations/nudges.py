@@ -323,8 +323,9 @@ def minutes_prompts(rows: Iterable[q.MeetingRow], world: World) -> list[NudgeSpe
         settings = world.settings(row.scheme_id)
         tz = world.tz(row.mentee_id)
         ended = row.starts_at + timedelta(minutes=row.duration_minutes)
-        after = ended + timedelta(hours=settings.minutes_after_hours)
-        next_day = ended.astimezone(tz).date() + timedelta(days=1)
+        after = working_moment(ended + timedelta(hours=settings.minutes_after_hours), tz, settings)
+        # The reminder comes the working morning after the first prompt went out.
+        next_day = after.astimezone(tz).date() + timedelta(days=1)
         while _DAYS[next_day.weekday()] not in settings.working_days:
             next_day += timedelta(days=1)
         stages = [("after", after), ("next_day", local_moment(next_day, settings.morning, tz))]
@@ -455,7 +456,8 @@ def contract_reminders(rows: Sequence[q.ContractRow], world: World) -> list[Nudg
     for (scheme_id, cohort_id, deadline), cohort_rows in unsigned_by_cohort.items():
         settings = world.settings(scheme_id)
         tz = world.scheme_tz(scheme_id)
-        moment = local_moment(deadline, settings.working_end, tz) - timedelta(minutes=30)
+        # Mid-afternoon on the deadline day, while the lead can still chase today.
+        moment = local_moment(deadline, time(15, 0), tz)
         if not (moment <= world.now <= moment + timedelta(days=settings.stale_after_days)):
             continue
         lines = [
