@@ -27,6 +27,8 @@ class IntentName(StrEnum):
     MY_MINUTES = "my_minutes"
     PREFERENCES = "preferences"
     MENTOR_CAPACITY = "mentor_capacity"
+    PAUSE_REMINDERS = "pause_reminders"
+    RESUME_REMINDERS = "resume_reminders"
     MY_MEETINGS = "my_meetings"
     LOG_MINUTES = "log_minutes"
     MY_ACTIONS = "my_actions"
@@ -101,6 +103,20 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     ),
     (IntentName.MY_DIARY, re.compile(r"\b(?:my diary|show (?:my )?diary|diary entries)\b", re.I)),
     (IntentName.MY_ACTIONS, re.compile(r"\b(?:my|open|list)\s+actions?\b|\baction list\b", re.I)),
+    (
+        IntentName.RESUME_REMINDERS,
+        re.compile(
+            r"\b(?:resume|restart|turn on|unpause)\b.*\b(?:reminders|nudges)\b|\bi'?m back\b", re.I
+        ),
+    ),
+    (
+        IntentName.PAUSE_REMINDERS,
+        re.compile(
+            r"\b(?:pause|stop|mute|hold|no more)\b.*\b(?:reminders|nudges)\b"
+            r"|\b(?:on leave|on holiday|away|off sick|on annual leave)\b.*\buntil\b",
+            re.I,
+        ),
+    ),
     (
         IntentName.CANCEL_MEETING,
         re.compile(r"\b(?:cancel|call off)\b.*\b(?:meeting|call)\b", re.I),

@@ -12,11 +12,12 @@ from conversations.dialogs import (
     meetings,
     mentor_profile,
     minutes,
+    reminders,
 )
 from conversations.engine import Registry
 from conversations.intents import IntentName
 
-JOURNEYS = (meetings, minutes, apply, mentor_profile, contract, checkins, concerns)
+JOURNEYS = (meetings, minutes, apply, mentor_profile, contract, checkins, concerns, reminders)
 
 
 def default_registry() -> Registry:
