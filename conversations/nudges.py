@@ -234,13 +234,13 @@ def meeting_due(rows: Iterable[q.PairRow], world: World) -> list[NudgeSpec]:
             partner = row.mentor_id if person_id == row.mentee_id else row.mentee_id
             last = format_day(row.last_met_at.astimezone(world.tz(person_id)).date())
             if person_id == row.mentee_id:
-                since = (
+                gap = (
                     f"you last met {world.first(partner)} (on {last})"
                     if row.has_met
                     else f"you were paired with {world.first(partner)} (on {last}), and you haven't met yet"
                 )
                 text = (
-                    f"It's {weeks} weeks since {since}. Meeting every 4 to 6 weeks keeps "
+                    f"It's {weeks} weeks since {gap}. Meeting every 4 to 6 weeks keeps "
                     "things moving: shall we book the next one?"
                 )
                 parts: tuple[Part, ...] = (
