@@ -314,6 +314,10 @@ def test_a_year_of_nudges(engine: Engine) -> None:
         day += timedelta(days=1)
 
     received = _received(engine)
+    with transaction(engine) as s:
+        periods = s.exec(select(Nudge.period)).all()
+    # Every period is a date or a moment: the natural key never depends on wording.
+    assert all(date.fromisoformat(p[:10]) for p in periods)
     assert len(received) == len(set(received)), "a nudge went out twice"
     assert received == EXPECTED
     with transaction(engine) as s:
