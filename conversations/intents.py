@@ -170,7 +170,8 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
         IntentName.CONCERN,
         re.compile(
             r"\b(?:concerns?|worried|complain\w*|safeguarding|raise an issue|breakdown|"
-            r"not responding|no-fault|leave the scheme)\b",
+            r"not responding|no-fault|leave the scheme|hasn'?t (?:replied|responded|been in touch)|"
+            r"not replied|no reply|broken down|end (?:our|the|my) pairing|new mentor)\b",
             re.I,
         ),
     ),

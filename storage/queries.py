@@ -266,6 +266,15 @@ def export_person(session: Session, person_id: int) -> dict[str, Any]:
         .join(Survey, col(Survey.id) == col(SurveyResponse.survey_id))
         .where(SurveyResponse.person_id == person_id)
     ).all()
+    contracts = (
+        session.exec(
+            select(Contract)
+            .where(col(Contract.pairing_id).in_(pairing_ids))
+            .order_by(col(Contract.id))
+        ).all()
+        if pairing_ids
+        else []
+    )
     concerns = session.exec(
         select(Concern).where(Concern.raised_by_id == person_id).order_by(col(Concern.id))
     ).all()
@@ -356,6 +365,15 @@ def export_person(session: Session, person_id: int) -> dict[str, Any]:
                 "parts": m.parts,
             }
             for m in messages
+        ],
+        "contracts": [
+            {
+                "terms": c.terms,
+                "deadline": c.deadline.isoformat() if c.deadline else None,
+                "mentee_signed": {"name": c.mentee_signed_name, "at": _iso(c.mentee_signed_at)},
+                "mentor_signed": {"name": c.mentor_signed_name, "at": _iso(c.mentor_signed_at)},
+            }
+            for c in contracts
         ],
     }
 

@@ -62,7 +62,7 @@ def test_the_export_holds_what_the_chat_stored(loaded: str) -> None:
     data = json.loads(result.stdout)
     assert list(data) == [
         "person", "roles", "pairings", "meetings", "minutes", "actions",
-        "diary", "survey_responses", "concerns", "messages",
+        "diary", "survey_responses", "concerns", "messages", "contracts",
     ]  # fmt: skip
     assert data["person"]["email"] == "mentee@example.org"
     assert [r["role"] for r in data["roles"]] == ["mentee"]

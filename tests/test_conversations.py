@@ -123,12 +123,6 @@ def test_the_diary_is_never_in_anyone_elses_export(mentee: Chat, mentor: Chat) -
     assert "something only I should read" not in str(theirs)
 
 
-def test_a_concern_points_to_the_lead_while_the_journey_is_coming(mentee: Chat) -> None:
-    reply = mentee.said("I'm worried about a safeguarding issue")
-    assert "lead@example.org" in reply
-    assert "please do so today" in reply
-
-
 def test_a_day_s_pause_resumes_where_it_was(demo: Engine) -> None:
     monday = Chat(demo, Clock.fixed("2026-11-23T16:00:00+00:00"), "mentee@example.org")
     monday.said("diary")

@@ -47,6 +47,8 @@ from conversations.intents import Intent, IntentName, global_word, recognise
         ("pause reminders until 5 Jan", IntentName.PAUSE_REMINDERS),
         ("I'm on leave until 3 February", IntentName.PAUSE_REMINDERS),
         ("resume reminders", IntentName.RESUME_REMINDERS),
+        ("my mentor hasn't replied for 5 weeks", IntentName.CONCERN),
+        ("our relationship has broken down", IntentName.CONCERN),
         ("the weather is nice", IntentName.UNKNOWN),
         ("", IntentName.UNKNOWN),
     ],

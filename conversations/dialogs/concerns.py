@@ -1,9 +1,660 @@
-"""The concerns journey (being built)."""
+"""Raising a concern: told plainly who will see it, confirmed, then sent to the lead channel.
+
+Map:
+- ``ConcernDialog`` reads the category from the message when it is clear ("my mentor hasn't
+  replied for 5 weeks" is *partner not responding*, "safeguarding" is *safety*), otherwise asks
+  with choices; says who will see it ("Only the project lead and the steering group will see
+  this. Tom won't be told what you wrote."); takes the details through the patient data guard;
+  confirms; then saves a ``Concern`` and writes it to the lead channel's outbox in the same turn.
+- Safety concerns (patient safety, safeguarding, fitness to practise) are marked URGENT, and the
+  reply lists the scheme's referral routes.
+- A relationship breakdown may end the pairing (a no-fault exit) after a clear confirmation: the
+  pairing is kept as history (``ended_early``); the partner is told only that it has ended and
+  that the project lead will be in touch; a mentee is asked whether they'd like a new mentor
+  (the wish goes to the lead channel and the audit log).
+- The partner is never told what a concern says. Reading concerns is scoped in
+  ``storage.concern_queries`` (the raiser, the project lead and the steering group only).
+- One message can do it all: "I want to raise a safeguarding concern: ...".
+
+See ``concerns.mmd`` for the states.
+"""
 
 from __future__ import annotations
 
+import re
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from conversations.dialogs.base import Context, Outgoing, Turn
 from conversations.engine import Registry
+from conversations.intents import IntentName
+from conversations.messages import Choice, Incoming, Part, Question, Text
+from conversations.patient_data import (
+    GUARD_EDIT,
+    GUARD_KEEP,
+    GUARD_REMOVE,
+    find_patient_data,
+    guard_choice,
+    guard_question,
+    remove_patient_data,
+)
+from storage import queries
+from storage.models import AuditLog, Cohort, Concern, Pairing, PairingStatus, Role, Scheme
+
+MAX_DETAILS = 5000
+DETAILS_FROM_WORDS = 7  # a message this long that names a category is taken as the details
+
+CATEGORY = "dialog:concern:category"
+SEND = "dialog:concern:send"
+EDIT_DETAILS = "dialog:concern:details"
+EDIT_CATEGORY = "dialog:concern:change_category"
+END_YES = "dialog:concern:end"
+END_NO = "dialog:concern:keep"
+REMATCH_YES = "dialog:concern:rematch_yes"
+REMATCH_NO = "dialog:concern:rematch_no"
+PICK = "dialog:concern:pick"
+
+
+class Category(StrEnum):
+    DIFFICULTY = "relationship_difficulty"
+    BREAKDOWN = "relationship_breakdown"
+    NOT_RESPONDING = "not_responding"
+    CIRCUMSTANCES = "circumstances"
+    SAFETY = "safety"
+    OTHER = "other"
+
+
+# What the person picks from, and what the lead channel reads.
+CHOICE_LABELS = {
+    Category.DIFFICULTY: "A difficulty in our mentoring relationship",
+    Category.BREAKDOWN: "Relationship breakdown / no-fault exit",
+    Category.NOT_RESPONDING: "My partner isn't responding",
+    Category.CIRCUMSTANCES: "Change of circumstances or a long absence",
+    Category.SAFETY: "Safety: patient safety, safeguarding or fitness to practise",
+    Category.OTHER: "Something else",
+}
+LEAD_LABELS = {
+    Category.DIFFICULTY: "relationship difficulty",
+    Category.BREAKDOWN: "relationship breakdown / no-fault exit",
+    Category.NOT_RESPONDING: "partner not responding",
+    Category.CIRCUMSTANCES: "change of circumstances / long absence",
+    Category.SAFETY: "safety (patient safety, safeguarding, fitness to practise)",
+    Category.OTHER: "other",
+}
+# Checked in this order: the most serious reading wins.
+_DETECT: list[tuple[Category, re.Pattern[str]]] = [
+    (
+        Category.SAFETY,
+        re.compile(
+            r"safeguard|patient safety|fitness to practi[sc]e|unsafe|\bharm|\babus|\bat risk\b"
+            r"|\bdanger",
+            re.I,
+        ),
+    ),
+    (
+        Category.BREAKDOWN,
+        re.compile(
+            r"no[- ]?fault|leave the (?:scheme|programme)|(?:quit|exit) the scheme|break ?down"
+            r"|broken down|end (?:the|our|my) (?:pairing|partnership|mentoring|relationship)"
+            r"|(?:a |another |different )(?:new )?mentor\b|new mentor",
+            re.I,
+        ),
+    ),
+    (
+        Category.NOT_RESPONDING,
+        re.compile(
+            r"not (?:been )?respond|n[o']t (?:been )?respond|(?:has|have)(?:n't| not) (?:replied"
+            r"|responded|got back|been in touch|heard)|no (?:reply|replies|response|answer)"
+            r"|not (?:replied|answering|heard)|\bignor|\bghost|unresponsive|won't (?:reply|answer)"
+            r"|stopped (?:replying|answering|responding)",
+            re.I,
+        ),
+    ),
+    (
+        Category.CIRCUMSTANCES,
+        re.compile(
+            r"absence|\boff sick|sick leave|\billness|maternity|paternity|parental leave"
+            r"|career break|change (?:of|in) (?:my )?(?:circumstances|role|job)|new job"
+            r"|changing jobs|leaving my (?:job|post|role)|secondment|\baway for\b",
+            re.I,
+        ),
+    ),
+    (
+        Category.DIFFICULTY,
+        re.compile(
+            r"difficult|not getting on|(?:don't|do not|don’t) get on|\bclash|uncomfortable"
+            r"|disagree|tension|awkward|friction|\brude\b|dismissive|not working",
+            re.I,
+        ),
+    ),
+]
+_YES = {"yes", "y", "yes please", "yeah", "yep", "ok", "okay", "sure", "please"}
+_NO = {"no", "n", "no thanks", "no thank you", "nope", "not now", "not yet", "keep it"}
+
+
+class Step(StrEnum):
+    PICK = "pick"
+    CATEGORY = "category"
+    DETAILS = "details"
+    GUARD = "guard"
+    CONFIRM = "confirm"
+    END_PAIRING = "end_pairing"
+    REMATCH = "rematch"
+
+
+def detect_category(text: str) -> Category | None:
+    """The category a message clearly names, or None."""
+    for category, pattern in _DETECT:
+        if pattern.search(text):
+            return category
+    return None
+
+
+def _words(text: str) -> str:
+    return re.sub(r"[\s.!]+$", "", text.strip().lower())
+
+
+def _first(name: str) -> str:
+    return name.split(" ", 1)[0]
+
+
+def _details_in(text: str, category: Category | None) -> str:
+    """Details carried by the opening message: after a colon, or the whole of a long message."""
+    _, colon, rest = text.partition(":")
+    if colon and len(rest.strip()) >= 3:
+        return rest.strip()
+    if category is not None and len(text.split()) >= DETAILS_FROM_WORDS:
+        return text.strip()
+    return ""
+
+
+class ConcernDialog:
+    """Category, who will see it, details (guarded), confirm; a breakdown may end the pairing."""
+
+    name: ClassVar[str] = "concern"
+    title: ClassVar[str] = "Your concern"
+    schema_version: ClassVar[int] = 1
+
+    # -- starting -------------------------------------------------------------------------
+
+    def start(self, ctx: Context, msg: Incoming) -> Turn:
+        if not ctx.roles & {Role.MENTEE.value, Role.MENTOR.value}:
+            return Turn(replies=[self._not_for_you(ctx)])
+        text = msg.text.strip() if msg.action is None else ""
+        category = detect_category(text)
+        state: dict[str, Any] = {
+            "step": Step.CATEGORY.value,
+            "category": category.value if category else None,
+            "details": _details_in(text, category),
+            "pairing_id": None,
+        }
+        pairings = queries.active_pairings(ctx.session, ctx.person_id)
+        if len(pairings) == 1:
+            state["pairing_id"] = pairings[0].id
+        elif len(pairings) > 1:
+            named = [
+                p for p in pairings
+                if _first(ctx.name_of(queries.partner_of(p, ctx.person_id))).lower()
+                in text.lower().split()
+            ]  # fmt: skip
+            if len(named) == 1:
+                state["pairing_id"] = named[0].id
+            else:
+                state["step"] = Step.PICK.value
+                return Turn(replies=[self._pick_question(ctx, pairings)], state=state)
+        return self._onwards(ctx, state)
+
+    @staticmethod
+    def _not_for_you(ctx: Context) -> Text:
+        if Role.LEAD.value in ctx.roles:
+            return Text(
+                "As the project lead, you receive concerns in the lead channel rather than "
+                "raising them here. If you need to escalate one, please contact the steering "
+                "group chair directly."
+            )
+        return Text(
+            "Concerns are raised here by mentees and mentors. If you have a concern about the "
+            "scheme, please contact the project lead directly."
+        )
+
+    def _pick_question(self, ctx: Context, pairings: list[Pairing]) -> Question:
+        choices = [
+            Choice(ctx.name_of(queries.partner_of(p, ctx.person_id)), PICK, str(p.id))
+            for p in pairings
+        ]
+        choices.append(Choice("Not about one of them", PICK, "none"))
+        return Question("Who is this concern about?", tuple(choices))
+
+    def _onwards(self, ctx: Context, state: dict[str, Any]) -> Turn:
+        """Ask for whatever is missing next: the category, the details, or the confirmation."""
+        if not state.get("category"):
+            state = {**state, "step": Step.CATEGORY.value}
+            return Turn(
+                replies=[Text("I'm sorry something is worrying you. I can pass it to the project "
+                              "lead."), self._category_question()],
+                state=state,
+            )  # fmt: skip
+        if not state.get("details"):
+            state = {**state, "step": Step.DETAILS.value}
+            return Turn(replies=self._details_prompt(ctx, state), state=state)
+        return self._check_details(ctx, state, str(state["details"]))
+
+    # -- prompts --------------------------------------------------------------------------
+
+    @staticmethod
+    def _category_question() -> Question:
+        return Question(
+            "What is it about?",
+            tuple(Choice(label, CATEGORY, c.value) for c, label in CHOICE_LABELS.items()),
+        )
+
+    def _partner_name(self, ctx: Context, state: dict[str, Any]) -> str | None:
+        pairing = self._pairing(ctx, state)
+        if pairing is None:
+            return None
+        return ctx.name_of(queries.partner_of(pairing, ctx.person_id))
+
+    def _pairing(self, ctx: Context, state: dict[str, Any]) -> Pairing | None:
+        if state.get("pairing_id") is None:
+            return None
+        pairing = ctx.session.get(Pairing, state["pairing_id"])
+        if pairing is None or ctx.person_id not in (pairing.mentee_id, pairing.mentor_id):
+            return None
+        return pairing
+
+    def _who_sees(self, ctx: Context, state: dict[str, Any]) -> str:
+        partner = self._partner_name(ctx, state)
+        line = "Only the project lead and the steering group will see this."
+        if partner is not None:
+            line += f" {_first(partner)} won't be told what you wrote."
+        if state.get("category") == Category.SAFETY.value:
+            line = "Safety concerns go to the project lead at once, marked urgent. " + line
+        return line
+
+    def _details_prompt(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
+        partner = _first(self._partner_name(ctx, state) or "your partner")
+        category = Category(state["category"])
+        ask = {
+            Category.NOT_RESPONDING: f"Please tell me what's happened: when did you last hear from "
+            f"{partner}, and how have you tried to reach them?",
+            Category.SAFETY: "Please describe the concern. Leave out patient names and anything "
+            "else that identifies a patient.",
+            Category.BREAKDOWN: "Please tell me what's happened. Afterwards I'll ask whether you "
+            "want to end your pairing.",
+            Category.CIRCUMSTANCES: "What has changed, and for how long? (If you can, let "
+            f"{partner} know too: a short note that you'll be away is enough.)",
+            Category.DIFFICULTY: "What's been difficult? If you haven't yet, it usually helps to "
+            f"talk it through with {partner} first; the project lead can help if that doesn't "
+            "work.",
+            Category.OTHER: "Please tell me about it in a few lines.",
+        }[category]
+        return [Text(f"*{CHOICE_LABELS[category]}.* {self._who_sees(ctx, state)}"), Text(ask)]
+
+    def _confirmation(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
+        category = Category(state["category"])
+        urgent = " (urgent)" if category is Category.SAFETY else ""
+        return [
+            Text(
+                f"Here's your concern:\n*About:* {CHOICE_LABELS[category]}{urgent}\n"
+                f"*What you wrote:* {state['details']}",
+                private=True,
+            ),
+            Text(self._who_sees(ctx, state)),
+            Question(
+                "Shall I send it to the project lead?",
+                (
+                    Choice("Send it", SEND),
+                    Choice("Change what I wrote", EDIT_DETAILS),
+                    Choice("Change what it's about", EDIT_CATEGORY),
+                ),
+            ),
+        ]
+
+    def _end_question(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
+        partner = self._partner_name(ctx, state) or "your partner"
+        return [
+            Text(
+                f"Before I send it: do you also want to end your mentoring pairing with {partner} "
+                "now? This is a no-fault exit: nobody is blamed, and your pairing stays in the "
+                f"scheme's records. {_first(partner)} would be told only that the pairing has "
+                "ended and that the project lead will be in touch, not why."
+            ),
+            Question(
+                "End the pairing?",
+                (Choice("Yes, end our pairing", END_YES), Choice("No, keep it for now", END_NO)),
+            ),
+        ]
+
+    @staticmethod
+    def _rematch_question() -> Question:
+        return Question(
+            "The steering group will offer you a new mentor if you'd like one. Would you?",
+            (Choice("Yes please", REMATCH_YES), Choice("No thanks", REMATCH_NO)),
+        )
+
+    def prompt(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
+        step = Step(state["step"])
+        if step is Step.PICK:
+            return [self._pick_question(ctx, queries.active_pairings(ctx.session, ctx.person_id))]
+        if step is Step.CATEGORY:
+            return [self._category_question()]
+        if step is Step.DETAILS:
+            return self._details_prompt(ctx, state)
+        if step is Step.GUARD:
+            return guard_question(self._findings(ctx, state["pending"]), "a concern")
+        if step is Step.CONFIRM:
+            return self._confirmation(ctx, state)
+        if step is Step.END_PAIRING:
+            return self._end_question(ctx, state)
+        return [self._rematch_question()]
+
+    # -- steps ----------------------------------------------------------------------------
+
+    def step(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
+        step = Step(state["step"])
+        if step is Step.PICK:
+            return self._on_pick(ctx, state, msg)
+        if step is Step.CATEGORY:
+            return self._on_category(ctx, state, msg)
+        if step is Step.DETAILS:
+            return self._on_details(ctx, state, msg)
+        if step is Step.GUARD:
+            return self._on_guard(ctx, state, msg)
+        if step is Step.CONFIRM:
+            return self._on_confirm(ctx, state, msg)
+        if step is Step.END_PAIRING:
+            return self._on_end(ctx, state, msg)
+        return self._on_rematch(ctx, state, msg)
+
+    def _reask(self, ctx: Context, state: dict[str, Any], why: str) -> Turn:
+        return Turn(replies=[Text(why), *self.prompt(ctx, state)], state=state, advanced=False)
+
+    def _on_pick(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
+        chosen = str(msg.values.get("value", "")) if msg.action == PICK else ""
+        if chosen == "none":
+            return self._onwards(ctx, {**state, "pairing_id": None})
+        pairing = None
+        if chosen.isdigit():
+            pairing = next(
+                (p for p in queries.active_pairings(ctx.session, ctx.person_id)
+                 if p.id == int(chosen)),
+                None,
+            )  # fmt: skip
+        if pairing is None:
+            return self._reask(ctx, state, "Please pick one from the list.")
+        return self._onwards(ctx, {**state, "pairing_id": pairing.id})
+
+    def _on_category(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
+        chosen: Category | None = None
+        if msg.action == CATEGORY:
+            try:
+                chosen = Category(str(msg.values.get("value", "")))
+            except ValueError:
+                chosen = None
+        else:
+            word = _words(msg.text)
+            labels = list(CHOICE_LABELS)
+            if word.isdigit() and 1 <= int(word) <= len(labels):
+                chosen = labels[int(word) - 1]
+            elif word in {"other", "something else"}:
+                chosen = Category.OTHER
+            else:
+                chosen = detect_category(msg.text)
+                if chosen is not None and not state.get("details"):
+                    details = _details_in(msg.text, chosen)
+                    if details:
+                        state = {**state, "details": details}
+        if chosen is None:
+            return self._reask(
+                ctx, state, "Please choose the closest one; *Something else* is fine."
+            )
+        return self._onwards(ctx, {**state, "category": chosen.value})
+
+    def _on_details(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
+        text = msg.text.strip()
+        if not text:
+            return self._reask(ctx, state, "I didn't get anything there.")
+        return self._check_details(ctx, state, text)
+
+    def _check_details(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
+        if len(text) > MAX_DETAILS:
+            asking = {**state, "step": Step.DETAILS.value, "details": ""}
+            return Turn(
+                replies=[
+                    Text(
+                        f"That's {len(text):,} characters, more than I can pass on in one go "
+                        f"({MAX_DETAILS:,}). Nothing was sent. Could you shorten it?"
+                    ),
+                    *self._details_prompt(ctx, asking)[1:],
+                ],
+                state=asking,
+                advanced=False,
+            )
+        findings = self._findings(ctx, text)
+        if findings:
+            guarded = {**state, "step": Step.GUARD.value, "pending": text, "details": ""}
+            return Turn(replies=guard_question(findings, "a concern"), state=guarded)
+        confirming = {**state, "step": Step.CONFIRM.value, "details": text}
+        return Turn(replies=self._confirmation(ctx, confirming), state=confirming)
+
+    def _findings(self, ctx: Context, text: str) -> list[Any]:
+        return find_patient_data(text, ctx.scheme_setting("hospital_number_pattern"))
+
+    def _on_guard(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
+        pending = str(state.get("pending", ""))
+        base = {k: v for k, v in state.items() if k != "pending"}
+        choice = guard_choice(msg.action, msg.text)
+        if choice == GUARD_REMOVE:
+            cleaned = remove_patient_data(pending, self._findings(ctx, pending))
+            confirming = {**base, "step": Step.CONFIRM.value, "details": cleaned}
+            return Turn(replies=self._confirmation(ctx, confirming), state=confirming)
+        if choice == GUARD_KEEP:
+            confirming = {**base, "step": Step.CONFIRM.value, "details": pending}
+            return Turn(replies=self._confirmation(ctx, confirming), state=confirming)
+        if choice == GUARD_EDIT:
+            asking = {**base, "step": Step.DETAILS.value}
+            return Turn(replies=self._details_prompt(ctx, asking)[1:], state=asking)
+        return self._reask(ctx, state, "Please choose one of these.")
+
+    def _on_confirm(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
+        word = _words(msg.text)
+        if msg.action == SEND or word in {"send", "send it", "yes", "y", "ok", "submit"}:
+            if state["category"] == Category.BREAKDOWN.value and self._pairing_active(ctx, state):
+                asking = {**state, "step": Step.END_PAIRING.value}
+                return Turn(replies=self._end_question(ctx, asking), state=asking)
+            return self._send(ctx, state, end_pairing=False, rematch=None)
+        if msg.action == EDIT_DETAILS or word in {"change", "edit", "change what i wrote", "no"}:
+            asking = {**state, "step": Step.DETAILS.value}
+            return Turn(
+                replies=[Text(f"You wrote: {state['details']}", private=True),
+                         *self._details_prompt(ctx, asking)[1:]],
+                state=asking,
+            )  # fmt: skip
+        if (
+            msg.action == EDIT_CATEGORY
+            or word.startswith("change the category")
+            or word
+            in {
+                "change what it's about",
+                "category",
+            }
+        ):
+            asking = {**state, "step": Step.CATEGORY.value, "category": None}
+            return Turn(replies=[self._category_question()], state=asking)
+        return self._reask(ctx, state, "Please choose *Send it*, or change something first.")
+
+    def _pairing_active(self, ctx: Context, state: dict[str, Any]) -> bool:
+        pairing = self._pairing(ctx, state)
+        return pairing is not None and pairing.status == PairingStatus.ACTIVE.value
+
+    def _on_end(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
+        word = _words(msg.text)
+        if msg.action == END_YES or word in _YES or word == "yes, end our pairing":
+            pairing = self._pairing(ctx, state)
+            if pairing is not None and pairing.mentee_id == ctx.person_id:
+                asking = {**state, "step": Step.REMATCH.value}
+                return Turn(replies=[self._rematch_question()], state=asking)
+            return self._send(ctx, state, end_pairing=True, rematch=None)
+        if msg.action == END_NO or word in _NO:
+            return self._send(ctx, state, end_pairing=False, rematch=None)
+        return self._reask(ctx, state, "Please answer *yes* (end the pairing) or *no* (keep it).")
+
+    def _on_rematch(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
+        word = _words(msg.text)
+        if msg.action == REMATCH_YES or word in _YES:
+            return self._send(ctx, state, end_pairing=True, rematch=True)
+        if msg.action == REMATCH_NO or word in _NO:
+            return self._send(ctx, state, end_pairing=True, rematch=False)
+        return self._reask(ctx, state, "Please answer *yes* or *no*.")
+
+    # -- sending --------------------------------------------------------------------------
+
+    def _cohort(self, ctx: Context, pairing: Pairing | None) -> Cohort:
+        if pairing is not None:
+            cohort = ctx.session.get(Cohort, pairing.cohort_id)
+            assert cohort is not None
+            return cohort
+        enrolment = ctx.enrolment(Role.MENTEE.value, Role.MENTOR.value)
+        assert enrolment is not None
+        return enrolment.cohort
+
+    def _send(
+        self, ctx: Context, state: dict[str, Any], *, end_pairing: bool, rematch: bool | None
+    ) -> Turn:
+        category = Category(state["category"])
+        urgent = category is Category.SAFETY
+        pairing = self._pairing(ctx, state)
+        if pairing is not None and pairing.status != PairingStatus.ACTIVE.value:
+            end_pairing = False
+        cohort = self._cohort(ctx, pairing)
+        scheme = ctx.session.get(Scheme, cohort.scheme_id)
+        assert scheme is not None
+        assert cohort.id is not None
+        me = ctx.person.display_name
+        my_role = (
+            "mentee"
+            if pairing is not None and pairing.mentee_id == ctx.person_id
+            else ("mentor" if pairing is not None else self._role_in(ctx, cohort))
+        )
+        ctx.session.add(
+            Concern(
+                cohort_id=cohort.id,
+                raised_by_id=ctx.person_id,
+                pairing_id=pairing.id if pairing is not None else None,
+                category=category.value,
+                text=str(state["details"]),
+                urgent=urgent,
+                created_at=ctx.now,
+            )
+        )
+        lead_parts: list[Part] = [
+            Text(
+                ("URGENT: " if urgent else "")
+                + f"New concern from {me} ({my_role}): {LEAD_LABELS[category]}."
+            )
+        ]
+        partner_id: int | None = None
+        partner_name: str | None = None
+        if pairing is not None:
+            partner_id = queries.partner_of(pairing, ctx.person_id)
+            partner_name = ctx.name_of(partner_id)
+            partner_role = "mentor" if my_role == "mentee" else "mentee"
+            lead_parts.append(Text(f"Their pairing partner: {partner_name} ({partner_role})."))
+        lead_parts.append(Text(str(state["details"]), private=True))
+
+        outgoing: list[Outgoing] = []
+        leads = queries.people_with_role(ctx.session, cohort.id, Role.LEAD.value)
+        lead_name = leads[0].display_name if leads else "The project lead"
+        replies: list[Part] = [
+            Text(
+                ("Sent to the project lead, marked urgent. " if urgent else
+                 "Sent to the project lead. ")
+                + "Only the project lead and the steering group will see it"
+                + (f"; {_first(partner_name)} won't be told what you wrote." if partner_name
+                   else ".")
+                + f" {lead_name} will be in touch."
+            )
+        ]  # fmt: skip
+        if urgent:
+            routes = ctx.scheme_setting("referral_routes", []) or []
+            lines = [
+                "If anyone is at risk now, please also use your organisation's usual reporting "
+                "route. Other places to turn:"
+            ]
+            lines += [f"• *{r.get('name', '')}*: {r.get('contact', '')}" for r in routes]
+            replies.append(Text("\n".join(lines)))
+        if end_pairing and pairing is not None and partner_name is not None:
+            pairing.status = PairingStatus.ENDED_EARLY.value
+            pairing.ended_at = ctx.now
+            pairing.end_reason = "no-fault exit"
+            ctx.session.add(pairing)
+            ctx.session.add(
+                AuditLog(
+                    at=ctx.now,
+                    actor_id=ctx.person_id,
+                    action="pairing_ended",
+                    subject=f"pairing:{pairing.id}",
+                    detail={"reason": "no-fault exit"},
+                )
+            )
+            wish = ""
+            if rematch is not None:
+                wish = " They would like a new mentor." if rematch else (
+                    " They don't want a new mentor for now."
+                )  # fmt: skip
+                ctx.session.add(
+                    AuditLog(
+                        at=ctx.now,
+                        actor_id=ctx.person_id,
+                        action="rematch_wish",
+                        subject=f"pairing:{pairing.id}",
+                        detail={"wants_new_mentor": rematch},
+                    )
+                )
+            lead_parts.append(
+                Text(f"{me} has ended the pairing with {partner_name} (a no-fault exit).{wish}")
+            )
+            assert partner_id is not None
+            outgoing.append(
+                Outgoing(
+                    parts=(
+                        Text(
+                            f"Your mentoring pairing with {me} has ended. {lead_name}, the "
+                            "project lead, will be in touch with you about what happens next."
+                        ),
+                    ),
+                    recipient_id=partner_id,
+                )
+            )
+            ended = (
+                f"Your pairing with {partner_name} has ended; it stays in the scheme's records as "
+                f"a no-fault exit. {_first(partner_name)} has been told only that it has ended."
+            )
+            if rematch:
+                ended += " The steering group will be in touch about a new mentor."
+            elif rematch is False:
+                ended += " If you change your mind about a new mentor, tell the project lead."
+            replies.append(Text(ended))
+        outgoing.insert(
+            0,
+            Outgoing(
+                parts=tuple(lead_parts),
+                channel=scheme.lead_channel,
+                scheme_id=scheme.id,
+                kind="concern",
+            ),
+        )
+        return Turn(replies=replies, outgoing=outgoing)
+
+    @staticmethod
+    def _role_in(ctx: Context, cohort: Cohort) -> str:
+        for enrolment in ctx.enrolments:
+            if enrolment.cohort.id == cohort.id and enrolment.role in ("mentee", "mentor"):
+                return enrolment.role
+        return "participant"
 
 
 def register(registry: Registry) -> None:
     """Wire this journey's intents, dialogs and button routes into ``registry``."""
+    registry.add_dialog(ConcernDialog(), IntentName.CONCERN)
+    registry.answers.pop(IntentName.CONCERN, None)
