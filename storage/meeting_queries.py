@@ -1,0 +1,122 @@
+"""Reads of meetings, scoped to the person who asks: a meeting belongs to its pair, and nobody
+outside the pair gets it back from any function here (not even whether it exists).
+
+Map:
+- ``meeting_for(session, meeting_id, person_id)``: one meeting of the person's active pairings.
+- ``upcoming_for(session, person_id, now)``: the person's proposed/confirmed meetings not started.
+- ``busy_people(...)``: which of some people already have a meeting at a time (yes/no only).
+- ``invite_actions(session, meeting_id)``: the calendar invites sent for a meeting, in order.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, or_
+from sqlmodel import Session, col, select
+
+from storage.models import (
+    AuditLog,
+    Meeting,
+    MeetingStatus,
+    MentorProfile,
+    Pairing,
+    PairingStatus,
+)
+
+OPEN_STATUSES = (MeetingStatus.PROPOSED.value, MeetingStatus.CONFIRMED.value)
+# The longest meeting the schema allows (``meeting_duration_sensible``): bounds the clash search.
+LONGEST = timedelta(minutes=720)
+
+INVITE = "meeting.invite"
+INVITE_CANCEL = "meeting.invite_cancel"
+
+
+def _in_pairing(person_id: int) -> ColumnElement[bool]:
+    return or_(col(Pairing.mentee_id) == person_id, col(Pairing.mentor_id) == person_id)
+
+
+def meeting_for(
+    session: Session, meeting_id: int, person_id: int
+) -> tuple[Meeting, Pairing] | None:
+    """The meeting and its pairing when ``person_id`` is one of the active pair, else None."""
+    row = session.exec(
+        select(Meeting, Pairing)
+        .join(Pairing, col(Pairing.id) == col(Meeting.pairing_id))
+        .where(
+            Meeting.id == meeting_id,
+            Pairing.status == PairingStatus.ACTIVE.value,
+            _in_pairing(person_id),
+        )
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def upcoming_for(session: Session, person_id: int, now: datetime) -> list[tuple[Meeting, Pairing]]:
+    """The person's proposed or confirmed meetings that have not started, soonest first."""
+    rows = session.exec(
+        select(Meeting, Pairing)
+        .join(Pairing, col(Pairing.id) == col(Meeting.pairing_id))
+        .where(
+            Pairing.status == PairingStatus.ACTIVE.value,
+            _in_pairing(person_id),
+            col(Meeting.status).in_(OPEN_STATUSES),
+            Meeting.starts_at >= now,
+        )
+        .order_by(col(Meeting.starts_at), col(Meeting.id))
+    ).all()
+    return [(m, p) for m, p in rows]
+
+
+def busy_people(
+    session: Session,
+    person_ids: list[int],
+    starts_at: datetime,
+    minutes: int,
+    exclude_meeting_id: int | None = None,
+) -> set[int]:
+    """Which of ``person_ids`` have a proposed or confirmed meeting overlapping the given slot.
+
+    Only the ids come back: the caller may say "Tom has another meeting then", never with whom.
+    """
+    ends_at = starts_at + timedelta(minutes=minutes)
+    query = (
+        select(Meeting, Pairing)
+        .join(Pairing, col(Pairing.id) == col(Meeting.pairing_id))
+        .where(
+            col(Meeting.status).in_(OPEN_STATUSES),
+            Meeting.starts_at < ends_at,
+            Meeting.starts_at > starts_at - LONGEST,
+            or_(col(Pairing.mentee_id).in_(person_ids), col(Pairing.mentor_id).in_(person_ids)),
+        )
+    )
+    if exclude_meeting_id is not None:
+        query = query.where(Meeting.id != exclude_meeting_id)
+    busy: set[int] = set()
+    for meeting, pairing in session.exec(query).all():
+        if meeting.starts_at + timedelta(minutes=meeting.duration_minutes) <= starts_at:
+            continue
+        busy |= {pairing.mentee_id, pairing.mentor_id} & set(person_ids)
+    return busy
+
+
+def invite_actions(session: Session, meeting_id: int) -> list[str]:
+    """The calendar files sent for a meeting, oldest first (``INVITE`` or ``INVITE_CANCEL``)."""
+    return list(
+        session.exec(
+            select(AuditLog.action)
+            .where(
+                AuditLog.subject == f"meeting:{meeting_id}",
+                col(AuditLog.action).in_([INVITE, INVITE_CANCEL]),
+            )
+            .order_by(col(AuditLog.id))
+        ).all()
+    )
+
+
+def mentor_ways_of_working(session: Session, mentor_id: int) -> list[str]:
+    """How a mentor prefers to meet ("video", "in_person", "phone"), from their profile."""
+    profile = session.exec(
+        select(MentorProfile).where(MentorProfile.person_id == mentor_id)
+    ).first()
+    return list(profile.ways_of_working) if profile is not None else []
