@@ -29,6 +29,7 @@ class IntentName(StrEnum):
     MENTOR_CAPACITY = "mentor_capacity"
     PAUSE_REMINDERS = "pause_reminders"
     RESUME_REMINDERS = "resume_reminders"
+    LEAD_ACTION = "lead_action"
     MY_MEETINGS = "my_meetings"
     LOG_MINUTES = "log_minutes"
     MY_ACTIONS = "my_actions"
@@ -89,6 +90,11 @@ _GLOBAL: list[tuple[IntentName, re.Pattern[str]]] = [
     ),
 ]
 
+# "ack C7", "snooze N12", "contact C7": the lead acting on an alert by typing its reference.
+LEAD_ACTION_TEXT = re.compile(
+    r"^\s*(?P<verb>ack|acknowledge|contact|snooze)\s+#?(?P<ref>[cn]\d+)\s*$", re.IGNORECASE
+)
+_MET = re.compile(r"^(?:we\s+|i\s+)?met\b", re.IGNORECASE)
 _DIARY_NOTE = re.compile(r"^\s*diary\s*[:\-–]\s*(?P<rest>\S.*)$", re.IGNORECASE | re.DOTALL)
 _DONE = re.compile(r"^\s*(?:done|completed?|finished|tick off)\s*[:#]?\s*(?P<rest>\S.*)$", re.I)
 
@@ -210,8 +216,12 @@ def recognise(text: str, action: str | None = None) -> Intent:
             return Intent(name)
     if match := _DIARY_NOTE.match(stripped):
         return Intent(IntentName.DIARY_NOTE, match.group("rest").strip())
+    if match := LEAD_ACTION_TEXT.match(stripped):
+        return Intent(IntentName.LEAD_ACTION, f"{match['verb'].lower()} {match['ref'].upper()}")
     if match := _DONE.match(stripped):
         return Intent(IntentName.DONE_ACTION, match.group("rest").strip())
+    if _MET.match(stripped):  # "met Tom today for an hour; actions: ..." is a meeting's minutes
+        return Intent(IntentName.LOG_MINUTES, stripped)
     for name, pattern in _JOURNEYS:
         if pattern.search(stripped):
             return Intent(name, stripped)

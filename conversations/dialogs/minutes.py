@@ -1,9 +1,1546 @@
-"""The minutes journey (being built)."""
+"""Minutes and actions: the mentee logs a meeting's minutes ("log minutes for today's meeting", or
+everything in one message); both partners list the pair's open actions ("my actions"), tick one
+off ("done 2", "done draft business case") and read the minutes ("our minutes"), paginated.
+
+Map:
+- ``LogMinutes``: the dialog. It reads what the first message carries (the day, the discussion,
+  decisions, actions "Tom: send the budget template by Friday", the next meeting), asks only for
+  what is missing (see ``minutes.mmd``), confirms, runs the patient data guard, then saves a
+  ``Minutes`` row, its ``ActionItem`` rows and marks the meeting held. The mentor is told through
+  the outbox; the notification preview never holds the content.
+- ``parse_action``: one action line -> owner, text, due date (the table in the tests).
+- ``past_day``: the day a meeting was held ("today", "yesterday", "last Thursday", "19 Nov").
+- ``my_actions`` / ``done_action`` / ``our_minutes``: one-turn answers.
+
+Rules: the mentee keeps the minutes (SCHEME.md), so only the mentee of an active pairing logs
+them; minutes and actions belong to the pair and are read only through
+``storage.minutes_queries``, scoped to the asking person. Ticking off an action does not notify
+the partner: actions change often, the shared list is always current, and a message per tick
+would be noise that trains people to ignore the bot.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any, ClassVar, Literal
+from zoneinfo import ZoneInfo
+
+from conversations.dates import Ask, When, find_date, find_when, format_day, format_when, parse_when
+from conversations.dialogs.base import Context, Outgoing, Turn
 from conversations.engine import Registry
+from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
+from conversations.messages import Choice, Incoming, Part, Question, Text
+from conversations.patient_data import (
+    GUARD_EDIT,
+    GUARD_KEEP,
+    GUARD_REMOVE,
+    find_patient_data,
+    guard_choice,
+    guard_question,
+    remove_patient_data,
+)
+from storage import minutes_queries
+from storage.models import ActionItem, Meeting, MeetingStatus, Minutes, Pairing, PairingStatus
+from storage.models import Person as PersonRow
+
+MAX_TEXT = 5000
+MAX_ACTIONS = 20
+MET_WORDS = 8  # "met Tom today for an hour" is only the day; a longer "met ..." line is notes too
+PAGE = 5
+ACTION_PREFIX = "action"  # buttons "action:done:12" / "action:reopen:12" go to DONE_ACTION
+BOTH: Literal["both"] = "both"
+BOTH_NAME = "Both"
+
+SAVE = "dialog:minutes:save"
+CHANGE = "dialog:minutes:change"
+PART = "dialog:minutes:part"
+OWNER = "dialog:minutes:owner"
+
+Owner = int | Literal["both"]
+
+
+class Step(StrEnum):
+    WHEN = "when"
+    DISCUSSION = "discussion"
+    DECISIONS = "decisions"
+    ACTIONS = "actions"
+    OWNER = "owner"
+    DUE = "due"
+    NEXT = "next_meeting"
+    CONFIRM = "confirm"
+    WHICH_PART = "which_part"
+    GUARD = "guard"
+
+
+# -- who is in the pair ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pair:
+    """The two people of a pairing, as the minutes name them."""
+
+    mentee_id: int
+    mentee_name: str
+    mentor_id: int
+    mentor_name: str
+
+    @classmethod
+    def of(cls, ctx: Context, pairing: Pairing) -> Pair:
+        return cls(
+            pairing.mentee_id,
+            ctx.name_of(pairing.mentee_id),
+            pairing.mentor_id,
+            ctx.name_of(pairing.mentor_id),
+        )
+
+    def name(self, owner: Owner | None) -> str:
+        if owner == BOTH:
+            return BOTH_NAME
+        if owner == self.mentee_id:
+            return self.mentee_name
+        if owner == self.mentor_id:
+            return self.mentor_name
+        return "(not yet known)"
+
+    def first_name(self, person_id: int) -> str:
+        return self.name(person_id).split(" ", 1)[0]
+
+    def who(self, word: str, speaker_id: int) -> Owner | None:
+        """The owner a word names: a first or full name of the pair, "me"/"I", or "both"."""
+        said = " ".join(word.lower().strip(" .,'’").split())
+        if said in {"me", "i", "myself", "mine", "my"}:
+            return speaker_id
+        if said in {"both", "we", "us", "both of us", "together", "all", "everyone", "both us"}:
+            return BOTH
+        for person_id, name in (
+            (self.mentee_id, self.mentee_name),
+            (self.mentor_id, self.mentor_name),
+        ):
+            lowered = name.lower()
+            if said in (lowered, lowered.split(" ", 1)[0]):
+                return person_id
+        return None
+
+
+# -- reading an action line ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParsedAction:
+    """One agreed action as read from a line. ``owner`` None: not said, or ``owner_said`` names
+    nobody in the pair. ``due`` None and ``no_date`` false: not said, or ``due_note`` says why the
+    date could not be used (a past or impossible date)."""
+
+    text: str
+    owner: Owner | None = None
+    owner_said: str | None = None
+    due: date | None = None
+    no_date: bool = False
+    due_note: str | None = None
+
+
+_BULLET = re.compile(r"^\s*(?:[-*•·]+|\d{1,2}[.)])\s*")
+_ACTION_LABEL = re.compile(r"^\s*(?:agreed\s+)?action(?:\s+point)?\s*[:\-–]\s*", re.I)
+_OWNER_COLON = re.compile(
+    r"^(?P<who>[^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){0,2})\s*:\s*(?P<rest>.*)$", re.S
+)
+_OWNER_WILL = re.compile(
+    r"^(?P<who>[^\W\d_][\w.-]*(?:\s+[^\W\d_][\w.-]*)?)"
+    r"(?:\s+(?:to|will|is\s+to|are\s+to|should|agreed\s+to)\b|['’]ll\b)\s*(?P<rest>.*)$",
+    re.I | re.S,
+)
+_NO_DATE = re.compile(
+    r"[\s,(;-]*\b(?:no\s+(?:due\s+)?date|no\s+deadline|ongoing|no\s+rush)\b[\s).]*", re.I
+)
+
+
+def parse_action(
+    line: str, pair: Pair, speaker_id: int, now: datetime, tz: ZoneInfo, *, strict: bool = False
+) -> ParsedAction | None:
+    """Read "Tom: send the budget template by Friday" (owner before the colon, due date anywhere).
+
+    ``strict`` (a line outside an "actions:" list) needs an owner from the pair, so a note such as
+    "Budget: overspent" is not taken for an action. None when the line holds no action."""
+    text = _ACTION_LABEL.sub("", _BULLET.sub("", line)).strip()
+    owner: Owner | None = None
+    owner_said: str | None = None
+    if (m := _OWNER_COLON.match(text)) is not None:
+        owner = pair.who(m["who"], speaker_id)
+        if owner is None and strict:
+            return None
+        owner_said = None if owner is not None else m["who"].strip()
+        text = m["rest"].strip()
+    elif (m := _OWNER_WILL.match(text)) is not None and (
+        named := pair.who(m["who"], speaker_id)
+    ) is not None:
+        owner, text = named, m["rest"].strip()
+    elif strict:
+        return None
+    no_date = False
+    if (m := _NO_DATE.search(text)) is not None:
+        no_date = True
+        text = (text[: m.start()] + " " + text[m.end() :]).strip()
+    due: date | None = None
+    due_note: str | None = None
+    if not no_date and (found := find_date(text, now, tz)) is not None:
+        text = found.rest
+        if isinstance(found.value, Ask):
+            due_note = found.value.question
+        else:
+            due = found.value
+    text = text.strip(" \t\n.;,-–")
+    if not text:
+        return None
+    return ParsedAction(_capital(text), owner, owner_said, due, no_date, due_note)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# -- reading the day a meeting was held -------------------------------------------------------
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December")  # fmt: skip
+_MON = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+        r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")  # fmt: skip
+_PAST_DAY = re.compile(
+    rf"""(?<![\w/-])(?:
+    (?P<rel>today|tonight|this\s+(?:morning|afternoon|evening)|yesterday
+        |(?:the\s+)?day\s+before\s+yesterday)
+    |(?:(?P<wd_mod>last|on|this\s+past|past)\s+)?(?P<wd>{"|".join(_WEEKDAYS)})
+    |(?:the\s+)?(?P<dm_d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dm_m>{_MON})\.?
+        (?:,?\s+(?P<dm_y>\d{{4}}))?
+    |(?P<md_m>{_MON})\.?\s+(?P<md_d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<md_y>\d{{4}}))?
+    |(?P<iso_y>\d{{4}})-(?P<iso_m>\d{{1,2}})-(?P<iso_d>\d{{1,2}})
+    |(?P<nd_d>\d{{1,2}})/(?P<nd_m>\d{{1,2}})(?:/(?P<nd_y>\d{{4}}|\d{{2}}))?
+    )(?:['’]s)?(?![\w/])""",
+    re.I | re.X,
+)
+
+
+def past_day(text: str, today: date) -> date | Ask | None:
+    """The day a meeting was held, read from a sentence: today or earlier. None when no day is
+    said; an :class:`Ask` for a day still to come or a date that does not exist."""
+    m = _PAST_DAY.search(text)
+    if m is None:
+        return None
+    if m["rel"]:
+        word = " ".join(m["rel"].lower().split())
+        return today - timedelta(days=2 if "before" in word else 1 if "yesterday" in word else 0)
+    if m["wd"]:
+        back = (today.weekday() - _WEEKDAYS.index(m["wd"].lower())) % 7
+        if back == 0 and (m["wd_mod"] or "").lower() == "last":
+            back = 7
+        return today - timedelta(days=back)
+    if m["iso_y"]:
+        d, mo, y = int(m["iso_d"]), int(m["iso_m"]), int(m["iso_y"])
+    elif m["nd_d"]:
+        d, mo = int(m["nd_d"]), int(m["nd_m"])
+        y = int(m["nd_y"]) if m["nd_y"] else 0
+        y = y + 2000 if 0 < y < 100 else y
+    else:
+        p = "dm" if m["dm_d"] else "md"
+        d, mo = int(m[f"{p}_d"]), _MONTHS.index(m[f"{p}_m"][:3].lower()) + 1
+        y = int(m[f"{p}_y"]) if m[f"{p}_y"] else 0
+    if not 1 <= mo <= 12:
+        return Ask(
+            f"I couldn't read '{m[0]}' as a date (day first: 5/11 is 5 November).", "impossible"
+        )
+    # Without a year: this year's, unless it is still to come by more than 60 days (then last
+    # year's: "20 Dec" said in February). A day just ahead is asked back, never moved a year.
+    for year in (y,) if y else (today.year, today.year - 1):
+        try:
+            value = date(year, mo, d)
+        except ValueError:
+            continue
+        if value <= today:
+            return value
+        if y or (value - today).days <= 60:
+            break
+    else:
+        return Ask(f"There is no {d} {_MONTH_NAMES[mo - 1]}.", "impossible")
+    return Ask(f"{format_day(value, today)} is still to come.", "impossible")
+
+
+# -- reading a whole message -----------------------------------------------------------------
+
+_TRIGGER = re.compile(
+    r"^\s*(?:please\s+)?(?:(?:can\s+you\s+|let'?s\s+|i\s+want\s+to\s+|i'?d\s+like\s+to\s+)?"
+    r"(?:log|record|write\s+up|add|save|take)\s+(?:the\s+|our\s+|my\s+|some\s+|a\s+)?"
+    r"(?:minutes|notes)|minutes)\b"
+    r"(?P<of>\s+(?:for|of|from|on)\s+(?:[\w'’/]+\s+){0,3}?(?:meeting|session|call|catch[- ]?up)"
+    r"(?:\s+(?:with\s+\w+|today|yesterday|on\s+[\w ]{3,12}?))?)?"
+    r"\s*[:\-–]?\s*",
+    re.I,
+)
+_ACTIONS_HEAD = re.compile(
+    r"^(?:(?:the\s+)?agreed\s+)?actions?(?:\s+(?:agreed|points?))?\s*(?:[:\-–]\s*|$)(?P<rest>.*)$",
+    re.I | re.S,
+)
+_NO_ACTIONS = re.compile(r"^(?:no|none|zero)\s+actions?(?:\s+agreed)?$|^actions?\s*:\s*none$", re.I)
+_NEXT_HEAD = re.compile(
+    r"^(?:(?:the\s+)?next\s+(?:meeting|session|catch[- ]?up|call)"
+    r"|(?:we['’]?ll\s+|we\s+will\s+|we'?re\s+)?meet(?:ing)?\s+again)\b"
+    r"\s*(?:is|will\s+be|on|at)?\s*[:\-–]?\s*(?P<rest>.*)$",
+    re.I | re.S,
+)
+_DECISIONS_HEAD = re.compile(
+    r"^(?:decisions?|decided|we\s+decided)\b\s*(?P<label>[:\-–])?\s*(?P<rest>.*)$", re.I | re.S
+)
+_NOTES_HEAD = re.compile(r"^(?:discussion|notes?|summary)\s*[:\-–]\s*(?P<rest>.*)$", re.I | re.S)
+_MET = re.compile(
+    r"^(?:we\s+|i\s+)?(?:met|had\s+(?:our|a|the)\s+(?:\w+\s+)?(?:meeting|session|call|catch[- ]?up))\b",
+    re.I,
+)
+_DISCUSSED = re.compile(
+    r"[,;]?\s*\b(?:and\s+|then\s+)?(?=(?:we\s+)?(?:discuss(?:ed)?|talked\s+about|went\s+through|covered)\b)",
+    re.I,
+)
+_NOT_YET = re.compile(
+    r"^(?:not\s+yet|none|no|nope|skip|tbc|tba|tbd|not\s+(?:agreed|decided|booked)(?:\s+yet)?"
+    r"|no\s+next\s+meeting|don'?t\s+know(?:\s+yet)?|to\s+be\s+(?:agreed|confirmed|arranged))[.!]*$",
+    re.I,
+)
+
+
+@dataclass
+class Reading:
+    """What one message said about the minutes."""
+
+    held_on: date | Ask | None = None
+    discussion: list[str] = field(default_factory=list)
+    decisions: list[str] = field(default_factory=list)
+    # None: no actions were mentioned (ask); []: "no actions" was said.
+    actions: list[ParsedAction] | None = None
+    next_meeting: When | Ask | None = None
+    next_said: bool = False
+
+
+def _segments(text: str) -> list[str]:
+    return [s.strip(" \t.") for s in re.split(r"[\n;]+", text) if s.strip(" \t.")]
+
+
+def read_minutes(text: str, pair: Pair, speaker_id: int, now: datetime, tz: ZoneInfo) -> Reading:
+    """Everything a free-text message says: the day, notes, decisions, actions, next meeting."""
+    today = now.astimezone(tz).date()
+    reading = Reading()
+    discussion: list[str] = []
+    decisions: list[str] = []
+    actions: list[ParsedAction] | None = None
+    in_actions = False
+    if (m := _TRIGGER.match(text)) is not None:
+        if m["of"]:
+            reading.held_on = past_day(m["of"], today)
+        text = text[m.end() :]
+    for segment in _segments(text):
+        if _NO_ACTIONS.match(segment):
+            actions = actions or []
+            in_actions = False
+            continue
+        if (m := _ACTIONS_HEAD.match(segment)) is not None:
+            actions = actions or []
+            in_actions = True
+            segment = m["rest"].strip()
+            if not segment:
+                continue
+        elif (m := _NEXT_HEAD.match(segment)) is not None:
+            in_actions = False
+            reading.next_said = True
+            reading.next_meeting = _next_meeting(m["rest"], now, tz)
+            continue
+        elif (m := _DECISIONS_HEAD.match(segment)) is not None and m["rest"]:
+            in_actions = False
+            decisions.append(_capital(m["rest"] if m["label"] else segment))
+            continue
+        elif (m := _NOTES_HEAD.match(segment)) is not None:
+            in_actions = False
+            if m["rest"]:
+                discussion.append(_capital(m["rest"]))
+            continue
+        elif _MET.match(segment):
+            # "met Tom today for an hour" gives the day; anything longer is kept as notes too.
+            in_actions = False
+            parts = _DISCUSSED.split(segment, maxsplit=1)
+            if reading.held_on is None:
+                reading.held_on = past_day(parts[0], today)
+            if len(parts[0].split()) > MET_WORDS:
+                discussion.append(_capital(segment))
+            elif len(parts) > 1 and parts[1].strip():
+                discussion.append(_capital(parts[1].strip()))
+            continue
+        action = parse_action(segment, pair, speaker_id, now, tz, strict=not in_actions)
+        if action is not None:
+            actions = (actions or []) + [action]
+        elif not in_actions:
+            discussion.append(_capital(segment))
+    reading.discussion, reading.decisions, reading.actions = discussion, decisions, actions
+    return reading
+
+
+def _next_meeting(text: str, now: datetime, tz: ZoneInfo) -> When | Ask | None:
+    said = text.strip(" .")
+    if not said or _NOT_YET.match(said):
+        return None
+    found = find_when(said, now, tz, need_time=False)
+    if found is None:
+        return Ask(f"I couldn't read a date in '{said}'.", "unknown")
+    return found.value
+
+
+# -- the dialog ------------------------------------------------------------------------------
+
+QUESTIONS = {
+    Step.WHEN: "When did you meet? For example *today*, *yesterday* or *Thu 19 Nov*.",
+    Step.DISCUSSION: "What did you discuss, and what did you decide? A few lines is plenty.",
+    Step.DECISIONS: "What did you decide? Say *none* to leave decisions out.",
+    Step.ACTIONS: (
+        "What actions did you agree? One per line (or separated by ;), each with who and when, "
+        "like *Tom: send the budget template by Friday*. Say *none* if there weren't any."
+    ),
+    Step.NEXT: (
+        "When is your next meeting? For example *Tue 5 Jan 3pm*. "
+        "Say *not yet* if you haven't agreed one."
+    ),
+}
+CORRECTIONS = (
+    "To change something, say for example *change action 2 due to 12 Dec*, *remove action 1*, "
+    "*add action: Tom: call HR by Friday* or *change the next meeting to 12 Jan 3pm*, "
+    "or choose *Change something*."
+)
+PARTS = (
+    ("The day we met", Step.WHEN),
+    ("Discussion", Step.DISCUSSION),
+    ("Decisions", Step.DECISIONS),
+    ("Actions", Step.ACTIONS),
+    ("Next meeting", Step.NEXT),
+)
+_YES = {
+    "save",
+    "yes",
+    "y",
+    "ok",
+    "okay",
+    "yes please",
+    "save it",
+    "looks good",
+    "correct",
+    "confirm",
+}
+_NONE = {"none", "no", "nothing", "n/a", "na", "no actions", "none agreed", "skip", "nope"}
+
+
+def _too_long(text: str) -> Text | None:
+    if len(text) <= MAX_TEXT:
+        return None
+    return Text(
+        f"That's {len(text):,} characters, more than I can keep in one go ({MAX_TEXT:,}). "
+        "Nothing was saved. Could you shorten it?"
+    )
+
+
+def _mentee_pairing(ctx: Context) -> tuple[Pairing | None, Turn | None]:
+    """The active pairing the person is the mentee of, or a kind refusal."""
+    pairings = minutes_queries.pairings_of(ctx.session, ctx.person_id)
+    for pairing in pairings:
+        if pairing.mentee_id == ctx.person_id:
+            return pairing, None
+    if pairings:
+        mentee = ctx.name_of(pairings[0].mentee_id).split(" ", 1)[0]
+        return None, Turn(
+            replies=[
+                Text(
+                    f"In this scheme the mentee keeps the minutes, so {mentee} will log them. "
+                    "I'll let you know when they're saved, and you can read them any time "
+                    "with *our minutes*."
+                )
+            ]
+        )
+    return None, Turn(
+        replies=[
+            Text(
+                "Minutes belong to a mentoring pair, and you're not in one at the moment, so "
+                "there's nothing for me to log. Type *help* to see what I can do for you."
+            )
+        ]
+    )
+
+
+def _day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time(), tzinfo=tz)
+    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=tz)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def _link_meeting(ctx: Context, state: dict[str, Any]) -> None:
+    """Choose the meeting the minutes are for: one held on the day said, or (no day said) the most
+    recent meeting that has started and has no minutes; its day becomes the day held."""
+    pairing_id = int(state["pairing_id"])
+    state["meeting_id"] = None
+    if state.get("held_on"):
+        since, until = _day_bounds(date.fromisoformat(state["held_on"]), ctx.tz)
+        found = minutes_queries.meetings_to_minute(
+            ctx.session, ctx.person_id, pairing_id, ctx.now, since=since, until=until
+        )
+    else:
+        found = minutes_queries.meetings_to_minute(ctx.session, ctx.person_id, pairing_id, ctx.now)
+        if found:
+            state["held_on"] = ctx.local(found[0].starts_at).date().isoformat()
+    if found:
+        state["meeting_id"] = found[0].id
+
+
+def _check_day(ctx: Context, pairing: Pairing, value: date | Ask) -> date | str:
+    if isinstance(value, Ask):
+        return f"{value.question} When did you meet?"
+    started = ctx.local(pairing.started_at).date()
+    if value < started:
+        return (
+            f"You were paired on {format_day(started, ctx.today)}, so you can't have met for the "
+            f"scheme on {format_day(value, ctx.today)}. When did you meet?"
+        )
+    return value
+
+
+def _action_state(action: ParsedAction) -> dict[str, Any]:
+    return {
+        "text": action.text,
+        "owner": action.owner,
+        "owner_said": action.owner_said,
+        "due": action.due.isoformat() if action.due else None,
+        "no_date": action.no_date,
+        "due_note": action.due_note,
+    }
+
+
+def _next_state(value: When) -> dict[str, Any]:
+    return {"at": value.at_utc.isoformat(), "has_time": value.has_time}
+
+
+class LogMinutes:
+    """Gather the day, discussion, actions and next meeting; confirm; guard; save."""
+
+    name: ClassVar[str] = "minutes"
+    title: ClassVar[str] = "Your meeting minutes"
+    schema_version: ClassVar[int] = 1
+
+    # -- start ----------------------------------------------------------------------------
+
+    def start(self, ctx: Context, msg: Incoming) -> Turn:
+        pairing, refusal = _mentee_pairing(ctx)
+        if refusal is not None:
+            return refusal
+        assert pairing is not None
+        assert pairing.id is not None
+        text = "" if msg.action else msg.text
+        if (problem := _too_long(text)) is not None:
+            return Turn(
+                replies=[
+                    problem,
+                    Text("Say *log minutes* and I'll ask for each part in turn."),
+                ]
+            )
+        state: dict[str, Any] = {
+            "step": Step.WHEN.value,
+            "pairing_id": pairing.id,
+            "meeting_id": None,
+            "held_on": None,
+            "discussion": "",
+            "decisions": "",
+            "actions": [],
+            "actions_asked": False,
+            "next": None,
+            "next_asked": False,
+            "notes": {},
+        }
+        pair = Pair.of(ctx, pairing)
+        reading = read_minutes(text, pair, ctx.person_id, ctx.now, ctx.tz)
+        notes: dict[str, str] = {}
+        if reading.held_on is not None:
+            checked = _check_day(ctx, pairing, reading.held_on)
+            if isinstance(checked, str):
+                notes[Step.WHEN.value] = checked
+            else:
+                state["held_on"] = checked.isoformat()
+        if not notes:
+            _link_meeting(ctx, state)
+        problem_text = self._absorb(ctx, state, reading, notes)
+        state["notes"] = notes
+        intro = Text(
+            f"Let's log the minutes. {pair.first_name(pairing.mentor_id)} will be able to read "
+            "them too, and nobody else."
+        )
+        return self._advance(ctx, state, [intro, *problem_text])
+
+    def _absorb(
+        self, ctx: Context, state: dict[str, Any], reading: Reading, notes: dict[str, str]
+    ) -> list[Part]:
+        """Fold what a message said into ``state``; replies for anything that was too much."""
+        if reading.discussion:
+            state["discussion"] = "\n".join(reading.discussion)
+        if reading.decisions:
+            state["decisions"] = "\n".join(reading.decisions)
+        if reading.actions is not None:
+            state["actions"] = [_action_state(a) for a in reading.actions]
+            state["actions_asked"] = True
+        if reading.next_said:
+            self._set_next(state, reading.next_meeting, notes)
+        extra: list[Part] = []
+        if len(state["actions"]) > MAX_ACTIONS:
+            state["actions"] = state["actions"][:MAX_ACTIONS]
+            extra.append(
+                Text(
+                    f"I've kept the first {MAX_ACTIONS} actions: that's as many as one meeting's "
+                    "minutes can hold."
+                )
+            )
+        return extra
+
+    @staticmethod
+    def _set_next(state: dict[str, Any], value: When | Ask | None, notes: dict[str, str]) -> None:
+        if isinstance(value, Ask):
+            notes[Step.NEXT.value] = f"About the next meeting: {value.question}"
+            state["next"] = None
+            state["next_asked"] = False
+            return
+        state["next"] = _next_state(value) if value is not None else None
+        state["next_asked"] = True
+
+    # -- what is still missing ------------------------------------------------------------
+
+    def _advance(self, ctx: Context, state: dict[str, Any], before: list[Part]) -> Turn:
+        """Ask for the first missing thing, or confirm when nothing is missing."""
+        state = dict(state)
+        step = self._missing(state)
+        state["step"] = step.value
+        notes: dict[str, str] = dict(state.get("notes") or {})
+        note = notes.pop(step.value, None)
+        state["notes"] = notes
+        lead = [Text(note)] if note else []
+        if step is Step.CONFIRM:
+            return Turn(replies=[*before, *lead, *self._confirmation(ctx, state)], state=state)
+        return Turn(replies=[*before, *lead, *self.prompt(ctx, state)], state=state)
+
+    @staticmethod
+    def _missing(state: dict[str, Any]) -> Step:
+        if not state.get("held_on"):
+            return Step.WHEN
+        if not state.get("discussion"):
+            return Step.DISCUSSION
+        if not state.get("actions_asked"):
+            return Step.ACTIONS
+        for index, action in enumerate(state["actions"]):
+            if action["owner"] is None:
+                state["pending"] = index
+                return Step.OWNER
+        for index, action in enumerate(state["actions"]):
+            if action["due"] is None and not action["no_date"]:
+                state["pending"] = index
+                return Step.DUE
+        state.pop("pending", None)
+        if not state.get("next_asked"):
+            return Step.NEXT
+        return Step.CONFIRM
+
+    def prompt(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
+        step = Step(state["step"])
+        pair = self._pair(ctx, state)
+        if step is Step.CONFIRM:
+            return self._confirmation(ctx, state)
+        if step is Step.WHICH_PART:
+            return [self._which_part()]
+        if step is Step.GUARD:
+            return guard_question(self._findings(ctx, state), "the minutes")
+        if step is Step.OWNER:
+            action = state["actions"][int(state["pending"])]
+            return [self._owner_question(ctx, pair, action)]
+        if step is Step.DUE:
+            action = state["actions"][int(state["pending"])]
+            if action.get("due_note"):
+                return [Text(f"*{action['text']}*: {action['due_note']} Or say *no date*.")]
+            return [
+                Text(
+                    f"When is *{action['text']}* due? For example *Fri 4 Dec* or "
+                    "*end of the month*, or say *no date*."
+                )
+            ]
+        return [Text(QUESTIONS[step])]
+
+    @staticmethod
+    def _owner_question(ctx: Context, pair: Pair, action: dict[str, Any]) -> Question:
+        said = action.get("owner_said")
+        lead = f"I don't know who '{said}' is. " if said else ""
+        me, other = (
+            (pair.mentee_id, pair.mentor_id)
+            if ctx.person_id == pair.mentee_id
+            else (pair.mentor_id, pair.mentee_id)
+        )
+        return Question(
+            f"{lead}Who will do *{action['text']}*?",
+            (
+                Choice(f"{pair.name(me)} (you)", OWNER, str(me)),
+                Choice(pair.name(other), OWNER, str(other)),
+                Choice("Both of us", OWNER, BOTH),
+            ),
+        )
+
+    # -- steps ----------------------------------------------------------------------------
+
+    def step(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
+        step = Step(state["step"])
+        text = msg.text.strip()
+        if step is Step.CONFIRM:
+            return self._on_confirm(ctx, state, msg)
+        if step is Step.WHICH_PART:
+            return self._on_which_part(ctx, state, msg)
+        if step is Step.GUARD:
+            return self._on_guard(ctx, state, msg)
+        if step is Step.OWNER and msg.action == OWNER:
+            text = str(msg.values.get("value", ""))
+        if not text:
+            return self._again(ctx, state, "I didn't get anything there.")
+        if (problem := _too_long(text)) is not None:
+            return Turn(replies=[problem, *self.prompt(ctx, state)], state=state, advanced=False)
+        state = dict(state)
+        handler = {
+            Step.WHEN: self._on_when,
+            Step.DISCUSSION: self._on_discussion,
+            Step.DECISIONS: self._on_decisions,
+            Step.ACTIONS: self._on_actions,
+            Step.OWNER: self._on_owner,
+            Step.DUE: self._on_due,
+            Step.NEXT: self._on_next,
+        }[step]
+        return handler(ctx, state, text)
+
+    def _again(self, ctx: Context, state: dict[str, Any], why: str) -> Turn:
+        return Turn(replies=[Text(why), *self.prompt(ctx, state)], state=state, advanced=False)
+
+    def _on_when(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
+        pairing = self._pairing(ctx, state)
+        value = past_day(text, ctx.today)
+        if value is None:
+            return self._again(ctx, state, "Sorry, I couldn't read a day in that.")
+        checked = _check_day(ctx, pairing, value)
+        if isinstance(checked, str):
+            return Turn(replies=[Text(checked)], state=state, advanced=False)
+        state["held_on"] = checked.isoformat()
+        _link_meeting(ctx, state)
+        return self._advance(ctx, state, [])
+
+    def _on_discussion(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
+        state["discussion"] = _capital(text)
+        return self._advance(ctx, state, [])
+
+    def _on_decisions(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
+        state["decisions"] = "" if text.lower() in _NONE else _capital(text)
+        return self._advance(ctx, state, [])
+
+    def _on_actions(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
+        pair = self._pair(ctx, state)
+        if text.lower().strip(" .!") in _NONE:
+            state["actions"], state["actions_asked"] = [], True
+            return self._advance(ctx, state, [])
+        parsed = [
+            a
+            for line in _segments(_ACTIONS_HEAD.sub(r"\g<rest>", text, count=1))
+            if (a := parse_action(line, pair, ctx.person_id, ctx.now, ctx.tz)) is not None
+        ]
+        if not parsed:
+            return self._again(ctx, state, "I couldn't find an action in that.")
+        if len(parsed) > MAX_ACTIONS:
+            return self._again(
+                ctx,
+                state,
+                f"That's {len(parsed)} actions; one meeting's minutes hold {MAX_ACTIONS}.",
+            )
+        state["actions"] = [_action_state(a) for a in parsed]
+        state["actions_asked"] = True
+        return self._advance(ctx, state, [])
+
+    def _on_owner(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
+        pair = self._pair(ctx, state)
+        owner: Owner | None
+        if text.isdigit() and int(text) in (pair.mentee_id, pair.mentor_id):
+            owner = int(text)
+        else:
+            owner = pair.who(text.removesuffix(" (you)"), ctx.person_id)
+        if owner is None:
+            return self._again(
+                ctx,
+                state,
+                f"Actions are for {pair.first_name(pair.mentee_id)}, "
+                f"{pair.first_name(pair.mentor_id)} or both of you.",
+            )
+        actions = [dict(a) for a in state["actions"]]
+        actions[int(state["pending"])].update(owner=owner, owner_said=None)
+        state["actions"] = actions
+        return self._advance(ctx, state, [])
+
+    def _on_due(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
+        actions = [dict(a) for a in state["actions"]]
+        action = actions[int(state["pending"])]
+        if _NO_DATE.fullmatch(text) or text.lower().strip(" .") in _NONE:
+            action.update(due=None, no_date=True, due_note=None)
+        else:
+            value = parse_when(text, ctx.now, ctx.tz, need_time=False)
+            if isinstance(value, Ask):
+                return Turn(
+                    replies=[Text(value.question + " Or say *no date*.")],
+                    state=state,
+                    advanced=False,
+                )
+            action.update(due=value.day.isoformat(), no_date=False, due_note=None)
+        state["actions"] = actions
+        return self._advance(ctx, state, [])
+
+    def _on_next(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
+        if _NOT_YET.match(text.strip()):
+            state["next"], state["next_asked"] = None, True
+            return self._advance(ctx, state, [])
+        value = parse_when(
+            _NEXT_HEAD.sub(r"\g<rest>", text, count=1), ctx.now, ctx.tz, need_time=False
+        )
+        if isinstance(value, Ask):
+            return Turn(
+                replies=[Text(value.question + " Or say *not yet*.")], state=state, advanced=False
+            )
+        state["next"], state["next_asked"] = _next_state(value), True
+        return self._advance(ctx, state, [])
+
+    # -- confirm and correct -----------------------------------------------------------------
+
+    def _confirmation(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
+        pair = self._pair(ctx, state)
+        held_on = date.fromisoformat(state["held_on"])
+        meeting_note = ""
+        if state.get("meeting_id") and (meeting := ctx.session.get(Meeting, state["meeting_id"])):
+            meeting_note = f" (the meeting booked for {ctx.local(meeting.starts_at):%H:%M})"
+        lines = [
+            "Here are the minutes:",
+            f"*Meeting:* {format_day(held_on, ctx.today)}{meeting_note}",
+            f"*Discussion:* {state['discussion']}",
+        ]
+        if state.get("decisions"):
+            lines.append(f"*Decisions:* {state['decisions']}")
+        if state["actions"]:
+            lines.append("*Actions:*")
+            lines += [
+                f"{n}. {self._action_line(ctx, pair, a)}"
+                for n, a in enumerate(state["actions"], start=1)
+            ]
+        else:
+            lines.append("*Actions:* none")
+        lines.append(f"*Next meeting:* {self._next_text(ctx, state) or 'not agreed yet'}")
+        return [
+            Text("\n".join(lines), private=True),
+            Text(CORRECTIONS),
+            Question(
+                "Shall I save these minutes?",
+                (Choice("Save", SAVE), Choice("Change something", CHANGE)),
+            ),
+        ]
+
+    @staticmethod
+    def _action_line(ctx: Context, pair: Pair, action: dict[str, Any]) -> str:
+        owner = "you" if action["owner"] == ctx.person_id else pair.name(action["owner"])
+        due = (
+            f"due {format_day(date.fromisoformat(action['due']), ctx.today)}"
+            if action["due"]
+            else "no due date"
+        )
+        return f"{action['text']}: {owner}, {due}"
+
+    @staticmethod
+    def _next_when(state: dict[str, Any]) -> tuple[datetime, bool] | None:
+        if not state.get("next"):
+            return None
+        return datetime.fromisoformat(state["next"]["at"]), bool(state["next"]["has_time"])
+
+    def _next_text(self, ctx: Context, state: dict[str, Any], zone: ZoneInfo | None = None) -> str:
+        found = self._next_when(state)
+        if found is None:
+            return ""
+        at, has_time = found
+        tz = zone or ctx.tz
+        if has_time:
+            return format_when(at, tz, ctx.now)
+        return format_day(at.astimezone(tz).date(), ctx.now.astimezone(tz).date())
+
+    @staticmethod
+    def _which_part() -> Question:
+        return Question(
+            "What would you like to change?",
+            tuple(Choice(label, PART, step.value) for label, step in PARTS),
+        )
+
+    def _on_confirm(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
+        word = " ".join(msg.text.strip().lower().split()).strip(".!")
+        if msg.action == SAVE or word in _YES:
+            findings = self._findings(ctx, state)
+            if findings:
+                return Turn(
+                    replies=guard_question(findings, "the minutes"),
+                    state={**state, "step": Step.GUARD.value},
+                )
+            return self._save(ctx, state)
+        if msg.action == CHANGE or word in {"change", "change something", "edit", "no"}:
+            return Turn(
+                replies=[self._which_part()], state={**state, "step": Step.WHICH_PART.value}
+            )
+        if msg.action is None and (turn := self._correction(ctx, state, msg.text.strip())):
+            return turn
+        return Turn(
+            replies=[
+                Text(
+                    "Please choose *Save* or *Change something*, or type *cancel* to leave the "
+                    "minutes unsaved."
+                ),
+                Text(CORRECTIONS),
+                self._confirmation(ctx, state)[-1],
+            ],
+            state=state,
+            advanced=False,
+        )
+
+    def _on_which_part(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
+        chosen = str(msg.values.get("value", "")) if msg.action == PART else ""
+        word = msg.text.strip().lower()
+        for label, step in PARTS:
+            if chosen == step.value or word in (label.lower(), step.value):
+                return self._edit(ctx, state, step)
+        if msg.action is None and (turn := self._correction(ctx, state, msg.text.strip())):
+            return turn
+        return Turn(
+            replies=[Text("Please pick one of these."), self._which_part()],
+            state=state,
+            advanced=False,
+        )
+
+    def _edit(self, ctx: Context, state: dict[str, Any], step: Step) -> Turn:
+        state = {**state, "step": step.value}
+        if step is Step.ACTIONS:
+            state["step"] = Step.CONFIRM.value
+            return Turn(
+                replies=[
+                    Text(
+                        "Tell me what to change about the actions: for example "
+                        "*change action 2 due to 12 Dec*, *change action 1 owner to Tom*, "
+                        "*change action 1 to: call HR by Friday*, *remove action 1* or "
+                        "*add action: Tom: send the template by Friday*."
+                    )
+                ],
+                state=state,
+            )
+        current = {
+            Step.DISCUSSION: state.get("discussion"),
+            Step.DECISIONS: state.get("decisions"),
+        }.get(step)
+        shown: list[Part] = [Text(f"You wrote: {current}", private=True)] if current else []
+        return Turn(replies=[*shown, *self.prompt(ctx, state)], state=state)
+
+    def _correction(self, ctx: Context, state: dict[str, Any], text: str) -> Turn | None:
+        """A typed correction at the confirmation: actions, discussion, day, next meeting."""
+        if (problem := _too_long(text)) is not None:
+            return Turn(replies=[problem], state=state, advanced=False)
+        pair = self._pair(ctx, state)
+        actions = [dict(a) for a in state["actions"]]
+        state = dict(state)
+
+        def number(found: re.Match[str]) -> int | None:
+            index = int(found["n"]) - 1
+            return index if 0 <= index < len(actions) else None
+
+        if m := _C_REMOVE.match(text):
+            if (index := number(m)) is None:
+                return self._no_such_action(ctx, state, m["n"])
+            removed = actions.pop(index)
+            state["actions"] = actions
+            return self._advance(ctx, state, [Text(f"Removed: {removed['text']}.")])
+        if m := _C_DUE.match(text):
+            if (index := number(m)) is None:
+                return self._no_such_action(ctx, state, m["n"])
+            said = m["when"].strip()
+            if _NO_DATE.fullmatch(said) or said.lower() in _NONE:
+                actions[index].update(due=None, no_date=True, due_note=None)
+            else:
+                value = parse_when(said, ctx.now, ctx.tz, need_time=False)
+                if isinstance(value, Ask):
+                    return Turn(replies=[Text(value.question)], state=state, advanced=False)
+                actions[index].update(due=value.day.isoformat(), no_date=False, due_note=None)
+            state["actions"] = actions
+            return self._advance(ctx, state, [])
+        if m := _C_OWNER.match(text):
+            if (index := number(m)) is None:
+                return self._no_such_action(ctx, state, m["n"])
+            owner = pair.who(m["who"], ctx.person_id)
+            if owner is None:
+                return Turn(
+                    replies=[
+                        Text(
+                            f"Actions are for {pair.first_name(pair.mentee_id)}, "
+                            f"{pair.first_name(pair.mentor_id)} or both of you."
+                        )
+                    ],
+                    state=state,
+                    advanced=False,
+                )
+            actions[index].update(owner=owner, owner_said=None)
+            state["actions"] = actions
+            return self._advance(ctx, state, [])
+        if m := _C_REPLACE.match(text):
+            if (index := number(m)) is None:
+                return self._no_such_action(ctx, state, m["n"])
+            parsed = parse_action(m["line"], pair, ctx.person_id, ctx.now, ctx.tz)
+            if parsed is None:
+                return Turn(
+                    replies=[Text("I couldn't find an action in that.")],
+                    state=state,
+                    advanced=False,
+                )
+            new = _action_state(parsed)
+            old = actions[index]
+            if new["owner"] is None and new["owner_said"] is None:
+                new["owner"] = old["owner"]
+            if new["due"] is None and not new["no_date"] and not new["due_note"]:
+                new.update(due=old["due"], no_date=old["no_date"])
+            actions[index] = new
+            state["actions"] = actions
+            return self._advance(ctx, state, [])
+        if m := _C_ADD.match(text):
+            if len(actions) >= MAX_ACTIONS:
+                return Turn(
+                    replies=[Text(f"One meeting's minutes hold {MAX_ACTIONS} actions at most.")],
+                    state=state,
+                    advanced=False,
+                )
+            parsed = parse_action(m["line"], pair, ctx.person_id, ctx.now, ctx.tz)
+            if parsed is None:
+                return Turn(
+                    replies=[Text("I couldn't find an action in that.")],
+                    state=state,
+                    advanced=False,
+                )
+            state["actions"] = [*actions, _action_state(parsed)]
+            state["actions_asked"] = True
+            return self._advance(ctx, state, [])
+        if m := _C_FIELD.match(text):
+            step = (
+                Step.DISCUSSION
+                if m["field"].lower().startswith(("disc", "note"))
+                else Step.DECISIONS
+            )
+            if m["value"] and m["value"].strip():
+                key = "discussion" if step is Step.DISCUSSION else "decisions"
+                written = m["value"].strip()
+                state[key] = (
+                    "" if key == "decisions" and written.lower() in _NONE else _capital(written)
+                )
+                if not state["discussion"]:
+                    return self._edit(ctx, state, Step.DISCUSSION)
+                return self._advance(ctx, state, [])
+            return self._edit(ctx, state, step)
+        if m := _C_NEXT.match(text):
+            said = (m["when"] or "").strip()
+            if not said:
+                return self._edit(ctx, state, Step.NEXT)
+            notes: dict[str, str] = {}
+            self._set_next(state, _next_meeting(said, ctx.now, ctx.tz), notes)
+            state["notes"] = notes
+            return self._advance(ctx, state, [])
+        if _C_NO_NEXT.match(text):
+            state["next"], state["next_asked"] = None, True
+            return self._advance(ctx, state, [])
+        if m := _C_DAY.match(text):
+            said = (m["when"] or "").strip()
+            if not said:
+                return self._edit(ctx, state, Step.WHEN)
+            return self._on_when(ctx, state, said)
+        return None
+
+    def _no_such_action(self, ctx: Context, state: dict[str, Any], said: str) -> Turn:
+        count = len(state["actions"])
+        have = f"the actions are numbered 1 to {count}" if count else "there are no actions yet"
+        return Turn(
+            replies=[Text(f"There's no action {said}: {have}.")], state=state, advanced=False
+        )
+
+    # -- the patient data guard and saving ----------------------------------------------------
+
+    @staticmethod
+    def _texts(state: dict[str, Any]) -> list[str]:
+        return [
+            state["discussion"],
+            state.get("decisions", ""),
+            *(a["text"] for a in state["actions"]),
+        ]
+
+    def _findings(self, ctx: Context, state: dict[str, Any]) -> list[Any]:
+        pattern = ctx.scheme_setting("hospital_number_pattern")
+        return [f for text in self._texts(state) for f in find_patient_data(text, pattern)]
+
+    def _on_guard(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
+        choice = guard_choice(msg.action, msg.text)
+        if choice == GUARD_KEEP:
+            return self._save(ctx, state)
+        if choice == GUARD_REMOVE:
+            pattern = ctx.scheme_setting("hospital_number_pattern")
+
+            def clean(text: str) -> str:
+                return remove_patient_data(text, find_patient_data(text, pattern))
+
+            state = {
+                **state,
+                "removed": True,
+                "discussion": clean(state["discussion"]),
+                "decisions": clean(state.get("decisions", "")),
+                "actions": [{**a, "text": clean(a["text"])} for a in state["actions"]],
+            }
+            return self._save(ctx, state)
+        if choice == GUARD_EDIT:
+            state = {**state, "step": Step.CONFIRM.value}
+            return Turn(
+                replies=[
+                    Text(
+                        "OK, nothing is saved yet. Rewrite the part that holds it (for example "
+                        "*change the discussion* or *change action 1 to: ...*), then choose *Save*."
+                    ),
+                    *self._confirmation(ctx, state),
+                ],
+                state=state,
+            )
+        return Turn(
+            replies=[
+                Text("Please choose one of these, or type *cancel* to leave the minutes unsaved."),
+                *guard_question(self._findings(ctx, state), "the minutes")[1:],
+            ],
+            state=state,
+            advanced=False,
+        )
+
+    def _save(self, ctx: Context, state: dict[str, Any]) -> Turn:
+        pairing = self._pairing(ctx, state)
+        if pairing.status != PairingStatus.ACTIVE.value or pairing.mentee_id != ctx.person_id:
+            return Turn(
+                replies=[
+                    Text(
+                        "Your mentoring pairing has ended since we started, so I can't save "
+                        "these minutes. Nothing was saved."
+                    )
+                ]
+            )
+        pair = Pair.of(ctx, pairing)
+        held_on = date.fromisoformat(state["held_on"])
+        meeting = self._meeting(ctx, state)
+        decisions = state.get("decisions", "")
+        next_when = self._next_when(state)
+        if next_when is not None:
+            agreed = (
+                f"Next meeting agreed: {self._next_text(ctx, state)} ({ctx.person.time_zone} time)"
+            )
+            decisions = f"{decisions}\n{agreed}" if decisions else agreed
+        minutes = Minutes(
+            pairing_id=pairing.id or 0,
+            meeting_id=meeting.id if meeting else None,
+            author_id=ctx.person_id,
+            held_on=held_on,
+            discussion=state["discussion"],
+            decisions=decisions,
+            created_at=ctx.now,
+        )
+        ctx.session.add(minutes)
+        ctx.session.flush()
+        for action in state["actions"]:
+            owner = action["owner"]
+            ctx.session.add(
+                ActionItem(
+                    pairing_id=pairing.id or 0,
+                    minutes_id=minutes.id,
+                    owner_id=owner if isinstance(owner, int) else None,
+                    owner_name=pair.name(owner),
+                    text=action["text"],
+                    due=date.fromisoformat(action["due"]) if action["due"] else None,
+                    created_at=ctx.now,
+                )
+            )
+        if meeting is not None:
+            meeting.status = MeetingStatus.HELD.value
+            meeting.updated_at = ctx.now
+            ctx.session.add(meeting)
+        count = len(state["actions"])
+        actions_said = f"{count} action{'s' * (count != 1)}" if count else "no actions"
+        mentor_first = pair.first_name(pair.mentor_id)
+        removed = " (without the patient details)" if state.get("removed") else ""
+        replies: list[Part] = [
+            Text(
+                f"Saved the minutes of your meeting on {format_day(held_on, ctx.today)}{removed}, "
+                f"with {actions_said}. I've let {mentor_first} know (the notification doesn't show "
+                "what you wrote). Type *my actions* to see what's open, or *our minutes* to "
+                "read them back."
+            )
+        ]
+        if next_when is not None:
+            replies.append(
+                Question(
+                    f"You agreed to meet next on {self._next_text(ctx, state)}. Booking it sends "
+                    f"{mentor_first} a proposal to accept. Shall I start booking it now?",
+                    (
+                        Choice(
+                            "Book it now",
+                            INTENT_ACTION_PREFIX + IntentName.BOOK_MEETING.value,
+                            self._booking_text(ctx, state),
+                        ),
+                    ),
+                )
+            )
+            replies.append(
+                Text(f"Or book it later: say *book a meeting {self._booking_text(ctx, state)}*.")
+            )
+        return Turn(
+            replies=replies,
+            outgoing=[self._tell_mentor(ctx, pair, state, held_on)],
+        )
+
+    def _booking_text(self, ctx: Context, state: dict[str, Any]) -> str:
+        """The next meeting as a booking dialog reads it back: "8 Jan 2027 15:00"."""
+        found = self._next_when(state)
+        assert found is not None
+        local = found[0].astimezone(ctx.tz)
+        day = f"{local.day} {_MONTH_NAMES[local.month - 1][:3]} {local.year}"
+        return f"{day} {local:%H:%M}" if found[1] else day
+
+    def _tell_mentor(
+        self, ctx: Context, pair: Pair, state: dict[str, Any], held_on: date
+    ) -> Outgoing:
+        mentor = ctx.session.get(PersonRow, pair.mentor_id)
+        zone = ZoneInfo(mentor.time_zone) if mentor is not None else ctx.tz
+        their_today = ctx.now.astimezone(zone).date()
+        mentee_first = pair.first_name(pair.mentee_id)
+        lines: list[str] = []
+        for action in state["actions"]:
+            due = (
+                f", due {format_day(date.fromisoformat(action['due']), their_today)}"
+                if action["due"]
+                else ""
+            )
+            owner = "you" if action["owner"] == pair.mentor_id else pair.name(action["owner"])
+            lines.append(f"• {action['text']} ({owner}{due})")
+        content: list[Part] = []
+        if lines:
+            content.append(Text("Actions agreed:\n" + "\n".join(lines), private=True))
+        if next_text := self._next_text(ctx, state, zone):
+            content.append(
+                Text(f"Next meeting agreed: {next_text}. {mentee_first} will send you the booking.")
+            )
+        return Outgoing(
+            parts=(
+                Text(
+                    f"{mentee_first} has logged the minutes of your meeting on "
+                    f"{format_day(held_on, their_today)}."
+                ),
+                *content,
+                Text("Type *our minutes* to read them, or *my actions* to see the open actions."),
+            ),
+            recipient_id=pair.mentor_id,
+        )
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _pairing(ctx: Context, state: dict[str, Any]) -> Pairing:
+        pairing = ctx.session.get(Pairing, int(state["pairing_id"]))
+        if pairing is None:
+            raise LookupError("the pairing of these minutes has gone")
+        return pairing
+
+    def _pair(self, ctx: Context, state: dict[str, Any]) -> Pair:
+        return Pair.of(ctx, self._pairing(ctx, state))
+
+    def _meeting(self, ctx: Context, state: dict[str, Any]) -> Meeting | None:
+        """The linked meeting, if it is still this pair's and still without minutes."""
+        if not state.get("meeting_id"):
+            return None
+        candidates = minutes_queries.meetings_to_minute(
+            ctx.session, ctx.person_id, int(state["pairing_id"]), ctx.now
+        )
+        return next((m for m in candidates if m.id == state["meeting_id"]), None)
+
+
+_C_REMOVE = re.compile(
+    r"^(?:remove|delete|drop|take\s+out)\s+action\s*(?:no\.?\s*|#)?(?P<n>\d+)\W*$", re.I
+)
+_C_DUE = re.compile(
+    r"^(?:change|set|move|make|update)?\s*(?:the\s+)?action\s*#?(?P<n>\d+)(?:['’]s)?"
+    r"\s+due(?:\s+date)?\s*(?:to|for|on|is|:|=)?\s*(?P<when>.+)$",
+    re.I,
+)
+_C_OWNER = re.compile(
+    r"^(?:change|set|make|update)?\s*(?:the\s+)?action\s*#?(?P<n>\d+)(?:['’]s)?\s+owner\s*(?:to|is|:|=)?\s*(?P<who>.+)$",
+    re.I,
+)
+_C_REPLACE = re.compile(
+    r"^(?:change|replace|edit|update|make)\s+action\s*#?(?P<n>\d+)\s*(?:to|with|:|=)\s*:?\s*(?P<line>.+)$",
+    re.I | re.S,
+)
+_C_ADD = re.compile(
+    r"^(?:add|plus|also|new)\s+(?:an?\s+|another\s+)?action\s*[:\-–]?\s*(?P<line>.+)$", re.I | re.S
+)
+_C_FIELD = re.compile(
+    r"^(?:change|edit|rewrite|update|replace)\s+(?:the\s+)?(?P<field>discussion|notes|decisions?)"
+    r"(?:\s*(?:to|with|:)\s*:?\s*(?P<value>.+))?$",
+    re.I | re.S,
+)
+_C_NEXT = re.compile(
+    r"^(?:change|move|set|make|update)\s+(?:the\s+)?next\s+(?:meeting|session|date)(?:\s+(?:to|for|on|:)\s*(?P<when>.+))?$",
+    re.I,
+)
+_C_NO_NEXT = re.compile(r"^(?:no|remove\s+the|delete\s+the)\s+next\s+meeting\W*$", re.I)
+_C_DAY = re.compile(
+    r"^(?:change|set|make|update)\s+(?:the\s+)?(?:date|day|meeting\s+date|day\s+we\s+met)"
+    r"(?:\s+(?:to|:)\s*(?P<when>.+))?$",
+    re.I,
+)
+
+
+# -- one-turn answers: my actions, done, our minutes -----------------------------------------
+
+
+def _not_paired(ctx: Context, what: str) -> Turn:
+    return Turn(
+        replies=[
+            Text(
+                f"You're not in a mentoring pair, so there are no {what} for you here. "
+                f"{_capital(what)} belong to each pair and only its two partners can see them. "
+                "Type *help* to see what I can do for you."
+            )
+        ]
+    )
+
+
+def _action_row(ctx: Context, number: int, action: ActionItem) -> str:
+    owner = "you" if action.owner_id == ctx.person_id else action.owner_name or "no owner"
+    if action.due is None:
+        due = "no due date"
+    elif action.due < ctx.today:
+        due = f"due {format_day(action.due, ctx.today)}, *overdue*"
+    elif action.due == ctx.today:
+        due = "due today"
+    else:
+        due = f"due {format_day(action.due, ctx.today)}"
+    return f"{number}. {action.text} ({owner}, {due})"
+
+
+def my_actions(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
+    """The pair's open actions, numbered as "done 2" reads them."""
+    if not minutes_queries.pairings_of(ctx.session, ctx.person_id):
+        return _not_paired(ctx, "actions")
+    actions = minutes_queries.open_actions(ctx.session, ctx.person_id)
+    if not actions:
+        return Turn(
+            replies=[
+                Text(
+                    "You have no open actions. Nice work! Actions agreed in a meeting's minutes "
+                    "will show here."
+                )
+            ]
+        )
+    lines = ["Your pair's open actions:"]
+    lines += [_action_row(ctx, n, a) for n, a in enumerate(actions, start=1)]
+    return Turn(
+        replies=[
+            Text("\n".join(lines), private=True),
+            Text("Say *done 2* (the number) or *done* and a few words of it to tick one off."),
+        ]
+    )
+
+
+_WORD = re.compile(r"[^\W_]+")
+_STOP = frozenset(
+    ["the", "a", "an", "to", "of", "for", "my", "our", "and", "on", "by", "with", "in", "it", "is"]
+)
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text.lower()) if w not in _STOP]
+
+
+def _matches(said: str, actions: list[ActionItem]) -> tuple[list[ActionItem], bool]:
+    """Actions whose words include every word said (a word may be the start of one), and True;
+    failing that, those sharing the most words, and False (to be asked, never closed)."""
+    wanted = _words(said)
+    if not wanted:
+        return [], False
+    scored: list[tuple[int, ActionItem]] = []
+    for action in actions:
+        have = _words(action.text)
+        scored.append((sum(1 for w in wanted if any(h.startswith(w) for h in have)), action))
+    full = [a for hits, a in scored if hits == len(wanted)]
+    if full:
+        return full, True
+    best = max(hits for hits, _ in scored)
+    return [a for hits, a in scored if best and hits == best], False
+
+
+def done_action(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
+    """ "done 2" ticks off number 2 of "my actions"; "done draft business case" the one it names.
+    Buttons "action:done:<id>" (which one?) and "action:reopen:<id>" (undo) come here too."""
+    if not minutes_queries.pairings_of(ctx.session, ctx.person_id):
+        return _not_paired(ctx, "actions")
+    if msg.action and msg.action.startswith(f"{ACTION_PREFIX}:"):
+        return _action_button(ctx, msg.action)
+    said = intent.rest.strip().strip(".!").strip()
+    actions = minutes_queries.open_actions(ctx.session, ctx.person_id)
+    if not actions:
+        return Turn(replies=[Text("You have no open actions to tick off.")])
+    if len(said) > 500:
+        return Turn(
+            replies=[
+                Text(
+                    "That's too long for me to match to an action. Say *done 2*, using its number from *my actions*."
+                )
+            ]
+        )
+    number = re.fullmatch(r"(?:no\.?\s*|number\s+|action\s+|#)?(\d+)", said, re.I)
+    if number is not None:
+        index = int(number[1])
+        if not 1 <= index <= len(actions):
+            count = len(actions)
+            return Turn(
+                replies=[
+                    Text(
+                        f"There's no action {index}: you have {count} open action"
+                        f"{'s' * (count != 1)}. Type *my actions* to see them numbered."
+                    )
+                ]
+            )
+        return _close(ctx, actions[index - 1])
+    found, exact = _matches(said, actions)
+    if not found:
+        return Turn(
+            replies=[
+                Text(
+                    f"I couldn't find an open action like '{said}'. Type *my actions* to see them, "
+                    "then say *done* and its number."
+                )
+            ]
+        )
+    if len(found) == 1 and exact:
+        return _close(ctx, found[0])
+    return Turn(
+        replies=[
+            Question(
+                "Which one did you mean?"
+                if exact
+                else f"I couldn't find '{said}' exactly. Did you mean one of these?",
+                tuple(Choice(a.text[:70], f"{ACTION_PREFIX}:done:{a.id}") for a in found[:5]),
+            )
+        ]
+    )
+
+
+def _action_button(ctx: Context, action: str) -> Turn:
+    parts = action.split(":")
+    row = None
+    if len(parts) == 3 and parts[2].isdigit():
+        row = minutes_queries.action_of(ctx.session, ctx.person_id, int(parts[2]))
+    if row is None or parts[1] not in ("done", "reopen"):
+        return Turn(replies=[Text("I couldn't find that action. Type *my actions* to see yours.")])
+    if parts[1] == "done":
+        if row.done_at is not None:
+            return Turn(replies=[Text(f"*{row.text}* was already ticked off.")])
+        return _close(ctx, row)
+    if row.done_at is None:
+        return Turn(replies=[Text(f"*{row.text}* is still open.")])
+    row.done_at = None
+    ctx.session.add(row)
+    return Turn(
+        replies=[Text(f"Reopened: *{row.text}*. Type *my actions* to see the list.", private=True)]
+    )
+
+
+def _close(ctx: Context, action: ActionItem) -> Turn:
+    left = len(minutes_queries.open_actions(ctx.session, ctx.person_id)) - 1
+    action.done_at = ctx.now
+    ctx.session.add(action)
+    still = (
+        f"{left} action{'s' * (left != 1)} still open: type *my actions* to see them."
+        if left
+        else "That was the last open action."
+    )
+    return Turn(
+        replies=[
+            Text(f"Ticked off: *{action.text}*.", private=True),
+            Text(still),
+            Question("Wrong one?", (Choice("Undo", f"{ACTION_PREFIX}:reopen:{action.id}"),)),
+        ]
+    )
+
+
+def our_minutes(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
+    """The pair's minutes, newest first, a page at a time; only the two partners see them."""
+    pairings = minutes_queries.pairings_of(ctx.session, ctx.person_id, active_only=False)
+    if not pairings:
+        return _not_paired(ctx, "minutes")
+    try:
+        offset = max(0, int(msg.values.get("value", 0)))
+    except (TypeError, ValueError):
+        offset = 0
+    rows, total = minutes_queries.minutes_page(ctx.session, ctx.person_id, offset, PAGE)
+    if total == 0:
+        keeper = (
+            "Say *log minutes* after your next meeting to keep them."
+            if any(p.mentee_id == ctx.person_id for p in pairings)
+            else "Your mentee keeps them; I'll tell you when some are logged."
+        )
+        return Turn(replies=[Text(f"There are no minutes yet. {keeper}")])
+    if not rows:
+        return Turn(
+            replies=[Text("There are no older minutes. Type *our minutes* to start again.")]
+        )
+    actions = minutes_queries.actions_of_minutes(
+        ctx.session, ctx.person_id, [m.id for m in rows if m.id is not None]
+    )
+    several = len(pairings) > 1
+    partners = {p.id: _partner_name(ctx, p) for p in pairings}
+    first, last = offset + 1, offset + len(rows)
+    blocks = [f"Your minutes (only you and your partner can read them), {first}–{last} of {total}:"]
+    for row in rows:
+        head = f"*{format_day(row.held_on, ctx.today)}*"
+        if several:
+            head += f" with {partners.get(row.pairing_id, 'your partner')}"
+        lines = [head, f"Discussion: {row.discussion}"]
+        if row.decisions:
+            lines.append(f"Decisions: {row.decisions}")
+        for action in actions.get(row.id or 0, []):
+            state = (
+                "done"
+                if action.done_at is not None
+                else (f"due {format_day(action.due, ctx.today)}" if action.due else "no due date")
+            )
+            owner = "you" if action.owner_id == ctx.person_id else action.owner_name or "no owner"
+            lines.append(f"• {action.text} ({owner}, {state})")
+        blocks.append("\n".join(lines))
+    replies: list[Part] = [Text("\n\n".join(blocks), private=True)]
+    if last < total:
+        more = Choice("Show older minutes", INTENT_ACTION_PREFIX + IntentName.MY_MINUTES, str(last))
+        replies.append(Question("Would you like to see more?", (more,)))
+    return Turn(replies=replies)
+
+
+def _partner_name(ctx: Context, pairing: Pairing) -> str:
+    other = pairing.mentor_id if pairing.mentee_id == ctx.person_id else pairing.mentee_id
+    return ctx.name_of(other)
 
 
 def register(registry: Registry) -> None:
     """Wire this journey's intents, dialogs and button routes into ``registry``."""
+    registry.add_dialog(LogMinutes(), IntentName.LOG_MINUTES)
+    registry.answers[IntentName.MY_ACTIONS] = my_actions
+    registry.answers[IntentName.DONE_ACTION] = done_action
+    registry.answers[IntentName.MY_MINUTES] = our_minutes
+    registry.action_routes[ACTION_PREFIX] = IntentName.DONE_ACTION
