@@ -1,0 +1,324 @@
+"""The outbox as a work queue: claim due rows, route them, record what happened.
+
+- :func:`claim`: due, deliverable rows in priority order (urgent concerns first), locked with
+  ``FOR UPDATE SKIP LOCKED`` on PostgreSQL and leased to one worker for a while;
+- :func:`routes`: where each claimed row goes (platform and stored address);
+- :func:`record_sent`, :func:`record_failure`, :func:`release`: the outcome, written only while
+  the row is still claimed by the worker that sends it;
+- :func:`dead_letters`: what could not be delivered, for the scheme's lead.
+
+Routing. A row for a person goes to the person's newest channel identity on the first of the
+deliverer's platforms they have (never ``console``). A row for a scheme channel goes to
+``scheme.settings["channels"][<channel>]``, e.g. ``{"platform": "webhook", "url": "https://..."}``.
+A row with neither stays pending for the console (``mentorbot inbox``/``chat``): it is never
+claimed, so it neither churns nor dies.
+
+Claims are two steps in one transaction: select the ids (``SKIP LOCKED`` makes concurrent
+workers take disjoint rows on PostgreSQL), then lease them with an ``UPDATE`` that re-checks the
+row is still pending and free. SQLite ignores ``FOR UPDATE``; the re-check in the ``UPDATE`` still
+keeps two claimers apart, since SQLite runs one write at a time.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_, update
+from sqlmodel import Session, col, select
+
+from storage.models import ChannelIdentity, Cohort, Membership, Outbox, OutboxStatus, Person, Scheme
+
+CONSOLE = "console"
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_CAP = timedelta(hours=1)
+_ERROR_CHARS = 500
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where one row goes: the platform (picks the sender) and its stored address."""
+
+    platform: str
+    address: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """An undeliverable message as the lead sees it: who, what (the preview, never private
+    content), how often it was tried and the last error."""
+
+    id: int
+    recipient: str | None
+    channel: str | None
+    kind: str
+    preview: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+
+
+def _channel_routes(session: Session, platforms: Collection[str]) -> dict[tuple[int, str], Route]:
+    """The scheme channels that have an address on one of ``platforms``."""
+    found: dict[tuple[int, str], Route] = {}
+    for scheme_id, channels in session.exec(
+        select(Scheme.id, col(Scheme.settings)["channels"])
+    ).all():
+        if scheme_id is None or not isinstance(channels, dict):
+            continue
+        for name, address in channels.items():
+            if not isinstance(address, dict):
+                continue
+            platform = address.get("platform")
+            if isinstance(platform, str) and platform in platforms and platform != CONSOLE:
+                found[(scheme_id, str(name))] = Route(platform, dict(address))
+    return found
+
+
+def _deliverable(session: Session, platforms: Collection[str]) -> ColumnElement[bool]:
+    """Rows that some platform in ``platforms`` can reach (see the module's routing notes)."""
+    usable = [p for p in platforms if p != CONSOLE]
+    if not usable:
+        return false()
+    to_person = and_(
+        col(Outbox.recipient_id).is_not(None),
+        exists().where(
+            col(ChannelIdentity.person_id) == col(Outbox.recipient_id),
+            col(ChannelIdentity.platform).in_(usable),
+        ),
+    )
+    by_scheme: dict[int, list[str]] = {}
+    for scheme_id, name in _channel_routes(session, usable):
+        by_scheme.setdefault(scheme_id, []).append(name)
+    to_channel = [
+        and_(col(Outbox.scheme_id) == scheme_id, col(Outbox.channel).in_(names))
+        for scheme_id, names in by_scheme.items()
+    ]
+    return or_(to_person, *to_channel)
+
+
+def _lease_free(now: datetime) -> ColumnElement[bool]:
+    return or_(col(Outbox.lease_until).is_(None), col(Outbox.lease_until) < now)
+
+
+def claim(
+    session: Session,
+    worker: str,
+    now: datetime,
+    limit: int,
+    lease: timedelta,
+    *,
+    platforms: Collection[str],
+) -> list[Outbox]:
+    """Lease up to ``limit`` due rows that ``platforms`` can deliver to ``worker`` until
+    ``now + lease``, most urgent first (priority, then due time, then id)."""
+    ids = session.exec(
+        select(Outbox.id)
+        .where(
+            col(Outbox.status) == OutboxStatus.PENDING.value,
+            col(Outbox.next_attempt_at) <= now,
+            _lease_free(now),
+            _deliverable(session, platforms),
+        )
+        .order_by(col(Outbox.priority), col(Outbox.next_attempt_at), col(Outbox.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=Outbox)
+    ).all()
+    if not ids:
+        return []
+    until = now + lease
+    session.exec(
+        update(Outbox)
+        .where(
+            col(Outbox.id).in_(ids),
+            col(Outbox.status) == OutboxStatus.PENDING.value,
+            _lease_free(now),
+        )
+        .values(claimed_by=worker, lease_until=until)
+        .execution_options(synchronize_session=False)
+    )
+    return list(
+        session.exec(
+            select(Outbox)
+            .where(
+                col(Outbox.id).in_(ids),
+                col(Outbox.claimed_by) == worker,
+                col(Outbox.lease_until) == until,
+            )
+            .order_by(col(Outbox.priority), col(Outbox.next_attempt_at), col(Outbox.id))
+            .execution_options(populate_existing=True)
+        ).all()
+    )
+
+
+def routes(session: Session, rows: Sequence[Outbox], platforms: Sequence[str]) -> dict[int, Route]:
+    """The route of each row that has one, by row id. ``platforms`` is in order of preference:
+    a person on two platforms is reached on the first; on one platform, at their newest identity."""
+    usable = [p for p in platforms if p != CONSOLE]
+    found: dict[int, Route] = {}
+    people = {row.recipient_id for row in rows if row.recipient_id is not None}
+    best: dict[int, ChannelIdentity] = {}
+    if people and usable:
+        rank = {platform: n for n, platform in enumerate(usable)}
+        for identity in session.exec(
+            select(ChannelIdentity)
+            .where(
+                col(ChannelIdentity.person_id).in_(people),
+                col(ChannelIdentity.platform).in_(usable),
+            )
+            .order_by(col(ChannelIdentity.id).desc())
+        ).all():
+            known = best.get(identity.person_id)
+            if known is None or rank[identity.platform] < rank[known.platform]:
+                best[identity.person_id] = identity
+    channels = _channel_routes(session, usable) if any(r.channel for r in rows) else {}
+    for row in rows:
+        assert row.id is not None
+        if row.recipient_id is not None and row.recipient_id in best:
+            identity = best[row.recipient_id]
+            found[row.id] = Route(identity.platform, dict(identity.address))
+        elif row.channel is not None and row.scheme_id is not None:
+            route = channels.get((row.scheme_id, row.channel))
+            if route is not None:
+                found[row.id] = route
+    return found
+
+
+def record_sent(session: Session, row_id: int, worker: str, now: datetime, message_id: str) -> bool:
+    """Mark the row sent with the platform's message id, if ``worker`` still holds it."""
+    result = session.exec(
+        update(Outbox)
+        .where(
+            col(Outbox.id) == row_id,
+            col(Outbox.claimed_by) == worker,
+            col(Outbox.status) == OutboxStatus.PENDING.value,
+        )
+        .values(
+            status=OutboxStatus.SENT.value,
+            sent_at=now,
+            platform_message_id=message_id[:256],
+            attempts=col(Outbox.attempts) + 1,
+            claimed_by=None,
+            lease_until=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
+    """The wait after the ``attempts``-th failure: 30 s doubling per attempt, capped at 1 h,
+    with "equal jitter" (a random point in the upper half). The upper half means the wait never
+    shrinks from one attempt to the next, while workers that failed together spread out."""
+    ceiling: timedelta = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(attempts - 1, 0))
+    fraction = 0.5 + 0.5 * (rng or random).random()
+    return ceiling * fraction
+
+
+def record_failure(
+    session: Session,
+    row_id: int,
+    worker: str,
+    now: datetime,
+    error: str,
+    retry_after: float | None,
+    permanent: bool,
+    max_attempts: int,
+    *,
+    rng: random.Random | None = None,
+) -> Outbox | None:
+    """Count a failed attempt. The row dies (``dead``, with the error) when the failure is
+    permanent or this was attempt ``max_attempts``; otherwise it waits ``retry_after`` seconds
+    when the platform said so, else :func:`backoff`. Returns the row, or ``None`` when
+    ``worker`` no longer holds it (its lease ran out and another worker took it)."""
+    row = session.exec(
+        select(Outbox)
+        .where(
+            col(Outbox.id) == row_id,
+            col(Outbox.claimed_by) == worker,
+            col(Outbox.status) == OutboxStatus.PENDING.value,
+        )
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+    if row is None:
+        return None
+    row.attempts += 1
+    row.last_error = error[:_ERROR_CHARS]
+    row.claimed_by = None
+    row.lease_until = None
+    if permanent or row.attempts >= max_attempts:
+        row.status = OutboxStatus.DEAD.value
+    elif retry_after is not None:
+        row.next_attempt_at = now + timedelta(seconds=retry_after)
+    else:
+        row.next_attempt_at = now + backoff(row.attempts, rng)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def release(
+    session: Session,
+    row_ids: Collection[int],
+    worker: str,
+    not_before: datetime | None = None,
+) -> int:
+    """Give rows back unsent (no attempt counted), optionally not due before ``not_before``.
+    Returns how many ``worker`` still held."""
+    if not row_ids:
+        return 0
+    values: dict[str, Any] = {"claimed_by": None, "lease_until": None}
+    if not_before is not None:
+        values["next_attempt_at"] = not_before
+    result = session.exec(
+        update(Outbox)
+        .where(
+            col(Outbox.id).in_(row_ids),
+            col(Outbox.claimed_by) == worker,
+            col(Outbox.status) == OutboxStatus.PENDING.value,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def dead_letters(session: Session, scheme_id: int, limit: int = 100) -> list[DeadLetter]:
+    """Messages of one scheme that could not be delivered, newest first: those written for the
+    scheme, and those without a scheme (replies) to people enrolled in it."""
+    members = (
+        select(Membership.person_id)
+        .join(Cohort, col(Cohort.id) == col(Membership.cohort_id))
+        .where(col(Cohort.scheme_id) == scheme_id)
+    )
+    rows = session.exec(
+        select(Outbox, Person.display_name)
+        .outerjoin(Person, col(Person.id) == col(Outbox.recipient_id))
+        .where(
+            col(Outbox.status) == OutboxStatus.DEAD.value,
+            or_(
+                col(Outbox.scheme_id) == scheme_id,
+                and_(col(Outbox.scheme_id).is_(None), col(Outbox.recipient_id).in_(members)),
+            ),
+        )
+        .order_by(col(Outbox.id).desc())
+        .limit(limit)
+    ).all()
+    return [
+        DeadLetter(
+            id=row.id,
+            recipient=name,
+            channel=row.channel,
+            kind=row.kind,
+            preview=row.preview,
+            attempts=row.attempts,
+            last_error=row.last_error,
+            created_at=row.created_at,
+        )
+        for row, name in rows
+        if row.id is not None
+    ]

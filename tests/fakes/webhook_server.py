@@ -1,0 +1,109 @@
+"""A local incoming-webhook endpoint (Slack and Teams style) for delivery tests.
+
+``FakeWebhook`` runs an aiohttp app on 127.0.0.1 at a free port. Every POST body is recorded in
+arrival order (before any delay, so a request counts as received even if the client dies while
+waiting for the answer). It can be told to answer the next K requests with a status (429 with
+``Retry-After``, 500, 403 ...) or to sleep before answering (``delay``: long enough, and the
+client times out after its request was sent).
+
+    async with FakeWebhook() as hook:
+        hook.fail_next(429, retry_after=30)
+        ... post to hook.url ...
+        hook.texts()
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+
+@dataclass(frozen=True)
+class Received:
+    order: int
+    at: float  # event-loop time of arrival
+    body: dict[str, Any]
+
+    @property
+    def text(self) -> str:
+        return str(self.body.get("text", ""))
+
+
+@dataclass(frozen=True)
+class _Failure:
+    status: int
+    retry_after: float | None
+
+
+@dataclass
+class FakeWebhook:
+    delay: float = 0.0
+    received: list[Received] = field(default_factory=list)
+    _failures: deque[_Failure] = field(default_factory=deque)
+    _arrived: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _runner: web.AppRunner | None = None
+    url: str = ""
+
+    def fail_next(self, status: int, count: int = 1, retry_after: float | None = None) -> None:
+        """Answer the next ``count`` requests with ``status`` (and ``Retry-After``)."""
+        self._failures.extend(_Failure(status, retry_after) for _ in range(count))
+
+    async def wait_for(self, count: int) -> None:
+        """Until ``count`` requests have arrived."""
+        async with self._arrived:
+            await self._arrived.wait_for(lambda: len(self.received) >= count)
+
+    def texts(self) -> list[str]:
+        return [r.text for r in self.received]
+
+    def counts(self) -> Counter[str]:
+        return Counter(self.texts())
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.received.append(
+            Received(order=len(self.received) + 1, at=asyncio.get_running_loop().time(), body=body)
+        )
+        async with self._arrived:
+            self._arrived.notify_all()
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self._failures:
+            failure = self._failures.popleft()
+            headers = {}
+            if failure.retry_after is not None:
+                headers["Retry-After"] = f"{failure.retry_after:g}"
+            return web.Response(status=failure.status, text="no", headers=headers)
+        return web.json_response({"ok": True, "id": f"m{len(self.received)}"})
+
+    async def start(self) -> FakeWebhook:
+        app = web.Application()
+        app.router.add_post("/hook", self._handle)
+        self._runner = web.AppRunner(app, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.url = f"http://127.0.0.1:{port}/hook"
+        return self
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> FakeWebhook:
+        return await self.start()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
