@@ -1,0 +1,206 @@
+"""Reads and writes for applications, mentor profiles and mentor preferences.
+
+Every function that returns personal data takes the id of the person who asks:
+- ``application_for`` / ``applications_of``: the asking person's own applications only;
+- ``mentors_with_free_capacity``: what a selected mentee may see of the mentors they can choose
+  (name, organisation, bio, style, ways of working); a mentor who lists the mentee as a conflict
+  of interest is left out, and their conflicts list itself is never returned;
+- ``mentor_profile``: the asking mentor's own profile;
+- ``export_applications`` / ``export_mentor_profile``: the person's own rows, for the export.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from storage.models import (
+    Application,
+    ApplicationStatus,
+    Cohort,
+    Membership,
+    MentorProfile,
+    Pairing,
+    PairingStatus,
+    Person,
+    Role,
+)
+
+_REFERENCE = re.compile(r"^A-(\d+)$")
+
+
+def application_for(session: Session, person_id: int, cohort_id: int) -> Application | None:
+    """The person's own application to a cohort (draft or sent), if any."""
+    return session.exec(
+        select(Application).where(
+            Application.person_id == person_id, Application.cohort_id == cohort_id
+        )
+    ).first()
+
+
+def applications_of(session: Session, person_id: int) -> list[tuple[Application, Cohort]]:
+    """The person's own applications with their cohorts, newest cohort first."""
+    rows = session.exec(
+        select(Application, Cohort)
+        .join(Cohort, col(Cohort.id) == col(Application.cohort_id))
+        .where(Application.person_id == person_id)
+        .order_by(col(Cohort.starts_on).desc(), col(Application.id).desc())
+    ).all()
+    return [(a, c) for a, c in rows]
+
+
+def next_reference(session: Session, cohort_id: int) -> str:
+    """The next application reference in a cohort: "A-01", "A-02", ... (unique per cohort)."""
+    references = session.exec(
+        select(Application.reference).where(
+            Application.cohort_id == cohort_id, col(Application.reference).is_not(None)
+        )
+    ).all()
+    numbers = [int(m.group(1)) for r in references if r and (m := _REFERENCE.match(r))]
+    return f"A-{max(numbers, default=0) + 1:02d}"
+
+
+def mentor_profile(session: Session, person_id: int) -> MentorProfile | None:
+    """The asking mentor's own profile."""
+    return session.exec(select(MentorProfile).where(MentorProfile.person_id == person_id)).first()
+
+
+def active_mentee_count(session: Session, mentor_id: int) -> int:
+    """How many active pairings the mentor is in, as mentor (in any cohort)."""
+    count = session.exec(
+        select(func.count())
+        .select_from(Pairing)
+        .where(Pairing.mentor_id == mentor_id, Pairing.status == PairingStatus.ACTIVE.value)
+    ).one()
+    return int(count)
+
+
+def active_mentor_of(session: Session, mentee_id: int, cohort_id: int) -> int | None:
+    """The mentee's own active mentor in a cohort (their pairing has been made), if any."""
+    pairing = session.exec(
+        select(Pairing).where(
+            Pairing.mentee_id == mentee_id,
+            Pairing.cohort_id == cohort_id,
+            Pairing.status == PairingStatus.ACTIVE.value,
+        )
+    ).first()
+    return pairing.mentor_id if pairing is not None else None
+
+
+@dataclass(frozen=True)
+class MentorBio:
+    """What a selected mentee sees of a mentor when choosing their top three."""
+
+    person_id: int
+    name: str
+    organisation: str
+    bio: str
+    style: str
+    ways_of_working: tuple[str, ...]
+
+
+def _conflicts_with(profile: MentorProfile, mentee: Person) -> bool:
+    names = {mentee.email.casefold(), mentee.display_name.casefold()}
+    return any(c.strip().casefold() in names for c in profile.conflicts)
+
+
+def mentors_with_free_capacity(session: Session, mentee_id: int, cohort_id: int) -> list[MentorBio]:
+    """Mentors of the cohort a mentee may choose: with a profile and a bio, a free place (active
+    mentees fewer than their capacity), not flagged at full capacity, and not in conflict with
+    the mentee (their conflicts list names the mentee's email or name)."""
+    mentee = session.get(Person, mentee_id)
+    if mentee is None:
+        return []
+    rows = session.exec(
+        select(Person, MentorProfile)
+        .join(Membership, col(Membership.person_id) == col(Person.id))
+        .join(MentorProfile, col(MentorProfile.person_id) == col(Person.id))
+        .where(
+            Membership.cohort_id == cohort_id,
+            Membership.role == Role.MENTOR.value,
+            col(Person.id) != mentee_id,
+            col(Person.erased_at).is_(None),
+            col(MentorProfile.at_full_capacity).is_(False),
+            # Mentees choose from bios: a mentor who hasn't written one isn't offered yet.
+            col(MentorProfile.bio) != "",
+        )
+        .order_by(col(Person.display_name), col(Person.id))
+    ).all()
+    result: list[MentorBio] = []
+    for person, profile in rows:
+        assert person.id is not None
+        if _conflicts_with(profile, mentee):
+            continue
+        if active_mentee_count(session, person.id) >= profile.capacity:
+            continue
+        result.append(
+            MentorBio(
+                person_id=person.id,
+                name=person.display_name,
+                organisation=profile.organisation,
+                bio=profile.bio,
+                style=profile.style,
+                ways_of_working=tuple(profile.ways_of_working),
+            )
+        )
+    return result
+
+
+def submitted_count(session: Session, cohort_id: int) -> int:
+    """How many applications to a cohort have been sent (no personal data)."""
+    count = session.exec(
+        select(func.count())
+        .select_from(Application)
+        .where(
+            Application.cohort_id == cohort_id,
+            Application.status != ApplicationStatus.DRAFT.value,
+        )
+    ).one()
+    return int(count)
+
+
+def export_applications(session: Session, person_id: int) -> list[dict[str, Any]]:
+    """The person's own applications, for the subject access export."""
+    names: dict[int, str | None] = {}
+    result: list[dict[str, Any]] = []
+    for application, cohort in applications_of(session, person_id):
+        for mentor_id in application.preferences:
+            if mentor_id not in names:
+                mentor = session.get(Person, mentor_id)
+                names[mentor_id] = mentor.display_name if mentor else None
+        result.append(
+            {
+                "cohort": cohort.name,
+                "reference": application.reference,
+                "status": application.status,
+                "answers": application.answers,
+                "preferences": [names[m] for m in application.preferences],
+                "created_at": application.created_at.isoformat(),
+                "submitted_at": (
+                    application.submitted_at.isoformat() if application.submitted_at else None
+                ),
+            }
+        )
+    return result
+
+
+def export_mentor_profile(session: Session, person_id: int) -> dict[str, Any] | None:
+    """The person's own mentor profile, for the subject access export."""
+    profile = mentor_profile(session, person_id)
+    if profile is None:
+        return None
+    return {
+        "bio": profile.bio,
+        "style": profile.style,
+        "ways_of_working": list(profile.ways_of_working),
+        "contact_preference": profile.contact_preference,
+        "organisation": profile.organisation,
+        "capacity": profile.capacity,
+        "at_full_capacity": profile.at_full_capacity,
+        "conflicts": list(profile.conflicts),
+        "updated_at": profile.updated_at.isoformat(),
+    }
