@@ -327,9 +327,10 @@ def _write_outbox(
                 channel=out.channel,
                 scheme_id=out.scheme_id,
                 kind=out.kind,
+                priority=out.priority,
                 parts=[part_to_json(p) for p in out.parts],
                 preview=preview(list(out.parts)),
-                next_attempt_at=now,
+                next_attempt_at=max(now, out.not_before) if out.not_before else now,
                 created_at=now,
             )
         )

@@ -30,6 +30,7 @@ from sqlmodel import Session
 from conversations.clock import Clock
 from conversations.dates import format_day, format_when
 from conversations.dialogs.diary import after_meeting_prompt
+from conversations.dialogs.lead import lead_actions
 from conversations.intents import INTENT_ACTION_PREFIX, IntentName
 from conversations.messages import Choice, Part, Question, Text, part_to_json, preview
 from storage import nudge_queries as q
@@ -778,13 +779,16 @@ def _insert(session: Session, spec: NudgeSpec, send_at: datetime, now: datetime)
             nudge = Nudge(rule=spec.rule, subject=spec.subject, period=spec.period, created_at=now)
             session.add(nudge)
             session.flush()
+            parts = list(spec.parts)
+            if spec.channel is not None:  # an alert for the lead: with its actions
+                parts.append(lead_actions(f"N{nudge.id}"))
             outbox = Outbox(
                 scheme_id=spec.scheme_id,
                 recipient_id=spec.recipient_id,
                 channel=spec.channel,
                 kind="nudge",
-                parts=[part_to_json(p) for p in spec.parts],
-                preview=preview(list(spec.parts)),
+                parts=[part_to_json(p) for p in parts],
+                preview=preview(parts),
                 priority=spec.priority,
                 next_attempt_at=send_at,
                 created_at=now,

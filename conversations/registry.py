@@ -9,6 +9,7 @@ from conversations.dialogs import (
     contract,
     diary,
     home,
+    lead,
     meetings,
     mentor_profile,
     minutes,
@@ -17,7 +18,7 @@ from conversations.dialogs import (
 from conversations.engine import Registry
 from conversations.intents import IntentName
 
-JOURNEYS = (meetings, minutes, apply, mentor_profile, contract, checkins, concerns, reminders)
+JOURNEYS = (meetings, minutes, apply, mentor_profile, contract, checkins, concerns, reminders, lead)
 
 
 def default_registry() -> Registry:

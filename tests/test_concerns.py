@@ -57,7 +57,9 @@ def test_a_safeguarding_concern_in_one_message_is_urgent_and_lists_the_referral_
     assert lead == (
         "URGENT: New concern from Priya Shah (mentee): safety (patient safety, safeguarding, "
         "fitness to practise).\n\nTheir pairing partner: Tom Okafor (mentor).\n\n"
-        "a colleague shared a patient's scan in a public group chat"
+        "a colleague shared a patient's scan in a public group chat\n\n"
+        "Alert C1: what would you like to do? (You can also type *ack C1*.)\n"
+        "  1. Acknowledge\n  2. Contact them\n  3. Snooze 1 week"
     )
     assert mentor.inbox() == ""
     [row] = _concerns(demo)
@@ -81,11 +83,12 @@ def test_the_stored_lead_message_keeps_the_concern_out_of_previews(
     with transaction(demo) as s:
         [row] = queries.pending_outbox(s, channel="lead")
     assert row.kind == "concern"
-    assert row.parts[-1] == {
+    assert {
         "type": "text",
         "text": "a colleague shared a patient's scan in a public group chat",
         "private": True,
-    }
+    } in row.parts
+    assert row.parts[-1]["type"] == "question"  # the lead's actions come last
     assert "scan" not in row.preview
 
 

@@ -28,6 +28,10 @@ class Outgoing:
     channel: str | None = None
     scheme_id: int | None = None
     kind: str = "message"
+    # Lower goes first: 0 urgent concerns, 1 other concerns, 5 messages, 7 nudges.
+    priority: int = 5
+    # Hold it back until then (a snoozed alert comes back a week later).
+    not_before: datetime | None = None
 
 
 @dataclass

@@ -26,6 +26,7 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from conversations.dialogs.base import Context, Outgoing, Turn
+from conversations.dialogs.lead import lead_actions
 from conversations.engine import Registry
 from conversations.intents import IntentName
 from conversations.messages import Choice, Incoming, Part, Question, Text
@@ -536,17 +537,18 @@ class ConcernDialog:
             if pairing is not None and pairing.mentee_id == ctx.person_id
             else ("mentor" if pairing is not None else self._role_in(ctx, cohort))
         )
-        ctx.session.add(
-            Concern(
-                cohort_id=cohort.id,
-                raised_by_id=ctx.person_id,
-                pairing_id=pairing.id if pairing is not None else None,
-                category=category.value,
-                text=str(state["details"]),
-                urgent=urgent,
-                created_at=ctx.now,
-            )
+        concern = Concern(
+            cohort_id=cohort.id,
+            raised_by_id=ctx.person_id,
+            pairing_id=pairing.id if pairing is not None else None,
+            category=category.value,
+            text=str(state["details"]),
+            urgent=urgent,
+            created_at=ctx.now,
         )
+        ctx.session.add(concern)
+        ctx.session.flush()
+        assert concern.id is not None
         lead_parts: list[Part] = [
             Text(
                 ("URGENT: " if urgent else "")
@@ -635,6 +637,7 @@ class ConcernDialog:
             elif rematch is False:
                 ended += " If you change your mind about a new mentor, tell the project lead."
             replies.append(Text(ended))
+        lead_parts.append(lead_actions(f"C{concern.id}"))
         outgoing.insert(
             0,
             Outgoing(
@@ -642,6 +645,7 @@ class ConcernDialog:
                 channel=scheme.lead_channel,
                 scheme_id=scheme.id,
                 kind="concern",
+                priority=0 if urgent else 1,
             ),
         )
         return Turn(replies=replies, outgoing=outgoing)

@@ -1,0 +1,130 @@
+"""What the project lead and steering group do with an alert in the lead channel: acknowledge
+it, get the contact details of the people it is about, or snooze it for a week.
+
+Alerts carry buttons (``lead:ack:C7``) and can be acted on by typing (``ack C7``). Each action
+is recorded (who, when) in the audit log; acknowledging a concern also stops it being raised to
+the steering group chair.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from conversations.dates import format_when
+from conversations.dialogs.base import Context, Outgoing, Turn
+from conversations.engine import Registry
+from conversations.intents import Intent, IntentName
+from conversations.messages import Choice, Incoming, Question, Text
+from storage import lead_queries
+from storage.models import Scheme
+
+SNOOZE = timedelta(weeks=1)
+
+
+def lead_actions(ref: str) -> Question:
+    """The buttons under an alert in the lead channel."""
+    return Question(
+        f"Alert {ref}: what would you like to do? (You can also type *ack {ref}*.)",
+        (
+            Choice("Acknowledge", f"lead:ack:{ref}"),
+            Choice("Contact them", f"lead:contact:{ref}"),
+            Choice("Snooze 1 week", f"lead:snooze:{ref}"),
+        ),
+    )
+
+
+def _parse(msg: Incoming, intent: Intent) -> tuple[str, str] | None:
+    if msg.action and msg.action.startswith("lead:"):
+        parts = msg.action.split(":")
+        return (parts[1], parts[2]) if len(parts) == 3 else None
+    verb, _, ref = intent.rest.partition(" ")
+    return ("ack" if verb.startswith("ack") else verb, ref) if ref else None
+
+
+def act(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
+    parsed = _parse(msg, intent)
+    alert = lead_queries.alert_for(ctx.session, ctx.person_id, parsed[1]) if parsed else None
+    if parsed is None or alert is None:
+        return Turn(
+            replies=[
+                Text(
+                    "I can't find that alert, or it isn't one you can act on. "
+                    "Alerts are for the project lead and the steering group."
+                )
+            ]
+        )
+    verb, ref = parsed
+    scheme = ctx.session.get(Scheme, alert.scheme_id)
+    assert scheme is not None
+    when = format_when(ctx.now, ctx.tz, ctx.now)
+    if verb == "ack":
+        done = lead_queries.acknowledgement(ctx.session, ref)
+        if done is not None:
+            who = ctx.name_of(done.actor_id) if done.actor_id else "someone"
+            return Turn(
+                replies=[
+                    Text(
+                        f"{ref} was already acknowledged by {who}, {format_when(done.at, ctx.tz, ctx.now)}."
+                    )
+                ]
+            )
+        if alert.concern is not None:
+            alert.concern.acknowledged_at = ctx.now
+            alert.concern.acknowledged_by_id = ctx.person_id
+            ctx.session.add(alert.concern)
+        lead_queries.record(ctx.session, ctx.person_id, "acknowledged", ref, ctx.now)
+        return Turn(
+            replies=[
+                Text(f"Acknowledged {ref}. I've told the lead channel, so nobody else chases it.")
+            ],
+            outgoing=[
+                Outgoing(
+                    parts=(Text(f"{ref} acknowledged by {ctx.person.display_name}, {when}."),),
+                    channel=scheme.lead_channel,
+                    scheme_id=scheme.id,
+                )
+            ],
+        )
+    if verb == "contact":
+        people = lead_queries.people_to_contact(ctx.session, alert)
+        lead_queries.record(ctx.session, ctx.person_id, "contact_details_viewed", ref, ctx.now)
+        if not people:
+            return Turn(replies=[Text(f"Nobody is named in {ref} any more: it may be resolved.")])
+        lines = [f"• {p.display_name}: {p.email}" for p in people]
+        return Turn(
+            replies=[Text(f"Contact details for {ref}:\n" + "\n".join(lines), private=True)]
+        )
+    if verb == "snooze":
+        until = ctx.now + SNOOZE
+        if alert.concern is not None:
+            alert.concern.snoozed_until = until
+            ctx.session.add(alert.concern)
+        lead_queries.record(
+            ctx.session, ctx.person_id, "snoozed", ref, ctx.now, until=until.isoformat()
+        )
+        return Turn(
+            replies=[
+                Text(
+                    f"Snoozed {ref} until {format_when(until, ctx.tz, ctx.now)}. I'll raise it here again then."
+                )
+            ],
+            outgoing=[
+                Outgoing(
+                    parts=(
+                        Text(
+                            f"Back from snooze: {ref} (snoozed by {ctx.person.display_name}, {when})."
+                        ),
+                        lead_actions(ref),
+                    ),
+                    channel=scheme.lead_channel,
+                    scheme_id=scheme.id,
+                    not_before=until,
+                )
+            ],
+        )
+    return Turn(replies=[Text("You can *ack*, *contact* or *snooze* an alert, e.g. *ack C7*.")])
+
+
+def register(registry: Registry) -> None:
+    registry.answers[IntentName.LEAD_ACTION] = act
+    registry.action_routes["lead"] = IntentName.LEAD_ACTION

@@ -1,0 +1,114 @@
+"""The project lead acts on alerts in the lead channel: acknowledge, contact, snooze. Everyone
+else is refused without learning that the alert exists."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from conversations.clock import Clock
+from conversations.nudges import sweep
+from storage.db import transaction
+from storage.models import AuditLog, Concern, Nudge, Outbox
+from tests.conftest import NOW
+from tests.transcript import Chat, channel_inbox
+
+
+def _raise_concern(mentee: Chat) -> str:
+    mentee.said("I want to raise a safeguarding concern: a colleague shared a scan in a group chat")
+    mentee.said("Send it")
+    return channel_inbox(mentee.db, mentee.clock)
+
+
+def test_a_concern_reaches_the_lead_channel_first_with_its_actions(mentee: Chat) -> None:
+    alert = _raise_concern(mentee)
+    assert alert.startswith("URGENT: New concern from Priya Shah (mentee)")
+    assert "Alert C1: what would you like to do?" in alert
+    assert "  1. Acknowledge\n  2. Contact them\n  3. Snooze 1 week" in alert
+    with transaction(mentee.db) as s:
+        row = s.exec(select(Outbox).where(Outbox.kind == "concern")).one()
+    assert row.priority == 0
+    assert "scan" not in row.preview
+
+
+def test_acknowledging_records_who_and_when_and_tells_the_channel(
+    demo: Engine, mentee: Chat, clock: Clock
+) -> None:
+    _raise_concern(mentee)
+    lead = Chat(demo, clock, "lead@example.org")
+    assert "Acknowledged C1." in lead.said("ack C1")
+    assert channel_inbox(demo, clock) == "C1 acknowledged by Morgan Ellis, Mon 23 Nov, 10:00."
+    assert "C1 was already acknowledged by Morgan Ellis, Mon 23 Nov, 10:00." in lead.said("ack C1")
+    with transaction(demo) as s:
+        concern = s.exec(select(Concern)).one()
+        audit = s.exec(select(AuditLog).where(AuditLog.action == "acknowledged")).one()
+    assert concern.acknowledged_by_id == lead.person_id
+    assert (audit.actor_id, audit.subject, audit.at.isoformat()) == (lead.person_id, "C1", NOW)
+    # Acknowledged, so it is not raised to the chair after two working days.
+    sweep(demo, Clock.fixed("2026-11-26T10:00:00+00:00"))
+    with transaction(demo) as s:
+        assert s.exec(select(Nudge).where(Nudge.rule == "concern_escalation")).all() == []
+
+
+def test_an_unacknowledged_concern_goes_to_the_chair_after_two_working_days(
+    demo: Engine, mentee: Chat
+) -> None:
+    _raise_concern(mentee)
+    sweep(demo, Clock.fixed("2026-11-24T10:00:00+00:00"))  # one working day: not yet
+    chair = Chat(demo, Clock.fixed("2026-11-25T10:00:00+00:00"), "chair@example.org")
+    assert chair.inbox() == ""
+    sweep(demo, Clock.fixed("2026-11-25T10:00:00+00:00"))
+    message = chair.inbox()
+    assert "hasn't been acknowledged in the lead channel after two working days" in message
+    assert "scan" not in message  # the chair is told that, not what
+
+
+def test_snoozing_holds_back_the_escalation_and_brings_the_alert_back(
+    demo: Engine, mentee: Chat, clock: Clock
+) -> None:
+    _raise_concern(mentee)
+    lead = Chat(demo, clock, "lead@example.org")
+    assert "Snoozed C1 until Mon 30 Nov, 10:00." in lead.said("snooze C1")
+    sweep(demo, Clock.fixed("2026-11-26T10:00:00+00:00"))
+    with transaction(demo) as s:
+        assert s.exec(select(Nudge).where(Nudge.rule == "concern_escalation")).all() == []
+        back = s.exec(
+            select(Outbox).where(Outbox.channel == "lead", Outbox.status == "pending")
+        ).one()
+    assert back.next_attempt_at == clock.now() + timedelta(weeks=1)
+    assert "Back from snooze: C1" in back.parts[0]["text"]
+
+
+def test_contact_gives_the_lead_the_details_privately(
+    demo: Engine, mentee: Chat, clock: Clock
+) -> None:
+    _raise_concern(mentee)
+    reply = Chat(demo, clock, "lead@example.org").said("contact C1")
+    assert reply == "Contact details for C1:\n• Priya Shah: mentee@example.org"
+
+
+def test_only_the_lead_and_steering_group_can_act(
+    demo: Engine, mentee: Chat, mentor: Chat, clock: Clock
+) -> None:
+    _raise_concern(mentee)
+    for outsider in (mentor, mentee, Chat(demo, clock, "mentee2@example.org")):
+        assert "I can't find that alert" in outsider.said("ack C1")
+        assert "I can't find that alert" in outsider.said("contact C1")
+    # A made-up reference gives the same answer, so nobody learns which alerts exist.
+    assert "I can't find that alert" in Chat(demo, clock, "lead@example.org").said("ack C99")
+    assert "Acknowledged C1." in Chat(demo, clock, "steering@example.org").said("ack C1")
+
+
+def test_nudge_alerts_in_the_lead_channel_have_the_same_actions(demo: Engine, clock: Clock) -> None:
+    sweep(demo, Clock.fixed("2026-12-07T16:00:00+00:00"))  # contracts unsigned on the deadline
+    with transaction(demo) as s:
+        nudge = s.exec(select(Nudge).where(Nudge.rule == "contract_unsigned_lead")).one()
+    alert = channel_inbox(demo, clock)
+    assert f"Alert N{nudge.id}: what would you like to do?" in alert
+    lead = Chat(demo, clock, "lead@example.org")
+    reply = lead.said(f"contact N{nudge.id}")
+    assert "• Priya Shah: mentee@example.org" in reply
+    assert "• Tom Okafor: mentor@example.org" in reply
+    assert f"Acknowledged N{nudge.id}." in lead.said(f"ack N{nudge.id}")
