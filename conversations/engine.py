@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine as Database
@@ -33,6 +33,8 @@ from storage.models import DialogState, Outbox, OutboxStatus, Person, ProcessedE
 from storage.queries import enrolments
 
 log = logging.getLogger(__name__)
+
+REPLY_GRACE = timedelta(seconds=30)
 
 Answer = Callable[[Context, Incoming, Intent], Turn]
 
@@ -197,10 +199,13 @@ class Engine:
         if intent.name is IntentName.CANCEL:
             if active is None:
                 return [Text("There's nothing to cancel. Type *menu* to see what I can do.")]
+            # A dialog that keeps something (a draft) says so instead of "nothing was saved".
+            note_for = getattr(active, "cancel_note", None)
+            note = note_for(ctx, dict(row.state)) if callable(note_for) else None
             _clear(row)
             return [
                 Text(
-                    f"Cancelled {active.title.lower()}: nothing was saved. "
+                    f"Cancelled {active.title.lower()}: {note or 'nothing was saved.'} "
                     "Type *menu* when you want to do something else."
                 )
             ]
@@ -313,7 +318,9 @@ def _write_outbox(
             kind="reply",
             parts=[part_to_json(p) for p in replies],
             preview=preview(replies),
-            next_attempt_at=now,
+            # The channel shows replies at once and marks them sent; the deliverer only picks
+            # one up after this grace, when the process died before showing it.
+            next_attempt_at=now + REPLY_GRACE,
             created_at=now,
         )
         session.add(row)

@@ -29,13 +29,8 @@ def default_registry() -> Registry:
             IntentName.MY_DIARY: diary.my_diary,
             IntentName.GREETING: home.greeting_answer,
             IntentName.THANKS: home.thanks_answer,
-            IntentName.MY_MEETINGS: home.my_meetings_answer,
-            IntentName.MY_ACTIONS: home.my_actions_answer,
-            IntentName.CONCERN: home.concern_answer,
         }
     )
-    for intent in home.COMING_SOON:
-        registry.answers.setdefault(intent, home.coming_soon_answer)
     registry.globals.update(
         {
             IntentName.HELP: home.help_answer,
@@ -44,7 +39,7 @@ def default_registry() -> Registry:
             IntentName.UNKNOWN: home.unknown_answer,
         }
     )
-    # Each journey module replaces the answers above for the intents it serves.
+    # Each journey module wires the intents it serves.
     for journey in JOURNEYS:
         journey.register(registry)
     return registry

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from storage import application_queries
 from storage.models import (
     ActionItem,
     ChannelIdentity,
@@ -105,20 +106,6 @@ def upcoming_meetings(session: Session, person_id: int, now: datetime) -> list[M
                 Meeting.starts_at >= now,
             )
             .order_by(col(Meeting.starts_at))
-        ).all()
-    )
-
-
-def open_actions(session: Session, person_id: int) -> list[ActionItem]:
-    """Open actions of the person's active pairings (the pair shares its actions)."""
-    pairing_ids = [p.id for p in active_pairings(session, person_id)]
-    if not pairing_ids:
-        return []
-    return list(
-        session.exec(
-            select(ActionItem)
-            .where(col(ActionItem.pairing_id).in_(pairing_ids), col(ActionItem.done_at).is_(None))
-            .order_by(col(ActionItem.due), col(ActionItem.id))
         ).all()
     )
 
@@ -221,6 +208,7 @@ def _iso(value: datetime | None) -> str | None:
 
 def export_person(session: Session, person_id: int) -> dict[str, Any]:
     """Everything held about one person (the subject access export). See docs/export-format.md."""
+
     person = session.get(Person, person_id)
     if person is None:
         raise LookupError(f"no person {person_id}")
@@ -366,6 +354,8 @@ def export_person(session: Session, person_id: int) -> dict[str, Any]:
             }
             for m in messages
         ],
+        "applications": application_queries.export_applications(session, person_id),
+        "mentor_profile": application_queries.export_mentor_profile(session, person_id),
         "contracts": [
             {
                 "terms": c.terms,

@@ -481,7 +481,9 @@ def test_the_draft_survives_cancel_a_restart_and_a_days_pause(scheme: Engine, ad
     ada.said("North Example Hospital")
     ada.restart()  # a new process: the dialog carries on where it was
     assert "Which best describes your leadership position?" in ada.said("yes")
-    assert ada.said("cancel").startswith("Cancelled your application")
+    assert ada.said("cancel").startswith(
+        "Cancelled your application: your answers so far are kept as a draft; type *apply* to carry on."
+    )
     row = application_of(scheme, "ada@example.org")
     assert row is not None
     assert row.status == "draft"

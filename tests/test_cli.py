@@ -40,16 +40,16 @@ def test_a_piped_chat_answers_each_line_and_ends_cleanly(loaded: str) -> None:
     )  # fmt: skip
     assert result.returncode == 0
     assert result.stderr == ""
-    assert "Here's what I can do for you now" in result.stdout
+    assert "Here's what I can do for you:" in result.stdout
     assert "Saved to your diary for Mon 23 Nov" in result.stdout
     assert "Mon 23 Nov: a first reflection" in result.stdout
 
 
 def test_choices_can_be_answered_by_number(loaded: str) -> None:
     result = mentorbot(
-        "chat", "--user", "mentee@example.org", "--now", NOW, stdin="menu\n1\n", db=loaded
+        "chat", "--user", "mentee@example.org", "--now", NOW, stdin="menu\n3\n", db=loaded
     )
-    assert "  1. Write in my diary" in result.stdout
+    assert "  3. Write in my diary" in result.stdout
     assert "*What happened?*" in result.stdout
 
 
@@ -62,7 +62,8 @@ def test_the_export_holds_what_the_chat_stored(loaded: str) -> None:
     data = json.loads(result.stdout)
     assert list(data) == [
         "person", "roles", "pairings", "meetings", "minutes", "actions",
-        "diary", "survey_responses", "concerns", "messages", "contracts",
+        "diary", "survey_responses", "concerns", "messages", "applications", "mentor_profile",
+        "contracts",
     ]  # fmt: skip
     assert data["person"]["email"] == "mentee@example.org"
     assert [r["role"] for r in data["roles"]] == ["mentee"]

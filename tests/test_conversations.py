@@ -13,18 +13,35 @@ from storage.models import DiaryEntry
 from tests.transcript import Chat
 
 
-def test_help_lists_the_journeys_and_is_honest_about_what_is_coming(mentee: Chat) -> None:
-    reply = mentee.said("help")
-    for journey in ("diary", "my diary", "what's next", "my actions", "my meetings"):
-        assert f"*{journey}" in reply
-    assert "Coming soon" in reply
-    assert "booking meetings" in reply
+def test_help_lists_the_journeys_for_the_person_s_role(mentee: Chat, mentor: Chat) -> None:
+    mine = mentee.said("help")
+    for journey in (
+        "book a meeting",
+        "log minutes",
+        "my actions",
+        "diary",
+        "sign the contract",
+        "check-in",
+        "apply",
+        "raise a concern",
+        "what's next",
+        "pause reminders",
+    ):
+        assert f"*{journey}" in mine, journey
+    assert "*my mentor profile*" not in mine
+    theirs = mentor.said("help")
+    assert "*my mentor profile*" in theirs
+    assert "*diary" not in theirs
+    assert "coming soon" not in (mine + theirs).lower()
 
 
 def test_menu_offers_numbered_choices_that_answer_by_number_or_label(mentee: Chat) -> None:
     reply = mentee.said("menu")
-    assert "What would you like to do?\n  1. Write in my diary\n  2. Read my diary" in reply
-    assert "*What happened?*" in mentee.said("1")
+    assert (
+        "What would you like to do?\n  1. Book a meeting\n  2. Log minutes\n  3. Write in my diary"
+        in reply
+    )
+    assert "*What happened?*" in mentee.said("3")
     mentee.said("cancel")
     mentee.said("menu")
     assert "Your diary is empty" in mentee.said("read my diary")

@@ -113,7 +113,7 @@ def test_global_words_work_inside_a_dialog_without_losing_it(mentee: Chat) -> No
     mentee.said("diary")
     mentee.said("First answer")
     reply = mentee.said("help")
-    assert "Here's what I can do for you now" in reply
+    assert "Here's what I can do for you:" in reply
     assert "You're in the middle of your diary entry" in reply
     assert "*So what?*" in reply
     assert "*Now what?*" in mentee.said("Second answer")

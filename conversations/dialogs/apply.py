@@ -547,6 +547,10 @@ class ApplyDialog:
     title: ClassVar[str] = "Your application"
     schema_version: ClassVar[int] = 1
 
+    def cancel_note(self, ctx: Context, state: dict[str, Any]) -> str:
+        """Every answer is already in the draft, so cancelling keeps it."""
+        return "your answers so far are kept as a draft; type *apply* to carry on."
+
     # -- start -------------------------------------------------------------------------------
 
     def start(self, ctx: Context, msg: Incoming) -> Turn:
