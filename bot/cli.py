@@ -5,6 +5,9 @@
     mentorbot inbox --channel lead         print what waits in a scheme channel
     mentorbot scheme load FILE | --demo    load or update a scheme from TOML (idempotent)
     mentorbot export --user EMAIL          everything held about a person, as JSON
+    mentorbot nudge                        sweep for due nudges and deliver (one summary line)
+    mentorbot deliver                      deliver what waits in the outbox
+    mentorbot serve [--host H] [--port P]  the server, with the scheduler every minute
 
 Every command takes ``--db URL`` (else ``DATABASE_URL``, else a SQLite file under ./var/) and
 ``--now ISO`` (else ``MENTORBOT_NOW``, else the real clock). Bad input ends with a one-line error
@@ -14,6 +17,7 @@ on stderr and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import sys
@@ -69,6 +73,20 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--demo", action="store_true", help="load the demo scheme")
     _common(load)
 
+    nudge = commands.add_parser("nudge", help="send the nudges and reminders that are due now")
+    _common(nudge)
+
+    deliver = commands.add_parser("deliver", help="send what waits in the outbox")
+    _common(deliver)
+
+    serve = commands.add_parser("serve", help="run the bot's server and its scheduler")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument(
+        "--sweep-every", type=float, default=60.0, metavar="SECONDS", help="nudge sweep interval"
+    )
+    _common(serve)
+
     export = commands.add_parser("export", help="everything held about a person, as JSON")
     export.add_argument("--user", required=True, metavar="EMAIL")
     _common(export)
@@ -90,6 +108,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _inbox(db, clock, args.user, args.channel, sys.stdout)
         if args.command == "export":
             return _export(db, args.user, sys.stdout)
+        if args.command in ("nudge", "deliver"):
+            return asyncio.run(_nudge(db, clock, sweep=args.command == "nudge"))
+        if args.command == "serve":
+            from bot.server import serve
+
+            logging.getLogger().setLevel(logging.INFO)
+            serve(db, clock, args.host, args.port, args.sweep_every)
+            return 0
         raise UsageError(f"unknown command {args.command!r}")
     except (UsageError, DatabaseError, ClockError) as exc:
         print(f"mentorbot: {exc}", file=sys.stderr)
@@ -219,6 +245,27 @@ def _inbox(db: Engine, clock: Clock, email: str | None, channel: str | None, out
         queries.mark_sent(session, rows, clock.now())
     if not rows:
         out.write("Nothing waiting.\n")
+    return 0
+
+
+async def _nudge(db: Engine, clock: Clock, sweep: bool) -> int:
+    from bot import scheduler
+    from bot.outbox import DeliveryStats
+    from conversations.nudges import SweepStats
+
+    async with scheduler.deliverer(db, clock) as sender:
+        if sweep:
+            stats = await scheduler.tick(db, clock, sender)
+        else:
+            delivered = DeliveryStats()
+            for _ in range(100):
+                once = await sender.deliver_once()
+                delivered = delivered + once
+                if once.total == 0:
+                    break
+            waiting = await asyncio.to_thread(scheduler.waiting, db)
+            stats = scheduler.TickStats(SweepStats(), delivered, waiting)
+    print(stats.summary())
     return 0
 
 

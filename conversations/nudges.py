@@ -474,8 +474,13 @@ def contract_reminders(rows: Sequence[q.ContractRow], world: World) -> list[Nudg
                 scheme_id=scheme_id,
                 parts=(
                     Text(
-                        f"{len(cohort_rows)} mentoring contract(s) were not signed by today's "
-                        f"deadline ({format_day(deadline)}):\n" + "\n".join(lines)
+                        (
+                            f"{len(cohort_rows)} mentoring contracts were not signed"
+                            if len(cohort_rows) != 1
+                            else "1 mentoring contract was not signed"
+                        )
+                        + f" by today's deadline ({format_day(deadline)}):\n"
+                        + "\n".join(lines)
                     ),
                 ),
                 moment=moment,

@@ -156,6 +156,28 @@ class MentorCapacity:
     maximum: int | None = None
 
 
+CHANNEL_PLATFORMS = ("webhook",)
+
+
+@dataclass(frozen=True)
+class ChannelConfig:
+    """Where a scheme channel (the lead channel, say) is delivered. A webhook's URL is a secret:
+    name the environment variable that holds it (``url_env``) rather than writing it here."""
+
+    name: str
+    platform: str
+    url_env: str | None = None
+    url: str | None = None
+
+    def address(self) -> dict[str, Any]:
+        address: dict[str, Any] = {"platform": self.platform}
+        if self.url_env:
+            address["url_env"] = self.url_env
+        if self.url:
+            address["url"] = self.url
+        return address
+
+
 @dataclass(frozen=True)
 class ContactPoint:
     """A keep-in-touch window (e.g. 11-15 December), optionally answered by a survey."""
@@ -312,11 +334,13 @@ class SchemeConfig:
     hospital_number_pattern: str | None = None
     conflict_rules: ConflictRules = ConflictRules()
     mentor_capacity: MentorCapacity = MentorCapacity()
+    channels: tuple[ChannelConfig, ...] = ()
     cohorts: tuple[CohortConfig, ...] = ()
 
     def settings(self) -> dict[str, Any]:
         """The scheme's ``settings`` JSON (keys: meetings, working_hours, referral_routes,
-        hospital_number_pattern, conflict_rules, mentor_capacity); other keys are left alone."""
+        hospital_number_pattern, conflict_rules, mentor_capacity, channels); other keys are
+        left alone."""
         hours = self.working_hours
         return {
             "meetings": dataclasses.asdict(self.meetings),
@@ -329,6 +353,7 @@ class SchemeConfig:
             "hospital_number_pattern": self.hospital_number_pattern,
             "conflict_rules": dataclasses.asdict(self.conflict_rules),
             "mentor_capacity": dataclasses.asdict(self.mentor_capacity),
+            "channels": {c.name: c.address() for c in self.channels},
         }
 
     def people(self) -> tuple[PersonConfig, ...]:
@@ -702,6 +727,7 @@ _SCHEME_KEYS = (
     "hospital_number_pattern",
     "conflict_rules",
     "mentor_capacity",
+    "channels",
 )
 _COHORT_KEYS = (
     "slug",
@@ -827,6 +853,25 @@ def _parse(text: str, clock: Clock) -> SchemeConfig:
     if capacity.maximum is not None and capacity.default > capacity.maximum:
         raise capacity_table.path.key("default").fail("must not be more than maximum")
 
+    channels: list[ChannelConfig] = []
+    if scheme.has("channels"):
+        raw_channels = scheme.raw("channels")
+        channels_path = scheme.path.key("channels")
+        if not isinstance(raw_channels, dict):
+            raise channels_path.fail("must be a table of channels, e.g. [scheme.channels.lead]")
+        for name, item in raw_channels.items():
+            table = _Table(item, channels_path.key(name), ("platform", "url_env", "url"))
+            platform = table.text("platform", max_length=32)
+            if platform not in CHANNEL_PLATFORMS:
+                raise table.path.key("platform").fail(
+                    "must be one of " + ", ".join(CHANNEL_PLATFORMS)
+                )
+            url_env = table.optional_text("url_env", max_length=100)
+            url = table.optional_text("url", max_length=2000)
+            if platform == "webhook" and not (url_env or url):
+                raise table.path.fail("a webhook channel needs url_env (or url)")
+            channels.append(ChannelConfig(str(name), platform, url_env, url))
+
     config = SchemeConfig(
         slug=scheme.key("slug"),
         name=scheme.text("name"),
@@ -838,6 +883,7 @@ def _parse(text: str, clock: Clock) -> SchemeConfig:
         hospital_number_pattern=pattern,
         conflict_rules=rules,
         mentor_capacity=capacity,
+        channels=tuple(channels),
     )
 
     cohorts: list[CohortConfig] = []

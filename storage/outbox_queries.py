@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, update
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, update
 from sqlmodel import Session, col, select
 
 from storage.models import ChannelIdentity, Cohort, Membership, Outbox, OutboxStatus, Person, Scheme
@@ -322,3 +322,11 @@ def dead_letters(session: Session, scheme_id: int, limit: int = 100) -> list[Dea
         for row, name in rows
         if row.id is not None
     ]
+
+
+def pending_count(session: Session) -> int:
+    """How many messages are still waiting (for a console inbox, or to go out later)."""
+    query = (
+        select(func.count()).select_from(Outbox).where(Outbox.status == OutboxStatus.PENDING.value)
+    )
+    return int(session.exec(query).one())

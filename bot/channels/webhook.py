@@ -25,6 +25,7 @@ Outcome of a POST:
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from typing import Any
 
@@ -79,6 +80,13 @@ class WebhookSender:
 
     async def send(self, address: dict[str, Any], parts: list[Part], preview: str) -> str:
         url = address.get("url")
+        if isinstance(address.get("url_env"), str):  # the secret stays in the environment
+            url = os.environ.get(address["url_env"], "")
+            if not url:
+                raise DeliveryError(
+                    f"the environment variable {address['url_env']} (the webhook URL) is not set",
+                    permanent=True,
+                )
         if not isinstance(url, str) or not url.startswith(("https://", "http://")):
             raise DeliveryError("webhook address has no http(s) url", permanent=True)
         payload = {

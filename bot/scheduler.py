@@ -1,0 +1,94 @@
+"""The scheduler: sweep for due nudges, then deliver the outbox; once on demand
+(``mentorbot nudge``) or every minute inside ``mentorbot serve``.
+
+Several processes may run it at once on PostgreSQL: the sweep's unique keys make each nudge
+exist once, and the deliverer claims rows with ``FOR UPDATE SKIP LOCKED`` under a lease.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import aiohttp
+from sqlalchemy import Engine
+
+from bot.channels.webhook import WebhookSender
+from bot.outbox import Deliverer, DeliveryStats
+from conversations.clock import Clock
+from conversations.nudges import SweepStats, sweep
+from storage import outbox_queries
+from storage.db import transaction
+
+log = logging.getLogger(__name__)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@contextlib.asynccontextmanager
+async def deliverer(db: Engine, clock: Clock) -> AsyncIterator[Deliverer]:
+    """A deliverer with every sender this process can use (Slack and Teams join later)."""
+    async with aiohttp.ClientSession() as http:
+        yield Deliverer(db, clock, {"webhook": WebhookSender(http)}, worker=worker_name())
+
+
+@dataclass(frozen=True)
+class TickStats:
+    swept: SweepStats
+    delivered: DeliveryStats
+    waiting: int
+
+    def summary(self) -> str:
+        failures = self.delivered.failed + self.delivered.dead
+        line = (
+            f"{self.swept.created} nudge{'s' if self.swept.created != 1 else ''} created, "
+            f"{self.delivered.sent} message{'s' if self.delivered.sent != 1 else ''} sent, "
+            f"{failures} failure{'s' if failures != 1 else ''}"
+        )
+        if self.waiting:
+            line += f" ({self.waiting} waiting: in console inboxes or due later)"
+        return line + "."
+
+
+async def tick(db: Engine, clock: Clock, sender: Deliverer, max_rounds: int = 100) -> TickStats:
+    """One sweep, then deliver until nothing more is due now."""
+    swept = await asyncio.to_thread(sweep, db, clock)
+    delivered = DeliveryStats()
+    for _ in range(max_rounds):
+        stats = await sender.deliver_once()
+        delivered = delivered + stats
+        if stats.total == 0:
+            break
+    left = await asyncio.to_thread(waiting, db)
+    return TickStats(swept=swept, delivered=delivered, waiting=left)
+
+
+def waiting(db: Engine) -> int:
+    with transaction(db) as session:
+        return outbox_queries.pending_count(session)
+
+
+async def run(db: Engine, clock: Clock, stop: asyncio.Event, interval: float = 60.0) -> None:
+    """Sweep every ``interval`` seconds and deliver continuously, until ``stop`` is set."""
+    async with deliverer(db, clock) as sender:
+        delivering = asyncio.create_task(sender.run(stop, interval=1.0))
+        try:
+            while not stop.is_set():
+                try:
+                    swept = await asyncio.to_thread(sweep, db, clock)
+                    if swept.created:
+                        log.info("created %d nudges", swept.created)
+                except Exception:
+                    log.exception("the nudge sweep failed; trying again in %.0f s", interval)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=interval)
+        finally:
+            stop.set()
+            await delivering

@@ -1,0 +1,48 @@
+"""``mentorbot serve``: one aiohttp server for the chat platforms, running the scheduler.
+
+Routes: ``GET /healthz``. Slack (``POST /slack/events``) and Teams (``POST /api/messages``)
+mount here when those channels are configured (their issues are next).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+from sqlalchemy import Engine
+
+from bot import scheduler
+from conversations.clock import Clock
+
+log = logging.getLogger(__name__)
+
+
+def build_app(db: Engine, clock: Clock, sweep_interval: float = 60.0) -> web.Application:
+    app = web.Application()
+
+    async def healthz(_request: web.Request) -> web.Response:
+        return web.Response(text="ok\n")
+
+    async def run_scheduler(_app: web.Application) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        task = asyncio.create_task(scheduler.run(db, clock, stop, interval=sweep_interval))
+        yield
+        stop.set()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(task, timeout=30)
+
+    app.router.add_get("/healthz", healthz)
+    app.cleanup_ctx.append(run_scheduler)
+    return app
+
+
+def serve(db: Engine, clock: Clock, host: str, port: int, sweep_interval: float) -> None:
+    log.info(
+        "mentorbot serving on http://%s:%d (nudge sweep every %.0f s)", host, port, sweep_interval
+    )
+    web.run_app(
+        build_app(db, clock, sweep_interval), host=host, port=port, print=None, shutdown_timeout=10
+    )
