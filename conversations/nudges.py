@@ -655,15 +655,34 @@ def escalations(rows: Iterable[q.ConcernRow], world: World) -> list[NudgeSpec]:
 # ------------------------------------------------------------------------------ the sweep
 
 
-def collect(
-    session: Session, now: datetime, settings: NudgeSettings | None = None
-) -> list[NudgeSpec]:
+def widest(settings: Iterable[NudgeSettings]) -> NudgeSettings:
+    """Windows wide enough for every scheme: the candidate queries use these."""
+    all_settings = [NudgeSettings(), *settings]
+    return NudgeSettings(
+        mentee_after_weeks=min(s.mentee_after_weeks for s in all_settings),
+        meeting_reminder_days_before=max(s.meeting_reminder_days_before for s in all_settings),
+        action_days_before=max(s.action_days_before for s in all_settings),
+        contract_days_before=(max(max(s.contract_days_before) for s in all_settings),),
+        event_days_before=(max(max(s.event_days_before) for s in all_settings),),
+        silence_weeks=min(s.silence_weeks for s in all_settings),
+        escalation_working_days=min(s.escalation_working_days for s in all_settings),
+        stale_after_days=max(s.stale_after_days for s in all_settings),
+    )
+
+
+def collect(session: Session, now: datetime) -> list[NudgeSpec]:
     """Every nudge due at ``now`` (already-sent ones included: the sweep skips those)."""
-    base = settings or NudgeSettings()
+    schemes = q.active_scheme_settings(session)
+    base = widest(NudgeSettings.from_scheme(settings) for _tz, _lead, settings in schemes.values())
     day = now.date()
     stale = timedelta(days=base.stale_after_days)
     pairs = q.pairs_not_met_since(session, now, now - timedelta(weeks=base.mentee_after_weeks))
-    upcoming = q.meetings_between(session, now, now + timedelta(days=5), ["confirmed"])
+    upcoming = q.meetings_between(
+        session,
+        now,
+        now + timedelta(days=base.meeting_reminder_days_before + 4),  # a weekend in between
+        ["confirmed"],
+    )
     finished = q.meetings_without_minutes(session, now - stale - timedelta(days=2), now)
     actions = q.open_actions_due_between(
         session, day - stale - timedelta(days=2), day + timedelta(days=base.action_days_before + 1)
@@ -676,7 +695,9 @@ def collect(
     )
     events = q.events_between(session, now, now + timedelta(days=max(base.event_days_before) + 1))
     silent = q.silent_people(session, now - timedelta(weeks=base.silence_weeks))
-    concerns = q.unacknowledged_concerns(session, now - timedelta(days=2), now)
+    concerns = q.unacknowledged_concerns(
+        session, now - timedelta(days=base.escalation_working_days), now
+    )
 
     ids: set[int] = set()
     for pair in pairs:
@@ -694,7 +715,7 @@ def collect(
         ids |= {quiet.person_id, quiet.partner_id}
     for concern in concerns:
         ids |= set(concern.chair_ids) | {concern.raised_by_id}
-    world = World(now=now, people=q.people(session, ids), schemes=q.active_scheme_settings(session))
+    world = World(now=now, people=q.people(session, ids), schemes=schemes)
 
     due_concerns = [
         c

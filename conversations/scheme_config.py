@@ -158,6 +158,46 @@ class MentorCapacity:
 
 CHANNEL_PLATFORMS = ("webhook",)
 
+# The nudge windows a scheme may change: (kind, lowest, highest). Defaults: SCHEME.md, and
+# conversations.nudges.NudgeSettings.
+NUDGE_WINDOWS: dict[str, tuple[str, int, int]] = {
+    "morning": ("time", 0, 0),
+    "meeting_reminder_days_before": ("days", 1, 14),
+    "minutes_after_hours": ("hours", 0, 72),
+    "action_days_before": ("days", 0, 30),
+    "contract_days_before": ("day list", 0, 60),
+    "survey_days_before_close": ("day list", 0, 60),
+    "event_days_before": ("day list", 0, 60),
+    "silence_weeks": ("weeks", 1, 52),
+    "escalation_working_days": ("days", 1, 20),
+    "stale_after_days": ("days", 1, 60),
+    "spread_minutes": ("minutes", 0, 240),
+}
+
+
+def _parse_nudges(table: _Table) -> tuple[tuple[str, Any], ...]:
+    values: list[tuple[str, Any]] = []
+    for key, (kind, low, high) in NUDGE_WINDOWS.items():
+        if not table.has(key):
+            continue
+        if kind == "time":
+            values.append((key, _clock_time(table, key, time(9, 0)).strftime("%H:%M")))
+        elif kind == "day list":
+            raw = table.raw(key)
+            if (
+                not isinstance(raw, list)
+                or not raw
+                or not all(isinstance(v, int) and not isinstance(v, bool) for v in raw)
+                or not all(low <= v <= high for v in raw)
+            ):
+                raise table.path.key(key).fail(
+                    f"must be a list of whole numbers of days from {low} to {high}, e.g. [7, 2]"
+                )
+            values.append((key, sorted(set(raw), reverse=True)))
+        else:
+            values.append((key, table.number(key, low, minimum=low, maximum=high)))
+    return tuple(values)
+
 
 @dataclass(frozen=True)
 class ChannelConfig:
@@ -335,6 +375,8 @@ class SchemeConfig:
     conflict_rules: ConflictRules = ConflictRules()
     mentor_capacity: MentorCapacity = MentorCapacity()
     channels: tuple[ChannelConfig, ...] = ()
+    # Overrides of the nudge windows (conversations.nudges.NudgeSettings), as written.
+    nudges: tuple[tuple[str, Any], ...] = ()
     cohorts: tuple[CohortConfig, ...] = ()
 
     def settings(self) -> dict[str, Any]:
@@ -354,6 +396,7 @@ class SchemeConfig:
             "conflict_rules": dataclasses.asdict(self.conflict_rules),
             "mentor_capacity": dataclasses.asdict(self.mentor_capacity),
             "channels": {c.name: c.address() for c in self.channels},
+            "nudges": dict(self.nudges),
         }
 
     def people(self) -> tuple[PersonConfig, ...]:
@@ -728,6 +771,7 @@ _SCHEME_KEYS = (
     "conflict_rules",
     "mentor_capacity",
     "channels",
+    "nudges",
 )
 _COHORT_KEYS = (
     "slug",
@@ -853,6 +897,8 @@ def _parse(text: str, clock: Clock) -> SchemeConfig:
     if capacity.maximum is not None and capacity.default > capacity.maximum:
         raise capacity_table.path.key("default").fail("must not be more than maximum")
 
+    nudges = _parse_nudges(scheme.table("nudges", tuple(NUDGE_WINDOWS)))
+
     channels: list[ChannelConfig] = []
     if scheme.has("channels"):
         raw_channels = scheme.raw("channels")
@@ -884,6 +930,7 @@ def _parse(text: str, clock: Clock) -> SchemeConfig:
         conflict_rules=rules,
         mentor_capacity=capacity,
         channels=tuple(channels),
+        nudges=nudges,
     )
 
     cohorts: list[CohortConfig] = []

@@ -564,3 +564,37 @@ def test_a_missing_file_is_one_line(engine: Engine, clock: Clock, tmp_path: Path
 
     assert str(caught.value) == f"{tmp_path / 'absent.toml'}: no such file"
     assert scheme_rows(engine) == 0
+
+
+def test_nudge_windows_and_channels_are_configurable(engine: Engine, clock: Clock) -> None:
+    from conversations.nudges import NudgeSettings
+
+    text = _demo_text() + (
+        '\n[scheme.nudges]\nmorning = "08:30"\ncontract_days_before = [14, 7, 1]\nsilence_weeks = 3\n'
+        '\n[scheme.channels.lead]\nplatform = "webhook"\nurl_env = "LEAD_WEBHOOK_URL"\n'
+    )
+    config = parse_scheme(text, clock)
+    load_scheme(engine, config, clock)
+    with transaction(engine) as session:
+        scheme = session.exec(select(Scheme)).one()
+    settings = NudgeSettings.from_scheme(scheme.settings)
+    assert (settings.morning.isoformat(), settings.contract_days_before, settings.silence_weeks) == (
+        "08:30:00", (14, 7, 1), 3,
+    )  # fmt: skip
+    assert scheme.settings["channels"] == {
+        "lead": {"platform": "webhook", "url_env": "LEAD_WEBHOOK_URL"}
+    }
+
+
+def test_bad_nudge_windows_are_one_clear_line(clock: Clock) -> None:
+    with pytest.raises(SchemeConfigError) as error:
+        parse_scheme(_demo_text() + "\n[scheme.nudges]\ncontract_days_before = [7, -1]\n", clock)
+    assert str(error.value).endswith(
+        "scheme.nudges.contract_days_before: must be a list of whole numbers of days from 0 to 60, e.g. [7, 2]"
+    )
+    with pytest.raises(SchemeConfigError, match="a webhook channel needs url_env"):
+        parse_scheme(_demo_text() + '\n[scheme.channels.lead]\nplatform = "webhook"\n', clock)
+
+
+def _demo_text() -> str:
+    return (ROOT / "conversations" / "schemes" / "demo.toml").read_text(encoding="utf-8")
