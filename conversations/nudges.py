@@ -35,7 +35,7 @@ from conversations.intents import INTENT_ACTION_PREFIX, IntentName
 from conversations.messages import Choice, Part, Question, Text, part_to_json, preview
 from storage import nudge_queries as q
 from storage.db import transaction
-from storage.models import Nudge, Outbox, Person
+from storage.models import Person
 
 NUDGE_PRIORITY = 7
 LEAD_PRIORITY = 5
@@ -694,7 +694,16 @@ def collect(session: Session, now: datetime) -> list[NudgeSpec]:
         session, day - stale - timedelta(days=1), day + timedelta(days=1)
     )
     events = q.events_between(session, now, now + timedelta(days=max(base.event_days_before) + 1))
-    silent = q.silent_people(session, now - timedelta(weeks=base.silence_weeks))
+    silence_weeks = {
+        scheme_id: NudgeSettings.from_scheme(settings).silence_weeks
+        for scheme_id, (_tz, _lead, settings) in schemes.items()
+    }
+    silent = [
+        row
+        for weeks in sorted(set(silence_weeks.values()))
+        for row in q.silent_people(session, now - timedelta(weeks=weeks), stale)
+        if silence_weeks[row.scheme_id] == weeks
+    ]
     concerns = q.unacknowledged_concerns(
         session, now - timedelta(days=base.escalation_working_days), now
     )
@@ -765,64 +774,63 @@ def sweep(db: Engine, clock: Clock) -> SweepStats:
     with transaction(db) as session:
         specs = collect(session, now)
         existing = q.existing_keys(session, [s.key for s in specs])
-        people = q.people(session, [s.recipient_id for s in specs if s.recipient_id is not None])
-        schemes = q.active_scheme_settings(session)
-        seen: set[tuple[str, str, str]] = set()
-        escalated: list[int] = []
+        fresh: dict[tuple[str, str, str], NudgeSpec] = {}
         for spec in specs:
-            if spec.key in existing or spec.key in seen:
+            if spec.key in existing or spec.key in fresh:
                 stats.skipped_existing += 1
-                continue
-            seen.add(spec.key)
-            settings = NudgeSettings.from_scheme(schemes[spec.scheme_id][2])
-            if spec.recipient_id is not None:
-                person = people[spec.recipient_id]
-                send_at = working_moment(
-                    max(spec.moment, now), ZoneInfo(person.time_zone), settings, person.paused_until
-                )
             else:
-                send_at = working_moment(
-                    max(spec.moment, now), ZoneInfo(schemes[spec.scheme_id][0]), settings
-                )
-            send_at += _spread(spec, settings.spread_minutes)
-            if not _insert(session, spec, send_at, now):
-                stats.skipped_existing += 1
-                continue
+                fresh[spec.key] = spec
+        if not fresh:
+            return stats
+        people = q.people(session, [s.recipient_id for s in fresh.values() if s.recipient_id])
+        schemes = q.active_scheme_settings(session)
+        rows = [_new_nudge(spec, people, schemes, now) for spec in fresh.values()]
+        made = q.insert_nudges(session, rows, now, decorate=_with_lead_actions)
+        stats.skipped_existing += len(rows) - len(made)
+        for nudge in made:
             stats.created += 1
-            stats.by_rule[spec.rule] = stats.by_rule.get(spec.rule, 0) + 1
-            if spec.rule == "concern_escalation":
-                escalated.append(int(spec.subject.split(":")[1].split(">")[0]))
-        q.mark_escalated(session, escalated, now)
+            stats.by_rule[nudge.rule] = stats.by_rule.get(nudge.rule, 0) + 1
+        q.mark_escalated(
+            session,
+            [
+                int(n.subject.split(":")[1].split(">")[0])
+                for n in made
+                if n.rule == "concern_escalation"
+            ],
+            now,
+        )
     return stats
 
 
-def _insert(session: Session, spec: NudgeSpec, send_at: datetime, now: datetime) -> bool:
-    """Insert the nudge and its message; False when a concurrent sweep created it first."""
-    from sqlalchemy.exc import IntegrityError
+def _new_nudge(
+    spec: NudgeSpec,
+    people: dict[int, Person],
+    schemes: dict[int, tuple[str, str, dict[str, Any]]],
+    now: datetime,
+) -> q.NewNudge:
+    settings = NudgeSettings.from_scheme(schemes[spec.scheme_id][2])
+    if spec.recipient_id is not None:
+        person = people[spec.recipient_id]
+        zone, paused = ZoneInfo(person.time_zone), person.paused_until
+    else:
+        zone, paused = ZoneInfo(schemes[spec.scheme_id][0]), None
+    send_at = working_moment(max(spec.moment, now), zone, settings, paused)
+    return q.NewNudge(
+        rule=spec.rule,
+        subject=spec.subject,
+        period=spec.period,
+        scheme_id=spec.scheme_id,
+        recipient_id=spec.recipient_id,
+        channel=spec.channel,
+        parts=[part_to_json(p) for p in spec.parts],
+        preview=preview(list(spec.parts)),
+        priority=spec.priority,
+        send_at=send_at + _spread(spec, settings.spread_minutes),
+    )
 
-    try:
-        with session.begin_nested():
-            nudge = Nudge(rule=spec.rule, subject=spec.subject, period=spec.period, created_at=now)
-            session.add(nudge)
-            session.flush()
-            parts = list(spec.parts)
-            if spec.channel is not None:  # an alert for the lead: with its actions
-                parts.append(lead_actions(f"N{nudge.id}"))
-            outbox = Outbox(
-                scheme_id=spec.scheme_id,
-                recipient_id=spec.recipient_id,
-                channel=spec.channel,
-                kind="nudge",
-                parts=[part_to_json(p) for p in parts],
-                preview=preview(parts),
-                priority=spec.priority,
-                next_attempt_at=send_at,
-                created_at=now,
-            )
-            session.add(outbox)
-            session.flush()
-            nudge.outbox_id = outbox.id
-            session.add(nudge)
-    except IntegrityError:
-        return False
-    return True
+
+def _with_lead_actions(nudge_id: int, nudge: q.NewNudge) -> list[dict[str, Any]]:
+    """An alert for the lead channel ends with its actions (acknowledge, contact, snooze)."""
+    if nudge.channel is None:
+        return nudge.parts
+    return [*nudge.parts, part_to_json(lead_actions(f"N{nudge_id}"))]

@@ -19,6 +19,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session
 
+import storage.schedule  # noqa: F401  (keeps Pairing.last_contact_at right on every flush)
+
 DEFAULT_URL = "sqlite:///var/mentorbot.sqlite3"
 MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -161,6 +161,7 @@ class MentorProfile(SQLModel, table=True):
 class Pairing(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("mentee_id <> mentor_id", name="pairing_two_people"),
+        Index("ix_pairing_status_contact", "status", "last_contact_at"),
         # A mentee has at most one active mentor at a time.
         Index(
             "uq_pairing_active_mentee",
@@ -180,6 +181,10 @@ class Pairing(SQLModel, table=True):
     started_at: datetime
     ended_at: datetime | None = None
     end_reason: str | None = None
+    # The start of the pair's latest held or confirmed meeting, or of the pairing: kept by
+    # storage.schedule on every flush that touches a meeting, so "who has not met for four
+    # weeks" is an index range scan instead of a look at every pair.
+    last_contact_at: datetime | None = None
 
 
 class Contract(SQLModel, table=True):
@@ -235,7 +240,7 @@ class ActionItem(SQLModel, table=True):
     owner_id: int | None = Field(default=None, foreign_key="person.id")
     owner_name: str = Field(default="", max_length=200)
     text: str
-    due: date | None = None
+    due: date | None = Field(default=None, index=True)
     done_at: datetime | None = None
     created_at: datetime
 
@@ -369,6 +374,8 @@ class Outbox(SQLModel, table=True):
             "(recipient_id IS NOT NULL) <> (channel IS NOT NULL)", name="outbox_one_recipient"
         ),
         Index("ix_outbox_due", "status", "priority", "next_attempt_at"),
+        # The silence rule looks at messages sent in a window of days.
+        Index("ix_outbox_created", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

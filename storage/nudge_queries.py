@@ -6,13 +6,15 @@ Each function returns plain frozen rows; ``conversations.nudges`` turns them int
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, tuple_
+from sqlalchemy import and_, bindparam, exists, func, insert, or_, tuple_, update
 from sqlalchemy import select as core_select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql import Executable
 from sqlmodel import Session, col, select
 
@@ -155,22 +157,19 @@ _ACTIVE = col(Pairing.status) == PairingStatus.ACTIVE.value
 
 
 def pairs_not_met_since(session: Session, now: datetime, cutoff: datetime) -> list[PairRow]:
-    """Active pairs with nothing booked ahead whose last meeting (or start) is before ``cutoff``."""
-    last = (
-        select(func.max(Meeting.starts_at))
-        .where(
-            col(Meeting.pairing_id) == col(Pairing.id),
-            col(Meeting.status).in_([MeetingStatus.HELD.value, MeetingStatus.CONFIRMED.value]),
-            col(Meeting.starts_at) < now,
-        )
-        .scalar_subquery()
-    )
-    booked = exists().where(
+    """Active pairs whose last held or confirmed meeting (or start) is before ``cutoff`` and that
+    have nothing proposed ahead. An index range scan on (status, last_contact_at): the pairs
+    that met recently are never read."""
+    proposed = exists().where(
         col(Meeting.pairing_id) == col(Pairing.id),
-        col(Meeting.status).in_([MeetingStatus.PROPOSED.value, MeetingStatus.CONFIRMED.value]),
+        col(Meeting.status) == MeetingStatus.PROPOSED.value,
         col(Meeting.starts_at) >= now,
     )
-    last_met = func.coalesce(last, col(Pairing.started_at))
+    met = exists().where(
+        col(Meeting.pairing_id) == col(Pairing.id),
+        col(Meeting.status).in_([MeetingStatus.HELD.value, MeetingStatus.CONFIRMED.value]),
+        col(Meeting.starts_at) > col(Pairing.started_at),
+    )
     query = (
         core_select(
             col(Pairing.id),
@@ -178,11 +177,11 @@ def pairs_not_met_since(session: Session, now: datetime, cutoff: datetime) -> li
             col(Cohort.scheme_id),
             col(Pairing.mentee_id),
             col(Pairing.mentor_id),
-            last_met.label("last_met"),
-            last.is_not(None).label("has_met"),
+            col(Pairing.last_contact_at),
+            met.label("has_met"),
         )
         .join(Cohort, col(Cohort.id) == col(Pairing.cohort_id))
-        .where(_ACTIVE, ~booked, last_met <= cutoff)
+        .where(_ACTIVE, col(Pairing.last_contact_at) <= cutoff, ~proposed)
     )
     return [PairRow(*row) for row in _rows(session, query)]
 
@@ -383,33 +382,54 @@ def events_between(session: Session, start: datetime, end: datetime) -> list[Eve
     return rows
 
 
-def silent_people(session: Session, cutoff: datetime) -> list[SilentRow]:
-    """People in active pairs with a message (from the bot or their partner through it) left
-    unanswered since before ``cutoff``: silent since that first unanswered message."""
-    rows: list[SilentRow] = []
-    for role_col, partner_col in (
-        (col(Pairing.mentee_id), col(Pairing.mentor_id)),
-        (col(Pairing.mentor_id), col(Pairing.mentee_id)),
-    ):
-        since = func.coalesce(col(Person.last_active_at), col(Pairing.started_at))
-        first_unanswered = (
-            core_select(func.min(col(Outbox.created_at)))
+def silent_people(session: Session, cutoff: datetime, window: timedelta) -> list[SilentRow]:
+    """People in active pairs whose first message left unanswered (from the bot, or from their
+    partner through it) was sent in [cutoff - window, cutoff]: silent since then. Only messages
+    of that window are read (an index on outbox.created_at), never every person."""
+    candidates = {
+        row[0]
+        for row in _rows(
+            session,
+            core_select(col(Outbox.recipient_id))
             .where(
-                col(Outbox.recipient_id) == col(Person.id),
+                col(Outbox.created_at) >= cutoff - window,
+                col(Outbox.created_at) <= cutoff,
+                col(Outbox.recipient_id).is_not(None),
                 col(Outbox.kind) != "reply",
-                col(Outbox.created_at) > since,
             )
-            .scalar_subquery()
+            .distinct(),
         )
-        query = (
-            core_select(
-                col(Person.id), col(Cohort.scheme_id), partner_col, first_unanswered.label("since")
+    }
+    rows: list[SilentRow] = []
+    ids = sorted(candidates)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for role_col, partner_col in (
+            (col(Pairing.mentee_id), col(Pairing.mentor_id)),
+            (col(Pairing.mentor_id), col(Pairing.mentee_id)),
+        ):
+            since = func.coalesce(col(Person.last_active_at), col(Pairing.started_at))
+            first_unanswered = (
+                core_select(func.min(col(Outbox.created_at)))
+                .where(
+                    col(Outbox.recipient_id) == col(Person.id),
+                    col(Outbox.kind) != "reply",
+                    col(Outbox.created_at) > since,
+                )
+                .scalar_subquery()
             )
-            .join(Pairing, role_col == col(Person.id))
-            .join(Cohort, col(Cohort.id) == col(Pairing.cohort_id))
-            .where(_ACTIVE, first_unanswered <= cutoff)
-        )
-        rows += [SilentRow(*row) for row in _rows(session, query)]
+            query = (
+                core_select(
+                    col(Person.id),
+                    col(Cohort.scheme_id),
+                    partner_col,
+                    first_unanswered.label("since"),
+                )
+                .join(Pairing, role_col == col(Person.id))
+                .join(Cohort, col(Cohort.id) == col(Pairing.cohort_id))
+                .where(_ACTIVE, col(Person.id).in_(chunk), first_unanswered <= cutoff)
+            )
+            rows += [SilentRow(*row) for row in _rows(session, query)]
     return rows
 
 
@@ -468,3 +488,89 @@ def existing_keys(session: Session, keys: list[tuple[str, str, str]]) -> set[tup
         )
         found |= {(r, s, p) for r, s, p in _rows(session, query)}
     return found
+
+
+@dataclass(frozen=True)
+class NewNudge:
+    rule: str
+    subject: str
+    period: str
+    scheme_id: int
+    recipient_id: int | None
+    channel: str | None
+    parts: list[dict[str, Any]]
+    preview: str
+    priority: int
+    send_at: datetime
+
+
+def insert_nudges(
+    session: Session,
+    nudges: Sequence[NewNudge],
+    now: datetime,
+    decorate: Callable[[int, NewNudge], list[dict[str, Any]]] | None = None,
+) -> list[NewNudge]:
+    """Insert the nudges that do not exist yet, each with its outbox message; return those
+    created. ``INSERT ... ON CONFLICT DO NOTHING`` on the natural key: a concurrent sweep's
+    nudge is skipped, never duplicated. ``decorate(nudge_id, nudge)`` may change the parts
+    (the lead's alerts carry their reference)."""
+    if not nudges:
+        return []
+    dialect = session.connection().dialect.name
+    insert_into = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    created: dict[tuple[str, str, str], int] = {}
+    for start in range(0, len(nudges), 1000):
+        chunk = nudges[start : start + 1000]
+        statement = (
+            insert_into(Nudge.__table__)  # type: ignore[attr-defined]
+            .values(
+                [
+                    {"rule": n.rule, "subject": n.subject, "period": n.period, "created_at": now}
+                    for n in chunk
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=["rule", "subject", "period"])
+            .returning(col(Nudge.id), col(Nudge.rule), col(Nudge.subject), col(Nudge.period))
+        )
+        for nudge_id, rule, subject, period in _rows(session, statement):
+            created[(rule, subject, period)] = nudge_id
+    made = [n for n in nudges if (n.rule, n.subject, n.period) in created]
+    if not made:
+        return []
+    outbox_rows = [
+        {
+            "scheme_id": n.scheme_id,
+            "recipient_id": n.recipient_id,
+            "channel": n.channel,
+            "kind": "nudge",
+            "parts": decorate(created[(n.rule, n.subject, n.period)], n) if decorate else n.parts,
+            "preview": n.preview,
+            "status": "pending",
+            "priority": n.priority,
+            "attempts": 0,
+            "next_attempt_at": n.send_at,
+            "created_at": now,
+        }
+        for n in made
+    ]
+    outbox_ids = [
+        row[0]
+        for row in session.connection()
+        .execute(
+            insert(Outbox.__table__).returning(  # type: ignore[attr-defined]
+                col(Outbox.id), sort_by_parameter_order=True
+            ),
+            outbox_rows,
+        )
+        .all()
+    ]
+    session.connection().execute(
+        update(Nudge.__table__)  # type: ignore[attr-defined]
+        .where(Nudge.__table__.c.id == bindparam("nudge_id"))  # type: ignore[attr-defined]
+        .values(outbox_id=bindparam("new_outbox_id")),
+        [
+            {"nudge_id": created[(n.rule, n.subject, n.period)], "new_outbox_id": outbox_id}
+            for n, outbox_id in zip(made, outbox_ids, strict=True)
+        ],
+    )
+    return made

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, inspect, text
@@ -60,7 +60,7 @@ def test_migrations_create_every_table(engine: Engine) -> None:
 def test_migrating_twice_changes_nothing(engine: Engine) -> None:
     migrate(engine)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0003"
 
 
 def test_the_migrations_build_exactly_the_schema_of_the_models(engine: Engine) -> None:
@@ -182,3 +182,39 @@ def test_the_default_database_is_a_file_under_var(
 def test_an_unreachable_database_is_one_clear_error() -> None:
     with pytest.raises(DatabaseError, match="cannot reach the database"):
         open_database("postgresql://nobody@127.0.0.1:1/nothing")
+
+
+def test_last_contact_follows_every_meeting_change(engine: Engine) -> None:
+    """The nudge sweep relies on Pairing.last_contact_at; the ORM hook keeps it right."""
+    later = AT + timedelta(days=20)
+    with transaction(engine) as session:
+        cohort = _cohort(session)
+        mentee, mentor = _person(session, "m@example.org"), _person(session, "n@example.org")
+        assert cohort.id and mentee.id and mentor.id
+        pairing = Pairing(
+            cohort_id=cohort.id, mentee_id=mentee.id, mentor_id=mentor.id, started_at=AT
+        )
+        session.add(pairing)
+        session.flush()
+        assert pairing.last_contact_at == AT  # a new pairing starts from its start
+        meeting = Meeting(
+            pairing_id=pairing.id, starts_at=later, duration_minutes=60, proposed_by_id=mentee.id,
+            created_at=AT, updated_at=AT,
+        )  # fmt: skip
+        session.add(meeting)
+        session.flush()
+        assert pairing.last_contact_at == AT  # only proposed: not a contact yet
+        meeting.status = "confirmed"
+        session.add(meeting)
+        session.flush()
+        assert pairing.last_contact_at == later
+        pairing_id, meeting_id = pairing.id, meeting.id
+    with transaction(engine) as session:
+        meeting = session.get(Meeting, meeting_id)
+        assert meeting is not None
+        meeting.status = "cancelled"
+        session.add(meeting)
+    with transaction(engine) as session:
+        pairing = session.get(Pairing, pairing_id)
+        assert pairing is not None
+        assert pairing.last_contact_at == AT
