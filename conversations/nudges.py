@@ -670,8 +670,24 @@ def widest(settings: Iterable[NudgeSettings]) -> NudgeSettings:
     )
 
 
-def collect(session: Session, now: datetime) -> list[NudgeSpec]:
-    """Every nudge due at ``now`` (already-sent ones included: the sweep skips those)."""
+@dataclass(frozen=True)
+class Candidates:
+    """What each rule's query found due around ``now``: the selection a sweep starts from."""
+
+    schemes: dict[int, tuple[str, str, dict[str, Any]]]
+    pairs: list[q.PairRow]
+    upcoming: list[q.MeetingRow]
+    finished: list[q.MeetingRow]
+    actions: list[q.ActionRow]
+    contracts: list[q.ContractRow]
+    surveys: list[q.SurveyRow]
+    events: list[q.EventRow]
+    silent: list[q.SilentRow]
+    concerns: list[q.ConcernRow]
+
+
+def select_due(session: Session, now: datetime) -> Candidates:
+    """Run every rule's candidate query (bounded, indexed: see storage.nudge_queries)."""
     schemes = q.active_scheme_settings(session)
     base = widest(NudgeSettings.from_scheme(settings) for _tz, _lead, settings in schemes.values())
     day = now.date()
@@ -707,6 +723,23 @@ def collect(session: Session, now: datetime) -> list[NudgeSpec]:
     concerns = q.unacknowledged_concerns(
         session, now - timedelta(days=base.escalation_working_days), now
     )
+
+    return Candidates(
+        schemes, pairs, upcoming, finished, actions, contracts, surveys, events, silent, concerns
+    )
+
+
+def collect(session: Session, now: datetime) -> list[NudgeSpec]:
+    """Every nudge due at ``now`` (already-sent ones included: the sweep skips those)."""
+    found = select_due(session, now)
+    schemes, pairs, upcoming, finished = found.schemes, found.pairs, found.upcoming, found.finished
+    actions, contracts, surveys, events = (
+        found.actions,
+        found.contracts,
+        found.surveys,
+        found.events,
+    )
+    silent, concerns = found.silent, found.concerns
 
     ids: set[int] = set()
     for pair in pairs:

@@ -128,6 +128,10 @@ class ConcernRow:
     chair_ids: tuple[int, ...]
 
 
+def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+
 def _rows(session: Session, query: Executable) -> Sequence[Any]:
     """Run a core query in the session's transaction (typed columns are still converted)."""
     return session.connection().execute(query).all()
@@ -204,14 +208,19 @@ def meetings_between(
         )
         .join(Pairing, col(Pairing.id) == col(Meeting.pairing_id))
         .join(Cohort, col(Cohort.id) == col(Pairing.cohort_id))
-        .where(
-            _ACTIVE,
-            col(Meeting.status).in_(list(statuses)),
-            col(Meeting.starts_at) >= start,
-            col(Meeting.starts_at) < end,
-        )
+        .where(_ACTIVE)
     )
-    return [MeetingRow(*row) for row in _rows(session, query)]
+    # The time window drives: only that window's meetings are read (index on starts_at).
+    in_window = core_select(col(Meeting.id)).where(
+        col(Meeting.status).in_(list(statuses)),
+        col(Meeting.starts_at) >= start,
+        col(Meeting.starts_at) < end,
+    )
+    return [
+        MeetingRow(*row)
+        for ids in _chunks([r[0] for r in _rows(session, in_window)])
+        for row in _rows(session, query.where(col(Meeting.id).in_(ids)))
+    ]
 
 
 def meetings_without_minutes(session: Session, start: datetime, end: datetime) -> list[MeetingRow]:
@@ -249,14 +258,18 @@ def open_actions_due_between(session: Session, first: date, last: date) -> list[
         )
         .join(Pairing, col(Pairing.id) == col(ActionItem.pairing_id))
         .join(Cohort, col(Cohort.id) == col(Pairing.cohort_id))
-        .where(
-            _ACTIVE,
-            col(ActionItem.done_at).is_(None),
-            col(ActionItem.due) >= first,
-            col(ActionItem.due) <= last,
-        )
+        .where(_ACTIVE)
     )
-    return [ActionRow(*row) for row in _rows(session, query)]
+    in_window = core_select(col(ActionItem.id)).where(
+        col(ActionItem.due) >= first,
+        col(ActionItem.due) <= last,
+        col(ActionItem.done_at).is_(None),
+    )
+    return [
+        ActionRow(*row)
+        for ids in _chunks([r[0] for r in _rows(session, in_window)])
+        for row in _rows(session, query.where(col(ActionItem.id).in_(ids)))
+    ]
 
 
 def open_actions_of_pairs(session: Session, pairing_ids: Iterable[int]) -> dict[int, list[str]]:
@@ -290,12 +303,20 @@ def unsigned_contracts(session: Session, first: date, last: date) -> list[Contra
         )
         .join(Cohort, col(Cohort.id) == col(Pairing.cohort_id))
         .outerjoin(Contract, col(Contract.pairing_id) == col(Pairing.id))
-        .where(
-            _ACTIVE,
-            col(Cohort.contract_deadline) >= first,
-            col(Cohort.contract_deadline) <= last,
-        )
+        .where(_ACTIVE)
     )
+    cohorts = [
+        r[0]
+        for r in _rows(
+            session,
+            core_select(col(Cohort.id)).where(
+                col(Cohort.contract_deadline) >= first, col(Cohort.contract_deadline) <= last
+            ),
+        )
+    ]
+    if not cohorts:
+        return []
+    query = query.where(col(Pairing.cohort_id).in_(cohorts))
     rows: list[ContractRow] = []
     for pid, cid, sid, deadline, mentee, mentor, mentee_signed, mentor_signed in _rows(
         session, query
