@@ -4,7 +4,8 @@
 ten weeks ago. A fraction ``due`` of the pairs has never met, so each of their mentees is due a
 "book a meeting" nudge; every other pair met ten days ago (not due for anything). Everyone was
 active yesterday. With ``webhook_url``, everyone is reachable through that incoming webhook, so
-a deliverer can send their nudges.
+a deliverer can send their nudges. ``settings`` are the scheme's (``ROUND_THE_CLOCK`` lets
+real-clock tests send at any hour).
 """
 
 from __future__ import annotations
@@ -27,6 +28,15 @@ from storage.models import (
 )
 
 CHUNK = 5000
+# Working hours all day, every day, and no spreading: nudges go out the moment they are due.
+ROUND_THE_CLOCK: dict[str, Any] = {
+    "working_hours": {
+        "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+        "start": "00:00",
+        "end": "23:59",
+    },
+    "nudges": {"spread_minutes": 0},
+}
 
 
 def _bulk(session: Any, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
@@ -43,12 +53,19 @@ def make_cohort(
     now: datetime,
     slug: str = "scale",
     webhook_url: str | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> int:
     """Create the cohort; returns how many pairs are due a nudge."""
     started = now - timedelta(weeks=10)
     due_pairs = round(pairs * due)
     with transaction(db) as session:
-        scheme = Scheme(slug=slug, name=f"Scale {pairs}", lead_channel="lead", updated_at=now)
+        scheme = Scheme(
+            slug=slug,
+            name=f"Scale {pairs}",
+            lead_channel="lead",
+            settings=settings or {},
+            updated_at=now,
+        )
         session.add(scheme)
         session.flush()
         assert scheme.id is not None
@@ -66,7 +83,7 @@ def make_cohort(
         people = [
             {
                 "email": f"{slug}-{role}{n}@example.org",
-                "display_name": f"{role.title()} {n}",
+                "display_name": f"{role.title()}{n} Scale",
                 "time_zone": "Europe/London",
                 "created_at": started,
                 "last_active_at": yesterday,
