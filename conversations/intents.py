@@ -30,6 +30,7 @@ class IntentName(StrEnum):
     PAUSE_REMINDERS = "pause_reminders"
     RESUME_REMINDERS = "resume_reminders"
     LEAD_ACTION = "lead_action"
+    DEAD_LETTERS = "dead_letters"
     MY_MEETINGS = "my_meetings"
     LOG_MINUTES = "log_minutes"
     MY_ACTIONS = "my_actions"
@@ -109,6 +110,12 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     ),
     (IntentName.MY_DIARY, re.compile(r"\b(?:my diary|show (?:my )?diary|diary entries)\b", re.I)),
     (IntentName.MY_ACTIONS, re.compile(r"\b(?:my|open|list)\s+actions?\b|\baction list\b", re.I)),
+    (
+        IntentName.DEAD_LETTERS,
+        re.compile(
+            r"\b(?:failed|undelivered|dead|bounced)\s+(?:messages|letters|deliveries)\b", re.I
+        ),
+    ),
     (
         IntentName.RESUME_REMINDERS,
         re.compile(

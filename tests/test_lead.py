@@ -112,3 +112,32 @@ def test_nudge_alerts_in_the_lead_channel_have_the_same_actions(demo: Engine, cl
     assert "• Priya Shah: mentee@example.org" in reply
     assert "• Tom Okafor: mentor@example.org" in reply
     assert f"Acknowledged N{nudge.id}." in lead.said(f"ack N{nudge.id}")
+
+
+def test_the_lead_sees_messages_that_could_not_be_delivered(demo: Engine, clock: Clock) -> None:
+    from storage.models import OutboxStatus, Scheme
+
+    with transaction(demo) as s:
+        scheme = s.exec(select(Scheme)).one()
+        s.add(
+            Outbox(
+                channel="lead",
+                scheme_id=scheme.id,
+                kind="nudge",
+                parts=[{"type": "text", "text": "Reminder", "private": False}],
+                preview="Reminder: you're meeting Priya tomorrow",
+                status=OutboxStatus.DEAD.value,
+                attempts=8,
+                last_error="webhook answered HTTP 404: no such channel",
+                next_attempt_at=clock.now(),
+                created_at=clock.now(),
+            )
+        )
+    lead = Chat(demo, clock, "lead@example.org")
+    reply = lead.said("failed messages")
+    assert "could not be delivered" in reply
+    assert "to #lead (nudge): “Reminder: you're meeting Priya tomorrow”, tried 8x" in reply
+    assert "HTTP 404" in reply
+    assert "shown to the project lead" in Chat(demo, clock, "mentee@example.org").said(
+        "failed messages"
+    )

@@ -38,6 +38,7 @@ _MENTOR = [
 ]
 _LEAD = [
     "• alerts in the lead channel: *ack C7*, *contact C7* or *snooze C7* (or use their buttons)",
+    "• *failed messages* lists anything the bot could not deliver",
 ]
 
 

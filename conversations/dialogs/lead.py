@@ -15,7 +15,7 @@ from conversations.dialogs.base import Context, Outgoing, Turn
 from conversations.engine import Registry
 from conversations.intents import Intent, IntentName
 from conversations.messages import Choice, Incoming, Question, Text
-from storage import lead_queries
+from storage import lead_queries, outbox_queries
 from storage.models import Scheme
 
 SNOOZE = timedelta(weeks=1)
@@ -125,6 +125,40 @@ def act(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     return Turn(replies=[Text("You can *ack*, *contact* or *snooze* an alert, e.g. *ack C7*.")])
 
 
+def failed_messages(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
+    """The messages that could not be delivered, for the lead and steering group."""
+    schemes = {
+        e.scheme.id
+        for e in ctx.enrolments
+        if e.role in lead_queries.STEERING_ROLES and e.scheme.id is not None
+    }
+    if not schemes:
+        return Turn(
+            replies=[
+                Text("Failed deliveries are shown to the project lead and the steering group.")
+            ]
+        )
+    lines: list[str] = []
+    for scheme_id in sorted(schemes):
+        for letter in outbox_queries.dead_letters(ctx.session, scheme_id, limit=20):
+            to = letter.recipient or f"#{letter.channel}"
+            lines.append(
+                f"• {format_when(letter.created_at, ctx.tz, ctx.now)}, to {to} ({letter.kind}): "
+                f"“{letter.preview}”, tried {letter.attempts}x. Last error: {letter.last_error}"
+            )
+    if not lines:
+        return Turn(replies=[Text("Every message has been delivered: nothing failed.")])
+    return Turn(
+        replies=[
+            Text(
+                "These messages could not be delivered (newest first). Please reach the people "
+                "another way, and check the channel's set-up:\n" + "\n".join(lines)
+            )
+        ]
+    )
+
+
 def register(registry: Registry) -> None:
     registry.answers[IntentName.LEAD_ACTION] = act
+    registry.answers[IntentName.DEAD_LETTERS] = failed_messages
     registry.action_routes["lead"] = IntentName.LEAD_ACTION
