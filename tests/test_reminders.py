@@ -53,3 +53,14 @@ def test_a_paused_person_is_not_nudged_until_the_pause_ends(mentee: Chat, demo: 
     ]
     sweep(demo, Clock.fixed("2026-11-30T16:00:00+00:00"))
     assert len(_nudged(demo, mentee.person_id)) == 3
+
+
+def test_after_downtime_the_sweep_catches_up_without_flooding(mentee: Chat, demo: Engine) -> None:
+    # Nothing swept from Mon 23 Nov until Fri 4 Dec. The networking session (Thu 3 Dec) is over,
+    # so its two reminders are obsolete; the contract's 7-day reminder is still useful, its
+    # 2-day one not yet due; the pair still has not met.
+    stats = sweep(demo, Clock.fixed("2026-12-04T10:00:00+00:00"))
+    assert sorted(_nudged(demo, mentee.person_id)) == ["contract_7d", "meeting_due_mentee"]
+    assert "event_7d" not in stats.by_rule
+    assert "event_1d" not in stats.by_rule
+    assert sweep(demo, Clock.fixed("2026-12-04T10:05:00+00:00")).created == 0
