@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy.exc import IntegrityError
 
+from conversations.corrections import CHANGE_FIELD, FieldNames
 from conversations.dates import format_day, format_duration
 from conversations.dialogs.base import Context, Outgoing, Turn
 from conversations.engine import Registry
@@ -503,25 +504,12 @@ _VIEW_WORDS = re.compile(
 )
 _RESUME = re.compile(r"^\s*(?:apply|apply again|resume|carry on|continue)\s*[.!]?\s*$", re.I)
 _VIEW_ONLY = re.compile(r"^\s*(?:(?:show|view|see)\s+(?:me\s+)?)?my application\s*[.!?]?\s*$", re.I)
-_CHANGE = re.compile(
-    r"^\s*(?:please\s+)?(?:change|update|set|correct|edit|make)\s+(?:my\s+|the\s+)?"
-    r"(?P<field>.+?)(?:\s+(?:to|as|=|:)\s+(?P<value>.+))?\s*$",
-    re.I | re.DOTALL,
-)
-_ALIASES = sorted(
-    ((word, item.key) for item in ITEMS for word in (item.label.lower(), *item.words)),
-    key=lambda pair: -len(pair[0]),
-)
+_FIELDS = FieldNames((words, item.key) for item in ITEMS for words in (item.label, *item.words))
 
 
 def item_named(phrase: str) -> str | None:
     """The question a phrase like "workplace" or "place of work" names."""
-    words = re.sub(r"^(?:my|the)\s+", "", phrase.strip().lower().replace("’", "'"))
-    words = words.rstrip(" .!?:")
-    for alias, key in _ALIASES:
-        if words == alias:
-            return key
-    return None
+    return _FIELDS.find(phrase)
 
 
 def _question(item: Item, final: bool = False) -> Part:
@@ -912,7 +900,7 @@ class ApplyDialog:
             return self._submit(ctx, state, application)
         if msg.action == CHANGE or word in {"change", "change something", "edit", "no"}:
             return Turn(replies=[self._which()], state={**state, "step": Step.WHICH.value})
-        if msg.action is None and (match := _CHANGE.match(msg.text)):
+        if msg.action is None and (match := CHANGE_FIELD.match(msg.text)):
             key = item_named(match.group("field"))
             if key is not None:
                 value = match.group("value")

@@ -19,6 +19,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
+from conversations.corrections import CHANGE_FIELD, FieldNames
 from conversations.dialogs.apply import lead_contact
 from conversations.dialogs.base import Context, Turn
 from conversations.engine import Registry
@@ -249,20 +250,12 @@ def _question(item: Item, ctx: Context) -> Part:
     return Text(item.ask)
 
 
-_CHANGE = re.compile(
-    r"^\s*(?:please\s+)?(?:change|update|set|correct|edit|make)\s+(?:my\s+|the\s+)?"
-    r"(?P<field>.+?)(?:\s+(?:to|as|=|:)\s+(?P<value>.+))?\s*$",
-    re.I | re.DOTALL,
-)
-_ALIASES = sorted(
-    ((w, item.key) for item in ITEMS for w in (item.label.lower(), *item.words)),
-    key=lambda pair: -len(pair[0]),
-)
+_FIELDS = FieldNames((words, item.key) for item in ITEMS for words in (item.label, *item.words))
 
 
 def item_named(phrase: str) -> str | None:
-    words = re.sub(r"^(?:my|the)\s+", "", phrase.strip().lower()).rstrip(" .!?:")
-    return next((key for alias, key in _ALIASES if words == alias), None)
+    """The question a phrase like "workplace" or "place of work" names."""
+    return _FIELDS.find(phrase)
 
 
 def not_a_mentor(ctx: Context, what: str) -> Turn | None:
@@ -306,7 +299,7 @@ class MentorProfileDialog:
             typed = Incoming(person_id=msg.person_id, text=given.removeprefix("capacity="))
             return self._take(ctx, {**state, "step": Step.ANSWER.value, "key": "capacity"}, typed)
         body = re.sub(r"^.*?\bmentor profile\b\s*[:\-–]?\s*", "", msg.text, count=1, flags=re.I)
-        if (match := _CHANGE.match(body)) and (key := item_named(match.group("field"))):
+        if (match := CHANGE_FIELD.match(body)) and (key := item_named(match.group("field"))):
             if match.group("value") is None:
                 return self._ask(ctx, state, key)
             typed = Incoming(person_id=msg.person_id, text=match.group("value").strip())
@@ -525,7 +518,7 @@ class MentorProfileDialog:
                     )
                 ]
             )
-        if msg.action is None and (match := _CHANGE.match(msg.text)):
+        if msg.action is None and (match := CHANGE_FIELD.match(msg.text)):
             key = item_named(match.group("field"))
             if key is not None and match.group("value") is not None:
                 typed = Incoming(person_id=msg.person_id, text=match.group("value").strip())
@@ -553,7 +546,7 @@ class MentorProfileDialog:
                 replies=[self._which()],
                 state={**state, "step": Step.WHICH.value, "from_confirm": True},
             )
-        if msg.action is None and (match := _CHANGE.match(msg.text)):
+        if msg.action is None and (match := CHANGE_FIELD.match(msg.text)):
             key = item_named(match.group("field"))
             if key is not None:
                 editing = {**state, "step": Step.ANSWER.value, "key": key, "editing": True}
