@@ -40,6 +40,7 @@ check: lint test
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_dates.py
+	$(BIN)/python bench/nudge_sweep.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache
