@@ -169,8 +169,11 @@ class Engine:
 
         if active is not None and not _starts_new_journey(msg, intent):
             turn = active.step(ctx, dict(row.state), msg)
-            _apply(row, active, turn)
-            return note + turn.replies, turn.outgoing
+            if not self._asks_for_another_journey(msg, intent, turn, active):
+                _apply(row, active, turn)
+                return note + turn.replies, turn.outgoing
+            # The dialog could not use the words (it asked again) and they name another
+            # journey ("I'm at full capacity" while a button was expected): start that one.
 
         replaced: list[Part] = []
         if active is not None:
@@ -187,6 +190,18 @@ class Engine:
             )
             turn = answer(ctx, msg, intent)
         return note + replaced + turn.replies, turn.outgoing
+
+    def _asks_for_another_journey(
+        self, msg: Incoming, intent: Intent, turn: Turn, active: Dialog
+    ) -> bool:
+        return (
+            msg.action is None
+            and not turn.advanced
+            and turn.state is not None
+            and intent.name not in _NOT_A_SWITCH
+            and self.registry.starts.get(intent.name) != active.name  # its own words
+            and (intent.name in self.registry.starts or intent.name in self.registry.answers)
+        )
 
     def _global(
         self,
@@ -242,6 +257,10 @@ class Engine:
         )
         replies.extend(active.prompt(ctx, dict(row.state)))
         return replies
+
+
+# Words that are an answer's tone, not a new journey, when a dialog did not understand them.
+_NOT_A_SWITCH = frozenset({IntentName.UNKNOWN, IntentName.GREETING, IntentName.THANKS})
 
 
 def _starts_new_journey(msg: Incoming, intent: Intent) -> bool:

@@ -189,3 +189,19 @@ def test_the_menu_inside_a_dialog_shows_one_set_of_choices(mentee: Chat) -> None
     reply = mentee.said("Read my diary")
     assert "I've put your diary entry aside." in reply
     assert "Your diary is empty" in reply
+
+
+def test_words_for_another_journey_switch_when_the_dialog_cannot_use_them(
+    demo: Engine, clock: Clock
+) -> None:
+    leah = Chat(demo, clock, "mentor3@example.org")
+    assert "Would you like to change something?" in leah.said("my mentor profile")
+    reply = leah.said("I'm at full capacity")
+    assert "I've put your mentor profile aside." in reply
+    assert "you're marked *at full capacity*" in reply
+
+
+def test_an_answer_that_mentions_a_journey_stays_an_answer(mentee: Chat) -> None:
+    mentee.said("diary")
+    # Free text the dialog can use is an answer, even if it sounds like a journey.
+    assert "*So what?*" in mentee.said("I had to book a meeting with the board")
