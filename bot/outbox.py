@@ -261,7 +261,7 @@ class Deliverer:
         except (KeyError, TypeError, ValueError) as exc:
             return _Outcome(error=f"unreadable message parts: {exc!r}", permanent=True)
         try:
-            message_id = await sender.send(job.address, parts, job.preview)
+            message_id = await sender.send(job.address, parts, job.preview, outbox_id=job.row_id)
         except DeliveryError as exc:
             if exc.ambiguous:
                 return _Outcome(error=f"{AMBIGUOUS}: {exc}", permanent=True)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import aiohttp
 from sqlalchemy import Engine
 
+from bot.channels.base import Sender
 from bot.channels.webhook import WebhookSender
 from bot.outbox import Deliverer, DeliveryStats
 from conversations.clock import Clock
@@ -36,7 +37,19 @@ def worker_name() -> str:
 async def deliverer(db: Engine, clock: Clock) -> AsyncIterator[Deliverer]:
     """A deliverer with every sender this process can use (Slack and Teams join later)."""
     async with aiohttp.ClientSession() as http:
-        yield Deliverer(db, clock, {"webhook": WebhookSender(http)}, worker=worker_name())
+        yield Deliverer(db, clock, senders(http), worker=worker_name())
+
+
+def senders(http: aiohttp.ClientSession) -> dict[str, Sender]:
+    """Every sender this process can use, preferred first; a platform's SDK is imported only
+    when that platform is configured."""
+    found: dict[str, Sender] = {}
+    if os.environ.get("SLACK_BOT_TOKEN"):
+        from bot.channels import slack
+
+        found["slack"] = slack.sender_from_env(http)
+    found["webhook"] = WebhookSender(http)
+    return found
 
 
 @dataclass(frozen=True)

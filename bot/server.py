@@ -1,7 +1,8 @@
 """``mentorbot serve``: one aiohttp server for the chat platforms, running the scheduler.
 
-Routes: ``GET /healthz``. Slack (``POST /slack/events``) and Teams (``POST /api/messages``)
-mount here when those channels are configured (their issues are next).
+Routes: ``GET /healthz``; Slack (``POST /slack/events``) when ``SLACK_BOT_TOKEN`` is set and
+Teams (``POST /api/messages``) when ``TEAMS_APP_ID`` is set: each channel module's
+``mount(app, db, clock)`` adds its routes.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator
 
 from aiohttp import web
@@ -35,8 +37,20 @@ def build_app(db: Engine, clock: Clock, sweep_interval: float = 60.0) -> web.App
             await asyncio.wait_for(task, timeout=30)
 
     app.router.add_get("/healthz", healthz)
+    mount_channels(app, db, clock)
     app.cleanup_ctx.append(run_scheduler)
     return app
+
+
+def mount_channels(app: web.Application, db: Engine, clock: Clock) -> list[str]:
+    """Mount each chat platform that is configured; its SDK is imported only then."""
+    mounted: list[str] = []
+    if os.environ.get("SLACK_BOT_TOKEN"):
+        from bot.channels import slack
+
+        slack.mount(app, db, clock)
+        mounted.append("slack")
+    return mounted
 
 
 def serve(db: Engine, clock: Clock, host: str, port: int, sweep_interval: float) -> None:

@@ -433,7 +433,14 @@ class Exploding:
 
     platform = "webhook"
 
-    async def send(self, address: dict[str, Any], parts: list[Part], preview: str) -> str:
+    async def send(
+        self,
+        address: dict[str, Any],
+        parts: list[Part],
+        preview: str,
+        *,
+        outbox_id: int | None = None,
+    ) -> str:
         raise RuntimeError("bug in a renderer")
 
 

@@ -46,7 +46,16 @@ class Sender(Protocol):
 
     platform: str
 
-    async def send(self, address: dict[str, Any], parts: list[Part], preview: str) -> str:
+    async def send(
+        self,
+        address: dict[str, Any],
+        parts: list[Part],
+        preview: str,
+        *,
+        outbox_id: int | None = None,
+    ) -> str:
         """Post the message; return the platform's message id. Raise :class:`DeliveryError`
-        for every failure the platform or the network reports."""
+        for every failure the platform or the network reports. ``outbox_id`` travels with the
+        message where the platform allows (Slack message metadata), so a resend after an
+        ambiguous failure can be reconciled."""
         ...

@@ -78,7 +78,14 @@ class WebhookSender:
             total=None, connect=connect_timeout, sock_read=read_timeout
         )
 
-    async def send(self, address: dict[str, Any], parts: list[Part], preview: str) -> str:
+    async def send(
+        self,
+        address: dict[str, Any],
+        parts: list[Part],
+        preview: str,
+        *,
+        outbox_id: int | None = None,
+    ) -> str:
         url = address.get("url")
         if isinstance(address.get("url_env"), str):  # the secret stays in the environment
             url = os.environ.get(address["url_env"], "")

@@ -1,0 +1,124 @@
+"""The Slack channel, on slack-bolt's async app. Imported only when ``SLACK_BOT_TOKEN`` is set.
+
+Map of the package:
+- ``blocks``: neutral parts <-> Block Kit and Slack text (no SDK import; pure functions);
+- ``sender``: the Web API client, posting, the outbox :class:`SlackSender`, error mapping;
+- ``listeners``: ``register(bolt_app, deps)``: the de-duplicating middleware and every listener;
+- ``home``: the App Home view.
+
+:func:`mount` adds ``POST /slack/events`` to the aiohttp server (HTTP mode, signatures checked
+by bolt) and, when ``SLACK_APP_TOKEN`` is set, connects Socket Mode as well. Configuration:
+``SLACK_BOT_TOKEN``, ``SLACK_SIGNING_SECRET`` (HTTP mode), ``SLACK_APP_TOKEN`` (Socket Mode),
+``SLACK_API_URL`` (the Web API base URL; default ``https://slack.com/api/``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from sqlalchemy import Engine as Database
+
+from bot.channels.slack.listeners import Deps, Wiring, register
+from bot.channels.slack.sender import PLATFORM, SlackSender, make_client, sender_from_env
+from conversations.clock import Clock
+from conversations.engine import Engine as DialogEngine
+from conversations.registry import default_registry
+
+__all__ = ["PLATFORM", "SLACK", "SlackRuntime", "SlackSender", "mount", "sender_from_env"]
+
+log = logging.getLogger(__name__)
+EVENTS_PATH = "/slack/events"
+
+
+@dataclass(frozen=True)
+class SlackSettings:
+    bot_token: str
+    signing_secret: str
+    app_token: str
+    api_url: str | None
+
+    @classmethod
+    def from_env(cls) -> SlackSettings:
+        return cls(
+            bot_token=os.environ.get("SLACK_BOT_TOKEN", ""),
+            signing_secret=os.environ.get("SLACK_SIGNING_SECRET", ""),
+            app_token=os.environ.get("SLACK_APP_TOKEN", ""),
+            api_url=os.environ.get("SLACK_API_URL") or None,
+        )
+
+
+class SlackRuntime:
+    """The bolt app and its dependencies for one aiohttp application's lifetime."""
+
+    def __init__(self, settings: SlackSettings, db: Database, clock: Clock) -> None:
+        self.settings = settings
+        self.db = db
+        self.clock = clock
+        self.bolt: AsyncApp | None = None
+        self.deps: Deps | None = None
+        self.wiring: Wiring | None = None
+
+    async def lifespan(self, _app: web.Application) -> AsyncIterator[None]:
+        async with aiohttp.ClientSession() as http:
+            client = make_client(http, self.settings.bot_token, self.settings.api_url)
+            self.bolt = AsyncApp(
+                client=client,
+                signing_secret=self.settings.signing_secret,
+                request_verification_enabled=bool(self.settings.signing_secret),
+                name="mentorbot",
+            )
+            self.deps = Deps(
+                db=self.db,
+                clock=self.clock,
+                engine=DialogEngine(self.db, self.clock, default_registry()),
+                client=client,
+            )
+            self.wiring = register(self.bolt, self.deps)
+            socket = None
+            if self.settings.app_token:
+                from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+                socket = AsyncSocketModeHandler(self.bolt, self.settings.app_token)
+                await socket.connect_async()  # type: ignore[no-untyped-call]
+                log.info("Slack Socket Mode connected")
+            try:
+                yield
+            finally:
+                if socket is not None:
+                    with contextlib.suppress(Exception):
+                        await socket.close_async()  # type: ignore[no-untyped-call]
+                await self.deps.idle(limit=10)
+
+    async def handle(self, request: web.Request) -> web.Response:
+        if self.bolt is None:
+            return web.Response(status=503, text="starting\n")
+        response = await self.bolt.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+
+SLACK = web.AppKey("mentorbot_slack", SlackRuntime)
+
+
+def mount(app: web.Application, db: Database, clock: Clock) -> None:
+    """Add the Slack channel to ``app``: ``POST /slack/events`` (when a signing secret is set)
+    and Socket Mode (when ``SLACK_APP_TOKEN`` is set)."""
+    settings = SlackSettings.from_env()
+    if not settings.bot_token:
+        raise RuntimeError("SLACK_BOT_TOKEN is not set")
+    if not settings.signing_secret and not settings.app_token:
+        raise RuntimeError(
+            "set SLACK_SIGNING_SECRET (HTTP events) or SLACK_APP_TOKEN (Socket Mode) for Slack"
+        )
+    runtime = SlackRuntime(settings, db, clock)
+    app[SLACK] = runtime
+    app.cleanup_ctx.append(runtime.lifespan)
+    if settings.signing_secret:
+        app.router.add_post(EVENTS_PATH, runtime.handle)

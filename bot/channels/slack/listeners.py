@@ -1,0 +1,482 @@
+"""The Slack listeners: ``register(bolt_app, deps)`` wires them; no module-level state.
+
+Every listener acks first (Slack wants an answer within 3 s) and then does the work: identity,
+the engine turn (synchronous storage, so in a worker thread), the replies, ``mark_delivered``.
+
+De-duplication is durable. :func:`event_key` names each delivery: ``ev:<event_id>`` for the
+Events API, ``press:<channel>:<message ts>:<block id>`` for a button on a message (one answer
+per question, so a double click counts once; the buttons are then replaced by the choice),
+``act:<user>:<action_ts>`` for a button in the App Home, ``view:<id>:<hash>`` for a modal
+submission, ``cmd:``/``sc:`` plus the trigger id for a slash command or shortcut. The key goes
+into the engine's ``processed_event`` row in the turn's own transaction; the global middleware
+answers a delivery whose key is already there with ``BoltResponse(status=200)`` (a plain
+``return`` would make bolt answer 404, and Slack would retry again).
+
+Identity: Slack (team, user) -> our person through ``channel_identity``; an unknown user is
+looked up with ``users.info``, matched by email, linked (with the DM channel as address) and
+given the Slack time zone when the person still has the default one. A Slack user who is in
+no scheme is told how to join.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import zoneinfo
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import Engine as Database
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from bot.channels.slack import blocks as bk
+from bot.channels.slack.home import home_view
+from bot.channels.slack.sender import PLATFORM, dm_channel, post_parts
+from conversations.clock import Clock
+from conversations.engine import Delivered
+from conversations.engine import Engine as DialogEngine
+from conversations.messages import Form, Incoming, Part, Text, Where, preview
+from storage import queries
+from storage.db import transaction
+from storage.models import ChannelIdentity, Person, ProcessedEvent
+
+log = logging.getLogger(__name__)
+
+COMMAND = "/mentoring"
+SHORTCUT = "mentorbot_menu"
+DEFAULT_TIME_ZONE = str(Person.model_fields["time_zone"].default)
+
+JOIN_TEXT = (
+    "Hello! I'm mentorbot, the assistant of your organisation's mentoring scheme. "
+    "I can't find you in a scheme yet, so there's nothing I can do for you here just now.\n"
+    "To join, ask the scheme's project lead to add you with the email address of your Slack "
+    "profile (or apply when applications open). Once you're added, just say hello to me here."
+)
+MOVED_TO_DM = "I've replied in a direct message, to keep this between us."
+
+
+@dataclass
+class Deps:
+    """What the listeners need, passed in explicitly."""
+
+    db: Database
+    clock: Clock
+    engine: DialogEngine
+    client: AsyncWebClient
+    tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+
+    def track(self) -> None:
+        """Remember the running listener so shutdown (and tests) can wait for it."""
+        task = asyncio.current_task()
+        if task is not None:
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+
+    async def idle(self, limit: float = 10.0) -> None:
+        """Until every listener that has started has finished."""
+        current = asyncio.current_task()
+        pending = [t for t in self.tasks if t is not current and not t.done()]
+        if pending:
+            await asyncio.wait(pending, timeout=limit)
+
+
+@dataclass(frozen=True)
+class Who:
+    person_id: int
+    dm: str
+
+
+# -- de-duplication -------------------------------------------------------------------------
+
+
+def event_key(body: dict[str, Any]) -> str | None:
+    """The durable de-duplication key of one delivery (see the module docstring)."""
+    kind = body.get("type")
+    if kind == "event_callback" and body.get("event_id"):
+        return f"ev:{body['event_id']}"
+    if kind == "block_actions" and body.get("actions"):
+        action = body["actions"][0]
+        container = body.get("container") or {}
+        if container.get("type") == "message" and container.get("message_ts"):
+            return (
+                f"press:{container.get('channel_id', '')}:{container['message_ts']}:"
+                f"{action.get('block_id', '')}"
+            )
+        user = (body.get("user") or {}).get("id", "")
+        return f"act:{user}:{action.get('action_ts', '')}"
+    if kind == "view_submission":
+        view = body.get("view") or {}
+        return f"view:{view.get('id', '')}:{view.get('hash', '')}"
+    if kind in ("shortcut", "message_action") and body.get("trigger_id"):
+        return f"sc:{body['trigger_id']}"
+    if body.get("command") and body.get("trigger_id"):
+        return f"cmd:{body['trigger_id']}"
+    return None
+
+
+def already_processed(db: Database, key: str) -> bool:
+    with transaction(db) as session:
+        found = session.exec(
+            select(ProcessedEvent.id).where(
+                ProcessedEvent.platform == PLATFORM, ProcessedEvent.event_id == key
+            )
+        ).first()
+    return found is not None
+
+
+def claim(db: Database, key: str, clock: Clock) -> bool:
+    """Record ``key`` as processed; False when it already was (for work outside the engine)."""
+    try:
+        with transaction(db) as session:
+            session.add(ProcessedEvent(platform=PLATFORM, event_id=key, processed_at=clock.now()))
+    except IntegrityError:
+        return False
+    return True
+
+
+# -- identity -------------------------------------------------------------------------------
+
+
+def _known(db: Database, team: str, user: str) -> Who | None:
+    with transaction(db) as session:
+        identity = session.exec(
+            select(ChannelIdentity).where(
+                ChannelIdentity.platform == PLATFORM,
+                ChannelIdentity.tenant == team,
+                ChannelIdentity.user_id == user,
+            )
+        ).first()
+        if identity is None:
+            return None
+        return Who(identity.person_id, str(identity.address.get("channel", "")))
+
+
+def _link(
+    db: Database, clock: Clock, team: str, user: str, email: str, tz: str, dm: str
+) -> Who | None:
+    """Link the Slack user to the person with ``email``; None when there is no such person."""
+    try:
+        with transaction(db) as session:
+            person = queries.person_by_email(session, email)
+            if person is None or person.id is None or person.erased_at is not None:
+                return None
+            session.add(
+                ChannelIdentity(
+                    person_id=person.id,
+                    platform=PLATFORM,
+                    tenant=team,
+                    user_id=user,
+                    address={"team": team, "user": user, "channel": dm},
+                    created_at=clock.now(),
+                )
+            )
+            if tz and tz != person.time_zone and person.time_zone == DEFAULT_TIME_ZONE:
+                try:
+                    zoneinfo.ZoneInfo(tz)
+                except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                    pass
+                else:
+                    person.time_zone = tz
+                    session.add(person)
+            return Who(person.id, dm)
+    except IntegrityError:  # a concurrent event linked the same user first
+        return _known(db, team, user)
+
+
+async def resolve(deps: Deps, team: str, user: str, dm_hint: str = "") -> Who | None:
+    """Our person for a Slack user, linking them by email the first time."""
+    who = await asyncio.to_thread(_known, deps.db, team, user)
+    if who is not None:
+        if not who.dm:
+            who = Who(who.person_id, dm_hint or await dm_channel(deps.client, user))
+        return who
+    info = await deps.client.users_info(user=user)
+    profile_user = info.get("user") or {}
+    if profile_user.get("is_bot") or profile_user.get("deleted"):
+        return None
+    email = str((profile_user.get("profile") or {}).get("email") or "")
+    if not email:
+        return None
+    dm = dm_hint or await dm_channel(deps.client, user)
+    tz = str(profile_user.get("tz") or "")
+    return await asyncio.to_thread(_link, deps.db, deps.clock, team, user, email, tz, dm)
+
+
+# -- one turn -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Said:
+    """One thing a Slack user did, in neutral terms, with where to answer."""
+
+    team: str
+    user: str
+    key: str | None
+    text: str = ""
+    action: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    where: Where = Where.DIRECT
+    dm_hint: str = ""
+    channel: str = ""  # the public channel of a mention
+    thread_ts: str | None = None
+    trigger_id: str | None = None
+
+
+async def run_turn(deps: Deps, said: Said) -> Delivered | None:
+    """Resolve the person, run the engine turn, show the replies; None for a stranger."""
+    who = await resolve(deps, said.team, said.user, said.dm_hint)
+    if who is None:
+        if said.key is None or await asyncio.to_thread(claim, deps.db, said.key, deps.clock):
+            dm = said.dm_hint or await dm_channel(deps.client, said.user)
+            await post_parts(deps.client, dm, [Text(JOIN_TEXT)], JOIN_TEXT)
+        return None
+    msg = Incoming(
+        person_id=who.person_id,
+        text=said.text,
+        where=said.where,
+        action=said.action,
+        values=dict(said.values),
+        platform=PLATFORM,
+        event_id=said.key,
+    )
+    delivered = await asyncio.to_thread(deps.engine.handle, msg)
+    if delivered.duplicate:
+        return delivered
+    parts = list(delivered.parts)
+    if said.trigger_id:
+        parts = await _open_first_form(deps, parts, said.trigger_id, who.dm)
+    outbox_id = delivered.outbox_ids[0] if delivered.outbox_ids else None
+    try:
+        if said.where is Where.CHANNEL and said.channel:
+            if bk.only_public_text(parts):
+                await post_parts(
+                    deps.client, said.channel, parts, preview(parts), thread_ts=said.thread_ts
+                )
+            else:
+                await post_parts(deps.client, who.dm, parts, preview(parts), outbox_id=outbox_id)
+                await post_parts(
+                    deps.client,
+                    said.channel,
+                    [Text(MOVED_TO_DM)],
+                    MOVED_TO_DM,
+                    thread_ts=said.thread_ts,
+                )
+        elif parts:
+            await post_parts(deps.client, who.dm, parts, preview(parts), outbox_id=outbox_id)
+    except Exception:
+        # The reply stays pending in the outbox: the deliverer sends it after its grace.
+        log.exception("could not post the reply to Slack user %s", said.user)
+        return delivered
+    await asyncio.to_thread(deps.engine.mark_delivered, delivered.outbox_ids)
+    return delivered
+
+
+async def _open_first_form(deps: Deps, parts: list[Part], trigger_id: str, dm: str) -> list[Part]:
+    """Show the first form as a modal (the trigger id lives 3 s); the form part then leaves
+    the message. If the modal cannot open, the form stays as a "Fill in" button."""
+    for n, part in enumerate(parts):
+        if isinstance(part, Form):
+            try:
+                await deps.client.views_open(trigger_id=trigger_id, view=bk.modal(part, dm))
+            except Exception:
+                log.warning("views.open failed; sending the form as a button", exc_info=True)
+                return parts
+            return parts[:n] + parts[n + 1 :]
+    return parts
+
+
+async def publish_home(deps: Deps, user: str, who: Who) -> None:
+    view = await asyncio.to_thread(home_view, deps.db, deps.clock, who.person_id)
+    await deps.client.views_publish(user_id=user, view=view)
+
+
+# -- registration ---------------------------------------------------------------------------
+
+Listener = Callable[..., Awaitable[None]]
+
+
+def _team(body: dict[str, Any]) -> str:
+    team = body.get("team_id") or body.get("team") or ""
+    if isinstance(team, dict):
+        team = team.get("id", "")
+    return str(team)
+
+
+def register(app: AsyncApp, deps: Deps) -> Wiring:
+    """Every middleware and listener of the Slack channel (see manifest/slack.yaml)."""
+
+    async def deduplicate(body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]) -> Any:
+        key = event_key(body)
+        if key is not None and await asyncio.to_thread(already_processed, deps.db, key):
+            return BoltResponse(status=200, body="")
+        return await next()
+
+    app.middleware(deduplicate)
+
+    async def on_message(ack: Any, body: dict[str, Any], event: dict[str, Any]) -> None:
+        await ack()
+        deps.track()
+        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+            return
+        said = Said(
+            team=_team(body),
+            user=str(event.get("user", "")),
+            key=event_key(body),
+            text=bk.plain_text(str(event.get("text", ""))),
+            dm_hint=str(event.get("channel", "")),
+        )
+        await run_turn(deps, said)
+
+    async def on_mention(
+        ack: Any, body: dict[str, Any], event: dict[str, Any], context: Any
+    ) -> None:
+        await ack()
+        deps.track()
+        said = Said(
+            team=_team(body),
+            user=str(event.get("user", "")),
+            key=event_key(body),
+            text=bk.plain_text(str(event.get("text", "")), context.get("bot_user_id")),
+            where=Where.CHANNEL,
+            channel=str(event.get("channel", "")),
+            thread_ts=str(event.get("thread_ts") or event.get("ts") or "") or None,
+        )
+        await run_turn(deps, said)
+
+    async def on_home_opened(ack: Any, body: dict[str, Any], event: dict[str, Any]) -> None:
+        await ack()
+        deps.track()
+        if event.get("tab") != "home":
+            return
+        user = str(event.get("user", ""))
+        who = await resolve(deps, _team(body), user, str(event.get("channel", "")))
+        if who is None:
+            await deps.client.views_publish(user_id=user, view=_stranger_home())
+            return
+        await publish_home(deps, user, who)
+
+    async def on_command(ack: Any, body: dict[str, Any], command: dict[str, Any]) -> None:
+        in_dm = str(command.get("channel_id", "")).startswith("D")
+        await ack() if in_dm else await ack(text="I'll answer you in our direct messages.")
+        deps.track()
+        said = Said(
+            team=_team(body),
+            user=str(command.get("user_id", "")),
+            key=event_key(body),
+            text=str(command.get("text", "")).strip() or "menu",
+            trigger_id=command.get("trigger_id"),
+        )
+        await run_turn(deps, said)
+
+    async def on_shortcut(ack: Any, body: dict[str, Any]) -> None:
+        await ack()
+        deps.track()
+        said = Said(
+            team=_team(body),
+            user=str((body.get("user") or {}).get("id", "")),
+            key=event_key(body),
+            text="menu",
+            trigger_id=body.get("trigger_id"),
+        )
+        await run_turn(deps, said)
+
+    async def on_action(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        deps.track()
+        our_action = bk.action_of(str(action.get("action_id", "")))
+        user = str((body.get("user") or {}).get("id", ""))
+        if our_action == bk.OPEN_FORM_ACTION:
+            who = await resolve(deps, _team(body), user)
+            if who is not None:
+                form = bk.form_from_button(str(action.get("value", "")))
+                await deps.client.views_open(
+                    trigger_id=body["trigger_id"], view=bk.modal(form, who.dm)
+                )
+            return
+        label = str((action.get("text") or {}).get("text", ""))
+        value = action.get("value")
+        container = body.get("container") or {}
+        said = Said(
+            team=_team(body),
+            user=user,
+            key=event_key(body),
+            text=label,
+            action=our_action,
+            values={"value": value} if value else {},
+            trigger_id=body.get("trigger_id"),
+        )
+        delivered = await run_turn(deps, said)
+        if delivered is None or delivered.duplicate:
+            return
+        message = body.get("message") or {}
+        if container.get("type") == "message" and message.get("blocks"):
+            await deps.client.chat_update(
+                channel=str(container.get("channel_id", "")),
+                ts=str(container.get("message_ts", "")),
+                text=message.get("text") or label,
+                blocks=bk.answered(message["blocks"], str(action.get("block_id", "")), label),
+            )
+        elif container.get("type") == "view":
+            who = await resolve(deps, _team(body), user)
+            if who is not None:
+                await publish_home(deps, user, who)
+
+    async def on_form(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+        submit, channel, values = bk.form_values(view)
+        errors = {
+            name: "Please write something here."
+            for name, value in values.items()
+            if value and not value.strip()
+        }
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()
+        deps.track()
+        said = Said(
+            team=_team(body),
+            user=str((body.get("user") or {}).get("id", "")),
+            key=event_key(body),
+            action=submit,
+            values=values,
+            dm_hint=channel,
+        )
+        await run_turn(deps, said)
+
+    wiring = Wiring()
+    wiring.event(app, "message", on_message)
+    wiring.event(app, "app_mention", on_mention)
+    wiring.event(app, "app_home_opened", on_home_opened)
+    wiring.commands.append(COMMAND)
+    app.command(COMMAND)(on_command)
+    wiring.shortcuts.append(SHORTCUT)
+    app.shortcut(SHORTCUT)(on_shortcut)
+    app.action(re.compile(".*"))(on_action)  # every button: the action id routes it
+    app.view(bk.FORM_CALLBACK)(on_form)
+    return wiring
+
+
+@dataclass
+class Wiring:
+    """What :func:`register` subscribed, for the manifest test."""
+
+    events: list[str] = field(default_factory=list)
+    commands: list[str] = field(default_factory=list)
+    shortcuts: list[str] = field(default_factory=list)
+
+    def event(self, app: AsyncApp, name: str, listener: Listener) -> None:
+        self.events.append(name)
+        app.event(name)(listener)
+
+
+def _stranger_home() -> dict[str, Any]:
+    return {
+        "type": "home",
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": bk.escape(JOIN_TEXT)}}],
+    }
