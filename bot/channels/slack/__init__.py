@@ -96,6 +96,7 @@ class SlackRuntime:
                     with contextlib.suppress(Exception):
                         await socket.close_async()  # type: ignore[no-untyped-call]
                 await self.deps.idle(limit=10)
+                self.deps.turns.shutdown(wait=True)
 
     async def handle(self, request: web.Request) -> web.Response:
         if self.bolt is None:

@@ -25,8 +25,9 @@ import logging
 import re
 import zoneinfo
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
@@ -46,6 +47,7 @@ from storage import queries
 from storage.db import transaction
 from storage.models import ChannelIdentity, Person, ProcessedEvent
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 COMMAND = "/mentoring"
@@ -70,6 +72,15 @@ class Deps:
     engine: DialogEngine
     client: AsyncWebClient
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    # Dialog turns run here, two at a time: the ack path never queues behind them, and the
+    # database and the interpreter are not crowded by more turns than they can serve.
+    turns: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=2, thread_name_prefix="slack-turn")
+    )
+
+    async def run(self, function: Callable[..., T], *args: Any) -> T:
+        """``function(*args)`` on the turn threads (storage is synchronous)."""
+        return await asyncio.get_running_loop().run_in_executor(self.turns, function, *args)
 
     def track(self) -> None:
         """Remember the running listener so shutdown (and tests) can wait for it."""
@@ -191,7 +202,7 @@ def _link(
 
 async def resolve(deps: Deps, team: str, user: str, dm_hint: str = "") -> Who | None:
     """Our person for a Slack user, linking them by email the first time."""
-    who = await asyncio.to_thread(_known, deps.db, team, user)
+    who = await deps.run(_known, deps.db, team, user)
     if who is not None:
         if not who.dm:
             who = Who(who.person_id, dm_hint or await dm_channel(deps.client, user))
@@ -205,7 +216,7 @@ async def resolve(deps: Deps, team: str, user: str, dm_hint: str = "") -> Who | 
         return None
     dm = dm_hint or await dm_channel(deps.client, user)
     tz = str(profile_user.get("tz") or "")
-    return await asyncio.to_thread(_link, deps.db, deps.clock, team, user, email, tz, dm)
+    return await deps.run(_link, deps.db, deps.clock, team, user, email, tz, dm)
 
 
 # -- one turn -------------------------------------------------------------------------------
@@ -232,7 +243,7 @@ async def run_turn(deps: Deps, said: Said) -> Delivered | None:
     """Resolve the person, run the engine turn, show the replies; None for a stranger."""
     who = await resolve(deps, said.team, said.user, said.dm_hint)
     if who is None:
-        if said.key is None or await asyncio.to_thread(claim, deps.db, said.key, deps.clock):
+        if said.key is None or await deps.run(claim, deps.db, said.key, deps.clock):
             dm = said.dm_hint or await dm_channel(deps.client, said.user)
             await post_parts(deps.client, dm, [Text(JOIN_TEXT)], JOIN_TEXT)
         return None
@@ -245,7 +256,7 @@ async def run_turn(deps: Deps, said: Said) -> Delivered | None:
         platform=PLATFORM,
         event_id=said.key,
     )
-    delivered = await asyncio.to_thread(deps.engine.handle, msg)
+    delivered = await deps.run(deps.engine.handle, msg)
     if delivered.duplicate:
         return delivered
     parts = list(delivered.parts)
@@ -273,7 +284,7 @@ async def run_turn(deps: Deps, said: Said) -> Delivered | None:
         # The reply stays pending in the outbox: the deliverer sends it after its grace.
         log.exception("could not post the reply to Slack user %s", said.user)
         return delivered
-    await asyncio.to_thread(deps.engine.mark_delivered, delivered.outbox_ids)
+    await deps.run(deps.engine.mark_delivered, delivered.outbox_ids)
     return delivered
 
 
@@ -292,7 +303,7 @@ async def _open_first_form(deps: Deps, parts: list[Part], trigger_id: str, dm: s
 
 
 async def publish_home(deps: Deps, user: str, who: Who) -> None:
-    view = await asyncio.to_thread(home_view, deps.db, deps.clock, who.person_id)
+    view = await deps.run(home_view, deps.db, deps.clock, who.person_id)
     await deps.client.views_publish(user_id=user, view=view)
 
 
@@ -313,7 +324,9 @@ def register(app: AsyncApp, deps: Deps) -> Wiring:
 
     async def deduplicate(body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]) -> Any:
         key = event_key(body)
-        if key is not None and await asyncio.to_thread(already_processed, deps.db, key):
+        # An indexed lookup of well under a millisecond: done here, not in the thread pool,
+        # where it would queue behind running dialog turns and delay the ack.
+        if key is not None and already_processed(deps.db, key):
             return BoltResponse(status=200, body="")
         return await next()
 

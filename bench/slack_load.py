@@ -1,0 +1,186 @@
+"""Benchmark (not a test): Slack event handling under load, our full path against a bare
+slack-bolt app that only acknowledges.
+
+    .venv/bin/python bench/slack_load.py [--rate 100] [--seconds 5] [--rounds 2]
+
+Our path: signed event -> signature check -> durable de-duplication -> dialog turn -> database
+commit -> reply posted to a fake Web API that answers in 50-150 ms. The bare app: the same
+signed events to a slack-bolt app whose listener only acks. The two alternate (ours, bare,
+ours, bare ...) so that both see the same machine. For each it reports the ack latency at a
+fixed rate (p50/p95/p99) and the peak throughput with 32 requests in flight. Targets (issue 5):
+ack p99 under 300 ms at 100 events/s; our p50 at most 3x the bare app's + 2 ms; our peak
+throughput at least 0.25x the bare app's. Exits non-zero when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import aiohttp
+from aiohttp import web
+
+from conversations.clock import Clock
+from conversations.scheme_config import load_demo
+from storage.db import open_database
+from tests.fakes.slack_api import FakeSlackApi
+from tests.test_slack_harness import SECRET, USERS, message, sign
+
+
+async def _serve(app: web.Application) -> tuple[web.AppRunner, str]:
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    return runner, f"http://127.0.0.1:{port}/slack/events"
+
+
+def _bare_app(api_url: str) -> web.Application:
+    from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+    from slack_bolt.async_app import AsyncApp
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    bolt = AsyncApp(
+        client=AsyncWebClient(token="xoxb-bench", base_url=api_url), signing_secret=SECRET
+    )
+
+    @bolt.event("message")
+    async def only_ack(ack: Any) -> None:
+        await ack()
+
+    async def handle(request: web.Request) -> web.Response:
+        bolt_request = await to_bolt_request(request)
+        return await to_aiohttp_response(await bolt.async_dispatch(bolt_request))
+
+    app = web.Application()
+    app.router.add_post("/slack/events", handle)
+    return app
+
+
+async def _post(http: aiohttp.ClientSession, url: str, text: str, user: str) -> float:
+    body = json.dumps(message(text, user=user))
+    start = time.perf_counter()
+    async with http.post(
+        url, data=body, headers={"Content-Type": "application/json", **sign(body)}
+    ) as response:
+        await response.read()
+        if response.status != 200:
+            raise RuntimeError(f"HTTP {response.status}")
+    return (time.perf_counter() - start) * 1000
+
+
+async def at_rate(
+    http: aiohttp.ClientSession, url: str, rate: float, seconds: float
+) -> list[float]:
+    """Send ``rate`` events per second for ``seconds``; the ack latency of each, in ms."""
+    tasks = []
+    users = list(USERS)[:2]
+    start = time.perf_counter()
+    for n in range(int(rate * seconds)):
+        delay = start + n / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(_post(http, url, "help", users[n % 2])))
+    return list(await asyncio.gather(*tasks))
+
+
+async def peak(http: aiohttp.ClientSession, url: str, seconds: float, in_flight: int = 32) -> float:
+    """Events acked per second with ``in_flight`` requests always outstanding."""
+    done = 0
+    stop = time.perf_counter() + seconds
+    users = list(USERS)[:2]
+
+    async def worker(k: int) -> None:
+        nonlocal done
+        while time.perf_counter() < stop:
+            await _post(http, url, "help", users[k % 2])
+            done += 1
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker(k) for k in range(in_flight)))
+    return done / (time.perf_counter() - start)
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    folder = tempfile.mkdtemp(prefix="mentorbot-slack-bench-")
+    db = open_database(f"sqlite:///{folder}/bench.sqlite3")
+    load_demo(db, Clock())
+    api = FakeSlackApi(users=dict(USERS))
+    api.delay = (0.05, 0.15)
+    await api.start()
+    os.environ.update(
+        {"SLACK_API_URL": api.url, "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SECRET}
+    )
+    from bot.channels import slack
+
+    ours_app = web.Application()
+    slack.mount(ours_app, db, Clock())
+    ours_runner, ours_url = await _serve(ours_app)
+    bare_runner, bare_url = await _serve(_bare_app(api.url))
+    latencies: dict[str, list[float]] = {"ours": [], "bare": []}
+    throughput: dict[str, list[float]] = {"ours": [], "bare": []}
+    try:
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=200)) as http:
+            for url in (ours_url, bare_url):  # warm up both (identities, caches)
+                await at_rate(http, url, 20, 1)
+            for _ in range(args.rounds):
+                for name, url in (("ours", ours_url), ("bare", bare_url)):
+                    latencies[name] += await at_rate(http, url, args.rate, args.seconds)
+                    await asyncio.sleep(1)  # let our background turns drain
+                    throughput[name].append(await peak(http, url, args.seconds / 2))
+                    await asyncio.sleep(1)
+    finally:
+        await ours_runner.cleanup()
+        await bare_runner.cleanup()
+        await api.stop()
+        db.dispose()
+
+    print(f"{args.rounds} rounds of {args.seconds:.0f} s at {args.rate:.0f} events/s, alternating")
+    print(f"{'':6} {'p50':>8} {'p95':>8} {'p99':>8} {'peak events/s':>14}")
+    row = {}
+    for name in ("ours", "bare"):
+        values = latencies[name]
+        row[name] = (
+            statistics.median(values),
+            _pct(values, 0.95),
+            _pct(values, 0.99),
+            statistics.median(throughput[name]),
+        )
+        p50, p95, p99, top = row[name]
+        print(f"{name:6} {p50:7.1f}ms {p95:7.1f}ms {p99:7.1f}ms {top:14.0f}")
+    ours, bare = row["ours"], row["bare"]
+    print(
+        f"ratios: p50 x{ours[0] / bare[0]:.2f} (target <= 3x + 2 ms), "
+        f"throughput x{ours[3] / bare[3]:.2f} (target >= 0.25x)"
+    )
+    ok = ours[2] < 300 and ours[0] <= 3 * bare[0] + 2 and ours[3] >= 0.25 * bare[3]
+    print("PASS" if ok else "FAIL")
+    return 0 if ok else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rate", type=float, default=100)
+    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--rounds", type=int, default=2)
+    return asyncio.run(main_async(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
