@@ -378,3 +378,15 @@ def people_with_role(session: Session, cohort_id: int, role: str) -> list[Person
             .order_by(col(Person.id))
         ).all()
     )
+
+
+def pair_members_on(session: Session, person_id: int, platform: str) -> dict[int, str]:
+    """The person and their active partners who have an identity on ``platform``:
+    person id -> their user id there (for refreshing what each of them sees)."""
+    ids = {person_id} | {partner_of(p, person_id) for p in active_pairings(session, person_id)}
+    rows = session.exec(
+        select(ChannelIdentity).where(
+            col(ChannelIdentity.person_id).in_(sorted(ids)), ChannelIdentity.platform == platform
+        )
+    ).all()
+    return {row.person_id: row.user_id for row in rows}

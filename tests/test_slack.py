@@ -289,3 +289,20 @@ async def test_replies_are_marked_delivered_after_posting(slack: SlackHarness) -
             select(func.count()).select_from(Outbox).where(col(Outbox.status) == "pending")
         ).one()
     assert pending == 0
+
+
+async def test_app_home_is_republished_for_both_partners_when_it_changes(
+    slack: SlackHarness,
+) -> None:
+    await slack.event(message("hi", user=MENTOR))
+    await slack.event(message("hi"))
+    before = len(slack.api.of("views.publish"))
+    await slack.event(message("help"))  # nothing on the Home tab changes
+    assert len(slack.api.of("views.publish")) == before
+    await slack.event(message(ONE_SHOT))
+    await slack.interactive(press(slack.last_post(f"D{MENTEE}"), "Send to Tom"))
+    # A meeting is now proposed: both partners' Home tabs show it.
+    published = {call["user_id"] for call in slack.api.of("views.publish")[before:]}
+    assert published == {MENTEE, MENTOR}
+    latest = [c for c in slack.api.of("views.publish") if c["user_id"] == MENTOR][-1]
+    assert "Tue 24 Nov" in json.dumps(latest["view"], ensure_ascii=False)

@@ -21,6 +21,7 @@ no scheme is told how to join.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import zoneinfo
@@ -72,6 +73,8 @@ class Deps:
     engine: DialogEngine
     client: AsyncWebClient
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    # The App Home last published to each Slack user, so an unchanged one is not re-sent.
+    homes: dict[str, str] = field(default_factory=dict)
     # Dialog turns run here, two at a time: the ack path never queues behind them, and the
     # database and the interpreter are not crowded by more turns than they can serve.
     turns: ThreadPoolExecutor = field(
@@ -285,7 +288,30 @@ async def run_turn(deps: Deps, said: Said) -> Delivered | None:
         log.exception("could not post the reply to Slack user %s", said.user)
         return delivered
     await deps.run(deps.engine.mark_delivered, delivered.outbox_ids)
+    await refresh_homes(deps, who.person_id)
     return delivered
+
+
+async def refresh_homes(deps: Deps, person_id: int) -> None:
+    """After a turn, republish App Home for the speaker and their partner (when they are on
+    Slack) if what it shows (partner, next meeting, open actions, due surveys) changed."""
+    members = await deps.run(_pair_members, deps.db, person_id)
+    for member_id, slack_user in members.items():
+        view = await deps.run(home_view, deps.db, deps.clock, member_id)
+        fingerprint = json.dumps(view, sort_keys=True)
+        if deps.homes.get(slack_user) == fingerprint:
+            continue
+        try:
+            await deps.client.views_publish(user_id=slack_user, view=view)
+        except Exception:
+            log.warning("could not republish App Home for Slack user %s", slack_user)
+            continue
+        deps.homes[slack_user] = fingerprint
+
+
+def _pair_members(db: Database, person_id: int) -> dict[int, str]:
+    with transaction(db) as session:
+        return queries.pair_members_on(session, person_id, PLATFORM)
 
 
 async def _open_first_form(deps: Deps, parts: list[Part], trigger_id: str, dm: str) -> list[Part]:
@@ -305,6 +331,7 @@ async def _open_first_form(deps: Deps, parts: list[Part], trigger_id: str, dm: s
 async def publish_home(deps: Deps, user: str, who: Who) -> None:
     view = await deps.run(home_view, deps.db, deps.clock, who.person_id)
     await deps.client.views_publish(user_id=user, view=view)
+    deps.homes[user] = json.dumps(view, sort_keys=True)
 
 
 # -- registration ---------------------------------------------------------------------------
