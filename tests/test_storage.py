@@ -190,7 +190,9 @@ def test_last_contact_follows_every_meeting_change(engine: Engine) -> None:
     with transaction(engine) as session:
         cohort = _cohort(session)
         mentee, mentor = _person(session, "m@example.org"), _person(session, "n@example.org")
-        assert cohort.id and mentee.id and mentor.id
+        assert cohort.id
+        assert mentee.id
+        assert mentor.id
         pairing = Pairing(
             cohort_id=cohort.id, mentee_id=mentee.id, mentor_id=mentor.id, started_at=AT
         )
