@@ -8,6 +8,7 @@
     mentorbot nudge                        sweep for due nudges and deliver (one summary line)
     mentorbot deliver                      deliver what waits in the outbox
     mentorbot serve [--host H] [--port P]  the server, with the scheduler every minute
+    mentorbot manifest teams --app-id ID --out FILE.zip   the Teams app package
 
 Every command takes ``--db URL`` (else ``DATABASE_URL``, else a SQLite file under ./var/) and
 ``--now ISO`` (else ``MENTORBOT_NOW``, else the real clock). Bad input ends with a one-line error
@@ -87,6 +88,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(serve)
 
+    manifest = commands.add_parser("manifest", help="build an app package for a platform")
+    manifest_commands = manifest.add_subparsers(
+        dest="manifest_command", required=True, metavar="PLATFORM"
+    )
+    teams = manifest_commands.add_parser("teams", help="the Teams app package (.zip) to upload")
+    teams.add_argument("--app-id", required=True, metavar="ID", help="the Azure Bot's app id")
+    teams.add_argument("--out", required=True, metavar="FILE.zip")
+
     export = commands.add_parser("export", help="everything held about a person, as JSON")
     export.add_argument("--user", required=True, metavar="EMAIL")
     _common(export)
@@ -101,6 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         clock = Clock.from_setting(settings.now)
         if args.command == "scheme":
             return _scheme_load(args, settings, clock)
+        if args.command == "manifest":
+            return _manifest_teams(args.app_id, Path(args.out))
         db = open_database(settings.database_url)
         if args.command == "chat":
             return _chat(db, clock, args.user, sys.stdin, sys.stdout)
@@ -148,6 +159,19 @@ def _scheme_load(args: argparse.Namespace, settings: Settings, clock: Clock) -> 
     except SchemeConfigError as exc:
         raise UsageError(str(exc)) from exc
     print(summary)
+    return 0
+
+
+def _manifest_teams(app_id: str, out: Path) -> int:
+    from bot.channels.teams import build_manifest_zip
+
+    try:
+        build_manifest_zip(app_id, out)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror}") from exc
+    print(f"Wrote the Teams app package to {out}: upload it in Teams (Apps > Manage your apps).")
     return 0
 
 

@@ -35,7 +35,7 @@ def worker_name() -> str:
 
 @contextlib.asynccontextmanager
 async def deliverer(db: Engine, clock: Clock) -> AsyncIterator[Deliverer]:
-    """A deliverer with every sender this process can use (Slack and Teams join later)."""
+    """A deliverer with every sender this process can use (Slack, Teams, webhooks)."""
     async with aiohttp.ClientSession() as http:
         yield Deliverer(db, clock, senders(http), worker=worker_name())
 
@@ -48,6 +48,10 @@ def senders(http: aiohttp.ClientSession) -> dict[str, Sender]:
         from bot.channels import slack
 
         found["slack"] = slack.sender_from_env(http)
+    if os.environ.get("TEAMS_APP_ID") or os.environ.get("TEAMS_ALLOW_UNAUTHENTICATED") == "true":
+        from bot.channels import teams
+
+        found["teams"] = teams.sender_from_env(http)
     found["webhook"] = WebhookSender(http)
     return found
 

@@ -50,6 +50,11 @@ def mount_channels(app: web.Application, db: Engine, clock: Clock) -> list[str]:
 
         slack.mount(app, db, clock)
         mounted.append("slack")
+    if os.environ.get("TEAMS_APP_ID") or os.environ.get("TEAMS_ALLOW_UNAUTHENTICATED") == "true":
+        from bot.channels import teams
+
+        teams.mount(app, db, clock)
+        mounted.append("teams")
     return mounted
 
 

@@ -123,3 +123,19 @@ def test_a_bad_now_is_one_line(tmp_path: Path) -> None:
     result = mentorbot("inbox", "--channel", "lead", "--now", "next tuesday")
     assert result.returncode != 0
     assert result.stderr == "mentorbot: not an ISO-8601 date and time: 'next tuesday'\n"
+
+
+def test_the_teams_package_is_built_by_the_cli(tmp_path: Path) -> None:
+    import zipfile
+
+    out = tmp_path / "mentorbot-teams.zip"
+    app_id = "11111111-2222-3333-4444-555555555555"
+    result = mentorbot("manifest", "teams", "--app-id", app_id, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(out) as package:
+        assert sorted(package.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        manifest = json.loads(package.read("manifest.json"))
+    assert manifest["bots"][0]["botId"] == app_id
+    bad = mentorbot("manifest", "teams", "--app-id", "not-a-guid", "--out", str(out))
+    assert bad.returncode != 0
+    assert bad.stderr.count("\n") == 1

@@ -1,0 +1,598 @@
+"""Microsoft Teams on botbuilder 4.17.1: the only module that imports botbuilder/botframework.
+
+- :func:`mount`: ``POST /api/messages``. Each request is authenticated first (a Bot Framework
+  JWT, checked against the channel's OpenID metadata), then run by a ``CloudAdapter`` turn.
+- :class:`TeamsSender`: proactive messages through stored conversation references.
+- :class:`TeamsSettings`: the configuration, from ``TEAMS_*`` environment variables.
+
+Traps of botbuilder 4.17.1 (the final release: the Bot Framework SDK is archived and out of
+support since the end of 2025; the successor is the Microsoft 365 Agents SDK, whose stored
+conversation references are compatible, so only this package changes when we move):
+- with an empty app id it silently disables authentication: we fail closed instead (no app id:
+  mounted only with ``TEAMS_ALLOW_UNAUTHENTICATED=true``, and a warning);
+- a request without ``Authorization``, a token signed by an unknown key, or an expired token
+  raise errors other than ``PermissionError`` inside the SDK (HTTP 500): every authentication
+  failure here is a 401, before the adapter runs;
+- it fetches the OpenID metadata with blocking ``requests`` inside the event loop: we
+  authenticate in a worker thread (with its own loop), so the server never stalls;
+- ``ConversationAccount`` maps ``tenantId`` as ``tenantID``, so references lose the tenant:
+  the address keeps ``tenantId`` beside the reference, and we restore it when sending;
+- an invoke that returns a body (Action.Execute) fails with HTTP 500: cards use Action.Submit,
+  which arrives as a message with ``value``.
+
+Address (ChannelIdentity.address, or a scheme channel's settings): ``{"platform": "teams",
+"tenantId": ..., "reference": <ConversationReference, camelCase JSON>}``. A reference without a
+conversation means "create the personal chat when needed".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import warnings
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import aiohttp
+from aiohttp import web
+from sqlalchemy import Engine as Database
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from bot.channels.base import DeliveryError
+from bot.channels.teams.cards import render_activities, submission, submitted_card
+from conversations.clock import Clock
+from conversations.engine import Engine
+from conversations.messages import Incoming, Part, Text, Where, preview
+from conversations.registry import default_registry
+from storage.db import transaction
+from storage.models import ChannelIdentity, Person
+from storage.queries import person_by_email
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from botbuilder.core import TurnContext
+    from botbuilder.core.teams import TeamsInfo
+    from botbuilder.integration.aiohttp import (
+        CloudAdapter,
+        ConfigurationBotFrameworkAuthentication,
+    )
+    from botbuilder.schema import (
+        Activity,
+        ChannelAccount,
+        ConversationParameters,
+        ConversationReference,
+    )
+    from botframework.connector.auth import (
+        AppCredentials,
+        AuthenticateRequestResult,
+        AuthenticationConstants,
+        PasswordServiceClientCredentialFactory,
+        ServiceClientCredentialsFactory,
+    )
+    from msrest.exceptions import ClientRequestError, HttpOperationError
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "teams"
+ROUTE = "/api/messages"
+# What the reply to a request takes at most; Teams re-sends an activity after 15 s.
+RETRYABLE_STATUS = frozenset({408, 412, 429, 500, 502, 503, 504})
+_TEAMS_CHANNEL = "msteams"
+
+
+@dataclass(frozen=True)
+class TeamsSettings:
+    """``TEAMS_APP_ID``, ``TEAMS_APP_PASSWORD``, ``TEAMS_TENANT_ID``, ``TEAMS_APP_TYPE``
+    (SingleTenant by default), ``TEAMS_ALLOW_UNAUTHENTICATED``; ``TEAMS_OPENID_METADATA_URL``
+    and ``TEAMS_TOKEN_ISSUER`` for another cloud (or a local fake). ``token_provider`` replaces
+    the MSAL client-credentials token for outgoing calls (a managed identity, or tests)."""
+
+    app_id: str = ""
+    app_password: str = ""
+    tenant_id: str = ""
+    app_type: str = "SingleTenant"
+    allow_unauthenticated: bool = False
+    openid_metadata_url: str = ""
+    token_issuer: str = ""
+    token_provider: Callable[[], str] | None = None
+
+    @classmethod
+    def from_env(cls) -> TeamsSettings:
+        env = os.environ.get
+        return cls(
+            app_id=env("TEAMS_APP_ID", ""),
+            app_password=env("TEAMS_APP_PASSWORD", ""),
+            tenant_id=env("TEAMS_TENANT_ID", ""),
+            app_type=env("TEAMS_APP_TYPE", "") or "SingleTenant",
+            allow_unauthenticated=env("TEAMS_ALLOW_UNAUTHENTICATED", "") == "true",
+            openid_metadata_url=env("TEAMS_OPENID_METADATA_URL", ""),
+            token_issuer=env("TEAMS_TOKEN_ISSUER", ""),
+        )
+
+    @property
+    def authenticated(self) -> bool:
+        return bool(self.app_id)
+
+
+class _Configuration:
+    """The attribute bag ``ConfigurationBotFrameworkAuthentication`` reads."""
+
+    def __init__(self, settings: TeamsSettings) -> None:
+        self.APP_ID = settings.app_id
+        self.APP_PASSWORD = settings.app_password
+        self.APP_TENANTID = settings.tenant_id
+        self.APP_TYPE = settings.app_type
+        if settings.openid_metadata_url:
+            tenant = settings.tenant_id or AuthenticationConstants.DEFAULT_CHANNEL_AUTH_TENANT
+            self.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL = settings.openid_metadata_url
+            self.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER = (
+                settings.token_issuer or AuthenticationConstants.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER
+            )
+            self.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE = (
+                AuthenticationConstants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE
+            )
+            self.TO_CHANNEL_FROM_BOT_LOGIN_URL = (
+                AuthenticationConstants.TO_CHANNEL_FROM_BOT_LOGIN_URL_PREFIX + tenant
+            )
+
+
+class _TokenCredentials(AppCredentials):  # type: ignore[misc]
+    def __init__(self, app_id: str, provider: Callable[[], str]) -> None:
+        super().__init__(app_id=app_id)
+        self._provider = provider
+
+    def get_access_token(self, force_refresh: bool = False) -> str:
+        return self._provider()
+
+
+class _TokenCredentialsFactory(ServiceClientCredentialsFactory):  # type: ignore[misc]
+    def __init__(self, app_id: str, provider: Callable[[], str]) -> None:
+        self.app_id = app_id
+        self.provider = provider
+
+    async def is_valid_app_id(self, app_id: str) -> bool:
+        return app_id == self.app_id
+
+    async def is_authentication_disabled(self) -> bool:
+        return not self.app_id
+
+    async def create_credentials(
+        self, app_id: str, oauth_scope: str, login_endpoint: str, validate_authority: bool
+    ) -> AppCredentials:
+        if app_id != self.app_id:
+            raise PermissionError("invalid app id")
+        return _TokenCredentials(app_id, self.provider)
+
+
+def _authentication(settings: TeamsSettings) -> ConfigurationBotFrameworkAuthentication:
+    config = _Configuration(settings)
+    factory: ServiceClientCredentialsFactory | None = None
+    if not settings.authenticated:
+        factory = PasswordServiceClientCredentialFactory()
+    elif settings.token_provider is not None:
+        factory = _TokenCredentialsFactory(settings.app_id, settings.token_provider)
+    return ConfigurationBotFrameworkAuthentication(config, credentials_factory=factory)
+
+
+# -- addresses --------------------------------------------------------------------------------
+
+
+def tenant_of(activity: Activity) -> str:
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = data.get("tenant")
+    if isinstance(tenant, dict) and isinstance(tenant.get("id"), str):
+        return str(tenant["id"])
+    conversation = activity.conversation
+    return str(getattr(conversation, "tenant_id", "") or "")
+
+
+def address_of(reference: ConversationReference, tenant: str) -> dict[str, Any]:
+    """The stored address: the reference as the wire's camelCase JSON, with its tenant."""
+    data: dict[str, Any] = reference.serialize()
+    conversation = data.get("conversation")
+    if isinstance(conversation, dict):
+        conversation.pop("tenantID", None)
+        if tenant:
+            conversation["tenantId"] = tenant
+    data.pop("activityId", None)  # a stored reference addresses the chat, not one message
+    return {"platform": PLATFORM, "tenantId": tenant, "reference": data}
+
+
+def reference_of(address: dict[str, Any]) -> tuple[ConversationReference, str]:
+    raw = address.get("reference")
+    if not isinstance(raw, dict) or not isinstance(raw.get("serviceUrl"), str):
+        raise DeliveryError("Teams address has no conversation reference", permanent=True)
+    tenant = str(address.get("tenantId") or "")
+    reference = ConversationReference().deserialize(raw)
+    if reference.conversation is not None and tenant:
+        reference.conversation.tenant_id = tenant
+    return reference, tenant
+
+
+def _with_tenant(activity: dict[str, Any], tenant: str) -> Activity:
+    if tenant:
+        activity = {**activity, "channelData": {"tenant": {"id": tenant}}}
+    return Activity().deserialize(activity)
+
+
+# -- inbound ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Identity:
+    person_id: int
+    new: bool
+
+
+class TeamsBot:
+    """One turn per activity: who it is, what they said, the engine's replies."""
+
+    def __init__(self, db: Database, clock: Clock, engine: Engine) -> None:
+        self.db = db
+        self.clock = clock
+        self.engine = engine
+
+    async def on_turn(self, context: TurnContext) -> None:
+        activity: Activity = context.activity
+        if activity.type == "message":
+            await self._message(context)
+        elif activity.type == "conversationUpdate":
+            added = activity.members_added or []
+            bot_id = activity.recipient.id if activity.recipient else None
+            if any(m.id == bot_id for m in added):
+                await self._installed(context)
+        elif activity.type == "installationUpdate" and str(activity.action or "").startswith("add"):
+            await self._installed(context)
+        # Other activities (typing, reactions, invokes) need no answer from us.
+
+    async def _installed(self, context: TurnContext) -> None:
+        activity: Activity = context.activity
+        conversation_type = activity.conversation.conversation_type if activity.conversation else ""
+        if conversation_type not in (None, "", "personal"):
+            reference = TurnContext.get_conversation_reference(activity)
+            log.info(
+                "Teams: installed in a %s; its address, for a scheme channel: %s",
+                conversation_type,
+                address_of(reference, tenant_of(activity)),
+            )
+            return
+        identity = await self._identify(context)
+        if identity is None:
+            await self._unknown(context)
+            return
+        if identity.new:
+            welcome: list[Part] = [
+                Text(
+                    "Hello! I'm mentorbot, your mentoring scheme's assistant. "
+                    "Type help to see what I can do."
+                )
+            ]
+            await self._reply(context, welcome)
+
+    async def _message(self, context: TurnContext) -> None:
+        activity: Activity = context.activity
+        identity = await self._identify(context)
+        if identity is None:
+            await self._unknown(context)
+            return
+        personal = (activity.conversation.conversation_type or "personal") == "personal"
+        text = TurnContext.remove_recipient_mention(activity) if not personal else activity.text
+        submitted = submission(activity.value)
+        msg = Incoming(
+            person_id=identity.person_id,
+            text=(text or "").strip() if submitted is None else "",
+            where=Where.DIRECT if personal else Where.CHANNEL,
+            conversation="direct" if personal else f"teams:{activity.conversation.id}"[:200],
+            action=submitted[0] if submitted else None,
+            values=submitted[1] if submitted else {},
+            platform=PLATFORM,
+            event_id=activity.id,
+        )
+        delivered = await asyncio.to_thread(self.engine.handle, msg)
+        if delivered.duplicate:
+            log.info("Teams: activity %s was already handled", activity.id)
+            return
+        if submitted is not None and activity.reply_to_id:
+            await self._disable_card(context, activity.reply_to_id, submitted[2])
+        await self._reply(context, delivered.parts)
+        await asyncio.to_thread(self.engine.mark_delivered, delivered.outbox_ids)
+
+    async def _disable_card(self, context: TurnContext, activity_id: str, label: str) -> None:
+        update = Activity().deserialize(submitted_card(label))
+        update.id = activity_id
+        try:
+            await context.update_activity(update)
+        except HttpOperationError as exc:  # the reply matters more than the old card
+            log.warning("Teams: could not update card %s: %s", activity_id, exc)
+
+    async def _reply(self, context: TurnContext, parts: list[Part]) -> None:
+        for raw in render_activities(parts, preview(parts)):
+            await context.send_activity(Activity().deserialize(raw))
+
+    async def _unknown(self, context: TurnContext) -> None:
+        parts: list[Part] = [
+            Text(
+                "I can't find you in a mentoring scheme yet. Ask your scheme lead to add the "
+                "email address you use for Teams, then say hello again."
+            )
+        ]
+        await self._reply(context, parts)
+
+    async def _identify(self, context: TurnContext) -> _Identity | None:
+        """Our person for the sender: by AAD object id, else linked by email (looked up
+        through the connector). Keeps the stored reference and time zone current."""
+        activity: Activity = context.activity
+        user = activity.from_property
+        aad = getattr(user, "aad_object_id", None) if user else None
+        if not aad or user is None:
+            return None
+        tenant = tenant_of(activity)
+        personal = (activity.conversation.conversation_type or "personal") == "personal"
+        reference = TurnContext.get_conversation_reference(activity)
+        if not personal:  # reach the person in their own chat, created when first needed
+            reference.conversation = None
+        address = address_of(reference, tenant)
+        zone = _time_zone(activity.local_timezone)
+        known = await asyncio.to_thread(
+            self._known, tenant, aad, address if personal else None, zone
+        )
+        if known is not None:
+            return _Identity(known, new=False)
+        email = await _member_email(context, user.id)
+        if not email:
+            return None
+        return await asyncio.to_thread(self._link, email, tenant, aad, address, zone)
+
+    def _known(
+        self, tenant: str, aad: str, address: dict[str, Any] | None, zone: str | None
+    ) -> int | None:
+        with transaction(self.db) as session:
+            identity = session.exec(
+                select(ChannelIdentity).where(
+                    ChannelIdentity.platform == PLATFORM,
+                    ChannelIdentity.tenant == tenant,
+                    ChannelIdentity.user_id == aad,
+                )
+            ).first()
+            if identity is None:
+                return None
+            if address is not None and identity.address != address:
+                identity.address = address
+                session.add(identity)
+            _set_zone(session.get(Person, identity.person_id), zone, session)
+            return identity.person_id
+
+    def _link(
+        self, email: str, tenant: str, aad: str, address: dict[str, Any], zone: str | None
+    ) -> _Identity | None:
+        try:
+            with transaction(self.db) as session:
+                person = person_by_email(session, email)
+                if person is None or person.id is None or person.erased_at is not None:
+                    log.info("Teams: no person with the email of AAD user %s", aad)
+                    return None
+                session.add(
+                    ChannelIdentity(
+                        person_id=person.id,
+                        platform=PLATFORM,
+                        tenant=tenant,
+                        user_id=aad,
+                        address=address,
+                        created_at=self.clock.now(),
+                    )
+                )
+                _set_zone(person, zone, session)
+                return _Identity(person.id, new=True)
+        except IntegrityError:  # linked by a concurrent turn
+            known = self._known(tenant, aad, None, None)
+            return _Identity(known, new=False) if known is not None else None
+
+
+def _time_zone(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return name
+
+
+def _set_zone(person: Person | None, zone: str | None, session: Any) -> None:
+    if person is not None and zone and person.time_zone != zone:
+        person.time_zone = zone
+        session.add(person)
+
+
+async def _member_email(context: TurnContext, user_id: str) -> str | None:
+    try:
+        member = await TeamsInfo.get_member(context, user_id)
+    except (HttpOperationError, ClientRequestError) as exc:
+        log.warning("Teams: member lookup failed: %s", exc)
+        return None
+    email = getattr(member, "email", None) or getattr(member, "user_principal_name", None)
+    return str(email).strip().lower() if email else None
+
+
+# -- the route --------------------------------------------------------------------------------
+
+
+class _Endpoint:
+    def __init__(self, settings: TeamsSettings, bot: TeamsBot) -> None:
+        self.settings = settings
+        self.auth = _authentication(settings)
+        self.adapter = CloudAdapter(self.auth)
+        self.bot = bot
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        if "application/json" not in request.headers.get("Content-Type", ""):
+            raise web.HTTPUnsupportedMediaType()
+        try:
+            body = await request.json()
+        except ValueError as exc:
+            raise web.HTTPBadRequest(text="not JSON") from exc
+        if not isinstance(body, dict) or not body.get("type"):
+            raise web.HTTPBadRequest(text="not an activity")
+        activity = Activity().deserialize(body)
+        result = await self._authenticate(activity, request.headers.get("Authorization", ""))
+        invoke = await self.adapter.process_activity(result, activity, self.bot.on_turn)
+        if invoke is not None and invoke.status and invoke.status != 200:
+            return web.Response(status=int(invoke.status))
+        return web.Response(status=200)
+
+    async def _authenticate(self, activity: Activity, header: str) -> AuthenticateRequestResult:
+        if not self.settings.authenticated:
+            return await self.auth.authenticate_request(activity, None)
+        if not header.startswith("Bearer ") or len(header) < 8:
+            raise web.HTTPUnauthorized()
+        try:
+            # The SDK fetches OpenID metadata with blocking requests: keep it off our loop.
+            result: AuthenticateRequestResult = await asyncio.to_thread(
+                asyncio.run, self.auth.authenticate_request(activity, header)
+            )
+        except Exception as exc:
+            log.info("Teams: refused a request: %s: %s", type(exc).__name__, exc)
+            raise web.HTTPUnauthorized() from None
+        return result
+
+
+def mount(
+    app: web.Application, db: Database, clock: Clock, *, settings: TeamsSettings | None = None
+) -> None:
+    """Add ``POST /api/messages``; fail closed without an app id (see the module docstring)."""
+    settings = settings or TeamsSettings.from_env()
+    if not settings.authenticated:
+        if not settings.allow_unauthenticated:
+            log.error("Teams: TEAMS_APP_ID is not set: the Teams endpoint is not mounted")
+            return
+        log.warning(
+            "Teams: TEAMS_APP_ID is not set and TEAMS_ALLOW_UNAUTHENTICATED=true: "
+            "%s accepts UNAUTHENTICATED requests (local testing only)",
+            ROUTE,
+        )
+    engine = Engine(db, clock, default_registry())
+    endpoint = _Endpoint(settings, TeamsBot(db, clock, engine))
+    app.router.add_post(ROUTE, endpoint.handle)
+
+
+# -- proactive --------------------------------------------------------------------------------
+
+
+class TeamsSender:
+    """Sends through stored conversation references (``continue_conversation``), creating the
+    personal chat when the address has none. Failures become :class:`DeliveryError`."""
+
+    platform = PLATFORM
+
+    def __init__(self, settings: TeamsSettings) -> None:
+        self.settings = settings
+        self.adapter = CloudAdapter(_authentication(settings))
+
+    async def send(
+        self,
+        address: dict[str, Any],
+        parts: list[Part],
+        preview: str,
+        *,
+        outbox_id: int | None = None,
+    ) -> str:
+        """``outbox_id`` is not sent: Teams has no message metadata to carry it."""
+        reference, tenant = reference_of(address)
+        activities = [_with_tenant(a, tenant) for a in render_activities(parts, preview)]
+        if not activities:
+            raise DeliveryError("nothing to send", permanent=True)
+        sent: list[str] = []
+
+        async def deliver(context: TurnContext) -> None:
+            for activity in activities:
+                response = await context.send_activity(activity)
+                sent.append(str(getattr(response, "id", "") or ""))
+
+        if reference.conversation is None or not reference.conversation.id:
+            await self._create_and_send(reference, tenant, deliver)
+        else:
+            await _classified(
+                self.adapter.continue_conversation(reference, deliver, self.settings.app_id),
+                "send",
+            )
+        return sent[-1] if sent and sent[-1] else "teams"
+
+    async def _create_and_send(
+        self,
+        reference: ConversationReference,
+        tenant: str,
+        deliver: Callable[[TurnContext], Awaitable[None]],
+    ) -> None:
+        if reference.user is None or reference.bot is None:
+            raise DeliveryError("Teams address has neither conversation nor user", permanent=True)
+        parameters = ConversationParameters(
+            is_group=False,
+            bot=reference.bot,
+            members=[ChannelAccount(id=reference.user.id)],
+            tenant_id=tenant or None,
+            channel_data={"tenant": {"id": tenant}} if tenant else None,
+        )
+        await _classified(
+            self.adapter.create_conversation(
+                self.settings.app_id,
+                deliver,
+                parameters,
+                reference.channel_id or _TEAMS_CHANNEL,
+                reference.service_url,
+            ),
+            "create conversation and send",
+        )
+
+
+def _retry_after(exc: HttpOperationError) -> float | None:
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None) or {}
+    try:
+        return max(float(headers.get("Retry-After", "")), 0.0)
+    except (TypeError, ValueError):
+        return None
+
+
+def _refused_before_sending(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ConnectionRefusedError | aiohttp.ClientConnectorError):
+            return True
+        if (
+            "connection refused" in str(seen).lower()
+            or "name or service not known" in str(seen).lower()
+        ):
+            return True
+        seen = seen.__cause__ or seen.__context__ or getattr(seen, "inner_exception", None)
+    return False
+
+
+async def _classified(call: Awaitable[Any], what: str) -> None:
+    try:
+        await call
+    except DeliveryError:
+        raise
+    except HttpOperationError as exc:
+        status = int(getattr(getattr(exc, "response", None), "status_code", 0) or 0)
+        message = f"Teams {what} answered HTTP {status}"
+        if status in RETRYABLE_STATUS:
+            raise DeliveryError(message, retry_after=_retry_after(exc)) from exc
+        raise DeliveryError(message, permanent=True) from exc
+    except (ClientRequestError, OSError, TimeoutError, aiohttp.ClientError) as exc:
+        if _refused_before_sending(exc):
+            raise DeliveryError(f"Teams unreachable ({what}): {exc}") from exc
+        raise DeliveryError(
+            f"Teams {what} failed after the request may have left: {exc}", ambiguous=True
+        ) from exc
+
+
+def sender_from_env(
+    http: aiohttp.ClientSession, *, settings: TeamsSettings | None = None
+) -> TeamsSender:
+    """The Teams sender. botbuilder's connector makes its own HTTP requests, so ``http`` is not
+    used (it is the port's common signature)."""
+    return TeamsSender(settings or TeamsSettings.from_env())

@@ -1,0 +1,221 @@
+"""Neutral message parts as Teams activities with Adaptive Cards (plain JSON, no SDK).
+
+- :func:`render_activities`: the parts of one message as camelCase Bot Framework activities,
+  each with one Adaptive Card (version 1.5, with fallback text) and under Teams' 28 KB limit
+  (a long message becomes several activities; a part too long for one is shortened, saying so).
+- :func:`submitted_card`: what a card becomes once it was submitted (no buttons left to press).
+- :func:`submission`: an Action.Submit's ``value`` as ``(action, values)`` for ``Incoming``.
+- :func:`escape_markdown`: TextBlock renders a markdown subset; every text is escaped, so user
+  text cannot make links, headings or lists.
+
+The notification ``summary`` is always the neutral ``preview`` (never diary, minutes or concern
+content); a card's ``fallbackText`` is the message as plain text, for clients without cards.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from bot.channels.console import render as plain_text
+from conversations.messages import (
+    Attachment,
+    FieldKind,
+    Form,
+    FormField,
+    Part,
+    Question,
+    Text,
+)
+
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+CARD_VERSION = "1.5"
+CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+# Teams refuses a message over about 28 KB; stay well under it (the envelope adds some).
+MAX_ACTIVITY_BYTES = 26_000
+_FALLBACK_CHARS = 2_000
+_LABEL_KEY = "label"
+_INLINE = re.compile(r"([\\`*_\[\]()~])")
+_LINE_START = re.compile(r"^(\s*)([#>+\-]|\d+\.)", re.MULTILINE)
+_SHORTENED = "\n\n(This message was shortened: it was too long for Teams.)"
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape the Adaptive Card markdown subset: emphasis, links and code anywhere;
+    headings, quotes and list markers at the start of a line."""
+    text = _INLINE.sub(r"\\\1", text)
+    return _LINE_START.sub(_escape_marker, text)
+
+
+def _escape_marker(match: re.Match[str]) -> str:
+    indent, marker = match.group(1), match.group(2)
+    if marker.endswith("."):  # "1." starts an ordered list; "1\." does not
+        return f"{indent}{marker[:-1]}\\."
+    return f"{indent}\\{marker}"
+
+
+def _text_block(text: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "TextBlock", "text": escape_markdown(text), "wrap": True, **extra}
+
+
+def _submit(title: str, data: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Action.Submit", "title": title, "data": data}
+
+
+def _field(field: FormField) -> dict[str, Any]:
+    common: dict[str, Any] = {
+        "id": field.name,
+        "label": field.label,
+        "isRequired": field.required,
+    }
+    if field.required:
+        common["errorMessage"] = f"{field.label} is needed."
+    if field.kind is FieldKind.CHOICE:
+        return {
+            "type": "Input.ChoiceSet",
+            **common,
+            "style": "compact",
+            "choices": [{"title": c.label, "value": c.value or c.label} for c in field.choices],
+        }
+    if field.kind is FieldKind.DATE:
+        return {"type": "Input.Date", **common}
+    if field.kind is FieldKind.NUMBER:
+        return {"type": "Input.Number", **common}
+    extra: dict[str, Any] = {}
+    if field.kind is FieldKind.LONG_TEXT:
+        extra["isMultiline"] = True
+    if field.kind is FieldKind.DATETIME:
+        extra["placeholder"] = "for example: Tuesday 3pm"
+    if field.max_length is not None:
+        extra["maxLength"] = field.max_length
+    return {"type": "Input.Text", **common, **extra}
+
+
+def _elements(part: Part) -> list[dict[str, Any]]:
+    """The card body elements of one part. A part type this channel does not know raises."""
+    if isinstance(part, Text):
+        return [_text_block(part.text)]
+    if isinstance(part, Question):
+        return [
+            _text_block(part.text),
+            {
+                "type": "ActionSet",
+                "actions": [
+                    _submit(c.label, {"action": c.action, "value": c.value, _LABEL_KEY: c.label})
+                    for c in part.choices
+                ],
+            },
+        ]
+    if isinstance(part, Form):
+        return [
+            _text_block(part.title, weight="Bolder", size="Medium"),
+            *(_field(f) for f in part.fields),
+            {
+                "type": "ActionSet",
+                "actions": [_submit("Send", {"action": part.submit_action, _LABEL_KEY: "Send"})],
+            },
+        ]
+    if isinstance(part, Attachment):
+        return [
+            _text_block(f"Attachment: {part.filename}", weight="Bolder"),
+            _text_block(part.content.rstrip(), fontType="Monospace", size="Small"),
+        ]
+    raise TypeError(f"Teams cannot show {type(part).__name__}")  # pragma: no cover
+
+
+def card(parts: list[Part]) -> dict[str, Any]:
+    body = [element for part in parts for element in _elements(part)]
+    fallback = plain_text(parts)
+    if len(fallback) > _FALLBACK_CHARS:
+        fallback = fallback[:_FALLBACK_CHARS] + "..."
+    return {
+        "type": "AdaptiveCard",
+        "$schema": CARD_SCHEMA,
+        "version": CARD_VERSION,
+        "fallbackText": fallback,
+        "body": body,
+        "msteams": {"width": "Full"},
+    }
+
+
+def _activity(parts: list[Part], preview: str) -> dict[str, Any]:
+    return {
+        "type": "message",
+        "summary": preview,
+        "attachments": [{"contentType": CARD_CONTENT_TYPE, "content": card(parts)}],
+    }
+
+
+def size_of(activity: dict[str, Any]) -> int:
+    return len(json.dumps(activity, ensure_ascii=False).encode("utf-8"))
+
+
+def _shorten(part: Part, preview: str) -> Part:
+    """A single part too big for one activity, cut down until it fits."""
+    if isinstance(part, Text | Attachment):
+        text = part.text if isinstance(part, Text) else part.content
+        keep = len(text)
+        while keep > 0:
+            keep = keep * 3 // 4
+            candidate: Part = (
+                Text(text[:keep] + _SHORTENED, private=part.private)
+                if isinstance(part, Text)
+                else Attachment(part.filename, part.media_type, text[:keep] + _SHORTENED)
+            )
+            if size_of(_activity([candidate], preview)) <= MAX_ACTIVITY_BYTES:
+                return candidate
+    raise ValueError(f"a {type(part).__name__} is too large for one Teams message")
+
+
+def render_activities(parts: list[Part], preview: str) -> list[dict[str, Any]]:
+    """One activity when the message fits in one (the usual case), else several in order."""
+    if not parts:
+        return []
+    whole = _activity(parts, preview)
+    if size_of(whole) <= MAX_ACTIVITY_BYTES:
+        return [whole]
+    activities: list[dict[str, Any]] = []
+    current: list[Part] = []
+    for part in parts:
+        if size_of(_activity([part], preview)) > MAX_ACTIVITY_BYTES:
+            part = _shorten(part, preview)
+        if current and size_of(_activity([*current, part], preview)) > MAX_ACTIVITY_BYTES:
+            activities.append(_activity(current, preview))
+            current = []
+        current.append(part)
+    activities.append(_activity(current, preview))
+    return activities
+
+
+def submission(value: Any) -> tuple[str, dict[str, Any], str] | None:
+    """An Action.Submit's data (plus any Input.* values) as (action, values, label); None when
+    the value is not one of our submits."""
+    if not isinstance(value, dict) or not isinstance(value.get("action"), str):
+        return None
+    values = {k: v for k, v in value.items() if k not in ("action", _LABEL_KEY)}
+    label = value.get(_LABEL_KEY)
+    if "value" in values and values["value"] in ("", None):
+        del values["value"]  # as the console: a choice without a value sends no values
+    return value["action"], values, label if isinstance(label, str) else ""
+
+
+def submitted_card(label: str) -> dict[str, Any]:
+    """The card that replaces a submitted one, so its buttons cannot be pressed twice."""
+    text = f"You chose: {label}" if label and label != "Send" else "Sent."
+    return {
+        "type": "message",
+        "summary": text,
+        "attachments": [
+            {
+                "contentType": CARD_CONTENT_TYPE,
+                "content": {
+                    "type": "AdaptiveCard",
+                    "$schema": CARD_SCHEMA,
+                    "version": CARD_VERSION,
+                    "fallbackText": text,
+                    "body": [_text_block(text, isSubtle=True)],
+                },
+            }
+        ],
+    }

@@ -1,0 +1,291 @@
+"""A local Bot Connector (the Teams side of the Bot Framework) for the Teams channel's tests.
+
+``FakeBotConnector`` runs an aiohttp app on 127.0.0.1 at a free port; its URL is the
+``serviceUrl`` of the activities the tests post to the bot. It
+
+- records every call the bot makes: ``POST /v3/conversations/{id}/activities`` (send),
+  ``POST .../activities/{activityId}`` (reply), ``PUT .../activities/{activityId}`` (update),
+  ``POST /v3/conversations`` (create a personal chat);
+- answers member lookups (``GET /v3/conversations/{id}/members/{userId}``) from ``members``;
+- can fail the next K sends with a status (and ``Retry-After``);
+- serves OpenID metadata and a JWKS (``/openid/...``) with a locally generated RSA key, and
+  signs Bot Framework tokens with it (or with a key it does not publish).
+
+Activities are built from the recorded shapes in ``tests/fixtures/teams/*.json``.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import jwt
+from aiohttp import web
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "teams"
+ISSUER = "https://api.botframework.com"
+TENANT = "6babcaad-604b-40ac-a9d7-9fd97c0b779f"
+BOT_ID = "28:bot"
+KEY_ID = "local-test-key"
+
+
+def fixture(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+    return data
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    path: str
+    body: dict[str, Any] | None
+    authorization: str
+    answered_id: str = ""
+
+    @property
+    def conversation(self) -> str:
+        return self.path.split("/")[3] if self.path.count("/") >= 3 else ""
+
+    def card(self) -> dict[str, Any]:
+        assert self.body is not None
+        [attachment] = self.body["attachments"]
+        assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+        card: dict[str, Any] = attachment["content"]
+        return card
+
+    def texts(self) -> list[str]:
+        """Every TextBlock's text, markdown escapes removed."""
+        return [_unescape(e["text"]) for e in self.card()["body"] if e["type"] == "TextBlock"]
+
+    def buttons(self) -> list[dict[str, Any]]:
+        return [
+            action
+            for element in self.card()["body"]
+            if element["type"] == "ActionSet"
+            for action in element["actions"]
+        ]
+
+
+def _unescape(text: str) -> str:
+    out, escaped = [], False
+    for ch in text:
+        if ch == "\\" and not escaped:
+            escaped = True
+            continue
+        out.append(ch)
+        escaped = False
+    return "".join(out)
+
+
+@dataclass
+class Person:
+    """A Teams user as the connector knows them."""
+
+    user_id: str
+    aad: str
+    email: str
+    name: str
+    conversation: str
+
+
+@dataclass
+class FakeBotConnector:
+    members: dict[str, Person] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    url: str = ""
+    _failures: deque[tuple[int, float | None]] = field(default_factory=deque)
+    _runner: web.AppRunner | None = None
+    _key: rsa.RSAPrivateKey = field(
+        default_factory=lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    )
+    _activity_seq: int = 0
+
+    # -- people and activities ---------------------------------------------------------------
+
+    def add_person(self, email: str, name: str) -> Person:
+        n = len(self.members) + 1
+        person = Person(
+            user_id=f"29:user-{n}",
+            aad=str(uuid.UUID(int=n)),
+            email=email,
+            name=name,
+            conversation=f"a:personal-{n}",
+        )
+        self.members[person.user_id] = person
+        return person
+
+    def activity(self, fixture_name: str, person: Person, **changes: Any) -> dict[str, Any]:
+        """A recorded activity shape, addressed from ``person`` in their personal chat."""
+        self._activity_seq += 1
+        activity = copy.deepcopy(fixture(fixture_name))
+        activity["id"] = f"act-in-{self._activity_seq}"
+        activity["serviceUrl"] = self.url + "/"
+        activity["from"].update(
+            {"id": person.user_id, "aadObjectId": person.aad, "name": person.name}
+        )
+        activity["conversation"]["id"] = person.conversation
+        activity["conversation"]["tenantId"] = TENANT
+        activity["channelData"]["tenant"]["id"] = TENANT
+        activity.update(changes)
+        return activity
+
+    # -- what the bot sent -------------------------------------------------------------------
+
+    def sent(self, conversation: str | None = None) -> list[Call]:
+        """Messages posted (sends and replies), in order; optionally to one conversation."""
+        return [
+            c
+            for c in self.calls
+            if c.method == "POST"
+            and "/activities" in c.path
+            and (conversation is None or c.conversation == conversation)
+        ]
+
+    def updates(self) -> list[Call]:
+        return [c for c in self.calls if c.method == "PUT"]
+
+    def creates(self) -> list[Call]:
+        return [c for c in self.calls if c.method == "POST" and c.path == "/v3/conversations"]
+
+    def fail_next(self, status: int, count: int = 1, retry_after: float | None = None) -> None:
+        self._failures.extend((status, retry_after) for _ in range(count))
+
+    # -- tokens ------------------------------------------------------------------------------
+
+    @property
+    def metadata_url(self) -> str:
+        return f"{self.url}/openid/.well-known/openid-configuration"
+
+    def token(
+        self,
+        audience: str,
+        *,
+        unknown_key: bool = False,
+        expires_in: int = 3600,
+        issuer: str = ISSUER,
+        service_url: str | None = None,
+    ) -> str:
+        key = (
+            rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            if unknown_key
+            else self._key
+        )
+        now = int(time.time())
+        claims = {
+            "iss": issuer,
+            "aud": audience,
+            "serviceurl": service_url if service_url is not None else self.url + "/",
+            "nbf": now - 60 if expires_in > 0 else now - 7200,
+            "iat": now - 60 if expires_in > 0 else now - 7200,
+            "exp": now + expires_in,
+        }
+        kid = "some-other-key" if unknown_key else KEY_ID
+        return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})
+
+    # -- the server --------------------------------------------------------------------------
+
+    async def _record(self, request: web.Request, answered_id: str = "") -> Call:
+        body = await request.json() if request.can_read_body else None
+        call = Call(
+            request.method,
+            request.path,
+            body,
+            request.headers.get("Authorization", ""),
+            answered_id,
+        )
+        self.calls.append(call)
+        return call
+
+    def _failure(self) -> web.Response | None:
+        if not self._failures:
+            return None
+        status, retry_after = self._failures.popleft()
+        headers = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else {}
+        return web.json_response(
+            {"error": {"code": "Throttled", "message": "slow down"}}, status=status, headers=headers
+        )
+
+    async def _send(self, request: web.Request) -> web.Response:
+        failure = self._failure()
+        answered_id = "" if failure is not None else f"act-out-{len(self.calls) + 1}"
+        await self._record(request, answered_id)
+        return failure or web.json_response({"id": answered_id})
+
+    async def _update(self, request: web.Request) -> web.Response:
+        await self._record(request)
+        return web.json_response({"id": request.match_info["activity"]})
+
+    async def _create(self, request: web.Request) -> web.Response:
+        call = await self._record(request)
+        failure = self._failure()
+        if failure is not None:
+            return failure
+        assert call.body is not None
+        [member] = call.body["members"]
+        person = self.members[member["id"]]
+        return web.json_response({"id": person.conversation, "serviceUrl": self.url + "/"})
+
+    async def _member(self, request: web.Request) -> web.Response:
+        self.calls.append(Call("GET", request.path, None, request.headers.get("Authorization", "")))
+        person = self.members.get(request.match_info["user"])
+        if person is None:
+            return web.json_response({"error": {"code": "NotFound"}}, status=404)
+        return web.json_response(
+            {
+                "id": person.user_id,
+                "name": person.name,
+                "aadObjectId": person.aad,
+                "email": person.email,
+                "userPrincipalName": person.email,
+                "tenantId": TENANT,
+            }
+        )
+
+    async def _openid(self, request: web.Request) -> web.Response:
+        return web.json_response({"issuer": ISSUER, "jwks_uri": f"{self.url}/openid/keys"})
+
+    async def _keys(self, request: web.Request) -> web.Response:
+        jwk = json.loads(RSAAlgorithm.to_jwk(self._key.public_key()))
+        jwk.update({"kid": KEY_ID, "use": "sig", "alg": "RS256", "endorsements": ["msteams"]})
+        return web.json_response({"keys": [jwk]})
+
+    async def start(self) -> FakeBotConnector:
+        app = web.Application()
+        app.router.add_post("/v3/conversations", self._create)
+        app.router.add_post("/v3/conversations/{conversation}/activities", self._send)
+        app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", self._send)
+        app.router.add_put("/v3/conversations/{conversation}/activities/{activity}", self._update)
+        app.router.add_get("/v3/conversations/{conversation}/members/{user}", self._member)
+        app.router.add_get("/openid/.well-known/openid-configuration", self._openid)
+        app.router.add_get("/openid/keys", self._keys)
+        self._runner = web.AppRunner(app, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        return self
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> FakeBotConnector:
+        return await self.start()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
