@@ -178,3 +178,9 @@ def preview(parts: list[Part]) -> str:
         if isinstance(part, Form):
             return part.title
     return "You have a new message from mentorbot."
+
+
+def only_public_text(parts: list[Part]) -> bool:
+    """Parts fit to show in a shared channel: plain, non-private text and nothing to answer.
+    Anything else (a diary entry, a question with buttons, a form) belongs in a direct chat."""
+    return bool(parts) and all(isinstance(p, Text) and not p.private for p in parts)

@@ -186,3 +186,62 @@ async def test_a_pair_split_across_slack_and_teams_books_a_meeting(
         assert "Tom Okafor accepted" in told
     [meeting] = _rows(demo, Meeting)
     assert meeting.status == "confirmed"
+
+
+TEAM_CHANNEL = "19:project-team@thread.tacv2;messageid=1700000000001"
+
+
+def _in_channel(connector: FakeBotConnector, user: TeamsUser, text: str) -> dict[str, object]:
+    """An @mention of the bot in a team channel, as Teams posts it."""
+    activity = connector.activity("message", user, text=f"<at>mentorbot</at> {text}")
+    activity["conversation"] = {
+        "conversationType": "channel",
+        "isGroup": True,
+        "tenantId": "tenant-id",
+        "id": TEAM_CHANNEL,
+    }
+    activity["entities"] = [
+        {
+            "type": "mention",
+            "text": "<at>mentorbot</at>",
+            "mentioned": {"id": activity["recipient"]["id"], "name": "mentorbot"},
+        }
+    ]
+    activity["channelData"] = {
+        "tenant": {"id": activity["channelData"]["tenant"]["id"]},
+        "team": {"id": "19:team"},
+        "channel": {"id": "19:project-team@thread.tacv2"},
+    }
+    activity["conversation"]["tenantId"] = activity["channelData"]["tenant"]["id"]
+    return activity
+
+
+async def test_a_mention_in_a_team_channel_keeps_private_answers_out_of_it(
+    pair: Pair, demo: Engine
+) -> None:
+    await pair.say(pair.priya, "diary: something only I should read")
+    assert await pair.bot.post(_in_channel(pair.connector, pair.priya, "help")) == 200
+    in_channel = "\n".join(t for c in pair.connector.sent(TEAM_CHANNEL) for t in c.texts())
+    assert "Here's what I can do for you" in in_channel  # public text: answered there
+    assert await pair.bot.post(_in_channel(pair.connector, pair.priya, "my diary")) == 200
+    in_channel = "\n".join(t for c in pair.connector.sent(TEAM_CHANNEL) for t in c.texts())
+    assert "I've answered you in our personal chat" in in_channel
+    assert "something only I should read" not in in_channel
+    await pair.deliver()
+    assert "something only I should read" in pair.last(pair.priya)
+
+
+async def test_the_lead_makes_a_team_channel_the_lead_channel(pair: Pair, demo: Engine) -> None:
+    morgan = pair.connector.add_person("lead@example.org", "Morgan Ellis")
+    refused = _in_channel(pair.connector, pair.tom, "use this channel for lead alerts")
+    assert await pair.bot.post(refused) == 200
+    assert "Only the project lead" in "\n".join(pair.connector.sent(TEAM_CHANNEL)[-1].texts())
+    chosen = _in_channel(pair.connector, morgan, "use this channel for lead alerts")
+    assert await pair.bot.post(chosen) == 200
+    assert "will come to this channel" in "\n".join(pair.connector.sent(TEAM_CHANNEL)[-1].texts())
+    # A concern now reaches the lead in that channel.
+    await pair.say(pair.priya, "I want to raise a safeguarding concern: a scan was shared")
+    await pair.press(pair.priya, "Send it")
+    await pair.deliver()
+    alert = "\n".join(t for c in pair.connector.sent(TEAM_CHANNEL) for t in c.texts())
+    assert "URGENT: New concern from Priya Shah" in alert

@@ -326,8 +326,3 @@ def plain_text(text: str, bot_user_id: str | None = None) -> str:
     words = _MARKUP.sub(replace, text)
     words = words.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return " ".join(words.split()) if "\n" not in words else words.strip()
-
-
-def only_public_text(parts: list[Part]) -> bool:
-    """Parts fit for a channel thread: plain, non-private text and nothing to answer."""
-    return bool(parts) and all(isinstance(p, Text) and not p.private for p in parts)

@@ -43,7 +43,7 @@ from bot.channels.slack.sender import PLATFORM, dm_channel, post_parts
 from conversations.clock import Clock
 from conversations.engine import Delivered
 from conversations.engine import Engine as DialogEngine
-from conversations.messages import Form, Incoming, Part, Text, Where, preview
+from conversations.messages import Form, Incoming, Part, Text, Where, only_public_text, preview
 from storage import queries
 from storage.db import transaction
 from storage.models import ChannelIdentity, Person, ProcessedEvent
@@ -268,7 +268,7 @@ async def run_turn(deps: Deps, said: Said) -> Delivered | None:
     outbox_id = delivered.outbox_ids[0] if delivered.outbox_ids else None
     try:
         if said.where is Where.CHANNEL and said.channel:
-            if bk.only_public_text(parts):
+            if only_public_text(parts):
                 await post_parts(
                     deps.client, said.channel, parts, preview(parts), thread_ts=said.thread_ts
                 )

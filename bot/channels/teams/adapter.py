@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -46,8 +47,9 @@ from bot.channels.base import DeliveryError
 from bot.channels.teams.cards import render_activities, submission, submitted_card
 from conversations.clock import Clock
 from conversations.engine import Engine
-from conversations.messages import Incoming, Part, Text, Where, preview
+from conversations.messages import Incoming, Part, Text, Where, only_public_text, preview
 from conversations.registry import default_registry
+from storage import outbox_queries
 from storage.db import transaction
 from storage.models import ChannelIdentity, Person
 from storage.queries import person_by_email
@@ -75,6 +77,14 @@ with warnings.catch_warnings():
     )
     from msrest.exceptions import ClientRequestError, HttpOperationError
 
+
+MOVED_TO_PERSONAL_CHAT = "I've answered you in our personal chat, where only you can see it."
+# "@mentorbot use this channel for lead alerts" (in a team channel, by the project lead).
+LEAD_CHANNEL_WORDS = re.compile(
+    r"^(?:please\s+)?(?:use|set|make)\s+this\s+(?:channel|chat)\s+(?:for|as)\s+(?:the\s+)?"
+    r"(?:lead|project lead|lead channel|lead alerts|alerts)\b",
+    re.IGNORECASE,
+)
 log = logging.getLogger(__name__)
 
 PLATFORM = "teams"
@@ -281,6 +291,9 @@ class TeamsBot:
             return
         personal = (activity.conversation.conversation_type or "personal") == "personal"
         text = TurnContext.remove_recipient_mention(activity) if not personal else activity.text
+        if not personal and LEAD_CHANNEL_WORDS.match((text or "").strip()):
+            await self._use_as_lead_channel(context, identity.person_id)
+            return
         submitted = submission(activity.value)
         msg = Incoming(
             person_id=identity.person_id,
@@ -298,8 +311,40 @@ class TeamsBot:
             return
         if submitted is not None and activity.reply_to_id:
             await self._disable_card(context, activity.reply_to_id, submitted[2])
+        if not personal and not only_public_text(delivered.parts):
+            # Nothing private (a diary, minutes, a concern) and nothing to answer is shown in
+            # a team channel: the reply goes to the person's own chat through the outbox, now.
+            await self._reply(context, [Text(MOVED_TO_PERSONAL_CHAT)])
+            await asyncio.to_thread(self._send_now, delivered.outbox_ids)
+            return
         await self._reply(context, delivered.parts)
         await asyncio.to_thread(self.engine.mark_delivered, delivered.outbox_ids)
+
+    def _send_now(self, outbox_ids: list[int]) -> None:
+        with transaction(self.db) as session:
+            outbox_queries.send_now(session, outbox_ids, self.clock.now())
+
+    async def _use_as_lead_channel(self, context: TurnContext, person_id: int) -> None:
+        """'@mentorbot use this channel for lead alerts', said by a lead in a team channel."""
+        activity: Activity = context.activity
+        reference = TurnContext.get_conversation_reference(activity)
+        address = address_of(reference, tenant_of(activity))
+        names = await asyncio.to_thread(self._set_lead_channel, person_id, address)
+        if not names:
+            text = "Only the project lead or the steering group can choose the lead channel."
+        else:
+            text = (
+                f"Done: alerts for {', '.join(names)} will come to this channel from now on. "
+                "Anyone in the channel can read them, so keep it to the project team."
+            )
+        await self._reply(context, [Text(text)])
+
+    def _set_lead_channel(self, person_id: int, address: dict[str, Any]) -> list[str]:
+        with transaction(self.db) as session:
+            schemes = outbox_queries.schemes_led_by(session, person_id)
+            for scheme in schemes:
+                outbox_queries.set_scheme_channel(session, scheme, address)
+            return [scheme.name for scheme in schemes]
 
     async def _disable_card(self, context: TurnContext, activity_id: str, label: str) -> None:
         update = Activity().deserialize(submitted_card(label))
