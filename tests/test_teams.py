@@ -234,7 +234,7 @@ async def test_a_mentee_books_and_the_mentor_accepts_with_card_buttons(
     async with _teams(demo, clock, connector) as bot, aiohttp.ClientSession() as http:
         deliverer = outbox.Deliverer(
             demo, clock, {"teams": teams.sender_from_env(http, settings=_settings(connector))},
-            worker="test",
+            worker="test", pacing={},
         )  # fmt: skip
         for user in (priya, tom):
             assert await bot.post(connector.activity("installation_update", user)) == 200

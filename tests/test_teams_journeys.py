@@ -70,7 +70,8 @@ class Pair:
 async def _pair(db: Engine, clock: Clock, connector: FakeBotConnector) -> AsyncIterator[Pair]:
     async with _teams(db, clock, connector) as bot, aiohttp.ClientSession() as http:
         sender = teams.sender_from_env(http, settings=_settings(connector))
-        pair = Pair(bot, connector, outbox.Deliverer(db, clock, {"teams": sender}, worker="t"))
+        deliverer = outbox.Deliverer(db, clock, {"teams": sender}, worker="t", pacing={})
+        pair = Pair(bot, connector, deliverer)
         await pair.install()
         yield pair
 
