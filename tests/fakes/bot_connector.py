@@ -23,13 +23,14 @@ import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import jwt
 from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
+
+from tests.fakes import LocalServer
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "teams"
 ISSUER = "https://api.botframework.com"
@@ -98,7 +99,7 @@ class Person:
 
 
 @dataclass
-class FakeBotConnector:
+class FakeBotConnector(LocalServer):
     members: dict[str, Person] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     url: str = ""
@@ -267,25 +268,5 @@ class FakeBotConnector:
         app.router.add_get("/v3/conversations/{conversation}/members/{user}", self._member)
         app.router.add_get("/openid/.well-known/openid-configuration", self._openid)
         app.router.add_get("/openid/keys", self._keys)
-        self._runner = web.AppRunner(app, handle_signals=False)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        self.url = await self.serve(app)
         return self
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> FakeBotConnector:
-        return await self.start()
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()

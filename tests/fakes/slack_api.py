@@ -19,10 +19,11 @@ import json
 import random
 from collections import deque
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any
 
 from aiohttp import web
+
+from tests.fakes import LocalServer
 
 TEAM = "T0TEST"
 BOT_USER = "UBOT"
@@ -50,7 +51,7 @@ class _Failure:
 
 
 @dataclass
-class FakeSlackApi:
+class FakeSlackApi(LocalServer):
     users: dict[str, SlackUser] = field(default_factory=dict)
     delay: tuple[float, float] = (0.0, 0.0)
     calls: list[Call] = field(default_factory=list)
@@ -154,26 +155,5 @@ class FakeSlackApi:
     async def start(self) -> FakeSlackApi:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)
-        self._runner = web.AppRunner(app, handle_signals=False)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = self._runner.addresses[0][1]
-        self.url = f"http://127.0.0.1:{port}/api/"
+        self.url = await self.serve(app) + "/api/"
         return self
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> FakeSlackApi:
-        return await self.start()
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()

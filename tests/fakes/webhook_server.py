@@ -17,10 +17,11 @@ from __future__ import annotations
 import asyncio
 from collections import Counter, deque
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any
 
 from aiohttp import web
+
+from tests.fakes import LocalServer
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class _Failure:
 
 
 @dataclass
-class FakeWebhook:
+class FakeWebhook(LocalServer):
     delay: float = 0.0
     received: list[Received] = field(default_factory=list)
     _failures: deque[_Failure] = field(default_factory=deque)
@@ -84,26 +85,5 @@ class FakeWebhook:
     async def start(self) -> FakeWebhook:
         app = web.Application()
         app.router.add_post("/hook", self._handle)
-        self._runner = web.AppRunner(app, handle_signals=False)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = self._runner.addresses[0][1]
-        self.url = f"http://127.0.0.1:{port}/hook"
+        self.url = await self.serve(app) + "/hook"
         return self
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> FakeWebhook:
-        return await self.start()
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
