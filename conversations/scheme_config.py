@@ -156,7 +156,7 @@ class MentorCapacity:
     maximum: int | None = None
 
 
-CHANNEL_PLATFORMS = ("webhook",)
+CHANNEL_PLATFORMS = ("webhook", "slack")
 
 # The nudge windows a scheme may change: (kind, lowest, highest). Defaults: SCHEME.md, and
 # conversations.nudges.NudgeSettings.
@@ -208,9 +208,12 @@ class ChannelConfig:
     platform: str
     url_env: str | None = None
     url: str | None = None
+    channel: str | None = None  # a Slack channel id
 
     def address(self) -> dict[str, Any]:
         address: dict[str, Any] = {"platform": self.platform}
+        if self.channel:
+            address["channel"] = self.channel
         if self.url_env:
             address["url_env"] = self.url_env
         if self.url:
@@ -906,7 +909,7 @@ def _parse(text: str, clock: Clock) -> SchemeConfig:
         if not isinstance(raw_channels, dict):
             raise channels_path.fail("must be a table of channels, e.g. [scheme.channels.lead]")
         for name, item in raw_channels.items():
-            table = _Table(item, channels_path.key(name), ("platform", "url_env", "url"))
+            table = _Table(item, channels_path.key(name), ("platform", "url_env", "url", "channel"))
             platform = table.text("platform", max_length=32)
             if platform not in CHANNEL_PLATFORMS:
                 raise table.path.key("platform").fail(
@@ -916,7 +919,15 @@ def _parse(text: str, clock: Clock) -> SchemeConfig:
             url = table.optional_text("url", max_length=2000)
             if platform == "webhook" and not (url_env or url):
                 raise table.path.fail("a webhook channel needs url_env (or url)")
-            channels.append(ChannelConfig(str(name), platform, url_env, url))
+            channel_id = table.optional_text("channel", max_length=32)
+            if platform == "slack" and not (
+                channel_id and re.fullmatch(r"[CG][A-Z0-9]+", channel_id)
+            ):
+                raise table.path.key("channel").fail(
+                    'a Slack channel needs its channel id, like "C0123ABCD" (in Slack: the '
+                    "channel's details, at the bottom)"
+                )
+            channels.append(ChannelConfig(str(name), platform, url_env, url, channel_id))
 
     config = SchemeConfig(
         slug=scheme.key("slug"),

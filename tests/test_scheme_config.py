@@ -598,3 +598,16 @@ def test_bad_nudge_windows_are_one_clear_line(clock: Clock) -> None:
 
 def _demo_text() -> str:
     return (ROOT / "conversations" / "schemes" / "demo.toml").read_text(encoding="utf-8")
+
+
+def test_a_slack_lead_channel_is_configured_by_its_id(engine: Engine, clock: Clock) -> None:
+    text = _demo_text() + '\n[scheme.channels.lead]\nplatform = "slack"\nchannel = "C0123ABCD"\n'
+    load_scheme(engine, parse_scheme(text, clock), clock)
+    with transaction(engine) as session:
+        scheme = session.exec(select(Scheme)).one()
+    assert scheme.settings["channels"] == {"lead": {"platform": "slack", "channel": "C0123ABCD"}}
+    with pytest.raises(SchemeConfigError, match="a Slack channel needs its channel id"):
+        parse_scheme(
+            _demo_text() + '\n[scheme.channels.lead]\nplatform = "slack"\nchannel = "#lead"\n',
+            clock,
+        )

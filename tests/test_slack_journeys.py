@@ -149,3 +149,21 @@ async def test_applying_through_slack_says_when_applications_closed(slack: Slack
 
 async def test_pausing_reminders_through_slack(slack: SlackHarness) -> None:
     assert "no reminders from me until" in await _say(slack, "pause reminders until 5 Jan")
+
+
+async def test_the_lead_channel_in_slack_gets_the_concern_first(slack: SlackHarness) -> None:
+    from storage import outbox_queries
+    from storage.models import Scheme
+
+    with transaction(slack.db) as session:
+        scheme = session.exec(select(Scheme)).one()
+        outbox_queries.set_scheme_channel(
+            session, scheme, {"platform": "slack", "channel": "C0LEAD"}
+        )
+    await _say(slack, "I want to raise a safeguarding concern: a scan was shared")
+    await _press(slack, "Send it")
+    await _deliver(slack)
+    [alert] = slack.posts_to("C0LEAD")
+    assert "URGENT: New concern from Priya Shah" in shown(alert)
+    assert "scan" not in alert["text"]  # the push preview never carries the concern
+    assert "Acknowledge" in shown(alert)
