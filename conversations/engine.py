@@ -28,8 +28,9 @@ from conversations.clock import Clock
 from conversations.dialogs.base import Context, Dialog, Outgoing, Turn
 from conversations.intents import GLOBAL_WORDS, Intent, IntentName, recognise
 from conversations.messages import Incoming, Part, Question, Text, part_to_json, preview
+from storage import queries
 from storage.db import transaction
-from storage.models import DialogState, Outbox, OutboxStatus, Person, ProcessedEvent
+from storage.models import DialogState, Outbox, OutboxStatus, Person
 from storage.queries import enrolments
 
 log = logging.getLogger(__name__)
@@ -270,14 +271,7 @@ def _starts_new_journey(msg: Incoming, intent: Intent) -> bool:
 
 def _first_time(session: Session, msg: Incoming, now: datetime) -> bool:
     assert msg.event_id is not None
-    try:
-        with session.begin_nested():
-            session.add(
-                ProcessedEvent(platform=msg.platform, event_id=msg.event_id, processed_at=now)
-            )
-    except IntegrityError:
-        return False
-    return True
+    return queries.record_event(session, msg.platform, msg.event_id, now)
 
 
 def _clear(row: DialogState) -> None:

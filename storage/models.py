@@ -59,11 +59,15 @@ def _json_column(default_is_list: bool = False) -> Any:
     )
 
 
+# A person's time zone until they (or their chat platform) say otherwise.
+DEFAULT_TIME_ZONE = "Europe/London"
+
+
 class Person(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=320, unique=True, index=True)
     display_name: str = Field(max_length=200)
-    time_zone: str = Field(default="Europe/London", max_length=64)
+    time_zone: str = Field(default=DEFAULT_TIME_ZONE, max_length=64)
     created_at: datetime
     erased_at: datetime | None = None
     # Nudges wait until this moment ("pause reminders until 5 Jan", "I'm on leave until ...").

@@ -7,12 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import or_
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage import application_queries
 from storage.models import (
+    DEFAULT_TIME_ZONE,
     ActionItem,
     ChannelIdentity,
     Cohort,
@@ -29,6 +32,7 @@ from storage.models import (
     Pairing,
     PairingStatus,
     Person,
+    ProcessedEvent,
     Scheme,
     Survey,
     SurveyResponse,
@@ -390,3 +394,91 @@ def pair_members_on(session: Session, person_id: int, platform: str) -> dict[int
         )
     ).all()
     return {row.person_id: row.user_id for row in rows}
+
+
+def identity_of(
+    session: Session, platform: str, tenant: str, user_id: str
+) -> ChannelIdentity | None:
+    """A platform account's link to our person, if it has one."""
+    return session.exec(
+        select(ChannelIdentity).where(
+            ChannelIdentity.platform == platform,
+            ChannelIdentity.tenant == tenant,
+            ChannelIdentity.user_id == user_id,
+        )
+    ).first()
+
+
+def link_identity(
+    session: Session,
+    *,
+    platform: str,
+    tenant: str,
+    user_id: str,
+    email: str,
+    address: dict[str, Any],
+    now: datetime,
+) -> int | None:
+    """Link a platform account to the person with ``email`` (the first time they write);
+    returns the person's id, or None when nobody (not erased) has that email. A link made at
+    the same moment by a concurrent turn is found and used, never duplicated."""
+    person = person_by_email(session, email)
+    if person is None or person.id is None or person.erased_at is not None:
+        return None
+    try:
+        with session.begin_nested():
+            session.add(
+                ChannelIdentity(
+                    person_id=person.id,
+                    platform=platform,
+                    tenant=tenant,
+                    user_id=user_id,
+                    address=address,
+                    created_at=now,
+                )
+            )
+    except IntegrityError:
+        existing = identity_of(session, platform, tenant, user_id)
+        return existing.person_id if existing is not None else None
+    return person.id
+
+
+def set_time_zone(
+    session: Session, person_id: int, zone: str | None, *, only_if_default: bool = False
+) -> None:
+    """Keep the person's time zone as their platform reports it (an unknown name is ignored);
+    with ``only_if_default``, only while they still have the scheme's default."""
+    person = session.get(Person, person_id)
+    if person is None or not zone or person.time_zone == zone:
+        return
+    if only_if_default and person.time_zone != DEFAULT_TIME_ZONE:
+        return
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return
+    person.time_zone = zone
+    session.add(person)
+
+
+def event_seen(session: Session, platform: str, event_id: str) -> bool:
+    """Whether a platform event was already handled."""
+    return (
+        session.exec(
+            select(ProcessedEvent.id).where(
+                ProcessedEvent.platform == platform, ProcessedEvent.event_id == event_id
+            )
+        ).first()
+        is not None
+    )
+
+
+def record_event(session: Session, platform: str, event_id: str, now: datetime) -> bool:
+    """Record a platform event as handled; False when it already was (the unique key decides,
+    so two deliveries at the same moment cannot both pass)."""
+    try:
+        with session.begin_nested():
+            session.add(ProcessedEvent(platform=platform, event_id=event_id, processed_at=now))
+    except IntegrityError:
+        return False
+    return True

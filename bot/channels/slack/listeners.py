@@ -24,7 +24,6 @@ import asyncio
 import json
 import logging
 import re
-import zoneinfo
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -34,8 +33,6 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine as Database
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
 
 from bot.channels.slack import blocks as bk
 from bot.channels.slack.home import home_view
@@ -46,14 +43,12 @@ from conversations.engine import Engine as DialogEngine
 from conversations.messages import Form, Incoming, Part, Text, Where, only_public_text, preview
 from storage import queries
 from storage.db import transaction
-from storage.models import ChannelIdentity, Person, ProcessedEvent
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 COMMAND = "/mentoring"
 SHORTCUT = "mentorbot_menu"
-DEFAULT_TIME_ZONE = str(Person.model_fields["time_zone"].default)
 
 JOIN_TEXT = (
     "Hello! I'm mentorbot, the assistant of your organisation's mentoring scheme. "
@@ -136,22 +131,13 @@ def event_key(body: dict[str, Any]) -> str | None:
 
 def already_processed(db: Database, key: str) -> bool:
     with transaction(db) as session:
-        found = session.exec(
-            select(ProcessedEvent.id).where(
-                ProcessedEvent.platform == PLATFORM, ProcessedEvent.event_id == key
-            )
-        ).first()
-    return found is not None
+        return queries.event_seen(session, PLATFORM, key)
 
 
 def claim(db: Database, key: str, clock: Clock) -> bool:
     """Record ``key`` as processed; False when it already was (for work outside the engine)."""
-    try:
-        with transaction(db) as session:
-            session.add(ProcessedEvent(platform=PLATFORM, event_id=key, processed_at=clock.now()))
-    except IntegrityError:
-        return False
-    return True
+    with transaction(db) as session:
+        return queries.record_event(session, PLATFORM, key, clock.now())
 
 
 # -- identity -------------------------------------------------------------------------------
@@ -159,13 +145,7 @@ def claim(db: Database, key: str, clock: Clock) -> bool:
 
 def _known(db: Database, team: str, user: str) -> Who | None:
     with transaction(db) as session:
-        identity = session.exec(
-            select(ChannelIdentity).where(
-                ChannelIdentity.platform == PLATFORM,
-                ChannelIdentity.tenant == team,
-                ChannelIdentity.user_id == user,
-            )
-        ).first()
+        identity = queries.identity_of(session, PLATFORM, team, user)
         if identity is None:
             return None
         return Who(identity.person_id, str(identity.address.get("channel", "")))
@@ -174,33 +154,22 @@ def _known(db: Database, team: str, user: str) -> Who | None:
 def _link(
     db: Database, clock: Clock, team: str, user: str, email: str, tz: str, dm: str
 ) -> Who | None:
-    """Link the Slack user to the person with ``email``; None when there is no such person."""
-    try:
-        with transaction(db) as session:
-            person = queries.person_by_email(session, email)
-            if person is None or person.id is None or person.erased_at is not None:
-                return None
-            session.add(
-                ChannelIdentity(
-                    person_id=person.id,
-                    platform=PLATFORM,
-                    tenant=team,
-                    user_id=user,
-                    address={"team": team, "user": user, "channel": dm},
-                    created_at=clock.now(),
-                )
-            )
-            if tz and tz != person.time_zone and person.time_zone == DEFAULT_TIME_ZONE:
-                try:
-                    zoneinfo.ZoneInfo(tz)
-                except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                    pass
-                else:
-                    person.time_zone = tz
-                    session.add(person)
-            return Who(person.id, dm)
-    except IntegrityError:  # a concurrent event linked the same user first
-        return _known(db, team, user)
+    """Link the Slack user to the person with ``email``; None when there is no such person.
+    The Slack profile's time zone is taken while the person still has the default."""
+    with transaction(db) as session:
+        person_id = queries.link_identity(
+            session,
+            platform=PLATFORM,
+            tenant=team,
+            user_id=user,
+            email=email,
+            address={"team": team, "user": user, "channel": dm},
+            now=clock.now(),
+        )
+        if person_id is None:
+            return None
+        queries.set_time_zone(session, person_id, tz, only_if_default=True)
+        return Who(person_id, dm)
 
 
 async def resolve(deps: Deps, team: str, user: str, dm_hint: str = "") -> Who | None:

@@ -40,8 +40,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import aiohttp
 from aiohttp import web
 from sqlalchemy import Engine as Database
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
 
 from bot.channels.base import DeliveryError
 from bot.channels.teams.cards import render_activities, submission, submitted_card
@@ -49,10 +47,8 @@ from conversations.clock import Clock
 from conversations.engine import Engine
 from conversations.messages import Incoming, Part, Text, Where, only_public_text, preview
 from conversations.registry import default_registry
-from storage import outbox_queries
+from storage import outbox_queries, queries
 from storage.db import transaction
-from storage.models import ChannelIdentity, Person
-from storage.queries import person_by_email
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -396,45 +392,33 @@ class TeamsBot:
         self, tenant: str, aad: str, address: dict[str, Any] | None, zone: str | None
     ) -> int | None:
         with transaction(self.db) as session:
-            identity = session.exec(
-                select(ChannelIdentity).where(
-                    ChannelIdentity.platform == PLATFORM,
-                    ChannelIdentity.tenant == tenant,
-                    ChannelIdentity.user_id == aad,
-                )
-            ).first()
+            identity = queries.identity_of(session, PLATFORM, tenant, aad)
             if identity is None:
                 return None
             if address is not None and identity.address != address:
                 identity.address = address
                 session.add(identity)
-            _set_zone(session.get(Person, identity.person_id), zone, session)
+            queries.set_time_zone(session, identity.person_id, zone)
             return identity.person_id
 
     def _link(
         self, email: str, tenant: str, aad: str, address: dict[str, Any], zone: str | None
     ) -> _Identity | None:
-        try:
-            with transaction(self.db) as session:
-                person = person_by_email(session, email)
-                if person is None or person.id is None or person.erased_at is not None:
-                    log.info("Teams: no person with the email of AAD user %s", aad)
-                    return None
-                session.add(
-                    ChannelIdentity(
-                        person_id=person.id,
-                        platform=PLATFORM,
-                        tenant=tenant,
-                        user_id=aad,
-                        address=address,
-                        created_at=self.clock.now(),
-                    )
-                )
-                _set_zone(person, zone, session)
-                return _Identity(person.id, new=True)
-        except IntegrityError:  # linked by a concurrent turn
-            known = self._known(tenant, aad, None, None)
-            return _Identity(known, new=False) if known is not None else None
+        with transaction(self.db) as session:
+            person_id = queries.link_identity(
+                session,
+                platform=PLATFORM,
+                tenant=tenant,
+                user_id=aad,
+                email=email,
+                address=address,
+                now=self.clock.now(),
+            )
+            if person_id is None:
+                log.info("Teams: no person with the email of AAD user %s", aad)
+                return None
+            queries.set_time_zone(session, person_id, zone)
+            return _Identity(person_id, new=True)
 
 
 def _time_zone(name: str | None) -> str | None:
@@ -445,12 +429,6 @@ def _time_zone(name: str | None) -> str | None:
     except (ZoneInfoNotFoundError, ValueError):
         return None
     return name
-
-
-def _set_zone(person: Person | None, zone: str | None, session: Any) -> None:
-    if person is not None and zone and person.time_zone != zone:
-        person.time_zone = zone
-        session.add(person)
 
 
 async def _member_email(context: TurnContext, user_id: str) -> str | None:
