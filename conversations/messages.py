@@ -7,6 +7,7 @@ meets a part it cannot show raises; it never drops it silently.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -84,11 +85,29 @@ class Form:
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file sent with a message (for example a calendar invite)."""
+    """A file sent with a message (a calendar invite, a report, a chart).
+
+    ``content`` is the file's text when ``encoding`` is ``"text"``, or its bytes in base64 when
+    it is ``"base64"`` (a PNG chart, an XLSX workbook): see :meth:`data`."""
 
     filename: str
     media_type: str
     content: str
+    encoding: str = "text"
+
+    @classmethod
+    def binary(cls, filename: str, media_type: str, data: bytes) -> Attachment:
+        return cls(filename, media_type, base64.b64encode(data).decode("ascii"), "base64")
+
+    @property
+    def is_binary(self) -> bool:
+        return self.encoding == "base64"
+
+    def data(self) -> bytes:
+        """The file's bytes."""
+        if self.is_binary:
+            return base64.b64decode(self.content)
+        return self.content.encode("utf-8")
 
 
 Part = Text | Question | Form | Attachment
@@ -130,6 +149,7 @@ def part_to_json(part: Part) -> dict[str, Any]:
         "filename": part.filename,
         "media_type": part.media_type,
         "content": part.content,
+        "encoding": part.encoding,
     }
 
 
@@ -163,7 +183,10 @@ def part_from_json(data: dict[str, Any]) -> Part:
         )
     if kind == "attachment":
         return Attachment(
-            filename=data["filename"], media_type=data["media_type"], content=data["content"]
+            filename=data["filename"],
+            media_type=data["media_type"],
+            content=data["content"],
+            encoding=data.get("encoding", "text"),
         )
     raise ValueError(f"unknown message part type: {kind!r}")
 

@@ -46,6 +46,43 @@ class ApplicationStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class Verdict(StrEnum):
+    """A steering decision on an application."""
+
+    ACCEPT = "accept"
+    REJECT = "reject"
+    UNSURE = "unsure"
+
+
+class ReviewStage(StrEnum):
+    """Who decides: each member reviews; the chair decides a non-consensus; failing that, the
+    independent moderator."""
+
+    MEMBER = "member"
+    CHAIR = "chair"
+    MODERATOR = "moderator"
+
+
+class ConflictKind(StrEnum):
+    APPRAISER = "appraiser"
+    EDUCATIONAL_SUPERVISOR = "educational_supervisor"
+    LINE_MANAGEMENT = "line_management"
+    SAME_DEPARTMENT = "same_department"
+    OTHER = "other"
+
+
+class ProposalStatus(StrEnum):
+    DRAFT = "draft"
+    APPROVED = "approved"
+    DISCARDED = "discarded"
+
+
+class FitAnswer(StrEnum):
+    GOOD_FIT = "good_fit"
+    STILL_DECIDING = "still_deciding"
+    NOT_A_GOOD_FIT = "not_a_good_fit"
+
+
 class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
@@ -143,6 +180,66 @@ class Application(SQLModel, table=True):
     preferences: list[int] = _json_column(default_is_list=True)
     created_at: datetime
     submitted_at: datetime | None = None
+    # Set when the outcome (selected / rejected) is final: by consensus, the chair or the
+    # moderator. The reason is what the applicant is told when rejected.
+    decided_at: datetime | None = None
+    decision_reason: str | None = None
+
+
+class Review(SQLModel, table=True):
+    """One steering decision on one application, kept with who, when and why: a member's
+    review, the chair's decision on a non-consensus, or the independent moderator's."""
+
+    __table_args__ = (UniqueConstraint("application_id", "reviewer_id", "stage"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True, ondelete="CASCADE")
+    reviewer_id: int = Field(foreign_key="person.id", index=True)
+    stage: str = Field(default=ReviewStage.MEMBER.value, max_length=16)
+    verdict: str = Field(max_length=16)
+    reason: str = ""
+    created_at: datetime
+    updated_at: datetime
+
+
+class ConflictOfInterest(SQLModel, table=True):
+    """A declared conflict between a mentee and a mentor (appraiser, educational supervisor,
+    line management, ...): the two are never matched."""
+
+    __tablename__ = "conflict_of_interest"
+    __table_args__ = (UniqueConstraint("cohort_id", "mentee_id", "mentor_id", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cohort_id: int = Field(foreign_key="cohort.id", index=True, ondelete="CASCADE")
+    mentee_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    mentor_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=32)
+    declared_by_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    created_at: datetime
+
+
+class MatchProposal(SQLModel, table=True):
+    """A whole-cohort matching proposed by the bot, swapped and approved by the steering group.
+
+    ``pairs``: ``[{mentee_id, mentor_id, rank}]`` (rank 1-3 of the mentee's preferences, or
+    null when the mentor was not among them); ``unmatched``: ``[{mentee_id, reason}]``;
+    ``score``: ``{first, second, third, unranked, unmatched, cost}``; ``rationale``: why the
+    steering group approved it (kept with the decision)."""
+
+    __tablename__ = "match_proposal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    cohort_id: int = Field(foreign_key="cohort.id", index=True, ondelete="CASCADE")
+    status: str = Field(default=ProposalStatus.DRAFT.value, max_length=16)
+    pairs: list[dict[str, Any]] = _json_column(default_is_list=True)
+    unmatched: list[dict[str, Any]] = _json_column(default_is_list=True)
+    score: dict[str, Any] = _json_column()
+    rationale: str = ""
+    created_by_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    created_at: datetime
+    decided_by_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    decided_at: datetime | None = None
+    updated_at: datetime
 
 
 class MentorProfile(SQLModel, table=True):
@@ -189,6 +286,39 @@ class Pairing(SQLModel, table=True):
     # storage.schedule on every flush that touches a meeting, so "who has not met for four
     # weeks" is an index range scan instead of a look at every pair.
     last_contact_at: datetime | None = None
+    # The approved matching that made this pairing, and the pairing it replaces (re-matching).
+    proposal_id: int | None = Field(
+        default=None, foreign_key="match_proposal.id", ondelete="SET NULL"
+    )
+    previous_pairing_id: int | None = Field(
+        default=None, foreign_key="pairing.id", ondelete="SET NULL"
+    )
+
+
+class FitCheck(SQLModel, table=True):
+    """Each partner's answer, once the first meeting is logged: good fit / still deciding / not
+    a good fit."""
+
+    __tablename__ = "fit_check"
+    __table_args__ = (UniqueConstraint("pairing_id", "person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    pairing_id: int = Field(foreign_key="pairing.id", index=True, ondelete="CASCADE")
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    answer: str = Field(max_length=16)
+    answered_at: datetime
+
+
+class SchemeChange(SQLModel, table=True):
+    """A change the scheme made in response to feedback (for the annual report)."""
+
+    __tablename__ = "scheme_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    cohort_id: int = Field(foreign_key="cohort.id", index=True, ondelete="CASCADE")
+    text: str
+    recorded_by_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    created_at: datetime
 
 
 class Contract(SQLModel, table=True):

@@ -53,6 +53,7 @@ def test_migrations_create_every_table(engine: Engine) -> None:
         "mentor_profile", "pairing", "contract", "meeting", "minutes", "action_item",
         "diary_entry", "survey", "survey_question", "survey_response", "concern", "event",
         "dialog_state", "processed_event", "outbox", "nudge", "audit_log", "alembic_version",
+        "review", "conflict_of_interest", "match_proposal", "fit_check", "scheme_change",
     }  # fmt: skip
     assert expected <= tables
 
@@ -60,7 +61,7 @@ def test_migrations_create_every_table(engine: Engine) -> None:
 def test_migrating_twice_changes_nothing(engine: Engine) -> None:
     migrate(engine)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0003"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0004"
 
 
 def test_the_migrations_build_exactly_the_schema_of_the_models(engine: Engine) -> None:
