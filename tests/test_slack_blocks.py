@@ -123,6 +123,8 @@ def test_the_manifest_matches_what_the_code_registers() -> None:
         "chat_postMessage": {"chat:write"},
         "chat_update": {"chat:write"},
         "conversations_open": {"im:write"},
+        "files_getUploadURLExternal": {"files:write"},
+        "files_completeUploadExternal": {"files:write"},
         "users_info": {"users:read", "users:read.email"},
         "views_open": set(),
         "views_publish": set(),

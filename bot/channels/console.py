@@ -1,12 +1,23 @@
 """The console channel: the bot in a terminal (``mentorbot chat``) and the console inbox.
 
 Rendering: text as is; a question as its text and numbered options (answer by number or label);
-a form one field at a time; an attachment by its file name and contents.
+a form one field at a time; a text attachment (an .ics invite) by its file name and contents; a
+binary one (a PNG chart, an XLSX workbook) as a line with its name and size, after it is saved
+to a :class:`FileStore` when one is given (``mentorbot chat`` and ``mentorbot inbox`` give one):
+``[file: scheme-health.png, 24 KB, saved to var/files/scheme-health.png]``.
+
+Saved files: never under the name the message gave (that name is data, not a path): only its
+last path component, in safe characters, and never over an existing file (``-2``, ``-3`` ...
+are added). The directory and the files are readable by their owner only: reports are personal
+data.
 """
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from conversations.messages import (
@@ -22,10 +33,94 @@ from conversations.messages import (
 )
 
 PLATFORM = "console"
+FILES_DIR_ENV = "MENTORBOT_FILES_DIR"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
+_NAME_CHARS = 100
 
 
-def render(parts: list[Part]) -> str:
-    """Parts as terminal text. A part type this channel does not know is an error, never dropped."""
+def file_size(size: int) -> str:
+    """A byte count as people say it: "850 bytes", "24 KB", "1.3 MB"."""
+    if size < 1024:
+        return f"{size} byte" + ("" if size == 1 else "s")
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def safe_filename(name: str) -> str:
+    """``name`` fit to create in our directory: its last path component (``/`` or ``\\``), in
+    letters, digits, ``. _ -`` and spaces, no leading dot, at most 100 characters (keeping the
+    extension); ``file`` when nothing is left."""
+    base = re.split(r"[/\\]", name)[-1]
+    base = _UNSAFE.sub("-", base).strip(" .-")
+    stem, dot, ext = base.rpartition(".")
+    if not dot or not stem or len(ext) > 10:
+        stem, ext = base, ""
+    ext = f".{ext}" if ext else ""
+    stem = stem[: _NAME_CHARS - len(ext)].rstrip(" .-")
+    return f"{stem}{ext}" if stem else f"file{ext}"
+
+
+@dataclass(frozen=True)
+class FileStore:
+    """Where the console saves binary attachments: one directory, created when first needed."""
+
+    directory: Path
+
+    @classmethod
+    def beside(cls, database: str | None) -> FileStore:
+        """``$MENTORBOT_FILES_DIR``, else ``files/`` next to the SQLite file ``database`` (a
+        path), else ``var/files`` (PostgreSQL, or an in-memory database)."""
+        configured = os.environ.get(FILES_DIR_ENV)
+        if configured:
+            return cls(Path(configured))
+        if database and database != ":memory:" and not database.startswith("file:"):
+            return cls(Path(database).parent / "files")
+        return cls(Path("var") / "files")
+
+    def save(self, filename: str, data: bytes) -> Path:
+        """Write ``data`` under a safe, new name; returns the path written."""
+        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        name = safe_filename(filename)
+        stem, dot, ext = name.rpartition(".")
+        if not dot:
+            stem, ext = name, ""
+        for n in range(1, 10_000):
+            candidate = name if n == 1 else f"{stem}-{n}{dot}{ext}"
+            path = self.directory / candidate
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                continue
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            return path
+        raise FileExistsError(f"no free name for {name} in {self.directory}")
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def file_line(part: Attachment, files: FileStore | None) -> str:
+    """The line that stands for a binary attachment; saves it first when ``files`` is given."""
+    data = part.data()
+    facts = f"{safe_filename(part.filename)}, {file_size(len(data))}"
+    if files is None:
+        return f"[file: {facts}]"
+    try:
+        path = files.save(part.filename, data)
+    except OSError as exc:
+        return f"[file: {facts}, NOT saved: {exc.strerror or exc}]"
+    return f"[file: {facts}, saved to {_shown_path(path)}]"
+
+
+def render(parts: list[Part], files: FileStore | None = None) -> str:
+    """Parts as terminal text. A part type this channel does not know is an error, never dropped.
+    Binary attachments are saved to ``files`` (when given) and shown as one line each."""
     blocks: list[str] = []
     for part in parts:
         if isinstance(part, Text):
@@ -36,14 +131,17 @@ def render(parts: list[Part]) -> str:
         elif isinstance(part, Form):
             blocks.append(f"{part.title}\n(I'll ask for each field in turn.)")
         elif isinstance(part, Attachment):
-            blocks.append(f"[attachment: {part.filename}]\n{part.content.rstrip()}")
+            if part.is_binary:
+                blocks.append(file_line(part, files))
+            else:
+                blocks.append(f"[attachment: {part.filename}]\n{part.content.rstrip()}")
         else:  # pragma: no cover - the union is exhaustive for mypy
             raise TypeError(f"the console cannot show {type(part).__name__}")
     return "\n\n".join(blocks)
 
 
-def render_stored(parts: list[dict[str, Any]]) -> str:
-    return render([part_from_json(p) for p in parts])
+def render_stored(parts: list[dict[str, Any]], files: FileStore | None = None) -> str:
+    return render([part_from_json(p) for p in parts], files)
 
 
 @dataclass

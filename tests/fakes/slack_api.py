@@ -7,6 +7,14 @@ arrival order. ``users`` maps Slack user ids to their profile (email, tz, team).
 ``fail_next(method, status, error, retry_after)`` makes the next call of a method fail;
 ``delay`` (a (low, high) range in seconds) slows every answer, as the real API does.
 
+Files, as Slack's upload does them: ``files.getUploadURLExternal`` (``filename``, ``length``)
+answers an ``upload_url`` on this server and a ``file_id``; a POST of the bytes to that URL
+(raw, or a multipart form with one file) answers ``200 OK - <length>``, and is refused with 400
+when the length differs from the one announced; ``files.completeUploadExternal`` (``files`` as
+a JSON list of ``{"id", "title"}``, ``channel_id``, ``thread_ts``, ``initial_comment``) shares
+them, or answers ``file_not_found`` for an id never uploaded. ``shared()`` lists the files
+shared, with their bytes. ``fail_next("upload", 500)`` makes the next byte POST fail.
+
     async with FakeSlackApi(users={"U1": SlackUser("a@example.org")}) as api:
         ... SLACK_API_URL = api.url ...
         api.posts()  # the chat.postMessage calls
@@ -43,11 +51,41 @@ class Call:
     args: dict[str, Any]
 
 
+@dataclass
+class Upload:
+    """A file announced by files.getUploadURLExternal; ``data`` once its bytes arrived."""
+
+    file_id: str
+    filename: str
+    length: int
+    data: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Shared:
+    """A file shared into a channel by files.completeUploadExternal."""
+
+    file_id: str
+    filename: str
+    title: str
+    data: bytes
+    channel: str
+    thread_ts: str | None
+    initial_comment: str | None
+
+
 @dataclass(frozen=True)
 class _Failure:
     status: int
     error: str
     retry_after: float | None
+
+
+def _decoded(text: str) -> Any:
+    try:
+        return json.loads(text) if text[:1] in "[{" else text
+    except ValueError:
+        return text
 
 
 @dataclass
@@ -60,6 +98,9 @@ class FakeSlackApi(LocalServer):
     _runner: web.AppRunner | None = None
     _ts: int = 0
     url: str = ""
+    origin: str = ""
+    uploads: dict[str, Upload] = field(default_factory=dict)
+    _shared: list[Shared] = field(default_factory=list)
 
     def fail_next(
         self, method: str, status: int = 200, error: str = "internal_error", *,
@@ -74,45 +115,97 @@ class FakeSlackApi(LocalServer):
     def posts(self) -> list[dict[str, Any]]:
         return self.of("chat.postMessage")
 
+    def shared(self, channel: str | None = None) -> list[Shared]:
+        """Files shared, in order; optionally into one channel."""
+        return [f for f in self._shared if channel is None or f.channel == channel]
+
     async def wait_for(self, method: str, count: int, limit: float = 10.0) -> None:
         async with asyncio.timeout(limit), self._arrived:
             await self._arrived.wait_for(lambda: len(self.of(method)) >= count)
 
     async def _args(self, request: web.Request) -> dict[str, Any]:
-        args: dict[str, Any] = dict(request.query)
+        """The call's arguments, from the query string, a form or a JSON body (as Slack takes
+        them); a form or query value that is a JSON list or object is decoded."""
+        args: dict[str, Any] = {k: _decoded(v) for k, v in request.query.items()}
         if request.can_read_body:
             if request.content_type == "application/json":
                 args.update(await request.json())
             else:
                 form = await request.post()
-                for key, value in form.items():
-                    text = str(value)
-                    try:
-                        args[key] = json.loads(text) if text[:1] in "[{" else text
-                    except ValueError:
-                        args[key] = text
+                args.update({k: _decoded(str(v)) for k, v in form.items()})
         return args
 
-    async def _handle(self, request: web.Request) -> web.Response:
-        method = request.match_info["method"]
-        args = await self._args(request)
+    async def _record(self, method: str, args: dict[str, Any]) -> web.Response | None:
+        """Record the call; the failure queued for it, if any."""
         self.calls.append(Call(method, args))
         async with self._arrived:
             self._arrived.notify_all()
         if self.delay[1] > 0:
             await asyncio.sleep(random.uniform(*self.delay))
         queue = self._failures.get(method)
-        if queue:
-            failure = queue.popleft()
-            headers = {}
-            if failure.retry_after is not None:
-                headers["Retry-After"] = f"{failure.retry_after:g}"
-            if failure.status >= 500:
-                return web.Response(status=failure.status, text="upstream error", headers=headers)
-            return web.json_response(
-                {"ok": False, "error": failure.error}, status=failure.status, headers=headers
-            )
-        return web.json_response(self._answer(method, args))
+        if not queue:
+            return None
+        failure = queue.popleft()
+        headers = {}
+        if failure.retry_after is not None:
+            headers["Retry-After"] = f"{failure.retry_after:g}"
+        if failure.status >= 500:
+            return web.Response(status=failure.status, text="upstream error", headers=headers)
+        return web.json_response(
+            {"ok": False, "error": failure.error}, status=failure.status, headers=headers
+        )
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await self._args(request)
+        failure = await self._record(method, args)
+        return failure or web.json_response(self._answer(method, args))
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """The upload URL: the file's bytes, raw or as a multipart form with one file."""
+        upload = self.uploads.get(request.match_info["file_id"])
+        if request.content_type.startswith("multipart/"):
+            form = await request.post()
+            fields = [v for v in form.values() if isinstance(v, web.FileField)]
+            data = fields[0].file.read() if fields else b""
+        else:
+            data = await request.read()
+        failure = await self._record("upload", {"file_id": request.match_info["file_id"]})
+        if failure is not None:
+            return failure
+        if upload is None:
+            return web.Response(status=404, text="unknown upload")
+        if len(data) != upload.length:
+            return web.Response(status=400, text="length does not match")
+        upload.data = data
+        return web.Response(text=f"OK - {len(data)}")
+
+    def _complete(self, args: dict[str, Any]) -> dict[str, Any]:
+        files = args.get("files")
+        if not isinstance(files, list) or not files:
+            return {"ok": False, "error": "invalid_arguments"}
+        done = []
+        for item in files:
+            upload = self.uploads.get(str(item.get("id", "")))
+            if upload is None or upload.data is None:
+                return {"ok": False, "error": "file_not_found"}
+            done.append((upload, str(item.get("title") or upload.filename)))
+        channel = str(args.get("channel_id") or "")
+        for upload, title in done:
+            assert upload.data is not None
+            if channel:
+                self._shared.append(
+                    Shared(
+                        upload.file_id, upload.filename, title, upload.data, channel,
+                        args.get("thread_ts") or None, args.get("initial_comment") or None,
+                    )
+                )  # fmt: skip
+        return {
+            "ok": True,
+            "files": [
+                {"id": u.file_id, "name": u.filename, "title": t, "size": u.length} for u, t in done
+            ],
+        }
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
@@ -148,6 +241,19 @@ class FakeSlackApi(LocalServer):
             return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"ts": ts}}
         if method == "chat.update":
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
+        if method == "files.getUploadURLExternal":
+            filename, length = str(args.get("filename") or ""), str(args.get("length") or "")
+            if not filename or not length.isdigit():
+                return {"ok": False, "error": "invalid_arguments"}
+            file_id = f"F{len(self.uploads) + 1:08d}"
+            self.uploads[file_id] = Upload(file_id, filename, int(length))
+            return {
+                "ok": True,
+                "upload_url": f"{self.origin}/upload/v1/{file_id}",
+                "file_id": file_id,
+            }
+        if method == "files.completeUploadExternal":
+            return self._complete(args)
         if method in ("views.open", "views.publish"):
             return {"ok": True, "view": {"id": "V0TEST", **dict(args.get("view") or {})}}
         return {"ok": False, "error": "unknown_method"}
@@ -155,5 +261,7 @@ class FakeSlackApi(LocalServer):
     async def start(self) -> FakeSlackApi:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)
-        self.url = await self.serve(app) + "/api/"
+        app.router.add_post("/upload/v1/{file_id}", self._upload)
+        self.origin = await self.serve(app)
+        self.url = self.origin + "/api/"
         return self

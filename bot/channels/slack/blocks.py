@@ -139,9 +139,12 @@ def blocks_for(parts: list[Part]) -> list[Block]:
         elif isinstance(part, Question):
             blocks += _sections(escape(part.text))
             blocks += choice_buttons(part.choices, f"q{n}")
+        elif isinstance(part, Attachment) and part.is_binary:
+            # A chart or a workbook is uploaded as a file (sender.post_parts), never as blocks.
+            raise RenderError(f"{part.filename} is a file to upload, not blocks to show")
         elif isinstance(part, Attachment):
-            # A text block with the file's content (files.uploadV2 needs files:write and two
-            # more calls per message; an .ics is short and a person can save it from here).
+            # A text block with the file's content (an .ics is short and a person can save it
+            # from here; an upload takes three more calls per message).
             blocks += _sections(f"*{escape(part.filename)}*")
             for piece in split_text(escape(part.content.rstrip()), SECTION_CHARS - 8):
                 blocks.append(

@@ -36,7 +36,7 @@ from sqlalchemy import Engine as Database
 
 from bot.channels.slack import blocks as bk
 from bot.channels.slack.home import home_view
-from bot.channels.slack.sender import PLATFORM, dm_channel, post_parts
+from bot.channels.slack.sender import PLATFORM, FilesNotShared, dm_channel, post_parts
 from conversations.clock import Clock
 from conversations.engine import Delivered
 from conversations.engine import Engine as DialogEngine
@@ -252,6 +252,10 @@ async def run_turn(deps: Deps, said: Said) -> Delivered | None:
                 )
         elif parts:
             await post_parts(deps.client, who.dm, parts, preview(parts), outbox_id=outbox_id)
+    except FilesNotShared:
+        # The text is there (with a note that a file is missing): sending it again from the
+        # outbox would repeat it, so it counts as delivered.
+        log.exception("posted the reply to Slack user %s without its files", said.user)
     except Exception:
         # The reply stays pending in the outbox: the deliverer sends it after its grace.
         log.exception("could not post the reply to Slack user %s", said.user)

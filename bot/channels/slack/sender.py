@@ -6,16 +6,30 @@
   and chat.postMessage has no idempotency key.
 - :func:`post_parts`: render parts and post them (several messages when Slack's limits need);
   our outbox id goes into the message metadata, so a resend after an ambiguous failure can be
-  matched with what is in the channel.
+  matched with what is in the channel. Binary attachments (a PNG chart, an XLSX workbook) go up
+  as files (scope ``files:write``), see "Files" below.
 - :class:`SlackSender`: the outbox port (``platform = "slack"``) for DMs (address
   ``{"team", "user", "channel"}``; ``conversations.open`` when the DM id is not known yet) and
   scheme channels (``{"platform": "slack", "channel": "C..."}``).
 - :func:`delivery_error`: any failure as a :class:`~bot.channels.base.DeliveryError`.
+
+Files. Slack's upload is three calls: ``files.getUploadURLExternal`` (a URL and a file id per
+file), a POST of the bytes to that URL, and ``files.completeUploadExternal``, which shares the
+files into the channel (and thread). The first two show nothing to anyone, so they come first:
+upload every file, then post the text, then share the files just below it. Any failure before
+the text is posted leaves nothing visible, and the outbox may retry the whole message safely.
+Once the text is posted, nothing is retried: a retry would post the text again (Slack has no
+idempotency key, and our outbox id in the message metadata only lets a person find it). A
+failed share after the text is :class:`FilesNotShared`: the outbox dead-letters it with what
+went and what did not, and a short note is posted where the file should have been. (slack_sdk's
+``files_upload_v2`` runs all three calls in one go, so it cannot put the text between them; we
+use its two Web API methods and POST the bytes ourselves.)
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from typing import Any
 
@@ -25,8 +39,11 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.base import DeliveryError
+from bot.channels.console import file_size, safe_filename
 from bot.channels.slack.blocks import escape, render_messages
-from conversations.messages import Part
+from conversations.messages import Attachment, Part
+
+log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 DEFAULT_API_URL = "https://slack.com/api/"
@@ -94,6 +111,25 @@ def make_client(
     )
 
 
+class UploadFailed(Exception):
+    """The POST of a file's bytes to its upload URL was refused (``status``: the HTTP status)."""
+
+    def __init__(self, status: int, filename: str) -> None:
+        super().__init__(f"slack refused the upload of {filename} (HTTP {status})")
+        self.status = status
+
+
+class FilesNotShared(Exception):
+    """The message's text was posted but its files were not shared: never send it again whole.
+    ``stamps``: the ts of the messages posted; ``filenames``: the files that are missing."""
+
+    def __init__(self, stamps: list[str], filenames: list[str], cause: BaseException) -> None:
+        super().__init__(f"the text was posted, but not {', '.join(filenames)}")
+        self.stamps = stamps
+        self.filenames = filenames
+        self.cause = cause
+
+
 def _limit(client: AsyncWebClient) -> float:
     """A call's time limit: the client's timeout, plus the longest rate-limit wait."""
     return float(client.timeout) + 3.0
@@ -102,6 +138,16 @@ def _limit(client: AsyncWebClient) -> float:
 def delivery_error(exc: BaseException, *, sent_before: bool = False) -> DeliveryError:
     """``exc`` from a Web API call as a classified delivery error. ``sent_before``: an earlier
     message of the same send was posted, so any retry would repeat it (ambiguous)."""
+    if isinstance(exc, FilesNotShared):
+        cause = delivery_error(exc.cause)
+        what = f"{exc} ({cause})"
+        if cause.ambiguous:
+            return DeliveryError(what, ambiguous=True)
+        return DeliveryError(what, permanent=True)  # the text went: a retry would repeat it
+    if isinstance(exc, UploadFailed):
+        if exc.status in (408, 429) or exc.status >= 500:
+            return DeliveryError(str(exc))
+        return DeliveryError(str(exc), permanent=True)
     if isinstance(exc, SlackApiError):
         status = int(getattr(exc.response, "status_code", 0) or 0)
         data = getattr(exc.response, "data", None)
@@ -135,6 +181,86 @@ def _retry_after(response: Any) -> float | None:
     return None
 
 
+def split_files(parts: list[Part]) -> tuple[list[Part], list[Attachment]]:
+    """The parts shown as blocks, and the binary attachments uploaded as files."""
+    shown: list[Part] = []
+    files: list[Attachment] = []
+    for part in parts:
+        if isinstance(part, Attachment) and part.is_binary:
+            files.append(part)
+        else:
+            shown.append(part)
+    return shown, files
+
+
+async def _post_bytes(client: AsyncWebClient, url: str, data: bytes, filename: str) -> None:
+    """Step 2 of an upload: the bytes, raw, to the URL Slack gave (it answers 200)."""
+    timeout = aiohttp.ClientTimeout(total=float(client.timeout))
+    owned = client.session is None or client.session.closed
+    http = aiohttp.ClientSession() if owned else client.session
+    assert http is not None
+    try:
+        async with http.post(
+            url,
+            data=data,
+            headers={"Content-Type": "application/octet-stream"},
+            timeout=timeout,
+        ) as response:
+            await response.read()
+            if response.status != 200:
+                raise UploadFailed(response.status, filename)
+    finally:
+        if owned:
+            await http.close()
+
+
+async def upload_files(client: AsyncWebClient, files: list[Attachment]) -> list[dict[str, str]]:
+    """Steps 1 and 2 of Slack's upload for each file; nothing is shown to anyone yet. Returns
+    the ``files`` argument of ``files.completeUploadExternal`` (id and title per file)."""
+    uploads: list[dict[str, str]] = []
+    for part in files:
+        data = part.data()
+        name = safe_filename(part.filename)
+        async with asyncio.timeout(_limit(client)):
+            response = await client.files_getUploadURLExternal(filename=name, length=len(data))
+        url, file_id = str(response.get("upload_url", "")), str(response.get("file_id", ""))
+        if not url or not file_id:
+            raise UploadFailed(0, name)
+        async with asyncio.timeout(_limit(client)):
+            await _post_bytes(client, url, data, name)
+        uploads.append({"id": file_id, "title": name})
+    return uploads
+
+
+async def share_files(
+    client: AsyncWebClient,
+    channel: str,
+    uploads: list[dict[str, str]],
+    *,
+    thread_ts: str | None = None,
+    initial_comment: str | None = None,
+) -> None:
+    """Step 3: share the uploaded files into ``channel`` (in the thread when there is one)."""
+    async with asyncio.timeout(_limit(client)):
+        await client.files_completeUploadExternal(
+            files=list(uploads),  # type: ignore[arg-type]  # dict[str, str] is what it sends
+            channel_id=channel,
+            thread_ts=thread_ts,
+            initial_comment=initial_comment,
+        )
+
+
+def _not_attached(files: list[Attachment], exc: BaseException) -> str:
+    data = getattr(getattr(exc, "response", None), "data", None)
+    code = str(data.get("error", "")) if isinstance(data, dict) else ""
+    names = ", ".join(f"{safe_filename(f.filename)} ({file_size(len(f.data()))})" for f in files)
+    reason = f" (Slack said: {code})" if code else ""
+    return (
+        f"I couldn't attach {names} here{reason}. "
+        "It's listed with the messages that failed, for the project lead to check."
+    )
+
+
 async def post_parts(
     client: AsyncWebClient,
     channel: str,
@@ -146,10 +272,14 @@ async def post_parts(
     posted: list[str] | None = None,
 ) -> list[str]:
     """Post ``parts`` to ``channel``; returns the ts of each message posted (also appended to
-    ``posted`` as they go, so a caller knows what landed before a failure). Raises the Web
-    API's own errors (see :func:`delivery_error` to classify them)."""
+    ``posted`` as they go, so a caller knows what landed before a failure). Binary attachments
+    are uploaded first, and shared after the text (see "Files" in the module docstring). Raises
+    the Web API's own errors, and :class:`FilesNotShared` when the text went but the files did
+    not (see :func:`delivery_error` to classify them)."""
     stamps: list[str] = posted if posted is not None else []
-    for blocks in render_messages(parts):
+    shown, files = split_files(parts)
+    uploads = await upload_files(client, files) if files else []
+    for blocks in render_messages(shown):
         args: dict[str, Any] = {
             "channel": channel,
             "text": escape(preview),  # the push preview: never private content
@@ -167,6 +297,25 @@ async def post_parts(
         async with asyncio.timeout(_limit(client)):
             response = await client.chat_postMessage(**args)
         stamps.append(str(response.get("ts", "")))
+    if uploads:
+        comment = None if shown else escape(preview) or None
+        try:
+            await share_files(
+                client, channel, uploads, thread_ts=thread_ts, initial_comment=comment
+            )
+        except Exception as exc:
+            if not stamps:
+                raise
+            note = _not_attached(files, exc)
+            try:  # best effort: the reader should know a file is missing
+                async with asyncio.timeout(_limit(client)):
+                    await client.chat_postMessage(
+                        channel=channel, text=note, thread_ts=thread_ts, unfurl_links=False
+                    )
+            except Exception:  # the dead letter still tells the lead
+                log.warning("could not post the missing-file note to %s", channel)
+            names = [safe_filename(f.filename) for f in files]
+            raise FilesNotShared(list(stamps), names, exc) from exc
     return stamps
 
 
