@@ -12,6 +12,9 @@ Wire format (one POST per message)::
 ``text`` is what Slack and Teams show; it is escaped for Slack mrkdwn (``&``, ``<``, ``>``), so
 no user text can ping ``@channel`` or a person. Buttons cannot work through a webhook (no app
 receives the click), so questions show their options as a numbered list, as on the console.
+Nor can a webhook carry a file: a binary attachment (a chart, a workbook) is left out of both
+``text`` and ``parts``, and the text ends with a note naming it ("(1 file not shown here:
+scheme-health.png)"); the body then also has ``"files_not_shown": ["scheme-health.png"]``.
 
 Outcome of a POST:
 - 2xx: sent; the message id is ``id`` from a JSON body, else a generated UUID (Slack answers
@@ -32,8 +35,8 @@ from typing import Any
 import aiohttp
 
 from bot.channels.base import DeliveryError
-from bot.channels.console import render
-from conversations.messages import Part, part_to_json
+from bot.channels.console import render, safe_filename
+from conversations.messages import Attachment, Part, part_to_json
 
 PLATFORM = "webhook"
 _ERROR_BODY_CHARS = 200
@@ -44,9 +47,30 @@ def escape_mrkdwn(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _split(parts: list[Part]) -> tuple[list[Part], list[str]]:
+    """The parts a webhook can carry, and the names of the files it cannot."""
+    kept: list[Part] = []
+    files: list[str] = []
+    for part in parts:
+        if isinstance(part, Attachment) and part.is_binary:
+            files.append(safe_filename(part.filename))
+        else:
+            kept.append(part)
+    return kept, files
+
+
+def files_note(files: list[str]) -> str:
+    count = f"{len(files)} file" + ("" if len(files) == 1 else "s")
+    return f"({count} not shown here: {', '.join(files)})"
+
+
 def message_text(parts: list[Part], preview: str) -> str:
-    """The preview (what a notification shows) and then the whole message as plain text."""
-    body = render(parts)
+    """The preview (what a notification shows) and then the whole message as plain text, with a
+    note naming any file that could not come along."""
+    kept, files = _split(parts)
+    body = render(kept)
+    if files:
+        body = f"{body}\n\n{files_note(files)}" if body else files_note(files)
     text = body if body.startswith(preview) else f"{preview}\n\n{body}"
     return escape_mrkdwn(text)
 
@@ -96,10 +120,13 @@ class WebhookSender:
                 )
         if not isinstance(url, str) or not url.startswith(("https://", "http://")):
             raise DeliveryError("webhook address has no http(s) url", permanent=True)
-        payload = {
+        kept, files = _split(parts)
+        payload: dict[str, Any] = {
             "text": message_text(parts, preview),
-            "mentorbot": {"preview": preview, "parts": [part_to_json(p) for p in parts]},
+            "mentorbot": {"preview": preview, "parts": [part_to_json(p) for p in kept]},
         }
+        if files:
+            payload["mentorbot"]["files_not_shown"] = files
         try:
             async with self.session.post(url, json=payload, timeout=self.timeout) as response:
                 status = response.status
