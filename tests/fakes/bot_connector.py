@@ -3,11 +3,13 @@
 ``FakeBotConnector`` runs an aiohttp app on 127.0.0.1 at a free port; its URL is the
 ``serviceUrl`` of the activities the tests post to the bot. It
 
-- records every call the bot makes: ``POST /v3/conversations/{id}/activities`` (send),
+- records every call the bot makes (``Call.card()`` its Adaptive Card, ``Call.images()`` the
+  inline images decoded from their data URIs): ``POST /v3/conversations/{id}/activities`` (send),
   ``POST .../activities/{activityId}`` (reply), ``PUT .../activities/{activityId}`` (update),
   ``POST /v3/conversations`` (create a personal chat);
 - answers member lookups (``GET /v3/conversations/{id}/members/{userId}``) from ``members``;
-- can fail the next K sends with a status (and ``Retry-After``);
+- can fail the next K sends with a status (and ``Retry-After``), after letting ``after`` through;
+- refuses an activity over 100 KB as Teams does (413, ``MessageSizeTooBig``);
 - serves OpenID metadata and a JWKS (``/openid/...``) with a locally generated RSA key, and
   signs Bot Framework tokens with it (or with a key it does not publish).
 
@@ -16,6 +18,7 @@ Activities are built from the recorded shapes in ``tests/fixtures/teams/*.json``
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import time
@@ -37,6 +40,7 @@ ISSUER = "https://api.botframework.com"
 TENANT = "6babcaad-604b-40ac-a9d7-9fd97c0b779f"
 BOT_ID = "28:bot"
 KEY_ID = "local-test-key"
+MAX_MESSAGE_BYTES = 100_000  # "The bot message size limit is 100 KB"
 
 
 def fixture(name: str) -> dict[str, Any]:
@@ -57,11 +61,27 @@ class Call:
         return self.path.split("/")[3] if self.path.count("/") >= 3 else ""
 
     def card(self) -> dict[str, Any]:
+        """The activity's one Adaptive Card (an inline image may come beside it)."""
         assert self.body is not None
-        [attachment] = self.body["attachments"]
-        assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+        [attachment] = [
+            a
+            for a in self.body["attachments"]
+            if a["contentType"] == "application/vnd.microsoft.card.adaptive"
+        ]
         card: dict[str, Any] = attachment["content"]
         return card
+
+    def images(self) -> list[tuple[str, str, bytes]]:
+        """The inline images: (name, content type, bytes decoded from the data URI)."""
+        assert self.body is not None
+        found = []
+        for attachment in self.body.get("attachments") or []:
+            if not str(attachment["contentType"]).startswith("image/"):
+                continue
+            header, _, data = str(attachment["contentUrl"]).partition(",")
+            assert header == f"data:{attachment['contentType']};base64", header
+            found.append((attachment["name"], attachment["contentType"], base64.b64decode(data)))
+        return found
 
     def texts(self) -> list[str]:
         """Every TextBlock's text, markdown escapes removed."""
@@ -104,6 +124,7 @@ class FakeBotConnector(LocalServer):
     calls: list[Call] = field(default_factory=list)
     url: str = ""
     _failures: deque[tuple[int, float | None]] = field(default_factory=deque)
+    _fail_after: int = 0
     _runner: web.AppRunner | None = None
     _key: rsa.RSAPrivateKey = field(
         default_factory=lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -157,8 +178,11 @@ class FakeBotConnector(LocalServer):
     def creates(self) -> list[Call]:
         return [c for c in self.calls if c.method == "POST" and c.path == "/v3/conversations"]
 
-    def fail_next(self, status: int, count: int = 1, retry_after: float | None = None) -> None:
+    def fail_next(
+        self, status: int, count: int = 1, retry_after: float | None = None, *, after: int = 0
+    ) -> None:
         self._failures.extend((status, retry_after) for _ in range(count))
+        self._fail_after = after
 
     # -- tokens ------------------------------------------------------------------------------
 
@@ -195,7 +219,8 @@ class FakeBotConnector(LocalServer):
     # -- the server --------------------------------------------------------------------------
 
     async def _record(self, request: web.Request, answered_id: str = "") -> Call:
-        body = await request.json() if request.can_read_body else None
+        raw = await request.read()  # read once, kept by aiohttp: _send may have read it
+        body = json.loads(raw) if raw else None
         call = Call(
             request.method,
             request.path,
@@ -209,6 +234,9 @@ class FakeBotConnector(LocalServer):
     def _failure(self) -> web.Response | None:
         if not self._failures:
             return None
+        if self._fail_after > 0:
+            self._fail_after -= 1
+            return None
         status, retry_after = self._failures.popleft()
         headers = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else {}
         return web.json_response(
@@ -216,6 +244,11 @@ class FakeBotConnector(LocalServer):
         )
 
     async def _send(self, request: web.Request) -> web.Response:
+        if len(await request.read()) > MAX_MESSAGE_BYTES:
+            await self._record(request)
+            return web.json_response(
+                {"error": {"code": "MessageSizeTooBig", "message": "too big"}}, status=413
+            )
         failure = self._failure()
         answered_id = "" if failure is not None else f"act-out-{len(self.calls) + 1}"
         await self._record(request, answered_id)

@@ -535,13 +535,24 @@ class TeamsSender:
                 response = await context.send_activity(activity)
                 sent.append(str(getattr(response, "id", "") or ""))
 
-        if reference.conversation is None or not reference.conversation.id:
-            await self._create_and_send(reference, tenant, deliver)
-        else:
-            await _classified(
-                self.adapter.continue_conversation(reference, deliver, self.settings.app_id),
-                "send",
-            )
+        try:
+            if reference.conversation is None or not reference.conversation.id:
+                await self._create_and_send(reference, tenant, deliver)
+            else:
+                await _classified(
+                    self.adapter.continue_conversation(reference, deliver, self.settings.app_id),
+                    "send",
+                )
+        except DeliveryError as exc:
+            if not sent or exc.permanent or exc.ambiguous:
+                raise
+            # Part of the message is in the chat (its text, say, but not its image): a retry
+            # would post that part again, so it is given up with what went and what did not.
+            raise DeliveryError(
+                f"{exc} after {len(sent)} of {len(activities)} activities of the message were "
+                "sent (not retried: that would repeat them)",
+                permanent=True,
+            ) from exc
         return sent[-1] if sent and sent[-1] else "teams"
 
     async def _create_and_send(

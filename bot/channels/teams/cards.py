@@ -8,6 +8,16 @@
 - :func:`escape_markdown`: TextBlock renders a markdown subset; every text is escaped, so user
   text cannot make links, headings or lists.
 
+Files. A PNG, JPEG or GIF goes inline: an attachment with its image type and the bytes in a
+``data:`` URI as ``contentUrl`` (Teams shows it in personal chats and channels alike, with no
+upload and no Graph permission). Teams refuses a bot message over about 100 KB and asks for 80 KB
+at most, so an activity carrying an image stays within ``MAX_IMAGE_ACTIVITY_BYTES`` (base64
+included): the image rides with the message's last card when both fit, else it goes alone, and
+an image too big even alone becomes a note in the card saying so and how to get it. Any other
+file (an XLSX or CSV workbook) becomes such a note too: a bot can send a document in Teams only
+through the user's OneDrive (the file-consent card, personal chats only), which would mean
+holding the bytes until the person clicks Allow; we do not do that (README, Teams).
+
 The notification ``summary`` is always the neutral ``preview`` (never diary, minutes or concern
 content); a card's ``fallbackText`` is the message as plain text, for clients without cards.
 """
@@ -18,6 +28,7 @@ import json
 import re
 from typing import Any
 
+from bot.channels.console import file_size, safe_filename
 from bot.channels.console import render as plain_text
 from conversations.messages import (
     Attachment,
@@ -39,6 +50,10 @@ _LABEL_KEY = "label"
 _INLINE = re.compile(r"([\\`*_\[\]()~])")
 _LINE_START = re.compile(r"^(\s*)([#>+\-]|\d+\.)", re.MULTILINE)
 _SHORTENED = "\n\n(This message was shortened: it was too long for Teams.)"
+# An activity with an inline image, base64 and all: Microsoft asks for 80 KB at most.
+MAX_IMAGE_ACTIVITY_BYTES = 80_000
+IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif"})
+_REPORT_FORMATS = frozenset({"csv", "xlsx", "png", "md"})
 
 
 def escape_markdown(text: str) -> str:
@@ -117,6 +132,8 @@ def _elements(part: Part) -> list[dict[str, Any]]:
             },
         ]
     if isinstance(part, Attachment):
+        if part.is_binary:  # render_activities turns files into images or notes first
+            raise TypeError(f"{part.filename} is a file, not card content")
         return [
             _text_block(f"Attachment: {part.filename}", weight="Bolder"),
             _text_block(part.content.rstrip(), fontType="Monospace", size="Small"),
@@ -168,8 +185,65 @@ def _shorten(part: Part, preview: str) -> Part:
     raise ValueError(f"a {type(part).__name__} is too large for one Teams message")
 
 
+def image_attachment(part: Attachment) -> dict[str, Any]:
+    """An inline image: its bytes in a data URI, which Teams shows in the conversation."""
+    return {
+        "contentType": part.media_type,
+        "contentUrl": f"data:{part.media_type};base64,{part.content}",
+        "name": safe_filename(part.filename),
+    }
+
+
+def _image_alone(part: Attachment, preview: str) -> dict[str, Any]:
+    return {"type": "message", "summary": preview, "attachments": [image_attachment(part)]}
+
+
+def _how_to_get(name: str) -> str:
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    command = f"mentorbot report --format {ext}" if ext in _REPORT_FORMATS else "mentorbot report"
+    return f"To get it, run {command} where mentorbot is installed."
+
+
+def file_note(part: Attachment) -> Text:
+    """What a reader is told instead of a file Teams cannot show."""
+    name = safe_filename(part.filename)
+    size = file_size(len(part.data()))
+    if part.media_type in IMAGE_TYPES:
+        return Text(f"The image {name} ({size}) is too big to show in Teams. {_how_to_get(name)}")
+    return Text(
+        f"I can't send files in Teams, so {name} ({size}) isn't attached. {_how_to_get(name)}"
+    )
+
+
 def render_activities(parts: list[Part], preview: str) -> list[dict[str, Any]]:
-    """One activity when the message fits in one (the usual case), else several in order."""
+    """The message's activities: its cards (one when the message fits in one, the usual case,
+    else several in order), with its images inline (see "Files" above)."""
+    images: list[Attachment] = []
+    shown: list[Part] = []
+    notes: list[Part] = []
+    for part in parts:
+        if not (isinstance(part, Attachment) and part.is_binary):
+            shown.append(part)
+        elif (
+            part.media_type in IMAGE_TYPES
+            and size_of(_image_alone(part, preview)) <= MAX_IMAGE_ACTIVITY_BYTES
+        ):
+            images.append(part)
+        else:
+            notes.append(file_note(part))
+    activities = _card_activities(shown + notes, preview)
+    for image in images:
+        last = activities[-1] if activities else None
+        if last is not None:
+            joined = {**last, "attachments": [*last["attachments"], image_attachment(image)]}
+            if size_of(joined) <= MAX_IMAGE_ACTIVITY_BYTES:
+                activities[-1] = joined
+                continue
+        activities.append(_image_alone(image, preview))
+    return activities
+
+
+def _card_activities(parts: list[Part], preview: str) -> list[dict[str, Any]]:
     if not parts:
         return []
     whole = _activity(parts, preview)
