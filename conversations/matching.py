@@ -217,7 +217,7 @@ def unmatched_reason(
     labels = {
         "full": "full",
         "taken": "taken by others in this matching",
-        "conflict": "ruled out by a conflict of interest",
+        "conflict": "ruled out (a conflict of interest, or paired before)",
     }
     for kind in ("full", "taken", "conflict"):
         if choices[kind]:

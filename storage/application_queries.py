@@ -4,7 +4,8 @@ Every function that returns personal data takes the id of the person who asks:
 - ``application_for`` / ``applications_of``: the asking person's own applications only;
 - ``mentors_with_free_capacity``: what a selected mentee may see of the mentors they can choose
   (name, organisation, bio, style, ways of working); a mentor who lists the mentee as a conflict
-  of interest is left out, and their conflicts list itself is never returned;
+  of interest, has a declared conflict with them, or was their mentor before is left out, and
+  their conflicts list itself is never returned;
 - ``mentor_profile``: the asking mentor's own profile;
 - ``export_applications`` / ``export_mentor_profile``: the person's own rows, for the export.
 """
@@ -22,6 +23,7 @@ from storage.models import (
     Application,
     ApplicationStatus,
     Cohort,
+    ConflictOfInterest,
     Membership,
     MentorProfile,
     Pairing,
@@ -103,6 +105,18 @@ class MentorBio:
     ways_of_working: tuple[str, ...]
 
 
+def excluded_mentors(session: Session, mentee_id: int, cohort_id: int) -> set[int]:
+    """Mentors the mentee may not choose: a declared conflict of interest, or anyone they were
+    paired with before (a re-match never returns to the old mentor). Ids only."""
+    declared = session.exec(
+        select(ConflictOfInterest.mentor_id).where(
+            ConflictOfInterest.cohort_id == cohort_id, ConflictOfInterest.mentee_id == mentee_id
+        )
+    ).all()
+    before = session.exec(select(Pairing.mentor_id).where(Pairing.mentee_id == mentee_id)).all()
+    return set(declared) | set(before)
+
+
 def _conflicts_with(profile: MentorProfile, mentee: Person) -> bool:
     names = {mentee.email.casefold(), mentee.display_name.casefold()}
     return any(c.strip().casefold() in names for c in profile.conflicts)
@@ -131,9 +145,10 @@ def mentors_with_free_capacity(session: Session, mentee_id: int, cohort_id: int)
         .order_by(col(Person.display_name), col(Person.id))
     ).all()
     result: list[MentorBio] = []
+    excluded = excluded_mentors(session, mentee_id, cohort_id)
     for person, profile in rows:
         assert person.id is not None
-        if _conflicts_with(profile, mentee):
+        if person.id in excluded or _conflicts_with(profile, mentee):
             continue
         if active_mentee_count(session, person.id) >= profile.capacity:
             continue

@@ -141,8 +141,8 @@ def test_every_choice_in_conflict() -> None:
     found = propose(mentees, [MentorIn(A, 1), MentorIn(B, 1)], {(1, A), (1, B)})
     assert found.pairs == ()
     assert found.unmatched[0].reason == (
-        "1st and 2nd choice are ruled out by a conflict of interest; and no other mentor with "
-        "a free place is free of a conflict of interest"
+        "1st and 2nd choice are ruled out (a conflict of interest, or paired before); and no "
+        "other mentor with a free place is free of a conflict of interest"
     )
 
 

@@ -148,7 +148,9 @@ def test_the_one_shot_is_confirmed_then_saved_and_the_mentor_told(
         ),
     ]
 
-    [note] = _outbox_for(mentee.db, mentor.person_id)
+    # The notification, then (first minutes of the pair) "how does the pairing feel?".
+    [note, fit] = _outbox_for(mentee.db, mentor.person_id)
+    assert fit.kind == "fit_check"
     assert note.preview == "Priya has logged the minutes of your meeting on Mon 23 Nov."
     assert "business case" not in note.preview
     private = [p for p in note.parts if p.get("private")]

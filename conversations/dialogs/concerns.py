@@ -27,6 +27,7 @@ from typing import Any, ClassVar
 
 from conversations.dialogs.base import Context, Outgoing, Turn
 from conversations.dialogs.lead import lead_actions
+from conversations.dialogs.matching import choose_again_question, may_choose_again
 from conversations.engine import Registry
 from conversations.intents import IntentName
 from conversations.messages import Choice, Incoming, Part, Question, Text
@@ -632,11 +633,19 @@ class ConcernDialog:
                 f"Your pairing with {partner_name} has ended; it stays in the scheme's records as "
                 f"a no-fault exit. {_first(partner_name)} has been told only that it has ended."
             )
-            if rematch:
+            choose_again = rematch is True and may_choose_again(ctx, pairing)
+            if choose_again:
+                ended += (
+                    " The steering group will match you with a new mentor: first, choose your "
+                    "new top three."
+                )
+            elif rematch:
                 ended += " The steering group will be in touch about a new mentor."
             elif rematch is False:
                 ended += " If you change your mind about a new mentor, tell the project lead."
             replies.append(Text(ended))
+            if choose_again:
+                replies.append(choose_again_question())
         lead_parts.append(lead_actions(f"C{concern.id}"))
         outgoing.insert(
             0,

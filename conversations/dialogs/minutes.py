@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 from conversations.dates import Ask, When, find_date, find_when, format_day, format_when, parse_when
 from conversations.dialogs.base import Context, Outgoing, Turn
+from conversations.dialogs.matching import first_minutes_questions
 from conversations.engine import Registry
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
 from conversations.messages import Choice, Incoming, Part, Question, Text
@@ -1203,7 +1204,11 @@ class LogMinutes:
             )
         return Turn(
             replies=replies,
-            outgoing=[self._tell_mentor(ctx, pair, state, held_on)],
+            # After the pair's first minutes, both are asked whether the pairing is a good fit.
+            outgoing=[
+                self._tell_mentor(ctx, pair, state, held_on),
+                *first_minutes_questions(ctx, pairing),
+            ],
         )
 
     def _booking_text(self, ctx: Context, state: dict[str, Any]) -> str:
