@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import textwrap
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -137,6 +138,7 @@ def chart_png(chart: Chart) -> bytes | None:
     import matplotlib
 
     matplotlib.use("Agg")
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
     from matplotlib.figure import Figure
 
     rows = len(chart.labels)
@@ -145,10 +147,11 @@ def chart_png(chart: Chart) -> bytes | None:
         axes = figure.subplots()
         positions = list(range(rows))
         bars = axes.bar(positions, chart.values, color="#2b6cb0")
-        axes.set_xticks(positions, chart.labels, fontsize=8)
+        labels = ["\n".join(textwrap.wrap(label, 22)) for label in chart.labels]
+        axes.set_xticks(positions, labels, fontsize=8)
         axes.set_ylim(0, 105)
         axes.set_ylabel("Answered (%)")
-        axes.bar_label(bars, labels=[f"{v:.0f}%" for v in chart.values], fontsize=8)
+        axes.bar_label(bars, labels=[f"{v:g}%" for v in chart.values], fontsize=8)
     else:
         figure = Figure(figsize=(9.0, max(2.5, 0.5 * rows + 1.5)), dpi=100)
         axes = figure.subplots()
@@ -161,13 +164,22 @@ def chart_png(chart: Chart) -> bytes | None:
                 va="center",
                 fontsize=8,
             )
+        axes.annotate(
+            "meetings",
+            xy=(1.01, 1.01),
+            xycoords="axes fraction",
+            fontsize=8,
+            va="bottom",
+        )
         axes.set_yticks(list(range(rows)), chart.labels, fontsize=8)
         axes.set_ylim(-0.7, rows - 0.3)
         axes.invert_yaxis()
         if chart.as_of is not None:
             axes.axvline(chart.as_of, color="#999999", linestyle="--", linewidth=1)  # type: ignore[arg-type]
         axes.grid(axis="x", color="#dddddd")
-        figure.autofmt_xdate()
+        locator = AutoDateLocator()  # type: ignore[no-untyped-call]
+        axes.xaxis.set_major_locator(locator)
+        axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
     axes.set_title(chart.title)
     figure.tight_layout()
     out = io.BytesIO()

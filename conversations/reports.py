@@ -347,8 +347,8 @@ def _responses_section(h: rq.Health, surveys: Sequence[rq.SurveyFigures] | None 
     if not shown:
         return Section("Check-ins and evaluations", ("No check-in or evaluation has opened yet.",))
     lines = [
-        f"{s.title} ({'open, closes' if s.still_open else 'closed'} "
-        f"{format_day(s.closes_on, h.as_of)}): {s.answered} of {s.due} answered "
+        f"{s.title}, {'open, closes' if s.still_open else 'closed'} "
+        f"{format_day(s.closes_on, h.as_of)}: {s.answered} of {s.due} answered "
         f"({_pct(s.answered, s.due)})."
         for s in shown
     ]
@@ -403,8 +403,8 @@ def _charts(h: rq.Health) -> tuple[Chart, ...]:
             "response-rates",
             "Response rate per check-in and evaluation",
             "bar",
-            tuple(f"{s.title}\n(closes {format_day(s.closes_on, h.as_of)})" for s in rated),
-            values=tuple(round(100 * s.answered / s.due, 1) for s in rated),
+            tuple(f"{s.title} (closes {format_day(s.closes_on, h.as_of)})" for s in rated),
+            values=tuple(float(percent(s.answered, s.due)) for s in rated),
         ),
         Chart(
             "meeting-cadence",
@@ -618,16 +618,14 @@ def _mentors_section(f: rq.Feedback) -> Section:
             lines.append(f"{m.mentor}, {m.survey}: {TOO_FEW} ({threshold}).")
             rows.append((m.mentor, m.survey, None, f"{TOO_FEW} ({threshold})", None, None, ""))
         else:
-            scales = [q for q in m.questions if q.kind == "scale" and q.average is not None]
-            lines.append(
-                f"{m.mentor}, {m.survey}: {m.answers} answers"
-                + (
-                    "; " + "; ".join(f"{q.question} average {q.average:.1f}" for q in scales)
-                    if scales
-                    else ""
-                )
-                + "."
-            )
+            shown = [
+                f"“{q.question}” {q.average:.1f} on average"
+                if q.kind == "scale"
+                else f"“{q.question}” {_choices(q.counts)}"
+                for q in m.questions
+                if q.answers and (q.kind == "choice" or q.average is not None)
+            ]
+            lines.append(f"{m.mentor}, {m.survey}, {m.answers} answers: " + "; ".join(shown) + ".")
             for q in m.questions:
                 rows.append(
                     (
@@ -748,22 +746,34 @@ def to_markdown(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-# Sections whose summary the chat message shows, in this order, per kind.
-_CHAT_SECTIONS = {
-    ReportKind.HEALTH: 5,
-    ReportKind.SIX_MONTHS: 6,
-    ReportKind.NINE_MONTHS: 6,
-    ReportKind.TWELVE_MONTHS: 6,
-    ReportKind.ANNUAL: 5,
+# The sections a chat message shows (the files and the Markdown have them all): a period
+# report's news and the state of the pairs; the annual report's HEE sections.
+_LEFT_OUT_OF_CHAT = {
+    ReportKind.HEALTH: (),
+    ReportKind.SIX_MONTHS: ("Contracts", "Meetings and actions"),
+    ReportKind.NINE_MONTHS: ("Contracts", "Meetings and actions"),
+    ReportKind.TWELVE_MONTHS: ("Contracts", "Meetings and actions"),
+    ReportKind.ANNUAL: (
+        "In this period",
+        "Pairs",
+        "Contracts",
+        "Meetings and actions",
+        "Check-ins and evaluations",
+        "Concerns",
+    ),
 }
 
 
 def chat_summary(report: Report) -> str:
-    """A short message for chat: the title and each section's summary lines."""
+    """A short message for chat: the title and the summary lines of the sections that matter
+    most for the kind (every section for scheme health)."""
     lines = [f"*{report.title}*"]
     if report.so_far:
         lines.append("The period isn't over yet, so these are the figures so far.")
-    for section in report.sections[: _CHAT_SECTIONS[report.kind]]:
+    left_out = _LEFT_OUT_OF_CHAT[report.kind]
+    for section in report.sections:
+        if section.title.split(" (")[0] in left_out:
+            continue
         lines += ["", f"*{section.title}*"]
         lines += [f"• {line}" for line in section.summary]
     return "\n".join(lines)

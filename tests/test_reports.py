@@ -101,17 +101,17 @@ def test_scheme_health_has_every_figure(engine: Engine, known: Fixture) -> None:
         "• Longest since a meeting: Ben Hughes & Tess Grant, 95 days.\n"
         "• Actions: 2 open, 1 overdue.\n\n"
         "*Check-ins and evaluations*\n"
-        "• December check-in (closed Mon 15 Dec 2025): 6 of 8 answered (75%).\n"
-        "• First evaluation (closed Mon 12 Jan): 5 of 8 answered (63%).\n"
-        "• Feedback on your mentor (spring) (closed Sat 28 Feb): 4 of 5 answered (80%).\n"
-        "• Feedback on your mentor (autumn) (closed Fri 30 Oct): 2 of 5 answered (40%).\n"
-        "• November check-in (open, closes Fri 27 Nov): 1 of 8 answered (13%).\n\n"
+        "• December check-in, closed Mon 15 Dec 2025: 6 of 8 answered (75%).\n"
+        "• First evaluation, closed Mon 12 Jan: 5 of 8 answered (63%).\n"
+        "• Feedback on your mentor (spring), closed Sat 28 Feb: 4 of 5 answered (80%).\n"
+        "• Feedback on your mentor (autumn), closed Fri 30 Oct: 2 of 5 answered (40%).\n"
+        "• November check-in, open, closes Fri 27 Nov: 1 of 8 answered (13%).\n\n"
         "*Concerns*\n"
         "• 3 open concerns (2 not yet acknowledged): partner not responding 1; relationship "
         "breakdown / no-fault exit 1; safety (patient safety, safeguarding, fitness to practise) 1."
     )  # fmt: skip
     rates, cadence = report.charts
-    assert rates.values == (75.0, 62.5, 80.0, 40.0, 12.5)
+    assert rates.values == (75, 63, 80, 40, 13)  # as in the table: halves rounded up
     assert cadence.labels[0] == "Asha Patel & Tess Grant"
     assert [len(d) for d in cadence.dates] == [5, 1, 1, 5, 0]
 
@@ -201,6 +201,13 @@ def test_the_twelve_month_report(engine: Engine, known: Fixture) -> None:
         ("partner not responding", 1),
         ("safety (patient safety, safeguarding, fitness to practise)", 1),
     )
+    assert [line for line in chat_summary(report).splitlines() if line.startswith("*")] == [
+        "*12-month report: Cohort 2025-26, as of Mon 23 Nov 2026*",
+        "*In this period (Sun 23 Aug to Sun 22 Nov)*",
+        "*Pairs*",
+        "*Check-ins and evaluations*",
+        "*Concerns*",
+    ]
     # As of midnight on the 23rd: the same figures as the health report at 10:00 that day.
     assert _table(report, "pairs").rows == PAIRS_NOW
     assert _table(report, "responses").rows == RESPONSES_NOW
@@ -263,6 +270,20 @@ def test_the_annual_report_follows_the_hee_quality_standards(
     markdown = to_markdown(report)
     for text in ("EVALTEXT", "MENTORTEXT", "yes please call me"):
         assert text not in markdown
+    chat = chat_summary(report)
+    assert [line for line in chat.splitlines() if line.startswith("*")] == [
+        "*Annual report: Cohort 2025-26, as of Mon 23 Nov 2026*",
+        "*Contracts completed and ended early*",
+        "*Evaluation feedback*",
+        "*Feedback on individual mentors*",
+        "*Changes made in response to feedback*",
+    ]
+    assert (
+        "• Tess Grant, Feedback on your mentor (spring), 3 answers: “How well does your mentor "
+        "support you?” 3.7 on average; “Would you recommend your mentor?” Yes: 2; No: 1.\n"
+        "• Umar Khan, Feedback on your mentor (spring): too few answers to show (fewer than 3).\n"
+        "• Tess Grant, Feedback on your mentor (autumn): too few answers to show (fewer than 3).\n"
+    ) in chat
 
 
 def test_written_answers_show_only_where_the_scheme_allows_and_never_about_a_mentor(
