@@ -471,3 +471,30 @@ def test_a_steering_member_of_another_cohort_is_refused(stage: Engine, clock: Cl
         assert mq.mentee_by_reference(s, person.id, cohort_id, "A-01") is None
     [proposal] = _proposals(stage)
     assert proposal.status == "draft"
+
+
+def test_a_conflict_with_ones_current_mentor_reaches_the_lead(
+    stage: Engine, clock: Clock, mentee: Chat
+) -> None:
+    said = mentee.said("Tom Okafor is my line manager")
+    assert "I've recorded a conflict of interest with Tom Okafor (line management)." in said
+    assert "As Tom is your current partner in the scheme, I've told the project lead" in said
+    assert (
+        "Priya Shah has declared a conflict of interest (line management) with their current "
+        "partner, Tom Okafor." in channel_inbox(stage, clock)
+    )
+
+
+def test_a_mentee_without_an_application_is_rematched_with_no_choices(
+    stage: Engine, clock: Clock, mentee: Chat
+) -> None:
+    # The demo's Priya was paired from the scheme file: no application, so no top 3 in chat.
+    mentee.said("I want to leave the scheme")
+    mentee.said("We've tried to make it work but our diaries never line up at all")
+    mentee.said("send it")
+    mentee.said("yes, end our pairing")
+    assert "The steering group will be in touch about a new mentor." in mentee.said("yes")
+    shown = _chat(stage, clock, "lead").said("propose matches")
+    assert "• Priya Shah -> " in shown
+    assert "(gave no choices)" in shown
+    assert "• Priya Shah -> Tom Okafor" not in shown

@@ -151,6 +151,11 @@ def _show(ctx: Context, inputs: mq.MatchingInputs, matching: Matching) -> list[P
             )
         ]
 
+    no_choices = {m.person_id for m in inputs.mentees if not m.preferences}
+
+    def how(pair: Pair) -> str:
+        return "gave no choices" if pair.mentee_id in no_choices else _rank_words(pair.rank)
+
     def who(mentee_id: int) -> str:
         ref = refs.get(mentee_id, "")
         return f"{ref} {ctx.name_of(mentee_id)}".strip()
@@ -161,8 +166,7 @@ def _show(ctx: Context, inputs: mq.MatchingInputs, matching: Matching) -> list[P
         else f"Nobody waiting in *{inputs.cohort.name}* can be matched just now."
     ]
     lines += [
-        f"• {who(p.mentee_id)} -> {ctx.name_of(p.mentor_id)} ({_rank_words(p.rank)})"
-        for p in matching.pairs
+        f"• {who(p.mentee_id)} -> {ctx.name_of(p.mentor_id)} ({how(p)})" for p in matching.pairs
     ]
     lines.append(f"Score: {describe_score(matching.score, total)}.")
     parts: list[Part] = [Text("\n".join(lines))]
@@ -821,28 +825,58 @@ def _own_conflict(ctx: Context, text: str, role: Role) -> Turn:
         mq.add_conflict(
             ctx.session, cohort.id, ctx.person_id, mentor.id, kind, ctx.person_id, ctx.now
         )
-        return Turn(
-            replies=[
-                Text(
-                    f"Thank you: I've recorded a conflict of interest with {mentor.display_name} "
-                    f"({how}). You won't be matched with them, and the steering group can see it."
-                )
-            ]
+        reply = (
+            f"Thank you: I've recorded a conflict of interest with {mentor.display_name} "
+            f"({how}). You won't be matched with them, and the steering group can see it."
         )
+        return _with_current_partner(ctx, cohort, reply, ctx.person_id, mentor.id, how)
     # A mentor: the same answer whether or not the named person has applied.
+    reply = (
+        f"Thank you: I've noted a conflict of interest with “{named}” ({how}). You won't "
+        "be matched with them; only the steering group sees it."
+    )
     if len(found) == 1 and found[0].id is not None:
         mq.add_conflict(
             ctx.session, cohort.id, found[0].id, ctx.person_id, kind, ctx.person_id, ctx.now
         )
-    else:
-        mq.add_to_own_conflicts(ctx.session, ctx.person_id, named, ctx.now)
+        return _with_current_partner(ctx, cohort, reply, found[0].id, ctx.person_id, how)
+    mq.add_to_own_conflicts(ctx.session, ctx.person_id, named, ctx.now)
+    return Turn(replies=[Text(reply)])
+
+
+def _with_current_partner(
+    ctx: Context, cohort: Cohort, reply: str, mentee_id: int, mentor_id: int, how: str
+) -> Turn:
+    """A conflict declared with one's own current partner: the project lead needs to know."""
+    current = [
+        p
+        for p in queries.active_pairings(ctx.session, ctx.person_id)
+        if (p.mentee_id, p.mentor_id) == (mentee_id, mentor_id)
+    ]
+    if not current:
+        return Turn(replies=[Text(reply)])
+    scheme = ctx.session.get(Scheme, cohort.scheme_id)
+    assert scheme is not None
+    partner = ctx.name_of(queries.partner_of(current[0], ctx.person_id))
     return Turn(
         replies=[
             Text(
-                f"Thank you: I've noted a conflict of interest with “{named}” ({how}). You won't "
-                "be matched with them; only the steering group sees it."
+                f"{reply} As {_first(partner)} is your current partner in the scheme, I've told "
+                "the project lead, who will be in touch about what happens next."
             )
-        ]
+        ],
+        outgoing=[
+            Outgoing(
+                parts=(
+                    Text(
+                        f"{ctx.person.display_name} has declared a conflict of interest ({how}) "
+                        f"with their current partner, {partner}. Please get in touch with them."
+                    ),
+                ),
+                channel=scheme.lead_channel,
+                scheme_id=scheme.id,
+            )
+        ],
     )
 
 
