@@ -1,10 +1,17 @@
 """The ``mentorbot`` command.
 
     mentorbot chat --user EMAIL            chat with the bot in the terminal (console channel)
+                                           (files it sends are saved to --files-dir DIR)
     mentorbot inbox --user EMAIL           print what waits for a person on the console
     mentorbot inbox --channel lead         print what waits in a scheme channel
     mentorbot scheme load FILE | --demo    load or update a scheme from TOML (idempotent)
     mentorbot export --user EMAIL          everything held about a person, as JSON
+    mentorbot report [--cohort SLUG] [--kind health|6m|9m|12m|annual] [--format md|csv|xlsx|png]
+                     [--out DIR] [--as EMAIL]
+                                           a report for the lead and steering group (Markdown
+                                           on stdout, or files in DIR); run as the cohort's
+                                           project lead unless --as names another lead or
+                                           steering member (docs/reports.md)
     mentorbot nudge                        sweep for due nudges and deliver (one summary line)
     mentorbot deliver                      deliver what waits in the outbox
     mentorbot serve [--host H] [--port P]  the server, with the scheduler every minute
@@ -28,6 +35,7 @@ from typing import TextIO
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
 from bot.channels import console
 from bot.settings import Settings
@@ -49,6 +57,22 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--now", metavar="ISO", default=argparse.SUPPRESS, help="fix the clock")
 
 
+def _files_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--files-dir",
+        metavar="DIR",
+        help="where files the bot sends (charts, spreadsheets) are saved "
+        "(default: $MENTORBOT_FILES_DIR, else files/ beside the SQLite file, else var/files)",
+    )
+
+
+def _file_store(db: Engine, files_dir: str | None) -> console.FileStore:
+    if files_dir:
+        return console.FileStore(Path(files_dir))
+    sqlite = db.url.get_backend_name() == "sqlite"
+    return console.FileStore.beside(db.url.database if sqlite else None)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mentorbot", description="A chat bot that runs a workplace mentoring scheme."
@@ -58,12 +82,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     chat = commands.add_parser("chat", help="chat with the bot in the terminal")
     chat.add_argument("--user", required=True, metavar="EMAIL")
+    _files_dir(chat)
     _common(chat)
 
     inbox = commands.add_parser("inbox", help="print what waits for a person or a channel")
     who = inbox.add_mutually_exclusive_group(required=True)
     who.add_argument("--user", metavar="EMAIL")
     who.add_argument("--channel", metavar="NAME")
+    _files_dir(inbox)
     _common(inbox)
 
     scheme = commands.add_parser("scheme", help="manage schemes")
@@ -96,6 +122,18 @@ def build_parser() -> argparse.ArgumentParser:
     teams.add_argument("--app-id", required=True, metavar="ID", help="the Azure Bot's app id")
     teams.add_argument("--out", required=True, metavar="FILE.zip")
 
+    report = commands.add_parser("report", help="a report for the lead and steering group")
+    report.add_argument("--cohort", metavar="SLUG", help="the cohort (SLUG or SCHEME/SLUG)")
+    report.add_argument(
+        "--kind", default="health", metavar="KIND", help="health, 6m, 9m, 12m, annual"
+    )
+    report.add_argument("--format", default="md", metavar="FORMAT", help="md, csv, xlsx or png")
+    report.add_argument("--out", metavar="DIR", help="write files here (md: else stdout)")
+    report.add_argument(
+        "--as", dest="as_email", metavar="EMAIL", help="read as this lead or steering member"
+    )
+    _common(report)
+
     export = commands.add_parser("export", help="everything held about a person, as JSON")
     export.add_argument("--user", required=True, metavar="EMAIL")
     _common(export)
@@ -114,11 +152,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _manifest_teams(args.app_id, Path(args.out))
         db = open_database(settings.database_url)
         if args.command == "chat":
-            return _chat(db, clock, args.user, sys.stdin, sys.stdout)
+            files = _file_store(db, args.files_dir)
+            return _chat(db, clock, args.user, sys.stdin, sys.stdout, files)
         if args.command == "inbox":
-            return _inbox(db, clock, args.user, args.channel, sys.stdout)
+            files = _file_store(db, args.files_dir)
+            return _inbox(db, clock, args.user, args.channel, sys.stdout, files)
         if args.command == "export":
             return _export(db, args.user, sys.stdout)
+        if args.command == "report":
+            return _report(db, clock, args, sys.stdout)
         if args.command in ("nudge", "deliver"):
             return asyncio.run(_nudge(db, clock, sweep=args.command == "nudge"))
         if args.command == "serve":
@@ -192,6 +234,7 @@ def _print_waiting(
     person: Person,
     out: TextIO,
     session: console.ConsoleSession | None = None,
+    files: console.FileStore | None = None,
 ) -> int:
     """Print what waits for the person; its choices can then be answered by number."""
     assert person.id is not None
@@ -199,7 +242,7 @@ def _print_waiting(
         rows = queries.pending_outbox(tx, recipient_id=person.id)
         for row in rows:
             parts = [part_from_json(p) for p in row.parts]
-            out.write(console.render(parts) + "\n\n")
+            out.write(console.render(parts, files) + "\n\n")
             if session is not None:
                 session.shown(parts)
         queries.mark_sent(tx, rows, clock.now())
@@ -207,7 +250,14 @@ def _print_waiting(
     return len(rows)
 
 
-def _chat(db: Engine, clock: Clock, email: str, stdin: TextIO, out: TextIO) -> int:
+def _chat(
+    db: Engine,
+    clock: Clock,
+    email: str,
+    stdin: TextIO,
+    out: TextIO,
+    files: console.FileStore | None = None,
+) -> int:
     from conversations import dates
     from conversations.engine import Engine as DialogEngine
     from conversations.registry import default_registry
@@ -222,7 +272,7 @@ def _chat(db: Engine, clock: Clock, email: str, stdin: TextIO, out: TextIO) -> i
             f"Signed in as {person.display_name} <{person.email}>. Type help, or Ctrl-D to leave.\n\n"
         )
     session = console.ConsoleSession(person_id=person.id)
-    _print_waiting(db, clock, person, out, session)
+    _print_waiting(db, clock, person, out, session, files)
     while True:
         if interactive:
             out.write("> ")
@@ -244,7 +294,7 @@ def _chat(db: Engine, clock: Clock, email: str, stdin: TextIO, out: TextIO) -> i
             )
             out.flush()
             continue
-        out.write(console.render(delivered.parts) + "\n\n")
+        out.write(console.render(delivered.parts, files) + "\n\n")
         follow_up = session.shown(delivered.parts)
         if follow_up:
             out.write(follow_up + "\n\n")
@@ -255,17 +305,24 @@ def _chat(db: Engine, clock: Clock, email: str, stdin: TextIO, out: TextIO) -> i
     return 0
 
 
-def _inbox(db: Engine, clock: Clock, email: str | None, channel: str | None, out: TextIO) -> int:
+def _inbox(
+    db: Engine,
+    clock: Clock,
+    email: str | None,
+    channel: str | None,
+    out: TextIO,
+    files: console.FileStore | None = None,
+) -> int:
     if email is not None:
         person = _person(db, email)
-        if _print_waiting(db, clock, person, out) == 0:
+        if _print_waiting(db, clock, person, out, files=files) == 0:
             out.write("Nothing waiting.\n")
         return 0
     assert channel is not None
     with transaction(db) as session:
         rows = queries.pending_outbox(session, channel=channel)
         for row in rows:
-            out.write(console.render_stored(row.parts) + "\n\n")
+            out.write(console.render_stored(row.parts, files) + "\n\n")
         queries.mark_sent(session, rows, clock.now())
     if not rows:
         out.write("Nothing waiting.\n")
@@ -300,6 +357,83 @@ def _export(db: Engine, email: str, out: TextIO) -> int:
         data = queries.export_person(session, person.id)
     out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     return 0
+
+
+def _report(db: Engine, clock: Clock, args: argparse.Namespace, out: TextIO) -> int:
+    """Write a report: Markdown to stdout, or files of one format into ``--out``."""
+    from conversations import report_files
+    from conversations.reports import NotDueYet, ReportKind, build
+    from storage import report_queries
+
+    kinds = [k.value for k in ReportKind]
+    if args.kind not in kinds:
+        raise UsageError(f"unknown report kind {args.kind!r}: use one of {', '.join(kinds)}")
+    if args.format not in report_files.FORMATS:
+        raise UsageError(
+            f"unknown format {args.format!r}: use one of {', '.join(report_files.FORMATS)}"
+        )
+    if args.format != "md" and not args.out:
+        raise UsageError(f"--format {args.format} writes files: say where with --out DIR")
+    with transaction(db) as session:
+        asker, cohort = _report_reader(session, args.as_email, args.cohort)
+        try:
+            report = build(session, asker, cohort, ReportKind(args.kind), clock.now())
+        except report_queries.NotAllowed as exc:
+            raise UsageError(str(exc)) from exc
+        except NotDueYet as exc:
+            raise UsageError(f"{exc}; until then use --kind health") from exc
+    files = report_files.files_for(report, args.format)
+    if not args.out:
+        out.write(files[0].data.decode("utf-8"))
+        return 0
+    folder = Path(args.out)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for file in files:
+            (folder / file.filename).write_bytes(file.data)
+    except OSError as exc:
+        raise UsageError(f"cannot write to {folder}: {exc.strerror or exc}") from exc
+    if not files:
+        out.write("Nothing to draw yet: no charts written.\n")
+    for file in files:
+        out.write(f"{folder / file.filename}\n")
+    return 0
+
+
+def _report_reader(session: Session, email: str | None, slug: str | None) -> tuple[int, int]:
+    """Who the report is read as, and for which cohort. The CLI is an operator's tool (it holds
+    the database), but a report is still read AS a lead or steering member, so it shows exactly
+    what they may see (a mentor on the steering group never sees feedback about themselves)."""
+    from storage import report_queries
+
+    if email is not None:
+        person = queries.person_by_email(session, email)
+        if person is None or person.id is None:
+            raise UsageError(f"nobody with the email {email!r} is in this database")
+        try:
+            cohort = report_queries.find_cohort(session, person.id, slug)
+        except report_queries.NotAllowed as exc:
+            raise UsageError(f"{email} cannot read reports: {exc}") from exc
+        assert cohort.id is not None
+        return person.id, cohort.id
+    cohorts = report_queries.cohorts_named(session, slug)
+    if not cohorts:
+        raise UsageError(
+            f"no cohort {slug!r} in this database"
+            if slug
+            else "no cohort in this database (load a scheme first)"
+        )
+    if len(cohorts) > 1:
+        names = ", ".join(name for name, _ in cohorts)
+        raise UsageError(f"several cohorts: name one with --cohort ({names})")
+    cohort = cohorts[0][1]
+    assert cohort.id is not None
+    leads = report_queries.leads_of(session, cohort.id)
+    if not leads or leads[0].id is None:
+        raise UsageError(
+            f"cohort {cohort.slug!r} has no project lead: name a reader with --as EMAIL"
+        )
+    return leads[0].id, cohort.id
 
 
 if __name__ == "__main__":

@@ -26,6 +26,11 @@ class IntentName(StrEnum):
     CANCEL_MEETING = "cancel_meeting"
     MY_MINUTES = "my_minutes"
     PREFERENCES = "preferences"
+    PROPOSE_MATCHES = "propose_matches"
+    SWAP_MATCHES = "swap_matches"
+    APPROVE_MATCHES = "approve_matches"
+    DECLARE_CONFLICT = "declare_conflict"
+    FIT_CHECK = "fit_check"
     MENTOR_CAPACITY = "mentor_capacity"
     PAUSE_REMINDERS = "pause_reminders"
     RESUME_REMINDERS = "resume_reminders"
@@ -43,6 +48,10 @@ class IntentName(StrEnum):
     CONTRACT = "contract"
     CHECKIN = "checkin"
     CONCERN = "concern"
+    REVIEW_APPLICATIONS = "review_applications"
+    SELECTION_STATUS = "selection_status"
+    REPORT = "report"
+    SCHEME_CHANGE = "scheme_change"
     UNKNOWN = "unknown"
 
 
@@ -97,9 +106,78 @@ LEAD_ACTION_TEXT = re.compile(
 )
 _MET = re.compile(r"^(?:we\s+|i\s+)?met\b", re.IGNORECASE)
 _DIARY_NOTE = re.compile(r"^\s*diary\s*[:\-–]\s*(?P<rest>\S.*)$", re.IGNORECASE | re.DOTALL)
+# "change made: moved the training day online after feedback": the lead records a change made in
+# response to feedback (for the annual report).
+SCHEME_CHANGE_TEXT = re.compile(
+    r"^\s*(?:change|changes) made\s*[:\-–]\s*(?P<rest>\S.*)$", re.IGNORECASE | re.DOTALL
+)
 _DONE = re.compile(r"^\s*(?:done|completed?|finished|tick off)\s*[:#]?\s*(?P<rest>\S.*)$", re.I)
 
+# "review A-07 accept: clear evidence ...": a steering member's review in one message. First in
+# the list, so that words of the reason ("no open actions") never pick another journey.
+REVIEW_ONE_SHOT = re.compile(
+    r"^\s*(?:review|decide(?:\s+on)?)\s+(?:application\s+)?#?(?P<ref>a-?\d{1,4})\b\s*[:\-–]?\s*"
+    r"(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
 _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
+    (IntentName.REVIEW_APPLICATIONS, REVIEW_ONE_SHOT),
+    (
+        IntentName.SELECTION_STATUS,
+        re.compile(
+            r"\b(?:selection (?:status|progress)|review(?:ing)? (?:status|progress)|"
+            r"how(?:'s| is) (?:the )?selection going)\b",
+            re.I,
+        ),
+    ),
+    (
+        IntentName.REVIEW_APPLICATIONS,
+        # "review applications", "assess the applications", "applications to review"; never
+        # "review my application" (that is the applicant's own: APPLY).
+        re.compile(
+            r"\b(?:review|assess|score|shortlist)\s+(?:the\s+|all\s+|new\s+|anonymi[sz]ed\s+)?"
+            r"(?:applications|applicants)\b|\bapplications? (?:to|for) review\b",
+            re.I,
+        ),
+    ),
+    # Matching (steering group and lead). Anchored at the start, so a mentee's "move the
+    # meeting to Friday" stays a reschedule; before everything else, so that the words of a
+    # rationale ("approve: first choices honoured, report to follow") pick nothing else.
+    (
+        IntentName.PROPOSE_MATCHES,
+        re.compile(
+            r"^\s*(?:propose|suggest|run|make|do)\s+(?:the\s+|a\s+)?"
+            r"(?:matches|matching|pairings)\b|^\s*match(?:ing)? proposal\b",
+            re.I,
+        ),
+    ),
+    (
+        IntentName.SWAP_MATCHES,
+        re.compile(
+            r"^\s*(?:swap|switch)\s+(?!.*\b(?:meetings?|calls?)\b).+\s(?:and|with)\s"
+            r"|^\s*(?:move|give)\s+A-?\d+\s+to\b",
+            re.I,
+        ),
+    ),
+    (
+        IntentName.APPROVE_MATCHES,
+        re.compile(
+            r"^\s*approve\s+(?:the\s+)?(?:matching|matches|proposal|pairings?)\b|^\s*approve\s*[:\-–]"
+            r"|^\s*approve[\s.!]*$",
+            re.I,
+        ),
+    ),
+    # "not a good fit", "we're a good fit", "still deciding": the answer after the first meeting.
+    # Before CONCERN, whose "new mentor" would catch "not a good fit, I'd like a new mentor".
+    (
+        IntentName.FIT_CHECK,
+        re.compile(
+            r"^\s*(?:(?:i think\s+)?(?:we'?re|we are|it'?s|it is|this is|the pairing is)\s+)?"
+            r"(?:a\s+)?(?:not (?:a |the )?(?:good|great|right) fit|(?:good|great) fit|still deciding)\b",
+            re.I,
+        ),
+    ),
     (
         IntentName.DIARY_GUIDED,
         re.compile(
@@ -188,6 +266,23 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    # After CONCERN, so that "report a concern" raises one; before CONTRACT and CHECKIN, so that
+    # "contracts report" and "evaluation report" are reports.
+    (
+        IntentName.REPORT,
+        re.compile(r"\breports?\b|\bscheme(?:'s)? health\b|\bhealth check\b", re.I),
+    ),
+    # "Dr Jones is my appraiser", "conflict of interest with ...", "conflict A-07 <mentor> line
+    # management". After CONCERN, so that "a concern about a conflict of interest" is a concern.
+    (
+        IntentName.DECLARE_CONFLICT,
+        re.compile(
+            r"\bconflicts? of interest\b|^\s*conflict\s+(?:with\b|A-?\d+)"
+            r"|\bis my (?:appraiser|educational supervisor|clinical supervisor|supervisor|"
+            r"line manager|manager)\b|\b(?:manages|appraises|supervises) me\b",
+            re.I,
+        ),
+    ),
     (IntentName.CONTRACT, re.compile(r"\b(?:contract|agreement)\b", re.I)),
     (
         IntentName.CHECKIN,
@@ -225,6 +320,8 @@ def recognise(text: str, action: str | None = None) -> Intent:
         return Intent(IntentName.DIARY_NOTE, match.group("rest").strip())
     if match := LEAD_ACTION_TEXT.match(stripped):
         return Intent(IntentName.LEAD_ACTION, f"{match['verb'].lower()} {match['ref'].upper()}")
+    if match := SCHEME_CHANGE_TEXT.match(stripped):
+        return Intent(IntentName.SCHEME_CHANGE, match.group("rest").strip())
     if match := _DONE.match(stripped):
         return Intent(IntentName.DONE_ACTION, match.group("rest").strip())
     if _MET.match(stripped):  # "met Tom today for an hour; actions: ..." is a meeting's minutes

@@ -10,15 +10,31 @@ from conversations.dialogs import (
     diary,
     home,
     lead,
+    matching,
     meetings,
     mentor_profile,
     minutes,
     reminders,
+    reports,
+    selection,
 )
 from conversations.engine import Registry
 from conversations.intents import IntentName
 
-JOURNEYS = (meetings, minutes, apply, mentor_profile, contract, checkins, concerns, reminders, lead)
+JOURNEYS = (
+    meetings,
+    minutes,
+    apply,
+    mentor_profile,
+    contract,
+    checkins,
+    concerns,
+    reminders,
+    lead,
+    reports,
+    selection,
+    matching,
+)
 
 
 def default_registry() -> Registry:

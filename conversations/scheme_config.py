@@ -121,6 +121,8 @@ class MeetingCadence:
     nudge_mentee_after_weeks: int = 4
     nudge_both_after_weeks: int = 6
     min_minutes: int = 60
+    # The matching message: "if you have not heard from them by DATE" is this many days on.
+    first_contact_days: int = 14
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,15 @@ class MentorCapacity:
 
     default: int = 1
     maximum: int | None = None
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """What reports may show: written survey answers (default no) and how many answers feedback
+    about a mentor needs before it is shown, as an aggregate (default 3)."""
+
+    show_free_text: bool = False
+    mentor_feedback_min_answers: int = 3
 
 
 CHANNEL_PLATFORMS = ("webhook", "slack")
@@ -377,6 +388,7 @@ class SchemeConfig:
     hospital_number_pattern: str | None = None
     conflict_rules: ConflictRules = ConflictRules()
     mentor_capacity: MentorCapacity = MentorCapacity()
+    reports: ReportSettings = ReportSettings()
     channels: tuple[ChannelConfig, ...] = ()
     # Overrides of the nudge windows (conversations.nudges.NudgeSettings), as written.
     nudges: tuple[tuple[str, Any], ...] = ()
@@ -384,8 +396,8 @@ class SchemeConfig:
 
     def settings(self) -> dict[str, Any]:
         """The scheme's ``settings`` JSON (keys: meetings, working_hours, referral_routes,
-        hospital_number_pattern, conflict_rules, mentor_capacity, channels); other keys are
-        left alone."""
+        hospital_number_pattern, conflict_rules, mentor_capacity, reports, channels); other keys
+        are left alone."""
         hours = self.working_hours
         return {
             "meetings": dataclasses.asdict(self.meetings),
@@ -398,6 +410,7 @@ class SchemeConfig:
             "hospital_number_pattern": self.hospital_number_pattern,
             "conflict_rules": dataclasses.asdict(self.conflict_rules),
             "mentor_capacity": dataclasses.asdict(self.mentor_capacity),
+            "reports": dataclasses.asdict(self.reports),
             "channels": {c.name: c.address() for c in self.channels},
             "nudges": dict(self.nudges),
         }
@@ -773,6 +786,7 @@ _SCHEME_KEYS = (
     "hospital_number_pattern",
     "conflict_rules",
     "mentor_capacity",
+    "reports",
     "channels",
     "nudges",
 )
@@ -845,7 +859,8 @@ def _parse(text: str, clock: Clock) -> SchemeConfig:
     dates = _Dates(clock, ZoneInfo(time_zone))
 
     meetings_table = scheme.table(
-        "meetings", ("nudge_mentee_after_weeks", "nudge_both_after_weeks", "min_minutes")
+        "meetings",
+        ("nudge_mentee_after_weeks", "nudge_both_after_weeks", "min_minutes", "first_contact_days"),
     )
     meetings = MeetingCadence(
         nudge_mentee_after_weeks=meetings_table.number(
@@ -855,6 +870,7 @@ def _parse(text: str, clock: Clock) -> SchemeConfig:
             "nudge_both_after_weeks", 6, minimum=1, maximum=52
         ),
         min_minutes=meetings_table.number("min_minutes", 60, minimum=1, maximum=720),
+        first_contact_days=meetings_table.number("first_contact_days", 14, minimum=1, maximum=90),
     )
     if meetings.nudge_both_after_weeks < meetings.nudge_mentee_after_weeks:
         raise meetings_table.path.key("nudge_both_after_weeks").fail(
@@ -901,6 +917,7 @@ def _parse(text: str, clock: Clock) -> SchemeConfig:
         raise capacity_table.path.key("default").fail("must not be more than maximum")
 
     nudges = _parse_nudges(scheme.table("nudges", tuple(NUDGE_WINDOWS)))
+    reports_table = scheme.table("reports", ("show_free_text", "mentor_feedback_min_answers"))
 
     channels: list[ChannelConfig] = []
     if scheme.has("channels"):
@@ -940,6 +957,12 @@ def _parse(text: str, clock: Clock) -> SchemeConfig:
         hospital_number_pattern=pattern,
         conflict_rules=rules,
         mentor_capacity=capacity,
+        reports=ReportSettings(
+            show_free_text=reports_table.flag("show_free_text", False),
+            mentor_feedback_min_answers=reports_table.number(
+                "mentor_feedback_min_answers", 3, minimum=2, maximum=50
+            ),
+        ),
         channels=tuple(channels),
         nudges=nudges,
     )

@@ -959,9 +959,10 @@ class ApplyDialog:
         outgoing = [
             Outgoing(
                 parts=(
+                    # No name: the steering group reads this channel and reviews anonymously.
                     Text(
-                        f"New application {reference} received for {cohort.name} from "
-                        f"{ctx.person.display_name}."
+                        f"New application {reference} received for {cohort.name} "
+                        f"({apps.submitted_count(ctx.session, cohort.id)} so far)."
                     ),
                 ),
                 channel=scheme.lead_channel,

@@ -29,16 +29,32 @@ _MENTEE = [
     "*done 2*, *our minutes*",
     "• *diary: ...* saves a private note; *diary* walks you through a reflection; *my diary*",
     "• *sign the contract*, *check-in* when a survey is open, *apply*, *choose my mentor*",
+    "• *Dr Jones is my appraiser* (or line manager, supervisor): you won't be matched with them",
 ]
 _MENTOR = [
     "• *my meetings* to answer your mentee's proposals; *reschedule* or *cancel the meeting*",
     "• *our minutes*, *my actions*, *done 2*",
     "• *sign the contract*, *check-in* when a survey is open",
     "• *my mentor profile*, *I'm at full capacity*, *taking mentees again*",
+    "• *conflict of interest with Sam Lee* (you appraise or manage them): you won't be matched",
 ]
 _LEAD = [
     "• alerts in the lead channel: *ack C7*, *contact C7* or *snooze C7* (or use their buttons)",
     "• *failed messages* lists anything the bot could not deliver",
+    "• *propose matches* pairs the selected mentees from their top 3; then *swap A-03 and A-05*, "
+    "*move A-03 to <mentor>*, and *approve* with a reason",
+    "• *conflict A-07 mentor2@example.org line management* records a conflict of interest",
+    "• *scheme health*, *6 month report* (or 9, 12), *annual report*; add *as xlsx* or *as csv* "
+    "for the tables, *post it to the lead channel* to share it",
+    "• *change made: ...* records a change made after feedback, for the annual report",
+]
+
+_SELECTION = [
+    "• *review applications* shows the applications waiting for you, anonymised, one at a "
+    "time; or in one message: *review A-07 accept: clear evidence of budget responsibility*",
+]
+_SELECTION_PROGRESS = [
+    "• *selection status* shows where each application stands (references only)",
 ]
 
 
@@ -51,6 +67,10 @@ def help_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         lines += _MENTOR
     if roles & {"lead", "steering_chair", "steering_member", "moderator"}:
         lines += _LEAD
+    if roles & {"steering_chair", "steering_member", "moderator"}:
+        lines += _SELECTION
+    if roles & {"lead", "steering_chair", "steering_member", "moderator"}:
+        lines += _SELECTION_PROGRESS
     lines += _EVERYONE
     lines += [
         "",
@@ -79,6 +99,10 @@ def menu_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
             Choice("My actions", _go(IntentName.MY_ACTIONS)),
             Choice("Raise a concern", _go(IntentName.CONCERN)),
         ]
+    if ctx.roles & {"steering_chair", "steering_member", "moderator"}:
+        choices.append(Choice("Review applications", _go(IntentName.REVIEW_APPLICATIONS)))
+    if ctx.roles & {"lead", "steering_chair", "steering_member", "moderator"}:
+        choices.append(Choice("Selection status", _go(IntentName.SELECTION_STATUS)))
     choices += [
         Choice("What's next", _go(IntentName.WHATS_NEXT)),
         Choice("Help", _go(IntentName.HELP)),

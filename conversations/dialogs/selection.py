@@ -1,0 +1,873 @@
+"""Selection: the steering group reviews the applications anonymised, and decides.
+
+Map:
+- :class:`ReviewDialog` ("review applications"): once a cohort's applications window has closed
+  (the reviewer's own date), each steering member (chair and members) of that cohort sees the
+  applications still waiting for their review, with their progress ("3 of 8 reviewed by you"),
+  one at a time: the reference ("A-07") and the answers that bear on the criteria, never the
+  name, email or workplace (``storage.selection_queries.SHOWN_TO_REVIEWERS``). They choose
+  *Accept*, *Reject* or *Unsure*, then give a short reason (a rejection reason may be shared
+  with the applicant, and they are told so). "review A-07 accept: clear evidence of budget
+  responsibility" does it in one message, confirmed before saving (a typed reference may be
+  mistyped). A review can be changed until the outcome is final.
+- When every reviewer agrees, the outcome is final. Otherwise the chair is asked in chat (the
+  anonymised application, the verdicts and reasons, and buttons ``selection:chair:<id>:<verdict>``);
+  when the chair can't decide (or is conflicted) the independent moderator is asked the same way.
+- At the moment an outcome is final the applicant is told kindly (selected: congratulations and
+  "choose my mentor"; not selected: the reason and who to contact; never who reviewed), and the
+  lead channel gets one line (reference and outcome, no name). It also hears of each referral.
+- :func:`status_answer` ("selection status", "review progress"): counts per state with
+  references, for the project lead and the steering group. The lead follows; the lead does not
+  vote.
+Everyone else is refused the same way whatever they name, so nobody learns whether an
+application exists. See ``selection.mmd`` for the states.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from conversations.dates import format_day, format_when
+from conversations.dialogs.apply import BY_KEY, Kind, lead_contact
+from conversations.dialogs.base import Context, Outgoing, Turn
+from conversations.engine import Registry
+from conversations.intents import REVIEW_ONE_SHOT, Intent, IntentName, recognise
+from conversations.messages import Choice, Incoming, Part, Question, Text
+from storage import selection_queries as sel
+from storage.models import Cohort, Person, ReviewStage, Role, Scheme, Verdict
+
+VERDICT = "dialog:selection:verdict"
+SAVE = "dialog:selection:save"
+CHANGE = "dialog:selection:change"
+# Buttons on the chair's and the moderator's messages: "selection:chair:12:accept".
+ACTION_PREFIX = "selection"
+SKIP = "skip"
+KEEP = "keep"
+MIN_REASON_WORDS = 2  # "fine" is not a reason; "strong budget evidence" is
+
+# How a reviewer reads each answer (the applicant's own labels speak to the applicant).
+LABELS: dict[str, str] = {
+    "job_role": "Job role and grade",
+    "professional_body": "Member of their professional body",
+    "leadership": "Leadership position",
+    "leadership_detail": "About their leadership role",
+    "autonomy": "Autonomy",
+    "responsibilities": "Responsibilities and accountabilities (including budget)",
+    "commitment": "Commits to the full scheme, training and launch",
+    "head_of_service_support": "Head of service supports it",
+    "why": "Why they want to take part",
+    "professional_interests": "Professional interests",
+    "personal_interests": "Personal interests",
+    "line_manager_told": "Line manager told",
+}
+VERDICT_WORDS = {
+    Verdict.ACCEPT.value: "Accept",
+    Verdict.REJECT.value: "Reject",
+    Verdict.UNSURE.value: "Unsure",
+}
+STAGE_NAMES = {
+    sel.Stage.MEMBERS: "awaiting reviews",
+    sel.Stage.CHAIR: "with the chair",
+    sel.Stage.MODERATOR: "with the independent moderator",
+    sel.Stage.SELECTED: "selected",
+    sel.Stage.REJECTED: "not selected",
+}
+DECIDED_BY = {
+    "consensus": "by consensus",
+    "chair": "by the chair",
+    "moderator": "by the independent moderator",
+}
+
+
+class Step(StrEnum):
+    VERDICT = "verdict"  # an application is shown; waiting for accept / reject / unsure
+    REASON = "reason"  # a verdict is chosen; waiting for the reason
+    CONFIRM = "confirm"  # a review typed in one message; waiting for Save / Change
+
+
+# -- reading what the reviewer says --------------------------------------------------------------
+
+_VERDICT_TEXT = re.compile(
+    r"^\s*(?:i\s+)?(?P<word>accept(?:ed)?|select(?:ed)?|approve[d]?|yes|"
+    r"reject(?:ed)?|decline[d]?|no|"
+    r"unsure|not sure|undecided|maybe|abstain|can'?t decide|cannot decide|can not decide|"
+    r"conflicted|conflict of interest|"
+    r"skip(?: for now)?|next|later|keep(?: it)?)\b\s*[:\-–,.;!]?\s*(?P<reason>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def read_verdict(text: str) -> tuple[str, str] | None:
+    """(accept / reject / unsure / skip / keep, the reason that follows) from typed words."""
+    match = _VERDICT_TEXT.match(text.replace("’", "'"))
+    if match is None:
+        return None
+    word = re.sub(r"\s+", " ", match.group("word").lower())
+    reason = match.group("reason").strip()
+    if word in {"accept", "accepted", "select", "selected", "approve", "approved", "yes"}:
+        return Verdict.ACCEPT.value, reason
+    if word in {"reject", "rejected", "decline", "declined", "no"}:
+        return Verdict.REJECT.value, reason
+    if word in {"skip", "skip for now", "next", "later"}:
+        return SKIP, ""
+    if word in {"keep", "keep it"}:
+        return KEEP, ""
+    if word.startswith("conflict") and not reason:
+        reason = "Conflict of interest."
+    return Verdict.UNSURE.value, reason
+
+
+# -- what reviewers are shown ------------------------------------------------------------------
+
+
+def _value(key: str, value: str) -> str:
+    item = BY_KEY.get(key)
+    if item is not None and item.kind is Kind.YES_NO:
+        return {"yes": "Yes", "no": "No"}.get(value, value)
+    if item is not None and item.kind is Kind.CHOICE:
+        return next((label for label, v in item.choices if v == value), value)
+    return value
+
+
+def card(view: sel.Anonymised) -> Text:
+    """The anonymised application: reference and the answers that bear on the criteria."""
+    lines = [f"*{view.reference}*, {view.cohort_name} (anonymised):"]
+    for key, value in view.answers:
+        lines.append(f"*{LABELS.get(key, key)}:* {_value(key, value)}")
+        if key == "head_of_service_support":
+            lines.append(
+                "*Their statement:* "
+                + (
+                    "given (withheld here: it names people)"
+                    if view.statement_given
+                    else "not given"
+                )
+            )
+    return Text("\n".join(lines), private=True)
+
+
+def said_lines(said: list[sel.Said], ctx_tz: ZoneInfo, now: datetime) -> Text:
+    heads = {"member": "", "chair": " (chair's decision)", "moderator": " (moderator)"}
+    lines = ["The reviews so far:"]
+    lines += [
+        f"• {s.reviewer}{heads.get(s.stage, '')}: *{VERDICT_WORDS.get(s.verdict, s.verdict)}*, "
+        f"“{s.reason}” ({format_when(s.at, ctx_tz, now)})"
+        for s in said
+    ]
+    return Text("\n".join(lines), private=True)
+
+
+def _choices(task: sel.Task) -> Question:
+    ref = task.reference
+    if task.stage is ReviewStage.CHAIR:
+        text = f"Your decision on {ref}, as chair?"
+        options = [("Accept", "accept"), ("Reject", "reject"), ("Can't decide", "unsure")]
+    elif task.stage is ReviewStage.MODERATOR:
+        text = f"Your decision on {ref}, as the independent moderator?"
+        options = [("Accept", "accept"), ("Reject", "reject")]
+    else:
+        text = f"Your review of {ref} against the criteria?"
+        options = [("Accept", "accept"), ("Reject", "reject"), ("Unsure", "unsure")]
+    if task.mine is not None:
+        options.append(("Keep it", KEEP))
+    else:
+        options.append(("Skip for now", SKIP))
+    return Question(text, tuple(Choice(label, VERDICT, value) for label, value in options))
+
+
+def _reason_question(task: sel.Task, verdict: str) -> Text:
+    ref = task.reference
+    if verdict == Verdict.REJECT.value:
+        shared = (
+            "It will be shared with the applicant"
+            if task.stage is not ReviewStage.MEMBER
+            else "If the steering group rejects it, your reason may be shared with the applicant"
+        )
+        return Text(
+            f"Why reject {ref}? A line or two against the criteria, please. {shared}, so please "
+            "write it kindly, as you would say it to them."
+        )
+    if verdict == Verdict.UNSURE.value:
+        if task.stage is ReviewStage.CHAIR:
+            return Text(
+                f"Why can't you decide on {ref}? (For example, a conflict of interest.) "
+                "The independent moderator will see your reason."
+            )
+        return Text(
+            f"What makes you unsure about {ref}? A line or two, please: if the group doesn't "
+            "agree, the chair sees it."
+        )
+    return Text(f"Why accept {ref}? A line or two against the criteria, please.")
+
+
+# -- the dialog ----------------------------------------------------------------------------------
+
+
+class ReviewDialog:
+    """One application at a time: verdict, reason, saved; then the next."""
+
+    name: ClassVar[str] = "selection"
+    title: ClassVar[str] = "Reviewing applications"
+    schema_version: ClassVar[int] = 1
+
+    def cancel_note(self, ctx: Context, state: dict[str, Any]) -> str:
+        return "the reviews you've saved are kept; type *review applications* to carry on."
+
+    # -- start -----------------------------------------------------------------------------------
+
+    def start(self, ctx: Context, msg: Incoming) -> Turn:
+        if (refusal := _refusal(ctx, "Reviewing applications")) is not None:
+            return refusal
+        if msg.action and msg.action.startswith(f"{ACTION_PREFIX}:"):
+            return self._from_button(ctx, msg.action)
+        if msg.action is None and (match := REVIEW_ONE_SHOT.match(msg.text.strip())):
+            return self._one_shot(ctx, match.group("ref"), match.group("rest"))
+        return self._list(ctx)
+
+    def _list(self, ctx: Context, note: list[Part] | None = None) -> Turn:
+        queue = sel.tasks(ctx.session, ctx.person_id, ctx.today)
+        replies: list[Part] = list(note or [])
+        if not queue.tasks:
+            replies.append(Text(_nothing_waiting(ctx, queue)))
+            return Turn(replies=replies)
+        replies.append(Text(_overview(queue)))
+        first = queue.tasks[0]
+        state = {"step": Step.VERDICT.value, "guided": True, "skipped": []}
+        return self._show(ctx, {**state, **_task_state(first)}, first, replies)
+
+    def _one_shot(self, ctx: Context, reference: str, rest: str) -> Turn:
+        found = sel.find_task(ctx.session, ctx.person_id, reference, ctx.today)
+        if found.task is None:
+            return Turn(replies=[Text(_problem(ctx, found, reference))])
+        task = found.task
+        state = {"step": Step.VERDICT.value, "guided": False, "skipped": [], **_task_state(task)}
+        said = read_verdict(rest) if rest.strip() else None
+        if said is None or said[0] in (SKIP, KEEP):
+            return self._show(ctx, state, task, [])
+        verdict, reason = said
+        if problem := _not_allowed(task, verdict):
+            return self._show(ctx, state, task, [Text(problem)])
+        if not reason:
+            return Turn(
+                replies=[_reason_question(task, verdict)],
+                state={**state, "step": Step.REASON.value, "verdict": verdict},
+            )
+        if problem := _bad_reason(reason):
+            return Turn(
+                replies=[Text(problem), _reason_question(task, verdict)],
+                state={**state, "step": Step.REASON.value, "verdict": verdict},
+            )
+        confirm = {**state, "step": Step.CONFIRM.value, "verdict": verdict, "reason": reason}
+        return Turn(replies=_confirmation(task, verdict, reason), state=confirm)
+
+    def _from_button(self, ctx: Context, action: str) -> Turn:
+        parts = action.split(":")
+        stages = {"chair": ReviewStage.CHAIR, "moderator": ReviewStage.MODERATOR}
+        if len(parts) != 4 or parts[1] not in stages or not parts[2].isdigit():
+            return Turn(replies=[Text("That button is out of date. Type *review applications*.")])
+        found = sel.task_for(ctx.session, ctx.person_id, int(parts[2]), stages[parts[1]], ctx.today)
+        if found.task is None:
+            return Turn(replies=[Text(_problem(ctx, found, ""))])
+        task = found.task
+        state = {"step": Step.VERDICT.value, "guided": False, "skipped": [], **_task_state(task)}
+        verdict = parts[3]
+        if verdict not in VERDICT_WORDS or _not_allowed(task, verdict):
+            return self._show(ctx, state, task, [])
+        return Turn(
+            replies=[_reason_question(task, verdict)],
+            state={**state, "step": Step.REASON.value, "verdict": verdict},
+        )
+
+    # -- showing one application -----------------------------------------------------------------
+
+    def _show(
+        self, ctx: Context, state: dict[str, Any], task: sel.Task, replies: list[Part]
+    ) -> Turn:
+        view = sel.anonymised(ctx.session, ctx.person_id, task.application_id)
+        if view is None:  # not theirs any more (a role removed meanwhile)
+            return Turn(replies=[*replies, Text(_problem(ctx, sel.Found(), task.reference))])
+        return Turn(
+            replies=[*replies, *self._application(ctx, task, view)],
+            state={**state, "step": Step.VERDICT.value},
+        )
+
+    def _application(self, ctx: Context, task: sel.Task, view: sel.Anonymised) -> list[Part]:
+        parts: list[Part] = [card(view)]
+        if task.stage is not ReviewStage.MEMBER:
+            said = sel.verdicts(ctx.session, ctx.person_id, task.application_id)
+            parts.append(said_lines(said, ctx.tz, ctx.now))
+            parts.append(
+                Text(
+                    "The steering group didn't agree, so it's your decision as chair."
+                    if task.stage is ReviewStage.CHAIR
+                    else "The chair couldn't decide, so the decision is yours as the "
+                    "independent moderator."
+                )
+            )
+        if task.mine is not None:
+            parts.append(
+                Text(
+                    f"You said *{VERDICT_WORDS[task.mine.verdict]}* "
+                    f"({format_when(task.mine.updated_at, ctx.tz, ctx.now)}): "
+                    f"“{task.mine.reason}”. Choose again to change it, or keep it.",
+                    private=True,
+                )
+            )
+        parts.append(_choices(task))
+        return parts
+
+    def prompt(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
+        task = self._task(ctx, state)
+        if task is None:
+            return [Text("Type *review applications* to see what's waiting for you.")]
+        step = Step(state["step"])
+        if step is Step.REASON:
+            return [_reason_question(task, state["verdict"])]
+        if step is Step.CONFIRM:
+            return _confirmation(task, state["verdict"], state["reason"])
+        view = sel.anonymised(ctx.session, ctx.person_id, task.application_id)
+        return self._application(ctx, task, view) if view is not None else []
+
+    def _task(self, ctx: Context, state: dict[str, Any]) -> sel.Task | None:
+        return sel.task_for(
+            ctx.session,
+            ctx.person_id,
+            int(state["application_id"]),
+            ReviewStage(state["stage"]),
+            ctx.today,
+        ).task
+
+    # -- the steps -------------------------------------------------------------------------------
+
+    def step(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
+        if msg.action is None and (
+            REVIEW_ONE_SHOT.match(msg.text.strip())
+            or recognise(msg.text).name is IntentName.REVIEW_APPLICATIONS
+        ):
+            return self.start(ctx, msg)  # "review A-05" or "review applications" mid-way
+        if msg.action and msg.action.startswith(f"{ACTION_PREFIX}:"):
+            return self.start(ctx, msg)
+        found = sel.task_for(
+            ctx.session,
+            ctx.person_id,
+            int(state["application_id"]),
+            ReviewStage(state["stage"]),
+            ctx.today,
+        )
+        if found.task is None:
+            note = Text(_problem(ctx, found, ""))
+            return self._next(ctx, state, [note]) if state.get("guided") else Turn([note])
+        task = found.task
+        step = Step(state["step"])
+        if step is Step.CONFIRM:
+            return self._on_confirm(ctx, state, task, msg)
+        if step is Step.REASON:
+            return self._on_reason(ctx, state, task, msg)
+        return self._on_verdict(ctx, state, task, msg)
+
+    def _on_verdict(
+        self, ctx: Context, state: dict[str, Any], task: sel.Task, msg: Incoming
+    ) -> Turn:
+        if msg.action == VERDICT:
+            said: tuple[str, str] | None = (str(msg.values.get("value", "")), "")
+        else:
+            said = read_verdict(msg.text)
+        if said is None or said[0] not in (*VERDICT_WORDS, SKIP, KEEP):
+            return Turn(
+                replies=[Text("Please choose one of these (or type *cancel* to stop for now)."),
+                         _choices(task)],
+                state=state,
+                advanced=False,
+            )  # fmt: skip
+        verdict, reason = said
+        if verdict == SKIP:
+            skipped = [*state.get("skipped", []), _key(task)]
+            return self._next(ctx, {**state, "skipped": skipped}, [])
+        if verdict == KEEP:
+            keep = Text(f"Kept your review of {task.reference} as it was.")
+            if state.get("guided"):
+                return self._next(
+                    ctx, {**state, "skipped": [*state["skipped"], _key(task)]}, [keep]
+                )
+            return Turn(replies=[keep])
+        if problem := _not_allowed(task, verdict):
+            return Turn(replies=[Text(problem), _choices(task)], state=state, advanced=False)
+        reasoning = {**state, "step": Step.REASON.value, "verdict": verdict}
+        if reason:
+            return self._on_reason(ctx, reasoning, task, Incoming(msg.person_id, text=reason))
+        return Turn(replies=[_reason_question(task, verdict)], state=reasoning)
+
+    def _on_reason(
+        self, ctx: Context, state: dict[str, Any], task: sel.Task, msg: Incoming
+    ) -> Turn:
+        if msg.action == VERDICT:  # another verdict button: change the verdict, ask again
+            return self._on_verdict(ctx, {**state, "step": Step.VERDICT.value}, task, msg)
+        reason = msg.text.strip()
+        if problem := _bad_reason(reason):
+            return Turn(
+                replies=[Text(problem), _reason_question(task, state["verdict"])],
+                state=state,
+                advanced=False,
+            )
+        return self._save(ctx, state, task, state["verdict"], reason)
+
+    def _on_confirm(
+        self, ctx: Context, state: dict[str, Any], task: sel.Task, msg: Incoming
+    ) -> Turn:
+        word = msg.text.strip().lower().rstrip(".!")
+        if msg.action == SAVE or word in {"save", "yes", "y", "ok", "save it", "send"}:
+            return self._save(ctx, state, task, state["verdict"], state["reason"])
+        if msg.action == CHANGE or word in {"change", "change it", "no", "edit"}:
+            return self._show(ctx, state, task, [Text("OK: choose again.")])
+        return Turn(
+            replies=[
+                Text("Please choose *Save* or *Change*."),
+                *_confirmation(task, state["verdict"], state["reason"])[1:],
+            ],
+            state=state,
+            advanced=False,
+        )
+
+    # -- saving and what follows -----------------------------------------------------------------
+
+    def _save(
+        self, ctx: Context, state: dict[str, Any], task: sel.Task, verdict: str, reason: str
+    ) -> Turn:
+        done = sel.record(ctx.session, ctx.person_id, task, Verdict(verdict), reason, ctx.now)
+        if done is None:
+            return Turn(
+                replies=[
+                    Text(
+                        f"I couldn't save that: {task.reference} has moved on meanwhile "
+                        "(its outcome may be final). Type *selection status* to see where it is."
+                    )
+                ]
+            )
+        word = VERDICT_WORDS[verdict]
+        what = "decision on" if task.stage is not ReviewStage.MEMBER else "review of"
+        if done.changed_from is not None and done.changed_from != verdict:
+            saved = (
+                f"Changed your {what} {task.reference} from "
+                f"{VERDICT_WORDS[done.changed_from]} to *{word}*."
+            )
+        else:
+            saved = f"Saved your {what} {task.reference}: *{word}*."
+        replies: list[Part] = [Text(" ".join(filter(None, [saved, _what_happened(done)])))]
+        outgoing = _messages_for_others(ctx, task, done)
+        if state.get("guided"):
+            turn = self._next(ctx, state, replies)
+            return Turn(replies=turn.replies, state=turn.state, outgoing=outgoing)
+        queue = sel.tasks(ctx.session, ctx.person_id, ctx.today)
+        if queue.tasks:
+            replies.append(
+                Text(
+                    f"{_progress_line(queue)} Type *review applications* for the next one."
+                    if queue.progress
+                    else "Type *review applications* for the next one."
+                )
+            )
+        else:
+            replies.append(Text(_nothing_waiting(ctx, queue)))
+        return Turn(replies=replies, outgoing=outgoing)
+
+    def _next(self, ctx: Context, state: dict[str, Any], replies: list[Part]) -> Turn:
+        skipped = list(state.get("skipped", []))
+        queue = sel.tasks(ctx.session, ctx.person_id, ctx.today)
+        waiting = [t for t in queue.tasks if _key(t) not in skipped]
+        if not waiting:
+            if queue.tasks:
+                refs = ", ".join(dict.fromkeys(t.reference for t in queue.tasks))
+                replies.append(
+                    Text(
+                        f"That's all for now. Still waiting for you: {refs}. "
+                        "Type *review applications* when you're ready to come back to them."
+                    )
+                )
+            else:
+                replies.append(Text(_nothing_waiting(ctx, queue)))
+            return Turn(replies=replies)
+        task = waiting[0]
+        lead = _progress_line(queue)
+        replies.append(
+            Text(f"{lead} Next: {task.reference}." if lead else f"Next: {task.reference}.")
+        )
+        new_state = {
+            "step": Step.VERDICT.value,
+            "guided": True,
+            "skipped": skipped,
+            **_task_state(task),
+        }
+        return self._show(ctx, new_state, task, replies)
+
+
+def _key(task: sel.Task) -> str:
+    return f"{task.application_id}:{task.stage.value}"
+
+
+def _task_state(task: sel.Task) -> dict[str, Any]:
+    return {"application_id": task.application_id, "stage": task.stage.value}
+
+
+def _not_allowed(task: sel.Task, verdict: str) -> str | None:
+    if task.stage is ReviewStage.MODERATOR and verdict == Verdict.UNSURE.value:
+        return (
+            "As the independent moderator, yours is the final decision: please choose *Accept* "
+            "or *Reject*. If you need more time, type *cancel* and come back with "
+            f"*review {task.reference}*."
+        )
+    return None
+
+
+def _bad_reason(reason: str) -> str | None:
+    if len(reason.split()) < MIN_REASON_WORDS:
+        return "A short reason is needed with every review: a line or two, please."
+    if len(reason) > sel.MAX_REASON:
+        return (
+            f"That's {len(reason):,} characters: please keep the reason under "
+            f"{sel.MAX_REASON} (a line or two). Nothing was saved yet."
+        )
+    return None
+
+
+def _confirmation(task: sel.Task, verdict: str, reason: str) -> list[Part]:
+    what = "decision on" if task.stage is not ReviewStage.MEMBER else "review of"
+    warning = (
+        " (This reason may be shared with the applicant.)"
+        if verdict == Verdict.REJECT.value
+        else ""
+    )
+    return [
+        Text(
+            f"Your {what} *{task.reference}* ({task.cohort_name}): *{VERDICT_WORDS[verdict]}*, "
+            f"“{reason}”.{warning}",
+            private=True,
+        ),
+        Question("Shall I save it?", (Choice("Save", SAVE), Choice("Change", CHANGE))),
+    ]
+
+
+def _overview(queue: sel.Queue) -> str:
+    decisions = [t.reference for t in queue.tasks if t.stage is not ReviewStage.MEMBER]
+    reviews = [t.reference for t in queue.tasks if t.stage is ReviewStage.MEMBER]
+    lines = ["Applications to review, anonymised (references only, no names)."]
+    if queue.progress:
+        lines[0] += " " + _progress_line(queue)
+    if decisions:
+        lines.append(f"Waiting for your decision: {', '.join(decisions)}.")
+    if reviews:
+        lines.append(f"Still to review: {', '.join(reviews)}.")
+    lines.append(f"Let's start with {queue.tasks[0].reference}.")
+    return "\n".join(lines)
+
+
+def _progress_line(queue: sel.Queue) -> str:
+    if len(queue.progress) == 1:
+        done, total = next(iter(queue.progress.values()))
+        return f"{done} of {total} reviewed by you."
+    return " ".join(
+        f"{name}: {done} of {total} reviewed by you."
+        for name, (done, total) in queue.progress.items()
+    )
+
+
+def _nothing_waiting(ctx: Context, queue: sel.Queue) -> str:
+    if queue.not_yet_open and not queue.progress:
+        return "\n".join(
+            _not_open_yet(ctx, c.cohort_name, c.closes_on, c.sent) for c in queue.not_yet_open
+        )
+    if queue.progress:
+        done = ", ".join(f"{t} for {n}" for n, (_d, t) in queue.progress.items())
+        return (
+            f"You've reviewed every application ({done}): thank you. Type *selection status* "
+            "to see where they stand."
+        )
+    if Role.MODERATOR.value in ctx.roles or Role.STEERING_CHAIR.value in ctx.roles:
+        return (
+            "Nothing is waiting for your decision just now: I'll message you when an "
+            "application needs it."
+        )
+    return "There are no applications waiting for your review."
+
+
+def _problem(ctx: Context, found: sel.Found, typed: str) -> str:
+    if found.problem is sel.Problem.NOT_OPEN and found.closes_on is not None:
+        return _not_open_yet(ctx, found.cohort_name, found.closes_on, None)
+    if found.problem is sel.Problem.FINAL:
+        word = "selected" if found.stage is sel.Stage.SELECTED else "not selected"
+        return (
+            f"{found.reference}'s outcome is already final ({word}): there's nothing more to "
+            "decide, and its reviews can't be changed now."
+        )
+    if found.problem is sel.Problem.MOVED and found.stage is not None:
+        return f"{found.reference} has moved on since: it's {STAGE_NAMES[found.stage]}."
+    if found.problem is sel.Problem.NOT_YOURS:
+        return (
+            f"{found.reference} isn't waiting for you: the independent moderator is asked only "
+            "when the chair can't decide."
+        )
+    shown = re.sub(r"[^\w\-]", "", typed)[:12].upper()
+    name = f"an application {shown}" if shown else "that application"
+    return (
+        f"I can't find {name} among those you review. "
+        "Type *review applications* to see what's waiting for you."
+    )
+
+
+def _not_open_yet(ctx: Context, cohort: str, closes_on: date, sent: int | None) -> str:
+    so_far = f" ({sent} sent so far)" if sent is not None else ""
+    opens = format_day(closes_on + timedelta(days=1), ctx.today)
+    return (
+        f"Applications for *{cohort}* close on {format_day(closes_on, ctx.today)}{so_far}. "
+        f"Review opens the next day, {opens}: I'll show them to you then, anonymised."
+    )
+
+
+def _refusal(ctx: Context, what: str) -> Turn | None:
+    """None when the person reviews or decides in some cohort; else why not, the same whatever
+    they asked about."""
+    roles = ctx.roles
+    if roles & set(sel.DECIDER_ROLES):
+        return None
+    if Role.LEAD.value in roles:
+        return Turn(
+            replies=[
+                Text(
+                    "As the project lead you can follow the selection (type *selection status*), "
+                    "but reviewing and deciding are for the steering group: the lead doesn't vote."
+                )
+            ]
+        )
+    extra = (
+        " To see your own application, type *my application*." if Role.MENTEE.value in roles else ""
+    )
+    return Turn(replies=[Text(f"{what} is for the scheme's steering group.{extra}")])
+
+
+def _what_happened(done: sel.Recorded) -> str:
+    ref = done.reference
+    if done.outcome is not None:
+        word = "selected" if done.outcome == "selected" else "not selected"
+        if done.decided_by == "consensus":
+            return f"Every reviewer agreed, so {ref} is {word}. I've told the applicant" + (
+                ", kindly, with the reasons." if word == "not selected" else "."
+            )
+        return f"{ref} is {word}: I've told the applicant and the lead channel."
+    moved = done.after is not done.before
+    if done.after is sel.Stage.CHAIR and moved:
+        if done.asker_decides:
+            return f"The reviews of {ref} differ, so it's yours to decide as chair."
+        return f"The reviews of {ref} differ, so I've passed it to the chair to decide."
+    if done.after is sel.Stage.MODERATOR and moved:
+        if done.nobody_to_ask:
+            return (
+                f"{ref} now needs the independent moderator, but none is set up: "
+                "I've told the lead channel."
+            )
+        if done.asker_decides:
+            return f"{ref} now needs the independent moderator's decision, which is yours."
+        return f"I've passed {ref} to the independent moderator to decide."
+    if done.ask:
+        return "I've let the person deciding know about the change."
+    return ""
+
+
+# -- messages for the applicant, the lead channel, the chair and the moderator -------------------
+
+
+def _messages_for_others(ctx: Context, task: sel.Task, done: sel.Recorded) -> list[Outgoing]:
+    cohort = ctx.session.get(Cohort, done.cohort_id)
+    assert cohort is not None
+    scheme = ctx.session.get(Scheme, cohort.scheme_id)
+    assert scheme is not None
+    out: list[Outgoing] = []
+
+    def to_lead(line: str) -> None:
+        out.append(Outgoing(parts=(Text(line),), channel=scheme.lead_channel, scheme_id=scheme.id))
+
+    ref = f"{done.reference} ({done.cohort_name})"
+    if done.outcome is not None:
+        word = "selected" if done.outcome == "selected" else "not selected"
+        to_lead(f"Selection: {ref} {word}, {DECIDED_BY.get(done.decided_by or '', '')}.")
+        out.append(_to_applicant(ctx, task, done, cohort))
+        return out
+    moved = done.after is not done.before
+    if done.after is sel.Stage.CHAIR and moved:
+        to_lead(f"Selection: {ref} has no consensus ({_counts(done)}), so it's with the chair.")
+    elif done.after is sel.Stage.MODERATOR and moved:
+        why = (
+            "the chair couldn't decide"
+            if done.before is sel.Stage.CHAIR
+            else "no consensus and no chair"
+        )
+        to_lead(f"Selection: {ref}: {why}, so it's with the independent moderator.")
+    if done.nobody_to_ask:
+        who = "chair" if done.after is sel.Stage.CHAIR else "independent moderator"
+        to_lead(
+            f"Selection: {ref} needs a decision from the {who}, but none is set up for "
+            f"{done.cohort_name}: please appoint one."
+        )
+    for person_id in done.ask:
+        out.append(_to_decider(ctx, task, done, person_id, changed=not moved))
+    return out
+
+
+def _counts(done: sel.Recorded) -> str:
+    return ", ".join(
+        f"{done.member_verdicts.count(v)} {word.lower()}"
+        for v, word in VERDICT_WORDS.items()
+        if v in done.member_verdicts
+    )
+
+
+def _to_decider(
+    ctx: Context, task: sel.Task, done: sel.Recorded, person_id: int, changed: bool
+) -> Outgoing:
+    stage = "chair" if done.after is sel.Stage.CHAIR else "moderator"
+    view = sel.anonymised(ctx.session, person_id, task.application_id)
+    said = sel.verdicts(ctx.session, person_id, task.application_id)
+    decider = ctx.session.get(Person, person_id)
+    tz = ZoneInfo(decider.time_zone) if decider is not None else ctx.tz
+    ref = done.reference
+    if changed:
+        head = f"A review of {ref} ({done.cohort_name}) changed while it waits for your decision."
+    elif stage == "chair":
+        head = (
+            f"{ref} ({done.cohort_name}) needs your decision as chair: the steering group's "
+            "reviews differ."
+        )
+    else:
+        head = (
+            f"{ref} ({done.cohort_name}) needs your decision as the independent moderator: "
+            "the steering group didn't agree and the chair couldn't decide."
+        )
+    options = [("Accept", "accept"), ("Reject", "reject")]
+    if stage == "chair":
+        options.append(("Can't decide", "unsure"))
+    parts: list[Part] = [Text(head)]
+    if view is not None:
+        parts.append(card(view))
+    parts.append(said_lines(said, tz, ctx.now))
+    parts.append(
+        Question(
+            f"Your decision on {ref}? (Or type *review {ref}* any time.)",
+            tuple(
+                Choice(label, f"{ACTION_PREFIX}:{stage}:{task.application_id}:{value}")
+                for label, value in options
+            ),
+        )
+    )
+    return Outgoing(parts=tuple(parts), recipient_id=person_id, kind="selection")
+
+
+def _to_applicant(ctx: Context, task: sel.Task, done: sel.Recorded, cohort: Cohort) -> Outgoing:
+    assert done.applicant_id is not None
+    applicant = sel.applicant(ctx.session, task.application_id)
+    assert applicant is not None
+    first = applicant.display_name.split(" ", 1)[0]
+    tz = ZoneInfo(applicant.time_zone)
+    today = ctx.now.astimezone(tz).date()
+    if done.outcome == "selected":
+        when = ""
+        assert cohort.id is not None
+        event = sel.launch(ctx.session, cohort.id)
+        if event is not None and event.starts_at > ctx.now:
+            when = f" The launch event is on {format_when(event.starts_at, tz, ctx.now)}."
+        elif cohort.starts_on > today:
+            when = f" The scheme starts on {format_day(cohort.starts_on, today)}."
+        parts: tuple[Part, ...] = (
+            Text(f"Good news about your application to *{cohort.name}*!"),
+            Text(
+                f"Congratulations, {first}: the steering group has selected your application "
+                f"({done.reference}).\nWhat happens next: choose your top three mentors from the "
+                "bios of the mentors with a free place. Type *choose my mentor* to see them. The "
+                "steering group then matches mentees with mentors, and I'll tell you who yours "
+                f"is.{when}",
+                private=True,
+            ),
+        )
+    else:
+        reasons = [r.strip() for r in (done.reason or "").split("\n") if r.strip()]
+        if len(reasons) > 1:
+            why = "The steering group's reasons:\n" + "\n".join(f"• {r}" for r in reasons)
+        elif reasons:
+            why = f"The steering group's reason: {reasons[0]}"
+        else:
+            why = ""
+        parts = (
+            Text(f"News about your application to *{cohort.name}*."),
+            Text(
+                f"Thank you for applying, {first}. I'm sorry to tell you that the steering group "
+                f"hasn't been able to offer you a place this time (application {done.reference})."
+                + (f"\n{why}" if why else "")
+                + "\nThis isn't a judgement of you as a leader, and we'd be glad to hear from you "
+                f"again. If you'd like to talk it over, or hear about the next round, please "
+                f"contact {lead_contact(ctx, cohort.id)}.",
+                private=True,
+            ),
+        )
+    return Outgoing(parts=parts, recipient_id=applicant.id, kind="selection")
+
+
+# -- progress ----------------------------------------------------------------------------------
+
+
+def status_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
+    """Selection progress per cohort, references only, for the lead and the steering group."""
+    if not ctx.roles & set(sel.PROGRESS_ROLES):
+        return Turn(
+            replies=[Text("Selection progress is for the project lead and the steering group.")]
+        )
+    blocks: list[str] = []
+    for cohort in sel.progress(ctx.session, ctx.person_id, ctx.today):
+        sent = sum(len(refs) for refs in cohort.by_stage.values())
+        if not cohort.open_for_review:
+            assert cohort.closes_on is not None
+            blocks.append(
+                f"*{cohort.cohort_name}*: applications close on "
+                f"{format_day(cohort.closes_on, ctx.today)} ({sent} sent so far); review opens "
+                f"{format_day(cohort.closes_on + timedelta(days=1), ctx.today)}."
+            )
+            continue
+        closed = (
+            f"applications closed {format_day(cohort.closes_on, ctx.today)}; "
+            if cohort.closes_on
+            else ""
+        )
+        lines = [f"*{cohort.cohort_name}* selection ({closed}{sent} sent):"]
+        for stage in sel.Stage:
+            refs = cohort.by_stage[stage]
+            lines.append(
+                f"• {STAGE_NAMES[stage]}: {len(refs)}" + (f" ({', '.join(refs)})" if refs else "")
+            )
+        if cohort.waiting_on:
+            lines.append(
+                "Reviews still to give: "
+                + ", ".join(f"{name} {count}" for name, count in cohort.waiting_on)
+                + "."
+            )
+        if not cohort.chair_appointed:
+            lines.append("No chair is set up: a split goes straight to the moderator.")
+        if not cohort.moderator_appointed:
+            lines.append("No independent moderator is set up yet.")
+        if cohort.mine is not None:
+            lines.append(f"You've reviewed {cohort.mine[0]} of {cohort.mine[1]}.")
+        blocks.append("\n".join(lines))
+    if not blocks:
+        return Turn(replies=[Text("There's no cohort in selection just now.")])
+    tail = (
+        "Type *review applications* to review."
+        if ctx.roles & set(sel.DECIDER_ROLES)
+        else "The steering group reviews and decides; the lead follows along."
+    )
+    return Turn(replies=[Text("\n\n".join(blocks) + "\n\n" + tail)])
+
+
+def register(registry: Registry) -> None:
+    """Wire this journey's intents, dialogs and button routes into ``registry``."""
+    registry.add_dialog(ReviewDialog(), IntentName.REVIEW_APPLICATIONS)
+    registry.answers[IntentName.SELECTION_STATUS] = status_answer
+    registry.action_routes[ACTION_PREFIX] = IntentName.REVIEW_APPLICATIONS
