@@ -128,11 +128,22 @@ def test_the_one_shot_is_confirmed_then_saved_and_the_mentor_told(
     assert "say *book a meeting 8 Jan 2027 15:00*" in saved
 
     [minutes] = _minutes(mentee.db)
-    assert (minutes.held_on, minutes.discussion, minutes.meeting_id) == (
+    assert (minutes.held_on, minutes.discussion) == (
         date(2026, 11, 23),
         "Discussed the business case",
-        None,
     )
+    # The meeting was never booked: the minutes record it as held (for reports and reminders).
+    with transaction(mentee.db) as s:
+        meeting = s.get(Meeting, minutes.meeting_id)
+        pairing = s.exec(select(Pairing).where(Pairing.mentee_id == mentee.person_id)).first()
+    assert meeting is not None
+    assert pairing is not None
+    assert (meeting.status, meeting.starts_at, meeting.pairing_id) == (
+        "held",
+        datetime(2026, 11, 23, 10, 0, tzinfo=UTC),  # midday would be later than now (10:00)
+        pairing.id,
+    )
+    assert (meeting.duration_minutes, pairing.last_contact_at) == (60, meeting.starts_at)
     assert minutes.author_id == mentee.person_id
     assert "Next meeting agreed: Fri 8 Jan 2027, 15:00" in minutes.decisions
     assert [
@@ -221,7 +232,9 @@ def test_record_notes_picks_the_latest_meeting_without_minutes(mentee: Chat) -> 
     assert _meeting_status(mentee.db, older) == "held"
 
 
-def test_without_a_meeting_the_day_is_asked_and_no_meeting_is_made(mentee: Chat) -> None:
+def test_without_a_booked_meeting_the_day_is_asked_and_the_meeting_recorded_as_held(
+    mentee: Chat,
+) -> None:
     assert "When did you meet?" in mentee.said("log minutes")
     assert "What did you discuss" in mentee.said("we met yesterday")
     mentee.said("Career plan and CV")
@@ -235,9 +248,14 @@ def test_without_a_meeting_the_day_is_asked_and_no_meeting_is_made(mentee: Chat)
     assert "*Next meeting:* Tue 5 Jan 2027, 15:00" in reply
     mentee.said("save")
     [minutes] = _minutes(mentee.db)
-    assert (minutes.held_on, minutes.meeting_id) == (date(2026, 11, 22), None)
+    assert minutes.held_on == date(2026, 11, 22)
     with transaction(mentee.db) as session:
-        assert session.exec(select(Meeting)).all() == []
+        meetings = session.exec(select(Meeting)).all()
+    # One meeting: the one held on Sunday (midday, London), an hour by default; the next
+    # meeting agreed is not booked until the mentee books it.
+    assert [(m.id, m.status, m.starts_at, m.duration_minutes) for m in meetings] == [
+        (minutes.meeting_id, "held", datetime(2026, 11, 22, 12, 0, tzinfo=UTC), 60)
+    ]
 
 
 # -- reading action lines and days -----------------------------------------------------------
@@ -678,3 +696,15 @@ def test_minutes_through_mentorbot_chat(loaded: str) -> None:  # noqa: F811
         ("Draft the business case", "2026-12-05", False),
         ("Send the budget template", "2026-11-27", True),
     ]
+
+
+def test_how_long_and_how_they_met_are_kept_with_the_meeting_held(mentee: Chat) -> None:
+    mentee.said("met Tom yesterday for 90 minutes by video; discussed my objectives")
+    mentee.said("no actions")
+    mentee.said("not yet")
+    assert "Saved the minutes" in mentee.said("save")
+    [minutes] = _minutes(mentee.db)
+    with transaction(mentee.db) as session:
+        meeting = session.get(Meeting, minutes.meeting_id)
+    assert meeting is not None
+    assert (meeting.status, meeting.duration_minutes, meeting.mode) == ("held", 90, "video")

@@ -519,8 +519,8 @@ def test_consensus_selects_or_rejects_and_the_applicants_are_told_kindly(
         "Thank you for applying, Ben. I'm sorry to tell you that the steering group hasn't been "
         "able to offer you a place this time (application A-02).\n"
         "The steering group's reasons:\n"
-        "• a strong team leader; no budget yet\n"
-        "• no budget responsibility yet; please apply again\n"
+        "• A strong team leader; no budget yet.\n"
+        "• No budget responsibility yet; please apply again.\n"
         "This isn't a judgement of you as a leader, and we'd be glad to hear from you again. If "
         "you'd like to talk it over, or hear about the next round, please contact your project "
         "lead, Sam Reid (lead@example.org)."
@@ -630,7 +630,7 @@ def test_when_the_chair_cant_decide_the_moderator_decides(applied: Engine) -> No
     )
     passed = chair.said("I know this applicant: a conflict of interest.")
     assert passed.startswith(
-        "Saved your decision on A-04: *Unsure*. I've passed A-04 to the independent moderator "
+        "Saved your decision on A-04: *Can't decide*. I've passed A-04 to the independent moderator "
         "to decide."
     )
     assert lead_channel(applied) == (

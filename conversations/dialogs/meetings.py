@@ -192,6 +192,11 @@ def _read_when(
     return value.at_utc, rest, note
 
 
+def find_mode(text: str) -> str | None:
+    """The way of meeting a text names ("by video", "face to face", "phone"), if any."""
+    return _find_mode(text)
+
+
 def _find_mode(text: str) -> str | None:
     cleaned = _NOT_MODE.sub(" ", text)
     hits = [(p.search(cleaned), mode) for mode, p in _MODE_WORDS]

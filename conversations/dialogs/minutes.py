@@ -28,9 +28,19 @@ from enum import StrEnum
 from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
-from conversations.dates import Ask, When, find_date, find_when, format_day, format_when, parse_when
+from conversations.dates import (
+    Ask,
+    When,
+    find_date,
+    find_when,
+    format_day,
+    format_when,
+    parse_duration,
+    parse_when,
+)
 from conversations.dialogs.base import Context, Outgoing, Turn
 from conversations.dialogs.matching import first_minutes_questions
+from conversations.dialogs.meetings import find_mode
 from conversations.engine import Registry
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
 from conversations.messages import Choice, Incoming, Part, Question, Text
@@ -519,6 +529,10 @@ def _action_state(action: ParsedAction) -> dict[str, Any]:
     }
 
 
+# Where the opening "met Tom today for an hour" ends and the discussion or actions begin.
+_OPENING = re.compile(r"[;\n:]|\b(?:actions?|discussed|talked|we agreed|decided)\b", re.I)
+
+
 def _next_state(value: When) -> dict[str, Any]:
     return {"at": value.at_utc.isoformat(), "has_time": value.has_time}
 
@@ -561,6 +575,13 @@ class LogMinutes:
         }
         pair = Pair.of(ctx, pairing)
         reading = read_minutes(text, pair, ctx.person_id, ctx.now, ctx.tz)
+        # "met Tom today for an hour by video; ...": how long and how, for a meeting that was
+        # never booked (it is recorded as held when the minutes are saved).
+        opening = _OPENING.split(text, maxsplit=1)[0]
+        length = parse_duration(opening)
+        if length is not None and timedelta() < length <= timedelta(hours=12):
+            state["met_for"] = int(length.total_seconds() // 60)
+        state["met_by"] = find_mode(opening)
         notes: dict[str, str] = {}
         if reading.held_on is not None:
             checked = _check_day(ctx, pairing, reading.held_on)
@@ -1145,6 +1166,8 @@ class LogMinutes:
                 f"Next meeting agreed: {self._next_text(ctx, state)} ({ctx.person.time_zone} time)"
             )
             decisions = f"{decisions}\n{agreed}" if decisions else agreed
+        if meeting is None:
+            meeting = self._held_meeting(ctx, state, pairing, held_on)
         minutes = Minutes(
             pairing_id=pairing.id or 0,
             meeting_id=meeting.id if meeting else None,
@@ -1265,6 +1288,31 @@ class LogMinutes:
 
     def _pair(self, ctx: Context, state: dict[str, Any]) -> Pair:
         return Pair.of(ctx, self._pairing(ctx, state))
+
+    @staticmethod
+    def _held_meeting(
+        ctx: Context, state: dict[str, Any], pairing: Pairing, held_on: date
+    ) -> Meeting | None:
+        """Minutes of a meeting that was never booked record it as held, so reports, the
+        meeting-due and silence reminders know the pair met. Its time is midday that day (or
+        now, if earlier); its length what the mentee said, else the scheme's hour."""
+        midday = datetime.combine(held_on, time(12), tzinfo=ctx.tz).astimezone(UTC)
+        starts_at = min(midday, ctx.now)
+        if starts_at <= pairing.started_at:
+            return None
+        meeting = Meeting(
+            pairing_id=pairing.id or 0,
+            starts_at=starts_at,
+            duration_minutes=int(state.get("met_for") or 60),
+            mode=state.get("met_by") or "in_person",
+            status=MeetingStatus.HELD.value,
+            proposed_by_id=ctx.person_id,
+            created_at=ctx.now,
+            updated_at=ctx.now,
+        )
+        ctx.session.add(meeting)
+        ctx.session.flush()
+        return meeting
 
     def _meeting(self, ctx: Context, state: dict[str, Any]) -> Meeting | None:
         """The linked meeting, if it is still this pair's and still without minutes."""

@@ -448,6 +448,8 @@ class ReviewDialog:
                 ]
             )
         word = VERDICT_WORDS[verdict]
+        if task.stage is ReviewStage.CHAIR and verdict == Verdict.UNSURE.value:
+            word = "Can't decide"
         what = "decision on" if task.stage is not ReviewStage.MEMBER else "review of"
         if done.changed_from is not None and done.changed_from != verdict:
             saved = (
@@ -790,7 +792,7 @@ def _to_applicant(ctx: Context, task: sel.Task, done: sel.Recorded, cohort: Coho
             ),
         )
     else:
-        reasons = [r.strip() for r in (done.reason or "").split("\n") if r.strip()]
+        reasons = [_sentence(r) for r in (done.reason or "").split("\n") if r.strip()]
         if len(reasons) > 1:
             why = "The steering group's reasons:\n" + "\n".join(f"• {r}" for r in reasons)
         elif reasons:
@@ -810,6 +812,13 @@ def _to_applicant(ctx: Context, task: sel.Task, done: sel.Recorded, cohort: Coho
             ),
         )
     return Outgoing(parts=parts, recipient_id=applicant.id, kind="selection")
+
+
+def _sentence(reason: str) -> str:
+    """A reviewer's reason as the applicant reads it: a capital first letter and a full stop."""
+    reason = reason.strip()
+    reason = reason[:1].upper() + reason[1:]
+    return reason if reason[-1] in ".!?" else reason + "."
 
 
 # -- progress ----------------------------------------------------------------------------------
