@@ -1192,13 +1192,14 @@ class PreferencesDialog:
         lines = [f"Mentors with a free place ({len(offered)}):"]
         lines += [_bio_line(n, m) for n, m in enumerate(offered, start=1)]
         replies: list[Part] = [Text("\n".join(lines))]
-        if application.preferences:
-            current = ", ".join(
-                f"{n}. {ctx.name_of(pid)}" for n, pid in enumerate(application.preferences, start=1)
-            )
+        # Earlier choices still on offer (a former mentor, or one now full, is not).
+        still = [pid for pid in application.preferences if pid in {m.person_id for m in offered}]
+        if still and still == list(application.preferences):
+            current = ", ".join(f"{n}. {ctx.name_of(pid)}" for n, pid in enumerate(still, start=1))
             replies.append(
                 Text(
-                    f"Your current choices: {current}. Reply with new ones to change them, or type *cancel* to keep them."
+                    f"Your current choices: {current}. Reply with new ones to change them, or "
+                    "type *cancel* to keep them."
                 )
             )
         replies.append(
