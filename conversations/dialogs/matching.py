@@ -178,11 +178,13 @@ def _show(ctx: Context, inputs: mq.MatchingInputs, matching: Matching) -> list[P
             )
         )
     if matching.pairs:
+        # The examples name this proposal's own references, so they can be typed as they are.
+        shown = [refs.get(p.mentee_id) or ctx.name_of(p.mentee_id) for p in matching.pairs]
+        swap = f"*swap {shown[0]} and {shown[1]}* (references or names), " if len(shown) > 1 else ""
         parts.append(
             Question(
-                "You can *swap A-01 and A-02* (references or names), *move A-01 to <mentor's "
-                "name>* (a mentor with a free place), or approve it. Nothing is sent until you "
-                "approve.",
+                f"You can {swap}*move {shown[0]} to <mentor's name>* (a mentor with a free place), "
+                "or approve it. Nothing is sent until you approve.",
                 (Choice("Approve", APPROVE),),
             )
         )
