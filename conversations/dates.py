@@ -35,6 +35,7 @@ Rules, all relative to the injected aware ``now`` read in the person's IANA zone
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -260,14 +261,11 @@ def _past(day: date) -> Ask:
     return Ask(f"{_dmy(day)} is in the past. Which date did you mean?", "past")
 
 
-def _add_months(day: date, months: int) -> date:
-    y, m = divmod(day.month - 1 + months, 12)
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(day.year + y, m + 1, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+def add_months(day: date, months: int) -> date:
+    """``day`` plus calendar months, kept within the month (31 Jan + 1 month is 28/29 Feb)."""
+    years, index = divmod(day.month - 1 + months, 12)
+    year, month = day.year + years, index + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _fits(atoms: _Atoms, kind: str) -> bool:
@@ -370,7 +368,7 @@ def _day(atoms: _Atoms, today: date) -> date | Ask | None:
     elif m := atoms.get("reldate"):
         n, unit = int(_num(m["rd_n"])), m["rd_u"].lower()[:2]
         if unit in ("mo", "ye"):
-            value = _add_months(today, n * (12 if unit == "ye" else 1))
+            value = add_months(today, n * (12 if unit == "ye" else 1))
         else:
             value = today + timedelta(days=n * {"da": 1, "we": 7, "fo": 14}[unit])
     elif "weektoday" in atoms:
@@ -382,7 +380,7 @@ def _day(atoms: _Atoms, today: date) -> date | Ask | None:
             value = today + timedelta(days=4 - today.weekday() + 7 * nxt)
             value += timedelta(days=7 * (value < today))
         elif unit == "month":
-            value = _add_months(today.replace(day=1), 1 + nxt) - timedelta(days=1)
+            value = add_months(today.replace(day=1), 1 + nxt) - timedelta(days=1)
         else:
             value = date(today.year + nxt, 12, 31)
     elif m := atoms.get("vague"):

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from conversations.dates import format_day
+from conversations.dates import add_months, format_day
 from conversations.dialogs.concerns import LEAD_LABELS, Category
 from storage import report_queries as rq
 from storage.models import Cohort, Scheme
@@ -134,17 +134,6 @@ class Window:
     start: datetime | None
     point_on: date | None
     so_far: bool
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus calendar months (31 Jan + 1 month is 28/29 Feb)."""
-    years, index = divmod(day.month - 1 + months, 12)
-    for last in (day.day, 30, 29, 28):
-        try:
-            return date(day.year + years, index + 1, last)
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def _midnight(day: date, tz: ZoneInfo) -> datetime:

@@ -21,7 +21,6 @@ Map:
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import difflib
 import json
@@ -39,6 +38,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from conversations.clock import Clock
+from conversations.dates import add_months
 from storage.db import transaction
 from storage.models import (
     ChannelIdentity,
@@ -713,16 +713,8 @@ class _Dates:
             elif unit == "w":
                 day += timedelta(weeks=count)
             else:
-                day = _add_months(day, count)
+                day = add_months(day, count)
         return day
-
-
-def _add_months(day: date, months: int) -> date:
-    years, month_index = divmod(day.month - 1 + months, 12)
-    year, month = day.year + years, month_index + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 def _time_zone(table: _Table, name: str) -> str:
