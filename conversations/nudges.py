@@ -28,7 +28,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from conversations.clock import Clock
-from conversations.dates import format_day, format_when
+from conversations.dates import add_months, format_day, format_when
 from conversations.dialogs.diary import after_meeting_prompt
 from conversations.dialogs.lead import lead_actions
 from conversations.intents import INTENT_ACTION_PREFIX, IntentName
@@ -623,6 +623,44 @@ def silence_alerts(rows: Iterable[q.SilentRow], world: World) -> list[NudgeSpec]
     return specs
 
 
+# SCHEME.md: the project lead reports to the steering group at 6, 9 and 12 months.
+REPORT_MONTHS = (6, 9, 12)
+
+
+def report_points(rows: Iterable[q.CohortRow], world: World) -> list[NudgeSpec]:
+    """The lead channel, on the morning of each 6, 9 and 12-month point (the next working day
+    when it falls on a weekend): the report is due, and how to post it."""
+    specs: list[NudgeSpec] = []
+    for row in rows:
+        settings = world.settings(row.scheme_id)
+        tz = world.scheme_tz(row.scheme_id)
+        for months in REPORT_MONTHS:
+            point = add_months(row.starts_on, months)
+            moment = working_moment(local_moment(point, settings.morning, tz), tz, settings)
+            if not (moment <= world.now <= moment + timedelta(days=settings.stale_after_days)):
+                continue
+            specs.append(
+                NudgeSpec(
+                    rule="report_due",
+                    subject=f"cohort:{row.cohort_id}",
+                    period=f"{point.isoformat()}:{months}m",
+                    scheme_id=row.scheme_id,
+                    parts=(
+                        Text(
+                            f"The {months}-month report for *{row.name}* is due "
+                            f"({format_day(point)}): the project lead reports to the steering "
+                            f"group at 6, 9 and 12 months. Say *{months} month report* to me and "
+                            "I'll post it here, with its charts."
+                        ),
+                    ),
+                    moment=moment,
+                    channel=world.lead_channel(row.scheme_id),
+                    priority=LEAD_PRIORITY,
+                )
+            )
+    return specs
+
+
 def escalations(rows: Iterable[q.ConcernRow], world: World) -> list[NudgeSpec]:
     """A concern nobody acknowledged within 2 working days goes to the steering group chair."""
     specs: list[NudgeSpec] = []
@@ -684,6 +722,7 @@ class Candidates:
     events: list[q.EventRow]
     silent: list[q.SilentRow]
     concerns: list[q.ConcernRow]
+    cohorts: list[q.CohortRow]
 
 
 def select_due(session: Session, now: datetime) -> Candidates:
@@ -724,8 +763,24 @@ def select_due(session: Session, now: datetime) -> Candidates:
         session, now - timedelta(days=base.escalation_working_days), now
     )
 
+    # A cohort whose 6, 9 or 12-month point is within the stale window of today.
+    cohorts = q.cohorts_started_between(
+        session,
+        add_months(day - stale, -max(REPORT_MONTHS)) - timedelta(days=7),
+        add_months(day, -min(REPORT_MONTHS)) + timedelta(days=3),
+    )
     return Candidates(
-        schemes, pairs, upcoming, finished, actions, contracts, surveys, events, silent, concerns
+        schemes,
+        pairs,
+        upcoming,
+        finished,
+        actions,
+        contracts,
+        surveys,
+        events,
+        silent,
+        concerns,
+        cohorts,
     )
 
 
@@ -782,6 +837,7 @@ def collect(session: Session, now: datetime) -> list[NudgeSpec]:
         + event_reminders(events, world)
         + silence_alerts(silent, world)
         + escalations(due_concerns, world)
+        + report_points(found.cohorts, world)
     )
     return [spec for spec in specs if spec.moment <= now and _not_paused(spec, world)]
 

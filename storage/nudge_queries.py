@@ -118,6 +118,14 @@ class SilentRow:
 
 
 @dataclass(frozen=True)
+class CohortRow:
+    cohort_id: int
+    scheme_id: int
+    name: str
+    starts_on: date
+
+
+@dataclass(frozen=True)
 class ConcernRow:
     concern_id: int
     cohort_id: int
@@ -452,6 +460,15 @@ def silent_people(session: Session, cutoff: datetime, window: timedelta) -> list
             )
             rows += [SilentRow(*row) for row in _rows(session, query)]
     return rows
+
+
+def cohorts_started_between(session: Session, first: date, last: date) -> list[CohortRow]:
+    """Cohorts that started between ``first`` and ``last`` (no personal data): the ones whose
+    6, 9 or 12-month report may fall due around now."""
+    rows = session.exec(
+        select(Cohort).where(Cohort.starts_on >= first, Cohort.starts_on <= last)
+    ).all()
+    return [CohortRow(c.id or 0, c.scheme_id, c.name, c.starts_on) for c in rows]
 
 
 def unacknowledged_concerns(

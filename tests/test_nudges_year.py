@@ -328,7 +328,8 @@ def test_a_year_of_nudges(engine: Engine) -> None:
 
 # Read as: (the day it goes out, in the reader's own time zone; the rule; who, or #channel).
 # Cal is in New York; Ben is paused over the networking lunch; Cal never answers anything, so
-# the lead hears once (23 Feb); Ann's acknowledged concern is not escalated, Cal's is.
+# the lead hears once (23 Feb); Ann's acknowledged concern is not escalated, Cal's is; the lead
+# channel is told when the 6 and 9-month reports are due.
 EXPECTED: list[tuple[str, str, str]] = [
     ("Wed 14 Jan", "meeting_reminder", "ann"),
     ("Wed 14 Jan", "meeting_reminder", "ben"),
@@ -374,4 +375,6 @@ EXPECTED: list[tuple[str, str, str]] = [
     ("Tue 09 Jun", "event_1d", "ann"),
     ("Tue 09 Jun", "event_1d", "cal"),
     ("Tue 09 Jun", "event_1d", "dee"),
+    ("Mon 06 Jul", "report_due", "#lead"),  # the 6-month point, Sun 5 Jul: the next working day
+    ("Mon 05 Oct", "report_due", "#lead"),  # the 9-month point (12 months is 5 Jan 2027)
 ]

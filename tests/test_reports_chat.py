@@ -299,3 +299,24 @@ def test_the_scheme_file_sets_what_reports_may_show() -> None:
     }
     with pytest.raises(SchemeConfigError, match="mentor_feedback_min_answers"):
         parse_scheme(text.replace("= 4", "= 1"), clock)
+
+
+def test_the_lead_channel_is_told_when_a_period_report_falls_due(
+    engine: Engine, known: Fixture
+) -> None:
+    from conversations.nudges import sweep
+    from storage.models import Nudge
+
+    # The cohort started Sun 23 Nov 2025: its 12-month point is today (Mon 23 Nov 2026), 09:00
+    # in London. The 6 and 9-month points (May and August) are long past: not raised now.
+    clock = Clock.fixed(NOW)
+    sweep(engine, clock)
+    sweep(engine, clock)  # a second sweep adds nothing
+    with transaction(engine) as s:
+        due = s.exec(select(Nudge).where(Nudge.rule == "report_due")).all()
+    assert [n.period for n in due] == ["2026-11-23:12m"]
+    assert (
+        "The 12-month report for *Cohort 2025-26* is due (Mon 23 Nov): the project lead reports "
+        "to the steering group at 6, 9 and 12 months. Say *12 month report* to me and I'll post "
+        "it here, with its charts."
+    ) in channel_inbox(engine, clock)
