@@ -41,6 +41,7 @@ check: lint test
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_dates.py
 	$(BIN)/python bench/nudge_sweep.py
+	$(BIN)/python bench/matching.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

@@ -20,7 +20,10 @@ earns ``B**4 + B**(4 - r)`` (an unranked match earns ``B**4``) with ``B = len(me
 every count is below ``B``, so the total ``matched*B**4 + first*B**3 + second*B**2 + third*B``
 orders matchings exactly lexicographically. Forbidden cells (a conflict of interest, the
 mentee themselves) get a cost far above any benefit; the solver never picks one while a
-"no mentor" column is free, and any that slipped through would be dropped.
+"no mentor" column is free, and any that slipped through would be dropped. The costs are whole
+numbers in float64: the solver's rounding stays far below the smallest step (``B``) while
+``n * B**3 < 2**52``, that is for cohorts up to about 8,000 mentees (a real cohort is 20-100;
+bench/matching.py times 20 to 2,000).
 
 Also here: :func:`swap` and :func:`move`, the steering group's edits of a proposal, which refuse
 a conflict of interest or a mentor over capacity with the reason.
