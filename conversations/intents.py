@@ -100,9 +100,11 @@ _GLOBAL: list[tuple[IntentName, re.Pattern[str]]] = [
     ),
 ]
 
-# "ack C7", "snooze N12", "contact C7": the lead acting on an alert by typing its reference.
+# "ack C7", "snooze N12", "contact C7", "resolve C7": the lead acting on an alert by typing its
+# reference.
 LEAD_ACTION_TEXT = re.compile(
-    r"^\s*(?P<verb>ack|acknowledge|contact|snooze)\s+#?(?P<ref>[cn]\d+)\s*$", re.IGNORECASE
+    r"^\s*(?P<verb>ack|acknowledge|contact|snooze|resolve|resolved|close)\s+#?(?P<ref>[cn]\d+)\s*$",
+    re.IGNORECASE,
 )
 _MET = re.compile(r"^(?:we\s+|i\s+)?met\b", re.IGNORECASE)
 _DIARY_NOTE = re.compile(r"^\s*diary\s*[:\-–]\s*(?P<rest>\S.*)$", re.IGNORECASE | re.DOTALL)

@@ -453,6 +453,9 @@ class Concern(SQLModel, table=True):
     snoozed_until: datetime | None = None
     # When the concern was raised again to the steering group chair, unacknowledged.
     escalated_at: datetime | None = None
+    # "resolve C7": the lead or steering group has dealt with it (status becomes "resolved").
+    resolved_at: datetime | None = None
+    resolved_by_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
 
 
 class Event(SQLModel, table=True):

@@ -290,8 +290,9 @@ def health(session: Session, asker_id: int, cohort_id: int, moment: datetime) ->
         session.exec(
             select(Concern).where(
                 Concern.cohort_id == cohort_id,
-                Concern.status == "open",
                 Concern.created_at <= moment,
+                # Open at that moment: not resolved yet, or resolved only later.
+                (col(Concern.resolved_at).is_(None)) | (col(Concern.resolved_at) > moment),
             )
         ).all()
     )

@@ -81,6 +81,36 @@ def test_snoozing_holds_back_the_escalation_and_brings_the_alert_back(
     assert "Back from snooze: C1" in back.parts[0]["text"]
 
 
+def test_a_concern_dealt_with_is_resolved_and_no_longer_open_in_reports(
+    demo: Engine, mentee: Chat, clock: Clock
+) -> None:
+    _raise_concern(mentee)
+    channel_inbox(demo, clock)
+    lead = Chat(demo, clock, "lead@example.org")
+    assert "*Concerns*\n• 1 open concern" in lead.said("scheme health")
+    acked = lead.said("ack C1")
+    assert "When it's dealt with, mark C1 resolved (or type *resolve C1*)." in acked
+    assert "  1. Mark resolved" in acked
+    later = Clock.fixed("2026-11-24T09:30:00+00:00")
+    lead = Chat(demo, later, "lead@example.org")
+    lead.said("ack C1")  # shows the button again, a day later
+    assert lead.said("1") == (
+        "Resolved C1. It no longer counts as open in reports, and I've told the lead channel."
+    )
+    assert channel_inbox(demo, later).endswith("C1 resolved by Morgan Ellis, Tue 24 Nov, 09:30.")
+    chair = Chat(demo, later, "chair@example.org")
+    assert chair.said("resolve C1") == "C1 was already resolved by Morgan Ellis, Tue 24 Nov, 09:30."
+    with transaction(demo) as s:
+        concern = s.exec(select(Concern)).one()
+        audit = s.exec(select(AuditLog).where(AuditLog.action == "resolved")).one()
+    assert (concern.status, concern.resolved_by_id) == ("resolved", lead.person_id)
+    assert (audit.actor_id, audit.subject) == (lead.person_id, "C1")
+    assert "No open concerns." in lead.said("scheme health")
+    # Nobody else can resolve one, nor learn that it exists.
+    assert "I can't find that alert" in mentee.said("resolve C1")
+    assert "I can't find that alert" in Chat(demo, clock, "mentor@example.org").said("resolve C1")
+
+
 def test_contact_gives_the_lead_the_details_privately(
     demo: Engine, mentee: Chat, clock: Clock
 ) -> None:

@@ -1,7 +1,8 @@
 """What the project lead and steering group do with an alert in the lead channel: acknowledge
 it, get the contact details of the people it is about, or snooze it for a week.
 
-Alerts carry buttons (``lead:ack:C7``) and can be acted on by typing (``ack C7``). Each action
+Alerts carry buttons (``lead:ack:C7``) and can be acted on by typing (``ack C7``); a concern
+dealt with is resolved (``resolve C7``), after which reports no longer count it as open. Each action
 is recorded (who, when) in the audit log; acknowledging a concern also stops it being raised to
 the steering group chair.
 """
@@ -14,7 +15,7 @@ from conversations.dates import format_when
 from conversations.dialogs.base import Context, Outgoing, Turn
 from conversations.engine import Registry
 from conversations.intents import Intent, IntentName
-from conversations.messages import Choice, Incoming, Question, Text
+from conversations.messages import Choice, Incoming, Part, Question, Text
 from storage import lead_queries, outbox_queries
 from storage.models import Scheme
 
@@ -38,7 +39,11 @@ def _parse(msg: Incoming, intent: Intent) -> tuple[str, str] | None:
         parts = msg.action.split(":")
         return (parts[1], parts[2]) if len(parts) == 3 else None
     verb, _, ref = intent.rest.partition(" ")
-    return ("ack" if verb.startswith("ack") else verb, ref) if ref else None
+    if verb.startswith("ack"):
+        verb = "ack"
+    elif verb in ("resolved", "close"):
+        verb = "resolve"
+    return (verb, ref) if ref else None
 
 
 def act(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
@@ -65,7 +70,8 @@ def act(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
                 replies=[
                     Text(
                         f"{ref} was already acknowledged by {who}, {format_when(done.at, ctx.tz, ctx.now)}."
-                    )
+                    ),
+                    *_resolve_offer(alert, ref),
                 ]
             )
         if alert.concern is not None:
@@ -75,7 +81,8 @@ def act(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         lead_queries.record(ctx.session, ctx.person_id, "acknowledged", ref, ctx.now)
         return Turn(
             replies=[
-                Text(f"Acknowledged {ref}. I've told the lead channel, so nobody else chases it.")
+                Text(f"Acknowledged {ref}. I've told the lead channel, so nobody else chases it."),
+                *_resolve_offer(alert, ref),
             ],
             outgoing=[
                 Outgoing(
@@ -94,6 +101,8 @@ def act(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         return Turn(
             replies=[Text(f"Contact details for {ref}:\n" + "\n".join(lines), private=True)]
         )
+    if verb == "resolve":
+        return _resolve(ctx, alert, ref, when)
     if verb == "snooze":
         until = ctx.now + SNOOZE
         if alert.concern is not None:
@@ -122,7 +131,70 @@ def act(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
                 )
             ],
         )
-    return Turn(replies=[Text("You can *ack*, *contact* or *snooze* an alert, e.g. *ack C7*.")])
+    return Turn(
+        replies=[Text("You can *ack*, *contact*, *snooze* or *resolve* an alert, e.g. *ack C7*.")]
+    )
+
+
+def _resolve_offer(alert: lead_queries.Alert, ref: str) -> list[Part]:
+    """The button to resolve a concern that is still open (nothing for a reminder)."""
+    if alert.concern is None or alert.concern.resolved_at is not None:
+        return []
+    return [
+        Question(
+            f"When it's dealt with, mark {ref} resolved (or type *resolve {ref}*).",
+            (Choice("Mark resolved", f"lead:resolve:{ref}"),),
+        )
+    ]
+
+
+def _resolve(ctx: Context, alert: lead_queries.Alert, ref: str, when: str) -> Turn:
+    """A concern dealt with: resolved (and acknowledged, if nobody had), with who and when."""
+    concern = alert.concern
+    if concern is None:
+        return Turn(
+            replies=[
+                Text(
+                    f"{ref} is a reminder, not a concern: there's nothing to resolve. "
+                    f"*ack {ref}* tells the channel you've picked it up."
+                )
+            ]
+        )
+    if concern.resolved_at is not None:
+        who = ctx.name_of(concern.resolved_by_id) if concern.resolved_by_id else "someone"
+        return Turn(
+            replies=[
+                Text(
+                    f"{ref} was already resolved by {who}, "
+                    f"{format_when(concern.resolved_at, ctx.tz, ctx.now)}."
+                )
+            ]
+        )
+    concern.status = "resolved"
+    concern.resolved_at = ctx.now
+    concern.resolved_by_id = ctx.person_id
+    if concern.acknowledged_at is None:
+        concern.acknowledged_at = ctx.now
+        concern.acknowledged_by_id = ctx.person_id
+    ctx.session.add(concern)
+    lead_queries.record(ctx.session, ctx.person_id, "resolved", ref, ctx.now)
+    scheme = ctx.session.get(Scheme, alert.scheme_id)
+    assert scheme is not None
+    return Turn(
+        replies=[
+            Text(
+                f"Resolved {ref}. It no longer counts as open in reports, and I've told the "
+                "lead channel."
+            )
+        ],
+        outgoing=[
+            Outgoing(
+                parts=(Text(f"{ref} resolved by {ctx.person.display_name}, {when}."),),
+                channel=scheme.lead_channel,
+                scheme_id=scheme.id,
+            )
+        ],
+    )
 
 
 def failed_messages(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
