@@ -734,7 +734,7 @@ def test_a_selected_mentee_ranks_three_mentors_with_free_places(scheme: Engine, 
         "3. *Kit Morgan* (Westfield Imaging)\n   Ultrasound lead who loves budgets.\n"
         "   Style: Practical\n   Meets: video\n\n"
         "Which three would you like, in order of preference? Reply with their numbers (for "
-        "example '2, 1, 3') or names."
+        "example '2, 1, 3') or names. Fewer is fine if only one or two suit you."
     )
     # Maya's one place is taken, Joe is at full capacity, Ruth lists Ada as a conflict.
     for absent in ("Maya", "Joe", "Ruth"):
@@ -742,7 +742,15 @@ def test_a_selected_mentee_ranks_three_mentors_with_free_places(scheme: Engine, 
     assert ada.said("2, 2, 1") == "Please choose different mentors: each one once."
     assert ada.said("4, 1, 2") == "There's no mentor number 4: please use the numbers 1 to 3."
     assert ada.said("Bob, Eve, Ian").startswith("I couldn't find a mentor called Bob")
-    assert ada.said("1, 2").startswith("Please choose three mentors, in order of preference")
+    assert ada.said("1, 2, 3, 1").startswith("Please choose different mentors")
+    assert ada.said("1 2 3 3").startswith("Please choose different mentors")
+    # Fewer than three is the mentee's choice: they're told what that may mean.
+    assert ada.said("2") == (
+        "Your choices, in order of preference:\n1. Ian Shaw\n"
+        "If none of them can take you, the steering group may suggest another mentor with a free "
+        "place.\n\nShall I save them?\n  1. Save\n  2. Choose again"
+    )
+    ada.said("choose again")
     reply = ada.said("3, 1, 2")
     assert reply == (
         "Your choices, in order of preference:\n1. Kit Morgan\n2. Eve Hart\n3. Ian Shaw\n\n"

@@ -1013,6 +1013,7 @@ class ApplyDialog:
 # -- top-3 preferences ------------------------------------------------------------------------
 
 PICK = "dialog:preferences:pick"
+MAX_PICKS = 3
 SAVE = "dialog:preferences:save"
 REPICK = "dialog:preferences:change"
 WAYS = {"in_person": "face to face", "video": "video", "phone": "phone"}
@@ -1074,9 +1075,15 @@ def read_picks(text: str, offered: list[apps.MentorBio], need: int) -> list[int]
         picks.append(matches[0].person_id)
     if len(set(picks)) != len(picks):
         return "Please choose different mentors: each one once."
-    if len(picks) != need:
+    if not picks or len(picks) > need:
         word = {1: "one", 2: "two", 3: "three"}[need]
-        return f"Please choose {word} mentor{'s' if need > 1 else ''}, in order of preference (for example '2, 1, 3')."
+        return (
+            f"Please choose up to {word} mentor{'s' if need > 1 else ''}, in order of preference "
+            "(for example '2, 1, 3')."
+            if need > 1
+            else "Please choose one mentor: reply with the number or name."
+        )
+    # Fewer than ``need`` is the mentee's choice (only one or two may suit them).
     return picks
 
 
@@ -1151,7 +1158,7 @@ class PreferencesDialog:
             "step": PrefStep.CHOOSE.value,
             "application_id": application.id,
             "offered": [m.person_id for m in offered],
-            "need": min(3, len(offered)),
+            "need": min(MAX_PICKS, len(offered)),
         }
         replies = self._listing(ctx, state, offered, application)
         rest = re.sub(
@@ -1205,7 +1212,7 @@ class PreferencesDialog:
         replies.append(
             Text(
                 f"Which {word} would you like, in order of preference? Reply with their numbers "
-                "(for example '2, 1, 3') or names."
+                "(for example '2, 1, 3') or names. Fewer is fine if only one or two suit you."
                 if need > 1
                 else "Which one would you like? Reply with the number or name."
             )
@@ -1275,8 +1282,14 @@ class PreferencesDialog:
     @staticmethod
     def _confirmation(ctx: Context, picks: list[int]) -> list[Part]:
         lines = "\n".join(f"{n}. {ctx.name_of(pid)}" for n, pid in enumerate(picks, start=1))
+        fewer = (
+            "\nIf none of them can take you, the steering group may suggest another mentor "
+            "with a free place."
+            if len(picks) < MAX_PICKS
+            else ""
+        )
         return [
-            Text("Your choices, in order of preference:\n" + lines),
+            Text("Your choices, in order of preference:\n" + lines + fewer),
             Question("Shall I save them?", (Choice("Save", SAVE), Choice("Choose again", REPICK))),
         ]
 
