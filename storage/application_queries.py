@@ -19,11 +19,11 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from storage.conflict_queries import forbidden_pairs
 from storage.models import (
     Application,
     ApplicationStatus,
     Cohort,
-    ConflictOfInterest,
     Membership,
     MentorProfile,
     Pairing,
@@ -105,27 +105,11 @@ class MentorBio:
     ways_of_working: tuple[str, ...]
 
 
-def excluded_mentors(session: Session, mentee_id: int, cohort_id: int) -> set[int]:
-    """Mentors the mentee may not choose: a declared conflict of interest, or anyone they were
-    paired with before (a re-match never returns to the old mentor). Ids only."""
-    declared = session.exec(
-        select(ConflictOfInterest.mentor_id).where(
-            ConflictOfInterest.cohort_id == cohort_id, ConflictOfInterest.mentee_id == mentee_id
-        )
-    ).all()
-    before = session.exec(select(Pairing.mentor_id).where(Pairing.mentee_id == mentee_id)).all()
-    return set(declared) | set(before)
-
-
-def _conflicts_with(profile: MentorProfile, mentee: Person) -> bool:
-    names = {mentee.email.casefold(), mentee.display_name.casefold()}
-    return any(c.strip().casefold() in names for c in profile.conflicts)
-
-
 def mentors_with_free_capacity(session: Session, mentee_id: int, cohort_id: int) -> list[MentorBio]:
     """Mentors of the cohort a mentee may choose: with a profile and a bio, a free place (active
-    mentees fewer than their capacity), not flagged at full capacity, and not in conflict with
-    the mentee (their conflicts list names the mentee's email or name)."""
+    mentees fewer than their capacity), not flagged at full capacity, and never a pair the
+    matching forbids (``conflict_queries.forbidden_pairs``: a conflict of interest, the same
+    department when the scheme says so, a former mentor)."""
     mentee = session.get(Person, mentee_id)
     if mentee is None:
         return []
@@ -145,10 +129,16 @@ def mentors_with_free_capacity(session: Session, mentee_id: int, cohort_id: int)
         .order_by(col(Person.display_name), col(Person.id))
     ).all()
     result: list[MentorBio] = []
-    excluded = excluded_mentors(session, mentee_id, cohort_id)
+    # The rules the matching itself uses: never offer a mentor who could not be matched.
+    excluded = {
+        mentor_id
+        for _mentee, mentor_id in forbidden_pairs(
+            session, cohort_id, [mentee_id], [p.id for p, _ in rows if p.id is not None]
+        )
+    }
     for person, profile in rows:
         assert person.id is not None
-        if person.id in excluded or _conflicts_with(profile, mentee):
+        if person.id in excluded:
             continue
         if active_mentee_count(session, person.id) >= profile.capacity:
             continue

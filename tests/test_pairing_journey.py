@@ -267,7 +267,13 @@ def test_people_declare_conflicts_in_chat(stage: Engine, clock: Clock) -> None:
         offered = application_queries.mentors_with_free_capacity(
             s, _id(stage, "ben@example.org"), cohort.id
         )
+        # Nor one the matching would refuse for another reason: Dan works in Sam's department
+        # (Leah and Jo are in conflict with him too), so he is offered nobody he couldn't get.
+        offered_dan = application_queries.mentors_with_free_capacity(
+            s, _id(stage, "dan@example.org"), cohort.id
+        )
     assert "Sam Patel" not in [m.name for m in offered]
+    assert [m.name for m in offered_dan] == []
 
 
 def test_the_fit_question_after_first_minutes_and_not_a_good_fit_rematches(
