@@ -28,9 +28,10 @@ Urgent concerns have their own lane. Their lead-channel alert is never dead: not
 ``max_attempts``, not on a permanent or ambiguous failure (a second copy in the lead channel is
 better than none); it is retried at least every two minutes until the channel takes it. The
 first permanent failure sends the concern by its second route in the same transaction
-(``conversations.urgent``: direct messages to the lead and the chair), and every
-``watch_every`` a pass first looks for urgent alerts that no platform here can reach, or that
-are still waiting a few minutes after they were written, and sends those by it too.
+(``conversations.urgent``: direct messages to the lead and the chair), and each pass first
+looks for urgent alerts that no platform here can reach, or that are still waiting a few
+minutes after they were written, and sends those by it too (one small indexed query: normally
+there are none).
 
 Crashes. A row leaves ``pending`` only when its send is recorded, so nothing is lost: rows of a
 worker that died are claimed again once its lease runs out. What can be sent twice is a send
@@ -135,7 +136,6 @@ class Deliverer:
         pacing: Mapping[str, float] = DEFAULT_PACING,
         window: float = 5.0,
         rng: random.Random | None = None,
-        watch_every: timedelta = timedelta(seconds=30),
         environ: Mapping[str, str] = os.environ,
     ) -> None:
         if batch < 1 or concurrency < 1 or max_attempts < 1:
@@ -152,9 +152,7 @@ class Deliverer:
         self.pacing = dict(pacing)
         self.window = window
         self.rng = rng
-        self.watch_every = watch_every
         self.environ = environ
-        self._next_watch: datetime | None = None
         self._next_send: dict[str, float] = {}  # pace key -> loop time of the next allowed send
 
     async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
@@ -174,10 +172,7 @@ class Deliverer:
         """Claim one batch and deliver it; returns what happened to the rows tried."""
         if not self.platforms:
             return DeliveryStats()
-        now = self.clock.now()
-        if self._next_watch is None or now >= self._next_watch:
-            self._next_watch = now + self.watch_every
-            await asyncio.to_thread(self._watch_urgent)
+        await asyncio.to_thread(self._watch_urgent)
         groups = await asyncio.to_thread(self._claim)
         if not groups:
             return DeliveryStats()

@@ -51,7 +51,7 @@ def second_route_parts(facts: AlertFacts, why: str) -> list[Part]:
     headline = f"{'URGENT: ' if facts.urgent else ''}{category} concern {ref} in {facts.cohort}"
     return [
         Text(
-            f"{headline}. I couldn't post its alert in the lead channel ({why}), so it comes "
+            f"{headline}.\nI couldn't post its alert in the lead channel ({why}), so it comes "
             f"to you directly. Type *open {ref}* to read it, and *ack {ref}* once someone is "
             "on it. I'll keep trying the lead channel and post the alert there as soon as it "
             "works."

@@ -38,7 +38,15 @@ from conversations.nudges import sweep
 from conversations.scheme_config import load_demo
 from storage import outbox_queries, queries
 from storage.db import transaction
-from storage.models import ChannelIdentity, Concern, Outbox, OutboxStatus, Scheme, SecondRoute
+from storage.models import (
+    ChannelIdentity,
+    Concern,
+    Membership,
+    Outbox,
+    OutboxStatus,
+    Scheme,
+    SecondRoute,
+)
 from tests.conftest import NOW
 from tests.fakes.slack_api import TEAM, FakeSlackApi
 from tests.fakes.webhook_server import FakeWebhook
@@ -176,6 +184,7 @@ def _assert_told_directly(scene: Scene, concern: Concern, why: str) -> None:
     )
     for row in rows:
         assert row.created_at - concern.created_at <= timedelta(minutes=5)
+        assert row.preview == f"{HEADLINE}."  # what a phone's notification shows
     [lead_row] = [r for r in rows if r.recipient_id == scene.person("lead@example.org")]
     assert lead_row.status == OutboxStatus.SENT.value
     assert lead_row.sent_at is not None
@@ -310,13 +319,21 @@ async def test_the_chair_still_gets_the_escalation_and_the_lead_can_act_from_the
 def test_a_concern_goes_by_the_second_route_once_however_often_it_is_asked(
     engine: Engine,
 ) -> None:
+    """Once per concern, and never to someone in the pairing it is about (here the mentor,
+    who also chairs the steering group)."""
     time = MovingClock()
     load_demo(engine, time.clock)
     Chat(engine, time.clock, "mentee@example.org").said(SAFEGUARDING)
     Chat(engine, time.clock, "mentee@example.org").said("Send it")
     with transaction(engine) as s:
-        concern_id = s.exec(select(Concern.id)).one()
-        assert concern_id is not None
+        concern = s.exec(select(Concern)).one()
+        mentor = queries.person_by_email(s, "mentor@example.org")
+        assert mentor is not None
+        assert mentor.id is not None
+        s.add(Membership(person_id=mentor.id, cohort_id=concern.cohort_id, role="steering_chair"))
+    concern_id = concern.id
+    assert concern_id is not None
+    with transaction(engine) as s:
         first = urgent.use_second_route(s, concern_id, None, "not_in_channel", time.now)
     with transaction(engine) as s:
         again = urgent.use_second_route(s, concern_id, None, "not_in_channel", time.now)
@@ -328,9 +345,11 @@ def test_a_concern_goes_by_the_second_route_once_however_often_it_is_asked(
             s.flush()
     with transaction(engine) as s:
         assert len(s.exec(select(SecondRoute)).all()) == 1
-        assert (
-            len(s.exec(select(Outbox).where(col(Outbox.kind) == "concern_second_route")).all()) == 2
-        )
+        told = s.exec(
+            select(Outbox.recipient_id).where(col(Outbox.kind) == "concern_second_route")
+        ).all()
+        assert mentor.id not in told
+        assert len(told) == 2  # the lead and the chair
 
 
 # -- the loud warnings ------------------------------------------------------------------------
