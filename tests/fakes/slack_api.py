@@ -6,6 +6,8 @@ records every call (method and arguments, from the query string, a form or a JSO
 arrival order. ``users`` maps Slack user ids to their profile (email, tz, team).
 ``fail_next(method, status, error, retry_after)`` makes the next call of a method fail;
 ``delay`` (a (low, high) range in seconds) slows every answer, as the real API does.
+``outside`` holds channel ids the bot is not a member of: chat.postMessage there answers
+``not_in_channel`` until the id is taken out (the bot was invited).
 
 Files, as Slack's upload does them: ``files.getUploadURLExternal`` (``filename``, ``length``)
 answers an ``upload_url`` on this server and a ``file_id``; a POST of the bytes to that URL
@@ -101,6 +103,7 @@ class FakeSlackApi(LocalServer):
     origin: str = ""
     uploads: dict[str, Upload] = field(default_factory=dict)
     _shared: list[Shared] = field(default_factory=list)
+    outside: set[str] = field(default_factory=set)
 
     def fail_next(
         self, method: str, status: int = 200, error: str = "internal_error", *,
@@ -235,6 +238,8 @@ class FakeSlackApi(LocalServer):
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": f"D{args.get('users', '')}"}}
         if method == "chat.postMessage":
+            if args.get("channel") in self.outside:
+                return {"ok": False, "error": "not_in_channel"}
             self._ts += 1
             ts = f"1790000000.{self._ts:06d}"
             args["ts"] = ts  # recorded with the call, so a test can press its buttons

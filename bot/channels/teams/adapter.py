@@ -339,7 +339,7 @@ class TeamsBot:
         with transaction(self.db) as session:
             schemes = outbox_queries.schemes_led_by(session, person_id)
             for scheme in schemes:
-                outbox_queries.set_scheme_channel(session, scheme, address)
+                outbox_queries.set_scheme_channel(session, scheme, address, self.clock.now())
             return [scheme.name for scheme in schemes]
 
     async def _disable_card(self, context: TurnContext, activity_id: str, label: str) -> None:
