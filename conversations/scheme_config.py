@@ -39,6 +39,7 @@ from sqlmodel import Session, col, select
 
 from conversations.clock import Clock
 from conversations.dates import add_months
+from storage.contract_queries import DEFAULT_PERIOD_DAYS as DEFAULT_CONTRACT_DAYS
 from storage.db import transaction
 from storage.models import (
     ChannelIdentity,
@@ -389,6 +390,8 @@ class SchemeConfig:
     conflict_rules: ConflictRules = ConflictRules()
     mentor_capacity: MentorCapacity = MentorCapacity()
     reports: ReportSettings = ReportSettings()
+    # A pair matched during the cohort (a re-match) signs its contract within this many days.
+    contract_period_days: int = DEFAULT_CONTRACT_DAYS
     channels: tuple[ChannelConfig, ...] = ()
     # Overrides of the nudge windows (conversations.nudges.NudgeSettings), as written.
     nudges: tuple[tuple[str, Any], ...] = ()
@@ -396,7 +399,7 @@ class SchemeConfig:
 
     def settings(self) -> dict[str, Any]:
         """The scheme's ``settings`` JSON (keys: meetings, working_hours, referral_routes,
-        hospital_number_pattern, conflict_rules, mentor_capacity, reports, channels); other keys
+        hospital_number_pattern, conflict_rules, mentor_capacity, reports, contract, channels); other keys
         are left alone."""
         hours = self.working_hours
         return {
@@ -411,6 +414,7 @@ class SchemeConfig:
             "conflict_rules": dataclasses.asdict(self.conflict_rules),
             "mentor_capacity": dataclasses.asdict(self.mentor_capacity),
             "reports": dataclasses.asdict(self.reports),
+            "contract": {"period_days": self.contract_period_days},
             "channels": {c.name: c.address() for c in self.channels},
             "nudges": dict(self.nudges),
         }
@@ -779,6 +783,7 @@ _SCHEME_KEYS = (
     "conflict_rules",
     "mentor_capacity",
     "reports",
+    "contract",
     "channels",
     "nudges",
 )
@@ -910,6 +915,7 @@ def _parse(text: str, clock: Clock) -> SchemeConfig:
 
     nudges = _parse_nudges(scheme.table("nudges", tuple(NUDGE_WINDOWS)))
     reports_table = scheme.table("reports", ("show_free_text", "mentor_feedback_min_answers"))
+    contract_table = scheme.table("contract", ("period_days",))
 
     channels: list[ChannelConfig] = []
     if scheme.has("channels"):
@@ -954,6 +960,9 @@ def _parse(text: str, clock: Clock) -> SchemeConfig:
             mentor_feedback_min_answers=reports_table.number(
                 "mentor_feedback_min_answers", 3, minimum=2, maximum=50
             ),
+        ),
+        contract_period_days=contract_table.number(
+            "period_days", DEFAULT_CONTRACT_DAYS, minimum=1, maximum=180
         ),
         channels=tuple(channels),
         nudges=nudges,

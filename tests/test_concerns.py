@@ -312,9 +312,9 @@ def test_a_concern_through_mentorbot_chat(loaded: str) -> None:  # noqa: F811
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "Sent to the project lead, marked urgent." in result.stdout
-    lead = mentorbot("inbox", "--channel", "lead", db=loaded)
+    lead = mentorbot("inbox", "--channel", "lead", "--now", NOW, db=loaded)
     assert "URGENT: New concern from Priya Shah (mentee)" in lead.stdout
     assert "public group chat" in lead.stdout
-    assert mentorbot("inbox", "--user", "mentor@example.org", db=loaded).stdout == (
+    assert mentorbot("inbox", "--user", "mentor@example.org", "--now", NOW, db=loaded).stdout == (
         "Nothing waiting.\n"
     )

@@ -279,8 +279,7 @@ class ContractDialog:
 
     @staticmethod
     def _deadline(ctx: Context, pairing: Pairing) -> str:
-        cohort = ctx.session.get(Cohort, pairing.cohort_id)
-        return _deadline_line(cohort.contract_deadline if cohort else None, ctx.today)
+        return _deadline_line(contract_queries.deadline_of(ctx.session, pairing), ctx.today)
 
     @staticmethod
     def _next_missing(state: dict[str, Any]) -> Step:
@@ -559,7 +558,7 @@ class ContractDialog:
         contacts = _contacts(contract)
         contacts[role] = state.get("contact", "")
         contract.terms = {**new_shared, "contact": contacts}
-        contract.deadline = cohort.contract_deadline
+        contract.deadline = contract_queries.deadline_of(ctx.session, pairing)
         contract.updated_at = ctx.now
         ctx.session.add(contract)
 
@@ -616,7 +615,7 @@ class ContractDialog:
             )
             return Turn(replies=replies, outgoing=outgoing)
 
-        deadline = _deadline_line(cohort.contract_deadline, partner_today)
+        deadline = _deadline_line(contract.deadline, partner_today)
         if sign:
             replies.append(
                 Text(
