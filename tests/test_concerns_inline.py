@@ -1,0 +1,177 @@
+"""A concern written inside another dialog (the diary, minutes, a check-in answer, a contract
+field) is noticed before anything is saved: the person may send it to the project lead, which
+raises an urgent concern through the concern dialog's own path, or keep it where they wrote it
+(fixed clock: Mon 23 Nov 2026)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from conversations.clock import Clock
+from conversations.safety import Noticed, notice_concern
+from storage.db import transaction
+from storage.models import Concern, DiaryEntry, Outbox, Pairing
+from tests.transcript import Chat, channel_inbox
+
+HARM = "A patient was left unattended on a trolley for six hours and came to harm"
+
+
+def _concerns(db: Engine) -> list[Concern]:
+    with transaction(db) as s:
+        return list(s.exec(select(Concern)).all())
+
+
+def _lead_alerts(db: Engine) -> list[Outbox]:
+    with transaction(db) as s:
+        return list(s.exec(select(Outbox).where(Outbox.channel == "lead")).all())
+
+
+def _diary(db: Engine) -> list[DiaryEntry]:
+    with transaction(db) as s:
+        return list(s.exec(select(DiaryEntry)).all())
+
+
+def _pairing_id(db: Engine) -> int:
+    with transaction(db) as s:
+        pairing = s.exec(select(Pairing)).first()
+        assert pairing is not None
+        assert pairing.id is not None
+        return pairing.id
+
+
+def _one_urgent_concern(db: Engine, clock: Clock, text: str) -> Concern:
+    [concern] = _concerns(db)
+    assert (concern.category, concern.urgent, concern.status) == ("safety", True, "open")
+    assert text in concern.text
+    assert len(_lead_alerts(db)) == 1
+    assert channel_inbox(db, clock).startswith("URGENT: ")
+    return concern
+
+
+def _nothing_sent(db: Engine) -> None:
+    assert _concerns(db) == []
+    assert _lead_alerts(db) == []
+
+
+# -- the reading --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "noticed"),
+    [
+        ("we discussed patient safety culture in the QI project", None),
+        ("we covered safeguarding training and the bullying policy", None),
+        ("our anti-bullying policy needs updating", None),
+        ("no safeguarding concerns this month", None),
+        ("I've neglected my objectives lately", None),
+        ("presenting to the board was intimidating", None),
+        ("the project is at risk of slipping", None),
+        ("harm reduction strategy for the ward", None),
+        ("we met in the pharmacy", None),
+        ("I'll ask the safeguarding lead to join the steering group", None),
+        (HARM, Noticed.SAFETY),
+        ("I think a child on the ward is being abused", Noticed.SAFETY),
+        ("I've been thinking about hurting myself", Noticed.SAFETY),
+        ("sometimes I feel like ending my life", Noticed.SAFETY),
+        ("a colleague came to work drunk and did a scan", Noticed.SAFETY),
+        ("the staffing on nights was unsafe", Noticed.SAFETY),
+        ("a colleague gave the wrong dose and covered it up", Noticed.SAFETY),
+        ("I'm worried patients are being put at risk by the new rota", Noticed.SAFETY),
+        ("there's a safeguarding issue with one of our patients", Noticed.SAFETY),
+        ("she told me her partner hits her", Noticed.SAFETY),
+        ("a consultant has been bullying the junior staff", Noticed.BULLYING),
+        ("my manager keeps shouting at me in front of patients", Noticed.BULLYING),
+    ],
+)
+def test_concerns_are_noticed_and_leadership_talk_is_not(
+    text: str, noticed: Noticed | None
+) -> None:
+    assert notice_concern(text) is noticed
+
+
+# -- the diary ----------------------------------------------------------------------------------
+
+
+def test_a_concern_in_a_diary_note_is_not_saved_before_the_mentee_answers(
+    demo: Engine, mentee: Chat
+) -> None:
+    asked = mentee.said(f"diary: {HARM}")
+    assert "This sounds like it may be a safeguarding or patient safety concern." in asked
+    assert "I haven't saved anything yet." in asked
+    assert "Shall I send it to the project lead now?" in asked
+    assert "1. Send it to the lead\n  2. Keep it in my diary only" in asked
+    assert _diary(demo) == []
+    _nothing_sent(demo)
+
+
+def test_sending_a_diary_concern_raises_one_urgent_concern_and_then_asks_about_the_diary(
+    demo: Engine, clock: Clock, mentee: Chat, mentor: Chat
+) -> None:
+    mentee.said(f"diary: {HARM}")
+    sent = mentee.said("Send it to the lead")
+    assert "Sent to the project lead, marked urgent." in sent
+    assert "Tom won't be told what you wrote." in sent
+    assert "If someone is in immediate danger, call 999 now." in sent
+    assert "Would you also like to keep it in your diary? Only you can read it." in sent
+    concern = _one_urgent_concern(demo, clock, HARM)
+    assert concern.pairing_id == _pairing_id(demo)
+    assert concern.raised_by_id == mentee.person_id
+    assert mentor.inbox() == ""
+    assert _diary(demo) == []
+    assert "I haven't put it in your diary: it's with the project lead." in mentee.said(
+        "No, leave it out"
+    )
+    assert _diary(demo) == []
+    assert len(_concerns(demo)) == 1
+
+
+def test_a_diary_concern_sent_to_the_lead_may_also_be_kept_in_the_diary(
+    demo: Engine, clock: Clock, mentee: Chat
+) -> None:
+    mentee.said(f"diary: {HARM}")
+    mentee.said("1")
+    assert "Saved to your diary" in mentee.said("1")
+    [entry] = _diary(demo)
+    assert entry.text == HARM
+    _one_urgent_concern(demo, clock, HARM)
+
+
+def test_keeping_a_diary_concern_saves_it_and_sends_nothing(demo: Engine, mentee: Chat) -> None:
+    mentee.said("diary")
+    mentee.said(HARM)
+    mentee.said("I should have spoken up")
+    mentee.said("skip")
+    assert "Shall I send it to the project lead now?" in mentee.said("save")
+    assert _diary(demo) == []
+    kept = mentee.said("Keep it in my diary only")
+    assert "Saved to your diary" in kept
+    [entry] = _diary(demo)
+    assert (entry.what_happened, entry.so_what) == (HARM, "I should have spoken up")
+    _nothing_sent(demo)
+
+
+def test_leaving_a_concern_out_of_a_guided_entry_saves_the_rest(
+    demo: Engine, clock: Clock, mentee: Chat
+) -> None:
+    mentee.said("diary")
+    mentee.said(HARM)
+    mentee.said("I should have spoken up")
+    mentee.said("Ask the ward manager about handovers")
+    mentee.said("save")
+    mentee.said("send it")
+    left = mentee.said("no")
+    assert "I've left that part out of your diary." in left
+    [entry] = _diary(demo)
+    assert (entry.what_happened, entry.now_what) == ("", "Ask the ward manager about handovers")
+    _one_urgent_concern(demo, clock, HARM)
+
+
+def test_ordinary_leadership_talk_in_the_diary_is_saved_without_a_question(
+    demo: Engine, mentee: Chat
+) -> None:
+    saved = mentee.said("diary: we discussed patient safety culture in the QI project")
+    assert "Saved to your diary" in saved
+    assert len(_diary(demo)) == 1
+    _nothing_sent(demo)
