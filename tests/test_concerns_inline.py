@@ -12,7 +12,7 @@ from sqlmodel import select
 from conversations.clock import Clock
 from conversations.safety import Noticed, notice_concern
 from storage.db import transaction
-from storage.models import Concern, DiaryEntry, Outbox, Pairing
+from storage.models import Concern, DiaryEntry, Minutes, Outbox, Pairing
 from tests.transcript import Chat, channel_inbox
 
 HARM = "A patient was left unattended on a trolley for six hours and came to harm"
@@ -174,4 +174,79 @@ def test_ordinary_leadership_talk_in_the_diary_is_saved_without_a_question(
     saved = mentee.said("diary: we discussed patient safety culture in the QI project")
     assert "Saved to your diary" in saved
     assert len(_diary(demo)) == 1
+    _nothing_sent(demo)
+
+
+# -- minutes --------------------------------------------------------------------------------------
+
+MINUTES = (
+    "minutes: met Tom today for an hour; discussed the business case. "
+    + HARM
+    + "; actions: Priya: draft the business case by 5 Dec; next meeting not yet"
+)
+
+
+def _minutes(db: Engine) -> list[Minutes]:
+    with transaction(db) as s:
+        return list(s.exec(select(Minutes)).all())
+
+
+def test_a_concern_in_the_minutes_is_not_saved_before_the_mentee_answers(
+    demo: Engine, mentee: Chat
+) -> None:
+    mentee.said(MINUTES)
+    asked = mentee.said("save")
+    assert "This sounds like it may be a safeguarding or patient safety concern." in asked
+    assert "Tom can read the minutes." in asked
+    assert "1. Send it to the lead\n  2. Keep it in the minutes only" in asked
+    assert _minutes(demo) == []
+    _nothing_sent(demo)
+
+
+def test_a_concern_sent_from_the_minutes_stays_out_of_them_unless_the_mentee_chooses(
+    demo: Engine, clock: Clock, mentee: Chat, mentor: Chat
+) -> None:
+    mentee.said(MINUTES)
+    mentee.said("save")
+    sent = mentee.said("Send it to the lead")
+    assert "Sent to the project lead, marked urgent." in sent
+    assert "The minutes are shared with Tom. Shall I keep what you wrote about it in them too?" in (
+        sent
+    )
+    concern = _one_urgent_concern(demo, clock, HARM)
+    assert concern.pairing_id == _pairing_id(demo)
+    assert _minutes(demo) == []
+    asked = mentee.said("No, leave it out")
+    assert "I've left that out of the minutes: it's with the project lead." in asked
+    assert "What did you discuss" in asked
+    mentee.said("We went through the business case")
+    assert "Saved the minutes" in mentee.said("save")
+    [minutes] = _minutes(demo)
+    assert minutes.discussion == "We went through the business case"
+    assert "trolley" not in mentor.inbox()
+    assert len(_concerns(demo)) == 1
+
+
+def test_a_concern_sent_from_the_minutes_may_be_kept_in_them_too(
+    demo: Engine, clock: Clock, mentee: Chat
+) -> None:
+    mentee.said(MINUTES)
+    mentee.said("save")
+    mentee.said("1")
+    assert "Saved the minutes" in mentee.said("Yes, keep it in the minutes")
+    [minutes] = _minutes(demo)
+    assert HARM in minutes.discussion
+    _one_urgent_concern(demo, clock, HARM)
+
+
+def test_keeping_a_concern_in_the_minutes_saves_them_as_before_and_sends_nothing(
+    demo: Engine, mentee: Chat
+) -> None:
+    mentee.said(MINUTES)
+    mentee.said("save")
+    assert "Saved the minutes of your meeting on Mon 23 Nov, with 1 action." in mentee.said(
+        "Keep it in the minutes only"
+    )
+    [minutes] = _minutes(demo)
+    assert HARM in minutes.discussion
     _nothing_sent(demo)
