@@ -12,7 +12,7 @@ from sqlmodel import select
 from conversations.clock import Clock
 from conversations.safety import Noticed, notice_concern
 from storage.db import transaction
-from storage.models import Concern, DiaryEntry, Minutes, Outbox, Pairing
+from storage.models import Concern, DiaryEntry, Minutes, Outbox, Pairing, SurveyResponse
 from tests.transcript import Chat, channel_inbox
 
 HARM = "A patient was left unattended on a trolley for six hours and came to harm"
@@ -249,4 +249,64 @@ def test_keeping_a_concern_in_the_minutes_saves_them_as_before_and_sends_nothing
     )
     [minutes] = _minutes(demo)
     assert HARM in minutes.discussion
+    _nothing_sent(demo)
+
+
+# -- a check-in answer (the demo's check-in opens on Mon 7 Dec) -----------------------------------
+
+
+@pytest.fixture
+def priya(demo: Engine) -> Chat:
+    return Chat(demo, Clock.fixed("2026-12-08T10:00:00+00:00"), "mentee@example.org")
+
+
+def _responses(db: Engine) -> list[SurveyResponse]:
+    with transaction(db) as s:
+        return list(s.exec(select(SurveyResponse)).all())
+
+
+def _to_the_written_question(priya: Chat) -> str:
+    priya.said("check-in")
+    priya.said("four")
+    priya.said("Twice or more")
+    return priya.said(HARM)
+
+
+def test_a_concern_in_a_check_in_answer_is_asked_about_before_it_is_kept(
+    demo: Engine, priya: Chat
+) -> None:
+    asked = _to_the_written_question(priya)
+    assert "This sounds like it may be a safeguarding or patient safety concern." in asked
+    assert "1. Send it to the lead\n  2. Keep it in my check-in answers only" in asked
+    assert "Question 4 of 4" not in asked
+    assert _responses(demo) == []
+    _nothing_sent(demo)
+
+
+def test_a_check_in_concern_sent_to_the_lead_is_left_out_of_the_answers_if_wished(
+    demo: Engine, priya: Chat
+) -> None:
+    _to_the_written_question(priya)
+    sent = priya.said("send it")
+    assert "Sent to the project lead, marked urgent." in sent
+    assert "Would you also like to keep it as your check-in answer?" in sent
+    _one_urgent_concern(demo, priya.clock, HARM)
+    again = priya.said("No, leave it out")
+    assert "This question needs an answer for the check-in" in again
+    assert "Question 3 of 4: What has been most useful so far?" in again
+    assert "Question 4 of 4" in priya.said("Talking through the rota change")
+    priya.said("skip")
+    priya.said("send")
+    [response] = _responses(demo)
+    assert response.answers["highlight"] == "Talking through the rota change"
+    assert len(_concerns(demo)) == 1
+
+
+def test_keeping_a_concern_as_a_check_in_answer_sends_nothing(demo: Engine, priya: Chat) -> None:
+    _to_the_written_question(priya)
+    assert "Question 4 of 4" in priya.said("Keep it in my check-in answers only")
+    priya.said("skip")
+    assert priya.said("send").startswith("Thank you, Priya")
+    [response] = _responses(demo)
+    assert response.answers["highlight"] == HARM
     _nothing_sent(demo)
