@@ -9,7 +9,9 @@ Map:
   self-harm, a patient put at risk, unsafe practice (``Noticed.SAFETY``, urgent), or bullying,
   harassment, discrimination (``Noticed.BULLYING``). Talking *about* a topic does not count:
   "we discussed patient safety culture in the QI project", "safeguarding training", "our
-  anti-bullying policy", "no safeguarding concerns". When in doubt it notices: the dialog then
+  anti-bullying policy", "no safeguarding concerns", nor does a rule about what would happen
+  ("what we discuss stays between us unless someone is at risk"). When in doubt it notices: the
+  dialog then
   asks, it never acts on its own.
 """
 
@@ -41,6 +43,13 @@ _NEUTRAL_AFTER = re.compile(rf"[\s-]*(?:{_TOPIC_NOUNS})\b", re.I)
 _NEGATED_BEFORE = re.compile(
     r"\b(?:no|not any|nothing|never|without|free of|anti)[\s-]+(?:\w+[\s-]+)?$", re.I
 )
+# A rule about what would happen, not something that happened: "unless someone is at risk".
+_HYPOTHETICAL_BEFORE = re.compile(
+    r"\b(?:unless|in case|if ever|should|if\s+(?:someone|anyone|a patient|there)\b)(?:\W+\w+){0,6}\W*$",
+    re.I,
+)
+_IF_BEFORE = re.compile(r"\bif\s+$", re.I)
+_ANYONE = re.compile(r"(?:someone|anyone|a patient|there)\b", re.I)
 _PEOPLE = (
     r"(?:patients?|child(?:ren)?|bab(?:y|ies)|someone|people|staff|colleagues?|residents?"
     r"|service\s+users?|clients?|a\s+nurse|a\s+doctor|he|she|they|them|him|her|me|us)"
@@ -58,7 +67,7 @@ _SAFETY = re.compile(
     | (?:confidentiality|data)\s+breach\w* | breach\w*\s+(?:of\s+)?(?:patient\s+)?confidentiality
     | inappropriate(?:ly)?\s+(?:touch\w*|contact|relationship|images?|photos?|messages?)
     | harm | harmed | hurt | injured | came\s+to\s+harm
-    | {_PEOPLE}\s+(?:\w+\s+){{0,3}}(?:at\s+risk|in\s+danger)
+    | {_PEOPLE}\s+(?:(?!unless\b|if\b)\w+\s+){{0,3}}(?:at\s+risk|in\s+danger)
     | at\s+risk\s+of\s+(?:harm|abuse|neglect|injury|death|dying)
     | put\w*\s+(?:\w+\s+){{0,2}}{_PEOPLE}\s+(?:\w+\s+){{0,2}}at\s+risk
     | in\s+danger | danger\s+to
@@ -98,6 +107,10 @@ def _describes(pattern: re.Pattern[str], text: str) -> bool:
         if _NEUTRAL_AFTER.match(text, match.end()):
             continue
         if _NEGATED_BEFORE.search(text, 0, match.start()):
+            continue
+        if _HYPOTHETICAL_BEFORE.search(text, 0, match.start()):
+            continue
+        if _IF_BEFORE.search(text, 0, match.start()) and _ANYONE.match(match.group()):
             continue
         return True
     return False

@@ -12,7 +12,15 @@ from sqlmodel import select
 from conversations.clock import Clock
 from conversations.safety import Noticed, notice_concern
 from storage.db import transaction
-from storage.models import Concern, DiaryEntry, Minutes, Outbox, Pairing, SurveyResponse
+from storage.models import (
+    Concern,
+    Contract,
+    DiaryEntry,
+    Minutes,
+    Outbox,
+    Pairing,
+    SurveyResponse,
+)
 from tests.transcript import Chat, channel_inbox
 
 HARM = "A patient was left unattended on a trolley for six hours and came to harm"
@@ -309,4 +317,65 @@ def test_keeping_a_concern_as_a_check_in_answer_sends_nothing(demo: Engine, priy
     assert priya.said("send").startswith("Thank you, Priya")
     [response] = _responses(demo)
     assert response.answers["highlight"] == HARM
+    _nothing_sent(demo)
+
+
+# -- a contract field -------------------------------------------------------------------------------
+
+OBJECTIVE = "decide how to escalate that night staffing on my ward is unsafe"
+CONTRACT = (
+    "contract: plan: monthly video calls; confidentiality: what we discuss stays between us "
+    f"unless someone is at risk; objectives: {OBJECTIVE}; reach me: email, weekday mornings"
+)
+
+
+def _contracts(db: Engine) -> list[Contract]:
+    with transaction(db) as s:
+        return list(s.exec(select(Contract)).all())
+
+
+def test_a_concern_in_a_contract_field_is_asked_about_before_the_contract_is_saved(
+    demo: Engine, mentee: Chat
+) -> None:
+    mentee.said(CONTRACT)
+    asked = mentee.said("I agree")
+    assert "This sounds like it may be a safeguarding or patient safety concern." in asked
+    assert "Tom can read the contract." in asked
+    assert "1. Send it to the lead\n  2. Keep it in the contract only" in asked
+    assert _contracts(demo) == []
+    _nothing_sent(demo)
+
+
+def test_a_contract_concern_sent_to_the_lead_stays_out_of_the_contract_unless_chosen(
+    demo: Engine, clock: Clock, mentee: Chat, mentor: Chat
+) -> None:
+    mentee.said(CONTRACT)
+    mentee.said("I agree")
+    sent = mentee.said("send it")
+    assert "Sent to the project lead, marked urgent." in sent
+    assert "The contract is shared with Tom. Shall I keep what you wrote in it too?" in sent
+    concern = _one_urgent_concern(demo, clock, OBJECTIVE)
+    assert concern.text == OBJECTIVE  # not the confidentiality rule beside it
+    assert concern.pairing_id == _pairing_id(demo)
+    assert _contracts(demo) == []
+    asked = mentee.said("No, leave it out")
+    assert "I've left that out of the contract: it's with the project lead." in asked
+    assert "*Purpose and objectives*" in asked
+    mentee.said("Prepare for a service manager post")
+    assert "Signed" in mentee.said("I agree")
+    [contract] = _contracts(demo)
+    assert contract.terms["objectives"] == "Prepare for a service manager post"
+    assert "unsafe" not in mentor.inbox()
+    assert len(_concerns(demo)) == 1
+
+
+def test_keeping_a_concern_in_the_contract_saves_it_as_before_and_sends_nothing(
+    demo: Engine, mentee: Chat
+) -> None:
+    mentee.said(CONTRACT)
+    mentee.said("I agree")
+    assert "Signed" in mentee.said("Keep it in the contract only")
+    [contract] = _contracts(demo)
+    assert contract.terms["objectives"] == OBJECTIVE
+    assert contract.mentee_signed_at is not None
     _nothing_sent(demo)
