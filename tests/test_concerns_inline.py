@@ -379,3 +379,30 @@ def test_keeping_a_concern_in_the_contract_saves_it_as_before_and_sends_nothing(
     assert contract.terms["objectives"] == OBJECTIVE
     assert contract.mentee_signed_at is not None
     _nothing_sent(demo)
+
+
+# -- a meeting agenda (it goes to the partner) ------------------------------------------------------
+
+BULLIED = "my manager keeps shouting at me in front of patients"
+
+
+def test_a_concern_in_a_meeting_agenda_is_asked_about_before_it_goes_to_the_partner(
+    demo: Engine, clock: Clock, mentee: Chat, mentor: Chat
+) -> None:
+    mentee.said("book a meeting on 1 Dec at 9am for an hour by video")
+    mentee.said("Add an agenda")
+    mentee.said(BULLIED)
+    asked = mentee.said("Send to Tom")
+    assert "This sounds like it may be about bullying or harassment." in asked
+    assert "I haven't sent anything to Tom yet. Tom will see the agenda." in asked
+    assert mentor.inbox() == ""
+    sent = mentee.said("Send it to the lead")
+    assert sent.startswith("Sent to the project lead. ")
+    [concern] = _concerns(demo)
+    assert (concern.category, concern.urgent, concern.text) == ("other", False, BULLIED)
+    assert len(_lead_alerts(demo)) == 1
+    assert "I've left that out of the agenda" in mentee.said("No, leave it out")
+    assert mentee.said("Send to Tom").startswith("Sent to Tom Okafor")
+    proposal = mentor.inbox()
+    assert "would like to meet" in proposal
+    assert "shouting" not in proposal

@@ -40,6 +40,7 @@ from conversations.dates import (
     format_when,
     parse_when,
 )
+from conversations.dialogs import safety_check
 from conversations.dialogs.base import Context, Outgoing, Turn
 from conversations.engine import Registry
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName, recognise
@@ -445,6 +446,8 @@ class BookStep(StrEnum):
     AGENDA = "agenda"
     CONFIRM = "confirm"
     GUARD = "guard"
+    # The agenda reads like a concern: send it to the project lead, keep it, or both.
+    SAFETY = safety_check.STEP
 
 
 B_SEND = "dialog:book_meeting:send"
@@ -564,6 +567,8 @@ class BookMeeting:
                 state.get("guard") or "", ctx.scheme_setting("hospital_number_pattern")
             )
             return guard_question(findings, "a meeting agenda")
+        if step is BookStep.SAFETY:
+            return safety_check.prompt(state, self._safety_wording(ctx, state))
         return self._confirmation(ctx, state)
 
     @staticmethod
@@ -706,6 +711,20 @@ class BookMeeting:
             return Turn(replies=[problem, *self.prompt(ctx, state)], state=state, advanced=False)
         if step is BookStep.GUARD:
             return self._on_guard(ctx, state, msg)
+        if step is BookStep.SAFETY:
+            return safety_check.step(
+                ctx,
+                state,
+                msg,
+                self._safety_wording(ctx, state),
+                save=lambda kept: self._send(ctx, kept),
+                leave_out=lambda kept, _texts: self._next(
+                    ctx,
+                    {**kept, "agenda": ""},
+                    [Text("I've left that out of the agenda: it's with the project lead.")],
+                ),
+                pairing_id=int(state["pairing_id"]),
+            )
         if step is BookStep.CONFIRM:
             return self._on_confirm(ctx, state, msg, text)
         if not text and msg.action is None:
@@ -791,7 +810,21 @@ class BookMeeting:
             advanced=False,
         )
 
+    def _safety_wording(self, ctx: Context, state: dict[str, Any]) -> safety_check.Wording:
+        mentor = _first_name(self._mentor(ctx, state))
+        return safety_check.Wording(
+            keep="Keep it in the agenda only",
+            also_ask=f"The agenda goes to {mentor}. Shall I keep what you wrote in it too?",
+            also_keep="Yes, keep it in the agenda",
+            who_reads=f"{mentor} will see the agenda.",
+            not_yet=f"I haven't sent anything to {mentor} yet.",
+        )
+
     def _send(self, ctx: Context, state: dict[str, Any]) -> Turn:
+        agenda = [state.get("agenda") or ""]
+        wording = self._safety_wording(ctx, state)
+        if (asking := safety_check.gate(ctx, state, agenda, wording)) is not None:
+            return asking
         pairing = ctx.session.get(Pairing, state["pairing_id"])
         if (
             pairing is None

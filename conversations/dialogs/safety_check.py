@@ -83,6 +83,7 @@ class Wording:
     also_ask: str  # "Would you also like to keep it in your diary? Only you can read it."
     also_keep: str  # "Yes, keep it in my diary"
     who_reads: str = ""  # "Tom can read the minutes."
+    not_yet: str = "I haven't saved anything yet."
 
 
 def gate(ctx: Context, state: dict[str, Any], texts: list[str], wording: Wording) -> Turn | None:
@@ -106,7 +107,7 @@ def prompt(state: dict[str, Any], wording: Wording) -> list[Part]:
         sounds = "This sounds like it may be about bullying or harassment."
     who = f" {wording.who_reads}" if wording.who_reads else ""
     return [
-        Text(f"{sounds} I haven't saved anything yet.{who}"),
+        Text(f"{sounds} {wording.not_yet}{who}"),
         Question(
             "Shall I send it to the project lead now? Only the project lead and the steering "
             "group would see it.",
