@@ -406,3 +406,48 @@ def test_a_concern_in_a_meeting_agenda_is_asked_about_before_it_goes_to_the_part
     proposal = mentor.inbox()
     assert "would like to meet" in proposal
     assert "shouting" not in proposal
+
+
+def test_a_concern_in_a_decline_reason_is_asked_about_before_it_goes_to_the_partner(
+    demo: Engine, clock: Clock, mentee: Chat, mentor: Chat
+) -> None:
+    mentee.said("book a meeting next Tuesday 3pm for an hour by video")
+    mentee.said("Send to Tom")
+    mentor.inbox()
+    mentor.said("Decline")
+    asked = mentor.said("I'm suspended while they look into a patient who came to harm on my list")
+    assert "This sounds like it may be a safeguarding or patient safety concern." in asked
+    assert "I haven't sent anything to Priya yet. Priya will see your reason." in asked
+    assert mentee.inbox() == ""
+    assert "Sent to the project lead, marked urgent." in mentor.said("1")
+    [concern] = _concerns(demo)
+    assert (concern.raised_by_id, concern.urgent) == (mentor.person_id, True)
+    left = mentor.said("No, leave it out")
+    assert left.startswith("I've left your reason out: it's with the project lead.")
+    assert "Declined: the meeting on Tue 24 Nov, 15:00. Priya has been told." in left
+    told = mentee.inbox()
+    assert "declined the meeting" in told
+    assert "*Reason:*" not in told
+    assert len(_lead_alerts(demo)) == 1
+
+
+# -- a mentor profile (mentees choosing a mentor read it) -------------------------------------------
+
+
+def test_a_concern_in_a_mentor_profile_is_asked_about_and_kept_only_if_chosen(
+    demo: Engine, mentor: Chat
+) -> None:
+    mentor.said("update my mentor profile")
+    mentor.said("bio")
+    asked = mentor.said("A colleague has been bullying the juniors in my department")
+    assert "This sounds like it may be about bullying or harassment." in asked
+    assert "1. Send it to the lead\n  2. Keep it in my profile only" in asked
+    _nothing_sent(demo)
+    mentor.said("Send it to the lead")
+    [concern] = _concerns(demo)
+    assert (concern.raised_by_id, concern.urgent) == (mentor.person_id, False)
+    again = mentor.said("No, leave it out")
+    assert "OK, I've left it out of your profile: it's with the project lead." in again
+    assert "First, your bio" in again
+    assert "*Bio:* Radiographer and service lead" in mentor.said("Radiographer and service lead")
+    assert len(_lead_alerts(demo)) == 1

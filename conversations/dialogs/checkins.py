@@ -417,8 +417,7 @@ class CheckinDialog:
         question = self._current(ctx, state)
         left = "OK, I've left it out of your check-in answers: it's with the project lead."
         if not question.required:
-            turn = self._record(ctx, state, question, None)
-            return Turn(replies=[Text(left), *turn.replies], state=turn.state)
+            return safety_check.with_note(left, self._record(ctx, state, question, None))
         asking = {k: v for k, v in state.items() if k != "pending"}
         asking["step"] = Step.QUESTION.value
         return Turn(

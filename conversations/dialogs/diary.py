@@ -374,10 +374,7 @@ class GuidedDiary:
         if not any(answers.values()):
             return nothing
         saved = self._save_entry(ctx, answers, state)
-        return Turn(
-            replies=[Text("I've left that part out of your diary."), *saved.replies],
-            state=saved.state,
-        )
+        return safety_check.with_note("I've left that part out of your diary.", saved)
 
     @staticmethod
     def _state_findings(ctx: Context, state: dict[str, Any]) -> list[Finding]:

@@ -875,6 +875,16 @@ class BookMeeting:
 # -- changing a meeting that exists: answer, reschedule, cancel -------------------------------
 
 
+def _reason_wording(partner_first: str) -> safety_check.Wording:
+    return safety_check.Wording(
+        keep="Keep it in my reason only",
+        also_ask=f"Your reason goes to {partner_first}. Shall I keep what you wrote in it too?",
+        also_keep="Yes, keep it in my reason",
+        who_reads=f"{partner_first} will see your reason.",
+        not_yet=f"I haven't sent anything to {partner_first} yet.",
+    )
+
+
 class Flow(StrEnum):
     RESCHEDULE = "reschedule"
     SUGGEST = "suggest"
@@ -888,6 +898,8 @@ class ChangeStep(StrEnum):
     CONFIRM = "confirm"
     REASON = "reason"
     GUARD = "guard"
+    # The reason reads like a concern: send it to the project lead, keep it, or both.
+    SAFETY = safety_check.STEP
 
 
 C_PICK = "dialog:change_meeting:pick"
@@ -1128,6 +1140,8 @@ class ChangeMeeting:
                 state.get("guard") or "", ctx.scheme_setting("hospital_number_pattern")
             )
             return guard_question(findings, "a message about a meeting")
+        if step is ChangeStep.SAFETY:
+            return safety_check.prompt(state, _reason_wording(first))
         # ChangeStep.REASON
         if flow is Flow.DECLINE:
             return [
@@ -1163,6 +1177,20 @@ class ChangeMeeting:
             return Turn(replies=[Text(NOT_FOUND)])
         if step is ChangeStep.GUARD:
             return self._on_guard(ctx, state, msg, found)
+        if step is ChangeStep.SAFETY:
+            partner = _person(ctx, queries.partner_of(found.pairing, ctx.person_id))
+            return safety_check.step(
+                ctx,
+                state,
+                msg,
+                _reason_wording(_first_name(partner)),
+                save=lambda kept: self._finish(ctx, kept, found, kept["reason"]),
+                leave_out=lambda kept, _texts: safety_check.with_note(
+                    "I've left your reason out: it's with the project lead.",
+                    self._finish(ctx, kept, found, ""),
+                ),
+                pairing_id=found.pairing.id,
+            )
         if step is ChangeStep.REASON:
             return self._on_reason(ctx, state, msg, text, found)
         if step is ChangeStep.CONFIRM:
@@ -1373,6 +1401,11 @@ class ChangeMeeting:
 
     def _finish(self, ctx: Context, state: dict[str, Any], found: _Found, reason: str) -> Turn:
         """Decline or cancel, with an optional reason, telling the other person."""
+        partner_first = _first_name(_person(ctx, queries.partner_of(found.pairing, ctx.person_id)))
+        held = {**state, "reason": reason}
+        wording = _reason_wording(partner_first)
+        if (asking := safety_check.gate(ctx, held, [reason], wording)) is not None:
+            return asking
         flow = Flow(state["flow"])
         why = (
             _answerable(ctx, found, "decline") if flow is Flow.DECLINE else _changeable(ctx, found)

@@ -150,6 +150,16 @@ def step(
     return _again(state, wording)
 
 
+def with_note(note: str, turn: Turn) -> Turn:
+    """``turn`` with ``note`` said first ("I've left that out of ...")."""
+    return Turn(
+        replies=[Text(note), *turn.replies],
+        state=turn.state,
+        outgoing=turn.outgoing,
+        advanced=turn.advanced,
+    )
+
+
 def _again(state: dict[str, Any], wording: Wording) -> Turn:
     return Turn(
         replies=[Text("Please choose one of these."), *prompt(state, wording)[-1:]],
