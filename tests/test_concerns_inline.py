@@ -154,6 +154,7 @@ def test_keeping_a_diary_concern_saves_it_and_sends_nothing(demo: Engine, mentee
     assert "Shall I send it to the project lead now?" in mentee.said("save")
     assert _diary(demo) == []
     kept = mentee.said("Keep it in my diary only")
+    assert kept.startswith("OK, I haven't sent it to anyone. If you change your mind, type *raise")
     assert "Saved to your diary" in kept
     [entry] = _diary(demo)
     assert (entry.what_happened, entry.so_what) == (HARM, "I should have spoken up")
@@ -218,9 +219,7 @@ def test_a_concern_sent_from_the_minutes_stays_out_of_them_unless_the_mentee_cho
     mentee.said("save")
     sent = mentee.said("Send it to the lead")
     assert "Sent to the project lead, marked urgent." in sent
-    assert "The minutes are shared with Tom. Shall I keep what you wrote about it in them too?" in (
-        sent
-    )
+    assert "Tom can read the minutes. Shall I keep what you wrote there too?" in sent
     concern = _one_urgent_concern(demo, clock, HARM)
     assert concern.pairing_id == _pairing_id(demo)
     assert _minutes(demo) == []
@@ -353,7 +352,7 @@ def test_a_contract_concern_sent_to_the_lead_stays_out_of_the_contract_unless_ch
     mentee.said("I agree")
     sent = mentee.said("send it")
     assert "Sent to the project lead, marked urgent." in sent
-    assert "The contract is shared with Tom. Shall I keep what you wrote in it too?" in sent
+    assert "Tom can read the contract. Shall I keep what you wrote there too?" in sent
     concern = _one_urgent_concern(demo, clock, OBJECTIVE)
     assert concern.text == OBJECTIVE  # not the confidentiality rule beside it
     assert concern.pairing_id == _pairing_id(demo)

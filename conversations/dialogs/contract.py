@@ -535,13 +535,8 @@ class ContractDialog:
 
     @staticmethod
     def _safety_wording(state: dict[str, Any]) -> safety_check.Wording:
-        partner = state.get("partner_first", "your partner")
-        return safety_check.Wording(
-            keep="Keep it in the contract only",
-            also_ask=f"The contract is shared with {partner}. Shall I keep what you wrote in it "
-            "too?",
-            also_keep="Yes, keep it in the contract",
-            who_reads=f"{partner} can read the contract.",
+        return safety_check.shared_wording(
+            "the contract", state.get("partner_first", "your partner")
         )
 
     def _written(self, ctx: Context, state: dict[str, Any]) -> list[str]:

@@ -812,13 +812,7 @@ class BookMeeting:
 
     def _safety_wording(self, ctx: Context, state: dict[str, Any]) -> safety_check.Wording:
         mentor = _first_name(self._mentor(ctx, state))
-        return safety_check.Wording(
-            keep="Keep it in the agenda only",
-            also_ask=f"The agenda goes to {mentor}. Shall I keep what you wrote in it too?",
-            also_keep="Yes, keep it in the agenda",
-            who_reads=f"{mentor} will see the agenda.",
-            not_yet=f"I haven't sent anything to {mentor} yet.",
-        )
+        return safety_check.shared_wording("the agenda", mentor, sent=True)
 
     def _send(self, ctx: Context, state: dict[str, Any]) -> Turn:
         agenda = [state.get("agenda") or ""]
@@ -878,7 +872,7 @@ class BookMeeting:
 def _reason_wording(partner_first: str) -> safety_check.Wording:
     return safety_check.Wording(
         keep="Keep it in my reason only",
-        also_ask=f"Your reason goes to {partner_first}. Shall I keep what you wrote in it too?",
+        also_ask=f"{partner_first} will see your reason. Shall I keep what you wrote there too?",
         also_keep="Yes, keep it in my reason",
         who_reads=f"{partner_first} will see your reason.",
         not_yet=f"I haven't sent anything to {partner_first} yet.",

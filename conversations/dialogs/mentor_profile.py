@@ -163,7 +163,7 @@ class Step(StrEnum):
 
 SAFETY = safety_check.Wording(
     keep="Keep it in my profile only",
-    also_ask="Mentees choosing a mentor can read your profile. Shall I keep what you wrote in it "
+    also_ask="Mentees choosing a mentor can read your profile. Shall I keep what you wrote there "
     "too?",
     also_keep="Yes, keep it in my profile",
     who_reads="Mentees choosing a mentor can read your profile.",

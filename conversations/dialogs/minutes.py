@@ -1162,14 +1162,7 @@ class LogMinutes:
 
     def _safety_wording(self, ctx: Context, state: dict[str, Any]) -> safety_check.Wording:
         pair = self._pair(ctx, state)
-        mentor = pair.first_name(pair.mentor_id)
-        return safety_check.Wording(
-            keep="Keep it in the minutes only",
-            also_ask=f"The minutes are shared with {mentor}. Shall I keep what you wrote about "
-            "it in them too?",
-            also_keep="Yes, keep it in the minutes",
-            who_reads=f"{mentor} can read the minutes.",
-        )
+        return safety_check.shared_wording("the minutes", pair.first_name(pair.mentor_id))
 
     def _leave_out(self, ctx: Context, state: dict[str, Any], texts: list[str]) -> Turn:
         """After a concern went to the lead: the minutes without what was sent."""

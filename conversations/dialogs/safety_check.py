@@ -40,6 +40,8 @@ STEP = "safety"  # the step a dialog is in while the check waits for an answer
 CHECKED = "safety_checked"  # the state key of the texts already asked about
 NOTICED = "safety"  # the state key of what was noticed: {"kind": ..., "texts": [...]}
 
+KEPT = "OK, I haven't sent it to anyone. If you change your mind, type *raise a concern*."
+
 _SEND_WORDS = {"send", "send it", "send it to the lead", "yes", "y", "yes please", "please"}
 _KEEP_WORDS = {"keep", "keep it", "no", "n", "no thanks", "don't send it", "do not send it"}
 _ALSO_KEEP_WORDS = {"yes", "y", "yes please", "keep", "keep it", "keep it there too", "ok"}
@@ -84,6 +86,19 @@ class Wording:
     also_keep: str  # "Yes, keep it in my diary"
     who_reads: str = ""  # "Tom can read the minutes."
     not_yet: str = "I haven't saved anything yet."
+
+
+def shared_wording(thing: str, reader: str, *, sent: bool = False) -> Wording:
+    """The wording for text another person reads: ``thing`` is e.g. "the minutes", ``reader``
+    e.g. "Tom"; ``sent`` when it goes to them (an agenda) rather than being kept for them."""
+    sees = f"{reader} will see {thing}." if sent else f"{reader} can read {thing}."
+    return Wording(
+        keep=f"Keep it in {thing} only",
+        also_ask=f"{sees} Shall I keep what you wrote there too?",
+        also_keep=f"Yes, keep it in {thing}",
+        who_reads=sees,
+        not_yet=f"I haven't sent anything to {reader} yet." if sent else Wording.not_yet,
+    )
 
 
 def gate(ctx: Context, state: dict[str, Any], texts: list[str], wording: Wording) -> Turn | None:
@@ -138,7 +153,7 @@ def step(
         return _again(state, wording)
     picked = _choice(msg.action, msg.text, wording.keep)
     if picked == KEEP:
-        return save(mark_checked(state))
+        return with_note(KEPT, save(mark_checked(state)))
     if picked == SEND:
         sent = send(ctx, noticed, pairing_id)
         asking = {**state, NOTICED: {**noticed, "sent": True}}
