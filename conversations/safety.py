@@ -4,6 +4,8 @@ Map:
 - ``names_safety``: the message *names* a safety topic (safeguarding, patient safety, fitness to
   practise, harm, abuse, danger). Used where the person is already raising a concern, so naming
   the topic is enough to pick the category.
+- ``wants_it_sent`` / ``wants_it_kept``: typed answers to "Shall I send it to the project lead
+  now?" and, afterwards, "Shall I keep what you wrote there too?".
 - ``notice_concern``: free text written for something else (a diary entry, minutes, a check-in
   answer, a contract field) *describes* something that may need the project lead: harm, abuse,
   self-harm, a patient put at risk, unsafe practice (``Noticed.SAFETY``, urgent), or bullying,
@@ -122,4 +124,34 @@ def notice_concern(text: str) -> Noticed | None:
         return Noticed.SAFETY
     if _describes(_BULLYING, text):
         return Noticed.BULLYING
+    return None
+
+
+_SEND_WORDS = {"send", "send it", "send it to the lead", "yes", "y", "yes please", "please"}
+_KEEP_ONLY_WORDS = {"keep", "keep it", "no", "n", "no thanks", "don't send it", "do not send it"}
+_KEEP_TOO_WORDS = {"yes", "y", "yes please", "keep", "keep it", "keep it there too", "ok"}
+_LEAVE_OUT_WORDS = {"no", "n", "no thanks", "leave it out", "leave out", "remove it"}
+
+
+def _words(text: str) -> str:
+    return " ".join(text.strip().lower().split()).strip(".!")
+
+
+def wants_it_sent(text: str, keep_label: str) -> bool | None:
+    """True for "send it", False for "keep it" (or the dialog's ``keep_label``), else None."""
+    word = _words(text)
+    if word in _SEND_WORDS:
+        return True
+    if word in _KEEP_ONLY_WORDS or word == _words(keep_label):
+        return False
+    return None
+
+
+def wants_it_kept(text: str, keep_label: str) -> bool | None:
+    """True for "yes, keep it there too" (or ``keep_label``), False for "leave it out", else None."""
+    word = _words(text)
+    if word in _KEEP_TOO_WORDS or word == _words(keep_label):
+        return True
+    if word in _LEAVE_OUT_WORDS:
+        return False
     return None

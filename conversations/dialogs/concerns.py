@@ -7,7 +7,10 @@ Map:
   this. Tom won't be told what you wrote."); takes the details through the patient data guard;
   confirms; then saves a ``Concern`` and writes it to the lead channel's outbox in the same turn.
 - Safety concerns (patient safety, safeguarding, fitness to practise) are marked URGENT, and the
-  reply lists the scheme's referral routes.
+  reply (``urgent_help``) says what to do if someone is in immediate danger (999, NHS 111; the
+  scheme's ``immediate_danger`` wording), then lists the scheme's referral routes.
+- ``raise_concern`` is the one path that saves a concern and its lead-channel alert: this dialog
+  and the safety check other dialogs run (``safety_check``) both go through ``_send``.
 - A relationship breakdown may end the pairing (a no-fault exit) after a clear confirmation: the
   pairing is kept as history (``ended_early``); the partner is told only that it has ended and
   that the project lead will be in touch; a mentee is asked whether they'd like a new mentor

@@ -27,7 +27,7 @@ from typing import Any
 from conversations.dialogs.base import Context, Turn
 from conversations.dialogs.concerns import Category, raise_concern
 from conversations.messages import Choice, Incoming, Part, Question, Text
-from conversations.safety import Noticed, notice_concern
+from conversations.safety import Noticed, notice_concern, wants_it_kept, wants_it_sent
 from storage import queries
 from storage.models import Role
 
@@ -41,15 +41,6 @@ CHECKED = "safety_checked"  # the state key of the texts already asked about
 NOTICED = "safety"  # the state key of what was noticed: {"kind": ..., "texts": [...]}
 
 KEPT = "OK, I haven't sent it to anyone. If you change your mind, type *raise a concern*."
-
-_SEND_WORDS = {"send", "send it", "send it to the lead", "yes", "y", "yes please", "please"}
-_KEEP_WORDS = {"keep", "keep it", "no", "n", "no thanks", "don't send it", "do not send it"}
-_ALSO_KEEP_WORDS = {"yes", "y", "yes please", "keep", "keep it", "keep it there too", "ok"}
-_LEAVE_OUT_WORDS = {"no", "n", "no thanks", "leave it out", "leave out", "remove it"}
-
-
-def _words(text: str) -> str:
-    return " ".join(text.strip().lower().split()).strip(".!")
 
 
 def checked(state: dict[str, Any]) -> list[str]:
@@ -186,12 +177,8 @@ def _again(state: dict[str, Any], wording: Wording) -> Turn:
 def _choice(action: str | None, text: str, keep_label: str) -> str | None:
     if action in (SEND, KEEP):
         return action
-    word = _words(text)
-    if word in _SEND_WORDS:
-        return SEND
-    if word in _KEEP_WORDS or word == keep_label.lower():
-        return KEEP
-    return None
+    sent = wants_it_sent(text, keep_label)
+    return None if sent is None else (SEND if sent else KEEP)
 
 
 def send(ctx: Context, noticed: dict[str, Any], pairing_id: int | None = None) -> Turn:
@@ -215,9 +202,5 @@ def also_keep_question(wording: Wording) -> Question:
 def _also_keep_choice(action: str | None, text: str, keep_label: str) -> str | None:
     if action in (ALSO_KEEP, LEAVE_OUT):
         return action
-    word = _words(text)
-    if word in _ALSO_KEEP_WORDS or word == keep_label.lower():
-        return ALSO_KEEP
-    if word in _LEAVE_OUT_WORDS:
-        return LEAVE_OUT
-    return None
+    kept = wants_it_kept(text, keep_label)
+    return None if kept is None else (ALSO_KEEP if kept else LEAVE_OUT)
