@@ -386,6 +386,8 @@ class SchemeConfig:
     meetings: MeetingCadence = MeetingCadence()
     working_hours: WorkingHours = WorkingHours()
     referral_routes: tuple[ReferralRoute, ...] = ()
+    # What someone raising an urgent concern is told to do if a person is in danger now.
+    immediate_danger: str | None = None
     hospital_number_pattern: str | None = None
     conflict_rules: ConflictRules = ConflictRules()
     mentor_capacity: MentorCapacity = MentorCapacity()
@@ -399,7 +401,8 @@ class SchemeConfig:
 
     def settings(self) -> dict[str, Any]:
         """The scheme's ``settings`` JSON (keys: meetings, working_hours, referral_routes,
-        hospital_number_pattern, conflict_rules, mentor_capacity, reports, contract, channels); other keys
+        immediate_danger, hospital_number_pattern, conflict_rules, mentor_capacity, reports, contract,
+        channels); other keys
         are left alone."""
         hours = self.working_hours
         return {
@@ -410,6 +413,7 @@ class SchemeConfig:
                 "end": hours.end.strftime("%H:%M"),
             },
             "referral_routes": [dataclasses.asdict(route) for route in self.referral_routes],
+            "immediate_danger": self.immediate_danger,
             "hospital_number_pattern": self.hospital_number_pattern,
             "conflict_rules": dataclasses.asdict(self.conflict_rules),
             "mentor_capacity": dataclasses.asdict(self.mentor_capacity),
@@ -779,6 +783,7 @@ _SCHEME_KEYS = (
     "meetings",
     "working_hours",
     "referral_routes",
+    "immediate_danger",
     "hospital_number_pattern",
     "conflict_rules",
     "mentor_capacity",
@@ -952,6 +957,7 @@ def _parse(text: str, clock: Clock) -> SchemeConfig:
         meetings=meetings,
         working_hours=hours,
         referral_routes=tuple(routes),
+        immediate_danger=scheme.optional_text("immediate_danger", max_length=500) or None,
         hospital_number_pattern=pattern,
         conflict_rules=rules,
         mentor_capacity=capacity,

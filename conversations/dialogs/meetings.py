@@ -47,6 +47,7 @@ from conversations.dates import (
     format_when,
     parse_when,
 )
+from conversations.dialogs import safety_check
 from conversations.dialogs.base import Context, Outgoing, Turn
 from conversations.engine import Registry
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName, recognise
@@ -463,6 +464,8 @@ class BookStep(StrEnum):
     AGENDA = "agenda"
     CONFIRM = "confirm"
     GUARD = "guard"
+    # The agenda reads like a concern: send it to the project lead, keep it, or both.
+    SAFETY = safety_check.STEP
 
 
 B_SEND = "dialog:book_meeting:send"
@@ -582,6 +585,8 @@ class BookMeeting:
                 state.get("guard") or "", ctx.scheme_setting("hospital_number_pattern")
             )
             return guard_question(findings, "a meeting agenda")
+        if step is BookStep.SAFETY:
+            return safety_check.prompt(state, self._safety_wording(ctx, state))
         return self._confirmation(ctx, state)
 
     @staticmethod
@@ -724,6 +729,20 @@ class BookMeeting:
             return Turn(replies=[problem, *self.prompt(ctx, state)], state=state, advanced=False)
         if step is BookStep.GUARD:
             return self._on_guard(ctx, state, msg)
+        if step is BookStep.SAFETY:
+            return safety_check.step(
+                ctx,
+                state,
+                msg,
+                self._safety_wording(ctx, state),
+                save=lambda kept: self._send(ctx, kept),
+                leave_out=lambda kept, _texts: self._next(
+                    ctx,
+                    {**kept, "agenda": ""},
+                    [Text("I've left that out of the agenda: it's with the project lead.")],
+                ),
+                pairing_id=int(state["pairing_id"]),
+            )
         if step is BookStep.CONFIRM:
             return self._on_confirm(ctx, state, msg, text)
         if not text and msg.action is None:
@@ -809,7 +828,15 @@ class BookMeeting:
             advanced=False,
         )
 
+    def _safety_wording(self, ctx: Context, state: dict[str, Any]) -> safety_check.Wording:
+        mentor = _first_name(self._mentor(ctx, state))
+        return safety_check.shared_wording("the agenda", mentor, sent=True)
+
     def _send(self, ctx: Context, state: dict[str, Any]) -> Turn:
+        agenda = [state.get("agenda") or ""]
+        wording = self._safety_wording(ctx, state)
+        if (asking := safety_check.gate(ctx, state, agenda, wording)) is not None:
+            return asking
         pairing = ctx.session.get(Pairing, state["pairing_id"])
         if (
             pairing is None
@@ -860,6 +887,16 @@ class BookMeeting:
 # -- changing a meeting that exists: answer, reschedule, cancel -------------------------------
 
 
+def _reason_wording(partner_first: str) -> safety_check.Wording:
+    return safety_check.Wording(
+        keep="Keep it in my reason only",
+        also_ask=f"{partner_first} will see your reason. Shall I keep what you wrote there too?",
+        also_keep="Yes, keep it in my reason",
+        who_reads=f"{partner_first} will see your reason.",
+        not_yet=f"I haven't sent anything to {partner_first} yet.",
+    )
+
+
 class Flow(StrEnum):
     RESCHEDULE = "reschedule"
     SUGGEST = "suggest"
@@ -873,6 +910,8 @@ class ChangeStep(StrEnum):
     CONFIRM = "confirm"
     REASON = "reason"
     GUARD = "guard"
+    # The reason reads like a concern: send it to the project lead, keep it, or both.
+    SAFETY = safety_check.STEP
 
 
 C_PICK = "dialog:change_meeting:pick"
@@ -1114,6 +1153,8 @@ class ChangeMeeting:
                 state.get("guard") or "", ctx.scheme_setting("hospital_number_pattern")
             )
             return guard_question(findings, "a message about a meeting")
+        if step is ChangeStep.SAFETY:
+            return safety_check.prompt(state, _reason_wording(first))
         # ChangeStep.REASON
         if flow is Flow.DECLINE:
             return [
@@ -1149,6 +1190,20 @@ class ChangeMeeting:
             return Turn(replies=[Text(NOT_FOUND)])
         if step is ChangeStep.GUARD:
             return self._on_guard(ctx, state, msg, found)
+        if step is ChangeStep.SAFETY:
+            partner = _person(ctx, queries.partner_of(found.pairing, ctx.person_id))
+            return safety_check.step(
+                ctx,
+                state,
+                msg,
+                _reason_wording(_first_name(partner)),
+                save=lambda kept: self._finish(ctx, kept, found, kept["reason"]),
+                leave_out=lambda kept, _texts: safety_check.with_note(
+                    "I've left your reason out: it's with the project lead.",
+                    self._finish(ctx, kept, found, ""),
+                ),
+                pairing_id=found.pairing.id,
+            )
         if step is ChangeStep.REASON:
             return self._on_reason(ctx, state, msg, text, found)
         if step is ChangeStep.CONFIRM:
@@ -1442,6 +1497,11 @@ class ChangeMeeting:
 
     def _finish(self, ctx: Context, state: dict[str, Any], found: _Found, reason: str) -> Turn:
         """Decline or cancel, with an optional reason, telling the other person."""
+        partner_first = _first_name(_person(ctx, queries.partner_of(found.pairing, ctx.person_id)))
+        held = {**state, "reason": reason}
+        wording = _reason_wording(partner_first)
+        if (asking := safety_check.gate(ctx, held, [reason], wording)) is not None:
+            return asking
         flow = Flow(state["flow"])
         why = (
             _answerable(ctx, found, "decline") if flow is Flow.DECLINE else _changeable(ctx, found)
