@@ -34,7 +34,7 @@ import os
 import re
 import warnings
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -101,13 +101,13 @@ class TeamsSettings:
     the MSAL client-credentials token for outgoing calls (a managed identity, or tests)."""
 
     app_id: str = ""
-    app_password: str = ""
+    app_password: str = field(default="", repr=False)  # a secret: never in repr or logs
     tenant_id: str = ""
     app_type: str = "SingleTenant"
     allow_unauthenticated: bool = False
     openid_metadata_url: str = ""
     token_issuer: str = ""
-    token_provider: Callable[[], str] | None = None
+    token_provider: Callable[[], str] | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls) -> TeamsSettings:
