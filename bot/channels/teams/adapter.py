@@ -426,7 +426,7 @@ class TeamsBot:
         self, email: str, tenant: str, aad: str, address: dict[str, Any], zone: str | None
     ) -> _Identity | None:
         with transaction(self.db) as session:
-            person_id = queries.link_identity(
+            linked = queries.linked_identity(
                 session,
                 platform=PLATFORM,
                 tenant=tenant,
@@ -435,16 +435,13 @@ class TeamsBot:
                 address=address,
                 now=self.clock.now(),
             )
-            if person_id is None:
+            if linked is None:
                 log.info("Teams: no person with the email of AAD user %s", aad)
                 return None
-            queries.set_time_zone(session, person_id, zone)
-            # Welcomed once: the unique key of processed_event decides between two install
-            # events that arrive together (both find the person unlinked, both link).
-            first = queries.record_event(
-                session, PLATFORM, f"welcome:{tenant}:{aad}", self.clock.now()
-            )
-            return _Identity(person_id, new=first)
+            queries.set_time_zone(session, linked.person_id, zone)
+            # Only the turn that made the link welcomes: of two install events that arrive
+            # together (both find the person unlinked), the unique key lets one create it.
+            return _Identity(linked.person_id, new=linked.created)
 
 
 def _time_zone(name: str | None) -> str | None:
