@@ -165,8 +165,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("nudge", "deliver"):
             return asyncio.run(_nudge(db, clock, sweep=args.command == "nudge"))
         if args.command == "serve":
-            from bot.server import serve
+            from bot.server import serve, unsafe_exposure
 
+            if problem := unsafe_exposure(args.host):
+                raise UsageError(problem)
             logging.getLogger().setLevel(logging.INFO)
             _warn_about_lead_channels(db)
             serve(db, clock, args.host, args.port, args.sweep_every)

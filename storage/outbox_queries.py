@@ -421,6 +421,28 @@ def send_now(session: Session, row_ids: Collection[int], now: datetime) -> None:
     )
 
 
+def record_possibly_sent(
+    session: Session, row_ids: Collection[int], now: datetime, note: str
+) -> None:
+    """Pending rows whose send may have reached the person despite an error: never sent again,
+    but kept with the failed messages (``dead``) with ``note``, for a person to check."""
+    if not row_ids:
+        return
+    session.exec(
+        update(Outbox)
+        .where(col(Outbox.id).in_(row_ids), col(Outbox.status) == OutboxStatus.PENDING.value)
+        .values(
+            status=OutboxStatus.DEAD.value,
+            last_error=note[:_ERROR_CHARS],
+            attempts=col(Outbox.attempts) + 1,
+            next_attempt_at=now,
+            claimed_by=None,
+            lease_until=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
 def schemes_led_by(session: Session, person_id: int) -> list[Scheme]:
     """The schemes in which the person is the project lead or on the steering group."""
     scheme_ids = session.exec(
