@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from storage.access import STEERING_ROLES as STEERING_ROLES
-from storage.access import ConcernAction, concern_for, reach, reaches
+from storage.access import ConcernAction, concern_access, concern_for, reach, reaches
 from storage.models import (
     AuditLog,
     Cohort,
@@ -115,12 +115,26 @@ def alert_for(session: Session, person_id: int, ref: str, verb: str = "open") ->
     return None
 
 
-def acknowledgement(session: Session, ref: str) -> AuditLog | None:
-    return session.exec(
+def acknowledgement(session: Session, ref: str, concern: Concern | None = None) -> AuditLog | None:
+    """The first acknowledgement of ``ref``; of a concern, the first by someone allowed to
+    acknowledge it (one by its subject, recorded before the rule, does not count)."""
+    rows = session.exec(
         select(AuditLog)
         .where(AuditLog.action == "acknowledged", AuditLog.subject == ref)
         .order_by(col(AuditLog.id))
-    ).first()
+    ).all()
+    return next(
+        (
+            row
+            for row in rows
+            if concern is None
+            or (
+                row.actor_id is not None
+                and concern_access(session, row.actor_id, concern, ConcernAction.ACK)
+            )
+        ),
+        None,
+    )
 
 
 def people_to_contact(session: Session, alert: Alert) -> list[Person]:

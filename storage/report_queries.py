@@ -57,6 +57,7 @@ from storage.models import (
 )
 
 AT_RISK = "at_risk"
+CONCERN_RISK = "open concern"
 DEFAULT_RISK_WEEKS = 6
 DEFAULT_MIN_MENTOR_ANSWERS = 3
 # Age bands of open concerns, in days: (label, up to and including).
@@ -332,7 +333,7 @@ def health(session: Session, asker_id: int, cohort_id: int, moment: datetime) ->
                     else f"not met in over {risk_weeks} weeks"
                 )
             if concerns_about[pairing.id]:
-                risks.append("open concern")
+                risks.append(CONCERN_RISK)
             deadline = (contract.deadline if contract else None) or cohort.contract_deadline
             if deadline is not None and as_of > deadline and signed != "both":
                 risks.append("contract unsigned after the deadline")

@@ -490,3 +490,27 @@ def test_a_reminder_alert_is_for_those_who_steer_its_cohort(world: Engine, clock
         f"contact {ref}"
     )
     assert f"Acknowledged {ref}." in Chat(world, clock, ROLES["chair"].email).said(f"ack {ref}")
+
+
+def test_a_report_posted_to_the_lead_channel_ties_no_concern_to_a_pair(
+    world: Engine, clock: Clock
+) -> None:
+    channel_inbox(world, clock)  # the alerts
+    lead = Chat(world, clock, ROLES["lead"].email)
+    mine = lead.said("scheme health, post it to the lead channel")
+    assert "At risk: Sam Reed & Leah Dunn (open concern)." in mine  # the lead's own copy
+    posted = channel_inbox(world, clock)
+    assert "• 2 open concerns" in posted  # counted by category, as before
+    assert "open concern)" not in posted
+    assert "At risk: Sam Reed" not in posted
+
+
+def test_an_acknowledgement_by_the_subject_is_not_the_one_that_counts(
+    world: Engine, clock: Clock
+) -> None:
+    leah = _person_id(world, ROLES["partner_on_steering"].email)
+    with transaction(world) as s:  # as left by a version that let her acknowledge it
+        s.add(AuditLog(at=clock.now(), actor_id=leah, action="acknowledged", subject="C2"))
+    reply = Chat(world, clock, ROLES["lead"].email).said("ack C2")
+    assert reply.startswith("Acknowledged C2.")
+    assert _done(world, "C2", "ack", _person_id(world, ROLES["lead"].email))

@@ -95,7 +95,7 @@ def act(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     if verb == "open":
         return _open(ctx, msg, alert, ref)
     if verb == "ack":
-        done = lead_queries.acknowledgement(ctx.session, ref)
+        done = lead_queries.acknowledgement(ctx.session, ref, alert.concern)
         if done is not None:
             who = ctx.name_of(done.actor_id) if done.actor_id else "someone"
             return Turn(
