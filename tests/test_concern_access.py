@@ -28,7 +28,8 @@ from storage.models import AuditLog, Cohort, Concern, Nudge, Scheme
 from tests.concern_world import ACTORS, RAISERS, ROLES, TEXTS, add_person, build, pair
 from tests.fakes.slack_api import SlackUser
 from tests.test_cli import mentorbot
-from tests.test_slack_harness import SECRET, SlackHarness, press, shown
+from tests.test_slack_harness import SlackHarness, press, shown
+from tests.test_slack_journeys import slack_env  # noqa: F401  (the fixture is used by name)
 from tests.transcript import Chat, channel_inbox
 
 REFUSED = (
@@ -202,11 +203,10 @@ LEAD_CHANNEL = "C0LEAD"
 
 @pytest.fixture
 async def slack(
-    world: Engine, clock: Clock, monkeypatch: pytest.MonkeyPatch
+    world: Engine,
+    clock: Clock,
+    slack_env: None,  # noqa: F811  (the fixture, imported by name)
 ) -> AsyncIterator[SlackHarness]:
-    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
-    monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
-    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
     from storage import outbox_queries
 
     with transaction(world) as s:
