@@ -514,3 +514,32 @@ def test_an_acknowledgement_by_the_subject_is_not_the_one_that_counts(
     reply = Chat(world, clock, ROLES["lead"].email).said("ack C2")
     assert reply.startswith("Acknowledged C2.")
     assert _done(world, "C2", "ack", _person_id(world, ROLES["lead"].email))
+
+
+async def test_open_asked_in_the_slack_lead_channel_answers_in_a_direct_message(
+    slack: SlackHarness,
+) -> None:
+    from tests.test_slack_harness import mention
+
+    asked = mention("open C2", user=SLACK_LEAD)
+    asked["event"]["channel"] = LEAD_CHANNEL
+    await slack.event(asked)
+    assert TEXTS["C2"] in shown(slack.last_post(f"D{SLACK_LEAD}"))
+    channel = "\n".join(str(p) for p in slack.posts_to(LEAD_CHANNEL))
+    assert TEXTS["C2"] not in channel
+    assert "I've replied in a direct message" in shown(slack.last_post(LEAD_CHANNEL))
+    leah = SLACK_IDS["partner_on_steering"]
+    asked = mention("open C2", user=leah)
+    asked["event"]["channel"] = LEAD_CHANNEL
+    await slack.event(asked)
+    assert shown(slack.last_post(f"D{leah}")) == REFUSED
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_app_home_shows_nothing_of_a_concern(world: Engine, clock: Clock, role: str) -> None:
+    from bot.channels.slack.home import home_view
+
+    view = str(home_view(world, clock, _person_id(world, ROLES[role].email)))
+    for private in TEXTS.values():
+        assert private not in view
+    assert "C2" not in view
