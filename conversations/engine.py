@@ -51,6 +51,8 @@ class Delivered:
     parts: list[Part]
     outbox_ids: list[int]
     duplicate: bool = False
+    # The pressed question stays as it was (see ``Turn.keep_question``): channels leave it.
+    keep_question: bool = False
 
 
 @dataclass
@@ -137,16 +139,19 @@ class Engine:
                 person_id=msg.person_id, conversation=msg.conversation, updated_at=now
             )
 
-        replies, outgoing = self._run(ctx, row, msg)
+        replies, outgoing, keep = self._run(ctx, row, msg)
 
         row.updated_at = now
         _save_state(session, row, old_version)
         outbox_ids = _write_outbox(session, ctx, replies, outgoing, now)
-        return Delivered(parts=replies, outbox_ids=outbox_ids)
+        if keep and msg.action is not None and msg.event_id is not None:
+            # Not the question's answer: a later press of it (by the lead, say) still counts.
+            queries.forget_event(session, msg.platform, msg.event_id)
+        return Delivered(parts=replies, outbox_ids=outbox_ids, keep_question=keep)
 
     def _run(
         self, ctx: Context, row: DialogState, msg: Incoming
-    ) -> tuple[list[Part], list[Outgoing]]:
+    ) -> tuple[list[Part], list[Outgoing], bool]:
         intent = recognise(msg.text, msg.action)
         active = self.registry.dialogs.get(row.dialog) if row.dialog else None
         if msg.action and intent.name is IntentName.UNKNOWN:
@@ -166,13 +171,13 @@ class Engine:
             note = []
 
         if intent.name in GLOBAL_WORDS:
-            return note + self._global(ctx, row, active, msg, intent), []
+            return note + self._global(ctx, row, active, msg, intent), [], False
 
         if active is not None and not _starts_new_journey(msg, intent):
             turn = active.step(ctx, dict(row.state), msg)
             if not self._asks_for_another_journey(msg, intent, turn, active):
                 _apply(row, active, turn)
-                return note + turn.replies, turn.outgoing
+                return note + turn.replies, turn.outgoing, turn.keep_question
             # The dialog could not use the words (it asked again) and they name another
             # journey ("I'm at full capacity" while a button was expected): start that one.
 
@@ -190,7 +195,7 @@ class Engine:
                 self.registry.answers.get(intent.name) or self.registry.globals[IntentName.UNKNOWN]
             )
             turn = answer(ctx, msg, intent)
-        return note + replaced + turn.replies, turn.outgoing
+        return note + replaced + turn.replies, turn.outgoing, turn.keep_question
 
     def _asks_for_another_journey(
         self, msg: Incoming, intent: Intent, turn: Turn, active: Dialog

@@ -308,7 +308,8 @@ class TeamsBot:
         if delivered.duplicate:
             log.info("Teams: activity %s was already handled", activity.id)
             return
-        if submitted is not None and activity.reply_to_id:
+        if submitted is not None and activity.reply_to_id and not delivered.keep_question:
+            # (A refused press on a lead-channel alert, or Open, leaves the card as it was.)
             await self._disable_card(context, activity.reply_to_id, submitted[2])
         if not personal and not only_public_text(delivered.parts):
             # Nothing private (a diary, minutes, a concern) and nothing to answer is shown in
