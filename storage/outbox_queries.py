@@ -9,7 +9,8 @@
 
 Routing. A row for a person goes to the person's newest channel identity on the first of the
 deliverer's platforms they have (never ``console``). A row for a scheme channel goes to
-``scheme.settings["channels"][<channel>]``, e.g. ``{"platform": "webhook", "url": "https://..."}``.
+``scheme.settings["channels"][<channel>]``, e.g. ``{"platform": "webhook", "url": "https://..."}``,
+unless the row carries its own ``address`` (a notice to a lead channel's old route).
 A row with neither stays pending for the console (``mentorbot inbox``/``chat``): it is never
 claimed, so it neither churns nor dies.
 
@@ -94,10 +95,17 @@ def _deliverable(session: Session, platforms: Collection[str]) -> ColumnElement[
     for scheme_id, name in _channel_routes(session, usable):
         by_scheme.setdefault(scheme_id, []).append(name)
     to_channel = [
-        and_(col(Outbox.scheme_id) == scheme_id, col(Outbox.channel).in_(names))
+        and_(
+            col(Outbox.scheme_id) == scheme_id,
+            col(Outbox.channel).in_(names),
+            col(Outbox.address).is_(None),
+        )
         for scheme_id, names in by_scheme.items()
     ]
-    return or_(to_person, *to_channel)
+    own_route = and_(
+        col(Outbox.address).is_not(None), col(Outbox.address)["platform"].as_string().in_(usable)
+    )
+    return or_(to_person, own_route, *to_channel)
 
 
 def _lease_free(now: datetime) -> ColumnElement[bool]:
@@ -180,6 +188,10 @@ def routes(session: Session, rows: Sequence[Outbox], platforms: Sequence[str]) -
         if row.recipient_id is not None and row.recipient_id in best:
             identity = best[row.recipient_id]
             found[row.id] = Route(identity.platform, dict(identity.address))
+        elif row.address is not None:
+            platform = row.address.get("platform")
+            if isinstance(platform, str) and platform in usable:
+                found[row.id] = Route(platform, dict(row.address))
         elif row.channel is not None and row.scheme_id is not None:
             route = channels.get((row.scheme_id, row.channel))
             if route is not None:

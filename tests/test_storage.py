@@ -61,7 +61,10 @@ def test_migrations_create_every_table(engine: Engine) -> None:
 def test_migrating_twice_changes_nothing(engine: Engine) -> None:
     migrate(engine)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0005"
+        assert (
+            conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+            == "0006_routing"
+        )
 
 
 def test_the_migrations_build_exactly_the_schema_of_the_models(engine: Engine) -> None:
