@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from importlib import resources
 from itertools import count
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -133,3 +134,25 @@ def test_the_words_in_a_direct_chat_say_where_to_say_them(engine: Engine, clock:
     assert "say *@mentorbot use this channel for lead alerts* in that channel" in _texts(said.parts)
     with transaction(engine) as session:
         assert session.exec(select(AuditLog)).all() == []
+
+
+def test_the_cli_says_which_lead_channel_a_reload_kept(db_url: str, tmp_path: Path) -> None:
+    from storage.db import open_database
+    from tests.conftest import NOW
+    from tests.test_cli import mentorbot
+
+    scheme_file = tmp_path / "scheme.toml"
+    scheme_file.write_text(_demo(_file_channel("C0LEAD")), encoding="utf-8")
+    first = mentorbot("scheme", "load", str(scheme_file), "--now", NOW, db=db_url)
+    assert first.returncode == 0, first.stderr
+    assert "Lead channel" not in first.stdout
+    db = open_database(db_url)
+    try:
+        _say_in_channel(db, Clock.fixed(NOW), "lead@example.org", "use this channel for alerts")
+    finally:
+        db.dispose()
+    again = mentorbot("scheme", "load", str(scheme_file), "--now", NOW, db=db_url)
+    assert again.returncode == 0, again.stderr
+    assert "Lead channel: kept #lms-lead, chosen in chat by Morgan Ellis on Mon 23 Nov" in (
+        again.stdout
+    )

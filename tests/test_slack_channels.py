@@ -83,6 +83,12 @@ async def test_answers_about_a_person_asked_in_a_slack_channel_go_to_a_direct_me
     in_channel = "\n".join(shown(p) + p.get("text", "") for p in slack.posts_to("C0GENERAL"))
     for personal in ("business case", "out of my depth", "Tom Okafor", "Sat 5 Dec", "Mon 7 Dec"):
         assert personal not in in_channel
+    # Starting a concern, a check-in or an application from a channel carries on in the DM.
+    for text in ("I want to raise a concern", "check-in", "apply"):
+        assert await _ask(slack, text, MENTEE) == SENT_PRIVATELY, text
+        await slack.event(message("cancel"))
+    in_dm = "\n".join(shown(p) for p in slack.posts_to(f"D{MENTEE}"))
+    assert "I'm sorry something is worrying you" in in_dm
 
 
 # -- item 3 ----------------------------------------------------------------------------------
