@@ -357,29 +357,9 @@ def send_now(session: Session, row_ids: Collection[int], now: datetime) -> None:
     )
 
 
-def schemes_led_by(session: Session, person_id: int) -> list[Scheme]:
-    """The schemes in which the person is the project lead or on the steering group."""
-    scheme_ids = session.exec(
-        select(Cohort.scheme_id)
-        .join(Membership, col(Membership.cohort_id) == col(Cohort.id))
-        .where(
-            Membership.person_id == person_id,
-            col(Membership.role).in_(["lead", "steering_chair", "steering_member"]),
-        )
-        .distinct()
-    ).all()
-    if not scheme_ids:
-        return []
-    # (Selecting whole schemes DISTINCT would compare their JSON settings: PostgreSQL refuses.)
-    return list(
-        session.exec(
-            select(Scheme).where(col(Scheme.id).in_(scheme_ids)).order_by(col(Scheme.id))
-        ).all()
-    )
-
-
 def set_scheme_channel(session: Session, scheme: Scheme, address: dict[str, Any]) -> None:
-    """Deliver the scheme's lead channel to ``address`` from now on."""
+    """Deliver the scheme's lead channel to ``address`` from now on (set-up and tests: a choice
+    made in chat goes through ``conversations.lead_route``, which checks who and records it)."""
     settings = dict(scheme.settings or {})
     channels = dict(settings.get("channels") or {})
     channels[scheme.lead_channel] = address
