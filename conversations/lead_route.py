@@ -2,7 +2,8 @@
 
 - :func:`choose_here`: "@mentorbot use this channel for lead alerts", said in a Slack channel or
   a Teams team channel (the channel gives its own address as ``Incoming.place``). Only the
-  scheme's project lead or steering chair may; anyone else is told kindly who can. A choice is
+  scheme's project lead or steering chair may; anyone else is told kindly who can (and the
+  attempt is audited). A choice is
   recorded in the audit log (who, when, the old route and the new), the old route is told that
   alerts have moved, and the reply says what the new route replaces (the scheme file's channel,
   or an earlier choice in chat).
@@ -66,6 +67,17 @@ def choose_here(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         target = schemes if enrolment.role in CHOOSERS else others
         target.setdefault(enrolment.scheme.id, enrolment.scheme)
     if not schemes:
+        # Kept too: someone trying to redirect safeguarding alerts is worth knowing about.
+        for scheme in others.values():
+            _audit(
+                ctx.session,
+                ctx.now,
+                ctx.person_id,
+                "lead_channel.refused",
+                scheme,
+                place=place.address,
+                place_label=place.label,
+            )
         return Turn(replies=[Text(_refusal(ctx.session, list(others.values())))])
     lines: list[str] = []
     outgoing: list[Outgoing] = []
@@ -289,7 +301,7 @@ def _audit(
     scheme: Scheme,
     **detail: Any,
 ) -> None:
-    for key in ("old", "new"):
+    for key in ("old", "new", "place"):
         if isinstance(detail.get(key), dict):
             detail[key] = {k: v for k, v in detail[key].items() if k != "url"}
     session.add(

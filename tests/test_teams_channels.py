@@ -150,7 +150,7 @@ async def test_only_the_lead_or_the_chair_chooses_the_lead_channel_and_the_old_o
     morgan = pair.connector.add_person("lead@example.org", "Morgan Ellis")
     grace = pair.connector.add_person("chair@example.org", "Grace Fraser")
     dev = pair.connector.add_person("steering@example.org", "Dev Anand")
-    mentor3 = pair.connector.add_person("mentor3@example.org", "Mentor Three")
+    mentor3 = pair.connector.add_person("mentor3@example.org", "Leah Dunn")
 
     # A steering member (or a mentor who is also on the steering group) is told who can.
     for someone in (dev, mentor3, pair.tom):
@@ -159,7 +159,11 @@ async def test_only_the_lead_or_the_chair_chooses_the_lead_channel_and_the_old_o
         assert "ask Morgan Ellis (project lead) or Grace Fraser (steering chair)" in refused
         assert "Nothing has changed" in refused
     assert "channels" not in _scheme(demo).settings or not _scheme(demo).settings["channels"]
-    assert _audit(demo) == []
+    # The attempts are kept, with who and where.
+    assert [(action, who, d["place_label"]) for action, who, d in _audit(demo)] == [
+        ("lead_channel.refused", name, "the Leads channel in Mentoring")
+        for name in ("Dev Anand", "Leah Dunn", "Tom Okafor")
+    ]
 
     chosen = await _ask(pair, morgan, "use this channel for lead alerts", LEADS)
     assert "lead alerts for Demo Leadership Mentoring Scheme will come to this channel" in chosen
@@ -167,15 +171,15 @@ async def test_only_the_lead_or_the_chair_chooses_the_lead_channel_and_the_old_o
 
     moved = await _ask(pair, grace, "use this channel for lead alerts", OTHER)
     assert (
-        "This replaces the Leads channel of Mentoring, chosen by Morgan Ellis on Mon 23 Nov; "
+        "This replaces the Leads channel in Mentoring, chosen by Morgan Ellis on Mon 23 Nov; "
         "I've told it that alerts have moved." in moved
     )
     await pair.deliver()
     assert _shown(pair.connector, LEADS)[-1] == (
-        "Lead alerts for Demo Leadership Mentoring Scheme now go to the Leads 2027 channel of "
+        "Lead alerts for Demo Leadership Mentoring Scheme now go to the Leads 2027 channel in "
         "Mentoring, set by Grace Fraser."
     )
-    audit = _audit(demo)
+    audit = [row for row in _audit(demo) if row[0] != "lead_channel.refused"]
     assert [(action, who) for action, who, _ in audit] == [
         ("lead_channel.chosen", "Morgan Ellis"),
         ("lead_channel.chosen", "Grace Fraser"),

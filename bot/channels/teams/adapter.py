@@ -414,11 +414,12 @@ def _place(activity: Activity) -> Place:
     if reference.conversation is not None and reference.conversation.id:
         reference.conversation.id = reference.conversation.id.split(";", 1)[0]
     data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    channel = (data.get("channel") or {}).get("name")
-    team = (data.get("team") or {}).get("name")
-    label = f"the {channel} channel" if channel else "a Teams channel"
-    if team:
-        label += f" of {team}"
+    channel, team = data.get("channel") or {}, data.get("team") or {}
+    # Teams leaves out the name of a team's General channel, whose id is the team's.
+    name = channel.get("name") or ("General" if channel.get("id") == team.get("id") else "")
+    label = f"the {name} channel" if name else "a Teams channel"
+    if team.get("name"):
+        label += f" in {team['name']}"
     return Place(address_of(reference, tenant_of(activity)), label)
 
 
