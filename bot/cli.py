@@ -28,6 +28,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -167,6 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.server import serve
 
             logging.getLogger().setLevel(logging.INFO)
+            _warn_about_lead_channels(db)
             serve(db, clock, args.host, args.port, args.sweep_every)
             return 0
         raise UsageError(f"unknown command {args.command!r}")
@@ -201,7 +203,20 @@ def _scheme_load(args: argparse.Namespace, settings: Settings, clock: Clock) -> 
     except SchemeConfigError as exc:
         raise UsageError(str(exc)) from exc
     print(summary)
+    _warn_about_lead_channels(db)
     return 0
+
+
+def _warn_about_lead_channels(db: Engine) -> None:
+    """Say loudly (stderr, and so the serve log) when a scheme's lead channel cannot deliver
+    from this process: alerts would wait unseen, and urgent ones take the second route."""
+    from bot.settings import chat_platforms
+    from conversations.urgent import lead_channel_warnings
+
+    with transaction(db) as session:
+        warnings = lead_channel_warnings(session, chat_platforms(), os.environ)
+    for warning in warnings:
+        log.warning(warning)
 
 
 def _manifest_teams(app_id: str, out: Path) -> int:

@@ -24,6 +24,15 @@ Slack or Teams is not idempotent: it is dead-lettered as "ambiguous: may have be
 a person checks, instead of risking a duplicate. An unexpected exception from a sender is
 treated the same way.
 
+Urgent concerns have their own lane. Their lead-channel alert is never dead: not after
+``max_attempts``, not on a permanent or ambiguous failure (a second copy in the lead channel is
+better than none); it is retried at least every two minutes until the channel takes it. The
+first permanent failure sends the concern by its second route in the same transaction
+(``conversations.urgent``: direct messages to the lead and the chair), and each pass first
+looks for urgent alerts that no platform here can reach, or that are still waiting a few
+minutes after they were written, and sends those by it too (one small indexed query: normally
+there are none).
+
 Crashes. A row leaves ``pending`` only when its send is recorded, so nothing is lost: rows of a
 worker that died are claimed again once its lease runs out. What can be sent twice is a send
 that reached the platform before the worker died and before its outcome was committed. Each
@@ -41,6 +50,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -50,6 +60,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from bot.channels.base import DeliveryError, Sender
+from conversations import urgent
 from conversations.clock import Clock
 from conversations.messages import Part, part_from_json
 from storage import outbox_queries
@@ -125,6 +136,7 @@ class Deliverer:
         pacing: Mapping[str, float] = DEFAULT_PACING,
         window: float = 5.0,
         rng: random.Random | None = None,
+        environ: Mapping[str, str] = os.environ,
     ) -> None:
         if batch < 1 or concurrency < 1 or max_attempts < 1:
             raise ValueError("batch, concurrency and max_attempts must be at least 1")
@@ -140,6 +152,7 @@ class Deliverer:
         self.pacing = dict(pacing)
         self.window = window
         self.rng = rng
+        self.environ = environ
         self._next_send: dict[str, float] = {}  # pace key -> loop time of the next allowed send
 
     async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
@@ -159,6 +172,7 @@ class Deliverer:
         """Claim one batch and deliver it; returns what happened to the rows tried."""
         if not self.platforms:
             return DeliveryStats()
+        await asyncio.to_thread(self._watch_urgent)
         groups = await asyncio.to_thread(self._claim)
         if not groups:
             return DeliveryStats()
@@ -175,6 +189,12 @@ class Deliverer:
         return stats
 
     # -- claiming (worker thread) ------------------------------------------------------------
+
+    def _watch_urgent(self) -> None:
+        """Urgent alerts nothing here can reach, or still waiting: send them by the second
+        route (their messages are claimed by this same pass)."""
+        with transaction(self.db) as session:
+            urgent.watch(session, self.clock.now(), self.platforms, self.environ)
 
     def _claim(self) -> list[list[_Job]]:
         """Claim a batch and group it by address (in claim order), keeping per address what
@@ -304,6 +324,9 @@ class Deliverer:
                 self.max_attempts,
                 rng=self.rng,
             )
+            if row is not None and outcome.permanent and outbox_queries.in_urgent_lane(row):
+                assert row.concern_id is not None
+                urgent.use_second_route(session, row.concern_id, row.id, outcome.error, now)
         if row is None:
             log.warning("outbox row %d failed but is no longer held by %s", job.row_id, self.worker)
             return DeliveryStats(failed=1), None

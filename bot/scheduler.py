@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from bot.channels.base import Sender
 from bot.channels.webhook import WebhookSender
 from bot.outbox import Deliverer, DeliveryStats
+from bot.settings import chat_platforms
 from conversations.clock import Clock
 from conversations.nudges import SweepStats, sweep
 from storage import outbox_queries
@@ -44,11 +45,12 @@ def senders(http: aiohttp.ClientSession) -> dict[str, Sender]:
     """Every sender this process can use, preferred first; a platform's SDK is imported only
     when that platform is configured."""
     found: dict[str, Sender] = {}
-    if os.environ.get("SLACK_BOT_TOKEN"):
+    platforms = chat_platforms()
+    if "slack" in platforms:
         from bot.channels import slack
 
         found["slack"] = slack.sender_from_env(http)
-    if os.environ.get("TEAMS_APP_ID") or os.environ.get("TEAMS_ALLOW_UNAUTHENTICATED") == "true":
+    if "teams" in platforms:
         from bot.channels import teams
 
         found["teams"] = teams.sender_from_env(http)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -17,3 +18,16 @@ class Settings:
             database_url=database_url or os.environ.get("DATABASE_URL") or None,
             now=now or os.environ.get("MENTORBOT_NOW") or None,
         )
+
+
+def chat_platforms(environ: Mapping[str, str] = os.environ) -> list[str]:
+    """The platforms this process can send on, preferred first: Slack when ``SLACK_BOT_TOKEN``
+    is set, Teams when ``TEAMS_APP_ID`` is (or ``TEAMS_ALLOW_UNAUTHENTICATED=true``), and
+    incoming webhooks always."""
+    found: list[str] = []
+    if environ.get("SLACK_BOT_TOKEN"):
+        found.append("slack")
+    if environ.get("TEAMS_APP_ID") or environ.get("TEAMS_ALLOW_UNAUTHENTICATED") == "true":
+        found.append("teams")
+    found.append("webhook")
+    return found

@@ -389,6 +389,7 @@ def outbox_row(out: Outgoing, now: datetime) -> Outbox:
         scheme_id=out.scheme_id,
         kind=out.kind,
         priority=out.priority,
+        concern_id=out.concern_id,
         parts=[part_to_json(p) for p in out.parts],
         preview=preview(list(out.parts)),
         next_attempt_at=max(now, out.not_before) if out.not_before else now,

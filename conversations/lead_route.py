@@ -29,6 +29,7 @@ from conversations.dialogs.base import Context, Outgoing, Turn
 from conversations.engine import Registry, outbox_row
 from conversations.intents import Intent, IntentName
 from conversations.messages import Incoming, Text
+from storage import outbox_queries
 from storage.models import AuditLog, Cohort, Membership, Person, Role, Scheme
 
 SETTINGS_KEY = "lead_route"
@@ -118,8 +119,9 @@ def _choose(
             if old is not None
             else "Until now they had no chat channel (they waited in the console)"
         )
-    channels[scheme.lead_channel] = address
-    settings["channels"] = channels
+    # Urgent alerts still waiting for the old route are due at once on the new one.
+    outbox_queries.set_scheme_channel(ctx.session, scheme, address, ctx.now)
+    settings = dict(scheme.settings)
     settings[SETTINGS_KEY] = {
         "channel": scheme.lead_channel,
         "address": address,

@@ -7,10 +7,13 @@ sits on the steering group) does not see it: they are its subject, not its reade
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from storage.models import Concern, Membership, Pairing, Role
+from storage.models import Cohort, Concern, Membership, Pairing, Role, Scheme
 
 READER_ROLES = (
     Role.LEAD.value,
@@ -56,3 +59,52 @@ def concerns_visible_to(session: Session, viewer_id: int) -> list[Concern]:
 def concern_visible_to(session: Session, viewer_id: int, concern_id: int) -> Concern | None:
     """One concern, when ``viewer_id`` may read it."""
     return next((c for c in concerns_visible_to(session, viewer_id) if c.id == concern_id), None)
+
+
+@dataclass(frozen=True)
+class AlertFacts:
+    """What an urgent concern's second route may say (reference, category, cohort, never text
+    or raiser) and to whom: the cohort's lead and steering chair, unless they are its subject."""
+
+    concern_id: int
+    category: str
+    urgent: bool
+    cohort: str
+    scheme_id: int
+    lead_channel: str
+    channels: dict[str, Any]
+    readers: tuple[int, ...]
+
+
+def alert_facts(session: Session, concern_id: int) -> AlertFacts | None:
+    """The facts of one concern for its second route; ``None`` when it no longer exists."""
+    found = session.exec(
+        select(Concern, Cohort, Scheme)
+        .join(Cohort, col(Cohort.id) == col(Concern.cohort_id))
+        .join(Scheme, col(Scheme.id) == col(Cohort.scheme_id))
+        .where(col(Concern.id) == concern_id)
+    ).first()
+    if found is None:
+        return None
+    concern, cohort, scheme = found
+    assert scheme.id is not None
+    people = session.exec(
+        select(Membership.person_id)
+        .where(
+            Membership.cohort_id == concern.cohort_id,
+            col(Membership.role).in_([Role.LEAD.value, Role.STEERING_CHAIR.value]),
+        )
+        .order_by(col(Membership.person_id))
+        .distinct()
+    ).all()
+    channels = (scheme.settings or {}).get("channels")
+    return AlertFacts(
+        concern_id=concern_id,
+        category=concern.category,
+        urgent=concern.urgent,
+        cohort=cohort.name,
+        scheme_id=scheme.id,
+        lead_channel=scheme.lead_channel,
+        channels=dict(channels) if isinstance(channels, dict) else {},
+        readers=tuple(p for p in people if concern_visible_to(session, p, concern_id)),
+    )

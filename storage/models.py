@@ -541,6 +541,24 @@ class Outbox(SQLModel, table=True):
     created_at: datetime
     sent_at: datetime | None = None
     platform_message_id: str | None = Field(default=None, max_length=256)
+    # The concern a lead-channel alert (or its second route) is about: an urgent concern's alert
+    # is never given up on (``storage.outbox_queries.in_urgent_lane``).
+    concern_id: int | None = Field(default=None, foreign_key="concern.id", ondelete="SET NULL")
+
+
+class SecondRoute(SQLModel, table=True):
+    """An urgent concern whose lead-channel alert could not be delivered, and so went by a second
+    route (the lead's and chair's own chats). One per concern: the unique key makes it so,
+    however many workers see the failure at once."""
+
+    __tablename__ = "second_route"
+
+    id: int | None = Field(default=None, primary_key=True)
+    concern_id: int = Field(foreign_key="concern.id", unique=True, ondelete="CASCADE")
+    # The lead-channel alert that could not go.
+    outbox_id: int | None = Field(default=None, foreign_key="outbox.id", ondelete="SET NULL")
+    reason: str = Field(default="", max_length=500)
+    created_at: datetime
 
 
 class Nudge(SQLModel, table=True):

@@ -5,14 +5,18 @@
 - :func:`routes`: where each claimed row goes (platform and stored address);
 - :func:`record_sent`, :func:`record_failure`, :func:`release`: the outcome, written only while
   the row is still claimed by the worker that sends it;
-- :func:`dead_letters`: what could not be delivered, for the scheme's lead.
+- :func:`dead_letters`: what could not be delivered, for the scheme's lead;
+- the urgent lane (:func:`in_urgent_lane`): an urgent concern's lead-channel alert is never
+  dead; :func:`urgent_undelivered` finds those still waiting and :func:`claim_second_route`
+  records, once per concern, that one went by a second route (``conversations.urgent``).
 
 Routing. A row for a person goes to the person's newest channel identity on the first of the
 deliverer's platforms they have (never ``console``). A row for a scheme channel goes to
 ``scheme.settings["channels"][<channel>]``, e.g. ``{"platform": "webhook", "url": "https://..."}``,
 unless the row carries its own ``address`` (a notice to a lead channel's old route).
 A row with neither stays pending for the console (``mentorbot inbox``/``chat``): it is never
-claimed, so it neither churns nor dies.
+claimed, so it neither churns nor dies (an urgent concern's alert in that state is found by
+:func:`urgent_undelivered` and goes by the second route as well).
 
 Claims are two steps in one transaction: select the ids (``SKIP LOCKED`` makes concurrent
 workers take disjoint rows on PostgreSQL), then lease them with an ``UPDATE`` that re-checks the
@@ -29,13 +33,29 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from storage.models import ChannelIdentity, Cohort, Membership, Outbox, OutboxStatus, Person, Scheme
+from storage.models import (
+    ChannelIdentity,
+    Cohort,
+    Membership,
+    Outbox,
+    OutboxStatus,
+    Person,
+    Scheme,
+    SecondRoute,
+)
 
 CONSOLE = "console"
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(hours=1)
+# The priority of an urgent concern's alert (others: 1 concerns, 5 messages, 7 nudges).
+URGENT_PRIORITY = 0
+# An urgent alert is retried at least this often, so the lead channel gets it soon after it
+# works again (a Retry-After from the platform is still obeyed).
+URGENT_BACKOFF_CAP = timedelta(minutes=2)
 _ERROR_CHARS = 500
 
 
@@ -221,11 +241,20 @@ def record_sent(session: Session, row_id: int, worker: str, now: datetime, messa
     return result.rowcount == 1
 
 
-def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
-    """The wait after the ``attempts``-th failure: 30 s doubling per attempt, capped at 1 h,
-    with "equal jitter" (a random point in the upper half). The upper half means the wait never
-    shrinks from one attempt to the next, while workers that failed together spread out."""
-    ceiling: timedelta = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(attempts - 1, 0))
+def in_urgent_lane(row: Outbox) -> bool:
+    """An urgent concern's alert to a scheme channel: retried until delivered, never dead."""
+    return (
+        row.concern_id is not None and row.channel is not None and row.priority <= URGENT_PRIORITY
+    )
+
+
+def backoff(
+    attempts: int, rng: random.Random | None = None, cap: timedelta = BACKOFF_CAP
+) -> timedelta:
+    """The wait after the ``attempts``-th failure: 30 s doubling per attempt, capped at ``cap``
+    (1 h), with "equal jitter" (a random point in the upper half). The upper half means the wait
+    never shrinks from one attempt to the next, while workers that failed together spread out."""
+    ceiling: timedelta = min(cap, BACKOFF_BASE * 2 ** max(attempts - 1, 0))
     fraction = 0.5 + 0.5 * (rng or random).random()
     return ceiling * fraction
 
@@ -244,8 +273,10 @@ def record_failure(
 ) -> Outbox | None:
     """Count a failed attempt. The row dies (``dead``, with the error) when the failure is
     permanent or this was attempt ``max_attempts``; otherwise it waits ``retry_after`` seconds
-    when the platform said so, else :func:`backoff`. Returns the row, or ``None`` when
-    ``worker`` no longer holds it (its lease ran out and another worker took it)."""
+    when the platform said so, else :func:`backoff`. A row in the urgent lane never dies: it
+    waits at most :data:`URGENT_BACKOFF_CAP` and is tried again, until it is delivered. Returns
+    the row, or ``None`` when ``worker`` no longer holds it (its lease ran out and another
+    worker took it)."""
     row = session.exec(
         select(Outbox)
         .where(
@@ -262,12 +293,15 @@ def record_failure(
     row.last_error = error[:_ERROR_CHARS]
     row.claimed_by = None
     row.lease_until = None
-    if permanent or row.attempts >= max_attempts:
+    urgent = in_urgent_lane(row)
+    if not urgent and (permanent or row.attempts >= max_attempts):
         row.status = OutboxStatus.DEAD.value
     elif retry_after is not None:
         row.next_attempt_at = now + timedelta(seconds=retry_after)
     else:
-        row.next_attempt_at = now + backoff(row.attempts, rng)
+        row.next_attempt_at = now + backoff(
+            row.attempts, rng, URGENT_BACKOFF_CAP if urgent else BACKOFF_CAP
+        )
     session.add(row)
     session.flush()
     return row
@@ -357,12 +391,106 @@ def send_now(session: Session, row_ids: Collection[int], now: datetime) -> None:
     )
 
 
-def set_scheme_channel(session: Session, scheme: Scheme, address: dict[str, Any]) -> None:
-    """Deliver the scheme's lead channel to ``address`` from now on (set-up and tests: a choice
-    made in chat goes through ``conversations.lead_route``, which checks who and records it)."""
+def set_scheme_channel(
+    session: Session, scheme: Scheme, address: dict[str, Any], now: datetime | None = None
+) -> None:
+    """Deliver the scheme's lead channel to ``address`` from now on. Urgent alerts still
+    waiting for it (after failures) are due at once when ``now`` is given. (A choice made in
+    chat goes through ``conversations.lead_route``, which checks who may and records it.)"""
     settings = dict(scheme.settings or {})
     channels = dict(settings.get("channels") or {})
     channels[scheme.lead_channel] = address
     settings["channels"] = channels
     scheme.settings = settings
     session.add(scheme)
+    if now is not None and scheme.id is not None:
+        session.exec(
+            update(Outbox)
+            .where(
+                col(Outbox.scheme_id) == scheme.id,
+                col(Outbox.channel) == scheme.lead_channel,
+                col(Outbox.status) == OutboxStatus.PENDING.value,
+                col(Outbox.priority) <= URGENT_PRIORITY,
+                col(Outbox.next_attempt_at) > now,
+            )
+            .values(next_attempt_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _urgent_lane() -> ColumnElement[bool]:
+    return and_(
+        col(Outbox.concern_id).is_not(None),
+        col(Outbox.channel).is_not(None),
+        col(Outbox.priority) <= URGENT_PRIORITY,
+    )
+
+
+@dataclass(frozen=True)
+class Undelivered:
+    """An urgent alert still waiting, whose concern has not gone by a second route yet.
+    ``route`` is ``None`` when none of the deliverer's platforms can reach its channel."""
+
+    outbox_id: int
+    concern_id: int
+    scheme_id: int | None
+    channel: str
+    created_at: datetime
+    attempts: int
+    last_error: str | None
+    route: Route | None
+
+
+def urgent_undelivered(
+    session: Session, platforms: Sequence[str], limit: int = 100
+) -> list[Undelivered]:
+    """Urgent alerts still pending whose concern has no second route yet, oldest first (few:
+    normally none). Each comes with its route on ``platforms``, if it has one."""
+    rows = list(
+        session.exec(
+            select(Outbox)
+            .where(
+                col(Outbox.status) == OutboxStatus.PENDING.value,
+                _urgent_lane(),
+                ~exists().where(col(SecondRoute.concern_id) == col(Outbox.concern_id)),
+            )
+            .order_by(col(Outbox.id))
+            .limit(limit)
+        ).all()
+    )
+    found = routes(session, rows, platforms)
+    return [
+        Undelivered(
+            outbox_id=row.id,
+            concern_id=row.concern_id,
+            scheme_id=row.scheme_id,
+            channel=row.channel,
+            created_at=row.created_at,
+            attempts=row.attempts,
+            last_error=row.last_error,
+            route=found.get(row.id),
+        )
+        for row in rows
+        if row.id is not None and row.concern_id is not None and row.channel is not None
+    ]
+
+
+def claim_second_route(
+    session: Session, concern_id: int, outbox_id: int | None, reason: str, now: datetime
+) -> bool:
+    """Record that the concern's alert goes by a second route. ``False`` when it already has:
+    the unique key on the concern makes this true once, however many workers race for it."""
+    dialect = session.connection().dialect.name
+    insert_into = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert_into(SecondRoute.__table__)  # type: ignore[attr-defined]
+        .values(
+            concern_id=concern_id,
+            outbox_id=outbox_id,
+            reason=reason[:_ERROR_CHARS],
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["concern_id"])
+        .returning(col(SecondRoute.id))
+    )
+    return session.connection().execute(statement).first() is not None

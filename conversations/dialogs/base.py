@@ -32,6 +32,8 @@ class Outgoing:
     priority: int = 5
     # Hold it back until then (a snoozed alert comes back a week later).
     not_before: datetime | None = None
+    # The concern a lead-channel alert is about: an urgent one then has its own lane.
+    concern_id: int | None = None
     # With ``channel``: this exact route rather than the channel's current one (the old lead
     # channel, told that its alerts have moved elsewhere).
     address: dict[str, Any] | None = None

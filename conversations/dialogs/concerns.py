@@ -655,6 +655,7 @@ class ConcernDialog:
                 scheme_id=scheme.id,
                 kind="concern",
                 priority=0 if urgent else 1,
+                concern_id=concern.id,
             ),
         )
         return Turn(replies=replies, outgoing=outgoing)

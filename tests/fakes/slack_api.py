@@ -7,6 +7,8 @@ form or a JSON body) in arrival order. ``users`` maps Slack user ids to their pr
 team); ``channels`` maps channel ids to their names (others are ``channel_not_found``).
 ``fail_next(method, status, error, retry_after)`` makes the next call of a method fail;
 ``delay`` (a (low, high) range in seconds) slows every answer, as the real API does.
+``outside`` holds channel ids the bot is not a member of: chat.postMessage there answers
+``not_in_channel`` until the id is taken out (the bot was invited).
 
 Files, as Slack's upload does them: ``files.getUploadURLExternal`` (``filename``, ``length``)
 answers an ``upload_url`` on this server and a ``file_id``; a POST of the bytes to that URL
@@ -103,6 +105,7 @@ class FakeSlackApi(LocalServer):
     origin: str = ""
     uploads: dict[str, Upload] = field(default_factory=dict)
     _shared: list[Shared] = field(default_factory=list)
+    outside: set[str] = field(default_factory=set)
 
     def fail_next(
         self, method: str, status: int = 200, error: str = "internal_error", *,
@@ -242,6 +245,8 @@ class FakeSlackApi(LocalServer):
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": f"D{args.get('users', '')}"}}
         if method == "chat.postMessage":
+            if args.get("channel") in self.outside:
+                return {"ok": False, "error": "not_in_channel"}
             self._ts += 1
             ts = f"1790000000.{self._ts:06d}"
             args["ts"] = ts  # recorded with the call, so a test can press its buttons

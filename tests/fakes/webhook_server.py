@@ -54,6 +54,10 @@ class FakeWebhook(LocalServer):
         """Answer the next ``count`` requests with ``status`` (and ``Retry-After``)."""
         self._failures.extend(_Failure(status, retry_after) for _ in range(count))
 
+    def recover(self) -> None:
+        """Answer normally again from now on (failures still queued are dropped)."""
+        self._failures.clear()
+
     async def wait_for(self, count: int) -> None:
         """Until ``count`` requests have arrived."""
         async with self._arrived:

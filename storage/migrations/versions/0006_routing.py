@@ -2,7 +2,7 @@
 alerts now go elsewhere (the channel's current route is already the new one).
 
 Revision ID: 0006_routing
-Revises: 0005
+Revises: 0006_urgent
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_routing"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006_urgent"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
