@@ -416,8 +416,14 @@ def _place(activity: Activity) -> Place:
     data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
     channel, team = data.get("channel") or {}, data.get("team") or {}
     # Teams leaves out the name of a team's General channel, whose id is the team's.
-    name = channel.get("name") or ("General" if channel.get("id") == team.get("id") else "")
-    label = f"the {name} channel" if name else "a Teams channel"
+    general = bool(channel.get("id")) and channel.get("id") == team.get("id")
+    name = channel.get("name") or ("General" if general else "")
+    if name:
+        label = f"the {name} channel"
+    elif activity.conversation is not None and activity.conversation.conversation_type == "channel":
+        label = "a Teams channel"
+    else:
+        label = "a Teams group chat"
     if team.get("name"):
         label += f" in {team['name']}"
     return Place(address_of(reference, tenant_of(activity)), label)
