@@ -21,6 +21,7 @@ from conversations.registry import default_registry
 from conversations.scheme_config import load_scheme, parse_scheme
 from storage.db import transaction
 from storage.models import AuditLog, Outbox, Person, Scheme
+from tests import test_urgent_lane
 
 _events = count(1)
 NEW = {"platform": "slack", "team": "T0TEST", "channel": "C0NEW"}
@@ -156,3 +157,27 @@ def test_the_cli_says_which_lead_channel_a_reload_kept(db_url: str, tmp_path: Pa
     assert "Lead channel: kept #lms-lead, chosen in chat by Morgan Ellis on Mon 23 Nov" in (
         again.stdout
     )
+
+
+# An urgent alert that could not reach the old lead channel goes to the one chosen in chat at
+# once (the urgent lane of tests/test_urgent_lane.py, with its scene).
+scene = test_urgent_lane.scene
+
+
+async def test_an_urgent_alert_waiting_for_the_old_channel_goes_to_the_new_one_at_once(
+    scene: test_urgent_lane.Scene,
+) -> None:
+    scene.lead_channel(test_urgent_lane.SLACK_LEAD)
+    scene.slack.outside.add("C0LEAD")  # the bot is not in the old channel
+    scene.raise_urgent_concern()
+    await scene.keep_failing(hours=1)  # the alert now waits for a later attempt
+    assert scene.delivered_to_lead_channel() == []
+
+    chosen = _say_in_channel(
+        scene.db, scene.time.clock, "lead@example.org", "use this channel for lead alerts"
+    )
+    assert "will come to this channel (#lms-lead)" in _texts(chosen.parts)
+    await scene.deliver()  # no time has passed
+    [alert] = [p for p in scene.slack.posts() if p.get("channel") == "C0NEW" and "ts" in p]
+    assert alert["text"].startswith("URGENT")
+    assert "C1" in str(alert["blocks"])
