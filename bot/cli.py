@@ -42,7 +42,7 @@ from bot.channels import console
 from bot.settings import Settings
 from conversations.clock import Clock, ClockError
 from conversations.messages import part_from_json
-from storage import queries
+from storage import outbox_queries, queries
 from storage.db import DatabaseError, open_database, transaction
 from storage.models import Person
 
@@ -165,8 +165,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("nudge", "deliver"):
             return asyncio.run(_nudge(db, clock, sweep=args.command == "nudge"))
         if args.command == "serve":
-            from bot.server import serve
+            from bot.server import serve, unsafe_exposure
 
+            if problem := unsafe_exposure(args.host):
+                raise UsageError(problem)
             logging.getLogger().setLevel(logging.INFO)
             _warn_about_lead_channels(db)
             serve(db, clock, args.host, args.port, args.sweep_every)
@@ -254,7 +256,7 @@ def _print_waiting(
     """Print what waits for the person; its choices can then be answered by number."""
     assert person.id is not None
     with transaction(db) as tx:
-        rows = queries.pending_outbox(tx, recipient_id=person.id)
+        rows = outbox_queries.due_for_console(tx, clock.now(), recipient_id=person.id)
         for row in rows:
             parts = [part_from_json(p) for p in row.parts]
             out.write(console.render(parts, files) + "\n\n")
@@ -335,7 +337,7 @@ def _inbox(
         return 0
     assert channel is not None
     with transaction(db) as session:
-        rows = queries.pending_outbox(session, channel=channel)
+        rows = outbox_queries.due_for_console(session, clock.now(), channel=channel)
         for row in rows:
             out.write(console.render_stored(row.parts, files) + "\n\n")
         queries.mark_sent(session, rows, clock.now())

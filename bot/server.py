@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -56,6 +57,25 @@ def mount_channels(app: web.Application, db: Engine, clock: Clock) -> list[str]:
         teams.mount(app, db, clock)
         mounted.append("teams")
     return mounted
+
+
+def unsafe_exposure(host: str) -> str | None:
+    """Why ``mentorbot serve --host host`` must not start, or None. Teams without
+    authentication (no ``TEAMS_APP_ID``, ``TEAMS_ALLOW_UNAUTHENTICATED=true``) would take anyone's
+    word for who they are: it is for local testing, so only on a loopback address."""
+    if os.environ.get("TEAMS_APP_ID") or os.environ.get("TEAMS_ALLOW_UNAUTHENTICATED") != "true":
+        return None
+    if host == "localhost":
+        return None
+    try:
+        if ipaddress.ip_address(host.strip("[]")).is_loopback:
+            return None
+    except ValueError:
+        pass
+    return (
+        f"TEAMS_ALLOW_UNAUTHENTICATED=true accepts Teams requests without checking who sent them, "
+        f"so it is allowed only on a loopback address: use --host 127.0.0.1, not {host!r}"
+    )
 
 
 def serve(db: Engine, clock: Clock, host: str, port: int, sweep_interval: float) -> None:

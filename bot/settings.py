@@ -6,11 +6,17 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from storage.db import redacted
+
 
 @dataclass(frozen=True)
 class Settings:
     database_url: str | None
     now: str | None
+
+    def __repr__(self) -> str:  # never the database password (logs, tracebacks, debuggers)
+        url = redacted(self.database_url) if self.database_url else None
+        return f"Settings(database_url={url!r}, now={self.now!r})"
 
     @classmethod
     def from_env(cls, database_url: str | None = None, now: str | None = None) -> Settings:

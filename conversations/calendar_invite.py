@@ -4,6 +4,8 @@ One meeting is one calendar event for its whole life: the UID is ``mentorbot-mee
 whatever happens to it, and each new version of the invite carries a higher SEQUENCE, so a
 calendar replaces the old version (a new time) or removes it (``METHOD:CANCEL``) instead of
 adding a second event. DTSTART is in UTC, so one file serves both partners whatever their zones.
+A move of a confirmed meeting is a new meeting (``replaces_id``): once accepted, the old event
+gets one ``METHOD:CANCEL`` and the new time one new invite; a declined move sends nothing.
 """
 
 from __future__ import annotations

@@ -7,6 +7,12 @@
 - ``xlsx_file``: one workbook, a "Summary" sheet (the title and each section's summary lines),
   then one sheet per table, named after its key ("Mentor feedback"): header row bold and frozen, column widths set to fit, dates as real
   dates.
+
+Spreadsheets never run people's text (OWASP "CSV injection"). Every string cell may hold text
+that came from people (a name, an answer, a cohort's name), so in a CSV file a string starting
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed with a single quote, and in
+the workbook every string cell is stored as a string, never a formula. Numbers and dates we
+computed are written as they are (a computed -3 stays the number -3).
 - ``png_files``: the charts (matplotlib, the Agg backend, imported only when a chart is drawn
   so that ``mentorbot chat`` starts fast): response rates per deadline (bars) and meeting
   cadence per pair (a dot for every meeting on a timeline).
@@ -48,8 +54,30 @@ def markdown_file(report: Report) -> ReportFile:
     return ReportFile(f"{report.file_stem}.md", MARKDOWN, to_markdown(report).encode("utf-8"))
 
 
+# What a spreadsheet may read as the start of a formula (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else ("" if value is None else value)
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell for a CSV file: a string that a spreadsheet would run as a formula gets a leading
+    single quote, so it is shown as the text it is; numbers and dates are left as they are."""
+    value = _plain(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _as_text(sheet: Any) -> None:
+    """Store every string cell of ``sheet`` as a string: openpyxl reads a string starting with
+    ``=`` as a formula unless told otherwise."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
 
 
 def csv_files(report: Report) -> list[ReportFile]:
@@ -57,8 +85,8 @@ def csv_files(report: Report) -> list[ReportFile]:
     for table in report.tables:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(table.headers)
-        writer.writerows([_plain(c) for c in row] for row in table.rows)
+        writer.writerow([csv_cell(h) for h in table.headers])
+        writer.writerows([csv_cell(c) for c in row] for row in table.rows)
         files.append(
             ReportFile(
                 f"{report.file_stem}-{table.key}.csv", CSV, out.getvalue().encode("utf-8-sig")
@@ -116,6 +144,8 @@ def xlsx_file(report: Report) -> ReportFile:
             for cell in row_cells:
                 if isinstance(cell.value, date):
                     cell.number_format = "yyyy-mm-dd"
+    for sheet in book.worksheets:
+        _as_text(sheet)
     out = io.BytesIO()
     book.save(out)
     return ReportFile(f"{report.file_stem}.xlsx", XLSX, out.getvalue())

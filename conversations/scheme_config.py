@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import importlib
 import json
 import re
 import tomllib
@@ -40,6 +41,7 @@ from sqlmodel import Session, col, select
 from conversations import lead_route
 from conversations.clock import Clock
 from conversations.dates import add_months
+from storage.contract_queries import DEFAULT_PERIOD_DAYS as DEFAULT_CONTRACT_DAYS
 from storage.db import transaction
 from storage.models import (
     ChannelIdentity,
@@ -386,10 +388,14 @@ class SchemeConfig:
     meetings: MeetingCadence = MeetingCadence()
     working_hours: WorkingHours = WorkingHours()
     referral_routes: tuple[ReferralRoute, ...] = ()
+    # What someone raising an urgent concern is told to do if a person is in danger now.
+    immediate_danger: str | None = None
     hospital_number_pattern: str | None = None
     conflict_rules: ConflictRules = ConflictRules()
     mentor_capacity: MentorCapacity = MentorCapacity()
     reports: ReportSettings = ReportSettings()
+    # A pair matched during the cohort (a re-match) signs its contract within this many days.
+    contract_period_days: int = DEFAULT_CONTRACT_DAYS
     channels: tuple[ChannelConfig, ...] = ()
     # Overrides of the nudge windows (conversations.nudges.NudgeSettings), as written.
     nudges: tuple[tuple[str, Any], ...] = ()
@@ -397,7 +403,8 @@ class SchemeConfig:
 
     def settings(self) -> dict[str, Any]:
         """The scheme's ``settings`` JSON (keys: meetings, working_hours, referral_routes,
-        hospital_number_pattern, conflict_rules, mentor_capacity, reports, channels); other keys
+        immediate_danger, hospital_number_pattern, conflict_rules, mentor_capacity, reports, contract,
+        channels); other keys
         are left alone."""
         hours = self.working_hours
         return {
@@ -408,10 +415,12 @@ class SchemeConfig:
                 "end": hours.end.strftime("%H:%M"),
             },
             "referral_routes": [dataclasses.asdict(route) for route in self.referral_routes],
+            "immediate_danger": self.immediate_danger,
             "hospital_number_pattern": self.hospital_number_pattern,
             "conflict_rules": dataclasses.asdict(self.conflict_rules),
             "mentor_capacity": dataclasses.asdict(self.mentor_capacity),
             "reports": dataclasses.asdict(self.reports),
+            "contract": {"period_days": self.contract_period_days},
             "channels": {c.name: c.address() for c in self.channels},
             "nudges": dict(self.nudges),
         }
@@ -649,7 +658,7 @@ class _Dates:
         if isinstance(value, datetime):
             raise where.fail('must be a date without a time, e.g. 2025-11-13 or "today+2w"')
         if isinstance(value, date):
-            return value
+            return _in_range(value, where, value)
         if not isinstance(value, str):
             raise where.fail(f"must be a date, not {_type_name(value)}")
         text = value.strip()
@@ -657,14 +666,15 @@ class _Dates:
         if relative:
             if relative.group("hour") is not None:
                 raise where.fail(f"{_show(text)} must be a date without a time")
-            return self._shift(relative.group("terms"))
+            return self._shift(relative.group("terms"), where, text)
         try:
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError:
             raise where.fail(
                 f'{_show(text)} is not a date: write 2025-11-13, "today", or "today-28d" '
                 "(d days, w weeks, m months)"
             ) from None
+        return _in_range(day, where, text)
 
     def optional_day(self, table: _Table, name: str) -> date | None:
         return self.day(table, name) if table.has(name) else None
@@ -684,7 +694,7 @@ class _Dates:
             if relative:
                 if relative.group("hour") is None:
                     raise where.fail(f"{_show(text)} needs a time, e.g. {example}")
-                day = self._shift(relative.group("terms"))
+                day = self._shift(relative.group("terms"), where, text)
                 hour, minute = int(relative.group("hour")), int(relative.group("minute"))
                 if hour > 23 or minute > 59:
                     raise where.fail(f"{_show(text)} has no such time of day")
@@ -700,6 +710,7 @@ class _Dates:
                     raise where.fail(f"{_show(text)} needs a time, e.g. {example}")
         else:
             raise where.fail(f"must be a date and time, not {_type_name(value)}")
+        _in_range(local.date(), where, value)
         if local.tzinfo is None:
             local = local.replace(tzinfo=self.zone)
         return local.astimezone(UTC)
@@ -707,17 +718,38 @@ class _Dates:
     def optional_instant(self, table: _Table, name: str) -> datetime | None:
         return self.instant(table, name) if table.has(name) else None
 
-    def _shift(self, terms: str) -> date:
+    def _shift(self, terms: str, where: _Path, text: str) -> date:
         day = self.today
-        for sign, amount, unit in _TERM.findall(terms):
-            count = int(amount) * (1 if sign == "+" else -1)
-            if unit == "d":
-                day += timedelta(days=count)
-            elif unit == "w":
-                day += timedelta(weeks=count)
-            else:
-                day = add_months(day, count)
-        return day
+        try:
+            for sign, amount, unit in _TERM.findall(terms):
+                count = int(amount) * (1 if sign == "+" else -1)
+                if unit == "d":
+                    day += timedelta(days=count)
+                elif unit == "w":
+                    day += timedelta(weeks=count)
+                else:
+                    day = add_months(day, count)
+        except (OverflowError, ValueError):  # past year 9999, or a count too big for a date
+            raise where.fail(_out_of_range(text)) from None
+        return _in_range(day, where, text)
+
+
+# Dates a scheme can sensibly hold; beyond them a later "+ 12 months" could overflow.
+_EARLIEST = date(1900, 1, 1)
+_LATEST = date(2199, 12, 31)
+
+
+def _out_of_range(value: object) -> str:
+    return (
+        f"{_show(str(value))} is out of range: use a date between {_EARLIEST.year} and "
+        f"{_LATEST.year}"
+    )
+
+
+def _in_range(day: date, where: _Path, written: object) -> date:
+    if not _EARLIEST <= day <= _LATEST:
+        raise where.fail(_out_of_range(written))
+    return day
 
 
 def _time_zone(table: _Table, name: str) -> str:
@@ -778,10 +810,12 @@ _SCHEME_KEYS = (
     "meetings",
     "working_hours",
     "referral_routes",
+    "immediate_danger",
     "hospital_number_pattern",
     "conflict_rules",
     "mentor_capacity",
     "reports",
+    "contract",
     "channels",
     "nudges",
 )
@@ -830,6 +864,27 @@ def read_scheme_file(path: str | Path, clock: Clock) -> SchemeConfig:
     return parse_scheme(_read_text(Path(path)), clock, source=str(path))
 
 
+# The format nests a few levels (a cohort's pairs' lists); anything deeper is not a scheme file.
+_MAX_DEPTH = 12
+_TOO_DEEP = (
+    f"TOML: tables and lists are nested more than {_MAX_DEPTH} deep; no scheme file needs that"
+)
+
+
+def _depth(document: object) -> int:
+    """How deeply tables and lists nest (without recursion: the nesting may be very deep)."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(document, 0)]
+    while stack:
+        value, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return deepest
+
+
 def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
@@ -846,6 +901,10 @@ def _parse(text: str, clock: Clock) -> SchemeConfig:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise _toml_error(error, text) from None
+    except RecursionError:
+        raise SchemeConfigError(_TOO_DEEP) from None
+    if _depth(document) > _MAX_DEPTH:
+        raise SchemeConfigError(_TOO_DEEP)
     top = _Table(document, _Path(), _TOP_KEYS)
     if not top.has("scheme"):
         raise SchemeConfigError("[scheme]: is required (the scheme's slug, name and time zone)")
@@ -895,6 +954,16 @@ def _parse(text: str, clock: Clock) -> SchemeConfig:
             raise scheme.path.key("hospital_number_pattern").fail(
                 f"not a valid regular expression ({error})"
             ) from None
+        except RecursionError:
+            raise scheme.path.key("hospital_number_pattern").fail(
+                "is nested too deeply to read"
+            ) from None
+        if _backtracks(pattern):
+            raise scheme.path.key("hospital_number_pattern").fail(
+                f"{_show(pattern)} repeats a group that has its own open-ended quantifier or a "
+                "choice (|) inside, which can make checking one message take minutes: write "
+                r"it without the nesting, for example [A-Z]{1,3}\d{6,8}"
+            )
 
     rules_table = scheme.table(
         "conflict_rules", ("same_department_conflict", "same_organisation_conflict")
@@ -913,6 +982,7 @@ def _parse(text: str, clock: Clock) -> SchemeConfig:
 
     nudges = _parse_nudges(scheme.table("nudges", tuple(NUDGE_WINDOWS)))
     reports_table = scheme.table("reports", ("show_free_text", "mentor_feedback_min_answers"))
+    contract_table = scheme.table("contract", ("period_days",))
 
     channels: list[ChannelConfig] = []
     if scheme.has("channels"):
@@ -949,6 +1019,7 @@ def _parse(text: str, clock: Clock) -> SchemeConfig:
         meetings=meetings,
         working_hours=hours,
         referral_routes=tuple(routes),
+        immediate_danger=scheme.optional_text("immediate_danger", max_length=500) or None,
         hospital_number_pattern=pattern,
         conflict_rules=rules,
         mentor_capacity=capacity,
@@ -957,6 +1028,9 @@ def _parse(text: str, clock: Clock) -> SchemeConfig:
             mentor_feedback_min_answers=reports_table.number(
                 "mentor_feedback_min_answers", 3, minimum=2, maximum=50
             ),
+        ),
+        contract_period_days=contract_table.number(
+            "period_days", DEFAULT_CONTRACT_DAYS, minimum=1, maximum=180
         ),
         channels=tuple(channels),
         nudges=nudges,
@@ -971,6 +1045,48 @@ def _parse(text: str, clock: Clock) -> SchemeConfig:
     config = dataclasses.replace(config, cohorts=tuple(cohorts))
     _check_people_agree(config)
     return config
+
+
+_REGEX_PARSER: Any = importlib.import_module("re._parser")  # the stdlib's own reader of patterns
+_REPEATS = frozenset({"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"})
+_WIDE_REPEAT = 10  # a group repeated more often than this counts as open-ended
+
+
+def _backtracks(pattern: str) -> bool:
+    """Whether ``pattern`` has the shape of catastrophic backtracking in Python's ``re``: a group
+    repeated open-endedly (``+``, ``*``, ``{2,}``, ``{1,50}``) with, inside it, a quantifier that
+    varies (``+``, ``?``, ``{1,3}``) or a choice (``|``), as in ``(a+)+$`` or ``(a|aa)*$``.
+    A fixed count inside (``(\\d{3} ){3}``) is fine. Refusing the shape is simpler and surer
+    than timing the pattern, and hospital numbers never need it."""
+    return _risky(_REGEX_PARSER.parse(pattern).data, repeated=False)
+
+
+def _risky(items: Any, repeated: bool) -> bool:
+    for op, value in items:
+        name, inside = str(op), repeated
+        if name in _REPEATS:
+            low, high, inner = value
+            if repeated and low != high:
+                return True
+            children = [inner]
+            inside = repeated or high == _REGEX_PARSER.MAXREPEAT or high > _WIDE_REPEAT
+        elif name == "BRANCH":
+            if repeated:
+                return True
+            children = list(value[1])
+        elif name == "SUBPATTERN":
+            children = [value[3]]
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            children = [value[1]]
+        elif name == "ATOMIC_GROUP":
+            children = [value]
+        elif name == "GROUPREF_EXISTS":
+            children = [part for part in value[1:] if part is not None]
+        else:
+            continue
+        if any(_risky(child, inside) for child in children):
+            return True
+    return False
 
 
 def _toml_error(error: tomllib.TOMLDecodeError, text: str) -> SchemeConfigError:

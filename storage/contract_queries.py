@@ -6,9 +6,16 @@ project team gets its copy through the lead channel when both have signed).
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from typing import Any
+
 from sqlmodel import Session, select
 
-from storage.models import Contract, Pairing, PairingStatus
+from storage.models import Cohort, Contract, Pairing, PairingStatus
+
+# The scheme's contract period (``[scheme.contract] period_days``): a pair matched after the
+# cohort's launch (a re-match) signs within this many days of being matched.
+DEFAULT_PERIOD_DAYS = 21
 
 
 def pairing_of(session: Session, person_id: int, pairing_id: int) -> Pairing | None:
@@ -27,3 +34,27 @@ def contract_of(session: Session, person_id: int, pairing_id: int) -> Contract |
     if pairing is None or person_id not in (pairing.mentee_id, pairing.mentor_id):
         return None
     return session.exec(select(Contract).where(Contract.pairing_id == pairing_id)).first()
+
+
+def period_days(scheme_settings: dict[str, Any] | None) -> int:
+    """The scheme's contract period in days (default three weeks)."""
+    contract = (scheme_settings or {}).get("contract") or {}
+    return int(contract.get("period_days", DEFAULT_PERIOD_DAYS))
+
+
+def new_pair_deadline(cohort: Cohort, matched_on: date, days: int, *, rematch: bool) -> date | None:
+    """The contract deadline a pair gets when it is matched on ``matched_on``: the cohort's for
+    the cohort's own matching (while it is still ahead), else the match date plus the scheme's
+    contract period: a re-matched pair never inherits a cohort deadline days away."""
+    own = cohort.contract_deadline
+    if not rematch and own is not None and own >= matched_on:
+        return own
+    return matched_on + timedelta(days=days)
+
+
+def deadline_of(session: Session, pairing: Pairing) -> date | None:
+    """The pair's contract deadline: its own (a re-match), or its cohort's."""
+    if pairing.contract_deadline is not None:
+        return pairing.contract_deadline
+    cohort = session.get(Cohort, pairing.cohort_id)
+    return cohort.contract_deadline if cohort is not None else None

@@ -9,6 +9,7 @@ Alembic; every command calls it before touching data.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,6 +39,17 @@ def database_url(explicit: str | None = None) -> str:
     return url
 
 
+_PASSWORD = re.compile(r"(?P<keep>(?:^|://)[^/?#@:]*:)[^/?#]*@")
+_QUERY_PASSWORD = re.compile(r"(?P<keep>[?&]password=)[^&#]*", re.IGNORECASE)
+
+
+def redacted(url: str) -> str:
+    """The URL with any password replaced by ``***`` (for messages and ``repr``); works on URLs
+    that cannot be parsed too."""
+    url = _PASSWORD.sub(lambda m: f"{m['keep']}***@", url)
+    return _QUERY_PASSWORD.sub(lambda m: f"{m['keep']}***", url)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -51,20 +63,24 @@ def make_engine(url: str | None = None) -> Engine:
     resolved = database_url(url)
     try:
         parsed = make_url(resolved)
-    except ArgumentError as exc:
-        raise DatabaseError(f"cannot read the database URL {resolved!r}") from exc
-    if parsed.get_backend_name() == "sqlite":
-        path = parsed.database
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(resolved, connect_args={"timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    if parsed.get_backend_name() == "postgresql":
-        return create_engine(resolved, pool_pre_ping=True, connect_args={"connect_timeout": 10})
-    raise DatabaseError(
-        f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL"
-    )
+        backend = parsed.get_backend_name()
+        if backend == "sqlite":
+            path = parsed.database
+            if path and path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(resolved, connect_args={"timeout": 30})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            return engine
+        if backend == "postgresql":
+            return create_engine(resolved, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    except (ArgumentError, ValueError, ImportError, OSError) as exc:
+        # A bad port, an unknown or missing driver, a folder that cannot be made: the message
+        # names the URL without its password, and no traceback follows.
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DatabaseError(
+            f"cannot use the database URL {redacted(resolved)!r}: {redacted(reason)}"
+        ) from None
+    raise DatabaseError(f"unsupported database {backend!r}: use SQLite or PostgreSQL")
 
 
 def migrate(engine: Engine) -> None:

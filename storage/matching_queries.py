@@ -20,12 +20,14 @@ good fit").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from storage import contract_queries
 from storage.application_queries import active_mentee_count
 from storage.conflict_queries import forbidden_pairs
 from storage.lead_queries import STEERING_ROLES, _steers_cohort
@@ -46,6 +48,7 @@ from storage.models import (
     Person,
     ProposalStatus,
     Role,
+    Scheme,
 )
 
 REMATCH_WISH = "rematch_wish"
@@ -280,8 +283,15 @@ def approve(
     previous = {
         m.person_id: m.previous_pairing_id for m in waiting_mentees(session, proposal.cohort_id)
     }
+    cohort = session.get(Cohort, proposal.cohort_id)
+    scheme = session.get(Scheme, cohort.scheme_id) if cohort is not None else None
+    assert cohort is not None
+    assert scheme is not None
+    matched_on = now.astimezone(ZoneInfo(scheme.time_zone)).date()
+    days = contract_queries.period_days(scheme.settings)
     pairings: list[Pairing] = []
     for pair in proposal.pairs:
+        before = previous.get(int(pair["mentee_id"]))
         pairing = Pairing(
             cohort_id=proposal.cohort_id,
             mentee_id=int(pair["mentee_id"]),
@@ -289,7 +299,10 @@ def approve(
             started_at=now,
             last_contact_at=now,
             proposal_id=proposal.id,
-            previous_pairing_id=previous.get(int(pair["mentee_id"])),
+            previous_pairing_id=before,
+            contract_deadline=contract_queries.new_pair_deadline(
+                cohort, matched_on, days, rematch=before is not None
+            ),
         )
         session.add(pairing)
         pairings.append(pairing)
@@ -497,9 +510,6 @@ def end_not_a_good_fit(session: Session, asking_id: int, pairing: Pairing, now: 
     )
 
 
-def signing_deadline(cohort: Cohort, today: date, days: int = 28) -> date:
-    """The contract deadline a new pair is given: the cohort's, or four weeks on when that has
-    passed (a re-match later in the year)."""
-    if cohort.contract_deadline is not None and cohort.contract_deadline >= today:
-        return cohort.contract_deadline
-    return today + timedelta(days=days)
+def signing_deadline(session: Session, pairing: Pairing) -> date | None:
+    """The pair's contract deadline (see ``storage.contract_queries.deadline_of``)."""
+    return contract_queries.deadline_of(session, pairing)

@@ -6,10 +6,13 @@ Map:
 - ``upcoming_for(session, person_id, now)``: the person's proposed/confirmed meetings not started.
 - ``busy_people(...)``: which of some people already have a meeting at a time (yes/no only).
 - ``invite_actions(session, meeting_id)``: the calendar invites sent for a meeting, in order.
+- ``pending_moves(session, meeting_id)``: the proposed moves of a confirmed meeting (new meetings
+  with ``replaces_id``); the original stays confirmed until one is accepted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, or_
@@ -73,7 +76,7 @@ def busy_people(
     person_ids: list[int],
     starts_at: datetime,
     minutes: int,
-    exclude_meeting_id: int | None = None,
+    exclude_meeting_ids: Collection[int] = (),
 ) -> set[int]:
     """Which of ``person_ids`` have a proposed or confirmed meeting overlapping the given slot.
 
@@ -90,8 +93,8 @@ def busy_people(
             or_(col(Pairing.mentee_id).in_(person_ids), col(Pairing.mentor_id).in_(person_ids)),
         )
     )
-    if exclude_meeting_id is not None:
-        query = query.where(Meeting.id != exclude_meeting_id)
+    if exclude_meeting_ids:
+        query = query.where(col(Meeting.id).not_in(list(exclude_meeting_ids)))
     busy: set[int] = set()
     for meeting, pairing in session.exec(query).all():
         if meeting.starts_at + timedelta(minutes=meeting.duration_minutes) <= starts_at:
@@ -110,6 +113,20 @@ def invite_actions(session: Session, meeting_id: int) -> list[str]:
                 col(AuditLog.action).in_([INVITE, INVITE_CANCEL]),
             )
             .order_by(col(AuditLog.id))
+        ).all()
+    )
+
+
+def pending_moves(session: Session, meeting_id: int) -> list[Meeting]:
+    """The proposed moves of meeting ``meeting_id`` (normally at most one), oldest first."""
+    return list(
+        session.exec(
+            select(Meeting)
+            .where(
+                Meeting.replaces_id == meeting_id,
+                Meeting.status == MeetingStatus.PROPOSED.value,
+            )
+            .order_by(col(Meeting.id))
         ).all()
     )
 

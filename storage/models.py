@@ -36,6 +36,8 @@ class MeetingStatus(StrEnum):
     DECLINED = "declined"
     CANCELLED = "cancelled"
     HELD = "held"
+    # Replaced by a move its partner accepted (the meeting that ``replaces_id`` it).
+    MOVED = "moved"
 
 
 class ApplicationStatus(StrEnum):
@@ -87,6 +89,8 @@ class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     DEAD = "dead"
+    # A nudge that no longer applies when it fell due (storage.nudge_queries.obsolete): dropped.
+    OBSOLETE = "obsolete"
 
 
 def _json_column(default_is_list: bool = False) -> Any:
@@ -293,6 +297,9 @@ class Pairing(SQLModel, table=True):
     previous_pairing_id: int | None = Field(
         default=None, foreign_key="pairing.id", ondelete="SET NULL"
     )
+    # The pair's own contract deadline (a re-match: its start plus the scheme's contract
+    # period); None means the cohort's ``contract_deadline``.
+    contract_deadline: date | None = Field(default=None, index=True)
 
 
 class FitCheck(SQLModel, table=True):
@@ -350,6 +357,9 @@ class Meeting(SQLModel, table=True):
     status: str = Field(default=MeetingStatus.PROPOSED.value, max_length=16)
     proposed_by_id: int = Field(foreign_key="person.id")
     decline_reason: str | None = None
+    # A proposed move of a confirmed meeting: the meeting it replaces once accepted (until then
+    # the original stays confirmed, and a declined move leaves it as it was).
+    replaces_id: int | None = Field(default=None, foreign_key="meeting.id", ondelete="SET NULL")
     created_at: datetime
     updated_at: datetime
 

@@ -6,10 +6,11 @@ Each function returns plain frozen rows; ``conversations.nudges`` turns them int
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, bindparam, exists, func, insert, or_, tuple_, update
 from sqlalchemy import select as core_select
@@ -296,19 +297,23 @@ def open_actions_of_pairs(session: Session, pairing_ids: Iterable[int]) -> dict[
     return result
 
 
-def unsigned_contracts(session: Session, first: date, last: date) -> list[ContractRow]:
-    """Active pairs of cohorts whose contract deadline is in [first, last], not signed by both."""
+def unsigned_contracts(session: Session, first: date, last: date | None) -> list[ContractRow]:
+    """Active pairs whose contract deadline is in [first, last] (``last`` None: that one day,
+    ``first``), not signed by both. A pair's deadline is its own (a re-match) or its cohort's;
+    both are read through an index on the deadline, never every pair."""
+    last = first if last is None else last
+    columns = (
+        col(Pairing.id),
+        col(Pairing.cohort_id),
+        col(Cohort.scheme_id),
+        func.coalesce(col(Pairing.contract_deadline), col(Cohort.contract_deadline)),
+        col(Pairing.mentee_id),
+        col(Pairing.mentor_id),
+        col(Contract.mentee_signed_at),
+        col(Contract.mentor_signed_at),
+    )
     query = (
-        core_select(
-            col(Pairing.id),
-            col(Pairing.cohort_id),
-            col(Cohort.scheme_id),
-            col(Cohort.contract_deadline),
-            col(Pairing.mentee_id),
-            col(Pairing.mentor_id),
-            col(Contract.mentee_signed_at),
-            col(Contract.mentor_signed_at),
-        )
+        core_select(*columns)
         .join(Cohort, col(Cohort.id) == col(Pairing.cohort_id))
         .outerjoin(Contract, col(Contract.pairing_id) == col(Pairing.id))
         .where(_ACTIVE)
@@ -322,13 +327,23 @@ def unsigned_contracts(session: Session, first: date, last: date) -> list[Contra
             ),
         )
     ]
-    if not cohorts:
-        return []
-    query = query.where(col(Pairing.cohort_id).in_(cohorts))
+    found = list(
+        _rows(
+            session,
+            query.where(
+                col(Pairing.contract_deadline) >= first, col(Pairing.contract_deadline) <= last
+            ),
+        )
+    )
+    if cohorts:
+        found += _rows(
+            session,
+            query.where(
+                col(Pairing.cohort_id).in_(cohorts), col(Pairing.contract_deadline).is_(None)
+            ),
+        )
     rows: list[ContractRow] = []
-    for pid, cid, sid, deadline, mentee, mentor, mentee_signed, mentor_signed in _rows(
-        session, query
-    ):
+    for pid, cid, sid, deadline, mentee, mentor, mentee_signed, mentor_signed in found:
         unsigned = tuple(
             who
             for who, signed in ((mentee, mentee_signed), (mentor, mentor_signed))
@@ -336,7 +351,7 @@ def unsigned_contracts(session: Session, first: date, last: date) -> list[Contra
         )
         if unsigned:
             rows.append(ContractRow(pid, cid, sid, deadline, unsigned, mentee, mentor))
-    return rows
+    return sorted(rows, key=lambda r: r.pairing_id)
 
 
 def surveys_open_between(session: Session, first: date, last: date) -> list[SurveyRow]:
@@ -612,3 +627,145 @@ def insert_nudges(
         ],
     )
     return made
+
+
+# ------------------------------------------------------------------------------ staleness
+
+
+def _subject(subject: str) -> tuple[str, int, int | None]:
+    """``"meeting:12>34"`` is ``("meeting", 12, 34)``; ``"action:5"`` is ``("action", 5, None)``."""
+    head, _, person = subject.partition(">")
+    kind, _, number = head.partition(":")
+    return kind, int(number), (int(person) if person else None)
+
+
+def _local_today(session: Session, person_id: int | None, now: datetime) -> date:
+    person = session.get(Person, person_id) if person_id is not None else None
+    return now.astimezone(ZoneInfo(person.time_zone if person else "UTC")).date()
+
+
+def _pair_deadline(pairing: Pairing, cohort: Cohort | None) -> date | None:
+    return pairing.contract_deadline or (cohort.contract_deadline if cohort else None)
+
+
+def _minutes_logged(session: Session, meeting: Meeting) -> bool:
+    return (
+        session.exec(
+            select(Minutes.id).where(
+                or_(
+                    col(Minutes.meeting_id) == meeting.id,
+                    and_(
+                        col(Minutes.pairing_id) == meeting.pairing_id,
+                        col(Minutes.created_at) >= meeting.starts_at,
+                    ),
+                )
+            )
+        ).first()
+        is not None
+    )
+
+
+def _why_obsolete(session: Session, nudge: Nudge, now: datetime) -> str | None:
+    """Why this nudge no longer applies (the thing it asks for is done, or its subject has
+    changed or gone), or None while it still does. Lead alerts about people (silence, reports)
+    and concern escalations are never dropped: a concern must never be silenced."""
+    rule = nudge.rule
+    try:
+        kind, number, person_id = _subject(nudge.subject)
+    except ValueError:
+        return None
+    if rule.startswith("contract_") and rule != "contract_unsigned_lead" and kind == "pairing":
+        pairing = session.get(Pairing, number)
+        if pairing is None or pairing.status != PairingStatus.ACTIVE.value:
+            return "the pairing has ended"
+        contract = session.exec(select(Contract).where(Contract.pairing_id == number)).first()
+        role = "mentee" if person_id == pairing.mentee_id else "mentor"
+        if contract is not None and getattr(contract, f"{role}_signed_at") is not None:
+            return "the contract is signed"
+        deadline = _pair_deadline(pairing, session.get(Cohort, pairing.cohort_id))
+        if deadline is not None and deadline.isoformat() != nudge.period:
+            return "the contract deadline has changed"
+        return None
+    if rule == "contract_unsigned_lead" and kind == "cohort":
+        still = [
+            row
+            for row in unsigned_contracts(session, date.fromisoformat(nudge.period), None)
+            if row.cohort_id == number and row.deadline.isoformat() == nudge.period
+        ]
+        return None if still else "every contract due then is signed"
+    if rule.startswith("survey_") and rule != "survey_unanswered_lead" and kind == "survey":
+        survey = session.get(Survey, number)
+        if survey is None:
+            return "the check-in was removed"
+        answered = session.exec(
+            select(SurveyResponse.id).where(
+                SurveyResponse.survey_id == number, SurveyResponse.person_id == person_id
+            )
+        ).first()
+        if answered is not None:
+            return "the check-in is answered"
+        if _local_today(session, person_id, now) > survey.closes_on:
+            return "the check-in has closed"
+        return None
+    if rule == "meeting_reminder" and kind == "meeting":
+        meeting = session.get(Meeting, number)
+        if meeting is None or meeting.status != MeetingStatus.CONFIRMED.value:
+            return "the meeting is no longer confirmed"
+        if meeting.starts_at.isoformat() != nudge.period:
+            return "the meeting has moved"
+        if meeting.starts_at <= now:
+            return "the meeting has started"
+        return None
+    if rule.startswith("minutes_") and kind == "meeting":
+        meeting = session.get(Meeting, number)
+        if meeting is None or meeting.status not in (
+            MeetingStatus.CONFIRMED.value,
+            MeetingStatus.HELD.value,
+        ):
+            return "the meeting did not take place"
+        if _minutes_logged(session, meeting):
+            return "the minutes are logged"
+        return None
+    if rule.startswith("action_") and kind == "action":
+        action = session.get(ActionItem, number)
+        if action is None or action.done_at is not None:
+            return "the action is done"
+        return None
+    if rule.startswith("event_") and kind == "event":
+        event = session.get(Event, number)
+        if event is None or event.starts_at <= now:
+            return "the event has passed"
+        return None
+    if rule.startswith("meeting_due_") and kind == "pairing":
+        pairing = session.get(Pairing, number)
+        if pairing is None or pairing.status != PairingStatus.ACTIVE.value:
+            return "the pairing has ended"
+        if pairing.last_contact_at is not None and (
+            pairing.last_contact_at.date().isoformat() != nudge.period
+        ):
+            return "a meeting has been booked since"
+        booked = session.exec(
+            select(Meeting.id).where(
+                Meeting.pairing_id == number,
+                Meeting.status == MeetingStatus.PROPOSED.value,
+                col(Meeting.starts_at) >= now,
+            )
+        ).first()
+        return "a meeting has been proposed since" if booked is not None else None
+    return None
+
+
+def obsolete(session: Session, outbox_ids: Collection[int], now: datetime) -> dict[int, str]:
+    """Which of these outbox rows are nudges that no longer apply, with why: a contract
+    reminder after signing, a check-in reminder after answering or closing, a meeting reminder
+    for a meeting cancelled or moved, a minutes prompt once minutes are logged, and so on. The
+    deliverer and the console inbox drop these instead of sending them."""
+    if not outbox_ids:
+        return {}
+    found: dict[int, str] = {}
+    for ids in _chunks(sorted(outbox_ids)):
+        for nudge in session.exec(select(Nudge).where(col(Nudge.outbox_id).in_(ids))).all():
+            why = _why_obsolete(session, nudge, now)
+            if why is not None and nudge.outbox_id is not None:
+                found[nudge.outbox_id] = why
+    return found

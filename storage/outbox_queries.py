@@ -9,6 +9,10 @@
 - the urgent lane (:func:`in_urgent_lane`): an urgent concern's lead-channel alert is never
   dead; :func:`urgent_undelivered` finds those still waiting and :func:`claim_second_route`
   records, once per concern, that one went by a second route (``conversations.urgent``).
+- :func:`drop_obsolete`: nudges that no longer apply when they fall due (a contract reminder
+  after signing, a meeting reminder for a moved meeting) are marked ``obsolete``, never sent.
+  :func:`claim` runs it on what it claims, so every channel's deliverer drops them, and the
+  console inbox (:func:`due_for_console`) does the same.
 
 Routing. A row for a person goes to the person's newest channel identity on the first of the
 deliverer's platforms they have (never ``console``). A row for a scheme channel goes to
@@ -37,6 +41,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from storage import nudge_queries
 from storage.models import (
     ChannelIdentity,
     Cohort,
@@ -168,18 +173,55 @@ def claim(
         .values(claimed_by=worker, lease_until=until)
         .execution_options(synchronize_session=False)
     )
-    return list(
-        session.exec(
-            select(Outbox)
-            .where(
-                col(Outbox.id).in_(ids),
-                col(Outbox.claimed_by) == worker,
-                col(Outbox.lease_until) == until,
-            )
-            .order_by(col(Outbox.priority), col(Outbox.next_attempt_at), col(Outbox.id))
-            .execution_options(populate_existing=True)
-        ).all()
+    claimed = session.exec(
+        select(Outbox)
+        .where(
+            col(Outbox.id).in_(ids),
+            col(Outbox.claimed_by) == worker,
+            col(Outbox.lease_until) == until,
+        )
+        .order_by(col(Outbox.priority), col(Outbox.next_attempt_at), col(Outbox.id))
+        .execution_options(populate_existing=True)
+    ).all()
+    return drop_obsolete(session, claimed, now)
+
+
+def drop_obsolete(session: Session, rows: Sequence[Outbox], now: datetime) -> list[Outbox]:
+    """Mark the rows that are nudges no longer applying (``storage.nudge_queries.obsolete``)
+    ``obsolete``, with why in ``last_error``; return the others, in order."""
+    why = nudge_queries.obsolete(
+        session, [row.id for row in rows if row.kind == "nudge" and row.id], now
     )
+    kept: list[Outbox] = []
+    for row in rows:
+        reason = why.get(row.id or 0)
+        if reason is None:
+            kept.append(row)
+            continue
+        row.status = OutboxStatus.OBSOLETE.value
+        row.last_error = f"obsolete: {reason}"
+        row.claimed_by = None
+        row.lease_until = None
+        session.add(row)
+    session.flush()
+    return kept
+
+
+def due_for_console(
+    session: Session, now: datetime, *, recipient_id: int | None = None, channel: str | None = None
+) -> list[Outbox]:
+    """What the console shows one person (or one scheme channel) now: pending rows that are due
+    (a nudge moved to Monday waits until Monday), without the obsolete ones, oldest first."""
+    query = select(Outbox).where(
+        col(Outbox.status) == OutboxStatus.PENDING.value, col(Outbox.next_attempt_at) <= now
+    )
+    if recipient_id is not None:
+        query = query.where(col(Outbox.recipient_id) == recipient_id)
+    elif channel is not None:
+        query = query.where(col(Outbox.channel) == channel)
+    else:
+        raise ValueError("due_for_console needs a recipient or a channel")
+    return drop_obsolete(session, session.exec(query.order_by(col(Outbox.id))).all(), now)
 
 
 def routes(session: Session, rows: Sequence[Outbox], platforms: Sequence[str]) -> dict[int, Route]:
@@ -387,6 +429,28 @@ def send_now(session: Session, row_ids: Collection[int], now: datetime) -> None:
         update(Outbox)
         .where(col(Outbox.id).in_(row_ids), col(Outbox.status) == OutboxStatus.PENDING.value)
         .values(next_attempt_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def record_possibly_sent(
+    session: Session, row_ids: Collection[int], now: datetime, note: str
+) -> None:
+    """Pending rows whose send may have reached the person despite an error: never sent again,
+    but kept with the failed messages (``dead``) with ``note``, for a person to check."""
+    if not row_ids:
+        return
+    session.exec(
+        update(Outbox)
+        .where(col(Outbox.id).in_(row_ids), col(Outbox.status) == OutboxStatus.PENDING.value)
+        .values(
+            status=OutboxStatus.DEAD.value,
+            last_error=note[:_ERROR_CHARS],
+            attempts=col(Outbox.attempts) + 1,
+            next_attempt_at=now,
+            claimed_by=None,
+            lease_until=None,
+        )
         .execution_options(synchronize_session=False)
     )
 

@@ -409,6 +409,14 @@ def identity_of(
     ).first()
 
 
+@dataclass(frozen=True)
+class Linked:
+    """A platform account linked to a person; ``created`` when this call made the link."""
+
+    person_id: int
+    created: bool
+
+
 def link_identity(
     session: Session,
     *,
@@ -422,6 +430,31 @@ def link_identity(
     """Link a platform account to the person with ``email`` (the first time they write);
     returns the person's id, or None when nobody (not erased) has that email. A link made at
     the same moment by a concurrent turn is found and used, never duplicated."""
+    linked = linked_identity(
+        session,
+        platform=platform,
+        tenant=tenant,
+        user_id=user_id,
+        email=email,
+        address=address,
+        now=now,
+    )
+    return linked.person_id if linked is not None else None
+
+
+def linked_identity(
+    session: Session,
+    *,
+    platform: str,
+    tenant: str,
+    user_id: str,
+    email: str,
+    address: dict[str, Any],
+    now: datetime,
+) -> Linked | None:
+    """:func:`link_identity`, also saying whether this call made the link: of two turns that
+    link the same account at the same moment, the unique key lets exactly one create it (so
+    exactly one of them welcomes the person)."""
     person = person_by_email(session, email)
     if person is None or person.id is None or person.erased_at is not None:
         return None
@@ -439,8 +472,8 @@ def link_identity(
             )
     except IntegrityError:
         existing = identity_of(session, platform, tenant, user_id)
-        return existing.person_id if existing is not None else None
-    return person.id
+        return Linked(existing.person_id, created=False) if existing is not None else None
+    return Linked(person.id, created=True)
 
 
 def set_time_zone(

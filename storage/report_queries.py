@@ -324,7 +324,11 @@ def health(session: Session, asker_id: int, cohort_id: int, moment: datetime) ->
                 )
             if concerns_about[pairing.id]:
                 risks.append("open concern")
-            deadline = (contract.deadline if contract else None) or cohort.contract_deadline
+            deadline = (
+                pairing.contract_deadline
+                or (contract.deadline if contract else None)
+                or cohort.contract_deadline
+            )
             if deadline is not None and as_of > deadline and signed != "both":
                 risks.append("contract unsigned after the deadline")
             if risks:

@@ -278,7 +278,7 @@ def test_a_check_in_through_mentorbot_chat(loaded: str) -> None:  # noqa: F811
     assert result.returncode == 0, result.stderr
     assert "Question 1 of 4" in result.stdout
     assert "The project team will be in touch" in result.stdout
-    lead = mentorbot("inbox", "--channel", "lead", db=loaded)
+    lead = mentorbot("inbox", "--channel", "lead", "--now", LATER, db=loaded)
     assert "Follow-up requested: Priya Shah (mentee)" in lead.stdout
 
 

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,63 @@ def test_the_teams_package_is_built_by_the_cli(tmp_path: Path) -> None:
     bad = mentorbot("manifest", "teams", "--app-id", "not-a-guid", "--out", str(out))
     assert bad.returncode != 0
     assert bad.stderr.count("\n") == 1
+
+
+SATURDAY = "2026-11-28T10:00:00+00:00"
+MONDAY = "2026-11-30T10:00:00+00:00"
+
+
+def test_the_inbox_shows_a_nudge_only_once_it_is_due(loaded: str) -> None:
+    """A nudge swept on a Saturday waits for Monday's working hours, in the console too."""
+    swept = mentorbot("nudge", "--now", SATURDAY, db=loaded)
+    assert swept.returncode == 0, swept.stderr
+    saturday = mentorbot("inbox", "--user", "mentee@example.org", "--now", SATURDAY, db=loaded)
+    assert saturday.stdout == "Nothing waiting.\n"
+    chat = mentorbot(
+        "chat", "--user", "mentee@example.org", "--now", SATURDAY, stdin="help\n", db=loaded
+    )
+    assert "weeks since you were paired" not in chat.stdout
+    monday = mentorbot("inbox", "--user", "mentee@example.org", "--now", MONDAY, db=loaded)
+    assert "It's 4 weeks since you were paired with Tom" in monday.stdout
+    assert "Coming up:" in monday.stdout
+
+
+def test_the_inbox_never_shows_a_reminder_that_no_longer_applies(loaded: str) -> None:
+    """Priya signs the contract after the reminder was written, before she reads her inbox:
+    she never sees it; Tom, who has not signed, does."""
+    from sqlmodel import select
+
+    from storage.db import open_database, transaction
+    from storage.models import Contract, Outbox, Pairing, Person
+
+    swept = mentorbot("nudge", "--now", "2026-11-30T09:05:00+00:00", db=loaded)
+    assert swept.returncode == 0, swept.stderr
+    db = open_database(loaded)
+    try:
+        with transaction(db) as s:
+            priya = s.exec(select(Person).where(Person.email == "mentee@example.org")).one()
+            pairing = s.exec(select(Pairing).where(Pairing.mentee_id == priya.id)).one()
+            s.add(
+                Contract(
+                    pairing_id=pairing.id or 0,
+                    mentee_signed_name="Priya Shah",
+                    mentee_signed_at=datetime.fromisoformat(MONDAY),
+                    updated_at=datetime.fromisoformat(MONDAY),
+                )
+            )
+        later = "2026-11-30T11:00:00+00:00"
+        priya_sees = mentorbot("inbox", "--user", "mentee@example.org", "--now", later, db=loaded)
+        tom_sees = mentorbot("inbox", "--user", "mentor@example.org", "--now", later, db=loaded)
+        assert "needs signing by" not in priya_sees.stdout
+        assert "Your mentoring contract with Priya Shah needs signing by Mon 7 Dec" in (
+            tom_sees.stdout
+        )
+        with transaction(db) as s:
+            dropped = s.exec(
+                select(Outbox.status, Outbox.last_error).where(
+                    Outbox.recipient_id == priya.id, Outbox.status == "obsolete"
+                )
+            ).all()
+        assert list(dropped) == [("obsolete", "obsolete: the contract is signed")]
+    finally:
+        db.dispose()

@@ -58,7 +58,9 @@ def test_the_inbox_saves_the_files_where_it_is_told(loaded: str, tmp_path: Path)
     )
     assert (target / "scheme-health.png").read_bytes() == png
     assert (target / "scheme-health.xlsx").read_bytes() == xlsx
-    again = mentorbot("inbox", "--channel", "lead", "--files-dir", str(target), db=loaded)
+    again = mentorbot(
+        "inbox", "--channel", "lead", "--files-dir", str(target), "--now", NOW, db=loaded
+    )
     assert again.stdout == "Nothing waiting.\n"
 
 
@@ -70,7 +72,7 @@ def test_by_default_files_go_beside_the_sqlite_file(
     parts, png, _ = report_parts()
     _queue_for_the_lead_channel(loaded, parts[:2])
     monkeypatch.delenv("MENTORBOT_FILES_DIR", raising=False)
-    result = mentorbot("inbox", "--channel", "lead", db=loaded)
+    result = mentorbot("inbox", "--channel", "lead", "--now", NOW, db=loaded)
     database = Path(loaded.removeprefix("sqlite:///"))
     assert (database.parent / "files" / "scheme-health.png").read_bytes() == png
     assert "saved to " in result.stdout

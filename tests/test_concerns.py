@@ -10,7 +10,7 @@ from conversations.clock import Clock
 from conversations.dialogs.concerns import Category, detect_category
 from storage import concern_queries, queries
 from storage.db import transaction
-from storage.models import AuditLog, Concern, Membership, Pairing, Person
+from storage.models import AuditLog, Concern, Membership, Pairing, Person, Scheme
 from tests.test_cli import loaded, mentorbot  # noqa: F401  (the fixture is used by name)
 from tests.transcript import Chat, channel_inbox
 
@@ -312,9 +312,50 @@ def test_a_concern_through_mentorbot_chat(loaded: str) -> None:  # noqa: F811
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "Sent to the project lead, marked urgent." in result.stdout
-    lead = mentorbot("inbox", "--channel", "lead", db=loaded)
+    lead = mentorbot("inbox", "--channel", "lead", "--now", NOW, db=loaded)
     assert "URGENT: New concern from Priya Shah (mentee)" in lead.stdout
     assert "public group chat" in lead.stdout
-    assert mentorbot("inbox", "--user", "mentor@example.org", db=loaded).stdout == (
+    assert mentorbot("inbox", "--user", "mentor@example.org", "--now", NOW, db=loaded).stdout == (
         "Nothing waiting.\n"
+    )
+
+
+def test_an_urgent_concern_says_what_to_do_if_someone_is_in_danger_now(
+    demo: Engine, clock: Clock, mentee: Chat
+) -> None:
+    """The scheme's own wording first (demo.toml), then its referral routes."""
+    mentee.said(SAFEGUARDING)
+    sent = mentee.said("send it")
+    assert "If someone is in immediate danger, call 999 now." in sent
+    assert "call NHS 111 or go to 111.nhs.uk" in sent
+    assert "switchboard's emergency number (2222)" in sent
+    assert "• *Freedom to Speak Up Guardian*" in sent
+    assert sent.index("call 999") < sent.index("Freedom to Speak Up Guardian")
+
+
+def test_a_scheme_without_its_own_wording_gets_the_uk_default(
+    demo: Engine, clock: Clock, mentee: Chat
+) -> None:
+    with transaction(demo) as s:
+        scheme = s.exec(select(Scheme)).one()
+        scheme.settings = {**scheme.settings, "immediate_danger": None, "referral_routes": []}
+        s.add(scheme)
+    mentee.said("raise a concern: a patient was left unattended and came to harm")
+    sent = mentee.said("send it")
+    assert sent.startswith("Sent to the project lead, marked urgent.")
+    assert (
+        "If someone is in immediate danger, call 999 now. For urgent medical help that isn't an "
+        "emergency, call NHS 111 or go to 111.nhs.uk.\n"
+        "Please also use your organisation's usual reporting route."
+    ) in sent
+
+
+def test_a_non_urgent_concern_has_no_emergency_advice(mentee: Chat) -> None:
+    mentee.said("raise a concern: my mentor hasn't replied for 5 weeks")
+    assert "999" not in mentee.said("send it")
+
+
+def test_asking_for_a_safety_concern_says_to_call_999_first(mentee: Chat) -> None:
+    assert "If someone is in immediate danger, call 999 first." in mentee.said(
+        "raise a safeguarding concern"
     )

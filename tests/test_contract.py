@@ -239,5 +239,5 @@ def test_signing_through_mentorbot_chat(loaded: str) -> None:  # noqa: F811
     assert result.returncode == 0, result.stderr
     assert "Here's your contract:" in result.stdout
     assert "Signed: Priya Shah, Mon 23 Nov." in result.stdout
-    inbox = mentorbot("inbox", "--user", "mentor@example.org", db=loaded)
+    inbox = mentorbot("inbox", "--user", "mentor@example.org", "--now", NOW, db=loaded)
     assert "Priya Shah has signed your mentoring contract." in inbox.stdout

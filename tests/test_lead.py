@@ -132,10 +132,11 @@ def test_only_the_lead_and_steering_group_can_act(
 
 
 def test_nudge_alerts_in_the_lead_channel_have_the_same_actions(demo: Engine, clock: Clock) -> None:
-    sweep(demo, Clock.fixed("2026-12-07T16:00:00+00:00"))  # contracts unsigned on the deadline
+    deadline_day = Clock.fixed("2026-12-07T16:00:00+00:00")  # contracts unsigned on the deadline
+    sweep(demo, deadline_day)
     with transaction(demo) as s:
         nudge = s.exec(select(Nudge).where(Nudge.rule == "contract_unsigned_lead")).one()
-    alert = channel_inbox(demo, clock)
+    alert = channel_inbox(demo, deadline_day)
     assert f"Alert N{nudge.id}: what would you like to do?" in alert
     lead = Chat(demo, clock, "lead@example.org")
     reply = lead.said(f"contact N{nudge.id}")

@@ -490,6 +490,15 @@ def test_a_decline_reason_with_patient_data_is_guarded(mentee: Chat, mentor: Cha
 # -- rescheduling and cancelling -------------------------------------------------------------
 
 
+def _ics_all(shown: str) -> list[dict[str, object]]:
+    """Every calendar file the console showed, in order."""
+    found, rest = [], shown
+    while "BEGIN:VCALENDAR" in rest:
+        found.append(_event(_ics_in(rest)))
+        rest = rest[rest.index("END:VCALENDAR") + len("END:VCALENDAR") :]
+    return found
+
+
 def test_rescheduling_a_confirmed_meeting_needs_the_other_to_accept_again(
     mentee: Chat, mentor: Chat
 ) -> None:
@@ -497,18 +506,108 @@ def test_rescheduling_a_confirmed_meeting_needs_the_other_to_accept_again(
     reply = mentor.said("move our meeting to 4pm")
     assert "I'll ask Priya Shah to move your meeting from Tue 24 Nov, 15:00 to:" in reply
     assert "*When:* Tue 24 Nov, 16:00" in reply
-    assert "Until Priya accepts, it shows as proposed." in mentor.said("send")
-    stored = _meetings(mentee.db)[0]
-    assert (stored.status, stored.proposed_by_id) == ("proposed", mentor.person_id)
+    assert "Until Priya accepts, your meeting on Tue 24 Nov, 15:00 stays as it is." in (
+        mentor.said("send")
+    )
+    original, move = _meetings(mentee.db)
+    assert (original.id, original.status, original.starts_at) == (meeting.id, "confirmed", TUE_3PM)
+    assert (move.status, move.proposed_by_id, move.replaces_id) == (
+        "proposed",
+        mentor.person_id,
+        meeting.id,
+    )
     received = mentee.inbox()
     assert received.startswith(
         "Tom Okafor would like to move your meeting on Tue 24 Nov, 15:00 to:"
     )
+    assert "Tue 24 Nov, 16:00 with Tom Okafor, 1 hour by video: proposed move of your " in (
+        mentee.said("my meetings")
+    )
     reply = mentee.said("Accept")
-    event = _event(_ics_in(reply))
-    assert event["uid"] == f"mentorbot-meeting-{meeting.id}@mentorbot"
-    assert event["sequence"] == 1  # the calendar replaces the old time
-    assert event["start"] == datetime(2026, 11, 24, 16, tzinfo=UTC)
+    assert reply.startswith(
+        "Confirmed: your meeting with Tom Okafor on Tue 24 Nov, 16:00 (moved from Tue 24 Nov, "
+        "15:00) (1 hour, by video). Tom has been told. The new calendar invite is attached, with "
+        "the cancellation of the old one."
+    )
+    told = mentor.inbox()
+    assert told.startswith("Priya Shah accepted: your meeting on Tue 24 Nov, 16:00 (moved from")
+    # The old invite is cancelled once, and the new time is one new invite.
+    for shown in (reply, told):
+        assert [(e["method"], e["uid"], e["sequence"], e["start"]) for e in _ics_all(shown)] == [
+            ("CANCEL", f"mentorbot-meeting-{meeting.id}@mentorbot", 1, TUE_3PM),
+            (
+                "REQUEST",
+                f"mentorbot-meeting-{move.id}@mentorbot",
+                0,
+                datetime(2026, 11, 24, 16, tzinfo=UTC),
+            ),
+        ]
+    assert [m.status for m in _meetings(mentee.db)] == ["moved", "confirmed"]
+
+
+def test_a_declined_move_leaves_the_confirmed_meeting_as_it_was(mentee: Chat, mentor: Chat) -> None:
+    meeting = _confirmed(mentee, mentor)
+    mentor.said("move our meeting to 4pm")
+    mentor.said("send")
+    assert "would like to move your meeting" in mentee.inbox()
+    asked = mentee.said("Decline")
+    assert "Would you like to tell Tom why?" in asked
+    reply = mentee.said("Decline without a reason")
+    assert reply == (
+        "Declined: the move to Tue 24 Nov, 16:00. Your meeting with Tom Okafor on Tue 24 Nov, "
+        "15:00 stays as it is. Tom has been told."
+    )
+    told = mentor.inbox()
+    assert told == (
+        "Priya Shah declined moving your meeting to Tue 24 Nov, 16:00. Your meeting on Tue 24 "
+        "Nov, 15:00 stays as it is."
+    )
+    assert "BEGIN:VCALENDAR" not in reply + told  # no calendar cancellation for the original
+    original, move = _meetings(mentee.db)
+    assert (original.id, original.status, original.starts_at) == (meeting.id, "confirmed", TUE_3PM)
+    assert move.status == "declined"
+    for chat in (mentee, mentor):
+        assert "Tue 24 Nov, 15:00 with" in chat.said("my meetings")
+        assert ": confirmed" in chat.said("my meetings")
+    with transaction(mentee.db) as s:
+        invites = s.exec(
+            select(AuditLog.action).where(AuditLog.subject == f"meeting:{meeting.id}")
+        ).all()
+    assert "meeting.invite_cancel" not in invites
+
+
+def test_reminders_follow_the_original_until_the_move_is_accepted(
+    mentee: Chat, mentor: Chat
+) -> None:
+    """Wed 25 Nov 15:00 is confirmed; on Monday Tom asks to move it to Thursday. Tuesday's
+    reminder is for Wednesday (the move isn't accepted); once Priya accepts, Tom's unread
+    reminder for Wednesday is dropped, and Wednesday's reminders are for Thursday."""
+    from conversations.nudges import sweep
+
+    def at(moment: str, chat: Chat) -> Chat:
+        return Chat(chat.db, Clock.fixed(moment), chat.email)
+
+    _confirmed(mentee, mentor, "book a meeting on 25 Nov at 3pm for an hour by video")
+    mentor.said("move our meeting to 26 Nov at 3pm")
+    mentor.said("send")
+    sweep(mentee.db, Clock.fixed("2026-11-24T09:45:00+00:00"))
+    priya = at("2026-11-24T10:30:00+00:00", mentee)
+    shown = priya.inbox()
+    assert "would like to move your meeting on Wed 25 Nov, 15:00" in shown
+    assert "Reminder: you're meeting Tom Okafor on Wed 25 Nov, 15:00" in shown
+    move = _meetings(mentee.db)[-1]
+    accepted = _press(priya, f"meeting:accept:{move.id}", "Accept")
+    assert "Confirmed: your meeting with Tom Okafor on Thu 26 Nov, 15:00" in accepted
+    tom = at("2026-11-24T11:00:00+00:00", mentor)
+    shown = tom.inbox()
+    assert shown.startswith("Priya Shah accepted: your meeting on Thu 26 Nov, 15:00")
+    assert "Reminder" not in shown  # the reminder for Wednesday no longer applies
+    sweep(mentee.db, Clock.fixed("2026-11-25T09:45:00+00:00"))
+    for chat in (mentee, mentor):
+        shown = at("2026-11-25T10:30:00+00:00", chat).inbox()
+        assert "Reminder: you're meeting" in shown
+        assert "on Thu 26 Nov, 15:00" in shown
+        assert "Wed 25 Nov" not in shown
 
 
 def test_cancelling_a_confirmed_meeting_sends_a_calendar_cancellation(

@@ -604,3 +604,101 @@ async def test_a_killed_worker_loses_nothing_and_duplicates_at_most_its_send_in_
     duplicates = sum(n - 1 for n in counts.values())
     assert duplicates <= 1  # at most the one send in flight (concurrency 1) at the kill
     assert _texts_by_status(engine) == {OutboxStatus.SENT.value: 1000}
+
+
+# ----------------------------------------------------------------------------- obsolete nudges
+
+
+async def test_a_nudge_that_no_longer_applies_is_dropped_at_delivery(
+    engine: Engine, world: World, hook: FakeWebhook, http: aiohttp.ClientSession, time: MovingClock
+) -> None:
+    """The scheduler wrote reminders for Ann (reached by webhook); before they went out she
+    signed her contract, the meeting was cancelled and she answered the check-in. Only the
+    reminder that still applies (the event) is sent; the others are dropped, with why."""
+    from conversations import nudges
+    from storage.models import Contract, Event, Meeting, Nudge, Pairing, Survey, SurveyResponse
+
+    today = time.current.date()
+    with transaction(engine) as s:
+        cohort = s.exec(select(Cohort).where(Cohort.scheme_id == world.scheme_id)).one()
+        cohort.contract_deadline = today + timedelta(days=7)
+        pairing = Pairing(
+            cohort_id=cohort.id or 0,
+            mentee_id=world.ann,
+            mentor_id=world.bob,
+            started_at=time.current - timedelta(days=7),
+        )
+        s.add_all([cohort, pairing])
+        s.flush()
+        s.add_all(
+            [
+                Meeting(
+                    pairing_id=pairing.id or 0,
+                    starts_at=time.current + timedelta(days=1, hours=2),
+                    duration_minutes=60,
+                    status="confirmed",
+                    proposed_by_id=world.ann,
+                    created_at=time.current,
+                    updated_at=time.current,
+                ),
+                Survey(
+                    cohort_id=cohort.id or 0,
+                    key="kit",
+                    title="November check-in",
+                    opens_on=today,
+                    closes_on=today + timedelta(days=7),
+                ),
+                Event(
+                    cohort_id=cohort.id or 0,
+                    key="day",
+                    name="Training day",
+                    starts_at=time.current + timedelta(days=7),
+                ),
+            ]
+        )
+    stats = nudges.sweep(engine, time.clock)
+    to_ann = {rule for rule, who in _nudged(engine) if who == world.ann}
+    assert to_ann == {"contract_7d", "meeting_reminder", "survey_open", "event_7d"}, stats
+
+    with transaction(engine) as s:
+        pairing = s.exec(select(Pairing)).one()
+        s.add(Contract(pairing_id=pairing.id or 0, mentee_signed_name="Ann",
+                       mentee_signed_at=time.current, updated_at=time.current))  # fmt: skip
+        meeting = s.exec(select(Meeting)).one()
+        meeting.status = "cancelled"
+        s.add(meeting)
+        survey = s.exec(select(Survey)).one()
+        s.add(SurveyResponse(survey_id=survey.id or 0, person_id=world.ann,
+                             submitted_at=time.current))  # fmt: skip
+    time.advance(hours=1)
+    await _drain(_deliverer(engine, time.clock, http))
+
+    assert len(hook.received) == 1
+    assert hook.texts()[0].startswith("Coming up: Training day")
+    with transaction(engine) as s:
+        dropped = {
+            rule: (row.status, row.last_error)
+            for rule, row in s.exec(
+                select(Nudge.rule, Outbox).join(Outbox, col(Outbox.id) == col(Nudge.outbox_id))
+            ).all()
+            if row.recipient_id == world.ann and rule != "event_7d"
+        }
+    assert dropped == {
+        "contract_7d": ("obsolete", "obsolete: the contract is signed"),
+        "meeting_reminder": ("obsolete", "obsolete: the meeting is no longer confirmed"),
+        "survey_open": ("obsolete", "obsolete: the check-in is answered"),
+    }
+
+
+def _nudged(engine: Engine) -> list[tuple[str, int | None]]:
+    from storage.models import Nudge
+
+    with transaction(engine) as s:
+        return [
+            (rule, who)
+            for rule, who in s.exec(
+                select(Nudge.rule, Outbox.recipient_id).join(
+                    Outbox, col(Outbox.id) == col(Nudge.outbox_id)
+                )
+            ).all()
+        ]

@@ -504,3 +504,56 @@ def test_a_mentee_without_an_application_is_rematched_with_no_choices(
     assert "• Priya Shah -> " in shown
     assert "(gave no choices)" in shown
     assert "• Priya Shah -> Tom Okafor" not in shown
+
+
+def test_a_pair_re_matched_late_gets_its_own_contract_deadline(stage: Engine, clock: Clock) -> None:
+    """Ana leaves her first pairing and is re-matched with Jo on Thu 3 Dec, four days before the
+    cohort's contract deadline (Mon 7 Dec). The new pair gets three weeks, to Thu 24 Dec: in the
+    matching message, in the contract, in the reminders and in the lead's alert."""
+    from conversations.nudges import sweep
+
+    chair = _chat(stage, clock, "chair")
+    chair.said("propose matches")
+    _approve(chair)
+    ana = _chat(stage, clock, "ana")
+    ana.inbox()
+    ana.said("I want to leave the scheme")
+    ana.said("We've tried to make it work but our diaries never line up at all")
+    ana.said("send it")
+    ana.said("yes, end our pairing")
+    ana.said("yes please")
+    _free_a_place(stage, "jo@example.org")
+    ana.said("choose my mentor")
+    ana.said("Jo Reid")
+    ana.said("save")
+
+    thursday = Clock.fixed("2026-12-03T10:00:00+00:00")
+    chair = _chat(stage, thursday, "chair")
+    assert "A-01 Ana Lopez -> Jo Reid (1st choice)" in chair.said("propose matches")
+    _approve(chair, "Ana re-matched after a no-fault exit")
+    ana, jo = _chat(stage, thursday, "ana"), _chat(stage, thursday, "jo")
+    assert "both sign the mentoring contract by Thu 24 Dec" in ana.inbox()
+    assert "both sign the mentoring contract by Thu 24 Dec" in jo.inbox()
+    assert "Please sign by Thu 24 Dec." in ana.said("sign the contract")
+    ana.said("cancel")
+    channel_inbox(stage, thursday)  # the lead has read the channel
+
+    # The cohort's deadline passes: the lead hears of the cohort's unsigned pairs, not of Ana's.
+    deadline_day = Clock.fixed("2026-12-07T16:00:00+00:00")
+    sweep(stage, deadline_day)
+    cohort_alert = channel_inbox(stage, deadline_day)
+    assert "not signed by today's deadline (Mon 7 Dec)" in cohort_alert
+    assert "Ana Lopez" not in cohort_alert
+    assert "needs signing" not in _chat(stage, deadline_day, "ana").inbox()
+
+    # A week before her own deadline Ana is reminded; on it, the lead is told.
+    week_before = Clock.fixed("2026-12-17T10:00:00+00:00")
+    sweep(stage, week_before)
+    reminder = _chat(stage, Clock.fixed("2026-12-17T11:00:00+00:00"), "ana").inbox()
+    assert "Your mentoring contract with Jo Reid needs signing by Thu 24 Dec" in reminder
+    own_day = Clock.fixed("2026-12-24T16:00:00+00:00")
+    sweep(stage, own_day)
+    assert (
+        "1 mentoring contract was not signed by today's deadline (Thu 24 Dec):\n"
+        "• Ana Lopez and Jo Reid (not signed: Ana Lopez, Jo Reid)"
+    ) in channel_inbox(stage, own_day)

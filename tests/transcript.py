@@ -12,7 +12,7 @@ from conversations.clock import Clock
 from conversations.engine import Engine as DialogEngine
 from conversations.messages import Incoming, part_from_json
 from conversations.registry import default_registry
-from storage import queries
+from storage import outbox_queries, queries
 from storage.db import transaction
 
 
@@ -58,7 +58,7 @@ class Chat:
         """What waits for this person (as ``mentorbot inbox`` prints it), marked delivered.
         Its choices can then be answered by number, as in ``mentorbot chat``."""
         with transaction(self.db) as tx:
-            rows = queries.pending_outbox(tx, recipient_id=self.person_id)
+            rows = outbox_queries.due_for_console(tx, self.clock.now(), recipient_id=self.person_id)
             shown = []
             for row in rows:
                 parts = [part_from_json(p) for p in row.parts]
@@ -71,7 +71,7 @@ class Chat:
 def channel_inbox(db: Engine, clock: Clock, channel: str = "lead") -> str:
     """What waits in a scheme channel (as ``mentorbot inbox --channel`` prints it), marked sent."""
     with transaction(db) as tx:
-        rows = queries.pending_outbox(tx, channel=channel)
+        rows = outbox_queries.due_for_console(tx, clock.now(), channel=channel)
         shown = [console.render_stored(row.parts) for row in rows]
         queries.mark_sent(tx, rows, clock.now())
     return "\n\n".join(shown)

@@ -25,6 +25,7 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from conversations.dates import format_day
+from conversations.dialogs import safety_check
 from conversations.dialogs.base import Context, Outgoing, Turn
 from conversations.engine import Registry
 from conversations.intents import IntentName
@@ -65,12 +66,20 @@ _YES = {"yes", "y", "yes please", "please", "yeah", "yep", "ok", "okay", "sure"}
 _NO = {"no", "n", "no thanks", "no thank you", "nope", "not now", "none", "nothing", "n/a", "na"}
 _NOT_A_REQUEST = _NO | {"-", "nothing thanks", "nothing, thanks", "no, thanks", "all good"}
 _SKIP = {"skip", "pass", "skip it", "skip this", "next"}
+SAFETY = safety_check.Wording(
+    keep="Keep it in my check-in answers only",
+    also_ask="Would you also like to keep it as your check-in answer? The project team reads "
+    "the answers.",
+    also_keep="Yes, keep it as my answer",
+)
 
 
 class Step(StrEnum):
     PICK = "pick"
     QUESTION = "question"
     GUARD = "guard"
+    # A written answer reads like a concern: send it to the project lead, keep it, or both.
+    SAFETY = safety_check.STEP
     FOLLOW_UP = "follow_up"
     CONFIRM = "confirm"
     WHICH = "which"
@@ -245,6 +254,8 @@ class CheckinDialog:
         index = min(state["index"], len(questions) - 1)
         if step is Step.GUARD:
             return guard_question(self._findings(ctx, state["pending"]), "your check-in answers")
+        if step is Step.SAFETY:
+            return safety_check.prompt(state, SAFETY)
         return [self._ask(questions[index], index + 1, len(questions))]
 
     @staticmethod
@@ -285,6 +296,17 @@ class CheckinDialog:
             return self._answer(ctx, state, msg)
         if step is Step.GUARD:
             return self._on_guard(ctx, state, msg)
+        if step is Step.SAFETY:
+            return safety_check.step(
+                ctx,
+                state,
+                msg,
+                SAFETY,
+                save=lambda kept: self._record(
+                    ctx, kept, self._current(ctx, kept), kept["pending"]
+                ),
+                leave_out=lambda kept, _texts: self._leave_out(ctx, kept),
+            )
         if step is Step.FOLLOW_UP:
             return self._on_follow_up(ctx, state, msg)
         if step is Step.CONFIRM:
@@ -387,9 +409,34 @@ class CheckinDialog:
             advanced=False,
         )
 
+    def _current(self, ctx: Context, state: dict[str, Any]) -> SurveyQuestion:
+        return self._questions(ctx, state)[int(state["index"])]
+
+    def _leave_out(self, ctx: Context, state: dict[str, Any]) -> Turn:
+        """After a concern went to the lead: this answer without it."""
+        question = self._current(ctx, state)
+        left = "OK, I've left it out of your check-in answers: it's with the project lead."
+        if not question.required:
+            return safety_check.with_note(left, self._record(ctx, state, question, None))
+        asking = {k: v for k, v in state.items() if k != "pending"}
+        asking["step"] = Step.QUESTION.value
+        return Turn(
+            replies=[
+                Text(
+                    f"{left} This question needs an answer for the check-in: a short one is fine."
+                ),
+                *self.prompt(ctx, asking),
+            ],
+            state=asking,
+        )
+
     def _record(
         self, ctx: Context, state: dict[str, Any], question: SurveyQuestion, value: Any
     ) -> Turn:
+        if question.kind == "text" and isinstance(value, str):
+            held = {**state, "pending": value}
+            if (asking := safety_check.gate(ctx, held, [value], SAFETY)) is not None:
+                return asking
         answers = {**state["answers"], question.key: value}
         new_state = {**state, "answers": answers, "step": Step.QUESTION.value}
         new_state.pop("pending", None)

@@ -7,7 +7,10 @@ Map:
   this. Tom won't be told what you wrote."); takes the details through the patient data guard;
   confirms; then saves a ``Concern`` and writes it to the lead channel's outbox in the same turn.
 - Safety concerns (patient safety, safeguarding, fitness to practise) are marked URGENT, and the
-  reply lists the scheme's referral routes.
+  reply (``urgent_help``) says what to do if someone is in immediate danger (999, NHS 111; the
+  scheme's ``immediate_danger`` wording), then lists the scheme's referral routes.
+- ``raise_concern`` is the one path that saves a concern and its lead-channel alert: this dialog
+  and the safety check other dialogs run (``safety_check``) both go through ``_send``.
 - A relationship breakdown may end the pairing (a no-fault exit) after a clear confirmation: the
   pairing is kept as history (``ended_early``); the partner is told only that it has ended and
   that the project lead will be in touch; a mentee is asked whether they'd like a new mentor
@@ -40,10 +43,16 @@ from conversations.patient_data import (
     guard_question,
     remove_patient_data,
 )
+from conversations.safety import names_safety
 from storage import queries
 from storage.models import AuditLog, Cohort, Concern, Pairing, PairingStatus, Role, Scheme
 
 MAX_DETAILS = 5000
+# Told to everyone raising an urgent concern; a scheme may word it (``immediate_danger``).
+IMMEDIATE_DANGER = (
+    "If someone is in immediate danger, call 999 now. For urgent medical help that isn't an "
+    "emergency, call NHS 111 or go to 111.nhs.uk."
+)
 DETAILS_FROM_WORDS = 7  # a message this long that names a category is taken as the details
 
 CATEGORY = "dialog:concern:category"
@@ -85,14 +94,6 @@ LEAD_LABELS = {
 }
 # Checked in this order: the most serious reading wins.
 _DETECT: list[tuple[Category, re.Pattern[str]]] = [
-    (
-        Category.SAFETY,
-        re.compile(
-            r"safeguard|patient safety|fitness to practi[sc]e|unsafe|\bharm|\babus|\bat risk\b"
-            r"|\bdanger",
-            re.I,
-        ),
-    ),
     (
         Category.BREAKDOWN,
         re.compile(
@@ -145,7 +146,9 @@ class Step(StrEnum):
 
 
 def detect_category(text: str) -> Category | None:
-    """The category a message clearly names, or None."""
+    """The category a message clearly names, or None. Safety (the most serious) wins."""
+    if names_safety(text):
+        return Category.SAFETY
     for category, pattern in _DETECT:
         if pattern.search(text):
             return category
@@ -279,8 +282,9 @@ class ConcernDialog:
         ask = {
             Category.NOT_RESPONDING: f"Please tell me what's happened: when did you last hear from "
             f"{partner}, and how have you tried to reach them?",
-            Category.SAFETY: "Please describe the concern. Leave out patient names and anything "
-            "else that identifies a patient.",
+            Category.SAFETY: "If someone is in immediate danger, call 999 first. Then please "
+            "describe the concern here. Leave out patient names and anything else that identifies "
+            "a patient.",
             Category.BREAKDOWN: "Please tell me what's happened. Afterwards I'll ask whether you "
             "want to end your pairing.",
             Category.CIRCUMSTANCES: "What has changed, and for how long? (If you can, let "
@@ -579,13 +583,7 @@ class ConcernDialog:
             )
         ]  # fmt: skip
         if urgent:
-            routes = ctx.scheme_setting("referral_routes", []) or []
-            lines = [
-                "If anyone is at risk now, please also use your organisation's usual reporting "
-                "route. Other places to turn:"
-            ]
-            lines += [f"• *{r.get('name', '')}*: {r.get('contact', '')}" for r in routes]
-            replies.append(Text("\n".join(lines)))
+            replies.append(urgent_help(ctx))
         if end_pairing and pairing is not None and partner_name is not None:
             pairing.status = PairingStatus.ENDED_EARLY.value
             pairing.ended_at = ctx.now
@@ -666,6 +664,26 @@ class ConcernDialog:
             if enrolment.cohort.id == cohort.id and enrolment.role in ("mentee", "mentor"):
                 return enrolment.role
         return "participant"
+
+
+def urgent_help(ctx: Context) -> Text:
+    """What to do if someone is in immediate danger, then the scheme's referral routes."""
+    danger = ctx.scheme_setting("immediate_danger") or IMMEDIATE_DANGER
+    routes = ctx.scheme_setting("referral_routes", []) or []
+    lines = [
+        danger,
+        "Please also use your organisation's usual reporting route"
+        + (". Other places to turn:" if routes else "."),
+    ]
+    lines += [f"• *{r.get('name', '')}*: {r.get('contact', '')}" for r in routes]
+    return Text("\n".join(lines))
+
+
+def raise_concern(ctx: Context, category: Category, details: str, pairing_id: int | None) -> Turn:
+    """Save a concern and write its lead-channel alert: the one path every concern takes (the
+    concern dialog, and one noticed inside another dialog). The replies say what happens next."""
+    state = {"category": category.value, "details": details, "pairing_id": pairing_id}
+    return ConcernDialog()._send(ctx, state, end_pairing=False, rematch=None)
 
 
 def register(registry: Registry) -> None:

@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from conversations.dates import format_day
+from conversations.dialogs import safety_check
 from conversations.dialogs.base import Context, Outgoing, Turn
 from conversations.engine import Registry
 from conversations.intents import IntentName
@@ -61,6 +62,8 @@ class Step(StrEnum):
     CONFIRM = "confirm"
     WHICH_PART = "which_part"
     VIEW = "view"
+    # What the person wrote reads like a concern: send it to the project lead, keep it, or both.
+    SAFETY = safety_check.STEP
 
 
 FIELD_STEPS = (Step.PLAN, Step.CONFIDENTIALITY, Step.OBJECTIVES, Step.CONTACT)
@@ -279,8 +282,7 @@ class ContractDialog:
 
     @staticmethod
     def _deadline(ctx: Context, pairing: Pairing) -> str:
-        cohort = ctx.session.get(Cohort, pairing.cohort_id)
-        return _deadline_line(cohort.contract_deadline if cohort else None, ctx.today)
+        return _deadline_line(contract_queries.deadline_of(ctx.session, pairing), ctx.today)
 
     @staticmethod
     def _next_missing(state: dict[str, Any]) -> Step:
@@ -303,6 +305,8 @@ class ContractDialog:
             return [self._which_part()]
         if step is Step.VIEW:
             return self._view(ctx, state)
+        if step is Step.SAFETY:
+            return safety_check.prompt(state, self._safety_wording(state))
         return [Text(_questions(state, step))]
 
     def _current(self, ctx: Context, state: dict[str, Any]) -> tuple[Pairing, Contract | None]:
@@ -392,6 +396,16 @@ class ContractDialog:
             return self._on_which_part(ctx, state, msg)
         if step is Step.VIEW:
             return self._on_view(ctx, state, msg)
+        if step is Step.SAFETY:
+            return safety_check.step(
+                ctx,
+                state,
+                msg,
+                self._safety_wording(state),
+                save=lambda kept: self._save(ctx, kept, sign=bool(kept.get("sign"))),
+                leave_out=self._leave_out,
+                pairing_id=int(state["pairing_id"]),
+            )
         return self._on_field(ctx, state, step, msg.text.strip())
 
     def _on_pick(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
@@ -518,7 +532,43 @@ class ContractDialog:
 
     # -- saving ---------------------------------------------------------------------------
 
+    @staticmethod
+    def _safety_wording(state: dict[str, Any]) -> safety_check.Wording:
+        return safety_check.shared_wording(
+            "the contract", state.get("partner_first", "your partner")
+        )
+
+    def _written(self, ctx: Context, state: dict[str, Any]) -> list[str]:
+        """What this person wrote that is not yet in the stored contract."""
+        _, contract = self._current(ctx, state)
+        base = state.get("base") or {}
+        texts = [v for k, v in state["terms"].items() if v and v != base.get(k)]
+        contact = state.get("contact") or ""
+        if contact and contact != _contacts(contract).get(state["role"], ""):
+            texts.append(contact)
+        return texts
+
+    @staticmethod
+    def _leave_out(state: dict[str, Any], texts: list[str]) -> Turn:
+        """After a concern went to the lead: the contract without it; ask for that part again."""
+        terms = {k: ("" if v in texts else v) for k, v in state["terms"].items()}
+        contact = "" if state.get("contact") in texts else state.get("contact", "")
+        asking = {**state, "terms": terms, "contact": contact}
+        following = ContractDialog._next_missing(asking)
+        asking["step"] = following.value
+        return Turn(
+            replies=[
+                Text("I've left that out of the contract: it's with the project lead."),
+                Text(_questions(asking, following)),
+            ],
+            state=asking,
+        )
+
     def _save(self, ctx: Context, state: dict[str, Any], *, sign: bool) -> Turn:
+        held = {**state, "sign": sign}
+        wording = self._safety_wording(state)
+        if (asking := safety_check.gate(ctx, held, self._written(ctx, state), wording)) is not None:
+            return asking
         pairing, contract = self._current(ctx, state)
         assert pairing.id is not None
         cohort = ctx.session.get(Cohort, pairing.cohort_id)
@@ -559,7 +609,7 @@ class ContractDialog:
         contacts = _contacts(contract)
         contacts[role] = state.get("contact", "")
         contract.terms = {**new_shared, "contact": contacts}
-        contract.deadline = cohort.contract_deadline
+        contract.deadline = contract_queries.deadline_of(ctx.session, pairing)
         contract.updated_at = ctx.now
         ctx.session.add(contract)
 
@@ -616,7 +666,7 @@ class ContractDialog:
             )
             return Turn(replies=replies, outgoing=outgoing)
 
-        deadline = _deadline_line(cohort.contract_deadline, partner_today)
+        deadline = _deadline_line(contract.deadline, partner_today)
         if sign:
             replies.append(
                 Text(

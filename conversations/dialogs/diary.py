@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from conversations.dates import format_day
+from conversations.dialogs import safety_check
 from conversations.dialogs.base import Context, Turn
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName, recognise
 from conversations.messages import Choice, Incoming, Part, Question, Text
@@ -40,6 +41,8 @@ class Step(StrEnum):
     # The entry seems to hold patient data: remove it, rewrite, or save anyway.
     GUARD = "guard"
     REWRITE_NOTE = "rewrite_note"
+    # It reads like a concern: send it to the project lead, keep it here, or both.
+    SAFETY = safety_check.STEP
 
 
 QUESTIONS = {
@@ -51,6 +54,12 @@ ORDER = [Step.WHAT_HAPPENED, Step.SO_WHAT, Step.NOW_WHAT]
 LABELS = {Step.WHAT_HAPPENED: "What happened", Step.SO_WHAT: "So what", Step.NOW_WHAT: "Now what"}
 
 REWRITE = "Please write your note again, without the patient details."
+
+SAFETY = safety_check.Wording(
+    keep="Keep it in my diary only",
+    also_ask="Would you also like to keep it in your diary? Only you can read it.",
+    also_keep="Yes, keep it in my diary",
+)
 
 SAVE = "dialog:diary:save"
 CHANGE = "dialog:diary:change"
@@ -95,7 +104,11 @@ def _saved(ctx: Context) -> Turn:
     )
 
 
-def _save_note(ctx: Context, text: str) -> Turn:
+def _save_note(ctx: Context, text: str, state: dict[str, Any] | None = None) -> Turn:
+    """Save a quick note, once the safety check has let it through."""
+    state = {**(state or {}), "note": text}
+    if (asking := safety_check.gate(ctx, state, [text], SAFETY)) is not None:
+        return asking
     ctx.session.add(
         DiaryEntry(author_id=ctx.person_id, written_on=ctx.today, text=text, created_at=ctx.now)
     )
@@ -192,6 +205,8 @@ class GuidedDiary:
         step = Step(state["step"])
         if step is Step.GUARD:
             return guard_question(self._state_findings(ctx, state), "your diary")
+        if step is Step.SAFETY:
+            return safety_check.prompt(state, SAFETY)
         if step is Step.REWRITE_NOTE:
             return [Text(REWRITE)]
         if step is Step.CONFIRM:
@@ -210,6 +225,15 @@ class GuidedDiary:
             return self._on_which_part(state, msg)
         if step is Step.GUARD:
             return self._on_guard(ctx, state, msg)
+        if step is Step.SAFETY:
+            return safety_check.step(
+                ctx,
+                state,
+                msg,
+                SAFETY,
+                save=lambda kept: self._resume(ctx, kept),
+                leave_out=lambda kept, texts: self._leave_out(ctx, kept, texts),
+            )
         if step is Step.REWRITE_NOTE:
             if not text:
                 return Turn(replies=[Text(REWRITE)], state=state, advanced=False)
@@ -315,7 +339,13 @@ class GuidedDiary:
         )
 
     @staticmethod
-    def _save_entry(ctx: Context, answers: dict[str, str]) -> Turn:
+    def _save_entry(
+        ctx: Context, answers: dict[str, str], state: dict[str, Any] | None = None
+    ) -> Turn:
+        """Save a guided entry, once the safety check has let it through."""
+        state = {**(state or {}), "answers": answers}
+        if (asking := safety_check.gate(ctx, state, list(answers.values()), SAFETY)) is not None:
+            return asking
         ctx.session.add(
             DiaryEntry(
                 author_id=ctx.person_id,
@@ -327,6 +357,24 @@ class GuidedDiary:
             )
         )
         return _saved(ctx)
+
+    def _resume(self, ctx: Context, state: dict[str, Any]) -> Turn:
+        if "note" in state:
+            return _save_note(ctx, state["note"], state)
+        return self._save_entry(ctx, dict(state.get("answers", {})), state)
+
+    def _leave_out(self, ctx: Context, state: dict[str, Any], texts: list[str]) -> Turn:
+        """After a concern went to the lead: save the rest of the entry without it, if any."""
+        nothing = Turn(
+            replies=[Text("OK, I haven't put it in your diary: it's with the project lead.")]
+        )
+        if "note" in state:
+            return nothing
+        answers = {k: ("" if v in texts else v) for k, v in state.get("answers", {}).items()}
+        if not any(answers.values()):
+            return nothing
+        saved = self._save_entry(ctx, answers, state)
+        return safety_check.with_note("I've left that part out of your diary.", saved)
 
     @staticmethod
     def _state_findings(ctx: Context, state: dict[str, Any]) -> list[Finding]:

@@ -8,7 +8,7 @@ from conversations.dates import format_day, format_when
 from conversations.dialogs.base import Context, Turn
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
 from conversations.messages import Choice, Incoming, Question, Text
-from storage import minutes_queries, queries
+from storage import contract_queries, minutes_queries, queries
 from storage.models import Person, Role
 
 EVENTS_AHEAD_DAYS = 30
@@ -152,9 +152,8 @@ def whats_next_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     """The person's due items, soonest first."""
     items: list[str] = []
     session, me, now = ctx.session, ctx.person_id, ctx.now
-    deadlines = {e.cohort.id: e.cohort.contract_deadline for e in ctx.enrolments}
     for pairing, _contract in queries.unsigned_contracts(session, me):
-        deadline = deadlines.get(pairing.cohort_id)
+        deadline = contract_queries.deadline_of(session, pairing)
         by = f" by {format_day(deadline)}" if deadline else ""
         partner = _name(ctx, queries.partner_of(pairing, me))
         items.append(f"Sign your mentoring contract with {partner}{by}.")

@@ -649,10 +649,11 @@ def matching_messages(
         zone = _zone(reader)
         today = ctx.now.astimezone(zone).date()
         by = format_day((ctx.now + timedelta(days=days)).astimezone(zone).date(), today)
-        deadline = format_day(mq.signing_deadline(cohort, today), today)
+        deadline = mq.signing_deadline(ctx.session, pairing)
+        by_when = f" by {format_day(deadline, today)}" if deadline is not None else ""
         next_steps = (
             "What happens next: meet, agree your ground rules and objectives, and both sign the "
-            f"mentoring contract by {deadline} (type *sign the contract*)."
+            f"mentoring contract{by_when} (type *sign the contract*)."
         )
         if reader is mentee:
             how = _mentor_contact(mentor, profile)

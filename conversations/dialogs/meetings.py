@@ -10,6 +10,12 @@ Map (see ``meetings.mmd`` for the states):
   action prefix): accept (one turn), suggest another time, decline with an optional reason.
 - :func:`my_meetings`: the upcoming proposed and confirmed meetings, in the reader's time zone.
 
+Moving a confirmed meeting never loses it: the move is a new ``proposed`` meeting whose
+``replaces_id`` points at the original, which stays confirmed (its reminders too) until the
+partner accepts. Accepted, the original becomes ``moved`` (one calendar cancellation for it, one
+invite for the new time); declined or withdrawn, the original is left as it was, and no calendar
+cancellation is sent. Cancelling the original also cancels a move still waiting.
+
 Rules kept here: the mentee arranges meetings (SCHEME.md), so only a mentee books; both sides may
 answer, reschedule and cancel. Only the person who did not propose a time may accept it. A time in
 the past, a length of 0 or over 12 hours, and a slot where either partner already has a proposed or
@@ -22,6 +28,7 @@ zone named when it is not the scheme's. Calendar files: ``conversations.calendar
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -40,6 +47,7 @@ from conversations.dates import (
     format_when,
     parse_when,
 )
+from conversations.dialogs import safety_check
 from conversations.dialogs.base import Context, Outgoing, Turn
 from conversations.engine import Registry
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName, recognise
@@ -365,7 +373,7 @@ def _proposal(
 
 
 def _clash(
-    ctx: Context, pairing: Pairing, at: datetime, minutes: int, exclude: int | None = None
+    ctx: Context, pairing: Pairing, at: datetime, minutes: int, exclude: Collection[int] = ()
 ) -> str | None:
     """Why the slot is taken, without saying by what, or None when both partners are free."""
     partner_id = queries.partner_of(pairing, ctx.person_id)
@@ -382,6 +390,17 @@ def _clash(
     else:
         who = f"{partner} already has a meeting booked"
     return f"{who} at that time, so I can't double-book it."
+
+
+def _same_slot(ctx: Context, meeting: Meeting) -> set[int]:
+    """The meetings a change of ``meeting`` does not clash with: itself, the meeting it would
+    replace (a move) and the moves already proposed for it (a new move supersedes them)."""
+    assert meeting.id is not None
+    ids = {meeting.id}
+    if meeting.replaces_id is not None:
+        ids.add(meeting.replaces_id)
+    ids |= {m.id for m in meeting_queries.pending_moves(ctx.session, meeting.id) if m.id}
+    return ids
 
 
 def _invite(ctx: Context, meeting: Meeting, pairing: Pairing, method: Method) -> Attachment | None:
@@ -445,6 +464,8 @@ class BookStep(StrEnum):
     AGENDA = "agenda"
     CONFIRM = "confirm"
     GUARD = "guard"
+    # The agenda reads like a concern: send it to the project lead, keep it, or both.
+    SAFETY = safety_check.STEP
 
 
 B_SEND = "dialog:book_meeting:send"
@@ -564,6 +585,8 @@ class BookMeeting:
                 state.get("guard") or "", ctx.scheme_setting("hospital_number_pattern")
             )
             return guard_question(findings, "a meeting agenda")
+        if step is BookStep.SAFETY:
+            return safety_check.prompt(state, self._safety_wording(ctx, state))
         return self._confirmation(ctx, state)
 
     @staticmethod
@@ -706,6 +729,20 @@ class BookMeeting:
             return Turn(replies=[problem, *self.prompt(ctx, state)], state=state, advanced=False)
         if step is BookStep.GUARD:
             return self._on_guard(ctx, state, msg)
+        if step is BookStep.SAFETY:
+            return safety_check.step(
+                ctx,
+                state,
+                msg,
+                self._safety_wording(ctx, state),
+                save=lambda kept: self._send(ctx, kept),
+                leave_out=lambda kept, _texts: self._next(
+                    ctx,
+                    {**kept, "agenda": ""},
+                    [Text("I've left that out of the agenda: it's with the project lead.")],
+                ),
+                pairing_id=int(state["pairing_id"]),
+            )
         if step is BookStep.CONFIRM:
             return self._on_confirm(ctx, state, msg, text)
         if not text and msg.action is None:
@@ -791,7 +828,15 @@ class BookMeeting:
             advanced=False,
         )
 
+    def _safety_wording(self, ctx: Context, state: dict[str, Any]) -> safety_check.Wording:
+        mentor = _first_name(self._mentor(ctx, state))
+        return safety_check.shared_wording("the agenda", mentor, sent=True)
+
     def _send(self, ctx: Context, state: dict[str, Any]) -> Turn:
+        agenda = [state.get("agenda") or ""]
+        wording = self._safety_wording(ctx, state)
+        if (asking := safety_check.gate(ctx, state, agenda, wording)) is not None:
+            return asking
         pairing = ctx.session.get(Pairing, state["pairing_id"])
         if (
             pairing is None
@@ -842,6 +887,16 @@ class BookMeeting:
 # -- changing a meeting that exists: answer, reschedule, cancel -------------------------------
 
 
+def _reason_wording(partner_first: str) -> safety_check.Wording:
+    return safety_check.Wording(
+        keep="Keep it in my reason only",
+        also_ask=f"{partner_first} will see your reason. Shall I keep what you wrote there too?",
+        also_keep="Yes, keep it in my reason",
+        who_reads=f"{partner_first} will see your reason.",
+        not_yet=f"I haven't sent anything to {partner_first} yet.",
+    )
+
+
 class Flow(StrEnum):
     RESCHEDULE = "reschedule"
     SUGGEST = "suggest"
@@ -855,6 +910,8 @@ class ChangeStep(StrEnum):
     CONFIRM = "confirm"
     REASON = "reason"
     GUARD = "guard"
+    # The reason reads like a concern: send it to the project lead, keep it, or both.
+    SAFETY = safety_check.STEP
 
 
 C_PICK = "dialog:change_meeting:pick"
@@ -869,6 +926,7 @@ _STATUS_WORDS = {
     MeetingStatus.DECLINED.value: "was declined",
     MeetingStatus.CANCELLED.value: "was cancelled",
     MeetingStatus.HELD.value: "has already taken place",
+    MeetingStatus.MOVED.value: "was moved to another time",
 }
 
 
@@ -1095,6 +1153,8 @@ class ChangeMeeting:
                 state.get("guard") or "", ctx.scheme_setting("hospital_number_pattern")
             )
             return guard_question(findings, "a message about a meeting")
+        if step is ChangeStep.SAFETY:
+            return safety_check.prompt(state, _reason_wording(first))
         # ChangeStep.REASON
         if flow is Flow.DECLINE:
             return [
@@ -1130,6 +1190,20 @@ class ChangeMeeting:
             return Turn(replies=[Text(NOT_FOUND)])
         if step is ChangeStep.GUARD:
             return self._on_guard(ctx, state, msg, found)
+        if step is ChangeStep.SAFETY:
+            partner = _person(ctx, queries.partner_of(found.pairing, ctx.person_id))
+            return safety_check.step(
+                ctx,
+                state,
+                msg,
+                _reason_wording(_first_name(partner)),
+                save=lambda kept: self._finish(ctx, kept, found, kept["reason"]),
+                leave_out=lambda kept, _texts: safety_check.with_note(
+                    "I've left your reason out: it's with the project lead.",
+                    self._finish(ctx, kept, found, ""),
+                ),
+                pairing_id=found.pairing.id,
+            )
         if step is ChangeStep.REASON:
             return self._on_reason(ctx, state, msg, text, found)
         if step is ChangeStep.CONFIRM:
@@ -1198,7 +1272,9 @@ class ChangeMeeting:
         elif at <= ctx.now:
             problem = f"{format_when(at, ctx.tz, ctx.now)} has passed."
         else:
-            problem = _clash(ctx, found.pairing, at, state["minutes"], exclude=found.id)
+            problem = _clash(
+                ctx, found.pairing, at, state["minutes"], exclude=_same_slot(ctx, found.meeting)
+            )
         if problem is not None:
             state["step"] = ChangeStep.WHEN.value
             return Turn(
@@ -1243,7 +1319,13 @@ class ChangeMeeting:
 
     def _accept(self, ctx: Context, found: _Found) -> Turn:
         meeting, pairing = found.meeting, found.pairing
-        clash = _clash(ctx, pairing, meeting.starts_at, meeting.duration_minutes, exclude=found.id)
+        clash = _clash(
+            ctx,
+            pairing,
+            meeting.starts_at,
+            meeting.duration_minutes,
+            exclude=_same_slot(ctx, meeting),
+        )
         if clash is not None:
             return Turn(
                 replies=[
@@ -1257,41 +1339,80 @@ class ChangeMeeting:
                     ),
                 ]
             )
+        proposer = _person(ctx, meeting.proposed_by_id)
+        scheme_zone = _scheme_zone(ctx, pairing)
+        # A move: the meeting it replaces gives way now, with its calendar cancellation.
+        original = self._replaced(ctx, meeting)
+        cancel_file: Attachment | None = None
+        moved_from: tuple[str, str] | None = None
+        if original is not None:
+            assert original.id is not None
+            cancel_file = _invite(ctx, original, pairing, "CANCEL")
+            moved_from = (
+                show_when(original.starts_at, ctx.tz, scheme_zone, ctx.now),
+                show_when(original.starts_at, ZoneInfo(proposer.time_zone), scheme_zone, ctx.now),
+            )
+            original.status = MeetingStatus.MOVED.value
+            original.updated_at = ctx.now
+            ctx.session.add(original)
+            _audit(ctx, "meeting.moved", original.id, to=found.id)
         meeting.status = MeetingStatus.CONFIRMED.value
         meeting.updated_at = ctx.now
         ctx.session.add(meeting)
         _audit(ctx, "meeting.accepted", found.id)
         invite = _invite(ctx, meeting, pairing, "REQUEST")
         assert invite is not None
-        proposer = _person(ctx, meeting.proposed_by_id)
-        scheme_zone = _scheme_zone(ctx, pairing)
         length = f"{format_duration(timedelta(minutes=meeting.duration_minutes))}, {_mode_text(meeting.mode)}"
         mine = show_when(meeting.starts_at, ctx.tz, scheme_zone, ctx.now)
         theirs = show_when(meeting.starts_at, ZoneInfo(proposer.time_zone), scheme_zone, ctx.now)
         calendar = "The calendar invite is attached: add it to your calendar."
+        files: list[Part] = [invite]
+        mine_moved = theirs_moved = ""
+        if moved_from is not None:
+            mine_moved, theirs_moved = (f" (moved from {when})" for when in moved_from)
+            if cancel_file is not None:
+                calendar = (
+                    "The new calendar invite is attached, with the cancellation of the old one."
+                )
+                files = [cancel_file, invite]
         assert proposer.id is not None
         return Turn(
             replies=[
                 Text(
-                    f"Confirmed: your meeting with {proposer.display_name} on {mine} "
+                    f"Confirmed: your meeting with {proposer.display_name} on {mine}{mine_moved} "
                     f"({length}). {_first_name(proposer)} has been told. {calendar}"
                 ),
-                invite,
+                *files,
             ],
             outgoing=[
                 Outgoing(
                     parts=(
                         Text(
-                            f"{ctx.person.display_name} accepted: your meeting on {theirs} is "
-                            f"confirmed ({length}). {calendar}"
+                            f"{ctx.person.display_name} accepted: your meeting on {theirs}"
+                            f"{theirs_moved} is confirmed ({length}). {calendar}"
                         ),
-                        invite,
+                        *files,
                     ),
                     recipient_id=proposer.id,
                     kind="meeting",
                 )
             ],
         )
+
+    @staticmethod
+    def _replaced(ctx: Context, meeting: Meeting) -> Meeting | None:
+        """The confirmed meeting a proposed move replaces, while it is still ahead."""
+        if meeting.replaces_id is None:
+            return None
+        original = ctx.session.get(Meeting, meeting.replaces_id)
+        if (
+            original is None
+            or original.pairing_id != meeting.pairing_id
+            or original.status != MeetingStatus.CONFIRMED.value
+            or original.starts_at <= ctx.now
+        ):
+            return None
+        return original
 
     def _send(self, ctx: Context, state: dict[str, Any], found: _Found) -> Turn:
         flow = Flow(state["flow"])
@@ -1310,6 +1431,31 @@ class ChangeMeeting:
             meeting.starts_at, ZoneInfo(partner.time_zone), scheme_zone, ctx.now
         )
         was_confirmed = meeting.status == MeetingStatus.CONFIRMED.value
+        original = meeting if was_confirmed else self._replaced(ctx, meeting)
+        if was_confirmed:
+            # Moving a confirmed meeting never loses it: the move is a new proposal that
+            # replaces it only once accepted (an earlier move not yet answered gives way).
+            assert meeting.id is not None
+            moves = meeting_queries.pending_moves(ctx.session, meeting.id)
+            for older in moves[1:]:
+                older.status = MeetingStatus.CANCELLED.value
+                older.updated_at = ctx.now
+                ctx.session.add(older)
+            meeting = (
+                moves[0]
+                if moves
+                else Meeting(
+                    pairing_id=pairing.id or 0,
+                    starts_at=at,
+                    duration_minutes=state["minutes"],
+                    agenda=meeting.agenda,
+                    location=meeting.location,
+                    proposed_by_id=ctx.person_id,
+                    replaces_id=meeting.id,
+                    created_at=ctx.now,
+                    updated_at=ctx.now,
+                )
+            )
         meeting.starts_at = at
         meeting.duration_minutes = state["minutes"]
         meeting.mode = state["mode"]
@@ -1318,15 +1464,26 @@ class ChangeMeeting:
         meeting.decline_reason = None
         meeting.updated_at = ctx.now
         ctx.session.add(meeting)
-        _audit(ctx, f"meeting.{flow.value}", found.id, starts_at=at.isoformat())
+        ctx.session.flush()
+        assert meeting.id is not None
+        _audit(ctx, f"meeting.{flow.value}", meeting.id, starts_at=at.isoformat())
         me = ctx.person.display_name
+        if original is not None:
+            old_for_partner = show_when(
+                original.starts_at, ZoneInfo(partner.time_zone), scheme_zone, ctx.now
+            )
         headline = (
             f"{me} suggests another time for your meeting:"
-            if flow is Flow.SUGGEST
+            if flow is Flow.SUGGEST and original is None
             else f"{me} would like to move your meeting on {old_for_partner} to:"
         )
+        if original is not None:
+            headline += "\n(Until you accept, your meeting stays as it is.)"
         first = _first_name(partner)
-        note = f" Until {first} accepts, it shows as proposed." if was_confirmed else ""
+        note = ""
+        if original is not None:
+            kept = show_when(original.starts_at, ctx.tz, scheme_zone, ctx.now)
+            note = f" Until {first} accepts, your meeting on {kept} stays as it is."
         when = show_when(at, ctx.tz, scheme_zone, ctx.now)
         return Turn(
             replies=[
@@ -1340,6 +1497,11 @@ class ChangeMeeting:
 
     def _finish(self, ctx: Context, state: dict[str, Any], found: _Found, reason: str) -> Turn:
         """Decline or cancel, with an optional reason, telling the other person."""
+        partner_first = _first_name(_person(ctx, queries.partner_of(found.pairing, ctx.person_id)))
+        held = {**state, "reason": reason}
+        wording = _reason_wording(partner_first)
+        if (asking := safety_check.gate(ctx, held, [reason], wording)) is not None:
+            return asking
         flow = Flow(state["flow"])
         why = (
             _answerable(ctx, found, "decline") if flow is Flow.DECLINE else _changeable(ctx, found)
@@ -1352,6 +1514,9 @@ class ChangeMeeting:
         scheme_zone = _scheme_zone(ctx, pairing)
         mine = show_when(meeting.starts_at, ctx.tz, scheme_zone, ctx.now)
         theirs = show_when(meeting.starts_at, ZoneInfo(partner.time_zone), scheme_zone, ctx.now)
+        # A declined (or withdrawn) move leaves the meeting it would replace as it was: no
+        # calendar cancellation goes out, since no invite was ever sent for the move.
+        original = self._replaced(ctx, meeting)
         cancel_file = _invite(ctx, meeting, pairing, "CANCEL")
         meeting.status = (
             MeetingStatus.DECLINED if flow is Flow.DECLINE else MeetingStatus.CANCELLED
@@ -1360,8 +1525,35 @@ class ChangeMeeting:
         meeting.updated_at = ctx.now
         ctx.session.add(meeting)
         _audit(ctx, f"meeting.{flow.value}d", found.id)
+        for move in meeting_queries.pending_moves(ctx.session, found.id):
+            move.status = MeetingStatus.CANCELLED.value  # a cancelled meeting is not moved
+            move.updated_at = ctx.now
+            ctx.session.add(move)
         me = ctx.person.display_name
         i_am_mentee = pairing.mentee_id == ctx.person_id
+        if original is not None:
+            kept_mine = show_when(original.starts_at, ctx.tz, scheme_zone, ctx.now)
+            kept_theirs = show_when(
+                original.starts_at, ZoneInfo(partner.time_zone), scheme_zone, ctx.now
+            )
+            verb = "declined moving" if flow is Flow.DECLINE else "withdrew the move of"
+            told = (
+                f"{me} {verb} your meeting to {theirs}. Your meeting on {kept_theirs} stays "
+                "as it is."
+            )
+            done = (
+                f"{'Declined' if flow is Flow.DECLINE else 'Withdrawn'}: the move to {mine}. "
+                f"Your meeting with {partner.display_name} on {kept_mine} stays as it is. "
+                f"{first} has been told."
+            )
+            because = (Text(f"*Reason:* {reason}", private=True),) if reason else ()
+            assert partner.id is not None
+            return Turn(
+                replies=[Text(done)],
+                outgoing=[
+                    Outgoing(parts=(Text(told), *because), recipient_id=partner.id, kind="meeting")
+                ],
+            )
         if flow is Flow.DECLINE:
             told = f"{me} declined the meeting on {theirs}."
             done = f"Declined: the meeting on {mine}. {first} has been told."
@@ -1418,6 +1610,13 @@ def my_meetings(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         else:
             status = "proposed, waiting for your reply"
             waiting = waiting or (meeting, first)
+        original = ChangeMeeting._replaced(ctx, meeting)
+        if original is not None and meeting.status == MeetingStatus.PROPOSED.value:
+            status = status.replace(
+                "proposed",
+                f"proposed move of your {format_when(original.starts_at, ctx.tz, ctx.now)} meeting",
+                1,
+            )
         lines.append(
             f"• {format_when(meeting.starts_at, ctx.tz, ctx.now)} with "
             f"{partner.display_name if partner else 'your partner'}, "

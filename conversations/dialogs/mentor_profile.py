@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from conversations.corrections import CHANGE_FIELD, FieldNames
+from conversations.dialogs import safety_check
 from conversations.dialogs.apply import lead_contact
 from conversations.dialogs.base import Context, Turn
 from conversations.engine import Registry
@@ -154,8 +155,19 @@ NEW_ORDER = [item.key for item in ITEMS if item.key != "at_full_capacity"]
 class Step(StrEnum):
     ANSWER = "answer"
     GUARD = "guard"
+    # A written answer reads like a concern: send it to the project lead, keep it, or both.
+    SAFETY = safety_check.STEP
     CONFIRM = "confirm"
     WHICH = "which"
+
+
+SAFETY = safety_check.Wording(
+    keep="Keep it in my profile only",
+    also_ask="Mentees choosing a mentor can read your profile. Shall I keep what you wrote there "
+    "too?",
+    also_keep="Yes, keep it in my profile",
+    who_reads="Mentees choosing a mentor can read your profile.",
+)
 
 
 def _maximum(ctx: Context) -> int:
@@ -347,6 +359,8 @@ class MentorProfileDialog:
         if step is Step.GUARD:
             findings = find_patient_data(state.get("pending", ""), self._pattern(ctx))
             return guard_question(findings, "your profile")
+        if step is Step.SAFETY:
+            return safety_check.prompt(state, SAFETY)
         return [_question(BY_KEY[state["key"]], ctx)]
 
     def _next(self, ctx: Context, state: dict[str, Any], replies: list[Part]) -> Turn:
@@ -408,7 +422,29 @@ class MentorProfileDialog:
             return self._on_which(ctx, state, msg)
         if step is Step.GUARD:
             return self._on_guard(ctx, state, msg)
+        if step is Step.SAFETY:
+            return safety_check.step(
+                ctx,
+                state,
+                msg,
+                SAFETY,
+                save=lambda kept: self._store(ctx, kept, kept["key"], kept["pending"]),
+                leave_out=lambda kept, _texts: self._leave_out(ctx, kept),
+            )
         return self._take(ctx, state, msg)
+
+    @staticmethod
+    def _leave_out(ctx: Context, state: dict[str, Any]) -> Turn:
+        """After a concern went to the lead: ask for this answer again, without it."""
+        asking = {k: v for k, v in state.items() if k != "pending"}
+        asking["step"] = Step.ANSWER.value
+        return Turn(
+            replies=[
+                Text("OK, I've left it out of your profile: it's with the project lead."),
+                _question(BY_KEY[state["key"]], ctx),
+            ],
+            state=asking,
+        )
 
     def _again(self, ctx: Context, state: dict[str, Any], problem: str) -> Turn:
         return Turn(
@@ -470,6 +506,10 @@ class MentorProfileDialog:
         return self._store(ctx, state, item.key, value)
 
     def _store(self, ctx: Context, state: dict[str, Any], key: str, value: Any) -> Turn:
+        if BY_KEY[key].kind is Kind.TEXT and isinstance(value, str):
+            held = {**state, "pending": value}
+            if (asking := safety_check.gate(ctx, held, [value], SAFETY)) is not None:
+                return asking
         profile = {**state["profile"], key: value}
         new_state = {k: v for k, v in state.items() if k != "pending"}
         new_state["profile"] = profile

@@ -38,6 +38,7 @@ from conversations.dates import (
     parse_duration,
     parse_when,
 )
+from conversations.dialogs import safety_check
 from conversations.dialogs.base import Context, Outgoing, Turn
 from conversations.dialogs.matching import first_minutes_questions
 from conversations.dialogs.meetings import find_mode
@@ -84,6 +85,8 @@ class Step(StrEnum):
     CONFIRM = "confirm"
     WHICH_PART = "which_part"
     GUARD = "guard"
+    # It reads like a concern: send it to the project lead, keep it in the minutes, or both.
+    SAFETY = safety_check.STEP
 
 
 # -- who is in the pair ---------------------------------------------------------------------
@@ -678,6 +681,8 @@ class LogMinutes:
             return [self._which_part()]
         if step is Step.GUARD:
             return guard_question(self._findings(ctx, state), "the minutes")
+        if step is Step.SAFETY:
+            return safety_check.prompt(state, self._safety_wording(ctx, state))
         if step is Step.OWNER:
             action = state["actions"][int(state["pending"])]
             return [self._owner_question(ctx, pair, action)]
@@ -722,6 +727,16 @@ class LogMinutes:
             return self._on_which_part(ctx, state, msg)
         if step is Step.GUARD:
             return self._on_guard(ctx, state, msg)
+        if step is Step.SAFETY:
+            return safety_check.step(
+                ctx,
+                state,
+                msg,
+                self._safety_wording(ctx, state),
+                save=lambda kept: self._save(ctx, kept),
+                leave_out=lambda kept, texts: self._leave_out(ctx, kept, texts),
+                pairing_id=int(state["pairing_id"]),
+            )
         if step is Step.OWNER and msg.action == OWNER:
             text = str(msg.values.get("value", ""))
         if not text:
@@ -1145,7 +1160,25 @@ class LogMinutes:
             advanced=False,
         )
 
+    def _safety_wording(self, ctx: Context, state: dict[str, Any]) -> safety_check.Wording:
+        pair = self._pair(ctx, state)
+        return safety_check.shared_wording("the minutes", pair.first_name(pair.mentor_id))
+
+    def _leave_out(self, ctx: Context, state: dict[str, Any], texts: list[str]) -> Turn:
+        """After a concern went to the lead: the minutes without what was sent."""
+        state = {
+            **state,
+            "discussion": "" if state["discussion"] in texts else state["discussion"],
+            "decisions": "" if state.get("decisions", "") in texts else state.get("decisions", ""),
+            "actions": [a for a in state["actions"] if a["text"] not in texts],
+        }
+        left = Text("I've left that out of the minutes: it's with the project lead.")
+        return self._advance(ctx, state, [left])
+
     def _save(self, ctx: Context, state: dict[str, Any]) -> Turn:
+        wording = self._safety_wording(ctx, state)
+        if (asking := safety_check.gate(ctx, state, self._texts(state), wording)) is not None:
+            return asking
         pairing = self._pairing(ctx, state)
         if pairing.status != PairingStatus.ACTIVE.value or pairing.mentee_id != ctx.person_id:
             return Turn(

@@ -9,6 +9,10 @@
   ``POST /v3/conversations`` (create a personal chat);
 - answers member lookups (``GET /v3/conversations/{id}/members/{userId}``) from ``members``;
 - can fail the next K sends with a status (and ``Retry-After``), after letting ``after`` through;
+  a failure may come after the activity was posted (``posted=True``: Teams' 502s and 412s that
+  still show the message), and ``posted()`` lists what the chat really shows;
+- can hold member lookups until ``hold_lookups(n)`` of them are waiting (two install events that
+  arrive together, both looking the person up before either links them);
 - refuses an activity over 100 KB as Teams does (413, ``MessageSizeTooBig``);
 - serves OpenID metadata and a JWKS (``/openid/...``) with a locally generated RSA key, and
   signs Bot Framework tokens with it (or with a key it does not publish).
@@ -18,7 +22,9 @@ Activities are built from the recorded shapes in ``tests/fixtures/teams/*.json``
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import copy
 import json
 import time
@@ -130,6 +136,9 @@ class FakeBotConnector(LocalServer):
         default_factory=lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048)
     )
     _activity_seq: int = 0
+    _posted_anyway: bool = False
+    _held: list[asyncio.Event] = field(default_factory=list)
+    _hold_for: int = 0
 
     # -- people and activities ---------------------------------------------------------------
 
@@ -179,10 +188,26 @@ class FakeBotConnector(LocalServer):
         return [c for c in self.calls if c.method == "POST" and c.path == "/v3/conversations"]
 
     def fail_next(
-        self, status: int, count: int = 1, retry_after: float | None = None, *, after: int = 0
+        self,
+        status: int,
+        count: int = 1,
+        retry_after: float | None = None,
+        *,
+        after: int = 0,
+        posted: bool = False,
     ) -> None:
         self._failures.extend((status, retry_after) for _ in range(count))
         self._fail_after = after
+        self._posted_anyway = posted
+
+    def posted(self, conversation: str | None = None) -> list[Call]:
+        """The messages the chat shows: sends answered with an id, and failed ones that were
+        posted anyway (``fail_next(..., posted=True)``)."""
+        return [c for c in self.sent(conversation) if c.answered_id]
+
+    def hold_lookups(self, count: int) -> None:
+        """Answer no member lookup until ``count`` of them are waiting."""
+        self._hold_for = count
 
     # -- tokens ------------------------------------------------------------------------------
 
@@ -195,7 +220,7 @@ class FakeBotConnector(LocalServer):
         audience: str,
         *,
         unknown_key: bool = False,
-        expires_in: int = 3600,
+        expires_in: int | None = 3600,
         issuer: str = ISSUER,
         service_url: str | None = None,
     ) -> str:
@@ -205,14 +230,16 @@ class FakeBotConnector(LocalServer):
             else self._key
         )
         now = int(time.time())
-        claims = {
+        issued = now - 60 if expires_in is None or expires_in > 0 else now - 7200
+        claims: dict[str, Any] = {
             "iss": issuer,
             "aud": audience,
             "serviceurl": service_url if service_url is not None else self.url + "/",
-            "nbf": now - 60 if expires_in > 0 else now - 7200,
-            "iat": now - 60 if expires_in > 0 else now - 7200,
-            "exp": now + expires_in,
+            "nbf": issued,
+            "iat": issued,
         }
+        if expires_in is not None:  # None: a token that never expires, which we refuse
+            claims["exp"] = now + expires_in
         kid = "some-other-key" if unknown_key else KEY_ID
         return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})
 
@@ -250,7 +277,9 @@ class FakeBotConnector(LocalServer):
                 {"error": {"code": "MessageSizeTooBig", "message": "too big"}}, status=413
             )
         failure = self._failure()
-        answered_id = "" if failure is not None else f"act-out-{len(self.calls) + 1}"
+        answered_id = f"act-out-{len(self.calls) + 1}"
+        if failure is not None and not self._posted_anyway:
+            answered_id = ""
         await self._record(request, answered_id)
         return failure or web.json_response({"id": answered_id})
 
@@ -270,6 +299,15 @@ class FakeBotConnector(LocalServer):
 
     async def _member(self, request: web.Request) -> web.Response:
         self.calls.append(Call("GET", request.path, None, request.headers.get("Authorization", "")))
+        if self._hold_for:
+            arrived = asyncio.Event()
+            self._held.append(arrived)
+            if len(self._held) >= self._hold_for:
+                self._hold_for = 0
+                for held in self._held:
+                    held.set()
+            with contextlib.suppress(TimeoutError):  # never hang a test that sent fewer
+                await asyncio.wait_for(arrived.wait(), timeout=10)
         person = self.members.get(request.match_info["user"])
         if person is None:
             return web.json_response({"error": {"code": "NotFound"}}, status=404)

@@ -4,12 +4,15 @@ Map of the package:
 - ``blocks``: neutral parts <-> Block Kit and Slack text (no SDK import; pure functions);
 - ``sender``: the Web API client, posting, the outbox :class:`SlackSender`, error mapping;
 - ``listeners``: ``register(bolt_app, deps)``: the de-duplicating middleware and every listener;
-- ``home``: the App Home view.
+- ``home``: the App Home view;
+- ``gate``: what a request must pass first (signature and timestamp, a well-formed body, our
+  workspace, not a bot).
 
 :func:`mount` adds ``POST /slack/events`` to the aiohttp server (HTTP mode, signatures checked
 by bolt) and, when ``SLACK_APP_TOKEN`` is set, connects Socket Mode as well. Configuration:
 ``SLACK_BOT_TOKEN``, ``SLACK_SIGNING_SECRET`` (HTTP mode), ``SLACK_APP_TOKEN`` (Socket Mode),
-``SLACK_API_URL`` (the Web API base URL; default ``https://slack.com/api/``).
+``SLACK_API_URL`` (the Web API base URL; default ``https://slack.com/api/``), ``SLACK_TEAM_ID``
+(our workspace; default: the bot token's, from ``auth.test`` at start-up).
 """
 
 from __future__ import annotations
@@ -18,14 +21,16 @@ import contextlib
 import logging
 import os
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine as Database
 
+from bot.channels.slack import gate
 from bot.channels.slack.listeners import Deps, Wiring, register
 from bot.channels.slack.sender import PLATFORM, SlackSender, make_client, sender_from_env
 from conversations.clock import Clock
@@ -40,10 +45,11 @@ EVENTS_PATH = "/slack/events"
 
 @dataclass(frozen=True)
 class SlackSettings:
-    bot_token: str
-    signing_secret: str
-    app_token: str
+    bot_token: str = field(repr=False)
+    signing_secret: str = field(repr=False)
+    app_token: str = field(repr=False)
     api_url: str | None
+    team_id: str = ""
 
     @classmethod
     def from_env(cls) -> SlackSettings:
@@ -52,6 +58,7 @@ class SlackSettings:
             signing_secret=os.environ.get("SLACK_SIGNING_SECRET", ""),
             app_token=os.environ.get("SLACK_APP_TOKEN", ""),
             api_url=os.environ.get("SLACK_API_URL") or None,
+            team_id=os.environ.get("SLACK_TEAM_ID", "").strip(),
         )
 
 
@@ -65,16 +72,20 @@ class SlackRuntime:
         self.bolt: AsyncApp | None = None
         self.deps: Deps | None = None
         self.wiring: Wiring | None = None
+        self.gate = gate.Gate(settings.signing_secret, settings.team_id)
+        self.client: AsyncWebClient | None = None
 
     async def lifespan(self, _app: web.Application) -> AsyncIterator[None]:
         async with aiohttp.ClientSession() as http:
-            client = make_client(http, self.settings.bot_token, self.settings.api_url)
+            client = self.client = make_client(http, self.settings.bot_token, self.settings.api_url)
             self.bolt = AsyncApp(
                 client=client,
                 signing_secret=self.settings.signing_secret,
                 request_verification_enabled=bool(self.settings.signing_secret),
                 name="mentorbot",
             )
+            await self.gate.identify(client)
+            gate.install(self.bolt, self.gate, client)  # before any other middleware
             self.deps = Deps(
                 db=self.db,
                 clock=self.clock,
@@ -99,8 +110,11 @@ class SlackRuntime:
                 self.deps.turns.shutdown(wait=True)
 
     async def handle(self, request: web.Request) -> web.Response:
-        if self.bolt is None:
+        if self.bolt is None or self.client is None:
             return web.Response(status=503, text="starting\n")
+        refused = await self.gate.screen_http(request, self.client)
+        if refused is not None:
+            return refused
         response = await self.bolt.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(response)
 

@@ -28,20 +28,23 @@ conversation means "create the personal chat when needed".
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import os
 import warnings
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import aiohttp
+import jwt
 from aiohttp import web
 from sqlalchemy import Engine as Database
 
 from bot.channels.base import DeliveryError
 from bot.channels.teams.cards import render_activities, submission, submitted_card
+from bot.outbox import AMBIGUOUS
 from conversations.clock import Clock
 from conversations.engine import Engine
 from conversations.messages import Incoming, Part, Place, Text, Where, preview
@@ -91,13 +94,13 @@ class TeamsSettings:
     the MSAL client-credentials token for outgoing calls (a managed identity, or tests)."""
 
     app_id: str = ""
-    app_password: str = ""
+    app_password: str = field(default="", repr=False)  # a secret: never in repr or logs
     tenant_id: str = ""
     app_type: str = "SingleTenant"
     allow_unauthenticated: bool = False
     openid_metadata_url: str = ""
     token_issuer: str = ""
-    token_provider: Callable[[], str] | None = None
+    token_provider: Callable[[], str] | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls) -> TeamsSettings:
@@ -292,7 +295,7 @@ class TeamsBot:
             action=submitted[0] if submitted else None,
             values=submitted[1] if submitted else {},
             platform=PLATFORM,
-            event_id=activity.id,
+            event_id=event_key(activity),
             place=None if personal else _place(activity),
         )
         delivered = await asyncio.to_thread(self.engine.handle, msg)
@@ -306,13 +309,14 @@ class TeamsBot:
             # conversations/shared_places.py): the reply goes to their own chat, now.
             answer = answer_in_shared_place(delivered, identity.private_chat)
             if answer.in_place:
-                await self._reply(context, answer.in_place)
+                shown = delivered.outbox_ids if delivered.shareable else None
+                await self._reply(context, answer.in_place, shown)
             if answer.in_private:
                 await asyncio.to_thread(self._send_now, delivered.outbox_ids)
             elif delivered.shareable:
                 await asyncio.to_thread(self.engine.mark_delivered, delivered.outbox_ids)
             return
-        await self._reply(context, delivered.parts)
+        await self._reply(context, delivered.parts, delivered.outbox_ids)
         await asyncio.to_thread(self.engine.mark_delivered, delivered.outbox_ids)
 
     def _send_now(self, outbox_ids: list[int]) -> None:
@@ -327,9 +331,27 @@ class TeamsBot:
         except HttpOperationError as exc:  # the reply matters more than the old card
             log.warning("Teams: could not update card %s: %s", activity_id, exc)
 
-    async def _reply(self, context: TurnContext, parts: list[Part]) -> None:
+    async def _reply(
+        self, context: TurnContext, parts: list[Part], outbox_ids: list[int] | None = None
+    ) -> None:
+        """Show ``parts`` in the conversation. When Teams may have posted them despite an error
+        (see :func:`_send_failed`), their outbox rows are recorded as possibly sent (dead, with
+        that note), so the deliverer does not post them a second time."""
         for raw in render_activities(parts, preview(parts)):
-            await context.send_activity(Activity().deserialize(raw))
+            try:
+                await context.send_activity(Activity().deserialize(raw))
+            except HttpOperationError as exc:
+                failure = _send_failed(exc)
+                if not (failure.ambiguous and outbox_ids):
+                    raise
+                await asyncio.to_thread(self._possibly_sent, outbox_ids, str(failure))
+                return
+
+    def _possibly_sent(self, outbox_ids: list[int], error: str) -> None:
+        with transaction(self.db) as session:
+            outbox_queries.record_possibly_sent(
+                session, outbox_ids, self.clock.now(), f"{AMBIGUOUS}: {error}"
+            )
 
     async def _unknown(self, context: TurnContext) -> None:
         parts: list[Part] = [
@@ -384,7 +406,7 @@ class TeamsBot:
         self, email: str, tenant: str, aad: str, address: dict[str, Any], zone: str | None
     ) -> _Identity | None:
         with transaction(self.db) as session:
-            person_id = queries.link_identity(
+            linked = queries.linked_identity(
                 session,
                 platform=PLATFORM,
                 tenant=tenant,
@@ -393,11 +415,13 @@ class TeamsBot:
                 address=address,
                 now=self.clock.now(),
             )
-            if person_id is None:
+            if linked is None:
                 log.info("Teams: no person with the email of AAD user %s", aad)
                 return None
-            queries.set_time_zone(session, person_id, zone)
-            return _Identity(person_id, new=True, private_chat=_has_chat(address))
+            queries.set_time_zone(session, linked.person_id, zone)
+            # Only the turn that made the link welcomes: of two install events that arrive
+            # together (both find the person unlinked), the unique key lets one create it.
+            return _Identity(linked.person_id, new=linked.created, private_chat=_has_chat(address))
 
 
 def _has_chat(address: dict[str, Any]) -> bool:
@@ -452,6 +476,43 @@ async def _member_email(context: TurnContext, user_id: str) -> str | None:
 # -- the route --------------------------------------------------------------------------------
 
 
+def event_key(activity: Activity) -> str:
+    """The de-duplication key of an activity: its id within its conversation (ids are only
+    unique per conversation: two chats can send the same one)."""
+    conversation = activity.conversation.id if activity.conversation else ""
+    key = f"{conversation}|{activity.id}"
+    if len(key) > 200:
+        key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+    return key
+
+
+def _from_a_bot(activity: Activity) -> bool:
+    sender = activity.from_property
+    if sender is None:
+        return False
+    role = str(getattr(sender, "role", "") or "").lower()
+    recipient = activity.recipient.id if activity.recipient else None
+    # Teams user ids start "29:", bot (app) ids "28:".
+    return role == "bot" or str(sender.id or "").startswith("28:") or sender.id == recipient
+
+
+def screen(activity: Activity, settings: TeamsSettings) -> web.Response | None:
+    """The answer to an authenticated activity we do not handle, or None to handle it: one from
+    another tenant than ``TEAMS_TENANT_ID`` is refused (403); one written by a bot gets no
+    reply (200)."""
+    if settings.tenant_id:
+        extra = getattr(activity.conversation, "additional_properties", None) or {}
+        # botbuilder reads the conversation's tenant only as "tenantID": Teams sends "tenantId".
+        named = {tenant_of(activity), str(extra.get("tenantId") or "")} - {""}
+        if named != {settings.tenant_id}:
+            log.warning("Teams: refused an activity from tenant %s", ", ".join(sorted(named)))
+            return web.Response(status=403, text="another tenant\n")
+    if _from_a_bot(activity):
+        log.info("Teams: no reply to a %s activity from a bot", activity.type)
+        return web.Response(status=200)
+    return None
+
+
 class _Endpoint:
     def __init__(self, settings: TeamsSettings, bot: TeamsBot) -> None:
         self.settings = settings
@@ -470,6 +531,9 @@ class _Endpoint:
             raise web.HTTPBadRequest(text="not an activity")
         activity = Activity().deserialize(body)
         result = await self._authenticate(activity, request.headers.get("Authorization", ""))
+        refused = screen(activity, self.settings)
+        if refused is not None:
+            return refused
         invoke = await self.adapter.process_activity(result, activity, self.bot.on_turn)
         if invoke is not None and invoke.status and invoke.status != 200:
             return web.Response(status=int(invoke.status))
@@ -480,6 +544,11 @@ class _Endpoint:
             return await self.auth.authenticate_request(activity, None)
         if not header.startswith("Bearer ") or len(header) < 8:
             raise web.HTTPUnauthorized()
+        if not _expires(header.removeprefix("Bearer ").strip()):
+            # botbuilder (PyJWT) checks "exp" only when the token has one: a token that never
+            # expires would be good forever once leaked.
+            log.info("Teams: refused a token without an expiry")
+            raise web.HTTPUnauthorized()
         try:
             # The SDK fetches OpenID metadata with blocking requests: keep it off our loop.
             result: AuthenticateRequestResult = await asyncio.to_thread(
@@ -489,6 +558,15 @@ class _Endpoint:
             log.info("Teams: refused a request: %s: %s", type(exc).__name__, exc)
             raise web.HTTPUnauthorized() from None
         return result
+
+
+def _expires(token: str) -> bool:
+    """Whether the (not yet verified) token has a numeric ``exp`` claim."""
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return False
+    return isinstance(claims.get("exp"), int | float)
 
 
 def mount(
@@ -540,7 +618,10 @@ class TeamsSender:
 
         async def deliver(context: TurnContext) -> None:
             for activity in activities:
-                response = await context.send_activity(activity)
+                try:
+                    response = await context.send_activity(activity)
+                except HttpOperationError as exc:
+                    raise _send_failed(exc) from exc
                 sent.append(str(getattr(response, "id", "") or ""))
 
         try:
@@ -552,14 +633,15 @@ class TeamsSender:
                     "send",
                 )
         except DeliveryError as exc:
-            if not sent or exc.permanent or exc.ambiguous:
+            if not sent:
                 raise
             # Part of the message is in the chat (its text, say, but not its image): a retry
             # would post that part again, so it is given up with what went and what did not.
             raise DeliveryError(
                 f"{exc} after {len(sent)} of {len(activities)} activities of the message were "
                 "sent (not retried: that would repeat them)",
-                permanent=True,
+                permanent=not exc.ambiguous,
+                ambiguous=exc.ambiguous,
             ) from exc
         return sent[-1] if sent and sent[-1] else "teams"
 
@@ -613,13 +695,34 @@ def _refused_before_sending(exc: BaseException) -> bool:
     return False
 
 
+def _status(exc: HttpOperationError) -> int:
+    return int(getattr(getattr(exc, "response", None), "status_code", 0) or 0)
+
+
+def _send_failed(exc: HttpOperationError) -> DeliveryError:
+    """A message the connector answered with an error. 429 is a refusal before any work, so it
+    is retried. A 5xx or 412 came after the connector took the activity in, and Teams is known to
+    post the message all the same: re-sending could show it twice and there is no way to look it
+    up, so it is ambiguous (never re-sent; the lead sees it with the failed messages, marked
+    "may have been delivered"). Other 4xx are permanent."""
+    status = _status(exc)
+    if status in (408, 429):
+        return DeliveryError(f"Teams send answered HTTP {status}", retry_after=_retry_after(exc))
+    if status == 412 or status >= 500:
+        return DeliveryError(
+            f"Teams accepted the message but answered HTTP {status}: it may have been posted",
+            ambiguous=True,
+        )
+    return DeliveryError(f"Teams send answered HTTP {status}", permanent=True)
+
+
 async def _classified(call: Awaitable[Any], what: str) -> None:
     try:
         await call
     except DeliveryError:
         raise
-    except HttpOperationError as exc:
-        status = int(getattr(getattr(exc, "response", None), "status_code", 0) or 0)
+    except HttpOperationError as exc:  # creating a personal chat is idempotent: retried
+        status = _status(exc)
         message = f"Teams {what} answered HTTP {status}"
         if status in RETRYABLE_STATUS:
             raise DeliveryError(message, retry_after=_retry_after(exc)) from exc

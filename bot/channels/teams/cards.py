@@ -19,7 +19,8 @@ through the user's OneDrive (the file-consent card, personal chats only), which 
 holding the bytes until the person clicks Allow; we do not do that (README, Teams).
 
 The notification ``summary`` is always the neutral ``preview`` (never diary, minutes or concern
-content); a card's ``fallbackText`` is the message as plain text, for clients without cards.
+content); a card's ``fallbackText`` is :data:`FALLBACK_TEXT`, a neutral line that only says there
+is a message (it can surface outside the chat, so it never carries the message's text).
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ import re
 from typing import Any
 
 from bot.channels.console import file_size, safe_filename
-from bot.channels.console import render as plain_text
 from conversations.messages import (
     Attachment,
     FieldKind,
@@ -45,7 +45,12 @@ CARD_VERSION = "1.5"
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 # Teams refuses a message over about 28 KB; stay well under it (the envelope adds some).
 MAX_ACTIVITY_BYTES = 26_000
-_FALLBACK_CHARS = 2_000
+# What a client that cannot show the card shows instead (and what may surface in notifications
+# and feeds): never the message itself, which may be a diary entry, minutes, a concern or answers.
+FALLBACK_TEXT = (
+    "You have a message from mentorbot. If you can't see it, open Teams on the web or update "
+    "the Teams app to read it."
+)
 _LABEL_KEY = "label"
 _INLINE = re.compile(r"([\\`*_\[\]()~])")
 _LINE_START = re.compile(r"^(\s*)([#>+\-]|\d+\.)", re.MULTILINE)
@@ -143,14 +148,11 @@ def _elements(part: Part) -> list[dict[str, Any]]:
 
 def card(parts: list[Part]) -> dict[str, Any]:
     body = [element for part in parts for element in _elements(part)]
-    fallback = plain_text(parts)
-    if len(fallback) > _FALLBACK_CHARS:
-        fallback = fallback[:_FALLBACK_CHARS] + "..."
     return {
         "type": "AdaptiveCard",
         "$schema": CARD_SCHEMA,
         "version": CARD_VERSION,
-        "fallbackText": fallback,
+        "fallbackText": FALLBACK_TEXT,
         "body": body,
         "msteams": {"width": "Full"},
     }

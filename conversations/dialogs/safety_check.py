@@ -1,0 +1,206 @@
+"""The safety check: a step every dialog that saves free text runs just before saving it, once.
+
+When what someone wrote for something else (a diary entry, minutes, a check-in answer, a contract
+field) reads like a concern (``conversations.safety.notice_concern``), nothing is saved yet: the
+person is asked whether to send it to the project lead now, or keep it where they wrote it.
+
+Map:
+- ``notice``: the texts, not asked about before, that read like a concern (``None`` when none do,
+  or when the person is not a mentee or mentor and so raises concerns elsewhere).
+- ``gate``: called where the dialog saves; asks "Shall I send it to the project lead now?" with
+  *Send it to the lead* and the dialog's own *Keep it in ... only* (its ``Wording``), or returns
+  None to save now. ``prompt`` asks again; ``step`` takes the answer.
+- ``send``: raises the concern through ``concerns.raise_concern`` (the concern dialog's own path:
+  one ``Concern`` row, one lead-channel alert; urgent for a safety concern) and says what
+  happens next.
+- After sending, ``step`` asks whether to keep the text where it was written too; the dialog then
+  carries on (its ``save``, or its ``leave_out`` of the noticed texts).
+- ``checked``: the state's list of texts already asked about, so the person is asked once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from conversations.dialogs.base import Context, Turn
+from conversations.dialogs.concerns import Category, raise_concern
+from conversations.messages import Choice, Incoming, Part, Question, Text
+from conversations.safety import Noticed, notice_concern, wants_it_kept, wants_it_sent
+from storage import queries
+from storage.models import Role
+
+SEND = "safety:send"
+KEEP = "safety:keep"
+ALSO_KEEP = "safety:also_keep"
+LEAVE_OUT = "safety:leave_out"
+
+STEP = "safety"  # the step a dialog is in while the check waits for an answer
+CHECKED = "safety_checked"  # the state key of the texts already asked about
+NOTICED = "safety"  # the state key of what was noticed: {"kind": ..., "texts": [...]}
+
+KEPT = "OK, I haven't sent it to anyone. If you change your mind, type *raise a concern*."
+
+
+def checked(state: dict[str, Any]) -> list[str]:
+    return list(state.get(CHECKED, []))
+
+
+def notice(ctx: Context, state: dict[str, Any], texts: list[str]) -> dict[str, Any] | None:
+    """What reads like a concern among ``texts`` that the person was not yet asked about."""
+    if not ctx.roles & {Role.MENTEE.value, Role.MENTOR.value}:
+        return None
+    done = set(checked(state))
+    found = [(t, notice_concern(t)) for t in texts if t and t not in done]
+    flagged = [(t, kind) for t, kind in found if kind is not None]
+    if not flagged:
+        return None
+    safety = any(kind is Noticed.SAFETY for _, kind in flagged)
+    kind = Noticed.SAFETY if safety else Noticed.BULLYING
+    return {"kind": kind.value, "texts": [t for t, _ in flagged]}
+
+
+def mark_checked(state: dict[str, Any]) -> dict[str, Any]:
+    """``state`` with the noticed texts recorded as asked about, and the notice dropped."""
+    noticed = state.get(NOTICED) or {}
+    rest = {k: v for k, v in state.items() if k != NOTICED}
+    return {**rest, CHECKED: [*checked(state), *noticed.get("texts", [])]}
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How a dialog words the check: where the text would be kept, and who could read it."""
+
+    keep: str  # "Keep it in my diary only"
+    also_ask: str  # "Would you also like to keep it in your diary? Only you can read it."
+    also_keep: str  # "Yes, keep it in my diary"
+    who_reads: str = ""  # "Tom can read the minutes."
+    not_yet: str = "I haven't saved anything yet."
+
+
+def shared_wording(thing: str, reader: str, *, sent: bool = False) -> Wording:
+    """The wording for text another person reads: ``thing`` is e.g. "the minutes", ``reader``
+    e.g. "Tom"; ``sent`` when it goes to them (an agenda) rather than being kept for them."""
+    sees = f"{reader} will see {thing}." if sent else f"{reader} can read {thing}."
+    return Wording(
+        keep=f"Keep it in {thing} only",
+        also_ask=f"{sees} Shall I keep what you wrote there too?",
+        also_keep=f"Yes, keep it in {thing}",
+        who_reads=sees,
+        not_yet=f"I haven't sent anything to {reader} yet." if sent else Wording.not_yet,
+    )
+
+
+def gate(ctx: Context, state: dict[str, Any], texts: list[str], wording: Wording) -> Turn | None:
+    """Before saving ``texts``: ask about any that read like a concern, or None to save now.
+    ``state`` must hold what the dialog needs to save later; the step becomes ``STEP``."""
+    noticed = notice(ctx, state, texts)
+    if noticed is None:
+        return None
+    asking = {**state, "step": STEP, NOTICED: noticed}
+    return Turn(replies=prompt(asking, wording), state=asking)
+
+
+def prompt(state: dict[str, Any], wording: Wording) -> list[Part]:
+    """Ask again what the check is waiting for."""
+    noticed = state[NOTICED]
+    if noticed.get("sent"):
+        return [also_keep_question(wording)]
+    if noticed["kind"] == Noticed.SAFETY.value:
+        sounds = "This sounds like it may be a safeguarding or patient safety concern."
+    else:
+        sounds = "This sounds like it may be about bullying or harassment."
+    who = f" {wording.who_reads}" if wording.who_reads else ""
+    return [
+        Text(f"{sounds} {wording.not_yet}{who}"),
+        Question(
+            "Shall I send it to the project lead now? Only the project lead and the steering "
+            "group would see it.",
+            (Choice("Send it to the lead", SEND), Choice(wording.keep, KEEP)),
+        ),
+    ]
+
+
+def step(
+    ctx: Context,
+    state: dict[str, Any],
+    msg: Incoming,
+    wording: Wording,
+    *,
+    save: Callable[[dict[str, Any]], Turn],
+    leave_out: Callable[[dict[str, Any], list[str]], Turn],
+    pairing_id: int | None = None,
+) -> Turn:
+    """Take the answer: keep (``save``), or send to the lead and then ask whether to keep it
+    too (``save``) or leave it out (``leave_out``, given the texts to leave out)."""
+    noticed = state[NOTICED]
+    if noticed.get("sent"):
+        picked = _also_keep_choice(msg.action, msg.text, wording.also_keep)
+        if picked == ALSO_KEEP:
+            return save(mark_checked(state))
+        if picked == LEAVE_OUT:
+            return leave_out(mark_checked(state), list(noticed["texts"]))
+        return _again(state, wording)
+    picked = _choice(msg.action, msg.text, wording.keep)
+    if picked == KEEP:
+        return with_note(KEPT, save(mark_checked(state)))
+    if picked == SEND:
+        sent = send(ctx, noticed, pairing_id)
+        asking = {**state, NOTICED: {**noticed, "sent": True}}
+        return Turn(
+            replies=[*sent.replies, also_keep_question(wording)],
+            state=asking,
+            outgoing=sent.outgoing,
+        )
+    return _again(state, wording)
+
+
+def with_note(note: str, turn: Turn) -> Turn:
+    """``turn`` with ``note`` said first ("I've left that out of ...")."""
+    return Turn(
+        replies=[Text(note), *turn.replies],
+        state=turn.state,
+        outgoing=turn.outgoing,
+        advanced=turn.advanced,
+    )
+
+
+def _again(state: dict[str, Any], wording: Wording) -> Turn:
+    return Turn(
+        replies=[Text("Please choose one of these."), *prompt(state, wording)[-1:]],
+        state=state,
+        advanced=False,
+    )
+
+
+def _choice(action: str | None, text: str, keep_label: str) -> str | None:
+    if action in (SEND, KEEP):
+        return action
+    sent = wants_it_sent(text, keep_label)
+    return None if sent is None else (SEND if sent else KEEP)
+
+
+def send(ctx: Context, noticed: dict[str, Any], pairing_id: int | None = None) -> Turn:
+    """Raise the noticed text as a concern (urgent when it is about safety); about the person's
+    only active pairing unless the dialog names one."""
+    if pairing_id is None:
+        pairings = queries.active_pairings(ctx.session, ctx.person_id)
+        pairing_id = pairings[0].id if len(pairings) == 1 else None
+    category = Category.SAFETY if noticed["kind"] == Noticed.SAFETY.value else Category.OTHER
+    return raise_concern(ctx, category, "\n\n".join(noticed["texts"]), pairing_id)
+
+
+def also_keep_question(wording: Wording) -> Question:
+    """After sending: whether to keep the text where it was written too."""
+    return Question(
+        wording.also_ask,
+        (Choice(wording.also_keep, ALSO_KEEP), Choice("No, leave it out", LEAVE_OUT)),
+    )
+
+
+def _also_keep_choice(action: str | None, text: str, keep_label: str) -> str | None:
+    if action in (ALSO_KEEP, LEAVE_OUT):
+        return action
+    kept = wants_it_kept(text, keep_label)
+    return None if kept is None else (ALSO_KEEP if kept else LEAVE_OUT)
