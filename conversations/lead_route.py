@@ -3,10 +3,10 @@
 - :func:`choose_here`: "@mentorbot use this channel for lead alerts", said in a Slack channel or
   a Teams team channel (the channel gives its own address as ``Incoming.place``). Only the
   scheme's project lead or steering chair may; anyone else is told kindly who can (and the
-  attempt is audited). A choice is
-  recorded in the audit log (who, when, the old route and the new), the old route is told that
-  alerts have moved, and the reply says what the new route replaces (the scheme file's channel,
-  or an earlier choice in chat).
+  attempt is audited). A choice is recorded in the audit log (who, when, the old route and the
+  new), the old route is told that alerts have moved, urgent alerts waiting for it are due at
+  once on the new one, and the reply says what the new route replaces (the scheme file's
+  channel, or an earlier choice in chat).
 - :func:`keep_on_load`: ``mentorbot scheme load`` run again later. A route chosen in chat stays
   while the file's entry for the lead channel is what it was when the choice was made (the file
   was not changed to say otherwise); when the file's entry has changed since, the file wins, the
@@ -33,8 +33,8 @@ from storage import outbox_queries
 from storage.models import AuditLog, Cohort, Membership, Person, Role, Scheme
 
 SETTINGS_KEY = "lead_route"
-CHOOSERS = (Role.LEAD.value, "steering_chair")
-_ROLE_NAMES = {Role.LEAD.value: "project lead", "steering_chair": "steering chair"}
+CHOOSERS = (Role.LEAD.value, Role.STEERING_CHAIR.value)
+_ROLE_NAMES = {Role.LEAD.value: "project lead", Role.STEERING_CHAIR.value: "steering chair"}
 
 
 def register(registry: Registry) -> None:
