@@ -66,6 +66,8 @@ class Delivered:
     outbox_ids: list[int]
     duplicate: bool = False
     shareable: bool = False
+    # The pressed question stays as it was (see ``Turn.keep_question``): channels leave it.
+    keep_question: bool = False
 
 
 @dataclass
@@ -161,13 +163,13 @@ class Engine:
 
         intent = recognise(msg.text, msg.action)
         place_answer = self.registry.place_answers.get(intent.name)
-        shareable = False
+        shareable = keep = False
         if msg.where is Where.CHANNEL and place_answer is not None:
             # About the place, not the person: any dialog of theirs is left as it was.
             turn = place_answer(ctx, msg, intent)
             replies, outgoing, shareable = turn.replies, turn.outgoing, True
         else:
-            replies, outgoing = self._run(ctx, row, msg, intent)
+            replies, outgoing, keep = self._run(ctx, row, msg, intent)
             shareable = (
                 msg.where is Where.CHANNEL
                 and intent.name in self.registry.shareable
@@ -178,11 +180,16 @@ class Engine:
         row.updated_at = now
         _save_state(session, row, old_version)
         outbox_ids = _write_outbox(session, ctx, replies, outgoing, now)
-        return Delivered(parts=replies, outbox_ids=outbox_ids, shareable=shareable)
+        if keep and msg.action is not None and msg.event_id is not None:
+            # Not the question's answer: a later press of it (by the lead, say) still counts.
+            queries.forget_event(session, msg.platform, msg.event_id)
+        return Delivered(
+            parts=replies, outbox_ids=outbox_ids, shareable=shareable, keep_question=keep
+        )
 
     def _run(
         self, ctx: Context, row: DialogState, msg: Incoming, intent: Intent
-    ) -> tuple[list[Part], list[Outgoing]]:
+    ) -> tuple[list[Part], list[Outgoing], bool]:
         active = self.registry.dialogs.get(row.dialog) if row.dialog else None
         if msg.action and intent.name is IntentName.UNKNOWN:
             routed = self.registry.route_action(msg.action)
@@ -201,13 +208,13 @@ class Engine:
             note = []
 
         if intent.name in GLOBAL_WORDS:
-            return note + self._global(ctx, row, active, msg, intent), []
+            return note + self._global(ctx, row, active, msg, intent), [], False
 
         if active is not None and not _starts_new_journey(msg, intent):
             turn = active.step(ctx, dict(row.state), msg)
             if not self._asks_for_another_journey(msg, intent, turn, active):
                 _apply(row, active, turn)
-                return note + turn.replies, turn.outgoing
+                return note + turn.replies, turn.outgoing, turn.keep_question
             # The dialog could not use the words (it asked again) and they name another
             # journey ("I'm at full capacity" while a button was expected): start that one.
 
@@ -225,7 +232,7 @@ class Engine:
                 self.registry.answers.get(intent.name) or self.registry.globals[IntentName.UNKNOWN]
             )
             turn = answer(ctx, msg, intent)
-        return note + replaced + turn.replies, turn.outgoing
+        return note + replaced + turn.replies, turn.outgoing, turn.keep_question
 
     def _asks_for_another_journey(
         self, msg: Incoming, intent: Intent, turn: Turn, active: Dialog

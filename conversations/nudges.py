@@ -662,7 +662,8 @@ def report_points(rows: Iterable[q.CohortRow], world: World) -> list[NudgeSpec]:
 
 
 def escalations(rows: Iterable[q.ConcernRow], world: World) -> list[NudgeSpec]:
-    """A concern nobody acknowledged within 2 working days goes to the steering group chair."""
+    """A concern nobody allowed acknowledged within 2 working days goes to the steering group
+    chair (the moderator or the lead when the chair is its subject: see ``unacknowledged_concerns``)."""
     specs: list[NudgeSpec] = []
     for row in rows:
         for chair_id in row.chair_ids:
@@ -675,11 +676,12 @@ def escalations(rows: Iterable[q.ConcernRow], world: World) -> list[NudgeSpec]:
                     scheme_id=row.scheme_id,
                     parts=(
                         Text(
-                            "A concern raised on "
+                            f"A concern (C{row.concern_id}) raised on "
                             f"{format_when(row.created_at, tz, world.now)} "
                             f"({row.category.replace('_', ' ')}) hasn't been acknowledged in the "
-                            "lead channel after two working days, so it comes to you as chair. "
-                            "Please make sure someone picks it up today."
+                            "lead channel after two working days, so it comes to you. "
+                            f"Please make sure someone picks it up today: *open C{row.concern_id}* "
+                            "shows it to you here."
                         ),
                     ),
                     moment=world.now,

@@ -17,7 +17,7 @@ only counts of those.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -167,10 +167,17 @@ def window(kind: ReportKind, cohort: Cohort, tz: ZoneInfo, now: datetime) -> Win
 
 
 def build(
-    session: Session, asker_id: int, cohort_id: int, kind: ReportKind, now: datetime
+    session: Session,
+    asker_id: int,
+    cohort_id: int,
+    kind: ReportKind,
+    now: datetime,
+    *,
+    shared: bool = False,
 ) -> Report:
     """The report, read for ``asker_id`` (who must lead or steer the cohort:
-    :class:`storage.report_queries.NotAllowed` otherwise)."""
+    :class:`storage.report_queries.NotAllowed` otherwise). ``shared``: the copy for the lead
+    channel, where no named pair is tied to a concern (:func:`without_pair_concerns`)."""
     cohort = session.get(Cohort, cohort_id)
     if cohort is None:
         raise rq.NotAllowed("no such cohort")
@@ -178,6 +185,8 @@ def build(
     assert scheme is not None
     when = window(kind, cohort, ZoneInfo(scheme.time_zone), now)
     health = rq.health(session, asker_id, cohort_id, when.moment)
+    if shared:
+        health = without_pair_concerns(health)
     if kind is ReportKind.HEALTH:
         return build_health(health)
     assert when.start is not None
@@ -197,6 +206,17 @@ def percent(part: int, whole: int) -> int:
 
 def _pct(part: int, whole: int) -> str:
     return f"{percent(part, whole)}%" if whole else "n/a"
+
+
+def without_pair_concerns(h: rq.Health) -> rq.Health:
+    """The figures fit for the lead channel, whose membership is outside our control: open
+    concerns counted by category and age only, never against a named pair."""
+    pairs = []
+    for pair in h.pairs:
+        risks = tuple(r for r in pair.risks if r != rq.CONCERN_RISK)
+        status = pair.status if risks or pair.status != rq.AT_RISK else "active"
+        pairs.append(replace(pair, risks=risks, status=status, open_concerns=0))
+    return replace(h, pairs=tuple(pairs))
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:

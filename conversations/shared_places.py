@@ -5,8 +5,8 @@ engine marked it shareable (help, the answer about the place itself: see
 ``Registry.shareable`` and ``Registry.place_answers``). Anything else is about the person (what's
 next, meetings, actions, minutes, the contract, the diary, a concern, a check-in, an
 application...) and goes to their own chat, with a short note in the place. A person with no
-private chat stored yet gets a kind note there, and nothing personal; their answer stays in the
-outbox, which reaches them if the platform lets the bot open the chat.
+private chat stored yet gets a kind note there, and nothing personal; the channel still tries
+to open the private chat and send the answer there.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """What the project lead and steering group may act on: alerts in the lead channel.
 
 An alert is a concern (reference ``C<id>``) or a nudge posted to the lead channel (``N<id>``).
-Every function checks that the asking person leads or steers the cohort or scheme concerned;
-to anyone else an alert does not exist.
+Who may do what with a concern is decided in one place, ``storage.access``; a reminder is for
+those who steer a cohort it is about (a steering member their own cohort, the lead and chair
+their whole scheme). To anyone else an alert does not exist.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from storage.access import STEERING_ROLES as STEERING_ROLES
+from storage.access import ConcernAction, concern_access, concern_for, reach, reaches
 from storage.models import (
     AuditLog,
     Cohort,
@@ -26,8 +29,6 @@ from storage.models import (
     SurveyResponse,
 )
 
-STEERING_ROLES = ("lead", "steering_chair", "steering_member", "moderator")
-
 
 @dataclass(frozen=True)
 class Alert:
@@ -39,6 +40,7 @@ class Alert:
 
 
 def _steers_cohort(session: Session, person_id: int, cohort_id: int) -> bool:
+    """Whether the person holds a steering role in the cohort itself (for matching)."""
     return (
         session.exec(
             select(Membership).where(
@@ -51,30 +53,50 @@ def _steers_cohort(session: Session, person_id: int, cohort_id: int) -> bool:
     )
 
 
-def _steers_scheme(session: Session, person_id: int, scheme_id: int) -> bool:
-    return (
-        session.exec(
-            select(Membership)
-            .join(Cohort, col(Cohort.id) == col(Membership.cohort_id))
-            .where(
-                Membership.person_id == person_id,
-                Cohort.scheme_id == scheme_id,
-                col(Membership.role).in_(STEERING_ROLES),
-            )
-        ).first()
-        is not None
-    )
+# What each verb does with a concern, for the rule in ``storage.access``.
+VERB_ACTIONS = {
+    "open": ConcernAction.READ,
+    "ack": ConcernAction.ACK,
+    "snooze": ConcernAction.SNOOZE,
+    "contact": ConcernAction.CONTACT,
+    "resolve": ConcernAction.RESOLVE,
+}
 
 
-def alert_for(session: Session, person_id: int, ref: str) -> Alert | None:
-    """The alert ``ref`` if it exists and the person may act on it."""
+def nudge_cohorts(session: Session, nudge: Nudge, scheme_id: int) -> set[int]:
+    """The cohorts a lead-channel reminder is about, read from its subject: a cohort, a
+    survey's cohort, or the cohorts of the scheme a person takes part in."""
+    kind, _, rest = nudge.subject.partition(":")
+    number = rest.split(">")[0]
+    if not number.isdigit():
+        return set()
+    if kind == "cohort":
+        return {int(number)}
+    if kind == "survey":
+        survey = session.get(Survey, int(number))
+        return {survey.cohort_id} if survey is not None else set()
+    if kind == "person":
+        return set(
+            session.exec(
+                select(Membership.cohort_id)
+                .join(Cohort, col(Cohort.id) == col(Membership.cohort_id))
+                .where(Membership.person_id == int(number), Cohort.scheme_id == scheme_id)
+            ).all()
+        )
+    return set()
+
+
+def alert_for(session: Session, person_id: int, ref: str, verb: str = "open") -> Alert | None:
+    """The alert ``ref`` if it exists and the person may do ``verb`` with it (a concern: the
+    rule in ``storage.access``; a reminder: they steer a cohort it is about)."""
     kind, number = ref[:1].upper(), ref[1:]
     if not number.isdigit():
         return None
     if kind == "C":
-        concern = session.get(Concern, int(number))
-        if concern is None or not _steers_cohort(session, person_id, concern.cohort_id):
-            return None
+        action = VERB_ACTIONS.get(verb, ConcernAction.READ)
+        concern = concern_for(session, person_id, int(number), action)
+        if concern is None or not reaches(session, person_id, concern.cohort_id):
+            return None  # the raiser reads their own concern in their chat, not as an alert
         cohort = session.get(Cohort, concern.cohort_id)
         assert cohort is not None
         return Alert(ref=f"C{number}", scheme_id=cohort.scheme_id, channel=None, concern=concern)
@@ -85,7 +107,7 @@ def alert_for(session: Session, person_id: int, ref: str) -> Alert | None:
         outbox = session.get(Outbox, nudge.outbox_id)
         if outbox is None or outbox.channel is None or outbox.scheme_id is None:
             return None
-        if not _steers_scheme(session, person_id, outbox.scheme_id):
+        if not nudge_cohorts(session, nudge, outbox.scheme_id) & reach(session, person_id):
             return None
         return Alert(
             ref=f"N{number}", scheme_id=outbox.scheme_id, channel=outbox.channel, nudge=nudge
@@ -93,12 +115,26 @@ def alert_for(session: Session, person_id: int, ref: str) -> Alert | None:
     return None
 
 
-def acknowledgement(session: Session, ref: str) -> AuditLog | None:
-    return session.exec(
+def acknowledgement(session: Session, ref: str, concern: Concern | None = None) -> AuditLog | None:
+    """The first acknowledgement of ``ref``; of a concern, the first by someone allowed to
+    acknowledge it (one by its subject, recorded before the rule, does not count)."""
+    rows = session.exec(
         select(AuditLog)
         .where(AuditLog.action == "acknowledged", AuditLog.subject == ref)
         .order_by(col(AuditLog.id))
-    ).first()
+    ).all()
+    return next(
+        (
+            row
+            for row in rows
+            if concern is None
+            or (
+                row.actor_id is not None
+                and concern_access(session, row.actor_id, concern, ConcernAction.ACK)
+            )
+        ),
+        None,
+    )
 
 
 def people_to_contact(session: Session, alert: Alert) -> list[Person]:

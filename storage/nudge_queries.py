@@ -19,6 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql import Executable
 from sqlmodel import Session, col, select
 
+from storage.access import ConcernAction, concern_access
 from storage.models import (
     ActionItem,
     Cohort,
@@ -489,13 +490,16 @@ def cohorts_started_between(session: Session, first: date, last: date) -> list[C
 def unacknowledged_concerns(
     session: Session, raised_before: datetime, now: datetime
 ) -> list[ConcernRow]:
-    """Open concerns raised before ``raised_before`` that nobody acknowledged or escalated yet."""
+    """Open concerns raised before ``raised_before`` that nobody allowed to act on them has
+    acknowledged, and that were not escalated yet. An acknowledgement by someone the rule in
+    ``storage.access`` does not allow (the partner the concern is about, on the steering group)
+    does not count. Each goes to the cohort's steering chairs who may act on it; when none may
+    (the chair is its subject), to its moderators, else its project leads."""
     query = (
         select(Concern, col(Cohort.scheme_id))
         .join(Cohort, col(Cohort.id) == col(Concern.cohort_id))
         .where(
             col(Concern.status) == "open",
-            col(Concern.acknowledged_at).is_(None),
             col(Concern.escalated_at).is_(None),
             col(Concern.created_at) <= raised_before,
             or_(col(Concern.snoozed_until).is_(None), col(Concern.snoozed_until) <= now),
@@ -503,11 +507,23 @@ def unacknowledged_concerns(
     )
     rows: list[ConcernRow] = []
     for concern, scheme_id in session.exec(query).all():
-        chairs = session.exec(
-            select(col(Membership.person_id))
-            .where(Membership.cohort_id == concern.cohort_id, Membership.role == "steering_chair")
-            .order_by(col(Membership.person_id))
-        ).all()
+        by = concern.acknowledged_by_id
+        if concern.acknowledged_at is not None and (
+            by is None or concern_access(session, by, concern, ConcernAction.ACK)
+        ):
+            continue
+        recipients: list[int] = []
+        for role in ("steering_chair", "moderator", "lead"):
+            members = session.exec(
+                select(col(Membership.person_id))
+                .where(Membership.cohort_id == concern.cohort_id, Membership.role == role)
+                .order_by(col(Membership.person_id))
+            ).all()
+            recipients = [
+                m for m in members if concern_access(session, m, concern, ConcernAction.ACK)
+            ]
+            if recipients:
+                break
         assert concern.id is not None
         rows.append(
             ConcernRow(
@@ -517,7 +533,7 @@ def unacknowledged_concerns(
                 concern.category,
                 concern.raised_by_id,
                 concern.created_at,
-                tuple(chairs),
+                tuple(recipients),
             )
         )
     return rows

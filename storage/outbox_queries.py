@@ -375,22 +375,37 @@ def release(
     return result.rowcount
 
 
-def dead_letters(session: Session, scheme_id: int, limit: int = 100) -> list[DeadLetter]:
+def dead_letters(
+    session: Session,
+    scheme_id: int,
+    limit: int = 100,
+    cohort_ids: Collection[int] | None = None,
+) -> list[DeadLetter]:
     """Messages of one scheme that could not be delivered, newest first: those written for the
-    scheme, and those without a scheme (replies) to people enrolled in it."""
+    scheme, and those without a scheme (replies) to people enrolled in it. With ``cohort_ids``
+    (what a steering member reaches): only those to people of these cohorts, and the scheme's
+    channel messages only when they are all of the scheme's cohorts."""
     members = (
         select(Membership.person_id)
         .join(Cohort, col(Cohort.id) == col(Membership.cohort_id))
         .where(col(Cohort.scheme_id) == scheme_id)
     )
+    whole_scheme = True
+    if cohort_ids is not None:
+        members = members.where(col(Membership.cohort_id).in_(list(cohort_ids)))
+        every = session.exec(select(Cohort.id).where(Cohort.scheme_id == scheme_id)).all()
+        whole_scheme = set(every) <= set(cohort_ids)
+    to_people = col(Outbox.recipient_id).in_(members)
     rows = session.exec(
         select(Outbox, Person.display_name)
         .outerjoin(Person, col(Person.id) == col(Outbox.recipient_id))
         .where(
             col(Outbox.status) == OutboxStatus.DEAD.value,
             or_(
-                col(Outbox.scheme_id) == scheme_id,
-                and_(col(Outbox.scheme_id).is_(None), col(Outbox.recipient_id).in_(members)),
+                and_(col(Outbox.scheme_id) == scheme_id, to_people)
+                if not whole_scheme
+                else col(Outbox.scheme_id) == scheme_id,
+                and_(col(Outbox.scheme_id).is_(None), to_people),
             ),
         )
         .order_by(col(Outbox.id).desc())

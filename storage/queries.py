@@ -9,17 +9,17 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import or_
+from sqlalchemy import delete, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage import application_queries
+from storage.access import ConcernAction, concerns_for
 from storage.models import (
     DEFAULT_TIME_ZONE,
     ActionItem,
     ChannelIdentity,
     Cohort,
-    Concern,
     Contract,
     DiaryEntry,
     Event,
@@ -267,9 +267,8 @@ def export_person(session: Session, person_id: int) -> dict[str, Any]:
         if pairing_ids
         else []
     )
-    concerns = session.exec(
-        select(Concern).where(Concern.raised_by_id == person_id).order_by(col(Concern.id))
-    ).all()
+    # The concerns they raised: never one about them (``storage.access``).
+    concerns = concerns_for(session, person_id, ConcernAction.EXPORT)
     messages = session.exec(
         select(Outbox).where(Outbox.recipient_id == person_id).order_by(col(Outbox.id))
     ).all()
@@ -503,6 +502,15 @@ def event_seen(session: Session, platform: str, event_id: str) -> bool:
             )
         ).first()
         is not None
+    )
+
+
+def forget_event(session: Session, platform: str, event_id: str) -> None:
+    """Un-record a platform event, so the same key may be handled again."""
+    session.exec(
+        delete(ProcessedEvent).where(
+            col(ProcessedEvent.platform) == platform, col(ProcessedEvent.event_id) == event_id
+        )
     )
 
 

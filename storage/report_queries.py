@@ -16,7 +16,8 @@ person leads or steers the cohort (role lead, steering chair, steering member or
 - ``record_change`` / ``changes``: the changes made in response to feedback.
 
 What a report never reads: diary entries (this module does not import ``DiaryEntry``), the
-text of concerns, minutes, or actions. Only counts of those leave this module.
+text of concerns, minutes, or actions. Only counts of those leave this module, and a concern
+is counted only for those allowed to report on it (never for someone in the pairing it is about).
 
 "At risk" (documented in docs/reports.md): an active pair with any of
 - no meeting held or confirmed for more than the scheme's ``nudge_both_after_weeks`` (default
@@ -28,6 +29,7 @@ text of concerns, minutes, or actions. Only counts of those leave this module.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -35,7 +37,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from storage.lead_queries import STEERING_ROLES
+from storage.access import STEERING_ROLES, ConcernAction, concern_access
 from storage.models import (
     ActionItem,
     Cohort,
@@ -55,6 +57,7 @@ from storage.models import (
 )
 
 AT_RISK = "at_risk"
+CONCERN_RISK = "open concern"
 DEFAULT_RISK_WEEKS = 6
 DEFAULT_MIN_MENTOR_ANSWERS = 3
 # Age bands of open concerns, in days: (label, up to and including).
@@ -95,6 +98,12 @@ def _check(session: Session, asker_id: int, cohort_id: int) -> tuple[Cohort, Sch
     scheme = session.get(Scheme, cohort.scheme_id)
     assert scheme is not None
     return cohort, scheme
+
+
+def _reportable(session: Session, asker_id: int, concerns: Sequence[Concern]) -> list[Concern]:
+    """The concerns the asker may count in a report (``storage.access``): never those about a
+    pairing the asker is in, so a mentor on the steering group learns nothing of one about her."""
+    return [c for c in concerns if concern_access(session, asker_id, c, ConcernAction.REPORT)]
 
 
 def find_cohort(session: Session, asker_id: int, slug: str | None = None) -> Cohort:
@@ -296,6 +305,7 @@ def health(session: Session, asker_id: int, cohort_id: int, moment: datetime) ->
             )
         ).all()
     )
+    open_concerns = _reportable(session, asker_id, open_concerns)
     concerns_about = Counter(c.pairing_id for c in open_concerns if c.pairing_id is not None)
 
     pairs: list[PairFigures] = []
@@ -323,7 +333,7 @@ def health(session: Session, asker_id: int, cohort_id: int, moment: datetime) ->
                     else f"not met in over {risk_weeks} weeks"
                 )
             if concerns_about[pairing.id]:
-                risks.append("open concern")
+                risks.append(CONCERN_RISK)
             deadline = (
                 pairing.contract_deadline
                 or (contract.deadline if contract else None)
@@ -484,11 +494,17 @@ def period(
     ).all()
     ended = [p for p in pairings if p.ended_at is not None and start <= p.ended_at <= end]
     early = [p for p in ended if p.status == PairingStatus.ENDED_EARLY.value]
-    concerns = session.exec(
-        select(Concern).where(
-            Concern.cohort_id == cohort_id, Concern.created_at >= start, Concern.created_at <= end
-        )
-    ).all()
+    concerns = _reportable(
+        session,
+        asker_id,
+        session.exec(
+            select(Concern).where(
+                Concern.cohort_id == cohort_id,
+                Concern.created_at >= start,
+                Concern.created_at <= end,
+            )
+        ).all(),
+    )
     agreed = session.exec(
         select(ActionItem).where(
             col(ActionItem.pairing_id).in_(ids),
@@ -768,14 +784,18 @@ def feedback(
     ended = [p for p in pairings if p.ended_at is not None and p.ended_at <= end]
     ended_ids = {p.id for p in ended}
     early = [p for p in ended if p.status == PairingStatus.ENDED_EARLY.value]
-    urgent = session.exec(
-        select(Concern).where(
-            Concern.cohort_id == cohort_id,
-            col(Concern.urgent).is_(True),
-            Concern.created_at >= start,
-            Concern.created_at <= end,
-        )
-    ).all()
+    urgent = _reportable(
+        session,
+        asker_id,
+        session.exec(
+            select(Concern).where(
+                Concern.cohort_id == cohort_id,
+                col(Concern.urgent).is_(True),
+                Concern.created_at >= start,
+                Concern.created_at <= end,
+            )
+        ).all(),
+    )
     return Feedback(
         show_free_text=show_text,
         min_mentor_answers=min_answers,

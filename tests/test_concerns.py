@@ -55,11 +55,18 @@ def test_a_safeguarding_concern_in_one_message_is_urgent_and_lists_the_referral_
     assert "• *Wellbeing and counselling*" in sent
     lead = channel_inbox(demo, clock)
     assert lead == (
-        "URGENT: New concern from Priya Shah (mentee): safety (patient safety, safeguarding, "
-        "fitness to practise).\n\nTheir pairing partner: Tom Okafor (mentor).\n\n"
-        "a colleague shared a patient's scan in a public group chat\n\n"
+        "URGENT: safety concern C1 in Demo cohort (patient safety, safeguarding, fitness to "
+        "practise). Press *Open* (or type *open C1*) to read it in your own chat.\n\n"
         "Alert C1: what would you like to do? (You can also type *ack C1*.)\n"
-        "  1. Acknowledge\n  2. Contact them\n  3. Snooze 1 week"
+        "  1. Open\n  2. Acknowledge\n  3. Contact them\n  4. Snooze 1 week"
+    )
+    opened = Chat(demo, clock, "lead@example.org").said("open C1")
+    assert opened.startswith(
+        "*C1*: safety (patient safety, safeguarding, fitness to practise) (urgent)\n"
+        "*Raised by:* Priya Shah, Mon 23 Nov, 10:00\n"
+        "*Pairing:* Priya Shah (mentee) and Tom Okafor (mentor), active\n"
+        "*What they wrote:* a colleague shared a patient's scan in a public group chat\n"
+        "*History:* nobody has acknowledged it yet."
     )
     assert mentor.inbox() == ""
     [row] = _concerns(demo)
@@ -83,11 +90,7 @@ def test_the_stored_lead_message_keeps_the_concern_out_of_previews(
     with transaction(demo) as s:
         [row] = queries.pending_outbox(s, channel="lead")
     assert row.kind == "concern"
-    assert {
-        "type": "text",
-        "text": "a colleague shared a patient's scan in a public group chat",
-        "private": True,
-    } in row.parts
+    assert "scan" not in str(row.parts)  # the channel never gets the text: readers open it
     assert row.parts[-1]["type"] == "question"  # the lead's actions come last
     assert "scan" not in row.preview
 
@@ -102,7 +105,7 @@ def test_partner_not_responding_asks_for_the_details(
     mentee.said("I've emailed three times since 20 October")
     mentee.said("send")
     assert channel_inbox(demo, clock).startswith(
-        "New concern from Priya Shah (mentee): partner not responding."
+        "New concern C1 in Demo cohort: partner not responding."
     )
     assert mentor.inbox() == ""
     assert [c.category for c in _concerns(demo)] == ["not_responding"]
@@ -158,11 +161,12 @@ def test_a_no_fault_exit_ends_the_pairing_and_offers_a_new_mentor(
         "will be in touch with you about what happens next."
     )
     lead = channel_inbox(demo, clock)
-    assert "New concern from Priya Shah (mentee): relationship breakdown / no-fault exit." in lead
     assert (
-        "Priya Shah has ended the pairing with Tom Okafor (a no-fault exit). They would like a"
-        in lead
+        "New concern C1 in Demo cohort: relationship breakdown / no-fault exit. The pairing has "
+        "ended (a no-fault exit). They would like a new mentor." in lead
     )
+    assert "Priya" not in lead
+    assert "Tom" not in lead
     with transaction(demo) as s:
         wish = s.exec(select(AuditLog).where(AuditLog.action == "rematch_wish")).one()
         assert wish.detail == {"wants_new_mentor": True}
@@ -189,8 +193,12 @@ def test_a_mentor_can_raise_a_concern_about_their_mentee(
     assert "Priya won't be told what you wrote." in shown
     mentor.said("send it")
     lead = channel_inbox(demo, clock)
-    assert lead.startswith("New concern from Tom Okafor (mentor): relationship difficulty.")
-    assert "Their pairing partner: Priya Shah (mentee)." in lead
+    assert lead.startswith("New concern C1 in Demo cohort: relationship difficulty.")
+    assert "Priya" not in lead
+    assert "Tom" not in lead
+    opened = Chat(demo, clock, "lead@example.org").said("show C1")
+    assert "*Raised by:* Tom Okafor, Mon 23 Nov, 10:00" in opened
+    assert "*Pairing:* Priya Shah (mentee) and Tom Okafor (mentor), active" in opened
     assert mentee.inbox() == ""
 
 
@@ -313,8 +321,9 @@ def test_a_concern_through_mentorbot_chat(loaded: str) -> None:  # noqa: F811
     assert result.returncode == 0, result.stderr
     assert "Sent to the project lead, marked urgent." in result.stdout
     lead = mentorbot("inbox", "--channel", "lead", "--now", NOW, db=loaded)
-    assert "URGENT: New concern from Priya Shah (mentee)" in lead.stdout
-    assert "public group chat" in lead.stdout
+    assert "URGENT: safety concern C1 in Demo cohort" in lead.stdout
+    assert "public group chat" not in lead.stdout
+    assert "Priya" not in lead.stdout
     assert mentorbot("inbox", "--user", "mentor@example.org", "--now", NOW, db=loaded).stdout == (
         "Nothing waiting.\n"
     )

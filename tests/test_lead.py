@@ -24,9 +24,15 @@ def _raise_concern(mentee: Chat) -> str:
 
 def test_a_concern_reaches_the_lead_channel_first_with_its_actions(mentee: Chat) -> None:
     alert = _raise_concern(mentee)
-    assert alert.startswith("URGENT: New concern from Priya Shah (mentee)")
+    assert alert.startswith(
+        "URGENT: safety concern C1 in Demo cohort (patient safety, safeguarding, fitness to "
+        "practise). Press *Open* (or type *open C1*) to read it in your own chat."
+    )
     assert "Alert C1: what would you like to do?" in alert
-    assert "  1. Acknowledge\n  2. Contact them\n  3. Snooze 1 week" in alert
+    assert "  1. Open\n  2. Acknowledge\n  3. Contact them\n  4. Snooze 1 week" in alert
+    # The channel carries no concern text and no names: not the raiser's, not the partner's.
+    for private in ("scan", "group chat", "Priya", "Shah", "Tom", "Okafor", "mentee"):
+        assert private not in alert
     with transaction(mentee.db) as s:
         row = s.exec(select(Outbox).where(Outbox.kind == "concern")).one()
     assert row.priority == 0

@@ -164,6 +164,8 @@ async def test_the_lead_channel_in_slack_gets_the_concern_first(slack: SlackHarn
     await _press(slack, "Send it")
     await _deliver(slack)
     [alert] = slack.posts_to("C0LEAD")
-    assert "URGENT: New concern from Priya Shah" in shown(alert)
+    assert "URGENT: safety concern C1 in Demo cohort" in shown(alert)
+    assert "Priya" not in str(alert)
+    assert "scan" not in str(alert)  # neither the text nor the raiser: readers open it
     assert "scan" not in alert["text"]  # the push preview never carries the concern
     assert "Acknowledge" in shown(alert)

@@ -246,4 +246,6 @@ async def test_the_lead_makes_a_team_channel_the_lead_channel(pair: Pair, demo: 
     await pair.press(pair.priya, "Send it")
     await pair.deliver()
     alert = "\n".join(t for c in pair.connector.sent(LEAD_CHANNEL) for t in c.texts())
-    assert "URGENT: New concern from Priya Shah" in alert
+    assert "URGENT: safety concern C1 in Demo cohort" in alert
+    assert "Priya" not in alert
+    assert "scan" not in alert

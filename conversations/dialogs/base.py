@@ -101,6 +101,10 @@ class Turn:
     outgoing: list[Outgoing] = field(default_factory=list)
     # False for a turn that did not move the dialog on (a re-asked question): "back" skips it.
     advanced: bool = True
+    # True when the pressed question must stay as it was, its buttons there for the next press
+    # (and the press not counted as its answer): a press by someone not allowed to act on an
+    # alert, or *Open* on a lead-channel alert.
+    keep_question: bool = False
 
 
 class Dialog(Protocol):

@@ -29,7 +29,7 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from conversations.dialogs.base import Context, Outgoing, Turn
-from conversations.dialogs.lead import lead_actions
+from conversations.dialogs.lead import concern_alert
 from conversations.dialogs.matching import choose_again_question, may_choose_again
 from conversations.engine import Registry
 from conversations.intents import IntentName
@@ -537,11 +537,6 @@ class ConcernDialog:
         assert scheme is not None
         assert cohort.id is not None
         me = ctx.person.display_name
-        my_role = (
-            "mentee"
-            if pairing is not None and pairing.mentee_id == ctx.person_id
-            else ("mentor" if pairing is not None else self._role_in(ctx, cohort))
-        )
         concern = Concern(
             cohort_id=cohort.id,
             raised_by_id=ctx.person_id,
@@ -554,20 +549,13 @@ class ConcernDialog:
         ctx.session.add(concern)
         ctx.session.flush()
         assert concern.id is not None
-        lead_parts: list[Part] = [
-            Text(
-                ("URGENT: " if urgent else "")
-                + f"New concern from {me} ({my_role}): {LEAD_LABELS[category]}."
-            )
-        ]
+        # The lead channel gets no text and no names: readers open it in their own chat.
+        lead_note = ""
         partner_id: int | None = None
         partner_name: str | None = None
         if pairing is not None:
             partner_id = queries.partner_of(pairing, ctx.person_id)
             partner_name = ctx.name_of(partner_id)
-            partner_role = "mentor" if my_role == "mentee" else "mentee"
-            lead_parts.append(Text(f"Their pairing partner: {partner_name} ({partner_role})."))
-        lead_parts.append(Text(str(state["details"]), private=True))
 
         outgoing: list[Outgoing] = []
         leads = queries.people_with_role(ctx.session, cohort.id, Role.LEAD.value)
@@ -612,9 +600,7 @@ class ConcernDialog:
                         detail={"wants_new_mentor": rematch},
                     )
                 )
-            lead_parts.append(
-                Text(f"{me} has ended the pairing with {partner_name} (a no-fault exit).{wish}")
-            )
+            lead_note = f" The pairing has ended (a no-fault exit).{wish}"
             assert partner_id is not None
             outgoing.append(
                 Outgoing(
@@ -644,7 +630,9 @@ class ConcernDialog:
             replies.append(Text(ended))
             if choose_again:
                 replies.append(choose_again_question())
-        lead_parts.append(lead_actions(f"C{concern.id}"))
+        lead_parts = concern_alert(
+            f"C{concern.id}", LEAD_LABELS[category], urgent, cohort.name, lead_note
+        )
         outgoing.insert(
             0,
             Outgoing(
@@ -657,13 +645,6 @@ class ConcernDialog:
             ),
         )
         return Turn(replies=replies, outgoing=outgoing)
-
-    @staticmethod
-    def _role_in(ctx: Context, cohort: Cohort) -> str:
-        for enrolment in ctx.enrolments:
-            if enrolment.cohort.id == cohort.id and enrolment.role in ("mentee", "mentor"):
-                return enrolment.role
-        return "participant"
 
 
 def urgent_help(ctx: Context) -> Text:

@@ -39,8 +39,8 @@ _MENTOR = [
     "• *conflict of interest with Sam Lee* (you appraise or manage them): you won't be matched",
 ]
 _LEAD = [
-    "• alerts in the lead channel: *ack C7*, *contact C7* or *snooze C7* (or use their "
-    "buttons); *resolve C7* once a concern is dealt with",
+    "• alerts in the lead channel: *open C7* reads a concern here, in your own chat; *ack C7*, "
+    "*contact C7* or *snooze C7* (or use their buttons); *resolve C7* once it is dealt with",
     "• *failed messages* lists anything the bot could not deliver",
     "• *propose matches* pairs the selected mentees from their top 3; then *swap A-03 and A-05*, "
     "*move A-03 to <mentor>*, and *approve* with a reason",

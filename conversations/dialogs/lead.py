@@ -1,37 +1,68 @@
-"""What the project lead and steering group do with an alert in the lead channel: acknowledge
-it, get the contact details of the people it is about, or snooze it for a week.
+"""What the project lead and steering group do with an alert in the lead channel: open it,
+acknowledge it, get the contact details of the people it is about, or snooze it for a week.
 
-Alerts carry buttons (``lead:ack:C7``) and can be acted on by typing (``ack C7``); a concern
-dealt with is resolved (``resolve C7``), after which reports no longer count it as open. Each action
-is recorded (who, when) in the audit log; acknowledging a concern also stops it being raised to
-the steering group chair.
+The lead channel never carries a concern's text or who raised it (:func:`concern_alert`): only
+its reference, category, urgency and cohort. Those allowed read it in their own chat (*Open*, or
+``open C7`` / ``show C7``): the text, who raised it, the pairing and its history; every opening
+is recorded (who, when, surface). Alerts carry buttons (``lead:ack:C7``) and can be acted on by
+typing (``ack C7``); a concern dealt with is resolved (``resolve C7``), after which reports no
+longer count it as open. Each action is recorded (who, when) in the audit log; acknowledging a
+concern also stops it being raised to the steering group chair.
+
+Who may do what is decided in ``storage.access``: nobody in the pairing a concern is about, and
+nobody outside the lead and steering group of its cohort. A refused press is answered privately
+and marked ``refused``, so the channels leave the pressed alert and its buttons as they were.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+from sqlmodel import col, select
 
 from conversations.dates import format_when
 from conversations.dialogs.base import Context, Outgoing, Turn
 from conversations.engine import Registry
 from conversations.intents import Intent, IntentName
 from conversations.messages import Choice, Incoming, Part, Question, Text
-from storage import lead_queries, outbox_queries
-from storage.models import Scheme
+from storage import access, lead_queries, outbox_queries
+from storage.models import AuditLog, Concern, Pairing, Scheme
 
 SNOOZE = timedelta(weeks=1)
+REFUSED = (
+    "I can't find that alert, or it isn't one you can act on. "
+    "Alerts are for the project lead and the steering group."
+)
+OPENED = "concern_opened"
 
 
 def lead_actions(ref: str) -> Question:
-    """The buttons under an alert in the lead channel."""
+    """The buttons under an alert in the lead channel (a concern also has *Open*)."""
+    opening = (Choice("Open", f"lead:open:{ref}"),) if ref.startswith("C") else ()
     return Question(
         f"Alert {ref}: what would you like to do? (You can also type *ack {ref}*.)",
         (
+            *opening,
             Choice("Acknowledge", f"lead:ack:{ref}"),
             Choice("Contact them", f"lead:contact:{ref}"),
             Choice("Snooze 1 week", f"lead:snooze:{ref}"),
         ),
     )
+
+
+def concern_alert(ref: str, label: str, urgent: bool, cohort: str, note: str = "") -> list[Part]:
+    """What the lead channel shows of a concern: no text, no names (a channel's membership is
+    outside our control); those allowed open it in their own chat."""
+    kind, _, detail = label.partition(" (")
+    head = (
+        f"URGENT: {kind} concern {ref} in {cohort}" + (f" ({detail}." if detail else ".")
+        if urgent
+        else f"New concern {ref} in {cohort}: {label}."
+    )
+    return [
+        Text(f"{head}{note} Press *Open* (or type *open {ref}*) to read it in your own chat."),
+        lead_actions(ref),
+    ]
 
 
 def _parse(msg: Incoming, intent: Intent) -> tuple[str, str] | None:
@@ -43,27 +74,28 @@ def _parse(msg: Incoming, intent: Intent) -> tuple[str, str] | None:
         verb = "ack"
     elif verb in ("resolved", "close"):
         verb = "resolve"
+    elif verb == "show":
+        verb = "open"
     return (verb, ref) if ref else None
 
 
 def act(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     parsed = _parse(msg, intent)
-    alert = lead_queries.alert_for(ctx.session, ctx.person_id, parsed[1]) if parsed else None
+    alert = (
+        lead_queries.alert_for(ctx.session, ctx.person_id, parsed[1], parsed[0]) if parsed else None
+    )
     if parsed is None or alert is None:
-        return Turn(
-            replies=[
-                Text(
-                    "I can't find that alert, or it isn't one you can act on. "
-                    "Alerts are for the project lead and the steering group."
-                )
-            ]
-        )
+        # Private, so a channel sends it to the person's own chat; refused, so a pressed alert
+        # keeps its buttons for those who may act on it.
+        return Turn(replies=[Text(REFUSED, private=True)], keep_question=True)
     verb, ref = parsed
     scheme = ctx.session.get(Scheme, alert.scheme_id)
     assert scheme is not None
     when = format_when(ctx.now, ctx.tz, ctx.now)
+    if verb == "open":
+        return _open(ctx, msg, alert, ref)
     if verb == "ack":
-        done = lead_queries.acknowledgement(ctx.session, ref)
+        done = lead_queries.acknowledgement(ctx.session, ref, alert.concern)
         if done is not None:
             who = ctx.name_of(done.actor_id) if done.actor_id else "someone"
             return Turn(
@@ -136,6 +168,58 @@ def act(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     )
 
 
+def _open(ctx: Context, msg: Incoming, alert: lead_queries.Alert, ref: str) -> Turn:
+    """The concern in full, in the reader's own chat, with the opening recorded."""
+    from conversations.reports import concern_label  # (reports imports the concern dialog)
+
+    concern = alert.concern
+    if concern is None:
+        return Turn(replies=[Text(f"{ref} is a reminder: everything it says is in the alert.")])
+    lead_queries.record(
+        ctx.session, ctx.person_id, OPENED, ref, ctx.now, surface=msg.platform, where=msg.where
+    )
+    lines = [
+        f"*{ref}*: {concern_label(concern.category)}" + (" (urgent)" if concern.urgent else ""),
+        f"*Raised by:* {ctx.name_of(concern.raised_by_id)}, "
+        f"{format_when(concern.created_at, ctx.tz, ctx.now)}",
+    ]
+    pairing = ctx.session.get(Pairing, concern.pairing_id) if concern.pairing_id else None
+    if pairing is not None:
+        lines.append(
+            f"*Pairing:* {ctx.name_of(pairing.mentee_id)} (mentee) and "
+            f"{ctx.name_of(pairing.mentor_id)} (mentor), {pairing.status.replace('_', ' ')}"
+        )
+    lines.append(f"*What they wrote:* {concern.text}")
+    lines.append("*History:* " + _history(ctx, concern, ref))
+    return Turn(
+        replies=[Text("\n".join(lines), private=True), *_resolve_offer(alert, ref)],
+        keep_question=True,  # the alert keeps its buttons for acting on it
+    )
+
+
+_DONE = {"acknowledged": "acknowledged", "snoozed": "snoozed", "resolved": "resolved"}
+
+
+def _history(ctx: Context, concern: Concern, ref: str) -> str:
+    """Who acknowledged, snoozed and resolved it, and when (oldest first)."""
+    rows = ctx.session.exec(
+        select(AuditLog)
+        .where(AuditLog.subject == ref, col(AuditLog.action).in_(list(_DONE)))
+        .order_by(col(AuditLog.at), col(AuditLog.id))
+    ).all()
+    said = []
+    for row in rows:
+        who = ctx.name_of(row.actor_id) if row.actor_id else "someone"
+        until = row.detail.get("until") if row.action == "snoozed" else None
+        to = (
+            f" until {format_when(datetime.fromisoformat(until), ctx.tz, ctx.now)}" if until else ""
+        )
+        said.append(f"{_DONE[row.action]}{to} by {who}, {format_when(row.at, ctx.tz, ctx.now)}")
+    if not said:
+        return "nobody has acknowledged it yet." if concern.resolved_at is None else "resolved."
+    return "; ".join(said) + "."
+
+
 def _resolve_offer(alert: lead_queries.Alert, ref: str) -> list[Part]:
     """The button to resolve a concern that is still open (nothing for a reminder)."""
     if alert.concern is None or alert.concern.resolved_at is not None:
@@ -199,10 +283,12 @@ def _resolve(ctx: Context, alert: lead_queries.Alert, ref: str, when: str) -> Tu
 
 def failed_messages(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     """The messages that could not be delivered, for the lead and steering group."""
+    # A steering member sees their own cohorts' failures; the lead and chair their scheme's.
+    reach = access.reach(ctx.session, ctx.person_id)
     schemes = {
         e.scheme.id
         for e in ctx.enrolments
-        if e.role in lead_queries.STEERING_ROLES and e.scheme.id is not None
+        if e.role in access.STEERING_ROLES and e.scheme.id is not None
     }
     if not schemes:
         return Turn(
@@ -212,7 +298,9 @@ def failed_messages(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         )
     lines: list[str] = []
     for scheme_id in sorted(schemes):
-        for letter in outbox_queries.dead_letters(ctx.session, scheme_id, limit=20):
+        for letter in outbox_queries.dead_letters(
+            ctx.session, scheme_id, limit=20, cohort_ids=reach
+        ):
             to = letter.recipient or f"#{letter.channel}"
             lines.append(
                 f"• {format_when(letter.created_at, ctx.tz, ctx.now)}, to {to} ({letter.kind}): "

@@ -150,6 +150,8 @@ def report(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     outgoing: list[Outgoing] = []
     notes: list[str] = []
     if asked_to_post or auto_post:
+        # The channel's copy ties no concern to a named pair.
+        shared = build(ctx.session, ctx.person_id, cohort.id, kind, ctx.now, shared=True)
         outgoing.append(
             Outgoing(
                 parts=(
@@ -157,8 +159,8 @@ def report(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
                         f"{ctx.person.display_name} shared the {kind.label.lower()}{so_far} "
                         f"for {cohort.name}."
                     ),
-                    Text(summary, private=True),
-                    *charts,
+                    Text(chat_summary(shared), private=True),
+                    *[f.attachment() for f in report_files.png_files(shared)],
                 ),
                 channel=scheme.lead_channel,
                 scheme_id=scheme.id,

@@ -4,8 +4,9 @@ Every listener acks first (Slack wants an answer within 3 s) and then does the w
 the engine turn (synchronous storage, so in a worker thread), the replies, ``mark_delivered``.
 
 De-duplication is durable. :func:`event_key` names each delivery: ``ev:<event_id>`` for the
-Events API, ``press:<channel>:<message ts>:<block id>`` for a button on a message (one answer
-per question, so a double click counts once; the buttons are then replaced by the choice),
+Events API, ``press:<channel>:<message ts>:<block id>:<user>`` for a button on a message (one
+answer per question and person, so a double click counts once; the buttons are then replaced by
+the choice, unless the turn keeps the question: a refused press on a lead-channel alert, *Open*),
 ``act:<user>:<action_ts>`` for a button in the App Home, ``view:<id>:<hash>`` for a modal
 submission, ``cmd:``/``sc:`` plus the trigger id for a slash command or shortcut. The key goes
 into the engine's ``processed_event`` row in the turn's own transaction; the global middleware
@@ -112,12 +113,13 @@ def event_key(body: dict[str, Any]) -> str | None:
     if kind == "block_actions" and body.get("actions"):
         action = body["actions"][0]
         container = body.get("container") or {}
+        user = (body.get("user") or {}).get("id", "")
         if container.get("type") == "message" and container.get("message_ts"):
+            # Per person: a press by someone not allowed to act never uses up the lead's.
             return (
                 f"press:{container.get('channel_id', '')}:{container['message_ts']}:"
-                f"{action.get('block_id', '')}"
+                f"{action.get('block_id', '')}:{user}"
             )
-        user = (body.get("user") or {}).get("id", "")
         return f"act:{user}:{action.get('action_ts', '')}"
     if kind == "view_submission":
         view = body.get("view") or {}
@@ -445,6 +447,8 @@ def register(app: AsyncApp, deps: Deps) -> Wiring:
             return
         message = body.get("message") or {}
         if container.get("type") == "message" and message.get("blocks"):
+            if delivered.keep_question:
+                return  # a refused press, or Open: the message and its buttons stay as they were
             await deps.client.chat_update(
                 channel=str(container.get("channel_id", "")),
                 ts=str(container.get("message_ts", "")),

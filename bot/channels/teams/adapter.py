@@ -302,7 +302,8 @@ class TeamsBot:
         if delivered.duplicate:
             log.info("Teams: activity %s was already handled", activity.id)
             return
-        if submitted is not None and activity.reply_to_id:
+        if submitted is not None and activity.reply_to_id and not delivered.keep_question:
+            # (A refused press on a lead-channel alert, or Open, leaves the card as it was.)
             await self._disable_card(context, activity.reply_to_id, submitted[2])
         if not personal:
             # Nothing about the person is shown in a team channel (see
@@ -311,10 +312,10 @@ class TeamsBot:
             if answer.in_place:
                 shown = delivered.outbox_ids if delivered.shareable else None
                 await self._reply(context, answer.in_place, shown)
-            if answer.in_private:
-                await asyncio.to_thread(self._send_now, delivered.outbox_ids)
-            elif delivered.shareable:
+            if delivered.shareable:
                 await asyncio.to_thread(self.engine.mark_delivered, delivered.outbox_ids)
+            else:  # to the personal chat, created now if Teams lets us
+                await asyncio.to_thread(self._send_now, delivered.outbox_ids)
             return
         await self._reply(context, delivered.parts, delivered.outbox_ids)
         await asyncio.to_thread(self.engine.mark_delivered, delivered.outbox_ids)
