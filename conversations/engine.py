@@ -3,7 +3,8 @@
 One turn is one database transaction:
 1. record the platform event id (a unique key: a retried delivery is ignored);
 2. load the person's dialog state for this conversation;
-3. handle a global word (help, menu, cancel, back, what's next) before any dialog;
+3. handle words about a shared place ("use this channel for lead alerts", said there) and then
+   a global word (help, menu, cancel, back, what's next) before any dialog;
 4. otherwise give the message to the active dialog, or start the journey it asks for;
 5. save the new state with an optimistic version check, and write every reply and every message
    for someone else to the outbox, in the same transaction.
@@ -27,7 +28,16 @@ from sqlmodel import Session, col, select
 from conversations.clock import Clock
 from conversations.dialogs.base import Context, Dialog, Outgoing, Turn
 from conversations.intents import GLOBAL_WORDS, Intent, IntentName, recognise
-from conversations.messages import Incoming, Part, Question, Text, part_to_json, preview
+from conversations.messages import (
+    Incoming,
+    Part,
+    Question,
+    Text,
+    Where,
+    only_public_text,
+    part_to_json,
+    preview,
+)
 from storage import queries
 from storage.db import transaction
 from storage.models import DialogState, Outbox, OutboxStatus, Person
@@ -46,11 +56,16 @@ class ConcurrentTurn(Exception):
 
 @dataclass(frozen=True)
 class Delivered:
-    """The replies of one turn, and the outbox rows that hold them (to mark sent once shown)."""
+    """The replies of one turn, and the outbox rows that hold them (to mark sent once shown).
+
+    ``shareable`` is True only for replies fit for the shared place they were asked in (help,
+    the answer about the place itself). Everything else said in a shared place is about the
+    person, and channels show it in the person's own chat: safe by default."""
 
     parts: list[Part]
     outbox_ids: list[int]
     duplicate: bool = False
+    shareable: bool = False
     # The pressed question stays as it was (see ``Turn.keep_question``): channels leave it.
     keep_question: bool = False
 
@@ -64,6 +79,13 @@ class Registry:
     answers: dict[IntentName, Answer] = field(default_factory=dict)
     # Global words (help, menu, what's next, cancel, back) and the fallback for unknown text.
     globals: dict[IntentName, Answer] = field(default_factory=dict)
+    # Answers about the shared place a message was said in ("use this channel for lead
+    # alerts"): said there, they come before any dialog, and their replies are for the place.
+    place_answers: dict[IntentName, Answer] = field(default_factory=dict)
+    # Answers with nothing about the person in them, which may be shown in a shared place when
+    # asked there (help). Any other reply to a message from a shared place goes to the
+    # person's own chat.
+    shareable: set[IntentName] = field(default_factory=set)
 
     # Buttons on messages the bot sent unprompted (a meeting proposal to the mentor, say) carry
     # action ids like "meeting:accept:12": the part before the first colon picks the intent.
@@ -139,7 +161,21 @@ class Engine:
                 person_id=msg.person_id, conversation=msg.conversation, updated_at=now
             )
 
-        replies, outgoing, keep = self._run(ctx, row, msg)
+        intent = recognise(msg.text, msg.action)
+        place_answer = self.registry.place_answers.get(intent.name)
+        shareable = keep = False
+        if msg.where is Where.CHANNEL and place_answer is not None:
+            # About the place, not the person: any dialog of theirs is left as it was.
+            turn = place_answer(ctx, msg, intent)
+            replies, outgoing, shareable = turn.replies, turn.outgoing, True
+        else:
+            replies, outgoing, keep = self._run(ctx, row, msg, intent)
+            shareable = (
+                msg.where is Where.CHANNEL
+                and intent.name in self.registry.shareable
+                and row.dialog is None
+                and only_public_text(replies)
+            )
 
         row.updated_at = now
         _save_state(session, row, old_version)
@@ -147,12 +183,13 @@ class Engine:
         if keep and msg.action is not None and msg.event_id is not None:
             # Not the question's answer: a later press of it (by the lead, say) still counts.
             queries.forget_event(session, msg.platform, msg.event_id)
-        return Delivered(parts=replies, outbox_ids=outbox_ids, keep_question=keep)
+        return Delivered(
+            parts=replies, outbox_ids=outbox_ids, shareable=shareable, keep_question=keep
+        )
 
     def _run(
-        self, ctx: Context, row: DialogState, msg: Incoming
+        self, ctx: Context, row: DialogState, msg: Incoming, intent: Intent
     ) -> tuple[list[Part], list[Outgoing], bool]:
-        intent = recognise(msg.text, msg.action)
         active = self.registry.dialogs.get(row.dialog) if row.dialog else None
         if msg.action and intent.name is IntentName.UNKNOWN:
             routed = self.registry.route_action(msg.action)
@@ -346,18 +383,22 @@ def _write_outbox(
         assert row.id is not None
         reply_ids.append(row.id)
     for out in outgoing:
-        session.add(
-            Outbox(
-                recipient_id=out.recipient_id,
-                channel=out.channel,
-                scheme_id=out.scheme_id,
-                kind=out.kind,
-                priority=out.priority,
-                concern_id=out.concern_id,
-                parts=[part_to_json(p) for p in out.parts],
-                preview=preview(list(out.parts)),
-                next_attempt_at=max(now, out.not_before) if out.not_before else now,
-                created_at=now,
-            )
-        )
+        session.add(outbox_row(out, now))
     return reply_ids
+
+
+def outbox_row(out: Outgoing, now: datetime) -> Outbox:
+    """The outbox row for a message to someone else (also written outside turns)."""
+    return Outbox(
+        recipient_id=out.recipient_id,
+        channel=out.channel,
+        address=out.address,
+        scheme_id=out.scheme_id,
+        kind=out.kind,
+        priority=out.priority,
+        concern_id=out.concern_id,
+        parts=[part_to_json(p) for p in out.parts],
+        preview=preview(list(out.parts)),
+        next_attempt_at=max(now, out.not_before) if out.not_before else now,
+        created_at=now,
+    )

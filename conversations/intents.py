@@ -52,6 +52,7 @@ class IntentName(StrEnum):
     SELECTION_STATUS = "selection_status"
     REPORT = "report"
     SCHEME_CHANGE = "scheme_change"
+    LEAD_CHANNEL = "lead_channel"
     UNKNOWN = "unknown"
 
 
@@ -104,6 +105,13 @@ _GLOBAL: list[tuple[IntentName, re.Pattern[str]]] = [
 # reference.
 LEAD_ACTION_TEXT = re.compile(
     r"^\s*(?P<verb>open|show|ack|acknowledge|contact|snooze|resolve|resolved|close)\s+#?(?P<ref>[cn]\d+)\s*$",
+    re.IGNORECASE,
+)
+# "@mentorbot use this channel for lead alerts" (said in the channel that should get them).
+LEAD_CHANNEL_TEXT = re.compile(
+    r"^(?:please\s+)?(?:(?:use|set|make)\s+this\s+(?:channel|chat)\s+(?:for|as)\s+(?:the\s+)?"
+    r"(?:lead|project lead|lead channel|lead alerts|alerts)\b"
+    r"|(?:send|post|put)\s+(?:the\s+)?(?:lead\s+)?alerts\s+(?:here|to this channel)\b)",
     re.IGNORECASE,
 )
 _MET = re.compile(r"^(?:we\s+|i\s+)?met\b", re.IGNORECASE)
@@ -322,6 +330,8 @@ def recognise(text: str, action: str | None = None) -> Intent:
         return Intent(IntentName.DIARY_NOTE, match.group("rest").strip())
     if match := LEAD_ACTION_TEXT.match(stripped):
         return Intent(IntentName.LEAD_ACTION, f"{match['verb'].lower()} {match['ref'].upper()}")
+    if LEAD_CHANNEL_TEXT.match(stripped):
+        return Intent(IntentName.LEAD_CHANNEL)
     if match := SCHEME_CHANGE_TEXT.match(stripped):
         return Intent(IntentName.SCHEME_CHANGE, match.group("rest").strip())
     if match := _DONE.match(stripped):

@@ -19,8 +19,20 @@ class Where(StrEnum):
 
 
 @dataclass(frozen=True)
+class Place:
+    """The shared place (a Slack channel, a Teams team channel) a message was said in.
+
+    ``address`` is how the bot posts there (the same JSON as a scheme channel's route);
+    ``label`` is how people would name it ("#lms-lead", "the Leads channel of Mentoring")."""
+
+    address: dict[str, Any]
+    label: str
+
+
+@dataclass(frozen=True)
 class Incoming:
-    """One message from a person, already resolved to our person id by the channel."""
+    """One message from a person, already resolved to our person id by the channel.
+    ``place`` is set for a message said in a shared place (``where`` is ``CHANNEL``)."""
 
     person_id: int
     text: str = ""
@@ -30,6 +42,7 @@ class Incoming:
     values: dict[str, Any] = field(default_factory=dict)
     platform: str = "console"
     event_id: str | None = None
+    place: Place | None = None
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conversations import lead_route
 from conversations.dialogs import (
     apply,
     checkins,
@@ -34,6 +35,7 @@ JOURNEYS = (
     reports,
     selection,
     matching,
+    lead_route,
 )
 
 
@@ -55,6 +57,9 @@ def default_registry() -> Registry:
             IntentName.UNKNOWN: home.unknown_answer,
         }
     )
+    # Help, thanks and "I didn't understand" say nothing about the person: they may be answered
+    # in a shared channel. Anything else asked there is answered in the person's own chat.
+    registry.shareable.update({IntentName.HELP, IntentName.THANKS, IntentName.UNKNOWN})
     # Each journey module wires the intents it serves.
     for journey in JOURNEYS:
         journey.register(registry)

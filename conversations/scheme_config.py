@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from conversations import lead_route
 from conversations.clock import Clock
 from conversations.dates import add_months
 from storage.contract_queries import DEFAULT_PERIOD_DAYS as DEFAULT_CONTRACT_DAYS
@@ -446,6 +447,8 @@ class LoadSummary:
     surveys: int
     questions: int
     changes: int
+    # What the reader should know beyond the counts (a lead channel chosen in chat, kept).
+    notes: tuple[str, ...] = ()
 
     @property
     def message(self) -> str:
@@ -458,7 +461,7 @@ class LoadSummary:
                 _plural(self.surveys, "survey", "surveys"),
             ]
         )
-        return f"Loaded scheme '{self.scheme}': {counts}."
+        return "\n".join([f"Loaded scheme '{self.scheme}': {counts}.", *self.notes])
 
     def __str__(self) -> str:
         return self.message
@@ -1525,6 +1528,7 @@ class _Loader:
         self.zone = ZoneInfo(config.time_zone)
         self.changes = 0
         self.people: dict[str, Person] = {}
+        self.notes: list[str] = []
 
     def run(self) -> LoadSummary:
         scheme = self._scheme()
@@ -1552,6 +1556,7 @@ class _Loader:
             surveys=sum(len(c.surveys) for c in cohorts),
             questions=sum(len(s.questions) for c in cohorts for s in c.surveys),
             changes=self.changes,
+            notes=tuple(self.notes),
         )
 
     def _add(self, row: object) -> None:
@@ -1573,12 +1578,17 @@ class _Loader:
             )
             self._add(row)
             return row
+        settings = {**row.settings, **config.settings()}
+        # A lead channel chosen in chat is kept, or replaced by a changed file: said either way.
+        self.notes += lead_route.keep_on_load(
+            self.session, row, config.lead_channel, settings, self.now
+        )
         if _assign(
             row,
             name=config.name,
             time_zone=config.time_zone,
             lead_channel=config.lead_channel,
-            settings={**row.settings, **config.settings()},
+            settings=settings,
         ):
             row.updated_at = self.now
             self.changes += 1

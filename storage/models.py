@@ -531,6 +531,11 @@ class Outbox(SQLModel, table=True):
         default=None, foreign_key="person.id", index=True, ondelete="CASCADE"
     )
     channel: str | None = Field(default=None, max_length=100)
+    # With ``channel``: deliver to this route instead of the channel's current one (a notice to
+    # a lead channel's old route that its alerts have moved).
+    address: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)
+    )
     kind: str = Field(default="message", max_length=32)
     parts: list[dict[str, Any]] = _json_column(default_is_list=True)
     preview: str = ""

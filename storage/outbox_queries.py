@@ -16,7 +16,8 @@
 
 Routing. A row for a person goes to the person's newest channel identity on the first of the
 deliverer's platforms they have (never ``console``). A row for a scheme channel goes to
-``scheme.settings["channels"][<channel>]``, e.g. ``{"platform": "webhook", "url": "https://..."}``.
+``scheme.settings["channels"][<channel>]``, e.g. ``{"platform": "webhook", "url": "https://..."}``,
+unless the row carries its own ``address`` (a notice to a lead channel's old route).
 A row with neither stays pending for the console (``mentorbot inbox``/``chat``): it is never
 claimed, so it neither churns nor dies (an urgent concern's alert in that state is found by
 :func:`urgent_undelivered` and goes by the second route as well).
@@ -119,10 +120,17 @@ def _deliverable(session: Session, platforms: Collection[str]) -> ColumnElement[
     for scheme_id, name in _channel_routes(session, usable):
         by_scheme.setdefault(scheme_id, []).append(name)
     to_channel = [
-        and_(col(Outbox.scheme_id) == scheme_id, col(Outbox.channel).in_(names))
+        and_(
+            col(Outbox.scheme_id) == scheme_id,
+            col(Outbox.channel).in_(names),
+            col(Outbox.address).is_(None),
+        )
         for scheme_id, names in by_scheme.items()
     ]
-    return or_(to_person, *to_channel)
+    own_route = and_(
+        col(Outbox.address).is_not(None), col(Outbox.address)["platform"].as_string().in_(usable)
+    )
+    return or_(to_person, own_route, *to_channel)
 
 
 def _lease_free(now: datetime) -> ColumnElement[bool]:
@@ -242,6 +250,10 @@ def routes(session: Session, rows: Sequence[Outbox], platforms: Sequence[str]) -
         if row.recipient_id is not None and row.recipient_id in best:
             identity = best[row.recipient_id]
             found[row.id] = Route(identity.platform, dict(identity.address))
+        elif row.address is not None:
+            platform = row.address.get("platform")
+            if isinstance(platform, str) and platform in usable:
+                found[row.id] = Route(platform, dict(row.address))
         elif row.channel is not None and row.scheme_id is not None:
             route = channels.get((row.scheme_id, row.channel))
             if route is not None:
@@ -458,32 +470,12 @@ def record_possibly_sent(
     )
 
 
-def schemes_led_by(session: Session, person_id: int) -> list[Scheme]:
-    """The schemes in which the person is the project lead or on the steering group."""
-    scheme_ids = session.exec(
-        select(Cohort.scheme_id)
-        .join(Membership, col(Membership.cohort_id) == col(Cohort.id))
-        .where(
-            Membership.person_id == person_id,
-            col(Membership.role).in_(["lead", "steering_chair", "steering_member"]),
-        )
-        .distinct()
-    ).all()
-    if not scheme_ids:
-        return []
-    # (Selecting whole schemes DISTINCT would compare their JSON settings: PostgreSQL refuses.)
-    return list(
-        session.exec(
-            select(Scheme).where(col(Scheme.id).in_(scheme_ids)).order_by(col(Scheme.id))
-        ).all()
-    )
-
-
 def set_scheme_channel(
     session: Session, scheme: Scheme, address: dict[str, Any], now: datetime | None = None
 ) -> None:
     """Deliver the scheme's lead channel to ``address`` from now on. Urgent alerts still
-    waiting for it (after failures) are due at once when ``now`` is given."""
+    waiting for it (after failures) are due at once when ``now`` is given. (A choice made in
+    chat goes through ``conversations.lead_route``, which checks who may and records it.)"""
     settings = dict(scheme.settings or {})
     channels = dict(settings.get("channels") or {})
     channels[scheme.lead_channel] = address

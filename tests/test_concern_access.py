@@ -266,7 +266,7 @@ async def test_a_refused_press_on_a_teams_alert_leaves_the_card_for_the_lead(
     world: Engine, clock: Clock
 ) -> None:
     from tests.fakes.bot_connector import FakeBotConnector
-    from tests.test_teams_journeys import TEAM_CHANNEL, _in_channel, _pair
+    from tests.test_teams_journeys import LEAD_CHANNEL, _in_channel, _pair
 
     async with FakeBotConnector() as connector:
         async for teams in _pair(world, clock, connector):
@@ -280,7 +280,7 @@ async def test_a_refused_press_on_a_teams_alert_leaves_the_card_for_the_lead(
             )
             await teams.deliver()
             [card] = [
-                c for c in connector.sent(TEAM_CHANNEL) if any("concern C2" in t for t in c.texts())
+                c for c in connector.sent(LEAD_CHANNEL) if any("concern C2" in t for t in c.texts())
             ]
             assert not any(n in " ".join(card.texts()) for n in NAMES)
 
@@ -298,7 +298,12 @@ async def test_a_refused_press_on_a_teams_alert_leaves_the_card_for_the_lead(
             await teams.deliver()
             mine = "\n".join(t for c in connector.sent(morgan.conversation) for t in c.texts())
             assert TEXTS["C2"] in mine  # in Morgan's own chat ...
-            channel = "\n".join(t for c in connector.sent(TEAM_CHANNEL) for t in c.texts())
+            channel = "\n".join(  # the channel and its threads
+                t
+                for c in connector.sent()
+                if c.conversation.split(";")[0] == LEAD_CHANNEL
+                for t in c.texts()
+            )
             assert TEXTS["C2"] not in channel  # ... never in the channel
             await _tap(teams.bot, connector, card, morgan, "Acknowledge")
             assert len(connector.updates()) == 1  # now the card is answered
@@ -527,7 +532,7 @@ async def test_open_asked_in_the_slack_lead_channel_answers_in_a_direct_message(
     assert TEXTS["C2"] in shown(slack.last_post(f"D{SLACK_LEAD}"))
     channel = "\n".join(str(p) for p in slack.posts_to(LEAD_CHANNEL))
     assert TEXTS["C2"] not in channel
-    assert "I've replied in a direct message" in shown(slack.last_post(LEAD_CHANNEL))
+    assert "I've sent that to you privately" in shown(slack.last_post(LEAD_CHANNEL))
     leah = SLACK_IDS["partner_on_steering"]
     asked = mention("open C2", user=leah)
     asked["event"]["channel"] = LEAD_CHANNEL

@@ -183,7 +183,7 @@ async def test_a_private_journey_from_a_mention_moves_to_a_dm(slack: SlackHarnes
     await slack.event(body)
     note = slack.last_post("C0GENERAL")
     assert note["thread_ts"] == body["event"]["ts"]
-    assert "direct message" in shown(note)
+    assert "sent that to you privately" in shown(note)
     assert "Tue 24 Nov" not in shown(note)
     assert "Shall I send it to Tom?" in shown(slack.last_post(f"D{MENTEE}"))
 

@@ -124,6 +124,8 @@ def test_the_manifest_matches_what_the_code_registers() -> None:
         "chat_postMessage": {"chat:write"},
         "chat_update": {"chat:write"},
         "conversations_open": {"im:write"},
+        # The name of a channel chosen for lead alerts, public or private.
+        "conversations_info": {"channels:read", "groups:read"},
         "files_getUploadURLExternal": {"files:write"},
         "files_completeUploadExternal": {"files:write"},
         "users_info": {"users:read", "users:read.email"},

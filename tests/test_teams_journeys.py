@@ -190,6 +190,7 @@ async def test_a_pair_split_across_slack_and_teams_books_a_meeting(
 
 
 TEAM_CHANNEL = "19:project-team@thread.tacv2;messageid=1700000000001"
+LEAD_CHANNEL = TEAM_CHANNEL.split(";")[0]  # the channel itself, not the thread said in
 
 
 def _in_channel(connector: FakeBotConnector, user: TeamsUser, text: str) -> dict[str, object]:
@@ -226,7 +227,7 @@ async def test_a_mention_in_a_team_channel_keeps_private_answers_out_of_it(
     assert "Here's what I can do for you" in in_channel  # public text: answered there
     assert await pair.bot.post(_in_channel(pair.connector, pair.priya, "my diary")) == 200
     in_channel = "\n".join(t for c in pair.connector.sent(TEAM_CHANNEL) for t in c.texts())
-    assert "I've answered you in our personal chat" in in_channel
+    assert "I've sent that to you privately" in in_channel
     assert "something only I should read" not in in_channel
     await pair.deliver()
     assert "something only I should read" in pair.last(pair.priya)
@@ -244,7 +245,7 @@ async def test_the_lead_makes_a_team_channel_the_lead_channel(pair: Pair, demo: 
     await pair.say(pair.priya, "I want to raise a safeguarding concern: a scan was shared")
     await pair.press(pair.priya, "Send it")
     await pair.deliver()
-    alert = "\n".join(t for c in pair.connector.sent(TEAM_CHANNEL) for t in c.texts())
+    alert = "\n".join(t for c in pair.connector.sent(LEAD_CHANNEL) for t in c.texts())
     assert "URGENT: safety concern C1 in Demo cohort" in alert
     assert "Priya" not in alert
     assert "scan" not in alert

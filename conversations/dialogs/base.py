@@ -34,6 +34,9 @@ class Outgoing:
     not_before: datetime | None = None
     # The concern a lead-channel alert is about: an urgent one then has its own lane.
     concern_id: int | None = None
+    # With ``channel``: this exact route rather than the channel's current one (the old lead
+    # channel, told that its alerts have moved elsewhere).
+    address: dict[str, Any] | None = None
 
 
 @dataclass

@@ -1,9 +1,10 @@
 """A local fake of Slack's Web API for channel tests (point ``SLACK_API_URL`` at ``.url``).
 
-Answers auth.test, users.info, users.lookupByEmail, conversations.open, chat.postMessage,
-chat.update, views.open and views.publish the way Slack does (``{"ok": true, ...}``), and
-records every call (method and arguments, from the query string, a form or a JSON body) in
-arrival order. ``users`` maps Slack user ids to their profile (email, tz, team).
+Answers auth.test, users.info, users.lookupByEmail, conversations.open, conversations.info,
+chat.postMessage, chat.update, views.open and views.publish the way Slack does
+(``{"ok": true, ...}``), and records every call (method and arguments, from the query string, a
+form or a JSON body) in arrival order. ``users`` maps Slack user ids to their profile (email, tz,
+team); ``channels`` maps channel ids to their names (others are ``channel_not_found``).
 ``fail_next(method, status, error, retry_after)`` makes the next call of a method fail;
 ``delay`` (a (low, high) range in seconds) slows every answer, as the real API does.
 ``outside`` holds channel ids the bot is not a member of: chat.postMessage there answers
@@ -93,6 +94,7 @@ def _decoded(text: str) -> Any:
 @dataclass
 class FakeSlackApi(LocalServer):
     users: dict[str, SlackUser] = field(default_factory=dict)
+    channels: dict[str, str] = field(default_factory=dict)
     delay: tuple[float, float] = (0.0, 0.0)
     calls: list[Call] = field(default_factory=list)
     _failures: dict[str, deque[_Failure]] = field(default_factory=dict)
@@ -235,6 +237,11 @@ class FakeSlackApi(LocalServer):
                     "profile": {"email": user.email, "real_name": user.name},
                 },
             }  # fmt: skip
+        if method == "conversations.info":
+            channel = str(args.get("channel", ""))
+            if channel not in self.channels:
+                return {"ok": False, "error": "channel_not_found"}
+            return {"ok": True, "channel": {"id": channel, "name": self.channels[channel]}}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": f"D{args.get('users', '')}"}}
         if method == "chat.postMessage":

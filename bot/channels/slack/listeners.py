@@ -27,7 +27,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from slack_bolt.async_app import AsyncApp
@@ -41,7 +41,8 @@ from bot.channels.slack.sender import PLATFORM, FilesNotShared, dm_channel, post
 from conversations.clock import Clock
 from conversations.engine import Delivered
 from conversations.engine import Engine as DialogEngine
-from conversations.messages import Form, Incoming, Part, Text, Where, only_public_text, preview
+from conversations.messages import Form, Incoming, Part, Place, Text, Where, preview
+from conversations.shared_places import answer_in_shared_place
 from storage import queries
 from storage.db import transaction
 
@@ -57,7 +58,6 @@ JOIN_TEXT = (
     "To join, ask the scheme's project lead to add you with the email address of your Slack "
     "profile (or apply when applications open). Once you're added, just say hello to me here."
 )
-MOVED_TO_DM = "I've replied in a direct message, to keep this between us."
 
 
 @dataclass
@@ -221,6 +221,7 @@ async def run_turn(deps: Deps, said: Said) -> Delivered | None:
             dm = said.dm_hint or await dm_channel(deps.client, said.user)
             await post_parts(deps.client, dm, [Text(JOIN_TEXT)], JOIN_TEXT)
         return None
+    shared = said.where is Where.CHANNEL and bool(said.channel)
     msg = Incoming(
         person_id=who.person_id,
         text=said.text,
@@ -229,6 +230,7 @@ async def run_turn(deps: Deps, said: Said) -> Delivered | None:
         values=dict(said.values),
         platform=PLATFORM,
         event_id=said.key,
+        place=await _place(deps, said.team, said.channel) if shared else None,
     )
     delivered = await deps.run(deps.engine.handle, msg)
     if delivered.duplicate:
@@ -238,20 +240,21 @@ async def run_turn(deps: Deps, said: Said) -> Delivered | None:
         parts = await _open_first_form(deps, parts, said.trigger_id, who.dm)
     outbox_id = delivered.outbox_ids[0] if delivered.outbox_ids else None
     try:
-        if said.where is Where.CHANNEL and said.channel:
-            if only_public_text(parts):
+        if shared:
+            # Nothing about the person is shown in a channel (conversations/shared_places.py).
+            answer = answer_in_shared_place(replace(delivered, parts=parts), bool(who.dm))
+            if answer.in_private:
+                private = answer.in_private
                 await post_parts(
-                    deps.client, said.channel, parts, preview(parts), thread_ts=said.thread_ts
+                    deps.client, who.dm, private, preview(private), outbox_id=outbox_id
                 )
-            else:
-                await post_parts(deps.client, who.dm, parts, preview(parts), outbox_id=outbox_id)
+            if answer.in_place:
+                here = answer.in_place
                 await post_parts(
-                    deps.client,
-                    said.channel,
-                    [Text(MOVED_TO_DM)],
-                    MOVED_TO_DM,
-                    thread_ts=said.thread_ts,
+                    deps.client, said.channel, here, preview(here), thread_ts=said.thread_ts
                 )
+            if not answer.in_private and not delivered.shareable:
+                return delivered  # not shown anywhere: the deliverer keeps trying
         elif parts:
             await post_parts(deps.client, who.dm, parts, preview(parts), outbox_id=outbox_id)
     except FilesNotShared:
@@ -265,6 +268,19 @@ async def run_turn(deps: Deps, said: Said) -> Delivered | None:
     await deps.run(deps.engine.mark_delivered, delivered.outbox_ids)
     await refresh_homes(deps, who.person_id)
     return delivered
+
+
+async def _place(deps: Deps, team: str, channel: str) -> Place:
+    """The channel a mention was said in: its address, and its name when Slack gives it."""
+    label = f"the Slack channel {channel}"
+    try:
+        info = await deps.client.conversations_info(channel=channel)
+        name = (info.get("channel") or {}).get("name")
+        if name:
+            label = f"#{name}"
+    except Exception:
+        log.info("conversations.info failed for %s; naming it by its id", channel)
+    return Place({"platform": PLATFORM, "team": team, "channel": channel}, label)
 
 
 async def refresh_homes(deps: Deps, person_id: int) -> None:

@@ -31,7 +31,6 @@ import asyncio
 import hashlib
 import logging
 import os
-import re
 import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -48,8 +47,9 @@ from bot.channels.teams.cards import render_activities, submission, submitted_ca
 from bot.outbox import AMBIGUOUS
 from conversations.clock import Clock
 from conversations.engine import Engine
-from conversations.messages import Incoming, Part, Text, Where, only_public_text, preview
+from conversations.messages import Incoming, Part, Place, Text, Where, preview
 from conversations.registry import default_registry
+from conversations.shared_places import answer_in_shared_place
 from storage import outbox_queries, queries
 from storage.db import transaction
 
@@ -77,13 +77,6 @@ with warnings.catch_warnings():
     from msrest.exceptions import ClientRequestError, HttpOperationError
 
 
-MOVED_TO_PERSONAL_CHAT = "I've answered you in our personal chat, where only you can see it."
-# "@mentorbot use this channel for lead alerts" (in a team channel, by the project lead).
-LEAD_CHANNEL_WORDS = re.compile(
-    r"^(?:please\s+)?(?:use|set|make)\s+this\s+(?:channel|chat)\s+(?:for|as)\s+(?:the\s+)?"
-    r"(?:lead|project lead|lead channel|lead alerts|alerts)\b",
-    re.IGNORECASE,
-)
 log = logging.getLogger(__name__)
 
 PLATFORM = "teams"
@@ -235,6 +228,8 @@ def _with_tenant(activity: dict[str, Any], tenant: str) -> Activity:
 class _Identity:
     person_id: int
     new: bool
+    # A personal chat with the person is stored (so an answer can go there privately).
+    private_chat: bool = True
 
 
 class TeamsBot:
@@ -290,19 +285,18 @@ class TeamsBot:
             return
         personal = (activity.conversation.conversation_type or "personal") == "personal"
         text = TurnContext.remove_recipient_mention(activity) if not personal else activity.text
-        if not personal and LEAD_CHANNEL_WORDS.match((text or "").strip()):
-            await self._use_as_lead_channel(context, identity.person_id)
-            return
         submitted = submission(activity.value)
         msg = Incoming(
             person_id=identity.person_id,
             text=(text or "").strip() if submitted is None else "",
             where=Where.DIRECT if personal else Where.CHANNEL,
-            conversation="direct" if personal else f"teams:{activity.conversation.id}"[:200],
+            # Asked in a team channel, it is answered (and carried on) in the personal chat.
+            conversation="direct",
             action=submitted[0] if submitted else None,
             values=submitted[1] if submitted else {},
             platform=PLATFORM,
             event_id=event_key(activity),
+            place=None if personal else _place(activity),
         )
         delivered = await asyncio.to_thread(self.engine.handle, msg)
         if delivered.duplicate:
@@ -311,11 +305,17 @@ class TeamsBot:
         if submitted is not None and activity.reply_to_id and not delivered.keep_question:
             # (A refused press on a lead-channel alert, or Open, leaves the card as it was.)
             await self._disable_card(context, activity.reply_to_id, submitted[2])
-        if not personal and not only_public_text(delivered.parts):
-            # Nothing private (a diary, minutes, a concern) and nothing to answer is shown in
-            # a team channel: the reply goes to the person's own chat through the outbox, now.
-            await self._reply(context, [Text(MOVED_TO_PERSONAL_CHAT)])
-            await asyncio.to_thread(self._send_now, delivered.outbox_ids)
+        if not personal:
+            # Nothing about the person is shown in a team channel (see
+            # conversations/shared_places.py): the reply goes to their own chat, now.
+            answer = answer_in_shared_place(delivered, identity.private_chat)
+            if answer.in_place:
+                shown = delivered.outbox_ids if delivered.shareable else None
+                await self._reply(context, answer.in_place, shown)
+            if delivered.shareable:
+                await asyncio.to_thread(self.engine.mark_delivered, delivered.outbox_ids)
+            else:  # to the personal chat, created now if Teams lets us
+                await asyncio.to_thread(self._send_now, delivered.outbox_ids)
             return
         await self._reply(context, delivered.parts, delivered.outbox_ids)
         await asyncio.to_thread(self.engine.mark_delivered, delivered.outbox_ids)
@@ -323,28 +323,6 @@ class TeamsBot:
     def _send_now(self, outbox_ids: list[int]) -> None:
         with transaction(self.db) as session:
             outbox_queries.send_now(session, outbox_ids, self.clock.now())
-
-    async def _use_as_lead_channel(self, context: TurnContext, person_id: int) -> None:
-        """'@mentorbot use this channel for lead alerts', said by a lead in a team channel."""
-        activity: Activity = context.activity
-        reference = TurnContext.get_conversation_reference(activity)
-        address = address_of(reference, tenant_of(activity))
-        names = await asyncio.to_thread(self._set_lead_channel, person_id, address)
-        if not names:
-            text = "Only the project lead or the steering group can choose the lead channel."
-        else:
-            text = (
-                f"Done: alerts for {', '.join(names)} will come to this channel from now on. "
-                "Anyone in the channel can read them, so keep it to the project team."
-            )
-        await self._reply(context, [Text(text)])
-
-    def _set_lead_channel(self, person_id: int, address: dict[str, Any]) -> list[str]:
-        with transaction(self.db) as session:
-            schemes = outbox_queries.schemes_led_by(session, person_id)
-            for scheme in schemes:
-                outbox_queries.set_scheme_channel(session, scheme, address, self.clock.now())
-            return [scheme.name for scheme in schemes]
 
     async def _disable_card(self, context: TurnContext, activity_id: str, label: str) -> None:
         update = Activity().deserialize(submitted_card(label))
@@ -404,7 +382,7 @@ class TeamsBot:
             self._known, tenant, aad, address if personal else None, zone
         )
         if known is not None:
-            return _Identity(known, new=False)
+            return known
         email = await _member_email(context, user.id)
         if not email:
             return None
@@ -412,7 +390,7 @@ class TeamsBot:
 
     def _known(
         self, tenant: str, aad: str, address: dict[str, Any] | None, zone: str | None
-    ) -> int | None:
+    ) -> _Identity | None:
         with transaction(self.db) as session:
             identity = queries.identity_of(session, PLATFORM, tenant, aad)
             if identity is None:
@@ -421,7 +399,9 @@ class TeamsBot:
                 identity.address = address
                 session.add(identity)
             queries.set_time_zone(session, identity.person_id, zone)
-            return identity.person_id
+            return _Identity(
+                identity.person_id, new=False, private_chat=_has_chat(identity.address)
+            )
 
     def _link(
         self, email: str, tenant: str, aad: str, address: dict[str, Any], zone: str | None
@@ -442,7 +422,36 @@ class TeamsBot:
             queries.set_time_zone(session, linked.person_id, zone)
             # Only the turn that made the link welcomes: of two install events that arrive
             # together (both find the person unlinked), the unique key lets one create it.
-            return _Identity(linked.person_id, new=linked.created)
+            return _Identity(linked.person_id, new=linked.created, private_chat=_has_chat(address))
+
+
+def _has_chat(address: dict[str, Any]) -> bool:
+    """The address is a personal chat (not only a user to create one with)."""
+    reference = address.get("reference")
+    conversation = reference.get("conversation") if isinstance(reference, dict) else None
+    return isinstance(conversation, dict) and bool(conversation.get("id"))
+
+
+def _place(activity: Activity) -> Place:
+    """The team channel a message was said in: its address (the channel itself, not the
+    thread), and its name when Teams gives it."""
+    reference = TurnContext.get_conversation_reference(activity)
+    if reference.conversation is not None and reference.conversation.id:
+        reference.conversation.id = reference.conversation.id.split(";", 1)[0]
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    channel, team = data.get("channel") or {}, data.get("team") or {}
+    # Teams leaves out the name of a team's General channel, whose id is the team's.
+    general = bool(channel.get("id")) and channel.get("id") == team.get("id")
+    name = channel.get("name") or ("General" if general else "")
+    if name:
+        label = f"the {name} channel"
+    elif activity.conversation is not None and activity.conversation.conversation_type == "channel":
+        label = "a Teams channel"
+    else:
+        label = "a Teams group chat"
+    if team.get("name"):
+        label += f" in {team['name']}"
+    return Place(address_of(reference, tenant_of(activity)), label)
 
 
 def _time_zone(name: str | None) -> str | None:
