@@ -46,6 +46,30 @@ def test_a_piped_chat_answers_each_line_and_ends_cleanly(loaded: str) -> None:
     assert "Mon 23 Nov: a first reflection" in result.stdout
 
 
+def test_a_chat_piped_into_a_reader_that_stops_early_ends_without_a_traceback(
+    loaded: str,
+) -> None:
+    """`mentorbot chat ... | head -1`: the reader closes the pipe after one line."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MENTORBOT_NOW")}
+    command = [sys.executable, "-m", "bot", "chat", "--user", "mentee@example.org"]
+    process = subprocess.Popen(
+        [*command, "--now", NOW, "--db", loaded],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    assert process.stdin is not None
+    assert process.stdout is not None
+    process.stdin.write(b"help\n" * 200)
+    process.stdin.close()
+    assert process.stdout.readline()
+    process.stdout.close()
+    process.wait(timeout=120)
+    assert process.stderr is not None
+    stderr = process.stderr.read()
+    process.stderr.close()
+    assert b"Traceback" not in stderr
+    assert b"BrokenPipeError" not in stderr
+
+
 def test_choices_can_be_answered_by_number(loaded: str) -> None:
     result = mentorbot(
         "chat", "--user", "mentee@example.org", "--now", NOW, stdin="menu\n3\n", db=loaded
