@@ -14,7 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session
@@ -95,3 +96,16 @@ def transaction(engine: Engine) -> Iterator[Session]:
     """A session whose work commits together at the end, or not at all."""
     with Session(engine, expire_on_commit=False) as session, session.begin():
         yield session
+
+
+def insert_new(session: Session, table: Table, values: dict[str, Any]) -> bool:
+    """Insert one row unless it would break a unique constraint; True when it was inserted.
+
+    ``INSERT ... ON CONFLICT DO NOTHING`` rather than a savepoint: on SQLite, pysqlite opens
+    no transaction before a ``SAVEPOINT``, so releasing a savepoint taken as a transaction's
+    first write commits it at once, outside the transaction it was meant to be part of."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table).values(**values).on_conflict_do_nothing()
+    inserted = session.execute(statement.returning(*table.primary_key.columns)).first()
+    return inserted is not None

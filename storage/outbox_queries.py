@@ -209,11 +209,18 @@ def record_sent(session: Session, row_id: int, worker: str, now: datetime, messa
     return result.rowcount == 1
 
 
-def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
-    """The wait after the ``attempts``-th failure: 30 s doubling per attempt, capped at 1 h,
-    with "equal jitter" (a random point in the upper half). The upper half means the wait never
-    shrinks from one attempt to the next, while workers that failed together spread out."""
-    ceiling: timedelta = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(attempts - 1, 0))
+def backoff(
+    attempts: int,
+    rng: random.Random | None = None,
+    *,
+    base: timedelta = BACKOFF_BASE,
+    cap: timedelta = BACKOFF_CAP,
+) -> timedelta:
+    """The wait after the ``attempts``-th failure: ``base`` (30 s) doubling per attempt, capped
+    at ``cap`` (1 h), with "equal jitter" (a random point in the upper half). The upper half
+    means the wait never shrinks from one attempt to the next, while workers that failed
+    together spread out."""
+    ceiling: timedelta = min(cap, base * 2 ** max(attempts - 1, 0))
     fraction = 0.5 + 0.5 * (rng or random).random()
     return ceiling * fraction
 

@@ -15,7 +15,7 @@ import os
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import aiohttp
@@ -24,6 +24,9 @@ from sqlalchemy import Engine
 
 from conversations.clock import Clock
 from tests.fakes.slack_api import TEAM, FakeSlackApi, SlackUser
+
+if TYPE_CHECKING:
+    from bot.channels.slack.inbox import InboxPolicy
 
 SECRET = "test-signing-secret"
 FIXTURES = Path(__file__).parent / "fixtures" / "slack"
@@ -93,9 +96,16 @@ def press(post: dict[str, Any], label: str, user: str = MENTEE) -> dict[str, Any
 
 
 class SlackHarness:
-    def __init__(self, db: Engine, clock: Clock, users: dict[str, SlackUser] | None = None):
+    def __init__(
+        self,
+        db: Engine,
+        clock: Clock,
+        users: dict[str, SlackUser] | None = None,
+        policy: InboxPolicy | None = None,
+    ):
         self.db = db
         self.clock = clock
+        self.policy = policy
         self.api = FakeSlackApi(users=dict(users or USERS))
         self.server: test_utils.TestServer | None = None
         self.http: aiohttp.ClientSession | None = None
@@ -107,7 +117,7 @@ class SlackHarness:
         await self.api.start()
         os.environ["SLACK_API_URL"] = self.api.url  # the caller's monkeypatch restores it
         self.app = web.Application()
-        slack.mount(self.app, self.db, self.clock)
+        slack.mount(self.app, self.db, self.clock, policy=self.policy)
         self.server = test_utils.TestServer(self.app, host="127.0.0.1")
         await self.server.start_server()
         self.http = aiohttp.ClientSession()

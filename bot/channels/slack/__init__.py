@@ -3,17 +3,20 @@
 Map of the package:
 - ``blocks``: neutral parts <-> Block Kit and Slack text (no SDK import; pure functions);
 - ``sender``: the Web API client, posting, the outbox :class:`SlackSender`, error mapping;
-- ``listeners``: ``register(bolt_app, deps)``: the de-duplicating middleware and every listener;
+- ``listeners``: ``register(bolt_app, deps)``: the inbox middleware and every listener;
+- ``inbox``: deliveries stored before the ack, and replayed until their work is done;
 - ``home``: the App Home view.
 
 :func:`mount` adds ``POST /slack/events`` to the aiohttp server (HTTP mode, signatures checked
-by bolt) and, when ``SLACK_APP_TOKEN`` is set, connects Socket Mode as well. Configuration:
+by bolt) and, when ``SLACK_APP_TOKEN`` is set, connects Socket Mode as well; the inbox's replay
+loop runs for as long as the server does. Configuration:
 ``SLACK_BOT_TOKEN``, ``SLACK_SIGNING_SECRET`` (HTTP mode), ``SLACK_APP_TOKEN`` (Socket Mode),
 ``SLACK_API_URL`` (the Web API base URL; default ``https://slack.com/api/``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
@@ -26,6 +29,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from sqlalchemy import Engine as Database
 
+from bot.channels.slack.inbox import InboxPolicy, SlackInbox
 from bot.channels.slack.listeners import Deps, Wiring, register
 from bot.channels.slack.sender import PLATFORM, SlackSender, make_client, sender_from_env
 from conversations.clock import Clock
@@ -58,10 +62,17 @@ class SlackSettings:
 class SlackRuntime:
     """The bolt app and its dependencies for one aiohttp application's lifetime."""
 
-    def __init__(self, settings: SlackSettings, db: Database, clock: Clock) -> None:
+    def __init__(
+        self,
+        settings: SlackSettings,
+        db: Database,
+        clock: Clock,
+        policy: InboxPolicy | None = None,
+    ) -> None:
         self.settings = settings
         self.db = db
         self.clock = clock
+        self.policy = policy or InboxPolicy()
         self.bolt: AsyncApp | None = None
         self.deps: Deps | None = None
         self.wiring: Wiring | None = None
@@ -75,13 +86,25 @@ class SlackRuntime:
                 request_verification_enabled=bool(self.settings.signing_secret),
                 name="mentorbot",
             )
+            inbox = SlackInbox(self.db, policy=self.policy)
             self.deps = Deps(
                 db=self.db,
                 clock=self.clock,
                 engine=DialogEngine(self.db, self.clock, default_registry()),
                 client=client,
+                inbox=inbox,
             )
             self.wiring = register(self.bolt, self.deps)
+            # Replays from the inbox: the same listeners, returning when their work is done.
+            replayer = AsyncApp(
+                client=client,
+                request_verification_enabled=False,
+                process_before_response=True,
+                name="mentorbot-inbox",
+            )
+            register(replayer, self.deps)
+            stop = asyncio.Event()
+            replaying = asyncio.create_task(inbox.run(replayer, stop))
             socket = None
             if self.settings.app_token:
                 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -95,8 +118,11 @@ class SlackRuntime:
                 if socket is not None:
                     with contextlib.suppress(Exception):
                         await socket.close_async()  # type: ignore[no-untyped-call]
+                stop.set()
+                await replaying
                 await self.deps.idle(limit=10)
                 self.deps.turns.shutdown(wait=True)
+                inbox.close()
 
     async def handle(self, request: web.Request) -> web.Response:
         if self.bolt is None:
@@ -108,9 +134,11 @@ class SlackRuntime:
 SLACK = web.AppKey("mentorbot_slack", SlackRuntime)
 
 
-def mount(app: web.Application, db: Database, clock: Clock) -> None:
+def mount(
+    app: web.Application, db: Database, clock: Clock, *, policy: InboxPolicy | None = None
+) -> None:
     """Add the Slack channel to ``app``: ``POST /slack/events`` (when a signing secret is set)
-    and Socket Mode (when ``SLACK_APP_TOKEN`` is set)."""
+    and Socket Mode (when ``SLACK_APP_TOKEN`` is set); ``policy`` paces the inbox's retries."""
     settings = SlackSettings.from_env()
     if not settings.bot_token:
         raise RuntimeError("SLACK_BOT_TOKEN is not set")
@@ -118,7 +146,7 @@ def mount(app: web.Application, db: Database, clock: Clock) -> None:
         raise RuntimeError(
             "set SLACK_SIGNING_SECRET (HTTP events) or SLACK_APP_TOKEN (Socket Mode) for Slack"
         )
-    runtime = SlackRuntime(settings, db, clock)
+    runtime = SlackRuntime(settings, db, clock, policy)
     app[SLACK] = runtime
     app.cleanup_ctx.append(runtime.lifespan)
     if settings.signing_secret:
