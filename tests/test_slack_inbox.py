@@ -27,6 +27,7 @@ from storage.db import open_database, transaction
 from storage.models import Concern, Inbox
 from tests.conftest import NOW
 from tests.fakes.slack_api import FakeSlackApi
+from tests.loop_watch import HeldLock
 from tests.test_slack_harness import (
     MENTEE,
     SECRET,
@@ -189,11 +190,12 @@ async def _post(port: int, body: dict[str, object]) -> int:
 
 async def test_a_server_killed_after_its_ack_answers_once_it_is_back(db_url: str) -> None:
     clock = Clock.fixed(NOW)
-    db = open_database(db_url)
+    db = await asyncio.to_thread(open_database, db_url)  # (the test's own work, off the loop)
     try:
-        load_demo(db, clock)
+        await asyncio.to_thread(load_demo, db, clock)
         # Priya began the concern in another chat; her first Slack message sends it.
-        assert "Tom won't be told" in Chat(db, clock, "mentee@example.org").said(SAFEGUARDING)
+        began = await asyncio.to_thread(Chat(db, clock, "mentee@example.org").said, SAFEGUARDING)
+        assert "Tom won't be told" in began
         async with FakeSlackApi(users=dict(USERS)) as api:
             api.stall("users.info")  # the first server hangs after its ack, before its commit
             port = _free_port()
@@ -226,3 +228,45 @@ async def test_a_server_killed_after_its_ack_answers_once_it_is_back(db_url: str
         assert _inbox(db, send["event_id"]).status == "done"
     finally:
         db.dispose()
+
+
+# -- no database call on the event loop (item 7) ----------------------------------------------
+
+
+async def test_a_held_database_lock_stalls_neither_healthz_nor_slack(
+    demo: Engine, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another connection holds a lock for 3 s (released from a timer thread, so a blocked
+    loop would get it back). Meanwhile /healthz keeps answering and, on PostgreSQL (where the
+    lock is on the tables a turn uses), so does Slack; on SQLite a write lock covers the whole
+    file, so the ack waits until the delivery can be stored (it is never acked unstored). This
+    module runs under the loop watch: no callback may hold the loop."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
+    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+    monkeypatch.delenv("TEAMS_APP_ID", raising=False)
+    monkeypatch.delenv("TEAMS_ALLOW_UNAUTHENTICATED", raising=False)
+    async with SlackHarness(demo, clock, whole_server=True) as slack:
+        await slack.event(message("hello"))  # Priya is linked; auth.test is behind us
+        assert slack.http is not None
+        lock = await asyncio.to_thread(
+            HeldLock, demo, ("processed_event", "dialog_state", "channel_identity")
+        )
+        try:
+            lock.release_after(3.0)
+            said = asyncio.create_task(slack.event(message("help"), wait=False))
+            for _ in range(5):
+                async with slack.http.get(slack.url_of("/healthz")) as response:
+                    assert (response.status, await response.text()) == (200, "ok\n")
+                assert not lock.released.is_set()
+                await asyncio.sleep(0.1)
+            if demo.dialect.name == "postgresql":
+                assert (await said)[0] == 200
+                assert not lock.released.is_set()
+        finally:
+            await asyncio.to_thread(lock.join)
+        assert (await said)[0] == 200
+        await slack.api.wait_until(
+            lambda: any("what I can do" in shown(p) for p in slack.posts_to(f"D{MENTEE}")), 30
+        )
+        await slack.idle()

@@ -20,7 +20,9 @@ import asyncio
 import contextlib
 import logging
 import os
+import threading
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import aiohttp
@@ -103,6 +105,9 @@ class SlackRuntime:
                 name="mentorbot-inbox",
             )
             register(replayer, self.deps)
+            # Start the worker threads now: a thread started while serving holds the loop
+            # until it runs, and on a busy machine that can take a while.
+            await _warm(self.deps.turns, inbox.threads)
             stop = asyncio.Event()
             replaying = asyncio.create_task(inbox.run(replayer, stop))
             socket = None
@@ -132,6 +137,17 @@ class SlackRuntime:
 
 
 SLACK = web.AppKey("mentorbot_slack", SlackRuntime)
+
+
+async def _warm(*pools: ThreadPoolExecutor) -> None:
+    """Start every thread of ``pools`` (each starts on a submit that finds no idle thread)."""
+    loop = asyncio.get_running_loop()
+    for pool in pools:
+        started = threading.Barrier(pool._max_workers, timeout=5)
+        await asyncio.gather(
+            *(loop.run_in_executor(pool, started.wait) for _ in range(pool._max_workers)),
+            return_exceptions=True,
+        )
 
 
 def mount(
