@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Table, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -47,6 +47,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _begin_before_savepoint(connection: Connection, _name: str) -> None:
+    """pysqlite opens a transaction only before a data-changing statement, so a ``SAVEPOINT``
+    that comes first would start one of its own, and releasing it would commit at once, outside
+    the transaction it belongs to. Open the transaction first."""
+    dbapi = connection.connection.dbapi_connection
+    if dbapi is not None and not dbapi.in_transaction:
+        dbapi.execute("BEGIN")
+
+
 def make_engine(url: str | None = None) -> Engine:
     """An engine for ``url`` (or ``DATABASE_URL``); creates the SQLite file's folder if needed."""
     resolved = database_url(url)
@@ -60,6 +69,7 @@ def make_engine(url: str | None = None) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(resolved, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _begin_before_savepoint)
         return engine
     if parsed.get_backend_name() == "postgresql":
         return create_engine(resolved, pool_pre_ping=True, connect_args={"connect_timeout": 10})
@@ -98,13 +108,14 @@ def transaction(engine: Engine) -> Iterator[Session]:
         yield session
 
 
-def insert_new(session: Session, table: Table, values: dict[str, Any]) -> bool:
+def insert_new(session: Session | Connection, table: Table, values: dict[str, Any]) -> bool:
     """Insert one row unless it would break a unique constraint; True when it was inserted.
 
     ``INSERT ... ON CONFLICT DO NOTHING`` rather than a savepoint: on SQLite, pysqlite opens
     no transaction before a ``SAVEPOINT``, so releasing a savepoint taken as a transaction's
     first write commits it at once, outside the transaction it was meant to be part of."""
-    dialect = session.get_bind().dialect.name
+    bind = session.get_bind() if isinstance(session, Session) else session
+    dialect = bind.dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(table).values(**values).on_conflict_do_nothing()
     inserted = session.execute(statement.returning(*table.primary_key.columns)).first()

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, or_, update
+from sqlalchemy import ColumnElement, Connection, and_, delete, or_, update
 from sqlmodel import Session, col, select
 
 from storage.db import insert_new
@@ -45,7 +45,7 @@ def _pending(platform: str, key: str) -> ColumnElement[bool]:
 
 
 def store(
-    session: Session,
+    session: Session | Connection,
     platform: str,
     key: str,
     body: dict[str, Any],

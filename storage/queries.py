@@ -462,6 +462,16 @@ def set_time_zone(
     session.add(person)
 
 
+def event_recorded(session: Session, platform: str, event_id: str) -> bool:
+    """Whether a platform event was already handled (a read: see :func:`record_event`)."""
+    found = session.exec(
+        select(ProcessedEvent.id).where(
+            ProcessedEvent.platform == platform, ProcessedEvent.event_id == event_id
+        )
+    ).first()
+    return found is not None
+
+
 def record_event(session: Session, platform: str, event_id: str, now: datetime) -> bool:
     """Record a platform event as handled; False when it already was (the unique key decides,
     so two deliveries at the same moment cannot both pass). The event's inbox row, if it has

@@ -7,13 +7,13 @@ database call waiting on a lock is the usual culprit.
 
 What item 7 of issue 11 forbids is the loop's thread *sleeping* inside a callback: on a
 database lock, a socket, a disk. On a loaded machine (2 cores shared by many jobs) a callback
-also looks slow when it never slept: its thread waited for a CPU, or for the GIL held by another
-thread that was waiting for a CPU (or by a thread being started), or debug mode's own
+also looks slow when it never slept: its thread waited for a CPU, or for the GIL while another
+thread ran or waited for a CPU itself (a thread being started, say), or debug mode's own
 bookkeeping ran (it records a stack, statting source files, for every future it creates); and
 debug mode makes running code slower too. So the watch samples every 5 ms how long each thread
 has run and waited for a CPU (Linux ``/proc/self/task/*/schedstat``) and where the loop's
-thread is, and counts a slow callback only when the time its thread slept, beyond all that, is
-over the limit. For each one counted, the report names the stack the loop's thread was seen in
+thread is, and counts a slow callback only when the time its thread slept, beyond all that
+(the busiest other thread's running and waiting taken as GIL time), is over the limit. For each one counted, the report names the stack the loop's thread was seen in
 most. Where Linux gives no schedstat, every slow callback counts.
 """
 
@@ -74,7 +74,7 @@ class SlowCallback:
     text: str  # asyncio's own warning
     took: float
     running: float = 0.0  # the loop's thread on a CPU
-    waiting: float = 0.0  # for a CPU: the loop's thread, the GIL's holder, a thread starting
+    waiting: float = 0.0  # for a CPU (the loop's thread), or for the GIL (another thread busy)
     bookkeeping: float = 0.0  # debug mode recording stacks
     where: list[str] = field(default_factory=list)  # the loop thread's stack seen most in it
 
@@ -183,9 +183,13 @@ class LoopWatch(logging.Handler):
             last.get(self._loop_thread, zero),
         )
         others = [  # a thread that started inside the callback counts from zero
-            last[tid][1] - first.get(tid, zero)[1] for tid in last if tid != self._loop_thread
+            (last[tid][0] - first.get(tid, zero)[0]) + (last[tid][1] - first.get(tid, zero)[1])
+            for tid in last
+            if tid != self._loop_thread
         ]
         callback.running = min(callback.took, loop_last[0] - loop_first[0])
+        # The loop's thread waiting for a CPU, or for the GIL while another thread held it
+        # (that thread running, or itself waiting for a CPU).
         callback.waiting = loop_last[1] - loop_first[1] + max(others, default=0.0)
         callback.bookkeeping = self._debugging(began, ended)
 

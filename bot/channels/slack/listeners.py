@@ -215,7 +215,9 @@ async def run_turn(deps: Deps, said: Said) -> Delivered | None:
     """Resolve the person, run the engine turn, show the replies; None for a stranger."""
     who = await resolve(deps, said.team, said.user, said.dm_hint)
     if who is None:
-        if said.key is None or await deps.run(claim, deps.db, said.key, deps.clock):
+        fresh = said.key is None or await deps.run(claim, deps.db, said.key, deps.clock)
+        deps.inbox.closed(said.key)
+        if fresh:
             dm = said.dm_hint or await dm_channel(deps.client, said.user)
             await post_parts(deps.client, dm, [Text(JOIN_TEXT)], JOIN_TEXT)
         return None
@@ -229,6 +231,7 @@ async def run_turn(deps: Deps, said: Said) -> Delivered | None:
         event_id=said.key,
     )
     delivered = await deps.run(deps.engine.handle, msg)
+    deps.inbox.closed(said.key)  # the turn closed its inbox row in its own transaction
     if delivered.duplicate:
         return delivered
     parts = list(delivered.parts)
