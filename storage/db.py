@@ -1,7 +1,7 @@
 """Engine, sessions and start-up migrations.
 
 ``DATABASE_URL`` picks the database: a SQLite file under ``./var/`` by default (WAL mode,
-foreign keys on, zero set-up), or PostgreSQL through psycopg 3 (``postgresql+psycopg://...``;
+``synchronous=NORMAL``, foreign keys on, zero set-up), or PostgreSQL through psycopg 3 (``postgresql+psycopg://...``;
 a plain ``postgresql://`` URL is read as psycopg 3 too). ``migrate`` upgrades the schema with
 Alembic; every command calls it before touching data.
 """
@@ -44,6 +44,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # In WAL mode a commit then survives the process dying without waiting for the disk;
+    # :func:`sync_to_disk`, every second in ``mentorbot serve``, bounds what a power cut takes.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
@@ -76,6 +79,15 @@ def make_engine(url: str | None = None) -> Engine:
     raise DatabaseError(
         f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL"
     )
+
+
+def sync_to_disk(engine: Engine) -> None:
+    """SQLite: write the WAL's commits through to disk (a passive checkpoint, which never waits
+    for readers or writers). PostgreSQL makes each commit durable itself."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def migrate(engine: Engine) -> None:

@@ -19,10 +19,8 @@ Exactly once: a replayed turn whose first run had committed finds its ``processe
 and does nothing again; its reply is already in the outbox. Rows are leased with the wall clock
 (``timer``), not the scheme's clock, which tests and demos fix.
 
-Speed of the ack. On SQLite the insert commits with ``synchronous=NORMAL``: in WAL mode that
-survives the process dying (what the 200 must survive) without waiting for the disk; the next
-ordinary commit, normally the event's own turn a few milliseconds later, syncs it to the disk
-with everything before it. Everything else keeps ``FULL``.
+Speed of the ack. On SQLite (WAL, ``synchronous=NORMAL``: see ``storage.db``) the insert
+survives the process dying, which is what the 200 must survive, without waiting for the disk.
 """
 
 from __future__ import annotations
@@ -137,28 +135,10 @@ class SlackInbox:
 
     def _store(self, key: str, body: dict[str, Any]) -> bool:
         # A connection, not an ORM session: this is on the ack's path, keep it lean.
-        with self.db.connect() as connection:
-            sqlite = connection.dialect.name == "sqlite"
-            if sqlite:
-                # No fsync of its own (see the module docstring); the turn's commit syncs it.
-                connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
-            try:
-                fresh = inbox_queries.store(
-                    connection,
-                    PLATFORM,
-                    key,
-                    body,
-                    self.timer.now(),
-                    self.worker,
-                    self.policy.lease,
-                )
-                connection.commit()
-                return fresh
-            finally:
-                if sqlite:
-                    connection.rollback()
-                    connection.exec_driver_sql("PRAGMA synchronous=FULL")
-                    connection.commit()
+        with self.db.begin() as connection:
+            return inbox_queries.store(
+                connection, PLATFORM, key, body, self.timer.now(), self.worker, self.policy.lease
+            )
 
     def _done(self, key: str) -> None:
         with transaction(self.db) as session:
