@@ -1,13 +1,16 @@
 """The engine runs one turn: de-duplicate, load state, run the dialog, save state and outbox.
 
 One turn is one database transaction:
-1. record the platform event id (a unique key: a retried delivery is ignored);
+1. look the platform event id up (a retried delivery is ignored);
 2. load the person's dialog state for this conversation;
 3. handle words about a shared place ("use this channel for lead alerts", said there) and then
    a global word (help, menu, cancel, back, what's next) before any dialog;
 4. otherwise give the message to the active dialog, or start the journey it asks for;
-5. save the new state with an optimistic version check, and write every reply and every message
-   for someone else to the outbox, in the same transaction.
+5. record the event id (a unique key: of two deliveries running at once, one gives way), save
+   the new state with an optimistic version check, and write every reply and every message for
+   someone else to the outbox, in the same transaction.
+The writes come last so that, on SQLite, the turn holds the database's one write lock only
+while it writes (unless the dialog itself writes earlier), not while the dialog thinks.
 A concurrent turn for the same person makes the version check fail; the turn is then run again
 from the fresh state. Channels deliver the outbox rows after the commit, never during it.
 """
@@ -52,6 +55,10 @@ Answer = Callable[[Context, Incoming, Intent], Turn]
 
 class ConcurrentTurn(Exception):
     """Another turn for the same conversation committed first."""
+
+
+class _Duplicate(Exception):
+    """The event was recorded by another delivery while this turn ran."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +122,8 @@ class Engine:
             try:
                 with transaction(self.db) as session:
                     return self._turn(session, msg)
+            except _Duplicate:
+                return Delivered(parts=[], outbox_ids=[], duplicate=True)
             except ConcurrentTurn:
                 log.info("concurrent turn for person %s, attempt %d", msg.person_id, attempt)
         raise RuntimeError("the conversation kept changing under this turn; giving up")
@@ -136,14 +145,11 @@ class Engine:
 
     def _turn(self, session: Session, msg: Incoming) -> Delivered:
         now = self.clock.now()
-        if msg.event_id is not None and not _first_time(session, msg, now):
+        if msg.event_id is not None and queries.event_recorded(session, msg.platform, msg.event_id):
             return Delivered(parts=[], outbox_ids=[], duplicate=True)
         person = session.get(Person, msg.person_id)
         if person is None:
             raise LookupError(f"no person {msg.person_id}")
-        if msg.action is not None or msg.text.strip():
-            person.last_active_at = now  # the silence rule watches this
-            session.add(person)
         ctx = Context(
             session=session, person=person, now=now, enrolments=enrolments(session, msg.person_id)
         )
@@ -177,6 +183,13 @@ class Engine:
                 and only_public_text(replies)
             )
 
+        # The writes: the event first (so a savepoint below is never the transaction's first
+        # statement, which pysqlite would commit on its own), then the rest.
+        if msg.event_id is not None and not _first_time(session, msg, now):
+            raise _Duplicate
+        if msg.action is not None or msg.text.strip():
+            person.last_active_at = now  # the silence rule watches this
+            session.add(person)
         row.updated_at = now
         _save_state(session, row, old_version)
         outbox_ids = _write_outbox(session, ctx, replies, outgoing, now)

@@ -509,6 +509,41 @@ class ProcessedEvent(SQLModel, table=True):
     processed_at: datetime
 
 
+class InboxStatus(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    DEAD = "dead"
+
+
+class Inbox(SQLModel, table=True):
+    """An incoming platform event, stored before it is acknowledged (a transactional inbox).
+
+    ``(platform, event_key)`` is unique: a redelivered event is not stored twice. A row stays
+    ``pending`` until the turn that handles it commits (the turn closes it in its own
+    transaction) or its work is otherwise done; a worker holds it under a lease while it runs,
+    and a failed attempt waits ``next_attempt_at``. ``body`` is emptied once the row is done,
+    so the inbox keeps no second copy of what people wrote.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("platform", "event_key"),
+        Index("ix_inbox_due", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=32)
+    event_key: str = Field(max_length=256)
+    body: dict[str, Any] = _json_column()
+    status: str = Field(default=InboxStatus.PENDING.value, max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime
+    claimed_by: str | None = Field(default=None, max_length=96)
+    lease_until: datetime | None = None
+    last_error: str | None = None
+    received_at: datetime
+    done_at: datetime | None = None
+
+
 class Outbox(SQLModel, table=True):
     """Every message the bot sends: replies and messages to others, written with the state change.
 

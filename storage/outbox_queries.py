@@ -291,12 +291,17 @@ def in_urgent_lane(row: Outbox) -> bool:
 
 
 def backoff(
-    attempts: int, rng: random.Random | None = None, cap: timedelta = BACKOFF_CAP
+    attempts: int,
+    rng: random.Random | None = None,
+    *,
+    base: timedelta = BACKOFF_BASE,
+    cap: timedelta = BACKOFF_CAP,
 ) -> timedelta:
-    """The wait after the ``attempts``-th failure: 30 s doubling per attempt, capped at ``cap``
-    (1 h), with "equal jitter" (a random point in the upper half). The upper half means the wait
-    never shrinks from one attempt to the next, while workers that failed together spread out."""
-    ceiling: timedelta = min(cap, BACKOFF_BASE * 2 ** max(attempts - 1, 0))
+    """The wait after the ``attempts``-th failure: ``base`` (30 s) doubling per attempt, capped
+    at ``cap`` (1 h), with "equal jitter" (a random point in the upper half). The upper half
+    means the wait never shrinks from one attempt to the next, while workers that failed
+    together spread out."""
+    ceiling: timedelta = min(cap, base * 2 ** max(attempts - 1, 0))
     fraction = 0.5 + 0.5 * (rng or random).random()
     return ceiling * fraction
 
@@ -342,7 +347,7 @@ def record_failure(
         row.next_attempt_at = now + timedelta(seconds=retry_after)
     else:
         row.next_attempt_at = now + backoff(
-            row.attempts, rng, URGENT_BACKOFF_CAP if urgent else BACKOFF_CAP
+            row.attempts, rng, cap=URGENT_BACKOFF_CAP if urgent else BACKOFF_CAP
         )
     session.add(row)
     session.flush()

@@ -13,8 +13,9 @@ from sqlalchemy import delete, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage import application_queries
+from storage import application_queries, inbox_queries
 from storage.access import ConcernAction, concerns_for
+from storage.db import insert_new
 from storage.models import (
     DEFAULT_TIME_ZONE,
     ActionItem,
@@ -493,16 +494,14 @@ def set_time_zone(
     session.add(person)
 
 
-def event_seen(session: Session, platform: str, event_id: str) -> bool:
-    """Whether a platform event was already handled."""
-    return (
-        session.exec(
-            select(ProcessedEvent.id).where(
-                ProcessedEvent.platform == platform, ProcessedEvent.event_id == event_id
-            )
-        ).first()
-        is not None
-    )
+def event_recorded(session: Session, platform: str, event_id: str) -> bool:
+    """Whether a platform event was already handled (a read: see :func:`record_event`)."""
+    found = session.exec(
+        select(ProcessedEvent.id).where(
+            ProcessedEvent.platform == platform, ProcessedEvent.event_id == event_id
+        )
+    ).first()
+    return found is not None
 
 
 def forget_event(session: Session, platform: str, event_id: str) -> None:
@@ -516,10 +515,10 @@ def forget_event(session: Session, platform: str, event_id: str) -> None:
 
 def record_event(session: Session, platform: str, event_id: str, now: datetime) -> bool:
     """Record a platform event as handled; False when it already was (the unique key decides,
-    so two deliveries at the same moment cannot both pass)."""
-    try:
-        with session.begin_nested():
-            session.add(ProcessedEvent(platform=platform, event_id=event_id, processed_at=now))
-    except IntegrityError:
+    so two deliveries at the same moment cannot both pass). The event's inbox row, if it has
+    one, is closed in the same transaction: handled and closed commit together."""
+    values = {"platform": platform, "event_id": event_id, "processed_at": now}
+    if not insert_new(session, ProcessedEvent.__table__, values):  # type: ignore[attr-defined]
         return False
+    inbox_queries.close(session, platform, event_id, now)
     return True

@@ -1,11 +1,16 @@
 """Shared fixtures: a database per test on SQLite and, when ``MENTORBOT_TEST_DATABASE_URL`` is
-set, on PostgreSQL too (each test in its own schema); a fixed clock; a chat transcript helper."""
+set, on PostgreSQL too (each test in its own schema); a fixed clock; a chat transcript helper.
+Every async test of the Slack and Teams suites runs under :func:`loop_watch`: asyncio's debug
+mode, failing the test when a callback held the event loop for over 100 ms."""
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -13,6 +18,7 @@ from sqlalchemy import Engine, create_engine, text
 
 from conversations.clock import Clock
 from storage.db import database_url, open_database
+from tests.loop_watch import LoopWatch
 from tests.transcript import Chat
 
 PG_URL = os.environ.get("MENTORBOT_TEST_DATABASE_URL")
@@ -76,3 +82,62 @@ def mentee(demo: Engine, clock: Clock) -> Chat:
 @pytest.fixture
 def mentor(demo: Engine, clock: Clock) -> Chat:
     return Chat(demo, clock, "mentor@example.org")
+
+
+# Test modules whose async tests run under ``loop_watch`` (the Slack and Teams suites).
+WATCHED_MODULES = ("test_slack", "test_teams")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = getattr(item, "module", None)
+        name = module.__name__.rpartition(".")[2] if module is not None else ""
+        function = getattr(item, "obj", None)
+        if (
+            name.startswith(WATCHED_MODULES)
+            and inspect.iscoroutinefunction(function)
+            and isinstance(item, pytest.Function)
+            and "loop_watch" not in item.fixturenames
+        ):
+            item.fixturenames.insert(0, "loop_watch")
+
+
+@pytest.fixture
+async def loop_watch() -> AsyncIterator[LoopWatch]:
+    """asyncio debug mode for the test; it fails when a callback blocked the loop over 100 ms
+    (slept on a lock, a socket, a disk: see tests/loop_watch.py)."""
+    # A first import takes longer than that, and a server imports these before it serves.
+    import bot.channels.slack
+    import bot.channels.teams.adapter  # noqa: F401
+
+    watch = LoopWatch()
+    watch.start(asyncio.get_running_loop())
+    try:
+        yield watch
+    finally:
+        watch.stop()
+        WATCHED.append(watch)
+    assert not watch.found, f"callbacks held the event loop:\n{watch.report()}"
+
+
+WATCHED: list[LoopWatch] = []
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not WATCHED:
+        return
+    slow = [callback for watch in WATCHED for _, callback in watch.slow]
+    held = [callback for watch in WATCHED for callback in watch.found]
+    terminalreporter.write_line(
+        f"loop watch: {len(WATCHED)} tests under asyncio debug mode; {len(slow)} callbacks "
+        f"over {int(LoopWatch().limit * 1000)} ms, {len(held)} of them blocked the loop "
+        "(the rest ran, or waited for a CPU, or were the test's own steps)"
+    )
+    if os.environ.get("MENTORBOT_LOOP_WATCH_VERBOSE"):
+        for c in slow:
+            terminalreporter.write_line(
+                f"  {c.took:.3f} s: asleep {c.blocked:.3f}, running {c.running:.3f}, "
+                f"waiting {c.waiting:.3f}, bookkeeping {c.bookkeeping:.3f}: {c.text[:140]}"
+            )
+            for line in c.where:
+                terminalreporter.write_line(f"      {line}")

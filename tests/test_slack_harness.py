@@ -15,7 +15,7 @@ import os
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import aiohttp
@@ -24,6 +24,9 @@ from sqlalchemy import Engine
 
 from conversations.clock import Clock
 from tests.fakes.slack_api import TEAM, FakeSlackApi, SlackUser
+
+if TYPE_CHECKING:
+    from bot.channels.slack.inbox import InboxPolicy
 
 SECRET = "test-signing-secret"
 FIXTURES = Path(__file__).parent / "fixtures" / "slack"
@@ -103,9 +106,20 @@ def configure(env: Any, **extra: str) -> None:
 
 
 class SlackHarness:
-    def __init__(self, db: Engine, clock: Clock, users: dict[str, SlackUser] | None = None):
+    def __init__(
+        self,
+        db: Engine,
+        clock: Clock,
+        users: dict[str, SlackUser] | None = None,
+        policy: InboxPolicy | None = None,
+        whole_server: bool = False,
+    ):
+        """``whole_server``: the app ``mentorbot serve`` runs (``/healthz``, the scheduler),
+        with the Slack channel mounted from the environment; else the Slack channel alone."""
         self.db = db
         self.clock = clock
+        self.policy = policy
+        self.whole_server = whole_server
         self.api = FakeSlackApi(users=dict(users or USERS))
         self.server: test_utils.TestServer | None = None
         self.http: aiohttp.ClientSession | None = None
@@ -116,8 +130,13 @@ class SlackHarness:
 
         await self.api.start()
         os.environ["SLACK_API_URL"] = self.api.url  # the caller's monkeypatch restores it
-        self.app = web.Application()
-        slack.mount(self.app, self.db, self.clock)
+        if self.whole_server:
+            from bot.server import build_app
+
+            self.app = build_app(self.db, self.clock)
+        else:
+            self.app = web.Application()
+            slack.mount(self.app, self.db, self.clock, policy=self.policy)
         self.server = test_utils.TestServer(self.app, host="127.0.0.1")
         await self.server.start_server()
         self.http = aiohttp.ClientSession()
@@ -137,8 +156,11 @@ class SlackHarness:
 
     @property
     def url(self) -> str:
+        return self.url_of("/slack/events")
+
+    def url_of(self, path: str) -> str:
         assert self.server is not None
-        return str(self.server.make_url("/slack/events"))
+        return str(self.server.make_url(path))
 
     async def idle(self) -> None:
         from bot.channels.slack import SLACK

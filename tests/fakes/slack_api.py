@@ -9,6 +9,8 @@ team); ``channels`` maps channel ids to their names (others are ``channel_not_fo
 ``delay`` (a (low, high) range in seconds) slows every answer, as the real API does.
 ``outside`` holds channel ids the bot is not a member of: chat.postMessage there answers
 ``not_in_channel`` until the id is taken out (the bot was invited).
+``stall(method)`` makes calls of a method hang (recorded, unanswered) until ``unstall(method)``:
+a process can be caught, and killed, in the middle of its work.
 
 Files, as Slack's upload does them: ``files.getUploadURLExternal`` (``filename``, ``length``)
 answers an ``upload_url`` on this server and a ``file_id``; a POST of the bytes to that URL
@@ -29,6 +31,7 @@ import asyncio
 import json
 import random
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,6 +109,7 @@ class FakeSlackApi(LocalServer):
     uploads: dict[str, Upload] = field(default_factory=dict)
     _shared: list[Shared] = field(default_factory=list)
     outside: set[str] = field(default_factory=set)
+    _stalled: set[str] = field(default_factory=set)
 
     def fail_next(
         self, method: str, status: int = 200, error: str = "internal_error", *,
@@ -125,8 +129,20 @@ class FakeSlackApi(LocalServer):
         return [f for f in self._shared if channel is None or f.channel == channel]
 
     async def wait_for(self, method: str, count: int, limit: float = 10.0) -> None:
+        await self.wait_until(lambda: len(self.of(method)) >= count, limit)
+
+    async def wait_until(self, done: Callable[[], bool], limit: float = 10.0) -> None:
+        """Until ``done()`` is true after some call arrived (or already is)."""
         async with asyncio.timeout(limit), self._arrived:
-            await self._arrived.wait_for(lambda: len(self.of(method)) >= count)
+            await self._arrived.wait_for(done)
+
+    def stall(self, method: str) -> None:
+        self._stalled.add(method)
+
+    async def unstall(self, method: str) -> None:
+        self._stalled.discard(method)
+        async with self._arrived:
+            self._arrived.notify_all()
 
     async def _args(self, request: web.Request) -> dict[str, Any]:
         """The call's arguments, from the query string, a form or a JSON body (as Slack takes
@@ -145,6 +161,7 @@ class FakeSlackApi(LocalServer):
         self.calls.append(Call(method, args))
         async with self._arrived:
             self._arrived.notify_all()
+            await self._arrived.wait_for(lambda: method not in self._stalled)
         if self.delay[1] > 0:
             await asyncio.sleep(random.uniform(*self.delay))
         queue = self._failures.get(method)

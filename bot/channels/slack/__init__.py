@@ -3,13 +3,15 @@
 Map of the package:
 - ``blocks``: neutral parts <-> Block Kit and Slack text (no SDK import; pure functions);
 - ``sender``: the Web API client, posting, the outbox :class:`SlackSender`, error mapping;
-- ``listeners``: ``register(bolt_app, deps)``: the de-duplicating middleware and every listener;
+- ``listeners``: ``register(bolt_app, deps)``: the inbox middleware and every listener;
+- ``inbox``: deliveries stored before the ack, and replayed until their work is done;
 - ``home``: the App Home view;
 - ``gate``: what a request must pass first (signature and timestamp, a well-formed body, our
   workspace, not a bot).
 
 :func:`mount` adds ``POST /slack/events`` to the aiohttp server (HTTP mode, signatures checked
-by bolt) and, when ``SLACK_APP_TOKEN`` is set, connects Socket Mode as well. Configuration:
+by bolt) and, when ``SLACK_APP_TOKEN`` is set, connects Socket Mode as well; the inbox's replay
+loop runs for as long as the server does. Configuration:
 ``SLACK_BOT_TOKEN``, ``SLACK_SIGNING_SECRET`` (HTTP mode), ``SLACK_APP_TOKEN`` (Socket Mode),
 ``SLACK_API_URL`` (the Web API base URL; default ``https://slack.com/api/``), ``SLACK_TEAM_ID``
 (our workspace; default: the bot token's, from ``auth.test`` at start-up).
@@ -17,10 +19,13 @@ by bolt) and, when ``SLACK_APP_TOKEN`` is set, connects Socket Mode as well. Con
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
+import threading
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -31,6 +36,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine as Database
 
 from bot.channels.slack import gate
+from bot.channels.slack.inbox import InboxPolicy, SlackInbox
 from bot.channels.slack.listeners import Deps, Wiring, register
 from bot.channels.slack.sender import PLATFORM, SlackSender, make_client, sender_from_env
 from conversations.clock import Clock
@@ -65,10 +71,17 @@ class SlackSettings:
 class SlackRuntime:
     """The bolt app and its dependencies for one aiohttp application's lifetime."""
 
-    def __init__(self, settings: SlackSettings, db: Database, clock: Clock) -> None:
+    def __init__(
+        self,
+        settings: SlackSettings,
+        db: Database,
+        clock: Clock,
+        policy: InboxPolicy | None = None,
+    ) -> None:
         self.settings = settings
         self.db = db
         self.clock = clock
+        self.policy = policy or InboxPolicy()
         self.bolt: AsyncApp | None = None
         self.deps: Deps | None = None
         self.wiring: Wiring | None = None
@@ -86,13 +99,28 @@ class SlackRuntime:
             )
             await self.gate.identify(client)
             gate.install(self.bolt, self.gate, client)  # before any other middleware
+            inbox = SlackInbox(self.db, policy=self.policy)
             self.deps = Deps(
                 db=self.db,
                 clock=self.clock,
                 engine=DialogEngine(self.db, self.clock, default_registry()),
                 client=client,
+                inbox=inbox,
             )
             self.wiring = register(self.bolt, self.deps)
+            # Replays from the inbox: the same listeners, returning when their work is done.
+            replayer = AsyncApp(
+                client=client,
+                request_verification_enabled=False,
+                process_before_response=True,
+                name="mentorbot-inbox",
+            )
+            register(replayer, self.deps)
+            # Start the worker threads now: a thread started while serving holds the loop
+            # until it runs, and on a busy machine that can take a while.
+            await _warm(self.deps.turns, inbox.threads)
+            stop = asyncio.Event()
+            replaying = asyncio.create_task(inbox.run(replayer, stop))
             socket = None
             if self.settings.app_token:
                 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -106,8 +134,11 @@ class SlackRuntime:
                 if socket is not None:
                     with contextlib.suppress(Exception):
                         await socket.close_async()  # type: ignore[no-untyped-call]
+                stop.set()
+                await replaying
                 await self.deps.idle(limit=10)
                 self.deps.turns.shutdown(wait=True)
+                inbox.close()
 
     async def handle(self, request: web.Request) -> web.Response:
         if self.bolt is None or self.client is None:
@@ -122,9 +153,22 @@ class SlackRuntime:
 SLACK = web.AppKey("mentorbot_slack", SlackRuntime)
 
 
-def mount(app: web.Application, db: Database, clock: Clock) -> None:
+async def _warm(*pools: ThreadPoolExecutor) -> None:
+    """Start every thread of ``pools`` (each starts on a submit that finds no idle thread)."""
+    loop = asyncio.get_running_loop()
+    for pool in pools:
+        started = threading.Barrier(pool._max_workers, timeout=5)
+        await asyncio.gather(
+            *(loop.run_in_executor(pool, started.wait) for _ in range(pool._max_workers)),
+            return_exceptions=True,
+        )
+
+
+def mount(
+    app: web.Application, db: Database, clock: Clock, *, policy: InboxPolicy | None = None
+) -> None:
     """Add the Slack channel to ``app``: ``POST /slack/events`` (when a signing secret is set)
-    and Socket Mode (when ``SLACK_APP_TOKEN`` is set)."""
+    and Socket Mode (when ``SLACK_APP_TOKEN`` is set); ``policy`` paces the inbox's retries."""
     settings = SlackSettings.from_env()
     if not settings.bot_token:
         raise RuntimeError("SLACK_BOT_TOKEN is not set")
@@ -132,7 +176,7 @@ def mount(app: web.Application, db: Database, clock: Clock) -> None:
         raise RuntimeError(
             "set SLACK_SIGNING_SECRET (HTTP events) or SLACK_APP_TOKEN (Socket Mode) for Slack"
         )
-    runtime = SlackRuntime(settings, db, clock)
+    runtime = SlackRuntime(settings, db, clock, policy)
     app[SLACK] = runtime
     app.cleanup_ctx.append(runtime.lifespan)
     if settings.signing_secret:

@@ -1,17 +1,20 @@
 """The Slack listeners: ``register(bolt_app, deps)`` wires them; no module-level state.
 
-Every listener acks first (Slack wants an answer within 3 s) and then does the work: identity,
-the engine turn (synchronous storage, so in a worker thread), the replies, ``mark_delivered``.
+Every delivery is stored in the inbox before it is acknowledged (``inbox.py``: the global
+middleware, in the inbox's own threads). Every listener then acks first (Slack wants an answer
+within 3 s) and does the work: identity, the engine turn (synchronous storage, so in a worker
+thread), the replies, ``mark_delivered``. Nothing here touches the database on the event loop.
 
 De-duplication is durable. :func:`event_key` names each delivery: ``ev:<event_id>`` for the
 Events API, ``press:<channel>:<message ts>:<block id>:<user>`` for a button on a message (one
 answer per question and person, so a double click counts once; the buttons are then replaced by
 the choice, unless the turn keeps the question: a refused press on a lead-channel alert, *Open*),
 ``act:<user>:<action_ts>`` for a button in the App Home, ``view:<id>:<hash>`` for a modal
-submission, ``cmd:``/``sc:`` plus the trigger id for a slash command or shortcut. The key goes
-into the engine's ``processed_event`` row in the turn's own transaction; the global middleware
-answers a delivery whose key is already there with ``BoltResponse(status=200)`` (a plain
-``return`` would make bolt answer 404, and Slack would retry again).
+submission, ``cmd:``/``sc:`` plus the trigger id for a slash command or shortcut. The key is
+unique in the inbox: the global middleware answers a delivery whose key is already there with
+``BoltResponse(status=200)`` (a plain ``return`` would make bolt answer 404, and Slack would
+retry again). It also goes into the engine's ``processed_event`` row in the turn's own
+transaction, so a turn replayed from the inbox after it had committed changes nothing.
 
 Identity: Slack (team, user) -> our person through ``channel_identity``; an unknown user is
 looked up with ``users.info``, matched by email, linked (with the DM channel as address) and
@@ -37,6 +40,7 @@ from sqlalchemy import Engine as Database
 
 from bot.channels.slack import blocks as bk
 from bot.channels.slack.home import home_view
+from bot.channels.slack.inbox import KEY, REPLAY, SlackInbox, inboxed
 from bot.channels.slack.sender import PLATFORM, FilesNotShared, dm_channel, post_parts
 from conversations.clock import Clock
 from conversations.engine import Delivered
@@ -68,6 +72,7 @@ class Deps:
     clock: Clock
     engine: DialogEngine
     client: AsyncWebClient
+    inbox: SlackInbox
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
     # The App Home last published to each Slack user, so an unchanged one is not re-sent.
     homes: dict[str, str] = field(default_factory=dict)
@@ -129,11 +134,6 @@ def event_key(body: dict[str, Any]) -> str | None:
     if body.get("command") and body.get("trigger_id"):
         return f"cmd:{body['trigger_id']}"
     return None
-
-
-def already_processed(db: Database, key: str) -> bool:
-    with transaction(db) as session:
-        return queries.event_seen(session, PLATFORM, key)
 
 
 def claim(db: Database, key: str, clock: Clock) -> bool:
@@ -217,7 +217,9 @@ async def run_turn(deps: Deps, said: Said) -> Delivered | None:
     """Resolve the person, run the engine turn, show the replies; None for a stranger."""
     who = await resolve(deps, said.team, said.user, said.dm_hint)
     if who is None:
-        if said.key is None or await deps.run(claim, deps.db, said.key, deps.clock):
+        fresh = said.key is None or await deps.run(claim, deps.db, said.key, deps.clock)
+        deps.inbox.closed(said.key)
+        if fresh:
             dm = said.dm_hint or await dm_channel(deps.client, said.user)
             await post_parts(deps.client, dm, [Text(JOIN_TEXT)], JOIN_TEXT)
         return None
@@ -233,6 +235,7 @@ async def run_turn(deps: Deps, said: Said) -> Delivered | None:
         place=await _place(deps, said.team, said.channel) if shared else None,
     )
     delivered = await deps.run(deps.engine.handle, msg)
+    deps.inbox.closed(said.key)  # the turn closed its inbox row in its own transaction
     if delivered.duplicate:
         return delivered
     parts = list(delivered.parts)
@@ -340,15 +343,25 @@ def _team(body: dict[str, Any]) -> str:
 def register(app: AsyncApp, deps: Deps) -> Wiring:
     """Every middleware and listener of the Slack channel (see manifest/slack.yaml)."""
 
-    async def deduplicate(body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]) -> Any:
+    async def store_first(
+        body: dict[str, Any], context: Any, next: Callable[[], Awaitable[BoltResponse]]
+    ) -> Any:
+        """Into the inbox before any listener (so before any ack); a redelivery stops here."""
         key = event_key(body)
-        # An indexed lookup of well under a millisecond: done here, not in the thread pool,
-        # where it would queue behind running dialog turns and delay the ack.
-        if key is not None and already_processed(deps.db, key):
-            return BoltResponse(status=200, body="")
+        if key is None:
+            return await next()
+        if not context.get(REPLAY):
+            try:
+                fresh = await deps.inbox.store(key, body)
+            except Exception:
+                log.exception("could not store Slack delivery %s; Slack will send it again", key)
+                return BoltResponse(status=503, body="")
+            if not fresh:
+                return BoltResponse(status=200, body="")
+        context[KEY] = key
         return await next()
 
-    app.middleware(deduplicate)
+    app.middleware(store_first)
 
     async def on_message(ack: Any, body: dict[str, Any], event: dict[str, Any]) -> None:
         await ack()
@@ -482,16 +495,19 @@ def register(app: AsyncApp, deps: Deps) -> Wiring:
         )
         await run_turn(deps, said)
 
+    def listen(listener: Listener) -> Listener:
+        return inboxed(listener, deps.inbox)
+
     wiring = Wiring()
-    wiring.event(app, "message", on_message)
-    wiring.event(app, "app_mention", on_mention)
-    wiring.event(app, "app_home_opened", on_home_opened)
+    wiring.event(app, "message", listen(on_message))
+    wiring.event(app, "app_mention", listen(on_mention))
+    wiring.event(app, "app_home_opened", listen(on_home_opened))
     wiring.commands.append(COMMAND)
-    app.command(COMMAND)(on_command)
+    app.command(COMMAND)(listen(on_command))
     wiring.shortcuts.append(SHORTCUT)
-    app.shortcut(SHORTCUT)(on_shortcut)
-    app.action(re.compile(".*"))(on_action)  # every button: the action id routes it
-    app.view(bk.FORM_CALLBACK)(on_form)
+    app.shortcut(SHORTCUT)(listen(on_shortcut))
+    app.action(re.compile(".*"))(listen(on_action))  # every button: the action id routes it
+    app.view(bk.FORM_CALLBACK)(listen(on_form))
     return wiring
 
 
