@@ -303,3 +303,11 @@ def test_the_raiser_is_told_truly_who_will_read_her_concern(demo: Engine, clock:
     sent = mentee.said("Send it")
     assert "left unattended" in Chat(demo, clock, "moderator@example.org").said("open C1")
     assert "moderator" in sent
+
+
+def test_the_safety_check_names_the_moderator_among_the_readers(demo: Engine, mentee: Chat) -> None:
+    asked = mentee.said(f"diary: {HARM}")
+    assert (
+        "Only the project lead, the steering group and the scheme's moderator would see it."
+        in asked
+    )

@@ -794,6 +794,15 @@ def urgent_help(ctx: Context, details: str = "") -> Text:
     return Text("\n".join(lines))
 
 
+def readers(ctx: Context, pairing_id: int | None) -> str:
+    """Who would read a concern this person raised about ``pairing_id`` (or about no pairing):
+    "the project lead, the steering group and the scheme's moderator"."""
+    dialog = ConcernDialog()
+    state = {"pairing_id": pairing_id}
+    pairing = dialog._pairing(ctx, state)
+    return Handling.of(ctx, dialog._cohort_id(ctx, state), pairing).readers
+
+
 def raise_concern(ctx: Context, category: Category, details: str, pairing_id: int | None) -> Turn:
     """Save a concern and write its lead-channel alert: the one path every concern takes (the
     concern dialog, and one noticed inside another dialog). The replies say what happens next."""
