@@ -5,7 +5,11 @@ One turn is one database transaction:
 2. load the person's dialog state for this conversation;
 3. handle words about a shared place ("use this channel for lead alerts", said there) and then
    a global word (help, menu, cancel, back, what's next) before any dialog;
-4. otherwise give the message to the active dialog, or start the journey it asks for;
+4. otherwise give the message to the active dialog, or start the journey it asks for. Words that
+   raise a concern ("raise a concern") interrupt any dialog, which is kept in the concern's
+   state and taken up again when the concern is sent or cancelled; a dialog that
+   ``keeps_aside`` (an unsent concern) put aside by another request is kept in a row of its
+   own and picked up when its journey is asked for again;
 5. record the event id (a unique key: of two deliveries running at once, one gives way), save
    the new state with an optimistic version check, and write every reply and every message for
    someone else to the outbox, in the same transaction.
@@ -30,7 +34,13 @@ from sqlmodel import Session, col, select
 
 from conversations.clock import Clock
 from conversations.dialogs.base import Context, Dialog, Outgoing, Turn
-from conversations.intents import GLOBAL_WORDS, Intent, IntentName, recognise
+from conversations.intents import (
+    GLOBAL_WORDS,
+    Intent,
+    IntentName,
+    raises_a_concern,
+    recognise,
+)
 from conversations.messages import (
     Incoming,
     Part,
@@ -223,21 +233,41 @@ class Engine:
         if intent.name in GLOBAL_WORDS:
             return note + self._global(ctx, row, active, msg, intent), [], False
 
+        if active is not None and self._interrupts(msg, intent, active):
+            # "raise a concern" in the middle of anything: the concern now, and what was being
+            # done kept to come back to once the concern is sent or cancelled.
+            stash = _stash(row)
+            dialog = self.registry.dialogs[self.registry.starts[intent.name]]
+            turn = dialog.start(ctx, msg)
+            _apply(row, dialog, turn, starting=True)
+            said = [Text(f"I've kept {active.title.lower()} to come back to afterwards.")]
+            return note + said + turn.replies + self._resume(ctx, row, stash), turn.outgoing, False
+
         if active is not None and not _starts_new_journey(msg, intent):
-            turn = active.step(ctx, dict(row.state), msg)
+            kept = row.state.get(RESUME)
+            state = {k: v for k, v in row.state.items() if k != RESUME}
+            turn = active.step(ctx, state, msg)
             if not self._asks_for_another_journey(msg, intent, turn, active):
                 _apply(row, active, turn)
-                return note + turn.replies, turn.outgoing, turn.keep_question
+                back = self._resume(ctx, row, kept)
+                return note + turn.replies + back, turn.outgoing, turn.keep_question
             # The dialog could not use the words (it asked again) and they name another
             # journey ("I'm at full capacity" while a button was expected): start that one.
 
         replaced: list[Part] = []
         if active is not None:
             replaced = [Text(f"I've put {active.title.lower()} aside.")]
+            if getattr(active, "keeps_aside", False):
+                # A draft that matters (an unsent concern) is kept until it is picked up.
+                _put_aside(ctx.session, row, ctx.now)
+                replaced = [Text(f"{_aside_note(active)}")]
             _clear(row)
         dialog_name = self.registry.starts.get(intent.name)
         if dialog_name is not None:
             dialog = self.registry.dialogs[dialog_name]
+            resumed = self._pick_up(ctx, row, dialog, msg)
+            if resumed is not None:
+                return note + replaced + resumed, [], False
             turn = dialog.start(ctx, msg)
             _apply(row, dialog, turn, starting=True)
         else:
@@ -246,6 +276,54 @@ class Engine:
             )
             turn = answer(ctx, msg, intent)
         return note + replaced + turn.replies, turn.outgoing, turn.keep_question
+
+    def _interrupts(self, msg: Incoming, intent: Intent, active: Dialog) -> bool:
+        return (
+            msg.action is None
+            and intent.name is IntentName.CONCERN
+            and self.registry.starts.get(intent.name) not in (None, active.name)
+            and raises_a_concern(msg.text)
+        )
+
+    def _resume(self, ctx: Context, row: DialogState, kept: Any) -> list[Part]:
+        """After a turn of a dialog that interrupted another: keep the other for later, or,
+        once this one has finished, go back to it."""
+        if not isinstance(kept, dict):
+            return []
+        if row.dialog is not None:
+            row.state = {**row.state, RESUME: kept}
+            return []
+        dialog = self.registry.dialogs.get(str(kept.get("dialog")))
+        if dialog is None or kept.get("schema_version") != dialog.schema_version:
+            return []
+        row.dialog = dialog.name
+        row.schema_version = dialog.schema_version
+        row.state = dict(kept["state"])
+        row.history = list(kept.get("history", []))
+        return [Text(f"Back to {dialog.title.lower()}:"), *dialog.prompt(ctx, dict(row.state))]
+
+    def _pick_up(
+        self, ctx: Context, row: DialogState, dialog: Dialog, msg: Incoming
+    ) -> list[Part] | None:
+        """The draft of ``dialog`` put aside earlier, picked up again (when the dialog keeps
+        drafts and the message does not start a new one)."""
+        resumes = getattr(dialog, "resumes", None)
+        if not callable(resumes) or not resumes(msg):
+            return None
+        aside = _aside_row(ctx.session, row)
+        if aside is None or aside.dialog != dialog.name:
+            return None
+        if aside.schema_version != dialog.schema_version:
+            return None
+        row.dialog = dialog.name
+        row.schema_version = dialog.schema_version
+        row.state = dict(aside.state)
+        row.history = []
+        ctx.session.delete(aside)
+        return [
+            Text(f"Here's {dialog.title.lower()} from earlier; it hasn't been sent yet."),
+            *dialog.prompt(ctx, dict(row.state)),
+        ]
 
     def _asks_for_another_journey(
         self, msg: Incoming, intent: Intent, turn: Turn, active: Dialog
@@ -273,7 +351,12 @@ class Engine:
             # A dialog that keeps something (a draft) says so instead of "nothing was saved".
             note_for = getattr(active, "cancel_note", None)
             note = note_for(ctx, dict(row.state)) if callable(note_for) else None
+            kept = row.state.get(RESUME)
             _clear(row)
+            back = self._resume(ctx, row, kept)
+            if back:
+                return [Text(f"Cancelled {active.title.lower()}: {note or 'nothing was saved.'}"),
+                        *back]  # fmt: skip
             return [
                 Text(
                     f"Cancelled {active.title.lower()}: {note or 'nothing was saved.'} "
@@ -327,6 +410,51 @@ def _starts_new_journey(msg: Incoming, intent: Intent) -> bool:
 def _first_time(session: Session, msg: Incoming, now: datetime) -> bool:
     assert msg.event_id is not None
     return queries.record_event(session, msg.platform, msg.event_id, now)
+
+
+# The state key of a dialog interrupted by this one (see ``Engine._interrupts``).
+RESUME = "_resume"
+# A draft put aside (``keeps_aside``) lives in a row of its own, next to the conversation's.
+ASIDE = "#aside"
+
+
+def _stash(row: DialogState) -> dict[str, Any]:
+    return {
+        "dialog": row.dialog,
+        "schema_version": row.schema_version,
+        "state": {k: v for k, v in row.state.items() if k != RESUME},
+        "history": list(row.history),
+    }
+
+
+def _aside_row(session: Session, row: DialogState) -> DialogState | None:
+    return session.exec(
+        select(DialogState).where(
+            DialogState.person_id == row.person_id,
+            DialogState.conversation == row.conversation + ASIDE,
+        )
+    ).first()
+
+
+def _put_aside(session: Session, row: DialogState, now: datetime) -> None:
+    """Keep ``row``'s draft (replacing any older one put aside)."""
+    aside = _aside_row(session, row) or DialogState(
+        person_id=row.person_id, conversation=row.conversation + ASIDE, updated_at=now
+    )
+    aside.dialog = row.dialog
+    aside.schema_version = row.schema_version
+    aside.state = {k: v for k, v in row.state.items() if k != RESUME}
+    aside.history = []
+    aside.updated_at = now
+    session.add(aside)
+
+
+def _aside_note(active: Dialog) -> str:
+    title = active.title.lower()
+    return (
+        f"I've put {title} aside. It hasn't been sent: say *carry on with my "
+        f"{title.removeprefix('your ')}* to pick it up."
+    )
 
 
 def _clear(row: DialogState) -> None:

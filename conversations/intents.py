@@ -12,6 +12,9 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from conversations.safety import notice_concern
+from conversations.self_harm import about_self_harm
+
 
 class IntentName(StrEnum):
     HELP = "help"
@@ -48,6 +51,8 @@ class IntentName(StrEnum):
     CONTRACT = "contract"
     CHECKIN = "checkin"
     CONCERN = "concern"
+    MY_CONCERNS = "my_concerns"
+    OPEN_CONCERNS = "open_concerns"
     REVIEW_APPLICATIONS = "review_applications"
     SELECTION_STATUS = "selection_status"
     REPORT = "report"
@@ -131,8 +136,34 @@ REVIEW_ONE_SHOT = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 
+# "raise a concern", "I want to report a safeguarding concern: ...": words that start a concern
+# whatever else is going on (they interrupt any dialog, which is kept to come back to).
+RAISE_CONCERN_TEXT = re.compile(
+    r"\b(?:raise|report|log|flag)\s+(?:a|an|my|this|the)?\s*(?:[\w-]+\s+)?concerns?\b"
+    r"|^\s*carry on with my concern\b",
+    re.IGNORECASE,
+)
+
 _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     (IntentName.REVIEW_APPLICATIONS, REVIEW_ONE_SHOT),
+    # Before CONCERN: asking after concerns is not raising one.
+    (
+        IntentName.MY_CONCERNS,
+        re.compile(
+            r"\bwhat(?:'s|’s|s| has| is)?\s+happen\w*\s+(?:to|with)\s+my\s+concerns?\b"
+            r"|\b(?:status|progress|news)\s+(?:of|on)\s+my\s+concerns?\b"
+            r"|^\s*(?:show\s+|list\s+)?my\s+concerns\s*[?.!]*$",
+            re.I,
+        ),
+    ),
+    (
+        IntentName.OPEN_CONCERNS,
+        re.compile(
+            r"^\s*(?:open|list|show|all|show\s+(?:the\s+)?open|list\s+(?:the\s+)?open)"
+            r"\s+concerns\s*[?.!]*$",
+            re.I,
+        ),
+    ),
     (
         IntentName.SELECTION_STATUS,
         re.compile(
@@ -341,7 +372,15 @@ def recognise(text: str, action: str | None = None) -> Intent:
     for name, pattern in _JOURNEYS:
         if pattern.search(stripped):
             return Intent(name, stripped)
+    if about_self_harm(stripped) or notice_concern(stripped) is not None:
+        # A concern said straight out ("Tom hit a patient"): offer the concern path.
+        return Intent(IntentName.CONCERN, stripped)
     return Intent(IntentName.UNKNOWN, stripped)
+
+
+def raises_a_concern(text: str) -> bool:
+    """Whether the words start a concern, in the middle of anything ("raise a concern")."""
+    return RAISE_CONCERN_TEXT.search(text.strip()) is not None
 
 
 def global_word(text: str) -> IntentName | None:

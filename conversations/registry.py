@@ -6,6 +6,7 @@ from conversations import lead_route
 from conversations.dialogs import (
     apply,
     checkins,
+    concern_status,
     concerns,
     contract,
     diary,
@@ -30,6 +31,7 @@ JOURNEYS = (
     contract,
     checkins,
     concerns,
+    concern_status,
     reminders,
     lead,
     reports,

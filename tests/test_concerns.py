@@ -3,6 +3,7 @@ what it says (fixed clock: Mon 23 Nov 2026)."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
@@ -45,7 +46,7 @@ def test_a_safeguarding_concern_in_one_message_is_urgent_and_lists_the_referral_
     assert "*About:* Safety: patient safety, safeguarding or fitness to practise (urgent)" in shown
     assert "*What you wrote:* a colleague shared a patient's scan in a public group chat" in shown
     assert (
-        "Only the project lead and the steering group will see this. "
+        "Only the project lead, the steering group and the scheme's moderator will see this. "
         "Tom won't be told what you wrote."
     ) in shown
     sent = mentee.said("Send it")
@@ -256,12 +257,22 @@ def test_only_the_raiser_the_lead_and_the_steering_group_can_read_a_concern(
         assert concern_queries.concerns_visible_to(s, readers["mentor@example.org"]) == []
 
 
-def test_roles_that_receive_concerns_are_pointed_elsewhere(demo: Engine, clock: Clock) -> None:
-    lead = Chat(demo, clock, "lead@example.org").said("raise a concern")
-    assert "you receive concerns in the lead channel" in lead
-    chair = Chat(demo, clock, "chair@example.org").said("I'm worried about a pairing")
-    assert "Concerns are raised here by mentees and mentors" in chair
-    assert _concerns(demo) == []
+@pytest.mark.parametrize("email", ["steering@example.org", "chair@example.org"])
+def test_a_steering_member_typing_a_safeguarding_concern_is_not_brushed_off(
+    demo: Engine, clock: Clock, email: str
+) -> None:
+    """Anyone in a scheme may raise a concern: the steering group and the chair were told only
+    "Concerns are raised here by mentees and mentors", with the text dropped and no word of 999."""
+    chat = Chat(demo, clock, email)
+    reply = chat.said(
+        "I want to raise a safeguarding concern: a mentee told me her ward manager hit a patient"
+    )
+    assert "999" in reply
+    assert "*What you wrote:* a mentee told me her ward manager hit a patient" in reply
+    assert chat.said("Send it").startswith("Sent to the project lead, marked urgent.")
+    [concern] = _concerns(demo)
+    assert (concern.category, concern.urgent) == ("safety", True)
+    assert channel_inbox(demo, clock).startswith("URGENT: ")
 
 
 def test_patient_data_is_caught_before_sending(demo: Engine, clock: Clock, mentee: Chat) -> None:

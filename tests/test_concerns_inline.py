@@ -398,7 +398,7 @@ def test_a_concern_in_a_meeting_agenda_is_asked_about_before_it_goes_to_the_part
     sent = mentee.said("Send it to the lead")
     assert sent.startswith("Sent to the project lead. ")
     [concern] = _concerns(demo)
-    assert (concern.category, concern.urgent, concern.text) == ("other", False, BULLIED)
+    assert (concern.category, concern.urgent, concern.text) == ("bullying", False, BULLIED)
     assert len(_lead_alerts(demo)) == 1
     assert "I've left that out of the agenda" in mentee.said("No, leave it out")
     assert mentee.said("Send to Tom").startswith("Sent to Tom Okafor")

@@ -3,8 +3,8 @@
 Map:
 - ``ConcernDialog`` reads the category from the message when it is clear ("my mentor hasn't
   replied for 5 weeks" is *partner not responding*, "safeguarding" is *safety*), otherwise asks
-  with choices; says who will see it ("Only the project lead and the steering group will see
-  this. Tom won't be told what you wrote."); takes the details through the patient data guard;
+  with choices; says who will see it ("Only the project lead, the steering group and the
+  scheme's moderator will see this. Tom won't be told what you wrote."); takes the details through the patient data guard;
   confirms; then saves a ``Concern`` and writes it to the lead channel's outbox in the same turn.
 - Safety concerns (patient safety, safeguarding, fitness to practise) are marked URGENT, and the
   reply (``urgent_help``) says what to do if someone is in immediate danger (999, NHS 111; the
@@ -17,7 +17,17 @@ Map:
   (the wish goes to the lead channel and the audit log).
 - The partner is never told what a concern says. Reading concerns is scoped in
   ``storage.concern_queries`` (the raiser, the project lead and the steering group only).
-- One message can do it all: "I want to raise a safeguarding concern: ...".
+- One message can do it all: "I want to raise a safeguarding concern: ...". A concern said
+  straight out ("Tom hit a patient", read by ``conversations.safety``) starts here with its
+  words kept as the details; so do words typed at "What is it about?".
+- The dialog reads its own text (``reading``): harm makes any concern urgent, with the 999
+  advice (and, for someone who may want to die, ``conversations.self_harm``'s Samaritans / NHS
+  111 / GP line); bullying filed as *something else* is labelled bullying.
+- Anyone in a scheme may raise one. ``Handling`` says truly who reads it (the lead, the
+  steering group, the moderator, never anyone in the pairing it is about) and who picks it up
+  (the chair when the lead is its subject or its raiser).
+- An unsent draft put aside by another request is kept (``keeps_aside``) and picked up by
+  "carry on with my concern" or "raise a concern" (``resumes``); see ``conversations.engine``.
 
 See ``concerns.mmd`` for the states.
 """
@@ -25,6 +35,7 @@ See ``concerns.mmd`` for the states.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar
 
@@ -43,7 +54,8 @@ from conversations.patient_data import (
     guard_question,
     remove_patient_data,
 )
-from conversations.safety import names_safety
+from conversations.safety import Noticed, names_safety, notice_concern
+from conversations.self_harm import SELF_HARM_HELP, about_self_harm
 from storage import queries
 from storage.models import AuditLog, Cohort, Concern, Pairing, PairingStatus, Role, Scheme
 
@@ -73,6 +85,8 @@ class Category(StrEnum):
     CIRCUMSTANCES = "circumstances"
     SAFETY = "safety"
     OTHER = "other"
+    # Never offered as a choice (the numbers people type stay as they were); read from the text.
+    BULLYING = "bullying"
 
 
 # What the person picks from, and what the lead channel reads.
@@ -83,7 +97,10 @@ CHOICE_LABELS = {
     Category.CIRCUMSTANCES: "Change of circumstances or a long absence",
     Category.SAFETY: "Safety: patient safety, safeguarding or fitness to practise",
     Category.OTHER: "Something else",
+    Category.BULLYING: "Bullying, harassment or discrimination",
 }
+# The choices "What is it about?" offers, numbered in this order.
+OFFERED = [c for c in CHOICE_LABELS if c is not Category.BULLYING]
 LEAD_LABELS = {
     Category.DIFFICULTY: "relationship difficulty",
     Category.BREAKDOWN: "relationship breakdown / no-fault exit",
@@ -91,6 +108,7 @@ LEAD_LABELS = {
     Category.CIRCUMSTANCES: "change of circumstances / long absence",
     Category.SAFETY: "safety (patient safety, safeguarding, fitness to practise)",
     Category.OTHER: "other",
+    Category.BULLYING: "bullying, harassment or discrimination",
 }
 # Checked in this order: the most serious reading wins.
 _DETECT: list[tuple[Category, re.Pattern[str]]] = [
@@ -155,6 +173,29 @@ def detect_category(text: str) -> Category | None:
     return None
 
 
+# "raise a concern", "I want to report a safeguarding concern": the words that open the dialog,
+# as opposed to a concern said straight out ("Tom hit a patient").
+_OPENING = re.compile(r"\b(?:raise|report|have|got|log|flag)\b.{0,30}\b(?:concern|issue)\b", re.I)
+
+
+def reading(text: str) -> Category | None:
+    """What the shared detector reads in ``text``: safety (self-harm included), bullying, or
+    None. Unlike ``detect_category`` this reads what happened, not the words for a topic."""
+    if about_self_harm(text):
+        return Category.SAFETY
+    noticed = notice_concern(text)
+    if noticed is Noticed.SAFETY:
+        return Category.SAFETY
+    if noticed is Noticed.BULLYING:
+        return Category.BULLYING
+    return None
+
+
+def is_urgent(state: dict[str, Any]) -> bool:
+    """A safety concern, or one whose text reads as safety whatever it was filed under."""
+    return state.get("category") == Category.SAFETY.value or bool(state.get("urgent"))
+
+
 def _words(text: str) -> str:
     return re.sub(r"[\s.!]+$", "", text.strip().lower())
 
@@ -173,24 +214,96 @@ def _details_in(text: str, category: Category | None) -> str:
     return ""
 
 
+def _read_details(state: dict[str, Any], text: str) -> dict[str, Any]:
+    """``state`` with what the details describe taken into account: harm makes any concern
+    urgent (and a safety concern, unless it may end the pairing); bullying filed as *something
+    else* is bullying."""
+    read = reading(text)
+    category = state.get("category")
+    if read is Category.SAFETY and category != Category.SAFETY.value:
+        if category == Category.BREAKDOWN.value:
+            return {**state, "urgent": True}
+        return {**state, "category": Category.SAFETY.value, "urgent": True}
+    if read is Category.BULLYING and category == Category.OTHER.value:
+        return {**state, "category": Category.BULLYING.value}
+    return state
+
+
+def _danger(ctx: Context) -> str:
+    return str(ctx.scheme_setting("immediate_danger") or IMMEDIATE_DANGER)
+
+
+@dataclass(frozen=True)
+class Handling:
+    """Who can read a concern and who will pick it up, told truly to the person raising it:
+    nobody in the pairing it is about, nor the raiser themselves, handles it."""
+
+    readers: str  # "the project lead, the steering group and the scheme's moderator"
+    name: str  # "Morgan Ellis", or "The steering group" when nobody is named
+    role: str  # "the project lead", "the steering group chair"
+
+    @staticmethod
+    def of(ctx: Context, cohort_id: int, pairing: Pairing | None) -> Handling:
+        left_out = {ctx.person_id}
+        if pairing is not None:
+            left_out |= {pairing.mentee_id, pairing.mentor_id}
+
+        def holding(*roles: Role) -> list[str]:
+            return [
+                p.display_name
+                for role in roles
+                for p in queries.people_with_role(ctx.session, cohort_id, role.value)
+                if p.id not in left_out
+            ]
+
+        leads, chairs = holding(Role.LEAD), holding(Role.STEERING_CHAIR)
+        groups = [
+            ("the project lead", bool(leads)),
+            ("the steering group", bool(chairs or holding(Role.STEERING_MEMBER))),
+            ("the scheme's moderator", bool(holding(Role.MODERATOR))),
+        ]
+        named = [label for label, present in groups if present] or ["the steering group"]
+        readers = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+        if leads:
+            return Handling(readers, leads[0], "the project lead")
+        if chairs:
+            return Handling(readers, chairs[0], "the steering group chair")
+        return Handling(readers, "The steering group", "the steering group")
+
+
 class ConcernDialog:
     """Category, who will see it, details (guarded), confirm; a breakdown may end the pairing."""
 
     name: ClassVar[str] = "concern"
     title: ClassVar[str] = "Your concern"
     schema_version: ClassVar[int] = 1
+    # An unsent concern put aside by another request is kept to pick up (``resumes``).
+    keeps_aside: ClassVar[bool] = True
+
+    @staticmethod
+    def resumes(msg: Incoming) -> bool:
+        """Whether the message picks up a draft put aside, rather than starting a new concern
+        ("carry on with my concern", "raise a concern"; not a new concern's own words)."""
+        text = msg.text.strip() if msg.action is None else ""
+        if re.match(r"carry on with my concern\b", text, re.I):
+            return True
+        return not _details_in(text, detect_category(text)) and reading(text) is None
 
     # -- starting -------------------------------------------------------------------------
 
     def start(self, ctx: Context, msg: Incoming) -> Turn:
-        if not ctx.roles & {Role.MENTEE.value, Role.MENTOR.value}:
-            return Turn(replies=[self._not_for_you(ctx)])
+        if ctx.enrolment() is None:
+            return Turn(replies=[self._not_for_you()])
         text = msg.text.strip() if msg.action is None else ""
-        category = detect_category(text)
+        read = reading(text)
+        category = read or detect_category(text)
+        details = _details_in(text, category)
+        if read is not None and not details and not _OPENING.search(text):
+            details = text  # said straight out ("Tom hit a patient"): that is the concern
         state: dict[str, Any] = {
             "step": Step.CATEGORY.value,
             "category": category.value if category else None,
-            "details": _details_in(text, category),
+            "details": details,
             "pairing_id": None,
         }
         pairings = queries.active_pairings(ctx.session, ctx.person_id)
@@ -210,16 +323,10 @@ class ConcernDialog:
         return self._onwards(ctx, state)
 
     @staticmethod
-    def _not_for_you(ctx: Context) -> Text:
-        if Role.LEAD.value in ctx.roles:
-            return Text(
-                "As the project lead, you receive concerns in the lead channel rather than "
-                "raising them here. If you need to escalate one, please contact the steering "
-                "group chair directly."
-            )
+    def _not_for_you() -> Text:
         return Text(
-            "Concerns are raised here by mentees and mentors. If you have a concern about the "
-            "scheme, please contact the project lead directly."
+            "Concerns are raised here by people in a mentoring scheme, and I can't find yours. "
+            f"{IMMEDIATE_DANGER} Otherwise, please use your organisation's usual reporting route."
         )
 
     def _pick_question(self, ctx: Context, pairings: list[Pairing]) -> Question:
@@ -250,7 +357,7 @@ class ConcernDialog:
     def _category_question() -> Question:
         return Question(
             "What is it about?",
-            tuple(Choice(label, CATEGORY, c.value) for c, label in CHOICE_LABELS.items()),
+            tuple(Choice(CHOICE_LABELS[c], CATEGORY, c.value) for c in OFFERED),
         )
 
     def _partner_name(self, ctx: Context, state: dict[str, Any]) -> str | None:
@@ -267,13 +374,19 @@ class ConcernDialog:
             return None
         return pairing
 
+    def _cohort_id(self, ctx: Context, state: dict[str, Any]) -> int:
+        cohort_id = self._cohort(ctx, self._pairing(ctx, state)).id
+        assert cohort_id is not None
+        return cohort_id
+
     def _who_sees(self, ctx: Context, state: dict[str, Any]) -> str:
         partner = self._partner_name(ctx, state)
-        line = "Only the project lead and the steering group will see this."
+        handling = Handling.of(ctx, self._cohort_id(ctx, state), self._pairing(ctx, state))
+        line = f"Only {handling.readers} will see this."
         if partner is not None:
             line += f" {_first(partner)} won't be told what you wrote."
-        if state.get("category") == Category.SAFETY.value:
-            line = "Safety concerns go to the project lead at once, marked urgent. " + line
+        if is_urgent(state):
+            line = f"Safety concerns go to {handling.role} at once, marked urgent. " + line
         return line
 
     def _details_prompt(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
@@ -298,8 +411,14 @@ class ConcernDialog:
 
     def _confirmation(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
         category = Category(state["category"])
-        urgent = " (urgent)" if category is Category.SAFETY else ""
+        urgent = " (urgent)" if is_urgent(state) else ""
+        help_now: list[Part] = []
+        if about_self_harm(str(state["details"])):
+            help_now = [Text(SELF_HARM_HELP)]
+        elif is_urgent(state):
+            help_now = [Text(_danger(ctx))]
         return [
+            *help_now,
             Text(
                 f"Here's your concern:\n*About:* {CHOICE_LABELS[category]}{urgent}\n"
                 f"*What you wrote:* {state['details']}",
@@ -318,12 +437,13 @@ class ConcernDialog:
 
     def _end_question(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
         partner = self._partner_name(ctx, state) or "your partner"
+        handling = Handling.of(ctx, self._cohort_id(ctx, state), self._pairing(ctx, state))
         return [
             Text(
                 f"Before I send it: do you also want to end your mentoring pairing with {partner} "
                 "now? This is a no-fault exit: nobody is blamed, and your pairing stays in the "
                 f"scheme's records. {_first(partner)} would be told only that the pairing has "
-                "ended and that the project lead will be in touch, not why."
+                f"ended and that {handling.role} will be in touch, not why."
             ),
             Question(
                 "End the pairing?",
@@ -399,18 +519,27 @@ class ConcernDialog:
                 chosen = None
         else:
             word = _words(msg.text)
-            labels = list(CHOICE_LABELS)
-            if word.isdigit() and 1 <= int(word) <= len(labels):
-                chosen = labels[int(word) - 1]
+            if word.isdigit() and 1 <= int(word) <= len(OFFERED):
+                chosen = OFFERED[int(word) - 1]
             elif word in {"other", "something else"}:
                 chosen = Category.OTHER
             else:
-                chosen = detect_category(msg.text)
-                if chosen is not None and not state.get("details"):
+                # Words typed here are the concern itself as often as its category: read them
+                # (harm makes it a safety concern) and keep them as the details.
+                read = reading(msg.text)
+                chosen = read or detect_category(msg.text)
+                if not state.get("details"):
                     details = _details_in(msg.text, chosen)
+                    if not details and (read is not None or len(msg.text.split()) >= 3):
+                        details = msg.text.strip()
                     if details:
                         state = {**state, "details": details}
         if chosen is None:
+            if state.get("details"):
+                return self._reask(
+                    ctx, state, "Thank you, I've kept what you wrote. Which of these is it "
+                    "closest to? *Something else* is fine."
+                )  # fmt: skip
             return self._reask(
                 ctx, state, "Please choose the closest one; *Something else* is fine."
             )
@@ -423,6 +552,7 @@ class ConcernDialog:
         return self._check_details(ctx, state, text)
 
     def _check_details(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
+        state = _read_details(state, text)
         if len(text) > MAX_DETAILS:
             asking = {**state, "step": Step.DETAILS.value, "details": ""}
             return Turn(
@@ -520,7 +650,7 @@ class ConcernDialog:
             cohort = ctx.session.get(Cohort, pairing.cohort_id)
             assert cohort is not None
             return cohort
-        enrolment = ctx.enrolment(Role.MENTEE.value, Role.MENTOR.value)
+        enrolment = ctx.enrolment(Role.MENTEE.value, Role.MENTOR.value) or ctx.enrolment()
         assert enrolment is not None
         return enrolment.cohort
 
@@ -528,7 +658,7 @@ class ConcernDialog:
         self, ctx: Context, state: dict[str, Any], *, end_pairing: bool, rematch: bool | None
     ) -> Turn:
         category = Category(state["category"])
-        urgent = category is Category.SAFETY
+        urgent = is_urgent(state)
         pairing = self._pairing(ctx, state)
         if pairing is not None and pairing.status != PairingStatus.ACTIVE.value:
             end_pairing = False
@@ -558,20 +688,20 @@ class ConcernDialog:
             partner_name = ctx.name_of(partner_id)
 
         outgoing: list[Outgoing] = []
-        leads = queries.people_with_role(ctx.session, cohort.id, Role.LEAD.value)
-        lead_name = leads[0].display_name if leads else "The project lead"
+        handling = Handling.of(ctx, cohort.id, pairing)
         replies: list[Part] = [
             Text(
-                ("Sent to the project lead, marked urgent. " if urgent else
-                 "Sent to the project lead. ")
-                + "Only the project lead and the steering group will see it"
+                f"Sent to {handling.role}"
+                + (", marked urgent. " if urgent else ". ")
+                + f"Only {handling.readers} will see it"
                 + (f"; {_first(partner_name)} won't be told what you wrote." if partner_name
                    else ".")
-                + f" {lead_name} will be in touch."
+                + f" {handling.name} will be in touch. It's {concern_ref(concern.id)}: to see "
+                "where it has got to, ask me *what happened to my concern?*"
             )
         ]  # fmt: skip
         if urgent:
-            replies.append(urgent_help(ctx))
+            replies.append(urgent_help(ctx, str(state["details"])))
         if end_pairing and pairing is not None and partner_name is not None:
             pairing.status = PairingStatus.ENDED_EARLY.value
             pairing.ended_at = ctx.now
@@ -606,8 +736,8 @@ class ConcernDialog:
                 Outgoing(
                     parts=(
                         Text(
-                            f"Your mentoring pairing with {me} has ended. {lead_name}, the "
-                            "project lead, will be in touch with you about what happens next."
+                            f"Your mentoring pairing with {me} has ended. {handling.name}, "
+                            f"{handling.role}, will be in touch with you about what happens next."
                         ),
                     ),
                     recipient_id=partner_id,
@@ -631,7 +761,7 @@ class ConcernDialog:
             if choose_again:
                 replies.append(choose_again_question())
         lead_parts = concern_alert(
-            f"C{concern.id}", LEAD_LABELS[category], urgent, cohort.name, lead_note
+            concern_ref(concern.id), LEAD_LABELS[category], urgent, cohort.name, lead_note
         )
         outgoing.insert(
             0,
@@ -647,17 +777,30 @@ class ConcernDialog:
         return Turn(replies=replies, outgoing=outgoing)
 
 
-def urgent_help(ctx: Context) -> Text:
-    """What to do if someone is in immediate danger, then the scheme's referral routes."""
-    danger = ctx.scheme_setting("immediate_danger") or IMMEDIATE_DANGER
+def concern_ref(concern_id: int) -> str:
+    return f"C{concern_id}"
+
+
+def urgent_help(ctx: Context, details: str = "") -> Text:
+    """What to do if someone is in immediate danger (or thinking of ending their life, when
+    ``details`` say so), then the scheme's referral routes."""
     routes = ctx.scheme_setting("referral_routes", []) or []
     lines = [
-        danger,
+        SELF_HARM_HELP if about_self_harm(details) else _danger(ctx),
         "Please also use your organisation's usual reporting route"
         + (". Other places to turn:" if routes else "."),
     ]
     lines += [f"• *{r.get('name', '')}*: {r.get('contact', '')}" for r in routes]
     return Text("\n".join(lines))
+
+
+def readers(ctx: Context, pairing_id: int | None) -> str:
+    """Who would read a concern this person raised about ``pairing_id`` (or about no pairing):
+    "the project lead, the steering group and the scheme's moderator"."""
+    dialog = ConcernDialog()
+    state = {"pairing_id": pairing_id}
+    pairing = dialog._pairing(ctx, state)
+    return Handling.of(ctx, dialog._cohort_id(ctx, state), pairing).readers
 
 
 def raise_concern(ctx: Context, category: Category, details: str, pairing_id: int | None) -> Turn:

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import col, select
 
+from conversations.concern_news import raiser_told
 from conversations.dates import format_when
 from conversations.dialogs.base import Context, Outgoing, Turn
 from conversations.engine import Registry
@@ -121,7 +122,8 @@ def act(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
                     parts=(Text(f"{ref} acknowledged by {ctx.person.display_name}, {when}."),),
                     channel=scheme.lead_channel,
                     scheme_id=scheme.id,
-                )
+                ),
+                *raiser_told(ctx, alert.concern, ref, "acknowledged"),
             ],
         )
     if verb == "contact":
@@ -276,7 +278,8 @@ def _resolve(ctx: Context, alert: lead_queries.Alert, ref: str, when: str) -> Tu
                 parts=(Text(f"{ref} resolved by {ctx.person.display_name}, {when}."),),
                 channel=scheme.lead_channel,
                 scheme_id=scheme.id,
-            )
+            ),
+            *raiser_told(ctx, concern, ref, "resolved"),
         ],
     )
 

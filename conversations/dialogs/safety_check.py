@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from conversations.dialogs.base import Context, Turn
-from conversations.dialogs.concerns import Category, raise_concern
+from conversations.dialogs.concerns import Category, raise_concern, readers
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.safety import Noticed, notice_concern, wants_it_kept, wants_it_sent
+from conversations.self_harm import SELF_HARM_HELP, about_self_harm
 from storage import queries
 from storage.models import Role
 
@@ -52,13 +53,23 @@ def notice(ctx: Context, state: dict[str, Any], texts: list[str]) -> dict[str, A
     if not ctx.roles & {Role.MENTEE.value, Role.MENTOR.value}:
         return None
     done = set(checked(state))
-    found = [(t, notice_concern(t)) for t in texts if t and t not in done]
+    found = [
+        (t, Noticed.SAFETY if about_self_harm(t) else notice_concern(t))
+        for t in texts
+        if t and t not in done
+    ]
     flagged = [(t, kind) for t, kind in found if kind is not None]
     if not flagged:
         return None
     safety = any(kind is Noticed.SAFETY for _, kind in flagged)
     kind = Noticed.SAFETY if safety else Noticed.BULLYING
-    return {"kind": kind.value, "texts": [t for t, _ in flagged]}
+    self_harm = any(about_self_harm(t) for t, _ in flagged)
+    return {
+        "kind": kind.value,
+        "texts": [t for t, _ in flagged],
+        "self_harm": self_harm,
+        "readers": readers(ctx, _only_pairing(ctx)),
+    }
 
 
 def mark_checked(state: dict[str, Any]) -> dict[str, Any]:
@@ -112,11 +123,14 @@ def prompt(state: dict[str, Any], wording: Wording) -> list[Part]:
     else:
         sounds = "This sounds like it may be about bullying or harassment."
     who = f" {wording.who_reads}" if wording.who_reads else ""
+    # Whatever they choose next, someone who wrote that they want to die hears where to turn.
+    help_now = [Text(SELF_HARM_HELP)] if noticed.get("self_harm") else []
     return [
+        *help_now,
         Text(f"{sounds} {wording.not_yet}{who}"),
         Question(
-            "Shall I send it to the project lead now? Only the project lead and the steering "
-            "group would see it.",
+            "Shall I send it to the project lead now? Only "
+            f"{noticed.get('readers') or 'the project lead and the steering group'} would see it.",
             (Choice("Send it to the lead", SEND), Choice(wording.keep, KEEP)),
         ),
     ]
@@ -144,7 +158,8 @@ def step(
         return _again(state, wording)
     picked = _choice(msg.action, msg.text, wording.keep)
     if picked == KEEP:
-        return with_note(KEPT, save(mark_checked(state)))
+        kept = f"{KEPT}\n{SELF_HARM_HELP}" if noticed.get("self_harm") else KEPT
+        return with_note(kept, save(mark_checked(state)))
     if picked == SEND:
         sent = send(ctx, noticed, pairing_id)
         asking = {**state, NOTICED: {**noticed, "sent": True}}
@@ -185,10 +200,14 @@ def send(ctx: Context, noticed: dict[str, Any], pairing_id: int | None = None) -
     """Raise the noticed text as a concern (urgent when it is about safety); about the person's
     only active pairing unless the dialog names one."""
     if pairing_id is None:
-        pairings = queries.active_pairings(ctx.session, ctx.person_id)
-        pairing_id = pairings[0].id if len(pairings) == 1 else None
-    category = Category.SAFETY if noticed["kind"] == Noticed.SAFETY.value else Category.OTHER
+        pairing_id = _only_pairing(ctx)
+    category = Category.SAFETY if noticed["kind"] == Noticed.SAFETY.value else Category.BULLYING
     return raise_concern(ctx, category, "\n\n".join(noticed["texts"]), pairing_id)
+
+
+def _only_pairing(ctx: Context) -> int | None:
+    pairings = queries.active_pairings(ctx.session, ctx.person_id)
+    return pairings[0].id if len(pairings) == 1 else None
 
 
 def also_keep_question(wording: Wording) -> Question:

@@ -1,0 +1,313 @@
+"""The concern path reads what people write (issue 11, probe findings): a concern said straight
+out, typed at the wrong prompt, filed under another category or interrupted is never dropped;
+the raiser is told truly who reads it, who handles it, and what has happened to it.
+
+Fixed clock (Mon 23 Nov 2026) and the demo scheme (tests/conftest.py); the concern world of
+tests/concern_world.py where people with several roles are needed.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from conversations.clock import Clock
+from storage.db import transaction
+from storage.models import Concern, DiaryEntry, Role
+from tests.concern_world import build
+from tests.transcript import Chat, channel_inbox
+
+# The fallback asks the shared detector (conversations/safety.py); these words are for it to
+# learn (issue 11 probe findings, its own branch), after which they pass here too.
+_DETECTOR = pytest.mark.xfail(reason="conversations.safety does not read these words yet")
+HARM = "A patient was left unattended on a trolley for six hours and came to harm"
+
+
+def _concerns(db: Engine) -> list[Concern]:
+    with transaction(db) as s:
+        return list(s.exec(select(Concern)).all())
+
+
+def _diary(db: Engine) -> list[DiaryEntry]:
+    with transaction(db) as s:
+        return list(s.exec(select(DiaryEntry)).all())
+
+
+# -- 1: said straight out --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to kill myself",
+        pytest.param("Tom hit a patient", marks=_DETECTOR),
+        "I feel unsafe around my mentor",
+        "my mentor is bullying me",
+        "a patient was given the wrong dose and nobody reported it",
+        pytest.param("my mentor made a pass at me", marks=_DETECTOR),
+    ],
+)
+def test_a_concern_said_straight_out_is_not_met_with_i_didnt_understand(
+    mentee: Chat, text: str
+) -> None:
+    """Outside any dialog the commonest ways to say it got "Sorry, I didn't understand that"."""
+    reply = mentee.said(text)
+    assert "I didn't understand" not in reply
+    assert "project lead" in reply
+
+
+def test_harm_said_straight_out_is_kept_and_sent_urgently(
+    demo: Engine, clock: Clock, mentee: Chat
+) -> None:
+    said = "a patient was given the wrong dose and nobody reported it"
+    reply = mentee.said(said)
+    assert "999" in reply
+    assert f"*What you wrote:* {said}" in reply
+    assert mentee.said("Send it").startswith("Sent to the project lead, marked urgent.")
+    [concern] = _concerns(demo)
+    assert (concern.text, concern.urgent) == (said, True)
+
+
+# -- 2: the dialog reads its own text -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("category", "text"),
+    [
+        ("1", "Tom touched me inappropriately after our last meeting and I feel unsafe"),
+        ("6", HARM),
+        ("3", "I want to kill myself"),
+    ],
+)
+def test_a_safety_concern_filed_under_another_category_is_still_urgent(
+    demo: Engine, clock: Clock, mentee: Chat, category: str, text: str
+) -> None:
+    mentee.said("raise a concern")
+    mentee.said(category)
+    mentee.said(text)
+    sent = mentee.said("Send it")
+    assert "999" in sent
+    [concern] = _concerns(demo)
+    assert concern.urgent
+    assert channel_inbox(demo, clock).startswith("URGENT: ")
+
+
+def test_harm_described_at_what_is_it_about_is_treated_as_urgent(mentee: Chat) -> None:
+    mentee.said("raise a concern")
+    reply = mentee.said("I want to kill myself")
+    assert "Please choose the closest one" not in reply
+    assert "999" in reply
+    assert "Samaritans" in reply
+
+
+def test_a_concern_typed_at_what_is_it_about_is_not_thrown_away(mentee: Chat) -> None:
+    mentee.said("raise a concern")
+    text = "my colleague turned up drunk and was looking after patients"
+    mentee.said(text)
+    shown = mentee.said("5")
+    assert text in shown
+
+
+def test_bullying_sent_from_the_diary_is_labelled_bullying(
+    demo: Engine, clock: Clock, mentee: Chat
+) -> None:
+    """It reached the lead channel as "other"."""
+    mentee.said("diary: my mentor keeps belittling me in front of the team")
+    mentee.said("Send it to the lead")
+    [concern] = _concerns(demo)
+    assert concern.category == "bullying"
+    assert "bullying, harassment or discrimination" in channel_inbox(demo, clock)
+
+
+# -- 7: someone who wants to die -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("choice", ["Keep it in my diary only", "Send it to the lead"])
+def test_someone_writing_that_they_want_to_die_is_pointed_to_help(
+    demo: Engine, mentee: Chat, choice: str
+) -> None:
+    asked = mentee.said("diary: I want to kill myself")
+    answered = mentee.said(choice)
+    for told in (asked, answered):
+        assert "999" in told
+        assert "Samaritans" in told
+        assert "116 123" in told
+        assert "NHS 111" in told
+        assert "GP" in told
+
+
+# -- 11, 15: a concern interrupts, and is never lost ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ["minutes: met Tom today for an hour; discussed the business case", "contract"],
+)
+def test_raise_a_concern_typed_inside_minutes_or_a_contract_starts_a_concern(
+    demo: Engine, mentee: Chat, opening: str
+) -> None:
+    mentee.said(opening)
+    reply = mentee.said("raise a concern")
+    assert "What is it about?" in reply
+    assert "Who will do" not in reply
+
+
+def test_the_minutes_put_aside_by_a_concern_come_back_afterwards(
+    demo: Engine, mentee: Chat
+) -> None:
+    mentee.said("minutes: met Tom today for an hour; discussed the business case")
+    mentee.said("raise a concern")
+    mentee.said("5")
+    mentee.said(HARM)
+    back = mentee.said("Send it")
+    assert "Back to your meeting minutes:" in back
+    assert len(_concerns(demo)) == 1
+
+
+def test_a_drafted_concern_put_aside_can_be_picked_up_again(demo: Engine, mentee: Chat) -> None:
+    mentee.said("raise a concern")
+    mentee.said("5")
+    assert "Shall I send it to the project lead?" in mentee.said(HARM)
+    aside = mentee.said("diary: I felt out of my depth at the board meeting")
+    assert "I've put your concern aside." in aside
+    assert "carry on with my concern" in aside
+    assert _concerns(demo) == []
+    assert HARM in mentee.said("carry on with my concern")
+    assert mentee.said("Send it").startswith("Sent to the project lead, marked urgent.")
+    [concern] = _concerns(demo)
+    assert concern.text == HARM
+
+
+def test_raise_a_concern_picks_up_the_draft_put_aside(demo: Engine, mentee: Chat) -> None:
+    mentee.said("raise a concern")
+    mentee.said("5")
+    mentee.said(HARM)
+    mentee.said("diary: I felt out of my depth at the board meeting")
+    assert HARM in mentee.said("raise a concern")
+
+
+# -- 12: whoever handles it is named -------------------------------------------------------------
+
+
+def _lead_mentors_ruth(db: Engine, clock: Clock) -> None:
+    """The concern world plus Ruth Bell, a mentee whose mentor is Morgan Ellis, the lead."""
+    from tests.concern_world import add_person, pair
+
+    build(db, clock)
+    add_person(db, clock, "mentee4@example.org", "Ruth Bell", "demo-cohort", Role.MENTEE.value)
+    add_person(db, clock, "lead@example.org", "Morgan Ellis", "demo-cohort", Role.MENTOR.value)
+    pair(db, clock, "mentee4@example.org", "lead@example.org")
+
+
+def test_a_concern_about_the_lead_is_not_answered_with_the_lead_will_be_in_touch(
+    demo: Engine, clock: Clock
+) -> None:
+    _lead_mentors_ruth(demo, clock)
+    ruth = Chat(demo, clock, "mentee4@example.org")
+    ruth.said("raise a concern")
+    ruth.said("5")
+    asked = ruth.said("Morgan shouted at a patient and then changed the notes")
+    assert "the project lead" not in asked.split("Shall I send it")[0].lower()
+    sent = ruth.said("Send it")
+    assert "Morgan won't be told what you wrote" in sent
+    assert "Morgan Ellis will be in touch" not in sent
+    assert "Grace Fraser" in sent
+
+
+def test_the_lead_raising_a_concern_is_not_told_they_will_be_in_touch_themselves(
+    demo: Engine, clock: Clock
+) -> None:
+    _lead_mentors_ruth(demo, clock)
+    morgan = Chat(demo, clock, "lead@example.org")
+    morgan.said("raise a concern")
+    morgan.said("5")
+    morgan.said("Ruth told me a patient was given the wrong dose and it was covered up")
+    sent = morgan.said("Send it")
+    assert sent.startswith("Sent")
+    assert "Morgan Ellis will be in touch" not in sent
+    assert "Grace Fraser will be in touch" in sent
+
+
+def test_the_lead_whose_mentee_ends_the_pairing_is_not_told_the_lead_will_be_in_touch(
+    demo: Engine, clock: Clock
+) -> None:
+    _lead_mentors_ruth(demo, clock)
+    ruth = Chat(demo, clock, "mentee4@example.org")
+    ruth.said("raise a concern")
+    ruth.said("2")
+    ruth.said("We just don't get on and I want to stop")
+    ruth.said("Send it")
+    ruth.said("Yes, end our pairing")
+    ruth.said("No thanks")
+    told = Chat(demo, clock, "lead@example.org").inbox()
+    assert "Your mentoring pairing with Ruth Bell has ended." in told
+    assert "Morgan Ellis, the project lead, will be in touch" not in told
+    assert "Grace Fraser, the steering group chair, will be in touch" in told
+
+
+# -- 16: open concerns for those who act on them ---------------------------------------------------
+
+
+def test_the_lead_lists_open_concerns_without_their_text(demo: Engine, clock: Clock) -> None:
+    build(demo, clock)
+    listed = Chat(demo, clock, "lead@example.org").said("open concerns")
+    assert "C1" in listed
+    assert "C2" in listed
+    assert "Tom has cancelled" not in listed
+    assert "scan" not in listed
+    assert "Priya" not in listed
+    assert "Sam" not in listed
+    # Leah sits on the steering group but C2 is about her: she sees only C1.
+    leah = Chat(demo, clock, "mentor3@example.org").said("list concerns")
+    assert "C1" in leah
+    assert "C2" not in leah
+
+
+# -- 18: the raiser hears what happened ------------------------------------------------------------
+
+
+def test_the_raiser_can_find_out_what_has_happened_to_her_concern(
+    demo: Engine, clock: Clock
+) -> None:
+    mentee = Chat(demo, clock, "mentee@example.org")
+    for line in (
+        "raise a concern",
+        "5",
+        "A patient came to harm on the ward and it was covered up",
+    ):
+        mentee.said(line)
+    mentee.said("Send it")
+    mentee.inbox()
+    Chat(demo, clock, "lead@example.org").said("ack C1")
+    assert "The project lead has picked up your concern C1" in mentee.inbox()
+    status = mentee.said("what happened to my concern?")
+    assert "What is it about?" not in status
+    assert "C1" in status
+    assert "picked up" in status
+    Chat(demo, clock, "steering@example.org").said("resolve C1")
+    resolved = mentee.inbox()
+    assert "C1" in resolved
+    assert "resolved" in resolved
+    assert "Dev" not in resolved
+
+
+# -- 22: the privacy promise is exact --------------------------------------------------------------
+
+
+def test_the_raiser_is_told_truly_who_will_read_her_concern(demo: Engine, clock: Clock) -> None:
+    mentee = Chat(demo, clock, "mentee@example.org")
+    mentee.said("raise a concern")
+    mentee.said("5")
+    mentee.said(HARM)
+    sent = mentee.said("Send it")
+    assert "left unattended" in Chat(demo, clock, "moderator@example.org").said("open C1")
+    assert "moderator" in sent
+
+
+def test_the_safety_check_names_the_moderator_among_the_readers(demo: Engine, mentee: Chat) -> None:
+    asked = mentee.said(f"diary: {HARM}")
+    assert (
+        "Only the project lead, the steering group and the scheme's moderator would see it."
+        in asked
+    )
