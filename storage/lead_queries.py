@@ -29,6 +29,9 @@ from storage.models import (
     SurveyResponse,
 )
 
+# The largest id a database row can have (PostgreSQL's integer): a bigger reference is no alert.
+MAX_ID = 2**31 - 1
+
 
 @dataclass(frozen=True)
 class Alert:
@@ -90,13 +93,17 @@ def alert_for(session: Session, person_id: int, ref: str, verb: str = "open") ->
     """The alert ``ref`` if it exists and the person may do ``verb`` with it (a concern: the
     rule in ``storage.access``; a reminder: they steer a cohort it is about)."""
     kind, number = ref[:1].upper(), ref[1:]
-    if not number.isdigit():
-        return None
+    if not (number.isascii() and number.isdigit()) or int(number) > MAX_ID:
+        return None  # no such alert (nor one past what the database can hold)
     if kind == "C":
         action = VERB_ACTIONS.get(verb, ConcernAction.READ)
         concern = concern_for(session, person_id, int(number), action)
-        if concern is None or not reaches(session, person_id, concern.cohort_id):
-            return None  # the raiser reads their own concern in their chat, not as an alert
+        if (
+            concern is None
+            or concern.raised_by_id == person_id
+            or not reaches(session, person_id, concern.cohort_id)
+        ):
+            return None  # the raiser reads their own concern in their export, not as an alert
         cohort = session.get(Cohort, concern.cohort_id)
         assert cohort is not None
         return Alert(ref=f"C{number}", scheme_id=cohort.scheme_id, channel=None, concern=concern)

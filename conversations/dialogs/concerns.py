@@ -44,7 +44,7 @@ from conversations.patient_data import (
     remove_patient_data,
 )
 from conversations.safety import names_safety
-from storage import queries
+from storage import access, queries
 from storage.models import AuditLog, Cohort, Concern, Pairing, PairingStatus, Role, Scheme
 
 MAX_DETAILS = 5000
@@ -549,6 +549,7 @@ class ConcernDialog:
         ctx.session.add(concern)
         ctx.session.flush()
         assert concern.id is not None
+        access.record_named_subjects(ctx.session, concern, ctx.now)  # kept from whom it names
         # The lead channel gets no text and no names: readers open it in their own chat.
         lead_note = ""
         partner_id: int | None = None
