@@ -502,7 +502,13 @@ def unacknowledged_concerns(
             col(Concern.status) == "open",
             col(Concern.escalated_at).is_(None),
             col(Concern.created_at) <= raised_before,
-            or_(col(Concern.snoozed_until).is_(None), col(Concern.snoozed_until) <= now),
+            # A snooze is not an acknowledgement: it holds back an ordinary concern's
+            # escalation, never an urgent one's.
+            or_(
+                col(Concern.urgent),
+                col(Concern.snoozed_until).is_(None),
+                col(Concern.snoozed_until) <= now,
+            ),
         )
     )
     rows: list[ConcernRow] = []

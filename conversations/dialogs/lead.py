@@ -136,35 +136,61 @@ def act(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     if verb == "resolve":
         return _resolve(ctx, alert, ref, when)
     if verb == "snooze":
-        until = ctx.now + SNOOZE
-        if alert.concern is not None:
-            alert.concern.snoozed_until = until
-            ctx.session.add(alert.concern)
-        lead_queries.record(
-            ctx.session, ctx.person_id, "snoozed", ref, ctx.now, until=until.isoformat()
-        )
-        return Turn(
-            replies=[
-                Text(
-                    f"Snoozed {ref} until {format_when(until, ctx.tz, ctx.now)}. I'll raise it here again then."
-                )
-            ],
-            outgoing=[
-                Outgoing(
-                    parts=(
-                        Text(
-                            f"Back from snooze: {ref} (snoozed by {ctx.person.display_name}, {when})."
-                        ),
-                        lead_actions(ref),
-                    ),
-                    channel=scheme.lead_channel,
-                    scheme_id=scheme.id,
-                    not_before=until,
-                )
-            ],
-        )
+        return _snooze(ctx, alert, ref, when, scheme)
     return Turn(
         replies=[Text("You can *ack*, *contact*, *snooze* or *resolve* an alert, e.g. *ack C7*.")]
+    )
+
+
+def _snooze(ctx: Context, alert: lead_queries.Alert, ref: str, when: str, scheme: Scheme) -> Turn:
+    """Put an alert aside for a week: the lead channel is told at once (who, until when), and
+    the alert comes back there then, unless the concern is resolved meanwhile. Snoozing is not
+    acknowledging: an urgent concern nobody has acknowledged still goes to the chair on time."""
+    until = ctx.now + SNOOZE
+    concern = alert.concern
+    if concern is not None:
+        concern.snoozed_until = until
+        ctx.session.add(concern)
+    lead_queries.record(
+        ctx.session, ctx.person_id, "snoozed", ref, ctx.now, until=until.isoformat()
+    )
+    back = format_when(until, ctx.tz, ctx.now)
+    still = ""
+    if concern is not None and concern.urgent and concern.acknowledged_at is None:
+        still = (
+            " Snoozing isn't acknowledging: unless someone acknowledges it, it still goes to "
+            "the steering group chair when it's due."
+        )
+    return Turn(
+        replies=[
+            Text(
+                f"Snoozed {ref} until {back}. I'll raise it in the lead channel again then.{still}"
+            )
+        ],
+        outgoing=[
+            Outgoing(
+                parts=(
+                    Text(
+                        f"{ref} snoozed by {ctx.person.display_name}, {when}, until {back}.{still}"
+                    ),
+                ),
+                channel=scheme.lead_channel,
+                scheme_id=scheme.id,
+            ),
+            Outgoing(
+                parts=(
+                    Text(
+                        f"Back from snooze: {ref} (snoozed by {ctx.person.display_name}, {when})."
+                    ),
+                    lead_actions(ref),
+                ),
+                channel=scheme.lead_channel,
+                scheme_id=scheme.id,
+                not_before=until,
+                kind=outbox_queries.SNOOZE_RETURN,
+                concern_id=concern.id if concern is not None else None,
+            ),
+        ],
     )
 
 
