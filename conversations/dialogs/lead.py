@@ -12,6 +12,8 @@ concern also stops it being raised to the steering group chair.
 Who may do what is decided in ``storage.access``: nobody in the pairing a concern is about, and
 nobody outside the lead and steering group of its cohort. A refused press is answered privately
 and marked ``refused``, so the channels leave the pressed alert and its buttons as they were.
+Only acknowledging (or resolving) settles an alert; *Open*, *Contact them* and *Snooze* leave
+its buttons for the others.
 """
 
 from __future__ import annotations
@@ -131,7 +133,8 @@ def act(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
             return Turn(replies=[Text(f"Nobody is named in {ref} any more: it may be resolved.")])
         lines = [f"• {p.display_name}: {p.email}" for p in people]
         return Turn(
-            replies=[Text(f"Contact details for {ref}:\n" + "\n".join(lines), private=True)]
+            replies=[Text(f"Contact details for {ref}:\n" + "\n".join(lines), private=True)],
+            keep_question=True,  # getting in touch is not picking it up: the buttons stay
         )
     if verb == "resolve":
         return _resolve(ctx, alert, ref, when)
@@ -191,6 +194,7 @@ def _snooze(ctx: Context, alert: lead_queries.Alert, ref: str, when: str, scheme
                 concern_id=concern.id if concern is not None else None,
             ),
         ],
+        keep_question=True,  # not acknowledged: the alert keeps its buttons for that
     )
 
 
