@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from storage.access import STEERING_ROLES as STEERING_ROLES
-from storage.access import ConcernAction, concern_access, concern_for, reach, reaches
+from storage.access import ConcernAction, concern_access, concern_for, reach, reaches, subjects
 from storage.models import (
     AuditLog,
     Cohort,
@@ -25,9 +25,11 @@ from storage.models import (
     Outbox,
     Pairing,
     Person,
+    SecondRoute,
     Survey,
     SurveyResponse,
 )
+from storage.outbox_queries import DeadLetter
 
 # The largest id a database row can have (PostgreSQL's integer): a bigger reference is no alert.
 MAX_ID = 2**31 - 1
@@ -171,6 +173,33 @@ def people_to_contact(session: Session, alert: Alert) -> list[Person]:
             ids += _unsigned(session, int(number))
     found = [session.get(Person, i) for i in dict.fromkeys(ids)]
     return [p for p in found if p is not None]
+
+
+def letter_concern(session: Session, letter: DeadLetter) -> Concern | None:
+    """The concern an undelivered message is about, if any: a lead-channel alert, a second
+    route or an escalation of it, or a message written in the turn that raised it (the
+    raiser's reply, a message to the partner) to its raiser or one of its subjects."""
+    concern_id = letter.concern_id
+    if concern_id is None:
+        concern_id = session.exec(
+            select(SecondRoute.concern_id).where(SecondRoute.outbox_id == letter.id)
+        ).first()
+    if concern_id is None:
+        subject = session.exec(select(Nudge.subject).where(Nudge.outbox_id == letter.id)).first()
+        kind, _, rest = (subject or "").partition(":")
+        number = rest.split(">")[0]
+        if kind == "concern" and number.isdigit():
+            concern_id = int(number)
+    if concern_id is not None:
+        return session.get(Concern, concern_id)
+    if letter.recipient_id is None:
+        return None
+    for concern in session.exec(select(Concern).where(Concern.created_at == letter.created_at)):
+        if letter.recipient_id == concern.raised_by_id or letter.recipient_id in subjects(
+            session, concern
+        ):
+            return concern
+    return None
 
 
 def record(

@@ -86,6 +86,8 @@ class DeadLetter:
     attempts: int
     last_error: str | None
     created_at: datetime
+    recipient_id: int | None = None
+    concern_id: int | None = None
 
 
 def _channel_routes(session: Session, platforms: Collection[str]) -> dict[tuple[int, str], Route]:
@@ -432,6 +434,8 @@ def dead_letters(
             attempts=row.attempts,
             last_error=row.last_error,
             created_at=row.created_at,
+            recipient_id=row.recipient_id,
+            concern_id=row.concern_id,
         )
         for row, name in rows
         if row.id is not None

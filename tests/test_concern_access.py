@@ -16,7 +16,7 @@ from typing import Any
 import aiohttp
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.outbox import Deliverer
 from conversations.clock import Clock
@@ -501,6 +501,30 @@ def test_failed_messages_are_shown_per_cohort(world: Engine, clock: Clock) -> No
         assert "to Priya Shah (nudge)" in both
         assert "to Eve Marsh (nudge)" in both
         assert "to #lead (concern)" in both
+
+
+def test_failed_messages_do_not_tell_the_partner_a_concern_was_raised_about_her(
+    world: Engine, clock: Clock
+) -> None:
+    """Sam's reply to his urgent concern about Leah (C2) could not be delivered. The lead and
+    the steering group see that a message to Sam failed, never what it said; Leah, on the
+    steering group and the concern's subject, does not see it at all."""
+    from storage.models import Outbox
+
+    with transaction(world) as s:  # as left by a delivery that failed for good
+        rows = s.exec(select(Outbox).where(col(Outbox.preview).like("Sent to the project%")))
+        for row in rows:
+            row.status = "dead"
+            row.last_error = "channel_not_found"
+            s.add(row)
+    for role in ("lead", "other_steering_member"):
+        seen = Chat(world, clock, ROLES[role].email).said("failed messages")
+        assert "to Sam Reed (reply), tried 1x. Last error: channel_not_found" in seen
+        assert "marked urgent" not in seen
+    shown = Chat(world, clock, ROLES["partner_on_steering"].email).said("failed messages")
+    assert "Leah won't be told" not in shown
+    assert "marked urgent" not in shown
+    assert "Sam" not in shown
 
 
 def test_a_reminder_alert_is_for_those_who_steer_its_cohort(world: Engine, clock: Clock) -> None:

@@ -331,10 +331,17 @@ def failed_messages(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         for letter in outbox_queries.dead_letters(
             ctx.session, scheme_id, limit=20, cohort_ids=reach
         ):
+            about = lead_queries.letter_concern(ctx.session, letter)
+            if about is not None and not access.concern_access(
+                ctx.session, ctx.person_id, about, access.ConcernAction.READ
+            ):
+                continue  # nobody learns of a concern they may not read, not even from this
             to = letter.recipient or f"#{letter.channel}"
+            # What a person was sent is theirs: only a channel message (no private text) shows.
+            said = f": “{letter.preview}”" if letter.recipient_id is None else ""
             lines.append(
-                f"• {format_when(letter.created_at, ctx.tz, ctx.now)}, to {to} ({letter.kind}): "
-                f"“{letter.preview}”, tried {letter.attempts}x. Last error: {letter.last_error}"
+                f"• {format_when(letter.created_at, ctx.tz, ctx.now)}, to {to} ({letter.kind})"
+                f"{said}, tried {letter.attempts}x. Last error: {letter.last_error}"
             )
     if not lines:
         return Turn(replies=[Text("Every message has been delivered: nothing failed.")])
