@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from storage import survey_queries
 from storage.access import STEERING_ROLES as STEERING_ROLES
 from storage.access import ConcernAction, concern_access, concern_for, reach, reaches, subjects
 from storage.models import (
@@ -42,6 +43,8 @@ class Alert:
     channel: str | None
     concern: Concern | None = None
     nudge: Nudge | None = None
+    # A follow-up request from a check-in (reference ``F<response id>``).
+    response: SurveyResponse | None = None
 
 
 def _steers_cohort(session: Session, person_id: int, cohort_id: int) -> bool:
@@ -121,7 +124,24 @@ def alert_for(session: Session, person_id: int, ref: str, verb: str = "open") ->
         return Alert(
             ref=f"N{number}", scheme_id=outbox.scheme_id, channel=outbox.channel, nudge=nudge
         )
+    if kind == "F":
+        return _follow_up(session, person_id, int(number))
     return None
+
+
+def _follow_up(session: Session, person_id: int, response_id: int) -> Alert | None:
+    """A follow-up request, for those who may read its answers (never the mentor feedback is
+    about: ``storage.survey_queries.responses_visible_to``) other than who asked."""
+    response = session.get(SurveyResponse, response_id)
+    if response is None or not response.follow_up_requested or response.person_id == person_id:
+        return None
+    readable = survey_queries.responses_visible_to(session, person_id, response.survey_id)
+    survey = session.get(Survey, response.survey_id)
+    if survey is None or response not in readable:
+        return None
+    cohort = session.get(Cohort, survey.cohort_id)
+    assert cohort is not None
+    return Alert(ref=f"F{response_id}", scheme_id=cohort.scheme_id, channel=None, response=response)
 
 
 def acknowledgement(session: Session, ref: str, concern: Concern | None = None) -> AuditLog | None:
@@ -151,6 +171,8 @@ def people_to_contact(session: Session, alert: Alert) -> list[Person]:
     ids: list[int] = []
     if alert.concern is not None:
         ids.append(alert.concern.raised_by_id)
+    elif alert.response is not None:
+        ids.append(alert.response.person_id)
     elif alert.nudge is not None:
         kind, _, rest = alert.nudge.subject.partition(":")
         number = rest.split(">")[0]

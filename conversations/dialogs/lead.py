@@ -28,7 +28,7 @@ from conversations.engine import Registry
 from conversations.intents import Intent, IntentName
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from storage import access, lead_queries, outbox_queries
-from storage.models import AuditLog, Concern, Pairing, Scheme
+from storage.models import AuditLog, Concern, Pairing, Scheme, Survey, SurveyResponse
 
 SNOOZE = timedelta(weeks=1)
 REFUSED = (
@@ -39,8 +39,9 @@ OPENED = "concern_opened"
 
 
 def lead_actions(ref: str) -> Question:
-    """The buttons under an alert in the lead channel (a concern also has *Open*)."""
-    opening = (Choice("Open", f"lead:open:{ref}"),) if ref.startswith("C") else ()
+    """The buttons under an alert in the lead channel (a concern and a follow-up request also
+    have *Open*)."""
+    opening = (Choice("Open", f"lead:open:{ref}"),) if ref[:1] in ("C", "F") else ()
     return Question(
         f"Alert {ref}: what would you like to do? (You can also type *ack {ref}*.)",
         (
@@ -203,6 +204,8 @@ def _open(ctx: Context, msg: Incoming, alert: lead_queries.Alert, ref: str) -> T
     from conversations.reports import concern_label  # (reports imports the concern dialog)
 
     concern = alert.concern
+    if alert.response is not None:
+        return _open_follow_up(ctx, alert.response, ref)
     if concern is None:
         return Turn(replies=[Text(f"{ref} is a reminder: everything it says is in the alert.")])
     lead_queries.record(
@@ -223,6 +226,24 @@ def _open(ctx: Context, msg: Incoming, alert: lead_queries.Alert, ref: str) -> T
     lines.append("*History:* " + _history(ctx, concern, ref))
     return Turn(
         replies=[Text("\n".join(lines), private=True), *_resolve_offer(alert, ref)],
+        keep_question=True,  # the alert keeps its buttons for acting on it
+    )
+
+
+def _open_follow_up(ctx: Context, response: SurveyResponse, ref: str) -> Turn:
+    """Who asked for a follow-up, in the reader's own chat (the channel never names them)."""
+    survey = ctx.session.get(Survey, response.survey_id)
+    assert survey is not None
+    return Turn(
+        replies=[
+            Text(
+                f"*{ref}*: {ctx.name_of(response.person_id)} asked for a follow-up from the "
+                f"project team in the {survey.title}, "
+                f"{format_when(response.submitted_at, ctx.tz, ctx.now)}. "
+                f"*contact {ref}* gives their details.",
+                private=True,
+            )
+        ],
         keep_question=True,  # the alert keeps its buttons for acting on it
     )
 
@@ -269,7 +290,7 @@ def _resolve(ctx: Context, alert: lead_queries.Alert, ref: str, when: str) -> Tu
         return Turn(
             replies=[
                 Text(
-                    f"{ref} is a reminder, not a concern: there's nothing to resolve. "
+                    f"{ref} isn't a concern: there's nothing to resolve. "
                     f"*ack {ref}* tells the channel you've picked it up."
                 )
             ]
