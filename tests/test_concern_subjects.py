@@ -4,6 +4,7 @@ raiser, who may read what she wrote but not open it as an alert (issue 11 probe 
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
@@ -113,3 +114,17 @@ def test_a_huge_concern_reference_gets_a_kind_reply_not_a_crash(demo: Engine, cl
     for ref in ("C99999999999999999999999", "C2147483648", "N99999999999999999999999"):
         assert REFUSED in chair.said(f"open {ref}"), ref
         assert REFUSED in chair.said(f"ack {ref}"), ref
+
+
+async def test_a_huge_reference_on_slack_gets_the_same_kind_reply(
+    demo: Engine, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On Slack the crash meant no reply at all: now the person is told, as for any alert."""
+    from tests.test_slack_harness import MENTEE, SECRET, USERS, SlackHarness, message, shown
+
+    for name, value in (("SLACK_BOT_TOKEN", "xoxb-test"), ("SLACK_SIGNING_SECRET", SECRET)):
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+    async with SlackHarness(demo, clock, USERS) as slack:
+        await slack.event(message("open C99999999999999999999999"))
+        assert REFUSED in shown(slack.last_post(f"D{MENTEE}"))
