@@ -95,6 +95,43 @@ def test_a_concern_naming_every_reader_still_reaches_the_chair(demo: Engine, clo
     assert "A concern (C1) raised on Mon 23 Nov" in Chat(demo, later, "chair@example.org").inbox()
 
 
+def test_a_concern_naming_the_lead_chair_and_moderator_is_raised_to_the_steering_member(
+    demo: Engine, clock: Clock
+) -> None:
+    """Nobody it names hears of it, but an unacknowledged urgent concern still goes to someone
+    who may act on it: here Dev, the one steering member it does not name."""
+    mentee = Chat(demo, clock, "mentee@example.org")
+    _raise(mentee, "5", "Morgan Ellis, Grace Fraser and Alex Carter covered up a patient's fall")
+    later = Clock.fixed("2026-11-25T11:00:00+00:00")
+    sweep(demo, later)
+    assert (
+        "A concern (C1) raised on Mon 23 Nov" in Chat(demo, later, "steering@example.org").inbox()
+    )
+    for email in ("lead@example.org", "chair@example.org", "moderator@example.org"):
+        assert Chat(demo, later, email).inbox() == "", email
+
+
+def test_the_second_route_of_a_concern_naming_the_lead_and_chair_reaches_the_moderator(
+    demo: Engine, clock: Clock
+) -> None:
+    """The lead channel cannot take the alert of an urgent concern naming the lead and the
+    chair: its direct messages go to the moderator instead, never to those it names."""
+    from conversations import urgent
+    from storage.models import Outbox, Person
+
+    mentee = Chat(demo, clock, "mentee@example.org")
+    _raise(mentee, "5", "Morgan Ellis and Grace Fraser covered up a patient's fall")
+    with transaction(demo) as s:
+        assert urgent.use_second_route(s, 1, None, "not_in_channel", clock.now()) == 1
+    with transaction(demo) as s:
+        told = s.exec(
+            select(Person.email)
+            .join(Outbox, Outbox.recipient_id == Person.id)  # type: ignore[arg-type]
+            .where(Outbox.kind == "concern_second_route")
+        ).all()
+    assert told == ["moderator@example.org"]
+
+
 def test_a_raiser_on_the_steering_group_cannot_open_her_own_concern_as_an_alert(
     demo: Engine, clock: Clock
 ) -> None:
