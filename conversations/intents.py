@@ -106,10 +106,10 @@ _GLOBAL: list[tuple[IntentName, re.Pattern[str]]] = [
     ),
 ]
 
-# "ack C7", "snooze N12", "contact C7", "resolve C7": the lead acting on an alert by typing its
-# reference.
+# "ack C7", "snooze N12", "contact C7", "resolve C7", "open F3": the lead acting on an alert by
+# typing its reference.
 LEAD_ACTION_TEXT = re.compile(
-    r"^\s*(?P<verb>open|show|ack|acknowledge|contact|snooze|resolve|resolved|close)\s+#?(?P<ref>[cn]\d+)\s*$",
+    r"^\s*(?P<verb>open|show|ack|acknowledge|contact|snooze|resolve|resolved|close)\s+#?(?P<ref>[cnf]\d+)\s*$",
     re.IGNORECASE,
 )
 # "@mentorbot use this channel for lead alerts" (said in the channel that should get them).

@@ -6,11 +6,15 @@ escalation to the chair).
   cohorts they hold that role in; the project lead and the steering chair reach every cohort of
   a scheme in which they hold that role (the scheme file lists them per cohort).
 - :func:`concern_access`: may this person do this :class:`ConcernAction` with this concern?
-  1. Nobody in the pairing a concern is about may do anything with it (their partner, whatever
-     other role they hold: a mentor on the steering group, the lead, the chair). They are its
-     subject, not its reader. The raiser is the one exception: they may read what they wrote
-     and take it in their own export, and nothing else (acknowledging your own concern would
-     stop it being raised to the chair).
+  1. Nobody a concern may be about may do anything with it, whatever other role they hold (a
+     mentor on the steering group, the lead, the chair). They are its subject, not its reader.
+     Its subjects (:func:`subjects`) are everyone in its pairing, everyone the raiser has been
+     paired with in the cohort (a concern raised after a no-fault exit, or after a re-match,
+     is still kept from the former partner), and the readers it names (recorded when it is
+     raised: :func:`record_named_subjects`). The raiser is the one exception: they may read
+     what they wrote and take it in their own export, and nothing else (acknowledging your
+     own concern would stop it being raised to the chair; opening it as an alert is refused
+     in ``storage.lead_queries``).
   2. Otherwise the lead and the steering group (chair, members, moderator) of the concern's
      cohort may read, acknowledge, snooze, get contact details, resolve it and count it in
      reports. Nobody else may do anything.
@@ -20,11 +24,13 @@ escalation to the chair).
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from enum import StrEnum
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
-from storage.models import Cohort, Concern, Membership, Pairing, Role
+from storage.models import AuditLog, Cohort, Concern, Membership, Pairing, Person, Role
 
 STEERING_ROLES = (
     Role.LEAD.value,
@@ -72,11 +78,110 @@ def reaches(session: Session, person_id: int, cohort_id: int) -> bool:
 
 
 def pairing_members(session: Session, concern: Concern) -> set[int]:
-    """The people the concern's pairing is made of (none when it is about no pairing)."""
-    if concern.pairing_id is None:
-        return set()
-    pairing = session.get(Pairing, concern.pairing_id)
-    return set() if pairing is None else {pairing.mentee_id, pairing.mentor_id}
+    """The people the concern's pairing is made of, and everyone its raiser has been paired
+    with in its cohort (ended pairings too): a concern raised after a no-fault exit is about
+    no pairing, and one raised after a re-match is tied to the new one, but either may be
+    about the former partner."""
+    members: set[int] = set()
+    if concern.pairing_id is not None:
+        pairing = session.get(Pairing, concern.pairing_id)
+        if pairing is not None:
+            members |= {pairing.mentee_id, pairing.mentor_id}
+    raiser = concern.raised_by_id
+    for mentee_id, mentor_id in session.exec(
+        select(Pairing.mentee_id, Pairing.mentor_id).where(
+            Pairing.cohort_id == concern.cohort_id,
+            or_(col(Pairing.mentee_id) == raiser, col(Pairing.mentor_id) == raiser),
+        )
+    ).all():
+        members |= {mentee_id, mentor_id}
+    members.discard(raiser)
+    return members
+
+
+NAMED = "concern_subjects"
+# Who an alert must still reach when a concern names every reader: the first of these roles
+# held by someone who is not in the pairing (see :func:`record_named_subjects`).
+_FALLBACK = (Role.STEERING_CHAIR.value, Role.MODERATOR.value, Role.LEAD.value)
+
+
+def readers(session: Session, cohort_id: int) -> dict[int, str]:
+    """Everyone whose reach takes in the cohort (its lead and steering group), with their
+    role there (the first of chair, moderator, lead, member they hold)."""
+    cohort = session.get(Cohort, cohort_id)
+    if cohort is None:
+        return {}
+    rows = session.exec(
+        select(Membership.person_id, Membership.role, Membership.cohort_id)
+        .join(Cohort, col(Cohort.id) == col(Membership.cohort_id))
+        .where(Cohort.scheme_id == cohort.scheme_id, col(Membership.role).in_(STEERING_ROLES))
+    ).all()
+    found: dict[int, str] = {}
+    for person_id, role, held_in in sorted(
+        rows, key=lambda r: (*_FALLBACK, Role.STEERING_MEMBER.value).index(r[1])
+    ):
+        if held_in == cohort_id or role in SCHEME_WIDE_ROLES:
+            found.setdefault(person_id, role)
+    return found
+
+
+def named_in(text: str, people: dict[int, str]) -> set[int]:
+    """Who of ``people`` (id: display name) the text names: by full name (any case), or by a
+    first name that only one of them has (as written, capitalised)."""
+    firsts: dict[str, list[int]] = {}
+    for person_id, name in people.items():
+        if name.split():
+            firsts.setdefault(name.split()[0], []).append(person_id)
+    named = set()
+    for person_id, name in people.items():
+        words = name.split()
+        if not words:
+            continue
+        full = r"\s+".join(re.escape(w) for w in words)
+        if re.search(rf"\b{full}\b", text, re.IGNORECASE) or (
+            len(firsts[words[0]]) == 1 and re.search(rf"\b{re.escape(words[0])}\b", text)
+        ):
+            named.add(person_id)
+    return named
+
+
+def record_named_subjects(session: Session, concern: Concern, at: datetime) -> None:
+    """When a concern is raised: record as its subjects the readers its text names (kept from
+    it like its pairing). Someone must still read it: when it names every reader, the chair,
+    else the moderator, else the lead (the first who is not in the pairing) stays a reader."""
+    assert concern.id is not None
+    who = readers(session, concern.cohort_id)
+    paired = pairing_members(session, concern)
+    people = session.exec(select(Person).where(col(Person.id).in_(list(who)))).all()
+    named = named_in(concern.text, {p.id: p.display_name for p in people if p.id is not None})
+    named -= {concern.raised_by_id}
+    if named and not set(who) - paired - named - {concern.raised_by_id}:
+        for role in _FALLBACK:
+            kept = sorted(p for p, r in who.items() if r == role and p in named - paired)
+            if kept:
+                named.discard(kept[0])
+                break
+    if named:
+        session.add(
+            AuditLog(at=at, action=NAMED, subject=f"C{concern.id}", detail={"ids": sorted(named)})
+        )
+
+
+def named_subjects(session: Session, concern: Concern) -> set[int]:
+    """The readers recorded as named in the concern when it was raised."""
+    rows = session.exec(
+        select(AuditLog.detail).where(
+            AuditLog.action == NAMED, AuditLog.subject == f"C{concern.id}"
+        )
+    ).all()
+    return {int(i) for detail in rows for i in (detail or {}).get("ids", [])}
+
+
+def subjects(session: Session, concern: Concern) -> set[int]:
+    """Everyone the concern may be about (see the module docstring): never its readers."""
+    return (pairing_members(session, concern) | named_subjects(session, concern)) - {
+        concern.raised_by_id
+    }
 
 
 def concern_access(
@@ -85,7 +190,7 @@ def concern_access(
     """Whether ``person_id`` may do ``action`` with ``concern`` (the rule of this module)."""
     if person_id == concern.raised_by_id:
         return action in _RAISER
-    if person_id in pairing_members(session, concern):
+    if person_id in subjects(session, concern):
         return False  # the subject: never, whatever other role they hold
     return action in _STEERING and reaches(session, person_id, concern.cohort_id)
 

@@ -30,7 +30,8 @@ def concern_visible_to(session: Session, viewer_id: int, concern_id: int) -> Con
 @dataclass(frozen=True)
 class AlertFacts:
     """What an urgent concern's second route may say (reference, category, cohort, never text
-    or raiser) and to whom: the cohort's lead and steering chair, unless they are its subject."""
+    or raiser) and to whom: the cohort's lead and steering chair, unless they are its subject
+    (then its moderator, else its steering members)."""
 
     concern_id: int
     category: str
@@ -54,15 +55,23 @@ def alert_facts(session: Session, concern_id: int) -> AlertFacts | None:
         return None
     concern, cohort, scheme = found
     assert scheme.id is not None
-    people = session.exec(
-        select(Membership.person_id)
-        .where(
-            Membership.cohort_id == concern.cohort_id,
-            col(Membership.role).in_([Role.LEAD.value, Role.STEERING_CHAIR.value]),
-        )
-        .order_by(col(Membership.person_id))
-        .distinct()
-    ).all()
+    readers: tuple[int, ...] = ()
+    # The lead and the chair; when the concern is about (or names) both, the moderator, then
+    # the steering members: an urgent concern always reaches someone who may act on it.
+    for roles in (
+        (Role.LEAD.value, Role.STEERING_CHAIR.value),
+        (Role.MODERATOR.value,),
+        (Role.STEERING_MEMBER.value,),
+    ):
+        people = session.exec(
+            select(Membership.person_id)
+            .where(Membership.cohort_id == concern.cohort_id, col(Membership.role).in_(roles))
+            .order_by(col(Membership.person_id))
+            .distinct()
+        ).all()
+        readers = tuple(p for p in people if concern_for(session, p, concern_id, ConcernAction.ACK))
+        if readers:
+            break
     channels = (scheme.settings or {}).get("channels")
     return AlertFacts(
         concern_id=concern_id,
@@ -72,5 +81,5 @@ def alert_facts(session: Session, concern_id: int) -> AlertFacts | None:
         scheme_id=scheme.id,
         lead_channel=scheme.lead_channel,
         channels=dict(channels) if isinstance(channels, dict) else {},
-        readers=tuple(p for p in people if concern_for(session, p, concern_id, ConcernAction.ACK)),
+        readers=readers,
     )

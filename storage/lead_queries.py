@@ -13,8 +13,9 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from storage import survey_queries
 from storage.access import STEERING_ROLES as STEERING_ROLES
-from storage.access import ConcernAction, concern_access, concern_for, reach, reaches
+from storage.access import ConcernAction, concern_access, concern_for, reach, reaches, subjects
 from storage.models import (
     AuditLog,
     Cohort,
@@ -25,9 +26,14 @@ from storage.models import (
     Outbox,
     Pairing,
     Person,
+    SecondRoute,
     Survey,
     SurveyResponse,
 )
+from storage.outbox_queries import DeadLetter
+
+# The largest id a database row can have (PostgreSQL's integer): a bigger reference is no alert.
+MAX_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,8 @@ class Alert:
     channel: str | None
     concern: Concern | None = None
     nudge: Nudge | None = None
+    # A follow-up request from a check-in (reference ``F<response id>``).
+    response: SurveyResponse | None = None
 
 
 def _steers_cohort(session: Session, person_id: int, cohort_id: int) -> bool:
@@ -90,13 +98,17 @@ def alert_for(session: Session, person_id: int, ref: str, verb: str = "open") ->
     """The alert ``ref`` if it exists and the person may do ``verb`` with it (a concern: the
     rule in ``storage.access``; a reminder: they steer a cohort it is about)."""
     kind, number = ref[:1].upper(), ref[1:]
-    if not number.isdigit():
-        return None
+    if not (number.isascii() and number.isdigit()) or int(number) > MAX_ID:
+        return None  # no such alert (nor one past what the database can hold)
     if kind == "C":
         action = VERB_ACTIONS.get(verb, ConcernAction.READ)
         concern = concern_for(session, person_id, int(number), action)
-        if concern is None or not reaches(session, person_id, concern.cohort_id):
-            return None  # the raiser reads their own concern in their chat, not as an alert
+        if (
+            concern is None
+            or concern.raised_by_id == person_id
+            or not reaches(session, person_id, concern.cohort_id)
+        ):
+            return None  # the raiser reads their own concern in their export, not as an alert
         cohort = session.get(Cohort, concern.cohort_id)
         assert cohort is not None
         return Alert(ref=f"C{number}", scheme_id=cohort.scheme_id, channel=None, concern=concern)
@@ -112,7 +124,24 @@ def alert_for(session: Session, person_id: int, ref: str, verb: str = "open") ->
         return Alert(
             ref=f"N{number}", scheme_id=outbox.scheme_id, channel=outbox.channel, nudge=nudge
         )
+    if kind == "F":
+        return _follow_up(session, person_id, int(number))
     return None
+
+
+def _follow_up(session: Session, person_id: int, response_id: int) -> Alert | None:
+    """A follow-up request, for those who may read its answers (never the mentor feedback is
+    about: ``storage.survey_queries.responses_visible_to``) other than who asked."""
+    response = session.get(SurveyResponse, response_id)
+    if response is None or not response.follow_up_requested or response.person_id == person_id:
+        return None
+    readable = survey_queries.responses_visible_to(session, person_id, response.survey_id)
+    survey = session.get(Survey, response.survey_id)
+    if survey is None or response not in readable:
+        return None
+    cohort = session.get(Cohort, survey.cohort_id)
+    assert cohort is not None
+    return Alert(ref=f"F{response_id}", scheme_id=cohort.scheme_id, channel=None, response=response)
 
 
 def acknowledgement(session: Session, ref: str, concern: Concern | None = None) -> AuditLog | None:
@@ -142,6 +171,8 @@ def people_to_contact(session: Session, alert: Alert) -> list[Person]:
     ids: list[int] = []
     if alert.concern is not None:
         ids.append(alert.concern.raised_by_id)
+    elif alert.response is not None:
+        ids.append(alert.response.person_id)
     elif alert.nudge is not None:
         kind, _, rest = alert.nudge.subject.partition(":")
         number = rest.split(">")[0]
@@ -164,6 +195,33 @@ def people_to_contact(session: Session, alert: Alert) -> list[Person]:
             ids += _unsigned(session, int(number))
     found = [session.get(Person, i) for i in dict.fromkeys(ids)]
     return [p for p in found if p is not None]
+
+
+def letter_concern(session: Session, letter: DeadLetter) -> Concern | None:
+    """The concern an undelivered message is about, if any: a lead-channel alert, a second
+    route or an escalation of it, or a message written in the turn that raised it (the
+    raiser's reply, a message to the partner) to its raiser or one of its subjects."""
+    concern_id = letter.concern_id
+    if concern_id is None:
+        concern_id = session.exec(
+            select(SecondRoute.concern_id).where(SecondRoute.outbox_id == letter.id)
+        ).first()
+    if concern_id is None:
+        subject = session.exec(select(Nudge.subject).where(Nudge.outbox_id == letter.id)).first()
+        kind, _, rest = (subject or "").partition(":")
+        number = rest.split(">")[0]
+        if kind == "concern" and number.isdigit():
+            concern_id = int(number)
+    if concern_id is not None:
+        return session.get(Concern, concern_id)
+    if letter.recipient_id is None:
+        return None
+    for concern in session.exec(select(Concern).where(Concern.created_at == letter.created_at)):
+        if letter.recipient_id == concern.raised_by_id or letter.recipient_id in subjects(
+            session, concern
+        ):
+            return concern
+    return None
 
 
 def record(

@@ -494,7 +494,8 @@ def unacknowledged_concerns(
     acknowledged, and that were not escalated yet. An acknowledgement by someone the rule in
     ``storage.access`` does not allow (the partner the concern is about, on the steering group)
     does not count. Each goes to the cohort's steering chairs who may act on it; when none may
-    (the chair is its subject), to its moderators, else its project leads."""
+    (the chair is its subject), to its moderators, else its project leads, else its steering
+    members."""
     query = (
         select(Concern, col(Cohort.scheme_id))
         .join(Cohort, col(Cohort.id) == col(Concern.cohort_id))
@@ -502,7 +503,13 @@ def unacknowledged_concerns(
             col(Concern.status) == "open",
             col(Concern.escalated_at).is_(None),
             col(Concern.created_at) <= raised_before,
-            or_(col(Concern.snoozed_until).is_(None), col(Concern.snoozed_until) <= now),
+            # A snooze is not an acknowledgement: it holds back an ordinary concern's
+            # escalation, never an urgent one's.
+            or_(
+                col(Concern.urgent),
+                col(Concern.snoozed_until).is_(None),
+                col(Concern.snoozed_until) <= now,
+            ),
         )
     )
     rows: list[ConcernRow] = []
@@ -513,7 +520,7 @@ def unacknowledged_concerns(
         ):
             continue
         recipients: list[int] = []
-        for role in ("steering_chair", "moderator", "lead"):
+        for role in ("steering_chair", "moderator", "lead", "steering_member"):
             members = session.exec(
                 select(col(Membership.person_id))
                 .where(Membership.cohort_id == concern.cohort_id, Membership.role == role)

@@ -45,6 +45,7 @@ from storage import nudge_queries
 from storage.models import (
     ChannelIdentity,
     Cohort,
+    Concern,
     Membership,
     Outbox,
     OutboxStatus,
@@ -85,6 +86,8 @@ class DeadLetter:
     attempts: int
     last_error: str | None
     created_at: datetime
+    recipient_id: int | None = None
+    concern_id: int | None = None
 
 
 def _channel_routes(session: Session, platforms: Collection[str]) -> dict[tuple[int, str], Route]:
@@ -186,12 +189,22 @@ def claim(
     return drop_obsolete(session, claimed, now)
 
 
+# An alert coming back to the lead channel when its snooze ends.
+SNOOZE_RETURN = "snooze_return"
+
+
 def drop_obsolete(session: Session, rows: Sequence[Outbox], now: datetime) -> list[Outbox]:
-    """Mark the rows that are nudges no longer applying (``storage.nudge_queries.obsolete``)
-    ``obsolete``, with why in ``last_error``; return the others, in order."""
+    """Mark the rows that no longer apply ``obsolete``, with why in ``last_error``; return the
+    others, in order. They are nudges no longer applying (``storage.nudge_queries.obsolete``)
+    and snoozed alerts coming back for a concern resolved meanwhile."""
     why = nudge_queries.obsolete(
         session, [row.id for row in rows if row.kind == "nudge" and row.id], now
     )
+    for row in rows:
+        if row.kind == SNOOZE_RETURN and row.id is not None and row.concern_id is not None:
+            concern = session.get(Concern, row.concern_id)
+            if concern is not None and concern.resolved_at is not None:
+                why[row.id] = "the concern was resolved"
     kept: list[Outbox] = []
     for row in rows:
         reason = why.get(row.id or 0)
@@ -426,6 +439,8 @@ def dead_letters(
             attempts=row.attempts,
             last_error=row.last_error,
             created_at=row.created_at,
+            recipient_id=row.recipient_id,
+            concern_id=row.concern_id,
         )
         for row, name in rows
         if row.id is not None

@@ -3,6 +3,7 @@ clock (Mon 7 Dec to Mon 14 Dec 2026), so most tests chat on Tue 8 Dec."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -90,12 +91,21 @@ def test_one_message_answers_the_whole_survey_and_asks_for_a_follow_up(
     [row] = _responses(demo)
     assert row.follow_up_requested is True
     lead = channel_inbox(demo, later)
-    assert lead == (
-        "Follow-up requested: Priya Shah (mentee) asked for a follow-up from the project team "
-        "in the Keep-in-touch check-in."
+    assert lead.startswith(
+        "Follow-up requested (F1): someone in Demo cohort asked for a follow-up from the "
+        "project team in the Keep-in-touch check-in. Press *Open* (or type *open F1*) to see "
+        "who, in your own chat."
     )
+    assert "  1. Open\n  2. Acknowledge\n  3. Contact them" in lead
     assert "travel" not in lead
+    assert "Priya" not in lead
     assert Chat(demo, later, "mentor@example.org").inbox() == ""
+    opened = Chat(demo, later, "lead@example.org").said("open F1")
+    assert opened.startswith(
+        "*F1*: Priya Shah asked for a follow-up from the project team in the Keep-in-touch "
+        "check-in, Tue 8 Dec, 10:00."
+    )
+    assert "travel" not in opened
 
 
 def test_a_mentor_answers_by_button_number_with_the_word_evaluation(
@@ -270,6 +280,40 @@ def test_feedback_about_a_mentor_is_kept_from_that_mentor(
         assert survey_queries.responses_visible_to(s, nadia.id, survey_id) == []
 
 
+def test_a_follow_up_on_feedback_about_a_mentor_does_not_name_the_mentee_in_the_lead_channel(
+    demo: Engine, later: Clock, priya: Chat
+) -> None:
+    """Priya asks for a follow-up on feedback about her mentor Tom: the lead channel (which a
+    mentor on the steering group may read) gets a reference, not her name. The steering group
+    read who asked in their own chat; Tom, even on the steering group, cannot."""
+    _feedback_survey(demo)
+    priya.said("check-in")
+    priya.said("Feedback on your mentor")
+    priya.said("2")
+    priya.said("He often talks over me")
+    priya.said("yes please")
+    assert "Your mentor won't see your answers." in priya.said("send")
+    posted = channel_inbox(demo, later)
+    assert "Feedback on your mentor" in posted
+    assert "Priya" not in posted
+    assert "Shah" not in posted
+    [ref] = re.findall(r"\(F(\d+)\)", posted)
+    dev = Chat(demo, later, "steering@example.org")
+    assert "Priya Shah asked for a follow-up" in dev.said(f"open F{ref}")
+    assert (
+        dev.said(f"contact F{ref}")
+        == f"Contact details for F{ref}:\n• Priya Shah: mentee@example.org"
+    )
+    with transaction(demo) as s:
+        cohort_id = s.exec(select(Membership.cohort_id)).first()
+        assert cohort_id is not None
+        s.add(Membership(person_id=_id(demo, "mentor@example.org"), cohort_id=cohort_id,
+                         role="steering_member"))  # fmt: skip
+    tom = Chat(demo, later, "mentor@example.org")
+    for verb in ("open", "contact"):
+        assert tom.said(f"{verb} F{ref}").startswith("I can't find that alert"), verb
+
+
 def test_a_check_in_through_mentorbot_chat(loaded: str) -> None:  # noqa: F811
     result = mentorbot(
         "chat", "--user", "mentee@example.org", "--now", LATER,
@@ -279,7 +323,8 @@ def test_a_check_in_through_mentorbot_chat(loaded: str) -> None:  # noqa: F811
     assert "Question 1 of 4" in result.stdout
     assert "The project team will be in touch" in result.stdout
     lead = mentorbot("inbox", "--channel", "lead", "--now", LATER, db=loaded)
-    assert "Follow-up requested: Priya Shah (mentee)" in lead.stdout
+    assert "Follow-up requested (F1): someone in Demo cohort" in lead.stdout
+    assert "Priya" not in lead.stdout
 
 
 def test_a_day_s_pause_resumes_the_check_in(demo: Engine, priya: Chat) -> None:

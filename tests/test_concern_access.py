@@ -16,7 +16,7 @@ from typing import Any
 import aiohttp
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.outbox import Deliverer
 from conversations.clock import Clock
@@ -249,14 +249,36 @@ async def test_a_button_on_the_alert_in_the_slack_lead_channel(
     assert TEXTS[who.ref] not in in_channel  # Open answers in the presser's own chat
     if role in ACTORS:
         assert _done(slack.db, who.ref, verb, person_id)
-        # Open leaves the alert's buttons; acting on it marks the alert answered.
-        assert len(updates) == (0 if verb == "open" else 1)
+        # Only acknowledging settles the alert; Open, Contact them and Snooze leave its buttons.
+        assert len(updates) == (1 if verb == "ack" else 0)
         return
     _untouched(slack.db, who.ref, person_id)
     assert updates == []  # the alert and its buttons are as they were
     # ... and the lead's own press of the same button still counts.
     await slack.interactive(press(alert, LABELS[verb], user=SLACK_LEAD))
     assert _done(slack.db, who.ref, verb, _person_id(slack.db, ROLES["lead"].email))
+
+
+async def test_asking_for_contact_details_leaves_the_alert_to_be_acknowledged(
+    slack: SlackHarness,
+) -> None:
+    """Morgan presses *Contact them* (then *Snooze 1 week*) on urgent alert C2: it is not
+    acknowledged, so the alert keeps its buttons for everyone in the channel; Dev's
+    *Acknowledge* then settles it."""
+    alert = _alert(slack, "C2")
+    await slack.interactive(press(alert, "Contact them", user=SLACK_LEAD))
+    assert "Contact details for C2" in shown(slack.last_post(f"D{SLACK_LEAD}"))
+    await slack.interactive(press(alert, "Snooze 1 week", user=SLACK_LEAD))
+    with transaction(slack.db) as s:
+        concern = s.get(Concern, 2)
+        assert concern is not None
+        assert concern.acknowledged_at is None
+    assert slack.api.of("chat.update") == []  # "Acknowledge" is still there for everyone
+    dev = SLACK_IDS["other_steering_member"]
+    await slack.interactive(press(alert, "Acknowledge", user=dev))
+    [update] = slack.api.of("chat.update")
+    assert "✓ Acknowledge" in str(update["blocks"])  # now it is answered
+    assert _done(slack.db, "C2", "ack", _person_id(slack.db, ROLES["other_steering_member"].email))
 
 
 # -- Teams: a press on the alert in a team channel ------------------------------------------
@@ -479,6 +501,30 @@ def test_failed_messages_are_shown_per_cohort(world: Engine, clock: Clock) -> No
         assert "to Priya Shah (nudge)" in both
         assert "to Eve Marsh (nudge)" in both
         assert "to #lead (concern)" in both
+
+
+def test_failed_messages_do_not_tell_the_partner_a_concern_was_raised_about_her(
+    world: Engine, clock: Clock
+) -> None:
+    """Sam's reply to his urgent concern about Leah (C2) could not be delivered. The lead and
+    the steering group see that a message to Sam failed, never what it said; Leah, on the
+    steering group and the concern's subject, does not see it at all."""
+    from storage.models import Outbox
+
+    with transaction(world) as s:  # as left by a delivery that failed for good
+        rows = s.exec(select(Outbox).where(col(Outbox.preview).like("Sent to the project%")))
+        for row in rows:
+            row.status = "dead"
+            row.last_error = "channel_not_found"
+            s.add(row)
+    for role in ("lead", "other_steering_member"):
+        seen = Chat(world, clock, ROLES[role].email).said("failed messages")
+        assert "to Sam Reed (reply), tried 1x. Last error: channel_not_found" in seen
+        assert "marked urgent" not in seen
+    shown = Chat(world, clock, ROLES["partner_on_steering"].email).said("failed messages")
+    assert "Leah won't be told" not in shown
+    assert "marked urgent" not in shown
+    assert "Sam" not in shown
 
 
 def test_a_reminder_alert_is_for_those_who_steer_its_cohort(world: Engine, clock: Clock) -> None:

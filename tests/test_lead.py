@@ -74,9 +74,17 @@ def test_an_unacknowledged_concern_goes_to_the_chair_after_two_working_days(
 def test_snoozing_holds_back_the_escalation_and_brings_the_alert_back(
     demo: Engine, mentee: Chat, clock: Clock
 ) -> None:
-    _raise_concern(mentee)
+    for line in ("raise a concern", "1", "Tom keeps cancelling our meetings", "Send it"):
+        mentee.said(line)
+    channel_inbox(demo, clock)
     lead = Chat(demo, clock, "lead@example.org")
-    assert "Snoozed C1 until Mon 30 Nov, 10:00." in lead.said("snooze C1")
+    snoozed = lead.said("snooze C1")
+    assert snoozed == (
+        "Snoozed C1 until Mon 30 Nov, 10:00. I'll raise it in the lead channel again then."
+    )
+    assert channel_inbox(demo, clock) == (
+        "C1 snoozed by Morgan Ellis, Mon 23 Nov, 10:00, until Mon 30 Nov, 10:00."
+    )
     sweep(demo, Clock.fixed("2026-11-26T10:00:00+00:00"))
     with transaction(demo) as s:
         assert s.exec(select(Nudge).where(Nudge.rule == "concern_escalation")).all() == []
@@ -85,6 +93,53 @@ def test_snoozing_holds_back_the_escalation_and_brings_the_alert_back(
         ).one()
     assert back.next_attempt_at == clock.now() + timedelta(weeks=1)
     assert "Back from snooze: C1" in back.parts[0]["text"]
+
+
+def test_snoozing_an_unacknowledged_urgent_concern_neither_hides_it_nor_delays_the_chair(
+    demo: Engine, clock: Clock
+) -> None:
+    """Dev snoozes urgent concern C1 minutes after it is raised, without acknowledging it: the
+    lead channel is told at once, and the chair still hears of it after two working days."""
+    mentee = Chat(demo, clock, "mentee@example.org")
+    mentee.said("raise a concern")
+    mentee.said("5")
+    mentee.said("A patient was left unattended on a trolley for six hours and came to harm")
+    mentee.said("Send it")
+    assert channel_inbox(demo, clock).startswith("URGENT: safety concern C1")
+    snoozed = Chat(demo, clock, "steering@example.org").said("snooze C1")
+    assert snoozed.startswith("Snoozed C1 until Mon 30 Nov, 10:00.")
+    assert "it still goes to the steering group chair" in snoozed
+    told = channel_inbox(demo, clock)
+    assert "C1 snoozed by Dev Anand, Mon 23 Nov, 10:00, until Mon 30 Nov, 10:00." in told
+    assert "trolley" not in told
+    assert "Priya" not in told
+    later = Clock.fixed("2026-11-25T11:00:00+00:00")
+    sweep(demo, later)
+    chair = Chat(demo, later, "chair@example.org").inbox()
+    assert "A concern (C1) raised on Mon 23 Nov" in chair
+
+
+def test_a_resolved_concern_does_not_come_back_from_snooze(demo: Engine, clock: Clock) -> None:
+    """Dev snoozes C1 and then resolves it: a week later the lead channel is not invited to act
+    on it again; a concern still open does come back."""
+    mentee = Chat(demo, clock, "mentee@example.org")
+    for line in ("raise a concern", "1", "Tom keeps cancelling our meetings", "Send it"):
+        mentee.said(line)
+    for line in ("raise a concern", "1", "Tom never answers my messages", "Send it"):
+        mentee.said(line)
+    channel_inbox(demo, clock)
+    dev = Chat(demo, clock, "steering@example.org")
+    dev.said("snooze C1")
+    dev.said("snooze C2")
+    assert dev.said("resolve C1").startswith("Resolved C1.")
+    channel_inbox(demo, clock)
+    week_later = Clock.fixed("2026-12-01T10:00:00+00:00")
+    back = channel_inbox(demo, week_later)
+    assert "Back from snooze: C1" not in back
+    assert "Back from snooze: C2" in back
+    with transaction(demo) as s:
+        dropped = s.exec(select(Outbox).where(Outbox.status == "obsolete")).one()
+    assert dropped.last_error == "obsolete: the concern was resolved"
 
 
 def test_a_concern_dealt_with_is_resolved_and_no_longer_open_in_reports(

@@ -103,7 +103,8 @@ class Turn:
     advanced: bool = True
     # True when the pressed question must stay as it was, its buttons there for the next press
     # (and the press not counted as its answer): a press by someone not allowed to act on an
-    # alert, or *Open* on a lead-channel alert.
+    # alert, or *Open*, *Contact them* or *Snooze* on a lead-channel alert (only acknowledging
+    # settles it).
     keep_question: bool = False
 
 

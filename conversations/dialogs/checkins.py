@@ -10,8 +10,8 @@ Map:
   their answers numbered, may correct any ("change 2", "change 2 to Once"), and submits.
 - One response per person per survey (a unique constraint): answering again before the survey
   closes replaces the earlier answers (and says so); after it closes nothing can be changed.
-- A follow-up request goes to the lead channel naming the person and the survey, never the
-  answers. Answers about a mentor (``about_mentor`` surveys) are never shown to that mentor:
+- A follow-up request goes to the lead channel as a reference (``F<id>``) and the survey, never
+  the person or the answers; those who may read the answers see who asked with *Open*. Answers about a mentor (``about_mentor`` surveys) are never shown to that mentor:
   ``storage.survey_queries.responses_visible_to`` is the scoped read.
 - "check-in: 4; once; the budget coaching; no" answers a whole survey in one message.
 
@@ -27,6 +27,7 @@ from typing import Any, ClassVar
 from conversations.dates import format_day
 from conversations.dialogs import safety_check
 from conversations.dialogs.base import Context, Outgoing, Turn
+from conversations.dialogs.lead import lead_actions
 from conversations.engine import Registry
 from conversations.intents import IntentName
 from conversations.messages import Choice, Incoming, Part, Question, Text
@@ -530,15 +531,15 @@ class CheckinDialog:
             previous.submitted_at = ctx.now
             ctx.session.add(previous)
         else:
-            ctx.session.add(
-                SurveyResponse(
-                    survey_id=survey.id,
-                    person_id=ctx.person_id,
-                    answers=answers,
-                    follow_up_requested=wanted,
-                    submitted_at=ctx.now,
-                )
+            previous = SurveyResponse(
+                survey_id=survey.id,
+                person_id=ctx.person_id,
+                answers=answers,
+                follow_up_requested=wanted,
+                submitted_at=ctx.now,
             )
+            ctx.session.add(previous)
+            ctx.session.flush()  # its id is the follow-up's reference
             replies.append(
                 f"Thank you, {ctx.first_name}: your answers to the {survey.title} are in."
             )
@@ -546,7 +547,7 @@ class CheckinDialog:
         if wanted:
             replies.append("The project team will be in touch to follow up.")
             if not asked_before:
-                outgoing.append(self._follow_up_note(ctx, survey))
+                outgoing.append(self._follow_up_note(ctx, survey, previous))
         if survey.about_mentor:
             replies.append("Your mentor won't see your answers.")
         replies.append(
@@ -554,23 +555,23 @@ class CheckinDialog:
         )
         return Turn(replies=[Text(" ".join(replies))], outgoing=outgoing)
 
-    def _follow_up_note(self, ctx: Context, survey: Survey) -> Outgoing:
+    def _follow_up_note(self, ctx: Context, survey: Survey, response: SurveyResponse) -> Outgoing:
+        """The lead channel's alert: a reference, never who asked (feedback about a mentor, say,
+        must not tell a mentor in the channel that their mentee wants a follow-up). Those who
+        may read the answers press *Open* to see who, in their own chat."""
         cohort = ctx.session.get(Cohort, survey.cohort_id)
         assert cohort is not None
         scheme = ctx.session.get(Scheme, cohort.scheme_id)
         assert scheme is not None
-        roles = [
-            e.role
-            for e in ctx.enrolments
-            if e.cohort.id == cohort.id and e.role in ("mentee", "mentor")
-        ]
-        role = f" ({roles[0]})" if roles else ""
+        ref = f"F{response.id}"
         return Outgoing(
             parts=(
                 Text(
-                    f"Follow-up requested: {ctx.person.display_name}{role} asked for a follow-up "
-                    f"from the project team in the {survey.title}."
+                    f"Follow-up requested ({ref}): someone in {cohort.name} asked for a follow-up "
+                    f"from the project team in the {survey.title}. Press *Open* (or type "
+                    f"*open {ref}*) to see who, in your own chat."
                 ),
+                lead_actions(ref),
             ),
             channel=scheme.lead_channel,
             scheme_id=scheme.id,

@@ -56,7 +56,7 @@ from conversations.patient_data import (
 )
 from conversations.safety import Noticed, names_safety, notice_concern
 from conversations.self_harm import SELF_HARM_HELP, about_self_harm
-from storage import queries
+from storage import access, queries
 from storage.models import AuditLog, Cohort, Concern, Pairing, PairingStatus, Role, Scheme
 
 MAX_DETAILS = 5000
@@ -679,6 +679,7 @@ class ConcernDialog:
         ctx.session.add(concern)
         ctx.session.flush()
         assert concern.id is not None
+        access.record_named_subjects(ctx.session, concern, ctx.now)  # kept from whom it names
         # The lead channel gets no text and no names: readers open it in their own chat.
         lead_note = ""
         partner_id: int | None = None

@@ -12,6 +12,8 @@ concern also stops it being raised to the steering group chair.
 Who may do what is decided in ``storage.access``: nobody in the pairing a concern is about, and
 nobody outside the lead and steering group of its cohort. A refused press is answered privately
 and marked ``refused``, so the channels leave the pressed alert and its buttons as they were.
+Only acknowledging (or resolving) settles an alert; *Open*, *Contact them* and *Snooze* leave
+its buttons for the others.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from conversations.engine import Registry
 from conversations.intents import Intent, IntentName
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from storage import access, lead_queries, outbox_queries
-from storage.models import AuditLog, Concern, Pairing, Scheme
+from storage.models import AuditLog, Concern, Pairing, Scheme, Survey, SurveyResponse
 
 SNOOZE = timedelta(weeks=1)
 REFUSED = (
@@ -38,8 +40,9 @@ OPENED = "concern_opened"
 
 
 def lead_actions(ref: str) -> Question:
-    """The buttons under an alert in the lead channel (a concern also has *Open*)."""
-    opening = (Choice("Open", f"lead:open:{ref}"),) if ref.startswith("C") else ()
+    """The buttons under an alert in the lead channel (a concern and a follow-up request also
+    have *Open*)."""
+    opening = (Choice("Open", f"lead:open:{ref}"),) if ref[:1] in ("C", "F") else ()
     return Question(
         f"Alert {ref}: what would you like to do? (You can also type *ack {ref}*.)",
         (
@@ -133,40 +136,68 @@ def act(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
             return Turn(replies=[Text(f"Nobody is named in {ref} any more: it may be resolved.")])
         lines = [f"• {p.display_name}: {p.email}" for p in people]
         return Turn(
-            replies=[Text(f"Contact details for {ref}:\n" + "\n".join(lines), private=True)]
+            replies=[Text(f"Contact details for {ref}:\n" + "\n".join(lines), private=True)],
+            keep_question=True,  # getting in touch is not picking it up: the buttons stay
         )
     if verb == "resolve":
         return _resolve(ctx, alert, ref, when)
     if verb == "snooze":
-        until = ctx.now + SNOOZE
-        if alert.concern is not None:
-            alert.concern.snoozed_until = until
-            ctx.session.add(alert.concern)
-        lead_queries.record(
-            ctx.session, ctx.person_id, "snoozed", ref, ctx.now, until=until.isoformat()
-        )
-        return Turn(
-            replies=[
-                Text(
-                    f"Snoozed {ref} until {format_when(until, ctx.tz, ctx.now)}. I'll raise it here again then."
-                )
-            ],
-            outgoing=[
-                Outgoing(
-                    parts=(
-                        Text(
-                            f"Back from snooze: {ref} (snoozed by {ctx.person.display_name}, {when})."
-                        ),
-                        lead_actions(ref),
-                    ),
-                    channel=scheme.lead_channel,
-                    scheme_id=scheme.id,
-                    not_before=until,
-                )
-            ],
-        )
+        return _snooze(ctx, alert, ref, when, scheme)
     return Turn(
         replies=[Text("You can *ack*, *contact*, *snooze* or *resolve* an alert, e.g. *ack C7*.")]
+    )
+
+
+def _snooze(ctx: Context, alert: lead_queries.Alert, ref: str, when: str, scheme: Scheme) -> Turn:
+    """Put an alert aside for a week: the lead channel is told at once (who, until when), and
+    the alert comes back there then, unless the concern is resolved meanwhile. Snoozing is not
+    acknowledging: an urgent concern nobody has acknowledged still goes to the chair on time."""
+    until = ctx.now + SNOOZE
+    concern = alert.concern
+    if concern is not None:
+        concern.snoozed_until = until
+        ctx.session.add(concern)
+    lead_queries.record(
+        ctx.session, ctx.person_id, "snoozed", ref, ctx.now, until=until.isoformat()
+    )
+    back = format_when(until, ctx.tz, ctx.now)
+    still = ""
+    if concern is not None and concern.urgent and concern.acknowledged_at is None:
+        still = (
+            " Snoozing isn't acknowledging: unless someone acknowledges it, it still goes to "
+            "the steering group chair when it's due."
+        )
+    return Turn(
+        replies=[
+            Text(
+                f"Snoozed {ref} until {back}. I'll raise it in the lead channel again then.{still}"
+            )
+        ],
+        outgoing=[
+            Outgoing(
+                parts=(
+                    Text(
+                        f"{ref} snoozed by {ctx.person.display_name}, {when}, until {back}.{still}"
+                    ),
+                ),
+                channel=scheme.lead_channel,
+                scheme_id=scheme.id,
+            ),
+            Outgoing(
+                parts=(
+                    Text(
+                        f"Back from snooze: {ref} (snoozed by {ctx.person.display_name}, {when})."
+                    ),
+                    lead_actions(ref),
+                ),
+                channel=scheme.lead_channel,
+                scheme_id=scheme.id,
+                not_before=until,
+                kind=outbox_queries.SNOOZE_RETURN,
+                concern_id=concern.id if concern is not None else None,
+            ),
+        ],
+        keep_question=True,  # not acknowledged: the alert keeps its buttons for that
     )
 
 
@@ -175,6 +206,8 @@ def _open(ctx: Context, msg: Incoming, alert: lead_queries.Alert, ref: str) -> T
     from conversations.reports import concern_label  # (reports imports the concern dialog)
 
     concern = alert.concern
+    if alert.response is not None:
+        return _open_follow_up(ctx, alert.response, ref)
     if concern is None:
         return Turn(replies=[Text(f"{ref} is a reminder: everything it says is in the alert.")])
     lead_queries.record(
@@ -195,6 +228,24 @@ def _open(ctx: Context, msg: Incoming, alert: lead_queries.Alert, ref: str) -> T
     lines.append("*History:* " + _history(ctx, concern, ref))
     return Turn(
         replies=[Text("\n".join(lines), private=True), *_resolve_offer(alert, ref)],
+        keep_question=True,  # the alert keeps its buttons for acting on it
+    )
+
+
+def _open_follow_up(ctx: Context, response: SurveyResponse, ref: str) -> Turn:
+    """Who asked for a follow-up, in the reader's own chat (the channel never names them)."""
+    survey = ctx.session.get(Survey, response.survey_id)
+    assert survey is not None
+    return Turn(
+        replies=[
+            Text(
+                f"*{ref}*: {ctx.name_of(response.person_id)} asked for a follow-up from the "
+                f"project team in the {survey.title}, "
+                f"{format_when(response.submitted_at, ctx.tz, ctx.now)}. "
+                f"*contact {ref}* gives their details.",
+                private=True,
+            )
+        ],
         keep_question=True,  # the alert keeps its buttons for acting on it
     )
 
@@ -241,7 +292,7 @@ def _resolve(ctx: Context, alert: lead_queries.Alert, ref: str, when: str) -> Tu
         return Turn(
             replies=[
                 Text(
-                    f"{ref} is a reminder, not a concern: there's nothing to resolve. "
+                    f"{ref} isn't a concern: there's nothing to resolve. "
                     f"*ack {ref}* tells the channel you've picked it up."
                 )
             ]
@@ -304,10 +355,17 @@ def failed_messages(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         for letter in outbox_queries.dead_letters(
             ctx.session, scheme_id, limit=20, cohort_ids=reach
         ):
+            about = lead_queries.letter_concern(ctx.session, letter)
+            if about is not None and not access.concern_access(
+                ctx.session, ctx.person_id, about, access.ConcernAction.READ
+            ):
+                continue  # nobody learns of a concern they may not read, not even from this
             to = letter.recipient or f"#{letter.channel}"
+            # What a person was sent is theirs: only a channel message (no private text) shows.
+            said = f": “{letter.preview}”" if letter.recipient_id is None else ""
             lines.append(
-                f"• {format_when(letter.created_at, ctx.tz, ctx.now)}, to {to} ({letter.kind}): "
-                f"“{letter.preview}”, tried {letter.attempts}x. Last error: {letter.last_error}"
+                f"• {format_when(letter.created_at, ctx.tz, ctx.now)}, to {to} ({letter.kind})"
+                f"{said}, tried {letter.attempts}x. Last error: {letter.last_error}"
             )
     if not lines:
         return Turn(replies=[Text("Every message has been delivered: nothing failed.")])

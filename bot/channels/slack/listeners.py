@@ -461,7 +461,7 @@ def register(app: AsyncApp, deps: Deps) -> Wiring:
         message = body.get("message") or {}
         if container.get("type") == "message" and message.get("blocks"):
             if delivered.keep_question:
-                return  # a refused press, or Open: the message and its buttons stay as they were
+                return  # refused, or not settling it (Open, Contact them, Snooze): buttons stay
             await deps.client.chat_update(
                 channel=str(container.get("channel_id", "")),
                 ts=str(container.get("message_ts", "")),

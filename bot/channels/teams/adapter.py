@@ -303,7 +303,8 @@ class TeamsBot:
             log.info("Teams: activity %s was already handled", activity.id)
             return
         if submitted is not None and activity.reply_to_id and not delivered.keep_question:
-            # (A refused press on a lead-channel alert, or Open, leaves the card as it was.)
+            # (A refused press on a lead-channel alert, or Open, Contact them or Snooze, leaves
+            # the card as it was: only acknowledging settles it.)
             await self._disable_card(context, activity.reply_to_id, submitted[2])
         if not personal:
             # Nothing about the person is shown in a team channel (see
