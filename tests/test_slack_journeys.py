@@ -5,6 +5,7 @@ in tests/test_slack.py.) Fixed clock: Mon 23 Nov 2026, 10:00 London."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 import pytest
@@ -169,3 +170,36 @@ async def test_the_lead_channel_in_slack_gets_the_concern_first(slack: SlackHarn
     assert "scan" not in str(alert)  # neither the text nor the raiser: readers open it
     assert "scan" not in alert["text"]  # the push preview never carries the concern
     assert "Acknowledge" in shown(alert)
+
+
+def _with_file(text: str) -> dict[str, Any]:
+    """A direct message sent with a screenshot attached, as Slack sends it (subtype file_share)."""
+    body = message(text)
+    body["event"]["subtype"] = "file_share"
+    body["event"]["files"] = [{"id": "F0SCREEN", "name": "screenshot.png"}]
+    return body
+
+
+async def test_a_concern_sent_with_a_screenshot_is_read_and_the_file_is_said_to_be_unread(
+    slack: SlackHarness,
+) -> None:
+    """A concern typed with a file attached was dropped without a word: it must be read."""
+    await slack.event(
+        _with_file(
+            "I want to raise a safeguarding concern: Tom shared a patient's scan in the team chat"
+        )
+    )
+    posts = [shown(p) for p in slack.posts_to(f"D{MENTEE}")]
+    assert any("I can't open files, so I've only read what you typed" in p for p in posts)
+    assert "Shall I send it to the project lead?" in posts[-1]
+
+
+async def test_a_file_sent_alone_gets_a_kind_word_once(slack: SlackHarness) -> None:
+    body = _with_file("")
+    await slack.event(body)
+    await slack.event(body)  # Slack's retry of the same delivery
+    posts = [shown(p) for p in slack.posts_to(f"D{MENTEE}")]
+    assert posts == [
+        "I can't open files, so I don't know what you sent. Please type what you'd like to say "
+        "(and leave out anything that identifies a patient)."
+    ]

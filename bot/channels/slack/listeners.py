@@ -56,6 +56,30 @@ log = logging.getLogger(__name__)
 COMMAND = "/mentoring"
 SHORTCUT = "mentorbot_menu"
 
+# A direct message sent with a file attached (a screenshot, say): its text is read as any
+# other message, and the person is told the file itself was not.
+FILE_SHARE = "file_share"
+FILES_NOT_READ = (
+    "I can't open files, so I've only read what you typed. If the file matters, please "
+    "describe what's in it (and leave out anything that identifies a patient)."
+)
+FILE_ONLY = (
+    "I can't open files, so I don't know what you sent. Please type what you'd like to say "
+    "(and leave out anything that identifies a patient)."
+)
+
+
+async def files_not_read(deps: Deps, body: dict[str, Any], event: dict[str, Any]) -> None:
+    """Tell the sender, once per message, that the file they attached was not read."""
+    key = event_key(body)
+    if key is not None and not await deps.run(claim, deps.db, f"files:{key}", deps.clock):
+        return  # a redelivery: already told
+    typed = bk.plain_text(str(event.get("text", ""))).strip()
+    note = FILES_NOT_READ if typed else FILE_ONLY
+    dm = str(event.get("channel", "")) or await dm_channel(deps.client, str(event.get("user", "")))
+    await post_parts(deps.client, dm, [Text(note)], note)
+
+
 JOIN_TEXT = (
     "Hello! I'm mentorbot, the assistant of your organisation's mentoring scheme. "
     "I can't find you in a scheme yet, so there's nothing I can do for you here just now.\n"
@@ -366,8 +390,15 @@ def register(app: AsyncApp, deps: Deps) -> Wiring:
     async def on_message(ack: Any, body: dict[str, Any], event: dict[str, Any]) -> None:
         await ack()
         deps.track()
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        subtype = event.get("subtype")
+        if event.get("channel_type") != "im" or event.get("bot_id"):
             return
+        if subtype not in (None, FILE_SHARE):
+            return  # edits, deletions, joins: not something the person said to us
+        if subtype == FILE_SHARE:
+            await files_not_read(deps, body, event)
+            if not bk.plain_text(str(event.get("text", ""))).strip():
+                return
         said = Said(
             team=_team(body),
             user=str(event.get("user", "")),
