@@ -1,0 +1,614 @@
+"""The safety detector (``conversations.safety``) reads the KIND of language people use, not a
+fixed list of sentences: harm to patients, residents, colleagues or the writer said in everyday
+words, suicidal thoughts, someone drunk at work, patient information shared, sexual misconduct,
+signs of abuse, restraint, stolen drugs; and it leaves alone the leadership talk that only
+sounds like harm (negated, a rule, a subject, a leader's own safety work).
+
+The tables are the detector's contract; the transcripts check what a mentee sees in the diary
+and the contract (fixed clock: Mon 23 Nov 2026)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from conversations.safety import (
+    Kind,
+    Noticed,
+    concern_kinds,
+    names_safety,
+    names_self_harm,
+    notice_concern,
+)
+from storage.db import transaction
+from storage.models import DiaryEntry
+from tests.transcript import Chat
+
+ASKED = "Shall I send it to the project lead now?"
+
+# Safety concerns in everyday words: each must be noticed (urgent).
+SAFETY = [
+    "I'm worried my manager is hurting patients",
+    "My mentor is hurting patients on the ward",
+    "I saw a colleague slap a resident",
+    "a patient was given someone else's medication and nobody noticed",
+    "I'm thinking of ending it all",
+    "I don't want to be here anymore",
+    "some days I think everyone would be better off without me",
+    "my colleague turned up drunk",
+    "the registrar has been coming to work drunk",
+    "a nurse smelled of alcohol on the ward",
+    "my mentor shared a patient's scan in our team chat",
+    "my mentor posted patient details on Facebook",
+    "my manager grabbed my arm and pushed me against the wall",
+    "a child on the ward had unexplained bruises",
+    "an elderly patient was tied to the bed",
+    "a patient died because the doctor ignored the obs",
+    "a colleague was stealing controlled drugs",
+    "I want to kill myself",
+    "Tom hit a patient",
+    "I feel unsafe around my mentor",
+    "a patient was given the wrong dose and nobody reported it",
+    "my mentor made a pass at me",
+    "the healthcare assistant slapped an old lady on the ward",
+    "one of the carers kicked a resident",
+    "I saw the porter shove a patient into a wheelchair",
+    "a nurse was punched by a relative last night",
+    "a resident was hit by a member of staff",
+    "the consultant threw a tray at me",
+    "my supervisor has been hitting the residents when no one is watching",
+    "he pinned her against the wall",
+    "a patient was injured when staff dropped him",
+    "a colleague threatened to stab me",
+    "she twisted the patient's wrist",
+    "someone on nights is abusing the residents",
+    "the baby was shaken",
+    "he spat at the student",
+    "I've been having thoughts of ending my life",
+    "I feel like I can't go on any more",
+    "honestly I wish I was dead",
+    "I keep thinking about taking an overdose",
+    "my trainee told me she's been cutting her arms",
+    "I've been stockpiling my tablets",
+    "there's no point in living",
+    "I don't want to wake up tomorrow",
+    "sometimes I think about jumping off the multi-storey car park",
+    "a colleague said she is suicidal",
+    "I want to die",
+    "I've been self-harming again",
+    "the anaesthetist was clearly drunk during the list",
+    "a surgeon operated hungover",
+    "I could smell alcohol on her breath at handover",
+    "he has been drinking on shift",
+    "a colleague is taking drugs at work",
+    "the night sister seemed high on something",
+    "my colleague reeked of booze at the start of the shift",
+    "the GP turned up intoxicated",
+    "a nurse took photos of a patient's wound on her personal phone and sent them to friends",
+    "my colleague screenshotted patient records and shared them",
+    "someone leaked a celebrity patient's notes to the press",
+    "my mentor looked up her neighbour's records",
+    "a doctor accessed patient records without a reason",
+    "they put the handover sheet with patient names in a WhatsApp group",
+    "she has been gossiping about a patient's diagnosis with her family",
+    "my mentor discussed a patient's details at the pub",
+    "my mentor keeps making sexual comments about me",
+    "the registrar sent me explicit photos",
+    "a consultant groped a student nurse",
+    "he touched me inappropriately in the office",
+    "my manager tried to kiss me after the meeting",
+    "a doctor is having a relationship with one of his patients",
+    "he keeps commenting on my body and made comments about my breasts",
+    "my mentor sent me nudes",
+    "the little boy had finger-tip bruises on his arms",
+    "a patient told me she is scared to go home",
+    "she disclosed that she had been hit by her husband",
+    "the toddler had cigarette burns",
+    "the woman is terrified of her partner",
+    "they locked a resident in her room overnight",
+    "staff held him down and sedated him to keep him quiet",
+    "the carers are crushing tablets into her food without telling her",
+    "a man with dementia was strapped into his chair all day",
+    "a patient was left on a trolley for nine hours",
+    "a resident was left in soiled sheets all morning",
+    "the nurses ignored the call bell for an hour",
+    "they failed to escalate a deteriorating patient",
+    "the night staff are neglecting the residents",
+    "a patient died after staff missed sepsis",
+    "the wrong leg was operated on",
+    "the morphine keeps going missing on nights",
+    "a nurse took oramorph home",
+    "the CD book doesn't add up",
+    "someone has been diluting the fentanyl",
+    "I think a carer is stealing money from the residents",
+    "there's a safeguarding issue with one of our patients",
+    "I think a colleague is a danger to patients",
+    "I want to whistleblow about the ward",
+    "we had a never event on the ward last week",
+    "my manager covered up the mistake",
+    "a colleague falsified the observations",
+    "a patient is in immediate danger",
+    "patients are being put at risk by the new rota",
+    "I think the night nurse is hurting the residents",
+    "a healthcare assistant was rough with a patient and bruised her arm",
+    "my colleague smacked a child in the waiting room",
+    "the charge nurse hit an elderly man",
+    "I witnessed a carer slapping a resident with dementia",
+    "he punched the wall and then punched a colleague",
+    "she kicked a patient who was on the floor",
+    "my manager assaulted me in the car park",
+    "a student was attacked by a patient's relative",
+    "the patient was struck by a member of staff",
+    "a resident got hit by one of the carers",
+    "the doctor yanked the patient's arm",
+    "he dragged the resident down the corridor",
+    "a colleague shoved me into the cupboard",
+    "I keep thinking about killing myself",
+    "I've thought about ending my life",
+    "I feel like ending it all",
+    "I no longer want to live",
+    "I just want to die",
+    "my mentee told me she wants to end her life",
+    "a junior doctor said he was going to take his own life",
+    "my family would be better off without me",
+    "I've started harming myself again",
+    "some nights I hope I don't wake up",
+    "I can't carry on living like this",
+    "I don't want to be alive any more",
+    "our locum came on shift drunk",
+    "the surgeon was drunk in theatre",
+    "I think my colleague is drinking at work",
+    "the consultant smelt of alcohol during the ward round",
+    "my colleague was stoned at work",
+    "a paramedic turned up to work high",
+    "the F1 showed up hungover and made errors",
+    "the pharmacist has been under the influence on duty",
+    "my mentor sent a photo of a patient's x-ray to his mates",
+    "a nurse shared patient details on WhatsApp",
+    "a colleague posted a picture of a patient on Instagram",
+    "my manager emailed patient records to his personal email",
+    "the receptionist told her friends about a patient's diagnosis",
+    "she has been looking up her ex's medical records",
+    "a student photographed a patient's notes",
+    "he uploaded patient data to a public website",
+    "my supervisor made sexual jokes about me in front of patients",
+    "the consultant keeps sending me sexually explicit messages",
+    "a doctor sent a nurse naked pictures",
+    "he grabbed my bottom at the Christmas party",
+    "my mentor has been touching me up",
+    "the registrar came on to me in the on-call room",
+    "a male nurse molested a patient",
+    "a colleague is sleeping with a patient",
+    "he exposed himself to a resident",
+    "a baby on the unit has a fracture nobody can explain and unexplained injuries",
+    "a child had bite marks on her back",
+    "the girl disclosed abuse to me",
+    "she told me she is afraid to go home",
+    "she is frightened of her husband",
+    "the residents are tied into their chairs",
+    "staff pinned a patient down on the floor",
+    "a patient with learning disabilities was locked in a side room",
+    "they restrained the boy for an hour",
+    "they sedate residents to keep them quiet",
+    "the home is covertly medicating residents",
+    "the residents are being left in wet beds",
+    "an old man was left alone for hours without water",
+    "they ignored his pain",
+    "the doctor refused to see a deteriorating patient",
+    "nobody checked on him and the nurses never turned him",
+    "a patient was given ten times the dose",
+    "they gave the wrong blood to a patient",
+    "the team ignored the early warning score",
+    "the nurse missed the signs of sepsis",
+    "the patient died after they delayed treatment",
+    "controlled drugs have gone missing from the ward",
+    "a nurse pocketed some morphine",
+    "a colleague stole painkillers from the drug trolley",
+    "there is a discrepancy in the CD register again",
+    "I think someone is tampering with the vials",
+    "the carer has been taking money from an elderly resident",
+    "I'm worried a child is being groomed",
+    "I saw my manager falsify the records",
+    "a colleague is making up observations",
+    "the staffing is so low it's dangerous",
+    "a consultant put a patient in danger",
+    "I'm worried about a patient's safety",
+    "there was a near miss on the ward today",
+    "the unit covered up a serious incident",
+]
+
+# Bullying and harassment: noticed, not urgent.
+BULLYING = [
+    "my mentor is bullying me",
+    "my manager keeps picking on me",
+    "the consultant humiliated me in front of the team",
+    "I'm being harassed by a colleague",
+    "he made fun of my accent in front of everyone",
+    "my supervisor keeps belittling me in meetings",
+    "the consultant made racist comments about a nurse",
+    "I've been victimised since I spoke up",
+    "he screams at the juniors",
+    "she threatened to get me sacked",
+    "a colleague is stalking me after work",
+    "my manager keeps undermining me in front of patients",
+]
+
+# Leadership talk that only sounds like harm: saved without a question.
+ORDINARY = [
+    "no patients were harmed during the change",
+    "my goal is to reduce harm from falls on the ward",
+    "we discussed the harm-free care dashboard",
+    "the project is in danger of slipping",
+    "confidential, except where there is a risk of harm",
+    "we will break confidentiality only if a patient is in danger",
+    "we agreed to report any patient safety concerns through Datix",
+    "I chaired the serious incident panel",
+    "my role includes safeguarding adults",
+    "working on reducing violence and aggression against staff",
+    "Discussed my fitness to practise hearing as a panel member",
+    "nobody came to harm",
+    "no one was hurt in the fire drill",
+    "the audit found that no residents were harmed",
+    "the patient was not harmed",
+    "luckily none of the patients were hurt",
+    "I didn't hurt anyone's feelings, I hope",
+    "what we discuss stays between us, unless someone is at risk",
+    "we will tell the lead if anyone is in danger",
+    "confidentiality applies except when a patient could be harmed",
+    "we agreed what to do if a patient discloses abuse",
+    "how to spot signs of abuse was the theme of the session",
+    "I will report any safeguarding concerns to the lead",
+    "in case someone is at risk we call the safeguarding team",
+    "I led the serious incident investigation for the trust",
+    "I sit on the safeguarding children board",
+    "my job is safeguarding children across the county",
+    "I presented our violence reduction work to the board",
+    "we ran a workshop on preventing abuse in care homes",
+    "I'm the named nurse for safeguarding",
+    "as a member of the fitness to practise panel I heard two cases",
+    "we wrote the domestic abuse policy",
+    "I attended the modern slavery awareness session",
+    "our harm to patients dashboard is improving",
+    "the news really hit me hard",
+    "it hit me that I am a leader now",
+    "my mentor pushed me to apply for the promotion",
+    "she grabbed me for a quick chat after clinic",
+    "I was hit with a huge workload this week",
+    "the budget cuts hurt our plans",
+    "I beat my target for the quarter",
+    "we took a photo of the team at the awards",
+    "she shared the rota in our team chat",
+    "my mentor shared some articles on leadership",
+    "I posted my reflections on the forum",
+    "we shared the audit results with the board",
+    "the new system shares patient records with the GP securely",
+    "I've been drinking more water at work",
+    "we went out for a drink after work",
+    "the team was high-spirited after the launch",
+    "she was high on adrenaline after the presentation",
+    "I was tied up in meetings all day",
+    "I was locked out of the system",
+    "I feel locked in to this job",
+    "I'm taking medication for my hay fever",
+    "she took the drug chart to the pharmacy",
+    "I left the meeting early",
+    "my mentor left me to lead the huddle alone",
+    "we ended things with the supplier",
+    "I don't want to be here at 8am on a Saturday",
+    "I don't want to live in London forever",
+    "I'm dying to tell you about the new job",
+    "this project is killing me",
+    "I missed the deadline for the business case",
+    "we need to cut waste from the theatre list",
+    "the shift was exhausting but fine",
+    "my confidence took a knock",
+    "we talked about how to give hard feedback",
+    "my mentor was great about my mistakes",
+    "the board meeting was a bit of a battle",
+    "we discussed the never events framework",
+    "we looked at the patient safety incident response framework",
+    "I reviewed the safeguarding dashboard",
+    "the serious incident report is due on Friday",
+    "I joined the violence prevention group",
+    "ordered new bed rails for the ward",
+    "the ward ran out of gloves",
+    "nobody was harmed and the system worked",
+    "there were no patient safety incidents this quarter",
+    "the review found no evidence of harm",
+    "we reduced harm from pressure ulcers by a third",
+    "the ward has been harm-free for 100 days",
+    "the harm free care data looks better",
+    "our aim is zero harm",
+    "I'm a safeguarding lead and wanted advice on delegation",
+    "I'm learning to spot signs of neglect in my new role",
+    "my new post covers safeguarding children",
+    "the violence and aggression working group met today",
+    "we're rolling out a restraint reduction programme",
+    "I'm writing the trust's domestic abuse policy",
+    "I deliver training on recognising abuse",
+    "I've been asked to chair the never events group",
+    "I reviewed two serious incidents as the investigating officer",
+    "as chair of the panel I read the fitness to practise papers",
+    "we discussed the patient safety strategy",
+    "she talked about the freedom to speak up process",
+    "the contract says we will escalate if anyone is at risk",
+    "we agreed that if a patient is at risk we will tell the lead",
+    "confidential unless there is a risk of serious harm",
+    "everything stays between us except where someone could come to harm",
+    "we'll keep notes confidential and share only if someone might be harmed",
+    "in the event of a safeguarding concern we will contact the lead",
+    "we'll follow the trust policy on any concerns about patient safety",
+    "I worry I'm not hitting my targets",
+    "the cuts hit our budget hard",
+    "this year has hit everyone hard",
+    "the change hurt morale a bit",
+    "my back hurts after the long shift",
+    "I'm punching above my weight in these meetings",
+    "we need to kick off the project next week",
+    "I pushed back on the deadline",
+    "she pushed the idea to the board",
+    "he grabbed a coffee before the meeting",
+    "the team was stretched but coped",
+    "I tied up loose ends before my leave",
+    "the board is locked in a debate about funding",
+    "we held the patients' views at the centre of the plan",
+    "I shared my business case with the team",
+    "we posted the job advert on social media",
+    "I sent the patient survey results to my mentor",
+    "we shared anonymised data in the report",
+    "I took a photo of the whiteboard after the huddle",
+    "my mentor took pictures of the new clinic building",
+    "we had drinks after work to celebrate",
+    "I'm not drinking at the moment",
+    "I smelled coffee in the office all morning",
+    "I'm on a high after the interview",
+    "she was on a high after the launch",
+    "I'm dying to get started on the project",
+    "I'd kill for a day off",
+    "the workload is killing me",
+    "I could have died of embarrassment in that meeting",
+    "I want to end the year on a high",
+    "we're ending the pilot in March",
+    "I don't want to be here forever, I want promotion",
+    "I'm taking my medication as usual",
+    "the pharmacy took the stock check seriously",
+    "we counted the controlled drugs at handover as usual",
+    "I left my bag on the ward",
+    "I was left to run the clinic alone",
+    "my manager left me out of the email",
+    "the patients were kept informed throughout",
+    "patients were given leaflets about the change",
+    "a patient gave us lovely feedback",
+    "the kids' ward had its open day",
+    "I've been ignoring my emails",
+    "I feel ignored by my manager sometimes",
+    "I neglected my reading this week",
+    "I dropped the ball on the rota",
+    "we discussed suicide prevention training",
+    "the mental health team runs a self-harm awareness session",
+    "my mentee is writing about sexual harassment policy",
+    "we looked at the data breach procedure",
+    "the audit of CD records was fine",
+    "I had a difficult conversation with a patient's family",
+    "a patient complained about waiting times",
+    "I saw a patient die peacefully with her family there",
+    "the elderly patient died after a long illness",
+    "I was really touched by the thank-you card",
+    "she touched on the restructure in her talk",
+    "I'd like to tackle abuse of the booking system",
+    "the new rota puts me at risk of burnout",
+]
+
+# Of the safety concerns, these are about self-harm or suicidal thoughts.
+SELF_HARM = [
+    "I wish I could go to sleep and never wake up",
+    "she told me she has been thinking about suicide",
+    "I'm thinking of ending it all",
+    "I don't want to be here anymore",
+    "some days I think everyone would be better off without me",
+    "I want to kill myself",
+    "I've been having thoughts of ending my life",
+    "I feel like I can't go on any more",
+    "honestly I wish I was dead",
+    "I keep thinking about taking an overdose",
+    "my trainee told me she's been cutting her arms",
+    "I've been stockpiling my tablets",
+    "there's no point in living",
+    "I don't want to wake up tomorrow",
+    "sometimes I think about jumping off the multi-storey car park",
+    "a colleague said she is suicidal",
+    "I want to die",
+    "I've been self-harming again",
+    "I keep thinking about killing myself",
+    "I've thought about ending my life",
+    "I feel like ending it all",
+    "I no longer want to live",
+    "I just want to die",
+    "my mentee told me she wants to end her life",
+    "a junior doctor said he was going to take his own life",
+    "my family would be better off without me",
+    "I've started harming myself again",
+    "some nights I hope I don't wake up",
+    "I can't carry on living like this",
+    "I don't want to be alive any more",
+]
+
+
+def _diary(db: Engine) -> list[DiaryEntry]:
+    with transaction(db) as s:
+        return list(s.exec(select(DiaryEntry)).all())
+
+
+# -- the reading ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", SAFETY + SELF_HARM)
+def test_a_safety_concern_in_everyday_words_is_noticed(text: str) -> None:
+    assert notice_concern(text) is Noticed.SAFETY, concern_kinds(text)
+    assert names_safety(text)
+
+
+@pytest.mark.parametrize("text", BULLYING)
+def test_bullying_in_everyday_words_is_noticed(text: str) -> None:
+    assert notice_concern(text) is Noticed.BULLYING, concern_kinds(text)
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_leadership_talk_that_sounds_like_harm_is_not_a_concern(text: str) -> None:
+    assert notice_concern(text) is None, concern_kinds(text)
+
+
+@pytest.mark.parametrize("text", SELF_HARM)
+def test_self_harm_and_suicidal_thoughts_are_told_apart(text: str) -> None:
+    assert names_self_harm(text)
+    assert Kind.SELF_HARM in concern_kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text", [t for t in SAFETY + BULLYING + ORDINARY if t not in SELF_HARM], ids=str
+)
+def test_other_concerns_and_talk_are_not_taken_for_self_harm(text: str) -> None:
+    assert not names_self_harm(text)
+
+
+def test_the_tables_are_large_enough_to_mean_something() -> None:
+    assert len(SAFETY) + len(BULLYING) >= 120
+    assert len(ORDINARY) >= 120
+    assert len(set(SAFETY + BULLYING + ORDINARY)) == len(SAFETY + BULLYING + ORDINARY)
+
+
+# -- in the diary and the contract (the tester's findings) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm worried my manager is hurting patients",
+        "My mentor is hurting patients on the ward",
+        "I saw a colleague slap a resident",
+        "a patient was given someone else's medication and nobody noticed",
+    ],
+)
+def test_harm_to_patients_in_everyday_words_is_noticed_in_the_diary(
+    demo: Engine, mentee: Chat, text: str
+) -> None:
+    assert ASKED in mentee.said(f"diary: {text}")
+    assert _diary(demo) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm thinking of ending it all",
+        "I don't want to be here anymore",
+        "some days I think everyone would be better off without me",
+    ],
+)
+def test_thoughts_of_suicide_in_everyday_words_are_noticed_in_the_diary(
+    demo: Engine, mentee: Chat, text: str
+) -> None:
+    assert ASKED in mentee.said(f"diary: {text}")
+    assert _diary(demo) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my colleague turned up drunk",
+        "the registrar has been coming to work drunk",
+        "a nurse smelled of alcohol on the ward",
+    ],
+)
+def test_a_colleague_drunk_at_work_is_noticed_in_the_diary(
+    demo: Engine, mentee: Chat, text: str
+) -> None:
+    assert ASKED in mentee.said(f"diary: {text}")
+    assert _diary(demo) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mentor shared a patient's scan in our team chat",
+        "my mentor posted patient details on Facebook",
+    ],
+)
+def test_a_patient_confidentiality_breach_in_everyday_words_is_noticed_in_the_diary(
+    demo: Engine, mentee: Chat, text: str
+) -> None:
+    assert ASKED in mentee.said(f"diary: {text}")
+    assert _diary(demo) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mentor keeps making sexual comments about me",
+        "the registrar sent me explicit photos",
+        "my manager grabbed my arm and pushed me against the wall",
+        "a child on the ward had unexplained bruises",
+        "an elderly patient was tied to the bed",
+        "a patient died because the doctor ignored the obs",
+        "a colleague was stealing controlled drugs",
+    ],
+)
+def test_sexual_misconduct_assault_abuse_signs_and_theft_of_drugs_are_noticed(
+    demo: Engine, mentee: Chat, text: str
+) -> None:
+    assert ASKED in mentee.said(f"diary: {text}")
+    assert _diary(demo) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no patients were harmed during the change",
+        "my goal is to reduce harm from falls on the ward",
+        "we discussed the harm-free care dashboard",
+        "the project is in danger of slipping",
+    ],
+)
+def test_ordinary_leadership_talk_about_harm_is_saved_without_a_question(
+    demo: Engine, mentee: Chat, text: str
+) -> None:
+    assert "Saved to your diary" in mentee.said(f"diary: {text}")
+    assert len(_diary(demo)) == 1
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "confidential, except where there is a risk of harm",
+        "we will break confidentiality only if a patient is in danger",
+        "we agreed to report any patient safety concerns through Datix",
+    ],
+)
+def test_an_ordinary_confidentiality_rule_in_the_contract_is_not_taken_for_a_concern(
+    mentee: Chat, rule: str
+) -> None:
+    """Close variants of the contract's own example ("what we discuss stays between us,
+    unless someone is at risk") are signed without "Shall I send it to the project lead"."""
+    mentee.said("contract")
+    mentee.said("monthly video calls")
+    mentee.said(rule)
+    mentee.said("grow as a leader")
+    mentee.said("email, weekday mornings")
+    reply = mentee.said("I agree")  # the safety check runs as she signs
+    assert "Shall I send it to the project lead" not in reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I chaired the serious incident panel",
+        "my role includes safeguarding adults",
+        "working on reducing violence and aggression against staff",
+        "Discussed my fitness to practise hearing as a panel member",
+    ],
+)
+def test_a_leaders_own_safety_work_in_the_diary_is_not_taken_for_a_concern(
+    demo: Engine, mentee: Chat, text: str
+) -> None:
+    assert "Saved to your diary" in mentee.said(f"diary: {text}")
+    assert len(_diary(demo)) == 1
