@@ -115,7 +115,7 @@ _HURTS = _any(
     r"headbutt\w*", r"scald\w*",
     r"burn(?:t|ed)", r"poison\w*", r"suffocat\w*", r"smother\w*", r"hurt(?:s|ing)?",
     r"harm(?:s|ed|ing)?", r"injur(?:e|es|ed|ing)", r"attack(?:s|ed|ing)?", r"assault\w*",
-    r"abus(?:e|es|ed|ing)", r"mistreat\w*", r"ill[\s-]?treat\w*", r"manhandl\w*",
+    r"abus(?:e|es|ed|ing)", r"mistreat\w*", r"ill[\s-]?treat\w*", r"manhandl\w*", r"shov(?:e|es|ed|ing)",
     r"beating", r"spat\s+(?:at|on)", r"spit(?:s|ting)?\s+(?:at|on)", r"threw\s+\w+(?:\s+\w+)?\s+at",
     r"throw(?:s|ing)?\s+\w+(?:\s+\w+)?\s+at", r"rough(?:ed|ly)?\s+(?:up|handl\w*)",
     r"threaten\w*\s+to\s+(?:kill|hurt|harm|hit|stab|punch|beat)",
@@ -127,7 +127,9 @@ _HURT = _any(
     r"|demands?|requests?|emails?|pressure|reality|covid|flu|virus|colds?|storms?)\b)",
     r"slapped", r"punched", r"kicked", r"smacked", r"thumped", r"whacked", r"beaten(?:\s+up)?",
     r"strangled", r"choked", r"throttled", r"bitten", r"stabbed", r"struck", r"battered",
-    r"scalded", r"burn[te]d?", r"poisoned", r"smothered", r"hurt", r"harmed", r"injured",
+    r"scalded", r"burn[te]d?", r"poisoned", r"smothered", r"harmed", r"injured", r"shoved",
+    r"hurt(?!\s+(?:not|that|to|when|because|about|by\s+(?:\w+\s+)?(?:comments?|words|feedback|remarks?"
+    r"|decision|emails?|response|silence|tone)))",
     r"attacked", r"assaulted", r"abused", r"mistreated", r"ill[\s-]?treated", r"manhandled",
     r"roughly\s+handled", r"spat\s+(?:at|on)", r"threatened", r"shaken",
 )  # fmt: skip
@@ -135,7 +137,8 @@ _HURT = _any(
 # "grabbed my arm"), not "pushed me to apply" or "grabbed me for a chat".
 _FORCE = r"(?:push|shov|grabb?|dragg?|yank|pull|twist|pinn|held|hold|forc|throw|threw|slamm?)\w*"
 _DIRECTION = _any(
-    r"by\s+the\s+\w+", r"against", r"into", r"onto", r"down", r"over", r"off", r"out\s+of",
+    r"by\s+the\s+\w+", r"against", r"into", r"onto", r"down", r"over", r"off",
+    r"out\s+of\s+(?:the|a|his|her|their)\s+(?:way|door|room|chair|bed|window|wheelchair)",
     r"to\s+the\s+(?:floor|ground|wall|bed)", r"across", r"back\s+(?:in|on)to",
 )  # fmt: skip
 # Neglect: done to someone in care.
@@ -164,7 +167,8 @@ _IMPAIRED = _any(
     r"drunk", r"intoxicated", r"tipsy", r"hammered", r"wasted", r"stoned", r"hung\s?over",
     r"under\s+the\s+influence", r"off\s+(?:his|her|their)\s+face",
     r"high(?=\s+on\s+(?!adrenaline|life|success|caffeine|sugar|coffee|excitement)|\s*[,.;!]|\s*$)",
-    r"smelling\s+of\s+(?:alcohol|drink|booze)", r"slurring",
+    r"smelling\s+of\s+(?:alcohol|drink|booze)",
+    r"slurr(?:ing|ed)(?:\s+(?:his|her|their)\s+(?:words|speech))?",
 )  # fmt: skip
 _AT_WORK = _any(
     r"work", r"shift", r"duty", r"(?:the|a)\s+(?:\w+\s+)?(?:ward|clinic|theatre|shift|list"
@@ -215,7 +219,7 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
     Kind.SELF_HARM: _pattern(
         r"suicid\w*",
         r"self[\s-]?harm\w*",
-        r"(?:kill|hang|hurt|harm|cut|starv|drown|shoot|poison|burn)(?:s|ing|ed|t)?\s+"
+        r"(?:kill|hang|hurt|harm|cut(?:t)?|starv|drown|shoot|poison|burn)(?:s|ing|ed|t)?\s+"
         r"(?:my|him|her|them)sel(?:f|ves)",
         r"end(?:s|ed|ing)?\s+(?:it\s+all|(?:my|his|her|their)\s+(?:own\s+)?life"
         r"|(?:things|everything)(?!\s+with))",
@@ -249,10 +253,10 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         r"shak(?:e|es|en|ing)\s+(?:a|the)\s+bab(?:y|ies)",
         r"shook\s+(?:a|the)\s+bab(?:y|ies)",
         r"came\s+to\s+(?:serious\s+)?harm",
-        r"(?:caus|do|did|done|doing)\w*\s+(?:\w+\s+)?harm\s+to",
-        r"caused\s+(?:\w+\s+)?harm",
+        rf"(?:caus|do|did|done|doing)\w*\s+{_ADJ}?harm\s+to",
+        rf"caused\s+{_ADJ}?harm",
         r"threat\w*\s+(?:to\s+)?(?:kill|stab|hurt|harm)",
-        r"(?:stabbed|punched|kicked)\b",
+        r"stabbed",
         rf"(?:was|were|is|are|been|being)\s+(?:very\s+|really\s+|so\s+)?rough\s+with\s+{_PERSON}",
         rf"bruised\s+{_WHOSE}\s+{_BODY}",
     ),
@@ -268,9 +272,16 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         rf"{_CARED}\s+{_PASSIVE}(?:neglected|ignored|starved|dropped|left\s+(?:\w+\s+)?{_LEFT})",
         rf"left\s+(?:\w+\s+){{0,2}}{_LEFT}",
         r"neglectful",
+        r"(?:are|were|being|been)\s+(?:\w+\s+)?neglected",
+        rf"{_CARED}\s+(?:are|were|is|was|aren['’]t|weren['’]t|isn['’]t|wasn['’]t)\s+(?:not\s+)?"
+        rf"(?:being\s+)?(?:fed|washed|turned|changed|helped)\b",
+        r"(?:nobody|no\s+one)\s+(?:answered|responded\s+to|came\s+to)\s+(?:the|her|his|their|a)\s+"
+        r"(?:call\s+)?bells?",
+        rf"{_CARED}\s+{_PASSIVE}given\s+(?:the\s+)?wrong",
         rf"given\s+(?:(?:someone|somebody|another\s+(?:patient|person|resident)|a\s+different"
         rf"\s+(?:patient|person))\s*(?:else)?['’]?s?\s+){_MEDICINE}",
-        rf"wrong\s+(?:\w+\s+)?(?:{_MEDICINE}|patient|site|limb|side|leg|arm|eye|kidney|baby)",
+        rf"wrong\s+(?:\w+\s+)?(?:{_MEDICINE}|patient|site|limb|side|leg|arm|eye|kidney|baby|milk"
+        rf"|feed|formula|food|diet|fluids|oxygen)",
         r"(?:gave|given|giving)\s+(?:\w+\s+){0,2}(?:an?\s+)?(?:overdose|ten\s+times|double|too\s+much)",
         r"ignor\w*\s+(?:\w+\s+)?(?:obs|observations|NEWS\s?2?(?:\s+scores?)?|early\s+warning"
         r"|call\s+bells?|buzzers?|alarms?|bleeps?|deteriorat\w*|sepsis|red\s+flags|(?:his|her|their)"
@@ -279,7 +290,7 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         r"|delayed|left|refused))",
         r"(?:avoidable|preventable|unexpected)\s+deaths?",
         r"missed\s+(?:\w+\s+){0,3}(?:sepsis|fracture|bleed|stroke|deterioration|diagnosis)",
-        r"not\s+safe",
+        r"not\s+safe(?!\s+from\s+(?:\w+\s+)?(?:budget|cuts|redundanc\w*|restructur\w*|changes?))",
         r"unsafe",
         r"dangerous(?:ly)?\s+(?:practice|care|staffing|levels?|situation"
         r"|behaviou?r|conditions?|driving|doctor|nurse|surgeon)",
@@ -288,14 +299,12 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         r"(?:made|making)\s+up\s+(?:the\s+)?(?:obs|observations|notes|records|results)",
         r"cover(?:ed|ing|s)?\s+(?:it\s+|this\s+|that\s+|the\s+\w+\s+)?up",
         r"wrong\s+(?:drug|dose)",
-        r"medication\s+errors?",
-        r"drug\s+errors?",
     ),
     Kind.IMPAIRED: _pattern(
         rf"(?:turn(?:s|ed|ing)?\s+up|c[ao]m(?:e|es|ing)|arriv\w+|show(?:s|ed|ing)?\s+up|rock(?:s|ed)?"
         rf"\s+up|work(?:s|ed|ing)?|operat(?:e|es|ed|ing)|driv(?:e|es|ing)|on\s+shift|at\s+work)"
         rf"\s+(?:(?:in|to|for|at|on)\s+)?(?:{_AT_WORK}\s+)?(?:\w+\s+)?{_IMPAIRED}",
-        rf"{_IMPAIRED}\s+(?:(?:at|on|during|in|for|before|while)\s+){_AT_WORK}",
+        rf"{_IMPAIRED}\s+(?:\w+\s+){{0,2}}(?:(?:at|on|during|in|for|before|while)\s+){_AT_WORK}",
         r"(?:smel\w*|reek\w*|stank|stink\w*)\s+(?:strongly\s+)?of\s+(?:alcohol|booze|drink|beer|wine"
         r"|spirits|vodka|cannabis|weed)",
         r"alcohol\s+on\s+(?:his|her|their)\s+breath",
@@ -307,7 +316,7 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
     ),
     Kind.CONFIDENTIALITY: _pattern(
         rf"(?:post(?:s|ed|ing)?|leak(?:s|ed|ing)?|screenshot\w*|photograph\w*|(?:took|taken|taking"
-        rf"|take)\s+(?:a\s+)?(?:photos?|pictures?|pics|selfies?|videos?)\s+of)\s+(?:\w+\s+){{0,2}}"
+        rf"|take)\s+(?:a\s+)?(?:photos?|pictures?|pics|selfies?|videos?)\s+(?:of|with))\s+(?:\w+\s+){{0,2}}"
         rf"{_PATIENT_THING}",
         rf"(?:took|taken|taking|take)\s+(?:a\s+)?(?:photos?|pictures?|pics|selfies?|videos?)\s+of\s+"
         rf"{_CARED}",
@@ -340,7 +349,7 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         r"dick\s+pics?",
         r"(?:made|make|making)\s+a\s+pass\s+at",
         r"came\s+on\s+to\s+(?:me|her|him)",
-        r"propositioned",
+        r"proposition(?:ed|ing|s)",
         r"grop(?:e|es|ed|ing)",
         r"molest\w*",
         r"rap(?:e|ed|es|ing)",
@@ -351,7 +360,7 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         rf"(?:tried|try|trying|tries)\s+to\s+kiss\s+{_PERSON}",
         rf"kiss(?:ed|es|ing)\s+{_PERSON}\s+"
         rf"(?:without|against)",
-        rf"comments?\s+about\s+{_WHOSE}\s+(?:body|breasts|chest|legs|bum|bottom"
+        rf"comment(?:s|ed|ing)?\s+(?:about|on)\s+{_WHOSE}\s+(?:body|breasts|chest|legs|bum|bottom"
         rf"|figure|cleavage)",
         r"(?:relationship|affair|sex|sleeping|slept)\s+with\s+(?:a|an|one\s+of"
         r"\s+(?:his|her|their|the|our))\s+(?:\w+\s+)?(?:patients?|residents?|service\s+users?|clients?)",
@@ -363,6 +372,8 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         r"unexplained\s+(?:\w+\s+)?(?:bruis\w*|injur\w*|marks?|burns?|fractures?|bleeding|cuts)",
         r"(?:finger[\s-]?(?:tip)?|hand|belt|bite)[\s-]?(?:shaped\s+)?(?:marks?|prints?|bruis\w*)",
         r"non[\s-]accidental",
+        r"(?:bruis\w*|marks?|injur\w*|burns?|fractures?|cuts)\s+(?:\w+\s+){0,6}(?:nobody|no\s+one"
+        r"|(?:she|he|they)\s+(?:can['’]?t|couldn['’]?t))\s+(?:could\s+|can\s+)?explain",
         r"cigarette\s+burns?",
         r"black\s+eyes?",
         r"(?:scared|afraid|frightened|terrified)\s+(?:of\s+going|to\s+go)\s+home",
@@ -382,8 +393,9 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         rf"|onto)\s+(?:(?:a|the|his|her|their)\s+)?(?:\w+\s+)?(?:bed|chair|wheelchair|cot|trolley"
         rf"|rails?|radiator|commode)s?",
         rf"(?:tied|tying|strapped|chained|handcuffed)\s+{_PERSON}\s+(?:up|down)",
-        rf"locked\s+(?:{_PERSON}\s+)?(?:in|into)\s+(?:(?:a|the|his|her|their)\s+)?(?:\w+\s+)?(?:room"
-        rf"|bedroom|cupboard|toilet|bathroom|side\s+room|cell)",
+        rf"lock(?:s|ed|ing)?\s+{_PERSON}\s+(?:in|into|up)\b",
+        r"locked\s+(?:in|into)\s+(?:(?:a|the|his|her|their)\s+(?:\w+\s+)?(?:bedroom|cupboard|toilet"
+        r"|bathroom|side\s+room|cell|seclusion)|(?:his|her|their)\s+rooms?)",
         rf"restrain(?:ed|ing|s)?\s+{_PERSON}",
         rf"{_SUBJECT}\s+{_PASSIVE}(?:restrained|sedated|drugged)",
         rf"(?:held|holding|hold|pinned|pinning|sat\s+on)\s+{_PERSON}"
@@ -395,7 +407,7 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
     ),
     Kind.DRUGS: _pattern(
         rf"(?:steal\w*|stole|stolen|pinch(?:ed|ing)|nick(?:ed|ing)|pocket(?:ed|ing)|divert(?:ed|ing)"
-        rf"|swip(?:e|ed|ing)|help(?:s|ed|ing)?\s+(?:him|her|them)sel(?:f|ves)\s+to)\s+(?:\w+\s+){{0,2}}"
+        rf"|swip(?:e|ed|ing)|help(?:s|ed|ing)?\s+(?:him|her|them)sel(?:f|ves)\s+to)\s+(?:[\w'’]+\s+){{0,2}}"
         rf"(?:{_CONTROLLED}|{_MEDICINE}|pills|painkillers|money|cash|valuables|jewell?e?ry)",
         rf"(?:steal\w*|stole|stolen|took|taking|takes)\s+(?:\w+\s+){{0,2}}from\s+(?:\w+\s+)?"
         rf"(?:{_CARED_FOR}|(?:the\s+)?(?:CD|drugs?|controlled\s+drugs?)\s+(?:cupboard|cabinet|trolley))",
@@ -418,6 +430,7 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         r"assault\w*",
         r"violen(?:t|ce)",
         r"neglect\b",
+        r"(?:medication|drug|prescribing)\s+errors?",
         r"patient\s+safety\s+(?:concern|issue|incident|risk|event|problem)s?",
         r"near[\s-]miss(?:es)?",
         r"never\s+events?",
@@ -517,7 +530,8 @@ _ROLE_BEFORE = re.compile(
     r"|writing|draft\w*|updat\w*|revis\w*|review\w*|investigat\w*|responsible\s+for|in\s+charge\s+of"
     r"|(?:my|our|his|her|their)\s+(?:new\s+)?(?:role|job|post|remit|portfolio|responsibilit\w+"
     r"|specialty|specialism)|(?:lead|nurse|doctor|officer|champion|manager|consultant|director"
-    r"|head|practitioner|advisor|adviser)\s+for|work(?:s|ed|ing)?\s+(?:on|in)|as\s+(?:the|a|an)"
+    r"|head|practitioner|advisor|adviser)\s+for|(?:talk|session|lecture|webinar|course|module"
+    r"|workshop|training|presentation|seminar|teaching|paper|article|essay)\s+(?:on|about)|work(?:s|ed|ing)?\s+(?:on|in)|as\s+(?:the|a|an)"
     r"|reduc\w*|prevent\w*"
     r"|tackl\w*|minimi[sz]\w*|lower\w*|learn\w*|spot\w*|recogni[sz]\w*|identif\w*)"
     r"\b(?:[\s,-]+\w+){0,3}[\s,-]*$",
