@@ -72,6 +72,7 @@ _STAFF = _any(
     r"carers?", r"midwi(?:fe|ves)", r"porters?", r"paramedics?", r"registrars?", r"HCAs?",
     r"healthcare\s+assistants?", r"receptionists?", r"volunteers?", r"visitors?", r"relatives?",
     r"(?:wo)?m[ae]n", r"girls?", r"boys?", r"lady", r"someone", r"somebody", r"everyone",
+    r"guards?", r"police(?:\s+officers?)?", r"cleaners?", r"security",
 )  # fmt: skip
 _DETERMINER = r"(?:(?:a|an|the|my|our|his|her|their|this|that|one\s+of\s+(?:the|our|my))\s+)"
 # "her" as a possessive ("neglected her duties") is not a person.
@@ -116,6 +117,7 @@ _HURTS = _any(
     r"burn(?:t|ed)", r"poison\w*", r"suffocat\w*", r"smother\w*", r"hurt(?:s|ing)?",
     r"harm(?:s|ed|ing)?", r"injur(?:e|es|ed|ing)", r"attack(?:s|ed|ing)?", r"assault\w*",
     r"abus(?:e|es|ed|ing)", r"mistreat\w*", r"ill[\s-]?treat\w*", r"manhandl\w*", r"shov(?:e|es|ed|ing)",
+    r"pinch(?:es|ed|ing)?", r"beats(?!\s+\w+\s+(?:at|to|in)\b)",
     r"beating", r"spat\s+(?:at|on)", r"spit(?:s|ting)?\s+(?:at|on)", r"threw\s+\w+(?:\s+\w+)?\s+at",
     r"throw(?:s|ing)?\s+\w+(?:\s+\w+)?\s+at", r"rough(?:ed|ly)?\s+(?:up|handl\w*)",
     r"threaten\w*\s+to\s+(?:kill|hurt|harm|hit|stab|punch|beat)",
@@ -292,6 +294,15 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         r"missed\s+(?:\w+\s+){0,3}(?:sepsis|fracture|bleed|stroke|deterioration|diagnosis)",
         r"not\s+safe(?!\s+from\s+(?:\w+\s+)?(?:budget|cuts|redundanc\w*|restructur\w*|changes?))",
         r"unsafe",
+        r"dangerously\s+(?:under\w+|low|short|stretched|unsafe|busy|overcrowded|full|high|close)",
+        r"(?:don['’]?t|do\s+not|didn['’]?t|never)\s+feel\s+safe",
+        rf"(?:someone|somebody)\s+else['’]?s\s+(?:\w+\s+)?{_MEDICINE}",
+        rf"another\s+(?:patient|person|resident)['’]?s\s+(?:\w+\s+)?{_MEDICINE}",
+        r"(?:changed|altered|amended|rewr[io]te|rewritten|doctored|tamper\w*\s+with|backdat\w*"
+        r"|deleted|destroyed|shredded)\s+(?:the\s+|his\s+|her\s+|their\s+|some\s+)?(?:\w+\s+)?"
+        r"(?:records?|notes|entries|charts?|obs|observations|documentation|incident\s+reports?)\s+"
+        r"(?:after|to\s+(?:hide|cover)|so\s+(?:that\s+)?(?:no\s*one|nobody|it|they|he|she))",
+        r"backdat(?:ed|ing)\s+(?:the\s+|his\s+|her\s+)?(?:\w+\s+)?(?:records?|notes|entries|charts?)",
         r"dangerous(?:ly)?\s+(?:practice|care|staffing|levels?|situation"
         r"|behaviou?r|conditions?|driving|doctor|nurse|surgeon)",
         r"falsif\w+",
@@ -331,9 +342,10 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         r"(?:\w+\s+){0,3}(?:records|notes|files|results|scans?)\s+(?:of\s+)?(?:\w+\s+){0,3}"
         r"(?:without|out\s+of\s+curiosity|for\s+no\s+reason|(?:friend|neighbou?r|ex|partner"
         r"|celebrity|colleague|relative|family)\w*)",
-        r"(?:look(?:s|ed|ing)?\s+up|access\w*|snoop\w*)\s+(?:(?:his|her|their|a|my)\s+)?(?:friend"
-        r"|neighbou?r|ex|partner|celebrity|colleague|relative|family\s+member)['’]?s?\s+(?:\w+\s+)?"
-        r"(?:records|notes|files|results|scans?)",
+        r"(?:look(?:s|ed|ing)?\s+(?:up|into|through)|access\w*|snoop\w*(?:\s+(?:in|on|through|into))?)"
+        r"\s+(?:(?:his|her|their|a|my)\s+)?(?:ex[\s-]?)?(?:friend|neighbou?r|ex|partner|husband|wife"
+        r"|celebrity|colleague|relative|family\s+member|boss|manager|mum|dad|sister|brother)\w*['’]?s?"
+        r"\s+(?:\w+\s+)?(?:records|notes|files|results|scans?|data)",
         r"(?:confidentiality|data)\s+breach\w*",
         r"breach(?:ed|es|ing)\s+(?:of\s+)?(?:patient\s+)?"
         r"confidentiality",
@@ -387,6 +399,9 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         r"|phone|finances)",
         r"(?:FGM|female\s+genital\s+mutilation)",
         r"forced\s+marriage",
+        r"(?:dad|father|mum|mother|step\w+|partner|husband|wife|boyfriend|girlfriend|carer|uncle"
+        r"|brother|sister|son|daughter)\s+(?:\w+\s+)?(?:beats|beat|hits|hit|hurts|hurt|kicks"
+        r"|punches|slaps|abuses|abused|touches|touched|rapes|raped|chokes|strangles)\b",
     ),
     Kind.RESTRAINT: _pattern(
         rf"(?:tied|tying|ties|strapped|strapping|chained|handcuffed)\s+(?:{_PERSON}\s+)?(?:to|in|into"
@@ -416,7 +431,7 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         rf"{_CONTROLLED}\s+(?:\w+\s+){{0,3}}(?:went|go|goes|going|gone|are|were|is|was|keep|kept)"
         rf"\s+missing",
         rf"missing\s+(?:\w+\s+)?{_CONTROLLED}",
-        r"(?:CD|controlled\s+drugs?)\s+(?:book|register|count|check|records?)\s+(?:\w+\s+){0,3}"
+        rf"(?:CD|{_CONTROLLED}|drugs?)\s+(?:book|register|count|check|records?|stock)\s+(?:\w+\s+){{0,3}}"
         r"(?:doesn['’]?t|didn['’]?t|does\s+not|did\s+not|never|won['’]?t|wasn['’]?t|isn['’]?t)\s+"
         r"(?:add\s+up|balance|match|tally|reconcile)",
         r"discrepanc\w+\s+in\s+(?:the\s+)?(?:CD"
