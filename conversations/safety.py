@@ -117,7 +117,7 @@ _HURTS = _any(
     r"burn(?:t|ed)", r"poison\w*", r"suffocat\w*", r"smother\w*", r"hurt(?:s|ing)?",
     r"harm(?:s|ed|ing)?", r"injur(?:e|es|ed|ing)", r"attack(?:s|ed|ing)?", r"assault\w*",
     r"abus(?:e|es|ed|ing)", r"mistreat\w*", r"ill[\s-]?treat\w*", r"manhandl\w*", r"shov(?:e|es|ed|ing)",
-    r"pinch(?:es|ed|ing)?", r"beats(?!\s+\w+\s+(?:at|to|in)\b)",
+    r"pinch(?:es|ed|ing)?", r"strik(?:e|es|ing)", r"beats(?!\s+\w+\s+(?:at|to|in)\b)",
     r"beating", r"spat\s+(?:at|on)", r"spit(?:s|ting)?\s+(?:at|on)", r"threw\s+\w+(?:\s+\w+)?\s+at",
     r"throw(?:s|ing)?\s+\w+(?:\s+\w+)?\s+at", r"rough(?:ed|ly)?\s+(?:up|handl\w*)",
     r"threaten\w*\s+to\s+(?:kill|hurt|harm|hit|stab|punch|beat)",
@@ -151,7 +151,8 @@ _NEGLECTS = _any(
 )  # fmt: skip
 _LEFT = _any(
     r"alone", r"unattended", r"unsupervised", r"in\s+(?:pain|agony|distress|soiled|wet|urine|faeces"
-    r"|their\s+own|his\s+own|her\s+own|the\s+corridor)",
+    r"|their\s+own|his\s+own|her\s+own|(?:a|the)\s+(?:corridor|car\s+park|ambulance|waiting\s+room"
+    r"|bath|cold|dark))",
     r"on\s+(?:a|the)\s+(?:floor|trolley|commode"
     r"|toilet|bedpan)", r"without\s+(?:food|water|fluids|a\s+drink|pain\s+relief|help|care|their"
     r"|his|her|being)", r"for\s+(?:\w+\s+)?hours", r"lying", r"sitting\s+in", r"to\s+die",
@@ -200,7 +201,8 @@ _BAD_PLACE = _any(
     r"(?:\w+\s+)?(?:group\s+)?chats?", r"whats\s?app(?:\s+group)?", r"facebook(?:\s+group)?",
     r"instagram", r"tik\s?tok",
     r"twitter", r"snapchat", r"social\s+media", r"online", r"(?:the|a)\s+pub", r"friends",
-    r"family", r"(?:his|her|their|my)\s+(?:wife|husband|partner|mates?|personal\s+\w+)", r"public",
+    r"family", r"mates", r"(?:his|her|their|my)\s+(?:\w+\s+)?(?:friends?|mates?|wife|husband|partner"
+    r"|family|sister|brother|mum|dad|personal\s+\w+)", r"public",
     r"the\s+press", r"journalists?", r"newspapers?", r"home", r"a\s+(?:public\s+)?forum",
 )  # fmt: skip
 
@@ -229,11 +231,11 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         r"(?:don['’]?t|do\s+not|no\s+longer|never)\s+want\s+to\s+(?:be\s+(?:here|alive|around)\s+"
         r"(?:any\s*more|any\s+longer)|be\s+alive|live(?!\s+(?:in|with|near|at|there|here|on|by"
         r"|like|so|as))|go\s+on|exist|wake\s+up|carry\s+on)",
-        r"want(?:s|ed)?\s+to\s+die",
+        r"want(?:s|ed|ing)?\s+to\s+die",
         r"(?:wish|wished)\s+(?:I|he|she|they)\s+(?:was|were|wasn['’]t"
         r"|weren['’]t)\s+(?:dead|alive|born|here)",
         r"better\s+off\s+(?:dead|without\s+(?:me|him|her))",
-        r"no\s+(?:reason|point)\s+(?:to|in)\s+(?:living|live|going\s+on|carrying\s+on|being\s+alive)",
+        r"(?:no|see\s+(?:the|any)|what['’]?s\s+the)\s+(?:reason|point)\s+(?:to|in|of)\s+(?:living|live|going\s+on|carrying\s+on|being\s+alive)",
         r"can['’]?t\s+(?:go\s+on|carry\s+on)\s+(?:living|any\s*more|any\s+longer)",
         r"(?:took|take|taking|thinking\s+(?:about|of)\s+taking)\s+an\s+overdose",
         r"stockpil\w+\s+(?:my\s+|her\s+|his\s+)?(?:pills|tablets|meds|medication)",
@@ -249,7 +251,10 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         rf"{_HURTS}\s+(?:\w+\s+)?{_PERSON}",
         rf"{_SUBJECT}\s+{_PASSIVE}{_HURT}",
         rf"{_FORCE}\s+(?:\w+\s+)?{_PERSON}\s+{_DIRECTION}",
-        rf"(?:grabb|twist|yank|pull|pinch|squeez|slapp)\w*\s+{_WHOSE}\s+{_BODY}",
+        rf"(?:grabb|twist|yank|pull|pinch|squeez|slap|smack|hit|punch|kick|thump|whack|strik|struck"
+        rf"|bit|scratch|burn|stamp)\w*\s+{_WHOSE}\s+{_BODY}",
+        r"force[\s-]?fe(?:d|eds|eding)",
+        rf"(?:{_SUBJECT}\s+{_PASSIVE})?(?:held|pinned)\s+(?:{_PERSON}\s+)?down\s+(?:and|while|to)",
         rf"{_SUBJECT}\s+{_PASSIVE}(?:pushed|shoved|grabbed|dragged|pinned|thrown)\s+{_DIRECTION}",
         rf"beat(?:s|ing)?\s+(?:\w+\s+)?{_PERSON}\s+up",
         r"shak(?:e|es|en|ing)\s+(?:a|the)\s+bab(?:y|ies)",
@@ -285,6 +290,14 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         rf"wrong\s+(?:\w+\s+)?(?:{_MEDICINE}|patient|site|limb|side|leg|arm|eye|kidney|baby|milk"
         rf"|feed|formula|food|diet|fluids|oxygen)",
         r"(?:gave|given|giving)\s+(?:\w+\s+){0,2}(?:an?\s+)?(?:overdose|ten\s+times|double|too\s+much)",
+        rf"ignor\w*\s+(?:(?:a|the)\s+)?(?:\w+\s+)?(?:{_CARED_FOR}['’]s|his|her|their)\s+(?:concerns|pain"
+        rf"|symptoms|calls?|requests|pleas|cries|worries)",
+        r"(?:lied|lying|lies)\s+about\s+(?:\w+\s+){0,3}(?:obs|observations|checks|notes|records"
+        r"|medication|drugs|doses?|rounds|scans|results|incident|fall|error|mistake)",
+        r"(?:told|asked|made|forced|pressured|pressuri[sz]ed|instructed)\s+(?:\w+\s+){0,2}to\s+(?:change"
+        r"|alter|amend|rewrite|delete|backdate|falsify|destroy|shred)\s+(?:the\s+|his\s+|her\s+|their"
+        r"\s+|my\s+|our\s+)?(?:\w+\s+)?(?:records?|notes|entries|charts?|obs|observations"
+        r"|documentation|incident\s+reports?|statements?|reports?)",
         r"ignor\w*\s+(?:\w+\s+)?(?:obs|observations|NEWS\s?2?(?:\s+scores?)?|early\s+warning"
         r"|call\s+bells?|buzzers?|alarms?|bleeps?|deteriorat\w*|sepsis|red\s+flags|(?:his|her|their)"
         r"\s+(?:pain|symptoms|calls?))",
@@ -378,12 +391,18 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         r"\s+(?:his|her|their|the|our))\s+(?:\w+\s+)?(?:patients?|residents?|service\s+users?|clients?)",
         r"inappropriate(?:ly)?\s+(?:contact|relationship|images?|photos?|messages?|texts?)",
         r"upskirt\w*",
+        rf"ask(?:s|ed|ing)?\s+{_CARED}\s+out",
+        rf"dat(?:ing|ed|es)\s+{_CARED}",
+        rf"(?:messag|text|dm|friend|follow|add)\w*\s+{_CARED}\s+on\s+(?:\w+\s+)?(?:facebook|instagram"
+        rf"|whats\s?app|snapchat|tik\s?tok|social\s+media|tinder|dating|(?:his|her|their)\s+personal)",
         r"sext\w*",
     ),
     Kind.ABUSE_SIGNS: _pattern(
         r"unexplained\s+(?:\w+\s+)?(?:bruis\w*|injur\w*|marks?|burns?|fractures?|bleeding|cuts)",
         r"(?:finger[\s-]?(?:tip)?|hand|belt|bite)[\s-]?(?:shaped\s+)?(?:marks?|prints?|bruis\w*)",
         r"non[\s-]accidental",
+        r"(?:bruis|marks|injur|burns|fractures)\w*\s+(?:\w+\s+){0,3}(?:didn['’]?t|don['’]?t|doesn['’]?t"
+        r"|did\s+not|do\s+not)\s+(?:match|fit)\s+(?:\w+\s+)?(?:story|account|explanation|history)",
         r"(?:bruis\w*|marks?|injur\w*|burns?|fractures?|cuts)\s+(?:\w+\s+){0,6}(?:nobody|no\s+one"
         r"|(?:she|he|they)\s+(?:can['’]?t|couldn['’]?t))\s+(?:could\s+|can\s+)?explain",
         r"cigarette\s+burns?",
@@ -409,6 +428,8 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         rf"|rails?|radiator|commode)s?",
         rf"(?:tied|tying|strapped|chained|handcuffed)\s+{_PERSON}\s+(?:up|down)",
         rf"lock(?:s|ed|ing)?\s+{_PERSON}\s+(?:in|into|up)\b",
+        r"locked\s+(?:in\s+)?from\s+the\s+outside",
+        r"against\s+(?:his|her|their)\s+will",
         r"locked\s+(?:in|into)\s+(?:(?:a|the|his|her|their)\s+(?:\w+\s+)?(?:bedroom|cupboard|toilet"
         r"|bathroom|side\s+room|cell|seclusion)|(?:his|her|their)\s+rooms?)",
         rf"restrain(?:ed|ing|s)?\s+{_PERSON}",
@@ -428,6 +449,7 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         rf"(?:{_CARED_FOR}|(?:the\s+)?(?:CD|drugs?|controlled\s+drugs?)\s+(?:cupboard|cabinet|trolley))",
         rf"(?:took|taking|takes|take)\s+(?:\w+\s+){{0,2}}{_CONTROLLED}\s+(?:\w+\s+){{0,2}}(?:home|for"
         rf"\s+(?:him|her|them)sel(?:f|ves)|for\s+personal)",
+        rf"{_CONTROLLED}\s+(?:\w+\s+){{0,3}}(?:(?:coming|came|come|comes)\s+up\s+short|unaccounted)",
         rf"{_CONTROLLED}\s+(?:\w+\s+){{0,3}}(?:went|go|goes|going|gone|are|were|is|was|keep|kept)"
         rf"\s+missing",
         rf"missing\s+(?:\w+\s+)?{_CONTROLLED}",
@@ -527,12 +549,16 @@ _NEGATED_BEFORE = re.compile(
     r"[\s-]+(?:\w+[\s-]+)?$|\bno\s+one\s+(?:\w+\s+)?$",
     re.I,
 )
+# Self-harm is only taken back outright ("I'm not suicidal"): "I don't see the point in living"
+# is said with a "don't" before it.
+_NEGATED_SELF = re.compile(r"\b(?:not|never|no)\s+$", re.I)
 # A rule about what would happen, or any case: "unless someone is at risk", "report any ...".
 _HYPOTHETICAL_BEFORE = re.compile(
     r"\b(?:unless|in\s+case|in\s+the\s+event|if\s+ever|whenever|should\s+(?:someone|anyone|a"
     r"\s+patient|there|any)|except\s+(?:where"
     r"|when|if)|if\s+(?:someone|anyone|a\s+patient|there)\b|what\s+to\s+do\s+(?:if|when)"
-    r"|how\s+to)(?:\W+\w+){0,6}\W*$|\b(?:any|all|every)[\s-]+(?:\w+[\s-]+)?$",
+    r"|how\s+to)(?:\W+\w+){0,6}\W*$|\b(?:any|anything|anyone|anybody|all|every|everything|whatever|whoever)[\s-]+"
+    r"(?:\w+[\s-]+)?$",
     re.I,
 )
 _IF_BEFORE = re.compile(r"\bif\s+$", re.I)
@@ -559,7 +585,8 @@ def _reported(kind: Kind, text: str, match: re.Match[str]) -> bool:
     before = text[: match.start()]
     if _NEUTRAL_AFTER.match(text, match.end()):
         return False
-    if _NEGATED_BEFORE.search(before) or _HYPOTHETICAL_BEFORE.search(before):
+    negated = _NEGATED_SELF if kind is Kind.SELF_HARM else _NEGATED_BEFORE
+    if negated.search(before) or _HYPOTHETICAL_BEFORE.search(before):
         return False
     if _IF_BEFORE.search(before) and _ANYONE.match(match.group()):
         return False
