@@ -155,7 +155,9 @@ _LEFT = _any(
     r"|bath|cold|dark))",
     r"on\s+(?:a|the)\s+(?:floor|trolley|commode"
     r"|toilet|bedpan)", r"without\s+(?:food|water|fluids|a\s+drink|pain\s+relief|help|care|their"
-    r"|his|her|being)", r"for\s+(?:\w+\s+)?hours", r"lying", r"sitting\s+in", r"to\s+die",
+    r"|his|her|being)", r"for\s+(?:\w+\s+)?hours", r"lying",
+    r"sitting\s+in\s+(?:(?:a|the)\s+)?(?:urine|faeces|soiled|wet|their\s+own|his\s+own|her\s+own|pain)",
+    r"to\s+die",
 )  # fmt: skip
 _MEDICINE = _any(
     r"medications?", r"medicines?", r"meds", r"drugs?", r"tablets?", r"insulin", r"blood",
@@ -174,7 +176,7 @@ _IMPAIRED = _any(
     r"slurr(?:ing|ed)(?:\s+(?:his|her|their)\s+(?:words|speech))?",
 )  # fmt: skip
 _AT_WORK = _any(
-    r"work", r"shift", r"duty", r"(?:the|a)\s+(?:\w+\s+)?(?:ward|clinic|theatre|shift|list"
+    r"work", r"shift", r"duty", r"(?:the|a|his|her|their|my|our)\s+(?:\w+\s+)?(?:ward|clinic|theatre|shift|list"
     r"|ward\s+round|handover|operation|surgery|home\s+visit|night\s+shift)", r"nights", r"handover",
 )  # fmt: skip
 # Someone at work who could be impaired there.
@@ -264,7 +266,7 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         rf"caused\s+{_ADJ}?harm",
         r"threat\w*\s+(?:to\s+)?(?:kill|stab|hurt|harm)",
         r"stabbed",
-        rf"(?:was|were|is|are|been|being)\s+(?:very\s+|really\s+|so\s+)?rough\s+with\s+{_PERSON}",
+        rf"(?:was|were|is|are|been|being)\s+(?:very\s+|really\s+|so\s+|\w+ly\s+)?rough\s+with\s+{_PERSON}",
         rf"bruised\s+{_WHOSE}\s+{_BODY}",
     ),
     Kind.UNSAFE_CARE: _pattern(
@@ -305,6 +307,15 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         r"|delayed|left|refused))",
         r"(?:avoidable|preventable|unexpected)\s+deaths?",
         r"missed\s+(?:\w+\s+){0,3}(?:sepsis|fracture|bleed|stroke|deterioration|diagnosis)",
+        rf"missed\s+(?:a|the)\s+(?:deteriorating|sick|septic|dying|collapsed|unwell)\s+{_CARED_FOR}",
+        r"despite\s+(?:\w+\s+){0,2}allerg\w*",
+        r"(?:nobody|no\s+one|never|didn['’]?t|did\s+not)\s+(?:gave|give|offered|offer)\s+(?:him|her|them|the"
+        r"\s+\w+|a\s+\w+)\s+(?:any\s+)?(?:food|fluids|water|drinks?|pain\s+relief|painkillers|medication"
+        r"|insulin|antibiotics)",
+        r"(?:keep|kept|keeping|stay|stayed)\s+(?:quiet|silent|schtum|it\s+quiet)\s+about\s+(?:the|an?|what"
+        r"|this|that)\s+(?:\w+\s+)?(?:incident|error|mistake|fall|death|happened|abuse|assault)",
+        r"(?:told|asked|warned|pressured|made)\s+(?:me|us|them|him|her|staff|everyone)\s+not\s+to\s+"
+        r"(?:report|tell|say|mention|raise|datix|escalate|write)",
         r"not\s+safe(?!\s+from\s+(?:\w+\s+)?(?:budget|cuts|redundanc\w*|restructur\w*|changes?))",
         r"unsafe",
         r"dangerously\s+(?:under\w+|low|short|stretched|unsafe|busy|overcrowded|full|high|close)",
@@ -333,7 +344,8 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         r"|spirits|vodka|cannabis|weed)",
         r"alcohol\s+on\s+(?:his|her|their)\s+breath",
         rf"(?:drink(?:s|ing)?|drank|taking\s+drugs|took\s+drugs|using\s+(?:drugs|cocaine|coke)"
-        rf"|snort\w*\s+\w+)\s+(?:(?:at|on|during|before|in)\s+){_AT_WORK}",
+        rf"|snort\w*\s+\w+)\s+(?:(?:in|at)\s+(?:the|a)\s+(?:\w+\s+)?\w+\s+)?"
+        rf"(?:(?:at|on|during|before|in)\s+){_AT_WORK}",
         rf"{_WORKER}\s+(?:was|is|seemed|looked|appeared|has\s+been"
         rf"|had\s+been|sounded)\s+(?:clearly\s+|obviously\s+|visibly\s+|really\s+)?{_IMPAIRED}"
         rf"(?!\s+at\s+(?:the|a|our|his|her)\s+(?:\w+\s+)?(?:party|do|wedding|pub|bar|dinner|night))",
@@ -391,6 +403,11 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         r"\s+(?:his|her|their|the|our))\s+(?:\w+\s+)?(?:patients?|residents?|service\s+users?|clients?)",
         r"inappropriate(?:ly)?\s+(?:contact|relationship|images?|photos?|messages?|texts?)",
         r"upskirt\w*",
+        r"(?:lewd|crude|smutty|suggestive|sleazy|creepy|dirty)\s+(?:\w+\s+)?(?:comments?|remarks?|jokes?"
+        r"|messages?|texts?|photos?|pictures?|gestures?)",
+        r"(?:touch|grop|strok|rubb?|squeez|pinch|slap|grabb?)\w*\s+(?:my|her|his|their|(?:a|the)\s+(?:\w+\s+)?"
+        r"(?:patient|resident|student|nurse|child)['’]s)\s+(?:thighs?|breasts?|bottom|bum|backside|chest"
+        r"|crotch|groin|legs?|waist|bum)",
         rf"ask(?:s|ed|ing)?\s+{_CARED}\s+out",
         rf"dat(?:ing|ed|es)\s+{_CARED}",
         rf"(?:messag|text|dm|friend|follow|add)\w*\s+{_CARED}\s+on\s+(?:\w+\s+)?(?:facebook|instagram"
@@ -428,6 +445,8 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         rf"|rails?|radiator|commode)s?",
         rf"(?:tied|tying|strapped|chained|handcuffed)\s+{_PERSON}\s+(?:up|down)",
         rf"lock(?:s|ed|ing)?\s+{_PERSON}\s+(?:in|into|up)\b",
+        rf"lock(?:s|ed|ing)?\s+{_PERSON}\s+(?:\w+\s+){{0,3}}(?:in|into)\s+(?:the|a|his|her|their)\s+"
+        rf"(?:\w+\s+)?(?:room|bedroom|bathroom|toilet|cupboard|side\s+room|cell|office|shed|car)",
         r"locked\s+(?:in\s+)?from\s+the\s+outside",
         r"against\s+(?:his|her|their)\s+will",
         r"locked\s+(?:in|into)\s+(?:(?:a|the|his|her|their)\s+(?:\w+\s+)?(?:bedroom|cupboard|toilet"
@@ -447,7 +466,9 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         rf"(?:{_CONTROLLED}|{_MEDICINE}|pills|painkillers|money|cash|valuables|jewell?e?ry)",
         rf"(?:steal\w*|stole|stolen|took|taking|takes)\s+(?:\w+\s+){{0,2}}from\s+(?:\w+\s+)?"
         rf"(?:{_CARED_FOR}|(?:the\s+)?(?:CD|drugs?|controlled\s+drugs?)\s+(?:cupboard|cabinet|trolley))",
-        rf"(?:took|taking|takes|take)\s+(?:\w+\s+){{0,2}}{_CONTROLLED}\s+(?:\w+\s+){{0,2}}(?:home|for"
+        rf"(?:CD|controlled\s+drugs?|{_CONTROLLED})\s+(?:count|book|register|stock|check)\s+(?:\w+\s+){{0,2}}"
+        rf"(?:wrong|out|short|incorrect|off)\b",
+        rf"(?:took|taking|takes|take)\s+(?:\w+\s+){{0,3}}{_CONTROLLED}\s+(?:\w+\s+){{0,2}}(?:home|for"
         rf"\s+(?:him|her|them)sel(?:f|ves)|for\s+personal)",
         rf"{_CONTROLLED}\s+(?:\w+\s+){{0,3}}(?:(?:coming|came|come|comes)\s+up\s+short|unaccounted)",
         rf"{_CONTROLLED}\s+(?:\w+\s+){{0,3}}(?:went|go|goes|going|gone|are|were|is|was|keep|kept)"
