@@ -18,12 +18,14 @@ How the reading works. Each :class:`Kind` is one regular expression built from s
 lists (who gets hurt, the acts in their inflections, the setting): "my manager is *hurting
 patients*", "*a resident was slapped*", "*turned up drunk*", "*shared a patient's scan in our
 team chat*". A match does not count when the words around it make it talk rather than report:
-- negated: "*no* patients were harmed", "*nobody* came to harm", "*didn't* harm anyone";
+- negated: "*no* patients were harmed", "*nobody* came to harm", "*didn't* harm anyone" (for
+  self-harm only an outright "not", "no", "never": "I *don't* see the point in living" counts);
 - a rule or a case, not an event: "*unless* someone is at risk", "*only if* a patient is in
   danger", "*except where* there is a risk of harm", "report *any* patient safety concerns";
-- the name of a subject (``Kind.TOPIC`` only: "safeguarding", "serious incident", "violence"):
-  "safeguarding *training*", "the serious incident *panel*", "*my role includes* safeguarding
-  adults", "*reducing* violence and aggression".
+- the name of a subject: a subject noun after it ("safeguarding *training*", "the serious
+  incident *panel*", "suicide *prevention*"), or, for a concern named outright (``Kind.TOPIC``:
+  "safeguarding", "serious incident", "violence"), someone's own role or work before it ("*my
+  role includes* safeguarding adults", "*reducing* violence and aggression").
 """
 
 from __future__ import annotations
