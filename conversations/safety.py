@@ -171,7 +171,7 @@ _CONTROLLED = _any(
     r"lorazepam", r"ketamine", r"propofol", r"benzos?", r"pethidine", r"methadone",
 )  # fmt: skip
 _IMPAIRED = _any(
-    r"drunk", r"intoxicated", r"tipsy", r"hammered", r"wasted", r"stoned", r"hung\s?over",
+    r"drunk", r"intoxicated", r"tipsy", r"hammered", r"wasted(?!\s+on\b)", r"stoned", r"hung\s?over",
     r"under\s+the\s+influence", r"off\s+(?:his|her|their)\s+face",
     r"high(?=\s+on\s+(?!adrenaline|life|success|caffeine|sugar|coffee|excitement)|\s*[,.;!]|\s*$)",
     r"smelling\s+of\s+(?:alcohol|drink|booze)",
@@ -236,6 +236,8 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         r"(?:any\s*more|any\s+longer)|be\s+alive|live(?!\s+(?:in|with|near|at|there|here|on|by"
         r"|like|so|as))|go\s+on|exist|wake\s+up|carry\s+on)",
         r"want(?:s|ed|ing)?\s+to\s+die",
+        r"(?:want|going|plan|planning|thinking\s+(?:of|about)|decided)\w*\s+to\s+end\s+it(?:\s+all)?\b"
+        r"(?!\s+(?:with|between))",
         r"(?:wish|wished)\s+(?:I|he|she|they)\s+(?:was|were|wasn['’]t"
         r"|weren['’]t)\s+(?:dead|alive|born|here)",
         r"better\s+off\s+(?:dead|without\s+(?:me|him|her))",
@@ -276,8 +278,8 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         rf"(?:(?:didn['’]?t|did\s+not|never|failed\s+to|refused\s+to|forgot\s+to|wouldn['’]?t)\s+"
         rf"|(?:nobody|no\s+one)\s+)(?:check(?:ed)?\s+on|turn(?:ed)?|fe(?:e)?d|wash(?:ed)?|help(?:ed)?"
         rf"|examin(?:e|ed)|escalat(?:e|ed)|g[ai]ve\s+\w+\s+(?:his|her|their))\s+(?:\w+\s+)?{_PERSON}",
-        r"(?:worried|concerned|scared|afraid|frightened|fear\w*)\s+(?:about|for)\s+(?:(?!my\b)\w+\s+)"
-        r"{0,2}(?:(?:patients?|residents?|child(?:ren)?|bab(?:y|ies))['’]?s?\s+)?(?:safety|life|welfare)",
+        r"(?:worried|concerned|scared|afraid|frightened|fear\w*)\s+(?:about|for)\s+(?:[\w'’]+\s+){0,3}"
+        r"(?:safety|life|lives|welfare)\b(?!\s+(?:choices|balance|goals|plans))",
         r"(?:is|was|are|were|it['’]?s|getting|become|becoming|been)\s+(?:\w+\s+)?dangerous\b"
         r"(?!\s+(?:to\s+(?:assume|ignore|say|think|generali[sz]e)|for\s+(?:the|our)\s+\w+))",
         rf"{_CARED}\s+{_PASSIVE}(?:neglected|ignored|starved|dropped|left\s+(?:\w+\s+)?{_LEFT})",
@@ -291,7 +293,7 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         rf"{_CARED}\s+{_PASSIVE}given\s+(?:the\s+)?wrong",
         rf"given\s+(?:(?:someone|somebody|another\s+(?:patient|person|resident)|a\s+different"
         rf"\s+(?:patient|person))\s*(?:else)?['’]?s?\s+){_MEDICINE}",
-        rf"wrong\s+(?:\w+\s+)?(?:{_MEDICINE}|patient|site|limb|side|leg|arm|eye|kidney|baby|milk"
+        rf"wrong\s+(?:\w+\s+)?(?:{_MEDICINE}|patient|site|limb|side|leg|arm|eye|kidney|baby|operation|procedure|surgery|milk"
         rf"|feed|formula|food|diet|fluids|oxygen)",
         r"(?:gave|given|giving)\s+(?:\w+\s+){0,2}(?:an?\s+)?(?:overdose|ten\s+times|double|too\s+much)",
         rf"ignor\w*\s+(?:(?:a|the)\s+)?(?:\w+\s+)?(?:{_CARED_FOR}['’]s|his|her|their)\s+(?:concerns|pain"
@@ -324,6 +326,8 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         r"(?:don['’]?t|do\s+not|didn['’]?t|never)\s+feel\s+safe",
         rf"(?:someone|somebody)\s+else['’]?s\s+(?:\w+\s+)?{_MEDICINE}",
         rf"another\s+(?:patient|person|resident)['’]?s\s+(?:\w+\s+)?{_MEDICINE}",
+        r"(?:altered|doctored|tampered\s+with)\s+(?:the\s+|his\s+|her\s+|their\s+|a\s+)?(?:\w+\s+)?"
+        r"(?:records?|notes|entries|charts?|obs|observations|documentation|prescriptions?)",
         r"(?:changed|altered|amended|rewr[io]te|rewritten|doctored|tamper\w*\s+with|backdat\w*"
         r"|deleted|destroyed|shredded)\s+(?:the\s+|his\s+|her\s+|their\s+|some\s+)?(?:\w+\s+)?"
         r"(?:records?|notes|entries|charts?|obs|observations|documentation|incident\s+reports?)\s+"
@@ -405,6 +409,7 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         r"\s+(?:his|her|their|the|our))\s+(?:\w+\s+)?(?:patients?|residents?|service\s+users?|clients?)",
         r"inappropriate(?:ly)?\s+(?:contact|relationship|images?|photos?|messages?|texts?)",
         r"upskirt\w*",
+        rf"ask\w*\s+{_PERSON}\s+for\s+(?:sex|sexual\s+favours|nudes|naked|explicit)",
         r"(?:lewd|crude|smutty|suggestive|sleazy|creepy|dirty)\s+(?:\w+\s+)?(?:comments?|remarks?|jokes?"
         r"|messages?|texts?|photos?|pictures?|gestures?)",
         r"(?:touch|grop|strok|rubb?|squeez|pinch|slap|grabb?)\w*\s+(?:my|her|his|their|(?:a|the)\s+(?:\w+\s+)?"

@@ -385,6 +385,28 @@ SAFETY = [
     "the team missed a deteriorating patient overnight",
     "the doctor falsified the death certificate",
     "my manager wants me to keep quiet about the incident",
+    "my mentor has been hurting a vulnerable adult",
+    "the matron physically assaulted a cleaner",
+    "a patient was smothered with a pillow",
+    "a healthcare assistant bit a resident",
+    "my colleague was wasted at work",
+    "the registrar seemed drunk at the start of his shift",
+    "a nurse sent a photo of a patient's wound to her WhatsApp group",
+    "my mentor posted a patient's x-ray on Twitter",
+    "he made comments about my body",
+    "my manager keeps asking me for sex",
+    "a doctor is in a sexual relationship with a patient",
+    "the toddler had unexplained burns",
+    "a resident told me a carer hits her at night",
+    "patients are tied to their beds at night",
+    "they lock the patients in at night",
+    "morphine is going missing",
+    "my colleague steals drugs from work",
+    "a patient was left on the floor after a fall",
+    "the team ignored the sepsis alert",
+    "a patient had the wrong operation",
+    "my manager altered the drug chart",
+    "I'm frightened for my patients' safety",
 ]
 
 # Bullying and harassment: noticed, not urgent.
@@ -730,6 +752,20 @@ ORDINARY = [
     "I'm the designated safeguarding lead for the practice",
     "we reviewed the restraint data",
     "my remit includes violence prevention",
+    "my mentor has been helping a vulnerable colleague",
+    "the matron physically moved the desks",
+    "part of me wants to end the project",
+    "I'm scared I might fail the interview",
+    "my colleague was wasted on that committee",
+    "I made comments about the draft",
+    "the registrar seemed tired at the start of his shift",
+    "I posted a picture of my dog on Twitter",
+    "the toddler group was a success",
+    "I want to tie the two projects together",
+    "the drug budget is going missing in overspend",
+    "I left the floor open for questions",
+    "I ignored the noise and focused",
+    "we had the wrong room for the operation briefing",
 ]
 
 # Of the safety concerns, these are about self-harm or suicidal thoughts.
@@ -791,6 +827,9 @@ SELF_HARM = [
     "I've been researching ways to kill myself",
     "my colleague said she'd be better off dead",
     "I want to disappear for good and not wake up. I wish I could sleep and not wake up",
+    "I've started to think my family would be better off without me",
+    "part of me wants to end it",
+    "I'm scared I might hurt myself",
 ]
 
 
