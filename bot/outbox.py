@@ -324,7 +324,7 @@ class Deliverer:
                 self.max_attempts,
                 rng=self.rng,
             )
-            if row is not None and outcome.permanent and outbox_queries.in_urgent_lane(row):
+            if row is not None and outcome.permanent and outbox_queries.is_urgent_alert(row):
                 assert row.concern_id is not None
                 urgent.use_second_route(session, row.concern_id, row.id, outcome.error, now)
         if row is None:

@@ -7,7 +7,8 @@ retried, at least every two minutes, until delivered). The first time it cannot 
 waiting :data:`GRACE` after it was written, the concern goes by every second route at once:
 
 - :data:`SECOND_ROUTES`: today a direct message to the cohort's lead and steering chair, each on
-  their own platform (Slack, Teams or the console, whichever the outbox reaches them on). It
+  their own platform (Slack, Teams or the console, whichever the outbox reaches them on), in the
+  urgent lane like the alert: retried until delivered, never dead-lettered. It
   names the reference, the category, the urgency and the cohort, never the concern's text or who
   raised it. Email joins this list once the bot can send email.
 - :func:`use_second_route`: once per concern: the unique key of ``second_route`` decides, so

@@ -587,7 +587,7 @@ class Outbox(SQLModel, table=True):
     sent_at: datetime | None = None
     platform_message_id: str | None = Field(default=None, max_length=256)
     # The concern a lead-channel alert (or its second route) is about: an urgent concern's alert
-    # is never given up on (``storage.outbox_queries.in_urgent_lane``).
+    # and its second-route messages are never given up on (``outbox_queries.in_urgent_lane``).
     concern_id: int | None = Field(default=None, foreign_key="concern.id", ondelete="SET NULL")
 
 

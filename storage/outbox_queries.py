@@ -6,9 +6,10 @@
 - :func:`record_sent`, :func:`record_failure`, :func:`release`: the outcome, written only while
   the row is still claimed by the worker that sends it;
 - :func:`dead_letters`: what could not be delivered, for the scheme's lead;
-- the urgent lane (:func:`in_urgent_lane`): an urgent concern's lead-channel alert is never
-  dead; :func:`urgent_undelivered` finds those still waiting and :func:`claim_second_route`
-  records, once per concern, that one went by a second route (``conversations.urgent``).
+- the urgent lane (:func:`in_urgent_lane`): an urgent concern's lead-channel alert, and the
+  second-route messages sent when that channel cannot take it, are never dead;
+  :func:`urgent_undelivered` finds alerts still waiting and :func:`claim_second_route` records,
+  once per concern, that one went by a second route (``conversations.urgent``).
 - :func:`drop_obsolete`: nudges that no longer apply when they fall due (a contract reminder
   after signing, a meeting reminder for a moved meeting) are marked ``obsolete``, never sent.
   :func:`claim` runs it on what it claims, so every channel's deliverer drops them, and the
@@ -297,10 +298,14 @@ def record_sent(session: Session, row_id: int, worker: str, now: datetime, messa
 
 
 def in_urgent_lane(row: Outbox) -> bool:
-    """An urgent concern's alert to a scheme channel: retried until delivered, never dead."""
-    return (
-        row.concern_id is not None and row.channel is not None and row.priority <= URGENT_PRIORITY
-    )
+    """An urgent concern's alert to a scheme channel, or its second-route message to the lead
+    or chair (``conversations.urgent``): retried until delivered, never dead."""
+    return row.concern_id is not None and row.priority <= URGENT_PRIORITY
+
+
+def is_urgent_alert(row: Outbox) -> bool:
+    """An urgent concern's alert to a scheme channel (the lead channel), not its second route."""
+    return in_urgent_lane(row) and row.channel is not None
 
 
 def backoff(
@@ -517,7 +522,7 @@ def set_scheme_channel(
         )
 
 
-def _urgent_lane() -> ColumnElement[bool]:
+def _urgent_alerts() -> ColumnElement[bool]:
     return and_(
         col(Outbox.concern_id).is_not(None),
         col(Outbox.channel).is_not(None),
@@ -550,7 +555,7 @@ def urgent_undelivered(
             select(Outbox)
             .where(
                 col(Outbox.status) == OutboxStatus.PENDING.value,
-                _urgent_lane(),
+                _urgent_alerts(),
                 ~exists().where(col(SecondRoute.concern_id) == col(Outbox.concern_id)),
             )
             .order_by(col(Outbox.id))

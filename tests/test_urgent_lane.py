@@ -298,6 +298,28 @@ async def test_a_slow_platform_sends_the_second_route_after_a_few_minutes(scene:
     assert HEADLINE in scene.chair_inbox()
 
 
+async def test_the_second_route_message_to_the_lead_is_retried_until_it_is_delivered(
+    scene: Scene,
+) -> None:
+    """The lead channel refuses the alert, so the lead gets the second-route direct message;
+    but Slack fails for hours (far past the deliverer's max_attempts). The direct message is in
+    the urgent lane like the alert: never dead-lettered, and delivered once Slack recovers."""
+    scene.lead_channel(SLACK_LEAD)
+    scene.slack.outside.add("C0LEAD")
+    scene.slack.fail_next("chat.postMessage", error="internal_error", count=40)
+    scene.raise_urgent_concern()
+    await scene.deliver()
+    await scene.keep_failing(hours=3)
+    scene.slack.outside.clear()
+    await scene.keep_failing(hours=1)
+    [to_lead] = [
+        r for r in scene.second_route_rows() if r.recipient_id == scene.person("lead@example.org")
+    ]
+    assert to_lead.status == OutboxStatus.SENT.value, f"{to_lead.status}, {to_lead.attempts} tries"
+    assert [p for p in scene.slack.posts() if p.get("channel") == LEAD_DM and "ts" in p]
+    assert scene.dead_letters() == []
+
+
 async def test_the_chair_still_gets_the_escalation_and_the_lead_can_act_from_their_chat(
     scene: Scene,
 ) -> None:
