@@ -2,26 +2,14 @@
 
 ``conversations.safety.notice_concern`` reads harm of every kind as one safety concern; a
 person who writes that they want to die needs more than "send it to the project lead": they
-need to hear, whatever they choose, where to get help now. This module tells that one reading
-apart (``about_self_harm``) and words the help (``SELF_HARM_HELP``). It only adds to the
-shared detector; it never decides on its own that something is *not* a concern.
+need to hear, whatever they choose, where to get help now. This module words the help
+(``SELF_HARM_HELP``); the reading itself (``about_self_harm``) is the shared detector's
+``names_self_harm``, so there is one place that reads what people write.
 """
 
 from __future__ import annotations
 
-import re
-
-_SELF_HARM = re.compile(
-    r"""\b(?:
-    suicid\w* | self[\s-]?harm\w*
-    | kill(?:ing)?\s+my\s*self | end(?:ing)?\s+my\s+(?:own\s+)?life | take\s+my\s+own\s+life
-    | hurt(?:ing)?\s+my\s*self | (?:want|wanted|wanting)\s+to\s+die | wish\s+i\s+(?:was|were)\s+dead
-    | end(?:ing)?\s+it\s+all | (?:don'?t|do\s+not)\s+want\s+to\s+(?:be\s+here|live|go\s+on)
-    | better\s+off\s+without\s+me | no\s+(?:reason|point)\s+(?:to|in)\s+(?:live|living|going\s+on)
-    | can'?t\s+go\s+on
-    )\b""",
-    re.I | re.X,
-)
+from conversations.safety import names_self_harm
 
 SELF_HARM_HELP = (
     "If you're thinking about ending your life, please talk to someone now: you don't have to "
@@ -32,4 +20,4 @@ SELF_HARM_HELP = (
 
 def about_self_harm(text: str) -> bool:
     """Whether ``text`` says the writer may be thinking of harming themselves or ending it."""
-    return _SELF_HARM.search(text) is not None
+    return names_self_harm(text)

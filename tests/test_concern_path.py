@@ -18,9 +18,6 @@ from storage.models import Concern, DiaryEntry, Role
 from tests.concern_world import build
 from tests.transcript import Chat, channel_inbox
 
-# The fallback asks the shared detector (conversations/safety.py); these words are for it to
-# learn (issue 11 probe findings, its own branch), after which they pass here too.
-_DETECTOR = pytest.mark.xfail(reason="conversations.safety does not read these words yet")
 HARM = "A patient was left unattended on a trolley for six hours and came to harm"
 
 
@@ -41,11 +38,11 @@ def _diary(db: Engine) -> list[DiaryEntry]:
     "text",
     [
         "I want to kill myself",
-        pytest.param("Tom hit a patient", marks=_DETECTOR),
+        "Tom hit a patient",
         "I feel unsafe around my mentor",
         "my mentor is bullying me",
         "a patient was given the wrong dose and nobody reported it",
-        pytest.param("my mentor made a pass at me", marks=_DETECTOR),
+        "my mentor made a pass at me",
     ],
 )
 def test_a_concern_said_straight_out_is_not_met_with_i_didnt_understand(
