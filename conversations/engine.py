@@ -51,6 +51,7 @@ from conversations.messages import (
     part_to_json,
     preview,
 )
+from conversations.self_harm import help_first
 from storage import queries
 from storage.db import transaction
 from storage.models import DialogState, Outbox, OutboxStatus, Person
@@ -186,6 +187,8 @@ class Engine:
             replies, outgoing, shareable = turn.replies, turn.outgoing, True
         else:
             replies, outgoing, keep = self._run(ctx, row, msg, intent)
+            if msg.action is None:
+                replies = help_first(msg.text, replies)
             shareable = (
                 msg.where is Where.CHANNEL
                 and intent.name in self.registry.shareable

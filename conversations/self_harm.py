@@ -9,6 +9,7 @@ need to hear, whatever they choose, where to get help now. This module words the
 
 from __future__ import annotations
 
+from conversations.messages import Part, Text
 from conversations.safety import names_self_harm
 
 SELF_HARM_HELP = (
@@ -21,3 +22,14 @@ SELF_HARM_HELP = (
 def about_self_harm(text: str) -> bool:
     """Whether ``text`` says the writer may be thinking of harming themselves or ending it."""
     return names_self_harm(text)
+
+
+def help_first(said: str, replies: list[Part]) -> list[Part]:
+    """``replies`` with the help in front when ``said`` reads as thoughts of self-harm and the
+    replies don't already give it. The engine runs this on every typed turn, so whatever step a
+    dialog is waiting at ("Please choose *Send it*"), the person is pointed to help first."""
+    if not said.strip() or not about_self_harm(said):
+        return replies
+    if any(isinstance(part, Text) and SELF_HARM_HELP in part.text for part in replies):
+        return replies
+    return [Text(SELF_HARM_HELP), *replies]

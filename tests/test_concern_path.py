@@ -134,6 +134,29 @@ def test_someone_writing_that_they_want_to_die_is_pointed_to_help(
         assert "GP" in told
 
 
+@pytest.mark.parametrize(
+    ("opening", "waiting_at"),
+    [
+        ("my mentor keeps making comments about my body", "Shall I send it"),
+        ("minutes: met Tom today for an hour; discussed the business case", None),
+        ("book a meeting", None),
+    ],
+)
+def test_thoughts_of_self_harm_typed_at_any_question_are_met_with_help_first(
+    demo: Engine, mentee: Chat, opening: str, waiting_at: str | None
+) -> None:
+    """A question left waiting ("Please choose *Send it*") must never be all a person hears
+    when they write that they can't go on: the help comes first, whatever the step."""
+    first = mentee.said(opening)
+    if waiting_at is not None:
+        assert waiting_at in first
+    told = mentee.said("i dont see the point in going on anymore")
+    assert "If you're thinking about ending your life" in told
+    assert "Please choose" not in told.split("ending your life")[0]
+    assert "Samaritans" in told
+    assert told.count("116 123") == 1
+
+
 # -- 11, 15: a concern interrupts, and is never lost ---------------------------------------------
 
 
