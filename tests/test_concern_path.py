@@ -52,6 +52,8 @@ def test_a_concern_said_straight_out_is_not_met_with_i_didnt_understand(
     reply = mentee.said(text)
     assert "I didn't understand" not in reply
     assert "project lead" in reply
+    assert reply.startswith(("I'm sorry you're dealing with this.", "I'm really sorry"))
+    assert "nothing is sent until you say so" in reply
 
 
 def test_harm_said_straight_out_is_kept_and_sent_urgently(

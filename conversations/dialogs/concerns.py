@@ -35,7 +35,7 @@ See ``concerns.mmd`` for the states.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, ClassVar
 
@@ -298,7 +298,8 @@ class ConcernDialog:
         read = reading(text)
         category = read or detect_category(text)
         details = _details_in(text, category)
-        if read is not None and not details and not _OPENING.search(text):
+        said_straight_out = read is not None and not _OPENING.search(text)
+        if said_straight_out and not details:
             details = text  # said straight out ("Tom hit a patient"): that is the concern
         state: dict[str, Any] = {
             "step": Step.CATEGORY.value,
@@ -320,7 +321,17 @@ class ConcernDialog:
             else:
                 state["step"] = Step.PICK.value
                 return Turn(replies=[self._pick_question(ctx, pairings)], state=state)
-        return self._onwards(ctx, state)
+        onwards = self._onwards(ctx, state)
+        if not said_straight_out:
+            return onwards
+        heard = Text(
+            "I'm really sorry you're feeling like this. If you'd like the project lead to know, "
+            "I've set it out below: nothing is sent until you say so."
+            if about_self_harm(text)
+            else "I'm sorry you're dealing with this. It sounds like something the project lead "
+            "should know about, so I've set it out as a concern: nothing is sent until you say so."
+        )
+        return replace(onwards, replies=[heard, *onwards.replies])
 
     @staticmethod
     def _not_for_you() -> Text:
