@@ -1066,6 +1066,10 @@ def test_a_leaders_own_safety_work_in_the_diary_is_not_taken_for_a_concern(
 # -- the second tester's findings (probe 2) ------------------------------------------------------
 
 
+def _priya_writes_in_her_diary(db: Engine, clock: Clock, text: str) -> str:
+    return Chat(db, clock, "mentee@example.org").said(f"diary: {text}")
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -1078,8 +1082,7 @@ def test_a_leaders_own_safety_work_in_the_diary_is_not_taken_for_a_concern(
 def test_a_patient_safety_or_safeguarding_diary_note_is_noticed(
     demo: Engine, clock: Clock, text: str
 ) -> None:
-    priya = Chat(demo, clock, "mentee@example.org")
-    assert ASKED in priya.said(f"diary: {text}")
+    assert ASKED in _priya_writes_in_her_diary(demo, clock, text)
 
 
 @pytest.mark.parametrize(
@@ -1093,8 +1096,7 @@ def test_a_patient_safety_or_safeguarding_diary_note_is_noticed(
 def test_physical_or_sexual_harassment_in_a_diary_note_is_noticed(
     demo: Engine, clock: Clock, text: str
 ) -> None:
-    priya = Chat(demo, clock, "mentee@example.org")
-    assert ASKED in priya.said(f"diary: {text}")
+    assert ASKED in _priya_writes_in_her_diary(demo, clock, text)
 
 
 @pytest.mark.parametrize(
@@ -1108,8 +1110,7 @@ def test_physical_or_sexual_harassment_in_a_diary_note_is_noticed(
 def test_common_suicidal_wording_in_the_diary_gets_the_help_lines(
     demo: Engine, clock: Clock, text: str
 ) -> None:
-    priya = Chat(demo, clock, "mentee@example.org")
-    assert "116 123" in priya.said(f"diary: {text}")
+    assert "116 123" in _priya_writes_in_her_diary(demo, clock, text)
 
 
 @pytest.mark.parametrize(
@@ -1124,8 +1125,7 @@ def test_common_suicidal_wording_in_the_diary_gets_the_help_lines(
 def test_ordinary_leadership_reflection_is_saved_without_a_safety_question(
     demo: Engine, clock: Clock, text: str
 ) -> None:
-    priya = Chat(demo, clock, "mentee@example.org")
-    assert "Saved to your diary" in priya.said(f"diary: {text}")
+    assert "Saved to your diary" in _priya_writes_in_her_diary(demo, clock, text)
 
 
 @pytest.mark.parametrize(
@@ -1197,8 +1197,7 @@ def test_unwanted_touching_in_a_meeting_agenda_is_asked_about_before_it_reaches_
     "text", ["he keeps putting his hand on my knee", "he keeps touching me and i dont like it"]
 )
 def test_unwanted_touching_in_the_diary_is_noticed(demo: Engine, clock: Clock, text: str) -> None:
-    priya = Chat(demo, clock, "mentee@example.org")
-    assert ASKED in priya.said(f"diary: {text}")
+    assert ASKED in _priya_writes_in_her_diary(demo, clock, text)
 
 
 @pytest.mark.parametrize(
