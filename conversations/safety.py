@@ -225,6 +225,12 @@ _SPEAKING = (
     r"|challenge|contribute|disagree|push\s+back|be\s+(?:honest|open|vulnerable))))"
 )
 
+# "... if I was gone": the writer not being there at all (not "if I left the meeting early").
+_IF_I_WERE_GONE = (
+    r"(?:me\b|if\s+I\s+(?:was|were|wasn['’]?t|weren['’]?t|am|died|disappeared|ended\s+it|didn['’]?t"
+    r"\s+wake)(?:\s+(?:gone|dead|here|around|alive|not\s+here|no\s+longer\s+here))?\b)"
+)
+
 # -- the kinds ---------------------------------------------------------------------------------
 
 
@@ -246,11 +252,17 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         r"|like|so|as))|go\s+on|exist|wake\s+up|carry\s+on)",
         r"want(?:s|ed|ing)?\s+to\s+die",
         r"(?:nobody|no\s+one|no-one|nobody\s+else)\s+(?:would|will|['’]d)\s+(?:even\s+)?(?:miss|notice|care)"
-        r"\s+(?:me|if\s+I)",
-        r"would\s+(?:anyone|anybody)\s+(?:even\s+)?(?:miss|notice|care)\s+(?:me|if\s+I)",
+        rf"\s+{_IF_I_WERE_GONE}",
+        rf"would\s+(?:anyone|anybody)\s+(?:even\s+)?(?:miss|notice|care)\s+{_IF_I_WERE_GONE}",
         r"(?:feel(?:s|ing)?\s+like|think(?:ing)?\s+(?:of|about)|consider\w*|tempted\s+(?:to|by)"
         r"|close\s+to)\s+(?:just\s+)?end(?:ing)?\s+it(?:\s+all)?\b(?!\s+(?:with|between|for))",
-        r"(?:just\s+)?want\s+(?:it\s+all|everything|the\s+pain|my\s+life)\s+to\s+(?:stop|end|be\s+over)",
+        r"(?:just\s+)?want\s+(?:it\s+all|everything|the\s+pain|my\s+life)\s+to\s+(?:stop|end|be\s+over)"
+        r"(?=\s*(?:$|[,.;!?]|and\b|but\b|forever\b))",
+        r"(?:don['’]?t|do\s+not|can['’]?t|cannot)\s+see\s+(?:the\s+|any\s+)?point\s+(?:any\s*more"
+        r"(?!\s+(?:of|in|with)\b)|in\s+(?:anything|life|living|going\s+on|carrying\s+on|being\s+here))",
+        r"better\s+off\s+if\s+I\s+(?:was|were)\s+(?:dead|gone|not\s+here|not\s+around)",
+        r"giv(?:e|es|ing)\s+up\s+on\s+(?:life|living)",
+        r"disappear\s+(?:forever|for\s+good)",
         r"(?:want|going|plan|planning|thinking\s+(?:of|about)|decided)\w*\s+to\s+end\s+it(?:\s+all)?\b"
         r"(?!\s+(?:with|between))",
         r"(?:wish|wished)\s+(?:I|he|she|they)\s+(?:was|were|wasn['’]t"
@@ -494,6 +506,8 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         r"forced\s+marriage",
         r"(?:financial(?:ly)?|sexual(?:ly)?)\s+(?:abus\w*|exploit\w*)",
         rf"exploit(?:s|ed|ing)\s+{_PERSON}",
+        r"(?:tak|took|steal|stole|stolen)\w*\s+(?:\w+\s+){0,2}(?:money|cash|cards?)\s+(?:out\s+)?(?:of|from)"
+        r"\s+(?:her|his|their)\s+(?:purse|wallet|handbag|bag|accounts?|bank)",
         r"(?:empt|drain|clear)\w*\s+(?:out\s+)?(?:her|his|their)\s+(?:bank\s+)?(?:accounts?|savings)",
         r"(?:dad|father|mum|mother|step\w+|partner|husband|wife|boyfriend|girlfriend|carer|uncle"
         r"|brother|sister|son|daughter)\s+(?:\w+\s+)?(?:beats|beat|hits|hit|hurts|hurt|kicks"
@@ -609,6 +623,9 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         r"(?:keeps?|kept|keeping|always|constantly)\s+\w+ing\s+(?:me|her|him)\b(?:\W+\w+){0,8}?\W+"
         r"(?:(?:it|this|that|and)\s+)*(?:(?:makes?|made|making)\s+(?:me|her|him)\s+(?:feel\s+)?(?:\w+\s+)?"
         r"(?:uncomfortable|uneasy|scared|unsafe|sick)|I\s+(?:don['’]?t|do\s+not)\s+(?:like|want)\s+it)",
+        r"(?:won['’]?t|wouldn['’]?t|doesn['’]?t|will\s+not)\s+leave\s+(?:me|her|him)\s+alone",
+        r"(?:keeps?|kept|keeping)\s+(?:messag|text|call|ring|phon|send)\w*\s+(?:me|her|him)\b(?:\W+\w+){0,3}?"
+        r"\s+(?:at\s+night|late|in\s+the\s+night|at\s+weekends|on\s+my\s+personal)",
         r"(?:messag|text|call|ring|phon|dm|snapchat|whatsapp)\w*\s+(?:me|her|him)\s+(?:\w+\s+){0,2}(?:late"
         r"\s+at\s+night|in\s+the\s+middle\s+of\s+the\s+night|at\s+\d+\s*am|non[\s-]?stop)",
         r"(?:been|was|is|being|gets?|got|getting)\s+(?:\w+\s+)?inappropriate(?:ly)?\s+(?:with|towards?"
@@ -693,12 +710,12 @@ def _reported(kind: Kind, text: str, match: re.Match[str]) -> bool:
 _SPELLINGS = [
     (re.compile(p, re.I), right)
     for p, right in (
-        (r"\bbul+[iy]+ing\b", "bullying"),
+        (r"\bbul+[iy]+in[g']?(?!\w)", "bullying"),
         (r"\bbul+[iy]+e?d\b", "bullied"),
         (r"\bbul+[iy]+e?s\b", "bullies"),
         (r"\bbul+[iy]\b", "bully"),
         (r"\bha+r+a+s+(?=\w)", "harass"),
-        (r"\bdiscrim[ei]n+at", "discriminat"),
+        (r"\bdiscr[iea]m[a-z]*", "discrimination"),
         (r"\bin+a+p+r+o+p+r*i*a+t", "inappropriat"),
         (r"\bsu[ic]{1,3}d(al|e|es)\b", r"suicid\1"),
         (r"\bas+(?:au|ua)l+t", "assault"),

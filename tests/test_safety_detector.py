@@ -30,6 +30,14 @@ ASKED = "Shall I send it to the project lead now?"
 
 # Safety concerns in everyday words: each must be noticed (urgent).
 SAFETY = [
+    "a carer pushed a resident",
+    "the nurse shouted at an elderly patient",
+    "she keeps hugging me and I have asked her to stop",
+    "he waits for me outside my flat",
+    "we were pressured not to report the incident",
+    "patients are being harmed because we are so short staffed",
+    "my dad's carer has been taking money from her purse",
+    "my boss sexually harased me",
     "he keeps putting his hand on my knee",
     "my supervisor keeps stroking my hair in the office",
     "he put his hand on my thigh under the table",
@@ -434,6 +442,10 @@ SAFETY = [
 
 # Bullying and harassment: noticed, not urgent.
 BULLYING = [
+    "my mentor is bullyin me",
+    "i am being discriminted against",
+    "he keeps sending me messages at night",
+    "she wont leave me alone",
     "my mentor is bulying me",
     "my manager bullys me every day",
     "im being harrassed by my mentor",
@@ -457,6 +469,13 @@ BULLYING = [
 
 # Leadership talk that only sounds like harm: saved without a question.
 ORDINARY = [
+    "i feel like ending it with my current job",
+    "nobody would notice if I left the meeting early",
+    "the board pushed back on my paper",
+    "I was grabbed for a quick chat after the meeting",
+    "i cant go on like this with my workload",
+    "I want it all to stop being so chaotic",
+    "everything is confidential other than safeguarding concerns",
     "everything is confidential except if there is a risk to patients or a fitness to practise issue",
     "confidential apart from anything involving abuse or harm to patients",
     "agreed I would report the near miss trends to the board",
@@ -815,6 +834,10 @@ ORDINARY = [
 
 # Of the safety concerns, these are about self-harm or suicidal thoughts.
 SELF_HARM = [
+    "i dont see the point anymore",
+    "everyone would be better off if i was dead",
+    "I feel like giving up on life",
+    "i want to disappear forever",
     "honestly nobody would miss me if i was gone",
     "would anyone even notice if I wasn't here",
     "some days i feel like ending it",
