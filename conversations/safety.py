@@ -102,7 +102,7 @@ _PASSIVE = (
 _BODY = _any(
     r"arms?", r"wrists?", r"neck", r"hair", r"throat", r"face", r"hands?", r"shoulders?",
     r"breasts?", r"chest", r"bottom", r"bum", r"backside", r"legs?", r"thighs?", r"ears?",
-    r"waist", r"crotch", r"groin",
+    r"waist", r"crotch", r"groin", r"knees?", r"hips?", r"lap", r"back", r"bum",
 )  # fmt: skip
 _WHOSE = r"(?:my|her|his|their|(?:a|the)\s+(?:\w+\s+)?(?:patient|resident|child|baby)['’]s)"
 
@@ -176,6 +176,8 @@ _IMPAIRED = _any(
     r"high(?=\s+on\s+(?!adrenaline|life|success|caffeine|sugar|coffee|excitement)|\s*[,.;!]|\s*$)",
     r"smelling\s+of\s+(?:alcohol|drink|booze)",
     r"slurr(?:ing|ed)(?:\s+(?:his|her|their)\s+(?:words|speech))?",
+    r"(?<!visually\s)(?<!hearing\s)(?<!cognitively\s)(?<!sight\s)impaired(?!\s+(?:vision|hearing"
+    r"|mobility|patients?|people|staff|colleagues?))",
 )  # fmt: skip
 _AT_WORK = _any(
     r"work", r"shift", r"duty", r"(?:the|a|his|her|their|my|our)\s+(?:\w+\s+)?(?:ward|clinic|theatre|shift|list"
@@ -216,6 +218,19 @@ _OF_HARM = (
     r"|suicide|self|serious)))"
 )
 
+# Feeling unsafe to speak is about a meeting's culture, not anyone's safety.
+_SPEAKING = (
+    r"(?!\s+(?:presenting|speaking|talking|sharing|asking|saying|challenging|contributing|pushing"
+    r"\s+back|disagreeing|being\s+(?:honest|open|vulnerable)|to\s+(?:speak|say|share|ask|present"
+    r"|challenge|contribute|disagree|push\s+back|be\s+(?:honest|open|vulnerable))))"
+)
+
+# "... if I was gone": the writer not being there at all (not "if I left the meeting early").
+_IF_I_WERE_GONE = (
+    r"(?:me\b|if\s+I\s+(?:was|were|wasn['’]?t|weren['’]?t|am|died|disappeared|ended\s+it|didn['’]?t"
+    r"\s+wake)(?:\s+(?:gone|dead|here|around|alive|not\s+here|no\s+longer\s+here))?\b)"
+)
+
 # -- the kinds ---------------------------------------------------------------------------------
 
 
@@ -236,13 +251,25 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         r"(?:any\s*more|any\s+longer)|be\s+alive|live(?!\s+(?:in|with|near|at|there|here|on|by"
         r"|like|so|as))|go\s+on|exist|wake\s+up|carry\s+on)",
         r"want(?:s|ed|ing)?\s+to\s+die",
+        r"(?:nobody|no\s+one|no-one|nobody\s+else)\s+(?:would|will|['’]d)\s+(?:even\s+)?(?:miss|notice|care)"
+        rf"\s+{_IF_I_WERE_GONE}",
+        rf"would\s+(?:anyone|anybody)\s+(?:even\s+)?(?:miss|notice|care)\s+{_IF_I_WERE_GONE}",
+        r"(?:feel(?:s|ing)?\s+like|think(?:ing)?\s+(?:of|about)|consider\w*|tempted\s+(?:to|by)"
+        r"|close\s+to)\s+(?:just\s+)?end(?:ing)?\s+it(?:\s+all)?\b(?!\s+(?:with|between|for))",
+        r"(?:just\s+)?want\s+(?:it\s+all|everything|the\s+pain|my\s+life)\s+to\s+(?:stop|end|be\s+over)"
+        r"(?=\s*(?:$|[,.;!?]|and\b|but\b|forever\b))",
+        r"(?:don['’]?t|do\s+not|can['’]?t|cannot)\s+see\s+(?:the\s+|any\s+)?point\s+(?:any\s*more"
+        r"(?!\s+(?:of|in|with)\b)|in\s+(?:anything|life|living|going\s+on|carrying\s+on|being\s+here))",
+        r"better\s+off\s+if\s+I\s+(?:was|were)\s+(?:dead|gone|not\s+here|not\s+around)",
+        r"giv(?:e|es|ing)\s+up\s+on\s+(?:life|living)",
+        r"disappear\s+(?:forever|for\s+good)",
         r"(?:want|going|plan|planning|thinking\s+(?:of|about)|decided)\w*\s+to\s+end\s+it(?:\s+all)?\b"
         r"(?!\s+(?:with|between))",
         r"(?:wish|wished)\s+(?:I|he|she|they)\s+(?:was|were|wasn['’]t"
         r"|weren['’]t)\s+(?:dead|alive|born|here)",
         r"better\s+off\s+(?:dead|without\s+(?:me|him|her))",
         r"(?:no|see\s+(?:the|any)|what['’]?s\s+the)\s+(?:reason|point)\s+(?:to|in|of)\s+(?:living|live|going\s+on|carrying\s+on|being\s+alive)",
-        r"can['’]?t\s+(?:go\s+on|carry\s+on)\s+(?:living|any\s*more|any\s+longer)",
+        r"can['’]?t\s+(?:go\s+on|carry\s+on)\s+(?:like\s+this\s+)?(?:living|any\s*more|any\s+longer)",
         r"(?:took|take|taking|thinking\s+(?:about|of)\s+taking)\s+an\s+overdose",
         r"stockpil\w+\s+(?:my\s+|her\s+|his\s+)?(?:pills|tablets|meds|medication)",
         r"(?:cutting|slit(?:ting)?)\s+(?:my|his|her|their)\s+(?:arms?|wrists?|legs?|skin)",
@@ -272,6 +299,19 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         r"stabbed",
         rf"(?:was|were|is|are|been|being)\s+(?:very\s+|really\s+|so\s+|\w+ly\s+)?rough\s+with\s+{_PERSON}",
         rf"bruised\s+{_WHOSE}\s+{_BODY}",
+        # Force with nothing after it: "my boss grabbed me", "pushed her and walked off".
+        rf"(?:push|shov|grabb|yank|shook|shak)\w*\s+{_PERSON}(?=\s*(?:$|[,.;!]|and\b|then\b"
+        rf"|(?:roughly|away|aside|violently)\b))",
+        # Shouting or swearing at someone in care is abuse of them, not bullying.
+        rf"(?:shout|scream|yell|swor|swear|snarl)\w*\s+at\s+{_CARED}",
+        r"c(?:a|o)m(?:e|es|ing)\s+to\s+(?:serious\s+|real\s+)?harm",
+        # Following someone, turning up at their home: stalking.
+        r"follow(?:s|ed|ing)?\s+(?:me|her|him|us|them)\s+(?:home|around|round|everywhere|back\s+to"
+        r"|(?:out\s+)?to\s+(?:my|her|his|their|our|the)\s+(?:\w+\s+)?(?:car|house|home|flat|door|bus"
+        r"|train|station|car\s+park|toilets?|changing\s+rooms?|room))",
+        r"(?:turn\w*|show\w*)\s+up\s+(?:at|outside)\s+(?:my|her|his|their)\s+(?:house|home|flat|door)",
+        r"(?:wait\w*|hang\w*\s+around)\s+(?:for\s+(?:me|her|him)\s+)?outside\s+(?:my|her|his|their)\s+"
+        r"(?:house|home|flat|door|car)",
     ),
     Kind.UNSAFE_CARE: _pattern(
         rf"{_NEGLECTS}\s+(?:\w+\s+)?{_CARED}",
@@ -320,10 +360,16 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         r"|this|that)\s+(?:\w+\s+)?(?:incident|error|mistake|fall|death|happened|abuse|assault)",
         r"(?:told|asked|warned|pressured|made)\s+(?:me|us|them|him|her|staff|everyone)\s+not\s+to\s+"
         r"(?:report|tell|say|mention|raise|datix|escalate|write)",
+        r"(?:was|were|been|being|got|get)\s+(?:told|asked|instructed|pressured|warned)\s+not\s+to\s+"
+        r"(?:report|tell|say|mention|raise|datix|escalate|write|record|incident\s+report)",
+        r"(?:keep|kept|keeping|leave|left|leaving)\s+(?:it|this|that|the\s+\w+)\s+off\s+(?:datix|the"
+        r"\s+(?:record|system|incident\s+log))",
+        r"(?:datix|report|record)\w*\s+(?:it|this|that|the\s+\w+)\s+so\s+(?:that\s+)?(?:it|they|we"
+        r"|nobody|no\s+one)\s+(?:wouldn['’]?t|won['’]?t|didn['’]?t|doesn['’]?t|would\s+not|will\s+not)",
         r"not\s+safe(?!\s+from\s+(?:\w+\s+)?(?:budget|cuts|redundanc\w*|restructur\w*|changes?))",
-        r"unsafe",
+        rf"unsafe{_SPEAKING}",
         r"dangerously\s+(?:under\w+|low|short|stretched|unsafe|busy|overcrowded|full|high|close)",
-        r"(?:don['’]?t|do\s+not|didn['’]?t|never)\s+feel\s+safe",
+        rf"(?:don['’]?t|do\s+not|didn['’]?t|never)\s+feel\s+safe{_SPEAKING}",
         rf"(?:someone|somebody)\s+else['’]?s\s+(?:\w+\s+)?{_MEDICINE}",
         rf"another\s+(?:patient|person|resident)['’]?s\s+(?:\w+\s+)?{_MEDICINE}",
         r"(?:altered|doctored|tampered\s+with)\s+(?:the\s+|his\s+|her\s+|their\s+|a\s+)?(?:\w+\s+)?"
@@ -420,6 +466,22 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         rf"(?:messag|text|dm|friend|follow|add)\w*\s+{_CARED}\s+on\s+(?:\w+\s+)?(?:facebook|instagram"
         rf"|whats\s?app|snapchat|tik\s?tok|social\s+media|tinder|dating|(?:his|her|their)\s+personal)",
         r"sext\w*",
+        # Touching that goes on, or is not wanted: "keeps touching my arm", "hand on my knee".
+        r"(?:keeps?|kept|keeping)\s+(?:on\s+)?(?:touching|stroking|rubbing|hugging|kissing|grabbing"
+        r"|putting\s+(?:his|her|their)\s+(?:hands?|arms?)\s+(?:on|round|around))",
+        rf"(?:hands?|arms?)\s+(?:on|round|around|up)\s+{_WHOSE}\s+(?:knees?|thighs?|legs?|waist|bottom"
+        rf"|bum|backside|hips?|lap|breasts?|chest|skirt|dress)",
+        r"touch(?:ed|es|ing)?\s+(?:me|her|him|my\s+\w+)\b(?:\W+\w+){0,6}?\W+(?:(?:it|this|that|and)\s+)*"
+        r"(?:(?:makes?|made|making)\s+(?:me|her|him)\s+(?:feel\s+)?(?:\w+\s+)?(?:uncomfortable|uneasy"
+        r"|scared|sick)|I\s+(?:don['’]?t|do\s+not|didn['’]?t|did\s+not)\s+(?:like|want)\s+(?:it|that|this))",
+        r"unwanted\s+(?:touch\w*|contact|hugs?|kiss\w*|advances?|attention)",
+        r"(?:said|says|saying|remarks?|remarked|comments?|commented|jok\w+|talk\w*)\s+(?:\w+\s+)?about\s+"
+        r"(?:my|her|his)\s+(?:body|breasts?|boobs|chest|bum|bottom|backside|legs|figure|cleavage|lips)",
+        r"asked\s+(?:me|her|him)\s+out\s+(?:\w+\s+){0,6}(?:won['’]?t|wouldn['’]?t|doesn['’]?t|didn['’]?t"
+        r"|refus\w+|again|even\s+though|after)",
+        r"(?:keeps?|kept|keeping)\s+asking\s+(?:me|her|him)\s+out",
+        rf"(?:been|was|is|being|gets?|got|getting)?\s*(?:\w+\s+)?inappropriate(?:ly)?\s+(?:with|towards?"
+        rf"|around)\s+{_CARED}",
     ),
     Kind.ABUSE_SIGNS: _pattern(
         r"unexplained\s+(?:\w+\s+)?(?:bruis\w*|injur\w*|marks?|burns?|fractures?|bleeding|cuts)",
@@ -442,6 +504,11 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         r"|phone|finances)",
         r"(?:FGM|female\s+genital\s+mutilation)",
         r"forced\s+marriage",
+        r"(?:financial(?:ly)?|sexual(?:ly)?)\s+(?:abus\w*|exploit\w*)",
+        rf"exploit(?:s|ed|ing)\s+{_PERSON}",
+        r"(?:tak|took|steal|stole|stolen)\w*\s+(?:\w+\s+){0,2}(?:money|cash|cards?)\s+(?:out\s+)?(?:of|from)"
+        r"\s+(?:her|his|their)\s+(?:purse|wallet|handbag|bag|accounts?|bank)",
+        r"(?:empt|drain|clear)\w*\s+(?:out\s+)?(?:her|his|their)\s+(?:bank\s+)?(?:accounts?|savings)",
         r"(?:dad|father|mum|mother|step\w+|partner|husband|wife|boyfriend|girlfriend|carer|uncle"
         r"|brother|sister|son|daughter)\s+(?:\w+\s+)?(?:beats|beat|hits|hit|hurts|hurt|kicks"
         r"|punches|slaps|abuses|abused|touches|touched|rapes|raped|chokes|strangles)\b",
@@ -491,7 +558,9 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
     ),
     Kind.TOPIC: _pattern(
         r"safeguarding",
-        r"abus(?:e|ed|es|ing|ive)",
+        r"abus(?:e|ed|es|ing|ive)(?!\s+by\s+(?:the\s+|my\s+|all\s+)?(?:amount|volume|number|sheer|quantity"
+        r"|load|workload|inbox|emails?|meetings?|paperwork|admin|rota|IT|system|printer|computer|weather"
+        r"|traffic))",
         r"assault\w*",
         r"violen(?:t|ce)",
         r"neglect\b",
@@ -549,6 +618,18 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         r"stalk(?:s|ed|ing)",
         r"gaslight\w*",
         r"undermin\w*\s+(?:me|her|him|them)\s+in\s+front",
+        r"(?:won['’]?t|wouldn['’]?t|doesn['’]?t|does\s+not|will\s+not|refus\w+\s+to)\s+take\s+no\s+for"
+        r"\s+an\s+answer",
+        r"(?:keeps?|kept|keeping|always|constantly)\s+\w+ing\s+(?:me|her|him)\b(?:\W+\w+){0,8}?\W+"
+        r"(?:(?:it|this|that|and)\s+)*(?:(?:makes?|made|making)\s+(?:me|her|him)\s+(?:feel\s+)?(?:\w+\s+)?"
+        r"(?:uncomfortable|uneasy|scared|unsafe|sick)|I\s+(?:don['’]?t|do\s+not)\s+(?:like|want)\s+it)",
+        r"(?:won['’]?t|wouldn['’]?t|doesn['’]?t|will\s+not)\s+leave\s+(?:me|her|him)\s+alone",
+        r"(?:keeps?|kept|keeping)\s+(?:messag|text|call|ring|phon|send)\w*\s+(?:me|her|him)\b(?:\W+\w+){0,3}?"
+        r"\s+(?:at\s+night|late|in\s+the\s+night|at\s+weekends|on\s+my\s+personal)",
+        r"(?:messag|text|call|ring|phon|dm|snapchat|whatsapp)\w*\s+(?:me|her|him)\s+(?:\w+\s+){0,2}(?:late"
+        r"\s+at\s+night|in\s+the\s+middle\s+of\s+the\s+night|at\s+\d+\s*am|non[\s-]?stop)",
+        r"(?:been|was|is|being|gets?|got|getting)\s+(?:\w+\s+)?inappropriate(?:ly)?\s+(?:with|towards?"
+        r"|around)\s+(?:me|her|him|us|them)",
     ),
 }
 
@@ -564,7 +645,7 @@ _TOPIC_NOUNS = (
     r"|panel|hearing|board|forum|network|group|huddle|report|reports|investigation|process"
     r"|procedures?|guidance|officer|practitioner|supervision|dashboard|toolkit|plan|pathway"
     r"|simulation|scenario|case study|framework|lessons|learning|tribunal|meeting|papers|paperwork"
-    r"|bundle|documents?"
+    r"|bundle|documents?|trends?|figures|numbers|rates?|statistics|stats|themes?|counts?"
 )
 _NEUTRAL_AFTER = re.compile(
     rf"[\s-]*(?:and\s+\w+[\s-]+)?(?:(?!(?:on|in|at|of|to|the|a|an|with|by|from|for|and|or|is|was"
@@ -585,8 +666,12 @@ _HYPOTHETICAL_BEFORE = re.compile(
     r"\b(?:unless|in\s+case|in\s+the\s+event|if\s+ever|whenever|should\s+(?:someone|anyone|a"
     r"\s+patient|there|any)|except\s+(?:where"
     r"|when|if)|if\s+(?:someone|anyone|a\s+patient|there)\b|what\s+to\s+do\s+(?:if|when)"
-    r"|how\s+to)(?:\W+\w+){0,6}\W*$|\b(?:any|anything|anyone|anybody|all|every|everything|whatever|whoever)[\s-]+"
-    r"(?:\w+[\s-]+)?$",
+    r"|how\s+to)(?:\W+\w+){0,6}\W*$|\b(?:any|anything|anyone|anybody|all|every|everything|whatever"
+    r"|whoever)[\s-]+(?:\w+[\s-]+)?$"
+    # An exception to a rule, which may list several ("except if there is a risk to patients or
+    # a fitness to practise issue"), or a role play: not an event.
+    r"|\b(?:except|apart\s+from|other\s+than|save\s+(?:where|for)|role[\s-]?play\w*|simulat\w*"
+    r"|scenario|rehears\w*)(?:\W+\w+){0,10}\W*$",
     re.I,
 )
 _IF_BEFORE = re.compile(r"\bif\s+$", re.I)
@@ -621,18 +706,45 @@ def _reported(kind: Kind, text: str, match: re.Match[str]) -> bool:
     return not (kind is Kind.TOPIC and _ROLE_BEFORE.search(before))
 
 
+# Common misspellings of the words a concern is said in: "bulying", "harrassed", "inapropriate".
+_SPELLINGS = [
+    (re.compile(p, re.I), right)
+    for p, right in (
+        (r"\bbul+[iy]+in[g']?(?!\w)", "bullying"),
+        (r"\bbul+[iy]+e?d\b", "bullied"),
+        (r"\bbul+[iy]+e?s\b", "bullies"),
+        (r"\bbul+[iy]\b", "bully"),
+        (r"\bha+r+a+s+(?=\w)", "harass"),
+        (r"\bdiscr[iea]m[a-z]*", "discrimination"),
+        (r"\bin+a+p+r+o+p+r*i*a+t", "inappropriat"),
+        (r"\bsu[ic]{1,3}d(al|e|es)\b", r"suicid\1"),
+        (r"\bas+(?:au|ua)l+t", "assault"),
+        (r"\bsexual+y\b", "sexually"),
+        (r"\bsafe?gau?rding\b", "safeguarding"),
+        (r"\bmolls?est", "molest"),
+    )
+]
+
+
+def _spelt(text: str) -> str:
+    for pattern, right in _SPELLINGS:
+        text = pattern.sub(right, text)
+    return text
+
+
 def _describes(kind: Kind, text: str) -> bool:
     return any(_reported(kind, text, m) for m in _KINDS[kind].finditer(text))
 
 
 def concern_kinds(text: str) -> list[Kind]:
     """Every kind of concern ``text`` describes, in :class:`Kind` order (empty: none)."""
+    text = _spelt(text)
     return [kind for kind in Kind if _describes(kind, text)]
 
 
 def names_self_harm(text: str) -> bool:
     """Whether ``text`` describes self-harm or suicidal thoughts (the writer's or another's)."""
-    return _describes(Kind.SELF_HARM, text)
+    return _describes(Kind.SELF_HARM, _spelt(text))
 
 
 def _noticed(kinds: Iterable[Kind]) -> Noticed | None:

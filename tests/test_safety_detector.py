@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
+from conversations.clock import Clock
 from conversations.safety import (
     Kind,
     Noticed,
@@ -23,12 +24,42 @@ from conversations.safety import (
 )
 from storage.db import transaction
 from storage.models import DiaryEntry
-from tests.transcript import Chat
+from tests.transcript import Chat, channel_inbox
 
 ASKED = "Shall I send it to the project lead now?"
 
 # Safety concerns in everyday words: each must be noticed (urgent).
 SAFETY = [
+    "a carer pushed a resident",
+    "the nurse shouted at an elderly patient",
+    "she keeps hugging me and I have asked her to stop",
+    "he waits for me outside my flat",
+    "we were pressured not to report the incident",
+    "patients are being harmed because we are so short staffed",
+    "my dad's carer has been taking money from her purse",
+    "my boss sexually harased me",
+    "he keeps putting his hand on my knee",
+    "my supervisor keeps stroking my hair in the office",
+    "he put his hand on my thigh under the table",
+    "she touched my waist and I didn't like it",
+    "she followed me to my car after our last meeting",
+    "he followed me home after the night shift",
+    "he turned up outside my house at midnight",
+    "not comfortable meeting after what she said about my body",
+    "he made a joke about her breasts in handover",
+    "Tom shouted at a patient and pushed her",
+    "the carer yelled at a resident and shoved him",
+    "my boss grabbed me",
+    "the ward is so understaffed that patients are coming to harm",
+    "we were told not to datix the fall so it wouldnt show up",
+    "sister said to keep the error off datix",
+    "a surgeon is operating while impaired",
+    "the anaesthetist seemed impaired during the list",
+    "an elderly patient is being financially exploited by her son",
+    "her grandson has been emptying her bank account",
+    "my mentor asked me out and wont take no for an answer",
+    "the registrar has been inappropriate with a patient",
+    "im being sexualy harrassed at work",
     "I'm worried my manager is hurting patients",
     "My mentor is hurting patients on the ward",
     "I saw a colleague slap a resident",
@@ -411,6 +442,17 @@ SAFETY = [
 
 # Bullying and harassment: noticed, not urgent.
 BULLYING = [
+    "my mentor is bullyin me",
+    "i am being discriminted against",
+    "he keeps sending me messages at night",
+    "she wont leave me alone",
+    "my mentor is bulying me",
+    "my manager bullys me every day",
+    "im being harrassed by my mentor",
+    "tom has been really inappropriate with me",
+    "my mentor keeps messaging me late at night and it makes me uncomfortable",
+    "my manager keeps texting me at 2am",
+    "he won't take no for an answer about the extra shifts",
     "my mentor is bullying me",
     "my manager keeps picking on me",
     "the consultant humiliated me in front of the team",
@@ -427,6 +469,28 @@ BULLYING = [
 
 # Leadership talk that only sounds like harm: saved without a question.
 ORDINARY = [
+    "i feel like ending it with my current job",
+    "nobody would notice if I left the meeting early",
+    "the board pushed back on my paper",
+    "I was grabbed for a quick chat after the meeting",
+    "i cant go on like this with my workload",
+    "I want it all to stop being so chaotic",
+    "everything is confidential other than safeguarding concerns",
+    "everything is confidential except if there is a risk to patients or a fitness to practise issue",
+    "confidential apart from anything involving abuse or harm to patients",
+    "agreed I would report the near miss trends to the board",
+    "we looked at the serious incident figures for the quarter",
+    "still feeling unsafe presenting to the board, need more practice",
+    "I don't feel safe speaking up in the exec meeting yet",
+    "we role played a conversation about a staff member under the influence at work",
+    "we rehearsed how to handle a colleague who turned up drunk",
+    "i felt abused by the amount of email this week lol",
+    "I felt abused by my inbox after annual leave",
+    "the board pushed me hard and I grew from it",
+    "my team keeps asking me for feedback and I like it",
+    "I'm working with hearing impaired patients on the new leaflet",
+    "thinking of ending it with the old rota system",
+    "the project followed me to my new role",
     "no patients were harmed during the change",
     "my goal is to reduce harm from falls on the ward",
     "we discussed the harm-free care dashboard",
@@ -770,6 +834,16 @@ ORDINARY = [
 
 # Of the safety concerns, these are about self-harm or suicidal thoughts.
 SELF_HARM = [
+    "i dont see the point anymore",
+    "everyone would be better off if i was dead",
+    "I feel like giving up on life",
+    "i want to disappear forever",
+    "honestly nobody would miss me if i was gone",
+    "would anyone even notice if I wasn't here",
+    "some days i feel like ending it",
+    "I keep thinking about ending it all",
+    "i cant go on like this anymore, i just want it all to stop",
+    "I just want everything to be over and to stop hurting",
     "I wish I could go to sleep and never wake up",
     "she told me she has been thinking about suicide",
     "I'm thinking of ending it all",
@@ -1010,3 +1084,160 @@ def test_a_leaders_own_safety_work_in_the_diary_is_not_taken_for_a_concern(
 ) -> None:
     assert "Saved to your diary" in mentee.said(f"diary: {text}")
     assert len(_diary(demo)) == 1
+
+
+# -- the second tester's findings (probe 2) ------------------------------------------------------
+
+
+def _priya_writes_in_her_diary(db: Engine, clock: Clock, text: str) -> str:
+    return Chat(db, clock, "mentee@example.org").said(f"diary: {text}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the ward is so understaffed that patients are coming to harm",
+        "we were told not to datix the fall so it wouldnt show up",
+        "a surgeon is operating while impaired",
+        "an elderly patient is being financially exploited by her son",
+    ],
+)
+def test_a_patient_safety_or_safeguarding_diary_note_is_noticed(
+    demo: Engine, clock: Clock, text: str
+) -> None:
+    assert ASKED in _priya_writes_in_her_diary(demo, clock, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my boss grabbed me",
+        "my mentor asked me out and wont take no for an answer",
+        "my mentor keeps messaging me late at night and it makes me uncomfortable",
+    ],
+)
+def test_physical_or_sexual_harassment_in_a_diary_note_is_noticed(
+    demo: Engine, clock: Clock, text: str
+) -> None:
+    assert ASKED in _priya_writes_in_her_diary(demo, clock, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "honestly nobody would miss me if i was gone",
+        "some days i feel like ending it",
+        "i cant go on like this anymore, i just want it all to stop",
+    ],
+)
+def test_common_suicidal_wording_in_the_diary_gets_the_help_lines(
+    demo: Engine, clock: Clock, text: str
+) -> None:
+    assert "116 123" in _priya_writes_in_her_diary(demo, clock, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "agreed I would report the near miss trends to the board",
+        "still feeling unsafe presenting to the board, need more practice",
+        "we role played a conversation about a staff member under the influence at work",
+        "i felt abused by the amount of email this week lol",
+    ],
+)
+def test_ordinary_leadership_reflection_is_saved_without_a_safety_question(
+    demo: Engine, clock: Clock, text: str
+) -> None:
+    assert "Saved to your diary" in _priya_writes_in_her_diary(demo, clock, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mentor is bulying me",
+        "im being harrassed by my mentor",
+        "tom has been really inappropriate with me",
+    ],
+)
+def test_a_concern_said_straight_out_with_a_typo_or_plain_words_is_offered(
+    demo: Engine, clock: Clock, text: str
+) -> None:
+    reply = Chat(demo, clock, "mentee@example.org").said(text)
+    assert "didn't understand" not in reply
+    assert "concern" in reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tom shouted at a patient and pushed her",
+        "the consultant screamed at a patient and threw her notes",
+    ],
+)
+def test_staff_assaulting_a_patient_is_sent_as_an_urgent_safety_concern(
+    demo: Engine, clock: Clock, text: str
+) -> None:
+    """Harm to a patient outranks bullying: it goes as an urgent safety concern."""
+    priya = Chat(demo, clock, "mentee@example.org")
+    priya.said(f"diary: {text}")
+    sent = priya.said("Send it to the lead")
+    assert "marked urgent" in sent
+    assert channel_inbox(demo, clock).startswith("URGENT: safety concern C1")
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "everything is confidential except if there is a risk to patients or a fitness to "
+        "practise issue",
+        "confidential apart from anything involving abuse or harm to patients",
+    ],
+)
+def test_an_ordinary_confidentiality_clause_does_not_stop_the_contract(
+    demo: Engine, clock: Clock, clause: str
+) -> None:
+    priya = Chat(demo, clock, "mentee@example.org")
+    for line in ("sign the contract", "monthly video calls", clause, "grow as a leader"):
+        priya.said(line)
+    priya.said("email, weekday mornings")
+    signed = priya.said("I agree")
+    assert "This sounds like" not in signed
+
+
+def test_unwanted_touching_in_a_meeting_agenda_is_asked_about_before_it_reaches_the_mentor(
+    demo: Engine, clock: Clock
+) -> None:
+    priya = Chat(demo, clock, "mentee@example.org")
+    priya.said("book a meeting next Tuesday 3pm for an hour by video")
+    priya.said("Add an agenda")
+    priya.said("i need to talk about how you keep touching my arm and it makes me uncomfortable")
+    asked = priya.said("Send to Tom")
+    assert not asked.startswith("Sent to Tom")
+    assert ASKED in asked
+
+
+@pytest.mark.parametrize(
+    "text", ["he keeps putting his hand on my knee", "he keeps touching me and i dont like it"]
+)
+def test_unwanted_touching_in_the_diary_is_noticed(demo: Engine, clock: Clock, text: str) -> None:
+    assert ASKED in _priya_writes_in_her_diary(demo, clock, text)
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "she followed me to my car after our last meeting",
+        "not comfortable meeting after what she said about my body",
+    ],
+)
+def test_a_decline_reason_about_stalking_or_sexual_remarks_is_asked_about_first(
+    demo: Engine, clock: Clock, reason: str
+) -> None:
+    priya = Chat(demo, clock, "mentee@example.org")
+    priya.said("book a meeting next Tuesday 3pm for an hour by video")
+    assert priya.said("Send to Tom").startswith("Sent to Tom")
+    tom = Chat(demo, clock, "mentor@example.org")
+    tom.said("my meetings")
+    assert "Would you like to tell Priya why?" in tom.said("Decline")
+    asked = tom.said(reason)
+    assert ASKED in asked
