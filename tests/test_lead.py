@@ -233,3 +233,22 @@ def test_the_lead_sees_messages_that_could_not_be_delivered(demo: Engine, clock:
     assert "shown to the project lead" in Chat(demo, clock, "mentee@example.org").said(
         "failed messages"
     )
+
+
+def _cancelling(demo: Engine, clock: Clock) -> None:
+    mentee = Chat(demo, clock, "mentee@example.org")
+    for line in ("raise a concern", "1", "Tom keeps cancelling at the last minute", "Send it"):
+        mentee.said(line)
+    channel_inbox(demo, clock)
+
+
+def test_open_concerns_tells_the_lead_how_to_open_one_that_exists(
+    demo: Engine, clock: Clock
+) -> None:
+    """ "open concerns" lists only C1: its hint names C1, not a made-up C7 the lead would type
+    and be refused."""
+    _cancelling(demo, clock)
+    listing = Chat(demo, clock, "lead@example.org").said("open concerns")
+    assert "C1" in listing
+    assert "C7" not in listing
+    assert listing.endswith("*open C1* shows one.")
