@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
@@ -240,6 +241,59 @@ def _cancelling(demo: Engine, clock: Clock) -> None:
     for line in ("raise a concern", "1", "Tom keeps cancelling at the last minute", "Send it"):
         mentee.said(line)
     channel_inbox(demo, clock)
+
+
+@pytest.mark.parametrize("line", ["resolve C1 - spoke to both of them", "ack C 1"])
+def test_a_lead_command_with_a_note_or_a_space_is_understood(
+    demo: Engine, clock: Clock, line: str
+) -> None:
+    """The chair types "resolve C1 - spoke to both of them" (or "ack C 1") and is understood,
+    not told "Sorry, I didn't understand that" with the concern left open."""
+    _cancelling(demo, clock)
+    reply = Chat(demo, clock, "chair@example.org").said(line)
+    assert "didn't understand" not in reply
+    assert "C1" in reply
+    with transaction(demo) as s:
+        concern = s.exec(select(Concern)).one()
+    assert concern.acknowledged_at is not None
+
+
+def test_a_resolving_note_is_kept_in_the_record_and_never_in_the_channel(
+    demo: Engine, clock: Clock
+) -> None:
+    _cancelling(demo, clock)
+    reply = Chat(demo, clock, "chair@example.org").said("resolve C1 - spoke to Priya and Tom")
+    assert reply.startswith("Resolved C1.")
+    told = channel_inbox(demo, clock)
+    assert "C1 resolved by" in told
+    assert "Priya" not in told
+    assert "spoke" not in told
+    with transaction(demo) as s:
+        row = s.exec(select(AuditLog).where(AuditLog.action == "resolved")).one()
+        concern = s.exec(select(Concern)).one()
+    assert row.detail["note"] == "spoke to Priya and Tom"
+    assert concern.resolved_at is not None
+
+
+def test_snoozing_for_a_given_time_within_an_hour_to_four_weeks(demo: Engine, clock: Clock) -> None:
+    """ "snooze c1 2 days" snoozes for two days; a year, or no time at all, is refused kindly
+    and nothing changes."""
+    _cancelling(demo, clock)
+    lead = Chat(demo, clock, "lead@example.org")
+    for bad in ("snooze C1 1 year", "snooze C1 0 hours", "snooze C1 5 weeks"):
+        refused = lead.said(bad)
+        assert refused.startswith("I can snooze C1 for between an hour and four weeks")
+    with transaction(demo) as s:
+        assert s.exec(select(Concern)).one().snoozed_until is None
+    snoozed = lead.said("snooze c1 2 days")
+    assert snoozed.startswith("Snoozed C1 until Wed 25 Nov, 10:00.")
+    assert "until Wed 25 Nov, 10:00." in channel_inbox(demo, clock)
+    with transaction(demo) as s:
+        assert s.exec(select(Concern)).one().snoozed_until == clock.now() + timedelta(days=2)
+        back = s.exec(
+            select(Outbox).where(Outbox.channel == "lead", Outbox.status == "pending")
+        ).one()
+    assert back.next_attempt_at == clock.now() + timedelta(days=2)
 
 
 def test_open_concerns_tells_the_lead_how_to_open_one_that_exists(
