@@ -296,6 +296,24 @@ def test_snoozing_for_a_given_time_within_an_hour_to_four_weeks(demo: Engine, cl
     assert back.next_attempt_at == clock.now() + timedelta(days=2)
 
 
+def test_opening_a_follow_up_request_says_what_was_asked(demo: Engine) -> None:
+    """Nadia's check-in answer to "Anything the project team should follow up?" is "my mentor
+    never replies, could someone chase him". The lead types *open F<n>* and reads who asked
+    and what she answered, so she can act on it without hunting for the answers."""
+    later = Clock.fixed("2026-12-08T10:00:00+00:00")
+    nadia = Chat(demo, later, "mentee2@example.org")
+    nadia.said("check-in")
+    for line in ("1", "Not yet", "not much", "my mentor never replies, could someone chase him"):
+        nadia.said(line)
+    assert "are in" in nadia.said("Send")
+    alert = channel_inbox(demo, later)
+    ref = alert.split("Follow-up requested (")[1].split(")")[0]
+    assert "never replies" not in alert
+    opened = Chat(demo, later, "lead@example.org").said(f"open {ref}")
+    assert "Nadia Kaur" in opened
+    assert "never replies" in opened
+
+
 def test_open_concerns_tells_the_lead_how_to_open_one_that_exists(
     demo: Engine, clock: Clock
 ) -> None:

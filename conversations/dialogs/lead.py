@@ -29,7 +29,7 @@ from conversations.dialogs.base import Context, Outgoing, Turn
 from conversations.engine import Registry
 from conversations.intents import Intent, IntentName
 from conversations.messages import Choice, Incoming, Part, Question, Text
-from storage import access, lead_queries, outbox_queries
+from storage import access, lead_queries, outbox_queries, survey_queries
 from storage.models import AuditLog, Concern, Pairing, Scheme, Survey, SurveyResponse
 
 SNOOZE = timedelta(weeks=1)
@@ -269,19 +269,24 @@ def _open(ctx: Context, msg: Incoming, alert: lead_queries.Alert, ref: str) -> T
 
 
 def _open_follow_up(ctx: Context, response: SurveyResponse, ref: str) -> Turn:
-    """Who asked for a follow-up, in the reader's own chat (the channel never names them)."""
+    """Who asked for a follow-up and what they answered, in the reader's own chat (the channel
+    never names them). Only those the survey's rules let read the answers get here
+    (:func:`storage.lead_queries.alert_for`): never the mentor feedback is about."""
     survey = ctx.session.get(Survey, response.survey_id)
     assert survey is not None
+    lines = [
+        f"*{ref}*: {ctx.name_of(response.person_id)} asked for a follow-up from the project "
+        f"team in the {survey.title}, {format_when(response.submitted_at, ctx.tz, ctx.now)}. "
+        "What they answered:"
+    ]
+    for number, question in enumerate(survey_queries.questions_of(ctx.session, survey.id or 0), 1):
+        said = response.answers.get(question.key)
+        lines.append(
+            f"{number}. {question.text}\n   → {'(skipped)' if said in (None, '') else said}"
+        )
+    lines.append(f"*contact {ref}* gives their details.")
     return Turn(
-        replies=[
-            Text(
-                f"*{ref}*: {ctx.name_of(response.person_id)} asked for a follow-up from the "
-                f"project team in the {survey.title}, "
-                f"{format_when(response.submitted_at, ctx.tz, ctx.now)}. "
-                f"*contact {ref}* gives their details.",
-                private=True,
-            )
-        ],
+        replies=[Text("\n".join(lines), private=True)],
         keep_question=True,  # the alert keeps its buttons for acting on it
     )
 
