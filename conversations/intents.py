@@ -107,10 +107,12 @@ _GLOBAL: list[tuple[IntentName, re.Pattern[str]]] = [
 ]
 
 # "ack C7", "snooze N12", "contact C7", "resolve C7", "open F3": the lead acting on an alert by
-# typing its reference.
+# typing its reference ("C 7" too), perhaps with a note ("resolve C7 - spoke to both of them")
+# or, for a snooze, how long ("snooze C7 2 days").
 LEAD_ACTION_TEXT = re.compile(
-    r"^\s*(?P<verb>open|show|ack|acknowledge|contact|snooze|resolve|resolved|close)\s+#?(?P<ref>[cnf]\d+)\s*$",
-    re.IGNORECASE,
+    r"^\s*(?P<verb>open|show|ack|acknowledge|contact|snooze|resolve|resolved|close)\s+"
+    r"#?(?P<letter>[cnf])\s*(?P<number>\d+)\b\s*(?:[-–—:,;.]+\s*)?(?P<note>.*?)\s*$",
+    re.IGNORECASE | re.DOTALL,
 )
 # "@mentorbot use this channel for lead alerts" (said in the channel that should get them).
 LEAD_CHANNEL_TEXT = re.compile(
@@ -360,7 +362,9 @@ def recognise(text: str, action: str | None = None) -> Intent:
     if match := _DIARY_NOTE.match(stripped):
         return Intent(IntentName.DIARY_NOTE, match.group("rest").strip())
     if match := LEAD_ACTION_TEXT.match(stripped):
-        return Intent(IntentName.LEAD_ACTION, f"{match['verb'].lower()} {match['ref'].upper()}")
+        ref = f"{match['letter'].upper()}{match['number']}"
+        note = f" {match['note']}" if match["note"] else ""
+        return Intent(IntentName.LEAD_ACTION, f"{match['verb'].lower()} {ref}{note}")
     if LEAD_CHANNEL_TEXT.match(stripped):
         return Intent(IntentName.LEAD_CHANNEL)
     if match := SCHEME_CHANGE_TEXT.match(stripped):

@@ -105,7 +105,7 @@ def test_one_message_answers_the_whole_survey_and_asks_for_a_follow_up(
         "*F1*: Priya Shah asked for a follow-up from the project team in the Keep-in-touch "
         "check-in, Tue 8 Dec, 10:00."
     )
-    assert "travel" not in opened
+    assert "→ please call me about travel" in opened  # what she asked, to those who may read it
 
 
 def test_a_mentor_answers_by_button_number_with_the_word_evaluation(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
@@ -233,3 +234,93 @@ def test_the_lead_sees_messages_that_could_not_be_delivered(demo: Engine, clock:
     assert "shown to the project lead" in Chat(demo, clock, "mentee@example.org").said(
         "failed messages"
     )
+
+
+def _cancelling(demo: Engine, clock: Clock) -> None:
+    mentee = Chat(demo, clock, "mentee@example.org")
+    for line in ("raise a concern", "1", "Tom keeps cancelling at the last minute", "Send it"):
+        mentee.said(line)
+    channel_inbox(demo, clock)
+
+
+@pytest.mark.parametrize("line", ["resolve C1 - spoke to both of them", "ack C 1"])
+def test_a_lead_command_with_a_note_or_a_space_is_understood(
+    demo: Engine, clock: Clock, line: str
+) -> None:
+    """The chair types "resolve C1 - spoke to both of them" (or "ack C 1") and is understood,
+    not told "Sorry, I didn't understand that" with the concern left open."""
+    _cancelling(demo, clock)
+    reply = Chat(demo, clock, "chair@example.org").said(line)
+    assert "didn't understand" not in reply
+    assert "C1" in reply
+    with transaction(demo) as s:
+        concern = s.exec(select(Concern)).one()
+    assert concern.acknowledged_at is not None
+
+
+def test_a_resolving_note_is_kept_in_the_record_and_never_in_the_channel(
+    demo: Engine, clock: Clock
+) -> None:
+    _cancelling(demo, clock)
+    reply = Chat(demo, clock, "chair@example.org").said("resolve C1 - spoke to Priya and Tom")
+    assert reply.startswith("Resolved C1.")
+    told = channel_inbox(demo, clock)
+    assert "C1 resolved by" in told
+    assert "Priya" not in told
+    assert "spoke" not in told
+    with transaction(demo) as s:
+        row = s.exec(select(AuditLog).where(AuditLog.action == "resolved")).one()
+        concern = s.exec(select(Concern)).one()
+    assert row.detail["note"] == "spoke to Priya and Tom"
+    assert concern.resolved_at is not None
+
+
+def test_snoozing_for_a_given_time_within_an_hour_to_four_weeks(demo: Engine, clock: Clock) -> None:
+    """ "snooze c1 2 days" snoozes for two days; a year, or no time at all, is refused kindly
+    and nothing changes."""
+    _cancelling(demo, clock)
+    lead = Chat(demo, clock, "lead@example.org")
+    for bad in ("snooze C1 1 year", "snooze C1 0 hours", "snooze C1 5 weeks"):
+        refused = lead.said(bad)
+        assert refused.startswith("I can snooze C1 for between an hour and four weeks")
+    with transaction(demo) as s:
+        assert s.exec(select(Concern)).one().snoozed_until is None
+    snoozed = lead.said("snooze c1 2 days")
+    assert snoozed.startswith("Snoozed C1 until Wed 25 Nov, 10:00.")
+    assert "until Wed 25 Nov, 10:00." in channel_inbox(demo, clock)
+    with transaction(demo) as s:
+        assert s.exec(select(Concern)).one().snoozed_until == clock.now() + timedelta(days=2)
+        back = s.exec(
+            select(Outbox).where(Outbox.channel == "lead", Outbox.status == "pending")
+        ).one()
+    assert back.next_attempt_at == clock.now() + timedelta(days=2)
+
+
+def test_opening_a_follow_up_request_says_what_was_asked(demo: Engine) -> None:
+    """Nadia's check-in answer to "Anything the project team should follow up?" is "my mentor
+    never replies, could someone chase him". The lead types *open F<n>* and reads who asked
+    and what she answered, so she can act on it without hunting for the answers."""
+    later = Clock.fixed("2026-12-08T10:00:00+00:00")
+    nadia = Chat(demo, later, "mentee2@example.org")
+    nadia.said("check-in")
+    for line in ("1", "Not yet", "not much", "my mentor never replies, could someone chase him"):
+        nadia.said(line)
+    assert "are in" in nadia.said("Send")
+    alert = channel_inbox(demo, later)
+    ref = alert.split("Follow-up requested (")[1].split(")")[0]
+    assert "never replies" not in alert
+    opened = Chat(demo, later, "lead@example.org").said(f"open {ref}")
+    assert "Nadia Kaur" in opened
+    assert "never replies" in opened
+
+
+def test_open_concerns_tells_the_lead_how_to_open_one_that_exists(
+    demo: Engine, clock: Clock
+) -> None:
+    """ "open concerns" lists only C1: its hint names C1, not a made-up C7 the lead would type
+    and be refused."""
+    _cancelling(demo, clock)
+    listing = Chat(demo, clock, "lead@example.org").said("open concerns")
+    assert "C1" in listing
+    assert "C7" not in listing
+    assert listing.endswith("*open C1* shows one.")

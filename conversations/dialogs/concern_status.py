@@ -103,7 +103,9 @@ def open_concerns(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     return Turn(
         replies=[
             Text(
-                "Open concerns (oldest first):\n" + "\n".join(lines) + "\n*open C7* shows one.",
+                "Open concerns (oldest first):\n"
+                + "\n".join(lines)
+                + f"\n*open {concern_ref(open_[0].id or 0)}* shows one.",
                 private=True,
             )
         ]

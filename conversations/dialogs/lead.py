@@ -18,6 +18,7 @@ its buttons for the others.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from sqlmodel import col, select
@@ -28,10 +29,16 @@ from conversations.dialogs.base import Context, Outgoing, Turn
 from conversations.engine import Registry
 from conversations.intents import Intent, IntentName
 from conversations.messages import Choice, Incoming, Part, Question, Text
-from storage import access, lead_queries, outbox_queries
+from storage import access, lead_queries, outbox_queries, survey_queries
 from storage.models import AuditLog, Concern, Pairing, Scheme, Survey, SurveyResponse
 
 SNOOZE = timedelta(weeks=1)
+SNOOZE_SHORTEST = timedelta(hours=1)
+SNOOZE_LONGEST = timedelta(weeks=4)
+_FOR = re.compile(
+    r"^(?:for\s+)?(?P<n>\d+|an?|one)\s*(?P<unit>h|hrs?|hours?|d|days?|w|wks?|weeks?)$", re.I
+)
+_UNIT = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
 REFUSED = (
     "I can't find that alert, or it isn't one you can act on. "
     "Alerts are for the project lead and the steering group."
@@ -69,18 +76,31 @@ def concern_alert(ref: str, label: str, urgent: bool, cohort: str, note: str = "
     ]
 
 
-def _parse(msg: Incoming, intent: Intent) -> tuple[str, str] | None:
+def _parse(msg: Incoming, intent: Intent) -> tuple[str, str, str] | None:
+    """(verb, reference, whatever was typed after the reference)."""
     if msg.action and msg.action.startswith("lead:"):
         parts = msg.action.split(":")
-        return (parts[1], parts[2]) if len(parts) == 3 else None
-    verb, _, ref = intent.rest.partition(" ")
+        return (parts[1], parts[2], "") if len(parts) == 3 else None
+    verb, _, rest = intent.rest.partition(" ")
+    ref, _, note = rest.partition(" ")
     if verb.startswith("ack"):
         verb = "ack"
     elif verb in ("resolved", "close"):
         verb = "resolve"
     elif verb == "show":
         verb = "open"
-    return (verb, ref) if ref else None
+    return (verb, ref, note.strip()) if ref else None
+
+
+def _snooze_for(said: str) -> timedelta | None:
+    """How long "2 days", "for 3 hours" or "1 week" is (a week when nothing is said)."""
+    if not said:
+        return SNOOZE
+    match = _FOR.match(said.strip())
+    if match is None:
+        return None
+    n = match["n"].lower()
+    return (1 if not n.isdigit() else int(n)) * _UNIT[match["unit"][0].lower()]
 
 
 def act(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
@@ -92,7 +112,9 @@ def act(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         # Private, so a channel sends it to the person's own chat; refused, so a pressed alert
         # keeps its buttons for those who may act on it.
         return Turn(replies=[Text(REFUSED, private=True)], keep_question=True)
-    verb, ref = parsed
+    verb, ref, note = parsed
+    # A note is kept in the audit log only: it may name people, so no channel ever shows it.
+    noted = {"note": note} if note and verb in ("ack", "resolve") else {}
     scheme = ctx.session.get(Scheme, alert.scheme_id)
     assert scheme is not None
     when = format_when(ctx.now, ctx.tz, ctx.now)
@@ -114,7 +136,7 @@ def act(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
             alert.concern.acknowledged_at = ctx.now
             alert.concern.acknowledged_by_id = ctx.person_id
             ctx.session.add(alert.concern)
-        lead_queries.record(ctx.session, ctx.person_id, "acknowledged", ref, ctx.now)
+        lead_queries.record(ctx.session, ctx.person_id, "acknowledged", ref, ctx.now, **noted)
         return Turn(
             replies=[
                 Text(f"Acknowledged {ref}. I've told the lead channel, so nobody else chases it."),
@@ -140,19 +162,33 @@ def act(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
             keep_question=True,  # getting in touch is not picking it up: the buttons stay
         )
     if verb == "resolve":
-        return _resolve(ctx, alert, ref, when)
+        return _resolve(ctx, alert, ref, when, noted)
     if verb == "snooze":
-        return _snooze(ctx, alert, ref, when, scheme)
+        return _snooze(ctx, alert, ref, when, scheme, note)
     return Turn(
         replies=[Text("You can *ack*, *contact*, *snooze* or *resolve* an alert, e.g. *ack C7*.")]
     )
 
 
-def _snooze(ctx: Context, alert: lead_queries.Alert, ref: str, when: str, scheme: Scheme) -> Turn:
-    """Put an alert aside for a week: the lead channel is told at once (who, until when), and
-    the alert comes back there then, unless the concern is resolved meanwhile. Snoozing is not
-    acknowledging: an urgent concern nobody has acknowledged still goes to the chair on time."""
-    until = ctx.now + SNOOZE
+def _snooze(
+    ctx: Context, alert: lead_queries.Alert, ref: str, when: str, scheme: Scheme, said: str
+) -> Turn:
+    """Put an alert aside for a week (or as long as was said, from an hour to four weeks): the
+    lead channel is told at once (who, until when), and the alert comes back there then, unless
+    the concern is resolved meanwhile. Snoozing is not acknowledging: an urgent concern nobody
+    has acknowledged still goes to the chair on time."""
+    length = _snooze_for(said)
+    if length is None or not SNOOZE_SHORTEST <= length <= SNOOZE_LONGEST:
+        return Turn(
+            replies=[
+                Text(
+                    f"I can snooze {ref} for between an hour and four weeks, e.g. "
+                    f"*snooze {ref} 2 days* or *snooze {ref} 3 hours*. Nothing has changed yet."
+                )
+            ],
+            keep_question=True,
+        )
+    until = ctx.now + length
     concern = alert.concern
     if concern is not None:
         concern.snoozed_until = until
@@ -233,19 +269,24 @@ def _open(ctx: Context, msg: Incoming, alert: lead_queries.Alert, ref: str) -> T
 
 
 def _open_follow_up(ctx: Context, response: SurveyResponse, ref: str) -> Turn:
-    """Who asked for a follow-up, in the reader's own chat (the channel never names them)."""
+    """Who asked for a follow-up and what they answered, in the reader's own chat (the channel
+    never names them). Only those the survey's rules let read the answers get here
+    (:func:`storage.lead_queries.alert_for`): never the mentor feedback is about."""
     survey = ctx.session.get(Survey, response.survey_id)
     assert survey is not None
+    lines = [
+        f"*{ref}*: {ctx.name_of(response.person_id)} asked for a follow-up from the project "
+        f"team in the {survey.title}, {format_when(response.submitted_at, ctx.tz, ctx.now)}. "
+        "What they answered:"
+    ]
+    for number, question in enumerate(survey_queries.questions_of(ctx.session, survey.id or 0), 1):
+        said = response.answers.get(question.key)
+        lines.append(
+            f"{number}. {question.text}\n   → {'(skipped)' if said in (None, '') else said}"
+        )
+    lines.append(f"*contact {ref}* gives their details.")
     return Turn(
-        replies=[
-            Text(
-                f"*{ref}*: {ctx.name_of(response.person_id)} asked for a follow-up from the "
-                f"project team in the {survey.title}, "
-                f"{format_when(response.submitted_at, ctx.tz, ctx.now)}. "
-                f"*contact {ref}* gives their details.",
-                private=True,
-            )
-        ],
+        replies=[Text("\n".join(lines), private=True)],
         keep_question=True,  # the alert keeps its buttons for acting on it
     )
 
@@ -285,7 +326,9 @@ def _resolve_offer(alert: lead_queries.Alert, ref: str) -> list[Part]:
     ]
 
 
-def _resolve(ctx: Context, alert: lead_queries.Alert, ref: str, when: str) -> Turn:
+def _resolve(
+    ctx: Context, alert: lead_queries.Alert, ref: str, when: str, noted: dict[str, str]
+) -> Turn:
     """A concern dealt with: resolved (and acknowledged, if nobody had), with who and when."""
     concern = alert.concern
     if concern is None:
@@ -314,7 +357,7 @@ def _resolve(ctx: Context, alert: lead_queries.Alert, ref: str, when: str) -> Tu
         concern.acknowledged_at = ctx.now
         concern.acknowledged_by_id = ctx.person_id
     ctx.session.add(concern)
-    lead_queries.record(ctx.session, ctx.person_id, "resolved", ref, ctx.now)
+    lead_queries.record(ctx.session, ctx.person_id, "resolved", ref, ctx.now, **noted)
     scheme = ctx.session.get(Scheme, alert.scheme_id)
     assert scheme is not None
     return Turn(
@@ -322,6 +365,7 @@ def _resolve(ctx: Context, alert: lead_queries.Alert, ref: str, when: str) -> Tu
             Text(
                 f"Resolved {ref}. It no longer counts as open in reports, and I've told the "
                 "lead channel."
+                + (" Your note is kept with it in the record, not in the channel." if noted else "")
             )
         ],
         outgoing=[
