@@ -333,3 +333,45 @@ def test_the_safety_check_names_the_moderator_among_the_readers(demo: Engine, me
         "Only the project lead, the steering group and the scheme's moderator would see it."
         in asked
     )
+
+
+REFUSED = "I can't find that alert"
+
+
+def _raise(chat: Chat, category: str, text: str) -> str:
+    chat.said("raise a concern")
+    chat.said(category)
+    chat.said(text)
+    return chat.said("Send it")
+
+
+@pytest.mark.parametrize(
+    ("category", "text"),
+    [
+        ("5", "Morgan told me in the corridor that Tom had been drinking before a shift"),
+        ("1", "Morgan Ellis keeps belittling me in steering meetings"),
+    ],
+)
+def test_the_raiser_is_not_told_a_lead_who_cannot_read_it_will_be_in_touch(
+    demo: Engine, clock: Clock, category: str, text: str
+) -> None:
+    """Priya's concern names Morgan, the lead (as a witness, or by full name as its subject):
+    Morgan is kept out of it, so Priya is told the chair (Grace Fraser) will be in touch, not
+    someone who can never open it."""
+    priya = Chat(demo, clock, "mentee@example.org")
+    sent = _raise(priya, category, text)
+    assert Chat(demo, clock, "lead@example.org").said("open C1").startswith(REFUSED)
+    assert "Morgan Ellis will be in touch" not in sent
+    assert "Grace Fraser" in sent
+
+
+def test_a_self_harm_note_is_not_called_a_patient_safety_concern(
+    demo: Engine, clock: Clock
+) -> None:
+    """Priya writes in her diary that she has been hurting herself: after the help lines she is
+    spoken to about her own wellbeing, not told it is "a safeguarding or patient safety
+    concern"."""
+    priya = Chat(demo, clock, "mentee@example.org")
+    reply = priya.said("diary: i have been hurting myself again and i dont see the point")
+    assert "116 123" in reply
+    assert "patient safety concern" not in reply

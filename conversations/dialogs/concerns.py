@@ -243,24 +243,33 @@ class Handling:
     role: str  # "the project lead", "the steering group chair"
 
     @staticmethod
-    def of(ctx: Context, cohort_id: int, pairing: Pairing | None) -> Handling:
-        left_out = {ctx.person_id}
-        if pairing is not None:
-            left_out |= {pairing.mentee_id, pairing.mentor_id}
+    def of(ctx: Context, cohort_id: int, pairing: Pairing | None, text: str = "") -> Handling:
+        """By the rule every surface uses (``storage.access``): its subjects (the pairing, the
+        raiser's former partners, the readers ``text`` names) are left out."""
+        draft = Concern(
+            cohort_id=cohort_id,
+            pairing_id=pairing.id if pairing is not None else None,
+            raised_by_id=ctx.person_id,
+            category="",
+            text=text,
+            created_at=ctx.now,
+        )
+        left_out = access.draft_subjects(ctx.session, draft) | {ctx.person_id}
+        who = {p: r for p, r in access.readers(ctx.session, cohort_id).items() if p not in left_out}
 
         def holding(*roles: Role) -> list[str]:
-            return [
-                p.display_name
-                for role in roles
-                for p in queries.people_with_role(ctx.session, cohort_id, role.value)
-                if p.id not in left_out
-            ]
+            held = {role.value for role in roles}
+            return [ctx.name_of(p) for p in sorted(who) if who[p] in held]
 
-        leads, chairs = holding(Role.LEAD), holding(Role.STEERING_CHAIR)
+        leads, chairs, moderators = (
+            holding(Role.LEAD),
+            holding(Role.STEERING_CHAIR),
+            holding(Role.MODERATOR),
+        )
         groups = [
             ("the project lead", bool(leads)),
             ("the steering group", bool(chairs or holding(Role.STEERING_MEMBER))),
-            ("the scheme's moderator", bool(holding(Role.MODERATOR))),
+            ("the scheme's moderator", bool(moderators)),
         ]
         named = [label for label, present in groups if present] or ["the steering group"]
         readers = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
@@ -268,6 +277,8 @@ class Handling:
             return Handling(readers, leads[0], "the project lead")
         if chairs:
             return Handling(readers, chairs[0], "the steering group chair")
+        if moderators:
+            return Handling(readers, moderators[0], "the scheme's moderator")
         return Handling(readers, "The steering group", "the steering group")
 
 
@@ -390,9 +401,14 @@ class ConcernDialog:
         assert cohort_id is not None
         return cohort_id
 
+    def _handling(self, ctx: Context, state: dict[str, Any]) -> Handling:
+        pairing = self._pairing(ctx, state)
+        text = str(state.get("details") or "")
+        return Handling.of(ctx, self._cohort_id(ctx, state), pairing, text)
+
     def _who_sees(self, ctx: Context, state: dict[str, Any]) -> str:
         partner = self._partner_name(ctx, state)
-        handling = Handling.of(ctx, self._cohort_id(ctx, state), self._pairing(ctx, state))
+        handling = self._handling(ctx, state)
         line = f"Only {handling.readers} will see this."
         if partner is not None:
             line += f" {_first(partner)} won't be told what you wrote."
@@ -448,7 +464,7 @@ class ConcernDialog:
 
     def _end_question(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
         partner = self._partner_name(ctx, state) or "your partner"
-        handling = Handling.of(ctx, self._cohort_id(ctx, state), self._pairing(ctx, state))
+        handling = self._handling(ctx, state)
         return [
             Text(
                 f"Before I send it: do you also want to end your mentoring pairing with {partner} "
@@ -700,7 +716,7 @@ class ConcernDialog:
             partner_name = ctx.name_of(partner_id)
 
         outgoing: list[Outgoing] = []
-        handling = Handling.of(ctx, cohort.id, pairing)
+        handling = Handling.of(ctx, cohort.id, pairing, concern.text)
         replies: list[Part] = [
             Text(
                 f"Sent to {handling.role}"

@@ -65,6 +65,7 @@ def notice(ctx: Context, state: dict[str, Any], texts: list[str]) -> dict[str, A
     kind = Noticed.SAFETY if safety else Noticed.BULLYING
     self_harm = any(about_self_harm(t) for t, _ in flagged)
     return {
+        "only_self_harm": all(about_self_harm(t) for t, _ in flagged),
         "kind": kind.value,
         "texts": [t for t, _ in flagged],
         "self_harm": self_harm,
@@ -118,7 +119,13 @@ def prompt(state: dict[str, Any], wording: Wording) -> list[Part]:
     noticed = state[NOTICED]
     if noticed.get("sent"):
         return [also_keep_question(wording)]
-    if noticed["kind"] == Noticed.SAFETY.value:
+    if noticed.get("only_self_harm"):
+        # About their own wellbeing, not a patient's: said as such, never as a case.
+        sounds = (
+            "You don't have to carry this on your own. If you'd like, the project lead can "
+            "be told, so someone in the scheme can check in with you."
+        )
+    elif noticed["kind"] == Noticed.SAFETY.value:
         sounds = "This sounds like it may be a safeguarding or patient safety concern."
     else:
         sounds = "This sounds like it may be about bullying or harassment."
