@@ -375,3 +375,40 @@ def test_a_self_harm_note_is_not_called_a_patient_safety_concern(
     reply = priya.said("diary: i have been hurting myself again and i dont see the point")
     assert "116 123" in reply
     assert "patient safety concern" not in reply
+
+
+def test_the_urgent_path_does_not_repeat_the_same_999_paragraphs_at_every_step(
+    demo: Engine, clock: Clock
+) -> None:
+    """Raising a safety concern from the menu, Priya is told to call 999 when she picks the
+    category; the draft above which she confirms does not repeat the paragraph."""
+    priya = Chat(demo, clock, "mentee@example.org")
+    priya.said("raise a concern")
+    assert "call 999" in priya.said("5")
+    draft = priya.said("Tom shared a patient list on his personal email")
+    assert "call 999" not in draft
+
+
+def test_the_concern_menu_offers_bullying_harassment_or_discrimination(
+    demo: Engine, clock: Clock
+) -> None:
+    """Someone who uses the *raise a concern* menu can say it is bullying (offered last, so the
+    other numbers stay), and the lead channel reads it as such."""
+    priya = Chat(demo, clock, "mentee@example.org")
+    menu = priya.said("raise a concern")
+    assert "Bullying, harassment or discrimination" in menu
+    assert "what's happened" in priya.said("7").lower()
+    priya.said("He mocks my accent in front of the team")
+    assert priya.said("Send it").startswith("Sent to the project lead")
+    assert "bullying" in channel_inbox(demo, clock)
+
+
+@pytest.mark.parametrize("answer", ["yes please send it", "send it now", "send my concern"])
+def test_a_plain_yes_send_it_sends_the_concern(demo: Engine, clock: Clock, answer: str) -> None:
+    """At "Shall I send it to the project lead?", "yes please send it" or "send it now" sends
+    it: a worried person who typed what was asked is not refused."""
+    priya = Chat(demo, clock, "mentee@example.org")
+    priya.said("raise a concern")
+    priya.said("1")
+    priya.said("Tom keeps cancelling at the last minute")
+    assert priya.said(answer).startswith("Sent to the project lead")

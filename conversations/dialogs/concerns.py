@@ -85,7 +85,7 @@ class Category(StrEnum):
     CIRCUMSTANCES = "circumstances"
     SAFETY = "safety"
     OTHER = "other"
-    # Never offered as a choice (the numbers people type stay as they were); read from the text.
+    # Offered last, so the numbers people type for the others stay as they were.
     BULLYING = "bullying"
 
 
@@ -100,7 +100,7 @@ CHOICE_LABELS = {
     Category.BULLYING: "Bullying, harassment or discrimination",
 }
 # The choices "What is it about?" offers, numbered in this order.
-OFFERED = [c for c in CHOICE_LABELS if c is not Category.BULLYING]
+OFFERED = list(CHOICE_LABELS)
 LEAD_LABELS = {
     Category.DIFFICULTY: "relationship difficulty",
     Category.BREAKDOWN: "relationship breakdown / no-fault exit",
@@ -194,6 +194,13 @@ def reading(text: str) -> Category | None:
 def is_urgent(state: dict[str, Any]) -> bool:
     """A safety concern, or one whose text reads as safety whatever it was filed under."""
     return state.get("category") == Category.SAFETY.value or bool(state.get("urgent"))
+
+
+# "yes please send it", "send it now", "send my concern": said at the draft, it means send.
+_SEND_SAID = re.compile(
+    r"(?:(?:yes|yeah|ok|okay)[\s,]+)?(?:please\s+)?send\s+(?:it|my\s+concern|the\s+concern)"
+    r"(?:\s+(?:now|please|to\s+the\s+lead))*"
+)
 
 
 def _words(text: str) -> str:
@@ -433,6 +440,8 @@ class ConcernDialog:
             f"talk it through with {partner} first; the project lead can help if that doesn't "
             "work.",
             Category.OTHER: "Please tell me about it in a few lines.",
+            Category.BULLYING: "Please tell me what's happened, and when. You don't have to "
+            "raise it with the person first.",
         }[category]
         return [Text(f"*{CHOICE_LABELS[category]}.* {self._who_sees(ctx, state)}"), Text(ask)]
 
@@ -442,8 +451,8 @@ class ConcernDialog:
         help_now: list[Part] = []
         if about_self_harm(str(state["details"])):
             help_now = [Text(SELF_HARM_HELP)]
-        elif is_urgent(state):
-            help_now = [Text(_danger(ctx))]
+        elif is_urgent(state) and not state.get("danger_told"):
+            help_now = [Text(_danger(ctx))]  # once per concern: not again above the draft
         return [
             *help_now,
             Text(
@@ -579,6 +588,10 @@ class ConcernDialog:
         return self._check_details(ctx, state, text)
 
     def _check_details(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
+        if state.get("step") == Step.DETAILS.value and state.get("category") == (
+            Category.SAFETY.value
+        ):
+            state = {**state, "danger_told": True}  # its prompt said "call 999 first"
         state = _read_details(state, text)
         if len(text) > MAX_DETAILS:
             asking = {**state, "step": Step.DETAILS.value, "details": ""}
@@ -621,7 +634,11 @@ class ConcernDialog:
 
     def _on_confirm(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
         word = _words(msg.text)
-        if msg.action == SEND or word in {"send", "send it", "yes", "y", "ok", "submit"}:
+        if (
+            msg.action == SEND
+            or word in {"send", "send it", "yes", "y", "ok", "submit"}
+            or _SEND_SAID.fullmatch(word)
+        ):
             if state["category"] == Category.BREAKDOWN.value and self._pairing_active(ctx, state):
                 asking = {**state, "step": Step.END_PAIRING.value}
                 return Turn(replies=self._end_question(ctx, asking), state=asking)
