@@ -151,7 +151,10 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
         IntentName.MY_CONCERNS,
         re.compile(
             r"\bwhat(?:'s|’s|s| has| is)?\s+happen\w*\s+(?:to|with)\s+my\s+concerns?\b"
-            r"|\b(?:status|progress|news)\s+(?:of|on)\s+my\s+concerns?\b"
+            r"|\b(?:status|progress|news)\s+(?:of|on)\s+(?:my\s+concerns?\b|c\s?\d+\b)"
+            r"|\b(?:did|has|have)\s+(?:the\s+(?:project\s+)?lead|anyone|anybody|someone|"
+            r"somebody)\s+(?:get|got|read|seen?|open(?:ed)?|receive[d]?|look(?:ed)?\s+at)\s+"
+            r"my\s+concerns?\b"
             r"|^\s*(?:show\s+|list\s+)?my\s+concerns\s*[?.!]*$",
             re.I,
         ),

@@ -412,3 +412,18 @@ def test_a_plain_yes_send_it_sends_the_concern(demo: Engine, clock: Clock, answe
     priya.said("1")
     priya.said("Tom keeps cancelling at the last minute")
     assert priya.said(answer).startswith("Sent to the project lead")
+
+
+@pytest.mark.parametrize(
+    "question", ["has anyone read my concern", "did the lead get my concern", "status of c1"]
+)
+def test_asking_after_a_sent_concern_shows_its_state_not_a_new_concern(
+    demo: Engine, clock: Clock, question: str
+) -> None:
+    """After sending C1, Priya asks "did the lead get my concern" (or "status of c1"): she is
+    shown C1's state, and her question does not become the text of a new concern draft."""
+    priya = Chat(demo, clock, "mentee@example.org")
+    _raise(priya, "1", "Tom keeps cancelling at the last minute")
+    reply = priya.said(question)
+    assert "C1" in reply
+    assert "Which of these is it closest to" not in reply
