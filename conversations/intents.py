@@ -306,7 +306,12 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:concerns?|worried|complain\w*|safeguarding|raise an issue|breakdown|"
             r"not responding|no-fault|leave the scheme|hasn'?t (?:replied|responded|been in touch)|"
-            r"not replied|no reply|broken down|end (?:our|the|my) pairing|new mentor)\b",
+            r"not replied|no reply|broken down|end (?:our|the|my) pairing|new mentor)\b"
+            # The hesitant first step: "I need to report something", "who do I talk to about a
+            # problem with my mentor", "I want to speak to someone confidentially".
+            r"|\b(?:need|want|have|got|like)\s+to\s+report\s+(?:something|someone|somebody|"
+            r"an?\s+\w+|about)\b|\bwho\s+(?:do|can|should)\s+i\s+(?:talk|speak)\s+to\b"
+            r"|\b(?:speak|talk)\s+to\s+(?:someone|somebody|the\s+(?:project\s+)?lead)\b",
             re.I,
         ),
     ),

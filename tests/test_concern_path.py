@@ -427,3 +427,34 @@ def test_asking_after_a_sent_concern_shows_its_state_not_a_new_concern(
     reply = priya.said(question)
     assert "C1" in reply
     assert "Which of these is it closest to" not in reply
+
+
+@pytest.mark.parametrize(
+    "text", ["i need to report something about tom", "I need to report something"]
+)
+def test_wanting_to_report_something_is_offered_the_concern_route(
+    demo: Engine, clock: Clock, text: str
+) -> None:
+    """A mentee who says she needs to report something is offered the concern route, not told
+    that reports are for the project lead and the steering group."""
+    reply = Chat(demo, clock, "mentee@example.org").said(text)
+    assert "concern" in reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "who do i talk to about a problem with my mentor",
+        "i want to speak to someone confidentially",
+        "can i speak to the lead",
+    ],
+)
+def test_asking_who_to_talk_to_about_a_problem_points_to_the_concern_route(
+    demo: Engine, clock: Clock, text: str
+) -> None:
+    """Asking who to talk to about a problem with her mentor, or to speak to someone
+    confidentially, is the hesitant first step of a concern: it is met with the concern route,
+    not "Sorry, I didn't understand that"."""
+    reply = Chat(demo, clock, "mentee@example.org").said(text)
+    assert "didn't understand" not in reply
+    assert "concern" in reply

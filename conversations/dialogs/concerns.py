@@ -372,7 +372,7 @@ class ConcernDialog:
             state = {**state, "step": Step.CATEGORY.value}
             return Turn(
                 replies=[Text("I'm sorry something is worrying you. I can pass it to the project "
-                              "lead."), self._category_question()],
+                              "lead as a concern, in confidence."), self._category_question()],
                 state=state,
             )  # fmt: skip
         if not state.get("details"):
