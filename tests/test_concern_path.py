@@ -458,3 +458,15 @@ def test_asking_who_to_talk_to_about_a_problem_points_to_the_concern_route(
     reply = Chat(demo, clock, "mentee@example.org").said(text)
     assert "didn't understand" not in reply
     assert "concern" in reply
+
+
+@pytest.mark.parametrize("answer", ["no just keep it in my diary", "keep it private"])
+def test_saying_keep_it_in_my_diary_in_own_words_keeps_it(
+    demo: Engine, clock: Clock, answer: str
+) -> None:
+    """Asked "Send it to the lead / Keep it in my diary only", Priya's own words for keeping it
+    ("no just keep it in my diary", "keep it private") keep the entry in her diary."""
+    priya = Chat(demo, clock, "mentee@example.org")
+    assert "Shall I send it" in priya.said("diary: my mentor was drunk at work today")
+    assert "Saved to your diary" in priya.said(answer)
+    assert "drunk at work" in priya.said("my diary")

@@ -20,6 +20,7 @@ Map:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -200,7 +201,17 @@ def _choice(action: str | None, text: str, keep_label: str) -> str | None:
     if action in (SEND, KEEP):
         return action
     sent = wants_it_sent(text, keep_label)
+    if sent is None and _KEEP_SAID.search(text):
+        return KEEP
     return None if sent is None else (SEND if sent else KEEP)
+
+
+# "no just keep it in my diary", "keep it private": her own words for keeping it.
+_KEEP_SAID = re.compile(
+    r"^\W*(?:no\W+)?(?:just\s+|please\s+)*keep\s+it\s+(?:private|to\s+myself|"
+    r"in\s+my\s+\w+(?:\s+only)?)\W*$",
+    re.I,
+)
 
 
 def send(ctx: Context, noticed: dict[str, Any], pairing_id: int | None = None) -> Turn:
