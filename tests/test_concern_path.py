@@ -470,3 +470,22 @@ def test_saying_keep_it_in_my_diary_in_own_words_keeps_it(
     assert "Shall I send it" in priya.said("diary: my mentor was drunk at work today")
     assert "Saved to your diary" in priya.said(answer)
     assert "drunk at work" in priya.said("my diary")
+
+
+def test_minutes_kept_for_a_concern_come_back_after_the_concern_was_put_aside_and_resumed(
+    demo: Engine, clock: Clock
+) -> None:
+    """Priya is logging minutes, raises a concern (her minutes are kept to come back to), puts
+    the concern aside with "my meetings", carries on with it and sends it: the minutes come
+    back, as promised."""
+    priya = Chat(demo, clock, "mentee@example.org")
+    priya.said("minutes")
+    priya.said("yesterday")
+    assert "kept your meeting minutes" in priya.said("raise a concern")
+    priya.said("1")
+    priya.said("Tom keeps cancelling at the last minute")
+    assert "put your concern aside" in priya.said("my meetings")
+    priya.said("carry on with my concern")
+    sent = priya.said("Send it")
+    assert sent.startswith("Sent to the project lead")
+    assert "Back to your meeting minutes" in sent
