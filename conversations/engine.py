@@ -325,7 +325,7 @@ class Engine:
         ctx.session.delete(aside)
         return [
             Text(f"Here's {dialog.title.lower()} from earlier; it hasn't been sent yet."),
-            *dialog.prompt(ctx, dict(row.state)),
+            *dialog.prompt(ctx, {k: v for k, v in row.state.items() if k != RESUME}),
         ]
 
     def _asks_for_another_journey(
@@ -446,7 +446,7 @@ def _put_aside(session: Session, row: DialogState, now: datetime) -> None:
     )
     aside.dialog = row.dialog
     aside.schema_version = row.schema_version
-    aside.state = {k: v for k, v in row.state.items() if k != RESUME}
+    aside.state = dict(row.state)  # with what it was to come back to (RESUME), kept too
     aside.history = []
     aside.updated_at = now
     session.add(aside)

@@ -153,7 +153,10 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
         IntentName.MY_CONCERNS,
         re.compile(
             r"\bwhat(?:'s|’s|s| has| is)?\s+happen\w*\s+(?:to|with)\s+my\s+concerns?\b"
-            r"|\b(?:status|progress|news)\s+(?:of|on)\s+my\s+concerns?\b"
+            r"|\b(?:status|progress|news)\s+(?:of|on)\s+(?:my\s+concerns?\b|c\s?\d+\b)"
+            r"|\b(?:did|has|have)\s+(?:the\s+(?:project\s+)?lead|anyone|anybody|someone|"
+            r"somebody)\s+(?:get|got|read|seen?|open(?:ed)?|receive[d]?|look(?:ed)?\s+at)\s+"
+            r"my\s+concerns?\b"
             r"|^\s*(?:show\s+|list\s+)?my\s+concerns\s*[?.!]*$",
             re.I,
         ),
@@ -305,7 +308,12 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:concerns?|worried|complain\w*|safeguarding|raise an issue|breakdown|"
             r"not responding|no-fault|leave the scheme|hasn'?t (?:replied|responded|been in touch)|"
-            r"not replied|no reply|broken down|end (?:our|the|my) pairing|new mentor)\b",
+            r"not replied|no reply|broken down|end (?:our|the|my) pairing|new mentor)\b"
+            # The hesitant first step: "I need to report something", "who do I talk to about a
+            # problem with my mentor", "I want to speak to someone confidentially".
+            r"|\b(?:need|want|have|got|like)\s+to\s+report\s+(?:something|someone|somebody|"
+            r"an?\s+\w+|about)\b|\bwho\s+(?:do|can|should)\s+i\s+(?:talk|speak)\s+to\b"
+            r"|\b(?:speak|talk)\s+to\s+(?:someone|somebody|the\s+(?:project\s+)?lead)\b",
             re.I,
         ),
     ),

@@ -145,11 +145,10 @@ def named_in(text: str, people: dict[int, str]) -> set[int]:
     return named
 
 
-def record_named_subjects(session: Session, concern: Concern, at: datetime) -> None:
-    """When a concern is raised: record as its subjects the readers its text names (kept from
-    it like its pairing). Someone must still read it: when it names every reader, the chair,
-    else the moderator, else the lead (the first who is not in the pairing) stays a reader."""
-    assert concern.id is not None
+def readers_named(session: Session, concern: Concern) -> set[int]:
+    """The readers the concern's text names, who are kept from it like its pairing (it may be
+    unsaved: a draft). Someone must still read it: when it names every reader, the chair, else
+    the moderator, else the lead (the first who is not in the pairing) stays a reader."""
     who = readers(session, concern.cohort_id)
     paired = pairing_members(session, concern)
     people = session.exec(select(Person).where(col(Person.id).in_(list(who)))).all()
@@ -161,6 +160,21 @@ def record_named_subjects(session: Session, concern: Concern, at: datetime) -> N
             if kept:
                 named.discard(kept[0])
                 break
+    return named
+
+
+def draft_subjects(session: Session, concern: Concern) -> set[int]:
+    """Everyone a concern not yet saved would be kept from (its :func:`subjects` once raised)."""
+    return (pairing_members(session, concern) | readers_named(session, concern)) - {
+        concern.raised_by_id
+    }
+
+
+def record_named_subjects(session: Session, concern: Concern, at: datetime) -> None:
+    """When a concern is raised: record as its subjects the readers its text names
+    (:func:`readers_named`)."""
+    assert concern.id is not None
+    named = readers_named(session, concern)
     if named:
         session.add(
             AuditLog(at=at, action=NAMED, subject=f"C{concern.id}", detail={"ids": sorted(named)})

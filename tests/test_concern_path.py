@@ -333,3 +333,159 @@ def test_the_safety_check_names_the_moderator_among_the_readers(demo: Engine, me
         "Only the project lead, the steering group and the scheme's moderator would see it."
         in asked
     )
+
+
+REFUSED = "I can't find that alert"
+
+
+def _raise(chat: Chat, category: str, text: str) -> str:
+    chat.said("raise a concern")
+    chat.said(category)
+    chat.said(text)
+    return chat.said("Send it")
+
+
+@pytest.mark.parametrize(
+    ("category", "text"),
+    [
+        ("5", "Morgan told me in the corridor that Tom had been drinking before a shift"),
+        ("1", "Morgan Ellis keeps belittling me in steering meetings"),
+    ],
+)
+def test_the_raiser_is_not_told_a_lead_who_cannot_read_it_will_be_in_touch(
+    demo: Engine, clock: Clock, category: str, text: str
+) -> None:
+    """Priya's concern names Morgan, the lead (as a witness, or by full name as its subject):
+    Morgan is kept out of it, so Priya is told the chair (Grace Fraser) will be in touch, not
+    someone who can never open it."""
+    priya = Chat(demo, clock, "mentee@example.org")
+    sent = _raise(priya, category, text)
+    assert Chat(demo, clock, "lead@example.org").said("open C1").startswith(REFUSED)
+    assert "Morgan Ellis will be in touch" not in sent
+    assert "Grace Fraser" in sent
+
+
+def test_a_self_harm_note_is_not_called_a_patient_safety_concern(
+    demo: Engine, clock: Clock
+) -> None:
+    """Priya writes in her diary that she has been hurting herself: after the help lines she is
+    spoken to about her own wellbeing, not told it is "a safeguarding or patient safety
+    concern"."""
+    priya = Chat(demo, clock, "mentee@example.org")
+    reply = priya.said("diary: i have been hurting myself again and i dont see the point")
+    assert "116 123" in reply
+    assert "patient safety concern" not in reply
+
+
+def test_the_urgent_path_does_not_repeat_the_same_999_paragraphs_at_every_step(
+    demo: Engine, clock: Clock
+) -> None:
+    """Raising a safety concern from the menu, Priya is told to call 999 when she picks the
+    category; the draft above which she confirms does not repeat the paragraph."""
+    priya = Chat(demo, clock, "mentee@example.org")
+    priya.said("raise a concern")
+    assert "call 999" in priya.said("5")
+    draft = priya.said("Tom shared a patient list on his personal email")
+    assert "call 999" not in draft
+
+
+def test_the_concern_menu_offers_bullying_harassment_or_discrimination(
+    demo: Engine, clock: Clock
+) -> None:
+    """Someone who uses the *raise a concern* menu can say it is bullying (offered last, so the
+    other numbers stay), and the lead channel reads it as such."""
+    priya = Chat(demo, clock, "mentee@example.org")
+    menu = priya.said("raise a concern")
+    assert "Bullying, harassment or discrimination" in menu
+    assert "what's happened" in priya.said("7").lower()
+    priya.said("He mocks my accent in front of the team")
+    assert priya.said("Send it").startswith("Sent to the project lead")
+    assert "bullying" in channel_inbox(demo, clock)
+
+
+@pytest.mark.parametrize("answer", ["yes please send it", "send it now", "send my concern"])
+def test_a_plain_yes_send_it_sends_the_concern(demo: Engine, clock: Clock, answer: str) -> None:
+    """At "Shall I send it to the project lead?", "yes please send it" or "send it now" sends
+    it: a worried person who typed what was asked is not refused."""
+    priya = Chat(demo, clock, "mentee@example.org")
+    priya.said("raise a concern")
+    priya.said("1")
+    priya.said("Tom keeps cancelling at the last minute")
+    assert priya.said(answer).startswith("Sent to the project lead")
+
+
+@pytest.mark.parametrize(
+    "question", ["has anyone read my concern", "did the lead get my concern", "status of c1"]
+)
+def test_asking_after_a_sent_concern_shows_its_state_not_a_new_concern(
+    demo: Engine, clock: Clock, question: str
+) -> None:
+    """After sending C1, Priya asks "did the lead get my concern" (or "status of c1"): she is
+    shown C1's state, and her question does not become the text of a new concern draft."""
+    priya = Chat(demo, clock, "mentee@example.org")
+    _raise(priya, "1", "Tom keeps cancelling at the last minute")
+    reply = priya.said(question)
+    assert "C1" in reply
+    assert "Which of these is it closest to" not in reply
+
+
+@pytest.mark.parametrize(
+    "text", ["i need to report something about tom", "I need to report something"]
+)
+def test_wanting_to_report_something_is_offered_the_concern_route(
+    demo: Engine, clock: Clock, text: str
+) -> None:
+    """A mentee who says she needs to report something is offered the concern route, not told
+    that reports are for the project lead and the steering group."""
+    reply = Chat(demo, clock, "mentee@example.org").said(text)
+    assert "concern" in reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "who do i talk to about a problem with my mentor",
+        "i want to speak to someone confidentially",
+        "can i speak to the lead",
+    ],
+)
+def test_asking_who_to_talk_to_about_a_problem_points_to_the_concern_route(
+    demo: Engine, clock: Clock, text: str
+) -> None:
+    """Asking who to talk to about a problem with her mentor, or to speak to someone
+    confidentially, is the hesitant first step of a concern: it is met with the concern route,
+    not "Sorry, I didn't understand that"."""
+    reply = Chat(demo, clock, "mentee@example.org").said(text)
+    assert "didn't understand" not in reply
+    assert "concern" in reply
+
+
+@pytest.mark.parametrize("answer", ["no just keep it in my diary", "keep it private"])
+def test_saying_keep_it_in_my_diary_in_own_words_keeps_it(
+    demo: Engine, clock: Clock, answer: str
+) -> None:
+    """Asked "Send it to the lead / Keep it in my diary only", Priya's own words for keeping it
+    ("no just keep it in my diary", "keep it private") keep the entry in her diary."""
+    priya = Chat(demo, clock, "mentee@example.org")
+    assert "Shall I send it" in priya.said("diary: my mentor was drunk at work today")
+    assert "Saved to your diary" in priya.said(answer)
+    assert "drunk at work" in priya.said("my diary")
+
+
+def test_minutes_kept_for_a_concern_come_back_after_the_concern_was_put_aside_and_resumed(
+    demo: Engine, clock: Clock
+) -> None:
+    """Priya is logging minutes, raises a concern (her minutes are kept to come back to), puts
+    the concern aside with "my meetings", carries on with it and sends it: the minutes come
+    back, as promised."""
+    priya = Chat(demo, clock, "mentee@example.org")
+    priya.said("minutes")
+    priya.said("yesterday")
+    assert "kept your meeting minutes" in priya.said("raise a concern")
+    priya.said("1")
+    priya.said("Tom keeps cancelling at the last minute")
+    assert "put your concern aside" in priya.said("my meetings")
+    priya.said("carry on with my concern")
+    sent = priya.said("Send it")
+    assert sent.startswith("Sent to the project lead")
+    assert "Back to your meeting minutes" in sent

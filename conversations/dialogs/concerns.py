@@ -85,7 +85,7 @@ class Category(StrEnum):
     CIRCUMSTANCES = "circumstances"
     SAFETY = "safety"
     OTHER = "other"
-    # Never offered as a choice (the numbers people type stay as they were); read from the text.
+    # Offered last, so the numbers people type for the others stay as they were.
     BULLYING = "bullying"
 
 
@@ -100,7 +100,7 @@ CHOICE_LABELS = {
     Category.BULLYING: "Bullying, harassment or discrimination",
 }
 # The choices "What is it about?" offers, numbered in this order.
-OFFERED = [c for c in CHOICE_LABELS if c is not Category.BULLYING]
+OFFERED = list(CHOICE_LABELS)
 LEAD_LABELS = {
     Category.DIFFICULTY: "relationship difficulty",
     Category.BREAKDOWN: "relationship breakdown / no-fault exit",
@@ -196,6 +196,13 @@ def is_urgent(state: dict[str, Any]) -> bool:
     return state.get("category") == Category.SAFETY.value or bool(state.get("urgent"))
 
 
+# "yes please send it", "send it now", "send my concern": said at the draft, it means send.
+_SEND_SAID = re.compile(
+    r"(?:(?:yes|yeah|ok|okay)[\s,]+)?(?:please\s+)?send\s+(?:it|my\s+concern|the\s+concern)"
+    r"(?:\s+(?:now|please|to\s+the\s+lead))*"
+)
+
+
 def _words(text: str) -> str:
     return re.sub(r"[\s.!]+$", "", text.strip().lower())
 
@@ -243,24 +250,33 @@ class Handling:
     role: str  # "the project lead", "the steering group chair"
 
     @staticmethod
-    def of(ctx: Context, cohort_id: int, pairing: Pairing | None) -> Handling:
-        left_out = {ctx.person_id}
-        if pairing is not None:
-            left_out |= {pairing.mentee_id, pairing.mentor_id}
+    def of(ctx: Context, cohort_id: int, pairing: Pairing | None, text: str = "") -> Handling:
+        """By the rule every surface uses (``storage.access``): its subjects (the pairing, the
+        raiser's former partners, the readers ``text`` names) are left out."""
+        draft = Concern(
+            cohort_id=cohort_id,
+            pairing_id=pairing.id if pairing is not None else None,
+            raised_by_id=ctx.person_id,
+            category="",
+            text=text,
+            created_at=ctx.now,
+        )
+        left_out = access.draft_subjects(ctx.session, draft) | {ctx.person_id}
+        who = {p: r for p, r in access.readers(ctx.session, cohort_id).items() if p not in left_out}
 
         def holding(*roles: Role) -> list[str]:
-            return [
-                p.display_name
-                for role in roles
-                for p in queries.people_with_role(ctx.session, cohort_id, role.value)
-                if p.id not in left_out
-            ]
+            held = {role.value for role in roles}
+            return [ctx.name_of(p) for p in sorted(who) if who[p] in held]
 
-        leads, chairs = holding(Role.LEAD), holding(Role.STEERING_CHAIR)
+        leads, chairs, moderators = (
+            holding(Role.LEAD),
+            holding(Role.STEERING_CHAIR),
+            holding(Role.MODERATOR),
+        )
         groups = [
             ("the project lead", bool(leads)),
             ("the steering group", bool(chairs or holding(Role.STEERING_MEMBER))),
-            ("the scheme's moderator", bool(holding(Role.MODERATOR))),
+            ("the scheme's moderator", bool(moderators)),
         ]
         named = [label for label, present in groups if present] or ["the steering group"]
         readers = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
@@ -268,6 +284,8 @@ class Handling:
             return Handling(readers, leads[0], "the project lead")
         if chairs:
             return Handling(readers, chairs[0], "the steering group chair")
+        if moderators:
+            return Handling(readers, moderators[0], "the scheme's moderator")
         return Handling(readers, "The steering group", "the steering group")
 
 
@@ -354,7 +372,7 @@ class ConcernDialog:
             state = {**state, "step": Step.CATEGORY.value}
             return Turn(
                 replies=[Text("I'm sorry something is worrying you. I can pass it to the project "
-                              "lead."), self._category_question()],
+                              "lead as a concern, in confidence."), self._category_question()],
                 state=state,
             )  # fmt: skip
         if not state.get("details"):
@@ -390,9 +408,14 @@ class ConcernDialog:
         assert cohort_id is not None
         return cohort_id
 
+    def _handling(self, ctx: Context, state: dict[str, Any]) -> Handling:
+        pairing = self._pairing(ctx, state)
+        text = str(state.get("details") or "")
+        return Handling.of(ctx, self._cohort_id(ctx, state), pairing, text)
+
     def _who_sees(self, ctx: Context, state: dict[str, Any]) -> str:
         partner = self._partner_name(ctx, state)
-        handling = Handling.of(ctx, self._cohort_id(ctx, state), self._pairing(ctx, state))
+        handling = self._handling(ctx, state)
         line = f"Only {handling.readers} will see this."
         if partner is not None:
             line += f" {_first(partner)} won't be told what you wrote."
@@ -417,6 +440,8 @@ class ConcernDialog:
             f"talk it through with {partner} first; the project lead can help if that doesn't "
             "work.",
             Category.OTHER: "Please tell me about it in a few lines.",
+            Category.BULLYING: "Please tell me what's happened, and when. You don't have to "
+            "raise it with the person first.",
         }[category]
         return [Text(f"*{CHOICE_LABELS[category]}.* {self._who_sees(ctx, state)}"), Text(ask)]
 
@@ -426,8 +451,8 @@ class ConcernDialog:
         help_now: list[Part] = []
         if about_self_harm(str(state["details"])):
             help_now = [Text(SELF_HARM_HELP)]
-        elif is_urgent(state):
-            help_now = [Text(_danger(ctx))]
+        elif is_urgent(state) and not state.get("danger_told"):
+            help_now = [Text(_danger(ctx))]  # once per concern: not again above the draft
         return [
             *help_now,
             Text(
@@ -448,7 +473,7 @@ class ConcernDialog:
 
     def _end_question(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
         partner = self._partner_name(ctx, state) or "your partner"
-        handling = Handling.of(ctx, self._cohort_id(ctx, state), self._pairing(ctx, state))
+        handling = self._handling(ctx, state)
         return [
             Text(
                 f"Before I send it: do you also want to end your mentoring pairing with {partner} "
@@ -563,6 +588,10 @@ class ConcernDialog:
         return self._check_details(ctx, state, text)
 
     def _check_details(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
+        if state.get("step") == Step.DETAILS.value and state.get("category") == (
+            Category.SAFETY.value
+        ):
+            state = {**state, "danger_told": True}  # its prompt said "call 999 first"
         state = _read_details(state, text)
         if len(text) > MAX_DETAILS:
             asking = {**state, "step": Step.DETAILS.value, "details": ""}
@@ -605,7 +634,11 @@ class ConcernDialog:
 
     def _on_confirm(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
         word = _words(msg.text)
-        if msg.action == SEND or word in {"send", "send it", "yes", "y", "ok", "submit"}:
+        if (
+            msg.action == SEND
+            or word in {"send", "send it", "yes", "y", "ok", "submit"}
+            or _SEND_SAID.fullmatch(word)
+        ):
             if state["category"] == Category.BREAKDOWN.value and self._pairing_active(ctx, state):
                 asking = {**state, "step": Step.END_PAIRING.value}
                 return Turn(replies=self._end_question(ctx, asking), state=asking)
@@ -700,7 +733,7 @@ class ConcernDialog:
             partner_name = ctx.name_of(partner_id)
 
         outgoing: list[Outgoing] = []
-        handling = Handling.of(ctx, cohort.id, pairing)
+        handling = Handling.of(ctx, cohort.id, pairing, concern.text)
         replies: list[Part] = [
             Text(
                 f"Sent to {handling.role}"

@@ -20,6 +20,7 @@ Map:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -65,6 +66,7 @@ def notice(ctx: Context, state: dict[str, Any], texts: list[str]) -> dict[str, A
     kind = Noticed.SAFETY if safety else Noticed.BULLYING
     self_harm = any(about_self_harm(t) for t, _ in flagged)
     return {
+        "only_self_harm": all(about_self_harm(t) for t, _ in flagged),
         "kind": kind.value,
         "texts": [t for t, _ in flagged],
         "self_harm": self_harm,
@@ -118,7 +120,13 @@ def prompt(state: dict[str, Any], wording: Wording) -> list[Part]:
     noticed = state[NOTICED]
     if noticed.get("sent"):
         return [also_keep_question(wording)]
-    if noticed["kind"] == Noticed.SAFETY.value:
+    if noticed.get("only_self_harm"):
+        # About their own wellbeing, not a patient's: said as such, never as a case.
+        sounds = (
+            "You don't have to carry this on your own. If you'd like, the project lead can "
+            "be told, so someone in the scheme can check in with you."
+        )
+    elif noticed["kind"] == Noticed.SAFETY.value:
         sounds = "This sounds like it may be a safeguarding or patient safety concern."
     else:
         sounds = "This sounds like it may be about bullying or harassment."
@@ -193,7 +201,17 @@ def _choice(action: str | None, text: str, keep_label: str) -> str | None:
     if action in (SEND, KEEP):
         return action
     sent = wants_it_sent(text, keep_label)
+    if sent is None and _KEEP_SAID.search(text):
+        return KEEP
     return None if sent is None else (SEND if sent else KEEP)
+
+
+# "no just keep it in my diary", "keep it private": her own words for keeping it.
+_KEEP_SAID = re.compile(
+    r"^\W*(?:no\W+)?(?:just\s+|please\s+)*keep\s+it\s+(?:private|to\s+myself|"
+    r"in\s+my\s+\w+(?:\s+only)?)\W*$",
+    re.I,
+)
 
 
 def send(ctx: Context, noticed: dict[str, Any], pairing_id: int | None = None) -> Turn:
