@@ -13,7 +13,8 @@ bookkeeping ran (it records a stack, statting source files, for every future it 
 debug mode makes running code slower too. So the watch samples every 5 ms how long each thread
 has run and waited for a CPU (Linux ``/proc/self/task/*/schedstat``) and where the loop's
 thread is, and counts a slow callback only when the time its thread slept, beyond all that
-(the busiest other thread's running and waiting taken as GIL time), is over the limit. For each one counted, the report names the stack the loop's thread was seen in
+(the busiest other thread's running and waiting taken as GIL time, and any time the sampler
+itself could not run: the whole process held off the CPU), is over the limit. For each one counted, the report names the stack the loop's thread was seen in
 most. Where Linux gives no schedstat, every slow callback counts.
 """
 
@@ -28,6 +29,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -76,12 +78,13 @@ class SlowCallback:
     running: float = 0.0  # the loop's thread on a CPU
     waiting: float = 0.0  # for a CPU (the loop's thread), or for the GIL (another thread busy)
     bookkeeping: float = 0.0  # debug mode recording stacks
+    paused: float = 0.0  # the whole process off the CPU (the sampler starved too)
     where: list[str] = field(default_factory=list)  # the loop thread's stack seen most in it
 
     @property
     def blocked(self) -> float:
         """The time the loop's thread slept: on a lock, a socket, a disk."""
-        return self.took - self.running - self.waiting - self.bookkeeping
+        return self.took - self.running - self.waiting - self.bookkeeping - self.paused
 
 
 class LoopWatch(logging.Handler):
@@ -192,6 +195,18 @@ class LoopWatch(logging.Handler):
         # (that thread running, or itself waiting for a CPU).
         callback.waiting = loop_last[1] - loop_first[1] + max(others, default=0.0)
         callback.bookkeeping = self._debugging(began, ended)
+        callback.paused = self._paused(times, began, ended)
+
+    @staticmethod
+    def _paused(times: list[float], began: float, ended: float) -> float:
+        """Time the sampler itself could not run inside the callback (gaps between its samples
+        beyond a few periods): the whole process was held off the CPU (a container's CPU quota
+        throttles every thread at once, and schedstat counts that as sleep, not as waiting).
+        A loop blocked on a lock, a socket or a disk sleeps in C with the GIL released, so the
+        sampler goes on every 5 ms there and nothing is discounted."""
+        inside = [began, *(t for t in times if began < t < ended), ended]
+        slack = 4 * SAMPLE_EVERY
+        return sum(max(0.0, b - a - slack) for a, b in pairwise(inside))
 
     def _debugging(self, began: float, ended: float) -> float:
         """Time the loop's thread was seen in debug mode's own bookkeeping (each sample counts
