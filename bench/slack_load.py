@@ -7,7 +7,12 @@ Our path: signed event -> signature check -> stored in the inbox (a database ins
 inbox's own threads, before the ack) -> ack -> dialog turn -> database commit (closing the
 inbox row) -> reply posted to a fake Web API that answers in 50-150 ms. The bare app: the same
 signed events to a slack-bolt app whose listener only acks. The two alternate (ours, bare,
-ours, bare ...) so that both see the same machine. For each it reports the ack latency at a
+ours, bare ...) so that both see the same machine.
+
+Each part runs in a process of its own, as it would in production: the load generator (this
+process, standing in for Slack), the fake Web API (Slack's side, with its delays), and the app
+under test. Sharing one event loop with the load generator and the fake API would count their
+work as the app's latency. For each it reports the ack latency at a
 fixed rate (p50/p95/p99) and the peak throughput with 32 requests in flight. Targets (issue 11):
 ack p99 under 100 ms at 100 events/s; our p50 at most 2x the bare app's + 1 ms; our peak
 throughput at least 0.25x the bare app's (issue 5). Exits non-zero when a target is missed.
@@ -18,11 +23,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
 import os
 import statistics
 import sys
 import tempfile
 import time
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -118,22 +125,67 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+async def _child_async(kind: str, folder: str, api_url: str, pipe: Connection) -> None:
+    """Serve one part (``api``, ``ours`` or ``bare``) until the parent says stop."""
+    loop = asyncio.get_running_loop()
+    cleanup: list[Any] = []
+    if kind == "api":
+        api = FakeSlackApi(users=dict(USERS))
+        api.delay = (0.05, 0.15)
+        await api.start()
+        url = api.url
+        cleanup.append(api.stop)
+    elif kind == "ours":
+        db = open_database(f"sqlite:///{folder}/bench.sqlite3")
+        os.environ.update(
+            {
+                "SLACK_API_URL": api_url,
+                "SLACK_BOT_TOKEN": "xoxb-bench",
+                "SLACK_SIGNING_SECRET": SECRET,
+            }
+        )
+        from bot.channels import slack
+
+        app = web.Application()
+        slack.mount(app, db, Clock())
+        runner, url = await _serve(app)
+        cleanup.append(runner.cleanup)
+    else:
+        runner, url = await _serve(_bare_app(api_url))
+        cleanup.append(runner.cleanup)
+    pipe.send(url)
+    await loop.run_in_executor(None, pipe.recv)  # the parent's stop
+    for step in cleanup:
+        await step()
+
+
+def _child(kind: str, folder: str, api_url: str, pipe: Connection) -> None:
+    asyncio.run(_child_async(kind, folder, api_url, pipe))
+
+
+def _start(
+    kind: str, folder: str, api_url: str = ""
+) -> tuple[multiprocessing.Process, Connection, str]:
+    parent, child = multiprocessing.get_context("spawn").Pipe()
+    process = multiprocessing.get_context("spawn").Process(
+        target=_child, args=(kind, folder, api_url, child), daemon=True
+    )
+    process.start()
+    if not parent.poll(60):
+        raise RuntimeError(f"the {kind} process did not start")
+    return process, parent, str(parent.recv())
+
+
 async def main_async(args: argparse.Namespace) -> int:
     folder = tempfile.mkdtemp(prefix="mentorbot-slack-bench-")
     db = open_database(f"sqlite:///{folder}/bench.sqlite3")
     load_demo(db, Clock())
-    api = FakeSlackApi(users=dict(USERS))
-    api.delay = (0.05, 0.15)
-    await api.start()
-    os.environ.update(
-        {"SLACK_API_URL": api.url, "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SECRET}
-    )
-    from bot.channels import slack
-
-    ours_app = web.Application()
-    slack.mount(ours_app, db, Clock())
-    ours_runner, ours_url = await _serve(ours_app)
-    bare_runner, bare_url = await _serve(_bare_app(api.url))
+    db.dispose()
+    parts = [_start("api", folder)]
+    api_url = parts[0][2]
+    parts.append(_start("ours", folder, api_url))
+    parts.append(_start("bare", folder, api_url))
+    ours_url, bare_url = parts[1][2], parts[2][2]
     latencies: dict[str, list[float]] = {"ours": [], "bare": []}
     throughput: dict[str, list[float]] = {"ours": [], "bare": []}
     try:
@@ -147,10 +199,11 @@ async def main_async(args: argparse.Namespace) -> int:
                     throughput[name].append(await peak(http, url, args.seconds / 2))
                     await asyncio.sleep(1)
     finally:
-        await ours_runner.cleanup()
-        await bare_runner.cleanup()
-        await api.stop()
-        db.dispose()
+        for process, pipe, _ in reversed(parts):
+            pipe.send("stop")
+            process.join(10)
+            if process.is_alive():
+                process.kill()
 
     print(f"{args.rounds} rounds of {args.seconds:.0f} s at {args.rate:.0f} events/s, alternating")
     print(f"{'':6} {'p50':>8} {'p95':>8} {'p99':>8} {'peak events/s':>14}")
