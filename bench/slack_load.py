@@ -3,11 +3,14 @@ slack-bolt app that only acknowledges.
 
     .venv/bin/python bench/slack_load.py [--rate 100] [--seconds 5] [--rounds 2]
 
-Our path: signed event -> signature check -> stored in the inbox (a database insert, on the
-inbox's own threads, before the ack) -> ack -> dialog turn -> database commit (closing the
-inbox row) -> reply posted to a fake Web API that answers in 50-150 ms. The bare app: the same
-signed events to a slack-bolt app whose listener only acks. The two alternate (ours, bare,
-ours, bare ...) so that both see the same machine.
+Our path, as ``mentorbot serve`` runs it: signed event -> signature check -> stored in the
+inbox (a database insert, on the inbox's own threads, before the ack) -> ack; the turn worker
+(a process the app starts, woken through a pipe) then claims the row -> dialog turn ->
+database commit (closing the inbox row) -> reply posted to a fake Web API that answers in
+50-150 ms. The bare app: the same signed events to a slack-bolt app whose listener only acks.
+The two alternate (ours, bare, ours, bare ...) so that both see the same machine. At the end
+it says how many of the inbox's rows the turn worker had done (it answers one person's
+messages one after another, and the load comes from two people).
 
 Each part runs in a process of its own, as it would in production: the load generator (this
 process, standing in for Slack), the fake Web API (Slack's side, with its delays), and the app
@@ -120,6 +123,19 @@ async def peak(http: aiohttp.ClientSession, url: str, seconds: float, in_flight:
     return done / (time.perf_counter() - start)
 
 
+def _inbox_counts(folder: str) -> dict[str, int]:
+    """The inbox's rows by status: how far our turn worker has got with what was acked."""
+    from sqlalchemy import text
+
+    db = open_database(f"sqlite:///{folder}/bench.sqlite3")
+    try:
+        with db.connect() as connection:
+            rows = connection.execute(text("SELECT status, count(*) FROM inbox GROUP BY status"))
+            return {str(status): int(n) for status, n in rows}
+    finally:
+        db.dispose()
+
+
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -145,9 +161,10 @@ async def _child_async(kind: str, folder: str, api_url: str, pipe: Connection) -
             }
         )
         from bot.channels import slack
+        from bot.settings import TurnProcess
 
         app = web.Application()
-        slack.mount(app, db, Clock())
+        slack.mount(app, db, Clock(), worker=TurnProcess())  # as ``mentorbot serve`` does
         runner, url = await _serve(app)
         cleanup.append(runner.cleanup)
     else:
@@ -195,9 +212,10 @@ async def main_async(args: argparse.Namespace) -> int:
             for _ in range(args.rounds):
                 for name, url in (("ours", ours_url), ("bare", bare_url)):
                     latencies[name] += await at_rate(http, url, args.rate, args.seconds)
-                    await asyncio.sleep(1)  # let our background turns drain
+                    await asyncio.sleep(1)  # (our turn worker works on: it shares the machine)
                     throughput[name].append(await peak(http, url, args.seconds / 2))
                     await asyncio.sleep(1)
+        backlog = _inbox_counts(folder)
     finally:
         for process, pipe, _ in reversed(parts):
             pipe.send("stop")
@@ -218,6 +236,11 @@ async def main_async(args: argparse.Namespace) -> int:
         )
         p50, p95, p99, top = row[name]
         print(f"{name:6} {p50:7.1f}ms {p95:7.1f}ms {p99:7.1f}ms {top:14.0f}")
+    print(
+        "our turn worker, at the end: "
+        + ", ".join(f"{n} {status}" for status, n in sorted(backlog.items()))
+        + " (inbox rows)"
+    )
     ours, bare = row["ours"], row["bare"]
     print(
         f"ratios: p50 x{ours[0] / bare[0]:.2f} (target <= 2x + 1 ms), "
