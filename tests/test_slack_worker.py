@@ -6,14 +6,17 @@ real (``mentorbot serve`` and its child), and so are the kills. Fixed clock: Mon
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import Engine
 
 from bot.channels.slack.inbox import SlackInbox
+from bot.settings import TurnProcess
 from conversations.clock import Clock
 from conversations.scheme_config import load_demo
 from storage.db import open_database
@@ -25,8 +28,10 @@ from tests.test_slack_harness import (
     USERS,
     SlackHarness,
     configure,
+    fixture,
     message,
     shown,
+    sign,
 )
 from tests.test_slack_inbox import (
     QUICK,
@@ -174,3 +179,39 @@ async def test_one_persons_waiting_turn_holds_up_nobody_else_and_order_is_kept(
         first, second = _answered(slack.api, MENTEE, "")
         assert HELP in first
         assert WHATS_NEXT in second
+
+
+async def test_a_handed_off_delivery_gets_its_answer_at_once_and_its_reply_from_the_worker(
+    demo: Engine, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.channels.slack import blocks
+    from conversations.messages import FieldKind, Form, FormField
+
+    configure(monkeypatch)
+    async with SlackHarness(demo, clock, worker=TurnProcess(now=NOW)) as slack:
+        # /mentoring in a channel: the ack says where the answer goes; the worker answers.
+        form = fixture("slash_command")
+        form.update(
+            {"text": "", "user_id": MENTEE, "channel_id": "C0GENERAL", "trigger_id": "1.2.abc"}
+        )
+        raw = urlencode(form)
+        status, text = await slack.raw(raw, sign(raw), "application/x-www-form-urlencoded")
+        assert (status, text) == (200, "I'll answer you in our direct messages.")
+        await slack.api.wait_until(
+            lambda: bool(_answered(slack.api, MENTEE, "What would you like to do?")), 60
+        )
+        # A form answered with only spaces: the modal shows the error (the ack), at once.
+        view = blocks.modal(
+            Form("Note", (FormField("note", "Your note", FieldKind.LONG_TEXT),), "menu"),
+            f"D{MENTEE}",
+        )
+        body = fixture("view_submission")
+        body["view"]["private_metadata"] = view["private_metadata"]
+        body["view"]["state"] = {
+            "values": {"note": {"v": {"type": "plain_text_input", "value": "   "}}}
+        }
+        status, text = await slack.interactive(body, wait=False)
+        assert (status, json.loads(text)) == (
+            200,
+            {"response_action": "errors", "errors": {"note": "Please write something here."}},
+        )
