@@ -42,6 +42,7 @@ from tests.test_slack_inbox import (
     _post,
     _sent_replies,
     _serve,
+    concerns_refused,
 )
 from tests.transcript import Chat
 
@@ -215,3 +216,26 @@ async def test_a_handed_off_delivery_gets_its_answer_at_once_and_its_reply_from_
             200,
             {"response_action": "errors", "errors": {"note": "Please write something here."}},
         )
+
+
+async def test_handed_off_events_are_stored_before_the_200_and_answered_once(
+    demo: Engine, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configure(monkeypatch)
+    async with SlackHarness(demo, clock, worker=TurnProcess(now=NOW)) as slack:
+        asked = message("help")
+        with concerns_refused(demo, "inbox"):  # the delivery cannot be stored
+            assert (await slack.event(asked, wait=False))[0] == 503  # so Slack sends it again
+        again = {"X-Slack-Retry-Num": "1"}
+        assert (await slack.event(asked, headers=again, wait=False))[0] == 200
+        assert (await slack.event(asked, headers=again, wait=False))[0] == 200  # a redelivery
+        await slack.api.wait_until(lambda: bool(_answered(slack.api, MENTEE, HELP)), 60)
+        async with asyncio.timeout(60):
+            while True:  # until the worker has done all it holds
+                if (
+                    await asyncio.to_thread(lambda: _inbox(demo, asked["event_id"]).status)
+                    == "done"
+                ):
+                    break
+                await asyncio.sleep(0.1)
+        assert len(_answered(slack.api, MENTEE, HELP)) == 1

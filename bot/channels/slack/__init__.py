@@ -29,6 +29,7 @@ import threading
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -39,7 +40,7 @@ from sqlalchemy import Engine as Database
 
 from bot.channels.slack import gate
 from bot.channels.slack.inbox import InboxPolicy, SlackInbox
-from bot.channels.slack.listeners import Deps, Wiring, register
+from bot.channels.slack.listeners import Deps, Wiring, event_key, keep, register
 from bot.channels.slack.sender import PLATFORM, SlackSender, make_client, sender_from_env
 from bot.channels.slack.worker import TurnWorker
 from bot.settings import TurnProcess
@@ -169,11 +170,26 @@ class SlackRuntime:
     async def handle(self, request: web.Request) -> web.Response:
         if self.bolt is None or self.client is None:
             return web.Response(status=503, text="starting\n")
-        refused = await self.gate.screen_http(request, self.client)
-        if refused is not None:
-            return refused
+        body = await self.gate.screen_http(request, self.client)
+        if isinstance(body, web.Response):
+            return body
+        if self.worker is not None and body.get("type") == "event_callback":
+            return await self._hand_off_event(body)
         response = await self.bolt.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(response)
+
+    async def _hand_off_event(self, body: dict[str, Any]) -> web.Response:
+        """An Events API delivery, handed off to the turn worker without going through bolt:
+        its ack is an empty 200 whatever the event, so stored is all there is to do here."""
+        assert self.deps is not None
+        key = event_key(body)
+        if key is None:
+            log.warning("Slack event with no event_id: acknowledged only")
+        else:
+            stopped = await keep(self.deps.inbox, key, body)
+            if stopped is not None:
+                return web.Response(status=stopped.status, text="")
+        return web.Response(status=200, text="")
 
 
 SLACK = web.AppKey("mentorbot_slack", SlackRuntime)

@@ -160,6 +160,18 @@ def event_key(body: dict[str, Any]) -> str | None:
     return None
 
 
+async def keep(inbox: SlackInbox, key: str, body: dict[str, Any]) -> BoltResponse | None:
+    """Store the delivery ``key`` in the inbox; None when it may go on, else the answer that
+    ends it: 200 for a redelivery (already stored), 503 when it cannot be stored (Slack sends
+    it again)."""
+    try:
+        fresh = await inbox.store(key, body)
+    except Exception:
+        log.exception("could not store Slack delivery %s; Slack will send it again", key)
+        return BoltResponse(status=503, body="")
+    return None if fresh else BoltResponse(status=200, body="")
+
+
 def claim(db: Database, key: str, clock: Clock) -> bool:
     """Record ``key`` as processed; False when it already was (for work outside the engine)."""
     with transaction(db) as session:
@@ -380,13 +392,9 @@ def register(app: AsyncApp, deps: Deps) -> Wiring:
                 context[HAND_OFF] = True
             return await next()
         if not context.get(REPLAY):
-            try:
-                fresh = await deps.inbox.store(key, body)
-            except Exception:
-                log.exception("could not store Slack delivery %s; Slack will send it again", key)
-                return BoltResponse(status=503, body="")
-            if not fresh:
-                return BoltResponse(status=200, body="")
+            stopped = await keep(deps.inbox, key, body)
+            if stopped is not None:
+                return stopped
         context[KEY] = key
         if hand_off:
             context[HAND_OFF] = True
