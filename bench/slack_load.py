@@ -8,9 +8,10 @@ inbox (a database insert, on the inbox's own threads, before the ack) -> ack; th
 (a process the app starts, woken through a pipe) then claims the row -> dialog turn ->
 database commit (closing the inbox row) -> reply posted to a fake Web API that answers in
 50-150 ms. The bare app: the same signed events to a slack-bolt app whose listener only acks.
-The two alternate (ours, bare, ours, bare ...) so that both see the same machine. At the end
-it says how many of the inbox's rows the turn worker had done (it answers one person's
-messages one after another, and the load comes from two people).
+The two alternate (ours, bare, ours, bare ...) so that both see the same machine; our turn
+worker is held (SIGSTOP) while the bare app is measured, so that its backlog does not slow
+the bare app down. At the end it says how many of the inbox's rows the turn worker had done
+(it answers one person's messages one after another, and the load comes from two people).
 
 Each part runs in a process of its own, as it would in production: the load generator (this
 process, standing in for Slack), the fake Web API (Slack's side, with its delays), and the app
@@ -28,6 +29,7 @@ import asyncio
 import json
 import multiprocessing
 import os
+import signal
 import statistics
 import sys
 import tempfile
@@ -145,6 +147,7 @@ async def _child_async(kind: str, folder: str, api_url: str, pipe: Connection) -
     """Serve one part (``api``, ``ours`` or ``bare``) until the parent says stop."""
     loop = asyncio.get_running_loop()
     cleanup: list[Any] = []
+    worker: Any = None  # our turn worker (ours only)
     if kind == "api":
         api = FakeSlackApi(users=dict(USERS))
         api.delay = (0.05, 0.15)
@@ -167,17 +170,27 @@ async def _child_async(kind: str, folder: str, api_url: str, pipe: Connection) -
         slack.mount(app, db, Clock(), worker=TurnProcess())  # as ``mentorbot serve`` does
         runner, url = await _serve(app)
         cleanup.append(runner.cleanup)
+        worker = app[slack.SLACK].worker
     else:
         runner, url = await _serve(_bare_app(api_url))
         cleanup.append(runner.cleanup)
     pipe.send(url)
-    await loop.run_in_executor(None, pipe.recv)  # the parent's stop
+    while (said := await loop.run_in_executor(None, pipe.recv)) != "stop":
+        # Our turn worker is held while the bare app is measured (it would slow it down).
+        if worker is not None and worker.process is not None:
+            os.kill(worker.process.pid, signal.SIGSTOP if said == "hold" else signal.SIGCONT)
+        pipe.send("done")
     for step in cleanup:
         await step()
 
 
 def _child(kind: str, folder: str, api_url: str, pipe: Connection) -> None:
     asyncio.run(_child_async(kind, folder, api_url, pipe))
+
+
+def _tell(pipe: Connection, what: str) -> None:
+    pipe.send(what)
+    pipe.recv()
 
 
 def _start(
@@ -211,10 +224,12 @@ async def main_async(args: argparse.Namespace) -> int:
                 await at_rate(http, url, 20, 1)
             for _ in range(args.rounds):
                 for name, url in (("ours", ours_url), ("bare", bare_url)):
+                    _tell(parts[1][1], "go on" if name == "ours" else "hold")
                     latencies[name] += await at_rate(http, url, args.rate, args.seconds)
                     await asyncio.sleep(1)  # (our turn worker works on: it shares the machine)
                     throughput[name].append(await peak(http, url, args.seconds / 2))
                     await asyncio.sleep(1)
+        _tell(parts[1][1], "go on")
         backlog = _inbox_counts(folder)
     finally:
         for process, pipe, _ in reversed(parts):
