@@ -9,6 +9,7 @@ import asyncio
 import json
 import os
 import signal
+from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -182,60 +183,66 @@ async def test_one_persons_waiting_turn_holds_up_nobody_else_and_order_is_kept(
         assert WHATS_NEXT in second
 
 
-async def test_a_handed_off_delivery_gets_its_answer_at_once_and_its_reply_from_the_worker(
+@pytest.fixture
+async def handing_off(
     demo: Engine, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[SlackHarness]:
+    """The Slack channel as ``mentorbot serve`` mounts it: turns in a worker process."""
+    configure(monkeypatch)
+    async with SlackHarness(demo, clock, worker=TurnProcess(now=NOW)) as slack:
+        yield slack
+
+
+async def test_a_handed_off_delivery_gets_its_answer_at_once_and_its_reply_from_the_worker(
+    handing_off: SlackHarness,
 ) -> None:
     from bot.channels.slack import blocks
     from conversations.messages import FieldKind, Form, FormField
 
-    configure(monkeypatch)
-    async with SlackHarness(demo, clock, worker=TurnProcess(now=NOW)) as slack:
-        # /mentoring in a channel: the ack says where the answer goes; the worker answers.
-        form = fixture("slash_command")
-        form.update(
-            {"text": "", "user_id": MENTEE, "channel_id": "C0GENERAL", "trigger_id": "1.2.abc"}
-        )
-        raw = urlencode(form)
-        status, text = await slack.raw(raw, sign(raw), "application/x-www-form-urlencoded")
-        assert (status, text) == (200, "I'll answer you in our direct messages.")
-        await slack.api.wait_until(
-            lambda: bool(_answered(slack.api, MENTEE, "What would you like to do?")), 60
-        )
-        # A form answered with only spaces: the modal shows the error (the ack), at once.
-        view = blocks.modal(
-            Form("Note", (FormField("note", "Your note", FieldKind.LONG_TEXT),), "menu"),
-            f"D{MENTEE}",
-        )
-        body = fixture("view_submission")
-        body["view"]["private_metadata"] = view["private_metadata"]
-        body["view"]["state"] = {
-            "values": {"note": {"v": {"type": "plain_text_input", "value": "   "}}}
-        }
-        status, text = await slack.interactive(body, wait=False)
-        assert (status, json.loads(text)) == (
-            200,
-            {"response_action": "errors", "errors": {"note": "Please write something here."}},
-        )
+    slack = handing_off
+    # /mentoring in a channel: the ack says where the answer goes; the worker answers.
+    form = fixture("slash_command")
+    form.update({"text": "", "user_id": MENTEE, "channel_id": "C0GENERAL", "trigger_id": "1.2.abc"})
+    raw = urlencode(form)
+    status, text = await slack.raw(raw, sign(raw), "application/x-www-form-urlencoded")
+    assert (status, text) == (200, "I'll answer you in our direct messages.")
+    await slack.api.wait_until(
+        lambda: bool(_answered(slack.api, MENTEE, "What would you like to do?")), 60
+    )
+    # A form answered with only spaces: the modal shows the error (the ack), at once.
+    view = blocks.modal(
+        Form("Note", (FormField("note", "Your note", FieldKind.LONG_TEXT),), "menu"),
+        f"D{MENTEE}",
+    )
+    body = fixture("view_submission")
+    body["view"]["private_metadata"] = view["private_metadata"]
+    body["view"]["state"] = {
+        "values": {"note": {"v": {"type": "plain_text_input", "value": "   "}}}
+    }
+    status, text = await slack.interactive(body, wait=False)
+    assert (status, json.loads(text)) == (
+        200,
+        {"response_action": "errors", "errors": {"note": "Please write something here."}},
+    )
 
 
 async def test_handed_off_events_are_stored_before_the_200_and_answered_once(
-    demo: Engine, clock: Clock, monkeypatch: pytest.MonkeyPatch
+    handing_off: SlackHarness,
 ) -> None:
-    configure(monkeypatch)
-    async with SlackHarness(demo, clock, worker=TurnProcess(now=NOW)) as slack:
-        asked = message("help")
-        with concerns_refused(demo, "inbox"):  # the delivery cannot be stored
-            assert (await slack.event(asked, wait=False))[0] == 503  # so Slack sends it again
-        again = {"X-Slack-Retry-Num": "1"}
-        assert (await slack.event(asked, headers=again, wait=False))[0] == 200
-        assert (await slack.event(asked, headers=again, wait=False))[0] == 200  # a redelivery
-        await slack.api.wait_until(lambda: bool(_answered(slack.api, MENTEE, HELP)), 60)
-        async with asyncio.timeout(60):
-            while True:  # until the worker has done all it holds
-                if (
-                    await asyncio.to_thread(lambda: _inbox(demo, asked["event_id"]).status)
-                    == "done"
-                ):
-                    break
-                await asyncio.sleep(0.1)
-        assert len(_answered(slack.api, MENTEE, HELP)) == 1
+    slack = handing_off
+    asked = message("help")
+    with concerns_refused(slack.db, "inbox"):  # the delivery cannot be stored
+        assert (await slack.event(asked, wait=False))[0] == 503  # so Slack sends it again
+    again = {"X-Slack-Retry-Num": "1"}
+    assert (await slack.event(asked, headers=again, wait=False))[0] == 200
+    assert (await slack.event(asked, headers=again, wait=False))[0] == 200  # a redelivery
+    await slack.api.wait_until(lambda: bool(_answered(slack.api, MENTEE, HELP)), 60)
+    async with asyncio.timeout(60):
+        while True:  # until the worker has done all it holds
+            if (
+                await asyncio.to_thread(lambda: _inbox(slack.db, asked["event_id"]).status)
+                == "done"
+            ):
+                break
+            await asyncio.sleep(0.1)
+    assert len(_answered(slack.api, MENTEE, HELP)) == 1
