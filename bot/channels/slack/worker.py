@@ -107,7 +107,8 @@ class TurnWorker:
             self.process = await self._spawn()
 
     def wake(self) -> None:
-        """A row was stored. Nothing is written while an earlier byte waits unread."""
+        """A row was stored: one byte to the worker (none while the pipe is full: the worker
+        has wake-ups waiting already)."""
         process = self.process
         if process is None or process.returncode is not None or process.stdin is None:
             return
