@@ -2,6 +2,7 @@
 slack-bolt app that only acknowledges.
 
     .venv/bin/python bench/slack_load.py [--rate 100] [--seconds 5] [--rounds 2]
+        [--database postgresql://...]
 
 Our path, as ``mentorbot serve`` runs it: signed event -> signature check -> stored in the
 inbox (a database insert, on the inbox's own threads, before the ack) -> ack; the turn worker
@@ -45,7 +46,7 @@ from aiohttp import web
 
 from conversations.clock import Clock
 from conversations.scheme_config import load_demo
-from storage.db import open_database
+from storage.db import database_url, open_database
 from tests.fakes.slack_api import FakeSlackApi
 from tests.test_slack_harness import SECRET, USERS, message, sign
 
@@ -125,11 +126,11 @@ async def peak(http: aiohttp.ClientSession, url: str, seconds: float, in_flight:
     return done / (time.perf_counter() - start)
 
 
-def _inbox_counts(folder: str) -> dict[str, int]:
+def _inbox_counts(db_url: str) -> dict[str, int]:
     """The inbox's rows by status: how far our turn worker has got with what was acked."""
     from sqlalchemy import text
 
-    db = open_database(f"sqlite:///{folder}/bench.sqlite3")
+    db = open_database(db_url)
     try:
         with db.connect() as connection:
             rows = connection.execute(text("SELECT status, count(*) FROM inbox GROUP BY status"))
@@ -143,7 +144,7 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def _child_async(kind: str, folder: str, api_url: str, pipe: Connection) -> None:
+async def _child_async(kind: str, db_url: str, api_url: str, pipe: Connection) -> None:
     """Serve one part (``api``, ``ours`` or ``bare``) until the parent says stop."""
     loop = asyncio.get_running_loop()
     cleanup: list[Any] = []
@@ -155,7 +156,7 @@ async def _child_async(kind: str, folder: str, api_url: str, pipe: Connection) -
         url = api.url
         cleanup.append(api.stop)
     elif kind == "ours":
-        db = open_database(f"sqlite:///{folder}/bench.sqlite3")
+        db = open_database(db_url)
         os.environ.update(
             {
                 "SLACK_API_URL": api_url,
@@ -184,8 +185,32 @@ async def _child_async(kind: str, folder: str, api_url: str, pipe: Connection) -
         await step()
 
 
-def _child(kind: str, folder: str, api_url: str, pipe: Connection) -> None:
-    asyncio.run(_child_async(kind, folder, api_url, pipe))
+def _child(kind: str, db_url: str, api_url: str, pipe: Connection) -> None:
+    asyncio.run(_child_async(kind, db_url, api_url, pipe))
+
+
+def _fresh_database(postgresql: str | None) -> tuple[str, str]:
+    """A SQLite file in a new folder; or, given a PostgreSQL URL, a new schema there (and the
+    statement that drops it)."""
+    if not postgresql:
+        folder = tempfile.mkdtemp(prefix="mentorbot-slack-bench-")
+        return f"sqlite:///{folder}/bench.sqlite3", ""
+    from urllib.parse import quote
+
+    url = database_url(postgresql)
+    schema = f"bench_{os.getpid()}_{int(time.time())}"
+    _admin(url, f'CREATE SCHEMA "{schema}"')
+    search = quote(f"-csearch_path={schema}")
+    return f"{url}{'&' if '?' in url else '?'}options={search}", f'DROP SCHEMA "{schema}" CASCADE'
+
+
+def _admin(url: str, statement: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(statement))
+    admin.dispose()
 
 
 def _tell(pipe: Connection, what: str) -> None:
@@ -194,11 +219,11 @@ def _tell(pipe: Connection, what: str) -> None:
 
 
 def _start(
-    kind: str, folder: str, api_url: str = ""
+    kind: str, db_url: str, api_url: str = ""
 ) -> tuple[multiprocessing.Process, Connection, str]:
     parent, child = multiprocessing.get_context("spawn").Pipe()
     process = multiprocessing.get_context("spawn").Process(
-        target=_child, args=(kind, folder, api_url, child), daemon=True
+        target=_child, args=(kind, db_url, api_url, child), daemon=True
     )
     process.start()
     if not parent.poll(60):
@@ -207,14 +232,14 @@ def _start(
 
 
 async def main_async(args: argparse.Namespace) -> int:
-    folder = tempfile.mkdtemp(prefix="mentorbot-slack-bench-")
-    db = open_database(f"sqlite:///{folder}/bench.sqlite3")
+    db_url, drop = _fresh_database(args.database)
+    db = open_database(db_url)
     load_demo(db, Clock())
     db.dispose()
-    parts = [_start("api", folder)]
+    parts = [_start("api", db_url)]
     api_url = parts[0][2]
-    parts.append(_start("ours", folder, api_url))
-    parts.append(_start("bare", folder, api_url))
+    parts.append(_start("ours", db_url, api_url))
+    parts.append(_start("bare", db_url, api_url))
     ours_url, bare_url = parts[1][2], parts[2][2]
     latencies: dict[str, list[float]] = {"ours": [], "bare": []}
     throughput: dict[str, list[float]] = {"ours": [], "bare": []}
@@ -230,13 +255,15 @@ async def main_async(args: argparse.Namespace) -> int:
                     throughput[name].append(await peak(http, url, args.seconds / 2))
                     await asyncio.sleep(1)
         _tell(parts[1][1], "go on")
-        backlog = _inbox_counts(folder)
+        backlog = _inbox_counts(db_url)
     finally:
         for process, pipe, _ in reversed(parts):
             pipe.send("stop")
             process.join(10)
             if process.is_alive():
                 process.kill()
+        if drop:
+            _admin(database_url(args.database), drop)
 
     print(f"{args.rounds} rounds of {args.seconds:.0f} s at {args.rate:.0f} events/s, alternating")
     print(f"{'':6} {'p50':>8} {'p95':>8} {'p99':>8} {'peak events/s':>14}")
@@ -271,6 +298,9 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=100)
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--database", metavar="POSTGRESQL_URL", help="run on PostgreSQL (a new schema), not SQLite"
+    )
     return asyncio.run(main_async(parser.parse_args()))
 
 
