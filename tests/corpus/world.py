@@ -197,6 +197,7 @@ class World:
         self.names = {pid: name for name, pid in self.ids.items()}
         self.turns: list[Said] = []
         self._before: dict[str, dict[tuple[Any, ...], Row]] | None = None
+        self.asked_before: str | None = None  # the question set-up left open, at mark()
 
     # -- time ---------------------------------------------------------------------------------
 
@@ -238,6 +239,7 @@ class World:
     def mark(self) -> None:
         """Remember every table as it is now: ``diff()`` compares with it."""
         self._before = _snapshot(self.db)
+        self.asked_before = self.turns[-1].asking if self.turns else None
         self.turns = []
 
     def diff(self) -> Diff:
@@ -542,6 +544,11 @@ def nothing_changed(w: World, allowed: set[str] = frozenset()) -> None:  # type:
         ):
             continue
         raise Miss(f"records changed in {table}")
+
+
+def reasked(w: World) -> bool:
+    """The case ends on the very question the set-up left open: the answer was not taken."""
+    return w.asked_before is not None and bool(w.turns) and w.last().asking == w.asked_before
 
 
 def asked(w: World, *words: str) -> bool:
