@@ -19,6 +19,7 @@ from tests.corpus.world import (
     notified,
     propose,
     reasked,
+    shown,
     told,
 )
 
@@ -109,7 +110,7 @@ def _yn_004(w: World) -> None:
 
 def prompts_asked(w: World) -> None:
     """Priya starts a diary entry; the bot asks whether she would like the reflection prompts."""
-    w.say("priya", "i'd like to write a diary entry")
+    w.say("priya", "write a diary entry")
     reached(w, "the bot did not ask whether she wants the What? / So what? prompts", "so what")
 
 
@@ -235,6 +236,12 @@ def _yn_011(w: World) -> None:
     expect(len(confirmed_now) == 1, f"{len(confirmed_now)} confirmed meetings, wanted 1")
     row = confirmed_now[0]
     expect_meeting(row, "Fri 6 Mar 14:00", minutes=None)
+    thu = [
+        r
+        for r in w.rows("meeting")
+        if r["status"] in {"proposed", "confirmed"} and "Thu 5 Mar" in shown(r["starts_at"])
+    ]
+    expect(not thu, "a meeting on Thu 5 Mar is still open")
     expect(notified(w, "tom"), "Tom was not told")
     expect("meeting.invite" in invites(w, row["id"]), "no calendar invite went out")
 
