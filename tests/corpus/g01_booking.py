@@ -127,8 +127,11 @@ with_agenda("book-025", "Tue 24 Mar 10:00", "leadership plan", minutes=90, mode=
 @case("book-026", speaker="nadia")
 def _book_026(w: World) -> None:
     first = w.turns[0]
+    said = first.rendered.lower()
     expect(
-        first.asking is not None and "30" in first.rendered and "60" in first.rendered,
+        first.asking is not None
+        and "30" in said
+        and any(hour in said for hour in ("60", "1 hour", "an hour", "one hour")),
         "did not point out the 60-minute expectation and ask whether to keep 30",
     )
     proposal_to(w, "owen", "Tue 3 Mar 16:00", minutes=30, mode="phone")
