@@ -263,7 +263,13 @@ def _yn_012(w: World) -> None:
 
 @case("yn-013", given=prompts_asked, confirm=False)
 def _yn_013(w: World) -> None:
-    expect(asked(w) and not reasked(w), "did not ask for the entry")
+    last = w.last().rendered.lower()
+    expect(
+        NOT_UNDERSTOOD not in w.replies()
+        and not reasked(w)
+        and any(word in last for word in ("?", "write", "type", "tell me", "entry")),
+        "did not ask for the entry",
+    )
     expect("so what" not in w.last().rendered.lower(), "went on to the prompts")
     nothing_changed(w)
 
@@ -401,7 +407,9 @@ def guard_asked(w: World) -> None:
 def _yn_024(w: World) -> None:
     first = w.turns[0].rendered.lower()
     expect(
-        not reasked(w) and ("rewrite" in first or "rewritten" in first) and "?" in first,
+        not reasked(w)
+        and "rewrit" in first
+        and not ("remove" in first and "keep" in first and "save as it is" in first),
         "did not ask for the rewritten text",
     )
     nothing_changed(w)

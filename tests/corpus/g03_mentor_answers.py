@@ -163,7 +163,11 @@ def _ans_010(w: World) -> None:
     expect_meeting(original, "Thu 5 Mar 10:00", minutes=60, mode="video")
     expect(not invites(w, w.ids["_original"]), "the invites changed")
     expect(len(confirmed_rows(w)) == 1, "another meeting was confirmed")
-    expect(notified(w, "priya"), "Priya was not told")
+    said = told(w, "priya")
+    expect(
+        any(word in said for word in ("keep", "original", "thu 5 mar")),
+        "Priya was not told Tom would rather keep the original time",
+    )
 
 
 @case("ans-011", given=move_waits)
