@@ -94,6 +94,17 @@ class Said:
         return [part for part in self.parts if isinstance(part, Question)]
 
     @property
+    def asking(self) -> str | None:
+        """The question this turn ends on: a question part, or a text asking one ("What time
+        on Thu 5 Mar?" needs no buttons); None when the bot asks nothing."""
+        if self.questions:
+            return self.questions[-1].text
+        texts = self.texts
+        if texts and "?" in texts[-1]:
+            return texts[-1]
+        return None
+
+    @property
     def texts(self) -> list[str]:
         out = []
         for part in self.parts:
@@ -186,6 +197,7 @@ class World:
         self.names = {pid: name for name, pid in self.ids.items()}
         self.turns: list[Said] = []
         self._before: dict[str, dict[tuple[Any, ...], Row]] | None = None
+        self.asked_before: str | None = None  # the question set-up left open, at mark()
 
     # -- time ---------------------------------------------------------------------------------
 
@@ -227,6 +239,7 @@ class World:
     def mark(self) -> None:
         """Remember every table as it is now: ``diff()`` compares with it."""
         self._before = _snapshot(self.db)
+        self.asked_before = self.turns[-1].asking if self.turns else None
         self.turns = []
 
     def diff(self) -> Diff:
@@ -275,26 +288,50 @@ class Case:
     check: CheckFn
     given: GivenFn | None = None
     speaker: str | None = None  # who types, when not the role's person ("as Nadia")
+    # The runner answers a confirmation "yes" (the corpus's convention). False where the case's
+    # own answer is the reply to a confirmation (a "no", a "not sure") or the bot's question is
+    # one the person must answer themselves (go ahead despite a clash?): a re-worded re-ask must
+    # not be answered for them.
+    confirm: bool = True
 
 
 CASES: dict[str, Case] = {}
 
 
 def case(
-    case_id: str, *, given: GivenFn | None = None, speaker: str | None = None
+    case_id: str,
+    *,
+    given: GivenFn | None = None,
+    speaker: str | None = None,
+    confirm: bool = True,
 ) -> Callable[[CheckFn], CheckFn]:
     """Register ``check`` as the reading of corpus case ``case_id``."""
 
     def register(check: CheckFn) -> CheckFn:
         if case_id in CASES:
             raise ValueError(f"corpus case {case_id} is encoded twice")
-        CASES[case_id] = Case(case_id, check, given, speaker)
+        CASES[case_id] = Case(case_id, check, given, speaker, confirm)
         return check
 
     return register
 
 
-YES_WORDS = {"yes", "send", "save", "confirm", "book", "submit", "sign", "ok"}
+YES_WORDS = {
+    "yes",
+    "send",
+    "save",
+    "confirm",
+    "book",
+    "submit",
+    "sign",
+    "ok",
+    # Before something is changed or deleted: "Cancel it, no reason", "Withdraw it", "Mark done".
+    "cancel",
+    "withdraw",
+    "decline",
+    "mark",
+    "move",
+}
 
 
 def is_confirmation(question: Question) -> bool:
@@ -355,22 +392,18 @@ def play(
         try:
             if reading.given is not None:
                 reading.given(world)
-            open_question = (
-                world.turns[-1].questions[-1].text
-                if world.turns and world.turns[-1].questions
-                else None
-            )
+            open_question = world.turns[-1].asking if world.turns else None
             world.mark()
             turn = world.say(speaker, spoken.say)
             answers = list(spoken.then)
             for _ in range(max_turns):
-                asking = turn.questions[-1].text if turn.questions else None
+                asking = turn.asking
                 if asking is not None and asking == open_question:
                     break  # the same question again: what was said was not understood
                 open_question = asking
-                if answers and turn.questions:
+                if answers and asking is not None:
                     turn = world.say(speaker, answers.pop(0))
-                elif turn.questions and is_confirmation(turn.questions[-1]):
+                elif reading.confirm and turn.questions and is_confirmation(turn.questions[-1]):
                     turn = world.say(speaker, "yes")
                 else:
                     break
@@ -513,7 +546,143 @@ def nothing_changed(w: World, allowed: set[str] = frozenset()) -> None:  # type:
         raise Miss(f"records changed in {table}")
 
 
+def reasked(w: World) -> bool:
+    """The case ends on the very question the set-up left open: the answer was not taken."""
+    return w.asked_before is not None and bool(w.turns) and w.last().asking == w.asked_before
+
+
 def asked(w: World, *words: str) -> bool:
     """The bot's last answer asks a question mentioning each of ``words`` (lower case)."""
     last = w.last().rendered.lower()
     return "?" in last and all(word.lower() in last for word in words)
+
+
+# -- meetings made as through chat (set-up for sections 2-4) ---------------------------------
+
+PARTNER = {"priya": "tom", "tom": "priya", "nadia": "owen", "owen": "nadia"}
+MODE_WORDS = {"video": "by video", "in_person": "in person", "phone": "by phone"}
+
+
+def invite_out(w: World, meeting_id: int) -> None:
+    """Record that the calendar invite of ``meeting_id`` went to both (as accepting sends it)."""
+    from storage.meeting_queries import INVITE
+    from storage.models import AuditLog
+
+    with transaction(w.db) as session:
+        session.add(AuditLog(at=w.now, action=INVITE, subject=f"meeting:{meeting_id}", detail={}))
+
+
+def confirmed(
+    w: World, when: str, *, between: tuple[str, str] = ("priya", "tom"), **kw: Any
+) -> int:
+    """A confirmed meeting (``when``: London local), its calendar invite out to both."""
+    meeting_id = meeting(w, when, between=between, **kw)
+    invite_out(w, meeting_id)
+    return meeting_id
+
+
+def _words(when: str) -> str:
+    at = datetime.fromisoformat(when)
+    return f"{at:%a} {at.day} {at:%b} at {at:%H:%M}"
+
+
+def press_first(w: World, who: str, reason: str) -> Said:
+    """Press the first choice of the last question (set-up only)."""
+    expect(w.turns and w.turns[-1].questions, reason)
+    choice = w.turns[-1].questions[-1].choices[0]
+    return w.press(who, choice.action, choice.value)
+
+
+def propose(
+    w: World,
+    when: str,
+    *,
+    who: str = "priya",
+    minutes: int = 60,
+    mode: str = "video",
+    location: str = "",
+) -> int:
+    """``who`` proposes a meeting to their partner through the booking dialog (sent, waiting for
+    the partner, who is notified as in chat): the id of the proposed meeting."""
+    partner = PARTNER[who]
+    before = {r["id"] for r in w.rows("meeting")}
+    w.say(
+        who,
+        f"book a meeting with {partner} on {_words(when)} for {minutes} minutes {MODE_WORDS[mode]}",
+    )
+    press_first(w, who, "set-up: the booking did not reach its confirmation")
+    made = [r for r in w.rows("meeting") if r["id"] not in before]
+    expect(
+        len(made) == 1 and made[0]["status"] == "proposed",
+        "set-up: the booking did not store one proposal",
+    )
+    row = made[0]
+    expect(
+        local(row["starts_at"]) == datetime.fromisoformat(when).replace(tzinfo=LONDON)
+        and row["duration_minutes"] == minutes
+        and row["mode"] == mode,
+        f"set-up: the proposal is {shown(row['starts_at'])}, {row['duration_minutes']} min, "
+        f"{row['mode']}",
+    )
+    if location:
+        from storage.models import Meeting
+
+        with transaction(w.db) as session:
+            stored = session.get(Meeting, row["id"])
+            assert stored is not None
+            stored.location = location
+    return int(row["id"])
+
+
+def counter(w: World, meeting_id: int, when: str, *, by: str = "tom") -> None:
+    """``by`` suggests another time for proposal ``meeting_id`` (Suggest another time; sent)."""
+    w.press(by, f"meeting:suggest:{meeting_id}")
+    w.say(by, _words(when))
+    press_first(w, by, "set-up: the counter-proposal did not reach its confirmation")
+    rows = [r for r in w.rows("meeting", status="proposed") if r["proposed_by_id"] == w.ids[by]]
+    expect(
+        any(shown(r["starts_at"]) == shown(instant(when)) for r in rows),
+        "set-up: the counter-proposal was not stored",
+    )
+
+
+def move_asked(w: World, meeting_id: int, when: str, *, who: str = "priya") -> int:
+    """``who`` asks to move confirmed meeting ``meeting_id`` to ``when`` (sent, waiting for the
+    partner): the id of the proposed move."""
+    w.say(who, f"move our meeting to {_words(when)}")
+    press_first(w, who, "set-up: the move did not reach its confirmation")
+    moves = w.rows("meeting", replaces_id=meeting_id, status="proposed")
+    expect(
+        len(moves) == 1 and shown(moves[0]["starts_at"]) == shown(instant(when)),
+        "set-up: the move was not stored",
+    )
+    return int(moves[0]["id"])
+
+
+def told(w: World, name: str) -> str:
+    """Everything sent to ``name`` in the case other than replies to their own turns (lower
+    case): texts, questions and their choices."""
+    out = []
+    for row in w.sent(name):
+        if row.get("kind") == "reply":
+            continue
+        for part in row.get("parts") or []:
+            out.append(str(part.get("text", "")))
+            out.extend(str(c.get("label", "")) for c in part.get("choices") or [])
+    return "\n".join(out).lower()
+
+
+def invites(w: World, meeting_id: int) -> list[str]:
+    """Calendar files sent for ``meeting_id`` during the case: ``meeting.invite`` (a request to
+    both) or ``meeting.invite_cancel``."""
+    return [
+        r["action"]
+        for r in w.diff().new("audit_log", subject=f"meeting:{meeting_id}")
+        if r["action"].startswith("meeting.invite")
+    ]
+
+
+def meeting_row(w: World, meeting_id: int) -> Row:
+    rows = w.rows("meeting", id=meeting_id)
+    expect(rows, f"meeting {meeting_id} is gone")
+    return rows[0]
