@@ -306,6 +306,15 @@ def is_confirmation(question: Question) -> bool:
     return bool(first) and first[0].strip(".,!") in YES_WORDS
 
 
+def asking_of(turn: Said) -> str | None:
+    """What the bot's turn asks: its last question, or (a free-text question, which comes as
+    text without choices) its last text that asks something."""
+    if turn.questions:
+        return turn.questions[-1].text
+    asks = [text for text in turn.texts if "?" in text]
+    return asks[-1] if asks else None
+
+
 @dataclass(frozen=True)
 class Spoken:
     """A corpus case as written in the shared file."""
@@ -355,20 +364,16 @@ def play(
         try:
             if reading.given is not None:
                 reading.given(world)
-            open_question = (
-                world.turns[-1].questions[-1].text
-                if world.turns and world.turns[-1].questions
-                else None
-            )
+            open_question = asking_of(world.turns[-1]) if world.turns else None
             world.mark()
             turn = world.say(speaker, spoken.say)
             answers = list(spoken.then)
             for _ in range(max_turns):
-                asking = turn.questions[-1].text if turn.questions else None
+                asking = asking_of(turn)
                 if asking is not None and asking == open_question:
                     break  # the same question again: what was said was not understood
                 open_question = asking
-                if answers and turn.questions:
+                if answers and asking is not None:
                     turn = world.say(speaker, answers.pop(0))
                 elif turn.questions and is_confirmation(turn.questions[-1]):
                     turn = world.say(speaker, "yes")
