@@ -306,6 +306,29 @@ def is_confirmation(question: Question) -> bool:
     return bool(first) and first[0].strip(".,!") in YES_WORDS
 
 
+REPLY_WORDS = YES_WORDS | {"yeah", "yep", "yup", "sure", "no", "nope", "not", "nah", "y", "n"}
+
+
+def answers_it(turn: Said, answer: str) -> bool:
+    """Whether the case's next ``then`` answer is meant for what ``turn`` asks. Any question
+    but a confirmation takes it. A confirmation the expect does not mention is answered "yes"
+    (the corpus's convention), keeping the answer for the question it is for: so a
+    confirmation takes it only when it reads as a reply to it (a yes/no word first, or a word
+    of one of its choices)."""
+    if not turn.questions or not is_confirmation(turn.questions[-1]):
+        return True
+    said = [w.strip(".,!?") for w in answer.lower().split()]
+    if said and said[0] in REPLY_WORDS:
+        return True
+    labels = {
+        w.strip(".,!?*")
+        for choice in turn.questions[-1].choices
+        for w in choice.label.lower().split()
+        if len(w.strip(".,!?*")) >= 3
+    }
+    return bool(labels & set(said))
+
+
 def asking_of(turn: Said) -> str | None:
     """What the bot's turn asks: its last question, or (a free-text question, which comes as
     text without choices) its last text that asks something."""
@@ -373,7 +396,7 @@ def play(
                 if asking is not None and asking == open_question:
                     break  # the same question again: what was said was not understood
                 open_question = asking
-                if answers and asking is not None:
+                if answers and asking is not None and answers_it(turn, answers[0]):
                     turn = world.say(speaker, answers.pop(0))
                 elif turn.questions and is_confirmation(turn.questions[-1]):
                     turn = world.say(speaker, "yes")
