@@ -278,9 +278,9 @@ def local_day(moment: datetime) -> date:
 def answer_open(w: World, who: str, text: str, *, confirm: int = 3) -> None:
     """Where the corpus lets the bot ask something more ("the bot may ask"): when the last turn
     asks a question, ``who`` answers ``text``, then "yes" to any confirmation that follows."""
-    from tests.corpus.world import asking_of, is_confirmation
+    from tests.corpus.world import is_confirmation, prompt_of
 
-    if not w.turns or asking_of(w.last()) is None:
+    if not w.turns or prompt_of(w, who, w.last()) is None:
         return
     if w.last().questions and is_confirmation(w.last().questions[-1]):
         return

@@ -244,6 +244,15 @@ class World:
         """Outbox rows for ``name`` added in the case, not counting the speaker's own replies."""
         return [r for r in self.diff().new("outbox", recipient_id=self.ids[name])]
 
+    def waiting(self, who: str) -> bool:
+        """Whether a dialog of ``who`` is waiting for their answer (not one put aside)."""
+        from conversations.engine import ASIDE
+
+        return any(
+            row["dialog"] and not str(row["conversation"]).endswith(ASIDE)
+            for row in self.rows("dialog_state", person_id=self.ids[who])
+        )
+
     def rows(self, table: str, **where: Any) -> list[Row]:
         for t in SQLModel.metadata.sorted_tables:
             if t.name == table:
@@ -338,6 +347,15 @@ def asking_of(turn: Said) -> str | None:
     return asks[-1] if asks else None
 
 
+def prompt_of(world: World, who: str, turn: Said) -> str | None:
+    """What ``turn`` asks ``who``: ``asking_of``, or its last text when a dialog of theirs is
+    waiting for an answer (a prompt without a question mark: "Share a short account ...")."""
+    asking = asking_of(turn)
+    if asking is None and turn.texts and world.waiting(who):
+        asking = turn.texts[-1]
+    return asking
+
+
 @dataclass(frozen=True)
 class Spoken:
     """A corpus case as written in the shared file."""
@@ -387,12 +405,13 @@ def play(
         try:
             if reading.given is not None:
                 reading.given(world)
-            open_question = asking_of(world.turns[-1]) if world.turns else None
+            last = world.turns[-1] if world.turns else None
+            open_question = prompt_of(world, last.who, last) if last else None
             world.mark()
             turn = world.say(speaker, spoken.say)
             answers = list(spoken.then)
             for _ in range(max_turns):
-                asking = asking_of(turn)
+                asking = prompt_of(world, speaker, turn)
                 if asking is not None and asking == open_question:
                     break  # the same question again: what was said was not understood
                 open_question = asking
