@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 
 from storage.db import transaction
 from storage.models import Person
-from tests.corpus.setup import has, lead_alerts, notices, only_changed
+from tests.corpus.setup import has, lead_alerts, notices, on_a_line, only_changed
 from tests.corpus.world import CheckFn, World, case, expect, instant, local, nothing_changed
 
 
@@ -28,18 +28,16 @@ def says(*keys: str, why: str) -> CheckFn:
     return check
 
 
-case("misc-001")(
-    says(
-        "book",
-        "contract",
-        "16 mar",
-        "networking",
-        "12 mar",
-        "12:30",
-        "check-in|check in",
-        why="Priya's next steps",
+@case("misc-001")
+def _misc_001(w: World) -> None:
+    said = not_generic(w)
+    expect(on_a_line(said, "book", "tom|meeting"), "booking a first meeting with Tom not listed")
+    expect(on_a_line(said, "contract", "16 mar"), "the contract by Mon 16 Mar not listed")
+    expect(on_a_line(said, "networking", "12 mar", "12:30"), "the networking session not listed")
+    expect(
+        on_a_line(said, "check-in|check in", "16 mar"), "the check-in opening Mon 16 Mar not listed"
     )
-)
+    nothing_changed(w)
 
 
 @case("misc-002")

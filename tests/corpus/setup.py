@@ -177,6 +177,11 @@ def has(text: str | None, *keys: str) -> bool:
     return all(any(k in low for k in key.split("|")) for key in keys)
 
 
+def on_a_line(text: str, *keys: str) -> bool:
+    """Some one line of ``text`` has every key (``a|b`` alternatives): facts said together."""
+    return any(has(line, *keys) for line in text.splitlines())
+
+
 def new_actions(w: World) -> list[Row]:
     return w.diff().new("action_item")
 
