@@ -18,6 +18,7 @@ from tests.corpus.setup import (
     minuted,
     minutes_text,
     new_actions,
+    on_a_line,
     one_minutes,
     only_changed,
     still_open,
@@ -201,6 +202,7 @@ def _mins_009(w: World) -> None:
         "'read the leadership compact' due Fri 20 Mar not listed",
     )
     expect("update cv" not in said, "the done CV action is listed")
+    expect(not on_a_line(said, "template", "you"), "Tom's action is listed as hers")
     nothing_changed(w)
 
 
