@@ -161,6 +161,7 @@ def _mins_005(w: World) -> None:
 def _mins_006(w: World) -> None:
     for row in new_actions(w):
         expect(row["due"] is None, f"a due date was invented: {row['due']}")
+        expect(row["owner_id"] == w.ids["priya"], f"{row['text']!r} is not Priya's")
     last = w.last()
     expect(
         bool(last.questions) and has(last.rendered, "when|due|date|book"),
