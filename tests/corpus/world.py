@@ -257,6 +257,15 @@ class World:
         """Outbox rows for ``name`` added in the case, not counting the speaker's own replies."""
         return [r for r in self.diff().new("outbox", recipient_id=self.ids[name])]
 
+    def waiting(self, who: str) -> bool:
+        """Whether a dialog of ``who`` is waiting for their answer (not one put aside)."""
+        from conversations.engine import ASIDE
+
+        return any(
+            row["dialog"] and not str(row["conversation"]).endswith(ASIDE)
+            for row in self.rows("dialog_state", person_id=self.ids[who])
+        )
+
     def rows(self, table: str, **where: Any) -> list[Row]:
         for t in SQLModel.metadata.sorted_tables:
             if t.name == table:
@@ -343,6 +352,47 @@ def is_confirmation(question: Question) -> bool:
     return bool(first) and first[0].strip(".,!") in YES_WORDS
 
 
+REPLY_WORDS = YES_WORDS | {"yeah", "yep", "yup", "sure", "no", "nope", "not", "nah", "y", "n"}
+
+
+def answers_it(turn: Said, answer: str) -> bool:
+    """Whether the case's next ``then`` answer is meant for what ``turn`` asks. Any question
+    but a confirmation takes it. A confirmation the expect does not mention is answered "yes"
+    (the corpus's convention), keeping the answer for the question it is for: so a
+    confirmation takes it only when it reads as a reply to it (a yes/no word first, or a word
+    of one of its choices)."""
+    if not turn.questions or not is_confirmation(turn.questions[-1]):
+        return True
+    said = [w.strip(".,!?") for w in answer.lower().split()]
+    if said and said[0] in REPLY_WORDS:
+        return True
+    labels = {
+        w.strip(".,!?*")
+        for choice in turn.questions[-1].choices
+        for w in choice.label.lower().split()
+        if len(w.strip(".,!?*")) >= 3
+    }
+    return bool(labels & set(said))
+
+
+def asking_of(turn: Said) -> str | None:
+    """What the bot's turn asks: its last question, or (a free-text question, which comes as
+    text without choices) its last text that asks something."""
+    if turn.questions:
+        return turn.questions[-1].text
+    asks = [text for text in turn.texts if "?" in text]
+    return asks[-1] if asks else None
+
+
+def prompt_of(world: World, who: str, turn: Said) -> str | None:
+    """What ``turn`` asks ``who``: ``asking_of``, or its last text when a dialog of theirs is
+    waiting for an answer (a prompt without a question mark: "Share a short account ...")."""
+    asking = asking_of(turn)
+    if asking is None and turn.texts and world.waiting(who):
+        asking = turn.texts[-1]
+    return asking
+
+
 @dataclass(frozen=True)
 class Spoken:
     """A corpus case as written in the shared file."""
@@ -392,16 +442,17 @@ def play(
         try:
             if reading.given is not None:
                 reading.given(world)
-            open_question = world.turns[-1].asking if world.turns else None
+            last = world.turns[-1] if world.turns else None
+            open_question = prompt_of(world, last.who, last) if last else None
             world.mark()
             turn = world.say(speaker, spoken.say)
             answers = list(spoken.then)
             for _ in range(max_turns):
-                asking = turn.asking
+                asking = prompt_of(world, speaker, turn)
                 if asking is not None and asking == open_question:
                     break  # the same question again: what was said was not understood
                 open_question = asking
-                if answers and asking is not None:
+                if answers and asking is not None and answers_it(turn, answers[0]):
                     turn = world.say(speaker, answers.pop(0))
                 elif reading.confirm and turn.questions and is_confirmation(turn.questions[-1]):
                     turn = world.say(speaker, "yes")
