@@ -29,7 +29,18 @@ import yaml  # noqa: E402
 
 from tests.corpus import world  # noqa: E402
 
-DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "dev.yaml"
+
+def _default_corpus() -> Path:
+    """``shared/corpus/dev.yaml`` beside the checkout or beside any folder above it (a git
+    worktree sits deeper than the main checkout)."""
+    for folder in ROOT.parents:
+        candidate = folder / "shared" / "corpus" / "dev.yaml"
+        if candidate.exists():
+            return candidate
+    return ROOT.parent / "shared" / "corpus" / "dev.yaml"
+
+
+DEFAULT_CORPUS = _default_corpus()
 
 
 def load(path: Path) -> list[world.Spoken]:
