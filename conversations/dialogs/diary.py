@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from conversations.dates import format_day
-from conversations.dialogs import safety_check
+from conversations.dialogs import kit, safety_check
 from conversations.dialogs.base import Context, Turn
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName, recognise
 from conversations.messages import Choice, Incoming, Part, Question, Text
@@ -181,12 +181,30 @@ def my_diary(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     return Turn(replies=replies)
 
 
-class GuidedDiary:
+class DiaryState(kit.FormState):
+    """A guided entry's answers, or a quick note waiting on the guard or the safety check."""
+
+    note: str | None = None
+
+
+class GuidedDiary(kit.Form[DiaryState]):
     """What happened? / So what? / Now what?, then a confirmation before saving."""
 
     name: ClassVar[str] = "diary"
     title: ClassVar[str] = "Your diary entry"
-    schema_version: ClassVar[int] = 1
+    schema_version: ClassVar[int] = 2
+    State = DiaryState
+    fields: ClassVar[tuple[kit.FormField, ...]] = tuple(
+        kit.FormField(
+            step.value, LABELS[step], QUESTIONS[step], optional=True, max_length=MAX_ENTRY
+        )
+        for step in ORDER
+    )
+    guard_where = "your diary"
+    wording = SAFETY
+    SAVE = "dialog:diary:save"
+    CHANGE = "dialog:diary:change"
+    PART = "dialog:diary:part"
 
     def start(self, ctx: Context, msg: Incoming) -> Turn:
         intent = recognise(msg.text, msg.action)
@@ -194,217 +212,72 @@ class GuidedDiary:
             return quick_note(ctx, intent.rest)
         if (refusal := not_a_mentee(ctx)) is not None:
             return refusal
-        intro = Text(
-            "Let's write a diary entry. It's private: only you can read it. "
-            "Answer each question in a few lines (type *skip* to leave one out)."
-        )
-        state = {"step": Step.WHAT_HAPPENED.value, "answers": {}}
-        return Turn(replies=[intro, Text(QUESTIONS[Step.WHAT_HAPPENED])], state=state)
+        return super().start(ctx, msg)
 
-    def prompt(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
-        step = Step(state["step"])
-        if step is Step.GUARD:
-            return guard_question(self._state_findings(ctx, state), "your diary")
-        if step is Step.SAFETY:
-            return safety_check.prompt(state, SAFETY)
-        if step is Step.REWRITE_NOTE:
-            return [Text(REWRITE)]
-        if step is Step.CONFIRM:
-            return self._confirmation(state)
-        if step is Step.WHICH_PART:
-            return [self._which_part()]
-        return [Text(QUESTIONS[step])]
-
-    def step(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        step = Step(state["step"])
-        answers: dict[str, str] = dict(state.get("answers", {}))
-        text = msg.text.strip()
-        if step is Step.CONFIRM:
-            return self._on_confirm(ctx, state, answers, msg)
-        if step is Step.WHICH_PART:
-            return self._on_which_part(state, msg)
-        if step is Step.GUARD:
-            return self._on_guard(ctx, state, msg)
-        if step is Step.SAFETY:
-            return safety_check.step(
-                ctx,
-                state,
-                msg,
-                SAFETY,
-                save=lambda kept: self._resume(ctx, kept),
-                leave_out=lambda kept, texts: self._leave_out(ctx, kept, texts),
-            )
-        if step is Step.REWRITE_NOTE:
-            if not text:
-                return Turn(replies=[Text(REWRITE)], state=state, advanced=False)
-            return quick_note(ctx, text)
-        if not text and msg.action is None:
-            return Turn(
-                replies=[Text("I didn't get anything there."), Text(QUESTIONS[step])],
-                state=state,
-                advanced=False,
-            )
-        if (problem := too_long(text)) is not None:
-            return Turn(replies=[problem, Text(QUESTIONS[step])], state=state, advanced=False)
-        answers[step.value] = "" if text.lower() == "skip" else text
-        following = self._next_step(step, answers, editing=bool(state.get("editing")))
-        new_state = {"step": following.value, "answers": answers}
-        if following is Step.CONFIRM:
-            if not any(answers.values()):
-                return Turn(
-                    replies=[
-                        Text(
-                            "All three were skipped, so there's nothing to save. "
-                            "Type *diary* whenever you'd like to write."
-                        )
-                    ]
-                )
-            return Turn(replies=self._confirmation(new_state), state=new_state)
-        return Turn(replies=[Text(QUESTIONS[following])], state=new_state)
-
-    @staticmethod
-    def _next_step(step: Step, answers: dict[str, str], editing: bool) -> Step:
-        if editing:
-            return Step.CONFIRM
-        index = ORDER.index(step)
-        return ORDER[index + 1] if index + 1 < len(ORDER) else Step.CONFIRM
-
-    @staticmethod
-    def _confirmation(state: dict[str, Any]) -> list[Part]:
-        answers = state["answers"]
-        summary = "\n".join(f"*{LABELS[s]}:* {answers.get(s.value) or '(skipped)'}" for s in ORDER)
+    def begin(self, ctx: Context, msg: Incoming, state: DiaryState) -> list[Part]:
         return [
-            Text("Here's your entry:\n" + summary, private=True),
-            Question(
-                "Shall I save it?",
-                (Choice("Save", SAVE), Choice("Change something", CHANGE)),
-            ),
+            Text(
+                "Let's write a diary entry. It's private: only you can read it. "
+                "Answer each question in a few lines (type *skip* to leave one out)."
+            )
         ]
 
-    @staticmethod
-    def _which_part() -> Question:
-        return Question(
-            "Which part would you like to change?",
-            tuple(Choice(LABELS[s], PART, s.value) for s in ORDER),
+    def summary(self, ctx: Context, state: DiaryState) -> list[Part]:
+        lines = "\n".join(
+            f"*{LABELS[s]}:* {state.values.get(s.value) or '(skipped)'}" for s in ORDER
         )
+        return [Text("Here's your entry:\n" + lines, private=True)]
 
-    def _on_confirm(
-        self, ctx: Context, state: dict[str, Any], answers: dict[str, str], msg: Incoming
-    ) -> Turn:
-        word = msg.text.strip().lower()
-        if msg.action == SAVE or word in {"save", "yes", "y", "ok", "yes please", "save it"}:
-            if findings := _findings(ctx, *answers.values()):
-                guarded = {"step": Step.GUARD.value, "answers": answers}
-                return Turn(replies=guard_question(findings, "your diary"), state=guarded)
-            return self._save_entry(ctx, answers)
-        if msg.action == CHANGE or word in {"change", "change something", "edit", "no"}:
-            return Turn(
-                replies=[self._which_part()],
-                state={"step": Step.WHICH_PART.value, "answers": answers},
-            )
-        for part in ORDER:
-            if word.startswith(f"change {LABELS[part].lower()}") or word == LABELS[part].lower():
-                return self._edit(part, answers)
+    def nothing_to_save(self, ctx: Context, state: DiaryState) -> Turn | None:
         return Turn(
             replies=[
                 Text(
-                    "Please choose *Save* or *Change something*, "
-                    "or type *cancel* to leave it unsaved."
-                ),
-                *self._confirmation(state)[1:],
-            ],
-            state=state,
-            advanced=False,
+                    "All three were skipped, so there's nothing to save. "
+                    "Type *diary* whenever you'd like to write."
+                )
+            ]
         )
 
-    def _on_which_part(self, state: dict[str, Any], msg: Incoming) -> Turn:
-        answers = dict(state.get("answers", {}))
-        chosen = msg.values.get("value") if msg.action == PART else None
-        word = msg.text.strip().lower()
-        for part in ORDER:
-            if chosen == part.value or word == LABELS[part].lower():
-                return self._edit(part, answers)
-        return Turn(
-            replies=[Text("Please pick one of these."), self._which_part()],
-            state=state,
-            advanced=False,
-        )
-
-    @staticmethod
-    def _edit(part: Step, answers: dict[str, str]) -> Turn:
-        current = answers.get(part.value) or "(skipped)"
-        return Turn(
-            replies=[Text(f"You wrote: {current}", private=True), Text(QUESTIONS[part])],
-            state={"step": part.value, "answers": answers, "editing": True},
-        )
-
-    @staticmethod
-    def _save_entry(
-        ctx: Context, answers: dict[str, str], state: dict[str, Any] | None = None
-    ) -> Turn:
-        """Save a guided entry, once the safety check has let it through."""
-        state = {**(state or {}), "answers": answers}
-        if (asking := safety_check.gate(ctx, state, list(answers.values()), SAFETY)) is not None:
-            return asking
+    def save(self, ctx: Context, state: DiaryState) -> Turn:
+        if state.note is not None:
+            return _save_note(ctx, state.note, state.to_state())
         ctx.session.add(
             DiaryEntry(
                 author_id=ctx.person_id,
                 written_on=ctx.today,
-                what_happened=answers.get(Step.WHAT_HAPPENED.value, ""),
-                so_what=answers.get(Step.SO_WHAT.value, ""),
-                now_what=answers.get(Step.NOW_WHAT.value, ""),
+                what_happened=state.values.get(Step.WHAT_HAPPENED.value, ""),
+                so_what=state.values.get(Step.SO_WHAT.value, ""),
+                now_what=state.values.get(Step.NOW_WHAT.value, ""),
                 created_at=ctx.now,
             )
         )
         return _saved(ctx)
 
-    def _resume(self, ctx: Context, state: dict[str, Any]) -> Turn:
-        if "note" in state:
-            return _save_note(ctx, state["note"], state)
-        return self._save_entry(ctx, dict(state.get("answers", {})), state)
+    def _guarded_texts(self, state: DiaryState) -> list[str]:
+        # A quick note is one text, not a guided entry's three (it is not in ``values``).
+        return [state.note] if state.note is not None else super()._guarded_texts(state)
 
-    def _leave_out(self, ctx: Context, state: dict[str, Any], texts: list[str]) -> Turn:
-        """After a concern went to the lead: save the rest of the entry without it, if any."""
-        nothing = Turn(
-            replies=[Text("OK, I haven't put it in your diary: it's with the project lead.")]
-        )
-        if "note" in state:
-            return nothing
-        answers = {k: ("" if v in texts else v) for k, v in state.get("answers", {}).items()}
-        if not any(answers.values()):
-            return nothing
-        saved = self._save_entry(ctx, answers, state)
-        return safety_check.with_note("I've left that part out of your diary.", saved)
+    # A quick note waits on its own steps: the guard (remove, rewrite, keep) and a rewrite.
+    def prompt(self, ctx: Context, raw: dict[str, Any]) -> list[Part]:
+        if raw.get("step") == Step.REWRITE_NOTE.value:
+            return [Text(REWRITE)]
+        return super().prompt(ctx, raw)
 
-    @staticmethod
-    def _state_findings(ctx: Context, state: dict[str, Any]) -> list[Finding]:
-        texts = [state["note"]] if "note" in state else list(state.get("answers", {}).values())
-        return _findings(ctx, *texts)
-
-    def _on_guard(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        choice = guard_choice(msg.action, msg.text)
-        pattern = ctx.scheme_setting("hospital_number_pattern")
-        note: str | None = state.get("note")
-        answers: dict[str, str] = dict(state.get("answers", {}))
-        if choice == GUARD_REMOVE:
-            if note is not None:
-                return _save_note(ctx, remove_patient_data(note, find_patient_data(note, pattern)))
-            cleaned = {
-                key: remove_patient_data(value, find_patient_data(value, pattern))
-                for key, value in answers.items()
-            }
-            return self._save_entry(ctx, cleaned)
-        if choice == GUARD_KEEP:
-            return _save_note(ctx, note) if note is not None else self._save_entry(ctx, answers)
-        if choice == GUARD_EDIT:
-            if note is not None:
+    def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
+        state = self.load(raw)
+        if state.step == Step.REWRITE_NOTE.value:
+            text = msg.text.strip()
+            if not text:
+                return Turn(replies=[Text(REWRITE)], state=raw, advanced=False)
+            return quick_note(ctx, text)
+        if state.note is not None and state.step == kit.GUARD:
+            choice = guard_choice(msg.action, msg.text)
+            if choice == GUARD_EDIT:
                 return Turn(replies=[Text(REWRITE)], state={"step": Step.REWRITE_NOTE.value})
-            return Turn(
-                replies=[self._which_part()],
-                state={"step": Step.WHICH_PART.value, "answers": answers},
-            )
-        return Turn(
-            replies=[Text("Please choose one of these."), *self.prompt(ctx, state)[1:]],
-            state=state,
-            advanced=False,
-        )
+            if choice == GUARD_REMOVE:
+                pattern = ctx.scheme_setting("hospital_number_pattern")
+                note = remove_patient_data(state.note, find_patient_data(state.note, pattern))
+                return _save_note(ctx, note)
+            if choice == GUARD_KEEP:
+                return _save_note(ctx, state.note)
+        return super().step(ctx, raw, msg)
