@@ -20,7 +20,7 @@ from conversations.dialogs import (
     reports,
     selection,
 )
-from conversations.engine import Registry
+from conversations.dialogs.base import Registry
 from conversations.intents import IntentName
 
 JOURNEYS = (

@@ -46,3 +46,26 @@ def test_the_console_starts_without_the_platform_sdks() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def _modules_imported(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_no_dialog_imports_the_engine() -> None:
+    # The engine runs dialogs; dialogs (and the registry's journeys) know only the base
+    # protocol, so a dialog can be built and tested without the turn machinery.
+    journeys = [ROOT / "conversations" / "lead_route.py"]
+    offenders = sorted(
+        str(path.relative_to(ROOT))
+        for path in [*(ROOT / "conversations" / "dialogs").rglob("*.py"), *journeys]
+        if "conversations.engine" in _modules_imported(path)
+    )
+    assert offenders == []
