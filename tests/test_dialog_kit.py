@@ -21,6 +21,7 @@ def _entries(db: Engine) -> list[DiaryEntry]:
 
 def _three_answers(mentee: Chat) -> str:
     mentee.said("diary")
+    mentee.said("yes")  # the What? / So what? / Now what? prompts
     mentee.said("The rota meeting went badly")
     mentee.said("I spoke too fast")
     return mentee.said("Slow down and ask questions")
@@ -69,6 +70,7 @@ def test_naming_a_part_at_the_confirmation_goes_straight_to_it(demo: Engine, men
 @pytest.mark.parametrize("skip", ["skip", "pass", "none", "nothing really"])
 def test_skip_in_own_words_leaves_an_answer_out(demo: Engine, mentee: Chat, skip: str) -> None:
     mentee.said("diary")
+    mentee.said("yes")  # the What? / So what? / Now what? prompts
     mentee.said("A hard handover")
     mentee.said(skip)
     mentee.said("Write it down next time")

@@ -170,6 +170,10 @@ class Form(Generic[S]):
         """A turn to end with when every optional field was skipped (None: save anyway)."""
         return None
 
+    def declined(self, ctx: Context, state: S) -> Turn:
+        """A form with nothing to change, answered no: nothing is done."""
+        return Turn(replies=[Text("OK, I've left it as it was.")])
+
     def begin(self, ctx: Context, msg: Incoming, state: S) -> list[Part]:
         """Fill what the start message already says; the replies to say before the first ask."""
         return []
@@ -283,6 +287,8 @@ class Form(Generic[S]):
         said = meaning(msg.text) if msg.action is None else None
         if msg.action == self.SAVE or said is Meaning.YES or _is(msg.text, self.save_label):
             return self._save_guarded(ctx, state)
+        if not self.fields and (msg.action == self.CHANGE or said is Meaning.NO):
+            return self.declined(ctx, state)
         if (edit := self._field_named(msg.text)) is not None:
             return self._edit(state, edit)
         if (
