@@ -68,6 +68,7 @@ __all__ = [
     "parse_duration",
     "parse_meeting_length",
     "parse_when",
+    "part_offers",
     "pick_option",
     "warm_up",
 ]
@@ -184,9 +185,9 @@ _ATOM = re.compile(
         (?:,?\s+(?P<md_y>\d{{4}})\b)?)
     |(?P<iso>(?P<iso_y>\d{{4}})-(?P<iso_m>\d{{1,2}})-(?P<iso_d>\d{{1,2}}))
     |(?P<dd>(?P<dd_d>\d{{1,2}})[-.](?P<dd_m>\d{{1,2}})[-.](?P<dd_y>\d{{4}}))
-    |(?P<nd>(?P<nd_d>\d{{1,2}})/(?P<nd_m>\d{{1,2}})(?:/(?P<nd_y>\d{{4}}|\d{{2}}))?(?![/\d])
+    |(?P<nd>(?:the\s+)?(?P<nd_d>\d{{1,2}})/(?P<nd_m>\d{{1,2}})(?:/(?P<nd_y>\d{{4}}|\d{{2}}))?(?![/\d])
         (?!\s*(?:of\b|an?\b|{_UNITS})))
-    |(?P<ndot>(?P<nt_d>\d{{1,2}})\.(?P<nt_m>[1-9])(?![\d.]|\s*{_UNITS}))
+    |(?P<ndot>(?:the\s+)?(?P<nt_d>\d{{1,2}})\.(?P<nt_m>[1-9])(?![\d.]|\s*{_UNITS}))
     |(?P<ordinal>(?:the\s+)?(?P<od>\d{{1,2}}){_ORD}
         (?!\s+(?:floor|time|place|row|year|week|day|person|attempt|round|quarter|item)))
     |(?P<rday>(?:today|tomorrow|tmrw|tmr){_POSS}|tonight|yesterday
@@ -226,7 +227,7 @@ _TIME_KINDS = frozenset({"ampm", "clock", "noon", "oclock", "past", "at", "dot",
 _ANCHORED = frozenset({"same", "shift", "after"})
 _PUNCT = " \t\n,.;:!?()"
 _GLUE = re.compile(r"\s*,?\s*(?:(?:at|on|say)\s+)?", re.IGNORECASE)
-_LEAD = re.compile(r"\b(?:by|on|until|till|til|before|from|at|for|due)\s+$", re.IGNORECASE)
+_LEAD = re.compile(r"\b(?:by|on|until|till|til|before|from|at|for|due|to|it)\s+$", re.IGNORECASE)
 _WEAK_END = re.compile(
     r"\s*(?:$|[,.;:!?)]|(?:please|pls|plz|thanks|cheers|then|if|ok|okay|and|or|with|w|via|to"
     r"|on|at|for|from|in|is|works?|would|suits?|instead|too|same|today|tomorrow|morning"
@@ -386,6 +387,8 @@ def _strong(group: _Group, text: str) -> bool:
             continue  # "those 2 may come"
         if kind not in ("part", "at", "dot", "ordinal", "ndot", "hhmm", "range"):
             return True
+    if said := atoms.get("nd") or atoms.get("ndot"):  # "the 30/2"
+        return group.lead or said[0].lower().startswith("the")
     if atoms.keys() & {"dot", "ndot", "hhmm", "range"}:
         return group.lead
     ends = bool(_WEAK_END.match(text, group.end))
@@ -727,6 +730,16 @@ def _part_of(atoms: _Atoms) -> str | None:
     return None
 
 
+def _offers(day: date, part: str, c: _Ctx) -> tuple[When, ...]:
+    offers = (_finish(day, t, [], c) for t in _PART_OFFERS.get(part, ()))
+    return tuple(o for o in offers if isinstance(o, When))
+
+
+def part_offers(day: date, part: str, now: datetime, tz: Zone) -> tuple[When, ...]:
+    """A few times to offer on ``day`` for a part of the day ("after lunch": 13:00, 13:30, 14:00)."""
+    return _offers(day, part, _context(now, tz, True, False, None, None))
+
+
 def _resolve(atoms: _Atoms, c: _Ctx) -> When | Ask:
     if m := atoms.get("rtime"):
         at = c.now + _length(_DUR.fullmatch(m["rt"]))
@@ -750,11 +763,10 @@ def _resolve(atoms: _Atoms, c: _Ctx) -> When | Ask:
             if len(days) == 1:
                 on = days[0] or c.today
                 if c.need_time:
-                    offers = (_finish(on, t, [], c) for t in _PART_OFFERS[part])
                     return Ask(
                         f"What time on {format_day(on, c.today)} ({part})?",
                         "no_time",
-                        tuple(o for o in offers if isinstance(o, When)),
+                        _offers(on, part, c),
                     )
                 return _finish(on, None, notes, c, extra)
     times = hm.times if isinstance(hm, _Hours) else (hm,)
