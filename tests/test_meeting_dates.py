@@ -223,6 +223,12 @@ def _confirmed(mentee: Chat, mentor: Chat, said: str) -> Meeting:
          datetime(2026, 3, 27, 10, tzinfo=UTC)),
         ("tmrw at 10am for an hour, video", "move tmrws 1:1 to 4.30",
          datetime(2026, 3, 3, 16, 30, tzinfo=UTC)),
+        ("tmrw at 10am for an hour, video", "can we start tmrw 30 mins earlier",
+         datetime(2026, 3, 3, 9, 30, tzinfo=UTC)),
+        ("tmrw at 10am for an hour, video", "can we push it back an hr",
+         datetime(2026, 3, 3, 11, tzinfo=UTC)),
+        ("thurs at 10am for an hour, video", "can we do the friday after instead",
+         datetime(2026, 3, 6, 10, tzinfo=UTC)),
     ],
 )  # fmt: skip
 def test_moving_a_meeting_reads_same_time_and_the_new_day(
@@ -234,3 +240,21 @@ def test_moving_a_meeting_reads_same_time_and_the_new_day(
     mentee.said("yes")
     move = _meetings(mentee.db)[-1]
     assert (move.starts_at, move.replaces_id, move.status) == (moved_to, original.id, "proposed")
+
+
+def test_moving_to_next_tuesday_on_a_monday_asks_which_and_takes_a_typed_number(
+    mentee: Chat, mentor: Chat
+) -> None:
+    original = _confirmed(mentee, mentor, "thurs at 10am for an hour, video")
+    reply = mentee.said("reschedule: can we do next tues at 2 instead")
+    assert reply.endswith(
+        "Which Tuesday: Tue 3 Mar or Tue 10 Mar?\n  1. Tue 3 Mar, 14:00\n  2. Tue 10 Mar, 14:00"
+    ), reply
+    mentee.restart()
+    assert "Tue 10 Mar, 14:00" in mentee.said("2")
+    mentee.said("yes")
+    move = _meetings(mentee.db)[-1]
+    assert (move.starts_at, move.replaces_id) == (
+        datetime(2026, 3, 10, 14, tzinfo=UTC),
+        original.id,
+    )

@@ -1008,6 +1008,7 @@ C_SEND = "dialog:change_meeting:send"
 C_WHEN = "dialog:change_meeting:when"
 C_NO_REASON = "dialog:change_meeting:no_reason"
 C_KEEP = "dialog:change_meeting:keep"
+C_OPTION = "dialog:change_meeting:option"
 _SPLIT_TO = re.compile(r"\s(?:to|until|till)\s", re.I)
 _MEETING_WORD = re.compile(r"\b(?:meeting|call)\b", re.I)
 _STATUS_WORDS = {
@@ -1079,8 +1080,12 @@ def _which_and_new(
     found = find_when(text, ctx.now, ctx.tz, need_time=False)
     if found is not None and isinstance(found.value, When):
         day = found.value.day
-        if any(m.starts_at.astimezone(ctx.tz).date() == day for m, _ in upcoming):
-            return text, ""
+        for meeting, _ in upcoming:
+            if meeting.starts_at.astimezone(ctx.tz).date() == day:
+                # "start tmrw 30 mins earlier": the day names the meeting, the rest its new time
+                moved = find_when(text, ctx.now, ctx.tz, need_time=False, anchor=meeting.starts_at)
+                new = moved is not None and isinstance(moved.value, When) and moved.value.has_time
+                return text, text if new else ""
     return "", text
 
 
@@ -1206,6 +1211,8 @@ class ChangeMeeting:
         first = _first_name(partner)
         scheme_zone = _scheme_zone(ctx, found.pairing)
         current = show_when(found.meeting.starts_at, ctx.tz, scheme_zone, ctx.now)
+        if step is ChangeStep.WHEN and state.get("options"):
+            return [_options_question(state, ctx, C_OPTION)]
         if step is ChangeStep.WHEN:
             if flow is Flow.SUGGEST:
                 return [
@@ -1301,6 +1308,12 @@ class ChangeMeeting:
             if msg.action == C_WHEN or _FIELD_WORDS["when"].match(text):
                 edit = {**state, "step": ChangeStep.WHEN.value}
                 return Turn(replies=self.prompt(ctx, edit), state=edit)
+        if step is ChangeStep.WHEN and state.get("options"):
+            option = _picked_option(state, ctx, msg, text, C_OPTION)
+            if option is not None and option.has_time:
+                return self._absorb(ctx, state, Facts(at=option.at_utc), found)
+            if msg.action == C_OPTION:
+                return self._again(ctx, state, "Please choose one of these.")
         if not text:
             return self._again(ctx, state, "I didn't get anything there.")
         facts = read_facts(text, ctx, base=_load_at(state), whole=True, agenda="none")
@@ -1336,10 +1349,13 @@ class ChangeMeeting:
         return self._picked(ctx, dict(state), found)
 
     def _absorb(self, ctx: Context, state: dict[str, Any], facts: Facts, found: _Found) -> Turn:
-        state = dict(state)
+        state = _drop_when(state)
         replies: list[Part] = [Text(note) for note in facts.notes]
         if facts.problems:
             state["step"] = ChangeStep.WHEN.value
+            _hold_when(state, facts, facts.problems[0][1], ctx)
+            if state["options"]:
+                return Turn(replies=[*replies, *self.prompt(ctx, state)], state=state)
             return Turn(replies=[*replies, Text(facts.problems[0][1])], state=state)
         if facts.at is not None:
             state["at"] = facts.at.isoformat()
