@@ -223,6 +223,8 @@ def _confirmed(mentee: Chat, mentor: Chat, said: str) -> Meeting:
          datetime(2026, 3, 27, 10, tzinfo=UTC)),
         ("tmrw at 10am for an hour, video", "move tmrws 1:1 to 4.30",
          datetime(2026, 3, 3, 16, 30, tzinfo=UTC)),
+        ("thurs at 11am for an hour, video", "can we move the meeting to 9?",
+         datetime(2026, 3, 5, 9, tzinfo=UTC)),
         ("tmrw at 10am for an hour, video", "can we start tmrw 30 mins earlier",
          datetime(2026, 3, 3, 9, 30, tzinfo=UTC)),
         ("tmrw at 10am for an hour, video", "can we push it back an hr",
@@ -258,3 +260,9 @@ def test_moving_to_next_tuesday_on_a_monday_asks_which_and_takes_a_typed_number(
         datetime(2026, 3, 10, 14, tzinfo=UTC),
         original.id,
     )
+
+
+def test_a_bare_number_answering_what_time_is_a_time(mentee: Chat) -> None:
+    assert _book(mentee, "on thurs, video") == "What time on Thu 5 Mar?"
+    assert "How long will it be?" in mentee.said("2")
+    assert "*When:* Thu 5 Mar, 14:00" in mentee.said("an hour")

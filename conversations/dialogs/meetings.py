@@ -163,6 +163,14 @@ def _place(day: date, wall: time, ctx: Context) -> datetime | Ask:
     return local.astimezone(UTC)
 
 
+_BARE_HOUR = re.compile(r"\s*(?:\d{1,2}(?:[.:]\d{2})?)\s*[?!.]*\s*")
+
+
+def _as_time(text: str) -> str:
+    """A bare "9" or "4.30" given as a new time is a time of day ("at 9"), not a date."""
+    return f"at {text.strip(' ?!.')}" if _BARE_HOUR.fullmatch(text) else text
+
+
 def _read_when(
     text: str, ctx: Context, base: datetime | None, day: date | None, whole: bool,
     part: str | None = None, wall: time | None = None,
@@ -198,9 +206,8 @@ def _read_when(
         note = (value.assumed or "").replace("I took it as tomorrow.", "").strip() or None
         return _place(anchor, value.local.time(), ctx), rest, replace(value, assumed=note)
     if anchor is None and not value.named_day:  # "3pm": which day? (not assumed to be today)
-        hm = value.local.strftime("%H:%M")
-        asked = Ask(f"Which day would you like, at {hm}?", "no_time")
-        return asked, rest, replace(value, assumed=hm)
+        asked = Ask(f"Which day would you like, at {value.local:%H:%M}?", "no_time")
+        return asked, rest, value
     return value.at_utc, rest, value
 
 
@@ -243,7 +250,7 @@ def read_facts(
             body = body[: agenda_match.start()]
     moment, rest, read = _read_when(body, ctx, base, day, whole, part, wall)
     if isinstance(moment, Ask) and read is not None:  # a time said without a day
-        facts.wall = read.assumed
+        facts.wall = f"{read.local:%H:%M}"
     elif read is not None and read.assumed:
         facts.notes.append(read.assumed)
     if read is not None:
@@ -837,7 +844,7 @@ class BookMeeting:
                 if msg.action == B_OPTION:
                     return self._again(ctx, state, "Please choose one of these.")
             facts = read_facts(
-                text,
+                _as_time(text),
                 ctx,
                 base=_load_at(state),
                 day=date.fromisoformat(state["day"]) if state.get("day") else None,
@@ -1189,7 +1196,9 @@ class ChangeMeeting:
         new = state.pop("new", "")
         state["step"] = ChangeStep.WHEN.value
         if new:
-            facts = read_facts(new, ctx, base=found.meeting.starts_at, whole=True, agenda="none")
+            facts = read_facts(
+                _as_time(new), ctx, base=found.meeting.starts_at, whole=True, agenda="none"
+            )
             if facts.found_anything:
                 return self._absorb(ctx, state, facts, found)
         return Turn(replies=self.prompt(ctx, state), state=state)
@@ -1316,7 +1325,8 @@ class ChangeMeeting:
                 return self._again(ctx, state, "Please choose one of these.")
         if not text:
             return self._again(ctx, state, "I didn't get anything there.")
-        facts = read_facts(text, ctx, base=_load_at(state), whole=True, agenda="none")
+        said = _as_time(text) if step is ChangeStep.WHEN else text
+        facts = read_facts(said, ctx, base=_load_at(state), whole=True, agenda="none")
         if not facts.found_anything:
             why = (
                 "Please choose one of these, or tell me the new time."
