@@ -56,6 +56,9 @@ _LEADING: dict[Meaning, tuple[str, ...]] = {
         "can't decide",
         "don't mind",
         "i don't mind",
+        "i can't decide",
+        "i'm unsure",
+        "i'm undecided",
     ),
     Meaning.LATER: (
         "not now",
@@ -114,6 +117,18 @@ _LEADING: dict[Meaning, tuple[str, ...]] = {
         "please don't",
         "better not",
         "leave it",
+        # Said of oneself: "I'm not", "I haven't yet", "I can't".
+        "i'm not",
+        "i am not",
+        "i don't",
+        "i do not",
+        "i haven't",
+        "i have not",
+        "i've not",
+        "i can't",
+        "i cannot",
+        "i won't",
+        "i will not",
     ),
     Meaning.YES: (
         "yes",
@@ -167,6 +182,14 @@ _LEADING: dict[Meaning, tuple[str, ...]] = {
         "let's do that",
         "yes go ahead",
         "by all means",
+        # Said of oneself: "I am (a member of the SoR)", "I do", "I have".
+        "i am",
+        "i'm",
+        "i do",
+        "i have",
+        "i've",
+        "i can",
+        "i will",
     ),
 }
 
@@ -195,8 +218,6 @@ _ALONE: dict[Meaning, tuple[str, ...]] = {
         "yes yes",
         "yes it is",
         "yes i do",
-        "i do",
-        "i will",
         "it is",
         "indeed",
         "true",
@@ -293,8 +314,9 @@ def leading(text: str) -> Reading | None:
         head = " ".join(words[:size])
         if head in _LEADS:
             rest = _rest_after(text, words[:size], words[size:])
-            if _WHOLE.get(" ".join(_strip_fillers(_words(rest)))) is _LEADS[head]:
-                rest = ""  # "yup 👍", "yes that works": the rest only says it again
+            again = leading(rest) if rest else None
+            if again is not None and again.meaning is _LEADS[head] and not again.rest:
+                rest = ""  # "yup 👍", "yes sure go ahead": the rest only says it again
             return Reading(_LEADS[head], rest)
     return None
 
