@@ -141,6 +141,11 @@ def candidates(text: str, choices: Sequence[C]) -> list[C]:
         if len(meant) == 1:
             return meant
 
+    # By the start of a label: "some" for "Somewhat", "very" for "Very confident".
+    starting = [c for c, label in zip(choices, labels, strict=True) if label.startswith(said)]
+    if said and len(starting) == 1:
+        return starting
+
     if not core or len(core) > _MOST_WORDS:
         return []  # a sentence of its own ("change my workplace to ..."), not a pick
 

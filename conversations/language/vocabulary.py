@@ -228,7 +228,18 @@ _ALONE: dict[Meaning, tuple[str, ...]] = {
     Meaning.NO: ("n", "not", "never", "cancel it", "false"),
     Meaning.LATER: ("later", "later on", "another time maybe"),
     Meaning.SKIP: ("next", "skip please"),
-    Meaning.NONE: ("-", "na", "nothing thanks", "none thanks", "zero", "no one", "nobody"),
+    Meaning.NONE: (
+        "-",
+        "na",
+        "nothing thanks",
+        "none thanks",
+        "zero",
+        "no one",
+        "nobody",
+        "all good",
+        "all fine",
+        "nothing to report",
+    ),
     Meaning.UNSURE: ("hmm", "hm", "um", "erm", "idk", "?", "not sure yet"),
 }
 
