@@ -107,7 +107,7 @@ def _meaning_of(label: str) -> Meaning | None:
     return reading.meaning if reading else None
 
 
-def candidates(text: str, choices: Sequence[C]) -> list[C]:
+def candidates(text: str, choices: Sequence[C], by_meaning: bool = True) -> list[C]:
     """The choices an answer could mean, best first: one when it is clear, several when it
     could be any of them, none when it names none."""
     if not choices or not text.strip():
@@ -135,7 +135,7 @@ def candidates(text: str, choices: Sequence[C]) -> list[C]:
             return exact
 
     # By meaning: "yep" at Yes / No, "nah" at Accept / Decline, "not now" at Yes / Not now.
-    said_meaning = meaning(text)
+    said_meaning = meaning(text) if by_meaning else None
     if said_meaning is not None:
         meant = [c for c in choices if _meaning_of(c.label) is said_meaning]
         if len(meant) == 1:
@@ -205,9 +205,9 @@ def _fuzzy(core: str, choices: Sequence[C], labels: list[str], words: list[set[s
     return [choices[best]]
 
 
-def pick(text: str, choices: Sequence[C]) -> C | None:
+def pick(text: str, choices: Sequence[C], by_meaning: bool = True) -> C | None:
     """The one choice a typed answer picks, or None (it names none, or could be several)."""
-    found = candidates(text, choices)
+    found = candidates(text, choices, by_meaning)
     return found[0] if len(found) == 1 else None
 
 
@@ -236,5 +236,7 @@ def answer(
         meant = {Meaning.YES: yes, Meaning.NO: no, Meaning.LATER: later or no}.get(reading.meaning)
         if meant is not None and not (reading.meaning is Meaning.YES and reading.rest):
             return meant
-    choice = pick(text, choices)
+    # Given what yes and no mean here, a "yes" never picks a button by its own meaning
+    # (a plain "yes" is not "I agree", the words of a signature).
+    choice = pick(text, choices, by_meaning=yes is None and no is None and later is None)
     return choice.action if choice is not None else None
