@@ -226,7 +226,7 @@ _ALONE: dict[Meaning, tuple[str, ...]] = {
         "approved",
     ),
     Meaning.NO: ("n", "not", "never", "cancel it", "false"),
-    Meaning.LATER: ("later", "later on", "another time maybe"),
+    Meaning.LATER: ("later", "later on", "another time maybe", "wait", "hold on", "hang on"),
     Meaning.SKIP: ("next", "skip please"),
     Meaning.NONE: (
         "-",
