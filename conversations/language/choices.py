@@ -224,17 +224,19 @@ def answer(
     yes: str | None = None,
     no: str | None = None,
     later: str | None = None,
+    whole: bool = False,
 ) -> str | None:
     """The action of the choice a typed reply picks, or None.
 
     ``yes``, ``no`` and ``later`` name the action a plain "yep", "nah" or "not now" means at this
     question (a "Save" / "Change something" confirmation takes "yes" as Save). A yes followed
     by more ("yes but make it 90 mins") is not a plain yes: it picks nothing, so the dialog
-    reads the rest rather than acting on half the answer."""
+    reads the rest rather than acting on half the answer. With ``whole``, a no must be the
+    whole answer too (where "no reason" is an answer of its own)."""
     reading = leading(text)
     if reading is not None:
         meant = {Meaning.YES: yes, Meaning.NO: no, Meaning.LATER: later or no}.get(reading.meaning)
-        if meant is not None and not (reading.meaning is Meaning.YES and reading.rest):
+        if meant is not None and not (reading.rest and (whole or reading.meaning is Meaning.YES)):
             return meant
     # Given what yes and no mean here, a "yes" never picks a button by its own meaning
     # (a plain "yes" is not "I agree", the words of a signature).

@@ -163,6 +163,11 @@ _LEADING: dict[Meaning, tuple[str, ...]] = {
         "that's right",
         "that's correct",
         "works for me",
+        "looks good",
+        "looks fine",
+        "looks right",
+        "looks great",
+        "all correct",
         "fine by me",
         "yes please",
         "please do",
@@ -348,5 +353,11 @@ def is_no(text: str) -> bool:
 
 
 def is_empty(text: str) -> bool:
-    """An answer that gives nothing to an optional question ("skip", "none", "no", "-")."""
-    return meaning(text) in (Meaning.SKIP, Meaning.NONE, Meaning.NO)
+    """An answer that gives nothing to an optional question ("skip", "none", "no agenda",
+    "-"); not one that only starts with a no ("no more rota gaps", an agenda)."""
+    reading = leading(text)
+    return (
+        reading is not None
+        and reading.meaning in (Meaning.SKIP, Meaning.NONE, Meaning.NO)
+        and len(reading.rest.split()) <= 2
+    )
