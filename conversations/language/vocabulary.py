@@ -256,7 +256,10 @@ _FILLER_BEFORE = frozenset(
 _FILLER_AFTER = frozenset(
     {"thanks", "thank you", "please", "cheers", "ta", "mate", "x", "xx", "then", "thx",
      "thanks a lot", "many thanks", "for now", "sorry", "just now", "i think", "too",
-     "as well", "lol", "haha", "again", "thank you very much", "all good"}
+     "as well", "lol", "haha", "again", "thank you very much", "all good",
+     # Taking something back: "no sorry misread", "no, my mistake".
+     "misread", "my mistake", "my bad", "mistake", "wrong one", "ignore that", "oops",
+     "didn't mean it", "didn't mean that", "wrong button", "pressed the wrong one"}
 )  # fmt: skip
 
 _PUNCTUATION = re.compile(r"[^\w\s'/?-]+")
