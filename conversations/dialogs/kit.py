@@ -34,7 +34,7 @@ from conversations.dialogs import safety_check
 from conversations.dialogs.base import Context, Turn
 from conversations.intents import IntentName, recognise
 from conversations.language.choices import pick
-from conversations.language.vocabulary import Meaning, meaning
+from conversations.language.vocabulary import Meaning, is_empty, leading
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
@@ -153,7 +153,7 @@ class FormField:
             return Read(chosen.value)
         if not text:
             return Read(problem=NOTHING)
-        if self.optional and meaning(text) in {Meaning.SKIP, Meaning.NONE}:
+        if self.optional and is_empty(text):
             return Read("")
         if len(text) > self.max_length:
             return Read(
@@ -314,7 +314,14 @@ class Form(Generic[S]):
         )
 
     def _on_confirm(self, ctx: Context, state: S, msg: Incoming) -> Turn:
-        said = meaning(msg.text) if msg.action is None else None
+        reading = leading(msg.text) if msg.action is None else None
+        said = reading.meaning if reading is not None else None
+        if reading is not None and reading.rest and said in (Meaning.YES, Meaning.NO):
+            # "yes but make it 90 mins", "no, the Friday after": the rest says what to change.
+            rest = Incoming(person_id=msg.person_id, text=reading.rest)
+            changed = self._named_change(ctx, state, rest) or self._correction(ctx, state, rest)
+            if changed is not None:
+                return changed
         if msg.action == self.SAVE or said is Meaning.YES or _is(msg.text, self.save_label):
             return self._save_guarded(ctx, state)
         if not self.fields and (msg.action == self.CHANGE or said is Meaning.NO):
