@@ -13,6 +13,7 @@ from conversations.dialogs import (
     home,
     lead,
     matching,
+    meeting_answers,
     meetings,
     mentor_profile,
     minutes,
@@ -22,9 +23,11 @@ from conversations.dialogs import (
 )
 from conversations.engine import Registry
 from conversations.intents import IntentName
+from conversations.open_questions import WhichQuestion
 
 JOURNEYS = (
     meetings,
+    meeting_answers,
     minutes,
     apply,
     mentor_profile,
@@ -43,6 +46,8 @@ JOURNEYS = (
 
 def default_registry() -> Registry:
     registry = Registry()
+    # "ok" with two questions open: asks which (the journeys add their open questions below).
+    registry.add_dialog(WhichQuestion(registry.open_questions))
     registry.add_dialog(diary.GuidedDiary(), IntentName.DIARY_GUIDED, IntentName.DIARY_NOTE)
     registry.answers.update(
         {
