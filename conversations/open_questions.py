@@ -186,14 +186,16 @@ class WhichQuestion:
         said = replace(msg, text=str(state.get("text", "")), action=None)
         replies: list[Part] = []
         outgoing = []
-        for question in picked:
+        for number, question in enumerate(picked):
             if not question.fits(ctx, said.text):
                 continue
             done = question.answer(ctx, said)
             replies += done.turn.replies
             outgoing += done.turn.outgoing
             if done.turn.state is not None:
-                # It goes on (a counter-proposal to confirm): that dialog takes over.
+                # It goes on (a check-in to fill in): that dialog takes over, and the rest wait.
+                for rest in picked[number + 1 :]:
+                    replies.append(Text(f"(I'll keep {_lower(rest.label)} open for afterwards.)"))
                 state = {HANDOFF: done.dialog, **done.turn.state}
                 return Turn(replies=replies, state=state, outgoing=outgoing)
         return Turn(replies=replies, outgoing=outgoing)
@@ -215,4 +217,18 @@ class WhichQuestion:
             if n == len(questions) + 1:
                 return questions
         named = days_named(ctx, text)
-        return [q for q in questions if named & set(q.days)]
+        by_day = [q for q in questions if named & set(q.days)]
+        if by_day:
+            return by_day
+        # "the check-in": a word of one label only
+        words = _words(text)
+        by_label = [q for q in questions if words & _words(q.label)]
+        return by_label if len(by_label) == 1 else []
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[\w-]+", text.lower()) if len(w) > 3} - {"your", "with", "that"}
+
+
+def _lower(label: str) -> str:
+    return label[:1].lower() + label[1:]

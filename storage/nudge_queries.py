@@ -32,6 +32,7 @@ from storage.models import (
     Minutes,
     Nudge,
     Outbox,
+    OutboxStatus,
     Pairing,
     PairingStatus,
     Person,
@@ -792,3 +793,19 @@ def obsolete(session: Session, outbox_ids: Collection[int], now: datetime) -> di
             if why is not None and nudge.outbox_id is not None:
                 found[nudge.outbox_id] = why
     return found
+
+
+def nudged(session: Session, person_id: int, rule_prefix: str) -> list[tuple[Nudge, datetime]]:
+    """The nudges of rules starting ``rule_prefix`` that reached the person, with when they were
+    sent, newest first (what they were asked unprompted: a check-in opening, a contract)."""
+    rows = session.exec(
+        select(Nudge, Outbox)
+        .join(Outbox, col(Outbox.id) == col(Nudge.outbox_id))
+        .where(
+            col(Nudge.rule).startswith(rule_prefix),
+            Outbox.recipient_id == person_id,
+            Outbox.status == OutboxStatus.SENT.value,
+        )
+        .order_by(col(Outbox.sent_at).desc())
+    ).all()
+    return [(nudge, outbox.sent_at or outbox.created_at) for nudge, outbox in rows]

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from conversations.clock import Clock
+from conversations.nudges import sweep
 from storage.db import transaction
 from storage.models import DialogState, Meeting
 from tests.transcript import Chat
@@ -234,3 +235,41 @@ def test_a_diary_body_keeps_its_text(mentee: Chat) -> None:
     body = "I want to book a meeting with my manager about rotas, it went badly"
     reply = mentee.said(body)
     assert "I've kept" not in reply
+
+
+# -- nudges: a check-in that opened, a contract to sign ---------------------------------------
+
+
+def test_a_check_in_that_opened_unprompted_is_started_by_a_typed_yes_hours_later(
+    demo: Engine,
+) -> None:
+    opening = "2026-12-07T10:00:00+00:00"  # the keep-in-touch check-in opens on Mon 7 Dec
+    sweep(demo, Clock.fixed(opening))
+    priya = Chat(demo, Clock.fixed("2026-12-07T12:00:00+00:00"), "mentee@example.org")
+    assert "The Keep-in-touch check-in is open until Mon 14 Dec." in priya.inbox()
+    _later(5, priya)
+    # the contract is waiting too (its reminder came earlier), so the bot asks which
+    which = priya.said("sure, go on")
+    assert "Which do you mean?" in which
+    assert "1. The Keep-in-touch check-in" in which
+    assert "2. Your contract with Tom Okafor" in which
+    started = priya.said("the check-in")
+    assert "*Keep-in-touch check-in*: 4 questions" in started
+    assert "Question 1 of 4: How is the mentoring going so far?" in started
+    assert "Question 2 of 4" in priya.said("4")
+
+
+def test_a_check_in_put_off_stays_open(demo: Engine) -> None:
+    opening = "2026-12-07T10:00:00+00:00"
+    sweep(demo, Clock.fixed(opening))
+    priya = Chat(demo, Clock.fixed("2026-12-07T12:00:00+00:00"), "mentee@example.org")
+    priya.inbox()
+    assert "Which do you mean?" in priya.said("not now, ward round")
+    assert priya.said("both") == (
+        "No problem. The Keep-in-touch check-in is open until Mon 14 Dec: type *check in* "
+        "when you're ready.\n\n"
+        "No problem. Type *contract* when you're ready to look at it."
+    )
+    _later(20, priya)
+    assert "Which do you mean?" in priya.said("ok")
+    assert "Question 1 of 4" in priya.said("1")

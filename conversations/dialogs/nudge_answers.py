@@ -1,0 +1,133 @@
+"""A check-in that opened, or a contract to sign, answered by typing in a later turn.
+
+The nudge asks "Answer it now?" / "Shall we do it now?" with a button that starts the journey.
+Here the same question stays open (``conversations.open_questions``) while it can still be
+answered: the check-in open and not yet answered by this person, the contract not yet signed by
+them. "yes", "ok, go on" starts it where the button would; "later" and "no" get a short kind
+reply saying when it is due and what to type, and leave it open.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import partial
+
+from conversations.dates import format_day
+from conversations.dialogs.base import Context, Turn
+from conversations.dialogs.checkins import CheckinDialog
+from conversations.dialogs.contract import ContractDialog
+from conversations.engine import Registry
+from conversations.language.vocabulary import Meaning, meaning
+from conversations.messages import Incoming, Text
+from conversations.open_questions import Answered, OpenQuestion
+from storage import contract_queries, nudge_queries, survey_queries
+from storage.models import Survey
+
+# The replies a "shall we do it now?" question takes.
+_TAKES = frozenset({Meaning.YES, Meaning.NO, Meaning.LATER, Meaning.SKIP})
+
+
+def _fits(ctx: Context, text: str) -> bool:
+    return meaning(text) in _TAKES
+
+
+def _subject_ids(subject: str) -> tuple[int, int] | None:
+    """ "survey:3>7" -> (3, 7)."""
+    try:
+        what, person = subject.split(":", 1)[1].split(">", 1)
+        return int(what), int(person)
+    except (IndexError, ValueError):
+        return None
+
+
+def _checkin_answer(ctx: Context, msg: Incoming, survey_id: int) -> Answered:
+    survey = survey_queries.survey_open_to(ctx.session, ctx.person_id, survey_id, ctx.today)
+    if survey is None:
+        return Answered(Turn(replies=[Text("That check-in has closed now.")]))
+    if meaning(msg.text) is Meaning.YES:
+        dialog = CheckinDialog()
+        return Answered(dialog._begin(ctx, survey, []), dialog.name)
+    return Answered(
+        Turn(
+            replies=[
+                Text(
+                    f"No problem. The {survey.title} is open until "
+                    f"{format_day(survey.closes_on)}: type *check in* when you're ready."
+                )
+            ]
+        )
+    )
+
+
+def open_checkins(ctx: Context) -> list[OpenQuestion]:
+    """Check-ins and evaluations nudged to this person, still open and not yet answered."""
+    questions: list[OpenQuestion] = []
+    seen: set[int] = set()
+    for nudge, sent_at in nudge_queries.nudged(ctx.session, ctx.person_id, "survey_"):
+        ids = _subject_ids(nudge.subject)
+        if ids is None or ids[1] != ctx.person_id or ids[0] in seen:
+            continue
+        seen.add(ids[0])
+        survey = survey_queries.survey_open_to(ctx.session, ctx.person_id, ids[0], ctx.today)
+        if survey is None or survey_queries.own_response(ctx.session, ctx.person_id, ids[0]):
+            continue
+        questions.append(_question(survey, sent_at))
+    return questions
+
+
+def _question(survey: Survey, sent_at: datetime) -> OpenQuestion:
+    assert survey.id is not None
+    return OpenQuestion(
+        key=f"survey:{survey.id}",
+        asked_at=sent_at,
+        label=f"The {survey.title}",
+        fits=_fits,
+        answer=partial(_checkin_answer, survey_id=survey.id),
+    )
+
+
+def _contract_answer(ctx: Context, msg: Incoming, pairing_id: int) -> Answered:
+    if meaning(msg.text) is Meaning.YES:
+        dialog = ContractDialog()
+        pairing = contract_queries.pairing_of(ctx.session, ctx.person_id, pairing_id)
+        if pairing is not None:
+            return Answered(dialog._open(ctx, pairing, {}), dialog.name)
+    return Answered(
+        Turn(replies=[Text("No problem. Type *contract* when you're ready to look at it.")])
+    )
+
+
+def open_contracts(ctx: Context) -> list[OpenQuestion]:
+    """Contracts this person was nudged to sign and has not signed yet."""
+    questions: list[OpenQuestion] = []
+    seen: set[int] = set()
+    for nudge, sent_at in nudge_queries.nudged(ctx.session, ctx.person_id, "contract_"):
+        ids = _subject_ids(nudge.subject)
+        if ids is None or ids[1] != ctx.person_id or ids[0] in seen:
+            continue
+        seen.add(ids[0])
+        pairing = contract_queries.pairing_of(ctx.session, ctx.person_id, ids[0])
+        if pairing is None:
+            continue
+        contract = contract_queries.contract_of(ctx.session, ctx.person_id, ids[0])
+        mine = pairing.mentee_id == ctx.person_id
+        signed = contract is not None and (
+            contract.mentee_signed_at if mine else contract.mentor_signed_at
+        )
+        if signed:
+            continue
+        questions.append(
+            OpenQuestion(
+                key=f"contract:{ids[0]}",
+                asked_at=sent_at,
+                label=f"Your contract with {ctx.name_of(pairing.mentor_id if mine else pairing.mentee_id)}",
+                fits=_fits,
+                answer=partial(_contract_answer, pairing_id=ids[0]),
+            )
+        )
+    return questions
+
+
+def register(registry: Registry) -> None:
+    """Check-ins that opened and contracts to sign are open questions for their reader."""
+    registry.open_questions += [open_checkins, open_contracts]
