@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from conversations.clock import Clock
 from conversations.nudges import sweep
 from storage.db import transaction
-from storage.models import DialogState, Meeting
+from storage.models import DialogState, FitCheck, Meeting
 from tests.transcript import Chat
 
 BOOKING = "book a meeting next Tuesday 3pm for an hour by video"
@@ -273,3 +273,19 @@ def test_a_check_in_put_off_stays_open(demo: Engine) -> None:
     _later(20, priya)
     assert "Which do you mean?" in priya.said("ok")
     assert "Question 1 of 4" in priya.said("1")
+
+
+def test_the_fit_check_answered_by_typing_later(mentee: Chat, mentor: Chat) -> None:
+    mentee.said(
+        "minutes: met Tom today for an hour; discussed my objectives; actions: Priya: update "
+        "my CV by 5 Dec; next meeting 8 Jan 3pm"
+    )
+    assert "Saved the minutes" in mentee.said("save")
+    assert "how does the pairing with Priya feel?" in mentor.inbox()
+    _later(3, mentee, mentor)
+    assert "good to hear" in mentor.said("yeah really good thanks")
+    assert "how does the pairing with Tom feel?" in mentee.inbox()
+    assert "it can take a meeting or two" in mentee.said("not sure yet tbh")
+    with transaction(mentor.db) as session:
+        answers = {(f.person_id, f.answer) for f in session.exec(select(FitCheck)).all()}
+    assert answers == {(mentor.person_id, "good_fit"), (mentee.person_id, "still_deciding")}

@@ -1,4 +1,4 @@
-"""A check-in that opened, or a contract to sign, answered by typing in a later turn.
+"""A check-in that opened, a contract to sign or the fit check, answered by typing later.
 
 The nudge asks "Answer it now?" / "Shall we do it now?" with a button that starts the journey.
 Here the same question stays open (``conversations.open_questions``) while it can still be
@@ -16,12 +16,13 @@ from conversations.dates import format_day
 from conversations.dialogs.base import Context, Turn
 from conversations.dialogs.checkins import CheckinDialog
 from conversations.dialogs.contract import ContractDialog
+from conversations.dialogs.matching import FIT_KIND, FitDialog
 from conversations.engine import Registry
 from conversations.language.vocabulary import Meaning, meaning
 from conversations.messages import Incoming, Text
 from conversations.open_questions import Answered, OpenQuestion
-from storage import contract_queries, nudge_queries, survey_queries
-from storage.models import Survey
+from storage import contract_queries, matching_queries, nudge_queries, queries, survey_queries
+from storage.models import FitAnswer, Survey
 
 # The replies a "shall we do it now?" question takes.
 _TAKES = frozenset({Meaning.YES, Meaning.NO, Meaning.LATER, Meaning.SKIP})
@@ -128,6 +129,49 @@ def open_contracts(ctx: Context) -> list[OpenQuestion]:
     return questions
 
 
+# "How does the pairing feel?" (good fit / still deciding / not a good fit), asked after the
+# first minutes: "yes, going well" is a good fit, "not sure yet" still deciding. A "no" is not
+# read as "not a good fit" (that ends a pairing): the person is asked to say so in words.
+_FIT_MEANINGS = {Meaning.YES: FitAnswer.GOOD_FIT, Meaning.UNSURE: FitAnswer.STILL_DECIDING}
+
+
+def _fit_fits(ctx: Context, text: str) -> bool:
+    return meaning(text) in (*_FIT_MEANINGS, Meaning.NO)
+
+
+def _fit_answer(ctx: Context, msg: Incoming, pairing_id: int) -> Answered:
+    fit = _FIT_MEANINGS.get(meaning(msg.text) or Meaning.NONE)
+    pairing = matching_queries.fit_pairing(ctx.session, ctx.person_id, pairing_id)
+    if fit is None or pairing is None:
+        return Answered(
+            Turn(
+                replies=[
+                    Text(
+                        "Thanks for telling me. If the pairing doesn't feel right, say *not a "
+                        "good fit*; if it's too early to tell, say *still deciding*."
+                    )
+                ]
+            )
+        )
+    return Answered(FitDialog()._answer(ctx, pairing, fit))
+
+
+def open_fit_checks(ctx: Context) -> list[OpenQuestion]:
+    """The "how does the pairing feel?" question, sent after the first minutes, unanswered."""
+    return [
+        OpenQuestion(
+            key=f"fit:{pairing.id}",
+            asked_at=sent_at,
+            label=f"How the pairing with {ctx.name_of(queries.partner_of(pairing, ctx.person_id))} feels",
+            fits=_fit_fits,
+            answer=partial(_fit_answer, pairing_id=pairing.id or 0),
+        )
+        for pairing, sent_at in matching_queries.fit_unanswered(
+            ctx.session, ctx.person_id, FIT_KIND
+        )
+    ]
+
+
 def register(registry: Registry) -> None:
     """Check-ins that opened and contracts to sign are open questions for their reader."""
-    registry.open_questions += [open_checkins, open_contracts]
+    registry.open_questions += [open_checkins, open_contracts, open_fit_checks]
