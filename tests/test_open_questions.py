@@ -14,8 +14,8 @@ from sqlmodel import col, select
 from conversations.clock import Clock
 from conversations.nudges import sweep
 from storage.db import transaction
-from storage.models import DialogState, FitCheck, Meeting
-from tests.transcript import Chat
+from storage.models import Concern, DialogState, FitCheck, Meeting
+from tests.transcript import Chat, channel_inbox
 
 BOOKING = "book a meeting next Tuesday 3pm for an hour by video"
 
@@ -289,3 +289,20 @@ def test_the_fit_check_answered_by_typing_later(mentee: Chat, mentor: Chat) -> N
     with transaction(mentor.db) as session:
         answers = {(f.person_id, f.answer) for f in session.exec(select(FitCheck)).all()}
     assert answers == {(mentor.person_id, "good_fit"), (mentee.person_id, "still_deciding")}
+
+
+def test_a_lead_alert_acknowledged_by_typing_later(mentee: Chat, mentor: Chat) -> None:
+    mentee.said("I want to raise a safeguarding concern: a colleague shared a scan in a group chat")
+    mentee.said("Send it")
+    assert "Alert C1: what would you like to do?" in channel_inbox(mentee.db, mentee.clock)
+    _later(2, mentee, mentor)
+    # Tom is in the pairing: the alert is not his to answer, and he learns nothing of it
+    assert mentor.said("ok") == (
+        "There's nothing waiting for your answer just now. Type *menu* to see what I can do."
+    )
+    lead = Chat(mentee.db, mentee.clock, "lead@example.org")
+    assert lead.said("ok, on it").startswith("Acknowledged C1.")
+    with transaction(lead.db) as session:
+        concern = session.exec(select(Concern)).one()
+    assert concern.acknowledged_by_id == lead.person_id
+    assert "There's nothing waiting" in lead.said("ok")

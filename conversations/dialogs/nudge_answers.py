@@ -1,4 +1,5 @@
-"""A check-in that opened, a contract to sign or the fit check, answered by typing later.
+"""A check-in that opened, a contract to sign, the fit check or a lead alert, answered by
+typing in a later turn.
 
 The nudge asks "Answer it now?" / "Shall we do it now?" with a button that starts the journey.
 Here the same question stays open (``conversations.open_questions``) while it can still be
@@ -9,19 +10,30 @@ reply saying when it is due and what to type, and leave it open.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import partial
 
 from conversations.dates import format_day
+from conversations.dialogs import lead
 from conversations.dialogs.base import Context, Turn
 from conversations.dialogs.checkins import CheckinDialog
 from conversations.dialogs.contract import ContractDialog
 from conversations.dialogs.matching import FIT_KIND, FitDialog
 from conversations.engine import Registry
+from conversations.intents import Intent, IntentName
 from conversations.language.vocabulary import Meaning, meaning
 from conversations.messages import Incoming, Text
 from conversations.open_questions import Answered, OpenQuestion
-from storage import contract_queries, matching_queries, nudge_queries, queries, survey_queries
+from storage import (
+    contract_queries,
+    lead_queries,
+    matching_queries,
+    nudge_queries,
+    queries,
+    survey_queries,
+)
+from storage.access import STEERING_ROLES
 from storage.models import FitAnswer, Survey
 
 # The replies a "shall we do it now?" question takes.
@@ -172,6 +184,41 @@ def open_fit_checks(ctx: Context) -> list[OpenQuestion]:
     ]
 
 
+# An alert in the lead channel (a concern) asks the lead and steering group to act on it; "ok,
+# on it" or "ack" typed later, with no reference, acknowledges it.
+_ACK = re.compile(r"\back(?:nowledged?)?\b", re.I)
+
+
+def _alert_fits(ctx: Context, text: str) -> bool:
+    return meaning(text) is Meaning.YES or _ACK.search(text) is not None
+
+
+def _alert_answer(ctx: Context, msg: Incoming, ref: str) -> Answered:
+    return Answered(lead.act(ctx, msg, Intent(IntentName.LEAD_ACTION, f"ack {ref}")))
+
+
+def open_alerts(ctx: Context) -> list[OpenQuestion]:
+    """Concern alerts this person may acknowledge, not yet acknowledged by anyone."""
+    if not ctx.roles & set(STEERING_ROLES) and "lead" not in ctx.roles:
+        return []
+    questions: list[OpenQuestion] = []
+    for concern, sent_at in lead_queries.alerted_unacknowledged(ctx.session):
+        ref = f"C{concern.id}"
+        alert = lead_queries.alert_for(ctx.session, ctx.person_id, ref, "ack")
+        if alert is None:
+            continue
+        questions.append(
+            OpenQuestion(
+                key=f"alert:{ref}",
+                asked_at=sent_at,
+                label=f"Alert {ref}",
+                fits=_alert_fits,
+                answer=partial(_alert_answer, ref=ref),
+            )
+        )
+    return questions
+
+
 def register(registry: Registry) -> None:
     """Check-ins that opened and contracts to sign are open questions for their reader."""
-    registry.open_questions += [open_checkins, open_contracts, open_fit_checks]
+    registry.open_questions += [open_checkins, open_contracts, open_fit_checks, open_alerts]
