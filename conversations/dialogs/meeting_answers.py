@@ -79,14 +79,25 @@ def _differs(facts: Facts, meeting: Meeting) -> bool:
 def _offered(ctx: Context, text: str, meeting: Meeting) -> Facts:
     """What the reply says about a time: the last part of it that offers something new
     ("can't do Tuesday, how about Wednesday at 2?" offers Wednesday), else the whole of it."""
-    whole = read_facts(text, ctx, base=meeting.starts_at, agenda="none")
+    whole = _facts(ctx, text, meeting)
     parts = [p for p in _PARTS.split(text) if p.strip()]
     if len(parts) > 1:
         for part in reversed(parts):
-            facts = read_facts(part, ctx, base=meeting.starts_at, agenda="none")
+            facts = _facts(ctx, part, meeting)
             if _differs(facts, meeting):
                 return facts
     return whole
+
+
+def _facts(ctx: Context, text: str, meeting: Meeting) -> Facts:
+    """The facts in ``text``, read as typed or, when that finds no moment, as normalised
+    ("weds 11th" is "wednesday 11th")."""
+    facts = read_facts(text, ctx, base=meeting.starts_at, agenda="none")
+    if facts.at is None and facts.day is None and not facts.problems:
+        plain = read_facts(normalise(text), ctx, base=meeting.starts_at, agenda="none")
+        if plain.at is not None or plain.problems:
+            facts.at, facts.problems, facts.notes = plain.at, plain.problems, plain.notes
+    return facts
 
 
 def read_reply(ctx: Context, text: str, meeting: Meeting) -> tuple[Reply, Facts] | None:
