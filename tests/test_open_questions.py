@@ -306,3 +306,24 @@ def test_a_lead_alert_acknowledged_by_typing_later(mentee: Chat, mentor: Chat) -
         concern = session.exec(select(Concern)).one()
     assert concern.acknowledged_by_id == lead.person_id
     assert "There's nothing waiting" in lead.said("ok")
+
+
+def test_cancelling_a_meeting_in_the_middle_of_a_booking(mentee: Chat, mentor: Chat) -> None:
+    _proposal_seen(mentee, mentor, "book a meeting on Friday 27 Nov at 11am for an hour in person")
+    assert mentor.said("ok").startswith("Confirmed")
+    assert "What time on" in mentee.said("book a meeting on Thursday")
+    reply = mentee.said("cancel Friday's meeting")
+    assert reply.startswith("I've kept your booking draft: say *carry on booking* to finish it.")
+    assert "Shall I cancel your meeting with Tom Okafor on Fri 27 Nov, 11:00?" in reply
+    assert "Cancelled: your meeting with Tom Okafor on Fri 27 Nov, 11:00" in mentee.said(
+        "Cancel it, no reason"
+    )
+    assert "What time on Thu 26 Nov?" in mentee.said("carry on booking")
+
+
+def test_minutes_logged_at_the_booking_confirmation(mentee: Chat) -> None:
+    assert "Shall I send it to Tom?" in mentee.said(BOOKING)
+    reply = mentee.said("log minutes: met Tom today for an hour; discussed my objectives")
+    assert reply.startswith("I've kept your booking draft: say *carry on booking* to finish it.")
+    assert "minutes" in reply.lower()
+    assert _meetings(mentee.db) == []
