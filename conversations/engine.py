@@ -9,7 +9,11 @@ One turn is one database transaction:
    raise a concern ("raise a concern") interrupt any dialog, which is kept in the concern's
    state and taken up again when the concern is sent or cancelled; a dialog that
    ``keeps_aside`` (an unsent concern) put aside by another request is kept in a row of its
-   own and picked up when its journey is asked for again;
+   own and picked up when its journey is asked for again. A clear request for another journey
+   while a dialog waits on a slot or a choice (``interruptible``), or any such request to a
+   dialog left over a day, is served and the dialog kept in a row of its own until "carry on
+   ...". A typed reply with no journey of its own may answer a question the bot asked
+   unprompted (``Registry.open_questions``: a proposal, a check-in, a fit check, an alert);
 5. record the event id (a unique key: of two deliveries running at once, one gives way), save
    the new state with an optimistic version check, and write every reply and every message for
    someone else to the outbox, in the same transaction.
