@@ -795,17 +795,18 @@ def obsolete(session: Session, outbox_ids: Collection[int], now: datetime) -> di
     return found
 
 
-def nudged(session: Session, person_id: int, rule_prefix: str) -> list[tuple[Nudge, datetime]]:
-    """The nudges of rules starting ``rule_prefix`` that reached the person, with when they were
-    sent, newest first (what they were asked unprompted: a check-in opening, a contract)."""
-    rows = session.exec(
-        select(Nudge, Outbox)
-        .join(Outbox, col(Outbox.id) == col(Nudge.outbox_id))
-        .where(
-            col(Nudge.rule).startswith(rule_prefix),
-            Outbox.recipient_id == person_id,
-            Outbox.status == OutboxStatus.SENT.value,
-        )
-        .order_by(col(Outbox.sent_at).desc())
-    ).all()
-    return [(nudge, outbox.sent_at or outbox.created_at) for nudge, outbox in rows]
+def nudges_sent_to(session: Session, person_id: int, since: datetime) -> list[Outbox]:
+    """The nudges that reached the person since ``since``, newest first (what they were asked
+    unprompted: a check-in opening, a contract to sign). Read through the recipient's index."""
+    return list(
+        session.exec(
+            select(Outbox)
+            .where(
+                Outbox.recipient_id == person_id,
+                Outbox.kind == "nudge",
+                Outbox.status == OutboxStatus.SENT.value,
+                col(Outbox.sent_at) >= since,
+            )
+            .order_by(col(Outbox.sent_at).desc())
+        ).all()
+    )

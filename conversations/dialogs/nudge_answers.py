@@ -11,7 +11,7 @@ reply saying when it is due and what to type, and leave it open.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from functools import partial
 
 from conversations.dates import format_day
@@ -21,9 +21,9 @@ from conversations.dialogs.checkins import CheckinDialog
 from conversations.dialogs.contract import ContractDialog
 from conversations.dialogs.matching import FIT_KIND, FitDialog
 from conversations.engine import Registry
-from conversations.intents import Intent, IntentName
+from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
 from conversations.language.vocabulary import Meaning, meaning
-from conversations.messages import Incoming, Text
+from conversations.messages import Incoming, Question, Text, part_from_json
 from conversations.open_questions import Answered, OpenQuestion
 from storage import (
     contract_queries,
@@ -36,6 +36,8 @@ from storage import (
 from storage.access import STEERING_ROLES
 from storage.models import FitAnswer, Survey
 
+# A contract reminder is an open question for this long (its reminders come a week apart).
+_CONTRACT_ASKED = timedelta(days=30)
 # The replies a "shall we do it now?" question takes.
 _TAKES = frozenset({Meaning.YES, Meaning.NO, Meaning.LATER, Meaning.SKIP})
 
@@ -44,13 +46,14 @@ def _fits(ctx: Context, text: str) -> bool:
     return meaning(text) in _TAKES
 
 
-def _subject_ids(subject: str) -> tuple[int, int] | None:
-    """ "survey:3>7" -> (3, 7)."""
-    try:
-        what, person = subject.split(":", 1)[1].split(">", 1)
-        return int(what), int(person)
-    except (IndexError, ValueError):
-        return None
+def _asked(ctx: Context, intent: IntentName, since: datetime) -> datetime | None:
+    """When a nudge offering to start ``intent`` (its button) last reached the person."""
+    wanted = INTENT_ACTION_PREFIX + intent.value
+    for row in nudge_queries.nudges_sent_to(ctx.session, ctx.person_id, since):
+        for part in map(part_from_json, row.parts):
+            if isinstance(part, Question) and any(c.action == wanted for c in part.choices):
+                return row.sent_at
+    return None
 
 
 def _checkin_answer(ctx: Context, msg: Incoming, survey_id: int) -> Answered:
@@ -75,16 +78,14 @@ def _checkin_answer(ctx: Context, msg: Incoming, survey_id: int) -> Answered:
 def open_checkins(ctx: Context) -> list[OpenQuestion]:
     """Check-ins and evaluations nudged to this person, still open and not yet answered."""
     questions: list[OpenQuestion] = []
-    seen: set[int] = set()
-    for nudge, sent_at in nudge_queries.nudged(ctx.session, ctx.person_id, "survey_"):
-        ids = _subject_ids(nudge.subject)
-        if ids is None or ids[1] != ctx.person_id or ids[0] in seen:
+    for survey in survey_queries.surveys_open_to(ctx.session, ctx.person_id, ctx.today):
+        assert survey.id is not None
+        if survey_queries.own_response(ctx.session, ctx.person_id, survey.id) is not None:
             continue
-        seen.add(ids[0])
-        survey = survey_queries.survey_open_to(ctx.session, ctx.person_id, ids[0], ctx.today)
-        if survey is None or survey_queries.own_response(ctx.session, ctx.person_id, ids[0]):
-            continue
-        questions.append(_question(survey, sent_at))
+        opened = datetime.combine(survey.opens_on, time(), tzinfo=ctx.tz)
+        asked = _asked(ctx, IntentName.CHECKIN, opened)
+        if asked is not None:
+            questions.append(_question(survey, asked))
     return questions
 
 
@@ -113,29 +114,25 @@ def _contract_answer(ctx: Context, msg: Incoming, pairing_id: int) -> Answered:
 def open_contracts(ctx: Context) -> list[OpenQuestion]:
     """Contracts this person was nudged to sign and has not signed yet."""
     questions: list[OpenQuestion] = []
-    seen: set[int] = set()
-    for nudge, sent_at in nudge_queries.nudged(ctx.session, ctx.person_id, "contract_"):
-        ids = _subject_ids(nudge.subject)
-        if ids is None or ids[1] != ctx.person_id or ids[0] in seen:
-            continue
-        seen.add(ids[0])
-        pairing = contract_queries.pairing_of(ctx.session, ctx.person_id, ids[0])
-        if pairing is None:
-            continue
-        contract = contract_queries.contract_of(ctx.session, ctx.person_id, ids[0])
+    for pairing in queries.active_pairings(ctx.session, ctx.person_id):
+        assert pairing.id is not None
+        contract = contract_queries.contract_of(ctx.session, ctx.person_id, pairing.id)
         mine = pairing.mentee_id == ctx.person_id
-        signed = contract is not None and (
+        if contract is not None and (
             contract.mentee_signed_at if mine else contract.mentor_signed_at
-        )
-        if signed:
+        ):
             continue
+        asked = _asked(ctx, IntentName.CONTRACT, ctx.now - _CONTRACT_ASKED)
+        if asked is None:
+            continue
+        partner = ctx.name_of(queries.partner_of(pairing, ctx.person_id))
         questions.append(
             OpenQuestion(
-                key=f"contract:{ids[0]}",
-                asked_at=sent_at,
-                label=f"Your contract with {ctx.name_of(pairing.mentor_id if mine else pairing.mentee_id)}",
+                key=f"contract:{pairing.id}",
+                asked_at=asked,
+                label=f"Your contract with {partner}",
                 fits=_fits,
-                answer=partial(_contract_answer, pairing_id=ids[0]),
+                answer=partial(_contract_answer, pairing_id=pairing.id),
             )
         )
     return questions
