@@ -8,7 +8,8 @@ Map:
   ``check_meeting_length`` / ``parse_meeting_length`` ask back for 0 or more than 12 hours.
 - ``format_when`` / ``format_day`` / ``format_duration``: "Thu 12 Mar, 15:00", "Thu 12 Mar",
   "1 hour 30 minutes".
-- ``warm_up()``: pays dateparser's first-call cost (~120 ms) at start-up.
+- ``warm_up()``: pays dateparser's import and first-call cost (~120 ms) now. dateparser is
+  imported when first used: most replies never reach it, so ``mentorbot chat`` does not warm up.
 
 How text is read: precompiled regexes find "atoms" (a day, a time, a part of the day) and join
 neighbours ("next Tuesday" + "at 3pm"). dateparser (English only, DMY, future, relative to the
@@ -41,8 +42,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Generic, Literal, TypeVar
 from zoneinfo import ZoneInfo
-
-import dateparser
 
 __all__ = [
     "Ask",
@@ -562,6 +561,8 @@ def _fallback(text: str, now: datetime, zone: ZoneInfo, need_time: bool) -> When
     words = re.findall(r"[^\W\d_]+", cleaned.lower())
     if len(cleaned) > 60 or not _DP_WORDS.issuperset(words) or _DUR.search(cleaned):
         return unknown
+    import dateparser  # only here: its import and first parse cost ~0.1 s of CPU
+
     result = dateparser.parse(cleaned, languages=["en"], settings=_settings(now, zone))
     if result is None:
         return unknown
@@ -694,7 +695,43 @@ def format_duration(length: timedelta) -> str:
 
 def warm_up() -> None:
     """Pay dateparser's first-call cost (~120 ms) now rather than in a person's first reply."""
+    import dateparser
+
     now = datetime(2026, 1, 5, 12, tzinfo=UTC)
     dateparser.parse(
         "the day after tomorrow", languages=["en"], settings=_settings(now, _zone("UTC"))
     )
+
+
+_PAST_DAY = re.compile(
+    r"^(?:(?:last|this|on)\s+)?(?:(?P<rel>today|yesterday|yday|tonight)"
+    r"|(?P<dow>mon|tue|wed|thu|fri|sat|sun)(?:day|s|sday|nesday|r|rs|rsday|urday)?"
+    r"|(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*[/.]\s*(?P<m>\d{1,2}))$"
+)
+
+
+def past_day(text: str, today: date) -> date | Ask | None:
+    """The day something already happened: "fri" is the latest Friday not after today,
+    "yesterday", "27/2" (the latest 27 February not after today). None when ``text`` names no
+    day; an Ask when it names one that does not exist."""
+    match = _PAST_DAY.match(_words(text).rstrip("'s").strip())
+    if match is None:
+        return None
+    if rel := match.group("rel"):
+        return today - timedelta(days=1) if rel in ("yesterday", "yday") else today
+    if dow := match.group("dow"):
+        return today - timedelta(days=(today.weekday() - _weekday(dow)) % 7)
+    d, m = int(match.group("d")), int(match.group("m"))
+    try:
+        day = date(today.year, m, d)
+    except ValueError:
+        return Ask(
+            f"There is no {d} {_MONTHS[m - 1] if 1 <= m <= 12 else m}. Which day was it?",
+            "impossible",
+        )
+    if day <= today:
+        return day
+    try:
+        return day.replace(year=today.year - 1)
+    except ValueError:  # 29 February, last year
+        return Ask(f"There was no 29 February in {today.year - 1}. Which day was it?", "impossible")

@@ -27,8 +27,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -38,7 +37,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from conversations.clock import Clock
-from conversations.dialogs.base import Context, Dialog, Outgoing, Turn
+from conversations.dialogs.base import Context, Dialog, Outgoing, Registry, Turn, outbox_row
 from conversations.intents import (
     GLOBAL_WORDS,
     Intent,
@@ -59,7 +58,6 @@ from conversations.messages import (
 )
 from conversations.open_questions import (
     HANDOFF,
-    Finder,
     WhichQuestion,
     open_questions,
     route,
@@ -75,8 +73,6 @@ log = logging.getLogger(__name__)
 REPLY_GRACE = timedelta(seconds=30)
 # A dialog left this long is put aside by a new request rather than resumed mid-question.
 STALE_AFTER = timedelta(days=1)
-
-Answer = Callable[[Context, Incoming, Intent], Turn]
 
 
 class ConcurrentTurn(Exception):
@@ -101,39 +97,6 @@ class Delivered:
     shareable: bool = False
     # The pressed question stays as it was (see ``Turn.keep_question``): channels leave it.
     keep_question: bool = False
-
-
-@dataclass
-class Registry:
-    """Which dialog or answer serves each intent. Built explicitly by ``default_registry``."""
-
-    dialogs: dict[str, Dialog] = field(default_factory=dict)
-    starts: dict[IntentName, str] = field(default_factory=dict)
-    answers: dict[IntentName, Answer] = field(default_factory=dict)
-    # Global words (help, menu, what's next, cancel, back) and the fallback for unknown text.
-    globals: dict[IntentName, Answer] = field(default_factory=dict)
-    # Answers about the shared place a message was said in ("use this channel for lead
-    # alerts"): said there, they come before any dialog, and their replies are for the place.
-    place_answers: dict[IntentName, Answer] = field(default_factory=dict)
-    # Answers with nothing about the person in them, which may be shown in a shared place when
-    # asked there (help). Any other reply to a message from a shared place goes to the
-    # person's own chat.
-    shareable: set[IntentName] = field(default_factory=set)
-
-    # Buttons on messages the bot sent unprompted (a meeting proposal to the mentor, say) carry
-    # action ids like "meeting:accept:12": the part before the first colon picks the intent.
-    action_routes: dict[str, IntentName] = field(default_factory=dict)
-    # Who has which question open (a proposal, a check-in): typed replies in later turns answer
-    # them (see ``conversations.open_questions``).
-    open_questions: list[Finder] = field(default_factory=list)
-
-    def route_action(self, action: str) -> IntentName | None:
-        return self.action_routes.get(action.split(":", 1)[0])
-
-    def add_dialog(self, dialog: Dialog, *intents: IntentName) -> None:
-        self.dialogs[dialog.name] = dialog
-        for intent in intents:
-            self.starts[intent] = dialog.name
 
 
 class Engine:
@@ -251,6 +214,16 @@ class Engine:
         else:
             note = []
 
+        taken = getattr(active, "taken", None)
+        if active is not None and callable(taken):
+            # An offer that only lives for its answer (the fallback's "Did you mean"): a typed
+            # pick of one of its buttons is that button pressed; anything else is read afresh.
+            pressed = taken(ctx, dict(row.state), msg)
+            _clear(row)
+            active = None
+            if pressed is not None:
+                msg, intent = pressed, recognise(pressed.text, pressed.action)
+
         if intent.name in GLOBAL_WORDS:
             return note + self._global(ctx, row, active, msg, intent), [], False
 
@@ -265,7 +238,7 @@ class Engine:
             return note + said + turn.replies + self._resume(ctx, row, stash), turn.outgoing, False
 
         typed = msg.action is None and bool(msg.text.strip())
-        if active is not None and typed and self._sets_aside(ctx, row, active, intent):
+        if active is not None and typed and self._sets_aside(ctx, row, active, msg, intent):
             # A clear new request while the dialog waits on a choice, or after a day: served,
             # and the dialog kept to carry on with later.
             note += self._set_aside(ctx, row, active)
@@ -274,7 +247,7 @@ class Engine:
             carried = self._carry_on(ctx, row, active, msg)
             if carried is not None:
                 return note + carried, [], False
-        if typed and intent.name in _NOT_A_SWITCH:
+        if typed and (intent.name in _NOT_A_SWITCH or meaning(msg.text) is not None):
             answered = self._answer_open(ctx, row, active, msg)
             if answered is not None:
                 return note + answered[0], answered[1], False
@@ -299,6 +272,14 @@ class Engine:
                 _put_aside(ctx.session, row, ctx.now)
                 replaced = [Text(f"{_aside_note(active)}")]
             _clear(row)
+        if typed and intent.name is IntentName.UNKNOWN and meaning(msg.text) in _ANSWERS:
+            # "yes fine" with no question waiting: say so, rather than "didn't understand".
+            nothing = "There's nothing waiting for your answer just now."
+            return (
+                note + replaced + [Text(f"{nothing} Type *menu* to see what I can do.")],
+                [],
+                False,
+            )
         dialog_name = self.registry.starts.get(intent.name)
         if dialog_name is not None:
             dialog = self.registry.dialogs[dialog_name]
@@ -308,14 +289,6 @@ class Engine:
             turn = dialog.start(ctx, msg)
             _apply(row, dialog, turn, starting=True)
         else:
-            if typed and intent.name is IntentName.UNKNOWN and meaning(msg.text) in _ANSWERS:
-                # "yes fine" with no question waiting: say so, rather than "didn't understand".
-                nothing = "There's nothing waiting for your answer just now."
-                return (
-                    note + replaced + [Text(f"{nothing} Type *menu* to see what I can do.")],
-                    [],
-                    False,
-                )
             answer = (
                 self.registry.answers.get(intent.name) or self.registry.globals[IntentName.UNKNOWN]
             )
@@ -328,7 +301,9 @@ class Engine:
         """Never a draft that keeps itself aside (an unsent concern), nor a safety check."""
         return not getattr(active, "keeps_aside", False) and row.state.get("step") != SAFETY_STEP
 
-    def _sets_aside(self, ctx: Context, row: DialogState, active: Dialog, intent: Intent) -> bool:
+    def _sets_aside(
+        self, ctx: Context, row: DialogState, active: Dialog, msg: Incoming, intent: Intent
+    ) -> bool:
         """A clear request for another journey, while ``active`` waits on a question that is
         not free text (the dialog says which are: ``interruptible``), or after a day."""
         if not self._may_set_aside(row, active):
@@ -720,20 +695,3 @@ def _write_outbox(
     for out in outgoing:
         session.add(outbox_row(out, now))
     return reply_ids
-
-
-def outbox_row(out: Outgoing, now: datetime) -> Outbox:
-    """The outbox row for a message to someone else (also written outside turns)."""
-    return Outbox(
-        recipient_id=out.recipient_id,
-        channel=out.channel,
-        address=out.address,
-        scheme_id=out.scheme_id,
-        kind=out.kind,
-        priority=out.priority,
-        concern_id=out.concern_id,
-        parts=[part_to_json(p) for p in out.parts],
-        preview=preview(list(out.parts)),
-        next_attempt_at=max(now, out.not_before) if out.not_before else now,
-        created_at=now,
-    )

@@ -21,8 +21,9 @@ from conversations.dialogs import (
     reminders,
     reports,
     selection,
+    suggest,
 )
-from conversations.engine import Registry
+from conversations.dialogs.base import Registry
 from conversations.intents import IntentName
 from conversations.open_questions import WhichQuestion
 
@@ -51,9 +52,14 @@ def default_registry() -> Registry:
     # "ok" with two questions open: asks which (the journeys add their open questions below).
     registry.add_dialog(WhichQuestion(registry.open_questions))
     registry.add_dialog(diary.GuidedDiary(), IntentName.DIARY_GUIDED, IntentName.DIARY_NOTE)
+    registry.add_dialog(diary.DeleteEntry(), IntentName.DIARY_DELETE)
+    registry.add_dialog(diary.ShareEntry(), IntentName.DIARY_SHARE)
+    # The fallback: what a message not understood probably meant, offered as buttons.
+    registry.add_dialog(suggest.Suggestions(), IntentName.UNKNOWN)
     registry.answers.update(
         {
             IntentName.MY_DIARY: diary.my_diary,
+            IntentName.DIARY_SEARCH: diary.search_diary,
             IntentName.GREETING: home.greeting_answer,
             IntentName.THANKS: home.thanks_answer,
         }

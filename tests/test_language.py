@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conversations.language import Meaning, leading, meaning, normalise
+from conversations.language.choices import candidates, pick
+from conversations.messages import Choice
 
 
 @pytest.mark.parametrize(
@@ -97,3 +99,72 @@ def test_a_clear_answer_leads_and_the_rest_is_kept(
     reading = leading(typed)
     assert reading is not None
     assert (reading.meaning, reading.rest) == (expected, rest)
+
+
+MODES = [Choice("In person", "m:in_person"), Choice("Video", "m:video"), Choice("Phone", "m:phone")]
+MEETINGS = [Choice("Thu 5 Mar 10:00 with Tom", "c:1"), Choice("Fri 13 Mar 11:00 with Tom", "c:2")]
+GUARD = [
+    Choice("Remove it", "g:remove"),
+    Choice("Rewrite it", "g:rewrite"),
+    Choice("Keep it", "g:keep"),
+]
+OWNERS = [Choice("You", "o:me"), Choice("Tom", "o:tom"), Choice("Both of you", "o:both")]
+YES_NO = [Choice("Yes", "yes"), Choice("No", "no")]
+ACCEPT = [Choice("Accept", "a"), Choice("Decline", "d"), Choice("Suggest another time", "s")]
+
+
+@pytest.mark.parametrize(
+    ("typed", "choices", "picked"),
+    [
+        ("2", MODES, "Video"),
+        ("option 2", MODES, "Video"),
+        ("the second one", MODES, "Video"),
+        ("3.", MODES, "Phone"),
+        ("last one", MODES, "Phone"),
+        ("option 3 pls", OWNERS, "Both of you"),
+        ("video", MODES, "Video"),
+        ("VIDEO please", MODES, "Video"),
+        ("vidoe", MODES, "Video"),
+        ("in peson pls", MODES, "In person"),
+        ("the friday one", MEETINGS, "Fri 13 Mar 11:00 with Tom"),
+        ("thursday", MEETINGS, "Thu 5 Mar 10:00 with Tom"),
+        ("rewrite", GUARD, "Rewrite it"),
+        ("remve", GUARD, "Remove it"),
+        ("tom", OWNERS, "Tom"),
+        ("me", OWNERS, "You"),
+        ("both of us", OWNERS, "Both of you"),
+        ("yep", YES_NO, "Yes"),
+        ("nah its fine", YES_NO, "No"),
+        ("👍", YES_NO, "Yes"),
+        ("sounds good", ACCEPT, "Accept"),
+        ("nope", ACCEPT, "Decline"),
+        ("another time", ACCEPT, "Suggest another time"),
+        ("yes", [Choice("Yes, end our pairing", "e"), Choice("No, keep it for now", "k")],
+         "Yes, end our pairing"),
+        ("not now", [Choice("Yes", "y"), Choice("Not now", "n")], "Not now"),
+    ],
+)  # fmt: skip
+def test_a_choice_is_picked_by_number_label_word_typo_or_meaning(
+    typed: str, choices: list[Choice], picked: str
+) -> None:
+    choice = pick(typed, choices)
+    assert choice is not None
+    assert choice.label == picked
+
+
+@pytest.mark.parametrize(
+    ("typed", "choices"),
+    [
+        ("the one with tom", MEETINGS),
+        ("7", MODES),
+        ("teleport", MODES),
+        ("maybe", YES_NO),
+        ("", MODES),
+    ],
+)
+def test_an_answer_naming_none_or_several_picks_none(typed: str, choices: list[Choice]) -> None:
+    assert pick(typed, choices) is None
+
+
+def test_an_answer_fitting_several_names_them() -> None:
+    assert candidates("the one with tom", MEETINGS) == MEETINGS

@@ -21,7 +21,7 @@ from enum import StrEnum
 from functools import partial
 
 from conversations.dates import format_when
-from conversations.dialogs.base import Context, Turn
+from conversations.dialogs.base import Context, Registry, Turn
 from conversations.dialogs.meetings import (
     ChangeMeeting,
     ChangeStep,
@@ -31,7 +31,6 @@ from conversations.dialogs.meetings import (
     _Found,
     read_facts,
 )
-from conversations.engine import Registry
 from conversations.language.normalise import normalise
 from conversations.language.vocabulary import Meaning, meaning
 from conversations.messages import Incoming, Text
