@@ -310,6 +310,8 @@ class Engine:
             return False
         if intent.name in _NOT_A_SWITCH or intent.name in GLOBAL_WORDS:
             return False
+        if meaning(msg.text) is not None:
+            return False  # "sure, go on": an answer to the question waiting, not a request
         own = self.registry.starts.get(intent.name)
         if own == active.name or (own is None and intent.name not in self.registry.answers):
             return False
