@@ -1,0 +1,1 @@
+"""The language layer: how the bot reads what people type."""
