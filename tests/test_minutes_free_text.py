@@ -281,10 +281,15 @@ def test_which_meeting_keeps_what_the_first_message_said(mentee: Chat) -> None:
     assert "1. Draft the rota paper: you, due Fri 6 Mar" in reply
 
 
-def test_nobody_but_the_pair_is_told(mentee: Chat, mentor: Chat) -> None:
+def test_no_next_meeting_said_is_not_asked_and_only_the_pair_is_told(
+    mentee: Chat, mentor: Chat
+) -> None:
     _meeting(mentee.db, FRIDAY)
-    mentee.said("minutes: the rota. me to draft the rota paper by fri. no next meeting")
-    _typed(mentee, "save")
+    reply = mentee.said("minutes: the rota. me to draft the rota paper by fri. no next meeting")
+    assert "*Discussion:* The rota\n" in reply
+    assert "*Next meeting:* not agreed yet" in reply
+    assert "Saved the minutes" in _typed(mentee, "save")
+    assert _actions(mentee.db) == [("Draft the rota paper", "Priya Shah", date(2026, 3, 6))]
     with transaction(mentee.db) as session:
         recipients = {
             o.recipient_id for o in session.exec(select(Outbox).where(Outbox.kind != "reply"))

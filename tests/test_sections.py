@@ -273,3 +273,41 @@ def test_no_dangling_heads_or_punctuation() -> None:
     assert read.discussion == ("Talked about the audit, e.g. the ward returns",)
     assert read.decisions == ("Go to the board in April",)
     assert read.actions == ()
+
+
+def test_a_longer_message_with_every_section() -> None:
+    read = read_sections(
+        "Quick notes from today: covered my PDP and the audit. Actions - Tom: intro to the CNO "
+        "by end of week. Me: finish PDP draft by 15/3. Next: 2 April 11am",
+        BOOKED,
+    )
+    assert (read.heading, read.discussion) == ("from today", ("Covered my PDP and the audit",))
+    assert [(a.text, a.owner, a.due) for a in read.actions or ()] == [
+        ("Intro to the CNO", "partner", date(2026, 3, 6)),
+        ("Finish PDP draft", "me", date(2026, 3, 15)),
+    ]
+    assert read.next_meeting is not None
+    assert _at(read.next_meeting.when) == datetime(2026, 4, 2, 11, tzinfo=LONDON)
+
+
+def test_a_heading_on_its_own_line_covers_the_lines_below_it() -> None:
+    read = read_sections(
+        "Really useful. We looked at my 360 feedback.\n\nActions\nPriya - book coaching by "
+        "31/3\nTom - find a coach contact\n\nwent well overall",
+        CONTEXT,
+    )
+    assert read.discussion == ("Really useful", "We looked at my 360 feedback", "Went well overall")
+    assert [(a.text, a.owner) for a in read.actions or ()] == [
+        ("Book coaching", "me"),
+        ("Find a coach contact", "partner"),
+    ]
+
+
+def test_going_to_and_brackets() -> None:
+    assert _actions(
+        "we chatted about the new role. tom's going to send me the JD by fri and I'm going to "
+        "update my CV (by 20/3)"
+    ) == [
+        ("Send me the JD", "partner", date(2026, 3, 6)),
+        ("Update my CV", "me", date(2026, 3, 20)),
+    ]

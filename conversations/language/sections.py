@@ -129,18 +129,20 @@ _NO_ACTIONS = re.compile(
     r"(?:\s+(?:agreed|this\s+time|really))?|actions?\s*[:\-–]\s*(?:none|n/?a|nothing))\W*$",
     re.I,
 )
+_NOTE_WORDS = r"(?:(?:quick|brief|short|my|our|some|meeting|mentoring|session)\s+){0,2}"
 _NOTES_HEAD = re.compile(
-    r"^(?P<label>minutes|notes?|summary|discussion)"
+    rf"^{_NOTE_WORDS}(?P<label>minutes|notes?|summary|discussion)"
     r"(?P<qual>\s+(?:from|for|of|on|re|about)\b[^:\n.;\-–]{0,40}?)?\s*(?:[:\-–]\s*|$)",
     re.I,
 )
-_NOTES_LABEL = re.compile(r"^(?:minutes|notes?|summary|discussion)\s*[:\-–]\s*", re.I)
+_NOTES_LABEL = re.compile(rf"^{_NOTE_WORDS}(?:minutes|notes?|summary|discussion)\s*[:\-–]\s*", re.I)
 _DECISIONS_HEAD = re.compile(r"^(?:decisions?|decided)\s*[:\-–]\s*", re.I)
 _NEXT_HEAD = re.compile(
     rf"^{_LEADIN}(?:(?:the|our)\s+)?next\s+(?:one|meeting|session|call|catch[\s-]?up|chat|1:1"
     r"|1-1|meet(?:ing)?|get[\s-]?together)\b"
     r"(?:\s+(?:is|will\s+be|booked\s+for|planned\s+for|pencilled\s+in\s+for|agreed\s+for|on))?"
     r"\s*[:\-–]?\s*"
+    rf"|^{_LEADIN}next\s*[:\-–]\s*"
     rf"|^{_LEADIN}(?:(?:we['’]?ll|well|we\s+will|we\s+are|we['’]re|let['’]?s|we)\s+)?"
     r"(?:(?:agreed|plan(?:ned)?|decided|going)\s+to\s+)?(?:meet|meeting|catch\s+up)"
     r"\s+(?:again|next)\b\s*[:\-–]?\s*",
@@ -153,7 +155,8 @@ _NO_NEXT = re.compile(
 )
 # A word of intent after the owner: "to", "will", "'ll", "needs to", "is going to" ...
 _MODAL = (
-    r"(?:\s*['’](?:ll|m\s+(?:going\s+to|gonna|to)|re\s+(?:going\s+to|gonna|to)|ve\s+(?:got\s+)?to)"
+    r"(?:\s*['’](?:ll|m\s+(?:going\s+to|gonna|to)|re\s+(?:going\s+to|gonna|to)|ve\s+(?:got\s+)?to"
+    r"|s\s+(?:going\s+to|gonna|got\s+to|to))"
     r"|\s+(?:will|shall|should|must|to"
     r"|(?:needs?|has|have|agreed|promised|offered|wants?|plans?)\s+to|(?:have|has)\s+got\s+to"
     r"|(?:is|are|am)\s+(?:going\s+to|gonna|to)))"
@@ -202,6 +205,7 @@ _FILLER_END = re.compile(
     r"(?:[\s,]+(?:pls|please|plz|thanks|thx|ta|tbh|then|too|as\s+well))+[\s.!]*$", re.I
 )
 _DANGLING = re.compile(r"(?:[\s,;:\-–]+|\s+(?:and|&|\+|so|then|also|plus))+$", re.I)
+_EMPTY_BRACKETS = re.compile(r"\s*\(\s*\)")
 _MEETING_PLAN = re.compile(r"^meet(?:ing)?\b", re.I)  # "we agreed to meet every 6 weeks"
 _ONLY_WHO = re.compile(r"^[^\W\d_][\w'’. ]{0,40}[:\-–]\s*$")
 _MINE = re.compile(r"\bmy\b", re.I)
@@ -311,7 +315,7 @@ def _tidy(text: str, *, filler: bool = True) -> str:
     """Without dangling separators (and, for actions, trailing "pls"), capitalised."""
     if filler:
         text = _FILLER_END.sub("", text.strip())
-    text = _DANGLING.sub("", text.strip(" \t.;,:-–"))
+    text = _DANGLING.sub("", _EMPTY_BRACKETS.sub("", text).strip(" \t.;,:-–"))
     text = text.strip(" \t.;,:-–")
     return text[:1].upper() + text[1:]
 
