@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from conversations.clock import Clock
+from conversations.intents import recognise
 from conversations.messages import Incoming
 from storage import queries
 from storage.db import transaction
@@ -233,9 +234,10 @@ def test_an_action_without_an_owner_is_asked_and_answered_typed(
 
 def test_owned_sentences_are_actions_and_the_discussion_stays_readable(mentee: Chat) -> None:
     _meeting(mentee.db, FRIDAY)
+    # No "log minutes": the message itself reads as a meeting written up.
     reply = mentee.said(
-        "log minutes: good chat w tom about my confidence presenting at board. I need to get "
-        "a slot at the exec away day by end of month. He will share some of his old board papers."
+        "good chat w tom about my confidence presenting at board. I need to get a slot at the "
+        "exec away day by end of month. He will share some of his old board papers."
     )
     assert "When is *Share some of his old board papers* due?" in reply
     assert "When is your next meeting?" in _typed(mentee, "no date")
@@ -295,3 +297,20 @@ def test_no_next_meeting_said_is_not_asked_and_only_the_pair_is_told(
             o.recipient_id for o in session.exec(select(Outbox).where(Outbox.kind != "reply"))
         }
     assert recipients <= {mentee.person_id, mentor.person_id}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("notes - looked at the options. AP: me - cost up option 2 by 20/3", "log_minutes"),
+        ("action points: both of us to read the compact, me to update my CV", "log_minutes"),
+        ("fri went well, talked about managing up. next meeting same time in 4 wks", "log_minutes"),
+        ("catch up w tom. mostly talked about the new role", "log_minutes"),
+        ("we talked about it, I'll book a meeting for next tue 3pm", "book_meeting"),
+        ("what are my actions?", "my_actions"),
+        # Words of a concern come first, whatever else the message holds.
+        ("we talked about my concerns with tom. I will write them down", "concern"),
+    ],
+)
+def test_a_meeting_written_up_starts_the_minutes(text: str, intent: str) -> None:
+    assert recognise(text).name.value == intent

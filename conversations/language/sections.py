@@ -7,6 +7,7 @@ Map:
 - ``read_action(text, context, listed=True) -> Action | None``: one action ("Tom to send the
   template by Fri", "me - cost up option 2 by 20/3").
 - ``read_due(text, context) -> date | Ask | None``: a reply to "when is it due?".
+- ``minutes_likeness(text)``: whether a message reads as a meeting written up (for intents).
 - ``read_next_meeting(text, context) -> When | Ask | None``: the words after "next meeting".
 - ``SectionContext``: the clock and zone, the partner's and the writer's names, the day of the
   next confirmed meeting ("before our next one") and the start of the meeting being written up
@@ -37,6 +38,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -48,6 +50,7 @@ __all__ = [
     "Owner",
     "SectionContext",
     "Sections",
+    "minutes_likeness",
     "read_action",
     "read_due",
     "read_next_meeting",
@@ -545,6 +548,63 @@ def _lines(text: str) -> Iterator[tuple[str, bool]]:
     for raw in text.replace("\r\n", "\n").split("\n"):
         bullet = _BULLET.match(raw) is not None
         yield _BULLET.sub("", raw).strip(), bullet
+
+
+_TALKED = re.compile(
+    r"\b(?:talked\s+(?:about|thru|through|over|re)|discussed|went\s+(?:thru|through|over)|covered|chatted|looked\s+at"
+    r"|catch[\s-]?up|good\s+(?:chat|call|session|meeting)|had\s+(?:our|a|the)\s+(?:\w+\s+)?"
+    r"(?:call|chat|meeting|session|catch[\s-]?up))\b",
+    re.I,
+)
+_TALKED_FIRST = re.compile(
+    r"^(?:we\s+|i\s+)?(?:talked\s+(?:about|thru|through|over|re)|discussed|went\s+(?:thru|through"
+    r"|over)|covered|chatted\s+about)\b",
+    re.I,
+)
+
+
+@cache
+def _nameless() -> _Owners:
+    """Owners said without names: "I", "me", "we", "he", "both of us", "someone"."""
+    return _Owners.of(SectionContext(now=datetime(2000, 1, 1, tzinfo=UTC), tz=ZoneInfo("UTC")))
+
+
+def minutes_likeness(text: str) -> Literal["no", "maybe", "yes"]:
+    """How much a message reads as a meeting written up, for recognising the journey.
+
+    "yes": a notes or actions heading, "no actions", or several sentences about what was
+    discussed with an owned action, the next meeting or more talk in them. "maybe": one
+    sentence of that kind ("we talked about it, I'll book Tue 3pm"), which an explicit request
+    for another journey should win. Names are not needed (only "I", "we", "he"... count)."""
+    owners = _nameless()
+    sentences = [s for line, _ in _lines(text) if line for s in _sentences(line)]
+    if not sentences:
+        return "no"
+    first = sentences[0]
+    notes = _NOTES_HEAD.match(first)
+    if _NOTES_LABEL.match(first) or (
+        notes is not None and notes[0].rstrip().endswith((":", "-", "–"))
+    ):
+        return "yes"  # "notes - ...", "notes from today w tom: ..."
+    for index, sentence in enumerate(sentences):
+        head = _ACTIONS_AT_START.match(sentence)
+        if head and (head.end() < len(sentence) or index + 1 < len(sentences)):
+            return "yes"
+        if _NO_ACTIONS.match(sentence):
+            return "yes"
+    if not _TALKED.search(text):
+        return "no"
+    several = len(sentences) > 1
+    if several and _TALKED.search(first) and any(_TALKED.search(s) for s in sentences[1:]):
+        return "yes"  # "catch up w tom. mostly talked about ..."
+    owned = any(
+        _NEXT_HEAD.match(c) or owners.read(c) is not None
+        for s in sentences
+        for c in _clauses(s, owners)
+    )
+    if owned or _TALKED_FIRST.match(first):
+        return "yes" if several else "maybe"
+    return "no"
 
 
 def read_sections(text: str, context: SectionContext) -> Sections:
