@@ -77,10 +77,8 @@ def test_actions_after_a_full_stop_and_the_next_meeting_proposed(
         "met tom fri. went thru my leadership plan + the rota gaps. ill draft the rota paper "
         "by fri, tom to send me his template. next one 20/3 at 10 on teams"
     )
-    # Nothing is asked again: only the date of Tom's action, which was not said.
+    # Nothing is asked again: the one message is the whole write-up, confirmed as read.
     assert "What actions did you agree?" not in reply
-    assert "When is *Send me his template* due?" in reply
-    reply = _typed(mentee, "no date")
     assert (
         "*Meeting:* Fri 27 Feb (the meeting booked for 14:00)\n"
         "*Discussion:* Went thru my leadership plan + the rota gaps\n"
@@ -147,8 +145,6 @@ def test_ap_with_owners_after_dashes_and_asap_asked(mentee: Chat) -> None:
     )
     assert "*Send an example business case*: 'asap' isn't a date" in reply
     reply = _typed(mentee, "by weds")
-    assert "When is your next meeting?" in reply
-    reply = _typed(mentee, "not yet")
     assert (
         "*Discussion:* Looked at the MRI business case options, agreed option 2 is strongest\n"
         "*Actions:*\n"
@@ -160,8 +156,7 @@ def test_ap_with_owners_after_dashes_and_asap_asked(mentee: Chat) -> None:
 def test_asap_with_no_date_keeps_the_asap(mentee: Chat) -> None:
     _meeting(mentee.db, FRIDAY)
     mentee.said("minutes: the budget. AP: tom to send the template asap")
-    reply = _typed(mentee, "no date")
-    assert "Send the template (asap): Tom Okafor, no due date" in _typed(mentee, "not yet") + reply
+    assert "Send the template (asap): Tom Okafor, no due date" in _typed(mentee, "no date")
 
 
 def test_bullets_are_kept_one_item_each(mentee: Chat) -> None:
@@ -170,8 +165,6 @@ def test_bullets_are_kept_one_item_each(mentee: Chat) -> None:
         "minutes from fri\n- budget overspend and how to present it to the DoO\n"
         "- agreed ill shadow tom at his ops meeting\n- AP tom to ask his DoO re shadowing by 13/3"
     )
-    assert "When is your next meeting?" in reply
-    reply = _typed(mentee, "not booked yet")
     assert (
         "*Meeting:* Fri 27 Feb (the meeting booked for 14:00)\n"
         "*Discussion:* Budget overspend and how to present it to the DoO\n"
@@ -203,8 +196,7 @@ def test_before_our_next_one_with_none_booked_asks_for_a_date(mentee: Chat) -> N
         "next one"
     )
     assert "Your next meeting isn't booked yet" in reply
-    assert "When is your next meeting?" in _typed(mentee, "end of next wk")
-    reply = _typed(mentee, "not yet")
+    reply = _typed(mentee, "end of next wk")
     assert "1. Speak to workforce re the band 7 post: you, due Fri 13 Mar" in reply
 
 
@@ -227,8 +219,7 @@ def test_an_action_without_an_owner_is_asked_and_answered_typed(
         "next wk"
     )
     assert "Who will do *Chase HR about the secondment*?" in reply
-    assert "When is your next meeting?" in _typed(mentee, answer)
-    reply = _typed(mentee, "not yet")
+    reply = _typed(mentee, answer)
     assert f"1. Chase HR about the secondment: {owner}, due Fri 13 Mar" in reply
 
 
@@ -239,9 +230,6 @@ def test_owned_sentences_are_actions_and_the_discussion_stays_readable(mentee: C
         "good chat w tom about my confidence presenting at board. I need to get a slot at the "
         "exec away day by end of month. He will share some of his old board papers."
     )
-    assert "When is *Share some of his old board papers* due?" in reply
-    assert "When is your next meeting?" in _typed(mentee, "no date")
-    reply = _typed(mentee, "not yet")
     assert (
         "*Discussion:* Good chat w tom about my confidence presenting at board\n"
         "*Actions:*\n"
@@ -276,8 +264,6 @@ def test_which_meeting_keeps_what_the_first_message_said(mentee: Chat) -> None:
     reply = mentee.said("minutes: talked about the rota. me to draft the rota paper by fri")
     assert "Which meeting are these minutes for?" in reply
     reply = _typed(mentee, "friday's")
-    assert "When is your next meeting?" in reply
-    reply = _typed(mentee, "not yet")
     assert "*Meeting:* Fri 27 Feb (the meeting booked for 14:00)" in reply
     assert "*Discussion:* Talked about the rota" in reply
     assert "1. Draft the rota paper: you, due Fri 6 Mar" in reply
@@ -314,3 +300,42 @@ def test_no_next_meeting_said_is_not_asked_and_only_the_pair_is_told(
 )
 def test_a_meeting_written_up_starts_the_minutes(text: str, intent: str) -> None:
     assert recognise(text).name.value == intent
+
+
+def test_actions_alone_are_saved_without_asking_for_a_discussion(mentee: Chat) -> None:
+    _meeting(mentee.db, FRIDAY)
+    reply = mentee.said("AP tom to intro me to his deputy tmrw")
+    assert (
+        "*Discussion:* (none written)\n"
+        "*Actions:*\n"
+        "1. Intro me to his deputy: Tom Okafor, due Tue 3 Mar\n"
+        "*Next meeting:* not agreed yet"
+    ) in reply
+    assert "Saved the minutes of your meeting on Fri 27 Feb, with 1 action." in _typed(
+        mentee, "yes"
+    )
+    [minutes] = _minutes(mentee.db)
+    assert minutes.discussion == ""
+    assert _actions(mentee.db) == [("Intro me to his deputy", "Tom Okafor", date(2026, 3, 3))]
+    # No meeting is booked for tomorrow.
+    with transaction(mentee.db) as session:
+        assert session.exec(select(Meeting).where(Meeting.status == "proposed")).all() == []
+
+
+def test_a_discussion_alone_asks_for_actions_and_the_next_meeting(mentee: Chat) -> None:
+    _meeting(mentee.db, FRIDAY)
+    reply = mentee.said(
+        "catch up w tom. mostly talked about how im finding the new role, imposter syndrome, "
+        "and how he handled his first yr as head of service. really helpful tbh"
+    )
+    assert "What actions did you agree?" in reply
+    assert "When is your next meeting?" in _typed(mentee, "none really")
+    reply = _typed(mentee, "not booked yet")
+    assert (
+        "*Discussion:* Catch up w tom\n"
+        "Mostly talked about how im finding the new role, imposter syndrome, and how he handled "
+        "his first yr as head of service\n"
+        "Really helpful tbh\n"
+        "*Actions:* none\n"
+        "*Next meeting:* not agreed yet"
+    ) in reply

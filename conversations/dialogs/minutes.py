@@ -682,6 +682,16 @@ class LogMinutes:
             # "next one same time in 4 weeks" counts from the meeting written up.
             reading.next_meeting = _next_meeting(reading.next_words, ctx.now, ctx.tz, meeting_at)
         problem_text = self._absorb(ctx, state, reading, notes)
+        if reading.actions is not None:
+            # One message that carries the actions is the whole write-up: what it leaves out
+            # (the discussion, dates, the next meeting) is left out, not asked for; the
+            # confirmation shows it and a correction adds it. A date said that can't be used
+            # ("asap", an unbooked "before our next one") is still asked.
+            state["discussion_optional"] = True
+            state["next_asked"] = True
+            for action in state["actions"]:
+                if action["due"] is None and not action["due_note"] and not action["asap"]:
+                    action["no_date"] = True
         state["notes"] = notes
         intro = Text(
             f"Let's log the minutes. {pair.first_name(pairing.mentor_id)} will be able to read "
@@ -744,7 +754,7 @@ class LogMinutes:
     def _missing(state: dict[str, Any]) -> Step:
         if not state.get("held_on"):
             return Step.WHICH_MEETING if state.get("candidates") else Step.WHEN
-        if not state.get("discussion"):
+        if not state.get("discussion") and not state.get("discussion_optional"):
             return Step.DISCUSSION
         if not state.get("actions_asked"):
             return Step.ACTIONS
@@ -978,7 +988,7 @@ class LogMinutes:
         lines = [
             "Here are the minutes:",
             f"*Meeting:* {format_day(held_on, ctx.today)}{meeting_note}",
-            f"*Discussion:* {state['discussion']}",
+            f"*Discussion:* {state['discussion'] or '(none written)'}",
         ]
         if state.get("decisions"):
             lines.append(f"*Decisions:* {state['decisions']}")
@@ -1844,7 +1854,7 @@ def our_minutes(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         head = f"*{format_day(row.held_on, ctx.today)}*"
         if several:
             head += f" with {partners.get(row.pairing_id, 'your partner')}"
-        lines = [head, f"Discussion: {row.discussion}"]
+        lines = [head, *([f"Discussion: {row.discussion}"] if row.discussion else [])]
         if row.decisions:
             lines.append(f"Decisions: {row.decisions}")
         for action in actions.get(row.id or 0, []):
