@@ -329,6 +329,7 @@ def test_a_discussion_alone_asks_for_actions_and_the_next_meeting(mentee: Chat) 
         "and how he handled his first yr as head of service. really helpful tbh"
     )
     assert "What actions did you agree?" in reply
+    assert "Good: what were they?" in _typed(mentee, "yes")  # not an action called "Yes"
     assert "When is your next meeting?" in _typed(mentee, "none really")
     reply = _typed(mentee, "not booked yet")
     assert (

@@ -311,3 +311,10 @@ def test_going_to_and_brackets() -> None:
         ("Send me the JD", "partner", date(2026, 3, 6)),
         ("Update my CV", "me", date(2026, 3, 20)),
     ]
+
+
+def test_meeting_someone_is_an_action_and_how_often_the_pair_meets_is_not() -> None:
+    assert _actions("talked thru the budget. me to meet finance by 13/3") == [
+        ("Meet finance", "me", date(2026, 3, 13))
+    ]
+    assert _actions("tom and i agreed to meet every 6 wks. next one in 6 wks") == []

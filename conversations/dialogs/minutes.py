@@ -7,7 +7,10 @@ Map:
   decisions, actions "Tom: send the budget template by Friday", the next meeting), asks only for
   what is missing (see ``minutes.mmd``), confirms, runs the patient data guard, then saves a
   ``Minutes`` row, its ``ActionItem`` rows and marks the meeting held. The mentor is told through
-  the outbox; the notification preview never holds the content.
+  the outbox; the notification preview never holds the content. Several held meetings without
+  minutes: it asks which. A next meeting agreed is offered as a proposal to the mentor.
+- ``read_minutes``: a whole message, through the language layer's sections reader
+  (``conversations.language.sections``), plus the day the meeting was held.
 - ``parse_action``: one action line -> owner, text, due date (the table in the tests).
 - ``past_day``: the day a meeting was held ("today", "yesterday", "last Thursday", "19 Nov").
 - ``my_actions`` / ``done_action`` / ``our_minutes``: one-turn answers.
@@ -890,6 +893,8 @@ class LogMinutes:
         if _is_none(text):
             state["actions"], state["actions_asked"] = [], True
             return self._advance(ctx, state, [])
+        if " ".join(text.lower().strip(" .!").split()) in _YES:
+            return self._again(ctx, state, "Good: what were they?")  # "yes" is not an action
         # Every line of the answer is an action (an owner may be asked), wherever it comes.
         reading = read_sections("actions:\n" + text, self._context(ctx, state, pair))
         parsed = [_parsed(a, pair, ctx.person_id) for a in reading.actions or ()]

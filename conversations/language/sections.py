@@ -209,7 +209,12 @@ _FILLER_END = re.compile(
 )
 _DANGLING = re.compile(r"(?:[\s,;:\-–]+|\s+(?:and|&|\+|so|then|also|plus))+$", re.I)
 _EMPTY_BRACKETS = re.compile(r"\s*\(\s*\)")
-_MEETING_PLAN = re.compile(r"^meet(?:ing)?\b", re.I)  # "we agreed to meet every 6 weeks"
+# "we agreed to meet every 6 weeks": how often they meet, not an action ("meet finance" is one)
+_MEETING_PLAN = re.compile(
+    r"^meet(?:ing)?\s+(?:again|every|each|regularly|monthly|weekly|fortnightly|once|twice"
+    r"|more\s+often|less\s+often)\b",
+    re.I,
+)
 _ONLY_WHO = re.compile(r"^[^\W\d_][\w'’. ]{0,40}[:\-–]\s*$")
 _MINE = re.compile(r"\bmy\b", re.I)
 _CUT = re.compile(r"\s*,\s*|\s+(?=(?:and|&|\+|then|so|also|plus)\s)", re.I)
