@@ -318,3 +318,15 @@ def test_meeting_someone_is_an_action_and_how_often_the_pair_meets_is_not() -> N
         ("Meet finance", "me", date(2026, 3, 13))
     ]
     assert _actions("tom and i agreed to meet every 6 wks. next one in 6 wks") == []
+
+
+def test_actions_were_and_a_full_stop_after_a_word_ending_like_an_abbreviation() -> None:
+    assert _actions(
+        "covered the QI project. actions were: tom to review my draft, me to send it by weds"
+    ) == [
+        ("Review my draft", "partner", None),
+        ("Send it", "me", date(2026, 3, 4)),
+    ]
+    read = read_sections("talked about delegation. I should delegate more. Good session", CONTEXT)
+    assert read.discussion == ("Talked about delegation", "Good session")
+    assert [(a.text, a.owner) for a in read.actions or ()] == [("Delegate more", "me")]

@@ -116,7 +116,8 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+|\s*;\s*")
 _LEADIN = r"(?:(?:and|also|then|plus|so|but|&|\+)\s+)?"
 # "actions:", "AP -", "action points", "agreed actions", "next steps:", "to do:"
 _ACTIONS_WORD = (
-    r"(?:(?:the\s+)?agreed\s+)?(?:actions?(?:\s+(?:points?|items?|agreed))?|aps?|next\s+steps?"
+    r"(?:(?:the\s+)?agreed\s+)?(?:actions?(?:\s+(?:points?|items?|agreed))?(?:\s+(?:were|are))?"
+    r"|aps?|next\s+steps?"
     r"|to[\s-]?dos?)"
 )
 _ACTIONS_AT_START = re.compile(
@@ -281,7 +282,8 @@ class _Owners:
 def _sentences(line: str) -> list[str]:
     pieces: list[str] = []
     for piece in _SENTENCE.split(line):
-        if pieces and pieces[-1].lower().endswith(_ABBREVIATIONS):
+        words = pieces[-1].lower().split() if pieces else []
+        if words and words[-1] in _ABBREVIATIONS:  # "e.g. the ward" goes on; "more. will" not
             pieces[-1] = f"{pieces[-1]} {piece}"
         else:
             pieces.append(piece)
