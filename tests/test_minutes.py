@@ -204,7 +204,7 @@ def test_log_minutes_for_today_s_meeting_links_the_booked_meeting(mentee: Chat) 
     assert minutes.meeting_id == booked
     assert _meeting_status(mentee.db, booked) == "held"
     assert [(a.text, a.owner_name, a.due) for a in _actions(mentee.db)] == [
-        ("Send me his board paper", "Tom Okafor", date(2026, 11, 27)),
+        ("Send Priya his board paper", "Tom Okafor", date(2026, 11, 27)),
         ("Book the huddle room", "Priya Shah", date(2026, 11, 30)),
     ]
 
@@ -248,7 +248,7 @@ def test_without_a_booked_meeting_the_day_is_asked_and_the_meeting_recorded_as_h
     assert "When is your next meeting?" in reply
     reply = mentee.said("Tuesday 5 Jan at 3pm")
     assert "*Meeting:* Sun 22 Nov" in reply
-    assert "1. Introduce me to the finance lead: Tom Okafor, no due date" in reply
+    assert "1. Introduce Priya to the finance lead: Tom Okafor, no due date" in reply
     assert "2. Update my CV: you, due Mon 30 Nov" in reply
     assert "*Next meeting:* Tue 5 Jan 2027, 15:00" in reply
     mentee.said("save")
@@ -298,7 +298,7 @@ PAIR = Pair(mentee_id=1, mentee_name="Priya Shah", mentor_id=2, mentor_name="Tom
         (
             "Tom: review my CV by 31 Feb",
             ParsedAction(
-                "Review my CV", 2, due_note="There is no 31 February. Which date did you mean?"
+                "Review Priya's CV", 2, due_note="There is no 31 February. Which date did you mean?"
             ),
         ),
         ("Tom:", None),

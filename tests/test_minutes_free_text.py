@@ -84,7 +84,7 @@ def test_actions_after_a_full_stop_and_the_next_meeting_proposed(
         "*Discussion:* Went thru my leadership plan + the rota gaps\n"
         "*Actions:*\n"
         "1. Draft the rota paper: you, due Fri 6 Mar\n"
-        "2. Send me his template: Tom Okafor, no due date\n"
+        "2. Send Priya his template: Tom Okafor, no due date\n"
         "*Next meeting:* Fri 20 Mar, 10:00"
     ) in reply
     saved = _typed(mentee, "yes")
@@ -100,7 +100,7 @@ def test_actions_after_a_full_stop_and_the_next_meeting_proposed(
     )
     assert _actions(mentee.db) == [
         ("Draft the rota paper", "Priya Shah", date(2026, 3, 6)),
-        ("Send me his template", "Tom Okafor", None),
+        ("Send Priya his template", "Tom Okafor", None),
     ]
     # The proposal goes only after the mentee says so.
     with transaction(mentee.db) as session:
@@ -308,7 +308,7 @@ def test_actions_alone_are_saved_without_asking_for_a_discussion(mentee: Chat) -
     assert (
         "*Discussion:* (none written)\n"
         "*Actions:*\n"
-        "1. Intro me to his deputy: Tom Okafor, due Tue 3 Mar\n"
+        "1. Intro Priya to his deputy: Tom Okafor, due Tue 3 Mar\n"
         "*Next meeting:* not agreed yet"
     ) in reply
     assert "Saved the minutes of your meeting on Fri 27 Feb, with 1 action." in _typed(
@@ -316,7 +316,7 @@ def test_actions_alone_are_saved_without_asking_for_a_discussion(mentee: Chat) -
     )
     [minutes] = _minutes(mentee.db)
     assert minutes.discussion == ""
-    assert _actions(mentee.db) == [("Intro me to his deputy", "Tom Okafor", date(2026, 3, 3))]
+    assert _actions(mentee.db) == [("Intro Priya to his deputy", "Tom Okafor", date(2026, 3, 3))]
     # No meeting is booked for tomorrow.
     with transaction(mentee.db) as session:
         assert session.exec(select(Meeting).where(Meeting.status == "proposed")).all() == []

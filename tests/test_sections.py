@@ -52,7 +52,7 @@ def test_actions_after_a_full_stop_leave_the_discussion_as_written() -> None:
     assert read.discussion == ("Good catch-up about presenting to the board",)
     assert [(a.text, a.owner, a.due) for a in read.actions or ()] == [
         ("Book a slot at the away day", "me", date(2026, 3, 31)),
-        ("Lend me some old board papers", "partner", None),
+        ("Lend Priya some old board papers", "partner", None),
     ]
 
 
@@ -65,7 +65,7 @@ def test_owned_sentences_are_actions_without_any_heading() -> None:
     assert read.discussion == ("Chatted w tom about rotas",)
     assert [(a.text, a.owner, a.due) for a in read.actions or ()] == [
         ("Write up the rota options", "me", date(2026, 3, 6)),
-        ("Send me the trust template", "partner", None),
+        ("Send Priya the trust template", "partner", None),
     ]
 
 
@@ -308,7 +308,7 @@ def test_going_to_and_brackets() -> None:
         "we chatted about the new role. tom's going to send me the JD by fri and I'm going to "
         "update my CV (by 20/3)"
     ) == [
-        ("Send me the JD", "partner", date(2026, 3, 6)),
+        ("Send Priya the JD", "partner", date(2026, 3, 6)),
         ("Update my CV", "me", date(2026, 3, 20)),
     ]
 
@@ -324,9 +324,16 @@ def test_actions_were_and_a_full_stop_after_a_word_ending_like_an_abbreviation()
     assert _actions(
         "covered the QI project. actions were: tom to review my draft, me to send it by weds"
     ) == [
-        ("Review my draft", "partner", None),
+        ("Review Priya's draft", "partner", None),
         ("Send it", "me", date(2026, 3, 4)),
     ]
     read = read_sections("talked about delegation. I should delegate more. Good session", CONTEXT)
     assert read.discussion == ("Talked about delegation", "Good session")
     assert [(a.text, a.owner) for a in read.actions or ()] == [("Delegate more", "me")]
+
+
+def test_the_partner_s_action_names_the_writer_so_it_reads_well_to_both() -> None:
+    assert _actions("AP tom to intro me to his deputy tmrw; me to update my CV") == [
+        ("Intro Priya to his deputy", "partner", date(2026, 3, 3)),
+        ("Update my CV", "me", None),
+    ]

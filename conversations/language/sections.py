@@ -218,6 +218,7 @@ _MEETING_PLAN = re.compile(
 )
 _ONLY_WHO = re.compile(r"^[^\W\d_][\w'’. ]{0,40}[:\-–]\s*$")
 _MINE = re.compile(r"\bmy\b", re.I)
+_ME = re.compile(r"\b(?:me|myself)\b", re.I)
 _CUT = re.compile(r"\s*,\s*|\s+(?=(?:and|&|\+|then|so|also|plus)\s)", re.I)
 
 
@@ -420,6 +421,10 @@ def _read_action(
         return None
     if owner is None and owner_said is None and _MINE.search(text):
         owner = "me"  # "update my CV": the writer's own
+    if owner == "partner" and context.own_names:
+        # "Tom to send me his template" reads "Send Priya his template" to Tom as well.
+        name = context.own_names[0].split()[0]
+        text = _MINE.sub(f"{name}'s", _ME.sub(name, text))
     return replace(due, text=text, owner=owner, owner_said=owner_said)
 
 
