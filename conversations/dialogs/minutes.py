@@ -40,7 +40,7 @@ from conversations.dates import (
     parse_duration,
 )
 from conversations.dialogs import safety_check
-from conversations.dialogs.base import Context, Outgoing, Turn
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.dialogs.matching import first_minutes_questions
 from conversations.dialogs.meetings import (
     MODE_TEXT,
@@ -49,7 +49,6 @@ from conversations.dialogs.meetings import (
     proposal_clash,
     propose_meeting,
 )
-from conversations.engine import Registry
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
 from conversations.language.sections import (
     Action,
@@ -59,6 +58,7 @@ from conversations.language.sections import (
     read_next_meeting,
     read_sections,
 )
+from conversations.language.vocabulary import Meaning, is_no, is_yes, leading
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
@@ -540,16 +540,16 @@ def _next_state(value: When) -> dict[str, Any]:
     return {"at": value.at_utc.isoformat(), "has_time": value.has_time}
 
 
-_NONE_ANSWER = re.compile(
-    r"^(?:none|nothing|nope|nah|no|zero|n/?a)"
-    r"(?:\s+(?:really|thanks|actions?|date|deadline|agreed|at\s+all|this\s+time|yet))*$",
-    re.I,
-)
-
-
 def _is_none(text: str) -> bool:
-    said = " ".join(text.lower().strip(" .!").split())
-    return said in _NONE or _NONE_ANSWER.match(said) is not None
+    """ "none", "none really", "no date", "skip": nothing to add (but "no, by Friday" is a date)."""
+    reading = leading(text)
+    if " ".join(text.lower().strip(" .!").split()) in _NONE:
+        return True  # "no actions", "none agreed"
+    return (
+        reading is not None
+        and reading.meaning in (Meaning.NONE, Meaning.NO, Meaning.SKIP)
+        and not reading.rest.strip()
+    )
 
 
 def _owner_in(pair: Pair, text: str, speaker_id: int) -> Owner | None:
@@ -585,8 +585,6 @@ _DAY_OF_MONTH = re.compile(r"\b(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b|^\s*the\s+(
 _WEEKDAY_SAID = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*(?:['’]?s)?\b", re.I)
 _LATEST = re.compile(r"\b(?:latest|last|most\s+recent|recent|newest)\b", re.I)
 _EARLIEST = re.compile(r"\b(?:first|earlier|earliest|older|oldest)\b", re.I)
-_LATER = frozenset({"not now", "later", "no thanks", "not yet", "maybe later", "no not now"})
-_SEND = frozenset({"send", "send it", "yes send it", "go ahead", "please do", "do it", "book it"})
 
 
 def _pick_meeting(ctx: Context, meetings: list[Meeting], text: str) -> list[Meeting]:
@@ -893,7 +891,7 @@ class LogMinutes:
         if _is_none(text):
             state["actions"], state["actions_asked"] = [], True
             return self._advance(ctx, state, [])
-        if " ".join(text.lower().strip(" .!").split()) in _YES:
+        if (said := leading(text)) is not None and said.meaning is Meaning.YES and not said.rest:
             return self._again(ctx, state, "Good: what were they?")  # "yes" is not an action
         # Every line of the answer is an action (an owner may be asked), wherever it comes.
         reading = read_sections("actions:\n" + text, self._context(ctx, state, pair))
@@ -1442,11 +1440,10 @@ class LogMinutes:
         )
 
     def _on_book_next(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        word = " ".join(msg.text.strip().lower().split()).strip(".!")
         later = f"say *book a meeting {state['booking_text']}* when you're ready."
-        if msg.action == NO_BOOK or (msg.action is None and _is_none(word)) or word in _LATER:
+        if msg.action == NO_BOOK or (msg.action is None and is_no(msg.text)):
             return Turn(replies=[Text(f"OK, I haven't sent anything. To book it later, {later}")])
-        if not (msg.action == BOOK or (msg.action is None and word in _YES | _SEND)):
+        if not (msg.action == BOOK or (msg.action is None and is_yes(msg.text))):
             return self._again(ctx, state, "Please choose *Yes, send it* or *Not now*.")
         pairing = self._pairing(ctx, state)
         if pairing.status != PairingStatus.ACTIVE.value or pairing.mentee_id != ctx.person_id:
