@@ -196,6 +196,7 @@ def test_before_our_next_one_with_none_booked_asks_for_a_date(mentee: Chat) -> N
         "next one"
     )
     assert "Your next meeting isn't booked yet" in reply
+    assert "  1. No due date" in reply  # a button as well as the typed answers
     reply = _typed(mentee, "end of next wk")
     assert "1. Speak to workforce re the band 7 post: you, due Fri 13 Mar" in reply
 

@@ -89,6 +89,7 @@ OWNER = "dialog:minutes:owner"
 MEETING = "dialog:minutes:meeting"
 BOOK = "dialog:minutes:book"
 NO_BOOK = "dialog:minutes:no_book"
+NO_DUE = "dialog:minutes:no_due"
 
 Owner = int | Literal["both"]
 
@@ -792,14 +793,13 @@ class LogMinutes:
             return [self._owner_question(ctx, pair, action)]
         if step is Step.DUE:
             action = state["actions"][int(state["pending"])]
-            if action.get("due_note"):
-                return [Text(f"*{action['text']}*: {action['due_note']} Or say *no date*.")]
-            return [
-                Text(
-                    f"When is *{action['text']}* due? For example *Fri 4 Dec* or "
-                    "*end of the month*, or say *no date*."
-                )
-            ]
+            asked = (
+                f"*{action['text']}*: {action['due_note']} Or say *no date*."
+                if action.get("due_note")
+                else f"When is *{action['text']}* due? For example *Fri 4 Dec* or "
+                "*end of the month*, or say *no date*."
+            )
+            return [Question(asked, (Choice("No due date", NO_DUE),))]
         return [Text(QUESTIONS[step])]
 
     @staticmethod
@@ -845,6 +845,8 @@ class LogMinutes:
             return self._on_which_meeting(ctx, state, msg)
         if step is Step.BOOK_NEXT:
             return self._on_book_next(ctx, state, msg)
+        if step is Step.DUE and msg.action == NO_DUE:
+            text = "no date"
         if step is Step.OWNER and msg.action == OWNER:
             return self._on_owner(ctx, dict(state), str(msg.values.get("value", "")), pressed=True)
         if not text:
