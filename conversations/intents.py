@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from conversations.language.normalise import normalise
 from conversations.language.requests import content_words, fix_typos, overlap, unpadded
+from conversations.language.sections import minutes_likeness
 from conversations.safety import notice_concern
 from conversations.self_harm import about_self_harm
 
@@ -463,13 +464,28 @@ def _as_typed(stripped: str) -> Intent:
         return Intent(IntentName.DONE_ACTION, match.group("rest").strip())
     if _MET.match(stripped):  # "met Tom today for an hour; actions: ..." is a meeting's minutes
         return Intent(IntentName.LOG_MINUTES, stripped)
+    written_up = minutes_likeness(stripped)
+    if written_up == "yes" and not _may_be_a_concern(stripped):
+        # "good chat w tom about X. I need to Y by fri", "AP: me - Y": a meeting written up
+        return Intent(IntentName.LOG_MINUTES, stripped)
     for name, pattern in _JOURNEYS:
         if pattern.search(stripped):
             return Intent(name, stripped)
+    if written_up == "maybe" and not _may_be_a_concern(stripped):
+        return Intent(IntentName.LOG_MINUTES, stripped)
     if about_self_harm(stripped) or notice_concern(stripped) is not None:
         # A concern said straight out ("Tom hit a patient"): offer the concern path.
         return Intent(IntentName.CONCERN, stripped)
     return Intent(IntentName.UNKNOWN, stripped)
+
+
+def _may_be_a_concern(text: str) -> bool:
+    """Words of a concern come first: minutes never take a message that may raise one."""
+    return (
+        about_self_harm(text)
+        or notice_concern(text) is not None
+        or any(p.search(text) for n, p in _JOURNEYS if n is IntentName.CONCERN)
+    )
 
 
 # What each request is usually called, for ranking what a message not understood probably

@@ -447,6 +447,21 @@ def _invite(ctx: Context, meeting: Meeting, pairing: Pairing, method: Method) ->
     return attachment
 
 
+def proposal_clash(ctx: Context, pairing: Pairing, at: datetime, minutes: int) -> str | None:
+    """Why a new meeting at ``at`` can't be proposed (a partner is busy), or None."""
+    return _clash(ctx, pairing, at, minutes)
+
+
+def propose_meeting(ctx: Context, meeting: Meeting, pairing: Pairing) -> Outgoing:
+    """The proposal of a new (flushed) ``meeting`` to the partner, as a booking sends it."""
+    assert meeting.id is not None
+    _audit(ctx, "meeting.proposed", meeting.id)
+    partner = _person(ctx, queries.partner_of(pairing, ctx.person_id))
+    return _proposal(
+        ctx, meeting, pairing, partner, f"{ctx.person.display_name} would like to meet:"
+    )
+
+
 def _too_long(text: str, limit: int, what: str) -> Text | None:
     if len(text) <= limit:
         return None
