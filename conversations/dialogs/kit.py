@@ -322,14 +322,17 @@ class Form(Generic[S]):
             changed = self._named_change(ctx, state, rest) or self._correction(ctx, state, rest)
             if changed is not None:
                 return changed
-        if msg.action == self.SAVE or said is Meaning.YES or _is(msg.text, self.save_label):
+        choices = (Choice(self.save_label, self.SAVE), Choice(self.change_label, self.CHANGE))
+        picked = pick(msg.text, choices) if msg.action is None and said is None else None
+        action = msg.action or (picked.action if picked is not None else None)
+        if action == self.SAVE or said is Meaning.YES or _is(msg.text, self.save_label):
             return self._save_guarded(ctx, state)
-        if not self.fields and (msg.action == self.CHANGE or said is Meaning.NO):
+        if not self.fields and (action == self.CHANGE or said is Meaning.NO):
             return self.declined(ctx, state)
         if (edit := self._field_named(msg.text)) is not None:
             return self._edit(ctx, state, edit)
         if (
-            msg.action == self.CHANGE
+            action == self.CHANGE
             or said is Meaning.NO
             or _is(msg.text, self.change_label, "change", "edit")
         ):
