@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import importlib
 import json
 import re
 import tomllib
@@ -32,16 +31,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from types import UnionType
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError
+from pydantic_core import PydanticCustomError
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from conversations import lead_route
 from conversations.clock import Clock
 from conversations.dates import add_months
-from storage.contract_queries import DEFAULT_PERIOD_DAYS as DEFAULT_CONTRACT_DAYS
 from storage.db import transaction
 from storage.models import (
     ChannelIdentity,
@@ -57,25 +58,21 @@ from storage.models import (
     Survey,
     SurveyQuestion,
 )
+from storage.scheme_settings import SchemeSettings, Text, fail
 
 __all__ = [
     "CohortConfig",
-    "ConflictRules",
     "ContactPoint",
     "EvaluationDeadline",
     "EventConfig",
     "LoadSummary",
-    "MeetingCadence",
-    "MentorCapacity",
     "MentorProfileConfig",
     "PairingConfig",
     "PersonConfig",
     "QuestionConfig",
-    "ReferralRoute",
     "SchemeConfig",
     "SchemeConfigError",
     "SurveyConfig",
-    "WorkingHours",
     "load_demo",
     "load_file",
     "load_scheme",
@@ -106,133 +103,22 @@ _TOML_END = re.compile(r"^(?P<what>.*?)\s*\(at end of document\)$")
 
 
 class SchemeConfigError(ValueError):
-    """A scheme file that cannot be used; ``str(error)`` is one line saying what to fix."""
+    """A scheme file that cannot be used; ``str(error)`` is one line per problem (``problems``),
+    each saying where and what to fix."""
 
-    def __init__(self, message: str, *, line: int | None = None, path: str | None = None):
-        super().__init__(" ".join(message.split()))
+    def __init__(self, *problems: str, line: int | None = None, path: str | None = None):
+        self.problems = [" ".join(problem.split()) for problem in problems]
+        super().__init__("\n".join(self.problems))
         self.line = line
         self.path = path
 
+    def within(self, source: str) -> SchemeConfigError:
+        """The same problems, each line starting with ``source`` (a file name)."""
+        lines = [f"{source}: {problem}" for problem in self.problems]
+        return SchemeConfigError(*lines, line=self.line, path=self.path)
+
 
 # --------------------------------------------------------------------------- the dataclasses
-
-
-@dataclass(frozen=True)
-class MeetingCadence:
-    """When the bot nudges a pair that has not met, and what counts as a full meeting."""
-
-    nudge_mentee_after_weeks: int = 4
-    nudge_both_after_weeks: int = 6
-    min_minutes: int = 60
-    # The matching message: "if you have not heard from them by DATE" is this many days on.
-    first_contact_days: int = 14
-
-
-@dataclass(frozen=True)
-class WorkingHours:
-    """When the bot may send nudges (in each person's own time zone)."""
-
-    days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
-    start: time = time(9, 0)
-    end: time = time(17, 30)
-
-
-@dataclass(frozen=True)
-class ReferralRoute:
-    """Where a safety concern (patient safety, safeguarding, fitness to practise) goes."""
-
-    name: str
-    contact: str
-
-
-@dataclass(frozen=True)
-class ConflictRules:
-    """Which pairings count as a conflict of interest beyond a mentor's own list."""
-
-    same_department_conflict: bool = True
-    same_organisation_conflict: bool = False
-
-
-@dataclass(frozen=True)
-class MentorCapacity:
-    """A mentor's capacity when their entry gives none, and the most any mentor may take."""
-
-    default: int = 1
-    maximum: int | None = None
-
-
-@dataclass(frozen=True)
-class ReportSettings:
-    """What reports may show: written survey answers (default no) and how many answers feedback
-    about a mentor needs before it is shown, as an aggregate (default 3)."""
-
-    show_free_text: bool = False
-    mentor_feedback_min_answers: int = 3
-
-
-CHANNEL_PLATFORMS = ("webhook", "slack")
-
-# The nudge windows a scheme may change: (kind, lowest, highest). Defaults: SCHEME.md, and
-# conversations.nudges.NudgeSettings.
-NUDGE_WINDOWS: dict[str, tuple[str, int, int]] = {
-    "morning": ("time", 0, 0),
-    "meeting_reminder_days_before": ("days", 1, 14),
-    "minutes_after_hours": ("hours", 0, 72),
-    "action_days_before": ("days", 0, 30),
-    "contract_days_before": ("day list", 0, 60),
-    "survey_days_before_close": ("day list", 0, 60),
-    "event_days_before": ("day list", 0, 60),
-    "silence_weeks": ("weeks", 1, 52),
-    "escalation_working_days": ("days", 1, 20),
-    "stale_after_days": ("days", 1, 60),
-    "spread_minutes": ("minutes", 0, 240),
-}
-
-
-def _parse_nudges(table: _Table) -> tuple[tuple[str, Any], ...]:
-    values: list[tuple[str, Any]] = []
-    for key, (kind, low, high) in NUDGE_WINDOWS.items():
-        if not table.has(key):
-            continue
-        if kind == "time":
-            values.append((key, _clock_time(table, key, time(9, 0)).strftime("%H:%M")))
-        elif kind == "day list":
-            raw = table.raw(key)
-            if (
-                not isinstance(raw, list)
-                or not raw
-                or not all(isinstance(v, int) and not isinstance(v, bool) for v in raw)
-                or not all(low <= v <= high for v in raw)
-            ):
-                raise table.path.key(key).fail(
-                    f"must be a list of whole numbers of days from {low} to {high}, e.g. [7, 2]"
-                )
-            values.append((key, sorted(set(raw), reverse=True)))
-        else:
-            values.append((key, table.number(key, low, minimum=low, maximum=high)))
-    return tuple(values)
-
-
-@dataclass(frozen=True)
-class ChannelConfig:
-    """Where a scheme channel (the lead channel, say) is delivered. A webhook's URL is a secret:
-    name the environment variable that holds it (``url_env``) rather than writing it here."""
-
-    name: str
-    platform: str
-    url_env: str | None = None
-    url: str | None = None
-    channel: str | None = None  # a Slack channel id
-
-    def address(self) -> dict[str, Any]:
-        address: dict[str, Any] = {"platform": self.platform}
-        if self.channel:
-            address["channel"] = self.channel
-        if self.url_env:
-            address["url_env"] = self.url_env
-        if self.url:
-            address["url"] = self.url
-        return address
 
 
 @dataclass(frozen=True)
@@ -385,45 +271,9 @@ class SchemeConfig:
     name: str
     time_zone: str
     lead_channel: str
-    meetings: MeetingCadence = MeetingCadence()
-    working_hours: WorkingHours = WorkingHours()
-    referral_routes: tuple[ReferralRoute, ...] = ()
-    # What someone raising an urgent concern is told to do if a person is in danger now.
-    immediate_danger: str | None = None
-    hospital_number_pattern: str | None = None
-    conflict_rules: ConflictRules = ConflictRules()
-    mentor_capacity: MentorCapacity = MentorCapacity()
-    reports: ReportSettings = ReportSettings()
-    # A pair matched during the cohort (a re-match) signs its contract within this many days.
-    contract_period_days: int = DEFAULT_CONTRACT_DAYS
-    channels: tuple[ChannelConfig, ...] = ()
-    # Overrides of the nudge windows (conversations.nudges.NudgeSettings), as written.
-    nudges: tuple[tuple[str, Any], ...] = ()
+    # Everything else under [scheme]; its dump is the row's ``settings`` JSON.
+    settings: SchemeSettings = dataclasses.field(default_factory=SchemeSettings)
     cohorts: tuple[CohortConfig, ...] = ()
-
-    def settings(self) -> dict[str, Any]:
-        """The scheme's ``settings`` JSON (keys: meetings, working_hours, referral_routes,
-        immediate_danger, hospital_number_pattern, conflict_rules, mentor_capacity, reports, contract,
-        channels); other keys
-        are left alone."""
-        hours = self.working_hours
-        return {
-            "meetings": dataclasses.asdict(self.meetings),
-            "working_hours": {
-                "days": list(hours.days),
-                "start": hours.start.strftime("%H:%M"),
-                "end": hours.end.strftime("%H:%M"),
-            },
-            "referral_routes": [dataclasses.asdict(route) for route in self.referral_routes],
-            "immediate_danger": self.immediate_danger,
-            "hospital_number_pattern": self.hospital_number_pattern,
-            "conflict_rules": dataclasses.asdict(self.conflict_rules),
-            "mentor_capacity": dataclasses.asdict(self.mentor_capacity),
-            "reports": dataclasses.asdict(self.reports),
-            "contract": {"period_days": self.contract_period_days},
-            "channels": {c.name: c.address() for c in self.channels},
-            "nudges": dict(self.nudges),
-        }
 
     def people(self) -> tuple[PersonConfig, ...]:
         """Everyone in the file once, merged across cohorts (the parser checked they agree)."""
@@ -802,23 +652,6 @@ def _unique(items: Sequence[object], attribute: str, path: _Path, field: str) ->
 # --------------------------------------------------------------------------- the parser
 
 _TOP_KEYS = ("scheme", "cohorts")
-_SCHEME_KEYS = (
-    "slug",
-    "name",
-    "time_zone",
-    "lead_channel",
-    "meetings",
-    "working_hours",
-    "referral_routes",
-    "immediate_danger",
-    "hospital_number_pattern",
-    "conflict_rules",
-    "mentor_capacity",
-    "reports",
-    "contract",
-    "channels",
-    "nudges",
-)
 _COHORT_KEYS = (
     "slug",
     "name",
@@ -856,7 +689,7 @@ def parse_scheme(text: str, clock: Clock, *, source: str | None = None) -> Schem
     except SchemeConfigError as error:
         if source is None:
             raise
-        raise SchemeConfigError(f"{source}: {error}", line=error.line, path=error.path) from error
+        raise error.within(source) from error
 
 
 def read_scheme_file(path: str | Path, clock: Clock) -> SchemeConfig:
@@ -908,185 +741,156 @@ def _parse(text: str, clock: Clock) -> SchemeConfig:
     top = _Table(document, _Path(), _TOP_KEYS)
     if not top.has("scheme"):
         raise SchemeConfigError("[scheme]: is required (the scheme's slug, name and time zone)")
-    scheme = _Table(top.raw("scheme"), _Path(parts="scheme"), _SCHEME_KEYS)
-    time_zone = _time_zone(scheme, "time_zone")
-    dates = _Dates(clock, ZoneInfo(time_zone))
+    problems: list[str] = []
+    raw = top.raw("scheme")
+    try:
+        config = _SchemeSection.model_validate(raw).config()
+    except ValidationError as error:
+        problems += _problems(error, _SchemeSection, "scheme")
+        config = _SchemeSection.stand_in(raw)
+    dates = _Dates(clock, ZoneInfo(config.time_zone))
 
-    meetings_table = scheme.table(
-        "meetings",
-        ("nudge_mentee_after_weeks", "nudge_both_after_weeks", "min_minutes", "first_contact_days"),
-    )
-    meetings = MeetingCadence(
-        nudge_mentee_after_weeks=meetings_table.number(
-            "nudge_mentee_after_weeks", 4, minimum=1, maximum=52
-        ),
-        nudge_both_after_weeks=meetings_table.number(
-            "nudge_both_after_weeks", 6, minimum=1, maximum=52
-        ),
-        min_minutes=meetings_table.number("min_minutes", 60, minimum=1, maximum=720),
-        first_contact_days=meetings_table.number("first_contact_days", 14, minimum=1, maximum=90),
-    )
-    if meetings.nudge_both_after_weeks < meetings.nudge_mentee_after_weeks:
-        raise meetings_table.path.key("nudge_both_after_weeks").fail(
-            "must not be less than nudge_mentee_after_weeks"
-        )
-
-    hours_table = scheme.table("working_hours", ("days", "start", "end"))
-    hours = WorkingHours(
-        days=hours_table.strings("days", options=WEEKDAYS) or WorkingHours().days,
-        start=_clock_time(hours_table, "start", WorkingHours().start),
-        end=_clock_time(hours_table, "end", WorkingHours().end),
-    )
-    if hours.end <= hours.start:
-        raise hours_table.path.key("end").fail("must be later than working_hours.start")
-
-    routes: list[ReferralRoute] = []
-    for path, item in scheme.tables("referral_routes"):
-        route = _Table(item, path, ("name", "contact"))
-        routes.append(ReferralRoute(route.text("name"), route.text("contact", max_length=500)))
-    _unique(routes, "name", scheme.path, "referral_routes")
-
-    pattern = scheme.optional_text("hospital_number_pattern", max_length=500) or None
-    if pattern is not None:
-        try:
-            re.compile(pattern)
-        except re.error as error:
-            raise scheme.path.key("hospital_number_pattern").fail(
-                f"not a valid regular expression ({error})"
-            ) from None
-        except RecursionError:
-            raise scheme.path.key("hospital_number_pattern").fail(
-                "is nested too deeply to read"
-            ) from None
-        if _backtracks(pattern):
-            raise scheme.path.key("hospital_number_pattern").fail(
-                f"{_show(pattern)} repeats a group that has its own open-ended quantifier or a "
-                "choice (|) inside, which can make checking one message take minutes: write "
-                r"it without the nesting, for example [A-Z]{1,3}\d{6,8}"
-            )
-
-    rules_table = scheme.table(
-        "conflict_rules", ("same_department_conflict", "same_organisation_conflict")
-    )
-    rules = ConflictRules(
-        same_department_conflict=rules_table.flag("same_department_conflict", True),
-        same_organisation_conflict=rules_table.flag("same_organisation_conflict", False),
-    )
-    capacity_table = scheme.table("mentor_capacity", ("default", "maximum"))
-    capacity = MentorCapacity(
-        default=capacity_table.number("default", 1, minimum=0, maximum=50),
-        maximum=capacity_table.optional_number("maximum", minimum=1, maximum=50),
-    )
-    if capacity.maximum is not None and capacity.default > capacity.maximum:
-        raise capacity_table.path.key("default").fail("must not be more than maximum")
-
-    nudges = _parse_nudges(scheme.table("nudges", tuple(NUDGE_WINDOWS)))
-    reports_table = scheme.table("reports", ("show_free_text", "mentor_feedback_min_answers"))
-    contract_table = scheme.table("contract", ("period_days",))
-
-    channels: list[ChannelConfig] = []
-    if scheme.has("channels"):
-        raw_channels = scheme.raw("channels")
-        channels_path = scheme.path.key("channels")
-        if not isinstance(raw_channels, dict):
-            raise channels_path.fail("must be a table of channels, e.g. [scheme.channels.lead]")
-        for name, item in raw_channels.items():
-            table = _Table(item, channels_path.key(name), ("platform", "url_env", "url", "channel"))
-            platform = table.text("platform", max_length=32)
-            if platform not in CHANNEL_PLATFORMS:
-                raise table.path.key("platform").fail(
-                    "must be one of " + ", ".join(CHANNEL_PLATFORMS)
-                )
-            url_env = table.optional_text("url_env", max_length=100)
-            url = table.optional_text("url", max_length=2000)
-            if platform == "webhook" and not (url_env or url):
-                raise table.path.fail("a webhook channel needs url_env (or url)")
-            channel_id = table.optional_text("channel", max_length=32)
-            if platform == "slack" and not (
-                channel_id and re.fullmatch(r"[CG][A-Z0-9]+", channel_id)
-            ):
-                raise table.path.key("channel").fail(
-                    'a Slack channel needs its channel id, like "C0123ABCD" (in Slack: the '
-                    "channel's details, at the bottom)"
-                )
-            channels.append(ChannelConfig(str(name), platform, url_env, url, channel_id))
-
-    config = SchemeConfig(
-        slug=scheme.key("slug"),
-        name=scheme.text("name"),
-        time_zone=time_zone,
-        lead_channel=scheme.text("lead_channel", max_length=100).removeprefix("#"),
-        meetings=meetings,
-        working_hours=hours,
-        referral_routes=tuple(routes),
-        immediate_danger=scheme.optional_text("immediate_danger", max_length=500) or None,
-        hospital_number_pattern=pattern,
-        conflict_rules=rules,
-        mentor_capacity=capacity,
-        reports=ReportSettings(
-            show_free_text=reports_table.flag("show_free_text", False),
-            mentor_feedback_min_answers=reports_table.number(
-                "mentor_feedback_min_answers", 3, minimum=2, maximum=50
-            ),
-        ),
-        contract_period_days=contract_table.number(
-            "period_days", DEFAULT_CONTRACT_DAYS, minimum=1, maximum=180
-        ),
-        channels=tuple(channels),
-        nudges=nudges,
-    )
-
+    # Every cohort is read even when one fails, so the file's problems are reported together.
     cohorts: list[CohortConfig] = []
     for path, item in top.tables("cohorts"):
-        cohorts.append(_parse_cohort(item, path, config, dates))
-    if not cohorts:
-        raise SchemeConfigError("cohorts: at least one [[cohorts]] table is required")
+        try:
+            cohorts.append(_parse_cohort(item, path, config, dates))
+        except SchemeConfigError as error:
+            problems += error.problems
+    if not top.has("cohorts"):
+        problems.append("cohorts: at least one [[cohorts]] table is required")
+    if problems:
+        raise SchemeConfigError(*problems)
     _unique(cohorts, "slug", _Path(), "cohorts")
     config = dataclasses.replace(config, cohorts=tuple(cohorts))
     _check_people_agree(config)
     return config
 
 
-_REGEX_PARSER: Any = importlib.import_module("re._parser")  # the stdlib's own reader of patterns
-_REPEATS = frozenset({"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"})
-_WIDE_REPEAT = 10  # a group repeated more often than this counts as open-ended
+def _check_key(value: object) -> object:
+    if isinstance(value, str) and not _KEY.match(value.strip()):
+        raise fail(f"{_show(value)} must be lower-case letters, digits, '-' or '_' (at most 64)")
+    return value.strip() if isinstance(value, str) else value
 
 
-def _backtracks(pattern: str) -> bool:
-    """Whether ``pattern`` has the shape of catastrophic backtracking in Python's ``re``: a group
-    repeated open-endedly (``+``, ``*``, ``{2,}``, ``{1,50}``) with, inside it, a quantifier that
-    varies (``+``, ``?``, ``{1,3}``) or a choice (``|``), as in ``(a+)+$`` or ``(a|aa)*$``.
-    A fixed count inside (``(\\d{3} ){3}``) is fine. Refusing the shape is simpler and surer
-    than timing the pattern, and hospital numbers never need it."""
-    return _risky(_REGEX_PARSER.parse(pattern).data, repeated=False)
+def _check_zone(value: object) -> object:
+    if isinstance(value, str):
+        try:
+            ZoneInfo(value.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            raise fail(
+                f'unknown time zone {_show(value)} (use an IANA name such as "Europe/London")'
+            ) from None
+        return value.strip()
+    return value
 
 
-def _risky(items: Any, repeated: bool) -> bool:
-    for op, value in items:
-        name, inside = str(op), repeated
-        if name in _REPEATS:
-            low, high, inner = value
-            if repeated and low != high:
-                return True
-            children = [inner]
-            inside = repeated or high == _REGEX_PARSER.MAXREPEAT or high > _WIDE_REPEAT
-        elif name == "BRANCH":
-            if repeated:
-                return True
-            children = list(value[1])
-        elif name == "SUBPATTERN":
-            children = [value[3]]
-        elif name in ("ASSERT", "ASSERT_NOT"):
-            children = [value[1]]
-        elif name == "ATOMIC_GROUP":
-            children = [value]
-        elif name == "GROUPREF_EXISTS":
-            children = [part for part in value[1:] if part is not None]
+class _SchemeSection(SchemeSettings):
+    """The ``[scheme]`` table: the scheme's own columns, then its settings."""
+
+    slug: Annotated[str, BeforeValidator(_check_key)]
+    name: Annotated[Text, Field(min_length=1, max_length=200)]
+    time_zone: Annotated[str, BeforeValidator(_check_zone)]
+    lead_channel: Annotated[Text, Field(min_length=1, max_length=100)]
+
+    def config(self) -> SchemeConfig:
+        return SchemeConfig(
+            slug=self.slug,
+            name=self.name,
+            time_zone=self.time_zone,
+            lead_channel=self.lead_channel.removeprefix("#"),
+            settings=SchemeSettings(**{name: getattr(self, name) for name in _SETTINGS}),
+        )
+
+    @staticmethod
+    def stand_in(raw: object) -> SchemeConfig:
+        """A scheme to read the cohorts against when ``[scheme]`` has problems of its own."""
+        zone = raw.get("time_zone") if isinstance(raw, dict) else None
+        try:
+            zone = str(_check_zone(zone)) if isinstance(zone, str) else "UTC"
+        except PydanticCustomError:
+            zone = "UTC"
+        return SchemeConfig(slug="scheme", name="scheme", time_zone=zone, lead_channel="lead")
+
+
+_SETTINGS = tuple(SchemeSettings.model_fields)
+_PROBLEM_TYPES = {
+    "int_type": "must be a whole number, not {kind}",
+    "bool_type": "must be true or false, not {kind}",
+    "string_type": "must be a string, not {kind}",
+    "model_type": "must be a table, not {kind}",
+    "model_attributes_type": "must be a table, not {kind}",
+    "dict_type": "must be a table, not {kind}",
+    "tuple_type": "must be a list, not {kind}",
+    "list_type": "must be a list, not {kind}",
+    "time_type": 'must be a time of day such as "09:00", not {kind}',
+    "missing": "is required",
+    "string_too_short": "must not be empty",
+    "string_too_long": "must be at most {max_length} characters",
+}
+
+
+def _problems(error: ValidationError, model: type[BaseModel], prefix: str) -> list[str]:
+    """One line per problem pydantic found, each with its path in the file."""
+    lines: list[str] = []
+    for problem in error.errors():
+        where, context = list(problem["loc"]), problem.get("ctx") or {}
+        kind = problem["type"]
+        if kind == "scheme":
+            message = str(context["problem"])
+            where += [part for part in re.split(r"\.|(?=\[)", str(context["at"])) if part]
+        elif kind == "extra_forbidden":
+            message = "unknown key (" + _suggest(str(where[-1]), _fields(model, where[:-1])) + ")"
+        elif kind == "literal_error":
+            options = ", ".join(re.findall(r"'([^']*)'", str(context.get("expected", ""))))
+            shown = f"{_show(problem['input'])} " if isinstance(where[-1], int) else ""
+            message = f"{shown}must be one of {options}"
+        elif kind in ("greater_than_equal", "less_than_equal"):
+            low, high = _bounds(model, where)
+            message = f"must be between {low} and {high}"
+        elif kind in _PROBLEM_TYPES:
+            message = _PROBLEM_TYPES[kind].format(kind=_type_name(problem["input"]), **context)
         else:
-            continue
-        if any(_risky(child, inside) for child in children):
-            return True
-    return False
+            message = problem["msg"]
+        path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in where)
+        lines.append(f"{prefix}{path}: {message}" if prefix else f"{path[1:]}: {message}")
+    return lines
+
+
+def _suggest(name: str, allowed: Collection[str]) -> str:
+    hint = difflib.get_close_matches(name, list(allowed), n=1, cutoff=0.6)
+    return f'did you mean "{hint[0]}"?' if hint else "expected one of " + ", ".join(sorted(allowed))
+
+
+def _unwrap(annotation: Any) -> Any:
+    while get_origin(annotation) in (Annotated, Union, UnionType):
+        annotation = next(a for a in get_args(annotation) if a is not type(None))
+    return annotation
+
+
+def _model_at(model: type[BaseModel], where: Sequence[object]) -> Any:
+    """The type declared at ``where`` (keys and positions) below ``model``, unwrapped."""
+    found: Any = model
+    for part in where:
+        if isinstance(found, type) and issubclass(found, BaseModel):
+            field = found.model_fields.get(str(part))
+            found = _unwrap(field.annotation if field else None)
+        else:  # a position in a tuple, a name in a table of tables
+            args = get_args(found)
+            found = _unwrap(args[0] if get_origin(found) is tuple else args[-1] if args else None)
+    return found
+
+
+def _fields(model: type[BaseModel], where: Sequence[object]) -> Collection[str]:
+    found = _model_at(model, where)
+    return found.model_fields if isinstance(found, type) and issubclass(found, BaseModel) else ()
+
+
+def _bounds(model: type[BaseModel], where: Sequence[object]) -> tuple[object, object]:
+    metadata = _model_at(model, where[:-1]).model_fields[str(where[-1])].metadata
+    low = next(m.ge for m in metadata if hasattr(m, "ge"))
+    high = next(m.le for m in metadata if hasattr(m, "le"))
+    return low, high
 
 
 def _toml_error(error: tomllib.TOMLDecodeError, text: str) -> SchemeConfigError:
@@ -1297,11 +1101,11 @@ def _parse_person(path: _Path, item: object, scheme: SchemeConfig) -> PersonConf
         capacity = table.optional_number("capacity", minimum=0, maximum=50)
         if (
             capacity is not None
-            and scheme.mentor_capacity.maximum is not None
-            and capacity > scheme.mentor_capacity.maximum
+            and scheme.settings.mentor_capacity.maximum is not None
+            and capacity > scheme.settings.mentor_capacity.maximum
         ):
             raise path.key("capacity").fail(
-                f"{capacity} is more than the scheme's maximum ({scheme.mentor_capacity.maximum})"
+                f"{capacity} is more than the scheme's maximum ({scheme.settings.mentor_capacity.maximum})"
             )
         conflicts = tuple(c.lower() if "@" in c else c for c in table.strings("conflicts"))
         mentor = MentorProfileConfig(
@@ -1388,12 +1192,12 @@ def _check_pairings(
             and mentee.department
             and mentee.department.casefold() == mentor.department.casefold()
         )
-        if scheme.conflict_rules.same_organisation_conflict and same_organisation:
+        if scheme.settings.conflict_rules.same_organisation_conflict and same_organisation:
             raise where.fail(
                 f"mentee and mentor work at the same organisation ({_show(mentee.organisation)}),"
                 " which conflict_rules.same_organisation_conflict forbids"
             )
-        if scheme.conflict_rules.same_department_conflict and same_department:
+        if scheme.settings.conflict_rules.same_department_conflict and same_department:
             raise where.fail(
                 f"mentee and mentor work in the same department ({_show(mentee.department)}),"
                 " which conflict_rules.same_department_conflict forbids"
@@ -1401,7 +1205,7 @@ def _check_pairings(
         load[pairing.mentor] = load.get(pairing.mentor, 0) + 1
         capacity = profile.capacity
         if capacity is None:
-            capacity = scheme.mentor_capacity.default
+            capacity = scheme.settings.mentor_capacity.default
         if load[pairing.mentor] > capacity:
             raise where.key("mentor").fail(
                 f"{_show(pairing.mentor)} would have {load[pairing.mentor]} mentees"
@@ -1496,7 +1300,7 @@ def load_file(path: str | Path, engine: Engine | Session, clock: Clock) -> LoadS
     try:
         return load_scheme(engine, config, clock)
     except SchemeConfigError as error:
-        raise SchemeConfigError(f"{path}: {error}", line=error.line, path=error.path) from error
+        raise error.within(str(path)) from error
 
 
 def load_demo(engine: Engine | Session, clock: Clock) -> LoadSummary:
@@ -1573,12 +1377,12 @@ class _Loader:
                 name=config.name,
                 time_zone=config.time_zone,
                 lead_channel=config.lead_channel,
-                settings=config.settings(),
+                settings=config.settings.stored(),
                 updated_at=self.now,
             )
             self._add(row)
             return row
-        settings = {**row.settings, **config.settings()}
+        settings = {**row.settings, **config.settings.stored()}
         # A lead channel chosen in chat is kept, or replaced by a changed file: said either way.
         self.notes += lead_route.keep_on_load(
             self.session, row, config.lead_channel, settings, self.now
@@ -1652,7 +1456,7 @@ class _Loader:
             select(MentorProfile).where(MentorProfile.person_id == person_id)
         ).first()
         if row is None:
-            given.setdefault("capacity", self.config.mentor_capacity.default)
+            given.setdefault("capacity", self.config.settings.mentor_capacity.default)
             self._add(MentorProfile(person_id=person_id, updated_at=self.now, **given))
         elif _assign(row, **given):
             row.updated_at = self.now

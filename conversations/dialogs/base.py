@@ -17,6 +17,7 @@ from sqlmodel import Session
 from conversations.messages import Incoming, Part
 from storage.models import Person
 from storage.queries import Enrolment
+from storage.scheme_settings import SchemeSettings
 
 
 @dataclass(frozen=True)
@@ -76,12 +77,11 @@ class Context:
                 return enrolment
         return None
 
-    def scheme_setting(self, key: str, default: Any = None) -> Any:
-        """A value from the settings of the scheme of the person's newest enrolment."""
+    def settings(self) -> SchemeSettings:
+        """The typed settings of the scheme of the person's newest enrolment (the defaults when
+        they have none)."""
         enrolment = self.enrolment()
-        if enrolment is None:
-            return default
-        return enrolment.scheme.settings.get(key, default)
+        return SchemeSettings.read(enrolment.scheme.settings if enrolment else None)
 
     def name_of(self, person_id: int) -> str:
         other = self.session.get(Person, person_id)

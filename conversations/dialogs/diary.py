@@ -89,7 +89,7 @@ def too_long(text: str) -> Text | None:
 
 
 def _findings(ctx: Context, *texts: str) -> list[Finding]:
-    pattern = ctx.scheme_setting("hospital_number_pattern")
+    pattern = ctx.settings().hospital_number_pattern
     return [f for text in texts for f in find_patient_data(text, pattern)]
 
 
@@ -383,7 +383,7 @@ class GuidedDiary:
 
     def _on_guard(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
         choice = guard_choice(msg.action, msg.text)
-        pattern = ctx.scheme_setting("hospital_number_pattern")
+        pattern = ctx.settings().hospital_number_pattern
         note: str | None = state.get("note")
         answers: dict[str, str] = dict(state.get("answers", {}))
         if choice == GUARD_REMOVE:

@@ -171,9 +171,7 @@ SAFETY = safety_check.Wording(
 
 
 def _maximum(ctx: Context) -> int:
-    setting = ctx.scheme_setting("mentor_capacity") or {}
-    maximum = setting.get("maximum") if isinstance(setting, dict) else None
-    return maximum if isinstance(maximum, int) and maximum > 0 else 10
+    return ctx.settings().mentor_capacity.most()
 
 
 def _shown(key: str, profile: dict[str, Any]) -> str:
@@ -409,7 +407,7 @@ class MentorProfileDialog:
 
     @staticmethod
     def _pattern(ctx: Context) -> str | None:
-        pattern = ctx.scheme_setting("hospital_number_pattern")
+        pattern = ctx.settings().hospital_number_pattern
         return pattern if isinstance(pattern, str) else None
 
     # -- taking answers ----------------------------------------------------------------------
