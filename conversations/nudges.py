@@ -162,6 +162,8 @@ class World:
     now: datetime
     people: dict[int, Person]
     schemes: dict[int, tuple[str, str, dict[str, Any]]]
+    # Each scheme's settings, read once per sweep.
+    read: dict[int, NudgeSettings] = field(default_factory=dict, repr=False)
 
     def tz(self, person_id: int) -> ZoneInfo:
         return ZoneInfo(self.people[person_id].time_zone)
@@ -180,7 +182,9 @@ class World:
         return self.schemes[scheme_id][1]
 
     def settings(self, scheme_id: int) -> NudgeSettings:
-        return NudgeSettings.from_scheme(self.schemes[scheme_id][2])
+        if scheme_id not in self.read:
+            self.read[scheme_id] = NudgeSettings.from_scheme(self.schemes[scheme_id][2])
+        return self.read[scheme_id]
 
 
 def _go(intent: IntentName, label: str) -> Choice:

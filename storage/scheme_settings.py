@@ -15,6 +15,7 @@ from datetime import time
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -40,6 +41,7 @@ __all__ = [
     "Reports",
     "SchemeSettings",
     "WorkingHours",
+    "distinct",
     "fail",
 ]
 
@@ -66,6 +68,22 @@ def _clock(value: object) -> object:
     if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
         raise fail(f'{_show(value)} must be a time of day such as "09:00"')
     return time(int(match.group(1)), int(match.group(2)))
+
+
+def distinct(attribute: str, field: str) -> Any:
+    """A validator failing on the first item whose ``attribute`` repeats an earlier one's."""
+
+    def check(items: tuple[Any, ...]) -> tuple[Any, ...]:
+        values = [getattr(item, attribute) for item in items]
+        for position, value in enumerate(values):
+            if value in values[:position]:
+                raise fail(
+                    f"{_show(value)} is already used by {field}[{values.index(value)}]",
+                    f"[{position}].{attribute}",
+                )
+        return items
+
+    return AfterValidator(check)
 
 
 ClockTime = Annotated[
@@ -108,9 +126,9 @@ class WorkingHours(Model):
     @field_validator("days")
     @classmethod
     def _distinct(cls, days: tuple[str, ...]) -> tuple[str, ...]:
-        for day in days:
-            if days.count(day) > 1:
-                raise fail(f'"{day}" is listed twice')
+        for position, day in enumerate(days):
+            if day in days[:position]:
+                raise fail(f'"{day}" is listed twice', f"[{position}]")
         return days or WorkingHours.model_fields["days"].default
 
     @field_validator("end")
@@ -234,7 +252,7 @@ class SchemeSettings(Model):
     meetings: MeetingCadence = MeetingCadence()
     working_hours: WorkingHours = WorkingHours()
     nudges: Nudges = Nudges()
-    referral_routes: tuple[ReferralRoute, ...] = ()
+    referral_routes: Annotated[tuple[ReferralRoute, ...], distinct("name", "referral_routes")] = ()
     # What someone raising an urgent concern is told to do if a person is in danger now.
     immediate_danger: Annotated[Text, Field(max_length=500)] | None = None
     hospital_number_pattern: Annotated[Text, Field(max_length=500)] | None = None
@@ -243,18 +261,6 @@ class SchemeSettings(Model):
     reports: Reports = Reports()
     contract: Contract = Contract()
     channels: dict[str, Channel] = {}
-
-    @field_validator("referral_routes")
-    @classmethod
-    def _distinct_routes(cls, routes: tuple[ReferralRoute, ...]) -> tuple[ReferralRoute, ...]:
-        names = [route.name for route in routes]
-        for position, name in enumerate(names):
-            if name in names[:position]:
-                raise fail(
-                    f'"{name}" is already used by referral_routes[{names.index(name)}]',
-                    f"[{position}].name",
-                )
-        return routes
 
     @field_validator("immediate_danger", "hospital_number_pattern")
     @classmethod

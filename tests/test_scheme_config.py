@@ -653,7 +653,6 @@ def test_unknown_keys_deep_in_the_scheme_get_a_did_you_mean(clock: Clock) -> Non
         parse_scheme(text, clock)
 
     assert str(caught.value).splitlines() == [
-        "scheme.referral_routes[0].contact: is required",
         'scheme.referral_routes[0].contatc: unknown key (did you mean "contact"?)',
         'scheme.channels.lead.url_evn: unknown key (did you mean "url_env"?)',
     ]
