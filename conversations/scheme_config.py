@@ -109,16 +109,15 @@ class SchemeConfigError(ValueError):
     """A scheme file that cannot be used; ``str(error)`` is one line per problem (``problems``),
     each saying where and what to fix."""
 
-    def __init__(self, *problems: str, line: int | None = None, path: str | None = None):
+    def __init__(self, *problems: str, line: int | None = None):
         self.problems = [" ".join(problem.split()) for problem in problems]
         super().__init__("\n".join(self.problems))
-        self.line = line
-        self.path = path
+        self.line = line  # of a TOML syntax error
 
     def within(self, source: str) -> SchemeConfigError:
         """The same problems, each line starting with ``source`` (a file name)."""
         lines = [f"{source}: {problem}" for problem in self.problems]
-        return SchemeConfigError(*lines, line=self.line, path=self.path)
+        return SchemeConfigError(*lines, line=self.line)
 
 
 def _check_key(value: object) -> object:
