@@ -55,11 +55,10 @@ from storage.models import (
     SurveyQuestion,
     SurveyResponse,
 )
+from storage.scheme_settings import SchemeSettings
 
 AT_RISK = "at_risk"
 CONCERN_RISK = "open concern"
-DEFAULT_RISK_WEEKS = 6
-DEFAULT_MIN_MENTOR_ANSWERS = 3
 # Age bands of open concerns, in days: (label, up to and including).
 AGE_BANDS: tuple[tuple[str, int | None], ...] = (
     ("under 1 week", 6),
@@ -263,8 +262,7 @@ def health(session: Session, asker_id: int, cohort_id: int, moment: datetime) ->
     cohort, scheme = _check(session, asker_id, cohort_id)
     tz = ZoneInfo(scheme.time_zone)
     as_of = _day(moment, tz)
-    meetings_setting: dict[str, Any] = scheme.settings.get("meetings") or {}
-    risk_weeks = int(meetings_setting.get("nudge_both_after_weeks") or DEFAULT_RISK_WEEKS)
+    risk_weeks = SchemeSettings.read(scheme.settings).meetings.nudge_both_after_weeks
 
     pairings = list(
         session.exec(
@@ -629,11 +627,8 @@ class Feedback:
 def report_settings(scheme: Scheme) -> tuple[bool, int]:
     """``[scheme.reports]``: whether written answers appear in reports (default no), and how many
     answers a mentor's feedback needs before it is shown as an aggregate (default 3)."""
-    reports: dict[str, Any] = scheme.settings.get("reports") or {}
-    return (
-        bool(reports.get("show_free_text", False)),
-        max(2, int(reports.get("mentor_feedback_min_answers", DEFAULT_MIN_MENTOR_ANSWERS))),
-    )
+    reports = SchemeSettings.read(scheme.settings).reports
+    return reports.show_free_text, reports.mentor_feedback_min_answers
 
 
 def _number(value: Any) -> float | None:

@@ -690,7 +690,7 @@ class ApplyDialog:
 
     @staticmethod
     def _pattern(ctx: Context) -> str | None:
-        pattern = ctx.scheme_setting("hospital_number_pattern")
+        pattern = ctx.settings().hospital_number_pattern
         return pattern if isinstance(pattern, str) else None
 
     def _again(self, state: dict[str, Any], problem: str, item: Item) -> Turn:

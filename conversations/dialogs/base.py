@@ -19,6 +19,7 @@ from conversations.intents import Intent, IntentName
 from conversations.messages import Incoming, Part, part_to_json, preview
 from storage.models import Outbox, Person
 from storage.queries import Enrolment
+from storage.scheme_settings import SchemeSettings
 
 if TYPE_CHECKING:
     from conversations.open_questions import OpenQuestion
@@ -81,12 +82,11 @@ class Context:
                 return enrolment
         return None
 
-    def scheme_setting(self, key: str, default: Any = None) -> Any:
-        """A value from the settings of the scheme of the person's newest enrolment."""
+    def settings(self) -> SchemeSettings:
+        """The typed settings of the scheme of the person's newest enrolment (the defaults when
+        they have none)."""
         enrolment = self.enrolment()
-        if enrolment is None:
-            return default
-        return enrolment.scheme.settings.get(key, default)
+        return SchemeSettings.read(enrolment.scheme.settings if enrolment else None)
 
     def name_of(self, person_id: int) -> str:
         other = self.session.get(Person, person_id)

@@ -376,7 +376,7 @@ class CheckinDialog:
         return self._record(ctx, state, question, text)
 
     def _findings(self, ctx: Context, text: str) -> list[Any]:
-        return find_patient_data(text, ctx.scheme_setting("hospital_number_pattern"))
+        return find_patient_data(text, ctx.settings().hospital_number_pattern)
 
     def _on_guard(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
         questions = self._questions(ctx, state)

@@ -242,7 +242,7 @@ def _read_details(state: dict[str, Any], text: str) -> dict[str, Any]:
 
 
 def _danger(ctx: Context) -> str:
-    return str(ctx.scheme_setting("immediate_danger") or IMMEDIATE_DANGER)
+    return ctx.settings().immediate_danger or IMMEDIATE_DANGER
 
 
 @dataclass(frozen=True)
@@ -610,7 +610,7 @@ class ConcernDialog:
         return Turn(replies=self._confirmation(ctx, confirming), state=confirming)
 
     def _findings(self, ctx: Context, text: str) -> list[Any]:
-        return find_patient_data(text, ctx.scheme_setting("hospital_number_pattern"))
+        return find_patient_data(text, ctx.settings().hospital_number_pattern)
 
     def _on_guard(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
         pending = str(state.get("pending", ""))
@@ -822,13 +822,13 @@ def concern_ref(concern_id: int) -> str:
 def urgent_help(ctx: Context, details: str = "") -> Text:
     """What to do if someone is in immediate danger (or thinking of ending their life, when
     ``details`` say so), then the scheme's referral routes."""
-    routes = ctx.scheme_setting("referral_routes", []) or []
+    routes = ctx.settings().referral_routes
     lines = [
         SELF_HARM_HELP if about_self_harm(details) else _danger(ctx),
         "Please also use your organisation's usual reporting route"
         + (". Other places to turn:" if routes else "."),
     ]
-    lines += [f"• *{r.get('name', '')}*: {r.get('contact', '')}" for r in routes]
+    lines += [f"• *{route.name}*: {route.contact}" for route in routes]
     return Text("\n".join(lines))
 
 

@@ -103,7 +103,7 @@ def too_long(text: str) -> Text | None:
 
 
 def _findings(ctx: Context, *texts: str) -> list[Finding]:
-    pattern = ctx.scheme_setting("hospital_number_pattern")
+    pattern = ctx.settings().hospital_number_pattern
     return [f for text in texts for f in find_patient_data(text, pattern)]
 
 
@@ -336,7 +336,7 @@ class GuidedDiary(kit.Form[DiaryState]):
             if choice == GUARD_EDIT:
                 return Turn(replies=[Text(REWRITE)], state={"step": Step.REWRITE_NOTE.value})
             if choice == GUARD_REMOVE:
-                pattern = ctx.scheme_setting("hospital_number_pattern")
+                pattern = ctx.settings().hospital_number_pattern
                 note = remove_patient_data(state.note, find_patient_data(state.note, pattern))
                 return _save_note(ctx, note, kept)
             if choice == GUARD_KEEP:

@@ -361,7 +361,7 @@ class Form(Generic[S]):
         checked as they come (``guarded``: the guard has let it through)."""
         if self.check_on_answer and field.guarded and isinstance(value, str) and value:
             state.pending, state.holding = value, field.name
-            pattern = ctx.scheme_setting("hospital_number_pattern")
+            pattern = ctx.settings().hospital_number_pattern
             if not guarded and (findings := find_patient_data(value, pattern)):
                 state.step = GUARD
                 return Turn(
@@ -466,7 +466,7 @@ class Form(Generic[S]):
         return [t for t in texts if isinstance(t, str)]
 
     def _findings(self, ctx: Context, state: S) -> list[Finding]:
-        pattern = ctx.scheme_setting("hospital_number_pattern")
+        pattern = ctx.settings().hospital_number_pattern
         return [f for text in self._guarded_texts(state) for f in find_patient_data(text, pattern)]
 
     def _save_guarded(self, ctx: Context, state: S) -> Turn:
@@ -485,7 +485,7 @@ class Form(Generic[S]):
 
     def _on_guard(self, ctx: Context, state: S, msg: Incoming) -> Turn:
         choice = guard_choice(msg.action, msg.text)
-        pattern = ctx.scheme_setting("hospital_number_pattern")
+        pattern = ctx.settings().hospital_number_pattern
         if state.holding is not None:  # one answer, checked as it was given
             field, value = self.field(state.holding), str(state.pending or "")
             if choice == GUARD_REMOVE:

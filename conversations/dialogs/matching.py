@@ -73,6 +73,7 @@ from storage.models import (
     Role,
     Scheme,
 )
+from storage.scheme_settings import SchemeSettings
 
 APPROVE = "dialog:matching:approve"
 CONFIRM = "dialog:matching:confirm"
@@ -81,7 +82,6 @@ ANNOUNCE = (Choice("Approve and announce", CONFIRM), Choice("Not yet", NOT_YET))
 FIT_PREFIX = "fit"
 FIT_KIND = "fit_check"
 MAX_RATIONALE = 1000
-FIRST_CONTACT_DAYS = 14
 
 
 def _words(text: str) -> str:
@@ -633,9 +633,7 @@ def matching_messages(
     assert mentee is not None
     assert mentor is not None
     profile = mq.profile_of(ctx.session, mentor.id or 0)
-    days = int(
-        (scheme.settings.get("meetings") or {}).get("first_contact_days", FIRST_CONTACT_DAYS)
-    )
+    days = SchemeSettings.read(scheme.settings).meetings.first_contact_days
     leads = queries.people_with_role(ctx.session, cohort.id or 0, Role.LEAD.value)
     lead = (
         f"the project lead, {leads[0].display_name} ({leads[0].email})"

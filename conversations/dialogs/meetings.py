@@ -80,7 +80,6 @@ ACTION_PREFIX = "meeting"
 MAX_MESSAGE = 2000
 MAX_AGENDA = 1000
 MAX_REASON = 500
-DEFAULT_MIN_MINUTES = 60
 
 
 class Mode(StrEnum):
@@ -342,9 +341,7 @@ def _agenda_part(agenda: str) -> list[Part]:
 
 
 def _min_minutes(ctx: Context) -> int:
-    meetings = ctx.scheme_setting("meetings", {}) or {}
-    value = meetings.get("min_minutes", DEFAULT_MIN_MINUTES)
-    return value if isinstance(value, int) else DEFAULT_MIN_MINUTES
+    return ctx.settings().meetings.min_minutes
 
 
 def _audit(ctx: Context, action: str, meeting_id: int, **detail: Any) -> None:
@@ -688,7 +685,7 @@ class BookMeeting:
             ]
         if step is BookStep.GUARD:
             findings = find_patient_data(
-                state.get("guard") or "", ctx.scheme_setting("hospital_number_pattern")
+                state.get("guard") or "", ctx.settings().hospital_number_pattern
             )
             return guard_question(findings, "a meeting agenda")
         if step is BookStep.SAFETY:
@@ -796,7 +793,7 @@ class BookMeeting:
         if (problem := _too_long(agenda, MAX_AGENDA, "an agenda")) is not None:
             state["step"] = BookStep.AGENDA.value
             return Turn(replies=[*replies, problem, *self.prompt(ctx, state)], state=state)
-        findings = find_patient_data(agenda, ctx.scheme_setting("hospital_number_pattern"))
+        findings = find_patient_data(agenda, ctx.settings().hospital_number_pattern)
         if findings:
             state["step"], state["guard"] = BookStep.GUARD.value, agenda
             return Turn(
@@ -915,7 +912,7 @@ class BookMeeting:
         choice = guard_choice(msg.action, msg.text)
         rest = {k: v for k, v in state.items() if k != "guard"}
         if choice == GUARD_REMOVE:
-            findings = find_patient_data(agenda, ctx.scheme_setting("hospital_number_pattern"))
+            findings = find_patient_data(agenda, ctx.settings().hospital_number_pattern)
             cleaned = remove_patient_data(agenda, findings)
             return self._next(ctx, {**rest, "agenda": cleaned}, [Text("Removed.")])
         if choice == GUARD_KEEP:
@@ -1288,7 +1285,7 @@ class ChangeMeeting:
             ]
         if step is ChangeStep.GUARD:
             findings = find_patient_data(
-                state.get("guard") or "", ctx.scheme_setting("hospital_number_pattern")
+                state.get("guard") or "", ctx.settings().hospital_number_pattern
             )
             return guard_question(findings, "a message about a meeting")
         if step is ChangeStep.SAFETY:
@@ -1441,7 +1438,7 @@ class ChangeMeeting:
             return self._finish(ctx, state, found, "")
         if not text:
             return self._again(ctx, state, "I didn't get anything there.")
-        findings = find_patient_data(text, ctx.scheme_setting("hospital_number_pattern"))
+        findings = find_patient_data(text, ctx.settings().hospital_number_pattern)
         if findings:
             guarded = {**state, "step": ChangeStep.GUARD.value, "guard": text}
             return Turn(
@@ -1453,7 +1450,7 @@ class ChangeMeeting:
         reason = state.get("guard") or ""
         choice = guard_choice(msg.action, msg.text)
         if choice == GUARD_REMOVE:
-            findings = find_patient_data(reason, ctx.scheme_setting("hospital_number_pattern"))
+            findings = find_patient_data(reason, ctx.settings().hospital_number_pattern)
             return self._finish(ctx, state, found, remove_patient_data(reason, findings))
         if choice == GUARD_KEEP:
             return self._finish(ctx, state, found, reason)

@@ -153,9 +153,7 @@ REVIEW = "review"  # a saved profile shown: change something, or nothing
 
 
 def _maximum(ctx: Context) -> int:
-    setting = ctx.scheme_setting("mentor_capacity") or {}
-    maximum = setting.get("maximum") if isinstance(setting, dict) else None
-    return maximum if isinstance(maximum, int) and maximum > 0 else 10
+    return ctx.settings().mentor_capacity.most()
 
 
 def _shown(key: str, value: Any) -> str:

@@ -1239,7 +1239,7 @@ class LogMinutes:
         ]
 
     def _findings(self, ctx: Context, state: dict[str, Any]) -> list[Any]:
-        pattern = ctx.scheme_setting("hospital_number_pattern")
+        pattern = ctx.settings().hospital_number_pattern
         return [f for text in self._texts(state) for f in find_patient_data(text, pattern)]
 
     def _on_guard(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
@@ -1247,7 +1247,7 @@ class LogMinutes:
         if choice == GUARD_KEEP:
             return self._save(ctx, state)
         if choice == GUARD_REMOVE:
-            pattern = ctx.scheme_setting("hospital_number_pattern")
+            pattern = ctx.settings().hospital_number_pattern
 
             def clean(text: str) -> str:
                 return remove_patient_data(text, find_patient_data(text, pattern))
