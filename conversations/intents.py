@@ -61,6 +61,8 @@ class IntentName(StrEnum):
     REPORT = "report"
     SCHEME_CHANGE = "scheme_change"
     LEAD_CHANNEL = "lead_channel"
+    MY_PARTNER = "my_partner"
+    WHEN_IS = "when_is"
     UNKNOWN = "unknown"
 
 
@@ -152,6 +154,30 @@ RAISE_CONCERN_TEXT = re.compile(
 
 _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     (IntentName.REVIEW_APPLICATIONS, REVIEW_ONE_SHOT),
+    # "who is my mentor", "whos my mentee again?", "hows best to get hold of tom?", "tom's email":
+    # who the partner is and how to reach them.
+    (
+        IntentName.MY_PARTNER,
+        re.compile(
+            r"\bwho(?:'s|’s|s| is| was)\s+(?:my|our)\s+(?:mentor|mentee|partner)\b"
+            r"|\b(?:how|best way)\b.{0,30}\b(?:contact|reach|get hold of|get in touch with|"
+            r"get through to)\b(?!.{0,30}\b(?:lead|project team|steering|moderator)\b)"
+            r"|\b(?:contact details|email address|phone number|number)\s+(?:for|of)\s+(?!the\b)\w+"
+            r"|\bmy\s+(?:mentor|mentee)(?:'s|s)?\s+(?:name|details|contact|email|surname)\b",
+            re.I,
+        ),
+    ),
+    # "when's the networking thing", "when does the contract need signing by", "what date does
+    # the check-in open": a question about a date the scheme set (not a request to do it).
+    (
+        IntentName.WHEN_IS,
+        re.compile(
+            r"^\W*(?:so\s+|and\s+|hi,?\s+)?(?:when|what (?:time|date|day)|how long)\b.{0,60}?"
+            r"\b(?:networking|event|session|launch|workshop|contract|agreement|check-?in|survey|"
+            r"evaluation|questionnaire|kit)\b",
+            re.I,
+        ),
+    ),
     # Before CONCERN: asking after concerns is not raising one.
     (
         IntentName.MY_CONCERNS,
@@ -247,7 +273,9 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     (
         IntentName.RESUME_REMINDERS,
         re.compile(
-            r"\b(?:resume|restart|turn on|unpause)\b.*\b(?:reminders|nudges)\b|\bi'?m back\b", re.I
+            r"\b(?:resume|restart|turn on|switch on|unpause)\b.*\b(?:reminders|nudges)\b"
+            r"|\b(?:reminders|nudges)\b.*\bback on\b|\bi'?m back\b",
+            re.I,
         ),
     ),
     (

@@ -52,6 +52,8 @@ def default_registry() -> Registry:
             IntentName.MY_DIARY: diary.my_diary,
             IntentName.GREETING: home.greeting_answer,
             IntentName.THANKS: home.thanks_answer,
+            IntentName.MY_PARTNER: home.partner_answer,
+            IntentName.WHEN_IS: home.when_is_answer,
         }
     )
     registry.globals.update(

@@ -136,7 +136,7 @@ def pointer(ctx: Context) -> Text:
         _WHAT_I_DO_FOR_ANYONE,
     )  # fmt: skip
     return Text(
-        "Sorry, I didn't understand that. It may be something I can't help with: I'm here for "
+        "Sorry, I can't help with that one (or I didn't follow it): I'm here for "
         f"your mentoring. I can {does}. Type *help* to see how, or *menu* for buttons."
     )
 
