@@ -701,3 +701,37 @@ def warm_up() -> None:
     dateparser.parse(
         "the day after tomorrow", languages=["en"], settings=_settings(now, _zone("UTC"))
     )
+
+
+_PAST_DAY = re.compile(
+    r"^(?:(?:last|this|on)\s+)?(?:(?P<rel>today|yesterday|yday|tonight)"
+    r"|(?P<dow>mon|tue|wed|thu|fri|sat|sun)(?:day|s|sday|nesday|r|rs|rsday|urday)?"
+    r"|(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*[/.]\s*(?P<m>\d{1,2}))$"
+)
+
+
+def past_day(text: str, today: date) -> date | Ask | None:
+    """The day something already happened: "fri" is the latest Friday not after today,
+    "yesterday", "27/2" (the latest 27 February not after today). None when ``text`` names no
+    day; an Ask when it names one that does not exist."""
+    match = _PAST_DAY.match(_words(text).rstrip("'s").strip())
+    if match is None:
+        return None
+    if rel := match.group("rel"):
+        return today - timedelta(days=1) if rel in ("yesterday", "yday") else today
+    if dow := match.group("dow"):
+        return today - timedelta(days=(today.weekday() - _weekday(dow)) % 7)
+    d, m = int(match.group("d")), int(match.group("m"))
+    try:
+        day = date(today.year, m, d)
+    except ValueError:
+        return Ask(
+            f"There is no {d} {_MONTHS[m - 1] if 1 <= m <= 12 else m}. Which day was it?",
+            "impossible",
+        )
+    if day <= today:
+        return day
+    try:
+        return day.replace(year=today.year - 1)
+    except ValueError:  # 29 February, last year
+        return Ask(f"There was no 29 February in {today.year - 1}. Which day was it?", "impossible")

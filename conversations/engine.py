@@ -22,8 +22,7 @@ from the fresh state. Channels deliver the outbox rows after the commit, never d
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from conversations.clock import Clock
-from conversations.dialogs.base import Context, Dialog, Outgoing, Turn
+from conversations.dialogs.base import Context, Dialog, Outgoing, Registry, Turn, outbox_row
 from conversations.intents import (
     GLOBAL_WORDS,
     Intent,
@@ -61,8 +60,6 @@ log = logging.getLogger(__name__)
 
 REPLY_GRACE = timedelta(seconds=30)
 
-Answer = Callable[[Context, Incoming, Intent], Turn]
-
 
 class ConcurrentTurn(Exception):
     """Another turn for the same conversation committed first."""
@@ -86,36 +83,6 @@ class Delivered:
     shareable: bool = False
     # The pressed question stays as it was (see ``Turn.keep_question``): channels leave it.
     keep_question: bool = False
-
-
-@dataclass
-class Registry:
-    """Which dialog or answer serves each intent. Built explicitly by ``default_registry``."""
-
-    dialogs: dict[str, Dialog] = field(default_factory=dict)
-    starts: dict[IntentName, str] = field(default_factory=dict)
-    answers: dict[IntentName, Answer] = field(default_factory=dict)
-    # Global words (help, menu, what's next, cancel, back) and the fallback for unknown text.
-    globals: dict[IntentName, Answer] = field(default_factory=dict)
-    # Answers about the shared place a message was said in ("use this channel for lead
-    # alerts"): said there, they come before any dialog, and their replies are for the place.
-    place_answers: dict[IntentName, Answer] = field(default_factory=dict)
-    # Answers with nothing about the person in them, which may be shown in a shared place when
-    # asked there (help). Any other reply to a message from a shared place goes to the
-    # person's own chat.
-    shareable: set[IntentName] = field(default_factory=set)
-
-    # Buttons on messages the bot sent unprompted (a meeting proposal to the mentor, say) carry
-    # action ids like "meeting:accept:12": the part before the first colon picks the intent.
-    action_routes: dict[str, IntentName] = field(default_factory=dict)
-
-    def route_action(self, action: str) -> IntentName | None:
-        return self.action_routes.get(action.split(":", 1)[0])
-
-    def add_dialog(self, dialog: Dialog, *intents: IntentName) -> None:
-        self.dialogs[dialog.name] = dialog
-        for intent in intents:
-            self.starts[intent] = dialog.name
 
 
 class Engine:
@@ -539,20 +506,3 @@ def _write_outbox(
     for out in outgoing:
         session.add(outbox_row(out, now))
     return reply_ids
-
-
-def outbox_row(out: Outgoing, now: datetime) -> Outbox:
-    """The outbox row for a message to someone else (also written outside turns)."""
-    return Outbox(
-        recipient_id=out.recipient_id,
-        channel=out.channel,
-        address=out.address,
-        scheme_id=out.scheme_id,
-        kind=out.kind,
-        priority=out.priority,
-        concern_id=out.concern_id,
-        parts=[part_to_json(p) for p in out.parts],
-        preview=preview(list(out.parts)),
-        next_attempt_at=max(now, out.not_before) if out.not_before else now,
-        created_at=now,
-    )

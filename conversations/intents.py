@@ -49,6 +49,9 @@ class IntentName(StrEnum):
     DIARY_NOTE = "diary_note"
     DIARY_GUIDED = "diary_guided"
     MY_DIARY = "my_diary"
+    DIARY_DELETE = "diary_delete"
+    DIARY_SHARE = "diary_share"
+    DIARY_SEARCH = "diary_search"
     APPLY = "apply"
     REGISTER_MENTOR = "register_mentor"
     CONTRACT = "contract"
@@ -128,7 +131,17 @@ LEAD_CHANNEL_TEXT = re.compile(
     re.IGNORECASE,
 )
 _MET = re.compile(r"^(?:we\s+|i\s+)?met\b", re.IGNORECASE)
-_DIARY_NOTE = re.compile(r"^\s*diary\s*[:\-–]\s*(?P<rest>\S.*)$", re.IGNORECASE | re.DOTALL)
+# A note for the diary said in one go: "diary: ...", "diary - ...", "diary for fri - ...",
+# "dear diary ...", "add to my diary that ...", "note in my diary: ...".
+_DIARY_NOTE = re.compile(
+    r"^\s*(?:"
+    r"(?:my\s+)?diary(?:\s+(?:for|on)\s+(?P<day>[\w/.]+(?:\s+\w+)?))?\s*[:\-–]"
+    r"|dear\s+diary\b[\s,:\-–]*"
+    r"|(?:please\s+|pls\s+)?(?:add|put|write|note)(?:\s+(?:this|it|down))?\s+(?:to|in|into)\s+my\s+diary"
+    r"(?:\s+(?:that|for|:|-|–))?[\s:]*"
+    r")\s*(?P<rest>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
 # "change made: moved the training day online after feedback": the lead records a change made in
 # response to feedback (for the annual report).
 SCHEME_CHANGE_TEXT = re.compile(
@@ -257,12 +270,33 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     (
         IntentName.DIARY_GUIDED,
         re.compile(
-            r"^(?:diary\s*:?|reflect|reflection|guided diary|"
-            r"(?:write|add|new|start)\b.*\b(?:diary|reflection)\b.*)[\s.!]*$",
+            r"^(?:diary\s*:?|guided diary)[\s.!]*$"
+            r"|\b(?:write|add|new|start|do|make)\b.*\b(?:diary|reflection|reflecting)\b"
+            r"|^(?!.*\b(?:show|read|see|find|search|delete|share)\b).*\breflect(?:ion)?\b",
             re.I,
         ),
     ),
-    (IntentName.MY_DIARY, re.compile(r"\b(?:my diary|show (?:my )?diary|diary entries)\b", re.I)),
+    (
+        IntentName.DIARY_DELETE,
+        re.compile(r"\b(?:delete|remove|erase|get rid of|bin)\b.*\b(?:diary|entry)\b", re.I),
+    ),
+    (IntentName.DIARY_SHARE, re.compile(r"\bshare\b.*\b(?:diary|entry|reflection)\b", re.I)),
+    (
+        IntentName.DIARY_SEARCH,
+        re.compile(
+            r"\bwhat (?:did|have) i (?:write|written|say|said|put|note|noted)\b"
+            r"|\b(?:find|search)\b.*\b(?:diary|entries|entry)\b",
+            re.I,
+        ),
+    ),
+    (
+        IntentName.MY_DIARY,
+        re.compile(
+            r"\b(?:my diary|show (?:my )?diary|diary entries)\b"
+            r"|\b(?:see|read|show|look at|view)\b.*\b\w+'?s\s+diary\b",
+            re.I,
+        ),
+    ),
     (IntentName.MY_ACTIONS, re.compile(r"\b(?:my|open|list)\s+actions?\b|\baction list\b", re.I)),
     (
         IntentName.DEAD_LETTERS,
@@ -443,7 +477,8 @@ def _as_typed(stripped: str) -> Intent:
         if pattern.match(stripped):
             return Intent(name)
     if match := _DIARY_NOTE.match(stripped):
-        return Intent(IntentName.DIARY_NOTE, match.group("rest").strip())
+        day = f"{match.group('day')}|" if match.group("day") else ""
+        return Intent(IntentName.DIARY_NOTE, day + match.group("rest").strip())
     if match := LEAD_ACTION_TEXT.match(stripped):
         ref = f"{match['letter'].upper()}{match['number']}"
         note = f" {match['note']}" if match["note"] else ""

@@ -21,7 +21,7 @@ from conversations.dialogs import (
     selection,
     suggest,
 )
-from conversations.engine import Registry
+from conversations.dialogs.base import Registry
 from conversations.intents import IntentName
 
 JOURNEYS = (
@@ -45,11 +45,14 @@ JOURNEYS = (
 def default_registry() -> Registry:
     registry = Registry()
     registry.add_dialog(diary.GuidedDiary(), IntentName.DIARY_GUIDED, IntentName.DIARY_NOTE)
+    registry.add_dialog(diary.DeleteEntry(), IntentName.DIARY_DELETE)
+    registry.add_dialog(diary.ShareEntry(), IntentName.DIARY_SHARE)
     # The fallback: what a message not understood probably meant, offered as buttons.
     registry.add_dialog(suggest.Suggestions(), IntentName.UNKNOWN)
     registry.answers.update(
         {
             IntentName.MY_DIARY: diary.my_diary,
+            IntentName.DIARY_SEARCH: diary.search_diary,
             IntentName.GREETING: home.greeting_answer,
             IntentName.THANKS: home.thanks_answer,
             IntentName.MY_PARTNER: home.partner_answer,

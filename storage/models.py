@@ -402,6 +402,9 @@ class DiaryEntry(SQLModel, table=True):
     so_what: str = ""
     now_what: str = ""
     created_at: datetime
+    # Shared by its author with their partner ("can I share my last entry with Tom?").
+    shared_with_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    shared_at: datetime | None = None
 
 
 class Survey(SQLModel, table=True):

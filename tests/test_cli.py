@@ -72,7 +72,7 @@ def test_a_chat_piped_into_a_reader_that_stops_early_ends_without_a_traceback(
 
 def test_choices_can_be_answered_by_number(loaded: str) -> None:
     result = mentorbot(
-        "chat", "--user", "mentee@example.org", "--now", NOW, stdin="menu\n3\n", db=loaded
+        "chat", "--user", "mentee@example.org", "--now", NOW, stdin="menu\n3\n1\n", db=loaded
     )
     assert "  3. Write in my diary" in result.stdout
     assert "*What happened?*" in result.stdout

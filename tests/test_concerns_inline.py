@@ -148,6 +148,7 @@ def test_a_diary_concern_sent_to_the_lead_may_also_be_kept_in_the_diary(
 
 def test_keeping_a_diary_concern_saves_it_and_sends_nothing(demo: Engine, mentee: Chat) -> None:
     mentee.said("diary")
+    mentee.said("yes")  # the prompts
     mentee.said(HARM)
     mentee.said("I should have spoken up")
     mentee.said("skip")
@@ -165,6 +166,7 @@ def test_leaving_a_concern_out_of_a_guided_entry_saves_the_rest(
     demo: Engine, clock: Clock, mentee: Chat
 ) -> None:
     mentee.said("diary")
+    mentee.said("yes")  # the prompts
     mentee.said(HARM)
     mentee.said("I should have spoken up")
     mentee.said("Ask the ward manager about handovers")

@@ -78,3 +78,26 @@ def test_a_console_chat_answers_without_importing_what_it_does_not_use(
     assert "I took '2' as 14:00." in out.stdout  # the booking's date and time were read
     loaded = set(ast.literal_eval(out.stderr.strip().splitlines()[-1]))
     assert sorted(loaded & ONLY_WHERE_USED) == []
+
+
+def _modules_imported(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_no_dialog_imports_the_engine() -> None:
+    # The engine runs dialogs; dialogs (and the registry's journeys) know only the base
+    # protocol, so a dialog can be built and tested without the turn machinery.
+    journeys = [ROOT / "conversations" / "lead_route.py"]
+    offenders = sorted(
+        str(path.relative_to(ROOT))
+        for path in [*(ROOT / "conversations" / "dialogs").rglob("*.py"), *journeys]
+        if "conversations.engine" in _modules_imported(path)
+    )
+    assert offenders == []

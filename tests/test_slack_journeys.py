@@ -71,7 +71,8 @@ async def test_the_diary_through_slack(slack: SlackHarness) -> None:
     assert "Saved to your diary for Mon 23 Nov" in await _say(
         slack, "diary: chaired my first huddle"
     )
-    assert "*What happened?*" in await _say(slack, "diary")
+    assert "prompts?" in await _say(slack, "diary")
+    assert "*What happened?*" in await _say(slack, "yes please")
     await _say(slack, "A hard conversation about leave")
     await _say(slack, "skip")
     assert "Shall I save it?" in await _say(slack, "Ask earlier next time")

@@ -89,7 +89,8 @@ def _rows(db: Engine, model: type) -> list:  # type: ignore[type-arg]
 
 async def test_the_diary_through_teams(pair: Pair, demo: Engine) -> None:
     assert "Saved to your diary" in await pair.say(pair.priya, "diary: chaired the huddle")
-    assert "What happened?" in await pair.say(pair.priya, "diary")
+    assert "prompts?" in await pair.say(pair.priya, "diary")
+    assert "What happened?" in await pair.say(pair.priya, "yep")
     await pair.say(pair.priya, "A hard conversation")
     await pair.say(pair.priya, "skip")
     await pair.say(pair.priya, "Ask earlier")

@@ -27,8 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from conversations.corrections import CHANGE_FIELD, FieldNames
 from conversations.dates import format_day, format_duration
-from conversations.dialogs.base import Context, Outgoing, Turn
-from conversations.engine import Registry
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.intents import IntentName
 from conversations.language import Meaning, meaning
 from conversations.language.choices import answer

@@ -7,6 +7,7 @@ transaction), so the state change, the domain change and the outbox commit toget
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, ClassVar, Protocol
@@ -14,8 +15,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from conversations.messages import Incoming, Part
-from storage.models import Person
+from conversations.intents import Intent, IntentName
+from conversations.messages import Incoming, Part, part_to_json, preview
+from storage.models import Outbox, Person
 from storage.queries import Enrolment
 
 
@@ -126,3 +128,53 @@ class Dialog(Protocol):
     def prompt(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
         """Ask again what ``state`` is waiting for (after "back", or when the person returns)."""
         ...
+
+
+Answer = Callable[[Context, Incoming, Intent], Turn]
+
+
+@dataclass
+class Registry:
+    """Which dialog or answer serves each intent. Built explicitly by ``default_registry``."""
+
+    dialogs: dict[str, Dialog] = field(default_factory=dict)
+    starts: dict[IntentName, str] = field(default_factory=dict)
+    answers: dict[IntentName, Answer] = field(default_factory=dict)
+    # Global words (help, menu, what's next, cancel, back) and the fallback for unknown text.
+    globals: dict[IntentName, Answer] = field(default_factory=dict)
+    # Answers about the shared place a message was said in ("use this channel for lead
+    # alerts"): said there, they come before any dialog, and their replies are for the place.
+    place_answers: dict[IntentName, Answer] = field(default_factory=dict)
+    # Answers with nothing about the person in them, which may be shown in a shared place when
+    # asked there (help). Any other reply to a message from a shared place goes to the
+    # person's own chat.
+    shareable: set[IntentName] = field(default_factory=set)
+
+    # Buttons on messages the bot sent unprompted (a meeting proposal to the mentor, say) carry
+    # action ids like "meeting:accept:12": the part before the first colon picks the intent.
+    action_routes: dict[str, IntentName] = field(default_factory=dict)
+
+    def route_action(self, action: str) -> IntentName | None:
+        return self.action_routes.get(action.split(":", 1)[0])
+
+    def add_dialog(self, dialog: Dialog, *intents: IntentName) -> None:
+        self.dialogs[dialog.name] = dialog
+        for intent in intents:
+            self.starts[intent] = dialog.name
+
+
+def outbox_row(out: Outgoing, now: datetime) -> Outbox:
+    """The outbox row for a message to someone else (also written outside turns)."""
+    return Outbox(
+        recipient_id=out.recipient_id,
+        channel=out.channel,
+        address=out.address,
+        scheme_id=out.scheme_id,
+        kind=out.kind,
+        priority=out.priority,
+        concern_id=out.concern_id,
+        parts=[part_to_json(p) for p in out.parts],
+        preview=preview(list(out.parts)),
+        next_attempt_at=max(now, out.not_before) if out.not_before else now,
+        created_at=now,
+    )

@@ -26,9 +26,8 @@ from typing import Any, ClassVar
 
 from conversations.dates import format_day
 from conversations.dialogs import safety_check
-from conversations.dialogs.base import Context, Outgoing, Turn
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.dialogs.lead import lead_actions
-from conversations.engine import Registry
 from conversations.intents import IntentName
 from conversations.language import Meaning, meaning
 from conversations.language.choices import answer, pick

@@ -10,9 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from conversations.dates import format_when
-from conversations.dialogs.base import Context, Turn
+from conversations.dialogs.base import Context, Registry, Turn
 from conversations.dialogs.concerns import LEAD_LABELS, Category, concern_ref
-from conversations.engine import Registry
 from conversations.intents import Intent, IntentName
 from conversations.messages import Incoming, Text
 from storage import access

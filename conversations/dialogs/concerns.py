@@ -39,10 +39,9 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from conversations.dialogs.base import Context, Outgoing, Turn
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.dialogs.lead import concern_alert
 from conversations.dialogs.matching import choose_again_question, may_choose_again
-from conversations.engine import Registry
 from conversations.intents import IntentName
 from conversations.language.choices import answer, pick
 from conversations.messages import Choice, Incoming, Part, Question, Text

@@ -26,8 +26,7 @@ from zoneinfo import ZoneInfo
 
 from conversations.dates import format_day
 from conversations.dialogs import safety_check
-from conversations.dialogs.base import Context, Outgoing, Turn
-from conversations.engine import Registry
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.intents import IntentName
 from conversations.language import Meaning, meaning
 from conversations.language.choices import answer, pick

@@ -25,8 +25,7 @@ from sqlmodel import col, select
 
 from conversations.concern_news import raiser_told
 from conversations.dates import format_when
-from conversations.dialogs.base import Context, Outgoing, Turn
-from conversations.engine import Registry
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.intents import Intent, IntentName
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from storage import access, lead_queries, outbox_queries, survey_queries

@@ -40,8 +40,7 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from conversations.dates import format_day
-from conversations.dialogs.base import Context, Outgoing, Turn
-from conversations.engine import Registry
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName, recognise
 from conversations.language.choices import answer
 from conversations.matching import (

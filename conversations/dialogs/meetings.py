@@ -48,8 +48,7 @@ from conversations.dates import (
     parse_when,
 )
 from conversations.dialogs import safety_check
-from conversations.dialogs.base import Context, Outgoing, Turn
-from conversations.engine import Registry
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName, recognise
 from conversations.language import is_empty
 from conversations.language.choices import answer, pick

@@ -22,8 +22,7 @@ from typing import Any, ClassVar
 from conversations.corrections import CHANGE_FIELD, FieldNames
 from conversations.dialogs import safety_check
 from conversations.dialogs.apply import lead_contact
-from conversations.dialogs.base import Context, Turn
-from conversations.engine import Registry
+from conversations.dialogs.base import Context, Registry, Turn
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
 from conversations.language import Meaning, meaning
 from conversations.language.choices import answer

@@ -39,10 +39,9 @@ from conversations.dates import (
     parse_when,
 )
 from conversations.dialogs import safety_check
-from conversations.dialogs.base import Context, Outgoing, Turn
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.dialogs.matching import first_minutes_questions
 from conversations.dialogs.meetings import find_mode
-from conversations.engine import Registry
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
 from conversations.language import is_empty
 from conversations.language.choices import answer

@@ -7,8 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from conversations.dates import Ask, find_date, format_day
-from conversations.dialogs.base import Context, Turn
-from conversations.engine import Registry
+from conversations.dialogs.base import Context, Registry, Turn
 from conversations.intents import Intent, IntentName
 from conversations.messages import Incoming, Text
 

@@ -33,8 +33,7 @@ from zoneinfo import ZoneInfo
 
 from conversations.dates import format_day, format_when
 from conversations.dialogs.apply import BY_KEY, Kind, lead_contact
-from conversations.dialogs.base import Context, Outgoing, Turn
-from conversations.engine import Registry
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.intents import REVIEW_ONE_SHOT, Intent, IntentName, recognise
 from conversations.language.choices import answer
 from conversations.messages import Choice, Incoming, Part, Question, Text
