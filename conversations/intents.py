@@ -403,8 +403,10 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
         IntentName.DECLARE_CONFLICT,
         re.compile(
             r"\bconflicts? of interest\b|^\s*conflict\s+(?:with\b|A-?\d+)"
-            r"|\bis my (?:appraiser|educational supervisor|clinical supervisor|supervisor|"
-            r"line manager|manager)\b|\b(?:manages|appraises|supervises) me\b",
+            r"|\b(?:is|was|used to be|has been|were)\s+my\s+(?:former\s+|old\s+|ex-?\s*)?"
+            r"(?:appraiser|educational supervisor|clinical supervisor|supervisor|line manager|"
+            r"manager|boss)\b|\b(?:manages|appraises|supervises|managed|appraised|supervised|"
+            r"used to (?:manage|appraise|supervise)) me\b",
             re.I,
         ),
     ),
