@@ -66,6 +66,7 @@ class IntentName(StrEnum):
     LEAD_CHANNEL = "lead_channel"
     MY_PARTNER = "my_partner"
     WHEN_IS = "when_is"
+    LEAVE = "leave"
     UNKNOWN = "unknown"
 
 
@@ -163,6 +164,13 @@ RAISE_CONCERN_TEXT = re.compile(
     r"\b(?:raise|report|log|flag)\s+(?:a|an|my|this|the)?\s*(?:[\w-]+\s+)?concerns?\b"
     r"|^\s*carry on with my concern\b",
     re.IGNORECASE,
+)
+
+# "happy to take on another mentee", "i could have one more mentee", "room for an extra mentee".
+MORE_MENTEES = re.compile(
+    r"\b(?:take(?: on)?|have|mentor|room for|space for|capacity for)\s+(?:on\s+)?"
+    r"(?:another|one more|an extra|a further|a second|a third)\s+(?:mentee|person)\b",
+    re.I,
 )
 
 _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
@@ -304,6 +312,16 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
             r"\b(?:failed|undelivered|dead|bounced)\s+(?:messages|letters|deliveries)\b", re.I
         ),
     ),
+    # "fyi im going on mat leave from 1st may", "starting a career break in June": time away.
+    (
+        IntentName.LEAVE,
+        re.compile(
+            r"\b(?:mat|maternity|pat|paternity|parental|adoption|sick|long[- ]term sick|"
+            r"extended|study|unpaid|compassionate)\s+leave\b(?!.*\b(?:reminders|nudges)\b)"
+            r"|\b(?:career break|sabbatical|secondment)\b(?!.*\b(?:reminders|nudges)\b)",
+            re.I,
+        ),
+    ),
     (
         IntentName.RESUME_REMINDERS,
         re.compile(
@@ -418,7 +436,11 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     (
         IntentName.REGISTER_MENTOR,
         re.compile(
-            r"\b(?:register|sign up)\b.*\bmentor\b|\bmentor profile\b|\bbecome a mentor\b", re.I
+            r"\b(?:register|sign up)\b.*\bmentor\b|\bmentor profile\b|\bbecome a mentor\b"
+            # "happy to take on another mentee": a mentor raising their capacity by one.
+            + "|"
+            + MORE_MENTEES.pattern,
+            re.I,
         ),
     ),
     (IntentName.APPLY, re.compile(r"\b(?:apply|application)\b", re.I)),

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -851,13 +851,20 @@ def _not_paused(spec: NudgeSpec, world: World) -> bool:
     return person is not None and pause_covering(person, world.now) is None
 
 
+OPEN_ENDED = datetime(9999, 1, 1, tzinfo=UTC)
+
+
 def pause_covering(person: Person, moment: datetime) -> datetime | None:
-    """When the person's reminder pause that covers ``moment`` ends, or None (no pause then:
-    none set, over already, or one that starts later)."""
+    """When the person's reminder pause that covers ``moment`` ends (``OPEN_ENDED`` for one
+    without an end), or None (no pause then: none set, over already, or one that starts
+    later)."""
     until, starts = person.paused_until, person.pause_starts_at
-    if until is None or until <= moment or (starts is not None and starts > moment):
+    if until is None and starts is None:
         return None
-    return until
+    if (until is not None and until <= moment) or (starts is not None and starts > moment):
+        return None
+    # No end: paused until they say they're back ("on leave, return date not known yet").
+    return until if until is not None else OPEN_ENDED
 
 
 def _spread(spec: NudgeSpec, minutes: int) -> timedelta:

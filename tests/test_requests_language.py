@@ -16,7 +16,7 @@ from conversations.clock import Clock
 from conversations.nudges import pause_covering
 from storage import queries
 from storage.db import transaction
-from storage.models import ConflictOfInterest, Outbox, Person
+from storage.models import ConflictOfInterest, MentorProfile, Outbox, Person
 from tests.test_cli import loaded, mentorbot  # noqa: F401  (the fixture is used by name)
 from tests.transcript import Chat
 
@@ -119,3 +119,46 @@ def test_a_past_line_manager_as_partner_is_a_conflict_the_lead_hears_of(
     assert "the project lead, who will be in touch" in reply
     with transaction(demo) as s:
         assert len(s.exec(select(ConflictOfInterest)).all()) == 1
+
+
+def test_a_mentor_offering_another_place_raises_capacity_by_one_after_review(
+    demo: Engine, clock: Clock
+) -> None:
+    tom = Chat(demo, clock, "mentor@example.org")
+    reply = tom.said("happy to take on another mentee if theres anyone")
+    assert "*Capacity:* 2 mentees" in reply
+    with transaction(demo) as s:
+        tom_id = _person(demo, "mentor@example.org").id
+        [profile] = s.exec(select(MentorProfile).where(MentorProfile.person_id == tom_id)).all()
+        assert profile.capacity == 1  # not until confirmed
+    assert "Saved the changes to your mentor profile" in tom.said("yes")
+    with transaction(demo) as s:
+        [profile] = s.exec(select(MentorProfile).where(MentorProfile.person_id == tom_id)).all()
+        assert profile.capacity == 2
+
+
+def test_going_on_leave_offers_to_tell_the_partner_and_lead_without_inventing_a_return(
+    demo: Engine, clock: Clock
+) -> None:
+    priya = Chat(demo, clock, "mentee@example.org")
+    offer = priya.said("fyi im going on mat leave from 1st feb, back next spring")
+    assert "Shall I let Tom Okafor and the project lead know you'll be away from Mon 1 Feb" in offer
+    assert "until you tell me you're back" in offer
+    with transaction(demo) as s:
+        assert not s.exec(select(Outbox).where(Outbox.kind != "reply")).all()
+    done = priya.said("yes pls")
+    assert "I've let Tom Okafor and the project lead know" in done
+    person = _person(demo, "mentee@example.org")
+    assert person.paused_until is None  # no return date invented
+    assert person.pause_starts_at == datetime(2027, 2, 1, tzinfo=LONDON)
+    assert pause_covering(person, datetime(2027, 1, 29, 10, tzinfo=LONDON)) is None
+    assert pause_covering(person, datetime(2027, 6, 1, 10, tzinfo=LONDON)) is not None
+    tom_id = _person(demo, "mentor@example.org").id
+    with transaction(demo) as s:
+        told = s.exec(select(Outbox).where(Outbox.kind != "reply")).all()
+        to_tom = [row for row in told if row.recipient_id == tom_id]
+        to_lead = [row for row in told if row.channel]
+        assert to_tom
+        assert to_lead
+        assert all("mat" not in str(row.parts).lower() for row in told)  # not what kind
+    assert "cancelled the pause" in priya.said("resume reminders")

@@ -23,7 +23,7 @@ from conversations.corrections import CHANGE_FIELD, FieldNames
 from conversations.dialogs import safety_check
 from conversations.dialogs.apply import lead_contact
 from conversations.dialogs.base import Context, Registry, Turn
-from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
+from conversations.intents import INTENT_ACTION_PREFIX, MORE_MENTEES, Intent, IntentName
 from conversations.language import Meaning, meaning
 from conversations.language.choices import answer
 from conversations.messages import Choice, Incoming, Part, Question, Text
@@ -302,6 +302,10 @@ class MentorProfileDialog:
         if msg.action and given.startswith("capacity="):
             # "Yes, change it to 2" from the capacity answer.
             typed = Incoming(person_id=msg.person_id, text=given.removeprefix("capacity="))
+            return self._take(ctx, {**state, "step": Step.ANSWER.value, "key": "capacity"}, typed)
+        if msg.action is None and MORE_MENTEES.search(msg.text):
+            # "happy to take on another mentee": one more place, through the usual review.
+            typed = Incoming(person_id=msg.person_id, text=str(row.capacity + 1))
             return self._take(ctx, {**state, "step": Step.ANSWER.value, "key": "capacity"}, typed)
         body = re.sub(r"^.*?\bmentor profile\b\s*[:\-–]?\s*", "", msg.text, count=1, flags=re.I)
         if (match := CHANGE_FIELD.match(body)) and (key := item_named(match.group("field"))):

@@ -10,13 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any, ClassVar
 
 from conversations.dates import Ask, find_date, format_day
-from conversations.dialogs.base import Context, Registry, Turn
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.intents import Intent, IntentName
+from conversations.language.choices import answer
 from conversations.language.normalise import normalise
-from conversations.messages import Incoming, Text
+from conversations.messages import Choice, Incoming, Part, Question, Text
 from storage import contract_queries, queries, survey_queries
+from storage.models import Role, Scheme
 
 MAX_PAUSE_DAYS = 366
 
@@ -190,13 +193,23 @@ def pause(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
 
 
 def resume(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
-    if ctx.person.paused_until is None or ctx.person.paused_until <= ctx.now:
+    until, starts = ctx.person.paused_until, ctx.person.pause_starts_at
+    if (until is None and starts is None) or (until is not None and until <= ctx.now):
         return Turn(
             replies=[Text("Your reminders are already on. Type *what's next* to see what's due.")]
         )
     ctx.person.paused_until = None
     ctx.person.pause_starts_at = None
     ctx.session.add(ctx.person)
+    if starts is not None and starts > ctx.now:
+        return Turn(
+            replies=[
+                Text(
+                    f"OK: I've cancelled the pause that was to start "
+                    f"{format_day(ctx.local(starts).date(), ctx.today)}. Your reminders stay on."
+                )
+            ]
+        )
     return Turn(
         replies=[
             Text("Welcome back! Your reminders are on again. Type *what's next* to see what's due.")
@@ -204,6 +217,135 @@ def resume(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     )
 
 
+# -- "fyi im going on mat leave from 1st may, back next spring" --------------------------------
+
+LEAVE_YES = "dialog:leave:yes"
+LEAVE_NO = "dialog:leave:no"
+LEAVE_CHOICES = (Choice("Yes, please", LEAVE_YES), Choice("No, thanks", LEAVE_NO))
+_BACK = re.compile(r"\b(?:back|return(?:ing)?|returning to work)\b", re.I)
+
+
+class LeaveDialog:
+    """Time away (leave, a career break): offer to tell the partner and the project lead and to
+    pause reminders from the first day away, until a return date said, or open-ended (never an
+    invented one). Nobody is told what kind of leave it is."""
+
+    name: ClassVar[str] = "leave"
+    title: ClassVar[str] = "Your time away"
+    schema_version: ClassVar[int] = 1
+
+    def start(self, ctx: Context, msg: Incoming) -> Turn:
+        said = normalise(msg.text)
+        back_at = _BACK.search(said)
+        before, after = (said[: back_at.start()], said[back_at.end() :]) if back_at else (said, "")
+        found = find_date(before, ctx.now, ctx.tz)
+        starts = found.value if found is not None and isinstance(found.value, date) else None
+        if starts is not None and starts <= ctx.today:
+            starts = None
+        returned = find_date(after, ctx.now, ctx.tz) if after else None
+        back = returned.value if returned is not None and isinstance(returned.value, date) else None
+        if back is not None and back <= (starts or ctx.today):
+            back = None
+        state = {
+            "starts": starts.isoformat() if starts else None,
+            "back": back.isoformat() if back else None,
+        }
+        intro = Text(f"Thanks for letting me know, {ctx.first_name}.")
+        return Turn(replies=[intro, *self.prompt(ctx, state)], state=state)
+
+    def prompt(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
+        when, until = self._when(ctx, state)
+        partners = self._partners(ctx)
+        who = " and ".join([*partners, "the project lead"]) if partners else "the project lead"
+        return [
+            Question(
+                f"Shall I let {who} know you'll be away {when}, and pause your reminders "
+                f"{when} {until}?",
+                LEAVE_CHOICES,
+            )
+        ]
+
+    @staticmethod
+    def _when(ctx: Context, state: dict[str, Any]) -> tuple[str, str]:
+        starts, back = state.get("starts"), state.get("back")
+        when = f"from {format_day(date.fromisoformat(starts), ctx.today)}" if starts else "from now"
+        until = (
+            f"until {format_day(date.fromisoformat(back), ctx.today)}"
+            if back
+            else "until you tell me you're back (no return date needed now)"
+        )
+        return when, until
+
+    @staticmethod
+    def _partners(ctx: Context) -> list[str]:
+        return [
+            ctx.name_of(queries.partner_of(p, ctx.person_id))
+            for p in queries.active_pairings(ctx.session, ctx.person_id)
+        ]
+
+    def step(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
+        picked = msg.action or answer(msg.text, LEAVE_CHOICES, yes=LEAVE_YES, no=LEAVE_NO)
+        if picked == LEAVE_NO:
+            return Turn(
+                replies=[
+                    Text(
+                        "OK: I haven't told anyone or changed your reminders. Say *pause "
+                        "reminders until <date>* whenever you want a break from them."
+                    )
+                ]
+            )
+        if picked != LEAVE_YES:
+            return Turn(
+                replies=[Text("Please answer *yes* or *no*."), *self.prompt(ctx, state)],
+                state=state,
+                advanced=False,
+            )
+        starts, back = state.get("starts"), state.get("back")
+        first = date.fromisoformat(starts) if starts else None
+        ctx.person.pause_starts_at = (
+            datetime.combine(first, datetime.min.time(), tzinfo=ctx.tz) if first else ctx.now
+        )
+        ctx.person.paused_until = (
+            datetime.combine(date.fromisoformat(back), datetime.min.time(), tzinfo=ctx.tz)
+            if back
+            else None
+        )
+        ctx.session.add(ctx.person)
+        when, until = self._when(ctx, state)
+        returning = (
+            f"back {format_day(date.fromisoformat(back), ctx.today)}"
+            if back
+            else "return date not known yet"
+        )
+        news = f"{ctx.person.display_name} has let me know they'll be away {when} ({returning})."
+        outgoing = [
+            Outgoing(parts=(Text(news),), recipient_id=queries.partner_of(p, ctx.person_id))
+            for p in queries.active_pairings(ctx.session, ctx.person_id)
+        ]
+        enrolment = ctx.enrolment(Role.MENTEE.value, Role.MENTOR.value)
+        scheme = ctx.session.get(Scheme, enrolment.cohort.scheme_id) if enrolment else None
+        if scheme is not None and scheme.lead_channel:
+            outgoing.append(
+                Outgoing(
+                    parts=(Text(f"{news} Their reminders are paused {when}."),),
+                    channel=scheme.lead_channel,
+                    scheme_id=scheme.id,
+                )
+            )
+        told = " and ".join([*self._partners(ctx), "the project lead"])
+        return Turn(
+            replies=[
+                Text(
+                    f"Done: I've let {told} know, and paused your reminders {when} "
+                    f"{until.split(' (')[0]}. Type *resume reminders* when you're back. "
+                    "Take care."
+                )
+            ],
+            outgoing=outgoing,
+        )
+
+
 def register(registry: Registry) -> None:
     registry.answers[IntentName.PAUSE_REMINDERS] = pause
     registry.answers[IntentName.RESUME_REMINDERS] = resume
+    registry.add_dialog(LeaveDialog(), IntentName.LEAVE)
