@@ -412,7 +412,7 @@ def test_a_concern_in_a_meeting_agenda_is_asked_about_before_it_goes_to_the_part
 def test_a_concern_in_a_decline_reason_is_asked_about_before_it_goes_to_the_partner(
     demo: Engine, clock: Clock, mentee: Chat, mentor: Chat
 ) -> None:
-    mentee.said("book a meeting next Tuesday 3pm for an hour by video")
+    mentee.said("book a meeting on Tuesday 3pm for an hour by video")
     mentee.said("Send to Tom")
     mentor.inbox()
     mentor.said("Decline")

@@ -21,7 +21,7 @@ from tests.conftest import NOW
 from tests.test_cli import loaded, mentorbot  # noqa: F401  (the fixture is used by name)
 from tests.transcript import Chat
 
-ONE_SHOT = "book a meeting next Tuesday 3pm for an hour by video"
+ONE_SHOT = "book a meeting on Tuesday 3pm for an hour by video"
 TUE_3PM = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 
 
@@ -292,7 +292,7 @@ def test_double_booking_is_refused_for_either_partner(
     mentee: Chat, mentor: Chat, demo: Engine
 ) -> None:
     _book(mentee)  # Tue 24 Nov 15:00-16:00
-    reply = mentee.said("book a meeting next Tuesday at 3:30pm for an hour by phone")
+    reply = mentee.said("book a meeting on Tuesday at 3:30pm for an hour by phone")
     assert reply == (
         "You and Tom both already have a meeting booked at that time, so I can't double-book "
         "it. What other time would suit?"

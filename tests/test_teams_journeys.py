@@ -175,7 +175,7 @@ async def test_a_pair_split_across_slack_and_teams_books_a_meeting(
                 worker="t", pacing={},
             )  # fmt: skip
             # Priya books in Slack.
-            await slack.event(message("book a meeting next Tuesday 3pm for an hour by video"))
+            await slack.event(message("book a meeting on Tuesday 3pm for an hour by video"))
             await slack.interactive(press(slack.last_post(f"D{MENTEE}"), "Send to Tom"))
             await deliverer.deliver_once()
             # Tom sees the proposal in Teams and accepts it there.

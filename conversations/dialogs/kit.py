@@ -29,8 +29,10 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from conversations.corrections import CHANGE_FIELD, FieldNames
 from conversations.dialogs import safety_check
 from conversations.dialogs.base import Context, Turn
+from conversations.intents import IntentName, recognise
 from conversations.language.choices import pick
 from conversations.language.vocabulary import Meaning, meaning
 from conversations.messages import Choice, Incoming, Part, Question, Text
@@ -59,8 +61,12 @@ class FormState(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     step: str
-    values: dict[str, str] = Field(default_factory=dict)
+    values: dict[str, Any] = Field(default_factory=dict)
     editing: bool = False
+    # An answer held while the guard or the safety check asks about it (``check_on_answer``),
+    # and the field it answers.
+    pending: Any = None
+    holding: str | None = None
     # The safety check's bookkeeping (``safety_check.CHECKED`` / ``NOTICED``).
     safety_checked: list[str] = Field(default_factory=list)
     safety: dict[str, Any] | None = None
@@ -74,13 +80,15 @@ S = TypeVar("S", bound=FormState)
 
 @dataclass(frozen=True)
 class Read:
-    """A field's reading of a reply: the value to keep, or why it could not be kept."""
+    """A field's reading of a reply: the value to keep (any JSON value), or why it could not
+    be kept."""
 
-    value: str | None = None
+    value: Any = None
     problem: str | None = None
 
 
-Reader = Callable[[Context, str], Read]
+Reader = Callable[[Context, Incoming], Read]
+Asker = Callable[[Context], list[Part]]
 
 
 @dataclass(frozen=True)
@@ -100,8 +108,24 @@ class FormField:
     reader: Reader | None = None
     choices: tuple[tuple[str, str], ...] = ()
     max_length: int = 5000
+    # Other words people use for the field ("about me" for the bio): "change my about me".
+    words: tuple[str, ...] = ()
+    # How a value is shown in the summary (default: as it is, or "(skipped)").
+    show: Callable[[Any], str] | None = None
+    # A question that depends on the person or the scheme (it replaces ``question``).
+    asker: Asker | None = None
+    # A typed correction at the confirmation may be for this field ("actually make it 4pm"):
+    # only for fields whose reader reads little else (a time, a length), not free text.
+    corrects: bool = False
 
-    def ask(self) -> list[Part]:
+    def shown(self, value: Any) -> str:
+        if self.show is not None:
+            return self.show(value)
+        return str(value) if value not in (None, "") else "(skipped)"
+
+    def ask(self, ctx: Context | None = None) -> list[Part]:
+        if self.asker is not None and ctx is not None:
+            return self.asker(ctx)
         if self.choices:
             return [
                 Question(
@@ -115,6 +139,8 @@ class FormField:
 
     def read(self, ctx: Context, msg: Incoming) -> Read:
         text = msg.text.strip()
+        if self.reader is not None and msg.action is not None:
+            return self.reader(ctx, msg)
         if self.choices:
             if msg.action == f"kit:{self.name}":
                 value = str(msg.values.get("value", ""))
@@ -132,10 +158,10 @@ class FormField:
         if len(text) > self.max_length:
             return Read(
                 problem=f"That's {len(text):,} characters, more than I can keep here "
-                f"({self.max_length:,}). Could you shorten it?"
+                f"({self.max_length:,}). Nothing was saved. Could you shorten it?"
             )
         if self.reader is not None:
-            return self.reader(ctx, text)
+            return self.reader(ctx, msg)
         return Read(text)
 
 
@@ -152,6 +178,11 @@ class Form(Generic[S]):
     save_label: ClassVar[str] = "Save"
     change_label: ClassVar[str] = "Change something"
     guard_where: ClassVar[str] = "here"  # "your diary": where patient data mustn't be kept
+    # "You wrote: ..." before a field is asked again; "At the moment" for a saved record.
+    current_label: ClassVar[str] = "You wrote"
+    # Check each written answer as it is given (a profile), rather than all of them at the
+    # save (a diary entry, read as a whole).
+    check_on_answer: ClassVar[bool] = False
     wording: ClassVar[safety_check.Wording | None] = None
 
     SAVE: ClassVar[str] = "kit:save"
@@ -208,7 +239,7 @@ class Form(Generic[S]):
             return guard_question(self._findings(ctx, state), self.guard_where)
         if state.step == SAFETY and self.wording is not None:
             return safety_check.prompt(state.to_state(), self.wording)
-        return self.field(state.step).ask()
+        return self.field(state.step).ask(ctx)
 
     def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
         state = self.load(raw)
@@ -224,16 +255,15 @@ class Form(Generic[S]):
                 state.to_state(),
                 msg,
                 self.wording,
-                save=lambda kept: self._save_checked(ctx, self.load(kept)),
-                leave_out=lambda kept, texts: self.left_out(ctx, self.load(kept), texts),
+                save=lambda kept: self._held(ctx, kept),
+                leave_out=lambda kept, texts: self._held_left_out(ctx, kept, texts),
             )
         field = self.field(state.step)
         reading = field.read(ctx, msg)
         if reading.value is None:
             problem = Text(reading.problem or "Sorry, I didn't understand that.")
-            return Turn(replies=[problem, *field.ask()], state=state.to_state(), advanced=False)
-        state.values[field.name] = reading.value
-        return self._next(ctx, state)
+            return Turn(replies=[problem, *field.ask(ctx)], state=state.to_state(), advanced=False)
+        return self._take(ctx, state, field, reading.value)
 
     # -- the shared steps ---------------------------------------------------------------------
 
@@ -259,7 +289,7 @@ class Form(Generic[S]):
         missing = None if state.editing else self._missing(state)
         if missing is not None:
             state.step = missing.name
-            return Turn(replies=missing.ask(), state=state.to_state())
+            return Turn(replies=missing.ask(ctx), state=state.to_state())
         if (missing := self._missing(state)) is not None:
             state.editing = False
             return self._next(ctx, state)
@@ -290,7 +320,7 @@ class Form(Generic[S]):
         if not self.fields and (msg.action == self.CHANGE or said is Meaning.NO):
             return self.declined(ctx, state)
         if (edit := self._field_named(msg.text)) is not None:
-            return self._edit(state, edit)
+            return self._edit(ctx, state, edit)
         if (
             msg.action == self.CHANGE
             or said is Meaning.NO
@@ -298,7 +328,9 @@ class Form(Generic[S]):
         ):
             state.step = WHICH
             return Turn(replies=[self._which_part()], state=state.to_state())
-        if (corrected := self._correction(ctx, state, msg.text)) is not None:
+        if (named := self._named_change(ctx, state, msg)) is not None:
+            return named
+        if (corrected := self._correction(ctx, state, msg)) is not None:
             return corrected
         return Turn(
             replies=[
@@ -312,21 +344,78 @@ class Form(Generic[S]):
             advanced=False,
         )
 
+    def _take(
+        self, ctx: Context, state: S, field: FormField, value: Any, *, guarded: bool = False
+    ) -> Turn:
+        """Keep an answer: first through the guard and the safety check when answers are
+        checked as they come (``guarded``: the guard has let it through)."""
+        if self.check_on_answer and field.guarded and isinstance(value, str) and value:
+            state.pending, state.holding = value, field.name
+            pattern = ctx.scheme_setting("hospital_number_pattern")
+            if not guarded and (findings := find_patient_data(value, pattern)):
+                state.step = GUARD
+                return Turn(
+                    replies=guard_question(findings, self.guard_where), state=state.to_state()
+                )
+            if self.wording is not None:
+                asking = safety_check.gate(ctx, state.to_state(), [value], self.wording)
+                if asking is not None:
+                    return asking
+        state.values[field.name] = value
+        state.pending = state.holding = None
+        return self._next(ctx, state)
+
+    def _held(self, ctx: Context, raw: dict[str, Any]) -> Turn:
+        """The safety check let a held answer through: keep it."""
+        state = self.load(raw)
+        if state.holding is None:
+            return self._save_checked(ctx, state)
+        state.values[state.holding] = state.pending
+        state.pending = state.holding = None
+        return self._next(ctx, state)
+
+    def _held_left_out(self, ctx: Context, raw: dict[str, Any], texts: list[str]) -> Turn:
+        state = self.load(raw)
+        if state.holding is None:
+            return self.left_out(ctx, state, texts)
+        field = self.field(state.holding)
+        state.step, state.pending, state.holding = field.name, None, None
+        note = Text(f"OK, I've left it out of {self.guard_where}: it's with the project lead.")
+        return Turn(replies=[note, *field.ask(ctx)], state=state.to_state())
+
+    def _names(self) -> FieldNames:
+        return FieldNames((w, f.name) for f in self.fields for w in (f.label, *f.words))
+
     def _field_named(self, text: str) -> FormField | None:
         words = text.strip().lower()
-        for prefix in ("change the ", "change ", "edit the ", "edit "):
+        for prefix in ("change the ", "change my ", "change ", "edit the ", "edit my ", "edit "):
             words = words.removeprefix(prefix)
-        for field in self.fields:
-            if words == field.label.lower():
-                return field
-        return None
+        key = self._names().find(words)
+        return self.field(key) if key is not None else None
 
-    def _correction(self, ctx: Context, state: S, text: str) -> Turn | None:
+    def _named_change(self, ctx: Context, state: S, msg: Incoming) -> Turn | None:
+        """ "change my organisation to St Example": straight into that field, with its value."""
+        match = CHANGE_FIELD.match(msg.text) if msg.action is None else None
+        key = self._names().find(match.group("field")) if match else None
+        if match is None or key is None:
+            return None
+        field = self.field(key)
+        if match.group("value") is None:
+            return self._edit(ctx, state, field)
+        typed = Incoming(person_id=msg.person_id, text=match.group("value").strip())
+        reading = field.read(ctx, typed)
+        state.step, state.editing = field.name, True
+        if reading.value is None:
+            problem = Text(reading.problem or "Sorry, I didn't understand that.")
+            return Turn(replies=[problem, *field.ask(ctx)], state=state.to_state(), advanced=False)
+        return self._take(ctx, state, field, reading.value)
+
+    def _correction(self, ctx: Context, state: S, msg: Incoming) -> Turn | None:
         """A typed correction one field can read ("actually make it 4pm")."""
         for field in self.fields:
-            if field.reader is None:
+            if field.reader is None or not field.corrects:
                 continue
-            reading = field.reader(ctx, text)
+            reading = field.reader(ctx, msg)
             if reading.value is not None and reading.value != state.values.get(field.name):
                 state.values[field.name] = reading.value
                 return Turn(replies=self._confirmation(ctx, state), state=state.to_state())
@@ -335,6 +424,10 @@ class Form(Generic[S]):
     def _on_which(self, ctx: Context, state: S, msg: Incoming) -> Turn:
         if msg.action == self.PART:
             chosen = next((f for f in self.fields if f.name == msg.values.get("value")), None)
+        elif recognise(msg.text, None).name is not IntentName.UNKNOWN:
+            # Words for another journey ("I'm at full capacity"): not a part of this one. The
+            # engine takes them there, putting this dialog aside.
+            chosen = None
         else:
             picked = pick(msg.text, self._which_part().choices)
             chosen = self.field(picked.value) if picked is not None else None
@@ -344,18 +437,23 @@ class Form(Generic[S]):
                 state=state.to_state(),
                 advanced=False,
             )
-        return self._edit(state, chosen)
+        return self._edit(ctx, state, chosen)
 
-    def _edit(self, state: S, field: FormField) -> Turn:
-        current = state.values.get(field.name) or "(skipped)"
+    def _edit(self, ctx: Context, state: S, field: FormField) -> Turn:
+        current = field.shown(state.values.get(field.name))
         state.step, state.editing = field.name, True
         return Turn(
-            replies=[Text(f"You wrote: {current}", private=True), *field.ask()],
+            replies=[Text(f"{self.current_label}: {current}", private=True), *field.ask(ctx)],
             state=state.to_state(),
         )
 
     def _guarded_texts(self, state: S) -> list[str]:
-        return [state.values.get(f.name, "") for f in self.fields if f.guarded and not f.choices]
+        if state.holding is not None:
+            return [str(state.pending or "")]
+        if self.check_on_answer:
+            return []  # each answer was checked as it was given
+        texts = [state.values.get(f.name, "") for f in self.fields if f.guarded and not f.choices]
+        return [t for t in texts if isinstance(t, str)]
 
     def _findings(self, ctx: Context, state: S) -> list[Finding]:
         pattern = ctx.scheme_setting("hospital_number_pattern")
@@ -378,17 +476,27 @@ class Form(Generic[S]):
     def _on_guard(self, ctx: Context, state: S, msg: Incoming) -> Turn:
         choice = guard_choice(msg.action, msg.text)
         pattern = ctx.scheme_setting("hospital_number_pattern")
-        if choice == GUARD_REMOVE:
+        if state.holding is not None:  # one answer, checked as it was given
+            field, value = self.field(state.holding), str(state.pending or "")
+            if choice == GUARD_REMOVE:
+                cleaned = remove_patient_data(value, find_patient_data(value, pattern))
+                return self._take(ctx, state, field, cleaned, guarded=True)
+            if choice == GUARD_KEEP:
+                return self._take(ctx, state, field, value, guarded=True)
+            if choice == GUARD_EDIT:
+                state.step, state.pending, state.holding = field.name, None, None
+                again = [Text("OK, please write it again."), *field.ask(ctx)]
+                return Turn(replies=again, state=state.to_state())
+        elif choice == GUARD_REMOVE:
             for field in self.fields:
                 value = state.values.get(field.name, "")
-                if field.guarded and value:
-                    state.values[field.name] = remove_patient_data(
-                        value, find_patient_data(value, pattern)
-                    )
+                if field.guarded and isinstance(value, str) and value:
+                    found = find_patient_data(value, pattern)
+                    state.values[field.name] = remove_patient_data(value, found)
             return self._save_checked(ctx, state)
-        if choice == GUARD_KEEP:
+        elif choice == GUARD_KEEP:
             return self._save_checked(ctx, state)
-        if choice == GUARD_EDIT:
+        elif choice == GUARD_EDIT:
             state.step = WHICH
             return Turn(replies=[self._which_part()], state=state.to_state())
         return Turn(

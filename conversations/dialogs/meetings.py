@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -46,6 +46,8 @@ from conversations.dates import (
     format_duration,
     format_when,
     parse_when,
+    part_offers,
+    pick_option,
 )
 from conversations.dialogs import safety_check
 from conversations.dialogs.base import Context, Outgoing, Registry, Turn
@@ -101,14 +103,6 @@ _NOT_MODE = re.compile(
     r"\b(?:instead of|rather than|not)\s+(?:by\s+|on\s+|in\s+)?(?:a\s+)?[\w-]+(?:\s+to\s+face)?",
     re.I,
 )
-# A date/time span that names a day; without one ("4pm", "at half past 3") a new time keeps the
-# day already chosen, so "change the time to 4pm" does not move the meeting to today.
-_NAMES_A_DAY = re.compile(
-    r"\b(?:mon|tue|wed|thu|fri|sat|sun|today|tonight|tomorrow|tmrw?|tmr|jan|feb|mar|apr|may"
-    r"|jun|jul|aug|sep|oct|nov|dec|week|month|year|days?|fortnight|end|in\s+(?!the\b))\w*"
-    r"|\d(?:st|nd|rd|th)\b|\d+\s*[/-]\s*\d+",
-    re.I,
-)
 _AGENDA = re.compile(
     r"(?:\bagenda\b\s*[:\-]?|\babout\b|\bto (?:discuss|talk about|go over)\b|\bre\s*:)\s*"
     r"(?P<agenda>\S.*)$",
@@ -140,6 +134,10 @@ class Facts:
     agenda: str | None = None
     notes: list[str] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
+    # Readings to choose from ("next Tuesday" on a Monday), or times to offer ("after lunch").
+    options: tuple[When, ...] = ()
+    part: str | None = None  # "after lunch": the part of the day a time is wanted for
+    wall: str | None = None  # "3pm" said without a day: kept while the day is asked
 
     @property
     def found_anything(self) -> bool:
@@ -166,39 +164,52 @@ def _place(day: date, wall: time, ctx: Context) -> datetime | Ask:
     return local.astimezone(UTC)
 
 
+_BARE_HOUR = re.compile(r"\s*(?:\d{1,2}(?:[.:]\d{2})?)\s*[?!.]*\s*")
+
+
+def _as_time(text: str) -> str:
+    """A bare "9" or "4.30" given as a new time is a time of day ("at 9"), not a date."""
+    return f"at {text.strip(' ?!.')}" if _BARE_HOUR.fullmatch(text) else text
+
+
 def _read_when(
-    text: str, ctx: Context, base: datetime | None, day: date | None, whole: bool
-) -> tuple[datetime | date | Ask | None, str, str | None]:
+    text: str, ctx: Context, base: datetime | None, day: date | None, whole: bool,
+    part: str | None = None, wall: time | None = None,
+) -> tuple[datetime | date | Ask | None, str, When | None]:  # fmt: skip
     """The moment in ``text``: an aware UTC datetime, a day still needing a time, an Ask, or None.
 
     ``base`` is the time already chosen: a new day keeps its time of day, a new time without a
-    day keeps its day. ``day`` is a day chosen without a time yet. Returns the rest of the text.
+    day keeps its day, and "same time", "the Friday after", "an hour later" are read against it.
+    ``day`` is a day chosen without a time yet (``part``: "after lunch"); ``wall`` a time chosen
+    without a day yet. Returns the rest of the text and what was read.
     """
-    found = find_when(text, ctx.now, ctx.tz, need_time=False)
+    found = find_when(text, ctx.now, ctx.tz, need_time=False, anchor=base, part=part)
     value: When | Ask
     if found is None:
         if not whole or not text.strip():
             return None, text, None
-        value = parse_when(text, ctx.now, ctx.tz, need_time=False)
+        value = parse_when(text, ctx.now, ctx.tz, need_time=False, anchor=base, part=part)
         if isinstance(value, Ask) and value.reason == "unknown":
             return None, text, None
-        span, rest = text, ""
+        rest = ""
     else:
-        value, span, rest = found.value, text[found.start : found.end], found.rest
+        value, rest = found.value, found.rest
     if isinstance(value, Ask):
         return value, rest, None
-    note = value.assumed
     base_local = base.astimezone(ctx.tz) if base is not None else None
     if not value.has_time:
-        if base_local is None:
-            return value.day, rest, note
-        return _place(value.day, base_local.time(), ctx), rest, note
+        kept = wall or (base_local.time() if base_local is not None else None)
+        if kept is None:
+            return value.day, rest, value
+        return _place(value.day, kept, ctx), rest, value
     anchor = day or (base_local.date() if base_local is not None else None)
-    if anchor is not None and not _NAMES_A_DAY.search(span):
-        if note:
-            note = note.replace("I took it as tomorrow.", "").strip() or None
-        return _place(anchor, value.local.time(), ctx), rest, note
-    return value.at_utc, rest, note
+    if anchor is not None and not value.named_day:
+        note = (value.assumed or "").replace("I took it as tomorrow.", "").strip() or None
+        return _place(anchor, value.local.time(), ctx), rest, replace(value, assumed=note)
+    if anchor is None and not value.named_day:  # "3pm": which day? (not assumed to be today)
+        asked = Ask(f"Which day would you like, at {value.local:%H:%M}?", "no_time")
+        return asked, rest, value
+    return value.at_utc, rest, value
 
 
 def find_mode(text: str) -> str | None:
@@ -222,6 +233,8 @@ def read_facts(
     whole: bool = False,
     agenda: str = "sentence",
     bare_length: bool = False,
+    part: str | None = None,
+    wall: time | None = None,
 ) -> Facts:
     """Every fact about a meeting in one message: a moment, a length, a way of meeting, an agenda.
 
@@ -236,11 +249,16 @@ def read_facts(
         if agenda_match is not None:
             facts.agenda = agenda_match["agenda"].strip()
             body = body[: agenda_match.start()]
-    moment, rest, note = _read_when(body, ctx, base, day, whole)
-    if note:
-        facts.notes.append(note)
+    moment, rest, read = _read_when(body, ctx, base, day, whole, part, wall)
+    if isinstance(moment, Ask) and read is not None:  # a time said without a day
+        facts.wall = f"{read.local:%H:%M}"
+    elif read is not None and read.assumed:
+        facts.notes.append(read.assumed)
+    if read is not None:
+        facts.part = read.part
     if isinstance(moment, Ask):
         facts.problems.append(("when", moment.question))
+        facts.options = moment.options
     elif isinstance(moment, datetime):
         facts.at = moment
     elif isinstance(moment, date):
@@ -253,6 +271,8 @@ def read_facts(
                 ("when", "I found more than one date there. Which one did you mean?")
             )
     length = find_duration(rest)
+    if length is None and read is not None and read.minutes:  # "11-12" is an hour
+        facts.minutes = read.minutes
     if length is not None:
         rest = length.rest
         problem = check_meeting_length(length.value)
@@ -455,6 +475,62 @@ def _load_at(state: dict[str, Any], key: str = "at") -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+_WHEN_KEYS = ("options", "ask", "part", "wall")
+
+
+def _hold_when(state: dict[str, Any], facts: Facts, question: str, ctx: Context) -> None:
+    """Keep what a "when" question needs: readings to choose from, times to offer, a time or a
+    part of the day waiting for the rest."""
+    options = facts.options
+    if not options and facts.part and facts.day is not None:  # "after lunch": offer a few times
+        options = part_offers(facts.day, facts.part, ctx.now, ctx.tz)
+    state["options"] = [
+        {"at": o.at_utc.isoformat(), "has_time": o.has_time} for o in options
+    ] or None
+    state["ask"], state["part"], state["wall"] = question, facts.part, facts.wall
+
+
+def _drop_when(state: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in state.items() if k not in _WHEN_KEYS}
+
+
+def _options(state: dict[str, Any], ctx: Context) -> tuple[When, ...]:
+    shown = []
+    for option in state.get("options") or ():
+        at = datetime.fromisoformat(option["at"])
+        shown.append(When(at.astimezone(UTC), at.astimezone(ctx.tz), bool(option["has_time"])))
+    return tuple(shown)
+
+
+def _options_question(state: dict[str, Any], ctx: Context, action: str) -> Question:
+    choices = tuple(
+        Choice(
+            format_when(o.at_utc, ctx.tz, ctx.now) if o.has_time else format_day(o.day, ctx.today),
+            action,
+            str(i),
+        )
+        for i, o in enumerate(_options(state, ctx))
+    )
+    return Question(state.get("ask") or "Which of these?", choices)
+
+
+def _picked_option(
+    state: dict[str, Any], ctx: Context, msg: Incoming, text: str, action: str
+) -> When | None:
+    """The option a button or a typed answer ("2", "the 10th", "the later one") chose."""
+    options = _options(state, ctx)
+    if msg.action == action:
+        index = str(msg.values.get("value", ""))
+        return options[int(index)] if index.isdigit() and int(index) < len(options) else None
+    return pick_option(text, options, ctx.now, ctx.tz) if text else None
+
+
+def _held_facts(state: dict[str, Any]) -> dict[str, Any]:
+    """The part of the day or time already said, for reading the answer to a "when" question."""
+    wall = state.get("wall")
+    return {"part": state.get("part"), "wall": time.fromisoformat(wall) if wall else None}
+
+
 # -- booking ----------------------------------------------------------------------------------
 
 
@@ -474,6 +550,7 @@ B_FIELD = "dialog:book_meeting:field"
 B_LENGTH = "dialog:book_meeting:length"
 B_MODE = "dialog:book_meeting:mode"
 B_NO_AGENDA = "dialog:book_meeting:no_agenda"
+B_OPTION = "dialog:book_meeting:option"
 _FIELD_WORDS = {
     "when": re.compile(r"^(?:change (?:the )?(?:time|date|day|when)|the time|time|date)$", re.I),
     "length": re.compile(r"^(?:change (?:the )?(?:length|duration)|length|duration)$", re.I),
@@ -549,6 +626,10 @@ class BookMeeting:
     def prompt(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
         step = BookStep(state["step"])
         if step is BookStep.WHEN:
+            if state.get("options"):
+                return [_options_question(state, ctx, B_OPTION)]
+            if state.get("wall"):
+                return [Text(f"Which day would you like, at {state['wall']}?")]
             if state.get("day"):
                 day = date.fromisoformat(state["day"])
                 return [Text(f"What time on {format_day(day, ctx.today)}?")]
@@ -656,7 +737,7 @@ class BookMeeting:
     ) -> Turn:
         """Take what a message said into ``state`` and ask for what is next."""
         replies: list[Part] = list(said or [])
-        state = dict(state)
+        state = _drop_when(state)
         if facts.at is not None:
             state["at"], state["day"] = facts.at.isoformat(), None
         elif facts.day is not None:
@@ -669,7 +750,14 @@ class BookMeeting:
         if facts.problems:
             where, question = facts.problems[0]
             state["step"] = BookStep.WHEN.value if where == "when" else BookStep.LENGTH.value
+            if where == "when":
+                _hold_when(state, facts, question, ctx)
+                if state["options"]:
+                    return Turn(replies=[*replies, *self.prompt(ctx, state)], state=state)
             return Turn(replies=[*replies, Text(question)], state=state)
+        if facts.part and state.get("day") and state.get("at") is None:  # "tmrw after lunch"
+            _hold_when(state, facts, "", ctx)
+            state["ask"] = f"What time on {format_day(facts.day or ctx.today, ctx.today)}?"
         if facts.agenda is not None:
             turn = self._take_agenda(ctx, state, facts.agenda, replies)
             if turn is not None:
@@ -749,13 +837,21 @@ class BookMeeting:
         if not text and msg.action is None:
             return self._again(ctx, state, "I didn't get anything there.")
         if step is BookStep.WHEN:
+            if state.get("options"):
+                option = _picked_option(state, ctx, msg, text, B_OPTION)
+                if option is not None:
+                    facts = Facts(at=option.at_utc) if option.has_time else Facts(day=option.day)
+                    return self._absorb(ctx, state, facts)
+                if msg.action == B_OPTION:
+                    return self._again(ctx, state, "Please choose one of these.")
             facts = read_facts(
-                text,
+                _as_time(text),
                 ctx,
                 base=_load_at(state),
                 day=date.fromisoformat(state["day"]) if state.get("day") else None,
                 whole=True,
                 agenda="marker",
+                **_held_facts(state),
             )
             if facts.at is None and facts.day is None and not facts.problems:
                 return self._again(ctx, state, "Sorry, I couldn't read a day and time in that.")
@@ -922,6 +1018,7 @@ C_SEND = "dialog:change_meeting:send"
 C_WHEN = "dialog:change_meeting:when"
 C_NO_REASON = "dialog:change_meeting:no_reason"
 C_KEEP = "dialog:change_meeting:keep"
+C_OPTION = "dialog:change_meeting:option"
 _SPLIT_TO = re.compile(r"\s(?:to|until|till)\s", re.I)
 _MEETING_WORD = re.compile(r"\b(?:meeting|call)\b", re.I)
 _STATUS_WORDS = {
@@ -993,8 +1090,12 @@ def _which_and_new(
     found = find_when(text, ctx.now, ctx.tz, need_time=False)
     if found is not None and isinstance(found.value, When):
         day = found.value.day
-        if any(m.starts_at.astimezone(ctx.tz).date() == day for m, _ in upcoming):
-            return text, ""
+        for meeting, _ in upcoming:
+            if meeting.starts_at.astimezone(ctx.tz).date() == day:
+                # "start tmrw 30 mins earlier": the day names the meeting, the rest its new time
+                moved = find_when(text, ctx.now, ctx.tz, need_time=False, anchor=meeting.starts_at)
+                new = moved is not None and isinstance(moved.value, When) and moved.value.has_time
+                return text, text if new else ""
     return "", text
 
 
@@ -1098,7 +1199,9 @@ class ChangeMeeting:
         new = state.pop("new", "")
         state["step"] = ChangeStep.WHEN.value
         if new:
-            facts = read_facts(new, ctx, base=found.meeting.starts_at, agenda="none")
+            facts = read_facts(
+                _as_time(new), ctx, base=found.meeting.starts_at, whole=True, agenda="none"
+            )
             if facts.found_anything:
                 return self._absorb(ctx, state, facts, found)
         return Turn(replies=self.prompt(ctx, state), state=state)
@@ -1120,6 +1223,8 @@ class ChangeMeeting:
         first = _first_name(partner)
         scheme_zone = _scheme_zone(ctx, found.pairing)
         current = show_when(found.meeting.starts_at, ctx.tz, scheme_zone, ctx.now)
+        if step is ChangeStep.WHEN and state.get("options"):
+            return [_options_question(state, ctx, C_OPTION)]
         if step is ChangeStep.WHEN:
             if flow is Flow.SUGGEST:
                 return [
@@ -1215,9 +1320,16 @@ class ChangeMeeting:
             if msg.action == C_WHEN or _FIELD_WORDS["when"].match(text):
                 edit = {**state, "step": ChangeStep.WHEN.value}
                 return Turn(replies=self.prompt(ctx, edit), state=edit)
+        if step is ChangeStep.WHEN and state.get("options"):
+            option = _picked_option(state, ctx, msg, text, C_OPTION)
+            if option is not None and option.has_time:
+                return self._absorb(ctx, state, Facts(at=option.at_utc), found)
+            if msg.action == C_OPTION:
+                return self._again(ctx, state, "Please choose one of these.")
         if not text:
             return self._again(ctx, state, "I didn't get anything there.")
-        facts = read_facts(text, ctx, base=_load_at(state), whole=True, agenda="none")
+        said = _as_time(text) if step is ChangeStep.WHEN else text
+        facts = read_facts(said, ctx, base=_load_at(state), whole=True, agenda="none")
         if not facts.found_anything:
             why = (
                 "Please choose one of these, or tell me the new time."
@@ -1250,10 +1362,13 @@ class ChangeMeeting:
         return self._picked(ctx, dict(state), found)
 
     def _absorb(self, ctx: Context, state: dict[str, Any], facts: Facts, found: _Found) -> Turn:
-        state = dict(state)
+        state = _drop_when(state)
         replies: list[Part] = [Text(note) for note in facts.notes]
         if facts.problems:
             state["step"] = ChangeStep.WHEN.value
+            _hold_when(state, facts, facts.problems[0][1], ctx)
+            if state["options"]:
+                return Turn(replies=[*replies, *self.prompt(ctx, state)], state=state)
             return Turn(replies=[*replies, Text(facts.problems[0][1])], state=state)
         if facts.at is not None:
             state["at"] = facts.at.isoformat()
