@@ -43,6 +43,7 @@ class IntentName(StrEnum):
     LEAD_ACTION = "lead_action"
     DEAD_LETTERS = "dead_letters"
     MY_MEETINGS = "my_meetings"
+    MY_PARTNER = "my_partner"
     LOG_MINUTES = "log_minutes"
     MY_ACTIONS = "my_actions"
     DONE_ACTION = "done_action"
@@ -64,7 +65,6 @@ class IntentName(StrEnum):
     REPORT = "report"
     SCHEME_CHANGE = "scheme_change"
     LEAD_CHANNEL = "lead_channel"
-    MY_PARTNER = "my_partner"
     WHEN_IS = "when_is"
     LEAVE = "leave"
     UNKNOWN = "unknown"
@@ -529,6 +529,7 @@ def _as_typed(stripped: str) -> Intent:
 EXAMPLES: dict[IntentName, tuple[str, ...]] = {
     IntentName.BOOK_MEETING: ("book a meeting", "arrange a meeting", "set up a call", "meet up"),
     IntentName.MY_MEETINGS: ("my meetings", "next meeting", "upcoming meetings", "proposals"),
+    IntentName.MY_PARTNER: ("who is my mentor", "contact my mentor", "my mentee"),
     IntentName.RESCHEDULE_MEETING: ("reschedule a meeting", "move a meeting", "change the time"),
     IntentName.CANCEL_MEETING: ("cancel a meeting", "call off a meeting"),
     IntentName.LOG_MINUTES: ("log minutes", "write up notes", "record notes", "minutes"),

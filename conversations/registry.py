@@ -16,6 +16,7 @@ from conversations.dialogs import (
     meetings,
     mentor_profile,
     minutes,
+    partner,
     reminders,
     reports,
     selection,
@@ -53,9 +54,9 @@ def default_registry() -> Registry:
         {
             IntentName.MY_DIARY: diary.my_diary,
             IntentName.DIARY_SEARCH: diary.search_diary,
+            IntentName.MY_PARTNER: partner.my_partner,
             IntentName.GREETING: home.greeting_answer,
             IntentName.THANKS: home.thanks_answer,
-            IntentName.MY_PARTNER: home.partner_answer,
             IntentName.WHEN_IS: home.when_is_answer,
         }
     )

@@ -205,37 +205,6 @@ def _event_line(ctx: Context, event: Event) -> str:
     return f"{event.name}: {when}{where}."
 
 
-def partner_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
-    """Who the person's mentoring partner is, and how they like to be reached."""
-    lines: list[str] = []
-    for pairing in queries.active_pairings(ctx.session, ctx.person_id):
-        partner = partner_queries.partner_in(ctx.session, pairing, ctx.person_id)
-        if partner is None:
-            continue
-        role = "mentor" if partner.is_mentor else "mentee"
-        where = ", ".join(p for p in (partner.department, partner.organisation) if p)
-        lines.append(f"Your {role} is *{partner.name}*" + (f", {where}." if where else "."))
-        if partner.style:
-            lines.append(partner.style + ".")
-        if partner.bio:
-            lines.append(partner.bio)
-        reach = f"Email: {partner.email}."
-        if partner.contact_preference:
-            reach = f"How they like to be contacted: {partner.contact_preference}. {reach}"
-        lines.append(reach)
-    if not lines:
-        return Turn(
-            replies=[
-                Text(
-                    "You're not paired with anyone yet. I'll let you know as soon as you are; "
-                    "type *what's next* to see what's due."
-                )
-            ]
-        )
-    lines.append("Type *book a meeting* to arrange your next meeting.")
-    return Turn(replies=[Text("\n".join(lines))])
-
-
 _ABOUT_CONTRACT = re.compile(r"\b(?:contract|agreement)\b", re.I)
 _ABOUT_SURVEY = re.compile(r"\b(?:check-?in|survey|evaluation|questionnaire|kit)\b", re.I)
 
