@@ -326,7 +326,7 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
         IntentName.RESUME_REMINDERS,
         re.compile(
             r"\b(?:resume|restart|turn on|switch on|unpause)\b.*\b(?:reminders|nudges)\b"
-            r"|\b(?:reminders|nudges)\b.*\bback on\b|\bi'?m back\b",
+            r"|\b(?:reminders|nudges)\b.*\b(?:back on|on again)\b|\bi'?m back\b",
             re.I,
         ),
     ),
@@ -335,7 +335,8 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:pause|stop|mute|hold|no more)\b.*\b(?:reminders|nudges)\b"
             r"|\b(?:on leave|on holiday|away|off sick|on annual leave)\b.*\b(?:until|til|till)\b"
-            r"|\bno\s+(?:reminders|nudges)\b",
+            r"|\bno\s+(?:more\s+)?(?:reminders|nudges)\b"
+            r"|\b(?:don'?t|do not|no need to)\s+send\b.*\b(?:reminders|nudges)\b",
             re.I,
         ),
     ),

@@ -162,3 +162,11 @@ def test_going_on_leave_offers_to_tell_the_partner_and_lead_without_inventing_a_
         assert to_lead
         assert all("mat" not in str(row.parts).lower() for row in told)  # not what kind
     assert "cancelled the pause" in priya.said("resume reminders")
+
+
+def test_other_ways_of_asking_for_a_pause_and_back(demo: Engine, clock: Clock) -> None:
+    priya = Chat(demo, clock, "mentee@example.org")
+    reply = priya.said("pls dont send reminders, im off 7th-11th dec")
+    assert "no reminders from me from Mon 7 Dec until Mon 14 Dec" in reply
+    assert "Your reminders stay on" in priya.said("turn reminders on again")
+    assert _person(demo, "mentee@example.org").paused_until is None
