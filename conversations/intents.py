@@ -44,6 +44,7 @@ class IntentName(StrEnum):
     LEAD_ACTION = "lead_action"
     DEAD_LETTERS = "dead_letters"
     MY_MEETINGS = "my_meetings"
+    MY_PARTNER = "my_partner"
     LOG_MINUTES = "log_minutes"
     MY_ACTIONS = "my_actions"
     DONE_ACTION = "done_action"
@@ -65,6 +66,8 @@ class IntentName(StrEnum):
     REPORT = "report"
     SCHEME_CHANGE = "scheme_change"
     LEAD_CHANNEL = "lead_channel"
+    WHEN_IS = "when_is"
+    LEAVE = "leave"
     UNKNOWN = "unknown"
 
 
@@ -164,8 +167,39 @@ RAISE_CONCERN_TEXT = re.compile(
     re.IGNORECASE,
 )
 
+# "happy to take on another mentee", "i could have one more mentee", "room for an extra mentee".
+MORE_MENTEES = re.compile(
+    r"\b(?:take(?: on)?|have|mentor|room for|space for|capacity for)\s+(?:on\s+)?"
+    r"(?:another|one more|an extra|a further|a second|a third)\s+(?:mentee|person)\b",
+    re.I,
+)
+
 _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     (IntentName.REVIEW_APPLICATIONS, REVIEW_ONE_SHOT),
+    # "who is my mentor", "whos my mentee again?", "hows best to get hold of tom?", "tom's email":
+    # who the partner is and how to reach them.
+    (
+        IntentName.MY_PARTNER,
+        re.compile(
+            r"\bwho(?:'s|’s|s| is| was)\s+(?:my|our)\s+(?:mentor|mentee|partner)\b"
+            r"|\b(?:how|best way)\b.{0,30}\b(?:contact|reach|get hold of|get in touch with|"
+            r"get through to)\b(?!.{0,30}\b(?:lead|project team|steering|moderator)\b)"
+            r"|\b(?:contact details|email address|phone number|number)\s+(?:for|of)\s+(?!the\b)\w+"
+            r"|\bmy\s+(?:mentor|mentee)(?:'s|s)?\s+(?:name|details|contact|email|surname)\b",
+            re.I,
+        ),
+    ),
+    # "when's the networking thing", "when does the contract need signing by", "what date does
+    # the check-in open": a question about a date the scheme set (not a request to do it).
+    (
+        IntentName.WHEN_IS,
+        re.compile(
+            r"^\W*(?:so\s+|and\s+|hi,?\s+)?(?:when|what (?:time|date|day)|how long)\b.{0,60}?"
+            r"\b(?:networking|event|session|launch|workshop|contract|agreement|check-?in|survey|"
+            r"evaluation|questionnaire|kit)\b",
+            re.I,
+        ),
+    ),
     # Before CONCERN: asking after concerns is not raising one.
     (
         IntentName.MY_CONCERNS,
@@ -279,10 +313,22 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
             r"\b(?:failed|undelivered|dead|bounced)\s+(?:messages|letters|deliveries)\b", re.I
         ),
     ),
+    # "fyi im going on mat leave from 1st may", "starting a career break in June": time away.
+    (
+        IntentName.LEAVE,
+        re.compile(
+            r"\b(?:mat|maternity|pat|paternity|parental|adoption|sick|long[- ]term sick|"
+            r"extended|study|unpaid|compassionate)\s+leave\b(?!.*\b(?:reminders|nudges)\b)"
+            r"|\b(?:career break|sabbatical|secondment)\b(?!.*\b(?:reminders|nudges)\b)",
+            re.I,
+        ),
+    ),
     (
         IntentName.RESUME_REMINDERS,
         re.compile(
-            r"\b(?:resume|restart|turn on|unpause)\b.*\b(?:reminders|nudges)\b|\bi'?m back\b", re.I
+            r"\b(?:resume|restart|turn on|switch on|unpause)\b.*\b(?:reminders|nudges)\b"
+            r"|\b(?:reminders|nudges)\b.*\b(?:back on|on again)\b|\bi'?m back\b",
+            re.I,
         ),
     ),
     (
@@ -290,7 +336,8 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:pause|stop|mute|hold|no more)\b.*\b(?:reminders|nudges)\b"
             r"|\b(?:on leave|on holiday|away|off sick|on annual leave)\b.*\b(?:until|til|till)\b"
-            r"|\bno\s+(?:reminders|nudges)\b",
+            r"|\bno\s+(?:more\s+)?(?:reminders|nudges)\b"
+            r"|\b(?:don'?t|do not|no need to)\s+send\b.*\b(?:reminders|nudges)\b",
             re.I,
         ),
     ),
@@ -376,8 +423,10 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
         IntentName.DECLARE_CONFLICT,
         re.compile(
             r"\bconflicts? of interest\b|^\s*conflict\s+(?:with\b|A-?\d+)"
-            r"|\bis my (?:appraiser|educational supervisor|clinical supervisor|supervisor|"
-            r"line manager|manager)\b|\b(?:manages|appraises|supervises) me\b",
+            r"|\b(?:is|was|used to be|has been|were)\s+my\s+(?:former\s+|old\s+|ex-?\s*)?"
+            r"(?:appraiser|educational supervisor|clinical supervisor|supervisor|line manager|"
+            r"manager|boss)\b|\b(?:manages|appraises|supervises|managed|appraised|supervised|"
+            r"used to (?:manage|appraise|supervise)) me\b",
             re.I,
         ),
     ),
@@ -389,7 +438,11 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     (
         IntentName.REGISTER_MENTOR,
         re.compile(
-            r"\b(?:register|sign up)\b.*\bmentor\b|\bmentor profile\b|\bbecome a mentor\b", re.I
+            r"\b(?:register|sign up)\b.*\bmentor\b|\bmentor profile\b|\bbecome a mentor\b"
+            # "happy to take on another mentee": a mentor raising their capacity by one.
+            + "|"
+            + MORE_MENTEES.pattern,
+            re.I,
         ),
     ),
     (IntentName.APPLY, re.compile(r"\b(?:apply|application)\b", re.I)),
@@ -493,6 +546,7 @@ def _may_be_a_concern(text: str) -> bool:
 EXAMPLES: dict[IntentName, tuple[str, ...]] = {
     IntentName.BOOK_MEETING: ("book a meeting", "arrange a meeting", "set up a call", "meet up"),
     IntentName.MY_MEETINGS: ("my meetings", "next meeting", "upcoming meetings", "proposals"),
+    IntentName.MY_PARTNER: ("who is my mentor", "contact my mentor", "my mentee"),
     IntentName.RESCHEDULE_MEETING: ("reschedule a meeting", "move a meeting", "change the time"),
     IntentName.CANCEL_MEETING: ("cancel a meeting", "call off a meeting"),
     IntentName.LOG_MINUTES: ("log minutes", "write up notes", "record notes", "minutes"),

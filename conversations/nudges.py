@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -841,7 +841,23 @@ def _not_paused(spec: NudgeSpec, world: World) -> bool:
     if spec.recipient_id is None:
         return True
     person = world.people.get(spec.recipient_id)
-    return person is not None and (person.paused_until is None or person.paused_until <= world.now)
+    return person is not None and pause_covering(person, world.now) is None
+
+
+OPEN_ENDED = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def pause_covering(person: Person, moment: datetime) -> datetime | None:
+    """When the person's reminder pause that covers ``moment`` ends (``OPEN_ENDED`` for one
+    without an end), or None (no pause then: none set, over already, or one that starts
+    later)."""
+    until, starts = person.paused_until, person.pause_starts_at
+    if until is None and starts is None:
+        return None
+    if (until is not None and until <= moment) or (starts is not None and starts > moment):
+        return None
+    # No end: paused until they say they're back ("on leave, return date not known yet").
+    return until if until is not None else OPEN_ENDED
 
 
 def _spread(spec: NudgeSpec, minutes: int) -> timedelta:
@@ -895,7 +911,8 @@ def _new_nudge(
     settings = NudgeSettings.from_scheme(schemes[spec.scheme_id][2])
     if spec.recipient_id is not None:
         person = people[spec.recipient_id]
-        zone, paused = ZoneInfo(person.time_zone), person.paused_until
+        zone = ZoneInfo(person.time_zone)
+        paused = pause_covering(person, max(spec.moment, now))
     else:
         zone, paused = ZoneInfo(schemes[spec.scheme_id][0]), None
     send_at = working_moment(max(spec.moment, now), zone, settings, paused)

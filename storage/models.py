@@ -113,6 +113,8 @@ class Person(SQLModel, table=True):
     erased_at: datetime | None = None
     # Nudges wait until this moment ("pause reminders until 5 Jan", "I'm on leave until ...").
     paused_until: datetime | None = None
+    # A pause that starts later ("away 23rd-27th March"): none means it started already.
+    pause_starts_at: datetime | None = None
     # The last message the person sent the bot: the silence rule watches it.
     last_active_at: datetime | None = None
 

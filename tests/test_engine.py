@@ -88,7 +88,7 @@ def test_cancel_works_from_any_step(mentee: Chat, answers: list[str]) -> None:
     assert "Cancelled your diary entry: nothing was saved." in mentee.said("cancel")
     assert _entries(mentee.db) == []
     # The conversation is free again: the next message is not taken as a diary answer.
-    assert "Sorry, I didn't understand that." in mentee.said("Presented to the board")
+    assert "I'm here for your mentoring" in mentee.said("Presented to the board")
 
 
 def test_back_returns_to_the_previous_question_and_keeps_later_answers_changeable(

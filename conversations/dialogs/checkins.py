@@ -28,9 +28,12 @@ from conversations.dates import format_day
 from conversations.dialogs import safety_check
 from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.dialogs.lead import lead_actions
-from conversations.intents import IntentName
-from conversations.language import Meaning, brief
+from conversations.intents import IntentName, recognise
+from conversations.language import Meaning, brief, meaning
 from conversations.language.choices import answer, pick
+from conversations.language.later import puts_off
+from conversations.language.numbers import one_number
+from conversations.language.vocabulary import is_empty
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
@@ -56,11 +59,8 @@ NO = "dialog:checkin:no"
 CONFIRM = (Choice("Send", SUBMIT), Choice("Change an answer", CHANGE))
 FOLLOW_UP = (Choice("Yes please", YES), Choice("No thanks", NO))
 
-_NUMBER_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10,
-}  # fmt: skip
-_SCALE = re.compile(r"^(?P<n>\d+|[a-z]+)(?:\s*(?:/|out of|of)\s*\d+)?[\s.!]*$", re.IGNORECASE)
+# "check-in again", "change my check-in answers": answering a survey already sent, again.
+_AGAIN = re.compile(r"\b(?:again|change|redo|re-do|update|amend|edit|correct|replace)\b", re.I)
 _CHANGE = re.compile(
     r"^(?:change|edit|correct|redo)\s+(?:question\s+|answer\s+|number\s+|no\.?\s*|q)?#?"
     r"(?P<n>\d+)(?:\s+to\s*[:\-]?\s*(?P<value>.+))?$",
@@ -86,12 +86,9 @@ class Step(StrEnum):
 
 
 def parse_scale(text: str, question: SurveyQuestion) -> int | None:
-    """A point on the question's scale from "4", "four", "4/5" or "4 out of 5"."""
-    match = _SCALE.match(text.strip())
-    if match is None:
-        return None
-    raw = match.group("n").lower()
-    value = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
+    """A point on the question's scale from "4", "four", "4/5", "4 out of 5", or the one number
+    in a longer answer ("pretty well, 4", "3 tbh, hard to get time w him")."""
+    value = one_number(text)
     if value is None or str(value) not in question.choices:
         return None
     return value
@@ -122,6 +119,13 @@ class CheckinDialog:
     name: ClassVar[str] = "checkin"
     title: ClassVar[str] = "Your check-in"
     schema_version: ClassVar[int] = 1
+    # Answers put aside by another request are kept, and "check-in" picks them up again.
+    keeps_aside: ClassVar[bool] = True
+
+    @staticmethod
+    def resumes(msg: Incoming) -> bool:
+        """Whether the message picks up answers put aside (not one that brings its own)."""
+        return msg.action is None and not CheckinDialog._given_answers(msg.text)
 
     # -- starting -------------------------------------------------------------------------
 
@@ -139,6 +143,9 @@ class CheckinDialog:
         given = self._given_answers(msg.text) if msg.action is None else []
         if not surveys:
             return Turn(replies=[self._none_open(ctx)])
+        again = msg.action is not None or bool(given) or _AGAIN.search(msg.text) is not None
+        if not again and (done := self._already_done(ctx, surveys)) is not None:
+            return Turn(replies=[done])
         if len(surveys) > 1:
             choices = tuple(Choice(s.title, PICK, str(s.id)) for s in surveys)
             return Turn(
@@ -156,6 +163,27 @@ class CheckinDialog:
         return [part.strip() for part in re.split(r"[;\n]", rest) if part.strip()]
 
     @staticmethod
+    def _already_done(ctx: Context, surveys: list[Survey]) -> Text | None:
+        """ "You already did it" when every open survey has the person's answers."""
+        sent = []
+        for survey in surveys:
+            assert survey.id is not None
+            previous = survey_queries.own_response(ctx.session, ctx.person_id, survey.id)
+            if previous is None:
+                return None
+            sent.append((survey, previous))
+        lines = [
+            f"You already completed the {survey.title} on "
+            f"{format_day(ctx.local(previous.submitted_at).date())}: thank you."
+            for survey, previous in sent
+        ]
+        last = max(survey.closes_on for survey, _ in sent)
+        lines.append(
+            f"To change your answers before {format_day(last)}, type *change my check-in*."
+        )
+        return Text(" ".join(lines))
+
+    @staticmethod
     def _none_open(ctx: Context) -> Text:
         closed = survey_queries.last_closed_survey_for(ctx.session, ctx.person_id, ctx.today)
         upcoming = survey_queries.next_survey_for(ctx.session, ctx.person_id, ctx.today)
@@ -167,7 +195,8 @@ class CheckinDialog:
             )
         if upcoming is not None:
             lines.append(
-                f"The next one, the {upcoming.title}, opens on {format_day(upcoming.opens_on)}."
+                f"The next one, the {upcoming.title}, opens on {format_day(upcoming.opens_on)} "
+                f"and closes on {format_day(upcoming.closes_on)}."
             )
         return Text(" ".join(lines))
 
@@ -342,7 +371,7 @@ class CheckinDialog:
             return self._after_last(ctx, state)
         question = questions[index]
         text = str(msg.values.get("value", "")) if msg.action == ANSWER else msg.text.strip()
-        if brief(text) is Meaning.SKIP:
+        if brief(text) is Meaning.SKIP or (not question.required and is_empty(text)):
             if question.required:
                 return self._reask(
                     ctx, state, "This one needs an answer, please: even a short one helps."
@@ -350,8 +379,12 @@ class CheckinDialog:
             return self._record(ctx, state, question, None)
         if not text:
             return self._reask(ctx, state, "I didn't get an answer there.")
+        if msg.action is None and state.get("later"):
+            return self._after_later(ctx, state, msg)
         if question.kind == "scale":
             value = parse_scale(text, question)
+            if value is None and puts_off(text):
+                return self._later(ctx, state)
             if value is None:
                 return self._reask(
                     ctx, state, f"Please answer with a number from {_scale_range(question)}."
@@ -359,6 +392,8 @@ class CheckinDialog:
             return self._record(ctx, state, question, value)
         if question.kind == "choice":
             picked = parse_choice(text, question)
+            if picked is None and puts_off(text):
+                return self._later(ctx, state)
             if picked is None:
                 return self._reask(ctx, state, "Please pick one of the options (or its number).")
             return self._record(ctx, state, question, picked)
@@ -369,11 +404,44 @@ class CheckinDialog:
                 f"That's {len(text):,} characters; please keep an answer under {MAX_ANSWER:,}. "
                 "Nothing was saved.",
             )
+        if msg.action is None and puts_off(text):
+            return self._later(ctx, state)
         findings = self._findings(ctx, text)
         if findings:
             guarded = {**state, "step": Step.GUARD.value, "pending": text}
             return Turn(replies=guard_question(findings, "your check-in answers"), state=guarded)
         return self._record(ctx, state, question, text)
+
+    def _later(self, ctx: Context, state: dict[str, Any]) -> Turn:
+        """Put off: the answers so far are kept (nothing is sent) until the person is back."""
+        done = len([v for v in state["answers"].values() if v not in (None, "")])
+        kept = f"your {done} answer{'s' * (done != 1)} so far" if done else "your place"
+        return Turn(
+            replies=[
+                Text(
+                    f"No problem: I've kept {kept}, and nothing has been sent. Type *check-in* "
+                    f"when you're ready and I'll carry on from question {state['index'] + 1}."
+                )
+            ],
+            state={**state, "later": True},
+        )
+
+    def _after_later(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
+        """The first message after putting it off: coming back, or (after the question was
+        shown again, say when picked up) the answer itself."""
+        back = {k: v for k, v in state.items() if k != "later"}
+        name = recognise(msg.text).name
+        if name is IntentName.CHECKIN or meaning(msg.text) is Meaning.YES:
+            return Turn(replies=[Text("Welcome back."), *self.prompt(ctx, back)], state=back)
+        if name is not IntentName.UNKNOWN or meaning(msg.text) is not None:
+            # Thanks, a greeting or another request: the check-in waits (the engine starts a
+            # request it knows, keeping the answers aside).
+            return Turn(
+                replies=[Text("Your check-in is kept for later: type *check-in* to carry on.")],
+                state=state,
+                advanced=False,
+            )
+        return self._answer(ctx, back, msg)
 
     def _findings(self, ctx: Context, text: str) -> list[Any]:
         return find_patient_data(text, ctx.settings().hospital_number_pattern)
@@ -541,7 +609,8 @@ class CheckinDialog:
         if survey.about_mentor:
             replies.append("Your mentor won't see your answers.")
         replies.append(
-            f"You can change them until {format_day(survey.closes_on)} by typing *check-in* again."
+            f"You can change them until {format_day(survey.closes_on)} by typing "
+            "*change my check-in*."
         )
         return Turn(replies=[Text(" ".join(replies))], outgoing=outgoing)
 

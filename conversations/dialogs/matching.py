@@ -715,13 +715,17 @@ def kind_in(text: str) -> ConflictKind:
 
 
 _NAMING = (
-    re.compile(r"^(?P<who>.+?)\s+(?:is|was)\s+my\b", re.I),
+    re.compile(r"^(?P<who>.+?)\s+(?:is|was|used to be|has been)\s+my\b", re.I),
     re.compile(
         r"\bconflicts?(?:\s+of\s+interest)?\s*(?:with|:|-)?\s*(?P<who>.+?)"
         r"(?:\s*[:,;(]|\s+-\s|\s+(?:as|who|she|he|they|because)\b|$)",
         re.I,
     ),
-    re.compile(r"^(?P<who>.+?)\s+(?:manages|appraises|supervises)\s+me\b", re.I),
+    re.compile(
+        r"^(?P<who>.+?)\s+(?:manages|appraises|supervises|managed|appraised|supervised|"
+        r"used to (?:manage|appraise|supervise))\s+me\b",
+        re.I,
+    ),
 )
 
 

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 from conversations.dialogs import kit, safety_check
 from conversations.dialogs.apply import lead_contact
 from conversations.dialogs.base import Context, Registry, Turn
-from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
+from conversations.intents import INTENT_ACTION_PREFIX, MORE_MENTEES, Intent, IntentName
 from conversations.language.vocabulary import Meaning, meaning
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from storage import application_queries as apps
@@ -342,6 +342,11 @@ class MentorProfileDialog(kit.Form[ProfileState]):
         if msg.action and given.startswith("capacity="):
             # "Yes, change it to 2" from the capacity answer.
             typed = Incoming(person_id=msg.person_id, text=given.removeprefix("capacity="))
+            state.step, state.editing = "capacity", True
+            return self.step(ctx, state.to_state(), typed)
+        if msg.action is None and MORE_MENTEES.search(msg.text):
+            # "happy to take on another mentee": one more place, through the usual review.
+            typed = Incoming(person_id=msg.person_id, text=str(row.capacity + 1))
             state.step, state.editing = "capacity", True
             return self.step(ctx, state.to_state(), typed)
         body = re.sub(r"^.*?\bmentor profile\b\s*[:\-–]?\s*", "", msg.text, count=1, flags=re.I)

@@ -31,6 +31,7 @@ ANSWER_WITHIN = timedelta(hours=1)
 LABELS: dict[IntentName, str] = {
     IntentName.BOOK_MEETING: "Book a meeting",
     IntentName.MY_MEETINGS: "My meetings",
+    IntentName.MY_PARTNER: "Who my partner is",
     IntentName.RESCHEDULE_MEETING: "Move a meeting",
     IntentName.CANCEL_MEETING: "Cancel a meeting",
     IntentName.LOG_MINUTES: "Log minutes",
@@ -83,6 +84,7 @@ _BY_ROLE: dict[str, tuple[IntentName, ...]] = {
 }
 _EVERYONE = (
     IntentName.WHATS_NEXT,
+    IntentName.MY_PARTNER,
     IntentName.CONCERN,
     IntentName.MY_CONCERNS,
     IntentName.PAUSE_REMINDERS,
@@ -136,7 +138,7 @@ def pointer(ctx: Context) -> Text:
         _WHAT_I_DO_FOR_ANYONE,
     )  # fmt: skip
     return Text(
-        "Sorry, I didn't understand that. It may be something I can't help with: I'm here for "
+        "Sorry, I can't help with that one (or I didn't follow it): I'm here for "
         f"your mentoring. I can {does}. Type *help* to see how, or *menu* for buttons."
     )
 
