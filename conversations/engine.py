@@ -233,6 +233,16 @@ class Engine:
         else:
             note = []
 
+        taken = getattr(active, "taken", None)
+        if active is not None and callable(taken):
+            # An offer that only lives for its answer (the fallback's "Did you mean"): a typed
+            # pick of one of its buttons is that button pressed; anything else is read afresh.
+            pressed = taken(ctx, dict(row.state), msg)
+            _clear(row)
+            active = None
+            if pressed is not None:
+                msg, intent = pressed, recognise(pressed.text, pressed.action)
+
         if intent.name in GLOBAL_WORDS:
             return note + self._global(ctx, row, active, msg, intent), [], False
 

@@ -9,9 +9,12 @@ cancel, back, what's next) only count when they are the whole message, so that
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from conversations.language.normalise import normalise
+from conversations.language.requests import content_words, fix_typos, overlap, unpadded
 from conversations.safety import notice_concern
 from conversations.self_harm import about_self_harm
 
@@ -101,7 +104,8 @@ _GLOBAL: list[tuple[IntentName, re.Pattern[str]]] = [
             r"what is next",
             r"what'?s due",
             r"what’s due",
-            r"what do i (?:need to|have to) do",
+            r"what do i (?:need to|have to) do(?: (?:this|next) week| today| now| next)?",
+            r"what'?s (?:on|coming up|left)",
         ),
     ),
 ]
@@ -250,7 +254,8 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
         IntentName.PAUSE_REMINDERS,
         re.compile(
             r"\b(?:pause|stop|mute|hold|no more)\b.*\b(?:reminders|nudges)\b"
-            r"|\b(?:on leave|on holiday|away|off sick|on annual leave)\b.*\buntil\b",
+            r"|\b(?:on leave|on holiday|away|off sick|on annual leave)\b.*\b(?:until|til|till)\b"
+            r"|\bno\s+(?:reminders|nudges)\b",
             re.I,
         ),
     ),
@@ -299,7 +304,10 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
         IntentName.BOOK_MEETING,
         re.compile(
             r"\b(?:book|arrange|schedule|set up|organise|organize|plan)\b.*\b(?:meeting|meet|call)\b"
-            r"|^(?:book|meet)\b",
+            r"|^(?:book|meet)\b"
+            # "grab tom tomorrow 2ish", "catch up with Owen on Friday": a partner and a when.
+            r"|^(?:grab|catch up with|meet up with|meet with|see)\s+\w+\s+(?:on\s+|at\s+|this\s+"
+            r"|next\s+)?(?:\w+day|tomorrow|today|\d)",
             re.I,
         ),
     ),
@@ -309,6 +317,10 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
             r"\b(?:concerns?|worried|complain\w*|safeguarding|raise an issue|breakdown|"
             r"not responding|no-fault|leave the scheme|hasn'?t (?:replied|responded|been in touch)|"
             r"not replied|no reply|broken down|end (?:our|the|my) pairing|new mentor)\b"
+            # "tom isnt replying", "i want to leave the pairing", "can we stop the mentoring".
+            r"|\b(?:isn'?t|is not|not been|hasn'?t been|keeps? not)\s+(?:replying|responding|"
+            r"answering|getting back)\b|\b(?:leave|quit|end|stop)\s+(?:the|our|my|this)\s+"
+            r"(?:pairing|mentoring|scheme|programme)\b"
             # The hesitant first step: "I need to report something", "who do I talk to about a
             # problem with my mentor", "I want to speak to someone confidentially".
             r"|\b(?:need|want|have|got|like)\s+to\s+report\s+(?:something|someone|somebody|"
@@ -364,6 +376,41 @@ def recognise(text: str, action: str | None = None) -> Intent:
     if action:
         return Intent(IntentName.UNKNOWN)
     stripped = text.strip()
+    found = _as_typed(stripped)
+    if found.name not in _NOT_YET_UNDERSTOOD:
+        return found
+    # The same request in plainer words: normalised ("whats next", "check in"), then without
+    # its padding ("hi, hope you're well, could we..."), then with its typos put right. The
+    # journey is given the person's own words.
+    said = normalise(stripped)
+    plain = unpadded(stripped)
+    for variant in dict.fromkeys((said, plain, fix_typos(plain))):
+        if variant == stripped or not variant:
+            continue
+        other = _by_pattern(variant)
+        if other is not None and other not in _NOT_YET_UNDERSTOOD:
+            return Intent(other, "" if other in GLOBAL_WORDS else stripped)
+    return found
+
+
+# A greeting or thanks may wrap a request ("hi, whats next for me"): look again for one.
+_NOT_YET_UNDERSTOOD = frozenset({IntentName.UNKNOWN, IntentName.GREETING, IntentName.THANKS})
+
+
+def _by_pattern(text: str) -> IntentName | None:
+    """The global word or journey ``text`` names, by the patterns alone."""
+    for name, pattern in _GLOBAL:
+        if pattern.match(text):
+            return name
+    if _MET.match(text):
+        return IntentName.LOG_MINUTES
+    for name, pattern in _JOURNEYS:
+        if pattern.search(text):
+            return name
+    return None
+
+
+def _as_typed(stripped: str) -> Intent:
     for name, pattern in _GLOBAL:
         if pattern.match(stripped):
             return Intent(name)
@@ -388,6 +435,64 @@ def recognise(text: str, action: str | None = None) -> Intent:
         # A concern said straight out ("Tom hit a patient"): offer the concern path.
         return Intent(IntentName.CONCERN, stripped)
     return Intent(IntentName.UNKNOWN, stripped)
+
+
+# What each request is usually called, for ranking what a message not understood probably
+# meant (by the words they share, typos allowed).
+EXAMPLES: dict[IntentName, tuple[str, ...]] = {
+    IntentName.BOOK_MEETING: ("book a meeting", "arrange a meeting", "set up a call", "meet up"),
+    IntentName.MY_MEETINGS: ("my meetings", "next meeting", "upcoming meetings", "proposals"),
+    IntentName.RESCHEDULE_MEETING: ("reschedule a meeting", "move a meeting", "change the time"),
+    IntentName.CANCEL_MEETING: ("cancel a meeting", "call off a meeting"),
+    IntentName.LOG_MINUTES: ("log minutes", "write up notes", "record notes", "minutes"),
+    IntentName.MY_MINUTES: ("our minutes", "read the notes", "minutes"),
+    IntentName.MY_ACTIONS: ("my actions", "action points", "tasks", "to do list"),
+    IntentName.DIARY_GUIDED: ("write in my diary", "reflection", "reflect", "journal"),
+    IntentName.MY_DIARY: ("read my diary", "diary entries", "journal"),
+    IntentName.CONTRACT: ("sign the contract", "mentoring agreement"),
+    IntentName.CHECKIN: ("check-in", "survey", "questionnaire", "evaluation", "feedback"),
+    IntentName.CONCERN: ("raise a concern", "problem", "complaint", "worried", "issue", "unhappy"),
+    IntentName.PAUSE_REMINDERS: ("pause reminders", "stop reminders", "on leave", "holiday"),
+    IntentName.RESUME_REMINDERS: ("turn reminders back on", "resume reminders"),
+    IntentName.WHATS_NEXT: ("what's next", "what's due", "to do", "deadlines", "due"),
+    IntentName.HELP: ("help", "what can you do", "instructions"),
+    IntentName.REGISTER_MENTOR: ("my mentor profile", "become a mentor", "bio"),
+    IntentName.PREFERENCES: ("choose my mentor", "mentor preferences"),
+    IntentName.MENTOR_CAPACITY: ("my capacity", "more mentees", "full capacity"),
+    IntentName.APPLY: ("apply", "application"),
+    IntentName.REPORT: ("report", "scheme health", "statistics"),
+    IntentName.REVIEW_APPLICATIONS: ("review applications", "applicants"),
+    IntentName.SELECTION_STATUS: ("selection status",),
+    IntentName.PROPOSE_MATCHES: ("propose matches", "matching"),
+    IntentName.OPEN_CONCERNS: ("open concerns",),
+    IntentName.MY_CONCERNS: ("my concerns",),
+}
+_EXAMPLE_WORDS = {
+    name: [content_words(example) for example in examples] for name, examples in EXAMPLES.items()
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    name: IntentName
+    score: float
+
+
+def candidates(text: str, allowed: Iterable[IntentName] | None = None) -> list[Candidate]:
+    """What a message probably asks for, likeliest first: the one it names, or else those
+    sharing most of their words with it ("meeting pls": book a meeting, my meetings, ...)."""
+    found = recognise(text)
+    pool = list(allowed) if allowed is not None else list(EXAMPLES)
+    if found.name not in _NOT_YET_UNDERSTOOD and found.name in pool:
+        return [Candidate(found.name, 1.0)]
+    said = content_words(text)
+    scored = []
+    for order, name in enumerate(pool):
+        best = max((overlap(said, words) for words in _EXAMPLE_WORDS.get(name, ())), default=0.0)
+        if best > 0:
+            scored.append((best, -order, name))
+    scored.sort(reverse=True)
+    return [Candidate(name, score) for score, _order, name in scored]
 
 
 def raises_a_concern(text: str) -> bool:

@@ -19,6 +19,7 @@ from conversations.dialogs import (
     reminders,
     reports,
     selection,
+    suggest,
 )
 from conversations.engine import Registry
 from conversations.intents import IntentName
@@ -44,6 +45,8 @@ JOURNEYS = (
 def default_registry() -> Registry:
     registry = Registry()
     registry.add_dialog(diary.GuidedDiary(), IntentName.DIARY_GUIDED, IntentName.DIARY_NOTE)
+    # The fallback: what a message not understood probably meant, offered as buttons.
+    registry.add_dialog(suggest.Suggestions(), IntentName.UNKNOWN)
     registry.answers.update(
         {
             IntentName.MY_DIARY: diary.my_diary,

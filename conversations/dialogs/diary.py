@@ -14,6 +14,8 @@ from conversations.dates import format_day
 from conversations.dialogs import safety_check
 from conversations.dialogs.base import Context, Turn
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName, recognise
+from conversations.language import Meaning, meaning
+from conversations.language.choices import answer, pick
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
@@ -63,6 +65,7 @@ SAFETY = safety_check.Wording(
 
 SAVE = "dialog:diary:save"
 CHANGE = "dialog:diary:change"
+CONFIRM = (Choice("Save", SAVE), Choice("Change something", CHANGE))
 PART = "dialog:diary:part"
 
 
@@ -246,7 +249,7 @@ class GuidedDiary:
             )
         if (problem := too_long(text)) is not None:
             return Turn(replies=[problem, Text(QUESTIONS[step])], state=state, advanced=False)
-        answers[step.value] = "" if text.lower() == "skip" else text
+        answers[step.value] = "" if meaning(text) in (Meaning.SKIP, Meaning.NONE) else text
         following = self._next_step(step, answers, editing=bool(state.get("editing")))
         new_state = {"step": following.value, "answers": answers}
         if following is Step.CONFIRM:
@@ -277,7 +280,7 @@ class GuidedDiary:
             Text("Here's your entry:\n" + summary, private=True),
             Question(
                 "Shall I save it?",
-                (Choice("Save", SAVE), Choice("Change something", CHANGE)),
+                CONFIRM,
             ),
         ]
 
@@ -292,19 +295,20 @@ class GuidedDiary:
         self, ctx: Context, state: dict[str, Any], answers: dict[str, str], msg: Incoming
     ) -> Turn:
         word = msg.text.strip().lower()
-        if msg.action == SAVE or word in {"save", "yes", "y", "ok", "yes please", "save it"}:
+        for part in ORDER:
+            if word.startswith(f"change {LABELS[part].lower()}") or word == LABELS[part].lower():
+                return self._edit(part, answers)
+        picked = msg.action or answer(msg.text, CONFIRM, yes=SAVE, no=CHANGE)
+        if picked == SAVE:
             if findings := _findings(ctx, *answers.values()):
                 guarded = {"step": Step.GUARD.value, "answers": answers}
                 return Turn(replies=guard_question(findings, "your diary"), state=guarded)
             return self._save_entry(ctx, answers)
-        if msg.action == CHANGE or word in {"change", "change something", "edit", "no"}:
+        if picked == CHANGE:
             return Turn(
                 replies=[self._which_part()],
                 state={"step": Step.WHICH_PART.value, "answers": answers},
             )
-        for part in ORDER:
-            if word.startswith(f"change {LABELS[part].lower()}") or word == LABELS[part].lower():
-                return self._edit(part, answers)
         return Turn(
             replies=[
                 Text(
@@ -319,10 +323,10 @@ class GuidedDiary:
 
     def _on_which_part(self, state: dict[str, Any], msg: Incoming) -> Turn:
         answers = dict(state.get("answers", {}))
-        chosen = msg.values.get("value") if msg.action == PART else None
-        word = msg.text.strip().lower()
+        typed = pick(msg.text, self._which_part().choices) if msg.action is None else None
+        chosen = msg.values.get("value") if msg.action == PART else typed and typed.value
         for part in ORDER:
-            if chosen == part.value or word == LABELS[part].lower():
+            if chosen == part.value:
                 return self._edit(part, answers)
         return Turn(
             replies=[Text("Please pick one of these."), self._which_part()],
