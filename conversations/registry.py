@@ -16,6 +16,7 @@ from conversations.dialogs import (
     meetings,
     mentor_profile,
     minutes,
+    partner,
     reminders,
     reports,
     selection,
@@ -50,6 +51,7 @@ def default_registry() -> Registry:
     registry.answers.update(
         {
             IntentName.MY_DIARY: diary.my_diary,
+            IntentName.MY_PARTNER: partner.my_partner,
             IntentName.GREETING: home.greeting_answer,
             IntentName.THANKS: home.thanks_answer,
         }

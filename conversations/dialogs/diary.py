@@ -14,7 +14,7 @@ from conversations.dates import format_day
 from conversations.dialogs import safety_check
 from conversations.dialogs.base import Context, Turn
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName, recognise
-from conversations.language import Meaning, meaning
+from conversations.language import Meaning, brief
 from conversations.language.choices import answer, pick
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
@@ -249,7 +249,7 @@ class GuidedDiary:
             )
         if (problem := too_long(text)) is not None:
             return Turn(replies=[problem, Text(QUESTIONS[step])], state=state, advanced=False)
-        answers[step.value] = "" if meaning(text) in (Meaning.SKIP, Meaning.NONE) else text
+        answers[step.value] = "" if brief(text) in (Meaning.SKIP, Meaning.NONE) else text
         following = self._next_step(step, answers, editing=bool(state.get("editing")))
         new_state = {"step": following.value, "answers": answers}
         if following is Step.CONFIRM:
