@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from conversations.language import concerns as worries
 from conversations.language.normalise import normalise
 from conversations.language.requests import content_words, fix_typos, overlap, unpadded
 from conversations.language.sections import minutes_likeness
@@ -113,6 +114,7 @@ _GLOBAL: list[tuple[IntentName, re.Pattern[str]]] = [
             r"what’s due",
             r"what do i (?:need to|have to) do(?: (?:this|next) week| today| now| next)?",
             r"what'?s (?:on|coming up|left)",
+            r"(?:is there )?anything (?:waiting (?:on|for) me|for me to do|i need to do)",
         ),
     ),
 ]
@@ -209,15 +211,21 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
             r"|\b(?:did|has|have)\s+(?:the\s+(?:project\s+)?lead|anyone|anybody|someone|"
             r"somebody)\s+(?:get|got|read|seen?|open(?:ed)?|receive[d]?|look(?:ed)?\s+at)\s+"
             r"my\s+concerns?\b"
-            r"|^\s*(?:show\s+|list\s+)?my\s+concerns\s*[?.!]*$",
+            r"|^\s*(?:show\s+|list\s+)?my\s+concerns\s*[?.!]*$"
+            r"|\b(?:see|show|view|list|check)\b(?:\s+me)?\s+(?:all\s+)?my\s+concerns\b",
             re.I,
         ),
     ),
     (
         IntentName.OPEN_CONCERNS,
+        # "open concerns", "show me open concerns pls", "any alerts?", "can i see the open
+        # concerns for our cohort": asking after the list, never raising one.
         re.compile(
             r"^\s*(?:open|list|show|all|show\s+(?:the\s+)?open|list\s+(?:the\s+)?open)"
-            r"\s+concerns\s*[?.!]*$",
+            r"\s+concerns\s*[?.!]*$"
+            r"|\b(?:show|list|see|view|check|any|what)\b(?:\s+(?!my\b|a\b|an\b)[\w']+){0,3}?\s+"
+            r"(?:open\s+|outstanding\s+|new\s+|unacknowledged\s+)?(?:concerns|alerts)\b"
+            r"|^\s*(?:\w+,?\s+)?any\s+(?:new\s+|open\s+)?(?:alerts|concerns)\b",
             re.I,
         ),
     ),
@@ -415,7 +423,11 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     # "contracts report" and "evaluation report" are reports.
     (
         IntentName.REPORT,
-        re.compile(r"\breports?\b|\bscheme(?:'s)? health\b|\bhealth check\b", re.I),
+        re.compile(
+            r"\breports?\b|\bscheme(?:'s)? health\b|\bhealth check\b"
+            r"|\bhow (?:are|is) (?:the |my |our |all the )?(?:pairs|pairings|cohort|scheme)\b",
+            re.I,
+        ),
     ),
     # "Dr Jones is my appraiser", "conflict of interest with ...", "conflict A-07 <mentor> line
     # management". After CONCERN, so that "a concern about a conflict of interest" is a concern.
@@ -492,9 +504,29 @@ def _by_pattern(text: str) -> IntentName | None:
             return name
     if _MET.match(text):
         return IntentName.LOG_MINUTES
+    if (asked := _asks_about_concerns(text)) is not None:
+        return asked
     for name, pattern in _JOURNEYS:
         if pattern.search(text):
             return name
+    return _worry(text)
+
+
+def _asks_about_concerns(text: str) -> IntentName | None:
+    """A question about the concern path itself, before any journey's words ("where would i
+    report my mentor" is not a report; "can tom see what i reported" is not one either)."""
+    if worries.asks_who_sees(text):
+        return IntentName.MY_CONCERNS
+    if worries.asks_how_to_raise(text):
+        return IntentName.CONCERN
+    return None
+
+
+def _worry(text: str) -> IntentName | None:
+    """A worry in everyday words: asking who sees a concern, or saying one ("tom hasnt replied
+    in 3 wks", "can i raise it without him knowing", "urgent!!")."""
+    if worries.kind(text) is not None or worries.wants_to_raise(text) or worries.just_urgent(text):
+        return IntentName.CONCERN
     return None
 
 
@@ -517,6 +549,8 @@ def _as_typed(stripped: str) -> Intent:
         return Intent(IntentName.DONE_ACTION, match.group("rest").strip())
     if _MET.match(stripped):  # "met Tom today for an hour; actions: ..." is a meeting's minutes
         return Intent(IntentName.LOG_MINUTES, stripped)
+    if (asked := _asks_about_concerns(stripped)) is not None:
+        return Intent(asked, stripped)
     written_up = minutes_likeness(stripped)
     if written_up == "yes" and not _may_be_a_concern(stripped):
         # "good chat w tom about X. I need to Y by fri", "AP: me - Y": a meeting written up
@@ -526,6 +560,8 @@ def _as_typed(stripped: str) -> Intent:
             return Intent(name, stripped)
     if written_up == "maybe" and not _may_be_a_concern(stripped):
         return Intent(IntentName.LOG_MINUTES, stripped)
+    if (worry := _worry(stripped)) is not None:  # the concern dialog answers it for its kind
+        return Intent(worry, stripped)
     if about_self_harm(stripped) or notice_concern(stripped) is not None:
         # A concern said straight out ("Tom hit a patient"): offer the concern path.
         return Intent(IntentName.CONCERN, stripped)

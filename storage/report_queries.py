@@ -219,6 +219,8 @@ class Health:
     pairs: tuple[PairFigures, ...]
     surveys: tuple[SurveyFigures, ...]
     concerns: tuple[ConcernAges, ...]
+    # The next check-in or evaluation to open (title, opening day), when none has opened yet.
+    next_survey: tuple[str, date] | None = None
 
     def count(self, status: str) -> int:
         return sum(1 for p in self.pairs if p.status == status)
@@ -390,7 +392,17 @@ def health(session: Session, asker_id: int, cohort_id: int, moment: datetime) ->
             ConcernAges(category, tuple(counts), unacknowledged[category])
             for category, counts in sorted(by_category.items())
         ),
+        next_survey=_next_survey(session, cohort_id, as_of),
     )
+
+
+def _next_survey(session: Session, cohort_id: int, as_of: date) -> tuple[str, date] | None:
+    survey = session.exec(
+        select(Survey)
+        .where(Survey.cohort_id == cohort_id, Survey.opens_on > as_of)
+        .order_by(col(Survey.opens_on), col(Survey.id))
+    ).first()
+    return (survey.title, survey.opens_on) if survey is not None else None
 
 
 def _due_people(session: Session, cohort_id: int) -> dict[str, set[int]]:

@@ -181,12 +181,16 @@ def whats_next_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     soon = now + timedelta(days=EVENTS_AHEAD_DAYS)
     for event in [e for e in queries.upcoming_events(session, me, now) if e.starts_at <= soon][:2]:
         items.append(f"Event: {event.name}, {format_when(event.starts_at, ctx.tz, now)}.")
+    decisions = _decisions(ctx)
+    items += decisions
     if not items:
         return Turn(
             replies=[Text("Nothing is due right now. I'll let you know when something comes up.")]
         )
     text = "Here's what's next for you:\n" + "\n".join(f"• {item}" for item in items)
-    return Turn(replies=[Text(text)])
+    if decisions:
+        text += "\nWould you like to decide now? Say *review applications*."
+    return Turn(replies=[Text(text, private=bool(decisions))])
 
 
 def _survey_opens(survey: Survey) -> str:
@@ -246,3 +250,27 @@ def when_is_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         if not lines:
             lines.append("There are no scheme events coming up for you.")
     return Turn(replies=[Text("\n".join(lines))])
+
+
+def _decisions(ctx: Context) -> list[str]:
+    """Applications waiting for this person's decision as chair or moderator, by reference
+    only, with the reviews so far (never the applicant's name)."""
+    from storage import selection_queries as sel
+    from storage.models import ReviewStage
+
+    waiting = []
+    for task in sel.tasks(ctx.session, ctx.person_id, ctx.today).tasks:
+        if task.stage not in (ReviewStage.CHAIR, ReviewStage.MODERATOR):
+            continue
+        reviews = "; ".join(
+            f"{said.reviewer}: {_VERDICT.get(said.verdict, said.verdict)} (“{said.reason}”)"
+            for said in sel.verdicts(ctx.session, ctx.person_id, task.application_id)
+        )
+        waiting.append(
+            f"{task.reference} waits for your decision ({task.stage.value}): select or do "
+            f"not select, with a reason. Reviews: {reviews or 'none yet'}."
+        )
+    return waiting
+
+
+_VERDICT = {"accept": "select", "reject": "do not select", "unsure": "unsure"}
