@@ -181,7 +181,7 @@ def test_a_guided_entry_with_a_hospital_number_can_be_saved_anyway(mentee: Chat)
     mentee.said("skip")
     reply = mentee.said("save")
     assert "a hospital number" in reply
-    assert "Saved to your diary" in mentee.said("It's not patient data: save as it is")
+    assert "Saved to your diary" in mentee.said("Keep it: it's not patient data")
     assert [e.what_happened for e in _diary(mentee.db)] == ["Audit of case RX1234567 went well"]
 
 

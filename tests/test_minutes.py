@@ -479,7 +479,7 @@ def test_the_guard_can_be_told_it_is_not_patient_data(mentee: Chat) -> None:
     )
     assert "a hospital number" in mentee.said("save")
     assert "Please choose one of these" in mentee.said("maybe")
-    mentee.said("It's not patient data: save as it is")
+    mentee.said("Keep it: it's not patient data")
     assert _minutes(mentee.db)[0].discussion == "Discussed budget code CC1234567"
 
 

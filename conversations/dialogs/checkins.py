@@ -29,6 +29,8 @@ from conversations.dialogs import safety_check
 from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.dialogs.lead import lead_actions
 from conversations.intents import IntentName
+from conversations.language import Meaning, meaning
+from conversations.language.choices import answer, pick
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
@@ -51,6 +53,8 @@ SUBMIT = "dialog:checkin:submit"
 CHANGE = "dialog:checkin:change"
 YES = "dialog:checkin:yes"
 NO = "dialog:checkin:no"
+CONFIRM = (Choice("Send", SUBMIT), Choice("Change an answer", CHANGE))
+FOLLOW_UP = (Choice("Yes please", YES), Choice("No thanks", NO))
 
 _NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -62,10 +66,6 @@ _CHANGE = re.compile(
     r"(?P<n>\d+)(?:\s+to\s*[:\-]?\s*(?P<value>.+))?$",
     re.IGNORECASE | re.DOTALL,
 )
-_YES = {"yes", "y", "yes please", "please", "yeah", "yep", "ok", "okay", "sure"}
-_NO = {"no", "n", "no thanks", "no thank you", "nope", "not now", "none", "nothing", "n/a", "na"}
-_NOT_A_REQUEST = _NO | {"-", "nothing thanks", "nothing, thanks", "no, thanks", "all good"}
-_SKIP = {"skip", "pass", "skip it", "skip this", "next"}
 SAFETY = safety_check.Wording(
     keep="Keep it in my check-in answers only",
     also_ask="Would you also like to keep it as your check-in answer? The project team reads "
@@ -85,10 +85,6 @@ class Step(StrEnum):
     WHICH = "which"
 
 
-def _words(text: str) -> str:
-    return re.sub(r"[\s.!]+$", "", text.strip().lower())
-
-
 def parse_scale(text: str, question: SurveyQuestion) -> int | None:
     """A point on the question's scale from "4", "four", "4/5" or "4 out of 5"."""
     match = _SCALE.match(text.strip())
@@ -102,15 +98,9 @@ def parse_scale(text: str, question: SurveyQuestion) -> int | None:
 
 
 def parse_choice(text: str, question: SurveyQuestion) -> str | None:
-    """One of the question's choices, by number, label, or a unique start of the label."""
-    word = _words(text)
-    if word.isdigit() and 1 <= int(word) <= len(question.choices):
-        return question.choices[int(word) - 1]
-    for choice in question.choices:
-        if word == choice.lower():
-            return choice
-    starting = [c for c in question.choices if word and c.lower().startswith(word)]
-    return starting[0] if len(starting) == 1 else None
+    """One of the question's choices, by number, label, a word or the start of it, or a typo."""
+    found = pick(text, [Choice(label, label) for label in question.choices])
+    return found.label if found is not None else None
 
 
 def _scale_range(question: SurveyQuestion) -> str:
@@ -122,7 +112,8 @@ def _show(value: Any) -> str:
 
 
 def _wants_follow_up(answer: Any) -> bool:
-    return bool(answer) and _words(str(answer)) not in _NOT_A_REQUEST
+    said = meaning(str(answer)) if answer else Meaning.NONE
+    return said not in (Meaning.NO, Meaning.NONE, Meaning.SKIP, Meaning.LATER)
 
 
 class CheckinDialog:
@@ -262,7 +253,7 @@ class CheckinDialog:
     def _follow_up_question() -> Question:
         return Question(
             "Would you like a follow-up from the project team?",
-            (Choice("Yes please", YES), Choice("No thanks", NO)),
+            FOLLOW_UP,
         )
 
     def _confirmation(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
@@ -279,7 +270,7 @@ class CheckinDialog:
             Text("\n".join(lines), private=True),
             Question(
                 "Shall I send them? To correct one, type e.g. *change 2*.",
-                (Choice("Send", SUBMIT), Choice("Change an answer", CHANGE)),
+                CONFIRM,
             ),
         ]
 
@@ -351,7 +342,7 @@ class CheckinDialog:
             return self._after_last(ctx, state)
         question = questions[index]
         text = str(msg.values.get("value", "")) if msg.action == ANSWER else msg.text.strip()
-        if _words(text) in _SKIP:
+        if meaning(text) is Meaning.SKIP:
             if question.required:
                 return self._reask(
                     ctx, state, "This one needs an answer, please: even a short one helps."
@@ -460,10 +451,10 @@ class CheckinDialog:
         return Turn(replies=self._confirmation(ctx, done), state=done)
 
     def _on_follow_up(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        word = _words(msg.text)
-        if msg.action == YES or word in _YES:
+        picked = msg.action or answer(msg.text, FOLLOW_UP, yes=YES, no=NO)
+        if picked == YES:
             wanted = True
-        elif msg.action == NO or word in _NO:
+        elif picked == NO:
             wanted = False
         else:
             return self._reask(ctx, state, "Please answer *yes* or *no*.")
@@ -472,16 +463,16 @@ class CheckinDialog:
 
     def _on_confirm(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
         text = msg.text.strip()
-        word = _words(text)
-        if msg.action == SUBMIT or word in {"send", "submit", "yes", "y", "ok", "send them"}:
+        if (change := _CHANGE.match(text)) is not None:
+            return self._change(ctx, state, int(change.group("n")), change.group("value"))
+        picked = msg.action or answer(text, CONFIRM, yes=SUBMIT, no=CHANGE)
+        if picked == SUBMIT:
             return self._submit(ctx, state)
-        if msg.action == CHANGE or word in {"change", "change an answer", "edit", "no"}:
+        if picked == CHANGE:
             return Turn(
                 replies=[Text("Which question would you like to change? Type its number.")],
                 state={**state, "step": Step.WHICH.value},
             )
-        if (change := _CHANGE.match(text)) is not None:
-            return self._change(ctx, state, int(change.group("n")), change.group("value"))
         return self._reask(ctx, state, "Please choose *Send* or *Change an answer*.")
 
     def _on_which(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:

@@ -43,6 +43,7 @@ from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.dialogs.lead import concern_alert
 from conversations.dialogs.matching import choose_again_question, may_choose_again
 from conversations.intents import IntentName
+from conversations.language.choices import answer, pick
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
@@ -74,6 +75,13 @@ END_YES = "dialog:concern:end"
 END_NO = "dialog:concern:keep"
 REMATCH_YES = "dialog:concern:rematch_yes"
 REMATCH_NO = "dialog:concern:rematch_no"
+CONFIRM = (
+    Choice("Send it", SEND),
+    Choice("Change what I wrote", EDIT_DETAILS),
+    Choice("Change what it's about", EDIT_CATEGORY),
+)
+END_CHOICES = (Choice("Yes, end our pairing", END_YES), Choice("No, keep it for now", END_NO))
+REMATCH = (Choice("Yes please", REMATCH_YES), Choice("No thanks", REMATCH_NO))
 PICK = "dialog:concern:pick"
 
 
@@ -148,8 +156,6 @@ _DETECT: list[tuple[Category, re.Pattern[str]]] = [
         ),
     ),
 ]
-_YES = {"yes", "y", "yes please", "yeah", "yep", "ok", "okay", "sure", "please"}
-_NO = {"no", "n", "no thanks", "no thank you", "nope", "not now", "not yet", "keep it"}
 
 
 class Step(StrEnum):
@@ -460,14 +466,7 @@ class ConcernDialog:
                 private=True,
             ),
             Text(self._who_sees(ctx, state)),
-            Question(
-                "Shall I send it to the project lead?",
-                (
-                    Choice("Send it", SEND),
-                    Choice("Change what I wrote", EDIT_DETAILS),
-                    Choice("Change what it's about", EDIT_CATEGORY),
-                ),
-            ),
+            Question("Shall I send it to the project lead?", CONFIRM),
         ]
 
     def _end_question(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
@@ -482,7 +481,7 @@ class ConcernDialog:
             ),
             Question(
                 "End the pairing?",
-                (Choice("Yes, end our pairing", END_YES), Choice("No, keep it for now", END_NO)),
+                END_CHOICES,
             ),
         ]
 
@@ -490,7 +489,7 @@ class ConcernDialog:
     def _rematch_question() -> Question:
         return Question(
             "The steering group will offer you a new mentor if you'd like one. Would you?",
-            (Choice("Yes please", REMATCH_YES), Choice("No thanks", REMATCH_NO)),
+            REMATCH,
         )
 
     def prompt(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
@@ -553,11 +552,9 @@ class ConcernDialog:
             except ValueError:
                 chosen = None
         else:
-            word = _words(msg.text)
-            if word.isdigit() and 1 <= int(word) <= len(OFFERED):
-                chosen = OFFERED[int(word) - 1]
-            elif word in {"other", "something else"}:
-                chosen = Category.OTHER
+            typed = pick(msg.text, self._category_question().choices)
+            if typed is not None and len(msg.text.split()) <= 2 and reading(msg.text) is None:
+                chosen = Category(typed.value)  # "2", "the second one", "something else"
             else:
                 # Words typed here are the concern itself as often as its category: read them
                 # (harm makes it a safety concern) and keep them as the details.
@@ -633,16 +630,13 @@ class ConcernDialog:
 
     def _on_confirm(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
         word = _words(msg.text)
-        if (
-            msg.action == SEND
-            or word in {"send", "send it", "yes", "y", "ok", "submit"}
-            or _SEND_SAID.fullmatch(word)
-        ):
+        picked = msg.action or answer(msg.text, CONFIRM, yes=SEND, no=EDIT_DETAILS)
+        if picked == SEND or _SEND_SAID.fullmatch(word):
             if state["category"] == Category.BREAKDOWN.value and self._pairing_active(ctx, state):
                 asking = {**state, "step": Step.END_PAIRING.value}
                 return Turn(replies=self._end_question(ctx, asking), state=asking)
             return self._send(ctx, state, end_pairing=False, rematch=None)
-        if msg.action == EDIT_DETAILS or word in {"change", "edit", "change what i wrote", "no"}:
+        if picked == EDIT_DETAILS:
             asking = {**state, "step": Step.DETAILS.value}
             return Turn(
                 replies=[Text(f"You wrote: {state['details']}", private=True),
@@ -650,7 +644,7 @@ class ConcernDialog:
                 state=asking,
             )  # fmt: skip
         if (
-            msg.action == EDIT_CATEGORY
+            picked == EDIT_CATEGORY
             or word.startswith("change the category")
             or word
             in {
@@ -667,22 +661,22 @@ class ConcernDialog:
         return pairing is not None and pairing.status == PairingStatus.ACTIVE.value
 
     def _on_end(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        word = _words(msg.text)
-        if msg.action == END_YES or word in _YES or word == "yes, end our pairing":
+        picked = msg.action or answer(msg.text, END_CHOICES, yes=END_YES, no=END_NO)
+        if picked == END_YES:
             pairing = self._pairing(ctx, state)
             if pairing is not None and pairing.mentee_id == ctx.person_id:
                 asking = {**state, "step": Step.REMATCH.value}
                 return Turn(replies=[self._rematch_question()], state=asking)
             return self._send(ctx, state, end_pairing=True, rematch=None)
-        if msg.action == END_NO or word in _NO:
+        if picked == END_NO:
             return self._send(ctx, state, end_pairing=False, rematch=None)
         return self._reask(ctx, state, "Please answer *yes* (end the pairing) or *no* (keep it).")
 
     def _on_rematch(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        word = _words(msg.text)
-        if msg.action == REMATCH_YES or word in _YES:
+        picked = msg.action or answer(msg.text, REMATCH, yes=REMATCH_YES, no=REMATCH_NO)
+        if picked == REMATCH_YES:
             return self._send(ctx, state, end_pairing=True, rematch=True)
-        if msg.action == REMATCH_NO or word in _NO:
+        if picked == REMATCH_NO:
             return self._send(ctx, state, end_pairing=True, rematch=False)
         return self._reask(ctx, state, "Please answer *yes* or *no*.")
 

@@ -52,6 +52,8 @@ from conversations.dates import (
 from conversations.dialogs import safety_check
 from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName, recognise
+from conversations.language import is_empty
+from conversations.language.choices import answer, pick
 from conversations.messages import Attachment, Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
@@ -108,9 +110,9 @@ _AGENDA = re.compile(
 )
 _AGENDA_MARKER = re.compile(r"\bagenda\b\s*[:\-]\s*(?P<agenda>\S.*)$", re.I | re.S)
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
-_YES = {"yes", "y", "yes please", "ok", "okay", "send", "send it", "confirm", "go ahead", "sure"}
-_NO = {"no", "n", "no thanks", "keep", "keep it", "don't", "dont"}
-_SKIP = {"skip", "none", "no", "no agenda", "nothing", "-", "n/a"}
+# How a typed reply is read at the send and cancel questions (see conversations/language).
+_SEND = (Choice("Send", "send"),)
+_REASON = (Choice("Keep it", "keep"), Choice("No reason", "no_reason"))
 
 NOT_FOUND = (
     "I couldn't find that meeting among yours, so there's nothing to do. "
@@ -868,12 +870,14 @@ class BookMeeting:
                 )
             return self._absorb(ctx, state, facts)
         if step is BookStep.MODE:
+            typed = pick(text, self._mode_choices()) if msg.action is None else None
             mode = msg.values.get("value") if msg.action == B_MODE else _find_mode(text)
+            mode = mode or (typed.value if typed else None)  # "2", "vidoe", "in peson pls"
             if mode not in Mode._value2member_map_:
                 return self._again(ctx, state, "Please choose one of these.")
             return self._next(ctx, {**state, "mode": mode}, [])
         # BookStep.AGENDA
-        if msg.action == B_NO_AGENDA or text.lower() in _SKIP:
+        if msg.action == B_NO_AGENDA or is_empty(text):
             return self._next(ctx, {**state, "agenda": ""}, [])
         state = dict(state)
         turn = self._take_agenda(ctx, state, text, [])
@@ -898,7 +902,7 @@ class BookMeeting:
         return self._again(ctx, state, "Please choose one of these.")
 
     def _on_confirm(self, ctx: Context, state: dict[str, Any], msg: Incoming, text: str) -> Turn:
-        if msg.action == B_SEND or text.lower().rstrip("!.") in _YES:
+        if msg.action == B_SEND or answer(text, _SEND, yes="send") == "send":
             return self._send(ctx, state)
         wanted = msg.values.get("value") if msg.action == B_FIELD else None
         for name, pattern in _FIELD_WORDS.items():
@@ -1311,7 +1315,7 @@ class ChangeMeeting:
         if step is ChangeStep.REASON:
             return self._on_reason(ctx, state, msg, text, found)
         if step is ChangeStep.CONFIRM:
-            if msg.action == C_SEND or text.lower().rstrip("!.") in _YES:
+            if msg.action == C_SEND or answer(text, _SEND, yes="send") == "send":
                 return self._send(ctx, state, found)
             if msg.action == C_WHEN or _FIELD_WORDS["when"].match(text):
                 edit = {**state, "step": ChangeStep.WHEN.value}
@@ -1400,10 +1404,10 @@ class ChangeMeeting:
     def _on_reason(
         self, ctx: Context, state: dict[str, Any], msg: Incoming, text: str, found: _Found
     ) -> Turn:
-        word = text.lower().rstrip("!.")
-        if msg.action == C_KEEP or word in _NO:
+        said = answer(text, _REASON, yes="no_reason", no="keep", whole=True)
+        if msg.action == C_KEEP or said == "keep":
             return Turn(replies=[Text("OK, I've left the meeting as it is.")])
-        if msg.action == C_NO_REASON or word in _YES:
+        if msg.action == C_NO_REASON or said == "no_reason":
             return self._finish(ctx, state, found, "")
         if not text:
             return self._again(ctx, state, "I didn't get anything there.")

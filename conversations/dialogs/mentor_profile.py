@@ -24,6 +24,8 @@ from conversations.dialogs import safety_check
 from conversations.dialogs.apply import lead_contact
 from conversations.dialogs.base import Context, Registry, Turn
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
+from conversations.language import Meaning, meaning
+from conversations.language.choices import answer
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
@@ -40,6 +42,7 @@ from storage.models import MentorProfile, Role
 ANSWER = "dialog:mentor_profile:answer"
 SAVE = "dialog:mentor_profile:save"
 CHANGE = "dialog:mentor_profile:change"
+CONFIRM = (Choice("Save", SAVE), Choice("Change something", CHANGE))
 WHICH = "dialog:mentor_profile:which"
 NOTHING = "nothing"
 
@@ -50,9 +53,6 @@ _WAY_WORDS = {
     "phone": r"\b(?:phone|telephone|calls?)\b",
 }
 _ALL_WAYS = re.compile(r"\b(?:all(?: three| of them)?|any(?: of them)?|every way|anything)\b", re.I)
-_NONE = re.compile(
-    r"^(?:none|no one|noone|nobody|no|n/?a|nil|not anyone|there are none)[.!]?$", re.I
-)
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 MAX_CONFLICTS = 30
 
@@ -224,7 +224,7 @@ def read_number(text: str) -> int | None:
 
 
 def read_names(text: str) -> list[str] | str:
-    if _NONE.match(text.strip()):
+    if meaning(text) in (Meaning.NONE, Meaning.NO):
         return []
     names = [n.strip(" .") for n in re.split(r",|;|\n|\band\b|&", text) if n.strip(" .")]
     if len(names) > MAX_CONFLICTS:
@@ -241,13 +241,7 @@ def read_names(text: str) -> list[str] | str:
 def read_yes_no(msg: Incoming) -> bool | None:
     if msg.action == ANSWER and msg.values.get("value") in ("yes", "no"):
         return bool(msg.values["value"] == "yes")
-    word = msg.text.strip().lower().rstrip(".!")
-    first = word.split()[0] if word else ""
-    if first in {"yes", "y", "yeah", "yep"}:
-        return True
-    if first in {"no", "n", "nope"}:
-        return False
-    return None
+    return {Meaning.YES: True, Meaning.NO: False}.get(meaning(msg.text) or Meaning.UNSURE)
 
 
 def _question(item: Item, ctx: Context) -> Part:
@@ -401,9 +395,7 @@ class MentorProfileDialog:
     def _confirmation(profile: dict[str, Any]) -> list[Part]:
         return [
             Text("Here's your mentor profile:\n" + summary(profile), private=True),
-            Question(
-                "Shall I save it?", (Choice("Save", SAVE), Choice("Change something", CHANGE))
-            ),
+            Question("Shall I save it?", CONFIRM),
         ]
 
     @staticmethod
@@ -539,12 +531,10 @@ class MentorProfileDialog:
         )
 
     def _on_which(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        word = msg.text.strip().lower().rstrip(".!")
         chosen = msg.values.get("value") if msg.action == WHICH else item_named(msg.text)
-        if chosen == NOTHING or (
-            msg.action is None
-            and word in {"nothing", "no", "none", "it's fine", "all fine", "done", "no thanks"}
-        ):
+        said = meaning(msg.text) if msg.action is None else None
+        # "nothing", "no thanks", "all fine", "done": nothing to change.
+        if chosen == NOTHING or said in (Meaning.NO, Meaning.NONE, Meaning.SKIP, Meaning.YES):
             if not self._offers_nothing(state):
                 back = {k: v for k, v in state.items() if k != "from_confirm"}
                 back["step"] = Step.CONFIRM.value
@@ -577,22 +567,22 @@ class MentorProfileDialog:
         return self._ask(ctx, state, str(chosen))
 
     def _on_confirm(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        word = msg.text.strip().lower().rstrip(".!")
-        if msg.action == SAVE or word in {"save", "yes", "y", "ok", "save it"}:
+        match = CHANGE_FIELD.match(msg.text) if msg.action is None else None
+        key = item_named(match.group("field")) if match else None
+        picked = msg.action or answer(msg.text, CONFIRM, yes=SAVE, no=CHANGE)
+        if picked == SAVE:
             return self._save(ctx, state["profile"])
-        if msg.action == CHANGE or word in {"change", "change something", "edit", "no"}:
+        if picked == CHANGE and key is None:
             return Turn(
                 replies=[self._which()],
                 state={**state, "step": Step.WHICH.value, "from_confirm": True},
             )
-        if msg.action is None and (match := CHANGE_FIELD.match(msg.text)):
-            key = item_named(match.group("field"))
-            if key is not None:
-                editing = {**state, "step": Step.ANSWER.value, "key": key, "editing": True}
-                if match.group("value") is None:
-                    return self._ask(ctx, state, key)
-                typed = Incoming(person_id=msg.person_id, text=match.group("value").strip())
-                return self._take(ctx, editing, typed)
+        if match and key is not None:
+            editing = {**state, "step": Step.ANSWER.value, "key": key, "editing": True}
+            if match.group("value") is None:
+                return self._ask(ctx, state, key)
+            typed = Incoming(person_id=msg.person_id, text=match.group("value").strip())
+            return self._take(ctx, editing, typed)
         return Turn(
             replies=[
                 Text(

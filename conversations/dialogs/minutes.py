@@ -43,6 +43,8 @@ from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.dialogs.matching import first_minutes_questions
 from conversations.dialogs.meetings import find_mode
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
+from conversations.language import is_empty
+from conversations.language.choices import answer
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
@@ -433,19 +435,7 @@ PARTS = (
     ("Actions", Step.ACTIONS),
     ("Next meeting", Step.NEXT),
 )
-_YES = {
-    "save",
-    "yes",
-    "y",
-    "ok",
-    "okay",
-    "yes please",
-    "save it",
-    "looks good",
-    "correct",
-    "confirm",
-}
-_NONE = {"none", "no", "nothing", "n/a", "na", "no actions", "none agreed", "skip", "nope"}
+_CONFIRM = (Choice("Save", SAVE), Choice("Change something", CHANGE))
 
 
 def _too_long(text: str) -> Text | None:
@@ -774,12 +764,12 @@ class LogMinutes:
         return self._advance(ctx, state, [])
 
     def _on_decisions(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
-        state["decisions"] = "" if text.lower() in _NONE else _capital(text)
+        state["decisions"] = "" if is_empty(text) else _capital(text)
         return self._advance(ctx, state, [])
 
     def _on_actions(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
         pair = self._pair(ctx, state)
-        if text.lower().strip(" .!") in _NONE:
+        if is_empty(text):
             state["actions"], state["actions_asked"] = [], True
             return self._advance(ctx, state, [])
         parsed = [
@@ -821,7 +811,7 @@ class LogMinutes:
     def _on_due(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
         actions = [dict(a) for a in state["actions"]]
         action = actions[int(state["pending"])]
-        if _NO_DATE.fullmatch(text) or text.lower().strip(" .") in _NONE:
+        if _NO_DATE.fullmatch(text) or is_empty(text):
             action.update(due=None, no_date=True, due_note=None)
         else:
             value = parse_when(text, ctx.now, ctx.tz, need_time=False)
@@ -878,7 +868,7 @@ class LogMinutes:
             Text(CORRECTIONS),
             Question(
                 "Shall I save these minutes?",
-                (Choice("Save", SAVE), Choice("Change something", CHANGE)),
+                _CONFIRM,
             ),
         ]
 
@@ -916,8 +906,8 @@ class LogMinutes:
         )
 
     def _on_confirm(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        word = " ".join(msg.text.strip().lower().split()).strip(".!")
-        if msg.action == SAVE or word in _YES:
+        picked = msg.action or answer(msg.text, _CONFIRM, yes=SAVE, no=CHANGE)
+        if picked == SAVE:
             findings = self._findings(ctx, state)
             if findings:
                 return Turn(
@@ -925,12 +915,12 @@ class LogMinutes:
                     state={**state, "step": Step.GUARD.value},
                 )
             return self._save(ctx, state)
-        if msg.action == CHANGE or word in {"change", "change something", "edit", "no"}:
+        if msg.action is None and (turn := self._correction(ctx, state, msg.text.strip())):
+            return turn
+        if picked == CHANGE:
             return Turn(
                 replies=[self._which_part()], state={**state, "step": Step.WHICH_PART.value}
             )
-        if msg.action is None and (turn := self._correction(ctx, state, msg.text.strip())):
-            return turn
         return Turn(
             replies=[
                 Text(
@@ -1002,7 +992,7 @@ class LogMinutes:
             if (index := number(m)) is None:
                 return self._no_such_action(ctx, state, m["n"])
             said = m["when"].strip()
-            if _NO_DATE.fullmatch(said) or said.lower() in _NONE:
+            if _NO_DATE.fullmatch(said) or is_empty(said):
                 actions[index].update(due=None, no_date=True, due_note=None)
             else:
                 value = parse_when(said, ctx.now, ctx.tz, need_time=False)
@@ -1074,9 +1064,7 @@ class LogMinutes:
             if m["value"] and m["value"].strip():
                 key = "discussion" if step is Step.DISCUSSION else "decisions"
                 written = m["value"].strip()
-                state[key] = (
-                    "" if key == "decisions" and written.lower() in _NONE else _capital(written)
-                )
+                state[key] = "" if key == "decisions" and is_empty(written) else _capital(written)
                 if not state["discussion"]:
                     return self._edit(ctx, state, Step.DISCUSSION)
                 return self._advance(ctx, state, [])

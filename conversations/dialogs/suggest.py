@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from conversations.dialogs.base import Context, Turn
 from conversations.intents import INTENT_ACTION_PREFIX, IntentName, candidates, recognise
+from conversations.language import meaning
 from conversations.language.choices import pick
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from storage.models import Role
@@ -160,6 +161,16 @@ class Suggestions:
         if not msg.text.strip():
             return Turn(
                 replies=[Text("I didn't get any words there. Type *help* to see what I can do.")]
+            )
+        if meaning(msg.text) is not None and recognise(msg.text).name is IntentName.UNKNOWN:
+            # A "yep" or "nah" with no question waiting (it was answered, or put aside).
+            return Turn(
+                replies=[
+                    Text(
+                        "I'm not waiting for an answer from you just now. Type *what's next* to "
+                        "see what's due, or *menu* for what I can do."
+                    )
+                ]
             )
         offered = suggestions(ctx, msg.text)
         if not offered:

@@ -8,6 +8,14 @@ Dialogs never keep word lists of their own: they ask this package.
 """
 
 from conversations.language.normalise import normalise
-from conversations.language.vocabulary import Meaning, Reading, leading, meaning
+from conversations.language.vocabulary import (
+    Meaning,
+    Reading,
+    is_empty,
+    is_no,
+    is_yes,
+    leading,
+    meaning,
+)
 
-__all__ = ["Meaning", "Reading", "leading", "meaning", "normalise"]
+__all__ = ["Meaning", "Reading", "is_empty", "is_no", "is_yes", "leading", "meaning", "normalise"]

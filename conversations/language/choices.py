@@ -20,6 +20,7 @@ from rapidfuzz import fuzz, process, utils
 
 from conversations.language.normalise import normalise
 from conversations.language.vocabulary import Meaning, leading, meaning
+from conversations.messages import Choice
 
 
 class Labelled(Protocol):
@@ -62,10 +63,17 @@ _PADDING = frozenset(
         "ta", "cheers", "i'll", "i", "go", "for", "with", "take", "want", "would",
         "like", "let's", "do", "pick", "choose", "it", "that", "this", "is", "be", "fine",
         "ok", "okay", "then", "just", "id", "i'd", "prefer", "rather", "say", "think",
-        "probably", "maybe", "great", "perfect", "lets", "hmm", "oh", "um", "erm",
+        "probably", "maybe", "great", "perfect", "lets", "hmm", "oh", "um", "erm", "my", "our",
+        "to", "of", "let", "as",
     }
 )  # fmt: skip
 _WORDS = re.compile(r"[a-z0-9']+")
+# Words for the same verb, read as one ("edit" for "Change something", "rewrite" too).
+_SYNONYMS = {
+    "edit": "change", "amend": "change", "alter": "change", "modify": "change",
+    "rewrite": "change", "fix": "change", "delete": "remove", "erase": "remove",
+    "submit": "send", "store": "save", "choose": "change",
+}  # fmt: skip
 _POLITE = re.compile(r"\b(?:thank you|thanks|cheers|please)\b")
 _PERSPECTIVE = {"me": "you", "myself": "you", "mine": "you", "i": "you"}
 # Labels say "Fri 13 Mar"; people say "the friday one", "the march one".
@@ -79,12 +87,14 @@ _SHORT_NAMES = {
 # How close a typo must be to a label (rapidfuzz's 0-100 score), and how far ahead of the
 # runner-up, for the answer to pick it.
 _FUZZY = 80
+# An answer with more words than this (padding aside) is a sentence, not a pick.
+_MOST_WORDS = 3
 _MARGIN = 8
 
 
 def _tokens(text: str) -> list[str]:
     words = (w.strip("'") for w in _WORDS.findall(_POLITE.sub(" ", normalise(text))))
-    return [_SHORT_NAMES.get(w, w) for w in words if w]
+    return [_SYNONYMS.get(w, _SHORT_NAMES.get(w, w)) for w in words if w]
 
 
 def _said(text: str) -> list[str]:
@@ -97,7 +107,7 @@ def _meaning_of(label: str) -> Meaning | None:
     return reading.meaning if reading else None
 
 
-def candidates(text: str, choices: Sequence[C]) -> list[C]:
+def candidates(text: str, choices: Sequence[C], by_meaning: bool = True) -> list[C]:
     """The choices an answer could mean, best first: one when it is clear, several when it
     could be any of them, none when it names none."""
     if not choices or not text.strip():
@@ -125,14 +135,19 @@ def candidates(text: str, choices: Sequence[C]) -> list[C]:
             return exact
 
     # By meaning: "yep" at Yes / No, "nah" at Accept / Decline, "not now" at Yes / Not now.
-    said_meaning = meaning(text)
+    said_meaning = meaning(text) if by_meaning else None
     if said_meaning is not None:
         meant = [c for c in choices if _meaning_of(c.label) is said_meaning]
         if len(meant) == 1:
             return meant
 
-    if not core:
-        return []
+    # By the start of a label: "some" for "Somewhat", "very" for "Very confident".
+    starting = [c for c, label in zip(choices, labels, strict=True) if label.startswith(said)]
+    if said and len(starting) == 1:
+        return starting
+
+    if not core or len(core) > _MOST_WORDS:
+        return []  # a sentence of its own ("change my workplace to ..."), not a pick
 
     # By distinctive words: a word of the answer that is in one label only ("the friday one").
     label_words = [set(_tokens(c.label)) - _PADDING for c in choices]
@@ -143,6 +158,9 @@ def candidates(text: str, choices: Sequence[C]) -> list[C]:
     ]
     if len(hits) == 1:
         return hits
+    named = set().union(*label_words)
+    if len([w for w in core if w not in named]) > max(1, len([w for w in core if w in named])):
+        return []  # more words about something else than about any choice
     some = [c for c, own in zip(choices, label_words, strict=True) if own & set(core)]
     if len(some) == 1:
         return some
@@ -187,9 +205,9 @@ def _fuzzy(core: str, choices: Sequence[C], labels: list[str], words: list[set[s
     return [choices[best]]
 
 
-def pick(text: str, choices: Sequence[C]) -> C | None:
+def pick(text: str, choices: Sequence[C], by_meaning: bool = True) -> C | None:
     """The one choice a typed answer picks, or None (it names none, or could be several)."""
-    found = candidates(text, choices)
+    found = candidates(text, choices, by_meaning)
     return found[0] if len(found) == 1 else None
 
 
@@ -197,3 +215,30 @@ def closest(text: str, options: Sequence[str], cutoff: float = _FUZZY) -> str | 
     """The option a word is a typo of ("reschedual" for "reschedule"), if one is close enough."""
     found = process.extractOne(normalise(text), options, scorer=fuzz.ratio, score_cutoff=cutoff)
     return found[0] if found else None
+
+
+def answer(
+    text: str,
+    choices: Sequence[Choice],
+    *,
+    yes: str | None = None,
+    no: str | None = None,
+    later: str | None = None,
+    whole: bool = False,
+) -> str | None:
+    """The action of the choice a typed reply picks, or None.
+
+    ``yes``, ``no`` and ``later`` name the action a plain "yep", "nah" or "not now" means at this
+    question (a "Save" / "Change something" confirmation takes "yes" as Save). A yes followed
+    by more ("yes but make it 90 mins") is not a plain yes: it picks nothing, so the dialog
+    reads the rest rather than acting on half the answer. With ``whole``, a no must be the
+    whole answer too (where "no reason" is an answer of its own)."""
+    reading = leading(text)
+    if reading is not None:
+        meant = {Meaning.YES: yes, Meaning.NO: no, Meaning.LATER: later or no}.get(reading.meaning)
+        if meant is not None and not (reading.rest and (whole or reading.meaning is Meaning.YES)):
+            return meant
+    # Given what yes and no mean here, a "yes" never picks a button by its own meaning
+    # (a plain "yes" is not "I agree", the words of a signature).
+    choice = pick(text, choices, by_meaning=yes is None and no is None and later is None)
+    return choice.action if choice is not None else None

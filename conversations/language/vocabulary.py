@@ -56,6 +56,9 @@ _LEADING: dict[Meaning, tuple[str, ...]] = {
         "can't decide",
         "don't mind",
         "i don't mind",
+        "i can't decide",
+        "i'm unsure",
+        "i'm undecided",
     ),
     Meaning.LATER: (
         "not now",
@@ -114,6 +117,18 @@ _LEADING: dict[Meaning, tuple[str, ...]] = {
         "please don't",
         "better not",
         "leave it",
+        # Said of oneself: "I'm not", "I haven't yet", "I can't".
+        "i'm not",
+        "i am not",
+        "i don't",
+        "i do not",
+        "i haven't",
+        "i have not",
+        "i've not",
+        "i can't",
+        "i cannot",
+        "i won't",
+        "i will not",
     ),
     Meaning.YES: (
         "yes",
@@ -148,6 +163,11 @@ _LEADING: dict[Meaning, tuple[str, ...]] = {
         "that's right",
         "that's correct",
         "works for me",
+        "looks good",
+        "looks fine",
+        "looks right",
+        "looks great",
+        "all correct",
         "fine by me",
         "yes please",
         "please do",
@@ -167,6 +187,14 @@ _LEADING: dict[Meaning, tuple[str, ...]] = {
         "let's do that",
         "yes go ahead",
         "by all means",
+        # Said of oneself: "I am (a member of the SoR)", "I do", "I have".
+        "i am",
+        "i'm",
+        "i do",
+        "i have",
+        "i've",
+        "i can",
+        "i will",
     ),
 }
 
@@ -195,8 +223,6 @@ _ALONE: dict[Meaning, tuple[str, ...]] = {
         "yes yes",
         "yes it is",
         "yes i do",
-        "i do",
-        "i will",
         "it is",
         "indeed",
         "true",
@@ -205,9 +231,20 @@ _ALONE: dict[Meaning, tuple[str, ...]] = {
         "approved",
     ),
     Meaning.NO: ("n", "not", "never", "cancel it", "false"),
-    Meaning.LATER: ("later", "later on", "another time maybe"),
+    Meaning.LATER: ("later", "later on", "another time maybe", "wait", "hold on", "hang on"),
     Meaning.SKIP: ("next", "skip please"),
-    Meaning.NONE: ("-", "na", "nothing thanks", "none thanks", "zero", "no one", "nobody"),
+    Meaning.NONE: (
+        "-",
+        "na",
+        "nothing thanks",
+        "none thanks",
+        "zero",
+        "no one",
+        "nobody",
+        "all good",
+        "all fine",
+        "nothing to report",
+    ),
     Meaning.UNSURE: ("hmm", "hm", "um", "erm", "idk", "?", "not sure yet"),
 }
 
@@ -219,7 +256,10 @@ _FILLER_BEFORE = frozenset(
 _FILLER_AFTER = frozenset(
     {"thanks", "thank you", "please", "cheers", "ta", "mate", "x", "xx", "then", "thx",
      "thanks a lot", "many thanks", "for now", "sorry", "just now", "i think", "too",
-     "as well", "lol", "haha", "again", "thank you very much", "all good"}
+     "as well", "lol", "haha", "again", "thank you very much", "all good",
+     # Taking something back: "no sorry misread", "no, my mistake".
+     "misread", "my mistake", "my bad", "mistake", "wrong one", "ignore that", "oops",
+     "didn't mean it", "didn't mean that", "wrong button", "pressed the wrong one"}
 )  # fmt: skip
 
 _PUNCTUATION = re.compile(r"[^\w\s'/?-]+")
@@ -293,8 +333,9 @@ def leading(text: str) -> Reading | None:
         head = " ".join(words[:size])
         if head in _LEADS:
             rest = _rest_after(text, words[:size], words[size:])
-            if _WHOLE.get(" ".join(_strip_fillers(_words(rest)))) is _LEADS[head]:
-                rest = ""  # "yup 👍", "yes that works": the rest only says it again
+            again = leading(rest) if rest else None
+            if again is not None and again.meaning is _LEADS[head] and not again.rest:
+                rest = ""  # "yup 👍", "yes sure go ahead": the rest only says it again
             return Reading(_LEADS[head], rest)
     return None
 
@@ -315,5 +356,11 @@ def is_no(text: str) -> bool:
 
 
 def is_empty(text: str) -> bool:
-    """An answer that gives nothing to an optional question ("skip", "none", "no", "-")."""
-    return meaning(text) in (Meaning.SKIP, Meaning.NONE, Meaning.NO)
+    """An answer that gives nothing to an optional question ("skip", "none", "no agenda",
+    "-"); not one that only starts with a no ("no more rota gaps", an agenda)."""
+    reading = leading(text)
+    return (
+        reading is not None
+        and reading.meaning in (Meaning.SKIP, Meaning.NONE, Meaning.NO)
+        and len(reading.rest.split()) <= 2
+    )
