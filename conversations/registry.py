@@ -13,9 +13,11 @@ from conversations.dialogs import (
     home,
     lead,
     matching,
+    meeting_answers,
     meetings,
     mentor_profile,
     minutes,
+    nudge_answers,
     reminders,
     reports,
     selection,
@@ -23,14 +25,17 @@ from conversations.dialogs import (
 )
 from conversations.dialogs.base import Registry
 from conversations.intents import IntentName
+from conversations.open_questions import WhichQuestion
 
 JOURNEYS = (
     meetings,
+    meeting_answers,
     minutes,
     apply,
     mentor_profile,
     contract,
     checkins,
+    nudge_answers,
     concerns,
     concern_status,
     reminders,
@@ -44,6 +49,8 @@ JOURNEYS = (
 
 def default_registry() -> Registry:
     registry = Registry()
+    # "ok" with two questions open: asks which (the journeys add their open questions below).
+    registry.add_dialog(WhichQuestion(registry.open_questions))
     registry.add_dialog(diary.GuidedDiary(), IntentName.DIARY_GUIDED, IntentName.DIARY_NOTE)
     registry.add_dialog(diary.DeleteEntry(), IntentName.DIARY_DELETE)
     registry.add_dialog(diary.ShareEntry(), IntentName.DIARY_SHARE)

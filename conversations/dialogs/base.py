@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -19,6 +19,9 @@ from conversations.intents import Intent, IntentName
 from conversations.messages import Incoming, Part, part_to_json, preview
 from storage.models import Outbox, Person
 from storage.queries import Enrolment
+
+if TYPE_CHECKING:
+    from conversations.open_questions import OpenQuestion
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,9 @@ class Registry:
     # Buttons on messages the bot sent unprompted (a meeting proposal to the mentor, say) carry
     # action ids like "meeting:accept:12": the part before the first colon picks the intent.
     action_routes: dict[str, IntentName] = field(default_factory=dict)
+    # Who has which question open (a proposal, a check-in): typed replies in later turns answer
+    # them (see ``conversations.open_questions``).
+    open_questions: list[Callable[[Context], list[OpenQuestion]]] = field(default_factory=list)
 
     def route_action(self, action: str) -> IntentName | None:
         return self.action_routes.get(action.split(":", 1)[0])

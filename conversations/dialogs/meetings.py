@@ -595,6 +595,15 @@ class BookMeeting:
     name: ClassVar[str] = "book_meeting"
     title: ClassVar[str] = "Your meeting booking"
     schema_version: ClassVar[int] = 1
+    # Set aside by another request, it is named so and taken up again by "carry on booking".
+    kept_words: ClassVar[tuple[str, str]] = ("your booking draft", "carry on booking")
+
+    @staticmethod
+    def interruptible(state: dict[str, Any], intent: IntentName) -> bool:
+        """Another request is served while a slot or a choice is awaited, not while the agenda
+        is typed; words about moving a meeting are a correction of this one."""
+        waits = (BookStep.WHEN, BookStep.LENGTH, BookStep.MODE, BookStep.CONFIRM)
+        return intent is not IntentName.RESCHEDULE_MEETING and state.get("step") in waits
 
     def start(self, ctx: Context, msg: Incoming) -> Turn:
         pairing, refusal = _mentee_pairing(ctx)
@@ -1105,6 +1114,12 @@ class ChangeMeeting:
     name: ClassVar[str] = "change_meeting"
     title: ClassVar[str] = "Your meeting change"
     schema_version: ClassVar[int] = 1
+
+    @staticmethod
+    def interruptible(state: dict[str, Any], intent: IntentName) -> bool:
+        """Another request is served while a meeting, a time or a yes is awaited (a reason
+        being typed keeps its text)."""
+        return state.get("step") in (ChangeStep.PICK, ChangeStep.WHEN, ChangeStep.CONFIRM)
 
     # -- starting -----------------------------------------------------------------------------
 
