@@ -716,7 +716,14 @@ class BookMeeting:
             *_agenda_part(state.get("agenda") or ""),
         ]
         minimum = _min_minutes(ctx)
-        if state["minutes"] < minimum:
+        if state.get("length_assumed"):
+            parts.append(
+                Text(
+                    f"I've made it {format_duration(timedelta(minutes=state['minutes']))}, the "
+                    "scheme's usual length: say *make it 90 minutes* to change it."
+                )
+            )
+        elif state["minutes"] < minimum:
             parts.append(
                 Text(
                     f"A note: the scheme expects meetings of at least "
@@ -752,7 +759,7 @@ class BookMeeting:
         elif facts.day is not None:
             state["day"], state["at"] = facts.day.isoformat(), None
         if facts.minutes is not None:
-            state["minutes"] = facts.minutes
+            state["minutes"], state["length_assumed"] = facts.minutes, False
         if facts.mode is not None:
             state["mode"] = facts.mode
         replies += [Text(note) for note in facts.notes]
@@ -794,11 +801,12 @@ class BookMeeting:
         state = dict(state)
         if state.get("at") is None:
             state["step"] = BookStep.WHEN.value
-        elif state.get("minutes") is None:
-            state["step"] = BookStep.LENGTH.value
         elif state.get("mode") is None:
             state["step"] = BookStep.MODE.value
         else:
+            if state.get("minutes") is None:
+                # No length said: the scheme's minimum, shown in the confirmation to change.
+                state["minutes"], state["length_assumed"] = _min_minutes(ctx), True
             pairing = ctx.session.get(Pairing, state["pairing_id"])
             at = _load_at(state)
             assert pairing is not None
@@ -871,7 +879,7 @@ class BookMeeting:
                 minutes = int(chosen) if chosen.isdigit() else 0
                 if check_meeting_length(timedelta(minutes=minutes)) is not None:
                     return self._again(ctx, state, "Please choose one of these.")
-                return self._next(ctx, {**state, "minutes": minutes}, [])
+                return self._next(ctx, {**state, "minutes": minutes, "length_assumed": False}, [])
             facts = read_facts(text, ctx, base=_load_at(state), agenda="marker", bare_length=True)
             if facts.minutes is None and not facts.problems:
                 return self._again(
