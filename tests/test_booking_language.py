@@ -52,3 +52,82 @@ def test_no_length_and_no_mode_asks_only_how_you_will_meet(mentee: Chat) -> None
     mentee.said("yes")
     [meeting] = _meetings(mentee.db)
     assert _slot(meeting) == (datetime(2026, 3, 6, 11, tzinfo=UTC), 60, "phone")
+
+
+# -- a booking asked for in passing ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "slot"),
+    [
+        # a day or time with a way of meeting
+        ("20/3 1030 teams", (datetime(2026, 3, 20, 10, 30, tzinfo=UTC), 60, "video")),
+        # padding, someone to grab, shorthand
+        (
+            "hi hope ur well, could i grab tom tmrw 2ish? video",
+            (datetime(2026, 3, 3, 14, tzinfo=UTC), 60, "video"),
+        ),
+        # someone to meet, the mode said in passing
+        (
+            "can we do first thing weds w tom, phone is easiest",
+            (datetime(2026, 3, 4, 9, tzinfo=UTC), 60, "phone"),
+        ),
+        (
+            "coffee somewhere fri 6th at 10?",
+            (datetime(2026, 3, 6, 10, tzinfo=UTC), 60, "in_person"),
+        ),
+        # "how about" is not an agenda
+        ("how about 20/3, 2pm video", (datetime(2026, 3, 20, 14, tzinfo=UTC), 60, "video")),
+    ],
+)
+def test_a_day_and_a_way_or_someone_to_meet_is_a_booking(
+    mentee: Chat, said: str, slot: tuple[datetime, int, str]
+) -> None:
+    reply = mentee.said(said)
+    assert "Here's the meeting I'll propose to Tom Okafor" in reply, reply
+    assert "Sent to Tom Okafor" in mentee.said("yes")
+    [meeting] = _meetings(mentee.db)
+    assert _slot(meeting) == slot
+    assert not meeting.agenda
+
+
+def test_a_day_without_a_way_of_meeting_asks_how(mentee: Chat) -> None:
+    assert mentee.said("can we get something in w tom a week on fri, 11ish").startswith(
+        "How will you meet?"
+    )
+
+
+def test_a_day_said_alone_or_in_a_diary_line_is_no_booking(mentee: Chat) -> None:
+    assert "propose" not in mentee.said("thursday was a long day")
+    assert _meetings(mentee.db) == []
+
+
+# -- moving and cancelling in passing ----------------------------------------------------------
+
+
+def _confirmed(mentee: Chat, mentor: Chat, said: str) -> Meeting:
+    assert "Sent to Tom Okafor" in (mentee.said(said), mentee.said("yes"))[1]
+    mentor.said("accept")
+    return _meetings(mentee.db)[-1]
+
+
+def test_shift_a_day_to_another_same_time_asks_tom_to_move_it(mentee: Chat, mentor: Chat) -> None:
+    _confirmed(mentee, mentor, "book a meeting tmrw at 2pm by video")
+    reply = mentee.said("hi, can we shift tmrw to thurs, same time? sorry")
+    assert "move your meeting from Tue 3 Mar, 14:00 to:\n• *When:* Thu 5 Mar, 14:00" in reply
+    assert "Sent to Tom Okafor: Thu 5 Mar, 14:00" in mentee.said("yes")
+    assert "would like to move your meeting on Tue 3 Mar, 14:00" in mentor.inbox()
+
+
+def test_push_our_meeting_back_an_hour(mentee: Chat, mentor: Chat) -> None:
+    _confirmed(mentee, mentor, "book a meeting tmrw at 2pm by video")
+    reply = mentee.said("need to push our mtg back an hr, clinic overrunning")
+    assert "• *When:* Tue 3 Mar, 15:00" in reply
+
+
+def test_cancel_a_day_in_passing_cancels_that_meeting(mentee: Chat, mentor: Chat) -> None:
+    meeting = _confirmed(mentee, mentor, "book a meeting fri at 11 by phone")
+    mentee.said("cancel fri pls, something came up")
+    mentee.said("yes")
+    [after] = _meetings(mentee.db)
+    assert (after.id, after.status) == (meeting.id, "cancelled")

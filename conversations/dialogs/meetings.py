@@ -54,6 +54,7 @@ from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName, recognise
 from conversations.language import is_empty
 from conversations.language.choices import answer, pick
+from conversations.language.meetings import find_mode as mode_named
 from conversations.messages import Attachment, Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
@@ -91,20 +92,10 @@ class Mode(StrEnum):
 
 MODE_TEXT = {Mode.IN_PERSON: "in person", Mode.VIDEO: "by video", Mode.PHONE: "by phone"}
 MODE_BUTTON = {Mode.IN_PERSON: "In person", Mode.VIDEO: "Video", Mode.PHONE: "Phone"}
-_MODE_WORDS = (
-    (Mode.VIDEO, re.compile(r"\b(?:video|teams|zoom|online|virtual(?:ly)?|webex)\b", re.I)),
-    (Mode.PHONE, re.compile(r"\b(?:phone|telephone|by call|ring)\b", re.I)),
-    (
-        Mode.IN_PERSON,
-        re.compile(r"\b(?:in[- ]person|face[- ]to[- ]face|f2f|on site|in the office)\b", re.I),
-    ),
-)
-_NOT_MODE = re.compile(
-    r"\b(?:instead of|rather than|not)\s+(?:by\s+|on\s+|in\s+)?(?:a\s+)?[\w-]+(?:\s+to\s+face)?",
-    re.I,
-)
 _AGENDA = re.compile(
-    r"(?:\bagenda\b\s*[:\-]?|\babout\b|\bto (?:discuss|talk about|go over)\b|\bre\s*:)\s*"
+    # "about ..." is an agenda, "how about 31/4" is not.
+    r"(?:\bagenda\b\s*[:\-]?|(?<!\bhow )(?<!\bwhat )\babout\b"
+    r"|\bto (?:discuss|talk about|go over)\b|\bre\s*:)\s*"
     r"(?P<agenda>\S.*)$",
     re.I | re.S,
 )
@@ -218,10 +209,7 @@ def find_mode(text: str) -> str | None:
 
 
 def _find_mode(text: str) -> str | None:
-    cleaned = _NOT_MODE.sub(" ", text)
-    hits = [(p.search(cleaned), mode) for mode, p in _MODE_WORDS]
-    found = sorted((m.start(), mode) for m, mode in hits if m is not None)
-    return found[0][1].value if found else None
+    return mode_named(text)
 
 
 def read_facts(
