@@ -131,3 +131,21 @@ def test_cancel_a_day_in_passing_cancels_that_meeting(mentee: Chat, mentor: Chat
     mentee.said("yes")
     [after] = _meetings(mentee.db)
     assert (after.id, after.status) == (meeting.id, "cancelled")
+
+
+# -- a place said with meeting in person -------------------------------------------------------
+
+
+def test_in_person_at_a_place_keeps_the_place(mentee: Chat, mentor: Chat) -> None:
+    reply = mentee.said("0930 thurs 12th f2f at riverside?")
+    assert "• *How:* in person\n• *Where:* Riverside" in reply
+    mentee.said("yes")
+    [meeting] = _meetings(mentee.db)
+    assert (meeting.mode, meeting.location) == ("in_person", "Riverside")
+    assert "• *Where:* Riverside" in mentor.inbox()
+
+
+def test_coffee_in_a_place_is_in_person_there(mentee: Chat) -> None:
+    assert "• *How:* in person\n• *Where:* the canteen" in mentee.said(
+        "coffee w tom in the canteen weds 4th at 10?"
+    )

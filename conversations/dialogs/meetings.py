@@ -55,6 +55,7 @@ from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName, reco
 from conversations.language import is_empty
 from conversations.language.choices import answer, pick
 from conversations.language.meetings import find_mode as mode_named
+from conversations.language.meetings import find_place
 from conversations.messages import Attachment, Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
@@ -122,6 +123,7 @@ class Facts:
     day: date | None = None
     minutes: int | None = None
     mode: str | None = None
+    location: str | None = None  # "in person at northfield"
     agenda: str | None = None
     notes: list[str] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
@@ -278,6 +280,7 @@ def read_facts(
             facts.minutes = int(value.total_seconds()) // 60
             facts.notes.append(f"I took '{n}' as {format_duration(value)}.")
     facts.mode = _find_mode(rest)
+    facts.location = find_place(body)
     return facts
 
 
@@ -372,6 +375,8 @@ def _proposal(
         _scheme_zone(ctx, pairing),
         ctx.now,
     )
+    if meeting.location:
+        summary += f"\n• *Where:* {meeting.location}"
     parts: list[Part] = [
         Text(f"{headline}\n{summary}"),
         *_agenda_part(meeting.agenda),
@@ -699,6 +704,8 @@ class BookMeeting:
         summary = _summary(
             at, state["minutes"], state["mode"], ctx.tz, _scheme_zone(ctx, pairing), ctx.now
         )
+        if state.get("location"):
+            summary += f"\n• *Where:* {state['location']}"
         parts: list[Part] = [
             Text(f"Here's the meeting I'll propose to {mentor.display_name}:\n{summary}"),
             *_agenda_part(state.get("agenda") or ""),
@@ -750,6 +757,8 @@ class BookMeeting:
             state["minutes"], state["length_assumed"] = facts.minutes, False
         if facts.mode is not None:
             state["mode"] = facts.mode
+        if facts.location:
+            state["location"] = facts.location
         replies += [Text(note) for note in facts.notes]
         if facts.problems:
             where, question = facts.problems[0]
@@ -961,6 +970,7 @@ class BookMeeting:
             starts_at=at,
             duration_minutes=state["minutes"],
             mode=state["mode"],
+            location=state.get("location") or "",
             agenda=state.get("agenda") or "",
             status=MeetingStatus.PROPOSED.value,
             proposed_by_id=ctx.person_id,

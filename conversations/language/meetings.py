@@ -78,3 +78,23 @@ def asks_to_cancel(text: str) -> bool:
 
 def names_a_meeting(text: str) -> bool:
     return bool(_A_MEETING.search(text))
+
+
+# A place said with meeting in person: "in person at northfield", "coffee in the canteen".
+_PLACE = re.compile(
+    r"\b(?:in[- ]person|face[- ]to[- ]face|f2f|coffee|on site)\b(?:\s+(?:with|w)\s+[a-z]+)?"
+    r"\s+(?:at|in)\s+(?P<place>(?:the\s+)?(?!" + r"(?:the\s+)?(?:weekend|wkend|lunch\w*|noon"
+    r"|midday|morning|afternoon|evening)\b)[a-z][a-z'&-]*"
+    r"(?:\s+(?!(?:on|at|in|for|with|pls|please|and|or|to|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b)"
+    r"[a-z][a-z'&-]*){0,2})",
+    re.I,
+)
+
+
+def find_place(text: str) -> str | None:
+    """Where an in-person meeting is to be ("in person at northfield" is Northfield)."""
+    found = _PLACE.search(text)
+    if found is None:
+        return None
+    place = found["place"].strip()
+    return place if place.lower().startswith("the ") else place[:1].upper() + place[1:]
