@@ -149,3 +149,9 @@ def test_coffee_in_a_place_is_in_person_there(mentee: Chat) -> None:
     assert "• *How:* in person\n• *Where:* the canteen" in mentee.said(
         "coffee w tom in the canteen weds 4th at 10?"
     )
+
+
+def test_want_to_go_thru_is_the_agenda(mentee: Chat) -> None:
+    reply = mentee.said("1.5 hours on 24/3 at 10 in person pls, want to go thru my leadership plan")
+    assert "*How long:* 1 hour 30 minutes" in reply
+    assert "*Agenda:* my leadership plan" in reply

@@ -96,7 +96,8 @@ MODE_BUTTON = {Mode.IN_PERSON: "In person", Mode.VIDEO: "Video", Mode.PHONE: "Ph
 _AGENDA = re.compile(
     # "about ..." is an agenda, "how about 31/4" is not.
     r"(?:\bagenda\b\s*[:\-]?|(?<!\bhow )(?<!\bwhat )\babout\b"
-    r"|\bto (?:discuss|talk about|go over)\b|\bre\s*:)\s*"
+    r"|\bto (?:discuss|talk (?:about|through|thru)|go (?:over|through|thru)|run through)\b"
+    r"|\bre\s*:)\s*"
     r"(?P<agenda>\S.*)$",
     re.I | re.S,
 )
