@@ -51,6 +51,7 @@ class IntentName(StrEnum):
     LEAD_ACTION = "lead_action"
     DEAD_LETTERS = "dead_letters"
     MY_MEETINGS = "my_meetings"
+    MY_PARTNER = "my_partner"
     LOG_MINUTES = "log_minutes"
     MY_ACTIONS = "my_actions"
     DONE_ACTION = "done_action"
@@ -246,6 +247,16 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
         re.compile(
             r"^\s*(?:(?:i think\s+)?(?:we'?re|we are|it'?s|it is|this is|the pairing is)\s+)?"
             r"(?:a\s+)?(?:not (?:a |the )?(?:good|great|right) fit|(?:good|great) fit|still deciding)\b",
+            re.I,
+        ),
+    ),
+    # "who is my mentor", "whos my mentor again?", "hows best to get hold of tom?"
+    (
+        IntentName.MY_PARTNER,
+        re.compile(
+            r"^\s*who(?:'s|’s|s| is)?\s+my\s+(?:mentor|mentee|partner)\b"
+            r"|\bhow(?:'s|’s|s| is)?\s+(?:it\s+)?best\s+(?:way\s+)?to\s+(?:get hold of|contact|reach)\b"
+            r"|\bhow\s+(?:do|can|should)\s+i\s+(?:get hold of|contact|reach)\s+my\s+(?:mentor|mentee)\b",
             re.I,
         ),
     ),
@@ -501,6 +512,7 @@ def _as_typed(stripped: str) -> Intent:
 EXAMPLES: dict[IntentName, tuple[str, ...]] = {
     IntentName.BOOK_MEETING: ("book a meeting", "arrange a meeting", "set up a call", "meet up"),
     IntentName.MY_MEETINGS: ("my meetings", "next meeting", "upcoming meetings", "proposals"),
+    IntentName.MY_PARTNER: ("who is my mentor", "contact my mentor", "my mentee"),
     IntentName.RESCHEDULE_MEETING: ("reschedule a meeting", "move a meeting", "change the time"),
     IntentName.CANCEL_MEETING: ("cancel a meeting", "call off a meeting"),
     IntentName.LOG_MINUTES: ("log minutes", "write up notes", "record notes", "minutes"),

@@ -18,6 +18,7 @@ from conversations.dialogs import (
     mentor_profile,
     minutes,
     nudge_answers,
+    partner,
     reminders,
     reports,
     selection,
@@ -60,6 +61,7 @@ def default_registry() -> Registry:
         {
             IntentName.MY_DIARY: diary.my_diary,
             IntentName.DIARY_SEARCH: diary.search_diary,
+            IntentName.MY_PARTNER: partner.my_partner,
             IntentName.GREETING: home.greeting_answer,
             IntentName.THANKS: home.thanks_answer,
         }

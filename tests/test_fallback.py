@@ -89,3 +89,14 @@ def test_padded_and_near_miss_requests_start_their_journey(mentee: Chat) -> None
     assert "no reminders from me until Wed 26 May" in typed(
         mentee, "on leave til 26/5, no reminders pls"
     )
+
+
+def test_who_my_mentor_is_and_how_to_reach_them(mentee: Chat, mentor: Chat) -> None:
+    for question in (
+        "whos my mentor again? forgot his surname 🙈",
+        "hows best to get hold of tom?",
+    ):
+        reply = typed(mentee, question)
+        assert "Your mentor is *Tom Okafor*" in reply
+        assert "Email: mentor@example.org" in reply
+    assert "Your mentee is *Priya Shah*" in typed(mentor, "who is my mentee")

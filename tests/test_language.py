@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.language import Meaning, leading, meaning, normalise
+from conversations.language import Meaning, is_empty, leading, meaning, normalise
 from conversations.language.choices import candidates, pick
 from conversations.messages import Choice
 
@@ -168,3 +168,21 @@ def test_an_answer_naming_none_or_several_picks_none(typed: str, choices: list[C
 
 def test_an_answer_fitting_several_names_them() -> None:
     assert candidates("the one with tom", MEETINGS) == MEETINGS
+
+
+@pytest.mark.parametrize(
+    ("typed", "empty"),
+    [
+        ("no thanks", True),
+        ("nothing really", True),
+        ("no agenda", True),
+        ("skip this one", True),
+        ("-", True),
+        ("nothing major, but could someone call me about my rota", False),
+        ("No one from my trust except Dr Smith", False),
+        ("no more rota gaps", False),
+        ("nothing much happened today, just clinic", False),
+    ],
+)
+def test_an_answer_is_empty_only_when_it_says_nothing_else(typed: str, empty: bool) -> None:
+    assert is_empty(typed) is empty

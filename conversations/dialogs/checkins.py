@@ -29,7 +29,7 @@ from conversations.dialogs import safety_check
 from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.dialogs.lead import lead_actions
 from conversations.intents import IntentName
-from conversations.language import Meaning, meaning
+from conversations.language import Meaning, brief
 from conversations.language.choices import answer, pick
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
@@ -112,7 +112,7 @@ def _show(value: Any) -> str:
 
 
 def _wants_follow_up(answer: Any) -> bool:
-    said = meaning(str(answer)) if answer else Meaning.NONE
+    said = brief(str(answer)) if answer else Meaning.NONE
     return said not in (Meaning.NO, Meaning.NONE, Meaning.SKIP, Meaning.LATER)
 
 
@@ -342,7 +342,7 @@ class CheckinDialog:
             return self._after_last(ctx, state)
         question = questions[index]
         text = str(msg.values.get("value", "")) if msg.action == ANSWER else msg.text.strip()
-        if meaning(text) is Meaning.SKIP:
+        if brief(text) is Meaning.SKIP:
             if question.required:
                 return self._reask(
                     ctx, state, "This one needs an answer, please: even a short one helps."

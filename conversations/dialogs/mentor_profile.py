@@ -24,7 +24,7 @@ from conversations.dialogs import safety_check
 from conversations.dialogs.apply import lead_contact
 from conversations.dialogs.base import Context, Registry, Turn
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
-from conversations.language import Meaning, meaning
+from conversations.language import Meaning, is_empty, leading, meaning
 from conversations.language.choices import answer
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
@@ -224,7 +224,7 @@ def read_number(text: str) -> int | None:
 
 
 def read_names(text: str) -> list[str] | str:
-    if meaning(text) in (Meaning.NONE, Meaning.NO):
+    if is_empty(text):
         return []
     names = [n.strip(" .") for n in re.split(r",|;|\n|\band\b|&", text) if n.strip(" .")]
     if len(names) > MAX_CONFLICTS:
@@ -532,7 +532,8 @@ class MentorProfileDialog:
 
     def _on_which(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
         chosen = msg.values.get("value") if msg.action == WHICH else item_named(msg.text)
-        said = meaning(msg.text) if msg.action is None else None
+        reading = leading(msg.text) if msg.action is None else None
+        said = reading.meaning if reading is not None and not reading.rest else None
         # "nothing", "no thanks", "all fine", "done": nothing to change.
         if chosen == NOTHING or said in (Meaning.NO, Meaning.NONE, Meaning.SKIP, Meaning.YES):
             if not self._offers_nothing(state):

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from conversations.dialogs.base import Context, Turn
 from conversations.intents import INTENT_ACTION_PREFIX, IntentName, candidates, recognise
-from conversations.language import meaning
+from conversations.language import brief
 from conversations.language.choices import pick
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from storage.models import Role
@@ -31,6 +31,7 @@ ANSWER_WITHIN = timedelta(hours=1)
 LABELS: dict[IntentName, str] = {
     IntentName.BOOK_MEETING: "Book a meeting",
     IntentName.MY_MEETINGS: "My meetings",
+    IntentName.MY_PARTNER: "Who my partner is",
     IntentName.RESCHEDULE_MEETING: "Move a meeting",
     IntentName.CANCEL_MEETING: "Cancel a meeting",
     IntentName.LOG_MINUTES: "Log minutes",
@@ -83,6 +84,7 @@ _BY_ROLE: dict[str, tuple[IntentName, ...]] = {
 }
 _EVERYONE = (
     IntentName.WHATS_NEXT,
+    IntentName.MY_PARTNER,
     IntentName.CONCERN,
     IntentName.MY_CONCERNS,
     IntentName.PAUSE_REMINDERS,
@@ -162,7 +164,7 @@ class Suggestions:
             return Turn(
                 replies=[Text("I didn't get any words there. Type *help* to see what I can do.")]
             )
-        if meaning(msg.text) is not None and recognise(msg.text).name is IntentName.UNKNOWN:
+        if brief(msg.text) is not None and recognise(msg.text).name is IntentName.UNKNOWN:
             # A "yep" or "nah" with no question waiting (it was answered, or put aside).
             return Turn(
                 replies=[

@@ -11,6 +11,7 @@ from conversations.language.normalise import normalise
 from conversations.language.vocabulary import (
     Meaning,
     Reading,
+    brief,
     is_empty,
     is_no,
     is_yes,
@@ -18,4 +19,14 @@ from conversations.language.vocabulary import (
     meaning,
 )
 
-__all__ = ["Meaning", "Reading", "is_empty", "is_no", "is_yes", "leading", "meaning", "normalise"]
+__all__ = [
+    "Meaning",
+    "Reading",
+    "brief",
+    "is_empty",
+    "is_no",
+    "is_yes",
+    "leading",
+    "meaning",
+    "normalise",
+]

@@ -67,6 +67,8 @@ COMMAND_WORDS = (
     "appraiser", "supervisor", "manager", "complaint", "worried", "pairing", "scheme",
 )  # fmt: skip
 _TYPO_SCORE = 80
+# Closer still for ranking: "meeting" is "meetings", but "mentor" is not "mentoring".
+_OVERLAP_SCORE = 85
 _WORD = re.compile(r"[a-z][a-z'\-]{3,}")
 
 
@@ -112,6 +114,6 @@ def overlap(said: list[str], example: list[str]) -> float:
     covered = sum(
         1
         for word in example
-        if process.extractOne(word, said, scorer=fuzz.ratio, score_cutoff=_TYPO_SCORE)
+        if process.extractOne(word, said, scorer=fuzz.ratio, score_cutoff=_OVERLAP_SCORE)
     )
     return covered / len(example)

@@ -187,14 +187,9 @@ _LEADING: dict[Meaning, tuple[str, ...]] = {
         "let's do that",
         "yes go ahead",
         "by all means",
-        # Said of oneself: "I am (a member of the SoR)", "I do", "I have".
-        "i am",
-        "i'm",
-        "i do",
-        "i have",
-        "i've",
-        "i can",
-        "i will",
+        # Said of oneself: "I'm a member (of the SoR)".
+        "i'm a member",
+        "i am a member",
     ),
 }
 
@@ -224,6 +219,15 @@ _ALONE: dict[Meaning, tuple[str, ...]] = {
         "yes it is",
         "yes i do",
         "it is",
+        # Said of oneself, as the whole answer: "I am", "I do", "I have".
+        "i am",
+        "i'm",
+        "i do",
+        "i have",
+        "i've",
+        "i can",
+        "i will",
+        "i have done",
         "indeed",
         "true",
         "please",
@@ -346,6 +350,13 @@ def meaning(text: str) -> Meaning | None:
     return reading.meaning if reading else None
 
 
+def brief(text: str) -> Meaning | None:
+    """What a short answer means ("no thanks", "nothing really", "skip this one"), or None for
+    one that goes on to say something of its own ("nothing major, but could someone call me")."""
+    reading = leading(text)
+    return reading.meaning if reading is not None and len(reading.rest.split()) <= 2 else None
+
+
 def is_yes(text: str) -> bool:
     return meaning(text) is Meaning.YES
 
@@ -358,9 +369,4 @@ def is_no(text: str) -> bool:
 def is_empty(text: str) -> bool:
     """An answer that gives nothing to an optional question ("skip", "none", "no agenda",
     "-"); not one that only starts with a no ("no more rota gaps", an agenda)."""
-    reading = leading(text)
-    return (
-        reading is not None
-        and reading.meaning in (Meaning.SKIP, Meaning.NONE, Meaning.NO)
-        and len(reading.rest.split()) <= 2
-    )
+    return brief(text) in (Meaning.SKIP, Meaning.NONE, Meaning.NO)
