@@ -238,7 +238,7 @@ class Engine:
             return note + said + turn.replies + self._resume(ctx, row, stash), turn.outgoing, False
 
         typed = msg.action is None and bool(msg.text.strip())
-        if active is not None and typed and self._sets_aside(ctx, row, active, intent):
+        if active is not None and typed and self._sets_aside(ctx, row, active, msg, intent):
             # A clear new request while the dialog waits on a choice, or after a day: served,
             # and the dialog kept to carry on with later.
             note += self._set_aside(ctx, row, active)
@@ -247,7 +247,7 @@ class Engine:
             carried = self._carry_on(ctx, row, active, msg)
             if carried is not None:
                 return note + carried, [], False
-        if typed and intent.name in _NOT_A_SWITCH:
+        if typed and (intent.name in _NOT_A_SWITCH or meaning(msg.text) is not None):
             answered = self._answer_open(ctx, row, active, msg)
             if answered is not None:
                 return note + answered[0], answered[1], False
@@ -272,6 +272,14 @@ class Engine:
                 _put_aside(ctx.session, row, ctx.now)
                 replaced = [Text(f"{_aside_note(active)}")]
             _clear(row)
+        if typed and intent.name is IntentName.UNKNOWN and meaning(msg.text) in _ANSWERS:
+            # "yes fine" with no question waiting: say so, rather than "didn't understand".
+            nothing = "There's nothing waiting for your answer just now."
+            return (
+                note + replaced + [Text(f"{nothing} Type *menu* to see what I can do.")],
+                [],
+                False,
+            )
         dialog_name = self.registry.starts.get(intent.name)
         if dialog_name is not None:
             dialog = self.registry.dialogs[dialog_name]
@@ -281,14 +289,6 @@ class Engine:
             turn = dialog.start(ctx, msg)
             _apply(row, dialog, turn, starting=True)
         else:
-            if typed and intent.name is IntentName.UNKNOWN and meaning(msg.text) in _ANSWERS:
-                # "yes fine" with no question waiting: say so, rather than "didn't understand".
-                nothing = "There's nothing waiting for your answer just now."
-                return (
-                    note + replaced + [Text(f"{nothing} Type *menu* to see what I can do.")],
-                    [],
-                    False,
-                )
             answer = (
                 self.registry.answers.get(intent.name) or self.registry.globals[IntentName.UNKNOWN]
             )
@@ -301,13 +301,17 @@ class Engine:
         """Never a draft that keeps itself aside (an unsent concern), nor a safety check."""
         return not getattr(active, "keeps_aside", False) and row.state.get("step") != SAFETY_STEP
 
-    def _sets_aside(self, ctx: Context, row: DialogState, active: Dialog, intent: Intent) -> bool:
+    def _sets_aside(
+        self, ctx: Context, row: DialogState, active: Dialog, msg: Incoming, intent: Intent
+    ) -> bool:
         """A clear request for another journey, while ``active`` waits on a question that is
         not free text (the dialog says which are: ``interruptible``), or after a day."""
         if not self._may_set_aside(row, active):
             return False
         if intent.name in _NOT_A_SWITCH or intent.name in GLOBAL_WORDS:
             return False
+        if meaning(msg.text) is not None:
+            return False  # "sure, go on": an answer to the question waiting, not a request
         own = self.registry.starts.get(intent.name)
         if own == active.name or (own is None and intent.name not in self.registry.answers):
             return False

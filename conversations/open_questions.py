@@ -25,7 +25,7 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 
 from conversations.dates import When, find_when
-from conversations.dialogs.base import Context, Turn
+from conversations.dialogs.base import Context, Finder, Turn
 from conversations.messages import Choice, Incoming, Part, Question, Text
 
 
@@ -48,8 +48,6 @@ class OpenQuestion:
     # The days it is about: a reply naming one of them is for this question.
     days: tuple[date, ...] = field(default_factory=tuple)
 
-
-Finder = Callable[[Context], list[OpenQuestion]]
 
 # A turn's state key naming the dialog that carries on from here (the engine switches to it).
 HANDOFF = "_handoff"

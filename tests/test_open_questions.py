@@ -330,3 +330,11 @@ def test_minutes_logged_at_the_booking_confirmation(mentee: Chat) -> None:
     assert reply.startswith("I've kept your booking draft: say *carry on booking* to finish it.")
     assert "minutes" in reply.lower()
     assert _meetings(mentee.db) == []
+
+
+def test_an_answer_at_the_confirmation_is_not_taken_for_a_new_request(mentee: Chat) -> None:
+    # "sure" reads as a yes here, whatever journey a typo-tolerant reading finds in it
+    assert "Shall I send it to Tom?" in mentee.said(BOOKING)
+    reply = mentee.said("sure, go on")
+    # not set aside as an interruption (what the booking makes of "sure" is its own reading)
+    assert "I've kept" not in reply

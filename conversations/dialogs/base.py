@@ -134,6 +134,8 @@ class Dialog(Protocol):
 
 
 Answer = Callable[[Context, Incoming, Intent], Turn]
+# The questions open for the person in ``Context`` (``conversations.open_questions``).
+Finder = Callable[[Context], "list[OpenQuestion]"]
 
 
 @dataclass
@@ -158,7 +160,7 @@ class Registry:
     action_routes: dict[str, IntentName] = field(default_factory=dict)
     # Who has which question open (a proposal, a check-in): typed replies in later turns answer
     # them (see ``conversations.open_questions``).
-    open_questions: list[Callable[[Context], list[OpenQuestion]]] = field(default_factory=list)
+    open_questions: list[Finder] = field(default_factory=list)
 
     def route_action(self, action: str) -> IntentName | None:
         return self.action_routes.get(action.split(":", 1)[0])
