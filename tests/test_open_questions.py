@@ -61,8 +61,7 @@ def test_a_typed_acceptance_hours_later_in_a_new_process_confirms_the_meeting(
     assert mentee.inbox().startswith("Tom Okafor accepted: your meeting on Tue 24 Nov, 15:00")
     # answered, the question is closed: another "ok" has nothing to answer
     assert mentor.said("ok") == (
-        "I'm not waiting for an answer from you just now. Type *what's next* to "
-        "see what's due, or *menu* for what I can do."
+        "There's nothing waiting for your answer just now. Type *menu* to see what I can do."
     )
 
 
@@ -191,8 +190,7 @@ def test_yes_to_one_no_to_the_other_answers_both(mentee: Chat, mentor: Chat) -> 
 
 def test_yes_with_nothing_waiting_says_so(mentor: Chat) -> None:
     assert mentor.said("yes fine") == (
-        "I'm not waiting for an answer from you just now. Type *what's next* to "
-        "see what's due, or *menu* for what I can do."
+        "There's nothing waiting for your answer just now. Type *menu* to see what I can do."
     )
     assert _meetings(mentor.db) == []
 
@@ -300,15 +298,14 @@ def test_a_lead_alert_acknowledged_by_typing_later(mentee: Chat, mentor: Chat) -
     _later(2, mentee, mentor)
     # Tom is in the pairing: the alert is not his to answer, and he learns nothing of it
     assert mentor.said("ok") == (
-        "I'm not waiting for an answer from you just now. Type *what's next* to "
-        "see what's due, or *menu* for what I can do."
+        "There's nothing waiting for your answer just now. Type *menu* to see what I can do."
     )
     lead = Chat(mentee.db, mentee.clock, "lead@example.org")
     assert lead.said("ok, on it").startswith("Acknowledged C1.")
     with transaction(lead.db) as session:
         concern = session.exec(select(Concern)).one()
     assert concern.acknowledged_by_id == lead.person_id
-    assert "I'm not waiting for an answer" in lead.said("ok")
+    assert "There's nothing waiting" in lead.said("ok")
 
 
 def test_cancelling_a_meeting_in_the_middle_of_a_booking(mentee: Chat, mentor: Chat) -> None:
