@@ -1012,3 +1012,8 @@ def past_day(text: str, today: date) -> date | Ask | None:
         return day.replace(year=today.year - 1)
     except ValueError:  # 29 February, last year
         return Ask(f"There was no 29 February in {today.year - 1}. Which day was it?", "impossible")
+
+
+def mentions_when(text: str) -> bool:
+    """Whether a sentence surely names a day or a time ("thurs half 2", "a week on fri")."""
+    return bool(_groups(text, whole=False))

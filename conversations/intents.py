@@ -13,7 +13,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from conversations.dates import mentions_when
 from conversations.language import concerns as worries
+from conversations.language.meetings import (
+    asks_for_a_slot,
+    asks_to_cancel,
+    asks_to_move,
+    mode_said,
+    names_a_meeting,
+)
 from conversations.language.normalise import normalise
 from conversations.language.requests import content_words, fix_typos, overlap, unpadded
 from conversations.language.sections import minutes_likeness
@@ -490,7 +498,23 @@ def recognise(text: str, action: str | None = None) -> Intent:
         other = _by_pattern(variant)
         if other is not None and other not in _NOT_YET_UNDERSTOOD:
             return Intent(other, "" if other in GLOBAL_WORDS else stripped)
-    return found
+    about = about_a_meeting(said, plain)
+    return Intent(about, stripped) if about is not None else found
+
+
+def about_a_meeting(said: str, plain: str) -> IntentName | None:
+    """A meeting asked for without the words "book a meeting": a day or time said with a way of
+    meeting, someone to meet or a request ("thurs half 2, teams is fine", "could i grab tom tmrw
+    2ish"); or a meeting moved or cancelled ("can we shift tmrw to thurs", "cancel fri pls").
+    ``said`` is the message normalised, ``plain`` without its padding too."""
+    when = mentions_when(said)
+    if asks_to_cancel(plain) and (when or names_a_meeting(plain)):
+        return IntentName.CANCEL_MEETING
+    if asks_to_move(plain) and (when or names_a_meeting(plain) or mode_said(plain)):
+        return IntentName.RESCHEDULE_MEETING
+    if when and (asks_for_a_slot(said) or asks_for_a_slot(plain)):
+        return IntentName.BOOK_MEETING
+    return None
 
 
 # A greeting or thanks may wrap a request ("hi, whats next for me"): look again for one.

@@ -17,7 +17,7 @@ from storage.db import transaction
 from storage.models import Concern, DialogState, FitCheck, Meeting
 from tests.transcript import Chat, channel_inbox
 
-BOOKING = "book a meeting on Tuesday 3pm for an hour by video"
+BOOKING = "book a meeting tomorrow at 3pm for an hour by video"
 
 
 def _meetings(db: Engine) -> list[Meeting]:

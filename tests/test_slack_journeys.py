@@ -212,7 +212,7 @@ async def test_a_meeting_proposal_accepted_by_typing_in_slack(slack: SlackHarnes
     turn, no dialog waiting) accepts it."""
     await slack.event(message("hi", user=MENTOR))  # Tom has talked to the bot before
     assert "Shall I send it to Tom?" in await _say(
-        slack, "book a meeting next Tuesday 3pm for an hour by video"
+        slack, "book a meeting tomorrow at 3pm for an hour by video"
     )
     assert "Sent to Tom Okafor" in await _say(slack, "yes")
     await _deliver(slack)

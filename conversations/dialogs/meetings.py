@@ -54,6 +54,8 @@ from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName, recognise
 from conversations.language import is_empty
 from conversations.language.choices import answer, pick
+from conversations.language.meetings import find_mode as mode_named
+from conversations.language.meetings import find_place
 from conversations.messages import Attachment, Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
@@ -90,20 +92,11 @@ class Mode(StrEnum):
 
 MODE_TEXT = {Mode.IN_PERSON: "in person", Mode.VIDEO: "by video", Mode.PHONE: "by phone"}
 MODE_BUTTON = {Mode.IN_PERSON: "In person", Mode.VIDEO: "Video", Mode.PHONE: "Phone"}
-_MODE_WORDS = (
-    (Mode.VIDEO, re.compile(r"\b(?:video|teams|zoom|online|virtual(?:ly)?|webex)\b", re.I)),
-    (Mode.PHONE, re.compile(r"\b(?:phone|telephone|by call|ring)\b", re.I)),
-    (
-        Mode.IN_PERSON,
-        re.compile(r"\b(?:in[- ]person|face[- ]to[- ]face|f2f|on site|in the office)\b", re.I),
-    ),
-)
-_NOT_MODE = re.compile(
-    r"\b(?:instead of|rather than|not)\s+(?:by\s+|on\s+|in\s+)?(?:a\s+)?[\w-]+(?:\s+to\s+face)?",
-    re.I,
-)
 _AGENDA = re.compile(
-    r"(?:\bagenda\b\s*[:\-]?|\babout\b|\bto (?:discuss|talk about|go over)\b|\bre\s*:)\s*"
+    # "about ..." is an agenda, "how about 31/4" is not.
+    r"(?:\bagenda\b\s*[:\-]?|(?<!\bhow )(?<!\bwhat )\babout\b"
+    r"|\bto (?:discuss|talk (?:about|through|thru)|go (?:over|through|thru)|run through)\b"
+    r"|\bre\s*:)\s*"
     r"(?P<agenda>\S.*)$",
     re.I | re.S,
 )
@@ -130,6 +123,7 @@ class Facts:
     day: date | None = None
     minutes: int | None = None
     mode: str | None = None
+    location: str | None = None  # "in person at northfield"
     agenda: str | None = None
     notes: list[str] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
@@ -217,10 +211,7 @@ def find_mode(text: str) -> str | None:
 
 
 def _find_mode(text: str) -> str | None:
-    cleaned = _NOT_MODE.sub(" ", text)
-    hits = [(p.search(cleaned), mode) for mode, p in _MODE_WORDS]
-    found = sorted((m.start(), mode) for m, mode in hits if m is not None)
-    return found[0][1].value if found else None
+    return mode_named(text)
 
 
 def read_facts(
@@ -289,6 +280,7 @@ def read_facts(
             facts.minutes = int(value.total_seconds()) // 60
             facts.notes.append(f"I took '{n}' as {format_duration(value)}.")
     facts.mode = _find_mode(rest)
+    facts.location = find_place(body)
     return facts
 
 
@@ -381,6 +373,8 @@ def _proposal(
         _scheme_zone(ctx, pairing),
         ctx.now,
     )
+    if meeting.location:
+        summary += f"\n• *Where:* {meeting.location}"
     parts: list[Part] = [
         Text(f"{headline}\n{summary}"),
         *_agenda_part(meeting.agenda),
@@ -723,12 +717,21 @@ class BookMeeting:
         summary = _summary(
             at, state["minutes"], state["mode"], ctx.tz, _scheme_zone(ctx, pairing), ctx.now
         )
+        if state.get("location"):
+            summary += f"\n• *Where:* {state['location']}"
         parts: list[Part] = [
             Text(f"Here's the meeting I'll propose to {mentor.display_name}:\n{summary}"),
             *_agenda_part(state.get("agenda") or ""),
         ]
         minimum = _min_minutes(ctx)
-        if state["minutes"] < minimum:
+        if state.get("length_assumed"):
+            parts.append(
+                Text(
+                    f"I've made it {format_duration(timedelta(minutes=state['minutes']))}, the "
+                    "scheme's usual length: say *make it 90 minutes* to change it."
+                )
+            )
+        elif state["minutes"] < minimum:
             parts.append(
                 Text(
                     f"A note: the scheme expects meetings of at least "
@@ -764,9 +767,11 @@ class BookMeeting:
         elif facts.day is not None:
             state["day"], state["at"] = facts.day.isoformat(), None
         if facts.minutes is not None:
-            state["minutes"] = facts.minutes
+            state["minutes"], state["length_assumed"] = facts.minutes, False
         if facts.mode is not None:
             state["mode"] = facts.mode
+        if facts.location:
+            state["location"] = facts.location
         replies += [Text(note) for note in facts.notes]
         if facts.problems:
             where, question = facts.problems[0]
@@ -806,11 +811,12 @@ class BookMeeting:
         state = dict(state)
         if state.get("at") is None:
             state["step"] = BookStep.WHEN.value
-        elif state.get("minutes") is None:
-            state["step"] = BookStep.LENGTH.value
         elif state.get("mode") is None:
             state["step"] = BookStep.MODE.value
         else:
+            if state.get("minutes") is None:
+                # No length said: the scheme's minimum, shown in the confirmation to change.
+                state["minutes"], state["length_assumed"] = _min_minutes(ctx), True
             pairing = ctx.session.get(Pairing, state["pairing_id"])
             at = _load_at(state)
             assert pairing is not None
@@ -883,7 +889,7 @@ class BookMeeting:
                 minutes = int(chosen) if chosen.isdigit() else 0
                 if check_meeting_length(timedelta(minutes=minutes)) is not None:
                     return self._again(ctx, state, "Please choose one of these.")
-                return self._next(ctx, {**state, "minutes": minutes}, [])
+                return self._next(ctx, {**state, "minutes": minutes, "length_assumed": False}, [])
             facts = read_facts(text, ctx, base=_load_at(state), agenda="marker", bare_length=True)
             if facts.minutes is None and not facts.problems:
                 return self._again(
@@ -977,6 +983,7 @@ class BookMeeting:
             starts_at=at,
             duration_minutes=state["minutes"],
             mode=state["mode"],
+            location=state.get("location") or "",
             agenda=state.get("agenda") or "",
             status=MeetingStatus.PROPOSED.value,
             proposed_by_id=ctx.person_id,
