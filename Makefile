@@ -42,6 +42,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_dates.py
 	$(BIN)/python bench/nudge_sweep.py
 	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/cold_start.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

@@ -44,6 +44,12 @@ DATE_PHRASES = [
     "by Friday",
     "end of the month",
     "the day after tomorrow at 10am",
+    "thurs half 2",
+    "a week on fri, 11ish",
+    "fortnight today at 10",
+    "20/3 1030",
+    "next tues at 11",
+    "tmrw after lunch",
 ]
 DATE_SENTENCES = [
     "book a meeting next Tuesday 3pm for an hour by video",

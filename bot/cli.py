@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import logging
 import os
@@ -273,6 +274,14 @@ def _print_waiting(
     return len(rows)
 
 
+def _started() -> None:
+    """What start-up loaded (modules, dialogs, caches) lives as long as the process: the cycle
+    collector, paused while the dialogs loaded, need not walk it again in each full collection,
+    nor at exit (together about a tenth of a chat's start-up)."""
+    gc.freeze()
+    gc.enable()
+
+
 def _chat(
     db: Engine,
     clock: Clock,
@@ -281,14 +290,14 @@ def _chat(
     out: TextIO,
     files: console.FileStore | None = None,
 ) -> int:
-    from conversations import dates
+    gc.disable()  # until the chat has started: see _started
     from conversations.engine import Engine as DialogEngine
     from conversations.registry import default_registry
 
     person = _person(db, email)
     assert person.id is not None
-    dates.warm_up()
     engine = DialogEngine(db, clock, default_registry())
+    _started()
     interactive = stdin.isatty()
     if interactive:
         out.write(

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from icalendar import Calendar, Event, vCalAddress, vText
-
 from conversations.messages import Attachment
 
 Method = Literal["REQUEST", "CANCEL"]
@@ -53,6 +51,9 @@ def meeting_invite(
     """
     if starts_at.tzinfo is None or now.tzinfo is None:
         raise ValueError("invite times must be timezone-aware")
+    # icalendar is imported here, when an invite is made, not in every chat's start-up.
+    from icalendar import Calendar, Event, vCalAddress, vText
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

@@ -2,35 +2,45 @@
 
 Map:
 - ``parse_when(text, now, tz)``: a whole reply is a day and time -> :class:`When` or :class:`Ask`.
+- ``pick_option(text, options, now, tz)``: which of an :class:`Ask`'s options an answer chose.
 - ``find_when(text, now, tz)``: the first day/time inside a sentence -> :class:`Found` (with span).
 - ``parse_date`` / ``find_date``: the same for due dates and pauses (a ``date``; no time needed).
 - ``parse_duration`` / ``find_duration``: "an hour", "90 mins", "1h30" -> ``timedelta``;
   ``check_meeting_length`` / ``parse_meeting_length`` ask back for 0 or more than 12 hours.
 - ``format_when`` / ``format_day`` / ``format_duration``: "Thu 12 Mar, 15:00", "Thu 12 Mar",
   "1 hour 30 minutes".
-- ``warm_up()``: pays dateparser's first-call cost (~120 ms) at start-up.
+- ``warm_up()``: pays dateparser's import and first-call cost (~120 ms) now. dateparser is
+  imported when first used: most replies never reach it, so ``mentorbot chat`` does not warm up.
 
 How text is read: precompiled regexes find "atoms" (a day, a time, a part of the day) and join
 neighbours ("next Tuesday" + "at 3pm"). dateparser (English only, DMY, future, relative to the
 person's local wall time) is only the fallback for a whole reply the grammar does not know
 ("3 days from now"); it never searches sentences, so "we may meet" is not a date. Inside a
-sentence, weak atoms ("sat", "morning", "the 3rd", "3.30") count only next to a stronger one or
-after "on"/"by"/"until"...
+sentence, weak atoms ("sat", "morning", "3.30", "20/3") count only next to another atom or after
+"on"/"by"/"until"...
 
 Rules, all relative to the injected aware ``now`` read in the person's IANA zone:
 - A day without a year is this year, or next year once passed; one passed in the last 60 days is
-  asked back. "on the 3rd" is the next 3rd of a month. A weekday alone or after "next" is its next
-  occurrence after today ("this Monday" may be today); "Tuesday next week" is in next week.
-- An hour without am/pm ("at 5", "3:30", "5 o'clock"): 1-7 is afternoon (17:00, said in
-  ``When.assumed``), 8-12 as said, and a part of the day decides ("tonight at 8" is 20:00).
-  ``ask_am_pm=True`` asks "Did you mean 05:00 or 17:00?" instead. "3-4pm" gives its start, 15:00.
-- A part of the day alone takes a default (morning 09:00, lunchtime 12:00, afternoon 14:00,
-  evening 18:00, tonight 19:00), said in ``When.assumed``. A time alone is today, or tomorrow once
-  passed (said).
-- Asked back (:class:`Ask`): the past, impossible dates ("31 Feb"), a weekday that does not match
-  the date, a day without a time when one is needed, "next week", a second date, a local time the
-  clocks skip when they go forward. A time repeated when they go back takes the first (fold=0),
-  said in ``When.assumed``.
+  asked back. "on the 3rd" is the next 3rd of a month; "20/3", "20.3" are 20 March (day first).
+  A weekday alone is its next occurrence after today ("this Monday" may be today); "Tuesday next
+  week" is in next week. "next Tuesday" said while this week's Tuesday is still ahead is asked
+  back with both dates (``Ask.options``; ``pick_option`` reads "2", "the 10th", "the later one").
+- UK idioms: "half 2" (14:30), "2ish", "quarter to 3", "first thing" (09:00), "noon", "a week on
+  Friday" / "Friday week" (the Friday after this one), "fortnight today", "2 wks tmrw", "0930".
+- An hour without am/pm ("at 5", "3:30", "half 2"): working hours decide, 1-5 is the afternoon
+  (said in ``When.assumed``), 8-12 as said, and 6 or 7 (outside working hours either way) is
+  asked; a part of the day decides first ("tonight at 8" is 20:00). ``ask_am_pm=True`` always
+  asks. "3-4pm" and "11-12" give their start and their length (``When.minutes``).
+- A part of the day without a time ("after lunch", "afternoon") is not a time: with
+  ``need_time`` it is asked, offering a few times (``Ask.options``); without, it is the day, with
+  ``When.part`` set. "first thing" is 09:00 and "lunchtime" 12:00 (said). A time alone is today,
+  or tomorrow once passed (said); ``When.named_day`` tells whether the words named a day.
+- ``anchor`` (the meeting in hand) reads "same time", "the Friday after", "the week after",
+  "same time next week", "an hour later", "30 mins earlier"; without one they are not dates.
+- Asked back (:class:`Ask`): the past, impossible dates ("31 Feb", "30/2"), a weekday that does
+  not match the date, a day without a time when one is needed, "next week", a second date, a
+  local time the clocks skip when they go forward. A time repeated when they go back takes the
+  first (fold=0), said in ``When.assumed``.
 """
 
 from __future__ import annotations
@@ -39,10 +49,8 @@ import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 from zoneinfo import ZoneInfo
-
-import dateparser
 
 __all__ = [
     "Ask",
@@ -59,6 +67,8 @@ __all__ = [
     "parse_duration",
     "parse_meeting_length",
     "parse_when",
+    "part_offers",
+    "pick_option",
     "warm_up",
 ]
 
@@ -66,7 +76,7 @@ T = TypeVar("T")
 Zone = str | ZoneInfo
 AskReason = Literal[
     "past", "impossible", "am_pm", "no_time", "nonexistent", "mismatch", "vague", "ambiguous",
-    "unknown", "duration",
+    "unknown", "duration", "which_day",
 ]  # fmt: skip
 
 
@@ -82,6 +92,12 @@ class When:
     local: datetime
     has_time: bool
     assumed: str | None = None
+    # The words named a day (not only a time: "4pm", "an hour later" keep the day in hand).
+    named_day: bool = True
+    # A part of the day said without a time ("after lunch"): the caller asks for the time.
+    part: str | None = None
+    # The length a range gave ("11-12", "2-3:30pm"), in minutes.
+    minutes: int | None = None
 
     @property
     def day(self) -> date:
@@ -90,10 +106,15 @@ class When:
 
 @dataclass(frozen=True)
 class Ask:
-    """Not understood or not acceptable: ``question`` is shown to the person as it is."""
+    """Not understood or not acceptable: ``question`` is shown to the person as it is.
+
+    ``options`` are the readings to choose from when the words fit more than one ("next Tuesday"
+    said on a Monday; "at 7"); a time of day to offer when only a part of the day was said.
+    """
 
     question: str
     reason: AskReason
+    options: tuple[When, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,18 +137,30 @@ _NUMBERS = {
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
     "thirty": 30, "forty-five": 45, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90,
 }  # fmt: skip
-_PART_TIMES = {"morning": (9, 0), "first thing": (9, 0), "lunchtime": (12, 0), "afternoon": (14, 0),
-               "evening": (18, 0), "night": (19, 0), "tonight": (19, 0)}  # fmt: skip
-_PM_PARTS = frozenset({"afternoon", "evening", "night", "tonight"})
+# A part of the day with a time of its own; the others ("after lunch") are asked, with offers.
+_PART_TIMES = {"first thing": (9, 0), "lunchtime": (12, 0)}
+_PART_OFFERS = {
+    "morning": ((9, 0), (10, 0), (11, 0)), "after lunch": ((13, 0), (13, 30), (14, 0)),
+    "afternoon": ((14, 0), (15, 0), (16, 0)), "evening": ((17, 0), (17, 30), (18, 0)),
+    "night": ((18, 0), (19, 0), (20, 0)), "tonight": ((18, 0), (19, 0), (20, 0)),
+}  # fmt: skip
+_PM_PARTS = frozenset({"afternoon", "after lunch", "evening", "night", "tonight"})
+# Working hours read a bare hour: 1-5 is the afternoon, 8-12 as said, 6 and 7 are asked.
+_ASK_HOURS = frozenset({6, 7})
+# Bare weekday abbreviations that are also English words ("I sat", "we wed").
+_WORD_DAYS = frozenset({"sat", "sun", "wed", "mon"})
 
 _NUMW = "|".join(sorted(_NUMBERS, key=len, reverse=True))
+_HOURW = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
 _WD = (r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
        r"|mon|tues?|weds?|thurs?|thu|fri|sat|sun")  # fmt: skip
+_POSS = r"(?:['\u2019]?s)?"  # "tmrw's", "fridays one", "next weeks meeting"
 _MON = (r"january|february|march|april|may|june|july|august|september|october|november"
         r"|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec")  # fmt: skip
 _ORD = r"(?:st|nd|rd|th)"
 _UNITS = r"(?:hours?|hrs?|h\b|minutes?|mins?|days?|weeks?|people|percent|%)"
 _DUR_IN = rf"(?:\d+(?:\.\d+)?\s*|(?:{_NUMW})\s+|half\s+an\s+)(?:hours?|hrs?|minutes?|mins?)"
+_AT = r"(?:(?:at|from|for|say|around|approx)\s+|@\s*)"
 
 # One alternative per atom kind; the kind is ``match.lastgroup`` (the outer named group).
 _ATOM = re.compile(
@@ -135,47 +168,69 @@ _ATOM = re.compile(
     (?P<rtime>in\s+(?!a\s+min)(?P<rt>{_DUR_IN}(?:\s+and\s+a\s+half)?))
     |(?P<reldate>in\s+(?P<rd_n>\d+\s*|(?:{_NUMW})\s+)(?P<rd_u>days?|weeks?|fortnights?|months?
         |years?)(?:['\u2019]?s?\s+time)?)
+    |(?P<weekson>(?:(?P<wo_n>a|one|two|three|four|\d)\s+)?(?P<wo_u>weeks?|wks?|fortnights?)\s+
+        (?:on\s+|from\s+)?(?P<wo_base>today|tomorrow|tmrw|tmr|{_WD})\.?)
     |(?P<weektoday>(?:a|one)\s+week\s+(?:today|from\s+(?:today|now)))
     |(?P<end>(?:the\s+)?end\s+of\s+(?P<end_w>the\s+|this\s+|next\s+)?(?P<end_u>week|month|year))
+    |(?P<wdweek>(?P<ww_wd>{_WD})\.?\s+(?P<ww_u>week|fortnight))
+    |(?P<after>the\s+(?P<af_w>{_WD}|day|week)\.?\s+(?P<af_dir>after|before)
+        (?!\s+(?:tomorrow|next|that|this|the|our|my|your|last)\b))
     |(?P<weekday>(?:(?P<wd_mod>this\s+coming|this|next\s+week(?:\s+on)?|next|coming)\s+)?
-        (?P<wd>{_WD})\.?(?P<wd_nw>\s+next\s+week)?)
-    |(?P<vague>next\s+(?:week|month|year))
+        (?P<wd>{_WD})\.?{_POSS}(?P<wd_nw>\s+next\s+week)?)
+    |(?P<vague>next\s+(?:week|month|year){_POSS})
     |(?P<dm>(?:the\s+)?(?P<dm_d>\d{{1,2}}){_ORD}?(?:\s+of)?\s+(?P<dm_m>{_MON})\b\.?
         (?:,?\s+(?P<dm_y>\d{{4}})\b)?)
     |(?P<md>(?P<md_m>{_MON})\.?\s+(?:the\s+)?(?P<md_d>\d{{1,2}}){_ORD}?\b(?![:.]\d)
         (?:,?\s+(?P<md_y>\d{{4}})\b)?)
     |(?P<iso>(?P<iso_y>\d{{4}})-(?P<iso_m>\d{{1,2}})-(?P<iso_d>\d{{1,2}}))
     |(?P<dd>(?P<dd_d>\d{{1,2}})[-.](?P<dd_m>\d{{1,2}})[-.](?P<dd_y>\d{{4}}))
-    |(?P<nd>(?P<nd_d>\d{{1,2}})/(?P<nd_m>\d{{1,2}})(?:/(?P<nd_y>\d{{4}}|\d{{2}}))?(?![/\d])
+    |(?P<nd>(?:the\s+)?(?P<nd_d>\d{{1,2}})/(?P<nd_m>\d{{1,2}})(?:/(?P<nd_y>\d{{4}}|\d{{2}}))?(?![/\d])
         (?!\s*(?:of\b|an?\b|{_UNITS})))
+    |(?P<ndot>(?:the\s+)?(?P<nt_d>\d{{1,2}})\.(?P<nt_m>[1-9])(?![\d.]|\s*{_UNITS}))
     |(?P<ordinal>(?:the\s+)?(?P<od>\d{{1,2}}){_ORD}
         (?!\s+(?:floor|time|place|row|year|week|day|person|attempt|round|quarter|item)))
-    |(?P<rday>today|tonight|tomorrow|tmrw|tmr|yesterday|(?:the\s+)?day\s+after\s+tomorrow
-        |this(?=\s+(?:morning|afternoon|evening)))
-    |(?P<ampm>(?:at\s+|@\s*)?(?P<ap_h>\d{{1,2}})(?:[:.](?P<ap_m>\d{{2}}))?
-        (?:\s*(?:-|\u2013|to)\s*(?P<ap_to>\d{{1,2}})(?:[:.]\d{{2}})?)?\s*(?P<ap>[ap])\.?m\.?)
-    |(?P<clock>(?:at\s+|@\s*)?(?P<ck_h>\d{{1,2}}):(?P<ck_m>\d{{2}}))
+    |(?P<rday>(?:today|tomorrow|tmrw|tmr){_POSS}|tonight|yesterday
+        |(?:the\s+)?day\s+after\s+tomorrow|this(?=\s+(?:morning|afternoon|evening)))
+    |(?P<ish>{_AT}?(?P<ish_h>\d{{1,2}})(?:[:.](?P<ish_m>\d{{2}}))?(?P<ish_ap>\s*[ap]\.?m\.?)?
+        \s*-?ish)
+    |(?P<ampm>{_AT}?(?P<ap_h>\d{{1,2}})(?:[:.](?P<ap_m>\d{{2}}))?
+        (?:\s*(?:-|\u2013|to)\s*(?P<ap_to>\d{{1,2}})(?:[:.](?P<ap_tm>\d{{2}}))?)?
+        \s*(?P<ap>[ap])\.?m\.?)
+    |(?P<range>(?:from\s+|between\s+)?(?P<rg_h>\d{{1,2}})(?:[:.](?P<rg_m>\d{{2}}))?
+        \s*(?:-|\u2013|to|till|until)\s*(?P<rg_to>\d{{1,2}})(?:[:.](?P<rg_tm>\d{{2}}))?
+        (?![\d/]|\s*(?:[ap]\.?m|{_UNITS}|of\b)))
+    |(?P<clock>{_AT}?(?P<ck_h>\d{{1,2}}):(?P<ck_m>\d{{2}}))
+    |(?P<hhmm>{_AT}?(?P<hh_h>[01]\d|2[1-3])(?P<hh_m>[0-5]\d)(?:\s*hrs)?(?![\d/]|\s*{_UNITS}))
     |(?P<noon>(?:at\s+)?(?:12\s+)?(?P<nn>noon|midday|midnight))
     |(?P<oclock>(?:at\s+)?(?P<oc_h>\d{{1,2}}|{_NUMW})\s+o['\u2019]?clock)
-    |(?P<past>(?:at\s+)?(?P<pa_q>half|quarter)\s+(?P<pa_dir>past|to)\s+(?P<pa_h>\d{{1,2}}|{_NUMW}))
-    |(?P<at>(?:at|@)\s*(?P<at_h>\d{{1,2}})(?:\.(?P<at_m>\d{{2}}))?
+    |(?P<past>(?:at\s+)?(?:(?P<pa_q>half|quarter)\s+(?P<pa_dir>past|to)|(?P<pa_half>half))
+        \s+(?P<pa_h>\d{{1,2}}|{_HOURW})(?!\s*(?:[:.]\d|{_UNITS})))
+    |(?P<same>(?:at\s+)?(?:the\s+)?same\s+time)
+    |(?P<shift>(?P<sh_pre>back|forward|later|earlier)\s+(?:by\s+)?(?P<sh_d1>{_DUR_IN})
+        |(?P<sh_d2>{_DUR_IN})\s+(?P<sh_post>later|earlier|sooner|back|forward))
+    |(?P<at>{_AT}(?P<at_h>\d{{1,2}})(?:\.(?P<at_m>\d{{2}}))?
         (?![\d:./]|{_ORD}|\s*{_UNITS}|\s*(?:of\s+)?(?:{_MON})\b))
     |(?P<dot>(?P<dt_h>\d{{1,2}})\.(?P<dt_m>\d{{2}})(?![\d.]|\s*{_UNITS}))
-    |(?P<part>(?:(?:in|on)\s+the\s+)?(?P<pt>morning|afternoon|evening|night|lunch\s*time
-        |first\s+thing))
+    |(?P<part>(?:(?:in|on)\s+the\s+|at\s+|over\s+)?(?P<pt>morning|afternoon|evening|night
+        |after\s+lunch|lunch(?:\s*time)?|first\s+thing))
     )(?!\w)""",
     re.IGNORECASE | re.VERBOSE,
 )
 _DATE_KINDS = frozenset({"rtime", "reldate", "weektoday", "end", "weekday", "vague", "dm", "md",
-                         "nd", "iso", "dd", "ordinal", "rday"})  # fmt: skip
-_CALENDAR_KINDS = frozenset({"dm", "md", "nd", "iso", "dd", "ordinal"})
-_TIME_KINDS = frozenset({"ampm", "clock", "noon", "oclock", "past", "at", "dot"})
+                         "nd", "iso", "dd", "ordinal", "rday", "weekson", "wdweek", "after",
+                         "ndot"})  # fmt: skip
+_CALENDAR_KINDS = frozenset({"dm", "md", "nd", "iso", "dd", "ordinal", "ndot"})
+_TIME_KINDS = frozenset({"ampm", "clock", "noon", "oclock", "past", "at", "dot", "ish", "range",
+                         "hhmm", "same", "shift"})  # fmt: skip
+# Read only against a meeting already in hand ("same time", "the Friday after", "an hour later").
+_ANCHORED = frozenset({"same", "shift", "after"})
 _PUNCT = " \t\n,.;:!?()"
-_GLUE = re.compile(r"\s*,?\s*(?:(?:at|on)\s+)?", re.IGNORECASE)
-_LEAD = re.compile(r"\b(?:by|on|until|till|til|before|from|at|for|due)\s+$", re.IGNORECASE)
+_GLUE = re.compile(r"\s*,?\s*(?:(?:at|on|say)\s+)?", re.IGNORECASE)
+_LEAD = re.compile(r"\b(?:by|on|until|till|til|before|from|at|for|due|to|it)\s+$", re.IGNORECASE)
 _WEAK_END = re.compile(
-    r"\s*(?:$|[,.;:!?)]|(?:please|then|if|ok|okay|and|or|with|to|on|at|for|from|is|works?|would"
-    r"|suits?|instead|too|today|tomorrow|morning|afternoon|evening)\b)",
+    r"\s*(?:$|[,.;:!?)]|(?:please|pls|plz|thanks|cheers|then|if|ok|okay|and|or|with|w|via|to"
+    r"|on|at|for|from|in|is|works?|would|suits?|instead|too|same|today|tomorrow|morning"
+    r"|afternoon|evening)\b)",
     re.IGNORECASE,
 )
 _DUR = re.compile(
@@ -206,7 +261,6 @@ _DP_LEAD = re.compile(r"^(?:by|on|until|till|til|before|from|at|for|due)\s+", re
 
 
 _Atoms = dict[str, re.Match[str]]
-_HM = tuple[int, int] | Ask  # an hour and minute, or a question
 
 
 @dataclass
@@ -268,6 +322,37 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+@dataclass(frozen=True)
+class _Days:
+    """Two days the words fit ("next Tuesday" said on a Monday): this week's and next week's."""
+
+    days: tuple[date, ...]
+    name: str
+
+
+@dataclass(frozen=True)
+class _Hours:
+    """Two times the words fit ("at 7": 07:00 or 19:00)."""
+
+    times: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    now: datetime
+    zone: ZoneInfo
+    need_time: bool
+    ask: bool
+    anchor: datetime | None = (
+        None  # local: the meeting in hand, for "same time", "the Friday after"
+    )
+    part: str | None = None  # the part of the day the question was about ("after lunch")
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.zone).date()
+
+
 def _fits(atoms: _Atoms, kind: str) -> bool:
     """Can atom ``kind`` join a group holding ``atoms``? One day, one time, one part of day."""
     if "rtime" in atoms or kind == "rtime":
@@ -285,30 +370,41 @@ def _fits(atoms: _Atoms, kind: str) -> bool:
 
 
 def _strong(group: _Group, text: str) -> bool:
-    """In a sentence, is this group surely a date/time and not "sat", "good morning", "3.30"?"""
+    """In a sentence, is this group surely a date/time and not "sat", "good morning", "3.30"?
+
+    Two atoms side by side ("thurs half 2", "20/3 1030", "first thing weds") are a date/time.
+    """
     atoms = group.atoms
+    if len(atoms) > 1:
+        return True
     for kind, m in atoms.items():
-        if kind == "weekday" and not (m["wd_mod"] or m["wd_nw"] or len(m["wd"]) > 5):
+        if kind == "weekday" and not (m["wd_mod"] or m["wd_nw"]) and m["wd"].lower() in _WORD_DAYS:
             continue
         if kind == "nd" and not m["nd_y"]:
             continue
         if kind in ("dm", "md") and m[f"{kind}_m"].lower() == "may" and not m[f"{kind}_y"]:
             continue  # "those 2 may come"
-        if kind not in ("part", "at", "dot", "ordinal"):
+        if kind not in ("part", "at", "dot", "ordinal", "ndot", "hhmm", "range"):
             return True
-    if "dot" in atoms:
-        return False
+    if said := atoms.get("nd") or atoms.get("ndot"):  # "the 30/2"
+        return group.lead or said[0].lower().startswith("the")
+    if atoms.keys() & {"dot", "ndot", "hhmm", "range"}:
+        return group.lead
     ends = bool(_WEAK_END.match(text, group.end))
-    if "ordinal" in atoms:  # "on the 3rd", not "on the 3rd floor" or "for the 2nd level"
-        return group.lead and ends
-    return group.lead or (atoms.keys() == {"at"} and ends)
+    if ordinal := atoms.get("ordinal"):  # "on the 3rd", "the 20th"; not "the 3rd floor"
+        return (group.lead or ordinal[0].lower().startswith("the")) and ends
+    if at := atoms.get("at"):
+        return group.lead or (at[0].lower().startswith(("at", "@")) and ends)
+    return group.lead
 
 
-def _groups(text: str, *, whole: bool) -> list[_Group]:
+def _groups(text: str, *, whole: bool, anchored: bool = False) -> list[_Group]:
     """Neighbouring atoms joined; weak groups kept only when ``whole`` and they are the text."""
     groups: list[_Group] = []
     for m in _ATOM.finditer(text):
         kind = m.lastgroup or ""
+        if kind in _ANCHORED and not anchored:
+            continue
         last = groups[-1] if groups else None
         if last and _GLUE.fullmatch(text, last.end, m.start()) and _fits(last.atoms, kind):
             last.atoms[kind] = m
@@ -358,13 +454,47 @@ def _calendar(d: int, m: int, y: int | None, said: str, today: date) -> date | A
     return Ask(f"There is no {d} {_MONTHS[m - 1]}{leap}. Which date did you mean?", "impossible")
 
 
-def _day(atoms: _Atoms, today: date) -> date | Ask | None:
+def _relative_day(word: str, today: date) -> date:
+    """ "today", "tmrw", "tomorrow's" or a weekday (its next one, today counting)."""
+    word = (
+        re.sub(r"['\u2019]?s$", "", _words(word)) if not word.lower().startswith("tues") else word
+    )
+    offset = {"today": 0, "tomorrow": 1, "tmr": 1, "tmrw": 1}.get(word.lower())
+    if offset is not None:
+        return today + timedelta(days=offset)
+    return today + timedelta(days=(_weekday(word) - today.weekday()) % 7)
+
+
+def _anchored_day(m: re.Match[str], anchor: date) -> date:
+    """ "the Friday after", "the day before", "the week after" the meeting in hand."""
+    sign = 1 if m["af_dir"].lower() == "after" else -1
+    what = m["af_w"].lower()
+    if what in ("day", "week"):
+        return anchor + timedelta(days=sign * (1 if what == "day" else 7))
+    wanted = _weekday(what)
+    step = ((wanted - anchor.weekday()) * sign) % 7 or 7
+    return anchor + timedelta(days=sign * step)
+
+
+def _day(atoms: _Atoms, c: _Ctx) -> date | Ask | _Days | None:
     """The day the atoms name (None when they name only a time)."""
+    today = c.today
     value: date | Ask | None = None
     if m := atoms.get("rday"):
-        word = _words(m[0])
+        word = re.sub(r"['\u2019]?s$", "", _words(m[0]))
         offset = {"tomorrow": 1, "tmr": 1, "tmrw": 1, "yesterday": -1}.get(word, 0)
         value = today + timedelta(days=2 if "after" in word else offset)
+    elif m := atoms.get("weekson"):  # "a week on Friday", "fortnight today", "2 wks tmrw"
+        weeks = int(_num(m["wo_n"])) if m["wo_n"] else 1
+        days = 14 if m["wo_u"].lower().startswith("f") else 7
+        value = _relative_day(m["wo_base"], today) + timedelta(days=weeks * days)
+    elif m := atoms.get("wdweek"):  # "Friday week", "weds fortnight"
+        days = 14 if m["ww_u"].lower().startswith("f") else 7
+        value = _relative_day(m["ww_wd"], today) + timedelta(days=days)
+    elif m := atoms.get("after"):
+        if c.anchor is None:
+            return Ask("Which day did you mean?", "vague")
+        value = _anchored_day(m, c.anchor.date())
     elif m := atoms.get("reldate"):
         n, unit = int(_num(m["rd_n"])), m["rd_u"].lower()[:2]
         if unit in ("mo", "ye"):
@@ -384,7 +514,10 @@ def _day(atoms: _Atoms, today: date) -> date | Ask | None:
         else:
             value = date(today.year + nxt, 12, 31)
     elif m := atoms.get("vague"):
-        return Ask(f"Which day {_words(m[0])}?", "vague")
+        said = re.sub(r"['\u2019]?s$", "", _words(m[0]))
+        if said == "next week" and c.anchor is not None:  # "same time next week"
+            return today + timedelta(days=7 - today.weekday() + c.anchor.weekday())
+        return Ask(f"Which day {said}?", "vague")
     elif m := atoms.get("dm") or atoms.get("md"):
         p = "dm" if "dm" in atoms else "md"
         year = int(m[f"{p}_y"]) if m[f"{p}_y"] else None
@@ -393,6 +526,8 @@ def _day(atoms: _Atoms, today: date) -> date | Ask | None:
         p = next(k for k in ("nd", "dd", "iso") if k in atoms)
         year = int(m[f"{p}_y"]) if m[f"{p}_y"] else None
         value = _calendar(int(m[f"{p}_d"]), int(m[f"{p}_m"]), year, m[0].strip(), today)
+    elif m := atoms.get("ndot"):  # "20.3" is 20 March
+        value = _calendar(int(m["nt_d"]), int(m["nt_m"]), None, m[0].strip(), today)
     elif m := atoms.get("ordinal"):
         value = Ask(f"There is no '{m[0].strip()}'. Which date did you mean?", "impossible")
         y, mo, d = today.year, today.month, int(m["od"])
@@ -419,32 +554,59 @@ def _day(atoms: _Atoms, today: date) -> date | Ask | None:
     if mod.startswith("next week") or m["wd_nw"]:
         return today + timedelta(days=7 - today.weekday() + wanted)
     ahead = (wanted - today.weekday()) % 7
+    if mod == "next" and ahead and today.weekday() < wanted:
+        # Said early in the week, "next Tuesday" is this week's to some and next week's to others.
+        first = today + timedelta(days=ahead)
+        return _Days((first, first + timedelta(days=7)), _WEEKDAYS[wanted])
     return today + timedelta(days=ahead if mod == "this" else ahead or 7)
 
 
-def _meridiem(h: int, mi: int, said: str, part: str | None, ask: bool, notes: list[str]) -> _HM:
-    """An hour said without am/pm: a part of the day decides, else ask or the working-hours rule."""
+def _meridiem(
+    h: int, mi: int, said: str, part: str | None, ask: bool, notes: list[str]
+) -> tuple[int, int] | _Hours:
+    """An hour said without am/pm: a part of the day decides, else working hours (1-5 is the
+    afternoon, 8-12 as said); 6 and 7, outside working hours either way, are asked."""
     if h == 0 or h >= 12:
         return h, mi
     if part in _PM_PARTS:
         return h + 12, mi
     if part in ("morning", "first thing"):
         return h, mi
-    if ask:
-        return Ask(f"Did you mean {_hm(h, mi)} or {_hm(h + 12, mi)}?", "am_pm")
-    if h <= 7:
+    if ask or h in _ASK_HOURS:
+        return _Hours(((h, mi), (h + 12, mi)))
+    if h <= 5:
         notes.append(f"I took '{said}' as {_hm(h + 12, mi)}.")
         return h + 12, mi
     return h, mi
 
 
-def _clock(atoms: _Atoms, part: str | None, ask: bool, notes: list[str]) -> _HM | None:
+def _until(start: tuple[int, int], h: int, mi: int, pm: bool) -> int | None:
+    """Minutes from ``start`` to the end of a range ("11-12", "2-3:30pm"), if it makes sense."""
+    begin = start[0] * 60 + start[1]
+    ends = [((h % 12) + 12 * pm) * 60 + mi] if pm else [h * 60 + mi, (h % 12 + 12) * 60 + mi]
+    after = [e - begin for e in ends if 0 < e - begin <= 12 * 60]
+    return min(after) if after else None
+
+
+def _clock(
+    atoms: _Atoms, part: str | None, c: _Ctx, notes: list[str], extra: dict[str, Any]
+) -> tuple[int, int] | _Hours | Ask | None:
     kind = next((k for k in atoms if k in _TIME_KINDS), None)
     if kind is None:
         return None
     m = atoms[kind]
-    said = re.sub(r"^(?:at\s+|@\s*)", "", m[0].strip(), flags=re.I)
+    said = re.sub(r"^(?:(?:at|from|for|say|around|approx)\s+|@\s*)", "", m[0].strip(), flags=re.I)
     bad = Ask(f"There is no time '{said}'. What time did you mean?", "impossible")
+    anchor = c.anchor
+    if kind == "same":
+        return (anchor.hour, anchor.minute) if anchor is not None else None
+    if kind == "shift":
+        if anchor is None:
+            return None
+        amount = _length(_DUR.fullmatch(m["sh_d1"] or m["sh_d2"]))
+        way = _words(m["sh_pre"] or m["sh_post"])
+        moved = anchor + (amount if way in ("back", "later") else -amount)
+        return moved.hour, moved.minute
     if kind == "ampm":
         h, mi = int(m["ap_h"]), int(m["ap_m"] or 0)
         if not (1 <= h <= 12 and mi < 60):
@@ -452,26 +614,53 @@ def _clock(atoms: _Atoms, part: str | None, ask: bool, notes: list[str]) -> _HM 
         pm = 12 * (m["ap"].lower() == "p")
         if m["ap_to"]:  # "3-4pm" starts at 15:00, "11-1pm" at 11:00
             end = int(m["ap_to"]) % 12 + pm
-            return (h % 12 + 12 if h % 12 + 12 <= end else h % 12), mi
+            start = (h % 12 + 12 if h % 12 + 12 <= end else h % 12), mi
+            extra["minutes"] = _until(start, int(m["ap_to"]), int(m["ap_tm"] or 0), bool(pm))
+            return start
         return h % 12 + pm, mi
     if kind == "noon" and m["nn"].lower() == "midnight":
         notes.append("I took midnight as 00:00, the start of that day.")
         return 0, 0
     if kind == "noon":
         return 12, 0
+    if kind == "hhmm":  # "0930", "1500hrs": the 24-hour clock
+        return int(m["hh_h"]), int(m["hh_m"])
     if kind == "past":
         h = int(_num(m["pa_h"]))
         if not 1 <= h <= 12:
             return bad
         said_notes: list[str] = []
-        base = _meridiem(h, 0, said, part, ask, said_notes)
-        if isinstance(base, Ask):
-            return base
-        q = _words(m["pa_q"])
-        delta = 30 if q == "half" else 15 if m["pa_dir"].lower() == "past" else -15
-        hour, minute = divmod((base[0] * 60 + delta) % 1440, 60)
-        notes += [f"I took '{said}' as {_hm(hour, minute)}."] if said_notes else []
-        return hour, minute
+        base = _meridiem(h, 0, said, part, c.ask, said_notes)
+        if m["pa_half"]:  # "half 2" is half past two
+            delta = 30
+        else:
+            size = 30 if _words(m["pa_q"]) == "half" else 15
+            delta = size if m["pa_dir"].lower() == "past" else -size
+
+        def shifted(hm: tuple[int, int]) -> tuple[int, int]:
+            hour, minute = divmod((hm[0] * 60 + delta) % 1440, 60)
+            return hour, minute
+
+        if isinstance(base, _Hours):
+            return _Hours(tuple(shifted(t) for t in base.times))
+        result = shifted(base)
+        notes += [f"I took '{said}' as {_hm(*result)}."] if said_notes else []
+        return result
+    if kind == "ish":
+        h, mi = int(m["ish_h"]), int(m["ish_m"] or 0)
+        if not (1 <= h <= 23 and mi < 60):
+            return bad
+        if m["ish_ap"]:
+            return h % 12 + 12 * ("p" in m["ish_ap"].lower()), mi
+        return _meridiem(h, mi, said, part, c.ask, notes)
+    if kind == "range":
+        h, mi = int(m["rg_h"]), int(m["rg_m"] or 0)
+        if h > 23 or mi > 59:
+            return bad
+        begin = (h, mi) if m["rg_h"].startswith("0") else _meridiem(h, mi, said, part, c.ask, notes)
+        if isinstance(begin, tuple):
+            extra["minutes"] = _until(begin, int(m["rg_to"]), int(m["rg_tm"] or 0), False)
+        return begin
     h_text, m_text = {"clock": ("ck_h", "ck_m"), "at": ("at_h", "at_m"), "dot": ("dt_h", "dt_m"),
                       "oclock": ("oc_h", "")}[kind]  # fmt: skip
     h, mi = int(_num(m[h_text])), int(m[m_text] or 0) if m_text else 0
@@ -479,7 +668,7 @@ def _clock(atoms: _Atoms, part: str | None, ask: bool, notes: list[str]) -> _HM 
         return bad
     if m[h_text].startswith("0"):
         return h, mi
-    return _meridiem(h, mi, said, part, ask, notes)
+    return _meridiem(h, mi, said, part, c.ask, notes)
 
 
 def _localise(day: date, hm: tuple[int, int], zone: ZoneInfo) -> tuple[datetime, str | None] | Ask:
@@ -501,21 +690,22 @@ def _localise(day: date, hm: tuple[int, int], zone: ZoneInfo) -> tuple[datetime,
 
 
 def _finish(
-    day: date | None, hm: tuple[int, int] | None, notes: list[str], now: datetime,
-    zone: ZoneInfo, need_time: bool,
+    day: date | None, hm: tuple[int, int] | None, notes: list[str], c: _Ctx,
+    extra: dict[str, Any] | None = None,
 ) -> When | Ask:  # fmt: skip
     """Day and wall time -> When, after the checks for the past, missing time and DST."""
-    local_now = now.astimezone(zone)
-    today = local_now.date()
+    now, zone, today = c.now, c.zone, c.today
+    notes = list(notes)
+    extra = {**(extra or {}), "named_day": day is not None}
     if day is not None and day < today:
         return _past(day)
     if hm is None:
         if day is None:
             return Ask("When did you mean?", "unknown")
-        if need_time:
+        if c.need_time:
             return Ask(f"What time on {format_day(day, today)}?", "no_time")
         midnight = datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
-        return When(midnight, midnight.astimezone(zone), False, " ".join(notes) or None)
+        return When(midnight, midnight.astimezone(zone), False, " ".join(notes) or None, **extra)
     rolled = day is None
     placed = _localise(day or today, hm, zone)
     if rolled and not isinstance(placed, Ask) and placed[0] <= now:
@@ -527,46 +717,86 @@ def _finish(
     if local <= now:
         return Ask(f"{_hm(*hm)} today has already passed. What time did you mean?", "past")
     notes += [note] if note else []
-    return When(local.astimezone(UTC), local, True, " ".join(notes) or None)
+    return When(local.astimezone(UTC), local, True, " ".join(notes) or None, **extra)
 
 
-def _resolve(
-    atoms: _Atoms, now: datetime, zone: ZoneInfo, need_time: bool, ask: bool
-) -> When | Ask:
+def _part_of(atoms: _Atoms) -> str | None:
+    if "part" in atoms:
+        part = _words(atoms["part"]["pt"])
+        return "lunchtime" if part in ("lunch", "lunch time") else part
+    if "rday" in atoms and _words(atoms["rday"][0]) == "tonight":
+        return "tonight"
+    return None
+
+
+def _offers(day: date, part: str, c: _Ctx) -> tuple[When, ...]:
+    offers = (_finish(day, t, [], c) for t in _PART_OFFERS.get(part, ()))
+    return tuple(o for o in offers if isinstance(o, When))
+
+
+def part_offers(day: date, part: str, now: datetime, tz: Zone) -> tuple[When, ...]:
+    """A few times to offer on ``day`` for a part of the day ("after lunch": 13:00, 13:30, 14:00)."""
+    return _offers(day, part, _context(now, tz, True, False, None, None))
+
+
+def _resolve(atoms: _Atoms, c: _Ctx) -> When | Ask:
     if m := atoms.get("rtime"):
-        at = now + _length(_DUR.fullmatch(m["rt"]))
-        return When(at.astimezone(UTC), at.astimezone(zone), True)
-    today = now.astimezone(zone).date()
-    day = _day(atoms, today)
+        at = c.now + _length(_DUR.fullmatch(m["rt"]))
+        return When(at.astimezone(UTC), at.astimezone(c.zone), True)
+    day = _day(atoms, c)
     if isinstance(day, Ask):
         return day
-    part = (
-        _words(atoms["part"]["pt"]).replace("lunch time", "lunchtime") if "part" in atoms else None
-    )
-    if part is None and "rday" in atoms and _words(atoms["rday"][0]) == "tonight":
-        part = "tonight"
+    part = _part_of(atoms)
     notes: list[str] = []
-    hm = _clock(atoms, part, ask, notes)
+    extra: dict[str, Any] = {}
+    hm = _clock(atoms, part or c.part, c, notes, extra)
     if isinstance(hm, Ask):
         return hm
+    days = day.days if isinstance(day, _Days) else (day,)
     if hm is None and part is not None:
-        hm = _PART_TIMES[part]
-        notes.append(f"I took '{part}' as {_hm(*hm)}.")
-    return _finish(day, hm, notes, now, zone, need_time)
+        if part in _PART_TIMES:
+            hm = _PART_TIMES[part]
+            notes.append(f"I took '{part}' as {_hm(*hm)}.")
+        else:  # "after lunch" is not a time: ask for one, offering a few in that part of the day
+            extra["part"] = part
+            if len(days) == 1:
+                on = days[0] or c.today
+                if c.need_time:
+                    return Ask(
+                        f"What time on {format_day(on, c.today)} ({part})?",
+                        "no_time",
+                        _offers(on, part, c),
+                    )
+                return _finish(on, None, notes, c, extra)
+    times = hm.times if isinstance(hm, _Hours) else (hm,)
+    if len(days) * len(times) == 1:
+        return _finish(days[0], times[0], notes, c, extra)
+    results = [_finish(d, t, notes, c, extra) for d in days for t in times]
+    options = tuple(r for r in results if isinstance(r, When))
+    if len(options) <= 1:
+        return options[0] if options else results[0]
+    if isinstance(day, _Days):
+        shown = " or ".join(format_day(o.day, c.today) for o in options)
+        return Ask(f"Which {day.name}: {shown}?", "which_day", options)
+    where = f" on {format_day(days[0], c.today)}" if days[0] is not None else ""
+    hours = " or ".join(_hm(*t) for t in times if t is not None)
+    return Ask(f"Did you mean {hours}{where}?", "am_pm", options)
 
 
-def _fallback(text: str, now: datetime, zone: ZoneInfo, need_time: bool) -> When | Ask:
+def _fallback(text: str, c: _Ctx) -> When | Ask:
     """dateparser for a whole reply the grammar did not know (English, DMY, future)."""
     cleaned = _DP_LEAD.sub("", text.strip().rstrip(".!?"))
     unknown = Ask("Sorry, I couldn't read a date in that. When did you mean?", "unknown")
     words = re.findall(r"[^\W\d_]+", cleaned.lower())
     if len(cleaned) > 60 or not _DP_WORDS.issuperset(words) or _DUR.search(cleaned):
         return unknown
-    result = dateparser.parse(cleaned, languages=["en"], settings=_settings(now, zone))
+    import dateparser  # only here: its import and first parse cost ~0.1 s of CPU
+
+    result = dateparser.parse(cleaned, languages=["en"], settings=_settings(c.now, c.zone))
     if result is None:
         return unknown
     hm = (result.hour, result.minute) if _DP_TIME.search(cleaned) else None
-    return _finish(result.date(), hm, [], now, zone, need_time)
+    return _finish(result.date(), hm, [], c)
 
 
 def _settings(now: datetime, zone: ZoneInfo) -> dict[str, object]:
@@ -576,29 +806,77 @@ def _settings(now: datetime, zone: ZoneInfo) -> dict[str, object]:
             "RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DAY_OF_MONTH": "first"}  # fmt: skip
 
 
-def parse_when(
-    text: str, now: datetime, tz: Zone, *, need_time: bool = True, ask_am_pm: bool = False
-) -> When | Ask:
-    """A whole reply ("next Tuesday at 3pm please") as a moment; a second day is asked back."""
+def _context(
+    now: datetime, tz: Zone, need_time: bool, ask: bool, anchor: datetime | None, part: str | None
+) -> _Ctx:
     zone = _zone(tz)
-    groups = _groups(text, whole=True)
+    local_anchor = _aware(anchor).astimezone(zone) if anchor is not None else None
+    return _Ctx(_aware(now), zone, need_time, ask, local_anchor, part)
+
+
+def parse_when(
+    text: str, now: datetime, tz: Zone, *, need_time: bool = True, ask_am_pm: bool = False,
+    anchor: datetime | None = None, part: str | None = None,
+) -> When | Ask:  # fmt: skip
+    """A whole reply ("next Tuesday at 3pm please") as a moment; a second day is asked back.
+
+    ``anchor`` is the meeting in hand, read by "same time", "the Friday after", "an hour later";
+    ``part`` the part of the day a question was about ("after lunch": "at 2" is 14:00).
+    """
+    c = _context(now, tz, need_time, ask_am_pm, anchor, part)
+    groups = _groups(text, whole=True, anchored=anchor is not None)
     if not groups:
-        return _fallback(text, _aware(now), zone, need_time)
+        return _fallback(text, c)
     if any(g.atoms.keys() & _DATE_KINDS for g in groups[1:]):
         return Ask("I found more than one date there. Which one did you mean?", "ambiguous")
-    return _resolve(groups[0].atoms, _aware(now), zone, need_time, ask_am_pm)
+    return _resolve(groups[0].atoms, c)
 
 
 def find_when(
-    text: str, now: datetime, tz: Zone, *, need_time: bool = True, ask_am_pm: bool = False
-) -> Found[When | Ask] | None:
+    text: str, now: datetime, tz: Zone, *, need_time: bool = True, ask_am_pm: bool = False,
+    anchor: datetime | None = None, part: str | None = None,
+) -> Found[When | Ask] | None:  # fmt: skip
     """The first day/time in a sentence, conservatively; its span includes "on"/"by"/"until"."""
-    groups = _groups(text, whole=False)
+    groups = _groups(text, whole=False, anchored=anchor is not None)
     if not groups:
         return None
     g = groups[0]
-    value = _resolve(g.atoms, _aware(now), _zone(tz), need_time, ask_am_pm)
+    value = _resolve(g.atoms, _context(now, tz, need_time, ask_am_pm, anchor, part))
     return Found(value, g.start, g.end, _rest(text, g.start, g.end))
+
+
+_FIRST = re.compile(
+    r"\b(?:first|1st|earlier|earliest|soone[rs]t?|this\s+week|this\s+one|am|morning)\b"
+)
+_LAST = re.compile(
+    r"\b(?:second|2nd|later|latest|last|next\s+week|week\s+after|other|pm|afternoon|evening)\b"
+)
+
+
+def pick_option(text: str, options: tuple[When, ...], now: datetime, tz: Zone) -> When | None:
+    """Which of the ``options`` an answer chose: "2", "the 10th", "next week's", "the later one",
+    "7pm"; None when it names none of them (perhaps a new time altogether)."""
+    said = _words(text).strip(" .!?")
+    if not options:
+        return None
+    if (number := re.fullmatch(r"(?:option\s+|number\s+|no\.?\s*)?(\d{1,2})", said)) is not None:
+        index = int(number.group(1)) - 1
+        return options[index] if 0 <= index < len(options) else None
+    value = parse_when(text, now, tz, need_time=False)
+    if isinstance(value, When):
+        same_day = [o for o in options if o.day == value.day] if value.named_day else list(options)
+        if value.has_time:
+            same_day = [o for o in same_day if o.local.time() == value.local.time()]
+        if len(same_day) == 1:
+            return same_day[0]
+        if same_day and not value.named_day and not value.has_time:
+            return None
+    first, last = _FIRST.search(said), _LAST.search(said)
+    if first and not last:
+        return options[0]
+    if last and not first:
+        return options[-1]
+    return None
 
 
 def parse_date(text: str, now: datetime, tz: Zone) -> date | Ask:
@@ -694,7 +972,48 @@ def format_duration(length: timedelta) -> str:
 
 def warm_up() -> None:
     """Pay dateparser's first-call cost (~120 ms) now rather than in a person's first reply."""
+    import dateparser
+
     now = datetime(2026, 1, 5, 12, tzinfo=UTC)
     dateparser.parse(
         "the day after tomorrow", languages=["en"], settings=_settings(now, _zone("UTC"))
     )
+
+
+_PAST_DAY = re.compile(
+    r"^(?:(?:last|this|on)\s+)?(?:(?P<rel>today|yesterday|yday|tonight)"
+    r"|(?P<dow>mon|tue|wed|thu|fri|sat|sun)(?:day|s|sday|nesday|r|rs|rsday|urday)?"
+    r"|(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*[/.]\s*(?P<m>\d{1,2}))$"
+)
+
+
+def past_day(text: str, today: date) -> date | Ask | None:
+    """The day something already happened: "fri" is the latest Friday not after today,
+    "yesterday", "27/2" (the latest 27 February not after today). None when ``text`` names no
+    day; an Ask when it names one that does not exist."""
+    match = _PAST_DAY.match(_words(text).rstrip("'s").strip())
+    if match is None:
+        return None
+    if rel := match.group("rel"):
+        return today - timedelta(days=1) if rel in ("yesterday", "yday") else today
+    if dow := match.group("dow"):
+        return today - timedelta(days=(today.weekday() - _weekday(dow)) % 7)
+    d, m = int(match.group("d")), int(match.group("m"))
+    try:
+        day = date(today.year, m, d)
+    except ValueError:
+        return Ask(
+            f"There is no {d} {_MONTHS[m - 1] if 1 <= m <= 12 else m}. Which day was it?",
+            "impossible",
+        )
+    if day <= today:
+        return day
+    try:
+        return day.replace(year=today.year - 1)
+    except ValueError:  # 29 February, last year
+        return Ask(f"There was no 29 February in {today.year - 1}. Which day was it?", "impossible")
+
+
+def mentions_when(text: str) -> bool:
+    """Whether a sentence surely names a day or a time ("thurs half 2", "a week on fri")."""
+    return bool(_groups(text, whole=False))

@@ -9,7 +9,11 @@ One turn is one database transaction:
    raise a concern ("raise a concern") interrupt any dialog, which is kept in the concern's
    state and taken up again when the concern is sent or cancelled; a dialog that
    ``keeps_aside`` (an unsent concern) put aside by another request is kept in a row of its
-   own and picked up when its journey is asked for again;
+   own and picked up when its journey is asked for again. A clear request for another journey
+   while a dialog waits on a slot or a choice (``interruptible``), or any such request to a
+   dialog left over a day, is served and the dialog kept in a row of its own until "carry on
+   ...". A typed reply with no journey of its own may answer a question the bot asked
+   unprompted (``Registry.open_questions``: a proposal, a check-in, a fit check, an alert);
 5. record the event id (a unique key: of two deliveries running at once, one gives way), save
    the new state with an optimistic version check, and write every reply and every message for
    someone else to the outbox, in the same transaction.
@@ -22,8 +26,8 @@ from the fresh state. Channels deliver the outbox rows after the commit, never d
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,7 +37,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from conversations.clock import Clock
-from conversations.dialogs.base import Context, Dialog, Outgoing, Turn
+from conversations.dialogs.base import Context, Dialog, Outgoing, Registry, Turn, outbox_row
 from conversations.intents import (
     GLOBAL_WORDS,
     Intent,
@@ -41,6 +45,7 @@ from conversations.intents import (
     raises_a_concern,
     recognise,
 )
+from conversations.language.vocabulary import Meaning, meaning
 from conversations.messages import (
     Incoming,
     Part,
@@ -51,6 +56,12 @@ from conversations.messages import (
     part_to_json,
     preview,
 )
+from conversations.open_questions import (
+    HANDOFF,
+    WhichQuestion,
+    open_questions,
+    route,
+)
 from conversations.self_harm import help_first
 from storage import queries
 from storage.db import transaction
@@ -60,8 +71,8 @@ from storage.queries import enrolments
 log = logging.getLogger(__name__)
 
 REPLY_GRACE = timedelta(seconds=30)
-
-Answer = Callable[[Context, Incoming, Intent], Turn]
+# A dialog left this long is put aside by a new request rather than resumed mid-question.
+STALE_AFTER = timedelta(days=1)
 
 
 class ConcurrentTurn(Exception):
@@ -86,36 +97,6 @@ class Delivered:
     shareable: bool = False
     # The pressed question stays as it was (see ``Turn.keep_question``): channels leave it.
     keep_question: bool = False
-
-
-@dataclass
-class Registry:
-    """Which dialog or answer serves each intent. Built explicitly by ``default_registry``."""
-
-    dialogs: dict[str, Dialog] = field(default_factory=dict)
-    starts: dict[IntentName, str] = field(default_factory=dict)
-    answers: dict[IntentName, Answer] = field(default_factory=dict)
-    # Global words (help, menu, what's next, cancel, back) and the fallback for unknown text.
-    globals: dict[IntentName, Answer] = field(default_factory=dict)
-    # Answers about the shared place a message was said in ("use this channel for lead
-    # alerts"): said there, they come before any dialog, and their replies are for the place.
-    place_answers: dict[IntentName, Answer] = field(default_factory=dict)
-    # Answers with nothing about the person in them, which may be shown in a shared place when
-    # asked there (help). Any other reply to a message from a shared place goes to the
-    # person's own chat.
-    shareable: set[IntentName] = field(default_factory=set)
-
-    # Buttons on messages the bot sent unprompted (a meeting proposal to the mentor, say) carry
-    # action ids like "meeting:accept:12": the part before the first colon picks the intent.
-    action_routes: dict[str, IntentName] = field(default_factory=dict)
-
-    def route_action(self, action: str) -> IntentName | None:
-        return self.action_routes.get(action.split(":", 1)[0])
-
-    def add_dialog(self, dialog: Dialog, *intents: IntentName) -> None:
-        self.dialogs[dialog.name] = dialog
-        for intent in intents:
-            self.starts[intent] = dialog.name
 
 
 class Engine:
@@ -233,6 +214,16 @@ class Engine:
         else:
             note = []
 
+        taken = getattr(active, "taken", None)
+        if active is not None and callable(taken):
+            # An offer that only lives for its answer (the fallback's "Did you mean"): a typed
+            # pick of one of its buttons is that button pressed; anything else is read afresh.
+            pressed = taken(ctx, dict(row.state), msg)
+            _clear(row)
+            active = None
+            if pressed is not None:
+                msg, intent = pressed, recognise(pressed.text, pressed.action)
+
         if intent.name in GLOBAL_WORDS:
             return note + self._global(ctx, row, active, msg, intent), [], False
 
@@ -246,12 +237,28 @@ class Engine:
             said = [Text(f"I've kept {active.title.lower()} to come back to afterwards.")]
             return note + said + turn.replies + self._resume(ctx, row, stash), turn.outgoing, False
 
+        typed = msg.action is None and bool(msg.text.strip())
+        if active is not None and typed and self._sets_aside(ctx, row, active, msg, intent):
+            # A clear new request while the dialog waits on a choice, or after a day: served,
+            # and the dialog kept to carry on with later.
+            note += self._set_aside(ctx, row, active)
+            active = None
+        if typed and (active is None or self._may_set_aside(row, active)):
+            carried = self._carry_on(ctx, row, active, msg)
+            if carried is not None:
+                return note + carried, [], False
+        if typed and (intent.name in _NOT_A_SWITCH or meaning(msg.text) is not None):
+            answered = self._answer_open(ctx, row, active, msg)
+            if answered is not None:
+                return note + answered[0], answered[1], False
+
         if active is not None and not _starts_new_journey(msg, intent):
             kept = row.state.get(RESUME)
             state = {k: v for k, v in row.state.items() if k != RESUME}
             turn = active.step(ctx, state, msg)
             if not self._asks_for_another_journey(msg, intent, turn, active):
-                _apply(row, active, turn)
+                handed = self._handed_to(active, turn)
+                _apply(row, handed, turn, starting=handed is not active)
                 back = self._resume(ctx, row, kept)
                 return note + turn.replies + back, turn.outgoing, turn.keep_question
             # The dialog could not use the words (it asked again) and they name another
@@ -265,6 +272,14 @@ class Engine:
                 _put_aside(ctx.session, row, ctx.now)
                 replaced = [Text(f"{_aside_note(active)}")]
             _clear(row)
+        if typed and intent.name is IntentName.UNKNOWN and meaning(msg.text) in _ANSWERS:
+            # "yes fine" with no question waiting: say so, rather than "didn't understand".
+            nothing = "There's nothing waiting for your answer just now."
+            return (
+                note + replaced + [Text(f"{nothing} Type *menu* to see what I can do.")],
+                [],
+                False,
+            )
         dialog_name = self.registry.starts.get(intent.name)
         if dialog_name is not None:
             dialog = self.registry.dialogs[dialog_name]
@@ -279,6 +294,114 @@ class Engine:
             )
             turn = answer(ctx, msg, intent)
         return note + replaced + turn.replies, turn.outgoing, turn.keep_question
+
+    # -- open questions and dialogs put aside ---------------------------------------------
+
+    def _may_set_aside(self, row: DialogState, active: Dialog) -> bool:
+        """Never a draft that keeps itself aside (an unsent concern), nor a safety check."""
+        return not getattr(active, "keeps_aside", False) and row.state.get("step") != SAFETY_STEP
+
+    def _sets_aside(
+        self, ctx: Context, row: DialogState, active: Dialog, msg: Incoming, intent: Intent
+    ) -> bool:
+        """A clear request for another journey, while ``active`` waits on a question that is
+        not free text (the dialog says which are: ``interruptible``), or after a day."""
+        if not self._may_set_aside(row, active):
+            return False
+        if intent.name in _NOT_A_SWITCH or intent.name in GLOBAL_WORDS:
+            return False
+        if meaning(msg.text) is not None:
+            return False  # "sure, go on": an answer to the question waiting, not a request
+        own = self.registry.starts.get(intent.name)
+        if own == active.name or (own is None and intent.name not in self.registry.answers):
+            return False
+        if ctx.now - row.updated_at > STALE_AFTER:
+            return True
+        interruptible = getattr(active, "interruptible", None)
+        return callable(interruptible) and bool(interruptible(dict(row.state), intent.name))
+
+    def _set_aside(self, ctx: Context, row: DialogState, active: Dialog) -> list[Part]:
+        _put_aside(ctx.session, row, ctx.now, KEPT + active.name)
+        _clear(row)
+        what, say = _kept_words(active)
+        return [Text(f"I've kept {what}: say *{say}* to finish it.")]
+
+    def _carry_on(
+        self, ctx: Context, row: DialogState, active: Dialog | None, msg: Incoming
+    ) -> list[Part] | None:
+        """ "carry on booking": a dialog put aside by ``_set_aside``, taken up where it was."""
+        said = _CARRY_ON.match(msg.text)
+        if said is None:
+            return None
+        kept = _kept_rows(ctx.session, row)
+        words = set(re.findall(r"\w+", said["rest"].lower())) - _FILLER
+        wanted = self.registry.starts.get(recognise(said["rest"]).name)
+        chosen = [
+            k for k in kept
+            if k.dialog in self.registry.dialogs
+            and (k.dialog == wanted or words & _words_of(self.registry.dialogs[k.dialog]))
+        ]  # fmt: skip
+        if not chosen and not words and len(kept) == 1:
+            chosen = kept
+        if not chosen:
+            return None
+        aside = max(chosen, key=lambda k: k.updated_at)
+        dialog = self.registry.dialogs[str(aside.dialog)]
+        if aside.schema_version != dialog.schema_version:
+            ctx.session.delete(aside)
+            return None
+        replies: list[Part] = []
+        if active is not None:
+            replies += self._set_aside(ctx, row, active)
+        row.dialog = dialog.name
+        row.schema_version = dialog.schema_version
+        row.state = dict(aside.state)
+        row.history = list(aside.history)
+        ctx.session.delete(aside)
+        state = {k: v for k, v in row.state.items() if k != RESUME}
+        return [*replies, Text(f"Back to {dialog.title.lower()}:"), *dialog.prompt(ctx, state)]
+
+    def _answer_open(
+        self, ctx: Context, row: DialogState, active: Dialog | None, msg: Incoming
+    ) -> tuple[list[Part], list[Outgoing]] | None:
+        """A typed reply to a question the bot asked unprompted (a proposal, a check-in).
+
+        With a dialog under way, only a question asked since its last turn can take the reply
+        (and the dialog is then kept aside to carry on with)."""
+        if not self.registry.open_questions:
+            return None
+        questions = open_questions(ctx, self.registry.open_questions)
+        if active is not None:
+            if not self._may_set_aside(row, active):
+                return None
+            questions = [q for q in questions if q.asked_at > row.updated_at]
+        routed = route(ctx, questions, msg)
+        if routed is None:
+            return None
+        said: list[Part] = self._set_aside(ctx, row, active) if active is not None else []
+        if routed.which:
+            which = self.registry.dialogs[WhichQuestion.name]
+            assert isinstance(which, WhichQuestion)
+            turn = which.ask(msg, routed.which)
+            _apply(row, which, turn, starting=True)
+            return said + turn.replies, []
+        replies, outgoing = list(said), []
+        for question, reply in routed.answers:
+            done = question.answer(ctx, reply)
+            replies += done.turn.replies
+            outgoing += done.turn.outgoing
+            if done.turn.state is not None and done.dialog in self.registry.dialogs:
+                _apply(row, self.registry.dialogs[done.dialog], done.turn, starting=True)
+                break
+        return replies, outgoing
+
+    def _handed_to(self, active: Dialog, turn: Turn) -> Dialog:
+        """The dialog a turn's state belongs to: ``active``, or the one it hands over to."""
+        if turn.state is None or HANDOFF not in turn.state:
+            return active
+        name = turn.state[HANDOFF]
+        turn.state = {k: v for k, v in turn.state.items() if k != HANDOFF}
+        return self.registry.dialogs.get(str(name), active)
 
     def _interrupts(self, msg: Incoming, intent: Intent, active: Dialog) -> bool:
         return (
@@ -439,10 +562,15 @@ def _aside_row(session: Session, row: DialogState) -> DialogState | None:
     ).first()
 
 
-def _put_aside(session: Session, row: DialogState, now: datetime) -> None:
-    """Keep ``row``'s draft (replacing any older one put aside)."""
-    aside = _aside_row(session, row) or DialogState(
-        person_id=row.person_id, conversation=row.conversation + ASIDE, updated_at=now
+def _put_aside(session: Session, row: DialogState, now: datetime, suffix: str = ASIDE) -> None:
+    """Keep ``row``'s draft (replacing any older one put aside under ``suffix``)."""
+    aside = session.exec(
+        select(DialogState).where(
+            DialogState.person_id == row.person_id,
+            DialogState.conversation == row.conversation + suffix,
+        )
+    ).first() or DialogState(
+        person_id=row.person_id, conversation=row.conversation + suffix, updated_at=now
     )
     aside.dialog = row.dialog
     aside.schema_version = row.schema_version
@@ -450,6 +578,46 @@ def _put_aside(session: Session, row: DialogState, now: datetime) -> None:
     aside.history = []
     aside.updated_at = now
     session.add(aside)
+
+
+# A dialog set aside by another request (``Engine._set_aside``): one row per dialog, next to
+# the conversation's, until "carry on ..." takes it up again.
+KEPT = "#kept:"
+# The step a dialog is in while a safety check waits (``dialogs.safety_check.STEP``): never
+# set aside, so a concern in the making is never interrupted.
+SAFETY_STEP = "safety"
+_ANSWERS = frozenset({Meaning.YES, Meaning.NO})
+_CARRY_ON = re.compile(
+    r"^\s*(?:please\s+)?(?:carry\s+on|continue|resume|go\s+back\s+to|back\s+to|finish|"
+    r"pick\s+up)\b(?:\s+(?:with|on))?(?P<rest>.*?)[\s.!?]*$",
+    re.I | re.S,
+)
+_FILLER = frozenset({"my", "the", "a", "your", "that", "this", "with", "on", "please", "pls"})
+
+
+def _kept_rows(session: Session, row: DialogState) -> list[DialogState]:
+    return list(
+        session.exec(
+            select(DialogState).where(
+                DialogState.person_id == row.person_id,
+                col(DialogState.conversation).startswith(row.conversation + KEPT),
+            )
+        ).all()
+    )
+
+
+def _kept_words(active: Dialog) -> tuple[str, str]:
+    """How a dialog set aside is named, and what to say to carry on with it."""
+    words = getattr(active, "kept_words", None)
+    if isinstance(words, tuple) and len(words) == 2:
+        return str(words[0]), str(words[1])
+    title = active.title.lower()
+    return title, f"carry on with {title.removeprefix('your ')}"
+
+
+def _words_of(dialog: Dialog) -> set[str]:
+    said = " ".join((dialog.title, dialog.name.replace("_", " "), *_kept_words(dialog)))
+    return set(re.findall(r"\w+", said.lower())) - _FILLER - {"carry", "finish", "kept"}
 
 
 def _aside_note(active: Dialog) -> str:
@@ -529,20 +697,3 @@ def _write_outbox(
     for out in outgoing:
         session.add(outbox_row(out, now))
     return reply_ids
-
-
-def outbox_row(out: Outgoing, now: datetime) -> Outbox:
-    """The outbox row for a message to someone else (also written outside turns)."""
-    return Outbox(
-        recipient_id=out.recipient_id,
-        channel=out.channel,
-        address=out.address,
-        scheme_id=out.scheme_id,
-        kind=out.kind,
-        priority=out.priority,
-        concern_id=out.concern_id,
-        parts=[part_to_json(p) for p in out.parts],
-        preview=preview(list(out.parts)),
-        next_attempt_at=max(now, out.not_before) if out.not_before else now,
-        created_at=now,
-    )

@@ -9,9 +9,22 @@ cancel, back, what's next) only count when they are the whole message, so that
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from conversations.dates import mentions_when
+from conversations.language import concerns as worries
+from conversations.language.meetings import (
+    asks_for_a_slot,
+    asks_to_cancel,
+    asks_to_move,
+    mode_said,
+    names_a_meeting,
+)
+from conversations.language.normalise import normalise
+from conversations.language.requests import content_words, fix_typos, overlap, unpadded
+from conversations.language.sections import minutes_likeness
 from conversations.safety import notice_concern
 from conversations.self_harm import about_self_harm
 
@@ -40,12 +53,16 @@ class IntentName(StrEnum):
     LEAD_ACTION = "lead_action"
     DEAD_LETTERS = "dead_letters"
     MY_MEETINGS = "my_meetings"
+    MY_PARTNER = "my_partner"
     LOG_MINUTES = "log_minutes"
     MY_ACTIONS = "my_actions"
     DONE_ACTION = "done_action"
     DIARY_NOTE = "diary_note"
     DIARY_GUIDED = "diary_guided"
     MY_DIARY = "my_diary"
+    DIARY_DELETE = "diary_delete"
+    DIARY_SHARE = "diary_share"
+    DIARY_SEARCH = "diary_search"
     APPLY = "apply"
     REGISTER_MENTOR = "register_mentor"
     CONTRACT = "contract"
@@ -58,6 +75,8 @@ class IntentName(StrEnum):
     REPORT = "report"
     SCHEME_CHANGE = "scheme_change"
     LEAD_CHANNEL = "lead_channel"
+    WHEN_IS = "when_is"
+    LEAVE = "leave"
     UNKNOWN = "unknown"
 
 
@@ -101,7 +120,9 @@ _GLOBAL: list[tuple[IntentName, re.Pattern[str]]] = [
             r"what is next",
             r"what'?s due",
             r"what’s due",
-            r"what do i (?:need to|have to) do",
+            r"what do i (?:need to|have to) do(?: (?:this|next) week| today| now| next)?",
+            r"what'?s (?:on|coming up|left)",
+            r"(?:is there )?anything (?:waiting (?:on|for) me|for me to do|i need to do)",
         ),
     ),
 ]
@@ -122,7 +143,17 @@ LEAD_CHANNEL_TEXT = re.compile(
     re.IGNORECASE,
 )
 _MET = re.compile(r"^(?:we\s+|i\s+)?met\b", re.IGNORECASE)
-_DIARY_NOTE = re.compile(r"^\s*diary\s*[:\-–]\s*(?P<rest>\S.*)$", re.IGNORECASE | re.DOTALL)
+# A note for the diary said in one go: "diary: ...", "diary - ...", "diary for fri - ...",
+# "dear diary ...", "add to my diary that ...", "note in my diary: ...".
+_DIARY_NOTE = re.compile(
+    r"^\s*(?:"
+    r"(?:my\s+)?diary(?:\s+(?:for|on)\s+(?P<day>[\w/.]+(?:\s+\w+)?))?\s*[:\-–]"
+    r"|dear\s+diary\b[\s,:\-–]*"
+    r"|(?:please\s+|pls\s+)?(?:add|put|write|note)(?:\s+(?:this|it|down))?\s+(?:to|in|into)\s+my\s+diary"
+    r"(?:\s+(?:that|for|:|-|–))?[\s:]*"
+    r")\s*(?P<rest>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
 # "change made: moved the training day online after feedback": the lead records a change made in
 # response to feedback (for the annual report).
 SCHEME_CHANGE_TEXT = re.compile(
@@ -146,8 +177,39 @@ RAISE_CONCERN_TEXT = re.compile(
     re.IGNORECASE,
 )
 
+# "happy to take on another mentee", "i could have one more mentee", "room for an extra mentee".
+MORE_MENTEES = re.compile(
+    r"\b(?:take(?: on)?|have|mentor|room for|space for|capacity for)\s+(?:on\s+)?"
+    r"(?:another|one more|an extra|a further|a second|a third)\s+(?:mentee|person)\b",
+    re.I,
+)
+
 _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     (IntentName.REVIEW_APPLICATIONS, REVIEW_ONE_SHOT),
+    # "who is my mentor", "whos my mentee again?", "hows best to get hold of tom?", "tom's email":
+    # who the partner is and how to reach them.
+    (
+        IntentName.MY_PARTNER,
+        re.compile(
+            r"\bwho(?:'s|’s|s| is| was)\s+(?:my|our)\s+(?:mentor|mentee|partner)\b"
+            r"|\b(?:how|best way)\b.{0,30}\b(?:contact|reach|get hold of|get in touch with|"
+            r"get through to)\b(?!.{0,30}\b(?:lead|project team|steering|moderator)\b)"
+            r"|\b(?:contact details|email address|phone number|number)\s+(?:for|of)\s+(?!the\b)\w+"
+            r"|\bmy\s+(?:mentor|mentee)(?:'s|s)?\s+(?:name|details|contact|email|surname)\b",
+            re.I,
+        ),
+    ),
+    # "when's the networking thing", "when does the contract need signing by", "what date does
+    # the check-in open": a question about a date the scheme set (not a request to do it).
+    (
+        IntentName.WHEN_IS,
+        re.compile(
+            r"^\W*(?:so\s+|and\s+|hi,?\s+)?(?:when|what (?:time|date|day)|how long)\b.{0,60}?"
+            r"\b(?:networking|event|session|launch|workshop|contract|agreement|check-?in|survey|"
+            r"evaluation|questionnaire|kit)\b",
+            re.I,
+        ),
+    ),
     # Before CONCERN: asking after concerns is not raising one.
     (
         IntentName.MY_CONCERNS,
@@ -157,15 +219,21 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
             r"|\b(?:did|has|have)\s+(?:the\s+(?:project\s+)?lead|anyone|anybody|someone|"
             r"somebody)\s+(?:get|got|read|seen?|open(?:ed)?|receive[d]?|look(?:ed)?\s+at)\s+"
             r"my\s+concerns?\b"
-            r"|^\s*(?:show\s+|list\s+)?my\s+concerns\s*[?.!]*$",
+            r"|^\s*(?:show\s+|list\s+)?my\s+concerns\s*[?.!]*$"
+            r"|\b(?:see|show|view|list|check)\b(?:\s+me)?\s+(?:all\s+)?my\s+concerns\b",
             re.I,
         ),
     ),
     (
         IntentName.OPEN_CONCERNS,
+        # "open concerns", "show me open concerns pls", "any alerts?", "can i see the open
+        # concerns for our cohort": asking after the list, never raising one.
         re.compile(
             r"^\s*(?:open|list|show|all|show\s+(?:the\s+)?open|list\s+(?:the\s+)?open)"
-            r"\s+concerns\s*[?.!]*$",
+            r"\s+concerns\s*[?.!]*$"
+            r"|\b(?:show|list|see|view|check|any|what)\b(?:\s+(?!my\b|a\b|an\b)[\w']+){0,3}?\s+"
+            r"(?:open\s+|outstanding\s+|new\s+|unacknowledged\s+)?(?:concerns|alerts)\b"
+            r"|^\s*(?:\w+,?\s+)?any\s+(?:new\s+|open\s+)?(?:alerts|concerns)\b",
             re.I,
         ),
     ),
@@ -227,12 +295,33 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     (
         IntentName.DIARY_GUIDED,
         re.compile(
-            r"^(?:diary\s*:?|reflect|reflection|guided diary|"
-            r"(?:write|add|new|start)\b.*\b(?:diary|reflection)\b.*)[\s.!]*$",
+            r"^(?:diary\s*:?|guided diary)[\s.!]*$"
+            r"|\b(?:write|add|new|start|do|make)\b.*\b(?:diary|reflection|reflecting)\b"
+            r"|^(?!.*\b(?:show|read|see|find|search|delete|share)\b).*\breflect(?:ion)?\b",
             re.I,
         ),
     ),
-    (IntentName.MY_DIARY, re.compile(r"\b(?:my diary|show (?:my )?diary|diary entries)\b", re.I)),
+    (
+        IntentName.DIARY_DELETE,
+        re.compile(r"\b(?:delete|remove|erase|get rid of|bin)\b.*\b(?:diary|entry)\b", re.I),
+    ),
+    (IntentName.DIARY_SHARE, re.compile(r"\bshare\b.*\b(?:diary|entry|reflection)\b", re.I)),
+    (
+        IntentName.DIARY_SEARCH,
+        re.compile(
+            r"\bwhat (?:did|have) i (?:write|written|say|said|put|note|noted)\b"
+            r"|\b(?:find|search)\b.*\b(?:diary|entries|entry)\b",
+            re.I,
+        ),
+    ),
+    (
+        IntentName.MY_DIARY,
+        re.compile(
+            r"\b(?:my diary|show (?:my )?diary|diary entries)\b"
+            r"|\b(?:see|read|show|look at|view)\b.*\b\w+'?s\s+diary\b",
+            re.I,
+        ),
+    ),
     (IntentName.MY_ACTIONS, re.compile(r"\b(?:my|open|list)\s+actions?\b|\baction list\b", re.I)),
     (
         IntentName.DEAD_LETTERS,
@@ -240,17 +329,31 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
             r"\b(?:failed|undelivered|dead|bounced)\s+(?:messages|letters|deliveries)\b", re.I
         ),
     ),
+    # "fyi im going on mat leave from 1st may", "starting a career break in June": time away.
+    (
+        IntentName.LEAVE,
+        re.compile(
+            r"\b(?:mat|maternity|pat|paternity|parental|adoption|sick|long[- ]term sick|"
+            r"extended|study|unpaid|compassionate)\s+leave\b(?!.*\b(?:reminders|nudges)\b)"
+            r"|\b(?:career break|sabbatical|secondment)\b(?!.*\b(?:reminders|nudges)\b)",
+            re.I,
+        ),
+    ),
     (
         IntentName.RESUME_REMINDERS,
         re.compile(
-            r"\b(?:resume|restart|turn on|unpause)\b.*\b(?:reminders|nudges)\b|\bi'?m back\b", re.I
+            r"\b(?:resume|restart|turn on|switch on|unpause)\b.*\b(?:reminders|nudges)\b"
+            r"|\b(?:reminders|nudges)\b.*\b(?:back on|on again)\b|\bi'?m back\b",
+            re.I,
         ),
     ),
     (
         IntentName.PAUSE_REMINDERS,
         re.compile(
             r"\b(?:pause|stop|mute|hold|no more)\b.*\b(?:reminders|nudges)\b"
-            r"|\b(?:on leave|on holiday|away|off sick|on annual leave)\b.*\buntil\b",
+            r"|\b(?:on leave|on holiday|away|off sick|on annual leave)\b.*\b(?:until|til|till)\b"
+            r"|\bno\s+(?:more\s+)?(?:reminders|nudges)\b"
+            r"|\b(?:don'?t|do not|no need to)\s+send\b.*\b(?:reminders|nudges)\b",
             re.I,
         ),
     ),
@@ -299,7 +402,10 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
         IntentName.BOOK_MEETING,
         re.compile(
             r"\b(?:book|arrange|schedule|set up|organise|organize|plan)\b.*\b(?:meeting|meet|call)\b"
-            r"|^(?:book|meet)\b",
+            r"|^(?:book|meet)\b"
+            # "grab tom tomorrow 2ish", "catch up with Owen on Friday": a partner and a when.
+            r"|^(?:grab|catch up with|meet up with|meet with|see)\s+\w+\s+(?:on\s+|at\s+|this\s+"
+            r"|next\s+)?(?:\w+day|tomorrow|today|\d)",
             re.I,
         ),
     ),
@@ -309,6 +415,10 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
             r"\b(?:concerns?|worried|complain\w*|safeguarding|raise an issue|breakdown|"
             r"not responding|no-fault|leave the scheme|hasn'?t (?:replied|responded|been in touch)|"
             r"not replied|no reply|broken down|end (?:our|the|my) pairing|new mentor)\b"
+            # "tom isnt replying", "i want to leave the pairing", "can we stop the mentoring".
+            r"|\b(?:isn'?t|is not|not been|hasn'?t been|keeps? not)\s+(?:replying|responding|"
+            r"answering|getting back)\b|\b(?:leave|quit|end|stop)\s+(?:the|our|my|this)\s+"
+            r"(?:pairing|mentoring|scheme|programme)\b"
             # The hesitant first step: "I need to report something", "who do I talk to about a
             # problem with my mentor", "I want to speak to someone confidentially".
             r"|\b(?:need|want|have|got|like)\s+to\s+report\s+(?:something|someone|somebody|"
@@ -321,7 +431,11 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     # "contracts report" and "evaluation report" are reports.
     (
         IntentName.REPORT,
-        re.compile(r"\breports?\b|\bscheme(?:'s)? health\b|\bhealth check\b", re.I),
+        re.compile(
+            r"\breports?\b|\bscheme(?:'s)? health\b|\bhealth check\b"
+            r"|\bhow (?:are|is) (?:the |my |our |all the )?(?:pairs|pairings|cohort|scheme)\b",
+            re.I,
+        ),
     ),
     # "Dr Jones is my appraiser", "conflict of interest with ...", "conflict A-07 <mentor> line
     # management". After CONCERN, so that "a concern about a conflict of interest" is a concern.
@@ -329,8 +443,10 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
         IntentName.DECLARE_CONFLICT,
         re.compile(
             r"\bconflicts? of interest\b|^\s*conflict\s+(?:with\b|A-?\d+)"
-            r"|\bis my (?:appraiser|educational supervisor|clinical supervisor|supervisor|"
-            r"line manager|manager)\b|\b(?:manages|appraises|supervises) me\b",
+            r"|\b(?:is|was|used to be|has been|were)\s+my\s+(?:former\s+|old\s+|ex-?\s*)?"
+            r"(?:appraiser|educational supervisor|clinical supervisor|supervisor|line manager|"
+            r"manager|boss)\b|\b(?:manages|appraises|supervises|managed|appraised|supervised|"
+            r"used to (?:manage|appraise|supervise)) me\b",
             re.I,
         ),
     ),
@@ -342,7 +458,11 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     (
         IntentName.REGISTER_MENTOR,
         re.compile(
-            r"\b(?:register|sign up)\b.*\bmentor\b|\bmentor profile\b|\bbecome a mentor\b", re.I
+            r"\b(?:register|sign up)\b.*\bmentor\b|\bmentor profile\b|\bbecome a mentor\b"
+            # "happy to take on another mentee": a mentor raising their capacity by one.
+            + "|"
+            + MORE_MENTEES.pattern,
+            re.I,
         ),
     ),
     (IntentName.APPLY, re.compile(r"\b(?:apply|application)\b", re.I)),
@@ -364,11 +484,83 @@ def recognise(text: str, action: str | None = None) -> Intent:
     if action:
         return Intent(IntentName.UNKNOWN)
     stripped = text.strip()
+    found = _as_typed(stripped)
+    if found.name not in _NOT_YET_UNDERSTOOD:
+        return found
+    # The same request in plainer words: normalised ("whats next", "check in"), then without
+    # its padding ("hi, hope you're well, could we..."), then with its typos put right. The
+    # journey is given the person's own words.
+    said = normalise(stripped)
+    plain = unpadded(stripped)
+    for variant in dict.fromkeys((said, plain, fix_typos(plain))):
+        if variant == stripped or not variant:
+            continue
+        other = _by_pattern(variant)
+        if other is not None and other not in _NOT_YET_UNDERSTOOD:
+            return Intent(other, "" if other in GLOBAL_WORDS else stripped)
+    about = about_a_meeting(said, plain)
+    return Intent(about, stripped) if about is not None else found
+
+
+def about_a_meeting(said: str, plain: str) -> IntentName | None:
+    """A meeting asked for without the words "book a meeting": a day or time said with a way of
+    meeting, someone to meet or a request ("thurs half 2, teams is fine", "could i grab tom tmrw
+    2ish"); or a meeting moved or cancelled ("can we shift tmrw to thurs", "cancel fri pls").
+    ``said`` is the message normalised, ``plain`` without its padding too."""
+    when = mentions_when(said)
+    if asks_to_cancel(plain) and (when or names_a_meeting(plain)):
+        return IntentName.CANCEL_MEETING
+    if asks_to_move(plain) and (when or names_a_meeting(plain) or mode_said(plain)):
+        return IntentName.RESCHEDULE_MEETING
+    if when and (asks_for_a_slot(said) or asks_for_a_slot(plain)):
+        return IntentName.BOOK_MEETING
+    return None
+
+
+# A greeting or thanks may wrap a request ("hi, whats next for me"): look again for one.
+_NOT_YET_UNDERSTOOD = frozenset({IntentName.UNKNOWN, IntentName.GREETING, IntentName.THANKS})
+
+
+def _by_pattern(text: str) -> IntentName | None:
+    """The global word or journey ``text`` names, by the patterns alone."""
+    for name, pattern in _GLOBAL:
+        if pattern.match(text):
+            return name
+    if _MET.match(text):
+        return IntentName.LOG_MINUTES
+    if (asked := _asks_about_concerns(text)) is not None:
+        return asked
+    for name, pattern in _JOURNEYS:
+        if pattern.search(text):
+            return name
+    return _worry(text)
+
+
+def _asks_about_concerns(text: str) -> IntentName | None:
+    """A question about the concern path itself, before any journey's words ("where would i
+    report my mentor" is not a report; "can tom see what i reported" is not one either)."""
+    if worries.asks_who_sees(text):
+        return IntentName.MY_CONCERNS
+    if worries.asks_how_to_raise(text):
+        return IntentName.CONCERN
+    return None
+
+
+def _worry(text: str) -> IntentName | None:
+    """A worry in everyday words: asking who sees a concern, or saying one ("tom hasnt replied
+    in 3 wks", "can i raise it without him knowing", "urgent!!")."""
+    if worries.kind(text) is not None or worries.wants_to_raise(text) or worries.just_urgent(text):
+        return IntentName.CONCERN
+    return None
+
+
+def _as_typed(stripped: str) -> Intent:
     for name, pattern in _GLOBAL:
         if pattern.match(stripped):
             return Intent(name)
     if match := _DIARY_NOTE.match(stripped):
-        return Intent(IntentName.DIARY_NOTE, match.group("rest").strip())
+        day = f"{match.group('day')}|" if match.group("day") else ""
+        return Intent(IntentName.DIARY_NOTE, day + match.group("rest").strip())
     if match := LEAD_ACTION_TEXT.match(stripped):
         ref = f"{match['letter'].upper()}{match['number']}"
         note = f" {match['note']}" if match["note"] else ""
@@ -381,13 +573,91 @@ def recognise(text: str, action: str | None = None) -> Intent:
         return Intent(IntentName.DONE_ACTION, match.group("rest").strip())
     if _MET.match(stripped):  # "met Tom today for an hour; actions: ..." is a meeting's minutes
         return Intent(IntentName.LOG_MINUTES, stripped)
+    if (asked := _asks_about_concerns(stripped)) is not None:
+        return Intent(asked, stripped)
+    written_up = minutes_likeness(stripped)
+    if written_up == "yes" and not _may_be_a_concern(stripped):
+        # "good chat w tom about X. I need to Y by fri", "AP: me - Y": a meeting written up
+        return Intent(IntentName.LOG_MINUTES, stripped)
     for name, pattern in _JOURNEYS:
         if pattern.search(stripped):
             return Intent(name, stripped)
+    if written_up == "maybe" and not _may_be_a_concern(stripped):
+        return Intent(IntentName.LOG_MINUTES, stripped)
+    if (worry := _worry(stripped)) is not None:  # the concern dialog answers it for its kind
+        return Intent(worry, stripped)
     if about_self_harm(stripped) or notice_concern(stripped) is not None:
         # A concern said straight out ("Tom hit a patient"): offer the concern path.
         return Intent(IntentName.CONCERN, stripped)
     return Intent(IntentName.UNKNOWN, stripped)
+
+
+def _may_be_a_concern(text: str) -> bool:
+    """Words of a concern come first: minutes never take a message that may raise one."""
+    return (
+        about_self_harm(text)
+        or notice_concern(text) is not None
+        or any(p.search(text) for n, p in _JOURNEYS if n is IntentName.CONCERN)
+    )
+
+
+# What each request is usually called, for ranking what a message not understood probably
+# meant (by the words they share, typos allowed).
+EXAMPLES: dict[IntentName, tuple[str, ...]] = {
+    IntentName.BOOK_MEETING: ("book a meeting", "arrange a meeting", "set up a call", "meet up"),
+    IntentName.MY_MEETINGS: ("my meetings", "next meeting", "upcoming meetings", "proposals"),
+    IntentName.MY_PARTNER: ("who is my mentor", "contact my mentor", "my mentee"),
+    IntentName.RESCHEDULE_MEETING: ("reschedule a meeting", "move a meeting", "change the time"),
+    IntentName.CANCEL_MEETING: ("cancel a meeting", "call off a meeting"),
+    IntentName.LOG_MINUTES: ("log minutes", "write up notes", "record notes", "minutes"),
+    IntentName.MY_MINUTES: ("our minutes", "read the notes", "minutes"),
+    IntentName.MY_ACTIONS: ("my actions", "action points", "tasks", "to do list"),
+    IntentName.DIARY_GUIDED: ("write in my diary", "reflection", "reflect", "journal"),
+    IntentName.MY_DIARY: ("read my diary", "diary entries", "journal"),
+    IntentName.CONTRACT: ("sign the contract", "mentoring agreement"),
+    IntentName.CHECKIN: ("check-in", "survey", "questionnaire", "evaluation", "feedback"),
+    IntentName.CONCERN: ("raise a concern", "problem", "complaint", "worried", "issue", "unhappy"),
+    IntentName.PAUSE_REMINDERS: ("pause reminders", "stop reminders", "on leave", "holiday"),
+    IntentName.RESUME_REMINDERS: ("turn reminders back on", "resume reminders"),
+    IntentName.WHATS_NEXT: ("what's next", "what's due", "to do", "deadlines", "due"),
+    IntentName.HELP: ("help", "what can you do", "instructions"),
+    IntentName.REGISTER_MENTOR: ("my mentor profile", "become a mentor", "bio"),
+    IntentName.PREFERENCES: ("choose my mentor", "mentor preferences"),
+    IntentName.MENTOR_CAPACITY: ("my capacity", "more mentees", "full capacity"),
+    IntentName.APPLY: ("apply", "application"),
+    IntentName.REPORT: ("report", "scheme health", "statistics"),
+    IntentName.REVIEW_APPLICATIONS: ("review applications", "applicants"),
+    IntentName.SELECTION_STATUS: ("selection status",),
+    IntentName.PROPOSE_MATCHES: ("propose matches", "matching"),
+    IntentName.OPEN_CONCERNS: ("open concerns",),
+    IntentName.MY_CONCERNS: ("my concerns",),
+}
+_EXAMPLE_WORDS = {
+    name: [content_words(example) for example in examples] for name, examples in EXAMPLES.items()
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    name: IntentName
+    score: float
+
+
+def candidates(text: str, allowed: Iterable[IntentName] | None = None) -> list[Candidate]:
+    """What a message probably asks for, likeliest first: the one it names, or else those
+    sharing most of their words with it ("meeting pls": book a meeting, my meetings, ...)."""
+    found = recognise(text)
+    pool = list(allowed) if allowed is not None else list(EXAMPLES)
+    if found.name not in _NOT_YET_UNDERSTOOD and found.name in pool:
+        return [Candidate(found.name, 1.0)]
+    said = content_words(text)
+    scored = []
+    for order, name in enumerate(pool):
+        best = max((overlap(said, words) for words in _EXAMPLE_WORDS.get(name, ())), default=0.0)
+        if best > 0:
+            scored.append((best, -order, name))
+    scored.sort(reverse=True)
+    return [Candidate(name, score) for score, _order, name in scored]
 
 
 def raises_a_concern(text: str) -> bool:

@@ -25,8 +25,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from conversations.dates import format_day
-from conversations.dialogs.base import Context, Outgoing, Turn
-from conversations.engine import Registry, outbox_row
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn, outbox_row
 from conversations.intents import Intent, IntentName
 from conversations.messages import Incoming, Text
 from storage import outbox_queries

@@ -35,9 +35,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
-from scipy.optimize import linear_sum_assignment
-
 MAX_PREFERENCES = 3
 ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
 
@@ -137,6 +134,10 @@ def propose(
     n = len(mentees)
     if n == 0:
         return Matching(pairs=(), unmatched=(), score=Score())
+    # numpy and scipy take a third of a second to import: only matching pays for them.
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
     # One column per place; more places than mentees can never be used.
     columns = [m.id for m in mentors for _ in range(min(max(m.free, 0), n))]
     base = float(n + 1)

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,6 +36,7 @@ from conversations.messages import Choice, Part, Question, Text, part_to_json, p
 from storage import nudge_queries as q
 from storage.db import transaction
 from storage.models import Person
+from storage.scheme_settings import SchemeSettings
 
 NUDGE_PRIORITY = 7
 LEAD_PRIORITY = 5
@@ -44,52 +45,38 @@ _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 @dataclass(frozen=True)
 class NudgeSettings:
-    """The windows of every rule. A scheme overrides any of them under ``[scheme.nudges]``."""
+    """The windows of every rule, read from the scheme's settings (storage.scheme_settings holds
+    the defaults: ``[scheme.nudges]``, ``[scheme.meetings]`` and ``[scheme.working_hours]``)."""
 
-    morning: time = time(9, 0)
-    mentee_after_weeks: int = 4
-    both_after_weeks: int = 6
-    meeting_reminder_days_before: int = 1
-    minutes_after_hours: int = 2
-    action_days_before: int = 2
-    contract_days_before: tuple[int, ...] = (7, 2)
-    survey_days_before_close: tuple[int, ...] = (7, 2, 0)
-    event_days_before: tuple[int, ...] = (7, 1)
-    silence_weeks: int = 4
-    escalation_working_days: int = 2
-    stale_after_days: int = 7
-    # Spread a large batch over this many minutes instead of sending all at 09:00:00.
-    spread_minutes: int = 30
-    working_days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
-    working_start: time = time(9, 0)
-    working_end: time = time(17, 30)
+    morning: time
+    mentee_after_weeks: int
+    both_after_weeks: int
+    meeting_reminder_days_before: int
+    minutes_after_hours: int
+    action_days_before: int
+    contract_days_before: tuple[int, ...]
+    survey_days_before_close: tuple[int, ...]
+    event_days_before: tuple[int, ...]
+    silence_weeks: int
+    escalation_working_days: int
+    stale_after_days: int
+    spread_minutes: int
+    working_days: tuple[str, ...]
+    working_start: time
+    working_end: time
 
     @classmethod
-    def from_scheme(cls, settings: dict[str, Any]) -> NudgeSettings:
-        values: dict[str, Any] = {}
-        meetings = settings.get("meetings") or {}
-        if "nudge_mentee_after_weeks" in meetings:
-            values["mentee_after_weeks"] = int(meetings["nudge_mentee_after_weeks"])
-        if "nudge_both_after_weeks" in meetings:
-            values["both_after_weeks"] = int(meetings["nudge_both_after_weeks"])
-        hours = settings.get("working_hours") or {}
-        if hours.get("days"):
-            values["working_days"] = tuple(hours["days"])
-        if hours.get("start"):
-            values["working_start"] = time.fromisoformat(hours["start"])
-        if hours.get("end"):
-            values["working_end"] = time.fromisoformat(hours["end"])
-        known = {f.name: f for f in fields(cls)}
-        for key, value in (settings.get("nudges") or {}).items():
-            if key not in known:
-                continue
-            if key == "morning":
-                values[key] = time.fromisoformat(value)
-            elif isinstance(value, list):
-                values[key] = tuple(int(v) for v in value)
-            else:
-                values[key] = int(value)
-        return cls(**values)
+    def from_scheme(cls, settings: dict[str, Any] | None) -> NudgeSettings:
+        scheme = SchemeSettings.read(settings)
+        hours = scheme.working_hours
+        return cls(
+            **scheme.nudges.model_dump(),
+            mentee_after_weeks=scheme.meetings.nudge_mentee_after_weeks,
+            both_after_weeks=scheme.meetings.nudge_both_after_weeks,
+            working_days=hours.days,
+            working_start=hours.start,
+            working_end=hours.end,
+        )
 
 
 @dataclass(frozen=True)
@@ -175,6 +162,8 @@ class World:
     now: datetime
     people: dict[int, Person]
     schemes: dict[int, tuple[str, str, dict[str, Any]]]
+    # Each scheme's settings, read once per sweep.
+    read: dict[int, NudgeSettings] = field(default_factory=dict, repr=False)
 
     def tz(self, person_id: int) -> ZoneInfo:
         return ZoneInfo(self.people[person_id].time_zone)
@@ -193,7 +182,9 @@ class World:
         return self.schemes[scheme_id][1]
 
     def settings(self, scheme_id: int) -> NudgeSettings:
-        return NudgeSettings.from_scheme(self.schemes[scheme_id][2])
+        if scheme_id not in self.read:
+            self.read[scheme_id] = NudgeSettings.from_scheme(self.schemes[scheme_id][2])
+        return self.read[scheme_id]
 
 
 def _go(intent: IntentName, label: str) -> Choice:
@@ -697,8 +688,10 @@ def escalations(rows: Iterable[q.ConcernRow], world: World) -> list[NudgeSpec]:
 
 def widest(settings: Iterable[NudgeSettings]) -> NudgeSettings:
     """Windows wide enough for every scheme: the candidate queries use these."""
-    all_settings = [NudgeSettings(), *settings]
-    return NudgeSettings(
+    base = NudgeSettings.from_scheme({})
+    all_settings = [base, *settings]
+    return replace(
+        base,
         mentee_after_weeks=min(s.mentee_after_weeks for s in all_settings),
         meeting_reminder_days_before=max(s.meeting_reminder_days_before for s in all_settings),
         action_days_before=max(s.action_days_before for s in all_settings),
@@ -848,7 +841,23 @@ def _not_paused(spec: NudgeSpec, world: World) -> bool:
     if spec.recipient_id is None:
         return True
     person = world.people.get(spec.recipient_id)
-    return person is not None and (person.paused_until is None or person.paused_until <= world.now)
+    return person is not None and pause_covering(person, world.now) is None
+
+
+OPEN_ENDED = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def pause_covering(person: Person, moment: datetime) -> datetime | None:
+    """When the person's reminder pause that covers ``moment`` ends (``OPEN_ENDED`` for one
+    without an end), or None (no pause then: none set, over already, or one that starts
+    later)."""
+    until, starts = person.paused_until, person.pause_starts_at
+    if until is None and starts is None:
+        return None
+    if (until is not None and until <= moment) or (starts is not None and starts > moment):
+        return None
+    # No end: paused until they say they're back ("on leave, return date not known yet").
+    return until if until is not None else OPEN_ENDED
 
 
 def _spread(spec: NudgeSpec, minutes: int) -> timedelta:
@@ -902,7 +911,8 @@ def _new_nudge(
     settings = NudgeSettings.from_scheme(schemes[spec.scheme_id][2])
     if spec.recipient_id is not None:
         person = people[spec.recipient_id]
-        zone, paused = ZoneInfo(person.time_zone), person.paused_until
+        zone = ZoneInfo(person.time_zone)
+        paused = pause_covering(person, max(spec.moment, now))
     else:
         zone, paused = ZoneInfo(schemes[spec.scheme_id][0]), None
     send_at = working_moment(max(spec.moment, now), zone, settings, paused)

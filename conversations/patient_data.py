@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from conversations.language.choices import answer
 from conversations.messages import Choice, Part, Question, Text
 
 _NHS = re.compile(r"(?<![\d-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d-])")
@@ -79,6 +80,13 @@ def _kinds(findings: list[Finding]) -> str:
     return kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " and " + kinds[-1]
 
 
+GUARD_CHOICES = (
+    Choice("Remove it and save", GUARD_REMOVE),
+    Choice("Let me rewrite it", GUARD_EDIT),
+    Choice("Keep it: it's not patient data", GUARD_KEEP),
+)
+
+
 def guard_question(findings: list[Finding], what: str) -> list[Part]:
     """Ask what to do with text that seems to hold patient data. ``what`` is e.g. "your diary"."""
     return [
@@ -86,14 +94,7 @@ def guard_question(findings: list[Finding], what: str) -> list[Part]:
             f"This looks like it includes {_kinds(findings)}. Patient-identifiable details "
             f"mustn't be kept in {what}. I haven't saved anything yet."
         ),
-        Question(
-            "What would you like to do?",
-            (
-                Choice("Remove it and save", GUARD_REMOVE),
-                Choice("Let me rewrite it", GUARD_EDIT),
-                Choice("It's not patient data: save as it is", GUARD_KEEP),
-            ),
-        ),
+        Question("What would you like to do?", GUARD_CHOICES),
     ]
 
 
@@ -101,11 +102,4 @@ def guard_choice(action: str | None, text: str) -> str | None:
     """The guard action a reply chooses (by button or typed words), or None."""
     if action in (GUARD_REMOVE, GUARD_EDIT, GUARD_KEEP):
         return action
-    word = text.strip().lower()
-    if word in {"remove", "remove it", "remove it and save"}:
-        return GUARD_REMOVE
-    if word in {"rewrite", "edit", "let me rewrite it", "rewrite it"}:
-        return GUARD_EDIT
-    if word in {"keep", "save anyway", "save as it is", "it's not patient data: save as it is"}:
-        return GUARD_KEEP
-    return None
+    return answer(text, GUARD_CHOICES)

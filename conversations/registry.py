@@ -13,23 +13,30 @@ from conversations.dialogs import (
     home,
     lead,
     matching,
+    meeting_answers,
     meetings,
     mentor_profile,
     minutes,
+    nudge_answers,
+    partner,
     reminders,
     reports,
     selection,
+    suggest,
 )
-from conversations.engine import Registry
+from conversations.dialogs.base import Registry
 from conversations.intents import IntentName
+from conversations.open_questions import WhichQuestion
 
 JOURNEYS = (
     meetings,
+    meeting_answers,
     minutes,
     apply,
     mentor_profile,
     contract,
     checkins,
+    nudge_answers,
     concerns,
     concern_status,
     reminders,
@@ -43,12 +50,21 @@ JOURNEYS = (
 
 def default_registry() -> Registry:
     registry = Registry()
+    # "ok" with two questions open: asks which (the journeys add their open questions below).
+    registry.add_dialog(WhichQuestion(registry.open_questions))
     registry.add_dialog(diary.GuidedDiary(), IntentName.DIARY_GUIDED, IntentName.DIARY_NOTE)
+    registry.add_dialog(diary.DeleteEntry(), IntentName.DIARY_DELETE)
+    registry.add_dialog(diary.ShareEntry(), IntentName.DIARY_SHARE)
+    # The fallback: what a message not understood probably meant, offered as buttons.
+    registry.add_dialog(suggest.Suggestions(), IntentName.UNKNOWN)
     registry.answers.update(
         {
             IntentName.MY_DIARY: diary.my_diary,
+            IntentName.DIARY_SEARCH: diary.search_diary,
+            IntentName.MY_PARTNER: partner.my_partner,
             IntentName.GREETING: home.greeting_answer,
             IntentName.THANKS: home.thanks_answer,
+            IntentName.WHEN_IS: home.when_is_answer,
         }
     )
     registry.globals.update(

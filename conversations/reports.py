@@ -354,7 +354,11 @@ def _survey_state(s: rq.SurveyFigures) -> str:
 def _responses_section(h: rq.Health, surveys: Sequence[rq.SurveyFigures] | None = None) -> Section:
     shown = list(h.surveys if surveys is None else surveys)
     if not shown:
-        return Section("Check-ins and evaluations", ("No check-in or evaluation has opened yet.",))
+        lines = ["No check-in or evaluation has opened yet."]
+        if h.next_survey is not None:
+            title, opens_on = h.next_survey
+            lines.append(f"Next: the {title} opens {format_day(opens_on, h.as_of)}.")
+        return Section("Check-ins and evaluations", tuple(lines))
     lines = [
         f"{s.title}, {'open, closes' if s.still_open else 'closed'} "
         f"{format_day(s.closes_on, h.as_of)}: {s.answered} of {s.due} answered "

@@ -1,29 +1,29 @@
 """The scheme configuration format (TOML) and its loader (docs/scheme-format.md is the manual).
 
 Map:
-- ``SchemeConfigError``: everything that can be wrong with a file, as ONE line a person can act
+- ``SchemeConfigError``: everything that can be wrong with a file, ONE line per problem a person can act
   on: ``line 3, column 9: malformed TOML: ...`` or
   ``cohort "2025-26": surveys[1].questions[0].kind: must be one of scale, choice, text``.
 - Reading (pure, no database): ``parse_scheme(text, clock)`` and ``read_scheme_file(path,
-  clock)`` turn TOML into a frozen :class:`SchemeConfig` (with :class:`CohortConfig`,
-  :class:`PersonConfig`, :class:`PairingConfig`, :class:`SurveyConfig`, :class:`EventConfig`
-  ...), rejecting unknown keys, dates out of order, unknown time zones, bad emails and roles,
-  and pairings that do not fit the people listed. Relative dates (``"today-28d"``,
-  ``"today+14d 10:00"``) are resolved against the clock in the scheme's time zone, here.
+  clock)`` turn TOML into a :class:`SchemeConfig`: ``[scheme]`` is validated by pydantic models
+  (storage.scheme_settings.SchemeSettings plus the scheme's own columns), each cohort by
+  :class:`CohortConfig` (with :class:`PersonConfig`, :class:`PairingConfig`,
+  :class:`SurveyConfig`, :class:`EventConfig` ...), all frozen and refusing unknown keys. Every
+  problem is reported at once, one line each (``_problems`` turns pydantic's errors into our
+  paths and words). Relative dates (``"today-28d"``, ``"today+14d 10:00"``) are resolved
+  against the clock in the scheme's time zone, passed in as the validation context.
 - Applying: ``load_scheme(engine_or_session, config, clock) -> LoadSummary`` upserts every row
   by its natural key in one transaction, so loading the same file twice changes nothing.
   ``load_file(path, engine, clock)`` and ``load_demo(engine, clock)`` read and apply in one go.
-- What has no column of its own (meeting cadence, working hours, referral routes, contact
-  points, evaluation deadlines, event end times ...) goes to the ``settings`` JSON of the scheme
-  or the cohort, under the keys :meth:`SchemeConfig.settings` and :meth:`CohortConfig.settings`
-  document.
+- What has no column of its own goes to the ``settings`` JSON: the scheme's is the dump of
+  :class:`SchemeSettings` (read back with ``SchemeSettings.read``), the cohort's is
+  :meth:`CohortConfig.settings` (contact points, evaluation deadlines, event end times ...).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
-import importlib
 import json
 import re
 import tomllib
@@ -32,16 +32,27 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from types import UnionType
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from conversations import lead_route
 from conversations.clock import Clock
 from conversations.dates import add_months
-from storage.contract_queries import DEFAULT_PERIOD_DAYS as DEFAULT_CONTRACT_DAYS
 from storage.db import transaction
 from storage.models import (
     ChannelIdentity,
@@ -57,25 +68,21 @@ from storage.models import (
     Survey,
     SurveyQuestion,
 )
+from storage.scheme_settings import Bool, Int, Model, SchemeSettings, Text, distinct, fail
 
 __all__ = [
     "CohortConfig",
-    "ConflictRules",
     "ContactPoint",
     "EvaluationDeadline",
     "EventConfig",
     "LoadSummary",
-    "MeetingCadence",
-    "MentorCapacity",
     "MentorProfileConfig",
     "PairingConfig",
     "PersonConfig",
     "QuestionConfig",
-    "ReferralRoute",
     "SchemeConfig",
     "SchemeConfigError",
     "SurveyConfig",
-    "WorkingHours",
     "load_demo",
     "load_file",
     "load_scheme",
@@ -87,16 +94,9 @@ DEMO_RESOURCE = "schemes/demo.toml"
 CONSOLE_PLATFORM = "console"
 
 ROLES = tuple(role.value for role in Role)
-SURVEY_KINDS = ("checkin", "evaluation")
-AUDIENCES = ("mentee", "mentor", "both")
-QUESTION_KINDS = ("scale", "choice", "text")
-EVENT_MODES = ("in_person", "virtual", "hybrid")
-WAYS_OF_WORKING = ("in_person", "video", "phone")
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
-_CLOCK_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 _RELATIVE = re.compile(
     r"^today(?P<terms>(?:\s*[+-]\s*\d+\s*[dwm])*)(?:\s+(?P<hour>\d{1,2}):(?P<minute>\d{2}))?$"
 )
@@ -106,235 +106,381 @@ _TOML_END = re.compile(r"^(?P<what>.*?)\s*\(at end of document\)$")
 
 
 class SchemeConfigError(ValueError):
-    """A scheme file that cannot be used; ``str(error)`` is one line saying what to fix."""
+    """A scheme file that cannot be used; ``str(error)`` is one line per problem (``problems``),
+    each saying where and what to fix."""
 
-    def __init__(self, message: str, *, line: int | None = None, path: str | None = None):
-        super().__init__(" ".join(message.split()))
-        self.line = line
-        self.path = path
+    def __init__(self, *problems: str, line: int | None = None):
+        self.problems = [" ".join(problem.split()) for problem in problems]
+        super().__init__("\n".join(self.problems))
+        self.line = line  # of a TOML syntax error
 
-
-# --------------------------------------------------------------------------- the dataclasses
-
-
-@dataclass(frozen=True)
-class MeetingCadence:
-    """When the bot nudges a pair that has not met, and what counts as a full meeting."""
-
-    nudge_mentee_after_weeks: int = 4
-    nudge_both_after_weeks: int = 6
-    min_minutes: int = 60
-    # The matching message: "if you have not heard from them by DATE" is this many days on.
-    first_contact_days: int = 14
+    def within(self, source: str) -> SchemeConfigError:
+        """The same problems, each line starting with ``source`` (a file name)."""
+        lines = [f"{source}: {problem}" for problem in self.problems]
+        return SchemeConfigError(*lines, line=self.line)
 
 
-@dataclass(frozen=True)
-class WorkingHours:
-    """When the bot may send nudges (in each person's own time zone)."""
-
-    days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
-    start: time = time(9, 0)
-    end: time = time(17, 30)
+def _check_key(value: object) -> object:
+    if isinstance(value, str) and not _KEY.match(value.strip()):
+        raise fail(f"{_show(value)} must be lower-case letters, digits, '-' or '_' (at most 64)")
+    return value.strip() if isinstance(value, str) else value
 
 
-@dataclass(frozen=True)
-class ReferralRoute:
-    """Where a safety concern (patient safety, safeguarding, fitness to practise) goes."""
-
-    name: str
-    contact: str
-
-
-@dataclass(frozen=True)
-class ConflictRules:
-    """Which pairings count as a conflict of interest beyond a mentor's own list."""
-
-    same_department_conflict: bool = True
-    same_organisation_conflict: bool = False
+def _check_zone(value: object) -> object:
+    if isinstance(value, str):
+        try:
+            ZoneInfo(value.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            raise fail(
+                f'unknown time zone {_show(value)} (use an IANA name such as "Europe/London")'
+            ) from None
+        return value.strip()
+    return value
 
 
-@dataclass(frozen=True)
-class MentorCapacity:
-    """A mentor's capacity when their entry gives none, and the most any mentor may take."""
-
-    default: int = 1
-    maximum: int | None = None
+# --------------------------------------------------------------------------- the models
 
 
-@dataclass(frozen=True)
-class ReportSettings:
-    """What reports may show: written survey answers (default no) and how many answers feedback
-    about a mentor needs before it is shown, as an aggregate (default 3)."""
-
-    show_free_text: bool = False
-    mentor_feedback_min_answers: int = 3
-
-
-CHANNEL_PLATFORMS = ("webhook", "slack")
-
-# The nudge windows a scheme may change: (kind, lowest, highest). Defaults: SCHEME.md, and
-# conversations.nudges.NudgeSettings.
-NUDGE_WINDOWS: dict[str, tuple[str, int, int]] = {
-    "morning": ("time", 0, 0),
-    "meeting_reminder_days_before": ("days", 1, 14),
-    "minutes_after_hours": ("hours", 0, 72),
-    "action_days_before": ("days", 0, 30),
-    "contract_days_before": ("day list", 0, 60),
-    "survey_days_before_close": ("day list", 0, 60),
-    "event_days_before": ("day list", 0, 60),
-    "silence_weeks": ("weeks", 1, 52),
-    "escalation_working_days": ("days", 1, 20),
-    "stale_after_days": ("days", 1, 60),
-    "spread_minutes": ("minutes", 0, 240),
-}
+def _check_email(value: object) -> object:
+    if isinstance(value, str):
+        value = value.strip().lower()
+        if not _EMAIL.match(value):
+            raise fail(f"{_show(value)} does not look like an email address")
+    return value
 
 
-def _parse_nudges(table: _Table) -> tuple[tuple[str, Any], ...]:
-    values: list[tuple[str, Any]] = []
-    for key, (kind, low, high) in NUDGE_WINDOWS.items():
-        if not table.has(key):
-            continue
-        if kind == "time":
-            values.append((key, _clock_time(table, key, time(9, 0)).strftime("%H:%M")))
-        elif kind == "day list":
-            raw = table.raw(key)
-            if (
-                not isinstance(raw, list)
-                or not raw
-                or not all(isinstance(v, int) and not isinstance(v, bool) for v in raw)
-                or not all(low <= v <= high for v in raw)
-            ):
-                raise table.path.key(key).fail(
-                    f"must be a list of whole numbers of days from {low} to {high}, e.g. [7, 2]"
-                )
-            values.append((key, sorted(set(raw), reverse=True)))
+def _no_repeats(items: tuple[Any, ...]) -> tuple[Any, ...]:
+    for position, item in enumerate(items):
+        if item in items[:position]:
+            raise fail(f"{_show(item)} is listed twice", f"[{position}]")
+    return items
+
+
+def _loading(info: ValidationInfo) -> dict[str, Any]:
+    """The load's context: ``today`` and ``zone`` for relative dates, the ``scheme`` read so far."""
+    if not isinstance(info.context, dict):
+        raise TypeError("validate a scheme's cohorts with the load's context")
+    return info.context
+
+
+def _relative(text: str, info: ValidationInfo) -> tuple[date, re.Match[str]] | None:
+    """``"today-28d"`` or ``"today+2w 10:00"`` read against the load's clock and zone."""
+    relative = _RELATIVE.match(text)
+    if relative is None:
+        return None
+    day = _loading(info)["today"]
+    try:
+        for sign, amount, unit in _TERM.findall(relative.group("terms")):
+            count = int(amount) * (1 if sign == "+" else -1)
+            if unit == "d":
+                day += timedelta(days=count)
+            elif unit == "w":
+                day += timedelta(weeks=count)
+            else:
+                day = add_months(day, count)
+    except (OverflowError, ValueError):  # past year 9999, or a count too big for a date
+        raise fail(_out_of_range(text)) from None
+    return _in_range(day, text), relative
+
+
+def _day(value: object, info: ValidationInfo) -> object:
+    if isinstance(value, datetime):
+        raise fail('must be a date without a time, e.g. 2025-11-13 or "today+2w"')
+    if isinstance(value, date):
+        return _in_range(value, value)
+    if not isinstance(value, str):
+        raise fail(f"must be a date, not {_type_name(value)}")
+    text = value.strip()
+    relative = _relative(text, info)
+    if relative is not None:
+        if relative[1].group("hour") is not None:
+            raise fail(f"{_show(text)} must be a date without a time")
+        return relative[0]
+    try:
+        return _in_range(date.fromisoformat(text), text)
+    except ValueError:
+        raise fail(
+            f'{_show(text)} is not a date: write 2025-11-13, "today", or "today-28d" '
+            "(d days, w weeks, m months)"
+        ) from None
+
+
+def _instant(value: object, info: ValidationInfo) -> object:
+    """An aware UTC datetime; a time without an offset is in the scheme's time zone."""
+    example = '2025-11-13T11:00, "2025-11-13 11:00" or "today+14d 10:00"'
+    if isinstance(value, datetime):
+        local = value
+    elif isinstance(value, date):
+        raise fail(f"needs a time as well as the date, e.g. {example}")
+    elif isinstance(value, str):
+        text = value.strip()
+        relative = _relative(text, info)
+        if relative is not None:
+            day, match = relative
+            if match.group("hour") is None:
+                raise fail(f"{_show(text)} needs a time, e.g. {example}")
+            hour, minute = int(match.group("hour")), int(match.group("minute"))
+            if hour > 23 or minute > 59:
+                raise fail(f"{_show(text)} has no such time of day")
+            local = datetime.combine(day, time(hour, minute))
         else:
-            values.append((key, table.number(key, low, minimum=low, maximum=high)))
-    return tuple(values)
+            try:
+                local = datetime.fromisoformat(text)
+            except ValueError:
+                raise fail(f"{_show(text)} is not a date and time: write {example}") from None
+            if len(text) <= 10:
+                raise fail(f"{_show(text)} needs a time, e.g. {example}")
+    else:
+        raise fail(f"must be a date and time, not {_type_name(value)}")
+    _in_range(local.date(), value)
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=_loading(info)["zone"])
+    return local.astimezone(UTC)
 
 
-@dataclass(frozen=True)
-class ChannelConfig:
-    """Where a scheme channel (the lead channel, say) is delivered. A webhook's URL is a secret:
-    name the environment variable that holds it (``url_env``) rather than writing it here."""
+def _not_before(earlier: str, *, strictly: bool = False) -> Any:
+    """A validator: this date is not before (or, ``strictly``, is after) field ``earlier``."""
 
-    name: str
-    platform: str
-    url_env: str | None = None
-    url: str | None = None
-    channel: str | None = None  # a Slack channel id
+    def check(value: Any, info: ValidationInfo) -> Any:
+        first = info.data.get(earlier)
+        if (
+            value is not None
+            and first is not None
+            and (value <= first if strictly else value < first)
+        ):
+            if isinstance(value, datetime):
+                raise fail(f"must be after {earlier}")
+            rule = "must be after" if strictly else "must not be before"
+            raise fail(f"{value} {rule} {earlier} ({first})")
+        return value
 
-    def address(self) -> dict[str, Any]:
-        address: dict[str, Any] = {"platform": self.platform}
-        if self.channel:
-            address["channel"] = self.channel
-        if self.url_env:
-            address["url_env"] = self.url_env
-        if self.url:
-            address["url"] = self.url
-        return address
+    return AfterValidator(check)
 
 
-@dataclass(frozen=True)
-class ContactPoint:
+Key = Annotated[str, BeforeValidator(_check_key)]
+Name = Annotated[Text, Field(min_length=1, max_length=200)]
+Email = Annotated[str, BeforeValidator(_check_email)]
+Day = Annotated[date, BeforeValidator(_day)]
+Instant = Annotated[datetime, BeforeValidator(_instant)]
+Zone = Annotated[str, BeforeValidator(_check_zone)]
+Strings = Annotated[tuple[Annotated[Text, Field(min_length=1)], ...], AfterValidator(_no_repeats)]
+Audience = Literal["mentee", "mentor", "both"]
+
+
+class ContactPoint(Model):
     """A keep-in-touch window (e.g. 11-15 December), optionally answered by a survey."""
 
-    key: str
-    name: str
-    opens_on: date
-    closes_on: date
-    survey: str | None = None
+    key: Key
+    name: Name
+    opens_on: Day
+    closes_on: Annotated[Day, _not_before("opens_on")]
+    survey: Key | None = None
 
 
-@dataclass(frozen=True)
-class EvaluationDeadline:
+class EvaluationDeadline(Model):
     """A date by which mentors and mentees owe an evaluation, optionally through a survey."""
 
-    key: str
-    name: str
-    due_on: date
-    survey: str | None = None
+    key: Key
+    name: Name
+    due_on: Day
+    survey: Key | None = None
 
 
-@dataclass(frozen=True)
-class EventConfig:
-    key: str
-    name: str
-    starts_at: datetime  # aware, UTC
-    ends_at: datetime | None = None  # aware, UTC
-    mode: str = "virtual"
-    location: str = ""
-    audience: str = "both"
+class EventConfig(Model):
+    key: Key
+    name: Name
+    starts_at: Instant  # aware, UTC
+    ends_at: Annotated[Instant | None, _not_before("starts_at", strictly=True)] = None
+    mode: Literal["in_person", "virtual", "hybrid"]
+    location: Annotated[Text, Field(max_length=500)] = ""
+    audience: Audience = "both"
 
 
-@dataclass(frozen=True)
-class QuestionConfig:
-    key: str
-    text: str
-    kind: str = "text"
-    choices: tuple[str, ...] = ()  # for scale questions: "1".."5" (or the configured range)
-    required: bool = True
+class QuestionConfig(Model):
+    key: Key
+    text: Annotated[Text, Field(min_length=1, max_length=1000)]
+    kind: Literal["scale", "choice", "text"]
+    choices: Strings = ()  # for scale questions: "1".."5" (or the configured range)
+    required: Bool = True
+    scale_min: Int | None = Field(None, ge=0, le=10)
+    scale_max: Int | None = Field(None, ge=1, le=10)
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> QuestionConfig:
+        kind = self.kind
+        if kind == "choice" and len(self.choices) < 2:
+            raise fail("a choice question needs at least two choices", "choices")
+        if kind != "choice" and self.choices:
+            raise fail(f"only choice questions have choices (this one is {kind})", "choices")
+        ranged = "scale_min" if self.scale_min is not None else "scale_max"
+        if kind != "scale" and (self.scale_min, self.scale_max) != (None, None):
+            raise fail(f"only scale questions have a range (this one is {kind})", ranged)
+        if kind == "scale":
+            low = 1 if self.scale_min is None else self.scale_min
+            high = 5 if self.scale_max is None else self.scale_max
+            if high <= low:
+                raise fail("must be more than scale_min", "scale_max")
+            object.__setattr__(self, "choices", tuple(str(p) for p in range(low, high + 1)))
+        return self
 
 
-@dataclass(frozen=True)
-class SurveyConfig:
-    key: str
-    title: str
-    kind: str
-    audience: str
-    opens_on: date
-    closes_on: date
-    about_mentor: bool
-    questions: tuple[QuestionConfig, ...]
+class SurveyConfig(Model):
+    key: Key
+    title: Name
+    kind: Literal["checkin", "evaluation"]
+    audience: Audience = "both"
+    opens_on: Day
+    closes_on: Annotated[Day, _not_before("opens_on")]
+    about_mentor: Bool = False
+    questions: Annotated[tuple[QuestionConfig, ...], distinct("key", "questions")] = Field(
+        (), validate_default=True
+    )
+
+    @field_validator("about_mentor")
+    @classmethod
+    def _about_mentor(cls, about: bool, info: ValidationInfo) -> bool:
+        if about and info.data.get("audience", "mentee") != "mentee":
+            raise fail('a survey about the mentor must have audience = "mentee"')
+        return about
+
+    @field_validator("questions")
+    @classmethod
+    def _some_questions(cls, questions: tuple[QuestionConfig, ...]) -> tuple[QuestionConfig, ...]:
+        if not questions:
+            raise fail("a survey needs at least one [[...questions]] entry")
+        return questions
 
 
-@dataclass(frozen=True)
-class MentorProfileConfig:
+class MentorProfileConfig(Model):
     """A mentor's profile; ``None`` means "not in the file": kept on update, default on create."""
 
-    bio: str | None = None
-    style: str | None = None
-    ways_of_working: tuple[str, ...] | None = None
-    contact_preference: str | None = None
-    organisation: str | None = None
-    capacity: int | None = None
-    at_full_capacity: bool | None = None
-    conflicts: tuple[str, ...] | None = None
+    bio: Annotated[Text, Field(max_length=10_000)] | None = None
+    style: Annotated[Text, Field(max_length=10_000)] | None = None
+    ways_of_working: (
+        Annotated[tuple[Literal["in_person", "video", "phone"], ...], AfterValidator(_no_repeats)]
+        | None
+    ) = None
+    contact_preference: Annotated[Text, Field(max_length=200)] | None = None
+    organisation: Annotated[Text, Field(max_length=200)] | None = None
+    capacity: Int | None = Field(None, ge=0, le=50)
+    at_full_capacity: Bool | None = None
+    conflicts: Strings | None = None
+
+    @field_validator("capacity")
+    @classmethod
+    def _within_maximum(cls, capacity: int | None, info: ValidationInfo) -> int | None:
+        maximum = _loading(info)["scheme"].settings.mentor_capacity.maximum
+        if capacity is not None and maximum is not None and capacity > maximum:
+            raise fail(f"{capacity} is more than the scheme's maximum ({maximum})")
+        return capacity
+
+    @field_validator("conflicts")
+    @classmethod
+    def _emails_in_lower_case(cls, conflicts: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        return None if conflicts is None else tuple(c.lower() if "@" in c else c for c in conflicts)
 
 
-@dataclass(frozen=True)
-class PersonConfig:
-    email: str  # lower-cased
-    name: str
-    roles: tuple[Role, ...]
-    time_zone: str | None = None  # None: the scheme's zone for a new person, kept for a known one
-    organisation: str = ""
-    department: str = ""
-    mentor: MentorProfileConfig | None = None  # set exactly when "mentor" is among the roles
+_PROFILE = tuple(name for name in MentorProfileConfig.model_fields if name != "organisation")
 
 
-@dataclass(frozen=True)
-class PairingConfig:
-    mentee: str  # email
-    mentor: str  # email
-    started_on: date
+class PersonConfig(MentorProfileConfig):
+    """Someone in a cohort; a mentor's profile keys sit beside their name and roles."""
+
+    email: Email  # lower-cased
+    name: Name
+    roles: Annotated[tuple[Role, ...], AfterValidator(_no_repeats)]
+    time_zone: Zone | None = None  # None: the scheme's zone for a new person, kept if known
+    organisation: Annotated[Text, Field(max_length=200)] | None = None
+    department: Annotated[Text, Field(max_length=200)] = ""
+
+    @field_validator("roles")
+    @classmethod
+    def _some_role(cls, roles: tuple[Role, ...]) -> tuple[Role, ...]:
+        if not roles:
+            raise fail("give at least one role: " + ", ".join(ROLES))
+        return roles
+
+    @model_validator(mode="after")
+    def _profile_for_mentors(self) -> PersonConfig:
+        if Role.MENTOR not in self.roles:
+            for name in _PROFILE:
+                if getattr(self, name) is not None:
+                    raise fail(
+                        'only mentors have a mentor profile (add "mentor" to roles or remove it)',
+                        name,
+                    )
+        return self
+
+    @property
+    def mentor(self) -> MentorProfileConfig | None:
+        """The profile, set exactly when "mentor" is among the roles."""
+        if Role.MENTOR not in self.roles:
+            return None
+        return MentorProfileConfig.model_construct(
+            **{name: getattr(self, name) for name in MentorProfileConfig.model_fields}
+        )
 
 
-@dataclass(frozen=True)
-class CohortConfig:
-    slug: str
-    name: str
-    starts_on: date
-    ends_on: date
-    applications_open: date | None = None
-    applications_close: date | None = None
-    contract_deadline: date | None = None
-    contact_points: tuple[ContactPoint, ...] = ()
-    evaluation_deadlines: tuple[EvaluationDeadline, ...] = ()
-    events: tuple[EventConfig, ...] = ()
-    surveys: tuple[SurveyConfig, ...] = ()
-    people: tuple[PersonConfig, ...] = ()
+class PairingConfig(Model):
+    mentee: Email
+    mentor: Email
+    started_on: Day | None = None  # None: the cohort's start
+
+
+class CohortConfig(Model):
+    slug: Key
+    name: Name
+    starts_on: Day
+    ends_on: Annotated[Day, _not_before("starts_on", strictly=True)]
+    applications_open: Day | None = None
+    applications_close: Annotated[Day | None, _not_before("applications_open")] = None
+    contract_deadline: Day | None = None
+    surveys: Annotated[tuple[SurveyConfig, ...], distinct("key", "surveys")] = ()
+    contact_points: Annotated[tuple[ContactPoint, ...], distinct("key", "contact_points")] = ()
+    evaluation_deadlines: Annotated[
+        tuple[EvaluationDeadline, ...], distinct("key", "evaluation_deadlines")
+    ] = ()
+    events: Annotated[tuple[EventConfig, ...], distinct("key", "events")] = ()
+    people: Annotated[tuple[PersonConfig, ...], distinct("email", "people")] = ()
     pairings: tuple[PairingConfig, ...] = ()
+
+    @field_validator("contract_deadline")
+    @classmethod
+    def _within_cohort(cls, deadline: date | None, info: ValidationInfo) -> date | None:
+        starts, ends = info.data.get("starts_on"), info.data.get("ends_on")
+        if deadline and starts and ends and not starts <= deadline <= ends:
+            raise fail(f"{deadline} must fall within the cohort ({starts} to {ends})")
+        return deadline
+
+    @field_validator("contact_points", "evaluation_deadlines")
+    @classmethod
+    def _known_surveys(cls, items: tuple[Any, ...], info: ValidationInfo) -> tuple[Any, ...]:
+        if "surveys" not in info.data:
+            return items
+        keys = {survey.key for survey in info.data["surveys"]}
+        for position, item in enumerate(items):
+            if item.survey is not None and item.survey not in keys:
+                raise fail(
+                    f"no survey with key {_show(item.survey)} in this cohort",
+                    f"[{position}].survey",
+                )
+        return items
+
+    @field_validator("pairings")
+    @classmethod
+    def _fit_the_people(
+        cls, pairings: tuple[PairingConfig, ...], info: ValidationInfo
+    ) -> tuple[PairingConfig, ...]:
+        if "people" not in info.data or "starts_on" not in info.data:
+            return pairings
+        people = {person.email: person for person in info.data["people"]}
+        _check_pairings(pairings, people, _loading(info)["scheme"])
+        return tuple(
+            pairing.model_copy(update={"started_on": info.data["starts_on"]})
+            if pairing.started_on is None
+            else pairing
+            for pairing in pairings
+        )
 
     def settings(self) -> dict[str, Any]:
         """The cohort's ``settings`` JSON: the timeline and event details without a column.
@@ -372,7 +518,10 @@ class CohortConfig:
                 for event in self.events
             },
             "people": {
-                person.email: {"organisation": person.organisation, "department": person.department}
+                person.email: {
+                    "organisation": person.organisation or "",
+                    "department": person.department,
+                }
                 for person in self.people
                 if person.organisation or person.department
             },
@@ -385,45 +534,9 @@ class SchemeConfig:
     name: str
     time_zone: str
     lead_channel: str
-    meetings: MeetingCadence = MeetingCadence()
-    working_hours: WorkingHours = WorkingHours()
-    referral_routes: tuple[ReferralRoute, ...] = ()
-    # What someone raising an urgent concern is told to do if a person is in danger now.
-    immediate_danger: str | None = None
-    hospital_number_pattern: str | None = None
-    conflict_rules: ConflictRules = ConflictRules()
-    mentor_capacity: MentorCapacity = MentorCapacity()
-    reports: ReportSettings = ReportSettings()
-    # A pair matched during the cohort (a re-match) signs its contract within this many days.
-    contract_period_days: int = DEFAULT_CONTRACT_DAYS
-    channels: tuple[ChannelConfig, ...] = ()
-    # Overrides of the nudge windows (conversations.nudges.NudgeSettings), as written.
-    nudges: tuple[tuple[str, Any], ...] = ()
+    # Everything else under [scheme]; its dump is the row's ``settings`` JSON.
+    settings: SchemeSettings = dataclasses.field(default_factory=SchemeSettings)
     cohorts: tuple[CohortConfig, ...] = ()
-
-    def settings(self) -> dict[str, Any]:
-        """The scheme's ``settings`` JSON (keys: meetings, working_hours, referral_routes,
-        immediate_danger, hospital_number_pattern, conflict_rules, mentor_capacity, reports, contract,
-        channels); other keys
-        are left alone."""
-        hours = self.working_hours
-        return {
-            "meetings": dataclasses.asdict(self.meetings),
-            "working_hours": {
-                "days": list(hours.days),
-                "start": hours.start.strftime("%H:%M"),
-                "end": hours.end.strftime("%H:%M"),
-            },
-            "referral_routes": [dataclasses.asdict(route) for route in self.referral_routes],
-            "immediate_danger": self.immediate_danger,
-            "hospital_number_pattern": self.hospital_number_pattern,
-            "conflict_rules": dataclasses.asdict(self.conflict_rules),
-            "mentor_capacity": dataclasses.asdict(self.mentor_capacity),
-            "reports": dataclasses.asdict(self.reports),
-            "contract": {"period_days": self.contract_period_days},
-            "channels": {c.name: c.address() for c in self.channels},
-            "nudges": dict(self.nudges),
-        }
 
     def people(self) -> tuple[PersonConfig, ...]:
         """Everyone in the file once, merged across cohorts (the parser checked they agree)."""
@@ -474,35 +587,6 @@ def _plural(count: int, one: str, many: str) -> str:
 # --------------------------------------------------------------------------- reading helpers
 
 
-class _Path:
-    """Where a value sits in the file, for error messages: ``cohort "x": surveys[1].kind``."""
-
-    def __init__(self, prefix: str = "", parts: str = "") -> None:
-        self.prefix = prefix
-        self.parts = parts
-
-    def key(self, name: str) -> _Path:
-        return _Path(self.prefix, f"{self.parts}.{name}" if self.parts else name)
-
-    def index(self, position: int) -> _Path:
-        return _Path(self.prefix, f"{self.parts}[{position}]")
-
-    def header(self, name: str) -> str:
-        """The TOML array-of-tables header for ``name`` here, e.g. ``[[cohorts.events]]``."""
-        parts = re.sub(r"\[\d+\]", "", self.parts)
-        return (
-            "[[" + ".".join(p for p in ("cohorts" if self.prefix else "", parts, name) if p) + "]]"
-        )
-
-    def __str__(self) -> str:
-        if self.prefix and self.parts:
-            return f"{self.prefix}: {self.parts}"
-        return self.prefix or self.parts or "(top level)"
-
-    def fail(self, problem: str) -> SchemeConfigError:
-        return SchemeConfigError(f"{self}: {problem}", path=str(self))
-
-
 def _show(value: object) -> str:
     """A value quoted for a one-line message (newlines escaped, long text cut)."""
     if isinstance(value, str):
@@ -533,207 +617,6 @@ def _type_name(value: object) -> str:
     return type(value).__name__
 
 
-class _Table:
-    """One TOML table being read: typed getters that name the key's path when they fail."""
-
-    def __init__(self, data: object, path: _Path, allowed: Collection[str]) -> None:
-        if not isinstance(data, dict):
-            raise path.fail(f"must be a table, not {_type_name(data)}")
-        self.data: dict[str, Any] = data
-        self.path = path
-        for name in data:
-            if name not in allowed:
-                hint = difflib.get_close_matches(name, list(allowed), n=1, cutoff=0.6)
-                suggestion = (
-                    f'did you mean "{hint[0]}"?'
-                    if hint
-                    else "expected one of " + ", ".join(sorted(allowed))
-                )
-                raise path.key(name).fail(f"unknown key ({suggestion})")
-
-    def has(self, name: str) -> bool:
-        return name in self.data
-
-    def raw(self, name: str) -> object:
-        if name not in self.data:
-            raise self.path.key(name).fail("is required")
-        return self.data[name]
-
-    def text(self, name: str, default: str | None = None, *, max_length: int = 200) -> str:
-        if name not in self.data and default is not None:
-            return default
-        value = self.raw(name)
-        if not isinstance(value, str):
-            raise self.path.key(name).fail(f"must be a string, not {_type_name(value)}")
-        value = value.strip()
-        if not value and default is None:
-            raise self.path.key(name).fail("must not be empty")
-        if len(value) > max_length:
-            raise self.path.key(name).fail(f"must be at most {max_length} characters")
-        return value
-
-    def optional_text(self, name: str, *, max_length: int = 10_000) -> str | None:
-        return self.text(name, "", max_length=max_length) if name in self.data else None
-
-    def key(self, name: str) -> str:
-        value = self.text(name, max_length=64)
-        if not _KEY.match(value):
-            raise self.path.key(name).fail(
-                f"{_show(value)} must be lower-case letters, digits, '-' or '_' (at most 64)"
-            )
-        return value
-
-    def choice(self, name: str, options: Sequence[str], default: str | None = None) -> str:
-        value = self.text(name, default, max_length=64)
-        if value not in options:
-            raise self.path.key(name).fail("must be one of " + ", ".join(options))
-        return value
-
-    def flag(self, name: str, default: bool) -> bool:
-        if name not in self.data:
-            return default
-        value = self.data[name]
-        if not isinstance(value, bool):
-            raise self.path.key(name).fail(f"must be true or false, not {_type_name(value)}")
-        return value
-
-    def optional_flag(self, name: str) -> bool | None:
-        return self.flag(name, False) if name in self.data else None
-
-    def number(self, name: str, default: int | None, *, minimum: int, maximum: int) -> int:
-        if name not in self.data and default is not None:
-            return default
-        value = self.raw(name)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.path.key(name).fail(f"must be a whole number, not {_type_name(value)}")
-        if not minimum <= value <= maximum:
-            raise self.path.key(name).fail(f"must be between {minimum} and {maximum}")
-        return value
-
-    def optional_number(self, name: str, *, minimum: int, maximum: int) -> int | None:
-        if name not in self.data:
-            return None
-        return self.number(name, None, minimum=minimum, maximum=maximum)
-
-    def strings(self, name: str, *, options: Sequence[str] | None = None) -> tuple[str, ...]:
-        value = self.data.get(name, [])
-        if not isinstance(value, list):
-            raise self.path.key(name).fail(f"must be a list of strings, not {_type_name(value)}")
-        items: list[str] = []
-        for position, item in enumerate(value):
-            where = self.path.key(name).index(position)
-            if not isinstance(item, str) or not item.strip():
-                raise where.fail("must be a non-empty string")
-            item = item.strip()
-            if options is not None and item not in options:
-                raise where.fail(f"{_show(item)} must be one of " + ", ".join(options))
-            if item in items:
-                raise where.fail(f"{_show(item)} is listed twice")
-            items.append(item)
-        return tuple(items)
-
-    def tables(self, name: str) -> list[tuple[_Path, object]]:
-        value = self.data.get(name, [])
-        if not isinstance(value, list):
-            raise self.path.key(name).fail(
-                f"must be an array of tables, one {self.path.header(name)} header per entry,"
-                f" not {_type_name(value)}"
-            )
-        return [(self.path.key(name).index(i), item) for i, item in enumerate(value)]
-
-    def table(self, name: str, allowed: Collection[str]) -> _Table:
-        return _Table(self.data.get(name, {}), self.path.key(name), allowed)
-
-
-class _Dates:
-    """Reads dates and datetimes, absolute or relative to the load moment, in one time zone."""
-
-    def __init__(self, clock: Clock, zone: ZoneInfo) -> None:
-        self.zone = zone
-        self.today = clock.now().astimezone(zone).date()
-
-    def day(self, table: _Table, name: str) -> date:
-        value = table.raw(name)
-        where = table.path.key(name)
-        if isinstance(value, datetime):
-            raise where.fail('must be a date without a time, e.g. 2025-11-13 or "today+2w"')
-        if isinstance(value, date):
-            return _in_range(value, where, value)
-        if not isinstance(value, str):
-            raise where.fail(f"must be a date, not {_type_name(value)}")
-        text = value.strip()
-        relative = _RELATIVE.match(text)
-        if relative:
-            if relative.group("hour") is not None:
-                raise where.fail(f"{_show(text)} must be a date without a time")
-            return self._shift(relative.group("terms"), where, text)
-        try:
-            day = date.fromisoformat(text)
-        except ValueError:
-            raise where.fail(
-                f'{_show(text)} is not a date: write 2025-11-13, "today", or "today-28d" '
-                "(d days, w weeks, m months)"
-            ) from None
-        return _in_range(day, where, text)
-
-    def optional_day(self, table: _Table, name: str) -> date | None:
-        return self.day(table, name) if table.has(name) else None
-
-    def instant(self, table: _Table, name: str) -> datetime:
-        """An aware UTC datetime; a time without an offset is in the scheme's time zone."""
-        value = table.raw(name)
-        where = table.path.key(name)
-        example = '2025-11-13T11:00, "2025-11-13 11:00" or "today+14d 10:00"'
-        if isinstance(value, datetime):
-            local = value
-        elif isinstance(value, date):
-            raise where.fail(f"needs a time as well as the date, e.g. {example}")
-        elif isinstance(value, str):
-            text = value.strip()
-            relative = _RELATIVE.match(text)
-            if relative:
-                if relative.group("hour") is None:
-                    raise where.fail(f"{_show(text)} needs a time, e.g. {example}")
-                day = self._shift(relative.group("terms"), where, text)
-                hour, minute = int(relative.group("hour")), int(relative.group("minute"))
-                if hour > 23 or minute > 59:
-                    raise where.fail(f"{_show(text)} has no such time of day")
-                local = datetime.combine(day, time(hour, minute))
-            else:
-                try:
-                    local = datetime.fromisoformat(text)
-                except ValueError:
-                    raise where.fail(
-                        f"{_show(text)} is not a date and time: write {example}"
-                    ) from None
-                if len(text) <= 10:
-                    raise where.fail(f"{_show(text)} needs a time, e.g. {example}")
-        else:
-            raise where.fail(f"must be a date and time, not {_type_name(value)}")
-        _in_range(local.date(), where, value)
-        if local.tzinfo is None:
-            local = local.replace(tzinfo=self.zone)
-        return local.astimezone(UTC)
-
-    def optional_instant(self, table: _Table, name: str) -> datetime | None:
-        return self.instant(table, name) if table.has(name) else None
-
-    def _shift(self, terms: str, where: _Path, text: str) -> date:
-        day = self.today
-        try:
-            for sign, amount, unit in _TERM.findall(terms):
-                count = int(amount) * (1 if sign == "+" else -1)
-                if unit == "d":
-                    day += timedelta(days=count)
-                elif unit == "w":
-                    day += timedelta(weeks=count)
-                else:
-                    day = add_months(day, count)
-        except (OverflowError, ValueError):  # past year 9999, or a count too big for a date
-            raise where.fail(_out_of_range(text)) from None
-        return _in_range(day, where, text)
-
-
 # Dates a scheme can sensibly hold; beyond them a later "+ 12 months" could overflow.
 _EARLIEST = date(1900, 1, 1)
 _LATEST = date(2199, 12, 31)
@@ -746,104 +629,15 @@ def _out_of_range(value: object) -> str:
     )
 
 
-def _in_range(day: date, where: _Path, written: object) -> date:
+def _in_range(day: date, written: object) -> date:
     if not _EARLIEST <= day <= _LATEST:
-        raise where.fail(_out_of_range(written))
+        raise fail(_out_of_range(written))
     return day
-
-
-def _time_zone(table: _Table, name: str) -> str:
-    value = table.text(name, max_length=64)
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise table.path.key(name).fail(
-            f'unknown time zone {_show(value)} (use an IANA name such as "Europe/London")'
-        ) from None
-    return value
-
-
-def _clock_time(table: _Table, name: str, default: time) -> time:
-    if not table.has(name):
-        return default
-    value = table.raw(name)
-    if isinstance(value, time):
-        return value
-    match = _CLOCK_TIME.match(value.strip()) if isinstance(value, str) else None
-    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        raise table.path.key(name).fail(f'{_show(value)} must be a time of day such as "09:00"')
-    return time(int(match.group(1)), int(match.group(2)))
-
-
-def _in_order(earlier: date | datetime | None, later: date | datetime | None) -> bool:
-    if earlier is None or later is None:
-        return True
-    return later >= earlier
-
-
-_T = TypeVar("_T")
-
-
-def _unique(items: Sequence[object], attribute: str, path: _Path, field: str) -> None:
-    """Fail on the first item whose ``attribute`` repeats an earlier item's."""
-    seen: dict[object, int] = {}
-    for position, item in enumerate(items):
-        value = getattr(item, attribute)
-        if value in seen:
-            raise (
-                path.key(field)
-                .index(position)
-                .key(attribute)
-                .fail(f"{_show(value)} is already used by {field}[{seen[value]}]")
-            )
-        seen[value] = position
 
 
 # --------------------------------------------------------------------------- the parser
 
 _TOP_KEYS = ("scheme", "cohorts")
-_SCHEME_KEYS = (
-    "slug",
-    "name",
-    "time_zone",
-    "lead_channel",
-    "meetings",
-    "working_hours",
-    "referral_routes",
-    "immediate_danger",
-    "hospital_number_pattern",
-    "conflict_rules",
-    "mentor_capacity",
-    "reports",
-    "contract",
-    "channels",
-    "nudges",
-)
-_COHORT_KEYS = (
-    "slug",
-    "name",
-    "starts_on",
-    "ends_on",
-    "applications_open",
-    "applications_close",
-    "contract_deadline",
-    "contact_points",
-    "evaluation_deadlines",
-    "events",
-    "surveys",
-    "people",
-    "pairings",
-)
-_MENTOR_KEYS = (
-    "bio",
-    "style",
-    "ways_of_working",
-    "contact_preference",
-    "capacity",
-    "at_full_capacity",
-    "conflicts",
-)
-_PERSON_KEYS = ("email", "name", "time_zone", "roles", "organisation", "department", *_MENTOR_KEYS)
 
 
 def parse_scheme(text: str, clock: Clock, *, source: str | None = None) -> SchemeConfig:
@@ -856,7 +650,7 @@ def parse_scheme(text: str, clock: Clock, *, source: str | None = None) -> Schem
     except SchemeConfigError as error:
         if source is None:
             raise
-        raise SchemeConfigError(f"{source}: {error}", line=error.line, path=error.path) from error
+        raise error.within(source) from error
 
 
 def read_scheme_file(path: str | Path, clock: Clock) -> SchemeConfig:
@@ -905,188 +699,178 @@ def _parse(text: str, clock: Clock) -> SchemeConfig:
         raise SchemeConfigError(_TOO_DEEP) from None
     if _depth(document) > _MAX_DEPTH:
         raise SchemeConfigError(_TOO_DEEP)
-    top = _Table(document, _Path(), _TOP_KEYS)
-    if not top.has("scheme"):
+    if not isinstance(document, dict):  # pragma: no cover - tomllib always gives a table
+        raise SchemeConfigError("(top level): must be a table")
+    unknown = [key for key in document if key not in _TOP_KEYS]
+    if unknown:
+        raise SchemeConfigError(*(f"{k}: unknown key ({_suggest(k, _TOP_KEYS)})" for k in unknown))
+    if "scheme" not in document:
         raise SchemeConfigError("[scheme]: is required (the scheme's slug, name and time zone)")
-    scheme = _Table(top.raw("scheme"), _Path(parts="scheme"), _SCHEME_KEYS)
-    time_zone = _time_zone(scheme, "time_zone")
-    dates = _Dates(clock, ZoneInfo(time_zone))
+    problems: list[str] = []
+    try:
+        config = _SchemeSection.model_validate(document["scheme"]).config()
+    except ValidationError as error:
+        problems += _problems(error, _SchemeSection, "scheme")
+        config = _SchemeSection.stand_in(document["scheme"])
+    zone = ZoneInfo(config.time_zone)
+    context = {"today": clock.now().astimezone(zone).date(), "zone": zone, "scheme": config}
 
-    meetings_table = scheme.table(
-        "meetings",
-        ("nudge_mentee_after_weeks", "nudge_both_after_weeks", "min_minutes", "first_contact_days"),
-    )
-    meetings = MeetingCadence(
-        nudge_mentee_after_weeks=meetings_table.number(
-            "nudge_mentee_after_weeks", 4, minimum=1, maximum=52
-        ),
-        nudge_both_after_weeks=meetings_table.number(
-            "nudge_both_after_weeks", 6, minimum=1, maximum=52
-        ),
-        min_minutes=meetings_table.number("min_minutes", 60, minimum=1, maximum=720),
-        first_contact_days=meetings_table.number("first_contact_days", 14, minimum=1, maximum=90),
-    )
-    if meetings.nudge_both_after_weeks < meetings.nudge_mentee_after_weeks:
-        raise meetings_table.path.key("nudge_both_after_weeks").fail(
-            "must not be less than nudge_mentee_after_weeks"
-        )
-
-    hours_table = scheme.table("working_hours", ("days", "start", "end"))
-    hours = WorkingHours(
-        days=hours_table.strings("days", options=WEEKDAYS) or WorkingHours().days,
-        start=_clock_time(hours_table, "start", WorkingHours().start),
-        end=_clock_time(hours_table, "end", WorkingHours().end),
-    )
-    if hours.end <= hours.start:
-        raise hours_table.path.key("end").fail("must be later than working_hours.start")
-
-    routes: list[ReferralRoute] = []
-    for path, item in scheme.tables("referral_routes"):
-        route = _Table(item, path, ("name", "contact"))
-        routes.append(ReferralRoute(route.text("name"), route.text("contact", max_length=500)))
-    _unique(routes, "name", scheme.path, "referral_routes")
-
-    pattern = scheme.optional_text("hospital_number_pattern", max_length=500) or None
-    if pattern is not None:
-        try:
-            re.compile(pattern)
-        except re.error as error:
-            raise scheme.path.key("hospital_number_pattern").fail(
-                f"not a valid regular expression ({error})"
-            ) from None
-        except RecursionError:
-            raise scheme.path.key("hospital_number_pattern").fail(
-                "is nested too deeply to read"
-            ) from None
-        if _backtracks(pattern):
-            raise scheme.path.key("hospital_number_pattern").fail(
-                f"{_show(pattern)} repeats a group that has its own open-ended quantifier or a "
-                "choice (|) inside, which can make checking one message take minutes: write "
-                r"it without the nesting, for example [A-Z]{1,3}\d{6,8}"
-            )
-
-    rules_table = scheme.table(
-        "conflict_rules", ("same_department_conflict", "same_organisation_conflict")
-    )
-    rules = ConflictRules(
-        same_department_conflict=rules_table.flag("same_department_conflict", True),
-        same_organisation_conflict=rules_table.flag("same_organisation_conflict", False),
-    )
-    capacity_table = scheme.table("mentor_capacity", ("default", "maximum"))
-    capacity = MentorCapacity(
-        default=capacity_table.number("default", 1, minimum=0, maximum=50),
-        maximum=capacity_table.optional_number("maximum", minimum=1, maximum=50),
-    )
-    if capacity.maximum is not None and capacity.default > capacity.maximum:
-        raise capacity_table.path.key("default").fail("must not be more than maximum")
-
-    nudges = _parse_nudges(scheme.table("nudges", tuple(NUDGE_WINDOWS)))
-    reports_table = scheme.table("reports", ("show_free_text", "mentor_feedback_min_answers"))
-    contract_table = scheme.table("contract", ("period_days",))
-
-    channels: list[ChannelConfig] = []
-    if scheme.has("channels"):
-        raw_channels = scheme.raw("channels")
-        channels_path = scheme.path.key("channels")
-        if not isinstance(raw_channels, dict):
-            raise channels_path.fail("must be a table of channels, e.g. [scheme.channels.lead]")
-        for name, item in raw_channels.items():
-            table = _Table(item, channels_path.key(name), ("platform", "url_env", "url", "channel"))
-            platform = table.text("platform", max_length=32)
-            if platform not in CHANNEL_PLATFORMS:
-                raise table.path.key("platform").fail(
-                    "must be one of " + ", ".join(CHANNEL_PLATFORMS)
-                )
-            url_env = table.optional_text("url_env", max_length=100)
-            url = table.optional_text("url", max_length=2000)
-            if platform == "webhook" and not (url_env or url):
-                raise table.path.fail("a webhook channel needs url_env (or url)")
-            channel_id = table.optional_text("channel", max_length=32)
-            if platform == "slack" and not (
-                channel_id and re.fullmatch(r"[CG][A-Z0-9]+", channel_id)
-            ):
-                raise table.path.key("channel").fail(
-                    'a Slack channel needs its channel id, like "C0123ABCD" (in Slack: the '
-                    "channel's details, at the bottom)"
-                )
-            channels.append(ChannelConfig(str(name), platform, url_env, url, channel_id))
-
-    config = SchemeConfig(
-        slug=scheme.key("slug"),
-        name=scheme.text("name"),
-        time_zone=time_zone,
-        lead_channel=scheme.text("lead_channel", max_length=100).removeprefix("#"),
-        meetings=meetings,
-        working_hours=hours,
-        referral_routes=tuple(routes),
-        immediate_danger=scheme.optional_text("immediate_danger", max_length=500) or None,
-        hospital_number_pattern=pattern,
-        conflict_rules=rules,
-        mentor_capacity=capacity,
-        reports=ReportSettings(
-            show_free_text=reports_table.flag("show_free_text", False),
-            mentor_feedback_min_answers=reports_table.number(
-                "mentor_feedback_min_answers", 3, minimum=2, maximum=50
-            ),
-        ),
-        contract_period_days=contract_table.number(
-            "period_days", DEFAULT_CONTRACT_DAYS, minimum=1, maximum=180
-        ),
-        channels=tuple(channels),
-        nudges=nudges,
-    )
-
+    # Every cohort is read even when one fails, so the file's problems are reported together.
     cohorts: list[CohortConfig] = []
-    for path, item in top.tables("cohorts"):
-        cohorts.append(_parse_cohort(item, path, config, dates))
-    if not cohorts:
-        raise SchemeConfigError("cohorts: at least one [[cohorts]] table is required")
-    _unique(cohorts, "slug", _Path(), "cohorts")
+    items = document.get("cohorts", [])
+    if not isinstance(items, list):
+        problems.append(
+            "cohorts: must be an array of tables, one [[cohorts]] header per entry, not "
+            + _type_name(items)
+        )
+    elif not items:
+        problems.append("cohorts: at least one [[cohorts]] table is required")
+    for position, item in enumerate(items if isinstance(items, list) else []):
+        slug = item.get("slug") if isinstance(item, dict) else None
+        prefix = f"cohorts[{position}]"
+        if isinstance(slug, str) and _KEY.match(slug.strip()):
+            prefix = f"cohort {_show(slug.strip())}: "
+        try:
+            cohorts.append(CohortConfig.model_validate(item, context=context))
+        except ValidationError as error:
+            problems += _problems(error, CohortConfig, prefix)
+    slugs = [cohort.slug for cohort in cohorts]
+    problems += [
+        f"cohorts[{n}].slug: {_show(slug)} is already used by cohorts[{slugs.index(slug)}]"
+        for n, slug in enumerate(slugs)
+        if slug in slugs[:n]
+    ]
+    if problems:
+        raise SchemeConfigError(*problems)
     config = dataclasses.replace(config, cohorts=tuple(cohorts))
     _check_people_agree(config)
     return config
 
 
-_REGEX_PARSER: Any = importlib.import_module("re._parser")  # the stdlib's own reader of patterns
-_REPEATS = frozenset({"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"})
-_WIDE_REPEAT = 10  # a group repeated more often than this counts as open-ended
+class _SchemeSection(SchemeSettings):
+    """The ``[scheme]`` table: the scheme's own columns, then its settings."""
+
+    slug: Annotated[str, BeforeValidator(_check_key)]
+    name: Annotated[Text, Field(min_length=1, max_length=200)]
+    time_zone: Annotated[str, BeforeValidator(_check_zone)]
+    lead_channel: Annotated[Text, Field(min_length=1, max_length=100)]
+
+    def config(self) -> SchemeConfig:
+        return SchemeConfig(
+            slug=self.slug,
+            name=self.name,
+            time_zone=self.time_zone,
+            lead_channel=self.lead_channel.removeprefix("#"),
+            settings=SchemeSettings(**{name: getattr(self, name) for name in _SETTINGS}),
+        )
+
+    @staticmethod
+    def stand_in(raw: object) -> SchemeConfig:
+        """A scheme to read the cohorts against when ``[scheme]`` has problems of its own."""
+        zone = raw.get("time_zone") if isinstance(raw, dict) else None
+        try:
+            zone = str(_check_zone(zone)) if isinstance(zone, str) else "UTC"
+        except PydanticCustomError:
+            zone = "UTC"
+        return SchemeConfig(slug="scheme", name="scheme", time_zone=zone, lead_channel="lead")
 
 
-def _backtracks(pattern: str) -> bool:
-    """Whether ``pattern`` has the shape of catastrophic backtracking in Python's ``re``: a group
-    repeated open-endedly (``+``, ``*``, ``{2,}``, ``{1,50}``) with, inside it, a quantifier that
-    varies (``+``, ``?``, ``{1,3}``) or a choice (``|``), as in ``(a+)+$`` or ``(a|aa)*$``.
-    A fixed count inside (``(\\d{3} ){3}``) is fine. Refusing the shape is simpler and surer
-    than timing the pattern, and hospital numbers never need it."""
-    return _risky(_REGEX_PARSER.parse(pattern).data, repeated=False)
+_SETTINGS = tuple(SchemeSettings.model_fields)
+_PROBLEM_TYPES = {
+    "int_type": "must be a whole number, not {kind}",
+    "bool_type": "must be true or false, not {kind}",
+    "string_type": "must be a string, not {kind}",
+    "model_type": "must be a table, not {kind}",
+    "model_attributes_type": "must be a table, not {kind}",
+    "dict_type": "must be a table, not {kind}",
+    "tuple_type": "must be a list, not {kind}",
+    "list_type": "must be a list, not {kind}",
+    "time_type": 'must be a time of day such as "09:00", not {kind}',
+    "missing": "is required",
+    "string_too_short": "must not be empty",
+    "string_too_long": "must be at most {max_length} characters",
+}
 
 
-def _risky(items: Any, repeated: bool) -> bool:
-    for op, value in items:
-        name, inside = str(op), repeated
-        if name in _REPEATS:
-            low, high, inner = value
-            if repeated and low != high:
-                return True
-            children = [inner]
-            inside = repeated or high == _REGEX_PARSER.MAXREPEAT or high > _WIDE_REPEAT
-        elif name == "BRANCH":
-            if repeated:
-                return True
-            children = list(value[1])
-        elif name == "SUBPATTERN":
-            children = [value[3]]
-        elif name in ("ASSERT", "ASSERT_NOT"):
-            children = [value[1]]
-        elif name == "ATOMIC_GROUP":
-            children = [value]
-        elif name == "GROUPREF_EXISTS":
-            children = [part for part in value[1:] if part is not None]
-        else:
+def _problems(error: ValidationError, model: type[BaseModel], prefix: str) -> list[str]:
+    """One line per problem pydantic found, each with its path in the file."""
+    lines: list[str] = []
+    # A misspelt key is one problem, not also its right spelling "is required".
+    meant = {
+        (*p["loc"][:-1], _closest(str(p["loc"][-1]), _fields(model, p["loc"][:-1])))
+        for p in error.errors()
+        if p["type"] == "extra_forbidden"
+    }
+    for problem in error.errors():
+        where, context = list(problem["loc"]), problem.get("ctx") or {}
+        kind = problem["type"]
+        if kind == "missing" and tuple(where) in meant:
             continue
-        if any(_risky(child, inside) for child in children):
-            return True
-    return False
+        if kind == "scheme":
+            message = str(context["problem"])
+            where += [
+                int(index) if index else name
+                for index, name in re.findall(r"\[(\d+)\]|([^.\[\]]+)", str(context["at"]))
+            ]
+        elif kind == "extra_forbidden":
+            message = "unknown key (" + _suggest(str(where[-1]), _fields(model, where[:-1])) + ")"
+        elif kind in ("literal_error", "enum"):
+            options = ", ".join(re.findall(r"'([^']*)'", str(context.get("expected", ""))))
+            shown = f"{_show(problem['input'])} " if isinstance(where[-1], int) else ""
+            message = f"{shown}must be one of {options}"
+        elif kind in ("greater_than_equal", "less_than_equal"):
+            low, high = _bounds(model, where)
+            message = f"must be between {low} and {high}"
+        elif kind in _PROBLEM_TYPES:
+            message = _PROBLEM_TYPES[kind].format(kind=_type_name(problem["input"]), **context)
+        else:
+            message = problem["msg"]
+        path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in where)
+        if prefix.endswith(": "):  # cohort "2025-26": starts_on
+            path = path.removeprefix(".")
+        lines.append(f"{prefix}{path}: {message}".replace(": : ", ": "))
+    return lines
+
+
+def _closest(name: str, allowed: Collection[str]) -> str | None:
+    hint = difflib.get_close_matches(name, list(allowed), n=1, cutoff=0.6)
+    return hint[0] if hint else None
+
+
+def _suggest(name: str, allowed: Collection[str]) -> str:
+    hint = _closest(name, allowed)
+    return f'did you mean "{hint}"?' if hint else "expected one of " + ", ".join(sorted(allowed))
+
+
+def _unwrap(annotation: Any) -> Any:
+    while get_origin(annotation) in (Annotated, Union, UnionType):
+        annotation = next(a for a in get_args(annotation) if a is not type(None))
+    return annotation
+
+
+def _model_at(model: type[BaseModel], where: Sequence[object]) -> Any:
+    """The type declared at ``where`` (keys and positions) below ``model``, unwrapped."""
+    found: Any = model
+    for part in where:
+        if isinstance(found, type) and issubclass(found, BaseModel):
+            field = found.model_fields.get(str(part))
+            found = _unwrap(field.annotation if field else None)
+        else:  # a position in a tuple, a name in a table of tables
+            args = get_args(found)
+            found = _unwrap(args[0] if get_origin(found) is tuple else args[-1] if args else None)
+    return found
+
+
+def _fields(model: type[BaseModel], where: Sequence[object]) -> Collection[str]:
+    found = _model_at(model, where)
+    return found.model_fields if isinstance(found, type) and issubclass(found, BaseModel) else ()
+
+
+def _bounds(model: type[BaseModel], where: Sequence[object]) -> tuple[object, object]:
+    metadata = _model_at(model, where[:-1]).model_fields[str(where[-1])].metadata
+    low = next(m.ge for m in metadata if hasattr(m, "ge"))
+    high = next(m.le for m in metadata if hasattr(m, "le"))
+    return low, high
 
 
 def _toml_error(error: tomllib.TOMLDecodeError, text: str) -> SchemeConfigError:
@@ -1107,331 +891,90 @@ def _toml_error(error: tomllib.TOMLDecodeError, text: str) -> SchemeConfigError:
     return SchemeConfigError(f"{where}: malformed TOML: {what}", line=line)
 
 
-def _parse_cohort(item: object, path: _Path, scheme: SchemeConfig, dates: _Dates) -> CohortConfig:
-    raw_slug = item.get("slug") if isinstance(item, dict) else None
-    if isinstance(raw_slug, str) and _KEY.match(raw_slug.strip()):
-        path = _Path(prefix=f"cohort {_show(raw_slug.strip())}")
-    table = _Table(item, path, _COHORT_KEYS)
-    slug = table.key("slug")
-    here = _Path(prefix=f"cohort {_show(slug)}")
-    starts_on = dates.day(table, "starts_on")
-    ends_on = dates.day(table, "ends_on")
-    if ends_on <= starts_on:
-        raise here.key("ends_on").fail(f"{ends_on} must be after starts_on ({starts_on})")
-    applications_open = dates.optional_day(table, "applications_open")
-    applications_close = dates.optional_day(table, "applications_close")
-    if not _in_order(applications_open, applications_close):
-        raise here.key("applications_close").fail(
-            f"{applications_close} must not be before applications_open ({applications_open})"
-        )
-    contract_deadline = dates.optional_day(table, "contract_deadline")
-    if contract_deadline is not None and not starts_on <= contract_deadline <= ends_on:
-        raise here.key("contract_deadline").fail(
-            f"{contract_deadline} must fall within the cohort ({starts_on} to {ends_on})"
-        )
-
-    surveys = [_parse_survey(p, i, dates) for p, i in table.tables("surveys")]
-    _unique(surveys, "key", here, "surveys")
-    survey_keys = {survey.key for survey in surveys}
-
-    points: list[ContactPoint] = []
-    for point_path, point_item in table.tables("contact_points"):
-        point = _Table(point_item, point_path, ("key", "name", "opens_on", "closes_on", "survey"))
-        contact = ContactPoint(
-            key=point.key("key"),
-            name=point.text("name"),
-            opens_on=dates.day(point, "opens_on"),
-            closes_on=dates.day(point, "closes_on"),
-            survey=_survey_reference(point, survey_keys),
-        )
-        if contact.closes_on < contact.opens_on:
-            raise point_path.key("closes_on").fail(
-                f"{contact.closes_on} must not be before opens_on ({contact.opens_on})"
-            )
-        points.append(contact)
-    _unique(points, "key", here, "contact_points")
-
-    deadlines: list[EvaluationDeadline] = []
-    for deadline_path, deadline_item in table.tables("evaluation_deadlines"):
-        deadline = _Table(deadline_item, deadline_path, ("key", "name", "due_on", "survey"))
-        deadlines.append(
-            EvaluationDeadline(
-                key=deadline.key("key"),
-                name=deadline.text("name"),
-                due_on=dates.day(deadline, "due_on"),
-                survey=_survey_reference(deadline, survey_keys),
-            )
-        )
-    _unique(deadlines, "key", here, "evaluation_deadlines")
-
-    events = [_parse_event(p, i, dates) for p, i in table.tables("events")]
-    _unique(events, "key", here, "events")
-
-    people = [_parse_person(p, i, scheme) for p, i in table.tables("people")]
-    _unique(people, "email", here, "people")
-    by_email = {person.email: person for person in people}
-
-    pairings = [
-        _parse_pairing(p, i, by_email, starts_on, dates) for p, i in table.tables("pairings")
-    ]
-    _check_pairings(pairings, by_email, scheme, here)
-
-    return CohortConfig(
-        slug=slug,
-        name=table.text("name"),
-        starts_on=starts_on,
-        ends_on=ends_on,
-        applications_open=applications_open,
-        applications_close=applications_close,
-        contract_deadline=contract_deadline,
-        contact_points=tuple(points),
-        evaluation_deadlines=tuple(deadlines),
-        events=tuple(events),
-        surveys=tuple(surveys),
-        people=tuple(people),
-        pairings=tuple(pairings),
-    )
-
-
-def _survey_reference(table: _Table, survey_keys: set[str]) -> str | None:
-    if not table.has("survey"):
-        return None
-    key = table.key("survey")
-    if key not in survey_keys:
-        raise table.path.key("survey").fail(f"no survey with key {_show(key)} in this cohort")
-    return key
-
-
-def _parse_event(path: _Path, item: object, dates: _Dates) -> EventConfig:
-    table = _Table(
-        item, path, ("key", "name", "starts_at", "ends_at", "mode", "location", "audience")
-    )
-    event = EventConfig(
-        key=table.key("key"),
-        name=table.text("name"),
-        starts_at=dates.instant(table, "starts_at"),
-        ends_at=dates.optional_instant(table, "ends_at"),
-        mode=table.choice("mode", EVENT_MODES),
-        location=table.text("location", "", max_length=500),
-        audience=table.choice("audience", AUDIENCES, "both"),
-    )
-    if event.ends_at is not None and event.ends_at <= event.starts_at:
-        raise path.key("ends_at").fail("must be after starts_at")
-    return event
-
-
-def _parse_survey(path: _Path, item: object, dates: _Dates) -> SurveyConfig:
-    table = _Table(
-        item,
-        path,
-        ("key", "title", "kind", "audience", "opens_on", "closes_on", "about_mentor", "questions"),
-    )
-    key = table.key("key")
-    opens_on = dates.day(table, "opens_on")
-    closes_on = dates.day(table, "closes_on")
-    if closes_on < opens_on:
-        raise path.key("closes_on").fail(f"{closes_on} must not be before opens_on ({opens_on})")
-    audience = table.choice("audience", AUDIENCES, "both")
-    about_mentor = table.flag("about_mentor", False)
-    if about_mentor and audience != "mentee":
-        raise path.key("about_mentor").fail(
-            'a survey about the mentor must have audience = "mentee"'
-        )
-    questions = [_parse_question(p, i) for p, i in table.tables("questions")]
-    if not questions:
-        raise path.key("questions").fail("a survey needs at least one [[...questions]] entry")
-    _unique(questions, "key", path, "questions")
-    return SurveyConfig(
-        key=key,
-        title=table.text("title"),
-        kind=table.choice("kind", SURVEY_KINDS),
-        audience=audience,
-        opens_on=opens_on,
-        closes_on=closes_on,
-        about_mentor=about_mentor,
-        questions=tuple(questions),
-    )
-
-
-def _parse_question(path: _Path, item: object) -> QuestionConfig:
-    table = _Table(
-        item, path, ("key", "text", "kind", "choices", "required", "scale_min", "scale_max")
-    )
-    key = table.key("key")
-    kind = table.choice("kind", QUESTION_KINDS)
-    choices = table.strings("choices")
-    if kind == "choice" and len(choices) < 2:
-        raise path.key("choices").fail("a choice question needs at least two choices")
-    if kind != "choice" and choices:
-        raise path.key("choices").fail(f"only choice questions have choices (this one is {kind})")
-    if kind != "scale" and (table.has("scale_min") or table.has("scale_max")):
-        raise path.key("scale_min" if table.has("scale_min") else "scale_max").fail(
-            f"only scale questions have a range (this one is {kind})"
-        )
-    if kind == "scale":
-        low = table.number("scale_min", 1, minimum=0, maximum=10)
-        high = table.number("scale_max", 5, minimum=1, maximum=10)
-        if high <= low:
-            raise path.key("scale_max").fail("must be more than scale_min")
-        choices = tuple(str(point) for point in range(low, high + 1))
-    return QuestionConfig(
-        key=key,
-        text=table.text("text", max_length=1000),
-        kind=kind,
-        choices=choices,
-        required=table.flag("required", True),
-    )
-
-
-def _parse_person(path: _Path, item: object, scheme: SchemeConfig) -> PersonConfig:
-    table = _Table(item, path, _PERSON_KEYS)
-    email = table.text("email", max_length=320).lower()
-    if not _EMAIL.match(email):
-        raise path.key("email").fail(f"{_show(email)} does not look like an email address")
-    roles_raw = table.strings("roles", options=ROLES)
-    if not roles_raw:
-        raise path.key("roles").fail("give at least one role: " + ", ".join(ROLES))
-    roles = tuple(Role(role) for role in roles_raw)
-    mentor: MentorProfileConfig | None = None
-    if Role.MENTOR in roles:
-        capacity = table.optional_number("capacity", minimum=0, maximum=50)
-        if (
-            capacity is not None
-            and scheme.mentor_capacity.maximum is not None
-            and capacity > scheme.mentor_capacity.maximum
-        ):
-            raise path.key("capacity").fail(
-                f"{capacity} is more than the scheme's maximum ({scheme.mentor_capacity.maximum})"
-            )
-        conflicts = tuple(c.lower() if "@" in c else c for c in table.strings("conflicts"))
-        mentor = MentorProfileConfig(
-            bio=table.optional_text("bio"),
-            style=table.optional_text("style"),
-            ways_of_working=(
-                table.strings("ways_of_working", options=WAYS_OF_WORKING)
-                if table.has("ways_of_working")
-                else None
-            ),
-            contact_preference=table.optional_text("contact_preference", max_length=200),
-            organisation=table.optional_text("organisation", max_length=200),
-            capacity=capacity,
-            at_full_capacity=table.optional_flag("at_full_capacity"),
-            conflicts=conflicts if table.has("conflicts") else None,
-        )
-    else:
-        for name in _MENTOR_KEYS:
-            if table.has(name):
-                raise path.key(name).fail(
-                    'only mentors have a mentor profile (add "mentor" to roles or remove it)'
-                )
-    return PersonConfig(
-        email=email,
-        name=table.text("name"),
-        roles=roles,
-        time_zone=_time_zone(table, "time_zone") if table.has("time_zone") else None,
-        organisation=table.text("organisation", "", max_length=200),
-        department=table.text("department", "", max_length=200),
-        mentor=mentor,
-    )
-
-
-def _parse_pairing(
-    path: _Path, item: object, people: Mapping[str, PersonConfig], starts_on: date, dates: _Dates
-) -> PairingConfig:
-    table = _Table(item, path, ("mentee", "mentor", "started_on"))
-    ends: dict[str, str] = {}
-    for side in ("mentee", "mentor"):
-        email = table.text(side, max_length=320).lower()
-        person = people.get(email)
-        if person is None:
-            raise path.key(side).fail(
-                f"{_show(email)} is not among this cohort's people"
-                " (add it under [[cohorts.people]])"
-            )
-        if Role(side) not in person.roles:
-            raise path.key(side).fail(
-                f'{_show(email)} does not have the role "{side}" in this cohort'
-            )
-        ends[side] = email
-    if ends["mentee"] == ends["mentor"]:
-        raise path.fail("a person cannot mentor themselves")
-    started_on = dates.day(table, "started_on") if table.has("started_on") else starts_on
-    return PairingConfig(mentee=ends["mentee"], mentor=ends["mentor"], started_on=started_on)
-
-
 def _check_pairings(
-    pairings: Sequence[PairingConfig],
-    people: Mapping[str, PersonConfig],
-    scheme: SchemeConfig,
-    here: _Path,
+    pairings: Sequence[PairingConfig], people: Mapping[str, PersonConfig], scheme: SchemeConfig
 ) -> None:
+    """Pairings must join a mentee and a mentor of the cohort, once, within the mentor's
+    capacity and the scheme's conflict rules."""
     mentees: set[str] = set()
     load: dict[str, int] = {}
+    rules = scheme.settings.conflict_rules
     for position, pairing in enumerate(pairings):
-        where = here.key("pairings").index(position)
+        at = f"[{position}]"
+        for side in ("mentee", "mentor"):
+            email = getattr(pairing, side)
+            if email not in people:
+                raise fail(
+                    f"{_show(email)} is not among this cohort's people"
+                    " (add it under [[cohorts.people]])",
+                    f"{at}.{side}",
+                )
+            if Role(side) not in people[email].roles:
+                raise fail(
+                    f'{_show(email)} does not have the role "{side}" in this cohort', f"{at}.{side}"
+                )
+        if pairing.mentee == pairing.mentor:
+            raise fail("a person cannot mentor themselves", at)
         if pairing.mentee in mentees:
-            raise where.key("mentee").fail(
-                f"{_show(pairing.mentee)} is paired twice (a mentee has one mentor at a time)"
+            raise fail(
+                f"{_show(pairing.mentee)} is paired twice (a mentee has one mentor at a time)",
+                f"{at}.mentee",
             )
         mentees.add(pairing.mentee)
         mentee, mentor = people[pairing.mentee], people[pairing.mentor]
-        profile = mentor.mentor or MentorProfileConfig()
-        if pairing.mentee in (profile.conflicts or ()):
-            raise where.fail(
-                f"{_show(pairing.mentor)} lists {_show(pairing.mentee)} as a conflict of interest"
+        if pairing.mentee in (mentor.conflicts or ()):
+            raise fail(
+                f"{_show(pairing.mentor)} lists {_show(pairing.mentee)} as a conflict of interest",
+                at,
             )
+        organisation = (mentee.organisation or "").casefold()
         same_organisation = bool(
-            mentee.organisation and mentee.organisation.casefold() == mentor.organisation.casefold()
+            organisation and organisation == (mentor.organisation or "").casefold()
         )
         same_department = bool(
             same_organisation
             and mentee.department
             and mentee.department.casefold() == mentor.department.casefold()
         )
-        if scheme.conflict_rules.same_organisation_conflict and same_organisation:
-            raise where.fail(
+        if rules.same_organisation_conflict and same_organisation:
+            raise fail(
                 f"mentee and mentor work at the same organisation ({_show(mentee.organisation)}),"
-                " which conflict_rules.same_organisation_conflict forbids"
+                " which conflict_rules.same_organisation_conflict forbids",
+                at,
             )
-        if scheme.conflict_rules.same_department_conflict and same_department:
-            raise where.fail(
+        if rules.same_department_conflict and same_department:
+            raise fail(
                 f"mentee and mentor work in the same department ({_show(mentee.department)}),"
-                " which conflict_rules.same_department_conflict forbids"
+                " which conflict_rules.same_department_conflict forbids",
+                at,
             )
         load[pairing.mentor] = load.get(pairing.mentor, 0) + 1
-        capacity = profile.capacity
+        capacity = mentor.capacity
         if capacity is None:
-            capacity = scheme.mentor_capacity.default
+            capacity = scheme.settings.mentor_capacity.default
         if load[pairing.mentor] > capacity:
-            raise where.key("mentor").fail(
+            raise fail(
                 f"{_show(pairing.mentor)} would have {load[pairing.mentor]} mentees"
-                f" but their capacity is {capacity}"
+                f" but their capacity is {capacity}",
+                f"{at}.mentor",
             )
 
 
 def _merge_people(first: PersonConfig, second: PersonConfig) -> PersonConfig:
     """One person listed in two cohorts: fields given in both must agree (checked earlier)."""
-    mentor = first.mentor
-    if first.mentor is not None and second.mentor is not None:
-        mentor = MentorProfileConfig(
+    return first.model_copy(
+        update={
             **{
-                field.name: _first_given(
-                    getattr(first.mentor, field.name), getattr(second.mentor, field.name)
-                )
-                for field in dataclasses.fields(MentorProfileConfig)
-            }
-        )
-    elif mentor is None:
-        mentor = second.mentor
-    return PersonConfig(
-        email=first.email,
-        name=first.name,
-        roles=tuple(dict.fromkeys(first.roles + second.roles)),
-        time_zone=first.time_zone or second.time_zone,
-        organisation=first.organisation or second.organisation,
-        department=first.department or second.department,
-        mentor=mentor,
+                name: _first_given(getattr(first, name), getattr(second, name))
+                for name in (*MentorProfileConfig.model_fields, "time_zone")
+            },
+            "roles": tuple(dict.fromkeys(first.roles + second.roles)),
+            "department": first.department or second.department,
+        }
     )
+
+
+_T = TypeVar("_T")
 
 
 def _first_given(first: _T | None, second: _T | None) -> _T | None:
@@ -1457,17 +1000,17 @@ def _check_people_agree(config: SchemeConfig) -> None:
             if other.mentor is not None and person.mentor is not None:
                 pairs += [
                     (
-                        field.name,
-                        getattr(other.mentor, field.name),
-                        getattr(person.mentor, field.name),
+                        field,
+                        getattr(other, field),
+                        getattr(person, field),
                     )
-                    for field in dataclasses.fields(MentorProfileConfig)
+                    for field in _PROFILE
                 ]
             for name, before, after in pairs:
                 if before not in (None, "") and after not in (None, "") and before != after:
-                    where = _Path(f"cohort {_show(cohort.slug)}", f"people[{position}].{name}")
-                    raise where.fail(
-                        f"{_show(person.email)} has {_show(before)} in cohort {_show(other_slug)};"
+                    raise SchemeConfigError(
+                        f"cohort {_show(cohort.slug)}: people[{position}].{name}:"
+                        f" {_show(person.email)} has {_show(before)} in cohort {_show(other_slug)};"
                         " describe a person the same way in every cohort"
                     )
 
@@ -1496,7 +1039,7 @@ def load_file(path: str | Path, engine: Engine | Session, clock: Clock) -> LoadS
     try:
         return load_scheme(engine, config, clock)
     except SchemeConfigError as error:
-        raise SchemeConfigError(f"{path}: {error}", line=error.line, path=error.path) from error
+        raise error.within(str(path)) from error
 
 
 def load_demo(engine: Engine | Session, clock: Clock) -> LoadSummary:
@@ -1573,12 +1116,12 @@ class _Loader:
                 name=config.name,
                 time_zone=config.time_zone,
                 lead_channel=config.lead_channel,
-                settings=config.settings(),
+                settings=config.settings.stored(),
                 updated_at=self.now,
             )
             self._add(row)
             return row
-        settings = {**row.settings, **config.settings()}
+        settings = {**row.settings, **config.settings.stored()}
         # A lead channel chosen in chat is kept, or replaced by a changed file: said either way.
         self.notes += lead_route.keep_on_load(
             self.session, row, config.lead_channel, settings, self.now
@@ -1644,15 +1187,15 @@ class _Loader:
 
     def _mentor_profile(self, person_id: int, config: MentorProfileConfig) -> None:
         given: dict[str, Any] = {}
-        for field in dataclasses.fields(MentorProfileConfig):
-            value = getattr(config, field.name)
+        for name in MentorProfileConfig.model_fields:
+            value = getattr(config, name)
             if value is not None:
-                given[field.name] = list(value) if isinstance(value, tuple) else value
+                given[name] = list(value) if isinstance(value, tuple) else value
         row = self.session.exec(
             select(MentorProfile).where(MentorProfile.person_id == person_id)
         ).first()
         if row is None:
-            given.setdefault("capacity", self.config.mentor_capacity.default)
+            given.setdefault("capacity", self.config.settings.mentor_capacity.default)
             self._add(MentorProfile(person_id=person_id, updated_at=self.now, **given))
         elif _assign(row, **given):
             row.updated_at = self.now
@@ -1699,7 +1242,7 @@ class _Loader:
     ) -> None:
         assert cohort.id is not None
         mentee, mentor = self.people[config.mentee], self.people[config.mentor]
-        started_at = _start_of_day(config.started_on, self.zone)
+        started_at = _start_of_day(config.started_on or cohort_config.starts_on, self.zone)
         same_pair = self.session.exec(
             select(Pairing)
             .where(
@@ -1725,9 +1268,9 @@ class _Loader:
         ).first()
         if active is not None:
             other = self.session.get(Person, active.mentor_id)
-            where = _Path(f"cohort {_show(cohort_config.slug)}", f"pairings[{position}]")
-            raise where.fail(
-                f"{_show(config.mentee)} already has an active mentor"
+            raise SchemeConfigError(
+                f"cohort {_show(cohort_config.slug)}: pairings[{position}]:"
+                f" {_show(config.mentee)} already has an active mentor"
                 f" ({_show(other.email if other else active.mentor_id)}) in the database;"
                 " end that pairing before pairing them again"
             )

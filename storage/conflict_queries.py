@@ -27,6 +27,7 @@ from storage.models import (
     Person,
     Scheme,
 )
+from storage.scheme_settings import SchemeSettings
 
 # Why two people are never matched: shown to the steering group when a swap is refused.
 WHY_DECLARED = "a conflict of interest has been declared"
@@ -49,9 +50,9 @@ def forbidden_pairs(
     if cohort is None:
         return {}
     scheme = session.get(Scheme, cohort.scheme_id)
-    rules = (scheme.settings if scheme else {}).get("conflict_rules", {}) or {}
-    same_department = bool(rules.get("same_department_conflict", True))
-    same_organisation = bool(rules.get("same_organisation_conflict", False))
+    rules = SchemeSettings.read(scheme.settings if scheme else None).conflict_rules
+    same_department = rules.same_department_conflict
+    same_organisation = rules.same_organisation_conflict
     settings_people: dict[str, Any] = (cohort.settings or {}).get("people", {}) or {}
     people = {
         p.id: p

@@ -12,10 +12,10 @@ from typing import Any
 from sqlmodel import Session, select
 
 from storage.models import Cohort, Contract, Pairing, PairingStatus
+from storage.scheme_settings import SchemeSettings
 
 # The scheme's contract period (``[scheme.contract] period_days``): a pair matched after the
 # cohort's launch (a re-match) signs within this many days of being matched.
-DEFAULT_PERIOD_DAYS = 21
 
 
 def pairing_of(session: Session, person_id: int, pairing_id: int) -> Pairing | None:
@@ -38,8 +38,7 @@ def contract_of(session: Session, person_id: int, pairing_id: int) -> Contract |
 
 def period_days(scheme_settings: dict[str, Any] | None) -> int:
     """The scheme's contract period in days (default three weeks)."""
-    contract = (scheme_settings or {}).get("contract") or {}
-    return int(contract.get("period_days", DEFAULT_PERIOD_DAYS))
+    return SchemeSettings.read(scheme_settings).contract.period_days
 
 
 def new_pair_deadline(cohort: Cohort, matched_on: date, days: int, *, rematch: bool) -> date | None:

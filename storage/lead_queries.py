@@ -260,3 +260,24 @@ def _unsigned(session: Session, cohort_id: int) -> list[int]:
         if contract is None or contract.mentor_signed_at is None:
             ids.append(pairing.mentor_id)
     return ids
+
+
+def alerted_unacknowledged(session: Session) -> list[tuple[Concern, datetime]]:
+    """Concerns whose alert reached a lead channel and that nobody has acknowledged or resolved
+    yet, with when the alert went out (callers check who may act on each: ``alert_for``)."""
+    rows = session.exec(
+        select(Concern, Outbox.sent_at)
+        .join(Outbox, col(Outbox.concern_id) == col(Concern.id))
+        .where(
+            col(Concern.acknowledged_at).is_(None),
+            col(Concern.resolved_at).is_(None),
+            col(Outbox.channel).is_not(None),
+            col(Outbox.sent_at).is_not(None),
+        )
+        .order_by(col(Outbox.sent_at))
+    ).all()
+    first: dict[int, tuple[Concern, datetime]] = {}
+    for concern, sent_at in rows:
+        if concern.id is not None and sent_at is not None:
+            first.setdefault(concern.id, (concern, sent_at))
+    return list(first.values())

@@ -43,6 +43,8 @@ from storage.models import (
     Membership,
     MentorProfile,
     Minutes,
+    Outbox,
+    OutboxStatus,
     Pairing,
     PairingStatus,
     Person,
@@ -461,6 +463,38 @@ def fit_pairing(session: Session, person_id: int, pairing_id: int | None) -> Pai
         .order_by(col(Pairing.started_at).desc())
     ).all()
     return pairings[0] if len(pairings) == 1 else None
+
+
+def fit_unanswered(session: Session, person_id: int, kind: str) -> list[tuple[Pairing, datetime]]:
+    """The person's active pairings whose fit question (an outbox message of ``kind``) reached
+    them and is not answered yet, with when it was sent."""
+    sent = session.exec(
+        select(Outbox.sent_at)
+        .where(
+            Outbox.recipient_id == person_id,
+            Outbox.kind == kind,
+            Outbox.status == OutboxStatus.SENT.value,
+        )
+        .order_by(col(Outbox.sent_at).desc())
+    ).first()
+    if sent is None:
+        return []
+    pairings = session.exec(
+        select(Pairing).where(
+            Pairing.status == PairingStatus.ACTIVE.value,
+            or_(col(Pairing.mentee_id) == person_id, col(Pairing.mentor_id) == person_id),
+        )
+    ).all()
+    open_ones: list[tuple[Pairing, datetime]] = []
+    for pairing in pairings:
+        answered = session.exec(
+            select(FitCheck.id).where(
+                FitCheck.pairing_id == pairing.id, FitCheck.person_id == person_id
+            )
+        ).first()
+        if answered is None and pairing.id is not None and minutes_count(session, pairing.id):
+            open_ones.append((pairing, sent))
+    return open_ones
 
 
 def record_fit(

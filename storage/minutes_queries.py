@@ -119,7 +119,7 @@ def meetings_to_minute(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> list[Meeting]:
-    """Proposed or confirmed meetings of the pairing that started by ``now`` (and within
+    """Proposed, confirmed or held meetings of the pairing that started by ``now`` (and within
     [``since``, ``until``) when given) and have no minutes yet, most recent first.
 
     Empty unless ``person_id`` is part of the pairing."""
@@ -128,7 +128,9 @@ def meetings_to_minute(
     minuted = select(Minutes.meeting_id).where(col(Minutes.meeting_id).is_not(None))
     query = select(Meeting).where(
         Meeting.pairing_id == pairing_id,
-        col(Meeting.status).in_([MeetingStatus.PROPOSED.value, MeetingStatus.CONFIRMED.value]),
+        col(Meeting.status).in_(
+            [MeetingStatus.PROPOSED.value, MeetingStatus.CONFIRMED.value, MeetingStatus.HELD.value]
+        ),
         col(Meeting.starts_at) <= now,
         col(Meeting.id).not_in(minuted),
     )

@@ -113,6 +113,8 @@ class Person(SQLModel, table=True):
     erased_at: datetime | None = None
     # Nudges wait until this moment ("pause reminders until 5 Jan", "I'm on leave until ...").
     paused_until: datetime | None = None
+    # A pause that starts later ("away 23rd-27th March"): none means it started already.
+    pause_starts_at: datetime | None = None
     # The last message the person sent the bot: the silence rule watches it.
     last_active_at: datetime | None = None
 
@@ -402,6 +404,9 @@ class DiaryEntry(SQLModel, table=True):
     so_what: str = ""
     now_what: str = ""
     created_at: datetime
+    # Shared by its author with their partner ("can I share my last entry with Tom?").
+    shared_with_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    shared_at: datetime | None = None
 
 
 class Survey(SQLModel, table=True):

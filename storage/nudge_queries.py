@@ -32,6 +32,7 @@ from storage.models import (
     Minutes,
     Nudge,
     Outbox,
+    OutboxStatus,
     Pairing,
     PairingStatus,
     Person,
@@ -792,3 +793,20 @@ def obsolete(session: Session, outbox_ids: Collection[int], now: datetime) -> di
             if why is not None and nudge.outbox_id is not None:
                 found[nudge.outbox_id] = why
     return found
+
+
+def nudges_sent_to(session: Session, person_id: int, since: datetime) -> list[Outbox]:
+    """The nudges that reached the person since ``since``, newest first (what they were asked
+    unprompted: a check-in opening, a contract to sign). Read through the recipient's index."""
+    return list(
+        session.exec(
+            select(Outbox)
+            .where(
+                Outbox.recipient_id == person_id,
+                Outbox.kind == "nudge",
+                Outbox.status == OutboxStatus.SENT.value,
+                col(Outbox.sent_at) >= since,
+            )
+            .order_by(col(Outbox.sent_at).desc())
+        ).all()
+    )

@@ -55,11 +55,10 @@ from storage.models import (
     SurveyQuestion,
     SurveyResponse,
 )
+from storage.scheme_settings import SchemeSettings
 
 AT_RISK = "at_risk"
 CONCERN_RISK = "open concern"
-DEFAULT_RISK_WEEKS = 6
-DEFAULT_MIN_MENTOR_ANSWERS = 3
 # Age bands of open concerns, in days: (label, up to and including).
 AGE_BANDS: tuple[tuple[str, int | None], ...] = (
     ("under 1 week", 6),
@@ -220,6 +219,8 @@ class Health:
     pairs: tuple[PairFigures, ...]
     surveys: tuple[SurveyFigures, ...]
     concerns: tuple[ConcernAges, ...]
+    # The next check-in or evaluation to open (title, opening day), when none has opened yet.
+    next_survey: tuple[str, date] | None = None
 
     def count(self, status: str) -> int:
         return sum(1 for p in self.pairs if p.status == status)
@@ -263,8 +264,7 @@ def health(session: Session, asker_id: int, cohort_id: int, moment: datetime) ->
     cohort, scheme = _check(session, asker_id, cohort_id)
     tz = ZoneInfo(scheme.time_zone)
     as_of = _day(moment, tz)
-    meetings_setting: dict[str, Any] = scheme.settings.get("meetings") or {}
-    risk_weeks = int(meetings_setting.get("nudge_both_after_weeks") or DEFAULT_RISK_WEEKS)
+    risk_weeks = SchemeSettings.read(scheme.settings).meetings.nudge_both_after_weeks
 
     pairings = list(
         session.exec(
@@ -392,7 +392,17 @@ def health(session: Session, asker_id: int, cohort_id: int, moment: datetime) ->
             ConcernAges(category, tuple(counts), unacknowledged[category])
             for category, counts in sorted(by_category.items())
         ),
+        next_survey=_next_survey(session, cohort_id, as_of),
     )
+
+
+def _next_survey(session: Session, cohort_id: int, as_of: date) -> tuple[str, date] | None:
+    survey = session.exec(
+        select(Survey)
+        .where(Survey.cohort_id == cohort_id, Survey.opens_on > as_of)
+        .order_by(col(Survey.opens_on), col(Survey.id))
+    ).first()
+    return (survey.title, survey.opens_on) if survey is not None else None
 
 
 def _due_people(session: Session, cohort_id: int) -> dict[str, set[int]]:
@@ -629,11 +639,8 @@ class Feedback:
 def report_settings(scheme: Scheme) -> tuple[bool, int]:
     """``[scheme.reports]``: whether written answers appear in reports (default no), and how many
     answers a mentor's feedback needs before it is shown as an aggregate (default 3)."""
-    reports: dict[str, Any] = scheme.settings.get("reports") or {}
-    return (
-        bool(reports.get("show_free_text", False)),
-        max(2, int(reports.get("mentor_feedback_min_answers", DEFAULT_MIN_MENTOR_ANSWERS))),
-    )
+    reports = SchemeSettings.read(scheme.settings).reports
+    return reports.show_free_text, reports.mentor_feedback_min_answers
 
 
 def _number(value: Any) -> float | None:

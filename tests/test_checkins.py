@@ -129,7 +129,9 @@ def test_answering_again_replaces_and_after_the_deadline_is_refused(
 ) -> None:
     priya.said("check-in: 2; once; little so far; skip")
     priya.said("send")
-    again = priya.said("survey")
+    done = priya.said("survey")
+    assert "You already completed the Keep-in-touch check-in on Tue 8 Dec" in done
+    again = priya.said("change my check-in answers")
     assert "You answered this on Tue 8 Dec. If you answer again, your new answers will" in again
     priya.said("5")
     priya.said("twice")
@@ -143,7 +145,7 @@ def test_answering_again_replaces_and_after_the_deadline_is_refused(
     closed = Chat(demo, Clock.fixed("2026-12-15T10:00:00+00:00"), "mentee@example.org")
     reply = closed.said("check-in")
     assert "The Keep-in-touch check-in closed on Mon 14 Dec, so it can't be answered" in reply
-    assert "The next one, the First evaluation, opens on Mon 18 Jan." in reply
+    assert "The next one, the First evaluation, opens on Mon 18 Jan and closes on" in reply
 
 
 def test_a_survey_that_closes_mid_way_saves_nothing(demo: Engine, priya: Chat) -> None:
@@ -215,7 +217,7 @@ def test_nothing_open_and_roles_without_surveys(demo: Engine, clock: Clock, late
     early = Chat(demo, clock, "mentee@example.org").said("check-in")
     assert early == (
         "There's no check-in or evaluation open for you right now. The next one, the "
-        "Keep-in-touch check-in, opens on Mon 7 Dec."
+        "Keep-in-touch check-in, opens on Mon 7 Dec and closes on Mon 14 Dec."
     )
     lead = Chat(demo, later, "lead@example.org").said("check-in")
     assert "Check-ins and evaluations are answered by mentees and mentors" in lead

@@ -72,7 +72,7 @@ def test_a_chat_piped_into_a_reader_that_stops_early_ends_without_a_traceback(
 
 def test_choices_can_be_answered_by_number(loaded: str) -> None:
     result = mentorbot(
-        "chat", "--user", "mentee@example.org", "--now", NOW, stdin="menu\n3\n", db=loaded
+        "chat", "--user", "mentee@example.org", "--now", NOW, stdin="menu\n3\n1\n", db=loaded
     )
     assert "  3. Write in my diary" in result.stdout
     assert "*What happened?*" in result.stdout
@@ -129,6 +129,24 @@ def test_malformed_toml_names_its_line(tmp_path: Path) -> None:
     assert result.stderr.count("\n") == 1
     assert "line 3" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_every_problem_of_a_scheme_file_is_one_line_each(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        '[scheme]\nslug = "x"\nname = "X"\ntime_zone = "Europe/Londn"\nlead_channel = "lead"\n'
+        "[scheme.meetings]\nmin_minutes = 0\n\n"
+        '[[cohorts]]\nslug = "c"\nname = "C"\nstarts_on = 2025-11-13\nend_on = 2026-11-13\n',
+        encoding="utf-8",
+    )
+    result = mentorbot("scheme", "load", str(bad), db=f"sqlite:///{tmp_path}/x.sqlite3")
+    assert result.returncode != 0
+    assert result.stderr.splitlines() == [
+        f"mentorbot: {bad}: scheme.meetings.min_minutes: must be between 1 and 720",
+        f'{bad}: scheme.time_zone: unknown time zone "Europe/Londn" (use an IANA name such as'
+        ' "Europe/London")',
+        f'{bad}: cohort "c": end_on: unknown key (did you mean "ends_on"?)',
+    ]
 
 
 def test_a_missing_scheme_file_is_one_line(tmp_path: Path) -> None:

@@ -208,7 +208,8 @@ def test_a_mentor_ending_the_pairing_is_not_asked_about_rematching(
 ) -> None:
     mentor.said("no-fault exit: I can no longer give the time this needs")
     mentor.said("send it")
-    done = mentor.said("yes")
+    # A plain "yes" takes the first choice, which keeps the pairing: ending it is said.
+    done = mentor.said("yes, end it")
     assert "Your pairing with Priya Shah has ended" in done
     assert mentee.inbox().startswith("Your mentoring pairing with Tom Okafor has ended.")
     assert _pairing(demo, "mentee@example.org").status == "ended_early"

@@ -148,6 +148,7 @@ def test_a_diary_concern_sent_to_the_lead_may_also_be_kept_in_the_diary(
 
 def test_keeping_a_diary_concern_saves_it_and_sends_nothing(demo: Engine, mentee: Chat) -> None:
     mentee.said("diary")
+    mentee.said("yes")  # the prompts
     mentee.said(HARM)
     mentee.said("I should have spoken up")
     mentee.said("skip")
@@ -165,6 +166,7 @@ def test_leaving_a_concern_out_of_a_guided_entry_saves_the_rest(
     demo: Engine, clock: Clock, mentee: Chat
 ) -> None:
     mentee.said("diary")
+    mentee.said("yes")  # the prompts
     mentee.said(HARM)
     mentee.said("I should have spoken up")
     mentee.said("Ask the ward manager about handovers")
@@ -410,7 +412,7 @@ def test_a_concern_in_a_meeting_agenda_is_asked_about_before_it_goes_to_the_part
 def test_a_concern_in_a_decline_reason_is_asked_about_before_it_goes_to_the_partner(
     demo: Engine, clock: Clock, mentee: Chat, mentor: Chat
 ) -> None:
-    mentee.said("book a meeting next Tuesday 3pm for an hour by video")
+    mentee.said("book a meeting on Tuesday 3pm for an hour by video")
     mentee.said("Send to Tom")
     mentor.inbox()
     mentor.said("Decline")

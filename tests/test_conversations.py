@@ -41,7 +41,7 @@ def test_menu_offers_numbered_choices_that_answer_by_number_or_label(mentee: Cha
         "What would you like to do?\n  1. Book a meeting\n  2. Log minutes\n  3. Write in my diary"
         in reply
     )
-    assert "*What happened?*" in mentee.said("3")
+    assert "What? / So what? / Now what? prompts?" in mentee.said("3")
     mentee.said("cancel")
     mentee.said("menu")
     assert "Your diary is empty" in mentee.said("read my diary")
@@ -87,6 +87,7 @@ def test_my_diary_pages_through_older_entries(mentee: Chat) -> None:
 
 def test_changing_one_part_of_a_guided_entry_before_saving(mentee: Chat) -> None:
     mentee.said("write in my diary")
+    mentee.said("yes")  # the prompts
     mentee.said("Chaired the huddle")
     mentee.said("skip")
     mentee.said("Chair it again")
@@ -143,6 +144,7 @@ def test_the_diary_is_never_in_anyone_elses_export(mentee: Chat, mentor: Chat) -
 def test_a_day_s_pause_resumes_where_it_was(demo: Engine) -> None:
     monday = Chat(demo, Clock.fixed("2026-11-23T16:00:00+00:00"), "mentee@example.org")
     monday.said("diary")
+    monday.said("yes")  # the prompts
     monday.said("Difficult rota conversation")
     tuesday = Chat(demo, Clock.fixed("2026-11-24T09:00:00+00:00"), "mentee@example.org")
     assert "*Now what?*" in tuesday.said("I held my ground")
@@ -173,12 +175,13 @@ def test_a_note_with_patient_data_can_be_rewritten(mentee: Chat) -> None:
 
 def test_a_guided_entry_with_a_hospital_number_can_be_saved_anyway(mentee: Chat) -> None:
     mentee.said("diary")
+    mentee.said("yes")  # the prompts
     mentee.said("Audit of case RX1234567 went well")
     mentee.said("skip")
     mentee.said("skip")
     reply = mentee.said("save")
     assert "a hospital number" in reply
-    assert "Saved to your diary" in mentee.said("It's not patient data: save as it is")
+    assert "Saved to your diary" in mentee.said("Keep it: it's not patient data")
     assert [e.what_happened for e in _diary(mentee.db)] == ["Audit of case RX1234567 went well"]
 
 

@@ -26,7 +26,8 @@ def _entries(db: Engine) -> list[DiaryEntry]:
 
 
 def test_a_guided_entry_survives_a_restart_between_answers(mentee: Chat) -> None:
-    assert "*What happened?*" in mentee.said("diary")
+    mentee.said("diary")
+    assert "*What happened?*" in mentee.said("yes")  # the prompts
     assert "*So what?*" in mentee.said("Presented the rota change to the board.")
     mentee.restart()  # a new process, the next morning
     assert "*Now what?*" in mentee.said("I was calmer than I expected.")
@@ -45,6 +46,7 @@ def test_a_guided_entry_survives_a_restart_between_answers(mentee: Chat) -> None
 def test_state_survives_a_new_database_connection(db_url: str, demo: Engine, clock: Clock) -> None:
     first = Chat(demo, clock, "mentee@example.org")
     first.said("diary")
+    first.said("yes")  # the prompts
     first.said("A hard conversation about leave.")
     demo.dispose()
     reopened = open_database(db_url)
@@ -80,18 +82,20 @@ def test_a_repeated_event_id_is_ignored(mentee: Chat) -> None:
 )
 def test_cancel_works_from_any_step(mentee: Chat, answers: list[str]) -> None:
     mentee.said("diary")
+    mentee.said("yes")  # the prompts
     for answer in answers:
         mentee.said(answer)
     assert "Cancelled your diary entry: nothing was saved." in mentee.said("cancel")
     assert _entries(mentee.db) == []
     # The conversation is free again: the next message is not taken as a diary answer.
-    assert "Sorry, I didn't understand that." in mentee.said("Presented to the board")
+    assert "I'm here for your mentoring" in mentee.said("Presented to the board")
 
 
 def test_back_returns_to_the_previous_question_and_keeps_later_answers_changeable(
     mentee: Chat,
 ) -> None:
     mentee.said("diary")
+    mentee.said("yes")  # the prompts
     mentee.said("Typo'd answer")
     assert "*What happened?*" in mentee.said("back")
     assert "*So what?*" in mentee.said("The right answer")
@@ -106,11 +110,12 @@ def test_back_at_the_first_question_says_so(mentee: Chat) -> None:
     mentee.said("diary")
     reply = mentee.said("back")
     assert "This is the first question" in reply
-    assert "*What happened?*" in reply
+    assert "What? / So what? / Now what? prompts?" in reply
 
 
 def test_global_words_work_inside_a_dialog_without_losing_it(mentee: Chat) -> None:
     mentee.said("diary")
+    mentee.said("yes")  # the prompts
     mentee.said("First answer")
     reply = mentee.said("help")
     assert "Here's what I can do for you:" in reply
@@ -182,6 +187,7 @@ def test_a_concurrent_turn_is_retried_from_the_fresh_state(mentee: Chat, clock: 
 
 def test_the_menu_inside_a_dialog_shows_one_set_of_choices(mentee: Chat) -> None:
     mentee.said("diary")
+    mentee.said("yes")  # the prompts
     reply = mentee.said("menu")
     assert reply.count("  1. ") == 1
     assert "You're in the middle of your diary entry" in reply
@@ -203,5 +209,6 @@ def test_words_for_another_journey_switch_when_the_dialog_cannot_use_them(
 
 def test_an_answer_that_mentions_a_journey_stays_an_answer(mentee: Chat) -> None:
     mentee.said("diary")
+    mentee.said("yes")  # the prompts
     # Free text the dialog can use is an answer, even if it sounds like a journey.
     assert "*So what?*" in mentee.said("I had to book a meeting with the board")

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.intents import Intent, IntentName, global_word, recognise
+from conversations.intents import (
+    GLOBAL_WORDS,
+    Intent,
+    IntentName,
+    candidates,
+    global_word,
+    recognise,
+)
 
 
 @pytest.mark.parametrize(
@@ -79,3 +86,41 @@ def test_buttons_carry_their_intent() -> None:
     assert recognise("x", "intent:no_such_thing").name is IntentName.UNKNOWN
     # A dialog's own button is for that dialog, whatever its label says.
     assert recognise("Help", "dialog:diary:save").name is IntentName.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("hi, hope you're well, could we book a meeting?", IntentName.BOOK_MEETING),
+        ("morning! pls can u set up a 1:1 w tom thurs half 2, teams is fine", IntentName.BOOK_MEETING),
+        ("hi hope ur well, could i grab tom tmrw 2ish? video", IntentName.BOOK_MEETING),
+        ("hey there, quick question - how do i log minutes?", IntentName.LOG_MINUTES),
+        ("so whats next then?", IntentName.WHATS_NEXT),
+        ("whats next for me", IntentName.WHATS_NEXT),
+        ("what do i need to do this wk", IntentName.WHATS_NEXT),
+        ("check in", IntentName.CHECKIN),
+        ("i want to do my check in pls", IntentName.CHECKIN),
+        ("tom isnt replying to my messages", IntentName.CONCERN),
+        ("i want to leave the pairing", IntentName.CONCERN),
+        ("on leave til 26/5, no reminders pls", IntentName.PAUSE_REMINDERS),
+        ("can u pause my reminders til after easter pls", IntentName.PAUSE_REMINDERS),
+        ("pls can u reschedual my meeting", IntentName.RESCHEDULE_MEETING),
+        ("cancle the meeting on friday", IntentName.CANCEL_MEETING),
+        ("show me my minuets", IntentName.MY_MINUTES),
+    ],
+)  # fmt: skip
+def test_requests_are_read_through_padding_shorthand_and_typos(
+    text: str, expected: IntentName
+) -> None:
+    intent = recognise(text)
+    assert intent.name is expected
+    if expected not in GLOBAL_WORDS:
+        assert intent.rest == text  # the journey reads the person's own words
+
+
+def test_candidates_rank_what_a_message_probably_meant() -> None:
+    assert [c.name for c in candidates("hi, could we book a meeting")] == [IntentName.BOOK_MEETING]
+    ranked = [c.name for c in candidates("meeting pls")]
+    assert ranked[:2] == [IntentName.MY_MEETINGS, IntentName.BOOK_MEETING]
+    assert candidates("whats the weather doing in leeds") == []
+    assert candidates("can you order lunch") == []

@@ -21,7 +21,7 @@ from tests.conftest import NOW
 from tests.test_cli import loaded, mentorbot  # noqa: F401  (the fixture is used by name)
 from tests.transcript import Chat
 
-ONE_SHOT = "book a meeting next Tuesday 3pm for an hour by video"
+ONE_SHOT = "book a meeting on Tuesday 3pm for an hour by video"
 TUE_3PM = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 
 
@@ -140,14 +140,12 @@ def test_a_bare_request_asks_only_for_what_is_missing(mentee: Chat) -> None:
     assert mentee.said("I'd like to arrange a meeting with Tom") == (
         "When would you like to meet Tom? For example *Thursday at 10am*."
     )
-    reply = mentee.said("Thursday at 10am")
-    assert "How long will it be?" in reply
-    assert "  1. 1 hour\n  2. 1 hour 30 minutes\n  3. 2 hours" in reply
-    reply = mentee.said("1")  # 1 hour, one tap
+    reply = mentee.said("Thursday at 10am")  # no length said: the scheme's hour
     assert reply.startswith("How will you meet? (Tom prefers to meet by video or in person.)")
     assert "  1. In person\n  2. Video\n  3. Phone" in reply
     reply = mentee.said("In person")
     assert "• *When:* Thu 26 Nov, 10:00\n• *How long:* 1 hour\n• *How:* in person" in reply
+    assert "I've made it 1 hour, the scheme's usual length" in reply
     mentee.said("yes")
     [meeting] = _meetings(mentee.db)
     assert (meeting.starts_at, meeting.duration_minutes, meeting.mode) == (
@@ -157,14 +155,14 @@ def test_a_bare_request_asks_only_for_what_is_missing(mentee: Chat) -> None:
     )
 
 
-def test_a_sentence_with_an_agenda_asks_for_the_length_then_shows_the_agenda(
+def test_a_sentence_with_an_agenda_takes_an_hour_then_shows_the_agenda(
     mentee: Chat, mentor: Chat
 ) -> None:
     reply = mentee.said(
         "can we schedule a call on 1 Dec at 9am in person to discuss my business case"
     )
-    assert "How long will it be?" in reply
-    reply = mentee.said("90 mins")
+    assert "• *How long:* 1 hour\n" in reply
+    reply = mentee.said("make it 90 mins")
     assert "• *When:* Tue 1 Dec, 09:00\n• *How long:* 1 hour 30 minutes\n• *How:* in person" in (
         reply
     )
@@ -178,8 +176,7 @@ def test_a_sentence_with_an_agenda_asks_for_the_length_then_shows_the_agenda(
 
 def test_a_day_first_then_a_time(mentee: Chat) -> None:
     assert mentee.said("book a meeting on Wednesday") == "What time on Wed 25 Nov?"
-    assert "How long will it be?" in mentee.said("2pm")
-    mentee.said("an hour")
+    assert "How will you meet?" in mentee.said("2pm")
     assert "*When:* Wed 25 Nov, 14:00" in mentee.said("video")
 
 
@@ -254,7 +251,7 @@ def test_impossible_past_and_absurd_requests_are_asked_back(
 def test_a_time_already_gone_today_is_refused(mentee: Chat) -> None:
     mentee.said("book a meeting")
     assert "09:00 today has already passed." in mentee.said("today at 9am")
-    assert "How long" in mentee.said("today at 2pm")
+    assert "How will you meet?" in mentee.said("today at 2pm")
 
 
 def test_a_time_the_clocks_skip_is_asked_back(mentee: Chat) -> None:
@@ -264,10 +261,11 @@ def test_a_time_the_clocks_skip_is_asked_back(mentee: Chat) -> None:
 
 
 def test_a_length_of_zero_or_thirty_hours_is_refused_when_asked(mentee: Chat) -> None:
-    mentee.said("book a meeting on Thursday at 10am")
+    mentee.said("book a meeting on Thursday at 10am by video")
+    mentee.said("change the length")
     assert "A meeting can't last 0 minutes." in mentee.said("0")
     assert "A meeting can't last 30 hours (12 hours at most)." in mentee.said("30 hours")
-    assert "How will you meet?" in mentee.said("1 hour")
+    assert "*How long:* 1 hour" in mentee.said("1 hour")
 
 
 def test_a_booking_across_the_clock_change_keeps_the_wall_time(
@@ -292,7 +290,7 @@ def test_double_booking_is_refused_for_either_partner(
     mentee: Chat, mentor: Chat, demo: Engine
 ) -> None:
     _book(mentee)  # Tue 24 Nov 15:00-16:00
-    reply = mentee.said("book a meeting next Tuesday at 3:30pm for an hour by phone")
+    reply = mentee.said("book a meeting on Tuesday at 3:30pm for an hour by phone")
     assert reply == (
         "You and Tom both already have a meeting booked at that time, so I can't double-book "
         "it. What other time would suit?"
@@ -711,14 +709,13 @@ def test_my_meetings_lists_status_partner_and_mode_in_the_readers_zone(
 
 def test_cancel_back_and_restart_in_the_middle(mentee: Chat) -> None:
     mentee.said("book a meeting")
-    assert "How long" in mentee.said("Thursday at 10am")
+    assert "How will you meet?" in mentee.said("Thursday at 10am")
     mentee.restart()  # a new process, the next day
-    assert "How will you meet?" in mentee.said("1 hour")
+    assert "*How:* by phone" in mentee.said("phone")
     reply = mentee.said("back")
     assert reply.startswith("OK, going back.")
-    assert "How long will it be?" in reply
-    assert "How will you meet?" in mentee.said("45 minutes")
-    assert "*How long:* 45 minutes" in mentee.said("phone")
+    assert "How will you meet?" in reply
+    assert "*How:* by video" in mentee.said("video")
     assert mentee.said("cancel") == (
         "Cancelled your meeting booking: nothing was saved. "
         "Type *menu* when you want to do something else."

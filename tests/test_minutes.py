@@ -204,29 +204,34 @@ def test_log_minutes_for_today_s_meeting_links_the_booked_meeting(mentee: Chat) 
     assert minutes.meeting_id == booked
     assert _meeting_status(mentee.db, booked) == "held"
     assert [(a.text, a.owner_name, a.due) for a in _actions(mentee.db)] == [
-        ("Send me his board paper", "Tom Okafor", date(2026, 11, 27)),
+        ("Send Priya his board paper", "Tom Okafor", date(2026, 11, 27)),
         ("Book the huddle room", "Priya Shah", date(2026, 11, 30)),
     ]
 
 
-def test_record_notes_picks_the_latest_meeting_without_minutes(mentee: Chat) -> None:
+def test_record_notes_asks_which_meeting_when_several_have_no_minutes(mentee: Chat) -> None:
     older = _meeting(mentee.db, datetime(2026, 11, 5, 14, tzinfo=UTC))
     latest = _meeting(mentee.db, datetime(2026, 11, 19, 15, tzinfo=UTC), status="proposed")
     _meeting(mentee.db, datetime(2026, 11, 30, 15, tzinfo=UTC))  # still to come
     _meeting(mentee.db, datetime(2026, 11, 20, 15, tzinfo=UTC), status="cancelled")
-    mentee.said("record notes")
+    reply = mentee.said("record notes")
+    assert (
+        "Which meeting are these minutes for? More than one has none yet.\n"
+        "  1. Thu 19 Nov, 15:00\n  2. Thu 5 Nov, 14:00"
+    ) in reply
+    assert "What did you discuss" in mentee.said("1")
     mentee.said("Workforce plan")
-    mentee.said("none")
-    reply = mentee.said("tbc")
+    reply = mentee.said("none")
     assert "*Meeting:* Thu 19 Nov (the meeting booked for 15:00)" in reply
     assert "*Actions:* none" in reply
+    # The next meeting is booked already (30 Nov): it is shown, not asked for.
+    assert "*Next meeting:* Mon 30 Nov, 15:00 (already booked)" in reply
     mentee.said("save")
     assert [m.meeting_id for m in _minutes(mentee.db)] == [latest]
-    # The next time, the older meeting is the one still without minutes.
+    # The next time, the older meeting is the only one still without minutes.
     mentee.said("record notes")
     mentee.said("Objectives")
-    mentee.said("none")
-    assert "*Meeting:* Thu 5 Nov (the meeting booked for 14:00)" in mentee.said("not yet")
+    assert "*Meeting:* Thu 5 Nov (the meeting booked for 14:00)" in mentee.said("none")
     mentee.said("save")
     assert [m.meeting_id for m in _minutes(mentee.db)] == [latest, older]
     assert _meeting_status(mentee.db, older) == "held"
@@ -243,7 +248,7 @@ def test_without_a_booked_meeting_the_day_is_asked_and_the_meeting_recorded_as_h
     assert "When is your next meeting?" in reply
     reply = mentee.said("Tuesday 5 Jan at 3pm")
     assert "*Meeting:* Sun 22 Nov" in reply
-    assert "1. Introduce me to the finance lead: Tom Okafor, no due date" in reply
+    assert "1. Introduce Priya to the finance lead: Tom Okafor, no due date" in reply
     assert "2. Update my CV: you, due Mon 30 Nov" in reply
     assert "*Next meeting:* Tue 5 Jan 2027, 15:00" in reply
     mentee.said("save")
@@ -293,7 +298,7 @@ PAIR = Pair(mentee_id=1, mentee_name="Priya Shah", mentor_id=2, mentor_name="Tom
         (
             "Tom: review my CV by 31 Feb",
             ParsedAction(
-                "Review my CV", 2, due_note="There is no 31 February. Which date did you mean?"
+                "Review Priya's CV", 2, due_note="There is no 31 February. Which date did you mean?"
             ),
         ),
         ("Tom:", None),
@@ -479,7 +484,7 @@ def test_the_guard_can_be_told_it_is_not_patient_data(mentee: Chat) -> None:
     )
     assert "a hospital number" in mentee.said("save")
     assert "Please choose one of these" in mentee.said("maybe")
-    mentee.said("It's not patient data: save as it is")
+    mentee.said("Keep it: it's not patient data")
     assert _minutes(mentee.db)[0].discussion == "Discussed budget code CC1234567"
 
 

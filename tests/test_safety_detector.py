@@ -1208,7 +1208,7 @@ def test_unwanted_touching_in_a_meeting_agenda_is_asked_about_before_it_reaches_
     demo: Engine, clock: Clock
 ) -> None:
     priya = Chat(demo, clock, "mentee@example.org")
-    priya.said("book a meeting next Tuesday 3pm for an hour by video")
+    priya.said("book a meeting on Tuesday 3pm for an hour by video")
     priya.said("Add an agenda")
     priya.said("i need to talk about how you keep touching my arm and it makes me uncomfortable")
     asked = priya.said("Send to Tom")
@@ -1234,7 +1234,7 @@ def test_a_decline_reason_about_stalking_or_sexual_remarks_is_asked_about_first(
     demo: Engine, clock: Clock, reason: str
 ) -> None:
     priya = Chat(demo, clock, "mentee@example.org")
-    priya.said("book a meeting next Tuesday 3pm for an hour by video")
+    priya.said("book a meeting on Tuesday 3pm for an hour by video")
     assert priya.said("Send to Tom").startswith("Sent to Tom")
     tom = Chat(demo, clock, "mentor@example.org")
     tom.said("my meetings")

@@ -335,7 +335,7 @@ def test_the_complete_example_in_the_docs_is_valid(clock: Clock) -> None:
     assert [(p.mentee, p.mentor) for p in cohort.pairings] == [
         ("mentee@example.org", "mentor@example.org")
     ]
-    assert config.mentor_capacity.maximum == 2
+    assert config.settings.mentor_capacity.maximum == 2
 
 
 def test_scale_questions_store_their_points_as_choices(clock: Clock) -> None:
@@ -611,3 +611,72 @@ def test_a_slack_lead_channel_is_configured_by_its_id(engine: Engine, clock: Clo
             _demo_text() + '\n[scheme.channels.lead]\nplatform = "slack"\nchannel = "#lead"\n',
             clock,
         )
+
+
+def test_every_problem_in_a_file_is_reported_at_once_one_line_each(
+    engine: Engine, clock: Clock, tmp_path: Path
+) -> None:
+    text = (
+        BASE.replace('lead_channel = "lead"', 'lead_channel = "lead"\n\n[scheme.meetings]\n'
+                     "min_minutes = 0\nnudge_mentee_after_weeks = \"4\"\n\n[scheme.working_hours]\n"
+                     'strat = "08:00"\nend = "25:00"\n\n[scheme.nudges]\nsilense_weeks = 3\n')
+        .replace("starts_on = 2025-11-13", "strats_on = 2025-11-13")
+    )  # fmt: skip
+    path = write(tmp_path, text)
+
+    with pytest.raises(SchemeConfigError) as caught:
+        load_file(path, engine, clock)
+
+    assert str(caught.value).splitlines() == [
+        f"{path}: {problem}"
+        for problem in [
+            "scheme.meetings.nudge_mentee_after_weeks: must be a whole number, not a string",
+            "scheme.meetings.min_minutes: must be between 1 and 720",
+            'scheme.working_hours.end: "25:00" must be a time of day such as "09:00"',
+            'scheme.working_hours.strat: unknown key (did you mean "start"?)',
+            'scheme.nudges.silense_weeks: unknown key (did you mean "silence_weeks"?)',
+            'cohort "2025-26": strats_on: unknown key (did you mean "starts_on"?)',
+        ]
+    ]
+    assert scheme_rows(engine) == 0
+
+
+def test_unknown_keys_deep_in_the_scheme_get_a_did_you_mean(clock: Clock) -> None:
+    text = BASE.replace(
+        'lead_channel = "lead"',
+        'lead_channel = "lead"\n\n[[scheme.referral_routes]]\nname = "Safeguarding"\n'
+        'contatc = "safeguarding@example.org"\n\n[scheme.channels.lead]\nplatform = "webhook"\n'
+        'url_evn = "LEAD_URL"\n',
+    )
+
+    with pytest.raises(SchemeConfigError) as caught:
+        parse_scheme(text, clock)
+
+    assert str(caught.value).splitlines() == [
+        'scheme.referral_routes[0].contatc: unknown key (did you mean "contact"?)',
+        'scheme.channels.lead.url_evn: unknown key (did you mean "url_env"?)',
+    ]
+
+
+def test_a_default_lives_in_the_model_and_is_read_back_typed(engine: Engine, clock: Clock) -> None:
+    from conversations.nudges import NudgeSettings
+    from storage.contract_queries import period_days
+    from storage.scheme_settings import SchemeSettings
+
+    load_scheme(engine, parse_scheme(BASE, clock), clock)
+    with transaction(engine) as session:
+        stored = session.exec(select(Scheme)).one().settings
+
+    # What was stored is the model's dump, defaults included, and reads back as the model.
+    assert stored["meetings"] == {
+        "nudge_mentee_after_weeks": 4,
+        "nudge_both_after_weeks": 6,
+        "min_minutes": 60,
+        "first_contact_days": 14,
+    }
+    assert stored["nudges"]["morning"] == "09:00"
+    assert SchemeSettings.read(stored) == SchemeSettings() == SchemeSettings.read({})
+    # Readers get the same values from the one model, whatever they were given.
+    nudges = NudgeSettings.from_scheme({})
+    assert (nudges.both_after_weeks, nudges.working_end.isoformat()) == (6, "17:30:00")
+    assert period_days(None) == period_days(stored) == 21

@@ -32,7 +32,7 @@ from tests.test_slack_harness import (
     sign,
 )
 
-ONE_SHOT = "book a meeting next Tuesday 3pm for an hour by video"
+ONE_SHOT = "book a meeting on Tuesday 3pm for an hour by video"
 
 
 @pytest.fixture

@@ -118,7 +118,7 @@ async def test_nothing_from_another_workspace_is_answered_or_stored(slack: Slack
 
 
 async def test_a_button_pressed_from_another_workspace_does_nothing(slack: SlackHarness) -> None:
-    await slack.event(message("book a meeting next Tuesday 3pm for an hour by video"))
+    await slack.event(message("book a meeting on Tuesday 3pm for an hour by video"))
     proposal = slack.last_post(f"D{MENTEE}")
     before = len(slack.api.calls)
     click = press(proposal, "Send to Tom")

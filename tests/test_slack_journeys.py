@@ -20,6 +20,7 @@ from storage.models import (
     Concern,
     Contract,
     DiaryEntry,
+    Meeting,
     MentorProfile,
     Minutes,
     Person,
@@ -71,7 +72,8 @@ async def test_the_diary_through_slack(slack: SlackHarness) -> None:
     assert "Saved to your diary for Mon 23 Nov" in await _say(
         slack, "diary: chaired my first huddle"
     )
-    assert "*What happened?*" in await _say(slack, "diary")
+    assert "prompts?" in await _say(slack, "diary")
+    assert "*What happened?*" in await _say(slack, "yes please")
     await _say(slack, "A hard conversation about leave")
     await _say(slack, "skip")
     assert "Shall I save it?" in await _say(slack, "Ask earlier next time")
@@ -203,3 +205,20 @@ async def test_a_file_sent_alone_gets_a_kind_word_once(slack: SlackHarness) -> N
         "I can't open files, so I don't know what you sent. Please type what you'd like to say "
         "(and leave out anything that identifies a patient)."
     ]
+
+
+async def test_a_meeting_proposal_accepted_by_typing_in_slack(slack: SlackHarness) -> None:
+    """The proposal reaches Tom as a notification; his typed "yes that works" (plain text, a new
+    turn, no dialog waiting) accepts it."""
+    await slack.event(message("hi", user=MENTOR))  # Tom has talked to the bot before
+    assert "Shall I send it to Tom?" in await _say(
+        slack, "book a meeting tomorrow at 3pm for an hour by video"
+    )
+    assert "Sent to Tom Okafor" in await _say(slack, "yes")
+    await _deliver(slack)
+    assert "Priya Shah would like to meet" in shown(slack.last_post(f"D{MENTOR}"))
+    reply = await _say(slack, "yes that works 👍", user=MENTOR)
+    assert reply.startswith("Confirmed: your meeting with Priya Shah on Tue 24 Nov")
+    assert [m.status for m in _rows(slack.db, Meeting)] == ["confirmed"]
+    await _deliver(slack)
+    assert "Tom Okafor accepted" in "\n".join(shown(p) for p in slack.posts_to(f"D{MENTEE}"))

@@ -9,7 +9,14 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, select
 
-from storage.db import DatabaseError, make_engine, migrate, open_database, transaction
+from storage.db import (
+    DatabaseError,
+    make_engine,
+    migrate,
+    open_database,
+    script_heads,
+    transaction,
+)
 from storage.models import (
     Cohort,
     Meeting,
@@ -79,6 +86,39 @@ def test_migrating_twice_changes_nothing(engine: Engine) -> None:
             conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
             == _head_revision()
         )
+
+
+def test_the_newest_migration_read_from_the_files_is_alembics() -> None:
+    """What ``migrate`` compares a database with before it leaves Alembic unimported."""
+    assert script_heads() == {_head_revision()}
+
+
+def _version(engine: Engine) -> str:
+    with engine.connect() as conn:
+        return str(conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one())
+
+
+def test_a_database_behind_the_newest_migration_is_still_upgraded(engine: Engine) -> None:
+    from alembic import command
+    from alembic.autogenerate import compare_metadata
+    from alembic.config import Config
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    from storage.db import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "-1")
+    assert _version(engine) != _head_revision()
+
+    migrate(engine)
+
+    assert _version(engine) == _head_revision()
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
 
 
 def test_the_migrations_build_exactly_the_schema_of_the_models(engine: Engine) -> None:

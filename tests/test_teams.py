@@ -216,7 +216,7 @@ async def test_the_same_activity_twice_gets_one_reply(
 
 # -- a journey end to end --------------------------------------------------------------------
 
-ONE_SHOT = "book a meeting next Tuesday 3pm for an hour by video"
+ONE_SHOT = "book a meeting on Tuesday 3pm for an hour by video"
 
 
 def _button(call: Any, label_start: str) -> dict[str, Any]:

@@ -89,7 +89,8 @@ def _rows(db: Engine, model: type) -> list:  # type: ignore[type-arg]
 
 async def test_the_diary_through_teams(pair: Pair, demo: Engine) -> None:
     assert "Saved to your diary" in await pair.say(pair.priya, "diary: chaired the huddle")
-    assert "What happened?" in await pair.say(pair.priya, "diary")
+    assert "prompts?" in await pair.say(pair.priya, "diary")
+    assert "What happened?" in await pair.say(pair.priya, "yep")
     await pair.say(pair.priya, "A hard conversation")
     await pair.say(pair.priya, "skip")
     await pair.say(pair.priya, "Ask earlier")
@@ -174,7 +175,7 @@ async def test_a_pair_split_across_slack_and_teams_books_a_meeting(
                 worker="t", pacing={},
             )  # fmt: skip
             # Priya books in Slack.
-            await slack.event(message("book a meeting next Tuesday 3pm for an hour by video"))
+            await slack.event(message("book a meeting on Tuesday 3pm for an hour by video"))
             await slack.interactive(press(slack.last_post(f"D{MENTEE}"), "Send to Tom"))
             await deliverer.deliver_once()
             # Tom sees the proposal in Teams and accepts it there.

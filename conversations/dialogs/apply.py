@@ -27,9 +27,10 @@ from sqlalchemy.exc import IntegrityError
 
 from conversations.corrections import CHANGE_FIELD, FieldNames
 from conversations.dates import format_day, format_duration
-from conversations.dialogs.base import Context, Outgoing, Turn
-from conversations.engine import Registry
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.intents import IntentName
+from conversations.language import Meaning, meaning
+from conversations.language.choices import answer
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
@@ -51,6 +52,7 @@ MAX_SHORT = 200
 ANSWER = "dialog:apply:answer"
 SUBMIT = "dialog:apply:submit"
 CHANGE = "dialog:apply:change"
+CONFIRM = (Choice("Submit", SUBMIT), Choice("Change something", CHANGE))
 WHICH = "dialog:apply:which"
 VIEW = "application:view"
 
@@ -218,30 +220,12 @@ class Step(StrEnum):
 
 # -- small readers ---------------------------------------------------------------------------
 
-_YES_FIRST = {"yes", "y", "yeah", "yep", "yup", "sure", "absolutely", "definitely", "certainly"}
-_NO_FIRST = {"no", "n", "nope", "nah"}
-_YES_PHRASES = ("i am", "i'm a member", "i do", "i have", "i can", "i will", "of course", "correct")
-_NO_PHRASES = ("not yet", "i'm not", "i am not", "i don't", "i do not", "i haven't", "i have not",
-               "i can't", "i cannot", "i won't")  # fmt: skip
-
 
 def read_yes_no(msg: Incoming) -> str | None:
     """ "yes" or "no" from a button or typed words, else None."""
     if msg.action == ANSWER and msg.values.get("value") in ("yes", "no"):
         return str(msg.values["value"])
-    text = re.sub(r"[^\w\s']", " ", msg.text.lower().replace("’", "'")).strip()
-    if not text:
-        return None
-    first = text.split()[0]
-    if first in _YES_FIRST:
-        return "yes"
-    if first in _NO_FIRST:
-        return "no"
-    if any(text.startswith(p) for p in _NO_PHRASES):
-        return "no"
-    if any(text.startswith(p) for p in _YES_PHRASES):
-        return "yes"
-    return None
+    return {Meaning.YES: "yes", Meaning.NO: "no"}.get(meaning(msg.text) or Meaning.UNSURE)
 
 
 _LEADERSHIP_WORDS = {
@@ -706,7 +690,7 @@ class ApplyDialog:
 
     @staticmethod
     def _pattern(ctx: Context) -> str | None:
-        pattern = ctx.scheme_setting("hospital_number_pattern")
+        pattern = ctx.settings().hospital_number_pattern
         return pattern if isinstance(pattern, str) else None
 
     def _again(self, state: dict[str, Any], problem: str, item: Item) -> Turn:
@@ -873,7 +857,7 @@ class ApplyDialog:
             Text("Here's your application:\n" + summary(answers), private=True),
             Question(
                 "Shall I send it? (You can also type, say, *change my workplace to ...*.)",
-                (Choice("Submit", SUBMIT), Choice("Change something", CHANGE)),
+                CONFIRM,
             ),
         ]
 
@@ -887,28 +871,21 @@ class ApplyDialog:
     def _on_confirm(
         self, ctx: Context, state: dict[str, Any], application: Application, msg: Incoming
     ) -> Turn:
-        word = msg.text.strip().lower().rstrip(".!")
-        if msg.action == SUBMIT or word in {
-            "submit",
-            "send",
-            "send it",
-            "yes",
-            "y",
-            "ok",
-            "submit it",
-        }:
+        match = CHANGE_FIELD.match(msg.text) if msg.action is None else None
+        key = item_named(match.group("field")) if match else None
+        if match and key is not None:
+            value = match.group("value")
+            editing = {**state, "step": Step.ANSWER.value, "key": key, "editing": True}
+            if value is None:
+                return Turn(replies=[_question(BY_KEY[key])], state=editing)
+            typed = Incoming(person_id=msg.person_id, text=value.strip())
+            return self._take(ctx, editing, application, BY_KEY[key], typed)
+        picked = msg.action or answer(msg.text, CONFIRM, yes=SUBMIT, no=CHANGE)
+        if picked == SUBMIT:
             return self._submit(ctx, state, application)
-        if msg.action == CHANGE or word in {"change", "change something", "edit", "no"}:
+        if picked == CHANGE:
             return Turn(replies=[self._which()], state={**state, "step": Step.WHICH.value})
-        if msg.action is None and (match := CHANGE_FIELD.match(msg.text)):
-            key = item_named(match.group("field"))
-            if key is not None:
-                value = match.group("value")
-                editing = {**state, "step": Step.ANSWER.value, "key": key, "editing": True}
-                if value is None:
-                    return Turn(replies=[_question(BY_KEY[key])], state=editing)
-                typed = Incoming(person_id=msg.person_id, text=value.strip())
-                return self._take(ctx, editing, application, BY_KEY[key], typed)
+        if match:
             return Turn(
                 replies=[Text("I'm not sure which answer you mean."), self._which()],
                 state={**state, "step": Step.WHICH.value},
@@ -1016,6 +993,7 @@ PICK = "dialog:preferences:pick"
 MAX_PICKS = 3
 SAVE = "dialog:preferences:save"
 REPICK = "dialog:preferences:change"
+SAVE_OR_REPICK = (Choice("Save", SAVE), Choice("Choose again", REPICK))
 WAYS = {"in_person": "face to face", "video": "video", "phone": "phone"}
 
 
@@ -1290,14 +1268,14 @@ class PreferencesDialog:
         )
         return [
             Text("Your choices, in order of preference:\n" + lines + fewer),
-            Question("Shall I save them?", (Choice("Save", SAVE), Choice("Choose again", REPICK))),
+            Question("Shall I save them?", SAVE_OR_REPICK),
         ]
 
     def _on_confirm(
         self, ctx: Context, state: dict[str, Any], application: Application, msg: Incoming
     ) -> Turn:
-        word = msg.text.strip().lower().rstrip(".!")
-        if msg.action == SAVE or word in {"save", "yes", "y", "ok", "save them"}:
+        picked = msg.action or answer(msg.text, SAVE_OR_REPICK, yes=SAVE, no=REPICK)
+        if picked == SAVE:
             if apps.active_mentor_of(ctx.session, ctx.person_id, application.cohort_id) is not None:
                 return Turn(
                     replies=[
@@ -1334,7 +1312,7 @@ class PreferencesDialog:
                     )
                 ]
             )
-        if msg.action == REPICK or word in {"change", "choose again", "no", "again"}:
+        if picked == REPICK:
             new_state = {k: v for k, v in state.items() if k != "picks"}
             new_state["step"] = PrefStep.CHOOSE.value
             return Turn(replies=self.prompt(ctx, new_state), state=new_state)

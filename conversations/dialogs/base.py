@@ -7,16 +7,22 @@ transaction), so the state change, the domain change and the outbox commit toget
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from conversations.messages import Incoming, Part
-from storage.models import Person
+from conversations.intents import Intent, IntentName
+from conversations.messages import Incoming, Part, part_to_json, preview
+from storage.models import Outbox, Person
 from storage.queries import Enrolment
+from storage.scheme_settings import SchemeSettings
+
+if TYPE_CHECKING:
+    from conversations.open_questions import OpenQuestion
 
 
 @dataclass(frozen=True)
@@ -76,12 +82,11 @@ class Context:
                 return enrolment
         return None
 
-    def scheme_setting(self, key: str, default: Any = None) -> Any:
-        """A value from the settings of the scheme of the person's newest enrolment."""
+    def settings(self) -> SchemeSettings:
+        """The typed settings of the scheme of the person's newest enrolment (the defaults when
+        they have none)."""
         enrolment = self.enrolment()
-        if enrolment is None:
-            return default
-        return enrolment.scheme.settings.get(key, default)
+        return SchemeSettings.read(enrolment.scheme.settings if enrolment else None)
 
     def name_of(self, person_id: int) -> str:
         other = self.session.get(Person, person_id)
@@ -126,3 +131,58 @@ class Dialog(Protocol):
     def prompt(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
         """Ask again what ``state`` is waiting for (after "back", or when the person returns)."""
         ...
+
+
+Answer = Callable[[Context, Incoming, Intent], Turn]
+# The questions open for the person in ``Context`` (``conversations.open_questions``).
+Finder = Callable[[Context], "list[OpenQuestion]"]
+
+
+@dataclass
+class Registry:
+    """Which dialog or answer serves each intent. Built explicitly by ``default_registry``."""
+
+    dialogs: dict[str, Dialog] = field(default_factory=dict)
+    starts: dict[IntentName, str] = field(default_factory=dict)
+    answers: dict[IntentName, Answer] = field(default_factory=dict)
+    # Global words (help, menu, what's next, cancel, back) and the fallback for unknown text.
+    globals: dict[IntentName, Answer] = field(default_factory=dict)
+    # Answers about the shared place a message was said in ("use this channel for lead
+    # alerts"): said there, they come before any dialog, and their replies are for the place.
+    place_answers: dict[IntentName, Answer] = field(default_factory=dict)
+    # Answers with nothing about the person in them, which may be shown in a shared place when
+    # asked there (help). Any other reply to a message from a shared place goes to the
+    # person's own chat.
+    shareable: set[IntentName] = field(default_factory=set)
+
+    # Buttons on messages the bot sent unprompted (a meeting proposal to the mentor, say) carry
+    # action ids like "meeting:accept:12": the part before the first colon picks the intent.
+    action_routes: dict[str, IntentName] = field(default_factory=dict)
+    # Who has which question open (a proposal, a check-in): typed replies in later turns answer
+    # them (see ``conversations.open_questions``).
+    open_questions: list[Finder] = field(default_factory=list)
+
+    def route_action(self, action: str) -> IntentName | None:
+        return self.action_routes.get(action.split(":", 1)[0])
+
+    def add_dialog(self, dialog: Dialog, *intents: IntentName) -> None:
+        self.dialogs[dialog.name] = dialog
+        for intent in intents:
+            self.starts[intent] = dialog.name
+
+
+def outbox_row(out: Outgoing, now: datetime) -> Outbox:
+    """The outbox row for a message to someone else (also written outside turns)."""
+    return Outbox(
+        recipient_id=out.recipient_id,
+        channel=out.channel,
+        address=out.address,
+        scheme_id=out.scheme_id,
+        kind=out.kind,
+        priority=out.priority,
+        concern_id=out.concern_id,
+        parts=[part_to_json(p) for p in out.parts],
+        preview=preview(list(out.parts)),
+        next_attempt_at=max(now, out.not_before) if out.not_before else now,
+        created_at=now,
+    )

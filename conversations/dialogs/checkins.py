@@ -26,10 +26,14 @@ from typing import Any, ClassVar
 
 from conversations.dates import format_day
 from conversations.dialogs import safety_check
-from conversations.dialogs.base import Context, Outgoing, Turn
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.dialogs.lead import lead_actions
-from conversations.engine import Registry
-from conversations.intents import IntentName
+from conversations.intents import IntentName, recognise
+from conversations.language import Meaning, brief, meaning
+from conversations.language.choices import answer, pick
+from conversations.language.later import puts_off
+from conversations.language.numbers import one_number
+from conversations.language.vocabulary import is_empty
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
@@ -52,21 +56,16 @@ SUBMIT = "dialog:checkin:submit"
 CHANGE = "dialog:checkin:change"
 YES = "dialog:checkin:yes"
 NO = "dialog:checkin:no"
+CONFIRM = (Choice("Send", SUBMIT), Choice("Change an answer", CHANGE))
+FOLLOW_UP = (Choice("Yes please", YES), Choice("No thanks", NO))
 
-_NUMBER_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10,
-}  # fmt: skip
-_SCALE = re.compile(r"^(?P<n>\d+|[a-z]+)(?:\s*(?:/|out of|of)\s*\d+)?[\s.!]*$", re.IGNORECASE)
+# "check-in again", "change my check-in answers": answering a survey already sent, again.
+_AGAIN = re.compile(r"\b(?:again|change|redo|re-do|update|amend|edit|correct|replace)\b", re.I)
 _CHANGE = re.compile(
     r"^(?:change|edit|correct|redo)\s+(?:question\s+|answer\s+|number\s+|no\.?\s*|q)?#?"
     r"(?P<n>\d+)(?:\s+to\s*[:\-]?\s*(?P<value>.+))?$",
     re.IGNORECASE | re.DOTALL,
 )
-_YES = {"yes", "y", "yes please", "please", "yeah", "yep", "ok", "okay", "sure"}
-_NO = {"no", "n", "no thanks", "no thank you", "nope", "not now", "none", "nothing", "n/a", "na"}
-_NOT_A_REQUEST = _NO | {"-", "nothing thanks", "nothing, thanks", "no, thanks", "all good"}
-_SKIP = {"skip", "pass", "skip it", "skip this", "next"}
 SAFETY = safety_check.Wording(
     keep="Keep it in my check-in answers only",
     also_ask="Would you also like to keep it as your check-in answer? The project team reads "
@@ -86,32 +85,19 @@ class Step(StrEnum):
     WHICH = "which"
 
 
-def _words(text: str) -> str:
-    return re.sub(r"[\s.!]+$", "", text.strip().lower())
-
-
 def parse_scale(text: str, question: SurveyQuestion) -> int | None:
-    """A point on the question's scale from "4", "four", "4/5" or "4 out of 5"."""
-    match = _SCALE.match(text.strip())
-    if match is None:
-        return None
-    raw = match.group("n").lower()
-    value = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
+    """A point on the question's scale from "4", "four", "4/5", "4 out of 5", or the one number
+    in a longer answer ("pretty well, 4", "3 tbh, hard to get time w him")."""
+    value = one_number(text)
     if value is None or str(value) not in question.choices:
         return None
     return value
 
 
 def parse_choice(text: str, question: SurveyQuestion) -> str | None:
-    """One of the question's choices, by number, label, or a unique start of the label."""
-    word = _words(text)
-    if word.isdigit() and 1 <= int(word) <= len(question.choices):
-        return question.choices[int(word) - 1]
-    for choice in question.choices:
-        if word == choice.lower():
-            return choice
-    starting = [c for c in question.choices if word and c.lower().startswith(word)]
-    return starting[0] if len(starting) == 1 else None
+    """One of the question's choices, by number, label, a word or the start of it, or a typo."""
+    found = pick(text, [Choice(label, label) for label in question.choices])
+    return found.label if found is not None else None
 
 
 def _scale_range(question: SurveyQuestion) -> str:
@@ -123,7 +109,8 @@ def _show(value: Any) -> str:
 
 
 def _wants_follow_up(answer: Any) -> bool:
-    return bool(answer) and _words(str(answer)) not in _NOT_A_REQUEST
+    said = brief(str(answer)) if answer else Meaning.NONE
+    return said not in (Meaning.NO, Meaning.NONE, Meaning.SKIP, Meaning.LATER)
 
 
 class CheckinDialog:
@@ -132,6 +119,13 @@ class CheckinDialog:
     name: ClassVar[str] = "checkin"
     title: ClassVar[str] = "Your check-in"
     schema_version: ClassVar[int] = 1
+    # Answers put aside by another request are kept, and "check-in" picks them up again.
+    keeps_aside: ClassVar[bool] = True
+
+    @staticmethod
+    def resumes(msg: Incoming) -> bool:
+        """Whether the message picks up answers put aside (not one that brings its own)."""
+        return msg.action is None and not CheckinDialog._given_answers(msg.text)
 
     # -- starting -------------------------------------------------------------------------
 
@@ -149,6 +143,9 @@ class CheckinDialog:
         given = self._given_answers(msg.text) if msg.action is None else []
         if not surveys:
             return Turn(replies=[self._none_open(ctx)])
+        again = msg.action is not None or bool(given) or _AGAIN.search(msg.text) is not None
+        if not again and (done := self._already_done(ctx, surveys)) is not None:
+            return Turn(replies=[done])
         if len(surveys) > 1:
             choices = tuple(Choice(s.title, PICK, str(s.id)) for s in surveys)
             return Turn(
@@ -166,6 +163,27 @@ class CheckinDialog:
         return [part.strip() for part in re.split(r"[;\n]", rest) if part.strip()]
 
     @staticmethod
+    def _already_done(ctx: Context, surveys: list[Survey]) -> Text | None:
+        """ "You already did it" when every open survey has the person's answers."""
+        sent = []
+        for survey in surveys:
+            assert survey.id is not None
+            previous = survey_queries.own_response(ctx.session, ctx.person_id, survey.id)
+            if previous is None:
+                return None
+            sent.append((survey, previous))
+        lines = [
+            f"You already completed the {survey.title} on "
+            f"{format_day(ctx.local(previous.submitted_at).date())}: thank you."
+            for survey, previous in sent
+        ]
+        last = max(survey.closes_on for survey, _ in sent)
+        lines.append(
+            f"To change your answers before {format_day(last)}, type *change my check-in*."
+        )
+        return Text(" ".join(lines))
+
+    @staticmethod
     def _none_open(ctx: Context) -> Text:
         closed = survey_queries.last_closed_survey_for(ctx.session, ctx.person_id, ctx.today)
         upcoming = survey_queries.next_survey_for(ctx.session, ctx.person_id, ctx.today)
@@ -177,7 +195,8 @@ class CheckinDialog:
             )
         if upcoming is not None:
             lines.append(
-                f"The next one, the {upcoming.title}, opens on {format_day(upcoming.opens_on)}."
+                f"The next one, the {upcoming.title}, opens on {format_day(upcoming.opens_on)} "
+                f"and closes on {format_day(upcoming.closes_on)}."
             )
         return Text(" ".join(lines))
 
@@ -263,7 +282,7 @@ class CheckinDialog:
     def _follow_up_question() -> Question:
         return Question(
             "Would you like a follow-up from the project team?",
-            (Choice("Yes please", YES), Choice("No thanks", NO)),
+            FOLLOW_UP,
         )
 
     def _confirmation(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
@@ -280,7 +299,7 @@ class CheckinDialog:
             Text("\n".join(lines), private=True),
             Question(
                 "Shall I send them? To correct one, type e.g. *change 2*.",
-                (Choice("Send", SUBMIT), Choice("Change an answer", CHANGE)),
+                CONFIRM,
             ),
         ]
 
@@ -352,7 +371,7 @@ class CheckinDialog:
             return self._after_last(ctx, state)
         question = questions[index]
         text = str(msg.values.get("value", "")) if msg.action == ANSWER else msg.text.strip()
-        if _words(text) in _SKIP:
+        if brief(text) is Meaning.SKIP or (not question.required and is_empty(text)):
             if question.required:
                 return self._reask(
                     ctx, state, "This one needs an answer, please: even a short one helps."
@@ -360,8 +379,12 @@ class CheckinDialog:
             return self._record(ctx, state, question, None)
         if not text:
             return self._reask(ctx, state, "I didn't get an answer there.")
+        if msg.action is None and state.get("later"):
+            return self._after_later(ctx, state, msg)
         if question.kind == "scale":
             value = parse_scale(text, question)
+            if value is None and puts_off(text):
+                return self._later(ctx, state)
             if value is None:
                 return self._reask(
                     ctx, state, f"Please answer with a number from {_scale_range(question)}."
@@ -369,6 +392,8 @@ class CheckinDialog:
             return self._record(ctx, state, question, value)
         if question.kind == "choice":
             picked = parse_choice(text, question)
+            if picked is None and puts_off(text):
+                return self._later(ctx, state)
             if picked is None:
                 return self._reask(ctx, state, "Please pick one of the options (or its number).")
             return self._record(ctx, state, question, picked)
@@ -379,14 +404,47 @@ class CheckinDialog:
                 f"That's {len(text):,} characters; please keep an answer under {MAX_ANSWER:,}. "
                 "Nothing was saved.",
             )
+        if msg.action is None and puts_off(text):
+            return self._later(ctx, state)
         findings = self._findings(ctx, text)
         if findings:
             guarded = {**state, "step": Step.GUARD.value, "pending": text}
             return Turn(replies=guard_question(findings, "your check-in answers"), state=guarded)
         return self._record(ctx, state, question, text)
 
+    def _later(self, ctx: Context, state: dict[str, Any]) -> Turn:
+        """Put off: the answers so far are kept (nothing is sent) until the person is back."""
+        done = len([v for v in state["answers"].values() if v not in (None, "")])
+        kept = f"your {done} answer{'s' * (done != 1)} so far" if done else "your place"
+        return Turn(
+            replies=[
+                Text(
+                    f"No problem: I've kept {kept}, and nothing has been sent. Type *check-in* "
+                    f"when you're ready and I'll carry on from question {state['index'] + 1}."
+                )
+            ],
+            state={**state, "later": True},
+        )
+
+    def _after_later(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
+        """The first message after putting it off: coming back, or (after the question was
+        shown again, say when picked up) the answer itself."""
+        back = {k: v for k, v in state.items() if k != "later"}
+        name = recognise(msg.text).name
+        if name is IntentName.CHECKIN or meaning(msg.text) is Meaning.YES:
+            return Turn(replies=[Text("Welcome back."), *self.prompt(ctx, back)], state=back)
+        if name is not IntentName.UNKNOWN or meaning(msg.text) is not None:
+            # Thanks, a greeting or another request: the check-in waits (the engine starts a
+            # request it knows, keeping the answers aside).
+            return Turn(
+                replies=[Text("Your check-in is kept for later: type *check-in* to carry on.")],
+                state=state,
+                advanced=False,
+            )
+        return self._answer(ctx, back, msg)
+
     def _findings(self, ctx: Context, text: str) -> list[Any]:
-        return find_patient_data(text, ctx.scheme_setting("hospital_number_pattern"))
+        return find_patient_data(text, ctx.settings().hospital_number_pattern)
 
     def _on_guard(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
         questions = self._questions(ctx, state)
@@ -461,10 +519,10 @@ class CheckinDialog:
         return Turn(replies=self._confirmation(ctx, done), state=done)
 
     def _on_follow_up(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        word = _words(msg.text)
-        if msg.action == YES or word in _YES:
+        picked = msg.action or answer(msg.text, FOLLOW_UP, yes=YES, no=NO)
+        if picked == YES:
             wanted = True
-        elif msg.action == NO or word in _NO:
+        elif picked == NO:
             wanted = False
         else:
             return self._reask(ctx, state, "Please answer *yes* or *no*.")
@@ -473,16 +531,16 @@ class CheckinDialog:
 
     def _on_confirm(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
         text = msg.text.strip()
-        word = _words(text)
-        if msg.action == SUBMIT or word in {"send", "submit", "yes", "y", "ok", "send them"}:
+        if (change := _CHANGE.match(text)) is not None:
+            return self._change(ctx, state, int(change.group("n")), change.group("value"))
+        picked = msg.action or answer(text, CONFIRM, yes=SUBMIT, no=CHANGE)
+        if picked == SUBMIT:
             return self._submit(ctx, state)
-        if msg.action == CHANGE or word in {"change", "change an answer", "edit", "no"}:
+        if picked == CHANGE:
             return Turn(
                 replies=[Text("Which question would you like to change? Type its number.")],
                 state={**state, "step": Step.WHICH.value},
             )
-        if (change := _CHANGE.match(text)) is not None:
-            return self._change(ctx, state, int(change.group("n")), change.group("value"))
         return self._reask(ctx, state, "Please choose *Send* or *Change an answer*.")
 
     def _on_which(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
@@ -551,7 +609,8 @@ class CheckinDialog:
         if survey.about_mentor:
             replies.append("Your mentor won't see your answers.")
         replies.append(
-            f"You can change them until {format_day(survey.closes_on)} by typing *check-in* again."
+            f"You can change them until {format_day(survey.closes_on)} by typing "
+            "*change my check-in*."
         )
         return Turn(replies=[Text(" ".join(replies))], outgoing=outgoing)
 

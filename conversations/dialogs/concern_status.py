@@ -10,13 +10,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from conversations.dates import format_when
-from conversations.dialogs.base import Context, Turn
+from conversations.dialogs.base import Context, Registry, Turn
 from conversations.dialogs.concerns import LEAD_LABELS, Category, concern_ref
-from conversations.engine import Registry
 from conversations.intents import Intent, IntentName
 from conversations.messages import Incoming, Text
 from storage import access
-from storage.models import Concern
+from storage.models import Concern, Pairing
+
+# Asked "can tom see what i reported?" as often as "what happened to my concern?".
+WHO_SEES = (
+    "Only you, the project lead and the steering group can see a concern you raise: nobody in "
+    "your pairing can, and they're never told what it says."
+)
 
 
 def _label(concern: Concern) -> str:
@@ -53,7 +58,7 @@ def my_concerns(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
             replies=[
                 Text(
                     "You haven't raised any concerns. If something is worrying you, type "
-                    "*raise a concern*."
+                    f"*raise a concern*. {WHO_SEES}"
                 )
             ]
         )
@@ -66,7 +71,7 @@ def my_concerns(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     return Turn(
         replies=[
             Text("Your concerns:\n" + "\n".join(lines), private=True),
-            Text("You'll hear from me when one is picked up or resolved."),
+            Text(WHO_SEES + " You'll hear from me when one is picked up or resolved."),
         ]
     )
 
@@ -77,7 +82,7 @@ def open_concerns(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         return Turn(
             replies=[
                 Text(
-                    "Open concerns are listed for the project lead and the steering group. To "
+                    "Only the project lead and the steering group can see open concerns. To "
                     "see your own, ask *what happened to my concern?*; to raise one, type "
                     "*raise a concern*."
                 )
@@ -97,19 +102,33 @@ def open_concerns(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
             state += f", snoozed until {format_when(c.snoozed_until, ctx.tz, ctx.now)}"
         urgent = "URGENT " if c.urgent else ""
         lines.append(
-            f"• {urgent}{concern_ref(c.id or 0)}: {_label(c)}, raised {_age(ctx, c.created_at)}; "
-            f"{state}."
+            f"• {urgent}{concern_ref(c.id or 0)}: {_label(c)}{_pairing(ctx, c)}, raised "
+            f"{_day(ctx, c.created_at)} ({_age(ctx, c.created_at)}); {state}."
         )
+    first = concern_ref(open_[0].id or 0)
     return Turn(
         replies=[
             Text(
                 "Open concerns (oldest first):\n"
                 + "\n".join(lines)
-                + f"\n*open {concern_ref(open_[0].id or 0)}* shows one.",
+                + f"\n*open {first}* shows one; *ack {first}*, *contact {first}* or "
+                f"*snooze {first}* acts on it.",
                 private=True,
             )
         ]
     )
+
+
+def _day(ctx: Context, at: datetime) -> str:
+    return at.astimezone(ctx.tz).strftime("%a %-d %b")
+
+
+def _pairing(ctx: Context, concern: Concern) -> str:
+    """The pairing a concern is about, for those allowed to act on it (private chat only)."""
+    pairing = ctx.session.get(Pairing, concern.pairing_id) if concern.pairing_id else None
+    if pairing is None:
+        return ""
+    return f" ({ctx.name_of(pairing.mentee_id)} & {ctx.name_of(pairing.mentor_id)})"
 
 
 def register(registry: Registry) -> None:

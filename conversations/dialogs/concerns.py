@@ -39,13 +39,16 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from conversations.dialogs.base import Context, Outgoing, Turn
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.dialogs.lead import concern_alert
 from conversations.dialogs.matching import choose_again_question, may_choose_again
-from conversations.engine import Registry
 from conversations.intents import IntentName
+from conversations.language import concerns as worries
+from conversations.language.choices import answer, pick
+from conversations.language.normalise import normalise
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
+    GUARD_CHOICES,
     GUARD_EDIT,
     GUARD_KEEP,
     GUARD_REMOVE,
@@ -65,6 +68,35 @@ IMMEDIATE_DANGER = (
     "If someone is in immediate danger, call 999 now. For urgent medical help that isn't an "
     "emergency, call NHS 111 or go to 111.nhs.uk."
 )
+# Said ahead of a concern of each kind (``ConcernDialog._lead_in``).
+URGENT_ROUTES = (
+    "What has happened? Patient safety, safeguarding and fitness to practise concerns go to the "
+    "project lead at once, marked urgent."
+)
+WELLBEING_ROUTES = (
+    "If it's about your own wellbeing, your employer's employee assistance programme (EAP) or "
+    "your GP can help; Samaritans are there any time on 116 123."
+)
+WELLBEING_CARE = (
+    "I'm sorry you're feeling like this. Please look after yourself: your employer's employee "
+    "assistance programme (EAP) or your GP can help. If you'd like, I can also let the project "
+    "lead know, in confidence."
+)
+SAFETY_ROUTES = (
+    "Patient safety, safeguarding and fitness to practise go to the project lead at once. Please "
+    "leave out patient names, hospital numbers and anything else that identifies a patient, and "
+    "don't name colleagues here: the project lead will ask for what they need. Please also use "
+    "your organisation's own reporting processes; your Freedom to Speak Up Guardian can help too."
+)
+SPEAK_UP = (
+    "You can also speak to your organisation's Freedom to Speak Up Guardian (see your intranet), "
+    "whether or not it's a matter for the scheme."
+)
+BREAKDOWN_ROUTE = (
+    "A relationship breakdown goes to the project lead at once. The steering group helps: first "
+    "the chair, then the scheme's independent moderator, who can talk it through with you. A "
+    "no-fault exit is possible at any point, with a new mentor if you'd like one."
+)
 DETAILS_FROM_WORDS = 7  # a message this long that names a category is taken as the details
 
 CATEGORY = "dialog:concern:category"
@@ -75,7 +107,22 @@ END_YES = "dialog:concern:end"
 END_NO = "dialog:concern:keep"
 REMATCH_YES = "dialog:concern:rematch_yes"
 REMATCH_NO = "dialog:concern:rematch_no"
+CONFIRM = (
+    Choice("Send it", SEND),
+    Choice("Change what I wrote", EDIT_DETAILS),
+    Choice("Change what it's about", EDIT_CATEGORY),
+)
+# The first choice is never the irreversible one: the steering group (the chair, then the
+# independent moderator) can talk a breakdown through before anyone ends a pairing.
+END_CHOICES = (
+    Choice("Send it, keep the pairing for now", END_NO),
+    Choice("End our pairing now", END_YES),
+)
+REMATCH = (Choice("Yes please", REMATCH_YES), Choice("No thanks", REMATCH_NO))
 PICK = "dialog:concern:pick"
+OFFER_YES = "dialog:concern:offer_yes"
+OFFER_NO = "dialog:concern:offer_no"
+OFFER_CHOICES = (Choice("Yes, start one", OFFER_YES), Choice("Not now", OFFER_NO))
 
 
 class Category(StrEnum):
@@ -149,8 +196,6 @@ _DETECT: list[tuple[Category, re.Pattern[str]]] = [
         ),
     ),
 ]
-_YES = {"yes", "y", "yes please", "yeah", "yep", "ok", "okay", "sure", "please"}
-_NO = {"no", "n", "no thanks", "no thank you", "nope", "not now", "not yet", "keep it"}
 
 
 class Step(StrEnum):
@@ -161,16 +206,44 @@ class Step(StrEnum):
     CONFIRM = "confirm"
     END_PAIRING = "end_pairing"
     REMATCH = "rematch"
+    OFFER = "offer"
 
 
 def detect_category(text: str) -> Category | None:
     """The category a message clearly names, or None. Safety (the most serious) wins."""
     if names_safety(text):
         return Category.SAFETY
-    for category, pattern in _DETECT:
-        if pattern.search(text):
-            return category
-    return None
+    plain = normalise(text)
+    named = next(
+        (c for c, pattern in _DETECT if pattern.search(text) or pattern.search(plain)), None
+    )
+    read = _KIND_CATEGORY.get(worries.kind(text))
+    found = [c for c in (named, read) if c is not None]
+    # The more serious reading wins ("it's not working, can i end it?" is a breakdown).
+    return min(found, key=_SERIOUSNESS.index) if found else None
+
+
+_SERIOUSNESS = [
+    Category.SAFETY,
+    Category.BREAKDOWN,
+    Category.NOT_RESPONDING,
+    Category.CIRCUMSTANCES,
+    Category.DIFFICULTY,
+    Category.BULLYING,
+    Category.OTHER,
+]
+# The everyday kinds of worry (``conversations.language.concerns``) as categories: a new
+# mentor wished for is a breakdown the steering group decides on; someone's own wellbeing is
+# offered to the lead as "something else".
+_KIND_CATEGORY: dict[worries.Kind | None, Category] = {
+    worries.Kind.SAFETY: Category.SAFETY,
+    worries.Kind.REMATCH: Category.BREAKDOWN,
+    worries.Kind.BREAKDOWN: Category.BREAKDOWN,
+    worries.Kind.NOT_RESPONDING: Category.NOT_RESPONDING,
+    worries.Kind.CIRCUMSTANCES: Category.CIRCUMSTANCES,
+    worries.Kind.DIFFICULTY: Category.DIFFICULTY,
+    worries.Kind.WELLBEING: Category.OTHER,
+}
 
 
 # "raise a concern", "I want to report a safeguarding concern": the words that open the dialog,
@@ -237,7 +310,7 @@ def _read_details(state: dict[str, Any], text: str) -> dict[str, Any]:
 
 
 def _danger(ctx: Context) -> str:
-    return str(ctx.scheme_setting("immediate_danger") or IMMEDIATE_DANGER)
+    return ctx.settings().immediate_danger or IMMEDIATE_DANGER
 
 
 @dataclass(frozen=True)
@@ -313,8 +386,18 @@ class ConcernDialog:
         if ctx.enrolment() is None:
             return Turn(replies=[self._not_for_you()])
         text = msg.text.strip() if msg.action is None else ""
+        if worries.asks_how_to_raise(text) and worries.kind(text) is None:
+            return self._how_to(ctx)  # "how do i raise a concern about my mentor?"
         read = reading(text)
         category = read or detect_category(text)
+        if category is None and worries.just_urgent(text):  # "urgent!!": the routes at once
+            asking = {"step": Step.CATEGORY.value, "category": None, "details": "",
+                      "pairing_id": self._only_pairing(ctx)}  # fmt: skip
+            return Turn(
+                replies=[Text(f"{URGENT_ROUTES} {_danger(ctx)} {WELLBEING_ROUTES}"),
+                         self._category_question()],
+                state=asking,
+            )  # fmt: skip
         details = _details_in(text, category)
         said_straight_out = read is not None and not _OPENING.search(text)
         if said_straight_out and not details:
@@ -339,9 +422,13 @@ class ConcernDialog:
             else:
                 state["step"] = Step.PICK.value
                 return Turn(replies=[self._pick_question(ctx, pairings)], state=state)
+        findings = self._findings(ctx, details) if details else []
+        if findings and is_urgent(state) and state.get("step") != Step.PICK.value:
+            return self._urgent_lane(ctx, state, details, findings)
         onwards = self._onwards(ctx, state)
+        lead_in = self._lead_in(ctx, {**state, **(onwards.state or {})}, text, read)
         if not said_straight_out:
-            return onwards
+            return replace(onwards, replies=[*lead_in, *onwards.replies])
         heard = Text(
             "I'm really sorry you're feeling like this. If you'd like the project lead to know, "
             "I've set it out below: nothing is sent until you say so."
@@ -349,7 +436,100 @@ class ConcernDialog:
             else "I'm sorry you're dealing with this. It sounds like something the project lead "
             "should know about, so I've set it out as a concern: nothing is sent until you say so."
         )
-        return replace(onwards, replies=[heard, *onwards.replies])
+        return replace(onwards, replies=[heard, *lead_in, *onwards.replies])
+
+    def _urgent_lane(
+        self, ctx: Context, state: dict[str, Any], text: str, findings: list[Any]
+    ) -> Turn:
+        """An urgent concern whose first words hold patient data: the alert goes now, with the
+        details left out, and what to keep is asked after (the alert never waits for it)."""
+        cleaned = remove_patient_data(text, findings)
+        sent = self._send(ctx, {**state, "details": cleaned}, end_pairing=False, rematch=None)
+        asking = {
+            **state,
+            "step": Step.GUARD.value,
+            "pending": text,
+            "details": cleaned,
+            "sent_id": sent.outgoing[0].concern_id,
+        }
+        return Turn(
+            replies=[
+                Text(SAFETY_ROUTES),
+                *sent.replies,
+                Text(
+                    "I left out what looks like patient details (a hospital number, a name or a "
+                    "date of birth): they mustn't be kept in a concern. Shall I remove them for good, "
+                    "or would you like to rewrite it?"
+                ),
+                Question("What would you like to do?", GUARD_CHOICES),
+            ],
+            outgoing=sent.outgoing,
+            state=asking,
+        )
+
+    def _amend(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
+        """The words of an urgent concern already sent (``_urgent_lane``), settled."""
+        concern = ctx.session.get(Concern, state["sent_id"])
+        if concern is not None and concern.raised_by_id == ctx.person_id:
+            concern.text = text
+            ctx.session.add(concern)
+        ref = concern_ref(int(state["sent_id"]))
+        return Turn(replies=[Text(f"Thank you: {ref} now reads as you've settled it.")])
+
+    def _only_pairing(self, ctx: Context) -> int | None:
+        pairings = queries.active_pairings(ctx.session, ctx.person_id)
+        return pairings[0].id if len(pairings) == 1 else None
+
+    def _how_to(self, ctx: Context) -> Turn:
+        """How raising a concern works, and an offer to start one now (nothing stored yet)."""
+        state: dict[str, Any] = {"step": Step.OFFER.value, "pairing_id": self._only_pairing(ctx)}
+        partner = self._partner_name(ctx, state)
+        about = f" {_first(partner)} is never told what it says." if partner else ""
+        return Turn(
+            replies=[
+                Text(
+                    "You can raise a concern privately, here in this chat. It goes to "
+                    f"{self._handling(ctx, state).readers}, nobody else.{about} Nothing is sent "
+                    "until you've seen it and said so."
+                ),
+                Question("Would you like to start one now?", OFFER_CHOICES),
+            ],
+            state=state,
+        )
+
+    def _lead_in(
+        self, ctx: Context, state: dict[str, Any], text: str, read: Category | None
+    ) -> list[Part]:
+        """What a worry said in everyday words needs first, for its kind: the next step that
+        usually helps, and the routes beyond the scheme."""
+        category = state.get("category")
+        if not text or category is None or about_self_harm(text):
+            return []
+        partner = _first(self._partner_name(ctx, state) or "your partner")
+        kind = worries.kind(text)
+        if category == Category.SAFETY.value:
+            return [Text(SAFETY_ROUTES)]
+        if read is Category.BULLYING or category == Category.BULLYING.value:
+            return [Text(SPEAK_UP)]
+        if kind is worries.Kind.WELLBEING:
+            return [Text(WELLBEING_CARE)]
+        if category == Category.NOT_RESPONDING.value:
+            return [
+                Text(
+                    f"If you haven't already, one more short message to {partner} is worth a "
+                    "try. If you've heard nothing for a while, I can flag it to the project lead."
+                )
+            ]
+        if category == Category.BREAKDOWN.value:
+            return [Text(BREAKDOWN_ROUTE)]
+        if category == Category.CIRCUMSTANCES.value:
+            return [
+                Text(
+                    "Thanks for letting me know. The project lead can arrange cover or a new "
+                    "mentor while things change."
+                )
+            ]
+        return []
 
     @staticmethod
     def _not_for_you() -> Text:
@@ -461,14 +641,7 @@ class ConcernDialog:
                 private=True,
             ),
             Text(self._who_sees(ctx, state)),
-            Question(
-                "Shall I send it to the project lead?",
-                (
-                    Choice("Send it", SEND),
-                    Choice("Change what I wrote", EDIT_DETAILS),
-                    Choice("Change what it's about", EDIT_CATEGORY),
-                ),
-            ),
+            Question("Shall I send it to the project lead?", CONFIRM),
         ]
 
     def _end_question(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
@@ -479,11 +652,13 @@ class ConcernDialog:
                 f"Before I send it: do you also want to end your mentoring pairing with {partner} "
                 "now? This is a no-fault exit: nobody is blamed, and your pairing stays in the "
                 f"scheme's records. {_first(partner)} would be told only that the pairing has "
-                f"ended and that {handling.role} will be in touch, not why."
+                f"ended and that {handling.role} will be in touch, not why. If you'd rather, "
+                "send it and keep the pairing for now: the steering group's chair, then the "
+                "independent moderator, can talk it through with you first."
             ),
             Question(
-                "End the pairing?",
-                (Choice("Yes, end our pairing", END_YES), Choice("No, keep it for now", END_NO)),
+                "Shall I send it and keep the pairing for now, or end it now?",
+                END_CHOICES,
             ),
         ]
 
@@ -491,7 +666,7 @@ class ConcernDialog:
     def _rematch_question() -> Question:
         return Question(
             "The steering group will offer you a new mentor if you'd like one. Would you?",
-            (Choice("Yes please", REMATCH_YES), Choice("No thanks", REMATCH_NO)),
+            REMATCH,
         )
 
     def prompt(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
@@ -508,6 +683,8 @@ class ConcernDialog:
             return self._confirmation(ctx, state)
         if step is Step.END_PAIRING:
             return self._end_question(ctx, state)
+        if step is Step.OFFER:
+            return [Question("Would you like to start one now?", OFFER_CHOICES)]
         return [self._rematch_question()]
 
     # -- steps ----------------------------------------------------------------------------
@@ -526,7 +703,19 @@ class ConcernDialog:
             return self._on_confirm(ctx, state, msg)
         if step is Step.END_PAIRING:
             return self._on_end(ctx, state, msg)
+        if step is Step.OFFER:
+            return self._on_offer(ctx, state, msg)
         return self._on_rematch(ctx, state, msg)
+
+    def _on_offer(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
+        picked = msg.action or answer(msg.text, OFFER_CHOICES, yes=OFFER_YES, no=OFFER_NO)
+        if picked == OFFER_YES:
+            return self._onwards(ctx, {**state, "category": None, "details": ""})
+        if picked == OFFER_NO:
+            return Turn(
+                replies=[Text("That's fine. Whenever you need to, type *raise a concern*.")]
+            )
+        return self._reask(ctx, state, "Please answer *yes* or *no*.")
 
     def _reask(self, ctx: Context, state: dict[str, Any], why: str) -> Turn:
         return Turn(replies=[Text(why), *self.prompt(ctx, state)], state=state, advanced=False)
@@ -554,11 +743,9 @@ class ConcernDialog:
             except ValueError:
                 chosen = None
         else:
-            word = _words(msg.text)
-            if word.isdigit() and 1 <= int(word) <= len(OFFERED):
-                chosen = OFFERED[int(word) - 1]
-            elif word in {"other", "something else"}:
-                chosen = Category.OTHER
+            typed = pick(msg.text, self._category_question().choices)
+            if typed is not None and len(msg.text.split()) <= 2 and reading(msg.text) is None:
+                chosen = Category(typed.value)  # "2", "the second one", "something else"
             else:
                 # Words typed here are the concern itself as often as its category: read them
                 # (harm makes it a safety concern) and keep them as the details.
@@ -570,6 +757,8 @@ class ConcernDialog:
                         details = msg.text.strip()
                     if details:
                         state = {**state, "details": details}
+        if chosen is None and state.get("details") and len(msg.text.split()) >= 3:
+            chosen = Category.OTHER  # what they wrote is the concern; "Change" stays offered
         if chosen is None:
             if state.get("details"):
                 return self._reask(
@@ -585,6 +774,11 @@ class ConcernDialog:
         text = msg.text.strip()
         if not text:
             return self._reask(ctx, state, "I didn't get anything there.")
+        if worries.withdraws(text) and reading(text) is None:  # "actually forget it"
+            return Turn(
+                replies=[Text("OK, I haven't sent anything. You can raise a concern any time: "
+                              "type *raise a concern*.")]
+            )  # fmt: skip
         return self._check_details(ctx, state, text)
 
     def _check_details(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
@@ -610,16 +804,21 @@ class ConcernDialog:
         if findings:
             guarded = {**state, "step": Step.GUARD.value, "pending": text, "details": ""}
             return Turn(replies=guard_question(findings, "a concern"), state=guarded)
+        if state.get("sent_id") is not None:  # rewriting an urgent concern already sent
+            return self._amend(ctx, state, text)
         confirming = {**state, "step": Step.CONFIRM.value, "details": text}
         return Turn(replies=self._confirmation(ctx, confirming), state=confirming)
 
     def _findings(self, ctx: Context, text: str) -> list[Any]:
-        return find_patient_data(text, ctx.scheme_setting("hospital_number_pattern"))
+        return find_patient_data(text, ctx.settings().hospital_number_pattern)
 
     def _on_guard(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
         pending = str(state.get("pending", ""))
         base = {k: v for k, v in state.items() if k != "pending"}
         choice = guard_choice(msg.action, msg.text)
+        if state.get("sent_id") is not None and choice in (GUARD_REMOVE, GUARD_KEEP):
+            cleaned = remove_patient_data(pending, self._findings(ctx, pending))
+            return self._amend(ctx, state, cleaned if choice == GUARD_REMOVE else pending)
         if choice == GUARD_REMOVE:
             cleaned = remove_patient_data(pending, self._findings(ctx, pending))
             confirming = {**base, "step": Step.CONFIRM.value, "details": cleaned}
@@ -634,16 +833,13 @@ class ConcernDialog:
 
     def _on_confirm(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
         word = _words(msg.text)
-        if (
-            msg.action == SEND
-            or word in {"send", "send it", "yes", "y", "ok", "submit"}
-            or _SEND_SAID.fullmatch(word)
-        ):
+        picked = msg.action or answer(msg.text, CONFIRM, yes=SEND, no=EDIT_DETAILS)
+        if picked == SEND or _SEND_SAID.fullmatch(word) or worries.wants_to_raise(msg.text):
             if state["category"] == Category.BREAKDOWN.value and self._pairing_active(ctx, state):
                 asking = {**state, "step": Step.END_PAIRING.value}
                 return Turn(replies=self._end_question(ctx, asking), state=asking)
             return self._send(ctx, state, end_pairing=False, rematch=None)
-        if msg.action == EDIT_DETAILS or word in {"change", "edit", "change what i wrote", "no"}:
+        if picked == EDIT_DETAILS:
             asking = {**state, "step": Step.DETAILS.value}
             return Turn(
                 replies=[Text(f"You wrote: {state['details']}", private=True),
@@ -651,7 +847,7 @@ class ConcernDialog:
                 state=asking,
             )  # fmt: skip
         if (
-            msg.action == EDIT_CATEGORY
+            picked == EDIT_CATEGORY
             or word.startswith("change the category")
             or word
             in {
@@ -668,22 +864,28 @@ class ConcernDialog:
         return pairing is not None and pairing.status == PairingStatus.ACTIVE.value
 
     def _on_end(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        word = _words(msg.text)
-        if msg.action == END_YES or word in _YES or word == "yes, end our pairing":
+        # A plain "yes" takes the first choice (send, and keep the pairing for now); ending it
+        # is said in words ("yes, end our pairing") or pressed.
+        picked = msg.action or answer(msg.text, END_CHOICES, yes=END_NO)
+        if picked is None and worries.kind(msg.text) is worries.Kind.BREAKDOWN:
+            picked = END_YES  # "end it", "i want to leave the pairing"
+        if picked == END_YES:
             pairing = self._pairing(ctx, state)
             if pairing is not None and pairing.mentee_id == ctx.person_id:
                 asking = {**state, "step": Step.REMATCH.value}
                 return Turn(replies=[self._rematch_question()], state=asking)
             return self._send(ctx, state, end_pairing=True, rematch=None)
-        if msg.action == END_NO or word in _NO:
+        if picked == END_NO:
             return self._send(ctx, state, end_pairing=False, rematch=None)
-        return self._reask(ctx, state, "Please answer *yes* (end the pairing) or *no* (keep it).")
+        return self._reask(
+            ctx, state, "Please answer *yes* (send it, keep the pairing) or *end our pairing now*."
+        )
 
     def _on_rematch(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        word = _words(msg.text)
-        if msg.action == REMATCH_YES or word in _YES:
+        picked = msg.action or answer(msg.text, REMATCH, yes=REMATCH_YES, no=REMATCH_NO)
+        if picked == REMATCH_YES:
             return self._send(ctx, state, end_pairing=True, rematch=True)
-        if msg.action == REMATCH_NO or word in _NO:
+        if picked == REMATCH_NO:
             return self._send(ctx, state, end_pairing=True, rematch=False)
         return self._reask(ctx, state, "Please answer *yes* or *no*.")
 
@@ -829,13 +1031,13 @@ def concern_ref(concern_id: int) -> str:
 def urgent_help(ctx: Context, details: str = "") -> Text:
     """What to do if someone is in immediate danger (or thinking of ending their life, when
     ``details`` say so), then the scheme's referral routes."""
-    routes = ctx.scheme_setting("referral_routes", []) or []
+    routes = ctx.settings().referral_routes
     lines = [
         SELF_HARM_HELP if about_self_harm(details) else _danger(ctx),
         "Please also use your organisation's usual reporting route"
         + (". Other places to turn:" if routes else "."),
     ]
-    lines += [f"• *{r.get('name', '')}*: {r.get('contact', '')}" for r in routes]
+    lines += [f"• *{route.name}*: {route.contact}" for route in routes]
     return Text("\n".join(lines))
 
 

@@ -26,9 +26,10 @@ from zoneinfo import ZoneInfo
 
 from conversations.dates import format_day
 from conversations.dialogs import safety_check
-from conversations.dialogs.base import Context, Outgoing, Turn
-from conversations.engine import Registry
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.intents import IntentName
+from conversations.language import Meaning, meaning
+from conversations.language.choices import answer, pick
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from storage import contract_queries, queries
 from storage.models import Cohort, Contract, Pairing, Person, Scheme
@@ -95,6 +96,12 @@ _CHANGE = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _AGREE = {"i agree", "agree", "i agree to it", "i agree to this", "i agree to the contract"}
+CONFIRM = (
+    Choice("I agree", SIGN),
+    Choice("Change something", CHANGE),
+    Choice("Save without signing", SAVE),
+)
+VIEW = (Choice("Change something", CHANGE), Choice("Leave it as it is", LEAVE))
 
 
 def _questions(state: dict[str, Any], step: Step) -> str:
@@ -351,11 +358,7 @@ class ContractDialog:
             Text("Here's your contract:\n" + self._render(ctx, state) + note, private=True),
             Question(
                 "Type *I agree* to sign it, or change something.",
-                (
-                    Choice("I agree", SIGN),
-                    Choice("Change something", CHANGE),
-                    Choice("Save without signing", SAVE),
-                ),
+                CONFIRM,
             ),
         ]
 
@@ -364,7 +367,7 @@ class ContractDialog:
             Text("You've both signed your contract:\n" + self._render(ctx, state), private=True),
             Question(
                 "Would you like to change it? Both of you would then sign again.",
-                (Choice("Change something", CHANGE), Choice("Leave it as it is", LEAVE)),
+                VIEW,
             ),
         ]
 
@@ -461,17 +464,19 @@ class ContractDialog:
     def _on_confirm(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
         text = msg.text.strip()
         word = re.sub(r"[\s.!]+$", "", text.lower())
-        if msg.action == SIGN or word in _AGREE:
+        if (change := _CHANGE.match(text)) is not None:
+            return self._change(ctx, state, change)
+        # Signing takes the words of a signature ("I agree") or its button, never a plain "yes".
+        picked = msg.action or answer(text, CONFIRM, no=CHANGE, later=SAVE)
+        if picked == SIGN or word in _AGREE:
             return self._save(ctx, state, sign=True)
-        if msg.action == SAVE or word in {"save", "save it", "save for now", "later", "not yet"}:
+        if picked == SAVE:
             return self._save(ctx, state, sign=False)
-        if msg.action == CHANGE or word in {"change", "change something", "edit", "no"}:
+        if picked == CHANGE:
             return Turn(
                 replies=[self._which_part()], state={**state, "step": Step.WHICH_PART.value}
             )
-        if (change := _CHANGE.match(text)) is not None:
-            return self._change(ctx, state, change)
-        if word in {"yes", "y", "ok", "okay", "sign", "sign it", "yes please"}:
+        if meaning(text) is Meaning.YES or word.startswith("sign"):
             hint = "To sign, please type *I agree* (that's your signature)."
         else:
             hint = (
@@ -504,10 +509,10 @@ class ContractDialog:
         )
 
     def _on_which_part(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        chosen = msg.values.get("value") if msg.action == PART else None
-        word = msg.text.strip().lower()
-        for number, step in enumerate(FIELD_STEPS, start=1):
-            if chosen == step.value or word in {LABELS[step].lower(), str(number), step.value}:
+        typed = pick(msg.text, self._which_part().choices) if msg.action is None else None
+        chosen = msg.values.get("value") if msg.action == PART else typed and typed.value
+        for step in FIELD_STEPS:
+            if chosen == step.value:
                 return self._edit(state, step)
         return Turn(
             replies=[Text("Please pick one of these."), self._which_part()],
@@ -516,12 +521,12 @@ class ContractDialog:
         )
 
     def _on_view(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        word = msg.text.strip().lower()
-        if msg.action == CHANGE or word in {"change", "change something", "yes"}:
+        picked = msg.action or answer(msg.text, VIEW, yes=CHANGE, no=LEAVE)
+        if picked == CHANGE:
             return Turn(
                 replies=[self._which_part()], state={**state, "step": Step.WHICH_PART.value}
             )
-        if msg.action == LEAVE or word in {"leave", "leave it", "leave it as it is", "no"}:
+        if picked == LEAVE:
             return Turn(replies=[Text("OK, your contract stays as it is. Type *menu* for more.")])
         return Turn(
             replies=[Text("Please choose *Change something* or *Leave it as it is*."),

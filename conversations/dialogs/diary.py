@@ -7,13 +7,17 @@ scoped to the author. See ``diary.mmd`` for the guided entry's states.
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from conversations.dates import format_day
-from conversations.dialogs import safety_check
-from conversations.dialogs.base import Context, Turn
+from conversations.dates import Ask, format_day, past_day
+from conversations.dialogs import kit, safety_check
+from conversations.dialogs.base import Context, Outgoing, Turn
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName, recognise
+from conversations.language.choices import pick
+from conversations.language.normalise import normalise
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
@@ -41,6 +45,9 @@ class Step(StrEnum):
     # The entry seems to hold patient data: remove it, rewrite, or save anyway.
     GUARD = "guard"
     REWRITE_NOTE = "rewrite_note"
+    # Whether to use the What? / So what? / Now what? prompts, and a free entry without them.
+    OFFER = "offer"
+    FREE = "free"
     # It reads like a concern: send it to the project lead, keep it here, or both.
     SAFETY = safety_check.STEP
 
@@ -60,6 +67,13 @@ SAFETY = safety_check.Wording(
     also_ask="Would you also like to keep it in your diary? Only you can read it.",
     also_keep="Yes, keep it in my diary",
 )
+
+PROMPTS = "dialog:diary:prompts"
+OFFER = Question(
+    "Would you like the What? / So what? / Now what? prompts?",
+    (Choice("Yes, use the prompts", PROMPTS, "yes"), Choice("No, I'll just write", PROMPTS, "no")),
+)
+WRITE = "What would you like to write? Send it in one message and I'll save it as it is."
 
 SAVE = "dialog:diary:save"
 CHANGE = "dialog:diary:change"
@@ -89,19 +103,24 @@ def too_long(text: str) -> Text | None:
 
 
 def _findings(ctx: Context, *texts: str) -> list[Finding]:
-    pattern = ctx.scheme_setting("hospital_number_pattern")
+    pattern = ctx.settings().hospital_number_pattern
     return [f for text in texts for f in find_patient_data(text, pattern)]
 
 
-def _saved(ctx: Context) -> Turn:
+def _saved(ctx: Context, day: date | None = None) -> Turn:
     return Turn(
         replies=[
             Text(
-                f"Saved to your diary for {format_day(ctx.today)}. Only you can read it. "
+                f"Saved to your diary for {format_day(day or ctx.today)}. Only you can read it. "
                 "Type *my diary* to see your entries."
             )
         ]
     )
+
+
+def _note_day(ctx: Context, state: dict[str, Any]) -> date:
+    day = state.get("day")
+    return date.fromisoformat(day) if isinstance(day, str) else ctx.today
 
 
 def _save_note(ctx: Context, text: str, state: dict[str, Any] | None = None) -> Turn:
@@ -109,23 +128,42 @@ def _save_note(ctx: Context, text: str, state: dict[str, Any] | None = None) -> 
     state = {**(state or {}), "note": text}
     if (asking := safety_check.gate(ctx, state, [text], SAFETY)) is not None:
         return asking
+    day = _note_day(ctx, state)
     ctx.session.add(
-        DiaryEntry(author_id=ctx.person_id, written_on=ctx.today, text=text, created_at=ctx.now)
+        DiaryEntry(author_id=ctx.person_id, written_on=day, text=text, created_at=ctx.now)
     )
-    return _saved(ctx)
+    return _saved(ctx, day)
 
 
-def quick_note(ctx: Context, text: str) -> Turn:
+def _dated(ctx: Context, said: str) -> tuple[str, date | Ask | None]:
+    """A note and the day it is for: "fri|first proper meeting" is for last Friday. A word
+    that names no day belongs to the note ("diary for the team - ...")."""
+    head, bar, rest = said.partition("|")
+    if not bar:
+        return said, None
+    day = past_day(head, ctx.today)
+    return (rest, day) if day is not None else (f"for {head} - {rest}", None)
+
+
+def quick_note(ctx: Context, said: str) -> Turn:
     """ "diary: ..." saves a dated entry at once (unless it seems to hold patient data)."""
     if (refusal := not_a_mentee(ctx)) is not None:
         return refusal
+    text, day = _dated(ctx, said.strip())
     text = text.strip()
+    if isinstance(day, Ask):
+        return Turn(
+            replies=[Text(f"{day.question} Nothing was saved: please send the note again.")]
+        )
     if (problem := too_long(text)) is not None:
         return Turn(replies=[problem])
+    state: dict[str, Any] = {"note": text} | ({"day": day.isoformat()} if day else {})
     if findings := _findings(ctx, text):
-        state = {"step": Step.GUARD.value, "note": text}
-        return Turn(replies=guard_question(findings, "your diary"), state=state)
-    return _save_note(ctx, text)
+        return Turn(
+            replies=guard_question(findings, "your diary"),
+            state={"step": Step.GUARD.value, **state},
+        )
+    return _save_note(ctx, text, state)
 
 
 def after_meeting_prompt(partner_name: str) -> list[Part]:
@@ -153,6 +191,17 @@ def _snippet(entry: DiaryEntry) -> str:
 
 def my_diary(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     """The author's entries, newest first, a page at a time."""
+    if (whose := _SOMEONE_ELSES.search(normalise(msg.text))) and whose.group("who") != "my":
+        # Nobody reads another person's diary, whoever they are: not their mentor, not the lead.
+        return Turn(
+            replies=[
+                Text(
+                    "Diaries are private: only the person who writes one can read it, and I "
+                    "don't show them to anyone else, their mentor included. If they'd like your "
+                    "view on an entry, they can share it with you."
+                )
+            ]
+        )
     if (refusal := not_a_mentee(ctx)) is not None:
         return refusal
     try:
@@ -181,12 +230,31 @@ def my_diary(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     return Turn(replies=replies)
 
 
-class GuidedDiary:
+class DiaryState(kit.FormState):
+    """A guided entry's answers, or a quick note waiting on the guard or the safety check."""
+
+    note: str | None = None
+    day: str | None = None  # the day a quick note is for (ISO), when not today
+
+
+class GuidedDiary(kit.Form[DiaryState]):
     """What happened? / So what? / Now what?, then a confirmation before saving."""
 
     name: ClassVar[str] = "diary"
     title: ClassVar[str] = "Your diary entry"
-    schema_version: ClassVar[int] = 1
+    schema_version: ClassVar[int] = 2
+    State = DiaryState
+    fields: ClassVar[tuple[kit.FormField, ...]] = tuple(
+        kit.FormField(
+            step.value, LABELS[step], QUESTIONS[step], optional=True, max_length=MAX_ENTRY
+        )
+        for step in ORDER
+    )
+    guard_where = "your diary"
+    wording = SAFETY
+    SAVE = "dialog:diary:save"
+    CHANGE = "dialog:diary:change"
+    PART = "dialog:diary:part"
 
     def start(self, ctx: Context, msg: Incoming) -> Turn:
         intent = recognise(msg.text, msg.action)
@@ -194,217 +262,274 @@ class GuidedDiary:
             return quick_note(ctx, intent.rest)
         if (refusal := not_a_mentee(ctx)) is not None:
             return refusal
-        intro = Text(
-            "Let's write a diary entry. It's private: only you can read it. "
-            "Answer each question in a few lines (type *skip* to leave one out)."
-        )
-        state = {"step": Step.WHAT_HAPPENED.value, "answers": {}}
-        return Turn(replies=[intro, Text(QUESTIONS[Step.WHAT_HAPPENED])], state=state)
-
-    def prompt(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
-        step = Step(state["step"])
-        if step is Step.GUARD:
-            return guard_question(self._state_findings(ctx, state), "your diary")
-        if step is Step.SAFETY:
-            return safety_check.prompt(state, SAFETY)
-        if step is Step.REWRITE_NOTE:
-            return [Text(REWRITE)]
-        if step is Step.CONFIRM:
-            return self._confirmation(state)
-        if step is Step.WHICH_PART:
-            return [self._which_part()]
-        return [Text(QUESTIONS[step])]
-
-    def step(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        step = Step(state["step"])
-        answers: dict[str, str] = dict(state.get("answers", {}))
-        text = msg.text.strip()
-        if step is Step.CONFIRM:
-            return self._on_confirm(ctx, state, answers, msg)
-        if step is Step.WHICH_PART:
-            return self._on_which_part(state, msg)
-        if step is Step.GUARD:
-            return self._on_guard(ctx, state, msg)
-        if step is Step.SAFETY:
-            return safety_check.step(
-                ctx,
-                state,
-                msg,
-                SAFETY,
-                save=lambda kept: self._resume(ctx, kept),
-                leave_out=lambda kept, texts: self._leave_out(ctx, kept, texts),
-            )
-        if step is Step.REWRITE_NOTE:
-            if not text:
-                return Turn(replies=[Text(REWRITE)], state=state, advanced=False)
-            return quick_note(ctx, text)
-        if not text and msg.action is None:
-            return Turn(
-                replies=[Text("I didn't get anything there."), Text(QUESTIONS[step])],
-                state=state,
-                advanced=False,
-            )
-        if (problem := too_long(text)) is not None:
-            return Turn(replies=[problem, Text(QUESTIONS[step])], state=state, advanced=False)
-        answers[step.value] = "" if text.lower() == "skip" else text
-        following = self._next_step(step, answers, editing=bool(state.get("editing")))
-        new_state = {"step": following.value, "answers": answers}
-        if following is Step.CONFIRM:
-            if not any(answers.values()):
-                return Turn(
-                    replies=[
-                        Text(
-                            "All three were skipped, so there's nothing to save. "
-                            "Type *diary* whenever you'd like to write."
-                        )
-                    ]
-                )
-            return Turn(replies=self._confirmation(new_state), state=new_state)
-        return Turn(replies=[Text(QUESTIONS[following])], state=new_state)
-
-    @staticmethod
-    def _next_step(step: Step, answers: dict[str, str], editing: bool) -> Step:
-        if editing:
-            return Step.CONFIRM
-        index = ORDER.index(step)
-        return ORDER[index + 1] if index + 1 < len(ORDER) else Step.CONFIRM
-
-    @staticmethod
-    def _confirmation(state: dict[str, Any]) -> list[Part]:
-        answers = state["answers"]
-        summary = "\n".join(f"*{LABELS[s]}:* {answers.get(s.value) or '(skipped)'}" for s in ORDER)
-        return [
-            Text("Here's your entry:\n" + summary, private=True),
-            Question(
-                "Shall I save it?",
-                (Choice("Save", SAVE), Choice("Change something", CHANGE)),
-            ),
-        ]
-
-    @staticmethod
-    def _which_part() -> Question:
-        return Question(
-            "Which part would you like to change?",
-            tuple(Choice(LABELS[s], PART, s.value) for s in ORDER),
+        # The prompts are offered, never forced: some people would rather just write.
+        return Turn(
+            replies=[Text("Let's write a diary entry. It's private: only you can read it."), OFFER],
+            state={"step": Step.OFFER.value},
         )
 
-    def _on_confirm(
-        self, ctx: Context, state: dict[str, Any], answers: dict[str, str], msg: Incoming
-    ) -> Turn:
-        word = msg.text.strip().lower()
-        if msg.action == SAVE or word in {"save", "yes", "y", "ok", "yes please", "save it"}:
-            if findings := _findings(ctx, *answers.values()):
-                guarded = {"step": Step.GUARD.value, "answers": answers}
-                return Turn(replies=guard_question(findings, "your diary"), state=guarded)
-            return self._save_entry(ctx, answers)
-        if msg.action == CHANGE or word in {"change", "change something", "edit", "no"}:
-            return Turn(
-                replies=[self._which_part()],
-                state={"step": Step.WHICH_PART.value, "answers": answers},
-            )
-        for part in ORDER:
-            if word.startswith(f"change {LABELS[part].lower()}") or word == LABELS[part].lower():
-                return self._edit(part, answers)
+    def begin(self, ctx: Context, msg: Incoming, state: DiaryState) -> list[Part]:
+        return [Text("Answer each question in a few lines (type *skip* to leave one out).")]
+
+    def summary(self, ctx: Context, state: DiaryState) -> list[Part]:
+        lines = "\n".join(
+            f"*{LABELS[s]}:* {state.values.get(s.value) or '(skipped)'}" for s in ORDER
+        )
+        return [Text("Here's your entry:\n" + lines, private=True)]
+
+    def nothing_to_save(self, ctx: Context, state: DiaryState) -> Turn | None:
         return Turn(
             replies=[
                 Text(
-                    "Please choose *Save* or *Change something*, "
-                    "or type *cancel* to leave it unsaved."
-                ),
-                *self._confirmation(state)[1:],
-            ],
-            state=state,
-            advanced=False,
+                    "All three were skipped, so there's nothing to save. "
+                    "Type *diary* whenever you'd like to write."
+                )
+            ]
         )
 
-    def _on_which_part(self, state: dict[str, Any], msg: Incoming) -> Turn:
-        answers = dict(state.get("answers", {}))
-        chosen = msg.values.get("value") if msg.action == PART else None
-        word = msg.text.strip().lower()
-        for part in ORDER:
-            if chosen == part.value or word == LABELS[part].lower():
-                return self._edit(part, answers)
-        return Turn(
-            replies=[Text("Please pick one of these."), self._which_part()],
-            state=state,
-            advanced=False,
-        )
-
-    @staticmethod
-    def _edit(part: Step, answers: dict[str, str]) -> Turn:
-        current = answers.get(part.value) or "(skipped)"
-        return Turn(
-            replies=[Text(f"You wrote: {current}", private=True), Text(QUESTIONS[part])],
-            state={"step": part.value, "answers": answers, "editing": True},
-        )
-
-    @staticmethod
-    def _save_entry(
-        ctx: Context, answers: dict[str, str], state: dict[str, Any] | None = None
-    ) -> Turn:
-        """Save a guided entry, once the safety check has let it through."""
-        state = {**(state or {}), "answers": answers}
-        if (asking := safety_check.gate(ctx, state, list(answers.values()), SAFETY)) is not None:
-            return asking
+    def save(self, ctx: Context, state: DiaryState) -> Turn:
+        if state.note is not None:
+            return _save_note(ctx, state.note, state.to_state())
         ctx.session.add(
             DiaryEntry(
                 author_id=ctx.person_id,
                 written_on=ctx.today,
-                what_happened=answers.get(Step.WHAT_HAPPENED.value, ""),
-                so_what=answers.get(Step.SO_WHAT.value, ""),
-                now_what=answers.get(Step.NOW_WHAT.value, ""),
+                what_happened=state.values.get(Step.WHAT_HAPPENED.value, ""),
+                so_what=state.values.get(Step.SO_WHAT.value, ""),
+                now_what=state.values.get(Step.NOW_WHAT.value, ""),
                 created_at=ctx.now,
             )
         )
         return _saved(ctx)
 
-    def _resume(self, ctx: Context, state: dict[str, Any]) -> Turn:
-        if "note" in state:
-            return _save_note(ctx, state["note"], state)
-        return self._save_entry(ctx, dict(state.get("answers", {})), state)
+    def _guarded_texts(self, state: DiaryState) -> list[str]:
+        # A quick note is one text, not a guided entry's three (it is not in ``values``).
+        return [state.note] if state.note is not None else super()._guarded_texts(state)
 
-    def _leave_out(self, ctx: Context, state: dict[str, Any], texts: list[str]) -> Turn:
-        """After a concern went to the lead: save the rest of the entry without it, if any."""
-        nothing = Turn(
-            replies=[Text("OK, I haven't put it in your diary: it's with the project lead.")]
-        )
-        if "note" in state:
-            return nothing
-        answers = {k: ("" if v in texts else v) for k, v in state.get("answers", {}).items()}
-        if not any(answers.values()):
-            return nothing
-        saved = self._save_entry(ctx, answers, state)
-        return safety_check.with_note("I've left that part out of your diary.", saved)
+    # The offer of prompts, a free entry and a quick note's guard are steps of their own.
+    def prompt(self, ctx: Context, raw: dict[str, Any]) -> list[Part]:
+        step = raw.get("step")
+        if step == Step.REWRITE_NOTE.value:
+            return [Text(REWRITE)]
+        if step == Step.OFFER.value:
+            return [OFFER]
+        if step == Step.FREE.value:
+            return [Text(WRITE)]
+        return super().prompt(ctx, raw)
 
-    @staticmethod
-    def _state_findings(ctx: Context, state: dict[str, Any]) -> list[Finding]:
-        texts = [state["note"]] if "note" in state else list(state.get("answers", {}).values())
-        return _findings(ctx, *texts)
-
-    def _on_guard(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        choice = guard_choice(msg.action, msg.text)
-        pattern = ctx.scheme_setting("hospital_number_pattern")
-        note: str | None = state.get("note")
-        answers: dict[str, str] = dict(state.get("answers", {}))
-        if choice == GUARD_REMOVE:
-            if note is not None:
-                return _save_note(ctx, remove_patient_data(note, find_patient_data(note, pattern)))
-            cleaned = {
-                key: remove_patient_data(value, find_patient_data(value, pattern))
-                for key, value in answers.items()
-            }
-            return self._save_entry(ctx, cleaned)
-        if choice == GUARD_KEEP:
-            return _save_note(ctx, note) if note is not None else self._save_entry(ctx, answers)
-        if choice == GUARD_EDIT:
-            if note is not None:
+    def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
+        state = self.load(raw)
+        text = msg.text.strip()
+        if state.step == Step.OFFER.value:
+            return self._on_offer(ctx, msg)
+        if state.step in (Step.REWRITE_NOTE.value, Step.FREE.value):
+            if not text:
+                return Turn(
+                    replies=[Text(REWRITE if state.step == Step.REWRITE_NOTE.value else WRITE)],
+                    state=raw,
+                    advanced=False,
+                )
+            return quick_note(ctx, text)
+        if state.note is not None and state.step == kit.GUARD:
+            choice = guard_choice(msg.action, msg.text)
+            kept = {"day": state.day} if state.day else {}
+            if choice == GUARD_EDIT:
                 return Turn(replies=[Text(REWRITE)], state={"step": Step.REWRITE_NOTE.value})
-            return Turn(
-                replies=[self._which_part()],
-                state={"step": Step.WHICH_PART.value, "answers": answers},
-            )
+            if choice == GUARD_REMOVE:
+                pattern = ctx.settings().hospital_number_pattern
+                note = remove_patient_data(state.note, find_patient_data(state.note, pattern))
+                return _save_note(ctx, note, kept)
+            if choice == GUARD_KEEP:
+                return _save_note(ctx, state.note, kept)
+        return super().step(ctx, raw, msg)
+
+    def _on_offer(self, ctx: Context, msg: Incoming) -> Turn:
+        picked = pick(msg.text, OFFER.choices) if msg.action is None else None
+        value = (
+            msg.values.get("value") if msg.action == PROMPTS else (picked.value if picked else None)
+        )
+        if value == "yes":
+            return super().start(ctx, msg)
+        if value == "no":
+            return Turn(replies=[Text(WRITE)], state={"step": Step.FREE.value})
+        if len(msg.text.split()) >= 6:
+            return quick_note(ctx, msg.text)  # they went straight to writing: that's the entry
         return Turn(
-            replies=[Text("Please choose one of these."), *self.prompt(ctx, state)[1:]],
-            state=state,
+            replies=[Text("Please choose one of these."), OFFER],
+            state={"step": Step.OFFER.value},
             advanced=False,
         )
+
+
+# -- one entry: delete it, share it with the partner, find entries -------------------------------
+
+
+class EntryState(kit.FormState):
+    entry_id: int
+
+
+def _which_entry(ctx: Context, text: str) -> DiaryEntry | None:
+    """The entry a request names: one from a day ("friday's entry"), one about something
+    ("the one about the rota"), or else the newest."""
+    entries, _ = queries.diary_entries(ctx.session, ctx.person_id, limit=1000)
+    words = normalise(text)
+    if about := _ABOUT.search(words):
+        found = _matching(entries, about.group("topic"))
+        return found[0] if found else None
+    for word in re.findall(r"[\w/.]+", words):
+        day = past_day(word, ctx.today)
+        if isinstance(day, date) and (dated := [e for e in entries if e.written_on == day]):
+            return dated[0]
+    return entries[0] if entries else None
+
+
+_SOMEONE_ELSES = re.compile(r"\b(?P<who>\w+?)'?s\s+diary\b")
+_ABOUT = re.compile(r"\babout\s+(?:the\s+|my\s+|our\s+)?(?P<topic>.+?)[\s?.!]*$")
+
+
+def _matching(entries: list[DiaryEntry], topic: str) -> list[DiaryEntry]:
+    """Entries mentioning the topic's words (all of the longer ones)."""
+    wanted = [w for w in re.findall(r"\w+", topic.lower()) if len(w) > 2 and w not in _SMALL]
+    if not wanted:
+        return []
+    return [e for e in entries if all(w in _body(e).lower() for w in wanted)]
+
+
+_SMALL = frozenset({"the", "and", "for", "with", "that", "this", "what", "did", "write", "wrote"})
+
+
+def _body(entry: DiaryEntry) -> str:
+    if entry.text:
+        return entry.text
+    return " / ".join(x for x in (entry.what_happened, entry.so_what, entry.now_what) if x)
+
+
+class _OneEntry(kit.Form[EntryState]):
+    """A confirmation about one of the person's own entries, then the change."""
+
+    State = EntryState
+    fields: ClassVar[tuple[kit.FormField, ...]] = ()
+    schema_version: ClassVar[int] = 1
+
+    def start(self, ctx: Context, msg: Incoming) -> Turn:
+        if (refusal := not_a_mentee(ctx)) is not None:
+            return refusal
+        entry = _which_entry(ctx, msg.text)
+        if entry is None or entry.id is None:
+            return Turn(
+                replies=[Text("I couldn't find that entry. Type *my diary* to see your entries.")]
+            )
+        if (refusal := self.refuse(ctx, entry)) is not None:
+            return refusal
+        state = EntryState(step=kit.CONFIRM, entry_id=entry.id)
+        return Turn(replies=self._confirmation(ctx, state), state=state.to_state())
+
+    def refuse(self, ctx: Context, entry: DiaryEntry) -> Turn | None:
+        return None
+
+    def entry(self, ctx: Context, state: EntryState) -> DiaryEntry | None:
+        entry = ctx.session.get(DiaryEntry, state.entry_id)
+        return entry if entry is not None and entry.author_id == ctx.person_id else None
+
+    def summary(self, ctx: Context, state: EntryState) -> list[Part]:
+        entry = self.entry(ctx, state)
+        if entry is None:
+            return [Text("That entry has gone.")]
+        return [
+            Text(f"Your entry for {format_day(entry.written_on)}:\n{_snippet(entry)}", private=True)
+        ]
+
+
+class DeleteEntry(_OneEntry):
+    name: ClassVar[str] = "diary_delete"
+    title: ClassVar[str] = "Deleting a diary entry"
+    confirm_question = "Delete this entry? It can't be brought back."
+    save_label = "Yes, delete it"
+    change_label = "No, keep it"
+
+    def save(self, ctx: Context, state: EntryState) -> Turn:
+        entry = self.entry(ctx, state)
+        if entry is None:
+            return Turn(replies=[Text("That entry has already gone.")])
+        day = entry.written_on
+        ctx.session.delete(entry)
+        return Turn(
+            replies=[
+                Text(
+                    f"Deleted your entry for {format_day(day)}. Your other entries are as they were."
+                )
+            ]
+        )
+
+    def declined(self, ctx: Context, state: EntryState) -> Turn:
+        return Turn(replies=[Text("OK, I've kept it.")])
+
+
+class ShareEntry(_OneEntry):
+    name: ClassVar[str] = "diary_share"
+    title: ClassVar[str] = "Sharing a diary entry"
+    save_label = "Yes, share it"
+    change_label = "No, keep it private"
+
+    @property
+    def confirm_question(self) -> str:  # type: ignore[override]
+        return "Share this entry with your mentor? They'll be able to read it."
+
+    def refuse(self, ctx: Context, entry: DiaryEntry) -> Turn | None:
+        if _partner(ctx) is None:
+            return Turn(replies=[Text("You don't have a mentor to share it with at the moment.")])
+        return None
+
+    def save(self, ctx: Context, state: EntryState) -> Turn:
+        entry, partner = self.entry(ctx, state), _partner(ctx)
+        if entry is None or partner is None:
+            return Turn(
+                replies=[Text("I couldn't share it: that entry or your pairing has changed.")]
+            )
+        entry.shared_with_id, entry.shared_at = partner, ctx.now
+        ctx.session.add(entry)
+        name = ctx.name_of(partner).split(" ", 1)[0]
+        note = Outgoing(
+            parts=(
+                Text(
+                    f"{ctx.first_name} has shared a diary entry with you ({format_day(entry.written_on)}):"
+                ),
+                Text(_body(entry), private=True),
+                Text("Only you and they can read it. You could talk it over at your next meeting."),
+            ),
+            recipient_id=partner,
+        )
+        return Turn(
+            replies=[
+                Text(
+                    f"Shared with {name}: I've sent it to them. Your other entries stay private to you."
+                )
+            ],
+            outgoing=[note],
+        )
+
+
+def _partner(ctx: Context) -> int | None:
+    pairings = queries.active_pairings(ctx.session, ctx.person_id)
+    return queries.partner_of(pairings[0], ctx.person_id) if len(pairings) == 1 else None
+
+
+def search_diary(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
+    """ "What did I write about the rota?": the author's entries that mention it."""
+    if (refusal := not_a_mentee(ctx)) is not None:
+        return refusal
+    about = _ABOUT.search(normalise(msg.text))
+    if about is None:
+        return my_diary(ctx, msg, intent)
+    entries, _ = queries.diary_entries(ctx.session, ctx.person_id, limit=1000)
+    found = _matching(entries, about.group("topic"))
+    topic = about.group("topic")
+    if not found:
+        return Turn(
+            replies=[
+                Text(f"None of your entries mention {topic}. Type *my diary* to see them all.")
+            ]
+        )
+    lines = [f"Your entries about {topic} (only you can read them):"]
+    lines += [f"• {format_day(e.written_on)}: {_snippet(e)}" for e in found[:PAGE]]
+    return Turn(replies=[Text("\n".join(lines), private=True)])

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from conversations.dates import format_day, format_when
 from conversations.dialogs.base import Context, Turn
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
+from conversations.language.normalise import normalise
 from conversations.messages import Choice, Incoming, Question, Text
-from storage import contract_queries, minutes_queries, queries
-from storage.models import Person, Role
+from storage import contract_queries, minutes_queries, partner_queries, queries, survey_queries
+from storage.models import Event, Person, Role, Survey
 
 EVENTS_AHEAD_DAYS = 30
 
@@ -173,12 +175,102 @@ def whats_next_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         items.append(f"Action: {action.text}{due}.")
     for survey in queries.open_surveys(session, me, ctx.today):
         items.append(f"Answer the {survey.title} by {format_day(survey.closes_on)}.")
+    coming = survey_queries.next_survey_for(session, me, ctx.today)
+    if coming is not None:
+        items.append(_survey_opens(coming))
     soon = now + timedelta(days=EVENTS_AHEAD_DAYS)
     for event in [e for e in queries.upcoming_events(session, me, now) if e.starts_at <= soon][:2]:
         items.append(f"Event: {event.name}, {format_when(event.starts_at, ctx.tz, now)}.")
+    decisions = _decisions(ctx)
+    items += decisions
     if not items:
         return Turn(
             replies=[Text("Nothing is due right now. I'll let you know when something comes up.")]
         )
     text = "Here's what's next for you:\n" + "\n".join(f"• {item}" for item in items)
-    return Turn(replies=[Text(text)])
+    if decisions:
+        text += "\nWould you like to decide now? Say *review applications*."
+    return Turn(replies=[Text(text, private=bool(decisions))])
+
+
+def _survey_opens(survey: Survey) -> str:
+    return (
+        f"The {survey.title} opens {format_day(survey.opens_on)} and closes "
+        f"{format_day(survey.closes_on)}: type *check-in* then."
+    )
+
+
+def _event_line(ctx: Context, event: Event) -> str:
+    when = format_when(event.starts_at, ctx.tz, ctx.now)
+    ends = partner_queries.event_ends_at(ctx.session, event)
+    if ends is not None:
+        when += f"-{ctx.local(ends):%H:%M}"
+    where = f" ({event.location})" if event.location else ""
+    return f"{event.name}: {when}{where}."
+
+
+_ABOUT_CONTRACT = re.compile(r"\b(?:contract|agreement)\b", re.I)
+_ABOUT_SURVEY = re.compile(r"\b(?:check-?in|survey|evaluation|questionnaire|kit)\b", re.I)
+
+
+def when_is_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
+    """When something the scheme set happens: the contract deadline, a check-in, an event."""
+    text = normalise(msg.text)
+    session, me = ctx.session, ctx.person_id
+    lines: list[str] = []
+    if _ABOUT_CONTRACT.search(text):
+        unsigned = queries.unsigned_contracts(session, me)
+        for pairing, _contract in unsigned:
+            deadline = contract_queries.deadline_of(session, pairing)
+            by = f" by {format_day(deadline)}" if deadline else ""
+            partner = _name(ctx, queries.partner_of(pairing, me))
+            lines.append(
+                f"Your mentoring contract with {partner} needs signing{by}. You both sign it, "
+                "and a copy goes to the project team. Type *sign the contract* to start."
+            )
+        if not unsigned:
+            lines.append("You have no contract waiting to be signed.")
+    elif _ABOUT_SURVEY.search(text):
+        for survey in survey_queries.surveys_open_to(session, me, ctx.today):
+            lines.append(
+                f"The {survey.title} is open now, until {format_day(survey.closes_on)}: type "
+                "*check-in* to answer it."
+            )
+        coming = survey_queries.next_survey_for(session, me, ctx.today)
+        if coming is not None:
+            lines.append(_survey_opens(coming))
+        if not lines:
+            lines.append("There's no check-in or evaluation coming up for you.")
+    else:
+        events = queries.upcoming_events(session, me, ctx.now)
+        words = set(text.split())
+        named = [e for e in events if words & set(e.name.lower().split())]
+        for event in named or events[:3]:
+            lines.append(_event_line(ctx, event))
+        if not lines:
+            lines.append("There are no scheme events coming up for you.")
+    return Turn(replies=[Text("\n".join(lines))])
+
+
+def _decisions(ctx: Context) -> list[str]:
+    """Applications waiting for this person's decision as chair or moderator, by reference
+    only, with the reviews so far (never the applicant's name)."""
+    from storage import selection_queries as sel
+    from storage.models import ReviewStage
+
+    waiting = []
+    for task in sel.tasks(ctx.session, ctx.person_id, ctx.today).tasks:
+        if task.stage not in (ReviewStage.CHAIR, ReviewStage.MODERATOR):
+            continue
+        reviews = "; ".join(
+            f"{said.reviewer}: {_VERDICT.get(said.verdict, said.verdict)} (“{said.reason}”)"
+            for said in sel.verdicts(ctx.session, ctx.person_id, task.application_id)
+        )
+        waiting.append(
+            f"{task.reference} waits for your decision ({task.stage.value}): select or do "
+            f"not select, with a reason. Reviews: {reviews or 'none yet'}."
+        )
+    return waiting
+
+
+_VERDICT = {"accept": "select", "reject": "do not select", "unsure": "unsure"}

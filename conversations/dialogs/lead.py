@@ -24,10 +24,10 @@ from datetime import datetime, timedelta
 from sqlmodel import col, select
 
 from conversations.concern_news import raiser_told
-from conversations.dates import format_when
-from conversations.dialogs.base import Context, Outgoing, Turn
-from conversations.engine import Registry
+from conversations.dates import When, find_when, format_when
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.intents import Intent, IntentName
+from conversations.language.normalise import normalise
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from storage import access, lead_queries, outbox_queries, survey_queries
 from storage.models import AuditLog, Concern, Pairing, Scheme, Survey, SurveyResponse
@@ -101,6 +101,15 @@ def _snooze_for(said: str) -> timedelta | None:
         return None
     n = match["n"].lower()
     return (1 if not n.isdigit() else int(n)) * _UNIT[match["unit"][0].lower()]
+
+
+def _snooze_until(ctx: Context, said: str) -> timedelta | None:
+    """How long until a moment said in words ("til tmrw 9am", "until Friday"), by the one
+    date reader; None when no moment is said."""
+    found = find_when(normalise(said), ctx.now, ctx.tz, need_time=False)
+    if found is None or not isinstance(found.value, When):
+        return None
+    return found.value.at_utc - ctx.now
 
 
 def act(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
@@ -177,7 +186,7 @@ def _snooze(
     lead channel is told at once (who, until when), and the alert comes back there then, unless
     the concern is resolved meanwhile. Snoozing is not acknowledging: an urgent concern nobody
     has acknowledged still goes to the chair on time."""
-    length = _snooze_for(said)
+    length = _snooze_for(said) or _snooze_until(ctx, said)
     if length is None or not SNOOZE_SHORTEST <= length <= SNOOZE_LONGEST:
         return Turn(
             replies=[

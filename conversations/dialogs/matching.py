@@ -40,9 +40,9 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from conversations.dates import format_day
-from conversations.dialogs.base import Context, Outgoing, Turn
-from conversations.engine import Registry
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName, recognise
+from conversations.language.choices import answer
 from conversations.matching import (
     ORDINALS,
     Matching,
@@ -73,17 +73,15 @@ from storage.models import (
     Role,
     Scheme,
 )
+from storage.scheme_settings import SchemeSettings
 
 APPROVE = "dialog:matching:approve"
 CONFIRM = "dialog:matching:confirm"
 NOT_YET = "dialog:matching:not_yet"
+ANNOUNCE = (Choice("Approve and announce", CONFIRM), Choice("Not yet", NOT_YET))
 FIT_PREFIX = "fit"
 FIT_KIND = "fit_check"
 MAX_RATIONALE = 1000
-FIRST_CONTACT_DAYS = 14
-
-_YES = {"yes", "y", "yes please", "ok", "okay", "approve", "confirm", "go ahead", "send", "sure"}
-_NO = {"no", "n", "not yet", "no thanks", "wait", "back"}
 
 
 def _words(text: str) -> str:
@@ -521,19 +519,19 @@ class MatchingDialog:
             ),
             Question(
                 "Shall I announce them?",
-                (Choice("Approve and announce", CONFIRM), Choice("Not yet", NOT_YET)),
+                ANNOUNCE,
             ),
         ]
 
     def _on_confirm(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        word = _words(msg.text)
-        if msg.action == NOT_YET or (msg.action is None and word in _NO):
+        picked = msg.action or answer(msg.text, ANNOUNCE, yes=CONFIRM, no=NOT_YET)
+        if picked == NOT_YET:
             back = {**state, "step": Step.REVIEW.value}
             back.pop("rationale", None)
             return Turn(
                 replies=[Text("OK, nothing was announced."), *self.prompt(ctx, back)], state=back
             )
-        if not (msg.action == CONFIRM or (msg.action is None and word in _YES)):
+        if picked != CONFIRM:
             return Turn(
                 replies=[Text("Please choose *Approve and announce* or *Not yet*.")],
                 state=state,
@@ -635,9 +633,7 @@ def matching_messages(
     assert mentee is not None
     assert mentor is not None
     profile = mq.profile_of(ctx.session, mentor.id or 0)
-    days = int(
-        (scheme.settings.get("meetings") or {}).get("first_contact_days", FIRST_CONTACT_DAYS)
-    )
+    days = SchemeSettings.read(scheme.settings).meetings.first_contact_days
     leads = queries.people_with_role(ctx.session, cohort.id or 0, Role.LEAD.value)
     lead = (
         f"the project lead, {leads[0].display_name} ({leads[0].email})"
@@ -719,13 +715,17 @@ def kind_in(text: str) -> ConflictKind:
 
 
 _NAMING = (
-    re.compile(r"^(?P<who>.+?)\s+(?:is|was)\s+my\b", re.I),
+    re.compile(r"^(?P<who>.+?)\s+(?:is|was|used to be|has been)\s+my\b", re.I),
     re.compile(
         r"\bconflicts?(?:\s+of\s+interest)?\s*(?:with|:|-)?\s*(?P<who>.+?)"
         r"(?:\s*[:,;(]|\s+-\s|\s+(?:as|who|she|he|they|because)\b|$)",
         re.I,
     ),
-    re.compile(r"^(?P<who>.+?)\s+(?:manages|appraises|supervises)\s+me\b", re.I),
+    re.compile(
+        r"^(?P<who>.+?)\s+(?:manages|appraises|supervises|managed|appraised|supervised|"
+        r"used to (?:manage|appraise|supervise))\s+me\b",
+        re.I,
+    ),
 )
 
 
@@ -1150,11 +1150,11 @@ class FitDialog:
         pairing = ctx.session.get(Pairing, int(state["pairing_id"]))
         if pairing is None or pairing.mentee_id != ctx.person_id:
             return Turn(replies=[Text("That pairing has gone.")])
-        word = _words(msg.text)
-        if word in {"yes", "y", "yes please", "yes, a new mentor", "a new mentor", "ok", "okay"}:
-            return self._rematch(ctx, pairing, True)
-        if word in {"no", "n", "no thanks", "no, carry on", "carry on", "not now"}:
-            return self._rematch(ctx, pairing, False)
+        offered = _rematch_question(pairing.id or 0, "").choices
+        yes, no = (choice.action for choice in offered)
+        picked = answer(msg.text, offered, yes=yes, no=no)
+        if picked is not None:
+            return self._rematch(ctx, pairing, picked == yes)
         return Turn(
             replies=[
                 Text("Please answer *yes* (a new mentor) or *no* (carry on)."),

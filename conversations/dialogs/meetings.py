@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -46,11 +46,16 @@ from conversations.dates import (
     format_duration,
     format_when,
     parse_when,
+    part_offers,
+    pick_option,
 )
 from conversations.dialogs import safety_check
-from conversations.dialogs.base import Context, Outgoing, Turn
-from conversations.engine import Registry
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName, recognise
+from conversations.language import is_empty
+from conversations.language.choices import answer, pick
+from conversations.language.meetings import find_mode as mode_named
+from conversations.language.meetings import find_place
 from conversations.messages import Attachment, Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
@@ -77,7 +82,6 @@ ACTION_PREFIX = "meeting"
 MAX_MESSAGE = 2000
 MAX_AGENDA = 1000
 MAX_REASON = 500
-DEFAULT_MIN_MINUTES = 60
 
 
 class Mode(StrEnum):
@@ -88,36 +92,19 @@ class Mode(StrEnum):
 
 MODE_TEXT = {Mode.IN_PERSON: "in person", Mode.VIDEO: "by video", Mode.PHONE: "by phone"}
 MODE_BUTTON = {Mode.IN_PERSON: "In person", Mode.VIDEO: "Video", Mode.PHONE: "Phone"}
-_MODE_WORDS = (
-    (Mode.VIDEO, re.compile(r"\b(?:video|teams|zoom|online|virtual(?:ly)?|webex)\b", re.I)),
-    (Mode.PHONE, re.compile(r"\b(?:phone|telephone|by call|ring)\b", re.I)),
-    (
-        Mode.IN_PERSON,
-        re.compile(r"\b(?:in[- ]person|face[- ]to[- ]face|f2f|on site|in the office)\b", re.I),
-    ),
-)
-_NOT_MODE = re.compile(
-    r"\b(?:instead of|rather than|not)\s+(?:by\s+|on\s+|in\s+)?(?:a\s+)?[\w-]+(?:\s+to\s+face)?",
-    re.I,
-)
-# A date/time span that names a day; without one ("4pm", "at half past 3") a new time keeps the
-# day already chosen, so "change the time to 4pm" does not move the meeting to today.
-_NAMES_A_DAY = re.compile(
-    r"\b(?:mon|tue|wed|thu|fri|sat|sun|today|tonight|tomorrow|tmrw?|tmr|jan|feb|mar|apr|may"
-    r"|jun|jul|aug|sep|oct|nov|dec|week|month|year|days?|fortnight|end|in\s+(?!the\b))\w*"
-    r"|\d(?:st|nd|rd|th)\b|\d+\s*[/-]\s*\d+",
-    re.I,
-)
 _AGENDA = re.compile(
-    r"(?:\bagenda\b\s*[:\-]?|\babout\b|\bto (?:discuss|talk about|go over)\b|\bre\s*:)\s*"
+    # "about ..." is an agenda, "how about 31/4" is not.
+    r"(?:\bagenda\b\s*[:\-]?|(?<!\bhow )(?<!\bwhat )\babout\b"
+    r"|\bto (?:discuss|talk (?:about|through|thru)|go (?:over|through|thru)|run through)\b"
+    r"|\bre\s*:)\s*"
     r"(?P<agenda>\S.*)$",
     re.I | re.S,
 )
 _AGENDA_MARKER = re.compile(r"\bagenda\b\s*[:\-]\s*(?P<agenda>\S.*)$", re.I | re.S)
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
-_YES = {"yes", "y", "yes please", "ok", "okay", "send", "send it", "confirm", "go ahead", "sure"}
-_NO = {"no", "n", "no thanks", "keep", "keep it", "don't", "dont"}
-_SKIP = {"skip", "none", "no", "no agenda", "nothing", "-", "n/a"}
+# How a typed reply is read at the send and cancel questions (see conversations/language).
+_SEND = (Choice("Send", "send"),)
+_REASON = (Choice("Keep it", "keep"), Choice("No reason", "no_reason"))
 
 NOT_FOUND = (
     "I couldn't find that meeting among yours, so there's nothing to do. "
@@ -136,9 +123,14 @@ class Facts:
     day: date | None = None
     minutes: int | None = None
     mode: str | None = None
+    location: str | None = None  # "in person at northfield"
     agenda: str | None = None
     notes: list[str] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
+    # Readings to choose from ("next Tuesday" on a Monday), or times to offer ("after lunch").
+    options: tuple[When, ...] = ()
+    part: str | None = None  # "after lunch": the part of the day a time is wanted for
+    wall: str | None = None  # "3pm" said without a day: kept while the day is asked
 
     @property
     def found_anything(self) -> bool:
@@ -165,39 +157,52 @@ def _place(day: date, wall: time, ctx: Context) -> datetime | Ask:
     return local.astimezone(UTC)
 
 
+_BARE_HOUR = re.compile(r"\s*(?:\d{1,2}(?:[.:]\d{2})?)\s*[?!.]*\s*")
+
+
+def _as_time(text: str) -> str:
+    """A bare "9" or "4.30" given as a new time is a time of day ("at 9"), not a date."""
+    return f"at {text.strip(' ?!.')}" if _BARE_HOUR.fullmatch(text) else text
+
+
 def _read_when(
-    text: str, ctx: Context, base: datetime | None, day: date | None, whole: bool
-) -> tuple[datetime | date | Ask | None, str, str | None]:
+    text: str, ctx: Context, base: datetime | None, day: date | None, whole: bool,
+    part: str | None = None, wall: time | None = None,
+) -> tuple[datetime | date | Ask | None, str, When | None]:  # fmt: skip
     """The moment in ``text``: an aware UTC datetime, a day still needing a time, an Ask, or None.
 
     ``base`` is the time already chosen: a new day keeps its time of day, a new time without a
-    day keeps its day. ``day`` is a day chosen without a time yet. Returns the rest of the text.
+    day keeps its day, and "same time", "the Friday after", "an hour later" are read against it.
+    ``day`` is a day chosen without a time yet (``part``: "after lunch"); ``wall`` a time chosen
+    without a day yet. Returns the rest of the text and what was read.
     """
-    found = find_when(text, ctx.now, ctx.tz, need_time=False)
+    found = find_when(text, ctx.now, ctx.tz, need_time=False, anchor=base, part=part)
     value: When | Ask
     if found is None:
         if not whole or not text.strip():
             return None, text, None
-        value = parse_when(text, ctx.now, ctx.tz, need_time=False)
+        value = parse_when(text, ctx.now, ctx.tz, need_time=False, anchor=base, part=part)
         if isinstance(value, Ask) and value.reason == "unknown":
             return None, text, None
-        span, rest = text, ""
+        rest = ""
     else:
-        value, span, rest = found.value, text[found.start : found.end], found.rest
+        value, rest = found.value, found.rest
     if isinstance(value, Ask):
         return value, rest, None
-    note = value.assumed
     base_local = base.astimezone(ctx.tz) if base is not None else None
     if not value.has_time:
-        if base_local is None:
-            return value.day, rest, note
-        return _place(value.day, base_local.time(), ctx), rest, note
+        kept = wall or (base_local.time() if base_local is not None else None)
+        if kept is None:
+            return value.day, rest, value
+        return _place(value.day, kept, ctx), rest, value
     anchor = day or (base_local.date() if base_local is not None else None)
-    if anchor is not None and not _NAMES_A_DAY.search(span):
-        if note:
-            note = note.replace("I took it as tomorrow.", "").strip() or None
-        return _place(anchor, value.local.time(), ctx), rest, note
-    return value.at_utc, rest, note
+    if anchor is not None and not value.named_day:
+        note = (value.assumed or "").replace("I took it as tomorrow.", "").strip() or None
+        return _place(anchor, value.local.time(), ctx), rest, replace(value, assumed=note)
+    if anchor is None and not value.named_day:  # "3pm": which day? (not assumed to be today)
+        asked = Ask(f"Which day would you like, at {value.local:%H:%M}?", "no_time")
+        return asked, rest, value
+    return value.at_utc, rest, value
 
 
 def find_mode(text: str) -> str | None:
@@ -206,10 +211,7 @@ def find_mode(text: str) -> str | None:
 
 
 def _find_mode(text: str) -> str | None:
-    cleaned = _NOT_MODE.sub(" ", text)
-    hits = [(p.search(cleaned), mode) for mode, p in _MODE_WORDS]
-    found = sorted((m.start(), mode) for m, mode in hits if m is not None)
-    return found[0][1].value if found else None
+    return mode_named(text)
 
 
 def read_facts(
@@ -221,6 +223,8 @@ def read_facts(
     whole: bool = False,
     agenda: str = "sentence",
     bare_length: bool = False,
+    part: str | None = None,
+    wall: time | None = None,
 ) -> Facts:
     """Every fact about a meeting in one message: a moment, a length, a way of meeting, an agenda.
 
@@ -235,11 +239,16 @@ def read_facts(
         if agenda_match is not None:
             facts.agenda = agenda_match["agenda"].strip()
             body = body[: agenda_match.start()]
-    moment, rest, note = _read_when(body, ctx, base, day, whole)
-    if note:
-        facts.notes.append(note)
+    moment, rest, read = _read_when(body, ctx, base, day, whole, part, wall)
+    if isinstance(moment, Ask) and read is not None:  # a time said without a day
+        facts.wall = f"{read.local:%H:%M}"
+    elif read is not None and read.assumed:
+        facts.notes.append(read.assumed)
+    if read is not None:
+        facts.part = read.part
     if isinstance(moment, Ask):
         facts.problems.append(("when", moment.question))
+        facts.options = moment.options
     elif isinstance(moment, datetime):
         facts.at = moment
     elif isinstance(moment, date):
@@ -252,6 +261,8 @@ def read_facts(
                 ("when", "I found more than one date there. Which one did you mean?")
             )
     length = find_duration(rest)
+    if length is None and read is not None and read.minutes:  # "11-12" is an hour
+        facts.minutes = read.minutes
     if length is not None:
         rest = length.rest
         problem = check_meeting_length(length.value)
@@ -269,6 +280,7 @@ def read_facts(
             facts.minutes = int(value.total_seconds()) // 60
             facts.notes.append(f"I took '{n}' as {format_duration(value)}.")
     facts.mode = _find_mode(rest)
+    facts.location = find_place(body)
     return facts
 
 
@@ -321,9 +333,7 @@ def _agenda_part(agenda: str) -> list[Part]:
 
 
 def _min_minutes(ctx: Context) -> int:
-    meetings = ctx.scheme_setting("meetings", {}) or {}
-    value = meetings.get("min_minutes", DEFAULT_MIN_MINUTES)
-    return value if isinstance(value, int) else DEFAULT_MIN_MINUTES
+    return ctx.settings().meetings.min_minutes
 
 
 def _audit(ctx: Context, action: str, meeting_id: int, **detail: Any) -> None:
@@ -363,6 +373,8 @@ def _proposal(
         _scheme_zone(ctx, pairing),
         ctx.now,
     )
+    if meeting.location:
+        summary += f"\n• *Where:* {meeting.location}"
     parts: list[Part] = [
         Text(f"{headline}\n{summary}"),
         *_agenda_part(meeting.agenda),
@@ -426,6 +438,21 @@ def _invite(ctx: Context, meeting: Meeting, pairing: Pairing, method: Method) ->
     return attachment
 
 
+def proposal_clash(ctx: Context, pairing: Pairing, at: datetime, minutes: int) -> str | None:
+    """Why a new meeting at ``at`` can't be proposed (a partner is busy), or None."""
+    return _clash(ctx, pairing, at, minutes)
+
+
+def propose_meeting(ctx: Context, meeting: Meeting, pairing: Pairing) -> Outgoing:
+    """The proposal of a new (flushed) ``meeting`` to the partner, as a booking sends it."""
+    assert meeting.id is not None
+    _audit(ctx, "meeting.proposed", meeting.id)
+    partner = _person(ctx, queries.partner_of(pairing, ctx.person_id))
+    return _proposal(
+        ctx, meeting, pairing, partner, f"{ctx.person.display_name} would like to meet:"
+    )
+
+
 def _too_long(text: str, limit: int, what: str) -> Text | None:
     if len(text) <= limit:
         return None
@@ -454,6 +481,62 @@ def _load_at(state: dict[str, Any], key: str = "at") -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+_WHEN_KEYS = ("options", "ask", "part", "wall")
+
+
+def _hold_when(state: dict[str, Any], facts: Facts, question: str, ctx: Context) -> None:
+    """Keep what a "when" question needs: readings to choose from, times to offer, a time or a
+    part of the day waiting for the rest."""
+    options = facts.options
+    if not options and facts.part and facts.day is not None:  # "after lunch": offer a few times
+        options = part_offers(facts.day, facts.part, ctx.now, ctx.tz)
+    state["options"] = [
+        {"at": o.at_utc.isoformat(), "has_time": o.has_time} for o in options
+    ] or None
+    state["ask"], state["part"], state["wall"] = question, facts.part, facts.wall
+
+
+def _drop_when(state: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in state.items() if k not in _WHEN_KEYS}
+
+
+def _options(state: dict[str, Any], ctx: Context) -> tuple[When, ...]:
+    shown = []
+    for option in state.get("options") or ():
+        at = datetime.fromisoformat(option["at"])
+        shown.append(When(at.astimezone(UTC), at.astimezone(ctx.tz), bool(option["has_time"])))
+    return tuple(shown)
+
+
+def _options_question(state: dict[str, Any], ctx: Context, action: str) -> Question:
+    choices = tuple(
+        Choice(
+            format_when(o.at_utc, ctx.tz, ctx.now) if o.has_time else format_day(o.day, ctx.today),
+            action,
+            str(i),
+        )
+        for i, o in enumerate(_options(state, ctx))
+    )
+    return Question(state.get("ask") or "Which of these?", choices)
+
+
+def _picked_option(
+    state: dict[str, Any], ctx: Context, msg: Incoming, text: str, action: str
+) -> When | None:
+    """The option a button or a typed answer ("2", "the 10th", "the later one") chose."""
+    options = _options(state, ctx)
+    if msg.action == action:
+        index = str(msg.values.get("value", ""))
+        return options[int(index)] if index.isdigit() and int(index) < len(options) else None
+    return pick_option(text, options, ctx.now, ctx.tz) if text else None
+
+
+def _held_facts(state: dict[str, Any]) -> dict[str, Any]:
+    """The part of the day or time already said, for reading the answer to a "when" question."""
+    wall = state.get("wall")
+    return {"part": state.get("part"), "wall": time.fromisoformat(wall) if wall else None}
+
+
 # -- booking ----------------------------------------------------------------------------------
 
 
@@ -473,6 +556,7 @@ B_FIELD = "dialog:book_meeting:field"
 B_LENGTH = "dialog:book_meeting:length"
 B_MODE = "dialog:book_meeting:mode"
 B_NO_AGENDA = "dialog:book_meeting:no_agenda"
+B_OPTION = "dialog:book_meeting:option"
 _FIELD_WORDS = {
     "when": re.compile(r"^(?:change (?:the )?(?:time|date|day|when)|the time|time|date)$", re.I),
     "length": re.compile(r"^(?:change (?:the )?(?:length|duration)|length|duration)$", re.I),
@@ -517,6 +601,15 @@ class BookMeeting:
     name: ClassVar[str] = "book_meeting"
     title: ClassVar[str] = "Your meeting booking"
     schema_version: ClassVar[int] = 1
+    # Set aside by another request, it is named so and taken up again by "carry on booking".
+    kept_words: ClassVar[tuple[str, str]] = ("your booking draft", "carry on booking")
+
+    @staticmethod
+    def interruptible(state: dict[str, Any], intent: IntentName) -> bool:
+        """Another request is served while a slot or a choice is awaited, not while the agenda
+        is typed; words about moving a meeting are a correction of this one."""
+        waits = (BookStep.WHEN, BookStep.LENGTH, BookStep.MODE, BookStep.CONFIRM)
+        return intent is not IntentName.RESCHEDULE_MEETING and state.get("step") in waits
 
     def start(self, ctx: Context, msg: Incoming) -> Turn:
         pairing, refusal = _mentee_pairing(ctx)
@@ -548,6 +641,10 @@ class BookMeeting:
     def prompt(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
         step = BookStep(state["step"])
         if step is BookStep.WHEN:
+            if state.get("options"):
+                return [_options_question(state, ctx, B_OPTION)]
+            if state.get("wall"):
+                return [Text(f"Which day would you like, at {state['wall']}?")]
             if state.get("day"):
                 day = date.fromisoformat(state["day"])
                 return [Text(f"What time on {format_day(day, ctx.today)}?")]
@@ -582,7 +679,7 @@ class BookMeeting:
             ]
         if step is BookStep.GUARD:
             findings = find_patient_data(
-                state.get("guard") or "", ctx.scheme_setting("hospital_number_pattern")
+                state.get("guard") or "", ctx.settings().hospital_number_pattern
             )
             return guard_question(findings, "a meeting agenda")
         if step is BookStep.SAFETY:
@@ -620,12 +717,21 @@ class BookMeeting:
         summary = _summary(
             at, state["minutes"], state["mode"], ctx.tz, _scheme_zone(ctx, pairing), ctx.now
         )
+        if state.get("location"):
+            summary += f"\n• *Where:* {state['location']}"
         parts: list[Part] = [
             Text(f"Here's the meeting I'll propose to {mentor.display_name}:\n{summary}"),
             *_agenda_part(state.get("agenda") or ""),
         ]
         minimum = _min_minutes(ctx)
-        if state["minutes"] < minimum:
+        if state.get("length_assumed"):
+            parts.append(
+                Text(
+                    f"I've made it {format_duration(timedelta(minutes=state['minutes']))}, the "
+                    "scheme's usual length: say *make it 90 minutes* to change it."
+                )
+            )
+        elif state["minutes"] < minimum:
             parts.append(
                 Text(
                     f"A note: the scheme expects meetings of at least "
@@ -655,20 +761,29 @@ class BookMeeting:
     ) -> Turn:
         """Take what a message said into ``state`` and ask for what is next."""
         replies: list[Part] = list(said or [])
-        state = dict(state)
+        state = _drop_when(state)
         if facts.at is not None:
             state["at"], state["day"] = facts.at.isoformat(), None
         elif facts.day is not None:
             state["day"], state["at"] = facts.day.isoformat(), None
         if facts.minutes is not None:
-            state["minutes"] = facts.minutes
+            state["minutes"], state["length_assumed"] = facts.minutes, False
         if facts.mode is not None:
             state["mode"] = facts.mode
+        if facts.location:
+            state["location"] = facts.location
         replies += [Text(note) for note in facts.notes]
         if facts.problems:
             where, question = facts.problems[0]
             state["step"] = BookStep.WHEN.value if where == "when" else BookStep.LENGTH.value
+            if where == "when":
+                _hold_when(state, facts, question, ctx)
+                if state["options"]:
+                    return Turn(replies=[*replies, *self.prompt(ctx, state)], state=state)
             return Turn(replies=[*replies, Text(question)], state=state)
+        if facts.part and state.get("day") and state.get("at") is None:  # "tmrw after lunch"
+            _hold_when(state, facts, "", ctx)
+            state["ask"] = f"What time on {format_day(facts.day or ctx.today, ctx.today)}?"
         if facts.agenda is not None:
             turn = self._take_agenda(ctx, state, facts.agenda, replies)
             if turn is not None:
@@ -683,7 +798,7 @@ class BookMeeting:
         if (problem := _too_long(agenda, MAX_AGENDA, "an agenda")) is not None:
             state["step"] = BookStep.AGENDA.value
             return Turn(replies=[*replies, problem, *self.prompt(ctx, state)], state=state)
-        findings = find_patient_data(agenda, ctx.scheme_setting("hospital_number_pattern"))
+        findings = find_patient_data(agenda, ctx.settings().hospital_number_pattern)
         if findings:
             state["step"], state["guard"] = BookStep.GUARD.value, agenda
             return Turn(
@@ -696,11 +811,12 @@ class BookMeeting:
         state = dict(state)
         if state.get("at") is None:
             state["step"] = BookStep.WHEN.value
-        elif state.get("minutes") is None:
-            state["step"] = BookStep.LENGTH.value
         elif state.get("mode") is None:
             state["step"] = BookStep.MODE.value
         else:
+            if state.get("minutes") is None:
+                # No length said: the scheme's minimum, shown in the confirmation to change.
+                state["minutes"], state["length_assumed"] = _min_minutes(ctx), True
             pairing = ctx.session.get(Pairing, state["pairing_id"])
             at = _load_at(state)
             assert pairing is not None
@@ -748,13 +864,21 @@ class BookMeeting:
         if not text and msg.action is None:
             return self._again(ctx, state, "I didn't get anything there.")
         if step is BookStep.WHEN:
+            if state.get("options"):
+                option = _picked_option(state, ctx, msg, text, B_OPTION)
+                if option is not None:
+                    facts = Facts(at=option.at_utc) if option.has_time else Facts(day=option.day)
+                    return self._absorb(ctx, state, facts)
+                if msg.action == B_OPTION:
+                    return self._again(ctx, state, "Please choose one of these.")
             facts = read_facts(
-                text,
+                _as_time(text),
                 ctx,
                 base=_load_at(state),
                 day=date.fromisoformat(state["day"]) if state.get("day") else None,
                 whole=True,
                 agenda="marker",
+                **_held_facts(state),
             )
             if facts.at is None and facts.day is None and not facts.problems:
                 return self._again(ctx, state, "Sorry, I couldn't read a day and time in that.")
@@ -765,7 +889,7 @@ class BookMeeting:
                 minutes = int(chosen) if chosen.isdigit() else 0
                 if check_meeting_length(timedelta(minutes=minutes)) is not None:
                     return self._again(ctx, state, "Please choose one of these.")
-                return self._next(ctx, {**state, "minutes": minutes}, [])
+                return self._next(ctx, {**state, "minutes": minutes, "length_assumed": False}, [])
             facts = read_facts(text, ctx, base=_load_at(state), agenda="marker", bare_length=True)
             if facts.minutes is None and not facts.problems:
                 return self._again(
@@ -773,12 +897,14 @@ class BookMeeting:
                 )
             return self._absorb(ctx, state, facts)
         if step is BookStep.MODE:
+            typed = pick(text, self._mode_choices()) if msg.action is None else None
             mode = msg.values.get("value") if msg.action == B_MODE else _find_mode(text)
+            mode = mode or (typed.value if typed else None)  # "2", "vidoe", "in peson pls"
             if mode not in Mode._value2member_map_:
                 return self._again(ctx, state, "Please choose one of these.")
             return self._next(ctx, {**state, "mode": mode}, [])
         # BookStep.AGENDA
-        if msg.action == B_NO_AGENDA or text.lower() in _SKIP:
+        if msg.action == B_NO_AGENDA or is_empty(text):
             return self._next(ctx, {**state, "agenda": ""}, [])
         state = dict(state)
         turn = self._take_agenda(ctx, state, text, [])
@@ -792,7 +918,7 @@ class BookMeeting:
         choice = guard_choice(msg.action, msg.text)
         rest = {k: v for k, v in state.items() if k != "guard"}
         if choice == GUARD_REMOVE:
-            findings = find_patient_data(agenda, ctx.scheme_setting("hospital_number_pattern"))
+            findings = find_patient_data(agenda, ctx.settings().hospital_number_pattern)
             cleaned = remove_patient_data(agenda, findings)
             return self._next(ctx, {**rest, "agenda": cleaned}, [Text("Removed.")])
         if choice == GUARD_KEEP:
@@ -803,7 +929,7 @@ class BookMeeting:
         return self._again(ctx, state, "Please choose one of these.")
 
     def _on_confirm(self, ctx: Context, state: dict[str, Any], msg: Incoming, text: str) -> Turn:
-        if msg.action == B_SEND or text.lower().rstrip("!.") in _YES:
+        if msg.action == B_SEND or answer(text, _SEND, yes="send") == "send":
             return self._send(ctx, state)
         wanted = msg.values.get("value") if msg.action == B_FIELD else None
         for name, pattern in _FIELD_WORDS.items():
@@ -857,6 +983,7 @@ class BookMeeting:
             starts_at=at,
             duration_minutes=state["minutes"],
             mode=state["mode"],
+            location=state.get("location") or "",
             agenda=state.get("agenda") or "",
             status=MeetingStatus.PROPOSED.value,
             proposed_by_id=ctx.person_id,
@@ -919,6 +1046,7 @@ C_SEND = "dialog:change_meeting:send"
 C_WHEN = "dialog:change_meeting:when"
 C_NO_REASON = "dialog:change_meeting:no_reason"
 C_KEEP = "dialog:change_meeting:keep"
+C_OPTION = "dialog:change_meeting:option"
 _SPLIT_TO = re.compile(r"\s(?:to|until|till)\s", re.I)
 _MEETING_WORD = re.compile(r"\b(?:meeting|call)\b", re.I)
 _STATUS_WORDS = {
@@ -990,8 +1118,12 @@ def _which_and_new(
     found = find_when(text, ctx.now, ctx.tz, need_time=False)
     if found is not None and isinstance(found.value, When):
         day = found.value.day
-        if any(m.starts_at.astimezone(ctx.tz).date() == day for m, _ in upcoming):
-            return text, ""
+        for meeting, _ in upcoming:
+            if meeting.starts_at.astimezone(ctx.tz).date() == day:
+                # "start tmrw 30 mins earlier": the day names the meeting, the rest its new time
+                moved = find_when(text, ctx.now, ctx.tz, need_time=False, anchor=meeting.starts_at)
+                new = moved is not None and isinstance(moved.value, When) and moved.value.has_time
+                return text, text if new else ""
     return "", text
 
 
@@ -1001,6 +1133,12 @@ class ChangeMeeting:
     name: ClassVar[str] = "change_meeting"
     title: ClassVar[str] = "Your meeting change"
     schema_version: ClassVar[int] = 1
+
+    @staticmethod
+    def interruptible(state: dict[str, Any], intent: IntentName) -> bool:
+        """Another request is served while a meeting, a time or a yes is awaited (a reason
+        being typed keeps its text)."""
+        return state.get("step") in (ChangeStep.PICK, ChangeStep.WHEN, ChangeStep.CONFIRM)
 
     # -- starting -----------------------------------------------------------------------------
 
@@ -1095,7 +1233,9 @@ class ChangeMeeting:
         new = state.pop("new", "")
         state["step"] = ChangeStep.WHEN.value
         if new:
-            facts = read_facts(new, ctx, base=found.meeting.starts_at, agenda="none")
+            facts = read_facts(
+                _as_time(new), ctx, base=found.meeting.starts_at, whole=True, agenda="none"
+            )
             if facts.found_anything:
                 return self._absorb(ctx, state, facts, found)
         return Turn(replies=self.prompt(ctx, state), state=state)
@@ -1117,6 +1257,8 @@ class ChangeMeeting:
         first = _first_name(partner)
         scheme_zone = _scheme_zone(ctx, found.pairing)
         current = show_when(found.meeting.starts_at, ctx.tz, scheme_zone, ctx.now)
+        if step is ChangeStep.WHEN and state.get("options"):
+            return [_options_question(state, ctx, C_OPTION)]
         if step is ChangeStep.WHEN:
             if flow is Flow.SUGGEST:
                 return [
@@ -1150,7 +1292,7 @@ class ChangeMeeting:
             ]
         if step is ChangeStep.GUARD:
             findings = find_patient_data(
-                state.get("guard") or "", ctx.scheme_setting("hospital_number_pattern")
+                state.get("guard") or "", ctx.settings().hospital_number_pattern
             )
             return guard_question(findings, "a message about a meeting")
         if step is ChangeStep.SAFETY:
@@ -1207,14 +1349,21 @@ class ChangeMeeting:
         if step is ChangeStep.REASON:
             return self._on_reason(ctx, state, msg, text, found)
         if step is ChangeStep.CONFIRM:
-            if msg.action == C_SEND or text.lower().rstrip("!.") in _YES:
+            if msg.action == C_SEND or answer(text, _SEND, yes="send") == "send":
                 return self._send(ctx, state, found)
             if msg.action == C_WHEN or _FIELD_WORDS["when"].match(text):
                 edit = {**state, "step": ChangeStep.WHEN.value}
                 return Turn(replies=self.prompt(ctx, edit), state=edit)
+        if step is ChangeStep.WHEN and state.get("options"):
+            option = _picked_option(state, ctx, msg, text, C_OPTION)
+            if option is not None and option.has_time:
+                return self._absorb(ctx, state, Facts(at=option.at_utc), found)
+            if msg.action == C_OPTION:
+                return self._again(ctx, state, "Please choose one of these.")
         if not text:
             return self._again(ctx, state, "I didn't get anything there.")
-        facts = read_facts(text, ctx, base=_load_at(state), whole=True, agenda="none")
+        said = _as_time(text) if step is ChangeStep.WHEN else text
+        facts = read_facts(said, ctx, base=_load_at(state), whole=True, agenda="none")
         if not facts.found_anything:
             why = (
                 "Please choose one of these, or tell me the new time."
@@ -1247,10 +1396,13 @@ class ChangeMeeting:
         return self._picked(ctx, dict(state), found)
 
     def _absorb(self, ctx: Context, state: dict[str, Any], facts: Facts, found: _Found) -> Turn:
-        state = dict(state)
+        state = _drop_when(state)
         replies: list[Part] = [Text(note) for note in facts.notes]
         if facts.problems:
             state["step"] = ChangeStep.WHEN.value
+            _hold_when(state, facts, facts.problems[0][1], ctx)
+            if state["options"]:
+                return Turn(replies=[*replies, *self.prompt(ctx, state)], state=state)
             return Turn(replies=[*replies, Text(facts.problems[0][1])], state=state)
         if facts.at is not None:
             state["at"] = facts.at.isoformat()
@@ -1286,14 +1438,14 @@ class ChangeMeeting:
     def _on_reason(
         self, ctx: Context, state: dict[str, Any], msg: Incoming, text: str, found: _Found
     ) -> Turn:
-        word = text.lower().rstrip("!.")
-        if msg.action == C_KEEP or word in _NO:
+        said = answer(text, _REASON, yes="no_reason", no="keep", whole=True)
+        if msg.action == C_KEEP or said == "keep":
             return Turn(replies=[Text("OK, I've left the meeting as it is.")])
-        if msg.action == C_NO_REASON or word in _YES:
+        if msg.action == C_NO_REASON or said == "no_reason":
             return self._finish(ctx, state, found, "")
         if not text:
             return self._again(ctx, state, "I didn't get anything there.")
-        findings = find_patient_data(text, ctx.scheme_setting("hospital_number_pattern"))
+        findings = find_patient_data(text, ctx.settings().hospital_number_pattern)
         if findings:
             guarded = {**state, "step": ChangeStep.GUARD.value, "guard": text}
             return Turn(
@@ -1305,7 +1457,7 @@ class ChangeMeeting:
         reason = state.get("guard") or ""
         choice = guard_choice(msg.action, msg.text)
         if choice == GUARD_REMOVE:
-            findings = find_patient_data(reason, ctx.scheme_setting("hospital_number_pattern"))
+            findings = find_patient_data(reason, ctx.settings().hospital_number_pattern)
             return self._finish(ctx, state, found, remove_patient_data(reason, findings))
         if choice == GUARD_KEEP:
             return self._finish(ctx, state, found, reason)

@@ -19,22 +19,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from conversations.corrections import CHANGE_FIELD, FieldNames
-from conversations.dialogs import safety_check
+from conversations.dialogs import kit, safety_check
 from conversations.dialogs.apply import lead_contact
-from conversations.dialogs.base import Context, Turn
-from conversations.engine import Registry
-from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
+from conversations.dialogs.base import Context, Registry, Turn
+from conversations.intents import INTENT_ACTION_PREFIX, MORE_MENTEES, Intent, IntentName
+from conversations.language.vocabulary import Meaning, meaning
 from conversations.messages import Choice, Incoming, Part, Question, Text
-from conversations.patient_data import (
-    GUARD_EDIT,
-    GUARD_KEEP,
-    GUARD_REMOVE,
-    find_patient_data,
-    guard_choice,
-    guard_question,
-    remove_patient_data,
-)
 from storage import application_queries as apps
 from storage.models import MentorProfile, Role
 
@@ -152,15 +142,6 @@ BY_KEY = {item.key: item for item in ITEMS}
 NEW_ORDER = [item.key for item in ITEMS if item.key != "at_full_capacity"]
 
 
-class Step(StrEnum):
-    ANSWER = "answer"
-    GUARD = "guard"
-    # A written answer reads like a concern: send it to the project lead, keep it, or both.
-    SAFETY = safety_check.STEP
-    CONFIRM = "confirm"
-    WHICH = "which"
-
-
 SAFETY = safety_check.Wording(
     keep="Keep it in my profile only",
     also_ask="Mentees choosing a mentor can read your profile. Shall I keep what you wrote there "
@@ -168,16 +149,14 @@ SAFETY = safety_check.Wording(
     also_keep="Yes, keep it in my profile",
     who_reads="Mentees choosing a mentor can read your profile.",
 )
+REVIEW = "review"  # a saved profile shown: change something, or nothing
 
 
 def _maximum(ctx: Context) -> int:
-    setting = ctx.scheme_setting("mentor_capacity") or {}
-    maximum = setting.get("maximum") if isinstance(setting, dict) else None
-    return maximum if isinstance(maximum, int) and maximum > 0 else 10
+    return ctx.settings().mentor_capacity.most()
 
 
-def _shown(key: str, profile: dict[str, Any]) -> str:
-    value = profile.get(key)
+def _shown(key: str, value: Any) -> str:
     if key == "ways_of_working":
         return ", ".join(WAYS.get(w, w) for w in value or []) or "(not given)"
     if key == "conflicts":
@@ -190,7 +169,7 @@ def _shown(key: str, profile: dict[str, Any]) -> str:
 
 
 def summary(profile: dict[str, Any]) -> str:
-    return "\n".join(f"*{item.label}:* {_shown(item.key, profile)}" for item in ITEMS)
+    return "\n".join(f"*{item.label}:* {_shown(item.key, profile.get(item.key))}" for item in ITEMS)
 
 
 def _as_dict(row: MentorProfile) -> dict[str, Any]:
@@ -239,35 +218,77 @@ def read_names(text: str) -> list[str] | str:
     return names
 
 
-def read_yes_no(msg: Incoming) -> bool | None:
+# -- each kind of answer, read -------------------------------------------------------------------
+
+
+def _ways(ctx: Context, msg: Incoming) -> kit.Read:
+    found = read_ways(msg)
+    if found is None:
+        return kit.Read(problem="Please choose face to face, video or phone (or several).")
+    return kit.Read(found)
+
+
+def _capacity(ctx: Context, msg: Incoming) -> kit.Read:
+    value, maximum = read_number(msg.text), _maximum(ctx)
+    if value is None:
+        return kit.Read(problem="Please give a number, like *2*.")
+    if value < 1:
+        return kit.Read(
+            problem="Your capacity is at least 1. If you can't take anyone new just now, keep it "
+            "and say *I'm at full capacity* once your profile is saved."
+        )
+    if value > maximum:
+        return kit.Read(problem=f"The scheme allows at most {maximum} mentees per mentor.")
+    return kit.Read(value)
+
+
+def _names(ctx: Context, msg: Incoming) -> kit.Read:
+    names = read_names(msg.text)
+    return kit.Read(problem=names) if isinstance(names, str) else kit.Read(names)
+
+
+def _yes_no(ctx: Context, msg: Incoming) -> kit.Read:
     if msg.action == ANSWER and msg.values.get("value") in ("yes", "no"):
-        return bool(msg.values["value"] == "yes")
-    word = msg.text.strip().lower().rstrip(".!")
-    first = word.split()[0] if word else ""
-    if first in {"yes", "y", "yeah", "yep"}:
-        return True
-    if first in {"no", "n", "nope"}:
-        return False
+        return kit.Read(msg.values["value"] == "yes")
+    said = meaning(msg.text)
+    if said in (Meaning.YES, Meaning.NO):
+        return kit.Read(said is Meaning.YES)
+    return kit.Read(problem="Please answer *yes* or *no*.")
+
+
+def _asker(item: Item) -> kit.Asker | None:
+    if item.kind is Kind.WAYS:
+        choices = [Choice(label, ANSWER, key) for key, label in WAYS.items()]
+        question = Question(item.ask, (*choices, Choice("All three", ANSWER, "all")))
+        return lambda ctx: [question]
+    if item.kind is Kind.YES_NO:
+        question = Question(item.ask, (Choice("Yes", ANSWER, "yes"), Choice("No", ANSWER, "no")))
+        return lambda ctx: [question]
+    if item.kind is Kind.NUMBER:
+        return lambda ctx: [Text(f"{item.ask} (1 to {_maximum(ctx)}: the scheme's maximum.)")]
     return None
 
 
-def _question(item: Item, ctx: Context) -> Part:
-    if item.kind is Kind.WAYS:
-        choices = [Choice(label, ANSWER, key) for key, label in WAYS.items()]
-        return Question(item.ask, (*choices, Choice("All three", ANSWER, "all")))
-    if item.kind is Kind.YES_NO:
-        return Question(item.ask, (Choice("Yes", ANSWER, "yes"), Choice("No", ANSWER, "no")))
-    if item.kind is Kind.NUMBER:
-        return Text(f"{item.ask} (1 to {_maximum(ctx)}: the scheme's maximum.)")
-    return Text(item.ask)
+_READERS: dict[Kind, kit.Reader] = {
+    Kind.WAYS: _ways,
+    Kind.NUMBER: _capacity,
+    Kind.NAMES: _names,
+    Kind.YES_NO: _yes_no,
+}
 
 
-_FIELDS = FieldNames((words, item.key) for item in ITEMS for words in (item.label, *item.words))
-
-
-def item_named(phrase: str) -> str | None:
-    """The question a phrase like "workplace" or "place of work" names."""
-    return _FIELDS.find(phrase)
+def _field(item: Item) -> kit.FormField:
+    return kit.FormField(
+        item.key,
+        item.label,
+        item.ask,
+        guarded=item.kind is Kind.TEXT,
+        reader=_READERS.get(item.kind),
+        max_length=item.limit,
+        words=item.words,
+        show=lambda value, key=item.key: _shown(key, value),  # type: ignore[misc]
+        asker=_asker(item),
+    )
 
 
 def not_a_mentor(ctx: Context, what: str) -> Turn | None:
@@ -288,13 +309,26 @@ def not_a_mentor(ctx: Context, what: str) -> Turn | None:
     return Turn(replies=[Text(reason)])
 
 
-class MentorProfileDialog:
+class ProfileState(kit.FormState):
+    new: bool = True
+
+
+class MentorProfileDialog(kit.Form[ProfileState]):
     """A new profile: every question then a review. An existing one: pick a field, change it,
     review."""
 
     name: ClassVar[str] = "mentor_profile"
     title: ClassVar[str] = "Your mentor profile"
-    schema_version: ClassVar[int] = 1
+    schema_version: ClassVar[int] = 2
+    State = ProfileState
+    fields: ClassVar[tuple[kit.FormField, ...]] = tuple(_field(item) for item in ITEMS)
+    guard_where = "your profile"
+    current_label = "At the moment"
+    check_on_answer = True
+    wording = SAFETY
+    SAVE = "dialog:mentor_profile:save"
+    CHANGE = "dialog:mentor_profile:change"
+    PART = "dialog:mentor_profile:which"
 
     def start(self, ctx: Context, msg: Incoming) -> Turn:
         if (refusal := not_a_mentor(ctx, "A mentor profile")) is not None:
@@ -303,29 +337,32 @@ class MentorProfileDialog:
         if row is None or not row.bio.strip():
             # No profile yet (or only the empty one a scheme file makes): every question.
             return self._start_new(ctx, row)
-        profile = _as_dict(row)
-        state: dict[str, Any] = {"step": Step.WHICH.value, "profile": profile, "new": False}
+        state = ProfileState(step=REVIEW, values=_as_dict(row), new=False)
         given = str(msg.values.get("value", ""))
         if msg.action and given.startswith("capacity="):
             # "Yes, change it to 2" from the capacity answer.
             typed = Incoming(person_id=msg.person_id, text=given.removeprefix("capacity="))
-            return self._take(ctx, {**state, "step": Step.ANSWER.value, "key": "capacity"}, typed)
+            state.step, state.editing = "capacity", True
+            return self.step(ctx, state.to_state(), typed)
+        if msg.action is None and MORE_MENTEES.search(msg.text):
+            # "happy to take on another mentee": one more place, through the usual review.
+            typed = Incoming(person_id=msg.person_id, text=str(row.capacity + 1))
+            state.step, state.editing = "capacity", True
+            return self.step(ctx, state.to_state(), typed)
         body = re.sub(r"^.*?\bmentor profile\b\s*[:\-–]?\s*", "", msg.text, count=1, flags=re.I)
-        if (match := CHANGE_FIELD.match(body)) and (key := item_named(match.group("field"))):
-            if match.group("value") is None:
-                return self._ask(ctx, state, key)
-            typed = Incoming(person_id=msg.person_id, text=match.group("value").strip())
-            return self._take(ctx, {**state, "step": Step.ANSWER.value, "key": key}, typed)
+        said = Incoming(person_id=msg.person_id, text=body)
+        if (changed := self._named_change(ctx, state, said)) is not None:
+            return changed
         return Turn(
             replies=[
-                Text("Your mentor profile:\n" + summary(profile), private=True),
-                self._which(first=True),
+                Text("Your mentor profile:\n" + summary(state.values), private=True),
+                self._review(),
             ],
-            state=state,
+            state=state.to_state(),
         )
 
     def _start_new(self, ctx: Context, row: MentorProfile | None) -> Turn:
-        profile: dict[str, Any] = {"at_full_capacity": row.at_full_capacity if row else False}
+        values: dict[str, Any] = {"at_full_capacity": row.at_full_capacity if row else False}
         enrolment = ctx.enrolment(Role.MENTOR.value)
         known: dict[str, Any] = {}
         if enrolment is not None:
@@ -341,215 +378,31 @@ class MentorProfileDialog:
         ]
         organisation = (row.organisation if row else "") or known.get("organisation")
         if isinstance(organisation, str) and organisation:
-            profile["organisation"] = organisation[:200]
+            values["organisation"] = organisation[:200]
             replies.append(
                 Text(f"I have your organisation as {organisation}: you can change it at the end.")
             )
-        state = {"step": Step.ANSWER.value, "profile": profile, "new": True}
-        return self._next(ctx, state, replies)
+        turn = self._next(ctx, ProfileState(step=ITEMS[0].key, values=values))
+        return Turn(replies=[*replies, *turn.replies], state=turn.state)
 
-    # -- asking ------------------------------------------------------------------------------
+    # A saved profile is shown first: "Would you like to change something?", or nothing.
+    def _review(self) -> Question:
+        choices = [Choice(item.label, self.PART, item.key) for item in ITEMS]
+        choices.append(Choice("Nothing: it's all fine", self.PART, NOTHING))
+        return Question("Would you like to change something?", tuple(choices))
 
-    def prompt(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
-        step = Step(state["step"])
-        if step is Step.CONFIRM:
-            return self._confirmation(state["profile"])
-        if step is Step.WHICH:
-            return [self._which(first=self._offers_nothing(state))]
-        if step is Step.GUARD:
-            findings = find_patient_data(state.get("pending", ""), self._pattern(ctx))
-            return guard_question(findings, "your profile")
-        if step is Step.SAFETY:
-            return safety_check.prompt(state, SAFETY)
-        return [_question(BY_KEY[state["key"]], ctx)]
+    def prompt(self, ctx: Context, raw: dict[str, Any]) -> list[Part]:
+        if raw.get("step") == REVIEW:
+            return [self._review()]
+        return super().prompt(ctx, raw)
 
-    def _next(self, ctx: Context, state: dict[str, Any], replies: list[Part]) -> Turn:
-        profile = state["profile"]
-        missing = [k for k in NEW_ORDER if k not in profile]
-        if missing and not state.get("editing"):
-            new_state = {**state, "step": Step.ANSWER.value, "key": missing[0]}
-            return Turn(replies=[*replies, _question(BY_KEY[missing[0]], ctx)], state=new_state)
-        new_state = {"step": Step.CONFIRM.value, "profile": profile, "new": state.get("new")}
-        return Turn(replies=[*replies, *self._confirmation(profile)], state=new_state)
-
-    def _ask(self, ctx: Context, state: dict[str, Any], key: str) -> Turn:
-        return Turn(
-            replies=[
-                Text(f"At the moment: {_shown(key, state['profile'])}"),
-                _question(BY_KEY[key], ctx),
-            ],
-            state={**state, "step": Step.ANSWER.value, "key": key, "editing": True},
-        )
-
-    @staticmethod
-    def _offers_nothing(state: dict[str, Any]) -> bool:
-        """ "Nothing: it's all fine" ends the dialog only when a saved profile is just shown."""
-        return not state.get("new") and not state.get("from_confirm")
-
-    @staticmethod
-    def _which(first: bool = False) -> Question:
-        choices = [Choice(item.label, WHICH, item.key) for item in ITEMS]
-        if first:
-            choices.append(Choice("Nothing: it's all fine", WHICH, NOTHING))
-        text = (
-            "Would you like to change something?"
-            if first
-            else "Which part would you like to change?"
-        )
-        return Question(text, tuple(choices))
-
-    @staticmethod
-    def _confirmation(profile: dict[str, Any]) -> list[Part]:
-        return [
-            Text("Here's your mentor profile:\n" + summary(profile), private=True),
-            Question(
-                "Shall I save it?", (Choice("Save", SAVE), Choice("Change something", CHANGE))
-            ),
-        ]
-
-    @staticmethod
-    def _pattern(ctx: Context) -> str | None:
-        pattern = ctx.scheme_setting("hospital_number_pattern")
-        return pattern if isinstance(pattern, str) else None
-
-    # -- taking answers ----------------------------------------------------------------------
-
-    def step(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        step = Step(state["step"])
-        if step is Step.CONFIRM:
-            return self._on_confirm(ctx, state, msg)
-        if step is Step.WHICH:
-            return self._on_which(ctx, state, msg)
-        if step is Step.GUARD:
-            return self._on_guard(ctx, state, msg)
-        if step is Step.SAFETY:
-            return safety_check.step(
-                ctx,
-                state,
-                msg,
-                SAFETY,
-                save=lambda kept: self._store(ctx, kept, kept["key"], kept["pending"]),
-                leave_out=lambda kept, _texts: self._leave_out(ctx, kept),
-            )
-        return self._take(ctx, state, msg)
-
-    @staticmethod
-    def _leave_out(ctx: Context, state: dict[str, Any]) -> Turn:
-        """After a concern went to the lead: ask for this answer again, without it."""
-        asking = {k: v for k, v in state.items() if k != "pending"}
-        asking["step"] = Step.ANSWER.value
-        return Turn(
-            replies=[
-                Text("OK, I've left it out of your profile: it's with the project lead."),
-                _question(BY_KEY[state["key"]], ctx),
-            ],
-            state=asking,
-        )
-
-    def _again(self, ctx: Context, state: dict[str, Any], problem: str) -> Turn:
-        return Turn(
-            replies=[Text(problem), _question(BY_KEY[state["key"]], ctx)],
-            state=state,
-            advanced=False,
-        )
-
-    def _take(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        item = BY_KEY[state["key"]]
-        text = msg.text.strip()
-        if not text and msg.action is None:
-            return self._again(ctx, state, "I didn't get anything there.")
-        if len(text) > item.limit and msg.action is None:
-            return self._again(
-                ctx,
-                state,
-                f"That's {len(text):,} characters, more than I can keep here ({item.limit:,}). "
-                "Nothing was saved. Could you shorten it?",
-            )
-        value: Any
-        if item.kind is Kind.WAYS:
-            value = read_ways(msg)
-            if value is None:
-                return self._again(
-                    ctx, state, "Please choose face to face, video or phone (or several)."
-                )
-        elif item.kind is Kind.NUMBER:
-            value = read_number(text)
-            maximum = _maximum(ctx)
-            if value is None:
-                return self._again(ctx, state, "Please give a number, like *2*.")
-            if value < 1:
-                return self._again(
-                    ctx,
-                    state,
-                    "Your capacity is at least 1. If you can't take anyone new just now, keep it "
-                    "and say *I'm at full capacity* once your profile is saved.",
-                )
-            if value > maximum:
-                return self._again(
-                    ctx, state, f"The scheme allows at most {maximum} mentees per mentor."
-                )
-        elif item.kind is Kind.NAMES:
-            value = read_names(text)
-            if isinstance(value, str):
-                return self._again(ctx, state, value)
-        elif item.kind is Kind.YES_NO:
-            value = read_yes_no(msg)
-            if value is None:
-                return self._again(ctx, state, "Please answer *yes* or *no*.")
-        else:
-            value = text
-            if item.kind is Kind.TEXT:
-                findings = find_patient_data(text, self._pattern(ctx))
-                if findings:
-                    guard_state = {**state, "step": Step.GUARD.value, "pending": text}
-                    return Turn(replies=guard_question(findings, "your profile"), state=guard_state)
-        return self._store(ctx, state, item.key, value)
-
-    def _store(self, ctx: Context, state: dict[str, Any], key: str, value: Any) -> Turn:
-        if BY_KEY[key].kind is Kind.TEXT and isinstance(value, str):
-            held = {**state, "pending": value}
-            if (asking := safety_check.gate(ctx, held, [value], SAFETY)) is not None:
-                return asking
-        profile = {**state["profile"], key: value}
-        new_state = {k: v for k, v in state.items() if k != "pending"}
-        new_state["profile"] = profile
-        return self._next(ctx, new_state, [])
-
-    def _on_guard(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        pending = str(state.get("pending", ""))
-        findings = find_patient_data(pending, self._pattern(ctx))
-        choice = guard_choice(msg.action, msg.text)
-        if choice == GUARD_REMOVE:
-            return self._store(ctx, state, state["key"], remove_patient_data(pending, findings))
-        if choice == GUARD_KEEP:
-            return self._store(ctx, state, state["key"], pending)
-        if choice == GUARD_EDIT:
-            new_state = {k: v for k, v in state.items() if k != "pending"}
-            new_state["step"] = Step.ANSWER.value
-            return Turn(
-                replies=[Text("OK, please write it again."), _question(BY_KEY[state["key"]], ctx)],
-                state=new_state,
-            )
-        return Turn(
-            replies=[
-                Text("Please choose one of these."),
-                *guard_question(findings, "your profile")[1:],
-            ],
-            state=state,
-            advanced=False,
-        )
-
-    def _on_which(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        word = msg.text.strip().lower().rstrip(".!")
-        chosen = msg.values.get("value") if msg.action == WHICH else item_named(msg.text)
-        if chosen == NOTHING or (
-            msg.action is None
-            and word in {"nothing", "no", "none", "it's fine", "all fine", "done", "no thanks"}
-        ):
-            if not self._offers_nothing(state):
-                back = {k: v for k, v in state.items() if k != "from_confirm"}
-                back["step"] = Step.CONFIRM.value
-                return Turn(replies=self._confirmation(state["profile"]), state=back)
+    def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
+        if raw.get("step") != REVIEW:
+            return super().step(ctx, raw, msg)
+        state = self.load(raw)
+        said = meaning(msg.text) if msg.action is None else None
+        nothing = msg.action == self.PART and msg.values.get("value") == NOTHING
+        if nothing or said in (Meaning.NO, Meaning.NONE) or _all_fine(msg.text):
             return Turn(
                 replies=[
                     Text(
@@ -558,54 +411,16 @@ class MentorProfileDialog:
                     )
                 ]
             )
-        if msg.action is None and (match := CHANGE_FIELD.match(msg.text)):
-            key = item_named(match.group("field"))
-            if key is not None and match.group("value") is not None:
-                typed = Incoming(person_id=msg.person_id, text=match.group("value").strip())
-                return self._take(
-                    ctx, {**state, "step": Step.ANSWER.value, "key": key, "editing": True}, typed
-                )
-            chosen = key
-        if chosen not in BY_KEY:
-            return Turn(
-                replies=[
-                    Text("Please pick one of these."),
-                    self._which(first=self._offers_nothing(state)),
-                ],
-                state=state,
-                advanced=False,
-            )
-        return self._ask(ctx, state, str(chosen))
+        if (changed := self._named_change(ctx, state, msg)) is not None:
+            return changed
+        state.step = kit.WHICH
+        return super().step(ctx, state.to_state(), msg)
 
-    def _on_confirm(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        word = msg.text.strip().lower().rstrip(".!")
-        if msg.action == SAVE or word in {"save", "yes", "y", "ok", "save it"}:
-            return self._save(ctx, state["profile"])
-        if msg.action == CHANGE or word in {"change", "change something", "edit", "no"}:
-            return Turn(
-                replies=[self._which()],
-                state={**state, "step": Step.WHICH.value, "from_confirm": True},
-            )
-        if msg.action is None and (match := CHANGE_FIELD.match(msg.text)):
-            key = item_named(match.group("field"))
-            if key is not None:
-                editing = {**state, "step": Step.ANSWER.value, "key": key, "editing": True}
-                if match.group("value") is None:
-                    return self._ask(ctx, state, key)
-                typed = Incoming(person_id=msg.person_id, text=match.group("value").strip())
-                return self._take(ctx, editing, typed)
-        return Turn(
-            replies=[
-                Text(
-                    "Please choose *Save* or *Change something*, or type *cancel* to leave it unsaved."
-                ),
-                *self._confirmation(state["profile"])[1:],
-            ],
-            state=state,
-            advanced=False,
-        )
+    def summary(self, ctx: Context, state: ProfileState) -> list[Part]:
+        return [Text("Here's your mentor profile:\n" + summary(state.values), private=True)]
 
-    def _save(self, ctx: Context, profile: dict[str, Any]) -> Turn:
+    def save(self, ctx: Context, state: ProfileState) -> Turn:
+        profile = state.values
         row = apps.mentor_profile(ctx.session, ctx.person_id)
         values: dict[str, Any] = {
             "bio": str(profile.get("bio", "")),
@@ -646,6 +461,15 @@ class MentorProfileDialog:
                 )
             ]
         )
+
+
+def _all_fine(text: str) -> bool:
+    return " ".join(text.lower().split()).strip(" .!") in {
+        "nothing",
+        "it's fine",
+        "all fine",
+        "done",
+    }
 
 
 # -- "I'm at full capacity" / "taking mentees again" ------------------------------------------

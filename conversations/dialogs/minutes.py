@@ -7,7 +7,10 @@ Map:
   decisions, actions "Tom: send the budget template by Friday", the next meeting), asks only for
   what is missing (see ``minutes.mmd``), confirms, runs the patient data guard, then saves a
   ``Minutes`` row, its ``ActionItem`` rows and marks the meeting held. The mentor is told through
-  the outbox; the notification preview never holds the content.
+  the outbox; the notification preview never holds the content. Several held meetings without
+  minutes: it asks which. A next meeting agreed is offered as a proposal to the mentor.
+- ``read_minutes``: a whole message, through the language layer's sections reader
+  (``conversations.language.sections``), plus the day the meeting was held.
 - ``parse_action``: one action line -> owner, text, due date (the table in the tests).
 - ``past_day``: the day a meeting was held ("today", "yesterday", "last Thursday", "19 Nov").
 - ``my_actions`` / ``done_action`` / ``our_minutes``: one-turn answers.
@@ -22,7 +25,7 @@ would be noise that trains people to ignore the bot.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar, Literal
@@ -31,19 +34,33 @@ from zoneinfo import ZoneInfo
 from conversations.dates import (
     Ask,
     When,
-    find_date,
-    find_when,
     format_day,
+    format_duration,
     format_when,
     parse_duration,
-    parse_when,
 )
 from conversations.dialogs import safety_check
-from conversations.dialogs.base import Context, Outgoing, Turn
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.dialogs.matching import first_minutes_questions
-from conversations.dialogs.meetings import find_mode
-from conversations.engine import Registry
+from conversations.dialogs.meetings import (
+    MODE_TEXT,
+    Mode,
+    find_mode,
+    proposal_clash,
+    propose_meeting,
+)
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
+from conversations.language import is_empty
+from conversations.language.choices import answer
+from conversations.language.sections import (
+    Action,
+    SectionContext,
+    read_action,
+    read_due,
+    read_next_meeting,
+    read_sections,
+)
+from conversations.language.vocabulary import Meaning, is_no, is_yes, leading
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
@@ -54,7 +71,7 @@ from conversations.patient_data import (
     guard_question,
     remove_patient_data,
 )
-from storage import minutes_queries
+from storage import meeting_queries, minutes_queries
 from storage.models import ActionItem, Meeting, MeetingStatus, Minutes, Pairing, PairingStatus
 from storage.models import Person as PersonRow
 
@@ -62,6 +79,7 @@ MAX_TEXT = 5000
 MAX_ACTIONS = 20
 MET_WORDS = 8  # "met Tom today for an hour" is only the day; a longer "met ..." line is notes too
 PAGE = 5
+MAX_CANDIDATES = 5  # meetings offered when several have no minutes
 ACTION_PREFIX = "action"  # buttons "action:done:12" / "action:reopen:12" go to DONE_ACTION
 BOTH: Literal["both"] = "both"
 BOTH_NAME = "Both"
@@ -70,6 +88,10 @@ SAVE = "dialog:minutes:save"
 CHANGE = "dialog:minutes:change"
 PART = "dialog:minutes:part"
 OWNER = "dialog:minutes:owner"
+MEETING = "dialog:minutes:meeting"
+BOOK = "dialog:minutes:book"
+NO_BOOK = "dialog:minutes:no_book"
+NO_DUE = "dialog:minutes:no_due"
 
 Owner = int | Literal["both"]
 
@@ -87,6 +109,10 @@ class Step(StrEnum):
     GUARD = "guard"
     # It reads like a concern: send it to the project lead, keep it in the minutes, or both.
     SAFETY = safety_check.STEP
+    # Several held meetings have no minutes: which one these are for.
+    WHICH_MEETING = "which_meeting"
+    # Saved; the next meeting agreed in them: send the partner a proposal?
+    BOOK_NEXT = "book_next"
 
 
 # -- who is in the pair ---------------------------------------------------------------------
@@ -154,61 +180,54 @@ class ParsedAction:
     due: date | None = None
     no_date: bool = False
     due_note: str | None = None
+    asap: bool = False
 
 
-_BULLET = re.compile(r"^\s*(?:[-*•·]+|\d{1,2}[.)])\s*")
-_ACTION_LABEL = re.compile(r"^\s*(?:agreed\s+)?action(?:\s+point)?\s*[:\-–]\s*", re.I)
-_OWNER_COLON = re.compile(
-    r"^(?P<who>[^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){0,2})\s*:\s*(?P<rest>.*)$", re.S
-)
-_OWNER_WILL = re.compile(
-    r"^(?P<who>[^\W\d_][\w.-]*(?:\s+[^\W\d_][\w.-]*)?)"
-    r"(?:\s+(?:to|will|is\s+to|are\s+to|should|agreed\s+to)\b|['’]ll\b)\s*(?P<rest>.*)$",
-    re.I | re.S,
-)
-_NO_DATE = re.compile(
-    r"[\s,(;-]*\b(?:no\s+(?:due\s+)?date|no\s+deadline|ongoing|no\s+rush)\b[\s).]*", re.I
-)
+def _reading_context(
+    pair: Pair,
+    speaker_id: int,
+    now: datetime,
+    tz: ZoneInfo,
+    *,
+    next_meeting: date | None = None,
+    meeting_at: datetime | None = None,
+) -> SectionContext:
+    other = pair.mentor_id if speaker_id == pair.mentee_id else pair.mentee_id
+    return SectionContext(
+        now=now,
+        tz=tz,
+        partner_names=(pair.name(other),),
+        own_names=(pair.name(speaker_id),),
+        next_meeting=next_meeting,
+        meeting_at=meeting_at,
+    )
+
+
+def _parsed(action: Action, pair: Pair, speaker_id: int) -> ParsedAction:
+    owner: Owner | None = None
+    if action.owner == "me":
+        owner = speaker_id
+    elif action.owner == "partner":
+        owner = pair.mentor_id if speaker_id == pair.mentee_id else pair.mentee_id
+    elif action.owner == "both":
+        owner = BOTH
+    return ParsedAction(
+        action.text, owner, action.owner_said, action.due, action.no_date, action.due_note,
+        action.asap,
+    )  # fmt: skip
 
 
 def parse_action(
     line: str, pair: Pair, speaker_id: int, now: datetime, tz: ZoneInfo, *, strict: bool = False
 ) -> ParsedAction | None:
-    """Read "Tom: send the budget template by Friday" (owner before the colon, due date anywhere).
+    """Read "Tom: send the budget template by Friday" (owner first, due date anywhere), through
+    the language layer's sections reader.
 
     ``strict`` (a line outside an "actions:" list) needs an owner from the pair, so a note such as
     "Budget: overspent" is not taken for an action. None when the line holds no action."""
-    text = _ACTION_LABEL.sub("", _BULLET.sub("", line)).strip()
-    owner: Owner | None = None
-    owner_said: str | None = None
-    if (m := _OWNER_COLON.match(text)) is not None:
-        owner = pair.who(m["who"], speaker_id)
-        if owner is None and strict:
-            return None
-        owner_said = None if owner is not None else m["who"].strip()
-        text = m["rest"].strip()
-    elif (m := _OWNER_WILL.match(text)) is not None and (
-        named := pair.who(m["who"], speaker_id)
-    ) is not None:
-        owner, text = named, m["rest"].strip()
-    elif strict:
-        return None
-    no_date = False
-    if (m := _NO_DATE.search(text)) is not None:
-        no_date = True
-        text = (text[: m.start()] + " " + text[m.end() :]).strip()
-    due: date | None = None
-    due_note: str | None = None
-    if not no_date and (found := find_date(text, now, tz)) is not None:
-        text = found.rest
-        if isinstance(found.value, Ask):
-            due_note = found.value.question
-        else:
-            due = found.value
-    text = text.strip(" \t\n.;,-–")
-    if not text:
-        return None
-    return ParsedAction(_capital(text), owner, owner_said, due, no_date, due_note)
+    context = _reading_context(pair, speaker_id, now, tz)
+    action = read_action(line, context, listed=not strict)
+    return None if action is None else _parsed(action, pair, speaker_id)
 
 
 def _capital(text: str) -> str:
@@ -285,40 +304,21 @@ def past_day(text: str, today: date) -> date | Ask | None:
 # -- reading a whole message -----------------------------------------------------------------
 
 _TRIGGER = re.compile(
-    r"^\s*(?:please\s+)?(?:(?:can\s+you\s+|let'?s\s+|i\s+want\s+to\s+|i'?d\s+like\s+to\s+)?"
+    r"^\s*(?:please\s+|pls\s+)?(?:(?:(?:can|could|may)\s+(?:you|u|i|we)\s+|let'?s\s+"
+    r"|i\s+want\s+to\s+|i'?d\s+like\s+to\s+)?"
     r"(?:log|record|write\s+up|add|save|take)\s+(?:the\s+|our\s+|my\s+|some\s+|a\s+)?"
     r"(?:minutes|notes)|minutes)\b"
     r"(?P<of>\s+(?:for|of|from|on)\s+(?:[\w'’/]+\s+){0,3}?(?:meeting|session|call|catch[- ]?up)"
     r"(?:\s+(?:with\s+\w+|today|yesterday|on\s+[\w ]{3,12}?))?)?"
-    r"\s*[:\-–]?\s*",
+    r"(?:\s+(?:pls|please|plz)\b)?\s*[:\-–]?\s*",
     re.I,
 )
-_ACTIONS_HEAD = re.compile(
-    r"^(?:(?:the\s+)?agreed\s+)?actions?(?:\s+(?:agreed|points?))?\s*(?:[:\-–]\s*|$)(?P<rest>.*)$",
-    re.I | re.S,
-)
-_NO_ACTIONS = re.compile(r"^(?:no|none|zero)\s+actions?(?:\s+agreed)?$|^actions?\s*:\s*none$", re.I)
-_NEXT_HEAD = re.compile(
-    r"^(?:(?:the\s+)?next\s+(?:meeting|session|catch[- ]?up|call)"
-    r"|(?:we['’]?ll\s+|we\s+will\s+|we'?re\s+)?meet(?:ing)?\s+again)\b"
-    r"\s*(?:is|will\s+be|on|at)?\s*[:\-–]?\s*(?P<rest>.*)$",
-    re.I | re.S,
-)
-_DECISIONS_HEAD = re.compile(
-    r"^(?:decisions?|decided|we\s+decided)\b\s*(?P<label>[:\-–])?\s*(?P<rest>.*)$", re.I | re.S
-)
-_NOTES_HEAD = re.compile(r"^(?:discussion|notes?|summary)\s*[:\-–]\s*(?P<rest>.*)$", re.I | re.S)
 _MET = re.compile(
     r"^(?:we\s+|i\s+)?(?:met|had\s+(?:our|a|the)\s+(?:\w+\s+)?(?:meeting|session|call|catch[- ]?up))\b",
     re.I,
 )
 _DISCUSSED = re.compile(
     r"[,;]?\s*\b(?:and\s+|then\s+)?(?=(?:we\s+)?(?:discuss(?:ed)?|talked\s+about|went\s+through|covered)\b)",
-    re.I,
-)
-_NOT_YET = re.compile(
-    r"^(?:not\s+yet|none|no|nope|skip|tbc|tba|tbd|not\s+(?:agreed|decided|booked)(?:\s+yet)?"
-    r"|no\s+next\s+meeting|don'?t\s+know(?:\s+yet)?|to\s+be\s+(?:agreed|confirmed|arranged))[.!]*$",
     re.I,
 )
 
@@ -334,77 +334,75 @@ class Reading:
     actions: list[ParsedAction] | None = None
     next_meeting: When | Ask | None = None
     next_said: bool = False
+    next_words: str = ""  # as said ("20/3 at 10 on teams"): re-read once the meeting is known
 
 
-def _segments(text: str) -> list[str]:
-    return [s.strip(" \t.") for s in re.split(r"[\n;]+", text) if s.strip(" \t.")]
+def read_minutes(
+    text: str,
+    pair: Pair,
+    speaker_id: int,
+    now: datetime,
+    tz: ZoneInfo,
+    *,
+    next_meeting: date | None = None,
+    meeting_at: datetime | None = None,
+) -> Reading:
+    """Everything a free-text message says: the day, notes, decisions, actions, next meeting.
 
-
-def read_minutes(text: str, pair: Pair, speaker_id: int, now: datetime, tz: ZoneInfo) -> Reading:
-    """Everything a free-text message says: the day, notes, decisions, actions, next meeting."""
+    The sections (discussion, actions wherever they come, the next meeting) are read by the
+    language layer; this adds the day the meeting was held ("minutes for today's meeting", "met
+    Tom fri", "notes from today")."""
     today = now.astimezone(tz).date()
     reading = Reading()
-    discussion: list[str] = []
-    decisions: list[str] = []
-    actions: list[ParsedAction] | None = None
-    in_actions = False
-    if (m := _TRIGGER.match(text)) is not None:
+    if (m := _TRIGGER.match(text)) is not None and not (
+        m["of"] is None and text.lstrip().lower().startswith("minutes")
+    ):
         if m["of"]:
             reading.held_on = past_day(m["of"], today)
         text = text[m.end() :]
-    for segment in _segments(text):
-        if _NO_ACTIONS.match(segment):
-            actions = actions or []
-            in_actions = False
-            continue
-        if (m := _ACTIONS_HEAD.match(segment)) is not None:
-            actions = actions or []
-            in_actions = True
-            segment = m["rest"].strip()
-            if not segment:
-                continue
-        elif (m := _NEXT_HEAD.match(segment)) is not None:
-            in_actions = False
-            reading.next_said = True
-            reading.next_meeting = _next_meeting(m["rest"], now, tz)
-            continue
-        elif (m := _DECISIONS_HEAD.match(segment)) is not None and m["rest"]:
-            in_actions = False
-            decisions.append(_capital(m["rest"] if m["label"] else segment))
-            continue
-        elif (m := _NOTES_HEAD.match(segment)) is not None:
-            in_actions = False
-            if m["rest"]:
-                discussion.append(_capital(m["rest"]))
-            continue
-        elif _MET.match(segment):
-            # "met Tom today for an hour" gives the day; anything longer is kept as notes too.
-            in_actions = False
-            parts = _DISCUSSED.split(segment, maxsplit=1)
-            if reading.held_on is None:
-                reading.held_on = past_day(parts[0], today)
-            if len(parts[0].split()) > MET_WORDS:
-                discussion.append(_capital(segment))
-            elif len(parts) > 1 and parts[1].strip():
-                discussion.append(_capital(parts[1].strip()))
-            continue
-        action = parse_action(segment, pair, speaker_id, now, tz, strict=not in_actions)
-        if action is not None:
-            actions = (actions or []) + [action]
-        elif not in_actions:
-            discussion.append(_capital(segment))
-    reading.discussion, reading.decisions, reading.actions = discussion, decisions, actions
+    context = _reading_context(
+        pair, speaker_id, now, tz, next_meeting=next_meeting, meeting_at=meeting_at
+    )
+    sections = read_sections(text, context)
+    if (
+        next_meeting is None
+        and sections.next_meeting is not None
+        and isinstance(sections.next_meeting.when, When)
+    ):
+        # "... before our next one. next meeting 20/3": the one agreed here dates it.
+        context = replace(context, next_meeting=sections.next_meeting.when.day)
+        sections = read_sections(text, context)
+    if reading.held_on is None and sections.heading:
+        reading.held_on = past_day(sections.heading, today)
+    discussion = list(sections.discussion)
+    if discussion and _MET.match(discussion[0]):
+        # "met Tom today for an hour" gives the day; anything longer is kept as notes too.
+        first = discussion.pop(0)
+        parts = _DISCUSSED.split(first, maxsplit=1)
+        if reading.held_on is None:
+            reading.held_on = past_day(parts[0], today)
+        if len(parts[0].split()) > MET_WORDS:
+            discussion.insert(0, first)
+        elif len(parts) > 1 and parts[1].strip():
+            discussion.insert(0, _capital(parts[1].strip()))
+    reading.discussion = discussion
+    reading.decisions = list(sections.decisions)
+    if sections.actions is not None:
+        reading.actions = [_parsed(a, pair, speaker_id) for a in sections.actions]
+    if sections.next_meeting is not None:
+        reading.next_said = True
+        reading.next_words = sections.next_meeting.said
+        reading.next_meeting = sections.next_meeting.when
     return reading
 
 
-def _next_meeting(text: str, now: datetime, tz: ZoneInfo) -> When | Ask | None:
-    said = text.strip(" .")
-    if not said or _NOT_YET.match(said):
-        return None
-    found = find_when(said, now, tz, need_time=False)
-    if found is None:
-        return Ask(f"I couldn't read a date in '{said}'.", "unknown")
-    return found.value
+def _next_meeting(
+    text: str, now: datetime, tz: ZoneInfo, meeting_at: datetime | None = None
+) -> When | Ask | None:
+    """A typed next meeting ("next meeting 12 Jan 3pm", "Tue 5 Jan at 3pm", "not yet")."""
+    context = SectionContext(now=now, tz=tz, meeting_at=meeting_at)
+    found = read_sections(text, context).next_meeting
+    return found.when if found is not None else read_next_meeting(text, context)
 
 
 # -- the dialog ------------------------------------------------------------------------------
@@ -434,19 +432,7 @@ PARTS = (
     ("Actions", Step.ACTIONS),
     ("Next meeting", Step.NEXT),
 )
-_YES = {
-    "save",
-    "yes",
-    "y",
-    "ok",
-    "okay",
-    "yes please",
-    "save it",
-    "looks good",
-    "correct",
-    "confirm",
-}
-_NONE = {"none", "no", "nothing", "n/a", "na", "no actions", "none agreed", "skip", "nope"}
+_CONFIRM = (Choice("Save", SAVE), Choice("Change something", CHANGE))
 
 
 def _too_long(text: str) -> Text | None:
@@ -503,6 +489,10 @@ def _link_meeting(ctx: Context, state: dict[str, Any]) -> None:
         )
     else:
         found = minutes_queries.meetings_to_minute(ctx.session, ctx.person_id, pairing_id, ctx.now)
+        if len(found) > 1:
+            # Several held meetings have no minutes: ask which, never guess.
+            state["candidates"] = [m.id for m in found[:MAX_CANDIDATES]]
+            return
         if found:
             state["held_on"] = ctx.local(found[0].starts_at).date().isoformat()
     if found:
@@ -529,6 +519,7 @@ def _action_state(action: ParsedAction) -> dict[str, Any]:
         "due": action.due.isoformat() if action.due else None,
         "no_date": action.no_date,
         "due_note": action.due_note,
+        "asap": action.asap,
     }
 
 
@@ -538,6 +529,81 @@ _OPENING = re.compile(r"[;\n:]|\b(?:actions?|discussed|talked|we agreed|decided)
 
 def _next_state(value: When) -> dict[str, Any]:
     return {"at": value.at_utc.isoformat(), "has_time": value.has_time}
+
+
+def _is_none(text: str) -> bool:
+    """ "none", "no actions", "none agreed", "no date", "skip": nothing to add (but "no, by
+    Friday" is a date)."""
+    reading = leading(text)
+    if reading is not None and _BY.match(reading.rest):
+        return False
+    return is_empty(text)
+
+
+_BY = re.compile(r"(?:by|on|before|until|till|for)\b", re.I)
+
+
+def _owner_in(pair: Pair, text: str, speaker_id: int) -> Owner | None:
+    """Who a typed answer names: "me", "tom", "both of us", "it's Tom's", "Priya Shah (you)"."""
+    said = " ".join(text.lower().removesuffix(" (you)").strip(" .!").split())
+    if (whole := pair.who(said, speaker_id)) is not None:
+        return whole
+    words = [w.strip(".,!'’") for w in said.replace("’s", "").replace("'s", "").split()]
+    if "both" in words or ("of" in words and "us" in words):
+        return BOTH
+    for word in words:
+        if word and (owner := pair.who(word, speaker_id)) is not None:
+            return owner
+    return None
+
+
+def _next_confirmed(ctx: Context, pairing_id: int) -> datetime | None:
+    """When the pair's next confirmed meeting starts: what "before our next one" means."""
+    for meeting, pairing in meeting_queries.upcoming_for(ctx.session, ctx.person_id, ctx.now):
+        if pairing.id == pairing_id and meeting.status == MeetingStatus.CONFIRMED.value:
+            return meeting.starts_at
+    return None
+
+
+def _meeting_at(ctx: Context, state: dict[str, Any]) -> datetime | None:
+    """When the meeting written up started: "same time", "in 4 weeks" count from it."""
+    if state.get("meeting_id") and (meeting := ctx.session.get(Meeting, state["meeting_id"])):
+        return meeting.starts_at
+    return None
+
+
+_DAY_OF_MONTH = re.compile(r"\b(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b|^\s*the\s+(\d{1,2})\b", re.I)
+_WEEKDAY_SAID = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*(?:['’]?s)?\b", re.I)
+_LATEST = re.compile(r"\b(?:latest|last|most\s+recent|recent|newest)\b", re.I)
+_EARLIEST = re.compile(r"\b(?:first|earlier|earliest|older|oldest)\b", re.I)
+
+
+def _pick_meeting(ctx: Context, meetings: list[Meeting], text: str) -> list[Meeting]:
+    """The meetings a typed answer names: its number, a day ("the 27th", "friday's", "16 Feb")
+    or "the latest" / "the first one"."""
+    said = text.strip().strip(".!")
+    if said.isdigit():
+        index = int(said)
+        return meetings[index - 1 : index] if 1 <= index <= len(meetings) else []
+    days = {m.id: ctx.local(m.starts_at).date() for m in meetings}
+    day = past_day(said, ctx.today)
+    if isinstance(day, date) and (same := [m for m in meetings if days[m.id] == day]):
+        return same
+    if (m := _DAY_OF_MONTH.search(said)) is not None:
+        number = int(m[1] or m[2])
+        return [x for x in meetings if days[x.id].day == number]
+    if (m := _WEEKDAY_SAID.search(said)) is not None:
+        wanted = m[1].lower()
+        return [x for x in meetings if f"{days[x.id]:%a}".lower() == wanted]
+    if _LATEST.search(said):
+        return meetings[:1]
+    if _EARLIEST.search(said):
+        return meetings[-1:]
+    return []
+
+
+def _meeting_label(ctx: Context, meeting: Meeting) -> str:
+    return format_when(meeting.starts_at, ctx.tz, ctx.now)
 
 
 class LogMinutes:
@@ -577,7 +643,17 @@ class LogMinutes:
             "notes": {},
         }
         pair = Pair.of(ctx, pairing)
-        reading = read_minutes(text, pair, ctx.person_id, ctx.now, ctx.tz)
+        booked = _next_confirmed(ctx, pairing.id)
+        if booked is not None:
+            state["next_booked"] = format_when(booked, ctx.tz, ctx.now)
+        reading = read_minutes(
+            text,
+            pair,
+            ctx.person_id,
+            ctx.now,
+            ctx.tz,
+            next_meeting=ctx.local(booked).date() if booked else None,
+        )
         # "met Tom today for an hour by video; ...": how long and how, for a meeting that was
         # never booked (it is recorded as held when the minutes are saved).
         opening = _OPENING.split(text, maxsplit=1)[0]
@@ -594,7 +670,20 @@ class LogMinutes:
                 state["held_on"] = checked.isoformat()
         if not notes:
             _link_meeting(ctx, state)
+        if reading.next_words and (meeting_at := _meeting_at(ctx, state)) is not None:
+            # "next one same time in 4 weeks" counts from the meeting written up.
+            reading.next_meeting = _next_meeting(reading.next_words, ctx.now, ctx.tz, meeting_at)
         problem_text = self._absorb(ctx, state, reading, notes)
+        if reading.actions is not None:
+            # One message that carries the actions is the whole write-up: what it leaves out
+            # (the discussion, dates, the next meeting) is left out, not asked for; the
+            # confirmation shows it and a correction adds it. A date said that can't be used
+            # ("asap", an unbooked "before our next one") is still asked.
+            state["discussion_optional"] = True
+            state["next_asked"] = True
+            for action in state["actions"]:
+                if action["due"] is None and not action["due_note"] and not action["asap"]:
+                    action["no_date"] = True
         state["notes"] = notes
         intro = Text(
             f"Let's log the minutes. {pair.first_name(pairing.mentor_id)} will be able to read "
@@ -615,6 +704,8 @@ class LogMinutes:
             state["actions_asked"] = True
         if reading.next_said:
             self._set_next(state, reading.next_meeting, notes)
+            state["next_words"] = reading.next_words
+            state["next_mode"] = find_mode(reading.next_words)
         extra: list[Part] = []
         if len(state["actions"]) > MAX_ACTIONS:
             state["actions"] = state["actions"][:MAX_ACTIONS]
@@ -654,8 +745,8 @@ class LogMinutes:
     @staticmethod
     def _missing(state: dict[str, Any]) -> Step:
         if not state.get("held_on"):
-            return Step.WHEN
-        if not state.get("discussion"):
+            return Step.WHICH_MEETING if state.get("candidates") else Step.WHEN
+        if not state.get("discussion") and not state.get("discussion_optional"):
             return Step.DISCUSSION
         if not state.get("actions_asked"):
             return Step.ACTIONS
@@ -668,7 +759,7 @@ class LogMinutes:
                 state["pending"] = index
                 return Step.DUE
         state.pop("pending", None)
-        if not state.get("next_asked"):
+        if not state.get("next_asked") and not state.get("next_booked"):
             return Step.NEXT
         return Step.CONFIRM
 
@@ -683,19 +774,22 @@ class LogMinutes:
             return guard_question(self._findings(ctx, state), "the minutes")
         if step is Step.SAFETY:
             return safety_check.prompt(state, self._safety_wording(ctx, state))
+        if step is Step.WHICH_MEETING:
+            return [self._which_meeting(ctx, state)]
+        if step is Step.BOOK_NEXT:
+            return [self._book_question(ctx, state)]
         if step is Step.OWNER:
             action = state["actions"][int(state["pending"])]
             return [self._owner_question(ctx, pair, action)]
         if step is Step.DUE:
             action = state["actions"][int(state["pending"])]
-            if action.get("due_note"):
-                return [Text(f"*{action['text']}*: {action['due_note']} Or say *no date*.")]
-            return [
-                Text(
-                    f"When is *{action['text']}* due? For example *Fri 4 Dec* or "
-                    "*end of the month*, or say *no date*."
-                )
-            ]
+            asked = (
+                f"*{action['text']}*: {action['due_note']} Or say *no date*."
+                if action.get("due_note")
+                else f"When is *{action['text']}* due? For example *Fri 4 Dec* or "
+                "*end of the month*, or say *no date*."
+            )
+            return [Question(asked, (Choice("No due date", NO_DUE),))]
         return [Text(QUESTIONS[step])]
 
     @staticmethod
@@ -737,8 +831,14 @@ class LogMinutes:
                 leave_out=lambda kept, texts: self._leave_out(ctx, kept, texts),
                 pairing_id=int(state["pairing_id"]),
             )
+        if step is Step.WHICH_MEETING:
+            return self._on_which_meeting(ctx, state, msg)
+        if step is Step.BOOK_NEXT:
+            return self._on_book_next(ctx, state, msg)
+        if step is Step.DUE and msg.action == NO_DUE:
+            text = "no date"
         if step is Step.OWNER and msg.action == OWNER:
-            text = str(msg.values.get("value", ""))
+            return self._on_owner(ctx, dict(state), str(msg.values.get("value", "")), pressed=True)
         if not text:
             return self._again(ctx, state, "I didn't get anything there.")
         if (problem := _too_long(text)) is not None:
@@ -775,19 +875,19 @@ class LogMinutes:
         return self._advance(ctx, state, [])
 
     def _on_decisions(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
-        state["decisions"] = "" if text.lower() in _NONE else _capital(text)
+        state["decisions"] = "" if is_empty(text) else _capital(text)
         return self._advance(ctx, state, [])
 
     def _on_actions(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
         pair = self._pair(ctx, state)
-        if text.lower().strip(" .!") in _NONE:
+        if _is_none(text):
             state["actions"], state["actions_asked"] = [], True
             return self._advance(ctx, state, [])
-        parsed = [
-            a
-            for line in _segments(_ACTIONS_HEAD.sub(r"\g<rest>", text, count=1))
-            if (a := parse_action(line, pair, ctx.person_id, ctx.now, ctx.tz)) is not None
-        ]
+        if (said := leading(text)) is not None and said.meaning is Meaning.YES and not said.rest:
+            return self._again(ctx, state, "Good: what were they?")  # "yes" is not an action
+        # Every line of the answer is an action (an owner may be asked), wherever it comes.
+        reading = read_sections("actions:\n" + text, self._context(ctx, state, pair))
+        parsed = [_parsed(a, pair, ctx.person_id) for a in reading.actions or ()]
         if not parsed:
             return self._again(ctx, state, "I couldn't find an action in that.")
         if len(parsed) > MAX_ACTIONS:
@@ -800,13 +900,33 @@ class LogMinutes:
         state["actions_asked"] = True
         return self._advance(ctx, state, [])
 
-    def _on_owner(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
+    def _context(self, ctx: Context, state: dict[str, Any], pair: Pair) -> SectionContext:
+        return _reading_context(
+            pair,
+            ctx.person_id,
+            ctx.now,
+            ctx.tz,
+            next_meeting=ctx.local(booked).date()
+            if (booked := _next_confirmed(ctx, int(state["pairing_id"])))
+            else None,
+            meeting_at=_meeting_at(ctx, state),
+        )
+
+    def _on_owner(
+        self, ctx: Context, state: dict[str, Any], text: str, *, pressed: bool = False
+    ) -> Turn:
         pair = self._pair(ctx, state)
+        me = ctx.person_id
+        other = pair.mentor_id if me == pair.mentee_id else pair.mentee_id
         owner: Owner | None
-        if text.isdigit() and int(text) in (pair.mentee_id, pair.mentor_id):
-            owner = int(text)
+        if pressed:
+            owner = BOTH if text == BOTH else int(text) if text in (str(me), str(other)) else None
+        elif text.strip(" .").isdigit():
+            # Typed "2": the second choice of the question, as on Slack and Teams.
+            numbered: dict[int, Owner] = {1: me, 2: other, 3: BOTH}
+            owner = numbered.get(int(text.strip(" .")))
         else:
-            owner = pair.who(text.removesuffix(" (you)"), ctx.person_id)
+            owner = _owner_in(pair, text, me)
         if owner is None:
             return self._again(
                 ctx,
@@ -822,32 +942,34 @@ class LogMinutes:
     def _on_due(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
         actions = [dict(a) for a in state["actions"]]
         action = actions[int(state["pending"])]
-        if _NO_DATE.fullmatch(text) or text.lower().strip(" .") in _NONE:
-            action.update(due=None, no_date=True, due_note=None)
+        value = (
+            None
+            if _is_none(text)
+            else read_due(text, self._context(ctx, state, self._pair(ctx, state)))
+        )
+        if isinstance(value, Ask):
+            return Turn(
+                replies=[Text(value.question + " Or say *no date*.")],
+                state=state,
+                advanced=False,
+            )
+        if value is None:
+            # "asap" with no date: kept in the words, so it is not lost.
+            words = action["text"] + (" (asap)" if action.get("asap") else "")
+            action.update(text=words, due=None, no_date=True, due_note=None)
         else:
-            value = parse_when(text, ctx.now, ctx.tz, need_time=False)
-            if isinstance(value, Ask):
-                return Turn(
-                    replies=[Text(value.question + " Or say *no date*.")],
-                    state=state,
-                    advanced=False,
-                )
-            action.update(due=value.day.isoformat(), no_date=False, due_note=None)
+            action.update(due=value.isoformat(), no_date=False, due_note=None)
         state["actions"] = actions
         return self._advance(ctx, state, [])
 
     def _on_next(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
-        if _NOT_YET.match(text.strip()):
-            state["next"], state["next_asked"] = None, True
-            return self._advance(ctx, state, [])
-        value = parse_when(
-            _NEXT_HEAD.sub(r"\g<rest>", text, count=1), ctx.now, ctx.tz, need_time=False
-        )
+        value = _next_meeting(text, ctx.now, ctx.tz, _meeting_at(ctx, state))
         if isinstance(value, Ask):
             return Turn(
                 replies=[Text(value.question + " Or say *not yet*.")], state=state, advanced=False
             )
-        state["next"], state["next_asked"] = _next_state(value), True
+        state["next"], state["next_asked"] = (_next_state(value) if value else None), True
+        state["next_mode"] = find_mode(text) if value else None
         return self._advance(ctx, state, [])
 
     # -- confirm and correct -----------------------------------------------------------------
@@ -861,7 +983,7 @@ class LogMinutes:
         lines = [
             "Here are the minutes:",
             f"*Meeting:* {format_day(held_on, ctx.today)}{meeting_note}",
-            f"*Discussion:* {state['discussion']}",
+            f"*Discussion:* {state['discussion'] or '(none written)'}",
         ]
         if state.get("decisions"):
             lines.append(f"*Decisions:* {state['decisions']}")
@@ -873,13 +995,14 @@ class LogMinutes:
             ]
         else:
             lines.append("*Actions:* none")
-        lines.append(f"*Next meeting:* {self._next_text(ctx, state) or 'not agreed yet'}")
+        booked = f"{state['next_booked']} (already booked)" if state.get("next_booked") else ""
+        lines.append(f"*Next meeting:* {self._next_text(ctx, state) or booked or 'not agreed yet'}")
         return [
             Text("\n".join(lines), private=True),
             Text(CORRECTIONS),
             Question(
                 "Shall I save these minutes?",
-                (Choice("Save", SAVE), Choice("Change something", CHANGE)),
+                _CONFIRM,
             ),
         ]
 
@@ -917,8 +1040,8 @@ class LogMinutes:
         )
 
     def _on_confirm(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        word = " ".join(msg.text.strip().lower().split()).strip(".!")
-        if msg.action == SAVE or word in _YES:
+        picked = msg.action or answer(msg.text, _CONFIRM, yes=SAVE, no=CHANGE)
+        if picked == SAVE:
             findings = self._findings(ctx, state)
             if findings:
                 return Turn(
@@ -926,12 +1049,12 @@ class LogMinutes:
                     state={**state, "step": Step.GUARD.value},
                 )
             return self._save(ctx, state)
-        if msg.action == CHANGE or word in {"change", "change something", "edit", "no"}:
+        if msg.action is None and (turn := self._correction(ctx, state, msg.text.strip())):
+            return turn
+        if picked == CHANGE:
             return Turn(
                 replies=[self._which_part()], state={**state, "step": Step.WHICH_PART.value}
             )
-        if msg.action is None and (turn := self._correction(ctx, state, msg.text.strip())):
-            return turn
         return Turn(
             replies=[
                 Text(
@@ -1003,13 +1126,13 @@ class LogMinutes:
             if (index := number(m)) is None:
                 return self._no_such_action(ctx, state, m["n"])
             said = m["when"].strip()
-            if _NO_DATE.fullmatch(said) or said.lower() in _NONE:
+            due = None if _is_none(said) else read_due(said, self._context(ctx, state, pair))
+            if isinstance(due, Ask):
+                return Turn(replies=[Text(due.question)], state=state, advanced=False)
+            if due is None:
                 actions[index].update(due=None, no_date=True, due_note=None)
             else:
-                value = parse_when(said, ctx.now, ctx.tz, need_time=False)
-                if isinstance(value, Ask):
-                    return Turn(replies=[Text(value.question)], state=state, advanced=False)
-                actions[index].update(due=value.day.isoformat(), no_date=False, due_note=None)
+                actions[index].update(due=due.isoformat(), no_date=False, due_note=None)
             state["actions"] = actions
             return self._advance(ctx, state, [])
         if m := _C_OWNER.match(text):
@@ -1075,9 +1198,7 @@ class LogMinutes:
             if m["value"] and m["value"].strip():
                 key = "discussion" if step is Step.DISCUSSION else "decisions"
                 written = m["value"].strip()
-                state[key] = (
-                    "" if key == "decisions" and written.lower() in _NONE else _capital(written)
-                )
+                state[key] = "" if key == "decisions" and is_empty(written) else _capital(written)
                 if not state["discussion"]:
                     return self._edit(ctx, state, Step.DISCUSSION)
                 return self._advance(ctx, state, [])
@@ -1118,7 +1239,7 @@ class LogMinutes:
         ]
 
     def _findings(self, ctx: Context, state: dict[str, Any]) -> list[Any]:
-        pattern = ctx.scheme_setting("hospital_number_pattern")
+        pattern = ctx.settings().hospital_number_pattern
         return [f for text in self._texts(state) for f in find_patient_data(text, pattern)]
 
     def _on_guard(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
@@ -1126,7 +1247,7 @@ class LogMinutes:
         if choice == GUARD_KEEP:
             return self._save(ctx, state)
         if choice == GUARD_REMOVE:
-            pattern = ctx.scheme_setting("hospital_number_pattern")
+            pattern = ctx.settings().hospital_number_pattern
 
             def clean(text: str) -> str:
                 return remove_patient_data(text, find_patient_data(text, pattern))
@@ -1199,6 +1320,7 @@ class LogMinutes:
                 f"Next meeting agreed: {self._next_text(ctx, state)} ({ctx.person.time_zone} time)"
             )
             decisions = f"{decisions}\n{agreed}" if decisions else agreed
+        booked = meeting
         if meeting is None:
             meeting = self._held_meeting(ctx, state, pairing, held_on)
         minutes = Minutes(
@@ -1241,7 +1363,17 @@ class LogMinutes:
                 "read them back."
             )
         ]
+        outgoing = [
+            self._tell_mentor(ctx, pair, state, held_on),
+            *first_minutes_questions(ctx, pairing),
+        ]
         if next_when is not None:
+            booking = self._booking(ctx, state, booked)
+            if booking is not None:
+                # The next meeting agreed: a proposal to the partner, once the mentee says so.
+                after = {**booking, "step": Step.BOOK_NEXT.value, "pairing_id": pairing.id}
+                replies.append(self._book_question(ctx, after))
+                return Turn(replies=replies, state=after, outgoing=outgoing)
             replies.append(
                 Question(
                     f"You agreed to meet next on {self._next_text(ctx, state)}. Booking it sends "
@@ -1258,14 +1390,129 @@ class LogMinutes:
             replies.append(
                 Text(f"Or book it later: say *book a meeting {self._booking_text(ctx, state)}*.")
             )
-        return Turn(
-            replies=replies,
-            # After the pair's first minutes, both are asked whether the pairing is a good fit.
-            outgoing=[
-                self._tell_mentor(ctx, pair, state, held_on),
-                *first_minutes_questions(ctx, pairing),
-            ],
+        # After the pair's first minutes, both are asked whether the pairing is a good fit.
+        return Turn(replies=replies, outgoing=outgoing)
+
+    def _booking(
+        self, ctx: Context, state: dict[str, Any], meeting: Meeting | None
+    ) -> dict[str, Any] | None:
+        """The proposal the next meeting would make: a time and a way of meeting (said, or the
+        way the meeting written up was held); None when either is missing."""
+        found = self._next_when(state)
+        if found is None or not found[1]:
+            return None
+        mode = (
+            state.get("next_mode")
+            or (meeting.mode if meeting is not None else None)
+            or state.get("met_by")
         )
+        if not mode:
+            return None
+        length = parse_duration(state.get("next_words") or "")
+        minutes = int(length.total_seconds() // 60) if length else 60
+        return {
+            "next": state["next"],
+            "next_mode": mode,
+            "next_minutes": max(minutes, 15),
+            "booking_text": self._booking_text(ctx, state),
+        }
+
+    def _book_question(self, ctx: Context, state: dict[str, Any]) -> Question:
+        pair = self._pair(ctx, state)
+        at = datetime.fromisoformat(state["next"]["at"])
+        length = format_duration(timedelta(minutes=int(state["next_minutes"])))
+        how = MODE_TEXT.get(Mode(state["next_mode"]), state["next_mode"]).lower()
+        return Question(
+            f"You agreed to meet next on {format_when(at, ctx.tz, ctx.now)} ({length}, {how}). "
+            f"Shall I send {pair.first_name(pair.mentor_id)} a proposal for it? They'll be "
+            "asked to accept.",
+            (Choice("Yes, send it", BOOK), Choice("Not now", NO_BOOK)),
+        )
+
+    def _on_book_next(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
+        later = f"say *book a meeting {state['booking_text']}* when you're ready."
+        if msg.action == NO_BOOK or (msg.action is None and is_no(msg.text)):
+            return Turn(replies=[Text(f"OK, I haven't sent anything. To book it later, {later}")])
+        if not (msg.action == BOOK or (msg.action is None and is_yes(msg.text))):
+            return self._again(ctx, state, "Please choose *Yes, send it* or *Not now*.")
+        pairing = self._pairing(ctx, state)
+        if pairing.status != PairingStatus.ACTIVE.value or pairing.mentee_id != ctx.person_id:
+            return Turn(replies=[Text("Your pairing has changed, so nothing was sent.")])
+        at = datetime.fromisoformat(state["next"]["at"])
+        minutes = int(state["next_minutes"])
+        if at <= ctx.now:
+            return Turn(
+                replies=[Text(f"That time has passed, so nothing was sent. To book, {later}")]
+            )
+        if (clash := proposal_clash(ctx, pairing, at, minutes)) is not None:
+            return Turn(replies=[Text(f"{clash} Nothing was sent. To book another time, {later}")])
+        meeting = Meeting(
+            pairing_id=pairing.id or 0,
+            starts_at=at,
+            duration_minutes=minutes,
+            mode=state["next_mode"],
+            status=MeetingStatus.PROPOSED.value,
+            proposed_by_id=ctx.person_id,
+            created_at=ctx.now,
+            updated_at=ctx.now,
+        )
+        ctx.session.add(meeting)
+        ctx.session.flush()
+        out = propose_meeting(ctx, meeting, pairing)
+        pair = Pair.of(ctx, pairing)
+        first = pair.first_name(pair.mentor_id)
+        return Turn(
+            replies=[
+                Text(
+                    f"Sent to {pair.name(pair.mentor_id)}: {format_when(at, ctx.tz, ctx.now)}. "
+                    f"I'll let you know when {first} replies. Type *my meetings* to see your "
+                    "meetings."
+                )
+            ],
+            outgoing=[out],
+        )
+
+    # -- which meeting ------------------------------------------------------------------------
+
+    def _which_meeting(self, ctx: Context, state: dict[str, Any]) -> Question:
+        meetings = self._candidates(ctx, state)
+        return Question(
+            "Which meeting are these minutes for? More than one has none yet.",
+            tuple(Choice(_meeting_label(ctx, m), MEETING, str(m.id)) for m in meetings),
+        )
+
+    def _candidates(self, ctx: Context, state: dict[str, Any]) -> list[Meeting]:
+        found = minutes_queries.meetings_to_minute(
+            ctx.session, ctx.person_id, int(state["pairing_id"]), ctx.now
+        )
+        wanted = [int(i) for i in state.get("candidates") or ()]
+        return [m for m in found if m.id in wanted]
+
+    def _on_which_meeting(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
+        meetings = self._candidates(ctx, state)
+        if msg.action == MEETING:
+            chosen = [m for m in meetings if str(m.id) == str(msg.values.get("value", ""))]
+        else:
+            chosen = _pick_meeting(ctx, meetings, msg.text)
+        if len(chosen) != 1:
+            return self._again(
+                ctx,
+                state,
+                "Please pick one of these: its number or its day, such as *the 27th*.",
+            )
+        meeting = chosen[0]
+        state = {
+            **state,
+            "held_on": ctx.local(meeting.starts_at).date().isoformat(),
+            "meeting_id": meeting.id,
+            "candidates": [],
+        }
+        if state.get("next_words"):
+            notes: dict[str, str] = dict(state.get("notes") or {})
+            value = _next_meeting(state["next_words"], ctx.now, ctx.tz, meeting.starts_at)
+            self._set_next(state, value, notes)
+            state["notes"] = notes
+        return self._advance(ctx, state, [])
 
     def _booking_text(self, ctx: Context, state: dict[str, Any]) -> str:
         """The next meeting as a booking dialog reads it back: "8 Jan 2027 15:00"."""
@@ -1599,7 +1846,7 @@ def our_minutes(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         head = f"*{format_day(row.held_on, ctx.today)}*"
         if several:
             head += f" with {partners.get(row.pairing_id, 'your partner')}"
-        lines = [head, f"Discussion: {row.discussion}"]
+        lines = [head, *([f"Discussion: {row.discussion}"] if row.discussion else [])]
         if row.decisions:
             lines.append(f"Decisions: {row.decisions}")
         for action in actions.get(row.id or 0, []):

@@ -22,8 +22,7 @@ from sqlmodel import col, select
 
 from conversations import report_files
 from conversations.dates import format_day, format_when
-from conversations.dialogs.base import Context, Outgoing, Turn
-from conversations.engine import Registry
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.intents import Intent, IntentName
 from conversations.messages import Incoming, Part, Text
 from conversations.reports import NotDueYet, Report, ReportKind, build, chat_summary

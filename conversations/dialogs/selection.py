@@ -33,9 +33,9 @@ from zoneinfo import ZoneInfo
 
 from conversations.dates import format_day, format_when
 from conversations.dialogs.apply import BY_KEY, Kind, lead_contact
-from conversations.dialogs.base import Context, Outgoing, Turn
-from conversations.engine import Registry
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.intents import REVIEW_ONE_SHOT, Intent, IntentName, recognise
+from conversations.language.choices import answer
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from storage import selection_queries as sel
 from storage.models import Cohort, Person, ReviewStage, Role, Scheme, Verdict
@@ -43,6 +43,7 @@ from storage.models import Cohort, Person, ReviewStage, Role, Scheme, Verdict
 VERDICT = "dialog:selection:verdict"
 SAVE = "dialog:selection:save"
 CHANGE = "dialog:selection:change"
+CONFIRM = (Choice("Save", SAVE), Choice("Change", CHANGE))
 # Buttons on the chair's and the moderator's messages: "selection:chair:12:accept".
 ACTION_PREFIX = "selection"
 SKIP = "skip"
@@ -418,10 +419,10 @@ class ReviewDialog:
     def _on_confirm(
         self, ctx: Context, state: dict[str, Any], task: sel.Task, msg: Incoming
     ) -> Turn:
-        word = msg.text.strip().lower().rstrip(".!")
-        if msg.action == SAVE or word in {"save", "yes", "y", "ok", "save it", "send"}:
+        picked = msg.action or answer(msg.text, CONFIRM, yes=SAVE, no=CHANGE)
+        if picked == SAVE:
             return self._save(ctx, state, task, state["verdict"], state["reason"])
-        if msg.action == CHANGE or word in {"change", "change it", "no", "edit"}:
+        if picked == CHANGE:
             return self._show(ctx, state, task, [Text("OK: choose again.")])
         return Turn(
             replies=[
@@ -548,7 +549,7 @@ def _confirmation(task: sel.Task, verdict: str, reason: str) -> list[Part]:
             f"“{reason}”.{warning}",
             private=True,
         ),
-        Question("Shall I save it?", (Choice("Save", SAVE), Choice("Change", CHANGE))),
+        Question("Shall I save it?", CONFIRM),
     ]
 
 

@@ -1,0 +1,521 @@
+"""The dialog kit: the steps every form-like dialog shares, written once.
+
+A dialog built from the kit declares its fields as data (the way python-telegram-bot declares a
+ConversationHandler's states, and Rasa a form's ``required_slots``) and says how to summarise and
+save what was gathered. The kit runs the rest:
+
+- **Ask only for what is missing.** Each turn asks for the first field with no value (a field a
+  start message already filled is never asked).
+- **FreeText** fields keep what was typed (``skip`` or "none" leaves an optional one out); **Ask**
+  fields read the text with their own parser and re-ask, saying why, when it cannot be read;
+  **Choose** fields take a number, a label, a distinctive word of a label or a near miss.
+- **Confirm/Change**: "Shall I save it?" understands yes and no in people's own words (the one
+  vocabulary in ``conversations.language``), "change something" or a field's name ("change the
+  so what"), and a typed correction that one of the fields can read ("actually make it 4pm").
+- **Guard**: before saving, text that seems to hold patient data is named, and the person
+  chooses to remove it, rewrite it or keep it (``conversations.patient_data``).
+- **Safety**: before saving, text that reads like a concern is offered to the project lead first
+  (``safety_check``), once.
+
+The state is a pydantic model per dialog (``FormState`` and its subclasses), validated on load,
+stored with the dialog's ``schema_version`` (the engine puts aside a state of another version).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from conversations.corrections import CHANGE_FIELD, FieldNames
+from conversations.dialogs import safety_check
+from conversations.dialogs.base import Context, Turn
+from conversations.intents import IntentName, recognise
+from conversations.language.choices import pick
+from conversations.language.vocabulary import Meaning, is_empty, leading
+from conversations.messages import Choice, Incoming, Part, Question, Text
+from conversations.patient_data import (
+    GUARD_EDIT,
+    GUARD_KEEP,
+    GUARD_REMOVE,
+    Finding,
+    find_patient_data,
+    guard_choice,
+    guard_question,
+    remove_patient_data,
+)
+
+CONFIRM = "confirm"
+WHICH = "which_part"
+GUARD = "guard"
+SAFETY = safety_check.STEP
+
+NOTHING = "I didn't get anything there."
+
+
+class FormState(BaseModel):
+    """What a form dialog keeps between turns. Subclasses add their own typed fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    step: str
+    values: dict[str, Any] = Field(default_factory=dict)
+    editing: bool = False
+    # An answer held while the guard or the safety check asks about it (``check_on_answer``),
+    # and the field it answers.
+    pending: Any = None
+    holding: str | None = None
+    # The safety check's bookkeeping (``safety_check.CHECKED`` / ``NOTICED``).
+    safety_checked: list[str] = Field(default_factory=list)
+    safety: dict[str, Any] | None = None
+
+    def to_state(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+S = TypeVar("S", bound=FormState)
+
+
+@dataclass(frozen=True)
+class Read:
+    """A field's reading of a reply: the value to keep (any JSON value), or why it could not
+    be kept."""
+
+    value: Any = None
+    problem: str | None = None
+
+
+Reader = Callable[[Context, Incoming], Read]
+Asker = Callable[[Context], list[Part]]
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One thing a form asks for.
+
+    ``reader`` reads a typed reply (None: free text, kept as written); ``choices`` makes it a
+    choice (value, label) read by number, label, word or near miss. ``optional`` lets *skip*
+    leave it out; ``guarded`` puts its text through the patient-data guard and the safety check.
+    """
+
+    name: str
+    label: str  # "So what": how "Which part would you like to change?" names it
+    question: str
+    optional: bool = False
+    guarded: bool = True
+    reader: Reader | None = None
+    choices: tuple[tuple[str, str], ...] = ()
+    max_length: int = 5000
+    # Other words people use for the field ("about me" for the bio): "change my about me".
+    words: tuple[str, ...] = ()
+    # How a value is shown in the summary (default: as it is, or "(skipped)").
+    show: Callable[[Any], str] | None = None
+    # A question that depends on the person or the scheme (it replaces ``question``).
+    asker: Asker | None = None
+    # A typed correction at the confirmation may be for this field ("actually make it 4pm"):
+    # only for fields whose reader reads little else (a time, a length), not free text.
+    corrects: bool = False
+
+    def shown(self, value: Any) -> str:
+        if self.show is not None:
+            return self.show(value)
+        return str(value) if value not in (None, "") else "(skipped)"
+
+    def ask(self, ctx: Context | None = None) -> list[Part]:
+        if self.asker is not None and ctx is not None:
+            return self.asker(ctx)
+        if self.choices:
+            return [
+                Question(
+                    self.question,
+                    tuple(
+                        Choice(label, f"kit:{self.name}", value) for value, label in self.choices
+                    ),
+                )
+            ]
+        return [Text(self.question)]
+
+    def read(self, ctx: Context, msg: Incoming) -> Read:
+        text = msg.text.strip()
+        if self.reader is not None and msg.action is not None:
+            return self.reader(ctx, msg)
+        if self.choices:
+            if msg.action == f"kit:{self.name}":
+                value = str(msg.values.get("value", ""))
+                if value in {v for v, _ in self.choices}:
+                    return Read(value)
+            options = [Choice(label, f"kit:{self.name}", value) for value, label in self.choices]
+            chosen = pick(text, options)
+            if chosen is None:
+                return Read(problem="Please pick one of these.")
+            return Read(chosen.value)
+        if not text:
+            return Read(problem=NOTHING)
+        if self.optional and is_empty(text):
+            return Read("")
+        if len(text) > self.max_length:
+            return Read(
+                problem=f"That's {len(text):,} characters, more than I can keep here "
+                f"({self.max_length:,}). Nothing was saved. Could you shorten it?"
+            )
+        if self.reader is not None:
+            return self.reader(ctx, msg)
+        return Read(text)
+
+
+class Form(Generic[S]):
+    """A dialog made of fields, a confirmation and a save. Subclasses set the class variables
+    and implement ``summary`` and ``save``; ``begin`` may fill fields from the start message."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    schema_version: ClassVar[int]
+    State: type[S]
+    fields: ClassVar[Sequence[FormField]]
+    confirm_question: ClassVar[str] = "Shall I save it?"
+    save_label: ClassVar[str] = "Save"
+    change_label: ClassVar[str] = "Change something"
+    guard_where: ClassVar[str] = "here"  # "your diary": where patient data mustn't be kept
+    # "You wrote: ..." before a field is asked again; "At the moment" for a saved record.
+    current_label: ClassVar[str] = "You wrote"
+    # Check each written answer as it is given (a profile), rather than all of them at the
+    # save (a diary entry, read as a whole).
+    check_on_answer: ClassVar[bool] = False
+    wording: ClassVar[safety_check.Wording | None] = None
+
+    SAVE: ClassVar[str] = "kit:save"
+    CHANGE: ClassVar[str] = "kit:change"
+    PART: ClassVar[str] = "kit:part"
+
+    # -- what a form says and does ------------------------------------------------------------
+
+    def summary(self, ctx: Context, state: S) -> list[Part]:
+        raise NotImplementedError
+
+    def save(self, ctx: Context, state: S) -> Turn:
+        raise NotImplementedError
+
+    def nothing_to_save(self, ctx: Context, state: S) -> Turn | None:
+        """A turn to end with when every optional field was skipped (None: save anyway)."""
+        return None
+
+    def declined(self, ctx: Context, state: S) -> Turn:
+        """A form with nothing to change, answered no: nothing is done."""
+        return Turn(replies=[Text("OK, I've left it as it was.")])
+
+    def begin(self, ctx: Context, msg: Incoming, state: S) -> list[Part]:
+        """Fill what the start message already says; the replies to say before the first ask."""
+        return []
+
+    def left_out(self, ctx: Context, state: S, texts: list[str]) -> Turn:
+        """After the safety check sent some text to the lead: save the rest without it."""
+        kept = {k: ("" if v in texts else v) for k, v in state.values.items()}
+        if not any(kept.values()):
+            where = self.guard_where
+            return Turn(
+                replies=[Text(f"OK, I haven't put it in {where}: it's with the project lead.")]
+            )
+        state.values = kept
+        note = f"I've left that part out of {self.guard_where}."
+        return safety_check.with_note(note, self._save_checked(ctx, state))
+
+    # -- the Dialog protocol ------------------------------------------------------------------
+
+    def start(self, ctx: Context, msg: Incoming) -> Turn:
+        state = self.State(step=self.fields[0].name)
+        said = self.begin(ctx, msg, state)
+        turn = self._next(ctx, state)
+        return Turn(replies=[*said, *turn.replies], state=turn.state, outgoing=turn.outgoing)
+
+    def prompt(self, ctx: Context, raw: dict[str, Any]) -> list[Part]:
+        state = self.load(raw)
+        if state.step == CONFIRM:
+            return self._confirmation(ctx, state)
+        if state.step == WHICH:
+            return [self._which_part()]
+        if state.step == GUARD:
+            return guard_question(self._findings(ctx, state), self.guard_where)
+        if state.step == SAFETY and self.wording is not None:
+            return safety_check.prompt(state.to_state(), self.wording)
+        return self.field(state.step).ask(ctx)
+
+    def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
+        state = self.load(raw)
+        if state.step == CONFIRM:
+            return self._on_confirm(ctx, state, msg)
+        if state.step == WHICH:
+            return self._on_which(ctx, state, msg)
+        if state.step == GUARD:
+            return self._on_guard(ctx, state, msg)
+        if state.step == SAFETY and self.wording is not None:
+            return safety_check.step(
+                ctx,
+                state.to_state(),
+                msg,
+                self.wording,
+                save=lambda kept: self._held(ctx, kept),
+                leave_out=lambda kept, texts: self._held_left_out(ctx, kept, texts),
+            )
+        field = self.field(state.step)
+        reading = field.read(ctx, msg)
+        if reading.value is None:
+            problem = Text(reading.problem or "Sorry, I didn't understand that.")
+            return Turn(replies=[problem, *field.ask(ctx)], state=state.to_state(), advanced=False)
+        return self._take(ctx, state, field, reading.value)
+
+    # -- the shared steps ---------------------------------------------------------------------
+
+    def load(self, raw: dict[str, Any]) -> S:
+        try:
+            return self.State.model_validate(raw)
+        except ValidationError as error:
+            raise ValueError(f"{self.name}: a saved state that does not fit: {error}") from None
+
+    def field(self, name: str) -> FormField:
+        for field in self.fields:
+            if field.name == name:
+                return field
+        raise KeyError(name)
+
+    def _missing(self, state: S) -> FormField | None:
+        for field in self.fields:
+            if field.name not in state.values:
+                return field
+        return None
+
+    def _next(self, ctx: Context, state: S) -> Turn:
+        missing = None if state.editing else self._missing(state)
+        if missing is not None:
+            state.step = missing.name
+            return Turn(replies=missing.ask(ctx), state=state.to_state())
+        if (missing := self._missing(state)) is not None:
+            state.editing = False
+            return self._next(ctx, state)
+        if not any(state.values.values()) and (ending := self.nothing_to_save(ctx, state)):
+            return ending
+        state.step, state.editing = CONFIRM, False
+        return Turn(replies=self._confirmation(ctx, state), state=state.to_state())
+
+    def _confirmation(self, ctx: Context, state: S) -> list[Part]:
+        return [
+            *self.summary(ctx, state),
+            Question(
+                self.confirm_question,
+                (Choice(self.save_label, self.SAVE), Choice(self.change_label, self.CHANGE)),
+            ),
+        ]
+
+    def _which_part(self) -> Question:
+        return Question(
+            "Which part would you like to change?",
+            tuple(Choice(f.label, self.PART, f.name) for f in self.fields),
+        )
+
+    def _on_confirm(self, ctx: Context, state: S, msg: Incoming) -> Turn:
+        reading = leading(msg.text) if msg.action is None else None
+        said = reading.meaning if reading is not None else None
+        if reading is not None and reading.rest and said in (Meaning.YES, Meaning.NO):
+            # "yes but make it 90 mins", "no, the Friday after": the rest says what to change.
+            rest = Incoming(person_id=msg.person_id, text=reading.rest)
+            changed = self._named_change(ctx, state, rest) or self._correction(ctx, state, rest)
+            if changed is not None:
+                return changed
+        choices = (Choice(self.save_label, self.SAVE), Choice(self.change_label, self.CHANGE))
+        picked = pick(msg.text, choices) if msg.action is None and said is None else None
+        action = msg.action or (picked.action if picked is not None else None)
+        if action == self.SAVE or said is Meaning.YES or _is(msg.text, self.save_label):
+            return self._save_guarded(ctx, state)
+        if not self.fields and (action == self.CHANGE or said is Meaning.NO):
+            return self.declined(ctx, state)
+        if (edit := self._field_named(msg.text)) is not None:
+            return self._edit(ctx, state, edit)
+        if (
+            action == self.CHANGE
+            or said is Meaning.NO
+            or _is(msg.text, self.change_label, "change", "edit")
+        ):
+            state.step = WHICH
+            return Turn(replies=[self._which_part()], state=state.to_state())
+        if (named := self._named_change(ctx, state, msg)) is not None:
+            return named
+        if (corrected := self._correction(ctx, state, msg)) is not None:
+            return corrected
+        return Turn(
+            replies=[
+                Text(
+                    f"Please choose *{self.save_label}* or *{self.change_label}*, "
+                    "or type *cancel* to leave it unsaved."
+                ),
+                *self._confirmation(ctx, state)[-1:],
+            ],
+            state=state.to_state(),
+            advanced=False,
+        )
+
+    def _take(
+        self, ctx: Context, state: S, field: FormField, value: Any, *, guarded: bool = False
+    ) -> Turn:
+        """Keep an answer: first through the guard and the safety check when answers are
+        checked as they come (``guarded``: the guard has let it through)."""
+        if self.check_on_answer and field.guarded and isinstance(value, str) and value:
+            state.pending, state.holding = value, field.name
+            pattern = ctx.settings().hospital_number_pattern
+            if not guarded and (findings := find_patient_data(value, pattern)):
+                state.step = GUARD
+                return Turn(
+                    replies=guard_question(findings, self.guard_where), state=state.to_state()
+                )
+            if self.wording is not None:
+                asking = safety_check.gate(ctx, state.to_state(), [value], self.wording)
+                if asking is not None:
+                    return asking
+        state.values[field.name] = value
+        state.pending = state.holding = None
+        return self._next(ctx, state)
+
+    def _held(self, ctx: Context, raw: dict[str, Any]) -> Turn:
+        """The safety check let a held answer through: keep it."""
+        state = self.load(raw)
+        if state.holding is None:
+            return self._save_checked(ctx, state)
+        state.values[state.holding] = state.pending
+        state.pending = state.holding = None
+        return self._next(ctx, state)
+
+    def _held_left_out(self, ctx: Context, raw: dict[str, Any], texts: list[str]) -> Turn:
+        state = self.load(raw)
+        if state.holding is None:
+            return self.left_out(ctx, state, texts)
+        field = self.field(state.holding)
+        state.step, state.pending, state.holding = field.name, None, None
+        note = Text(f"OK, I've left it out of {self.guard_where}: it's with the project lead.")
+        return Turn(replies=[note, *field.ask(ctx)], state=state.to_state())
+
+    def _names(self) -> FieldNames:
+        return FieldNames((w, f.name) for f in self.fields for w in (f.label, *f.words))
+
+    def _field_named(self, text: str) -> FormField | None:
+        words = text.strip().lower()
+        for prefix in ("change the ", "change my ", "change ", "edit the ", "edit my ", "edit "):
+            words = words.removeprefix(prefix)
+        key = self._names().find(words)
+        return self.field(key) if key is not None else None
+
+    def _named_change(self, ctx: Context, state: S, msg: Incoming) -> Turn | None:
+        """ "change my organisation to St Example": straight into that field, with its value."""
+        match = CHANGE_FIELD.match(msg.text) if msg.action is None else None
+        key = self._names().find(match.group("field")) if match else None
+        if match is None or key is None:
+            return None
+        field = self.field(key)
+        if match.group("value") is None:
+            return self._edit(ctx, state, field)
+        typed = Incoming(person_id=msg.person_id, text=match.group("value").strip())
+        reading = field.read(ctx, typed)
+        state.step, state.editing = field.name, True
+        if reading.value is None:
+            problem = Text(reading.problem or "Sorry, I didn't understand that.")
+            return Turn(replies=[problem, *field.ask(ctx)], state=state.to_state(), advanced=False)
+        return self._take(ctx, state, field, reading.value)
+
+    def _correction(self, ctx: Context, state: S, msg: Incoming) -> Turn | None:
+        """A typed correction one field can read ("actually make it 4pm")."""
+        for field in self.fields:
+            if field.reader is None or not field.corrects:
+                continue
+            reading = field.reader(ctx, msg)
+            if reading.value is not None and reading.value != state.values.get(field.name):
+                state.values[field.name] = reading.value
+                return Turn(replies=self._confirmation(ctx, state), state=state.to_state())
+        return None
+
+    def _on_which(self, ctx: Context, state: S, msg: Incoming) -> Turn:
+        if msg.action == self.PART:
+            chosen = next((f for f in self.fields if f.name == msg.values.get("value")), None)
+        elif recognise(msg.text, None).name is not IntentName.UNKNOWN:
+            # Words for another journey ("I'm at full capacity"): not a part of this one. The
+            # engine takes them there, putting this dialog aside.
+            chosen = None
+        else:
+            picked = pick(msg.text, self._which_part().choices)
+            chosen = self.field(picked.value) if picked is not None else None
+        if chosen is None:
+            return Turn(
+                replies=[Text("Please pick one of these."), self._which_part()],
+                state=state.to_state(),
+                advanced=False,
+            )
+        return self._edit(ctx, state, chosen)
+
+    def _edit(self, ctx: Context, state: S, field: FormField) -> Turn:
+        current = field.shown(state.values.get(field.name))
+        state.step, state.editing = field.name, True
+        return Turn(
+            replies=[Text(f"{self.current_label}: {current}", private=True), *field.ask(ctx)],
+            state=state.to_state(),
+        )
+
+    def _guarded_texts(self, state: S) -> list[str]:
+        if state.holding is not None:
+            return [str(state.pending or "")]
+        if self.check_on_answer:
+            return []  # each answer was checked as it was given
+        texts = [state.values.get(f.name, "") for f in self.fields if f.guarded and not f.choices]
+        return [t for t in texts if isinstance(t, str)]
+
+    def _findings(self, ctx: Context, state: S) -> list[Finding]:
+        pattern = ctx.settings().hospital_number_pattern
+        return [f for text in self._guarded_texts(state) for f in find_patient_data(text, pattern)]
+
+    def _save_guarded(self, ctx: Context, state: S) -> Turn:
+        if findings := self._findings(ctx, state):
+            state.step = GUARD
+            return Turn(replies=guard_question(findings, self.guard_where), state=state.to_state())
+        return self._save_checked(ctx, state)
+
+    def _save_checked(self, ctx: Context, state: S) -> Turn:
+        if self.wording is not None:
+            texts = [t for t in self._guarded_texts(state) if t]
+            asking = safety_check.gate(ctx, state.to_state(), texts, self.wording)
+            if asking is not None:
+                return asking
+        return self.save(ctx, state)
+
+    def _on_guard(self, ctx: Context, state: S, msg: Incoming) -> Turn:
+        choice = guard_choice(msg.action, msg.text)
+        pattern = ctx.settings().hospital_number_pattern
+        if state.holding is not None:  # one answer, checked as it was given
+            field, value = self.field(state.holding), str(state.pending or "")
+            if choice == GUARD_REMOVE:
+                cleaned = remove_patient_data(value, find_patient_data(value, pattern))
+                return self._take(ctx, state, field, cleaned, guarded=True)
+            if choice == GUARD_KEEP:
+                return self._take(ctx, state, field, value, guarded=True)
+            if choice == GUARD_EDIT:
+                state.step, state.pending, state.holding = field.name, None, None
+                again = [Text("OK, please write it again."), *field.ask(ctx)]
+                return Turn(replies=again, state=state.to_state())
+        elif choice == GUARD_REMOVE:
+            for field in self.fields:
+                value = state.values.get(field.name, "")
+                if field.guarded and isinstance(value, str) and value:
+                    found = find_patient_data(value, pattern)
+                    state.values[field.name] = remove_patient_data(value, found)
+            return self._save_checked(ctx, state)
+        elif choice == GUARD_KEEP:
+            return self._save_checked(ctx, state)
+        elif choice == GUARD_EDIT:
+            state.step = WHICH
+            return Turn(replies=[self._which_part()], state=state.to_state())
+        return Turn(
+            replies=[Text("Please choose one of these."), *self.prompt(ctx, state.to_state())[1:]],
+            state=state.to_state(),
+            advanced=False,
+        )
+
+
+def _is(text: str, *phrases: str) -> bool:
+    said = " ".join(text.lower().split()).strip(" .!")
+    return any(said == phrase.lower() for phrase in phrases)

@@ -1,0 +1,168 @@
+"""How people tell the bot something is wrong, in their own words.
+
+Nobody types "raise a concern: partner not responding". They say "tom hasnt replied in 3 wks",
+"we had a proper falling out", "could i be moved to a different mentor?", "feeling burnt out",
+"urgent!!". This module reads the KIND of thing said (``kind``), on the normalised text, so
+missing apostrophes and shorthand don't matter. The concern dialog and the intents both ask it;
+neither keeps a word list of its own.
+
+Safety itself (harm, safeguarding, self-harm) is read by ``conversations.safety`` and
+``conversations.self_harm``, which stay the authority: this module only adds the everyday ways
+of saying a worry that those detectors are not meant to catch.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from conversations.language.normalise import normalise
+
+
+class Kind(StrEnum):
+    """What a worry is about (the values are the concern dialog's categories)."""
+
+    BREAKDOWN = "relationship_breakdown"
+    REMATCH = "rematch"  # a new mentor wanted: stored as a breakdown, the pairing kept
+    NOT_RESPONDING = "not_responding"
+    CIRCUMSTANCES = "circumstances"
+    DIFFICULTY = "relationship_difficulty"
+    WELLBEING = "wellbeing"  # the person's own wellbeing: signposted, offered to the lead
+    SAFETY = "safety"  # patient safety, fitness to practise said in everyday words
+
+
+_PARTNER = r"(?:him|her|them|my (?:mentor|mentee)|[a-z]+)"
+# Checked in this order: the most serious reading wins.
+_KINDS: list[tuple[Kind, re.Pattern[str]]] = [
+    (
+        Kind.SAFETY,
+        re.compile(
+            # "worried about a patient", "pt left on a trolley", "coming in after drinking"
+            r"\b(?:worried|concerned|scared|anxious)\s+(?:about|for)\s+(?:a|one of our|our|"
+            r"this|that)\s+(?:patient|pt|resident|child|service user)s?\b"
+            r"|\b(?:came|coming|come|turned up|turning up|at work)\s+(?:in\s+)?(?:after|while|when)"
+            r"\s+(?:drinking|drunk|high|using)\b|\b(?:drunk|under the influence|smelt of alcohol|"
+            r"smelled of alcohol) (?:at|on) (?:work|shift|the ward|duty)\b"
+            r"|\bnobody escalated\b|\bnot escalated\b|\bleft on a trolley\b",
+        ),
+    ),
+    (
+        Kind.REMATCH,
+        re.compile(
+            r"\b(?:moved|move|switch|switched|swap|swapped|changed?|reassigned)\s+(?:me\s+)?"
+            r"(?:to|for)\s+(?:a|another|a different|a new)\s+mentor\b"
+            r"|\b(?:different|another|new) mentor\b"
+        ),
+    ),
+    (
+        Kind.BREAKDOWN,
+        re.compile(
+            r"\bno[- ]?fault\b|\bbroken down\b|\bbreak ?down\b|\bfalling out\b|\bfell out\b"
+            r"|\bfallen out\b|\b(?:can't|cannot|can not|don't want to|do not want to)\s+"
+            r"(?:work|carry on|continue|keep going)\s+with\s+" + _PARTNER + r"\b"
+            r"|\b(?:it'?s|it is|this is|we're|we are) (?:just |really |simply |clearly )?not working\b"
+            r"|\b(?:it|this) isn't (?:really )?working\b|\bi want out\b|\bnot working (?:out )?(?:with|w)\b"
+            r"|\b(?:end|leave|quit|stop|exit)\s+(?:it|the pairing|our pairing|my pairing|the "
+            r"mentoring|our mentoring|the scheme|the programme|the partnership)\b"
+        ),
+    ),
+    (
+        Kind.NOT_RESPONDING,
+        re.compile(
+            r"\b(?:hasn't|haven't|has not|have not|not)\s+(?:\w+\s+)?(?:replied|responded|"
+            r"answered|heard|got back|been in touch)\b|\bnot heard a (?:peep|thing|word)\b"
+            r"|\b(?:isn't|is not|aren't|keeps not|stopped|not)\s+(?:replying|responding|"
+            r"answering|getting back)\b|\bno (?:reply|replies|response|answer)\b|\bghost"
+            r"|\bignoring me\b|\bunresponsive\b|\bmissed (?:our|the|my) (?:last )?(?:\d+|two|"
+            r"three|few)? ?(?:meetings|calls|sessions)\b"
+        ),
+    ),
+    (
+        Kind.CIRCUMSTANCES,
+        re.compile(
+            r"\boff (?:\w+ ){0,2}sick\b|\bsick leave\b|\blong[- ]term (?:sick|leave|absence)\b"
+            r"|\bmaternity\b|\bpaternity\b|\bparental leave\b|\bcareer break\b|\bsecondment\b"
+            r"|\bleaving (?:the trust|my job|my post|my role|the organisation)\b|\bnew job\b"
+        ),
+    ),
+    (
+        Kind.WELLBEING,
+        re.compile(
+            r"\bburn(?:t|ed)? ?out\b|\bnot sleeping\b|\bcan't sleep\b|\bexhausted\b"
+            r"|\b(?:too much|overwhelm\w*|not coping|can't cope|struggling)\b"
+            r"|\b(?:really|so|very) (?:low|stressed|anxious|down)\b"
+        ),
+    ),
+    (
+        Kind.DIFFICULTY,
+        re.compile(
+            r"\buncomfortable\b|\bnot getting on\b|\bdon't get on\b|\bclash\w*\b|\brude\b"
+            r"|\bdismissive\b|\bawkward\b|\bkeeps? cancelling\b"
+        ),
+    ),
+]
+
+# "can i raise it without him knowing", "flag something with the project team", "who do i tell"
+_WANTS_TO_RAISE = re.compile(
+    r"\b(?:raise|report|flag|escalate|tell (?:the|someone)|let (?:the )?(?:lead|project)"
+    r"|speak up|speak to someone|talk to someone)\b.{0,40}\b(?:something|it|this|that|about|with "
+    r"the|without|lead|team|concern|issue|someone)\b"
+    r"|\bwho (?:do|should|can) i (?:tell|talk to|speak to|report (?:it|this|that) to)\b"
+    r"|\bwithout (?:him|her|them|my (?:mentor|mentee)) knowing\b"
+)
+# "how do i raise a concern", "how would i report my mentor": asking the way, not raising one.
+_ASKS_HOW = re.compile(
+    r"^(?:\w+,?\s+)?(?:how|where)\s+(?:do|would|can|could|should)\s+(?:i|we|you|someone|one)\s+"
+    r"(?:go about\s+)?(?:raise|raising|report|reporting|flag|flagging|complain)\s+(?:about\s+)?"
+    r"(?:a |an |my |the )?(?:concerns?|problems?|issues?|complaints?|worry|worries|mentor|mentee"
+    r"|partner|someone|somebody|something|it|him|her|them|bullying|harassment)\b"
+)
+# "can tom see what i reported?", "will my mentor know", "does she find out"
+_ASKS_WHO_SEES = re.compile(
+    r"\b(?:can|could|will|would|does|do|did)\s+(?:(?!i\b|we\b|you\b)\w+|my (?:mentor|mentee))\s+"
+    r"(?:see|read|know|"
+    r"find out|be told|get told|hear)\b.{0,30}\b(?:reported|raised|flagged|my concern|the "
+    r"concern|concerns?|about it)\b"
+)
+# "urgent!!", "help, urgent", "its urgent": urgency with nothing else said yet.
+_JUST_URGENT = re.compile(r"^(?:(?:it'?s|this is|help|please|pls|sos)\s*)*urgent(?:\s+help)?$")
+# "actually forget it", "never mind, i'll speak to him first": withdrawing what was being said.
+_WITHDRAWS = re.compile(
+    r"^(?:(?:actually|ok|okay|oh|hmm|no|sorry|on second thoughts?)[\s,.]+)*(?:forget (?:it|that|"
+    r"about it)|never ?mind|scrap (?:it|that)|don't (?:bother|worry about it|send it)|"
+    r"i'?ve changed my mind|changed my mind|leave it|ignore (?:that|me|it))\b"
+)
+
+
+def _plain(text: str) -> str:
+    return normalise(text).strip(" .!?")
+
+
+def kind(text: str) -> Kind | None:
+    """The kind of worry ``text`` describes, or None."""
+    said = _plain(text)
+    for found, pattern in _KINDS:
+        if pattern.search(said):
+            return found
+    return None
+
+
+def wants_to_raise(text: str) -> bool:
+    """Whether ``text`` asks to take something to the project team (however vaguely)."""
+    return _WANTS_TO_RAISE.search(_plain(text)) is not None
+
+
+def asks_how_to_raise(text: str) -> bool:
+    return _ASKS_HOW.search(_plain(text)) is not None
+
+
+def asks_who_sees(text: str) -> bool:
+    return _ASKS_WHO_SEES.search(_plain(text)) is not None
+
+
+def just_urgent(text: str) -> bool:
+    return _JUST_URGENT.match(re.sub(r"[^\w\s']", " ", _plain(text)).strip()) is not None
+
+
+def withdraws(text: str) -> bool:
+    return _WITHDRAWS.search(_plain(text)) is not None

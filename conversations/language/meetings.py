@@ -1,0 +1,100 @@
+"""How people talk about meetings: the way of meeting, and asking to book, move or cancel one.
+
+Read by the intents (is this a meeting request?) and by the meetings dialogs (which way of
+meeting was said), so that both know the same words.
+"""
+
+from __future__ import annotations
+
+import re
+
+# The ways of meeting (the values are the meetings' Mode values). A mode is never invented:
+# only words that name one count.
+MODE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "video",
+        re.compile(r"\b(?:video|teams|zoom|online|virtual(?:ly)?|webex|google meet)\b", re.I),
+    ),
+    ("phone", re.compile(r"\b(?:phone|telephone|by call|ring)\b", re.I)),
+    (
+        "in_person",
+        re.compile(
+            r"\b(?:in[- ]person|face[- ]to[- ]face|f2f|on site|in the office|coffee|a brew"
+            r"|meet up|grab lunch|over lunch)\b",
+            re.I,
+        ),
+    ),
+)
+_NOT_MODE = re.compile(
+    r"\b(?:instead of|rather than|not)\s+(?:by\s+|on\s+|in\s+)?(?:a\s+)?[\w-]+(?:\s+to\s+face)?",
+    re.I,
+)
+
+
+def find_mode(text: str) -> str | None:
+    """The way of meeting a text names ("by video", "teams is fine", "f2f"), if any."""
+    cleaned = _NOT_MODE.sub(" ", text)
+    hits = [(p.search(cleaned), mode) for mode, p in MODE_WORDS]
+    found = sorted((m.start(), mode) for m, mode in hits if m is not None)
+    return found[0][1] if found else None
+
+
+# Read on normalised text (``conversations.language.normalise``: "w tom" is "with tom").
+# Someone to meet: "with tom", "owen and i".
+_WITH_SOMEONE = re.compile(
+    r"\bwith\s+(?!(?:the|a|an|my|our|it|that|this|you|me|him|her|them)\b)[a-z]+|\b[a-z]+ and i\b"
+)
+# Asking for a slot: "can we do", "could i grab", "get something in", "put in", "pencil in".
+_ASKING = re.compile(
+    r"^(?:can|could|shall|would|will)\s+(?:we|i|you)\b|^how about\b|^what about\b"
+    r"|\b(?:book|grab|get (?:something|a slot|a meeting|time) in|put (?:something |a meeting )?in"
+    r"|set up|fit (?:something |me )?in|squeeze (?:something |me )?in|pencil|meet|catch up)\b"
+)
+# A meeting already there: "our mtg", "the 20th one", "fridays one", "that request".
+_A_MEETING = re.compile(r"\b(?:meeting|meetings|call|one|session|catch ?up|request|booking|it)\b")
+_MOVING = re.compile(
+    r"\b(?:move|moving|shift|push|bring|put (?:it |us )?back|switch|swap|change|reschedule"
+    r"|rearrange|postpone|start|earlier|later|instead|same time|update)\b"
+)
+_CANCELLING = re.compile(r"\b(?:cancel|scrap|call off|withdraw|pull out of)\b")
+
+
+def mode_said(text: str) -> bool:
+    return find_mode(text) is not None
+
+
+def asks_for_a_slot(text: str) -> bool:
+    """Words that ask for a meeting with someone (with a day or time said besides)."""
+    return bool(_WITH_SOMEONE.search(text) or _ASKING.search(text) or mode_said(text))
+
+
+def asks_to_move(text: str) -> bool:
+    return bool(_MOVING.search(text))
+
+
+def asks_to_cancel(text: str) -> bool:
+    return bool(_CANCELLING.search(text))
+
+
+def names_a_meeting(text: str) -> bool:
+    return bool(_A_MEETING.search(text))
+
+
+# A place said with meeting in person: "in person at northfield", "coffee in the canteen".
+_PLACE = re.compile(
+    r"\b(?:in[- ]person|face[- ]to[- ]face|f2f|coffee|on site)\b(?:\s+(?:with|w)\s+[a-z]+)?"
+    r"\s+(?:at|in)\s+(?P<place>(?:the\s+)?(?!" + r"(?:the\s+)?(?:weekend|wkend|lunch\w*|noon"
+    r"|midday|morning|afternoon|evening)\b)[a-z][a-z'&-]*"
+    r"(?:\s+(?!(?:on|at|in|for|with|pls|please|and|or|to|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b)"
+    r"[a-z][a-z'&-]*){0,2})",
+    re.I,
+)
+
+
+def find_place(text: str) -> str | None:
+    """Where an in-person meeting is to be ("in person at northfield" is Northfield)."""
+    found = _PLACE.search(text)
+    if found is None:
+        return None
+    place = found["place"].strip()
+    return place if place.lower().startswith("the ") else place[:1].upper() + place[1:]

@@ -1,0 +1,372 @@
+"""One vocabulary for yes, no, skip, none, later and not sure.
+
+Every dialog asks yes/no questions ("Send this to Tom?", "Save this entry?", "Cancel the
+meeting?") and people answer them the way they would answer a colleague: "yep", "aye", "sounds
+good", "👍", "nah its fine", "no sorry misread", "not now", "dunno". :func:`meaning` reads all of
+them the same way at every question, so "okay" can never book a meeting but fail to save a diary
+entry.
+
+A clear yes or no may lead a longer answer ("yes that works", "no, the Friday after"): the
+answer means what it starts with, and :func:`leading` hands back the rest for the dialog to read
+(a change, a correction). Words that only answer when said alone ("fine", "next", "later") do not
+lead: "later today" is a time, not "later".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from conversations.language.normalise import normalise
+
+
+class Meaning(StrEnum):
+    YES = "yes"
+    NO = "no"
+    SKIP = "skip"
+    NONE = "none"
+    LATER = "later"
+    UNSURE = "unsure"
+
+
+# Phrases that answer a question whether alone or leading more words ("sure, go ahead").
+_LEADING: dict[Meaning, tuple[str, ...]] = {
+    Meaning.UNSURE: (
+        "not sure",
+        "i'm not sure",
+        "im not sure",
+        "unsure",
+        "dunno",
+        "i dunno",
+        "no idea",
+        "don't know",
+        "i don't know",
+        "not certain",
+        "i'm not certain",
+        "maybe",
+        "possibly",
+        "perhaps",
+        "let me check",
+        "let me think",
+        "need to check",
+        "i need to check",
+        "hmm not sure",
+        "undecided",
+        "can't decide",
+        "don't mind",
+        "i don't mind",
+        "i can't decide",
+        "i'm unsure",
+        "i'm undecided",
+    ),
+    Meaning.LATER: (
+        "not now",
+        "not right now",
+        "not yet",
+        "not today",
+        "maybe later",
+        "remind me later",
+        "remind me",
+        "another time",
+        "some other time",
+        "another day",
+        "ask me later",
+        "ask me tomorrow",
+        "not at the moment",
+        "in a bit",
+    ),
+    Meaning.SKIP: ("skip", "skip it", "skip this", "skip that", "pass", "skip for now"),
+    Meaning.NONE: (
+        "none",
+        "nothing",
+        "n/a",
+        "nil",
+        "nothing really",
+        "nothing else",
+        "nothing to add",
+        "nothing more",
+        "none at all",
+        "none really",
+        "nothing at all",
+        "not applicable",
+        "no none",
+    ),
+    Meaning.NO: (
+        "no",
+        "nope",
+        "nah",
+        "no thanks",
+        "no thank you",
+        "not really",
+        "not at all",
+        "don't",
+        "do not",
+        "no way",
+        "negative",
+        "i'd rather not",
+        "rather not",
+        "i don't think so",
+        "don't think so",
+        "definitely not",
+        "certainly not",
+        "of course not",
+        "absolutely not",
+        "no chance",
+        "decline",
+        "please don't",
+        "better not",
+        "leave it",
+        # Said of oneself: "I'm not", "I haven't yet", "I can't".
+        "i'm not",
+        "i am not",
+        "i don't",
+        "i do not",
+        "i haven't",
+        "i have not",
+        "i've not",
+        "i can't",
+        "i cannot",
+        "i won't",
+        "i will not",
+    ),
+    Meaning.YES: (
+        "yes",
+        "yeah",
+        "yea",
+        "yah",
+        "ya",
+        "yep",
+        "yup",
+        "aye",
+        "sure",
+        "ok",
+        "okay",
+        "okey",
+        "okey dokey",
+        "okie",
+        "alright",
+        "all right",
+        "sounds good",
+        "sounds great",
+        "sounds fine",
+        "sounds perfect",
+        "go for it",
+        "go ahead",
+        "go on",
+        "go on then",
+        "that works",
+        "that's fine",
+        "that's great",
+        "that's perfect",
+        "that's good",
+        "that's right",
+        "that's correct",
+        "works for me",
+        "looks good",
+        "looks fine",
+        "looks right",
+        "looks great",
+        "all correct",
+        "fine by me",
+        "yes please",
+        "please do",
+        "do it",
+        "absolutely",
+        "definitely",
+        "certainly",
+        "of course",
+        "accept",
+        "confirm",
+        "confirmed",
+        "agreed",
+        "i agree",
+        "deal",
+        "why not",
+        "let's do it",
+        "let's do that",
+        "yes go ahead",
+        "by all means",
+        # Said of oneself: "I'm a member (of the SoR)".
+        "i'm a member",
+        "i am a member",
+    ),
+}
+
+# Words that answer only when they are the whole reply: followed by more words they usually
+# start something else ("next week", "fine weather", "pass it on", "right, about Friday").
+_ALONE: dict[Meaning, tuple[str, ...]] = {
+    Meaning.YES: (
+        "y",
+        "k",
+        "kk",
+        "fine",
+        "perfect",
+        "great",
+        "good",
+        "lovely",
+        "brilliant",
+        "grand",
+        "cool",
+        "nice",
+        "super",
+        "excellent",
+        "right",
+        "correct",
+        "spot on",
+        "done",
+        "yes yes",
+        "yes it is",
+        "yes i do",
+        "it is",
+        # Said of oneself, as the whole answer: "I am", "I do", "I have".
+        "i am",
+        "i'm",
+        "i do",
+        "i have",
+        "i've",
+        "i can",
+        "i will",
+        "i have done",
+        "indeed",
+        "true",
+        "please",
+        "approve",
+        "approved",
+    ),
+    Meaning.NO: ("n", "not", "never", "cancel it", "false"),
+    Meaning.LATER: ("later", "later on", "another time maybe", "wait", "hold on", "hang on"),
+    Meaning.SKIP: ("next", "skip please"),
+    Meaning.NONE: (
+        "-",
+        "na",
+        "nothing thanks",
+        "none thanks",
+        "zero",
+        "no one",
+        "nobody",
+        "all good",
+        "all fine",
+        "nothing to report",
+    ),
+    Meaning.UNSURE: ("hmm", "hm", "um", "erm", "idk", "?", "not sure yet"),
+}
+
+# Said before or after an answer without changing it ("oh go on then", "no sorry", "yes thanks").
+_FILLER_BEFORE = frozenset(
+    {"oh", "ah", "um", "erm", "er", "hmm", "hm", "well", "haha", "lol", "sorry", "actually",
+     "oops", "ooh", "uh", "mmm", "tbh", "honestly", "hi", "hey"}
+)  # fmt: skip
+_FILLER_AFTER = frozenset(
+    {"thanks", "thank you", "please", "cheers", "ta", "mate", "x", "xx", "then", "thx",
+     "thanks a lot", "many thanks", "for now", "sorry", "just now", "i think", "too",
+     "as well", "lol", "haha", "again", "thank you very much", "all good",
+     # Taking something back: "no sorry misread", "no, my mistake".
+     "misread", "my mistake", "my bad", "mistake", "wrong one", "ignore that", "oops",
+     "didn't mean it", "didn't mean that", "wrong button", "pressed the wrong one"}
+)  # fmt: skip
+
+_PUNCTUATION = re.compile(r"[^\w\s'/?-]+")
+_TRAILING = re.compile(r"[\s?-]+$")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What an answer means, and what was said after it ("make it 90 mins")."""
+
+    meaning: Meaning
+    rest: str = ""
+
+
+def _phrases() -> tuple[dict[str, Meaning], dict[str, Meaning]]:
+    leading = {phrase: m for m, phrases in _LEADING.items() for phrase in phrases}
+    alone = dict(leading)
+    alone.update({phrase: m for m, phrases in _ALONE.items() for phrase in phrases})
+    return leading, alone
+
+
+_LEADS, _WHOLE = _phrases()
+_LONGEST = max(len(p.split()) for p in _WHOLE)
+
+
+def _words(text: str) -> list[str]:
+    cleaned = _PUNCTUATION.sub(" ", normalise(text))
+    words = [w.strip("'") for w in cleaned.split()]
+    return [w for w in words if w]
+
+
+def _strip_fillers(words: list[str]) -> list[str]:
+    """Drop words said around an answer ("oh", "sorry", "thanks"), unless they are the answer."""
+    while len(words) > 1 and " ".join(words) not in _WHOLE:
+        for size in (3, 2, 1):
+            if len(words) > size and " ".join(words[:size]) in _FILLER_BEFORE:
+                words = words[size:]
+                break
+            if len(words) > size and " ".join(words[-size:]) in _FILLER_AFTER:
+                words = words[:-size]
+                break
+        else:
+            break
+    return words
+
+
+def _rest_after(text: str, head: list[str], fallback: list[str]) -> str:
+    """What was said after the answer's own words, in the normalised text (so "2:30" and
+    "31/3" stay whole for the dialog to read)."""
+    said = normalise(text)
+    fillers = "|".join(re.escape(f) for f in sorted(_FILLER_BEFORE, key=len, reverse=True))
+    words = r"[^\w']+".join(re.escape(w) for w in head)
+    found = re.match(rf"^[^\w']*(?:(?:{fillers})[^\w']+)*{words}(?![\w'])", said)
+    if found is None:
+        return " ".join(fallback)
+    return said[found.end() :].strip(" ,.;:!-")
+
+
+def leading(text: str) -> Reading | None:
+    """What an answer means and what follows the part that says so, or None."""
+    words = _words(text)
+    if not words:
+        # Nothing but punctuation: "?" is unsure, "-" is none.
+        bare = text.strip()
+        return Reading(_WHOLE[bare]) if bare in _WHOLE else None
+    words = _strip_fillers(words)
+    whole = " ".join(words)
+    if whole in _WHOLE:
+        return Reading(_WHOLE[whole])
+    for size in range(min(_LONGEST, len(words) - 1), 0, -1):
+        head = " ".join(words[:size])
+        if head in _LEADS:
+            rest = _rest_after(text, words[:size], words[size:])
+            again = leading(rest) if rest else None
+            if again is not None and again.meaning is _LEADS[head] and not again.rest:
+                rest = ""  # "yup 👍", "yes sure go ahead": the rest only says it again
+            return Reading(_LEADS[head], rest)
+    return None
+
+
+def meaning(text: str) -> Meaning | None:
+    """What a typed answer means: yes, no, skip, none, later, not sure, or None."""
+    reading = leading(text)
+    return reading.meaning if reading else None
+
+
+def brief(text: str) -> Meaning | None:
+    """What a short answer means ("no thanks", "nothing really", "skip this one"), or None for
+    one that goes on to say something of its own ("nothing major, but could someone call me")."""
+    reading = leading(text)
+    return reading.meaning if reading is not None and len(reading.rest.split()) <= 2 else None
+
+
+def is_yes(text: str) -> bool:
+    return meaning(text) is Meaning.YES
+
+
+def is_no(text: str) -> bool:
+    """A no in any of its kinds an answer to "shall I?" may take ("nope", "not now", "none")."""
+    return meaning(text) in (Meaning.NO, Meaning.NONE, Meaning.LATER)
+
+
+def is_empty(text: str) -> bool:
+    """An answer that gives nothing to an optional question ("skip", "none", "no agenda",
+    "-"); not one that only starts with a no ("no more rota gaps", an agenda)."""
+    return brief(text) in (Meaning.SKIP, Meaning.NONE, Meaning.NO)

@@ -1,0 +1,124 @@
+"""The diary as people ask for it: prompts offered, never forced; a note for another day;
+deleting, sharing and finding an entry; and nobody else's diary, ever."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from conversations.clock import Clock
+from storage.db import transaction
+from storage.models import DiaryEntry, Outbox
+from tests.transcript import Chat
+
+MONDAY_EVENING = "2026-03-02T18:00:00+00:00"  # Mon 2 Mar, London (GMT)
+
+
+def _entries(db: Engine) -> list[DiaryEntry]:
+    with transaction(db) as session:
+        return list(session.exec(select(DiaryEntry).order_by(DiaryEntry.id)).all())
+
+
+def _to(db: Engine, person_id: int) -> list[str]:
+    with transaction(db) as session:
+        rows = session.exec(select(Outbox).where(Outbox.recipient_id == person_id)).all()
+        return [" ".join(str(p.get("text", "")) for p in row.parts) for row in rows]
+
+
+def _chat(demo: Engine, email: str = "mentee@example.org") -> Chat:
+    return Chat(demo, Clock.fixed(MONDAY_EVENING), email)
+
+
+def test_the_prompts_are_offered_and_no_means_a_free_entry(demo: Engine) -> None:
+    priya = _chat(demo)
+    offered = priya.said("want to do a bit of reflection on today")
+    assert "What? / So what? / Now what? prompts?" in offered
+    priya.restart()
+    assert "What would you like to write?" in priya.said("no just let me type")
+    priya.restart()
+    saved = priya.said("good day actually, felt heard at the ops meeting for once")
+    assert "Saved to your diary for Mon 2 Mar" in saved
+    [entry] = _entries(demo)
+    assert entry.text == "good day actually, felt heard at the ops meeting for once"
+
+
+def test_yes_to_the_prompts_asks_them_in_turn(demo: Engine) -> None:
+    priya = _chat(demo)
+    priya.said("reflect pls")
+    assert "*What happened?*" in priya.said("yes pls")
+
+
+def test_writing_straight_away_at_the_offer_is_the_entry(demo: Engine) -> None:
+    priya = _chat(demo)
+    priya.said("can i write in my diary")
+    saved = priya.said("booked the room for thurs and told the team about the new rota")
+    assert "Saved to your diary" in saved
+    assert [e.text for e in _entries(demo)] == [
+        "booked the room for thurs and told the team about the new rota"
+    ]
+
+
+def test_a_note_for_an_earlier_day_is_dated_that_day(demo: Engine) -> None:
+    priya = _chat(demo)
+    saved = priya.said("diary for fri - first proper mtg w tom, was nervous")
+    assert "Saved to your diary for Fri 27 Feb" in saved
+    [entry] = _entries(demo)
+    assert (entry.written_on, entry.text) == (
+        date(2026, 2, 27),
+        "first proper mtg w tom, was nervous",
+    )
+
+
+def test_deleting_the_last_entry_asks_first_and_keeps_the_others(demo: Engine) -> None:
+    priya = _chat(demo)
+    priya.said("diary for fri - the first one")
+    priya.said("diary: posted this by mistake")
+    asked = priya.said("pls delete my last diary entry, posted it by mistake")
+    assert "posted this by mistake" in asked
+    assert "Delete this entry?" in asked
+    priya.restart()
+    assert "Deleted your entry for Mon 2 Mar" in priya.said("yep")
+    assert [e.text for e in _entries(demo)] == ["the first one"]
+
+
+def test_no_at_the_delete_question_keeps_the_entry(demo: Engine) -> None:
+    priya = _chat(demo)
+    priya.said("diary: keep me")
+    priya.said("delete my last entry")
+    assert "kept it" in priya.said("no")
+    assert len(_entries(demo)) == 1
+
+
+def test_sharing_an_entry_sends_only_that_one_to_the_mentor(demo: Engine) -> None:
+    priya, tom = _chat(demo), _chat(demo, "mentor@example.org")
+    priya.said("diary for fri - private thoughts about my budget")
+    priya.said("diary: the rota talk went badly, I rushed it")
+    asked = priya.said("can i share my last entry w tom? want his take")
+    assert "the rota talk went badly" in asked
+    assert "Shared with Tom" in priya.said("yes")
+    told = _to(demo, tom.person_id)
+    assert any("the rota talk went badly" in text for text in told)
+    assert not any("budget" in text for text in told)
+    shared = [e for e in _entries(demo) if e.shared_with_id is not None]
+    assert [e.text for e in shared] == ["the rota talk went badly, I rushed it"]
+
+
+def test_what_did_i_write_about_finds_the_entry(demo: Engine) -> None:
+    priya = _chat(demo)
+    priya.said("diary for fri - the rota changes upset the team")
+    priya.said("diary: worried about my budget")
+    found = priya.said("what did i write about the rota")
+    assert "the rota changes upset the team" in found
+    assert "budget" not in found
+
+
+def test_a_mentor_asking_for_his_mentees_diary_is_refused_kindly(demo: Engine) -> None:
+    priya, tom = _chat(demo), _chat(demo, "mentor@example.org")
+    priya.said("diary: something only for me")
+    before = _to(demo, priya.person_id)
+    answer = tom.said("can i see priyas diary? want to know how shes getting on")
+    assert "Diaries are private" in answer
+    assert "something only for me" not in answer
+    assert _to(demo, priya.person_id) == before  # she is not told he asked

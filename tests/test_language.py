@@ -1,0 +1,188 @@
+"""The language layer: one normal form of what people type, and one yes/no vocabulary."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversations.language import Meaning, is_empty, leading, meaning, normalise
+from conversations.language.choices import candidates, pick
+from conversations.messages import Choice
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("Whats next", "what's next"),
+        ("isnt it", "isn't it"),
+        (
+            "I cant, dont worry, wont happen, im away",
+            "i can't, don't worry, won't happen, i'm away",
+        ),
+        ("Check in", "check-in"),
+        ("checkin", "check-in"),
+        ("my check ins", "my check-ins"),
+        ("tmrw", "tomorrow"),
+        ("weds", "wednesday"),
+        ("thurs", "thursday"),
+        ("pls", "please"),
+        ("plz", "please"),
+        ("30 mins", "30 minutes"),
+        ("an hr", "an hour"),
+        ("2 hrs", "2 hours"),
+        ("f2f", "in person"),
+        ("a 1:1 w tom", "a meeting with tom"),
+        ("1-1 meeting w/ Tom", "meeting with tom"),
+        ("asap", "as soon as possible"),
+        ("can u check ur diary", "can you check your diary"),
+        ("👍", "yes"),
+        ("✅", "yes"),
+        ("Yesss", "yes"),
+        ("it\u2019s fine", "it's fine"),
+    ],
+)
+def test_normalise_reads_how_people_type(typed: str, read: str) -> None:
+    assert normalise(typed) == read
+
+
+@pytest.mark.parametrize(
+    "typed", ["at 1:15", "w/c 9 March", "11:00", "1-1.30", "31/3 at 9.30", "coffee"]
+)
+def test_normalise_leaves_times_dates_and_words_alone(typed: str) -> None:
+    assert normalise(typed) == typed.lower()
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        *[(t, Meaning.YES) for t in (
+            "yes", "Y", "yep", "yeah", "yup 👍", "aye", "sure", "sounds good", "go for it", "ok",
+            "okay", "OK!", "k", "👍", "✅", "that works", "yes please", "Yesss!!", "go on then",
+            "oh go on then", "perfect", "Sounds good, thanks", "absolutely", "accept",
+        )],
+        *[(t, Meaning.NO) for t in (
+            "no", "n", "nope", "nah", "no thanks", "not really", "Nah its fine", "no sorry misread",
+            "sorry, no", "I dont think so", "👎", "decline", "No.",
+        )],
+        *[(t, Meaning.SKIP) for t in ("skip", "pass", "Skip it", "next")],
+        *[(t, Meaning.NONE) for t in ("none", "nothing", "n/a", "-", "nothing thanks")],
+        *[(t, Meaning.LATER) for t in ("not now", "later", "remind me later", "not yet",
+                                       "later thanks")],
+        *[(t, Meaning.UNSURE) for t in ("not sure", "dunno", "no idea", "hmm not sure",
+                                        "I don't know", "not sure tbh")],
+    ],
+)  # fmt: skip
+def test_one_vocabulary(typed: str, expected: Meaning) -> None:
+    assert meaning(typed) is expected
+
+
+@pytest.mark.parametrize(
+    "typed", ["next week", "later today", "fine weather", "please send it to Owen", "Friday", ""]
+)
+def test_words_that_only_answer_alone_do_not_lead(typed: str) -> None:
+    assert meaning(typed) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected", "rest"),
+    [
+        ("yes that works", Meaning.YES, ""),
+        ("yup 👍", Meaning.YES, ""),
+        ("no, the Friday after", Meaning.NO, "the friday after"),
+        ("yes but make it 90 mins", Meaning.YES, "but make it 90 minutes"),
+        ("yes, 2:30 on 31/3 pls", Meaning.YES, "2:30 on 31/3 please"),
+        ("hmm not sure, let me check my rota", Meaning.UNSURE, "let me check my rota"),
+    ],
+)
+def test_a_clear_answer_leads_and_the_rest_is_kept(
+    typed: str, expected: Meaning, rest: str
+) -> None:
+    reading = leading(typed)
+    assert reading is not None
+    assert (reading.meaning, reading.rest) == (expected, rest)
+
+
+MODES = [Choice("In person", "m:in_person"), Choice("Video", "m:video"), Choice("Phone", "m:phone")]
+MEETINGS = [Choice("Thu 5 Mar 10:00 with Tom", "c:1"), Choice("Fri 13 Mar 11:00 with Tom", "c:2")]
+GUARD = [
+    Choice("Remove it", "g:remove"),
+    Choice("Rewrite it", "g:rewrite"),
+    Choice("Keep it", "g:keep"),
+]
+OWNERS = [Choice("You", "o:me"), Choice("Tom", "o:tom"), Choice("Both of you", "o:both")]
+YES_NO = [Choice("Yes", "yes"), Choice("No", "no")]
+ACCEPT = [Choice("Accept", "a"), Choice("Decline", "d"), Choice("Suggest another time", "s")]
+
+
+@pytest.mark.parametrize(
+    ("typed", "choices", "picked"),
+    [
+        ("2", MODES, "Video"),
+        ("option 2", MODES, "Video"),
+        ("the second one", MODES, "Video"),
+        ("3.", MODES, "Phone"),
+        ("last one", MODES, "Phone"),
+        ("option 3 pls", OWNERS, "Both of you"),
+        ("video", MODES, "Video"),
+        ("VIDEO please", MODES, "Video"),
+        ("vidoe", MODES, "Video"),
+        ("in peson pls", MODES, "In person"),
+        ("the friday one", MEETINGS, "Fri 13 Mar 11:00 with Tom"),
+        ("thursday", MEETINGS, "Thu 5 Mar 10:00 with Tom"),
+        ("rewrite", GUARD, "Rewrite it"),
+        ("remve", GUARD, "Remove it"),
+        ("tom", OWNERS, "Tom"),
+        ("me", OWNERS, "You"),
+        ("both of us", OWNERS, "Both of you"),
+        ("yep", YES_NO, "Yes"),
+        ("nah its fine", YES_NO, "No"),
+        ("👍", YES_NO, "Yes"),
+        ("sounds good", ACCEPT, "Accept"),
+        ("nope", ACCEPT, "Decline"),
+        ("another time", ACCEPT, "Suggest another time"),
+        ("yes", [Choice("Yes, end our pairing", "e"), Choice("No, keep it for now", "k")],
+         "Yes, end our pairing"),
+        ("not now", [Choice("Yes", "y"), Choice("Not now", "n")], "Not now"),
+    ],
+)  # fmt: skip
+def test_a_choice_is_picked_by_number_label_word_typo_or_meaning(
+    typed: str, choices: list[Choice], picked: str
+) -> None:
+    choice = pick(typed, choices)
+    assert choice is not None
+    assert choice.label == picked
+
+
+@pytest.mark.parametrize(
+    ("typed", "choices"),
+    [
+        ("the one with tom", MEETINGS),
+        ("7", MODES),
+        ("teleport", MODES),
+        ("maybe", YES_NO),
+        ("", MODES),
+    ],
+)
+def test_an_answer_naming_none_or_several_picks_none(typed: str, choices: list[Choice]) -> None:
+    assert pick(typed, choices) is None
+
+
+def test_an_answer_fitting_several_names_them() -> None:
+    assert candidates("the one with tom", MEETINGS) == MEETINGS
+
+
+@pytest.mark.parametrize(
+    ("typed", "empty"),
+    [
+        ("no thanks", True),
+        ("nothing really", True),
+        ("no agenda", True),
+        ("skip this one", True),
+        ("-", True),
+        ("nothing major, but could someone call me about my rota", False),
+        ("No one from my trust except Dr Smith", False),
+        ("no more rota gaps", False),
+        ("nothing much happened today, just clinic", False),
+    ],
+)
+def test_an_answer_is_empty_only_when_it_says_nothing_else(typed: str, empty: bool) -> None:
+    assert is_empty(typed) is empty

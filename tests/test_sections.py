@@ -1,0 +1,339 @@
+"""The sections reader: discussion, actions (owner, due) and the next meeting in free text."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from conversations.dates import Ask, When
+from conversations.language.sections import (
+    Action,
+    SectionContext,
+    read_action,
+    read_due,
+    read_next_meeting,
+    read_sections,
+)
+
+LONDON = ZoneInfo("Europe/London")
+MONDAY = datetime(2026, 3, 2, 9, tzinfo=LONDON)  # Mon 2 Mar 2026, 09:00
+HELD = datetime(2026, 2, 27, 14, tzinfo=LONDON)  # the meeting written up: Fri 27 Feb 14:00
+CONTEXT = SectionContext(
+    now=MONDAY, tz=LONDON, partner_names=("Tom Okafor",), own_names=("Priya Shah",)
+)
+BOOKED = SectionContext(
+    now=MONDAY,
+    tz=LONDON,
+    partner_names=("Tom Okafor",),
+    own_names=("Priya Shah",),
+    next_meeting=date(2026, 3, 20),
+    meeting_at=HELD,
+)
+
+
+def _actions(
+    text: str, context: SectionContext = CONTEXT
+) -> list[tuple[str, str | None, date | None]]:
+    actions = read_sections(text, context).actions or ()
+    return [(a.text, a.owner, a.due) for a in actions]
+
+
+# -- where the actions are ------------------------------------------------------------------
+
+
+def test_actions_after_a_full_stop_leave_the_discussion_as_written() -> None:
+    read = read_sections(
+        "Good catch-up about presenting to the board. Actions: me - book a slot at the away "
+        "day by end of month; Tom - lend me some old board papers",
+        CONTEXT,
+    )
+    assert read.discussion == ("Good catch-up about presenting to the board",)
+    assert [(a.text, a.owner, a.due) for a in read.actions or ()] == [
+        ("Book a slot at the away day", "me", date(2026, 3, 31)),
+        ("Lend Priya some old board papers", "partner", None),
+    ]
+
+
+def test_owned_sentences_are_actions_without_any_heading() -> None:
+    read = read_sections(
+        "chatted w tom about rotas. I need to write up the rota options by fri. "
+        "He'll send me the trust template",
+        CONTEXT,
+    )
+    assert read.discussion == ("Chatted w tom about rotas",)
+    assert [(a.text, a.owner, a.due) for a in read.actions or ()] == [
+        ("Write up the rota options", "me", date(2026, 3, 6)),
+        ("Send Priya the trust template", "partner", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "AP: me to draft the paper by 13/3\ntom to check the numbers",
+        "action points\n- me to draft the paper by 13/3\n- tom to check the numbers",
+        "next steps:\n1. me to draft the paper by 13/3\n2. tom to check the numbers",
+        "to do: me to draft the paper by 13/3, tom to check the numbers",
+        "* me to draft the paper by 13/3\n* tom to check the numbers",
+        "me to draft the paper by 13/3 and tom to check the numbers",
+        "• me to draft the paper by 13/3\n• tom to check the numbers",
+        "1) me to draft the paper by 13/3\n2) tom to check the numbers",
+        "AP me to draft the paper by 13/3; tom to check the numbers",
+    ],
+)
+def test_heads_bullets_and_separators_however_written(text: str) -> None:
+    assert _actions(text) == [
+        ("Draft the paper", "me", date(2026, 3, 13)),
+        ("Check the numbers", "partner", None),
+    ]
+
+
+def test_and_or_a_comma_inside_one_action_does_not_split_it() -> None:
+    assert _actions("actions: me to draft the plan and the budget, with costs, by 20/3") == [
+        ("Draft the plan and the budget, with costs", "me", date(2026, 3, 20)),
+    ]
+
+
+def test_no_actions_is_said() -> None:
+    assert read_sections("covered the audit. no actions", CONTEXT).actions == ()
+    assert read_sections("covered the audit", CONTEXT).actions is None
+
+
+# -- owners ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "owner"),
+    [
+        ("me to call HR", "me"),
+        ("I'll call HR", "me"),
+        ("ill call HR", "me"),
+        ("I'm going to call HR", "me"),
+        ("Priya to call HR", "me"),
+        ("tom to call HR", "partner"),
+        ("Tom will call HR", "partner"),
+        ("Tom Okafor: call HR", "partner"),
+        ("she'll call HR", "partner"),
+        ("both of us to call HR", "both"),
+        ("we both need to call HR", "both"),
+        ("tom and I will call HR", "both"),
+        ("we'll call HR", "both"),
+        ("both - call HR", "both"),
+        ("someone needs to call HR", None),
+        ("call HR", None),
+    ],
+)
+def test_owners(line: str, owner: str | None) -> None:
+    action = read_action(line, CONTEXT)
+    assert action is not None
+    assert (action.text, action.owner) == ("Call HR", owner)
+
+
+def test_a_name_outside_the_pair_is_kept_to_ask_about() -> None:
+    assert read_action("Sam: call HR", CONTEXT) == Action("Call HR", owner_said="Sam")
+
+
+def test_outside_a_list_only_an_owned_clause_is_an_action() -> None:
+    assert read_action("Budget: overspent", CONTEXT, listed=False) is None
+    assert read_action("we went over the budget", CONTEXT, listed=False) is None
+    assert read_action("ill health came up", CONTEXT, listed=False) is None
+
+
+# -- due dates -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "due"),
+    [
+        ("me to call HR by fri", date(2026, 3, 6)),
+        ("me to call HR by end of month", date(2026, 3, 31)),
+        ("me to call HR eom", date(2026, 3, 31)),
+        ("me to call HR end of next wk", date(2026, 3, 13)),
+        ("me to call HR by 20/3", date(2026, 3, 20)),
+        ("me to call HR before the 16th", date(2026, 3, 16)),
+        ("me to call HR tmrw", date(2026, 3, 3)),
+        ("me to call HR before our next one", date(2026, 3, 20)),
+        ("me to call HR ahead of the next meeting", date(2026, 3, 20)),
+    ],
+)
+def test_due_dates(line: str, due: date) -> None:
+    action = read_action(line, BOOKED)
+    assert action is not None
+    assert (action.text, action.due, action.due_note) == ("Call HR", due, None)
+
+
+def test_asap_is_no_date_but_noted() -> None:
+    action = read_action("tom - send the business case asap", CONTEXT)
+    assert action is not None
+    assert (action.text, action.owner, action.due, action.asap) == (
+        "Send the business case",
+        "partner",
+        None,
+        True,
+    )
+    assert action.due_note is not None
+
+
+def test_before_our_next_one_without_a_next_meeting_is_asked() -> None:
+    action = read_action("me to call HR before our next one", CONTEXT)
+    assert action is not None
+    assert action.due is None
+    assert action.due_note is not None
+    assert "isn't booked yet" in action.due_note
+
+
+def test_a_due_reply() -> None:
+    assert read_due("by weds", CONTEXT) == date(2026, 3, 4)
+    assert read_due("end of next wk", CONTEXT) == date(2026, 3, 13)
+    assert read_due("before our next one", BOOKED) == date(2026, 3, 20)
+    assert read_due("no date", CONTEXT) is None
+    assert isinstance(read_due("31/2", CONTEXT), Ask)
+
+
+def test_numbers_in_the_discussion_are_not_dates() -> None:
+    read = read_sections("budget setting for 26/27 + the 1234567890 cost centre", CONTEXT)
+    assert read.discussion == ("Budget setting for 26/27 + the 1234567890 cost centre",)
+    assert read.actions is None
+
+
+# -- the next meeting ------------------------------------------------------------------------
+
+
+def _at(value: When | Ask | None) -> datetime:
+    assert isinstance(value, When)
+    return value.local
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        ("talked budgets. next meeting thurs 19th at 2", datetime(2026, 3, 19, 14, tzinfo=LONDON)),
+        ("talked budgets. next one 20/3 at 10 on teams", datetime(2026, 3, 20, 10, tzinfo=LONDON)),
+        ("talked budgets, next call 1/4 at 9", datetime(2026, 4, 1, 9, tzinfo=LONDON)),
+        (
+            "talked budgets. next meeting same time in 4 wks, video",
+            datetime(2026, 3, 27, 14, tzinfo=LONDON),
+        ),
+        (
+            "talked budgets. we'll meet again in a fortnight same time",
+            datetime(2026, 3, 13, 14, tzinfo=LONDON),
+        ),
+    ],
+)
+def test_the_next_meeting_in_the_same_message(text: str, at: datetime) -> None:
+    read = read_sections(text, BOOKED)
+    assert read.next_meeting is not None
+    assert _at(read.next_meeting.when) == at
+    assert read.discussion == ("Talked budgets",)
+
+
+def test_same_time_in_six_weeks_crosses_into_summer_time() -> None:
+    value = read_next_meeting("in 6 wks same time pls", BOOKED)
+    assert isinstance(value, When)
+    assert (value.local, value.at_utc.hour) == (datetime(2026, 4, 10, 14, tzinfo=LONDON), 13)
+
+
+def test_the_next_meeting_not_yet_or_passed() -> None:
+    assert read_next_meeting("not booked yet", CONTEXT) is None
+    assert isinstance(read_next_meeting("27/2 at 10", CONTEXT), Ask)
+
+
+def test_before_our_next_one_is_not_the_next_meeting() -> None:
+    read = read_sections("both of us to read the compact before our next one", BOOKED)
+    assert read.next_meeting is None
+    assert _actions("both of us to read the compact before our next one", BOOKED) == [
+        ("Read the compact", "both", date(2026, 3, 20))
+    ]
+
+
+# -- readable discussion ---------------------------------------------------------------------
+
+
+def test_the_discussion_keeps_sentences_and_bullets_as_written() -> None:
+    read = read_sections(
+        "notes from fri:\n- the overspend, and how to present it\n- agreed I shadow tom\n"
+        "- AP tom to ask his DoO re shadowing by 13/3",
+        CONTEXT,
+    )
+    assert read.heading == "from fri"
+    assert read.discussion == ("The overspend, and how to present it", "Agreed I shadow tom")
+    assert _actions("- AP tom to ask his DoO re shadowing by 13/3") == [
+        ("Ask his DoO re shadowing", "partner", date(2026, 3, 13))
+    ]
+
+
+def test_no_dangling_heads_or_punctuation() -> None:
+    read = read_sections(
+        "talked about the audit, e.g. the ward returns. decisions: go to the board in April. "
+        "actions: ",
+        CONTEXT,
+    )
+    assert read.discussion == ("Talked about the audit, e.g. the ward returns",)
+    assert read.decisions == ("Go to the board in April",)
+    assert read.actions == ()
+
+
+def test_a_longer_message_with_every_section() -> None:
+    read = read_sections(
+        "Quick notes from today: covered my PDP and the audit. Actions - Tom: intro to the CNO "
+        "by end of week. Me: finish PDP draft by 15/3. Next: 2 April 11am",
+        BOOKED,
+    )
+    assert (read.heading, read.discussion) == ("from today", ("Covered my PDP and the audit",))
+    assert [(a.text, a.owner, a.due) for a in read.actions or ()] == [
+        ("Intro to the CNO", "partner", date(2026, 3, 6)),
+        ("Finish PDP draft", "me", date(2026, 3, 15)),
+    ]
+    assert read.next_meeting is not None
+    assert _at(read.next_meeting.when) == datetime(2026, 4, 2, 11, tzinfo=LONDON)
+
+
+def test_a_heading_on_its_own_line_covers_the_lines_below_it() -> None:
+    read = read_sections(
+        "Really useful. We looked at my 360 feedback.\n\nActions\nPriya - book coaching by "
+        "31/3\nTom - find a coach contact\n\nwent well overall",
+        CONTEXT,
+    )
+    assert read.discussion == ("Really useful", "We looked at my 360 feedback", "Went well overall")
+    assert [(a.text, a.owner) for a in read.actions or ()] == [
+        ("Book coaching", "me"),
+        ("Find a coach contact", "partner"),
+    ]
+
+
+def test_going_to_and_brackets() -> None:
+    assert _actions(
+        "we chatted about the new role. tom's going to send me the JD by fri and I'm going to "
+        "update my CV (by 20/3)"
+    ) == [
+        ("Send Priya the JD", "partner", date(2026, 3, 6)),
+        ("Update my CV", "me", date(2026, 3, 20)),
+    ]
+
+
+def test_meeting_someone_is_an_action_and_how_often_the_pair_meets_is_not() -> None:
+    assert _actions("talked thru the budget. me to meet finance by 13/3") == [
+        ("Meet finance", "me", date(2026, 3, 13))
+    ]
+    assert _actions("tom and i agreed to meet every 6 wks. next one in 6 wks") == []
+
+
+def test_actions_were_and_a_full_stop_after_a_word_ending_like_an_abbreviation() -> None:
+    assert _actions(
+        "covered the QI project. actions were: tom to review my draft, me to send it by weds"
+    ) == [
+        ("Review Priya's draft", "partner", None),
+        ("Send it", "me", date(2026, 3, 4)),
+    ]
+    read = read_sections("talked about delegation. I should delegate more. Good session", CONTEXT)
+    assert read.discussion == ("Talked about delegation", "Good session")
+    assert [(a.text, a.owner) for a in read.actions or ()] == [("Delegate more", "me")]
+
+
+def test_the_partner_s_action_names_the_writer_so_it_reads_well_to_both() -> None:
+    assert _actions("AP tom to intro me to his deputy tmrw; me to update my CV") == [
+        ("Intro Priya to his deputy", "partner", date(2026, 3, 3)),
+        ("Update my CV", "me", None),
+    ]
