@@ -1287,12 +1287,17 @@ class LogMinutes:
 
     def _leave_out(self, ctx: Context, state: dict[str, Any], texts: list[str]) -> Turn:
         """After a concern went to the lead: the minutes without what was sent."""
+        sent_discussion = state["discussion"] in texts
         state = {
             **state,
             "discussion": "" if state["discussion"] in texts else state["discussion"],
             "decisions": "" if state.get("decisions", "") in texts else state.get("decisions", ""),
             "actions": [a for a in state["actions"] if a["text"] not in texts],
         }
+        if sent_discussion:
+            # The discussion went to the lead: ask what else was discussed, rather than save
+            # minutes with no discussion at all.
+            state.pop("discussion_optional", None)
         left = Text("I've left that out of the minutes: it's with the project lead.")
         return self._advance(ctx, state, [left])
 
