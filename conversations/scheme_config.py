@@ -197,12 +197,13 @@ def _day(value: object, info: ValidationInfo) -> object:
             raise fail(f"{_show(text)} must be a date without a time")
         return relative[0]
     try:
-        return _in_range(date.fromisoformat(text), text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise fail(
             f'{_show(text)} is not a date: write 2025-11-13, "today", or "today-28d" '
             "(d days, w weeks, m months)"
         ) from None
+    return _in_range(day, text)
 
 
 def _instant(value: object, info: ValidationInfo) -> object:

@@ -291,12 +291,10 @@ def test_the_scheme_file_sets_what_reports_may_show() -> None:
         "[scheme.reports]\nshow_free_text = true\nmentor_feedback_min_answers = 4\n\n[[cohorts]]",
         1,
     )
-    settings = parse_scheme(text, clock).settings()
-    assert settings["reports"] == {"show_free_text": True, "mentor_feedback_min_answers": 4}
-    assert parse_scheme(report_fixture.SCHEME, clock).settings()["reports"] == {
-        "show_free_text": False,
-        "mentor_feedback_min_answers": 3,
-    }
+    reports = parse_scheme(text, clock).settings.reports
+    assert (reports.show_free_text, reports.mentor_feedback_min_answers) == (True, 4)
+    defaults = parse_scheme(report_fixture.SCHEME, clock).settings.reports
+    assert (defaults.show_free_text, defaults.mentor_feedback_min_answers) == (False, 3)
     with pytest.raises(SchemeConfigError, match="mentor_feedback_min_answers"):
         parse_scheme(text.replace("= 4", "= 1"), clock)
 
