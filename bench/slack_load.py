@@ -2,12 +2,17 @@
 slack-bolt app that only acknowledges.
 
     .venv/bin/python bench/slack_load.py [--rate 100] [--seconds 5] [--rounds 2]
+        [--database postgresql://...]
 
-Our path: signed event -> signature check -> stored in the inbox (a database insert, on the
-inbox's own threads, before the ack) -> ack -> dialog turn -> database commit (closing the
-inbox row) -> reply posted to a fake Web API that answers in 50-150 ms. The bare app: the same
-signed events to a slack-bolt app whose listener only acks. The two alternate (ours, bare,
-ours, bare ...) so that both see the same machine.
+Our path, as ``mentorbot serve`` runs it: signed event -> signature check -> stored in the
+inbox (a database insert, on the inbox's own threads, before the ack) -> ack; the turn worker
+(a process the app starts, woken through a pipe) then claims the row -> dialog turn ->
+database commit (closing the inbox row) -> reply posted to a fake Web API that answers in
+50-150 ms. The bare app: the same signed events to a slack-bolt app whose listener only acks.
+The two alternate (ours, bare, ours, bare ...) so that both see the same machine; our turn
+worker is held (SIGSTOP) while the bare app is measured, so that its backlog does not slow
+the bare app down. At the end it says how many of the inbox's rows the turn worker had done
+(it answers one person's messages one after another, and the load comes from two people).
 
 Each part runs in a process of its own, as it would in production: the load generator (this
 process, standing in for Slack), the fake Web API (Slack's side, with its delays), and the app
@@ -25,6 +30,7 @@ import asyncio
 import json
 import multiprocessing
 import os
+import signal
 import statistics
 import sys
 import tempfile
@@ -40,7 +46,7 @@ from aiohttp import web
 
 from conversations.clock import Clock
 from conversations.scheme_config import load_demo
-from storage.db import open_database
+from storage.db import database_url, open_database
 from tests.fakes.slack_api import FakeSlackApi
 from tests.test_slack_harness import SECRET, USERS, message, sign
 
@@ -120,15 +126,29 @@ async def peak(http: aiohttp.ClientSession, url: str, seconds: float, in_flight:
     return done / (time.perf_counter() - start)
 
 
+def _inbox_counts(db_url: str) -> dict[str, int]:
+    """The inbox's rows by status: how far our turn worker has got with what was acked."""
+    from sqlalchemy import text
+
+    db = open_database(db_url)
+    try:
+        with db.connect() as connection:
+            rows = connection.execute(text("SELECT status, count(*) FROM inbox GROUP BY status"))
+            return {str(status): int(n) for status, n in rows}
+    finally:
+        db.dispose()
+
+
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def _child_async(kind: str, folder: str, api_url: str, pipe: Connection) -> None:
+async def _child_async(kind: str, db_url: str, api_url: str, pipe: Connection) -> None:
     """Serve one part (``api``, ``ours`` or ``bare``) until the parent says stop."""
     loop = asyncio.get_running_loop()
     cleanup: list[Any] = []
+    worker: Any = None  # our turn worker (ours only)
     if kind == "api":
         api = FakeSlackApi(users=dict(USERS))
         api.delay = (0.05, 0.15)
@@ -136,7 +156,7 @@ async def _child_async(kind: str, folder: str, api_url: str, pipe: Connection) -
         url = api.url
         cleanup.append(api.stop)
     elif kind == "ours":
-        db = open_database(f"sqlite:///{folder}/bench.sqlite3")
+        db = open_database(db_url)
         os.environ.update(
             {
                 "SLACK_API_URL": api_url,
@@ -145,30 +165,65 @@ async def _child_async(kind: str, folder: str, api_url: str, pipe: Connection) -
             }
         )
         from bot.channels import slack
+        from bot.settings import TurnProcess
 
         app = web.Application()
-        slack.mount(app, db, Clock())
+        slack.mount(app, db, Clock(), worker=TurnProcess())  # as ``mentorbot serve`` does
         runner, url = await _serve(app)
         cleanup.append(runner.cleanup)
+        worker = app[slack.SLACK].worker
     else:
         runner, url = await _serve(_bare_app(api_url))
         cleanup.append(runner.cleanup)
     pipe.send(url)
-    await loop.run_in_executor(None, pipe.recv)  # the parent's stop
+    while (said := await loop.run_in_executor(None, pipe.recv)) != "stop":
+        # Our turn worker is held while the bare app is measured (it would slow it down).
+        if worker is not None and worker.process is not None:
+            os.kill(worker.process.pid, signal.SIGSTOP if said == "hold" else signal.SIGCONT)
+        pipe.send("done")
     for step in cleanup:
         await step()
 
 
-def _child(kind: str, folder: str, api_url: str, pipe: Connection) -> None:
-    asyncio.run(_child_async(kind, folder, api_url, pipe))
+def _child(kind: str, db_url: str, api_url: str, pipe: Connection) -> None:
+    asyncio.run(_child_async(kind, db_url, api_url, pipe))
+
+
+def _fresh_database(postgresql: str | None) -> tuple[str, str]:
+    """A SQLite file in a new folder; or, given a PostgreSQL URL, a new schema there (and the
+    statement that drops it)."""
+    if not postgresql:
+        folder = tempfile.mkdtemp(prefix="mentorbot-slack-bench-")
+        return f"sqlite:///{folder}/bench.sqlite3", ""
+    from urllib.parse import quote
+
+    url = database_url(postgresql)
+    schema = f"bench_{os.getpid()}_{int(time.time())}"
+    _admin(url, f'CREATE SCHEMA "{schema}"')
+    search = quote(f"-csearch_path={schema}")
+    return f"{url}{'&' if '?' in url else '?'}options={search}", f'DROP SCHEMA "{schema}" CASCADE'
+
+
+def _admin(url: str, statement: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(statement))
+    admin.dispose()
+
+
+def _tell(pipe: Connection, what: str) -> None:
+    pipe.send(what)
+    pipe.recv()
 
 
 def _start(
-    kind: str, folder: str, api_url: str = ""
+    kind: str, db_url: str, api_url: str = ""
 ) -> tuple[multiprocessing.Process, Connection, str]:
     parent, child = multiprocessing.get_context("spawn").Pipe()
     process = multiprocessing.get_context("spawn").Process(
-        target=_child, args=(kind, folder, api_url, child), daemon=True
+        target=_child, args=(kind, db_url, api_url, child), daemon=True
     )
     process.start()
     if not parent.poll(60):
@@ -177,14 +232,14 @@ def _start(
 
 
 async def main_async(args: argparse.Namespace) -> int:
-    folder = tempfile.mkdtemp(prefix="mentorbot-slack-bench-")
-    db = open_database(f"sqlite:///{folder}/bench.sqlite3")
+    db_url, drop = _fresh_database(args.database)
+    db = open_database(db_url)
     load_demo(db, Clock())
     db.dispose()
-    parts = [_start("api", folder)]
+    parts = [_start("api", db_url)]
     api_url = parts[0][2]
-    parts.append(_start("ours", folder, api_url))
-    parts.append(_start("bare", folder, api_url))
+    parts.append(_start("ours", db_url, api_url))
+    parts.append(_start("bare", db_url, api_url))
     ours_url, bare_url = parts[1][2], parts[2][2]
     latencies: dict[str, list[float]] = {"ours": [], "bare": []}
     throughput: dict[str, list[float]] = {"ours": [], "bare": []}
@@ -194,16 +249,21 @@ async def main_async(args: argparse.Namespace) -> int:
                 await at_rate(http, url, 20, 1)
             for _ in range(args.rounds):
                 for name, url in (("ours", ours_url), ("bare", bare_url)):
+                    _tell(parts[1][1], "go on" if name == "ours" else "hold")
                     latencies[name] += await at_rate(http, url, args.rate, args.seconds)
-                    await asyncio.sleep(1)  # let our background turns drain
+                    await asyncio.sleep(1)  # (our turn worker works on: it shares the machine)
                     throughput[name].append(await peak(http, url, args.seconds / 2))
                     await asyncio.sleep(1)
+        _tell(parts[1][1], "go on")
+        backlog = _inbox_counts(db_url)
     finally:
         for process, pipe, _ in reversed(parts):
             pipe.send("stop")
             process.join(10)
             if process.is_alive():
                 process.kill()
+        if drop:
+            _admin(database_url(args.database), drop)
 
     print(f"{args.rounds} rounds of {args.seconds:.0f} s at {args.rate:.0f} events/s, alternating")
     print(f"{'':6} {'p50':>8} {'p95':>8} {'p99':>8} {'peak events/s':>14}")
@@ -218,6 +278,11 @@ async def main_async(args: argparse.Namespace) -> int:
         )
         p50, p95, p99, top = row[name]
         print(f"{name:6} {p50:7.1f}ms {p95:7.1f}ms {p99:7.1f}ms {top:14.0f}")
+    print(
+        "our turn worker, at the end: "
+        + ", ".join(f"{n} {status}" for status, n in sorted(backlog.items()))
+        + " (inbox rows)"
+    )
     ours, bare = row["ours"], row["bare"]
     print(
         f"ratios: p50 x{ours[0] / bare[0]:.2f} (target <= 2x + 1 ms), "
@@ -233,6 +298,9 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=100)
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--database", metavar="POSTGRESQL_URL", help="run on PostgreSQL (a new schema), not SQLite"
+    )
     return asyncio.run(main_async(parser.parse_args()))
 
 

@@ -172,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise UsageError(problem)
             logging.getLogger().setLevel(logging.INFO)
             _warn_about_lead_channels(db)
-            serve(db, clock, args.host, args.port, args.sweep_every)
+            serve(db, clock, args.host, args.port, args.sweep_every, settings.now)
             return 0
         raise UsageError(f"unknown command {args.command!r}")
     except (UsageError, DatabaseError, ClockError) as exc:

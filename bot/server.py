@@ -18,13 +18,17 @@ from aiohttp import web
 from sqlalchemy import Engine
 
 from bot import scheduler
+from bot.settings import TurnProcess
 from conversations.clock import Clock
 from storage.db import sync_to_disk
 
 log = logging.getLogger(__name__)
 
 
-def build_app(db: Engine, clock: Clock, sweep_interval: float = 60.0) -> web.Application:
+def build_app(
+    db: Engine, clock: Clock, sweep_interval: float = 60.0, turns: TurnProcess | None = None
+) -> web.Application:
+    """``turns``: run Slack's dialog turns in a worker process (else in this one)."""
     app = web.Application()
 
     async def healthz(_request: web.Request) -> web.Response:
@@ -46,7 +50,7 @@ def build_app(db: Engine, clock: Clock, sweep_interval: float = 60.0) -> web.App
         await task
 
     app.router.add_get("/healthz", healthz)
-    mount_channels(app, db, clock)
+    mount_channels(app, db, clock, turns)
     app.cleanup_ctx.append(run_scheduler)
     app.cleanup_ctx.append(keep_synced)
     return app
@@ -64,13 +68,15 @@ async def sync_every_second(db: Engine, stop: asyncio.Event) -> None:
             await asyncio.wait_for(stop.wait(), timeout=1.0)
 
 
-def mount_channels(app: web.Application, db: Engine, clock: Clock) -> list[str]:
+def mount_channels(
+    app: web.Application, db: Engine, clock: Clock, turns: TurnProcess | None = None
+) -> list[str]:
     """Mount each chat platform that is configured; its SDK is imported only then."""
     mounted: list[str] = []
     if os.environ.get("SLACK_BOT_TOKEN"):
         from bot.channels import slack
 
-        slack.mount(app, db, clock)
+        slack.mount(app, db, clock, worker=turns)
         mounted.append("slack")
     if os.environ.get("TEAMS_APP_ID") or os.environ.get("TEAMS_ALLOW_UNAUTHENTICATED") == "true":
         from bot.channels import teams
@@ -99,10 +105,12 @@ def unsafe_exposure(host: str) -> str | None:
     )
 
 
-def serve(db: Engine, clock: Clock, host: str, port: int, sweep_interval: float) -> None:
+def serve(
+    db: Engine, clock: Clock, host: str, port: int, sweep_interval: float, now: str | None = None
+) -> None:
+    """``now``: the fixed time of ``--now``, which the Slack turn worker process shares."""
     log.info(
         "mentorbot serving on http://%s:%d (nudge sweep every %.0f s)", host, port, sweep_interval
     )
-    web.run_app(
-        build_app(db, clock, sweep_interval), host=host, port=port, print=None, shutdown_timeout=10
-    )
+    app = build_app(db, clock, sweep_interval, TurnProcess(now=now))
+    web.run_app(app, host=host, port=port, print=None, shutdown_timeout=10)

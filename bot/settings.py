@@ -26,6 +26,14 @@ class Settings:
         )
 
 
+@dataclass(frozen=True)
+class TurnProcess:
+    """Run Slack's dialog turns in a worker process of their own (``mentorbot serve``);
+    ``now``: the fixed time (``--now``) the worker shares with the server, if any."""
+
+    now: str | None = None
+
+
 def chat_platforms(environ: Mapping[str, str] = os.environ) -> list[str]:
     """The platforms this process can send on, preferred first: Slack when ``SLACK_BOT_TOKEN``
     is set, Teams when ``TEAMS_APP_ID`` is (or ``TEAMS_ALLOW_UNAUTHENTICATED=true``), and

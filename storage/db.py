@@ -10,6 +10,7 @@ migration (read from the migration files' text) is left alone without importing 
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import re
 from collections.abc import Iterator
@@ -180,8 +181,13 @@ def insert_new(session: Session | Connection, table: Table, values: dict[str, An
     no transaction before a ``SAVEPOINT``, so releasing a savepoint taken as a transaction's
     first write commits it at once, outside the transaction it was meant to be part of."""
     bind = session.get_bind() if isinstance(session, Session) else session
-    dialect = bind.dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(table).values(**values).on_conflict_do_nothing()
-    inserted = session.execute(statement.returning(*table.primary_key.columns)).first()
+    inserted = session.execute(_insert_new_statement(bind.dialect.name, table), values).first()
     return inserted is not None
+
+
+@functools.cache
+def _insert_new_statement(dialect: str, table: Table) -> Any:
+    """Built once per table: building it costs more than the insert itself (the Slack inbox's
+    insert is on the ack's path); the values come as parameters."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing().returning(*table.primary_key.columns)

@@ -50,11 +50,12 @@ def store(
     key: str,
     body: dict[str, Any],
     now: datetime,
-    worker: str,
+    worker: str | None,
     lease: timedelta,
 ) -> bool:
-    """Keep the event ``key`` with its ``body``, leased to ``worker`` (which handles it now);
-    False when the key is already in the inbox."""
+    """Keep the event ``key`` with its ``body``, leased to ``worker`` (which handles it now),
+    or to nobody (``worker`` None: the first worker to claim it); False when the key is already
+    in the inbox."""
     values = {
         "platform": platform,
         "event_key": key[:256],
@@ -63,7 +64,7 @@ def store(
         "attempts": 0,
         "next_attempt_at": now,
         "claimed_by": worker,
-        "lease_until": now + lease,
+        "lease_until": now + lease if worker is not None else None,
         "received_at": now,
     }
     return insert_new(session, Inbox.__table__, values)  # type: ignore[attr-defined]

@@ -27,6 +27,7 @@ from tests.fakes.slack_api import TEAM, FakeSlackApi, SlackUser
 
 if TYPE_CHECKING:
     from bot.channels.slack.inbox import InboxPolicy
+    from bot.settings import TurnProcess
 
 SECRET = "test-signing-secret"
 FIXTURES = Path(__file__).parent / "fixtures" / "slack"
@@ -113,10 +114,14 @@ class SlackHarness:
         users: dict[str, SlackUser] | None = None,
         policy: InboxPolicy | None = None,
         whole_server: bool = False,
+        worker: TurnProcess | None = None,
     ):
         """``whole_server``: the app ``mentorbot serve`` runs (``/healthz``, the scheduler),
-        with the Slack channel mounted from the environment; else the Slack channel alone."""
+        with the Slack channel mounted from the environment; else the Slack channel alone.
+        ``worker``: the turns run in a worker process (``idle()`` then does not wait for
+        them: wait for what the fake API receives)."""
         self.db = db
+        self.worker = worker
         self.clock = clock
         self.policy = policy
         self.whole_server = whole_server
@@ -136,7 +141,7 @@ class SlackHarness:
             self.app = build_app(self.db, self.clock)
         else:
             self.app = web.Application()
-            slack.mount(self.app, self.db, self.clock, policy=self.policy)
+            slack.mount(self.app, self.db, self.clock, policy=self.policy, worker=self.worker)
         self.server = test_utils.TestServer(self.app, host="127.0.0.1")
         await self.server.start_server()
         self.http = aiohttp.ClientSession()

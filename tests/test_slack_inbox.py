@@ -74,27 +74,29 @@ def _sent_replies(posts: list[dict[str, object]]) -> list[dict[str, object]]:
 
 
 @contextlib.contextmanager
-def concerns_refused(db: Engine) -> Iterator[None]:
-    """A trigger that makes the database refuse every new concern, until the block ends."""
+def concerns_refused(db: Engine, table: str = "concern") -> Iterator[None]:
+    """A trigger that makes the database refuse every new concern (or row of ``table``),
+    until the block ends."""
+    trigger = f"refuse_{table}"
     with db.begin() as conn:
         if db.dialect.name == "sqlite":
             conn.execute(
                 text(
-                    "CREATE TRIGGER refuse_concern BEFORE INSERT ON concern "
+                    f"CREATE TRIGGER {trigger} BEFORE INSERT ON {table} "
                     "BEGIN SELECT RAISE(ABORT, 'refused by the test trigger'); END"
                 )
             )
         else:
             conn.execute(
                 text(
-                    "CREATE FUNCTION refuse_concern() RETURNS trigger LANGUAGE plpgsql AS "
+                    f"CREATE OR REPLACE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS "
                     "$$ BEGIN RAISE EXCEPTION 'refused by the test trigger'; END $$"
                 )
             )
             conn.execute(
                 text(
-                    "CREATE TRIGGER refuse_concern BEFORE INSERT ON concern "
-                    "FOR EACH ROW EXECUTE FUNCTION refuse_concern()"
+                    f"CREATE TRIGGER {trigger} BEFORE INSERT ON {table} "
+                    f"FOR EACH ROW EXECUTE FUNCTION {trigger}()"
                 )
             )
     try:
@@ -102,9 +104,9 @@ def concerns_refused(db: Engine) -> Iterator[None]:
     finally:
         with db.begin() as conn:
             if db.dialect.name == "sqlite":
-                conn.execute(text("DROP TRIGGER refuse_concern"))
+                conn.execute(text(f"DROP TRIGGER {trigger}"))
             else:
-                conn.execute(text("DROP TRIGGER refuse_concern ON concern"))
+                conn.execute(text(f"DROP TRIGGER {trigger} ON {table}"))
 
 
 async def test_a_turn_the_database_refuses_is_tried_again_and_answered_once(

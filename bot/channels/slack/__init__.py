@@ -11,7 +11,9 @@ Map of the package:
 
 :func:`mount` adds ``POST /slack/events`` to the aiohttp server (HTTP mode, signatures checked
 by bolt) and, when ``SLACK_APP_TOKEN`` is set, connects Socket Mode as well; the inbox's replay
-loop runs for as long as the server does. Configuration:
+loop runs for as long as the server does. With ``TurnProcess`` (what ``mentorbot serve`` uses)
+this process only verifies, stores and acks; the turns and the replay loop run in the turn
+worker process (``worker.py``). Configuration:
 ``SLACK_BOT_TOKEN``, ``SLACK_SIGNING_SECRET`` (HTTP mode), ``SLACK_APP_TOKEN`` (Socket Mode),
 ``SLACK_API_URL`` (the Web API base URL; default ``https://slack.com/api/``), ``SLACK_TEAM_ID``
 (our workspace; default: the bot token's, from ``auth.test`` at start-up).
@@ -27,6 +29,7 @@ import threading
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -37,13 +40,23 @@ from sqlalchemy import Engine as Database
 
 from bot.channels.slack import gate
 from bot.channels.slack.inbox import InboxPolicy, SlackInbox
-from bot.channels.slack.listeners import Deps, Wiring, register
+from bot.channels.slack.listeners import Deps, Wiring, event_key, keep, register
 from bot.channels.slack.sender import PLATFORM, SlackSender, make_client, sender_from_env
+from bot.channels.slack.worker import TurnWorker
+from bot.settings import TurnProcess
 from conversations.clock import Clock
 from conversations.engine import Engine as DialogEngine
 from conversations.registry import default_registry
 
-__all__ = ["PLATFORM", "SLACK", "SlackRuntime", "SlackSender", "mount", "sender_from_env"]
+__all__ = [
+    "PLATFORM",
+    "SLACK",
+    "SlackRuntime",
+    "SlackSender",
+    "TurnProcess",
+    "mount",
+    "sender_from_env",
+]
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
@@ -77,11 +90,13 @@ class SlackRuntime:
         db: Database,
         clock: Clock,
         policy: InboxPolicy | None = None,
+        worker: TurnProcess | None = None,
     ) -> None:
         self.settings = settings
         self.db = db
         self.clock = clock
         self.policy = policy or InboxPolicy()
+        self.worker = TurnWorker(db, worker) if worker is not None else None
         self.bolt: AsyncApp | None = None
         self.deps: Deps | None = None
         self.wiring: Wiring | None = None
@@ -91,15 +106,18 @@ class SlackRuntime:
     async def lifespan(self, _app: web.Application) -> AsyncIterator[None]:
         async with aiohttp.ClientSession() as http:
             client = self.client = make_client(http, self.settings.bot_token, self.settings.api_url)
+            hand_off = self.worker is not None
             self.bolt = AsyncApp(
                 client=client,
                 signing_secret=self.settings.signing_secret,
                 request_verification_enabled=bool(self.settings.signing_secret),
+                # Handing off, a listener only acks: answer when it has, with no task to start.
+                process_before_response=hand_off,
                 name="mentorbot",
             )
             await self.gate.identify(client)
             gate.install(self.bolt, self.gate, client)  # before any other middleware
-            inbox = SlackInbox(self.db, policy=self.policy)
+            inbox = SlackInbox(self.db, policy=self.policy, hand_off=hand_off)
             self.deps = Deps(
                 db=self.db,
                 clock=self.clock,
@@ -108,19 +126,25 @@ class SlackRuntime:
                 inbox=inbox,
             )
             self.wiring = register(self.bolt, self.deps)
-            # Replays from the inbox: the same listeners, returning when their work is done.
-            replayer = AsyncApp(
-                client=client,
-                request_verification_enabled=False,
-                process_before_response=True,
-                name="mentorbot-inbox",
-            )
-            register(replayer, self.deps)
-            # Start the worker threads now: a thread started while serving holds the loop
-            # until it runs, and on a busy machine that can take a while.
-            await _warm(self.deps.turns, inbox.threads)
             stop = asyncio.Event()
-            replaying = asyncio.create_task(inbox.run(replayer, stop))
+            replaying: asyncio.Task[None] | None = None
+            if self.worker is not None:
+                await _warm(inbox.threads)
+                await self.worker.start()
+                inbox.notify = self.worker.wake
+            else:
+                # Replays from the inbox: the same listeners, returning when their work is done.
+                replayer = AsyncApp(
+                    client=client,
+                    request_verification_enabled=False,
+                    process_before_response=True,
+                    name="mentorbot-inbox",
+                )
+                register(replayer, self.deps)
+                # Start the worker threads now: a thread started while serving holds the loop
+                # until it runs, and on a busy machine that can take a while.
+                await _warm(self.deps.turns, inbox.threads)
+                replaying = asyncio.create_task(inbox.run(replayer, stop))
             socket = None
             if self.settings.app_token:
                 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -135,7 +159,10 @@ class SlackRuntime:
                     with contextlib.suppress(Exception):
                         await socket.close_async()  # type: ignore[no-untyped-call]
                 stop.set()
-                await replaying
+                if replaying is not None:
+                    await replaying
+                if self.worker is not None:
+                    await self.worker.stop()
                 await self.deps.idle(limit=10)
                 self.deps.turns.shutdown(wait=True)
                 inbox.close()
@@ -143,11 +170,26 @@ class SlackRuntime:
     async def handle(self, request: web.Request) -> web.Response:
         if self.bolt is None or self.client is None:
             return web.Response(status=503, text="starting\n")
-        refused = await self.gate.screen_http(request, self.client)
-        if refused is not None:
-            return refused
+        body = await self.gate.screen_http(request, self.client)
+        if isinstance(body, web.Response):
+            return body
+        if self.worker is not None and body.get("type") == "event_callback":
+            return await self._hand_off_event(body)
         response = await self.bolt.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(response)
+
+    async def _hand_off_event(self, body: dict[str, Any]) -> web.Response:
+        """An Events API delivery, handed off to the turn worker without going through bolt:
+        its ack is an empty 200 whatever the event, so stored is all there is to do here."""
+        assert self.deps is not None
+        key = event_key(body)
+        if key is None:
+            log.warning("Slack event with no event_id: acknowledged only")
+        else:
+            stopped = await keep(self.deps.inbox, key, body)
+            if stopped is not None:
+                return web.Response(status=stopped.status, text="")
+        return web.Response(status=200, text="")
 
 
 SLACK = web.AppKey("mentorbot_slack", SlackRuntime)
@@ -165,10 +207,16 @@ async def _warm(*pools: ThreadPoolExecutor) -> None:
 
 
 def mount(
-    app: web.Application, db: Database, clock: Clock, *, policy: InboxPolicy | None = None
+    app: web.Application,
+    db: Database,
+    clock: Clock,
+    *,
+    policy: InboxPolicy | None = None,
+    worker: TurnProcess | None = None,
 ) -> None:
     """Add the Slack channel to ``app``: ``POST /slack/events`` (when a signing secret is set)
-    and Socket Mode (when ``SLACK_APP_TOKEN`` is set); ``policy`` paces the inbox's retries."""
+    and Socket Mode (when ``SLACK_APP_TOKEN`` is set); ``policy`` paces the inbox's retries.
+    ``worker``: the turns run in a worker process (else here, after the ack)."""
     settings = SlackSettings.from_env()
     if not settings.bot_token:
         raise RuntimeError("SLACK_BOT_TOKEN is not set")
@@ -176,7 +224,7 @@ def mount(
         raise RuntimeError(
             "set SLACK_SIGNING_SECRET (HTTP events) or SLACK_APP_TOKEN (Socket Mode) for Slack"
         )
-    runtime = SlackRuntime(settings, db, clock, policy)
+    runtime = SlackRuntime(settings, db, clock, policy, worker)
     app[SLACK] = runtime
     app.cleanup_ctx.append(runtime.lifespan)
     if settings.signing_secret:

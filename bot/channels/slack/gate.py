@@ -91,8 +91,8 @@ class Gate:
 
     async def screen_http(
         self, request: web.Request, client: AsyncWebClient
-    ) -> web.Response | None:
-        """None when the request may go on to bolt; else the response that ends it."""
+    ) -> web.Response | dict[str, Any]:
+        """The response that ends the request; else its payload (it may go on to bolt)."""
         raw = await request.read()
         timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
         signature = request.headers.get("X-Slack-Signature", "")
@@ -102,7 +102,7 @@ class Gate:
         if body is None:
             return web.json_response({"error": "malformed request"}, status=400)
         if body.get("type") in _UNSCOPED:
-            return None
+            return body
         workspace = await self.identify(client)
         if workspace is None:
             return web.json_response({"error": "starting"}, status=503)
@@ -110,7 +110,7 @@ class Gate:
         if why is not None:
             _log_refusal(why)
             return web.Response(status=200, text="")
-        return None
+        return body
 
 
 def _log_refusal(why: str) -> None:

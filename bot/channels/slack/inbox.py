@@ -14,6 +14,14 @@ Slack does not retry an event we answered with a 2xx, so the event is stored bef
    held them. A replay is dispatched through a second bolt app over the same listeners, with
    ``process_before_response`` so it returns when the work has finished. At start-up the rows of
    this machine's dead processes are given back at once; other rows wait for their lease.
+   Replays run concurrently (at most ``InboxPolicy.concurrency``), one person's in the order
+   they arrived.
+
+Hand-off (``SlackInbox(hand_off=True)``, what ``mentorbot serve`` runs): the serving process
+only verifies, stores and acks. It stores each row leased to nobody, acks (a listener gives
+only its ack: :func:`inboxed`) and wakes the turn worker (``worker.py``, a process of its own),
+whose :meth:`SlackInbox.run` claims the row at once and does the work. The serving process's
+interpreter then never waits behind a dialog turn.
 
 Exactly once: a replayed turn whose first run had committed finds its ``processed_event`` row
 and does nothing again; its reply is already in the outbox. Rows are leased with the wall clock
@@ -26,7 +34,6 @@ survives the process dying, which is what the 200 must survive, without waiting 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import inspect
 import logging
 import os
@@ -57,6 +64,7 @@ log = logging.getLogger(__name__)
 KEY = "mentorbot_inbox_key"  # the inbox row this request's work closes
 REPLAY = "mentorbot_inbox_replay"  # the request comes from the inbox, not from Slack
 STARTED = "mentorbot_inbox_started"  # a listener took the request
+HAND_OFF = "mentorbot_inbox_hand_off"  # stored for the turn worker: the listener only acks
 
 GAVE_UP = (
     "Sorry, something went wrong on my side and I couldn't take in your last message, even "
@@ -77,6 +85,7 @@ class InboxPolicy:
     max_attempts: int = 10
     poll: float = 1.0
     batch: int = 8
+    concurrency: int = 16  # rows replayed at once (one person's one after another)
     keep: timedelta = timedelta(days=7)
 
 
@@ -106,11 +115,25 @@ class Pending:
 
     key: str
     body: dict[str, Any]
+    attempts: int = 0
+
+    @property
+    def person(self) -> str:
+        """Who the delivery is from (their deliveries are replayed in order); else its key."""
+        event = self.body.get("event")
+        user = self.body.get("user")
+        found = [
+            event.get("user") if isinstance(event, dict) else None,
+            user.get("id") if isinstance(user, dict) else user,
+            self.body.get("user_id"),
+        ]
+        return next((f"user:{u}" for u in found if isinstance(u, str) and u), self.key)
 
 
 class SlackInbox:
     """The inbox's storage calls, each on the inbox's own threads (never on the event loop,
-    and never queued behind dialog turns), and the replay loop."""
+    and never queued behind dialog turns), and the replay loop. ``hand_off``: rows are stored
+    for the turn worker (leased to nobody) and ``notify`` is called after each one."""
 
     def __init__(
         self,
@@ -119,12 +142,15 @@ class SlackInbox:
         policy: InboxPolicy | None = None,
         worker: str | None = None,
         rng: random.Random | None = None,
+        hand_off: bool = False,
     ) -> None:
         self.db = db
         self.timer = timer or Clock()
         self.policy = policy or InboxPolicy()
         self.worker = worker or worker_name()
         self.rng = rng
+        self.hand_off = hand_off
+        self.notify: Callable[[], None] | None = None
         self.threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="slack-inbox")
         self._closed: set[str] = set()  # rows a dialog turn closed (no need to look again)
 
@@ -136,8 +162,9 @@ class SlackInbox:
     def _store(self, key: str, body: dict[str, Any]) -> bool:
         # A connection, not an ORM session: this is on the ack's path, keep it lean.
         with self.db.begin() as connection:
+            holder = None if self.hand_off else self.worker
             return inbox_queries.store(
-                connection, PLATFORM, key, body, self.timer.now(), self.worker, self.policy.lease
+                connection, PLATFORM, key, body, self.timer.now(), holder, self.policy.lease
             )
 
     def _done(self, key: str) -> None:
@@ -161,17 +188,12 @@ class SlackInbox:
             )
             return row is not None and row.status == "dead"
 
-    def _claim(self) -> list[Pending]:
+    def _claim(self, limit: int) -> list[Pending]:
         with transaction(self.db) as session:
             rows = inbox_queries.claim(
-                session,
-                PLATFORM,
-                self.worker,
-                self.timer.now(),
-                self.policy.batch,
-                self.policy.lease,
+                session, PLATFORM, self.worker, self.timer.now(), limit, self.policy.lease
             )
-            return [Pending(row.event_key, dict(row.body)) for row in rows]
+            return [Pending(row.event_key, dict(row.body), row.attempts) for row in rows]
 
     def _gone(self, holder: str) -> bool:
         host, _, rest = holder.partition(":")
@@ -191,7 +213,10 @@ class SlackInbox:
 
     async def store(self, key: str, body: dict[str, Any]) -> bool:
         """Keep the delivery; False when it is already in the inbox (a redelivery)."""
-        return await self._call(self._store, key, body)
+        fresh = await self._call(self._store, key, body)
+        if fresh and self.notify is not None:
+            self.notify()
+        return fresh
 
     def closed(self, key: str | None) -> None:
         """A dialog turn has closed ``key``'s row in its own transaction (or found it done)."""
@@ -211,9 +236,14 @@ class SlackInbox:
 
     # -- the replay loop --------------------------------------------------------------------
 
-    async def run(self, replayer: AsyncApp, stop: asyncio.Event) -> None:
+    async def run(
+        self, replayer: AsyncApp, stop: asyncio.Event, wake: asyncio.Event | None = None
+    ) -> None:
         """Replay due rows through ``replayer`` until ``stop`` is set: first the rows of this
-        machine's processes that died, then whatever falls due."""
+        machine's processes that died, then whatever falls due. ``wake`` (set when a row has
+        been stored) makes it look at once instead of after ``policy.poll``. Up to
+        ``policy.concurrency`` rows are in hand at once; one person's run one after another,
+        oldest first. On ``stop`` it claims no more and waits for the rows in hand."""
         try:
             recovered = await self._call(self._recover)
             if recovered:
@@ -221,21 +251,60 @@ class SlackInbox:
             await self._call(self._prune)
         except Exception:
             log.exception("Slack inbox: start-up recovery failed; leases will run out instead")
-        while not stop.is_set():
-            claimed: list[Pending] = []
-            try:
-                claimed = await self._call(self._claim)
-                for row in claimed:
+        wake = wake or asyncio.Event()
+        queues: dict[str, list[Pending]] = {}  # per person, the rows in hand, oldest first
+        in_hand: set[str] = set()
+        chains: set[asyncio.Task[None]] = set()
+
+        async def chain(person: str) -> None:
+            queue = queues[person]
+            while queue:
+                row = queue[0]
+                try:
                     # A task of its own, so the listener's deps.track() sees a short task.
                     await asyncio.create_task(self.replay(replayer, row))
-            except Exception:
-                log.exception("Slack inbox: replaying failed; trying again shortly")
-            if not claimed:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=self.policy.poll)
+                except Exception:
+                    log.exception(
+                        "Slack inbox: replaying %s failed; its lease will run out", row.key
+                    )
+                queue.pop(0)
+                in_hand.discard(row.key)
+                wake.set()  # room for another row
+            del queues[person]
+
+        while not stop.is_set():
+            wake.clear()
+            room = min(self.policy.batch, self.policy.concurrency - len(in_hand))
+            claimed: list[Pending] = []
+            if room > 0:
+                try:
+                    claimed = await self._call(self._claim, room)
+                except Exception:
+                    log.exception("Slack inbox: claiming failed; trying again shortly")
+            for row in claimed:
+                if row.key in in_hand:
+                    continue  # its lease ran out while it waited here: it is in hand already
+                in_hand.add(row.key)
+                queue = queues.setdefault(row.person, [])
+                queue.append(row)
+                if len(queue) == 1:
+                    task = asyncio.create_task(chain(row.person))
+                    chains.add(task)
+                    task.add_done_callback(chains.discard)
+            if len(claimed) < room or room <= 0:
+                waking = asyncio.create_task(wake.wait())
+                stopping = asyncio.create_task(stop.wait())
+                await asyncio.wait(
+                    (waking, stopping), timeout=self.policy.poll, return_when="FIRST_COMPLETED"
+                )
+                waking.cancel()
+                stopping.cancel()
+        if chains:
+            await asyncio.wait(list(chains))
 
     async def replay(self, replayer: AsyncApp, row: Pending) -> None:
-        log.info("Slack inbox: replaying %s", row.key)
+        if row.attempts:
+            log.info("Slack inbox: trying %s again (attempt %d)", row.key, row.attempts + 1)
         request = AsyncBoltRequest(body=row.body, mode="socket_mode", context={REPLAY: True})
         response = await replayer.async_dispatch(request)
         if request.context.get(STARTED):
@@ -252,13 +321,25 @@ class SlackInbox:
 Listener = Callable[..., Awaitable[Any]]
 
 
-def inboxed(listener: Listener, inbox: SlackInbox) -> Callable[[AsyncArgs], Awaitable[None]]:
+async def _ack(args: AsyncArgs) -> None:
+    await args.ack()
+
+
+def inboxed(
+    listener: Listener,
+    inbox: SlackInbox,
+    acknowledge: Callable[[AsyncArgs], Awaitable[Any]] = _ack,
+) -> Callable[[AsyncArgs], Awaitable[None]]:
     """``listener`` as bolt calls it (with the arguments it names), closing its inbox row when
-    it returns and recording a failed attempt when it raises."""
+    it returns and recording a failed attempt when it raises. A delivery handed off to the turn
+    worker gets only ``acknowledge`` (the listener's ack, with what it answers at once)."""
     names = list(inspect.signature(listener).parameters)
 
     async def run(args: AsyncArgs) -> None:
         context = args.context
+        if context.get(HAND_OFF):
+            await acknowledge(args)
+            return
         context[STARTED] = True
         key = context.get(KEY)
         kwargs = {

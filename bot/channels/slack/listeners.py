@@ -40,7 +40,7 @@ from sqlalchemy import Engine as Database
 
 from bot.channels.slack import blocks as bk
 from bot.channels.slack.home import home_view
-from bot.channels.slack.inbox import KEY, REPLAY, SlackInbox, inboxed
+from bot.channels.slack.inbox import HAND_OFF, KEY, REPLAY, SlackInbox, inboxed
 from bot.channels.slack.sender import PLATFORM, FilesNotShared, dm_channel, post_parts
 from conversations.clock import Clock
 from conversations.engine import Delivered
@@ -158,6 +158,18 @@ def event_key(body: dict[str, Any]) -> str | None:
     if body.get("command") and body.get("trigger_id"):
         return f"cmd:{body['trigger_id']}"
     return None
+
+
+async def keep(inbox: SlackInbox, key: str, body: dict[str, Any]) -> BoltResponse | None:
+    """Store the delivery ``key`` in the inbox; None when it may go on, else the answer that
+    ends it: 200 for a redelivery (already stored), 503 when it cannot be stored (Slack sends
+    it again)."""
+    try:
+        fresh = await inbox.store(key, body)
+    except Exception:
+        log.exception("could not store Slack delivery %s; Slack will send it again", key)
+        return BoltResponse(status=503, body="")
+    return None if fresh else BoltResponse(status=200, body="")
 
 
 def claim(db: Database, key: str, clock: Clock) -> bool:
@@ -370,19 +382,22 @@ def register(app: AsyncApp, deps: Deps) -> Wiring:
     async def store_first(
         body: dict[str, Any], context: Any, next: Callable[[], Awaitable[BoltResponse]]
     ) -> Any:
-        """Into the inbox before any listener (so before any ack); a redelivery stops here."""
+        """Into the inbox before any listener (so before any ack); a redelivery stops here.
+        When the inbox hands off, the listener only acks: the turn worker does the work."""
         key = event_key(body)
+        hand_off = deps.inbox.hand_off and not context.get(REPLAY)
         if key is None:
+            if hand_off:
+                log.warning("Slack delivery with no key (%s): acknowledged only", body.get("type"))
+                context[HAND_OFF] = True
             return await next()
         if not context.get(REPLAY):
-            try:
-                fresh = await deps.inbox.store(key, body)
-            except Exception:
-                log.exception("could not store Slack delivery %s; Slack will send it again", key)
-                return BoltResponse(status=503, body="")
-            if not fresh:
-                return BoltResponse(status=200, body="")
+            stopped = await keep(deps.inbox, key, body)
+            if stopped is not None:
+                return stopped
         context[KEY] = key
+        if hand_off:
+            context[HAND_OFF] = True
         return await next()
 
     app.middleware(store_first)
@@ -437,8 +452,7 @@ def register(app: AsyncApp, deps: Deps) -> Wiring:
         await publish_home(deps, user, who)
 
     async def on_command(ack: Any, body: dict[str, Any], command: dict[str, Any]) -> None:
-        in_dm = str(command.get("channel_id", "")).startswith("D")
-        await ack() if in_dm else await ack(text="I'll answer you in our direct messages.")
+        await _ack_command(ack, command)
         deps.track()
         said = Said(
             team=_team(body),
@@ -505,17 +519,10 @@ def register(app: AsyncApp, deps: Deps) -> Wiring:
                 await publish_home(deps, user, who)
 
     async def on_form(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
-        submit, channel, values = bk.form_values(view)
-        errors = {
-            name: "Please write something here."
-            for name, value in values.items()
-            if value and not value.strip()
-        }
-        if errors:
-            await ack(response_action="errors", errors=errors)
+        if not await _ack_form(ack, view):
             return
-        await ack()
         deps.track()
+        submit, channel, values = bk.form_values(view)
         said = Said(
             team=_team(body),
             user=str((body.get("user") or {}).get("id", "")),
@@ -534,12 +541,40 @@ def register(app: AsyncApp, deps: Deps) -> Wiring:
     wiring.event(app, "app_mention", listen(on_mention))
     wiring.event(app, "app_home_opened", listen(on_home_opened))
     wiring.commands.append(COMMAND)
-    app.command(COMMAND)(listen(on_command))
+    app.command(COMMAND)(
+        inboxed(on_command, deps.inbox, lambda args: _ack_command(args.ack, args.command or {}))
+    )
     wiring.shortcuts.append(SHORTCUT)
     app.shortcut(SHORTCUT)(listen(on_shortcut))
     app.action(re.compile(".*"))(listen(on_action))  # every button: the action id routes it
-    app.view(bk.FORM_CALLBACK)(listen(on_form))
+    app.view(bk.FORM_CALLBACK)(
+        inboxed(on_form, deps.inbox, lambda args: _ack_form(args.ack, args.view or {}))
+    )
     return wiring
+
+
+# -- what an ack answers at once (also all a handed-off delivery gets from the server) -------
+
+
+async def _ack_command(ack: Any, command: dict[str, Any]) -> None:
+    in_dm = str(command.get("channel_id", "")).startswith("D")
+    await ack() if in_dm else await ack(text="I'll answer you in our direct messages.")
+
+
+async def _ack_form(ack: Any, view: dict[str, Any]) -> bool:
+    """Refuse a form with a blank-looking answer (the modal stays open with the errors);
+    False when it was refused."""
+    _submit, _channel, values = bk.form_values(view)
+    errors = {
+        name: "Please write something here."
+        for name, value in values.items()
+        if value and not value.strip()
+    }
+    if errors:
+        await ack(response_action="errors", errors=errors)
+        return False
+    await ack()
+    return True
 
 
 @dataclass
