@@ -247,7 +247,14 @@ class Engine:
             carried = self._carry_on(ctx, row, active, msg)
             if carried is not None:
                 return note + carried, [], False
-        if typed and (intent.name in _NOT_A_SWITCH or meaning(msg.text) is not None):
+        if typed and (
+            intent.name in _NOT_A_SWITCH
+            or meaning(msg.text) is not None
+            or (intent.name in _MEETING_IN_PASSING and not _COMMAND.match(msg.text))
+        ):
+            # A meeting said in passing ("not thurs but fri same time?") may answer a proposal
+            # or a move waiting for this person: that is tried first; a plain request
+            # ("book a meeting ...") is a request.
             answered = self._answer_open(ctx, row, active, msg)
             if answered is not None:
                 return note + answered[0], answered[1], False
@@ -526,6 +533,12 @@ class Engine:
 
 # Words that are an answer's tone, not a new journey, when a dialog did not understand them.
 _NOT_A_SWITCH = frozenset({IntentName.UNKNOWN, IntentName.GREETING, IntentName.THANKS})
+_MEETING_IN_PASSING = frozenset(
+    {IntentName.BOOK_MEETING, IntentName.RESCHEDULE_MEETING, IntentName.CANCEL_MEETING}
+)
+_COMMAND = re.compile(
+    r"\s*(?:please\s+|pls\s+)?(?:book|reschedule|rearrange|cancel|move|arrange|schedule)\b", re.I
+)
 
 
 def _starts_new_journey(msg: Incoming, intent: Intent) -> bool:

@@ -335,3 +335,28 @@ def test_an_answer_at_the_confirmation_is_not_taken_for_a_new_request(mentee: Ch
     reply = mentee.said("sure, go on")
     # not set aside as an interruption (what the booking makes of "sure" is its own reading)
     assert "I've kept" not in reply
+
+
+def test_a_counter_said_in_passing_answers_the_proposal_not_a_new_move(
+    mentee: Chat, mentor: Chat
+) -> None:
+    # "not tues but weds same time?" reads like moving a meeting; with a proposal waiting for
+    # Tom it is his counter-proposal to it, not a request to move something else.
+    _proposal_seen(mentee, mentor)
+    _later(3, mentee, mentor)
+    reply = mentor.said("not tues but weds same time?")
+    assert "I'll suggest this to Priya Shah instead of Tue 24 Nov, 15:00:" in reply
+    assert "*When:* Wed 25 Nov, 15:00" in reply
+
+
+def test_can_do_accepts(mentee: Chat, mentor: Chat) -> None:
+    _proposal_seen(mentee, mentor)
+    _later(1, mentee, mentor)
+    assert mentor.said("can do").startswith("Confirmed: your meeting with Priya Shah")
+
+
+def test_a_request_said_as_a_command_is_still_a_request(mentee: Chat, mentor: Chat) -> None:
+    # Priya has a proposal of her own waiting for Tom, and nothing waiting for her: her new
+    # booking is a booking.
+    _proposal_seen(mentee, mentor)
+    assert "Shall I send it to Tom?" in mentee.said("book a meeting fri 27 nov at 11am by phone")
