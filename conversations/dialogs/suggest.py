@@ -19,6 +19,7 @@ from conversations.intents import INTENT_ACTION_PREFIX, IntentName, candidates, 
 from conversations.language import brief
 from conversations.language.choices import pick
 from conversations.messages import Choice, Incoming, Part, Question, Text
+from conversations.open_questions import NOTHING_WAITING
 from storage.models import Role
 
 # How many suggestions to offer, and how much weaker than the best one a suggestion may be.
@@ -166,14 +167,7 @@ class Suggestions:
             )
         if brief(msg.text) is not None and recognise(msg.text).name is IntentName.UNKNOWN:
             # A "yep" or "nah" with no question waiting (it was answered, or put aside).
-            return Turn(
-                replies=[
-                    Text(
-                        "I'm not waiting for an answer from you just now. Type *what's next* to "
-                        "see what's due, or *menu* for what I can do."
-                    )
-                ]
-            )
+            return Turn(replies=[Text(NOTHING_WAITING)])
         offered = suggestions(ctx, msg.text)
         if not offered:
             return Turn(replies=[pointer(ctx)])
