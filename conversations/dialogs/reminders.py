@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from conversations.dates import Ask, format_day
 from conversations.dialogs import kit
-from conversations.dialogs.base import Context, Outgoing, Registry, Turn
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn, to_lead_channel
 from conversations.intents import Intent, IntentName
 from conversations.language.away import leave_dates, read_pause
 from conversations.messages import Incoming, Part, Text
@@ -202,11 +202,7 @@ class LeaveDialog(kit.Form[LeaveState]):
         scheme = ctx.session.get(Scheme, enrolment.cohort.scheme_id) if enrolment else None
         if scheme is not None and scheme.lead_channel:
             outgoing.append(
-                Outgoing(
-                    parts=(Text(f"{news} Their reminders are paused {when}."),),
-                    channel=scheme.lead_channel,
-                    scheme_id=scheme.id,
-                )
+                to_lead_channel(scheme, Text(f"{news} Their reminders are paused {when}."))
             )
         told = " and ".join([*self._partners(ctx), "the project lead"])
         return Turn(

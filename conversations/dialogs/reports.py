@@ -22,7 +22,7 @@ import re
 
 from conversations import report_files
 from conversations.dates import format_day, format_when
-from conversations.dialogs.base import Context, Outgoing, Registry, Turn
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn, to_lead_channel
 from conversations.intents import Intent, IntentName
 from conversations.language.reports import about_someone, file_formats, report_kind, to_a_channel
 from conversations.messages import Incoming, Part, Text
@@ -159,18 +159,15 @@ def _post(
         kind=kind.value,
         as_of=shared.as_of,
     )
-    return Outgoing(
-        parts=(
-            Text(
-                f"{ctx.person.display_name} shared the {kind.label.lower()}{so_far} "
-                f"for {cohort.name}{named}."
-            ),
-            Text(chat_summary(shared), private=True),
-            *[f.attachment() for f in report_files.png_files(shared)],
-            *files,
+    return to_lead_channel(
+        scheme,
+        Text(
+            f"{ctx.person.display_name} shared the {kind.label.lower()}{so_far} "
+            f"for {cohort.name}{named}."
         ),
-        channel=scheme.lead_channel,
-        scheme_id=scheme.id,
+        Text(chat_summary(shared), private=True),
+        *[f.attachment() for f in report_files.png_files(shared)],
+        *files,
         kind="report",
     )
 
