@@ -23,6 +23,7 @@ from conversations.language.meetings import (
     names_a_meeting,
 )
 from conversations.language.normalise import normalise
+from conversations.language.reports import TO_CHANNEL
 from conversations.language.requests import content_words, fix_typos, overlap, unpadded
 from conversations.language.sections import minutes_likeness
 from conversations.safety import notice_concern
@@ -73,6 +74,7 @@ class IntentName(StrEnum):
     REVIEW_APPLICATIONS = "review_applications"
     SELECTION_STATUS = "selection_status"
     REPORT = "report"
+    POST_TO_CHANNEL = "post_to_channel"
     SCHEME_CHANGE = "scheme_change"
     LEAD_CHANNEL = "lead_channel"
     WHEN_IS = "when_is"
@@ -437,6 +439,9 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    # "post that to the lead channel", "can you put this in #leads": what was just shown,
+    # shared (after REPORT, so that "post the 6-month report to the channel" is that report).
+    (IntentName.POST_TO_CHANNEL, TO_CHANNEL),
     # "Dr Jones is my appraiser", "conflict of interest with ...", "conflict A-07 <mentor> line
     # management". After CONCERN, so that "a concern about a conflict of interest" is a concern.
     (

@@ -230,6 +230,21 @@ def record(
     session.add(AuditLog(at=at, actor_id=actor_id, action=action, subject=ref, detail=dict(detail)))
 
 
+# What was done to an alert, as its history tells it.
+HISTORY = ("acknowledged", "snoozed", "resolved")
+
+
+def history(session: Session, ref: str) -> list[AuditLog]:
+    """Who acknowledged, snoozed and resolved an alert, and when (oldest first)."""
+    return list(
+        session.exec(
+            select(AuditLog)
+            .where(AuditLog.subject == ref, col(AuditLog.action).in_(HISTORY))
+            .order_by(col(AuditLog.at), col(AuditLog.id))
+        ).all()
+    )
+
+
 def _not_answered(session: Session, survey_id: int) -> list[int]:
     survey = session.get(Survey, survey_id)
     if survey is None:

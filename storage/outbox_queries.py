@@ -475,6 +475,15 @@ def dead_letters(
     ]
 
 
+def last_reply_at(session: Session, person_id: int) -> datetime | None:
+    """When ``person_id`` was last answered in their own chat (the newest reply row)."""
+    return session.exec(
+        select(func.max(Outbox.created_at)).where(
+            Outbox.recipient_id == person_id, Outbox.kind == "reply"
+        )
+    ).one()
+
+
 def pending_count(session: Session) -> int:
     """How many messages are still waiting (for a console inbox, or to go out later)."""
     query = (

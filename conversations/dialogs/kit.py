@@ -205,6 +205,10 @@ class Form(Generic[S]):
         """A form with nothing to change, answered no: nothing is done."""
         return Turn(replies=[Text("OK, I've left it as it was.")])
 
+    def question(self, ctx: Context, state: S) -> str:
+        """The confirmation's question (``confirm_question``, unless it depends on the person)."""
+        return self.confirm_question
+
     def begin(self, ctx: Context, msg: Incoming, state: S) -> list[Part]:
         """Fill what the start message already says; the replies to say before the first ask."""
         return []
@@ -302,7 +306,7 @@ class Form(Generic[S]):
         return [
             *self.summary(ctx, state),
             Question(
-                self.confirm_question,
+                self.question(ctx, state),
                 (Choice(self.save_label, self.SAVE), Choice(self.change_label, self.CHANGE)),
             ),
         ]
