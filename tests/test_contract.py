@@ -241,3 +241,64 @@ def test_signing_through_mentorbot_chat(loaded: str) -> None:  # noqa: F811
     assert "Signed: Priya Shah, Mon 23 Nov." in result.stdout
     inbox = mentorbot("inbox", "--user", "mentor@example.org", "--now", NOW, db=loaded)
     assert "Priya Shah has signed your mentoring contract." in inbox.stdout
+
+
+# -- the kit's steps, now the contract's too ----------------------------------------------------
+
+
+def test_patient_data_in_a_contract_part_is_caught_before_it_is_saved(
+    demo: Engine, mentee: Chat, mentor: Chat
+) -> None:
+    mentee.said(ONE_SHOT.replace("a board presentation", "the audit of patient 943 476 5919"))
+    asked = mentee.said("I agree")
+    assert asked.startswith("This looks like it includes an NHS number.")
+    assert "mustn't be kept in the contract" in asked
+    assert _contracts(demo) == []
+    assert mentor.inbox() == ""  # nothing reaches Tom before it is dealt with
+    signed = mentee.said("remove it and save")
+    assert "Signed: Priya Shah" in signed
+    [row] = _contracts(demo)
+    assert row.terms["objectives"] == (
+        "prepare for a service manager post and the audit of patient [removed]"
+    )
+    assert "5919" not in mentor.inbox()
+
+
+def test_a_correction_after_yes_or_no_at_the_confirmation_changes_that_part(
+    demo: Engine, mentee: Chat
+) -> None:
+    mentee.said(ONE_SHOT)
+    mentee.restart()  # a new turn in a new process, as on Slack or Teams
+    shown = mentee.said("yes but change the plan to fortnightly calls")
+    assert "*1. Our plan for meeting:* fortnightly calls" in shown
+    assert _contracts(demo) == []  # a yes with a change is not a signature
+    shown = mentee.said("no, change the objectives")
+    assert "*Purpose and objectives*" in shown  # that part asked again, straight away
+    shown = mentee.said("a board-level post")
+    assert "*3. Purpose and objectives:* a board-level post" in shown
+    assert "Signed: Priya Shah" in mentee.said("i agree to the contract")
+    [row] = _contracts(demo)
+    assert (row.terms["plan"], row.terms["objectives"]) == (
+        "fortnightly calls",
+        "a board-level post",
+    )
+
+
+def test_a_mentor_with_two_mentees_picks_whose_contract_by_typing_a_name(
+    demo: Engine, clock: Clock
+) -> None:
+    from tests.pairing_fixture import add_pairing_stage
+
+    add_pairing_stage(demo, clock.now())
+    chair = Chat(demo, clock, "chair@example.org")
+    chair.said("propose matches")
+    chair.said("approve: first choices honoured")
+    chair.said("Approve and announce")
+    leah = Chat(demo, clock, "mentor3@example.org")  # Leah Dunn: Ben and Eve
+    leah.inbox()
+    asked = leah.said("sign the contract")
+    assert "Which of your contracts would you like to work on?" in asked
+    leah.restart()
+    opened = leah.said("eve please")  # typed, in a new turn: not the button
+    assert "Let's agree your mentoring contract with Eve Fox" in opened
+    assert "*Our plan for meeting*" in opened

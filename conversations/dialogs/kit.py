@@ -23,6 +23,7 @@ stored with the dialog's ``schema_version`` (the engine puts aside a state of an
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
@@ -339,7 +340,9 @@ class Form(Generic[S]):
         said = reading.meaning if reading is not None else None
         if reading is not None and reading.rest and said in (Meaning.YES, Meaning.NO):
             # "yes but make it 90 mins", "no, the Friday after": the rest says what to change.
-            rest = Incoming(person_id=msg.person_id, text=reading.rest)
+            # "yes but change the plan to ...": the "but" only joins the change on.
+            text = _JOINED.sub("", _as_typed(msg.text, reading.rest))
+            rest = Incoming(person_id=msg.person_id, text=text)
             changed = self._named_change(ctx, state, rest) or self._correction(ctx, state, rest)
             if changed is not None:
                 return changed
@@ -535,6 +538,17 @@ class Form(Generic[S]):
             state=state.to_state(),
             advanced=False,
         )
+
+
+_JOINED = re.compile(r"^(?:but|and|though|although|however|except)\b[\s,:;-]*", re.I)
+
+
+def _as_typed(text: str, rest: str) -> str:
+    """The rest of an answer as it was typed, when reading it changed only its case (the
+    vocabulary hands back the normalised text: "Pause" would be kept as "pause")."""
+    typed = text.strip().rstrip(" .!")
+    tail = typed[len(typed) - len(rest) :] if rest else ""
+    return tail if tail.lower() == rest.lower() else rest
 
 
 def _is(text: str, *phrases: str) -> bool:
