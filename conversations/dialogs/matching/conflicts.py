@@ -15,7 +15,7 @@ from conversations.messages import Incoming, Text
 from storage import matching_queries as mq
 from storage import queries
 from storage.lead_queries import STEERING_ROLES
-from storage.models import Cohort, ConflictKind, Person, Role, Scheme
+from storage.models import Cohort, ConflictKind, Person, Role
 
 KIND_WORDS = {
     ConflictKind.APPRAISER: "appraiser",
@@ -29,12 +29,6 @@ BY_REFERENCE_EXAMPLE = "*conflict A-07 mentor2@example.org line management*"
 
 def _reply(text: str) -> Turn:
     return Turn(replies=[Text(text)])
-
-
-def _match_person(said: str, people: list[Person]) -> list[Person]:
-    word = said.casefold()
-    exact = [p for p in people if word in (p.email.casefold(), p.display_name.casefold())]
-    return exact or [p for p in people if word in p.display_name.casefold().split()]
 
 
 def declare_conflict(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
@@ -73,11 +67,10 @@ def _by_reference(ctx: Context, ref: str, rest: str) -> Turn:
     if mentee is None or mentee.id is None:
         return _reply(f"I can't find application {ref} in *{cohort.name}*.")
     kind = ConflictKind(conflict_kind(rest))
-    mentors = mq.people_in_role(ctx.session, cohort.id, Role.MENTOR.value)
     words = rest.split()
     found: list[Person] = []
     for length in range(len(words), 0, -1):  # the longest start of the rest naming one mentor
-        found = _match_person(" ".join(words[:length]), mentors)
+        found = mq.people_named(ctx.session, cohort.id, Role.MENTOR.value, " ".join(words[:length]))
         if len(found) == 1:
             break
     if len(found) != 1 or found[0].id is None:
@@ -110,8 +103,8 @@ def _own_conflict(ctx: Context, text: str, role: Role) -> Turn:
             f"*conflict of interest with Sam Lee, my line manager* (a {other.value} you must not "
             "be matched with)."
         )
-    people = mq.people_in_role(ctx.session, cohort.id, other.value)
-    found = [p for p in _match_person(named, people) if p.id != ctx.person_id]
+    found = mq.people_named(ctx.session, cohort.id, other.value, named)
+    found = [p for p in found if p.id != ctx.person_id]
     how = KIND_WORDS[kind] if kind is not ConflictKind.OTHER else "a conflict of interest"
     one = found[0].id if len(found) == 1 else None
     if role is Role.MENTEE:
@@ -150,8 +143,7 @@ def _with_current_partner(
     ]
     if not current:
         return _reply(reply)
-    scheme = ctx.session.get(Scheme, cohort.scheme_id)
-    assert scheme is not None
+    scheme = mq.scheme_of(ctx.session, current[0])
     partner = ctx.name_of(queries.partner_of(current[0], ctx.person_id))
     told = (
         f"{ctx.person.display_name} has declared a conflict of interest ({how}) with their "

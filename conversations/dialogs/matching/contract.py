@@ -35,10 +35,10 @@ from conversations.language.choices import answer, pick
 from conversations.language.pairing import labelled
 from conversations.language.vocabulary import Meaning, leading
 from conversations.messages import Choice, Incoming, Part, Question, Text
-from storage import contract_queries, queries
-from storage.models import Cohort, Contract, Pairing, Person, Scheme
+from storage import contract_queries, matching_queries, queries
+from storage.models import Contract, Pairing, Person
 
-SHARED = ("plan", "confidentiality", "objectives")
+SHARED = contract_queries.SHARED_TERMS
 ROLES = ("mentee", "mentor")
 CHANGE = "dialog:contract:change"
 UNSIGNED = "dialog:contract:save"
@@ -103,16 +103,6 @@ FIELDS = (
 def parse_fields(text: str) -> dict[str, str]:
     """Labelled fields in one message: "plan: ...; confidentiality: ...; reach me: ..."."""
     return labelled(text, {f.name: (f.label, *f.words[1:]) for f in FIELDS})
-
-
-def _shared(contract: Contract | None) -> dict[str, str]:
-    terms = contract.terms if contract is not None else {}
-    return {key: str(terms.get(key, "") or "") for key in SHARED}
-
-
-def _contacts(contract: Contract | None) -> dict[str, str]:
-    contacts = (contract.terms if contract is not None else {}).get("contact", {})
-    return dict(contacts) if isinstance(contacts, dict) else {}
 
 
 def _signatures(ctx: Context, contract: Contract | None) -> dict[str, str]:
@@ -231,8 +221,8 @@ class ContractDialog(kit.Form[ContractState]):
         contract = contract_queries.contract_of(ctx.session, ctx.person_id, pairing.id)
         role = "mentee" if pairing.mentee_id == ctx.person_id else "mentor"
         partner = ctx.name_of(queries.partner_of(pairing, ctx.person_id))
-        stored = _shared(contract)
-        own = _contacts(contract).get(role, "")
+        stored = contract_queries.shared_terms(contract)
+        own = contract_queries.contacts_of(contract).get(role, "")
         known = {**stored, "contact": own}
         state = ContractState(
             step=kit.CONFIRM,
@@ -320,11 +310,16 @@ class ContractDialog(kit.Form[ContractState]):
         return pairing, contract_queries.contract_of(ctx.session, ctx.person_id, state.pairing_id)
 
     def _changed(self, contract: Contract | None, state: ContractState) -> bool:
-        return _shared(contract) != {k: state.values.get(k, "") for k in SHARED}
+        return contract_queries.shared_terms(contract) != {
+            k: state.values.get(k, "") for k in SHARED
+        }
 
     def _render(self, ctx: Context, state: ContractState) -> str:
         pairing, contract = self._contract(ctx, state)
-        contacts = {**_contacts(contract), state.role: state.values.get("contact", "")}
+        contacts = {
+            **contract_queries.contacts_of(contract),
+            state.role: state.values.get("contact", ""),
+        }
         terms = {**state.values, "contact": contacts}
         names = {role: ctx.name_of(getattr(pairing, f"{role}_id")) for role in ROLES}
         signed = {} if self._changed(contract, state) else _signatures(ctx, contract)
@@ -375,113 +370,97 @@ class ContractDialog(kit.Form[ContractState]):
     def save(self, ctx: Context, state: ContractState) -> Turn:
         pairing, contract = self._contract(ctx, state)
         assert pairing.id is not None
-        role, other = state.role, "mentor" if state.role == "mentee" else "mentee"
         partner_id = queries.partner_of(pairing, ctx.person_id)
         partner = ctx.session.get(Person, partner_id)
-        partner_name = partner.display_name if partner is not None else "your partner"
-        stored = _shared(contract)
+        assert partner is not None
+        them, stored = partner.display_name, contract_queries.shared_terms(contract)
         new_shared = {key: str(state.values.get(key, "")) for key in SHARED}
         if stored not in (state.base, new_shared):
             # The partner changed the shared parts while this person was reading them.
             state.values = {**state.values, **{k: v for k, v in stored.items() if v}}
             state.base, state.step = stored, kit.CONFIRM
             said = (
-                f"{first(partner_name)} changed the contract while you were looking at it, so I "
-                "haven't saved yours. Here's the latest version:"
+                f"{first(them)} changed the contract while you were looking at it, so I haven't "
+                "saved yours. Here's the latest version:"
             )
-            return Turn(
-                replies=[Text(said), *self._confirmation(ctx, state)], state=state.to_state()
-            )
-        first_fill = contract is None or not any(stored.values())
-        if contract is None:
-            contract = Contract(pairing_id=pairing.id, terms={}, updated_at=ctx.now)
-        changed = stored != new_shared and not first_fill
-        partner_had_signed = getattr(contract, f"{other}_signed_at") is not None
-        for who in ROLES if changed else ():
-            setattr(contract, f"{who}_signed_name", None)
-            setattr(contract, f"{who}_signed_at", None)
-        if state.sign:
-            setattr(contract, f"{role}_signed_name", ctx.person.display_name)
-            setattr(contract, f"{role}_signed_at", ctx.now)
-        contacts = {**_contacts(contract), role: str(state.values.get("contact", ""))}
-        contract.terms = {**new_shared, "contact": contacts}
-        contract.deadline = contract_queries.deadline_of(ctx.session, pairing)
-        contract.updated_at = ctx.now
-        ctx.session.add(contract)
-
-        names = {who: ctx.name_of(getattr(pairing, f"{who}_id")) for who in ROLES}
-        text = contract_text(contract.terms, names, _signatures(ctx, contract))
+            asked = self._confirmation(ctx, state)
+            return Turn(replies=[Text(said), *asked], state=state.to_state())
+        contact = str(state.values.get("contact", ""))
         me = ctx.person.display_name
+        saved = contract_queries.save_contract(
+            ctx.session, ctx.person_id, pairing, new_shared, contact,
+            sign=state.sign, signed_name=me, now=ctx.now,
+        )  # fmt: skip
+        names = {who: ctx.name_of(getattr(pairing, f"{who}_id")) for who in ROLES}
+        signatures = _signatures(ctx, saved.contract)
+        text = Text(contract_text(saved.contract.terms, names, signatures), private=True)
+        cleared = saved.changed and saved.partner_had_signed
         replies: list[Part] = []
-        if changed and partner_had_signed:
+        if cleared:
             replies.append(
                 Text(
-                    f"You changed the shared parts, so {partner_name}'s signature was cleared. "
-                    "I've asked them to read it again and sign."
+                    f"You changed the shared parts, so {them}'s signature was cleared. I've "
+                    "asked them to read it again and sign."
                 )
             )
-        if len(_signatures(ctx, contract)) == 2:
-            replies.append(
-                Text(
-                    f"Signed. You and {partner_name} have both signed your mentoring contract: "
-                    "it's complete. I've sent a copy to the project team and told "
-                    f"{first(partner_name)}."
-                )
+        if len(signatures) == 2:
+            scheme = matching_queries.scheme_of(ctx.session, pairing)
+            said = (
+                f"Signed. You and {them} have both signed your mentoring contract: it's "
+                f"complete. I've sent a copy to the project team and told {first(them)}."
             )
-            cohort = ctx.session.get(Cohort, pairing.cohort_id)
-            scheme = ctx.session.get(Scheme, cohort.scheme_id) if cohort is not None else None
-            assert scheme is not None
-            complete = f"{me} has signed your mentoring contract too: it's complete. The project team has a copy."
-            signed_by = f"Contract signed by {names['mentee']} and {names['mentor']}."
+            complete = f"{me} has signed your mentoring contract too: it's complete. "
             outgoing = [
-                Outgoing(parts=(Text(complete), Text(text, private=True)), recipient_id=partner_id),
                 Outgoing(
-                    parts=(Text(signed_by), Text(text, private=True)),
+                    parts=(Text(complete + "The project team has a copy."), text),
+                    recipient_id=partner_id,
+                ),
+                Outgoing(
+                    parts=(
+                        Text(f"Contract signed by {names['mentee']} and {names['mentor']}."),
+                        text,
+                    ),
                     channel=scheme.lead_channel,
                     scheme_id=scheme.id,
                     kind="contract",
                 ),
             ]
-            return Turn(replies=replies, outgoing=outgoing)
-
+            return Turn(replies=[*replies, Text(said)], outgoing=outgoing)
+        did = "changed your mentoring contract" if saved.changed else ""
         if state.sign:
-            replies.append(
-                Text(
-                    f"Signed: {me}, {format_day(ctx.today)}. I've asked {partner_name} to review "
-                    "it, add how best to reach them, and sign. I'll tell you when they have."
-                )
+            said = (
+                f"Signed: {me}, {format_day(ctx.today)}. I've asked {them} to review it, add how "
+                "best to reach them, and sign. I'll tell you when they have."
             )
             news = (
-                f"{me} changed your mentoring contract and signed it."
-                if changed
-                else (f"{me} has signed your mentoring contract.")
+                f"{me} {did} and signed it." if did else f"{me} has signed your mentoring contract."
             )
         else:
-            told = f" I've asked {partner_name} to review it." if first_fill or changed else ""
-            replies.append(
-                Text(f"Saved, not signed yet.{told} When you're ready, type *sign the contract*.")
-            )
-            news = (
-                f"{me} changed your mentoring contract."
-                if changed
-                else (f"{me} has filled in your mentoring contract.")
-            )
-        if changed and partner_had_signed:
+            told = f" I've asked {them} to review it." if saved.first_fill or did else ""
+            said = f"Saved, not signed yet.{told} When you're ready, type *sign the contract*."
+            news = f"{me} {did}." if did else f"{me} has filled in your mentoring contract."
+        if not (saved.first_fill or did or state.sign):
+            return Turn(replies=[*replies, Text(said)])
+        if cleared:
             news += " Because the shared parts changed, your signature has been cleared."
-        if not (first_fill or changed or state.sign):
-            return Turn(replies=replies)
-        asked = (
+        please = (
             "Please read it and sign it."
-            if contacts.get(other)
+            if contract_queries.contacts_of(saved.contract).get(_other(state.role))
             else "Please read it, add the best way and time to reach you, and sign it."
         )
-        zone = ZoneInfo(partner.time_zone) if partner is not None else ctx.tz
-        deadline = _deadline_line(contract.deadline, ctx.now.astimezone(zone).date())
-        review = Question(
-            "Ready when you are:", (Choice("Review and sign", f"{REVIEW_PREFIX}{pairing.id}"),)
-        )
+        today = ctx.now.astimezone(ZoneInfo(partner.time_zone)).date()
+        deadline = _deadline_line(saved.contract.deadline, today)
+        review = Choice("Review and sign", f"{REVIEW_PREFIX}{pairing.id}")
         told_partner = Outgoing(
-            parts=(Text(f"{news} {asked} {deadline}".strip()), Text(text, private=True), review),
+            parts=(
+                Text(f"{news} {please} {deadline}".strip()),
+                text,
+                Question("Ready when you are:", (review,)),
+            ),
             recipient_id=partner_id,
         )
-        return Turn(replies=replies, outgoing=[told_partner])
+        return Turn(replies=[*replies, Text(said)], outgoing=[told_partner])
+
+
+def _other(role: str) -> str:
+    return "mentor" if role == "mentee" else "mentee"

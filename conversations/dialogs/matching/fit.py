@@ -22,7 +22,7 @@ from conversations.language.pairing import fit_answer
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from storage import matching_queries as mq
 from storage import queries
-from storage.models import Cohort, FitAnswer, Pairing, PairingStatus, Role, Scheme
+from storage.models import FitAnswer, Pairing, PairingStatus, Role
 
 REMATCH_YES = "rematch_yes"
 REMATCH_NO = "rematch_no"
@@ -41,13 +41,6 @@ def _rematch_wording(mentor_first: str) -> str:
         f"Would you like a new mentor? This ends your pairing with {mentor_first}; it stays in "
         "the scheme's records, and they're told only that it has ended."
     )
-
-
-def _scheme(ctx: Context, pairing: Pairing) -> Scheme:
-    cohort = ctx.session.get(Cohort, pairing.cohort_id)
-    scheme = ctx.session.get(Scheme, cohort.scheme_id) if cohort is not None else None
-    assert scheme is not None
-    return scheme
 
 
 class FitState(kit.FormState):
@@ -107,7 +100,7 @@ class FitDialog(kit.Form[FitState]):
             return Turn(replies=[Text(said)])
         is_mentee = pairing.mentee_id == ctx.person_id
         partner = ctx.name_of(queries.partner_of(pairing, ctx.person_id))
-        scheme = _scheme(ctx, pairing)
+        scheme = mq.scheme_of(ctx.session, pairing)
         lead_note = Outgoing(
             parts=(
                 Text(
@@ -186,7 +179,7 @@ class FitDialog(kit.Form[FitState]):
                 "tell me *not a good fit* at any time, or talk to the project lead."
             )
             return Turn(replies=[Text(said)])
-        scheme = _scheme(ctx, pairing)
+        scheme = mq.scheme_of(ctx.session, pairing)
         mq.end_not_a_good_fit(ctx.session, ctx.person_id, pairing, ctx.now)
         leads = queries.people_with_role(ctx.session, pairing.cohort_id, Role.LEAD.value)
         lead_name = leads[0].display_name if leads else "The project lead"
