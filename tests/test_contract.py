@@ -302,3 +302,24 @@ def test_a_mentor_with_two_mentees_picks_whose_contract_by_typing_a_name(
     opened = leah.said("eve please")  # typed, in a new turn: not the button
     assert "Let's agree your mentoring contract with Eve Fox" in opened
     assert "*Our plan for meeting*" in opened
+
+
+def test_a_typed_yes_hours_after_the_reminder_opens_the_contract_to_sign(demo: Engine) -> None:
+    from conversations.nudges import sweep
+
+    reminded = Clock.fixed("2026-11-30T10:00:00+00:00")  # a week before the deadline
+    sweep(demo, reminded)
+    priya = Chat(demo, Clock.fixed("2026-11-30T11:00:00+00:00"), "mentee@example.org")
+    assert "Your mentoring contract with Tom Okafor needs signing by Mon 7 Dec" in priya.inbox()
+    priya.clock = Clock.fixed("2026-11-30T17:00:00+00:00")
+    priya.restart()  # hours later, a new process: the reply is typed, not a button
+    opened = priya.said("ok lets do it")
+    assert "Let's agree your mentoring contract with Tom Okafor" in opened
+    assert "*Our plan for meeting*" in opened
+    priya.said("Monthly video calls")
+    priya.said("What we discuss stays between us")
+    priya.said("Prepare for a board presentation")
+    priya.said("Email, mornings")
+    assert "Signed: Priya Shah" in priya.said("I agree")
+    [row] = _contracts(demo)
+    assert row.mentee_signed_at is not None
