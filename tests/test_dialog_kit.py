@@ -67,6 +67,20 @@ def test_naming_a_part_at_the_confirmation_goes_straight_to_it(demo: Engine, men
     assert "*Now what?*" in asked
 
 
+def test_a_yes_but_a_change_at_the_confirmation_changes_it_and_saves_nothing_yet(
+    demo: Engine, mentee: Chat
+) -> None:
+    _three_answers(mentee)
+    mentee.restart()
+    shown = mentee.said("yes but change the now what to Pause before I answer")
+    assert "Pause before I answer" in shown
+    assert "Shall I save it?" in shown
+    assert _entries(demo) == []
+    mentee.said("save")
+    [entry] = _entries(demo)
+    assert entry.now_what == "Pause before I answer"
+
+
 @pytest.mark.parametrize("skip", ["skip", "pass", "none", "nothing really"])
 def test_skip_in_own_words_leaves_an_answer_out(demo: Engine, mentee: Chat, skip: str) -> None:
     mentee.said("diary")

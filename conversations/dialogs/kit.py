@@ -23,6 +23,7 @@ stored with the dialog's ``schema_version`` (the engine puts aside a state of an
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
@@ -213,6 +214,23 @@ class Form(Generic[S]):
         """Fill what the start message already says; the replies to say before the first ask."""
         return []
 
+    def confirm_choices(self, ctx: Context, state: S) -> tuple[Choice, ...]:
+        """The buttons of the confirmation (a contract adds "Save without signing")."""
+        return (Choice(self.save_label, self.SAVE), Choice(self.change_label, self.CHANGE))
+
+    def confirm_reply(self, ctx: Context, state: S, msg: Incoming) -> Turn | None:
+        """A form's own reading of an answer at the confirmation, before the kit's (None: the
+        kit reads it): a button of its own, or a yes that must not save ("I agree" signs)."""
+        return None
+
+    def safety_wording(self, state: S) -> safety_check.Wording | None:
+        """How the safety check words where the text goes ("Tom can read the contract.")."""
+        return self.wording
+
+    def safety_pairing(self, state: S) -> int | None:
+        """The pairing a concern noticed by the safety check is about (None: the only one)."""
+        return None
+
     def left_out(self, ctx: Context, state: S, texts: list[str]) -> Turn:
         """After the safety check sent some text to the lead: save the rest without it."""
         kept = {k: ("" if v in texts else v) for k, v in state.values.items()}
@@ -241,8 +259,8 @@ class Form(Generic[S]):
             return [self._which_part()]
         if state.step == GUARD:
             return guard_question(self._findings(ctx, state), self.guard_where)
-        if state.step == SAFETY and self.wording is not None:
-            return safety_check.prompt(state.to_state(), self.wording)
+        if state.step == SAFETY and (wording := self.safety_wording(state)) is not None:
+            return safety_check.prompt(state.to_state(), wording)
         return self.field(state.step).ask(ctx)
 
     def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
@@ -253,14 +271,15 @@ class Form(Generic[S]):
             return self._on_which(ctx, state, msg)
         if state.step == GUARD:
             return self._on_guard(ctx, state, msg)
-        if state.step == SAFETY and self.wording is not None:
+        if state.step == SAFETY and (wording := self.safety_wording(state)) is not None:
             return safety_check.step(
                 ctx,
                 state.to_state(),
                 msg,
-                self.wording,
+                wording,
                 save=lambda kept: self._held(ctx, kept),
                 leave_out=lambda kept, texts: self._held_left_out(ctx, kept, texts),
+                pairing_id=self.safety_pairing(state),
             )
         field = self.field(state.step)
         reading = field.read(ctx, msg)
@@ -305,10 +324,7 @@ class Form(Generic[S]):
     def _confirmation(self, ctx: Context, state: S) -> list[Part]:
         return [
             *self.summary(ctx, state),
-            Question(
-                self.question(ctx, state),
-                (Choice(self.save_label, self.SAVE), Choice(self.change_label, self.CHANGE)),
-            ),
+            Question(self.question(ctx, state), self.confirm_choices(ctx, state)),
         ]
 
     def _which_part(self) -> Question:
@@ -318,15 +334,19 @@ class Form(Generic[S]):
         )
 
     def _on_confirm(self, ctx: Context, state: S, msg: Incoming) -> Turn:
+        if (own := self.confirm_reply(ctx, state, msg)) is not None:
+            return own
         reading = leading(msg.text) if msg.action is None else None
         said = reading.meaning if reading is not None else None
         if reading is not None and reading.rest and said in (Meaning.YES, Meaning.NO):
             # "yes but make it 90 mins", "no, the Friday after": the rest says what to change.
-            rest = Incoming(person_id=msg.person_id, text=reading.rest)
+            # "yes but change the plan to ...": the "but" only joins the change on.
+            text = _JOINED.sub("", _as_typed(msg.text, reading.rest))
+            rest = Incoming(person_id=msg.person_id, text=text)
             changed = self._named_change(ctx, state, rest) or self._correction(ctx, state, rest)
             if changed is not None:
                 return changed
-        choices = (Choice(self.save_label, self.SAVE), Choice(self.change_label, self.CHANGE))
+        choices = self.confirm_choices(ctx, state)
         picked = pick(msg.text, choices) if msg.action is None and said is None else None
         action = msg.action or (picked.action if picked is not None else None)
         if action == self.SAVE or said is Meaning.YES or _is(msg.text, self.save_label):
@@ -371,8 +391,8 @@ class Form(Generic[S]):
                 return Turn(
                     replies=guard_question(findings, self.guard_where), state=state.to_state()
                 )
-            if self.wording is not None:
-                asking = safety_check.gate(ctx, state.to_state(), [value], self.wording)
+            if (wording := self.safety_wording(state)) is not None:
+                asking = safety_check.gate(ctx, state.to_state(), [value], wording)
                 if asking is not None:
                     return asking
         state.values[field.name] = value
@@ -480,9 +500,9 @@ class Form(Generic[S]):
         return self._save_checked(ctx, state)
 
     def _save_checked(self, ctx: Context, state: S) -> Turn:
-        if self.wording is not None:
+        if (wording := self.safety_wording(state)) is not None:
             texts = [t for t in self._guarded_texts(state) if t]
-            asking = safety_check.gate(ctx, state.to_state(), texts, self.wording)
+            asking = safety_check.gate(ctx, state.to_state(), texts, wording)
             if asking is not None:
                 return asking
         return self.save(ctx, state)
@@ -518,6 +538,17 @@ class Form(Generic[S]):
             state=state.to_state(),
             advanced=False,
         )
+
+
+_JOINED = re.compile(r"^(?:but|and|though|although|however|except)\b[\s,:;-]*", re.I)
+
+
+def _as_typed(text: str, rest: str) -> str:
+    """The rest of an answer as it was typed, when reading it changed only its case (the
+    vocabulary hands back the normalised text: "Pause" would be kept as "pause")."""
+    typed = text.strip().rstrip(" .!")
+    tail = typed[len(typed) - len(rest) :] if rest else ""
+    return tail if tail.lower() == rest.lower() else rest
 
 
 def _is(text: str, *phrases: str) -> bool:

@@ -17,8 +17,9 @@ from conversations.dates import format_day
 from conversations.dialogs import lead
 from conversations.dialogs.base import Context, Registry, Turn
 from conversations.dialogs.checkins import CheckinDialog
-from conversations.dialogs.contract import ContractDialog
-from conversations.dialogs.matching import FIT_KIND, FitDialog
+from conversations.dialogs.matching import FIT_KIND
+from conversations.dialogs.matching.contract import ContractDialog
+from conversations.dialogs.matching.fit import FitDialog
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
 from conversations.language.alerts import acknowledges
 from conversations.language.vocabulary import Meaning, meaning
