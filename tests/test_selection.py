@@ -19,7 +19,7 @@ from sqlmodel import col, select
 
 from conversations.clock import Clock
 from conversations.dialogs import apply
-from conversations.dialogs.selection import read_verdict
+from conversations.dialogs.apply.selection import read_verdict
 from conversations.intents import IntentName, recognise
 from conversations.messages import Incoming
 from conversations.scheme_config import load_scheme, parse_scheme

@@ -32,7 +32,7 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from conversations.dates import format_day, format_when
-from conversations.dialogs.apply import BY_KEY, Kind, lead_contact
+from conversations.dialogs.apply.form import BY_KEY, lead_contact
 from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.intents import REVIEW_ONE_SHOT, Intent, IntentName, recognise
 from conversations.language.choices import answer
@@ -126,12 +126,8 @@ def read_verdict(text: str) -> tuple[str, str] | None:
 
 
 def _value(key: str, value: str) -> str:
-    item = BY_KEY.get(key)
-    if item is not None and item.kind is Kind.YES_NO:
-        return {"yes": "Yes", "no": "No"}.get(value, value)
-    if item is not None and item.kind is Kind.CHOICE:
-        return next((label for label, v in item.choices if v == value), value)
-    return value
+    field = BY_KEY.get(key)
+    return field.shown(value) if field is not None else value
 
 
 def card(view: sel.Anonymised) -> Text:
