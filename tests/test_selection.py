@@ -844,3 +844,44 @@ def test_nothing_a_reviewer_or_the_lead_channel_receives_identifies_an_applicant
     assert "selected, by consensus" in everything
     assert "by the independent moderator" in everything
     assert_anonymous(everything)
+
+
+# -- typed answers as they arrive on Slack and Teams (plain text, each in a new turn) ----------
+
+
+def typed(chat: Chat, text: str) -> str:
+    """A typed reply in a new process, as plain text (never the console's numbered button)."""
+    chat.restart()
+    return chat.send(Incoming(chat.person_id, text=text))
+
+
+def test_a_verdict_in_own_words_a_number_or_with_a_typo_is_understood(applied: Engine) -> None:
+    dev = at_later(applied, "steering@example.org")
+    dev.said("review applications")
+    assert typed(dev, "yep") == "Why accept A-01? A line or two against the criteria, please."
+    assert "Next: A-02." in typed(dev, "Clear evidence of budget responsibility.")
+    assert typed(dev, "2").startswith("Why reject A-02?")  # the second choice, typed
+    assert "Next: A-03." in typed(dev, "No budget responsibility yet.")
+    assert "Next: A-04." in typed(dev, "rejcet: no evidence of autonomy")  # a typo'd verdict
+    with transaction(applied) as tx:
+        rows = tx.exec(select(Review).order_by(col(Review.id))).all()
+    assert [(r.verdict, r.reason) for r in rows] == [
+        ("accept", "Clear evidence of budget responsibility."),
+        ("reject", "No budget responsibility yet."),
+        ("reject", "no evidence of autonomy"),
+    ]
+
+
+def test_a_correction_at_the_confirmation_changes_the_review_before_saving(
+    applied: Engine,
+) -> None:
+    dev = at_later(applied, "steering@example.org")
+    dev.said("review A-01 accept: clear evidence")
+    reply = typed(dev, "change the reason to Leads a service with a budget")
+    assert "*Accept*, “Leads a service with a budget”." in reply
+    assert "Shall I save it?" in reply
+    with transaction(applied) as tx:
+        assert tx.exec(select(Review)).all() == []
+    assert typed(dev, "yes").startswith("Saved your review of A-01: *Accept*.")
+    with transaction(applied) as tx:
+        assert tx.exec(select(Review)).one().reason == "Leads a service with a budget"

@@ -37,7 +37,7 @@ from conversations.dialogs.base import Context, Turn
 from conversations.intents import IntentName, recognise
 from conversations.language.choices import pick
 from conversations.language.later import not_yet
-from conversations.language.vocabulary import Meaning, is_empty, leading
+from conversations.language.vocabulary import Meaning, as_typed, is_empty, leading
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
@@ -371,7 +371,7 @@ class Form(Generic[S]):
         if reading is not None and reading.rest and said in (Meaning.YES, Meaning.NO):
             # "yes but make it 90 mins", "no, the Friday after": the rest says what to change.
             # "yes, but change my workplace to ...": the rest, without its "but".
-            words = _BUT.sub("", _as_typed(msg.text, reading.rest))
+            words = _BUT.sub("", as_typed(msg.text, reading.rest))
             rest = Incoming(person_id=msg.person_id, text=words)
             changed = self._named_change(ctx, state, rest) or self._correction(ctx, state, rest)
             if changed is not None:
@@ -577,12 +577,6 @@ class Form(Generic[S]):
 
 
 _BUT = re.compile(r"^(?:but|and|though|only|just)\b[\s,]*", re.I)
-
-
-def _as_typed(text: str, rest: str) -> str:
-    """The rest of an answer with the person's own capitals ("St Example"), when found."""
-    at = text.lower().rfind(rest.lower())
-    return text[at:] if rest and at >= 0 else rest
 
 
 def _is(text: str, *phrases: str) -> bool:
