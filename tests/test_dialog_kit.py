@@ -194,3 +194,15 @@ def test_change_at_a_form_of_one_field_goes_straight_to_it(demo: Engine, clock: 
     said = _talk(demo, clock, _OneThing(), "a box", "no", "a crate")
     assert said[2] == "You wrote: a box\nAnything?"  # no "which part" with one part
     assert said[3] == "detail=a crate\nShall I save it?"
+
+
+def test_a_choice_with_its_own_reader_takes_its_button_as_pressed(
+    demo: Engine, clock: Clock
+) -> None:
+    """On Slack and Teams a pressed button may come with no text: the button's value counts."""
+    with transaction(demo) as session:
+        person = queries.person_by_email(session, "mentee@example.org")
+        assert person is not None
+        ctx = Context(session, person, clock.now(), [])
+        pressed = Incoming(ctx.person_id, text="", action="kit:size", values={"value": "s"})
+        assert _Parcel().fields[0].read(ctx, pressed) == kit.Read("s")

@@ -885,3 +885,17 @@ def test_a_correction_at_the_confirmation_changes_the_review_before_saving(
     assert typed(dev, "yes").startswith("Saved your review of A-01: *Accept*.")
     with transaction(applied) as tx:
         assert tx.exec(select(Review)).one().reason == "Leads a service with a budget"
+
+
+def test_change_at_the_confirmation_asks_which_part_and_a_new_verdict_asks_its_reason(
+    applied: Engine,
+) -> None:
+    dev = at_later(applied, "steering@example.org")
+    dev.said("review A-02 accept: a strong team leader")
+    assert "Which part would you like to change?" in typed(dev, "no")
+    shown = typed(dev, "the verdict")
+    assert "*A-02*, Spring 2027 cohort (anonymised):" in shown
+    assert typed(dev, "reject").startswith("Why reject A-02?")
+    reply = typed(dev, "No budget responsibility yet.")
+    assert "*Reject*, “No budget responsibility yet.”. (This reason may be shared" in reply
+    assert typed(dev, "save").startswith("Saved your review of A-02: *Reject*.")

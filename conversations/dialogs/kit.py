@@ -166,13 +166,13 @@ class FormField:
 
     def read(self, ctx: Context, msg: Incoming) -> Read:
         text = msg.text.strip()
+        if self.choices and msg.action == f"kit:{self.name}":
+            value = str(msg.values.get("value", ""))
+            if value in {v for v, _ in self.choices}:
+                return Read(value)  # its own button, whatever else reads the field
         if self.reader is not None and msg.action is not None:
             return self.reader(ctx, msg)
         if self.choices:
-            if msg.action == f"kit:{self.name}":
-                value = str(msg.values.get("value", ""))
-                if value in {v for v, _ in self.choices}:
-                    return Read(value)
             options = [Choice(label, f"kit:{self.name}", value) for value, label in self.choices]
             chosen = pick(text, options)
             if chosen is None and self.reader is not None and text:

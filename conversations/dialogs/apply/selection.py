@@ -378,7 +378,7 @@ class ReviewDialog(kit.Form[ReviewState]):
             return Turn(replies=asked, state=state.to_state())
         if reason:
             state.values["reason"] = reason
-        else:
+        elif not state.editing:
             state.whole = False  # the reason is asked for: saved once given
         return self._next(ctx, state)
 
