@@ -20,9 +20,9 @@ from conversations.dialogs import (
     partner,
     reminders,
     reports,
-    selection,
     suggest,
 )
+from conversations.dialogs.apply import selection
 from conversations.dialogs.base import Registry
 from conversations.intents import IntentName
 from conversations.open_questions import WhichQuestion
