@@ -402,9 +402,10 @@ class ApplyDialog(kit.Form[ApplyState]):
             ctx.session.flush()
         assert application.id is not None
         values = as_values(application.answers)
-        state = ApplyState(step=FIELDS[0].name, application_id=application.id, values=values)
         given = prefill(msg.text)
-        state.values.update(given)
+        state = ApplyState(
+            step=FIELDS[0].name, application_id=application.id, values={**values, **given}
+        )
         close = (
             f" Applications close on {format_day(cohort.applications_close, ctx.today)}."
             if cohort.applications_close

@@ -278,8 +278,10 @@ class ReviewDialog(kit.Form[ReviewState]):
         found = sel.task_for(ctx.session, ctx.person_id, int(parts[2]), stages[parts[1]], ctx.today)
         if found.task is None:
             return Turn(replies=[Text(_problem(ctx, found, ""))])
-        said = (parts[3], "") if parts[3] in VERDICT_WORDS else None
-        return self._verdict(ctx, _state(found.task), found.task, said)
+        state, task, verdict = _state(found.task), found.task, parts[3]
+        if verdict not in VERDICT_WORDS or _not_allowed(task, verdict):
+            return self._show(ctx, state, task, [])
+        return self._verdict(ctx, state, task, (verdict, ""))
 
     # -- showing one application -----------------------------------------------------------------
 
