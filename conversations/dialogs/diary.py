@@ -17,6 +17,7 @@ from conversations.dialogs import kit, safety_check
 from conversations.dialogs.base import Context, Outgoing, Turn
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName, recognise
 from conversations.language.choices import pick
+from conversations.language.diary import mentions, someone_elses_diary, topic
 from conversations.language.normalise import normalise
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
@@ -37,28 +38,27 @@ PAGE = 5
 
 
 class Step(StrEnum):
-    WHAT_HAPPENED = "what_happened"
-    SO_WHAT = "so_what"
-    NOW_WHAT = "now_what"
-    CONFIRM = "confirm"
-    WHICH_PART = "which_part"
     # The entry seems to hold patient data: remove it, rewrite, or save anyway.
     GUARD = "guard"
     REWRITE_NOTE = "rewrite_note"
     # Whether to use the What? / So what? / Now what? prompts, and a free entry without them.
     OFFER = "offer"
     FREE = "free"
-    # It reads like a concern: send it to the project lead, keep it here, or both.
-    SAFETY = safety_check.STEP
 
 
-QUESTIONS = {
-    Step.WHAT_HAPPENED: "*What happened?* Describe the situation or meeting in a few lines.",
-    Step.SO_WHAT: "*So what?* What did it mean to you, and what did you learn?",
-    Step.NOW_WHAT: "*Now what?* What will you do next, or differently?",
-}
-ORDER = [Step.WHAT_HAPPENED, Step.SO_WHAT, Step.NOW_WHAT]
-LABELS = {Step.WHAT_HAPPENED: "What happened", Step.SO_WHAT: "So what", Step.NOW_WHAT: "Now what"}
+# A guided entry's three parts (the kit asks for each in turn; *skip* leaves one out).
+FIELDS = tuple(
+    kit.FormField(key, label, question, optional=True, max_length=MAX_ENTRY)
+    for key, label, question in (
+        (
+            "what_happened",
+            "What happened",
+            "*What happened?* Describe the situation or meeting in a few lines.",
+        ),
+        ("so_what", "So what", "*So what?* What did it mean to you, and what did you learn?"),
+        ("now_what", "Now what", "*Now what?* What will you do next, or differently?"),
+    )
+)
 
 REWRITE = "Please write your note again, without the patient details."
 
@@ -74,10 +74,6 @@ OFFER = Question(
     (Choice("Yes, use the prompts", PROMPTS, "yes"), Choice("No, I'll just write", PROMPTS, "no")),
 )
 WRITE = "What would you like to write? Send it in one message and I'll save it as it is."
-
-SAVE = "dialog:diary:save"
-CHANGE = "dialog:diary:change"
-PART = "dialog:diary:part"
 
 
 def not_a_mentee(ctx: Context) -> Turn | None:
@@ -181,17 +177,13 @@ def after_meeting_prompt(partner_name: str) -> list[Part]:
 
 
 def _snippet(entry: DiaryEntry) -> str:
-    if entry.text:
-        body = entry.text
-    else:
-        body = " / ".join(x for x in (entry.what_happened, entry.so_what, entry.now_what) if x)
-    body = " ".join(body.split())
+    body = " ".join(_body(entry).split())
     return body if len(body) <= 200 else body[:199].rstrip() + "…"
 
 
 def my_diary(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     """The author's entries, newest first, a page at a time."""
-    if (whose := _SOMEONE_ELSES.search(normalise(msg.text))) and whose.group("who") != "my":
+    if someone_elses_diary(msg.text):
         # Nobody reads another person's diary, whoever they are: not their mentor, not the lead.
         return Turn(
             replies=[
@@ -244,12 +236,7 @@ class GuidedDiary(kit.Form[DiaryState]):
     title: ClassVar[str] = "Your diary entry"
     schema_version: ClassVar[int] = 2
     State = DiaryState
-    fields: ClassVar[tuple[kit.FormField, ...]] = tuple(
-        kit.FormField(
-            step.value, LABELS[step], QUESTIONS[step], optional=True, max_length=MAX_ENTRY
-        )
-        for step in ORDER
-    )
+    fields: ClassVar[tuple[kit.FormField, ...]] = FIELDS
     guard_where = "your diary"
     wording = SAFETY
     SAVE = "dialog:diary:save"
@@ -272,9 +259,7 @@ class GuidedDiary(kit.Form[DiaryState]):
         return [Text("Answer each question in a few lines (type *skip* to leave one out).")]
 
     def summary(self, ctx: Context, state: DiaryState) -> list[Part]:
-        lines = "\n".join(
-            f"*{LABELS[s]}:* {state.values.get(s.value) or '(skipped)'}" for s in ORDER
-        )
+        lines = "\n".join(f"*{f.label}:* {f.shown(state.values.get(f.name))}" for f in FIELDS)
         return [Text("Here's your entry:\n" + lines, private=True)]
 
     def nothing_to_save(self, ctx: Context, state: DiaryState) -> Turn | None:
@@ -294,9 +279,7 @@ class GuidedDiary(kit.Form[DiaryState]):
             DiaryEntry(
                 author_id=ctx.person_id,
                 written_on=ctx.today,
-                what_happened=state.values.get(Step.WHAT_HAPPENED.value, ""),
-                so_what=state.values.get(Step.SO_WHAT.value, ""),
-                now_what=state.values.get(Step.NOW_WHAT.value, ""),
+                **{f.name: state.values.get(f.name, "") for f in FIELDS},
                 created_at=ctx.now,
             )
         )
@@ -372,30 +355,14 @@ def _which_entry(ctx: Context, text: str) -> DiaryEntry | None:
     """The entry a request names: one from a day ("friday's entry"), one about something
     ("the one about the rota"), or else the newest."""
     entries, _ = queries.diary_entries(ctx.session, ctx.person_id, limit=1000)
-    words = normalise(text)
-    if about := _ABOUT.search(words):
-        found = _matching(entries, about.group("topic"))
+    if (about := topic(text)) is not None:
+        found = [e for e in entries if mentions(_body(e), about)]
         return found[0] if found else None
-    for word in re.findall(r"[\w/.]+", words):
+    for word in re.findall(r"[\w/.]+", normalise(text)):
         day = past_day(word, ctx.today)
         if isinstance(day, date) and (dated := [e for e in entries if e.written_on == day]):
             return dated[0]
     return entries[0] if entries else None
-
-
-_SOMEONE_ELSES = re.compile(r"\b(?P<who>\w+?)'?s\s+diary\b")
-_ABOUT = re.compile(r"\babout\s+(?:the\s+|my\s+|our\s+)?(?P<topic>.+?)[\s?.!]*$")
-
-
-def _matching(entries: list[DiaryEntry], topic: str) -> list[DiaryEntry]:
-    """Entries mentioning the topic's words (all of the longer ones)."""
-    wanted = [w for w in re.findall(r"\w+", topic.lower()) if len(w) > 2 and w not in _SMALL]
-    if not wanted:
-        return []
-    return [e for e in entries if all(w in _body(e).lower() for w in wanted)]
-
-
-_SMALL = frozenset({"the", "and", "for", "with", "that", "this", "what", "did", "write", "wrote"})
 
 
 def _body(entry: DiaryEntry) -> str:
@@ -518,18 +485,17 @@ def search_diary(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     """ "What did I write about the rota?": the author's entries that mention it."""
     if (refusal := not_a_mentee(ctx)) is not None:
         return refusal
-    about = _ABOUT.search(normalise(msg.text))
+    about = topic(msg.text)
     if about is None:
         return my_diary(ctx, msg, intent)
     entries, _ = queries.diary_entries(ctx.session, ctx.person_id, limit=1000)
-    found = _matching(entries, about.group("topic"))
-    topic = about.group("topic")
+    found = [e for e in entries if mentions(_body(e), about)]
     if not found:
         return Turn(
             replies=[
-                Text(f"None of your entries mention {topic}. Type *my diary* to see them all.")
+                Text(f"None of your entries mention {about}. Type *my diary* to see them all.")
             ]
         )
-    lines = [f"Your entries about {topic} (only you can read them):"]
+    lines = [f"Your entries about {about} (only you can read them):"]
     lines += [f"• {format_day(e.written_on)}: {_snippet(e)}" for e in found[:PAGE]]
     return Turn(replies=[Text("\n".join(lines), private=True)])
