@@ -20,16 +20,7 @@ from conversations.language.choices import pick
 from conversations.language.diary import mentions, someone_elses_diary, topic
 from conversations.language.normalise import normalise
 from conversations.messages import Choice, Incoming, Part, Question, Text
-from conversations.patient_data import (
-    GUARD_EDIT,
-    GUARD_KEEP,
-    GUARD_REMOVE,
-    Finding,
-    find_patient_data,
-    guard_choice,
-    guard_question,
-    remove_patient_data,
-)
+from conversations.patient_data import find_patient_data, remove_patient_data
 from storage import queries
 from storage.models import DiaryEntry, Role
 
@@ -98,11 +89,6 @@ def too_long(text: str) -> Text | None:
     )
 
 
-def _findings(ctx: Context, *texts: str) -> list[Finding]:
-    pattern = ctx.settings().hospital_number_pattern
-    return [f for text in texts for f in find_patient_data(text, pattern)]
-
-
 def _saved(ctx: Context, day: date | None = None) -> Turn:
     return Turn(
         replies=[
@@ -112,23 +98,6 @@ def _saved(ctx: Context, day: date | None = None) -> Turn:
             )
         ]
     )
-
-
-def _note_day(ctx: Context, state: dict[str, Any]) -> date:
-    day = state.get("day")
-    return date.fromisoformat(day) if isinstance(day, str) else ctx.today
-
-
-def _save_note(ctx: Context, text: str, state: dict[str, Any] | None = None) -> Turn:
-    """Save a quick note, once the safety check has let it through."""
-    state = {**(state or {}), "note": text}
-    if (asking := safety_check.gate(ctx, state, [text], SAFETY)) is not None:
-        return asking
-    day = _note_day(ctx, state)
-    ctx.session.add(
-        DiaryEntry(author_id=ctx.person_id, written_on=day, text=text, created_at=ctx.now)
-    )
-    return _saved(ctx, day)
 
 
 def _dated(ctx: Context, said: str) -> tuple[str, date | Ask | None]:
@@ -142,7 +111,8 @@ def _dated(ctx: Context, said: str) -> tuple[str, date | Ask | None]:
 
 
 def quick_note(ctx: Context, said: str) -> Turn:
-    """ "diary: ..." saves a dated entry at once (unless it seems to hold patient data)."""
+    """ "diary: ..." saves a dated entry at once (once the kit's guard and safety check have
+    let it through)."""
     if (refusal := not_a_mentee(ctx)) is not None:
         return refusal
     text, day = _dated(ctx, said.strip())
@@ -153,13 +123,8 @@ def quick_note(ctx: Context, said: str) -> Turn:
         )
     if (problem := too_long(text)) is not None:
         return Turn(replies=[problem])
-    state: dict[str, Any] = {"note": text} | ({"day": day.isoformat()} if day else {})
-    if findings := _findings(ctx, text):
-        return Turn(
-            replies=guard_question(findings, "your diary"),
-            state={"step": Step.GUARD.value, **state},
-        )
-    return _save_note(ctx, text, state)
+    state = DiaryState(step=kit.CONFIRM, note=text, day=day.isoformat() if day else None)
+    return GuidedDiary()._save_guarded(ctx, state)
 
 
 def after_meeting_prompt(partner_name: str) -> list[Part]:
@@ -274,7 +239,13 @@ class GuidedDiary(kit.Form[DiaryState]):
 
     def save(self, ctx: Context, state: DiaryState) -> Turn:
         if state.note is not None:
-            return _save_note(ctx, state.note, state.to_state())
+            day = date.fromisoformat(state.day) if state.day else ctx.today
+            ctx.session.add(
+                DiaryEntry(
+                    author_id=ctx.person_id, written_on=day, text=state.note, created_at=ctx.now
+                )
+            )
+            return _saved(ctx, day)
         ctx.session.add(
             DiaryEntry(
                 author_id=ctx.person_id,
@@ -288,6 +259,16 @@ class GuidedDiary(kit.Form[DiaryState]):
     def _guarded_texts(self, state: DiaryState) -> list[str]:
         # A quick note is one text, not a guided entry's three (it is not in ``values``).
         return [state.note] if state.note is not None else super()._guarded_texts(state)
+
+    def remove_patient_data(self, state: DiaryState, pattern: str | None) -> None:
+        if state.note is None:
+            return super().remove_patient_data(state, pattern)
+        state.note = remove_patient_data(state.note, find_patient_data(state.note, pattern))
+
+    def rewrite(self, ctx: Context, state: DiaryState) -> Turn:
+        if state.note is None:
+            return super().rewrite(ctx, state)
+        return Turn(replies=[Text(REWRITE)], state={"step": Step.REWRITE_NOTE.value})
 
     # The offer of prompts, a free entry and a quick note's guard are steps of their own.
     def prompt(self, ctx: Context, raw: dict[str, Any]) -> list[Part]:
@@ -313,17 +294,6 @@ class GuidedDiary(kit.Form[DiaryState]):
                     advanced=False,
                 )
             return quick_note(ctx, text)
-        if state.note is not None and state.step == kit.GUARD:
-            choice = guard_choice(msg.action, msg.text)
-            kept = {"day": state.day} if state.day else {}
-            if choice == GUARD_EDIT:
-                return Turn(replies=[Text(REWRITE)], state={"step": Step.REWRITE_NOTE.value})
-            if choice == GUARD_REMOVE:
-                pattern = ctx.settings().hospital_number_pattern
-                note = remove_patient_data(state.note, find_patient_data(state.note, pattern))
-                return _save_note(ctx, note, kept)
-            if choice == GUARD_KEEP:
-                return _save_note(ctx, state.note, kept)
         return super().step(ctx, raw, msg)
 
     def _on_offer(self, ctx: Context, msg: Incoming) -> Turn:
