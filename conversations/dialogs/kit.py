@@ -565,6 +565,20 @@ class Form(Generic[S]):
                 return asking
         return self.save(ctx, state)
 
+    def remove_patient_data(self, state: S, pattern: str | None) -> None:
+        """The guard's *remove*: take what seems to be patient data out of the written fields."""
+        for field in self.fields:
+            value = state.values.get(field.name, "")
+            if field.guarded and isinstance(value, str) and value:
+                state.values[field.name] = remove_patient_data(
+                    value, find_patient_data(value, pattern)
+                )
+
+    def rewrite(self, ctx: Context, state: S) -> Turn:
+        """The guard's *rewrite*: which part to write again."""
+        state.step = WHICH
+        return Turn(replies=[self._which_part()], state=state.to_state())
+
     def _on_guard(self, ctx: Context, state: S, msg: Incoming) -> Turn:
         choice = guard_choice(msg.action, msg.text)
         pattern = ctx.settings().hospital_number_pattern
@@ -580,17 +594,12 @@ class Form(Generic[S]):
                 again = [Text("OK, please write it again."), *self.ask_field(ctx, state, field)]
                 return Turn(replies=again, state=state.to_state())
         elif choice == GUARD_REMOVE:
-            for field in self.fields:
-                value = state.values.get(field.name, "")
-                if field.guarded and isinstance(value, str) and value:
-                    found = find_patient_data(value, pattern)
-                    state.values[field.name] = remove_patient_data(value, found)
+            self.remove_patient_data(state, pattern)
             return self._save_checked(ctx, state)
         elif choice == GUARD_KEEP:
             return self._save_checked(ctx, state)
         elif choice == GUARD_EDIT:
-            state.step = WHICH
-            return Turn(replies=[self._which_part()], state=state.to_state())
+            return self.rewrite(ctx, state)
         return Turn(
             replies=[Text("Please choose one of these."), *self.prompt(ctx, state.to_state())[1:]],
             state=state.to_state(),

@@ -332,8 +332,6 @@ def _resolve(
 
 def failed_messages(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     """The messages that could not be delivered, for the lead and steering group."""
-    # A steering member sees their own cohorts' failures; the lead and chair their scheme's.
-    reach = access.reach(ctx.session, ctx.person_id)
     schemes = {
         e.scheme.id
         for e in ctx.enrolments
@@ -346,22 +344,14 @@ def failed_messages(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
             ]
         )
     lines: list[str] = []
-    for scheme_id in sorted(schemes):
-        for letter in outbox_queries.dead_letters(
-            ctx.session, scheme_id, limit=20, cohort_ids=reach
-        ):
-            about = lead_queries.letter_concern(ctx.session, letter)
-            if about is not None and not access.concern_access(
-                ctx.session, ctx.person_id, about, access.ConcernAction.READ
-            ):
-                continue  # nobody learns of a concern they may not read, not even from this
-            to = letter.recipient or f"#{letter.channel}"
-            # What a person was sent is theirs: only a channel message (no private text) shows.
-            said = f": “{letter.preview}”" if letter.recipient_id is None else ""
-            lines.append(
-                f"• {format_when(letter.created_at, ctx.tz, ctx.now)}, to {to} ({letter.kind})"
-                f"{said}, tried {letter.attempts}x. Last error: {letter.last_error}"
-            )
+    for letter in lead_queries.failed_for(ctx.session, ctx.person_id, schemes):
+        to = letter.recipient or f"#{letter.channel}"
+        # What a person was sent is theirs: only a channel message (no private text) shows.
+        said = f": “{letter.preview}”" if letter.recipient_id is None else ""
+        lines.append(
+            f"• {format_when(letter.created_at, ctx.tz, ctx.now)}, to {to} ({letter.kind})"
+            f"{said}, tried {letter.attempts}x. Last error: {letter.last_error}"
+        )
     if not lines:
         return Turn(replies=[Text("Every message has been delivered: nothing failed.")])
     return Turn(

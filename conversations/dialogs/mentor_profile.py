@@ -172,16 +172,9 @@ def summary(profile: dict[str, Any]) -> str:
 
 
 def _as_dict(row: MentorProfile) -> dict[str, Any]:
-    return {
-        "bio": row.bio,
-        "style": row.style,
-        "ways_of_working": list(row.ways_of_working),
-        "contact_preference": row.contact_preference,
-        "organisation": row.organisation,
-        "capacity": row.capacity,
-        "at_full_capacity": row.at_full_capacity,
-        "conflicts": list(row.conflicts),
-    }
+    """A saved profile as the dialog's values (one per item)."""
+    values = {item.key: getattr(row, item.key) for item in ITEMS}
+    return {k: list(v) if isinstance(v, list) else v for k, v in values.items()}
 
 
 def read_ways(msg: Incoming) -> list[str] | None:
@@ -406,18 +399,10 @@ class MentorProfileDialog(kit.Form[ProfileState]):
         return [Text("Here's your mentor profile:\n" + summary(state.values), private=True)]
 
     def save(self, ctx: Context, state: ProfileState) -> Turn:
-        profile = state.values
         row = apps.mentor_profile(ctx.session, ctx.person_id)
-        values: dict[str, Any] = {
-            "bio": str(profile.get("bio", "")),
-            "style": str(profile.get("style", "")),
-            "ways_of_working": list(profile.get("ways_of_working", [])),
-            "contact_preference": str(profile.get("contact_preference", "")),
-            "organisation": str(profile.get("organisation", "")),
-            "capacity": int(profile.get("capacity", 1)),
-            "at_full_capacity": bool(profile.get("at_full_capacity", False)),
-            "conflicts": list(profile.get("conflicts", [])),
-        }
+        # Each item's answer, or the column's default when it has none.
+        values = _as_dict(MentorProfile(person_id=ctx.person_id, updated_at=ctx.now))
+        values |= {k: v for k, v in state.values.items() if k in values and v is not None}
         now: datetime = ctx.now
         first = row is None or not row.bio.strip()
         if row is None:
