@@ -30,7 +30,7 @@ from pydantic import Field
 from conversations.dates import format_day
 from conversations.dialogs import kit, safety_check
 from conversations.dialogs.base import Context, Outgoing, Turn
-from conversations.dialogs.matching.questions import first
+from conversations.dialogs.matching.questions import first, say
 from conversations.language.choices import answer, pick
 from conversations.language.pairing import labelled
 from conversations.language.vocabulary import Meaning, leading
@@ -183,7 +183,7 @@ class ContractDialog(kit.Form[ContractState]):
                     "That contract belongs to a pairing that has ended or isn't yours, so "
                     "there's nothing to sign. Type *menu* to see what I can do."
                 )
-                return Turn(replies=[Text(said)])
+                return say(said)
             return self._open(ctx, pairing, {})
         pairings = queries.active_pairings(ctx.session, ctx.person_id)
         if not pairings:
@@ -269,7 +269,7 @@ class ContractDialog(kit.Form[ContractState]):
             return self._on_pick(ctx, state, msg)
         if contract_queries.pairing_of(ctx.session, ctx.person_id, state.pairing_id) is None:
             said = "Your pairing has ended, so this contract can't be signed any more. Nothing was saved."
-            return Turn(replies=[Text(said)])
+            return say(said)
         if state.step != VIEW:
             return super().step(ctx, raw, msg)
         picked = msg.action or answer(msg.text, VIEW_CHOICES, yes=CHANGE, no=LEAVE)
@@ -277,7 +277,7 @@ class ContractDialog(kit.Form[ContractState]):
             state.step = kit.WHICH
             return Turn(replies=[self._which_part()], state=state.to_state())
         if picked == LEAVE:
-            return Turn(replies=[Text("OK, your contract stays as it is. Type *menu* for more.")])
+            return say("OK, your contract stays as it is. Type *menu* for more.")
         again = Text("Please choose *Change something* or *Leave it as it is*.")
         return Turn(replies=[again, *self._view(ctx, state)[1:]], state=raw, advanced=False)
 

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from conversations.dates import format_day
 from conversations.dialogs import kit
 from conversations.dialogs.base import Context, Outgoing, Turn
-from conversations.dialogs.matching.questions import first
+from conversations.dialogs.matching.questions import first, say
 from conversations.intents import IntentName, recognise
 from conversations.language.choices import answer, pick
 from conversations.language.pairing import approval, proposal_edit, reference
@@ -168,18 +168,14 @@ class MatchingDialog(kit.Form[ProposalState]):
     def start(self, ctx: Context, msg: Incoming) -> Turn:
         cohort = mq.steered_cohort(ctx.session, ctx.person_id)
         if cohort is None or cohort.id is None:
-            return Turn(replies=[Text(REFUSAL)])
+            return say(REFUSAL)
         if recognise(msg.text, msg.action).name is IntentName.PROPOSE_MATCHES:
             return self._propose(ctx, cohort)
         proposal = mq.draft(ctx.session, ctx.person_id, cohort.id)
         if proposal is None or proposal.id is None:
-            return Turn(
-                replies=[
-                    Text(
-                        f"There's no matching proposal waiting for *{cohort.name}*. Type "
-                        "*propose matches* to make one."
-                    )
-                ]
+            return say(
+                f"There's no matching proposal waiting for *{cohort.name}*. Type "
+                "*propose matches* to make one."
             )
         state = ProposalState(step=REVIEW, cohort_id=cohort.id, proposal_id=proposal.id)
         return self._review(ctx, state, msg)
@@ -195,7 +191,7 @@ class MatchingDialog(kit.Form[ProposalState]):
         assert cohort.id is not None
         inputs = mq.matching_inputs(ctx.session, ctx.person_id, cohort.id)
         if inputs is None:
-            return Turn(replies=[Text(REFUSAL)])
+            return say(REFUSAL)
         matching = run_matching(*_algorithm_inputs(inputs))
         shown = _show(ctx, inputs, matching)
         if not inputs.mentees:
@@ -209,7 +205,7 @@ class MatchingDialog(kit.Form[ProposalState]):
     def _current(self, ctx: Context, state: ProposalState) -> MatchProposal | Turn:
         """The draft this dialog is about, or a turn saying why it's gone."""
         if not mq.may_match(ctx.session, ctx.person_id, state.cohort_id):
-            return Turn(replies=[Text(REFUSAL)])
+            return say(REFUSAL)
         proposal = mq.draft(ctx.session, ctx.person_id, state.cohort_id)
         if proposal is not None and proposal.id == state.proposal_id:
             return proposal
@@ -219,7 +215,7 @@ class MatchingDialog(kit.Form[ProposalState]):
             said = f"That proposal was approved by {who}, and the pairings announced."
         else:
             said = "That proposal has been replaced by a newer one."
-        return Turn(replies=[Text(f"{said} Type *propose matches* to see where things stand.")])
+        return say(f"{said} Type *propose matches* to see where things stand.")
 
     # -- the review step: the proposal shown, swaps and moves, "approve" ----------------------
 
@@ -267,7 +263,7 @@ class MatchingDialog(kit.Form[ProposalState]):
     ) -> Turn:
         inputs = mq.matching_inputs(ctx.session, ctx.person_id, proposal.cohort_id)
         if inputs is None:
-            return Turn(replies=[Text(REFUSAL)])
+            return say(REFUSAL)
         matching = _matching_of(proposal)
         in_proposal = {p.mentee_id for p in matching.pairs} | {
             u.mentee_id for u in matching.unmatched
@@ -338,13 +334,13 @@ class MatchingDialog(kit.Form[ProposalState]):
         proposal, rationale = found, str(state.values["rationale"])
         inputs = mq.matching_inputs(ctx.session, ctx.person_id, proposal.cohort_id)
         if inputs is None:
-            return Turn(replies=[Text(REFUSAL)])
+            return say(REFUSAL)
         if stale := _stale(ctx, proposal, inputs):
             said = (
                 f"Things have changed since this proposal was made ({stale}), so I haven't "
                 "announced it. Type *propose matches* for a fresh one."
             )
-            return Turn(replies=[Text(said)])
+            return say(said)
         pairings = mq.approve(ctx.session, ctx.person_id, proposal, rationale, ctx.now)
         cohort = inputs.cohort
         scheme = ctx.session.get(Scheme, cohort.scheme_id)
