@@ -30,7 +30,7 @@ from conversations.dialogs.base import Context, Outgoing, Turn
 from conversations.dialogs.matching.questions import first, say
 from conversations.intents import IntentName, recognise
 from conversations.language.choices import answer, pick
-from conversations.language.pairing import approval, proposal_edit, reference
+from conversations.language.pairing import approval, named, proposal_edit
 from conversations.matching import ORDINALS, Matching, MenteeIn, MentorIn, describe_score, move
 from conversations.matching import propose as run_matching
 from conversations.matching import swap as swap_mentors
@@ -116,15 +116,6 @@ def _algorithm_inputs(
     mentees = [MenteeIn(m.person_id, m.preferences) for m in inputs.mentees]
     mentors = [MentorIn(m.person_id, m.free) for m in inputs.mentors]
     return mentees, mentors, set(inputs.forbidden)
-
-
-def _find(said: str, people: list[tuple[int, str, str]]) -> list[int]:
-    """Person ids whose reference, full name or first name is ``said`` (case-insensitive)."""
-    word = said.strip().strip("\"'*").casefold()
-    if ref := reference(word):
-        return [pid for pid, _name, r in people if r.upper() == ref]
-    exact = [pid for pid, name, _r in people if name.casefold() == word]
-    return exact or [pid for pid, name, _r in people if first(name).casefold() == word]
 
 
 def _reason(ctx: Context, msg: Incoming) -> kit.Read:
@@ -270,8 +261,8 @@ class MatchingDialog(kit.Form[ProposalState]):
         }
         refs = {m.person_id: m.reference for m in inputs.mentees}
         mentees_named = [(i, ctx.name_of(i), refs.get(i, "")) for i in sorted(in_proposal)]
-        first_ids, second = _find(a, mentees_named), _find(b, mentees_named)
-        mentor = _find(b, [(m.person_id, m.name, "") for m in inputs.mentors]) if not second else []
+        first_ids, second = named(a, mentees_named), named(b, mentees_named)
+        mentor = named(b, [(m.person_id, m.name, "") for m in inputs.mentors]) if not second else []
         unclear = a if len(first_ids) != 1 else b if len(second) != 1 and len(mentor) != 1 else None
         if unclear is not None:
             said = (
