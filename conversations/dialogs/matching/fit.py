@@ -156,28 +156,21 @@ class FitDialog(kit.Form[FitState]):
 
     def save(self, ctx: Context, state: FitState) -> Turn:
         pairing = self._pairing(ctx, state)
-        return (
-            self._rematch(ctx, pairing, True) if pairing else Turn([Text("That pairing has gone.")])
-        )
+        return self._rematch(ctx, pairing, True) if pairing else say("That pairing has gone.")
 
     def declined(self, ctx: Context, state: FitState) -> Turn:
         pairing = self._pairing(ctx, state)
-        return (
-            self._rematch(ctx, pairing, False)
-            if pairing
-            else Turn([Text("That pairing has gone.")])
-        )
+        return self._rematch(ctx, pairing, False) if pairing else say("That pairing has gone.")
 
     def _rematch(self, ctx: Context, pairing: Pairing, wanted: bool) -> Turn:
         mentor_name = ctx.name_of(pairing.mentor_id)
         if pairing.status != PairingStatus.ACTIVE.value:
             return say("That pairing has already ended.")
         if not wanted:
-            said = (
+            return say(
                 f"OK, your pairing with {first(mentor_name)} carries on. If you change your mind, "
                 "tell me *not a good fit* at any time, or talk to the project lead."
             )
-            return say(said)
         scheme = mq.scheme_of(ctx.session, pairing)
         mq.end_not_a_good_fit(ctx.session, ctx.person_id, pairing, ctx.now)
         leads = queries.people_with_role(ctx.session, pairing.cohort_id, Role.LEAD.value)
