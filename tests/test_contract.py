@@ -276,6 +276,8 @@ def test_a_correction_after_yes_or_no_at_the_confirmation_changes_that_part(
     assert "*Purpose and objectives*" in shown  # that part asked again, straight away
     shown = mentee.said("a board-level post")
     assert "*3. Purpose and objectives:* a board-level post" in shown
+    assert "*Confidentiality*" in mentee.said("change number 2")
+    assert "*2. Confidentiality rules:* Chatham House" in mentee.said("Chatham House")
     assert "Signed: Priya Shah" in mentee.said("i agree to the contract")
     [row] = _contracts(demo)
     assert (row.terms["plan"], row.terms["objectives"]) == (

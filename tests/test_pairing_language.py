@@ -13,6 +13,7 @@ from conversations.language.pairing import (
     conflict_with,
     fit_answer,
     labelled,
+    named,
     proposal_edit,
     reference,
 )
@@ -81,3 +82,12 @@ def test_labelled_parts_of_one_message() -> None:
         "contact": "email, mornings",
     }
     assert labelled("nothing labelled here", names) == {}
+
+
+def test_people_named_by_reference_full_name_or_first_name() -> None:
+    people = [(1, "Ana Lopez", "A-01"), (2, "Ben Cole", "A-02"), (3, "Ben Okoro", "")]
+    assert named("a1", people) == [1]
+    assert named("*Ben Cole*", people) == [2]
+    assert named("ana", people) == [1]
+    assert named("Ben", people) == [2, 3]  # two Bens: the dialog asks which
+    assert named("Zed", people) == []

@@ -17,6 +17,11 @@ save what was gathered. The kit runs the rest:
 - **Safety**: before saving, text that reads like a concern is offered to the project lead first
   (``safety_check``), once.
 
+A form may word its confirmation for the record at hand and add buttons of its own
+(``confirm_wording``, ``confirm_choices``), read an answer there before the kit does
+(``confirm_reply``: a contract signs on "I agree", never on a plain "yes"), and say who reads
+what the safety check asks about (``safety_wording``, ``safety_pairing``).
+
 The state is a pydantic model per dialog (``FormState`` and its subclasses), validated on load,
 stored with the dialog's ``schema_version`` (the engine puts aside a state of another version).
 """

@@ -57,6 +57,16 @@ def reference(text: str) -> str | None:
     return f"A-{int(found.group(1)):02d}" if found else None
 
 
+def named(said: str, people: Sequence[tuple[int, str, str]]) -> list[int]:
+    """The ids of the people (id, full name, reference) ``said`` names: by reference ("a3"),
+    by full name, else by first name (case aside)."""
+    word = said.strip().strip("\"'*").casefold()
+    if ref := reference(word):
+        return [pid for pid, _name, r in people if r.upper() == ref]
+    exact = [pid for pid, name, _r in people if name.casefold() == word]
+    return exact or [pid for pid, name, _r in people if name.split(" ")[0].casefold() == word]
+
+
 # -- conflicts of interest --------------------------------------------------------------------
 
 # The kinds of conflict, as ConflictKind values, by the words people use for them.

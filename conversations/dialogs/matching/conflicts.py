@@ -8,7 +8,7 @@ with one's current partner reaches the project lead.
 from __future__ import annotations
 
 from conversations.dialogs.base import Context, Outgoing, Turn
-from conversations.dialogs.matching.questions import first
+from conversations.dialogs.matching.questions import first, say
 from conversations.intents import Intent
 from conversations.language.pairing import conflict_by_reference, conflict_kind, conflict_with
 from conversations.messages import Incoming, Text
@@ -27,17 +27,13 @@ KIND_WORDS = {
 BY_REFERENCE_EXAMPLE = "*conflict A-07 mentor2@example.org line management*"
 
 
-def _reply(text: str) -> Turn:
-    return Turn(replies=[Text(text)])
-
-
 def declare_conflict(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     text = intent.rest or msg.text
     steering = ctx.enrolment(*STEERING_ROLES) is not None
     if (by_reference := conflict_by_reference(text)) is not None:
         if steering:
             return _by_reference(ctx, *by_reference)
-        return _reply(
+        return say(
             "Recording a conflict by application reference is for the project lead and the "
             "steering group. To declare your own, tell me who it's with, for example: "
             "*conflict of interest with Sam Lee, my line manager*."
@@ -46,11 +42,11 @@ def declare_conflict(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         if ctx.enrolment(role.value) is not None:
             return _own_conflict(ctx, text, role)
     if steering:
-        return _reply(
+        return say(
             "To record a conflict of interest, give the application reference, the mentor and "
             f"the kind, for example: {BY_REFERENCE_EXAMPLE}."
         )
-    return _reply(
+    return say(
         "Conflicts of interest are declared by mentees and mentors of the scheme, or recorded "
         "by the project lead. Please contact your project lead."
     )
@@ -59,13 +55,13 @@ def declare_conflict(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
 def _by_reference(ctx: Context, ref: str, rest: str) -> Turn:
     cohort = mq.steered_cohort(ctx.session, ctx.person_id)
     if cohort is None or cohort.id is None:
-        return _reply(
+        return say(
             "Proposing, swapping and approving matches is for the project lead and the "
             "steering group of the cohort."
         )
     mentee = mq.mentee_by_reference(ctx.session, ctx.person_id, cohort.id, ref)
     if mentee is None or mentee.id is None:
-        return _reply(f"I can't find application {ref} in *{cohort.name}*.")
+        return say(f"I can't find application {ref} in *{cohort.name}*.")
     kind = ConflictKind(conflict_kind(rest))
     words = rest.split()
     found: list[Person] = []
@@ -74,7 +70,7 @@ def _by_reference(ctx: Context, ref: str, rest: str) -> Turn:
         if len(found) == 1:
             break
     if len(found) != 1 or found[0].id is None:
-        return _reply(
+        return say(
             "I can't tell which mentor that is. Give their email or full name, for example: "
             f"{BY_REFERENCE_EXAMPLE}."
         )
@@ -83,8 +79,8 @@ def _by_reference(ctx: Context, ref: str, rest: str) -> Turn:
     if not mq.add_conflict(
         ctx.session, cohort.id, mentee.id, mentor.id, kind, ctx.person_id, ctx.now
     ):
-        return _reply(f"That conflict ({ref} and {mentor.display_name}) is already recorded.")
-    return _reply(
+        return say(f"That conflict ({ref} and {mentor.display_name}) is already recorded.")
+    return say(
         f"Recorded: {ref} and {mentor.display_name} must not be matched ({KIND_WORDS[kind]}). "
         "The next *propose matches* keeps them apart."
     )
@@ -98,7 +94,7 @@ def _own_conflict(ctx: Context, text: str, role: Role) -> Turn:
     named, kind = conflict_with(text), ConflictKind(conflict_kind(text))
     other = Role.MENTOR if role is Role.MENTEE else Role.MENTEE
     if not named or len(named) > 200:
-        return _reply(
+        return say(
             "Who is the conflict with? Tell me their name and how you know them, for example: "
             f"*conflict of interest with Sam Lee, my line manager* (a {other.value} you must not "
             "be matched with)."
@@ -109,7 +105,7 @@ def _own_conflict(ctx: Context, text: str, role: Role) -> Turn:
     one = found[0].id if len(found) == 1 else None
     if role is Role.MENTEE:
         if one is None:
-            return _reply(
+            return say(
                 f"I can't find one mentor called “{named}” in *{cohort.name}*. Please use their "
                 "full name as shown in the mentor bios (type *choose my mentor* to see them), or "
                 "tell the project lead."
@@ -129,7 +125,7 @@ def _own_conflict(ctx: Context, text: str, role: Role) -> Turn:
         mq.add_conflict(ctx.session, cohort.id, one, ctx.person_id, kind, ctx.person_id, ctx.now)
         return _with_current_partner(ctx, cohort, reply, one, ctx.person_id, how)
     mq.add_to_own_conflicts(ctx.session, ctx.person_id, named, ctx.now)
-    return _reply(reply)
+    return say(reply)
 
 
 def _with_current_partner(
@@ -142,7 +138,7 @@ def _with_current_partner(
         if (p.mentee_id, p.mentor_id) == (mentee_id, mentor_id)
     ]
     if not current:
-        return _reply(reply)
+        return say(reply)
     scheme = mq.scheme_of(ctx.session, current[0])
     partner = ctx.name_of(queries.partner_of(current[0], ctx.person_id))
     told = (

@@ -30,7 +30,7 @@ from pydantic import Field
 from conversations.dates import format_day
 from conversations.dialogs import kit, safety_check
 from conversations.dialogs.base import Context, Outgoing, Turn
-from conversations.dialogs.matching.questions import first
+from conversations.dialogs.matching.questions import first, say
 from conversations.language.choices import answer, pick
 from conversations.language.pairing import labelled
 from conversations.language.vocabulary import Meaning, leading
@@ -57,44 +57,50 @@ PLEDGES = (
 )
 
 
-def _field(key: str, label: str, question: str, *words: str) -> kit.FormField:
+def _field(number: int, key: str, label: str, question: str, *words: str) -> kit.FormField:
+    """A part of the contract, named also by its number ("change 2", "number 3", "part 1")."""
+    numbers = (str(number), f"number {number}", f"no {number}", f"part {number}")
     return kit.FormField(
         key,
         label,
         question,
         max_length=1000,
-        words=words,
+        words=(*words, *numbers),
         show=lambda value: str(value or "(nothing yet)"),
     )
 
 
 FIELDS = (
     _field(
+        1,
         "plan",
         "Our plan for meeting",
         "*Our plan for meeting*: where and how often will you meet? (For example: 'monthly "
         "video calls, in person at the conference'.)",
-        "1", "plan", "our plan", "plan for meeting", "meeting plan", "meetings", "meeting",
+        "plan", "our plan", "plan for meeting", "meeting plan", "meetings", "meeting",
         "where and how often",
     ),
     _field(
+        2,
         "confidentiality",
         "Confidentiality rules",
         "*Confidentiality*: which confidentiality rules do you both choose? (For example: "
         "'what we discuss stays between us, unless someone is at risk'.)",
-        "2", "confidentiality", "confidential",
+        "confidentiality", "confidential",
     ),
     _field(
+        3,
         "objectives",
         "Purpose and objectives",
         "*Purpose and objectives*: what do you want to achieve together?",
-        "3", "purpose", "objectives", "objective", "goals", "goal", "aims", "aim", "our objectives",
+        "purpose", "objectives", "objective", "goals", "goal", "aims", "aim", "our objectives",
     ),
     _field(
+        4,
         "contact",
         "Best way and time to reach me",
         "*Reaching you*: what's the best way and time to reach you? (Your partner adds their own.)",
-        "4", "contact", "contact me", "reach me", "how to reach me", "best way to reach me",
+        "contact", "contact me", "reach me", "how to reach me", "best way to reach me",
         "best time to reach me", "way to reach me", "best way and time to reach me",
     ),
 )  # fmt: skip
@@ -102,7 +108,7 @@ FIELDS = (
 
 def parse_fields(text: str) -> dict[str, str]:
     """Labelled fields in one message: "plan: ...; confidentiality: ...; reach me: ..."."""
-    return labelled(text, {f.name: (f.label, *f.words[1:]) for f in FIELDS})
+    return labelled(text, {f.name: (f.label, *f.words[:-4]) for f in FIELDS})
 
 
 def _signatures(ctx: Context, contract: Contract | None) -> dict[str, str]:
@@ -183,7 +189,7 @@ class ContractDialog(kit.Form[ContractState]):
                     "That contract belongs to a pairing that has ended or isn't yours, so "
                     "there's nothing to sign. Type *menu* to see what I can do."
                 )
-                return Turn(replies=[Text(said)])
+                return say(said)
             return self._open(ctx, pairing, {})
         pairings = queries.active_pairings(ctx.session, ctx.person_id)
         if not pairings:
@@ -269,7 +275,7 @@ class ContractDialog(kit.Form[ContractState]):
             return self._on_pick(ctx, state, msg)
         if contract_queries.pairing_of(ctx.session, ctx.person_id, state.pairing_id) is None:
             said = "Your pairing has ended, so this contract can't be signed any more. Nothing was saved."
-            return Turn(replies=[Text(said)])
+            return say(said)
         if state.step != VIEW:
             return super().step(ctx, raw, msg)
         picked = msg.action or answer(msg.text, VIEW_CHOICES, yes=CHANGE, no=LEAVE)
@@ -277,7 +283,7 @@ class ContractDialog(kit.Form[ContractState]):
             state.step = kit.WHICH
             return Turn(replies=[self._which_part()], state=state.to_state())
         if picked == LEAVE:
-            return Turn(replies=[Text("OK, your contract stays as it is. Type *menu* for more.")])
+            return say("OK, your contract stays as it is. Type *menu* for more.")
         again = Text("Please choose *Change something* or *Leave it as it is*.")
         return Turn(replies=[again, *self._view(ctx, state)[1:]], state=raw, advanced=False)
 

@@ -17,6 +17,7 @@ from conversations.dialogs.matching.questions import (
     choose_again_question,
     first,
     may_choose_again,
+    say,
 )
 from conversations.language.pairing import fit_answer
 from conversations.messages import Choice, Incoming, Part, Question, Text
@@ -72,17 +73,15 @@ class FitDialog(kit.Form[FitState]):
             answer = fit_answer(msg.text)
         pairing = mq.fit_pairing(ctx.session, ctx.person_id, pairing_id)
         if pairing is None or pairing.id is None or answer is None:
-            return Turn(replies=[Text(NO_PAIRING)])
+            return say(NO_PAIRING)
         if pairing.status != PairingStatus.ACTIVE.value:
-            return Turn(
-                replies=[Text("That pairing has already ended, so there's nothing to change.")]
-            )
+            return say("That pairing has already ended, so there's nothing to change.")
         if answer in (REMATCH_YES, REMATCH_NO):
             if pairing.mentee_id != ctx.person_id:
-                return Turn(replies=[Text("Only the mentee can ask for a new mentor.")])
+                return say("Only the mentee can ask for a new mentor.")
             return self._rematch(ctx, pairing, answer == REMATCH_YES)
         if answer not in {a.value for a in FitAnswer}:
-            return Turn(replies=[Text("That button belongs to something we've already finished.")])
+            return say("That button belongs to something we've already finished.")
         return self._answer(ctx, pairing, FitAnswer(answer))
 
     def _answer(self, ctx: Context, pairing: Pairing, fit: FitAnswer) -> Turn:
@@ -91,13 +90,13 @@ class FitDialog(kit.Form[FitState]):
         mq.record_fit(ctx.session, ctx.person_id, pairing, fit.value, ctx.now)
         if fit is FitAnswer.GOOD_FIT:
             said = "Thank you, that's good to hear. Type *what's next* any time to see what's due."
-            return Turn(replies=[Text(said)])
+            return say(said)
         if fit is FitAnswer.STILL_DECIDING:
             said = (
                 "That's fine: it can take a meeting or two. If you decide it isn't the right "
                 "fit, just tell me *not a good fit* at any time."
             )
-            return Turn(replies=[Text(said)])
+            return say(said)
         is_mentee = pairing.mentee_id == ctx.person_id
         partner = ctx.name_of(queries.partner_of(pairing, ctx.person_id))
         scheme = mq.scheme_of(ctx.session, pairing)
@@ -157,28 +156,21 @@ class FitDialog(kit.Form[FitState]):
 
     def save(self, ctx: Context, state: FitState) -> Turn:
         pairing = self._pairing(ctx, state)
-        return (
-            self._rematch(ctx, pairing, True) if pairing else Turn([Text("That pairing has gone.")])
-        )
+        return self._rematch(ctx, pairing, True) if pairing else say("That pairing has gone.")
 
     def declined(self, ctx: Context, state: FitState) -> Turn:
         pairing = self._pairing(ctx, state)
-        return (
-            self._rematch(ctx, pairing, False)
-            if pairing
-            else Turn([Text("That pairing has gone.")])
-        )
+        return self._rematch(ctx, pairing, False) if pairing else say("That pairing has gone.")
 
     def _rematch(self, ctx: Context, pairing: Pairing, wanted: bool) -> Turn:
         mentor_name = ctx.name_of(pairing.mentor_id)
         if pairing.status != PairingStatus.ACTIVE.value:
-            return Turn(replies=[Text("That pairing has already ended.")])
+            return say("That pairing has already ended.")
         if not wanted:
-            said = (
+            return say(
                 f"OK, your pairing with {first(mentor_name)} carries on. If you change your mind, "
                 "tell me *not a good fit* at any time, or talk to the project lead."
             )
-            return Turn(replies=[Text(said)])
         scheme = mq.scheme_of(ctx.session, pairing)
         mq.end_not_a_good_fit(ctx.session, ctx.person_id, pairing, ctx.now)
         leads = queries.people_with_role(ctx.session, pairing.cohort_id, Role.LEAD.value)

@@ -27,10 +27,10 @@ from zoneinfo import ZoneInfo
 from conversations.dates import format_day
 from conversations.dialogs import kit
 from conversations.dialogs.base import Context, Outgoing, Turn
-from conversations.dialogs.matching.questions import first
+from conversations.dialogs.matching.questions import first, say
 from conversations.intents import IntentName, recognise
 from conversations.language.choices import answer, pick
-from conversations.language.pairing import approval, proposal_edit, reference
+from conversations.language.pairing import approval, named, proposal_edit
 from conversations.matching import ORDINALS, Matching, MenteeIn, MentorIn, describe_score, move
 from conversations.matching import propose as run_matching
 from conversations.matching import swap as swap_mentors
@@ -118,15 +118,6 @@ def _algorithm_inputs(
     return mentees, mentors, set(inputs.forbidden)
 
 
-def _find(said: str, people: list[tuple[int, str, str]]) -> list[int]:
-    """Person ids whose reference, full name or first name is ``said`` (case-insensitive)."""
-    word = said.strip().strip("\"'*").casefold()
-    if ref := reference(word):
-        return [pid for pid, _name, r in people if r.upper() == ref]
-    exact = [pid for pid, name, _r in people if name.casefold() == word]
-    return exact or [pid for pid, name, _r in people if first(name).casefold() == word]
-
-
 def _reason(ctx: Context, msg: Incoming) -> kit.Read:
     why = msg.text.strip()
     if len(why) < 5:
@@ -168,18 +159,14 @@ class MatchingDialog(kit.Form[ProposalState]):
     def start(self, ctx: Context, msg: Incoming) -> Turn:
         cohort = mq.steered_cohort(ctx.session, ctx.person_id)
         if cohort is None or cohort.id is None:
-            return Turn(replies=[Text(REFUSAL)])
+            return say(REFUSAL)
         if recognise(msg.text, msg.action).name is IntentName.PROPOSE_MATCHES:
             return self._propose(ctx, cohort)
         proposal = mq.draft(ctx.session, ctx.person_id, cohort.id)
         if proposal is None or proposal.id is None:
-            return Turn(
-                replies=[
-                    Text(
-                        f"There's no matching proposal waiting for *{cohort.name}*. Type "
-                        "*propose matches* to make one."
-                    )
-                ]
+            return say(
+                f"There's no matching proposal waiting for *{cohort.name}*. Type "
+                "*propose matches* to make one."
             )
         state = ProposalState(step=REVIEW, cohort_id=cohort.id, proposal_id=proposal.id)
         return self._review(ctx, state, msg)
@@ -195,7 +182,7 @@ class MatchingDialog(kit.Form[ProposalState]):
         assert cohort.id is not None
         inputs = mq.matching_inputs(ctx.session, ctx.person_id, cohort.id)
         if inputs is None:
-            return Turn(replies=[Text(REFUSAL)])
+            return say(REFUSAL)
         matching = run_matching(*_algorithm_inputs(inputs))
         shown = _show(ctx, inputs, matching)
         if not inputs.mentees:
@@ -209,7 +196,7 @@ class MatchingDialog(kit.Form[ProposalState]):
     def _current(self, ctx: Context, state: ProposalState) -> MatchProposal | Turn:
         """The draft this dialog is about, or a turn saying why it's gone."""
         if not mq.may_match(ctx.session, ctx.person_id, state.cohort_id):
-            return Turn(replies=[Text(REFUSAL)])
+            return say(REFUSAL)
         proposal = mq.draft(ctx.session, ctx.person_id, state.cohort_id)
         if proposal is not None and proposal.id == state.proposal_id:
             return proposal
@@ -219,7 +206,7 @@ class MatchingDialog(kit.Form[ProposalState]):
             said = f"That proposal was approved by {who}, and the pairings announced."
         else:
             said = "That proposal has been replaced by a newer one."
-        return Turn(replies=[Text(f"{said} Type *propose matches* to see where things stand.")])
+        return say(f"{said} Type *propose matches* to see where things stand.")
 
     # -- the review step: the proposal shown, swaps and moves, "approve" ----------------------
 
@@ -267,15 +254,15 @@ class MatchingDialog(kit.Form[ProposalState]):
     ) -> Turn:
         inputs = mq.matching_inputs(ctx.session, ctx.person_id, proposal.cohort_id)
         if inputs is None:
-            return Turn(replies=[Text(REFUSAL)])
+            return say(REFUSAL)
         matching = _matching_of(proposal)
         in_proposal = {p.mentee_id for p in matching.pairs} | {
             u.mentee_id for u in matching.unmatched
         }
         refs = {m.person_id: m.reference for m in inputs.mentees}
         mentees_named = [(i, ctx.name_of(i), refs.get(i, "")) for i in sorted(in_proposal)]
-        first_ids, second = _find(a, mentees_named), _find(b, mentees_named)
-        mentor = _find(b, [(m.person_id, m.name, "") for m in inputs.mentors]) if not second else []
+        first_ids, second = named(a, mentees_named), named(b, mentees_named)
+        mentor = named(b, [(m.person_id, m.name, "") for m in inputs.mentors]) if not second else []
         unclear = a if len(first_ids) != 1 else b if len(second) != 1 and len(mentor) != 1 else None
         if unclear is not None:
             said = (
@@ -338,13 +325,13 @@ class MatchingDialog(kit.Form[ProposalState]):
         proposal, rationale = found, str(state.values["rationale"])
         inputs = mq.matching_inputs(ctx.session, ctx.person_id, proposal.cohort_id)
         if inputs is None:
-            return Turn(replies=[Text(REFUSAL)])
+            return say(REFUSAL)
         if stale := _stale(ctx, proposal, inputs):
             said = (
                 f"Things have changed since this proposal was made ({stale}), so I haven't "
                 "announced it. Type *propose matches* for a fresh one."
             )
-            return Turn(replies=[Text(said)])
+            return say(said)
         pairings = mq.approve(ctx.session, ctx.person_id, proposal, rationale, ctx.now)
         cohort = inputs.cohort
         scheme = ctx.session.get(Scheme, cohort.scheme_id)
