@@ -177,6 +177,7 @@ class Form(Generic[S]):
     confirm_question: ClassVar[str] = "Shall I save it?"
     save_label: ClassVar[str] = "Save"
     change_label: ClassVar[str] = "Change something"
+    which_question: ClassVar[str] = "Which part would you like to change?"
     guard_where: ClassVar[str] = "here"  # "your diary": where patient data mustn't be kept
     # "You wrote: ..." before a field is asked again; "At the moment" for a saved record.
     current_label: ClassVar[str] = "You wrote"
@@ -309,7 +310,7 @@ class Form(Generic[S]):
 
     def _which_part(self) -> Question:
         return Question(
-            "Which part would you like to change?",
+            self.which_question,
             tuple(Choice(f.label, self.PART, f.name) for f in self.fields),
         )
 
