@@ -26,11 +26,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from conversations.dialogs.base import Context, Turn
-from conversations.dialogs.concerns import Category, raise_concern, readers
+from conversations.dialogs.concerns import Category, only_pairing, raise_concern, readers
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.safety import Noticed, notice_concern, wants_it_kept, wants_it_sent
 from conversations.self_harm import SELF_HARM_HELP, about_self_harm
-from storage import queries
 from storage.models import Role
 
 SEND = "safety:send"
@@ -70,7 +69,7 @@ def notice(ctx: Context, state: dict[str, Any], texts: list[str]) -> dict[str, A
         "kind": kind.value,
         "texts": [t for t, _ in flagged],
         "self_harm": self_harm,
-        "readers": readers(ctx, _only_pairing(ctx)),
+        "readers": readers(ctx, only_pairing(ctx)),
     }
 
 
@@ -218,14 +217,9 @@ def send(ctx: Context, noticed: dict[str, Any], pairing_id: int | None = None) -
     """Raise the noticed text as a concern (urgent when it is about safety); about the person's
     only active pairing unless the dialog names one."""
     if pairing_id is None:
-        pairing_id = _only_pairing(ctx)
+        pairing_id = only_pairing(ctx)
     category = Category.SAFETY if noticed["kind"] == Noticed.SAFETY.value else Category.BULLYING
     return raise_concern(ctx, category, "\n\n".join(noticed["texts"]), pairing_id)
-
-
-def _only_pairing(ctx: Context) -> int | None:
-    pairings = queries.active_pairings(ctx.session, ctx.person_id)
-    return pairings[0].id if len(pairings) == 1 else None
 
 
 def also_keep_question(wording: Wording) -> Question:
