@@ -380,3 +380,22 @@ def test_asking_for_a_safety_concern_says_to_call_999_first(mentee: Chat) -> Non
     assert "If someone is in immediate danger, call 999 first." in mentee.said(
         "raise a safeguarding concern"
     )
+
+
+def test_a_draft_is_corrected_in_one_message(demo: Engine, clock: Clock, mentee: Chat) -> None:
+    """ "change what I wrote to: ..." at the draft takes the new words at once; harm in them
+    still makes the concern urgent, and the category can be changed the same way."""
+    mentee.said("raise a concern: my mentor keeps cancelling and it's getting difficult")
+    shown = mentee.said("change what I wrote to: he has cancelled our last three meetings")
+    assert "*What you wrote:* he has cancelled our last three meetings" in shown
+    assert "Shall I send it to the project lead?" in shown
+    shown = mentee.said("change what it's about to bullying")
+    assert "*About:* Bullying, harassment or discrimination" in shown
+    assert "*What you wrote:* he has cancelled our last three meetings" in shown
+    urgent = mentee.said("change what I wrote to: he slapped a patient in clinic")
+    assert "(urgent)" in urgent
+    assert "999" in urgent
+    assert mentee.said("send it").startswith("Sent to the project lead, marked urgent.")
+    [concern] = _concerns(demo)
+    assert concern.text == "he slapped a patient in clinic"
+    assert concern.urgent

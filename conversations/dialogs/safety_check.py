@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from conversations.dialogs.base import Context, Turn
-from conversations.dialogs.concerns import Category, only_pairing, raise_concern, readers
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.safety import Noticed, notice_concern, wants_it_kept, wants_it_sent
 from conversations.self_harm import SELF_HARM_HELP, about_self_harm
@@ -50,6 +49,8 @@ def checked(state: dict[str, Any]) -> list[str]:
 
 def notice(ctx: Context, state: dict[str, Any], texts: list[str]) -> dict[str, Any] | None:
     """What reads like a concern among ``texts`` that the person was not yet asked about."""
+    from conversations.dialogs import concerns  # the concern dialog is built from the kit
+
     if not ctx.roles & {Role.MENTEE.value, Role.MENTOR.value}:
         return None
     done = set(checked(state))
@@ -69,7 +70,7 @@ def notice(ctx: Context, state: dict[str, Any], texts: list[str]) -> dict[str, A
         "kind": kind.value,
         "texts": [t for t, _ in flagged],
         "self_harm": self_harm,
-        "readers": readers(ctx, only_pairing(ctx)),
+        "readers": concerns.readers(ctx, concerns.only_pairing(ctx)),
     }
 
 
@@ -216,10 +217,13 @@ _KEEP_SAID = re.compile(
 def send(ctx: Context, noticed: dict[str, Any], pairing_id: int | None = None) -> Turn:
     """Raise the noticed text as a concern (urgent when it is about safety); about the person's
     only active pairing unless the dialog names one."""
+    from conversations.dialogs import concerns  # the concern dialog is built from the kit
+
     if pairing_id is None:
-        pairing_id = only_pairing(ctx)
-    category = Category.SAFETY if noticed["kind"] == Noticed.SAFETY.value else Category.BULLYING
-    return raise_concern(ctx, category, "\n\n".join(noticed["texts"]), pairing_id)
+        pairing_id = concerns.only_pairing(ctx)
+    safety = noticed["kind"] == Noticed.SAFETY.value
+    category = concerns.Category.SAFETY if safety else concerns.Category.BULLYING
+    return concerns.raise_concern(ctx, category, "\n\n".join(noticed["texts"]), pairing_id)
 
 
 def also_keep_question(wording: Wording) -> Question:

@@ -23,13 +23,12 @@ See ``concerns.mmd`` for the states.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict
-
+from conversations.corrections import CHANGE_FIELD, FieldNames
+from conversations.dialogs import kit
 from conversations.dialogs.base import Context, Turn
 from conversations.dialogs.concerns.sending import (
     CHOICE_LABELS,
@@ -155,11 +154,9 @@ class Step(StrEnum):
     OFFER = "offer"
 
 
-class ConcernState(BaseModel):
+class ConcernState(kit.StepState):
     """A concern being raised, validated on load. Nothing is sent until the draft is confirmed
     (or, in the urgent lane, ``sent_id`` is the concern already sent)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     step: Step
     category: Category | None = None
@@ -173,9 +170,6 @@ class ConcernState(BaseModel):
     @property
     def is_urgent(self) -> bool:
         return self.category is Category.SAFETY or self.urgent
-
-    def to_state(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", exclude_none=True)
 
 
 _KIND_CATEGORY: dict[worries.Kind | None, Category] = {
@@ -239,15 +233,16 @@ def _findings(ctx: Context, text: str) -> list[Finding]:
     return find_patient_data(text, ctx.settings().hospital_number_pattern)
 
 
-def _reask(why: str, asked: list[Part], state: ConcernState) -> Turn:
-    return Turn(replies=[Text(why), *asked], state=state.to_state(), advanced=False)
+# The parts of a draft by the words people use for them ("change what I wrote to ...").
+_PARTS = FieldNames(
+    [
+        *((words, Step.DETAILS.value) for words in ("what i wrote", "details", "my concern")),
+        *((words, Step.CATEGORY.value) for words in ("what it's about", "category", "topic")),
+    ]
+)
 
 
-Handler = Callable[[Context, ConcernState, Incoming], Turn]
-Asker = Callable[[Context, ConcernState], list[Part]]
-
-
-class ConcernDialog:
+class ConcernDialog(kit.Steps[ConcernState]):
     """Category, who will see it, details (guarded), confirm; a breakdown may end the pairing."""
 
     name: ClassVar[str] = "concern"
@@ -255,10 +250,11 @@ class ConcernDialog:
     schema_version: ClassVar[int] = 1
     # An unsent concern put aside by another request is kept to pick up (``resumes``).
     keeps_aside: ClassVar[bool] = True
+    State = ConcernState
 
     def __init__(self) -> None:
         # Each step: what it asks, and how it takes the answer.
-        self.steps: dict[Step, tuple[Asker, Handler]] = {
+        self.steps = {
             Step.PICK: (self._pick_prompt, self._on_pick),
             Step.CATEGORY: (lambda ctx, state: [CATEGORY_QUESTION], self._on_category),
             Step.DETAILS: (self._details_prompt, self._on_details),
@@ -278,21 +274,6 @@ class ConcernDialog:
             return True
         named = detect_category(text) is not None
         return not worries.details_in(text, named) and reading(text) is None
-
-    def prompt(self, ctx: Context, raw: dict[str, Any]) -> list[Part]:
-        state = ConcernState.model_validate(raw)
-        return self.steps[state.step][0](ctx, state)
-
-    def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
-        state = ConcernState.model_validate(raw)
-        return self.steps[state.step][1](ctx, state, msg)
-
-    def _again(self, ctx: Context, state: ConcernState, why: str) -> Turn:
-        return _reask(why, self.prompt(ctx, state.to_state()), state)
-
-    def _ask(self, ctx: Context, state: ConcernState, step: Step) -> Turn:
-        state.step = step
-        return Turn(replies=self.steps[step][0](ctx, state), state=state.to_state())
 
     # -- starting -------------------------------------------------------------------------
 
@@ -332,7 +313,7 @@ class ConcernDialog:
                 in text.lower().split()
             ]
             if len(named) != 1:
-                return self._ask(ctx, state, Step.PICK)
+                return self.ask(ctx, state, Step.PICK)
             state.pairing_id = named[0].id
         if state.details and state.is_urgent and (found := _findings(ctx, state.details)):
             return self._urgent_lane(ctx, state, found)
@@ -437,7 +418,7 @@ class ConcernDialog:
             )
             return Turn(replies=[sorry, CATEGORY_QUESTION], state=state.to_state())
         if not state.details:
-            return self._ask(ctx, state, Step.DETAILS)
+            return self.ask(ctx, state, Step.DETAILS)
         return self._check_details(ctx, state, state.details)
 
     # -- prompts --------------------------------------------------------------------------
@@ -516,7 +497,7 @@ class ConcernDialog:
             return Turn(
                 replies=[Text("That's fine. Whenever you need to, type *raise a concern*.")]
             )
-        return self._again(ctx, state, "Please answer *yes* or *no*.")
+        return self.again(ctx, state, "Please answer *yes* or *no*.")
 
     def _on_pick(self, ctx: Context, state: ConcernState, msg: Incoming) -> Turn:
         chosen = str(msg.values.get("value", "")) if msg.action == PICK else ""
@@ -526,7 +507,7 @@ class ConcernDialog:
         pairings = queries.active_pairings(ctx.session, ctx.person_id)
         pairing = next((p for p in pairings if str(p.id) == chosen), None)
         if pairing is None:
-            return self._again(ctx, state, "Please pick one from the list.")
+            return self.again(ctx, state, "Please pick one from the list.")
         state.pairing_id = pairing.id
         return self._onwards(ctx, state)
 
@@ -557,8 +538,8 @@ class ConcernDialog:
                     "Thank you, I've kept what you wrote. Which of these is it closest to? "
                     "*Something else* is fine."
                 )
-                return self._again(ctx, state, why)
-            return self._again(
+                return self.again(ctx, state, why)
+            return self.again(
                 ctx, state, "Please choose the closest one; *Something else* is fine."
             )
         state.category = chosen
@@ -567,7 +548,7 @@ class ConcernDialog:
     def _on_details(self, ctx: Context, state: ConcernState, msg: Incoming) -> Turn:
         text = msg.text.strip()
         if not text:
-            return self._again(ctx, state, "I didn't get anything there.")
+            return self.again(ctx, state, "I didn't get anything there.")
         if worries.withdraws(text) and reading(text) is None:  # "actually forget it"
             return Turn(
                 replies=[
@@ -589,14 +570,14 @@ class ConcernDialog:
                 f"That's {len(text):,} characters, more than I can pass on in one go "
                 f"({MAX_DETAILS:,}). Nothing was sent. Could you shorten it?"
             )
-            return _reask(why, self._details_prompt(ctx, state)[1:], state)
+            return kit.reask(why, self._details_prompt(ctx, state)[1:], state.to_state())
         if findings := _findings(ctx, text):
             state.step, state.pending, state.details = Step.GUARD, text, ""
             return Turn(replies=guard_question(findings, "a concern"), state=state.to_state())
         if state.sent_id is not None:  # rewriting an urgent concern already sent
             return self._amend(ctx, state, text)
         state.details = text
-        return self._ask(ctx, state, Step.CONFIRM)
+        return self.ask(ctx, state, Step.CONFIRM)
 
     def _on_guard(self, ctx: Context, state: ConcernState, msg: Incoming) -> Turn:
         pending = state.pending or ""
@@ -608,18 +589,20 @@ class ConcernDialog:
             if state.sent_id is not None:
                 return self._amend(ctx, state, kept)
             state.pending, state.details = None, kept
-            return self._ask(ctx, state, Step.CONFIRM)
+            return self.ask(ctx, state, Step.CONFIRM)
         if choice == GUARD_EDIT:
             state.pending, state.step = None, Step.DETAILS
             return Turn(replies=self._details_prompt(ctx, state)[1:], state=state.to_state())
-        return self._again(ctx, state, "Please choose one of these.")
+        return self.again(ctx, state, "Please choose one of these.")
 
     def _on_confirm(self, ctx: Context, state: ConcernState, msg: Incoming) -> Turn:
+        if (changed := self._changed(ctx, state, msg)) is not None:
+            return changed
         picked = msg.action or answer(msg.text, CONFIRM, yes=SEND, no=EDIT_DETAILS)
         if picked == SEND or worries.says_send(msg.text) or worries.wants_to_raise(msg.text):
             pairing = pairing_of(ctx, state.pairing_id)
             if state.category is Category.BREAKDOWN and _active(pairing):
-                return self._ask(ctx, state, Step.END_PAIRING)
+                return self.ask(ctx, state, Step.END_PAIRING)
             return self._send(ctx, state)
         if picked == EDIT_DETAILS:
             state.step = Step.DETAILS
@@ -629,8 +612,25 @@ class ConcernDialog:
             )
         if picked == EDIT_CATEGORY or worries.changes_topic(msg.text):
             state.category = None
-            return self._ask(ctx, state, Step.CATEGORY)
-        return self._again(ctx, state, "Please choose *Send it*, or change something first.")
+            return self.ask(ctx, state, Step.CATEGORY)
+        return self.again(ctx, state, "Please choose *Send it*, or change something first.")
+
+    def _changed(self, ctx: Context, state: ConcernState, msg: Incoming) -> Turn | None:
+        """A part of the draft changed in one message ("change what I wrote to: ..."), read
+        again as if it had been typed at its own question."""
+        said = CHANGE_FIELD.match(msg.text.replace(" to:", " to ")) if msg.action is None else None
+        part = _PARTS.find(said.group("field")) if said is not None else None
+        if said is None or part is None or not (value := (said.group("value") or "").strip()):
+            return None
+        if part == Step.DETAILS:
+            state.step = Step.DETAILS
+            return self._check_details(ctx, state, value)
+        typed = pick(value, CATEGORY_QUESTION.choices)
+        if typed is None:
+            state.category = None
+            return self.ask(ctx, state, Step.CATEGORY)
+        state.category = Category(typed.value)
+        return self._onwards(ctx, state)
 
     def _on_end(self, ctx: Context, state: ConcernState, msg: Incoming) -> Turn:
         # A plain "yes" takes the first choice (send, and keep the pairing for now); ending it
@@ -641,11 +641,11 @@ class ConcernDialog:
         if picked == END_YES:
             pairing = pairing_of(ctx, state.pairing_id)
             if pairing is not None and pairing.mentee_id == ctx.person_id:
-                return self._ask(ctx, state, Step.REMATCH)
+                return self.ask(ctx, state, Step.REMATCH)
             return self._send(ctx, state, end_pairing=True)
         if picked == END_NO:
             return self._send(ctx, state)
-        return self._again(
+        return self.again(
             ctx, state, "Please answer *yes* (send it, keep the pairing) or *end our pairing now*."
         )
 
@@ -653,7 +653,7 @@ class ConcernDialog:
         picked = msg.action or answer(msg.text, REMATCH, yes=REMATCH_YES, no=REMATCH_NO)
         if picked in (REMATCH_YES, REMATCH_NO):
             return self._send(ctx, state, end_pairing=True, rematch=picked == REMATCH_YES)
-        return self._again(ctx, state, "Please answer *yes* or *no*.")
+        return self.again(ctx, state, "Please answer *yes* or *no*.")
 
     def _send(
         self,
