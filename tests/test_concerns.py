@@ -399,3 +399,26 @@ def test_a_draft_is_corrected_in_one_message(demo: Engine, clock: Clock, mentee:
     [concern] = _concerns(demo)
     assert concern.text == "he slapped a patient in clinic"
     assert concern.urgent
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "what are my actions? he shouted at a patient on the ward round",
+        "cancel friday's meeting, he came to clinic drunk and saw patients",
+        "my meetings with him aren't safe, he pushed a patient",
+    ],
+)
+def test_a_safety_concern_s_words_are_kept_even_when_they_read_like_a_request(
+    demo: Engine, mentee: Chat, words: str
+) -> None:
+    """At "describe the concern", a day later and in a new process, what is typed is the
+    concern: never taken for another request, never dropped."""
+    mentee.said("raise a safeguarding concern")
+    later = Chat(demo, Clock.fixed("2026-11-24T18:00:00+00:00"), "mentee@example.org")
+    shown = later.said(words)
+    assert f"*What you wrote:* {words}" in shown
+    assert "(urgent)" in shown
+    assert later.said("send it").startswith("Sent to the project lead, marked urgent.")
+    [concern] = _concerns(demo)
+    assert concern.text == words

@@ -20,12 +20,12 @@ Map:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from conversations.dialogs.base import Context, Turn
+from conversations.language import concerns as worries
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.safety import Noticed, notice_concern, wants_it_kept, wants_it_sent
 from conversations.self_harm import SELF_HARM_HELP, about_self_harm
@@ -201,17 +201,9 @@ def _choice(action: str | None, text: str, keep_label: str) -> str | None:
     if action in (SEND, KEEP):
         return action
     sent = wants_it_sent(text, keep_label)
-    if sent is None and _KEEP_SAID.search(text):
+    if sent is None and worries.keeps_it(text):
         return KEEP
     return None if sent is None else (SEND if sent else KEEP)
-
-
-# "no just keep it in my diary", "keep it private": her own words for keeping it.
-_KEEP_SAID = re.compile(
-    r"^\W*(?:no\W+)?(?:just\s+|please\s+)*keep\s+it\s+(?:private|to\s+myself|"
-    r"in\s+my\s+\w+(?:\s+only)?)\W*$",
-    re.I,
-)
 
 
 def send(ctx: Context, noticed: dict[str, Any], pairing_id: int | None = None) -> Turn:

@@ -182,6 +182,12 @@ _SEND_SAID = re.compile(
     r"(?:(?:yes|yeah|ok|okay)[\s,]+)?(?:please\s+)?send\s+(?:it|my\s+concern|the\s+concern)"
     r"(?:\s+(?:now|please|to\s+the\s+lead))*"
 )
+# "no just keep it in my diary", "keep it private": keeping it where it was written.
+_KEEPS_IT = re.compile(
+    r"^\W*(?:no\W+)?(?:just\s+|please\s+)*keep\s+it\s+(?:private|to\s+myself|"
+    r"in\s+my\s+\w+(?:\s+only)?)\W*$",
+    re.I,
+)
 # "change the category", "category": what a concern is about, to be chosen again.
 _CHANGE_TOPIC = re.compile(r"change the category.*|change what it's about|category")
 
@@ -261,3 +267,9 @@ def details_in(text: str, names_a_topic: bool) -> str:
     if names_a_topic and len(text.split()) >= 7:
         return text.strip()
     return ""
+
+
+def keeps_it(text: str) -> bool:
+    """Whether ``text`` asks to keep something where it was written, not send it ("no just
+    keep it in my diary", "keep it private")."""
+    return _KEEPS_IT.search(text) is not None
