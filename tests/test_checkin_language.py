@@ -35,7 +35,7 @@ def _kept(db: Engine) -> dict[str, object]:
         kept: dict[str, object] = {}
         for row in s.exec(select(DialogState)).all():
             if isinstance(row.state, dict) and "survey_id" in row.state:
-                kept.update(row.state.get("answers", {}))
+                kept.update(row.state.get("values", {}))
         return kept
 
 
@@ -107,3 +107,14 @@ def test_before_it_opens_the_dates_it_opens_and_closes_are_given(demo: Engine) -
     reply = early.said("can i do the check in now?")
     assert "opens on Mon 7 Dec and closes on Mon 14 Dec" in reply
     assert _kept(demo) == {}
+
+
+def test_an_answer_is_changed_by_naming_its_question(priya: Chat) -> None:
+    """At the confirmation, the questions are listed to change by number or by their words."""
+    priya.said("check-in: 3; once; coaching; skip")
+    listed = priya.said("Change an answer")
+    assert "Which question would you like to change?" in listed
+    assert f"2. {MET}" in listed
+    assert "→ Twice or more" in priya.said("2") + priya.said("twice")
+    assert "Question 4 of 4" in priya.said("change the follow-up")
+    assert "Follow-up from the project team: yes" in priya.said("please ring me about travel")

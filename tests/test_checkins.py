@@ -163,7 +163,7 @@ def test_required_questions_and_bad_answers_are_asked_again_kindly(
     assert "Please answer with a number from 1 to 5." in priya.said("7")
     assert "Please answer with a number from 1 to 5." in priya.said("seven")
     assert "Please answer with a number from 1 to 5." in priya.said("😀")
-    assert "I didn't get an answer there." in priya.said("")
+    assert "I didn't get anything there." in priya.said("")
     assert "Question 2 of 4" in priya.said("4/5")
     assert "Please pick one of the options" in priya.said("maybe")
     assert "Question 3 of 4" in priya.said("tw")

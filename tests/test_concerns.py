@@ -380,3 +380,45 @@ def test_asking_for_a_safety_concern_says_to_call_999_first(mentee: Chat) -> Non
     assert "If someone is in immediate danger, call 999 first." in mentee.said(
         "raise a safeguarding concern"
     )
+
+
+def test_a_draft_is_corrected_in_one_message(demo: Engine, clock: Clock, mentee: Chat) -> None:
+    """ "change what I wrote to: ..." at the draft takes the new words at once; harm in them
+    still makes the concern urgent, and the category can be changed the same way."""
+    mentee.said("raise a concern: my mentor keeps cancelling and it's getting difficult")
+    shown = mentee.said("change what I wrote to: he has cancelled our last three meetings")
+    assert "*What you wrote:* he has cancelled our last three meetings" in shown
+    assert "Shall I send it to the project lead?" in shown
+    shown = mentee.said("change what it's about to bullying")
+    assert "*About:* Bullying, harassment or discrimination" in shown
+    assert "*What you wrote:* he has cancelled our last three meetings" in shown
+    urgent = mentee.said("change what I wrote to: he slapped a patient in clinic")
+    assert "(urgent)" in urgent
+    assert "999" in urgent
+    assert mentee.said("send it").startswith("Sent to the project lead, marked urgent.")
+    [concern] = _concerns(demo)
+    assert concern.text == "he slapped a patient in clinic"
+    assert concern.urgent
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "what are my actions? he shouted at a patient on the ward round",
+        "cancel friday's meeting, he came to clinic drunk and saw patients",
+        "my meetings with him aren't safe, he pushed a patient",
+    ],
+)
+def test_a_safety_concern_s_words_are_kept_even_when_they_read_like_a_request(
+    demo: Engine, mentee: Chat, words: str
+) -> None:
+    """At "describe the concern", a day later and in a new process, what is typed is the
+    concern: never taken for another request, never dropped."""
+    mentee.said("raise a safeguarding concern")
+    later = Chat(demo, Clock.fixed("2026-11-24T18:00:00+00:00"), "mentee@example.org")
+    shown = later.said(words)
+    assert f"*What you wrote:* {words}" in shown
+    assert "(urgent)" in shown
+    assert later.said("send it").startswith("Sent to the project lead, marked urgent.")
+    [concern] = _concerns(demo)
+    assert concern.text == words

@@ -1,17 +1,20 @@
 """Check-ins and evaluations: the scheme's surveys, answered in chat one question at a time.
 
 Map:
-- "check-in" lists the surveys open to the person today (or starts the only one). Questions come
-  in order: a scale (buttons 1-5, or "4", "four", "4/5"), a single choice (buttons, a number or
-  the label) or free text (through the patient data guard). Optional ones take "skip"; required
-  ones are asked again, kindly.
+- "check-in" lists the surveys open to the person today (or starts the only one). Each survey
+  is a kit form (``SurveyForm``) whose fields are its questions: a scale (buttons 1-5, or "4",
+  "four", "4/5", "pretty well, 4"), a single choice (buttons, a number, the label or a near
+  miss) or free text (through the kit's patient data guard and safety check, as it is given).
+  Optional ones take "skip"; required ones are asked again, kindly. "I'll finish it later"
+  keeps the answers so far.
 - At the end the person is asked whether they'd like a follow-up from the project team (a
   question keyed ``follow_up`` in the survey asks it: any real answer there is a request), sees
   their answers numbered, may correct any ("change 2", "change 2 to Once"), and submits.
 - One response per person per survey (a unique constraint): answering again before the survey
   closes replaces the earlier answers (and says so); after it closes nothing can be changed.
 - A follow-up request goes to the lead channel as a reference (``F<id>``) and the survey, never
-  the person or the answers; those who may read the answers see who asked with *Open*. Answers about a mentor (``about_mentor`` surveys) are never shown to that mentor:
+  the person or the answers; those who may read the answers see who asked with *Open*. Answers
+  about a mentor (``about_mentor`` surveys) are never shown to that mentor:
   ``storage.survey_queries.responses_visible_to`` is the scoped read.
 - "check-in: 4; once; the budget coaching; no" answers a whole survey in one message.
 
@@ -20,52 +23,38 @@ See ``checkins.mmd`` for the states.
 
 from __future__ import annotations
 
-import re
-from enum import StrEnum
+from collections.abc import Sequence
+from functools import partial
 from typing import Any, ClassVar
 
+from pydantic import Field
+
+from conversations.corrections import CHANGE_FIELD
 from conversations.dates import format_day
-from conversations.dialogs import safety_check
+from conversations.dialogs import kit, safety_check
 from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.dialogs.lead import lead_actions
 from conversations.intents import IntentName, recognise
-from conversations.language import Meaning, brief, meaning
+from conversations.language import Meaning, brief, is_empty, meaning
 from conversations.language.choices import answer, pick
 from conversations.language.later import puts_off
 from conversations.language.numbers import one_number
-from conversations.language.vocabulary import is_empty
+from conversations.language.surveys import answers_again, answers_given
 from conversations.messages import Choice, Incoming, Part, Question, Text
-from conversations.patient_data import (
-    GUARD_EDIT,
-    GUARD_KEEP,
-    GUARD_REMOVE,
-    find_patient_data,
-    guard_choice,
-    guard_question,
-    remove_patient_data,
-)
 from storage import survey_queries
 from storage.models import Cohort, Scheme, Survey, SurveyQuestion, SurveyResponse
 
 MAX_ANSWER = 2000
 FOLLOW_UP_KEY = "follow_up"
+WANTS_FOLLOW_UP = "wants_follow_up"  # asked when the survey has no follow_up question of its own
 
 PICK = "dialog:checkin:pick"
 ANSWER = "dialog:checkin:answer"
-SUBMIT = "dialog:checkin:submit"
-CHANGE = "dialog:checkin:change"
 YES = "dialog:checkin:yes"
 NO = "dialog:checkin:no"
-CONFIRM = (Choice("Send", SUBMIT), Choice("Change an answer", CHANGE))
 FOLLOW_UP = (Choice("Yes please", YES), Choice("No thanks", NO))
-
-# "check-in again", "change my check-in answers": answering a survey already sent, again.
-_AGAIN = re.compile(r"\b(?:again|change|redo|re-do|update|amend|edit|correct|replace)\b", re.I)
-_CHANGE = re.compile(
-    r"^(?:change|edit|correct|redo)\s+(?:question\s+|answer\s+|number\s+|no\.?\s*|q)?#?"
-    r"(?P<n>\d+)(?:\s+to\s*[:\-]?\s*(?P<value>.+))?$",
-    re.IGNORECASE | re.DOTALL,
-)
+FOLLOW_UP_QUESTION = "Would you like a follow-up from the project team?"
+PICK_STEP = "pick"
 SAFETY = safety_check.Wording(
     keep="Keep it in my check-in answers only",
     also_ask="Would you also like to keep it as your check-in answer? The project team reads "
@@ -74,15 +63,14 @@ SAFETY = safety_check.Wording(
 )
 
 
-class Step(StrEnum):
-    PICK = "pick"
-    QUESTION = "question"
-    GUARD = "guard"
-    # A written answer reads like a concern: send it to the project lead, keep it, or both.
-    SAFETY = safety_check.STEP
-    FOLLOW_UP = "follow_up"
-    CONFIRM = "confirm"
-    WHICH = "which"
+class CheckinState(kit.FormState):
+    """A survey's answers so far (``values``, by question key), or the surveys to pick from."""
+
+    survey_id: int | None = None
+    given: list[str] = Field(
+        default_factory=list
+    )  # answers typed in the opening message, while a survey is picked
+    later: bool = False  # put off: the next message may be a return, or another request
 
 
 def parse_scale(text: str, question: SurveyQuestion) -> int | None:
@@ -100,116 +88,113 @@ def parse_choice(text: str, question: SurveyQuestion) -> str | None:
     return found.label if found is not None else None
 
 
-def _scale_range(question: SurveyQuestion) -> str:
-    return f"{question.choices[0]} to {question.choices[-1]}" if question.choices else ""
+def _read(question: SurveyQuestion, ctx: Context, msg: Incoming) -> kit.Read:
+    """A question's reading of an answer (a pressed button carries its value)."""
+    text = str(msg.values.get("value", "")) if msg.action == ANSWER else msg.text.strip()
+    if brief(text) is Meaning.SKIP or (not question.required and is_empty(text)):
+        if question.required:
+            return kit.Read(problem="This one needs an answer, please: even a short one helps.")
+        return kit.Read("")
+    if question.kind == "scale":
+        scale = f"{question.choices[0]} to {question.choices[-1]}" if question.choices else ""
+        value = parse_scale(text, question)
+        why = None if value is not None else f"Please answer with a number from {scale}."
+        return kit.Read(value, why)
+    if question.kind == "choice":
+        picked = parse_choice(text, question)
+        return kit.Read(
+            picked, None if picked else "Please pick one of the options (or its number)."
+        )
+    return kit.Read(text)
 
 
-def _show(value: Any) -> str:
-    return "(skipped)" if value is None or value == "" else str(value)
+def _read_follow_up(ctx: Context, msg: Incoming) -> kit.Read:
+    picked = msg.action or answer(msg.text, FOLLOW_UP, yes=YES, no=NO)
+    if picked in (YES, NO):
+        return kit.Read(picked == YES)
+    return kit.Read(problem="Please answer *yes* or *no*.")
 
 
-def _wants_follow_up(answer: Any) -> bool:
-    said = brief(str(answer)) if answer else Meaning.NONE
+def _field(question: SurveyQuestion, number: int, total: int) -> kit.FormField:
+    head = f"Question {number} of {total}: {question.text}"
+    if not question.required:
+        head += " (optional: type *skip* to leave it out)"
+    buttons = tuple(Choice(c, ANSWER, c) for c in question.choices)
+    asked: list[Part] = [Question(head, buttons) if question.kind != "text" else Text(head)]
+    return kit.FormField(
+        question.key,
+        question.text,
+        head,
+        optional=not question.required,
+        guarded=question.kind == "text",
+        reader=partial(_read, question),
+        max_length=MAX_ANSWER,
+        words=(
+            *(f"{w}{number}" for w in ("", "question ", "answer ", "number ", "q", "#")),
+            *{question.key.replace("_", " "), question.key.replace("_", "-")},
+        ),
+        asker=lambda ctx: asked,
+    )
+
+
+def _wants_follow_up(given: Any) -> bool:
+    said = brief(str(given)) if given else Meaning.NONE
     return said not in (Meaning.NO, Meaning.NONE, Meaning.SKIP, Meaning.LATER)
 
 
-class CheckinDialog:
-    """Answer one survey, a question at a time, then confirm and submit."""
+class SurveyForm(kit.Form[CheckinState]):
+    """One survey as a kit form: its questions, the follow-up wish, a confirmation, a send."""
 
     name: ClassVar[str] = "checkin"
     title: ClassVar[str] = "Your check-in"
-    schema_version: ClassVar[int] = 1
-    # Answers put aside by another request are kept, and "check-in" picks them up again.
-    keeps_aside: ClassVar[bool] = True
+    schema_version: ClassVar[int] = 2
+    State = CheckinState
+    confirm_question = "Shall I send them? To correct one, type e.g. *change 2*."
+    save_label = "Send"
+    change_label = "Change an answer"
+    which_question = "Which question would you like to change?"
+    guard_where = "your check-in answers"
+    current_label = "Your answer"
+    check_on_answer = True
+    wording = SAFETY
+    SAVE = "dialog:checkin:submit"
+    CHANGE = "dialog:checkin:change"
+    PART = "dialog:checkin:part"
 
-    @staticmethod
-    def resumes(msg: Incoming) -> bool:
-        """Whether the message picks up answers put aside (not one that brings its own)."""
-        return msg.action is None and not CheckinDialog._given_answers(msg.text)
-
-    # -- starting -------------------------------------------------------------------------
-
-    def start(self, ctx: Context, msg: Incoming) -> Turn:
-        if not ctx.roles & {"mentee", "mentor"}:
-            return Turn(
-                replies=[
-                    Text(
-                        "Check-ins and evaluations are answered by mentees and mentors, so there's "
-                        "none for you to fill in. Type *help* to see what I can do for you."
-                    )
-                ]
+    def __init__(self, survey: Survey, questions: list[SurveyQuestion]) -> None:
+        self.survey, self.questions = survey, questions
+        total = len(questions)
+        asked = [_field(q, n, total) for n, q in enumerate(questions, start=1)]
+        if FOLLOW_UP_KEY not in {q.key for q in questions}:
+            asked.append(
+                kit.FormField(
+                    WANTS_FOLLOW_UP,
+                    "Follow-up from the project team",
+                    FOLLOW_UP_QUESTION,
+                    guarded=False,
+                    reader=_read_follow_up,
+                    words=(f"{total + 1}", "follow-up", "follow up"),
+                    asker=lambda ctx: [Question(FOLLOW_UP_QUESTION, FOLLOW_UP)],
+                )
             )
-        surveys = survey_queries.surveys_open_to(ctx.session, ctx.person_id, ctx.today)
-        given = self._given_answers(msg.text) if msg.action is None else []
-        if not surveys:
-            return Turn(replies=[self._none_open(ctx)])
-        again = msg.action is not None or bool(given) or _AGAIN.search(msg.text) is not None
-        if not again and (done := self._already_done(ctx, surveys)) is not None:
-            return Turn(replies=[done])
-        if len(surveys) > 1:
-            choices = tuple(Choice(s.title, PICK, str(s.id)) for s in surveys)
-            return Turn(
-                replies=[Question("Which would you like to answer?", choices)],
-                state={"step": Step.PICK.value, "given": given},
-            )
-        return self._begin(ctx, surveys[0], given)
+        self._fields = tuple(asked)
 
-    @staticmethod
-    def _given_answers(text: str) -> list[str]:
-        """Answers written after a colon in the opening message, separated by ";" or lines."""
-        _, colon, rest = text.partition(":")
-        if not colon or not rest.strip():
-            return []
-        return [part.strip() for part in re.split(r"[;\n]", rest) if part.strip()]
+    @property
+    def fields(self) -> Sequence[kit.FormField]:  # type: ignore[override]
+        return self._fields
 
-    @staticmethod
-    def _already_done(ctx: Context, surveys: list[Survey]) -> Text | None:
-        """ "You already did it" when every open survey has the person's answers."""
-        sent = []
-        for survey in surveys:
-            assert survey.id is not None
-            previous = survey_queries.own_response(ctx.session, ctx.person_id, survey.id)
-            if previous is None:
-                return None
-            sent.append((survey, previous))
-        lines = [
-            f"You already completed the {survey.title} on "
-            f"{format_day(ctx.local(previous.submitted_at).date())}: thank you."
-            for survey, previous in sent
-        ]
-        last = max(survey.closes_on for survey, _ in sent)
-        lines.append(
-            f"To change your answers before {format_day(last)}, type *change my check-in*."
-        )
-        return Text(" ".join(lines))
+    def wants_follow_up(self, state: CheckinState) -> bool:
+        if WANTS_FOLLOW_UP in state.values:
+            return bool(state.values[WANTS_FOLLOW_UP])
+        return _wants_follow_up(state.values.get(FOLLOW_UP_KEY))
 
-    @staticmethod
-    def _none_open(ctx: Context) -> Text:
-        closed = survey_queries.last_closed_survey_for(ctx.session, ctx.person_id, ctx.today)
-        upcoming = survey_queries.next_survey_for(ctx.session, ctx.person_id, ctx.today)
-        lines = ["There's no check-in or evaluation open for you right now."]
-        if closed is not None:
-            lines.append(
-                f"The {closed.title} closed on {format_day(closed.closes_on)}, so it can't be "
-                "answered or changed any more."
-            )
-        if upcoming is not None:
-            lines.append(
-                f"The next one, the {upcoming.title}, opens on {format_day(upcoming.opens_on)} "
-                f"and closes on {format_day(upcoming.closes_on)}."
-            )
-        return Text(" ".join(lines))
-
-    def _begin(self, ctx: Context, survey: Survey, given: list[str]) -> Turn:
-        assert survey.id is not None
-        questions = survey_queries.questions_of(ctx.session, survey.id)
-        if not questions:
-            return Turn(replies=[Text(f"The {survey.title} has no questions yet, sorry.")])
-        previous = survey_queries.own_response(ctx.session, ctx.person_id, survey.id)
+    def begin_with(self, ctx: Context, given: list[str]) -> Turn:
+        """The survey's first question, after the answers the opening message gave."""
+        survey, previous = self.survey, self._previous(ctx)
         intro = [
-            f"*{survey.title}*: {len(questions)} question{'s' * (len(questions) != 1)}, "
-            f"open until {format_day(survey.closes_on)}. Type *skip* to leave out an optional "
-            "one and *back* to change your last answer."
+            f"*{survey.title}*: {len(self.questions)} question"
+            f"{'s' * (len(self.questions) != 1)}, open until {format_day(survey.closes_on)}. "
+            "Type *skip* to leave out an optional one and *back* to change your last answer."
         ]
         if survey.about_mentor:
             intro.append(
@@ -220,363 +205,105 @@ class CheckinDialog:
                 f"You answered this on {format_day(ctx.local(previous.submitted_at).date())}. "
                 "If you answer again, your new answers will replace those."
             )
-        state: dict[str, Any] = {
-            "step": Step.QUESTION.value,
-            "survey_id": survey.id,
-            "index": 0,
-            "answers": {},
-            "follow_up": None,
-        }
-        replies: list[Part] = [Text(" ".join(intro))]
+        said: list[Part] = [Text(" ".join(intro))]
+        state = CheckinState(step=self.fields[0].name, survey_id=survey.id)
         for text in given:
-            turn = self._answer(ctx, state, Incoming(person_id=ctx.person_id, text=text))
-            if turn.state is None or turn.state.get("step") != Step.QUESTION.value:
-                return Turn(replies=replies + turn.replies, state=turn.state)
-            if turn.state.get("index") == state["index"]:
-                # Not an acceptable answer: stop here and ask this question properly.
-                return Turn(replies=replies + turn.replies, state=turn.state)
-            state = turn.state
-        if given and state["step"] == Step.QUESTION.value:
-            replies.append(Text("Thanks, I've noted those. Next:"))
-        return Turn(replies=replies + self.prompt(ctx, state), state=state)
+            field = self._missing(state)
+            assert field is not None
+            reading = field.read(ctx, Incoming(person_id=ctx.person_id, text=text))
+            if reading.value is None:  # not an acceptable answer: ask this question properly
+                problem = [Text(reading.problem or ""), *field.ask(ctx)]
+                return Turn(replies=[*said, *problem], state=state.to_state(), advanced=False)
+            turn = self._take(ctx, state, field, reading.value)
+            state = self.load(turn.state or {})
+            if state.step not in {q.key for q in self.questions}:
+                return Turn([*said, *turn.replies], turn.state, turn.outgoing)
+        if given:
+            said.append(Text("Thanks, I've noted those. Next:"))
+        return Turn(replies=[*said, *self.prompt(ctx, state.to_state())], state=state.to_state())
 
-    # -- prompts --------------------------------------------------------------------------
+    def _previous(self, ctx: Context) -> SurveyResponse | None:
+        assert self.survey.id is not None
+        return survey_queries.own_response(ctx.session, ctx.person_id, self.survey.id)
 
-    def _survey(self, ctx: Context, state: dict[str, Any]) -> Survey:
-        survey = ctx.session.get(Survey, state["survey_id"])
-        assert survey is not None
-        return survey
+    def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
+        state = self.load(raw)
+        if state.later and msg.action is None:
+            back = state.model_copy(update={"later": False})
+            name = recognise(msg.text).name
+            if name is IntentName.CHECKIN or meaning(msg.text) is Meaning.YES:
+                again = [Text("Welcome back."), *self.prompt(ctx, back.to_state())]
+                return Turn(replies=again, state=back.to_state())
+            if name is not IntentName.UNKNOWN or meaning(msg.text) is not None:
+                # Thanks, a greeting or another request: the check-in waits (the engine starts
+                # a request it knows, keeping the answers aside).
+                kept = Text("Your check-in is kept for later: type *check-in* to carry on.")
+                return Turn(replies=[kept], state=raw, advanced=False)
+            state, raw = back, back.to_state()
+        questions = {q.key: q for q in self.questions}
+        if state.step in questions and msg.action is None and puts_off(msg.text):
+            reading = self.field(state.step).read(ctx, msg)
+            if questions[state.step].kind == "text" or reading.value is None:
+                return self._later(state)
+        return super().step(ctx, raw, msg)
 
-    def _questions(self, ctx: Context, state: dict[str, Any]) -> list[SurveyQuestion]:
-        return survey_queries.questions_of(ctx.session, state["survey_id"])
-
-    def _ask(self, question: SurveyQuestion, number: int, total: int) -> Part:
-        head = f"Question {number} of {total}: {question.text}"
-        if not question.required:
-            head += " (optional: type *skip* to leave it out)"
-        if question.kind == "scale":
-            return Question(head, tuple(Choice(c, ANSWER, c) for c in question.choices))
-        if question.kind == "choice":
-            return Question(head, tuple(Choice(c, ANSWER, c) for c in question.choices))
-        return Text(head)
-
-    def prompt(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
-        step = Step(state["step"])
-        if step is Step.PICK:
-            return [Text("Please pick a check-in from the list, or type *cancel*.")]
-        if step is Step.FOLLOW_UP:
-            return [self._follow_up_question()]
-        if step is Step.CONFIRM:
-            return self._confirmation(ctx, state)
-        if step is Step.WHICH:
-            return [Text("Which question would you like to change? Type its number.")]
-        questions = self._questions(ctx, state)
-        index = min(state["index"], len(questions) - 1)
-        if step is Step.GUARD:
-            return guard_question(self._findings(ctx, state["pending"]), "your check-in answers")
-        if step is Step.SAFETY:
-            return safety_check.prompt(state, SAFETY)
-        return [self._ask(questions[index], index + 1, len(questions))]
-
-    @staticmethod
-    def _follow_up_question() -> Question:
-        return Question(
-            "Would you like a follow-up from the project team?",
-            FOLLOW_UP,
-        )
-
-    def _confirmation(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
-        survey = self._survey(ctx, state)
-        questions = self._questions(ctx, state)
-        lines = [f"Your answers to the {survey.title}:"]
-        for number, question in enumerate(questions, start=1):
-            lines.append(
-                f"{number}. {question.text}\n   → {_show(state['answers'].get(question.key))}"
-            )
-        follow = "yes" if state.get("follow_up") else "no"
-        lines.append(f"Follow-up from the project team: {follow}")
-        return [
-            Text("\n".join(lines), private=True),
-            Question(
-                "Shall I send them? To correct one, type e.g. *change 2*.",
-                CONFIRM,
-            ),
-        ]
-
-    # -- steps ----------------------------------------------------------------------------
-
-    def step(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        step = Step(state["step"])
-        if step is Step.PICK:
-            return self._on_pick(ctx, state, msg)
-        if survey_queries.survey_open_to(ctx.session, ctx.person_id, state["survey_id"],
-                                         ctx.today) is None:  # fmt: skip
-            return self._closed(ctx, state)
-        if step is Step.QUESTION:
-            return self._answer(ctx, state, msg)
-        if step is Step.GUARD:
-            return self._on_guard(ctx, state, msg)
-        if step is Step.SAFETY:
-            return safety_check.step(
-                ctx,
-                state,
-                msg,
-                SAFETY,
-                save=lambda kept: self._record(
-                    ctx, kept, self._current(ctx, kept), kept["pending"]
-                ),
-                leave_out=lambda kept, _texts: self._leave_out(ctx, kept),
-            )
-        if step is Step.FOLLOW_UP:
-            return self._on_follow_up(ctx, state, msg)
-        if step is Step.CONFIRM:
-            return self._on_confirm(ctx, state, msg)
-        return self._on_which(ctx, state, msg)
-
-    def _closed(self, ctx: Context, state: dict[str, Any]) -> Turn:
-        survey = ctx.session.get(Survey, state["survey_id"])
-        title = survey.title if survey is not None else "check-in"
-        when = f" on {format_day(survey.closes_on)}" if survey is not None else ""
-        return Turn(
-            replies=[
-                Text(
-                    f"Sorry, the {title} closed{when}, so I can't take answers for it any more. "
-                    "Nothing was saved. If something needs attention, type *raise a concern*."
-                )
-            ]
-        )
-
-    def _on_pick(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        chosen = msg.values.get("value") if msg.action == PICK else None
-        survey = None
-        if chosen is not None and str(chosen).isdigit():
-            survey = survey_queries.survey_open_to(
-                ctx.session, ctx.person_id, int(chosen), ctx.today
-            )
-        if survey is None:
-            return Turn(
-                replies=[Text("Please pick one from the list, or type *cancel*.")],
-                state=state,
-                advanced=False,
-            )
-        return self._begin(ctx, survey, list(state.get("given", [])))
-
-    def _reask(self, ctx: Context, state: dict[str, Any], why: str) -> Turn:
-        return Turn(replies=[Text(why), *self.prompt(ctx, state)], state=state, advanced=False)
-
-    def _answer(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        questions = self._questions(ctx, state)
-        index = state["index"]
-        if index >= len(questions):
-            return self._after_last(ctx, state)
-        question = questions[index]
-        text = str(msg.values.get("value", "")) if msg.action == ANSWER else msg.text.strip()
-        if brief(text) is Meaning.SKIP or (not question.required and is_empty(text)):
-            if question.required:
-                return self._reask(
-                    ctx, state, "This one needs an answer, please: even a short one helps."
-                )
-            return self._record(ctx, state, question, None)
-        if not text:
-            return self._reask(ctx, state, "I didn't get an answer there.")
-        if msg.action is None and state.get("later"):
-            return self._after_later(ctx, state, msg)
-        if question.kind == "scale":
-            value = parse_scale(text, question)
-            if value is None and puts_off(text):
-                return self._later(ctx, state)
-            if value is None:
-                return self._reask(
-                    ctx, state, f"Please answer with a number from {_scale_range(question)}."
-                )
-            return self._record(ctx, state, question, value)
-        if question.kind == "choice":
-            picked = parse_choice(text, question)
-            if picked is None and puts_off(text):
-                return self._later(ctx, state)
-            if picked is None:
-                return self._reask(ctx, state, "Please pick one of the options (or its number).")
-            return self._record(ctx, state, question, picked)
-        if len(text) > MAX_ANSWER:
-            return self._reask(
-                ctx,
-                state,
-                f"That's {len(text):,} characters; please keep an answer under {MAX_ANSWER:,}. "
-                "Nothing was saved.",
-            )
-        if msg.action is None and puts_off(text):
-            return self._later(ctx, state)
-        findings = self._findings(ctx, text)
-        if findings:
-            guarded = {**state, "step": Step.GUARD.value, "pending": text}
-            return Turn(replies=guard_question(findings, "your check-in answers"), state=guarded)
-        return self._record(ctx, state, question, text)
-
-    def _later(self, ctx: Context, state: dict[str, Any]) -> Turn:
+    def _later(self, state: CheckinState) -> Turn:
         """Put off: the answers so far are kept (nothing is sent) until the person is back."""
-        done = len([v for v in state["answers"].values() if v not in (None, "")])
+        done = len([v for k, v in state.values.items() if v not in (None, "")])
         kept = f"your {done} answer{'s' * (done != 1)} so far" if done else "your place"
+        number = next(n for n, f in enumerate(self.fields, start=1) if f.name == state.step)
+        state.later = True
         return Turn(
             replies=[
                 Text(
                     f"No problem: I've kept {kept}, and nothing has been sent. Type *check-in* "
-                    f"when you're ready and I'll carry on from question {state['index'] + 1}."
+                    f"when you're ready and I'll carry on from question {number}."
                 )
             ],
-            state={**state, "later": True},
+            state=state.to_state(),
         )
 
-    def _after_later(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        """The first message after putting it off: coming back, or (after the question was
-        shown again, say when picked up) the answer itself."""
-        back = {k: v for k, v in state.items() if k != "later"}
-        name = recognise(msg.text).name
-        if name is IntentName.CHECKIN or meaning(msg.text) is Meaning.YES:
-            return Turn(replies=[Text("Welcome back."), *self.prompt(ctx, back)], state=back)
-        if name is not IntentName.UNKNOWN or meaning(msg.text) is not None:
-            # Thanks, a greeting or another request: the check-in waits (the engine starts a
-            # request it knows, keeping the answers aside).
-            return Turn(
-                replies=[Text("Your check-in is kept for later: type *check-in* to carry on.")],
-                state=state,
-                advanced=False,
-            )
-        return self._answer(ctx, back, msg)
+    def _on_confirm(self, ctx: Context, state: CheckinState, msg: Incoming) -> Turn:
+        # "change 2", "change 2 to Once": a question by its number, with or without its answer.
+        if (changed := self._named_change(ctx, state, msg)) is not None:
+            return changed
+        named = CHANGE_FIELD.match(msg.text) if msg.action is None else None
+        if named is not None and any(c.isdigit() for c in named.group("field")):
+            total = len(self.questions)
+            why = f"There are {total} questions: please pick 1 to {total}."
+            ask = self._confirmation(ctx, state)[-1:]
+            return Turn(replies=[Text(why), *ask], state=state.to_state(), advanced=False)
+        return super()._on_confirm(ctx, state, msg)
 
-    def _findings(self, ctx: Context, text: str) -> list[Any]:
-        return find_patient_data(text, ctx.settings().hospital_number_pattern)
-
-    def _on_guard(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        questions = self._questions(ctx, state)
-        question = questions[state["index"]]
-        pending = str(state.get("pending", ""))
-        choice = guard_choice(msg.action, msg.text)
-        base = {k: v for k, v in state.items() if k != "pending"}
-        if choice == GUARD_REMOVE:
-            return self._record(
-                ctx, base, question, remove_patient_data(pending, self._findings(ctx, pending))
-            )
-        if choice == GUARD_KEEP:
-            return self._record(ctx, base, question, pending)
-        if choice == GUARD_EDIT:
-            asked = {**base, "step": Step.QUESTION.value}
-            return Turn(replies=[Text("OK, please write it again."), *self.prompt(ctx, asked)],
-                        state=asked)  # fmt: skip
-        return Turn(
-            replies=[Text("Please choose one of these."), *self.prompt(ctx, state)[1:]],
-            state=state,
-            advanced=False,
-        )
-
-    def _current(self, ctx: Context, state: dict[str, Any]) -> SurveyQuestion:
-        return self._questions(ctx, state)[int(state["index"])]
-
-    def _leave_out(self, ctx: Context, state: dict[str, Any]) -> Turn:
+    def _held_left_out(self, ctx: Context, raw: dict[str, Any], texts: list[str]) -> Turn:
         """After a concern went to the lead: this answer without it."""
-        question = self._current(ctx, state)
+        state = self.load(raw)
+        field = self.field(state.holding or state.step)
         left = "OK, I've left it out of your check-in answers: it's with the project lead."
-        if not question.required:
-            return safety_check.with_note(left, self._record(ctx, state, question, None))
-        asking = {k: v for k, v in state.items() if k != "pending"}
-        asking["step"] = Step.QUESTION.value
-        return Turn(
-            replies=[
-                Text(
-                    f"{left} This question needs an answer for the check-in: a short one is fine."
-                ),
-                *self.prompt(ctx, asking),
-            ],
-            state=asking,
+        state.pending = state.holding = None
+        if field.optional:
+            state.values[field.name] = ""
+            return safety_check.with_note(left, self._next(ctx, state))
+        state.step = field.name
+        need = Text(f"{left} This question needs an answer for the check-in: a short one is fine.")
+        return Turn(replies=[need, *field.ask(ctx)], state=state.to_state())
+
+    def summary(self, ctx: Context, state: CheckinState) -> list[Part]:
+        lines = [f"Your answers to the {self.survey.title}:"]
+        for number, question in enumerate(self.questions, start=1):
+            given = state.values.get(question.key)
+            lines.append(f"{number}. {question.text}\n   → {given if given else '(skipped)'}")
+        lines.append(
+            f"Follow-up from the project team: {'yes' if self.wants_follow_up(state) else 'no'}"
         )
+        return [Text("\n".join(lines), private=True)]
 
-    def _record(
-        self, ctx: Context, state: dict[str, Any], question: SurveyQuestion, value: Any
-    ) -> Turn:
-        if question.kind == "text" and isinstance(value, str):
-            held = {**state, "pending": value}
-            if (asking := safety_check.gate(ctx, held, [value], SAFETY)) is not None:
-                return asking
-        answers = {**state["answers"], question.key: value}
-        new_state = {**state, "answers": answers, "step": Step.QUESTION.value}
-        new_state.pop("pending", None)
-        if question.key == FOLLOW_UP_KEY:
-            new_state["follow_up"] = _wants_follow_up(value)
-        if state.get("editing"):
-            new_state.pop("editing")
-            new_state["index"] = len(self._questions(ctx, state))
-            return self._after_last(ctx, new_state)
-        new_state["index"] = state["index"] + 1
-        if new_state["index"] >= len(self._questions(ctx, state)):
-            return self._after_last(ctx, new_state)
-        return Turn(replies=self.prompt(ctx, new_state), state=new_state)
-
-    def _after_last(self, ctx: Context, state: dict[str, Any]) -> Turn:
-        keys = {q.key for q in self._questions(ctx, state)}
-        if FOLLOW_UP_KEY not in keys and state.get("follow_up") is None:
-            asked = {**state, "step": Step.FOLLOW_UP.value}
-            return Turn(replies=[self._follow_up_question()], state=asked)
-        done = {**state, "step": Step.CONFIRM.value}
-        return Turn(replies=self._confirmation(ctx, done), state=done)
-
-    def _on_follow_up(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        picked = msg.action or answer(msg.text, FOLLOW_UP, yes=YES, no=NO)
-        if picked == YES:
-            wanted = True
-        elif picked == NO:
-            wanted = False
-        else:
-            return self._reask(ctx, state, "Please answer *yes* or *no*.")
-        done = {**state, "follow_up": wanted, "step": Step.CONFIRM.value}
-        return Turn(replies=self._confirmation(ctx, done), state=done)
-
-    def _on_confirm(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        text = msg.text.strip()
-        if (change := _CHANGE.match(text)) is not None:
-            return self._change(ctx, state, int(change.group("n")), change.group("value"))
-        picked = msg.action or answer(text, CONFIRM, yes=SUBMIT, no=CHANGE)
-        if picked == SUBMIT:
-            return self._submit(ctx, state)
-        if picked == CHANGE:
-            return Turn(
-                replies=[Text("Which question would you like to change? Type its number.")],
-                state={**state, "step": Step.WHICH.value},
-            )
-        return self._reask(ctx, state, "Please choose *Send* or *Change an answer*.")
-
-    def _on_which(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        text = msg.text.strip()
-        change = _CHANGE.match(text)
-        if change is not None:
-            return self._change(ctx, state, int(change.group("n")), change.group("value"))
-        if text.isdigit():
-            return self._change(ctx, state, int(text), None)
-        return self._reask(ctx, state, "Please type the number of the question.")
-
-    def _change(self, ctx: Context, state: dict[str, Any], number: int, value: str | None) -> Turn:
-        questions = self._questions(ctx, state)
-        if not 1 <= number <= len(questions):
-            return Turn(
-                replies=[Text(f"There are {len(questions)} questions: please pick 1 to "
-                              f"{len(questions)}."), *self._confirmation(ctx, state)[1:]],
-                state=state,
-                advanced=False,
-            )  # fmt: skip
-        editing = {**state, "step": Step.QUESTION.value, "index": number - 1, "editing": True}
-        if value:
-            turn = self._answer(ctx, editing, Incoming(person_id=ctx.person_id, text=value))
-            if turn.state is not None and turn.state.get("step") != Step.QUESTION.value:
-                return turn
-            return Turn(replies=turn.replies, state=turn.state)
-        return Turn(replies=self.prompt(ctx, editing), state=editing)
-
-    # -- submitting -----------------------------------------------------------------------
-
-    def _submit(self, ctx: Context, state: dict[str, Any]) -> Turn:
-        survey = self._survey(ctx, state)
+    def save(self, ctx: Context, state: CheckinState) -> Turn:
+        survey = self.survey
         assert survey.id is not None
-        answers = dict(state["answers"])
-        wanted = bool(state.get("follow_up"))
-        previous = survey_queries.own_response(ctx.session, ctx.person_id, survey.id)
+        answers = {q.key: state.values.get(q.key) or None for q in self.questions}
+        wanted = self.wants_follow_up(state)
+        previous = self._previous(ctx)
         replies: list[str] = []
         asked_before = previous is not None and previous.follow_up_requested
         if previous is not None:
@@ -605,7 +332,7 @@ class CheckinDialog:
         if wanted:
             replies.append("The project team will be in touch to follow up.")
             if not asked_before:
-                outgoing.append(self._follow_up_note(ctx, survey, previous))
+                outgoing.append(_follow_up_note(ctx, survey, previous))
         if survey.about_mentor:
             replies.append("Your mentor won't see your answers.")
         replies.append(
@@ -614,28 +341,168 @@ class CheckinDialog:
         )
         return Turn(replies=[Text(" ".join(replies))], outgoing=outgoing)
 
-    def _follow_up_note(self, ctx: Context, survey: Survey, response: SurveyResponse) -> Outgoing:
-        """The lead channel's alert: a reference, never who asked (feedback about a mentor, say,
-        must not tell a mentor in the channel that their mentee wants a follow-up). Those who
-        may read the answers press *Open* to see who, in their own chat."""
-        cohort = ctx.session.get(Cohort, survey.cohort_id)
-        assert cohort is not None
-        scheme = ctx.session.get(Scheme, cohort.scheme_id)
-        assert scheme is not None
-        ref = f"F{response.id}"
-        return Outgoing(
-            parts=(
-                Text(
-                    f"Follow-up requested ({ref}): someone in {cohort.name} asked for a follow-up "
-                    f"from the project team in the {survey.title}. Press *Open* (or type "
-                    f"*open {ref}*) to see who, in your own chat."
-                ),
-                lead_actions(ref),
+
+def _follow_up_note(ctx: Context, survey: Survey, response: SurveyResponse) -> Outgoing:
+    """The lead channel's alert: a reference, never who asked (feedback about a mentor, say,
+    must not tell a mentor in the channel that their mentee wants a follow-up). Those who may
+    read the answers press *Open* to see who, in their own chat."""
+    cohort = ctx.session.get(Cohort, survey.cohort_id)
+    assert cohort is not None
+    scheme = ctx.session.get(Scheme, cohort.scheme_id)
+    assert scheme is not None
+    ref = f"F{response.id}"
+    return Outgoing(
+        parts=(
+            Text(
+                f"Follow-up requested ({ref}): someone in {cohort.name} asked for a follow-up "
+                f"from the project team in the {survey.title}. Press *Open* (or type "
+                f"*open {ref}*) to see who, in your own chat."
             ),
-            channel=scheme.lead_channel,
-            scheme_id=scheme.id,
-            kind="follow_up",
+            lead_actions(ref),
+        ),
+        channel=scheme.lead_channel,
+        scheme_id=scheme.id,
+        kind="follow_up",
+    )
+
+
+class CheckinDialog:
+    """Pick a survey open today, then answer it as a ``SurveyForm``."""
+
+    name: ClassVar[str] = SurveyForm.name
+    title: ClassVar[str] = SurveyForm.title
+    schema_version: ClassVar[int] = SurveyForm.schema_version
+    # Answers put aside by another request are kept, and "check-in" picks them up again.
+    keeps_aside: ClassVar[bool] = True
+
+    @staticmethod
+    def resumes(msg: Incoming) -> bool:
+        """Whether the message picks up answers put aside (not one that brings its own)."""
+        return msg.action is None and not answers_given(msg.text)
+
+    def start(self, ctx: Context, msg: Incoming) -> Turn:
+        if not ctx.roles & {"mentee", "mentor"}:
+            return Turn(
+                replies=[
+                    Text(
+                        "Check-ins and evaluations are answered by mentees and mentors, so there's "
+                        "none for you to fill in. Type *help* to see what I can do for you."
+                    )
+                ]
+            )
+        surveys = survey_queries.surveys_open_to(ctx.session, ctx.person_id, ctx.today)
+        given = answers_given(msg.text) if msg.action is None else []
+        if not surveys:
+            return Turn(replies=[_none_open(ctx)])
+        again = msg.action is not None or bool(given) or answers_again(msg.text)
+        if not again and (done := _already_done(ctx, surveys)) is not None:
+            return Turn(replies=[done])
+        if len(surveys) > 1:
+            choices = tuple(Choice(s.title, PICK, str(s.id)) for s in surveys)
+            state = CheckinState(step=PICK_STEP, given=given)
+            return Turn(
+                replies=[Question("Which would you like to answer?", choices)],
+                state=state.to_state(),
+            )
+        return self._begin(ctx, surveys[0], given)
+
+    def _begin(self, ctx: Context, survey: Survey, given: list[str]) -> Turn:
+        assert survey.id is not None
+        questions = survey_queries.questions_of(ctx.session, survey.id)
+        if not questions:
+            return Turn(replies=[Text(f"The {survey.title} has no questions yet, sorry.")])
+        return SurveyForm(survey, questions).begin_with(ctx, given)
+
+    def _form(self, ctx: Context, state: CheckinState) -> SurveyForm | None:
+        """The survey being answered, while it is still open to the person."""
+        assert state.survey_id is not None
+        survey = survey_queries.survey_open_to(
+            ctx.session, ctx.person_id, state.survey_id, ctx.today
         )
+        if survey is None:
+            return None
+        return SurveyForm(survey, survey_queries.questions_of(ctx.session, state.survey_id))
+
+    def prompt(self, ctx: Context, raw: dict[str, Any]) -> list[Part]:
+        state = CheckinState.model_validate(raw)
+        form = self._form(ctx, state) if state.step != PICK_STEP else None
+        if form is None:
+            return [Text("Please pick a check-in from the list, or type *cancel*.")]
+        return form.prompt(ctx, raw)
+
+    def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
+        state = CheckinState.model_validate(raw)
+        if state.step == PICK_STEP:
+            return self._on_pick(ctx, state, msg)
+        form = self._form(ctx, state)
+        if form is None:
+            return _closed(ctx, state)
+        return form.step(ctx, raw, msg)
+
+    def _on_pick(self, ctx: Context, state: CheckinState, msg: Incoming) -> Turn:
+        surveys = survey_queries.surveys_open_to(ctx.session, ctx.person_id, ctx.today)
+        choices = [Choice(s.title, PICK, str(s.id)) for s in surveys]
+        chosen = pick(msg.text, choices) if msg.action is None else None
+        value = str(msg.values.get("value")) if msg.action == PICK else None
+        value = chosen.value if chosen is not None else value
+        survey = next((s for s in surveys if str(s.id) == value), None)
+        if survey is None:
+            return Turn(
+                replies=[Text("Please pick one from the list, or type *cancel*.")],
+                state=state.to_state(),
+                advanced=False,
+            )
+        return self._begin(ctx, survey, state.given)
+
+
+def _closed(ctx: Context, state: CheckinState) -> Turn:
+    survey = ctx.session.get(Survey, state.survey_id)
+    title = survey.title if survey is not None else "check-in"
+    when = f" on {format_day(survey.closes_on)}" if survey is not None else ""
+    return Turn(
+        replies=[
+            Text(
+                f"Sorry, the {title} closed{when}, so I can't take answers for it any more. "
+                "Nothing was saved. If something needs attention, type *raise a concern*."
+            )
+        ]
+    )
+
+
+def _already_done(ctx: Context, surveys: list[Survey]) -> Text | None:
+    """ "You already did it" when every open survey has the person's answers."""
+    sent = []
+    for survey in surveys:
+        assert survey.id is not None
+        previous = survey_queries.own_response(ctx.session, ctx.person_id, survey.id)
+        if previous is None:
+            return None
+        sent.append((survey, previous))
+    lines = [
+        f"You already completed the {survey.title} on "
+        f"{format_day(ctx.local(previous.submitted_at).date())}: thank you."
+        for survey, previous in sent
+    ]
+    last = max(survey.closes_on for survey, _ in sent)
+    lines.append(f"To change your answers before {format_day(last)}, type *change my check-in*.")
+    return Text(" ".join(lines))
+
+
+def _none_open(ctx: Context) -> Text:
+    closed = survey_queries.last_closed_survey_for(ctx.session, ctx.person_id, ctx.today)
+    upcoming = survey_queries.next_survey_for(ctx.session, ctx.person_id, ctx.today)
+    lines = ["There's no check-in or evaluation open for you right now."]
+    if closed is not None:
+        lines.append(
+            f"The {closed.title} closed on {format_day(closed.closes_on)}, so it can't be "
+            "answered or changed any more."
+        )
+    if upcoming is not None:
+        lines.append(
+            f"The next one, the {upcoming.title}, opens on {format_day(upcoming.opens_on)} "
+            f"and closes on {format_day(upcoming.closes_on)}."
+        )
+    return Text(" ".join(lines))
 
 
 def register(registry: Registry) -> None:

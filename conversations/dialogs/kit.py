@@ -212,6 +212,7 @@ class Form(Generic[S]):
     which_question: ClassVar[str] = "Which part would you like to change?"
     save_label: ClassVar[str] = "Save"
     change_label: ClassVar[str] = "Change something"
+    which_question: ClassVar[str] = "Which part would you like to change?"
     guard_where: ClassVar[str] = "here"  # "your diary": where patient data mustn't be kept
     # "You wrote: ..." before a field is asked again; "At the moment" for a saved record.
     current_label: ClassVar[str] = "You wrote"
@@ -618,3 +619,59 @@ _JOINED = re.compile(r"^(?:but|and|though|although|however|except|only|just)\b[\
 def _is(text: str, *phrases: str) -> bool:
     said = " ".join(text.lower().split()).strip(" .!")
     return any(said == phrase.lower() for phrase in phrases)
+
+
+# -- dialogs whose steps are not a form's ---------------------------------------------------------
+
+
+def reask(why: str, asked: Sequence[Part], state: dict[str, Any] | None) -> Turn:
+    """Ask again, saying why first: a turn that does not move the dialog on ("back" skips it)."""
+    return Turn(replies=[Text(why), *asked], state=state, advanced=False)
+
+
+class StepState(BaseModel):
+    """What a ``Steps`` dialog keeps between turns: its step, and its own typed fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    step: str
+
+    def to_state(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+M = TypeVar("M", bound=StepState)
+StepAsker = Callable[[Context, M], list[Part]]
+StepTaker = Callable[[Context, M, Incoming], Turn]
+
+
+class Steps(Generic[M]):
+    """A dialog whose steps are declared as data, for flows that are not a form (choices that
+    branch, a send that may end a pairing): ``steps`` maps each step to what it asks and how it
+    takes the answer. The state is a pydantic model (``State``), validated on load."""
+
+    State: type[M]
+    steps: dict[str, tuple[StepAsker[M], StepTaker[M]]]
+
+    def load(self, raw: dict[str, Any]) -> M:
+        try:
+            return self.State.model_validate(raw)
+        except ValidationError as error:
+            raise ValueError(f"a saved state that does not fit: {error}") from None
+
+    def prompt(self, ctx: Context, raw: dict[str, Any]) -> list[Part]:
+        state = self.load(raw)
+        return self.steps[state.step][0](ctx, state)
+
+    def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
+        state = self.load(raw)
+        return self.steps[state.step][1](ctx, state, msg)
+
+    def ask(self, ctx: Context, state: M, step: str) -> Turn:
+        """Move to ``step`` and ask its question."""
+        state.step = step
+        return Turn(replies=self.steps[step][0](ctx, state), state=state.to_state())
+
+    def again(self, ctx: Context, state: M, why: str) -> Turn:
+        """Ask the question of the step ``state`` is in again, saying why."""
+        return reask(why, self.steps[state.step][0](ctx, state), state.to_state())

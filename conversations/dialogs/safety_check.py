@@ -20,17 +20,15 @@ Map:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from conversations.dialogs.base import Context, Turn
-from conversations.dialogs.concerns import Category, raise_concern, readers
+from conversations.language import concerns as worries
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.safety import Noticed, notice_concern, wants_it_kept, wants_it_sent
 from conversations.self_harm import SELF_HARM_HELP, about_self_harm
-from storage import queries
 from storage.models import Role
 
 SEND = "safety:send"
@@ -51,6 +49,8 @@ def checked(state: dict[str, Any]) -> list[str]:
 
 def notice(ctx: Context, state: dict[str, Any], texts: list[str]) -> dict[str, Any] | None:
     """What reads like a concern among ``texts`` that the person was not yet asked about."""
+    from conversations.dialogs import concerns  # the concern dialog is built from the kit
+
     if not ctx.roles & {Role.MENTEE.value, Role.MENTOR.value}:
         return None
     done = set(checked(state))
@@ -70,7 +70,7 @@ def notice(ctx: Context, state: dict[str, Any], texts: list[str]) -> dict[str, A
         "kind": kind.value,
         "texts": [t for t, _ in flagged],
         "self_harm": self_harm,
-        "readers": readers(ctx, _only_pairing(ctx)),
+        "readers": concerns.readers(ctx, concerns.only_pairing(ctx)),
     }
 
 
@@ -201,31 +201,21 @@ def _choice(action: str | None, text: str, keep_label: str) -> str | None:
     if action in (SEND, KEEP):
         return action
     sent = wants_it_sent(text, keep_label)
-    if sent is None and _KEEP_SAID.search(text):
+    if sent is None and worries.keeps_it(text):
         return KEEP
     return None if sent is None else (SEND if sent else KEEP)
-
-
-# "no just keep it in my diary", "keep it private": her own words for keeping it.
-_KEEP_SAID = re.compile(
-    r"^\W*(?:no\W+)?(?:just\s+|please\s+)*keep\s+it\s+(?:private|to\s+myself|"
-    r"in\s+my\s+\w+(?:\s+only)?)\W*$",
-    re.I,
-)
 
 
 def send(ctx: Context, noticed: dict[str, Any], pairing_id: int | None = None) -> Turn:
     """Raise the noticed text as a concern (urgent when it is about safety); about the person's
     only active pairing unless the dialog names one."""
+    from conversations.dialogs import concerns  # the concern dialog is built from the kit
+
     if pairing_id is None:
-        pairing_id = _only_pairing(ctx)
-    category = Category.SAFETY if noticed["kind"] == Noticed.SAFETY.value else Category.BULLYING
-    return raise_concern(ctx, category, "\n\n".join(noticed["texts"]), pairing_id)
-
-
-def _only_pairing(ctx: Context) -> int | None:
-    pairings = queries.active_pairings(ctx.session, ctx.person_id)
-    return pairings[0].id if len(pairings) == 1 else None
+        pairing_id = concerns.only_pairing(ctx)
+    safety = noticed["kind"] == Noticed.SAFETY.value
+    category = concerns.Category.SAFETY if safety else concerns.Category.BULLYING
+    return concerns.raise_concern(ctx, category, "\n\n".join(noticed["texts"]), pairing_id)
 
 
 def also_keep_question(wording: Wording) -> Question:

@@ -134,6 +134,64 @@ _WITHDRAWS = re.compile(
 )
 
 
+# The topics a message names in so many words ("no-fault exit", "off sick", "a clash"), read on
+# the text as typed and on its normal form; checked in this order (the most serious first).
+_TOPICS: list[tuple[Kind, re.Pattern[str]]] = [
+    (
+        Kind.BREAKDOWN,
+        re.compile(
+            r"no[- ]?fault|leave the (?:scheme|programme)|(?:quit|exit) the scheme|break ?down"
+            r"|broken down|end (?:the|our|my) (?:pairing|partnership|mentoring|relationship)"
+            r"|(?:a |another |different )(?:new )?mentor\b|new mentor",
+            re.I,
+        ),
+    ),
+    (
+        Kind.NOT_RESPONDING,
+        re.compile(
+            r"not (?:been )?respond|n[o']t (?:been )?respond|(?:has|have)(?:n't| not) (?:replied"
+            r"|responded|got back|been in touch|heard)|no (?:reply|replies|response|answer)"
+            r"|not (?:replied|answering|heard)|\bignor|\bghost|unresponsive|won't (?:reply|answer)"
+            r"|stopped (?:replying|answering|responding)",
+            re.I,
+        ),
+    ),
+    (
+        Kind.CIRCUMSTANCES,
+        re.compile(
+            r"absence|\boff sick|sick leave|\billness|maternity|paternity|parental leave"
+            r"|career break|change (?:of|in) (?:my )?(?:circumstances|role|job)|new job"
+            r"|changing jobs|leaving my (?:job|post|role)|secondment|\baway for\b",
+            re.I,
+        ),
+    ),
+    (
+        Kind.DIFFICULTY,
+        re.compile(
+            r"difficult|not getting on|(?:don't|do not|don’t) get on|\bclash|uncomfortable"
+            r"|disagree|tension|awkward|friction|\brude\b|dismissive|not working",
+            re.I,
+        ),
+    ),
+]
+# "raise a concern", "I want to report a safeguarding concern": the words that open one, as
+# opposed to a concern said straight out ("Tom hit a patient").
+_OPENING = re.compile(r"\b(?:raise|report|have|got|log|flag)\b.{0,30}\b(?:concern|issue)\b", re.I)
+# "yes please send it", "send it now", "send my concern": said at a draft, it means send.
+_SEND_SAID = re.compile(
+    r"(?:(?:yes|yeah|ok|okay)[\s,]+)?(?:please\s+)?send\s+(?:it|my\s+concern|the\s+concern)"
+    r"(?:\s+(?:now|please|to\s+the\s+lead))*"
+)
+# "no just keep it in my diary", "keep it private": keeping it where it was written.
+_KEEPS_IT = re.compile(
+    r"^\W*(?:no\W+)?(?:just\s+|please\s+)*keep\s+it\s+(?:private|to\s+myself|"
+    r"in\s+my\s+\w+(?:\s+only)?)\W*$",
+    re.I,
+)
+# "change the category", "category": what a concern is about, to be chosen again.
+_CHANGE_TOPIC = re.compile(r"change the category.*|change what it's about|category")
+
+
 def _plain(text: str) -> str:
     return normalise(text).strip(" .!?")
 
@@ -166,3 +224,52 @@ def just_urgent(text: str) -> bool:
 
 def withdraws(text: str) -> bool:
     return _WITHDRAWS.search(_plain(text)) is not None
+
+
+def topic(text: str) -> Kind | None:
+    """The topic a message names in so many words ("no-fault exit", "off sick"), or None."""
+    plain = normalise(text)
+    return next(
+        (k for k, pattern in _TOPICS if pattern.search(text) or pattern.search(plain)), None
+    )
+
+
+def opens_concern(text: str) -> bool:
+    """Whether ``text`` asks to raise a concern ("I want to report a safeguarding concern")."""
+    return _OPENING.search(text) is not None
+
+
+def _said(text: str) -> str:
+    return re.sub(r"[\s.!]+$", "", text.strip().lower())
+
+
+def says_send(text: str) -> bool:
+    """Whether ``text``, said at a draft, means send it ("yes please send it", "send my concern")."""
+    return _SEND_SAID.fullmatch(_said(text)) is not None
+
+
+def changes_topic(text: str) -> bool:
+    """Whether ``text``, said at a draft, asks to change what it is about."""
+    return _CHANGE_TOPIC.fullmatch(_said(text)) is not None
+
+
+def carries_on(text: str) -> bool:
+    """ "carry on with my concern": a draft put aside, picked up again."""
+    return re.match(r"carry on with my concern\b", text.strip(), re.I) is not None
+
+
+def details_in(text: str, names_a_topic: bool) -> str:
+    """The details an opening message carries: after a colon, or the whole of a long message
+    that names what it is about."""
+    _, colon, rest = text.partition(":")
+    if colon and len(rest.strip()) >= 3:
+        return rest.strip()
+    if names_a_topic and len(text.split()) >= 7:
+        return text.strip()
+    return ""
+
+
+def keeps_it(text: str) -> bool:
+    """Whether ``text`` asks to keep something where it was written, not send it ("no just
+    keep it in my diary", "keep it private")."""
+    return _KEEPS_IT.search(text) is not None

@@ -36,8 +36,8 @@ def answers_so_far(w: World, who: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for row in w.rows("dialog_state", person_id=w.ids[who]):
         state = row["state"] or {}
-        if isinstance(state.get("answers"), dict) and "survey_id" in state:
-            out.update(state["answers"])
+        if isinstance(state.get("values"), dict) and "survey_id" in state:
+            out.update(state["values"])
     return out
 
 
