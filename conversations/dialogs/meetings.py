@@ -55,7 +55,7 @@ from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName, reco
 from conversations.language import is_empty
 from conversations.language.choices import answer, pick
 from conversations.language.meetings import find_mode as mode_named
-from conversations.language.meetings import find_place
+from conversations.language.meetings import find_place, minutes_late, rebooks
 from conversations.messages import Attachment, Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
@@ -82,6 +82,8 @@ ACTION_PREFIX = "meeting"
 MAX_MESSAGE = 2000
 MAX_AGENDA = 1000
 MAX_REASON = 500
+# "Running late" is for a meeting started up to half an hour ago or starting in the next 12 hours.
+LATE_WINDOW = timedelta(minutes=30)
 
 
 class Mode(StrEnum):
@@ -1112,7 +1114,18 @@ def _which_and_new(
     """Split "move the meeting on Tuesday to Wednesday 9am" into the part naming the meeting and
     the part giving the new time. Without "to", a day that has a meeting names it."""
     noun = _MEETING_WORD.search(text)
-    split = _SPLIT_TO.search(text, noun.end() if noun else 0)
+    splits = list(_SPLIT_TO.finditer(text, noun.end() if noun else 0))
+
+    def says_when(part: str) -> bool:
+        return find_when(part, ctx.now, ctx.tz, need_time=False) is not None
+
+    # "agreed on the phone to move weds to thurs 2pm": the "to" between a meeting and a time.
+    fitting = [
+        s
+        for s in splits
+        if says_when(text[s.end() :]) and (noun is not None or says_when(text[: s.start()]))
+    ]
+    split = fitting[0] if fitting else (splits[0] if splits else None)
     if split is not None:
         return text[: split.start()], text[split.end() :]
     found = find_when(text, ctx.now, ctx.tz, need_time=False)
@@ -1122,8 +1135,12 @@ def _which_and_new(
             if meeting.starts_at.astimezone(ctx.tz).date() == day:
                 # "start tmrw 30 mins earlier": the day names the meeting, the rest its new time
                 moved = find_when(text, ctx.now, ctx.tz, need_time=False, anchor=meeting.starts_at)
-                new = moved is not None and isinstance(moved.value, When) and moved.value.has_time
-                return text, text if new else ""
+                if moved is not None and isinstance(moved.value, When) and moved.value.has_time:
+                    return text, text
+                # "cant do weds now, can we do fri same time", "make fridays one 90 mins": the
+                # rest says what the meeting on that day becomes.
+                rest = read_facts(found.rest, ctx, base=meeting.starts_at, agenda="none")
+                return text[: found.end], found.rest if rest.found_anything else ""
     return "", text
 
 
@@ -1168,6 +1185,11 @@ class ChangeMeeting:
             hint = " Type *book a meeting* to arrange one." if _is_mentee(ctx) else ""
             return Turn(replies=[Text(f"You have no upcoming meetings to {verb}.{hint}")])
         which, new = (text, "") if flow is Flow.CANCEL else _which_and_new(text, ctx, upcoming)
+        first = find_when(text, ctx.now, ctx.tz, need_time=False) if flow is Flow.CANCEL else None
+        if first is not None and rebooks(text[first.end :]):
+            later = find_when(text[first.end :], ctx.now, ctx.tz, need_time=False)
+            if later is not None:  # "cancel thurs and book the 19th at 11 instead": a move
+                flow, which, new = Flow.RESCHEDULE, text[: first.end], text[first.end :]
         state: dict[str, Any] = {"flow": flow.value, "step": ChangeStep.PICK.value, "new": new}
         candidates = upcoming
         notes: list[Part] = []
@@ -1790,6 +1812,43 @@ def my_meetings(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     return Turn(replies=replies)
 
 
+def running_late(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
+    """ "running 10 mins late for tom": the partner in today's next meeting is told at once; the
+    meeting itself is unchanged."""
+    soon = [
+        (m, p)
+        for m, p in meeting_queries.upcoming_for(ctx.session, ctx.person_id, ctx.now - LATE_WINDOW)
+        if m.status == MeetingStatus.CONFIRMED.value and m.starts_at - ctx.now <= LATE_WINDOW * 24
+    ]
+    if not soon:
+        return Turn(
+            replies=[
+                Text(
+                    "I couldn't find a meeting of yours starting soon, so I haven't told anyone. "
+                    "Type *my meetings* to see your meetings."
+                )
+            ]
+        )
+    meeting, pairing = soon[0]
+    partner = _person(ctx, queries.partner_of(pairing, ctx.person_id))
+    late = minutes_late(msg.text)
+    by = f"about {format_duration(timedelta(minutes=late))} " if late else ""
+    theirs = show_when(
+        meeting.starts_at, ZoneInfo(partner.time_zone), _scheme_zone(ctx, pairing), ctx.now
+    )
+    assert partner.id is not None
+    told = f"{ctx.person.display_name} is running {by}late for your meeting on {theirs}."
+    return Turn(
+        replies=[
+            Text(
+                f"I've told {partner.display_name} you're running {by}late. Your meeting is "
+                "unchanged."
+            )
+        ],
+        outgoing=[Outgoing(parts=(Text(told),), recipient_id=partner.id, kind="meeting")],
+    )
+
+
 def register(registry: Registry) -> None:
     """Wire this journey's intents, dialogs and button routes into ``registry``."""
     registry.add_dialog(BookMeeting(), IntentName.BOOK_MEETING)
@@ -1797,3 +1856,4 @@ def register(registry: Registry) -> None:
     # Buttons on proposals sent to the partner ("meeting:accept:12") start ChangeMeeting.
     registry.action_routes[ACTION_PREFIX] = IntentName.RESCHEDULE_MEETING
     registry.answers[IntentName.MY_MEETINGS] = my_meetings
+    registry.answers[IntentName.RUNNING_LATE] = running_late

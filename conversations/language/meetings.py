@@ -54,9 +54,38 @@ _ASKING = re.compile(
 _A_MEETING = re.compile(r"\b(?:meeting|meetings|call|one|session|catch ?up|request|booking|it)\b")
 _MOVING = re.compile(
     r"\b(?:move|moving|shift|push|bring|put (?:it |us )?back|switch|swap|change|reschedule"
-    r"|rearrange|postpone|start|earlier|later|instead|same time|update)\b"
+    r"|rearrange|postpone|start|earlier|later|instead|same time|update|rather than|longer"
+    r"|shorter|extend|shorten)\b"
 )
 _CANCELLING = re.compile(r"\b(?:cancel|scrap|call off|withdraw|pull out of)\b")
+
+
+# "cancel thurs and book the 19th instead", "scrap fri, rebook for mon": a cancel that rebooks.
+_REBOOKING = re.compile(
+    r"\b(?:re-?book|book|rearrange|instead|move (?:it|us|to)|make it|swap (?:it|to)|go for)\b", re.I
+)
+
+
+def rebooks(text: str) -> bool:
+    """Words (said after the meeting to cancel) that ask for another time instead."""
+    return bool(_REBOOKING.search(text))
+
+
+# "running 10 mins late", "gonna be a bit late for tom", "will be late to our 2pm".
+LATE_TEXT = re.compile(
+    r"\b(?:running|run|be|being|am|i'?m|im|gonna be|going to be|will be)\s+"
+    r"(?:(?:a\s+)?(?:bit|little|few|couple(?:\s+of)?)\s+(?:mins?\s+|minutes\s+)?"
+    r"|(?:about\s+|abt\s+|around\s+|~\s*)?(?P<minutes>\d{1,3})\s*(?:mins?|minutes|m)\s+)?late\b"
+    # "late with my minutes" is not late for a meeting.
+    r"(?!\s+(?:with|on|in|paying|submitting|sending|doing|filling|logging|writing)\b)",
+    re.I,
+)
+
+
+def minutes_late(text: str) -> int | None:
+    """How many minutes late the person says they will be ("running 10 mins late": 10)."""
+    found = LATE_TEXT.search(text)
+    return int(found["minutes"]) if found is not None and found["minutes"] else None
 
 
 def mode_said(text: str) -> bool:
