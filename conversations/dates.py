@@ -230,7 +230,7 @@ _LEAD = re.compile(r"\b(?:by|on|until|till|til|before|from|at|for|due|to|it)\s+$
 _WEAK_END = re.compile(
     r"\s*(?:$|[,.;:!?)]|(?:please|pls|plz|thanks|cheers|then|if|ok|okay|and|or|with|w|via|to"
     r"|on|at|for|from|in|is|works?|would|suits?|instead|too|same|today|tomorrow|morning"
-    r"|afternoon|evening)\b)",
+    r"|afternoon|evening|sorry|sry|soz|but|anyway|either|thx|ta)\b)",
     re.IGNORECASE,
 )
 _DUR = re.compile(

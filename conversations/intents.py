@@ -20,6 +20,7 @@ from conversations.language.meetings import (
     asks_for_a_slot,
     asks_to_cancel,
     asks_to_move,
+    before_agenda,
     mode_said,
     names_a_meeting,
 )
@@ -587,6 +588,8 @@ def _as_typed(stripped: str) -> Intent:
     if written_up == "yes" and not _may_be_a_concern(stripped):
         # "good chat w tom about X. I need to Y by fri", "AP: me - Y": a meeting written up
         return Intent(IntentName.LOG_MINUTES, stripped)
+    if (booked := _booking_with_an_agenda(stripped)) is not None:
+        return Intent(booked, stripped)
     for name, pattern in _JOURNEYS:
         if pattern.search(stripped):
             return Intent(name, stripped)
@@ -600,6 +603,21 @@ def _as_typed(stripped: str) -> Intent:
         # A concern said straight out ("Tom hit a patient"): offer the concern path.
         return Intent(IntentName.CONCERN, stripped)
     return Intent(IntentName.UNKNOWN, stripped)
+
+
+def _booking_with_an_agenda(text: str) -> IntentName | None:
+    """A meeting asked for with what it is to be about ("could we do tues 17th at 2.45 on teams,
+    to go over my band 8a application"): the words of the agenda pick no journey of their own.
+    A concern is never taken for an agenda."""
+    head = before_agenda(text)
+    if head is None or _may_be_a_concern(text):
+        return None
+    said = normalise(head)
+    if about_a_meeting(said, unpadded(head)) is not IntentName.BOOK_MEETING:
+        return None
+    if any(p.search(head) for n, p in _JOURNEYS if n not in _NOT_YET_UNDERSTOOD):
+        return None  # the words before the agenda say what they want themselves
+    return IntentName.BOOK_MEETING
 
 
 def _cancels_for_a_while(text: str) -> IntentName | None:

@@ -132,3 +132,125 @@ def test_cancelling_a_day_for_sickness_is_a_cancel_not_a_concern(
     assert (after.id, after.status) == (original.id, "cancelled")
     with transaction(mentee.db) as session:
         assert session.exec(select(Concern)).first() is None
+
+
+# -- at the booking's questions ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("answer", "minutes"), [("keep 45 mins pls", 45), ("make it an hour", 60)])
+def test_a_short_meeting_asks_to_keep_it_or_make_it_longer(
+    mentee: Chat, answer: str, minutes: int
+) -> None:
+    reply = mentee.said("just need 45 mins w tom fri at 2, video")
+    assert "Shall I keep it at 45 minutes and send it to Tom, or make it 1 hour?" in reply
+    mentee.restart()
+    reply = mentee.said(answer)
+    if minutes == 60:
+        assert "*How long:* 1 hour" in reply
+        reply = mentee.said("send")
+    assert "Sent to Tom Okafor" in reply
+    [meeting] = _meetings(mentee.db)
+    assert meeting.duration_minutes == minutes
+
+
+def test_a_booking_during_a_scheme_event_says_so_before_sending(mentee: Chat) -> None:
+    reply = mentee.said("book a meeting thurs 12th at 1pm by phone")
+    assert (
+        "clashes with the scheme's *Virtual networking session* (Thu 12 Mar, 12:30 to 13:30)"
+        in (reply)
+    )
+    assert "Shall I send it to Tom anyway, or change the time?" in reply
+    assert _meetings(mentee.db) == []
+    mentee.restart()
+    assert "Sent to Tom Okafor" in mentee.said("yes send it")
+
+
+def test_a_booking_about_an_application_is_a_booking(mentee: Chat) -> None:
+    reply = mentee.said(
+        "could we do weds 11th at 2 on teams? want to talk through my job application"
+    )
+    assert "Here's the meeting I'll propose to Tom Okafor" in reply
+    assert "*Agenda:* my job application" in reply
+    mentee.said("yes")
+    [meeting] = _meetings(mentee.db)
+    assert (meeting.starts_at, meeting.agenda) == (
+        datetime(2026, 3, 11, 14, tzinfo=UTC),
+        "my job application",
+    )
+
+
+def test_yes_with_a_change_at_the_confirmation_applies_the_change(mentee: Chat) -> None:
+    mentee.said("book a meeting thurs at 10 by video")
+    reply = mentee.said("yep but can we make it 2pm")
+    assert "• *When:* Thu 5 Mar, 14:00" in reply
+    assert "Shall I send it to Tom with that change?" in reply
+    assert _meetings(mentee.db) == []
+    mentee.restart()
+    mentee.said("yes")
+    [meeting] = _meetings(mentee.db)
+    assert meeting.starts_at == datetime(2026, 3, 5, 14, tzinfo=UTC)
+
+
+def test_yes_with_a_change_at_a_move_applies_the_change(mentee: Chat, mentor: Chat) -> None:
+    original = _confirmed(mentee, mentor, "book a meeting thurs at 10 by video")
+    mentee.said("move thursdays meeting to fri at 10")
+    reply = mentee.said("yes but for 90 mins")
+    assert "• *When:* Fri 6 Mar, 10:00\n• *How long:* 1 hour 30 minutes" in reply
+    assert "Shall I send it to Tom with that change?" in reply
+    mentee.said("yes")
+    move = _the_move(mentee.db, original)
+    assert (move.starts_at, move.duration_minutes) == (datetime(2026, 3, 6, 10, tzinfo=UTC), 90)
+
+
+def test_this_week_picks_among_the_days_offered(mentee: Chat) -> None:
+    assert "Which Tuesday" in mentee.said("book a meeting next tuesday at 11 by video")
+    mentee.restart()
+    assert "• *When:* Tue 3 Mar, 11:00" in mentee.said("this wk pls")
+
+
+@pytest.mark.parametrize("answer", ["the friday one", "the second one", "fri pls"])
+def test_a_weekday_picks_among_the_meetings_listed(mentee: Chat, mentor: Chat, answer: str) -> None:
+    mentee.said("book a meeting thurs at 10 by video")
+    mentee.said("yes")
+    mentee.said("book a meeting fri 13th at 11 by video")
+    mentee.said("yes")
+    mentor.said("my meetings")
+    reply = mentee.said("cancel my meeting")
+    assert "Which meeting would you like to cancel?" in reply
+    mentee.restart()
+    assert "Shall I cancel your meeting with Tom Okafor on Fri 13 Mar, 11:00?" in mentee.said(
+        answer
+    )
+
+
+# -- answering proposals ---------------------------------------------------------------------------
+
+
+def test_a_counter_proposal_in_person_keeps_where(mentee: Chat, mentor: Chat) -> None:
+    mentee.said("book a meeting thurs at 10 by video")
+    mentee.said("yes")
+    mentor.inbox()
+    reply = mentor.said("can we do it face to face instead? I'll be at northfield that day")
+    assert "• *How:* in person\n• *Where:* Northfield" in reply
+    mentor.said("yes")
+    [meeting] = _meetings(mentee.db)
+    assert (meeting.mode, meeting.location, meeting.status) == (
+        "in_person",
+        "Northfield",
+        "proposed",
+    )
+    assert "• *Where:* Northfield" in mentee.inbox()
+
+
+def test_yes_to_one_proposal_and_no_to_another(mentee: Chat, mentor: Chat) -> None:
+    mentee.said("book a meeting thurs at 10 by video")
+    mentee.said("yes")
+    mentee.said("book a meeting fri 13th at 11 by video")
+    mentee.said("yes")
+    mentor.inbox()
+    mentor.said("thurs is fine, not the 13th sorry")
+    thu, fri = _meetings(mentee.db)
+    assert (thu.status, fri.status) == ("confirmed", "declined")
+    told = mentee.inbox()
+    assert "Thu 5 Mar" in told
+    assert "Fri 13 Mar" in told

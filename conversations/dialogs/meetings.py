@@ -54,8 +54,16 @@ from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName, recognise
 from conversations.language import is_empty
 from conversations.language.choices import answer, pick
+from conversations.language.meetings import (
+    AGENDA_TEXT,
+    find_place,
+    find_whereabouts,
+    minutes_late,
+    rebooks,
+)
 from conversations.language.meetings import find_mode as mode_named
-from conversations.language.meetings import find_place, minutes_late, rebooks
+from conversations.language.normalise import normalise
+from conversations.language.vocabulary import Meaning, leading
 from conversations.messages import Attachment, Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
@@ -94,14 +102,6 @@ class Mode(StrEnum):
 
 MODE_TEXT = {Mode.IN_PERSON: "in person", Mode.VIDEO: "by video", Mode.PHONE: "by phone"}
 MODE_BUTTON = {Mode.IN_PERSON: "In person", Mode.VIDEO: "Video", Mode.PHONE: "Phone"}
-_AGENDA = re.compile(
-    # "about ..." is an agenda, "how about 31/4" is not.
-    r"(?:\bagenda\b\s*[:\-]?|(?<!\bhow )(?<!\bwhat )\babout\b"
-    r"|\bto (?:discuss|talk (?:about|through|thru)|go (?:over|through|thru)|run through)\b"
-    r"|\bre\s*:)\s*"
-    r"(?P<agenda>\S.*)$",
-    re.I | re.S,
-)
 _AGENDA_MARKER = re.compile(r"\bagenda\b\s*[:\-]\s*(?P<agenda>\S.*)$", re.I | re.S)
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
 # How a typed reply is read at the send and cancel questions (see conversations/language).
@@ -237,7 +237,7 @@ def read_facts(
     body = text
     agenda_match = None
     if agenda != "none":
-        agenda_match = (_AGENDA if agenda == "sentence" else _AGENDA_MARKER).search(body)
+        agenda_match = (AGENDA_TEXT if agenda == "sentence" else _AGENDA_MARKER).search(body)
         if agenda_match is not None:
             facts.agenda = agenda_match["agenda"].strip()
             body = body[: agenda_match.start()]
@@ -282,7 +282,9 @@ def read_facts(
             facts.minutes = int(value.total_seconds()) // 60
             facts.notes.append(f"I took '{n}' as {format_duration(value)}.")
     facts.mode = _find_mode(rest)
-    facts.location = find_place(body)
+    facts.location = find_place(body) or (
+        find_whereabouts(body) if facts.mode == Mode.IN_PERSON.value else None
+    )
     return facts
 
 
@@ -530,7 +532,38 @@ def _picked_option(
     if msg.action == action:
         index = str(msg.values.get("value", ""))
         return options[int(index)] if index.isdigit() and int(index) < len(options) else None
-    return pick_option(text, options, ctx.now, ctx.tz) if text else None
+    if not text:
+        return None
+    # "this wk", "nxt wk": read as typed, then in plain words.
+    return pick_option(text, options, ctx.now, ctx.tz) or pick_option(
+        normalise(text), options, ctx.now, ctx.tz
+    )
+
+
+def _yes_but(text: str) -> str | None:
+    """What a yes with a change at a confirmation changes: "yes but make it 90 mins" is
+    "make it 90 mins" (None: not a yes with more)."""
+    reading = leading(text)
+    if reading is not None and reading.rest and reading.meaning is Meaning.YES:
+        return reading.rest
+    return None
+
+
+def _during_events(ctx: Context, at: datetime, minutes: int) -> Text | None:
+    """A note when the slot overlaps one of the scheme's events (the networking session)."""
+    events = meeting_queries.events_during(ctx.session, ctx.person_id, at, minutes)
+    if not events:
+        return None
+    said = "; ".join(
+        f"*{event.name}* ({format_when(start, ctx.tz, ctx.now)} to {end.astimezone(ctx.tz):%H:%M})"
+        for event, start, end in events
+    )
+    return Text(f"That time clashes with the scheme's {said}.")
+
+
+def _send_question(first: str, state: dict[str, Any]) -> str:
+    """ "Shall I send it to Tom?", or after a yes with a change, "... with that change?"."""
+    return f"Shall I send it to {first}{' with that change' if state.get('changed') else ''}?"
 
 
 def _held_facts(state: dict[str, Any]) -> dict[str, Any]:
@@ -742,11 +775,20 @@ class BookMeeting:
                 )
             )
         agenda_label = "Change the agenda" if state.get("agenda") else "Add an agenda"
+        question, sending = _send_question(first, state), self._sending(ctx, state, first)
+        if len(sending) > 1:  # shorter than the scheme expects: keep it, or make it longer?
+            question = (
+                f"Shall I keep it at {format_duration(timedelta(minutes=state['minutes']))} and "
+                f"send it to {first}, or make it {format_duration(timedelta(minutes=minimum))}?"
+            )
+        if (during := _during_events(ctx, at, state["minutes"])) is not None:
+            parts.append(during)
+            question = f"Shall I send it to {first} anyway, or change the time?"
         parts.append(
             Question(
-                f"Shall I send it to {first}?",
+                question,
                 (
-                    Choice(f"Send to {first}", B_SEND),
+                    *sending,
                     Choice("Change the time", B_FIELD, "when"),
                     Choice("Change the length", B_FIELD, "length"),
                     Choice("Change how we meet", B_FIELD, "mode"),
@@ -755,6 +797,19 @@ class BookMeeting:
             )
         )
         return parts
+
+    @staticmethod
+    def _sending(ctx: Context, state: dict[str, Any], first: str) -> tuple[Choice, ...]:
+        """Send it; for a meeting shorter than the scheme expects, keep its length or not."""
+        minimum = _min_minutes(ctx)
+        if state.get("length_assumed") or state["minutes"] >= minimum:
+            return (Choice(f"Send to {first}", B_SEND),)
+        short = format_duration(timedelta(minutes=state["minutes"]))
+        longer = format_duration(timedelta(minutes=minimum))
+        return (
+            Choice(f"Send to {first}, keep {short}", B_SEND),
+            Choice(f"Make it {longer}", B_LENGTH, str(minimum)),
+        )
 
     # -- moving on ----------------------------------------------------------------------------
 
@@ -931,8 +986,15 @@ class BookMeeting:
         return self._again(ctx, state, "Please choose one of these.")
 
     def _on_confirm(self, ctx: Context, state: dict[str, Any], msg: Incoming, text: str) -> Turn:
-        if msg.action == B_SEND or answer(text, _SEND, yes="send") == "send":
+        sending = self._sending(ctx, state, _first_name(self._mentor(ctx, state)))
+        chosen = pick(text, sending) if len(sending) > 1 and msg.action is None else None
+        action = chosen.action if chosen is not None else msg.action
+        if action == B_SEND or answer(text, _SEND, yes="send") == "send":
             return self._send(ctx, state)
+        if action == B_LENGTH:  # "make it an hour" at a short meeting
+            value = chosen.value if chosen is not None else str(msg.values.get("value", ""))
+            minutes = int(value) if value.isdigit() else _min_minutes(ctx)
+            return self._next(ctx, {**state, "minutes": minutes, "length_assumed": False}, [])
         wanted = msg.values.get("value") if msg.action == B_FIELD else None
         for name, pattern in _FIELD_WORDS.items():
             if wanted is None and pattern.match(text):
@@ -941,9 +1003,10 @@ class BookMeeting:
             edit = {**state, "step": wanted}
             return Turn(replies=self.prompt(ctx, edit), state=edit)
         at = _load_at(state)
-        facts = read_facts(text, ctx, base=at, agenda="marker")
+        change = _yes_but(text)
+        facts = read_facts(change or text, ctx, base=at, agenda="marker")
         if facts.found_anything:
-            return self._absorb(ctx, state, facts)
+            return self._absorb(ctx, {**state, "changed": change is not None}, facts)
         return Turn(
             replies=[
                 Text(
@@ -1300,15 +1363,21 @@ class ChangeMeeting:
             at = _load_at(state)
             assert at is not None
             summary = _summary(at, state["minutes"], state["mode"], ctx.tz, scheme_zone, ctx.now)
+            if state.get("location"):
+                summary += f"\n• *Where:* {state['location']}"
             lead = (
                 f"I'll suggest this to {partner.display_name} instead of {current}:"
                 if flow is Flow.SUGGEST
                 else f"I'll ask {partner.display_name} to move your meeting from {current} to:"
             )
+            during = _during_events(ctx, at, state["minutes"])
             return [
                 Text(f"{lead}\n{summary}"),
+                *([during] if during is not None else []),
                 Question(
-                    f"Shall I send it to {first}?",
+                    _send_question(first, state)
+                    if during is None
+                    else f"Shall I send it to {first} anyway, or change the time?",
                     (Choice(f"Send to {first}", C_SEND), Choice("Change the time", C_WHEN)),
                 ),
             ]
@@ -1384,8 +1453,10 @@ class ChangeMeeting:
                 return self._again(ctx, state, "Please choose one of these.")
         if not text:
             return self._again(ctx, state, "I didn't get anything there.")
-        said = _as_time(text) if step is ChangeStep.WHEN else text
+        change = _yes_but(text) if step is ChangeStep.CONFIRM else None
+        said = _as_time(text) if step is ChangeStep.WHEN else change or text
         facts = read_facts(said, ctx, base=_load_at(state), whole=True, agenda="none")
+        state = {**state, "changed": change is not None}
         if not facts.found_anything:
             why = (
                 "Please choose one of these, or tell me the new time."
@@ -1400,8 +1471,10 @@ class ChangeMeeting:
 
     def _on_pick(self, ctx: Context, state: dict[str, Any], msg: Incoming, text: str) -> Turn:
         found: _Found | None = None
-        if msg.action == C_PICK:
-            found = _find(ctx, msg.values.get("value"))
+        upcoming = meeting_queries.upcoming_for(ctx.session, ctx.person_id, ctx.now)
+        typed = pick(text, self._pick_question(ctx, Flow(state["flow"]), upcoming).choices)
+        if msg.action == C_PICK or typed is not None:  # "2", "the friday one", "thurs pls"
+            found = _find(ctx, msg.values.get("value") if typed is None else typed.value)
         elif text:
             when = find_when(text, ctx.now, ctx.tz, need_time=False)
             if when is not None and isinstance(when.value, When):
@@ -1432,6 +1505,8 @@ class ChangeMeeting:
             state["minutes"] = facts.minutes
         if facts.mode is not None:
             state["mode"] = facts.mode
+        if facts.location:
+            state["location"] = facts.location
         at = _load_at(state)
         assert at is not None
         meeting = found.meeting
@@ -1633,6 +1708,7 @@ class ChangeMeeting:
         meeting.starts_at = at
         meeting.duration_minutes = state["minutes"]
         meeting.mode = state["mode"]
+        meeting.location = state.get("location") or meeting.location
         meeting.status = MeetingStatus.PROPOSED.value
         meeting.proposed_by_id = ctx.person_id
         meeting.decline_reason = None

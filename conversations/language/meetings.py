@@ -88,6 +88,25 @@ def minutes_late(text: str) -> int | None:
     return int(found["minutes"]) if found is not None and found["minutes"] else None
 
 
+# What a meeting is to be about, at the end of a booking: "about ...", "to go over ...",
+# "agenda: ..." ("how about 31/4" is not an agenda).
+AGENDA_TEXT = re.compile(
+    # "about ..." is an agenda, "how about 31/4" is not.
+    r"(?:\bagenda\b\s*[:\-]?|(?<!\bhow )(?<!\bwhat )\babout\b"
+    r"|\bto (?:discuss|talk (?:about|through|thru)|go (?:over|through|thru)|run through)\b"
+    r"|\bre\s*:)\s*"
+    r"(?P<agenda>\S.*)$",
+    re.I | re.S,
+)
+
+
+def before_agenda(text: str) -> str | None:
+    """The words before what a meeting is to be about ("could we do tues 3pm on teams" of
+    "... to go over my application"), or None when no agenda is said."""
+    found = AGENDA_TEXT.search(text)
+    return text[: found.start()] if found is not None and found.start() > 0 else None
+
+
 def mode_said(text: str) -> bool:
     return find_mode(text) is not None
 
@@ -125,5 +144,32 @@ def find_place(text: str) -> str | None:
     found = _PLACE.search(text)
     if found is None:
         return None
-    place = found["place"].strip()
+    return _named(found["place"])
+
+
+# Where someone will be, which makes the place to meet in person: "im at riverside that day",
+# "I'll be in the education centre".
+_WHEREABOUTS = re.compile(
+    r"\b(?:i'?m|im|i am|i'?ll be|ill be|i will be|we'?re|we are|i'?m based)\s+(?:at|in)\s+"
+    r"(?P<place>(?:the\s+)?(?!(?:a|an|my|home|work|clinic|theatre|lunch|meetings?|leave|the"
+    r"\s+weekend)\b)[a-z][a-z'&-]*"
+    r"(?:\s+(?!(?:that|this|on|at|in|for|with|and|or|to|anyway|all|today|tomorrow|tmrw|then|so"
+    r"|but|mon|tue|wed|thu|fri|sat|sun|til|until|from|day|week|morning|afternoon)[a-z]*\b)"
+    r"[a-z][a-z'&-]*){0,2})",
+    re.I,
+)
+
+
+def find_whereabouts(text: str) -> str | None:
+    """Where the person says they will be ("im at riverside that day" is Riverside): the place
+    for a meeting in person."""
+    found = _WHEREABOUTS.search(text)
+    if found is None:
+        return None
+    return _named(found["place"])
+
+
+def _named(place: str) -> str:
+    """A place as it is shown: "Riverside", "the canteen"."""
+    place = place.strip()
     return place if place.lower().startswith("the ") else place[:1].upper() + place[1:]
