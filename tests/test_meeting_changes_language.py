@@ -137,7 +137,10 @@ def test_cancelling_a_day_for_sickness_is_a_cancel_not_a_concern(
 # -- at the booking's questions ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("answer", "minutes"), [("keep 45 mins pls", 45), ("make it an hour", 60)])
+@pytest.mark.parametrize(
+    ("answer", "minutes"),
+    [("keep 45 mins pls", 45), ("leave it at 45 mins", 45), ("make it an hour", 60)],
+)
 def test_a_short_meeting_asks_to_keep_it_or_make_it_longer(
     mentee: Chat, answer: str, minutes: int
 ) -> None:
@@ -165,10 +168,21 @@ def test_a_booking_during_a_scheme_event_says_so_before_sending(mentee: Chat) ->
     assert "Sent to Tom Okafor" in mentee.said("yes send it")
 
 
-def test_a_booking_about_an_application_is_a_booking(mentee: Chat) -> None:
-    reply = mentee.said(
-        "could we do weds 11th at 2 on teams? want to talk through my job application"
-    )
+def test_at_a_clash_with_an_event_another_time_can_be_picked(mentee: Chat) -> None:
+    mentee.said("book a meeting thurs 12th at 1pm by phone")
+    assert "When would you like to meet Tom?" in mentee.said("pick another time")
+    assert "• *When:* Fri 13 Mar, 13:00" in mentee.said("fri 13th at 1pm")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "could we do weds 11th at 2 on teams? want to talk through my job application",
+        "weds 11th 2pm on teams pls, re my job application",
+    ],
+)
+def test_a_booking_about_an_application_is_a_booking(mentee: Chat, said: str) -> None:
+    reply = mentee.said(said)
     assert "Here's the meeting I'll propose to Tom Okafor" in reply
     assert "*Agenda:* my job application" in reply
     mentee.said("yes")
@@ -179,9 +193,10 @@ def test_a_booking_about_an_application_is_a_booking(mentee: Chat) -> None:
     )
 
 
-def test_yes_with_a_change_at_the_confirmation_applies_the_change(mentee: Chat) -> None:
+@pytest.mark.parametrize("said", ["yep but can we make it 2pm", "sure, but at 2pm please"])
+def test_yes_with_a_change_at_the_confirmation_applies_the_change(mentee: Chat, said: str) -> None:
     mentee.said("book a meeting thurs at 10 by video")
-    reply = mentee.said("yep but can we make it 2pm")
+    reply = mentee.said(said)
     assert "• *When:* Thu 5 Mar, 14:00" in reply
     assert "Shall I send it to Tom with that change?" in reply
     assert _meetings(mentee.db) == []

@@ -1005,8 +1005,15 @@ class BookMeeting:
         at = _load_at(state)
         change = _yes_but(text)
         facts = read_facts(change or text, ctx, base=at, agenda="marker")
+        if len(sending) > 1 and facts.minutes == state["minutes"] and facts.at is None:
+            return self._send(ctx, state)  # "leave it at 20 mins": kept as it is
         if facts.found_anything:
             return self._absorb(ctx, {**state, "changed": change is not None}, facts)
+        shown = self._confirmation(ctx, state)[-1]
+        typed = pick(text, shown.choices) if isinstance(shown, Question) and text else None
+        if typed is not None:  # "pick another time", "change how we meet pls"
+            pressed = replace(msg, text="", action=typed.action, values={"value": typed.value})
+            return self._on_confirm(ctx, state, pressed, "")
         return Turn(
             replies=[
                 Text(

@@ -94,7 +94,7 @@ AGENDA_TEXT = re.compile(
     # "about ..." is an agenda, "how about 31/4" is not.
     r"(?:\bagenda\b\s*[:\-]?|(?<!\bhow )(?<!\bwhat )\babout\b"
     r"|\bto (?:discuss|talk (?:about|through|thru)|go (?:over|through|thru)|run through)\b"
-    r"|\bre\s*:)\s*"
+    r"|\bre\s*:|\bre\s+(?=(?:my|our|the|your|a|an)\b))\s*"
     r"(?P<agenda>\S.*)$",
     re.I | re.S,
 )
