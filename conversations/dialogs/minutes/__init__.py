@@ -49,6 +49,8 @@ from conversations.dialogs.meetings import (
     proposal_clash,
     propose_meeting,
 )
+from conversations.dialogs.minutes import actions
+from conversations.dialogs.minutes.actions import ACTION_PREFIX, not_paired
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
 from conversations.language import is_empty
 from conversations.language.choices import answer
@@ -80,7 +82,6 @@ MAX_ACTIONS = 20
 MET_WORDS = 8  # "met Tom today for an hour" is only the day; a longer "met ..." line is notes too
 PAGE = 5
 MAX_CANDIDATES = 5  # meetings offered when several have no minutes
-ACTION_PREFIX = "action"  # buttons "action:done:12" / "action:reopen:12" go to DONE_ACTION
 BOTH: Literal["both"] = "both"
 BOTH_NAME = "Both"
 
@@ -1648,182 +1649,11 @@ _C_DAY = re.compile(
 # -- one-turn answers: my actions, done, our minutes -----------------------------------------
 
 
-def _not_paired(ctx: Context, what: str) -> Turn:
-    return Turn(
-        replies=[
-            Text(
-                f"You're not in a mentoring pair, so there are no {what} for you here. "
-                f"{_capital(what)} belong to each pair and only its two partners can see them. "
-                "Type *help* to see what I can do for you."
-            )
-        ]
-    )
-
-
-def _action_row(ctx: Context, number: int, action: ActionItem) -> str:
-    owner = "you" if action.owner_id == ctx.person_id else action.owner_name or "no owner"
-    if action.due is None:
-        due = "no due date"
-    elif action.due < ctx.today:
-        due = f"due {format_day(action.due, ctx.today)}, *overdue*"
-    elif action.due == ctx.today:
-        due = "due today"
-    else:
-        due = f"due {format_day(action.due, ctx.today)}"
-    return f"{number}. {action.text} ({owner}, {due})"
-
-
-def my_actions(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
-    """The pair's open actions, numbered as "done 2" reads them."""
-    if not minutes_queries.pairings_of(ctx.session, ctx.person_id):
-        return _not_paired(ctx, "actions")
-    actions = minutes_queries.open_actions(ctx.session, ctx.person_id)
-    if not actions:
-        return Turn(
-            replies=[
-                Text(
-                    "You have no open actions. Nice work! Actions agreed in a meeting's minutes "
-                    "will show here."
-                )
-            ]
-        )
-    lines = ["Your pair's open actions:"]
-    lines += [_action_row(ctx, n, a) for n, a in enumerate(actions, start=1)]
-    return Turn(
-        replies=[
-            Text("\n".join(lines), private=True),
-            Text("Say *done 2* (the number) or *done* and a few words of it to tick one off."),
-        ]
-    )
-
-
-_WORD = re.compile(r"[^\W_]+")
-_STOP = frozenset(
-    ["the", "a", "an", "to", "of", "for", "my", "our", "and", "on", "by", "with", "in", "it", "is"]
-)
-
-
-def _words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(text.lower()) if w not in _STOP]
-
-
-def _matches(said: str, actions: list[ActionItem]) -> tuple[list[ActionItem], bool]:
-    """Actions whose words include every word said (a word may be the start of one), and True;
-    failing that, those sharing the most words, and False (to be asked, never closed)."""
-    wanted = _words(said)
-    if not wanted:
-        return [], False
-    scored: list[tuple[int, ActionItem]] = []
-    for action in actions:
-        have = _words(action.text)
-        scored.append((sum(1 for w in wanted if any(h.startswith(w) for h in have)), action))
-    full = [a for hits, a in scored if hits == len(wanted)]
-    if full:
-        return full, True
-    best = max(hits for hits, _ in scored)
-    return [a for hits, a in scored if best and hits == best], False
-
-
-def done_action(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
-    """ "done 2" ticks off number 2 of "my actions"; "done draft business case" the one it names.
-    Buttons "action:done:<id>" (which one?) and "action:reopen:<id>" (undo) come here too."""
-    if not minutes_queries.pairings_of(ctx.session, ctx.person_id):
-        return _not_paired(ctx, "actions")
-    if msg.action and msg.action.startswith(f"{ACTION_PREFIX}:"):
-        return _action_button(ctx, msg.action)
-    said = intent.rest.strip().strip(".!").strip()
-    actions = minutes_queries.open_actions(ctx.session, ctx.person_id)
-    if not actions:
-        return Turn(replies=[Text("You have no open actions to tick off.")])
-    if len(said) > 500:
-        return Turn(
-            replies=[
-                Text(
-                    "That's too long for me to match to an action. Say *done 2*, using its number from *my actions*."
-                )
-            ]
-        )
-    number = re.fullmatch(r"(?:no\.?\s*|number\s+|action\s+|#)?(\d+)", said, re.I)
-    if number is not None:
-        index = int(number[1])
-        if not 1 <= index <= len(actions):
-            count = len(actions)
-            return Turn(
-                replies=[
-                    Text(
-                        f"There's no action {index}: you have {count} open action"
-                        f"{'s' * (count != 1)}. Type *my actions* to see them numbered."
-                    )
-                ]
-            )
-        return _close(ctx, actions[index - 1])
-    found, exact = _matches(said, actions)
-    if not found:
-        return Turn(
-            replies=[
-                Text(
-                    f"I couldn't find an open action like '{said}'. Type *my actions* to see them, "
-                    "then say *done* and its number."
-                )
-            ]
-        )
-    if len(found) == 1 and exact:
-        return _close(ctx, found[0])
-    return Turn(
-        replies=[
-            Question(
-                "Which one did you mean?"
-                if exact
-                else f"I couldn't find '{said}' exactly. Did you mean one of these?",
-                tuple(Choice(a.text[:70], f"{ACTION_PREFIX}:done:{a.id}") for a in found[:5]),
-            )
-        ]
-    )
-
-
-def _action_button(ctx: Context, action: str) -> Turn:
-    parts = action.split(":")
-    row = None
-    if len(parts) == 3 and parts[2].isdigit():
-        row = minutes_queries.action_of(ctx.session, ctx.person_id, int(parts[2]))
-    if row is None or parts[1] not in ("done", "reopen"):
-        return Turn(replies=[Text("I couldn't find that action. Type *my actions* to see yours.")])
-    if parts[1] == "done":
-        if row.done_at is not None:
-            return Turn(replies=[Text(f"*{row.text}* was already ticked off.")])
-        return _close(ctx, row)
-    if row.done_at is None:
-        return Turn(replies=[Text(f"*{row.text}* is still open.")])
-    row.done_at = None
-    ctx.session.add(row)
-    return Turn(
-        replies=[Text(f"Reopened: *{row.text}*. Type *my actions* to see the list.", private=True)]
-    )
-
-
-def _close(ctx: Context, action: ActionItem) -> Turn:
-    left = len(minutes_queries.open_actions(ctx.session, ctx.person_id)) - 1
-    action.done_at = ctx.now
-    ctx.session.add(action)
-    still = (
-        f"{left} action{'s' * (left != 1)} still open: type *my actions* to see them."
-        if left
-        else "That was the last open action."
-    )
-    return Turn(
-        replies=[
-            Text(f"Ticked off: *{action.text}*.", private=True),
-            Text(still),
-            Question("Wrong one?", (Choice("Undo", f"{ACTION_PREFIX}:reopen:{action.id}"),)),
-        ]
-    )
-
-
 def our_minutes(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     """The pair's minutes, newest first, a page at a time; only the two partners see them."""
     pairings = minutes_queries.pairings_of(ctx.session, ctx.person_id, active_only=False)
     if not pairings:
-        return _not_paired(ctx, "minutes")
+        return not_paired("minutes")
     try:
         offset = max(0, int(msg.values.get("value", 0)))
     except (TypeError, ValueError):
@@ -1878,7 +1708,8 @@ def _partner_name(ctx: Context, pairing: Pairing) -> str:
 def register(registry: Registry) -> None:
     """Wire this journey's intents, dialogs and button routes into ``registry``."""
     registry.add_dialog(LogMinutes(), IntentName.LOG_MINUTES)
-    registry.answers[IntentName.MY_ACTIONS] = my_actions
-    registry.answers[IntentName.DONE_ACTION] = done_action
+    registry.add_dialog(actions.ActionUpdate(), IntentName.DONE_ACTION)
+    registry.answers[IntentName.MY_ACTIONS] = actions.my_actions
+    registry.open_questions.append(actions.action_questions)
     registry.answers[IntentName.MY_MINUTES] = our_minutes
     registry.action_routes[ACTION_PREFIX] = IntentName.DONE_ACTION

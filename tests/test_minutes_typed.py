@@ -1,0 +1,79 @@
+"""Actions and minutes in people's own words, typed as on Slack and Teams (each reply a new turn;
+``restart`` is a new process). Priya Shah (mentee) and Tom Okafor (mentor), Mon 23 Nov 2026."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import col, select
+
+from storage.db import transaction
+from storage.models import ActionItem, Meeting
+from tests.test_minutes import _log_one_shot
+from tests.transcript import Chat
+
+
+def _action(chat: Chat, words: str) -> ActionItem:
+    with transaction(chat.db) as session:
+        rows = session.exec(select(ActionItem).order_by(col(ActionItem.id))).all()
+        return next(r for r in rows if words in r.text.lower())
+
+
+def _meetings(chat: Chat) -> list[tuple[object, ...]]:
+    with transaction(chat.db) as session:
+        rows = session.exec(select(Meeting).order_by(col(Meeting.id))).all()
+        return [(m.id, m.starts_at, m.status) for m in rows]
+
+
+def test_a_past_tense_report_ticks_off_the_action_and_undo_that_reopens_it(
+    mentee: Chat, mentor: Chat
+) -> None:
+    _log_one_shot(mentee)
+    reply = mentor.said("sent priya the budget template this morning")
+    assert "Ticked off: *Send the budget template*." in reply
+    assert _action(mentor, "template").done_at is not None
+    mentor.restart()
+    assert "Reopened: *Send the budget template*." in mentor.said("undo that")
+    assert _action(mentor, "template").done_at is None
+
+
+def test_words_that_only_point_at_an_action_ask_first(mentee: Chat) -> None:
+    _log_one_shot(mentee)
+    reply = mentee.said("ive done the case")
+    assert "Mark *Draft the business case* as done?" in reply
+    assert _action(mentee, "business case").done_at is None
+    mentee.restart()
+    assert "Ticked off: *Draft the business case*." in mentee.said("yup 👍")
+    assert _action(mentee, "business case").done_at is not None
+
+
+def test_which_one_is_answered_by_a_word_of_it(mentee: Chat) -> None:
+    mentee.said(
+        "minutes: met today; discussed budgets; actions: me: draft the budget by 1 Dec; "
+        "me: draft the business case by 4 Dec; next meeting not yet"
+    )
+    mentee.said("save")
+    assert "Which one did you mean?" in mentee.said("can u tick off the draft one")
+    mentee.restart()
+    assert "Ticked off: *Draft the budget*." in mentee.said("the budget one")
+    assert _action(mentee, "business case").done_at is None
+
+
+def test_an_action_is_redated_and_reowned_in_plain_words(mentee: Chat) -> None:
+    _log_one_shot(mentee)
+    meetings = _meetings(mentee)
+    reply = mentee.said("can we push the business case to the 11th")
+    assert "*Draft the business case* is now due Fri 11 Dec (was Sat 5 Dec)" in reply
+    assert _action(mentee, "business case").due == date(2026, 12, 11)
+    assert _meetings(mentee) == meetings  # no meeting was moved
+    reply = mentee.said("the business case one is toms not mine")
+    assert "*Draft the business case* is now for Tom Okafor" in reply
+    assert _action(mentee, "business case").owner_name == "Tom Okafor"
+
+
+def test_whats_tom_got_to_do_lists_his_actions_only(mentee: Chat) -> None:
+    _log_one_shot(mentee)
+    reply = mentee.said("whats tom got to do?")
+    assert "Tom has these open actions:" in reply
+    assert "Send the budget template (Tom Okafor, due Fri 27 Nov)" in reply
+    assert "business case" not in reply
