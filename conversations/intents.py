@@ -24,7 +24,7 @@ from conversations.language.meetings import (
 )
 from conversations.language.normalise import normalise
 from conversations.language.requests import content_words, fix_typos, overlap, unpadded
-from conversations.language.sections import minutes_likeness
+from conversations.language.sections import READ_MINUTES_TEXT, minutes_likeness
 from conversations.safety import notice_concern
 from conversations.self_harm import about_self_harm
 
@@ -394,6 +394,8 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
             r"\b(?:our|my|show(?: me)?(?: the)?|read(?: the)?|see(?: the)?) minutes\b", re.I
         ),
     ),
+    # "show me the notes from fri", "remind me what priya and i agreed last time?"
+    (IntentName.MY_MINUTES, READ_MINUTES_TEXT),
     (
         IntentName.MY_MEETINGS,
         re.compile(r"\b(?:my meetings|next meeting|upcoming meetings)\b", re.I),

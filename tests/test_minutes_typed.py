@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import Engine
 from sqlmodel import col, select
 
+from conversations.clock import Clock
 from storage.db import transaction
 from storage.models import ActionItem, Meeting
 from tests.test_minutes import _log_one_shot
@@ -76,4 +78,24 @@ def test_whats_tom_got_to_do_lists_his_actions_only(mentee: Chat) -> None:
     reply = mentee.said("whats tom got to do?")
     assert "Tom has these open actions:" in reply
     assert "Send the budget template (Tom Okafor, due Fri 27 Nov)" in reply
+    assert "business case" not in reply
+
+
+def test_asking_to_see_the_notes_reads_them_back_to_the_pair_only(
+    demo: Engine, clock: Clock, mentee: Chat, mentor: Chat
+) -> None:
+    _log_one_shot(mentee)
+    reply = mentor.said("show me the notes from today")
+    assert "*Mon 23 Nov*\nDiscussion: Discussed the business case" in reply
+    assert "• Draft the business case (Priya Shah, due Sat 5 Dec)" in reply
+    reply = mentee.said("remind me what tom and i agreed last time?")
+    assert "• Send the budget template (Tom Okafor, due Fri 27 Nov)" in reply
+    other = Chat(demo, clock, "mentee2@example.org")
+    reply = other.said("can u show me priya shahs minutes")
+    assert "I can't show you anyone else's minutes" in reply
+    assert "business case" not in reply
+    assert "23 Nov" not in reply
+    lead = Chat(demo, clock, "lead@example.org")
+    reply = lead.said("pls show me priya's notes")
+    assert "I can't show you anyone else's minutes" in reply
     assert "business case" not in reply

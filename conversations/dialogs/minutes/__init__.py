@@ -49,9 +49,9 @@ from conversations.dialogs.meetings import (
     proposal_clash,
     propose_meeting,
 )
-from conversations.dialogs.minutes import actions
-from conversations.dialogs.minutes.actions import ACTION_PREFIX, not_paired
-from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
+from conversations.dialogs.minutes import actions, read
+from conversations.dialogs.minutes.actions import ACTION_PREFIX
+from conversations.intents import INTENT_ACTION_PREFIX, IntentName
 from conversations.language import is_empty
 from conversations.language.choices import answer
 from conversations.language.sections import (
@@ -1649,67 +1649,11 @@ _C_DAY = re.compile(
 # -- one-turn answers: my actions, done, our minutes -----------------------------------------
 
 
-def our_minutes(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
-    """The pair's minutes, newest first, a page at a time; only the two partners see them."""
-    pairings = minutes_queries.pairings_of(ctx.session, ctx.person_id, active_only=False)
-    if not pairings:
-        return not_paired("minutes")
-    try:
-        offset = max(0, int(msg.values.get("value", 0)))
-    except (TypeError, ValueError):
-        offset = 0
-    rows, total = minutes_queries.minutes_page(ctx.session, ctx.person_id, offset, PAGE)
-    if total == 0:
-        keeper = (
-            "Say *log minutes* after your next meeting to keep them."
-            if any(p.mentee_id == ctx.person_id for p in pairings)
-            else "Your mentee keeps them; I'll tell you when some are logged."
-        )
-        return Turn(replies=[Text(f"There are no minutes yet. {keeper}")])
-    if not rows:
-        return Turn(
-            replies=[Text("There are no older minutes. Type *our minutes* to start again.")]
-        )
-    actions = minutes_queries.actions_of_minutes(
-        ctx.session, ctx.person_id, [m.id for m in rows if m.id is not None]
-    )
-    several = len(pairings) > 1
-    partners = {p.id: _partner_name(ctx, p) for p in pairings}
-    first, last = offset + 1, offset + len(rows)
-    blocks = [f"Your minutes (only you and your partner can read them), {first}–{last} of {total}:"]
-    for row in rows:
-        head = f"*{format_day(row.held_on, ctx.today)}*"
-        if several:
-            head += f" with {partners.get(row.pairing_id, 'your partner')}"
-        lines = [head, *([f"Discussion: {row.discussion}"] if row.discussion else [])]
-        if row.decisions:
-            lines.append(f"Decisions: {row.decisions}")
-        for action in actions.get(row.id or 0, []):
-            state = (
-                "done"
-                if action.done_at is not None
-                else (f"due {format_day(action.due, ctx.today)}" if action.due else "no due date")
-            )
-            owner = "you" if action.owner_id == ctx.person_id else action.owner_name or "no owner"
-            lines.append(f"• {action.text} ({owner}, {state})")
-        blocks.append("\n".join(lines))
-    replies: list[Part] = [Text("\n\n".join(blocks), private=True)]
-    if last < total:
-        more = Choice("Show older minutes", INTENT_ACTION_PREFIX + IntentName.MY_MINUTES, str(last))
-        replies.append(Question("Would you like to see more?", (more,)))
-    return Turn(replies=replies)
-
-
-def _partner_name(ctx: Context, pairing: Pairing) -> str:
-    other = pairing.mentor_id if pairing.mentee_id == ctx.person_id else pairing.mentee_id
-    return ctx.name_of(other)
-
-
 def register(registry: Registry) -> None:
     """Wire this journey's intents, dialogs and button routes into ``registry``."""
     registry.add_dialog(LogMinutes(), IntentName.LOG_MINUTES)
     registry.add_dialog(actions.ActionUpdate(), IntentName.DONE_ACTION)
     registry.answers[IntentName.MY_ACTIONS] = actions.my_actions
     registry.open_questions.append(actions.action_questions)
-    registry.answers[IntentName.MY_MINUTES] = our_minutes
+    registry.answers[IntentName.MY_MINUTES] = read.our_minutes
     registry.action_routes[ACTION_PREFIX] = IntentName.DONE_ACTION
