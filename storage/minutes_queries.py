@@ -70,6 +70,17 @@ def actions_touched(session: Session, person_id: int) -> list[ActionItem]:
     return sorted(rows, key=lambda a: max(a.created_at, a.done_at or a.created_at), reverse=True)
 
 
+def minutes_written_since(session: Session, person_id: int, since: datetime) -> list[Minutes]:
+    """Minutes the person saved at or after ``since``, newest first."""
+    return list(
+        session.exec(
+            select(Minutes)
+            .where(Minutes.author_id == person_id, col(Minutes.created_at) >= since)
+            .order_by(col(Minutes.created_at).desc(), col(Minutes.id).desc())
+        ).all()
+    )
+
+
 def action_of(session: Session, person_id: int, action_id: int) -> ActionItem | None:
     """One action, only if it belongs to one of the person's active pairings."""
     pairing_ids = _ids(pairings_of(session, person_id))

@@ -99,3 +99,36 @@ def test_asking_to_see_the_notes_reads_them_back_to_the_pair_only(
     reply = lead.said("pls show me priya's notes")
     assert "I can't show you anyone else's minutes" in reply
     assert "business case" not in reply
+
+
+def _to_the_owner_question(mentee: Chat) -> str:
+    mentee.said("log minutes for today's meeting")
+    mentee.said("we discussed the rota plan")
+    return mentee.said("chase HR about cover")
+
+
+def test_option_three_pls_at_the_owner_question_is_both_of_you(mentee: Chat) -> None:
+    assert "Who will do *Chase HR about cover*?" in _to_the_owner_question(mentee)
+    mentee.restart()
+    assert "When is *Chase HR about cover* due?" in mentee.said("option 3 pls")
+    mentee.said("no date")
+    mentee.said("not yet")
+    assert "Saved the minutes" in mentee.said("save")
+    assert _action(mentee, "chase hr").owner_name == "Both"
+
+
+def test_after_saving_the_next_meeting_is_offered_and_answered_in_words(
+    mentee: Chat, mentor: Chat
+) -> None:
+    mentee.said("log minutes for today's meeting")
+    mentee.said("we discussed the rota plan")
+    mentee.said("none")
+    mentee.said("not yet")
+    reply = mentee.said("save")
+    assert "Would you like to book your next meeting with Tom now?" in reply
+    held = _meetings(mentee)
+    mentee.restart()
+    assert "OK, no meeting booked for now." in mentee.said("later")
+    assert _meetings(mentee) == held
+    mentee.restart()
+    assert "When would you like to meet Tom?" in mentee.said("go on then")

@@ -49,11 +49,11 @@ from conversations.dialogs.meetings import (
     proposal_clash,
     propose_meeting,
 )
-from conversations.dialogs.minutes import actions, read
+from conversations.dialogs.minutes import actions, offer, read
 from conversations.dialogs.minutes.actions import ACTION_PREFIX
 from conversations.intents import INTENT_ACTION_PREFIX, IntentName
 from conversations.language import is_empty
-from conversations.language.choices import answer
+from conversations.language.choices import answer, pick
 from conversations.language.sections import (
     Action,
     SectionContext,
@@ -558,6 +558,10 @@ def _owner_in(pair: Pair, text: str, speaker_id: int) -> Owner | None:
     return None
 
 
+def _owner_value(value: str) -> Owner:
+    return BOTH if value == BOTH else int(value)
+
+
 def _next_confirmed(ctx: Context, pairing_id: int) -> datetime | None:
     """When the pair's next confirmed meeting starts: what "before our next one" means."""
     for meeting, pairing in meeting_queries.upcoming_for(ctx.session, ctx.person_id, ctx.now):
@@ -922,12 +926,11 @@ class LogMinutes:
         owner: Owner | None
         if pressed:
             owner = BOTH if text == BOTH else int(text) if text in (str(me), str(other)) else None
-        elif text.strip(" .").isdigit():
-            # Typed "2": the second choice of the question, as on Slack and Teams.
-            numbered: dict[int, Owner] = {1: me, 2: other, 3: BOTH}
-            owner = numbered.get(int(text.strip(" .")))
         else:
-            owner = _owner_in(pair, text, me)
+            # "2", "option 3 pls", "tom": a choice of the question, as typed on Slack and Teams.
+            question = self._owner_question(ctx, pair, state["actions"][int(state["pending"])])
+            chosen = pick(text, question.choices)
+            owner = _owner_in(pair, text, me) if chosen is None else _owner_value(chosen.value)
         if owner is None:
             return self._again(
                 ctx,
@@ -1323,7 +1326,7 @@ class LogMinutes:
         next_when = self._next_when(state)
         if next_when is not None:
             agreed = (
-                f"Next meeting agreed: {self._next_text(ctx, state)} ({ctx.person.time_zone} time)"
+                f"{offer.NEXT_AGREED} {self._next_text(ctx, state)} ({ctx.person.time_zone} time)"
             )
             decisions = f"{decisions}\n{agreed}" if decisions else agreed
         booked = meeting
@@ -1396,6 +1399,8 @@ class LogMinutes:
             replies.append(
                 Text(f"Or book it later: say *book a meeting {self._booking_text(ctx, state)}*.")
             )
+        elif not state.get("next_booked") and offer.wanted(ctx):
+            replies.append(offer.offer(mentor_first))  # answered in a new turn: see offer.py
         # After the pair's first minutes, both are asked whether the pairing is a good fit.
         return Turn(replies=replies, outgoing=outgoing)
 
@@ -1655,5 +1660,6 @@ def register(registry: Registry) -> None:
     registry.add_dialog(actions.ActionUpdate(), IntentName.DONE_ACTION)
     registry.answers[IntentName.MY_ACTIONS] = actions.my_actions
     registry.open_questions.append(actions.action_questions)
+    registry.open_questions.append(offer.book_next_questions)
     registry.answers[IntentName.MY_MINUTES] = read.our_minutes
     registry.action_routes[ACTION_PREFIX] = IntentName.DONE_ACTION
