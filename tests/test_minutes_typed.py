@@ -132,3 +132,15 @@ def test_after_saving_the_next_meeting_is_offered_and_answered_in_words(
     assert _meetings(mentee) == held
     mentee.restart()
     assert "When would you like to meet Tom?" in mentee.said("go on then")
+
+
+def test_nah_to_anything_else_goes_straight_to_the_confirmation(mentee: Chat) -> None:
+    mentee.said("log minutes for today's meeting")
+    assert "Anything else to add?" in mentee.said("we discussed the rota plan")
+    mentee.restart()
+    reply = mentee.said("nah")
+    assert "*Discussion:* We discussed the rota plan\n*Actions:* none" in reply
+    assert "Shall I save these minutes?" in reply
+    assert "Saved the minutes" in mentee.said("save")
+    with transaction(mentee.db) as session:
+        assert session.exec(select(ActionItem)).all() == []

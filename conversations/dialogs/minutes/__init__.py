@@ -413,8 +413,9 @@ QUESTIONS = {
     Step.DISCUSSION: "What did you discuss, and what did you decide? A few lines is plenty.",
     Step.DECISIONS: "What did you decide? Say *none* to leave decisions out.",
     Step.ACTIONS: (
-        "What actions did you agree? One per line (or separated by ;), each with who and when, "
-        "like *Tom: send the budget template by Friday*. Say *none* if there weren't any."
+        "Anything else to add? What actions did you agree? One per line (or separated by ;), "
+        "each with who and when, like *Tom: send the budget template by Friday*. Say *none* if "
+        "there weren't any, or *no* if that's everything."
     ),
     Step.NEXT: (
         "When is your next meeting? For example *Tue 5 Jan 3pm*. "
@@ -887,6 +888,8 @@ class LogMinutes:
         pair = self._pair(ctx, state)
         if _is_none(text):
             state["actions"], state["actions_asked"] = [], True
+            if (said := leading(text)) is not None and said.meaning is Meaning.NO and not said.rest:
+                state["next_asked"] = True  # "nah" to "anything else?": that's everything
             return self._advance(ctx, state, [])
         if (said := leading(text)) is not None and said.meaning is Meaning.YES and not said.rest:
             return self._again(ctx, state, "Good: what were they?")  # "yes" is not an action
