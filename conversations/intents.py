@@ -24,7 +24,11 @@ from conversations.language.meetings import (
 )
 from conversations.language.normalise import normalise
 from conversations.language.requests import content_words, fix_typos, overlap, unpadded
-from conversations.language.sections import READ_MINUTES_TEXT, minutes_likeness
+from conversations.language.sections import (
+    READ_MINUTES_TEXT,
+    labelled_as_notes,
+    minutes_likeness,
+)
 from conversations.safety import notice_concern
 from conversations.self_harm import about_self_harm
 
@@ -578,6 +582,16 @@ def _as_typed(stripped: str) -> Intent:
     if (asked := _asks_about_concerns(stripped)) is not None:
         return Intent(asked, stripped)
     written_up = minutes_likeness(stripped)
+    if labelled_as_notes(stripped) and not (
+        about_self_harm(stripped)
+        or notice_concern(stripped) is not None
+        or worries.kind(stripped) is not None
+        or worries.wants_to_raise(stripped)
+        or raises_a_concern(stripped)
+    ):
+        # "notes: talked about the complaint re ...": minutes that mention a complaint (the
+        # minutes' own safety check still offers anything that reads like a concern to the lead).
+        return Intent(IntentName.LOG_MINUTES, stripped)
     if written_up == "yes" and not _may_be_a_concern(stripped):
         # "good chat w tom about X. I need to Y by fri", "AP: me - Y": a meeting written up
         return Intent(IntentName.LOG_MINUTES, stripped)

@@ -144,3 +144,30 @@ def test_nah_to_anything_else_goes_straight_to_the_confirmation(mentee: Chat) ->
     assert "Saved the minutes" in mentee.said("save")
     with transaction(mentee.db) as session:
         assert session.exec(select(ActionItem)).all() == []
+
+
+def test_patient_data_is_asked_about_before_anything_else_and_can_be_rewritten(
+    mentee: Chat,
+) -> None:
+    reply = mentee.said(
+        "notes from today: talked about the complaint re the datix for nhs no 943 476 5919, learning was "
+        "about handover. no actions"
+    )
+    assert "This looks like it includes an NHS number." in reply
+    assert "Shall I save" not in reply
+    assert _minutes_saved(mentee) == []
+    mentee.restart()
+    assert "Please type the discussion again, without it." in mentee.said("rewrite")
+    mentee.restart()
+    reply = mentee.said("talked about a datix incident, learning was about handover")
+    assert "*Discussion:* Talked about a datix incident, learning was about handover" in reply
+    assert "Shall I save these minutes?" in reply
+    mentee.said("yes")
+    assert _minutes_saved(mentee) == ["Talked about a datix incident, learning was about handover"]
+
+
+def _minutes_saved(chat: Chat) -> list[str]:
+    from storage.models import Minutes
+
+    with transaction(chat.db) as session:
+        return [m.discussion for m in session.exec(select(Minutes)).all()]

@@ -688,3 +688,15 @@ def asks_for_minutes(text: str) -> MinutesAsked | None:
         whose = " ".join(words[-2:])
     when = m["when"] if (m := _FROM.search(said)) is not None else ""
     return MinutesAsked(whose, when, _LATEST.search(said) is not None)
+
+
+def labelled_as_notes(text: str) -> bool:
+    """Whether a message opens with a notes label ("notes: ...", "minutes from fri - ...",
+    "notes from today w tom: ..."): written up as minutes, whatever words follow."""
+    sentences = [s for line, _ in _lines(text) if line for s in _sentences(line)]
+    if not sentences:
+        return False
+    notes = _NOTES_HEAD.match(sentences[0])
+    return bool(_NOTES_LABEL.match(sentences[0])) or (
+        notes is not None and notes[0].rstrip().endswith((":", "-", "–"))
+    )

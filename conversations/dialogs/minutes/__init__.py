@@ -62,7 +62,7 @@ from conversations.language.sections import (
     read_next_meeting,
     read_sections,
 )
-from conversations.language.vocabulary import Meaning, is_no, is_yes, leading
+from conversations.language.vocabulary import Meaning, is_no, is_yes, leading, meaning
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
@@ -114,6 +114,8 @@ class Step(StrEnum):
     WHICH_MEETING = "which_meeting"
     # Saved; the next meeting agreed in them: send the partner a proposal?
     BOOK_NEXT = "book_next"
+    # The patient data guard's "let me rewrite it": the part that held it, typed again.
+    REWRITE = "rewrite"
 
 
 # -- who is in the pair ---------------------------------------------------------------------
@@ -229,6 +231,10 @@ def parse_action(
     context = _reading_context(pair, speaker_id, now, tz)
     action = read_action(line, context, listed=not strict)
     return None if action is None else _parsed(action, pair, speaker_id)
+
+
+def _part_name(part: str) -> str:
+    return f"action {part}" if part.isdigit() else f"the {part}"
 
 
 def _capital(text: str) -> str:
@@ -738,6 +744,11 @@ class LogMinutes:
     def _advance(self, ctx: Context, state: dict[str, Any], before: list[Part]) -> Turn:
         """Ask for the first missing thing, or confirm when nothing is missing."""
         state = dict(state)
+        asked = state.get("guard_kept") or state.get("guard_later")
+        if not asked and (findings := self._findings(ctx, state)):
+            # Patient data is named as soon as it is written, before anything else is asked.
+            state.update(step=Step.GUARD.value, guard_early=True)
+            return Turn(replies=[*before, *guard_question(findings, "the minutes")], state=state)
         step = self._missing(state)
         state["step"] = step.value
         notes: dict[str, str] = dict(state.get("notes") or {})
@@ -778,6 +789,8 @@ class LogMinutes:
             return [self._which_part()]
         if step is Step.GUARD:
             return guard_question(self._findings(ctx, state), "the minutes")
+        if step is Step.REWRITE:
+            return [Text(f"Please type {_part_name(state['rewrite'])} again, without it.")]
         if step is Step.SAFETY:
             return safety_check.prompt(state, self._safety_wording(ctx, state))
         if step is Step.WHICH_MEETING:
@@ -827,6 +840,8 @@ class LogMinutes:
             return self._on_which_part(ctx, state, msg)
         if step is Step.GUARD:
             return self._on_guard(ctx, state, msg)
+        if step is Step.REWRITE and msg.text.strip():
+            return self._on_rewrite(ctx, state, msg.text.strip())
         if step is Step.SAFETY:
             return safety_check.step(
                 ctx,
@@ -1049,7 +1064,7 @@ class LogMinutes:
     def _on_confirm(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
         picked = msg.action or answer(msg.text, _CONFIRM, yes=SAVE, no=CHANGE)
         if picked == SAVE:
-            findings = self._findings(ctx, state)
+            findings = [] if state.get("guard_kept") else self._findings(ctx, state)
             if findings:
                 return Turn(
                     replies=guard_question(findings, "the minutes"),
@@ -1251,8 +1266,15 @@ class LogMinutes:
 
     def _on_guard(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
         choice = guard_choice(msg.action, msg.text)
+        early = bool(state.get("guard_early"))
+        if early and meaning(msg.text) in (Meaning.LATER, Meaning.NONE):
+            # Not an answer to it ("none", "not yet"): the answer to what comes next, and the
+            # guard asked again before saving.
+            state = {**state, "guard_early": False, "guard_later": True}
+            return self.step(ctx, {**state, "step": self._missing(dict(state)).value}, msg)
         if choice == GUARD_KEEP:
-            return self._save(ctx, state)
+            state = {**state, "guard_kept": True}
+            return self._advance(ctx, state, []) if early else self._save(ctx, state)
         if choice == GUARD_REMOVE:
             pattern = ctx.settings().hospital_number_pattern
 
@@ -1266,7 +1288,15 @@ class LogMinutes:
                 "decisions": clean(state.get("decisions", "")),
                 "actions": [{**a, "text": clean(a["text"])} for a in state["actions"]],
             }
+            if early and self._missing(dict(state)) is not Step.CONFIRM:
+                return self._advance(ctx, state, [])
             return self._save(ctx, state)
+        if choice == GUARD_EDIT and early:
+            part = self._holding(ctx, state)
+            return Turn(
+                replies=[Text(f"OK. Please type {_part_name(part)} again, without it.")],
+                state={**state, "step": Step.REWRITE.value, "rewrite": part},
+            )
         if choice == GUARD_EDIT:
             state = {**state, "step": Step.CONFIRM.value}
             return Turn(
@@ -1287,6 +1317,30 @@ class LogMinutes:
             state=state,
             advanced=False,
         )
+
+    def _holding(self, ctx: Context, state: dict[str, Any]) -> str:
+        """The part holding patient data: "discussion", "decisions" or an action's number."""
+        pattern = ctx.settings().hospital_number_pattern
+        for part in ("discussion", "decisions"):
+            if find_patient_data(state.get(part, ""), pattern):
+                return part
+        for number, action in enumerate(state["actions"], start=1):
+            if find_patient_data(action["text"], pattern):
+                return str(number)
+        return "discussion"
+
+    def _on_rewrite(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
+        if (problem := _too_long(text)) is not None:
+            return Turn(replies=[problem, *self.prompt(ctx, state)], state=state, advanced=False)
+        part = str(state.get("rewrite", "discussion"))
+        state = {k: v for k, v in state.items() if k != "rewrite"}
+        if part.isdigit():
+            actions = [dict(a) for a in state["actions"]]
+            actions[int(part) - 1]["text"] = _capital(text)
+            state["actions"] = actions
+        else:
+            state[part] = _capital(text)
+        return self._advance(ctx, state, [])
 
     def _safety_wording(self, ctx: Context, state: dict[str, Any]) -> safety_check.Wording:
         pair = self._pair(ctx, state)
