@@ -171,3 +171,19 @@ def _minutes_saved(chat: Chat) -> list[str]:
 
     with transaction(chat.db) as session:
         return [m.discussion for m in session.exec(select(Minutes)).all()]
+
+
+def test_actions_said_after_saving_are_added_to_those_minutes(mentee: Chat) -> None:
+    _log_one_shot(mentee)
+    reply = mentee.said(
+        "we both need to look at the JD before the 16th. and ill send tom my objectives tmrw"
+    )
+    assert "Add to the minutes of Mon 23 Nov:" in reply
+    assert "• Look at the JD (Both, due Wed 16 Dec)" in reply
+    assert "• Send tom my objectives (you, due Tue 24 Nov)" in reply
+    mentee.restart()
+    assert "Added 2 actions to the minutes of Mon 23 Nov." in mentee.said("yes")
+    jd = _action(mentee, "jd")
+    assert (jd.owner_id, jd.owner_name, jd.due) == (None, "Both", date(2026, 12, 16))
+    assert jd.minutes_id == _action(mentee, "business case").minutes_id
+    assert _action(mentee, "objectives").due == date(2026, 11, 24)

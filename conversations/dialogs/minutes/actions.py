@@ -28,12 +28,12 @@ from conversations.intents import Intent, IntentName, recognise
 from conversations.language.actions import Talk, covers, match_actions, read_action_talk
 from conversations.language.choices import pick
 from conversations.language.numbers import one_number
-from conversations.language.sections import SectionContext, read_due
+from conversations.language.sections import Action, SectionContext, read_due, read_sections
 from conversations.language.vocabulary import Meaning, meaning
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.open_questions import Answered, OpenQuestion
 from storage import minutes_queries
-from storage.models import ActionItem
+from storage.models import ActionItem, Minutes, Pairing
 
 ACTION_PREFIX = "action"  # buttons "action:done:12" / "action:reopen:12"
 MARK = "dialog:actions:mark"
@@ -129,8 +129,11 @@ class Pending(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     schema_version: int = 1
-    asking: Literal["mark", "which"]
+    asking: Literal["mark", "which", "add"]
     ids: list[int] = Field(default_factory=list)
+    # "add": actions said after the minutes were saved, for the minutes ``minutes_id``.
+    adding: list[dict[str, Any]] = Field(default_factory=list)
+    minutes_id: int | None = None
 
     def to_state(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
@@ -157,6 +160,8 @@ class ActionUpdate:
 
     def prompt(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
         pending = Pending.model_validate(state)
+        if pending.asking == "add":
+            return _adding_question(ctx, pending)
         rows = [r for i in pending.ids if (r := _open(ctx, i)) is not None]
         return [_mark_question(rows[0]) if pending.asking == "mark" else _which(rows)]
 
@@ -164,6 +169,8 @@ class ActionUpdate:
         if msg.action is None and recognise(msg.text).name is IntentName.DONE_ACTION:
             return self.start(ctx, msg)  # "done rota": a new request, not this one's answer
         pending = Pending.model_validate(state)
+        if pending.asking == "add":
+            return _on_adding(ctx, pending, msg)
         rows = [r for i in pending.ids if (r := _open(ctx, i)) is not None]
         if not rows:
             return Turn(replies=[Text("That action is no longer open.")])
@@ -420,11 +427,141 @@ def _reown(ctx: Context, row: ActionItem, who: str) -> Turn:
     return Turn(replies=[Text(f"Done: *{row.text}* is now for {owner}.", private=True)])
 
 
-def action_questions(ctx: Context) -> list[OpenQuestion]:
-    """One open "question" for a person with actions: a message about them, in any turn."""
-    touched = minutes_queries.actions_touched(ctx.session, ctx.person_id)
-    if not touched:
+# -- actions said after the minutes were saved ---------------------------------------------------
+
+ADD = "dialog:actions:add"
+NOT_ADD = "dialog:actions:not_add"
+ADD_WITHIN = timedelta(days=31)  # actions said later belong to minutes this recent
+
+
+def _latest_minutes(ctx: Context) -> Minutes | None:
+    rows, _ = minutes_queries.minutes_page(ctx.session, ctx.person_id, 0, 1)
+    if not rows or rows[0].held_on < ctx.today - ADD_WITHIN:
+        return None
+    return rows[0] if _pairing_of(ctx, rows[0]) is not None else None
+
+
+def _pairing_of(ctx: Context, minutes: Minutes) -> Pairing | None:
+    pairings = minutes_queries.pairings_of(ctx.session, ctx.person_id)
+    return next((p for p in pairings if p.id == minutes.pairing_id), None)
+
+
+def _said_actions(ctx: Context, text: str, pairing: Pairing) -> list[Action]:
+    """The actions a message is made of ("we both need to look at the JD before the 16th"):
+    every one with its owner, and nothing else said."""
+    if recognise(text).name is not IntentName.UNKNOWN:
         return []
+    other = pairing.mentor_id if pairing.mentee_id == ctx.person_id else pairing.mentee_id
+    context = SectionContext(
+        now=ctx.now,
+        tz=ctx.tz,
+        partner_names=(ctx.name_of(other),),
+        own_names=(ctx.name_of(ctx.person_id),),
+    )
+    said = read_sections(text, context)
+    if said.discussion or said.decisions or said.next_meeting or not said.actions:
+        return []
+    if any(a.owner is None for a in said.actions):
+        return []
+    return list(said.actions)
+
+
+def _adding(ctx: Context, text: str) -> Pending | None:
+    minutes = _latest_minutes(ctx)
+    pairing = _pairing_of(ctx, minutes) if minutes is not None else None
+    if minutes is None or pairing is None:
+        return None
+    other = pairing.mentor_id if pairing.mentee_id == ctx.person_id else pairing.mentee_id
+    owners = {"me": ctx.person_id, "partner": other, "both": None}
+    adding = [
+        {
+            "text": a.text,
+            "owner": owners[a.owner or "both"],
+            "due": a.due.isoformat() if a.due else None,
+        }
+        for a in _said_actions(ctx, text, pairing)
+    ]
+    return Pending(asking="add", adding=adding, minutes_id=minutes.id) if adding else None
+
+
+def _adding_question(ctx: Context, pending: Pending) -> list[Part]:
+    minutes = ctx.session.get(Minutes, pending.minutes_id)
+    day = format_day(minutes.held_on, ctx.today) if minutes is not None else "your last meeting"
+    lines = [f"Add to the minutes of {day}:"]
+    for action in pending.adding:
+        owner = action["owner"]
+        who = "you" if owner == ctx.person_id else ctx.name_of(owner) if owner else BOTH_NAME
+        due = f"due {format_day(date.fromisoformat(action['due']), ctx.today)}"
+        lines.append(f"• {action['text']} ({who}, {due if action['due'] else 'no due date'})")
+    return [
+        Text("\n".join(lines), private=True),
+        Question("Shall I add them?", (Choice("Yes, add them", ADD), Choice("No", NOT_ADD))),
+    ]
+
+
+def _on_adding(ctx: Context, pending: Pending, msg: Incoming) -> Turn:
+    heard = meaning(msg.text) if msg.action is None else None
+    if msg.action == NOT_ADD or heard is Meaning.NO:
+        return Turn(replies=[Text("OK, I haven't added anything.")])
+    if not (msg.action == ADD or heard is Meaning.YES):
+        return Turn(
+            replies=[Text("Please say yes or no."), *_adding_question(ctx, pending)],
+            state=pending.to_state(),
+            advanced=False,
+        )
+    minutes = ctx.session.get(Minutes, pending.minutes_id)
+    if minutes is None or _pairing_of(ctx, minutes) is None:
+        return Turn(replies=[Text("Those minutes are no longer yours to add to. Nothing added.")])
+    for action in pending.adding:
+        owner = action["owner"]
+        ctx.session.add(
+            ActionItem(
+                pairing_id=minutes.pairing_id,
+                minutes_id=minutes.id,
+                owner_id=owner,
+                owner_name=ctx.name_of(owner) if owner else BOTH_NAME,
+                text=action["text"],
+                due=date.fromisoformat(action["due"]) if action["due"] else None,
+                created_at=ctx.now,
+            )
+        )
+    count = len(pending.adding)
+    return Turn(
+        replies=[
+            Text(
+                f"Added {count} action{'s' * (count != 1)} to the minutes of "
+                f"{format_day(minutes.held_on, ctx.today)}. Type *my actions* to see what's open."
+            )
+        ]
+    )
+
+
+def action_questions(ctx: Context) -> list[OpenQuestion]:
+    """Open "questions" for a person with actions or recent minutes: a message about their
+    actions, or actions said after the minutes were saved, in any turn."""
+    touched = minutes_queries.actions_touched(ctx.session, ctx.person_id)
+    found = []
+    if (minutes := _latest_minutes(ctx)) is not None:
+
+        def add(ctx: Context, msg: Incoming) -> Answered:
+            pending = _adding(ctx, msg.text)
+            assert pending is not None
+            return Answered(
+                Turn(replies=_adding_question(ctx, pending), state=pending.to_state()),
+                ActionUpdate.name,
+            )
+
+        found.append(
+            OpenQuestion(
+                f"add_actions:{minutes.id}",
+                minutes.created_at,
+                "Adding actions",
+                lambda ctx, text: _adding(ctx, text) is not None,
+                add,
+            )
+        )
+    if not touched:
+        return found
 
     def answered(ctx: Context, msg: Incoming) -> Answered:
         talk = read_action_talk(msg.text)
@@ -432,4 +569,4 @@ def action_questions(ctx: Context) -> list[OpenQuestion]:
         return Answered(turn, ActionUpdate.name if turn.state is not None else None)
 
     asked = min(a.created_at for a in touched)
-    return [OpenQuestion(f"actions:{ctx.person_id}", asked, "Your actions", fits, answered)]
+    return [*found, OpenQuestion(f"actions:{ctx.person_id}", asked, "Your actions", fits, answered)]
