@@ -11,6 +11,7 @@ from conversations.dates import format_day
 from conversations.dialogs.base import Context, Turn
 from conversations.dialogs.minutes.actions import not_paired
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
+from conversations.language.days import past_day
 from conversations.language.sections import MinutesAsked, asks_for_minutes
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from storage import minutes_queries
@@ -93,8 +94,6 @@ def _chosen(
     ctx: Context, asked: MinutesAsked, rows: list[Minutes]
 ) -> tuple[list[Minutes], list[Part]]:
     """The minutes a request names: "last time" the newest, "from fri" that day's."""
-    from conversations.dialogs.minutes import past_day
-
     if asked.latest:
         return rows[:1], []
     day = past_day(asked.when, ctx.today) if asked.when else None
