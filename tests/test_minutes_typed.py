@@ -187,3 +187,17 @@ def test_actions_said_after_saving_are_added_to_those_minutes(mentee: Chat) -> N
     assert (jd.owner_id, jd.owner_name, jd.due) == (None, "Both", date(2026, 12, 16))
     assert jd.minutes_id == _action(mentee, "business case").minutes_id
     assert _action(mentee, "objectives").due == date(2026, 11, 24)
+
+
+def test_other_ways_of_saying_it(mentee: Chat, mentor: Chat) -> None:
+    _log_one_shot(mentee)
+    assert "Mark *Draft the business case* as done?" in mentee.said("the business case is done ✅")
+    assert "Ticked off: *Draft the business case*." in mentee.said("yes")
+    mentee.restart()
+    assert "Reopened: *Draft the business case*." in mentee.said("oops that wasnt done")
+    assert "*Send the budget template* is now for you." in mentee.said(
+        "give the budget template to me"
+    )
+    assert "You have these open actions:" in mentee.said("whats on my list")
+    reply = mentor.said("what did we agree last session")
+    assert "*Mon 23 Nov*\nDiscussion: Discussed the business case" in reply

@@ -70,8 +70,15 @@ _TICK = re.compile(
     re.I,
 )
 _UNDO = re.compile(
-    r"^(?:(?:oops|sorry|no|wait)\W+)?(?:undo|reopen|re-open|untick|un-tick)\b(?P<what>.*)$"
-    r"|^(?:that|it)\s+(?:was\s*n'?t|wasnt|is\s*n'?t|isnt)\s+(?:done|finished)\b",
+    r"^(?:(?:oops|sorry|no|wait)\W+)?(?:(?:undo|reopen|re-open|untick|un-tick)\b(?P<what>.*)"
+    r"|(?:that|it)\s+(?:was\s*n'?t|wasnt|is\s*n'?t|isnt)\s+(?:done|finished)\b.*)$",
+    re.I,
+)
+# "the rota paper is done", "budget thing sorted ✅", "all done with the CV"
+_DONE_AFTER = re.compile(
+    r"^(?:(?:all\s+)?(?:done|finished)\s+with\s+(?P<what>.+)"
+    r"|(?P<what2>.+?)\s+(?:is\s+|has\s+been\s+|'?s\s+|now\s+)?(?:all\s+)?(?:done|sorted|finished"
+    r"|complete(?:d)?|sent|submitted|ticked\s+off)(?:\s+now)?)$",
     re.I,
 )
 _DUE = re.compile(
@@ -84,17 +91,22 @@ _DUE = re.compile(
 _OWNER = re.compile(
     r"^(?P<what>.+?)\s+(?:is|was|should\s+be|belongs\s+to)\s+(?P<who>[a-z]+?)(?:['’]?s)?"
     r"(?:\s*,?\s*not\s+(?:mine|me|hers|his|theirs|[a-z]+['’]?s))?\W*$"
-    r"|^(?:give|assign|pass|move)\s+(?P<what2>.+?)\s+to\s+(?P<who2>[a-z]+)\W*$",
+    r"|^(?:give|assign|pass|hand)\s+(?P<what2>.+?)\s+to\s+(?P<who2>[a-z]+)\W*$"
+    r"|^(?P<who3>[a-z]+)\s+(?:should|will|is\s+going\s+to|needs?\s+to|can)\s+(?:do|take)\s+"
+    r"(?P<what3>.+?)\W*$",
     re.I,
 )
 _LIST = re.compile(
     r"^(?:so\s+)?what(?:'?s|\s+is|\s+has|\s+does|\s+do)?\s+(?P<who>[a-z]+)\s+"
     r"(?:got\s+to\s+do|(?:still\s+)?(?:got\s+)?(?:to\s+do|need(?:s)?\s+to\s+do|owe)"
     r"|(?:have|has)\s+to\s+do|on\s+(?:his|her|their|my)\s+(?:list|plate))\b"
-    r"|^(?:show\s+(?:me\s+)?|list\s+)?(?P<who2>[a-z]+)['’]?s\s+(?:open\s+)?actions\b",
+    r"|^(?:show\s+(?:me\s+)?|list\s+)?(?P<who2>[a-z]+)['’]?s\s+(?:open\s+)?actions\b"
+    r"|^what(?:'?s|\s+is)\s+on\s+(?P<who3>[a-z]+?)(?:['’]?s)?\s+(?:list|plate|to-?do\s+list)\b",
     re.I,
 )
-_NOT_OWNERS = frozenset({"it", "that", "this", "what", "which", "there", "done", "due", "the"})
+_NOT_OWNERS = frozenset(
+    {"it", "that", "this", "what", "which", "there", "done", "due", "the", "sent"}
+)
 
 
 def read_action_talk(text: str) -> Talk | None:
@@ -105,19 +117,26 @@ def read_action_talk(text: str) -> Talk | None:
     if m := _UNDO.match(said):
         return Talk("undo", (m["what"] or "").strip())
     if m := _LIST.match(said):
-        return Talk("list", who=(m["who"] or m["who2"]).lower())
+        return Talk("list", who=(m["who"] or m["who2"] or m["who3"]).lower())
     if m := _OWNER.match(said):
-        who = (m["who"] or m["who2"] or "").lower()
-        what = m["what"] or m["what2"] or ""
-        if who not in _NOT_OWNERS and re.search(r"\baction|\bone\b|^(?:that|it)\b", what, re.I):
-            return Talk("owner", _described(what), who=who)
+        who = (m["who"] or m["who2"] or m["who3"] or "").lower()
+        what = m["what"] or ""
+        pointed = re.search(r"\baction|\bone\b|^(?:that|it)\b", what, re.I)
+        if who not in _NOT_OWNERS and (pointed or m["what2"] or m["what3"]):
+            return Talk("owner", _described(what or m["what2"] or m["what3"]), who=who)
     if m := _DUE.match(said):
         return Talk("due", _described(m["what"]), when=m["when"])
     if m := _TICK.match(said):
         return Talk("done", _described(m["what"]))
     if m := _REPORT.match(said):
         return Talk("done", _described(f"{_present(m['verb'])} {m['what']}"))
+    if m := _DONE_AFTER.match(said):
+        return Talk("done", _described(m["what"] or m["what2"]))
     return None
+
+
+# Words of doing that say nothing about which action ("finished the budget").
+_DOING = frozenset({"finish", "complet", "sort", "do"})
 
 
 def _present(verb: str) -> str:
@@ -143,7 +162,7 @@ def _stem(word: str) -> str:
 def words_of(text: str) -> list[str]:
     """The words of ``text`` that tell one action from another, stemmed."""
     found = re.findall(r"[^\W_]+", text.lower().replace("'s", ""))
-    return [_stem(w) for w in found if w not in _FILLER]
+    return [w for w in (_stem(w) for w in found if w not in _FILLER) if w not in _DOING]
 
 
 def match_actions(said: str, texts: list[str]) -> tuple[list[int], bool]:

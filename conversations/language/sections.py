@@ -649,8 +649,9 @@ READ_MINUTES_TEXT = re.compile(
     r"^(?!.*\b(?:diary|log|record|write\s+up|add|save|take)\b)"
     r"(?:.*\b(?:show|see|read|view|look\s+at|pull\s+up|find|get|send|open|share|check)\b.*"
     r"\b(?:minutes|notes|write[- ]?up)\b"
-    r"|.*\b(?:remind\s+me|what)\b.*\b(?:agreed|decided|discussed|talked\s+about|said|covered)\b"
-    r".*\b(?:last|previous|time|meeting|session|call|catch[- ]?up|on|from|we|i)\b)",
+    r"|.*\b(?:remind\s+me|what)\b.*\b(?:agreed?|decided?|discuss(?:ed)?|talked\s+about|said"
+    r"|covered)\b.*\b(?:last|previous|time|meeting|session|call|catch[- ]?up|on|from|we|i)\b"
+    r"|.*\bwhat\s+(?:were|are)\s+(?:our|the|my)\s+actions\s+from\b)",
     re.I,
 )
 _WHOSE = re.compile(
