@@ -27,7 +27,11 @@ from conversations.language.meetings import (
 from conversations.language.normalise import normalise
 from conversations.language.reports import TO_CHANNEL
 from conversations.language.requests import content_words, fix_typos, overlap, unpadded
-from conversations.language.sections import minutes_likeness
+from conversations.language.sections import (
+    READ_MINUTES_TEXT,
+    labelled_as_notes,
+    minutes_likeness,
+)
 from conversations.safety import notice_concern
 from conversations.self_harm import about_self_harm
 
@@ -401,6 +405,8 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
             r"\b(?:our|my|show(?: me)?(?: the)?|read(?: the)?|see(?: the)?) minutes\b", re.I
         ),
     ),
+    # "show me the notes from fri", "remind me what priya and i agreed last time?"
+    (IntentName.MY_MINUTES, READ_MINUTES_TEXT),
     (
         IntentName.MY_MEETINGS,
         re.compile(r"\b(?:my meetings|next meeting|upcoming meetings)\b", re.I),
@@ -590,6 +596,16 @@ def _as_typed(stripped: str) -> Intent:
     if (asked := _asks_about_concerns(stripped)) is not None:
         return Intent(asked, stripped)
     written_up = minutes_likeness(stripped)
+    if labelled_as_notes(stripped) and not (
+        about_self_harm(stripped)
+        or notice_concern(stripped) is not None
+        or worries.kind(stripped) is not None
+        or worries.wants_to_raise(stripped)
+        or raises_a_concern(stripped)
+    ):
+        # "notes: talked about the complaint re ...": minutes that mention a complaint (the
+        # minutes' own safety check still offers anything that reads like a concern to the lead).
+        return Intent(IntentName.LOG_MINUTES, stripped)
     if written_up == "yes" and not _may_be_a_concern(stripped):
         # "good chat w tom about X. I need to Y by fri", "AP: me - Y": a meeting written up
         return Intent(IntentName.LOG_MINUTES, stripped)
