@@ -70,7 +70,7 @@ class CheckinState(kit.FormState):
     given: list[str] = Field(
         default_factory=list
     )  # answers typed in the opening message, while a survey is picked
-    later: bool = False  # put off: the next message may be a return, or another request
+    put_off: bool = False  # put off: the next message may be a return, or another request
 
 
 def parse_scale(text: str, question: SurveyQuestion) -> int | None:
@@ -228,8 +228,8 @@ class SurveyForm(kit.Form[CheckinState]):
 
     def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
         state = self.load(raw)
-        if state.later and msg.action is None:
-            back = state.model_copy(update={"later": False})
+        if state.put_off and msg.action is None:
+            back = state.model_copy(update={"put_off": False})
             name = recognise(msg.text).name
             if name is IntentName.CHECKIN or meaning(msg.text) is Meaning.YES:
                 again = [Text("Welcome back."), *self.prompt(ctx, back.to_state())]
@@ -252,7 +252,7 @@ class SurveyForm(kit.Form[CheckinState]):
         done = len([v for k, v in state.values.items() if v not in (None, "")])
         kept = f"your {done} answer{'s' * (done != 1)} so far" if done else "your place"
         number = next(n for n, f in enumerate(self.fields, start=1) if f.name == state.step)
-        state.later = True
+        state.put_off = True
         return Turn(
             replies=[
                 Text(

@@ -212,7 +212,6 @@ class Form(Generic[S]):
     which_question: ClassVar[str] = "Which part would you like to change?"
     save_label: ClassVar[str] = "Save"
     change_label: ClassVar[str] = "Change something"
-    which_question: ClassVar[str] = "Which part would you like to change?"
     guard_where: ClassVar[str] = "here"  # "your diary": where patient data mustn't be kept
     # "You wrote: ..." before a field is asked again; "At the moment" for a saved record.
     current_label: ClassVar[str] = "You wrote"
