@@ -18,7 +18,7 @@ save what was gathered. The kit runs the rest:
   (``safety_check``), once.
 
 A form may word its confirmation for the record at hand and add buttons of its own
-(``confirm_wording``, ``confirm_choices``), read an answer there before the kit does
+(``question``, ``confirm_choices``), read an answer there before the kit does
 (``confirm_reply``: a contract signs on "I agree", never on a plain "yes"), and say who reads
 what the safety check asks about (``safety_wording``, ``safety_pairing``).
 
