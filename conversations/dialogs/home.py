@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 from conversations.dates import format_day, format_when
-from conversations.dialogs.base import Context, Turn
+from conversations.dialogs.base import Context, Turn, say
 from conversations.dialogs.suggest import LABELS, nothing_to_read
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
 from conversations.language.normalise import normalise
@@ -101,7 +101,7 @@ def help_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         "",
         "Type *menu* for buttons, *back* to change your last answer, or *cancel* to stop.",
     ]
-    return Turn(replies=[Text("\n".join(lines))])
+    return say("\n".join(lines))
 
 
 def menu_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
@@ -120,19 +120,14 @@ def greeting_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
 
 
 def thanks_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
-    return Turn(replies=[Text("You're welcome! Type *what's next* any time to see what's due.")])
+    return say("You're welcome! Type *what's next* any time to see what's due.")
 
 
 def unknown_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     if (nothing := nothing_to_read(msg)) is not None:
         return nothing
-    return Turn(
-        replies=[
-            Text(
-                "Sorry, I didn't understand that. Type *help* to see what I can do, "
-                "or *menu* for buttons."
-            )
-        ]
+    return say(
+        "Sorry, I didn't understand that. Type *help* to see what I can do, or *menu* for buttons."
     )
 
 
@@ -170,9 +165,7 @@ def whats_next_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     decisions = _decisions(ctx)
     items += decisions
     if not items:
-        return Turn(
-            replies=[Text("Nothing is due right now. I'll let you know when something comes up.")]
-        )
+        return say("Nothing is due right now. I'll let you know when something comes up.")
     text = "Here's what's next for you:\n" + "\n".join(f"• {item}" for item in items)
     if decisions:
         text += "\nWould you like to decide now? Say *review applications*."
@@ -235,7 +228,7 @@ def when_is_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
             lines.append(_event_line(ctx, event))
         if not lines:
             lines.append("There are no scheme events coming up for you.")
-    return Turn(replies=[Text("\n".join(lines))])
+    return say("\n".join(lines))
 
 
 def _decisions(ctx: Context) -> list[str]:
