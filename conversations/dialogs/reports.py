@@ -26,7 +26,7 @@ from conversations.dialogs.base import Context, Outgoing, Registry, Turn, say, t
 from conversations.intents import Intent, IntentName
 from conversations.language.reports import about_someone, file_formats, report_kind, to_a_channel
 from conversations.messages import Incoming, Part, Text
-from conversations.reports import NotDueYet, ReportKind, build, chat_summary
+from conversations.reports import NotDueYet, Report, ReportKind, build, chat_summary
 from storage import outbox_queries, report_queries
 from storage.models import Cohort, Scheme
 
@@ -89,16 +89,7 @@ def report(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         Text(f"Here's the {kind.label.lower()}{so_far} for {cohort.name}."),
         Text(chat_summary(built), private=True),
     ]
-    report_queries.record_report(
-        ctx.session,
-        ctx.person_id,
-        report_queries.SHOWN,
-        cohort.id,
-        ctx.now,
-        kind=kind.value,
-        as_of=built.as_of,
-        formats=formats,
-    )
+    _record(ctx, report_queries.SHOWN, cohort.id, built, formats)
 
     earlier = report_queries.posted_before(ctx.session, cohort.id, kind.value, built.as_of)
     auto_post = kind.is_period and not built.so_far and earlier is None
@@ -138,15 +129,7 @@ def _post(
     files = [f.attachment() for fmt in formats for f in report_files.files_for(shared, fmt)]
     named = f" ({', '.join(f.filename for f in files)})" if files else ""
     so_far = " so far" if shared.so_far else ""
-    report_queries.record_report(
-        ctx.session,
-        ctx.person_id,
-        report_queries.POSTED,
-        cohort.id,
-        ctx.now,
-        kind=kind.value,
-        as_of=shared.as_of,
-    )
+    _record(ctx, report_queries.POSTED, cohort.id, shared)
     return to_lead_channel(
         scheme,
         Text(
@@ -157,6 +140,22 @@ def _post(
         *[f.attachment() for f in report_files.png_files(shared)],
         *files,
         kind="report",
+    )
+
+
+def _record(
+    ctx: Context, action: str, cohort_id: int, report: Report, formats: list[str] | None = None
+) -> None:
+    """Keep in the audit log that ``report`` was shown to the person, or posted by them."""
+    report_queries.record_report(
+        ctx.session,
+        ctx.person_id,
+        action,
+        cohort_id,
+        ctx.now,
+        kind=report.kind.value,
+        as_of=report.as_of,
+        formats=formats or [],
     )
 
 
