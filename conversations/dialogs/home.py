@@ -135,10 +135,7 @@ def whats_next_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     """The person's due items, soonest first."""
     items: list[str] = []
     session, me, now = ctx.session, ctx.person_id, ctx.now
-    for pairing, _contract in queries.unsigned_contracts(session, me):
-        deadline = contract_queries.deadline_of(session, pairing)
-        by = f" by {format_day(deadline)}" if deadline else ""
-        partner = ctx.name_of(queries.partner_of(pairing, me))
+    for partner, by in _to_sign(ctx):
         items.append(f"Sign your mentoring contract with {partner}{by}.")
     meetings = queries.upcoming_meetings(session, me, now)
     for meeting in meetings[:3]:
@@ -192,17 +189,24 @@ _ABOUT_CONTRACT = re.compile(r"\b(?:contract|agreement)\b", re.I)
 _ABOUT_SURVEY = re.compile(r"\b(?:check-?in|survey|evaluation|questionnaire|kit)\b", re.I)
 
 
+def _to_sign(ctx: Context) -> list[tuple[str, str]]:
+    """The contracts the person has still to sign: their partner, and " by <deadline>"."""
+    signing = []
+    for pairing, _contract in queries.unsigned_contracts(ctx.session, ctx.person_id):
+        deadline = contract_queries.deadline_of(ctx.session, pairing)
+        partner = ctx.name_of(queries.partner_of(pairing, ctx.person_id))
+        signing.append((partner, f" by {format_day(deadline)}" if deadline else ""))
+    return signing
+
+
 def when_is_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     """When something the scheme set happens: the contract deadline, a check-in, an event."""
     text = normalise(msg.text)
     session, me = ctx.session, ctx.person_id
     lines: list[str] = []
     if _ABOUT_CONTRACT.search(text):
-        unsigned = queries.unsigned_contracts(session, me)
-        for pairing, _contract in unsigned:
-            deadline = contract_queries.deadline_of(session, pairing)
-            by = f" by {format_day(deadline)}" if deadline else ""
-            partner = ctx.name_of(queries.partner_of(pairing, me))
+        unsigned = _to_sign(ctx)
+        for partner, by in unsigned:
             lines.append(
                 f"Your mentoring contract with {partner} needs signing{by}. You both sign it, "
                 "and a copy goes to the project team. Type *sign the contract* to start."
