@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from conversations.intents import Intent, IntentName
-from conversations.messages import Incoming, Part, part_to_json, preview
+from conversations.messages import Incoming, Part, Text, part_to_json, preview
 from storage.models import Outbox, Person, Scheme
 from storage.queries import Enrolment
 from storage.scheme_settings import SchemeSettings
@@ -43,6 +43,12 @@ class Outgoing:
     # With ``channel``: this exact route rather than the channel's current one (the old lead
     # channel, told that its alerts have moved elsewhere).
     address: dict[str, Any] | None = None
+
+
+def say(*texts: str, **more: Any) -> Turn:
+    """A turn that says these lines (``more``: the other fields of ``Turn``; no ``state`` ends
+    the dialog)."""
+    return Turn(replies=[Text(text) for text in texts], **more)
 
 
 def to_lead_channel(scheme: Scheme, *parts: Part, **more: Any) -> Outgoing:

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from conversations.dates import Ask, format_day, past_day
 from conversations.dialogs import kit, safety_check
-from conversations.dialogs.base import Context, Outgoing, Turn
+from conversations.dialogs.base import Context, Outgoing, Turn, say
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName, recognise
 from conversations.language.choices import pick
 from conversations.language.diary import mentions, someone_elses_diary, topic
@@ -70,13 +70,9 @@ WRITE = "What would you like to write? Send it in one message and I'll save it a
 def not_a_mentee(ctx: Context) -> Turn | None:
     if Role.MENTEE.value in ctx.roles:
         return None
-    return Turn(
-        replies=[
-            Text(
-                "The reflective diary is for mentees, so I can't keep one for you. "
-                "Type *help* to see what I can do for you."
-            )
-        ]
+    return say(
+        "The reflective diary is for mentees, so I can't keep one for you. "
+        "Type *help* to see what I can do for you."
     )
 
 
@@ -90,13 +86,9 @@ def too_long(text: str) -> Text | None:
 
 
 def _saved(ctx: Context, day: date | None = None) -> Turn:
-    return Turn(
-        replies=[
-            Text(
-                f"Saved to your diary for {format_day(day or ctx.today)}. Only you can read it. "
-                "Type *my diary* to see your entries."
-            )
-        ]
+    return say(
+        f"Saved to your diary for {format_day(day or ctx.today)}. Only you can read it. "
+        "Type *my diary* to see your entries."
     )
 
 
@@ -118,9 +110,7 @@ def quick_note(ctx: Context, said: str) -> Turn:
     text, day = _dated(ctx, said.strip())
     text = text.strip()
     if isinstance(day, Ask):
-        return Turn(
-            replies=[Text(f"{day.question} Nothing was saved: please send the note again.")]
-        )
+        return say(f"{day.question} Nothing was saved: please send the note again.")
     if (problem := too_long(text)) is not None:
         return Turn(replies=[problem])
     state = DiaryState(step=kit.CONFIRM, note=text, day=day.isoformat() if day else None)
@@ -150,14 +140,10 @@ def my_diary(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     """The author's entries, newest first, a page at a time."""
     if someone_elses_diary(msg.text):
         # Nobody reads another person's diary, whoever they are: not their mentor, not the lead.
-        return Turn(
-            replies=[
-                Text(
-                    "Diaries are private: only the person who writes one can read it, and I "
-                    "don't show them to anyone else, their mentor included. If they'd like your "
-                    "view on an entry, they can share it with you."
-                )
-            ]
+        return say(
+            "Diaries are private: only the person who writes one can read it, and I "
+            "don't show them to anyone else, their mentor included. If they'd like your "
+            "view on an entry, they can share it with you."
         )
     if (refusal := not_a_mentee(ctx)) is not None:
         return refusal
@@ -167,16 +153,11 @@ def my_diary(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         offset = 0
     entries, total = queries.diary_entries(ctx.session, ctx.person_id, offset=offset, limit=PAGE)
     if total == 0:
-        return Turn(
-            replies=[
-                Text(
-                    "Your diary is empty. Write *diary: ...* to save a note, "
-                    "or *diary* for a guided entry."
-                )
-            ]
+        return say(
+            "Your diary is empty. Write *diary: ...* to save a note, or *diary* for a guided entry."
         )
     if not entries:
-        return Turn(replies=[Text("There are no older entries. Type *my diary* to start again.")])
+        return say("There are no older entries. Type *my diary* to start again.")
     first, last = offset + 1, offset + len(entries)
     lines = [f"Your diary (only you can read it), entries {first}–{last} of {total}:"]
     lines += [f"• {format_day(e.written_on)}: {_snippet(e)}" for e in entries]
@@ -228,13 +209,9 @@ class GuidedDiary(kit.Form[DiaryState]):
         return [Text("Here's your entry:\n" + lines, private=True)]
 
     def nothing_to_save(self, ctx: Context, state: DiaryState) -> Turn | None:
-        return Turn(
-            replies=[
-                Text(
-                    "All three were skipped, so there's nothing to save. "
-                    "Type *diary* whenever you'd like to write."
-                )
-            ]
+        return say(
+            "All three were skipped, so there's nothing to save. "
+            "Type *diary* whenever you'd like to write."
         )
 
     def save(self, ctx: Context, state: DiaryState) -> Turn:
@@ -268,7 +245,7 @@ class GuidedDiary(kit.Form[DiaryState]):
     def rewrite(self, ctx: Context, state: DiaryState) -> Turn:
         if state.note is None:
             return super().rewrite(ctx, state)
-        return Turn(replies=[Text(REWRITE)], state={"step": Step.REWRITE_NOTE.value})
+        return say(REWRITE, state={"step": Step.REWRITE_NOTE.value})
 
     # The offer of prompts, a free entry and a quick note's guard are steps of their own.
     def prompt(self, ctx: Context, raw: dict[str, Any]) -> list[Part]:
@@ -288,8 +265,8 @@ class GuidedDiary(kit.Form[DiaryState]):
             return self._on_offer(ctx, msg)
         if state.step in (Step.REWRITE_NOTE.value, Step.FREE.value):
             if not text:
-                return Turn(
-                    replies=[Text(REWRITE if state.step == Step.REWRITE_NOTE.value else WRITE)],
+                return say(
+                    REWRITE if state.step == Step.REWRITE_NOTE.value else WRITE,
                     state=raw,
                     advanced=False,
                 )
@@ -304,7 +281,7 @@ class GuidedDiary(kit.Form[DiaryState]):
         if value == "yes":
             return super().start(ctx, msg)
         if value == "no":
-            return Turn(replies=[Text(WRITE)], state={"step": Step.FREE.value})
+            return say(WRITE, state={"step": Step.FREE.value})
         if len(msg.text.split()) >= 6:
             return quick_note(ctx, msg.text)  # they went straight to writing: that's the entry
         return Turn(
@@ -353,9 +330,7 @@ class _OneEntry(kit.Form[EntryState]):
             return refusal
         entry = _which_entry(ctx, msg.text)
         if entry is None or entry.id is None:
-            return Turn(
-                replies=[Text("I couldn't find that entry. Type *my diary* to see your entries.")]
-            )
+            return say("I couldn't find that entry. Type *my diary* to see your entries.")
         if (refusal := self.refuse(ctx, entry)) is not None:
             return refusal
         state = EntryState(step=kit.CONFIRM, entry_id=entry.id)
@@ -387,19 +362,15 @@ class DeleteEntry(_OneEntry):
     def save(self, ctx: Context, state: EntryState) -> Turn:
         entry = self.entry(ctx, state)
         if entry is None:
-            return Turn(replies=[Text("That entry has already gone.")])
+            return say("That entry has already gone.")
         day = entry.written_on
         ctx.session.delete(entry)
-        return Turn(
-            replies=[
-                Text(
-                    f"Deleted your entry for {format_day(day)}. Your other entries are as they were."
-                )
-            ]
+        return say(
+            f"Deleted your entry for {format_day(day)}. Your other entries are as they were."
         )
 
     def declined(self, ctx: Context, state: EntryState) -> Turn:
-        return Turn(replies=[Text("OK, I've kept it.")])
+        return say("OK, I've kept it.")
 
 
 class ShareEntry(_OneEntry):
@@ -414,15 +385,13 @@ class ShareEntry(_OneEntry):
 
     def refuse(self, ctx: Context, entry: DiaryEntry) -> Turn | None:
         if _partner(ctx) is None:
-            return Turn(replies=[Text("You don't have a mentor to share it with at the moment.")])
+            return say("You don't have a mentor to share it with at the moment.")
         return None
 
     def save(self, ctx: Context, state: EntryState) -> Turn:
         entry, partner = self.entry(ctx, state), _partner(ctx)
         if entry is None or partner is None:
-            return Turn(
-                replies=[Text("I couldn't share it: that entry or your pairing has changed.")]
-            )
+            return say("I couldn't share it: that entry or your pairing has changed.")
         entry.shared_with_id, entry.shared_at = partner, ctx.now
         ctx.session.add(entry)
         name = ctx.name_of(partner).split(" ", 1)[0]
@@ -436,12 +405,8 @@ class ShareEntry(_OneEntry):
             ),
             recipient_id=partner,
         )
-        return Turn(
-            replies=[
-                Text(
-                    f"Shared with {name}: I've sent it to them. Your other entries stay private to you."
-                )
-            ],
+        return say(
+            f"Shared with {name}: I've sent it to them. Your other entries stay private to you.",
             outgoing=[note],
         )
 
@@ -461,11 +426,7 @@ def search_diary(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     entries, _ = queries.diary_entries(ctx.session, ctx.person_id, limit=1000)
     found = [e for e in entries if mentions(_body(e), about)]
     if not found:
-        return Turn(
-            replies=[
-                Text(f"None of your entries mention {about}. Type *my diary* to see them all.")
-            ]
-        )
+        return say(f"None of your entries mention {about}. Type *my diary* to see them all.")
     lines = [f"Your entries about {about} (only you can read them):"]
     lines += [f"• {format_day(e.written_on)}: {_snippet(e)}" for e in found[:PAGE]]
     return Turn(replies=[Text("\n".join(lines), private=True)])

@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 from conversations.dates import format_day, format_when
-from conversations.dialogs.base import Context, Turn
+from conversations.dialogs.base import Context, Turn, say
 from conversations.dialogs.suggest import LABELS, nothing_to_read
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
 from conversations.language.normalise import normalise
@@ -101,7 +101,7 @@ def help_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         "",
         "Type *menu* for buttons, *back* to change your last answer, or *cancel* to stop.",
     ]
-    return Turn(replies=[Text("\n".join(lines))])
+    return say("\n".join(lines))
 
 
 def menu_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
@@ -120,19 +120,14 @@ def greeting_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
 
 
 def thanks_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
-    return Turn(replies=[Text("You're welcome! Type *what's next* any time to see what's due.")])
+    return say("You're welcome! Type *what's next* any time to see what's due.")
 
 
 def unknown_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     if (nothing := nothing_to_read(msg)) is not None:
         return nothing
-    return Turn(
-        replies=[
-            Text(
-                "Sorry, I didn't understand that. Type *help* to see what I can do, "
-                "or *menu* for buttons."
-            )
-        ]
+    return say(
+        "Sorry, I didn't understand that. Type *help* to see what I can do, or *menu* for buttons."
     )
 
 
@@ -140,10 +135,7 @@ def whats_next_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     """The person's due items, soonest first."""
     items: list[str] = []
     session, me, now = ctx.session, ctx.person_id, ctx.now
-    for pairing, _contract in queries.unsigned_contracts(session, me):
-        deadline = contract_queries.deadline_of(session, pairing)
-        by = f" by {format_day(deadline)}" if deadline else ""
-        partner = ctx.name_of(queries.partner_of(pairing, me))
+    for partner, by in _to_sign(ctx):
         items.append(f"Sign your mentoring contract with {partner}{by}.")
     meetings = queries.upcoming_meetings(session, me, now)
     for meeting in meetings[:3]:
@@ -170,9 +162,7 @@ def whats_next_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     decisions = _decisions(ctx)
     items += decisions
     if not items:
-        return Turn(
-            replies=[Text("Nothing is due right now. I'll let you know when something comes up.")]
-        )
+        return say("Nothing is due right now. I'll let you know when something comes up.")
     text = "Here's what's next for you:\n" + "\n".join(f"• {item}" for item in items)
     if decisions:
         text += "\nWould you like to decide now? Say *review applications*."
@@ -199,17 +189,24 @@ _ABOUT_CONTRACT = re.compile(r"\b(?:contract|agreement)\b", re.I)
 _ABOUT_SURVEY = re.compile(r"\b(?:check-?in|survey|evaluation|questionnaire|kit)\b", re.I)
 
 
+def _to_sign(ctx: Context) -> list[tuple[str, str]]:
+    """The contracts the person has still to sign: their partner, and " by <deadline>"."""
+    signing = []
+    for pairing, _contract in queries.unsigned_contracts(ctx.session, ctx.person_id):
+        deadline = contract_queries.deadline_of(ctx.session, pairing)
+        partner = ctx.name_of(queries.partner_of(pairing, ctx.person_id))
+        signing.append((partner, f" by {format_day(deadline)}" if deadline else ""))
+    return signing
+
+
 def when_is_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     """When something the scheme set happens: the contract deadline, a check-in, an event."""
     text = normalise(msg.text)
     session, me = ctx.session, ctx.person_id
     lines: list[str] = []
     if _ABOUT_CONTRACT.search(text):
-        unsigned = queries.unsigned_contracts(session, me)
-        for pairing, _contract in unsigned:
-            deadline = contract_queries.deadline_of(session, pairing)
-            by = f" by {format_day(deadline)}" if deadline else ""
-            partner = ctx.name_of(queries.partner_of(pairing, me))
+        unsigned = _to_sign(ctx)
+        for partner, by in unsigned:
             lines.append(
                 f"Your mentoring contract with {partner} needs signing{by}. You both sign it, "
                 "and a copy goes to the project team. Type *sign the contract* to start."
@@ -235,7 +232,7 @@ def when_is_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
             lines.append(_event_line(ctx, event))
         if not lines:
             lines.append("There are no scheme events coming up for you.")
-    return Turn(replies=[Text("\n".join(lines))])
+    return say("\n".join(lines))
 
 
 def _decisions(ctx: Context) -> list[str]:

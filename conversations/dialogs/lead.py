@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from conversations.concern_news import raiser_told
 from conversations.dates import format_when
-from conversations.dialogs.base import Context, Registry, Turn, to_lead_channel
+from conversations.dialogs.base import Context, Registry, Turn, say, to_lead_channel
 from conversations.intents import Intent, IntentName
 from conversations.language.alerts import alert_verb, snooze_length
 from conversations.messages import Choice, Incoming, Part, Question, Text
@@ -128,7 +128,7 @@ def act(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         people = lead_queries.people_to_contact(ctx.session, alert)
         lead_queries.record(ctx.session, ctx.person_id, "contact_details_viewed", ref, ctx.now)
         if not people:
-            return Turn(replies=[Text(f"Nobody is named in {ref} any more: it may be resolved.")])
+            return say(f"Nobody is named in {ref} any more: it may be resolved.")
         lines = [f"• {p.display_name}: {p.email}" for p in people]
         return Turn(
             replies=[Text(f"Contact details for {ref}:\n" + "\n".join(lines), private=True)],
@@ -138,9 +138,7 @@ def act(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         return _resolve(ctx, alert, ref, when, noted)
     if verb == "snooze":
         return _snooze(ctx, alert, ref, when, scheme, note)
-    return Turn(
-        replies=[Text("You can *ack*, *contact*, *snooze* or *resolve* an alert, e.g. *ack C7*.")]
-    )
+    return say("You can *ack*, *contact*, *snooze* or *resolve* an alert, e.g. *ack C7*.")
 
 
 def _snooze(
@@ -152,13 +150,9 @@ def _snooze(
     has acknowledged still goes to the chair on time."""
     length = snooze_length(said, ctx.now, ctx.tz)
     if length is None or not SNOOZE_SHORTEST <= length <= SNOOZE_LONGEST:
-        return Turn(
-            replies=[
-                Text(
-                    f"I can snooze {ref} for between an hour and four weeks, e.g. "
-                    f"*snooze {ref} 2 days* or *snooze {ref} 3 hours*. Nothing has changed yet."
-                )
-            ],
+        return say(
+            f"I can snooze {ref} for between an hour and four weeks, e.g. "
+            f"*snooze {ref} 2 days* or *snooze {ref} 3 hours*. Nothing has changed yet.",
             keep_question=True,
         )
     until = ctx.now + length
@@ -176,12 +170,8 @@ def _snooze(
             " Snoozing isn't acknowledging: unless someone acknowledges it, it still goes to "
             "the steering group chair when it's due."
         )
-    return Turn(
-        replies=[
-            Text(
-                f"Snoozed {ref} until {back}. I'll raise it in the lead channel again then.{still}"
-            )
-        ],
+    return say(
+        f"Snoozed {ref} until {back}. I'll raise it in the lead channel again then.{still}",
         outgoing=[
             to_lead_channel(
                 scheme,
@@ -196,7 +186,7 @@ def _snooze(
                 concern_id=concern.id if concern is not None else None,
             ),
         ],
-        keep_question=True,  # not acknowledged: the alert keeps its buttons for that
+        keep_question=True,
     )
 
 
@@ -208,7 +198,7 @@ def _open(ctx: Context, msg: Incoming, alert: lead_queries.Alert, ref: str) -> T
     if alert.response is not None:
         return _open_follow_up(ctx, alert.response, ref)
     if concern is None:
-        return Turn(replies=[Text(f"{ref} is a reminder: everything it says is in the alert.")])
+        return say(f"{ref} is a reminder: everything it says is in the alert.")
     lead_queries.record(
         ctx.session, ctx.person_id, OPENED, ref, ctx.now, surface=msg.platform, where=msg.where
     )
@@ -287,23 +277,15 @@ def _resolve(
     """A concern dealt with: resolved (and acknowledged, if nobody had), with who and when."""
     concern = alert.concern
     if concern is None:
-        return Turn(
-            replies=[
-                Text(
-                    f"{ref} isn't a concern: there's nothing to resolve. "
-                    f"*ack {ref}* tells the channel you've picked it up."
-                )
-            ]
+        return say(
+            f"{ref} isn't a concern: there's nothing to resolve. "
+            f"*ack {ref}* tells the channel you've picked it up."
         )
     if concern.resolved_at is not None:
         who = ctx.name_of(concern.resolved_by_id) if concern.resolved_by_id else "someone"
-        return Turn(
-            replies=[
-                Text(
-                    f"{ref} was already resolved by {who}, "
-                    f"{format_when(concern.resolved_at, ctx.tz, ctx.now)}."
-                )
-            ]
+        return say(
+            f"{ref} was already resolved by {who}, "
+            f"{format_when(concern.resolved_at, ctx.tz, ctx.now)}."
         )
     concern.status = "resolved"
     concern.resolved_at = ctx.now
@@ -315,14 +297,10 @@ def _resolve(
     lead_queries.record(ctx.session, ctx.person_id, "resolved", ref, ctx.now, **noted)
     scheme = ctx.session.get(Scheme, alert.scheme_id)
     assert scheme is not None
-    return Turn(
-        replies=[
-            Text(
-                f"Resolved {ref}. It no longer counts as open in reports, and I've told the "
-                "lead channel."
-                + (" Your note is kept with it in the record, not in the channel." if noted else "")
-            )
-        ],
+    return say(
+        f"Resolved {ref}. It no longer counts as open in reports, and I've told the "
+        "lead channel."
+        + (" Your note is kept with it in the record, not in the channel." if noted else ""),
         outgoing=[
             to_lead_channel(scheme, Text(f"{ref} resolved by {ctx.person.display_name}, {when}.")),
             *raiser_told(ctx, concern, ref, "resolved"),
@@ -338,11 +316,7 @@ def failed_messages(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         if e.role in access.STEERING_ROLES and e.scheme.id is not None
     }
     if not schemes:
-        return Turn(
-            replies=[
-                Text("Failed deliveries are shown to the project lead and the steering group.")
-            ]
-        )
+        return say("Failed deliveries are shown to the project lead and the steering group.")
     lines: list[str] = []
     for letter in lead_queries.failed_for(ctx.session, ctx.person_id, schemes):
         to = letter.recipient or f"#{letter.channel}"
@@ -353,14 +327,10 @@ def failed_messages(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
             f"{said}, tried {letter.attempts}x. Last error: {letter.last_error}"
         )
     if not lines:
-        return Turn(replies=[Text("Every message has been delivered: nothing failed.")])
-    return Turn(
-        replies=[
-            Text(
-                "These messages could not be delivered (newest first). Please reach the people "
-                "another way, and check the channel's set-up:\n" + "\n".join(lines)
-            )
-        ]
+        return say("Every message has been delivered: nothing failed.")
+    return say(
+        "These messages could not be delivered (newest first). Please reach the people "
+        "another way, and check the channel's set-up:\n" + "\n".join(lines)
     )
 
 

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 
 from conversations.dialogs import kit, safety_check
 from conversations.dialogs.apply import lead_contact
-from conversations.dialogs.base import Context, Registry, Turn
+from conversations.dialogs.base import Context, Registry, Turn, say
 from conversations.intents import INTENT_ACTION_PREFIX, MORE_MENTEES, Intent, IntentName
 from conversations.language.profile import (
     all_fine,
@@ -285,7 +285,7 @@ def not_a_mentor(ctx: Context, what: str) -> Turn | None:
             f"{what} is for mentors, and you're not registered as one. The scheme's project "
             f"lead adds mentors: please contact {contact}."
         )
-    return Turn(replies=[Text(reason)])
+    return say(reason)
 
 
 class ProfileState(kit.FormState):
@@ -382,13 +382,9 @@ class MentorProfileDialog(kit.Form[ProfileState]):
         said = meaning(msg.text) if msg.action is None else None
         nothing = msg.action == self.PART and msg.values.get("value") == NOTHING
         if nothing or said in (Meaning.NO, Meaning.NONE) or all_fine(msg.text):
-            return Turn(
-                replies=[
-                    Text(
-                        "OK: your profile stays as it is. Type *my mentor profile* whenever "
-                        "you'd like to change it."
-                    )
-                ]
+            return say(
+                "OK: your profile stays as it is. Type *my mentor profile* whenever "
+                "you'd like to change it."
             )
         if (changed := self._named_change(ctx, state, msg)) is not None:
             return changed
@@ -423,14 +419,10 @@ class MentorProfileDialog(kit.Form[ProfileState]):
             if values["at_full_capacity"]
             else ""
         )
-        return Turn(
-            replies=[
-                Text(
-                    f"{done} Selected mentees see your name, organisation, bio, style and ways "
-                    "of working when they choose their top three; your conflicts list is used "
-                    f"only for matching.{full} Type *my mentor profile* to change it any time."
-                )
-            ]
+        return say(
+            f"{done} Selected mentees see your name, organisation, bio, style and ways "
+            "of working when they choose their top three; your conflicts list is used "
+            f"only for matching.{full} Type *my mentor profile* to change it any time."
         )
 
 
@@ -443,13 +435,9 @@ def capacity_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         return refusal
     row = apps.mentor_profile(ctx.session, ctx.person_id)
     if row is None:
-        return Turn(
-            replies=[
-                Text(
-                    "You don't have a mentor profile yet, so there's no capacity to change. "
-                    "Type *register as a mentor* to set one up."
-                )
-            ]
+        return say(
+            "You don't have a mentor profile yet, so there's no capacity to change. "
+            "Type *register as a mentor* to set one up."
         )
     taken = apps.active_mentee_count(ctx.session, ctx.person_id)
     places = f"you have {taken} of {row.capacity} place{'s' if row.capacity != 1 else ''} taken"
@@ -473,7 +461,7 @@ def capacity_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         )
     if taking_mentees_again(text):
         if not row.at_full_capacity:
-            return Turn(replies=[Text(f"You're already taking mentees ({places}).")])
+            return say(f"You're already taking mentees ({places}).")
         row.at_full_capacity = False
         row.updated_at = ctx.now
         ctx.session.add(row)
@@ -483,39 +471,27 @@ def capacity_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
             else " All your places are taken, so you won't be offered to new mentees until one "
             "frees up or you raise your capacity (*my mentor profile*)."
         )
-        return Turn(replies=[Text(f"Done: you're taking mentees again ({places}).{free}")])
+        return say(f"Done: you're taking mentees again ({places}).{free}")
     if at_full_capacity(text):
         if row.at_full_capacity:
-            return Turn(
-                replies=[
-                    Text(
-                        "You're already marked *at full capacity*. Say *taking mentees again* "
-                        "when you're ready."
-                    )
-                ]
+            return say(
+                "You're already marked *at full capacity*. Say *taking mentees again* "
+                "when you're ready."
             )
         row.at_full_capacity = True
         row.updated_at = ctx.now
         ctx.session.add(row)
-        return Turn(
-            replies=[
-                Text(
-                    "Done: you're marked *at full capacity*. You won't be offered to new mentees "
-                    "until you say *taking mentees again*. Your current mentees aren't affected."
-                )
-            ]
+        return say(
+            "Done: you're marked *at full capacity*. You won't be offered to new mentees "
+            "until you say *taking mentees again*. Your current mentees aren't affected."
         )
     flag = (
         "You're marked *at full capacity*: say *taking mentees again* when you're ready."
         if row.at_full_capacity
         else "Say *I'm at full capacity* if you can't take anyone new for now."
     )
-    return Turn(
-        replies=[
-            Text(
-                f"You can take {row.capacity} mentee{'s' if row.capacity != 1 else ''}; {places}. {flag}"
-            )
-        ]
+    return say(
+        f"You can take {row.capacity} mentee{'s' if row.capacity != 1 else ''}; {places}. {flag}"
     )
 
 

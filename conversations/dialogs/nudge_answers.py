@@ -15,7 +15,7 @@ from functools import partial
 
 from conversations.dates import format_day
 from conversations.dialogs import lead
-from conversations.dialogs.base import Context, Registry, Turn
+from conversations.dialogs.base import Context, Registry, say
 from conversations.dialogs.checkins import CheckinDialog
 from conversations.dialogs.matching import FIT_KIND
 from conversations.dialogs.matching.contract import ContractDialog
@@ -23,7 +23,7 @@ from conversations.dialogs.matching.fit import FitDialog
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
 from conversations.language.alerts import acknowledges
 from conversations.language.vocabulary import Meaning, meaning
-from conversations.messages import Incoming, Question, Text, part_from_json
+from conversations.messages import Incoming, Question, part_from_json
 from conversations.open_questions import Answered, OpenQuestion
 from storage import (
     contract_queries,
@@ -59,18 +59,14 @@ def _asked(ctx: Context, intent: IntentName, since: datetime) -> datetime | None
 def _checkin_answer(ctx: Context, msg: Incoming, survey_id: int) -> Answered:
     survey = survey_queries.survey_open_to(ctx.session, ctx.person_id, survey_id, ctx.today)
     if survey is None:
-        return Answered(Turn(replies=[Text("That check-in has closed now.")]))
+        return Answered(say("That check-in has closed now."))
     if meaning(msg.text) is Meaning.YES:
         dialog = CheckinDialog()
         return Answered(dialog._begin(ctx, survey, []), dialog.name)
     return Answered(
-        Turn(
-            replies=[
-                Text(
-                    f"No problem. The {survey.title} is open until "
-                    f"{format_day(survey.closes_on)}: type *check in* when you're ready."
-                )
-            ]
+        say(
+            f"No problem. The {survey.title} is open until "
+            f"{format_day(survey.closes_on)}: type *check in* when you're ready."
         )
     )
 
@@ -106,9 +102,7 @@ def _contract_answer(ctx: Context, msg: Incoming, pairing_id: int) -> Answered:
         pairing = contract_queries.pairing_of(ctx.session, ctx.person_id, pairing_id)
         if pairing is not None:
             return Answered(dialog._open(ctx, pairing, {}), dialog.name)
-    return Answered(
-        Turn(replies=[Text("No problem. Type *contract* when you're ready to look at it.")])
-    )
+    return Answered(say("No problem. Type *contract* when you're ready to look at it."))
 
 
 def open_contracts(ctx: Context) -> list[OpenQuestion]:
@@ -153,13 +147,9 @@ def _fit_answer(ctx: Context, msg: Incoming, pairing_id: int) -> Answered:
     pairing = matching_queries.fit_pairing(ctx.session, ctx.person_id, pairing_id)
     if fit is None or pairing is None:
         return Answered(
-            Turn(
-                replies=[
-                    Text(
-                        "Thanks for telling me. If the pairing doesn't feel right, say *not a "
-                        "good fit*; if it's too early to tell, say *still deciding*."
-                    )
-                ]
+            say(
+                "Thanks for telling me. If the pairing doesn't feel right, say *not a "
+                "good fit*; if it's too early to tell, say *still deciding*."
             )
         )
     return Answered(FitDialog()._answer(ctx, pairing, fit))

@@ -3,9 +3,9 @@ mentor again?", "hows best to get hold of tom?"."""
 
 from __future__ import annotations
 
-from conversations.dialogs.base import Context, Turn
+from conversations.dialogs.base import Context, Turn, say
 from conversations.intents import Intent
-from conversations.messages import Incoming, Text
+from conversations.messages import Incoming
 from storage import partner_queries, queries
 
 
@@ -28,13 +28,9 @@ def my_partner(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
             lines.append(f"Best way to reach them: {partner.contact_preference}.")
         lines.append(f"Email: {partner.email}")
     if not lines:
-        return Turn(
-            replies=[
-                Text(
-                    "You're not in a mentoring pairing yet. I'll tell you as soon as you're "
-                    "matched. Type *what's next* to see what's due."
-                )
-            ]
+        return say(
+            "You're not in a mentoring pairing yet. I'll tell you as soon as you're "
+            "matched. Type *what's next* to see what's due."
         )
     lines.append("Type *book a meeting* to arrange your next meeting.")
-    return Turn(replies=[Text("\n".join(lines))])
+    return say("\n".join(lines))

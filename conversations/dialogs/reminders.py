@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from conversations.dates import Ask, format_day
 from conversations.dialogs import kit
-from conversations.dialogs.base import Context, Outgoing, Registry, Turn, to_lead_channel
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn, say, to_lead_channel
 from conversations.intents import Intent, IntentName
 from conversations.language.away import leave_dates, read_pause
 from conversations.messages import Incoming, Part, Text
@@ -46,24 +46,18 @@ def _inside(ctx: Context, first: date, resumes: date) -> list[str]:
 def pause(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     read = read_pause(msg.text, ctx.now, ctx.tz)
     if read is None:
-        return Turn(
-            replies=[
-                Text(
-                    "Until when should I pause your reminders? Say, for example, "
-                    "*pause reminders until 5 Jan* or *away 23-27 March*."
-                )
-            ]
+        return say(
+            "Until when should I pause your reminders? Say, for example, "
+            "*pause reminders until 5 Jan* or *away 23-27 March*."
         )
     if isinstance(read, Ask):
-        return Turn(replies=[Text(read.question)])
+        return say(read.question)
     starts = read.starts if read.starts is not None and read.starts > ctx.today else None
     until = read.resumes
     if until <= ctx.today:
-        return Turn(replies=[Text(f"{format_day(until)} isn't in the future. Until when?")])
+        return say(f"{format_day(until)} isn't in the future. Until when?")
     if until > ctx.today + timedelta(days=MAX_PAUSE_DAYS):
-        return Turn(
-            replies=[Text("I can pause reminders for up to a year. Please pick an earlier date.")]
-        )
+        return say("I can pause reminders for up to a year. Please pick an earlier date.")
     # Reminders stop at the start of the first day away and start again on the morning given.
     ctx.person.paused_until = _morning(ctx, until)
     ctx.person.pause_starts_at = _morning(ctx, starts) if starts else None
@@ -88,32 +82,22 @@ def pause(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     lines.append(
         "If you'll be away for a while, please let your partner and the project lead know."
     )
-    return Turn(replies=[Text(" ".join(lines))])
+    return say(" ".join(lines))
 
 
 def resume(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     until, starts = ctx.person.paused_until, ctx.person.pause_starts_at
     if (until is None and starts is None) or (until is not None and until <= ctx.now):
-        return Turn(
-            replies=[Text("Your reminders are already on. Type *what's next* to see what's due.")]
-        )
+        return say("Your reminders are already on. Type *what's next* to see what's due.")
     ctx.person.paused_until = None
     ctx.person.pause_starts_at = None
     ctx.session.add(ctx.person)
     if starts is not None and starts > ctx.now:
-        return Turn(
-            replies=[
-                Text(
-                    f"OK: I've cancelled the pause that was to start "
-                    f"{format_day(ctx.local(starts).date(), ctx.today)}. Your reminders stay on."
-                )
-            ]
+        return say(
+            f"OK: I've cancelled the pause that was to start "
+            f"{format_day(ctx.local(starts).date(), ctx.today)}. Your reminders stay on."
         )
-    return Turn(
-        replies=[
-            Text("Welcome back! Your reminders are on again. Type *what's next* to see what's due.")
-        ]
-    )
+    return say("Welcome back! Your reminders are on again. Type *what's next* to see what's due.")
 
 
 # -- "fyi im going on mat leave from 1st may, back next spring" --------------------------------
@@ -176,13 +160,9 @@ class LeaveDialog(kit.Form[LeaveState]):
         ]
 
     def declined(self, ctx: Context, state: LeaveState) -> Turn:
-        return Turn(
-            replies=[
-                Text(
-                    "OK: I haven't told anyone or changed your reminders. Say *pause "
-                    "reminders until <date>* whenever you want a break from them."
-                )
-            ]
+        return say(
+            "OK: I haven't told anyone or changed your reminders. Say *pause "
+            "reminders until <date>* whenever you want a break from them."
         )
 
     def save(self, ctx: Context, state: LeaveState) -> Turn:
@@ -205,14 +185,10 @@ class LeaveDialog(kit.Form[LeaveState]):
                 to_lead_channel(scheme, Text(f"{news} Their reminders are paused {when}."))
             )
         told = " and ".join([*self._partners(ctx), "the project lead"])
-        return Turn(
-            replies=[
-                Text(
-                    f"Done: I've let {told} know, and paused your reminders {when} "
-                    f"{until.split(' (')[0]}. Type *resume reminders* when you're back. "
-                    "Take care."
-                )
-            ],
+        return say(
+            f"Done: I've let {told} know, and paused your reminders {when} "
+            f"{until.split(' (')[0]}. Type *resume reminders* when you're back. "
+            "Take care.",
             outgoing=outgoing,
         )
 

@@ -22,11 +22,11 @@ import re
 
 from conversations import report_files
 from conversations.dates import format_day, format_when
-from conversations.dialogs.base import Context, Outgoing, Registry, Turn, to_lead_channel
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn, say, to_lead_channel
 from conversations.intents import Intent, IntentName
 from conversations.language.reports import about_someone, file_formats, report_kind, to_a_channel
 from conversations.messages import Incoming, Part, Text
-from conversations.reports import NotDueYet, ReportKind, build, chat_summary
+from conversations.reports import NotDueYet, Report, ReportKind, build, chat_summary
 from storage import outbox_queries, report_queries
 from storage.models import Cohort, Scheme
 
@@ -39,23 +39,15 @@ NOTHING_TO_POST = (
 
 def _refusal(text: str) -> Turn:
     if about_someone(text):
-        return Turn(
-            replies=[
-                Text(
-                    "Reports on the scheme are for the project lead and the steering group. "
-                    "If something about your mentoring partner worries you, say *raise a concern*: "
-                    "only the project lead and the steering group will see it, and they'll be in "
-                    "touch."
-                )
-            ]
+        return say(
+            "Reports on the scheme are for the project lead and the steering group. "
+            "If something about your mentoring partner worries you, say *raise a concern*: "
+            "only the project lead and the steering group will see it, and they'll be in "
+            "touch."
         )
-    return Turn(
-        replies=[
-            Text(
-                "Reports on the scheme are for the project lead and the steering group. "
-                "For your own part, try *what's next*, *my meetings* or *my actions*."
-            )
-        ]
+    return say(
+        "Reports on the scheme are for the project lead and the steering group. "
+        "For your own part, try *what's next*, *my meetings* or *my actions*."
     )
 
 
@@ -80,15 +72,11 @@ def report(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     except report_queries.NotAllowed:
         return _refusal(text)
     except NotDueYet as not_yet:
-        return Turn(
-            replies=[
-                Text(
-                    f"The {kind.label} for {cohort.name} covers the months from "
-                    f"{format_day(not_yet.starts_on, ctx.today)}, so it isn't due until "
-                    f"{format_day(not_yet.due_on, ctx.today)}. Until then, *scheme health* "
-                    "shows today's figures."
-                )
-            ]
+        return say(
+            f"The {kind.label} for {cohort.name} covers the months from "
+            f"{format_day(not_yet.starts_on, ctx.today)}, so it isn't due until "
+            f"{format_day(not_yet.due_on, ctx.today)}. Until then, *scheme health* "
+            "shows today's figures."
         )
     scheme = ctx.session.get(Scheme, cohort.scheme_id)
     assert scheme is not None
@@ -101,16 +89,7 @@ def report(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         Text(f"Here's the {kind.label.lower()}{so_far} for {cohort.name}."),
         Text(chat_summary(built), private=True),
     ]
-    report_queries.record_report(
-        ctx.session,
-        ctx.person_id,
-        report_queries.SHOWN,
-        cohort.id,
-        ctx.now,
-        kind=kind.value,
-        as_of=built.as_of,
-        formats=formats,
-    )
+    _record(ctx, report_queries.SHOWN, cohort.id, built, formats)
 
     earlier = report_queries.posted_before(ctx.session, cohort.id, kind.value, built.as_of)
     auto_post = kind.is_period and not built.so_far and earlier is None
@@ -150,15 +129,7 @@ def _post(
     files = [f.attachment() for fmt in formats for f in report_files.files_for(shared, fmt)]
     named = f" ({', '.join(f.filename for f in files)})" if files else ""
     so_far = " so far" if shared.so_far else ""
-    report_queries.record_report(
-        ctx.session,
-        ctx.person_id,
-        report_queries.POSTED,
-        cohort.id,
-        ctx.now,
-        kind=kind.value,
-        as_of=shared.as_of,
-    )
+    _record(ctx, report_queries.POSTED, cohort.id, shared)
     return to_lead_channel(
         scheme,
         Text(
@@ -172,6 +143,22 @@ def _post(
     )
 
 
+def _record(
+    ctx: Context, action: str, cohort_id: int, report: Report, formats: list[str] | None = None
+) -> None:
+    """Keep in the audit log that ``report`` was shown to the person, or posted by them."""
+    report_queries.record_report(
+        ctx.session,
+        ctx.person_id,
+        action,
+        cohort_id,
+        ctx.now,
+        kind=report.kind.value,
+        as_of=report.as_of,
+        formats=formats or [],
+    )
+
+
 def post_shown(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     """ "post that to the lead channel", "can you put this in #leads": the report the person
     was just given, posted as it was given (with its files). Only a report: anything else
@@ -179,52 +166,39 @@ def post_shown(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     given = report_queries.last_given(ctx.session, ctx.person_id)
     answered = outbox_queries.last_reply_at(ctx.session, ctx.person_id)
     if given is None or (answered is not None and answered > given.at):
-        return Turn(replies=[Text(NOTHING_TO_POST)])
+        return say(NOTHING_TO_POST)
     cohort = ctx.session.get(Cohort, given.cohort_id)
     kind = ReportKind(given.kind)
     scheme = ctx.session.get(Scheme, cohort.scheme_id) if cohort is not None else None
     if cohort is None or scheme is None:
-        return Turn(replies=[Text(NOTHING_TO_POST)])
+        return say(NOTHING_TO_POST)
     try:
         posted = _post(ctx, scheme, cohort, kind, list(given.formats))
     except (report_queries.NotAllowed, NotDueYet):
         return _refusal(msg.text)
-    return Turn(
-        replies=[Text(f"Done: I've posted the {kind.label.lower()} in #{scheme.lead_channel}.")],
-        outgoing=[posted],
+    return say(
+        f"Done: I've posted the {kind.label.lower()} in #{scheme.lead_channel}.", outgoing=[posted]
     )
 
 
 def scheme_change(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     cohort = _cohort_named(ctx, "")
     if cohort is None or cohort.id is None:
-        return Turn(
-            replies=[
-                Text(
-                    "Recording changes to the scheme is for the project lead and the steering "
-                    "group. If you have feedback on the scheme, the next check-in or evaluation "
-                    "is the place for it, or tell the project lead."
-                )
-            ]
+        return say(
+            "Recording changes to the scheme is for the project lead and the steering "
+            "group. If you have feedback on the scheme, the next check-in or evaluation "
+            "is the place for it, or tell the project lead."
         )
     change = intent.rest.strip()
     if not change:
-        return Turn(
-            replies=[
-                Text(
-                    "What changed? For example: *change made: moved the training day online "
-                    "after feedback*."
-                )
-            ]
+        return say(
+            "What changed? For example: *change made: moved the training day online "
+            "after feedback*."
         )
     report_queries.record_change(ctx.session, ctx.person_id, cohort.id, change[:1000], ctx.now)
-    return Turn(
-        replies=[
-            Text(
-                f"Recorded for {cohort.name}'s annual report: “{change[:1000]}”. "
-                "Say *annual report* to see it with the other changes."
-            )
-        ]
+    return say(
+        f"Recorded for {cohort.name}'s annual report: “{change[:1000]}”. "
+        "Say *annual report* to see it with the other changes."
     )
 
 

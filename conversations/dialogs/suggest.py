@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-from conversations.dialogs.base import Context, Turn
+from conversations.dialogs.base import Context, Turn, say
 from conversations.intents import INTENT_ACTION_PREFIX, IntentName, candidates, recognise
 from conversations.language import brief
 from conversations.language.choices import pick
@@ -147,18 +147,11 @@ def pointer(ctx: Context) -> Text:
 def nothing_to_read(msg: Incoming) -> Turn | None:
     """A button of something already finished, or a message with no words: said so."""
     if msg.action is not None:
-        return Turn(
-            replies=[
-                Text(
-                    "That button belongs to something we've already finished. "
-                    "Type *menu* to start again."
-                )
-            ]
+        return say(
+            "That button belongs to something we've already finished. Type *menu* to start again."
         )
     if not msg.text.strip():
-        return Turn(
-            replies=[Text("I didn't get any words there. Type *help* to see what I can do.")]
-        )
+        return say("I didn't get any words there. Type *help* to see what I can do.")
     return None
 
 
@@ -174,7 +167,7 @@ class Suggestions:
             return nothing
         if brief(msg.text) is not None and recognise(msg.text).name is IntentName.UNKNOWN:
             # A "yep" or "nah" with no question waiting (it was answered, or put aside).
-            return Turn(replies=[Text(NOTHING_WAITING)])
+            return say(NOTHING_WAITING)
         offered = suggestions(ctx, msg.text)
         if not offered:
             return Turn(replies=[pointer(ctx)])
