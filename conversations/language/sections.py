@@ -594,10 +594,7 @@ def minutes_likeness(text: str) -> Literal["no", "maybe", "yes"]:
     if not sentences:
         return "no"
     first = sentences[0]
-    notes = _NOTES_HEAD.match(first)
-    if _NOTES_LABEL.match(first) or (
-        notes is not None and notes[0].rstrip().endswith((":", "-", "–"))
-    ):
+    if labelled_as_notes(text):
         return "yes"  # "notes - ...", "notes from today w tom: ..."
     for index, sentence in enumerate(sentences):
         head = _ACTIONS_AT_START.match(sentence)
