@@ -201,3 +201,16 @@ def test_other_ways_of_saying_it(mentee: Chat, mentor: Chat) -> None:
     assert "You have these open actions:" in mentee.said("whats on my list")
     reply = mentor.said("what did we agree last session")
     assert "*Mon 23 Nov*\nDiscussion: Discussed the business case" in reply
+
+
+def test_the_next_meeting_said_after_saving_is_booked_from_the_meeting_minuted(
+    mentee: Chat,
+) -> None:
+    mentee.said("minutes: met today; discussed plans; no actions; next meeting not yet")
+    mentee.said("save")
+    reply = mentee.said("tom and i agreed to meet every 6 wks so next one in 6 wks same time pls")
+    assert "*When:* Mon 4 Jan 2027, 10:00" in reply
+    assert "Shall I send it to Tom?" in reply
+    mentee.said("yes")
+    proposed = [m for m in _meetings(mentee) if m[2] == "proposed"]
+    assert len(proposed) == 1
