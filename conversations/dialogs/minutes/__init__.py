@@ -12,8 +12,12 @@ Map:
 - ``read_minutes``: a whole message, through the language layer's sections reader
   (``conversations.language.sections``), plus the day the meeting was held.
 - ``parse_action``: one action line -> owner, text, due date (the table in the tests).
-- ``past_day``: the day a meeting was held ("today", "yesterday", "last Thursday", "19 Nov").
-- ``my_actions`` / ``done_action`` / ``our_minutes``: one-turn answers.
+- ``past_day`` (from ``conversations.language.days``): the day a meeting was held.
+- ``actions``: the pair's actions once agreed: listed, ticked off, undone, re-dated, re-owned
+  and added to saved minutes, in people's own words (``conversations.language.actions``).
+- ``read``: reading minutes back ("show me the notes from fri"), to the pair only.
+- ``offer``: after saving, booking the next meeting ("go on then", "later", "next one in 6 wks
+  same time").
 
 Rules: the mentee keeps the minutes (SCHEME.md), so only the mentee of an active pairing logs
 them; minutes and actions belong to the pair and are read only through
