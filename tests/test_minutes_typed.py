@@ -79,6 +79,10 @@ def test_whats_tom_got_to_do_lists_his_actions_only(mentee: Chat) -> None:
     assert "Tom has these open actions:" in reply
     assert "Send the budget template (Tom Okafor, due Fri 27 Nov)" in reply
     assert "business case" not in reply
+    # Numbered as in the whole list, so "done 2" ticks off the one shown as 2.
+    reply = mentee.said("what has priya got to do")
+    assert "2. Draft the business case (you, due Sat 5 Dec)" in reply
+    assert "Ticked off: *Draft the business case*." in mentee.said("done 2")
 
 
 def test_asking_to_see_the_notes_reads_them_back_to_the_pair_only(

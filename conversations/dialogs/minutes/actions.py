@@ -107,16 +107,13 @@ def _whose(ctx: Context, who: str) -> int | None:
 def _listed_for(ctx: Context, person_id: int) -> Turn:
     """One partner's open actions, shared ones included ("whats tom got to do?")."""
     mine = person_id == ctx.person_id
-    actions = [
-        a
-        for a in minutes_queries.open_actions(ctx.session, ctx.person_id)
-        if a.owner_id in (person_id, None)
-    ]
+    # Numbered as in the whole list, so that "done 2" ticks off the one shown as 2.
+    numbered = enumerate(minutes_queries.open_actions(ctx.session, ctx.person_id), start=1)
+    rows = [action_row(ctx, n, a) for n, a in numbered if a.owner_id in (person_id, None)]
     name = "You have" if mine else f"{ctx.name_of(person_id).split(' ', 1)[0]} has"
-    if not actions:
+    if not rows:
         return Turn(replies=[Text(f"{name} no open actions just now.")])
-    lines = [f"{name} these open actions:"]
-    lines += [action_row(ctx, n, a) for n, a in enumerate(actions, start=1)]
+    lines = [f"{name} these open actions:", *rows]
     return Turn(replies=[Text("\n".join(lines), private=True)])
 
 
