@@ -79,6 +79,10 @@ def test_whats_tom_got_to_do_lists_his_actions_only(mentee: Chat) -> None:
     assert "Tom has these open actions:" in reply
     assert "Send the budget template (Tom Okafor, due Fri 27 Nov)" in reply
     assert "business case" not in reply
+    # Numbered as in the whole list, so "done 2" ticks off the one shown as 2.
+    reply = mentee.said("what has priya got to do")
+    assert "2. Draft the business case (you, due Sat 5 Dec)" in reply
+    assert "Ticked off: *Draft the business case*." in mentee.said("done 2")
 
 
 def test_asking_to_see_the_notes_reads_them_back_to_the_pair_only(
@@ -201,3 +205,16 @@ def test_other_ways_of_saying_it(mentee: Chat, mentor: Chat) -> None:
     assert "You have these open actions:" in mentee.said("whats on my list")
     reply = mentor.said("what did we agree last session")
     assert "*Mon 23 Nov*\nDiscussion: Discussed the business case" in reply
+
+
+def test_the_next_meeting_said_after_saving_is_booked_from_the_meeting_minuted(
+    mentee: Chat,
+) -> None:
+    mentee.said("minutes: met today; discussed plans; no actions; next meeting not yet")
+    mentee.said("save")
+    reply = mentee.said("tom and i agreed to meet every 6 wks so next one in 6 wks same time pls")
+    assert "*When:* Mon 4 Jan 2027, 10:00" in reply
+    assert "Shall I send it to Tom?" in reply
+    mentee.said("yes")
+    proposed = [m for m in _meetings(mentee) if m[2] == "proposed"]
+    assert len(proposed) == 1

@@ -52,6 +52,7 @@ __all__ = [
     "Sections",
     "minutes_likeness",
     "read_action",
+    "read_correction",
     "read_due",
     "read_next_meeting",
     "read_sections",
@@ -593,10 +594,7 @@ def minutes_likeness(text: str) -> Literal["no", "maybe", "yes"]:
     if not sentences:
         return "no"
     first = sentences[0]
-    notes = _NOTES_HEAD.match(first)
-    if _NOTES_LABEL.match(first) or (
-        notes is not None and notes[0].rstrip().endswith((":", "-", "–"))
-    ):
+    if labelled_as_notes(text):
         return "yes"  # "notes - ...", "notes from today w tom: ..."
     for index, sentence in enumerate(sentences):
         head = _ACTIONS_AT_START.match(sentence)
@@ -701,3 +699,81 @@ def labelled_as_notes(text: str) -> bool:
     return bool(_NOTES_LABEL.match(sentences[0])) or (
         notes is not None and notes[0].rstrip().endswith((":", "-", "–"))
     )
+
+
+# -- corrections at a minutes confirmation ------------------------------------------------------
+
+_FIX_REMOVE = re.compile(
+    r"^(?:remove|delete|drop|take\s+out)\s+action\s*(?:no\.?\s*|#)?(?P<n>\d+)\W*$", re.I
+)
+_FIX_DUE = re.compile(
+    r"^(?:change|set|move|make|update)?\s*(?:the\s+)?action\s*#?(?P<n>\d+)(?:['’]s)?"
+    r"\s+due(?:\s+date)?\s*(?:to|for|on|is|:|=)?\s*(?P<when>.+)$",
+    re.I,
+)
+_FIX_OWNER = re.compile(
+    r"^(?:change|set|make|update)?\s*(?:the\s+)?action\s*#?(?P<n>\d+)(?:['’]s)?\s+owner\s*(?:to|is|:|=)?\s*(?P<who>.+)$",
+    re.I,
+)
+_FIX_REPLACE = re.compile(
+    r"^(?:change|replace|edit|update|make)\s+action\s*#?(?P<n>\d+)\s*(?:to|with|:|=)\s*:?\s*(?P<line>.+)$",
+    re.I | re.S,
+)
+_FIX_ADD = re.compile(
+    r"^(?:add|plus|also|new)\s+(?:an?\s+|another\s+)?action\s*[:\-–]?\s*(?P<line>.+)$", re.I | re.S
+)
+_FIX_FIELD = re.compile(
+    r"^(?:change|edit|rewrite|update|replace)\s+(?:the\s+)?(?P<field>discussion|notes|decisions?)"
+    r"(?:\s*(?:to|with|:)\s*:?\s*(?P<value>.+))?$",
+    re.I | re.S,
+)
+_FIX_NEXT = re.compile(
+    r"^(?:change|move|set|make|update)\s+(?:the\s+)?next\s+(?:meeting|session|date)(?:\s+(?:to|for|on|:)\s*(?P<when>.+))?$",
+    re.I,
+)
+_FIX_NO_NEXT = re.compile(r"^(?:no|remove\s+the|delete\s+the)\s+next\s+meeting\W*$", re.I)
+_FIX_DAY = re.compile(
+    r"^(?:change|set|make|update)\s+(?:the\s+)?(?:date|day|meeting\s+date|day\s+we\s+met)"
+    r"(?:\s+(?:to|:)\s*(?P<when>.+))?$",
+    re.I,
+)
+
+
+# -- one-turn answers: my actions, done, our minutes -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A typed correction to minutes being confirmed ("change action 2 due to 12 Dec", "remove
+    action 1", "add action: Tom: call HR", "change the discussion to ...", "no next meeting").
+    ``kind``: remove, due, owner, replace, add, discussion, decisions, next, no_next or day;
+    ``number``: the action's number when one is named; ``value``: the rest as said."""
+
+    kind: str
+    number: int | None = None
+    value: str = ""
+
+
+def read_correction(text: str) -> Correction | None:
+    """The correction ``text`` makes, or None when it is not one."""
+    numbered = (
+        ("remove", _FIX_REMOVE, None),
+        ("due", _FIX_DUE, "when"),
+        ("owner", _FIX_OWNER, "who"),
+        ("replace", _FIX_REPLACE, "line"),
+    )
+    for kind, pattern, group in numbered:
+        if m := pattern.match(text):
+            return Correction(kind, int(m["n"]), (m[group] or "").strip() if group else "")
+    if m := _FIX_ADD.match(text):
+        return Correction("add", value=m["line"].strip())
+    if m := _FIX_FIELD.match(text):
+        kind = "discussion" if m["field"].lower().startswith(("disc", "note")) else "decisions"
+        return Correction(kind, value=(m["value"] or "").strip())
+    if m := _FIX_NEXT.match(text):
+        return Correction("next", value=(m["when"] or "").strip())
+    if _FIX_NO_NEXT.match(text):
+        return Correction("no_next")
+    if m := _FIX_DAY.match(text):
+        return Correction("day", value=(m["when"] or "").strip())
+    return None

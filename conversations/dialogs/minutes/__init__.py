@@ -12,8 +12,12 @@ Map:
 - ``read_minutes``: a whole message, through the language layer's sections reader
   (``conversations.language.sections``), plus the day the meeting was held.
 - ``parse_action``: one action line -> owner, text, due date (the table in the tests).
-- ``past_day``: the day a meeting was held ("today", "yesterday", "last Thursday", "19 Nov").
-- ``my_actions`` / ``done_action`` / ``our_minutes``: one-turn answers.
+- ``past_day`` (from ``conversations.language.days``): the day a meeting was held.
+- ``actions``: the pair's actions once agreed: listed, ticked off, undone, re-dated, re-owned
+  and added to saved minutes, in people's own words (``conversations.language.actions``).
+- ``read``: reading minutes back ("show me the notes from fri"), to the pair only.
+- ``offer``: after saving, booking the next meeting ("go on then", "later", "next one in 6 wks
+  same time").
 
 Rules: the mentee keeps the minutes (SCHEME.md), so only the mentee of an active pairing logs
 them; minutes and actions belong to the pair and are read only through
@@ -59,6 +63,7 @@ from conversations.language.sections import (
     Action,
     SectionContext,
     read_action,
+    read_correction,
     read_due,
     read_next_meeting,
     read_sections,
@@ -1068,21 +1073,19 @@ class LogMinutes:
         actions = [dict(a) for a in state["actions"]]
         state = dict(state)
 
-        def number(found: re.Match[str]) -> int | None:
-            index = int(found["n"]) - 1
-            return index if 0 <= index < len(actions) else None
-
-        if m := _C_REMOVE.match(text):
-            if (index := number(m)) is None:
-                return self._no_such_action(ctx, state, m["n"])
+        said = read_correction(text)
+        if said is None:
+            return None
+        index = said.number - 1 if said.number is not None else None
+        if index is not None and not 0 <= index < len(actions):
+            return self._no_such_action(ctx, state, str(said.number))
+        if said.kind == "remove" and index is not None:
             removed = actions.pop(index)
             state["actions"] = actions
             return self._advance(ctx, state, [Text(f"Removed: {removed['text']}.")])
-        if m := _C_DUE.match(text):
-            if (index := number(m)) is None:
-                return self._no_such_action(ctx, state, m["n"])
-            said = m["when"].strip()
-            due = None if _is_none(said) else read_due(said, self._context(ctx, state, pair))
+        if said.kind == "due" and index is not None:
+            when = said.value
+            due = None if _is_none(when) else read_due(when, self._context(ctx, state, pair))
             if isinstance(due, Ask):
                 return Turn(replies=[Text(due.question)], state=state, advanced=False)
             if due is None:
@@ -1091,10 +1094,8 @@ class LogMinutes:
                 actions[index].update(due=due.isoformat(), no_date=False, due_note=None)
             state["actions"] = actions
             return self._advance(ctx, state, [])
-        if m := _C_OWNER.match(text):
-            if (index := number(m)) is None:
-                return self._no_such_action(ctx, state, m["n"])
-            owner = pair.who(m["who"], ctx.person_id)
+        if said.kind == "owner" and index is not None:
+            owner = pair.who(said.value, ctx.person_id)
             if owner is None:
                 return Turn(
                     replies=[
@@ -1109,10 +1110,8 @@ class LogMinutes:
             actions[index].update(owner=owner, owner_said=None)
             state["actions"] = actions
             return self._advance(ctx, state, [])
-        if m := _C_REPLACE.match(text):
-            if (index := number(m)) is None:
-                return self._no_such_action(ctx, state, m["n"])
-            parsed = parse_action(m["line"], pair, ctx.person_id, ctx.now, ctx.tz)
+        if said.kind == "replace" and index is not None:
+            parsed = parse_action(said.value, pair, ctx.person_id, ctx.now, ctx.tz)
             if parsed is None:
                 return Turn(
                     replies=[Text("I couldn't find an action in that.")],
@@ -1128,14 +1127,14 @@ class LogMinutes:
             actions[index] = new
             state["actions"] = actions
             return self._advance(ctx, state, [])
-        if m := _C_ADD.match(text):
+        if said.kind == "add":
             if len(actions) >= MAX_ACTIONS:
                 return Turn(
                     replies=[Text(f"One meeting's minutes hold {MAX_ACTIONS} actions at most.")],
                     state=state,
                     advanced=False,
                 )
-            parsed = parse_action(m["line"], pair, ctx.person_id, ctx.now, ctx.tz)
+            parsed = parse_action(said.value, pair, ctx.person_id, ctx.now, ctx.tz)
             if parsed is None:
                 return Turn(
                     replies=[Text("I couldn't find an action in that.")],
@@ -1145,36 +1144,30 @@ class LogMinutes:
             state["actions"] = [*actions, _action_state(parsed)]
             state["actions_asked"] = True
             return self._advance(ctx, state, [])
-        if m := _C_FIELD.match(text):
-            step = (
-                Step.DISCUSSION
-                if m["field"].lower().startswith(("disc", "note"))
-                else Step.DECISIONS
-            )
-            if m["value"] and m["value"].strip():
-                key = "discussion" if step is Step.DISCUSSION else "decisions"
-                written = m["value"].strip()
+        if said.kind in ("discussion", "decisions"):
+            step = Step.DISCUSSION if said.kind == "discussion" else Step.DECISIONS
+            if said.value:
+                key = said.kind
+                written = said.value
                 state[key] = "" if key == "decisions" and is_empty(written) else _capital(written)
                 if not state["discussion"]:
                     return self._edit(ctx, state, Step.DISCUSSION)
                 return self._advance(ctx, state, [])
             return self._edit(ctx, state, step)
-        if m := _C_NEXT.match(text):
-            said = (m["when"] or "").strip()
-            if not said:
+        if said.kind == "next":
+            if not said.value:
                 return self._edit(ctx, state, Step.NEXT)
             notes: dict[str, str] = {}
-            self._set_next(state, _next_meeting(said, ctx.now, ctx.tz), notes)
+            self._set_next(state, _next_meeting(said.value, ctx.now, ctx.tz), notes)
             state["notes"] = notes
             return self._advance(ctx, state, [])
-        if _C_NO_NEXT.match(text):
+        if said.kind == "no_next":
             state["next"], state["next_asked"] = None, True
             return self._advance(ctx, state, [])
-        if m := _C_DAY.match(text):
-            said = (m["when"] or "").strip()
-            if not said:
+        if said.kind == "day":
+            if not said.value:
                 return self._edit(ctx, state, Step.WHEN)
-            return self._on_when(ctx, state, said)
+            return self._on_when(ctx, state, said.value)
         return None
 
     def _no_such_action(self, ctx: Context, state: dict[str, Any], said: str) -> Turn:
@@ -1604,45 +1597,6 @@ class LogMinutes:
             ctx.session, ctx.person_id, int(state["pairing_id"]), ctx.now
         )
         return next((m for m in candidates if m.id == state["meeting_id"]), None)
-
-
-_C_REMOVE = re.compile(
-    r"^(?:remove|delete|drop|take\s+out)\s+action\s*(?:no\.?\s*|#)?(?P<n>\d+)\W*$", re.I
-)
-_C_DUE = re.compile(
-    r"^(?:change|set|move|make|update)?\s*(?:the\s+)?action\s*#?(?P<n>\d+)(?:['’]s)?"
-    r"\s+due(?:\s+date)?\s*(?:to|for|on|is|:|=)?\s*(?P<when>.+)$",
-    re.I,
-)
-_C_OWNER = re.compile(
-    r"^(?:change|set|make|update)?\s*(?:the\s+)?action\s*#?(?P<n>\d+)(?:['’]s)?\s+owner\s*(?:to|is|:|=)?\s*(?P<who>.+)$",
-    re.I,
-)
-_C_REPLACE = re.compile(
-    r"^(?:change|replace|edit|update|make)\s+action\s*#?(?P<n>\d+)\s*(?:to|with|:|=)\s*:?\s*(?P<line>.+)$",
-    re.I | re.S,
-)
-_C_ADD = re.compile(
-    r"^(?:add|plus|also|new)\s+(?:an?\s+|another\s+)?action\s*[:\-–]?\s*(?P<line>.+)$", re.I | re.S
-)
-_C_FIELD = re.compile(
-    r"^(?:change|edit|rewrite|update|replace)\s+(?:the\s+)?(?P<field>discussion|notes|decisions?)"
-    r"(?:\s*(?:to|with|:)\s*:?\s*(?P<value>.+))?$",
-    re.I | re.S,
-)
-_C_NEXT = re.compile(
-    r"^(?:change|move|set|make|update)\s+(?:the\s+)?next\s+(?:meeting|session|date)(?:\s+(?:to|for|on|:)\s*(?P<when>.+))?$",
-    re.I,
-)
-_C_NO_NEXT = re.compile(r"^(?:no|remove\s+the|delete\s+the)\s+next\s+meeting\W*$", re.I)
-_C_DAY = re.compile(
-    r"^(?:change|set|make|update)\s+(?:the\s+)?(?:date|day|meeting\s+date|day\s+we\s+met)"
-    r"(?:\s+(?:to|:)\s*(?P<when>.+))?$",
-    re.I,
-)
-
-
-# -- one-turn answers: my actions, done, our minutes -----------------------------------------
 
 
 def register(registry: Registry) -> None:

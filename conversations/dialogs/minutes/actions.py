@@ -70,6 +70,10 @@ def action_row(ctx: Context, number: int, action: ActionItem) -> str:
 
 def my_actions(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     """The pair's open actions, numbered as "done 2" reads them."""
+    return _all_listed(ctx)
+
+
+def _all_listed(ctx: Context) -> Turn:
     if not minutes_queries.pairings_of(ctx.session, ctx.person_id):
         return not_paired("actions")
     actions = minutes_queries.open_actions(ctx.session, ctx.person_id)
@@ -107,16 +111,13 @@ def _whose(ctx: Context, who: str) -> int | None:
 def _listed_for(ctx: Context, person_id: int) -> Turn:
     """One partner's open actions, shared ones included ("whats tom got to do?")."""
     mine = person_id == ctx.person_id
-    actions = [
-        a
-        for a in minutes_queries.open_actions(ctx.session, ctx.person_id)
-        if a.owner_id in (person_id, None)
-    ]
+    # Numbered as in the whole list, so that "done 2" ticks off the one shown as 2.
+    numbered = enumerate(minutes_queries.open_actions(ctx.session, ctx.person_id), start=1)
+    rows = [action_row(ctx, n, a) for n, a in numbered if a.owner_id in (person_id, None)]
     name = "You have" if mine else f"{ctx.name_of(person_id).split(' ', 1)[0]} has"
-    if not actions:
+    if not rows:
         return Turn(replies=[Text(f"{name} no open actions just now.")])
-    lines = [f"{name} these open actions:"]
-    lines += [action_row(ctx, n, a) for n, a in enumerate(actions, start=1)]
+    lines = [f"{name} these open actions:", *rows]
     return Turn(replies=[Text("\n".join(lines), private=True)])
 
 
@@ -370,7 +371,7 @@ def answer_talk(ctx: Context, talk: Talk) -> Turn:
     """Do what ``talk`` asks of the actions."""
     if talk.kind == "list":
         person = _whose(ctx, talk.who)
-        return _listed_for(ctx, person) if person is not None else my_actions(ctx, *_no_msg(ctx))
+        return _listed_for(ctx, person) if person is not None else _all_listed(ctx)
     rows = _target(ctx, talk)
     if not rows:
         return Turn(
@@ -388,10 +389,6 @@ def answer_talk(ctx: Context, talk: Talk) -> Turn:
     if talk.kind == "due":
         return _redate(ctx, row, talk.when)
     return _reown(ctx, row, talk.who)
-
-
-def _no_msg(ctx: Context) -> tuple[Incoming, Intent]:
-    return Incoming(person_id=ctx.person_id, text=""), Intent(IntentName.MY_ACTIONS)
 
 
 def _redate(ctx: Context, row: ActionItem, when: str) -> Turn:
@@ -565,7 +562,7 @@ def action_questions(ctx: Context) -> list[OpenQuestion]:
 
     def answered(ctx: Context, msg: Incoming) -> Answered:
         talk = read_action_talk(msg.text)
-        turn = answer_talk(ctx, talk) if talk is not None else my_actions(ctx, *_no_msg(ctx))
+        turn = answer_talk(ctx, talk) if talk is not None else _all_listed(ctx)
         return Answered(turn, ActionUpdate.name if turn.state is not None else None)
 
     asked = min(a.created_at for a in touched)
