@@ -19,6 +19,10 @@ save what was gathered. The kit runs the rest:
 
 The state is a pydantic model per dialog (``FormState`` and its subclasses), validated on load,
 stored with the dialog's ``schema_version`` (the engine puts aside a state of another version).
+
+A flow that is not a form (choices that branch, a send that may end a pairing) is a ``Steps``
+dialog: a table of steps, each naming what it asks and how it takes the answer, over a typed
+``StepState``; ``reask`` and ``guarded`` (the patient-data guard's answer) serve it.
 """
 
 from __future__ import annotations
