@@ -230,7 +230,7 @@ _LEAD = re.compile(r"\b(?:by|on|until|till|til|before|from|at|for|due|to|it)\s+$
 _WEAK_END = re.compile(
     r"\s*(?:$|[,.;:!?)]|(?:please|pls|plz|thanks|cheers|then|if|ok|okay|and|or|with|w|via|to"
     r"|on|at|for|from|in|is|works?|would|suits?|instead|too|same|today|tomorrow|morning"
-    r"|afternoon|evening)\b)",
+    r"|afternoon|evening|sorry|sry|soz|but|anyway|either|thx|ta)\b)",
     re.IGNORECASE,
 )
 _DUR = re.compile(
@@ -531,9 +531,13 @@ def _day(atoms: _Atoms, c: _Ctx) -> date | Ask | _Days | None:
     elif m := atoms.get("ordinal"):
         value = Ask(f"There is no '{m[0].strip()}'. Which date did you mean?", "impossible")
         y, mo, d = today.year, today.month, int(m["od"])
-        for _ in range(3 if 1 <= d <= 31 else 0):
+        # "tues 7th": the next 7th that is a Tuesday (months ahead if need be).
+        named = atoms.get("weekday")
+        weekday = _weekday(named["wd"]) if named is not None else None
+        for _ in range((3 if weekday is None else 12) if 1 <= d <= 31 else 0):
             try:
-                if (candidate := date(y, mo, d)) >= today:
+                candidate = date(y, mo, d)
+                if candidate >= today and weekday in (None, candidate.weekday()):
                     value = candidate
                     break
             except ValueError:

@@ -58,6 +58,7 @@ from conversations.messages import (
 )
 from conversations.open_questions import (
     HANDOFF,
+    NOTHING_WAITING,
     WhichQuestion,
     open_questions,
     route,
@@ -281,9 +282,8 @@ class Engine:
             _clear(row)
         if typed and intent.name is IntentName.UNKNOWN and meaning(msg.text) in _ANSWERS:
             # "yes fine" with no question waiting: say so, rather than "didn't understand".
-            nothing = "There's nothing waiting for your answer just now."
             return (
-                note + replaced + [Text(f"{nothing} Type *menu* to see what I can do.")],
+                note + replaced + [Text(NOTHING_WAITING)],
                 [],
                 False,
             )

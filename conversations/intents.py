@@ -16,15 +16,22 @@ from enum import StrEnum
 from conversations.dates import mentions_when
 from conversations.language import concerns as worries
 from conversations.language.meetings import (
+    LATE_TEXT,
     asks_for_a_slot,
     asks_to_cancel,
     asks_to_move,
+    before_agenda,
     mode_said,
     names_a_meeting,
 )
 from conversations.language.normalise import normalise
+from conversations.language.reports import TO_CHANNEL
 from conversations.language.requests import content_words, fix_typos, overlap, unpadded
-from conversations.language.sections import minutes_likeness
+from conversations.language.sections import (
+    READ_MINUTES_TEXT,
+    labelled_as_notes,
+    minutes_likeness,
+)
 from conversations.safety import notice_concern
 from conversations.self_harm import about_self_harm
 
@@ -40,6 +47,7 @@ class IntentName(StrEnum):
     BOOK_MEETING = "book_meeting"
     RESCHEDULE_MEETING = "reschedule_meeting"
     CANCEL_MEETING = "cancel_meeting"
+    RUNNING_LATE = "running_late"
     MY_MINUTES = "my_minutes"
     PREFERENCES = "preferences"
     PROPOSE_MATCHES = "propose_matches"
@@ -73,6 +81,7 @@ class IntentName(StrEnum):
     REVIEW_APPLICATIONS = "review_applications"
     SELECTION_STATUS = "selection_status"
     REPORT = "report"
+    POST_TO_CHANNEL = "post_to_channel"
     SCHEME_CHANGE = "scheme_change"
     LEAD_CHANNEL = "lead_channel"
     WHEN_IS = "when_is"
@@ -357,6 +366,8 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    # "running 10 mins late for tom": the partner is told at once; the meeting is unchanged.
+    (IntentName.RUNNING_LATE, LATE_TEXT),
     (
         IntentName.CANCEL_MEETING,
         re.compile(r"\b(?:cancel|call off)\b.*\b(?:meeting|call)\b", re.I),
@@ -394,6 +405,8 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
             r"\b(?:our|my|show(?: me)?(?: the)?|read(?: the)?|see(?: the)?) minutes\b", re.I
         ),
     ),
+    # "show me the notes from fri", "remind me what priya and i agreed last time?"
+    (IntentName.MY_MINUTES, READ_MINUTES_TEXT),
     (
         IntentName.MY_MEETINGS,
         re.compile(r"\b(?:my meetings|next meeting|upcoming meetings)\b", re.I),
@@ -437,6 +450,9 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    # "post that to the lead channel", "can you put this in #leads": what was just shown,
+    # shared (after REPORT, so that "post the 6-month report to the channel" is that report).
+    (IntentName.POST_TO_CHANNEL, TO_CHANNEL),
     # "Dr Jones is my appraiser", "conflict of interest with ...", "conflict A-07 <mentor> line
     # management". After CONCERN, so that "a concern about a conflict of interest" is a concern.
     (
@@ -492,13 +508,17 @@ def recognise(text: str, action: str | None = None) -> Intent:
     # journey is given the person's own words.
     said = normalise(stripped)
     plain = unpadded(stripped)
+    about = about_a_meeting(said, plain)
     for variant in dict.fromkeys((said, plain, fix_typos(plain))):
         if variant == stripped or not variant:
             continue
+        if about is not None and variant not in (said, plain):
+            # A meeting moved or asked for in plain words is not read through a typo's fix
+            # ("need to move our next one, not sure when": "sure" is no "survey").
+            break
         other = _by_pattern(variant)
         if other is not None and other not in _NOT_YET_UNDERSTOOD:
             return Intent(other, "" if other in GLOBAL_WORDS else stripped)
-    about = about_a_meeting(said, plain)
     return Intent(about, stripped) if about is not None else found
 
 
@@ -576,20 +596,61 @@ def _as_typed(stripped: str) -> Intent:
     if (asked := _asks_about_concerns(stripped)) is not None:
         return Intent(asked, stripped)
     written_up = minutes_likeness(stripped)
+    if labelled_as_notes(stripped) and not (
+        about_self_harm(stripped)
+        or notice_concern(stripped) is not None
+        or worries.kind(stripped) is not None
+        or worries.wants_to_raise(stripped)
+        or raises_a_concern(stripped)
+    ):
+        # "notes: talked about the complaint re ...": minutes that mention a complaint (the
+        # minutes' own safety check still offers anything that reads like a concern to the lead).
+        return Intent(IntentName.LOG_MINUTES, stripped)
     if written_up == "yes" and not _may_be_a_concern(stripped):
         # "good chat w tom about X. I need to Y by fri", "AP: me - Y": a meeting written up
         return Intent(IntentName.LOG_MINUTES, stripped)
+    if (booked := _booking_with_an_agenda(stripped)) is not None:
+        return Intent(booked, stripped)
     for name, pattern in _JOURNEYS:
         if pattern.search(stripped):
             return Intent(name, stripped)
     if written_up == "maybe" and not _may_be_a_concern(stripped):
         return Intent(IntentName.LOG_MINUTES, stripped)
+    if (cancelled := _cancels_for_a_while(stripped)) is not None:
+        return Intent(cancelled, stripped)
     if (worry := _worry(stripped)) is not None:  # the concern dialog answers it for its kind
         return Intent(worry, stripped)
     if about_self_harm(stripped) or notice_concern(stripped) is not None:
         # A concern said straight out ("Tom hit a patient"): offer the concern path.
         return Intent(IntentName.CONCERN, stripped)
     return Intent(IntentName.UNKNOWN, stripped)
+
+
+def _booking_with_an_agenda(text: str) -> IntentName | None:
+    """A meeting asked for with what it is to be about ("could we do tues 17th at 2.45 on teams,
+    to go over my band 8a application"): the words of the agenda pick no journey of their own.
+    A concern is never taken for an agenda."""
+    head = before_agenda(text)
+    if head is None or _may_be_a_concern(text):
+        return None
+    said = normalise(head)
+    if about_a_meeting(said, unpadded(head)) is not IntentName.BOOK_MEETING:
+        return None
+    if any(p.search(head) for n, p in _JOURNEYS if n not in _NOT_YET_UNDERSTOOD):
+        return None  # the words before the agenda say what they want themselves
+    return IntentName.BOOK_MEETING
+
+
+def _cancels_for_a_while(text: str) -> IntentName | None:
+    """A meeting cancelled for a reason of circumstance ("have to cancel tmrw sorry, off sick"):
+    the cancel, not a change-of-circumstances concern. Any other worry stays a concern."""
+    if not asks_to_cancel(text) or not mentions_when(normalise(text)):
+        return None
+    if worries.kind(text) not in (None, worries.Kind.CIRCUMSTANCES):
+        return None
+    if about_self_harm(text) or notice_concern(text) is not None:
+        return None
+    return IntentName.CANCEL_MEETING
 
 
 def _may_be_a_concern(text: str) -> bool:

@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 MAX_PREFERENCES = 3
 ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
@@ -100,6 +101,28 @@ class Matching:
     pairs: tuple[Pair, ...]
     unmatched: tuple[Unmatched, ...]
     score: Score = field(default_factory=Score)
+
+    @property
+    def total(self) -> int:
+        return len(self.pairs) + len(self.unmatched)
+
+    def as_json(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, int]]:
+        """The pairs, the unmatched and the score, as a stored proposal keeps them."""
+        pairs = [{"mentee_id": p.mentee_id, "mentor_id": p.mentor_id, "rank": p.rank}
+                 for p in self.pairs]  # fmt: skip
+        unmatched = [{"mentee_id": u.mentee_id, "reason": u.reason} for u in self.unmatched]
+        score = {**self.score.as_json(), "matched": self.score.matched, "total": self.total}
+        return pairs, unmatched, score
+
+    @classmethod
+    def from_json(
+        cls, pairs: list[dict[str, Any]], unmatched: list[dict[str, Any]], score: dict[str, Any]
+    ) -> Matching:
+        return cls(
+            tuple(Pair(int(p["mentee_id"]), int(p["mentor_id"]), p.get("rank")) for p in pairs),
+            tuple(Unmatched(int(u["mentee_id"]), str(u["reason"])) for u in unmatched),
+            Score(**{k: int(score.get(k, 0)) for k in Score.__dataclass_fields__}),
+        )
 
 
 def rank_of(mentee: MenteeIn, mentor_id: int) -> int | None:

@@ -133,6 +133,12 @@ _NUMBER = re.compile(r"^\s*(?:the\s+)?(\d{1,2}|first|second|third)\b", re.I)
 _ORDINALS = {"first": 1, "second": 2, "third": 3}
 
 
+# A "yes" or "ok" with no question open for it: the one way the bot says so.
+NOTHING_WAITING = (
+    "There's nothing waiting for your answer just now. Type *menu* to see what I can do."
+)
+
+
 def which_question(questions: list[OpenQuestion]) -> Question:
     choices = [Choice(q.label, W_PICK, q.key) for q in questions]
     choices.append(Choice("Both" if len(questions) == 2 else "All of them", W_PICK, _ALL))
@@ -155,7 +161,7 @@ class WhichQuestion:
         return Turn(replies=[which_question(questions)], state=state)
 
     def start(self, ctx: Context, msg: Incoming) -> Turn:
-        return Turn(replies=[Text("There's nothing waiting for your answer just now.")])
+        return Turn(replies=[Text(NOTHING_WAITING)])
 
     def _open(self, ctx: Context, state: dict[str, Any]) -> list[OpenQuestion]:
         keys = list(state.get("keys", []))

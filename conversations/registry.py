@@ -8,7 +8,6 @@ from conversations.dialogs import (
     checkins,
     concern_status,
     concerns,
-    contract,
     diary,
     home,
     lead,
@@ -21,9 +20,9 @@ from conversations.dialogs import (
     partner,
     reminders,
     reports,
-    selection,
     suggest,
 )
+from conversations.dialogs.apply import selection
 from conversations.dialogs.base import Registry
 from conversations.intents import IntentName
 from conversations.open_questions import WhichQuestion
@@ -34,7 +33,6 @@ JOURNEYS = (
     minutes,
     apply,
     mentor_profile,
-    contract,
     checkins,
     nudge_answers,
     concerns,

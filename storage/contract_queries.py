@@ -1,4 +1,4 @@
-"""Reads of mentoring contracts, scoped to the two partners of a pairing.
+"""Reads and writes of mentoring contracts, scoped to the two partners of a pairing.
 
 A contract belongs to its pair: only the mentee and the mentor of the pairing read it here (the
 project team gets its copy through the lead channel when both have signed).
@@ -6,7 +6,8 @@ project team gets its copy through the lead channel when both have signed).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, select
@@ -57,3 +58,65 @@ def deadline_of(session: Session, pairing: Pairing) -> date | None:
         return pairing.contract_deadline
     cohort = session.get(Cohort, pairing.cohort_id)
     return cohort.contract_deadline if cohort is not None else None
+
+
+# ``Contract.terms``: the parts both partners agree, and each partner's own contact.
+SHARED_TERMS = ("plan", "confidentiality", "objectives")
+
+
+def shared_terms(contract: Contract | None) -> dict[str, str]:
+    """The parts both partners agree ("" for one not agreed yet)."""
+    terms = contract.terms if contract is not None else {}
+    return {key: str(terms.get(key, "") or "") for key in SHARED_TERMS}
+
+
+def contacts_of(contract: Contract | None) -> dict[str, str]:
+    """Each partner's best way and time to be reached, by role (mentee, mentor)."""
+    contacts = (contract.terms if contract is not None else {}).get("contact", {})
+    return dict(contacts) if isinstance(contacts, dict) else {}
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A contract as one partner saved it, and what that did to it."""
+
+    contract: Contract
+    first_fill: bool  # nothing shared was agreed before
+    changed: bool  # the shared parts changed (so every signature given was cleared)
+    partner_had_signed: bool
+
+
+def save_contract(
+    session: Session,
+    person_id: int,
+    pairing: Pairing,
+    shared: dict[str, str],
+    contact: str,
+    *,
+    sign: bool,
+    signed_name: str,
+    now: datetime,
+) -> Saved:
+    """Write one partner's contract: the shared parts, their own contact and, with ``sign``,
+    their signature. A change to the shared parts clears both signatures given so far."""
+    assert pairing.id is not None
+    role = "mentee" if pairing.mentee_id == person_id else "mentor"
+    other = "mentor" if role == "mentee" else "mentee"
+    contract = contract_of(session, person_id, pairing.id)
+    stored = shared_terms(contract)
+    first_fill = not any(stored.values())
+    if contract is None:
+        contract = Contract(pairing_id=pairing.id, terms={}, updated_at=now)
+    changed = stored != shared and not first_fill
+    partner_had_signed = getattr(contract, f"{other}_signed_at") is not None
+    for who in ("mentee", "mentor") if changed else ():
+        setattr(contract, f"{who}_signed_name", None)
+        setattr(contract, f"{who}_signed_at", None)
+    if sign:
+        setattr(contract, f"{role}_signed_name", signed_name)
+        setattr(contract, f"{role}_signed_at", now)
+    contract.terms = {**shared, "contact": {**contacts_of(contract), role: contact}}
+    contract.deadline = deadline_of(session, pairing)
+    contract.updated_at = now
+    session.add(contract)
+    return Saved(contract, first_fill, changed, partner_had_signed)

@@ -22,18 +22,14 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, delete, or_, update
+from sqlalchemy import ColumnElement, Connection, and_, delete, update
 from sqlmodel import Session, col, select
 
 from storage.db import insert_new
 from storage.models import Inbox, InboxStatus
-from storage.outbox_queries import backoff
+from storage.outbox_queries import backoff, lease_free, lease_rows
 
 _ERROR_CHARS = 500
-
-
-def _lease_free(now: datetime) -> ColumnElement[bool]:
-    return or_(col(Inbox.lease_until).is_(None), col(Inbox.lease_until) < now)
 
 
 def _pending(platform: str, key: str) -> ColumnElement[bool]:
@@ -130,43 +126,22 @@ def claim(
     session: Session, platform: str, worker: str, now: datetime, limit: int, lease: timedelta
 ) -> list[Inbox]:
     """Lease up to ``limit`` due rows that no live lease holds to ``worker``, oldest first."""
+    order = (col(Inbox.next_attempt_at), col(Inbox.id))
     ids = session.exec(
         select(Inbox.id)
         .where(
             col(Inbox.platform) == platform,
             col(Inbox.status) == InboxStatus.PENDING.value,
             col(Inbox.next_attempt_at) <= now,
-            _lease_free(now),
+            lease_free(Inbox, now),
         )
-        .order_by(col(Inbox.next_attempt_at), col(Inbox.id))
+        .order_by(*order)
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
     if not ids:
         return []
-    until = now + lease
-    session.exec(
-        update(Inbox)
-        .where(
-            col(Inbox.id).in_(ids),
-            col(Inbox.status) == InboxStatus.PENDING.value,
-            _lease_free(now),
-        )
-        .values(claimed_by=worker, lease_until=until)
-        .execution_options(synchronize_session=False)
-    )
-    return list(
-        session.exec(
-            select(Inbox)
-            .where(
-                col(Inbox.id).in_(ids),
-                col(Inbox.claimed_by) == worker,
-                col(Inbox.lease_until) == until,
-            )
-            .order_by(col(Inbox.next_attempt_at), col(Inbox.id))
-            .execution_options(populate_existing=True)
-        ).all()
-    )
+    return lease_rows(session, Inbox, ids, worker, now, lease, order)
 
 
 def release_workers(

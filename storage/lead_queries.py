@@ -30,7 +30,7 @@ from storage.models import (
     Survey,
     SurveyResponse,
 )
-from storage.outbox_queries import DeadLetter
+from storage.outbox_queries import DeadLetter, dead_letters
 
 # The largest id a database row can have (PostgreSQL's integer): a bigger reference is no alert.
 MAX_ID = 2**31 - 1
@@ -228,6 +228,35 @@ def record(
     session: Session, actor_id: int, action: str, ref: str, at: datetime, **detail: str
 ) -> None:
     session.add(AuditLog(at=at, actor_id=actor_id, action=action, subject=ref, detail=dict(detail)))
+
+
+def failed_for(session: Session, person_id: int, scheme_ids: set[int]) -> list[DeadLetter]:
+    """The messages of these schemes that could not be delivered, as ``person_id`` may see
+    them: their own cohorts' (a steering member) or their scheme's (the lead and chair), and
+    none about a concern they may not read (nobody learns of one, not even from this)."""
+    cohorts = reach(session, person_id)
+    letters = []
+    for scheme_id in sorted(scheme_ids):
+        for letter in dead_letters(session, scheme_id, limit=20, cohort_ids=cohorts):
+            about = letter_concern(session, letter)
+            if about is None or concern_access(session, person_id, about, ConcernAction.READ):
+                letters.append(letter)
+    return letters
+
+
+# What was done to an alert, as its history tells it.
+HISTORY = ("acknowledged", "snoozed", "resolved")
+
+
+def history(session: Session, ref: str) -> list[AuditLog]:
+    """Who acknowledged, snoozed and resolved an alert, and when (oldest first)."""
+    return list(
+        session.exec(
+            select(AuditLog)
+            .where(AuditLog.subject == ref, col(AuditLog.action).in_(HISTORY))
+            .order_by(col(AuditLog.at), col(AuditLog.id))
+        ).all()
+    )
 
 
 def _not_answered(session: Session, survey_id: int) -> list[int]:

@@ -370,6 +370,23 @@ def people_in_role(session: Session, cohort_id: int, role: str) -> list[Person]:
     )
 
 
+def people_named(session: Session, cohort_id: int, role: str, said: str) -> list[Person]:
+    """Who in ``role`` in the cohort ``said`` names: their email or full name, else a word of
+    their name ("Patel")."""
+    word, people = said.casefold(), people_in_role(session, cohort_id, role)
+    exact = [p for p in people if word in (p.email.casefold(), p.display_name.casefold())]
+    return exact or [p for p in people if word in p.display_name.casefold().split()]
+
+
+def scheme_of(session: Session, pairing: Pairing) -> Scheme:
+    """The scheme a pairing belongs to (for its lead channel)."""
+    cohort = session.get(Cohort, pairing.cohort_id)
+    scheme = session.get(Scheme, cohort.scheme_id) if cohort is not None else None
+    if scheme is None:
+        raise LookupError(f"pairing {pairing.id} belongs to no scheme")
+    return scheme
+
+
 def mentee_by_reference(
     session: Session, asking_id: int, cohort_id: int, reference: str
 ) -> Person | None:

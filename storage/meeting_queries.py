@@ -13,19 +13,22 @@ Map:
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
 from storage.models import (
     AuditLog,
+    Event,
     Meeting,
     MeetingStatus,
     MentorProfile,
     Pairing,
     PairingStatus,
 )
+from storage.partner_queries import event_ends_at
+from storage.queries import upcoming_events
 
 OPEN_STATUSES = (MeetingStatus.PROPOSED.value, MeetingStatus.CONFIRMED.value)
 # The longest meeting the schema allows (``meeting_duration_sensible``): bounds the clash search.
@@ -137,3 +140,22 @@ def mentor_ways_of_working(session: Session, mentor_id: int) -> list[str]:
         select(MentorProfile).where(MentorProfile.person_id == mentor_id)
     ).first()
     return list(profile.ways_of_working) if profile is not None else []
+
+
+def events_during(
+    session: Session, person_id: int, starts_at: datetime, minutes: int
+) -> list[tuple[Event, datetime, datetime]]:
+    """The scheme's events in the person's cohorts (a networking session, a workshop) that
+    overlap the slot, with when each starts and ends (an hour long when the scheme doesn't say)."""
+    ends_at = starts_at + timedelta(minutes=minutes)
+    during = []
+    for event in upcoming_events(session, person_id, starts_at - timedelta(days=1)):
+        start = _utc(event.starts_at)
+        end = _utc(event_ends_at(session, event) or start + timedelta(hours=1))
+        if start < ends_at and starts_at < end:
+            during.append((event, start, end))
+    return during
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -57,6 +57,30 @@ def open_actions(session: Session, person_id: int) -> list[ActionItem]:
     )
 
 
+def actions_touched(session: Session, person_id: int) -> list[ActionItem]:
+    """Every action of the person's active pairings, open or done, newest first."""
+    pairing_ids = _ids(pairings_of(session, person_id))
+    if not pairing_ids:
+        return []
+    rows = session.exec(
+        select(ActionItem)
+        .where(col(ActionItem.pairing_id).in_(pairing_ids))
+        .order_by(col(ActionItem.id).desc())
+    ).all()
+    return sorted(rows, key=lambda a: max(a.created_at, a.done_at or a.created_at), reverse=True)
+
+
+def minutes_written_since(session: Session, person_id: int, since: datetime) -> list[Minutes]:
+    """Minutes the person saved at or after ``since``, newest first."""
+    return list(
+        session.exec(
+            select(Minutes)
+            .where(Minutes.author_id == person_id, col(Minutes.created_at) >= since)
+            .order_by(col(Minutes.created_at).desc(), col(Minutes.id).desc())
+        ).all()
+    )
+
+
 def action_of(session: Session, person_id: int, action_id: int) -> ActionItem | None:
     """One action, only if it belongs to one of the person's active pairings."""
     pairing_ids = _ids(pairings_of(session, person_id))

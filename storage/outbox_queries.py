@@ -35,7 +35,7 @@ import random
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -47,6 +47,7 @@ from storage.models import (
     ChannelIdentity,
     Cohort,
     Concern,
+    Inbox,
     Membership,
     Outbox,
     OutboxStatus,
@@ -137,8 +138,49 @@ def _deliverable(session: Session, platforms: Collection[str]) -> ColumnElement[
     return or_(to_person, own_route, *to_channel)
 
 
-def _lease_free(now: datetime) -> ColumnElement[bool]:
-    return or_(col(Outbox.lease_until).is_(None), col(Outbox.lease_until) < now)
+Leased = TypeVar("Leased", Outbox, Inbox)
+
+
+def lease_free(model: type[Outbox] | type[Inbox], now: datetime) -> ColumnElement[bool]:
+    """Rows of ``model`` (the outbox or the inbox) that no live lease holds at ``now``."""
+    return or_(col(model.lease_until).is_(None), col(model.lease_until) < now)
+
+
+def lease_rows(
+    session: Session,
+    model: type[Leased],
+    ids: Sequence[int | None],
+    worker: str,
+    now: datetime,
+    lease: timedelta,
+    order: Sequence[Any],
+) -> list[Leased]:
+    """Lease the rows ``ids`` of ``model`` that are still pending and free to ``worker`` until
+    ``now + lease``, re-checked in the ``UPDATE`` (another worker may have taken some since they
+    were selected); return the rows it got, in ``order``."""
+    until = now + lease
+    session.exec(
+        update(model)
+        .where(
+            col(model.id).in_(ids),
+            col(model.status) == OutboxStatus.PENDING.value,
+            lease_free(model, now),
+        )
+        .values(claimed_by=worker, lease_until=until)
+        .execution_options(synchronize_session=False)
+    )
+    return list(
+        session.exec(
+            select(model)
+            .where(
+                col(model.id).in_(ids),
+                col(model.claimed_by) == worker,
+                col(model.lease_until) == until,
+            )
+            .order_by(*order)
+            .execution_options(populate_existing=True)
+        ).all()
+    )
 
 
 def claim(
@@ -152,41 +194,22 @@ def claim(
 ) -> list[Outbox]:
     """Lease up to ``limit`` due rows that ``platforms`` can deliver to ``worker`` until
     ``now + lease``, most urgent first (priority, then due time, then id)."""
+    order = (col(Outbox.priority), col(Outbox.next_attempt_at), col(Outbox.id))
     ids = session.exec(
         select(Outbox.id)
         .where(
             col(Outbox.status) == OutboxStatus.PENDING.value,
             col(Outbox.next_attempt_at) <= now,
-            _lease_free(now),
+            lease_free(Outbox, now),
             _deliverable(session, platforms),
         )
-        .order_by(col(Outbox.priority), col(Outbox.next_attempt_at), col(Outbox.id))
+        .order_by(*order)
         .limit(limit)
         .with_for_update(skip_locked=True, of=Outbox)
     ).all()
     if not ids:
         return []
-    until = now + lease
-    session.exec(
-        update(Outbox)
-        .where(
-            col(Outbox.id).in_(ids),
-            col(Outbox.status) == OutboxStatus.PENDING.value,
-            _lease_free(now),
-        )
-        .values(claimed_by=worker, lease_until=until)
-        .execution_options(synchronize_session=False)
-    )
-    claimed = session.exec(
-        select(Outbox)
-        .where(
-            col(Outbox.id).in_(ids),
-            col(Outbox.claimed_by) == worker,
-            col(Outbox.lease_until) == until,
-        )
-        .order_by(col(Outbox.priority), col(Outbox.next_attempt_at), col(Outbox.id))
-        .execution_options(populate_existing=True)
-    ).all()
+    claimed = lease_rows(session, Outbox, ids, worker, now, lease, order)
     return drop_obsolete(session, claimed, now)
 
 
@@ -450,6 +473,15 @@ def dead_letters(
         for row, name in rows
         if row.id is not None
     ]
+
+
+def last_reply_at(session: Session, person_id: int) -> datetime | None:
+    """When ``person_id`` was last answered in their own chat (the newest reply row)."""
+    return session.exec(
+        select(func.max(Outbox.created_at)).where(
+            Outbox.recipient_id == person_id, Outbox.kind == "reply"
+        )
+    ).one()
 
 
 def pending_count(session: Session) -> int:

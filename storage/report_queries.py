@@ -40,6 +40,7 @@ from sqlmodel import Session, col, select
 from storage.access import STEERING_ROLES, ConcernAction, concern_access
 from storage.models import (
     ActionItem,
+    AuditLog,
     Cohort,
     Concern,
     Contract,
@@ -592,6 +593,86 @@ def changes(
 ) -> list[Change]:
     _cohort, scheme = _check(session, asker_id, cohort_id)
     return _changes(session, cohort_id, start, end, ZoneInfo(scheme.time_zone))
+
+
+# ----------------------------------------------------------------------------- shown and posted
+
+# A report shown to someone in their own chat, and one posted to the lead channel (audit log).
+SHOWN = "report_shown"
+POSTED = "report_posted"
+
+
+@dataclass(frozen=True)
+class Given:
+    """A report someone was given: which, as of when, with which files, and when."""
+
+    cohort_id: int
+    kind: str
+    as_of: str
+    formats: tuple[str, ...]
+    at: datetime
+    actor_id: int | None
+
+
+def record_report(
+    session: Session,
+    actor_id: int,
+    action: str,
+    cohort_id: int,
+    now: datetime,
+    *,
+    kind: str,
+    as_of: date,
+    formats: Sequence[str] = (),
+) -> None:
+    """Keep in the audit log that a report was shown (``SHOWN``) or posted (``POSTED``)."""
+    detail: dict[str, Any] = {"kind": kind, "as_of": as_of.isoformat()}
+    if formats:
+        detail["formats"] = list(formats)
+    session.add(
+        AuditLog(
+            at=now, actor_id=actor_id, action=action, subject=f"cohort:{cohort_id}", detail=detail
+        )
+    )
+
+
+def _given(row: AuditLog) -> Given:
+    return Given(
+        cohort_id=int(row.subject.removeprefix("cohort:")),
+        kind=str(row.detail.get("kind", "")),
+        as_of=str(row.detail.get("as_of", "")),
+        formats=tuple(row.detail.get("formats", ())),
+        at=row.at,
+        actor_id=row.actor_id,
+    )
+
+
+def posted_before(session: Session, cohort_id: int, kind: str, as_of: date) -> Given | None:
+    """The first posting of this report (kind, as of the same day) to the lead channel."""
+    rows = session.exec(
+        select(AuditLog)
+        .where(AuditLog.action == POSTED, AuditLog.subject == f"cohort:{cohort_id}")
+        .order_by(col(AuditLog.id))
+    ).all()
+    return next(
+        (
+            _given(r)
+            for r in rows
+            if r.detail.get("kind") == kind and r.detail.get("as_of") == as_of.isoformat()
+        ),
+        None,
+    )
+
+
+def last_given(session: Session, person_id: int) -> Given | None:
+    """The report last shown to ``person_id`` in their own chat."""
+    row = session.exec(
+        select(AuditLog)
+        .where(AuditLog.action == SHOWN, AuditLog.actor_id == person_id)
+        .order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())
+        .limit(1)
+    ).first()
+    return _given(row) if row is not None else None
 
 
 # ----------------------------------------------------------------------------- feedback

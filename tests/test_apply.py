@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from conversations.clock import Clock
+from conversations.messages import Incoming
 from conversations.scheme_config import load_scheme, parse_scheme
 from storage import application_queries, queries
 from storage.db import transaction
@@ -574,7 +575,7 @@ def test_patient_data_in_an_answer_is_caught_before_saving(ada: Chat) -> None:
     )
     # The scheme's own hospital number pattern counts too; "let me rewrite it" asks again.
     assert "a hospital number" in ada.said("I decide alone, e.g. for AB123456")
-    assert ada.said("2").startswith("OK, please write it again without the patient details.")
+    assert ada.said("2").startswith("OK, please write it again.")
     assert "responsibilities and accountabilities" in ada.said("I decide the rota alone.")
 
 
@@ -650,10 +651,8 @@ def test_bad_input_gets_a_clear_reply_and_nothing_half_saved(ada: Chat) -> None:
     ada.said("apply")
     assert ada.said("").startswith("I didn't get anything there.")
     reply = ada.said("x" * 20_000)
-    assert reply.startswith(
-        "That's 20,000 characters, more than I can keep for this answer (200). Nothing was "
-        "saved. Could you shorten it?"
-    )
+    assert reply.startswith("That's 20,000 characters, more than I can keep here (200).")
+    assert "Nothing was saved. Could you shorten it?" in reply
     row = application_of(ada.db, "ada@example.org")
     assert row is not None
     assert row.answers == {}
@@ -665,9 +664,7 @@ def test_bad_input_gets_a_clear_reply_and_nothing_half_saved(ada: Chat) -> None:
     ada.said("Leading a team")
     ada.said("'); DROP TABLE application; --")
     long_reply = ada.said("y" * 20_000)
-    assert long_reply.startswith(
-        "That's 20,000 characters, more than I can keep for this answer (3,000)."
-    )
+    assert long_reply.startswith("That's 20,000 characters, more than I can keep here (3,000).")
     row = application_of(ada.db, "ada@example.org")
     assert row is not None
     assert row.answers == {
@@ -887,3 +884,51 @@ def test_applying_through_mentorbot_chat(db_url: str, tmp_path: Path) -> None:
         for message in exported["messages"]
         for part in message["parts"]
     )
+
+
+# -- typed answers as they arrive on Slack and Teams (plain text, each in a new turn) ----------
+
+
+def typed(chat: Chat, text: str) -> str:
+    """A typed reply in a new process, as plain text (never the console's numbered button)."""
+    chat.restart()
+    return chat.send(Incoming(chat.person_id, text=text))
+
+
+def test_a_typed_number_a_typo_and_own_words_answer_the_choices(ada: Chat) -> None:
+    ada.said("apply: I'm a CT manager at North Example Hospital")
+    typed(ada, "1")  # the first choice, Yes, typed rather than pressed
+    assert "Tell me a little about it" in typed(ada, "the servce one")  # a typo of a label
+    row = application_of(ada.db, "ada@example.org")
+    assert row is not None
+    assert (row.answers["professional_body"], row.answers["leadership"]) == ("yes", "service")
+
+
+def test_a_yes_with_a_correction_at_the_review_changes_it_first(scheme: Engine, ada: Chat) -> None:
+    answer_all(ada, ada.said("apply"))
+    reply = typed(ada, "yes, but change my workplace to St Example Infirmary")
+    assert "*Place of work:* St Example Infirmary\n" in reply
+    assert CONFIRM in reply  # not sent until it has been seen
+    assert application_of(scheme, "ada@example.org").status == "draft"  # type: ignore[union-attr]
+    assert "Your reference is *A-01*." in typed(ada, "yep")
+    row = application_of(scheme, "ada@example.org")
+    assert row is not None
+    assert row.answers["workplace"] == "St Example Infirmary"
+
+
+def test_a_statement_still_awaited_is_asked_for_before_submitting(ada: Chat) -> None:
+    overrides = {"paste your head of service's supporting statement": "still waiting on it"}
+    reply = answer_all(ada, ada.said("apply"), **overrides)
+    assert "I can't send the application without your head of service's supporting" in reply
+    row = application_of(ada.db, "ada@example.org")
+    assert row is not None
+    assert "supporting_statement" not in row.answers
+
+
+def test_a_mentor_named_with_a_typo_is_still_chosen(scheme: Engine, ada: Chat) -> None:
+    submit(ada)
+    set_status(scheme, "ada@example.org", ApplicationStatus.SELECTED)
+    ada.said("choose my mentor")
+    reply = typed(ada, "Kit Morgen then Eve")
+    assert reply.startswith("Your choices, in order of preference:\n1. Kit Morgan\n2. Eve Hart")
+    assert typed(ada, "yes please").startswith("Saved your choices.")

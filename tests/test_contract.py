@@ -241,3 +241,87 @@ def test_signing_through_mentorbot_chat(loaded: str) -> None:  # noqa: F811
     assert "Signed: Priya Shah, Mon 23 Nov." in result.stdout
     inbox = mentorbot("inbox", "--user", "mentor@example.org", "--now", NOW, db=loaded)
     assert "Priya Shah has signed your mentoring contract." in inbox.stdout
+
+
+# -- the kit's steps, now the contract's too ----------------------------------------------------
+
+
+def test_patient_data_in_a_contract_part_is_caught_before_it_is_saved(
+    demo: Engine, mentee: Chat, mentor: Chat
+) -> None:
+    mentee.said(ONE_SHOT.replace("a board presentation", "the audit of patient 943 476 5919"))
+    asked = mentee.said("I agree")
+    assert asked.startswith("This looks like it includes an NHS number.")
+    assert "mustn't be kept in the contract" in asked
+    assert _contracts(demo) == []
+    assert mentor.inbox() == ""  # nothing reaches Tom before it is dealt with
+    signed = mentee.said("remove it and save")
+    assert "Signed: Priya Shah" in signed
+    [row] = _contracts(demo)
+    assert row.terms["objectives"] == (
+        "prepare for a service manager post and the audit of patient [removed]"
+    )
+    assert "5919" not in mentor.inbox()
+
+
+def test_a_correction_after_yes_or_no_at_the_confirmation_changes_that_part(
+    demo: Engine, mentee: Chat
+) -> None:
+    mentee.said(ONE_SHOT)
+    mentee.restart()  # a new turn in a new process, as on Slack or Teams
+    shown = mentee.said("yes but change the plan to fortnightly calls")
+    assert "*1. Our plan for meeting:* fortnightly calls" in shown
+    assert _contracts(demo) == []  # a yes with a change is not a signature
+    shown = mentee.said("no, change the objectives")
+    assert "*Purpose and objectives*" in shown  # that part asked again, straight away
+    shown = mentee.said("a board-level post")
+    assert "*3. Purpose and objectives:* a board-level post" in shown
+    assert "*Confidentiality*" in mentee.said("change number 2")
+    assert "*2. Confidentiality rules:* Chatham House" in mentee.said("Chatham House")
+    assert "Signed: Priya Shah" in mentee.said("i agree to the contract")
+    [row] = _contracts(demo)
+    assert (row.terms["plan"], row.terms["objectives"]) == (
+        "fortnightly calls",
+        "a board-level post",
+    )
+
+
+def test_a_mentor_with_two_mentees_picks_whose_contract_by_typing_a_name(
+    demo: Engine, clock: Clock
+) -> None:
+    from tests.pairing_fixture import add_pairing_stage
+
+    add_pairing_stage(demo, clock.now())
+    chair = Chat(demo, clock, "chair@example.org")
+    chair.said("propose matches")
+    chair.said("approve: first choices honoured")
+    chair.said("Approve and announce")
+    leah = Chat(demo, clock, "mentor3@example.org")  # Leah Dunn: Ben and Eve
+    leah.inbox()
+    asked = leah.said("sign the contract")
+    assert "Which of your contracts would you like to work on?" in asked
+    leah.restart()
+    opened = leah.said("eve please")  # typed, in a new turn: not the button
+    assert "Let's agree your mentoring contract with Eve Fox" in opened
+    assert "*Our plan for meeting*" in opened
+
+
+def test_a_typed_yes_hours_after_the_reminder_opens_the_contract_to_sign(demo: Engine) -> None:
+    from conversations.nudges import sweep
+
+    reminded = Clock.fixed("2026-11-30T10:00:00+00:00")  # a week before the deadline
+    sweep(demo, reminded)
+    priya = Chat(demo, Clock.fixed("2026-11-30T11:00:00+00:00"), "mentee@example.org")
+    assert "Your mentoring contract with Tom Okafor needs signing by Mon 7 Dec" in priya.inbox()
+    priya.clock = Clock.fixed("2026-11-30T17:00:00+00:00")
+    priya.restart()  # hours later, a new process: the reply is typed, not a button
+    opened = priya.said("ok lets do it")
+    assert "Let's agree your mentoring contract with Tom Okafor" in opened
+    assert "*Our plan for meeting*" in opened
+    priya.said("Monthly video calls")
+    priya.said("What we discuss stays between us")
+    priya.said("Prepare for a board presentation")
+    priya.said("Email, mornings")
+    assert "Signed: Priya Shah" in priya.said("I agree")
+    [row] = _contracts(demo)
+    assert row.mentee_signed_at is not None

@@ -100,3 +100,13 @@ def test_who_my_mentor_is_and_how_to_reach_them(mentee: Chat, mentor: Chat) -> N
         assert "Your mentor is *Tom Okafor*" in reply
         assert "Email: mentor@example.org" in reply
     assert "Your mentee is *Priya Shah*" in typed(mentor, "who is my mentee")
+
+
+def test_a_yes_or_dunno_with_nothing_asked_gets_the_one_nothing_waiting_message(
+    mentee: Chat,
+) -> None:
+    # "yes" (engine) and "dunno" or "maybe later" (the fallback) with no question open: one message.
+    for said in ("yep", "dunno", "maybe later"):
+        assert typed(mentee, said) == (
+            "There's nothing waiting for your answer just now. Type *menu* to see what I can do."
+        )

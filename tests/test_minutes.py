@@ -445,11 +445,11 @@ def test_an_unknown_owner_and_a_past_due_date_are_asked(mentee: Chat) -> None:
 
 
 def test_an_nhs_number_in_the_notes_is_asked_about_and_removed(mentee: Chat) -> None:
-    mentee.said(
+    # Asked as soon as it is written, before the confirmation.
+    reply = mentee.said(
         "minutes: met today; discussed the audit of patient 943 476 5919; "
         "actions: me: re-run the audit by 4 Dec; next meeting not yet"
     )
-    reply = mentee.said("save")
     assert "This looks like it includes an NHS number." in reply
     assert "I haven't saved anything yet." in reply
     assert _minutes(mentee.db) == []
@@ -464,14 +464,13 @@ def test_an_nhs_number_in_the_notes_is_asked_about_and_removed(mentee: Chat) -> 
 
 
 def test_patient_data_in_an_action_can_be_rewritten_first(mentee: Chat) -> None:
-    mentee.said(
+    reply = mentee.said(
         "minutes: met today; discussed the audit; actions: me: chase result for AB1234567 "
         "by 4 Dec; next meeting not yet"
     )
-    assert "a hospital number" in mentee.said("save")
-    reply = mentee.said("Let me rewrite it")
-    assert "OK, nothing is saved yet." in reply
-    mentee.said("change action 1 to: chase the audit result")
+    assert "a hospital number" in reply
+    assert "Please type action 1 again, without it." in mentee.said("Let me rewrite it")
+    assert "Shall I save these minutes?" in mentee.said("chase the audit result")
     mentee.said("save")
     assert [(a.text, a.due) for a in _actions(mentee.db)] == [
         ("Chase the audit result", date(2026, 12, 4))
@@ -479,12 +478,13 @@ def test_patient_data_in_an_action_can_be_rewritten_first(mentee: Chat) -> None:
 
 
 def test_the_guard_can_be_told_it_is_not_patient_data(mentee: Chat) -> None:
-    mentee.said(
+    reply = mentee.said(
         "minutes: met today; discussed budget code CC1234567; no actions; next meeting not yet"
     )
-    assert "a hospital number" in mentee.said("save")
+    assert "a hospital number" in reply
     assert "Please choose one of these" in mentee.said("maybe")
-    mentee.said("Keep it: it's not patient data")
+    assert "Shall I save these minutes?" in mentee.said("Keep it: it's not patient data")
+    mentee.said("save")
     assert _minutes(mentee.db)[0].discussion == "Discussed budget code CC1234567"
 
 

@@ -557,3 +557,34 @@ def test_a_pair_re_matched_late_gets_its_own_contract_deadline(stage: Engine, cl
         "1 mentoring contract was not signed by today's deadline (Thu 24 Dec):\n"
         "• Ana Lopez and Jo Reid (not signed: Ana Lopez, Jo Reid)"
     ) in channel_inbox(stage, own_day)
+
+
+def test_the_reason_is_corrected_at_the_confirmation_and_approved_by_a_yes_in_a_new_turn(
+    stage: Engine, clock: Clock
+) -> None:
+    chair = _chat(stage, clock, "chair")
+    chair.said("propose matches")
+    chair.said("approve: first choices")
+    shown = chair.said("change the reason to First choices honoured; Eve kept from her appraiser")
+    assert "with the reason “First choices honoured; Eve kept from her appraiser”?" in shown
+    assert _active(stage) == {}  # nothing announced by a correction
+    back = chair.said("not yet")
+    assert "OK, nothing was announced." in back
+    assert "Proposed matching for *Demo cohort*:" in back
+    chair.said("approve: First choices honoured")
+    chair.restart()  # the yes comes in a new turn, as on Slack or Teams
+    assert "Approved and announced: 4 pairings." in chair.said("yep go ahead")
+    [proposal] = _proposals(stage)
+    assert proposal.rationale == "First choices honoured"
+
+
+def test_a_mentee_answers_new_mentor_in_a_new_turn_with_a_typo(stage: Engine, clock: Clock) -> None:
+    chair = _chat(stage, clock, "chair")
+    chair.said("propose matches")
+    _approve(chair)
+    cara = _chat(stage, clock, "cara")
+    cara.inbox()
+    assert "Would you like a new mentor?" in cara.said("not a good fit")
+    cara.restart()
+    assert "Your pairing with Jo Reid has ended" in cara.said("yes a new mentr please")
+    assert "Cara Diaz" not in _active(stage)

@@ -5,7 +5,7 @@ report reaches the lead channel once; mentees and mentors are refused kindly."""
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,8 +15,9 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from conversations.clock import Clock
+from conversations.intents import IntentName, recognise
 from conversations.messages import Attachment, Incoming, Text
-from conversations.reports import ReportKind, chat_summary
+from conversations.reports import ReportKind, build, chat_summary
 from storage.db import transaction
 from storage.models import AuditLog, Outbox, SchemeChange
 from tests import report_fixture
@@ -318,3 +319,74 @@ def test_the_lead_channel_is_told_when_a_period_report_falls_due(
         "to the steering group at 6, 9 and 12 months. Say *12 month report* to me and I'll post "
         "it here, with its charts."
     ) in channel_inbox(engine, clock)
+
+
+# ----------------------------------------------------------------------------- "post that"
+
+
+def _later(minutes: int) -> Clock:
+    return Clock.fixed(Clock.fixed(NOW).now() + timedelta(minutes=minutes))
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "post that to the lead channel",
+        "share that with the channel",
+        "can you put this in #leads",
+        "pls stick it in the leads channel",
+        "forward this to the steering group",
+    ],
+)
+def test_post_that_posts_the_report_just_given_with_its_file(
+    engine: Engine, known: Fixture, said: str
+) -> None:
+    lead = Chat(engine, Clock.fixed(NOW), "lee@example.org")
+    given = [p.filename for p in _ask(lead, "scheme health as xlsx") if isinstance(p, Attachment)]
+    assert given[-1] == "2025-26-health-2026-11-23.xlsx"
+    assert channel_inbox(engine, Clock.fixed(NOW)) == ""
+    later = _later(2)
+    lead = Chat(engine, later, "lee@example.org")  # a new process, two minutes on
+    assert lead.said(said) == "Done: I've posted the scheme health in #lead."
+    with transaction(engine) as s:
+        posted = s.exec(select(Outbox).where(Outbox.channel == "lead")).one()
+        shared = build(
+            s, known.people["lee"], known.cohort_id, ReportKind.HEALTH, later.now(), shared=True
+        )
+    assert posted.parts[0]["text"] == (
+        "Lee Lead shared the scheme health for Cohort 2025-26 (2025-26-health-2026-11-23.xlsx)."
+    )
+    # The channel's copy: the same figures, with no concern tied to a named pair.
+    assert posted.parts[1]["text"] == chat_summary(shared)
+    files = [p["filename"] for p in posted.parts if p["type"] == "attachment"]
+    assert files[-1] == "2025-26-health-2026-11-23.xlsx"
+    for secret in SECRETS:
+        assert secret not in str(posted.parts)
+
+
+def test_post_that_after_something_else_posts_nothing(engine: Engine, known: Fixture) -> None:
+    lead = Chat(engine, Clock.fixed(NOW), "lee@example.org")
+    _ask(lead, "scheme health")
+    lead = Chat(engine, _later(1), "lee@example.org")
+    lead.said("open concerns")  # names the people in each concern: never for the channel
+    lead = Chat(engine, _later(2), "lee@example.org")
+    assert lead.said("share that with the channel") == (
+        "I can post a report to the lead channel, and nothing else: the channel never carries "
+        "a concern's details or anyone's name. Ask for the report first (say *6-month report*, "
+        "or *scheme health*), then say *post that to the lead channel*."
+    )
+    assert channel_inbox(engine, _later(2)) == ""
+
+
+@pytest.mark.parametrize(
+    ("said", "meant"),
+    [
+        ("post that to the lead channel", IntentName.POST_TO_CHANNEL),
+        ("could you share this with the steering group pls", IntentName.POST_TO_CHANNEL),
+        ("post the 6 month report to the lead channel", IntentName.REPORT),
+        ("send it to tom", IntentName.UNKNOWN),
+        ("use this channel for lead alerts", IntentName.LEAD_CHANNEL),
+    ],
+)
+def test_asking_to_post_to_a_channel_is_read_as_such(said: str, meant: IntentName) -> None:
+    assert recognise(said).name is meant

@@ -19,7 +19,7 @@ from sqlmodel import col, select
 
 from conversations.clock import Clock
 from conversations.dialogs import apply
-from conversations.dialogs.selection import read_verdict
+from conversations.dialogs.apply.selection import read_verdict
 from conversations.intents import IntentName, recognise
 from conversations.messages import Incoming
 from conversations.scheme_config import load_scheme, parse_scheme
@@ -844,3 +844,58 @@ def test_nothing_a_reviewer_or_the_lead_channel_receives_identifies_an_applicant
     assert "selected, by consensus" in everything
     assert "by the independent moderator" in everything
     assert_anonymous(everything)
+
+
+# -- typed answers as they arrive on Slack and Teams (plain text, each in a new turn) ----------
+
+
+def typed(chat: Chat, text: str) -> str:
+    """A typed reply in a new process, as plain text (never the console's numbered button)."""
+    chat.restart()
+    return chat.send(Incoming(chat.person_id, text=text))
+
+
+def test_a_verdict_in_own_words_a_number_or_with_a_typo_is_understood(applied: Engine) -> None:
+    dev = at_later(applied, "steering@example.org")
+    dev.said("review applications")
+    assert typed(dev, "yep") == "Why accept A-01? A line or two against the criteria, please."
+    assert "Next: A-02." in typed(dev, "Clear evidence of budget responsibility.")
+    assert typed(dev, "2").startswith("Why reject A-02?")  # the second choice, typed
+    assert "Next: A-03." in typed(dev, "No budget responsibility yet.")
+    assert "Next: A-04." in typed(dev, "rejcet: no evidence of autonomy")  # a typo'd verdict
+    with transaction(applied) as tx:
+        rows = tx.exec(select(Review).order_by(col(Review.id))).all()
+    assert [(r.verdict, r.reason) for r in rows] == [
+        ("accept", "Clear evidence of budget responsibility."),
+        ("reject", "No budget responsibility yet."),
+        ("reject", "no evidence of autonomy"),
+    ]
+
+
+def test_a_correction_at_the_confirmation_changes_the_review_before_saving(
+    applied: Engine,
+) -> None:
+    dev = at_later(applied, "steering@example.org")
+    dev.said("review A-01 accept: clear evidence")
+    reply = typed(dev, "change the reason to Leads a service with a budget")
+    assert "*Accept*, “Leads a service with a budget”." in reply
+    assert "Shall I save it?" in reply
+    with transaction(applied) as tx:
+        assert tx.exec(select(Review)).all() == []
+    assert typed(dev, "yes").startswith("Saved your review of A-01: *Accept*.")
+    with transaction(applied) as tx:
+        assert tx.exec(select(Review)).one().reason == "Leads a service with a budget"
+
+
+def test_change_at_the_confirmation_asks_which_part_and_a_new_verdict_asks_its_reason(
+    applied: Engine,
+) -> None:
+    dev = at_later(applied, "steering@example.org")
+    dev.said("review A-02 accept: a strong team leader")
+    assert "Which part would you like to change?" in typed(dev, "no")
+    shown = typed(dev, "the verdict")
+    assert "*A-02*, Spring 2027 cohort (anonymised):" in shown
+    assert typed(dev, "reject").startswith("Why reject A-02?")
+    reply = typed(dev, "No budget responsibility yet.")
+    assert "*Reject*, “No budget responsibility yet.”. (This reason may be shared" in reply
+    assert typed(dev, "save").startswith("Saved your review of A-02: *Reject*.")

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from conversations.intents import Intent, IntentName
 from conversations.messages import Incoming, Part, part_to_json, preview
-from storage.models import Outbox, Person
+from storage.models import Outbox, Person, Scheme
 from storage.queries import Enrolment
 from storage.scheme_settings import SchemeSettings
 
@@ -43,6 +43,11 @@ class Outgoing:
     # With ``channel``: this exact route rather than the channel's current one (the old lead
     # channel, told that its alerts have moved elsewhere).
     address: dict[str, Any] | None = None
+
+
+def to_lead_channel(scheme: Scheme, *parts: Part, **more: Any) -> Outgoing:
+    """A message for the scheme's lead channel (``more``: the other fields of ``Outgoing``)."""
+    return Outgoing(parts=parts, channel=scheme.lead_channel, scheme_id=scheme.id, **more)
 
 
 @dataclass

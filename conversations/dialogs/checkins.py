@@ -70,7 +70,7 @@ class CheckinState(kit.FormState):
     given: list[str] = Field(
         default_factory=list
     )  # answers typed in the opening message, while a survey is picked
-    later: bool = False  # put off: the next message may be a return, or another request
+    put_off: bool = False  # put off: the next message may be a return, or another request
 
 
 def parse_scale(text: str, question: SurveyQuestion) -> int | None:
@@ -233,8 +233,8 @@ class SurveyForm(kit.Form[CheckinState]):
         skips = brief(msg.text) is Meaning.SKIP or (
             asked is not None and not asked.required and is_empty(msg.text)
         )
-        if state.later and msg.action is None and msg.text.strip() and not skips:
-            back = state.model_copy(update={"later": False})
+        if state.put_off and msg.action is None and msg.text.strip() and not skips:
+            back = state.model_copy(update={"put_off": False})
             name = recognise(msg.text).name
             if name is IntentName.CHECKIN or meaning(msg.text) is Meaning.YES:
                 again = [Text("Welcome back."), *self.prompt(ctx, back.to_state())]
@@ -245,7 +245,7 @@ class SurveyForm(kit.Form[CheckinState]):
                 kept = Text("Your check-in is kept for later: type *check-in* to carry on.")
                 return Turn(replies=[kept], state=raw, advanced=False)
             state = back
-        state.later = False
+        state.put_off = False
         raw = state.to_state()
         if state.step in questions and msg.action is None and puts_off(msg.text):
             reading = self.field(state.step).read(ctx, msg)
@@ -258,7 +258,7 @@ class SurveyForm(kit.Form[CheckinState]):
         done = len([v for k, v in state.values.items() if v not in (None, "")])
         kept = f"your {done} answer{'s' * (done != 1)} so far" if done else "your place"
         number = next(n for n, f in enumerate(self.fields, start=1) if f.name == state.step)
-        state.later = True
+        state.put_off = True
         return Turn(
             replies=[
                 Text(

@@ -17,18 +17,10 @@ from conversations.dialogs import kit, safety_check
 from conversations.dialogs.base import Context, Outgoing, Turn
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName, recognise
 from conversations.language.choices import pick
+from conversations.language.diary import mentions, someone_elses_diary, topic
 from conversations.language.normalise import normalise
 from conversations.messages import Choice, Incoming, Part, Question, Text
-from conversations.patient_data import (
-    GUARD_EDIT,
-    GUARD_KEEP,
-    GUARD_REMOVE,
-    Finding,
-    find_patient_data,
-    guard_choice,
-    guard_question,
-    remove_patient_data,
-)
+from conversations.patient_data import find_patient_data, remove_patient_data
 from storage import queries
 from storage.models import DiaryEntry, Role
 
@@ -37,28 +29,27 @@ PAGE = 5
 
 
 class Step(StrEnum):
-    WHAT_HAPPENED = "what_happened"
-    SO_WHAT = "so_what"
-    NOW_WHAT = "now_what"
-    CONFIRM = "confirm"
-    WHICH_PART = "which_part"
     # The entry seems to hold patient data: remove it, rewrite, or save anyway.
     GUARD = "guard"
     REWRITE_NOTE = "rewrite_note"
     # Whether to use the What? / So what? / Now what? prompts, and a free entry without them.
     OFFER = "offer"
     FREE = "free"
-    # It reads like a concern: send it to the project lead, keep it here, or both.
-    SAFETY = safety_check.STEP
 
 
-QUESTIONS = {
-    Step.WHAT_HAPPENED: "*What happened?* Describe the situation or meeting in a few lines.",
-    Step.SO_WHAT: "*So what?* What did it mean to you, and what did you learn?",
-    Step.NOW_WHAT: "*Now what?* What will you do next, or differently?",
-}
-ORDER = [Step.WHAT_HAPPENED, Step.SO_WHAT, Step.NOW_WHAT]
-LABELS = {Step.WHAT_HAPPENED: "What happened", Step.SO_WHAT: "So what", Step.NOW_WHAT: "Now what"}
+# A guided entry's three parts (the kit asks for each in turn; *skip* leaves one out).
+FIELDS = tuple(
+    kit.FormField(key, label, question, optional=True, max_length=MAX_ENTRY)
+    for key, label, question in (
+        (
+            "what_happened",
+            "What happened",
+            "*What happened?* Describe the situation or meeting in a few lines.",
+        ),
+        ("so_what", "So what", "*So what?* What did it mean to you, and what did you learn?"),
+        ("now_what", "Now what", "*Now what?* What will you do next, or differently?"),
+    )
+)
 
 REWRITE = "Please write your note again, without the patient details."
 
@@ -74,10 +65,6 @@ OFFER = Question(
     (Choice("Yes, use the prompts", PROMPTS, "yes"), Choice("No, I'll just write", PROMPTS, "no")),
 )
 WRITE = "What would you like to write? Send it in one message and I'll save it as it is."
-
-SAVE = "dialog:diary:save"
-CHANGE = "dialog:diary:change"
-PART = "dialog:diary:part"
 
 
 def not_a_mentee(ctx: Context) -> Turn | None:
@@ -102,11 +89,6 @@ def too_long(text: str) -> Text | None:
     )
 
 
-def _findings(ctx: Context, *texts: str) -> list[Finding]:
-    pattern = ctx.settings().hospital_number_pattern
-    return [f for text in texts for f in find_patient_data(text, pattern)]
-
-
 def _saved(ctx: Context, day: date | None = None) -> Turn:
     return Turn(
         replies=[
@@ -116,23 +98,6 @@ def _saved(ctx: Context, day: date | None = None) -> Turn:
             )
         ]
     )
-
-
-def _note_day(ctx: Context, state: dict[str, Any]) -> date:
-    day = state.get("day")
-    return date.fromisoformat(day) if isinstance(day, str) else ctx.today
-
-
-def _save_note(ctx: Context, text: str, state: dict[str, Any] | None = None) -> Turn:
-    """Save a quick note, once the safety check has let it through."""
-    state = {**(state or {}), "note": text}
-    if (asking := safety_check.gate(ctx, state, [text], SAFETY)) is not None:
-        return asking
-    day = _note_day(ctx, state)
-    ctx.session.add(
-        DiaryEntry(author_id=ctx.person_id, written_on=day, text=text, created_at=ctx.now)
-    )
-    return _saved(ctx, day)
 
 
 def _dated(ctx: Context, said: str) -> tuple[str, date | Ask | None]:
@@ -146,7 +111,8 @@ def _dated(ctx: Context, said: str) -> tuple[str, date | Ask | None]:
 
 
 def quick_note(ctx: Context, said: str) -> Turn:
-    """ "diary: ..." saves a dated entry at once (unless it seems to hold patient data)."""
+    """ "diary: ..." saves a dated entry at once (once the kit's guard and safety check have
+    let it through)."""
     if (refusal := not_a_mentee(ctx)) is not None:
         return refusal
     text, day = _dated(ctx, said.strip())
@@ -157,13 +123,8 @@ def quick_note(ctx: Context, said: str) -> Turn:
         )
     if (problem := too_long(text)) is not None:
         return Turn(replies=[problem])
-    state: dict[str, Any] = {"note": text} | ({"day": day.isoformat()} if day else {})
-    if findings := _findings(ctx, text):
-        return Turn(
-            replies=guard_question(findings, "your diary"),
-            state={"step": Step.GUARD.value, **state},
-        )
-    return _save_note(ctx, text, state)
+    state = DiaryState(step=kit.CONFIRM, note=text, day=day.isoformat() if day else None)
+    return GuidedDiary()._save_guarded(ctx, state)
 
 
 def after_meeting_prompt(partner_name: str) -> list[Part]:
@@ -181,17 +142,13 @@ def after_meeting_prompt(partner_name: str) -> list[Part]:
 
 
 def _snippet(entry: DiaryEntry) -> str:
-    if entry.text:
-        body = entry.text
-    else:
-        body = " / ".join(x for x in (entry.what_happened, entry.so_what, entry.now_what) if x)
-    body = " ".join(body.split())
+    body = " ".join(_body(entry).split())
     return body if len(body) <= 200 else body[:199].rstrip() + "…"
 
 
 def my_diary(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     """The author's entries, newest first, a page at a time."""
-    if (whose := _SOMEONE_ELSES.search(normalise(msg.text))) and whose.group("who") != "my":
+    if someone_elses_diary(msg.text):
         # Nobody reads another person's diary, whoever they are: not their mentor, not the lead.
         return Turn(
             replies=[
@@ -244,12 +201,7 @@ class GuidedDiary(kit.Form[DiaryState]):
     title: ClassVar[str] = "Your diary entry"
     schema_version: ClassVar[int] = 2
     State = DiaryState
-    fields: ClassVar[tuple[kit.FormField, ...]] = tuple(
-        kit.FormField(
-            step.value, LABELS[step], QUESTIONS[step], optional=True, max_length=MAX_ENTRY
-        )
-        for step in ORDER
-    )
+    fields: ClassVar[tuple[kit.FormField, ...]] = FIELDS
     guard_where = "your diary"
     wording = SAFETY
     SAVE = "dialog:diary:save"
@@ -272,9 +224,7 @@ class GuidedDiary(kit.Form[DiaryState]):
         return [Text("Answer each question in a few lines (type *skip* to leave one out).")]
 
     def summary(self, ctx: Context, state: DiaryState) -> list[Part]:
-        lines = "\n".join(
-            f"*{LABELS[s]}:* {state.values.get(s.value) or '(skipped)'}" for s in ORDER
-        )
+        lines = "\n".join(f"*{f.label}:* {f.shown(state.values.get(f.name))}" for f in FIELDS)
         return [Text("Here's your entry:\n" + lines, private=True)]
 
     def nothing_to_save(self, ctx: Context, state: DiaryState) -> Turn | None:
@@ -289,14 +239,18 @@ class GuidedDiary(kit.Form[DiaryState]):
 
     def save(self, ctx: Context, state: DiaryState) -> Turn:
         if state.note is not None:
-            return _save_note(ctx, state.note, state.to_state())
+            day = date.fromisoformat(state.day) if state.day else ctx.today
+            ctx.session.add(
+                DiaryEntry(
+                    author_id=ctx.person_id, written_on=day, text=state.note, created_at=ctx.now
+                )
+            )
+            return _saved(ctx, day)
         ctx.session.add(
             DiaryEntry(
                 author_id=ctx.person_id,
                 written_on=ctx.today,
-                what_happened=state.values.get(Step.WHAT_HAPPENED.value, ""),
-                so_what=state.values.get(Step.SO_WHAT.value, ""),
-                now_what=state.values.get(Step.NOW_WHAT.value, ""),
+                **{f.name: state.values.get(f.name, "") for f in FIELDS},
                 created_at=ctx.now,
             )
         )
@@ -305,6 +259,16 @@ class GuidedDiary(kit.Form[DiaryState]):
     def _guarded_texts(self, state: DiaryState) -> list[str]:
         # A quick note is one text, not a guided entry's three (it is not in ``values``).
         return [state.note] if state.note is not None else super()._guarded_texts(state)
+
+    def remove_patient_data(self, state: DiaryState, pattern: str | None) -> None:
+        if state.note is None:
+            return super().remove_patient_data(state, pattern)
+        state.note = remove_patient_data(state.note, find_patient_data(state.note, pattern))
+
+    def rewrite(self, ctx: Context, state: DiaryState) -> Turn:
+        if state.note is None:
+            return super().rewrite(ctx, state)
+        return Turn(replies=[Text(REWRITE)], state={"step": Step.REWRITE_NOTE.value})
 
     # The offer of prompts, a free entry and a quick note's guard are steps of their own.
     def prompt(self, ctx: Context, raw: dict[str, Any]) -> list[Part]:
@@ -330,17 +294,6 @@ class GuidedDiary(kit.Form[DiaryState]):
                     advanced=False,
                 )
             return quick_note(ctx, text)
-        if state.note is not None and state.step == kit.GUARD:
-            choice = guard_choice(msg.action, msg.text)
-            kept = {"day": state.day} if state.day else {}
-            if choice == GUARD_EDIT:
-                return Turn(replies=[Text(REWRITE)], state={"step": Step.REWRITE_NOTE.value})
-            if choice == GUARD_REMOVE:
-                pattern = ctx.settings().hospital_number_pattern
-                note = remove_patient_data(state.note, find_patient_data(state.note, pattern))
-                return _save_note(ctx, note, kept)
-            if choice == GUARD_KEEP:
-                return _save_note(ctx, state.note, kept)
         return super().step(ctx, raw, msg)
 
     def _on_offer(self, ctx: Context, msg: Incoming) -> Turn:
@@ -372,30 +325,14 @@ def _which_entry(ctx: Context, text: str) -> DiaryEntry | None:
     """The entry a request names: one from a day ("friday's entry"), one about something
     ("the one about the rota"), or else the newest."""
     entries, _ = queries.diary_entries(ctx.session, ctx.person_id, limit=1000)
-    words = normalise(text)
-    if about := _ABOUT.search(words):
-        found = _matching(entries, about.group("topic"))
+    if (about := topic(text)) is not None:
+        found = [e for e in entries if mentions(_body(e), about)]
         return found[0] if found else None
-    for word in re.findall(r"[\w/.]+", words):
+    for word in re.findall(r"[\w/.]+", normalise(text)):
         day = past_day(word, ctx.today)
         if isinstance(day, date) and (dated := [e for e in entries if e.written_on == day]):
             return dated[0]
     return entries[0] if entries else None
-
-
-_SOMEONE_ELSES = re.compile(r"\b(?P<who>\w+?)'?s\s+diary\b")
-_ABOUT = re.compile(r"\babout\s+(?:the\s+|my\s+|our\s+)?(?P<topic>.+?)[\s?.!]*$")
-
-
-def _matching(entries: list[DiaryEntry], topic: str) -> list[DiaryEntry]:
-    """Entries mentioning the topic's words (all of the longer ones)."""
-    wanted = [w for w in re.findall(r"\w+", topic.lower()) if len(w) > 2 and w not in _SMALL]
-    if not wanted:
-        return []
-    return [e for e in entries if all(w in _body(e).lower() for w in wanted)]
-
-
-_SMALL = frozenset({"the", "and", "for", "with", "that", "this", "what", "did", "write", "wrote"})
 
 
 def _body(entry: DiaryEntry) -> str:
@@ -518,18 +455,17 @@ def search_diary(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     """ "What did I write about the rota?": the author's entries that mention it."""
     if (refusal := not_a_mentee(ctx)) is not None:
         return refusal
-    about = _ABOUT.search(normalise(msg.text))
+    about = topic(msg.text)
     if about is None:
         return my_diary(ctx, msg, intent)
     entries, _ = queries.diary_entries(ctx.session, ctx.person_id, limit=1000)
-    found = _matching(entries, about.group("topic"))
-    topic = about.group("topic")
+    found = [e for e in entries if mentions(_body(e), about)]
     if not found:
         return Turn(
             replies=[
-                Text(f"None of your entries mention {topic}. Type *my diary* to see them all.")
+                Text(f"None of your entries mention {about}. Type *my diary* to see them all.")
             ]
         )
-    lines = [f"Your entries about {topic} (only you can read them):"]
+    lines = [f"Your entries about {about} (only you can read them):"]
     lines += [f"• {format_day(e.written_on)}: {_snippet(e)}" for e in found[:PAGE]]
     return Turn(replies=[Text("\n".join(lines), private=True)])

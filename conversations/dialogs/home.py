@@ -7,11 +7,12 @@ from datetime import timedelta
 
 from conversations.dates import format_day, format_when
 from conversations.dialogs.base import Context, Turn
+from conversations.dialogs.suggest import LABELS, nothing_to_read
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
 from conversations.language.normalise import normalise
 from conversations.messages import Choice, Incoming, Question, Text
 from storage import contract_queries, minutes_queries, partner_queries, queries, survey_queries
-from storage.models import Event, Person, Role, Survey
+from storage.models import Event, Role, Survey
 
 EVENTS_AHEAD_DAYS = 30
 
@@ -61,19 +62,40 @@ _SELECTION_PROGRESS = [
 ]
 
 
+_STEERING = {"steering_chair", "steering_member", "moderator"}
+_LEADING = {"lead", *_STEERING}
+# Who sees which lines of help, and which buttons of the menu (by their intents).
+_HELP: tuple[tuple[set[str], list[str]], ...] = (
+    ({Role.MENTEE.value}, _MENTEE),
+    ({Role.MENTOR.value}, _MENTOR),
+    (_LEADING, _LEAD),
+    (_STEERING, _SELECTION),
+    (_LEADING, _SELECTION_PROGRESS),
+)
+_MENU: tuple[tuple[set[str], tuple[IntentName, ...]], ...] = (
+    (
+        {Role.MENTEE.value},
+        (
+            IntentName.BOOK_MEETING,
+            IntentName.LOG_MINUTES,
+            IntentName.DIARY_GUIDED,
+            IntentName.MY_DIARY,
+        ),
+    ),
+    (
+        {Role.MENTOR.value},
+        (IntentName.MY_MEETINGS, IntentName.MY_MINUTES, IntentName.REGISTER_MENTOR),
+    ),
+    ({Role.MENTEE.value, Role.MENTOR.value}, (IntentName.MY_ACTIONS, IntentName.CONCERN)),
+    (_STEERING, (IntentName.REVIEW_APPLICATIONS,)),
+    (_LEADING, (IntentName.SELECTION_STATUS,)),
+    (set(), (IntentName.WHATS_NEXT, IntentName.HELP)),
+)
+
+
 def help_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
-    roles = ctx.roles
     lines = ["Here's what I can do for you:"]
-    if Role.MENTEE.value in roles:
-        lines += _MENTEE
-    if Role.MENTOR.value in roles:
-        lines += _MENTOR
-    if roles & {"lead", "steering_chair", "steering_member", "moderator"}:
-        lines += _LEAD
-    if roles & {"steering_chair", "steering_member", "moderator"}:
-        lines += _SELECTION
-    if roles & {"lead", "steering_chair", "steering_member", "moderator"}:
-        lines += _SELECTION_PROGRESS
+    lines += [line for roles, said in _HELP if ctx.roles & roles for line in said]
     lines += _EVERYONE
     lines += [
         "",
@@ -83,34 +105,13 @@ def help_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
 
 
 def menu_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
-    choices: list[Choice] = []
-    if Role.MENTEE.value in ctx.roles:
-        choices += [
-            Choice("Book a meeting", _go(IntentName.BOOK_MEETING)),
-            Choice("Log minutes", _go(IntentName.LOG_MINUTES)),
-            Choice("Write in my diary", _go(IntentName.DIARY_GUIDED)),
-            Choice("Read my diary", _go(IntentName.MY_DIARY)),
-        ]
-    if Role.MENTOR.value in ctx.roles:
-        choices += [
-            Choice("My meetings", _go(IntentName.MY_MEETINGS)),
-            Choice("Our minutes", _go(IntentName.MY_MINUTES)),
-            Choice("My mentor profile", _go(IntentName.REGISTER_MENTOR)),
-        ]
-    if ctx.roles & {Role.MENTEE.value, Role.MENTOR.value}:
-        choices += [
-            Choice("My actions", _go(IntentName.MY_ACTIONS)),
-            Choice("Raise a concern", _go(IntentName.CONCERN)),
-        ]
-    if ctx.roles & {"steering_chair", "steering_member", "moderator"}:
-        choices.append(Choice("Review applications", _go(IntentName.REVIEW_APPLICATIONS)))
-    if ctx.roles & {"lead", "steering_chair", "steering_member", "moderator"}:
-        choices.append(Choice("Selection status", _go(IntentName.SELECTION_STATUS)))
-    choices += [
-        Choice("What's next", _go(IntentName.WHATS_NEXT)),
-        Choice("Help", _go(IntentName.HELP)),
-    ]
-    return Turn(replies=[Question("What would you like to do?", tuple(choices))])
+    choices = tuple(
+        Choice(LABELS[intent], _go(intent))
+        for roles, intents in _MENU
+        if not roles or ctx.roles & roles
+        for intent in intents
+    )
+    return Turn(replies=[Question("What would you like to do?", choices)])
 
 
 def greeting_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
@@ -123,18 +124,8 @@ def thanks_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
 
 
 def unknown_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
-    if msg.action is not None:
-        return Turn(
-            replies=[
-                Text(
-                    "That button belongs to something we've already finished. Type *menu* to start again."
-                )
-            ]
-        )
-    if not msg.text.strip():
-        return Turn(
-            replies=[Text("I didn't get any words there. Type *help* to see what I can do.")]
-        )
+    if (nothing := nothing_to_read(msg)) is not None:
+        return nothing
     return Turn(
         replies=[
             Text(
@@ -145,11 +136,6 @@ def unknown_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     )
 
 
-def _name(ctx: Context, person_id: int) -> str:
-    person = ctx.session.get(Person, person_id)
-    return person.display_name if person is not None else "your partner"
-
-
 def whats_next_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     """The person's due items, soonest first."""
     items: list[str] = []
@@ -157,7 +143,7 @@ def whats_next_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     for pairing, _contract in queries.unsigned_contracts(session, me):
         deadline = contract_queries.deadline_of(session, pairing)
         by = f" by {format_day(deadline)}" if deadline else ""
-        partner = _name(ctx, queries.partner_of(pairing, me))
+        partner = ctx.name_of(queries.partner_of(pairing, me))
         items.append(f"Sign your mentoring contract with {partner}{by}.")
     meetings = queries.upcoming_meetings(session, me, now)
     for meeting in meetings[:3]:
@@ -168,7 +154,7 @@ def whats_next_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     if not meetings:
         for pairing in queries.active_pairings(session, me):
             if pairing.mentee_id == me:
-                partner = _name(ctx, pairing.mentor_id)
+                partner = ctx.name_of(pairing.mentor_id)
                 items.append(f"Book your next meeting with {partner} (you arrange meetings).")
     for action in minutes_queries.open_actions(session, me)[:5]:
         due = f" (due {format_day(action.due)})" if action.due else ""
@@ -223,7 +209,7 @@ def when_is_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         for pairing, _contract in unsigned:
             deadline = contract_queries.deadline_of(session, pairing)
             by = f" by {format_day(deadline)}" if deadline else ""
-            partner = _name(ctx, queries.partner_of(pairing, me))
+            partner = ctx.name_of(queries.partner_of(pairing, me))
             lines.append(
                 f"Your mentoring contract with {partner} needs signing{by}. You both sign it, "
                 "and a copy goes to the project team. Type *sign the contract* to start."

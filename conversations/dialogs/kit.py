@@ -17,6 +17,11 @@ save what was gathered. The kit runs the rest:
 - **Safety**: before saving, text that reads like a concern is offered to the project lead first
   (``safety_check``), once.
 
+A form may word its confirmation for the record at hand and add buttons of its own
+(``question``, ``confirm_choices``), read an answer there before the kit does
+(``confirm_reply``: a contract signs on "I agree", never on a plain "yes"), and say who reads
+what the safety check asks about (``safety_wording``, ``safety_pairing``).
+
 The state is a pydantic model per dialog (``FormState`` and its subclasses), validated on load,
 stored with the dialog's ``schema_version`` (the engine puts aside a state of another version).
 
@@ -27,8 +32,10 @@ dialog: a table of steps, each naming what it asks and how it takes the answer, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -38,7 +45,8 @@ from conversations.dialogs import safety_check
 from conversations.dialogs.base import Context, Turn
 from conversations.intents import IntentName, recognise
 from conversations.language.choices import pick
-from conversations.language.vocabulary import Meaning, is_empty, leading
+from conversations.language.later import not_yet
+from conversations.language.vocabulary import Meaning, as_typed, is_empty, leading
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
@@ -74,6 +82,8 @@ class FormState(BaseModel):
     # The safety check's bookkeeping (``safety_check.CHECKED`` / ``NOTICED``).
     safety_checked: list[str] = Field(default_factory=list)
     safety: dict[str, Any] | None = None
+    # Fields put off ("later", "not yet"): asked again once every other one is answered.
+    later: list[str] = Field(default_factory=list)
 
     def to_state(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_none=True)
@@ -89,10 +99,26 @@ class Read:
 
     value: Any = None
     problem: str | None = None
+    # Other fields the same answer fills ("Leading a team of 12 in CT" is the position and
+    # the detail about it): kept unless they already have a value.
+    also: dict[str, Any] = dataclass_field(default_factory=dict)
 
 
 Reader = Callable[[Context, Incoming], Read]
 Asker = Callable[[Context], list[Part]]
+
+
+@dataclass(frozen=True)
+class Later:
+    """A field that may be put off once ("later", "I don't have it yet"): the rest are asked
+    first, then it is asked again (``question``) and can't be put off again (``needed``)."""
+
+    note: str  # said when it is put off: "No problem: I'll ask for it again before you submit."
+    question: str
+    needed: str
+
+
+YES_NO = (("yes", "Yes"), ("no", "No"))
 
 
 @dataclass(frozen=True)
@@ -121,6 +147,12 @@ class FormField:
     # A typed correction at the confirmation may be for this field ("actually make it 4pm"):
     # only for fields whose reader reads little else (a time, a length), not free text.
     corrects: bool = False
+    # What to say when a reply picks none of ``choices`` (a yes/no: "Please answer yes or no").
+    problem: str | None = None
+    later: Later | None = None
+    # False: a reply that can't be read gets only its problem, not the question again (a long
+    # listing the person has just seen).
+    repeat: bool = True
 
     def shown(self, value: Any) -> str:
         if self.show is not None:
@@ -143,17 +175,19 @@ class FormField:
 
     def read(self, ctx: Context, msg: Incoming) -> Read:
         text = msg.text.strip()
+        if self.choices and msg.action == f"kit:{self.name}":
+            value = str(msg.values.get("value", ""))
+            if value in {v for v, _ in self.choices}:
+                return Read(value)  # its own button, whatever else reads the field
         if self.reader is not None and msg.action is not None:
             return self.reader(ctx, msg)
         if self.choices:
-            if msg.action == f"kit:{self.name}":
-                value = str(msg.values.get("value", ""))
-                if value in {v for v, _ in self.choices}:
-                    return Read(value)
             options = [Choice(label, f"kit:{self.name}", value) for value, label in self.choices]
             chosen = pick(text, options)
+            if chosen is None and self.reader is not None and text:
+                return self.reader(ctx, msg)  # a longer answer the field reads on its own
             if chosen is None:
-                return Read(problem="Please pick one of these.")
+                return Read(problem=self.problem or "Please pick one of these.")
             return Read(chosen.value)
         if not text:
             return Read(problem=NOTHING)
@@ -179,9 +213,9 @@ class Form(Generic[S]):
     State: type[S]
     fields: ClassVar[Sequence[FormField]]
     confirm_question: ClassVar[str] = "Shall I save it?"
+    which_question: ClassVar[str] = "Which part would you like to change?"
     save_label: ClassVar[str] = "Save"
     change_label: ClassVar[str] = "Change something"
-    which_question: ClassVar[str] = "Which part would you like to change?"
     guard_where: ClassVar[str] = "here"  # "your diary": where patient data mustn't be kept
     # "You wrote: ..." before a field is asked again; "At the moment" for a saved record.
     current_label: ClassVar[str] = "You wrote"
@@ -210,9 +244,30 @@ class Form(Generic[S]):
         """A form with nothing to change, answered no: nothing is done."""
         return Turn(replies=[Text("OK, I've left it as it was.")])
 
+    def question(self, ctx: Context, state: S) -> str:
+        """The confirmation's question (``confirm_question``, unless it depends on the person)."""
+        return self.confirm_question
+
     def begin(self, ctx: Context, msg: Incoming, state: S) -> list[Part]:
         """Fill what the start message already says; the replies to say before the first ask."""
         return []
+
+    def confirm_choices(self, ctx: Context, state: S) -> tuple[Choice, ...]:
+        """The buttons of the confirmation (a contract adds "Save without signing")."""
+        return (Choice(self.save_label, self.SAVE), Choice(self.change_label, self.CHANGE))
+
+    def confirm_reply(self, ctx: Context, state: S, msg: Incoming) -> Turn | None:
+        """A form's own reading of an answer at the confirmation, before the kit's (None: the
+        kit reads it): a button of its own, or a yes that must not save ("I agree" signs)."""
+        return None
+
+    def safety_wording(self, state: S) -> safety_check.Wording | None:
+        """How the safety check words where the text goes ("Tom can read the contract.")."""
+        return self.wording
+
+    def safety_pairing(self, state: S) -> int | None:
+        """The pairing a concern noticed by the safety check is about (None: the only one)."""
+        return None
 
     def left_out(self, ctx: Context, state: S, texts: list[str]) -> Turn:
         """After the safety check sent some text to the lead: save the rest without it."""
@@ -242,9 +297,9 @@ class Form(Generic[S]):
             return [self._which_part()]
         if state.step == GUARD:
             return guard_question(self._findings(ctx, state), self.guard_where)
-        if state.step == SAFETY and self.wording is not None:
-            return safety_check.prompt(state.to_state(), self.wording)
-        return self.field(state.step).ask(ctx)
+        if state.step == SAFETY and (wording := self.safety_wording(state)) is not None:
+            return safety_check.prompt(state.to_state(), wording)
+        return self.ask_field(ctx, state, self.field(state.step))
 
     def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
         state = self.load(raw)
@@ -254,21 +309,45 @@ class Form(Generic[S]):
             return self._on_which(ctx, state, msg)
         if state.step == GUARD:
             return self._on_guard(ctx, state, msg)
-        if state.step == SAFETY and self.wording is not None:
+        if state.step == SAFETY and (wording := self.safety_wording(state)) is not None:
             return safety_check.step(
                 ctx,
                 state.to_state(),
                 msg,
-                self.wording,
+                wording,
                 save=lambda kept: self._held(ctx, kept),
                 leave_out=lambda kept, texts: self._held_left_out(ctx, kept, texts),
+                pairing_id=self.safety_pairing(state),
             )
         field = self.field(state.step)
-        reading = field.read(ctx, msg)
+        if field.later is not None and msg.action is None and not_yet(msg.text):
+            if field.name in state.later:
+                return self._again(ctx, state, field, field.later.needed)
+            state.later.append(field.name)
+            turn = self._next(ctx, state)
+            return Turn([Text(field.later.note), *turn.replies], turn.state, turn.outgoing)
+        reading = self.read_field(ctx, state, field, msg)
         if reading.value is None:
-            problem = Text(reading.problem or "Sorry, I didn't understand that.")
-            return Turn(replies=[problem, *field.ask(ctx)], state=state.to_state(), advanced=False)
+            return self._again(ctx, state, field, reading.problem)
+        for name, value in reading.also.items():
+            state.values.setdefault(name, value)
         return self._take(ctx, state, field, reading.value)
+
+    def _again(self, ctx: Context, state: S, field: FormField, problem: str | None) -> Turn:
+        """Say why a reply can't be kept, and ask again."""
+        said = Text(problem or "Sorry, I didn't understand that.")
+        asked = self.ask_field(ctx, state, field) if field.repeat else []
+        return Turn(replies=[said, *asked], state=state.to_state(), advanced=False)
+
+    def read_field(self, ctx: Context, state: S, field: FormField, msg: Incoming) -> Read:
+        """How a reply to a field is read (a form may read with what its state holds)."""
+        return field.read(ctx, msg)
+
+    def ask_field(self, ctx: Context, state: S, field: FormField) -> list[Part]:
+        """How a field is asked (a form may ask with what its state holds)."""
+        if field.later is not None and field.name in state.later:
+            return [Text(field.later.question)]
+        return field.ask(ctx)
 
     # -- the shared steps ---------------------------------------------------------------------
 
@@ -285,16 +364,15 @@ class Form(Generic[S]):
         raise KeyError(name)
 
     def _missing(self, state: S) -> FormField | None:
-        for field in self.fields:
-            if field.name not in state.values:
-                return field
-        return None
+        """The first field with no value; one put off only once every other has one."""
+        gaps = [f for f in self.fields if f.name not in state.values]
+        return next((f for f in gaps if f.name not in state.later), gaps[0] if gaps else None)
 
     def _next(self, ctx: Context, state: S) -> Turn:
         missing = None if state.editing else self._missing(state)
         if missing is not None:
             state.step = missing.name
-            return Turn(replies=missing.ask(ctx), state=state.to_state())
+            return Turn(replies=self.ask_field(ctx, state, missing), state=state.to_state())
         if (missing := self._missing(state)) is not None:
             state.editing = False
             return self._next(ctx, state)
@@ -306,10 +384,7 @@ class Form(Generic[S]):
     def _confirmation(self, ctx: Context, state: S) -> list[Part]:
         return [
             *self.summary(ctx, state),
-            Question(
-                self.confirm_question,
-                (Choice(self.save_label, self.SAVE), Choice(self.change_label, self.CHANGE)),
-            ),
+            Question(self.question(ctx, state), self.confirm_choices(ctx, state)),
         ]
 
     def _which_part(self) -> Question:
@@ -319,15 +394,20 @@ class Form(Generic[S]):
         )
 
     def _on_confirm(self, ctx: Context, state: S, msg: Incoming) -> Turn:
+        if (own := self.confirm_reply(ctx, state, msg)) is not None:
+            return own
         reading = leading(msg.text) if msg.action is None else None
         said = reading.meaning if reading is not None else None
         if reading is not None and reading.rest and said in (Meaning.YES, Meaning.NO):
             # "yes but make it 90 mins", "no, the Friday after": the rest says what to change.
-            rest = Incoming(person_id=msg.person_id, text=reading.rest)
+            # "yes but make it 90 mins", "yes, but change my workplace to ...": the rest,
+            # without the word that joins it on.
+            words = _JOINED.sub("", as_typed(msg.text, reading.rest))
+            rest = Incoming(person_id=msg.person_id, text=words)
             changed = self._named_change(ctx, state, rest) or self._correction(ctx, state, rest)
             if changed is not None:
                 return changed
-        choices = (Choice(self.save_label, self.SAVE), Choice(self.change_label, self.CHANGE))
+        choices = self.confirm_choices(ctx, state)
         picked = pick(msg.text, choices) if msg.action is None and said is None else None
         action = msg.action or (picked.action if picked is not None else None)
         if action == self.SAVE or said is Meaning.YES or _is(msg.text, self.save_label):
@@ -341,6 +421,8 @@ class Form(Generic[S]):
             or said is Meaning.NO
             or _is(msg.text, self.change_label, "change", "edit")
         ):
+            if len(self.fields) == 1:  # nothing to choose between
+                return self._edit(ctx, state, self.fields[0])
             state.step = WHICH
             return Turn(replies=[self._which_part()], state=state.to_state())
         if (named := self._named_change(ctx, state, msg)) is not None:
@@ -372,8 +454,8 @@ class Form(Generic[S]):
                 return Turn(
                     replies=guard_question(findings, self.guard_where), state=state.to_state()
                 )
-            if self.wording is not None:
-                asking = safety_check.gate(ctx, state.to_state(), [value], self.wording)
+            if (wording := self.safety_wording(state)) is not None:
+                asking = safety_check.gate(ctx, state.to_state(), [value], wording)
                 if asking is not None:
                     return asking
         state.values[field.name] = value
@@ -396,7 +478,7 @@ class Form(Generic[S]):
         field = self.field(state.holding)
         state.step, state.pending, state.holding = field.name, None, None
         note = Text(f"OK, I've left it out of {self.guard_where}: it's with the project lead.")
-        return Turn(replies=[note, *field.ask(ctx)], state=state.to_state())
+        return Turn(replies=[note, *self.ask_field(ctx, state, field)], state=state.to_state())
 
     def _names(self) -> FieldNames:
         return FieldNames((w, f.name) for f in self.fields for w in (f.label, *f.words))
@@ -418,11 +500,12 @@ class Form(Generic[S]):
         if match.group("value") is None:
             return self._edit(ctx, state, field)
         typed = Incoming(person_id=msg.person_id, text=match.group("value").strip())
-        reading = field.read(ctx, typed)
+        reading = self.read_field(ctx, state, field, typed)
         state.step, state.editing = field.name, True
         if reading.value is None:
             problem = Text(reading.problem or "Sorry, I didn't understand that.")
-            return Turn(replies=[problem, *field.ask(ctx)], state=state.to_state(), advanced=False)
+            asked = self.ask_field(ctx, state, field)
+            return Turn(replies=[problem, *asked], state=state.to_state(), advanced=False)
         return self._take(ctx, state, field, reading.value)
 
     def _correction(self, ctx: Context, state: S, msg: Incoming) -> Turn | None:
@@ -458,7 +541,10 @@ class Form(Generic[S]):
         current = field.shown(state.values.get(field.name))
         state.step, state.editing = field.name, True
         return Turn(
-            replies=[Text(f"{self.current_label}: {current}", private=True), *field.ask(ctx)],
+            replies=[
+                Text(f"{self.current_label}: {current}", private=True),
+                *self.ask_field(ctx, state, field),
+            ],
             state=state.to_state(),
         )
 
@@ -481,12 +567,26 @@ class Form(Generic[S]):
         return self._save_checked(ctx, state)
 
     def _save_checked(self, ctx: Context, state: S) -> Turn:
-        if self.wording is not None:
+        if (wording := self.safety_wording(state)) is not None:
             texts = [t for t in self._guarded_texts(state) if t]
-            asking = safety_check.gate(ctx, state.to_state(), texts, self.wording)
+            asking = safety_check.gate(ctx, state.to_state(), texts, wording)
             if asking is not None:
                 return asking
         return self.save(ctx, state)
+
+    def remove_patient_data(self, state: S, pattern: str | None) -> None:
+        """The guard's *remove*: take what seems to be patient data out of the written fields."""
+        for field in self.fields:
+            value = state.values.get(field.name, "")
+            if field.guarded and isinstance(value, str) and value:
+                state.values[field.name] = remove_patient_data(
+                    value, find_patient_data(value, pattern)
+                )
+
+    def rewrite(self, ctx: Context, state: S) -> Turn:
+        """The guard's *rewrite*: which part to write again."""
+        state.step = WHICH
+        return Turn(replies=[self._which_part()], state=state.to_state())
 
     def _on_guard(self, ctx: Context, state: S, msg: Incoming) -> Turn:
         choice = guard_choice(msg.action, msg.text)
@@ -500,25 +600,23 @@ class Form(Generic[S]):
                 return self._take(ctx, state, field, value, guarded=True)
             if choice == GUARD_EDIT:
                 state.step, state.pending, state.holding = field.name, None, None
-                again = [Text("OK, please write it again."), *field.ask(ctx)]
+                again = [Text("OK, please write it again."), *self.ask_field(ctx, state, field)]
                 return Turn(replies=again, state=state.to_state())
         elif choice == GUARD_REMOVE:
-            for field in self.fields:
-                value = state.values.get(field.name, "")
-                if field.guarded and isinstance(value, str) and value:
-                    found = find_patient_data(value, pattern)
-                    state.values[field.name] = remove_patient_data(value, found)
+            self.remove_patient_data(state, pattern)
             return self._save_checked(ctx, state)
         elif choice == GUARD_KEEP:
             return self._save_checked(ctx, state)
         elif choice == GUARD_EDIT:
-            state.step = WHICH
-            return Turn(replies=[self._which_part()], state=state.to_state())
+            return self.rewrite(ctx, state)
         return Turn(
             replies=[Text("Please choose one of these."), *self.prompt(ctx, state.to_state())[1:]],
             state=state.to_state(),
             advanced=False,
         )
+
+
+_JOINED = re.compile(r"^(?:but|and|though|although|however|except|only|just)\b[\s,:;-]*", re.I)
 
 
 def _is(text: str, *phrases: str) -> bool:

@@ -18,27 +18,19 @@ its buttons for the others.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
-from sqlmodel import col, select
-
 from conversations.concern_news import raiser_told
-from conversations.dates import When, find_when, format_when
-from conversations.dialogs.base import Context, Outgoing, Registry, Turn
+from conversations.dates import format_when
+from conversations.dialogs.base import Context, Registry, Turn, to_lead_channel
 from conversations.intents import Intent, IntentName
-from conversations.language.normalise import normalise
+from conversations.language.alerts import alert_verb, snooze_length
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from storage import access, lead_queries, outbox_queries, survey_queries
-from storage.models import AuditLog, Concern, Pairing, Scheme, Survey, SurveyResponse
+from storage.models import Concern, Pairing, Scheme, Survey, SurveyResponse
 
-SNOOZE = timedelta(weeks=1)
 SNOOZE_SHORTEST = timedelta(hours=1)
 SNOOZE_LONGEST = timedelta(weeks=4)
-_FOR = re.compile(
-    r"^(?:for\s+)?(?P<n>\d+|an?|one)\s*(?P<unit>h|hrs?|hours?|d|days?|w|wks?|weeks?)$", re.I
-)
-_UNIT = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
 REFUSED = (
     "I can't find that alert, or it isn't one you can act on. "
     "Alerts are for the project lead and the steering group."
@@ -83,33 +75,7 @@ def _parse(msg: Incoming, intent: Intent) -> tuple[str, str, str] | None:
         return (parts[1], parts[2], "") if len(parts) == 3 else None
     verb, _, rest = intent.rest.partition(" ")
     ref, _, note = rest.partition(" ")
-    if verb.startswith("ack"):
-        verb = "ack"
-    elif verb in ("resolved", "close"):
-        verb = "resolve"
-    elif verb == "show":
-        verb = "open"
-    return (verb, ref, note.strip()) if ref else None
-
-
-def _snooze_for(said: str) -> timedelta | None:
-    """How long "2 days", "for 3 hours" or "1 week" is (a week when nothing is said)."""
-    if not said:
-        return SNOOZE
-    match = _FOR.match(said.strip())
-    if match is None:
-        return None
-    n = match["n"].lower()
-    return (1 if not n.isdigit() else int(n)) * _UNIT[match["unit"][0].lower()]
-
-
-def _snooze_until(ctx: Context, said: str) -> timedelta | None:
-    """How long until a moment said in words ("til tmrw 9am", "until Friday"), by the one
-    date reader; None when no moment is said."""
-    found = find_when(normalise(said), ctx.now, ctx.tz, need_time=False)
-    if found is None or not isinstance(found.value, When):
-        return None
-    return found.value.at_utc - ctx.now
+    return (alert_verb(verb), ref, note.strip()) if ref else None
 
 
 def act(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
@@ -152,10 +118,8 @@ def act(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
                 *_resolve_offer(alert, ref),
             ],
             outgoing=[
-                Outgoing(
-                    parts=(Text(f"{ref} acknowledged by {ctx.person.display_name}, {when}."),),
-                    channel=scheme.lead_channel,
-                    scheme_id=scheme.id,
+                to_lead_channel(
+                    scheme, Text(f"{ref} acknowledged by {ctx.person.display_name}, {when}.")
                 ),
                 *raiser_told(ctx, alert.concern, ref, "acknowledged"),
             ],
@@ -186,7 +150,7 @@ def _snooze(
     lead channel is told at once (who, until when), and the alert comes back there then, unless
     the concern is resolved meanwhile. Snoozing is not acknowledging: an urgent concern nobody
     has acknowledged still goes to the chair on time."""
-    length = _snooze_for(said) or _snooze_until(ctx, said)
+    length = snooze_length(said, ctx.now, ctx.tz)
     if length is None or not SNOOZE_SHORTEST <= length <= SNOOZE_LONGEST:
         return Turn(
             replies=[
@@ -219,24 +183,14 @@ def _snooze(
             )
         ],
         outgoing=[
-            Outgoing(
-                parts=(
-                    Text(
-                        f"{ref} snoozed by {ctx.person.display_name}, {when}, until {back}.{still}"
-                    ),
-                ),
-                channel=scheme.lead_channel,
-                scheme_id=scheme.id,
+            to_lead_channel(
+                scheme,
+                Text(f"{ref} snoozed by {ctx.person.display_name}, {when}, until {back}.{still}"),
             ),
-            Outgoing(
-                parts=(
-                    Text(
-                        f"Back from snooze: {ref} (snoozed by {ctx.person.display_name}, {when})."
-                    ),
-                    lead_actions(ref),
-                ),
-                channel=scheme.lead_channel,
-                scheme_id=scheme.id,
+            to_lead_channel(
+                scheme,
+                Text(f"Back from snooze: {ref} (snoozed by {ctx.person.display_name}, {when})."),
+                lead_actions(ref),
                 not_before=until,
                 kind=outbox_queries.SNOOZE_RETURN,
                 concern_id=concern.id if concern is not None else None,
@@ -300,24 +254,16 @@ def _open_follow_up(ctx: Context, response: SurveyResponse, ref: str) -> Turn:
     )
 
 
-_DONE = {"acknowledged": "acknowledged", "snoozed": "snoozed", "resolved": "resolved"}
-
-
 def _history(ctx: Context, concern: Concern, ref: str) -> str:
     """Who acknowledged, snoozed and resolved it, and when (oldest first)."""
-    rows = ctx.session.exec(
-        select(AuditLog)
-        .where(AuditLog.subject == ref, col(AuditLog.action).in_(list(_DONE)))
-        .order_by(col(AuditLog.at), col(AuditLog.id))
-    ).all()
     said = []
-    for row in rows:
+    for row in lead_queries.history(ctx.session, ref):
         who = ctx.name_of(row.actor_id) if row.actor_id else "someone"
         until = row.detail.get("until") if row.action == "snoozed" else None
         to = (
             f" until {format_when(datetime.fromisoformat(until), ctx.tz, ctx.now)}" if until else ""
         )
-        said.append(f"{_DONE[row.action]}{to} by {who}, {format_when(row.at, ctx.tz, ctx.now)}")
+        said.append(f"{row.action}{to} by {who}, {format_when(row.at, ctx.tz, ctx.now)}")
     if not said:
         return "nobody has acknowledged it yet." if concern.resolved_at is None else "resolved."
     return "; ".join(said) + "."
@@ -378,11 +324,7 @@ def _resolve(
             )
         ],
         outgoing=[
-            Outgoing(
-                parts=(Text(f"{ref} resolved by {ctx.person.display_name}, {when}."),),
-                channel=scheme.lead_channel,
-                scheme_id=scheme.id,
-            ),
+            to_lead_channel(scheme, Text(f"{ref} resolved by {ctx.person.display_name}, {when}.")),
             *raiser_told(ctx, concern, ref, "resolved"),
         ],
     )
@@ -390,8 +332,6 @@ def _resolve(
 
 def failed_messages(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     """The messages that could not be delivered, for the lead and steering group."""
-    # A steering member sees their own cohorts' failures; the lead and chair their scheme's.
-    reach = access.reach(ctx.session, ctx.person_id)
     schemes = {
         e.scheme.id
         for e in ctx.enrolments
@@ -404,22 +344,14 @@ def failed_messages(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
             ]
         )
     lines: list[str] = []
-    for scheme_id in sorted(schemes):
-        for letter in outbox_queries.dead_letters(
-            ctx.session, scheme_id, limit=20, cohort_ids=reach
-        ):
-            about = lead_queries.letter_concern(ctx.session, letter)
-            if about is not None and not access.concern_access(
-                ctx.session, ctx.person_id, about, access.ConcernAction.READ
-            ):
-                continue  # nobody learns of a concern they may not read, not even from this
-            to = letter.recipient or f"#{letter.channel}"
-            # What a person was sent is theirs: only a channel message (no private text) shows.
-            said = f": “{letter.preview}”" if letter.recipient_id is None else ""
-            lines.append(
-                f"• {format_when(letter.created_at, ctx.tz, ctx.now)}, to {to} ({letter.kind})"
-                f"{said}, tried {letter.attempts}x. Last error: {letter.last_error}"
-            )
+    for letter in lead_queries.failed_for(ctx.session, ctx.person_id, schemes):
+        to = letter.recipient or f"#{letter.channel}"
+        # What a person was sent is theirs: only a channel message (no private text) shows.
+        said = f": “{letter.preview}”" if letter.recipient_id is None else ""
+        lines.append(
+            f"• {format_when(letter.created_at, ctx.tz, ctx.now)}, to {to} ({letter.kind})"
+            f"{said}, tried {letter.attempts}x. Last error: {letter.last_error}"
+        )
     if not lines:
         return Turn(replies=[Text("Every message has been delivered: nothing failed.")])
     return Turn(

@@ -84,6 +84,8 @@ def _offered(ctx: Context, text: str, meeting: Meeting) -> Facts:
         for part in reversed(parts):
             facts = _facts(ctx, part, meeting)
             if _differs(facts, meeting):
+                # "f2f instead? im at riverside that day": the place may be in another part.
+                facts.location = facts.location or whole.location
                 return facts
     return whole
 

@@ -23,6 +23,15 @@ from conversations.dialogs import kit, safety_check
 from conversations.dialogs.apply import lead_contact
 from conversations.dialogs.base import Context, Registry, Turn
 from conversations.intents import INTENT_ACTION_PREFIX, MORE_MENTEES, Intent, IntentName
+from conversations.language.profile import (
+    all_fine,
+    at_full_capacity,
+    mentee_count,
+    names_in,
+    new_capacity,
+    taking_mentees_again,
+    ways_in,
+)
 from conversations.language.vocabulary import Meaning, meaning
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from storage import application_queries as apps
@@ -35,16 +44,6 @@ WHICH = "dialog:mentor_profile:which"
 NOTHING = "nothing"
 
 WAYS = {"in_person": "Face to face", "video": "Video", "phone": "Phone"}
-_WAY_WORDS = {
-    "in_person": r"\b(?:face[ -]to[ -]face|in[ -]person|f2f|meet(?:ing)? up)\b",
-    "video": r"\b(?:video|teams|zoom|online|virtual(?:ly)?)\b",
-    "phone": r"\b(?:phone|telephone|calls?)\b",
-}
-_ALL_WAYS = re.compile(r"\b(?:all(?: three| of them)?|any(?: of them)?|every way|anything)\b", re.I)
-_NONE = re.compile(
-    r"^(?:none|no one|noone|nobody|no|n/?a|nil|not anyone|there are none)[.!]?$", re.I
-)
-_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 MAX_CONFLICTS = 30
 
 
@@ -173,40 +172,20 @@ def summary(profile: dict[str, Any]) -> str:
 
 
 def _as_dict(row: MentorProfile) -> dict[str, Any]:
-    return {
-        "bio": row.bio,
-        "style": row.style,
-        "ways_of_working": list(row.ways_of_working),
-        "contact_preference": row.contact_preference,
-        "organisation": row.organisation,
-        "capacity": row.capacity,
-        "at_full_capacity": row.at_full_capacity,
-        "conflicts": list(row.conflicts),
-    }
+    """A saved profile as the dialog's values (one per item)."""
+    values = {item.key: getattr(row, item.key) for item in ITEMS}
+    return {k: list(v) if isinstance(v, list) else v for k, v in values.items()}
 
 
 def read_ways(msg: Incoming) -> list[str] | None:
     if msg.action == ANSWER and msg.values.get("value") in (*WAYS, "all"):
         value = str(msg.values["value"])
         return list(WAYS) if value == "all" else [value]
-    if _ALL_WAYS.search(msg.text):
-        return list(WAYS)
-    found = [way for way, pattern in _WAY_WORDS.items() if re.search(pattern, msg.text, re.I)]
-    return found or None
-
-
-def read_number(text: str) -> int | None:
-    word = text.strip().lower().rstrip(".!")
-    word = re.sub(r"\s*(?:mentees?|people|at (?:a|one) time|at once)$", "", word).strip()
-    if word.isdigit():
-        return int(word)
-    return _NUMBERS.get(word)
+    return ways_in(msg.text)
 
 
 def read_names(text: str) -> list[str] | str:
-    if _NONE.match(text.strip()):
-        return []
-    names = [n.strip(" .") for n in re.split(r",|;|\n|\band\b|&", text) if n.strip(" .")]
+    names = names_in(text)
     if len(names) > MAX_CONFLICTS:
         return (
             f"That's more than {MAX_CONFLICTS} names: please list only the people who might apply."
@@ -229,7 +208,7 @@ def _ways(ctx: Context, msg: Incoming) -> kit.Read:
 
 
 def _capacity(ctx: Context, msg: Incoming) -> kit.Read:
-    value, maximum = read_number(msg.text), _maximum(ctx)
+    value, maximum = mentee_count(msg.text), _maximum(ctx)
     if value is None:
         return kit.Read(problem="Please give a number, like *2*.")
     if value < 1:
@@ -402,7 +381,7 @@ class MentorProfileDialog(kit.Form[ProfileState]):
         state = self.load(raw)
         said = meaning(msg.text) if msg.action is None else None
         nothing = msg.action == self.PART and msg.values.get("value") == NOTHING
-        if nothing or said in (Meaning.NO, Meaning.NONE) or _all_fine(msg.text):
+        if nothing or said in (Meaning.NO, Meaning.NONE) or all_fine(msg.text):
             return Turn(
                 replies=[
                     Text(
@@ -420,18 +399,10 @@ class MentorProfileDialog(kit.Form[ProfileState]):
         return [Text("Here's your mentor profile:\n" + summary(state.values), private=True)]
 
     def save(self, ctx: Context, state: ProfileState) -> Turn:
-        profile = state.values
         row = apps.mentor_profile(ctx.session, ctx.person_id)
-        values: dict[str, Any] = {
-            "bio": str(profile.get("bio", "")),
-            "style": str(profile.get("style", "")),
-            "ways_of_working": list(profile.get("ways_of_working", [])),
-            "contact_preference": str(profile.get("contact_preference", "")),
-            "organisation": str(profile.get("organisation", "")),
-            "capacity": int(profile.get("capacity", 1)),
-            "at_full_capacity": bool(profile.get("at_full_capacity", False)),
-            "conflicts": list(profile.get("conflicts", [])),
-        }
+        # Each item's answer, or the column's default when it has none.
+        values = _as_dict(MentorProfile(person_id=ctx.person_id, updated_at=ctx.now))
+        values |= {k: v for k, v in state.values.items() if k in values and v is not None}
         now: datetime = ctx.now
         first = row is None or not row.bio.strip()
         if row is None:
@@ -463,26 +434,7 @@ class MentorProfileDialog(kit.Form[ProfileState]):
         )
 
 
-def _all_fine(text: str) -> bool:
-    return " ".join(text.lower().split()).strip(" .!") in {
-        "nothing",
-        "it's fine",
-        "all fine",
-        "done",
-    }
-
-
 # -- "I'm at full capacity" / "taking mentees again" ------------------------------------------
-
-_SET_CAPACITY = re.compile(
-    r"\b(?:change|set|update|raise|lower|increase|reduce|make)\b.*\bcapacity\b.*?\bto\s+"
-    r"(?P<n>\d+|one|two|three|four|five|six)\b",
-    re.I,
-)
-_AGAIN = re.compile(r"\b(?:taking (?:new )?mentees again|available (?:for mentees )?again)\b", re.I)
-_FULL = re.compile(
-    r"\b(?:at full capacity|i'?m full|not taking (?:any )?(?:more|new) mentees)\b", re.I
-)
 
 
 def capacity_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
@@ -502,9 +454,7 @@ def capacity_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     taken = apps.active_mentee_count(ctx.session, ctx.person_id)
     places = f"you have {taken} of {row.capacity} place{'s' if row.capacity != 1 else ''} taken"
     text = msg.text
-    wanted = _SET_CAPACITY.search(text)
-    number = read_number(wanted.group("n")) if wanted else None
-    if number is not None:
+    if (number := new_capacity(text)) is not None:
         # A new capacity goes through the profile's review: offer it as one button.
         return Turn(
             replies=[
@@ -521,7 +471,7 @@ def capacity_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
                 ),
             ]
         )
-    if _AGAIN.search(text):
+    if taking_mentees_again(text):
         if not row.at_full_capacity:
             return Turn(replies=[Text(f"You're already taking mentees ({places}).")])
         row.at_full_capacity = False
@@ -534,7 +484,7 @@ def capacity_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
             "frees up or you raise your capacity (*my mentor profile*)."
         )
         return Turn(replies=[Text(f"Done: you're taking mentees again ({places}).{free}")])
-    if _FULL.search(text):
+    if at_full_capacity(text):
         if row.at_full_capacity:
             return Turn(
                 replies=[

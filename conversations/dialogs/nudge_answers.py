@@ -10,7 +10,6 @@ reply saying when it is due and what to type, and leave it open.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, time, timedelta
 from functools import partial
 
@@ -18,9 +17,11 @@ from conversations.dates import format_day
 from conversations.dialogs import lead
 from conversations.dialogs.base import Context, Registry, Turn
 from conversations.dialogs.checkins import CheckinDialog
-from conversations.dialogs.contract import ContractDialog
-from conversations.dialogs.matching import FIT_KIND, FitDialog
+from conversations.dialogs.matching import FIT_KIND
+from conversations.dialogs.matching.contract import ContractDialog
+from conversations.dialogs.matching.fit import FitDialog
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
+from conversations.language.alerts import acknowledges
 from conversations.language.vocabulary import Meaning, meaning
 from conversations.messages import Incoming, Question, Text, part_from_json
 from conversations.open_questions import Answered, OpenQuestion
@@ -182,11 +183,8 @@ def open_fit_checks(ctx: Context) -> list[OpenQuestion]:
 
 # An alert in the lead channel (a concern) asks the lead and steering group to act on it; "ok,
 # on it" or "ack" typed later, with no reference, acknowledges it.
-_ACK = re.compile(r"\back(?:nowledged?)?\b", re.I)
-
-
 def _alert_fits(ctx: Context, text: str) -> bool:
-    return meaning(text) is Meaning.YES or _ACK.search(text) is not None
+    return meaning(text) is Meaning.YES or acknowledges(text)
 
 
 def _alert_answer(ctx: Context, msg: Incoming, ref: str) -> Answered:

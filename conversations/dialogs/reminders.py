@@ -7,118 +7,19 @@ reminder will come for them."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from conversations.dates import Ask, find_date, format_day
-from conversations.dialogs.base import Context, Outgoing, Registry, Turn
+from conversations.dates import Ask, format_day
+from conversations.dialogs import kit
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn, to_lead_channel
 from conversations.intents import Intent, IntentName
-from conversations.language.choices import answer
-from conversations.language.normalise import normalise
-from conversations.messages import Choice, Incoming, Part, Question, Text
+from conversations.language.away import leave_dates, read_pause
+from conversations.messages import Incoming, Part, Text
 from storage import contract_queries, queries, survey_queries
 from storage.models import Role, Scheme
 
 MAX_PAUSE_DAYS = 366
-
-# "23rd-27th march", "23 to 27 March": a first day whose month comes with the last.
-_FIRST_DAY = re.compile(
-    r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|to|until|til|till|through|thru)\s*$", re.I
-)
-# Between two dates of a range: "23 March - 27 March", "from 2 Mar to 6 Mar".
-_BETWEEN = re.compile(r"^\s*(?:-|–|to|until|til|till|through|thru|and)\s*$", re.I)
-# "until after Easter", "til after the 3rd": back the working day after it.
-_AFTER = re.compile(r"\b(?:after|once)\s+(?:the\s+)?$", re.I)
-_HOLIDAY = re.compile(r"\b(?P<name>easter|christmas|xmas|new year)\b", re.I)
-
-
-@dataclass(frozen=True)
-class Pause:
-    starts: date | None  # None: from now
-    resumes: date  # reminders start again that morning
-
-
-def _easter(year: int) -> date:
-    """Easter Sunday (the Gregorian computus)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    g = (8 * b + 13) // 25
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    el = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * el) // 451
-    month, day = divmod(h + el - 7 * m + 114, 31)
-    return date(year, month, day + 1)
-
-
-def _holiday(name: str, today: date) -> tuple[date, date]:
-    """The first and last day of a named break, the next one to end on or after ``today``."""
-    for year in (today.year, today.year + 1):
-        if name == "easter":
-            sunday = _easter(year)
-            first, last = sunday - timedelta(days=2), sunday + timedelta(days=1)
-        elif name in ("christmas", "xmas"):
-            first, last = date(year, 12, 25), date(year, 12, 26)
-        else:
-            first = last = date(year + 1, 1, 1)
-        if last >= today:
-            break
-    return first, last
-
-
-def _next_working_day(day: date) -> date:
-    day += timedelta(days=1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
-
-
-def _day_before(last: date, number: int) -> date | None:
-    """Day ``number`` of ``last``'s month, or of the month before ("28th-3rd April")."""
-    month_start = last.replace(day=1)
-    for first_of in (month_start, (month_start - timedelta(days=1)).replace(day=1)):
-        try:
-            start = first_of.replace(day=number)
-        except ValueError:
-            continue
-        if start <= last:
-            return start
-    return None
-
-
-def _read_pause(text: str, ctx: Context) -> Pause | Ask | None:
-    said = normalise(text)
-    holiday = _HOLIDAY.search(said)
-    if holiday is not None:
-        first, last = _holiday(holiday["name"].lower(), ctx.today)
-        if _AFTER.search(said[: holiday.start()]):
-            return Pause(None, _next_working_day(last))
-        return Pause(None, first)
-    found = find_date(said, ctx.now, ctx.tz)
-    if found is None:
-        return None
-    if isinstance(found.value, Ask):
-        return found.value
-    day = found.value
-    before = said[: found.start]
-    if (leading := _FIRST_DAY.search(before)) is not None:
-        start = _day_before(day, int(leading["day"]))
-        if start is not None:
-            return Pause(start, _next_working_day(day))
-    after = said[found.end :]
-    second = find_date(after, ctx.now, ctx.tz)
-    if (
-        second is not None
-        and isinstance(second.value, date)
-        and second.value >= day
-        and _BETWEEN.match(after[: second.start])
-    ):
-        return Pause(day, _next_working_day(second.value))
-    if _AFTER.search(before):
-        return Pause(None, _next_working_day(day))
-    return Pause(None, day)
 
 
 def _inside(ctx: Context, first: date, resumes: date) -> list[str]:
@@ -143,7 +44,7 @@ def _inside(ctx: Context, first: date, resumes: date) -> list[str]:
 
 
 def pause(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
-    read = _read_pause(msg.text, ctx)
+    read = read_pause(msg.text, ctx.now, ctx.tz)
     if read is None:
         return Turn(
             replies=[
@@ -164,10 +65,8 @@ def pause(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
             replies=[Text("I can pause reminders for up to a year. Please pick an earlier date.")]
         )
     # Reminders stop at the start of the first day away and start again on the morning given.
-    ctx.person.paused_until = datetime.combine(until, datetime.min.time(), tzinfo=ctx.tz)
-    ctx.person.pause_starts_at = (
-        datetime.combine(starts, datetime.min.time(), tzinfo=ctx.tz) if starts else None
-    )
+    ctx.person.paused_until = _morning(ctx, until)
+    ctx.person.pause_starts_at = _morning(ctx, starts) if starts else None
     ctx.session.add(ctx.person)
     if starts is not None:
         done = (
@@ -219,55 +118,48 @@ def resume(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
 
 # -- "fyi im going on mat leave from 1st may, back next spring" --------------------------------
 
-LEAVE_YES = "dialog:leave:yes"
-LEAVE_NO = "dialog:leave:no"
-LEAVE_CHOICES = (Choice("Yes, please", LEAVE_YES), Choice("No, thanks", LEAVE_NO))
-_BACK = re.compile(r"\b(?:back|return(?:ing)?|returning to work)\b", re.I)
+
+class LeaveState(kit.FormState):
+    starts: str | None = None  # the first day away (ISO), when it is still ahead
+    back: str | None = None  # the day back (ISO), only when it was said
 
 
-class LeaveDialog:
+class LeaveDialog(kit.Form[LeaveState]):
     """Time away (leave, a career break): offer to tell the partner and the project lead and to
     pause reminders from the first day away, until a return date said, or open-ended (never an
     invented one). Nobody is told what kind of leave it is."""
 
     name: ClassVar[str] = "leave"
     title: ClassVar[str] = "Your time away"
-    schema_version: ClassVar[int] = 1
+    schema_version: ClassVar[int] = 2
+    State = LeaveState
+    fields: ClassVar[tuple[kit.FormField, ...]] = ()
+    save_label = "Yes, please"
+    change_label = "No, thanks"
+    SAVE = "dialog:leave:yes"
+    CHANGE = "dialog:leave:no"
 
     def start(self, ctx: Context, msg: Incoming) -> Turn:
-        said = normalise(msg.text)
-        back_at = _BACK.search(said)
-        before, after = (said[: back_at.start()], said[back_at.end() :]) if back_at else (said, "")
-        found = find_date(before, ctx.now, ctx.tz)
-        starts = found.value if found is not None and isinstance(found.value, date) else None
-        if starts is not None and starts <= ctx.today:
-            starts = None
-        returned = find_date(after, ctx.now, ctx.tz) if after else None
-        back = returned.value if returned is not None and isinstance(returned.value, date) else None
-        if back is not None and back <= (starts or ctx.today):
-            back = None
-        state = {
-            "starts": starts.isoformat() if starts else None,
-            "back": back.isoformat() if back else None,
-        }
+        starts, back = leave_dates(msg.text, ctx.now, ctx.tz)
+        state = LeaveState(
+            step=kit.CONFIRM,
+            starts=starts.isoformat() if starts else None,
+            back=back.isoformat() if back else None,
+        )
         intro = Text(f"Thanks for letting me know, {ctx.first_name}.")
-        return Turn(replies=[intro, *self.prompt(ctx, state)], state=state)
+        return Turn(replies=[intro, *self._confirmation(ctx, state)], state=state.to_state())
 
-    def prompt(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
+    def summary(self, ctx: Context, state: LeaveState) -> list[Part]:
+        return []
+
+    def question(self, ctx: Context, state: LeaveState) -> str:
         when, until = self._when(ctx, state)
-        partners = self._partners(ctx)
-        who = " and ".join([*partners, "the project lead"]) if partners else "the project lead"
-        return [
-            Question(
-                f"Shall I let {who} know you'll be away {when}, and pause your reminders "
-                f"{when} {until}?",
-                LEAVE_CHOICES,
-            )
-        ]
+        who = " and ".join([*self._partners(ctx), "the project lead"])
+        return f"Shall I let {who} know you'll be away {when}, and pause your reminders {when} {until}?"
 
     @staticmethod
-    def _when(ctx: Context, state: dict[str, Any]) -> tuple[str, str]:
-        starts, back = state.get("starts"), state.get("back")
+    def _when(ctx: Context, state: LeaveState) -> tuple[str, str]:
+        starts, back = state.starts, state.back
         when = f"from {format_day(date.fromisoformat(starts), ctx.today)}" if starts else "from now"
         until = (
             f"until {format_day(date.fromisoformat(back), ctx.today)}"
@@ -283,40 +175,24 @@ class LeaveDialog:
             for p in queries.active_pairings(ctx.session, ctx.person_id)
         ]
 
-    def step(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        picked = msg.action or answer(msg.text, LEAVE_CHOICES, yes=LEAVE_YES, no=LEAVE_NO)
-        if picked == LEAVE_NO:
-            return Turn(
-                replies=[
-                    Text(
-                        "OK: I haven't told anyone or changed your reminders. Say *pause "
-                        "reminders until <date>* whenever you want a break from them."
-                    )
-                ]
-            )
-        if picked != LEAVE_YES:
-            return Turn(
-                replies=[Text("Please answer *yes* or *no*."), *self.prompt(ctx, state)],
-                state=state,
-                advanced=False,
-            )
-        starts, back = state.get("starts"), state.get("back")
-        first = date.fromisoformat(starts) if starts else None
-        ctx.person.pause_starts_at = (
-            datetime.combine(first, datetime.min.time(), tzinfo=ctx.tz) if first else ctx.now
+    def declined(self, ctx: Context, state: LeaveState) -> Turn:
+        return Turn(
+            replies=[
+                Text(
+                    "OK: I haven't told anyone or changed your reminders. Say *pause "
+                    "reminders until <date>* whenever you want a break from them."
+                )
+            ]
         )
-        ctx.person.paused_until = (
-            datetime.combine(date.fromisoformat(back), datetime.min.time(), tzinfo=ctx.tz)
-            if back
-            else None
-        )
+
+    def save(self, ctx: Context, state: LeaveState) -> Turn:
+        first = date.fromisoformat(state.starts) if state.starts else None
+        back = date.fromisoformat(state.back) if state.back else None
+        ctx.person.pause_starts_at = _morning(ctx, first) if first else ctx.now
+        ctx.person.paused_until = _morning(ctx, back) if back else None
         ctx.session.add(ctx.person)
         when, until = self._when(ctx, state)
-        returning = (
-            f"back {format_day(date.fromisoformat(back), ctx.today)}"
-            if back
-            else "return date not known yet"
-        )
+        returning = f"back {format_day(back, ctx.today)}" if back else "return date not known yet"
         news = f"{ctx.person.display_name} has let me know they'll be away {when} ({returning})."
         outgoing = [
             Outgoing(parts=(Text(news),), recipient_id=queries.partner_of(p, ctx.person_id))
@@ -326,11 +202,7 @@ class LeaveDialog:
         scheme = ctx.session.get(Scheme, enrolment.cohort.scheme_id) if enrolment else None
         if scheme is not None and scheme.lead_channel:
             outgoing.append(
-                Outgoing(
-                    parts=(Text(f"{news} Their reminders are paused {when}."),),
-                    channel=scheme.lead_channel,
-                    scheme_id=scheme.id,
-                )
+                to_lead_channel(scheme, Text(f"{news} Their reminders are paused {when}."))
             )
         told = " and ".join([*self._partners(ctx), "the project lead"])
         return Turn(
@@ -343,6 +215,11 @@ class LeaveDialog:
             ],
             outgoing=outgoing,
         )
+
+
+def _morning(ctx: Context, day: date) -> datetime:
+    """The start of ``day`` in the person's time zone."""
+    return datetime.combine(day, datetime.min.time(), tzinfo=ctx.tz)
 
 
 def register(registry: Registry) -> None:

@@ -7,6 +7,8 @@
   channel. A 6, 9 or 12-month report whose point has passed is posted there once on its own
   (the first time anyone asks; kept in the audit log), so the steering group sees it without
   the channel filling up with copies.
+- "post that to the lead channel" (or "share that with the channel", "put this in #leads")
+  right after a report posts that report there, with the files it was given with.
 - "change made: moved the training day online after feedback" records a change made in
   response to feedback, for the annual report.
 
@@ -18,49 +20,25 @@ from __future__ import annotations
 
 import re
 
-from sqlmodel import col, select
-
 from conversations import report_files
 from conversations.dates import format_day, format_when
-from conversations.dialogs.base import Context, Outgoing, Registry, Turn
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn, to_lead_channel
 from conversations.intents import Intent, IntentName
+from conversations.language.reports import about_someone, file_formats, report_kind, to_a_channel
 from conversations.messages import Incoming, Part, Text
-from conversations.reports import NotDueYet, Report, ReportKind, build, chat_summary
-from storage import report_queries
-from storage.models import AuditLog, Cohort, Scheme
+from conversations.reports import NotDueYet, ReportKind, build, chat_summary
+from storage import outbox_queries, report_queries
+from storage.models import Cohort, Scheme
 
-_KINDS: list[tuple[ReportKind, re.Pattern[str]]] = [
-    (ReportKind.ANNUAL, re.compile(r"\b(?:annual|yearly|year'?s|hee)\b", re.I)),
-    (ReportKind.SIX_MONTHS, re.compile(r"\b(?:6|six)[- ]?months?\b|\bhalf[- ]?year", re.I)),
-    (ReportKind.NINE_MONTHS, re.compile(r"\b(?:9|nine)[- ]?months?\b", re.I)),
-    (ReportKind.TWELVE_MONTHS, re.compile(r"\b(?:12|twelve)[- ]?months?\b|\bfinal\b", re.I)),
-]
-_FORMATS: list[tuple[str, re.Pattern[str]]] = [
-    ("xlsx", re.compile(r"\b(?:xlsx|excel|spreadsheet|workbook)\b", re.I)),
-    ("csv", re.compile(r"\bcsv\b", re.I)),
-    ("md", re.compile(r"\b(?:markdown|md)\b", re.I)),
-]
-_TO_CHANNEL = re.compile(
-    r"\b(?:post|share|send|put)\b.*\b(?:channel|steering group)\b|\b(?:to|in|into) the (?:lead )?channel\b",
-    re.I,
+NOTHING_TO_POST = (
+    "I can post a report to the lead channel, and nothing else: the channel never carries a "
+    "concern's details or anyone's name. Ask for the report first (say *6-month report*, or "
+    "*scheme health*), then say *post that to the lead channel*."
 )
-_ABOUT_SOMEONE = re.compile(r"\b(?:my (?:mentor|mentee|partner)|him|her|them)\b", re.I)
-POSTED = "report_posted"
-
-
-def parse_kind(text: str) -> ReportKind:
-    for kind, pattern in _KINDS:
-        if pattern.search(text):
-            return kind
-    return ReportKind.HEALTH
-
-
-def parse_formats(text: str) -> list[str]:
-    return [fmt for fmt, pattern in _FORMATS if pattern.search(text)]
 
 
 def _refusal(text: str) -> Turn:
-    if _ABOUT_SOMEONE.search(text):
+    if about_someone(text):
         return Turn(
             replies=[
                 Text(
@@ -91,29 +69,12 @@ def _cohort_named(ctx: Context, text: str) -> Cohort | None:
     return named[0] if named else steered[0]
 
 
-def _posted_before(ctx: Context, report: Report, cohort_id: int) -> AuditLog | None:
-    rows = ctx.session.exec(
-        select(AuditLog)
-        .where(AuditLog.action == POSTED, AuditLog.subject == f"cohort:{cohort_id}")
-        .order_by(col(AuditLog.id))
-    ).all()
-    return next(
-        (
-            r
-            for r in rows
-            if r.detail.get("kind") == report.kind.value
-            and r.detail.get("as_of") == report.as_of.isoformat()
-        ),
-        None,
-    )
-
-
 def report(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     text = msg.text
     cohort = _cohort_named(ctx, text)
     if cohort is None or cohort.id is None:
         return _refusal(text)
-    kind = parse_kind(text)
+    kind = ReportKind(report_kind(text) or ReportKind.HEALTH)
     try:
         built = build(ctx.session, ctx.person_id, cohort.id, kind, ctx.now)
     except report_queries.NotAllowed:
@@ -132,49 +93,32 @@ def report(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     scheme = ctx.session.get(Scheme, cohort.scheme_id)
     assert scheme is not None
 
+    formats = file_formats(text)
     charts = [f.attachment() for f in report_files.png_files(built)]
-    files: list[Part] = []
-    for fmt in parse_formats(text):
-        files += [f.attachment() for f in report_files.files_for(built, fmt)]
-    summary = chat_summary(built)
+    files = [f.attachment() for fmt in formats for f in report_files.files_for(built, fmt)]
     so_far = " so far" if built.so_far else ""
     replies: list[Part] = [
         Text(f"Here's the {kind.label.lower()}{so_far} for {cohort.name}."),
-        Text(summary, private=True),
+        Text(chat_summary(built), private=True),
     ]
+    report_queries.record_report(
+        ctx.session,
+        ctx.person_id,
+        report_queries.SHOWN,
+        cohort.id,
+        ctx.now,
+        kind=kind.value,
+        as_of=built.as_of,
+        formats=formats,
+    )
 
-    asked_to_post = bool(_TO_CHANNEL.search(text))
-    earlier = _posted_before(ctx, built, cohort.id)
+    earlier = report_queries.posted_before(ctx.session, cohort.id, kind.value, built.as_of)
     auto_post = kind.is_period and not built.so_far and earlier is None
     outgoing: list[Outgoing] = []
     notes: list[str] = []
-    if asked_to_post or auto_post:
-        # The channel's copy ties no concern to a named pair.
-        shared = build(ctx.session, ctx.person_id, cohort.id, kind, ctx.now, shared=True)
-        outgoing.append(
-            Outgoing(
-                parts=(
-                    Text(
-                        f"{ctx.person.display_name} shared the {kind.label.lower()}{so_far} "
-                        f"for {cohort.name}."
-                    ),
-                    Text(chat_summary(shared), private=True),
-                    *[f.attachment() for f in report_files.png_files(shared)],
-                ),
-                channel=scheme.lead_channel,
-                scheme_id=scheme.id,
-                kind="report",
-            )
-        )
-        ctx.session.add(
-            AuditLog(
-                at=ctx.now,
-                actor_id=ctx.person_id,
-                action=POSTED,
-                subject=f"cohort:{cohort.id}",
-                detail={"kind": kind.value, "as_of": built.as_of.isoformat()},
-            )
-        )
+    if to_a_channel(text) or auto_post:
+        # Posted when asked, with the files asked for; on its own, with its charts only.
+        outgoing.append(_post(ctx, scheme, cohort, kind, formats if to_a_channel(text) else []))
         notes.append(f"I've also posted it with its charts in #{scheme.lead_channel}.")
     elif kind.is_period and earlier is not None:
         who = ctx.name_of(earlier.actor_id) if earlier.actor_id else "someone"
@@ -193,6 +137,62 @@ def report(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         notes.append("There are no charts yet: nothing to plot.")
     replies.append(Text(" ".join(notes)))
     return Turn(replies=[*replies, *charts, *files], outgoing=outgoing)
+
+
+def _post(
+    ctx: Context, scheme: Scheme, cohort: Cohort, kind: ReportKind, formats: list[str]
+) -> Outgoing:
+    """The report for the lead channel, with its charts and the files asked for (named too,
+    for a channel that cannot carry files), recorded in the audit log. The channel's copy ties
+    no concern to a named pair."""
+    assert cohort.id is not None
+    shared = build(ctx.session, ctx.person_id, cohort.id, kind, ctx.now, shared=True)
+    files = [f.attachment() for fmt in formats for f in report_files.files_for(shared, fmt)]
+    named = f" ({', '.join(f.filename for f in files)})" if files else ""
+    so_far = " so far" if shared.so_far else ""
+    report_queries.record_report(
+        ctx.session,
+        ctx.person_id,
+        report_queries.POSTED,
+        cohort.id,
+        ctx.now,
+        kind=kind.value,
+        as_of=shared.as_of,
+    )
+    return to_lead_channel(
+        scheme,
+        Text(
+            f"{ctx.person.display_name} shared the {kind.label.lower()}{so_far} "
+            f"for {cohort.name}{named}."
+        ),
+        Text(chat_summary(shared), private=True),
+        *[f.attachment() for f in report_files.png_files(shared)],
+        *files,
+        kind="report",
+    )
+
+
+def post_shown(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
+    """ "post that to the lead channel", "can you put this in #leads": the report the person
+    was just given, posted as it was given (with its files). Only a report: anything else
+    shown in a person's own chat (an opened concern, who is in which pairing) stays there."""
+    given = report_queries.last_given(ctx.session, ctx.person_id)
+    answered = outbox_queries.last_reply_at(ctx.session, ctx.person_id)
+    if given is None or (answered is not None and answered > given.at):
+        return Turn(replies=[Text(NOTHING_TO_POST)])
+    cohort = ctx.session.get(Cohort, given.cohort_id)
+    kind = ReportKind(given.kind)
+    scheme = ctx.session.get(Scheme, cohort.scheme_id) if cohort is not None else None
+    if cohort is None or scheme is None:
+        return Turn(replies=[Text(NOTHING_TO_POST)])
+    try:
+        posted = _post(ctx, scheme, cohort, kind, list(given.formats))
+    except (report_queries.NotAllowed, NotDueYet):
+        return _refusal(msg.text)
+    return Turn(
+        replies=[Text(f"Done: I've posted the {kind.label.lower()} in #{scheme.lead_channel}.")],
+        outgoing=[posted],
+    )
 
 
 def scheme_change(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
@@ -231,3 +231,4 @@ def scheme_change(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
 def register(registry: Registry) -> None:
     registry.answers[IntentName.REPORT] = report
     registry.answers[IntentName.SCHEME_CHANGE] = scheme_change
+    registry.answers[IntentName.POST_TO_CHANNEL] = post_shown

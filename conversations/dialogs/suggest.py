@@ -19,6 +19,7 @@ from conversations.intents import INTENT_ACTION_PREFIX, IntentName, candidates, 
 from conversations.language import brief
 from conversations.language.choices import pick
 from conversations.messages import Choice, Incoming, Part, Question, Text
+from conversations.open_questions import NOTHING_WAITING
 from storage.models import Role
 
 # How many suggestions to offer, and how much weaker than the best one a suggestion may be.
@@ -143,6 +144,24 @@ def pointer(ctx: Context) -> Text:
     )
 
 
+def nothing_to_read(msg: Incoming) -> Turn | None:
+    """A button of something already finished, or a message with no words: said so."""
+    if msg.action is not None:
+        return Turn(
+            replies=[
+                Text(
+                    "That button belongs to something we've already finished. "
+                    "Type *menu* to start again."
+                )
+            ]
+        )
+    if not msg.text.strip():
+        return Turn(
+            replies=[Text("I didn't get any words there. Type *help* to see what I can do.")]
+        )
+    return None
+
+
 class Suggestions:
     """The fallback's offer, kept for one turn so that typing a suggestion takes it."""
 
@@ -151,29 +170,11 @@ class Suggestions:
     schema_version: ClassVar[int] = 1
 
     def start(self, ctx: Context, msg: Incoming) -> Turn:
-        if msg.action is not None:
-            return Turn(
-                replies=[
-                    Text(
-                        "That button belongs to something we've already finished. "
-                        "Type *menu* to start again."
-                    )
-                ]
-            )
-        if not msg.text.strip():
-            return Turn(
-                replies=[Text("I didn't get any words there. Type *help* to see what I can do.")]
-            )
+        if (nothing := nothing_to_read(msg)) is not None:
+            return nothing
         if brief(msg.text) is not None and recognise(msg.text).name is IntentName.UNKNOWN:
             # A "yep" or "nah" with no question waiting (it was answered, or put aside).
-            return Turn(
-                replies=[
-                    Text(
-                        "I'm not waiting for an answer from you just now. Type *what's next* to "
-                        "see what's due, or *menu* for what I can do."
-                    )
-                ]
-            )
+            return Turn(replies=[Text(NOTHING_WAITING)])
         offered = suggestions(ctx, msg.text)
         if not offered:
             return Turn(replies=[pointer(ctx)])

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
 from rapidfuzz import fuzz, process, utils
@@ -209,6 +210,51 @@ def pick(text: str, choices: Sequence[C], by_meaning: bool = True) -> C | None:
     """The one choice a typed answer picks, or None (it names none, or could be several)."""
     found = candidates(text, choices, by_meaning)
     return found[0] if len(found) == 1 else None
+
+
+def mentioned_first(text: str, words: Sequence[str]) -> str | None:
+    """Of several key words, the one a longer answer says first, plural or not ("I lead a team
+    of 12 across two services" -> "team"); None when it says none of them."""
+    for said in _tokens(text):
+        for word in words:
+            if said in (word, word + "s"):
+                return word
+    return None
+
+
+# Where one choice of a ranked list ends and the next begins: "2, 5, 1", "Ian then Kit", "1 2 3".
+_RANK_SPLIT = re.compile(r",|;|\n|\bthen\b|\band\b|&|>|\s(?=\d)", re.I)
+_RANK_MARK = re.compile(r"^(?:\d+(?:st|nd|rd|th)|first|second|third)(?: choice)?[:.)]?\s+", re.I)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """Choices named in order of preference, as indexes into the list offered; or, when one
+    can't be read, what is wrong ("number": no such number, "unknown": names none, "several":
+    could be more than one) and the words concerned."""
+
+    picks: list[int] = field(default_factory=list)
+    problem: str | None = None
+    said: str = ""
+
+
+def ranked(text: str, choices: Sequence[C]) -> Ranked:
+    """ "2, 5, 1", "Ian then Kit then Eve Hart", "1st: Kit, 2nd: Eve": the choices in order."""
+    picks: list[int] = []
+    for raw in _RANK_SPLIT.split(text):
+        token = _RANK_MARK.sub("", raw.strip()).strip(" .!:)(#")
+        if not token:
+            continue
+        if token.isdigit():
+            if not 1 <= int(token) <= len(choices):
+                return Ranked(problem="number", said=token)
+            picks.append(int(token) - 1)
+            continue
+        found = candidates(token, choices, by_meaning=False)
+        if len(found) != 1:
+            return Ranked(problem="several" if found else "unknown", said=token)
+        picks.append(next(i for i, c in enumerate(choices) if c is found[0]))
+    return Ranked(picks)
 
 
 def closest(text: str, options: Sequence[str], cutoff: float = _FUZZY) -> str | None:

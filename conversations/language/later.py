@@ -23,3 +23,20 @@ _PUT_OFF = re.compile(
 def puts_off(text: str) -> bool:
     """Whether a reply puts the question off until later, rather than answering it."""
     return meaning(text) is Meaning.LATER or _PUT_OFF.search(normalise(text)) is not None
+
+
+_NOT_YET = re.compile(
+    r"\b(?:(?:don't|do not|haven't|have not|not) (?:got|have) (?:it|one|that|them) yet"
+    r"|(?:(?:i'll|i will|let me|can i|i can) )?(?:add|send|paste|give|upload|do) (?:it|this|that|them)"
+    r" (?:later|another time|tomorrow|next week)"
+    r"|still (?:waiting|chasing) (?:for|on) (?:it|them|that))\b",
+    re.IGNORECASE,
+)
+
+
+def not_yet(text: str) -> bool:
+    """Whether a short reply says that what was asked for isn't to hand yet ("later", "not
+    yet", "I don't have it yet", "I'll send it later"), rather than giving it."""
+    if len(text.split()) > 8:
+        return False  # a pasted answer that mentions later is still the answer
+    return puts_off(text) or _NOT_YET.search(normalise(text)) is not None

@@ -54,9 +54,57 @@ _ASKING = re.compile(
 _A_MEETING = re.compile(r"\b(?:meeting|meetings|call|one|session|catch ?up|request|booking|it)\b")
 _MOVING = re.compile(
     r"\b(?:move|moving|shift|push|bring|put (?:it |us )?back|switch|swap|change|reschedule"
-    r"|rearrange|postpone|start|earlier|later|instead|same time|update)\b"
+    r"|rearrange|postpone|start|earlier|later|instead|same time|update|rather than|longer"
+    r"|shorter|extend|shorten)\b"
 )
 _CANCELLING = re.compile(r"\b(?:cancel|scrap|call off|withdraw|pull out of)\b")
+
+
+# "cancel thurs and book the 19th instead", "scrap fri, rebook for mon": a cancel that rebooks.
+_REBOOKING = re.compile(
+    r"\b(?:re-?book|book|rearrange|instead|move (?:it|us|to)|make it|swap (?:it|to)|go for)\b", re.I
+)
+
+
+def rebooks(text: str) -> bool:
+    """Words (said after the meeting to cancel) that ask for another time instead."""
+    return bool(_REBOOKING.search(text))
+
+
+# "running 10 mins late", "gonna be a bit late for tom", "will be late to our 2pm".
+LATE_TEXT = re.compile(
+    r"\b(?:running|run|be|being|am|i'?m|im|gonna be|going to be|will be)\s+"
+    r"(?:(?:a\s+)?(?:bit|little|few|couple(?:\s+of)?)\s+(?:mins?\s+|minutes\s+)?"
+    r"|(?:about\s+|abt\s+|around\s+|~\s*)?(?P<minutes>\d{1,3})\s*(?:mins?|minutes|m)\s+)?late\b"
+    # "late with my minutes" is not late for a meeting.
+    r"(?!\s+(?:with|on|in|paying|submitting|sending|doing|filling|logging|writing)\b)",
+    re.I,
+)
+
+
+def minutes_late(text: str) -> int | None:
+    """How many minutes late the person says they will be ("running 10 mins late": 10)."""
+    found = LATE_TEXT.search(text)
+    return int(found["minutes"]) if found is not None and found["minutes"] else None
+
+
+# What a meeting is to be about, at the end of a booking: "about ...", "to go over ...",
+# "agenda: ..." ("how about 31/4" is not an agenda).
+AGENDA_TEXT = re.compile(
+    # "about ..." is an agenda, "how about 31/4" is not.
+    r"(?:\bagenda\b\s*[:\-]?|(?<!\bhow )(?<!\bwhat )\babout\b"
+    r"|\bto (?:discuss|talk (?:about|through|thru)|go (?:over|through|thru)|run through)\b"
+    r"|\bre\s*:|\bre\s+(?=(?:my|our|the|your|a|an)\b))\s*"
+    r"(?P<agenda>\S.*)$",
+    re.I | re.S,
+)
+
+
+def before_agenda(text: str) -> str | None:
+    """The words before what a meeting is to be about ("could we do tues 3pm on teams" of
+    "... to go over my application"), or None when no agenda is said."""
+    found = AGENDA_TEXT.search(text)
+    return text[: found.start()] if found is not None and found.start() > 0 else None
 
 
 def mode_said(text: str) -> bool:
@@ -96,5 +144,32 @@ def find_place(text: str) -> str | None:
     found = _PLACE.search(text)
     if found is None:
         return None
-    place = found["place"].strip()
+    return _named(found["place"])
+
+
+# Where someone will be, which makes the place to meet in person: "im at riverside that day",
+# "I'll be in the education centre".
+_WHEREABOUTS = re.compile(
+    r"\b(?:i'?m|im|i am|i'?ll be|ill be|i will be|we'?re|we are|i'?m based)\s+(?:at|in)\s+"
+    r"(?P<place>(?:the\s+)?(?!(?:a|an|my|home|work|clinic|theatre|lunch|meetings?|leave|the"
+    r"\s+weekend)\b)[a-z][a-z'&-]*"
+    r"(?:\s+(?!(?:that|this|on|at|in|for|with|and|or|to|anyway|all|today|tomorrow|tmrw|then|so"
+    r"|but|mon|tue|wed|thu|fri|sat|sun|til|until|from|day|week|morning|afternoon)[a-z]*\b)"
+    r"[a-z][a-z'&-]*){0,2})",
+    re.I,
+)
+
+
+def find_whereabouts(text: str) -> str | None:
+    """Where the person says they will be ("im at riverside that day" is Riverside): the place
+    for a meeting in person."""
+    found = _WHEREABOUTS.search(text)
+    if found is None:
+        return None
+    return _named(found["place"])
+
+
+def _named(place: str) -> str:
+    """A place as it is shown: "Riverside", "the canteen"."""
+    place = place.strip()
     return place if place.lower().startswith("the ") else place[:1].upper() + place[1:]

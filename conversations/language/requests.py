@@ -79,8 +79,8 @@ def fix_typos(text: str, words: Iterable[str] = COMMAND_WORDS) -> str:
 
     def fix(match: re.Match[str]) -> str:
         word = match.group(0)
-        if word in vocabulary:
-            return word
+        if word in vocabulary or word in _FUNCTION_WORDS:
+            return word  # "not sure" is no "survey"
         near = [w for w in known if abs(len(w) - len(word)) <= 2]
         found = process.extractOne(word, near, scorer=fuzz.ratio, score_cutoff=_TYPO_SCORE)
         return found[0] if found else word
@@ -97,7 +97,7 @@ _FUNCTION_WORDS = frozenset(
     must please thanks thank just some any all there here not no yes ok okay hi hello hey
     like want need get got go going make let let's know think see tell show give any anything
     something one it's i'm i've i'd you're we're don't can't won't isn't doing well hope
-    really very much more now today tomorrow again also too bit""".split()  # noqa: SIM905
+    really very much more now today tomorrow again also too bit sure""".split()  # noqa: SIM905
 )
 
 

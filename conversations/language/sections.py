@@ -639,3 +639,65 @@ def read_sections(text: str, context: SectionContext) -> Sections:
         next_meeting=reader.next_meeting,
         heading=reader.heading,
     )
+
+
+# -- asking to read minutes back ---------------------------------------------------------------
+
+# "show me the notes from fri", "can i see tom's minutes", "remind me what priya and i agreed
+# last time?", "what did we decide last session": a request to read minutes, never to write.
+READ_MINUTES_TEXT = re.compile(
+    r"^(?!.*\b(?:diary|log|record|write\s+up|add|save|take)\b)"
+    r"(?:.*\b(?:show|see|read|view|look\s+at|pull\s+up|find|get|send|open|share|check)\b.*"
+    r"\b(?:minutes|notes|write[- ]?up)\b"
+    r"|.*\b(?:remind\s+me|what)\b.*\b(?:agreed?|decided?|discuss(?:ed)?|talked\s+about|said"
+    r"|covered)\b.*\b(?:last|previous|time|meeting|session|call|catch[- ]?up|on|from|we|i)\b"
+    r"|.*\bwhat\s+(?:were|are)\s+(?:our|the|my)\s+actions\s+from\b)",
+    re.I,
+)
+_WHOSE = re.compile(
+    r"\b(?P<who>[a-z]+(?:\s+[a-z]+)?)['’]?s\s+(?:minutes|notes|meeting\s+notes)\b", re.I
+)
+_NOT_A_NAME = frozenset(
+    """my our the his her their your today yesterday todays yesterdays meeting meetings session
+    sessions last week weeks month months time times me us mon tue wed thu fri sat sun monday
+    tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays thursdays
+    fridays saturdays sundays latest recent show see read view get find send open share check
+    look at pull up i u you can could please pls a all""".split()  # noqa: SIM905
+)
+_LATEST = re.compile(r"\b(?:last\s+(?:time|meeting|session|call|one)|latest|most\s+recent)\b", re.I)
+_FROM = re.compile(r"\b(?:from|of|for|on)\s+(?P<when>(?:last\s+)?[\w/ ]{2,20}?)\s*\??$", re.I)
+
+
+@dataclass(frozen=True)
+class MinutesAsked:
+    """A request to read minutes: ``whose`` a person named ("priya shah" in "priya shahs
+    minutes", "" when none), ``when`` the day as said ("fri"), ``latest`` for "last time"."""
+
+    whose: str = ""
+    when: str = ""
+    latest: bool = False
+
+
+def asks_for_minutes(text: str) -> MinutesAsked | None:
+    """The minutes a message asks to read, or None when it does not ask to read any."""
+    said = " ".join(text.split())
+    if not READ_MINUTES_TEXT.match(said):
+        return None
+    whose = ""
+    if (m := _WHOSE.search(said)) is not None:
+        words = [w for w in m["who"].lower().split() if w not in _NOT_A_NAME]
+        whose = " ".join(words[-2:])
+    when = m["when"] if (m := _FROM.search(said)) is not None else ""
+    return MinutesAsked(whose, when, _LATEST.search(said) is not None)
+
+
+def labelled_as_notes(text: str) -> bool:
+    """Whether a message opens with a notes label ("notes: ...", "minutes from fri - ...",
+    "notes from today w tom: ..."): written up as minutes, whatever words follow."""
+    sentences = [s for line, _ in _lines(text) if line for s in _sentences(line)]
+    if not sentences:
+        return False
+    notes = _NOTES_HEAD.match(sentences[0])
+    return bool(_NOTES_LABEL.match(sentences[0])) or (
+        notes is not None and notes[0].rstrip().endswith((":", "-", "–"))
+    )

@@ -375,3 +375,10 @@ def is_empty(text: str) -> bool:
     """An answer that gives nothing to an optional question ("skip", "none", "no agenda",
     "-"); not one that only starts with a no ("no more rota gaps", an agenda)."""
     return brief(text) in (Meaning.SKIP, Meaning.NONE, Meaning.NO)
+
+
+def as_typed(text: str, rest: str) -> str:
+    """What follows an answer (``Reading.rest``, normalised) as the person typed it, their
+    capitals kept ("yes, change my workplace to St Example"), when it can be found."""
+    at = text.lower().rfind(rest.lower())
+    return text[at:] if rest and at >= 0 else rest

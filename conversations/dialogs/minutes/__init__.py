@@ -49,9 +49,12 @@ from conversations.dialogs.meetings import (
     proposal_clash,
     propose_meeting,
 )
-from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
+from conversations.dialogs.minutes import actions, offer, read
+from conversations.dialogs.minutes.actions import ACTION_PREFIX
+from conversations.intents import INTENT_ACTION_PREFIX, IntentName
 from conversations.language import is_empty
-from conversations.language.choices import answer
+from conversations.language.choices import answer, pick
+from conversations.language.days import past_day
 from conversations.language.sections import (
     Action,
     SectionContext,
@@ -60,7 +63,7 @@ from conversations.language.sections import (
     read_next_meeting,
     read_sections,
 )
-from conversations.language.vocabulary import Meaning, is_no, is_yes, leading
+from conversations.language.vocabulary import Meaning, is_no, is_yes, leading, meaning
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
@@ -80,7 +83,6 @@ MAX_ACTIONS = 20
 MET_WORDS = 8  # "met Tom today for an hour" is only the day; a longer "met ..." line is notes too
 PAGE = 5
 MAX_CANDIDATES = 5  # meetings offered when several have no minutes
-ACTION_PREFIX = "action"  # buttons "action:done:12" / "action:reopen:12" go to DONE_ACTION
 BOTH: Literal["both"] = "both"
 BOTH_NAME = "Both"
 
@@ -113,6 +115,8 @@ class Step(StrEnum):
     WHICH_MEETING = "which_meeting"
     # Saved; the next meeting agreed in them: send the partner a proposal?
     BOOK_NEXT = "book_next"
+    # The patient data guard's "let me rewrite it": the part that held it, typed again.
+    REWRITE = "rewrite"
 
 
 # -- who is in the pair ---------------------------------------------------------------------
@@ -230,75 +234,12 @@ def parse_action(
     return None if action is None else _parsed(action, pair, speaker_id)
 
 
+def _part_name(part: str) -> str:
+    return f"action {part}" if part.isdigit() else f"the {part}"
+
+
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-# -- reading the day a meeting was held -------------------------------------------------------
-
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-                "September", "October", "November", "December")  # fmt: skip
-_MON = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-        r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")  # fmt: skip
-_PAST_DAY = re.compile(
-    rf"""(?<![\w/-])(?:
-    (?P<rel>today|tonight|this\s+(?:morning|afternoon|evening)|yesterday
-        |(?:the\s+)?day\s+before\s+yesterday)
-    |(?:(?P<wd_mod>last|on|this\s+past|past)\s+)?(?P<wd>{"|".join(_WEEKDAYS)})
-    |(?:the\s+)?(?P<dm_d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dm_m>{_MON})\.?
-        (?:,?\s+(?P<dm_y>\d{{4}}))?
-    |(?P<md_m>{_MON})\.?\s+(?P<md_d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<md_y>\d{{4}}))?
-    |(?P<iso_y>\d{{4}})-(?P<iso_m>\d{{1,2}})-(?P<iso_d>\d{{1,2}})
-    |(?P<nd_d>\d{{1,2}})/(?P<nd_m>\d{{1,2}})(?:/(?P<nd_y>\d{{4}}|\d{{2}}))?
-    )(?:['’]s)?(?![\w/])""",
-    re.I | re.X,
-)
-
-
-def past_day(text: str, today: date) -> date | Ask | None:
-    """The day a meeting was held, read from a sentence: today or earlier. None when no day is
-    said; an :class:`Ask` for a day still to come or a date that does not exist."""
-    m = _PAST_DAY.search(text)
-    if m is None:
-        return None
-    if m["rel"]:
-        word = " ".join(m["rel"].lower().split())
-        return today - timedelta(days=2 if "before" in word else 1 if "yesterday" in word else 0)
-    if m["wd"]:
-        back = (today.weekday() - _WEEKDAYS.index(m["wd"].lower())) % 7
-        if back == 0 and (m["wd_mod"] or "").lower() == "last":
-            back = 7
-        return today - timedelta(days=back)
-    if m["iso_y"]:
-        d, mo, y = int(m["iso_d"]), int(m["iso_m"]), int(m["iso_y"])
-    elif m["nd_d"]:
-        d, mo = int(m["nd_d"]), int(m["nd_m"])
-        y = int(m["nd_y"]) if m["nd_y"] else 0
-        y = y + 2000 if 0 < y < 100 else y
-    else:
-        p = "dm" if m["dm_d"] else "md"
-        d, mo = int(m[f"{p}_d"]), _MONTHS.index(m[f"{p}_m"][:3].lower()) + 1
-        y = int(m[f"{p}_y"]) if m[f"{p}_y"] else 0
-    if not 1 <= mo <= 12:
-        return Ask(
-            f"I couldn't read '{m[0]}' as a date (day first: 5/11 is 5 November).", "impossible"
-        )
-    # Without a year: this year's, unless it is still to come by more than 60 days (then last
-    # year's: "20 Dec" said in February). A day just ahead is asked back, never moved a year.
-    for year in (y,) if y else (today.year, today.year - 1):
-        try:
-            value = date(year, mo, d)
-        except ValueError:
-            continue
-        if value <= today:
-            return value
-        if y or (value - today).days <= 60:
-            break
-    else:
-        return Ask(f"There is no {d} {_MONTH_NAMES[mo - 1]}.", "impossible")
-    return Ask(f"{format_day(value, today)} is still to come.", "impossible")
 
 
 # -- reading a whole message -----------------------------------------------------------------
@@ -412,8 +353,9 @@ QUESTIONS = {
     Step.DISCUSSION: "What did you discuss, and what did you decide? A few lines is plenty.",
     Step.DECISIONS: "What did you decide? Say *none* to leave decisions out.",
     Step.ACTIONS: (
-        "What actions did you agree? One per line (or separated by ;), each with who and when, "
-        "like *Tom: send the budget template by Friday*. Say *none* if there weren't any."
+        "Anything else to add? What actions did you agree? One per line (or separated by ;), "
+        "each with who and when, like *Tom: send the budget template by Friday*. Say *none* if "
+        "there weren't any, or *no* if that's everything."
     ),
     Step.NEXT: (
         "When is your next meeting? For example *Tue 5 Jan 3pm*. "
@@ -555,6 +497,10 @@ def _owner_in(pair: Pair, text: str, speaker_id: int) -> Owner | None:
         if word and (owner := pair.who(word, speaker_id)) is not None:
             return owner
     return None
+
+
+def _owner_value(value: str) -> Owner:
+    return BOTH if value == BOTH else int(value)
 
 
 def _next_confirmed(ctx: Context, pairing_id: int) -> datetime | None:
@@ -732,6 +678,11 @@ class LogMinutes:
     def _advance(self, ctx: Context, state: dict[str, Any], before: list[Part]) -> Turn:
         """Ask for the first missing thing, or confirm when nothing is missing."""
         state = dict(state)
+        asked = state.get("guard_kept") or state.get("guard_later")
+        if not asked and (findings := self._findings(ctx, state)):
+            # Patient data is named as soon as it is written, before anything else is asked.
+            state.update(step=Step.GUARD.value, guard_early=True)
+            return Turn(replies=[*before, *guard_question(findings, "the minutes")], state=state)
         step = self._missing(state)
         state["step"] = step.value
         notes: dict[str, str] = dict(state.get("notes") or {})
@@ -772,6 +723,8 @@ class LogMinutes:
             return [self._which_part()]
         if step is Step.GUARD:
             return guard_question(self._findings(ctx, state), "the minutes")
+        if step is Step.REWRITE:
+            return [Text(f"Please type {_part_name(state['rewrite'])} again, without it.")]
         if step is Step.SAFETY:
             return safety_check.prompt(state, self._safety_wording(ctx, state))
         if step is Step.WHICH_MEETING:
@@ -821,6 +774,8 @@ class LogMinutes:
             return self._on_which_part(ctx, state, msg)
         if step is Step.GUARD:
             return self._on_guard(ctx, state, msg)
+        if step is Step.REWRITE and msg.text.strip():
+            return self._on_rewrite(ctx, state, msg.text.strip())
         if step is Step.SAFETY:
             return safety_check.step(
                 ctx,
@@ -882,6 +837,8 @@ class LogMinutes:
         pair = self._pair(ctx, state)
         if _is_none(text):
             state["actions"], state["actions_asked"] = [], True
+            if (said := leading(text)) is not None and said.meaning is Meaning.NO and not said.rest:
+                state["next_asked"] = True  # "nah" to "anything else?": that's everything
             return self._advance(ctx, state, [])
         if (said := leading(text)) is not None and said.meaning is Meaning.YES and not said.rest:
             return self._again(ctx, state, "Good: what were they?")  # "yes" is not an action
@@ -921,12 +878,11 @@ class LogMinutes:
         owner: Owner | None
         if pressed:
             owner = BOTH if text == BOTH else int(text) if text in (str(me), str(other)) else None
-        elif text.strip(" .").isdigit():
-            # Typed "2": the second choice of the question, as on Slack and Teams.
-            numbered: dict[int, Owner] = {1: me, 2: other, 3: BOTH}
-            owner = numbered.get(int(text.strip(" .")))
         else:
-            owner = _owner_in(pair, text, me)
+            # "2", "option 3 pls", "tom": a choice of the question, as typed on Slack and Teams.
+            question = self._owner_question(ctx, pair, state["actions"][int(state["pending"])])
+            chosen = pick(text, question.choices)
+            owner = _owner_in(pair, text, me) if chosen is None else _owner_value(chosen.value)
         if owner is None:
             return self._again(
                 ctx,
@@ -1042,7 +998,7 @@ class LogMinutes:
     def _on_confirm(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
         picked = msg.action or answer(msg.text, _CONFIRM, yes=SAVE, no=CHANGE)
         if picked == SAVE:
-            findings = self._findings(ctx, state)
+            findings = [] if state.get("guard_kept") else self._findings(ctx, state)
             if findings:
                 return Turn(
                     replies=guard_question(findings, "the minutes"),
@@ -1244,8 +1200,15 @@ class LogMinutes:
 
     def _on_guard(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
         choice = guard_choice(msg.action, msg.text)
+        early = bool(state.get("guard_early"))
+        if early and meaning(msg.text) in (Meaning.LATER, Meaning.NONE):
+            # Not an answer to it ("none", "not yet"): the answer to what comes next, and the
+            # guard asked again before saving.
+            state = {**state, "guard_early": False, "guard_later": True}
+            return self.step(ctx, {**state, "step": self._missing(dict(state)).value}, msg)
         if choice == GUARD_KEEP:
-            return self._save(ctx, state)
+            state = {**state, "guard_kept": True}
+            return self._advance(ctx, state, []) if early else self._save(ctx, state)
         if choice == GUARD_REMOVE:
             pattern = ctx.settings().hospital_number_pattern
 
@@ -1259,7 +1222,15 @@ class LogMinutes:
                 "decisions": clean(state.get("decisions", "")),
                 "actions": [{**a, "text": clean(a["text"])} for a in state["actions"]],
             }
+            if early and self._missing(dict(state)) is not Step.CONFIRM:
+                return self._advance(ctx, state, [])
             return self._save(ctx, state)
+        if choice == GUARD_EDIT and early:
+            part = self._holding(ctx, state)
+            return Turn(
+                replies=[Text(f"OK. Please type {_part_name(part)} again, without it.")],
+                state={**state, "step": Step.REWRITE.value, "rewrite": part},
+            )
         if choice == GUARD_EDIT:
             state = {**state, "step": Step.CONFIRM.value}
             return Turn(
@@ -1280,6 +1251,30 @@ class LogMinutes:
             state=state,
             advanced=False,
         )
+
+    def _holding(self, ctx: Context, state: dict[str, Any]) -> str:
+        """The part holding patient data: "discussion", "decisions" or an action's number."""
+        pattern = ctx.settings().hospital_number_pattern
+        for part in ("discussion", "decisions"):
+            if find_patient_data(state.get(part, ""), pattern):
+                return part
+        for number, action in enumerate(state["actions"], start=1):
+            if find_patient_data(action["text"], pattern):
+                return str(number)
+        return "discussion"
+
+    def _on_rewrite(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
+        if (problem := _too_long(text)) is not None:
+            return Turn(replies=[problem, *self.prompt(ctx, state)], state=state, advanced=False)
+        part = str(state.get("rewrite", "discussion"))
+        state = {k: v for k, v in state.items() if k != "rewrite"}
+        if part.isdigit():
+            actions = [dict(a) for a in state["actions"]]
+            actions[int(part) - 1]["text"] = _capital(text)
+            state["actions"] = actions
+        else:
+            state[part] = _capital(text)
+        return self._advance(ctx, state, [])
 
     def _safety_wording(self, ctx: Context, state: dict[str, Any]) -> safety_check.Wording:
         pair = self._pair(ctx, state)
@@ -1322,7 +1317,7 @@ class LogMinutes:
         next_when = self._next_when(state)
         if next_when is not None:
             agreed = (
-                f"Next meeting agreed: {self._next_text(ctx, state)} ({ctx.person.time_zone} time)"
+                f"{offer.NEXT_AGREED} {self._next_text(ctx, state)} ({ctx.person.time_zone} time)"
             )
             decisions = f"{decisions}\n{agreed}" if decisions else agreed
         booked = meeting
@@ -1395,6 +1390,8 @@ class LogMinutes:
             replies.append(
                 Text(f"Or book it later: say *book a meeting {self._booking_text(ctx, state)}*.")
             )
+        elif not state.get("next_booked") and offer.wanted(ctx):
+            replies.append(offer.offer(mentor_first))  # answered in a new turn: see offer.py
         # After the pair's first minutes, both are asked whether the pairing is a good fit.
         return Turn(replies=replies, outgoing=outgoing)
 
@@ -1524,7 +1521,7 @@ class LogMinutes:
         found = self._next_when(state)
         assert found is not None
         local = found[0].astimezone(ctx.tz)
-        day = f"{local.day} {_MONTH_NAMES[local.month - 1][:3]} {local.year}"
+        day = f"{local.day} {local:%b} {local.year}"
         return f"{day} {local:%H:%M}" if found[1] else day
 
     def _tell_mentor(
@@ -1648,237 +1645,12 @@ _C_DAY = re.compile(
 # -- one-turn answers: my actions, done, our minutes -----------------------------------------
 
 
-def _not_paired(ctx: Context, what: str) -> Turn:
-    return Turn(
-        replies=[
-            Text(
-                f"You're not in a mentoring pair, so there are no {what} for you here. "
-                f"{_capital(what)} belong to each pair and only its two partners can see them. "
-                "Type *help* to see what I can do for you."
-            )
-        ]
-    )
-
-
-def _action_row(ctx: Context, number: int, action: ActionItem) -> str:
-    owner = "you" if action.owner_id == ctx.person_id else action.owner_name or "no owner"
-    if action.due is None:
-        due = "no due date"
-    elif action.due < ctx.today:
-        due = f"due {format_day(action.due, ctx.today)}, *overdue*"
-    elif action.due == ctx.today:
-        due = "due today"
-    else:
-        due = f"due {format_day(action.due, ctx.today)}"
-    return f"{number}. {action.text} ({owner}, {due})"
-
-
-def my_actions(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
-    """The pair's open actions, numbered as "done 2" reads them."""
-    if not minutes_queries.pairings_of(ctx.session, ctx.person_id):
-        return _not_paired(ctx, "actions")
-    actions = minutes_queries.open_actions(ctx.session, ctx.person_id)
-    if not actions:
-        return Turn(
-            replies=[
-                Text(
-                    "You have no open actions. Nice work! Actions agreed in a meeting's minutes "
-                    "will show here."
-                )
-            ]
-        )
-    lines = ["Your pair's open actions:"]
-    lines += [_action_row(ctx, n, a) for n, a in enumerate(actions, start=1)]
-    return Turn(
-        replies=[
-            Text("\n".join(lines), private=True),
-            Text("Say *done 2* (the number) or *done* and a few words of it to tick one off."),
-        ]
-    )
-
-
-_WORD = re.compile(r"[^\W_]+")
-_STOP = frozenset(
-    ["the", "a", "an", "to", "of", "for", "my", "our", "and", "on", "by", "with", "in", "it", "is"]
-)
-
-
-def _words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(text.lower()) if w not in _STOP]
-
-
-def _matches(said: str, actions: list[ActionItem]) -> tuple[list[ActionItem], bool]:
-    """Actions whose words include every word said (a word may be the start of one), and True;
-    failing that, those sharing the most words, and False (to be asked, never closed)."""
-    wanted = _words(said)
-    if not wanted:
-        return [], False
-    scored: list[tuple[int, ActionItem]] = []
-    for action in actions:
-        have = _words(action.text)
-        scored.append((sum(1 for w in wanted if any(h.startswith(w) for h in have)), action))
-    full = [a for hits, a in scored if hits == len(wanted)]
-    if full:
-        return full, True
-    best = max(hits for hits, _ in scored)
-    return [a for hits, a in scored if best and hits == best], False
-
-
-def done_action(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
-    """ "done 2" ticks off number 2 of "my actions"; "done draft business case" the one it names.
-    Buttons "action:done:<id>" (which one?) and "action:reopen:<id>" (undo) come here too."""
-    if not minutes_queries.pairings_of(ctx.session, ctx.person_id):
-        return _not_paired(ctx, "actions")
-    if msg.action and msg.action.startswith(f"{ACTION_PREFIX}:"):
-        return _action_button(ctx, msg.action)
-    said = intent.rest.strip().strip(".!").strip()
-    actions = minutes_queries.open_actions(ctx.session, ctx.person_id)
-    if not actions:
-        return Turn(replies=[Text("You have no open actions to tick off.")])
-    if len(said) > 500:
-        return Turn(
-            replies=[
-                Text(
-                    "That's too long for me to match to an action. Say *done 2*, using its number from *my actions*."
-                )
-            ]
-        )
-    number = re.fullmatch(r"(?:no\.?\s*|number\s+|action\s+|#)?(\d+)", said, re.I)
-    if number is not None:
-        index = int(number[1])
-        if not 1 <= index <= len(actions):
-            count = len(actions)
-            return Turn(
-                replies=[
-                    Text(
-                        f"There's no action {index}: you have {count} open action"
-                        f"{'s' * (count != 1)}. Type *my actions* to see them numbered."
-                    )
-                ]
-            )
-        return _close(ctx, actions[index - 1])
-    found, exact = _matches(said, actions)
-    if not found:
-        return Turn(
-            replies=[
-                Text(
-                    f"I couldn't find an open action like '{said}'. Type *my actions* to see them, "
-                    "then say *done* and its number."
-                )
-            ]
-        )
-    if len(found) == 1 and exact:
-        return _close(ctx, found[0])
-    return Turn(
-        replies=[
-            Question(
-                "Which one did you mean?"
-                if exact
-                else f"I couldn't find '{said}' exactly. Did you mean one of these?",
-                tuple(Choice(a.text[:70], f"{ACTION_PREFIX}:done:{a.id}") for a in found[:5]),
-            )
-        ]
-    )
-
-
-def _action_button(ctx: Context, action: str) -> Turn:
-    parts = action.split(":")
-    row = None
-    if len(parts) == 3 and parts[2].isdigit():
-        row = minutes_queries.action_of(ctx.session, ctx.person_id, int(parts[2]))
-    if row is None or parts[1] not in ("done", "reopen"):
-        return Turn(replies=[Text("I couldn't find that action. Type *my actions* to see yours.")])
-    if parts[1] == "done":
-        if row.done_at is not None:
-            return Turn(replies=[Text(f"*{row.text}* was already ticked off.")])
-        return _close(ctx, row)
-    if row.done_at is None:
-        return Turn(replies=[Text(f"*{row.text}* is still open.")])
-    row.done_at = None
-    ctx.session.add(row)
-    return Turn(
-        replies=[Text(f"Reopened: *{row.text}*. Type *my actions* to see the list.", private=True)]
-    )
-
-
-def _close(ctx: Context, action: ActionItem) -> Turn:
-    left = len(minutes_queries.open_actions(ctx.session, ctx.person_id)) - 1
-    action.done_at = ctx.now
-    ctx.session.add(action)
-    still = (
-        f"{left} action{'s' * (left != 1)} still open: type *my actions* to see them."
-        if left
-        else "That was the last open action."
-    )
-    return Turn(
-        replies=[
-            Text(f"Ticked off: *{action.text}*.", private=True),
-            Text(still),
-            Question("Wrong one?", (Choice("Undo", f"{ACTION_PREFIX}:reopen:{action.id}"),)),
-        ]
-    )
-
-
-def our_minutes(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
-    """The pair's minutes, newest first, a page at a time; only the two partners see them."""
-    pairings = minutes_queries.pairings_of(ctx.session, ctx.person_id, active_only=False)
-    if not pairings:
-        return _not_paired(ctx, "minutes")
-    try:
-        offset = max(0, int(msg.values.get("value", 0)))
-    except (TypeError, ValueError):
-        offset = 0
-    rows, total = minutes_queries.minutes_page(ctx.session, ctx.person_id, offset, PAGE)
-    if total == 0:
-        keeper = (
-            "Say *log minutes* after your next meeting to keep them."
-            if any(p.mentee_id == ctx.person_id for p in pairings)
-            else "Your mentee keeps them; I'll tell you when some are logged."
-        )
-        return Turn(replies=[Text(f"There are no minutes yet. {keeper}")])
-    if not rows:
-        return Turn(
-            replies=[Text("There are no older minutes. Type *our minutes* to start again.")]
-        )
-    actions = minutes_queries.actions_of_minutes(
-        ctx.session, ctx.person_id, [m.id for m in rows if m.id is not None]
-    )
-    several = len(pairings) > 1
-    partners = {p.id: _partner_name(ctx, p) for p in pairings}
-    first, last = offset + 1, offset + len(rows)
-    blocks = [f"Your minutes (only you and your partner can read them), {first}–{last} of {total}:"]
-    for row in rows:
-        head = f"*{format_day(row.held_on, ctx.today)}*"
-        if several:
-            head += f" with {partners.get(row.pairing_id, 'your partner')}"
-        lines = [head, *([f"Discussion: {row.discussion}"] if row.discussion else [])]
-        if row.decisions:
-            lines.append(f"Decisions: {row.decisions}")
-        for action in actions.get(row.id or 0, []):
-            state = (
-                "done"
-                if action.done_at is not None
-                else (f"due {format_day(action.due, ctx.today)}" if action.due else "no due date")
-            )
-            owner = "you" if action.owner_id == ctx.person_id else action.owner_name or "no owner"
-            lines.append(f"• {action.text} ({owner}, {state})")
-        blocks.append("\n".join(lines))
-    replies: list[Part] = [Text("\n\n".join(blocks), private=True)]
-    if last < total:
-        more = Choice("Show older minutes", INTENT_ACTION_PREFIX + IntentName.MY_MINUTES, str(last))
-        replies.append(Question("Would you like to see more?", (more,)))
-    return Turn(replies=replies)
-
-
-def _partner_name(ctx: Context, pairing: Pairing) -> str:
-    other = pairing.mentor_id if pairing.mentee_id == ctx.person_id else pairing.mentee_id
-    return ctx.name_of(other)
-
-
 def register(registry: Registry) -> None:
     """Wire this journey's intents, dialogs and button routes into ``registry``."""
     registry.add_dialog(LogMinutes(), IntentName.LOG_MINUTES)
-    registry.answers[IntentName.MY_ACTIONS] = my_actions
-    registry.answers[IntentName.DONE_ACTION] = done_action
-    registry.answers[IntentName.MY_MINUTES] = our_minutes
+    registry.add_dialog(actions.ActionUpdate(), IntentName.DONE_ACTION)
+    registry.answers[IntentName.MY_ACTIONS] = actions.my_actions
+    registry.open_questions.append(actions.action_questions)
+    registry.open_questions.append(offer.book_next_questions)
+    registry.answers[IntentName.MY_MINUTES] = read.our_minutes
     registry.action_routes[ACTION_PREFIX] = IntentName.DONE_ACTION

@@ -26,24 +26,25 @@ application exists. See ``selection.mmd`` for the states.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
+from pydantic import Field
+
 from conversations.dates import format_day, format_when
-from conversations.dialogs.apply import BY_KEY, Kind, lead_contact
+from conversations.dialogs import kit
+from conversations.dialogs.apply.form import BY_KEY, lead_contact
 from conversations.dialogs.base import Context, Outgoing, Registry, Turn
 from conversations.intents import REVIEW_ONE_SHOT, Intent, IntentName, recognise
-from conversations.language.choices import answer
+from conversations.language.choices import pick
+from conversations.language.vocabulary import Meaning, as_typed, leading
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from storage import selection_queries as sel
 from storage.models import Cohort, Person, ReviewStage, Role, Scheme, Verdict
 
 VERDICT = "dialog:selection:verdict"
-SAVE = "dialog:selection:save"
-CHANGE = "dialog:selection:change"
-CONFIRM = (Choice("Save", SAVE), Choice("Change", CHANGE))
 # Buttons on the chair's and the moderator's messages: "selection:chair:12:accept".
 ACTION_PREFIX = "selection"
 SKIP = "skip"
@@ -84,54 +85,52 @@ DECIDED_BY = {
 }
 
 
-class Step(StrEnum):
-    VERDICT = "verdict"  # an application is shown; waiting for accept / reject / unsure
-    REASON = "reason"  # a verdict is chosen; waiting for the reason
-    CONFIRM = "confirm"  # a review typed in one message; waiting for Save / Change
-
-
 # -- reading what the reviewer says --------------------------------------------------------------
 
-_VERDICT_TEXT = re.compile(
-    r"^\s*(?:i\s+)?(?P<word>accept(?:ed)?|select(?:ed)?|approve[d]?|yes|"
-    r"reject(?:ed)?|decline[d]?|no|"
-    r"unsure|not sure|undecided|maybe|abstain|can'?t decide|cannot decide|can not decide|"
-    r"conflicted|conflict of interest|"
-    r"skip(?: for now)?|next|later|keep(?: it)?)\b\s*[:\-–,.;!]?\s*(?P<reason>.*)$",
-    re.IGNORECASE | re.DOTALL,
+VERDICTS = (
+    Choice("Accept", VERDICT, Verdict.ACCEPT.value),
+    Choice("Reject", VERDICT, Verdict.REJECT.value),
+    Choice("Unsure", VERDICT, Verdict.UNSURE.value),
+    Choice("Skip for now", VERDICT, SKIP),
+    Choice("Keep it", VERDICT, KEEP),
 )
+# What an answer in the shared vocabulary means as a verdict ("yes" accepts, "dunno" is unsure).
+MEANT = {
+    Meaning.YES: Verdict.ACCEPT.value,
+    Meaning.NO: Verdict.REJECT.value,
+    Meaning.UNSURE: Verdict.UNSURE.value,
+    Meaning.SKIP: SKIP,
+    Meaning.LATER: SKIP,
+}
 
 
-def read_verdict(text: str) -> tuple[str, str] | None:
-    """(accept / reject / unsure / skip / keep, the reason that follows) from typed words."""
-    match = _VERDICT_TEXT.match(text.replace("’", "'"))
-    if match is None:
-        return None
-    word = re.sub(r"\s+", " ", match.group("word").lower())
-    reason = match.group("reason").strip()
-    if word in {"accept", "accepted", "select", "selected", "approve", "approved", "yes"}:
-        return Verdict.ACCEPT.value, reason
-    if word in {"reject", "rejected", "decline", "declined", "no"}:
-        return Verdict.REJECT.value, reason
-    if word in {"skip", "skip for now", "next", "later"}:
-        return SKIP, ""
-    if word in {"keep", "keep it"}:
-        return KEEP, ""
-    if word.startswith("conflict") and not reason:
-        reason = "Conflict of interest."
-    return Verdict.UNSURE.value, reason
+def read_verdict(text: str, choices: Sequence[Choice] = VERDICTS) -> tuple[str, str] | None:
+    """(accept / reject / unsure / skip / keep, the reason that follows) from typed words: a
+    yes, no or not sure in people's own words, or a choice ("reject - no budget yet", "2")."""
+    said = text.strip()
+    if said.lower().startswith("conflict"):  # "conflicted", "conflict of interest: ..."
+        rest = re.sub(r"^conflict(?:ed| of interest)?\W*", "", said, flags=re.I)
+        return Verdict.UNSURE.value, rest or "Conflict of interest."
+    reading = leading(said)
+    if reading is not None and reading.meaning in MEANT:
+        verdict = MEANT[reading.meaning]
+        return verdict, "" if verdict == SKIP else as_typed(said, reading.rest)
+    words = said.split()
+    for size in range(1, min(3, len(words)) + 1):  # "reject - ...", "I accept: ..."
+        head = " ".join(words[:size])
+        choice = pick(head.rstrip(":-–,.;!"), choices, by_meaning=False)
+        if choice is not None:
+            rest = said[len(head) :].strip(" :-–,.;!")
+            return choice.value, "" if choice.value in (SKIP, KEEP) else rest
+    return None
 
 
 # -- what reviewers are shown ------------------------------------------------------------------
 
 
 def _value(key: str, value: str) -> str:
-    item = BY_KEY.get(key)
-    if item is not None and item.kind is Kind.YES_NO:
-        return {"yes": "Yes", "no": "No"}.get(value, value)
-    if item is not None and item.kind is Kind.CHOICE:
-        return next((label for label, v in item.choices if v == value), value)
-    return value
+    field = BY_KEY.get(key)
+    return field.shown(value) if field is not None else value
 
 
 def card(view: sel.Anonymised) -> Text:
@@ -208,12 +207,38 @@ def _reason_question(task: sel.Task, verdict: str) -> Text:
 # -- the dialog ----------------------------------------------------------------------------------
 
 
-class ReviewDialog:
+class ReviewState(kit.FormState):
+    """One application at one stage; the verdict and reason in ``values``."""
+
+    application_id: int
+    stage: str
+    guided: bool = False  # walking through every application waiting ("review applications")
+    skipped: list[str] = Field(default_factory=list)
+    whole: bool = False  # the whole review came in one message: confirmed before saving
+
+
+def _reason(ctx: Context, msg: Incoming) -> kit.Read:
+    reason = msg.text.strip()
+    problem = _bad_reason(reason)
+    return kit.Read(problem=problem) if problem else kit.Read(reason)
+
+
+class ReviewDialog(kit.Form[ReviewState]):
     """One application at a time: verdict, reason, saved; then the next."""
 
     name: ClassVar[str] = "selection"
     title: ClassVar[str] = "Reviewing applications"
-    schema_version: ClassVar[int] = 1
+    schema_version: ClassVar[int] = 2
+    State = ReviewState
+    fields = (
+        kit.FormField("verdict", "Verdict", "", guarded=False),
+        kit.FormField("reason", "Reason", "", guarded=False, reader=_reason, max_length=10**6),
+    )
+    save_label = "Save"
+    change_label = "Change"
+    SAVE = "dialog:selection:save"
+    CHANGE = "dialog:selection:change"
+    PART = "dialog:selection:part"
 
     def cancel_note(self, ctx: Context, state: dict[str, Any]) -> str:
         return "the reviews you've saved are kept; type *review applications* to carry on."
@@ -227,43 +252,23 @@ class ReviewDialog:
             return self._from_button(ctx, msg.action)
         if msg.action is None and (match := REVIEW_ONE_SHOT.match(msg.text.strip())):
             return self._one_shot(ctx, match.group("ref"), match.group("rest"))
-        return self._list(ctx)
-
-    def _list(self, ctx: Context, note: list[Part] | None = None) -> Turn:
         queue = sel.tasks(ctx.session, ctx.person_id, ctx.today)
-        replies: list[Part] = list(note or [])
         if not queue.tasks:
-            replies.append(Text(_nothing_waiting(ctx, queue)))
-            return Turn(replies=replies)
-        replies.append(Text(_overview(queue)))
+            return Turn(replies=[Text(_nothing_waiting(ctx, queue))])
         first = queue.tasks[0]
-        state = {"step": Step.VERDICT.value, "guided": True, "skipped": []}
-        return self._show(ctx, {**state, **_task_state(first)}, first, replies)
+        return self._show(ctx, _state(first, guided=True), first, [Text(_overview(queue))])
 
     def _one_shot(self, ctx: Context, reference: str, rest: str) -> Turn:
         found = sel.find_task(ctx.session, ctx.person_id, reference, ctx.today)
         if found.task is None:
             return Turn(replies=[Text(_problem(ctx, found, reference))])
-        task = found.task
-        state = {"step": Step.VERDICT.value, "guided": False, "skipped": [], **_task_state(task)}
-        said = read_verdict(rest) if rest.strip() else None
+        state, task = _state(found.task, whole=True), found.task
+        said = read_verdict(rest, _choices(task).choices) if rest.strip() else None
         if said is None or said[0] in (SKIP, KEEP):
-            return self._show(ctx, state, task, [])
-        verdict, reason = said
-        if problem := _not_allowed(task, verdict):
+            return self._show(ctx, state, task, [])  # "review A-07": show it
+        if problem := _not_allowed(task, said[0]):
             return self._show(ctx, state, task, [Text(problem)])
-        if not reason:
-            return Turn(
-                replies=[_reason_question(task, verdict)],
-                state={**state, "step": Step.REASON.value, "verdict": verdict},
-            )
-        if problem := _bad_reason(reason):
-            return Turn(
-                replies=[Text(problem), _reason_question(task, verdict)],
-                state={**state, "step": Step.REASON.value, "verdict": verdict},
-            )
-        confirm = {**state, "step": Step.CONFIRM.value, "verdict": verdict, "reason": reason}
-        return Turn(replies=_confirmation(task, verdict, reason), state=confirm)
+        return self._verdict(ctx, state, task, said)
 
     def _from_button(self, ctx: Context, action: str) -> Turn:
         parts = action.split(":")
@@ -273,30 +278,29 @@ class ReviewDialog:
         found = sel.task_for(ctx.session, ctx.person_id, int(parts[2]), stages[parts[1]], ctx.today)
         if found.task is None:
             return Turn(replies=[Text(_problem(ctx, found, ""))])
-        task = found.task
-        state = {"step": Step.VERDICT.value, "guided": False, "skipped": [], **_task_state(task)}
-        verdict = parts[3]
+        state, task, verdict = _state(found.task), found.task, parts[3]
         if verdict not in VERDICT_WORDS or _not_allowed(task, verdict):
             return self._show(ctx, state, task, [])
-        return Turn(
-            replies=[_reason_question(task, verdict)],
-            state={**state, "step": Step.REASON.value, "verdict": verdict},
-        )
+        return self._verdict(ctx, state, task, (verdict, ""))
 
     # -- showing one application -----------------------------------------------------------------
 
-    def _show(
-        self, ctx: Context, state: dict[str, Any], task: sel.Task, replies: list[Part]
-    ) -> Turn:
-        view = sel.anonymised(ctx.session, ctx.person_id, task.application_id)
-        if view is None:  # not theirs any more (a role removed meanwhile)
+    def _show(self, ctx: Context, state: ReviewState, task: sel.Task, replies: list[Part]) -> Turn:
+        state.step, state.values = "verdict", {}
+        asked = self.ask_field(ctx, state, self.fields[0])
+        if not asked:  # not theirs any more (a role removed meanwhile)
             return Turn(replies=[*replies, Text(_problem(ctx, sel.Found(), task.reference))])
-        return Turn(
-            replies=[*replies, *self._application(ctx, task, view)],
-            state={**state, "step": Step.VERDICT.value},
-        )
+        return Turn(replies=[*replies, *asked], state=state.to_state())
 
-    def _application(self, ctx: Context, task: sel.Task, view: sel.Anonymised) -> list[Part]:
+    def ask_field(self, ctx: Context, state: ReviewState, field: kit.FormField) -> list[Part]:
+        task = self._task(ctx, state)
+        if task is None:
+            return [Text("Type *review applications* to see what's waiting for you.")]
+        if field.name == "reason":
+            return [_reason_question(task, state.values["verdict"])]
+        view = sel.anonymised(ctx.session, ctx.person_id, task.application_id)
+        if view is None:
+            return []
         parts: list[Part] = [card(view)]
         if task.stage is not ReviewStage.MEMBER:
             said = sel.verdicts(ctx.session, ctx.person_id, task.application_id)
@@ -318,33 +322,18 @@ class ReviewDialog:
                     private=True,
                 )
             )
-        parts.append(_choices(task))
-        return parts
+        return [*parts, _choices(task)]
 
-    def prompt(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
-        task = self._task(ctx, state)
-        if task is None:
-            return [Text("Type *review applications* to see what's waiting for you.")]
-        step = Step(state["step"])
-        if step is Step.REASON:
-            return [_reason_question(task, state["verdict"])]
-        if step is Step.CONFIRM:
-            return _confirmation(task, state["verdict"], state["reason"])
-        view = sel.anonymised(ctx.session, ctx.person_id, task.application_id)
-        return self._application(ctx, task, view) if view is not None else []
+    def _task(self, ctx: Context, state: ReviewState) -> sel.Task | None:
+        return self._found(ctx, state).task
 
-    def _task(self, ctx: Context, state: dict[str, Any]) -> sel.Task | None:
-        return sel.task_for(
-            ctx.session,
-            ctx.person_id,
-            int(state["application_id"]),
-            ReviewStage(state["stage"]),
-            ctx.today,
-        ).task
+    def _found(self, ctx: Context, state: ReviewState) -> sel.Found:
+        stage = ReviewStage(state.stage)
+        return sel.task_for(ctx.session, ctx.person_id, state.application_id, stage, ctx.today)
 
     # -- the steps -------------------------------------------------------------------------------
 
-    def step(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
+    def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
         if msg.action is None and (
             REVIEW_ONE_SHOT.match(msg.text.strip())
             or recognise(msg.text).name is IntentName.REVIEW_APPLICATIONS
@@ -352,99 +341,90 @@ class ReviewDialog:
             return self.start(ctx, msg)  # "review A-05" or "review applications" mid-way
         if msg.action and msg.action.startswith(f"{ACTION_PREFIX}:"):
             return self.start(ctx, msg)
-        found = sel.task_for(
-            ctx.session,
-            ctx.person_id,
-            int(state["application_id"]),
-            ReviewStage(state["stage"]),
-            ctx.today,
-        )
+        state = self.load(raw)
+        found = self._found(ctx, state)
         if found.task is None:
             note = Text(_problem(ctx, found, ""))
-            return self._next(ctx, state, [note]) if state.get("guided") else Turn([note])
-        task = found.task
-        step = Step(state["step"])
-        if step is Step.CONFIRM:
-            return self._on_confirm(ctx, state, task, msg)
-        if step is Step.REASON:
-            return self._on_reason(ctx, state, task, msg)
-        return self._on_verdict(ctx, state, task, msg)
+            return self._onward(ctx, state, [note]) if state.guided else Turn([note])
+        if state.step == "verdict" or (state.step == "reason" and msg.action == VERDICT):
+            # Another verdict button while the reason is asked changes the verdict.
+            if msg.action == VERDICT:
+                said: tuple[str, str] | None = (str(msg.values.get("value", "")), "")
+            else:
+                said = read_verdict(msg.text, _choices(found.task).choices)
+            return self._verdict(ctx, state, found.task, said)
+        return super().step(ctx, raw, msg)
 
-    def _on_verdict(
-        self, ctx: Context, state: dict[str, Any], task: sel.Task, msg: Incoming
+    def _verdict(
+        self, ctx: Context, state: ReviewState, task: sel.Task, said: tuple[str, str] | None
     ) -> Turn:
-        if msg.action == VERDICT:
-            said: tuple[str, str] | None = (str(msg.values.get("value", "")), "")
-        else:
-            said = read_verdict(msg.text)
+        """A verdict (and perhaps its reason) given: keep it, or skip or keep the review."""
         if said is None or said[0] not in (*VERDICT_WORDS, SKIP, KEEP):
-            return Turn(
-                replies=[Text("Please choose one of these (or type *cancel* to stop for now)."),
-                         _choices(task)],
-                state=state,
-                advanced=False,
-            )  # fmt: skip
+            again = Text("Please choose one of these (or type *cancel* to stop for now).")
+            return Turn(replies=[again, _choices(task)], state=state.to_state(), advanced=False)
         verdict, reason = said
-        if verdict == SKIP:
-            skipped = [*state.get("skipped", []), _key(task)]
-            return self._next(ctx, {**state, "skipped": skipped}, [])
-        if verdict == KEEP:
-            keep = Text(f"Kept your review of {task.reference} as it was.")
-            if state.get("guided"):
-                return self._next(
-                    ctx, {**state, "skipped": [*state["skipped"], _key(task)]}, [keep]
-                )
-            return Turn(replies=[keep])
+        if verdict in (SKIP, KEEP):
+            keep: list[Part] = [Text(f"Kept your review of {task.reference} as it was.")]
+            if verdict == KEEP and not state.guided:
+                return Turn(replies=keep)
+            state.skipped.append(_key(task))
+            return self._onward(ctx, state, keep if verdict == KEEP else [])
         if problem := _not_allowed(task, verdict):
-            return Turn(replies=[Text(problem), _choices(task)], state=state, advanced=False)
-        reasoning = {**state, "step": Step.REASON.value, "verdict": verdict}
-        if reason:
-            return self._on_reason(ctx, reasoning, task, Incoming(msg.person_id, text=reason))
-        return Turn(replies=[_reason_question(task, verdict)], state=reasoning)
-
-    def _on_reason(
-        self, ctx: Context, state: dict[str, Any], task: sel.Task, msg: Incoming
-    ) -> Turn:
-        if msg.action == VERDICT:  # another verdict button: change the verdict, ask again
-            return self._on_verdict(ctx, {**state, "step": Step.VERDICT.value}, task, msg)
-        reason = msg.text.strip()
-        if problem := _bad_reason(reason):
             return Turn(
-                replies=[Text(problem), _reason_question(task, state["verdict"])],
-                state=state,
-                advanced=False,
+                replies=[Text(problem), _choices(task)], state=state.to_state(), advanced=False
             )
-        return self._save(ctx, state, task, state["verdict"], reason)
+        state.values = {"verdict": verdict}
+        state.step = "reason"
+        if reason and (problem := _bad_reason(reason)):
+            asked: list[Part] = [Text(problem), _reason_question(task, verdict)]
+            return Turn(replies=asked, state=state.to_state())
+        if reason:
+            state.values["reason"] = reason
+        elif not state.editing:
+            state.whole = False  # the reason is asked for: saved once given
+        return self._next(ctx, state)
 
-    def _on_confirm(
-        self, ctx: Context, state: dict[str, Any], task: sel.Task, msg: Incoming
-    ) -> Turn:
-        picked = msg.action or answer(msg.text, CONFIRM, yes=SAVE, no=CHANGE)
-        if picked == SAVE:
-            return self._save(ctx, state, task, state["verdict"], state["reason"])
-        if picked == CHANGE:
-            return self._show(ctx, state, task, [Text("OK: choose again.")])
-        return Turn(
-            replies=[
-                Text("Please choose *Save* or *Change*."),
-                *_confirmation(task, state["verdict"], state["reason"])[1:],
-            ],
-            state=state,
-            advanced=False,
+    def _next(self, ctx: Context, state: ReviewState) -> Turn:
+        if self._missing(state) is None and not state.whole:
+            return self.save(ctx, state)
+        return super()._next(ctx, state)
+
+    def summary(self, ctx: Context, state: ReviewState) -> list[Part]:
+        task = self._task(ctx, state)
+        if task is None:
+            return [Text("That application has moved on.")]
+        verdict, reason = state.values["verdict"], state.values["reason"]
+        what = "decision on" if task.stage is not ReviewStage.MEMBER else "review of"
+        warning = (
+            " (This reason may be shared with the applicant.)"
+            if verdict == Verdict.REJECT.value
+            else ""
         )
+        return [
+            Text(
+                f"Your {what} *{task.reference}* ({task.cohort_name}): *{VERDICT_WORDS[verdict]}*, "
+                f"“{reason}”.{warning}",
+                private=True,
+            )
+        ]
 
     # -- saving and what follows -----------------------------------------------------------------
 
-    def _save(
-        self, ctx: Context, state: dict[str, Any], task: sel.Task, verdict: str, reason: str
-    ) -> Turn:
-        done = sel.record(ctx.session, ctx.person_id, task, Verdict(verdict), reason, ctx.now)
-        if done is None:
+    def save(self, ctx: Context, state: ReviewState) -> Turn:
+        task = self._task(ctx, state)
+        verdict, reason = state.values["verdict"], state.values["reason"]
+        done = (
+            sel.record(ctx.session, ctx.person_id, task, Verdict(verdict), reason, ctx.now)
+            if task is not None
+            else None
+        )
+        if task is None or done is None:
+            ref = task.reference if task is not None else "the application"
             return Turn(
                 replies=[
                     Text(
-                        f"I couldn't save that: {task.reference} has moved on meanwhile "
-                        "(its outcome may be final). Type *selection status* to see where it is."
+                        f"I couldn't save that: {ref} has moved on meanwhile (its outcome may "
+                        "be final). Type *selection status* to see where it is."
                     )
                 ]
             )
@@ -461,8 +441,8 @@ class ReviewDialog:
             saved = f"Saved your {what} {task.reference}: *{word}*."
         replies: list[Part] = [Text(" ".join(filter(None, [saved, _what_happened(done)])))]
         outgoing = _messages_for_others(ctx, task, done)
-        if state.get("guided"):
-            turn = self._next(ctx, state, replies)
+        if state.guided:
+            turn = self._onward(ctx, state, replies)
             return Turn(replies=turn.replies, state=turn.state, outgoing=outgoing)
         queue = sel.tasks(ctx.session, ctx.person_id, ctx.today)
         if queue.tasks:
@@ -477,10 +457,10 @@ class ReviewDialog:
             replies.append(Text(_nothing_waiting(ctx, queue)))
         return Turn(replies=replies, outgoing=outgoing)
 
-    def _next(self, ctx: Context, state: dict[str, Any], replies: list[Part]) -> Turn:
-        skipped = list(state.get("skipped", []))
+    def _onward(self, ctx: Context, state: ReviewState, replies: list[Part]) -> Turn:
+        """The next application waiting (one skipped waits for another time)."""
         queue = sel.tasks(ctx.session, ctx.person_id, ctx.today)
-        waiting = [t for t in queue.tasks if _key(t) not in skipped]
+        waiting = [t for t in queue.tasks if _key(t) not in state.skipped]
         if not waiting:
             if queue.tasks:
                 refs = ", ".join(dict.fromkeys(t.reference for t in queue.tasks))
@@ -498,21 +478,17 @@ class ReviewDialog:
         replies.append(
             Text(f"{lead} Next: {task.reference}." if lead else f"Next: {task.reference}.")
         )
-        new_state = {
-            "step": Step.VERDICT.value,
-            "guided": True,
-            "skipped": skipped,
-            **_task_state(task),
-        }
-        return self._show(ctx, new_state, task, replies)
+        return self._show(ctx, _state(task, guided=True, skipped=state.skipped), task, replies)
 
 
 def _key(task: sel.Task) -> str:
     return f"{task.application_id}:{task.stage.value}"
 
 
-def _task_state(task: sel.Task) -> dict[str, Any]:
-    return {"application_id": task.application_id, "stage": task.stage.value}
+def _state(task: sel.Task, **given: Any) -> ReviewState:
+    return ReviewState(
+        step="verdict", application_id=task.application_id, stage=task.stage.value, **given
+    )
 
 
 def _not_allowed(task: sel.Task, verdict: str) -> str | None:
@@ -534,23 +510,6 @@ def _bad_reason(reason: str) -> str | None:
             f"{sel.MAX_REASON} (a line or two). Nothing was saved yet."
         )
     return None
-
-
-def _confirmation(task: sel.Task, verdict: str, reason: str) -> list[Part]:
-    what = "decision on" if task.stage is not ReviewStage.MEMBER else "review of"
-    warning = (
-        " (This reason may be shared with the applicant.)"
-        if verdict == Verdict.REJECT.value
-        else ""
-    )
-    return [
-        Text(
-            f"Your {what} *{task.reference}* ({task.cohort_name}): *{VERDICT_WORDS[verdict]}*, "
-            f"“{reason}”.{warning}",
-            private=True,
-        ),
-        Question("Shall I save it?", CONFIRM),
-    ]
 
 
 def _overview(queue: sel.Queue) -> str:

@@ -1,0 +1,298 @@
+"""Choosing mentors: once the steering group has *selected* the application, the mentee ranks
+up to three mentors from the bios of mentors with a free place ("choose my mentor", or in one
+message: "my top three: Kit, Eve, Ian"). Stored in ``Application.preferences`` (person ids,
+ranked) and changeable until the pairing. Built from the dialog kit: one field, read against the
+numbered list the person saw, and the kit's confirmation. See ``apply.mmd``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from conversations.dialogs import kit
+from conversations.dialogs.apply.form import lead_contact, mentee_enrolments, not_a_mentee
+from conversations.dialogs.base import Context, Turn
+from conversations.language.choices import ranked
+from conversations.messages import Choice, Incoming, Part, Text
+from storage import application_queries as apps
+from storage.models import Application, ApplicationStatus, Cohort, Person
+
+MAX_PICKS = 3
+WAYS = {"in_person": "face to face", "video": "video", "phone": "phone"}
+COUNT = {1: "one", 2: "two", 3: "three"}
+PICKS = "picks"
+
+
+def _selected_application(ctx: Context) -> tuple[Application | None, Cohort | None]:
+    """The person's application that matters for choosing mentors: a selected one first."""
+    rows = apps.applications_of(ctx.session, ctx.person_id)
+    mine = {e.cohort.id for e in mentee_enrolments(ctx)}
+    rows = [(a, c) for a, c in rows if c.id in mine]
+    for application, cohort in rows:
+        if application.status == ApplicationStatus.SELECTED.value:
+            return application, cohort
+    return rows[0] if rows else (None, None)
+
+
+def _bio_line(number: int, mentor: apps.MentorBio) -> str:
+    ways = ", ".join(WAYS.get(w, w) for w in mentor.ways_of_working) or "not given"
+    organisation = f" ({mentor.organisation})" if mentor.organisation else ""
+    style = f"\n   Style: {mentor.style}" if mentor.style else ""
+    return f"{number}. *{mentor.name}*{organisation}\n   {mentor.bio or '(no bio yet)'}{style}\n   Meets: {ways}"
+
+
+def read_picks(text: str, offered: list[apps.MentorBio], need: int) -> list[int] | str:
+    """Person ids, ranked, from "2, 5, 1" or names; or a problem to say back."""
+    said = ranked(text, [Choice(m.name, PICKS, str(m.person_id)) for m in offered])
+    if said.problem == "number":
+        return f"There's no mentor number {said.said}: please use the numbers 1 to {len(offered)}."
+    if said.problem == "several":
+        return f"More than one mentor is called {said.said}: please use their numbers."
+    if said.problem is not None:
+        return f"I couldn't find a mentor called {said.said[:60]} in the list: please use their numbers."
+    if len(set(said.picks)) != len(said.picks):
+        return "Please choose different mentors: each one once."
+    if not said.picks or len(said.picks) > need:
+        if need == 1:
+            return "Please choose one mentor: reply with the number or name."
+        return (
+            f"Please choose up to {COUNT[need]} mentors, in order of preference (for example "
+            "'2, 1, 3')."
+        )
+    # Fewer than ``need`` is the mentee's choice (only one or two may suit them).
+    return [offered[i].person_id for i in said.picks]
+
+
+class PrefState(kit.FormState):
+    application_id: int
+    offered: list[int]  # the mentors in the order shown: their numbers stay as the person saw
+    need: int
+
+
+class PreferencesDialog(kit.Form[PrefState]):
+    """A selected mentee's top three mentors, from the bios of mentors with a free place."""
+
+    name: ClassVar[str] = "preferences"
+    title: ClassVar[str] = "Your mentor preferences"
+    schema_version: ClassVar[int] = 2
+    State = PrefState
+    fields = (
+        kit.FormField(PICKS, "Your choices", "", guarded=False, max_length=500, repeat=False),
+    )
+    confirm_question = "Shall I save them?"
+    change_label = "Choose again"
+    current_label = "Your choices so far"
+    SAVE = "dialog:preferences:save"
+    CHANGE = "dialog:preferences:change"
+    PART = "dialog:preferences:part"
+
+    def start(self, ctx: Context, msg: Incoming) -> Turn:
+        if (refusal := not_a_mentee(ctx, "Choosing mentors")) is not None:
+            return refusal
+        application, cohort = _selected_application(ctx)
+        if (
+            application is None
+            or cohort is None
+            or application.status
+            in (
+                ApplicationStatus.DRAFT.value,
+                ApplicationStatus.SUBMITTED.value,
+            )
+        ):
+            first = (
+                "You haven't sent an application yet: type *apply* to start. "
+                if application is None or application.status == ApplicationStatus.DRAFT.value
+                else "The steering group is still reviewing applications. "
+            )
+            return Turn(
+                replies=[
+                    Text(
+                        "Choosing your mentors comes after selection. "
+                        + first
+                        + "Once your application is selected, I'll show you the bios of the "
+                        "mentors with a free place and you'll pick your top three."
+                    )
+                ]
+            )
+        assert cohort.id is not None
+        assert application.id is not None
+        if application.status != ApplicationStatus.SELECTED.value:
+            return Turn(
+                replies=[
+                    Text(
+                        f"Your application to *{cohort.name}* wasn't taken forward this time, so "
+                        f"there are no mentors to choose. Please contact {lead_contact(ctx, cohort.id)} "
+                        "if you'd like to talk about it."
+                    )
+                ]
+            )
+        matched = apps.active_mentor_of(ctx.session, ctx.person_id, cohort.id)
+        if matched is not None:
+            return Turn(
+                replies=[
+                    Text(
+                        f"You've been matched with {ctx.name_of(matched)}, so your preferences "
+                        "are closed. Type *what's next* to see what's due."
+                    )
+                ]
+            )
+        offered = apps.mentors_with_free_capacity(ctx.session, ctx.person_id, cohort.id)
+        if not offered:
+            return Turn(
+                replies=[
+                    Text(
+                        "No mentors have a free place just now, so there's nobody to choose from "
+                        f"yet. Please contact {lead_contact(ctx, cohort.id)}: they'll help."
+                    )
+                ]
+            )
+        state = PrefState(
+            step=PICKS,
+            application_id=application.id,
+            offered=[m.person_id for m in offered],
+            need=min(MAX_PICKS, len(offered)),
+        )
+        # "my top three: Kit, Eve, Ian" (or "... are Kit, Eve and Ian") chooses at once.
+        head = re.split(r":|\b(?:are|is)\b", msg.text, maxsplit=1)
+        if len(head) == 2 and isinstance(picks := read_picks(head[1], offered, state.need), list):
+            state.values[PICKS] = picks
+        return self._next(ctx, state)
+
+    def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
+        application = ctx.session.get(Application, raw.get("application_id"))
+        if application is None or application.person_id != ctx.person_id:
+            return Turn(
+                replies=[
+                    Text(
+                        "I can't find your application any more. Type *choose my mentor* to "
+                        "start again."
+                    )
+                ]
+            )
+        return super().step(ctx, raw, msg)
+
+    def ask_field(self, ctx: Context, state: PrefState, field: kit.FormField) -> list[Part]:
+        """The bios, numbered, and the question."""
+        application = ctx.session.get(Application, state.application_id)
+        offered = self._offered(ctx, state)
+        if application is None or not offered:
+            return [Text("Type *choose my mentor* to see the mentors again.")]
+        lines = [f"Mentors with a free place ({len(offered)}):"]
+        lines += [_bio_line(n, m) for n, m in enumerate(offered, start=1)]
+        replies: list[Part] = [Text("\n".join(lines))]
+        # Earlier choices still on offer (a former mentor, or one now full, is not).
+        still = [pid for pid in application.preferences if pid in {m.person_id for m in offered}]
+        if still and still == list(application.preferences):
+            current = ", ".join(f"{n}. {ctx.name_of(pid)}" for n, pid in enumerate(still, start=1))
+            replies.append(
+                Text(
+                    f"Your current choices: {current}. Reply with new ones to change them, or "
+                    "type *cancel* to keep them."
+                )
+            )
+        replies.append(
+            Text(
+                f"Which {COUNT[state.need]} would you like, in order of preference? Reply with "
+                "their numbers (for example '2, 1, 3') or names. Fewer is fine if only one or "
+                "two suit you."
+                if state.need > 1
+                else "Which one would you like? Reply with the number or name."
+            )
+        )
+        return replies
+
+    def read_field(
+        self, ctx: Context, state: PrefState, field: kit.FormField, msg: Incoming
+    ) -> kit.Read:
+        reading = field.read(ctx, msg)
+        if reading.value is None:
+            return reading
+        picks = read_picks(msg.text.strip(), self._numbered(ctx, state), state.need)
+        return kit.Read(problem=picks) if isinstance(picks, str) else kit.Read(picks)
+
+    def _correction(self, ctx: Context, state: PrefState, msg: Incoming) -> Turn | None:
+        """Other picks typed at the confirmation ("actually 3, 1, 2")."""
+        picks = read_picks(msg.text, self._numbered(ctx, state), state.need)
+        if not isinstance(picks, list) or picks == state.values.get(PICKS):
+            return None
+        state.values[PICKS] = picks
+        return Turn(replies=self._confirmation(ctx, state), state=state.to_state())
+
+    def _offered(self, ctx: Context, state: PrefState) -> list[apps.MentorBio]:
+        application = ctx.session.get(Application, state.application_id)
+        if application is None:
+            return []
+        by_id = {
+            m.person_id: m
+            for m in apps.mentors_with_free_capacity(
+                ctx.session, ctx.person_id, application.cohort_id
+            )
+        }
+        # Keep the numbers the person saw; a mentor who filled up meanwhile keeps their number.
+        return [by_id[i] for i in state.offered if i in by_id]
+
+    def _numbered(self, ctx: Context, state: PrefState) -> list[apps.MentorBio]:
+        """The mentors in the order shown (numbers stay stable), full or not."""
+        known = {m.person_id: m for m in self._offered(ctx, state)}
+        result: list[apps.MentorBio] = []
+        for pid in state.offered:
+            person = ctx.session.get(Person, pid)
+            result.append(
+                known.get(pid)
+                or apps.MentorBio(pid, person.display_name if person else "", "", "", "", ())
+            )
+        return result
+
+    def summary(self, ctx: Context, state: PrefState) -> list[Part]:
+        picks: list[int] = state.values.get(PICKS, [])
+        lines = "\n".join(f"{n}. {ctx.name_of(pid)}" for n, pid in enumerate(picks, start=1))
+        fewer = (
+            "\nIf none of them can take you, the steering group may suggest another mentor "
+            "with a free place."
+            if len(picks) < MAX_PICKS
+            else ""
+        )
+        return [Text("Your choices, in order of preference:\n" + lines + fewer)]
+
+    def save(self, ctx: Context, state: PrefState) -> Turn:
+        application = ctx.session.get(Application, state.application_id)
+        assert application is not None
+        if apps.active_mentor_of(ctx.session, ctx.person_id, application.cohort_id) is not None:
+            return Turn(
+                replies=[
+                    Text(
+                        "You've been matched with a mentor meanwhile, so your preferences are "
+                        "closed. Type *what's next* to see what's due."
+                    )
+                ]
+            )
+        free = {
+            m.person_id
+            for m in apps.mentors_with_free_capacity(
+                ctx.session, ctx.person_id, application.cohort_id
+            )
+        }
+        picks: list[int] = state.values[PICKS]
+        if gone := [pid for pid in picks if pid not in free]:
+            names = ", ".join(ctx.name_of(pid) for pid in gone)
+            return Turn(
+                replies=[
+                    Text(
+                        f"Sorry: {names} no longer has a free place. Type *choose my mentor* to "
+                        "see who does."
+                    )
+                ]
+            )
+        application.preferences = list(picks)
+        ctx.session.add(application)
+        return Turn(
+            replies=[
+                Text(
+                    "Saved your choices. The steering group matches mentees and mentors by "
+                    "comparing applications with mentor profiles; it can't always give "
+                    "everyone their first choice. You can change your choices until you're "
+                    "matched: type *choose my mentor*."
+                )
+            ]
+        )

@@ -1,0 +1,138 @@
+"""Time away, as people say it: "until 5 Jan", "I'm on leave until 3 Feb", "til after easter",
+"away 23rd-27th march", "from 2 Mar to 6 Mar", "mat leave from 1st may, back next spring".
+
+- :func:`read_pause`: when reminders stop (None: now) and the morning they start again.
+- :func:`leave_dates`: the first day away and the day back, each only when it is said.
+Dates are read by the one date reader (``conversations.dates``); named breaks (Easter,
+Christmas, New Year) are worked out here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from conversations.dates import Ask, find_date
+from conversations.language.normalise import normalise
+
+# "23rd-27th march", "23 to 27 March": a first day whose month comes with the last.
+_FIRST_DAY = re.compile(
+    r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|to|until|til|till|through|thru)\s*$", re.I
+)
+# Between two dates of a range: "23 March - 27 March", "from 2 Mar to 6 Mar".
+_BETWEEN = re.compile(r"^\s*(?:-|–|to|until|til|till|through|thru|and)\s*$", re.I)
+# "until after Easter", "til after the 3rd": back the working day after it.
+_AFTER = re.compile(r"\b(?:after|once)\s+(?:the\s+)?$", re.I)
+_HOLIDAY = re.compile(r"\b(?P<name>easter|christmas|xmas|new year)\b", re.I)
+# "back next spring", "returning to work in June": what follows is the day back.
+_BACK = re.compile(r"\b(?:back|return(?:ing)?|returning to work)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Pause:
+    starts: date | None  # None: from now
+    resumes: date  # reminders start again that morning
+
+
+def easter(year: int) -> date:
+    """Easter Sunday (the Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    el = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * el) // 451
+    month, day = divmod(h + el - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def holiday(name: str, today: date) -> tuple[date, date]:
+    """The first and last day of a named break, the next one to end on or after ``today``."""
+    for year in (today.year, today.year + 1):
+        if name == "easter":
+            sunday = easter(year)
+            first, last = sunday - timedelta(days=2), sunday + timedelta(days=1)
+        elif name in ("christmas", "xmas"):
+            first, last = date(year, 12, 25), date(year, 12, 26)
+        else:
+            first = last = date(year + 1, 1, 1)
+        if last >= today:
+            break
+    return first, last
+
+
+def next_working_day(day: date) -> date:
+    day += timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def _day_before(last: date, number: int) -> date | None:
+    """Day ``number`` of ``last``'s month, or of the month before ("28th-3rd April")."""
+    month_start = last.replace(day=1)
+    for first_of in (month_start, (month_start - timedelta(days=1)).replace(day=1)):
+        try:
+            start = first_of.replace(day=number)
+        except ValueError:
+            continue
+        if start <= last:
+            return start
+    return None
+
+
+def read_pause(text: str, now: datetime, tz: ZoneInfo) -> Pause | Ask | None:
+    """The pause a message asks for; an Ask when its date needs asking back; None when it
+    says no date."""
+    said = normalise(text)
+    today = now.astimezone(tz).date()
+    named = _HOLIDAY.search(said)
+    if named is not None:
+        first, last = holiday(named["name"].lower(), today)
+        if _AFTER.search(said[: named.start()]):
+            return Pause(None, next_working_day(last))
+        return Pause(None, first)
+    found = find_date(said, now, tz)
+    if found is None:
+        return None
+    if isinstance(found.value, Ask):
+        return found.value
+    day = found.value
+    before = said[: found.start]
+    if (leading := _FIRST_DAY.search(before)) is not None:
+        start = _day_before(day, int(leading["day"]))
+        if start is not None:
+            return Pause(start, next_working_day(day))
+    after = said[found.end :]
+    second = find_date(after, now, tz)
+    if (
+        second is not None
+        and isinstance(second.value, date)
+        and second.value >= day
+        and _BETWEEN.match(after[: second.start])
+    ):
+        return Pause(day, next_working_day(second.value))
+    if _AFTER.search(before):
+        return Pause(None, next_working_day(day))
+    return Pause(None, day)
+
+
+def leave_dates(text: str, now: datetime, tz: ZoneInfo) -> tuple[date | None, date | None]:
+    """The first day away (when it is still ahead) and the day back (when it is after that),
+    each None when not said: a return date is never invented."""
+    said = normalise(text)
+    today = now.astimezone(tz).date()
+    back_at = _BACK.search(said)
+    before, after = (said[: back_at.start()], said[back_at.end() :]) if back_at else (said, "")
+    found = find_date(before, now, tz)
+    starts = found.value if found is not None and isinstance(found.value, date) else None
+    if starts is not None and starts <= today:
+        starts = None
+    returned = find_date(after, now, tz) if after else None
+    back = returned.value if returned is not None and isinstance(returned.value, date) else None
+    if back is not None and back <= (starts or today):
+        back = None
+    return starts, back

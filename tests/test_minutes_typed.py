@@ -1,0 +1,203 @@
+"""Actions and minutes in people's own words, typed as on Slack and Teams (each reply a new turn;
+``restart`` is a new process). Priya Shah (mentee) and Tom Okafor (mentor), Mon 23 Nov 2026."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Engine
+from sqlmodel import col, select
+
+from conversations.clock import Clock
+from storage.db import transaction
+from storage.models import ActionItem, Meeting
+from tests.test_minutes import _log_one_shot
+from tests.transcript import Chat
+
+
+def _action(chat: Chat, words: str) -> ActionItem:
+    with transaction(chat.db) as session:
+        rows = session.exec(select(ActionItem).order_by(col(ActionItem.id))).all()
+        return next(r for r in rows if words in r.text.lower())
+
+
+def _meetings(chat: Chat) -> list[tuple[object, ...]]:
+    with transaction(chat.db) as session:
+        rows = session.exec(select(Meeting).order_by(col(Meeting.id))).all()
+        return [(m.id, m.starts_at, m.status) for m in rows]
+
+
+def test_a_past_tense_report_ticks_off_the_action_and_undo_that_reopens_it(
+    mentee: Chat, mentor: Chat
+) -> None:
+    _log_one_shot(mentee)
+    reply = mentor.said("sent priya the budget template this morning")
+    assert "Ticked off: *Send the budget template*." in reply
+    assert _action(mentor, "template").done_at is not None
+    mentor.restart()
+    assert "Reopened: *Send the budget template*." in mentor.said("undo that")
+    assert _action(mentor, "template").done_at is None
+
+
+def test_words_that_only_point_at_an_action_ask_first(mentee: Chat) -> None:
+    _log_one_shot(mentee)
+    reply = mentee.said("ive done the case")
+    assert "Mark *Draft the business case* as done?" in reply
+    assert _action(mentee, "business case").done_at is None
+    mentee.restart()
+    assert "Ticked off: *Draft the business case*." in mentee.said("yup 👍")
+    assert _action(mentee, "business case").done_at is not None
+
+
+def test_which_one_is_answered_by_a_word_of_it(mentee: Chat) -> None:
+    mentee.said(
+        "minutes: met today; discussed budgets; actions: me: draft the budget by 1 Dec; "
+        "me: draft the business case by 4 Dec; next meeting not yet"
+    )
+    mentee.said("save")
+    assert "Which one did you mean?" in mentee.said("can u tick off the draft one")
+    mentee.restart()
+    assert "Ticked off: *Draft the budget*." in mentee.said("the budget one")
+    assert _action(mentee, "business case").done_at is None
+
+
+def test_an_action_is_redated_and_reowned_in_plain_words(mentee: Chat) -> None:
+    _log_one_shot(mentee)
+    meetings = _meetings(mentee)
+    reply = mentee.said("can we push the business case to the 11th")
+    assert "*Draft the business case* is now due Fri 11 Dec (was Sat 5 Dec)" in reply
+    assert _action(mentee, "business case").due == date(2026, 12, 11)
+    assert _meetings(mentee) == meetings  # no meeting was moved
+    reply = mentee.said("the business case one is toms not mine")
+    assert "*Draft the business case* is now for Tom Okafor" in reply
+    assert _action(mentee, "business case").owner_name == "Tom Okafor"
+
+
+def test_whats_tom_got_to_do_lists_his_actions_only(mentee: Chat) -> None:
+    _log_one_shot(mentee)
+    reply = mentee.said("whats tom got to do?")
+    assert "Tom has these open actions:" in reply
+    assert "Send the budget template (Tom Okafor, due Fri 27 Nov)" in reply
+    assert "business case" not in reply
+
+
+def test_asking_to_see_the_notes_reads_them_back_to_the_pair_only(
+    demo: Engine, clock: Clock, mentee: Chat, mentor: Chat
+) -> None:
+    _log_one_shot(mentee)
+    reply = mentor.said("show me the notes from today")
+    assert "*Mon 23 Nov*\nDiscussion: Discussed the business case" in reply
+    assert "• Draft the business case (Priya Shah, due Sat 5 Dec)" in reply
+    reply = mentee.said("remind me what tom and i agreed last time?")
+    assert "• Send the budget template (Tom Okafor, due Fri 27 Nov)" in reply
+    other = Chat(demo, clock, "mentee2@example.org")
+    reply = other.said("can u show me priya shahs minutes")
+    assert "I can't show you anyone else's minutes" in reply
+    assert "business case" not in reply
+    assert "23 Nov" not in reply
+    lead = Chat(demo, clock, "lead@example.org")
+    reply = lead.said("pls show me priya's notes")
+    assert "I can't show you anyone else's minutes" in reply
+    assert "business case" not in reply
+
+
+def _to_the_owner_question(mentee: Chat) -> str:
+    mentee.said("log minutes for today's meeting")
+    mentee.said("we discussed the rota plan")
+    return mentee.said("chase HR about cover")
+
+
+def test_option_three_pls_at_the_owner_question_is_both_of_you(mentee: Chat) -> None:
+    assert "Who will do *Chase HR about cover*?" in _to_the_owner_question(mentee)
+    mentee.restart()
+    assert "When is *Chase HR about cover* due?" in mentee.said("option 3 pls")
+    mentee.said("no date")
+    mentee.said("not yet")
+    assert "Saved the minutes" in mentee.said("save")
+    assert _action(mentee, "chase hr").owner_name == "Both"
+
+
+def test_after_saving_the_next_meeting_is_offered_and_answered_in_words(
+    mentee: Chat, mentor: Chat
+) -> None:
+    mentee.said("log minutes for today's meeting")
+    mentee.said("we discussed the rota plan")
+    mentee.said("none")
+    mentee.said("not yet")
+    reply = mentee.said("save")
+    assert "Would you like to book your next meeting with Tom now?" in reply
+    held = _meetings(mentee)
+    mentee.restart()
+    assert "OK, no meeting booked for now." in mentee.said("later")
+    assert _meetings(mentee) == held
+    mentee.restart()
+    assert "When would you like to meet Tom?" in mentee.said("go on then")
+
+
+def test_nah_to_anything_else_goes_straight_to_the_confirmation(mentee: Chat) -> None:
+    mentee.said("log minutes for today's meeting")
+    assert "Anything else to add?" in mentee.said("we discussed the rota plan")
+    mentee.restart()
+    reply = mentee.said("nah")
+    assert "*Discussion:* We discussed the rota plan\n*Actions:* none" in reply
+    assert "Shall I save these minutes?" in reply
+    assert "Saved the minutes" in mentee.said("save")
+    with transaction(mentee.db) as session:
+        assert session.exec(select(ActionItem)).all() == []
+
+
+def test_patient_data_is_asked_about_before_anything_else_and_can_be_rewritten(
+    mentee: Chat,
+) -> None:
+    reply = mentee.said(
+        "notes from today: talked about the complaint re the datix for nhs no 943 476 5919, learning was "
+        "about handover. no actions"
+    )
+    assert "This looks like it includes an NHS number." in reply
+    assert "Shall I save" not in reply
+    assert _minutes_saved(mentee) == []
+    mentee.restart()
+    assert "Please type the discussion again, without it." in mentee.said("rewrite")
+    mentee.restart()
+    reply = mentee.said("talked about a datix incident, learning was about handover")
+    assert "*Discussion:* Talked about a datix incident, learning was about handover" in reply
+    assert "Shall I save these minutes?" in reply
+    mentee.said("yes")
+    assert _minutes_saved(mentee) == ["Talked about a datix incident, learning was about handover"]
+
+
+def _minutes_saved(chat: Chat) -> list[str]:
+    from storage.models import Minutes
+
+    with transaction(chat.db) as session:
+        return [m.discussion for m in session.exec(select(Minutes)).all()]
+
+
+def test_actions_said_after_saving_are_added_to_those_minutes(mentee: Chat) -> None:
+    _log_one_shot(mentee)
+    reply = mentee.said(
+        "we both need to look at the JD before the 16th. and ill send tom my objectives tmrw"
+    )
+    assert "Add to the minutes of Mon 23 Nov:" in reply
+    assert "• Look at the JD (Both, due Wed 16 Dec)" in reply
+    assert "• Send tom my objectives (you, due Tue 24 Nov)" in reply
+    mentee.restart()
+    assert "Added 2 actions to the minutes of Mon 23 Nov." in mentee.said("yes")
+    jd = _action(mentee, "jd")
+    assert (jd.owner_id, jd.owner_name, jd.due) == (None, "Both", date(2026, 12, 16))
+    assert jd.minutes_id == _action(mentee, "business case").minutes_id
+    assert _action(mentee, "objectives").due == date(2026, 11, 24)
+
+
+def test_other_ways_of_saying_it(mentee: Chat, mentor: Chat) -> None:
+    _log_one_shot(mentee)
+    assert "Mark *Draft the business case* as done?" in mentee.said("the business case is done ✅")
+    assert "Ticked off: *Draft the business case*." in mentee.said("yes")
+    mentee.restart()
+    assert "Reopened: *Draft the business case*." in mentee.said("oops that wasnt done")
+    assert "*Send the budget template* is now for you." in mentee.said(
+        "give the budget template to me"
+    )
+    assert "You have these open actions:" in mentee.said("whats on my list")
+    reply = mentor.said("what did we agree last session")
+    assert "*Mon 23 Nov*\nDiscussion: Discussed the business case" in reply
