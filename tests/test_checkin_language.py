@@ -118,3 +118,10 @@ def test_an_answer_is_changed_by_naming_its_question(priya: Chat) -> None:
     assert "→ Twice or more" in priya.said("2") + priya.said("twice")
     assert "Question 4 of 4" in priya.said("change the follow-up")
     assert "Follow-up from the project team: yes" in priya.said("please ring me about travel")
+
+
+def test_skipping_after_putting_it_off_answers_the_question(priya: Chat) -> None:
+    priya.said("check-in: 4; once; time to think")
+    assert "kept your 3 answers so far" in priya.said("can i finish this later")
+    priya.restart()
+    assert "→ (skipped)" in priya.said("no thats all")

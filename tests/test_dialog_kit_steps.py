@@ -75,3 +75,13 @@ def test_reask_says_why_first_and_does_not_move_on() -> None:
     turn = kit.reask("Please pick one.", [Text("Which?")], {"step": "x"})
     assert turn.replies == [Text("Please pick one."), Text("Which?")]
     assert (turn.state, turn.advanced) == ({"step": "x"}, False)
+
+
+def test_the_guard_answer_for_a_steps_dialog() -> None:
+    ctx, text = _ctx(), "The patient 943 476 5919 was left waiting"
+    assert kit.patient_data_in(ctx, text)
+    removed = kit.guarded(ctx, _said("remove it"), text)
+    assert removed == kit.Guarded("The patient [removed] was left waiting")
+    assert kit.guarded(ctx, _said("3"), text) == kit.Guarded(text)
+    assert kit.guarded(ctx, _said("let me rewrite it"), text) == kit.Guarded(None)
+    assert kit.guarded(ctx, _said("what?"), text) is None

@@ -228,7 +228,12 @@ class SurveyForm(kit.Form[CheckinState]):
 
     def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
         state = self.load(raw)
-        if state.put_off and msg.action is None:
+        questions = {q.key: q for q in self.questions}
+        asked = questions.get(state.step)
+        skips = brief(msg.text) is Meaning.SKIP or (
+            asked is not None and not asked.required and is_empty(msg.text)
+        )
+        if state.put_off and msg.action is None and msg.text.strip() and not skips:
             back = state.model_copy(update={"put_off": False})
             name = recognise(msg.text).name
             if name is IntentName.CHECKIN or meaning(msg.text) is Meaning.YES:
@@ -239,8 +244,9 @@ class SurveyForm(kit.Form[CheckinState]):
                 # a request it knows, keeping the answers aside).
                 kept = Text("Your check-in is kept for later: type *check-in* to carry on.")
                 return Turn(replies=[kept], state=raw, advanced=False)
-            state, raw = back, back.to_state()
-        questions = {q.key: q for q in self.questions}
+            state = back
+        state.put_off = False
+        raw = state.to_state()
         if state.step in questions and msg.action is None and puts_off(msg.text):
             reading = self.field(state.step).read(ctx, msg)
             if questions[state.step].kind == "text" or reading.value is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from conversations.dates import format_when
+from conversations.dates import format_day, format_when
 from conversations.dialogs.base import Context, Registry, Turn
 from conversations.dialogs.concerns import LEAD_LABELS, Category, concern_ref
 from conversations.intents import Intent, IntentName
@@ -103,7 +103,7 @@ def open_concerns(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         urgent = "URGENT " if c.urgent else ""
         lines.append(
             f"• {urgent}{concern_ref(c.id or 0)}: {_label(c)}{_pairing(ctx, c)}, raised "
-            f"{_day(ctx, c.created_at)} ({_age(ctx, c.created_at)}); {state}."
+            f"{format_day(ctx.local(c.created_at).date())} ({_age(ctx, c.created_at)}); {state}."
         )
     first = concern_ref(open_[0].id or 0)
     return Turn(
@@ -117,10 +117,6 @@ def open_concerns(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
             )
         ]
     )
-
-
-def _day(ctx: Context, at: datetime) -> str:
-    return at.astimezone(ctx.tz).strftime("%a %-d %b")
 
 
 def _pairing(ctx: Context, concern: Concern) -> str:

@@ -24,6 +24,10 @@ what the safety check asks about (``safety_wording``, ``safety_pairing``).
 
 The state is a pydantic model per dialog (``FormState`` and its subclasses), validated on load,
 stored with the dialog's ``schema_version`` (the engine puts aside a state of another version).
+
+A flow that is not a form (choices that branch, a send that may end a pairing) is a ``Steps``
+dialog: a table of steps, each naming what it asks and how it takes the answer, over a typed
+``StepState``; ``reask`` and ``guarded`` (the patient-data guard's answer) serve it.
 """
 
 from __future__ import annotations
@@ -674,3 +678,27 @@ class Steps(Generic[M]):
     def again(self, ctx: Context, state: M, why: str) -> Turn:
         """Ask the question of the step ``state`` is in again, saying why."""
         return reask(why, self.steps[state.step][0](ctx, state), state.to_state())
+
+
+def patient_data_in(ctx: Context, text: str) -> list[Finding]:
+    """What in ``text`` seems to be patient data, by the scheme's hospital number pattern."""
+    return find_patient_data(text, ctx.settings().hospital_number_pattern)
+
+
+@dataclass(frozen=True)
+class Guarded:
+    """The answer to the patient-data guard about a text: the text to keep (the patient data
+    removed, when that was chosen), or None when the person will write it again."""
+
+    text: str | None
+
+
+def guarded(ctx: Context, msg: Incoming, text: str) -> Guarded | None:
+    """Read the answer to ``guard_question`` about ``text`` (None: not an answer to it), for a
+    ``Steps`` dialog with a guard step of its own (a ``Form`` has the guard built in)."""
+    choice = guard_choice(msg.action, msg.text)
+    if choice == GUARD_REMOVE:
+        return Guarded(remove_patient_data(text, patient_data_in(ctx, text)))
+    if choice == GUARD_KEEP:
+        return Guarded(text)
+    return Guarded(None) if choice == GUARD_EDIT else None

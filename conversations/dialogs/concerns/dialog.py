@@ -48,12 +48,7 @@ from conversations.language.choices import answer, pick
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_CHOICES,
-    GUARD_EDIT,
-    GUARD_KEEP,
-    GUARD_REMOVE,
     Finding,
-    find_patient_data,
-    guard_choice,
     guard_question,
     remove_patient_data,
 )
@@ -229,10 +224,6 @@ def _read_details(state: ConcernState, text: str) -> None:
         state.category = Category.BULLYING
 
 
-def _findings(ctx: Context, text: str) -> list[Finding]:
-    return find_patient_data(text, ctx.settings().hospital_number_pattern)
-
-
 # The parts of a draft by the words people use for them ("change what I wrote to ...").
 _PARTS = FieldNames(
     [
@@ -315,7 +306,7 @@ class ConcernDialog(kit.Steps[ConcernState]):
             if len(named) != 1:
                 return self.ask(ctx, state, Step.PICK)
             state.pairing_id = named[0].id
-        if state.details and state.is_urgent and (found := _findings(ctx, state.details)):
+        if state.details and state.is_urgent and (found := kit.patient_data_in(ctx, state.details)):
             return self._urgent_lane(ctx, state, found)
         onwards = self._onwards(ctx, state)
         lead_in = self._lead_in(ctx, state, text, read)
@@ -450,7 +441,7 @@ class ConcernDialog(kit.Steps[ConcernState]):
         return [Text(about), Text(ask)]
 
     def _guard_prompt(self, ctx: Context, state: ConcernState) -> list[Part]:
-        return guard_question(_findings(ctx, state.pending or ""), "a concern")
+        return guard_question(kit.patient_data_in(ctx, state.pending or ""), "a concern")
 
     def _confirmation(self, ctx: Context, state: ConcernState) -> list[Part]:
         assert state.category is not None
@@ -571,7 +562,7 @@ class ConcernDialog(kit.Steps[ConcernState]):
                 f"({MAX_DETAILS:,}). Nothing was sent. Could you shorten it?"
             )
             return kit.reask(why, self._details_prompt(ctx, state)[1:], state.to_state())
-        if findings := _findings(ctx, text):
+        if findings := kit.patient_data_in(ctx, text):
             state.step, state.pending, state.details = Step.GUARD, text, ""
             return Turn(replies=guard_question(findings, "a concern"), state=state.to_state())
         if state.sent_id is not None:  # rewriting an urgent concern already sent
@@ -580,20 +571,16 @@ class ConcernDialog(kit.Steps[ConcernState]):
         return self.ask(ctx, state, Step.CONFIRM)
 
     def _on_guard(self, ctx: Context, state: ConcernState, msg: Incoming) -> Turn:
-        pending = state.pending or ""
-        choice = guard_choice(msg.action, msg.text)
-        if choice in (GUARD_REMOVE, GUARD_KEEP):
-            kept = pending
-            if choice == GUARD_REMOVE:
-                kept = remove_patient_data(pending, _findings(ctx, pending))
-            if state.sent_id is not None:
-                return self._amend(ctx, state, kept)
-            state.pending, state.details = None, kept
-            return self.ask(ctx, state, Step.CONFIRM)
-        if choice == GUARD_EDIT:
+        answer = kit.guarded(ctx, msg, state.pending or "")
+        if answer is None:
+            return self.again(ctx, state, "Please choose one of these.")
+        if answer.text is None:  # they'll write it again
             state.pending, state.step = None, Step.DETAILS
             return Turn(replies=self._details_prompt(ctx, state)[1:], state=state.to_state())
-        return self.again(ctx, state, "Please choose one of these.")
+        if state.sent_id is not None:
+            return self._amend(ctx, state, answer.text)
+        state.pending, state.details = None, answer.text
+        return self.ask(ctx, state, Step.CONFIRM)
 
     def _on_confirm(self, ctx: Context, state: ConcernState, msg: Incoming) -> Turn:
         if (changed := self._changed(ctx, state, msg)) is not None:
