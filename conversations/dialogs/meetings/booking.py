@@ -16,7 +16,6 @@ from conversations.dates import (
 from conversations.dialogs import safety_check
 from conversations.dialogs.base import Context, Turn
 from conversations.dialogs.meetings.common import (
-    _FIELD_WORDS,
     _SEND,
     MAX_AGENDA,
     MAX_MESSAGE,
@@ -30,7 +29,6 @@ from conversations.dialogs.meetings.common import (
     _clash,
     _drop_when,
     _during_events,
-    _find_mode,
     _first_name,
     _held_facts,
     _hold_when,
@@ -45,6 +43,7 @@ from conversations.dialogs.meetings.common import (
     _summary,
     _too_long,
     _yes_but,
+    find_mode,
     read_facts,
     show_when,
 )
@@ -447,7 +446,7 @@ class BookMeeting:
             return self._absorb(ctx, state, facts)
         if step is BookStep.MODE:
             typed = pick(text, self._mode_choices()) if msg.action is None else None
-            mode = msg.values.get("value") if msg.action == B_MODE else _find_mode(text)
+            mode = msg.values.get("value") if msg.action == B_MODE else find_mode(text)
             mode = mode or (typed.value if typed else None)  # "2", "vidoe", "in peson pls"
             if mode not in Mode._value2member_map_:
                 return self._again(ctx, state, "Please choose one of these.")
@@ -488,9 +487,6 @@ class BookMeeting:
             minutes = int(value) if value.isdigit() else _min_minutes(ctx)
             return self._next(ctx, {**state, "minutes": minutes, "length_assumed": False}, [])
         wanted = msg.values.get("value") if msg.action == B_FIELD else None
-        for name, pattern in _FIELD_WORDS.items():
-            if wanted is None and pattern.match(text):
-                wanted = name
         if wanted in ("when", "length", "mode", "agenda"):
             edit = {**state, "step": wanted}
             return Turn(replies=self.prompt(ctx, edit), state=edit)

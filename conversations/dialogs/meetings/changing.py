@@ -20,7 +20,6 @@ from conversations.dates import (
 from conversations.dialogs import safety_check
 from conversations.dialogs.base import Context, Outgoing, Turn
 from conversations.dialogs.meetings.common import (
-    _FIELD_WORDS,
     _REASON,
     _SEND,
     ACTION_PREFIX,
@@ -442,7 +441,9 @@ class ChangeMeeting:
         if step is ChangeStep.CONFIRM:
             if msg.action == C_SEND or answer(text, _SEND, yes="send") == "send":
                 return self._send(ctx, state, found)
-            if msg.action == C_WHEN or _FIELD_WORDS["when"].match(text):
+            asked = self.prompt(ctx, state)[-1]
+            typed = pick(text, asked.choices) if isinstance(asked, Question) and text else None
+            if msg.action == C_WHEN or (typed is not None and typed.action == C_WHEN):
                 edit = {**state, "step": ChangeStep.WHEN.value}
                 return Turn(replies=self.prompt(ctx, edit), state=edit)
         if step is ChangeStep.WHEN and state.get("options"):

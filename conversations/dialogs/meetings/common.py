@@ -168,13 +168,8 @@ def _read_when(
     return value.at_utc, rest, value
 
 
-def find_mode(text: str) -> str | None:
-    """The way of meeting a text names ("by video", "face to face", "phone"), if any."""
-    return _find_mode(text)
-
-
-def _find_mode(text: str) -> str | None:
-    return mode_named(text)
+# The way of meeting a text names ("by video", "face to face", "phone"), if any.
+find_mode = mode_named
 
 
 def read_facts(
@@ -242,7 +237,7 @@ def read_facts(
         else:
             facts.minutes = int(value.total_seconds()) // 60
             facts.notes.append(f"I took '{n}' as {format_duration(value)}.")
-    facts.mode = _find_mode(rest)
+    facts.mode = find_mode(rest)
     facts.location = find_place(body) or (
         find_whereabouts(body) if facts.mode == Mode.IN_PERSON.value else None
     )
@@ -531,12 +526,3 @@ def _held_facts(state: dict[str, Any]) -> dict[str, Any]:
     """The part of the day or time already said, for reading the answer to a "when" question."""
     wall = state.get("wall")
     return {"part": state.get("part"), "wall": time.fromisoformat(wall) if wall else None}
-
-
-# Typed names of a draft's fields at a confirmation ("change the time", "length").
-_FIELD_WORDS = {
-    "when": re.compile(r"^(?:change (?:the )?(?:time|date|day|when)|the time|time|date)$", re.I),
-    "length": re.compile(r"^(?:change (?:the )?(?:length|duration)|length|duration)$", re.I),
-    "mode": re.compile(r"^(?:change (?:the )?(?:mode|way|how)(?: we meet)?|mode|how)$", re.I),
-    "agenda": re.compile(r"^(?:(?:add|change) (?:an |the )?agenda|agenda)$", re.I),
-}
