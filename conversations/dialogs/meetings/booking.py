@@ -21,10 +21,8 @@ from conversations.dialogs.meetings.common import (
     MAX_MESSAGE,
     MODE_BUTTON,
     MODE_TEXT,
-    Facts,
     Mode,
     _agenda_part,
-    _as_time,
     _audit,
     _clash,
     _drop_when,
@@ -43,13 +41,13 @@ from conversations.dialogs.meetings.common import (
     _summary,
     _too_long,
     _yes_but,
-    find_mode,
-    read_facts,
     show_when,
 )
 from conversations.intents import IntentName
 from conversations.language import is_empty
 from conversations.language.choices import answer, pick
+from conversations.language.meeting_facts import Facts, as_time, read_facts
+from conversations.language.meetings import find_mode
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
@@ -420,7 +418,7 @@ class BookMeeting:
                 if msg.action == B_OPTION:
                     return self._again(ctx, state, "Please choose one of these.")
             facts = read_facts(
-                _as_time(text),
+                as_time(text),
                 ctx,
                 base=_load_at(state),
                 day=date.fromisoformat(state["day"]) if state.get("day") else None,

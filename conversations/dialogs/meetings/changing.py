@@ -26,8 +26,6 @@ from conversations.dialogs.meetings.common import (
     MAX_MESSAGE,
     MAX_REASON,
     NOT_FOUND,
-    Facts,
-    _as_time,
     _audit,
     _book_again,
     _clash,
@@ -49,11 +47,11 @@ from conversations.dialogs.meetings.common import (
     _summary,
     _too_long,
     _yes_but,
-    read_facts,
     show_when,
 )
 from conversations.intents import IntentName, recognise
 from conversations.language.choices import answer, pick
+from conversations.language.meeting_facts import Facts, as_time, read_facts
 from conversations.language.meetings import (
     rebooks,
 )
@@ -318,7 +316,7 @@ class ChangeMeeting:
         state["step"] = ChangeStep.WHEN.value
         if new:
             facts = read_facts(
-                _as_time(new), ctx, base=found.meeting.starts_at, whole=True, agenda="none"
+                as_time(new), ctx, base=found.meeting.starts_at, whole=True, agenda="none"
             )
             if facts.found_anything:
                 return self._absorb(ctx, state, facts, found)
@@ -455,7 +453,7 @@ class ChangeMeeting:
         if not text:
             return self._again(ctx, state, "I didn't get anything there.")
         change = _yes_but(text) if step is ChangeStep.CONFIRM else None
-        said = _as_time(text) if step is ChangeStep.WHEN else change or text
+        said = as_time(text) if step is ChangeStep.WHEN else change or text
         facts = read_facts(said, ctx, base=_load_at(state), whole=True, agenda="none")
         state = {**state, "changed": change is not None}
         if not facts.found_anything:
