@@ -41,6 +41,7 @@ from conversations.dialogs.meetings.common import (
     _summary,
     _too_long,
     _yes_but,
+    guarded,
     show_when,
 )
 from conversations.intents import IntentName
@@ -51,12 +52,9 @@ from conversations.language.meetings import find_mode
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
-    GUARD_KEEP,
     GUARD_REMOVE,
     find_patient_data,
-    guard_choice,
     guard_question,
-    remove_patient_data,
 )
 from storage import meeting_queries, queries
 from storage.models import (
@@ -460,15 +458,11 @@ class BookMeeting:
         return Turn(replies=[Text(why), *self.prompt(ctx, state)], state=state, advanced=False)
 
     def _on_guard(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        agenda = state.get("guard") or ""
-        choice = guard_choice(msg.action, msg.text)
+        choice, kept = guarded(ctx, state.get("guard") or "", msg)
         rest = {k: v for k, v in state.items() if k != "guard"}
-        if choice == GUARD_REMOVE:
-            findings = find_patient_data(agenda, ctx.settings().hospital_number_pattern)
-            cleaned = remove_patient_data(agenda, findings)
-            return self._next(ctx, {**rest, "agenda": cleaned}, [Text("Removed.")])
-        if choice == GUARD_KEEP:
-            return self._next(ctx, {**rest, "agenda": agenda}, [])
+        if kept is not None:
+            said: list[Part] = [Text("Removed.")] if choice == GUARD_REMOVE else []
+            return self._next(ctx, {**rest, "agenda": kept}, said)
         if choice == GUARD_EDIT:
             rest["step"] = BookStep.AGENDA.value
             return Turn(replies=self.prompt(ctx, rest), state=rest)

@@ -47,6 +47,7 @@ from conversations.dialogs.meetings.common import (
     _summary,
     _too_long,
     _yes_but,
+    guarded,
     show_when,
 )
 from conversations.intents import IntentName, recognise
@@ -58,12 +59,8 @@ from conversations.language.meetings import (
 from conversations.messages import Attachment, Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
-    GUARD_KEEP,
-    GUARD_REMOVE,
     find_patient_data,
-    guard_choice,
     guard_question,
-    remove_patient_data,
 )
 from storage import meeting_queries, queries
 from storage.models import (
@@ -550,13 +547,9 @@ class ChangeMeeting:
         return self._finish(ctx, state, found, text)
 
     def _on_guard(self, ctx: Context, state: dict[str, Any], msg: Incoming, found: _Found) -> Turn:
-        reason = state.get("guard") or ""
-        choice = guard_choice(msg.action, msg.text)
-        if choice == GUARD_REMOVE:
-            findings = find_patient_data(reason, ctx.settings().hospital_number_pattern)
-            return self._finish(ctx, state, found, remove_patient_data(reason, findings))
-        if choice == GUARD_KEEP:
-            return self._finish(ctx, state, found, reason)
+        choice, kept = guarded(ctx, state.get("guard") or "", msg)
+        if kept is not None:
+            return self._finish(ctx, state, found, kept)
         if choice == GUARD_EDIT:
             edit = {k: v for k, v in state.items() if k != "guard"}
             edit["step"] = ChangeStep.REASON.value

@@ -25,6 +25,13 @@ from conversations.language.meeting_facts import Facts
 from conversations.language.normalise import normalise
 from conversations.language.vocabulary import Meaning, leading
 from conversations.messages import Attachment, Choice, Incoming, Part, Question, Text
+from conversations.patient_data import (
+    GUARD_KEEP,
+    GUARD_REMOVE,
+    find_patient_data,
+    guard_choice,
+    remove_patient_data,
+)
 from storage import meeting_queries, queries
 from storage.models import (
     AuditLog,
@@ -343,3 +350,13 @@ def _held_facts(state: dict[str, Any]) -> dict[str, Any]:
     """The part of the day or time already said, for reading the answer to a "when" question."""
     wall = state.get("wall")
     return {"part": state.get("part"), "wall": time.fromisoformat(wall) if wall else None}
+
+
+def guarded(ctx: Context, held: str, msg: Incoming) -> tuple[str | None, str | None]:
+    """The answer to the patient-data guard about ``held`` text: the choice, and the text to
+    keep (without what was found, or as it was), or None to write it again or ask again."""
+    choice = guard_choice(msg.action, msg.text)
+    if choice == GUARD_REMOVE:
+        pattern = ctx.settings().hospital_number_pattern
+        return choice, remove_patient_data(held, find_patient_data(held, pattern))
+    return choice, held if choice == GUARD_KEEP else None
