@@ -46,7 +46,6 @@ from conversations.dialogs.meetings.common import (
     ACTION_PREFIX,
     LATE_WINDOW,
     MODE_TEXT,
-    Facts,
     Mode,
     _answer_buttons,
     _first_name,
@@ -54,14 +53,13 @@ from conversations.dialogs.meetings.common import (
     _mode_text,
     _person,
     _scheme_zone,
-    find_mode,
     proposal_clash,
     propose_meeting,
-    read_facts,
     show_when,
 )
 from conversations.intents import Intent, IntentName
-from conversations.language.meetings import minutes_late
+from conversations.language.meeting_facts import Facts, read_facts
+from conversations.language.meetings import find_mode, minutes_late
 from conversations.messages import Incoming, Part, Question, Text
 from storage import meeting_queries, queries
 from storage.models import Meeting, MeetingStatus, Person

@@ -16,21 +16,17 @@ from conversations.dates import (
 from conversations.dialogs import safety_check
 from conversations.dialogs.base import Context, Turn
 from conversations.dialogs.meetings.common import (
-    _FIELD_WORDS,
     _SEND,
     MAX_AGENDA,
     MAX_MESSAGE,
     MODE_BUTTON,
     MODE_TEXT,
-    Facts,
     Mode,
     _agenda_part,
-    _as_time,
     _audit,
     _clash,
     _drop_when,
     _during_events,
-    _find_mode,
     _first_name,
     _held_facts,
     _hold_when,
@@ -45,21 +41,20 @@ from conversations.dialogs.meetings.common import (
     _summary,
     _too_long,
     _yes_but,
-    read_facts,
+    guarded,
     show_when,
 )
 from conversations.intents import IntentName
 from conversations.language import is_empty
 from conversations.language.choices import answer, pick
+from conversations.language.meeting_facts import Facts, as_time, read_facts
+from conversations.language.meetings import find_mode
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
-    GUARD_KEEP,
     GUARD_REMOVE,
     find_patient_data,
-    guard_choice,
     guard_question,
-    remove_patient_data,
 )
 from storage import meeting_queries, queries
 from storage.models import (
@@ -421,7 +416,7 @@ class BookMeeting:
                 if msg.action == B_OPTION:
                     return self._again(ctx, state, "Please choose one of these.")
             facts = read_facts(
-                _as_time(text),
+                as_time(text),
                 ctx,
                 base=_load_at(state),
                 day=date.fromisoformat(state["day"]) if state.get("day") else None,
@@ -447,7 +442,7 @@ class BookMeeting:
             return self._absorb(ctx, state, facts)
         if step is BookStep.MODE:
             typed = pick(text, self._mode_choices()) if msg.action is None else None
-            mode = msg.values.get("value") if msg.action == B_MODE else _find_mode(text)
+            mode = msg.values.get("value") if msg.action == B_MODE else find_mode(text)
             mode = mode or (typed.value if typed else None)  # "2", "vidoe", "in peson pls"
             if mode not in Mode._value2member_map_:
                 return self._again(ctx, state, "Please choose one of these.")
@@ -463,15 +458,11 @@ class BookMeeting:
         return Turn(replies=[Text(why), *self.prompt(ctx, state)], state=state, advanced=False)
 
     def _on_guard(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        agenda = state.get("guard") or ""
-        choice = guard_choice(msg.action, msg.text)
+        choice, kept = guarded(ctx, state.get("guard") or "", msg)
         rest = {k: v for k, v in state.items() if k != "guard"}
-        if choice == GUARD_REMOVE:
-            findings = find_patient_data(agenda, ctx.settings().hospital_number_pattern)
-            cleaned = remove_patient_data(agenda, findings)
-            return self._next(ctx, {**rest, "agenda": cleaned}, [Text("Removed.")])
-        if choice == GUARD_KEEP:
-            return self._next(ctx, {**rest, "agenda": agenda}, [])
+        if kept is not None:
+            said: list[Part] = [Text("Removed.")] if choice == GUARD_REMOVE else []
+            return self._next(ctx, {**rest, "agenda": kept}, said)
         if choice == GUARD_EDIT:
             rest["step"] = BookStep.AGENDA.value
             return Turn(replies=self.prompt(ctx, rest), state=rest)
@@ -488,9 +479,6 @@ class BookMeeting:
             minutes = int(value) if value.isdigit() else _min_minutes(ctx)
             return self._next(ctx, {**state, "minutes": minutes, "length_assumed": False}, [])
         wanted = msg.values.get("value") if msg.action == B_FIELD else None
-        for name, pattern in _FIELD_WORDS.items():
-            if wanted is None and pattern.match(text):
-                wanted = name
         if wanted in ("when", "length", "mode", "agenda"):
             edit = {**state, "step": wanted}
             return Turn(replies=self.prompt(ctx, edit), state=edit)

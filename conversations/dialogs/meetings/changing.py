@@ -20,15 +20,12 @@ from conversations.dates import (
 from conversations.dialogs import safety_check
 from conversations.dialogs.base import Context, Outgoing, Turn
 from conversations.dialogs.meetings.common import (
-    _FIELD_WORDS,
     _REASON,
     _SEND,
     ACTION_PREFIX,
     MAX_MESSAGE,
     MAX_REASON,
     NOT_FOUND,
-    Facts,
-    _as_time,
     _audit,
     _book_again,
     _clash,
@@ -50,23 +47,20 @@ from conversations.dialogs.meetings.common import (
     _summary,
     _too_long,
     _yes_but,
-    read_facts,
+    guarded,
     show_when,
 )
 from conversations.intents import IntentName, recognise
 from conversations.language.choices import answer, pick
+from conversations.language.meeting_facts import Facts, as_time, read_facts
 from conversations.language.meetings import (
     rebooks,
 )
 from conversations.messages import Attachment, Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
-    GUARD_KEEP,
-    GUARD_REMOVE,
     find_patient_data,
-    guard_choice,
     guard_question,
-    remove_patient_data,
 )
 from storage import meeting_queries, queries
 from storage.models import (
@@ -319,7 +313,7 @@ class ChangeMeeting:
         state["step"] = ChangeStep.WHEN.value
         if new:
             facts = read_facts(
-                _as_time(new), ctx, base=found.meeting.starts_at, whole=True, agenda="none"
+                as_time(new), ctx, base=found.meeting.starts_at, whole=True, agenda="none"
             )
             if facts.found_anything:
                 return self._absorb(ctx, state, facts, found)
@@ -442,7 +436,9 @@ class ChangeMeeting:
         if step is ChangeStep.CONFIRM:
             if msg.action == C_SEND or answer(text, _SEND, yes="send") == "send":
                 return self._send(ctx, state, found)
-            if msg.action == C_WHEN or _FIELD_WORDS["when"].match(text):
+            asked = self.prompt(ctx, state)[-1]
+            typed = pick(text, asked.choices) if isinstance(asked, Question) and text else None
+            if msg.action == C_WHEN or (typed is not None and typed.action == C_WHEN):
                 edit = {**state, "step": ChangeStep.WHEN.value}
                 return Turn(replies=self.prompt(ctx, edit), state=edit)
         if step is ChangeStep.WHEN and state.get("options"):
@@ -454,7 +450,7 @@ class ChangeMeeting:
         if not text:
             return self._again(ctx, state, "I didn't get anything there.")
         change = _yes_but(text) if step is ChangeStep.CONFIRM else None
-        said = _as_time(text) if step is ChangeStep.WHEN else change or text
+        said = as_time(text) if step is ChangeStep.WHEN else change or text
         facts = read_facts(said, ctx, base=_load_at(state), whole=True, agenda="none")
         state = {**state, "changed": change is not None}
         if not facts.found_anything:
@@ -551,13 +547,9 @@ class ChangeMeeting:
         return self._finish(ctx, state, found, text)
 
     def _on_guard(self, ctx: Context, state: dict[str, Any], msg: Incoming, found: _Found) -> Turn:
-        reason = state.get("guard") or ""
-        choice = guard_choice(msg.action, msg.text)
-        if choice == GUARD_REMOVE:
-            findings = find_patient_data(reason, ctx.settings().hospital_number_pattern)
-            return self._finish(ctx, state, found, remove_patient_data(reason, findings))
-        if choice == GUARD_KEEP:
-            return self._finish(ctx, state, found, reason)
+        choice, kept = guarded(ctx, state.get("guard") or "", msg)
+        if kept is not None:
+            return self._finish(ctx, state, found, kept)
         if choice == GUARD_EDIT:
             edit = {k: v for k, v in state.items() if k != "guard"}
             edit["step"] = ChangeStep.REASON.value

@@ -4,39 +4,34 @@ question holds."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from conversations.calendar_invite import Attendee, Method, meeting_invite
 from conversations.dates import (
-    Ask,
     When,
-    check_meeting_length,
-    find_duration,
-    find_when,
     format_day,
     format_duration,
     format_when,
-    parse_when,
     part_offers,
     pick_option,
 )
 from conversations.dialogs.base import Context, Outgoing
 from conversations.intents import INTENT_ACTION_PREFIX, IntentName
-from conversations.language.meetings import (
-    AGENDA_TEXT,
-    find_place,
-    find_whereabouts,
-)
-from conversations.language.meetings import find_mode as mode_named
+from conversations.language.meeting_facts import Facts
 from conversations.language.normalise import normalise
 from conversations.language.vocabulary import Meaning, leading
 from conversations.messages import Attachment, Choice, Incoming, Part, Question, Text
+from conversations.patient_data import (
+    GUARD_KEEP,
+    GUARD_REMOVE,
+    find_patient_data,
+    guard_choice,
+    remove_patient_data,
+)
 from storage import meeting_queries, queries
 from storage.models import (
     AuditLog,
@@ -63,8 +58,6 @@ class Mode(StrEnum):
 
 MODE_TEXT = {Mode.IN_PERSON: "in person", Mode.VIDEO: "by video", Mode.PHONE: "by phone"}
 MODE_BUTTON = {Mode.IN_PERSON: "In person", Mode.VIDEO: "Video", Mode.PHONE: "Phone"}
-_AGENDA_MARKER = re.compile(r"\bagenda\b\s*[:\-]\s*(?P<agenda>\S.*)$", re.I | re.S)
-_BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
 # How a typed reply is read at the send and cancel questions (see conversations/language).
 _SEND = (Choice("Send", "send"),)
 _REASON = (Choice("Keep it", "keep"), Choice("No reason", "no_reason"))
@@ -73,180 +66,6 @@ NOT_FOUND = (
     "I couldn't find that meeting among yours, so there's nothing to do. "
     "Type *my meetings* to see your meetings."
 )
-
-
-# -- reading facts from a message -------------------------------------------------------------
-
-
-@dataclass
-class Facts:
-    """What one message said about a meeting; ``problems`` are (field, question) to ask back."""
-
-    at: datetime | None = None
-    day: date | None = None
-    minutes: int | None = None
-    mode: str | None = None
-    location: str | None = None  # "in person at northfield"
-    agenda: str | None = None
-    notes: list[str] = field(default_factory=list)
-    problems: list[tuple[str, str]] = field(default_factory=list)
-    # Readings to choose from ("next Tuesday" on a Monday), or times to offer ("after lunch").
-    options: tuple[When, ...] = ()
-    part: str | None = None  # "after lunch": the part of the day a time is wanted for
-    wall: str | None = None  # "3pm" said without a day: kept while the day is asked
-
-    @property
-    def found_anything(self) -> bool:
-        return bool(
-            self.at or self.day or self.minutes or self.mode or self.agenda is not None
-        ) or bool(self.problems)
-
-
-def _place(day: date, wall: time, ctx: Context) -> datetime | Ask:
-    """``wall`` on ``day`` in the person's zone, refusing a time the clocks skip or the past."""
-    local = datetime.combine(day, wall, tzinfo=ctx.tz)
-    back = local.astimezone(UTC).astimezone(ctx.tz)
-    if (back.date(), back.time()) != (day, wall):
-        return Ask(
-            f"There is no {wall:%H:%M} on {format_day(day)}: the clocks go forward that night. "
-            "What time did you mean?",
-            "nonexistent",
-        )
-    if local <= ctx.now:
-        return Ask(
-            f"{format_when(local, ctx.tz, ctx.now)} is in the past. When would you like to meet?",
-            "past",
-        )
-    return local.astimezone(UTC)
-
-
-_BARE_HOUR = re.compile(r"\s*(?:\d{1,2}(?:[.:]\d{2})?)\s*[?!.]*\s*")
-
-
-def _as_time(text: str) -> str:
-    """A bare "9" or "4.30" given as a new time is a time of day ("at 9"), not a date."""
-    return f"at {text.strip(' ?!.')}" if _BARE_HOUR.fullmatch(text) else text
-
-
-def _read_when(
-    text: str, ctx: Context, base: datetime | None, day: date | None, whole: bool,
-    part: str | None = None, wall: time | None = None,
-) -> tuple[datetime | date | Ask | None, str, When | None]:  # fmt: skip
-    """The moment in ``text``: an aware UTC datetime, a day still needing a time, an Ask, or None.
-
-    ``base`` is the time already chosen: a new day keeps its time of day, a new time without a
-    day keeps its day, and "same time", "the Friday after", "an hour later" are read against it.
-    ``day`` is a day chosen without a time yet (``part``: "after lunch"); ``wall`` a time chosen
-    without a day yet. Returns the rest of the text and what was read.
-    """
-    found = find_when(text, ctx.now, ctx.tz, need_time=False, anchor=base, part=part)
-    value: When | Ask
-    if found is None:
-        if not whole or not text.strip():
-            return None, text, None
-        value = parse_when(text, ctx.now, ctx.tz, need_time=False, anchor=base, part=part)
-        if isinstance(value, Ask) and value.reason == "unknown":
-            return None, text, None
-        rest = ""
-    else:
-        value, rest = found.value, found.rest
-    if isinstance(value, Ask):
-        return value, rest, None
-    base_local = base.astimezone(ctx.tz) if base is not None else None
-    if not value.has_time:
-        kept = wall or (base_local.time() if base_local is not None else None)
-        if kept is None:
-            return value.day, rest, value
-        return _place(value.day, kept, ctx), rest, value
-    anchor = day or (base_local.date() if base_local is not None else None)
-    if anchor is not None and not value.named_day:
-        note = (value.assumed or "").replace("I took it as tomorrow.", "").strip() or None
-        return _place(anchor, value.local.time(), ctx), rest, replace(value, assumed=note)
-    if anchor is None and not value.named_day:  # "3pm": which day? (not assumed to be today)
-        asked = Ask(f"Which day would you like, at {value.local:%H:%M}?", "no_time")
-        return asked, rest, value
-    return value.at_utc, rest, value
-
-
-def find_mode(text: str) -> str | None:
-    """The way of meeting a text names ("by video", "face to face", "phone"), if any."""
-    return _find_mode(text)
-
-
-def _find_mode(text: str) -> str | None:
-    return mode_named(text)
-
-
-def read_facts(
-    text: str,
-    ctx: Context,
-    *,
-    base: datetime | None = None,
-    day: date | None = None,
-    whole: bool = False,
-    agenda: str = "sentence",
-    bare_length: bool = False,
-    part: str | None = None,
-    wall: time | None = None,
-) -> Facts:
-    """Every fact about a meeting in one message: a moment, a length, a way of meeting, an agenda.
-
-    ``agenda``: "sentence" reads "about ..." / "to discuss ..." / "agenda: ..." at the end of a
-    booking sentence; "marker" only "agenda: ..."; "none" reads no agenda.
-    """
-    facts = Facts()
-    body = text
-    agenda_match = None
-    if agenda != "none":
-        agenda_match = (AGENDA_TEXT if agenda == "sentence" else _AGENDA_MARKER).search(body)
-        if agenda_match is not None:
-            facts.agenda = agenda_match["agenda"].strip()
-            body = body[: agenda_match.start()]
-    moment, rest, read = _read_when(body, ctx, base, day, whole, part, wall)
-    if isinstance(moment, Ask) and read is not None:  # a time said without a day
-        facts.wall = f"{read.local:%H:%M}"
-    elif read is not None and read.assumed:
-        facts.notes.append(read.assumed)
-    if read is not None:
-        facts.part = read.part
-    if isinstance(moment, Ask):
-        facts.problems.append(("when", moment.question))
-        facts.options = moment.options
-    elif isinstance(moment, datetime):
-        facts.at = moment
-    elif isinstance(moment, date):
-        facts.day = moment
-    if moment is not None and not isinstance(moment, Ask) and rest:
-        second = find_when(rest, ctx.now, ctx.tz, need_time=False)
-        if second is not None and base is None:
-            facts.at = facts.day = None
-            facts.problems.append(
-                ("when", "I found more than one date there. Which one did you mean?")
-            )
-    length = find_duration(rest)
-    if length is None and read is not None and read.minutes:  # "11-12" is an hour
-        facts.minutes = read.minutes
-    if length is not None:
-        rest = length.rest
-        problem = check_meeting_length(length.value)
-        if problem is not None:
-            facts.problems.append(("length", problem.question))
-        else:
-            facts.minutes = int(length.value.total_seconds()) // 60
-    elif bare_length and (number := _BARE_NUMBER.match(rest)):
-        n = int(number.group(1))
-        value = timedelta(hours=n) if n <= 12 else timedelta(minutes=n)
-        problem = check_meeting_length(value)
-        if problem is not None:
-            facts.problems.append(("length", problem.question))
-        else:
-            facts.minutes = int(value.total_seconds()) // 60
-            facts.notes.append(f"I took '{n}' as {format_duration(value)}.")
-    facts.mode = _find_mode(rest)
-    facts.location = find_place(body) or (
-        find_whereabouts(body) if facts.mode == Mode.IN_PERSON.value else None
-    )
-    return facts
 
 
 # -- shared helpers ---------------------------------------------------------------------------
@@ -533,10 +352,11 @@ def _held_facts(state: dict[str, Any]) -> dict[str, Any]:
     return {"part": state.get("part"), "wall": time.fromisoformat(wall) if wall else None}
 
 
-# Typed names of a draft's fields at a confirmation ("change the time", "length").
-_FIELD_WORDS = {
-    "when": re.compile(r"^(?:change (?:the )?(?:time|date|day|when)|the time|time|date)$", re.I),
-    "length": re.compile(r"^(?:change (?:the )?(?:length|duration)|length|duration)$", re.I),
-    "mode": re.compile(r"^(?:change (?:the )?(?:mode|way|how)(?: we meet)?|mode|how)$", re.I),
-    "agenda": re.compile(r"^(?:(?:add|change) (?:an |the )?agenda|agenda)$", re.I),
-}
+def guarded(ctx: Context, held: str, msg: Incoming) -> tuple[str | None, str | None]:
+    """The answer to the patient-data guard about ``held`` text: the choice, and the text to
+    keep (without what was found, or as it was), or None to write it again or ask again."""
+    choice = guard_choice(msg.action, msg.text)
+    if choice == GUARD_REMOVE:
+        pattern = ctx.settings().hospital_number_pattern
+        return choice, remove_patient_data(held, find_patient_data(held, pattern))
+    return choice, held if choice == GUARD_KEEP else None
