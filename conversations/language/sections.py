@@ -644,7 +644,10 @@ def read_sections(text: str, context: SectionContext) -> Sections:
 # "show me the notes from fri", "can i see tom's minutes", "remind me what priya and i agreed
 # last time?", "what did we decide last session": a request to read minutes, never to write.
 READ_MINUTES_TEXT = re.compile(
-    r"^(?!.*\b(?:diary|log|record|write\s+up|add|save|take)\b)"
+    # A request to read is short: a longer text that mentions what "we discussed" is a
+    # write-up or a form's answer ("confidentiality: what we discuss stays between us").
+    r"^(?=\W*(?:\S+\s+){0,15}\S*\s*$)"
+    r"(?!.*\b(?:diary|log|record|write\s+up|add|save|take)\b)"
     r"(?:.*\b(?:show|see|read|view|look\s+at|pull\s+up|find|get|send|open|share|check)\b.*"
     r"\b(?:minutes|notes|write[- ]?up)\b"
     r"|.*\b(?:remind\s+me|what)\b.*\b(?:agreed?|decided?|discuss(?:ed)?|talked\s+about|said"
