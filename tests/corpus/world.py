@@ -198,6 +198,7 @@ class World:
         self.turns: list[Said] = []
         self._before: dict[str, dict[tuple[Any, ...], Row]] | None = None
         self.asked_before: str | None = None  # the question set-up left open, at mark()
+        self.spoken: Spoken | None = None  # the corpus case being played, when there is one
 
     # -- time ---------------------------------------------------------------------------------
 
@@ -352,29 +353,6 @@ def is_confirmation(question: Question) -> bool:
     return bool(first) and first[0].strip(".,!") in YES_WORDS
 
 
-REPLY_WORDS = YES_WORDS | {"yeah", "yep", "yup", "sure", "no", "nope", "not", "nah", "y", "n"}
-
-
-def answers_it(turn: Said, answer: str) -> bool:
-    """Whether the case's next ``then`` answer is meant for what ``turn`` asks. Any question
-    but a confirmation takes it. A confirmation the expect does not mention is answered "yes"
-    (the corpus's convention), keeping the answer for the question it is for: so a
-    confirmation takes it only when it reads as a reply to it (a yes/no word first, or a word
-    of one of its choices)."""
-    if not turn.questions or not is_confirmation(turn.questions[-1]):
-        return True
-    said = [w.strip(".,!?") for w in answer.lower().split()]
-    if said and said[0] in REPLY_WORDS:
-        return True
-    labels = {
-        w.strip(".,!?*")
-        for choice in turn.questions[-1].choices
-        for w in choice.label.lower().split()
-        if len(w.strip(".,!?*")) >= 3
-    }
-    return bool(labels & set(said))
-
-
 def asking_of(turn: Said) -> str | None:
     """What the bot's turn asks: its last question, or (a free-text question, which comes as
     text without choices) its last text that asks something."""
@@ -438,6 +416,7 @@ def play(
     db = open_database(f"sqlite:///{path}")
     try:
         world = World(db, instant(spoken.clock))
+        world.spoken = spoken
         speaker = reading.speaker or ROLES[spoken.role]
         try:
             if reading.given is not None:
@@ -452,7 +431,9 @@ def play(
                 if asking is not None and asking == open_question:
                     break  # the same question again: what was said was not understood
                 open_question = asking
-                if answers and asking is not None and answers_it(turn, answers[0]):
+                if answers and asking is not None:
+                    # ``then`` holds the answers to the questions the expect says the bot must
+                    # ask: any question takes the next one, whatever its words.
                     turn = world.say(speaker, answers.pop(0))
                 elif reading.confirm and turn.questions and is_confirmation(turn.questions[-1]):
                     turn = world.say(speaker, "yes")
@@ -473,15 +454,52 @@ def play(
             extra.unlink(missing_ok=True)
 
 
+GROUPS = {
+    1: "1. Booking a meeting",
+    2: "2. Yes / no / choices at the bot's questions",
+    3: "3. The mentor answering a meeting proposal by typing",
+    4: "4. Rescheduling and cancelling",
+    5: "5. Minutes and actions",
+    6: "6. Reflective diary",
+    7: "7. Check-ins and evaluations",
+    8: "8. Concerns, exits and safety",
+    9: "9. Other requests",
+    10: "10. Lead and steering",
+}
+# The corpus section of a case id's prefix ("book-001" is section 1), for a corpus file that
+# keeps the ids but not the section headings.
+PREFIX_GROUP = {
+    "book": 1,
+    "yn": 2,
+    "ans": 3,
+    "move": 4,
+    "mins": 5,
+    "diary": 6,
+    "survey": 7,
+    "checkin": 7,
+    "concern": 8,
+    "misc": 9,
+    "lead": 10,
+}
+
+
+def group_of(case_id: str) -> str:
+    """The corpus section of ``case_id`` by its prefix; "?" for an unknown prefix."""
+    number = PREFIX_GROUP.get(case_id.split("-")[0].strip().lower())
+    return GROUPS[number] if number else "?"
+
+
 def groups(lines: Iterator[str]) -> dict[str, str]:
-    """Case id -> the corpus section it sits under ("1. Booking a meeting")."""
+    """Case id -> the corpus section it sits under ("1. Booking a meeting"): the section
+    heading above it when the file has one, else the section of its id's prefix."""
     out: dict[str, str] = {}
     group = ""
     for line in lines:
         if line.startswith("# ") and line[2:3].isdigit():
             group = line[2:].split("(")[0].strip()
         elif line.startswith("- id:"):
-            out[line.split(":", 1)[1].strip()] = group
+            case_id = line.split(":", 1)[1].strip().strip("'\"")
+            out[case_id] = group or group_of(case_id)
     return out
 
 
