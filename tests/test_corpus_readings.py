@@ -10,12 +10,16 @@ nothing stored, or something other than what was typed."""
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
 
 import pytest
+from sqlmodel import select
 
-from storage.db import open_database
+from storage.db import open_database, transaction
+from storage.models import Survey, SurveyResponse
 from tests.corpus import world
 from tests.corpus.setup import diary, keeps, theirs
 from tests.corpus.world import Case, Miss, Spoken, World, expect
@@ -46,6 +50,18 @@ def _reading(case_id: str) -> Case:
 def _spoken(case_id: str, say: str, then: tuple[str, ...] = (), **kw: str) -> Spoken:
     fields = {"role": "mentee", "clock": "2026-03-02T17:40", "expect": ""} | kw
     return Spoken(id=case_id, group="6. Reflective diary", say=say, then=then, **fields)
+
+
+@contextmanager
+def _world(demo: Path, tmp_path: Path, when: str) -> Iterator[World]:
+    """A case's world on a copy of the demo at ``when``, for judging a stored outcome."""
+    path = tmp_path / "case.sqlite3"
+    path.write_bytes(demo.read_bytes())
+    db = open_database(f"sqlite:///{path}")
+    try:
+        yield World(db, world.instant(when))
+    finally:
+        db.dispose()
 
 
 # -- groups ---------------------------------------------------------------------------------------
@@ -120,19 +136,13 @@ def test_the_diary_reading_fails_when_nothing_is_stored(demo: Path, tmp_path: Pa
 def test_a_diary_reading_fails_when_other_words_are_stored(
     case_id: str, demo: Path, tmp_path: Path
 ) -> None:
-    path = tmp_path / "case.sqlite3"
-    path.write_bytes(demo.read_bytes())
-    db = open_database(f"sqlite:///{path}")
-    try:
-        w = World(db, world.instant("2026-03-02T17:40"))
+    with _world(demo, tmp_path, "2026-03-02T17:40") as w:
         w.spoken = _spoken(case_id, "diary - budget review with finance dragged on again today")
         w.mark()
         written_on = "2026-02-27" if case_id == "diary-007" else "2026-03-02"
         diary(w, "priya", written_on, "Monday rota mess again, the consultants dug in.")
         with pytest.raises(Miss, match="the text was not saved"):
             _reading(case_id).check(w)
-    finally:
-        db.dispose()
 
 
 def test_stored_text_must_be_what_was_typed() -> None:
@@ -158,3 +168,36 @@ def test_words_kept_from_others_are_the_persons_own() -> None:
     )
     found = theirs(typed)  # type: ignore[arg-type]
     assert found == ["emailed", "launch"]
+
+
+@pytest.mark.parametrize(
+    ("highlight", "ok"),
+    [("watching her self-belief develop", True), ("seeing her confidence grow", False)],
+)
+def test_a_survey_reading_wants_the_answer_as_typed(
+    highlight: str, ok: bool, demo: Path, tmp_path: Path
+) -> None:
+    # survey-010: Tom's kit-1 answers; his highlight must be what he typed at that question,
+    # not the development corpus's wording of it.
+    with _world(demo, tmp_path, "2026-03-16T10:00") as w:
+        w.spoken = _spoken(
+            "survey-010",
+            "kit check-in pls",
+            ("3", "once", "watching her self-belief develop", "skip"),
+            role="mentor",
+        )
+        w.mark()
+        with transaction(w.db) as session:
+            survey = session.exec(select(Survey).where(Survey.key == "kit-1")).one()
+            assert survey.id is not None
+            answers = {"going": 3, "met": "Once", "highlight": highlight, "follow_up": ""}
+            session.add(
+                SurveyResponse(
+                    survey_id=survey.id, person_id=w.ids["tom"], answers=answers, submitted_at=w.now
+                )
+            )
+        if ok:
+            _reading("survey-010").check(w)
+        else:
+            with pytest.raises(Miss, match="highlight not stored"):
+                _reading("survey-010").check(w)
