@@ -11,6 +11,7 @@ from storage.db import transaction
 from tests.corpus.setup import (
     answer_open,
     concern,
+    from_typed,
     has,
     lead_alerts,
     not_told,
@@ -93,7 +94,8 @@ def _concern_002(w: World) -> None:
     expect("?" in w.turns[0].rendered, "did not ask what it is about")
     row = one_concern(w)
     expect(not row["urgent"], "stored as urgent")
-    expect(has(row["text"], "call"), "the call-back request was not stored")
+    # Her answer is the request: stored as she typed it ("can someone call me").
+    expect(from_typed(w, row["text"], 0), f"the call-back request was not stored: {row['text']!r}")
     lead_alerted(w, *theirs(w))
     for alert in lead_alerts(w):
         preview = (alert["preview"] or "").lower()
