@@ -52,7 +52,7 @@ def load(path: Path) -> list[world.Spoken]:
         cases.append(
             world.Spoken(
                 id=str(item["id"]),
-                group=sections.get(str(item["id"]), "?"),
+                group=sections.get(str(item["id"])) or world.group_of(str(item["id"])),
                 role=str(item["role"]),
                 clock=str(item["clock"]),
                 say=str(item["say"]),
@@ -112,7 +112,7 @@ def main() -> int:
     unencoded = sum(1 for o in outcomes if o.reason == "not encoded yet")
     print(f"{'group':44} {'understood':>12}")
     worst = 100.0
-    for group in sorted(by_group, key=lambda g: int(g.split(".")[0]) if g[0].isdigit() else 99):
+    for group in sorted(by_group, key=lambda g: int(g.split(".")[0]) if g[:1].isdigit() else 99):
         got = by_group[group]
         share = 100 * sum(o.ok for o in got) / len(got)
         worst = min(worst, share)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.corpus.setup import content, from_typed, typed
 from tests.corpus.world import (
     World,
     asked,
@@ -22,6 +23,9 @@ from tests.corpus.world import (
     shown,
     told,
 )
+
+# What the minutes of the set-ups discuss (typed before the case).
+ROTA_PLAN = "we discussed the rota plan"
 
 NOT_UNDERSTOOD = "didn't understand"
 
@@ -105,7 +109,10 @@ def _yn_004(w: World) -> None:
     expect(row["status"] == "cancelled", f"the meeting is {row['status']}, not cancelled")
     expect(notified(w, "tom"), "Tom was not told")
     expect("meeting.invite_cancel" in invites(w, w.ids["_meeting"]), "invites not cancelled")
-    expect((row["decline_reason"] or "").strip().lower() != "aye", "'aye' was taken as the reason")
+    expect(
+        not from_typed(w, row["decline_reason"], share=0.0),
+        f"her answer was taken as the reason: {row['decline_reason']!r}",
+    )
 
 
 def prompts_asked(w: World) -> None:
@@ -174,7 +181,7 @@ def minutes_saved(w: World) -> None:
     """Minutes of the Fri 27 Feb meeting saved through the dialog (no next meeting agreed)."""
     meeting(w, "2026-02-27T14:00")
     w.say("priya", "log minutes")
-    w.say("priya", "we discussed the rota plan")
+    w.say("priya", ROTA_PLAN)
     w.say("priya", "none")
     w.say("priya", "not yet")
     reached(w, "the minutes did not reach their confirmation", "save")
@@ -207,7 +214,7 @@ def _yn_009(w: World) -> None:
 def save_minutes_asked(w: World) -> None:
     meeting(w, "2026-02-27T14:00")
     w.say("priya", "log minutes")
-    w.say("priya", "we discussed the rota plan")
+    w.say("priya", ROTA_PLAN)
     w.say(
         "priya",
         "Priya: send Tom the draft rota paper by fri 6 mar; Tom: chase HR about cover by fri 13 mar",
@@ -277,7 +284,7 @@ def _yn_013(w: World) -> None:
 def anything_else_asked(w: World) -> None:
     meeting(w, "2026-02-27T14:00")
     w.say("priya", "log minutes")
-    w.say("priya", "we discussed the rota plan")
+    w.say("priya", ROTA_PLAN)
     reached(w, "the minutes dialog did not ask 'Anything else to add?'", "anything else")
 
 
@@ -286,7 +293,8 @@ def _yn_014(w: World) -> None:
     minutes = w.diff().new("minutes")
     expect(len(minutes) == 1, "the minutes were not saved")
     expect("rota plan" in str(minutes[0]["discussion"]).lower(), "the discussion was lost")
-    expect("nah" not in str(minutes[0]["discussion"]).lower(), "'nah' was added")
+    added = content(minutes[0]["discussion"]) & (content(typed(w)) - content(ROTA_PLAN))
+    expect(not added, f"her answer was added: {sorted(added)}")
     expect(not w.diff().new("action_item"), "something was added")
 
 
@@ -421,7 +429,7 @@ HR = "chase HR about cover"
 def owner_asked(w: World) -> None:
     meeting(w, "2026-02-27T14:00")
     w.say("priya", "log minutes")
-    w.say("priya", "we discussed the rota plan")
+    w.say("priya", ROTA_PLAN)
     w.say("priya", HR)
     reached(w, "the bot did not ask who owns the action", "chase hr about cover", "both")
 

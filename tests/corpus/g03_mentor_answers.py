@@ -3,6 +3,7 @@ reply to the notification: no dialog of theirs is waiting)."""
 
 from __future__ import annotations
 
+from tests.corpus.setup import has
 from tests.corpus.world import (
     World,
     asked,
@@ -255,5 +256,6 @@ def _ans_020(w: World) -> None:
 def _ans_021(w: World) -> None:
     said = declined(w, "nadia", "moving")
     expect(
-        "another week" in said or "pick another" in said, "Nadia was not asked to pick another week"
+        has(said, "another|different|other", "week|time|date|day"),
+        "Nadia was not asked to pick another week",
     )

@@ -5,13 +5,17 @@ and has no minutes yet, and no next meeting is booked."""
 
 from __future__ import annotations
 
+import re
+
 from tests.corpus.setup import (
     FRI_27_FEB,
     action,
     answer_open,
+    content,
     day,
     done_now,
     expect_action,
+    from_typed,
     has,
     held,
     local_day,
@@ -22,6 +26,7 @@ from tests.corpus.setup import (
     one_minutes,
     only_changed,
     still_open,
+    typed,
 )
 from tests.corpus.world import (
     Row,
@@ -354,7 +359,7 @@ def _mins_019(w: World) -> None:
     patient_question(w, "hospital number|patient")
     row = one_minutes(w)
     expect("rx4471203" not in minutes_text(row).lower(), "RX4471203 was saved")
-    expect(has(minutes_text(row), "complaint|family"), "discussion not recorded")
+    expect(from_typed(w, minutes_text(row), share=0.0), "discussion not recorded")
     actions = new_actions(w)
     expect(len(actions) == 1, f"{len(actions)} actions, wanted 1")
     expect_action(w, actions, ("debrief",), "priya", "2026-03-06")
@@ -368,9 +373,12 @@ def _mins_020(w: World) -> None:
     patient_question(w, "nhs number")
     row = one_minutes(w)
     text = minutes_text(row).lower()
-    expect("999 765 4323" not in text and "9997654323" not in text, "the NHS number was saved")
-    expect(has(text, "datix incident", "handover"), "the rewritten text was not saved")
-    expect("nhs no" not in text, "the first text was kept")
+    for number in re.findall(r"\d[\d ]{8,}\d", typed(w)):
+        expect(number.replace(" ", "") not in text.replace(" ", ""), "the NHS number was saved")
+    rewritten = len(w.spoken.then) - 1 if w.spoken else 0
+    expect(from_typed(w, text, rewritten), f"the rewritten text was not saved: {text!r}")
+    first_only = content(w.spoken.say if w.spoken else "") - content(typed(w, rewritten))
+    expect(not content(text) & first_only, "the first text was kept")
     expect(not new_actions(w), "actions were created")
 
 
@@ -378,7 +386,7 @@ def _mins_020(w: World) -> None:
 def _mins_021(w: World) -> None:
     expect(not has(w.replies(), "nhs number|hospital number|patient"), "asked about patient data")
     row = one_minutes(w)
-    expect(has(minutes_text(row), "budget"), "discussion not recorded")
+    expect(from_typed(w, minutes_text(row), share=0.0), "discussion not recorded")
     actions = new_actions(w)
     expect(len(actions) == 1, f"{len(actions)} actions, wanted 1")
     expect_action(w, actions, ("finance",), "priya", "2026-03-13")

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from storage.db import transaction
 from storage.models import Survey, SurveyResponse
-from tests.corpus.setup import has, lead_alerts, parts_text
+from tests.corpus.setup import from_typed, has, lead_alerts, longest, parts_text, typed
 from tests.corpus.world import Row, World, case, expect, instant, meeting, nothing_changed
 
 GOING = "how is the mentoring going"
@@ -65,9 +65,9 @@ def start(w: World, who: str, first: str = GOING, *answers: tuple[str, str]) -> 
     """``who`` starts the open survey by typing and answers ``answers`` ((typed, next question))."""
     w.say(who, "check-in")
     expect(asking(w, first), f"set-up: the survey did not ask {first!r}")
-    for typed, then in answers:
-        w.say(who, typed)
-        expect(asking(w, then), f"set-up: after {typed!r} the survey did not ask {then!r}")
+    for said, then in answers:
+        w.say(who, said)
+        expect(asking(w, then), f"set-up: after {said!r} the survey did not ask {then!r}")
 
 
 def not_shown_to(w: World, name: str, *secrets: str) -> None:
@@ -90,14 +90,11 @@ def _survey_001(w: World) -> None:
     got = row["answers"]
     expect(same(got.get("going"), 4), f"going = {got.get('going')!r}, wanted 4")
     expect(same(got.get("met"), "Once"), f"met = {got.get('met')!r}, wanted 'Once'")
-    expect(
-        same(got.get("highlight"), "having someone outside my trust to think out loud with"),
-        f"highlight = {got.get('highlight')!r}",
-    )
+    expect(same(got.get("highlight"), typed(w, 2)), f"highlight = {got.get('highlight')!r}")
     expect(empty(got.get("follow_up")), f"follow_up = {got.get('follow_up')!r}, wanted empty")
     expect(not row["follow_up_requested"], "a follow-up was requested")
     expect(not lead_alerts(w), "the lead was alerted")
-    not_shown_to(w, "tom", "think out loud")
+    not_shown_to(w, "tom", longest(w, 2))
 
 
 @case("survey-002")
@@ -176,15 +173,14 @@ def _survey_009(w: World) -> None:
     expect(row is not None, "kit-1 is not complete")
     assert row is not None
     got = row["answers"].get("follow_up")
-    expect(has(got, "confidentiality"), f"follow_up = {got!r}")
+    expect(from_typed(w, got, share=0.5), f"follow_up = {got!r}")
     expect(row["follow_up_requested"], "no follow-up request")
     alerts = lead_alerts(w)
     expect(bool(alerts), "the lead channel was not alerted")
+    secret = longest(w)
     for alert in alerts:
-        expect(
-            "confidentiality" not in (alert["preview"] or "").lower(), "the preview has her words"
-        )
-    not_shown_to(w, "tom", "confidentiality")
+        expect(secret not in (alert["preview"] or "").lower(), "the preview has her words")
+    not_shown_to(w, "tom", secret)
 
 
 @case("survey-010")
@@ -195,10 +191,10 @@ def _survey_010(w: World) -> None:
     got = row["answers"]
     expect(same(got.get("going"), 3), f"going = {got.get('going')!r}, wanted 3")
     expect(same(got.get("met"), "Once"), f"met = {got.get('met')!r}, wanted 'Once'")
-    expect(same(got.get("highlight"), "seeing her confidence grow"), "highlight not stored")
+    expect(same(got.get("highlight"), typed(w, 2)), "highlight not stored")
     expect(empty(got.get("follow_up")), f"follow_up = {got.get('follow_up')!r}")
     expect(response(w, "priya") is None, "stored for Priya")
-    not_shown_to(w, "priya", "confidence grow")
+    not_shown_to(w, "priya", longest(w, 2))
 
 
 @case("survey-011")
@@ -239,15 +235,9 @@ def _survey_013(w: World) -> None:
     got = row["answers"]
     expect(same(got.get("progress"), 3), f"progress = {got.get('progress')!r}, wanted 3")
     expect(same(got.get("frequency"), "Every 5-6 weeks"), f"frequency = {got.get('frequency')!r}")
-    expect(
-        same(
-            got.get("reflection"),
-            "made a start on my business case, still struggling to protect time for it",
-        ),
-        "reflection not stored",
-    )
+    expect(same(got.get("reflection"), typed(w, 2)), "reflection not stored")
     expect(empty(got.get("follow_up")), f"follow_up = {got.get('follow_up')!r}")
-    not_shown_to(w, "tom", "business case")
+    not_shown_to(w, "tom", longest(w, 2))
 
 
 def at_frequency(w: World) -> None:
@@ -269,7 +259,10 @@ def _survey_015(w: World) -> None:
     expect(response(w, "priya") is None, "something was submitted")
     got = answers_so_far(w, "priya")
     expect(same(got.get("going"), 4) and same(got.get("met"), "Once"), "the answers were not kept")
-    expect(not has(str(got.get("highlight", "")), "ward round"), "'ward round' stored as an answer")
+    highlight = str(got.get("highlight") or "")
+    expect(
+        not from_typed(w, highlight, share=0.0), f"what she said stored as an answer: {highlight!r}"
+    )
     w.say("priya", "check-in")
     expect(
         asking(w, HIGHLIGHT), "coming back did not resume at 'What has been most useful so far?'"

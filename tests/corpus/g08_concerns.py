@@ -11,11 +11,13 @@ from storage.db import transaction
 from tests.corpus.setup import (
     answer_open,
     concern,
+    from_typed,
     has,
     lead_alerts,
     not_told,
     notices,
     parts_text,
+    theirs,
 )
 from tests.corpus.world import Row, World, case, expect, nothing_changed
 
@@ -83,8 +85,8 @@ def _concern_001(w: World) -> None:
     row = one_concern(w, category="not_responding")
     expect(not row["urgent"], "stored as urgent")
     visible_only_to(w, row, "priya", "tom")
-    lead_alerted(w, "3 wks", "worry")
-    not_told(w, "tom", "3 wks", "worry")
+    lead_alerted(w, *theirs(w))
+    not_told(w, "tom", *theirs(w))
 
 
 @case("concern-002")
@@ -92,10 +94,12 @@ def _concern_002(w: World) -> None:
     expect("?" in w.turns[0].rendered, "did not ask what it is about")
     row = one_concern(w)
     expect(not row["urgent"], "stored as urgent")
-    expect(has(row["text"], "call"), "the call-back request was not stored")
-    lead_alerted(w, "call me", "type it")
+    # Her answer is the request: stored as she typed it ("can someone call me").
+    expect(from_typed(w, row["text"], 0), f"the call-back request was not stored: {row['text']!r}")
+    lead_alerted(w, *theirs(w))
     for alert in lead_alerts(w):
-        expect("call me" not in (alert["preview"] or "").lower(), "the preview has her words")
+        preview = (alert["preview"] or "").lower()
+        expect(not any(x in preview for x in theirs(w)), "the preview has her words")
     nobody_else_told(w, "tom")
 
 
@@ -105,12 +109,12 @@ def _concern_003(w: World) -> None:
     expect(has(said, "no-fault|no fault", "moderator"), "did not explain the no-fault exit")
     expect(has(said, "new mentor") and "?" in said, "did not ask whether she'd like a new mentor")
     one_concern(w, category="relationship_breakdown")
-    lead_alerted(w, "no hard feelings", "not working")
+    lead_alerted(w, *theirs(w))
     pairing = [
         p for p in w.rows("pairing", mentee_id=w.ids["priya"]) if p["mentor_id"] == w.ids["tom"]
     ]
     expect(pairing[0]["status"] == "active", "the pairing was closed")
-    not_told(w, "tom", "no hard feelings", "not working")
+    not_told(w, "tom", *theirs(w))
 
 
 @case("concern-004")
@@ -162,8 +166,8 @@ def _concern_007(w: World) -> None:
         answer_open(w, "tom", "please flag it to the lead")
     row = one_concern(w, "tom")
     expect(row["pairing_id"] is not None, "not about the pairing")
-    lead_alerted(w, "missed our last", "emails")
-    not_told(w, "priya", "missed our last", "emails", "worried")
+    lead_alerted(w, *theirs(w))
+    not_told(w, "priya", *theirs(w, 3))
 
 
 @case("concern-008", speaker="nadia")
@@ -173,7 +177,7 @@ def _concern_008(w: World) -> None:
     row = one_concern(w, "nadia")
     expect(row["pairing_id"] is not None, "not about the pairing with Owen")
     visible_only_to(w, row, "nadia", "owen", "priya", "tom")
-    lead_alerted(w, "uncomfortable")
+    lead_alerted(w, *theirs(w))
     nobody_else_told(w, "owen")
 
 
@@ -186,8 +190,8 @@ def _concern_009(w: World) -> None:
         "did not say an exit and new mentor are possible",
     )
     one_concern(w, category="relationship_breakdown")
-    lead_alerted(w, "falling out")
-    not_told(w, "tom", "falling out", "work with him")
+    lead_alerted(w, *theirs(w))
+    not_told(w, "tom", *theirs(w))
 
 
 def offered_lead(w: World, *routes: str) -> None:
@@ -228,7 +232,7 @@ def _concern_012(w: World) -> None:
     expect(has(said, "name"), "did not ask her not to name the colleague")
     row = one_concern(w)
     expect(row["urgent"], "not urgent")
-    lead_alerted(w, "band 6", "drinking", urgent=True)
+    lead_alerted(w, *theirs(w), urgent=True)
     nobody_else_told(w, "tom")
 
 
@@ -257,8 +261,8 @@ def owen_no_contact(w: World) -> None:
 def _concern_015(w: World) -> None:
     row = one_concern(w, "owen", category="not_responding")
     expect(row["pairing_id"] is not None, "not about the pairing with Nadia")
-    lead_alerted(w, "peep", "emailed twice")
-    not_told(w, "nadia", "peep", "emailed twice")
+    lead_alerted(w, *theirs(w))
+    not_told(w, "nadia", *theirs(w))
 
 
 def writing_details(w: World) -> None:
@@ -312,7 +316,7 @@ def _concern_018(w: World) -> None:
         "pairing" not in w.diff().tables(),
         "a pairing was changed before the steering group decided",
     )
-    not_told(w, "tom", "leah", "different mentor")
+    not_told(w, "tom", "leah", *theirs(w))
 
 
 @case("concern-019")

@@ -3,6 +3,7 @@ other requests, lead): rows inserted as if made through chat, and reads of what 
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -175,6 +176,162 @@ def has(text: str | None, *keys: str) -> bool:
     """Every one of ``keys`` (lower case, any may be "a|b" alternatives) is in ``text``."""
     low = words(text)
     return all(any(k in low for k in key.split("|")) for key in keys)
+
+
+# Words that carry no content of their own: a stored text is judged by the rest.
+_LITTLE = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "but",
+        "so",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "by",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "am",
+        "it",
+        "its",
+        "i",
+        "im",
+        "i'm",
+        "me",
+        "my",
+        "we",
+        "our",
+        "us",
+        "you",
+        "your",
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "they",
+        "them",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "then",
+        "than",
+        "too",
+        "very",
+        "just",
+        "pls",
+        "please",
+        "thanks",
+        "thank",
+    ]
+)
+
+
+def content(text: str | None) -> set[str]:
+    """The words of ``text`` that carry content (lower case, punctuation and little words
+    dropped; digits kept: "3 sickness calls" keeps "3")."""
+    found = re.findall(r"[a-z0-9][a-z0-9'/:.-]*[a-z0-9]|[a-z0-9]", (text or "").lower())
+    return {w for w in found if w not in _LITTLE}
+
+
+def typed(w: World, answer: int | None = None) -> str:
+    """What the person typed in the case: its ``say`` (and every ``then`` answer), or only the
+    ``then`` answer numbered ``answer`` (0 is the first)."""
+    spoken = w.spoken
+    expect(spoken is not None, "the case's own text is not known (no corpus case played)")
+    assert spoken is not None
+    if answer is None:
+        return "\n".join((spoken.say, *spoken.then))
+    expect(answer < len(spoken.then), f"the case has no answer {answer + 1}")
+    return spoken.then[answer]
+
+
+def keeps(stored: str | None, source: str, *, share: float = 0.6, least: int = 2) -> bool:
+    """``stored`` is the person's own ``source`` text as typed, give or take the words around
+    it ("diary entry:", "yes pls, ..."): at least three quarters of its content words are
+    words of ``source``, and it keeps at least ``share`` of ``source``'s content words and at
+    least ``least`` of them (``share`` 0 where ``source`` says more than the stored part, as a
+    message with minutes and actions). Nothing stored, or something else stored, fails."""
+    got, said = content(stored), content(source)
+    if not got or not said:
+        return False
+    ours = got & said
+    return len(ours) >= 0.75 * len(got) and len(ours) >= max(
+        share * len(said), min(least, len(said))
+    )
+
+
+def from_typed(
+    w: World, stored: str | None, answer: int | None = None, *, share: float = 0.6
+) -> bool:
+    """``stored`` is what the person typed (``keeps``): the case's ``say``, or its ``then``
+    answer numbered ``answer`` (0 is the first)."""
+    spoken = w.spoken
+    expect(spoken is not None, "the case's own text is not known (no corpus case played)")
+    assert spoken is not None
+    return keeps(stored, spoken.say if answer is None else typed(w, answer), share=share)
+
+
+def longest(w: World, answer: int | None = None) -> str:
+    """The longest content word of what the person said (the ``say``, or the ``then`` answer
+    numbered ``answer``): a word of theirs to look for where their words must not go."""
+    spoken = w.spoken
+    expect(spoken is not None, "the case's own text is not known (no corpus case played)")
+    assert spoken is not None
+    text = spoken.say if answer is None else typed(w, answer)
+    return max(sorted(x for x in content(text) if x.isalpha()), key=len, default=text.lower())
+
+
+# Everyday words of the scheme a notice may well use of itself: never taken as the person's own.
+_SCHEME_WORDS = frozenset(
+    [
+        "something",
+        "anything",
+        "someone",
+        "project",
+        "concern",
+        "concerns",
+        "mentor",
+        "mentors",
+        "mentoring",
+        "mentee",
+        "meeting",
+        "meetings",
+        "scheme",
+        "steering",
+        "about",
+        "would",
+        "could",
+    ]
+)
+
+
+def theirs(w: World, count: int = 2) -> list[str]:
+    """Words only the person used: the ``count`` longest content words (six letters or more)
+    of what they typed that the case's expect does not use and that name nobody. What a case
+    says must not reach someone is looked for by these."""
+    spoken = w.spoken
+    expect(spoken is not None, "the case's own text is not known (no corpus case played)")
+    assert spoken is not None
+    plain = content(spoken.expect) | set(w.ids) | _SCHEME_WORDS
+    mine = {x for x in content(typed(w)) if x.isalpha() and len(x) >= 6 and x not in plain}
+    return sorted(mine, key=lambda x: (-len(x), x))[:count]
 
 
 def on_a_line(text: str, *keys: str) -> bool:

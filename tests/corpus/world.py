@@ -198,6 +198,7 @@ class World:
         self.turns: list[Said] = []
         self._before: dict[str, dict[tuple[Any, ...], Row]] | None = None
         self.asked_before: str | None = None  # the question set-up left open, at mark()
+        self.spoken: Spoken | None = None  # the corpus case being played, when there is one
 
     # -- time ---------------------------------------------------------------------------------
 
@@ -356,11 +357,12 @@ REPLY_WORDS = YES_WORDS | {"yeah", "yep", "yup", "sure", "no", "nope", "not", "n
 
 
 def answers_it(turn: Said, answer: str) -> bool:
-    """Whether the case's next ``then`` answer is meant for what ``turn`` asks. Any question
-    but a confirmation takes it. A confirmation the expect does not mention is answered "yes"
-    (the corpus's convention), keeping the answer for the question it is for: so a
-    confirmation takes it only when it reads as a reply to it (a yes/no word first, or a word
-    of one of its choices)."""
+    """Whether the case's next ``then`` answer is meant for what ``turn`` asks, on a first
+    playing. Any question but a confirmation takes it. A confirmation the expect does not
+    mention is answered "yes" (the corpus's convention), keeping the answer for the question
+    it is for: so a confirmation takes it only when it reads as a reply to it (a yes/no word
+    first, or a word of one of its choices). Other phrasings of an answer may read as neither:
+    ``play`` then plays the case again sending every answer to the next question asked."""
     if not turn.questions or not is_confirmation(turn.questions[-1]):
         return True
     said = [w.strip(".,!?") for w in answer.lower().split()]
@@ -430,7 +432,31 @@ def template(folder: Path) -> Path:
 def play(
     spoken: Spoken, reading: Case | None, demo: Path, folder: Path, max_turns: int = 6
 ) -> Outcome:
-    """Play one case on a fresh copy of the demo and judge it."""
+    """Play one case on a fresh copy of the demo and judge it. ``then`` holds the person's
+    answers to the questions the expect says the bot must ask: when the first playing, which
+    answers a confirmation itself unless the answer reads as a reply to it (``answers_it``),
+    leaves an answer unasked, the case is played again with each answer sent to the next
+    question the bot asks, whatever its words (another phrasing of "keep it at 30" must reach
+    the bot as surely as the original). Either way every answer must be asked for and the
+    reading must hold."""
+    outcome = _play(spoken, reading, demo, folder, max_turns, any_question=False)
+    if spoken.then and outcome.reason.startswith(UNASKED):
+        return _play(spoken, reading, demo, folder, max_turns, any_question=True)
+    return outcome
+
+
+UNASKED = "the bot did not ask for"
+
+
+def _play(
+    spoken: Spoken,
+    reading: Case | None,
+    demo: Path,
+    folder: Path,
+    max_turns: int,
+    *,
+    any_question: bool,
+) -> Outcome:
     if reading is None:
         return Outcome(spoken, False, "not encoded yet")
     path = folder / f"{spoken.id}.sqlite3"
@@ -438,6 +464,7 @@ def play(
     db = open_database(f"sqlite:///{path}")
     try:
         world = World(db, instant(spoken.clock))
+        world.spoken = spoken
         speaker = reading.speaker or ROLES[spoken.role]
         try:
             if reading.given is not None:
@@ -452,14 +479,18 @@ def play(
                 if asking is not None and asking == open_question:
                     break  # the same question again: what was said was not understood
                 open_question = asking
-                if answers and asking is not None and answers_it(turn, answers[0]):
+                if (
+                    answers
+                    and asking is not None
+                    and (any_question or answers_it(turn, answers[0]))
+                ):
                     turn = world.say(speaker, answers.pop(0))
                 elif reading.confirm and turn.questions and is_confirmation(turn.questions[-1]):
                     turn = world.say(speaker, "yes")
                 else:
                     break
             if answers:
-                raise Miss(f"the bot did not ask for {answers[0]!r}")
+                raise Miss(f"{UNASKED} {answers[0]!r}")
             reading.check(world)
         except Miss as miss:
             return Outcome(spoken, False, str(miss), world.turns)
@@ -473,15 +504,52 @@ def play(
             extra.unlink(missing_ok=True)
 
 
+GROUPS = {
+    1: "1. Booking a meeting",
+    2: "2. Yes / no / choices at the bot's questions",
+    3: "3. The mentor answering a meeting proposal by typing",
+    4: "4. Rescheduling and cancelling",
+    5: "5. Minutes and actions",
+    6: "6. Reflective diary",
+    7: "7. Check-ins and evaluations",
+    8: "8. Concerns, exits and safety",
+    9: "9. Other requests",
+    10: "10. Lead and steering",
+}
+# The corpus section of a case id's prefix ("book-001" is section 1), for a corpus file that
+# keeps the ids but not the section headings.
+PREFIX_GROUP = {
+    "book": 1,
+    "yn": 2,
+    "ans": 3,
+    "move": 4,
+    "mins": 5,
+    "diary": 6,
+    "survey": 7,
+    "checkin": 7,
+    "concern": 8,
+    "misc": 9,
+    "lead": 10,
+}
+
+
+def group_of(case_id: str) -> str:
+    """The corpus section of ``case_id`` by its prefix; "?" for an unknown prefix."""
+    number = PREFIX_GROUP.get(case_id.split("-")[0].strip().lower())
+    return GROUPS[number] if number else "?"
+
+
 def groups(lines: Iterator[str]) -> dict[str, str]:
-    """Case id -> the corpus section it sits under ("1. Booking a meeting")."""
+    """Case id -> the corpus section it sits under ("1. Booking a meeting"): the section
+    heading above it when the file has one, else the section of its id's prefix."""
     out: dict[str, str] = {}
     group = ""
     for line in lines:
         if line.startswith("# ") and line[2:3].isdigit():
             group = line[2:].split("(")[0].strip()
         elif line.startswith("- id:"):
-            out[line.split(":", 1)[1].strip()] = group
+            case_id = line.split(":", 1)[1].strip().strip("'\"")
+            out[case_id] = group or group_of(case_id)
     return out
 
 
