@@ -286,7 +286,9 @@ async def test_pacing_spaces_one_address_and_a_batch_takes_what_fits_in_the_wind
     to_lead = [r for r in hook.received if r.text.startswith("lead")]
     assert [r.text for r in to_lead] == ["lead 0", "lead 1", "lead 2"]
     gaps = [b.at - a.at for a, b in itertools.pairwise(to_lead)]
-    assert min(gaps) >= 0.045
+    # Spaced, not sent back to back. Measured where the fake receives them, so a loaded
+    # machine's transit jitter eats into the 0.05 s the sender kept between them.
+    assert min(gaps) >= 0.025
     ann = next(r for r in hook.received if r.text == "ann 0")
     assert ann.at < to_lead[1].at  # the other address did not wait behind the lead channel
     for row_id in lead[3:]:  # given back unsent, for the next pass
