@@ -218,3 +218,28 @@ def test_the_next_meeting_said_after_saving_is_booked_from_the_meeting_minuted(
     mentee.said("yes")
     proposed = [m for m in _meetings(mentee) if m[2] == "proposed"]
     assert len(proposed) == 1
+
+
+def test_an_action_is_ticked_off_by_its_number_however_it_is_said(mentee: Chat) -> None:
+    _log_one_shot(mentee)
+    assert "2. Draft the business case (you, due Sat 5 Dec)" in mentee.said("my actions")
+    mentee.restart()
+    assert "Ticked off: *Draft the business case*." in mentee.said("number 2 is finished")
+    assert _action(mentee, "business case").done_at is not None
+    assert _action(mentee, "template").done_at is None
+    mentee.restart()
+    assert "Ticked off: *Send the budget template*." in mentee.said("done no. 1")
+    assert _action(mentee, "template").done_at is not None
+
+
+def test_an_action_named_with_a_new_date_is_redated_not_a_meeting(mentee: Chat) -> None:
+    _log_one_shot(mentee)
+    meetings = _meetings(mentee)
+    reply = mentee.said("could the business case be pushed back to the 11th")
+    assert "*Draft the business case* is now due Fri 11 Dec (was Sat 5 Dec)" in reply
+    mentee.restart()
+    reply = mentee.said("the budget template needs moving to the 30th")
+    assert "*Send the budget template* is now due Mon 30 Nov" in reply
+    assert _action(mentee, "business case").due == date(2026, 12, 11)
+    assert _action(mentee, "template").due == date(2026, 11, 30)
+    assert _meetings(mentee) == meetings  # no meeting was moved
