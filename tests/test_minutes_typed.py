@@ -243,3 +243,16 @@ def test_an_action_named_with_a_new_date_is_redated_not_a_meeting(mentee: Chat) 
     assert _action(mentee, "business case").due == date(2026, 12, 11)
     assert _action(mentee, "template").due == date(2026, 11, 30)
     assert _meetings(mentee) == meetings  # no meeting was moved
+
+
+def test_a_bare_undo_reopens_the_action_just_ticked_off(mentee: Chat) -> None:
+    _log_one_shot(mentee)
+    assert "There's nothing to go back to." in mentee.said("undo")  # nothing ticked off yet
+    assert "Ticked off: *Draft the business case*." in mentee.said("done 2")
+    mentee.restart()
+    assert "Reopened: *Draft the business case*." in mentee.said("undo please")
+    assert _action(mentee, "business case").done_at is None
+    mentee.said("done 2")
+    mentee.restart()
+    assert "Reopened: *Draft the business case*." in mentee.said("Undo.")
+    assert _action(mentee, "business case").done_at is None
