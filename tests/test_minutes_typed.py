@@ -256,3 +256,15 @@ def test_a_bare_undo_reopens_the_action_just_ticked_off(mentee: Chat) -> None:
     mentee.restart()
     assert "Reopened: *Draft the business case*." in mentee.said("Undo.")
     assert _action(mentee, "business case").done_at is None
+
+
+def test_a_no_that_closes_the_answer_goes_straight_to_the_confirmation(mentee: Chat) -> None:
+    mentee.said("log minutes for today's meeting")
+    assert "Anything else to add?" in mentee.said("we discussed the rota plan")
+    mentee.restart()
+    reply = mentee.said("nope, that's everything thanks")
+    assert "*Discussion:* We discussed the rota plan\n*Actions:* none" in reply
+    assert "Shall I save these minutes?" in reply
+    assert "Saved the minutes" in mentee.said("save")
+    with transaction(mentee.db) as session:
+        assert session.exec(select(ActionItem)).all() == []
