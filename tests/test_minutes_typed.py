@@ -268,3 +268,22 @@ def test_a_no_that_closes_the_answer_goes_straight_to_the_confirmation(mentee: C
     assert "Saved the minutes" in mentee.said("save")
     with transaction(mentee.db) as session:
         assert session.exec(select(ActionItem)).all() == []
+
+
+def test_an_action_head_before_its_owner_gives_that_owner_the_action(mentee: Chat) -> None:
+    reply = mentee.said(
+        "notes from today: went through the rota. action for tom: send me the rota template "
+        "by friday. action me - book the course by the 30th"
+    )
+    assert "1. Send Priya the rota template: Tom Okafor, due Fri 27 Nov" in reply
+    assert "2. Book the course: you, due Mon 30 Nov" in reply
+    assert "Saved the minutes" in mentee.said("save")
+    assert _action(mentee, "rota template").owner_name == "Tom Okafor"
+
+
+def test_an_action_for_me_alone_is_written_up_as_the_minutes_action(mentee: Chat) -> None:
+    assert "When did you meet?" in mentee.said("action for me - update my CV by end of month")
+    mentee.restart()
+    assert "1. Update my CV: you, due Mon 30 Nov" in mentee.said("today")
+    assert "Saved the minutes" in mentee.said("yes")
+    assert _action(mentee, "cv").due == date(2026, 11, 30)

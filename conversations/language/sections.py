@@ -158,6 +158,12 @@ _NO_NEXT = re.compile(
     r"(?:\s+(?:booked|agreed|yet|booked\s+yet))*\W*$",
     re.I,
 )
+# "AP me - ...", "action for tom: ...", "action me - ...": an actions head before the owner.
+_OWNED_HEAD = r"(?:aps?|actions?)(?:\s+for)?\s*[:\-–]?\s+"
+# The same said of anyone (names unknown): "action for me - update my plan by eom".
+_OWNED_ACTION = re.compile(
+    rf"^{_LEADIN}(?:aps?|actions?)\s+(?:for\s+)?[^\W\d_]+(?:\s+of\s+us)?\s*[:\-–]\s*\S", re.I
+)
 # A word of intent after the owner: "to", "will", "'ll", "needs to", "is going to" ...
 _MODAL = (
     r"(?:\s*['’](?:ll|m\s+(?:going\s+to|gonna|to)|re\s+(?:going\s+to|gonna|to)|ve\s+(?:got\s+)?to"
@@ -255,7 +261,7 @@ class _Owners:
         )
         who = rf"(?P<both>{both})|(?P<nobody>{_NOBODY})|(?P<partner>{p}|he|she)|(?P<me>{me})"
         lead = re.compile(
-            rf"^{_LEADIN}(?:aps?\s*[:\-–]?\s+)?"
+            rf"^{_LEADIN}(?:{_OWNED_HEAD})?"
             rf"(?:{_CONTRACTED}\s+|(?:{who})(?:\s*(?P<mark>[:\-–])\s*|{_MODAL}\s+))(?P<rest>\S.*)$",
             re.I | re.S,
         )
@@ -600,7 +606,7 @@ def minutes_likeness(text: str) -> Literal["no", "maybe", "yes"]:
         head = _ACTIONS_AT_START.match(sentence)
         if head and (head.end() < len(sentence) or index + 1 < len(sentences)):
             return "yes"
-        if _NO_ACTIONS.match(sentence):
+        if _NO_ACTIONS.match(sentence) or _OWNED_ACTION.match(sentence):
             return "yes"
     if not _TALKED.search(text):
         return "no"
