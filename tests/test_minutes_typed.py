@@ -287,3 +287,18 @@ def test_an_action_for_me_alone_is_written_up_as_the_minutes_action(mentee: Chat
     assert "1. Update my CV: you, due Mon 30 Nov" in mentee.said("today")
     assert "Saved the minutes" in mentee.said("yes")
     assert _action(mentee, "cv").due == date(2026, 11, 30)
+
+
+def test_asking_to_book_the_next_one_counts_from_the_meeting_minuted(mentee: Chat) -> None:
+    mentee.said("minutes: met today; discussed plans; no actions; next meeting not yet")
+    mentee.said("save")
+    mentee.restart()
+    reply = mentee.said("could we set up the next one in 3 weeks' time, same time?")
+    assert "*When:* Mon 14 Dec, 10:00" in reply
+    mentee.said("cancel")
+    mentee.restart()
+    reply = mentee.said(
+        "we meet monthly so shall we book our next meeting in a month at the same time"
+    )
+    assert "*When:* Wed 23 Dec, 10:00" in reply
+    assert "Shall I send it to Tom?" in reply

@@ -142,8 +142,14 @@ _NOTES_HEAD = re.compile(
 )
 _NOTES_LABEL = re.compile(rf"^{_NOTE_WORDS}(?:minutes|notes?|summary|discussion)\s*[:\-–]\s*", re.I)
 _DECISIONS_HEAD = re.compile(r"^(?:decisions?|decided)\s*[:\-–]\s*", re.I)
+# "can we book the next one ...", "let's pencil in our next meeting ...": the next one asked for.
+_BOOK_NEXT = (
+    r"(?:(?:(?:can|could|shall|should)\s+(?:we|i|you|u)\s+|let['’]?s\s+|please\s+|pls\s+"
+    r"|we\s+(?:need\s+to|should|will|can)\s+|i['’]?ll\s+)?(?:book|arrange|schedule|set\s+up"
+    r"|put|pencil|get)(?:\s+in)?\s+)?"
+)
 _NEXT_HEAD = re.compile(
-    rf"^{_LEADIN}(?:(?:the|our)\s+)?next\s+(?:one|meeting|session|call|catch[\s-]?up|chat|1:1"
+    rf"^{_LEADIN}{_BOOK_NEXT}(?:(?:the|our)\s+)?next\s+(?:one|meeting|session|call|catch[\s-]?up|chat|1:1"
     r"|1-1|meet(?:ing)?|get[\s-]?together)\b"
     r"(?:\s+(?:is|will\s+be|booked\s+for|planned\s+for|pencilled\s+in\s+for|agreed\s+for|on))?"
     r"\s*[:\-–]?\s*"
@@ -209,7 +215,9 @@ _SAME_TIME = re.compile(
 )
 _RELATIVE = re.compile(
     r"\bin\s+(?:a|an|one|two|three|four|five|six|seven|eight|\d+)\s+(?:weeks?|months?|days?)\b"
-    r"|\b(?:in\s+)?a\s+fortnight\b|\b(?:weeks?|fortnight|months?)\s+(?:from|after)\b",
+    r"|\b(?:in\s+)?a\s+fortnight\b|\b(?:weeks?|fortnight|months?)\s+(?:from|after)\b"
+    r"|\b(?:a|an|one|two|three|four|five|six|seven|eight|\d+)\s+(?:weeks?|months?|fortnights?)"
+    r"['’]?\s+time\b",
     re.I,
 )
 _FILLER_END = re.compile(
