@@ -302,3 +302,15 @@ def test_asking_to_book_the_next_one_counts_from_the_meeting_minuted(mentee: Cha
     )
     assert "*When:* Wed 23 Dec, 10:00" in reply
     assert "Shall I send it to Tom?" in reply
+
+
+def test_asking_which_actions_someone_has_lists_theirs(mentee: Chat) -> None:
+    _log_one_shot(mentee)
+    reply = mentee.said("which actions has tom still got?")
+    assert "Tom has these open actions:" in reply
+    assert "Send the budget template (Tom Okafor, due Fri 27 Nov)" in reply
+    assert "business case" not in reply
+    mentee.restart()
+    reply = mentee.said("what actions have i got?")
+    assert "You have these open actions:\n2. Draft the business case (you, due Sat 5 Dec)" in reply
+    assert "template" not in reply

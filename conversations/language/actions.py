@@ -118,7 +118,11 @@ _LIST = re.compile(
     r"(?:got\s+to\s+do|(?:still\s+)?(?:got\s+)?(?:to\s+do|need(?:s)?\s+to\s+do|owe)"
     r"|(?:have|has)\s+to\s+do|on\s+(?:his|her|their|my)\s+(?:list|plate))\b"
     r"|^(?:show\s+(?:me\s+)?|list\s+)?(?P<who2>[a-z]+)['’]?s\s+(?:open\s+)?actions\b"
-    r"|^what(?:'?s|\s+is)\s+on\s+(?P<who3>[a-z]+?)(?:['’]?s)?\s+(?:list|plate|to-?do\s+list)\b",
+    r"|^what(?:'?s|\s+is)\s+on\s+(?P<who3>[a-z]+?)(?:['’]?s)?\s+(?:list|plate|to-?do\s+list)\b"
+    # "what actions do i have?", "which actions has tom still got", "any actions for tom?"
+    r"|^(?:so\s+)?(?:what|which|any)\s+(?:open\s+|outstanding\s+)?(?:actions|action\s+points|tasks)"
+    r"\s+(?:(?:do|does|have|has|did)\s+(?P<who4>[a-z]+)\s+(?:still\s+)?(?:got|have|has|own|left)"
+    r"|(?:are\s+)?(?:for|with|on)\s+(?P<who5>[a-z]+))\b",
     re.I,
 )
 _NOT_OWNERS = frozenset(
@@ -134,7 +138,8 @@ def read_action_talk(text: str) -> Talk | None:
     if m := _UNDO.match(said):
         return Talk("undo", (m["what"] or "").strip())
     if m := _LIST.match(said):
-        return Talk("list", who=(m["who"] or m["who2"] or m["who3"]).lower())
+        who = m["who"] or m["who2"] or m["who3"] or m["who4"] or m["who5"]
+        return Talk("list", who=who.lower())
     if m := _OWNER.match(said):
         who = (m["who"] or m["who2"] or m["who3"] or "").lower()
         what = m["what"] or ""
