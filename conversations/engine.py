@@ -225,6 +225,12 @@ class Engine:
             if pressed is not None:
                 msg, intent = pressed, recognise(pressed.text, pressed.action)
 
+        if intent.name is IntentName.BACK and active is None and msg.action is None:
+            # "undo" with no dialog to go back in: the Undo of what was just done (an action
+            # just ticked off), typed, when a question waiting takes it.
+            answered = self._answer_open(ctx, row, None, msg)
+            if answered is not None:
+                return note + answered[0], answered[1], False
         if intent.name in GLOBAL_WORDS:
             return note + self._global(ctx, row, active, msg, intent), [], False
 

@@ -409,7 +409,12 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     (IntentName.MY_MINUTES, READ_MINUTES_TEXT),
     (
         IntentName.MY_MEETINGS,
-        re.compile(r"\b(?:my meetings|next meeting|upcoming meetings)\b", re.I),
+        # Not "shall we book our next meeting in a month": that asks for one (BOOK_MEETING).
+        re.compile(
+            r"^(?!.*\b(?:book|arrange|schedule|set\s+up|pencil)\b.{0,20}\bnext\s+meeting\b)"
+            r".*\b(?:my meetings|next meeting|upcoming meetings)\b",
+            re.I,
+        ),
     ),
     (
         IntentName.BOOK_MEETING,

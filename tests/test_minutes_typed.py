@@ -218,3 +218,99 @@ def test_the_next_meeting_said_after_saving_is_booked_from_the_meeting_minuted(
     mentee.said("yes")
     proposed = [m for m in _meetings(mentee) if m[2] == "proposed"]
     assert len(proposed) == 1
+
+
+def test_an_action_is_ticked_off_by_its_number_however_it_is_said(mentee: Chat) -> None:
+    _log_one_shot(mentee)
+    assert "2. Draft the business case (you, due Sat 5 Dec)" in mentee.said("my actions")
+    mentee.restart()
+    assert "Ticked off: *Draft the business case*." in mentee.said("number 2 is finished")
+    assert _action(mentee, "business case").done_at is not None
+    assert _action(mentee, "template").done_at is None
+    mentee.restart()
+    assert "Ticked off: *Send the budget template*." in mentee.said("done no. 1")
+    assert _action(mentee, "template").done_at is not None
+
+
+def test_an_action_named_with_a_new_date_is_redated_not_a_meeting(mentee: Chat) -> None:
+    _log_one_shot(mentee)
+    meetings = _meetings(mentee)
+    reply = mentee.said("could the business case be pushed back to the 11th")
+    assert "*Draft the business case* is now due Fri 11 Dec (was Sat 5 Dec)" in reply
+    mentee.restart()
+    reply = mentee.said("the budget template needs moving to the 30th")
+    assert "*Send the budget template* is now due Mon 30 Nov" in reply
+    assert _action(mentee, "business case").due == date(2026, 12, 11)
+    assert _action(mentee, "template").due == date(2026, 11, 30)
+    assert _meetings(mentee) == meetings  # no meeting was moved
+
+
+def test_a_bare_undo_reopens_the_action_just_ticked_off(mentee: Chat) -> None:
+    _log_one_shot(mentee)
+    assert "There's nothing to go back to." in mentee.said("undo")  # nothing ticked off yet
+    assert "Ticked off: *Draft the business case*." in mentee.said("done 2")
+    mentee.restart()
+    assert "Reopened: *Draft the business case*." in mentee.said("undo please")
+    assert _action(mentee, "business case").done_at is None
+    mentee.said("done 2")
+    mentee.restart()
+    assert "Reopened: *Draft the business case*." in mentee.said("Undo.")
+    assert _action(mentee, "business case").done_at is None
+
+
+def test_a_no_that_closes_the_answer_goes_straight_to_the_confirmation(mentee: Chat) -> None:
+    mentee.said("log minutes for today's meeting")
+    assert "Anything else to add?" in mentee.said("we discussed the rota plan")
+    mentee.restart()
+    reply = mentee.said("nope, that's everything thanks")
+    assert "*Discussion:* We discussed the rota plan\n*Actions:* none" in reply
+    assert "Shall I save these minutes?" in reply
+    assert "Saved the minutes" in mentee.said("save")
+    with transaction(mentee.db) as session:
+        assert session.exec(select(ActionItem)).all() == []
+
+
+def test_an_action_head_before_its_owner_gives_that_owner_the_action(mentee: Chat) -> None:
+    reply = mentee.said(
+        "notes from today: went through the rota. action for tom: send me the rota template "
+        "by friday. action me - book the course by the 30th"
+    )
+    assert "1. Send Priya the rota template: Tom Okafor, due Fri 27 Nov" in reply
+    assert "2. Book the course: you, due Mon 30 Nov" in reply
+    assert "Saved the minutes" in mentee.said("save")
+    assert _action(mentee, "rota template").owner_name == "Tom Okafor"
+
+
+def test_an_action_for_me_alone_is_written_up_as_the_minutes_action(mentee: Chat) -> None:
+    assert "When did you meet?" in mentee.said("action for me - update my CV by end of month")
+    mentee.restart()
+    assert "1. Update my CV: you, due Mon 30 Nov" in mentee.said("today")
+    assert "Saved the minutes" in mentee.said("yes")
+    assert _action(mentee, "cv").due == date(2026, 11, 30)
+
+
+def test_asking_to_book_the_next_one_counts_from_the_meeting_minuted(mentee: Chat) -> None:
+    mentee.said("minutes: met today; discussed plans; no actions; next meeting not yet")
+    mentee.said("save")
+    mentee.restart()
+    reply = mentee.said("could we set up the next one in 3 weeks' time, same time?")
+    assert "*When:* Mon 14 Dec, 10:00" in reply
+    mentee.said("cancel")
+    mentee.restart()
+    reply = mentee.said(
+        "we meet monthly so shall we book our next meeting in a month at the same time"
+    )
+    assert "*When:* Wed 23 Dec, 10:00" in reply
+    assert "Shall I send it to Tom?" in reply
+
+
+def test_asking_which_actions_someone_has_lists_theirs(mentee: Chat) -> None:
+    _log_one_shot(mentee)
+    reply = mentee.said("which actions has tom still got?")
+    assert "Tom has these open actions:" in reply
+    assert "Send the budget template (Tom Okafor, due Fri 27 Nov)" in reply
+    assert "business case" not in reply
+    mentee.restart()
+    reply = mentee.said("what actions have i got?")
+    assert "You have these open actions:\n2. Draft the business case (you, due Sat 5 Dec)" in reply
+    assert "template" not in reply

@@ -29,6 +29,7 @@ class Talk:
     what: str = ""
     when: str = ""
     who: str = ""
+    number: int | None = None  # "2 is done", "done number 2": the action numbered in the list
 
 
 # Words that point at an action without naming it ("that", "the last one", "the template one").
@@ -88,6 +89,22 @@ _DUE = re.compile(
     r"(?:back\s+)?(?:to|till|til|until|for|due)\s+(?P<when>.+?)\W*$",
     re.I,
 )
+# "could the rota paper be moved to the 13th", "the budget one needs pushing to friday": the
+# action first, then a word of moving its date.
+_DUE_PASSIVE = re.compile(
+    r"^(?:(?:can|could|would|should)\s+)?(?P<what>.+?)\s+(?:be|get|gets|is|needs?(?:\s+to\s+be)?"
+    r"|(?:can|could)\s+be)\s+(?:pushed|pushing|moved|moving|changed|changing|shifted|shifting"
+    r"|put\s+back|putting\s+back|brought\s+forward|bringing\s+forward|extended|extending)"
+    r"\s+(?:back\s+)?(?:to|till|til|until|for)\s+(?P<when>.+?)\W*$",
+    re.I,
+)
+# "2", "#2", "no. 2", "number 2", "action 2", "item two": an action by its number in the list.
+_NUMBERED = re.compile(
+    r"^(?:(?:action|item|task|number|no\.?|num|#)\s*)?#?(?P<n>\d{1,2}|one|two|three|four|five"
+    r"|six|seven|eight|nine|ten)$",
+    re.I,
+)
+_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 _OWNER = re.compile(
     r"^(?P<what>.+?)\s+(?:is|was|should\s+be|belongs\s+to)\s+(?P<who>[a-z]+?)(?:['’]?s)?"
     r"(?:\s*,?\s*not\s+(?:mine|me|hers|his|theirs|[a-z]+['’]?s))?\W*$"
@@ -101,7 +118,11 @@ _LIST = re.compile(
     r"(?:got\s+to\s+do|(?:still\s+)?(?:got\s+)?(?:to\s+do|need(?:s)?\s+to\s+do|owe)"
     r"|(?:have|has)\s+to\s+do|on\s+(?:his|her|their|my)\s+(?:list|plate))\b"
     r"|^(?:show\s+(?:me\s+)?|list\s+)?(?P<who2>[a-z]+)['’]?s\s+(?:open\s+)?actions\b"
-    r"|^what(?:'?s|\s+is)\s+on\s+(?P<who3>[a-z]+?)(?:['’]?s)?\s+(?:list|plate|to-?do\s+list)\b",
+    r"|^what(?:'?s|\s+is)\s+on\s+(?P<who3>[a-z]+?)(?:['’]?s)?\s+(?:list|plate|to-?do\s+list)\b"
+    # "what actions do i have?", "which actions has tom still got", "any actions for tom?"
+    r"|^(?:so\s+)?(?:what|which|any)\s+(?:open\s+|outstanding\s+)?(?:actions|action\s+points|tasks)"
+    r"\s+(?:(?:do|does|have|has|did)\s+(?P<who4>[a-z]+)\s+(?:still\s+)?(?:got|have|has|own|left)"
+    r"|(?:are\s+)?(?:for|with|on)\s+(?P<who5>[a-z]+))\b",
     re.I,
 )
 _NOT_OWNERS = frozenset(
@@ -117,22 +138,44 @@ def read_action_talk(text: str) -> Talk | None:
     if m := _UNDO.match(said):
         return Talk("undo", (m["what"] or "").strip())
     if m := _LIST.match(said):
-        return Talk("list", who=(m["who"] or m["who2"] or m["who3"]).lower())
+        who = m["who"] or m["who2"] or m["who3"] or m["who4"] or m["who5"]
+        return Talk("list", who=who.lower())
     if m := _OWNER.match(said):
         who = (m["who"] or m["who2"] or m["who3"] or "").lower()
         what = m["what"] or ""
         pointed = re.search(r"\baction|\bone\b|^(?:that|it)\b", what, re.I)
         if who not in _NOT_OWNERS and (pointed or m["what2"] or m["what3"]):
             return Talk("owner", _described(what or m["what2"] or m["what3"]), who=who)
-    if m := _DUE.match(said):
+    if m := _DUE.match(said) or _DUE_PASSIVE.match(said):
         return Talk("due", _described(m["what"]), when=m["when"])
+    if (m := _DONE_FIRST.match(said)) and (number := action_number(m["what"])) is not None:
+        return Talk("done", m["what"], number=number)  # "done number 2", "finished #2"
     if m := _TICK.match(said):
-        return Talk("done", _described(m["what"]))
+        return _done(_described(m["what"]))
     if m := _REPORT.match(said):
         return Talk("done", _described(f"{_present(m['verb'])} {m['what']}"))
     if m := _DONE_AFTER.match(said):
-        return Talk("done", _described(m["what"] or m["what2"]))
+        return _done(_described(m["what"] or m["what2"]))
     return None
+
+
+_DONE_FIRST = re.compile(r"^(?:done|finished|completed?)\s*[:\-–]?\s*(?P<what>.+)$", re.I)
+
+
+def action_number(words: str) -> int | None:
+    """The action's number when the words name one only by it ("2", "#2", "number two",
+    "action 2", "the 2nd one"), else None."""
+    said = " ".join(re.sub(r"\b(?:the|one|please|pls|plz)\b\s*$", "", words.strip(" .!?")).split())
+    said = re.sub(r"^(?:the\s+)", "", said, flags=re.I)
+    said = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b", "", said)
+    if (m := _NUMBERED.match(said)) is None:
+        return None
+    n = m["n"].lower()
+    return int(n) if n.isdigit() else _NUMBER_WORDS.index(n) + 1
+
+
+def _done(what: str) -> Talk:
+    return Talk("done", what, number=action_number(what))
 
 
 # Words of doing that say nothing about which action ("finished the budget").

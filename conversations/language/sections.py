@@ -142,8 +142,14 @@ _NOTES_HEAD = re.compile(
 )
 _NOTES_LABEL = re.compile(rf"^{_NOTE_WORDS}(?:minutes|notes?|summary|discussion)\s*[:\-–]\s*", re.I)
 _DECISIONS_HEAD = re.compile(r"^(?:decisions?|decided)\s*[:\-–]\s*", re.I)
+# "can we book the next one ...", "let's pencil in our next meeting ...": the next one asked for.
+_BOOK_NEXT = (
+    r"(?:(?:(?:can|could|shall|should)\s+(?:we|i|you|u)\s+|let['’]?s\s+|please\s+|pls\s+"
+    r"|we\s+(?:need\s+to|should|will|can)\s+|i['’]?ll\s+)?(?:book|arrange|schedule|set\s+up"
+    r"|put|pencil|get)(?:\s+in)?\s+)?"
+)
 _NEXT_HEAD = re.compile(
-    rf"^{_LEADIN}(?:(?:the|our)\s+)?next\s+(?:one|meeting|session|call|catch[\s-]?up|chat|1:1"
+    rf"^{_LEADIN}{_BOOK_NEXT}(?:(?:the|our)\s+)?next\s+(?:one|meeting|session|call|catch[\s-]?up|chat|1:1"
     r"|1-1|meet(?:ing)?|get[\s-]?together)\b"
     r"(?:\s+(?:is|will\s+be|booked\s+for|planned\s+for|pencilled\s+in\s+for|agreed\s+for|on))?"
     r"\s*[:\-–]?\s*"
@@ -157,6 +163,12 @@ _NO_NEXT = re.compile(
     rf"^{_LEADIN}(?:no|not)\s+(?:booked\s+)?(?:a\s+)?next\s+(?:one|meeting|session|call)"
     r"(?:\s+(?:booked|agreed|yet|booked\s+yet))*\W*$",
     re.I,
+)
+# "AP me - ...", "action for tom: ...", "action me - ...": an actions head before the owner.
+_OWNED_HEAD = r"(?:aps?|actions?)(?:\s+for)?\s*[:\-–]?\s+"
+# The same said of anyone (names unknown): "action for me - update my plan by eom".
+_OWNED_ACTION = re.compile(
+    rf"^{_LEADIN}(?:aps?|actions?)\s+(?:for\s+)?[^\W\d_]+(?:\s+of\s+us)?\s*[:\-–]\s*\S", re.I
 )
 # A word of intent after the owner: "to", "will", "'ll", "needs to", "is going to" ...
 _MODAL = (
@@ -203,7 +215,9 @@ _SAME_TIME = re.compile(
 )
 _RELATIVE = re.compile(
     r"\bin\s+(?:a|an|one|two|three|four|five|six|seven|eight|\d+)\s+(?:weeks?|months?|days?)\b"
-    r"|\b(?:in\s+)?a\s+fortnight\b|\b(?:weeks?|fortnight|months?)\s+(?:from|after)\b",
+    r"|\b(?:in\s+)?a\s+fortnight\b|\b(?:weeks?|fortnight|months?)\s+(?:from|after)\b"
+    r"|\b(?:a|an|one|two|three|four|five|six|seven|eight|\d+)\s+(?:weeks?|months?|fortnights?)"
+    r"['’]?\s+time\b",
     re.I,
 )
 _FILLER_END = re.compile(
@@ -255,7 +269,7 @@ class _Owners:
         )
         who = rf"(?P<both>{both})|(?P<nobody>{_NOBODY})|(?P<partner>{p}|he|she)|(?P<me>{me})"
         lead = re.compile(
-            rf"^{_LEADIN}(?:aps?\s*[:\-–]?\s+)?"
+            rf"^{_LEADIN}(?:{_OWNED_HEAD})?"
             rf"(?:{_CONTRACTED}\s+|(?:{who})(?:\s*(?P<mark>[:\-–])\s*|{_MODAL}\s+))(?P<rest>\S.*)$",
             re.I | re.S,
         )
@@ -600,7 +614,7 @@ def minutes_likeness(text: str) -> Literal["no", "maybe", "yes"]:
         head = _ACTIONS_AT_START.match(sentence)
         if head and (head.end() < len(sentence) or index + 1 < len(sentences)):
             return "yes"
-        if _NO_ACTIONS.match(sentence):
+        if _NO_ACTIONS.match(sentence) or _OWNED_ACTION.match(sentence):
             return "yes"
     if not _TALKED.search(text):
         return "no"

@@ -253,6 +253,10 @@ _ALONE: dict[Meaning, tuple[str, ...]] = {
         "all good",
         "all fine",
         "nothing to report",
+        "that's it",
+        "that's all",
+        "that's everything",
+        "that is all",
     ),
     Meaning.UNSURE: ("hmm", "hm", "um", "erm", "idk", "?", "not sure yet"),
 }
@@ -268,7 +272,10 @@ _FILLER_AFTER = frozenset(
      "as well", "lol", "haha", "again", "thank you very much", "all good",
      # Taking something back: "no sorry misread", "no, my mistake".
      "misread", "my mistake", "my bad", "mistake", "wrong one", "ignore that", "oops",
-     "didn't mean it", "didn't mean that", "wrong button", "pressed the wrong one"}
+     "didn't mean it", "didn't mean that", "wrong button", "pressed the wrong one",
+     # Closing an answer: "no that's it", "nope, that's everything", "yes that's all".
+     "that's it", "that's all", "that's everything", "that is it", "that is all",
+     "that is everything", "nothing else", "nothing more"}
 )  # fmt: skip
 
 _PUNCTUATION = re.compile(r"[^\w\s'/?-]+")

@@ -25,7 +25,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from conversations.dates import Ask, format_day
 from conversations.dialogs.base import Context, Turn
 from conversations.intents import Intent, IntentName, recognise
-from conversations.language.actions import Talk, covers, match_actions, read_action_talk
+from conversations.language.actions import (
+    Talk,
+    action_number,
+    covers,
+    match_actions,
+    read_action_talk,
+)
 from conversations.language.choices import pick
 from conversations.language.numbers import one_number
 from conversations.language.sections import Action, SectionContext, read_due, read_sections
@@ -219,8 +225,7 @@ class ActionUpdate:
                     )
                 ]
             )
-        if said.isdigit() or (said and said.lstrip("#").isdigit()):
-            index = int(said.lstrip("#"))
+        if (index := action_number(said)) is not None:
             if not 1 <= index <= len(actions):
                 count = len(actions)
                 return Turn(
@@ -341,6 +346,8 @@ def _target(ctx: Context, talk: Talk) -> list[ActionItem]:
         ]
         return done[:1]
     actions = minutes_queries.open_actions(ctx.session, ctx.person_id)
+    if talk.number is not None:  # "2 is done": numbered as "my actions" lists them
+        return actions[talk.number - 1 : talk.number] if talk.number >= 1 else []
     found, whole = match_actions(talk.what, [a.text for a in actions])
     if found and (whole or len(found) == 1):
         return [actions[i] for i in found]
@@ -383,7 +390,7 @@ def answer_talk(ctx: Context, talk: Talk) -> Turn:
         return _ask(Pending(asking="which", ids=[_id(r) for r in rows]), [_which(rows)])
     row = rows[0]
     if talk.kind == "done":
-        if covers(talk.what, row.text):
+        if talk.number is not None or covers(talk.what, row.text):
             return close(ctx, row)
         return _ask(Pending(asking="mark", ids=[_id(row)]), [_mark_question(row)])
     if talk.kind == "due":
