@@ -191,8 +191,8 @@ _ATOM = re.compile(
     |(?P<wdweek>(?P<ww_wd>{_WD})\.?\s+(?P<ww_u>week|fortnight))
     |(?P<after>the\s+(?P<af_w>{_WD}|day|week)\.?\s+(?P<af_dir>after|before)
         (?!\s+(?:tomorrow|next|that|this|the|our|my|your|last)\b))
-    |(?P<weekday>(?:(?P<wd_mod>this\s+coming|(?:this|next)\s+week(?:\s+on)?|this|next|coming)\s+)?
-        (?P<wd>{_WD})\.?{_POSS}(?P<wd_nw>\s+(?:of\s+)?(?:next|this(?:\s+coming)?)\s+week)?)
+    |(?P<weekday>(?:(?P<wd_mod>this\s+coming|(?:this|next)\s+w(?:ee)?k(?:\s+on)?|this|next|coming)\s+)?
+        (?P<wd>{_WD})\.?{_POSS}(?P<wd_nw>\s+(?:of\s+)?(?:next|this(?:\s+coming)?)\s+w(?:ee)?k)?)
     |(?P<vague>next\s+(?:week|month|year){_POSS})
     |(?P<dm>(?:the\s+)?(?P<dm_d>\d{{1,2}}){_ORD}?(?:\s+of)?\s+(?P<dm_m>{_MON})\b\.?
         (?:,?\s+(?P<dm_y>\d{{4}})\b)?)
@@ -245,9 +245,13 @@ _TIME_KINDS = frozenset({"ampm", "clock", "noon", "oclock", "past", "at", "dot",
 # Read only against a meeting already in hand ("same time", "the Friday after", "an hour later").
 _ANCHORED = frozenset({"same", "shift", "after"})
 _PUNCT = " \t\n,.;:!?()"
-# Between a day and its time: "fri, at 3", "wed afternoon with tom? 3pm ish" (someone to meet).
+# Between a day and its time: "fri, at 3", "wed afternoon with tom? 3pm ish" (someone to meet),
+# "is 3 ok on thurs", "fri sometime around 2".
 _GLUE = re.compile(
-    r"\s*[,?!]?\s*(?:(?:with|w/?)\s+[a-z]+\s*[,?!]?\s*)?(?:(?:at|on|say)\s+)?", re.IGNORECASE
+    r"\s*[,?!]?\s*(?:(?:with|w/?)\s+[a-z]+\s*[,?!]?\s*)?"
+    r"(?:(?:is\s+|be\s+|['\u2019]s\s+)?(?:ok|okay|alright|good|fine|work|suit|any\s+good)\s*[,?!]?\s*)?"
+    r"(?:(?:sometime|some\s+time|ideally|preferably|maybe|perhaps)\s+)?(?:(?:at|on|say)\s+)?",
+    re.IGNORECASE,
 )
 _LEAD = re.compile(r"\b(?:by|on|until|till|til|before|from|at|for|due|to|it)\s+$", re.IGNORECASE)
 _WEAK_END = re.compile(
@@ -392,6 +396,10 @@ def _fits(atoms: _Atoms, kind: str) -> bool:
     return kind == "weekday" and len(dates) == 1 and dates <= _CALENDAR_KINDS
 
 
+# "at 3", "around 3" followed by the end of a clause are a time on their own.
+_STRONG_AT = ("at", "@", "about", "abt", "around", "roughly", "approx", "circa", "~")
+
+
 def _strong(group: _Group, text: str) -> bool:
     """In a sentence, is this group surely a date/time and not "sat", "good morning", "3.30"?
 
@@ -417,7 +425,7 @@ def _strong(group: _Group, text: str) -> bool:
     if ordinal := atoms.get("ordinal"):  # "on the 3rd", "the 20th"; not "the 3rd floor"
         return (group.lead or ordinal[0].lower().startswith("the")) and ends
     if at := atoms.get("at"):
-        return group.lead or (at[0].lower().startswith(("at", "@")) and ends)
+        return group.lead or (at[0].lower().startswith(_STRONG_AT) and ends)
     return group.lead
 
 
@@ -579,9 +587,9 @@ def _day(atoms: _Atoms, c: _Ctx) -> date | Ask | _Days | None:
         return value
     mod = _words(m["wd_mod"] or "")
     week = _words(m["wd_nw"] or "")
-    if mod.startswith("next week") or week.endswith("next week"):
+    if re.match(r"next w", mod) or re.search(r"next w(?:ee)?k$", week):
         return today + timedelta(days=7 - today.weekday() + wanted)
-    if mod.startswith("this week") or week:  # "thursday this week": perhaps already past
+    if re.match(r"this w", mod) or week:  # "thursday this week": perhaps already past
         return today + timedelta(days=wanted - today.weekday())
     ahead = (wanted - today.weekday()) % 7
     if mod == "next" and ahead and today.weekday() < wanted:

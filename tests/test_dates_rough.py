@@ -59,6 +59,8 @@ def test_a_hedged_time_is_still_that_time(text: str, local: str) -> None:
         ("tues this coming week 11am", "Tue 03 11:00"),
         ("friday of next week at 10am", "Fri 13 10:00"),
         ("next week on wed at 3pm", "Wed 11 15:00"),
+        ("thu this wk 2pm", "Thu 05 14:00"),
+        ("weds next wk at 10", "Wed 11 10:00"),
     ],
 )
 def test_a_weekday_of_this_or_next_week_is_one_day(text: str, local: str) -> None:
@@ -139,3 +141,17 @@ def test_someone_named_between_the_day_and_the_time_keeps_both() -> None:
     assert isinstance(asked, Ask)
     assert asked.reason == "which_day"
     assert [o.local.strftime("%d %H:%M") for o in asked.options] == ["05 14:00", "12 14:00"]
+
+
+@pytest.mark.parametrize(
+    ("text", "local"),
+    [
+        ("does 10 work on weds", "Wed 04 10:00"),
+        ("would half 2 suit on friday", "Fri 06 14:30"),
+        ("is 11 any good tomorrow", "Tue 03 11:00"),
+        ("friday is good at 3", "Fri 06 15:00"),
+        ("tues sometime around 2", "Tue 03 14:00"),
+    ],
+)
+def test_words_between_an_offered_time_and_its_day_keep_both(text: str, local: str) -> None:
+    assert _at(_found(text))[0] == local
