@@ -51,6 +51,12 @@ def _slots(db: Engine) -> list[tuple[datetime, int, str]]:
             "Thu 5 Mar, 14:00",
             (datetime(2026, 3, 5, 14, tzinfo=UTC), 90, "phone"),
         ),
+        # an hour offered in a question, its day after it
+        (
+            "is 11 ok on friday? by phone",
+            "Fri 6 Mar, 11:00",
+            (datetime(2026, 3, 6, 11, tzinfo=UTC), 60, "phone"),
+        ),
         (
             "can we do fri from 10 till 11 on zoom",
             "Fri 6 Mar, 10:00",
