@@ -30,7 +30,12 @@ Rules, all relative to the injected aware ``now`` read in the person's IANA zone
 - An hour without am/pm ("at 5", "3:30", "half 2"): working hours decide, 1-5 is the afternoon
   (said in ``When.assumed``), 8-12 as said, and 6 or 7 (outside working hours either way) is
   asked; a part of the day decides first ("tonight at 8" is 20:00). ``ask_am_pm=True`` always
-  asks. "3-4pm" and "11-12" give their start and their length (``When.minutes``).
+  asks. A range in any form ("3-4pm", "11am-12pm", "11:00-12:00", "from 11 till 12",
+  "between 2 and 3") gives its start and its length (``When.minutes``), never two dates.
+- Hedges are the time they hedge: "about 11", "at around half 2", "~3pm", "10ish", "2 or so".
+  A bare hour is a time before its day ("7 on thursday?") or offered in a question ("is 3 ok?",
+  "does 10 work on weds"). "Thursday this week" / "thu next wk" is one day; someone named, or
+  "is good", between a day and its time keeps them together ("wed with tom? 3pm ish").
 - A part of the day without a time ("after lunch", "afternoon") is not a time: with
   ``need_time`` it is asked, offering a few times (``Ask.options``); without, it is the day, with
   ``When.part`` set. "first thing" is 09:00 and "lunchtime" 12:00 (said). A time alone is today,
