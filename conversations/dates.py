@@ -30,7 +30,12 @@ Rules, all relative to the injected aware ``now`` read in the person's IANA zone
 - An hour without am/pm ("at 5", "3:30", "half 2"): working hours decide, 1-5 is the afternoon
   (said in ``When.assumed``), 8-12 as said, and 6 or 7 (outside working hours either way) is
   asked; a part of the day decides first ("tonight at 8" is 20:00). ``ask_am_pm=True`` always
-  asks. "3-4pm" and "11-12" give their start and their length (``When.minutes``).
+  asks. A range in any form ("3-4pm", "11am-12pm", "11:00-12:00", "from 11 till 12",
+  "between 2 and 3") gives its start and its length (``When.minutes``), never two dates.
+- Hedges are the time they hedge: "about 11", "at around half 2", "~3pm", "10ish", "2 or so".
+  A bare hour is a time before its day ("7 on thursday?") or offered in a question ("is 3 ok?",
+  "does 10 work on weds"). "Thursday this week" / "thu next wk" is one day; someone named, or
+  "is good", between a day and its time keeps them together ("wed with tom? 3pm ish").
 - A part of the day without a time ("after lunch", "afternoon") is not a time: with
   ``need_time`` it is asked, offering a few times (``Ask.options``); without, it is the day, with
   ``When.part`` set. "first thing" is 09:00 and "lunchtime" 12:00 (said). A time alone is today,
@@ -160,7 +165,23 @@ _MON = (r"january|february|march|april|may|june|july|august|september|october|no
 _ORD = r"(?:st|nd|rd|th)"
 _UNITS = r"(?:hours?|hrs?|h\b|minutes?|mins?|days?|weeks?|people|percent|%)"
 _DUR_IN = rf"(?:\d+(?:\.\d+)?\s*|(?:{_NUMW})\s+|half\s+an\s+)(?:hours?|hrs?|minutes?|mins?)"
-_AT = r"(?:(?:at|from|for|say|around|approx)\s+|@\s*)"
+# A hedge before a time ("about 11", "at around 3", "~2pm"); "11ish", "3pm-ish", "2 or so" after it.
+_HEDGE = r"(?:about|abt|around|roughly|approx\.?|approximately|circa|ca\.)"
+_AT = rf"(?:(?:(?:at|from|for|say)\s+)?(?:{_HEDGE}\s+|~\s*)|(?:at|from|for|say)\s+|@\s*)"
+_HEDGE_AFTER = r"(?:\s*-?\s*ish|\s+or\s+so)"
+# Separators of a time range: "11-12", "11 till 12", "between 11 and 12".
+_TO = r"(?:-|\u2013|\u2014|to|till|til|until|and)"
+# A bare hour offered in a question: "is 3 ok?", "would 10 work", "does 2.30 suit".
+_OFFERED = (r"(?=\s+(?:still\s+|be\s+|then\s+)*(?:ok|okay|alright|all\s+right|good|fine|work|suit"
+            r"|possible|doable|free|any\s+good)\b)")  # fmt: skip
+# Where a bare hour can start ("7 on thurs?", "could we do 7 on thurs", "ok, 10 tomorrow"), not
+# "we have 3 on friday".
+_BARE_LEAD = (r"(?:^|(?<=[,;:!?(]\s)|(?<=[,;:!?(])|(?<=\bdo\s)|(?<=\bor\s)|(?<=\bmaybe\s)"
+              r"|(?<=\bperhaps\s)|(?<=\btry\s)|(?<=\bmake\sit\s)|(?<=\bhow\sabout\s)"
+              r"|(?<=\bwhat\sabout\s))")  # fmt: skip
+# A day that follows a bare hour and makes it a time: "7 on thursday", "10 tomorrow".
+_DAY_NEXT = (r"(?=\s+(?:on\s+)?(?:this\s+|next\s+|coming\s+)?(?:today|tomorrow|tmrw|tmr|tonight"
+             rf"|{_WD})\b)")  # fmt: skip
 
 # One alternative per atom kind; the kind is ``match.lastgroup`` (the outer named group).
 _ATOM = re.compile(
@@ -175,8 +196,8 @@ _ATOM = re.compile(
     |(?P<wdweek>(?P<ww_wd>{_WD})\.?\s+(?P<ww_u>week|fortnight))
     |(?P<after>the\s+(?P<af_w>{_WD}|day|week)\.?\s+(?P<af_dir>after|before)
         (?!\s+(?:tomorrow|next|that|this|the|our|my|your|last)\b))
-    |(?P<weekday>(?:(?P<wd_mod>this\s+coming|this|next\s+week(?:\s+on)?|next|coming)\s+)?
-        (?P<wd>{_WD})\.?{_POSS}(?P<wd_nw>\s+next\s+week)?)
+    |(?P<weekday>(?:(?P<wd_mod>this\s+coming|(?:this|next)\s+w(?:ee)?k(?:\s+on)?|this|next|coming)\s+)?
+        (?P<wd>{_WD})\.?{_POSS}(?P<wd_nw>\s+(?:of\s+)?(?:next|this(?:\s+coming)?)\s+w(?:ee)?k)?)
     |(?P<vague>next\s+(?:week|month|year){_POSS})
     |(?P<dm>(?:the\s+)?(?P<dm_d>\d{{1,2}}){_ORD}?(?:\s+of)?\s+(?P<dm_m>{_MON})\b\.?
         (?:,?\s+(?P<dm_y>\d{{4}})\b)?)
@@ -192,18 +213,19 @@ _ATOM = re.compile(
     |(?P<rday>(?:today|tomorrow|tmrw|tmr){_POSS}|tonight|yesterday
         |(?:the\s+)?day\s+after\s+tomorrow|this(?=\s+(?:morning|afternoon|evening)))
     |(?P<ish>{_AT}?(?P<ish_h>\d{{1,2}})(?:[:.](?P<ish_m>\d{{2}}))?(?P<ish_ap>\s*[ap]\.?m\.?)?
-        \s*-?ish)
-    |(?P<ampm>{_AT}?(?P<ap_h>\d{{1,2}})(?:[:.](?P<ap_m>\d{{2}}))?
-        (?:\s*(?:-|\u2013|to)\s*(?P<ap_to>\d{{1,2}})(?:[:.](?P<ap_tm>\d{{2}}))?)?
-        \s*(?P<ap>[ap])\.?m\.?)
-    |(?P<range>(?:from\s+|between\s+)?(?P<rg_h>\d{{1,2}})(?:[:.](?P<rg_m>\d{{2}}))?
-        \s*(?:-|\u2013|to|till|until)\s*(?P<rg_to>\d{{1,2}})(?:[:.](?P<rg_tm>\d{{2}}))?
+        \s*-?\s*ish)
+    |(?P<ampm>(?:between\s+|{_AT})?(?P<ap_h>\d{{1,2}})(?:[:.](?P<ap_m>\d{{2}}))?
+        (?:\s*(?P<ap1>[ap])\.?m\.?)?
+        (?:\s*{_TO}\s*(?P<ap_to>\d{{1,2}})(?:[:.](?P<ap_tm>\d{{2}}))?(?![\d/]|\s*{_UNITS}))?
+        (?:\s*(?P<ap>[ap])\.?m\.?)?(?(ap1)|(?(ap)|(?!))))
+    |(?P<range>(?:from\s+|between\s+|{_AT})?(?P<rg_h>\d{{1,2}})(?:[:.](?P<rg_m>\d{{2}}))?
+        \s*{_TO}\s*(?P<rg_to>\d{{1,2}})(?:[:.](?P<rg_tm>\d{{2}}))?
         (?![\d/]|\s*(?:[ap]\.?m|{_UNITS}|of\b)))
     |(?P<clock>{_AT}?(?P<ck_h>\d{{1,2}}):(?P<ck_m>\d{{2}}))
     |(?P<hhmm>{_AT}?(?P<hh_h>[01]\d|2[1-3])(?P<hh_m>[0-5]\d)(?:\s*hrs)?(?![\d/]|\s*{_UNITS}))
-    |(?P<noon>(?:at\s+)?(?:12\s+)?(?P<nn>noon|midday|midnight))
-    |(?P<oclock>(?:at\s+)?(?P<oc_h>\d{{1,2}}|{_NUMW})\s+o['\u2019]?clock)
-    |(?P<past>(?:at\s+)?(?:(?P<pa_q>half|quarter)\s+(?P<pa_dir>past|to)|(?P<pa_half>half))
+    |(?P<noon>{_AT}?(?:12\s+)?(?P<nn>noon|midday|midnight))
+    |(?P<oclock>{_AT}?(?P<oc_h>\d{{1,2}}|{_NUMW})\s+o['\u2019]?clock)
+    |(?P<past>{_AT}?(?:(?P<pa_q>half|quarter)\s+(?P<pa_dir>past|to)|(?P<pa_half>half))
         \s+(?P<pa_h>\d{{1,2}}|{_HOURW})(?!\s*(?:[:.]\d|{_UNITS})))
     |(?P<same>(?:at\s+)?(?:the\s+)?same\s+time)
     |(?P<shift>(?P<sh_pre>back|forward|later|earlier)\s+(?:by\s+)?(?P<sh_d1>{_DUR_IN})
@@ -211,9 +233,12 @@ _ATOM = re.compile(
     |(?P<at>{_AT}(?P<at_h>\d{{1,2}})(?:\.(?P<at_m>\d{{2}}))?
         (?![\d:./]|{_ORD}|\s*{_UNITS}|\s*(?:of\s+)?(?:{_MON})\b))
     |(?P<dot>(?P<dt_h>\d{{1,2}})\.(?P<dt_m>\d{{2}})(?![\d.]|\s*{_UNITS}))
+    |(?P<offer>(?:is|does|would|will|could|can)\s+(?P<of_h>\d{{1,2}})(?:[:.](?P<of_m>\d{{2}}))?
+        {_HEDGE_AFTER}?{_OFFERED})
+    |(?P<bare>{_BARE_LEAD}(?P<br_h>\d{{1,2}})(?:[:.](?P<br_m>\d{{2}}))?{_HEDGE_AFTER}?{_DAY_NEXT})
     |(?P<part>(?:(?:in|on)\s+the\s+|at\s+|over\s+)?(?P<pt>morning|afternoon|evening|night
         |after\s+lunch|lunch(?:\s*time)?|first\s+thing))
-    )(?!\w)""",
+    ){_HEDGE_AFTER}?(?!\w)""",
     re.IGNORECASE | re.VERBOSE,
 )
 _DATE_KINDS = frozenset({"rtime", "reldate", "weektoday", "end", "weekday", "vague", "dm", "md",
@@ -221,11 +246,18 @@ _DATE_KINDS = frozenset({"rtime", "reldate", "weektoday", "end", "weekday", "vag
                          "ndot"})  # fmt: skip
 _CALENDAR_KINDS = frozenset({"dm", "md", "nd", "iso", "dd", "ordinal", "ndot"})
 _TIME_KINDS = frozenset({"ampm", "clock", "noon", "oclock", "past", "at", "dot", "ish", "range",
-                         "hhmm", "same", "shift"})  # fmt: skip
+                         "hhmm", "same", "shift", "offer", "bare"})  # fmt: skip
 # Read only against a meeting already in hand ("same time", "the Friday after", "an hour later").
 _ANCHORED = frozenset({"same", "shift", "after"})
 _PUNCT = " \t\n,.;:!?()"
-_GLUE = re.compile(r"\s*,?\s*(?:(?:at|on|say)\s+)?", re.IGNORECASE)
+# Between a day and its time: "fri, at 3", "wed afternoon with tom? 3pm ish" (someone to meet),
+# "is 3 ok on thurs", "fri sometime around 2".
+_GLUE = re.compile(
+    r"\s*[,?!]?\s*(?:(?:with|w/?)\s+[a-z]+\s*[,?!]?\s*)?"
+    r"(?:(?:is\s+|be\s+|['\u2019]s\s+)?(?:ok|okay|alright|good|fine|work|suit|any\s+good)\s*[,?!]?\s*)?"
+    r"(?:(?:sometime|some\s+time|ideally|preferably|maybe|perhaps)\s+)?(?:(?:at|on|say)\s+)?",
+    re.IGNORECASE,
+)
 _LEAD = re.compile(r"\b(?:by|on|until|till|til|before|from|at|for|due|to|it)\s+$", re.IGNORECASE)
 _WEAK_END = re.compile(
     r"\s*(?:$|[,.;:!?)]|(?:please|pls|plz|thanks|cheers|then|if|ok|okay|and|or|with|w|via|to"
@@ -369,6 +401,10 @@ def _fits(atoms: _Atoms, kind: str) -> bool:
     return kind == "weekday" and len(dates) == 1 and dates <= _CALENDAR_KINDS
 
 
+# "at 3", "around 3" followed by the end of a clause are a time on their own.
+_STRONG_AT = ("at", "@", "about", "abt", "around", "roughly", "approx", "circa", "~")
+
+
 def _strong(group: _Group, text: str) -> bool:
     """In a sentence, is this group surely a date/time and not "sat", "good morning", "3.30"?
 
@@ -394,7 +430,7 @@ def _strong(group: _Group, text: str) -> bool:
     if ordinal := atoms.get("ordinal"):  # "on the 3rd", "the 20th"; not "the 3rd floor"
         return (group.lead or ordinal[0].lower().startswith("the")) and ends
     if at := atoms.get("at"):
-        return group.lead or (at[0].lower().startswith(("at", "@")) and ends)
+        return group.lead or (at[0].lower().startswith(_STRONG_AT) and ends)
     return group.lead
 
 
@@ -555,8 +591,11 @@ def _day(atoms: _Atoms, c: _Ctx) -> date | Ask | _Days | None:
     if value is not None:
         return value
     mod = _words(m["wd_mod"] or "")
-    if mod.startswith("next week") or m["wd_nw"]:
+    week = _words(m["wd_nw"] or "")
+    if re.match(r"next w", mod) or re.search(r"next w(?:ee)?k$", week):
         return today + timedelta(days=7 - today.weekday() + wanted)
+    if re.match(r"this w", mod) or week:  # "thursday this week": perhaps already past
+        return today + timedelta(days=wanted - today.weekday())
     ahead = (wanted - today.weekday()) % 7
     if mod == "next" and ahead and today.weekday() < wanted:
         # Said early in the week, "next Tuesday" is this week's to some and next week's to others.
@@ -592,6 +631,9 @@ def _until(start: tuple[int, int], h: int, mi: int, pm: bool) -> int | None:
     return min(after) if after else None
 
 
+_SAID_LEAD = re.compile(rf"^(?:{_AT}|(?:between|is|does|would|will|could|can)\s+)+", re.IGNORECASE)
+
+
 def _clock(
     atoms: _Atoms, part: str | None, c: _Ctx, notes: list[str], extra: dict[str, Any]
 ) -> tuple[int, int] | _Hours | Ask | None:
@@ -599,7 +641,7 @@ def _clock(
     if kind is None:
         return None
     m = atoms[kind]
-    said = re.sub(r"^(?:(?:at|from|for|say|around|approx)\s+|@\s*)", "", m[0].strip(), flags=re.I)
+    said = _SAID_LEAD.sub("", m[0].strip())
     bad = Ask(f"There is no time '{said}'. What time did you mean?", "impossible")
     anchor = c.anchor
     if kind == "same":
@@ -615,7 +657,13 @@ def _clock(
         h, mi = int(m["ap_h"]), int(m["ap_m"] or 0)
         if not (1 <= h <= 12 and mi < 60):
             return bad
-        pm = 12 * (m["ap"].lower() == "p")
+        pm = 12 * ((m["ap"] or "").lower() == "p")
+        if m["ap1"]:  # "11am-12pm", "10am to 2": the start says its own half of the day
+            start = h % 12 + 12 * (m["ap1"].lower() == "p"), mi
+            if m["ap_to"]:
+                until = _until(start, int(m["ap_to"]), int(m["ap_tm"] or 0), bool(pm))
+                extra["minutes"] = until
+            return start
         if m["ap_to"]:  # "3-4pm" starts at 15:00, "11-1pm" at 11:00
             end = int(m["ap_to"]) % 12 + pm
             start = (h % 12 + 12 if h % 12 + 12 <= end else h % 12), mi
@@ -666,7 +714,8 @@ def _clock(
             extra["minutes"] = _until(begin, int(m["rg_to"]), int(m["rg_tm"] or 0), False)
         return begin
     h_text, m_text = {"clock": ("ck_h", "ck_m"), "at": ("at_h", "at_m"), "dot": ("dt_h", "dt_m"),
-                      "oclock": ("oc_h", "")}[kind]  # fmt: skip
+                      "oclock": ("oc_h", ""), "offer": ("of_h", "of_m"),
+                      "bare": ("br_h", "br_m")}[kind]  # fmt: skip
     h, mi = int(_num(m[h_text])), int(m[m_text] or 0) if m_text else 0
     if h > 23 or mi > 59 or (kind == "oclock" and not 1 <= h <= 12):
         return bad

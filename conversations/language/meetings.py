@@ -88,11 +88,19 @@ def minutes_late(text: str) -> int | None:
     return int(found["minutes"]) if found is not None and found["minutes"] else None
 
 
+# "at about 11", "about half 2?", "about noon on fri": a time said roughly, not what a meeting is
+# about ("about 3 things" is).
+_ABOUT_A_TIME = (
+    r"\s+(?:(?:half|quarter)\s+(?:past\s+|to\s+)?)?\d{1,2}(?:[:.]\d\d)?\s*(?:[ap]\.?m\.?|-?\s*ish"
+    r"|o['\u2019]?clock)?(?=\s*(?:$|[?!.,;)~]|(?:on|at|in|for|with|w|pls|please|then|if|or|ok"
+    r"|okay|and|via|by|works?|suits?|today|tomorrow|tmrw|next|this"
+    r"|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)\b))|\s+(?:noon|midday|lunch\s*time|lunch)\b"
+)
 # What a meeting is to be about, at the end of a booking: "about ...", "to go over ...",
 # "agenda: ..." ("how about 31/4" is not an agenda).
 AGENDA_TEXT = re.compile(
     # "about ..." is an agenda, "how about 31/4" is not.
-    r"(?:\bagenda\b\s*[:\-]?|(?<!\bhow )(?<!\bwhat )\babout\b"
+    r"(?:\bagenda\b\s*[:\-]?|(?<!\bhow )(?<!\bwhat )\babout\b(?!" + _ABOUT_A_TIME + r")"
     r"|\bto (?:discuss|talk (?:about|through|thru)|go (?:over|through|thru)|run through)\b"
     r"|\bre\s*:|\bre\s+(?=(?:my|our|the|your|a|an)\b))\s*"
     r"(?P<agenda>\S.*)$",
