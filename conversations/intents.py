@@ -25,7 +25,7 @@ from conversations.language.meetings import (
     names_a_meeting,
 )
 from conversations.language.normalise import normalise
-from conversations.language.reports import TO_CHANNEL
+from conversations.language.reports import A_REPORT, TO_CHANNEL
 from conversations.language.requests import content_words, fix_typos, overlap, unpadded
 from conversations.language.sections import (
     READ_MINUTES_TEXT,
@@ -445,7 +445,7 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     (
         IntentName.REPORT,
         re.compile(
-            r"\breports?\b|\bscheme(?:'s)? health\b|\bhealth check\b"
+            A_REPORT.pattern + r"|\bscheme(?:'s)? health\b|\bhealth check\b"
             r"|\bhow (?:are|is) (?:the |my |our |all the )?(?:pairs|pairings|cohort|scheme)\b",
             re.I,
         ),
