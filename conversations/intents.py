@@ -153,10 +153,12 @@ LEAD_CHANNEL_TEXT = re.compile(
 )
 _MET = re.compile(r"^(?:we\s+|i\s+)?met\b", re.IGNORECASE)
 # A note for the diary said in one go: "diary: ...", "diary - ...", "diary for fri - ...",
-# "dear diary ...", "add to my diary that ...", "note in my diary: ...".
+# "diary entry: ...", "new diary entry for friday: ...", "journal note - ...", "dear diary ...",
+# "add to my diary that ...", "note in my diary: ...".
 _DIARY_NOTE = re.compile(
     r"^\s*(?:"
-    r"(?:my\s+)?diary(?:\s+(?:for|on)\s+(?P<day>[\w/.]+(?:\s+\w+)?))?\s*[:\-–]"
+    r"(?:(?:my|a|new|another|quick)\s+)*(?:diary|journal)(?:\s+(?:entry|note|log|post|update))?"
+    r"(?:\s+(?:for|on|from)\s+(?P<day>[\w/.]+(?:\s+\w+)?))?\s*[:\-–]"
     r"|dear\s+diary\b[\s,:\-–]*"
     r"|(?:please\s+|pls\s+)?(?:add|put|write|note)(?:\s+(?:this|it|down))?\s+(?:to|in|into)\s+my\s+diary"
     r"(?:\s+(?:that|for|:|-|–))?[\s:]*"
@@ -304,7 +306,7 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     (
         IntentName.DIARY_GUIDED,
         re.compile(
-            r"^(?:diary\s*:?|guided diary)[\s.!]*$"
+            r"^(?:(?:a|new)\s+)?(?:diary(?:\s+(?:entry|note))?\s*:?|guided diary)[\s.!]*$"
             r"|\b(?:write|add|new|start|do|make)\b.*\b(?:diary|reflection|reflecting)\b"
             r"|^(?!.*\b(?:show|read|see|find|search|delete|share)\b).*\breflect(?:ion)?\b",
             re.I,
