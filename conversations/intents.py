@@ -26,7 +26,13 @@ from conversations.language.meetings import (
 )
 from conversations.language.normalise import normalise
 from conversations.language.reports import A_REPORT, TO_CHANNEL
-from conversations.language.requests import content_words, fix_typos, overlap, unpadded
+from conversations.language.requests import (
+    content_words,
+    fix_typos,
+    overlap,
+    ungreeted,
+    unpadded,
+)
 from conversations.language.sections import (
     READ_MINUTES_TEXT,
     labelled_as_notes,
@@ -130,8 +136,14 @@ _GLOBAL: list[tuple[IntentName, re.Pattern[str]]] = [
             r"what'?s due",
             r"what’s due",
             r"what do i (?:need to|have to) do(?: (?:this|next) week| today| now| next)?",
+            # "what have i got to do this week?", "what am i meant to be doing next"
+            r"what (?:have i|do i|am i|'?ve i)\s+(?:still\s+)?(?:got(?: to)?|gotta|need to|have to|"
+            r"supposed to|meant to)(?: be)? (?:do|doing|on)(?: (?:this|next) (?:week|month)| today|"
+            r" tomorrow| now| next)?",
             r"what'?s (?:on|coming up|left)",
-            r"(?:is there )?anything (?:waiting (?:on|for) me|for me to do|i need to do)",
+            r"(?:is there |is |has |have i got |do i have )?anything (?:waiting (?:on|for) me|"
+            r"for me to do|i need to do|(?:come )?in for me|(?:that )?needs? (?:me|my (?:attention|"
+            r"input|decision)))",
         ),
     ),
 ]
@@ -506,15 +518,17 @@ def recognise(text: str, action: str | None = None) -> Intent:
     if found.name not in _NOT_YET_UNDERSTOOD:
         return found
     # The same request in plainer words: normalised ("whats next", "check in"), then without
-    # its padding ("hi, hope you're well, could we..."), then with its typos put right. The
-    # journey is given the person's own words.
+    # what opens it ("hi, is anything waiting for me?"), then without all its padding ("hi,
+    # hope you're well, could we..."), then with its typos put right. The journey is given the
+    # person's own words.
     said = normalise(stripped)
+    greeted = ungreeted(stripped)
     plain = unpadded(stripped)
     about = about_a_meeting(said, plain)
-    for variant in dict.fromkeys((said, plain, fix_typos(plain))):
+    for variant in dict.fromkeys((said, greeted, plain, fix_typos(plain))):
         if variant == stripped or not variant:
             continue
-        if about is not None and variant not in (said, plain):
+        if about is not None and variant not in (said, greeted, plain):
             # A meeting moved or asked for in plain words is not read through a typo's fix
             # ("need to move our next one, not sure when": "sure" is no "survey").
             break

@@ -101,7 +101,12 @@ _LIST = re.compile(
     r"(?:got\s+to\s+do|(?:still\s+)?(?:got\s+)?(?:to\s+do|need(?:s)?\s+to\s+do|owe)"
     r"|(?:have|has)\s+to\s+do|on\s+(?:his|her|their|my)\s+(?:list|plate))\b"
     r"|^(?:show\s+(?:me\s+)?|list\s+)?(?P<who2>[a-z]+)['’]?s\s+(?:open\s+)?actions\b"
-    r"|^what(?:'?s|\s+is)\s+on\s+(?P<who3>[a-z]+?)(?:['’]?s)?\s+(?:list|plate|to-?do\s+list)\b",
+    r"|^what(?:'?s|\s+is)\s+on\s+(?P<who3>[a-z]+?)(?:['’]?s)?\s+(?:list|plate|to-?do\s+list)\b"
+    # "what actions do i have?", "which actions has tom got open", "what actions are toms"
+    r"|^(?:so\s+)?(?:what|which)\s+(?:open\s+|outstanding\s+)?actions?\s+(?:(?:do|does|have|has)\s+"
+    r"(?P<who4>[a-z]+)\s+(?:still\s+)?(?:got|have|has|left|open|to\s+do)"
+    r"|(?:are|r)\s+(?:still\s+)?(?:open\s+|left\s+|outstanding\s+)?(?:for\s+|with\s+|on\s+)?(?P<who5>[a-z]+?)(?:['’]?s)?"
+    r"(?:\s+(?:open|left))?\W*$)",
     re.I,
 )
 _NOT_OWNERS = frozenset(
@@ -117,7 +122,8 @@ def read_action_talk(text: str) -> Talk | None:
     if m := _UNDO.match(said):
         return Talk("undo", (m["what"] or "").strip())
     if m := _LIST.match(said):
-        return Talk("list", who=(m["who"] or m["who2"] or m["who3"]).lower())
+        who = m["who"] or m["who2"] or m["who3"] or m["who4"] or m["who5"]
+        return Talk("list", who=who.lower())
     if m := _OWNER.match(said):
         who = (m["who"] or m["who2"] or m["who3"] or "").lower()
         what = m["what"] or ""
