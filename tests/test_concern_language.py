@@ -80,6 +80,22 @@ def test_a_fitness_to_practise_worry_gets_its_routes(demo: Engine, clock: Clock)
     assert "urgent" in said.lower()
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "i think my deputy has been coming into work after drinking, is that one for you?",
+        "a colleague keeps turning up for shift after a few drinks",
+        "one of my team is arriving on the ward after a night out drinking",
+    ],
+)
+def test_a_colleague_at_work_after_drinking_gets_the_fitness_to_practise_routes(
+    demo: Engine, clock: Clock, typed: str
+) -> None:
+    said = Chat(demo, clock, PRIYA).said(typed)
+    assert "Freedom to Speak Up" in said
+    assert "don't name colleagues" in said
+
+
 def test_urgent_alone_gets_the_urgent_routes_and_a_question(demo: Engine, clock: Clock) -> None:
     said = Chat(demo, clock, PRIYA).said("its urgent!!!")
     assert "didn't understand" not in said

@@ -41,7 +41,13 @@ _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
             r"\b(?:worried|concerned|scared|anxious)\s+(?:about|for)\s+(?:a|one of our|our|"
             r"this|that)\s+(?:patient|pt|resident|child|service user)s?\b"
             r"|\b(?:came|coming|come|turned up|turning up|at work)\s+(?:in\s+)?(?:after|while|when)"
-            r"\s+(?:drinking|drunk|high|using)\b|\b(?:drunk|under the influence|smelt of alcohol|"
+            r"\s+(?:drinking|drunk|high|using)\b"
+            # "coming to work after drinking", "turns up for shift after a few drinks"
+            r"|\b(?:c[ao]m(?:e|es|ing)|turn(?:s|ed|ing)? up|show(?:s|ed|ing)? up|arriv\w+|working"
+            r"|on (?:shift|duty))\s+(?:(?:in|into|in to|to|for|on|at)\s+)?(?:work|shift|duty|the "
+            r"ward|clinic|nights)?\s*(?:after|while|when|having been)\s+(?:a night (?:out )?|a few |a "
+            r"couple of |being on the )?(?:drinking|drinks|drink|drunk|booze|high|using|on drugs)\b"
+            r"|\b(?:drunk|under the influence|smelt of alcohol|"
             r"smelled of alcohol) (?:at|on) (?:work|shift|the ward|duty)\b"
             r"|\bnobody escalated\b|\bnot escalated\b|\bleft on a trolley\b",
         ),
