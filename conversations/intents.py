@@ -25,8 +25,14 @@ from conversations.language.meetings import (
     names_a_meeting,
 )
 from conversations.language.normalise import normalise
-from conversations.language.reports import TO_CHANNEL
-from conversations.language.requests import content_words, fix_typos, overlap, unpadded
+from conversations.language.reports import A_REPORT, TO_CHANNEL
+from conversations.language.requests import (
+    content_words,
+    fix_typos,
+    overlap,
+    ungreeted,
+    unpadded,
+)
 from conversations.language.sections import (
     READ_MINUTES_TEXT,
     labelled_as_notes,
@@ -130,8 +136,14 @@ _GLOBAL: list[tuple[IntentName, re.Pattern[str]]] = [
             r"what'?s due",
             r"what’s due",
             r"what do i (?:need to|have to) do(?: (?:this|next) week| today| now| next)?",
+            # "what have i got to do this week?", "what am i meant to be doing next"
+            r"what (?:have i|do i|am i|'?ve i)\s+(?:still\s+)?(?:got(?: to)?|gotta|need to|have to|"
+            r"supposed to|meant to)(?: be)? (?:do|doing|on)(?: (?:this|next) (?:week|month)| today|"
+            r" tomorrow| now| next)?",
             r"what'?s (?:on|coming up|left)",
-            r"(?:is there )?anything (?:waiting (?:on|for) me|for me to do|i need to do)",
+            r"(?:is there |is |has |have i got |do i have )?anything (?:waiting (?:on|for) me|"
+            r"for me to do|i need to do|(?:come )?in for me|(?:that )?needs? (?:me|my (?:attention|"
+            r"input|decision)))",
         ),
     ),
 ]
@@ -153,10 +165,12 @@ LEAD_CHANNEL_TEXT = re.compile(
 )
 _MET = re.compile(r"^(?:we\s+|i\s+)?met\b", re.IGNORECASE)
 # A note for the diary said in one go: "diary: ...", "diary - ...", "diary for fri - ...",
-# "dear diary ...", "add to my diary that ...", "note in my diary: ...".
+# "diary entry: ...", "new diary entry for friday: ...", "journal note - ...", "dear diary ...",
+# "add to my diary that ...", "note in my diary: ...".
 _DIARY_NOTE = re.compile(
     r"^\s*(?:"
-    r"(?:my\s+)?diary(?:\s+(?:for|on)\s+(?P<day>[\w/.]+(?:\s+\w+)?))?\s*[:\-–]"
+    r"(?:(?:my|a|new|another|quick)\s+)*(?:diary|journal)(?:\s+(?:entry|note|log|post|update))?"
+    r"(?:\s+(?:for|on|from)\s+(?P<day>[\w/.]+(?:\s+\w+)?))?\s*[:\-–]"
     r"|dear\s+diary\b[\s,:\-–]*"
     r"|(?:please\s+|pls\s+)?(?:add|put|write|note)(?:\s+(?:this|it|down))?\s+(?:to|in|into)\s+my\s+diary"
     r"(?:\s+(?:that|for|:|-|–))?[\s:]*"
@@ -304,7 +318,7 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     (
         IntentName.DIARY_GUIDED,
         re.compile(
-            r"^(?:diary\s*:?|guided diary)[\s.!]*$"
+            r"^(?:(?:a|new)\s+)?(?:diary(?:\s+(?:entry|note))?\s*:?|guided diary)[\s.!]*$"
             r"|\b(?:write|add|new|start|do|make)\b.*\b(?:diary|reflection|reflecting)\b"
             r"|^(?!.*\b(?:show|read|see|find|search|delete|share)\b).*\breflect(?:ion)?\b",
             re.I,
@@ -450,7 +464,7 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     (
         IntentName.REPORT,
         re.compile(
-            r"\breports?\b|\bscheme(?:'s)? health\b|\bhealth check\b"
+            A_REPORT.pattern + r"|\bscheme(?:'s)? health\b|\bhealth check\b"
             r"|\bhow (?:are|is) (?:the |my |our |all the )?(?:pairs|pairings|cohort|scheme)\b",
             re.I,
         ),
@@ -509,15 +523,17 @@ def recognise(text: str, action: str | None = None) -> Intent:
     if found.name not in _NOT_YET_UNDERSTOOD:
         return found
     # The same request in plainer words: normalised ("whats next", "check in"), then without
-    # its padding ("hi, hope you're well, could we..."), then with its typos put right. The
-    # journey is given the person's own words.
+    # what opens it ("hi, is anything waiting for me?"), then without all its padding ("hi,
+    # hope you're well, could we..."), then with its typos put right. The journey is given the
+    # person's own words.
     said = normalise(stripped)
+    greeted = ungreeted(stripped)
     plain = unpadded(stripped)
     about = about_a_meeting(said, plain)
-    for variant in dict.fromkeys((said, plain, fix_typos(plain))):
+    for variant in dict.fromkeys((said, greeted, plain, fix_typos(plain))):
         if variant == stripped or not variant:
             continue
-        if about is not None and variant not in (said, plain):
+        if about is not None and variant not in (said, greeted, plain):
             # A meeting moved or asked for in plain words is not read through a typo's fix
             # ("need to move our next one, not sure when": "sure" is no "survey").
             break

@@ -54,6 +54,18 @@ def test_no_single_score_on_the_scale_is_asked_again(priya: Chat, typed: str) ->
     assert "going" not in _kept(priya.db)
 
 
+@pytest.mark.parametrize(
+    ("typed", "met"),
+    [("we have met once so far", "Once"), ("i've met him two times", "Twice or more"),
+     ("we haven't met yet", "Not yet")],
+)  # fmt: skip
+def test_an_option_said_inside_a_sentence_is_taken(priya: Chat, typed: str, met: str) -> None:
+    priya.said("check-in")
+    assert MET in priya.said("4")
+    assert USEFUL in priya.said(typed)
+    assert _kept(priya.db)["met"] == met
+
+
 def test_no_thats_all_leaves_the_optional_question_empty(priya: Chat) -> None:
     priya.said("check-in")
     priya.said("4")

@@ -3,6 +3,7 @@ section 8): typed text only, as on Slack and Teams. The phrasings are not the co
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
@@ -79,6 +80,22 @@ def test_a_fitness_to_practise_worry_gets_its_routes(demo: Engine, clock: Clock)
     assert "urgent" in said.lower()
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "i think my deputy has been coming into work after drinking, is that one for you?",
+        "a colleague keeps turning up for shift after a few drinks",
+        "one of my team is arriving on the ward after a night out drinking",
+    ],
+)
+def test_a_colleague_at_work_after_drinking_gets_the_fitness_to_practise_routes(
+    demo: Engine, clock: Clock, typed: str
+) -> None:
+    said = Chat(demo, clock, PRIYA).said(typed)
+    assert "Freedom to Speak Up" in said
+    assert "don't name colleagues" in said
+
+
 def test_urgent_alone_gets_the_urgent_routes_and_a_question(demo: Engine, clock: Clock) -> None:
     said = Chat(demo, clock, PRIYA).said("its urgent!!!")
     assert "didn't understand" not in said
@@ -151,3 +168,36 @@ def test_an_urgent_concern_with_a_hospital_number_alerts_at_once_without_it(
     [row] = _concerns(demo)
     assert "RX1234567" not in row.text
     assert "fell overnight" in row.text
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "tom made a remark in our last session that upset me, could i report it quietly?",
+        "i might need to report my mentor",
+        "is it ok if i report him to you",
+    ],
+)
+def test_reporting_someone_starts_a_concern_not_the_schemes_reports(
+    demo: Engine, clock: Clock, typed: str
+) -> None:
+    said = Chat(demo, clock, PRIYA).said(typed)
+    assert "Reports on the scheme" not in said
+    assert "didn't understand" not in said
+    assert "project lead" in said
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "will tom be able to read what i reported?",
+        "is my mentor going to find out about my concern?",
+        "could tom ever get to see what i raised",
+    ],
+)
+def test_asking_whether_the_partner_will_get_to_see_it_is_answered(
+    demo: Engine, clock: Clock, typed: str
+) -> None:
+    said = Chat(demo, clock, PRIYA).said(typed)
+    assert "steering group" in said
+    assert "never told" in said

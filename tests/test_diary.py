@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
@@ -69,6 +70,26 @@ def test_a_note_for_an_earlier_day_is_dated_that_day(demo: Engine) -> None:
         date(2026, 2, 27),
         "first proper mtg w tom, was nervous",
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "day", "text"),
+    [
+        ("diary entry: handover ran late, stayed calm", date(2026, 3, 2),
+         "handover ran late, stayed calm"),
+        ("new diary entry for thursday - budget meeting went ok", date(2026, 2, 26),
+         "budget meeting went ok"),
+        ("journal note: felt listened to at the ops huddle", date(2026, 3, 2),
+         "felt listened to at the ops huddle"),
+    ],
+)  # fmt: skip
+def test_a_note_headed_as_an_entry_is_saved_for_its_day(
+    demo: Engine, typed: str, day: date, text: str
+) -> None:
+    saved = _chat(demo).said(typed)
+    assert "Saved to your diary" in saved
+    [entry] = _entries(demo)
+    assert (entry.written_on, entry.text) == (day, text)
 
 
 def test_deleting_the_last_entry_asks_first_and_keeps_the_others(demo: Engine) -> None:

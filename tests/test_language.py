@@ -111,6 +111,7 @@ GUARD = [
 OWNERS = [Choice("You", "o:me"), Choice("Tom", "o:tom"), Choice("Both of you", "o:both")]
 YES_NO = [Choice("Yes", "yes"), Choice("No", "no")]
 ACCEPT = [Choice("Accept", "a"), Choice("Decline", "d"), Choice("Suggest another time", "s")]
+MET = [Choice("Not yet", "n"), Choice("Once", "o"), Choice("Twice or more", "t")]
 
 
 @pytest.mark.parametrize(
@@ -142,6 +143,13 @@ ACCEPT = [Choice("Accept", "a"), Choice("Decline", "d"), Choice("Suggest another
         ("yes", [Choice("Yes, end our pairing", "e"), Choice("No, keep it for now", "k")],
          "Yes, end our pairing"),
         ("not now", [Choice("Yes", "y"), Choice("Not now", "n")], "Not now"),
+        # A label inside a short sentence, or misspelt in one.
+        ("i think we have met once", MET, "Once"),
+        ("we have met two times now", MET, "Twice or more"),
+        ("we haven't met yet", MET, "Not yet"),
+        ("a vidoe call please", MODES, "Video"),
+        ("phone call would be best", MODES, "Phone"),
+        ("i'd rather meet in peson", MODES, "In person"),
     ],
 )  # fmt: skip
 def test_a_choice_is_picked_by_number_label_word_typo_or_meaning(
@@ -163,6 +171,14 @@ def test_a_choice_is_picked_by_number_label_word_typo_or_meaning(
     ],
 )
 def test_an_answer_naming_none_or_several_picks_none(typed: str, choices: list[Choice]) -> None:
+    assert pick(typed, choices) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "choices"),
+    [("not video", MODES), ("don't remove it", GUARD), ("never by phone", MODES)],
+)
+def test_a_sentence_against_what_it_names_picks_none(typed: str, choices: list[Choice]) -> None:
     assert pick(typed, choices) is None
 
 

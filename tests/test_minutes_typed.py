@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
@@ -83,6 +84,24 @@ def test_whats_tom_got_to_do_lists_his_actions_only(mentee: Chat) -> None:
     reply = mentee.said("what has priya got to do")
     assert "2. Draft the business case (you, due Sat 5 Dec)" in reply
     assert "Ticked off: *Draft the business case*." in mentee.said("done 2")
+
+
+@pytest.mark.parametrize(
+    ("asked", "heading"),
+    [
+        ("which actions has tom got open?", "Tom has these open actions:"),
+        ("what actions are left for me", "You have these open actions:"),
+        ("so what actions have i got", "You have these open actions:"),
+    ],
+)
+def test_a_question_about_whose_actions_lists_theirs(
+    mentee: Chat, asked: str, heading: str
+) -> None:
+    _log_one_shot(mentee)
+    reply = mentee.said(asked)
+    assert heading in reply
+    tom_only = "Send the budget template (Tom Okafor, due Fri 27 Nov)"
+    assert (tom_only in reply) is heading.startswith("Tom")
 
 
 def test_asking_to_see_the_notes_reads_them_back_to_the_pair_only(

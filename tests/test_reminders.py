@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
@@ -64,3 +65,16 @@ def test_after_downtime_the_sweep_catches_up_without_flooding(mentee: Chat, demo
     assert "event_7d" not in stats.by_rule
     assert "event_1d" not in stats.by_rule
     assert sweep(demo, Clock.fixed("2026-12-04T10:05:00+00:00")).created == 0
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "i'm off 14-18 december, no reminders then pls",
+        "on leave 14 to 18 dec so hold the reminders",
+        "away from the 14th - 18th of december, pause reminders",
+    ],
+)
+def test_days_of_one_month_said_as_a_range_pause_that_week(mentee: Chat, typed: str) -> None:
+    reply = mentee.said(typed)
+    assert "no reminders from me from Mon 14 Dec until Mon 21 Dec" in reply

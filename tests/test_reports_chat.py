@@ -186,7 +186,7 @@ def test_mentees_and_mentors_are_refused_in_chat(engine: Engine, known: Fixture,
     )
     for ask in ("scheme health", "annual report as xlsx", "6 month report, post it in the channel"):
         assert chat.said(ask) == refusal
-    assert chat.said("I want to report my mentor") == (
+    assert chat.said("can I see the report on my mentor") == (
         "Reports on the scheme are for the project lead and the steering group. If something "
         "about your mentoring partner worries you, say *raise a concern*: only the project lead "
         "and the steering group will see it, and they'll be in touch."

@@ -122,7 +122,11 @@ _LIST = re.compile(
     # "what actions do i have?", "which actions has tom still got", "any actions for tom?"
     r"|^(?:so\s+)?(?:what|which|any)\s+(?:open\s+|outstanding\s+)?(?:actions|action\s+points|tasks)"
     r"\s+(?:(?:do|does|have|has|did)\s+(?P<who4>[a-z]+)\s+(?:still\s+)?(?:got|have|has|own|left)"
-    r"|(?:are\s+)?(?:for|with|on)\s+(?P<who5>[a-z]+))\b",
+    r"|(?:are\s+)?(?:for|with|on)\s+(?P<who5>[a-z]+))\b"
+    # "what actions are toms", "which actions r still open for me"
+    r"|^(?:so\s+)?(?:what|which)\s+(?:open\s+|outstanding\s+)?actions?\s+(?:are|r)\s+(?:still\s+)?"
+    r"(?:open\s+|left\s+|outstanding\s+)?(?:for\s+|with\s+|on\s+)?(?P<who6>[a-z]+?)(?:['’]?s)?"
+    r"(?:\s+(?:open|left))?\W*$",
     re.I,
 )
 _NOT_OWNERS = frozenset(
@@ -138,7 +142,7 @@ def read_action_talk(text: str) -> Talk | None:
     if m := _UNDO.match(said):
         return Talk("undo", (m["what"] or "").strip())
     if m := _LIST.match(said):
-        who = m["who"] or m["who2"] or m["who3"] or m["who4"] or m["who5"]
+        who = m["who"] or m["who2"] or m["who3"] or m["who4"] or m["who5"] or m["who6"]
         return Talk("list", who=who.lower())
     if m := _OWNER.match(said):
         who = (m["who"] or m["who2"] or m["who3"] or "").lower()

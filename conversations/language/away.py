@@ -21,6 +21,13 @@ from conversations.language.normalise import normalise
 _FIRST_DAY = re.compile(
     r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|to|until|til|till|through|thru)\s*$", re.I
 )
+# "23-27 march", "23 to 27th of March", "28 - 3 april": two days before one month.
+_DAY_RANGE = re.compile(
+    r"\b(?P<first>\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|—|to|until|til|till|through|thru)\s*"
+    r"(?P<last>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct"
+    r"|nov|dec)[a-z]*\b)",
+    re.I,
+)
 # Between two dates of a range: "23 March - 27 March", "from 2 Mar to 6 Mar".
 _BETWEEN = re.compile(r"^\s*(?:-|–|to|until|til|till|through|thru|and)\s*$", re.I)
 # "until after Easter", "til after the 3rd": back the working day after it.
@@ -84,10 +91,22 @@ def _day_before(last: date, number: int) -> date | None:
     return None
 
 
+def _ordinal(day: str) -> str:
+    number = int(day)
+    ending = "th" if 11 <= number % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10)
+    return f"{number}{ending or 'th'}"
+
+
+def _one_range(said: str) -> str:
+    """Days of one month said as a range, put one way ("23-27 march" -> "23rd-27th march"),
+    the way the date reader takes the last day and leaves the first before it."""
+    return _DAY_RANGE.sub(lambda m: f"{_ordinal(m['first'])}-{_ordinal(m['last'])} ", said)
+
+
 def read_pause(text: str, now: datetime, tz: ZoneInfo) -> Pause | Ask | None:
     """The pause a message asks for; an Ask when its date needs asking back; None when it
     says no date."""
-    said = normalise(text)
+    said = _one_range(normalise(text))
     today = now.astimezone(tz).date()
     named = _HOLIDAY.search(said)
     if named is not None:

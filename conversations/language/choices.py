@@ -2,7 +2,8 @@
 
 A question shows its choices as buttons, but on Slack and Teams people often type the answer
 instead: its number ("2", "option 3 pls", "the second one"), its label ("Video"), a word only that
-label has ("the friday one", "rewrite"), the label with a typo ("vidoe", "in peson pls"), or
+label has ("the friday one", "rewrite"), the label with a typo ("vidoe", "in peson pls"), the
+label inside a short sentence, typo or not ("we've met twice", "a vidoe call please"), or
 what it means ("yep" at Yes / No, "nah" at Accept / Decline). :func:`pick` reads all of these for
 every question, so no dialog matches labels or numbers on its own.
 
@@ -69,6 +70,27 @@ _PADDING = frozenset(
     }
 )  # fmt: skip
 _WORDS = re.compile(r"[a-z0-9']+")
+# The frame of a short sentence around a pick ("we've met twice", "I'll have the video call"):
+# who speaks and the helping verbs. Read as padding unless a label has the word itself.
+_FRAME = frozenset(
+    {
+        "we", "we've", "we're", "we'll", "we'd", "i've", "i'm", "he", "she", "they", "he's",
+        "she's", "they've", "they're", "us", "have", "has", "had", "was", "were", "been", "am",
+        "are", "will", "can", "could", "should", "shall", "got", "now", "already", "actually",
+        "really", "so", "far", "guess", "suppose", "reckon", "mean", "go", "goes", "you",
+        "him", "her", "them", "good", "best", "better", "works", "suits", "easier", "easiest",
+    }
+)  # fmt: skip
+# Words that turn a sentence against what it names ("not video"): such an answer picks
+# nothing by its words, unless a label says the word itself ("Not yet").
+_AGAINST = frozenset(
+    {"not", "don't", "doesn't", "didn't", "won't", "can't", "never", "haven't", "hasn't"}
+)
+# Counts said in words: "2 times" is "twice".
+_COUNTS = (
+    (re.compile(r"\b(?:2|two) times\b"), "twice"),
+    (re.compile(r"\b(?:1|one) time\b"), "once"),
+)
 # Words for the same verb, read as one ("edit" for "Change something", "rewrite" too).
 _SYNONYMS = {
     "edit": "change", "amend": "change", "alter": "change", "modify": "change",
@@ -94,7 +116,10 @@ _MARGIN = 8
 
 
 def _tokens(text: str) -> list[str]:
-    words = (w.strip("'") for w in _WORDS.findall(_POLITE.sub(" ", normalise(text))))
+    plain = _POLITE.sub(" ", normalise(text))
+    for count, word in _COUNTS:
+        plain = count.sub(word, plain)
+    words = (w.strip("'") for w in _WORDS.findall(plain))
     return [_SYNONYMS.get(w, _SHORT_NAMES.get(w, w)) for w in words if w]
 
 
@@ -147,11 +172,21 @@ def candidates(text: str, choices: Sequence[C], by_meaning: bool = True) -> list
     if said and len(starting) == 1:
         return starting
 
+    # A short sentence around a pick ("we've met twice", "vidoe call"): its frame is padding,
+    # and a word a label nearly has is read as that label's ("vidoe" as "video").
+    label_words = [set(_tokens(c.label)) - _PADDING for c in choices]
+    named = set().union(*label_words)
+    if "not" in named:  # "we haven't met yet" at "Not yet"
+        core = ["not" if w in _AGAINST else w for w in core]
+    if any(w in _AGAINST and w not in named for w in core):
+        return []  # "not video": against what it names
+    core = _spelt_as([w for w in core if w in named or w not in _FRAME], named)
+    core_text = " ".join(core)
+
     if not core or len(core) > _MOST_WORDS:
         return []  # a sentence of its own ("change my workplace to ..."), not a pick
 
     # By distinctive words: a word of the answer that is in one label only ("the friday one").
-    label_words = [set(_tokens(c.label)) - _PADDING for c in choices]
     hits = [
         c
         for c, own in zip(choices, label_words, strict=True)
@@ -159,7 +194,6 @@ def candidates(text: str, choices: Sequence[C], by_meaning: bool = True) -> list
     ]
     if len(hits) == 1:
         return hits
-    named = set().union(*label_words)
     if len([w for w in core if w not in named]) > max(1, len([w for w in core if w in named])):
         return []  # more words about something else than about any choice
     some = [c for c, own in zip(choices, label_words, strict=True) if own & set(core)]
@@ -177,6 +211,19 @@ def candidates(text: str, choices: Sequence[C], by_meaning: bool = True) -> list
 
     # Fuzzily: typos of the label or of one of its words ("vidoe", "in peson").
     return _fuzzy(core_text, choices, labels, label_words)
+
+
+def _spelt_as(words: list[str], named: set[str]) -> list[str]:
+    """Each word that is a typo of exactly one label word ("vidoe", "perosn"), read as it."""
+    spelt = []
+    for word in words:
+        near = (
+            []
+            if word in named or len(word) < 4
+            else [own for own in named if len(own) >= 4 and fuzz.ratio(word, own) >= _FUZZY]
+        )
+        spelt.append(near[0] if len(near) == 1 else word)
+    return spelt
 
 
 def _paired(choices: Sequence[C], label_words: list[set[str]]) -> list[tuple[C, set[str]]]:

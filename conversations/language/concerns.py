@@ -41,7 +41,13 @@ _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
             r"\b(?:worried|concerned|scared|anxious)\s+(?:about|for)\s+(?:a|one of our|our|"
             r"this|that)\s+(?:patient|pt|resident|child|service user)s?\b"
             r"|\b(?:came|coming|come|turned up|turning up|at work)\s+(?:in\s+)?(?:after|while|when)"
-            r"\s+(?:drinking|drunk|high|using)\b|\b(?:drunk|under the influence|smelt of alcohol|"
+            r"\s+(?:drinking|drunk|high|using)\b"
+            # "coming to work after drinking", "turns up for shift after a few drinks"
+            r"|\b(?:c[ao]m(?:e|es|ing)|turn(?:s|ed|ing)? up|show(?:s|ed|ing)? up|arriv\w+|working"
+            r"|on (?:shift|duty))\s+(?:(?:in|into|in to|to|for|on|at)\s+)?(?:work|shift|duty|the "
+            r"ward|clinic|nights)?\s*(?:after|while|when|having been)\s+(?:a night (?:out )?|a few |a "
+            r"couple of |being on the )?(?:drinking|drinks|drink|drunk|booze|high|using|on drugs)\b"
+            r"|\b(?:drunk|under the influence|smelt of alcohol|"
             r"smelled of alcohol) (?:at|on) (?:work|shift|the ward|duty)\b"
             r"|\bnobody escalated\b|\bnot escalated\b|\bleft on a trolley\b",
         ),
@@ -109,6 +115,8 @@ _WANTS_TO_RAISE = re.compile(
     r"the|without|lead|team|concern|issue|someone)\b"
     r"|\bwho (?:do|should|can) i (?:tell|talk to|speak to|report (?:it|this|that) to)\b"
     r"|\bwithout (?:him|her|them|my (?:mentor|mentee)) knowing\b"
+    # "i want to report my mentor", "i might report him": telling on the partner.
+    r"|\breport(?:ing)?\s+(?:him|her|them|my (?:mentor|mentee|partner))\b"
 )
 # "how do i raise a concern", "how would i report my mentor": asking the way, not raising one.
 _ASKS_HOW = re.compile(
@@ -117,12 +125,16 @@ _ASKS_HOW = re.compile(
     r"(?:a |an |my |the )?(?:concerns?|problems?|issues?|complaints?|worry|worries|mentor|mentee"
     r"|partner|someone|somebody|something|it|him|her|them|bullying|harassment)\b"
 )
-# "can tom see what i reported?", "will my mentor know", "does she find out"
+# "can tom see what i reported?", "will my mentor know", "does she find out", "will tom be able
+# to see what i reported", "is my mentor going to find out about it".
 _ASKS_WHO_SEES = re.compile(
-    r"\b(?:can|could|will|would|does|do|did)\s+(?:(?!i\b|we\b|you\b)\w+|my (?:mentor|mentee))\s+"
-    r"(?:see|read|know|"
-    r"find out|be told|get told|hear)\b.{0,30}\b(?:reported|raised|flagged|my concern|the "
-    r"concern|concerns?|about it)\b"
+    r"\b(?:(?:can|could|will|would|does|do|did)\s+(?:(?!i\b|we\b|you\b)\w+|my (?:mentor|mentee))"
+    r"|(?:is|are)\s+(?:(?!i\b|we\b|you\b|it\b|there\b|that\b|this\b)\w+|my (?:mentor|mentee))\s+"
+    r"(?:able|going|allowed|likely)\s+to)\s+"
+    r"(?:(?:ever|still|somehow|be able to|be allowed to|get to|end up)\s+)*"
+    r"(?:see|read|know|access|view|find out|be told|get told|be shown|be informed|hear)\b.{0,30}"
+    r"\b(?:reported|raised|flagged|told you|my concern|the concern|concerns?|about "
+    r"it)\b"
 )
 # "urgent!!", "help, urgent", "its urgent": urgency with nothing else said yet.
 _JUST_URGENT = re.compile(r"^(?:(?:it'?s|this is|help|please|pls|sos)\s*)*urgent(?:\s+help)?$")

@@ -7,6 +7,8 @@
   ("post it to the lead channel", "share that with the channel", "can you put this in #leads",
   "send them to the steering group").
 - :func:`about_someone`: a person rather than the scheme ("report my mentor").
+- :data:`A_REPORT`: the word "report" as the name of a report ("the 6 month report", "reports
+  pls"), not as telling on someone ("can i report it without him knowing", "i'll report him").
 """
 
 from __future__ import annotations
@@ -37,6 +39,20 @@ TO_CHANNEL = re.compile(
     r"|\b(?:to|in|into) the (?:lead )?channel\b",
     re.I,
 )
+# "report" as a verb: after someone who would do it or a helping verb ("can i report", "to
+# report", "i'll report"), or before who or what is told on ("report it", "report my mentor").
+_BY_SOMEONE = "".join(
+    rf"(?<!\b{word} )"
+    for word in (
+        "i", "we", "to", "i'll", "i'd", "we'll", "can", "could", "should", "must", "might",
+        "will", "would", "not", "i'm", "gonna", "just",
+    )
+)  # fmt: skip
+_TOLD_ON = (
+    r"(?:it|him|her|them|this|that|something|someone|somebody|anything|anyone|my\s+(?:mentor|"
+    r"mentee|partner|manager|colleague)|an?\s+(?:problem|issue|incident|colleague|person))\b"
+)
+A_REPORT = re.compile(rf"{_BY_SOMEONE}\breports?\b(?!\s+{_TOLD_ON})", re.I)
 _ABOUT_SOMEONE = re.compile(r"\b(?:my (?:mentor|mentee|partner)|him|her|them)\b", re.I)
 
 

@@ -56,6 +56,15 @@ def unpadded(text: str) -> str:
         said = shorter
 
 
+def ungreeted(text: str) -> str:
+    """The request without what opens it ("hi, is anything waiting for me?" -> "is anything
+    waiting for me"), its own last words kept ("for me" may be what it asks)."""
+    said = normalise(text).strip(" \t\n,.!?")
+    while (shorter := _LEADING_PADDING.sub("", said, count=1).strip(" ,.!?")) not in (said, ""):
+        said = shorter
+    return said
+
+
 # The words requests turn on, for typo correction ("reschedual" is "reschedule").
 COMMAND_WORDS = (
     "book", "meeting", "meetings", "arrange", "schedule", "reschedule", "rearrange",
