@@ -431,6 +431,26 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
         ),
     ),
     (
+        IntentName.MY_MEETINGS,
+        # Asking what is booked, not asking to book: "when's our next catch up", "when am i
+        # next seeing tom", "what meetings have i got", "have i got anything booked with tom",
+        # "anything on this week?", "what have i got coming up".
+        re.compile(
+            r"^(?!.*\b(?:check[- ]?in|survey|evaluation|contract|deadline|due|actions?)\b)"
+            r"(?:so\s+)?(?:"
+            r"when(?:'?s|\s+is|\s+am|\s+do|\s+are)\s+(?:i|we|my|our)\b.*"
+            r"\b(?:next|seeing|meeting|see|meet)\b"
+            r"|what\s+meetings?\s+(?:have|has|do|are|is)\b"
+            r"|(?:have|do)\s+(?:i|we)\s+(?:got\s+)?(?:anything|a\s+meeting|any\s+meetings?)\s+"
+            r"(?:booked|arranged|scheduled|coming\s+up|on\s+(?:this|next)\s+week)"
+            r"|(?:is\s+)?(?:there\s+)?anything\s+(?:booked|arranged|scheduled|coming\s+up"
+            r"|on\s+(?:this|next)\s+week|on\s+(?:today|tomorrow|tmrw))"
+            r"|what\s+(?:have|'?ve)\s+(?:i|we)\s+got\s+(?:coming\s+up|booked|on\s+(?:this|next)\s+week)"
+            r")",
+            re.I,
+        ),
+    ),
+    (
         IntentName.BOOK_MEETING,
         re.compile(
             r"\b(?:book|arrange|schedule|set up|organise|organize|plan)\b.*\b(?:meeting|meet|call)\b"

@@ -100,3 +100,29 @@ def test_someone_named_between_the_day_and_the_time_keeps_the_time(mentee: Chat)
     assert "*When:* Thu 12 Mar, 11:00" in mentee.said("the later one")
     assert "Sent to Tom Okafor" in mentee.said("yes")
     assert _slots(mentee.db) == [(datetime(2026, 3, 12, 11, tzinfo=UTC), 60, "video")]
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "whens our next catch up?",
+        "hi, when am i next seeing tom",
+        "what meetings have i got",
+        "have i got anything booked with tom?",
+        "anything on next week?",
+        "what have i got coming up",
+    ],
+)
+def test_asking_what_is_booked_in_own_words_shows_the_meeting(
+    demo: Engine, mentee: Chat, mentor: Chat, asked: str
+) -> None:
+    mentee.said("book tom thurs 2pm on teams")
+    mentee.said("yes")
+    mentor.said("yes that works")
+    mentee.restart()
+
+    shown = mentee.said(asked)
+
+    assert "Thu 5 Mar, 14:00" in shown
+    assert "Sorry" not in shown
+    assert len(_slots(demo)) == 1  # asking books nothing
