@@ -190,7 +190,7 @@ def test_log_minutes_for_today_s_meeting_links_the_booked_meeting(mentee: Chat) 
     reply = mentee.said("log minutes for today's meeting")
     assert "Tom will be able to read them too, and nobody else." in reply
     assert "What did you discuss, and what did you decide?" in reply
-    assert "What actions did you agree?" in mentee.said(
+    assert "the actions you agreed?" in mentee.said(
         "Board paper structure; agreed I lead the next huddle"
     )
     assert "When is your next meeting?" in mentee.said(
@@ -619,7 +619,7 @@ def test_odd_input_gets_a_kind_reply_and_nothing_half_saved(mentee: Chat) -> Non
     reply = mentee.said("x" * 20_000)
     assert "That's 20,000 characters, more than I can keep in one go (5,000)." in reply
     reply = mentee.said("<b>Robert'); DROP TABLE minutes;--</b> 🎉 *bold* <!channel>")
-    assert "What actions did you agree?" in reply
+    assert "the actions you agreed?" in reply
     assert "I couldn't find an action in that." in mentee.said("...")
     mentee.said("none")
     assert "Sorry, I couldn't read a date in that." in mentee.said("whenever suits")
@@ -640,7 +640,7 @@ def test_a_very_long_first_message_is_refused_whole(mentee: Chat) -> None:
 def test_cancel_back_and_restart_mid_dialog(mentee: Chat) -> None:
     mentee.said("log minutes")
     mentee.said("today")
-    assert "What actions did you agree?" in mentee.said("Rota planning")
+    assert "the actions you agreed?" in mentee.said("Rota planning")
     assert "What did you discuss" in mentee.said("back")
     mentee.said("Rota planning and leave")
     mentee.restart()  # a new process

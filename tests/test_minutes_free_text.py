@@ -78,7 +78,7 @@ def test_actions_after_a_full_stop_and_the_next_meeting_proposed(
         "by fri, tom to send me his template. next one 20/3 at 10 on teams"
     )
     # Nothing is asked again: the one message is the whole write-up, confirmed as read.
-    assert "What actions did you agree?" not in reply
+    assert "the actions you agreed?" not in reply
     assert (
         "*Meeting:* Fri 27 Feb (the meeting booked for 14:00)\n"
         "*Discussion:* Went thru my leadership plan + the rota gaps\n"
@@ -329,7 +329,7 @@ def test_a_discussion_alone_asks_for_actions_and_the_next_meeting(mentee: Chat) 
         "catch up w tom. mostly talked about how im finding the new role, imposter syndrome, "
         "and how he handled his first yr as head of service. really helpful tbh"
     )
-    assert "What actions did you agree?" in reply
+    assert "the actions you agreed?" in reply
     assert "Good: what were they?" in _typed(mentee, "yes")  # not an action called "Yes"
     assert "When is your next meeting?" in _typed(mentee, "none really")
     reply = _typed(mentee, "not booked yet")

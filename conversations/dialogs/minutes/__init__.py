@@ -358,9 +358,9 @@ QUESTIONS = {
     Step.DISCUSSION: "What did you discuss, and what did you decide? A few lines is plenty.",
     Step.DECISIONS: "What did you decide? Say *none* to leave decisions out.",
     Step.ACTIONS: (
-        "Anything else to add? What actions did you agree? One per line (or separated by ;), "
-        "each with who and when, like *Tom: send the budget template by Friday*. Say *none* if "
-        "there weren't any, or *no* if that's everything."
+        "Anything else to add, such as the actions you agreed? One per line (or separated by "
+        ";), each with who and when, like *Tom: send the budget template by Friday*. Say *no* "
+        "if that's everything."
     ),
     Step.NEXT: (
         "When is your next meeting? For example *Tue 5 Jan 3pm*. "
