@@ -166,6 +166,9 @@ def test_an_urgent_concern_with_a_hospital_number_alerts_at_once_without_it(
         "tom no-showed again today, feeling a bit anxious about the whole thing",
         "tom didnt turn up to either of our last two sessions",
         "Tom never replies to my messages any more, it's been weeks",
+        "tom just isnt engaging at all, emailed him loads",
+        "been chasing tom since february with no joy",
+        "tom never turns up to our sessions",
     ],
 )
 def test_a_partner_not_engaging_is_offered_to_the_lead_then_flagged(
@@ -260,3 +263,21 @@ def test_urgent_with_a_please_gets_the_urgent_routes(demo: Engine, clock: Clock)
 def test_ordinary_words_are_not_read_as_a_worry(line: str) -> None:
     assert worries.kind(line) is None
     assert not worries.raises_in_confidence(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("my mentor keeps cracking jokes about my accent", worries.Kind.DIFFICULTY),
+        ("i no longer feel comfortable around tom", worries.Kind.DIFFICULTY),
+        ("a bit uneasy about our sessions lately", worries.Kind.DIFFICULTY),
+        ("can i stop being mentored by tom please", worries.Kind.BREAKDOWN),
+        ("i'd like to pull out of the mentoring programme", worries.Kind.BREAKDOWN),
+        ("my mentee hasnt been replying since christmas", worries.Kind.NOT_RESPONDING),
+        ("think a colleague was hungover on shift again", worries.Kind.SAFETY),
+    ],
+)
+def test_conduct_unease_and_wanting_out_are_read_for_their_kind(
+    line: str, kind: worries.Kind
+) -> None:
+    assert worries.kind(line) is kind

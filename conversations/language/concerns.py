@@ -41,6 +41,12 @@ _REPEATED = (
     r"(?:twice|again|repeatedly|(?:\d+|two|three|four|several|many) times|every time|each time)"
 )
 _SILENT_PARTNER = (
+    # "hasnt been responding", "isnt engaging at all", "chased him for weeks, no joy"
+    r"\b(?:hasn't|haven't|has not|have not|not)\s+been\s+(?:replying|responding|answering|in touch"
+    r"|getting back|engaging)\b|\b(?:isn't|is not|aren't|not|never|stopped|barely|hardly)\s+"
+    r"(?:\w+\s+)?engag(?:ing|ed)(?:\s+(?:at all|with me|with (?:the|our|my) (?:mentoring|scheme|"
+    r"sessions|meetings|pairing))|$)|\bdisengaged\b|\bchas\w*\b.{0,40}\b(?:no luck|no joy|to no "
+    r"avail|nothing back|no answer|no response)\b|"
     r"\bignor\w*\s+(?:me\b|(?:(?:all|every|each|any)(?: one)? of )?(?:my|every|all|any|each|our)"
     r"\s+(?:\w+\s+)?" + _MESSAGES + r")"
     r"|\bblank(?:s|ed|ing)\s+(?:me|my)\b|\b(?:left|leaving|leaves|leave)\s+me\s+on\s+read\b"
@@ -61,7 +67,8 @@ _SILENT_PARTNER = (
     + _PARTNER
     + r"\b"
     r"|\b(?:missed|skipped|cancell?ed|dodged|blew off|bailed on|no[- ]?show(?:ed)?\s+(?:to|for|at)"
-    r"|(?:didn't|did not|never|failed to)\s+(?:show|turn|come|attend)(?:\s+up)?(?:\s+(?:to|for|at))?)"
+    r"|(?:didn't|did not|never|failed to|doesn't|does not|won't)\s+(?:show|turn|come|attend)(?:s|ed)?"
+    r"(?:\s+up)?(?:\s+(?:to|for|at))?)"
     r"\s+(?:our|the|my|both|all|either|any|two|2|three|3|every|each)\s+(?:of\s+(?:our|the|my)\s+)?"
     r"(?:(?:last|previous|past|recent|two|2|three|3|few|couple of|several)\s+){0,2}"
     r"(?:meetings|calls|sessions|catch[- ]?ups|1:1s|one[- ]to[- ]ones|appointments)\b"
@@ -77,6 +84,9 @@ _SILENT_PARTNER = (
 # Wanting out of the pairing ("want out of this pairing", "pull out of the scheme", "call it a
 # day"), or a row that ends it ("had a massive row with him", "cant see me working with him").
 _WANTS_OUT = (
+    r"|\b(?:stop|end|quit) (?:being mentored by|mentoring|working with|meeting with) "
+    + _PARTNER
+    + r"\b"
     r"|\bwant(?:s|ed)? out of (?:this|the|our|my)\b|\b(?:pull|drop|opt|bow|back|step)(?:ing|ed)? "
     r"(?:out|back) (?:of|from) (?:this|the|our|my) (?:pairing|mentoring|scheme|programme|partnership"
     r"|relationship)\b|\bcall(?:ing)? it (?:a day|quits)\b|\b(?:done|finished) with (?:this|the|"
@@ -88,6 +98,10 @@ _WANTS_OUT = (
 # Conduct that troubles someone ("said something inappropriate", "a sexist remark", "didnt sit
 # right"), and unease about the pairing itself ("uneasy about him", "anxious about our sessions").
 _CONDUCT = (
+    r"\b(?:keeps?|kept|keeps on)\s+(?:making|passing|cracking)\s+(?:\w+\s+)?(?:comments|remarks|"
+    r"jokes)\b|\b(?:comments?|remarks?|jokes?) about my (?:weight|looks|appearance|body|age|race|"
+    r"accent|religion|sexuality|pregnancy|skin|hair)\b|\b(?:don't|do not|no longer|not) (?:feel )?"
+    r"(?:comfortable|safe) (?:with|around|meeting|being)\b|"
     r"\binappropriate\b|\b(?:didn't|did not|doesn't) sit (?:right|well)\b|\bcrossed (?:a|the) line"
     r"\b|\bover ?stepped\b|\bmade a pass\b|\b(?:sexist|racist|homophobic|transphobic|sexual|"
     r"offensive|derogatory|demeaning)\s+(?:\w+\s+)?(?:remarks?|comments?|jokes?|messages?|texts?)\b"
