@@ -602,7 +602,7 @@ def _asks_about_concerns(text: str) -> IntentName | None:
     report my mentor" is not a report; "can tom see what i reported" is not one either)."""
     if worries.asks_who_sees(text):
         return IntentName.MY_CONCERNS
-    if worries.asks_how_to_raise(text):
+    if worries.asks_how_to_raise(text) or worries.raises_in_confidence(text):
         return IntentName.CONCERN
     return None
 

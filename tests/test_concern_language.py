@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from conversations.clock import Clock
+from conversations.language import concerns as worries
 from storage.db import transaction
 from storage.models import Concern, Pairing
 from tests.transcript import Chat, channel_inbox
@@ -15,6 +16,7 @@ from tests.transcript import Chat, channel_inbox
 PRIYA = "mentee@example.org"
 TOM = "mentor@example.org"
 MORGAN = "lead@example.org"
+NADIA = "mentee2@example.org"
 
 
 def _concerns(db: Engine) -> list[Concern]:
@@ -201,3 +203,130 @@ def test_asking_whether_the_partner_will_get_to_see_it_is_answered(
     said = Chat(demo, clock, PRIYA).said(typed)
     assert "steering group" in said
     assert "never told" in said
+
+
+# A partner not engaging, said the many everyday ways (none of them the corpus's own words).
+@pytest.mark.parametrize(
+    "line",
+    [
+        "been messaging tom for a fortnight and he keeps ignoring all my texts",
+        "radio silence from tom ever since the launch, a bit uneasy tbh",
+        "cant seem to reach tom at all, tried teams and email",
+        "tom no-showed again today, feeling a bit anxious about the whole thing",
+        "tom didnt turn up to either of our last two sessions",
+        "Tom never replies to my messages any more, it's been weeks",
+        "tom just isnt engaging at all, emailed him loads",
+        "been chasing tom since february with no joy",
+        "tom never turns up to our sessions",
+    ],
+)
+def test_a_partner_not_engaging_is_offered_to_the_lead_then_flagged(
+    demo: Engine, clock: Clock, line: str
+) -> None:
+    priya = Chat(demo, clock, PRIYA)
+    said = priya.said(line)
+    assert "Sorry, I can't help" not in said
+    assert "Tom" in said
+    assert "project lead" in said
+    assert not _concerns(demo)  # nothing is sent until she says so
+    priya.restart()
+    assert "Sent to the project lead" in priya.said("ok flag it please")
+    [row] = _concerns(demo)
+    assert row.category == "not_responding"
+    assert line not in channel_inbox(demo, clock)
+
+
+def test_a_mentor_whose_mentee_skips_sessions_raises_it_and_she_is_not_told(
+    demo: Engine, clock: Clock
+) -> None:
+    tom = Chat(demo, clock, TOM)
+    said = tom.said("priya has bailed on our last three catch ups and blanks my emails, uneasy")
+    assert "Sorry, I can't help" not in said
+    if not _concerns(demo):
+        tom.said("yes please pass it to the lead")
+    [row] = _concerns(demo)
+    assert row.category == "not_responding"
+    assert row.pairing_id is not None
+    assert "uneasy" not in Chat(demo, clock, PRIYA).inbox()
+
+
+def test_conduct_raised_in_confidence_explains_who_reads_it(demo: Engine, clock: Clock) -> None:
+    nadia = Chat(demo, clock, NADIA)
+    said = nadia.said(
+        "owen made a really inappropriate joke in our session, can i flag it without owen "
+        "finding out?"
+    )
+    assert "Reports on the scheme" not in said
+    assert "project lead" in said
+    assert "steering group" in said
+    assert "Owen won't be told" in said
+    assert "Sent to the project lead" in nadia.said("yes please pass it on to the lead")
+    [row] = _concerns(demo)
+    assert row.pairing_id is not None
+    assert "joke" not in Chat(demo, clock, "mentor2@example.org").inbox()
+
+
+def test_asking_if_the_partner_will_be_able_to_read_it_is_answered(
+    demo: Engine, clock: Clock
+) -> None:
+    said = Chat(demo, clock, PRIYA).said("would tom be able to see what i reported last week?")
+    assert "Reports on the scheme" not in said
+    assert "never told" in said
+
+
+def test_drinking_before_a_shift_gets_the_fitness_to_practise_routes(
+    demo: Engine, clock: Clock
+) -> None:
+    said = Chat(demo, clock, PRIYA).said(
+        "one of our HCAs turned up for her shift after drinking, does the scheme deal with that"
+    )
+    assert "Freedom to Speak Up" in said
+    assert "urgent" in said.lower()
+
+
+def test_wanting_out_in_other_words_explains_the_exit_route(demo: Engine, clock: Clock) -> None:
+    said = Chat(demo, clock, PRIYA).said(
+        "had a blazing row with tom on friday, cant see myself carrying on with him"
+    )
+    assert "no-fault" in said
+    assert "moderator" in said
+
+
+def test_urgent_with_a_please_gets_the_urgent_routes(demo: Engine, clock: Clock) -> None:
+    said = Chat(demo, clock, PRIYA).said("urgent pls")
+    assert "What has happened?" in said
+    assert "116 123" in said
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "the ward has gone quiet since the new rota",
+        "ignore the noise and focus on the board paper",
+        "we cancelled the meeting with finance and moved it to june",
+        "patients dont respond well to letters, we discussed calling instead",
+        "i find it hard to switch off after long shifts",
+        "can we cancel our meeting tomorrow",
+    ],
+)
+def test_ordinary_words_are_not_read_as_a_worry(line: str) -> None:
+    assert worries.kind(line) is None
+    assert not worries.raises_in_confidence(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("my mentor keeps cracking jokes about my accent", worries.Kind.DIFFICULTY),
+        ("i no longer feel comfortable around tom", worries.Kind.DIFFICULTY),
+        ("a bit uneasy about our sessions lately", worries.Kind.DIFFICULTY),
+        ("can i stop being mentored by tom please", worries.Kind.BREAKDOWN),
+        ("i'd like to pull out of the mentoring programme", worries.Kind.BREAKDOWN),
+        ("my mentee hasnt been replying since christmas", worries.Kind.NOT_RESPONDING),
+        ("think a colleague was hungover on shift again", worries.Kind.SAFETY),
+    ],
+)
+def test_conduct_unease_and_wanting_out_are_read_for_their_kind(
+    line: str, kind: worries.Kind
+) -> None:
+    assert worries.kind(line) is kind

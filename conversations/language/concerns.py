@@ -32,6 +32,87 @@ class Kind(StrEnum):
 
 
 _PARTNER = r"(?:him|her|them|my (?:mentor|mentee)|[a-z]+)"
+# A partner not engaging, said every everyday way: messages ignored or left unanswered, silence,
+# out of reach, sessions skipped or cancelled again and again ("ignores my msgs", "radio silence
+# from nadia", "cant get hold of him", "no-showed twice", "didnt turn up to our last 2 sessions").
+_MESSAGES = r"(?:messages?|msgs?|emails?|e-mails?|texts?|calls?|invites?|requests?|dms?|whatsapps?)"
+_SESSIONS = r"(?:meetings?|calls?|sessions?|catch[- ]?ups?|1:1s?|one[- ]to[- ]ones?|appointments?)"
+_REPEATED = (
+    r"(?:twice|again|repeatedly|(?:\d+|two|three|four|several|many) times|every time|each time)"
+)
+_SILENT_PARTNER = (
+    # "hasnt been responding", "isnt engaging at all", "chased him for weeks, no joy"
+    r"\b(?:hasn't|haven't|has not|have not|not)\s+been\s+(?:replying|responding|answering|in touch"
+    r"|getting back|engaging)\b|\b(?:isn't|is not|aren't|not|never|stopped|barely|hardly)\s+"
+    r"(?:\w+\s+)?engag(?:ing|ed)(?:\s+(?:at all|with me|with (?:the|our|my) (?:mentoring|scheme|"
+    r"sessions|meetings|pairing))|$)|\bdisengaged\b|\bchas\w*\b.{0,40}\b(?:no luck|no joy|to no "
+    r"avail|nothing back|no answer|no response)\b|"
+    r"\bignor\w*\s+(?:me\b|(?:(?:all|every|each|any)(?: one)? of )?(?:my|every|all|any|each|our)"
+    r"\s+(?:\w+\s+)?" + _MESSAGES + r")"
+    r"|\bblank(?:s|ed|ing)\s+(?:me|my)\b|\b(?:left|leaving|leaves|leave)\s+me\s+on\s+read\b"
+    r"|\b(?:never|won't|doesn't|don't|didn't|does not|did not|will not|barely|hardly ever|rarely)"
+    r"\s+(?:\w+\s+)?(?:reply|replies|respond|responds|answer|answers|get back|gets back|pick up|"
+    r"picks up)\s+(?:to\s+)?(?:me\b|my\b|any|anything|emails?|messages?|msgs|texts?|calls?"
+    r"|(?:\w+\s+)?(?:anymore|any more)\b)"
+    r"|\b(?:radio|total|complete|utter|dead|stony|deafening)\s+silence\b|\bsilence (?:from|since)\b"
+    r"|\bsilent treatment\b|\bgone (?:\w+ )?(?:silent|awol|mia|dark|off the radar)\b"
+    r"|\b(?:he's|she's|hes|shes|they've|theyve|he has|she has|they have)\s+(?:\w+\s+)?gone\s+(?:\w+\s+)?quiet\b"
+    r"|\bgone (?:\w+ )?quiet on (?:me|us)\b"
+    r"|\b(?:heard|had|got|received)\s+(?:absolutely\s+)?nothing\s+(?:back\s+)?(?:from|since)\b"
+    r"|\bno word (?:from|since)\b|\bnot a (?:word|peep|squeak|sausage) from\b"
+    r"|\bno (?:contact|communication)\s+(?:with \w+\s+|from \w+\s+)?(?:since|for|at all|whatsoever"
+    r"|in)\b|\bno (?:contact|communication) (?:from|with) (?:him|her|them|my (?:mentor|mentee))\b"
+    r"|\b(?:can't|cannot|couldn't|can not|unable to|not able to|been able to|failed to|struggling"
+    r" to)\s+(?:seem to\s+|even\s+|manage to\s+|ever\s+)?(?:get hold of|reach|get through to|get in touch with|track down|pin down)\s+"
+    + _PARTNER
+    + r"\b"
+    r"|\b(?:missed|skipped|cancell?ed|dodged|blew off|bailed on|no[- ]?show(?:ed)?\s+(?:to|for|at)"
+    r"|(?:didn't|did not|never|failed to|doesn't|does not|won't)\s+(?:show|turn|come|attend)(?:s|ed)?"
+    r"(?:\s+up)?(?:\s+(?:to|for|at))?)"
+    r"\s+(?:our|the|my|both|all|either|any|two|2|three|3|every|each)\s+(?:of\s+(?:our|the|my)\s+)?"
+    r"(?:(?:last|previous|past|recent|two|2|three|3|few|couple of|several)\s+){0,2}"
+    r"(?:meetings|calls|sessions|catch[- ]?ups|1:1s|one[- ]to[- ]ones|appointments)\b"
+    r"|\b(?:no[- ]?show\w*|stood (?:me|us) up|didn't (?:show|turn up)|did not (?:show|turn up)"
+    r"|cancell?(?:ed|ing) (?:on )?(?:me|us|our \w+|"
+    + _SESSIONS
+    + r"))\b.{0,30}"
+    + _REPEATED
+    + r"\b|\bkeeps? (?:no[- ]?showing|missing|skipping|standing (?:me|us) up|not (?:showing|turning)"
+    r" up)\b"
+)
+
+# Wanting out of the pairing ("want out of this pairing", "pull out of the scheme", "call it a
+# day"), or a row that ends it ("had a massive row with him", "cant see me working with him").
+_WANTS_OUT = (
+    r"|\b(?:stop|end|quit) (?:being mentored by|mentoring|working with|meeting with) "
+    + _PARTNER
+    + r"\b"
+    r"|\bwant(?:s|ed)? out of (?:this|the|our|my)\b|\b(?:pull|drop|opt|bow|back|step)(?:ing|ed)? "
+    r"(?:out|back) (?:of|from) (?:this|the|our|my) (?:pairing|mentoring|scheme|programme|partnership"
+    r"|relationship)\b|\bcall(?:ing)? it (?:a day|quits)\b|\b(?:done|finished) with (?:this|the|"
+    r"our|my) (?:pairing|mentoring|mentor|mentee|partnership)\b|\b(?:withdraw|resign)(?:ing)? from "
+    r"(?:this|the|our|my) (?:pairing|mentoring|scheme|programme)\b|\bcan't see (?:me|myself|us) "
+    r"(?:working|carrying on|continuing|going on) (?:with|together)\b|\b(?:massive|big|huge|proper"
+    r"|blazing|bad|serious|almighty|nasty) (?:row|argument|bust[- ]up|blow[- ]up|fight)\b"
+)
+# Conduct that troubles someone ("said something inappropriate", "a sexist remark", "didnt sit
+# right"), and unease about the pairing itself ("uneasy about him", "anxious about our sessions").
+_CONDUCT = (
+    r"\b(?:keeps?|kept|keeps on)\s+(?:making|passing|cracking)\s+(?:\w+\s+)?(?:comments|remarks|"
+    r"jokes)\b|\b(?:comments?|remarks?|jokes?) about my (?:weight|looks|appearance|body|age|race|"
+    r"accent|religion|sexuality|pregnancy|skin|hair)\b|\b(?:don't|do not|no longer|not) (?:feel )?"
+    r"(?:comfortable|safe) (?:with|around|meeting|being)\b|"
+    r"\binappropriate\b|\b(?:didn't|did not|doesn't) sit (?:right|well)\b|\bcrossed (?:a|the) line"
+    r"\b|\bover ?stepped\b|\bmade a pass\b|\b(?:sexist|racist|homophobic|transphobic|sexual|"
+    r"offensive|derogatory|demeaning)\s+(?:\w+\s+)?(?:remarks?|comments?|jokes?|messages?|texts?)\b"
+    r"|\bcreepy\b|\bmade me feel (?:\w+ )?(?:uneasy|small|unsafe|awkward|weird|humiliated)\b"
+)
+_UNEASY = (
+    r"\b(?:uneasy|anxious|nervous|worried|concerned|unsure|uncertain|unsettled)\s+(?:about|abt|re|"
+    r"for|with)\s+(?:him|her|them|my (?:mentor|mentee)|(?:the|our|my|this) (?:pairing|mentoring|"
+    r"relationship|sessions|meetings|partnership))\b|\b(?:aren't|are not|not|never) (?:really )?"
+    r"(?:clicking|gelling|hitting it off)\b"
+)
 # Checked in this order: the most serious reading wins.
 _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
     (
@@ -40,15 +121,20 @@ _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
             # "worried about a patient", "pt left on a trolley", "coming in after drinking"
             r"\b(?:worried|concerned|scared|anxious)\s+(?:about|for)\s+(?:a|one of our|our|"
             r"this|that)\s+(?:patient|pt|resident|child|service user)s?\b"
-            r"|\b(?:came|coming|come|turned up|turning up|at work)\s+(?:in\s+)?(?:after|while|when)"
-            r"\s+(?:drinking|drunk|high|using)\b"
             # "coming to work after drinking", "turns up for shift after a few drinks"
             r"|\b(?:c[ao]m(?:e|es|ing)|turn(?:s|ed|ing)? up|show(?:s|ed|ing)? up|arriv\w+|working"
             r"|on (?:shift|duty))\s+(?:(?:in|into|in to|to|for|on|at)\s+)?(?:work|shift|duty|the "
             r"ward|clinic|nights)?\s*(?:after|while|when|having been)\s+(?:a night (?:out )?|a few |a "
             r"couple of |being on the )?(?:drinking|drinks|drink|drunk|booze|high|using|on drugs)\b"
-            r"|\b(?:drunk|under the influence|smelt of alcohol|"
+            r"|\b(?:came|coming|come|comes|turned up|turning up|turns up|showed up|showing up|shows up"
+            r"|at work)\s+(?:in\s+|(?:to|for|on)\s+(?:work|(?:his|her|their|the|a)\s+)?(?:shifts?|"
+            r"ward|duty|clinic|work)\s+)?(?:after|while|when|having been)"
+            r"\s+(?:drinking|drunk|high|using)\b|\b(?:drunk|under the influence|smelt of alcohol|"
             r"smelled of alcohol) (?:at|on) (?:work|shift|the ward|duty)\b"
+            r"|\b(?:drinking|drunk|hungover|boozing|tipsy|smell(?:s|ed|t|ing)? of (?:alcohol|booze|drink)"
+            r")\s+(?:at|on|in|during|before)\s+(?:work|shifts?|the ward|duty|clinic)\b"
+            r"|\b(?:worried|concerned|scared|anxious)\s+(?:about|for)\s+(?:one of|some of|two of)?\s*"
+            r"(?:my|our|the)\s+(?:patients|pts|residents|service users|clients)\b"
             r"|\bnobody escalated\b|\bnot escalated\b|\bleft on a trolley\b",
         ),
     ),
@@ -67,7 +153,9 @@ _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
             r"|\bfallen out\b|\b(?:can't|cannot|can not|don't want to|do not want to)\s+"
             r"(?:work|carry on|continue|keep going)\s+with\s+" + _PARTNER + r"\b"
             r"|\b(?:it'?s|it is|this is|we're|we are) (?:just |really |simply |clearly )?not working\b"
-            r"|\b(?:it|this) isn't (?:really )?working\b|\bi want out\b|\bnot working (?:out )?(?:with|w)\b"
+            r"|\b(?:it|this) isn't (?:really )?working\b|\bi want out\b"
+            + _WANTS_OUT
+            + r"|\bnot working (?:out )?(?:with|w)\b"
             r"|\b(?:end|leave|quit|stop|exit)\s+(?:it|the pairing|our pairing|my pairing|the "
             r"mentoring|our mentoring|the scheme|the programme|the partnership)\b"
         ),
@@ -81,6 +169,7 @@ _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
             r"answering|getting back)\b|\bno (?:reply|replies|response|answer)\b|\bghost"
             r"|\bignoring me\b|\bunresponsive\b|\bmissed (?:our|the|my) (?:last )?(?:\d+|two|"
             r"three|few)? ?(?:meetings|calls|sessions)\b"
+            r"|" + _SILENT_PARTNER
         ),
     ),
     (
@@ -103,7 +192,7 @@ _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
         Kind.DIFFICULTY,
         re.compile(
             r"\buncomfortable\b|\bnot getting on\b|\bdon't get on\b|\bclash\w*\b|\brude\b"
-            r"|\bdismissive\b|\bawkward\b|\bkeeps? cancelling\b"
+            r"|\bdismissive\b|\bawkward\b|\bkeeps? cancelling\b|" + _CONDUCT + r"|" + _UNEASY
         ),
     ),
 ]
@@ -117,6 +206,16 @@ _WANTS_TO_RAISE = re.compile(
     r"|\bwithout (?:him|her|them|my (?:mentor|mentee)) knowing\b"
     # "i want to report my mentor", "i might report him": telling on the partner.
     r"|\breport(?:ing)?\s+(?:him|her|them|my (?:mentor|mentee|partner))\b"
+    # "pass it on to the lead", "take this to the project team"
+    r"|\b(?:pass|send|forward|take|put)\s+(?:it|this|that)\s+(?:on\s+)?(?:to|with|in front of)\s+"
+    r"(?:the\s+)?(?:project\s+)?(?:lead|team|someone)\b"
+)
+# "can i report it without owen finding out", "can i raise it confidentially": raising something
+# in confidence (asked as a question about the concern path, before any other reading of it).
+_IN_CONFIDENCE = re.compile(
+    r"\b(?:raise|report|flag|mention|tell (?:you|someone|the lead)|say)\b.{0,40}\b(?:without "
+    r"(?:him|her|them|my (?:mentor|mentee)|\w+) (?:knowing|finding out|being told|seeing|hearing)|"
+    r"confidentially|in confidence|anonymously|privately)\b"
 )
 # "how do i raise a concern", "how would i report my mentor": asking the way, not raising one.
 _ASKS_HOW = re.compile(
@@ -137,7 +236,10 @@ _ASKS_WHO_SEES = re.compile(
     r"it)\b"
 )
 # "urgent!!", "help, urgent", "its urgent": urgency with nothing else said yet.
-_JUST_URGENT = re.compile(r"^(?:(?:it'?s|this is|help|please|pls|sos)\s*)*urgent(?:\s+help)?$")
+_JUST_URGENT = re.compile(
+    r"^(?:(?:it'?s|this is|help|please|pls|plz|sos|very|really)\s*)*urgent"
+    r"(?:\s+(?:help|please|pls|plz|asap|now|sos))*$"
+)
 # "actually forget it", "never mind, i'll speak to him first": withdrawing what was being said.
 _WITHDRAWS = re.compile(
     r"^(?:(?:actually|ok|okay|oh|hmm|no|sorry|on second thoughts?)[\s,.]+)*(?:forget (?:it|that|"
@@ -220,6 +322,12 @@ def kind(text: str) -> Kind | None:
 def wants_to_raise(text: str) -> bool:
     """Whether ``text`` asks to take something to the project team (however vaguely)."""
     return _WANTS_TO_RAISE.search(_plain(text)) is not None
+
+
+def raises_in_confidence(text: str) -> bool:
+    """Whether ``text`` asks to raise something in confidence ("can i report it without owen
+    finding out")."""
+    return _IN_CONFIDENCE.search(_plain(text)) is not None
 
 
 def asks_how_to_raise(text: str) -> bool:

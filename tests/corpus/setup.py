@@ -318,6 +318,22 @@ _SCHEME_WORDS = frozenset(
         "about",
         "would",
         "could",
+        # The words of the concern categories a lead's alert names ("partner not responding").
+        "relationship",
+        "difficulty",
+        "breakdown",
+        "partner",
+        "responding",
+        "change",
+        "circumstances",
+        "absence",
+        "safety",
+        "safeguarding",
+        "fitness",
+        "practise",
+        "bullying",
+        "harassment",
+        "discrimination",
     ]
 )
 
