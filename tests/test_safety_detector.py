@@ -469,6 +469,8 @@ BULLYING = [
 
 # Leadership talk that only sounds like harm: saved without a question.
 ORDINARY = [
+    "i cant see the point of the new rota any more",
+    "there's no point in anything we plan without a budget",
     "i feel like ending it with my current job",
     "nobody would notice if I left the meeting early",
     "the board pushed back on my paper",
@@ -835,6 +837,9 @@ ORDINARY = [
 # Of the safety concerns, these are about self-harm or suicidal thoughts.
 SELF_HARM = [
     "i dont see the point anymore",
+    "tbh some days i just cant see the point of anything anymore",
+    "honestly theres no point in life any longer",
+    "what's the point of anything any more, i'm exhausted",
     "everyone would be better off if i was dead",
     "I feel like giving up on life",
     "i want to disappear forever",
