@@ -182,6 +182,28 @@ def test_a_sentence_against_what_it_names_picks_none(typed: str, choices: list[C
     assert pick(typed, choices) is None
 
 
+HOW_OFTEN = [
+    Choice("Every 2 weeks or more often", "f:2"),
+    Choice("Every 3-4 weeks", "f:3"),
+    Choice("Hardly ever", "f:0"),
+]
+
+
+@pytest.mark.parametrize(
+    ("typed", "picked"),
+    [
+        ("every two weeks", "Every 2 weeks or more often"),
+        ("every 3 or 4 weeks", "Every 3-4 weeks"),
+        ("every three to four weeks i think", "Every 3-4 weeks"),
+        ("3 or 4 wks", "Every 3-4 weeks"),
+    ],
+)
+def test_numbers_in_words_and_ranges_pick_the_label_with_them(typed: str, picked: str) -> None:
+    choice = pick(typed, HOW_OFTEN)
+    assert choice is not None
+    assert choice.label == picked
+
+
 def test_an_answer_fitting_several_names_them() -> None:
     assert candidates("the one with tom", MEETINGS) == MEETINGS
 
