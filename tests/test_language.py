@@ -101,6 +101,22 @@ def test_a_clear_answer_leads_and_the_rest_is_kept(
     assert (reading.meaning, reading.rest) == (expected, rest)
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("lovely, yes", Meaning.YES),
+        ("brilliant yep send it", Meaning.YES),
+        ("perfect - yes please", Meaning.YES),
+        ("cool, sure", Meaning.YES),
+        ("fine, no", None),
+    ],
+)
+def test_a_word_that_answers_alone_before_the_same_answer_says_it(
+    typed: str, expected: Meaning | None
+) -> None:
+    assert meaning(typed) is expected
+
+
 MODES = [Choice("In person", "m:in_person"), Choice("Video", "m:video"), Choice("Phone", "m:phone")]
 MEETINGS = [Choice("Thu 5 Mar 10:00 with Tom", "c:1"), Choice("Fri 13 Mar 11:00 with Tom", "c:2")]
 GUARD = [
