@@ -270,6 +270,15 @@ def pick(text: str, choices: Sequence[C], by_meaning: bool = True) -> C | None:
     return found[0] if len(found) == 1 else None
 
 
+def yes_to(text: str, choices: Sequence[C]) -> C | None:
+    """The choice a yes names again ("yes, cancel it" at "Cancel it, no reason"), or None: at a
+    question that takes free text, such a yes is the choice, not an answer of its own."""
+    reading = leading(text)
+    if reading is None or reading.meaning is not Meaning.YES or not reading.rest:
+        return None
+    return pick(reading.rest, choices, by_meaning=False)
+
+
 def mentioned_first(text: str, words: Sequence[str]) -> str | None:
     """Of several key words, the one a longer answer says first, plural or not ("I lead a team
     of 12 across two services" -> "team"); None when it says none of them."""
