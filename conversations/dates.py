@@ -255,7 +255,8 @@ _PUNCT = " \t\n,.;:!?()"
 _GLUE = re.compile(
     r"\s*[,?!]?\s*(?:(?:with|w/?)\s+[a-z]+\s*[,?!]?\s*)?"
     r"(?:(?:is\s+|be\s+|['\u2019]s\s+)?(?:ok|okay|alright|good|fine|work|suit|any\s+good)\s*[,?!]?\s*)?"
-    r"(?:(?:sometime|some\s+time|ideally|preferably|maybe|perhaps)\s+)?(?:(?:at|on|say)\s+)?",
+    r"(?:(?:sometime|some\s+time|ideally|preferably|maybe|perhaps)\s+)?"
+    r"(?:(?:starting|beginning)\s+)?(?:(?:at|on|say)\s+)?",  # "the 9th starting at 1pm"
     re.IGNORECASE,
 )
 _LEAD = re.compile(r"\b(?:by|on|until|till|til|before|from|at|for|due|to|it)\s+$", re.IGNORECASE)

@@ -646,3 +646,15 @@ def test_anchored_words_mean_nothing_without_a_meeting() -> None:
 )
 def test_more_ordinary_sentences_have_no_date(text: str) -> None:
     assert find_when(text, MON, LONDON) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "local"),
+    [
+        ("thursday 26th starting 3pm", "2026-11-26 15:00"),
+        ("the 27th starting at 11am", "2026-11-27 11:00"),
+        ("wed 25th, beginning 9:30am", "2026-11-25 09:30"),
+    ],
+)
+def test_a_day_then_when_it_starts_is_one_moment(text: str, local: str) -> None:
+    assert wall(parse_when(text, NOW, "Europe/London"))[0] == local

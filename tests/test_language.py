@@ -101,6 +101,22 @@ def test_a_clear_answer_leads_and_the_rest_is_kept(
     assert (reading.meaning, reading.rest) == (expected, rest)
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("lovely, yes", Meaning.YES),
+        ("brilliant yep send it", Meaning.YES),
+        ("perfect - yes please", Meaning.YES),
+        ("cool, sure", Meaning.YES),
+        ("fine, no", None),
+    ],
+)
+def test_a_word_that_answers_alone_before_the_same_answer_says_it(
+    typed: str, expected: Meaning | None
+) -> None:
+    assert meaning(typed) is expected
+
+
 MODES = [Choice("In person", "m:in_person"), Choice("Video", "m:video"), Choice("Phone", "m:phone")]
 MEETINGS = [Choice("Thu 5 Mar 10:00 with Tom", "c:1"), Choice("Fri 13 Mar 11:00 with Tom", "c:2")]
 GUARD = [
@@ -180,6 +196,28 @@ def test_an_answer_naming_none_or_several_picks_none(typed: str, choices: list[C
 )
 def test_a_sentence_against_what_it_names_picks_none(typed: str, choices: list[Choice]) -> None:
     assert pick(typed, choices) is None
+
+
+HOW_OFTEN = [
+    Choice("Every 2 weeks or more often", "f:2"),
+    Choice("Every 3-4 weeks", "f:3"),
+    Choice("Hardly ever", "f:0"),
+]
+
+
+@pytest.mark.parametrize(
+    ("typed", "picked"),
+    [
+        ("every two weeks", "Every 2 weeks or more often"),
+        ("every 3 or 4 weeks", "Every 3-4 weeks"),
+        ("every three to four weeks i think", "Every 3-4 weeks"),
+        ("3 or 4 wks", "Every 3-4 weeks"),
+    ],
+)
+def test_numbers_in_words_and_ranges_pick_the_label_with_them(typed: str, picked: str) -> None:
+    choice = pick(typed, HOW_OFTEN)
+    assert choice is not None
+    assert choice.label == picked
 
 
 def test_an_answer_fitting_several_names_them() -> None:

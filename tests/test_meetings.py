@@ -608,6 +608,17 @@ def test_reminders_follow_the_original_until_the_move_is_accepted(
         assert "Wed 25 Nov" not in shown
 
 
+def test_a_yes_that_repeats_the_cancel_or_decline_is_not_its_reason(
+    mentee: Chat, mentor: Chat
+) -> None:
+    _confirmed(mentee, mentor)
+    mentee.said("cancel the meeting on Tuesday")
+    assert mentee.said("yep, just cancel").startswith("Cancelled: your meeting with Tom Okafor")
+    [stored] = _meetings(mentee.db)
+    assert (stored.status, stored.decline_reason) == ("cancelled", None)
+    assert "*Reason:*" not in mentor.inbox()
+
+
 def test_cancelling_a_confirmed_meeting_sends_a_calendar_cancellation(
     mentee: Chat, mentor: Chat
 ) -> None:

@@ -140,6 +140,16 @@ def test_option_three_pls_at_the_owner_question_is_both_of_you(mentee: Chat) -> 
     assert _action(mentee, "chase hr").owner_name == "Both"
 
 
+@pytest.mark.parametrize("typed", ["her", "she will", "he's doing it"])
+def test_a_pronoun_at_the_owner_question_is_the_partner(mentee: Chat, typed: str) -> None:
+    _to_the_owner_question(mentee)
+    assert "When is *Chase HR about cover* due?" in mentee.said(typed)
+    mentee.said("no date")
+    mentee.said("not yet")
+    assert "Saved the minutes" in mentee.said("save")
+    assert _action(mentee, "chase hr").owner_name == "Tom Okafor"
+
+
 def test_after_saving_the_next_meeting_is_offered_and_answered_in_words(
     mentee: Chat, mentor: Chat
 ) -> None:

@@ -21,6 +21,7 @@ from typing import Protocol, TypeVar
 from rapidfuzz import fuzz, process, utils
 
 from conversations.language.normalise import normalise
+from conversations.language.numbers import WORDS
 from conversations.language.vocabulary import Meaning, leading, meaning
 from conversations.messages import Choice
 
@@ -69,7 +70,7 @@ _PADDING = frozenset(
         "to", "of", "let", "as",
     }
 )  # fmt: skip
-_WORDS = re.compile(r"[a-z0-9']+")
+_WORDS = re.compile(r"\d+-\d+|[a-z0-9']+")  # a range ("5-6") is one word
 # The frame of a short sentence around a pick ("we've met twice", "I'll have the video call"):
 # who speaks and the helping verbs. Read as padding unless a label has the word itself.
 _FRAME = frozenset(
@@ -115,12 +116,22 @@ _MOST_WORDS = 3
 _MARGIN = 8
 
 
+# Numbers said in words read as the digits labels show ("four weeks" for "Every 4 weeks");
+# "one" stays a word ("the one with Tom"). A range said "5 or 6" or "5 to 6" is "5-6".
+_DIGITS = {word: str(n) for word, n in WORDS.items() if n > 1}
+_RANGE = re.compile(r"\b(\d{1,3})\s+(?:or|to)\s+(\d{1,3})\b")
+
+
 def _tokens(text: str) -> list[str]:
     plain = _POLITE.sub(" ", normalise(text))
     for count, word in _COUNTS:
         plain = count.sub(word, plain)
+    plain = _RANGE.sub(r"\1-\2", _WORD_NUMBER.sub(lambda m: _DIGITS[m[0]], plain))
     words = (w.strip("'") for w in _WORDS.findall(plain))
     return [_SYNONYMS.get(w, _SHORT_NAMES.get(w, w)) for w in words if w]
+
+
+_WORD_NUMBER = re.compile(r"\b(?:" + "|".join(_DIGITS) + r")\b")
 
 
 def _said(text: str) -> list[str]:
@@ -257,6 +268,15 @@ def pick(text: str, choices: Sequence[C], by_meaning: bool = True) -> C | None:
     """The one choice a typed answer picks, or None (it names none, or could be several)."""
     found = candidates(text, choices, by_meaning)
     return found[0] if len(found) == 1 else None
+
+
+def yes_to(text: str, choices: Sequence[C]) -> C | None:
+    """The choice a yes names again ("yes, cancel it" at "Cancel it, no reason"), or None: at a
+    question that takes free text, such a yes is the choice, not an answer of its own."""
+    reading = leading(text)
+    if reading is None or reading.meaning is not Meaning.YES or not reading.rest:
+        return None
+    return pick(reading.rest, choices, by_meaning=False)
 
 
 def mentioned_first(text: str, words: Sequence[str]) -> str | None:

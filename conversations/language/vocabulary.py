@@ -353,6 +353,18 @@ def leading(text: str) -> Reading | None:
             if again is not None and again.meaning is _LEADS[head] and not again.rest:
                 rest = ""  # "yup 👍", "yes sure go ahead": the rest only says it again
             return Reading(_LEADS[head], rest)
+    return _said_again(words)
+
+
+def _said_again(words: list[str]) -> Reading | None:
+    """A word that answers only alone, then the same answer ("great, yes", "lovely yep send
+    it"): read as that answer."""
+    for size in range(min(_LONGEST, len(words) - 1), 0, -1):
+        head = " ".join(words[:size])
+        if head in _WHOLE:
+            again = leading(" ".join(w for w in words[size:] if w.strip("-")))
+            if again is not None and again.meaning is _WHOLE[head]:
+                return again
     return None
 
 

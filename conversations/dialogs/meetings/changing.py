@@ -51,7 +51,7 @@ from conversations.dialogs.meetings.common import (
     show_when,
 )
 from conversations.intents import IntentName, recognise
-from conversations.language.choices import answer, pick
+from conversations.language.choices import answer, pick, yes_to
 from conversations.language.meeting_facts import Facts, as_time, read_facts
 from conversations.language.meetings import (
     rebooks,
@@ -532,6 +532,9 @@ class ChangeMeeting:
         self, ctx: Context, state: dict[str, Any], msg: Incoming, text: str, found: _Found
     ) -> Turn:
         said = answer(text, _REASON, yes="no_reason", no="keep", whole=True)
+        asked = self.prompt(ctx, state)[-1]
+        again = yes_to(text, asked.choices) if isinstance(asked, Question) else None
+        said = {C_KEEP: "keep", C_NO_REASON: "no_reason"}.get(again.action, said) if again else said
         if msg.action == C_KEEP or said == "keep":
             return Turn(replies=[Text("OK, I've left the meeting as it is.")])
         if msg.action == C_NO_REASON or said == "no_reason":

@@ -164,6 +164,9 @@ class Pair:
             return speaker_id
         if said in {"both", "we", "us", "both of us", "together", "all", "everyone", "both us"}:
             return BOTH
+        if said in {"him", "her", "he", "she", "his", "hers", "they", "them", "theirs"}:
+            # Of two people, the one the speaker is not.
+            return self.mentor_id if speaker_id == self.mentee_id else self.mentee_id
         for person_id, name in (
             (self.mentee_id, self.mentee_name),
             (self.mentor_id, self.mentor_name),
