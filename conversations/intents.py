@@ -163,7 +163,12 @@ LEAD_CHANNEL_TEXT = re.compile(
     r"|(?:send|post|put)\s+(?:the\s+)?(?:lead\s+)?alerts\s+(?:here|to this channel)\b)",
     re.IGNORECASE,
 )
-_MET = re.compile(r"^(?:we\s+|i\s+)?met\b", re.IGNORECASE)
+# "met tom today...", "caught up with tom, mainly about...", "had our catch-up with tom": a report
+# of having met is the meeting's minutes.
+_MET = re.compile(
+    r"^(?:we\s+|i\s+)?(?:met|caught\s+up\s+with|had\s+(?:a|our)\s+catch[\s-]?up\s+with)\b",
+    re.IGNORECASE,
+)
 # A note for the diary said in one go: "diary: ...", "diary - ...", "diary for fri - ...",
 # "diary entry: ...", "new diary entry for friday: ...", "journal note - ...", "dear diary ...",
 # "add to my diary that ...", "note in my diary: ...", "for my diary: ...", "diary 😩 ...".

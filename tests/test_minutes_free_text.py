@@ -341,3 +341,20 @@ def test_a_discussion_alone_asks_for_actions_and_the_next_meeting(mentee: Chat) 
         "*Actions:* none\n"
         "*Next meeting:* not agreed yet"
     ) in reply
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "caught up with tom this morning, chiefly about delegating and saying no to extra projects",
+        "had our catch-up with tom, went over delegating and saying no to extra projects",
+    ],
+)
+def test_saying_we_caught_up_and_what_about_is_the_minutes(mentee: Chat, said: str) -> None:
+    _meeting(mentee.db, FRIDAY)
+    reply = mentee.said(said)
+    assert "the actions you agreed?" in reply
+    reply = _typed(mentee, "no")
+    assert "Shall I save these minutes?" in reply
+    assert "delegating and saying no to extra projects" in reply
+    assert "*Actions:* none" in reply
