@@ -358,3 +358,11 @@ def test_saying_we_caught_up_and_what_about_is_the_minutes(mentee: Chat, said: s
     assert "Shall I save these minutes?" in reply
     assert "delegating and saying no to extra projects" in reply
     assert "*Actions:* none" in reply
+
+
+@pytest.mark.parametrize("owner", ["me and tom both", "tom and i both"])
+def test_the_pair_named_then_both_owns_the_action_together(mentee: Chat, owner: str) -> None:
+    _meeting(mentee.db, FRIDAY)
+    reply = mentee.said(f"AP: {owner} to watch the kings fund webinar by 20/3")
+    assert "Who will do" not in reply
+    assert "1. Watch the kings fund webinar: Both, due Fri 20 Mar" in reply

@@ -264,8 +264,10 @@ class _Owners:
         o = "|".join(re.escape(n) for n in own) or r"(?!x)x"
         me = rf"i|me|myself|{o}"
         both = (
-            rf"both\s+(?:of\s+us|{p})(?:\s+and\s+(?:i|me))?|(?:{p})\s+(?:and|&|\+)\s+(?:i|me)"
-            rf"|(?:i|me)\s+(?:and|&|\+)\s+(?:{p})|we\s+both|us\s+both|both|we"
+            rf"both\s+(?:of\s+us|{p})(?:\s+and\s+(?:i|me))?"
+            # "me and tom both to read...": the pair named, then "both".
+            rf"|(?:{p})\s+(?:and|&|\+)\s+(?:i|me)(?:\s+both)?"
+            rf"|(?:i|me)\s+(?:and|&|\+)\s+(?:{p})(?:\s+both)?|we\s+both|us\s+both|both|we"
         )
         who = rf"(?P<both>{both})|(?P<nobody>{_NOBODY})|(?P<partner>{p}|he|she)|(?P<me>{me})"
         lead = re.compile(
