@@ -366,3 +366,15 @@ def test_the_pair_named_then_both_owns_the_action_together(mentee: Chat, owner: 
     reply = mentee.said(f"AP: {owner} to watch the kings fund webinar by 20/3")
     assert "Who will do" not in reply
     assert "1. Watch the kings fund webinar: Both, due Fri 20 Mar" in reply
+
+
+def test_booking_words_inside_a_write_up_are_what_was_discussed(mentee: Chat) -> None:
+    _meeting(mentee.db, FRIDAY)
+    reply = mentee.said(
+        "helpful session with tom today on stakeholder mapping. I'm going to book a slot with "
+        "the finance director next week, and he's going to send me his template."
+    )
+    assert "Let's log the minutes" in reply
+    assert "What time" not in reply
+    with transaction(mentee.db) as session:
+        assert session.exec(select(Meeting).where(Meeting.status == "proposed")).all() == []

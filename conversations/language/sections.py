@@ -581,7 +581,7 @@ def _lines(text: str) -> Iterator[tuple[str, bool]]:
 
 _TALKED = re.compile(
     r"\b(?:talked\s+(?:about|thru|through|over|re)|discussed|went\s+(?:thru|through|over)|covered|chatted|looked\s+at"
-    r"|catch[\s-]?up|good\s+(?:chat|call|session|meeting)|had\s+(?:our|a|the)\s+(?:\w+\s+)?"
+    r"|catch[\s-]?up|(?:good|useful|helpful|great|productive)\s+(?:chat|call|session|meeting)|had\s+(?:our|a|the)\s+(?:\w+\s+)?"
     r"(?:call|chat|meeting|session|catch[\s-]?up))\b",
     re.I,
 )
