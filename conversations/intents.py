@@ -163,14 +163,24 @@ LEAD_CHANNEL_TEXT = re.compile(
     r"|(?:send|post|put)\s+(?:the\s+)?(?:lead\s+)?alerts\s+(?:here|to this channel)\b)",
     re.IGNORECASE,
 )
-_MET = re.compile(r"^(?:we\s+|i\s+)?met\b", re.IGNORECASE)
+# "met tom today...", "caught up with tom, mainly about...", "had our catch-up with tom": a report
+# of having met is the meeting's minutes.
+_MET = re.compile(
+    r"^(?:we\s+|i\s+)?(?:met|caught\s+up\s+with|had\s+(?:a|our)\s+catch[\s-]?up\s+with)\b",
+    re.IGNORECASE,
+)
 # A note for the diary said in one go: "diary: ...", "diary - ...", "diary for fri - ...",
 # "diary entry: ...", "new diary entry for friday: ...", "journal note - ...", "dear diary ...",
-# "add to my diary that ...", "note in my diary: ...".
+# "add to my diary that ...", "note in my diary: ...", "for my diary: ...", "diary 😩 ...".
 _DIARY_NOTE = re.compile(
     r"^\s*(?:"
     r"(?:(?:my|a|new|another|quick)\s+)*(?:diary|journal)(?:\s+(?:entry|note|log|post|update))?"
     r"(?:\s+(?:for|on|from)\s+(?P<day>[\w/.]+(?:\s+\w+)?))?\s*[:\-–]"
+    # "diary 😩 three sick calls...": the head followed by an emoji instead of a colon.
+    r"|(?:(?:my|a|new|another|quick)\s+)*(?:diary|journal)\s*[^\w\s\x00-\x7f–]+"
+    # "for my diary: ...", "in my diary - ...", "note for my diary: ...".
+    r"|(?:(?:a\s+)?(?:quick\s+)?(?:note|entry)\s+)?(?:for|in|into|to)\s+my\s+(?:diary|journal)"
+    r"\s*[:\-–]"
     r"|dear\s+diary\b[\s,:\-–]*"
     r"|(?:please\s+|pls\s+)?(?:add|put|write|note)(?:\s+(?:this|it|down))?\s+(?:to|in|into)\s+my\s+diary"
     r"(?:\s+(?:that|for|:|-|–))?[\s:]*"

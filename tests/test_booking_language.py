@@ -155,3 +155,16 @@ def test_want_to_go_thru_is_the_agenda(mentee: Chat) -> None:
     reply = mentee.said("1.5 hours on 24/3 at 10 in person pls, want to go thru my leadership plan")
     assert "*How long:* 1 hour 30 minutes" in reply
     assert "*Agenda:* my leadership plan" in reply
+
+
+@pytest.mark.parametrize(
+    ("said", "agenda"),
+    [
+        ("could we do teams thurs 26/3 at 11? mainly to review my QI project poster",
+         "my QI project poster"),
+        ("can i book tom on 31/3 at 2pm, on teams, to prep for my panel interview",
+         "my panel interview"),
+    ],
+)  # fmt: skip
+def test_to_review_or_prep_for_is_the_agenda(mentee: Chat, said: str, agenda: str) -> None:
+    assert f"*Agenda:* {agenda}" in mentee.said(said)

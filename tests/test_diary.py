@@ -143,3 +143,27 @@ def test_a_mentor_asking_for_his_mentees_diary_is_refused_kindly(demo: Engine) -
     assert "Diaries are private" in answer
     assert "something only for me" not in answer
     assert _to(demo, priya.person_id) == before  # she is not told he asked
+
+
+@pytest.mark.parametrize(
+    ("typed", "text"),
+    [
+        ("in my diary: handover overran again, felt flat after", "handover overran again, felt flat after"),
+        ("a note for my diary - stayed calm when the complaint came in", "stayed calm when the complaint came in"),
+        ("journal 🙃 another late finish, rota gaps again", "another late finish, rota gaps again"),
+    ],
+)  # fmt: skip
+def test_a_note_headed_for_the_diary_in_other_words_is_saved(
+    demo: Engine, typed: str, text: str
+) -> None:
+    saved = _chat(demo).said(typed)
+    assert "Saved to your diary" in saved
+    assert [e.text for e in _entries(demo)] == [text]
+
+
+def test_a_note_for_my_diary_with_a_hospital_number_is_checked_first(demo: Engine) -> None:
+    asked = _chat(demo).said("to my diary: still worried about the man in side room 2, RX8812345")
+    assert "Saved to your diary" not in asked
+    assert "hospital number" in asked
+    assert "Remove it and save" in asked
+    assert _entries(demo) == []

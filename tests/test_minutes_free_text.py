@@ -341,3 +341,40 @@ def test_a_discussion_alone_asks_for_actions_and_the_next_meeting(mentee: Chat) 
         "*Actions:* none\n"
         "*Next meeting:* not agreed yet"
     ) in reply
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "caught up with tom this morning, chiefly about delegating and saying no to extra projects",
+        "had our catch-up with tom, went over delegating and saying no to extra projects",
+    ],
+)
+def test_saying_we_caught_up_and_what_about_is_the_minutes(mentee: Chat, said: str) -> None:
+    _meeting(mentee.db, FRIDAY)
+    reply = mentee.said(said)
+    assert "the actions you agreed?" in reply
+    reply = _typed(mentee, "no")
+    assert "Shall I save these minutes?" in reply
+    assert "delegating and saying no to extra projects" in reply
+    assert "*Actions:* none" in reply
+
+
+@pytest.mark.parametrize("owner", ["me and tom both", "tom and i both"])
+def test_the_pair_named_then_both_owns_the_action_together(mentee: Chat, owner: str) -> None:
+    _meeting(mentee.db, FRIDAY)
+    reply = mentee.said(f"AP: {owner} to watch the kings fund webinar by 20/3")
+    assert "Who will do" not in reply
+    assert "1. Watch the kings fund webinar: Both, due Fri 20 Mar" in reply
+
+
+def test_booking_words_inside_a_write_up_are_what_was_discussed(mentee: Chat) -> None:
+    _meeting(mentee.db, FRIDAY)
+    reply = mentee.said(
+        "helpful session with tom today on stakeholder mapping. I'm going to book a slot with "
+        "the finance director next week, and he's going to send me his template."
+    )
+    assert "Let's log the minutes" in reply
+    assert "What time" not in reply
+    with transaction(mentee.db) as session:
+        assert session.exec(select(Meeting).where(Meeting.status == "proposed")).all() == []

@@ -74,6 +74,15 @@ def test_an_action_is_redated_and_reowned_in_plain_words(mentee: Chat) -> None:
     assert _action(mentee, "business case").owner_name == "Tom Okafor"
 
 
+def test_asking_for_an_action_to_be_due_another_day_redates_it(mentee: Chat) -> None:
+    _log_one_shot(mentee)
+    meetings = _meetings(mentee)
+    reply = mentee.said("would the business case be due on the 9th instead please")
+    assert "*Draft the business case* is now due Wed 9 Dec (was Sat 5 Dec)" in reply
+    assert _action(mentee, "business case").due == date(2026, 12, 9)
+    assert _meetings(mentee) == meetings  # no meeting was moved
+
+
 def test_whats_tom_got_to_do_lists_his_actions_only(mentee: Chat) -> None:
     _log_one_shot(mentee)
     reply = mentee.said("whats tom got to do?")

@@ -98,6 +98,13 @@ _DUE_PASSIVE = re.compile(
     r"\s+(?:back\s+)?(?:to|till|til|until|for)\s+(?P<when>.+?)\W*$",
     re.I,
 )
+# "could the rota paper be due the 13th instead", "can the budget one be due on friday": the
+# action, then the day it should now be due.
+_DUE_INSTEAD = re.compile(
+    r"^(?:can|could|would|should)\s+(?P<what>.+?)\s+(?:be|now\s+be)\s+due\s+(?:on\s+|by\s+)?"
+    r"(?P<when>.+?)(?:\s+instead)?(?:\s+(?:please|pls|plz))?\W*$",
+    re.I,
+)
 # "2", "#2", "no. 2", "number 2", "action 2", "item two": an action by its number in the list.
 _NUMBERED = re.compile(
     r"^(?:(?:action|item|task|number|no\.?|num|#)\s*)?#?(?P<n>\d{1,2}|one|two|three|four|five"
@@ -150,7 +157,7 @@ def read_action_talk(text: str) -> Talk | None:
         pointed = re.search(r"\baction|\bone\b|^(?:that|it)\b", what, re.I)
         if who not in _NOT_OWNERS and (pointed or m["what2"] or m["what3"]):
             return Talk("owner", _described(what or m["what2"] or m["what3"]), who=who)
-    if m := _DUE.match(said) or _DUE_PASSIVE.match(said):
+    if m := _DUE.match(said) or _DUE_PASSIVE.match(said) or _DUE_INSTEAD.match(said):
         return Talk("due", _described(m["what"]), when=m["when"])
     if (m := _DONE_FIRST.match(said)) and (number := action_number(m["what"])) is not None:
         return Talk("done", m["what"], number=number)  # "done number 2", "finished #2"

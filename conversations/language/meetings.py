@@ -102,6 +102,8 @@ AGENDA_TEXT = re.compile(
     # "about ..." is an agenda, "how about 31/4" is not.
     r"(?:\bagenda\b\s*[:\-]?|(?<!\bhow )(?<!\bwhat )\babout\b(?!" + _ABOUT_A_TIME + r")"
     r"|\bto (?:discuss|talk (?:about|through|thru)|go (?:over|through|thru)|run through)\b"
+    # "mostly to review my band 7 application", "to prep for my interview"
+    r"|\bto (?:review|look over|prep(?:are)? for)\b"
     r"|\bre\s*:|\bre\s+(?=(?:my|our|the|your|a|an)\b))\s*"
     r"(?P<agenda>\S.*)$",
     re.I | re.S,

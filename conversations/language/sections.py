@@ -264,8 +264,10 @@ class _Owners:
         o = "|".join(re.escape(n) for n in own) or r"(?!x)x"
         me = rf"i|me|myself|{o}"
         both = (
-            rf"both\s+(?:of\s+us|{p})(?:\s+and\s+(?:i|me))?|(?:{p})\s+(?:and|&|\+)\s+(?:i|me)"
-            rf"|(?:i|me)\s+(?:and|&|\+)\s+(?:{p})|we\s+both|us\s+both|both|we"
+            rf"both\s+(?:of\s+us|{p})(?:\s+and\s+(?:i|me))?"
+            # "me and tom both to read...": the pair named, then "both".
+            rf"|(?:{p})\s+(?:and|&|\+)\s+(?:i|me)(?:\s+both)?"
+            rf"|(?:i|me)\s+(?:and|&|\+)\s+(?:{p})(?:\s+both)?|we\s+both|us\s+both|both|we"
         )
         who = rf"(?P<both>{both})|(?P<nobody>{_NOBODY})|(?P<partner>{p}|he|she)|(?P<me>{me})"
         lead = re.compile(
@@ -579,7 +581,7 @@ def _lines(text: str) -> Iterator[tuple[str, bool]]:
 
 _TALKED = re.compile(
     r"\b(?:talked\s+(?:about|thru|through|over|re)|discussed|went\s+(?:thru|through|over)|covered|chatted|looked\s+at"
-    r"|catch[\s-]?up|good\s+(?:chat|call|session|meeting)|had\s+(?:our|a|the)\s+(?:\w+\s+)?"
+    r"|catch[\s-]?up|(?:good|useful|helpful|great|productive)\s+(?:chat|call|session|meeting)|had\s+(?:our|a|the)\s+(?:\w+\s+)?"
     r"(?:call|chat|meeting|session|catch[\s-]?up))\b",
     re.I,
 )
