@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
@@ -124,6 +125,23 @@ def test_a_typed_no_with_a_reason_declines_and_tells_the_mentee(mentee: Chat, me
     received = mentee.inbox()
     assert received.startswith("Tom Okafor declined the meeting on Tue 24 Nov, 15:00.")
     assert "*Reason:* no, I'm away that week" in received
+
+
+@pytest.mark.parametrize(
+    "away",
+    [
+        "apologies, I'm on holiday till the 30th",
+        "ah, I will be away til friday",
+        "out of office all that week unfortunately",
+    ],
+)
+def test_being_away_answers_a_waiting_proposal_as_a_decline(
+    mentee: Chat, mentor: Chat, away: str
+) -> None:
+    _proposal_seen(mentee, mentor)
+    assert mentor.said(away).startswith("Declined: the meeting on Tue 24 Nov, 15:00.")
+    [meeting] = _meetings(mentor.db)
+    assert (meeting.status, meeting.decline_reason) == ("declined", away)
 
 
 def test_can_we_keep_the_original_time_declines_the_move(mentee: Chat, mentor: Chat) -> None:
