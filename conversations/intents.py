@@ -227,7 +227,9 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     (
         IntentName.WHEN_IS,
         re.compile(
-            r"^\W*(?:so\s+|and\s+|hi,?\s+)?(?:when|what (?:time|date|day)|how long)\b.{0,60}?"
+            r"^\W*(?:so\s+|and\s+|hi,?\s+)?(?:when|what (?:time|date|day)|how long"
+            r"|(?:what(?:'s|’s|s| is)|is there)\s+(?:the\s+|a\s+)?(?:deadline|due date|closing date"
+            r"|cut-?off|last (?:day|date)|latest date))\b.{0,60}?"
             r"\b(?:networking|event|session|launch|workshop|contract|agreement|check-?in|survey|"
             r"evaluation|questionnaire|kit)\b",
             re.I,

@@ -115,6 +115,23 @@ def test_asking_how_explains_first_and_stores_nothing(demo: Engine, clock: Clock
     assert not _concerns(demo)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's the procedure for reporting my mentor, just in case",
+        "is there a process for raising a problem with my mentor?",
+        "what do i do if i want to flag something about my mentor",
+    ],
+)
+def test_asking_the_process_explains_first_and_stores_nothing(
+    demo: Engine, clock: Clock, question: str
+) -> None:
+    said = Chat(demo, clock, PRIYA).said(question)
+    assert "Tom is never told" in said
+    assert "start one now?" in said
+    assert not _concerns(demo)
+
+
 def test_withdrawing_while_writing_the_details_sends_nothing(demo: Engine, clock: Clock) -> None:
     priya = Chat(demo, clock, PRIYA)
     priya.said("raise a concern")
