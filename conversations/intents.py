@@ -124,7 +124,17 @@ _GLOBAL: list[tuple[IntentName, re.Pattern[str]]] = [
     ),
     (
         IntentName.CANCEL,
-        _whole(r"cancel", r"cancel (?:that|this|it)", r"stop", r"never ?mind", r"quit", r"abort"),
+        _whole(
+            r"cancel",
+            r"cancel (?:that|this|it)",
+            r"stop",
+            r"never ?mind",
+            r"quit",
+            r"abort",
+            # "forget it", "scrap that", "don't bother": dropping what is under way.
+            r"(?:oh |ok |actually |no )?(?:forget|scrap|ditch|drop) (?:it|that|this|about it)",
+            r"(?:oh |ok |actually |no )?don'?t bother",
+        ),
     ),
     (IntentName.BACK, _whole(r"back", r"go back", r"previous", r"undo")),
     (
@@ -141,6 +151,9 @@ _GLOBAL: list[tuple[IntentName, re.Pattern[str]]] = [
             r"supposed to|meant to)(?: be)? (?:do|doing|on)(?: (?:this|next) (?:week|month)| today|"
             r" tomorrow| now| next)?",
             r"what'?s (?:on|coming up|left)",
+            # "what happens next?", "what comes next", "so what now"
+            r"(?:so |and |ok )?what (?:happens|comes|do i do|should i do) (?:next|now)",
+            r"(?:so |and |ok )?what now",
             r"(?:is there |is |has |have i got |do i have )?anything (?:waiting (?:on|for) me|"
             r"for me to do|i need to do|(?:come )?in for me|(?:that )?needs? (?:me|my (?:attention|"
             r"input|decision)))",
