@@ -144,6 +144,21 @@ def test_being_away_answers_a_waiting_proposal_as_a_decline(
     assert (meeting.status, meeting.decline_reason) == ("declined", away)
 
 
+@pytest.mark.parametrize(
+    "take_back", ["could u retract the request i sent tom", "pls pull my request, sorry"]
+)
+def test_taking_back_a_waiting_proposal_in_other_words(
+    mentee: Chat, mentor: Chat, take_back: str
+) -> None:
+    _proposal_seen(mentee, mentor)
+    assert "Shall I cancel your meeting with Tom Okafor on Tue 24 Nov, 15:00?" in mentee.said(
+        take_back
+    )
+    mentee.said("1")
+    assert [m.status for m in _meetings(mentee.db)] == ["cancelled"]
+    assert "Tue 24 Nov, 15:00" in mentor.inbox()
+
+
 def test_can_we_keep_the_original_time_declines_the_move(mentee: Chat, mentor: Chat) -> None:
     _proposal_seen(mentee, mentor)
     assert mentor.said("ok").startswith("Confirmed")
