@@ -169,6 +169,15 @@ LEAD_ACTION_TEXT = re.compile(
     r"#?(?P<letter>[cnf])\s*(?P<number>\d+)\b\s*(?:[-–—:,;.]+\s*)?(?P<note>.*?)\s*$",
     re.IGNORECASE | re.DOTALL,
 )
+# "remind me about C2 tomorrow at 9am", "bring c7 back on friday", "come back to C3 in 2 days":
+# a snooze said the other way round (the alert, then when it is wanted again).
+LEAD_REMIND_TEXT = re.compile(
+    r"^\s*(?:(?:can|could|will)\s+(?:you|u)\s+|please\s+|pls\s+)?"
+    r"(?:remind\s+me\s+(?:about|of|re)|bring(?=.*\bback\b)|come\s+back\s+to|nudge\s+me\s+"
+    r"(?:about|on|re))\s+(?:alert\s+)?#?(?P<letter>[cnf])\s*(?P<number>\d+)\b\s*(?:back\s+)?"
+    r"(?:[-–—:,;.]+\s*)?(?P<note>.*?)\s*(?:please|pls)?[\s.!?]*$",
+    re.IGNORECASE | re.DOTALL,
+)
 # "@mentorbot use this channel for lead alerts" (said in the channel that should get them).
 LEAD_CHANNEL_TEXT = re.compile(
     r"^(?:please\s+)?(?:(?:use|set|make)\s+this\s+(?:channel|chat)\s+(?:for|as)\s+(?:the\s+)?"
@@ -641,6 +650,9 @@ def _as_typed(stripped: str) -> Intent:
         ref = f"{match['letter'].upper()}{match['number']}"
         note = f" {match['note']}" if match["note"] else ""
         return Intent(IntentName.LEAD_ACTION, f"{match['verb'].lower()} {ref}{note}")
+    if (match := LEAD_REMIND_TEXT.match(stripped)) is not None and match["note"]:
+        ref = f"{match['letter'].upper()}{match['number']}"
+        return Intent(IntentName.LEAD_ACTION, f"snooze {ref} {match['note']}")
     if LEAD_CHANNEL_TEXT.match(stripped):
         return Intent(IntentName.LEAD_CHANNEL)
     if match := SCHEME_CHANGE_TEXT.match(stripped):
