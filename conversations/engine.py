@@ -45,6 +45,7 @@ from conversations.intents import (
     raises_a_concern,
     recognise,
 )
+from conversations.language.away import says_away
 from conversations.language.vocabulary import Meaning, meaning
 from conversations.messages import (
     Incoming,
@@ -258,6 +259,7 @@ class Engine:
             intent.name in _NOT_A_SWITCH
             or meaning(msg.text) is not None
             or (intent.name in _MEETING_IN_PASSING and not _COMMAND.match(msg.text))
+            or _away_in_passing(msg.text, intent)
         ):
             # A meeting said in passing ("not thurs but fri same time?") may answer a proposal
             # or a move waiting for this person: that is tried first; a plain request
@@ -542,6 +544,19 @@ _NOT_A_SWITCH = frozenset({IntentName.UNKNOWN, IntentName.GREETING, IntentName.T
 _MEETING_IN_PASSING = frozenset(
     {IntentName.BOOK_MEETING, IntentName.RESCHEDULE_MEETING, IntentName.CANCEL_MEETING}
 )
+_REMINDERS = re.compile(r"\b(?:reminders?|nudges?)\b", re.I)
+
+
+def _away_in_passing(text: str, intent: Intent) -> bool:
+    """Saying "sorry, I'm on leave until Monday" with a proposal waiting answers it (a refusal with
+    its reason); "pause my reminders, I'm on leave" still pauses them."""
+    return (
+        intent.name is IntentName.PAUSE_REMINDERS
+        and says_away(text)
+        and _REMINDERS.search(text) is None
+    )
+
+
 _COMMAND = re.compile(
     r"\s*(?:please\s+|pls\s+)?(?:book|reschedule|rearrange|cancel|move|arrange|schedule)\b", re.I
 )

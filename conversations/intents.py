@@ -124,7 +124,17 @@ _GLOBAL: list[tuple[IntentName, re.Pattern[str]]] = [
     ),
     (
         IntentName.CANCEL,
-        _whole(r"cancel", r"cancel (?:that|this|it)", r"stop", r"never ?mind", r"quit", r"abort"),
+        _whole(
+            r"cancel",
+            r"cancel (?:that|this|it)",
+            r"stop",
+            r"never ?mind",
+            r"quit",
+            r"abort",
+            # "forget it", "scrap that", "don't bother": dropping what is under way.
+            r"(?:oh |ok |actually |no )?(?:forget|scrap|ditch|drop) (?:it|that|this|about it)",
+            r"(?:oh |ok |actually |no )?don'?t bother",
+        ),
     ),
     (IntentName.BACK, _whole(r"back", r"go back", r"previous", r"undo")),
     (
@@ -141,6 +151,9 @@ _GLOBAL: list[tuple[IntentName, re.Pattern[str]]] = [
             r"supposed to|meant to)(?: be)? (?:do|doing|on)(?: (?:this|next) (?:week|month)| today|"
             r" tomorrow| now| next)?",
             r"what'?s (?:on|coming up|left)",
+            # "what happens next?", "what comes next", "so what now"
+            r"(?:so |and |ok )?what (?:happens|comes|do i do|should i do) (?:next|now)",
+            r"(?:so |and |ok )?what now",
             r"(?:is there |is |has |have i got |do i have )?anything (?:waiting (?:on|for) me|"
             r"for me to do|i need to do|(?:come )?in for me|(?:that )?needs? (?:me|my (?:attention|"
             r"input|decision)))",
@@ -154,6 +167,15 @@ _GLOBAL: list[tuple[IntentName, re.Pattern[str]]] = [
 LEAD_ACTION_TEXT = re.compile(
     r"^\s*(?P<verb>open|show|ack|acknowledge|contact|snooze|resolve|resolved|close)\s+"
     r"#?(?P<letter>[cnf])\s*(?P<number>\d+)\b\s*(?:[-–—:,;.]+\s*)?(?P<note>.*?)\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+# "remind me about C2 tomorrow at 9am", "bring c7 back on friday", "come back to C3 in 2 days":
+# a snooze said the other way round (the alert, then when it is wanted again).
+LEAD_REMIND_TEXT = re.compile(
+    r"^\s*(?:(?:can|could|will)\s+(?:you|u)\s+|please\s+|pls\s+)?"
+    r"(?:remind\s+me\s+(?:about|of|re)|bring(?=.*\bback\b)|come\s+back\s+to|nudge\s+me\s+"
+    r"(?:about|on|re))\s+(?:alert\s+)?#?(?P<letter>[cnf])\s*(?P<number>\d+)\b\s*(?:back\s+)?"
+    r"(?:[-–—:,;.]+\s*)?(?P<note>.*?)\s*(?:please|pls)?[\s.!?]*$",
     re.IGNORECASE | re.DOTALL,
 )
 # "@mentorbot use this channel for lead alerts" (said in the channel that should get them).
@@ -237,7 +259,9 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     (
         IntentName.WHEN_IS,
         re.compile(
-            r"^\W*(?:so\s+|and\s+|hi,?\s+)?(?:when|what (?:time|date|day)|how long)\b.{0,60}?"
+            r"^\W*(?:so\s+|and\s+|hi,?\s+)?(?:when|what (?:time|date|day)|how long"
+            r"|(?:what(?:'s|’s|s| is)|is there)\s+(?:the\s+|a\s+)?(?:deadline|due date|closing date"
+            r"|cut-?off|last (?:day|date)|latest date))\b.{0,60}?"
             r"\b(?:networking|event|session|launch|workshop|contract|agreement|check-?in|survey|"
             r"evaluation|questionnaire|kit)\b",
             re.I,
@@ -636,6 +660,9 @@ def _as_typed(stripped: str) -> Intent:
         ref = f"{match['letter'].upper()}{match['number']}"
         note = f" {match['note']}" if match["note"] else ""
         return Intent(IntentName.LEAD_ACTION, f"{match['verb'].lower()} {ref}{note}")
+    if (match := LEAD_REMIND_TEXT.match(stripped)) is not None and match["note"]:
+        ref = f"{match['letter'].upper()}{match['number']}"
+        return Intent(IntentName.LEAD_ACTION, f"snooze {ref} {match['note']}")
     if LEAD_CHANNEL_TEXT.match(stripped):
         return Intent(IntentName.LEAD_CHANNEL)
     if match := SCHEME_CHANGE_TEXT.match(stripped):

@@ -22,7 +22,15 @@ from datetime import datetime
 from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
-from storage.models import ActionItem, Meeting, MeetingStatus, Minutes, Pairing, PairingStatus
+from storage.models import (
+    ActionItem,
+    Meeting,
+    MeetingStatus,
+    Minutes,
+    Pairing,
+    PairingStatus,
+    Person,
+)
 
 
 def pairings_of(session: Session, person_id: int, *, active_only: bool = True) -> list[Pairing]:
@@ -163,3 +171,15 @@ def meetings_to_minute(
     if until is not None:
         query = query.where(col(Meeting.starts_at) < until)
     return list(session.exec(query.order_by(col(Meeting.starts_at).desc())).all())
+
+
+def people_named(session: Session, text: str) -> set[int]:
+    """Who in the scheme ``text`` names by full name ("the minutes for priya shah")."""
+    said = f" {' '.join(text.lower().split())} "
+    return {
+        person.id
+        for person in session.exec(select(Person))
+        if person.id is not None
+        and " " in person.display_name.strip()
+        and f" {' '.join(person.display_name.lower().split())} " in said
+    }

@@ -51,6 +51,16 @@ def test_a_yes_with_a_change_is_never_sent_as_it_was(mentee: Chat) -> None:
     assert "Sent to Tom Okafor" not in reply or "90" in reply
 
 
+@pytest.mark.parametrize("drop", ["scrap that", "don't bother", "forget about it"])
+def test_dropping_a_booking_in_other_words_clears_it(mentee: Chat, drop: str) -> None:
+    typed(mentee, "book a meeting with tom on friday")
+    reply = typed(mentee, drop)
+    assert "Sent to" not in reply
+    assert "What time" not in reply
+    assert _meetings(mentee.db) == []
+    assert "Sorry, I couldn't read" not in typed(mentee, "my actions")
+
+
 @pytest.mark.parametrize("yes", ["yeah", "okay", "👍", "looks good", "save it"])
 def test_yes_in_any_words_saves_a_diary_entry(mentee: Chat, yes: str) -> None:
     for line in ("diary", "yes", "Ran the huddle", "It went well", "Do it again"):

@@ -107,8 +107,19 @@ def test_urgent_alone_gets_the_urgent_routes_and_a_question(demo: Engine, clock:
     assert "116 123" in said
 
 
-def test_asking_how_explains_first_and_stores_nothing(demo: Engine, clock: Clock) -> None:
-    said = Chat(demo, clock, PRIYA).said("where would i report my mentor if something went wrong")
+@pytest.mark.parametrize(
+    "question",
+    [
+        "where would i report my mentor if something went wrong",
+        "what's the procedure for reporting my mentor, just in case",
+        "is there a process for raising a problem with my mentor?",
+        "what do i do if i want to flag something about my mentor",
+    ],
+)
+def test_asking_how_explains_first_and_stores_nothing(
+    demo: Engine, clock: Clock, question: str
+) -> None:
+    said = Chat(demo, clock, PRIYA).said(question)
     assert "steering group" in said
     assert "Tom is never told" in said
     assert "start one now?" in said

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import Engine
 
 from conversations.clock import Clock
@@ -47,9 +48,18 @@ def test_someone_outside_the_steering_group_is_refused(demo: Engine, clock: Cloc
     assert "C1" not in said
 
 
-def test_a_snooze_until_a_moment_said_in_words(demo: Engine, clock: Clock) -> None:
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "snooze c1 till tomorrow 10am",
+        # The alert, then when it is wanted again.
+        "can you bring C1 back tomorrow at 10am",
+        "pls nudge me about c1 tomorrow 10am",
+    ],
+)
+def test_a_snooze_until_a_moment_said_in_words(demo: Engine, clock: Clock, typed: str) -> None:
     _raise(demo, clock)
-    said = Chat(demo, clock, MORGAN).said("snooze c1 till tomorrow 10am")
+    said = Chat(demo, clock, MORGAN).said(typed)
     assert "Snoozed C1 until" in said
     assert "10:00" in said
     with transaction(demo) as s:

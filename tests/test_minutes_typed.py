@@ -133,6 +133,18 @@ def test_asking_to_see_the_notes_reads_them_back_to_the_pair_only(
     assert "business case" not in reply
 
 
+def test_someone_elses_minutes_asked_by_their_name_are_refused(
+    demo: Engine, clock: Clock, mentee: Chat
+) -> None:
+    _log_one_shot(mentee)
+    other = Chat(demo, clock, "mentee2@example.org")
+    for asked in ("could i see the notes from priya shah", "show the minutes of Tom Okafor"):
+        reply = other.said(asked)
+        assert "I can't show you anyone else's minutes" in reply
+        assert "no minutes" not in reply
+    assert "business case" in mentee.said("show me the minutes for priya shah")
+
+
 def _to_the_owner_question(mentee: Chat) -> str:
     mentee.said("log minutes for today's meeting")
     mentee.said("we discussed the rota plan")

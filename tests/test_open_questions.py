@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
@@ -124,6 +125,38 @@ def test_a_typed_no_with_a_reason_declines_and_tells_the_mentee(mentee: Chat, me
     received = mentee.inbox()
     assert received.startswith("Tom Okafor declined the meeting on Tue 24 Nov, 15:00.")
     assert "*Reason:* no, I'm away that week" in received
+
+
+@pytest.mark.parametrize(
+    "away",
+    [
+        "apologies, I'm on holiday till the 30th",
+        "ah, I will be away til friday",
+        "out of office all that week unfortunately",
+    ],
+)
+def test_being_away_answers_a_waiting_proposal_as_a_decline(
+    mentee: Chat, mentor: Chat, away: str
+) -> None:
+    _proposal_seen(mentee, mentor)
+    assert mentor.said(away).startswith("Declined: the meeting on Tue 24 Nov, 15:00.")
+    [meeting] = _meetings(mentor.db)
+    assert (meeting.status, meeting.decline_reason) == ("declined", away)
+
+
+@pytest.mark.parametrize(
+    "take_back", ["could u retract the request i sent tom", "pls pull my request, sorry"]
+)
+def test_taking_back_a_waiting_proposal_in_other_words(
+    mentee: Chat, mentor: Chat, take_back: str
+) -> None:
+    _proposal_seen(mentee, mentor)
+    assert "Shall I cancel your meeting with Tom Okafor on Tue 24 Nov, 15:00?" in mentee.said(
+        take_back
+    )
+    mentee.said("1")
+    assert [m.status for m in _meetings(mentee.db)] == ["cancelled"]
+    assert "Tue 24 Nov, 15:00" in mentor.inbox()
 
 
 def test_can_we_keep_the_original_time_declines_the_move(mentee: Chat, mentor: Chat) -> None:

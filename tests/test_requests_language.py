@@ -60,6 +60,14 @@ def test_when_questions_get_the_schemes_dates(demo: Engine, clock: Clock) -> Non
     assert "opens Mon 7 Dec and closes Mon 14 Dec" in checkin
 
 
+def test_a_question_about_a_deadline_is_answered_not_started(demo: Engine, clock: Clock) -> None:
+    priya = Chat(demo, clock, "mentee@example.org")
+    for question in ("whats the due date for the contract?", "is there a deadline on the contract"):
+        reply = priya.said(question)
+        assert "needs signing by Mon 7 Dec" in reply
+        assert "Let's agree your mentoring contract" not in reply
+
+
 def test_whats_next_includes_the_check_in_to_come(demo: Engine, clock: Clock) -> None:
     reply = Chat(demo, clock, "mentee@example.org").said("so whats next then?")
     assert "The Keep-in-touch check-in opens Mon 7 Dec and closes Mon 14 Dec" in reply

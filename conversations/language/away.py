@@ -155,3 +155,22 @@ def leave_dates(text: str, now: datetime, tz: ZoneInfo) -> tuple[date | None, da
     if back is not None and back <= (starts or today):
         back = None
     return starts, back
+
+
+# "I'm on annual leave until Monday", "on a/l til mon", "off sick that day", "out of office
+# then", "I'll be away all week": the person says they are not there (a reason, not a time).
+_AWAY = re.compile(
+    r"\bon\s+(?:(?:annual|study|sick)\s+)?leave\b|\bon\s+a/?l\b|\bannual\s+leave\b"
+    r"|\bon\s+(?:holiday|hols|vacation|a\s+course|nights|call)\b"
+    r"|\b(?:i'?m|i\s+am|i'?ll\s+be|i\s+will\s+be|we'?re|be)\s+(?:\w+\s+)?away\b"
+    r"|\baway\s+(?:until|til|till|that|then|all|this|next|on)\b"
+    r"|\boff\s+(?:sick|work|that\s+day|then|all\s+week|this\s+week|next\s+week|until|til|till)\b"
+    r"|\bout\s+of\s+(?:the\s+)?office\b|\booo\b",
+    re.I,
+)
+
+
+def says_away(text: str) -> bool:
+    """Whether ``text`` says its writer is away (on leave, on holiday, off sick, out of office):
+    at a question about a time, that turns the time down."""
+    return _AWAY.search(normalise(text)) is not None

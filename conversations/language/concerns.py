@@ -224,6 +224,14 @@ _ASKS_HOW = re.compile(
     r"(?:a |an |my |the )?(?:concerns?|problems?|issues?|complaints?|worry|worries|mentor|mentee"
     r"|partner|someone|somebody|something|it|him|her|them|bullying|harassment)\b"
 )
+# "what's the procedure for reporting my mentor", "what do i do if i want to flag a problem",
+# "is there a process for raising concerns": asking the way in other words.
+_ASKS_PROCESS = re.compile(
+    r"^(?:\w+,?\s+)?(?:what(?:'s|s| is| are)?\s+the\s+(?:process|procedure|way|steps?|route|"
+    r"protocol|policy)|is\s+there\s+(?:a|any)\s+(?:process|procedure|way|route|policy)|"
+    r"what\s+(?:do|should|would|can)\s+(?:i|we|you|someone|one)\s+do)\b.{0,30}?"
+    r"\b(?:raise|raising|report|reporting|flag|flagging|complain|complaining)\b"
+)
 # "can tom see what i reported?", "will my mentor know", "does she find out", "will tom be able
 # to see what i reported", "is my mentor going to find out about it".
 _ASKS_WHO_SEES = re.compile(
@@ -331,7 +339,8 @@ def raises_in_confidence(text: str) -> bool:
 
 
 def asks_how_to_raise(text: str) -> bool:
-    return _ASKS_HOW.search(_plain(text)) is not None
+    plain = _plain(text)
+    return _ASKS_HOW.search(plain) is not None or _ASKS_PROCESS.search(plain) is not None
 
 
 def asks_who_sees(text: str) -> bool:

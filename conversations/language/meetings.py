@@ -57,7 +57,12 @@ _MOVING = re.compile(
     r"|rearrange|postpone|start|earlier|later|instead|same time|update|rather than|longer"
     r"|shorter|extend|shorten)\b"
 )
-_CANCELLING = re.compile(r"\b(?:cancel|scrap|call off|withdraw|pull out of)\b")
+_CANCELLING = re.compile(
+    r"\b(?:cancel|scrap|call off|withdraw|pull out of|retract|rescind|take back)\b"
+    # "pull that request to tom", "pull my invite": taking back what was sent.
+    r"|\bpull\s+(?:it\b|(?:that|the|this|my|our)\s+(?:request|proposal|invite|invitation"
+    r"|booking|meeting)\b)"
+)
 
 
 # "cancel thurs and book the 19th instead", "scrap fri, rebook for mon": a cancel that rebooks.

@@ -24,6 +24,11 @@ def our_minutes(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     """The pair's minutes, newest first, a page at a time; only the two partners see them."""
     pairings = minutes_queries.pairings_of(ctx.session, ctx.person_id, active_only=False)
     asked = asks_for_minutes(msg.text) if not msg.action else None
+    if asked is not None and not asked.whose and asked.when:
+        # "the minutes for priya shah": a person named where a day was expected.
+        others = minutes_queries.people_named(ctx.session, asked.when)
+        if others and not _in_pair(ctx, pairings, asked.when):
+            asked = MinutesAsked(whose=asked.when)
     if asked is not None and asked.whose and not _in_pair(ctx, pairings, asked.whose):
         return Turn(
             replies=[
