@@ -47,7 +47,7 @@ from conversations.intents import IntentName, recognise
 from conversations.language.choices import answer, pick, yes_to
 from conversations.language.meeting_facts import Facts, as_time, read_facts
 from conversations.language.meetings import rebooks, to_new_time
-from conversations.messages import Attachment, Choice, Incoming, Part, Question, Text
+from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import guard_question
 from storage import meeting_queries, queries
 from storage.models import Meeting, MeetingStatus, Pairing, Person
@@ -110,6 +110,10 @@ C_NO_REASON = "dialog:change_meeting:no_reason"
 C_KEEP = "dialog:change_meeting:keep"
 C_OPTION = "dialog:change_meeting:option"
 WHERE = "a message about a meeting"  # where the guard says patient data must not go
+NO_PARTNER = (
+    "You don't have a mentoring partner at the moment, so there are no meetings to change. "
+    "If you have questions, your project lead can help."
+)
 _STATUS_WORDS = {
     MeetingStatus.CONFIRMED.value: "is already confirmed",
     MeetingStatus.DECLINED.value: "was declined",
@@ -253,14 +257,7 @@ class ChangeMeeting(kit.Steps[ChangeState]):
         if (problem := _too_long(text, MAX_MESSAGE, "a meeting change")) is not None:
             return Turn(replies=[problem])
         if not queries.active_pairings(ctx.session, ctx.person_id):
-            return Turn(
-                replies=[
-                    Text(
-                        "You don't have a mentoring partner at the moment, so there are no "
-                        "meetings to change. If you have questions, your project lead can help."
-                    )
-                ]
-            )
+            return Turn(replies=[Text(NO_PARTNER)])
         upcoming = meeting_queries.upcoming_for(ctx.session, ctx.person_id, ctx.now)
         if not upcoming:
             verb = "cancel" if cancel else "move"
@@ -378,21 +375,12 @@ class ChangeMeeting(kit.Steps[ChangeState]):
         if state.options:
             return [_options_question(state.to_state(), ctx, C_OPTION)]
         _, partner, _, current = self._meeting(ctx, state)
-        first = _first_name(partner)
+        first, example = _first_name(partner), "For example *Thursday at 10am*."
         if state.flow is Flow.SUGGEST:
-            return [
-                Text(
-                    f"{first} proposed {current}. What time would suit you instead? "
-                    f"For example *Thursday at 10am*. I'll send it to {first} to accept."
-                )
-            ]
-        return [
-            Text(
-                f"Your meeting with {partner.display_name} is on {current}. What new time "
-                f"would suit? For example *Thursday at 10am*. {first} will be asked to "
-                "accept it."
-            )
-        ]
+            asked = f"{first} proposed {current}. What time would suit you instead? {example} "
+            return [Text(f"{asked}I'll send it to {first} to accept.")]
+        asked = f"Your meeting with {partner.display_name} is on {current}. What new time would "
+        return [Text(f"{asked}suit? {example} {first} will be asked to accept it.")]
 
     def _confirmation(self, ctx: Context, state: ChangeState) -> list[Part]:
         _, partner, zone, current = self._meeting(ctx, state)
@@ -422,23 +410,16 @@ class ChangeMeeting(kit.Steps[ChangeState]):
         _, partner, _, current = self._meeting(ctx, state)
         first = _first_name(partner)
         if state.flow is Flow.DECLINE:
-            return [
-                Question(
-                    f"You're declining {first}'s proposal for {current}. Would you like to tell "
-                    f"{first} why? Type a reason (optional), or choose:",
-                    (
-                        Choice("Decline without a reason", C_NO_REASON),
-                        Choice("Don't decline", C_KEEP),
-                    ),
-                )
-            ]
-        return [
-            Question(
-                f"Shall I cancel your meeting with {partner.display_name} on {current}? "
-                f"{first} will be told. You can type a reason for {first} (optional), or choose:",
-                (Choice("Cancel it, no reason", C_NO_REASON), Choice("Keep the meeting", C_KEEP)),
+            asked = f"You're declining {first}'s proposal for {current}. Would you like to tell "
+            asked += f"{first} why? Type a reason (optional), or choose:"
+            labels = ("Decline without a reason", "Don't decline")
+        else:
+            asked = f"Shall I cancel your meeting with {partner.display_name} on {current}? "
+            asked += (
+                f"{first} will be told. You can type a reason for {first} (optional), or choose:"
             )
-        ]
+            labels = ("Cancel it, no reason", "Keep the meeting")
+        return [Question(asked, (Choice(labels[0], C_NO_REASON), Choice(labels[1], C_KEEP)))]
 
     def _guard_prompt(self, ctx: Context, state: ChangeState) -> list[Part]:
         return guard_question(kit.patient_data_in(ctx, state.guard or ""), WHERE)
@@ -589,84 +570,55 @@ class ChangeMeeting(kit.Steps[ChangeState]):
 
     def _accept(self, ctx: Context, found: _Found) -> Turn:
         meeting, pairing = found.meeting, found.pairing
-        clash = _clash(
-            ctx,
-            pairing,
-            meeting.starts_at,
-            meeting.duration_minutes,
-            exclude=_same_slot(ctx, meeting),
-        )
-        if clash is not None:
-            return Turn(
-                replies=[
-                    Text(f"{clash} You could suggest another time instead."),
-                    Question(
-                        "What would you like to do?",
-                        (
-                            Choice("Suggest another time", f"{ACTION_PREFIX}:suggest:{found.id}"),
-                            Choice("Decline", f"{ACTION_PREFIX}:decline:{found.id}"),
-                        ),
-                    ),
-                ]
+        start, minutes = meeting.starts_at, meeting.duration_minutes
+        if clash := _clash(ctx, pairing, start, minutes, exclude=_same_slot(ctx, meeting)):
+            other = (
+                Choice("Suggest another time", f"{ACTION_PREFIX}:suggest:{found.id}"),
+                Choice("Decline", f"{ACTION_PREFIX}:decline:{found.id}"),
             )
+            said = Text(f"{clash} You could suggest another time instead.")
+            return Turn(replies=[said, Question("What would you like to do?", other)])
         proposer = _person(ctx, meeting.proposed_by_id)
-        scheme_zone = _scheme_zone(ctx, pairing)
+        zone, their_zone = _scheme_zone(ctx, pairing), ZoneInfo(proposer.time_zone)
+        calendar = "The calendar invite is attached: add it to your calendar."
+        mine_moved = theirs_moved = ""
+        files: list[Part] = []
         # A move: the meeting it replaces gives way now, with its calendar cancellation.
-        original = self._replaced(ctx, meeting)
-        cancel_file: Attachment | None = None
-        moved_from: tuple[str, str] | None = None
-        if original is not None:
+        if (original := self._replaced(ctx, meeting)) is not None:
             assert original.id is not None
-            cancel_file = _invite(ctx, original, pairing, "CANCEL")
-            moved_from = (
-                show_when(original.starts_at, ctx.tz, scheme_zone, ctx.now),
-                show_when(original.starts_at, ZoneInfo(proposer.time_zone), scheme_zone, ctx.now),
+            mine_moved = f" (moved from {show_when(original.starts_at, ctx.tz, zone, ctx.now)})"
+            theirs_moved = (
+                f" (moved from {show_when(original.starts_at, their_zone, zone, ctx.now)})"
             )
-            original.status = MeetingStatus.MOVED.value
-            original.updated_at = ctx.now
+            if (cancel_file := _invite(ctx, original, pairing, "CANCEL")) is not None:
+                calendar = (
+                    "The new calendar invite is attached, with the cancellation of the old one."
+                )
+                files.append(cancel_file)
+            original.status, original.updated_at = MeetingStatus.MOVED.value, ctx.now
             ctx.session.add(original)
             _audit(ctx, "meeting.moved", original.id, to=found.id)
-        meeting.status = MeetingStatus.CONFIRMED.value
-        meeting.updated_at = ctx.now
+        meeting.status, meeting.updated_at = MeetingStatus.CONFIRMED.value, ctx.now
         ctx.session.add(meeting)
         _audit(ctx, "meeting.accepted", found.id)
         invite = _invite(ctx, meeting, pairing, "REQUEST")
         assert invite is not None
-        length = f"{format_duration(timedelta(minutes=meeting.duration_minutes))}, {_mode_text(meeting.mode)}"
-        mine = show_when(meeting.starts_at, ctx.tz, scheme_zone, ctx.now)
-        theirs = show_when(meeting.starts_at, ZoneInfo(proposer.time_zone), scheme_zone, ctx.now)
-        calendar = "The calendar invite is attached: add it to your calendar."
-        files: list[Part] = [invite]
-        mine_moved = theirs_moved = ""
-        if moved_from is not None:
-            mine_moved, theirs_moved = (f" (moved from {when})" for when in moved_from)
-            if cancel_file is not None:
-                calendar = (
-                    "The new calendar invite is attached, with the cancellation of the old one."
-                )
-                files = [cancel_file, invite]
+        files.append(invite)
+        length = f"{format_duration(timedelta(minutes=minutes))}, {_mode_text(meeting.mode)}"
+        mine = show_when(start, ctx.tz, zone, ctx.now) + mine_moved
+        theirs = show_when(start, their_zone, zone, ctx.now) + theirs_moved
+        done = (
+            f"Confirmed: your meeting with {proposer.display_name} on {mine} ({length}). "
+            f"{_first_name(proposer)} has been told. {calendar}"
+        )
+        told = (
+            f"{ctx.person.display_name} accepted: your meeting on {theirs} is confirmed "
+            f"({length}). {calendar}"
+        )
         assert proposer.id is not None
         return Turn(
-            replies=[
-                Text(
-                    f"Confirmed: your meeting with {proposer.display_name} on {mine}{mine_moved} "
-                    f"({length}). {_first_name(proposer)} has been told. {calendar}"
-                ),
-                *files,
-            ],
-            outgoing=[
-                Outgoing(
-                    parts=(
-                        Text(
-                            f"{ctx.person.display_name} accepted: your meeting on {theirs}"
-                            f"{theirs_moved} is confirmed ({length}). {calendar}"
-                        ),
-                        *files,
-                    ),
-                    recipient_id=proposer.id,
-                    kind="meeting",
-                )
-            ],
+            replies=[Text(done), *files],
+            outgoing=[Outgoing((Text(told), *files), proposer.id, kind="meeting")],
         )
 
     @staticmethod
@@ -750,10 +702,8 @@ class ChangeMeeting(kit.Steps[ChangeState]):
     def _finish(self, ctx: Context, state: ChangeState, found: _Found, reason: str) -> Turn:
         """Decline or cancel, with an optional reason, telling the other person."""
         state.reason = reason
-        held = state.to_state()
-        if (
-            asking := safety_check.gate(ctx, held, [reason], self._wording(ctx, state))
-        ) is not None:
+        asking = safety_check.gate(ctx, state.to_state(), [reason], self._wording(ctx, state))
+        if asking is not None:
             return asking
         decline = state.flow is Flow.DECLINE
         why = _answerable(ctx, found, "decline") if decline else _changeable(ctx, found)
@@ -799,9 +749,9 @@ class ChangeMeeting(kit.Steps[ChangeState]):
         else:
             told = f"{me} has cancelled your meeting on {theirs}."
             done = f"Cancelled: your meeting with {partner.display_name} on {mine}. {first} has been told."
-        calendar: list[Part] = (
-            [Text("Here's the calendar cancellation."), cancel_file] if cancel_file else []
-        )
+        calendar: list[Part] = []
+        if cancel_file is not None:
+            calendar = [Text("Here's the calendar cancellation."), cancel_file]
         i_am_mentee = pairing.mentee_id == ctx.person_id
         arranges = f"{_first_name(ctx.person)} arranges your meetings and will be in touch about another time."
         theirs_parts = [
