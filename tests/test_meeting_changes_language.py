@@ -269,3 +269,27 @@ def test_yes_to_one_proposal_and_no_to_another(mentee: Chat, mentor: Chat) -> No
     told = mentee.inbox()
     assert "Thu 5 Mar" in told
     assert "Fri 13 Mar" in told
+
+
+@pytest.mark.parametrize(
+    ("said", "starts"),
+    [
+        ("can we push tuesday's one back an hour", "Tue 3 Mar, 11:00"),
+        ("could we start tues half an hour earlier", "Tue 3 Mar, 09:30"),
+        ("start 20 mins early on tuesday if poss", "Tue 3 Mar, 09:40"),
+        ("tues: 15 minutes later would be better for me", "Tue 3 Mar, 10:15"),
+    ],
+)
+def test_a_shift_of_the_start_moves_it_by_that_much(
+    mentee: Chat, mentor: Chat, said: str, starts: str
+) -> None:
+    original = _confirmed(mentee, mentor, "book a meeting tues at 10am by video")
+    mentee.restart()
+    reply = mentee.said(said)
+    assert f"move your meeting from Tue 3 Mar, 10:00 to:\n• *When:* {starts}\n" in reply
+    assert "• *How long:* 1 hour" in reply  # the length is kept
+    mentee.restart()
+    mentee.said("yes")
+    move = _the_move(mentee.db, original)
+    assert move.duration_minutes == original.duration_minutes
+    assert f"• *When:* {starts}" in mentor.inbox()

@@ -16,7 +16,6 @@ buttons (see ``meetings``); those keep working. Here the same proposal is an ope
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from enum import StrEnum
 from functools import partial
 
@@ -24,9 +23,7 @@ from conversations.dates import format_when
 from conversations.dialogs.base import Context, Registry, Turn
 from conversations.dialogs.meetings import (
     ChangeMeeting,
-    ChangeStep,
     Facts,
-    Flow,
     _answerable,
     _Found,
     read_facts,
@@ -143,15 +140,8 @@ def _answer(ctx: Context, msg: Incoming, meeting_id: int) -> Answered:
     if reply is Reply.ACCEPT:
         return Answered(change._accept(ctx, found))
     if reply is Reply.COUNTER:
-        state = change._with_meeting({"flow": Flow.SUGGEST.value}, found.meeting)
-        state["step"] = ChangeStep.WHEN.value
-        return Answered(change._absorb(ctx, state, facts, found), change.name)
-    state = change._with_meeting({"flow": Flow.DECLINE.value}, found.meeting)
-    state["step"] = ChangeStep.REASON.value
-    if len(text.split()) <= 1:
-        turn = change._finish(ctx, state, found, "")
-    else:
-        turn = change._on_reason(ctx, state, replace(msg, action=None), text, found)
+        return Answered(change.suggest(ctx, found, facts), change.name)
+    turn = change.decline(ctx, found, msg)
     return Answered(turn, change.name if turn.state is not None else None)
 
 

@@ -76,6 +76,20 @@ def rebooks(text: str) -> bool:
     return bool(_REBOOKING.search(text))
 
 
+# "move the meeting on Tuesday to Wednesday 9am": the words that turn from the meeting meant to
+# its new time, read after the word for the meeting when there is one.
+_TO_NEW_TIME = re.compile(r"\s(?:to|until|till)\s", re.I)
+_MEETING_NOUN = re.compile(r"\b(?:meeting|call)\b", re.I)
+
+
+def to_new_time(text: str) -> tuple[bool, list[tuple[int, int]]]:
+    """Whether a move names "the meeting" or "the call", and the spans of the words after it that
+    may turn to the new time ("to", "until", "till"), first to last."""
+    noun = _MEETING_NOUN.search(text)
+    spans = [m.span() for m in _TO_NEW_TIME.finditer(text, noun.end() if noun else 0)]
+    return noun is not None, spans
+
+
 # "running 10 mins late", "gonna be a bit late for tom", "will be late to our 2pm".
 LATE_TEXT = re.compile(
     r"\b(?:running|run|be|being|am|i'?m|im|gonna be|going to be|will be)\s+"

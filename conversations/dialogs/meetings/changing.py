@@ -1,23 +1,19 @@
 """Changing a meeting that exists: answer a proposal, reschedule or cancel; see the package's
-docstring."""
+docstring. A ``kit.Steps`` dialog: pick the meeting, then a new time to confirm and send, or a
+reason (through the patient-data guard and the safety check) to cancel or decline with."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import UTC, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from conversations.dates import (
-    When,
-    find_when,
-    format_day,
-    format_duration,
-    format_when,
-)
-from conversations.dialogs import safety_check
+from pydantic import Field
+
+from conversations.dates import When, find_when, format_day, format_duration, format_when
+from conversations.dialogs import kit, safety_check
 from conversations.dialogs.base import Context, Outgoing, Turn
 from conversations.dialogs.meetings.common import (
     _REASON,
@@ -29,13 +25,11 @@ from conversations.dialogs.meetings.common import (
     _audit,
     _book_again,
     _clash,
-    _drop_when,
     _during_events,
     _first_name,
     _hold_when,
     _invite,
     _is_mentee,
-    _load_at,
     _mode_text,
     _options_question,
     _person,
@@ -47,30 +41,16 @@ from conversations.dialogs.meetings.common import (
     _summary,
     _too_long,
     _yes_but,
-    guarded,
     show_when,
 )
 from conversations.intents import IntentName, recognise
 from conversations.language.choices import answer, pick, yes_to
 from conversations.language.meeting_facts import Facts, as_time, read_facts
-from conversations.language.meetings import (
-    rebooks,
-)
-from conversations.messages import Attachment, Choice, Incoming, Part, Question, Text
-from conversations.patient_data import (
-    GUARD_EDIT,
-    find_patient_data,
-    guard_question,
-)
+from conversations.language.meetings import rebooks, to_new_time
+from conversations.messages import Choice, Incoming, Part, Question, Text
+from conversations.patient_data import guard_question
 from storage import meeting_queries, queries
-from storage.models import (
-    Meeting,
-    MeetingStatus,
-    Pairing,
-    Person,
-)
-
-# -- changing a meeting that exists: answer, reschedule, cancel -------------------------------
+from storage.models import Meeting, MeetingStatus, Pairing, Person
 
 
 def _reason_wording(partner_first: str) -> safety_check.Wording:
@@ -100,14 +80,40 @@ class ChangeStep(StrEnum):
     SAFETY = safety_check.STEP
 
 
+class ChangeState(kit.StepState):
+    """A change being made, validated on load: the meeting picked and what it would become."""
+
+    step: ChangeStep
+    flow: Flow
+    new: str = ""  # a new time said with the request, read once the meeting is picked
+    meeting_id: int | None = None
+    at: datetime | None = None
+    minutes: int | None = None
+    mode: str | None = None
+    location: str | None = None
+    changed: bool = False  # "yes but make it 3pm": "Shall I send it with that change?"
+    # What a "when" question holds (``common._hold_when``): readings to choose between.
+    options: list[dict[str, Any]] | None = None
+    ask: str | None = None
+    part: str | None = None
+    wall: str | None = None
+    guard: str | None = None  # a reason held while the patient-data guard asks about it
+    reason: str | None = None  # a reason held while the safety check asks about it
+    safety_checked: list[str] = Field(default_factory=list)
+    safety: dict[str, Any] | None = None
+
+
 C_PICK = "dialog:change_meeting:pick"
 C_SEND = "dialog:change_meeting:send"
 C_WHEN = "dialog:change_meeting:when"
 C_NO_REASON = "dialog:change_meeting:no_reason"
 C_KEEP = "dialog:change_meeting:keep"
 C_OPTION = "dialog:change_meeting:option"
-_SPLIT_TO = re.compile(r"\s(?:to|until|till)\s", re.I)
-_MEETING_WORD = re.compile(r"\b(?:meeting|call)\b", re.I)
+WHERE = "a message about a meeting"  # where the guard says patient data must not go
+NO_PARTNER = (
+    "You don't have a mentoring partner at the moment, so there are no meetings to change. "
+    "If you have questions, your project lead can help."
+)
 _STATUS_WORDS = {
     MeetingStatus.CONFIRMED.value: "is already confirmed",
     MeetingStatus.DECLINED.value: "was declined",
@@ -165,48 +171,74 @@ def _changeable(ctx: Context, found: _Found) -> str | None:
     return None
 
 
+def _typed(msg: Incoming) -> str:
+    return msg.text.strip() if msg.action is None else ""
+
+
+def _day_named(ctx: Context, text: str) -> date | None:
+    found = find_when(text, ctx.now, ctx.tz, need_time=False) if text else None
+    return found.value.day if found is not None and isinstance(found.value, When) else None
+
+
+def _on(ctx: Context, day: date, meetings: list[tuple[Meeting, Pairing]]) -> list[_Found]:
+    return [_Found(*row) for row in meetings if row[0].starts_at.astimezone(ctx.tz).date() == day]
+
+
 def _which_and_new(
     text: str, ctx: Context, upcoming: list[tuple[Meeting, Pairing]]
 ) -> tuple[str, str]:
     """Split "move the meeting on Tuesday to Wednesday 9am" into the part naming the meeting and
     the part giving the new time. Without "to", a day that has a meeting names it."""
-    noun = _MEETING_WORD.search(text)
-    splits = list(_SPLIT_TO.finditer(text, noun.end() if noun else 0))
+    noun, splits = to_new_time(text)
 
     def says_when(part: str) -> bool:
         return find_when(part, ctx.now, ctx.tz, need_time=False) is not None
 
     # "agreed on the phone to move weds to thurs 2pm": the "to" between a meeting and a time.
-    fitting = [
-        s
-        for s in splits
-        if says_when(text[s.end() :]) and (noun is not None or says_when(text[: s.start()]))
-    ]
+    fitting = [(a, b) for a, b in splits if says_when(text[b:]) and (noun or says_when(text[:a]))]
     split = fitting[0] if fitting else (splits[0] if splits else None)
     if split is not None:
-        return text[: split.start()], text[split.end() :]
+        return text[: split[0]], text[split[1] :]
     found = find_when(text, ctx.now, ctx.tz, need_time=False)
     if found is not None and isinstance(found.value, When):
-        day = found.value.day
-        for meeting, _ in upcoming:
-            if meeting.starts_at.astimezone(ctx.tz).date() == day:
-                # "start tmrw 30 mins earlier": the day names the meeting, the rest its new time
-                moved = find_when(text, ctx.now, ctx.tz, need_time=False, anchor=meeting.starts_at)
-                if moved is not None and isinstance(moved.value, When) and moved.value.has_time:
-                    return text, text
-                # "cant do weds now, can we do fri same time", "make fridays one 90 mins": the
-                # rest says what the meeting on that day becomes.
-                rest = read_facts(found.rest, ctx, base=meeting.starts_at, agenda="none")
-                return text[: found.end], found.rest if rest.found_anything else ""
+        for meeting in (f.meeting for f in _on(ctx, found.value.day, upcoming)[:1]):
+            # "start tmrw 30 mins earlier": the day names the meeting, the rest its new time
+            moved = find_when(text, ctx.now, ctx.tz, need_time=False, anchor=meeting.starts_at)
+            if moved is not None and isinstance(moved.value, When) and moved.value.has_time:
+                return text, text
+            # "cant do weds now, can we do fri same time", "make fridays one 90 mins": the
+            # rest says what the meeting on that day becomes.
+            rest = read_facts(found.rest, ctx, base=meeting.starts_at, agenda="none")
+            return text[: found.end], found.rest if rest.found_anything else ""
     return "", text
 
 
-class ChangeMeeting:
+def _slot(state: ChangeState) -> tuple[datetime, int, str]:
+    """The time, length and way of meeting the change would give the meeting."""
+    assert state.at is not None
+    assert state.minutes is not None
+    assert state.mode is not None
+    return state.at.astimezone(UTC), state.minutes, state.mode
+
+
+class ChangeMeeting(kit.Steps[ChangeState]):
     """Answer a proposal (accept / suggest another time / decline), reschedule or cancel."""
 
     name: ClassVar[str] = "change_meeting"
     title: ClassVar[str] = "Your meeting change"
-    schema_version: ClassVar[int] = 1
+    schema_version: ClassVar[int] = 2
+    State = ChangeState
+
+    def __init__(self) -> None:
+        # Each step: what it asks, and how it takes the answer.
+        self.steps = {
+            ChangeStep.PICK: (self._pick_prompt, self._on_pick),
+            ChangeStep.WHEN: (self._when_prompt, self._on_when),
+            ChangeStep.CONFIRM: (self._confirmation, self._on_confirm),
+            ChangeStep.REASON: (self._reason_prompt, self._on_reason),
+            ChangeStep.GUARD: (self._guard_prompt, self._on_guard),
+            ChangeStep.SAFETY: (self._safety_prompt, self._on_safety),
+        }
 
     @staticmethod
     def interruptible(state: dict[str, Any], intent: IntentName) -> bool:
@@ -219,63 +251,37 @@ class ChangeMeeting:
     def start(self, ctx: Context, msg: Incoming) -> Turn:
         if msg.action is not None and msg.action.startswith(f"{ACTION_PREFIX}:"):
             return self._button(ctx, msg.action)
-        flow = (
-            Flow.CANCEL
-            if recognise(msg.text).name is IntentName.CANCEL_MEETING
-            else Flow.RESCHEDULE
-        )
-        text = msg.text.strip() if msg.action is None else ""
+        cancel = recognise(msg.text).name is IntentName.CANCEL_MEETING
+        flow = Flow.CANCEL if cancel else Flow.RESCHEDULE
+        text = _typed(msg)
         if (problem := _too_long(text, MAX_MESSAGE, "a meeting change")) is not None:
             return Turn(replies=[problem])
         if not queries.active_pairings(ctx.session, ctx.person_id):
-            return Turn(
-                replies=[
-                    Text(
-                        "You don't have a mentoring partner at the moment, so there are no "
-                        "meetings to change. If you have questions, your project lead can help."
-                    )
-                ]
-            )
+            return Turn(replies=[Text(NO_PARTNER)])
         upcoming = meeting_queries.upcoming_for(ctx.session, ctx.person_id, ctx.now)
         if not upcoming:
-            verb = "cancel" if flow is Flow.CANCEL else "move"
+            verb = "cancel" if cancel else "move"
             hint = " Type *book a meeting* to arrange one." if _is_mentee(ctx) else ""
             return Turn(replies=[Text(f"You have no upcoming meetings to {verb}.{hint}")])
-        which, new = (text, "") if flow is Flow.CANCEL else _which_and_new(text, ctx, upcoming)
-        first = find_when(text, ctx.now, ctx.tz, need_time=False) if flow is Flow.CANCEL else None
+        which, new = (text, "") if cancel else _which_and_new(text, ctx, upcoming)
+        first = find_when(text, ctx.now, ctx.tz, need_time=False) if cancel else None
         if first is not None and rebooks(text[first.end :]):
             later = find_when(text[first.end :], ctx.now, ctx.tz, need_time=False)
             if later is not None:  # "cancel thurs and book the 19th at 11 instead": a move
                 flow, which, new = Flow.RESCHEDULE, text[: first.end], text[first.end :]
-        state: dict[str, Any] = {"flow": flow.value, "step": ChangeStep.PICK.value, "new": new}
-        candidates = upcoming
+        state = ChangeState(step=ChangeStep.PICK, flow=flow, new=new)
+        candidates = [_Found(*row) for row in upcoming]
         notes: list[Part] = []
-        found = find_when(which, ctx.now, ctx.tz, need_time=False) if which else None
-        if found is not None and isinstance(found.value, When):
-            day = found.value.day
-            on_day = [(m, p) for m, p in upcoming if m.starts_at.astimezone(ctx.tz).date() == day]
-            if on_day:
+        if (day := _day_named(ctx, which)) is not None:
+            if on_day := _on(ctx, day, upcoming):
                 candidates = on_day
             else:
                 notes.append(Text(f"You have no meeting on {format_day(day, ctx.today)}."))
         if len(candidates) == 1 and not notes:
-            return self._picked(ctx, state, _Found(*candidates[0]))
-        return Turn(replies=[*notes, self._pick_question(ctx, flow, candidates)], state=state)
-
-    def _pick_question(
-        self, ctx: Context, flow: Flow, candidates: list[tuple[Meeting, Pairing]]
-    ) -> Question:
-        verb = "cancel" if flow is Flow.CANCEL else "move"
-        choices = tuple(
-            Choice(
-                f"{format_when(m.starts_at, ctx.tz, ctx.now)} with "
-                f"{ctx.name_of(queries.partner_of(p, ctx.person_id))} ({m.status})",
-                C_PICK,
-                str(m.id),
-            )
-            for m, p in candidates[:10]
+            return self._picked(ctx, state, candidates[0])
+        return Turn(
+            replies=[*notes, self._pick_question(ctx, flow, candidates)], state=state.to_state()
         )
-        return Question(f"Which meeting would you like to {verb}?", choices)
 
     def _button(self, ctx: Context, action: str) -> Turn:
         parts = action.split(":")
@@ -288,359 +294,331 @@ class ChangeMeeting:
         if verb == "accept":
             return self._accept(ctx, found)
         flow = Flow.SUGGEST if verb == "suggest" else Flow.DECLINE
-        state = self._with_meeting({"flow": flow.value, "new": ""}, found.meeting)
-        state["step"] = (ChangeStep.WHEN if flow is Flow.SUGGEST else ChangeStep.REASON).value
-        return Turn(replies=self.prompt(ctx, state), state=state)
+        state = self._with_meeting(ChangeState(step=ChangeStep.PICK, flow=flow), found.meeting)
+        return self.ask(ctx, state, ChangeStep.WHEN if verb == "suggest" else ChangeStep.REASON)
+
+    def suggest(self, ctx: Context, found: _Found, facts: Facts) -> Turn:
+        """Another time offered for ``found`` in a typed answer to it: shown to confirm."""
+        state = ChangeState(step=ChangeStep.WHEN, flow=Flow.SUGGEST)
+        return self._absorb(ctx, self._with_meeting(state, found.meeting), facts, found)
+
+    def decline(self, ctx: Context, found: _Found, msg: Incoming) -> Turn:
+        """``found`` turned down in a typed answer to it: its words are the reason."""
+        state = ChangeState(step=ChangeStep.REASON, flow=Flow.DECLINE)
+        state = self._with_meeting(state, found.meeting)
+        if len(msg.text.split()) <= 1:
+            return self._finish(ctx, state, found, "")
+        return self._on_reason(ctx, state, replace(msg, action=None))
 
     @staticmethod
-    def _with_meeting(state: dict[str, Any], meeting: Meeting) -> dict[str, Any]:
-        return {
-            **state,
-            "meeting_id": meeting.id,
-            "at": meeting.starts_at.astimezone(UTC).isoformat(),
-            "minutes": meeting.duration_minutes,
-            "mode": meeting.mode,
-        }
+    def _with_meeting(state: ChangeState, meeting: Meeting) -> ChangeState:
+        state.meeting_id, state.at = meeting.id, meeting.starts_at
+        state.minutes, state.mode = meeting.duration_minutes, meeting.mode
+        return state
 
-    def _picked(self, ctx: Context, state: dict[str, Any], found: _Found) -> Turn:
+    def _picked(self, ctx: Context, state: ChangeState, found: _Found) -> Turn:
         if (why := _changeable(ctx, found)) is not None:
             return Turn(replies=[Text(why)])
-        state = self._with_meeting(state, found.meeting)
-        if Flow(state["flow"]) is Flow.CANCEL:
-            state["step"] = ChangeStep.REASON.value
-            return Turn(replies=self.prompt(ctx, state), state=state)
-        new = state.pop("new", "")
-        state["step"] = ChangeStep.WHEN.value
+        self._with_meeting(state, found.meeting)
+        if state.flow is Flow.CANCEL:
+            return self.ask(ctx, state, ChangeStep.REASON)
+        new, state.new, state.step = state.new, "", ChangeStep.WHEN
         if new:
-            facts = read_facts(
-                as_time(new), ctx, base=found.meeting.starts_at, whole=True, agenda="none"
-            )
+            start = found.meeting.starts_at
+            facts = read_facts(as_time(new), ctx, base=start, whole=True, agenda="none")
             if facts.found_anything:
                 return self._absorb(ctx, state, facts, found)
-        return Turn(replies=self.prompt(ctx, state), state=state)
+        return self.ask(ctx, state, ChangeStep.WHEN)
 
     # -- asking -------------------------------------------------------------------------------
 
-    def prompt(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
-        step = ChangeStep(state["step"])
-        flow = Flow(state["flow"])
-        if step is ChangeStep.PICK:
-            upcoming = meeting_queries.upcoming_for(ctx.session, ctx.person_id, ctx.now)
-            if not upcoming:
-                return [Text("You have no upcoming meetings now. Type *cancel* to stop.")]
-            return [self._pick_question(ctx, flow, upcoming)]
-        found = _find(ctx, state.get("meeting_id"))
-        if found is None:
+    def prompt(self, ctx: Context, raw: dict[str, Any]) -> list[Part]:
+        state = self.load(raw)
+        if state.step is not ChangeStep.PICK and _find(ctx, state.meeting_id) is None:
             return [Text(NOT_FOUND)]
+        return self.steps[state.step][0](ctx, state)
+
+    def _meeting(self, ctx: Context, state: ChangeState) -> tuple[_Found, Person, ZoneInfo, str]:
+        """The meeting being changed, the partner, the scheme's zone and when it is now."""
+        found = _find(ctx, state.meeting_id)
+        assert found is not None
         partner = _person(ctx, queries.partner_of(found.pairing, ctx.person_id))
-        first = _first_name(partner)
-        scheme_zone = _scheme_zone(ctx, found.pairing)
-        current = show_when(found.meeting.starts_at, ctx.tz, scheme_zone, ctx.now)
-        if step is ChangeStep.WHEN and state.get("options"):
-            return [_options_question(state, ctx, C_OPTION)]
-        if step is ChangeStep.WHEN:
-            if flow is Flow.SUGGEST:
-                return [
-                    Text(
-                        f"{first} proposed {current}. What time would suit you instead? "
-                        f"For example *Thursday at 10am*. I'll send it to {first} to accept."
-                    )
-                ]
-            return [
-                Text(
-                    f"Your meeting with {partner.display_name} is on {current}. What new time "
-                    f"would suit? For example *Thursday at 10am*. {first} will be asked to "
-                    "accept it."
-                )
-            ]
-        if step is ChangeStep.CONFIRM:
-            at = _load_at(state)
-            assert at is not None
-            summary = _summary(at, state["minutes"], state["mode"], ctx.tz, scheme_zone, ctx.now)
-            if state.get("location"):
-                summary += f"\n• *Where:* {state['location']}"
-            lead = (
-                f"I'll suggest this to {partner.display_name} instead of {current}:"
-                if flow is Flow.SUGGEST
-                else f"I'll ask {partner.display_name} to move your meeting from {current} to:"
+        zone = _scheme_zone(ctx, found.pairing)
+        return found, partner, zone, show_when(found.meeting.starts_at, ctx.tz, zone, ctx.now)
+
+    def _pick_question(self, ctx: Context, flow: Flow, candidates: list[_Found]) -> Question:
+        verb = "cancel" if flow is Flow.CANCEL else "move"
+        choices = tuple(
+            Choice(
+                f"{format_when(f.meeting.starts_at, ctx.tz, ctx.now)} with "
+                f"{ctx.name_of(queries.partner_of(f.pairing, ctx.person_id))} "
+                f"({f.meeting.status})",
+                C_PICK,
+                str(f.id),
             )
-            during = _during_events(ctx, at, state["minutes"])
-            return [
-                Text(f"{lead}\n{summary}"),
-                *([during] if during is not None else []),
-                Question(
-                    _send_question(first, state)
-                    if during is None
-                    else f"Shall I send it to {first} anyway, or change the time?",
-                    (Choice(f"Send to {first}", C_SEND), Choice("Change the time", C_WHEN)),
-                ),
-            ]
-        if step is ChangeStep.GUARD:
-            findings = find_patient_data(
-                state.get("guard") or "", ctx.settings().hospital_number_pattern
-            )
-            return guard_question(findings, "a message about a meeting")
-        if step is ChangeStep.SAFETY:
-            return safety_check.prompt(state, _reason_wording(first))
-        # ChangeStep.REASON
-        if flow is Flow.DECLINE:
-            return [
-                Question(
-                    f"You're declining {first}'s proposal for {current}. Would you like to tell "
-                    f"{first} why? Type a reason (optional), or choose:",
-                    (
-                        Choice("Decline without a reason", C_NO_REASON),
-                        Choice("Don't decline", C_KEEP),
-                    ),
-                )
-            ]
+            for f in candidates[:10]
+        )
+        return Question(f"Which meeting would you like to {verb}?", choices)
+
+    def _upcoming(self, ctx: Context) -> list[_Found]:
         return [
-            Question(
-                f"Shall I cancel your meeting with {partner.display_name} on {current}? "
-                f"{first} will be told. You can type a reason for {first} (optional), or choose:",
-                (Choice("Cancel it, no reason", C_NO_REASON), Choice("Keep the meeting", C_KEEP)),
-            )
+            _Found(*row)
+            for row in meeting_queries.upcoming_for(ctx.session, ctx.person_id, ctx.now)
         ]
+
+    def _pick_prompt(self, ctx: Context, state: ChangeState) -> list[Part]:
+        if not (upcoming := self._upcoming(ctx)):
+            return [Text("You have no upcoming meetings now. Type *cancel* to stop.")]
+        return [self._pick_question(ctx, state.flow, upcoming)]
+
+    def _when_prompt(self, ctx: Context, state: ChangeState) -> list[Part]:
+        if state.options:
+            return [_options_question(state.to_state(), ctx, C_OPTION)]
+        _, partner, _, current = self._meeting(ctx, state)
+        first, example = _first_name(partner), "For example *Thursday at 10am*."
+        if state.flow is Flow.SUGGEST:
+            asked = f"{first} proposed {current}. What time would suit you instead? {example} "
+            return [Text(f"{asked}I'll send it to {first} to accept.")]
+        asked = f"Your meeting with {partner.display_name} is on {current}. What new time would "
+        return [Text(f"{asked}suit? {example} {first} will be asked to accept it.")]
+
+    def _confirmation(self, ctx: Context, state: ChangeState) -> list[Part]:
+        _, partner, zone, current = self._meeting(ctx, state)
+        at, minutes, mode = _slot(state)
+        summary = _summary(at, minutes, mode, ctx.tz, zone, ctx.now)
+        if state.location:
+            summary += f"\n• *Where:* {state.location}"
+        lead = (
+            f"I'll suggest this to {partner.display_name} instead of {current}:"
+            if state.flow is Flow.SUGGEST
+            else f"I'll ask {partner.display_name} to move your meeting from {current} to:"
+        )
+        first = _first_name(partner)
+        during = _during_events(ctx, at, minutes)
+        return [
+            Text(f"{lead}\n{summary}"),
+            *([during] if during is not None else []),
+            Question(
+                _send_question(first, state.to_state())
+                if during is None
+                else f"Shall I send it to {first} anyway, or change the time?",
+                (Choice(f"Send to {first}", C_SEND), Choice("Change the time", C_WHEN)),
+            ),
+        ]
+
+    def _reason_prompt(self, ctx: Context, state: ChangeState) -> list[Part]:
+        _, partner, _, current = self._meeting(ctx, state)
+        first = _first_name(partner)
+        if state.flow is Flow.DECLINE:
+            asked = f"You're declining {first}'s proposal for {current}. Would you like to tell "
+            asked += f"{first} why? Type a reason (optional), or choose:"
+            labels = ("Decline without a reason", "Don't decline")
+        else:
+            asked = f"Shall I cancel your meeting with {partner.display_name} on {current}? "
+            asked += (
+                f"{first} will be told. You can type a reason for {first} (optional), or choose:"
+            )
+            labels = ("Cancel it, no reason", "Keep the meeting")
+        return [Question(asked, (Choice(labels[0], C_NO_REASON), Choice(labels[1], C_KEEP)))]
+
+    def _guard_prompt(self, ctx: Context, state: ChangeState) -> list[Part]:
+        return guard_question(kit.patient_data_in(ctx, state.guard or ""), WHERE)
+
+    def _wording(self, ctx: Context, state: ChangeState) -> safety_check.Wording:
+        return _reason_wording(_first_name(self._meeting(ctx, state)[1]))
+
+    def _safety_prompt(self, ctx: Context, state: ChangeState) -> list[Part]:
+        return safety_check.prompt(state.to_state(), self._wording(ctx, state))
 
     # -- answers ------------------------------------------------------------------------------
 
-    def step(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        step = ChangeStep(state["step"])
-        text = msg.text.strip() if msg.action is None else ""
-        limit = MAX_REASON if step is ChangeStep.REASON else MAX_MESSAGE
-        if (problem := _too_long(text, limit, "this")) is not None:
-            return Turn(replies=[problem, *self.prompt(ctx, state)], state=state, advanced=False)
-        if step is ChangeStep.PICK:
-            return self._on_pick(ctx, state, msg, text)
-        found = _find(ctx, state.get("meeting_id"))
-        if found is None:
+    def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
+        state = self.load(raw)
+        if state.step is not ChangeStep.PICK and _find(ctx, state.meeting_id) is None:
             return Turn(replies=[Text(NOT_FOUND)])
-        if step is ChangeStep.GUARD:
-            return self._on_guard(ctx, state, msg, found)
-        if step is ChangeStep.SAFETY:
-            partner = _person(ctx, queries.partner_of(found.pairing, ctx.person_id))
-            return safety_check.step(
-                ctx,
-                state,
-                msg,
-                _reason_wording(_first_name(partner)),
-                save=lambda kept: self._finish(ctx, kept, found, kept["reason"]),
-                leave_out=lambda kept, _texts: safety_check.with_note(
-                    "I've left your reason out: it's with the project lead.",
-                    self._finish(ctx, kept, found, ""),
-                ),
-                pairing_id=found.pairing.id,
-            )
-        if step is ChangeStep.REASON:
-            return self._on_reason(ctx, state, msg, text, found)
-        if step is ChangeStep.CONFIRM:
-            if msg.action == C_SEND or answer(text, _SEND, yes="send") == "send":
-                return self._send(ctx, state, found)
-            asked = self.prompt(ctx, state)[-1]
-            typed = pick(text, asked.choices) if isinstance(asked, Question) and text else None
-            if msg.action == C_WHEN or (typed is not None and typed.action == C_WHEN):
-                edit = {**state, "step": ChangeStep.WHEN.value}
-                return Turn(replies=self.prompt(ctx, edit), state=edit)
-        if step is ChangeStep.WHEN and state.get("options"):
-            option = _picked_option(state, ctx, msg, text, C_OPTION)
-            if option is not None and option.has_time:
-                return self._absorb(ctx, state, Facts(at=option.at_utc), found)
-            if msg.action == C_OPTION:
-                return self._again(ctx, state, "Please choose one of these.")
-        if not text:
-            return self._again(ctx, state, "I didn't get anything there.")
-        change = _yes_but(text) if step is ChangeStep.CONFIRM else None
-        said = as_time(text) if step is ChangeStep.WHEN else change or text
-        facts = read_facts(said, ctx, base=_load_at(state), whole=True, agenda="none")
-        state = {**state, "changed": change is not None}
-        if not facts.found_anything:
-            why = (
-                "Please choose one of these, or tell me the new time."
-                if step is ChangeStep.CONFIRM
-                else "Sorry, I couldn't read a day and time in that."
-            )
-            return self._again(ctx, state, why)
-        return self._absorb(ctx, state, facts, found)
+        limit = MAX_REASON if state.step is ChangeStep.REASON else MAX_MESSAGE
+        if (problem := _too_long(_typed(msg), limit, "this")) is not None:
+            return self.again(ctx, state, problem.text)
+        return self.steps[state.step][1](ctx, state, msg)
 
-    def _again(self, ctx: Context, state: dict[str, Any], why: str) -> Turn:
-        return Turn(replies=[Text(why), *self.prompt(ctx, state)], state=state, advanced=False)
-
-    def _on_pick(self, ctx: Context, state: dict[str, Any], msg: Incoming, text: str) -> Turn:
+    def _on_pick(self, ctx: Context, state: ChangeState, msg: Incoming) -> Turn:
+        text, upcoming = _typed(msg), self._upcoming(ctx)
+        typed = pick(text, self._pick_question(ctx, state.flow, upcoming).choices)
         found: _Found | None = None
-        upcoming = meeting_queries.upcoming_for(ctx.session, ctx.person_id, ctx.now)
-        typed = pick(text, self._pick_question(ctx, Flow(state["flow"]), upcoming).choices)
         if msg.action == C_PICK or typed is not None:  # "2", "the friday one", "thurs pls"
             found = _find(ctx, msg.values.get("value") if typed is None else typed.value)
-        elif text:
-            when = find_when(text, ctx.now, ctx.tz, need_time=False)
-            if when is not None and isinstance(when.value, When):
-                day = when.value.day
-                on_day = [
-                    (m, p)
-                    for m, p in meeting_queries.upcoming_for(ctx.session, ctx.person_id, ctx.now)
-                    if m.starts_at.astimezone(ctx.tz).date() == day
-                ]
-                if len(on_day) == 1:
-                    found = _Found(*on_day[0])
+        elif (day := _day_named(ctx, text)) is not None:
+            on_day = [f for f in upcoming if f.meeting.starts_at.astimezone(ctx.tz).date() == day]
+            found = on_day[0] if len(on_day) == 1 else None
         if found is None:
-            return self._again(ctx, state, "Please choose one of these meetings.")
-        return self._picked(ctx, dict(state), found)
+            return self.again(ctx, state, "Please choose one of these meetings.")
+        return self._picked(ctx, state, found)
 
-    def _absorb(self, ctx: Context, state: dict[str, Any], facts: Facts, found: _Found) -> Turn:
-        state = _drop_when(state)
-        replies: list[Part] = [Text(note) for note in facts.notes]
-        if facts.problems:
-            state["step"] = ChangeStep.WHEN.value
-            _hold_when(state, facts, facts.problems[0][1], ctx)
-            if state["options"]:
-                return Turn(replies=[*replies, *self.prompt(ctx, state)], state=state)
-            return Turn(replies=[*replies, Text(facts.problems[0][1])], state=state)
-        if facts.at is not None:
-            state["at"] = facts.at.isoformat()
-        if facts.minutes is not None:
-            state["minutes"] = facts.minutes
-        if facts.mode is not None:
-            state["mode"] = facts.mode
-        if facts.location:
-            state["location"] = facts.location
-        at = _load_at(state)
-        assert at is not None
-        meeting = found.meeting
-        unchanged = (at, state["minutes"], state["mode"]) == (
-            meeting.starts_at,
-            meeting.duration_minutes,
-            meeting.mode,
+    def _on_when(self, ctx: Context, state: ChangeState, msg: Incoming) -> Turn:
+        text = _typed(msg)
+        if state.options:
+            option = _picked_option(state.to_state(), ctx, msg, text, C_OPTION)
+            if option is not None and option.has_time:
+                return self._absorb(
+                    ctx, state, Facts(at=option.at_utc), self._meeting(ctx, state)[0]
+                )
+            if msg.action == C_OPTION:
+                return self.again(ctx, state, "Please choose one of these.")
+        return self._new_time(
+            ctx, state, as_time(text), "Sorry, I couldn't read a day and time in that."
         )
-        problem: str | None = None
-        if unchanged:
-            problem = "That's what it's already booked for."
-        elif at <= ctx.now:
-            problem = f"{format_when(at, ctx.tz, ctx.now)} has passed."
-        else:
-            problem = _clash(
-                ctx, found.pairing, at, state["minutes"], exclude=_same_slot(ctx, found.meeting)
-            )
-        if problem is not None:
-            state["step"] = ChangeStep.WHEN.value
-            return Turn(
-                replies=[*replies, Text(f"{problem} What other time would suit?")], state=state
-            )
-        state["step"] = ChangeStep.CONFIRM.value
-        return Turn(replies=[*replies, *self.prompt(ctx, state)], state=state)
 
-    def _on_reason(
-        self, ctx: Context, state: dict[str, Any], msg: Incoming, text: str, found: _Found
-    ) -> Turn:
+    def _on_confirm(self, ctx: Context, state: ChangeState, msg: Incoming) -> Turn:
+        text = _typed(msg)
+        if msg.action == C_SEND or answer(text, _SEND, yes="send") == "send":
+            return self._send(ctx, state)
+        asked = self._confirmation(ctx, state)[-1]
+        typed = pick(text, asked.choices) if isinstance(asked, Question) and text else None
+        if msg.action == C_WHEN or (typed is not None and typed.action == C_WHEN):
+            return self.ask(ctx, state, ChangeStep.WHEN)
+        change = _yes_but(text)  # "yes but make it 3pm"
+        state.changed = change is not None
+        why = "Please choose one of these, or tell me the new time."
+        return self._new_time(ctx, state, change or text, why)
+
+    def _new_time(self, ctx: Context, state: ChangeState, said: str, why: str) -> Turn:
+        """Read a new time, length or way of meeting (``why``: what to say when there is none)."""
+        if not said:
+            return self.again(ctx, state, kit.NOTHING)
+        facts = read_facts(said, ctx, base=state.at, whole=True, agenda="none")
+        if not facts.found_anything:
+            return self.again(ctx, state, why)
+        return self._absorb(ctx, state, facts, self._meeting(ctx, state)[0])
+
+    def _on_reason(self, ctx: Context, state: ChangeState, msg: Incoming) -> Turn:
+        text = _typed(msg)
         said = answer(text, _REASON, yes="no_reason", no="keep", whole=True)
-        asked = self.prompt(ctx, state)[-1]
+        asked = self._reason_prompt(ctx, state)[-1]
         again = yes_to(text, asked.choices) if isinstance(asked, Question) else None
         said = {C_KEEP: "keep", C_NO_REASON: "no_reason"}.get(again.action, said) if again else said
         if msg.action == C_KEEP or said == "keep":
             return Turn(replies=[Text("OK, I've left the meeting as it is.")])
         if msg.action == C_NO_REASON or said == "no_reason":
-            return self._finish(ctx, state, found, "")
+            return self._finish(ctx, state, self._meeting(ctx, state)[0], "")
         if not text:
-            return self._again(ctx, state, "I didn't get anything there.")
-        findings = find_patient_data(text, ctx.settings().hospital_number_pattern)
-        if findings:
-            guarded = {**state, "step": ChangeStep.GUARD.value, "guard": text}
-            return Turn(
-                replies=guard_question(findings, "a message about a meeting"), state=guarded
-            )
-        return self._finish(ctx, state, found, text)
+            return self.again(ctx, state, kit.NOTHING)
+        if kit.patient_data_in(ctx, text):
+            state.guard = text
+            return self.ask(ctx, state, ChangeStep.GUARD)
+        return self._finish(ctx, state, self._meeting(ctx, state)[0], text)
 
-    def _on_guard(self, ctx: Context, state: dict[str, Any], msg: Incoming, found: _Found) -> Turn:
-        choice, kept = guarded(ctx, state.get("guard") or "", msg)
-        if kept is not None:
-            return self._finish(ctx, state, found, kept)
-        if choice == GUARD_EDIT:
-            edit = {k: v for k, v in state.items() if k != "guard"}
-            edit["step"] = ChangeStep.REASON.value
-            return Turn(replies=self.prompt(ctx, edit), state=edit)
-        return self._again(ctx, state, "Please choose one of these.")
+    def _on_guard(self, ctx: Context, state: ChangeState, msg: Incoming) -> Turn:
+        answered = kit.guarded(ctx, msg, state.guard or "")
+        if answered is None:
+            return self.again(ctx, state, "Please choose one of these.")
+        state.guard = None
+        if answered.text is None:  # they will write it again
+            return self.ask(ctx, state, ChangeStep.REASON)
+        return self._finish(ctx, state, self._meeting(ctx, state)[0], answered.text)
+
+    def _on_safety(self, ctx: Context, state: ChangeState, msg: Incoming) -> Turn:
+        found = self._meeting(ctx, state)[0]
+
+        def finish(kept: dict[str, Any], reason: str | None = None) -> Turn:
+            held = self.load(kept)
+            return self._finish(ctx, held, found, held.reason or "" if reason is None else reason)
+
+        left_out = "I've left your reason out: it's with the project lead."
+        return safety_check.step(
+            ctx,
+            state.to_state(),
+            msg,
+            self._wording(ctx, state),
+            save=finish,
+            leave_out=lambda kept, _texts: safety_check.with_note(left_out, finish(kept, "")),
+            pairing_id=found.pairing.id,
+        )
+
+    def _absorb(self, ctx: Context, state: ChangeState, facts: Facts, found: _Found) -> Turn:
+        """Take what was said about the new time; confirm it, or say why it can't be."""
+        state.options = state.ask = state.part = state.wall = None
+        replies: list[Part] = [Text(note) for note in facts.notes]
+        if facts.problems:
+            state.step = ChangeStep.WHEN
+            held: dict[str, Any] = {}
+            _hold_when(held, facts, facts.problems[0][1], ctx)
+            state = state.model_copy(update=held)
+            asked = self._when_prompt(ctx, state) if state.options else [Text(state.ask or "")]
+            return Turn(replies=[*replies, *asked], state=state.to_state())
+        state.at = facts.at or state.at
+        state.minutes = facts.minutes if facts.minutes is not None else state.minutes
+        state.mode, state.location = facts.mode or state.mode, facts.location or state.location
+        if (problem := self._problem(ctx, state, found)) is not None:
+            state.step = ChangeStep.WHEN
+            reask = Text(f"{problem} What other time would suit?")
+            return Turn(replies=[*replies, reask], state=state.to_state())
+        state.step = ChangeStep.CONFIRM
+        return Turn(replies=[*replies, *self._confirmation(ctx, state)], state=state.to_state())
+
+    @staticmethod
+    def _problem(ctx: Context, state: ChangeState, found: _Found) -> str | None:
+        """Why the meeting can't become what ``state`` says (None: it can)."""
+        at, minutes, mode = _slot(state)
+        meeting = found.meeting
+        if (at, minutes, mode) == (meeting.starts_at, meeting.duration_minutes, meeting.mode):
+            return "That's what it's already booked for."
+        if at <= ctx.now:
+            return f"{format_when(at, ctx.tz, ctx.now)} has passed."
+        return _clash(ctx, found.pairing, at, minutes, exclude=_same_slot(ctx, meeting))
 
     # -- doing --------------------------------------------------------------------------------
 
     def _accept(self, ctx: Context, found: _Found) -> Turn:
         meeting, pairing = found.meeting, found.pairing
-        clash = _clash(
-            ctx,
-            pairing,
-            meeting.starts_at,
-            meeting.duration_minutes,
-            exclude=_same_slot(ctx, meeting),
-        )
-        if clash is not None:
-            return Turn(
-                replies=[
-                    Text(f"{clash} You could suggest another time instead."),
-                    Question(
-                        "What would you like to do?",
-                        (
-                            Choice("Suggest another time", f"{ACTION_PREFIX}:suggest:{found.id}"),
-                            Choice("Decline", f"{ACTION_PREFIX}:decline:{found.id}"),
-                        ),
-                    ),
-                ]
+        start, minutes = meeting.starts_at, meeting.duration_minutes
+        if clash := _clash(ctx, pairing, start, minutes, exclude=_same_slot(ctx, meeting)):
+            other = (
+                Choice("Suggest another time", f"{ACTION_PREFIX}:suggest:{found.id}"),
+                Choice("Decline", f"{ACTION_PREFIX}:decline:{found.id}"),
             )
+            said = Text(f"{clash} You could suggest another time instead.")
+            return Turn(replies=[said, Question("What would you like to do?", other)])
         proposer = _person(ctx, meeting.proposed_by_id)
-        scheme_zone = _scheme_zone(ctx, pairing)
+        zone, their_zone = _scheme_zone(ctx, pairing), ZoneInfo(proposer.time_zone)
+        calendar = "The calendar invite is attached: add it to your calendar."
+        mine_moved = theirs_moved = ""
+        files: list[Part] = []
         # A move: the meeting it replaces gives way now, with its calendar cancellation.
-        original = self._replaced(ctx, meeting)
-        cancel_file: Attachment | None = None
-        moved_from: tuple[str, str] | None = None
-        if original is not None:
+        if (original := self._replaced(ctx, meeting)) is not None:
             assert original.id is not None
-            cancel_file = _invite(ctx, original, pairing, "CANCEL")
-            moved_from = (
-                show_when(original.starts_at, ctx.tz, scheme_zone, ctx.now),
-                show_when(original.starts_at, ZoneInfo(proposer.time_zone), scheme_zone, ctx.now),
+            mine_moved = f" (moved from {show_when(original.starts_at, ctx.tz, zone, ctx.now)})"
+            theirs_moved = (
+                f" (moved from {show_when(original.starts_at, their_zone, zone, ctx.now)})"
             )
-            original.status = MeetingStatus.MOVED.value
-            original.updated_at = ctx.now
+            if (cancel_file := _invite(ctx, original, pairing, "CANCEL")) is not None:
+                calendar = (
+                    "The new calendar invite is attached, with the cancellation of the old one."
+                )
+                files.append(cancel_file)
+            original.status, original.updated_at = MeetingStatus.MOVED.value, ctx.now
             ctx.session.add(original)
             _audit(ctx, "meeting.moved", original.id, to=found.id)
-        meeting.status = MeetingStatus.CONFIRMED.value
-        meeting.updated_at = ctx.now
+        meeting.status, meeting.updated_at = MeetingStatus.CONFIRMED.value, ctx.now
         ctx.session.add(meeting)
         _audit(ctx, "meeting.accepted", found.id)
         invite = _invite(ctx, meeting, pairing, "REQUEST")
         assert invite is not None
-        length = f"{format_duration(timedelta(minutes=meeting.duration_minutes))}, {_mode_text(meeting.mode)}"
-        mine = show_when(meeting.starts_at, ctx.tz, scheme_zone, ctx.now)
-        theirs = show_when(meeting.starts_at, ZoneInfo(proposer.time_zone), scheme_zone, ctx.now)
-        calendar = "The calendar invite is attached: add it to your calendar."
-        files: list[Part] = [invite]
-        mine_moved = theirs_moved = ""
-        if moved_from is not None:
-            mine_moved, theirs_moved = (f" (moved from {when})" for when in moved_from)
-            if cancel_file is not None:
-                calendar = (
-                    "The new calendar invite is attached, with the cancellation of the old one."
-                )
-                files = [cancel_file, invite]
+        files.append(invite)
+        length = f"{format_duration(timedelta(minutes=minutes))}, {_mode_text(meeting.mode)}"
+        mine = show_when(start, ctx.tz, zone, ctx.now) + mine_moved
+        theirs = show_when(start, their_zone, zone, ctx.now) + theirs_moved
+        done = (
+            f"Confirmed: your meeting with {proposer.display_name} on {mine} ({length}). "
+            f"{_first_name(proposer)} has been told. {calendar}"
+        )
+        told = (
+            f"{ctx.person.display_name} accepted: your meeting on {theirs} is confirmed "
+            f"({length}). {calendar}"
+        )
         assert proposer.id is not None
         return Turn(
-            replies=[
-                Text(
-                    f"Confirmed: your meeting with {proposer.display_name} on {mine}{mine_moved} "
-                    f"({length}). {_first_name(proposer)} has been told. {calendar}"
-                ),
-                *files,
-            ],
-            outgoing=[
-                Outgoing(
-                    parts=(
-                        Text(
-                            f"{ctx.person.display_name} accepted: your meeting on {theirs}"
-                            f"{theirs_moved} is confirmed ({length}). {calendar}"
-                        ),
-                        *files,
-                    ),
-                    recipient_id=proposer.id,
-                    kind="meeting",
-                )
-            ],
+            replies=[Text(done), *files],
+            outgoing=[Outgoing((Text(told), *files), proposer.id, kind="meeting")],
         )
 
     @staticmethod
@@ -658,32 +636,25 @@ class ChangeMeeting:
             return None
         return original
 
-    def _send(self, ctx: Context, state: dict[str, Any], found: _Found) -> Turn:
-        flow = Flow(state["flow"])
-        why = _answerable(ctx, found, "answer") if flow is Flow.SUGGEST else _changeable(ctx, found)
+    def _send(self, ctx: Context, state: ChangeState) -> Turn:
+        found, partner, zone, _ = self._meeting(ctx, state)
+        suggest = state.flow is Flow.SUGGEST
+        why = _answerable(ctx, found, "answer") if suggest else _changeable(ctx, found)
         if why is not None:
             return Turn(replies=[Text(why)])
-        at = _load_at(state)
-        assert at is not None
-        recheck = self._absorb(ctx, {**state, "step": ChangeStep.WHEN.value}, Facts(), found)
-        if recheck.state is None or recheck.state["step"] != ChangeStep.CONFIRM.value:
-            return recheck
+        if (problem := self._problem(ctx, state, found)) is not None:
+            state.step = ChangeStep.WHEN
+            return Turn([Text(f"{problem} What other time would suit?")], state.to_state())
+        at, minutes, mode = _slot(state)
         meeting, pairing = found.meeting, found.pairing
-        partner = _person(ctx, queries.partner_of(pairing, ctx.person_id))
-        scheme_zone = _scheme_zone(ctx, pairing)
-        old_for_partner = show_when(
-            meeting.starts_at, ZoneInfo(partner.time_zone), scheme_zone, ctx.now
-        )
         was_confirmed = meeting.status == MeetingStatus.CONFIRMED.value
         original = meeting if was_confirmed else self._replaced(ctx, meeting)
         if was_confirmed:
             # Moving a confirmed meeting never loses it: the move is a new proposal that
             # replaces it only once accepted (an earlier move not yet answered gives way).
-            assert meeting.id is not None
-            moves = meeting_queries.pending_moves(ctx.session, meeting.id)
+            moves = meeting_queries.pending_moves(ctx.session, found.id)
             for older in moves[1:]:
-                older.status = MeetingStatus.CANCELLED.value
-                older.updated_at = ctx.now
+                older.status, older.updated_at = MeetingStatus.CANCELLED.value, ctx.now
                 ctx.session.add(older)
             meeting = (
                 moves[0]
@@ -691,7 +662,7 @@ class ChangeMeeting:
                 else Meeting(
                     pairing_id=pairing.id or 0,
                     starts_at=at,
-                    duration_minutes=state["minutes"],
+                    duration_minutes=minutes,
                     agenda=meeting.agenda,
                     location=meeting.location,
                     proposed_by_id=ctx.person_id,
@@ -700,131 +671,97 @@ class ChangeMeeting:
                     updated_at=ctx.now,
                 )
             )
-        meeting.starts_at = at
-        meeting.duration_minutes = state["minutes"]
-        meeting.mode = state["mode"]
-        meeting.location = state.get("location") or meeting.location
-        meeting.status = MeetingStatus.PROPOSED.value
-        meeting.proposed_by_id = ctx.person_id
-        meeting.decline_reason = None
-        meeting.updated_at = ctx.now
+        meeting.starts_at, meeting.duration_minutes, meeting.mode = at, minutes, mode
+        meeting.location = state.location or meeting.location
+        meeting.status, meeting.proposed_by_id = MeetingStatus.PROPOSED.value, ctx.person_id
+        meeting.decline_reason, meeting.updated_at = None, ctx.now
         ctx.session.add(meeting)
         ctx.session.flush()
         assert meeting.id is not None
-        _audit(ctx, f"meeting.{flow.value}", meeting.id, starts_at=at.isoformat())
-        me = ctx.person.display_name
-        if original is not None:
-            old_for_partner = show_when(
-                original.starts_at, ZoneInfo(partner.time_zone), scheme_zone, ctx.now
-            )
+        _audit(ctx, f"meeting.{state.flow.value}", meeting.id, starts_at=at.isoformat())
+        me, first = ctx.person.display_name, _first_name(partner)
+        old = (original or found.meeting).starts_at
         headline = (
             f"{me} suggests another time for your meeting:"
-            if flow is Flow.SUGGEST and original is None
-            else f"{me} would like to move your meeting on {old_for_partner} to:"
+            if suggest and original is None
+            else f"{me} would like to move your meeting on "
+            f"{show_when(old, ZoneInfo(partner.time_zone), zone, ctx.now)} to:"
         )
-        if original is not None:
-            headline += "\n(Until you accept, your meeting stays as it is.)"
-        first = _first_name(partner)
         note = ""
         if original is not None:
-            kept = show_when(original.starts_at, ctx.tz, scheme_zone, ctx.now)
+            headline += "\n(Until you accept, your meeting stays as it is.)"
+            kept = show_when(original.starts_at, ctx.tz, zone, ctx.now)
             note = f" Until {first} accepts, your meeting on {kept} stays as it is."
-        when = show_when(at, ctx.tz, scheme_zone, ctx.now)
+        when = show_when(at, ctx.tz, zone, ctx.now)
+        sent = f"Sent to {partner.display_name}: {when}. I'll let you know when {first} replies."
         return Turn(
-            replies=[
-                Text(
-                    f"Sent to {partner.display_name}: {when}. I'll let you know when {first} "
-                    f"replies.{note}"
-                )
-            ],
+            replies=[Text(sent + note)],
             outgoing=[_proposal(ctx, meeting, pairing, partner, headline)],
         )
 
-    def _finish(self, ctx: Context, state: dict[str, Any], found: _Found, reason: str) -> Turn:
+    def _finish(self, ctx: Context, state: ChangeState, found: _Found, reason: str) -> Turn:
         """Decline or cancel, with an optional reason, telling the other person."""
-        partner_first = _first_name(_person(ctx, queries.partner_of(found.pairing, ctx.person_id)))
-        held = {**state, "reason": reason}
-        wording = _reason_wording(partner_first)
-        if (asking := safety_check.gate(ctx, held, [reason], wording)) is not None:
+        state.reason = reason
+        asking = safety_check.gate(ctx, state.to_state(), [reason], self._wording(ctx, state))
+        if asking is not None:
             return asking
-        flow = Flow(state["flow"])
-        why = (
-            _answerable(ctx, found, "decline") if flow is Flow.DECLINE else _changeable(ctx, found)
-        )
+        decline = state.flow is Flow.DECLINE
+        why = _answerable(ctx, found, "decline") if decline else _changeable(ctx, found)
         if why is not None:
             return Turn(replies=[Text(why)])
-        meeting, pairing = found.meeting, found.pairing
-        partner = _person(ctx, queries.partner_of(pairing, ctx.person_id))
-        first = _first_name(partner)
-        scheme_zone = _scheme_zone(ctx, pairing)
-        mine = show_when(meeting.starts_at, ctx.tz, scheme_zone, ctx.now)
-        theirs = show_when(meeting.starts_at, ZoneInfo(partner.time_zone), scheme_zone, ctx.now)
+        _, partner, zone, mine = self._meeting(ctx, state)
+        meeting, pairing, first = found.meeting, found.pairing, _first_name(partner)
+        partner_zone = ZoneInfo(partner.time_zone)
+        theirs = show_when(meeting.starts_at, partner_zone, zone, ctx.now)
         # A declined (or withdrawn) move leaves the meeting it would replace as it was: no
         # calendar cancellation goes out, since no invite was ever sent for the move.
         original = self._replaced(ctx, meeting)
         cancel_file = _invite(ctx, meeting, pairing, "CANCEL")
-        meeting.status = (
-            MeetingStatus.DECLINED if flow is Flow.DECLINE else MeetingStatus.CANCELLED
-        ).value
-        meeting.decline_reason = reason or None
+        status = MeetingStatus.DECLINED if decline else MeetingStatus.CANCELLED
+        meeting.status, meeting.decline_reason = status.value, reason or None
         meeting.updated_at = ctx.now
         ctx.session.add(meeting)
-        _audit(ctx, f"meeting.{flow.value}d", found.id)
+        _audit(ctx, f"meeting.{state.flow.value}d", found.id)
         for move in meeting_queries.pending_moves(ctx.session, found.id):
             move.status = MeetingStatus.CANCELLED.value  # a cancelled meeting is not moved
             move.updated_at = ctx.now
             ctx.session.add(move)
         me = ctx.person.display_name
-        i_am_mentee = pairing.mentee_id == ctx.person_id
+        because = [Text(f"*Reason:* {reason}", private=True)] if reason else []
+        assert partner.id is not None
         if original is not None:
-            kept_mine = show_when(original.starts_at, ctx.tz, scheme_zone, ctx.now)
-            kept_theirs = show_when(
-                original.starts_at, ZoneInfo(partner.time_zone), scheme_zone, ctx.now
-            )
-            verb = "declined moving" if flow is Flow.DECLINE else "withdrew the move of"
-            told = (
-                f"{me} {verb} your meeting to {theirs}. Your meeting on {kept_theirs} stays "
-                "as it is."
-            )
+            kept_mine = show_when(original.starts_at, ctx.tz, zone, ctx.now)
+            kept_theirs = show_when(original.starts_at, partner_zone, zone, ctx.now)
+            verb = "declined moving" if decline else "withdrew the move of"
+            told = f"{me} {verb} your meeting to {theirs}. Your meeting on {kept_theirs} stays as it is."
             done = (
-                f"{'Declined' if flow is Flow.DECLINE else 'Withdrawn'}: the move to {mine}. "
+                f"{'Declined' if decline else 'Withdrawn'}: the move to {mine}. "
                 f"Your meeting with {partner.display_name} on {kept_mine} stays as it is. "
                 f"{first} has been told."
             )
-            because = (Text(f"*Reason:* {reason}", private=True),) if reason else ()
-            assert partner.id is not None
             return Turn(
                 replies=[Text(done)],
-                outgoing=[
-                    Outgoing(parts=(Text(told), *because), recipient_id=partner.id, kind="meeting")
-                ],
+                outgoing=[Outgoing((Text(told), *because), partner.id, kind="meeting")],
             )
-        if flow is Flow.DECLINE:
+        if decline:
             told = f"{me} declined the meeting on {theirs}."
             done = f"Declined: the meeting on {mine}. {first} has been told."
         else:
             told = f"{me} has cancelled your meeting on {theirs}."
             done = f"Cancelled: your meeting with {partner.display_name} on {mine}. {first} has been told."
-        theirs_parts: list[Part] = [Text(told)]
-        if reason:
-            theirs_parts.append(Text(f"*Reason:* {reason}", private=True))
+        calendar: list[Part] = []
         if cancel_file is not None:
-            theirs_parts += [Text("Here's the calendar cancellation."), cancel_file]
-        if i_am_mentee:
-            theirs_parts.append(
-                Text(
-                    f"{_first_name(ctx.person)} arranges your meetings and will be in touch about another time."
-                )
-            )
-        else:
-            theirs_parts.append(_book_again())
-        my_parts: list[Part] = [Text(done)]
-        if cancel_file is not None:
-            my_parts += [Text("Here's the calendar cancellation."), cancel_file]
-        if i_am_mentee:
-            my_parts.append(_book_again())
-        assert partner.id is not None
+            calendar = [Text("Here's the calendar cancellation."), cancel_file]
+        i_am_mentee = pairing.mentee_id == ctx.person_id
+        arranges = f"{_first_name(ctx.person)} arranges your meetings and will be in touch about another time."
+        theirs_parts = [
+            Text(told),
+            *because,
+            *calendar,
+            Text(arranges) if i_am_mentee else _book_again(),
+        ]
+        my_parts: list[Part] = [Text(done), *calendar, *([_book_again()] if i_am_mentee else [])]
         return Turn(
             replies=my_parts,
-            outgoing=[Outgoing(parts=tuple(theirs_parts), recipient_id=partner.id, kind="meeting")],
+            outgoing=[Outgoing(tuple(theirs_parts), partner.id, kind="meeting")],
         )
