@@ -73,3 +73,30 @@ def past_day(text: str, today: date) -> date | Ask | None:
     else:
         return Ask(f"There is no {d} {_MONTH_NAMES[mo - 1]}.", "impossible")
     return Ask(f"{format_day(value, today)} is still to come.", "impossible")
+
+
+_DAY_OF_MONTH = re.compile(r"\b(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b|^\s*the\s+(\d{1,2})\b", re.I)
+_WEEKDAY_SAID = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*(?:['’]?s)?\b", re.I)
+_LATEST = re.compile(r"\b(?:latest|last|most\s+recent|recent|newest)\b", re.I)
+_EARLIEST = re.compile(r"\b(?:first|earlier|earliest|older|oldest)\b", re.I)
+
+
+def pick_days(text: str, days: list[date], today: date) -> list[int]:
+    """Which of ``days`` (newest first) an answer names: its number, the day ("the 27th",
+    "friday's", "16 Feb") or "the latest" / "the first one". The indexes, or [] for none."""
+    said = text.strip().strip(".!")
+    if said.isdigit():
+        return [int(said) - 1] if 1 <= int(said) <= len(days) else []
+    every = range(len(days))
+    day = past_day(said, today)
+    if isinstance(day, date) and (same := [i for i in every if days[i] == day]):
+        return same
+    if (m := _DAY_OF_MONTH.search(said)) is not None:
+        return [i for i in every if days[i].day == int(m[1] or m[2])]
+    if (m := _WEEKDAY_SAID.search(said)) is not None:
+        return [i for i in every if f"{days[i]:%a}".lower() == m[1].lower()]
+    if _LATEST.search(said):
+        return [0] if days else []
+    if _EARLIEST.search(said):
+        return [len(days) - 1] if days else []
+    return []

@@ -58,7 +58,7 @@ from conversations.dialogs.minutes.actions import ACTION_PREFIX
 from conversations.intents import INTENT_ACTION_PREFIX, IntentName
 from conversations.language import is_empty
 from conversations.language.choices import answer, pick
-from conversations.language.days import past_day
+from conversations.language.days import past_day, pick_days
 from conversations.language.sections import (
     Action,
     SectionContext,
@@ -66,6 +66,7 @@ from conversations.language.sections import (
     read_correction,
     read_due,
     read_next_meeting,
+    read_owner,
     read_sections,
 )
 from conversations.language.vocabulary import Meaning, is_no, is_yes, leading, meaning
@@ -158,23 +159,19 @@ class Pair:
         return self.name(person_id).split(" ", 1)[0]
 
     def who(self, word: str, speaker_id: int) -> Owner | None:
-        """The owner a word names: a first or full name of the pair, "me"/"I", or "both"."""
-        said = " ".join(word.lower().strip(" .,'’").split())
-        if said in {"me", "i", "myself", "mine", "my"}:
+        """The owner an answer names: "me", "tom", "both of us", "it's Tom's" (the language
+        layer's reading, of this pair)."""
+        other = self.mentor_id if speaker_id == self.mentee_id else self.mentee_id
+        said = read_owner(word, (self.name(speaker_id),), (self.name(other),))
+        return self.owner(said, speaker_id)
+
+    def owner(self, said: Literal["me", "partner", "both"] | None, speaker_id: int) -> Owner | None:
+        """The person an owner read by the language layer is, for ``speaker_id``."""
+        if said == "me":
             return speaker_id
-        if said in {"both", "we", "us", "both of us", "together", "all", "everyone", "both us"}:
-            return BOTH
-        if said in {"him", "her", "he", "she", "his", "hers", "they", "them", "theirs"}:
-            # Of two people, the one the speaker is not.
+        if said == "partner":
             return self.mentor_id if speaker_id == self.mentee_id else self.mentee_id
-        for person_id, name in (
-            (self.mentee_id, self.mentee_name),
-            (self.mentor_id, self.mentor_name),
-        ):
-            lowered = name.lower()
-            if said in (lowered, lowered.split(" ", 1)[0]):
-                return person_id
-        return None
+        return BOTH if said == "both" else None
 
 
 # -- reading an action line ------------------------------------------------------------------
@@ -216,13 +213,7 @@ def _reading_context(
 
 
 def _parsed(action: Action, pair: Pair, speaker_id: int) -> ParsedAction:
-    owner: Owner | None = None
-    if action.owner == "me":
-        owner = speaker_id
-    elif action.owner == "partner":
-        owner = pair.mentor_id if speaker_id == pair.mentee_id else pair.mentee_id
-    elif action.owner == "both":
-        owner = BOTH
+    owner = pair.owner(action.owner, speaker_id)
     return ParsedAction(
         action.text, owner, action.owner_said, action.due, action.no_date, action.due_note,
         action.asap,
@@ -493,20 +484,6 @@ def _is_none(text: str) -> bool:
 _BY = re.compile(r"(?:by|on|before|until|till|for)\b", re.I)
 
 
-def _owner_in(pair: Pair, text: str, speaker_id: int) -> Owner | None:
-    """Who a typed answer names: "me", "tom", "both of us", "it's Tom's", "Priya Shah (you)"."""
-    said = " ".join(text.lower().removesuffix(" (you)").strip(" .!").split())
-    if (whole := pair.who(said, speaker_id)) is not None:
-        return whole
-    words = [w.strip(".,!'’") for w in said.replace("’s", "").replace("'s", "").split()]
-    if "both" in words or ("of" in words and "us" in words):
-        return BOTH
-    for word in words:
-        if word and (owner := pair.who(word, speaker_id)) is not None:
-            return owner
-    return None
-
-
 def _owner_value(value: str) -> Owner:
     return BOTH if value == BOTH else int(value)
 
@@ -526,34 +503,10 @@ def _meeting_at(ctx: Context, state: dict[str, Any]) -> datetime | None:
     return None
 
 
-_DAY_OF_MONTH = re.compile(r"\b(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b|^\s*the\s+(\d{1,2})\b", re.I)
-_WEEKDAY_SAID = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*(?:['’]?s)?\b", re.I)
-_LATEST = re.compile(r"\b(?:latest|last|most\s+recent|recent|newest)\b", re.I)
-_EARLIEST = re.compile(r"\b(?:first|earlier|earliest|older|oldest)\b", re.I)
-
-
 def _pick_meeting(ctx: Context, meetings: list[Meeting], text: str) -> list[Meeting]:
-    """The meetings a typed answer names: its number, a day ("the 27th", "friday's", "16 Feb")
-    or "the latest" / "the first one"."""
-    said = text.strip().strip(".!")
-    if said.isdigit():
-        index = int(said)
-        return meetings[index - 1 : index] if 1 <= index <= len(meetings) else []
-    days = {m.id: ctx.local(m.starts_at).date() for m in meetings}
-    day = past_day(said, ctx.today)
-    if isinstance(day, date) and (same := [m for m in meetings if days[m.id] == day]):
-        return same
-    if (m := _DAY_OF_MONTH.search(said)) is not None:
-        number = int(m[1] or m[2])
-        return [x for x in meetings if days[x.id].day == number]
-    if (m := _WEEKDAY_SAID.search(said)) is not None:
-        wanted = m[1].lower()
-        return [x for x in meetings if f"{days[x.id]:%a}".lower() == wanted]
-    if _LATEST.search(said):
-        return meetings[:1]
-    if _EARLIEST.search(said):
-        return meetings[-1:]
-    return []
+    """The meetings a typed answer names: its number, a day or "the latest" / "the first one"."""
+    days = [ctx.local(m.starts_at).date() for m in meetings]
+    return [meetings[i] for i in pick_days(text, days, ctx.today)]
 
 
 def _meeting_label(ctx: Context, meeting: Meeting) -> str:
@@ -890,7 +843,7 @@ class LogMinutes:
             # "2", "option 3 pls", "tom": a choice of the question, as typed on Slack and Teams.
             question = self._owner_question(ctx, pair, state["actions"][int(state["pending"])])
             chosen = pick(text, question.choices)
-            owner = _owner_in(pair, text, me) if chosen is None else _owner_value(chosen.value)
+            owner = pair.who(text, me) if chosen is None else _owner_value(chosen.value)
         if owner is None:
             return self._again(
                 ctx,
