@@ -6,7 +6,8 @@ not exist is asked back (:class:`conversations.dates.Ask`).
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, time, timedelta
 
 from conversations.dates import Ask, format_day
 
@@ -100,3 +101,47 @@ def pick_days(text: str, days: list[date], today: date) -> list[int]:
     if _EARLIEST.search(said):
         return [len(days) - 1] if days else []
     return []
+
+
+_CLOCK = r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?"
+_HELD_AT = re.compile(
+    rf"(?<![\w/:.-]){_CLOCK}(?:\s*(?:-|–|to|till|til|until)\s*{_CLOCK})?"
+    rf"(?![\d/:.]|\s*(?:mins?|minutes?|hours?|hrs?|h\b|wks?|weeks?|days?|st\b|nd\b|rd\b|th\b|{_MON}))",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class HeldTime:
+    """When a meeting that took place started (local wall time), and how long it ran when a
+    range says so ("8-9": 60 minutes)."""
+
+    at: time
+    minutes: int | None = None
+
+
+def _wall(hour: str, minute: str | None, half: str | None) -> tuple[int, int] | None:
+    h, m = int(hour), int(minute or 0)
+    if half:
+        if not 1 <= h <= 12:
+            return None
+        h = h % 12 + (12 if half.lower() == "pm" else 0)
+    elif 1 <= h <= 7:
+        h += 12  # a bare "2" in a working day is the afternoon
+    return (h, m) if h <= 23 and m <= 59 else None
+
+
+def held_time(text: str) -> HeldTime | None:
+    """The time a meeting was held, as people answer "what time did you meet?": "8-9", "at
+    2pm", "10:30 to 11:15", "9.30-10.30am", "about 3". None when no time is said."""
+    for m in _HELD_AT.finditer(text):
+        end_half = m[6]
+        start = _wall(m[1], m[2], m[3] or (end_half if m[4] else None))
+        if start is None:
+            continue
+        minutes = None
+        if m[4] and (end := _wall(m[4], m[5], end_half or m[3])) is not None:
+            span = (end[0] * 60 + end[1]) - (start[0] * 60 + start[1])
+            minutes = span if 0 < span <= 12 * 60 else None
+        return HeldTime(time(*start), minutes)
+    return None

@@ -846,3 +846,14 @@ def hedged_none(text: str) -> bool:
     """Whether a "no" answers only the question asked ("no not really", "none really", "no
     actions"), rather than closing the whole write-up ("nah", "no that's everything")."""
     return _HEDGED.search(text) is not None
+
+
+_AGREED = re.compile(
+    r"\b(?:agreed|decided|settled\s+on)\b(?!\s+(?:to\s+)?(?:meet|catch\s+up))", re.I
+)
+
+
+def says_agreed(text: str) -> bool:
+    """Whether notes say what was agreed ("agreed 3 - board paper, budget"), besides what was
+    discussed: a write-up that is whole as it is (agreeing to meet again is not it)."""
+    return _AGREED.search(text) is not None

@@ -58,16 +58,18 @@ from conversations.dialogs.minutes.actions import ACTION_PREFIX
 from conversations.intents import INTENT_ACTION_PREFIX, IntentName
 from conversations.language import is_empty
 from conversations.language.choices import answer, pick
-from conversations.language.days import past_day, pick_days
+from conversations.language.days import held_time, past_day, pick_days
 from conversations.language.sections import (
     Action,
     SectionContext,
+    hedged_none,
     read_action,
     read_correction,
     read_due,
     read_next_meeting,
     read_owner,
     read_sections,
+    says_agreed,
 )
 from conversations.language.vocabulary import Meaning, is_no, is_yes, leading, meaning
 from conversations.messages import Choice, Incoming, Part, Question, Text
@@ -106,6 +108,8 @@ Owner = int | Literal["both"]
 
 class Step(StrEnum):
     WHEN = "when"
+    # A meeting that was never booked: what time it was and how they met, to record it as held.
+    MET = "met"
     DISCUSSION = "discussion"
     DECISIONS = "decisions"
     ACTIONS = "actions"
@@ -275,6 +279,8 @@ class Reading:
     next_meeting: When | Ask | None = None
     next_said: bool = False
     next_words: str = ""  # as said ("20/3 at 10 on teams"): re-read once the meeting is known
+    # They said they met ("met Tom fri", "minutes of today's meeting"), not only a day's notes.
+    met_said: bool = False
 
 
 def read_minutes(
@@ -299,6 +305,7 @@ def read_minutes(
     ):
         if m["of"]:
             reading.held_on = past_day(m["of"], today)
+            reading.met_said = True
         text = text[m.end() :]
     context = _reading_context(
         pair, speaker_id, now, tz, next_meeting=next_meeting, meeting_at=meeting_at
@@ -318,6 +325,7 @@ def read_minutes(
     if discussion and _MET.match(discussion[0]):
         # "met Tom today for an hour" gives the day; anything longer is kept as notes too.
         first = discussion.pop(0)
+        reading.met_said = True
         parts = _DISCUSSED.split(first, maxsplit=1)
         if reading.held_on is None:
             reading.held_on = past_day(parts[0], today)
@@ -568,6 +576,11 @@ class LogMinutes:
         if length is not None and timedelta() < length <= timedelta(hours=12):
             state["met_for"] = int(length.total_seconds() // 60)
         state["met_by"] = find_mode(opening)
+        # Notes of a day ("notes from today w tom: ...") with no meeting booked: asked whether
+        # and when they met, and how. Said they met: recorded as held, at midday if no time.
+        state["met_asked"] = reading.met_said or bool(state["met_by"] or state.get("met_for"))
+        if (at := held_time(opening)) is not None:
+            state["met_at"] = at.at.isoformat("minutes")
         notes: dict[str, str] = {}
         if reading.held_on is not None:
             checked = _check_day(ctx, pairing, reading.held_on)
@@ -581,6 +594,10 @@ class LogMinutes:
             # "next one same time in 4 weeks" counts from the meeting written up.
             reading.next_meeting = _next_meeting(reading.next_words, ctx.now, ctx.tz, meeting_at)
         problem_text = self._absorb(ctx, state, reading, notes)
+        if reading.actions is None and reading.discussion and says_agreed(text):
+            # Notes that say what was discussed and what was agreed are the whole write-up too.
+            reading.actions = []
+            state["actions_asked"] = True
         if reading.actions is not None:
             # One message that carries the actions is the whole write-up: what it leaves out
             # (the discussion, dates, the next meeting) is left out, not asked for; the
@@ -658,6 +675,9 @@ class LogMinutes:
     def _missing(state: dict[str, Any]) -> Step:
         if not state.get("held_on"):
             return Step.WHICH_MEETING if state.get("candidates") else Step.WHEN
+        unknown = not state.get("met_at") or not state.get("met_by")
+        if unknown and not state.get("meeting_id") and not state.get("met_asked"):
+            return Step.MET
         if not state.get("discussion") and not state.get("discussion_optional"):
             return Step.DISCUSSION
         if not state.get("actions_asked"):
@@ -704,7 +724,23 @@ class LogMinutes:
                 "*end of the month*, or say *no date*."
             )
             return [Question(asked, (Choice("No due date", NO_DUE),))]
+        if step is Step.MET:
+            return [Text(self._met_question(ctx, pair, state))]
         return [Text(QUESTIONS[step])]
+
+    @staticmethod
+    def _met_question(ctx: Context, pair: Pair, state: dict[str, Any]) -> str:
+        day = format_day(date.fromisoformat(state["held_on"]), ctx.today)
+        how = "in person, by video or by phone"
+        if state.get("met_at"):
+            return f"And how did you meet: {how}?"
+        if state.get("met_by"):
+            return "What time did you meet? For example *10am* or *10-11*."
+        return (
+            f"You met {pair.first_name(pair.mentor_id)} on {day}? It wasn't booked, so I'll add "
+            f"it to your meetings. What time was it, and was it {how}? For example *10-11 on "
+            "Teams*."
+        )
 
     @staticmethod
     def _owner_question(ctx: Context, pair: Pair, action: dict[str, Any]) -> Question:
@@ -762,6 +798,7 @@ class LogMinutes:
         state = dict(state)
         handler = {
             Step.WHEN: self._on_when,
+            Step.MET: self._on_met,
             Step.DISCUSSION: self._on_discussion,
             Step.DECISIONS: self._on_decisions,
             Step.ACTIONS: self._on_actions,
@@ -783,7 +820,24 @@ class LogMinutes:
         if isinstance(checked, str):
             return Turn(replies=[Text(checked)], state=state, advanced=False)
         state["held_on"] = checked.isoformat()
+        state["met_asked"] = True  # the answer to "When did you meet?"
         _link_meeting(ctx, state)
+        return self._advance(ctx, state, [])
+
+    def _on_met(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
+        """What time they met and how ("yep 8-9 on teams"); "not sure" leaves it as it is."""
+        at, mode = held_time(text), find_mode(text)
+        if at is None and mode is None:
+            if is_empty(text) or meaning(text) in (Meaning.LATER, Meaning.NONE):
+                state["met_asked"] = True
+                return self._advance(ctx, state, [])
+            return self._again(ctx, state, "Sorry, I couldn't read a time or a way of meeting.")
+        if at is not None:
+            state["met_at"] = at.at.isoformat("minutes")
+            length = parse_duration(text)
+            minutes = at.minutes or (int(length.total_seconds() // 60) if length else None)
+            state["met_for"] = minutes or state.get("met_for")
+        state["met_by"] = mode or state.get("met_by")
         return self._advance(ctx, state, [])
 
     def _on_discussion(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
@@ -799,7 +853,8 @@ class LogMinutes:
         if _is_none(text):
             state["actions"], state["actions_asked"] = [], True
             if (said := leading(text)) is not None and said.meaning is Meaning.NO and not said.rest:
-                state["next_asked"] = True  # "nah" to "anything else?": that's everything
+                # "nah" to "anything else?": that's everything ("no not really": no actions).
+                state["next_asked"] = not hedged_none(text)
             return self._advance(ctx, state, [])
         if (said := leading(text)) is not None and said.meaning is Meaning.YES and not said.rest:
             return self._again(ctx, state, "Good: what were they?")  # "yes" is not an action
@@ -1525,10 +1580,11 @@ class LogMinutes:
         ctx: Context, state: dict[str, Any], pairing: Pairing, held_on: date
     ) -> Meeting | None:
         """Minutes of a meeting that was never booked record it as held, so reports, the
-        meeting-due and silence reminders know the pair met. Its time is midday that day (or
-        now, if earlier); its length what the mentee said, else the scheme's hour."""
-        midday = datetime.combine(held_on, time(12), tzinfo=ctx.tz).astimezone(UTC)
-        starts_at = min(midday, ctx.now)
+        meeting-due and silence reminders know the pair met. Its time and way of meeting are
+        what the mentee said (asked for when not said: midday and in person only when they
+        can't say), never later than now; its length what they said, else the scheme's hour."""
+        at = time.fromisoformat(state["met_at"]) if state.get("met_at") else time(12)
+        starts_at = min(datetime.combine(held_on, at, tzinfo=ctx.tz).astimezone(UTC), ctx.now)
         if starts_at <= pairing.started_at:
             return None
         meeting = Meeting(
