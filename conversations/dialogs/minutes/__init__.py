@@ -35,6 +35,8 @@ from enum import StrEnum
 from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
 from conversations.dates import (
     Ask,
     When,
@@ -45,6 +47,7 @@ from conversations.dates import (
 )
 from conversations.dialogs import safety_check
 from conversations.dialogs.base import Context, Outgoing, Registry, Turn
+from conversations.dialogs.kit import StepState, reask
 from conversations.dialogs.matching import first_minutes_questions
 from conversations.dialogs.meetings import (
     MODE_TEXT,
@@ -127,6 +130,77 @@ class Step(StrEnum):
     BOOK_NEXT = "book_next"
     # The patient data guard's "let me rewrite it": the part that held it, typed again.
     REWRITE = "rewrite"
+
+
+class ActionState(BaseModel):
+    """One action as kept between turns (``ParsedAction``, its day as ISO text)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    owner: int | Literal["both"] | None = None
+    owner_said: str | None = None
+    due: str | None = None
+    no_date: bool = False
+    due_note: str | None = None
+    asap: bool = False
+
+
+class NextState(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    at: str
+    has_time: bool
+
+
+class MinutesState(StepState):
+    """What ``LogMinutes`` keeps between turns, validated on load (``schema_version`` 2)."""
+
+    pairing_id: int
+    meeting_id: int | None = None
+    held_on: str | None = None
+    candidates: list[int] = Field(default_factory=list)  # held meetings with no minutes
+    discussion: str = ""
+    discussion_optional: bool = False  # a one-message write-up: its discussion may be empty
+    decisions: str = ""
+    actions: list[ActionState] = Field(default_factory=list)
+    actions_asked: bool = False
+    pending: int | None = None  # the action whose owner or due date is asked
+    next: NextState | None = None
+    next_asked: bool = False
+    next_booked: str | None = None  # the next meeting already booked, as shown
+    next_words: str | None = None
+    next_mode: str | None = None
+    next_minutes: int | None = None
+    booking_text: str | None = None
+    notes: dict[str, str] = Field(default_factory=dict)  # said before a step is asked
+    # A meeting never booked: when (local "HH:MM"), how long and how it was held.
+    met_at: str | None = None
+    met_for: int | None = None
+    met_by: str | None = None
+    met_asked: bool = False
+    # The patient-data guard: asked as soon as written (early), kept, put off, or removed.
+    guard_early: bool = False
+    guard_kept: bool = False
+    guard_later: bool = False
+    removed: bool = False
+    rewrite: str | None = None  # the part typed again: "discussion" or an action's number
+    safety_checked: list[str] = Field(default_factory=list)
+    safety: dict[str, Any] | None = None
+
+    def to_state(self) -> dict[str, Any]:
+        state = super().to_state()
+        state["actions"] = [a.model_dump(mode="json") for a in self.actions]  # every key
+        return state
+
+
+def _load(raw: dict[str, Any]) -> dict[str, Any]:
+    """A saved state, validated (a state that does not fit is an error, not a guess)."""
+    try:
+        state = MinutesState.model_validate(raw)
+    except ValidationError as error:
+        raise ValueError(f"minutes: a saved state that does not fit: {error}") from None
+    return state.to_state()
 
 
 # -- who is in the pair ---------------------------------------------------------------------
@@ -526,7 +600,7 @@ class LogMinutes:
 
     name: ClassVar[str] = "minutes"
     title: ClassVar[str] = "Your meeting minutes"
-    schema_version: ClassVar[int] = 1
+    schema_version: ClassVar[int] = 2
 
     # -- start ----------------------------------------------------------------------------
 
@@ -696,6 +770,7 @@ class LogMinutes:
         return Step.CONFIRM
 
     def prompt(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
+        state = _load(state)
         step = Step(state["step"])
         pair = self._pair(ctx, state)
         if step is Step.CONFIRM:
@@ -763,6 +838,7 @@ class LogMinutes:
     # -- steps ----------------------------------------------------------------------------
 
     def step(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
+        state = _load(state)
         step = Step(state["step"])
         text = msg.text.strip()
         if step is Step.CONFIRM:
@@ -809,7 +885,7 @@ class LogMinutes:
         return handler(ctx, state, text)
 
     def _again(self, ctx: Context, state: dict[str, Any], why: str) -> Turn:
-        return Turn(replies=[Text(why), *self.prompt(ctx, state)], state=state, advanced=False)
+        return reask(why, self.prompt(ctx, state), state)
 
     def _on_when(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
         pairing = self._pairing(ctx, state)
