@@ -78,7 +78,7 @@ def test_a_hedged_no_to_actions_still_asks_for_the_next_meeting(mentee: Chat, sa
     assert "Anything else to add" in mentee.said("we discussed the rota plan")
     reply = mentee.said(said)
     assert "When is your next meeting?" in reply
-    reply = mentee.said("not yet")
+    reply = mentee.said("nothing booked yet")
     assert "*Actions:* none" in reply
     assert "*Next meeting:* not agreed yet" in reply
     mentee.said("save")

@@ -1011,11 +1011,11 @@ class LogMinutes:
         return self._advance(ctx, state, [])
 
     def _on_next(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
-        value = _next_meeting(text, ctx.now, ctx.tz, _meeting_at(ctx, state))
+        # "nothing booked yet", "none": not agreed yet, in the shared vocabulary's words.
+        none = _is_none(text)
+        value = None if none else _next_meeting(text, ctx.now, ctx.tz, _meeting_at(ctx, state))
         if isinstance(value, Ask):
-            return Turn(
-                replies=[Text(value.question + " Or say *not yet*.")], state=state, advanced=False
-            )
+            return reask(value.question + " Or say *not yet*.", [], state)
         state["next"], state["next_asked"] = (_next_state(value) if value else None), True
         state["next_mode"] = find_mode(text) if value else None
         return self._advance(ctx, state, [])
