@@ -214,6 +214,9 @@ def test_patient_data_is_asked_about_before_anything_else_and_can_be_rewritten(
     assert "Please type the discussion again, without it." in mentee.said("rewrite")
     mentee.restart()
     reply = mentee.said("talked about a datix incident, learning was about handover")
+    # Notes of a day, with no meeting booked: when and how they met is asked, not invented.
+    assert "What time was it, and was it in person, by video or by phone?" in reply
+    reply = mentee.said("9-10 in person")
     assert "*Discussion:* Talked about a datix incident, learning was about handover" in reply
     assert "Shall I save these minutes?" in reply
     mentee.said("yes")
@@ -325,6 +328,8 @@ def test_an_action_head_before_its_owner_gives_that_owner_the_action(mentee: Cha
         "notes from today: went through the rota. action for tom: send me the rota template "
         "by friday. action me - book the course by the 30th"
     )
+    assert "You met Tom on Mon 23 Nov? It wasn't booked" in reply
+    reply = mentee.said("at 9, on teams")
     assert "1. Send Priya the rota template: Tom Okafor, due Fri 27 Nov" in reply
     assert "2. Book the course: you, due Mon 30 Nov" in reply
     assert "Saved the minutes" in mentee.said("save")

@@ -796,3 +796,64 @@ def read_correction(text: str) -> Correction | None:
     if m := _FIX_DAY.match(text):
         return Correction("day", value=(m["when"] or "").strip())
     return None
+
+
+# -- who an answer names, of the two people of a pairing ------------------------------------------
+
+_OWN_WORDS = frozenset({"me", "i", "myself", "mine", "my"})
+_BOTH_WORDS = frozenset(
+    {"both", "we", "us", "both of us", "together", "all", "everyone", "both us", "ours"}
+)
+_OTHER_WORDS = frozenset({"him", "her", "he", "she", "his", "hers", "they", "them", "theirs"})
+
+
+def read_owner(
+    text: str, own_names: tuple[str, ...], partner_names: tuple[str, ...]
+) -> Owner | None:
+    """Who a short answer names, of the writer and their partner: "me", "i will", "tom",
+    "both of us", "it's Tom's", "him", "Priya Shah (you)". None when it names neither."""
+    said = " ".join(text.lower().removesuffix(" (you)").strip(" .!,'’").split())
+    names = (_names(own_names), _names(partner_names))
+    if (whole := _owner_word(said, *names)) is not None:
+        return whole
+    words = [w.strip(".,!'’") for w in said.replace("’s", "").replace("'s", "").split()]
+    if "both" in words or ("of" in words and "us" in words):
+        return "both"
+    return next((o for w in words if w and (o := _owner_word(w, *names)) is not None), None)
+
+
+def _owner_word(said: str, own: list[str], partner: list[str]) -> Owner | None:
+    if said in _OWN_WORDS or said in own:
+        return "me"
+    if said in _BOTH_WORDS:
+        return "both"
+    if said in _OTHER_WORDS or said in partner:
+        return "partner"  # of two people, the one the writer is not
+    return None
+
+
+def names_self(text: str) -> bool:
+    """Whether a word is the writer naming themselves ("me", "my", "i")."""
+    return " ".join(text.lower().split()) in _OWN_WORDS
+
+
+# "none really", "no not really", "not as such": a hedged no about the thing asked, not "that's
+# everything".
+_HEDGED = re.compile(r"\b(?:really|as\s+such|particularly|none|nothing|actions?)\b", re.I)
+
+
+def hedged_none(text: str) -> bool:
+    """Whether a "no" answers only the question asked ("no not really", "none really", "no
+    actions"), rather than closing the whole write-up ("nah", "no that's everything")."""
+    return _HEDGED.search(text) is not None
+
+
+_AGREED = re.compile(
+    r"\b(?:agreed|decided|settled\s+on)\b(?!\s+(?:to\s+)?(?:meet|catch\s+up))", re.I
+)
+
+
+def says_agreed(text: str) -> bool:
+    """Whether notes say what was agreed ("agreed 3 - board paper, budget"), besides what was
+    discussed: a write-up that is whole as it is (agreeing to meet again is not it)."""
+    return _AGREED.search(text) is not None

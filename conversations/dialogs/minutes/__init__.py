@@ -35,6 +35,8 @@ from enum import StrEnum
 from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
 from conversations.dates import (
     Ask,
     When,
@@ -45,6 +47,7 @@ from conversations.dates import (
 )
 from conversations.dialogs import safety_check
 from conversations.dialogs.base import Context, Outgoing, Registry, Turn
+from conversations.dialogs.kit import StepState, reask
 from conversations.dialogs.matching import first_minutes_questions
 from conversations.dialogs.meetings import (
     MODE_TEXT,
@@ -58,15 +61,18 @@ from conversations.dialogs.minutes.actions import ACTION_PREFIX
 from conversations.intents import INTENT_ACTION_PREFIX, IntentName
 from conversations.language import is_empty
 from conversations.language.choices import answer, pick
-from conversations.language.days import past_day
+from conversations.language.days import held_time, past_day, pick_days
 from conversations.language.sections import (
     Action,
     SectionContext,
+    hedged_none,
     read_action,
     read_correction,
     read_due,
     read_next_meeting,
+    read_owner,
     read_sections,
+    says_agreed,
 )
 from conversations.language.vocabulary import Meaning, is_no, is_yes, leading, meaning
 from conversations.messages import Choice, Incoming, Part, Question, Text
@@ -105,6 +111,8 @@ Owner = int | Literal["both"]
 
 class Step(StrEnum):
     WHEN = "when"
+    # A meeting that was never booked: what time it was and how they met, to record it as held.
+    MET = "met"
     DISCUSSION = "discussion"
     DECISIONS = "decisions"
     ACTIONS = "actions"
@@ -122,6 +130,77 @@ class Step(StrEnum):
     BOOK_NEXT = "book_next"
     # The patient data guard's "let me rewrite it": the part that held it, typed again.
     REWRITE = "rewrite"
+
+
+class ActionState(BaseModel):
+    """One action as kept between turns (``ParsedAction``, its day as ISO text)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    owner: int | Literal["both"] | None = None
+    owner_said: str | None = None
+    due: str | None = None
+    no_date: bool = False
+    due_note: str | None = None
+    asap: bool = False
+
+
+class NextState(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    at: str
+    has_time: bool
+
+
+class MinutesState(StepState):
+    """What ``LogMinutes`` keeps between turns, validated on load (``schema_version`` 2)."""
+
+    pairing_id: int
+    meeting_id: int | None = None
+    held_on: str | None = None
+    candidates: list[int] = Field(default_factory=list)  # held meetings with no minutes
+    discussion: str = ""
+    discussion_optional: bool = False  # a one-message write-up: its discussion may be empty
+    decisions: str = ""
+    actions: list[ActionState] = Field(default_factory=list)
+    actions_asked: bool = False
+    pending: int | None = None  # the action whose owner or due date is asked
+    next: NextState | None = None
+    next_asked: bool = False
+    next_booked: str | None = None  # the next meeting already booked, as shown
+    next_words: str | None = None
+    next_mode: str | None = None
+    next_minutes: int | None = None
+    booking_text: str | None = None
+    notes: dict[str, str] = Field(default_factory=dict)  # said before a step is asked
+    # A meeting never booked: when (local "HH:MM"), how long and how it was held.
+    met_at: str | None = None
+    met_for: int | None = None
+    met_by: str | None = None
+    met_asked: bool = False
+    # The patient-data guard: asked as soon as written (early), kept, put off, or removed.
+    guard_early: bool = False
+    guard_kept: bool = False
+    guard_later: bool = False
+    removed: bool = False
+    rewrite: str | None = None  # the part typed again: "discussion" or an action's number
+    safety_checked: list[str] = Field(default_factory=list)
+    safety: dict[str, Any] | None = None
+
+    def to_state(self) -> dict[str, Any]:
+        state = super().to_state()
+        state["actions"] = [a.model_dump(mode="json") for a in self.actions]  # every key
+        return state
+
+
+def _load(raw: dict[str, Any]) -> dict[str, Any]:
+    """A saved state, validated (a state that does not fit is an error, not a guess)."""
+    try:
+        state = MinutesState.model_validate(raw)
+    except ValidationError as error:
+        raise ValueError(f"minutes: a saved state that does not fit: {error}") from None
+    return state.to_state()
 
 
 # -- who is in the pair ---------------------------------------------------------------------
@@ -158,23 +237,19 @@ class Pair:
         return self.name(person_id).split(" ", 1)[0]
 
     def who(self, word: str, speaker_id: int) -> Owner | None:
-        """The owner a word names: a first or full name of the pair, "me"/"I", or "both"."""
-        said = " ".join(word.lower().strip(" .,'’").split())
-        if said in {"me", "i", "myself", "mine", "my"}:
+        """The owner an answer names: "me", "tom", "both of us", "it's Tom's" (the language
+        layer's reading, of this pair)."""
+        other = self.mentor_id if speaker_id == self.mentee_id else self.mentee_id
+        said = read_owner(word, (self.name(speaker_id),), (self.name(other),))
+        return self.owner(said, speaker_id)
+
+    def owner(self, said: Literal["me", "partner", "both"] | None, speaker_id: int) -> Owner | None:
+        """The person an owner read by the language layer is, for ``speaker_id``."""
+        if said == "me":
             return speaker_id
-        if said in {"both", "we", "us", "both of us", "together", "all", "everyone", "both us"}:
-            return BOTH
-        if said in {"him", "her", "he", "she", "his", "hers", "they", "them", "theirs"}:
-            # Of two people, the one the speaker is not.
+        if said == "partner":
             return self.mentor_id if speaker_id == self.mentee_id else self.mentee_id
-        for person_id, name in (
-            (self.mentee_id, self.mentee_name),
-            (self.mentor_id, self.mentor_name),
-        ):
-            lowered = name.lower()
-            if said in (lowered, lowered.split(" ", 1)[0]):
-                return person_id
-        return None
+        return BOTH if said == "both" else None
 
 
 # -- reading an action line ------------------------------------------------------------------
@@ -216,13 +291,7 @@ def _reading_context(
 
 
 def _parsed(action: Action, pair: Pair, speaker_id: int) -> ParsedAction:
-    owner: Owner | None = None
-    if action.owner == "me":
-        owner = speaker_id
-    elif action.owner == "partner":
-        owner = pair.mentor_id if speaker_id == pair.mentee_id else pair.mentee_id
-    elif action.owner == "both":
-        owner = BOTH
+    owner = pair.owner(action.owner, speaker_id)
     return ParsedAction(
         action.text, owner, action.owner_said, action.due, action.no_date, action.due_note,
         action.asap,
@@ -284,6 +353,8 @@ class Reading:
     next_meeting: When | Ask | None = None
     next_said: bool = False
     next_words: str = ""  # as said ("20/3 at 10 on teams"): re-read once the meeting is known
+    # They said they met ("met Tom fri", "minutes of today's meeting"), not only a day's notes.
+    met_said: bool = False
 
 
 def read_minutes(
@@ -308,6 +379,7 @@ def read_minutes(
     ):
         if m["of"]:
             reading.held_on = past_day(m["of"], today)
+            reading.met_said = True
         text = text[m.end() :]
     context = _reading_context(
         pair, speaker_id, now, tz, next_meeting=next_meeting, meeting_at=meeting_at
@@ -327,6 +399,7 @@ def read_minutes(
     if discussion and _MET.match(discussion[0]):
         # "met Tom today for an hour" gives the day; anything longer is kept as notes too.
         first = discussion.pop(0)
+        reading.met_said = True
         parts = _DISCUSSED.split(first, maxsplit=1)
         if reading.held_on is None:
             reading.held_on = past_day(parts[0], today)
@@ -493,20 +566,6 @@ def _is_none(text: str) -> bool:
 _BY = re.compile(r"(?:by|on|before|until|till|for)\b", re.I)
 
 
-def _owner_in(pair: Pair, text: str, speaker_id: int) -> Owner | None:
-    """Who a typed answer names: "me", "tom", "both of us", "it's Tom's", "Priya Shah (you)"."""
-    said = " ".join(text.lower().removesuffix(" (you)").strip(" .!").split())
-    if (whole := pair.who(said, speaker_id)) is not None:
-        return whole
-    words = [w.strip(".,!'’") for w in said.replace("’s", "").replace("'s", "").split()]
-    if "both" in words or ("of" in words and "us" in words):
-        return BOTH
-    for word in words:
-        if word and (owner := pair.who(word, speaker_id)) is not None:
-            return owner
-    return None
-
-
 def _owner_value(value: str) -> Owner:
     return BOTH if value == BOTH else int(value)
 
@@ -526,34 +585,10 @@ def _meeting_at(ctx: Context, state: dict[str, Any]) -> datetime | None:
     return None
 
 
-_DAY_OF_MONTH = re.compile(r"\b(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b|^\s*the\s+(\d{1,2})\b", re.I)
-_WEEKDAY_SAID = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*(?:['’]?s)?\b", re.I)
-_LATEST = re.compile(r"\b(?:latest|last|most\s+recent|recent|newest)\b", re.I)
-_EARLIEST = re.compile(r"\b(?:first|earlier|earliest|older|oldest)\b", re.I)
-
-
 def _pick_meeting(ctx: Context, meetings: list[Meeting], text: str) -> list[Meeting]:
-    """The meetings a typed answer names: its number, a day ("the 27th", "friday's", "16 Feb")
-    or "the latest" / "the first one"."""
-    said = text.strip().strip(".!")
-    if said.isdigit():
-        index = int(said)
-        return meetings[index - 1 : index] if 1 <= index <= len(meetings) else []
-    days = {m.id: ctx.local(m.starts_at).date() for m in meetings}
-    day = past_day(said, ctx.today)
-    if isinstance(day, date) and (same := [m for m in meetings if days[m.id] == day]):
-        return same
-    if (m := _DAY_OF_MONTH.search(said)) is not None:
-        number = int(m[1] or m[2])
-        return [x for x in meetings if days[x.id].day == number]
-    if (m := _WEEKDAY_SAID.search(said)) is not None:
-        wanted = m[1].lower()
-        return [x for x in meetings if f"{days[x.id]:%a}".lower() == wanted]
-    if _LATEST.search(said):
-        return meetings[:1]
-    if _EARLIEST.search(said):
-        return meetings[-1:]
-    return []
+    """The meetings a typed answer names: its number, a day or "the latest" / "the first one"."""
+    days = [ctx.local(m.starts_at).date() for m in meetings]
+    return [meetings[i] for i in pick_days(text, days, ctx.today)]
 
 
 def _meeting_label(ctx: Context, meeting: Meeting) -> str:
@@ -565,7 +600,7 @@ class LogMinutes:
 
     name: ClassVar[str] = "minutes"
     title: ClassVar[str] = "Your meeting minutes"
-    schema_version: ClassVar[int] = 1
+    schema_version: ClassVar[int] = 2
 
     # -- start ----------------------------------------------------------------------------
 
@@ -615,6 +650,11 @@ class LogMinutes:
         if length is not None and timedelta() < length <= timedelta(hours=12):
             state["met_for"] = int(length.total_seconds() // 60)
         state["met_by"] = find_mode(opening)
+        # Notes of a day ("notes from today w tom: ...") with no meeting booked: asked whether
+        # and when they met, and how. Said they met: recorded as held, at midday if no time.
+        state["met_asked"] = reading.met_said or bool(state["met_by"] or state.get("met_for"))
+        if (at := held_time(opening)) is not None:
+            state["met_at"] = at.at.isoformat("minutes")
         notes: dict[str, str] = {}
         if reading.held_on is not None:
             checked = _check_day(ctx, pairing, reading.held_on)
@@ -628,6 +668,10 @@ class LogMinutes:
             # "next one same time in 4 weeks" counts from the meeting written up.
             reading.next_meeting = _next_meeting(reading.next_words, ctx.now, ctx.tz, meeting_at)
         problem_text = self._absorb(ctx, state, reading, notes)
+        if reading.actions is None and reading.discussion and says_agreed(text):
+            # Notes that say what was discussed and what was agreed are the whole write-up too.
+            reading.actions = []
+            state["actions_asked"] = True
         if reading.actions is not None:
             # One message that carries the actions is the whole write-up: what it leaves out
             # (the discussion, dates, the next meeting) is left out, not asked for; the
@@ -705,6 +749,9 @@ class LogMinutes:
     def _missing(state: dict[str, Any]) -> Step:
         if not state.get("held_on"):
             return Step.WHICH_MEETING if state.get("candidates") else Step.WHEN
+        unknown = not state.get("met_at") or not state.get("met_by")
+        if unknown and not state.get("meeting_id") and not state.get("met_asked"):
+            return Step.MET
         if not state.get("discussion") and not state.get("discussion_optional"):
             return Step.DISCUSSION
         if not state.get("actions_asked"):
@@ -723,6 +770,7 @@ class LogMinutes:
         return Step.CONFIRM
 
     def prompt(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
+        state = _load(state)
         step = Step(state["step"])
         pair = self._pair(ctx, state)
         if step is Step.CONFIRM:
@@ -751,7 +799,23 @@ class LogMinutes:
                 "*end of the month*, or say *no date*."
             )
             return [Question(asked, (Choice("No due date", NO_DUE),))]
+        if step is Step.MET:
+            return [Text(self._met_question(ctx, pair, state))]
         return [Text(QUESTIONS[step])]
+
+    @staticmethod
+    def _met_question(ctx: Context, pair: Pair, state: dict[str, Any]) -> str:
+        day = format_day(date.fromisoformat(state["held_on"]), ctx.today)
+        how = "in person, by video or by phone"
+        if state.get("met_at"):
+            return f"And how did you meet: {how}?"
+        if state.get("met_by"):
+            return "What time did you meet? For example *10am* or *10-11*."
+        return (
+            f"You met {pair.first_name(pair.mentor_id)} on {day}? It wasn't booked, so I'll add "
+            f"it to your meetings. What time was it, and was it {how}? For example *10-11 on "
+            "Teams*."
+        )
 
     @staticmethod
     def _owner_question(ctx: Context, pair: Pair, action: dict[str, Any]) -> Question:
@@ -774,6 +838,7 @@ class LogMinutes:
     # -- steps ----------------------------------------------------------------------------
 
     def step(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
+        state = _load(state)
         step = Step(state["step"])
         text = msg.text.strip()
         if step is Step.CONFIRM:
@@ -809,6 +874,7 @@ class LogMinutes:
         state = dict(state)
         handler = {
             Step.WHEN: self._on_when,
+            Step.MET: self._on_met,
             Step.DISCUSSION: self._on_discussion,
             Step.DECISIONS: self._on_decisions,
             Step.ACTIONS: self._on_actions,
@@ -819,7 +885,7 @@ class LogMinutes:
         return handler(ctx, state, text)
 
     def _again(self, ctx: Context, state: dict[str, Any], why: str) -> Turn:
-        return Turn(replies=[Text(why), *self.prompt(ctx, state)], state=state, advanced=False)
+        return reask(why, self.prompt(ctx, state), state)
 
     def _on_when(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
         pairing = self._pairing(ctx, state)
@@ -830,7 +896,24 @@ class LogMinutes:
         if isinstance(checked, str):
             return Turn(replies=[Text(checked)], state=state, advanced=False)
         state["held_on"] = checked.isoformat()
+        state["met_asked"] = True  # the answer to "When did you meet?"
         _link_meeting(ctx, state)
+        return self._advance(ctx, state, [])
+
+    def _on_met(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
+        """What time they met and how ("yep 8-9 on teams"); "not sure" leaves it as it is."""
+        at, mode = held_time(text), find_mode(text)
+        if at is None and mode is None:
+            if is_empty(text) or meaning(text) in (Meaning.LATER, Meaning.NONE):
+                state["met_asked"] = True
+                return self._advance(ctx, state, [])
+            return self._again(ctx, state, "Sorry, I couldn't read a time or a way of meeting.")
+        if at is not None:
+            state["met_at"] = at.at.isoformat("minutes")
+            length = parse_duration(text)
+            minutes = at.minutes or (int(length.total_seconds() // 60) if length else None)
+            state["met_for"] = minutes or state.get("met_for")
+        state["met_by"] = mode or state.get("met_by")
         return self._advance(ctx, state, [])
 
     def _on_discussion(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
@@ -846,7 +929,8 @@ class LogMinutes:
         if _is_none(text):
             state["actions"], state["actions_asked"] = [], True
             if (said := leading(text)) is not None and said.meaning is Meaning.NO and not said.rest:
-                state["next_asked"] = True  # "nah" to "anything else?": that's everything
+                # "nah" to "anything else?": that's everything ("no not really": no actions).
+                state["next_asked"] = not hedged_none(text)
             return self._advance(ctx, state, [])
         if (said := leading(text)) is not None and said.meaning is Meaning.YES and not said.rest:
             return self._again(ctx, state, "Good: what were they?")  # "yes" is not an action
@@ -890,7 +974,7 @@ class LogMinutes:
             # "2", "option 3 pls", "tom": a choice of the question, as typed on Slack and Teams.
             question = self._owner_question(ctx, pair, state["actions"][int(state["pending"])])
             chosen = pick(text, question.choices)
-            owner = _owner_in(pair, text, me) if chosen is None else _owner_value(chosen.value)
+            owner = pair.who(text, me) if chosen is None else _owner_value(chosen.value)
         if owner is None:
             return self._again(
                 ctx,
@@ -927,11 +1011,11 @@ class LogMinutes:
         return self._advance(ctx, state, [])
 
     def _on_next(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
-        value = _next_meeting(text, ctx.now, ctx.tz, _meeting_at(ctx, state))
+        # "nothing booked yet", "none": not agreed yet, in the shared vocabulary's words.
+        none = _is_none(text)
+        value = None if none else _next_meeting(text, ctx.now, ctx.tz, _meeting_at(ctx, state))
         if isinstance(value, Ask):
-            return Turn(
-                replies=[Text(value.question + " Or say *not yet*.")], state=state, advanced=False
-            )
+            return reask(value.question + " Or say *not yet*.", [], state)
         state["next"], state["next_asked"] = (_next_state(value) if value else None), True
         state["next_mode"] = find_mode(text) if value else None
         return self._advance(ctx, state, [])
@@ -1572,10 +1656,11 @@ class LogMinutes:
         ctx: Context, state: dict[str, Any], pairing: Pairing, held_on: date
     ) -> Meeting | None:
         """Minutes of a meeting that was never booked record it as held, so reports, the
-        meeting-due and silence reminders know the pair met. Its time is midday that day (or
-        now, if earlier); its length what the mentee said, else the scheme's hour."""
-        midday = datetime.combine(held_on, time(12), tzinfo=ctx.tz).astimezone(UTC)
-        starts_at = min(midday, ctx.now)
+        meeting-due and silence reminders know the pair met. Its time and way of meeting are
+        what the mentee said (asked for when not said: midday and in person only when they
+        can't say), never later than now; its length what they said, else the scheme's hour."""
+        at = time.fromisoformat(state["met_at"]) if state.get("met_at") else time(12)
+        starts_at = min(datetime.combine(held_on, at, tzinfo=ctx.tz).astimezone(UTC), ctx.now)
         if starts_at <= pairing.started_at:
             return None
         meeting = Meeting(

@@ -34,7 +34,13 @@ from conversations.language.actions import (
 )
 from conversations.language.choices import pick
 from conversations.language.numbers import one_number
-from conversations.language.sections import Action, SectionContext, read_due, read_sections
+from conversations.language.sections import (
+    Action,
+    SectionContext,
+    names_self,
+    read_due,
+    read_sections,
+)
 from conversations.language.vocabulary import Meaning, meaning
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.open_questions import Answered, OpenQuestion
@@ -104,7 +110,7 @@ def _all_listed(ctx: Context) -> Turn:
 
 def _whose(ctx: Context, who: str) -> int | None:
     """The person of the pair a word names ("tom", "me"), or None."""
-    if who in {"i", "me", "my", "mine", "myself"}:
+    if names_self(who):
         return ctx.person_id
     for pairing in minutes_queries.pairings_of(ctx.session, ctx.person_id):
         for person_id in (pairing.mentee_id, pairing.mentor_id):
