@@ -200,6 +200,31 @@ def test_ordinary_sentences_have_no_date(text: str) -> None:
     )
 
 
+# "May" the month inside a sentence: a day said as an ordinal or with "of" makes it the month;
+# a bare number or a verb after it keeps it "may" the verb.
+MAY_IN_A_SENTENCE = [
+    ("my secondment starts 3rd may", date(2027, 5, 3)),
+    ("off from the 12th of may for a fortnight", date(2027, 5, 12)),
+    ("taking parental leave may 20th onwards", date(2027, 5, 20)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MAY_IN_A_SENTENCE)
+def test_a_day_of_may_said_as_an_ordinal_in_a_sentence_is_a_date(text: str, expected: date) -> None:
+    found = find_date(text, NOW, LONDON)
+    assert found is not None
+    assert found.value == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the 2nd may be better for me", "the 3rd may not suit tom", "all 4 may come along"],
+)
+def test_may_the_verb_after_a_number_is_no_date(text: str) -> None:
+    found = find_date(text, NOW, LONDON)
+    assert found is None or not isinstance(found.value, date) or found.value.month != 5
+
+
 FIND_CASES = [
     (
         "book a meeting on Tuesday 3pm for an hour by video",

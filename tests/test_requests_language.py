@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
@@ -170,6 +171,28 @@ def test_going_on_leave_offers_to_tell_the_partner_and_lead_without_inventing_a_
         assert to_lead
         assert all("mat" not in str(row.parts).lower() for row in told)  # not what kind
     assert "cancelled the pause" in priya.said("resume reminders")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "heads up, i'm beginning paternity leave 3rd may",
+        "my maternity leave starts may 3rd, not sure when i'll be back",
+    ],
+)
+def test_leave_starting_on_an_ordinal_day_of_may_pauses_from_that_day(
+    demo: Engine, clock: Clock, said: str
+) -> None:
+    priya = Chat(demo, clock, "mentee@example.org")
+    offer = priya.said(said)
+    assert "know you'll be away from Mon 3 May" in offer
+    assert "from now" not in offer
+    assert "until you tell me you're back" in offer
+    priya.said("yes")
+    person = _person(demo, "mentee@example.org")
+    assert person.pause_starts_at == datetime(2027, 5, 3, tzinfo=LONDON)
+    assert person.paused_until is None  # no return date invented
+    assert pause_covering(person, datetime(2027, 4, 30, 10, tzinfo=LONDON)) is None
 
 
 def test_other_ways_of_asking_for_a_pause_and_back(demo: Engine, clock: Clock) -> None:
