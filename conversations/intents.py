@@ -247,6 +247,11 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
         IntentName.MY_PARTNER,
         re.compile(
             r"\bwho(?:'s|’s|s| is| was)\s+(?:my|our)\s+(?:mentor|mentee|partner)\b"
+            # "remind me who my mentor is", "not sure who my mentee is", "who i'm paired with"
+            r"|\bwho\s+(?:my|our)\s+(?:mentor|mentee|partner)\s+(?:is|was|will be)\b"
+            r"|\bwho\s+(?:i'?m|i am|we'?re|we are|am i|are we)\s+(?:paired|matched|partnered)\s+"
+            r"(?:up\s+)?with\b"
+            r"|\b(?:name|surname)\s+of\s+(?:my|our)\s+(?:mentor|mentee|partner)\b"
             r"|\b(?:how|best way)\b.{0,30}\b(?:contact|reach|get hold of|get in touch with|"
             r"get through to)\b(?!.{0,30}\b(?:lead|project team|steering|moderator)\b)"
             r"|\b(?:contact details|email address|phone number|number)\s+(?:for|of)\s+(?!the\b)\w+"
@@ -627,8 +632,16 @@ def _by_pattern(text: str) -> IntentName | None:
         return asked
     for name, pattern in _JOURNEYS:
         if pattern.search(text):
-            return name
+            return _unless_a_worry(name, text)
     return _worry(text)
+
+
+def _unless_a_worry(name: IntentName, text: str) -> IntentName:
+    """Asking who the partner is never hides a worry said with it ("who's my mentor? he never
+    replies"): the concern path answers that."""
+    if name is IntentName.MY_PARTNER and worries.kind(text) is not None:
+        return IntentName.CONCERN
+    return name
 
 
 def _asks_about_concerns(text: str) -> IntentName | None:
@@ -691,7 +704,7 @@ def _as_typed(stripped: str) -> Intent:
         return Intent(booked, stripped)
     for name, pattern in _JOURNEYS:
         if pattern.search(stripped):
-            return Intent(name, stripped)
+            return Intent(_unless_a_worry(name, stripped), stripped)
     if written_up == "maybe" and not _may_be_a_concern(stripped):
         return Intent(IntentName.LOG_MINUTES, stripped)
     if (cancelled := _cancels_for_a_while(stripped)) is not None:

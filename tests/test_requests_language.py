@@ -41,6 +41,33 @@ def test_who_is_my_mentor_names_them_with_how_to_reach_them(demo: Engine, clock:
     assert "Teams message" in nadia
 
 
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "sorry, can you tell me who my mentor is again? totally blanked on his name",
+        "who am i paired with? need his details",
+        "what's the name of my mentor, it's gone out of my head",
+    ],
+)
+def test_asking_who_the_mentor_is_in_other_words_names_them(
+    demo: Engine, clock: Clock, asked: str
+) -> None:
+    reply = Chat(demo, clock, "mentee2@example.org").said(asked)
+    assert "Owen Whitfield" in reply
+    assert "Teams message" in reply
+
+
+def test_asking_who_the_mentor_is_with_a_worry_goes_to_the_concern_path(
+    demo: Engine, clock: Clock
+) -> None:
+    # The name is no answer to "he never replies": the worry is offered to the lead instead.
+    reply = Chat(demo, clock, "mentee2@example.org").said(
+        "remind me who my mentor is? he never replies to my messages"
+    )
+    assert "project lead" in reply
+    assert "Your mentor is" not in reply
+
+
 def test_how_to_get_hold_of_the_partner(demo: Engine, clock: Clock) -> None:
     reply = Chat(demo, clock, "mentee@example.org").said("whats the best way to reach tom?")
     assert "Best way to reach them: Email first, then a call; weekday mornings." in reply
