@@ -232,10 +232,14 @@ RAISE_CONCERN_TEXT = re.compile(
     re.IGNORECASE,
 )
 
-# "happy to take on another mentee", "i could have one more mentee", "room for an extra mentee".
+# "happy to take on another mentee", "i could have one more mentee", "room for an extra mentee",
+# "i'd be happy to mentor someone else too", "could take on one more if anyone needs a mentor".
 MORE_MENTEES = re.compile(
     r"\b(?:take(?: on)?|have|mentor|room for|space for|capacity for)\s+(?:on\s+)?"
-    r"(?:another|one more|an extra|a further|a second|a third)\s+(?:mentee|person)\b",
+    r"(?:another|one more|an extra|a further|a second|a third)\s+(?:mentee|person)\b"
+    r"|\b(?:mentor|take on|support)\s+(?:someone|somebody|one)\s+(?:else|more|extra)\b"
+    r"(?!.{0,40}\b(?:instead|rather than)\b)"
+    r"|\b(?:take on|mentor)\s+(?:one more|another one|an extra one)\b",
     re.I,
 )
 

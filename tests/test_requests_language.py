@@ -17,7 +17,7 @@ from conversations.clock import Clock
 from conversations.nudges import pause_covering
 from storage import queries
 from storage.db import transaction
-from storage.models import ConflictOfInterest, MentorProfile, Outbox, Person
+from storage.models import ConflictOfInterest, MentorProfile, Outbox, Pairing, Person
 from tests.test_cli import loaded, mentorbot  # noqa: F401  (the fixture is used by name)
 from tests.transcript import Chat
 
@@ -171,6 +171,44 @@ def test_a_mentor_offering_another_place_raises_capacity_by_one_after_review(
     with transaction(demo) as s:
         [profile] = s.exec(select(MentorProfile).where(MentorProfile.person_id == tom_id)).all()
         assert profile.capacity == 2
+
+
+@pytest.mark.parametrize(
+    "offered",
+    [
+        "glad to mentor somebody else as well if there's demand",
+        "i could take on one more if anyone's still waiting",
+    ],
+)
+def test_offering_to_mentor_one_more_in_other_words_raises_capacity_after_a_yes(
+    demo: Engine, clock: Clock, offered: str
+) -> None:
+    tom = Chat(demo, clock, "mentor@example.org")
+    reply = tom.said(offered)
+    assert "*Capacity:* 2 mentees" in reply
+    tom_id = _person(demo, "mentor@example.org").id
+    with transaction(demo) as s:
+        [profile] = s.exec(select(MentorProfile).where(MentorProfile.person_id == tom_id)).all()
+        assert profile.capacity == 1  # not until confirmed
+    tom.said("yes")
+    with transaction(demo) as s:
+        [profile] = s.exec(select(MentorProfile).where(MentorProfile.person_id == tom_id)).all()
+        assert profile.capacity == 2
+        assert len(s.exec(select(Pairing)).all()) == 2  # no new pairing is made
+
+
+def test_a_mentor_wanting_someone_else_instead_is_a_worry_not_more_capacity(
+    demo: Engine, clock: Clock
+) -> None:
+    tom = Chat(demo, clock, "mentor@example.org")
+    reply = tom.said("to be honest i'd rather mentor someone else instead of priya")
+    assert "*Capacity:*" not in reply
+    assert "project lead" in reply
+    tom_id = _person(demo, "mentor@example.org").id
+    with transaction(demo) as s:
+        [profile] = s.exec(select(MentorProfile).where(MentorProfile.person_id == tom_id)).all()
+        assert profile.capacity == 1
+    assert "someone else" not in Chat(demo, clock, "mentee@example.org").inbox()
 
 
 def test_going_on_leave_offers_to_tell_the_partner_and_lead_without_inventing_a_return(

@@ -156,6 +156,9 @@ _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
             r"|preferences?|choices?|details|bio|meetings?|sessions?|calls?|catch[- ]?ups?|1:1s?)\b)"
             r"|\b(?:be|get|getting|being)\s+re-?matched\b|\bre-?match\s+me\b|\b(?:a|for)\s+re-?match\b"
             r"|\bsome(?:one|body) else as (?:my |a )?mentor\b"
+            # a mentor wanting a change: "i'd rather mentor someone else", "a different mentee"
+            r"|\b(?:rather|prefer to|want to)\s+mentor\s+(?:someone|somebody)\s+else\b"
+            r"|\b(?:a\s+)?different mentee\b"
         ),
     ),
     (
