@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from conversations.dates import mentions_when
 from conversations.language import concerns as worries
+from conversations.language.diary import SHOWN_TO_SOMEONE
 from conversations.language.meetings import (
     LATE_TEXT,
     asks_for_a_slot,
@@ -358,6 +359,9 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    # "could tom see my latest entry?": one entry for the partner to read (before DIARY_GUIDED,
+    # whose "reflection" would take "i'd like tom to look at my latest reflection").
+    (IntentName.DIARY_SHARE, SHOWN_TO_SOMEONE),
     (
         IntentName.DIARY_GUIDED,
         re.compile(
