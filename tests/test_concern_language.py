@@ -206,6 +206,8 @@ def test_reporting_someone_starts_a_concern_not_the_schemes_reports(
         "will tom be able to read what i reported?",
         "is my mentor going to find out about my concern?",
         "could tom ever get to see what i raised",
+        "is tom going to be able to read my complaint?",
+        "could my mentor see my report",
     ],
 )
 def test_asking_whether_the_partner_will_get_to_see_it_is_answered(
@@ -418,3 +420,11 @@ def test_silence_said_without_a_verb_raises_no_response_and_she_is_not_told(
 )
 def test_nothing_from_someone_outside_the_pairing_is_no_worry(line: str) -> None:
     assert worries.kind(line) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["could tom see my report on the audit", "can the lead see my report?", "show me the report"],
+)
+def test_a_report_that_is_not_a_concern_is_not_asked_about_as_one(line: str) -> None:
+    assert not worries.asks_who_sees(line)
