@@ -229,7 +229,7 @@ _ATOM = re.compile(
         \s+(?P<pa_h>\d{{1,2}}|{_HOURW})(?!\s*(?:[:.]\d|{_UNITS})))
     |(?P<same>(?:at\s+)?(?:the\s+)?same\s+time)
     |(?P<shift>(?P<sh_pre>back|forward|later|earlier)\s+(?:by\s+)?(?P<sh_d1>{_DUR_IN})
-        |(?P<sh_d2>{_DUR_IN})\s+(?P<sh_post>later|earlier|sooner|back|forward))
+        |(?P<sh_d2>{_DUR_IN})\s+(?P<sh_post>later|earlier|early|sooner|back|forward))
     |(?P<at>{_AT}(?P<at_h>\d{{1,2}})(?:\.(?P<at_m>\d{{2}}))?
         (?![\d:./]|{_ORD}|\s*{_UNITS}|\s*(?:of\s+)?(?:{_MON})\b))
     |(?P<dot>(?P<dt_h>\d{{1,2}})\.(?P<dt_m>\d{{2}})(?![\d.]|\s*{_UNITS}))
