@@ -249,21 +249,22 @@ _ASKS_PROCESS = re.compile(
 )
 # "can tom see what i reported?", "will my mentor know", "does she find out", "will tom be able
 # to see what i reported", "is my mentor going to find out about it".
-_ASKS_WHO_SEES = re.compile(
+_SOMEONE_ABLE_TO = (
     r"\b(?:(?:can|could|will|would|does|do|did)\s+(?:(?!i\b|we\b|you\b)\w+|my (?:mentor|mentee))"
     r"|(?:is|are)\s+(?:(?!i\b|we\b|you\b|it\b|there\b|that\b|this\b)\w+|my (?:mentor|mentee))\s+"
     r"(?:able|going|allowed|likely)\s+to)\s+"
     r"(?:(?:ever|still|somehow|be able to|be allowed to|get to|end up)\s+)*"
-    r"(?:see|read|know|access|view|find out|be told|get told|be shown|be informed|hear)\b.{0,30}"
+)
+_ASKS_WHO_SEES = re.compile(
+    _SOMEONE_ABLE_TO
+    + r"(?:see|read|know|access|view|find out|be told|get told|be shown|be informed|hear)\b.{0,30}"
     r"\b(?:reported|raised|flagged|told you|my concern|the concern|concerns?|about "
     r"it)\b"
     # "will tom be able to see my report?", "can she read my complaint": the concern said as a
     # report or complaint of one's own (not "my report on the audit").
-    r"|" + r"\b(?:(?:can|could|will|would|does|do|did)\s+(?:(?!i\b|we\b|you\b)\w+|my (?:mentor|"
-    r"mentee))|(?:is|are)\s+(?:(?!i\b|we\b|you\b|it\b|there\b|that\b|this\b)\w+|my (?:mentor|"
-    r"mentee))\s+(?:able|going|allowed|likely)\s+to)\s+(?:(?:ever|still|somehow|be able to|be "
-    r"allowed to|get to|end up)\s+)*(?:see|read|know|access|view|find out about|be shown)\s+"
-    r"my\s+(?:report|complaint)$"
+    r"|"
+    + _SOMEONE_ABLE_TO
+    + r"(?:see|read|know|access|view|find out about|be shown)\s+my\s+(?:report|complaint)$"
 )
 # "urgent!!", "help, urgent", "its urgent": urgency with nothing else said yet.
 _JUST_URGENT = re.compile(
