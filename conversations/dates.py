@@ -402,8 +402,24 @@ def _fits(atoms: _Atoms, kind: str) -> bool:
     return kind == "weekday" and len(dates) == 1 and dates <= _CALENDAR_KINDS
 
 
+# "1st may", "the 3rd of may", "may 1st": a day said as an ordinal (or "of") makes "may" the
+# month; "2 may come" and "the 2nd may be better" keep it the verb.
+_SURELY_MAY = re.compile(rf"\d{_ORD}|\bof\b", re.IGNORECASE)
+_MAY_VERB = re.compile(
+    r"\s+(?:well\s+|also\s+|still\s+|just\s+|not\s+|even\s+)?(?:be|have|need|not|want|come|go|do|get"
+    r"|take|make|work|suit|help|ask|like|prefer|find|see|mean|change|move|say|know|end|turn|fall"
+    r"|run|clash|happen|slip|seem|look|stay|join)\b",
+    re.IGNORECASE,
+)
 # "at 3", "around 3" followed by the end of a clause are a time on their own.
 _STRONG_AT = ("at", "@", "about", "abt", "around", "roughly", "approx", "circa", "~")
+
+
+def _may_the_verb(kind: str, m: re.Match[str], text: str) -> bool:
+    """Whether a day-and-"may" atom is more likely the verb ("those 2 may come")."""
+    if kind not in ("dm", "md") or m[f"{kind}_m"].lower() != "may" or m[f"{kind}_y"]:
+        return False
+    return not _SURELY_MAY.search(m[0]) or _MAY_VERB.match(text, m.end()) is not None
 
 
 def _strong(group: _Group, text: str) -> bool:
@@ -419,8 +435,8 @@ def _strong(group: _Group, text: str) -> bool:
             continue
         if kind == "nd" and not m["nd_y"]:
             continue
-        if kind in ("dm", "md") and m[f"{kind}_m"].lower() == "may" and not m[f"{kind}_y"]:
-            continue  # "those 2 may come"
+        if _may_the_verb(kind, m, text):
+            continue  # "those 2 may come"; but "1st may", "may the 3rd" are dates
         if kind not in ("part", "at", "dot", "ordinal", "ndot", "hhmm", "range"):
             return True
     if said := atoms.get("nd") or atoms.get("ndot"):  # "the 30/2"

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from conversations.dates import mentions_when
 from conversations.language import concerns as worries
+from conversations.language.diary import SHOWN_TO_SOMEONE
 from conversations.language.meetings import (
     LATE_TEXT,
     asks_for_a_slot,
@@ -232,10 +233,14 @@ RAISE_CONCERN_TEXT = re.compile(
     re.IGNORECASE,
 )
 
-# "happy to take on another mentee", "i could have one more mentee", "room for an extra mentee".
+# "happy to take on another mentee", "i could have one more mentee", "room for an extra mentee",
+# "i'd be happy to mentor someone else too", "could take on one more if anyone needs a mentor".
 MORE_MENTEES = re.compile(
     r"\b(?:take(?: on)?|have|mentor|room for|space for|capacity for)\s+(?:on\s+)?"
-    r"(?:another|one more|an extra|a further|a second|a third)\s+(?:mentee|person)\b",
+    r"(?:another|one more|an extra|a further|a second|a third)\s+(?:mentee|person)\b"
+    r"|\b(?:mentor|take on|support)\s+(?:someone|somebody|one)\s+(?:else|more|extra)\b"
+    r"(?!.{0,40}\b(?:instead|rather than)\b)"
+    r"|\b(?:take on|mentor)\s+(?:one more|another one|an extra one)\b",
     re.I,
 )
 
@@ -247,6 +252,11 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
         IntentName.MY_PARTNER,
         re.compile(
             r"\bwho(?:'s|’s|s| is| was)\s+(?:my|our)\s+(?:mentor|mentee|partner)\b"
+            # "remind me who my mentor is", "not sure who my mentee is", "who i'm paired with"
+            r"|\bwho\s+(?:my|our)\s+(?:mentor|mentee|partner)\s+(?:is|was|will be)\b"
+            r"|\bwho\s+(?:i'?m|i am|we'?re|we are|am i|are we)\s+(?:paired|matched|partnered)\s+"
+            r"(?:up\s+)?with\b"
+            r"|\b(?:name|surname)\s+of\s+(?:my|our)\s+(?:mentor|mentee|partner)\b"
             r"|\b(?:how|best way)\b.{0,30}\b(?:contact|reach|get hold of|get in touch with|"
             r"get through to)\b(?!.{0,30}\b(?:lead|project team|steering|moderator)\b)"
             r"|\b(?:contact details|email address|phone number|number)\s+(?:for|of)\s+(?!the\b)\w+"
@@ -349,6 +359,9 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    # "could tom see my latest entry?": one entry for the partner to read (before DIARY_GUIDED,
+    # whose "reflection" would take "i'd like tom to look at my latest reflection").
+    (IntentName.DIARY_SHARE, SHOWN_TO_SOMEONE),
     (
         IntentName.DIARY_GUIDED,
         re.compile(
@@ -627,8 +640,16 @@ def _by_pattern(text: str) -> IntentName | None:
         return asked
     for name, pattern in _JOURNEYS:
         if pattern.search(text):
-            return name
+            return _unless_a_worry(name, text)
     return _worry(text)
+
+
+def _unless_a_worry(name: IntentName, text: str) -> IntentName:
+    """Asking who the partner is never hides a worry said with it ("who's my mentor? he never
+    replies"): the concern path answers that."""
+    if name is IntentName.MY_PARTNER and worries.kind(text) is not None:
+        return IntentName.CONCERN
+    return name
 
 
 def _asks_about_concerns(text: str) -> IntentName | None:
@@ -691,7 +712,7 @@ def _as_typed(stripped: str) -> Intent:
         return Intent(booked, stripped)
     for name, pattern in _JOURNEYS:
         if pattern.search(stripped):
-            return Intent(name, stripped)
+            return Intent(_unless_a_worry(name, stripped), stripped)
     if written_up == "maybe" and not _may_be_a_concern(stripped):
         return Intent(IntentName.LOG_MINUTES, stripped)
     if (cancelled := _cancels_for_a_while(stripped)) is not None:

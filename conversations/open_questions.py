@@ -75,7 +75,8 @@ def days_named(ctx: Context, text: str) -> set[date]:
     return days
 
 
-_CLAUSES = re.compile(r"\s*(?:[,;]|\band\b)\s*", re.I)
+# Clauses of one reply: "yes to thurs, no to the 13th", "thursday's fine but i cant do the 13th".
+_CLAUSES = re.compile(r"\s*(?:[,;]|\b(?:and|but|though|whereas|however)\b)\s*", re.I)
 
 
 @dataclass(frozen=True)

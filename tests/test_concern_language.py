@@ -206,6 +206,8 @@ def test_reporting_someone_starts_a_concern_not_the_schemes_reports(
         "will tom be able to read what i reported?",
         "is my mentor going to find out about my concern?",
         "could tom ever get to see what i raised",
+        "is tom going to be able to read my complaint?",
+        "could my mentor see my report",
     ],
 )
 def test_asking_whether_the_partner_will_get_to_see_it_is_answered(
@@ -341,3 +343,88 @@ def test_conduct_unease_and_wanting_out_are_read_for_their_kind(
     line: str, kind: worries.Kind
 ) -> None:
     assert worries.kind(line) is kind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "any chance i could swap mentors? owen came across well at the launch",
+        "would it be ok to change mentor, i got on really well with owen at the launch",
+        "could i be rematched? owen seemed a good fit when we met at the launch",
+    ],
+)
+def test_asking_to_change_mentor_in_other_words_stores_a_rematch_request(
+    demo: Engine, clock: Clock, line: str
+) -> None:
+    priya = Chat(demo, clock, PRIYA)
+    said = priya.said(line)
+    assert "didn't understand" not in said
+    assert "Sorry, I can't help" not in said
+    for _ in range(3):  # the confirmations the concern dialog asks, answered "yes"
+        if _concerns(demo):
+            break
+        said = priya.said("yes")
+    [row] = _concerns(demo)
+    assert "owen" in (row.text or "").lower()  # her preference is kept with the request
+    assert _pairing_statuses(demo) == {"active"}  # nothing changes until it is decided
+    assert "C1" in channel_inbox(demo, clock)
+    told_tom = Chat(demo, clock, TOM).inbox().lower()
+    assert "owen" not in told_tom
+    assert "rematch" not in told_tom
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "change my mentor profile",
+        "can we swap my mentor meeting to friday",
+        "where's the rematch policy written down",
+        "who is my mentor",
+    ],
+)
+def test_other_things_said_about_a_mentor_are_no_rematch(line: str) -> None:
+    assert worries.kind(line) is not worries.Kind.REMATCH
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "still nothing back from priya in weeks, chased her on teams",
+        "zilch from priya for a month now despite three emails",
+    ],
+)
+def test_silence_said_without_a_verb_raises_no_response_and_she_is_not_told(
+    demo: Engine, clock: Clock, line: str
+) -> None:
+    tom = Chat(demo, clock, TOM)
+    said = tom.said(line)
+    assert "Sorry, I can't help" not in said
+    for _ in range(2):  # the offer to pass it to the lead, answered "yes"
+        if _concerns(demo):
+            break
+        tom.said("yes please pass it to the lead")
+    [row] = _concerns(demo)
+    assert row.category == "not_responding"
+    assert "C1" in channel_inbox(demo, clock)
+    told_priya = Chat(demo, clock, PRIYA).inbox().lower()
+    assert "chased" not in told_priya
+    assert "emails" not in told_priya
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "nothing from the lead since friday about the contract",
+        "nothing from me since monday, sorry, been on nights",
+    ],
+)
+def test_nothing_from_someone_outside_the_pairing_is_no_worry(line: str) -> None:
+    assert worries.kind(line) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["could tom see my report on the audit", "can the lead see my report?", "show me the report"],
+)
+def test_a_report_that_is_not_a_concern_is_not_asked_about_as_one(line: str) -> None:
+    assert not worries.asks_who_sees(line)

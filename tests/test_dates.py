@@ -200,6 +200,31 @@ def test_ordinary_sentences_have_no_date(text: str) -> None:
     )
 
 
+# "May" the month inside a sentence: a day said as an ordinal or with "of" makes it the month;
+# a bare number or a verb after it keeps it "may" the verb.
+MAY_IN_A_SENTENCE = [
+    ("my secondment starts 3rd may", date(2027, 5, 3)),
+    ("off from the 12th of may for a fortnight", date(2027, 5, 12)),
+    ("taking parental leave may 20th onwards", date(2027, 5, 20)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MAY_IN_A_SENTENCE)
+def test_a_day_of_may_said_as_an_ordinal_in_a_sentence_is_a_date(text: str, expected: date) -> None:
+    found = find_date(text, NOW, LONDON)
+    assert found is not None
+    assert found.value == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the 2nd may be better for me", "the 3rd may not suit tom", "all 4 may come along"],
+)
+def test_may_the_verb_after_a_number_is_no_date(text: str) -> None:
+    found = find_date(text, NOW, LONDON)
+    assert found is None or not isinstance(found.value, date) or found.value.month != 5
+
+
 FIND_CASES = [
     (
         "book a meeting on Tuesday 3pm for an hour by video",
@@ -622,6 +647,8 @@ THU_10 = datetime(2026, 3, 5, 10, 0, tzinfo=UTC)  # the meeting in hand
         ("an hour later", "2026-03-05 11:00"),
         ("push it back an hr", "2026-03-05 11:00"),
         ("start 30 mins earlier", "2026-03-05 09:30"),
+        ("could we kick off 15 minutes early", "2026-03-05 09:45"),
+        ("begin an hour early on friday", "2026-03-06 09:00"),
         ("the 27th, same time", "2026-03-27 10:00"),
     ],
 )
@@ -638,6 +665,13 @@ def test_words_read_against_the_meeting_in_hand(text: str, local: str) -> None:
 def test_anchored_words_mean_nothing_without_a_meeting() -> None:
     assert find_when("at the same time, we talked about it", MON, LONDON) is None
     assert find_when("it was an hour later than planned", MON, LONDON) is None
+    assert find_when("we finished 20 mins early", MON, LONDON) is None
+
+
+def test_minutes_late_is_no_new_time_for_the_meeting_in_hand() -> None:
+    # "10 mins late" is running late (the partner is told), never a move to 10:10.
+    found = find_when("i'll be 10 mins late", MON, LONDON, anchor=THU_10, need_time=False)
+    assert found is None or not isinstance(found.value, When) or not found.value.has_time
 
 
 @pytest.mark.parametrize(

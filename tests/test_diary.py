@@ -126,6 +126,48 @@ def test_sharing_an_entry_sends_only_that_one_to_the_mentor(demo: Engine) -> Non
     assert [e.text for e in shared] == ["the rota talk went badly, I rushed it"]
 
 
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "would tom be able to read my most recent entry? keen to hear what he thinks",
+        "i'd like tom to have a look at my latest reflection",
+        "pls show tom my newest entry",
+    ],
+)
+def test_asking_for_the_mentor_to_read_one_entry_shares_it_after_a_yes(
+    demo: Engine, asked: str
+) -> None:
+    priya, tom = _chat(demo), _chat(demo, "mentor@example.org")
+    priya.said("diary for fri - private thoughts about my budget")
+    priya.said("diary: the rota talk went badly, I rushed it")
+    confirm = priya.said(asked)
+    assert "the rota talk went badly" in confirm
+    assert "Share this entry with your mentor?" in confirm
+    assert not [e for e in _entries(demo) if e.shared_with_id is not None]  # not before the yes
+    assert "Shared with Tom" in priya.said("yes")
+    told = _to(demo, tom.person_id)
+    assert any("the rota talk went badly" in text for text in told)
+    assert not any("budget" in text for text in told)
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "can tom see my diary?",
+        "can i see my latest entry",
+        "could you read my last entry back to me",
+    ],
+)
+def test_reading_or_asking_who_sees_the_diary_shares_nothing(demo: Engine, asked: str) -> None:
+    priya, tom = _chat(demo), _chat(demo, "mentor@example.org")
+    priya.said("diary: the rota talk went badly, I rushed it")
+    reply = priya.said(asked)
+    assert "Share this entry" not in reply
+    priya.said("yes")
+    assert not [e for e in _entries(demo) if e.shared_with_id is not None]
+    assert not any("rota" in text for text in _to(demo, tom.person_id))
+
+
 def test_what_did_i_write_about_finds_the_entry(demo: Engine) -> None:
     priya = _chat(demo)
     priya.said("diary for fri - the rota changes upset the team")

@@ -225,6 +225,8 @@ def _confirmed(mentee: Chat, mentor: Chat, said: str) -> Meeting:
          datetime(2026, 3, 5, 9, tzinfo=UTC)),
         ("tmrw at 10am for an hour, video", "can we start tmrw 30 mins earlier",
          datetime(2026, 3, 3, 9, 30, tzinfo=UTC)),
+        ("tmrw at 10am for an hour, video", "could we begin 20 minutes early tomorrow",
+         datetime(2026, 3, 3, 9, 40, tzinfo=UTC)),
         ("tmrw at 10am for an hour, video", "can we push it back an hr",
          datetime(2026, 3, 3, 11, tzinfo=UTC)),
         ("thurs at 10am for an hour, video", "can we do the friday after instead",
@@ -240,6 +242,20 @@ def test_moving_a_meeting_reads_same_time_and_the_new_day(
     mentee.said("yes")
     move = _meetings(mentee.db)[-1]
     assert (move.starts_at, move.replaces_id, move.status) == (moved_to, original.id, "proposed")
+
+
+def test_starting_early_said_plainly_proposes_the_earlier_time(mentee: Chat, mentor: Chat) -> None:
+    original = _confirmed(mentee, mentor, "tmrw at 10am for an hour, video")
+    reply = mentee.said("any chance we could kick off 15 mins early tmrw?")
+    assert "Shall I send it to Tom?" in reply, reply
+    mentee.said("yes")
+    move = _meetings(mentee.db)[-1]
+    assert (move.starts_at, move.replaces_id, move.status) == (
+        datetime(2026, 3, 3, 9, 45, tzinfo=UTC),
+        original.id,
+        "proposed",
+    )
+    assert move.duration_minutes == original.duration_minutes == 60  # length kept
 
 
 def test_moving_to_next_tuesday_on_a_monday_asks_which_and_takes_a_typed_number(

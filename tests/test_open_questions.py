@@ -221,6 +221,38 @@ def test_yes_to_one_no_to_the_other_answers_both(mentee: Chat, mentor: Chat) -> 
     assert [m.status for m in _meetings(mentor.db)] == ["confirmed", "declined"]
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "tuesday's good but i can't make friday, sorry",
+        "friday is no good for me though tuesday works",
+        "happy with tues however fri doesn't work",
+    ],
+)
+def test_one_accepted_and_one_declined_joined_by_but_answers_both(
+    mentee: Chat, mentor: Chat, reply: str
+) -> None:
+    _proposal_seen(mentee, mentor)
+    _proposal_seen(mentee, mentor, "book a meeting on Friday 27 Nov at 11am for an hour in person")
+    said = mentor.said(reply)
+    assert "Confirmed: your meeting with Priya Shah on Tue 24 Nov, 15:00" in said
+    assert "Declined: the meeting on Fri 27 Nov, 11:00" in said
+    assert [m.status for m in _meetings(mentor.db)] == ["confirmed", "declined"]
+    told = mentee.inbox()
+    assert "Tue 24 Nov, 15:00" in told
+    assert "declined the meeting on Fri 27 Nov, 11:00" in told
+
+
+def test_a_but_that_names_one_day_answers_no_other_proposal(mentee: Chat, mentor: Chat) -> None:
+    # Only one proposal is named: "but" splits nothing, and the other one is left waiting.
+    _proposal_seen(mentee, mentor)
+    _proposal_seen(mentee, mentor, "book a meeting on Friday 27 Nov at 11am for an hour in person")
+    mentor.said("friday's fine but could we keep it short")
+    statuses = [m.status for m in _meetings(mentor.db)]
+    assert statuses[0] == "proposed"
+    assert "declined" not in statuses
+
+
 def test_yes_with_nothing_waiting_says_so(mentor: Chat) -> None:
     assert mentor.said("yes fine") == (
         "There's nothing waiting for your answer just now. Type *menu* to see what I can do."

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
@@ -16,7 +17,7 @@ from conversations.clock import Clock
 from conversations.nudges import pause_covering
 from storage import queries
 from storage.db import transaction
-from storage.models import ConflictOfInterest, MentorProfile, Outbox, Person
+from storage.models import ConflictOfInterest, MentorProfile, Outbox, Pairing, Person
 from tests.test_cli import loaded, mentorbot  # noqa: F401  (the fixture is used by name)
 from tests.transcript import Chat
 
@@ -38,6 +39,33 @@ def test_who_is_my_mentor_names_them_with_how_to_reach_them(demo: Engine, clock:
     nadia = Chat(demo, clock, "mentee2@example.org").said("who is my mentor")
     assert "Owen Whitfield" in nadia
     assert "Teams message" in nadia
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "sorry, can you tell me who my mentor is again? totally blanked on his name",
+        "who am i paired with? need his details",
+        "what's the name of my mentor, it's gone out of my head",
+    ],
+)
+def test_asking_who_the_mentor_is_in_other_words_names_them(
+    demo: Engine, clock: Clock, asked: str
+) -> None:
+    reply = Chat(demo, clock, "mentee2@example.org").said(asked)
+    assert "Owen Whitfield" in reply
+    assert "Teams message" in reply
+
+
+def test_asking_who_the_mentor_is_with_a_worry_goes_to_the_concern_path(
+    demo: Engine, clock: Clock
+) -> None:
+    # The name is no answer to "he never replies": the worry is offered to the lead instead.
+    reply = Chat(demo, clock, "mentee2@example.org").said(
+        "remind me who my mentor is? he never replies to my messages"
+    )
+    assert "project lead" in reply
+    assert "Your mentor is" not in reply
 
 
 def test_how_to_get_hold_of_the_partner(demo: Engine, clock: Clock) -> None:
@@ -145,6 +173,44 @@ def test_a_mentor_offering_another_place_raises_capacity_by_one_after_review(
         assert profile.capacity == 2
 
 
+@pytest.mark.parametrize(
+    "offered",
+    [
+        "glad to mentor somebody else as well if there's demand",
+        "i could take on one more if anyone's still waiting",
+    ],
+)
+def test_offering_to_mentor_one_more_in_other_words_raises_capacity_after_a_yes(
+    demo: Engine, clock: Clock, offered: str
+) -> None:
+    tom = Chat(demo, clock, "mentor@example.org")
+    reply = tom.said(offered)
+    assert "*Capacity:* 2 mentees" in reply
+    tom_id = _person(demo, "mentor@example.org").id
+    with transaction(demo) as s:
+        [profile] = s.exec(select(MentorProfile).where(MentorProfile.person_id == tom_id)).all()
+        assert profile.capacity == 1  # not until confirmed
+    tom.said("yes")
+    with transaction(demo) as s:
+        [profile] = s.exec(select(MentorProfile).where(MentorProfile.person_id == tom_id)).all()
+        assert profile.capacity == 2
+        assert len(s.exec(select(Pairing)).all()) == 2  # no new pairing is made
+
+
+def test_a_mentor_wanting_someone_else_instead_is_a_worry_not_more_capacity(
+    demo: Engine, clock: Clock
+) -> None:
+    tom = Chat(demo, clock, "mentor@example.org")
+    reply = tom.said("to be honest i'd rather mentor someone else instead of priya")
+    assert "*Capacity:*" not in reply
+    assert "project lead" in reply
+    tom_id = _person(demo, "mentor@example.org").id
+    with transaction(demo) as s:
+        [profile] = s.exec(select(MentorProfile).where(MentorProfile.person_id == tom_id)).all()
+        assert profile.capacity == 1
+    assert "someone else" not in Chat(demo, clock, "mentee@example.org").inbox()
+
+
 def test_going_on_leave_offers_to_tell_the_partner_and_lead_without_inventing_a_return(
     demo: Engine, clock: Clock
 ) -> None:
@@ -170,6 +236,28 @@ def test_going_on_leave_offers_to_tell_the_partner_and_lead_without_inventing_a_
         assert to_lead
         assert all("mat" not in str(row.parts).lower() for row in told)  # not what kind
     assert "cancelled the pause" in priya.said("resume reminders")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "heads up, i'm beginning paternity leave 3rd may",
+        "my maternity leave starts may 3rd, not sure when i'll be back",
+    ],
+)
+def test_leave_starting_on_an_ordinal_day_of_may_pauses_from_that_day(
+    demo: Engine, clock: Clock, said: str
+) -> None:
+    priya = Chat(demo, clock, "mentee@example.org")
+    offer = priya.said(said)
+    assert "know you'll be away from Mon 3 May" in offer
+    assert "from now" not in offer
+    assert "until you tell me you're back" in offer
+    priya.said("yes")
+    person = _person(demo, "mentee@example.org")
+    assert person.pause_starts_at == datetime(2027, 5, 3, tzinfo=LONDON)
+    assert person.paused_until is None  # no return date invented
+    assert pause_covering(person, datetime(2027, 4, 30, 10, tzinfo=LONDON)) is None
 
 
 def test_other_ways_of_asking_for_a_pause_and_back(demo: Engine, clock: Clock) -> None:

@@ -60,6 +60,11 @@ _SILENT_PARTNER = (
     r"|\bgone (?:\w+ )?quiet on (?:me|us)\b"
     r"|\b(?:heard|had|got|received)\s+(?:absolutely\s+)?nothing\s+(?:back\s+)?(?:from|since)\b"
     r"|\bno word (?:from|since)\b|\bnot a (?:word|peep|squeak|sausage) from\b"
+    # "nothing from nadia since launch", "still zilch from him in weeks": silence said without a
+    # verb (not "nothing from the lead", "nothing from me").
+    r"|\b(?:nothing|zilch|zip|nada|not a thing|not a dickie bird)\s+(?:at all\s+|back\s+|yet\s+)?"
+    r"(?:from|off)\s+(?!(?:the|you|me|us|it|that|this)\b)" + _PARTNER + r"\s+(?:since|for|in|all|"
+    r"at all|despite|after)\b"
     r"|\bno (?:contact|communication)\s+(?:with \w+\s+|from \w+\s+)?(?:since|for|at all|whatsoever"
     r"|in)\b|\bno (?:contact|communication) (?:from|with) (?:him|her|them|my (?:mentor|mentee))\b"
     r"|\b(?:can't|cannot|couldn't|can not|unable to|not able to|been able to|failed to|struggling"
@@ -144,6 +149,16 @@ _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
             r"\b(?:moved|move|switch|switched|swap|swapped|changed?|reassigned)\s+(?:me\s+)?"
             r"(?:to|for)\s+(?:a|another|a different|a new)\s+mentor\b"
             r"|\b(?:different|another|new) mentor\b"
+            # "is it possible to switch mentor?", "can i change mentors", "could i be rematched",
+            # "someone else as my mentor"; not "change my mentor profile" or "swap my mentor
+            # meeting to friday".
+            r"|\b(?:switch|swap|swop|change)(?:ing)?\s+(?:my\s+|our\s+)?mentors?\b(?!\W*(?:profile"
+            r"|preferences?|choices?|details|bio|meetings?|sessions?|calls?|catch[- ]?ups?|1:1s?)\b)"
+            r"|\b(?:be|get|getting|being)\s+re-?matched\b|\bre-?match\s+me\b|\b(?:a|for)\s+re-?match\b"
+            r"|\bsome(?:one|body) else as (?:my |a )?mentor\b"
+            # a mentor wanting a change: "i'd rather mentor someone else", "a different mentee"
+            r"|\b(?:rather|prefer to|want to)\s+mentor\s+(?:someone|somebody)\s+else\b"
+            r"|\b(?:a\s+)?different mentee\b"
         ),
     ),
     (
@@ -234,14 +249,22 @@ _ASKS_PROCESS = re.compile(
 )
 # "can tom see what i reported?", "will my mentor know", "does she find out", "will tom be able
 # to see what i reported", "is my mentor going to find out about it".
-_ASKS_WHO_SEES = re.compile(
+_SOMEONE_ABLE_TO = (
     r"\b(?:(?:can|could|will|would|does|do|did)\s+(?:(?!i\b|we\b|you\b)\w+|my (?:mentor|mentee))"
     r"|(?:is|are)\s+(?:(?!i\b|we\b|you\b|it\b|there\b|that\b|this\b)\w+|my (?:mentor|mentee))\s+"
     r"(?:able|going|allowed|likely)\s+to)\s+"
     r"(?:(?:ever|still|somehow|be able to|be allowed to|get to|end up)\s+)*"
-    r"(?:see|read|know|access|view|find out|be told|get told|be shown|be informed|hear)\b.{0,30}"
+)
+_ASKS_WHO_SEES = re.compile(
+    _SOMEONE_ABLE_TO
+    + r"(?:see|read|know|access|view|find out|be told|get told|be shown|be informed|hear)\b.{0,30}"
     r"\b(?:reported|raised|flagged|told you|my concern|the concern|concerns?|about "
     r"it)\b"
+    # "will tom be able to see my report?", "can she read my complaint": the concern said as a
+    # report or complaint of one's own (not "my report on the audit").
+    r"|"
+    + _SOMEONE_ABLE_TO
+    + r"(?:see|read|know|access|view|find out about|be shown)\s+my\s+(?:report|complaint)$"
 )
 # "urgent!!", "help, urgent", "its urgent": urgency with nothing else said yet.
 _JUST_URGENT = re.compile(

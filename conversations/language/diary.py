@@ -9,6 +9,38 @@ from conversations.language.normalise import normalise
 
 _SOMEONE_ELSES = re.compile(r"\b(?P<who>\w+?)'?s\s+diary\b")
 _ABOUT = re.compile(r"\babout\s+(?:the\s+|my\s+|our\s+)?(?P<topic>.+?)[\s?.!]*$")
+# "could tom see my latest entry?", "i'd like tom to read yesterday's reflection", "show tom my
+# last entry": one entry of the speaker's own, for someone else to read (a share). Never "can i
+# see my last entry" (the speaker reading it) nor "can anyone see my diary?" (who can read it).
+_NOT_A_READER = (
+    r"(?!(?:i|me|you|u|we|us|anyone|anybody|someone|somebody|people|they|it|the|he|she|him|her|"
+    r"myself)\b)"
+)
+_ONE_ENTRY = (
+    r"(?:my\s+(?:latest|last|most\s+recent|newest|recent|new)\s+|(?:my\s+)?(?:today|yesterday"
+    r"|\w+day)'?s\s+)(?:diary\s+|journal\s+)?(?:entry|reflection|diary\s+note|post)\b"
+)
+SHOWN_TO_SOMEONE = re.compile(
+    r"\b(?:can|could|would|may|might)\s+" + _NOT_A_READER + r"\w+\s+(?:please\s+)?"
+    r"(?:be\s+able\s+to\s+|get\s+to\s+)?(?:see|read|"
+    r"view|look\s+at|have\s+a\s+(?:look|read)\s+(?:at|of))\s+"
+    + _ONE_ENTRY
+    + r"|\b(?:like|want|let|get)\s+"
+    + _NOT_A_READER
+    + r"\w+\s+(?:to\s+)?(?:see|read|view|"
+    r"look\s+at|have\s+a\s+(?:look|read)\s+(?:at|of))\s+"
+    + _ONE_ENTRY
+    + r"|\b(?:show|send|pass|forward)\s+"
+    + _NOT_A_READER
+    + r"\w+\s+"
+    + _ONE_ENTRY
+    + r"|\b(?:show|send|pass|forward)\s+"
+    + _ONE_ENTRY
+    + r"\s+(?:on\s+)?to\s+"
+    + _NOT_A_READER
+    + r"\w+\b",
+    re.IGNORECASE,
+)
 _SMALL = frozenset({"the", "and", "for", "with", "that", "this", "what", "did", "write", "wrote"})
 
 

@@ -54,7 +54,7 @@ _ASKING = re.compile(
 _A_MEETING = re.compile(r"\b(?:meeting|meetings|call|one|session|catch ?up|request|booking|it)\b")
 _MOVING = re.compile(
     r"\b(?:move|moving|shift|push|bring|put (?:it |us )?back|switch|swap|change|reschedule"
-    r"|rearrange|postpone|start|earlier|later|instead|same time|update|rather than|longer"
+    r"|rearrange|postpone|start|begin|kick off|earlier|later|instead|same time|update|rather than|longer"
     r"|shorter|extend|shorten)\b"
 )
 _CANCELLING = re.compile(
