@@ -315,10 +315,7 @@ class BookMeeting(Form[BookState]):
         if facts.minutes is not None or facts.problems:
             problem = facts.problems[0][1] if facts.problems else None
             return Read(facts.minutes, problem and problem.removesuffix(" How long will it be?"))
-        picked = pick(msg.text, [Choice(label, "kit:length", value) for value, label in LENGTHS])
-        if picked is None:
-            return Read(problem="Please give a length, like *1 hour* or *90 minutes*.")
-        return Read(int(picked.value))
+        return Read(problem="Please give a length, like *1 hour* or *90 minutes*.")
 
     def _edit(self, ctx: Context, state: BookState, field: FormField) -> Turn:
         """Ask for one part again (the confirmation has just shown them all)."""
