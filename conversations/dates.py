@@ -1087,3 +1087,8 @@ def past_day(text: str, today: date) -> date | Ask | None:
 def mentions_when(text: str) -> bool:
     """Whether a sentence surely names a day or a time ("thurs half 2", "a week on fri")."""
     return bool(_groups(text, whole=False))
+
+
+def when_spans(text: str) -> list[tuple[int, int]]:
+    """Where a sentence surely names a day or a time: the (start, end) of each such part."""
+    return [(g.start, g.end) for g in _groups(text, whole=False)]

@@ -24,6 +24,7 @@ from conversations.language.meetings import (
     before_agenda,
     mode_said,
     names_a_meeting,
+    offers_a_time,
 )
 from conversations.language.normalise import normalise
 from conversations.language.reports import A_REPORT, TO_CHANNEL
@@ -620,7 +621,7 @@ def about_a_meeting(said: str, plain: str) -> IntentName | None:
         return IntentName.CANCEL_MEETING
     if asks_to_move(plain) and (when or names_a_meeting(plain) or mode_said(plain)):
         return IntentName.RESCHEDULE_MEETING
-    if when and (asks_for_a_slot(said) or asks_for_a_slot(plain)):
+    if when and (asks_for_a_slot(said) or asks_for_a_slot(plain) or offers_a_time(said)):
         return IntentName.BOOK_MEETING
     return None
 

@@ -168,3 +168,35 @@ def test_want_to_go_thru_is_the_agenda(mentee: Chat) -> None:
 )  # fmt: skip
 def test_to_review_or_prep_for_is_the_agenda(mentee: Chat, said: str, agenda: str) -> None:
     assert f"*Agenda:* {agenda}" in mentee.said(said)
+
+
+# -- a day and time offered on their own -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "asked"),
+    [
+        ("tues 10th march, 2pm perhaps?", "How will you meet?"),
+        ("next friday, 11am maybe?", "Which Friday"),
+        ("fri 13 march at 10?", "How will you meet?"),
+    ],
+)
+def test_a_time_offered_on_its_own_starts_a_booking(mentee: Chat, said: str, asked: str) -> None:
+    reply = mentee.said(said)
+    assert asked in reply, reply
+    assert "Sorry" not in reply
+    assert _meetings(mentee.db) == []
+
+
+@pytest.mark.parametrize("said", ["31st april at 2pm?", "29 feb at 9am maybe?"])
+def test_an_impossible_date_offered_on_its_own_is_said_so(mentee: Chat, said: str) -> None:
+    reply = mentee.said(said)
+    assert "There is no" in reply, reply
+    assert "Which date did you mean?" in reply
+    assert _meetings(mentee.db) == []
+
+
+def test_a_question_about_a_time_is_not_a_booking(mentee: Chat) -> None:
+    reply = mentee.said("is it tomorrow at 3pm?")
+    assert "When would you like" not in reply
+    assert "Here's the meeting" not in reply

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from conversations.clock import Clock
+from conversations.dialogs.meetings.booking import BookMeeting
 from storage.db import transaction
 from storage.models import Meeting
 from tests.transcript import Chat
@@ -126,3 +127,19 @@ def test_asking_what_is_booked_in_own_words_shows_the_meeting(
     assert "Thu 5 Mar, 14:00" in shown
     assert "Sorry" not in shown
     assert len(_slots(demo)) == 1  # asking books nothing
+
+
+@pytest.mark.parametrize("said", ["yes", "yep", "ok"])
+def test_a_bare_yes_to_which_of_two_days_asks_which_one(mentee: Chat, said: str) -> None:
+    mentee.said("next thurs at 11 by video")
+    reply = mentee.said(said)
+    assert "Please choose one of these." in reply, reply
+    assert "Which Thursday: Thu 5 Mar or Thu 12 Mar?" in reply
+    assert "couldn't read" not in reply
+    assert "*When:* Thu 5 Mar, 11:00" in mentee.said("the first one")
+    assert _slots(mentee.db) == []
+
+
+def test_a_saved_booking_of_another_shape_is_refused_on_load() -> None:
+    with pytest.raises(ValueError, match="does not fit"):
+        BookMeeting().load({"step": "when", "pairing_id": 1, "mentor": "Tom", "at": None})

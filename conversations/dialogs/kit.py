@@ -269,6 +269,11 @@ class Form(Generic[S]):
         """The pairing a concern noticed by the safety check is about (None: the only one)."""
         return None
 
+    def correction(self, ctx: Context, state: S, msg: Incoming) -> Turn | None:
+        """A form's own reading of a typed correction at the confirmation, with what its state
+        holds ("4pm" keeps the meeting's day); None lets the fields' readers try."""
+        return None
+
     def left_out(self, ctx: Context, state: S, texts: list[str]) -> Turn:
         """After the safety check sent some text to the lead: save the rest without it."""
         kept = {k: ("" if v in texts else v) for k, v in state.values.items()}
@@ -510,6 +515,8 @@ class Form(Generic[S]):
 
     def _correction(self, ctx: Context, state: S, msg: Incoming) -> Turn | None:
         """A typed correction one field can read ("actually make it 4pm")."""
+        if (own := self.correction(ctx, state, msg)) is not None:
+            return own
         for field in self.fields:
             if field.reader is None or not field.corrects:
                 continue

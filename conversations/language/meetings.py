@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from conversations.dates import when_spans
+
 # The ways of meeting (the values are the meetings' Mode values). A mode is never invented:
 # only words that name one count.
 MODE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -202,3 +204,24 @@ def _named(place: str) -> str:
     """A place as it is shown: "Riverside", "the canteen"."""
     place = place.strip()
     return place if place.lower().startswith("the ") else place[:1].upper() + place[1:]
+
+
+# What may stand beside a day and time offered on their own: "3pm maybe?", "fri at 2, ok?".
+_BESIDE_A_TIME = re.compile(
+    r"(?:\b(?:maybe|perhaps|possibly|poss|say|ish|or so|ok|okay|works?|suits?|then|at|on|in"
+    r"|the)\b|[\s?!.,~-])*",
+    re.I,
+)
+_TENTATIVE = re.compile(r"\?|\b(?:maybe|perhaps|possibly)\b", re.I)
+
+
+def offers_a_time(text: str) -> bool:
+    """A day and time offered on their own, as a question or a maybe ("next wednesday in the
+    afternoon, 3pm maybe?", "30th feb at 10am?"): nothing else is said, so a meeting is asked for
+    ("is it tomorrow at 3pm?" says more)."""
+    spans = when_spans(text)
+    if not spans or _TENTATIVE.search(text) is None:
+        return False
+    edges = [0, *(edge for span in spans for edge in span), len(text)]
+    rest = [text[edges[i] : edges[i + 1]] for i in range(0, len(edges), 2)]
+    return all(_BESIDE_A_TIME.fullmatch(part) for part in rest)

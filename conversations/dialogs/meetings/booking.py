@@ -1,90 +1,69 @@
-"""Booking: the mentee proposes a meeting; see the package's docstring."""
+"""Booking: the mentee proposes a meeting; see the package's docstring. A kit ``Form`` (its
+confirmation, change of a part, guard and safety check); here a "when" is read with what is held
+(a day still without its time, readings to choose from), and the proposal is sent."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import date, timedelta
-from enum import StrEnum
+from datetime import date, datetime, time, timedelta
 from typing import Any, ClassVar
 
-from conversations.dates import (
-    check_meeting_length,
-    format_day,
-    format_duration,
-    format_when,
-)
+from pydantic import Field
+
+from conversations.dates import format_day, format_duration, format_when
 from conversations.dialogs import safety_check
 from conversations.dialogs.base import Context, Turn
+from conversations.dialogs.kit import CONFIRM, Form, FormField, FormState, Read
 from conversations.dialogs.meetings.common import (
-    _SEND,
-    MAX_AGENDA,
     MAX_MESSAGE,
-    MODE_BUTTON,
     MODE_TEXT,
     Mode,
     _agenda_part,
-    _audit,
     _clash,
-    _drop_when,
     _during_events,
     _first_name,
-    _held_facts,
     _hold_when,
-    _load_at,
-    _min_minutes,
     _options_question,
-    _person,
     _picked_option,
-    _proposal,
     _scheme_zone,
-    _send_question,
     _summary,
     _too_long,
-    _yes_but,
-    guarded,
+    propose_meeting,
     show_when,
 )
 from conversations.intents import IntentName
-from conversations.language import is_empty
-from conversations.language.choices import answer, pick
+from conversations.language.choices import pick
 from conversations.language.meeting_facts import Facts, as_time, read_facts
 from conversations.language.meetings import find_mode
+from conversations.language.vocabulary import Meaning, leading
 from conversations.messages import Choice, Incoming, Part, Question, Text
-from conversations.patient_data import (
-    GUARD_EDIT,
-    GUARD_REMOVE,
-    find_patient_data,
-    guard_question,
-)
 from storage import meeting_queries, queries
-from storage.models import (
-    Meeting,
-    MeetingStatus,
-    Pairing,
-    PairingStatus,
-    Person,
+from storage.models import Meeting, MeetingStatus, Pairing, PairingStatus, Person
+
+MAX_AGENDA = 1000
+MODES = (
+    (Mode.IN_PERSON.value, "In person"),
+    (Mode.VIDEO.value, "Video"),
+    (Mode.PHONE.value, "Phone"),
 )
-
-# -- booking ----------------------------------------------------------------------------------
-
-
-class BookStep(StrEnum):
-    WHEN = "when"
-    LENGTH = "length"
-    MODE = "mode"
-    AGENDA = "agenda"
-    CONFIRM = "confirm"
-    GUARD = "guard"
-    # The agenda reads like a concern: send it to the project lead, keep it, or both.
-    SAFETY = safety_check.STEP
+LENGTHS = (("60", "1 hour"), ("90", "1 hour 30 minutes"), ("120", "2 hours"))
+OPTION = "dialog:book_meeting:option"
+LONGER = "dialog:book_meeting:longer"
+CHOOSE = "Please choose one of these."
+WAITS = ("when", "length", "mode", CONFIRM)
 
 
-B_SEND = "dialog:book_meeting:send"
-B_FIELD = "dialog:book_meeting:field"
-B_LENGTH = "dialog:book_meeting:length"
-B_MODE = "dialog:book_meeting:mode"
-B_NO_AGENDA = "dialog:book_meeting:no_agenda"
-B_OPTION = "dialog:book_meeting:option"
+class BookState(FormState):
+    """The booking so far: ``values`` holds when (ISO), mode, length (minutes) and agenda."""
+
+    pairing_id: int
+    mentor: str  # the mentor's first name
+    # A "when" half answered: a day still without its time, and what a "when" question holds
+    # (``common._hold_when``: readings to choose from, the question, a part of the day, a time).
+    day: str | None = None
+    held: dict[str, Any] = Field(default_factory=dict)
+    location: str | None = None
+    assumed: bool = True  # the length is the scheme's usual one, not said
+    changed: bool = False  # the confirmation follows a yes with a change
 
 
 def _mentee_pairing(ctx: Context) -> tuple[Pairing | None, Turn | None]:
@@ -93,45 +72,77 @@ def _mentee_pairing(ctx: Context) -> tuple[Pairing | None, Turn | None]:
     for pairing in pairings:
         if pairing.mentee_id == ctx.person_id:
             return pairing, None
+    why = (
+        "You're not paired with a mentor at the moment, so there's no meeting to book yet. "
+        "Once you're matched I'll help you arrange meetings. If you have questions, your "
+        "project lead can help."
+    )
     if pairings:
         names = " and ".join(ctx.name_of(p.mentee_id) for p in pairings)
         first = _first_name(ctx.session.get(Person, pairings[0].mentee_id))
-        return None, Turn(
-            replies=[
-                Text(
-                    f"In this scheme the mentee arranges the meetings, so {names} will book "
-                    f"them with you. If a time suits you, suggest it to {first} and they can "
-                    "book it here. When a meeting is booked you'll get it to accept, suggest "
-                    "another time or decline, and you can reschedule or cancel it too."
-                )
-            ]
+        why = (
+            f"In this scheme the mentee arranges the meetings, so {names} will book them with "
+            f"you. If a time suits you, suggest it to {first} and they can book it here. When a "
+            "meeting is booked you'll get it to accept, suggest another time or decline, and you "
+            "can reschedule or cancel it too."
         )
-    return None, Turn(
-        replies=[
-            Text(
-                "You're not paired with a mentor at the moment, so there's no meeting to book "
-                "yet. Once you're matched I'll help you arrange meetings. If you have questions, "
-                "your project lead can help."
-            )
-        ]
-    )
+    return None, Turn(replies=[Text(why)])
 
 
-class BookMeeting:
-    """The mentee proposes a meeting: when, how long, how; confirm; sent to the mentor."""
+def _usual(ctx: Context) -> int:
+    """The scheme's usual (and least expected) length of a meeting, in minutes."""
+    return ctx.settings().meetings.min_minutes
+
+
+def _duration(minutes: int) -> str:
+    return format_duration(timedelta(minutes=minutes))
+
+
+def _at(state: BookState) -> datetime | None:
+    when = state.values.get("when")
+    return datetime.fromisoformat(when) if when else None
+
+
+class BookMeeting(Form[BookState]):
+    """The mentee proposes a meeting: when, how, how long; confirm; sent to the mentor."""
 
     name: ClassVar[str] = "book_meeting"
     title: ClassVar[str] = "Your meeting booking"
-    schema_version: ClassVar[int] = 1
+    schema_version: ClassVar[int] = 2
+    State = BookState
     # Set aside by another request, it is named so and taken up again by "carry on booking".
     kept_words: ClassVar[tuple[str, str]] = ("your booking draft", "carry on booking")
+    fields: ClassVar[tuple[FormField, ...]] = (
+        FormField("when", "The time", "When?", guarded=False, max_length=MAX_MESSAGE),
+        FormField(
+            "mode",
+            "How we meet",
+            "How will you meet?",
+            guarded=False,
+            choices=MODES,
+            reader=lambda _ctx, msg: Read(find_mode(msg.text), CHOOSE),
+            problem=CHOOSE,
+            words=("how", "mode", "way"),
+        ),
+        FormField(
+            "length",
+            "The length",
+            "How long will it be? The scheme suggests at least an hour "
+            "(or type a length, like *45 minutes*).",
+            guarded=False,
+            choices=LENGTHS,
+            words=("how long", "duration"),
+        ),
+        FormField("agenda", "The agenda", "", optional=True, max_length=MAX_AGENDA),
+    )
+    guard_where = "a meeting agenda"
+    check_on_answer = True  # the agenda is checked as it is given, wherever it is typed
 
     @staticmethod
     def interruptible(state: dict[str, Any], intent: IntentName) -> bool:
         """Another request is served while a slot or a choice is awaited, not while the agenda
         is typed; words about moving a meeting are a correction of this one."""
-        waits = (BookStep.WHEN, BookStep.LENGTH, BookStep.MODE, BookStep.CONFIRM)
-        return intent is not IntentName.RESCHEDULE_MEETING and state.get("step") in waits
+        return intent is not IntentName.RESCHEDULE_MEETING and state.get("step") in WAITS
 
     def start(self, ctx: Context, msg: Incoming) -> Turn:
         pairing, refusal = _mentee_pairing(ctx)
@@ -145,398 +156,283 @@ class BookMeeting:
         if (problem := _too_long(text, MAX_MESSAGE, "a booking")) is not None:
             example = "*book a meeting next Tuesday 3pm for an hour by video*"
             return Turn(replies=[problem, Text(f"Try something like {example}.")])
-        state: dict[str, Any] = {
-            "step": BookStep.WHEN.value,
-            "pairing_id": pairing.id,
-            "at": None,
-            "day": None,
-            "minutes": None,
-            "mode": None,
-            "agenda": "",
-            "editing": False,
-        }
-        facts = read_facts(text, ctx, whole=False, agenda="sentence")
-        return self._absorb(ctx, state, facts)
+        mentor = _first_name(ctx.session.get(Person, pairing.mentor_id))
+        state = BookState(step="when", pairing_id=pairing.id, mentor=mentor)
+        state.values = {"length": _usual(ctx), "agenda": ""}
+        return self._absorb(ctx, state, read_facts(text, ctx, whole=False, agenda="sentence"))
 
     # -- asking -------------------------------------------------------------------------------
 
-    def prompt(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
-        step = BookStep(state["step"])
-        if step is BookStep.WHEN:
-            if state.get("options"):
-                return [_options_question(state, ctx, B_OPTION)]
-            if state.get("wall"):
-                return [Text(f"Which day would you like, at {state['wall']}?")]
-            if state.get("day"):
-                day = date.fromisoformat(state["day"])
-                return [Text(f"What time on {format_day(day, ctx.today)}?")]
-            mentor = self._mentor(ctx, state)
+    def ask_field(self, ctx: Context, state: BookState, field: FormField) -> list[Part]:
+        if field.name == "when":
+            if state.held.get("options"):
+                return [_options_question(state.held, ctx, OPTION)]
+            if state.held.get("wall"):
+                return [Text(f"Which day would you like, at {state.held['wall']}?")]
+            if state.day:
+                return [
+                    Text(f"What time on {format_day(date.fromisoformat(state.day), ctx.today)}?")
+                ]
             return [
-                Text(
-                    f"When would you like to meet {_first_name(mentor)}? "
-                    "For example *Thursday at 10am*."
-                )
+                Text(f"When would you like to meet {state.mentor}? For example *Thursday at 10am*.")
             ]
-        if step is BookStep.LENGTH:
-            return [
-                Question(
-                    "How long will it be? The scheme suggests at least an hour "
-                    "(or type a length, like *45 minutes*).",
-                    (
-                        Choice("1 hour", B_LENGTH, "60"),
-                        Choice("1 hour 30 minutes", B_LENGTH, "90"),
-                        Choice("2 hours", B_LENGTH, "120"),
-                    ),
-                )
-            ]
-        if step is BookStep.MODE:
-            return [Question(self._mode_question(ctx, state), self._mode_choices())]
-        if step is BookStep.AGENDA:
+        if field.name == "mode":
+            pairing = ctx.session.get(Pairing, state.pairing_id)
+            mentor = pairing.mentor_id if pairing is not None else 0
+            ways = meeting_queries.mentor_ways_of_working(ctx.session, mentor)
+            said = " or ".join(MODE_TEXT[Mode(w)] for w in ways if w in Mode._value2member_map_)
+            prefers = f" ({state.mentor} prefers to meet {said}.)" if said else ""
+            buttons = tuple(Choice(label, "kit:mode", value) for value, label in MODES)
+            return [Question(f"How will you meet?{prefers}", buttons)]
+        if field.name == "agenda":
             return [
                 Question(
                     "What would you like to talk about? Type a line or two "
-                    f"({_first_name(self._mentor(ctx, state))} will see it).",
-                    (Choice("No agenda", B_NO_AGENDA),),
+                    f"({state.mentor} will see it).",
+                    (Choice("No agenda", "kit:agenda", ""),),
                 )
             ]
-        if step is BookStep.GUARD:
-            findings = find_patient_data(
-                state.get("guard") or "", ctx.settings().hospital_number_pattern
-            )
-            return guard_question(findings, "a meeting agenda")
-        if step is BookStep.SAFETY:
-            return safety_check.prompt(state, self._safety_wording(ctx, state))
-        return self._confirmation(ctx, state)
+        return super().ask_field(ctx, state, field)
 
-    @staticmethod
-    def _mentor(ctx: Context, state: dict[str, Any]) -> Person | None:
-        pairing = ctx.session.get(Pairing, state["pairing_id"])
-        return ctx.session.get(Person, pairing.mentor_id) if pairing is not None else None
-
-    def _mode_question(self, ctx: Context, state: dict[str, Any]) -> str:
-        pairing = ctx.session.get(Pairing, state["pairing_id"])
-        text = "How will you meet?"
-        if pairing is None:
-            return text
-        ways_of_working = meeting_queries.mentor_ways_of_working(ctx.session, pairing.mentor_id)
-        ways = [MODE_TEXT[Mode(w)] for w in ways_of_working if w in Mode._value2member_map_]
-        if ways:
-            name = _first_name(ctx.session.get(Person, pairing.mentor_id))
-            text += f" ({name} prefers to meet {' or '.join(ways)}.)"
-        return text
-
-    @staticmethod
-    def _mode_choices() -> tuple[Choice, ...]:
-        return tuple(Choice(MODE_BUTTON[m], B_MODE, m.value) for m in Mode)
-
-    def _confirmation(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
-        pairing = ctx.session.get(Pairing, state["pairing_id"])
-        at = _load_at(state)
+    def summary(self, ctx: Context, state: BookState) -> list[Part]:
+        pairing = ctx.session.get(Pairing, state.pairing_id)
+        at, minutes = _at(state), int(state.values["length"])
         assert pairing is not None
         assert at is not None
-        mentor = _person(ctx, pairing.mentor_id)
-        first = _first_name(mentor)
-        summary = _summary(
-            at, state["minutes"], state["mode"], ctx.tz, _scheme_zone(ctx, pairing), ctx.now
-        )
-        if state.get("location"):
-            summary += f"\n• *Where:* {state['location']}"
+        mentor = ctx.name_of(pairing.mentor_id)
+        zone = _scheme_zone(ctx, pairing)
+        summary = _summary(at, minutes, state.values["mode"], ctx.tz, zone, ctx.now)
+        if state.location:
+            summary += f"\n• *Where:* {state.location}"
         parts: list[Part] = [
-            Text(f"Here's the meeting I'll propose to {mentor.display_name}:\n{summary}"),
-            *_agenda_part(state.get("agenda") or ""),
+            Text(f"Here's the meeting I'll propose to {mentor}:\n{summary}"),
+            *_agenda_part(state.values.get("agenda") or ""),
         ]
-        minimum = _min_minutes(ctx)
-        if state.get("length_assumed"):
+        shorter = "A shorter one is fine if that's what you both want."
+        if state.assumed:
+            said = "the scheme's usual length: say *make it 90 minutes* to change it."
+            parts.append(Text(f"I've made it {_duration(minutes)}, {said}"))
+        elif minutes < _usual(ctx):
             parts.append(
                 Text(
-                    f"I've made it {format_duration(timedelta(minutes=state['minutes']))}, the "
-                    "scheme's usual length: say *make it 90 minutes* to change it."
+                    f"A note: the scheme expects meetings of at least {_duration(_usual(ctx))}. {shorter}"
                 )
             )
-        elif state["minutes"] < minimum:
-            parts.append(
-                Text(
-                    f"A note: the scheme expects meetings of at least "
-                    f"{format_duration(timedelta(minutes=minimum))}. A shorter one is fine if "
-                    "that's what you both want."
-                )
-            )
-        agenda_label = "Change the agenda" if state.get("agenda") else "Add an agenda"
-        question, sending = _send_question(first, state), self._sending(ctx, state, first)
-        if len(sending) > 1:  # shorter than the scheme expects: keep it, or make it longer?
-            question = (
-                f"Shall I keep it at {format_duration(timedelta(minutes=state['minutes']))} and "
-                f"send it to {first}, or make it {format_duration(timedelta(minutes=minimum))}?"
-            )
-        if (during := _during_events(ctx, at, state["minutes"])) is not None:
+        if (during := _during_events(ctx, at, minutes)) is not None:
             parts.append(during)
-            question = f"Shall I send it to {first} anyway, or change the time?"
-        parts.append(
-            Question(
-                question,
-                (
-                    *sending,
-                    Choice("Change the time", B_FIELD, "when"),
-                    Choice("Change the length", B_FIELD, "length"),
-                    Choice("Change how we meet", B_FIELD, "mode"),
-                    Choice(agenda_label, B_FIELD, "agenda"),
-                ),
-            )
-        )
         return parts
 
-    @staticmethod
-    def _sending(ctx: Context, state: dict[str, Any], first: str) -> tuple[Choice, ...]:
-        """Send it; for a meeting shorter than the scheme expects, keep its length or not."""
-        minimum = _min_minutes(ctx)
-        if state.get("length_assumed") or state["minutes"] >= minimum:
-            return (Choice(f"Send to {first}", B_SEND),)
-        short = format_duration(timedelta(minutes=state["minutes"]))
-        longer = format_duration(timedelta(minutes=minimum))
+    def question(self, ctx: Context, state: BookState) -> str:
+        at, minutes, first = _at(state), int(state.values["length"]), state.mentor
+        assert at is not None
+        if _during_events(ctx, at, minutes) is not None:
+            return f"Shall I send it to {first} anyway, or change the time?"
+        if self._short(ctx, state):
+            longer = _duration(_usual(ctx))
+            return (
+                f"Shall I keep it at {_duration(minutes)} and send it to {first}, "
+                f"or make it {longer}?"
+            )
+        return f"Shall I send it to {first}{' with that change' if state.changed else ''}?"
+
+    def confirm_choices(self, ctx: Context, state: BookState) -> tuple[Choice, ...]:
+        """Send it (for a short meeting: keep its length, or make it the scheme's usual one),
+        or change one part."""
+        sending: tuple[Choice, ...] = (Choice(f"Send to {state.mentor}", self.SAVE),)
+        if self._short(ctx, state):
+            short, minimum = _duration(state.values["length"]), _usual(ctx)
+            sending = (
+                Choice(f"Send to {state.mentor}, keep {short}", self.SAVE),
+                Choice(f"Make it {_duration(minimum)}", LONGER, str(minimum)),
+            )
+        agenda = "Change the agenda" if state.values.get("agenda") else "Add an agenda"
         return (
-            Choice(f"Send to {first}, keep {short}", B_SEND),
-            Choice(f"Make it {longer}", B_LENGTH, str(minimum)),
+            *sending,
+            Choice("Change the time", self.PART, "when"),
+            Choice("Change the length", self.PART, "length"),
+            Choice("Change how we meet", self.PART, "mode"),
+            Choice(agenda, self.PART, "agenda"),
         )
 
-    # -- moving on ----------------------------------------------------------------------------
+    @staticmethod
+    def _short(ctx: Context, state: BookState) -> bool:
+        return not state.assumed and state.values["length"] < _usual(ctx)
 
-    def _absorb(
-        self, ctx: Context, state: dict[str, Any], facts: Facts, said: list[Part] | None = None
-    ) -> Turn:
-        """Take what a message said into ``state`` and ask for what is next."""
-        replies: list[Part] = list(said or [])
-        state = _drop_when(state)
-        if facts.at is not None:
-            state["at"], state["day"] = facts.at.isoformat(), None
-        elif facts.day is not None:
-            state["day"], state["at"] = facts.day.isoformat(), None
-        if facts.minutes is not None:
-            state["minutes"], state["length_assumed"] = facts.minutes, False
-        if facts.mode is not None:
-            state["mode"] = facts.mode
-        if facts.location:
-            state["location"] = facts.location
-        replies += [Text(note) for note in facts.notes]
-        if facts.problems:
-            where, question = facts.problems[0]
-            state["step"] = BookStep.WHEN.value if where == "when" else BookStep.LENGTH.value
-            if where == "when":
-                _hold_when(state, facts, question, ctx)
-                if state["options"]:
-                    return Turn(replies=[*replies, *self.prompt(ctx, state)], state=state)
-            return Turn(replies=[*replies, Text(question)], state=state)
-        if facts.part and state.get("day") and state.get("at") is None:  # "tmrw after lunch"
-            _hold_when(state, facts, "", ctx)
-            state["ask"] = f"What time on {format_day(facts.day or ctx.today, ctx.today)}?"
-        if facts.agenda is not None:
-            turn = self._take_agenda(ctx, state, facts.agenda, replies)
-            if turn is not None:
-                return turn
-            state["agenda"] = facts.agenda
-        return self._next(ctx, state, replies)
+    # -- reading ------------------------------------------------------------------------------
 
-    def _take_agenda(
-        self, ctx: Context, state: dict[str, Any], agenda: str, replies: list[Part]
-    ) -> Turn | None:
-        """A Turn when the agenda can't be taken as it is (too long, or patient data)."""
-        if (problem := _too_long(agenda, MAX_AGENDA, "an agenda")) is not None:
-            state["step"] = BookStep.AGENDA.value
-            return Turn(replies=[*replies, problem, *self.prompt(ctx, state)], state=state)
-        findings = find_patient_data(agenda, ctx.settings().hospital_number_pattern)
-        if findings:
-            state["step"], state["guard"] = BookStep.GUARD.value, agenda
-            return Turn(
-                replies=[*replies, *guard_question(findings, "a meeting agenda")], state=state
-            )
+    def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
+        state = self.load(raw)
+        if state.step != "when":
+            return super().step(ctx, raw, msg)
+        field, text = self.field("when"), msg.text.strip() if msg.action is None else ""
+        if msg.action is None and (problem := field.read(ctx, msg).problem):
+            return self._again(ctx, state, field, problem)  # nothing, or too long
+        if state.held.get("options"):
+            option = _picked_option(state.held, ctx, msg, text, OPTION)
+            if option is not None:
+                facts = Facts(at=option.at_utc) if option.has_time else Facts(day=option.day)
+                return self._absorb(ctx, state, facts)
+            if msg.action == OPTION or (leading(text) and not read_facts(text, ctx).found_anything):
+                # A bare "yes" to "Which Thursday: A or B?" says neither.
+                return self._again(ctx, state, field, CHOOSE)
+        wall = state.held.get("wall")
+        facts = read_facts(
+            as_time(text),
+            ctx,
+            base=_at(state),
+            day=date.fromisoformat(state.day) if state.day else None,
+            whole=True,
+            agenda="marker",
+            part=state.held.get("part"),
+            wall=time.fromisoformat(wall) if wall else None,
+        )
+        if facts.at is None and facts.day is None and not facts.problems:
+            return self._again(ctx, state, field, "Sorry, I couldn't read a day and time in that.")
+        return self._absorb(ctx, state, facts)
+
+    def read_field(self, ctx: Context, state: BookState, field: FormField, msg: Incoming) -> Read:
+        text = msg.text.strip()
+        if field.name == "when":  # "change the time to 4pm": on the meeting's day
+            facts = read_facts(as_time(text), ctx, base=_at(state), whole=True)
+            if facts.at is None:
+                return Read(problem=facts.problems[0][1] if facts.problems else None)
+            taken = self._taken(ctx, state, facts.at)
+            return Read(problem=taken) if taken else Read(facts.at.isoformat())
+        if field.name == "length":
+            reading = self._length(ctx, state, msg)
+            state.assumed = state.assumed and reading.value is None
+            return reading
+        if field.name == "agenda" and msg.action == "kit:agenda":
+            return Read("")  # "No agenda"
+        return super().read_field(ctx, state, field, msg)
+
+    @staticmethod
+    def _length(ctx: Context, state: BookState, msg: Incoming) -> Read:
+        if msg.action is not None:  # its buttons, or a forged one
+            value = str(msg.values.get("value")) if msg.action == "kit:length" else ""
+            return Read(int(value)) if value in dict(LENGTHS) else Read(problem=CHOOSE)
+        facts = read_facts(msg.text, ctx, base=_at(state), agenda="marker", bare_length=True)
+        if facts.minutes is not None or facts.problems:
+            problem = facts.problems[0][1] if facts.problems else None
+            return Read(facts.minutes, problem and problem.removesuffix(" How long will it be?"))
+        return Read(problem="Please give a length, like *1 hour* or *90 minutes*.")
+
+    def _edit(self, ctx: Context, state: BookState, field: FormField) -> Turn:
+        """Ask for one part again (the confirmation has just shown them all)."""
+        state.step, state.editing = field.name, True
+        return Turn(replies=self.ask_field(ctx, state, field), state=state.to_state())
+
+    def confirm_reply(self, ctx: Context, state: BookState, msg: Incoming) -> Turn | None:
+        """The buttons of the booking's own confirmation, and a change typed there."""
+        reading = leading(msg.text) if msg.action is None else None
+        state.changed = (
+            reading is not None and bool(reading.rest) and reading.meaning is Meaning.YES
+        )
+        choices = self.confirm_choices(ctx, state)
+        if msg.action is None:
+            # "keep it at 30" at a short meeting; else a change ("4pm"), or a button's words.
+            typed = pick(msg.text, choices[:2]) if self._short(ctx, state) else None
+            if typed is None and reading is None:
+                if (corrected := self.correction(ctx, state, msg)) is not None:
+                    return corrected
+                typed = pick(msg.text, choices)
+            if typed is not None:
+                msg = Incoming(msg.person_id, action=typed.action, values={"value": typed.value})
+        if msg.action == self.SAVE:
+            return self._save_guarded(ctx, state)
+        value = str(msg.values.get("value", ""))
+        if msg.action == self.PART and value in ("when", "length", "mode", "agenda"):
+            return self._edit(ctx, state, self.field(value))
+        if msg.action == LONGER:  # "make it an hour" at a short meeting
+            state.values["length"] = _usual(ctx)
+            return self._next(ctx, state)
         return None
 
-    def _next(self, ctx: Context, state: dict[str, Any], replies: list[Part]) -> Turn:
-        """Ask for the first missing fact, or check the slot and show the confirmation."""
-        state = dict(state)
-        if state.get("at") is None:
-            state["step"] = BookStep.WHEN.value
-        elif state.get("mode") is None:
-            state["step"] = BookStep.MODE.value
+    def correction(self, ctx: Context, state: BookState, msg: Incoming) -> Turn | None:
+        """ "4pm", "move it to Wednesday", "by phone instead": read on the meeting's day."""
+        facts = read_facts(msg.text, ctx, base=_at(state), agenda="marker")
+        if self._short(ctx, state) and facts.minutes == state.values["length"] and not facts.at:
+            return self._save_guarded(ctx, state)  # "leave it at 20 mins": kept as it is
+        return self._absorb(ctx, state, facts) if facts.found_anything else None
+
+    def _absorb(self, ctx: Context, state: BookState, facts: Facts) -> Turn:
+        """Take what a message said into ``state`` and ask for what is next."""
+        said: list[Part] = [Text(note) for note in facts.notes]
+        state.held = {}
+        if facts.at is not None:
+            state.values["when"], state.day = facts.at.isoformat(), None
+        elif facts.day is not None:
+            state.values.pop("when", None)
+            state.day = facts.day.isoformat()
+        if facts.minutes is not None:
+            state.values["length"], state.assumed = facts.minutes, False
+        if facts.mode is not None:
+            state.values["mode"] = facts.mode
+        state.location = facts.location or state.location
+        if facts.problems:
+            where, question = facts.problems[0]
+            state.step = where
+            asked: list[Part] = [Text(question)]
+            if where == "when":
+                _hold_when(state.held, facts, question, ctx)
+                if state.held["options"]:  # "Which Thursday: Thu 5 Mar or Thu 12 Mar?"
+                    asked = self.ask_field(ctx, state, self.field("when"))
+            return Turn([*said, *asked], state.to_state())
+        if facts.part and state.day and "when" not in state.values:  # "tmrw after lunch"
+            _hold_when(state.held, facts, "", ctx)
+            state.held["ask"] = f"What time on {format_day(facts.day or ctx.today, ctx.today)}?"
+        if (at := _at(state)) is not None and (clash := self._taken(ctx, state, at)) is not None:
+            state.step = "when"
+            return Turn([*said, Text(clash)], state.to_state())
+        if facts.agenda:
+            if (problem := _too_long(facts.agenda, MAX_AGENDA, "an agenda")) is not None:
+                state.step = "agenda"
+                asked = self.ask_field(ctx, state, self.field("agenda"))
+                return Turn([*said, problem, *asked], state.to_state())
+            turn = self._take(ctx, state, self.field("agenda"), facts.agenda)
         else:
-            if state.get("minutes") is None:
-                # No length said: the scheme's minimum, shown in the confirmation to change.
-                state["minutes"], state["length_assumed"] = _min_minutes(ctx), True
-            pairing = ctx.session.get(Pairing, state["pairing_id"])
-            at = _load_at(state)
-            assert pairing is not None
-            assert at is not None
-            problem = None
-            if at <= ctx.now:
-                problem = f"{format_when(at, ctx.tz, ctx.now)} has passed now."
-            else:
-                problem = _clash(ctx, pairing, at, state["minutes"])
-            if problem is not None:
-                state["step"] = BookStep.WHEN.value
-                return Turn(
-                    replies=[*replies, Text(f"{problem} What other time would suit?")],
-                    state=state,
-                )
-            state["step"] = BookStep.CONFIRM.value
-        return Turn(replies=[*replies, *self.prompt(ctx, state)], state=state)
+            turn = self._next(ctx, state)
+        return Turn([*said, *turn.replies], turn.state, turn.outgoing)
 
-    # -- answers ------------------------------------------------------------------------------
+    def _taken(self, ctx: Context, state: BookState, at: datetime) -> str | None:
+        """Why the slot can't be proposed (it has passed, or a partner is busy), or None."""
+        pairing = ctx.session.get(Pairing, state.pairing_id)
+        assert pairing is not None
+        if at <= ctx.now:
+            problem: str | None = f"{format_when(at, ctx.tz, ctx.now)} has passed now."
+        else:
+            problem = _clash(ctx, pairing, at, int(state.values.get("length") or 0))
+        return f"{problem} What other time would suit?" if problem else None
 
-    def step(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        step = BookStep(state["step"])
-        text = msg.text.strip() if msg.action is None else ""
-        limit = MAX_AGENDA if step is BookStep.AGENDA else MAX_MESSAGE
-        if (problem := _too_long(text, limit, "this")) is not None:
-            return Turn(replies=[problem, *self.prompt(ctx, state)], state=state, advanced=False)
-        if step is BookStep.GUARD:
-            return self._on_guard(ctx, state, msg)
-        if step is BookStep.SAFETY:
-            return safety_check.step(
-                ctx,
-                state,
-                msg,
-                self._safety_wording(ctx, state),
-                save=lambda kept: self._send(ctx, kept),
-                leave_out=lambda kept, _texts: self._next(
-                    ctx,
-                    {**kept, "agenda": ""},
-                    [Text("I've left that out of the agenda: it's with the project lead.")],
-                ),
-                pairing_id=int(state["pairing_id"]),
-            )
-        if step is BookStep.CONFIRM:
-            return self._on_confirm(ctx, state, msg, text)
-        if not text and msg.action is None:
-            return self._again(ctx, state, "I didn't get anything there.")
-        if step is BookStep.WHEN:
-            if state.get("options"):
-                option = _picked_option(state, ctx, msg, text, B_OPTION)
-                if option is not None:
-                    facts = Facts(at=option.at_utc) if option.has_time else Facts(day=option.day)
-                    return self._absorb(ctx, state, facts)
-                if msg.action == B_OPTION:
-                    return self._again(ctx, state, "Please choose one of these.")
-            facts = read_facts(
-                as_time(text),
-                ctx,
-                base=_load_at(state),
-                day=date.fromisoformat(state["day"]) if state.get("day") else None,
-                whole=True,
-                agenda="marker",
-                **_held_facts(state),
-            )
-            if facts.at is None and facts.day is None and not facts.problems:
-                return self._again(ctx, state, "Sorry, I couldn't read a day and time in that.")
-            return self._absorb(ctx, state, facts)
-        if step is BookStep.LENGTH:
-            if msg.action == B_LENGTH:
-                chosen = str(msg.values.get("value", ""))
-                minutes = int(chosen) if chosen.isdigit() else 0
-                if check_meeting_length(timedelta(minutes=minutes)) is not None:
-                    return self._again(ctx, state, "Please choose one of these.")
-                return self._next(ctx, {**state, "minutes": minutes, "length_assumed": False}, [])
-            facts = read_facts(text, ctx, base=_load_at(state), agenda="marker", bare_length=True)
-            if facts.minutes is None and not facts.problems:
-                return self._again(
-                    ctx, state, "Please give a length, like *1 hour* or *90 minutes*."
-                )
-            return self._absorb(ctx, state, facts)
-        if step is BookStep.MODE:
-            typed = pick(text, self._mode_choices()) if msg.action is None else None
-            mode = msg.values.get("value") if msg.action == B_MODE else find_mode(text)
-            mode = mode or (typed.value if typed else None)  # "2", "vidoe", "in peson pls"
-            if mode not in Mode._value2member_map_:
-                return self._again(ctx, state, "Please choose one of these.")
-            return self._next(ctx, {**state, "mode": mode}, [])
-        # BookStep.AGENDA
-        if msg.action == B_NO_AGENDA or is_empty(text):
-            return self._next(ctx, {**state, "agenda": ""}, [])
-        state = dict(state)
-        turn = self._take_agenda(ctx, state, text, [])
-        return turn or self._next(ctx, {**state, "agenda": text}, [])
+    # -- sending ------------------------------------------------------------------------------
 
-    def _again(self, ctx: Context, state: dict[str, Any], why: str) -> Turn:
-        return Turn(replies=[Text(why), *self.prompt(ctx, state)], state=state, advanced=False)
+    def safety_wording(self, state: BookState) -> safety_check.Wording:
+        return safety_check.shared_wording("the agenda", state.mentor, sent=True)
 
-    def _on_guard(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        choice, kept = guarded(ctx, state.get("guard") or "", msg)
-        rest = {k: v for k, v in state.items() if k != "guard"}
-        if kept is not None:
-            said: list[Part] = [Text("Removed.")] if choice == GUARD_REMOVE else []
-            return self._next(ctx, {**rest, "agenda": kept}, said)
-        if choice == GUARD_EDIT:
-            rest["step"] = BookStep.AGENDA.value
-            return Turn(replies=self.prompt(ctx, rest), state=rest)
-        return self._again(ctx, state, "Please choose one of these.")
+    def safety_pairing(self, state: BookState) -> int | None:
+        return state.pairing_id
 
-    def _on_confirm(self, ctx: Context, state: dict[str, Any], msg: Incoming, text: str) -> Turn:
-        sending = self._sending(ctx, state, _first_name(self._mentor(ctx, state)))
-        chosen = pick(text, sending) if len(sending) > 1 and msg.action is None else None
-        action = chosen.action if chosen is not None else msg.action
-        if action == B_SEND or answer(text, _SEND, yes="send") == "send":
-            return self._send(ctx, state)
-        if action == B_LENGTH:  # "make it an hour" at a short meeting
-            value = chosen.value if chosen is not None else str(msg.values.get("value", ""))
-            minutes = int(value) if value.isdigit() else _min_minutes(ctx)
-            return self._next(ctx, {**state, "minutes": minutes, "length_assumed": False}, [])
-        wanted = msg.values.get("value") if msg.action == B_FIELD else None
-        if wanted in ("when", "length", "mode", "agenda"):
-            edit = {**state, "step": wanted}
-            return Turn(replies=self.prompt(ctx, edit), state=edit)
-        at = _load_at(state)
-        change = _yes_but(text)
-        facts = read_facts(change or text, ctx, base=at, agenda="marker")
-        if len(sending) > 1 and facts.minutes == state["minutes"] and facts.at is None:
-            return self._send(ctx, state)  # "leave it at 20 mins": kept as it is
-        if facts.found_anything:
-            return self._absorb(ctx, {**state, "changed": change is not None}, facts)
-        shown = self._confirmation(ctx, state)[-1]
-        typed = pick(text, shown.choices) if isinstance(shown, Question) and text else None
-        if typed is not None:  # "pick another time", "change how we meet pls"
-            pressed = replace(msg, text="", action=typed.action, values={"value": typed.value})
-            return self._on_confirm(ctx, state, pressed, "")
-        return Turn(
-            replies=[
-                Text(
-                    "Please choose one of these, or tell me what to change "
-                    "(for example *change the time to 4pm* or *make it 90 minutes*)."
-                ),
-                *self._confirmation(ctx, state)[-1:],
-            ],
-            state=state,
-            advanced=False,
-        )
-
-    def _safety_wording(self, ctx: Context, state: dict[str, Any]) -> safety_check.Wording:
-        mentor = _first_name(self._mentor(ctx, state))
-        return safety_check.shared_wording("the agenda", mentor, sent=True)
-
-    def _send(self, ctx: Context, state: dict[str, Any]) -> Turn:
-        agenda = [state.get("agenda") or ""]
-        wording = self._safety_wording(ctx, state)
-        if (asking := safety_check.gate(ctx, state, agenda, wording)) is not None:
-            return asking
-        pairing = ctx.session.get(Pairing, state["pairing_id"])
-        if (
-            pairing is None
-            or pairing.status != PairingStatus.ACTIVE.value
-            or pairing.mentee_id != ctx.person_id
+    def save(self, ctx: Context, state: BookState) -> Turn:
+        pairing = ctx.session.get(Pairing, state.pairing_id)
+        if pairing is None or (pairing.status, pairing.mentee_id) != (
+            PairingStatus.ACTIVE.value,
+            ctx.person_id,
         ):
-            return Turn(
-                replies=[Text("Your pairing has changed since we started, so nothing was sent.")]
-            )
-        at = _load_at(state)
+            changed = "Your pairing has changed since we started, so nothing was sent."
+            return Turn(replies=[Text(changed)])
+        at = _at(state)
         assert at is not None
         assert pairing.id is not None
-        blocked = self._next(ctx, state, [])
-        if BookStep(blocked.state["step"] if blocked.state else "when") is not BookStep.CONFIRM:
-            return blocked
+        if (taken := self._taken(ctx, state, at)) is not None:  # a pause, or booked since
+            state.step = "when"
+            return Turn(replies=[Text(taken)], state=state.to_state())
         meeting = Meeting(
             pairing_id=pairing.id,
             starts_at=at,
-            duration_minutes=state["minutes"],
-            mode=state["mode"],
-            location=state.get("location") or "",
-            agenda=state.get("agenda") or "",
+            duration_minutes=state.values["length"],
+            mode=state.values["mode"],
+            location=state.location or "",
+            agenda=state.values.get("agenda") or "",
             status=MeetingStatus.PROPOSED.value,
             proposed_by_id=ctx.person_id,
             created_at=ctx.now,
@@ -544,18 +440,13 @@ class BookMeeting:
         )
         ctx.session.add(meeting)
         ctx.session.flush()
-        assert meeting.id is not None
-        _audit(ctx, "meeting.proposed", meeting.id)
-        mentor = _person(ctx, pairing.mentor_id)
-        first = _first_name(mentor)
-        out = _proposal(
-            ctx, meeting, pairing, mentor, f"{ctx.person.display_name} would like to meet:"
-        )
+        out = propose_meeting(ctx, meeting, pairing)
         when = show_when(at, ctx.tz, _scheme_zone(ctx, pairing), ctx.now)
+        mentor = ctx.name_of(pairing.mentor_id)
         return Turn(
             replies=[
                 Text(
-                    f"Sent to {mentor.display_name}: {when}. I'll let you know when {first} "
+                    f"Sent to {mentor}: {when}. I'll let you know when {state.mentor} "
                     "replies. Type *my meetings* to see your meetings."
                 )
             ],

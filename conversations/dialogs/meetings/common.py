@@ -5,7 +5,7 @@ question holds."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -44,7 +44,6 @@ from storage.models import (
 
 ACTION_PREFIX = "meeting"
 MAX_MESSAGE = 2000
-MAX_AGENDA = 1000
 MAX_REASON = 500
 # "Running late" is for a meeting started up to half an hour ago or starting in the next 12 hours.
 LATE_WINDOW = timedelta(minutes=30)
@@ -57,7 +56,6 @@ class Mode(StrEnum):
 
 
 MODE_TEXT = {Mode.IN_PERSON: "in person", Mode.VIDEO: "by video", Mode.PHONE: "by phone"}
-MODE_BUTTON = {Mode.IN_PERSON: "In person", Mode.VIDEO: "Video", Mode.PHONE: "Phone"}
 # How a typed reply is read at the send and cancel questions (see conversations/language).
 _SEND = (Choice("Send", "send"),)
 _REASON = (Choice("Keep it", "keep"), Choice("No reason", "no_reason"))
@@ -114,10 +112,6 @@ def _summary(
 
 def _agenda_part(agenda: str) -> list[Part]:
     return [Text(f"*Agenda:* {agenda}", private=True)] if agenda else []
-
-
-def _min_minutes(ctx: Context) -> int:
-    return ctx.settings().meetings.min_minutes
 
 
 def _audit(ctx: Context, action: str, meeting_id: int, **detail: Any) -> None:
@@ -344,12 +338,6 @@ def _during_events(ctx: Context, at: datetime, minutes: int) -> Text | None:
 def _send_question(first: str, state: dict[str, Any]) -> str:
     """ "Shall I send it to Tom?", or after a yes with a change, "... with that change?"."""
     return f"Shall I send it to {first}{' with that change' if state.get('changed') else ''}?"
-
-
-def _held_facts(state: dict[str, Any]) -> dict[str, Any]:
-    """The part of the day or time already said, for reading the answer to a "when" question."""
-    wall = state.get("wall")
-    return {"part": state.get("part"), "wall": time.fromisoformat(wall) if wall else None}
 
 
 def guarded(ctx: Context, held: str, msg: Incoming) -> tuple[str | None, str | None]:
