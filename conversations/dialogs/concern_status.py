@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from conversations.dates import format_day, format_when
-from conversations.dialogs.base import Context, Registry, Turn
+from conversations.dialogs.base import Context, Registry, Turn, say
 from conversations.dialogs.concerns import LEAD_LABELS, Category, concern_ref
 from conversations.intents import Intent, IntentName
 from conversations.messages import Incoming, Text
@@ -54,13 +54,9 @@ def my_concerns(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         if c.raised_by_id == ctx.person_id
     ]
     if not mine:
-        return Turn(
-            replies=[
-                Text(
-                    "You haven't raised any concerns. If something is worrying you, type "
-                    f"*raise a concern*. {WHO_SEES}"
-                )
-            ]
+        return say(
+            "You haven't raised any concerns. If something is worrying you, type "
+            f"*raise a concern*. {WHO_SEES}"
         )
     assert all(c.id is not None for c in mine)
     lines = [
@@ -79,14 +75,10 @@ def my_concerns(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
 def open_concerns(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     """The open concerns the lead or a steering member may act on (no text, no names)."""
     if not any(e.role in access.STEERING_ROLES for e in ctx.enrolments):
-        return Turn(
-            replies=[
-                Text(
-                    "Only the project lead and the steering group can see open concerns. To "
-                    "see your own, ask *what happened to my concern?*; to raise one, type "
-                    "*raise a concern*."
-                )
-            ]
+        return say(
+            "Only the project lead and the steering group can see open concerns. To "
+            "see your own, ask *what happened to my concern?*; to raise one, type "
+            "*raise a concern*."
         )
     open_ = [
         c
@@ -94,7 +86,7 @@ def open_concerns(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         if c.resolved_at is None
     ]
     if not open_:
-        return Turn(replies=[Text("There are no open concerns for you to act on.")])
+        return say("There are no open concerns for you to act on.")
     lines = []
     for c in open_:
         state = "acknowledged" if c.acknowledged_at is not None else "not yet acknowledged"

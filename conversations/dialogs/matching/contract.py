@@ -29,8 +29,8 @@ from pydantic import Field
 
 from conversations.dates import format_day
 from conversations.dialogs import kit, safety_check
-from conversations.dialogs.base import Context, Outgoing, Turn
-from conversations.dialogs.matching.questions import first, say
+from conversations.dialogs.base import Context, Outgoing, Turn, say
+from conversations.dialogs.matching.questions import first
 from conversations.language.choices import answer, pick
 from conversations.language.pairing import labelled
 from conversations.language.vocabulary import Meaning, leading

@@ -11,13 +11,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 from conversations.dialogs import kit
-from conversations.dialogs.base import Context, Outgoing, Turn
+from conversations.dialogs.base import Context, Outgoing, Turn, say
 from conversations.dialogs.matching.questions import (
     FIT_PREFIX,
     choose_again_question,
     first,
     may_choose_again,
-    say,
 )
 from conversations.language.pairing import fit_answer
 from conversations.messages import Choice, Incoming, Part, Question, Text
@@ -139,7 +138,7 @@ class FitDialog(kit.Form[FitState]):
             f"{SORRY} I've let {them} know you feel it may not be the best fit, and offered "
             f"{them} a new mentor. Until you hear otherwise, the pairing carries on."
         )
-        return Turn(replies=[Text(said)], outgoing=[lead_note, offer])
+        return say(said, outgoing=[lead_note, offer])
 
     # -- the kit's confirmation: a new mentor (save) or carry on (declined) ------------------
 
