@@ -32,7 +32,7 @@ from pydantic import Field
 from conversations.corrections import CHANGE_FIELD
 from conversations.dates import format_day
 from conversations.dialogs import kit, safety_check
-from conversations.dialogs.base import Context, Outgoing, Registry, Turn, say
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn, say, to_lead_channel
 from conversations.dialogs.lead import lead_actions
 from conversations.intents import IntentName, recognise
 from conversations.language import Meaning, brief, is_empty, meaning
@@ -242,8 +242,8 @@ class SurveyForm(kit.Form[CheckinState]):
             if name is not IntentName.UNKNOWN or meaning(msg.text) is not None:
                 # Thanks, a greeting or another request: the check-in waits (the engine starts
                 # a request it knows, keeping the answers aside).
-                kept = Text("Your check-in is kept for later: type *check-in* to carry on.")
-                return Turn(replies=[kept], state=raw, advanced=False)
+                kept = "Your check-in is kept for later: type *check-in* to carry on."
+                return say(kept, state=raw, advanced=False)
             state = back
         state.put_off = False
         raw = state.to_state()
@@ -273,8 +273,7 @@ class SurveyForm(kit.Form[CheckinState]):
         if named is not None and any(c.isdigit() for c in named.group("field")):
             total = len(self.questions)
             why = f"There are {total} questions: please pick 1 to {total}."
-            ask = self._confirmation(ctx, state)[-1:]
-            return Turn(replies=[Text(why), *ask], state=state.to_state(), advanced=False)
+            return kit.reask(why, self._confirmation(ctx, state)[-1:], state.to_state())
         return super()._on_confirm(ctx, state, msg)
 
     def _held_left_out(self, ctx: Context, raw: dict[str, Any], texts: list[str]) -> Turn:
@@ -353,17 +352,14 @@ def _follow_up_note(ctx: Context, survey: Survey, response: SurveyResponse) -> O
     scheme = ctx.session.get(Scheme, cohort.scheme_id)
     assert scheme is not None
     ref = f"F{response.id}"
-    return Outgoing(
-        parts=(
-            Text(
-                f"Follow-up requested ({ref}): someone in {cohort.name} asked for a follow-up "
-                f"from the project team in the {survey.title}. Press *Open* (or type "
-                f"*open {ref}*) to see who, in your own chat."
-            ),
-            lead_actions(ref),
+    return to_lead_channel(
+        scheme,
+        Text(
+            f"Follow-up requested ({ref}): someone in {cohort.name} asked for a follow-up "
+            f"from the project team in the {survey.title}. Press *Open* (or type "
+            f"*open {ref}*) to see who, in your own chat."
         ),
-        channel=scheme.lead_channel,
-        scheme_id=scheme.id,
+        lead_actions(ref),
         kind="follow_up",
     )
 

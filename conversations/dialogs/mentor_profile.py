@@ -38,9 +38,6 @@ from storage import application_queries as apps
 from storage.models import MentorProfile, Role
 
 ANSWER = "dialog:mentor_profile:answer"
-SAVE = "dialog:mentor_profile:save"
-CHANGE = "dialog:mentor_profile:change"
-WHICH = "dialog:mentor_profile:which"
 NOTHING = "nothing"
 
 WAYS = {"in_person": "Face to face", "video": "Video", "phone": "Phone"}
@@ -137,8 +134,6 @@ ITEMS: tuple[Item, ...] = (
         ("at full capacity", "full capacity", "full"),
     ),
 )
-BY_KEY = {item.key: item for item in ITEMS}
-NEW_ORDER = [item.key for item in ITEMS if item.key != "at_full_capacity"]
 
 
 SAFETY = safety_check.Wording(

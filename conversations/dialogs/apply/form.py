@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from conversations.corrections import CHANGE_FIELD
 from conversations.dates import format_day
 from conversations.dialogs import kit
-from conversations.dialogs.base import Context, Outgoing, Turn, say
+from conversations.dialogs.base import Context, Turn, say, to_lead_channel
 from conversations.intents import IntentName, recognise
 from conversations.language.choices import mentioned_first
 from conversations.language.work import read_travel, work_facts
@@ -545,16 +545,13 @@ class ApplyDialog(kit.Form[ApplyState]):
         scheme = ctx.session.get(Scheme, cohort.scheme_id)
         assert scheme is not None
         outgoing = [
-            Outgoing(
-                parts=(
-                    # No name: the steering group reads this channel and reviews anonymously.
-                    Text(
-                        f"New application {reference} received for {cohort.name} "
-                        f"({apps.submitted_count(ctx.session, cohort.id)} so far)."
-                    ),
+            to_lead_channel(
+                scheme,
+                # No name: the steering group reads this channel and reviews anonymously.
+                Text(
+                    f"New application {reference} received for {cohort.name} "
+                    f"({apps.submitted_count(ctx.session, cohort.id)} so far)."
                 ),
-                channel=scheme.lead_channel,
-                scheme_id=scheme.id,
             )
         ]
         when = ""

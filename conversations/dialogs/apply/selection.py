@@ -36,7 +36,7 @@ from pydantic import Field
 from conversations.dates import format_day, format_when
 from conversations.dialogs import kit
 from conversations.dialogs.apply.form import BY_KEY, lead_contact
-from conversations.dialogs.base import Context, Outgoing, Registry, Turn, say
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn, say, to_lead_channel
 from conversations.intents import REVIEW_ONE_SHOT, Intent, IntentName, recognise
 from conversations.language.choices import pick
 from conversations.language.vocabulary import Meaning, as_typed, leading
@@ -360,8 +360,8 @@ class ReviewDialog(kit.Form[ReviewState]):
     ) -> Turn:
         """A verdict (and perhaps its reason) given: keep it, or skip or keep the review."""
         if said is None or said[0] not in (*VERDICT_WORDS, SKIP, KEEP):
-            again = Text("Please choose one of these (or type *cancel* to stop for now).")
-            return Turn(replies=[again, _choices(task)], state=state.to_state(), advanced=False)
+            again = "Please choose one of these (or type *cancel* to stop for now)."
+            return kit.reask(again, [_choices(task)], state.to_state())
         verdict, reason = said
         if verdict in (SKIP, KEEP):
             keep: list[Part] = [Text(f"Kept your review of {task.reference} as it was.")]
@@ -370,9 +370,7 @@ class ReviewDialog(kit.Form[ReviewState]):
             state.skipped.append(_key(task))
             return self._onward(ctx, state, keep if verdict == KEEP else [])
         if problem := _not_allowed(task, verdict):
-            return Turn(
-                replies=[Text(problem), _choices(task)], state=state.to_state(), advanced=False
-            )
+            return kit.reask(problem, [_choices(task)], state.to_state())
         state.values = {"verdict": verdict}
         state.step = "reason"
         if reason and (problem := _bad_reason(reason)):
@@ -640,7 +638,7 @@ def _messages_for_others(ctx: Context, task: sel.Task, done: sel.Recorded) -> li
     out: list[Outgoing] = []
 
     def to_lead(line: str) -> None:
-        out.append(Outgoing(parts=(Text(line),), channel=scheme.lead_channel, scheme_id=scheme.id))
+        out.append(to_lead_channel(scheme, Text(line)))
 
     ref = f"{done.reference} ({done.cohort_name})"
     if done.outcome is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from conversations.dialogs.base import Context, Outgoing, Turn
+from conversations.dialogs.base import Context, Outgoing, Turn, to_lead_channel
 from conversations.dialogs.lead import concern_alert
 from conversations.dialogs.matching import choose_again_question, may_choose_again
 from conversations.messages import Part, Text
@@ -234,10 +234,9 @@ def send(
     )
     outgoing.insert(
         0,
-        Outgoing(
-            parts=tuple(alert),
-            channel=scheme.lead_channel,
-            scheme_id=scheme.id,
+        to_lead_channel(
+            scheme,
+            *alert,
             kind="concern",
             priority=0 if urgent else 1,
             concern_id=concern.id,

@@ -7,7 +7,7 @@ with one's current partner reaches the project lead.
 
 from __future__ import annotations
 
-from conversations.dialogs.base import Context, Outgoing, Turn, say
+from conversations.dialogs.base import Context, Turn, say, to_lead_channel
 from conversations.dialogs.matching.questions import first
 from conversations.intents import Intent
 from conversations.language.pairing import conflict_by_reference, conflict_kind, conflict_with
@@ -148,5 +148,5 @@ def _with_current_partner(
     return say(
         f"{reply} As {first(partner)} is your current partner in the scheme, I've told "
         "the project lead, who will be in touch about what happens next.",
-        outgoing=[Outgoing(parts=(Text(told),), channel=scheme.lead_channel, scheme_id=scheme.id)],
+        outgoing=[to_lead_channel(scheme, Text(told))],
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from conversations.dialogs import kit
-from conversations.dialogs.base import Context, Outgoing, Turn, say
+from conversations.dialogs.base import Context, Outgoing, Turn, say, to_lead_channel
 from conversations.dialogs.matching.questions import (
     FIT_PREFIX,
     choose_again_question,
@@ -99,17 +99,14 @@ class FitDialog(kit.Form[FitState]):
         is_mentee = pairing.mentee_id == ctx.person_id
         partner = ctx.name_of(queries.partner_of(pairing, ctx.person_id))
         scheme = mq.scheme_of(ctx.session, pairing)
-        lead_note = Outgoing(
-            parts=(
-                Text(
-                    f"After their first meeting, {ctx.person.display_name} "
-                    f"({'mentee' if is_mentee else 'mentor'}) says the pairing with {partner} is "
-                    "not a good fit. The mentee is being offered a new mentor; please get in "
-                    "touch with them both."
-                ),
+        lead_note = to_lead_channel(
+            scheme,
+            Text(
+                f"After their first meeting, {ctx.person.display_name} "
+                f"({'mentee' if is_mentee else 'mentor'}) says the pairing with {partner} is "
+                "not a good fit. The mentee is being offered a new mentor; please get in "
+                "touch with them both."
             ),
-            channel=scheme.lead_channel,
-            scheme_id=scheme.id,
         )
         if is_mentee:
             state = FitState(step=kit.CONFIRM, pairing_id=pairing.id)
@@ -197,8 +194,6 @@ class FitDialog(kit.Form[FitState]):
             replies=replies,
             outgoing=[
                 Outgoing(parts=(Text(told_mentor),), recipient_id=pairing.mentor_id),
-                Outgoing(
-                    parts=(Text(told_lead),), channel=scheme.lead_channel, scheme_id=scheme.id
-                ),
+                to_lead_channel(scheme, Text(told_lead)),
             ],
         )

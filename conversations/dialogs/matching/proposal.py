@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from conversations.dates import format_day
 from conversations.dialogs import kit
-from conversations.dialogs.base import Context, Outgoing, Turn, say
+from conversations.dialogs.base import Context, Outgoing, Turn, say, to_lead_channel
 from conversations.dialogs.matching.questions import first
 from conversations.intents import IntentName, recognise
 from conversations.language.choices import answer, pick
@@ -350,11 +350,7 @@ class MatchingDialog(kit.Form[ProposalState]):
         if matching.unmatched:
             left = [f"{ctx.name_of(u.mentee_id)} ({u.reason})" for u in matching.unmatched]
             note.append("Still without a mentor: " + "; ".join(left))
-        outgoing.append(
-            Outgoing(
-                parts=(Text("\n".join(note)),), channel=scheme.lead_channel, scheme_id=scheme.id
-            )
-        )
+        outgoing.append(to_lead_channel(scheme, Text("\n".join(note))))
         count = len(pairings)
         said = (
             f"Approved and announced: {count} pairing{'s' * (count != 1)}. Each mentee and "
