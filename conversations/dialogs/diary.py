@@ -284,11 +284,7 @@ class GuidedDiary(kit.Form[DiaryState]):
             return say(WRITE, state={"step": Step.FREE.value})
         if len(msg.text.split()) >= 6:
             return quick_note(ctx, msg.text)  # they went straight to writing: that's the entry
-        return Turn(
-            replies=[Text("Please choose one of these."), OFFER],
-            state={"step": Step.OFFER.value},
-            advanced=False,
-        )
+        return kit.reask("Please choose one of these.", [OFFER], {"step": Step.OFFER.value})
 
 
 # -- one entry: delete it, share it with the partner, find entries -------------------------------

@@ -21,7 +21,7 @@ Map:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from conversations.dialogs.base import Context, Turn
@@ -181,12 +181,7 @@ def step(
 
 def with_note(note: str, turn: Turn) -> Turn:
     """``turn`` with ``note`` said first ("I've left that out of ...")."""
-    return Turn(
-        replies=[Text(note), *turn.replies],
-        state=turn.state,
-        outgoing=turn.outgoing,
-        advanced=turn.advanced,
-    )
+    return replace(turn, replies=[Text(note), *turn.replies])
 
 
 def _again(state: dict[str, Any], wording: Wording) -> Turn:
