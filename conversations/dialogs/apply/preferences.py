@@ -242,12 +242,7 @@ class PreferencesDialog(kit.Form[PrefState]):
                 "You've been matched with a mentor meanwhile, so your preferences are "
                 "closed. Type *what's next* to see what's due."
             )
-        free = {
-            m.person_id
-            for m in apps.mentors_with_free_capacity(
-                ctx.session, ctx.person_id, application.cohort_id
-            )
-        }
+        free = {m.person_id for m in self._offered(ctx, state)}  # the picks are among these
         picks: list[int] = state.values[PICKS]
         if gone := [pid for pid in picks if pid not in free]:
             names = ", ".join(ctx.name_of(pid) for pid in gone)
