@@ -37,12 +37,12 @@ from conversations.dialogs.concerns.sending import (
     Handling,
     concern_ref,
     danger,
-    first,
     only_pairing,
     pairing_of,
     partner_name,
     send,
 )
+from conversations.dialogs.matching.questions import first
 from conversations.language import concerns as worries
 from conversations.language.choices import answer, pick
 from conversations.messages import Choice, Incoming, Part, Question, Text

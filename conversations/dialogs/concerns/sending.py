@@ -16,6 +16,7 @@ from functools import partial
 from conversations.dialogs.base import Context, Outgoing, Turn, to_lead_channel
 from conversations.dialogs.lead import concern_alert
 from conversations.dialogs.matching import choose_again_question, may_choose_again
+from conversations.dialogs.matching.questions import first
 from conversations.messages import Part, Text
 from conversations.self_harm import SELF_HARM_HELP, about_self_harm
 from storage import access, lead_queries, queries
@@ -58,10 +59,6 @@ LEAD_LABELS = {
     Category.OTHER: "other",
     Category.BULLYING: "bullying, harassment or discrimination",
 }
-
-
-def first(name: str) -> str:
-    return name.split(" ", 1)[0]
 
 
 def concern_ref(concern_id: int) -> str:

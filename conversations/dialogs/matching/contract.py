@@ -185,11 +185,10 @@ class ContractDialog(kit.Form[ContractState]):
                 ctx.session, ctx.person_id, int(wanted) if wanted.isdigit() else -1
             )
             if pairing is None:
-                said = (
+                return say(
                     "That contract belongs to a pairing that has ended or isn't yours, so "
                     "there's nothing to sign. Type *menu* to see what I can do."
                 )
-                return say(said)
             return self._open(ctx, pairing, {})
         pairings = queries.active_pairings(ctx.session, ctx.person_id)
         if not pairings:
@@ -274,8 +273,9 @@ class ContractDialog(kit.Form[ContractState]):
         if state.step == PICKING:
             return self._on_pick(ctx, state, msg)
         if contract_queries.pairing_of(ctx.session, ctx.person_id, state.pairing_id) is None:
-            said = "Your pairing has ended, so this contract can't be signed any more. Nothing was saved."
-            return say(said)
+            return say(
+                "Your pairing has ended, so this contract can't be signed any more. Nothing was saved."
+            )
         if state.step != VIEW:
             return super().step(ctx, raw, msg)
         picked = msg.action or answer(msg.text, VIEW_CHOICES, yes=CHANGE, no=LEAVE)

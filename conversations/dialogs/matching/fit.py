@@ -88,14 +88,14 @@ class FitDialog(kit.Form[FitState]):
         assert pairing.id is not None
         mq.record_fit(ctx.session, ctx.person_id, pairing, fit.value, ctx.now)
         if fit is FitAnswer.GOOD_FIT:
-            said = "Thank you, that's good to hear. Type *what's next* any time to see what's due."
-            return say(said)
+            return say(
+                "Thank you, that's good to hear. Type *what's next* any time to see what's due."
+            )
         if fit is FitAnswer.STILL_DECIDING:
-            said = (
+            return say(
                 "That's fine: it can take a meeting or two. If you decide it isn't the right "
                 "fit, just tell me *not a good fit* at any time."
             )
-            return say(said)
         is_mentee = pairing.mentee_id == ctx.person_id
         partner = ctx.name_of(queries.partner_of(pairing, ctx.person_id))
         scheme = mq.scheme_of(ctx.session, pairing)

@@ -327,11 +327,10 @@ class MatchingDialog(kit.Form[ProposalState]):
         if inputs is None:
             return say(REFUSAL)
         if stale := _stale(ctx, proposal, inputs):
-            said = (
+            return say(
                 f"Things have changed since this proposal was made ({stale}), so I haven't "
                 "announced it. Type *propose matches* for a fresh one."
             )
-            return say(said)
         pairings = mq.approve(ctx.session, ctx.person_id, proposal, rationale, ctx.now)
         cohort = inputs.cohort
         scheme = ctx.session.get(Scheme, cohort.scheme_id)
