@@ -11,9 +11,10 @@ from datetime import datetime
 
 from conversations.dates import format_day, format_when
 from conversations.dialogs.base import Context, Registry, Turn, say
-from conversations.dialogs.concerns import LEAD_LABELS, Category, concern_ref
+from conversations.dialogs.concerns import concern_ref
 from conversations.intents import Intent, IntentName
 from conversations.messages import Incoming, Text
+from conversations.reports import concern_label
 from storage import access
 from storage.models import Concern, Pairing
 
@@ -22,13 +23,6 @@ WHO_SEES = (
     "Only you, the project lead and the steering group can see a concern you raise: nobody in "
     "your pairing can, and they're never told what it says."
 )
-
-
-def _label(concern: Concern) -> str:
-    try:
-        return LEAD_LABELS[Category(concern.category)]
-    except ValueError:
-        return concern.category
 
 
 def _age(ctx: Context, at: datetime) -> str:
@@ -60,7 +54,7 @@ def my_concerns(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         )
     assert all(c.id is not None for c in mine)
     lines = [
-        f"• {concern_ref(c.id or 0)} ({_label(c)}), sent "
+        f"• {concern_ref(c.id or 0)} ({concern_label(c.category)}), sent "
         f"{format_when(c.created_at, ctx.tz, ctx.now)}: {_state(ctx, c)}."
         for c in mine
     ]
@@ -94,7 +88,7 @@ def open_concerns(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
             state += f", snoozed until {format_when(c.snoozed_until, ctx.tz, ctx.now)}"
         urgent = "URGENT " if c.urgent else ""
         lines.append(
-            f"• {urgent}{concern_ref(c.id or 0)}: {_label(c)}{_pairing(ctx, c)}, raised "
+            f"• {urgent}{concern_ref(c.id or 0)}: {concern_label(c.category)}{_pairing(ctx, c)}, raised "
             f"{format_day(ctx.local(c.created_at).date())} ({_age(ctx, c.created_at)}); {state}."
         )
     first = concern_ref(open_[0].id or 0)
