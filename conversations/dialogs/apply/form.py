@@ -17,8 +17,6 @@ import re
 from datetime import date
 from typing import Any, ClassVar
 
-from sqlalchemy.exc import IntegrityError
-
 from conversations.corrections import CHANGE_FIELD
 from conversations.dates import format_day
 from conversations.dialogs import kit
@@ -541,7 +539,7 @@ class ApplyDialog(kit.Form[ApplyState]):
         assert cohort.id is not None
         if (problem := window_problem(cohort, ctx.today, ctx)) is not None:
             return say(problem + KEPT)
-        reference = self._file(ctx, application, cohort.id)
+        reference = apps.submit(ctx.session, application, cohort.id, ctx.now)
         scheme = ctx.session.get(Scheme, cohort.scheme_id)
         assert scheme is not None
         outgoing = [
@@ -576,20 +574,3 @@ class ApplyDialog(kit.Form[ApplyState]):
             "their bios. Type *my application* any time to see what you sent."
         )
         return Turn(replies=[receipt], outgoing=outgoing)
-
-    @staticmethod
-    def _file(ctx: Context, application: Application, cohort_id: int) -> str:
-        """Mark the application sent under the next free reference (unique per cohort)."""
-        for _attempt in range(5):
-            reference = apps.next_reference(ctx.session, cohort_id)
-            try:
-                with ctx.session.begin_nested():
-                    application.reference = reference
-                    application.status = ApplicationStatus.SUBMITTED.value
-                    application.submitted_at = ctx.now
-                    ctx.session.add(application)
-                    ctx.session.flush()
-            except IntegrityError:
-                continue
-            return reference
-        raise RuntimeError("could not give the application a unique reference")
