@@ -171,11 +171,7 @@ def step(
     if picked == SEND:
         sent = send(ctx, noticed, pairing_id)
         asking = {**state, NOTICED: {**noticed, "sent": True}}
-        return Turn(
-            replies=[*sent.replies, also_keep_question(wording)],
-            state=asking,
-            outgoing=sent.outgoing,
-        )
+        return replace(sent, replies=[*sent.replies, also_keep_question(wording)], state=asking)
     return _again(state, wording)
 
 
