@@ -830,3 +830,9 @@ def global_word(text: str) -> IntentName | None:
     """The global word a message is, if it is one."""
     intent = recognise(text)
     return intent.name if intent.name in GLOBAL_WORDS else None
+
+
+def names_journey(text: str, name: IntentName) -> bool:
+    """Whether ``text`` uses the words that start journey ``name``, wherever they stand ("when
+    is the contract due?" names the contract): for an answer that serves several topics."""
+    return any(journey is name and pattern.search(text) for journey, pattern in _JOURNEYS)

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage.conflict_queries import forbidden_pairs
@@ -64,6 +66,24 @@ def next_reference(session: Session, cohort_id: int) -> str:
     ).all()
     numbers = [int(m.group(1)) for r in references if r and (m := _REFERENCE.match(r))]
     return f"A-{max(numbers, default=0) + 1:02d}"
+
+
+def submit(session: Session, application: Application, cohort_id: int, now: datetime) -> str:
+    """Mark the application sent under the next free reference (unique per cohort): two sent
+    at once may reach for the same one, so a clash tries the next."""
+    for _attempt in range(5):
+        reference = next_reference(session, cohort_id)
+        try:
+            with session.begin_nested():
+                application.reference = reference
+                application.status = ApplicationStatus.SUBMITTED.value
+                application.submitted_at = now
+                session.add(application)
+                session.flush()
+        except IntegrityError:
+            continue
+        return reference
+    raise RuntimeError("could not give the application a unique reference")
 
 
 def mentor_profile(session: Session, person_id: int) -> MentorProfile | None:

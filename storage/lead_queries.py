@@ -225,7 +225,7 @@ def letter_concern(session: Session, letter: DeadLetter) -> Concern | None:
 
 
 def record(
-    session: Session, actor_id: int, action: str, ref: str, at: datetime, **detail: str
+    session: Session, actor_id: int, action: str, ref: str, at: datetime, **detail: object
 ) -> None:
     session.add(AuditLog(at=at, actor_id=actor_id, action=action, subject=ref, detail=dict(detail)))
 

@@ -32,7 +32,7 @@ from pydantic import Field
 from conversations.corrections import CHANGE_FIELD
 from conversations.dates import format_day
 from conversations.dialogs import kit, safety_check
-from conversations.dialogs.base import Context, Outgoing, Registry, Turn
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn, say, to_lead_channel
 from conversations.dialogs.lead import lead_actions
 from conversations.intents import IntentName, recognise
 from conversations.language import Meaning, brief, is_empty, meaning
@@ -242,8 +242,8 @@ class SurveyForm(kit.Form[CheckinState]):
             if name is not IntentName.UNKNOWN or meaning(msg.text) is not None:
                 # Thanks, a greeting or another request: the check-in waits (the engine starts
                 # a request it knows, keeping the answers aside).
-                kept = Text("Your check-in is kept for later: type *check-in* to carry on.")
-                return Turn(replies=[kept], state=raw, advanced=False)
+                kept = "Your check-in is kept for later: type *check-in* to carry on."
+                return say(kept, state=raw, advanced=False)
             state = back
         state.put_off = False
         raw = state.to_state()
@@ -259,13 +259,9 @@ class SurveyForm(kit.Form[CheckinState]):
         kept = f"your {done} answer{'s' * (done != 1)} so far" if done else "your place"
         number = next(n for n, f in enumerate(self.fields, start=1) if f.name == state.step)
         state.put_off = True
-        return Turn(
-            replies=[
-                Text(
-                    f"No problem: I've kept {kept}, and nothing has been sent. Type *check-in* "
-                    f"when you're ready and I'll carry on from question {number}."
-                )
-            ],
+        return say(
+            f"No problem: I've kept {kept}, and nothing has been sent. Type *check-in* "
+            f"when you're ready and I'll carry on from question {number}.",
             state=state.to_state(),
         )
 
@@ -277,8 +273,7 @@ class SurveyForm(kit.Form[CheckinState]):
         if named is not None and any(c.isdigit() for c in named.group("field")):
             total = len(self.questions)
             why = f"There are {total} questions: please pick 1 to {total}."
-            ask = self._confirmation(ctx, state)[-1:]
-            return Turn(replies=[Text(why), *ask], state=state.to_state(), advanced=False)
+            return kit.reask(why, self._confirmation(ctx, state)[-1:], state.to_state())
         return super()._on_confirm(ctx, state, msg)
 
     def _held_left_out(self, ctx: Context, raw: dict[str, Any], texts: list[str]) -> Turn:
@@ -345,7 +340,7 @@ class SurveyForm(kit.Form[CheckinState]):
             f"You can change them until {format_day(survey.closes_on)} by typing "
             "*change my check-in*."
         )
-        return Turn(replies=[Text(" ".join(replies))], outgoing=outgoing)
+        return say(" ".join(replies), outgoing=outgoing)
 
 
 def _follow_up_note(ctx: Context, survey: Survey, response: SurveyResponse) -> Outgoing:
@@ -357,17 +352,14 @@ def _follow_up_note(ctx: Context, survey: Survey, response: SurveyResponse) -> O
     scheme = ctx.session.get(Scheme, cohort.scheme_id)
     assert scheme is not None
     ref = f"F{response.id}"
-    return Outgoing(
-        parts=(
-            Text(
-                f"Follow-up requested ({ref}): someone in {cohort.name} asked for a follow-up "
-                f"from the project team in the {survey.title}. Press *Open* (or type "
-                f"*open {ref}*) to see who, in your own chat."
-            ),
-            lead_actions(ref),
+    return to_lead_channel(
+        scheme,
+        Text(
+            f"Follow-up requested ({ref}): someone in {cohort.name} asked for a follow-up "
+            f"from the project team in the {survey.title}. Press *Open* (or type "
+            f"*open {ref}*) to see who, in your own chat."
         ),
-        channel=scheme.lead_channel,
-        scheme_id=scheme.id,
+        lead_actions(ref),
         kind="follow_up",
     )
 
@@ -388,13 +380,9 @@ class CheckinDialog:
 
     def start(self, ctx: Context, msg: Incoming) -> Turn:
         if not ctx.roles & {"mentee", "mentor"}:
-            return Turn(
-                replies=[
-                    Text(
-                        "Check-ins and evaluations are answered by mentees and mentors, so there's "
-                        "none for you to fill in. Type *help* to see what I can do for you."
-                    )
-                ]
+            return say(
+                "Check-ins and evaluations are answered by mentees and mentors, so there's "
+                "none for you to fill in. Type *help* to see what I can do for you."
             )
         surveys = survey_queries.surveys_open_to(ctx.session, ctx.person_id, ctx.today)
         given = answers_given(msg.text) if msg.action is None else []
@@ -416,7 +404,7 @@ class CheckinDialog:
         assert survey.id is not None
         questions = survey_queries.questions_of(ctx.session, survey.id)
         if not questions:
-            return Turn(replies=[Text(f"The {survey.title} has no questions yet, sorry.")])
+            return say(f"The {survey.title} has no questions yet, sorry.")
         return SurveyForm(survey, questions).begin_with(ctx, given)
 
     def _form(self, ctx: Context, state: CheckinState) -> SurveyForm | None:
@@ -453,8 +441,8 @@ class CheckinDialog:
         value = chosen.value if chosen is not None else value
         survey = next((s for s in surveys if str(s.id) == value), None)
         if survey is None:
-            return Turn(
-                replies=[Text("Please pick one from the list, or type *cancel*.")],
+            return say(
+                "Please pick one from the list, or type *cancel*.",
                 state=state.to_state(),
                 advanced=False,
             )
@@ -465,13 +453,9 @@ def _closed(ctx: Context, state: CheckinState) -> Turn:
     survey = ctx.session.get(Survey, state.survey_id)
     title = survey.title if survey is not None else "check-in"
     when = f" on {format_day(survey.closes_on)}" if survey is not None else ""
-    return Turn(
-        replies=[
-            Text(
-                f"Sorry, the {title} closed{when}, so I can't take answers for it any more. "
-                "Nothing was saved. If something needs attention, type *raise a concern*."
-            )
-        ]
+    return say(
+        f"Sorry, the {title} closed{when}, so I can't take answers for it any more. "
+        "Nothing was saved. If something needs attention, type *raise a concern*."
     )
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from conversations.dates import format_day, format_when
-from conversations.dialogs.base import Context, Registry, Turn
-from conversations.dialogs.concerns import LEAD_LABELS, Category, concern_ref
+from conversations.dialogs.base import Context, Registry, Turn, say
+from conversations.dialogs.concerns import concern_ref
 from conversations.intents import Intent, IntentName
 from conversations.messages import Incoming, Text
+from conversations.reports import concern_label
 from storage import access
 from storage.models import Concern, Pairing
 
@@ -22,13 +23,6 @@ WHO_SEES = (
     "Only you, the project lead and the steering group can see a concern you raise: nobody in "
     "your pairing can, and they're never told what it says."
 )
-
-
-def _label(concern: Concern) -> str:
-    try:
-        return LEAD_LABELS[Category(concern.category)]
-    except ValueError:
-        return concern.category
 
 
 def _age(ctx: Context, at: datetime) -> str:
@@ -54,17 +48,13 @@ def my_concerns(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         if c.raised_by_id == ctx.person_id
     ]
     if not mine:
-        return Turn(
-            replies=[
-                Text(
-                    "You haven't raised any concerns. If something is worrying you, type "
-                    f"*raise a concern*. {WHO_SEES}"
-                )
-            ]
+        return say(
+            "You haven't raised any concerns. If something is worrying you, type "
+            f"*raise a concern*. {WHO_SEES}"
         )
     assert all(c.id is not None for c in mine)
     lines = [
-        f"• {concern_ref(c.id or 0)} ({_label(c)}), sent "
+        f"• {concern_ref(c.id or 0)} ({concern_label(c.category)}), sent "
         f"{format_when(c.created_at, ctx.tz, ctx.now)}: {_state(ctx, c)}."
         for c in mine
     ]
@@ -79,14 +69,10 @@ def my_concerns(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
 def open_concerns(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     """The open concerns the lead or a steering member may act on (no text, no names)."""
     if not any(e.role in access.STEERING_ROLES for e in ctx.enrolments):
-        return Turn(
-            replies=[
-                Text(
-                    "Only the project lead and the steering group can see open concerns. To "
-                    "see your own, ask *what happened to my concern?*; to raise one, type "
-                    "*raise a concern*."
-                )
-            ]
+        return say(
+            "Only the project lead and the steering group can see open concerns. To "
+            "see your own, ask *what happened to my concern?*; to raise one, type "
+            "*raise a concern*."
         )
     open_ = [
         c
@@ -94,7 +80,7 @@ def open_concerns(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         if c.resolved_at is None
     ]
     if not open_:
-        return Turn(replies=[Text("There are no open concerns for you to act on.")])
+        return say("There are no open concerns for you to act on.")
     lines = []
     for c in open_:
         state = "acknowledged" if c.acknowledged_at is not None else "not yet acknowledged"
@@ -102,7 +88,7 @@ def open_concerns(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
             state += f", snoozed until {format_when(c.snoozed_until, ctx.tz, ctx.now)}"
         urgent = "URGENT " if c.urgent else ""
         lines.append(
-            f"• {urgent}{concern_ref(c.id or 0)}: {_label(c)}{_pairing(ctx, c)}, raised "
+            f"• {urgent}{concern_ref(c.id or 0)}: {concern_label(c.category)}{_pairing(ctx, c)}, raised "
             f"{format_day(ctx.local(c.created_at).date())} ({_age(ctx, c.created_at)}); {state}."
         )
     first = concern_ref(open_[0].id or 0)

@@ -29,8 +29,7 @@ PAGE = 5
 
 
 class Step(StrEnum):
-    # The entry seems to hold patient data: remove it, rewrite, or save anyway.
-    GUARD = "guard"
+    # A quick note the guard found patient data in, to write again (the kit's own guard asks).
     REWRITE_NOTE = "rewrite_note"
     # Whether to use the What? / So what? / Now what? prompts, and a free entry without them.
     OFFER = "offer"
@@ -82,13 +81,6 @@ def too_long(text: str) -> Text | None:
     return Text(
         f"That's {len(text):,} characters, more than one entry can hold ({MAX_ENTRY:,}). "
         "Nothing was saved. Could you shorten it, or split it into two entries?"
-    )
-
-
-def _saved(ctx: Context, day: date | None = None) -> Turn:
-    return say(
-        f"Saved to your diary for {format_day(day or ctx.today)}. Only you can read it. "
-        "Type *my diary* to see your entries."
     )
 
 
@@ -215,23 +207,18 @@ class GuidedDiary(kit.Form[DiaryState]):
         )
 
     def save(self, ctx: Context, state: DiaryState) -> Turn:
-        if state.note is not None:
-            day = date.fromisoformat(state.day) if state.day else ctx.today
-            ctx.session.add(
-                DiaryEntry(
-                    author_id=ctx.person_id, written_on=day, text=state.note, created_at=ctx.now
-                )
-            )
-            return _saved(ctx, day)
-        ctx.session.add(
-            DiaryEntry(
-                author_id=ctx.person_id,
-                written_on=ctx.today,
-                **{f.name: state.values.get(f.name, "") for f in FIELDS},
-                created_at=ctx.now,
-            )
+        day = date.fromisoformat(state.day) if state.day else ctx.today
+        written = (
+            {"text": state.note}
+            if state.note is not None
+            else {f.name: state.values.get(f.name, "") for f in FIELDS}
         )
-        return _saved(ctx)
+        entry = DiaryEntry(author_id=ctx.person_id, written_on=day, created_at=ctx.now, **written)
+        ctx.session.add(entry)
+        return say(
+            f"Saved to your diary for {format_day(day)}. Only you can read it. "
+            "Type *my diary* to see your entries."
+        )
 
     def _guarded_texts(self, state: DiaryState) -> list[str]:
         # A quick note is one text, not a guided entry's three (it is not in ``values``).
@@ -284,11 +271,7 @@ class GuidedDiary(kit.Form[DiaryState]):
             return say(WRITE, state={"step": Step.FREE.value})
         if len(msg.text.split()) >= 6:
             return quick_note(ctx, msg.text)  # they went straight to writing: that's the entry
-        return Turn(
-            replies=[Text("Please choose one of these."), OFFER],
-            state={"step": Step.OFFER.value},
-            advanced=False,
-        )
+        return kit.reask("Please choose one of these.", [OFFER], {"step": Step.OFFER.value})
 
 
 # -- one entry: delete it, share it with the partner, find entries -------------------------------

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from conversations.dates import format_day, format_when
 from conversations.dialogs.base import Context, Turn, say
 from conversations.dialogs.suggest import LABELS, nothing_to_read
-from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
+from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName, names_journey
 from conversations.language.normalise import normalise
 from conversations.messages import Choice, Incoming, Question, Text
 from storage import contract_queries, minutes_queries, partner_queries, queries, survey_queries
@@ -185,10 +184,6 @@ def _event_line(ctx: Context, event: Event) -> str:
     return f"{event.name}: {when}{where}."
 
 
-_ABOUT_CONTRACT = re.compile(r"\b(?:contract|agreement)\b", re.I)
-_ABOUT_SURVEY = re.compile(r"\b(?:check-?in|survey|evaluation|questionnaire|kit)\b", re.I)
-
-
 def _to_sign(ctx: Context) -> list[tuple[str, str]]:
     """The contracts the person has still to sign: their partner, and " by <deadline>"."""
     signing = []
@@ -204,7 +199,7 @@ def when_is_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     text = normalise(msg.text)
     session, me = ctx.session, ctx.person_id
     lines: list[str] = []
-    if _ABOUT_CONTRACT.search(text):
+    if names_journey(text, IntentName.CONTRACT):
         unsigned = _to_sign(ctx)
         for partner, by in unsigned:
             lines.append(
@@ -213,7 +208,7 @@ def when_is_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
             )
         if not unsigned:
             lines.append("You have no contract waiting to be signed.")
-    elif _ABOUT_SURVEY.search(text):
+    elif names_journey(text, IntentName.CHECKIN):
         for survey in survey_queries.surveys_open_to(session, me, ctx.today):
             lines.append(
                 f"The {survey.title} is open now, until {format_day(survey.closes_on)}: type "

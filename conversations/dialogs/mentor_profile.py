@@ -14,7 +14,6 @@ Only people with the mentor role have a profile: the scheme's project lead decid
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -38,9 +37,6 @@ from storage import application_queries as apps
 from storage.models import MentorProfile, Role
 
 ANSWER = "dialog:mentor_profile:answer"
-SAVE = "dialog:mentor_profile:save"
-CHANGE = "dialog:mentor_profile:change"
-WHICH = "dialog:mentor_profile:which"
 NOTHING = "nothing"
 
 WAYS = {"in_person": "Face to face", "video": "Video", "phone": "Phone"}
@@ -54,91 +50,6 @@ class Kind(StrEnum):
     NUMBER = "number"
     NAMES = "names"
     YES_NO = "yes_no"
-
-
-@dataclass(frozen=True)
-class Item:
-    key: str
-    label: str
-    ask: str
-    kind: Kind
-    limit: int = 200
-    words: tuple[str, ...] = ()
-
-
-ITEMS: tuple[Item, ...] = (
-    Item(
-        "bio",
-        "Bio",
-        "First, your bio, in a few lines: who you are, your background, and why you mentor. "
-        "Selected mentees read it when they choose their top three.",
-        Kind.TEXT,
-        1500,
-        ("bio", "biography", "about me"),
-    ),
-    Item(
-        "style",
-        "Mentoring style",
-        "How would you describe your mentoring style? (For example: 'coaching style: questions "
-        "first, advice when asked'.)",
-        Kind.TEXT,
-        500,
-        ("mentoring style", "style"),
-    ),
-    Item(
-        "ways_of_working",
-        "Ways of working",
-        "How do you like to meet? Pick one, or type several (for example 'video and phone').",
-        Kind.WAYS,
-        200,
-        ("ways of working", "ways", "how i meet", "how i like to meet", "meeting"),
-    ),
-    Item(
-        "contact_preference",
-        "Preferred contact",
-        "What's the best way for your mentee to contact you? (For example: 'email first, "
-        "weekday mornings'.)",
-        Kind.SHORT,
-        200,
-        ("preferred contact", "contact preference", "contact method", "contact"),
-    ),
-    Item(
-        "organisation",
-        "Organisation",
-        "Which organisation do you work for?",
-        Kind.SHORT,
-        200,
-        ("organisation", "organization", "employer", "trust"),
-    ),
-    Item(
-        "capacity",
-        "Capacity",
-        "How many mentees could you take at once?",
-        Kind.NUMBER,
-        20,
-        ("capacity", "number of mentees", "mentees", "how many mentees"),
-    ),
-    Item(
-        "conflicts",
-        "Conflicts of interest",
-        "Do you appraise, educationally supervise or line-manage anyone who might apply? List "
-        "their names (or emails), separated by commas, or say *none*. They won't be matched "
-        "with you, and the list isn't shown to mentees.",
-        Kind.NAMES,
-        2000,
-        ("conflicts of interest", "conflicts", "conflict", "people i appraise"),
-    ),
-    Item(
-        "at_full_capacity",
-        "At full capacity",
-        "Are you at full capacity (not taking new mentees)?",
-        Kind.YES_NO,
-        20,
-        ("at full capacity", "full capacity", "full"),
-    ),
-)
-BY_KEY = {item.key: item for item in ITEMS}
-NEW_ORDER = [item.key for item in ITEMS if item.key != "at_full_capacity"]
 
 
 SAFETY = safety_check.Wording(
@@ -168,12 +79,12 @@ def _shown(key: str, value: Any) -> str:
 
 
 def summary(profile: dict[str, Any]) -> str:
-    return "\n".join(f"*{item.label}:* {_shown(item.key, profile.get(item.key))}" for item in ITEMS)
+    return "\n".join(f"*{item.label}:* {item.shown(profile.get(item.name))}" for item in ITEMS)
 
 
 def _as_dict(row: MentorProfile) -> dict[str, Any]:
     """A saved profile as the dialog's values (one per item)."""
-    values = {item.key: getattr(row, item.key) for item in ITEMS}
+    values = {item.name: getattr(row, item.name) for item in ITEMS}
     return {k: list(v) if isinstance(v, list) else v for k, v in values.items()}
 
 
@@ -235,16 +146,16 @@ def _yes_no(ctx: Context, msg: Incoming) -> kit.Read:
     return kit.Read(problem="Please answer *yes* or *no*.")
 
 
-def _asker(item: Item) -> kit.Asker | None:
-    if item.kind is Kind.WAYS:
+def _asker(kind: Kind, ask: str) -> kit.Asker | None:
+    if kind is Kind.WAYS:
         choices = [Choice(label, ANSWER, key) for key, label in WAYS.items()]
-        question = Question(item.ask, (*choices, Choice("All three", ANSWER, "all")))
+        question = Question(ask, (*choices, Choice("All three", ANSWER, "all")))
         return lambda ctx: [question]
-    if item.kind is Kind.YES_NO:
-        question = Question(item.ask, (Choice("Yes", ANSWER, "yes"), Choice("No", ANSWER, "no")))
+    if kind is Kind.YES_NO:
+        question = Question(ask, (Choice("Yes", ANSWER, "yes"), Choice("No", ANSWER, "no")))
         return lambda ctx: [question]
-    if item.kind is Kind.NUMBER:
-        return lambda ctx: [Text(f"{item.ask} (1 to {_maximum(ctx)}: the scheme's maximum.)")]
+    if kind is Kind.NUMBER:
+        return lambda ctx: [Text(f"{ask} (1 to {_maximum(ctx)}: the scheme's maximum.)")]
     return None
 
 
@@ -256,18 +167,94 @@ _READERS: dict[Kind, kit.Reader] = {
 }
 
 
-def _field(item: Item) -> kit.FormField:
+def _item(
+    key: str, label: str, ask: str, kind: Kind, limit: int, words: tuple[str, ...]
+) -> kit.FormField:
+    """One question of the profile: its kind picks how the answer is asked for and read."""
     return kit.FormField(
-        item.key,
-        item.label,
-        item.ask,
-        guarded=item.kind is Kind.TEXT,
-        reader=_READERS.get(item.kind),
-        max_length=item.limit,
-        words=item.words,
-        show=lambda value, key=item.key: _shown(key, value),  # type: ignore[misc]
-        asker=_asker(item),
+        key,
+        label,
+        ask,
+        guarded=kind is Kind.TEXT,
+        reader=_READERS.get(kind),
+        max_length=limit,
+        words=words,
+        show=lambda value: _shown(key, value),
+        asker=_asker(kind, ask),
     )
+
+
+ITEMS: tuple[kit.FormField, ...] = (
+    _item(
+        "bio",
+        "Bio",
+        "First, your bio, in a few lines: who you are, your background, and why you mentor. "
+        "Selected mentees read it when they choose their top three.",
+        Kind.TEXT,
+        1500,
+        ("bio", "biography", "about me"),
+    ),
+    _item(
+        "style",
+        "Mentoring style",
+        "How would you describe your mentoring style? (For example: 'coaching style: questions "
+        "first, advice when asked'.)",
+        Kind.TEXT,
+        500,
+        ("mentoring style", "style"),
+    ),
+    _item(
+        "ways_of_working",
+        "Ways of working",
+        "How do you like to meet? Pick one, or type several (for example 'video and phone').",
+        Kind.WAYS,
+        200,
+        ("ways of working", "ways", "how i meet", "how i like to meet", "meeting"),
+    ),
+    _item(
+        "contact_preference",
+        "Preferred contact",
+        "What's the best way for your mentee to contact you? (For example: 'email first, "
+        "weekday mornings'.)",
+        Kind.SHORT,
+        200,
+        ("preferred contact", "contact preference", "contact method", "contact"),
+    ),
+    _item(
+        "organisation",
+        "Organisation",
+        "Which organisation do you work for?",
+        Kind.SHORT,
+        200,
+        ("organisation", "organization", "employer", "trust"),
+    ),
+    _item(
+        "capacity",
+        "Capacity",
+        "How many mentees could you take at once?",
+        Kind.NUMBER,
+        20,
+        ("capacity", "number of mentees", "mentees", "how many mentees"),
+    ),
+    _item(
+        "conflicts",
+        "Conflicts of interest",
+        "Do you appraise, educationally supervise or line-manage anyone who might apply? List "
+        "their names (or emails), separated by commas, or say *none*. They won't be matched "
+        "with you, and the list isn't shown to mentees.",
+        Kind.NAMES,
+        2000,
+        ("conflicts of interest", "conflicts", "conflict", "people i appraise"),
+    ),
+    _item(
+        "at_full_capacity",
+        "At full capacity",
+        "Are you at full capacity (not taking new mentees)?",
+        Kind.YES_NO,
+        20,
+        ("at full capacity", "full capacity", "full"),
+    ),
+)
 
 
 def not_a_mentor(ctx: Context, what: str) -> Turn | None:
@@ -300,7 +287,7 @@ class MentorProfileDialog(kit.Form[ProfileState]):
     title: ClassVar[str] = "Your mentor profile"
     schema_version: ClassVar[int] = 2
     State = ProfileState
-    fields: ClassVar[tuple[kit.FormField, ...]] = tuple(_field(item) for item in ITEMS)
+    fields: ClassVar[tuple[kit.FormField, ...]] = ITEMS
     guard_where = "your profile"
     current_label = "At the moment"
     check_on_answer = True
@@ -361,12 +348,12 @@ class MentorProfileDialog(kit.Form[ProfileState]):
             replies.append(
                 Text(f"I have your organisation as {organisation}: you can change it at the end.")
             )
-        turn = self._next(ctx, ProfileState(step=ITEMS[0].key, values=values))
+        turn = self._next(ctx, ProfileState(step=ITEMS[0].name, values=values))
         return Turn(replies=[*replies, *turn.replies], state=turn.state)
 
     # A saved profile is shown first: "Would you like to change something?", or nothing.
     def _review(self) -> Question:
-        choices = [Choice(item.label, self.PART, item.key) for item in ITEMS]
+        choices = [Choice(item.label, self.PART, item.name) for item in ITEMS]
         choices.append(Choice("Nothing: it's all fine", self.PART, NOTHING))
         return Question("Would you like to change something?", tuple(choices))
 

@@ -21,7 +21,7 @@ Map:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from conversations.dialogs.base import Context, Turn
@@ -171,22 +171,13 @@ def step(
     if picked == SEND:
         sent = send(ctx, noticed, pairing_id)
         asking = {**state, NOTICED: {**noticed, "sent": True}}
-        return Turn(
-            replies=[*sent.replies, also_keep_question(wording)],
-            state=asking,
-            outgoing=sent.outgoing,
-        )
+        return replace(sent, replies=[*sent.replies, also_keep_question(wording)], state=asking)
     return _again(state, wording)
 
 
 def with_note(note: str, turn: Turn) -> Turn:
     """``turn`` with ``note`` said first ("I've left that out of ...")."""
-    return Turn(
-        replies=[Text(note), *turn.replies],
-        state=turn.state,
-        outgoing=turn.outgoing,
-        advanced=turn.advanced,
-    )
+    return replace(turn, replies=[Text(note), *turn.replies])
 
 
 def _again(state: dict[str, Any], wording: Wording) -> Turn:

@@ -17,12 +17,10 @@ import re
 from datetime import date
 from typing import Any, ClassVar
 
-from sqlalchemy.exc import IntegrityError
-
 from conversations.corrections import CHANGE_FIELD
 from conversations.dates import format_day
 from conversations.dialogs import kit
-from conversations.dialogs.base import Context, Outgoing, Turn
+from conversations.dialogs.base import Context, Turn, say, to_lead_channel
 from conversations.intents import IntentName, recognise
 from conversations.language.choices import mentioned_first
 from conversations.language.work import read_travel, work_facts
@@ -295,7 +293,7 @@ def not_a_mentee(ctx: Context, what: str) -> Turn | None:
         extra = " As a mentor, you can set up or update your profile: type *my mentor profile*."
     else:
         extra = f" The scheme's project lead decides who takes part: please contact {lead_contact(ctx, None)}."
-    return Turn(replies=[Text(f"{what} is for mentees, and you're not taking part as one.{extra}")])
+    return say(f"{what} is for mentees, and you're not taking part as one.{extra}")
 
 
 def _target(ctx: Context) -> Enrolment:
@@ -312,9 +310,7 @@ def show_application(ctx: Context) -> Turn:
     rows = apps.applications_of(ctx.session, ctx.person_id)
     rows = [(a, c) for a, c in rows if a.answers or a.status != ApplicationStatus.DRAFT.value]
     if not rows:
-        return Turn(
-            replies=[Text("You haven't started an application yet. Type *apply* to begin.")]
-        )
+        return say("You haven't started an application yet. Type *apply* to begin.")
     application, cohort = rows[0]
     if application.status == ApplicationStatus.DRAFT.value:
         head = f"Your draft application to *{cohort.name}* (not sent yet; only you can see it):"
@@ -383,16 +379,12 @@ class ApplyDialog(kit.Form[ApplyState]):
             return self._already_sent(ctx, application, cohort)
         if (problem := window_problem(cohort, ctx.today, ctx)) is not None:
             kept = KEPT if application is not None and application.answers else ""
-            return Turn(replies=[Text(problem + kept)])
+            return say(problem + kept)
         matched = apps.active_mentor_of(ctx.session, ctx.person_id, cohort.id)
         if matched is not None and application is None:
-            return Turn(
-                replies=[
-                    Text(
-                        f"You're already paired with {ctx.name_of(matched)} in *{cohort.name}*, "
-                        "so there's no need to apply. Type *what's next* to see what's due."
-                    )
-                ]
+            return say(
+                f"You're already paired with {ctx.name_of(matched)} in *{cohort.name}*, "
+                "so there's no need to apply. Type *what's next* to see what's due."
             )
         if application is None:
             application = Application(
@@ -454,17 +446,13 @@ class ApplyDialog(kit.Form[ApplyState]):
         state = self.load(raw)
         application = self._draft(ctx, state)
         if application is None:
-            return Turn(
-                replies=[
-                    Text(
-                        "This application has already been sent or is no longer open. "
-                        "Type *my application* to see it."
-                    )
-                ]
+            return say(
+                "This application has already been sent or is no longer open. "
+                "Type *my application* to see it."
             )
         cohort = ctx.session.get(Cohort, application.cohort_id)
         if cohort is not None and (problem := window_problem(cohort, ctx.today, ctx)):
-            return Turn(replies=[Text(problem + KEPT)])
+            return say(problem + KEPT)
         if msg.action is None and len(msg.text.split()) <= 4:
             if _VIEW.search(msg.text):
                 draft = "Your draft application (not sent yet; only you can see it):\n"
@@ -524,15 +512,11 @@ class ApplyDialog(kit.Form[ApplyState]):
         if value == "no" and field.name in NEEDS_YES:
             state.values.pop(field.name, None)
             self._keep(ctx, state)
-            return Turn(
-                replies=[
-                    Text(
-                        f"{NEEDS_YES[field.name]} I've kept your draft with your other answers: "
-                        "if things change, type *apply* and we'll carry on from this question. If "
-                        "you'd like to talk it through, contact "
-                        f"{lead_contact(ctx, self._cohort_id(ctx, state))}."
-                    )
-                ]
+            return say(
+                f"{NEEDS_YES[field.name]} I've kept your draft with your other answers: "
+                "if things change, type *apply* and we'll carry on from this question. If "
+                "you'd like to talk it through, contact "
+                f"{lead_contact(ctx, self._cohort_id(ctx, state))}."
             )
         return super()._take(ctx, state, field, value, guarded=guarded)
 
@@ -554,21 +538,18 @@ class ApplyDialog(kit.Form[ApplyState]):
         assert cohort is not None
         assert cohort.id is not None
         if (problem := window_problem(cohort, ctx.today, ctx)) is not None:
-            return Turn(replies=[Text(problem + KEPT)])
-        reference = self._file(ctx, application, cohort.id)
+            return say(problem + KEPT)
+        reference = apps.submit(ctx.session, application, cohort.id, ctx.now)
         scheme = ctx.session.get(Scheme, cohort.scheme_id)
         assert scheme is not None
         outgoing = [
-            Outgoing(
-                parts=(
-                    # No name: the steering group reads this channel and reviews anonymously.
-                    Text(
-                        f"New application {reference} received for {cohort.name} "
-                        f"({apps.submitted_count(ctx.session, cohort.id)} so far)."
-                    ),
+            to_lead_channel(
+                scheme,
+                # No name: the steering group reads this channel and reviews anonymously.
+                Text(
+                    f"New application {reference} received for {cohort.name} "
+                    f"({apps.submitted_count(ctx.session, cohort.id)} so far)."
                 ),
-                channel=scheme.lead_channel,
-                scheme_id=scheme.id,
             )
         ]
         when = ""
@@ -593,20 +574,3 @@ class ApplyDialog(kit.Form[ApplyState]):
             "their bios. Type *my application* any time to see what you sent."
         )
         return Turn(replies=[receipt], outgoing=outgoing)
-
-    @staticmethod
-    def _file(ctx: Context, application: Application, cohort_id: int) -> str:
-        """Mark the application sent under the next free reference (unique per cohort)."""
-        for _attempt in range(5):
-            reference = apps.next_reference(ctx.session, cohort_id)
-            try:
-                with ctx.session.begin_nested():
-                    application.reference = reference
-                    application.status = ApplicationStatus.SUBMITTED.value
-                    application.submitted_at = ctx.now
-                    ctx.session.add(application)
-                    ctx.session.flush()
-            except IntegrityError:
-                continue
-            return reference
-        raise RuntimeError("could not give the application a unique reference")

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 from conversations.dialogs import kit
 from conversations.dialogs.apply.form import lead_contact, mentee_enrolments, not_a_mentee
-from conversations.dialogs.base import Context, Turn
+from conversations.dialogs.base import Context, Turn, say
 from conversations.language.choices import ranked
 from conversations.messages import Choice, Incoming, Part, Text
 from storage import application_queries as apps
@@ -105,47 +105,31 @@ class PreferencesDialog(kit.Form[PrefState]):
                 if application is None or application.status == ApplicationStatus.DRAFT.value
                 else "The steering group is still reviewing applications. "
             )
-            return Turn(
-                replies=[
-                    Text(
-                        "Choosing your mentors comes after selection. "
-                        + first
-                        + "Once your application is selected, I'll show you the bios of the "
-                        "mentors with a free place and you'll pick your top three."
-                    )
-                ]
+            return say(
+                "Choosing your mentors comes after selection. "
+                + first
+                + "Once your application is selected, I'll show you the bios of the "
+                "mentors with a free place and you'll pick your top three."
             )
         assert cohort.id is not None
         assert application.id is not None
         if application.status != ApplicationStatus.SELECTED.value:
-            return Turn(
-                replies=[
-                    Text(
-                        f"Your application to *{cohort.name}* wasn't taken forward this time, so "
-                        f"there are no mentors to choose. Please contact {lead_contact(ctx, cohort.id)} "
-                        "if you'd like to talk about it."
-                    )
-                ]
+            return say(
+                f"Your application to *{cohort.name}* wasn't taken forward this time, so "
+                f"there are no mentors to choose. Please contact {lead_contact(ctx, cohort.id)} "
+                "if you'd like to talk about it."
             )
         matched = apps.active_mentor_of(ctx.session, ctx.person_id, cohort.id)
         if matched is not None:
-            return Turn(
-                replies=[
-                    Text(
-                        f"You've been matched with {ctx.name_of(matched)}, so your preferences "
-                        "are closed. Type *what's next* to see what's due."
-                    )
-                ]
+            return say(
+                f"You've been matched with {ctx.name_of(matched)}, so your preferences "
+                "are closed. Type *what's next* to see what's due."
             )
         offered = apps.mentors_with_free_capacity(ctx.session, ctx.person_id, cohort.id)
         if not offered:
-            return Turn(
-                replies=[
-                    Text(
-                        "No mentors have a free place just now, so there's nobody to choose from "
-                        f"yet. Please contact {lead_contact(ctx, cohort.id)}: they'll help."
-                    )
-                ]
+            return say(
+                "No mentors have a free place just now, so there's nobody to choose from "
+                f"yet. Please contact {lead_contact(ctx, cohort.id)}: they'll help."
             )
         state = PrefState(
             step=PICKS,
@@ -162,13 +146,8 @@ class PreferencesDialog(kit.Form[PrefState]):
     def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
         application = ctx.session.get(Application, raw.get("application_id"))
         if application is None or application.person_id != ctx.person_id:
-            return Turn(
-                replies=[
-                    Text(
-                        "I can't find your application any more. Type *choose my mentor* to "
-                        "start again."
-                    )
-                ]
+            return say(
+                "I can't find your application any more. Type *choose my mentor* to start again."
             )
         return super().step(ctx, raw, msg)
 
@@ -259,40 +238,23 @@ class PreferencesDialog(kit.Form[PrefState]):
         application = ctx.session.get(Application, state.application_id)
         assert application is not None
         if apps.active_mentor_of(ctx.session, ctx.person_id, application.cohort_id) is not None:
-            return Turn(
-                replies=[
-                    Text(
-                        "You've been matched with a mentor meanwhile, so your preferences are "
-                        "closed. Type *what's next* to see what's due."
-                    )
-                ]
+            return say(
+                "You've been matched with a mentor meanwhile, so your preferences are "
+                "closed. Type *what's next* to see what's due."
             )
-        free = {
-            m.person_id
-            for m in apps.mentors_with_free_capacity(
-                ctx.session, ctx.person_id, application.cohort_id
-            )
-        }
+        free = {m.person_id for m in self._offered(ctx, state)}  # the picks are among these
         picks: list[int] = state.values[PICKS]
         if gone := [pid for pid in picks if pid not in free]:
             names = ", ".join(ctx.name_of(pid) for pid in gone)
-            return Turn(
-                replies=[
-                    Text(
-                        f"Sorry: {names} no longer has a free place. Type *choose my mentor* to "
-                        "see who does."
-                    )
-                ]
+            return say(
+                f"Sorry: {names} no longer has a free place. Type *choose my mentor* to "
+                "see who does."
             )
         application.preferences = list(picks)
         ctx.session.add(application)
-        return Turn(
-            replies=[
-                Text(
-                    "Saved your choices. The steering group matches mentees and mentors by "
-                    "comparing applications with mentor profiles; it can't always give "
-                    "everyone their first choice. You can change your choices until you're "
-                    "matched: type *choose my mentor*."
-                )
-            ]
+        return say(
+            "Saved your choices. The steering group matches mentees and mentors by "
+            "comparing applications with mentor profiles; it can't always give "
+            "everyone their first choice. You can change your choices until you're "
+            "matched: type *choose my mentor*."
         )

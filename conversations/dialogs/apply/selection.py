@@ -36,7 +36,7 @@ from pydantic import Field
 from conversations.dates import format_day, format_when
 from conversations.dialogs import kit
 from conversations.dialogs.apply.form import BY_KEY, lead_contact
-from conversations.dialogs.base import Context, Outgoing, Registry, Turn
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn, say, to_lead_channel
 from conversations.intents import REVIEW_ONE_SHOT, Intent, IntentName, recognise
 from conversations.language.choices import pick
 from conversations.language.vocabulary import Meaning, as_typed, leading
@@ -254,14 +254,14 @@ class ReviewDialog(kit.Form[ReviewState]):
             return self._one_shot(ctx, match.group("ref"), match.group("rest"))
         queue = sel.tasks(ctx.session, ctx.person_id, ctx.today)
         if not queue.tasks:
-            return Turn(replies=[Text(_nothing_waiting(ctx, queue))])
+            return say(_nothing_waiting(ctx, queue))
         first = queue.tasks[0]
         return self._show(ctx, _state(first, guided=True), first, [Text(_overview(queue))])
 
     def _one_shot(self, ctx: Context, reference: str, rest: str) -> Turn:
         found = sel.find_task(ctx.session, ctx.person_id, reference, ctx.today)
         if found.task is None:
-            return Turn(replies=[Text(_problem(ctx, found, reference))])
+            return say(_problem(ctx, found, reference))
         state, task = _state(found.task, whole=True), found.task
         said = read_verdict(rest, _choices(task).choices) if rest.strip() else None
         if said is None or said[0] in (SKIP, KEEP):
@@ -274,10 +274,10 @@ class ReviewDialog(kit.Form[ReviewState]):
         parts = action.split(":")
         stages = {"chair": ReviewStage.CHAIR, "moderator": ReviewStage.MODERATOR}
         if len(parts) != 4 or parts[1] not in stages or not parts[2].isdigit():
-            return Turn(replies=[Text("That button is out of date. Type *review applications*.")])
+            return say("That button is out of date. Type *review applications*.")
         found = sel.task_for(ctx.session, ctx.person_id, int(parts[2]), stages[parts[1]], ctx.today)
         if found.task is None:
-            return Turn(replies=[Text(_problem(ctx, found, ""))])
+            return say(_problem(ctx, found, ""))
         state, task, verdict = _state(found.task), found.task, parts[3]
         if verdict not in VERDICT_WORDS or _not_allowed(task, verdict):
             return self._show(ctx, state, task, [])
@@ -360,8 +360,8 @@ class ReviewDialog(kit.Form[ReviewState]):
     ) -> Turn:
         """A verdict (and perhaps its reason) given: keep it, or skip or keep the review."""
         if said is None or said[0] not in (*VERDICT_WORDS, SKIP, KEEP):
-            again = Text("Please choose one of these (or type *cancel* to stop for now).")
-            return Turn(replies=[again, _choices(task)], state=state.to_state(), advanced=False)
+            again = "Please choose one of these (or type *cancel* to stop for now)."
+            return kit.reask(again, [_choices(task)], state.to_state())
         verdict, reason = said
         if verdict in (SKIP, KEEP):
             keep: list[Part] = [Text(f"Kept your review of {task.reference} as it was.")]
@@ -370,9 +370,7 @@ class ReviewDialog(kit.Form[ReviewState]):
             state.skipped.append(_key(task))
             return self._onward(ctx, state, keep if verdict == KEEP else [])
         if problem := _not_allowed(task, verdict):
-            return Turn(
-                replies=[Text(problem), _choices(task)], state=state.to_state(), advanced=False
-            )
+            return kit.reask(problem, [_choices(task)], state.to_state())
         state.values = {"verdict": verdict}
         state.step = "reason"
         if reason and (problem := _bad_reason(reason)):
@@ -420,13 +418,9 @@ class ReviewDialog(kit.Form[ReviewState]):
         )
         if task is None or done is None:
             ref = task.reference if task is not None else "the application"
-            return Turn(
-                replies=[
-                    Text(
-                        f"I couldn't save that: {ref} has moved on meanwhile (its outcome may "
-                        "be final). Type *selection status* to see where it is."
-                    )
-                ]
+            return say(
+                f"I couldn't save that: {ref} has moved on meanwhile (its outcome may "
+                "be final). Type *selection status* to see where it is."
             )
         word = VERDICT_WORDS[verdict]
         if task.stage is ReviewStage.CHAIR and verdict == Verdict.UNSURE.value:
@@ -595,18 +589,14 @@ def _refusal(ctx: Context, what: str) -> Turn | None:
     if roles & set(sel.DECIDER_ROLES):
         return None
     if Role.LEAD.value in roles:
-        return Turn(
-            replies=[
-                Text(
-                    "As the project lead you can follow the selection (type *selection status*), "
-                    "but reviewing and deciding are for the steering group: the lead doesn't vote."
-                )
-            ]
+        return say(
+            "As the project lead you can follow the selection (type *selection status*), "
+            "but reviewing and deciding are for the steering group: the lead doesn't vote."
         )
     extra = (
         " To see your own application, type *my application*." if Role.MENTEE.value in roles else ""
     )
-    return Turn(replies=[Text(f"{what} is for the scheme's steering group.{extra}")])
+    return say(f"{what} is for the scheme's steering group.{extra}")
 
 
 def _what_happened(done: sel.Recorded) -> str:
@@ -648,7 +638,7 @@ def _messages_for_others(ctx: Context, task: sel.Task, done: sel.Recorded) -> li
     out: list[Outgoing] = []
 
     def to_lead(line: str) -> None:
-        out.append(Outgoing(parts=(Text(line),), channel=scheme.lead_channel, scheme_id=scheme.id))
+        out.append(to_lead_channel(scheme, Text(line)))
 
     ref = f"{done.reference} ({done.cohort_name})"
     if done.outcome is not None:
@@ -787,9 +777,7 @@ def _sentence(reason: str) -> str:
 def status_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     """Selection progress per cohort, references only, for the lead and the steering group."""
     if not ctx.roles & set(sel.PROGRESS_ROLES):
-        return Turn(
-            replies=[Text("Selection progress is for the project lead and the steering group.")]
-        )
+        return say("Selection progress is for the project lead and the steering group.")
     blocks: list[str] = []
     for cohort in sel.progress(ctx.session, ctx.person_id, ctx.today):
         sent = sum(len(refs) for refs in cohort.by_stage.values())
@@ -826,13 +814,13 @@ def status_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
             lines.append(f"You've reviewed {cohort.mine[0]} of {cohort.mine[1]}.")
         blocks.append("\n".join(lines))
     if not blocks:
-        return Turn(replies=[Text("There's no cohort in selection just now.")])
+        return say("There's no cohort in selection just now.")
     tail = (
         "Type *review applications* to review."
         if ctx.roles & set(sel.DECIDER_ROLES)
         else "The steering group reviews and decides; the lead follows along."
     )
-    return Turn(replies=[Text("\n\n".join(blocks) + "\n\n" + tail)])
+    return say("\n\n".join(blocks) + "\n\n" + tail)
 
 
 def register(registry: Registry) -> None:

@@ -29,7 +29,7 @@ from typing import ClassVar
 
 from conversations.corrections import CHANGE_FIELD, FieldNames
 from conversations.dialogs import kit
-from conversations.dialogs.base import Context, Turn
+from conversations.dialogs.base import Context, Turn, say
 from conversations.dialogs.concerns.sending import (
     CHOICE_LABELS,
     IMMEDIATE_DANGER,
@@ -37,12 +37,12 @@ from conversations.dialogs.concerns.sending import (
     Handling,
     concern_ref,
     danger,
-    first,
     only_pairing,
     pairing_of,
     partner_name,
     send,
 )
+from conversations.dialogs.matching.questions import first
 from conversations.language import concerns as worries
 from conversations.language.choices import answer, pick
 from conversations.messages import Choice, Incoming, Part, Question, Text
@@ -270,14 +270,10 @@ class ConcernDialog(kit.Steps[ConcernState]):
 
     def start(self, ctx: Context, msg: Incoming) -> Turn:
         if ctx.enrolment() is None:
-            return Turn(
-                replies=[
-                    Text(
-                        "Concerns are raised here by people in a mentoring scheme, and I can't "
-                        f"find yours. {IMMEDIATE_DANGER} Otherwise, please use your "
-                        "organisation's usual reporting route."
-                    )
-                ]
+            return say(
+                "Concerns are raised here by people in a mentoring scheme, and I can't "
+                f"find yours. {IMMEDIATE_DANGER} Otherwise, please use your "
+                "organisation's usual reporting route."
             )
         text = msg.text.strip() if msg.action is None else ""
         if worries.asks_how_to_raise(text) and worries.kind(text) is None:
@@ -355,7 +351,7 @@ class ConcernDialog(kit.Steps[ConcernState]):
             concern.text = text
             ctx.session.add(concern)
         ref = concern_ref(state.sent_id)
-        return Turn(replies=[Text(f"Thank you: {ref} now reads as you've settled it.")])
+        return say(f"Thank you: {ref} now reads as you've settled it.")
 
     def _how_to(self, ctx: Context) -> Turn:
         """How raising a concern works, and an offer to start one now (nothing stored yet)."""
@@ -485,9 +481,7 @@ class ConcernDialog(kit.Steps[ConcernState]):
             state.category, state.details = None, ""
             return self._onwards(ctx, state)
         if picked == OFFER_NO:
-            return Turn(
-                replies=[Text("That's fine. Whenever you need to, type *raise a concern*.")]
-            )
+            return say("That's fine. Whenever you need to, type *raise a concern*.")
         return self.again(ctx, state, "Please answer *yes* or *no*.")
 
     def _on_pick(self, ctx: Context, state: ConcernState, msg: Incoming) -> Turn:
@@ -541,13 +535,9 @@ class ConcernDialog(kit.Steps[ConcernState]):
         if not text:
             return self.again(ctx, state, "I didn't get anything there.")
         if worries.withdraws(text) and reading(text) is None:  # "actually forget it"
-            return Turn(
-                replies=[
-                    Text(
-                        "OK, I haven't sent anything. You can raise a concern any time: type "
-                        "*raise a concern*."
-                    )
-                ]
+            return say(
+                "OK, I haven't sent anything. You can raise a concern any time: type "
+                "*raise a concern*."
             )
         return self._check_details(ctx, state, text)
 

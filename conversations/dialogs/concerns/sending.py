@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 
-from conversations.dialogs.base import Context, Outgoing, Turn
+from conversations.dialogs.base import Context, Outgoing, Turn, to_lead_channel
 from conversations.dialogs.lead import concern_alert
 from conversations.dialogs.matching import choose_again_question, may_choose_again
+from conversations.dialogs.matching.questions import first
 from conversations.messages import Part, Text
 from conversations.self_harm import SELF_HARM_HELP, about_self_harm
-from storage import access, queries
-from storage.models import AuditLog, Cohort, Concern, Pairing, PairingStatus, Role, Scheme
+from storage import access, lead_queries, queries
+from storage.models import Cohort, Concern, Pairing, PairingStatus, Role, Scheme
 
 # Told to everyone raising an urgent concern; a scheme may word it (``immediate_danger``).
 IMMEDIATE_DANGER = (
@@ -57,10 +59,6 @@ LEAD_LABELS = {
     Category.OTHER: "other",
     Category.BULLYING: "bullying, harassment or discrimination",
 }
-
-
-def first(name: str) -> str:
-    return name.split(" ", 1)[0]
 
 
 def concern_ref(concern_id: int) -> str:
@@ -234,10 +232,9 @@ def send(
     )
     outgoing.insert(
         0,
-        Outgoing(
-            parts=tuple(alert),
-            channel=scheme.lead_channel,
-            scheme_id=scheme.id,
+        to_lead_channel(
+            scheme,
+            *alert,
             kind="concern",
             priority=0 if urgent else 1,
             concern_id=concern.id,
@@ -262,15 +259,8 @@ def _end_pairing(
     pairing.end_reason = "no-fault exit"
     ctx.session.add(pairing)
     subject = f"pairing:{pairing.id}"
-    ctx.session.add(
-        AuditLog(
-            at=ctx.now,
-            actor_id=ctx.person_id,
-            action="pairing_ended",
-            subject=subject,
-            detail={"reason": "no-fault exit"},
-        )
-    )
+    record = partial(lead_queries.record, ctx.session, ctx.person_id)
+    record("pairing_ended", subject, ctx.now, reason="no-fault exit")
     wish = ""
     if rematch is not None:
         wish = (
@@ -278,15 +268,7 @@ def _end_pairing(
             if rematch
             else " They don't want a new mentor for now."
         )
-        ctx.session.add(
-            AuditLog(
-                at=ctx.now,
-                actor_id=ctx.person_id,
-                action="rematch_wish",
-                subject=subject,
-                detail={"wants_new_mentor": rematch},
-            )
-        )
+        record("rematch_wish", subject, ctx.now, wants_new_mentor=rematch)
     outgoing.append(
         Outgoing(
             parts=(

@@ -7,8 +7,8 @@ with one's current partner reaches the project lead.
 
 from __future__ import annotations
 
-from conversations.dialogs.base import Context, Outgoing, Turn
-from conversations.dialogs.matching.questions import first, say
+from conversations.dialogs.base import Context, Turn, say, to_lead_channel
+from conversations.dialogs.matching.questions import first
 from conversations.intents import Intent
 from conversations.language.pairing import conflict_by_reference, conflict_kind, conflict_with
 from conversations.messages import Incoming, Text
@@ -145,12 +145,8 @@ def _with_current_partner(
         f"{ctx.person.display_name} has declared a conflict of interest ({how}) with their "
         f"current partner, {partner}. Please get in touch with them."
     )
-    return Turn(
-        replies=[
-            Text(
-                f"{reply} As {first(partner)} is your current partner in the scheme, I've told "
-                "the project lead, who will be in touch about what happens next."
-            )
-        ],
-        outgoing=[Outgoing(parts=(Text(told),), channel=scheme.lead_channel, scheme_id=scheme.id)],
+    return say(
+        f"{reply} As {first(partner)} is your current partner in the scheme, I've told "
+        "the project lead, who will be in touch about what happens next.",
+        outgoing=[to_lead_channel(scheme, Text(told))],
     )

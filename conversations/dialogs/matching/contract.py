@@ -29,8 +29,8 @@ from pydantic import Field
 
 from conversations.dates import format_day
 from conversations.dialogs import kit, safety_check
-from conversations.dialogs.base import Context, Outgoing, Turn
-from conversations.dialogs.matching.questions import first, say
+from conversations.dialogs.base import Context, Outgoing, Turn, say, to_lead_channel
+from conversations.dialogs.matching.questions import first
 from conversations.language.choices import answer, pick
 from conversations.language.pairing import labelled
 from conversations.language.vocabulary import Meaning, leading
@@ -185,11 +185,10 @@ class ContractDialog(kit.Form[ContractState]):
                 ctx.session, ctx.person_id, int(wanted) if wanted.isdigit() else -1
             )
             if pairing is None:
-                said = (
+                return say(
                     "That contract belongs to a pairing that has ended or isn't yours, so "
                     "there's nothing to sign. Type *menu* to see what I can do."
                 )
-                return say(said)
             return self._open(ctx, pairing, {})
         pairings = queries.active_pairings(ctx.session, ctx.person_id)
         if not pairings:
@@ -274,8 +273,9 @@ class ContractDialog(kit.Form[ContractState]):
         if state.step == PICKING:
             return self._on_pick(ctx, state, msg)
         if contract_queries.pairing_of(ctx.session, ctx.person_id, state.pairing_id) is None:
-            said = "Your pairing has ended, so this contract can't be signed any more. Nothing was saved."
-            return say(said)
+            return say(
+                "Your pairing has ended, so this contract can't be signed any more. Nothing was saved."
+            )
         if state.step != VIEW:
             return super().step(ctx, raw, msg)
         picked = msg.action or answer(msg.text, VIEW_CHOICES, yes=CHANGE, no=LEAVE)
@@ -284,8 +284,8 @@ class ContractDialog(kit.Form[ContractState]):
             return Turn(replies=[self._which_part()], state=state.to_state())
         if picked == LEAVE:
             return say("OK, your contract stays as it is. Type *menu* for more.")
-        again = Text("Please choose *Change something* or *Leave it as it is*.")
-        return Turn(replies=[again, *self._view(ctx, state)[1:]], state=raw, advanced=False)
+        again = "Please choose *Change something* or *Leave it as it is*."
+        return kit.reask(again, self._view(ctx, state)[1:], raw)
 
     def _on_pick(self, ctx: Context, state: ContractState, msg: Incoming) -> Turn:
         question = self._pick_question(ctx)
@@ -296,8 +296,8 @@ class ContractDialog(kit.Form[ContractState]):
         if chosen is not None and str(chosen).isdigit():
             pairing = contract_queries.pairing_of(ctx.session, ctx.person_id, int(chosen))
         if pairing is None:
-            again = Text("Please pick one of your partners from the list, or type *cancel*.")
-            return Turn(replies=[again, question], state=state.to_state(), advanced=False)
+            again = "Please pick one of your partners from the list, or type *cancel*."
+            return kit.reask(again, [question], state.to_state())
         return self._open(ctx, pairing, state.parsed)
 
     def _view(self, ctx: Context, state: ContractState) -> list[Part]:
@@ -354,9 +354,8 @@ class ContractDialog(kit.Form[ContractState]):
         reading = leading(msg.text) if msg.action is None else None
         if reading is None or reading.meaning is not Meaning.YES or reading.rest:
             return None  # the kit's: a change, a field named, a correction
-        hint = Text("To sign, please type *I agree* (that's your signature).")
-        asked = self._confirmation(ctx, state)[-1]
-        return Turn(replies=[hint, asked], state=state.to_state(), advanced=False)
+        hint = "To sign, please type *I agree* (that's your signature)."
+        return kit.reask(hint, self._confirmation(ctx, state)[-1:], state.to_state())
 
     def safety_wording(self, state: ContractState) -> safety_check.Wording:
         return safety_check.shared_wording("the contract", state.partner_first)
@@ -421,13 +420,10 @@ class ContractDialog(kit.Form[ContractState]):
                     parts=(Text(complete + "The project team has a copy."), text),
                     recipient_id=partner_id,
                 ),
-                Outgoing(
-                    parts=(
-                        Text(f"Contract signed by {names['mentee']} and {names['mentor']}."),
-                        text,
-                    ),
-                    channel=scheme.lead_channel,
-                    scheme_id=scheme.id,
+                to_lead_channel(
+                    scheme,
+                    Text(f"Contract signed by {names['mentee']} and {names['mentor']}."),
+                    text,
                     kind="contract",
                 ),
             ]

@@ -11,13 +11,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 from conversations.dialogs import kit
-from conversations.dialogs.base import Context, Outgoing, Turn
+from conversations.dialogs.base import Context, Outgoing, Turn, say, to_lead_channel
 from conversations.dialogs.matching.questions import (
     FIT_PREFIX,
     choose_again_question,
     first,
     may_choose_again,
-    say,
 )
 from conversations.language.pairing import fit_answer
 from conversations.messages import Choice, Incoming, Part, Question, Text
@@ -89,28 +88,25 @@ class FitDialog(kit.Form[FitState]):
         assert pairing.id is not None
         mq.record_fit(ctx.session, ctx.person_id, pairing, fit.value, ctx.now)
         if fit is FitAnswer.GOOD_FIT:
-            said = "Thank you, that's good to hear. Type *what's next* any time to see what's due."
-            return say(said)
+            return say(
+                "Thank you, that's good to hear. Type *what's next* any time to see what's due."
+            )
         if fit is FitAnswer.STILL_DECIDING:
-            said = (
+            return say(
                 "That's fine: it can take a meeting or two. If you decide it isn't the right "
                 "fit, just tell me *not a good fit* at any time."
             )
-            return say(said)
         is_mentee = pairing.mentee_id == ctx.person_id
         partner = ctx.name_of(queries.partner_of(pairing, ctx.person_id))
         scheme = mq.scheme_of(ctx.session, pairing)
-        lead_note = Outgoing(
-            parts=(
-                Text(
-                    f"After their first meeting, {ctx.person.display_name} "
-                    f"({'mentee' if is_mentee else 'mentor'}) says the pairing with {partner} is "
-                    "not a good fit. The mentee is being offered a new mentor; please get in "
-                    "touch with them both."
-                ),
+        lead_note = to_lead_channel(
+            scheme,
+            Text(
+                f"After their first meeting, {ctx.person.display_name} "
+                f"({'mentee' if is_mentee else 'mentor'}) says the pairing with {partner} is "
+                "not a good fit. The mentee is being offered a new mentor; please get in "
+                "touch with them both."
             ),
-            channel=scheme.lead_channel,
-            scheme_id=scheme.id,
         )
         if is_mentee:
             state = FitState(step=kit.CONFIRM, pairing_id=pairing.id)
@@ -139,7 +135,7 @@ class FitDialog(kit.Form[FitState]):
             f"{SORRY} I've let {them} know you feel it may not be the best fit, and offered "
             f"{them} a new mentor. Until you hear otherwise, the pairing carries on."
         )
-        return Turn(replies=[Text(said)], outgoing=[lead_note, offer])
+        return say(said, outgoing=[lead_note, offer])
 
     # -- the kit's confirmation: a new mentor (save) or carry on (declined) ------------------
 
@@ -198,8 +194,6 @@ class FitDialog(kit.Form[FitState]):
             replies=replies,
             outgoing=[
                 Outgoing(parts=(Text(told_mentor),), recipient_id=pairing.mentor_id),
-                Outgoing(
-                    parts=(Text(told_lead),), channel=scheme.lead_channel, scheme_id=scheme.id
-                ),
+                to_lead_channel(scheme, Text(told_lead)),
             ],
         )

@@ -26,8 +26,8 @@ from zoneinfo import ZoneInfo
 
 from conversations.dates import format_day
 from conversations.dialogs import kit
-from conversations.dialogs.base import Context, Outgoing, Turn
-from conversations.dialogs.matching.questions import first, say
+from conversations.dialogs.base import Context, Outgoing, Turn, say, to_lead_channel
+from conversations.dialogs.matching.questions import first
 from conversations.intents import IntentName, recognise
 from conversations.language.choices import answer, pick
 from conversations.language.pairing import approval, named, proposal_edit
@@ -247,7 +247,7 @@ class MatchingDialog(kit.Form[ProposalState]):
         if pick(text, (Choice("Show the proposal", REVIEW),)) is not None:
             raw = state.to_state()
             return Turn(replies=self.prompt(ctx, raw), state=raw, advanced=False)
-        return Turn(replies=[Text(NOT_FOLLOWED)], state=state.to_state(), advanced=False)
+        return say(NOT_FOLLOWED, state=state.to_state(), advanced=False)
 
     def _rearrange(
         self, ctx: Context, state: ProposalState, proposal: MatchProposal, a: str, b: str
@@ -269,7 +269,7 @@ class MatchingDialog(kit.Form[ProposalState]):
                 f"I can't tell who *{unclear}* is in this proposal. Use a reference like A-03 or "
                 "a full name."
             )
-            return Turn(replies=[Text(said)], state=state.to_state(), advanced=False)
+            return say(said, state=state.to_state(), advanced=False)
         mentees, mentors, forbidden = _algorithm_inputs(inputs)
         # Mentees of the proposal who are no longer waiting still count for the edit.
         known = {m.id for m in mentees}
@@ -281,7 +281,7 @@ class MatchingDialog(kit.Form[ProposalState]):
             edited = move(matching, mentee, other, mentees, mentors, forbidden)
         if isinstance(edited, str):
             said = _refused(ctx, matching, edited, mentee, other, inputs)
-            return Turn(replies=[Text(said)], state=state.to_state(), advanced=False)
+            return say(said, state=state.to_state(), advanced=False)
         proposal.pairs, proposal.unmatched, proposal.score = edited.as_json()
         proposal.updated_at = ctx.now
         ctx.session.add(proposal)
@@ -327,11 +327,10 @@ class MatchingDialog(kit.Form[ProposalState]):
         if inputs is None:
             return say(REFUSAL)
         if stale := _stale(ctx, proposal, inputs):
-            said = (
+            return say(
                 f"Things have changed since this proposal was made ({stale}), so I haven't "
                 "announced it. Type *propose matches* for a fresh one."
             )
-            return say(said)
         pairings = mq.approve(ctx.session, ctx.person_id, proposal, rationale, ctx.now)
         cohort = inputs.cohort
         scheme = ctx.session.get(Scheme, cohort.scheme_id)
@@ -350,11 +349,7 @@ class MatchingDialog(kit.Form[ProposalState]):
         if matching.unmatched:
             left = [f"{ctx.name_of(u.mentee_id)} ({u.reason})" for u in matching.unmatched]
             note.append("Still without a mentor: " + "; ".join(left))
-        outgoing.append(
-            Outgoing(
-                parts=(Text("\n".join(note)),), channel=scheme.lead_channel, scheme_id=scheme.id
-            )
-        )
+        outgoing.append(to_lead_channel(scheme, Text("\n".join(note))))
         count = len(pairings)
         said = (
             f"Approved and announced: {count} pairing{'s' * (count != 1)}. Each mentee and "
@@ -363,7 +358,7 @@ class MatchingDialog(kit.Form[ProposalState]):
         )
         if matching.unmatched:
             said += " Anyone still without a mentor is in the next *propose matches*."
-        return Turn(replies=[Text(said)], outgoing=outgoing)
+        return say(said, outgoing=outgoing)
 
 
 def _refused(

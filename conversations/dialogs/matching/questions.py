@@ -5,9 +5,9 @@ here: the concerns journey asks the second too.
 
 from __future__ import annotations
 
-from conversations.dialogs.base import Context, Outgoing, Turn
+from conversations.dialogs.base import Context, Outgoing
 from conversations.intents import INTENT_ACTION_PREFIX, IntentName
-from conversations.messages import Choice, Question, Text
+from conversations.messages import Choice, Question
 from storage import matching_queries as mq
 from storage.models import FitAnswer, Pairing
 
@@ -64,8 +64,3 @@ def choose_again_question() -> Question:
         "Shall we choose your new mentors now?",
         (Choice("Choose my mentors", INTENT_ACTION_PREFIX + IntentName.PREFERENCES.value),),
     )
-
-
-def say(text: str) -> Turn:
-    """A turn that only says ``text`` (and ends the dialog)."""
-    return Turn(replies=[Text(text)])
