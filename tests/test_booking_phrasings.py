@@ -143,3 +143,15 @@ def test_a_bare_yes_to_which_of_two_days_asks_which_one(mentee: Chat, said: str)
 def test_a_saved_booking_of_another_shape_is_refused_on_load() -> None:
     with pytest.raises(ValueError, match="does not fit"):
         BookMeeting().load({"step": "when", "pairing_id": 1, "mentor": "Tom", "at": None})
+
+
+def test_an_unreadable_answer_at_the_confirmation_names_the_buttons_it_shows(
+    mentee: Chat,
+) -> None:
+    asked = mentee.said("book tom thurs 2pm for an hour on teams")
+    assert "Send to Tom" in asked
+    reply = mentee.said("hmm purple")
+    assert "Save" not in reply and "Change something" not in reply, reply
+    assert "Please choose one of these, or type *cancel*" in reply, reply
+    assert "Send to Tom" in reply  # the question is asked again with its own buttons
+    assert _slots(mentee.db) == []

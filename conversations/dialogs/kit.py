@@ -434,12 +434,11 @@ class Form(Generic[S]):
             return named
         if (corrected := self._correction(ctx, state, msg)) is not None:
             return corrected
+        labels = [f"*{choice.label}*" for choice in choices]
+        options = " or ".join(labels) if len(labels) == 2 else "one of these"
         return Turn(
             replies=[
-                Text(
-                    f"Please choose *{self.save_label}* or *{self.change_label}*, "
-                    "or type *cancel* to leave it unsaved."
-                ),
+                Text(f"Please choose {options}, or type *cancel* to leave it unsaved."),
                 *self._confirmation(ctx, state)[-1:],
             ],
             state=state.to_state(),
