@@ -8,14 +8,22 @@ buttons (see ``meetings``); those keep working. Here the same proposal is an ope
   make it f2f instead?": a counter-proposal, first class: the new time, length or way of meeting
   is shown to confirm and then sent back to the proposer (it replaces the proposal, as the
   *Suggest another time* button does);
-- "no, I'm away that week", "sorry no can't make thurs": declined, the words kept as the reason
-  (through the same patient-data guard and safety check as a typed reason);
+- "same time but a week later?", "push it back an hour": a counter-proposal, moved from the
+  proposed time;
+- "no, I'm away that week", "sorry no can't make thurs", "thurs is out for me", "I'm in clinic
+  then": declined, the words kept as the reason (through the same patient-data guard and safety
+  check as a typed reason); so is "in clinic then, mornings are better" (free times, not one
+  time: passed on, never made into a time);
+- "sorry, thurs 10?" (a hedge, no clear yes): asked again with the buttons, never confirmed;
+- a worry said with it ("ok, but I want to end our pairing"): no answer here, so the concern
+  path takes it and the proposal stays open;
 - "can we keep the original time?" on a move: the move is declined and the meeting stays.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from enum import StrEnum
 from functools import partial
 
@@ -28,18 +36,20 @@ from conversations.dialogs.meetings import (
     _Found,
     read_facts,
 )
+from conversations.dialogs.meetings.common import _answer_buttons
+from conversations.intents import raises_a_concern
+from conversations.language import concerns as worries
+from conversations.language.availability import agrees, gives_window, hedges, refuses, shift
 from conversations.language.away import says_away
 from conversations.language.normalise import normalise
 from conversations.language.vocabulary import Meaning, meaning
 from conversations.messages import Incoming, Text
 from conversations.open_questions import Answered, OpenQuestion
+from conversations.safety import notice_concern
+from conversations.self_harm import about_self_harm
 from storage import meeting_queries, queries
 from storage.models import Meeting, MeetingStatus
 
-# Words that turn a proposal down ("can't", "not thurs", "doesn't work") wherever they are.
-_NEGATIVE = re.compile(
-    r"\b(?:no|nope|nah|not|can'?t|cannot|won'?t|unable|doesn'?t|don'?t|isn'?t|decline)\b", re.I
-)
 # A new time offered rather than only refused: "how about", "could do 2pm", "...instead", "?".
 _COUNTER = re.compile(
     r"\?|\b(?:how|what)\s+about\b|\bcould\s+do\b|\binstead\b|\brather\b|\bbetter\b|\bbut\b"
@@ -62,6 +72,7 @@ class Reply(StrEnum):
     COUNTER = "counter"
     DECLINE = "decline"
     KEEP = "keep"
+    UNSURE = "unsure"  # an answer, but not a clear yes: asked again, never confirmed
 
 
 def _differs(facts: Facts, meeting: Meeting) -> bool:
@@ -99,16 +110,42 @@ def _facts(ctx: Context, text: str, meeting: Meeting) -> Facts:
     return facts
 
 
+def _says_a_worry(text: str) -> bool:
+    return (
+        worries.kind(text) is not None
+        or worries.wants_to_raise(text)
+        or raises_a_concern(text)
+        or notice_concern(text) is not None
+        or about_self_harm(text)
+    )
+
+
 def read_reply(ctx: Context, text: str, meeting: Meeting) -> tuple[Reply, Facts] | None:
     """What a typed reply says to a proposal, or None when it is not an answer to it."""
+    if _says_a_worry(text):
+        # "ok, but honestly I want to end our pairing": the worry goes to the concern path
+        # first; the proposal stays open for its answer.
+        return None
     facts = _offered(ctx, text, meeting)
     plain = normalise(text)
     # The whole reply, or its first clause ("lovely, I'll book a room").
     said = meaning(text) or meaning(_FIRST_CLAUSE.split(plain, 1)[0])
-    # "sorry, I'm on annual leave until Monday": being away turns the time down.
-    negative = said is Meaning.NO or _NEGATIVE.search(plain) is not None or says_away(text)
+    # "sorry, I'm on annual leave until Monday": being away turns the time down; so does
+    # "thurs is out for me", "I'm in clinic then", "doesn't suit"; "no worries" does not.
+    negative = refuses(text) or says_away(text)
+    if said is Meaning.NO and not negative:
+        said = Meaning.YES if agrees(text) else None
     if meeting.replaces_id is not None and _KEEP_ORIGINAL.search(plain):
         return Reply.KEEP, facts
+    if (moved := shift(text)) is not None and not says_away(text):
+        # "same time but a week later?", "push it back an hour": a new time, from this one.
+        return Reply.COUNTER, replace(
+            facts, at=meeting.starts_at + moved, day=None, problems=[], options=(), wall=None
+        )
+    if gives_window(text) and said is not Meaning.YES:
+        # "in clinic then, mornings are better": no one time to put back, so a no, with the
+        # free times passed on as its reason (a time is never made up from a stretch).
+        return Reply.DECLINE, facts
     if _differs(facts, meeting):
         if negative and _COUNTER.search(plain) is None:
             # "no sorry, on leave til monday": a refusal with its reason, not a new time.
@@ -116,8 +153,13 @@ def read_reply(ctx: Context, text: str, meeting: Meeting) -> tuple[Reply, Facts]
         return Reply.COUNTER, facts
     if negative:
         return Reply.DECLINE, facts
-    if said is Meaning.YES or facts.at == meeting.starts_at:
+    if said is Meaning.YES:
         return Reply.ACCEPT, facts
+    if facts.at == meeting.starts_at:
+        # "thurs at 10 suits me": the time named is a yes; after "sorry," or "hmm" it is not.
+        return (Reply.UNSURE if hedges(text) else Reply.ACCEPT), facts
+    if hedges(text):
+        return Reply.UNSURE, facts
     return None
 
 
@@ -137,6 +179,18 @@ def _answer(ctx: Context, msg: Incoming, meeting_id: int) -> Answered:
     if (why := _answerable(ctx, found, verb)) is not None or read is None:
         return Answered(Turn(replies=[Text(why or "Sorry, I couldn't tell what you meant.")]))
     reply, facts = read
+    if reply is Reply.UNSURE:
+        when = format_when(found.meeting.starts_at, ctx.tz, ctx.now)
+        return Answered(
+            Turn(
+                replies=[
+                    Text(
+                        f"Sorry, I couldn't tell if that's a yes to {when}. Nothing is booked yet."
+                    ),
+                    _answer_buttons(found.id),
+                ]
+            )
+        )
     if reply is Reply.ACCEPT:
         return Answered(change._accept(ctx, found))
     if reply is Reply.COUNTER:

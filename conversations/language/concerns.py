@@ -171,7 +171,9 @@ _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
             r"|\b(?:it|this) isn't (?:really )?working\b|\bi want out\b"
             + _WANTS_OUT
             + r"|\bnot working (?:out )?(?:with|w)\b"
-            r"|\b(?:end|leave|quit|stop|exit)\s+(?:it|the pairing|our pairing|my pairing|the "
+            # "leave it with me", "leave it to us": a task taken on, not a pairing left.
+            r"|\b(?:end|leave|quit|stop|exit)\s+(?:it(?!\s+(?:with|to)\s+(?:me|us)\b)|the pairing"
+            r"|our pairing|my pairing|the "
             r"mentoring|our mentoring|the scheme|the programme|the partnership)\b"
         ),
     ),

@@ -3,7 +3,7 @@ reply to the notification: no dialog of theirs is waiting)."""
 
 from __future__ import annotations
 
-from tests.corpus.setup import has
+from tests.corpus.setup import content, has, typed
 from tests.corpus.world import (
     World,
     asked,
@@ -82,6 +82,13 @@ def declined(w: World, proposer: str, *told_words: str) -> str:
     return said
 
 
+def reason_passed(w: World, said: str) -> bool:
+    """The reason as typed reached the proposer: most of the content words of what was said
+    are in what they were told (the reason goes on in the speaker's own words)."""
+    words = content(typed(w))
+    return bool(words) and len(words & content(said)) >= 0.6 * len(words)
+
+
 def countered(w: World, by: str, to: str, start: str, **want: object) -> None:
     """A counter-proposal by ``by`` at ``start`` waits for ``to``; nothing is confirmed."""
     expect(not confirmed_rows(w), "a meeting was confirmed")
@@ -123,7 +130,7 @@ def _ans_004(w: World) -> None:
 def _ans_005(w: World) -> None:
     said = declined(w, "priya")
     expect(
-        ("leave" in said or "a/l" in said) and ("mon" in said),
+        ("leave" in said or "a/l" in said or reason_passed(w, said)) and ("mon" in said),
         "Priya was not told his reason (on leave until Monday)",
     )
     expect(
@@ -254,7 +261,8 @@ def _ans_020(w: World) -> None:
 
 @case("ans-021", given=nadia_tue_10, speaker="owen")
 def _ans_021(w: World) -> None:
-    said = declined(w, "nadia", "moving")
+    said = declined(w, "nadia")
+    expect("moving" in said or reason_passed(w, said), "nadia was not told his reason (moving)")
     expect(
         has(said, "another|different|other", "week|time|date|day"),
         "Nadia was not asked to pick another week",

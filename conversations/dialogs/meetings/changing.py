@@ -4,7 +4,7 @@ reason (through the patient-data guard and the safety check) to cancel or declin
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -303,12 +303,20 @@ class ChangeMeeting(kit.Steps[ChangeState]):
         return self._absorb(ctx, self._with_meeting(state, found.meeting), facts, found)
 
     def decline(self, ctx: Context, found: _Found, msg: Incoming) -> Turn:
-        """``found`` turned down in a typed answer to it: its words are the reason."""
+        """``found`` turned down in a typed answer to it: all its words are the reason.
+
+        The reply is never read as the reason question's buttons ("that's no good for me" is
+        not *Keep it*); patient data in it is still asked about before it goes anywhere.
+        """
         state = ChangeState(step=ChangeStep.REASON, flow=Flow.DECLINE)
         state = self._with_meeting(state, found.meeting)
-        if len(msg.text.split()) <= 1:
+        text = msg.text.strip()
+        if len(text.split()) <= 1:
             return self._finish(ctx, state, found, "")
-        return self._on_reason(ctx, state, replace(msg, action=None))
+        if kit.patient_data_in(ctx, text):
+            state.guard = text
+            return self.ask(ctx, state, ChangeStep.GUARD)
+        return self._finish(ctx, state, found, text)
 
     @staticmethod
     def _with_meeting(state: ChangeState, meeting: Meeting) -> ChangeState:
