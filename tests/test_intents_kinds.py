@@ -3,8 +3,12 @@ kind with the phrasings it must catch and the look-alikes it must leave alone.""
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
 import pytest
 
+from conversations.dates import When, find_when
 from conversations.intents import IntentName, recognise
 from conversations.language.meetings import AGENDA_TEXT
 
@@ -94,3 +98,33 @@ def test_the_agenda_after_for_going_over_is_what_the_meeting_is_about() -> None:
     found = AGENDA_TEXT.search("fri 3pm on teams? its mainly for going over my portfolio")
     assert found is not None
     assert found["agenda"] == "my portfolio"
+
+
+_TZ = ZoneInfo("Europe/London")
+_NOW = datetime(2026, 3, 2, 9, 0, tzinfo=_TZ)
+_MEETING = datetime(2026, 3, 5, 10, 0, tzinfo=_TZ)  # Thu 5 Mar 10:00
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "clock"),
+    [
+        ("could we bring it forward a day, same time", date(2026, 3, 4), time(10, 0)),
+        ("a fortnight later at 2pm?", date(2026, 3, 19), time(14, 0)),
+        ("shove it back 2 weeks pls", date(2026, 3, 19), None),
+    ],
+)
+def test_a_shift_of_days_or_weeks_moves_the_meeting_in_hand(
+    text: str, day: date, clock: time | None
+) -> None:
+    found = find_when(text, _NOW, _TZ, need_time=False, anchor=_MEETING)
+    assert found is not None
+    assert isinstance(found.value, When)
+    assert found.value.local.date() == day
+    assert found.value.has_time is (clock is not None)
+    if clock is not None:
+        assert found.value.local.time() == clock
+
+
+def test_a_shift_without_a_meeting_in_hand_or_in_the_past_names_no_day() -> None:
+    assert find_when("push it back a week", _NOW, _TZ, need_time=False) is None
+    assert find_when("i got back a week ago", _NOW, _TZ, need_time=False, anchor=_MEETING) is None
