@@ -10,6 +10,7 @@ import pytest
 
 from conversations.dates import When, find_when
 from conversations.intents import IntentName, recognise
+from conversations.language.actions import Talk, read_action_talk
 from conversations.language.meetings import AGENDA_TEXT
 
 N = IntentName
@@ -128,3 +129,27 @@ def test_a_shift_of_days_or_weeks_moves_the_meeting_in_hand(
 def test_a_shift_without_a_meeting_in_hand_or_in_the_past_names_no_day() -> None:
     assert find_when("push it back a week", _NOW, _TZ, need_time=False) is None
     assert find_when("i got back a week ago", _NOW, _TZ, need_time=False, anchor=_MEETING) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "what", "when"),
+    [
+        ("move the deadline for the budget one to friday", "the budget one", "friday"),
+        ("could the CV due date be pushed back to the 20th", "CV", "the 20th"),
+        ("can my portfolio deadline go to next weds pls", "my portfolio", "next weds"),
+    ],
+)
+def test_an_actions_deadline_moved_is_a_new_due_date(text: str, what: str, when: str) -> None:
+    assert read_action_talk(text) == Talk("due", what, when=when)
+
+
+@pytest.mark.parametrize(
+    "text", ["the contract deadline is the 16th", "whats the deadline for the rota paper"]
+)
+def test_a_deadline_only_mentioned_changes_nothing(text: str) -> None:
+    assert read_action_talk(text) is None
+
+
+def test_add_action_to_do_something_is_minutes_not_a_meeting_change() -> None:
+    assert recognise("add an action to chase the rota by fri").name is IntentName.LOG_MINUTES
+    assert recognise("i need to add action to my list").name is not IntentName.LOG_MINUTES
