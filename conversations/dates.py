@@ -194,6 +194,10 @@ _ATOM = re.compile(
     |(?P<weektoday>(?:a|one)\s+week\s+(?:today|from\s+(?:today|now)))
     |(?P<end>(?:the\s+)?end\s+of\s+(?P<end_w>the\s+|this\s+|next\s+)?(?P<end_u>week|month|year))
     |(?P<wdweek>(?P<ww_wd>{_WD})\.?\s+(?P<ww_u>week|fortnight))
+    |(?P<dshift>(?P<ds_pre>back|forward)\s+(?:by\s+)?(?P<ds_n1>a|an|one|two|three|\d)\s+
+        (?P<ds_u1>days?|weeks?|wks?|fortnights?)\b(?!\s+ago\b)
+        |(?P<ds_n2>a|an|one|two|three|\d)\s+(?P<ds_u2>days?|weeks?|wks?|fortnights?)\s+
+        (?P<ds_post>later|earlier|sooner|back|forward)\b)
     |(?P<after>the\s+(?P<af_w>{_WD}|day|week)\.?\s+(?P<af_dir>after|before)
         (?!\s+(?:tomorrow|next|that|this|the|our|my|your|last)\b))
     |(?P<weekday>(?:(?P<wd_mod>this\s+coming|(?:this|next)\s+w(?:ee)?k(?:\s+on)?|this|next|coming)\s+)?
@@ -243,12 +247,12 @@ _ATOM = re.compile(
 )
 _DATE_KINDS = frozenset({"rtime", "reldate", "weektoday", "end", "weekday", "vague", "dm", "md",
                          "nd", "iso", "dd", "ordinal", "rday", "weekson", "wdweek", "after",
-                         "ndot"})  # fmt: skip
+                         "ndot", "dshift"})  # fmt: skip
 _CALENDAR_KINDS = frozenset({"dm", "md", "nd", "iso", "dd", "ordinal", "ndot"})
 _TIME_KINDS = frozenset({"ampm", "clock", "noon", "oclock", "past", "at", "dot", "ish", "range",
                          "hhmm", "same", "shift", "offer", "bare"})  # fmt: skip
 # Read only against a meeting already in hand ("same time", "the Friday after", "an hour later").
-_ANCHORED = frozenset({"same", "shift", "after"})
+_ANCHORED = frozenset({"same", "shift", "after", "dshift"})
 _PUNCT = " \t\n,.;:!?()"
 # Between a day and its time: "fri, at 3", "wed afternoon with tom? 3pm ish" (someone to meet),
 # "is 3 ok on thurs", "fri sometime around 2".
@@ -529,6 +533,16 @@ def _anchored_day(m: re.Match[str], anchor: date) -> date:
     return anchor + timedelta(days=sign * step)
 
 
+def _shifted_day(m: re.Match[str], anchor: date) -> date:
+    """ "back a week", "a day later", "forward by 2 days": the meeting in hand's day, moved."""
+    n = int(_num(m["ds_n1"] or m["ds_n2"]))
+    unit = (m["ds_u1"] or m["ds_u2"]).lower()
+    days = 14 if unit.startswith("f") else 1 if unit.startswith("d") else 7
+    way = (m["ds_pre"] or m["ds_post"]).lower()
+    sign = 1 if way in ("back", "later") else -1
+    return anchor + timedelta(days=sign * n * days)
+
+
 def _day(atoms: _Atoms, c: _Ctx) -> date | Ask | _Days | None:
     """The day the atoms name (None when they name only a time)."""
     today = c.today
@@ -544,6 +558,10 @@ def _day(atoms: _Atoms, c: _Ctx) -> date | Ask | _Days | None:
     elif m := atoms.get("wdweek"):  # "Friday week", "weds fortnight"
         days = 14 if m["ww_u"].lower().startswith("f") else 7
         value = _relative_day(m["ww_wd"], today) + timedelta(days=days)
+    elif m := atoms.get("dshift"):
+        if c.anchor is None:
+            return Ask("Which day did you mean?", "vague")
+        value = _shifted_day(m, c.anchor.date())
     elif m := atoms.get("after"):
         if c.anchor is None:
             return Ask("Which day did you mean?", "vague")

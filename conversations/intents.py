@@ -18,6 +18,7 @@ from conversations.language import concerns as worries
 from conversations.language.diary import SHOWN_TO_SOMEONE
 from conversations.language.meetings import (
     LATE_TEXT,
+    asks_for_a_new_one,
     asks_for_a_slot,
     asks_to_cancel,
     asks_to_move,
@@ -25,6 +26,7 @@ from conversations.language.meetings import (
     mode_said,
     names_a_meeting,
     offers_a_time,
+    with_someone,
 )
 from conversations.language.normalise import normalise
 from conversations.language.reports import A_REPORT, TO_CHANNEL
@@ -159,6 +161,10 @@ _GLOBAL: list[tuple[IntentName, re.Pattern[str]]] = [
             r"(?:is there |is |has |have i got |do i have )?anything (?:waiting (?:on|for) me|"
             r"for me to do|i need to do|(?:come )?in for me|(?:that )?needs? (?:me|my (?:attention|"
             r"input|decision)))",
+            # "anything i need to do this week?", "anything for me?", "anything for me today"
+            r"(?:is there |have i got |do i have |got )?anything (?:(?:i|that i) (?:need|have|ought) "
+            r"to (?:do|sort)|(?:due |on |new )?for me)(?: (?:this|next) (?:week|month)| today| now"
+            r"| tomorrow)?",
         ),
     ),
 ]
@@ -171,6 +177,15 @@ LEAD_ACTION_TEXT = re.compile(
     r"#?(?P<letter>[cnf])\s*(?P<number>\d+)\b\s*(?:[-–—:,;.]+\s*)?(?P<note>.*?)\s*$",
     re.IGNORECASE | re.DOTALL,
 )
+# "c2 resolved - spoke to her", "C7 now closed", "c3 acked": the alert's reference first, then
+# what has become of it (a past participle), perhaps with a note.
+LEAD_STATUS_TEXT = re.compile(
+    r"^\s*(?:alert\s+|concern\s+)?#?(?P<letter>[cnf])\s*(?P<number>\d+)\b\s*(?:is\s+|now\s+|has\s+been\s+"
+    r"|been\s+|=\s*|[-–—:]\s*)*(?P<status>resolved|closed|acknowledged|acked|ack'?d|contacted)\b"
+    r"\s*(?:now\b)?\s*(?:[-–—:,;.]+\s*)?(?P<note>.*?)\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+_STATUS_VERB = {"closed": "close", "acknowledged": "ack", "acked": "ack", "contacted": "contact"}
 # "remind me about C2 tomorrow at 9am", "bring c7 back on friday", "come back to C3 in 2 days":
 # a snooze said the other way round (the alert, then when it is wanted again).
 LEAD_REMIND_TEXT = re.compile(
@@ -206,7 +221,8 @@ _DIARY_NOTE = re.compile(
     r"|(?:(?:a\s+)?(?:quick\s+)?(?:note|entry)\s+)?(?:for|in|into|to)\s+my\s+(?:diary|journal)"
     r"\s*[:\-–]"
     r"|dear\s+diary\b[\s,:\-–]*"
-    r"|(?:please\s+|pls\s+)?(?:add|put|write|note)(?:\s+(?:this|it|down))?\s+(?:to|in|into)\s+my\s+diary"
+    r"|(?:(?:can|could|would|will)\s+(?:you|u)\s+)?(?:please\s+|pls\s+)?(?:add|put|write|note)"
+    r"(?:\s+(?:this|it|down))?\s+(?:to|in|into)\s+my\s+diary"
     r"(?:\s+(?:that|for|:|-|–))?[\s:]*"
     r")\s*(?P<rest>\S.*)$",
     re.IGNORECASE | re.DOTALL,
@@ -258,6 +274,11 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
             r"|\bwho\s+(?:i'?m|i am|we'?re|we are|am i|are we)\s+(?:paired|matched|partnered)\s+"
             r"(?:up\s+)?with\b"
             r"|\b(?:name|surname)\s+of\s+(?:my|our)\s+(?:mentor|mentee|partner)\b"
+            # "whos been assigned as my mentor", "who have i been matched with", "who am i
+            # paired with": who the partner is, asked by how they were given.
+            r"|\bwho(?:'s|’s|s| is| has| have| was| am| did)?\s+(?:i\s+|we\s+)?(?:been\s+|got\s+)?"
+            r"(?:assigned|allocated|matched|paired|given|put)\b(?:\s+(?:as|to be|to|with|for))?"
+            r"(?:\s+(?:me|my|as my))?(?:\s+(?:mentor|mentee|partner))?\s*\W*$"
             r"|\b(?:how|best way)\b.{0,30}\b(?:contact|reach|get hold of|get in touch with|"
             r"get through to)\b(?!.{0,30}\b(?:lead|project team|steering|moderator)\b)"
             r"|\b(?:contact details|email address|phone number|number)\s+(?:for|of)\s+(?!the\b)\w+"
@@ -270,7 +291,7 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     (
         IntentName.WHEN_IS,
         re.compile(
-            r"^\W*(?:so\s+|and\s+|hi,?\s+)?(?:when|what (?:time|date|day)|how long"
+            r"^\W*(?:so\s+|and\s+|hi,?\s+)?(?:when|whens|what (?:time|date|day)|how long"
             r"|(?:what(?:'s|’s|s| is)|is there)\s+(?:the\s+|a\s+)?(?:deadline|due date|closing date"
             r"|cut-?off|last (?:day|date)|latest date))\b.{0,60}?"
             r"\b(?:networking|event|session|launch|workshop|contract|agreement|check-?in|survey|"
@@ -299,6 +320,12 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
         re.compile(
             r"^\s*(?:open|list|show|all|show\s+(?:the\s+)?open|list\s+(?:the\s+)?open)"
             r"\s+concerns\s*[?.!]*$"
+            # "open concerns pls", "concerns list", "list of open concerns?", "open concerns
+            # for the cohort": a bare list asked for, never a concern raised.
+            r"|^\s*(?:(?:the\s+)?(?:open|outstanding|current|live)\s+concerns|(?:open\s+)?concerns?\s+"
+            r"list|(?:a\s+|the\s+)?list\s+of\s+(?:the\s+)?(?:open\s+|outstanding\s+)?concerns)"
+            r"(?:\s+(?:for|in)\s+(?:the|our|my)\s+(?:cohort|scheme))?"
+            r"(?:\s*,?\s*(?:pls|please|plz|thanks|ta))?\s*[?.!]*$"
             r"|\b(?:show|list|see|view|check|any|what)\b(?:\s+(?!my\b|a\b|an\b)[\w']+){0,3}?\s+"
             r"(?:open\s+|outstanding\s+|new\s+|unacknowledged\s+)?(?:concerns|alerts)\b"
             r"|^\s*(?:\w+,?\s+)?any\s+(?:new\s+|open\s+)?(?:alerts|concerns)\b",
@@ -457,6 +484,19 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    # "need to do my minutes", "i have to write up our notes", "gotta sort my minutes": the
+    # minutes wanted written, not read (before MY_MINUTES, whose "my minutes" it also says).
+    (
+        IntentName.LOG_MINUTES,
+        re.compile(
+            r"\b(?:need|needs|have|has|got|want|meant|supposed|going)\s+to\s+(?:get\s+)?"
+            r"(?:do|log|write(?:\s+up)?|type(?:\s+up)?|fill\s+in|record|add|sort(?:\s+out)?"
+            r"|finish|complete|submit|put\s+in)\s+(?:my|our|the|some|tom'?s|today'?s)?\s*"
+            r"(?:meeting\s+)?(?:minutes|notes)\b"
+            r"|\bgotta\s+(?:do|log|write\s+up|sort)\s+(?:my|our|the)\s+(?:minutes|notes)\b",
+            re.I,
+        ),
+    ),
     (
         IntentName.LOG_MINUTES,
         re.compile(r"\b(?:log|record|write up|add|save)\b.*\b(?:minutes|notes)\b|^minutes\b", re.I),
@@ -469,6 +509,19 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     ),
     # "show me the notes from fri", "remind me what priya and i agreed last time?"
     (IntentName.MY_MINUTES, READ_MINUTES_TEXT),
+    # "our next meeting needs moving", "the 20th one will have to be rescheduled", "fridays call
+    # needs changing": a meeting moved, said passively (before MY_MEETINGS, whose "next
+    # meeting" it also says).
+    (
+        IntentName.RESCHEDULE_MEETING,
+        re.compile(
+            r"\b(?:meeting|call|catch[\s-]?up|session|one|1:1)\s+(?:really\s+|now\s+|also\s+)?"
+            r"(?:needs?|has|have|will\s+(?:have|need)|is\s+going|'?ll\s+(?:have|need))\s+"
+            r"(?:to\s+be\s+)?(?:moving|moved|rescheduling|rescheduled|rearranging|rearranged"
+            r"|changing|changed|shifting|shifted|postponing|postponed|pushing back|pushed back)\b",
+            re.I,
+        ),
+    ),
     (
         IntentName.MY_MEETINGS,
         # Not "shall we book our next meeting in a month": that asks for one (BOOK_MEETING).
@@ -617,8 +670,12 @@ def about_a_meeting(said: str, plain: str) -> IntentName | None:
     2ish"); or a meeting moved or cancelled ("can we shift tmrw to thurs", "cancel fri pls").
     ``said`` is the message normalised, ``plain`` without its padding too."""
     when = mentions_when(said)
-    if asks_to_cancel(plain) and (when or names_a_meeting(plain)):
+    if asks_to_cancel(plain) and (when or names_a_meeting(plain) or with_someone(plain)):
+        # "need to cancel w tom": which meeting is asked, or the only one taken.
         return IntentName.CANCEL_MEETING
+    if asks_for_a_new_one(plain) and not asks_to_cancel(plain):
+        # "could we do a longer 2 hr one mon 9th", "fancy a catch up": a new meeting.
+        return IntentName.BOOK_MEETING
     if asks_to_move(plain) and (when or names_a_meeting(plain) or mode_said(plain)):
         return IntentName.RESCHEDULE_MEETING
     if when and (asks_for_a_slot(said) or asks_for_a_slot(plain) or offers_a_time(said)):
@@ -682,6 +739,12 @@ def _as_typed(stripped: str) -> Intent:
         ref = f"{match['letter'].upper()}{match['number']}"
         note = f" {match['note']}" if match["note"] else ""
         return Intent(IntentName.LEAD_ACTION, f"{match['verb'].lower()} {ref}{note}")
+    if match := LEAD_STATUS_TEXT.match(stripped):
+        ref = f"{match['letter'].upper()}{match['number']}"
+        status = match["status"].lower()
+        verb = _STATUS_VERB.get(status, "ack" if status.startswith("ack") else status)
+        note = f" {match['note']}" if match["note"] else ""
+        return Intent(IntentName.LEAD_ACTION, f"{verb} {ref}{note}")
     if (match := LEAD_REMIND_TEXT.match(stripped)) is not None and match["note"]:
         ref = f"{match['letter'].upper()}{match['number']}"
         return Intent(IntentName.LEAD_ACTION, f"snooze {ref} {match['note']}")

@@ -105,6 +105,17 @@ _DUE_INSTEAD = re.compile(
     r"(?P<when>.+?)(?:\s+instead)?(?:\s+(?:please|pls|plz))?\W*$",
     re.I,
 )
+# "can the rota paper deadline move to the 13th", "move the deadline for the budget one to
+# friday", "could the CV due date be pushed back to the 20th": an action's deadline, named as such.
+_DUE_DEADLINE = re.compile(
+    r"^(?:(?:can|could|would|should)\s+(?:we\s+|i\s+|u\s+|you\s+)?|please\s+|pls\s+|let'?s\s+)?"
+    r"(?:(?:push|move|change|shift|extend|put\s+back)\s+(?:the\s+)?(?:deadline|due\s+date)\s+"
+    r"(?:of|for|on)\s+(?P<what>.+?)"
+    r"|(?:the\s+)?(?P<what2>.+?)(?:['’]s)?\s+(?:deadline|due\s+date)\s+(?:be\s+|get\s+)?"
+    r"(?:move|moved|go|change|changed|shift|shifted|push|pushed|extend|extended)?)\s*"
+    r"(?:back\s+)?(?:to|till|til|until)\s+(?P<when>.+?)(?:\s+(?:please|pls|plz))?\W*$",
+    re.I,
+)
 # "2", "#2", "no. 2", "number 2", "action 2", "item two": an action by its number in the list.
 _NUMBERED = re.compile(
     r"^(?:(?:action|item|task|number|no\.?|num|#)\s*)?#?(?P<n>\d{1,2}|one|two|three|four|five"
@@ -157,6 +168,8 @@ def read_action_talk(text: str) -> Talk | None:
         pointed = re.search(r"\baction|\bone\b|^(?:that|it)\b", what, re.I)
         if who not in _NOT_OWNERS and (pointed or m["what2"] or m["what3"]):
             return Talk("owner", _described(what or m["what2"] or m["what3"]), who=who)
+    if m := _DUE_DEADLINE.match(said):
+        return Talk("due", _described(m["what"] or m["what2"]), when=m["when"])
     if m := _DUE.match(said) or _DUE_PASSIVE.match(said) or _DUE_INSTEAD.match(said):
         return Talk("due", _described(m["what"]), when=m["when"])
     if (m := _DONE_FIRST.match(said)) and (number := action_number(m["what"])) is not None:

@@ -55,7 +55,7 @@ _ASKING = re.compile(
 # A meeting already there: "our mtg", "the 20th one", "fridays one", "that request".
 _A_MEETING = re.compile(r"\b(?:meeting|meetings|call|one|session|catch ?up|request|booking|it)\b")
 _MOVING = re.compile(
-    r"\b(?:move|moving|shift|push|bring|put (?:it |us )?back|switch|swap|change|reschedule"
+    r"\b(?:move|moving|moved|shift|push|bring|put (?:it |us )?back|switch|swap|change|reschedule"
     r"|rearrange|postpone|start|begin|kick off|earlier|later|instead|same time|update|rather than|longer"
     r"|shorter|extend|shorten)\b"
 )
@@ -125,6 +125,9 @@ AGENDA_TEXT = re.compile(
     r"|\bto (?:discuss|talk (?:about|through|thru)|go (?:over|through|thru)|run through)\b"
     # "mostly to review my band 7 application", "to prep for my interview"
     r"|\bto (?:review|look over|prep(?:are)? for)\b"
+    # "its mainly for going over my band 8a application", "for discussing my portfolio"
+    r"|(?:\bit'?s\s+(?:mainly\s+|mostly\s+|just\s+|really\s+)?)?\bfor (?:going (?:over|through|thru)"
+    r"|discussing|talking (?:about|through|thru)|reviewing|looking over|prepping for)\b"
     r"|\bre\s*:|\bre\s+(?=(?:my|our|the|your|a|an)\b))\s*"
     r"(?P<agenda>\S.*)$",
     re.I | re.S,
@@ -157,6 +160,32 @@ def asks_to_cancel(text: str) -> bool:
 
 def names_a_meeting(text: str) -> bool:
     return bool(_A_MEETING.search(text))
+
+
+def with_someone(text: str) -> bool:
+    """Someone to meet is named ("with tom", "owen and i"); read on normalised text."""
+    return bool(_WITH_SOMEONE.search(text))
+
+
+# A new meeting asked for without "book" or "meet": "could we do a longer one", "can we have a
+# session", "fancy a catch up", "could i get another 2 hr one". The article says it is new
+# ("a ... one"), where "move our one" or "the 20th one" name a meeting already there.
+_A_NEW_ONE = re.compile(
+    r"(?:^(?:(?:can|could|shall|would|will)\s+(?:we|i|you)\s+)?(?:please\s+|pls\s+)?"
+    r"(?:(?:do|have|get|grab|fit in|squeeze in|arrange|set up|sort)\s+)?|\bfancy\s+|\bup for\s+"
+    r"|\bhow about\s+|\bwhat about\s+)"
+    r"(?:a|an|another|one more)\s+(?:[\w.-]+\s+){0,3}?"
+    r"(?:one|session|meeting|catch ?up|catch-up|chat|call|1:1|one to one|1-1)\b"
+)
+# What makes "a ... one" a change to a meeting already there ("can we have a later one
+# instead", "could we do a shorter one rather than thursday").
+_INSTEAD = re.compile(r"\b(?:instead|rather than|move|moving|moved|reschedule|swap|switch)\b")
+
+
+def asks_for_a_new_one(text: str) -> bool:
+    """Whether the words ask for a new meeting ("could we do a longer 2 hr one mon 9th"), not
+    for a change to one already booked; read on normalised text."""
+    return bool(_A_NEW_ONE.search(text)) and not _INSTEAD.search(text)
 
 
 # A place said with meeting in person: "in person at northfield", "coffee in the canteen".

@@ -122,7 +122,9 @@ _ACTIONS_WORD = (
     r"|to[\s-]?dos?)"
 )
 _ACTIONS_AT_START = re.compile(
-    rf"^{_LEADIN}(?:(?:add|new)\s+(?:an?\s+|another\s+)?)?{_ACTIONS_WORD}\s*(?:[:\-–]\s*|$|(?<=\bap)\s+|(?<=\baps)\s+)",
+    rf"^{_LEADIN}(?:(?:add|new)\s+(?:an?\s+|another\s+)?)?{_ACTIONS_WORD}\s*(?:[:\-–]\s*|$|(?<=\bap)\s+|(?<=\baps)\s+)"
+    # "add action to update my leadership plan by friday": the action said as what to do.
+    r"|^(?:(?:please|pls)\s+)?add\s+(?:an?\s+|another\s+)?action\s+(?:for\s+me\s+)?to\s+(?=\w)",
     re.I,
 )
 _ACTIONS_INSIDE = re.compile(
