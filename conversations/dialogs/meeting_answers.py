@@ -33,7 +33,7 @@ from conversations.dialogs.meetings import (
 )
 from conversations.language.away import says_away
 from conversations.language.normalise import normalise
-from conversations.language.vocabulary import Meaning, meaning
+from conversations.language.vocabulary import Meaning, meaning, without_idioms
 from conversations.messages import Incoming, Text
 from conversations.open_questions import Answered, OpenQuestion
 from storage import meeting_queries, queries
@@ -109,7 +109,9 @@ def read_reply(ctx: Context, text: str, meeting: Meeting) -> tuple[Reply, Facts]
     # The whole reply, or its first clause ("lovely, I'll book a room").
     said = meaning(text) or meaning(_FIRST_CLAUSE.split(plain, 1)[0])
     # "sorry, I'm on annual leave until Monday": being away turns the time down.
-    negative = said is Meaning.NO or _NEGATIVE.search(plain) is not None or says_away(text)
+    negative = (
+        said is Meaning.NO or _NEGATIVE.search(without_idioms(text)) is not None or says_away(text)
+    )
     if meeting.replaces_id is not None and _KEEP_ORIGINAL.search(plain):
         return Reply.KEEP, facts
     if _differs(facts, meeting):
