@@ -312,7 +312,7 @@ _FILLER_AFTER = frozenset(
      "didn't mean it", "didn't mean that", "wrong button", "pressed the wrong one",
      # Closing an answer: "no that's it", "nope, that's everything", "yes that's all".
      "that's it", "that's all", "that's everything", "that is it", "that is all",
-     "that is everything", "nothing else", "nothing more"}
+     "that is everything", "nothing else", "nothing more", "at all"}
 )  # fmt: skip
 
 _PUNCTUATION = re.compile(r"[^\w\s'/?-]+")
@@ -411,7 +411,7 @@ def _after_verb(rest: str) -> str:
     after = " ".join(words[taken:]).strip(" ,.;:!-")
     left = _words(after)
     while left:
-        for size in (3, 2, 1):
+        for size in (4, 3, 2, 1):
             if " ".join(left[-size:]) in _FILLER_AFTER or " ".join(left[:size]) in _FILLER_BEFORE:
                 left = left[:-size] if " ".join(left[-size:]) in _FILLER_AFTER else left[size:]
                 break
