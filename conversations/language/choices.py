@@ -80,6 +80,7 @@ _FRAME = frozenset(
         "are", "will", "can", "could", "should", "shall", "got", "now", "already", "actually",
         "really", "so", "far", "guess", "suppose", "reckon", "mean", "go", "goes", "you",
         "him", "her", "them", "good", "best", "better", "works", "suits", "easier", "easiest",
+        "weve", "met", "meet", "times", "time", "only",
     }
 )  # fmt: skip
 # Words that turn a sentence against what it names ("not video"): such an answer picks
@@ -97,7 +98,29 @@ _SYNONYMS = {
     "edit": "change", "amend": "change", "alter": "change", "modify": "change",
     "rewrite": "change", "fix": "change", "delete": "remove", "erase": "remove",
     "submit": "send", "store": "save", "choose": "change",
+    "reword": "change", "rephrase": "change", "redo": "change", "drop": "remove",
+    "scrap": "remove", "cut": "remove", "flag": "send", "forward": "send", "raise": "send",
+    "log": "save", "record": "save",
 }  # fmt: skip
+# Verbs said in more than one word, read as the one our labels use ("take it out" is
+# "remove", "pass it on" is "send", "leave it in" is "keep").
+_PHRASAL = (
+    (re.compile(r"\btake (?:it |that |this |them |those )?out\b"), "remove"),
+    (re.compile(r"\bget rid of\b"), "remove"),
+    (re.compile(r"\bpass (?:it |that |this )?on\b"), "send"),
+    (re.compile(r"\bleave (?:it |that |this |them )?in\b"), "keep"),
+    (re.compile(r"\bwrite (?:it |that |this )?again\b"), "change"),
+)
+# A day of the month said as an ordinal ("the 13th one") reads as the day labels show.
+_DAY_ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
+# Taking something on oneself, at "who will do it?": "I'll do it", "I will", "mine".
+_SELF = re.compile(
+    r"^(?:(?:ok|okay|yes|yeah|yep|sure)\s+)?(?:i'll|ill|i will|i can|i'm happy to|i am happy to"
+    r"|leave it with me|give it to me)(?:\s+(?:do|take|handle|sort|own|pick up|chase|have)"
+    r"(?:\s+(?:it|that|this|that one|it on|it out|this one))?)?$"
+)
+# Counts in words at a "how many times" question: "just one so far" is "Once".
+_COUNT_LABELS = {"1": "once", "one": "once", "single": "once", "2": "twice", "two": "twice"}
 _POLITE = re.compile(r"\b(?:thank you|thanks|cheers|please)\b")
 _PERSPECTIVE = {"me": "you", "myself": "you", "mine": "you", "i": "you"}
 # Labels say "Fri 13 Mar"; people say "the friday one", "the march one".
@@ -124,8 +147,9 @@ _RANGE = re.compile(r"\b(\d{1,3})\s+(?:or|to)\s+(\d{1,3})\b")
 
 def _tokens(text: str) -> list[str]:
     plain = _POLITE.sub(" ", normalise(text))
-    for count, word in _COUNTS:
+    for count, word in (*_COUNTS, *_PHRASAL):
         plain = count.sub(word, plain)
+    plain = _DAY_ORDINAL.sub(r"\1", plain)
     plain = _RANGE.sub(r"\1-\2", _WORD_NUMBER.sub(lambda m: _DIGITS[m[0]], plain))
     words = (w.strip("'") for w in _WORDS.findall(plain))
     return [_SYNONYMS.get(w, _SHORT_NAMES.get(w, w)) for w in words if w]
@@ -187,6 +211,10 @@ def candidates(text: str, choices: Sequence[C], by_meaning: bool = True) -> list
     # and a word a label nearly has is read as that label's ("vidoe" as "video").
     label_words = [set(_tokens(c.label)) - _PADDING for c in choices]
     named = set().union(*label_words)
+    if "you" in named and _SELF.match(" ".join(_words_of(said))):
+        core = ["you"]  # "I'll do it" at "You / Tom / Both of you"
+    if named & {"once", "twice"}:  # "just one so far" at "Once": the count is no padding
+        core = _as_counts([w for w in words if w not in _PADDING or w in _COUNT_LABELS], named)
     if "not" in named:  # "we haven't met yet" at "Not yet"
         core = ["not" if w in _AGAINST else w for w in core]
     if any(w in _AGAINST and w not in named for w in core):
@@ -222,6 +250,21 @@ def candidates(text: str, choices: Sequence[C], by_meaning: bool = True) -> list
 
     # Fuzzily: typos of the label or of one of its words ("vidoe", "in peson").
     return _fuzzy(core_text, choices, labels, label_words)
+
+
+def _words_of(said: str) -> list[str]:
+    return [w.strip("'") for w in _WORDS.findall(_POLITE.sub(" ", said)) if w.strip("'")]
+
+
+def _as_counts(words: list[str], named: set[str]) -> list[str]:
+    """ "one", "2", "three" at labels that count in words ("Once", "Twice or more")."""
+    counted = []
+    for word in words:
+        said = _COUNT_LABELS.get(word, word)
+        if said not in named and word.isdigit() and int(word) > 2 and {"twice", "more"} <= named:
+            said = "twice"
+        counted.append(said if said in named else word)
+    return counted
 
 
 def _spelt_as(words: list[str], named: set[str]) -> list[str]:

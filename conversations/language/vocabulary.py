@@ -30,6 +30,33 @@ class Meaning(StrEnum):
     UNSURE = "unsure"
 
 
+# "No problem": a yes, though it starts with a no. Said alone at an optional question ("Any
+# worries?") it gives nothing, so :func:`is_empty` reads it as empty there.
+_NO_TROUBLE = (
+    "no problem",
+    "not a problem",
+    "no worries",
+    "no bother",
+    "no probs",
+    "no prob",
+    "np",
+)
+# Saying no by naming what not to do: "don't cancel", "do not send it", "please don't save
+# that". The verb only says the no again; anything after it ("wrong one sorry") is read as usual.
+_NEGATING = frozenset({"don't", "do not", "please don't", "no don't", "never", "no never"})
+_NOT_DONE = frozenset(
+    {"cancel", "send", "save", "delete", "remove", "book", "flag", "tell", "share", "submit",
+     "post", "pass", "mark", "end", "close", "decline", "accept", "move", "do", "bother",
+     "log", "record", "store", "report", "raise", "email", "message", "contact", "sign",
+     "start", "add", "drop", "stop"}
+)  # fmt: skip
+_OBJECT = frozenset(
+    {"it", "that", "this", "them", "the", "a", "my", "our", "one", "meeting", "anything",
+     "yet", "now", "on", "please", "pls", "him", "her", "anyone"}
+)  # fmt: skip
+# All being well, then a yes: "all good 👍" at "Save these?" is a yes, not "nothing to report".
+_WELL = frozenset({"all good", "all fine", "all ok", "all okay"})
+
 # Phrases that answer a question whether alone or leading more words ("sure, go ahead").
 _LEADING: dict[Meaning, tuple[str, ...]] = {
     Meaning.UNSURE: (
@@ -133,6 +160,7 @@ _LEADING: dict[Meaning, tuple[str, ...]] = {
     Meaning.YES: (
         "yes",
         "yeah",
+        "yeh",
         "yea",
         "yah",
         "ya",
@@ -151,6 +179,11 @@ _LEADING: dict[Meaning, tuple[str, ...]] = {
         "sounds great",
         "sounds fine",
         "sounds perfect",
+        "sounds right",
+        "sounds about right",
+        "sounds ok",
+        "sounds okay",
+        "sounds lovely",
         "go for it",
         "go ahead",
         "go on",
@@ -192,6 +225,8 @@ _LEADING: dict[Meaning, tuple[str, ...]] = {
         "let's do that",
         "yes go ahead",
         "by all means",
+        # Idioms with a "no" in them that say yes ("yep no problem", "no worries, will do").
+        *_NO_TROUBLE,
         # Said of oneself: "I'm a member (of the SoR)".
         "i'm a member",
         "i am a member",
@@ -233,6 +268,8 @@ _ALONE: dict[Meaning, tuple[str, ...]] = {
         "i can",
         "i will",
         "i have done",
+        "do",
+        "do so",
         "indeed",
         "true",
         "please",
@@ -275,7 +312,7 @@ _FILLER_AFTER = frozenset(
      "didn't mean it", "didn't mean that", "wrong button", "pressed the wrong one",
      # Closing an answer: "no that's it", "nope, that's everything", "yes that's all".
      "that's it", "that's all", "that's everything", "that is it", "that is all",
-     "that is everything", "nothing else", "nothing more"}
+     "that is everything", "nothing else", "nothing more", "at all"}
 )  # fmt: skip
 
 _PUNCTUATION = re.compile(r"[^\w\s'/?-]+")
@@ -349,11 +386,38 @@ def leading(text: str) -> Reading | None:
         head = " ".join(words[:size])
         if head in _LEADS:
             rest = _rest_after(text, words[:size], words[size:])
+            if head in _NEGATING:
+                rest = _after_verb(rest)
             again = leading(rest) if rest else None
             if again is not None and again.meaning is _LEADS[head] and not again.rest:
                 rest = ""  # "yup 👍", "yes sure go ahead": the rest only says it again
             return Reading(_LEADS[head], rest)
     return _said_again(words)
+
+
+def _after_verb(rest: str) -> str:
+    """What follows "don't cancel (it)": the verb and its object only say the no again, and
+    words said around an answer ("wrong one sorry") add nothing."""
+    words = rest.split()
+    if not words or words[0].strip(",.;:!") not in _NOT_DONE:
+        return rest
+    taken = 1
+    while (
+        taken < len(words)
+        and words[taken - 1][-1:] not in ",.;:!"
+        and (words[taken].strip(",.;:!") in _OBJECT)
+    ):
+        taken += 1
+    after = " ".join(words[taken:]).strip(" ,.;:!-")
+    left = _words(after)
+    while left:
+        for size in (4, 3, 2, 1):
+            if " ".join(left[-size:]) in _FILLER_AFTER or " ".join(left[:size]) in _FILLER_BEFORE:
+                left = left[:-size] if " ".join(left[-size:]) in _FILLER_AFTER else left[size:]
+                break
+        else:
+            break
+    return after if left else ""
 
 
 def _said_again(words: list[str]) -> Reading | None:
@@ -364,6 +428,8 @@ def _said_again(words: list[str]) -> Reading | None:
         if head in _WHOLE:
             again = leading(" ".join(w for w in words[size:] if w.strip("-")))
             if again is not None and again.meaning is _WHOLE[head]:
+                return again
+            if again is not None and again.meaning is Meaning.YES and head in _WELL:
                 return again
     return None
 
@@ -393,7 +459,18 @@ def is_no(text: str) -> bool:
 def is_empty(text: str) -> bool:
     """An answer that gives nothing to an optional question ("skip", "none", "no agenda",
     "-"); not one that only starts with a no ("no more rota gaps", an agenda)."""
+    if " ".join(_strip_fillers(_words(text))) in _NO_TROUBLE:
+        return True  # "no worries" at "Any worries?": nothing to add, though a yes elsewhere
     return brief(text) in (Meaning.SKIP, Meaning.NONE, Meaning.NO)
+
+
+def without_idioms(text: str) -> str:
+    """``text`` normalised, with the yes-idioms that hold a "no" taken out ("yep no problem"
+    is "yep"), for a reader that looks for a no anywhere in a reply."""
+    said = normalise(text)
+    for idiom in sorted(_NO_TROUBLE, key=len, reverse=True):
+        said = re.sub(rf"(?<![\w']){re.escape(idiom)}(?![\w'])", " ", said)
+    return " ".join(said.split())
 
 
 def as_typed(text: str, rest: str) -> str:
