@@ -392,17 +392,20 @@ def test_a_concern_in_a_meeting_agenda_is_asked_about_before_it_goes_to_the_part
 ) -> None:
     mentee.said("book a meeting on 1 Dec at 9am for an hour by video")
     mentee.said("Add an agenda")
-    mentee.said(BULLIED)
-    asked = mentee.said("Send to Tom")
+    asked = mentee.said(BULLIED)  # asked as soon as the agenda is given
     assert "This sounds like it may be about bullying or harassment." in asked
     assert "I haven't sent anything to Tom yet. Tom will see the agenda." in asked
+    # Sending to Tom is not an answer to that question: nothing goes to him before it.
+    assert "Shall I send it to the project lead now?" in mentee.said("Send to Tom")
     assert mentor.inbox() == ""
     sent = mentee.said("Send it to the lead")
     assert sent.startswith("Sent to the project lead. ")
     [concern] = _concerns(demo)
     assert (concern.category, concern.urgent, concern.text) == ("bullying", False, BULLIED)
     assert len(_lead_alerts(demo)) == 1
-    assert "I've left that out of the agenda" in mentee.said("No, leave it out")
+    left = mentee.said("No, leave it out")
+    assert "I've left it out of a meeting agenda: it's with the project lead." in left
+    assert "Shall I send it to Tom?" in left  # back to the booking, with no agenda
     assert mentee.said("Send to Tom").startswith("Sent to Tom Okafor")
     proposal = mentor.inbox()
     assert "would like to meet" in proposal

@@ -86,6 +86,17 @@ def test_a_hedged_no_to_actions_still_asks_for_the_next_meeting(mentee: Chat, sa
         assert session.exec(select(ActionItem)).all() == []
 
 
+@pytest.mark.parametrize("said", ["nope nothing more", "no, nothing else to add"])
+def test_nothing_more_at_anything_else_goes_straight_to_the_confirmation(
+    mentee: Chat, said: str
+) -> None:
+    mentee.said("log minutes for today's meeting")
+    assert "Anything else to add" in mentee.said("we discussed the rota plan")
+    reply = mentee.said(said)
+    assert "When is your next meeting?" not in reply
+    assert "Shall I save these minutes?" in reply
+
+
 # -- the language layer's readings the minutes use ------------------------------------------
 
 
@@ -132,6 +143,15 @@ def test_the_time_a_meeting_was_held(said: str, held: HeldTime | None) -> None:
     assert held_time(said) == held
 
 
-@pytest.mark.parametrize(("said", "hedged"), [("no not really", True), ("nah", False)])
+@pytest.mark.parametrize(
+    ("said", "hedged"),
+    [
+        ("no not really", True),
+        ("nothing as such", True),
+        ("nah", False),
+        ("nope, none more", False),
+        ("no that's it, nothing further", False),
+    ],
+)
 def test_a_hedged_no_is_told_from_a_closing_one(said: str, hedged: bool) -> None:
     assert hedged_none(said) is hedged

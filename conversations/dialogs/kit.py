@@ -481,8 +481,13 @@ class Form(Generic[S]):
             return self.left_out(ctx, state, texts)
         field = self.field(state.holding)
         state.step, state.pending, state.holding = field.name, None, None
-        note = Text(f"OK, I've left it out of {self.guard_where}: it's with the project lead.")
-        return Turn(replies=[note, *self.ask_field(ctx, state, field)], state=state.to_state())
+        note = f"OK, I've left it out of {self.guard_where}: it's with the project lead."
+        if field.optional:  # nothing more is needed there: carry on from where it was given
+            state.values[field.name] = ""
+            return safety_check.with_note(note, self._next(ctx, state))
+        return Turn(
+            replies=[Text(note), *self.ask_field(ctx, state, field)], state=state.to_state()
+        )
 
     def _names(self) -> FieldNames:
         return FieldNames((w, f.name) for f in self.fields for w in (f.label, *f.words))

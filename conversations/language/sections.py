@@ -841,7 +841,13 @@ def names_self(text: str) -> bool:
 
 # "none really", "no not really", "not as such": a hedged no about the thing asked, not "that's
 # everything".
-_HEDGED = re.compile(r"\b(?:really|as\s+such|particularly|none|nothing|actions?)\b", re.I)
+# "none really", "nothing as such": a no to this question only; but "nothing else", "none
+# more", "nothing to add" close the whole write-up.
+_HEDGED = re.compile(
+    r"\b(?:really|as\s+such|particularly|actions?"
+    r"|(?:none|nothing)\b(?!\s+(?:else|more|further|to\s+add)\b))\b",
+    re.I,
+)
 
 
 def hedged_none(text: str) -> bool:

@@ -461,7 +461,17 @@ def is_empty(text: str) -> bool:
     "-"); not one that only starts with a no ("no more rota gaps", an agenda)."""
     if " ".join(_strip_fillers(_words(text))) in _NO_TROUBLE:
         return True  # "no worries" at "Any worries?": nothing to add, though a yes elsewhere
-    return brief(text) in (Meaning.SKIP, Meaning.NONE, Meaning.NO)
+    if brief(text) in (Meaning.SKIP, Meaning.NONE, Meaning.NO):
+        return True
+    # "no, nothing else to add", "nope, none at all this time": a no, then more of the same.
+    reading = leading(text)
+    return (
+        reading is not None
+        and reading.meaning in (Meaning.NO, Meaning.NONE)
+        and bool(reading.rest)
+        and len(reading.rest) < len(text)
+        and is_empty(reading.rest)
+    )
 
 
 def without_idioms(text: str) -> str:

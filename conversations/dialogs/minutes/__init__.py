@@ -928,8 +928,10 @@ class LogMinutes:
         pair = self._pair(ctx, state)
         if _is_none(text):
             state["actions"], state["actions_asked"] = [], True
-            if (said := leading(text)) is not None and said.meaning is Meaning.NO and not said.rest:
-                # "nah" to "anything else?": that's everything ("no not really": no actions).
+            said = leading(text)
+            if said is not None and said.meaning is Meaning.NO and is_empty(said.rest or "no"):
+                # "nah", "no, nothing else to add" to "anything else?": that's everything ("no
+                # not really": no actions, and the next meeting is still asked).
                 state["next_asked"] = not hedged_none(text)
             return self._advance(ctx, state, [])
         if (said := leading(text)) is not None and said.meaning is Meaning.YES and not said.rest:
