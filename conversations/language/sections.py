@@ -897,6 +897,15 @@ _BOTH_WORDS = frozenset(
 _OTHER_WORDS = frozenset({"him", "her", "he", "she", "his", "hers", "they", "them", "theirs"})
 
 
+# "ill do it", "i will", "i can take it", "we'll share it", "he'll do it": who says they will.
+_SAYS_WHO_WILL = re.compile(
+    r"^(?:(?P<me>i['’]?ll|i\s+will|i\s+can|i\s+shall)|(?P<both>we['’]?ll|we\s+will|we\s+can)"
+    r"|(?P<partner>he['’]?ll|she['’]?ll|he\s+will|she\s+will|he\s+can|she\s+can))"
+    r"(?:\s+(?:do|take|own|sort|handle|chase|have|share)\b.*)?$",
+    re.I,
+)
+
+
 def read_owner(
     text: str, own_names: tuple[str, ...], partner_names: tuple[str, ...]
 ) -> Owner | None:
@@ -906,6 +915,8 @@ def read_owner(
     names = (_names(own_names), _names(partner_names))
     if (whole := _owner_word(said, *names)) is not None:
         return whole
+    if (m := _SAYS_WHO_WILL.match(said)) is not None:  # "ill do it", "we'll both do it"
+        return "both" if m["both"] else "partner" if m["partner"] else "me"
     words = [w.strip(".,!'’") for w in said.replace("’s", "").replace("'s", "").split()]
     if "both" in words or ("of" in words and "us" in words):
         return "both"
