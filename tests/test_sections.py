@@ -439,3 +439,12 @@ def test_an_owner_said_alone_between_commas_owns_the_action() -> None:
     assert _actions("actions: sort the budget, cover, rotas") == [
         ("Sort the budget, cover, rotas", None, None)
     ]
+
+
+@pytest.mark.parametrize("said", ["havent booked one yet", "we've not arranged it yet"])
+def test_not_booked_yet_is_no_next_meeting(said: str) -> None:
+    assert read_next_meeting(said, CONTEXT) is None
+
+
+def test_a_day_said_with_booked_is_still_the_day() -> None:
+    assert isinstance(read_next_meeting("booked tue 10 mar 10am", CONTEXT), When)

@@ -192,7 +192,10 @@ _NOBODY = r"someone|somebody|anyone|one\s+of\s+us"
 _NOT_YET = re.compile(
     r"^(?:not\s+yet|none|no|nope|skip|tbc|tba|tbd|not\s+(?:agreed|decided|booked|sure)(?:\s+yet)?"
     r"|no\s+next\s+(?:meeting|one)|don'?t\s+know(?:\s+yet)?"
-    r"|to\s+be\s+(?:agreed|confirmed|arranged))\W*$",
+    r"|to\s+be\s+(?:agreed|confirmed|arranged)"
+    # "havent booked one yet", "we've not arranged it yet"
+    r"|(?:we\s+|i\s+)?(?:ha(?:ve|s)n['’]?t|have\s+not|haven|(?:we|i)['’]?ve\s+not)\s+(?:booked|arranged"
+    r"|agreed|set|fixed|sorted)(?:\s+(?:one|it|a\s+date|the\s+next\s+one|that))?(?:\s+(?:yet|up))*)\W*$",
     re.I,
 )
 _ASAP = re.compile(
