@@ -179,3 +179,18 @@ def test_done_said_as_where_it_went() -> None:
     assert read_action_talk("cv has been emailed to priya this am") == Talk("done", "send priya cv")
     # going somewhere is not something sent
     assert read_action_talk("im going to tom's office now") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "yesterday's notes w tom: talked budgets, agreed 2 things - rota and cv",
+        "fridays minutes: went over the audit and my PDP",
+    ],
+)
+def test_a_days_notes_with_a_label_are_minutes_not_a_booking(text: str) -> None:
+    assert recognise(text).name == IntentName.LOG_MINUTES
+
+
+def test_a_days_meeting_with_a_time_is_still_a_booking() -> None:
+    assert recognise("book today's session with tom at 3").name == IntentName.BOOK_MEETING

@@ -448,3 +448,11 @@ def test_not_booked_yet_is_no_next_meeting(said: str) -> None:
 
 def test_a_day_said_with_booked_is_still_the_day() -> None:
     assert isinstance(read_next_meeting("booked tue 10 mar 10am", CONTEXT), When)
+
+
+def test_a_day_before_the_notes_label_names_the_meeting() -> None:
+    read = read_sections("yesterdays notes w tom: went over the audit, and my PDP", CONTEXT)
+    assert read.heading == "yesterday"
+    assert read.discussion == ("Went over the audit, and my PDP",)
+    # without a day before the label there is no heading to read
+    assert read_sections("my notes w tom: went over the audit", CONTEXT).heading == ""

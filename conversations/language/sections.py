@@ -142,12 +142,17 @@ _NO_ACTIONS_END = re.compile(
     r"|aps?)(?:\s+(?:agreed|this\s+time|really|for\s+now))?)\W*$",
     re.I,
 )
-_NOTE_WORDS = r"(?:(?:quick|brief|short|my|our|some|meeting|mentoring|session)\s+){0,2}"
+_NOTE_WORDS = (
+    r"(?:(?:quick|brief|short|my|our|some|meeting|mentoring|session"
+    # "today's notes", "fridays minutes": the day's own notes
+    r"|(?:today|yesterday|(?:mon|tues|wednes|thurs|fri)day|last\s+week|this\s+week)['’]?s)\s+){0,2}"
+)
 _NOTES_HEAD = re.compile(
     rf"^{_NOTE_WORDS}(?P<label>minutes|notes?|summary|discussion)"
-    r"(?P<qual>\s+(?:from|for|of|on|re|about)\b[^:\n.;\-–]{0,40}?)?\s*(?:[:\-–]\s*|$)",
+    r"(?P<qual>\s+(?:from|for|of|on|re|about|with|w)\b[^:\n.;\-–]{0,40}?)?\s*(?:[:\-–]\s*|$)",
     re.I,
 )
+_DAY_OWN = re.compile(r"\b(?P<day>today|yesterday|(?:mon|tues|wednes|thurs|fri)day)['’]?s\b", re.I)
 _NOTES_LABEL = re.compile(rf"^{_NOTE_WORDS}(?:minutes|notes?|summary|discussion)\s*[:\-–]\s*", re.I)
 _DECISIONS_HEAD = re.compile(r"^(?:decisions?|decided)\s*[:\-–]\s*", re.I)
 # "can we book the next one ...", "let's pencil in our next meeting ...": the next one asked for.
@@ -623,6 +628,12 @@ class _Reader:
         """Where the discussion starts after "notes:" or "minutes from fri"; the words naming
         the meeting ("from fri") are kept as the heading only when they hold a day."""
         m = _NOTES_HEAD.match(sentence)
+        if m is not None and (day := _DAY_OWN.search(sentence[: m.start("label")])) is not None:
+            # "today's notes with tom:": the day is said before the label
+            if find_when(day["day"], self.context.now, self.context.tz, need_time=False):
+                self.heading = self.heading or day["day"]
+            if m["qual"] and m[0].rstrip().endswith((":", "-", "–")):
+                return m.end()
         if m is not None and m["qual"]:
             if find_when(m["qual"], self.context.now, self.context.tz, need_time=False):
                 self.heading = self.heading or m["qual"].strip()
