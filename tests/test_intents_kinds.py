@@ -153,3 +153,44 @@ def test_a_deadline_only_mentioned_changes_nothing(text: str) -> None:
 def test_add_action_to_do_something_is_minutes_not_a_meeting_change() -> None:
     assert recognise("add an action to chase the rota by fri").name is IntentName.LOG_MINUTES
     assert recognise("i need to add action to my list").name is not IntentName.LOG_MINUTES
+
+
+# -- actions: polite undo, owners without apostrophes, done said as where it went ------------
+
+
+def test_a_polite_undo_is_an_undo() -> None:
+    talk = read_action_talk("sorry could you undo that pls")
+    assert talk is not None
+    assert talk.kind == "undo"
+    assert read_action_talk("sorry can u tell me more") is None
+
+
+def test_an_owner_said_without_apostrophes_changes_the_owner() -> None:
+    assert read_action_talk("oops that ones toms not mine") == Talk("owner", "that one", who="tom")
+    assert read_action_talk("sorry that action is priyas not mine") == Talk(
+        "owner", "that action", who="priya"
+    )
+    # "that one is fine, not mine to judge" names nobody's action
+    assert read_action_talk("that one is fine not mine to judge") is None
+
+
+def test_done_said_as_where_it_went() -> None:
+    assert read_action_talk("slides gone to tom now") == Talk("done", "send tom slides")
+    assert read_action_talk("cv has been emailed to priya this am") == Talk("done", "send priya cv")
+    # going somewhere is not something sent
+    assert read_action_talk("im going to tom's office now") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "yesterday's notes w tom: talked budgets, agreed 2 things - rota and cv",
+        "fridays minutes: went over the audit and my PDP",
+    ],
+)
+def test_a_days_notes_with_a_label_are_minutes_not_a_booking(text: str) -> None:
+    assert recognise(text).name == IntentName.LOG_MINUTES
+
+
+def test_a_days_meeting_with_a_time_is_still_a_booking() -> None:
+    assert recognise("book today's session with tom at 3").name == IntentName.BOOK_MEETING

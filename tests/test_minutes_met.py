@@ -112,6 +112,10 @@ def test_nothing_more_at_anything_else_goes_straight_to_the_confirmation(
         ("both of us", "both"),
         ("we", "both"),
         ("the finance lead", None),
+        ("ill take it", "me"),
+        ("we'll share it", "both"),
+        ("he'll handle it", "partner"),
+        ("ill be away", None),
     ],
 )
 def test_who_an_answer_names(said: str, owner: str | None) -> None:

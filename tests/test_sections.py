@@ -337,3 +337,122 @@ def test_the_partner_s_action_names_the_writer_so_it_reads_well_to_both() -> Non
         ("Intro Priya to his deputy", "partner", date(2026, 3, 3)),
         ("Update my CV", "me", None),
     ]
+
+
+# -- actions said as what someone is doing ----------------------------------------------------
+
+
+def test_an_action_said_as_what_someone_is_doing_is_theirs() -> None:
+    assert _actions(
+        "actions: ill write the induction pack by thu; tom forwarding me the old one"
+    ) == [
+        ("Write the induction pack", "me", date(2026, 3, 5)),
+        ("Forwarding Priya the old one", "partner", None),
+    ]
+    read = read_sections("we talked about rotas. tom lending me his slides by wed", CONTEXT)
+    assert read.discussion == ("We talked about rotas",)
+    assert [(a.text, a.owner, a.due) for a in read.actions or ()] == [
+        ("Lending Priya his slides", "partner", date(2026, 3, 4))
+    ]
+
+
+def test_two_doing_actions_in_one_line_split_at_and_im() -> None:
+    assert _actions(
+        "APs: we're both watching the webinar before next meeting, and im redoing my PDP "
+        "by end of month",
+        BOOKED,
+    ) == [
+        ("Watching the webinar", "both", date(2026, 3, 20)),
+        ("Redoing my PDP", "me", date(2026, 3, 31)),
+    ]
+
+
+def test_words_ending_in_ing_that_are_not_doing_stay_discussion() -> None:
+    read = read_sections("we discussed the morning handover and nothing else", CONTEXT)
+    assert read.actions is None
+    assert read.discussion == ("We discussed the morning handover and nothing else",)
+    # a past tense is what happened, not an action
+    assert read_sections("we talked it over. tom suggested a debrief", CONTEXT).actions is None
+
+
+def test_before_next_time_without_our_is_the_next_meeting() -> None:
+    assert _actions("action: me to ring the rota team before next time", BOOKED) == [
+        ("Ring the rota team", "me", date(2026, 3, 20))
+    ]
+    unbooked = read_action("me to ring the rota team before next meeting", CONTEXT)
+    assert unbooked is not None
+    assert unbooked.due is None
+    assert unbooked.due_note is not None
+    # "next time" in the action's words without "before" is no date
+    said = read_action("me to do it differently next time round", CONTEXT)
+    assert said is not None
+    assert said.due is None
+    assert said.due_note is None
+
+
+def test_next_mtg_n_weeks_later_counts_from_the_meeting_written_up() -> None:
+    read = read_sections("went over my PDP. next mtg same time 3 wks later on teams", BOOKED)
+    assert read.discussion == ("Went over my PDP",)
+    assert read.next_meeting is not None
+    when = read.next_meeting.when
+    assert isinstance(when, When)
+    assert when.local == datetime(2026, 3, 20, 14, tzinfo=LONDON)  # Fri 27 Feb + 3 weeks, 14:00
+    # "in 3 weeks" reads the same; a later meeting without "later" is not moved
+    also = read_next_meeting("same time in 3 wks", BOOKED)
+    assert isinstance(also, When)
+    assert also.local == when.local
+    plain = read_next_meeting("tue 10 mar 10am", BOOKED)
+    assert isinstance(plain, When)
+    assert plain.local == datetime(2026, 3, 10, 10, tzinfo=LONDON)
+
+
+def test_no_actions_closing_a_run_on_sentence_means_none() -> None:
+    read = read_sections("went over the audit, the ward move, no actions", CONTEXT)
+    assert read.actions == ()
+    assert read.discussion == ("Went over the audit, the ward move",)
+    assert read_sections("chatted about the new rota and no actions agreed", CONTEXT).actions == ()
+    # "no actions" inside the words, not closing them, says nothing about actions
+    inside = read_sections("we discussed why there were no actions at all last time", CONTEXT)
+    assert inside.actions is None
+
+
+def test_a_topic_and_a_dash_before_an_owned_action_keeps_the_topic() -> None:
+    assert _actions("PDP - both of us to look at it before 16th") == [
+        ("PDP: look at it", "both", date(2026, 3, 16))
+    ]
+    # a topic and a dash with no owner after it is discussion
+    read = read_sections("the ward move - tricky but fine. tom to email HR", CONTEXT)
+    assert read.discussion == ("The ward move - tricky but fine",)
+    assert _actions("the ward move - tricky but fine. tom to email HR") == [
+        ("Email HR", "partner", None)
+    ]
+
+
+def test_an_owner_said_alone_between_commas_owns_the_action() -> None:
+    assert _actions("actions: book the room re induction, me, by wed") == [
+        ("Book the room re induction", "me", date(2026, 3, 4))
+    ]
+    assert _actions("actions: ring the ward re cover, tom") == [
+        ("Ring the ward re cover", "partner", None)
+    ]
+    # a list of things is not an owner
+    assert _actions("actions: sort the budget, cover, rotas") == [
+        ("Sort the budget, cover, rotas", None, None)
+    ]
+
+
+@pytest.mark.parametrize("said", ["havent booked one yet", "we've not arranged it yet"])
+def test_not_booked_yet_is_no_next_meeting(said: str) -> None:
+    assert read_next_meeting(said, CONTEXT) is None
+
+
+def test_a_day_said_with_booked_is_still_the_day() -> None:
+    assert isinstance(read_next_meeting("booked tue 10 mar 10am", CONTEXT), When)
+
+
+def test_a_day_before_the_notes_label_names_the_meeting() -> None:
+    read = read_sections("yesterdays notes w tom: went over the audit, and my PDP", CONTEXT)
+    assert read.heading == "yesterday"
+    assert read.discussion == ("Went over the audit, and my PDP",)
+    # without a day before the label there is no heading to read
+    assert read_sections("my notes w tom: went over the audit", CONTEXT).heading == ""

@@ -71,7 +71,8 @@ _TICK = re.compile(
     re.I,
 )
 _UNDO = re.compile(
-    r"^(?:(?:oops|sorry|no|wait)\W+)?(?:(?:undo|reopen|re-open|untick|un-tick)\b(?P<what>.*)"
+    r"^(?:(?:oops|sorry|no|wait)\W+)?(?:(?:can|could|would)\s+(?:you|u)\s+|please\s+|pls\s+)?"
+    r"(?:(?:undo|reopen|re-open|untick|un-tick)\b(?P<what>.*)"
     r"|(?:that|it)\s+(?:was\s*n'?t|wasnt|is\s*n'?t|isnt)\s+(?:done|finished)\b.*)$",
     re.I,
 )
@@ -131,6 +132,18 @@ _OWNER = re.compile(
     r"(?P<what3>.+?)\W*$",
     re.I,
 )
+# "oops that actions toms not mine", "that one's tom's": the owner said short, apostrophes or not.
+_OWNER_SHORT = re.compile(
+    r"^(?:(?:oops|sorry|no|wait|actually)\W+)?(?P<what>(?:that|this|the)\s+(?:last\s+)?"
+    r"(?:action|one))(?:['’]?s|\s+is)\s+(?P<who>[a-z]+?)['’]?s?\s*,?\s+not\s+(?:mine|me)\W*$",
+    re.I,
+)
+# "drafts gone to tom now", "template sent to priya this am": done, said as where it went.
+_DONE_WENT = re.compile(
+    r"^(?P<what>.+?)\s+(?:has\s+|have\s+|is\s+|are\s+|['’]s\s+)?(?:been\s+)?(?:gone|sent|emailed"
+    r"|posted|shared|submitted|passed|handed)(?:\s+(?:off|over|on))?\s+to\s+(?P<to>[a-z]+)\b.*$",
+    re.I,
+)
 _LIST = re.compile(
     r"^(?:so\s+)?what(?:'?s|\s+is|\s+has|\s+does|\s+do)?\s+(?P<who>[a-z]+)\s+"
     r"(?:got\s+to\s+do|(?:still\s+)?(?:got\s+)?(?:to\s+do|need(?:s)?\s+to\s+do|owe)"
@@ -162,6 +175,8 @@ def read_action_talk(text: str) -> Talk | None:
     if m := _LIST.match(said):
         who = m["who"] or m["who2"] or m["who3"] or m["who4"] or m["who5"] or m["who6"]
         return Talk("list", who=who.lower())
+    if m := _OWNER_SHORT.match(said):
+        return Talk("owner", _described(m["what"]), who=m["who"].lower())
     if m := _OWNER.match(said):
         who = (m["who"] or m["who2"] or m["who3"] or "").lower()
         what = m["what"] or ""
@@ -180,6 +195,8 @@ def read_action_talk(text: str) -> Talk | None:
         return Talk("done", _described(f"{_present(m['verb'])} {m['what']}"))
     if m := _DONE_AFTER.match(said):
         return _done(_described(m["what"] or m["what2"]))
+    if m := _DONE_WENT.match(said):
+        return _done(_described(f"send {m['to']} {m['what']}"))
     return None
 
 

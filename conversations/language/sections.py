@@ -136,12 +136,23 @@ _NO_ACTIONS = re.compile(
     r"(?:\s+(?:agreed|this\s+time|really))?|actions?\s*[:\-–]\s*(?:none|n/?a|nothing))\W*$",
     re.I,
 )
-_NOTE_WORDS = r"(?:(?:quick|brief|short|my|our|some|meeting|mentoring|session)\s+){0,2}"
-_NOTES_HEAD = re.compile(
-    rf"^{_NOTE_WORDS}(?P<label>minutes|notes?|summary|discussion)"
-    r"(?P<qual>\s+(?:from|for|of|on|re|about)\b[^:\n.;\-–]{0,40}?)?\s*(?:[:\-–]\s*|$)",
+# "..., learning around handover, no actions": "no actions" closing a run-on sentence.
+_NO_ACTIONS_END = re.compile(
+    r"(?:\s*[,;]\s*|\s+-\s+|\s+and\s+)(?:(?:there\s+were\s+)?(?:no|zero)\s+(?:actions?|action\s+points"
+    r"|aps?)(?:\s+(?:agreed|this\s+time|really|for\s+now))?)\W*$",
     re.I,
 )
+_NOTE_WORDS = (
+    r"(?:(?:quick|brief|short|my|our|some|meeting|mentoring|session"
+    # "today's notes", "fridays minutes": the day's own notes
+    r"|(?:today|yesterday|(?:mon|tues|wednes|thurs|fri)day|last\s+week|this\s+week)['’]?s)\s+){0,2}"
+)
+_NOTES_HEAD = re.compile(
+    rf"^{_NOTE_WORDS}(?P<label>minutes|notes?|summary|discussion)"
+    r"(?P<qual>\s+(?:from|for|of|on|re|about|with|w)\b[^:\n.;\-–]{0,40}?)?\s*(?:[:\-–]\s*|$)",
+    re.I,
+)
+_DAY_OWN = re.compile(r"\b(?P<day>today|yesterday|(?:mon|tues|wednes|thurs|fri)day)['’]?s\b", re.I)
 _NOTES_LABEL = re.compile(rf"^{_NOTE_WORDS}(?:minutes|notes?|summary|discussion)\s*[:\-–]\s*", re.I)
 _DECISIONS_HEAD = re.compile(r"^(?:decisions?|decided)\s*[:\-–]\s*", re.I)
 # "can we book the next one ...", "let's pencil in our next meeting ...": the next one asked for.
@@ -151,7 +162,7 @@ _BOOK_NEXT = (
     r"|put|pencil|get)(?:\s+in)?\s+)?"
 )
 _NEXT_HEAD = re.compile(
-    rf"^{_LEADIN}{_BOOK_NEXT}(?:(?:the|our)\s+)?next\s+(?:one|meeting|session|call|catch[\s-]?up|chat|1:1"
+    rf"^{_LEADIN}{_BOOK_NEXT}(?:(?:the|our)\s+)?next\s+(?:one|meeting|mtg|session|call|catch[\s-]?up|chat|1:1"
     r"|1-1|meet(?:ing)?|get[\s-]?together)\b"
     r"(?:\s+(?:is|will\s+be|booked\s+for|planned\s+for|pencilled\s+in\s+for|agreed\s+for|on))?"
     r"\s*[:\-–]?\s*"
@@ -186,7 +197,10 @@ _NOBODY = r"someone|somebody|anyone|one\s+of\s+us"
 _NOT_YET = re.compile(
     r"^(?:not\s+yet|none|no|nope|skip|tbc|tba|tbd|not\s+(?:agreed|decided|booked|sure)(?:\s+yet)?"
     r"|no\s+next\s+(?:meeting|one)|don'?t\s+know(?:\s+yet)?"
-    r"|to\s+be\s+(?:agreed|confirmed|arranged))\W*$",
+    r"|to\s+be\s+(?:agreed|confirmed|arranged)"
+    # "havent booked one yet", "we've not arranged it yet"
+    r"|(?:we\s+|i\s+)?(?:ha(?:ve|s)n['’]?t|have\s+not|haven|(?:we|i)['’]?ve\s+not)\s+(?:booked|arranged"
+    r"|agreed|set|fixed|sorted)(?:\s+(?:one|it|a\s+date|the\s+next\s+one|that))?(?:\s+(?:yet|up))*)\W*$",
     re.I,
 )
 _ASAP = re.compile(
@@ -201,7 +215,10 @@ _BEFORE_NEXT = re.compile(
     r"[\s,]*\b(?:before|by|for|ahead\s+of|prior\s+to|in\s+time\s+for)\s+(?:our|the)\s+next"
     r"(?:\s+(?:one|meeting|session|call|catch[\s-]?up|chat|1:1|meet(?:ing)?))?\b"
     r"|[\s,]*\bbefore\s+we\s+(?:next\s+)?meet(?:\s+again|\s+next)?\b"
-    r"|[\s,]*\b(?:for|by)\s+next\s+time\b",
+    r"|[\s,]*\b(?:for|by)\s+next\s+time\b"
+    # "before next time", "before next meeting" (no "our"/"the")
+    r"|[\s,]*\b(?:before|ahead\s+of|prior\s+to)\s+next\s+(?:time|one|meeting|session|call"
+    r"|catch[\s-]?up|chat|1:1)\b",
     re.I,
 )
 # Shorthand the date reader does not know yet, read only where a date is looked for.
@@ -211,6 +228,15 @@ _DATE_SHORTHAND = (
     (re.compile(r"\b(?:by\s+)?eom\b", re.I), "by the end of the month"),
     (re.compile(r"\b(?:by\s+)?eow\b", re.I), "by the end of the week"),
     (re.compile(r"\b(?:by\s+)?cob\b", re.I), "today"),
+    # "4 weeks later": in 4 weeks (from the meeting written up, for the next one)
+    (
+        re.compile(
+            r"\b(?<!in\s)(a|an|one|two|three|four|five|six|seven|eight|\d+)\s+(weeks?|months?|days?)"
+            r"\s+later\b",
+            re.I,
+        ),
+        r"in \1 \2",
+    ),
 )
 _SAME_TIME = re.compile(
     r"[\s,]*\b(?:(?:at\s+)?(?:the\s+)?same\s+time(?:\s+as\s+(?:today|before))?)\b", re.I
@@ -239,6 +265,22 @@ _ME = re.compile(r"\b(?:me|myself)\b", re.I)
 _CUT = re.compile(r"\s*,\s*|\s+(?=(?:and|&|\+|then|so|also|plus)\s)", re.I)
 
 
+# An action said as what someone is doing: "tom sending me his template", "im updating my CV".
+_PARTICIPLE = r"(?!(?:no|some|any|every)thing|morning|evening|meeting|during)[^\W\d_]{2,}ing"
+
+
+def _doers(partner: str, own: str) -> str:
+    """Who, before a present participle ("tom sending", "we're both reading", "i'm doing")."""
+    be = r"(?:\s+is|['’]s|\s+will\s+be|['’]ll\s+be)"
+    return (
+        r"(?P<both>(?:we['’]re|we\s+are|were\s+both|we['’]ll\s+be|we\s+will\s+be)(?:\s+both)?"
+        rf"|both\s+of\s+us|us\s+both|(?:{partner})\s+(?:and|&|\+)\s+(?:i|me)"
+        rf"|(?:i|me)\s+(?:and|&|\+)\s+(?:{partner}))"
+        rf"|(?P<partner>(?:{partner}){be}?|(?:he|she){be})"
+        rf"|(?P<me>i['’]?m|i\s+am|i['’]?ll\s+be|i\s+will\s+be|(?:{own}){be}?)"
+    )
+
+
 def _names(names: tuple[str, ...]) -> list[str]:
     """Each name, and its first word, lower case, longest first."""
     found: set[str] = set()
@@ -257,6 +299,7 @@ class _Owners:
     colon: re.Pattern[str]
     partner: frozenset[str]
     own: frozenset[str]
+    doing: re.Pattern[str] | None = None  # "tom sending me ...", "we're both reading ..."
 
     @classmethod
     def of(cls, context: SectionContext) -> _Owners:
@@ -281,16 +324,23 @@ class _Owners:
             r"^(?P<who>[^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){0,2})\s*(?::|\s[-–])\s*(?P<rest>\S.*)$",
             re.S,
         )
-        return cls(lead, colon, frozenset(partner), frozenset(own))
+        doing = re.compile(
+            rf"^{_LEADIN}(?:{_OWNED_HEAD})?(?:{_doers(p, o)})\s+(?P<rest>{_PARTICIPLE}\b.*)$",
+            re.I | re.S,
+        )
+        return cls(lead, colon, frozenset(partner), frozenset(own), doing)
 
     def read(self, clause: str) -> tuple[Owner | None, str] | None:
         """(owner, the rest) when ``clause`` starts with an owner and a word of intent."""
         m = self.lead.match(clause)
+        if m is None and self.doing is not None:
+            m = self.doing.match(clause)
         if m is None:
             return None
-        if m["contracted"]:
+        said = m.groupdict()
+        if said.get("contracted"):
             return "me", m["rest"]
-        if m["nobody"]:
+        if said.get("nobody"):
             return None, m["rest"]
         owner: Owner = "both" if m["both"] else "partner" if m["partner"] else "me"
         return owner, m["rest"]
@@ -419,8 +469,11 @@ def _read_action(
     owner: Owner | None = None
     owner_said: str | None = None
     read = owners.read(text)
+    topic = _topic_owned(text, owners) if read is None else None
     if read is not None:
         owner, text = read
+    elif topic is not None:
+        _, owner, text = topic
     elif not listed:
         return None
     elif (m := owners.colon.match(text)) is not None and not _date_only(m["who"], context):
@@ -435,9 +488,13 @@ def _read_action(
             owner_said = m["who"].strip()
         text = m["rest"]
     text, due = _due(text, context)
+    if owner is None and owner_said is None and listed and (alone := _inline_owner(text, owners)):
+        owner, text = alone
     text = _tidy(text)
     if not text or (not listed and _MEETING_PLAN.match(text)):
         return None
+    if topic is not None:
+        text = f"{topic[0]}: {text[:1].lower()}{text[1:]}"
     if owner is None and owner_said is None and _MINE.search(text):
         owner = "me"  # "update my CV": the writer's own
     if owner == "partner" and context.own_names:
@@ -445,6 +502,40 @@ def _read_action(
         name = context.own_names[0].split()[0]
         text = _MINE.sub(f"{name}'s", _ME.sub(name, text))
     return replace(due, text=text, owner=owner, owner_said=owner_said)
+
+
+# "JD - both of us to read it": a topic, a dash, then an owned action about it.
+_TOPIC_DASH = re.compile(r"^(?P<topic>[^\W\d_][\w/&'’ ]{0,30}?)\s+[-–]\s+(?P<rest>\S.*)$", re.S)
+# "email the ops manager re cover, me, by wed": the owner said between commas.
+_INLINE_WHO = re.compile(
+    r"\s*,\s*(?P<who>[^\W\d_]+(?:\s+(?:of\s+us|both|okafor|[^\W\d_]+))?)\s*(?:,\s*)?$", re.I
+)
+
+
+def _topic_owned(text: str, owners: _Owners) -> tuple[str, Owner | None, str] | None:
+    """(topic, owner, the rest) for "JD - both of us to read before 16th"."""
+    m = _TOPIC_DASH.match(text)
+    if m is None or (read := owners.read(m["rest"])) is None:
+        return None
+    return m["topic"].strip(), read[0], read[1]
+
+
+def _inline_owner(text: str, owners: _Owners) -> tuple[Owner, str] | None:
+    """The owner said alone between commas at the end: "..., me," / "..., tom"."""
+    m = _INLINE_WHO.search(text)
+    if m is None:
+        return None
+    said = " ".join(m["who"].lower().split())
+    owner: Owner | None = (
+        "me"
+        if said in owners.own or said in ("me", "myself", "i", "mine")
+        else "partner"
+        if said in owners.partner
+        else "both"
+        if said in ("both", "both of us", "us both", "us")
+        else None
+    )
+    return None if owner is None else (owner, text[: m.start()])
 
 
 def _date_only(words: str, context: SectionContext) -> bool:
@@ -515,6 +606,9 @@ class _Reader:
         """Read one line; True when an actions section it opened lasts into the next lines."""
         opened_alone = False
         for sentence in _sentences(line):
+            if (end := _NO_ACTIONS_END.search(sentence)) is not None and end.start() > 0:
+                self.actions = self.actions or []
+                sentence = sentence[: end.start()]
             if _NO_ACTIONS.match(sentence):
                 self.actions = self.actions or []
                 self.mode = "discussion"
@@ -534,6 +628,12 @@ class _Reader:
         """Where the discussion starts after "notes:" or "minutes from fri"; the words naming
         the meeting ("from fri") are kept as the heading only when they hold a day."""
         m = _NOTES_HEAD.match(sentence)
+        if m is not None and (day := _DAY_OWN.search(sentence[: m.start("label")])) is not None:
+            # "today's notes with tom:": the day is said before the label
+            if find_when(day["day"], self.context.now, self.context.tz, need_time=False):
+                self.heading = self.heading or day["day"]
+            if m["qual"] and m[0].rstrip().endswith((":", "-", "–")):
+                return m.end()
         if m is not None and m["qual"]:
             if find_when(m["qual"], self.context.now, self.context.tz, need_time=False):
                 self.heading = self.heading or m["qual"].strip()
@@ -619,6 +719,8 @@ def minutes_likeness(text: str) -> Literal["no", "maybe", "yes"]:
         if head and (head.end() < len(sentence) or index + 1 < len(sentences)):
             return "yes"
         if _NO_ACTIONS.match(sentence) or _OWNED_ACTION.match(sentence):
+            return "yes"
+        if _TALKED.search(sentence) and _NO_ACTIONS_END.search(sentence):
             return "yes"
     if not _TALKED.search(text):
         return "no"
@@ -809,6 +911,15 @@ _BOTH_WORDS = frozenset(
 _OTHER_WORDS = frozenset({"him", "her", "he", "she", "his", "hers", "they", "them", "theirs"})
 
 
+# "ill do it", "i will", "i can take it", "we'll share it", "he'll do it": who says they will.
+_SAYS_WHO_WILL = re.compile(
+    r"^(?:(?P<me>i['’]?ll|i\s+will|i\s+can|i\s+shall)|(?P<both>we['’]?ll|we\s+will|we\s+can)"
+    r"|(?P<partner>he['’]?ll|she['’]?ll|he\s+will|she\s+will|he\s+can|she\s+can))"
+    r"(?:\s+(?:do|take|own|sort|handle|chase|have|share)\b.*)?$",
+    re.I,
+)
+
+
 def read_owner(
     text: str, own_names: tuple[str, ...], partner_names: tuple[str, ...]
 ) -> Owner | None:
@@ -818,6 +929,8 @@ def read_owner(
     names = (_names(own_names), _names(partner_names))
     if (whole := _owner_word(said, *names)) is not None:
         return whole
+    if (m := _SAYS_WHO_WILL.match(said)) is not None:  # "ill do it", "we'll both do it"
+        return "both" if m["both"] else "partner" if m["partner"] else "me"
     words = [w.strip(".,!'’") for w in said.replace("’s", "").replace("'s", "").split()]
     if "both" in words or ("of" in words and "us" in words):
         return "both"
