@@ -269,9 +269,10 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
         r"|weren['’]t)\s+(?:dead|alive|born|here)",
         r"better\s+off\s+(?:dead|without\s+(?:me|him|her))",
         r"(?:no|see\s+(?:the|any)|what['’]?s\s+the)\s+(?:reason|point)\s+(?:to|in|of)\s+(?:living|live|going\s+on|carrying\s+on|being\s+alive)",
-        # "some days i can't see the point of anything any more", "no point in anything anymore"
-        r"(?:no|see\s+(?:the|any)|what['’]?s\s+the)\s+point\s+(?:to|in|of)\s+(?:anything|life)"
-        r"\s+any\s*(?:more|longer)",
+        # "some days i can't see the point of anything any more", "no point in anything anymore",
+        # "there are days i don't see the point in any of it anymore"
+        r"(?:no|see\s+(?:the|any)|what['’]?s\s+the)\s+point\s+(?:to|in|of)\s+(?:anything|life"
+        r"|any\s+of\s+it|it\s+all|everything)\s+any\s*(?:more|longer)",
         r"can['’]?t\s+(?:go\s+on|carry\s+on)\s+(?:like\s+this\s+)?(?:living|any\s*more|any\s+longer)",
         r"(?:took|take|taking|thinking\s+(?:about|of)\s+taking)\s+an\s+overdose",
         r"stockpil\w+\s+(?:my\s+|her\s+|his\s+)?(?:pills|tablets|meds|medication)",

@@ -470,6 +470,7 @@ BULLYING = [
 # Leadership talk that only sounds like harm: saved without a question.
 ORDINARY = [
     "i cant see the point of the new rota any more",
+    "i dont see the point in any of it, the audit is a tick-box",
     "there's no point in anything we plan without a budget",
     "i feel like ending it with my current job",
     "nobody would notice if I left the meeting early",
@@ -838,6 +839,8 @@ ORDINARY = [
 SELF_HARM = [
     "i dont see the point anymore",
     "tbh some days i just cant see the point of anything anymore",
+    "some weeks i honestly dont see the point of it all any more",
+    "cant see the point in any of it any longer tbh",
     "honestly theres no point in life any longer",
     "what's the point of anything any more, i'm exhausted",
     "everyone would be better off if i was dead",
