@@ -98,7 +98,7 @@ _NO_EMOJI = re.compile("[👎❌✖]\\ufe0f?(?:\U0001f3fb|\U0001f3fc|\U0001f3fd|
 # (not "NHS+" or "2+2").
 _AT_SIGN = re.compile(r"(?<![\w.])@\s*(?=\d)")
 _NUMBER_UNIT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?=(?:hrs?|hours?|mins?|minutes?)\b)")
-_PLUS = re.compile(r"(?<=[a-z])\s*\+\s*(?=[a-z])")
+_PLUS = re.compile(r"(?<=[a-z])(?:\s+\+\s+|\+)(?=[a-z])")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _SPACES = re.compile(r"\s+")
