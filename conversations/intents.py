@@ -663,9 +663,10 @@ def recognise(text: str, action: str | None = None) -> Intent:
             return Intent(other, "" if other in GLOBAL_WORDS else stripped)
     if about is not None:
         return Intent(about, stripped)
-    if found.name is IntentName.UNKNOWN:
+    short = _by_pattern(said) if found.name is IntentName.UNKNOWN else None
+    if short in (IntentName.GREETING, IntentName.THANKS):
         # "ty!", "tysm": a thanks or greeting in shorthand, read once normalised.
-        return Intent(_by_pattern(said) or IntentName.UNKNOWN)
+        return Intent(short)
     return found
 
 
