@@ -57,6 +57,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Generic, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
+from conversations.language.normalise import spellings_of
+
 __all__ = [
     "Ask",
     "Found",
@@ -155,6 +157,9 @@ _ASK_HOURS = frozenset({6, 7})
 # Bare weekday abbreviations that are also English words ("I sat", "we wed").
 _WORD_DAYS = frozenset({"sat", "sun", "wed", "mon"})
 
+# "tomorrow" and the shorthand for it the normaliser knows ("tmrw", "tomoz", "2moro").
+_TOMORROWS = frozenset(("tomorrow", *spellings_of("tomorrow")))
+_TMRW = "|".join(sorted(_TOMORROWS, key=len, reverse=True))
 _NUMW = "|".join(sorted(_NUMBERS, key=len, reverse=True))
 _HOURW = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
 _WD = (r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
@@ -180,7 +185,7 @@ _BARE_LEAD = (r"(?:^|(?<=[,;:!?(]\s)|(?<=[,;:!?(])|(?<=\bdo\s)|(?<=\bor\s)|(?<=\
               r"|(?<=\bperhaps\s)|(?<=\btry\s)|(?<=\bmake\sit\s)|(?<=\bhow\sabout\s)"
               r"|(?<=\bwhat\sabout\s))")  # fmt: skip
 # A day that follows a bare hour and makes it a time: "7 on thursday", "10 tomorrow".
-_DAY_NEXT = (r"(?=\s+(?:on\s+)?(?:this\s+|next\s+|coming\s+)?(?:today|tomorrow|tmrw|tmr|tonight"
+_DAY_NEXT = (rf"(?=\s+(?:on\s+)?(?:this\s+|next\s+|coming\s+)?(?:today|{_TMRW}|tonight"
              rf"|{_WD})\b)")  # fmt: skip
 
 # One alternative per atom kind; the kind is ``match.lastgroup`` (the outer named group).
@@ -190,7 +195,7 @@ _ATOM = re.compile(
     |(?P<reldate>in\s+(?P<rd_n>\d+\s*|(?:{_NUMW})\s+)(?P<rd_u>days?|weeks?|fortnights?|months?
         |years?)(?:['\u2019]?s?\s+time)?)
     |(?P<weekson>(?:(?P<wo_n>a|one|two|three|four|\d)\s+)?(?P<wo_u>weeks?|wks?|fortnights?)\s+
-        (?:on\s+|from\s+)?(?P<wo_base>today|tomorrow|tmrw|tmr|{_WD})\.?)
+        (?:on\s+|from\s+)?(?P<wo_base>today|{_TMRW}|{_WD})\.?)
     |(?P<weektoday>(?:a|one)\s+week\s+(?:today|from\s+(?:today|now)))
     |(?P<end>(?:the\s+)?end\s+of\s+(?P<end_w>the\s+|this\s+|next\s+)?(?P<end_u>week|month|year))
     |(?P<wdweek>(?P<ww_wd>{_WD})\.?\s+(?P<ww_u>week|fortnight))
@@ -214,7 +219,7 @@ _ATOM = re.compile(
     |(?P<ndot>(?:the\s+)?(?P<nt_d>\d{{1,2}})\.(?P<nt_m>[1-9])(?![\d.]|\s*{_UNITS}))
     |(?P<ordinal>(?:the\s+)?(?P<od>\d{{1,2}}){_ORD}
         (?!\s+(?:floor|time|place|row|year|week|day|person|attempt|round|quarter|item)))
-    |(?P<rday>(?:today|tomorrow|tmrw|tmr){_POSS}|tonight|yesterday
+    |(?P<rday>(?:today|{_TMRW}){_POSS}|tonight|yesterday
         |(?:the\s+)?day\s+after\s+tomorrow|this(?=\s+(?:morning|afternoon|evening)))
     |(?P<ish>{_AT}?(?P<ish_h>\d{{1,2}})(?:[:.](?P<ish_m>\d{{2}}))?(?P<ish_ap>\s*[ap]\.?m\.?)?
         \s*-?\s*ish)
@@ -228,7 +233,7 @@ _ATOM = re.compile(
     |(?P<clock>{_AT}?(?P<ck_h>\d{{1,2}}):(?P<ck_m>\d{{2}}))
     |(?P<hhmm>{_AT}?(?P<hh_h>[01]\d|2[1-3])(?P<hh_m>[0-5]\d)(?:\s*hrs)?(?![\d/]|\s*{_UNITS}))
     |(?P<noon>{_AT}?(?:12\s+)?(?P<nn>noon|midday|midnight))
-    |(?P<oclock>{_AT}?(?P<oc_h>\d{{1,2}}|{_NUMW})\s+o['\u2019]?clock)
+    |(?P<oclock>{_AT}?(?P<oc_h>\d{{1,2}}|{_NUMW})\s*o\s?['\u2019]?\s?clock)
     |(?P<past>{_AT}?(?:(?P<pa_q>half|quarter)\s+(?P<pa_dir>past|to)|(?P<pa_half>half))
         \s+(?P<pa_h>\d{{1,2}}|{_HOURW})(?!\s*(?:[:.]\d|{_UNITS})))
     |(?P<same>(?:at\s+)?(?:the\s+)?same\s+time)
@@ -278,6 +283,7 @@ _DUR = re.compile(
     |(?P<h>\d+(?:\.\d+)?\s*|(?:{_NUMW})\s+)(?P<half1>and\s+a\s+half\s+)?(?:hours?|hrs?|h)
         (?:\s*(?:and\s+)?(?P<hmin>\d+\s*|(?:{_NUMW})\s+)(?:minutes?|mins?|m))?
         (?P<half2>\s+and\s+a\s+half)?
+    |(?P<hhalf>hour\s+and\s+a\s+half)
     |(?P<m>\d+\s*|(?:{_NUMW})\s+)(?:minutes?|mins?))(?!\w)""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -293,7 +299,9 @@ _DP_WORDS = (
     | {w.lower() for w in _WEEKDAYS + _MONTHS + _DAY_ABBR + _MON_ABBR}
     | _NUMBERS.keys()
 )
-_DP_TIME = re.compile(r"\d[:.]\d\d|\d\s*[ap]\.?m\b|noon|midday|midnight|o'?clock|hours?|min", re.I)
+_DP_TIME = re.compile(
+    r"\d[:.]\d\d|\d\s*[ap]\.?m\b|noon|midday|midnight|o\s?'?\s?clock|hours?|min", re.I
+)
 _DP_LEAD = re.compile(r"^(?:by|on|until|till|til|before|from|at|for|due)\s+", re.IGNORECASE)
 
 
@@ -516,9 +524,8 @@ def _relative_day(word: str, today: date) -> date:
     word = (
         re.sub(r"['\u2019]?s$", "", _words(word)) if not word.lower().startswith("tues") else word
     )
-    offset = {"today": 0, "tomorrow": 1, "tmr": 1, "tmrw": 1}.get(word.lower())
-    if offset is not None:
-        return today + timedelta(days=offset)
+    if word.lower() in ("today", *_TOMORROWS):
+        return today + timedelta(days=word.lower() != "today")
     return today + timedelta(days=(_weekday(word) - today.weekday()) % 7)
 
 
@@ -549,7 +556,7 @@ def _day(atoms: _Atoms, c: _Ctx) -> date | Ask | _Days | None:
     value: date | Ask | None = None
     if m := atoms.get("rday"):
         word = re.sub(r"['\u2019]?s$", "", _words(m[0]))
-        offset = {"tomorrow": 1, "tmr": 1, "tmrw": 1, "yesterday": -1}.get(word, 0)
+        offset = 1 if word in _TOMORROWS else -1 if word == "yesterday" else 0
         value = today + timedelta(days=2 if "after" in word else offset)
     elif m := atoms.get("weekson"):  # "a week on Friday", "fortnight today", "2 wks tmrw"
         weeks = int(_num(m["wo_n"])) if m["wo_n"] else 1
@@ -990,6 +997,8 @@ def _length(m: re.Match[str] | None) -> timedelta:
     elif m["q"]:
         q = _words(m["q"])
         minutes = 30 if "half" in q else 45 if q.startswith("three") else 15
+    elif m["hhalf"]:  # "hour and a half", the "an" left out
+        minutes = 90
     elif m["h"]:
         half = 30 if m["half1"] or m["half2"] else 0
         minutes = _num(m["h"]) * 60 + half + (_num(m["hmin"]) if m["hmin"] else 0)

@@ -661,7 +661,13 @@ def recognise(text: str, action: str | None = None) -> Intent:
         other = _by_pattern(variant)
         if other is not None and other not in _NOT_YET_UNDERSTOOD:
             return Intent(other, "" if other in GLOBAL_WORDS else stripped)
-    return Intent(about, stripped) if about is not None else found
+    if about is not None:
+        return Intent(about, stripped)
+    short = _by_pattern(said) if found.name is IntentName.UNKNOWN else None
+    if short in (IntentName.GREETING, IntentName.THANKS):
+        # "ty!", "tysm": a thanks or greeting in shorthand, read once normalised.
+        return Intent(short)
+    return found
 
 
 def about_a_meeting(said: str, plain: str) -> IntentName | None:

@@ -200,3 +200,43 @@ def test_a_question_about_a_time_is_not_a_booking(mentee: Chat) -> None:
     reply = mentee.said("is it tomorrow at 3pm?")
     assert "When would you like" not in reply
     assert "Here's the meeting" not in reply
+
+
+# -- phone shorthand for the way, time and length ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "shown", "slot"),
+    [
+        (
+            "fri @ 2 pm w tom, face 2 face, hour and a half",
+            "• *When:* Fri 6 Mar, 14:00\n• *How long:* 1 hour 30 minutes\n• *How:* in person",
+            (datetime(2026, 3, 6, 14, tzinfo=UTC), 90, "in_person"),
+        ),
+        (
+            "tmoz 10 o clock for 2hrs, teams",
+            "• *When:* Tue 3 Mar, 10:00\n• *How long:* 2 hours\n• *How:* by video",
+            (datetime(2026, 3, 3, 10, tzinfo=UTC), 120, "video"),
+        ),
+        (
+            "cd we do weds 11 oclock face2face? 1.5hrs",
+            "• *When:* Wed 4 Mar, 11:00\n• *How long:* 1 hour 30 minutes\n• *How:* in person",
+            (datetime(2026, 3, 4, 11, tzinfo=UTC), 90, "in_person"),
+        ),
+    ],
+)
+def test_phone_shorthand_books_the_time_length_and_way_said(
+    mentee: Chat, said: str, shown: str, slot: tuple[datetime, int, str]
+) -> None:
+    reply = mentee.said(said)
+    assert shown in reply, reply
+    assert "Sent to Tom Okafor" in mentee.said("yh")
+    [meeting] = _meetings(mentee.db)
+    assert _slot(meeting) == slot
+
+
+def test_seven_o_clock_with_a_space_is_asked_morning_or_evening(mentee: Chat) -> None:
+    reply = mentee.said("thurs 7 o clock face2face")
+    assert "07:00" in reply, reply
+    assert "19:00" in reply, reply
+    assert not _meetings(mentee.db)

@@ -692,3 +692,49 @@ def test_more_ordinary_sentences_have_no_date(text: str) -> None:
 )
 def test_a_day_then_when_it_starts_is_one_moment(text: str, local: str) -> None:
     assert wall(parse_when(text, NOW, "Europe/London"))[0] == local
+
+
+# -- phone-typed times and lengths ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "local"),
+    [
+        ("10 o clock tomorrow", "2026-11-24 10:00"),
+        ("fri 11oclock", "2026-11-27 11:00"),
+        ("twelve o clock on Friday", "2026-11-27 12:00"),
+        ("tmoz at 3pm", "2026-11-24 15:00"),
+        ("tomoz 9 am", "2026-11-24 09:00"),
+        ("2moro @ 2 pm", "2026-11-24 14:00"),
+    ],
+)
+def test_phone_typed_times(text: str, local: str) -> None:
+    found = parse_when(text, NOW, LONDON)
+    assert isinstance(found, When), found
+    assert found.local.strftime("%Y-%m-%d %H:%M") == local
+
+
+def test_seven_o_clock_with_a_space_is_asked_am_or_pm() -> None:
+    asked = parse_when("7 o clock tomorrow", NOW, LONDON)
+    assert isinstance(asked, Ask)
+    assert (asked.question, asked.reason) == ("Did you mean 07:00 or 19:00 on Tue 24 Nov?", "am_pm")
+
+
+def test_o_clock_with_a_space_yesterday_is_in_the_past_like_o_apostrophe_clock() -> None:
+    for said in ("2 o clock yesterday", "2 o'clock yesterday"):
+        found = find_when(said, NOW, LONDON)
+        assert found is not None
+        assert isinstance(found.value, Ask)
+        assert found.value.reason == "past"
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [("hour and a half pls", 90), ("1.5hrs", 90), ("2hrs", 120), ("45mins", 45)],
+)
+def test_phone_typed_lengths(text: str, minutes: int) -> None:
+    assert parse_duration(text) == timedelta(minutes=minutes)
+
+
+def test_o_clock_alone_is_no_time() -> None:
+    assert find_when("around the clock", NOW, LONDON) is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conversations.intents import IntentName, recognise
 from conversations.language import Meaning, is_empty, leading, meaning, normalise
 from conversations.language.choices import candidates, pick
 from conversations.messages import Choice
@@ -240,3 +241,54 @@ def test_an_answer_fitting_several_names_them() -> None:
 )
 def test_an_answer_is_empty_only_when_it_says_nothing_else(typed: str, empty: bool) -> None:
     assert is_empty(typed) is empty
+
+
+# -- phone shorthand: spelt out as whole words only -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("face2face if poss", "in person if poss"),
+        ("tmoz?", "tomorrow?"),
+        ("yh", "yes"),
+        ("tysm!", "thanks!"),
+        ("ty x", "thanks x"),
+        ("b4 clinic", "before clinic"),
+        ("cd we", "could we"),
+        ("wd mon work", "would mon work"),
+        ("thurs @ 4", "thursday at 4"),
+        ("thurs @4", "thursday at 4"),
+        ("for 1.5hrs", "for 1.5 hours"),
+        ("45mins", "45 minutes"),
+        ("sam + me", "sam and me"),
+        ("sam+me", "sam and me"),
+    ],
+)
+def test_phone_shorthand_is_spelt_out(typed: str, read: str) -> None:
+    assert normalise(typed) == read
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "b4ever",  # "b4" only as a word
+        "typing on my tyre",  # "ty" never inside a word
+        "nhs+ clinic",  # a name with a plus, not "and"
+        "c++ course",
+        "2+2",
+        "mail me at jo@2x.org",  # an address, not "at 2"
+        "v1.5hrsx",
+    ],
+)
+def test_shorthand_inside_other_words_is_left_alone(typed: str) -> None:
+    assert normalise(typed) == typed
+
+
+@pytest.mark.parametrize(("typed", "name"), [("ty!", "THANKS"), ("tysm", "THANKS")])
+def test_thanks_in_shorthand_is_thanks(typed: str, name: str) -> None:
+    assert recognise(typed).name.name == name
+
+
+def test_a_word_starting_like_shorthand_is_not_thanks() -> None:
+    assert recognise("typo").name is IntentName.UNKNOWN

@@ -21,14 +21,14 @@ MODE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "in_person",
         re.compile(
-            r"\b(?:in[- ]person|face[- ]to[- ]face|f2f|on site|in the office|coffee|a brew"
+            r"\b(?:in[- ]person|face[- ]?(?:to|2)[- ]?face|f2f|on site|in the office|coffee|a brew"
             r"|meet up|grab lunch|over lunch)\b",
             re.I,
         ),
     ),
 )
 _NOT_MODE = re.compile(
-    r"\b(?:instead of|rather than|not)\s+(?:by\s+|on\s+|in\s+)?(?:a\s+)?[\w-]+(?:\s+to\s+face)?",
+    r"\b(?:instead of|rather than|not)\s+(?:by\s+|on\s+|in\s+)?(?:a\s+)?[\w-]+(?:\s*(?:to|2)\s*face)?",
     re.I,
 )
 
@@ -113,7 +113,7 @@ def minutes_late(text: str) -> int | None:
 # about ("about 3 things" is).
 _ABOUT_A_TIME = (
     r"\s+(?:(?:half|quarter)\s+(?:past\s+|to\s+)?)?\d{1,2}(?:[:.]\d\d)?\s*(?:[ap]\.?m\.?|-?\s*ish"
-    r"|o['\u2019]?clock)?(?=\s*(?:$|[?!.,;)~]|(?:on|at|in|for|with|w|pls|please|then|if|or|ok"
+    r"|o\s?['\u2019]?\s?clock)?(?=\s*(?:$|[?!.,;)~]|(?:on|at|in|for|with|w|pls|please|then|if|or|ok"
     r"|okay|and|via|by|works?|suits?|today|tomorrow|tmrw|next|this"
     r"|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)\b))|\s+(?:noon|midday|lunch\s*time|lunch)\b"
 )
@@ -190,7 +190,7 @@ def asks_for_a_new_one(text: str) -> bool:
 
 # A place said with meeting in person: "in person at northfield", "coffee in the canteen".
 _PLACE = re.compile(
-    r"\b(?:in[- ]person|face[- ]to[- ]face|f2f|coffee|on site)\b(?:\s+(?:with|w)\s+[a-z]+)?"
+    r"\b(?:in[- ]person|face[- ]?(?:to|2)[- ]?face|f2f|coffee|on site)\b(?:\s+(?:with|w)\s+[a-z]+)?"
     r"\s+(?:at|in)\s+(?P<place>(?:the\s+)?(?!" + r"(?:the\s+)?(?:weekend|wkend|lunch\w*|noon"
     r"|midday|morning|afternoon|evening)\b)[a-z][a-z'&-]*"
     r"(?:\s+(?!(?:on|at|in|for|with|pls|please|and|or|to|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b)"

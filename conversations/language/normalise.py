@@ -49,6 +49,7 @@ _SHORTHAND = {
     "tmr": "tomorrow",
     "tmrow": "tomorrow",
     "tomoz": "tomorrow",
+    "tmoz": "tomorrow",
     "tomo": "tomorrow",
     "tomorow": "tomorrow",
     "2moro": "tomorrow",
@@ -66,6 +67,7 @@ _SHORTHAND = {
     "hr": "hour",
     "hrs": "hours",
     "f2f": "in person",
+    "face2face": "in person",
     "asap": "as soon as possible",
     "u": "you",
     "ur": "your",
@@ -77,6 +79,10 @@ _SHORTHAND = {
     "thx": "thanks",
     "thnx": "thanks",
     "ty": "thanks",
+    "tysm": "thanks",
+    "yh": "yes",
+    "wd": "would",
+    "cd": "could",
     "abt": "about",
     "msg": "message",
 }
@@ -88,6 +94,11 @@ _YES_EMOJI = re.compile(
     "[👍✅✔☑👌]\\ufe0f?(?:\U0001f3fb|\U0001f3fc|\U0001f3fd|\U0001f3fe|\U0001f3ff)?"
 )
 _NO_EMOJI = re.compile("[👎❌✖]\\ufe0f?(?:\U0001f3fb|\U0001f3fc|\U0001f3fd|\U0001f3fe|\U0001f3ff)?")
+# "@ 2" is "at 2"; "1.5hrs", "30mins" are a number and its unit; "owen + me" is "owen and me"
+# (not "NHS+" or "2+2").
+_AT_SIGN = re.compile(r"(?<![\w.])@\s*(?=\d)")
+_NUMBER_UNIT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?=(?:hrs?|hours?|mins?|minutes?)\b)")
+_PLUS = re.compile(r"(?<=[a-z])(?:\s+\+\s+|\+)(?=[a-z])")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _SPACES = re.compile(r"\s+")
@@ -105,7 +116,16 @@ def normalise(text: str) -> str:
     text = _NO_EMOJI.sub(" no ", text)
     text = _REPEATS.sub(r"\1", text)  # "yesss", "noooo", "pleeeease"
     text = _ONE_TO_ONE.sub("meeting", text)
+    text = _AT_SIGN.sub("at ", text)
+    text = _NUMBER_UNIT.sub(r"\1 ", text)
+    text = _PLUS.sub(" and ", text)
     text = _CHECK_IN.sub(lambda m: "check-ins" if m.group(0).endswith("s") else "check-in", text)
     text = _WITH.sub("with ", text)
     text = _WORD.sub(_word, text)
     return _SPACES.sub(" ", text).strip()
+
+
+def spellings_of(word: str) -> tuple[str, ...]:
+    """The shorthand spellings :func:`normalise` reads as ``word`` ("tmrw", "tomoz" for
+    "tomorrow"), for readers of the text as typed."""
+    return tuple(short for short, full in _SHORTHAND.items() if full == word)
