@@ -786,6 +786,10 @@ def _as_typed(stripped: str) -> Intent:
     if about_self_harm(stripped) or notice_concern(stripped) is not None:
         # A concern said straight out ("Tom hit a patient"): offer the concern path.
         return Intent(IntentName.CONCERN, stripped)
+    if worries.says_urgent(stripped):
+        # Nothing else understood it, but it is marked urgent: a concern is never lost, so the
+        # concern path offers to pass it to the project lead.
+        return Intent(IntentName.CONCERN, stripped)
     return Intent(IntentName.UNKNOWN, stripped)
 
 
