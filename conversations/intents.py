@@ -661,7 +661,13 @@ def recognise(text: str, action: str | None = None) -> Intent:
         other = _by_pattern(variant)
         if other is not None and other not in _NOT_YET_UNDERSTOOD:
             return Intent(other, "" if other in GLOBAL_WORDS else stripped)
-    return Intent(about, stripped) if about is not None else found
+    if about is not None:
+        return Intent(about, stripped)
+    if found.name is IntentName.UNKNOWN and worries.says_urgent(stripped):
+        # Nothing else understood it, even in plainer words, but it is marked urgent: a concern
+        # is never lost, so the concern path offers to pass it to the project lead.
+        return Intent(IntentName.CONCERN, stripped)
+    return found
 
 
 def about_a_meeting(said: str, plain: str) -> IntentName | None:
@@ -785,10 +791,6 @@ def _as_typed(stripped: str) -> Intent:
         return Intent(worry, stripped)
     if about_self_harm(stripped) or notice_concern(stripped) is not None:
         # A concern said straight out ("Tom hit a patient"): offer the concern path.
-        return Intent(IntentName.CONCERN, stripped)
-    if worries.says_urgent(stripped):
-        # Nothing else understood it, but it is marked urgent: a concern is never lost, so the
-        # concern path offers to pass it to the project lead.
         return Intent(IntentName.CONCERN, stripped)
     return Intent(IntentName.UNKNOWN, stripped)
 

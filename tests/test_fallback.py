@@ -117,7 +117,7 @@ def test_a_message_marked_urgent_that_nothing_else_understood_gets_the_concern_p
 ) -> None:
     # A concern is never lost: "urgent" anywhere in a message not otherwise understood offers
     # to pass it to the project lead, never the out-of-scope pointer.
-    reply = typed(mentee, "urgent, can someone ring me back about this afternoon on the unit")
+    reply = typed(mentee, "urgent - can someone ring me back about the unit")
     assert "can't help with that one" not in reply
     assert "I'm here for your mentoring" not in reply
     assert "project lead" in reply
