@@ -663,6 +663,10 @@ def recognise(text: str, action: str | None = None) -> Intent:
             return Intent(other, "" if other in GLOBAL_WORDS else stripped)
     if about is not None:
         return Intent(about, stripped)
+    if found.name is IntentName.UNKNOWN and worries.says_urgent(stripped):
+        # Nothing else understood it, even in plainer words, but it is marked urgent: a concern
+        # is never lost, so the concern path offers to pass it to the project lead.
+        return Intent(IntentName.CONCERN, stripped)
     short = _by_pattern(said) if found.name is IntentName.UNKNOWN else None
     if short in (IntentName.GREETING, IntentName.THANKS):
         # "ty!", "tysm": a thanks or greeting in shorthand, read once normalised.

@@ -637,6 +637,50 @@ _KINDS: dict[Kind, re.Pattern[str]] = {
     ),
 }
 
+# Care that failed, said in clinical shorthand: "6 hrs on a trolley", "no one escalated",
+# "nobody came", "wasn't escalated", "missed obs". Said bare, these words are as often about
+# meetings or paperwork, so they count only where the text is about someone in care (a patient,
+# a trolley, a bay, obs: ``_IN_CARE``).
+_HOURS = (
+    r"(?:(?:over|more\s+than|nearly|almost|at\s+least|about|around|like)\s+)?"
+    r"(?:\d+(?:\.\d+)?\+?|a\s+few|several|many|two|three|four|five|six|seven|eight|nine|ten"
+    r"|eleven|twelve)\s*(?:hrs?|hours?)"
+)
+_FOR_HOURS = rf"(?:{_HOURS}|hours|ages|all\s+night|overnight|all\s+day)"
+_WAITED_WHERE = _any(
+    r"on\s+(?:a|the)\s+trolley", r"on\s+(?:a|the)\s+floor",
+    r"in\s+(?:a|the|our|their|his|her)\s+(?:\w+\s+)?corridor",
+    r"without\s+(?:any\s+)?(?:obs|observations|food|fluids|water|a\s+drink|pain\s+relief|analgesia"
+    r"|meds|medication|insulin|antibiotics|a\s+review|being\s+(?:seen|reviewed|checked|turned"
+    r"|fed|washed|changed))",
+    r"in\s+(?:pain|agony|(?:their|his|her)\s+own)", r"unattended",
+)  # fmt: skip
+_CARE_FAILED = _pattern(
+    rf"{_HOURS}\s+(?:\w+\s+){{0,2}}?{_WAITED_WHERE}",
+    rf"{_WAITED_WHERE}\s+(?:\w+\s+){{0,3}}?for\s+{_FOR_HOURS}",
+    rf"(?<!\bI\s)(?<!\bwe\s)(?:wait(?:s|ed|ing)?|sat|sitting|lying|lay|left|stuck|kept)\s+"
+    rf"(?:there\s+)?(?:for\s+)?{_HOURS}",
+    r"(?:nobody|no\s+one|no-one)\s+(?:had\s+|has\s+|ever\s+|even\s+)?(?:escalated|came"
+    r"(?:\s+to\s+(?:see|help|check|assess|review))?|checked|responded|answered|reviewed)"
+    r"(?!\s+(?:to|up|back|round|along|forward|across|over|in|out|on)\b)",
+    r"(?:was(?:n['’]?t|\s+not)|were(?:n['’]?t|\s+not)|(?:has|have)(?:n['’]?t|\s+not)\s+been"
+    r"|never\s+(?:been\s+|got\s+)?|not)\s+escalated",
+    r"(?:didn['’]?t|did\s+not|never|failed\s+to|forgot\s+to)\s+escalate"
+    r"(?=\s*(?:$|[,.;!?]|and\b|but\b|it\b|this\b|that\b|to\b))",
+    r"missed\s+(?:(?:his|her|their|the|all|two|three|several|\d+)\s+)?(?:\w+\s+)?(?:obs"
+    r"|observations|NEWS\s?2?|doses?|insulin|antibiotics|turns|feeds?)",
+    r"(?:obs|observations|turns|doses?|insulin|antibiotics)\s+(?:were\s+|was\s+|got\s+|been\s+)?"
+    r"(?:missed|not\s+done|never\s+done|skipped)",
+    r"no\s+(?:obs|observations)\s+(?:done\s+)?(?:for|since|in)\s+",
+)
+_IN_CARE = re.compile(
+    rf"\b(?:{_CARED_FOR}|pts?|lady|gentleman|pain\s+relief|analgesia|trolley|obs|observations|bay"
+    r"|beds?|cubicle|call\s+bells?|buzzer|resus|A&E|ED|majors|triage|ambulance|NEWS\s?2?"
+    r"|deteriorat\w*)\b",
+    re.I,
+)
+
+
 # -- what makes a match talk rather than a report ------------------------------------------------
 
 # The match is the name of a subject: "safeguarding training", "bullying policy".
@@ -737,7 +781,13 @@ def _spelt(text: str) -> str:
 
 
 def _describes(kind: Kind, text: str) -> bool:
-    return any(_reported(kind, text, m) for m in _KINDS[kind].finditer(text))
+    if any(_reported(kind, text, m) for m in _KINDS[kind].finditer(text)):
+        return True
+    return (
+        kind is Kind.UNSAFE_CARE
+        and _IN_CARE.search(text) is not None
+        and any(_reported(kind, text, m) for m in _CARE_FAILED.finditer(text))
+    )
 
 
 def concern_kinds(text: str) -> list[Kind]:

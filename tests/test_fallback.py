@@ -110,3 +110,22 @@ def test_a_yes_or_dunno_with_nothing_asked_gets_the_one_nothing_waiting_message(
         assert typed(mentee, said) == (
             "There's nothing waiting for your answer just now. Type *menu* to see what I can do."
         )
+
+
+def test_a_message_marked_urgent_that_nothing_else_understood_gets_the_concern_path(
+    mentee: Chat,
+) -> None:
+    # A concern is never lost: "urgent" anywhere in a message not otherwise understood offers
+    # to pass it to the project lead, never the out-of-scope pointer.
+    reply = typed(mentee, "urgent - can someone ring me back about the unit")
+    assert "can't help with that one" not in reply
+    assert "I'm here for your mentoring" not in reply
+    assert "project lead" in reply
+
+
+def test_a_message_naming_a_patient_offers_the_project_lead_first(mentee: Chat) -> None:
+    # The demo scheme's hospital numbers look like AB1234567.
+    reply = typed(mentee, "KT4417802 again today, third time this month")
+    assert "can't help with that one" not in reply
+    assert "1. Pass this to the project lead" in reply
+    assert "project lead" in pressed(mentee, "intent:concern", "Pass this to the project lead")

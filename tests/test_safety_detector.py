@@ -1249,3 +1249,50 @@ def test_a_decline_reason_about_stalking_or_sexual_remarks_is_asked_about_first(
     assert "Would you like to tell Priya why?" in tom.said("Decline")
     asked = tom.said(reason)
     assert ASKED in asked
+
+
+# Care that failed, said in clinical shorthand: a wait of hours on a trolley or in a corridor,
+# care left undone, nobody escalating or coming.
+CARE_FAILED_SHORTHAND = [
+    "pt sat on a trolley for 9 hours in majors",
+    "elderly lady waited 7 hrs in the corridor without pain relief",
+    "the resident in bay 4 went 8 hours without obs",
+    "bed 12 was deteriorating and no one escalated",
+    "rang the call bell over and over, nobody came",
+    "his NEWS was 7 and it wasn't escalated",
+    "two lots of missed obs on nights for the pt in bed 3",
+    "the pts in side room 2 were left unattended all night",
+]
+# The same words in ordinary leadership talk.
+CARE_WORDS_IN_ORDINARY_TALK = [
+    "we escalated the budget issue",
+    "waiting list targets for trolley waits in our paper",
+    "I need to escalate my leave request",
+    "my leave request wasnt escalated",
+    "I ran a teaching session for the ward and nobody came",
+    "nobody came to my talk on patient experience",
+    "spent 3 hours in the corridor waiting for my interview",
+    "our patient flow paper looks at 12 hour trolley waits",
+    "I waited 2 hours for the patient transport meeting",
+]
+
+
+@pytest.mark.parametrize("text", CARE_FAILED_SHORTHAND)
+def test_care_that_failed_said_in_clinical_shorthand_is_a_safety_concern(text: str) -> None:
+    assert Kind.UNSAFE_CARE in concern_kinds(text)
+    assert notice_concern(text) is Noticed.SAFETY
+
+
+@pytest.mark.parametrize("text", CARE_WORDS_IN_ORDINARY_TALK)
+def test_waits_and_escalation_in_ordinary_talk_are_not_a_concern(text: str) -> None:
+    assert notice_concern(text) is None
+
+
+@pytest.mark.parametrize("text", CARE_FAILED_SHORTHAND[:4])
+def test_care_that_failed_typed_straight_out_starts_the_concern_path(
+    demo: Engine, clock: Clock, text: str
+) -> None:
+    reply = Chat(demo, clock, "mentee@example.org").said(text)
+    assert "can't help with that one" not in reply
+    assert "didn't understand" not in reply
+    assert "project lead" in reply

@@ -20,6 +20,7 @@ from conversations.language import brief
 from conversations.language.choices import pick
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.open_questions import NOTHING_WAITING
+from conversations.patient_data import find_patient_data
 from storage.models import Role
 
 # How many suggestions to offer, and how much weaker than the best one a suggestion may be.
@@ -131,6 +132,17 @@ def suggestions(ctx: Context, text: str) -> list[Choice]:
     ]
 
 
+# Offered first when a message not understood names a patient: it may be a concern.
+TO_THE_LEAD = Choice(
+    "Pass this to the project lead", INTENT_ACTION_PREFIX + IntentName.CONCERN.value
+)
+
+
+def names_a_patient(ctx: Context, text: str) -> bool:
+    """Whether ``text`` holds a patient identifier (an NHS or hospital number, a date of birth)."""
+    return bool(find_patient_data(text, ctx.settings().hospital_number_pattern))
+
+
 def pointer(ctx: Context) -> Text:
     """A kind pointer to what the bot does, for a message about something else."""
     does = next(
@@ -169,6 +181,10 @@ class Suggestions:
             # A "yep" or "nah" with no question waiting (it was answered, or put aside).
             return say(NOTHING_WAITING)
         offered = suggestions(ctx, msg.text)
+        if names_a_patient(ctx, msg.text):
+            # Never the out-of-scope reply: a message about a patient may be a concern.
+            others = [c for c in offered if c.action != TO_THE_LEAD.action]
+            offered = [TO_THE_LEAD, *others[: MOST - 1]]
         if not offered:
             return Turn(replies=[pointer(ctx)])
         state = {

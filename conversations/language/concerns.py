@@ -376,6 +376,15 @@ def just_urgent(text: str) -> bool:
     return _JUST_URGENT.match(re.sub(r"[^\w\s']", " ", _plain(text)).strip()) is not None
 
 
+# "URGENT - ...", "urgently need someone": a message marked urgent, whatever else it says.
+_SAYS_URGENT = re.compile(r"\burgent(?:ly)?\b", re.I)
+
+
+def says_urgent(text: str) -> bool:
+    """Whether ``text`` is marked urgent anywhere in it (not only "urgent!!" said alone)."""
+    return _SAYS_URGENT.search(text) is not None
+
+
 def withdraws(text: str) -> bool:
     return _WITHDRAWS.search(_plain(text)) is not None
 
