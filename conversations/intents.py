@@ -493,7 +493,10 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
             r"(?:do|log|write(?:\s+up)?|type(?:\s+up)?|fill\s+in|record|add|sort(?:\s+out)?"
             r"|finish|complete|submit|put\s+in)\s+(?:my|our|the|some|tom'?s|today'?s)?\s*"
             r"(?:meeting\s+)?(?:minutes|notes)\b"
-            r"|\bgotta\s+(?:do|log|write\s+up|sort)\s+(?:my|our|the)\s+(?:minutes|notes)\b",
+            r"|\bgotta\s+(?:do|log|write\s+up|sort)\s+(?:my|our|the)\s+(?:minutes|notes)\b"
+            # "i need to put some minutes in", "have to get my notes up": the object said first
+            r"|\b(?:need|have|got|want|meant|going)\s+to\s+(?:put|get|pop|stick)\s+"
+            r"(?:my|our|the|some)\s+(?:meeting\s+)?(?:minutes|notes)\s+(?:in|on|up|down)\b",
             re.I,
         ),
     ),

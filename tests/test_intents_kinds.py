@@ -194,3 +194,20 @@ def test_a_days_notes_with_a_label_are_minutes_not_a_booking(text: str) -> None:
 
 def test_a_days_meeting_with_a_time_is_still_a_booking() -> None:
     assert recognise("book today's session with tom at 3").name == IntentName.BOOK_MEETING
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Minutes wanted written, the object said before "in"/"up".
+        ("i need to put some minutes in", N.LOG_MINUTES),
+        ("got to get my notes up from tuesday", N.LOG_MINUTES),
+        # A day's minutes named and nothing more: read them.
+        ("weds notes please", N.MY_MINUTES),
+        ("yesterday's minutes?", N.MY_MINUTES),
+        # ... but a day's minutes with the discussion after them are a write-up.
+        ("weds notes: went over my rota problems, I'll email HR by fri", N.LOG_MINUTES),
+    ],
+)
+def test_minutes_wanted_written_or_read_by_their_kind(text: str, expected: IntentName) -> None:
+    assert recognise(text).name is expected

@@ -11,6 +11,7 @@ from conversations.dates import Ask, When
 from conversations.language.sections import (
     Action,
     SectionContext,
+    asks_for_minutes,
     read_action,
     read_due,
     read_next_meeting,
@@ -456,3 +457,10 @@ def test_a_day_before_the_notes_label_names_the_meeting() -> None:
     assert read.discussion == ("Went over the audit, and my PDP",)
     # without a day before the label there is no heading to read
     assert read_sections("my notes w tom: went over the audit", CONTEXT).heading == ""
+
+
+def test_a_days_minutes_asked_for_by_the_day_alone() -> None:
+    asked = asks_for_minutes("tuesdays notes pls")
+    assert asked is not None
+    assert asked.when.lower().startswith("tues")
+    assert asks_for_minutes("tuesdays notes: went over the rota") is None

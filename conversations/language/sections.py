@@ -763,6 +763,10 @@ def read_sections(text: str, context: SectionContext) -> Sections:
 
 # "show me the notes from fri", "can i see tom's minutes", "remind me what priya and i agreed
 # last time?", "what did we decide last session": a request to read minutes, never to write.
+_DAY_NOTES = (
+    r"\s*(?P<day>(?:last\s+)?(?:today|yesterday|mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)"
+    r"(?:day)?)['’]?s?\s+(?:meeting\s+)?(?:minutes|notes)(?:\s+(?:pls|please|plz|thanks))?\W*$"
+)
 READ_MINUTES_TEXT = re.compile(
     # A request to read is short: a longer text that mentions what "we discussed" is a
     # write-up or a form's answer ("confidentiality: what we discuss stays between us").
@@ -772,7 +776,9 @@ READ_MINUTES_TEXT = re.compile(
     r"\b(?:minutes|notes|write[- ]?up)\b"
     r"|.*\b(?:remind\s+me|what)\b.*\b(?:agreed?|decided?|discuss(?:ed)?|talked\s+about|said"
     r"|covered)\b.*\b(?:last|previous|time|meeting|session|call|catch[- ]?up|on|from|we|i)\b"
-    r"|.*\bwhat\s+(?:were|are)\s+(?:our|the|my)\s+actions\s+from\b)",
+    r"|.*\bwhat\s+(?:were|are)\s+(?:our|the|my)\s+actions\s+from\b"
+    # "fridays minutes pls", "yesterday's notes?": a day's minutes named and nothing more
+    rf"|{_DAY_NOTES})",
     re.I,
 )
 _WHOSE = re.compile(
@@ -809,6 +815,8 @@ def asks_for_minutes(text: str) -> MinutesAsked | None:
         words = [w for w in m["who"].lower().split() if w not in _NOT_A_NAME]
         whose = " ".join(words[-2:])
     when = m["when"] if (m := _FROM.search(said)) is not None else ""
+    if not when and (day := re.match(_DAY_NOTES, said, re.I)) is not None:
+        when = day["day"]
     return MinutesAsked(whose, when, _LATEST.search(said) is not None)
 
 
