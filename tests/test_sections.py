@@ -464,3 +464,23 @@ def test_a_days_minutes_asked_for_by_the_day_alone() -> None:
     assert asked is not None
     assert asked.when.lower().startswith("tues")
     assert asks_for_minutes("tuesdays notes: went over the rota") is None
+
+
+@pytest.mark.parametrize(
+    ("said", "owner", "what"),
+    [
+        ("AP me chase the rota by 20/3", "me", "chase the rota"),
+        ("AP tom send me the old rota", "partner", "send priya the old rota"),
+        ("Action for me is booking the venue by 20/3", "me", "booking the venue"),
+    ],
+)
+def test_an_action_head_then_its_owner_without_a_mark(said: str, owner: str, what: str) -> None:
+    sections = read_sections(f"went over the rota. {said}", CONTEXT)
+    assert sections.actions is not None
+    assert [(a.owner, a.text.lower()) for a in sections.actions] == [(owner, what)]
+
+
+def test_action_items_heading_is_not_an_owner() -> None:
+    sections = read_sections("action items: Tom - send me the rota", CONTEXT)
+    assert sections.actions is not None
+    assert [a.owner for a in sections.actions] == ["partner"]

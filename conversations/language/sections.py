@@ -183,6 +183,19 @@ _OWNED_HEAD = r"(?:aps?|actions?)(?:\s+for)?\s*[:\-–]?\s+"
 _OWNED_ACTION = re.compile(
     rf"^{_LEADIN}(?:aps?|actions?)\s+(?:for\s+)?[^\W\d_]+(?:\s+of\s+us)?\s*[:\-–]\s*\S", re.I
 )
+# An action head then its owner with no mark after it: "AP me cost up option 2", "action for me
+# is getting a slot", "add action for me - email the ops manager" (read as "me: ...").
+_HEAD_THEN_WHO = re.compile(
+    rf"^{_LEADIN}(?:(?:add|new)\s+(?:an?\s+|another\s+)?)?(?:aps?|actions?)(?:\s+for)?\s+"
+    r"(?P<who>[^\W\d_]+(?:\s+of\s+us)?)(?:\s+is|\s*[:\-–])?\s+(?P<rest>\S.*)$",
+    re.I | re.S,
+)
+# The same for recognising minutes, names unknown: "AP tom example case", "action for me is".
+_OWNED_ACTION_BARE = re.compile(
+    rf"^{_LEADIN}(?:(?:add|new)\s+(?:an?\s+|another\s+)?)?"
+    r"(?:aps?\s+(?:for\s+)?[^\W\d_]+|actions?\s+for\s+[^\W\d_]+)(?:\s+is|\s*[:\-–])?\s+\S",
+    re.I,
+)
 # A word of intent after the owner: "to", "will", "'ll", "needs to", "is going to" ...
 _MODAL = (
     r"(?:\s*['’](?:ll|m\s+(?:going\s+to|gonna|to)|re\s+(?:going\s+to|gonna|to)|ve\s+(?:got\s+)?to"
@@ -333,6 +346,8 @@ class _Owners:
     def read(self, clause: str) -> tuple[Owner | None, str] | None:
         """(owner, the rest) when ``clause`` starts with an owner and a word of intent."""
         m = self.lead.match(clause)
+        if m is None and (bare := _HEAD_THEN_WHO.match(clause)) is not None:
+            m = self.lead.match(f"{bare['who']}: {bare['rest']}")
         if m is None and self.doing is not None:
             m = self.doing.match(clause)
         if m is None:
@@ -458,11 +473,16 @@ def read_action(text: str, context: SectionContext, *, listed: bool = True) -> A
     return _read_action(text, context, _Owners.of(context), listed=listed)
 
 
+def _heads_its_owner(text: str, owners: _Owners) -> bool:
+    """Whether an action head is followed by its owner: "AP me cost up option 2"."""
+    return _HEAD_THEN_WHO.match(text) is not None and owners.read(text) is not None
+
+
 def _read_action(
     text: str, context: SectionContext, owners: _Owners, *, listed: bool
 ) -> Action | None:
     text = _BULLET.sub("", text).strip()
-    if (m := _ACTIONS_AT_START.match(text)) is not None:
+    if (m := _ACTIONS_AT_START.match(text)) is not None and not _heads_its_owner(text, owners):
         text, listed = text[m.end() :].strip(), True
     if _ONLY_WHO.match(text):
         return None  # "Tom:" with nothing after it
@@ -648,9 +668,10 @@ class _Reader:
         if (m := _ACTIONS_AT_START.match(clause)) is not None:
             self.mode = "actions"
             self.actions = self.actions or []
-            clause = clause[m.end() :].strip()
-            if not clause.strip(" .,;:"):
-                return True
+            if not _heads_its_owner(clause, self.owners):
+                clause = clause[m.end() :].strip()
+                if not clause.strip(" .,;:"):
+                    return True
         if _NO_NEXT.match(clause):
             self.next_meeting = NextMeeting(clause, None)
             return False
@@ -719,6 +740,8 @@ def minutes_likeness(text: str) -> Literal["no", "maybe", "yes"]:
         if head and (head.end() < len(sentence) or index + 1 < len(sentences)):
             return "yes"
         if _NO_ACTIONS.match(sentence) or _OWNED_ACTION.match(sentence):
+            return "yes"
+        if _OWNED_ACTION_BARE.match(sentence) and (index or len(sentences) > 1):
             return "yes"
         if _TALKED.search(sentence) and _NO_ACTIONS_END.search(sentence):
             return "yes"
