@@ -211,3 +211,29 @@ def test_a_days_meeting_with_a_time_is_still_a_booking() -> None:
 )
 def test_minutes_wanted_written_or_read_by_their_kind(text: str, expected: IntentName) -> None:
     assert recognise(text).name is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Good call with Sam yesterday re my rota and the new starters. Action for me is a rota "
+        "draft by friday. Sam's going to send me the old one.",
+        "chat w sam this morning, topics were the audit and my band 7 plans. I'll email HR by fri",
+        "had a really good one weds - delegation + the audit. next one in 3 wks same time",
+        "the incident on the ward - we went over it and what i'd change next time",
+        "audit - went thru the results. AP me draft the report by 20/3. AP sam feedback asap",
+    ],
+)
+def test_a_meeting_written_up_as_dictated_or_jotted_is_minutes(text: str) -> None:
+    assert recognise(text).name is N.LOG_MINUTES
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we went over it again and he still shouts at me in front of the team",
+        "I want to make a complaint about my mentor",
+    ],
+)
+def test_a_concern_said_with_meeting_words_stays_a_concern(text: str) -> None:
+    assert recognise(text).name is N.CONCERN

@@ -705,11 +705,19 @@ def _lines(text: str) -> Iterator[tuple[str, bool]]:
 _TALKED = re.compile(
     r"\b(?:talked\s+(?:about|thru|through|over|re)|discussed|went\s+(?:thru|through|over)|covered|chatted|looked\s+at"
     r"|catch[\s-]?up|(?:good|useful|helpful|great|productive)\s+(?:chat|call|session|meeting)|had\s+(?:our|a|the)\s+(?:\w+\s+)?"
-    r"(?:call|chat|meeting|session|catch[\s-]?up))\b",
+    r"(?:call|chat|meeting|session|catch[\s-]?up))\b"
+    # "had a good one fri", "topics were budget and ...", "call with owen this morning, ..."
+    r"|\bhad\s+a\s+(?:good|useful|helpful|great|productive|really\s+good)\s+one\b"
+    r"|\b(?:topics?|agenda)\s+(?:were|was|included)\b"
+    r"|\b(?:call|chat|session|meeting|catch[\s-]?up|1:1)\s+(?:with|w)\s+[^\W\d_]+\s+"
+    r"(?:today|yesterday|this\s+(?:morning|afternoon)|(?:on\s+)?(?:mon|tue|wed|thu|fri)[a-z]*)\b",
     re.I,
 )
 _TALKED_FIRST = re.compile(
-    r"^(?:we\s+|i\s+)?(?:talked\s+(?:about|thru|through|over|re)|discussed|went\s+(?:thru|through"
+    # "the fall on the ward - we went over it": what "we" did at the meeting, said anywhere
+    r"(?:^|.*\s)we\s+(?:talked\s+(?:about|thru|through|over)|discussed|went\s+(?:thru|through|over)"
+    r"|covered)\b"
+    r"|^(?:we\s+|i\s+)?(?:talked\s+(?:about|thru|through|over|re)|discussed|went\s+(?:thru|through"
     r"|over)|covered|chatted\s+about)\b",
     re.I,
 )
