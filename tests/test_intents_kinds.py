@@ -237,3 +237,26 @@ def test_a_meeting_written_up_as_dictated_or_jotted_is_minutes(text: str) -> Non
 )
 def test_a_concern_said_with_meeting_words_stays_a_concern(text: str) -> None:
     assert recognise(text).name is N.CONCERN
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A complaint named as a topic of the meeting: minutes.
+        (
+            "AP me: draft a reply by fri. we discussed the family's complaint and how I handled it",
+            N.LOG_MINUTES,
+        ),
+        # Raising one, even after the same words: the concern path.
+        (
+            "AP me: draft a reply by fri. we discussed the complaint and I want to make a "
+            "complaint about tom",
+            N.CONCERN,
+        ),
+        ("we talked about the complaint. tom shouted at me after", N.CONCERN),
+    ],
+)
+def test_a_complaint_discussed_is_minutes_but_one_raised_stays_a_concern(
+    text: str, expected: IntentName
+) -> None:
+    assert recognise(text).name is expected

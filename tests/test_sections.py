@@ -484,3 +484,10 @@ def test_action_items_heading_is_not_an_owner() -> None:
     sections = read_sections("action items: Tom - send me the rota", CONTEXT)
     assert sections.actions is not None
     assert [a.owner for a in sections.actions] == ["partner"]
+
+
+def test_an_action_line_ends_where_the_discussion_starts() -> None:
+    sections = read_sections("AP me: draft the reply by 20/3. we talked about the family", CONTEXT)
+    assert sections.actions is not None
+    assert [a.text.lower() for a in sections.actions] == ["draft the reply"]
+    assert any("family" in d for d in sections.discussion)

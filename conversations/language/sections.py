@@ -633,6 +633,8 @@ class _Reader:
                 self.actions = self.actions or []
                 self.mode = "discussion"
                 continue
+            if self.mode == "actions" and not sticky and _DISCUSSION_OPENS.match(sentence):
+                self.mode = "discussion"  # "AP me: X. we talked about Y"
             headed = False
             while (head := self.notes_head(sentence)) is not None:
                 self.mode, headed = "discussion", True  # "minutes: notes - ..." has two heads
@@ -713,12 +715,16 @@ _TALKED = re.compile(
     r"(?:today|yesterday|this\s+(?:morning|afternoon)|(?:on\s+)?(?:mon|tue|wed|thu|fri)[a-z]*)\b",
     re.I,
 )
+# A sentence that opens on what was discussed: it ends an "AP me: ..." line's actions.
+_DISCUSSION_OPENS = re.compile(
+    r"^(?:we\s+|i\s+)?(?:talked\s+(?:about|thru|through|over|re)|discussed|went\s+(?:thru|through"
+    r"|over)|covered|chatted\s+about)\b",
+    re.I,
+)
 _TALKED_FIRST = re.compile(
     # "the fall on the ward - we went over it": what "we" did at the meeting, said anywhere
     r"(?:^|.*\s)we\s+(?:talked\s+(?:about|thru|through|over)|discussed|went\s+(?:thru|through|over)"
-    r"|covered)\b"
-    r"|^(?:we\s+|i\s+)?(?:talked\s+(?:about|thru|through|over|re)|discussed|went\s+(?:thru|through"
-    r"|over)|covered|chatted\s+about)\b",
+    rf"|covered)\b|{_DISCUSSION_OPENS.pattern}",
     re.I,
 )
 
