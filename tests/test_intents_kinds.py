@@ -260,3 +260,9 @@ def test_a_complaint_discussed_is_minutes_but_one_raised_stays_a_concern(
     text: str, expected: IntentName
 ) -> None:
     assert recognise(text).name is expected
+
+
+def test_an_action_said_then_asked_to_be_added_is_minutes() -> None:
+    assert recognise("sam to send me the audit tool by fri, please add as an action").name is (
+        N.LOG_MINUTES
+    )

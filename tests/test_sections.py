@@ -491,3 +491,14 @@ def test_an_action_line_ends_where_the_discussion_starts() -> None:
     assert sections.actions is not None
     assert [a.text.lower() for a in sections.actions] == ["draft the reply"]
     assert any("family" in d for d in sections.discussion)
+
+
+def test_the_request_to_add_an_action_is_not_part_of_it() -> None:
+    sections = read_sections(
+        "tom to send me the audit tool by 6/3, pls add it as an action", CONTEXT
+    )
+    assert sections.actions is not None
+    [action] = sections.actions
+    assert action.owner == "partner"
+    assert "add" not in action.text.lower()
+    assert action.due == date(2026, 3, 6)

@@ -729,6 +729,15 @@ _TALKED_FIRST = re.compile(
 )
 
 
+# "tom to introduce me to his deputy, pls add as an action": the request to log what came first.
+_ADD_AS_ACTION = re.compile(
+    r"[\s,.;:\-–]*(?:(?:can|could)\s+(?:you|u)\s+)?(?:pls|please|plz)?\s*(?:add|put|log|save)"
+    r"(?:\s+(?:it|this|that))?\s+(?:as|to)\s+(?:an?\s+|my\s+)?(?:action|actions|ap)"
+    r"(?:\s+(?:pls|please|plz))?\W*$",
+    re.I,
+)
+
+
 @cache
 def _nameless() -> _Owners:
     """Owners said without names: "I", "me", "we", "he", "both of us", "someone"."""
@@ -747,6 +756,8 @@ def minutes_likeness(text: str) -> Literal["no", "maybe", "yes"]:
     if not sentences:
         return "no"
     first = sentences[0]
+    if (tail := _ADD_AS_ACTION.search(text)) is not None and tail.start() > 0:
+        return "yes"  # "X to do Y, pls add as an action"
     if labelled_as_notes(text):
         return "yes"  # "notes - ...", "notes from today w tom: ..."
     for index, sentence in enumerate(sentences):
@@ -777,6 +788,8 @@ def minutes_likeness(text: str) -> Literal["no", "maybe", "yes"]:
 def read_sections(text: str, context: SectionContext) -> Sections:
     """Everything one message says about a meeting: discussion, decisions, actions, next one."""
     reader = _Reader(context, _Owners.of(context))
+    if (tail := _ADD_AS_ACTION.search(text)) is not None and tail.start() > 0:
+        text = text[: tail.start()]
     sticky = False
     for line, bullet in _lines(text):
         if not line:
