@@ -493,7 +493,10 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
             r"(?:do|log|write(?:\s+up)?|type(?:\s+up)?|fill\s+in|record|add|sort(?:\s+out)?"
             r"|finish|complete|submit|put\s+in)\s+(?:my|our|the|some|tom'?s|today'?s)?\s*"
             r"(?:meeting\s+)?(?:minutes|notes)\b"
-            r"|\bgotta\s+(?:do|log|write\s+up|sort)\s+(?:my|our|the)\s+(?:minutes|notes)\b",
+            r"|\bgotta\s+(?:do|log|write\s+up|sort)\s+(?:my|our|the)\s+(?:minutes|notes)\b"
+            # "i need to put some minutes in", "have to get my notes up": the object said first
+            r"|\b(?:need|have|got|want|meant|going)\s+to\s+(?:put|get|pop|stick)\s+"
+            r"(?:my|our|the|some)\s+(?:meeting\s+)?(?:minutes|notes)\s+(?:in|on|up|down)\b",
             re.I,
         ),
     ),
@@ -782,6 +785,9 @@ def _as_typed(stripped: str) -> Intent:
     if written_up == "yes" and not _may_be_a_concern(stripped):
         # "good chat w tom about X. I need to Y by fri", "AP: me - Y": a meeting written up
         return Intent(IntentName.LOG_MINUTES, stripped)
+    if written_up == "yes" and _complaint_only_discussed(stripped):
+        # "AP me: ... we talked about the complaint re pt X": a complaint as a topic discussed
+        return Intent(IntentName.LOG_MINUTES, stripped)
     if (booked := _booking_with_an_agenda(stripped)) is not None:
         return Intent(booked, stripped)
     for name, pattern in _JOURNEYS:
@@ -824,6 +830,30 @@ def _cancels_for_a_while(text: str) -> IntentName | None:
     if about_self_harm(text) or notice_concern(text) is not None:
         return None
     return IntentName.CANCEL_MEETING
+
+
+# "talked about the complaint", "went over the complaint re ...": a complaint as a topic discussed.
+_COMPLAINT_DISCUSSED = re.compile(
+    r"\b(?:talked\s+(?:about|thru|through|over)|discussed|went\s+(?:thru|through|over)|covered"
+    r"|looked\s+at)\s+(?:the|a|that|this|her|his|their)\s+(?:[\w'’]+\s+)?complaints?\b",
+    re.IGNORECASE,
+)
+
+
+def _complaint_only_discussed(text: str) -> bool:
+    """Whether the only words of a concern are a complaint named as what was discussed. When in
+    doubt it is not: anything else that may raise a concern keeps the concern path."""
+    if _COMPLAINT_DISCUSSED.search(text) is None:
+        return False
+    rest = _COMPLAINT_DISCUSSED.sub(" discussed it ", text)
+    return not (
+        _may_be_a_concern(rest)
+        or worries.kind(text) is not None
+        or worries.wants_to_raise(text)
+        or raises_a_concern(text)
+        or about_self_harm(text)
+        or notice_concern(text) is not None
+    )
 
 
 def _may_be_a_concern(text: str) -> bool:

@@ -194,3 +194,75 @@ def test_a_days_notes_with_a_label_are_minutes_not_a_booking(text: str) -> None:
 
 def test_a_days_meeting_with_a_time_is_still_a_booking() -> None:
     assert recognise("book today's session with tom at 3").name == IntentName.BOOK_MEETING
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Minutes wanted written, the object said before "in"/"up".
+        ("i need to put some minutes in", N.LOG_MINUTES),
+        ("got to get my notes up from tuesday", N.LOG_MINUTES),
+        # A day's minutes named and nothing more: read them.
+        ("weds notes please", N.MY_MINUTES),
+        ("yesterday's minutes?", N.MY_MINUTES),
+        # ... but a day's minutes with the discussion after them are a write-up.
+        ("weds notes: went over my rota problems, I'll email HR by fri", N.LOG_MINUTES),
+    ],
+)
+def test_minutes_wanted_written_or_read_by_their_kind(text: str, expected: IntentName) -> None:
+    assert recognise(text).name is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Good call with Sam yesterday re my rota and the new starters. Action for me is a rota "
+        "draft by friday. Sam's going to send me the old one.",
+        "chat w sam this morning, topics were the audit and my band 7 plans. I'll email HR by fri",
+        "had a really good one weds - delegation + the audit. next one in 3 wks same time",
+        "the incident on the ward - we went over it and what i'd change next time",
+        "audit - went thru the results. AP me draft the report by 20/3. AP sam feedback asap",
+    ],
+)
+def test_a_meeting_written_up_as_dictated_or_jotted_is_minutes(text: str) -> None:
+    assert recognise(text).name is N.LOG_MINUTES
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we went over it again and he still shouts at me in front of the team",
+        "I want to make a complaint about my mentor",
+    ],
+)
+def test_a_concern_said_with_meeting_words_stays_a_concern(text: str) -> None:
+    assert recognise(text).name is N.CONCERN
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A complaint named as a topic of the meeting: minutes.
+        (
+            "AP me: draft a reply by fri. we discussed the family's complaint and how I handled it",
+            N.LOG_MINUTES,
+        ),
+        # Raising one, even after the same words: the concern path.
+        (
+            "AP me: draft a reply by fri. we discussed the complaint and I want to make a "
+            "complaint about tom",
+            N.CONCERN,
+        ),
+        ("we talked about the complaint. tom shouted at me after", N.CONCERN),
+    ],
+)
+def test_a_complaint_discussed_is_minutes_but_one_raised_stays_a_concern(
+    text: str, expected: IntentName
+) -> None:
+    assert recognise(text).name is expected
+
+
+def test_an_action_said_then_asked_to_be_added_is_minutes() -> None:
+    assert recognise("sam to send me the audit tool by fri, please add as an action").name is (
+        N.LOG_MINUTES
+    )

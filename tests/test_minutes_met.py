@@ -159,3 +159,28 @@ def test_the_time_a_meeting_was_held(said: str, held: HeldTime | None) -> None:
 )
 def test_a_hedged_no_is_told_from_a_closing_one(said: str, hedged: bool) -> None:
     assert hedged_none(said) is hedged
+
+
+def test_a_dictated_write_up_shows_its_discussion_and_actions(mentee: Chat) -> None:
+    reply = mentee.said(
+        "Good call with Tom yesterday re the rota and my confidence. Action for me is drafting "
+        "the rota by fri. Tom's going to send me the old rotas."
+    )
+    assert "Let's log the minutes" in reply
+    reply = mentee.said("yesterday 10:30 to 11:15 by video")
+    assert "the rota and my confidence" in reply
+    assert "Drafting the rota" in reply
+    assert "Send priya the old rotas" in reply or "Send Priya the old rotas" in reply
+    assert "Fri 27 Nov" in reply
+
+
+def test_a_complaint_discussed_is_written_up_and_its_patient_data_pointed_out(
+    mentee: Chat,
+) -> None:
+    reply = mentee.said(
+        "notes from yesterday w tom. AP me: book a debrief by fri. we talked about the complaint "
+        "re pt RX4471203 and how i handled it"
+    )
+    reply = mentee.said("yes, 10:30 to 11:15 by video") if "wasn't booked" in reply else reply
+    assert "hospital number" in reply
+    assert not _minutes(mentee)

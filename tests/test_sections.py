@@ -11,6 +11,7 @@ from conversations.dates import Ask, When
 from conversations.language.sections import (
     Action,
     SectionContext,
+    asks_for_minutes,
     read_action,
     read_due,
     read_next_meeting,
@@ -456,3 +457,48 @@ def test_a_day_before_the_notes_label_names_the_meeting() -> None:
     assert read.discussion == ("Went over the audit, and my PDP",)
     # without a day before the label there is no heading to read
     assert read_sections("my notes w tom: went over the audit", CONTEXT).heading == ""
+
+
+def test_a_days_minutes_asked_for_by_the_day_alone() -> None:
+    asked = asks_for_minutes("tuesdays notes pls")
+    assert asked is not None
+    assert asked.when.lower().startswith("tues")
+    assert asks_for_minutes("tuesdays notes: went over the rota") is None
+
+
+@pytest.mark.parametrize(
+    ("said", "owner", "what"),
+    [
+        ("AP me chase the rota by 20/3", "me", "chase the rota"),
+        ("AP tom send me the old rota", "partner", "send priya the old rota"),
+        ("Action for me is booking the venue by 20/3", "me", "booking the venue"),
+    ],
+)
+def test_an_action_head_then_its_owner_without_a_mark(said: str, owner: str, what: str) -> None:
+    sections = read_sections(f"went over the rota. {said}", CONTEXT)
+    assert sections.actions is not None
+    assert [(a.owner, a.text.lower()) for a in sections.actions] == [(owner, what)]
+
+
+def test_action_items_heading_is_not_an_owner() -> None:
+    sections = read_sections("action items: Tom - send me the rota", CONTEXT)
+    assert sections.actions is not None
+    assert [a.owner for a in sections.actions] == ["partner"]
+
+
+def test_an_action_line_ends_where_the_discussion_starts() -> None:
+    sections = read_sections("AP me: draft the reply by 20/3. we talked about the family", CONTEXT)
+    assert sections.actions is not None
+    assert [a.text.lower() for a in sections.actions] == ["draft the reply"]
+    assert any("family" in d for d in sections.discussion)
+
+
+def test_the_request_to_add_an_action_is_not_part_of_it() -> None:
+    sections = read_sections(
+        "tom to send me the audit tool by 6/3, pls add it as an action", CONTEXT
+    )
+    assert sections.actions is not None
+    [action] = sections.actions
+    assert action.owner == "partner"
+    assert "add" not in action.text.lower()
+    assert action.due == date(2026, 3, 6)

@@ -183,6 +183,19 @@ _OWNED_HEAD = r"(?:aps?|actions?)(?:\s+for)?\s*[:\-–]?\s+"
 _OWNED_ACTION = re.compile(
     rf"^{_LEADIN}(?:aps?|actions?)\s+(?:for\s+)?[^\W\d_]+(?:\s+of\s+us)?\s*[:\-–]\s*\S", re.I
 )
+# An action head then its owner with no mark after it: "AP me cost up option 2", "action for me
+# is getting a slot", "add action for me - email the ops manager" (read as "me: ...").
+_HEAD_THEN_WHO = re.compile(
+    rf"^{_LEADIN}(?:(?:add|new)\s+(?:an?\s+|another\s+)?)?(?:aps?|actions?)(?:\s+for)?\s+"
+    r"(?P<who>[^\W\d_]+(?:\s+of\s+us)?)(?:\s+is|\s*[:\-–])?\s+(?P<rest>\S.*)$",
+    re.I | re.S,
+)
+# The same for recognising minutes, names unknown: "AP tom example case", "action for me is".
+_OWNED_ACTION_BARE = re.compile(
+    rf"^{_LEADIN}(?:(?:add|new)\s+(?:an?\s+|another\s+)?)?"
+    r"(?:aps?\s+(?:for\s+)?[^\W\d_]+|actions?\s+for\s+[^\W\d_]+)(?:\s+is|\s*[:\-–])?\s+\S",
+    re.I,
+)
 # A word of intent after the owner: "to", "will", "'ll", "needs to", "is going to" ...
 _MODAL = (
     r"(?:\s*['’](?:ll|m\s+(?:going\s+to|gonna|to)|re\s+(?:going\s+to|gonna|to)|ve\s+(?:got\s+)?to"
@@ -333,6 +346,8 @@ class _Owners:
     def read(self, clause: str) -> tuple[Owner | None, str] | None:
         """(owner, the rest) when ``clause`` starts with an owner and a word of intent."""
         m = self.lead.match(clause)
+        if m is None and (bare := _HEAD_THEN_WHO.match(clause)) is not None:
+            m = self.lead.match(f"{bare['who']}: {bare['rest']}")
         if m is None and self.doing is not None:
             m = self.doing.match(clause)
         if m is None:
@@ -458,11 +473,16 @@ def read_action(text: str, context: SectionContext, *, listed: bool = True) -> A
     return _read_action(text, context, _Owners.of(context), listed=listed)
 
 
+def _heads_its_owner(text: str, owners: _Owners) -> bool:
+    """Whether an action head is followed by its owner: "AP me cost up option 2"."""
+    return _HEAD_THEN_WHO.match(text) is not None and owners.read(text) is not None
+
+
 def _read_action(
     text: str, context: SectionContext, owners: _Owners, *, listed: bool
 ) -> Action | None:
     text = _BULLET.sub("", text).strip()
-    if (m := _ACTIONS_AT_START.match(text)) is not None:
+    if (m := _ACTIONS_AT_START.match(text)) is not None and not _heads_its_owner(text, owners):
         text, listed = text[m.end() :].strip(), True
     if _ONLY_WHO.match(text):
         return None  # "Tom:" with nothing after it
@@ -613,6 +633,8 @@ class _Reader:
                 self.actions = self.actions or []
                 self.mode = "discussion"
                 continue
+            if self.mode == "actions" and not sticky and _DISCUSSION_OPENS.match(sentence):
+                self.mode = "discussion"  # "AP me: X. we talked about Y"
             headed = False
             while (head := self.notes_head(sentence)) is not None:
                 self.mode, headed = "discussion", True  # "minutes: notes - ..." has two heads
@@ -648,9 +670,10 @@ class _Reader:
         if (m := _ACTIONS_AT_START.match(clause)) is not None:
             self.mode = "actions"
             self.actions = self.actions or []
-            clause = clause[m.end() :].strip()
-            if not clause.strip(" .,;:"):
-                return True
+            if not _heads_its_owner(clause, self.owners):
+                clause = clause[m.end() :].strip()
+                if not clause.strip(" .,;:"):
+                    return True
         if _NO_NEXT.match(clause):
             self.next_meeting = NextMeeting(clause, None)
             return False
@@ -684,12 +707,33 @@ def _lines(text: str) -> Iterator[tuple[str, bool]]:
 _TALKED = re.compile(
     r"\b(?:talked\s+(?:about|thru|through|over|re)|discussed|went\s+(?:thru|through|over)|covered|chatted|looked\s+at"
     r"|catch[\s-]?up|(?:good|useful|helpful|great|productive)\s+(?:chat|call|session|meeting)|had\s+(?:our|a|the)\s+(?:\w+\s+)?"
-    r"(?:call|chat|meeting|session|catch[\s-]?up))\b",
+    r"(?:call|chat|meeting|session|catch[\s-]?up))\b"
+    # "had a good one fri", "topics were budget and ...", "call with owen this morning, ..."
+    r"|\bhad\s+a\s+(?:good|useful|helpful|great|productive|really\s+good)\s+one\b"
+    r"|\b(?:topics?|agenda)\s+(?:were|was|included)\b"
+    r"|\b(?:call|chat|session|meeting|catch[\s-]?up|1:1)\s+(?:with|w)\s+[^\W\d_]+\s+"
+    r"(?:today|yesterday|this\s+(?:morning|afternoon)|(?:on\s+)?(?:mon|tue|wed|thu|fri)[a-z]*)\b",
+    re.I,
+)
+# A sentence that opens on what was discussed: it ends an "AP me: ..." line's actions.
+_DISCUSSION_OPENS = re.compile(
+    r"^(?:we\s+|i\s+)?(?:talked\s+(?:about|thru|through|over|re)|discussed|went\s+(?:thru|through"
+    r"|over)|covered|chatted\s+about)\b",
     re.I,
 )
 _TALKED_FIRST = re.compile(
-    r"^(?:we\s+|i\s+)?(?:talked\s+(?:about|thru|through|over|re)|discussed|went\s+(?:thru|through"
-    r"|over)|covered|chatted\s+about)\b",
+    # "the fall on the ward - we went over it": what "we" did at the meeting, said anywhere
+    r"(?:^|.*\s)we\s+(?:talked\s+(?:about|thru|through|over)|discussed|went\s+(?:thru|through|over)"
+    rf"|covered)\b|{_DISCUSSION_OPENS.pattern}",
+    re.I,
+)
+
+
+# "tom to introduce me to his deputy, pls add as an action": the request to log what came first.
+_ADD_AS_ACTION = re.compile(
+    r"[\s,.;:\-–]*(?:(?:can|could)\s+(?:you|u)\s+)?(?:pls|please|plz)?\s*(?:add|put|log|save)"
+    r"(?:\s+(?:it|this|that))?\s+(?:as|to)\s+(?:an?\s+|my\s+)?(?:action|actions|ap)"
+    r"(?:\s+(?:pls|please|plz))?\W*$",
     re.I,
 )
 
@@ -712,6 +756,8 @@ def minutes_likeness(text: str) -> Literal["no", "maybe", "yes"]:
     if not sentences:
         return "no"
     first = sentences[0]
+    if (tail := _ADD_AS_ACTION.search(text)) is not None and tail.start() > 0:
+        return "yes"  # "X to do Y, pls add as an action"
     if labelled_as_notes(text):
         return "yes"  # "notes - ...", "notes from today w tom: ..."
     for index, sentence in enumerate(sentences):
@@ -719,6 +765,8 @@ def minutes_likeness(text: str) -> Literal["no", "maybe", "yes"]:
         if head and (head.end() < len(sentence) or index + 1 < len(sentences)):
             return "yes"
         if _NO_ACTIONS.match(sentence) or _OWNED_ACTION.match(sentence):
+            return "yes"
+        if _OWNED_ACTION_BARE.match(sentence) and (index or len(sentences) > 1):
             return "yes"
         if _TALKED.search(sentence) and _NO_ACTIONS_END.search(sentence):
             return "yes"
@@ -740,6 +788,8 @@ def minutes_likeness(text: str) -> Literal["no", "maybe", "yes"]:
 def read_sections(text: str, context: SectionContext) -> Sections:
     """Everything one message says about a meeting: discussion, decisions, actions, next one."""
     reader = _Reader(context, _Owners.of(context))
+    if (tail := _ADD_AS_ACTION.search(text)) is not None and tail.start() > 0:
+        text = text[: tail.start()]
     sticky = False
     for line, bullet in _lines(text):
         if not line:
@@ -763,6 +813,10 @@ def read_sections(text: str, context: SectionContext) -> Sections:
 
 # "show me the notes from fri", "can i see tom's minutes", "remind me what priya and i agreed
 # last time?", "what did we decide last session": a request to read minutes, never to write.
+_DAY_NOTES = (
+    r"\s*(?P<day>(?:last\s+)?(?:today|yesterday|mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)"
+    r"(?:day)?)['’]?s?\s+(?:meeting\s+)?(?:minutes|notes)(?:\s+(?:pls|please|plz|thanks))?\W*$"
+)
 READ_MINUTES_TEXT = re.compile(
     # A request to read is short: a longer text that mentions what "we discussed" is a
     # write-up or a form's answer ("confidentiality: what we discuss stays between us").
@@ -772,7 +826,9 @@ READ_MINUTES_TEXT = re.compile(
     r"\b(?:minutes|notes|write[- ]?up)\b"
     r"|.*\b(?:remind\s+me|what)\b.*\b(?:agreed?|decided?|discuss(?:ed)?|talked\s+about|said"
     r"|covered)\b.*\b(?:last|previous|time|meeting|session|call|catch[- ]?up|on|from|we|i)\b"
-    r"|.*\bwhat\s+(?:were|are)\s+(?:our|the|my)\s+actions\s+from\b)",
+    r"|.*\bwhat\s+(?:were|are)\s+(?:our|the|my)\s+actions\s+from\b"
+    # "fridays minutes pls", "yesterday's notes?": a day's minutes named and nothing more
+    rf"|{_DAY_NOTES})",
     re.I,
 )
 _WHOSE = re.compile(
@@ -809,6 +865,8 @@ def asks_for_minutes(text: str) -> MinutesAsked | None:
         words = [w for w in m["who"].lower().split() if w not in _NOT_A_NAME]
         whose = " ".join(words[-2:])
     when = m["when"] if (m := _FROM.search(said)) is not None else ""
+    if not when and (day := re.match(_DAY_NOTES, said, re.I)) is not None:
+        when = day["day"]
     return MinutesAsked(whose, when, _LATEST.search(said) is not None)
 
 
