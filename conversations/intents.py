@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from conversations.dates import mentions_when
 from conversations.language import concerns as worries
+from conversations.language.away import someone_else_away
 from conversations.language.diary import SHOWN_TO_SOMEONE
 from conversations.language.meetings import (
     LATE_TEXT,
@@ -717,8 +718,12 @@ def _by_pattern(text: str) -> IntentName | None:
 
 def _unless_a_worry(name: IntentName, text: str) -> IntentName:
     """Asking who the partner is never hides a worry said with it ("who's my mentor? he never
-    replies"): the concern path answers that."""
+    replies"), nor is someone else's leave taken for one's own: the concern path answers that."""
     if name is IntentName.MY_PARTNER and worries.kind(text) is not None:
+        return IntentName.CONCERN
+    if name is IntentName.LEAVE and someone_else_away(text):
+        # "toms going on long term sick leave": the partner's absence is a change of
+        # circumstances for the project lead, not a pause of the writer's own reminders.
         return IntentName.CONCERN
     return name
 

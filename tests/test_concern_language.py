@@ -428,3 +428,66 @@ def test_nothing_from_someone_outside_the_pairing_is_no_worry(line: str) -> None
 )
 def test_a_report_that_is_not_a_concern_is_not_asked_about_as_one(line: str) -> None:
     assert not worries.asks_who_sees(line)
+
+
+def test_a_yes_that_says_what_to_do_sends_the_drafted_concern(demo: Engine, clock: Clock) -> None:
+    priya = Chat(demo, clock, PRIYA)
+    said = priya.said("my mentor hasnt answered a single message since january, bit concerned")
+    assert "Shall I send it to the project lead?" in said
+    assert not _concerns(demo)
+    priya.restart()
+    said = priya.said("yeah go on, let the project team know")
+    assert "Sent to the project lead" in said
+    [row] = _concerns(demo)
+    assert row.category == "not_responding"
+
+
+def test_a_yes_naming_the_partner_sends_nothing_to_the_partner(demo: Engine, clock: Clock) -> None:
+    priya = Chat(demo, clock, PRIYA)
+    priya.said("my mentor hasnt answered a single message since january, bit concerned")
+    said = priya.said("yes send it to tom")
+    assert "Sent to the project lead" not in said
+    assert not _concerns(demo)
+    assert "answered a single message" not in Chat(demo, clock, TOM).said("what's next")
+
+
+def test_the_partners_long_absence_goes_to_the_lead_not_a_pause(demo: Engine, clock: Clock) -> None:
+    said = Chat(demo, clock, TOM).said("heads up, priyas going on long term sick leave next month")
+    assert "project lead" in said
+    assert "pause your reminders" not in said
+    assert "you'll be away" not in said
+
+
+def test_ones_own_leave_still_offers_the_pause(demo: Engine, clock: Clock) -> None:
+    said = Chat(demo, clock, PRIYA).said("fyi im starting maternity leave on 1 june")
+    assert "pause your reminders" in said
+    assert not _concerns(demo)
+
+
+def test_help_asked_for_urgently_shows_the_urgent_routes_at_once(
+    demo: Engine, clock: Clock
+) -> None:
+    said = Chat(demo, clock, PRIYA).said("i need some help urgently pls")
+    assert "didn't understand" not in said
+    assert "project lead" in said
+    assert any(route in said for route in ("999", "111", "Samaritans", "wellbeing"))
+
+
+def test_urgency_about_an_ordinary_request_is_not_read_as_a_call_for_help() -> None:
+    assert worries.just_urgent("i need some help urgently")
+    assert not worries.just_urgent("need help with my contract urgently")
+    assert not worries.just_urgent("the deadline is urgent")
+
+
+def test_a_patient_worried_about_said_first_reminds_to_leave_out_identifiers(
+    demo: Engine, clock: Clock
+) -> None:
+    said = Chat(demo, clock, PRIYA).said(
+        "one of the residents on my ward, im quite anxious about how hes being treated"
+    )
+    assert any(w in said for w in ("identif", "patient details", "hospital number"))
+
+
+def test_a_patient_named_without_a_worry_is_not_a_safety_concern() -> None:
+    assert worries.kind("a patient thanked the whole team today, not worried at all") is None
+    assert worries.kind("our patients gave lovely feedback this month") is None

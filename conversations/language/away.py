@@ -174,3 +174,66 @@ def says_away(text: str) -> bool:
     """Whether ``text`` says its writer is away (on leave, on holiday, off sick, out of office):
     at a question about a time, that turns the time down."""
     return _AWAY.search(normalise(text)) is not None
+
+
+# Who a time away is about, read back from the words that say it: "im going on mat leave" is
+# the writer's; "toms going on long term sick leave", "tom just told me hes off sick from
+# monday", "my mentor is on maternity leave" are someone else's (a change of circumstances in the
+# pairing, for the project lead, not a pause of one's own reminders).
+_LEAVE = re.compile(
+    r"\b(?:(?:mat|maternity|pat|paternity|parental|adoption|sick|study|unpaid|compassionate|"
+    r"annual|extended)\s+)?leave\b|\boff\s+(?:\w+\s+){0,2}sick\b|\bcareer break\b|\bsabbatical\b"
+    r"|\bsecondment\b|\baway\b|\bon holiday\b",
+    re.I,
+)
+_SELF = frozenset({"i", "im", "i'm", "ive", "i've", "ill", "i'll", "id", "i'd", "me", "myself"})
+_OTHER = frozenset(
+    {"he", "she", "they", "hes", "he's", "shes", "she's", "theyre", "they're", "theyll",
+     "they'll", "hell", "he'll", "shell", "she'll", "him", "her", "them", "mentor", "mentee",
+     "partner"}
+)  # fmt: skip
+# Words between a subject and its leave ("is going to be on long term", "just told me").
+_BETWEEN_WORDS = frozenset(
+    {"is", "are", "was", "will", "be", "been", "being", "has", "have", "had", "going", "gonna",
+     "to", "go", "on", "off", "just", "now", "currently", "soon", "about", "starting", "start",
+     "starts", "due", "also", "probably", "apparently", "taking", "take", "having", "a", "an",
+     "long", "term", "long-term", "from", "next", "week", "for", "some", "extended", "all",
+     "of", "sudden"}
+)  # fmt: skip
+# "toms", "tom's": a name and "is" run together, before what they are doing.
+_NAME_IS = re.compile(r"^[a-z]+(?:'s|s)$")
+_NOT_NAMES = frozenset(
+    {"its", "it's", "thats", "that's", "whats", "what's", "theres", "there's", "heres",
+     "here's", "lets", "let's", "this", "was", "has", "is", "us", "yes", "plus", "as", "his",
+     "hers", "ours", "yours", "theirs", "always", "perhaps", "sometimes", "nights", "days",
+     "weeks", "months", "hours", "mins", "thanks", "pls", "reminders", "nudges"}
+)  # fmt: skip
+_NOT_SUBJECTS = frozenset(
+    {"it", "that", "this", "there", "what", "which", "who", "here", "fyi", "so", "and", "but",
+     "just", "also", "well", "ok", "okay", "hi", "hey", "update", "news", "leave"}
+)  # fmt: skip
+
+
+def someone_else_away(text: str) -> bool:
+    """Whether the time away a message speaks of is someone else's (the partner's, a
+    colleague's), told by its subject; said with no subject ("mat leave from 1 may") it is the
+    writer's own."""
+    said = normalise(text)
+    found = _LEAVE.search(said)
+    if found is None:
+        return False
+    clause = re.split(r"[.,;:!?()]|\band\b|\bbut\b|\bso\b", said[: found.start()])[-1]
+    words = [w.strip("'") for w in clause.split()]
+    joined = False  # a verb ("is", "has") seen between the subject and the leave
+    for word in reversed(words):
+        if word in _SELF:
+            return False
+        if word in _OTHER:
+            return True
+        if word in _BETWEEN_WORDS:
+            joined = joined or word in {"is", "was", "will", "has", "had", "been", "starts"}
+            continue
+        if word in _NOT_SUBJECTS or word in _NOT_NAMES:
+            return False
+        return bool(_NAME_IS.match(word)) or joined
+    return False

@@ -140,7 +140,11 @@ _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
             r")\s+(?:at|on|in|during|before)\s+(?:work|shifts?|the ward|duty|clinic)\b"
             r"|\b(?:worried|concerned|scared|anxious)\s+(?:about|for)\s+(?:one of|some of|two of)?\s*"
             r"(?:my|our|the)\s+(?:patients|pts|residents|service users|clients)\b"
-            r"|\bnobody escalated\b|\bnot escalated\b|\bleft on a trolley\b",
+            r"|\bnobody escalated\b|\bnot escalated\b|\bleft on a trolley\b"
+            # the worry said after the person it is about: "a patient on the unit im really
+            # concerned about", "one of our residents has me worried" (not "no concerns")
+            r"|\b(?:a|the|one of (?:our|my|the)|our|my|this|that)\s+(?:patient|pt|resident|child|service "
+            r"user)s?\b.{0,50}?(?<!\bnot )(?<!\bno )\b(?:worried|concerned|scared|anxious|uneasy)\b",
         ),
     ),
     (
@@ -268,10 +272,14 @@ _ASKS_WHO_SEES = re.compile(
     + _SOMEONE_ABLE_TO
     + r"(?:see|read|know|access|view|find out about|be shown)\s+my\s+(?:report|complaint)$"
 )
-# "urgent!!", "help, urgent", "its urgent": urgency with nothing else said yet.
+# "urgent!!", "help, urgent", "its urgent", "need help urgently", "urgent help needed pls":
+# urgency with nothing else said yet.
+_ASKING_FOR_HELP = (
+    r"(?:it'?s|this is|help|please|pls|plz|sos|very|really|i|i'?m|im|need|needed|needs|some|"
+    r"someone|somebody|now|asap|quickly|quick|an?|emergency|required)"
+)
 _JUST_URGENT = re.compile(
-    r"^(?:(?:it'?s|this is|help|please|pls|plz|sos|very|really)\s*)*urgent"
-    r"(?:\s+(?:help|please|pls|plz|asap|now|sos))*$"
+    rf"^(?:{_ASKING_FOR_HELP}\s*)*(?:urgent(?:ly)?|emergency)(?:\s+{_ASKING_FOR_HELP})*$"
 )
 # "actually forget it", "never mind, i'll speak to him first": withdrawing what was being said.
 _WITHDRAWS = re.compile(

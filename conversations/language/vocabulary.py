@@ -391,8 +391,37 @@ def leading(text: str) -> Reading | None:
             again = leading(rest) if rest else None
             if again is not None and again.meaning is _LEADS[head] and not again.rest:
                 rest = ""  # "yup 👍", "yes sure go ahead": the rest only says it again
+            elif _LEADS[head] is Meaning.YES and _carries_out(rest):
+                rest = ""  # "yes please let the lead know", "yes send it": the yes again
             return Reading(_LEADS[head], rest)
     return _said_again(words)
+
+
+# A yes followed by what it agrees to, said again: "yes please let the lead know", "yep send it
+# over", "yes go ahead and flag it". Verbs of doing what was offered only (not "remove", "add",
+# "cancel", which may ask for something else), and only plain words after them: anything more
+# ("send it to tom", "book it for 3") stays for the dialog to read.
+_CARRY_OUT = frozenset(
+    {"send", "tell", "let", "flag", "pass", "share", "submit", "post", "go", "do", "book", "save",
+     "confirm", "raise", "report", "escalate", "forward", "log", "record"}
+)  # fmt: skip
+_CARRIED = _OBJECT | frozenset(
+    {"to", "lead", "leads", "project", "team", "know", "ahead", "and", "over", "along", "asap",
+     "for", "me", "through", "off", "up", "in", "just", "right", "away", "straight", "then",
+     "you", "can", "could", "pass", "on", "thanks", "cheers", "ta", "steering", "group", "as",
+     "soon", "possible"}
+)  # fmt: skip
+
+
+def _carries_out(rest: str) -> bool:
+    words = _words(rest)
+    while words and words[0] in {"and", "just", "please", "pls", "then", "so"}:
+        words = words[1:]
+    if not words or words[0] not in _CARRY_OUT:
+        return False
+    if words[0] == "let" and "know" not in words:
+        return False
+    return all(word in _CARRIED or word in _CARRY_OUT for word in words[1:])
 
 
 def _after_verb(rest: str) -> str:
