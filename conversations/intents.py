@@ -165,6 +165,18 @@ _GLOBAL: list[tuple[IntentName, re.Pattern[str]]] = [
             r"(?:is there |have i got |do i have |got )?anything (?:(?:i|that i) (?:need|have|ought) "
             r"to (?:do|sort)|(?:due |on |new )?for me)(?: (?:this|next) (?:week|month)| today| now"
             r"| tomorrow)?",
+            # "what should i be doing next", "what ought i to do this week": asked as a duty.
+            r"what (?:should|shall|must|ought) i(?: to)?(?: (?:really|still))?(?: be)? (?:do|doing"
+            r"|working on|looking at|sorting)(?: (?:this|next) (?:week|month)| today| tomorrow"
+            r"| now| next)*",
+            # "anything due this week for me?", "anything outstanding?", "do i have anything to
+            # look at", "got anything for me to review": what waits for them, however asked.
+            r"(?:is there |have i got |do i have |got )?anything (?:due|outstanding|pending|overdue)"
+            r"(?: (?:for|from) me| (?:this|next) (?:week|month)| today| tomorrow| soon)*",
+            r"(?:is there |have i got |do i have |got )?anything (?:(?:for me |new )?to (?:look at"
+            r"|review|check|decide(?: on)?|sign|read|approve)|i (?:should|need to|must|ought to) "
+            r"(?:look at|review|check|decide(?: on)?|sign|read))(?: (?:for|from) me| (?:this|next)"
+            r" (?:week|month)| today| tomorrow)*",
         ),
     ),
 ]
@@ -186,6 +198,13 @@ LEAD_STATUS_TEXT = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _STATUS_VERB = {"closed": "close", "acknowledged": "ack", "acked": "ack", "contacted": "contact"}
+# "mark c2 acked", "marking C7 as resolved (spoke to her)", "set c3 to closed": the same status
+# said as a command to mark the alert; what is left is read as above, a bracketed note unwrapped.
+_MARK_STATUS = re.compile(
+    r"^\s*(?:(?:please|pls|can\s+you|could\s+you|i'?m|am)\s+)*(?:mark|marking|set|setting|flag"
+    r"|flagging)\s+(?:alert\s+|concern\s+)?(?P<ref>#?[cnf]\s*\d+\b)\s*(?:as\s+|to\s+)?",
+    re.IGNORECASE,
+)
 # "remind me about C2 tomorrow at 9am", "bring c7 back on friday", "come back to C3 in 2 days":
 # a snooze said the other way round (the alert, then when it is wanted again).
 LEAD_REMIND_TEXT = re.compile(
@@ -261,6 +280,25 @@ MORE_MENTEES = re.compile(
     re.I,
 )
 
+# A scheme date asked for by its name alone: "contract deadline?", "the networking event date",
+# "check-in closing date pls?". Nothing but the noun phrase (and a please) is said.
+_SCHEME_THING = (
+    r"(?:networking|event|session|launch|workshop|contract|agreement|check-?in|survey|evaluation"
+    r"|questionnaire)"
+)
+# Words that make it a sentence rather than a name: a request ("sign the contract by the
+# deadline") or a statement ("i missed the contract deadline").
+_NOT_A_NAME = (
+    r"(?!(?:i|we|you|sign|do|did|fill|complete|answer|start|open|send|read|missed|miss|by|to"
+    r"|for|of|on|in|at|before|after|the|a|is|was|are)\b)"
+)
+_NAME_WORD = rf"{_NOT_A_NAME}[\w-]+"
+_WHEN_NOUN_PHRASE = (
+    rf"^\W*(?:(?:the|our|my|next|first|this)\s+)*(?:{_NAME_WORD}\s+){{0,2}}?{_SCHEME_THING}"
+    rf"(?:'?s)?(?:\s+{_NAME_WORD})?\s+(?:(?:sign(?:ing)?|start|closing|opening|due|end|finish"
+    r"|submission)\s+)?(?:date|deadline|cut-?off)s?\s*(?:pls|please|plz)?\s*[?!.]*\s*$"
+)
+
 _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     (IntentName.REVIEW_APPLICATIONS, REVIEW_ONE_SHOT),
     # "who is my mentor", "whos my mentee again?", "hows best to get hold of tom?", "tom's email":
@@ -299,6 +337,10 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    # "contract deadline?", "networking session date?", "check-in closing date": a bare noun
+    # phrase naming a date the scheme set asks when it is (before CONTRACT and CHECKIN, which
+    # would start the thing itself).
+    (IntentName.WHEN_IS, re.compile(_WHEN_NOUN_PHRASE, re.I)),
     # Before CONCERN: asking after concerns is not raising one.
     (
         IntentName.MY_CONCERNS,
@@ -752,6 +794,8 @@ def _as_typed(stripped: str) -> Intent:
         ref = f"{match['letter'].upper()}{match['number']}"
         note = f" {match['note']}" if match["note"] else ""
         return Intent(IntentName.LEAD_ACTION, f"{match['verb'].lower()} {ref}{note}")
+    if (marked := _marked_status(stripped)) is not None:
+        return marked
     if match := LEAD_STATUS_TEXT.match(stripped):
         ref = f"{match['letter'].upper()}{match['number']}"
         status = match["status"].lower()
@@ -803,6 +847,24 @@ def _as_typed(stripped: str) -> Intent:
         # A concern said straight out ("Tom hit a patient"): offer the concern path.
         return Intent(IntentName.CONCERN, stripped)
     return Intent(IntentName.UNKNOWN, stripped)
+
+
+def _marked_status(text: str) -> Intent | None:
+    """An alert marked with what has become of it ("mark c2 acked", "marking c2 resolved (spoke
+    to her)"): the lead's action on that alert, its note without the brackets."""
+    mark = _MARK_STATUS.match(text)
+    if mark is None:
+        return None
+    match = LEAD_STATUS_TEXT.match(f"{mark['ref']} {text[mark.end() :]}")
+    if match is None:
+        return None
+    ref = f"{match['letter'].upper()}{match['number']}"
+    status = match["status"].lower()
+    verb = _STATUS_VERB.get(status, "ack" if status.startswith("ack") else status)
+    note = match["note"].strip()
+    if note.startswith(("(", "[")) and note.endswith((")", "]")):
+        note = note[1:-1].strip()
+    return Intent(IntentName.LEAD_ACTION, f"{verb} {ref}" + (f" {note}" if note else ""))
 
 
 def _booking_with_an_agenda(text: str) -> IntentName | None:
