@@ -15,7 +15,12 @@ from enum import StrEnum
 
 from conversations.dates import mentions_when
 from conversations.language import concerns as worries
-from conversations.language.diary import SHOWN_TO_SOMEONE
+from conversations.language.diary import (
+    DELETED_AFTER_NAMING,
+    SEARCHED_FOR,
+    SHARED_AFTER_NAMING,
+    SHOWN_TO_SOMEONE,
+)
 from conversations.language.meetings import (
     LATE_TEXT,
     asks_for_a_new_one,
@@ -233,7 +238,8 @@ _MET = re.compile(
 _DIARY_NOTE = re.compile(
     r"^\s*(?:"
     r"(?:(?:my|a|new|another|quick)\s+)*(?:diary|journal)(?:\s+(?:entry|note|log|post|update))?"
-    r"(?:\s+(?:for|on|from)\s+(?P<day>[\w/.]+(?:\s+\w+)?))?\s*[:\-–]"
+    # "diary (for friday) - ...": the day may be in brackets.
+    r"(?:\s*\(?\s*(?:for|on|from)\s+(?P<day>[\w/.]+(?:\s+\w+)?)\s*\)?)?\s*[:\-–]"
     # "diary 😩 three sick calls...": the head followed by an emoji instead of a colon.
     r"|(?:(?:my|a|new|another|quick)\s+)*(?:diary|journal)\s*[^\w\s\x00-\x7f–]+"
     # "for my diary: ...", "in my diary - ...", "note for my diary: ...".
@@ -432,6 +438,9 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     # "could tom see my latest entry?": one entry for the partner to read (before DIARY_GUIDED,
     # whose "reflection" would take "i'd like tom to look at my latest reflection").
     (IntentName.DIARY_SHARE, SHOWN_TO_SOMEONE),
+    # "my last entry was wrong, can u delete it": the entry first, what to do with it after.
+    (IntentName.DIARY_DELETE, DELETED_AFTER_NAMING),
+    (IntentName.DIARY_SHARE, SHARED_AFTER_NAMING),
     (
         IntentName.DIARY_GUIDED,
         re.compile(
@@ -446,6 +455,7 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
         re.compile(r"\b(?:delete|remove|erase|get rid of|bin)\b.*\b(?:diary|entry)\b", re.I),
     ),
     (IntentName.DIARY_SHARE, re.compile(r"\bshare\b.*\b(?:diary|entry|reflection)\b", re.I)),
+    (IntentName.DIARY_SEARCH, SEARCHED_FOR),
     (
         IntentName.DIARY_SEARCH,
         re.compile(

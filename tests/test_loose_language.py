@@ -117,3 +117,147 @@ def test_marking_something_else_is_not_an_action_on_an_alert(demo: Engine, clock
         assert row is not None
         assert row.acknowledged_at is None
         assert row.status != "resolved"
+
+
+# --- The diary: an entry named first, what to do with it after ---------------------------------
+
+
+def _two_entries(w: World) -> None:
+    from tests.corpus.setup import diary
+
+    diary(w, "priya", "2026-02-26", "Budget meeting left me drained.")
+    diary(w, "priya", "2026-03-01", "Handover chaos, nobody read the new checklist.")
+
+
+def test_an_entry_named_then_binned_is_shown_and_deleted_only_after_yes(world: World) -> None:
+    _two_entries(world)
+    asked = world.say("priya", "my newest journal entry is wrong, could you bin it?")
+    assert "Handover chaos" in asked.rendered
+    assert asked.questions  # asks first
+    assert len(world.rows("diary_entry", author_id=world.ids["priya"])) == 2
+    world.say("priya", "yes")
+    left = [r["text"] for r in world.rows("diary_entry", author_id=world.ids["priya"])]
+    assert left == ["Budget meeting left me drained."]
+
+
+def test_an_entry_named_with_do_not_delete_deletes_nothing(world: World) -> None:
+    _two_entries(world)
+    said = world.say("priya", "my newest entry was grim but please don't delete it").rendered
+    assert "Handover chaos" not in said
+    world.say("priya", "yes")
+    assert len(world.rows("diary_entry", author_id=world.ids["priya"])) == 2
+
+
+def test_an_entry_named_then_shared_reaches_the_partner_alone(world: World) -> None:
+    _two_entries(world)
+    world.mark()
+    world.say("priya", "keen for tom's view on my latest entry - could i share it with him?")
+    if world.waiting("priya"):
+        world.say("priya", "yes")
+    to_tom = " ".join(str(r["parts"]) for r in world.sent("tom"))
+    assert "Handover chaos" in to_tom
+    assert "Budget meeting" not in to_tom
+
+
+def test_an_entry_named_with_dont_share_is_never_sent(world: World) -> None:
+    _two_entries(world)
+    world.mark()
+    world.say("priya", "my latest entry is just for me, dont share it with tom")
+    world.say("priya", "yes")
+    to_tom = " ".join(str(r["parts"]) for r in world.sent("tom"))
+    assert "Handover chaos" not in to_tom
+
+
+def test_a_search_for_a_word_shows_only_the_entries_with_it(world: World) -> None:
+    _two_entries(world)
+    said = world.say("priya", "look through my journal for the checklist pls").rendered
+    assert "Handover chaos" in said
+    assert "Budget meeting" not in said
+
+
+def test_a_note_for_a_day_in_brackets_is_dated_that_day(world: World) -> None:
+    world.say("priya", "journal entry (for thursday): nervous before the panel but it went ok")
+    rows = world.rows("diary_entry", author_id=world.ids["priya"])
+    assert [str(r["written_on"]) for r in rows] == ["2026-02-26"]
+    assert "nervous before the panel" in rows[0]["text"]
+
+
+# --- Concerns: asked about in the abstract, or hinted at ----------------------------------------
+
+
+def test_a_concern_that_may_never_happen_is_told_the_way_and_nothing_is_stored(
+    world: World,
+) -> None:
+    world.mark()
+    said = world.say(
+        "priya", "suppose there was an issue with tom one day, how do i flag it?"
+    ).rendered
+    assert "privately" in said
+    assert "Tom is never told what it says" in said
+    assert not world.rows("concern")
+    assert not world.sent("tom")
+
+
+def test_a_question_with_if_about_something_else_is_not_the_concern_path(world: World) -> None:
+    said = world.say("priya", "if the room is taken how would i book another one").rendered
+    assert "concern" not in said.lower()
+
+
+def test_something_for_the_project_team_to_know_opens_the_concern_path(world: World) -> None:
+    world.mark()
+    said = world.say("priya", "i'd like the project lead to be aware of something, privately")
+    assert "concern" in said.rendered.lower()
+    assert said.questions  # asks what it is about: nothing is sent yet
+    assert not world.rows("concern")
+    assert not world.sent("tom")
+
+
+def test_something_for_the_partner_to_know_is_not_a_concern(world: World) -> None:
+    said = world.say("priya", "i want tom to know im running 10 mins late").rendered
+    assert "concern" not in said.lower()
+    assert not world.rows("concern")
+
+
+# --- One action added under an "add" / "new" head ----------------------------------------------
+
+
+def _actions(w: World) -> list[dict[str, object]]:
+    return [r for r in w.rows("action_item")]
+
+
+def test_a_new_action_named_as_a_noun_phrase_is_the_writers_own(world: World) -> None:
+    from tests.corpus.setup import held
+
+    held(world)
+    meetings = len(world.rows("meeting"))
+    world.say("priya", "new action - budget paper rewrite by fri")
+    if world.waiting("priya"):
+        world.say("priya", "yes")
+    rows = _actions(world)
+    assert len(rows) == 1
+    assert "budget paper" in str(rows[0]["text"]).lower()
+    assert rows[0]["owner_id"] == world.ids["priya"]
+    assert str(rows[0]["due"]) == "2026-03-06"
+    assert len(world.rows("meeting")) == meetings  # "by fri" books nothing
+
+
+def test_an_action_added_for_me_is_mine(world: World) -> None:
+    from tests.corpus.setup import held
+
+    held(world)
+    world.say("priya", "add action for me: chase estates re the room, by thurs")
+    if world.waiting("priya"):
+        world.say("priya", "yes")
+    rows = _actions(world)
+    assert len(rows) == 1
+    assert "estates" in str(rows[0]["text"]).lower()
+    assert rows[0]["owner_id"] == world.ids["priya"]
+
+
+def test_a_new_action_for_nobody_in_particular_is_not_given_to_the_writer(world: World) -> None:
+    from tests.corpus.setup import held
+
+    held(world)
+    said = world.say("priya", "new action: someone to book the room for the away day").rendered
+    assert "Who will do" in said
+    assert not _actions(world)
