@@ -261,3 +261,23 @@ def test_a_new_action_for_nobody_in_particular_is_not_given_to_the_writer(world:
     said = world.say("priya", "new action: someone to book the room for the away day").rendered
     assert "Who will do" in said
     assert not _actions(world)
+
+
+# --- Time away until a named break -------------------------------------------------------------
+
+
+def test_a_pause_until_a_break_is_over_lasts_the_whole_break(world: World) -> None:
+    said = world.say("priya", "no reminders for me till christmas is done pls").rendered
+    assert "Mon 28 Dec" in said  # Boxing Day is a Saturday in 2026: back the Monday after
+    (me,) = world.rows("person", id=world.ids["priya"])
+    assert me["paused_until"] is not None
+    assert str(me["paused_until"]).startswith("2026-12-28")
+
+
+def test_a_pause_until_a_break_that_cannot_be_dated_asks_rather_than_guesses(
+    world: World,
+) -> None:
+    said = world.say("priya", "pause reminders until half term is over").rendered
+    assert "Until when" in said
+    (me,) = world.rows("person", id=world.ids["priya"])
+    assert me["paused_until"] is None
