@@ -305,6 +305,61 @@ _WHEN_NOUN_PHRASE = (
     r"|submission)\s+)?(?:date|deadline|cut-?off)s?\s*(?:pls|please|plz)?\s*[?!.]*\s*$"
 )
 
+# A bare noun phrase with a question mark asks for that thing: "my mentor?", "next steps?",
+# "next catch up?", "tom's email?", "our last meeting notes?". Only the noun phrase is said
+# (perhaps with "my", "next", "upcoming" ...), so a sentence never reaches these.
+_ASKED_DET = (
+    r"(?:(?:my|our|the|any|all|me|next|upcoming|latest|last|recent|current|open|outstanding"
+    r"|this\s+week'?s|today'?s)\s+)"
+)
+_ASKED_BY_NAME: list[tuple[IntentName, re.Pattern[str]]] = [
+    (
+        IntentName.MY_PARTNER,
+        re.compile(
+            rf"^{_ASKED_DET}+(?:mentor|mentee|partner)(?:'?s\s+(?:name|details|email|number"
+            r"|contact(?:\s+details)?))?$"
+            r"|^(?!(?:my|our|the|your)\b)[a-z]+'?s\s+(?:email|e-mail|email\s+address|number"
+            r"|phone(?:\s+number)?|mobile|contact(?:\s+details)?)$"
+        ),
+    ),
+    (
+        IntentName.WHATS_NEXT,
+        re.compile(
+            rf"^{_ASKED_DET}*(?:next\s+steps?|deadlines|due\s+dates|what'?s\s+due)"
+            r"(?:\s+(?:for\s+me|this\s+week|this\s+month|today))*$"
+        ),
+    ),
+    (
+        IntentName.MY_ACTIONS,
+        re.compile(rf"^{_ASKED_DET}*(?:to[\s-]?do(?:\s+list)?|tasks|action\s+points|aps)$"),
+    ),
+    (
+        IntentName.MY_MEETINGS,
+        re.compile(
+            rf"^{_ASKED_DET}+(?:meetings?|catch[\s-]?ups?|1:1s?|one[\s-]to[\s-]ones?|sessions?"
+            r"|calls?)(?:\s+(?:with|w)\s+\w+)?(?:\s+(?:booked|date|time|when))?$"
+            r"|^(?:meetings?|catch[\s-]?ups?|1:1s?)\s+(?:with|w)\s+\w+$"
+        ),
+    ),
+    (
+        IntentName.MY_MINUTES,
+        re.compile(rf"^{_ASKED_DET}+(?:meeting\s+|session\s+)?(?:minutes|notes)$"),
+    ),
+]
+
+
+def _asked_by_name(text: str) -> IntentName | None:
+    """What a bare noun phrase with a question mark asks for ("my mentor?"), or None."""
+    said = normalise(text).strip()
+    if not said.endswith("?"):
+        return None
+    phrase = said.rstrip("?!. ").strip()
+    for name, pattern in _ASKED_BY_NAME:
+        if pattern.match(phrase):
+            return _unless_a_worry(name, phrase)
+    return None
+
+
 _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     (IntentName.REVIEW_APPLICATIONS, REVIEW_ONE_SHOT),
     # "who is my mentor", "whos my mentee again?", "hows best to get hold of tom?", "tom's email":
@@ -817,6 +872,8 @@ def _as_typed(stripped: str) -> Intent:
         return Intent(IntentName.LEAD_ACTION, f"snooze {ref} {match['note']}")
     if LEAD_CHANNEL_TEXT.match(stripped):
         return Intent(IntentName.LEAD_CHANNEL)
+    if (named := _asked_by_name(stripped)) is not None:
+        return Intent(named, stripped)
     if match := SCHEME_CHANGE_TEXT.match(stripped):
         return Intent(IntentName.SCHEME_CHANGE, match.group("rest").strip())
     if match := _DONE.match(stripped):

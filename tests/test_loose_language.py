@@ -281,3 +281,49 @@ def test_a_pause_until_a_break_that_cannot_be_dated_asks_rather_than_guesses(
     assert "Until when" in said
     (me,) = world.rows("person", id=world.ids["priya"])
     assert me["paused_until"] is None
+
+
+# --- A bare noun phrase with a question mark asks for that thing -------------------------------
+
+
+def test_a_bare_question_for_the_partner_says_who_they_are(world: World) -> None:
+    said = world.say("tom", "my mentee?").rendered
+    assert "Priya" in said
+
+
+def test_a_bare_question_for_next_steps_gives_the_to_do_list(world: World) -> None:
+    said = world.say("priya", "next steps?").rendered
+    assert "Mon 16 Mar" in said  # the contract is due
+    assert "Sorry" not in said
+
+
+def test_a_worry_said_with_a_question_mark_is_not_taken_for_a_name(world: World) -> None:
+    world.mark()
+    said = world.say("priya", "my mentor ghosting me again?")
+    assert "when did you last hear from Tom" in said.rendered  # the concern path asks
+    assert not world.sent("tom")
+
+
+def test_a_sentence_about_next_steps_is_not_the_to_do_list(world: World) -> None:
+    said = world.say("priya", "next steps for the rota are a mess, any advice?").rendered
+    assert "Mon 16 Mar" not in said
+
+
+# --- The pair itself not working ---------------------------------------------------------------
+
+
+def test_the_pair_not_working_out_is_a_relationship_concern_sent_to_nobody_yet(
+    world: World,
+) -> None:
+    world.mark()
+    said = world.say("priya", "honestly me and tom just aren't working out").rendered
+    assert "no-fault" in said.lower()
+    assert not world.rows("concern")  # nothing is stored until she says so
+    assert not world.sent("tom")
+
+
+def test_not_working_on_a_day_is_not_a_relationship_concern(world: World) -> None:
+    world.mark()
+    said = world.say("priya", "tom and i aren't working tomorrow, it's a training day").rendered
+    assert "no-fault" not in said.lower()
+    assert not world.rows("concern")

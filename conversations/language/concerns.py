@@ -177,6 +177,18 @@ _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
             r"mentoring|our mentoring|the scheme|the programme|the partnership)\b"
         ),
     ),
+    # "tom and i aren't working", "me and nadia just aren't working out", "we aren't working
+    # well together": the pair itself not working (never "we aren't working today", a rota).
+    (
+        Kind.BREAKDOWN,
+        re.compile(
+            r"\b(?:\w+\s+and\s+(?:i|me)|(?:me|i)\s+and\s+\w+|we)\s+(?:just\s+|really\s+"
+            r"|simply\s+|clearly\s+|honestly\s+)?(?:aren't|are\s+not|'re\s+not)\s+(?:really\s+)?"
+            r"working(?:\s+out)?(?:\s+(?:well\s+)?together)?(?!\s+(?:today|tonight|tomorrow|tmrw"
+            r"|on|this|next|from|at|in|nights|days|lates|earlies|weekends?|that|the|until|til"
+            r"|till|over|then|shifts?|hours|part)\b)(?!\w)"
+        ),
+    ),
     (
         Kind.NOT_RESPONDING,
         re.compile(
