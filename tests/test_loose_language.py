@@ -151,9 +151,13 @@ def test_an_entry_named_with_do_not_delete_deletes_nothing(world: World) -> None
 def test_an_entry_named_then_shared_reaches_the_partner_alone(world: World) -> None:
     _two_entries(world)
     world.mark()
-    world.say("priya", "keen for tom's view on my latest entry - could i share it with him?")
-    if world.waiting("priya"):
-        world.say("priya", "yes")
+    asked = world.say(
+        "priya", "keen for tom's view on my latest entry - could i share it with him?"
+    )
+    assert "Handover chaos" in asked.rendered
+    assert asked.questions  # asks first: nothing reaches Tom yet
+    assert not world.sent("tom")
+    world.say("priya", "yes")
     to_tom = " ".join(str(r["parts"]) for r in world.sent("tom"))
     assert "Handover chaos" in to_tom
     assert "Budget meeting" not in to_tom
@@ -230,9 +234,10 @@ def test_a_new_action_named_as_a_noun_phrase_is_the_writers_own(world: World) ->
 
     held(world)
     meetings = len(world.rows("meeting"))
-    world.say("priya", "new action - budget paper rewrite by fri")
-    if world.waiting("priya"):
-        world.say("priya", "yes")
+    shown = world.say("priya", "new action - budget paper rewrite by fri").rendered
+    assert "Budget paper rewrite: you, due Fri 6 Mar" in shown  # shown before it is saved
+    assert not _actions(world)
+    world.say("priya", "save")
     rows = _actions(world)
     assert len(rows) == 1
     assert "budget paper" in str(rows[0]["text"]).lower()
@@ -245,9 +250,9 @@ def test_an_action_added_for_me_is_mine(world: World) -> None:
     from tests.corpus.setup import held
 
     held(world)
-    world.say("priya", "add action for me: chase estates re the room, by thurs")
-    if world.waiting("priya"):
-        world.say("priya", "yes")
+    shown = world.say("priya", "add action for me: chase estates re the room, by thurs").rendered
+    assert "Who will do" not in shown
+    world.say("priya", "save")
     rows = _actions(world)
     assert len(rows) == 1
     assert "estates" in str(rows[0]["text"]).lower()
