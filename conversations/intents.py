@@ -16,7 +16,12 @@ from enum import StrEnum
 from conversations.dates import mentions_when
 from conversations.language import concerns as worries
 from conversations.language.away import someone_else_away
-from conversations.language.diary import SHOWN_TO_SOMEONE
+from conversations.language.diary import (
+    DELETED_AFTER_NAMING,
+    SEARCHED_FOR,
+    SHARED_AFTER_NAMING,
+    SHOWN_TO_SOMEONE,
+)
 from conversations.language.meetings import (
     LATE_TEXT,
     asks_for_a_new_one,
@@ -166,6 +171,18 @@ _GLOBAL: list[tuple[IntentName, re.Pattern[str]]] = [
             r"(?:is there |have i got |do i have |got )?anything (?:(?:i|that i) (?:need|have|ought) "
             r"to (?:do|sort)|(?:due |on |new )?for me)(?: (?:this|next) (?:week|month)| today| now"
             r"| tomorrow)?",
+            # "what should i be doing next", "what ought i to do this week": asked as a duty.
+            r"what (?:should|shall|must|ought) i(?: to)?(?: (?:really|still))?(?: be)? (?:do|doing"
+            r"|working on|looking at|sorting)(?: (?:this|next) (?:week|month)| today| tomorrow"
+            r"| now| next)*",
+            # "anything due this week for me?", "anything outstanding?", "do i have anything to
+            # look at", "got anything for me to review": what waits for them, however asked.
+            r"(?:is there |have i got |do i have |got )?anything (?:due|outstanding|pending|overdue)"
+            r"(?: (?:for|from) me| (?:this|next) (?:week|month)| today| tomorrow| soon)*",
+            r"(?:is there |have i got |do i have |got )?anything (?:(?:for me |new )?to (?:look at"
+            r"|review|check|decide(?: on)?|sign|read|approve)|i (?:should|need to|must|ought to) "
+            r"(?:look at|review|check|decide(?: on)?|sign|read))(?: (?:for|from) me| (?:this|next)"
+            r" (?:week|month)| today| tomorrow)*",
         ),
     ),
 ]
@@ -187,6 +204,13 @@ LEAD_STATUS_TEXT = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _STATUS_VERB = {"closed": "close", "acknowledged": "ack", "acked": "ack", "contacted": "contact"}
+# "mark c2 acked", "marking C7 as resolved (spoke to her)", "set c3 to closed": the same status
+# said as a command to mark the alert; what is left is read as above, a bracketed note unwrapped.
+_MARK_STATUS = re.compile(
+    r"^\s*(?:(?:please|pls|can\s+you|could\s+you|i'?m|am)\s+)*(?:mark|marking|set|setting|flag"
+    r"|flagging)\s+(?:alert\s+|concern\s+)?(?P<ref>#?[cnf]\s*\d+\b)\s*(?:as\s+|to\s+)?",
+    re.IGNORECASE,
+)
 # "remind me about C2 tomorrow at 9am", "bring c7 back on friday", "come back to C3 in 2 days":
 # a snooze said the other way round (the alert, then when it is wanted again).
 LEAD_REMIND_TEXT = re.compile(
@@ -215,7 +239,8 @@ _MET = re.compile(
 _DIARY_NOTE = re.compile(
     r"^\s*(?:"
     r"(?:(?:my|a|new|another|quick)\s+)*(?:diary|journal)(?:\s+(?:entry|note|log|post|update))?"
-    r"(?:\s+(?:for|on|from)\s+(?P<day>[\w/.]+(?:\s+\w+)?))?\s*[:\-–]"
+    # "diary (for friday) - ...": the day may be in brackets.
+    r"(?:\s*\(?\s*(?:for|on|from)\s+(?P<day>[\w/.]+(?:\s+\w+)?)\s*\)?)?\s*[:\-–]"
     # "diary 😩 three sick calls...": the head followed by an emoji instead of a colon.
     r"|(?:(?:my|a|new|another|quick)\s+)*(?:diary|journal)\s*[^\w\s\x00-\x7f–]+"
     # "for my diary: ...", "in my diary - ...", "note for my diary: ...".
@@ -262,6 +287,80 @@ MORE_MENTEES = re.compile(
     re.I,
 )
 
+# A scheme date asked for by its name alone: "contract deadline?", "the networking event date",
+# "check-in closing date pls?". Nothing but the noun phrase (and a please) is said.
+_SCHEME_THING = (
+    r"(?:networking|event|session|launch|workshop|contract|agreement|check-?in|survey|evaluation"
+    r"|questionnaire)"
+)
+# Words that make it a sentence rather than a name: a request ("sign the contract by the
+# deadline") or a statement ("i missed the contract deadline").
+_NOT_A_NAME = (
+    r"(?!(?:i|we|you|sign|do|did|fill|complete|answer|start|open|send|read|missed|miss|by|to"
+    r"|for|of|on|in|at|before|after|the|a|is|was|are)\b)"
+)
+_NAME_WORD = rf"{_NOT_A_NAME}[\w-]+"
+_WHEN_NOUN_PHRASE = (
+    rf"^\W*(?:(?:the|our|my|next|first|this)\s+)*(?:{_NAME_WORD}\s+){{0,2}}?{_SCHEME_THING}"
+    rf"(?:'?s)?(?:\s+{_NAME_WORD})?\s+(?:(?:sign(?:ing)?|start|closing|opening|due|end|finish"
+    r"|submission)\s+)?(?:date|deadline|cut-?off)s?\s*(?:pls|please|plz)?\s*[?!.]*\s*$"
+)
+
+# A bare noun phrase with a question mark asks for that thing: "my mentor?", "next steps?",
+# "next catch up?", "tom's email?", "our last meeting notes?". Only the noun phrase is said
+# (perhaps with "my", "next", "upcoming" ...), so a sentence never reaches these.
+_ASKED_DET = (
+    r"(?:(?:my|our|the|any|all|me|next|upcoming|latest|last|recent|current|open|outstanding"
+    r"|this\s+week'?s|today'?s)\s+)"
+)
+_ASKED_BY_NAME: list[tuple[IntentName, re.Pattern[str]]] = [
+    (
+        IntentName.MY_PARTNER,
+        re.compile(
+            rf"^{_ASKED_DET}+(?:mentor|mentee|partner)(?:'?s\s+(?:name|details|email|number"
+            r"|contact(?:\s+details)?))?$"
+            r"|^(?!(?:my|our|the|your)\b)[a-z]+'?s\s+(?:email|e-mail|email\s+address|number"
+            r"|phone(?:\s+number)?|mobile|contact(?:\s+details)?)$"
+        ),
+    ),
+    (
+        IntentName.WHATS_NEXT,
+        re.compile(
+            rf"^{_ASKED_DET}*(?:next\s+steps?|deadlines|due\s+dates|what'?s\s+due)"
+            r"(?:\s+(?:for\s+me|this\s+week|this\s+month|today))*$"
+        ),
+    ),
+    (
+        IntentName.MY_ACTIONS,
+        re.compile(rf"^{_ASKED_DET}*(?:to[\s-]?do(?:\s+list)?|tasks|action\s+points|aps)$"),
+    ),
+    (
+        IntentName.MY_MEETINGS,
+        re.compile(
+            rf"^{_ASKED_DET}+(?:meetings?|catch[\s-]?ups?|1:1s?|one[\s-]to[\s-]ones?|sessions?"
+            r"|calls?)(?:\s+(?:with|w)\s+\w+)?(?:\s+(?:booked|date|time|when))?$"
+            r"|^(?:meetings?|catch[\s-]?ups?|1:1s?)\s+(?:with|w)\s+\w+$"
+        ),
+    ),
+    (
+        IntentName.MY_MINUTES,
+        re.compile(rf"^{_ASKED_DET}+(?:meeting\s+|session\s+)?(?:minutes|notes)$"),
+    ),
+]
+
+
+def _asked_by_name(text: str) -> IntentName | None:
+    """What a bare noun phrase with a question mark asks for ("my mentor?"), or None."""
+    said = normalise(text).strip()
+    if not said.endswith("?"):
+        return None
+    phrase = said.rstrip("?!. ").strip()
+    for name, pattern in _ASKED_BY_NAME:
+        if pattern.match(phrase):
+            return _unless_a_worry(name, phrase)
+    return None
+
+
 _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     (IntentName.REVIEW_APPLICATIONS, REVIEW_ONE_SHOT),
     # "who is my mentor", "whos my mentee again?", "hows best to get hold of tom?", "tom's email":
@@ -300,6 +399,10 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    # "contract deadline?", "networking session date?", "check-in closing date": a bare noun
+    # phrase naming a date the scheme set asks when it is (before CONTRACT and CHECKIN, which
+    # would start the thing itself).
+    (IntentName.WHEN_IS, re.compile(_WHEN_NOUN_PHRASE, re.I)),
     # Before CONCERN: asking after concerns is not raising one.
     (
         IntentName.MY_CONCERNS,
@@ -391,6 +494,9 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     # "could tom see my latest entry?": one entry for the partner to read (before DIARY_GUIDED,
     # whose "reflection" would take "i'd like tom to look at my latest reflection").
     (IntentName.DIARY_SHARE, SHOWN_TO_SOMEONE),
+    # "my last entry was wrong, can u delete it": the entry first, what to do with it after.
+    (IntentName.DIARY_DELETE, DELETED_AFTER_NAMING),
+    (IntentName.DIARY_SHARE, SHARED_AFTER_NAMING),
     (
         IntentName.DIARY_GUIDED,
         re.compile(
@@ -405,6 +511,7 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
         re.compile(r"\b(?:delete|remove|erase|get rid of|bin)\b.*\b(?:diary|entry)\b", re.I),
     ),
     (IntentName.DIARY_SHARE, re.compile(r"\bshare\b.*\b(?:diary|entry|reflection)\b", re.I)),
+    (IntentName.DIARY_SEARCH, SEARCHED_FOR),
     (
         IntentName.DIARY_SEARCH,
         re.compile(
@@ -757,6 +864,8 @@ def _as_typed(stripped: str) -> Intent:
         ref = f"{match['letter'].upper()}{match['number']}"
         note = f" {match['note']}" if match["note"] else ""
         return Intent(IntentName.LEAD_ACTION, f"{match['verb'].lower()} {ref}{note}")
+    if (marked := _marked_status(stripped)) is not None:
+        return marked
     if match := LEAD_STATUS_TEXT.match(stripped):
         ref = f"{match['letter'].upper()}{match['number']}"
         status = match["status"].lower()
@@ -768,6 +877,8 @@ def _as_typed(stripped: str) -> Intent:
         return Intent(IntentName.LEAD_ACTION, f"snooze {ref} {match['note']}")
     if LEAD_CHANNEL_TEXT.match(stripped):
         return Intent(IntentName.LEAD_CHANNEL)
+    if (named := _asked_by_name(stripped)) is not None:
+        return Intent(named, stripped)
     if match := SCHEME_CHANGE_TEXT.match(stripped):
         return Intent(IntentName.SCHEME_CHANGE, match.group("rest").strip())
     if match := _DONE.match(stripped):
@@ -808,6 +919,24 @@ def _as_typed(stripped: str) -> Intent:
         # A concern said straight out ("Tom hit a patient"): offer the concern path.
         return Intent(IntentName.CONCERN, stripped)
     return Intent(IntentName.UNKNOWN, stripped)
+
+
+def _marked_status(text: str) -> Intent | None:
+    """An alert marked with what has become of it ("mark c2 acked", "marking c2 resolved (spoke
+    to her)"): the lead's action on that alert, its note without the brackets."""
+    mark = _MARK_STATUS.match(text)
+    if mark is None:
+        return None
+    match = LEAD_STATUS_TEXT.match(f"{mark['ref']} {text[mark.end() :]}")
+    if match is None:
+        return None
+    ref = f"{match['letter'].upper()}{match['number']}"
+    status = match["status"].lower()
+    verb = _STATUS_VERB.get(status, "ack" if status.startswith("ack") else status)
+    note = match["note"].strip()
+    if note.startswith(("(", "[")) and note.endswith((")", "]")):
+        note = note[1:-1].strip()
+    return Intent(IntentName.LEAD_ACTION, f"{verb} {ref}" + (f" {note}" if note else ""))
 
 
 def _booking_with_an_agenda(text: str) -> IntentName | None:

@@ -32,7 +32,14 @@ _DAY_RANGE = re.compile(
 _BETWEEN = re.compile(r"^\s*(?:-|–|to|until|til|till|through|thru|and)\s*$", re.I)
 # "until after Easter", "til after the 3rd": back the working day after it.
 _AFTER = re.compile(r"\b(?:after|once)\s+(?:the\s+)?$", re.I)
-_HOLIDAY = re.compile(r"\b(?P<name>easter|christmas|xmas|new year)\b", re.I)
+_HOLIDAY = re.compile(r"\b(?P<name>easter|christmas|xmas|new year)(?:'?s)?\b", re.I)
+# "until easter's over", "til christmas is done", "till the end of easter": the whole break,
+# back the working day after it.
+_OVER = re.compile(
+    r"^\s*(?:(?:is|has|have)\s+)?(?:(?:been\s+and\s+)?gone|over|done|finished|ended|passed)\b",
+    re.I,
+)
+_END_OF = re.compile(r"\b(?:end|close)\s+of\s+(?:the\s+)?$", re.I)
 # "back next spring", "returning to work in June": what follows is the day back.
 _BACK = re.compile(r"\b(?:back|return(?:ing)?|returning to work)\b", re.I)
 
@@ -111,7 +118,8 @@ def read_pause(text: str, now: datetime, tz: ZoneInfo) -> Pause | Ask | None:
     named = _HOLIDAY.search(said)
     if named is not None:
         first, last = holiday(named["name"].lower(), today)
-        if _AFTER.search(said[: named.start()]):
+        before, after = said[: named.start()], said[named.end() :]
+        if _AFTER.search(before) or _END_OF.search(before) or _OVER.match(after):
             return Pause(None, next_working_day(last))
         return Pause(None, first)
     found = find_date(said, now, tz)

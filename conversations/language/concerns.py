@@ -181,6 +181,18 @@ _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
             r"mentoring|our mentoring|the scheme|the programme|the partnership)\b"
         ),
     ),
+    # "tom and i aren't working", "me and nadia just aren't working out", "we aren't working
+    # well together": the pair itself not working (never "we aren't working today", a rota).
+    (
+        Kind.BREAKDOWN,
+        re.compile(
+            r"\b(?:\w+\s+and\s+(?:i|me)|(?:me|i)\s+and\s+\w+|we)\s+(?:just\s+|really\s+"
+            r"|simply\s+|clearly\s+|honestly\s+)?(?:aren't|are\s+not|'re\s+not)\s+(?:really\s+)?"
+            r"working(?:\s+out)?(?:\s+(?:well\s+)?together)?(?!\s+(?:today|tonight|tomorrow|tmrw"
+            r"|on|this|next|from|at|in|nights|days|lates|earlies|weekends?|that|the|until|til"
+            r"|till|over|then|shifts?|hours|part)\b)(?!\w)"
+        ),
+    ),
     (
         Kind.NOT_RESPONDING,
         re.compile(
@@ -231,6 +243,14 @@ _WANTS_TO_RAISE = re.compile(
     r"|\b(?:pass|send|forward|take|put)\s+(?:it|this|that)\s+(?:on\s+)?(?:to|with|in front of)\s+"
     r"(?:the\s+)?(?:project\s+)?(?:lead|team|someone)\b"
 )
+# "there's something i want the project team to know", "i'd like the lead to be aware of
+# something": something for the project team, said as what they should come to know.
+_FOR_THEM_TO_KNOW = re.compile(
+    r"\b(?:want|need|would like|'d like|wanted|like)\s+(?:the\s+)?(?:project\s+)?(?:team|lead"
+    r"|steering\s+group|moderator|project\s+lead)\s+to\s+(?:know|hear|be\s+aware|be\s+told"
+    r"|find\s+out)\b|\b(?:make|let)\s+(?:the\s+)?(?:project\s+)?(?:team|lead|steering\s+group"
+    r"|moderator)\s+(?:aware|know)\b"
+)
 # "can i report it without owen finding out", "can i raise it confidentially": raising something
 # in confidence (asked as a question about the concern path, before any other reading of it).
 _IN_CONFIDENCE = re.compile(
@@ -244,6 +264,16 @@ _ASKS_HOW = re.compile(
     r"(?:go about\s+)?(?:raise|raising|report|reporting|flag|flagging|complain)\s+(?:about\s+)?"
     r"(?:a |an |my |the )?(?:concerns?|problems?|issues?|complaints?|worry|worries|mentor|mentee"
     r"|partner|someone|somebody|something|it|him|her|them|bullying|harassment)\b"
+)
+# "if i ever had a concern about my mentor how would i raise it", "say something went wrong,
+# who would i tell": the way asked about a concern that may never happen (a real one said in
+# the same breath still has its kind read first).
+_ASKS_HOW_IF = re.compile(
+    r"^(?:\w+,?\s+)?(?:if|say|suppose|supposing|what if|in case|should)\b.{0,60}?\b(?:concerns?"
+    r"|problems?|issues?|worr(?:y|ies|ied)|complaints?|wrong|not right|unhappy)\b.{0,40}?"
+    r"\b(?:(?:how|where|who)\s+(?:do|would|can|could|should|will)\s+i\s+(?:go about\s+)?"
+    r"(?:raise|raising|report|reporting|flag|flagging|complain|tell|talk to|speak to|escalate)\b"
+    r"|what\s+(?:do|would|should|could)\s+i\s+do\b)"
 )
 # "what's the procedure for reporting my mentor", "what do i do if i want to flag a problem",
 # "is there a process for raising concerns": asking the way in other words.
@@ -362,7 +392,8 @@ def kind(text: str) -> Kind | None:
 
 def wants_to_raise(text: str) -> bool:
     """Whether ``text`` asks to take something to the project team (however vaguely)."""
-    return _WANTS_TO_RAISE.search(_plain(text)) is not None
+    plain = _plain(text)
+    return _WANTS_TO_RAISE.search(plain) is not None or _FOR_THEM_TO_KNOW.search(plain) is not None
 
 
 def raises_in_confidence(text: str) -> bool:
@@ -373,7 +404,11 @@ def raises_in_confidence(text: str) -> bool:
 
 def asks_how_to_raise(text: str) -> bool:
     plain = _plain(text)
-    return _ASKS_HOW.search(plain) is not None or _ASKS_PROCESS.search(plain) is not None
+    return (
+        _ASKS_HOW.search(plain) is not None
+        or _ASKS_PROCESS.search(plain) is not None
+        or _ASKS_HOW_IF.search(plain) is not None
+    )
 
 
 def asks_who_sees(text: str) -> bool:

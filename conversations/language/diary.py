@@ -9,6 +9,15 @@ from conversations.language.normalise import normalise
 
 _SOMEONE_ELSES = re.compile(r"\b(?P<who>\w+?)'?s\s+diary\b")
 _ABOUT = re.compile(r"\babout\s+(?:the\s+|my\s+|our\s+)?(?P<topic>.+?)[\s?.!]*$")
+# "search my diary for rota", "find entries mentioning the budget", "look through my journal
+# for tom": what is searched for, said after the diary it is searched in.
+SEARCHED_FOR = re.compile(
+    r"\b(?:search|find|look\s+(?:through|in)|scan|go\s+through)\b.*?"
+    r"\b(?:diary|journal|entries|entry|reflections?)\s+"
+    r"(?:for|mentioning|that\s+mentions?|which\s+mentions?|with|on|re)\s+"
+    r"(?:the\s+|my\s+|our\s+)?(?P<topic>.+?)(?:\s+(?:please|thanks|ta))?[\s?.!]*$",
+    re.IGNORECASE,
+)
 # "could tom see my latest entry?", "i'd like tom to read yesterday's reflection", "show tom my
 # last entry": one entry of the speaker's own, for someone else to read (a share). Never "can i
 # see my last entry" (the speaker reading it) nor "can anyone see my diary?" (who can read it).
@@ -41,6 +50,20 @@ SHOWN_TO_SOMEONE = re.compile(
     + r"\w+\b",
     re.IGNORECASE,
 )
+# "my last diary entry was a mistake, can u delete it", "my reflection from fri - pls bin it",
+# "would like tom's view on my latest entry, can i share it with him": the entry named first,
+# what to do with it said after, as "it". (Deleting still asks first; sharing too.)
+_ENTRY_FIRST = r"\b(?:(?:diary|journal)\s+(?:entry|note|post)|entry|reflection)\b.*\b"
+_IT = r"\s+(?:it|that|this)(?:\s+one)?\b"
+# Never "don't share it", "please do not delete that".
+_NOT_NEGATED = r"(?<!\bnot\s)(?<!n't\s)(?<!nt\s)(?<!never\s)(?<!\bno\s)"
+DELETED_AFTER_NAMING = re.compile(
+    _ENTRY_FIRST + _NOT_NEGATED + r"(?:delete|remove|erase|get\s+rid\s+of|bin)" + _IT,
+    re.IGNORECASE | re.DOTALL,
+)
+SHARED_AFTER_NAMING = re.compile(
+    _ENTRY_FIRST + _NOT_NEGATED + r"share" + _IT, re.IGNORECASE | re.DOTALL
+)
 _SMALL = frozenset({"the", "and", "for", "with", "that", "this", "what", "did", "write", "wrote"})
 
 
@@ -52,7 +75,8 @@ def someone_elses_diary(text: str) -> bool:
 
 def topic(text: str) -> str | None:
     """What entries are asked about: "the rota" in "what did i write about the rota?"."""
-    about = _ABOUT.search(normalise(text))
+    said = normalise(text)
+    about = _ABOUT.search(said) or SEARCHED_FOR.search(said)
     return about.group("topic") if about else None
 
 

@@ -36,7 +36,8 @@ _LEADING_PADDING = re.compile(
     r"|any chance (?:(?:you|we|i) )?(?:could|can)?|(?:i'd|i would|we'd|we would) (?:like|love) to"
     r"|(?:i|we) (?:want|wanna|need|have) to|(?:i|we) wanna|let's|help me(?: to)?"
     r"|how (?:do|can) (?:i|we)"
-    r")" + _SEP
+    # Whole words only: "hiya" is not "hi" + "ya", nor "someone" "so" + "meone".
+    r")\b" + _SEP
 )
 _TRAILING_PADDING = re.compile(
     _SEP + r"(?:please|thanks|thank you|thanks a lot|many thanks|cheers|ta|x+|for me|then"

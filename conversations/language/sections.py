@@ -207,6 +207,7 @@ _MODAL = (
 # Typed without the apostrophe: "ill send", "im going to", "ive got to" ("ill health" is not).
 _CONTRACTED = r"(?P<contracted>ill(?!\s+health)|im\s+(?:going\s+to|gonna|to)|ive\s+(?:got\s+)?to)"
 _NOBODY = r"someone|somebody|anyone|one\s+of\s+us"
+_NOBODY_FIRST = re.compile(rf"^\W*(?:{_NOBODY})\b", re.I)
 _NOT_YET = re.compile(
     r"^(?:not\s+yet|none|no|nope|skip|tbc|tba|tbd|not\s+(?:agreed|decided|booked|sure)(?:\s+yet)?"
     r"|no\s+next\s+(?:meeting|one)|don'?t\s+know(?:\s+yet)?"
@@ -738,6 +739,16 @@ _ADD_AS_ACTION = re.compile(
 )
 
 
+# "new AP - leadership plan update by eom", "add action for me - email the ops manager": one
+# action added on its own under an "add"/"new" head. It is a write-up of one action; with no
+# owner said it is the writer's own (as on their own to-do list).
+_ADDED_ALONE = re.compile(
+    r"^\s*(?:(?:please|pls|can\s+you|could\s+you)\s+)?(?:add|new|another)\s+(?:an?\s+"
+    r"|another\s+|new\s+)?(?:aps?|actions?(?:\s+points?)?)\b(?:\s+for\s+me\b)?\s*[:\-–]\s*\S",
+    re.I,
+)
+
+
 @cache
 def _nameless() -> _Owners:
     """Owners said without names: "I", "me", "we", "he", "both of us", "someone"."""
@@ -760,6 +771,8 @@ def minutes_likeness(text: str) -> Literal["no", "maybe", "yes"]:
         return "yes"  # "X to do Y, pls add as an action"
     if labelled_as_notes(text):
         return "yes"  # "notes - ...", "notes from today w tom: ..."
+    if _ADDED_ALONE.match(text):
+        return "yes"  # "add action for me - ...", "new AP - ..."
     for index, sentence in enumerate(sentences):
         head = _ACTIONS_AT_START.match(sentence)
         if head and (head.end() < len(sentence) or index + 1 < len(sentences)):
@@ -800,10 +813,16 @@ def read_sections(text: str, context: SectionContext) -> Sections:
         if reader.mode != "actions":
             sticky = False
         sticky = reader.line(line, sticky=sticky)
+    actions = reader.actions
+    added = _ADDED_ALONE.match(text)
+    if added is not None and actions is not None and len(actions) == 1:
+        only, body = actions[0], text[added.end() - 1 :]
+        if only.owner is None and only.owner_said is None and not _NOBODY_FIRST.match(body):
+            actions = [replace(only, owner="me")]  # "new AP - X": the writer's own
     return Sections(
         discussion=tuple(reader.discussion),
         decisions=tuple(reader.decisions),
-        actions=None if reader.actions is None else tuple(reader.actions),
+        actions=None if actions is None else tuple(actions),
         next_meeting=reader.next_meeting,
         heading=reader.heading,
     )
