@@ -17,7 +17,7 @@ from conversations.dates import mentions_when
 from conversations.language import concerns as worries
 from conversations.language.diary import SHOWN_TO_SOMEONE
 from conversations.language.meetings import (
-    LATE_TEXT,
+    LATE_SAID,
     asks_for_a_new_one,
     asks_for_a_slot,
     asks_to_cancel,
@@ -26,6 +26,7 @@ from conversations.language.meetings import (
     mode_said,
     names_a_meeting,
     offers_a_time,
+    retimes,
     with_someone,
 )
 from conversations.language.normalise import normalise
@@ -456,7 +457,7 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
         ),
     ),
     # "running 10 mins late for tom": the partner is told at once; the meeting is unchanged.
-    (IntentName.RUNNING_LATE, LATE_TEXT),
+    (IntentName.RUNNING_LATE, LATE_SAID),
     (
         IntentName.CANCEL_MEETING,
         re.compile(r"\b(?:cancel|call off)\b.*\b(?:meeting|call)\b", re.I),
@@ -690,6 +691,8 @@ def about_a_meeting(said: str, plain: str) -> IntentName | None:
         # "could we do a longer 2 hr one mon 9th", "fancy a catch up": a new meeting.
         return IntentName.BOOK_MEETING
     if asks_to_move(plain) and (when or names_a_meeting(plain) or mode_said(plain)):
+        return IntentName.RESCHEDULE_MEETING
+    if retimes(said) or retimes(plain):  # "could weds be 9", "tomorrow's 1:1 to half 4"
         return IntentName.RESCHEDULE_MEETING
     if when and (asks_for_a_slot(said) or asks_for_a_slot(plain) or offers_a_time(said)):
         return IntentName.BOOK_MEETING
