@@ -173,7 +173,7 @@ _DUR_IN = rf"(?:\d+(?:\.\d+)?\s*|(?:{_NUMW})\s+|half\s+an\s+)(?:hours?|hrs?|minu
 # A hedge before a time ("about 11", "at around 3", "~2pm"); "11ish", "3pm-ish", "2 or so" after it.
 _HEDGE = r"(?:about|abt|around|roughly|approx\.?|approximately|circa|ca\.)"
 _AT = rf"(?:(?:(?:at|from|for|say)\s+)?(?:{_HEDGE}\s+|~\s*)|(?:at|from|for|say)\s+|@\s*)"
-_HEDGE_AFTER = r"(?:\s*-?\s*ish|\s+or\s+so)"
+_HEDGE_AFTER = r"(?:\s*-?\s*ish|\s+or\s+(?:so|thereabouts))"
 # Separators of a time range: "11-12", "11 till 12", "between 11 and 12".
 _TO = r"(?:-|\u2013|\u2014|to|till|til|until|and)"
 # A bare hour offered in a question: "is 3 ok?", "would 10 work", "does 2.30 suit".
@@ -226,7 +226,7 @@ _ATOM = re.compile(
     |(?P<rday>(?:today|{_TMRW}){_POSS}|tonight|yesterday
         |(?:the\s+)?day\s+after\s+tomorrow|this(?=\s+(?:morning|afternoon|evening)))
     |(?P<ish>{_AT}?(?P<ish_h>\d{{1,2}})(?:[:.](?P<ish_m>\d{{2}}))?(?P<ish_ap>\s*[ap]\.?m\.?)?
-        \s*-?\s*ish)
+        (?:\s*-?\s*ish|\s+or\s+thereabouts))
     |(?P<ampm>(?:between\s+|{_AT})?(?P<ap_h>\d{{1,2}})(?:[:.](?P<ap_m>\d{{2}}))?
         (?:\s*(?P<ap1>[ap])\.?m\.?)?
         (?:\s*{_TO}\s*(?P<ap_to>\d{{1,2}})(?:[:.](?P<ap_tm>\d{{2}}))?(?![\d/]|\s*{_UNITS}))?

@@ -44,6 +44,8 @@ def _moved_to(mentee: Chat, mentor: Chat, original: Meeting, said: str, when: st
     """``said`` asks for the move to ``when``: confirmed, sent, and the original kept meanwhile."""
     mentee.restart()
     reply = mentee.said(said)
+    if "How will you meet?" in reply:  # never invented: asked when not said
+        reply = mentee.said("by phone")
     assert f"• *When:* {when}\n" in reply
     assert "Shall I send it to Tom?" in reply
     mentee.restart()
@@ -183,3 +185,46 @@ def test_a_cancel_picks_the_day_a_meeting_is_on(mentee: Chat, mentor: Chat) -> N
     [after] = _meetings(mentee.db)
     assert (after.id, after.status) == (original.id, "cancelled")
     assert "has cancelled your meeting on Wed 4 Mar, 10:00" in mentee.inbox()
+
+
+# -- a booking offered as what would suit ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "when"),
+    [
+        ("tues afternoon, about 2 wd be ideal", "Tue 3 Mar, 14:00"),
+        ("thurs at 11 suits me", "Thu 5 Mar, 11:00"),
+        ("fri 13th, 10 or thereabouts, by phone", "Fri 13 Mar, 10:00"),
+    ],
+)
+def test_a_time_offered_as_what_suits_is_a_booking(mentee: Chat, said: str, when: str) -> None:
+    reply = mentee.said(said)
+    if "How will you meet?" in reply:  # never invented: asked when not said
+        reply = mentee.said("by phone")
+    assert f"• *When:* {when}\n" in reply
+    assert "Shall I send it to Tom?" in reply
+    mentee.restart()
+    assert "Sent to Tom Okafor" in mentee.said("yes")
+    [meeting] = _meetings(mentee.db)
+    assert meeting.status == "proposed"
+
+
+def test_an_impossible_date_offered_is_refused_kindly(mentee: Chat) -> None:
+    reply = mentee.said("hello, is 31/4 at 11 alright")
+    assert "There is no 31 April" in reply
+    assert _meetings(mentee.db) == []
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "is the meeting on friday still ok",
+        "there were 12 or thereabouts at the networking thing on friday",
+    ],
+)
+def test_a_question_or_a_count_is_no_booking(mentee: Chat, said: str) -> None:
+    reply = mentee.said(said)
+    assert "Here's the meeting I'll propose" not in reply
+    assert "How will you meet?" not in reply
+    assert _meetings(mentee.db) == []

@@ -52,6 +52,15 @@ _ASKING = re.compile(
     r"|\b(?:book|grab|get (?:something|a slot|a meeting|time) in|put (?:something |a meeting )?in"
     r"|set up|fit (?:something |me )?in|squeeze (?:something |me )?in|pencil|meet|catch up)\b"
 )
+# A time offered as what would suit, beside a day or time: "next weds about 3 wd be ideal",
+# "hi is 30/2 at 10 ok", "would thurs work", "fri 2pm suits me".
+_SUITS = re.compile(
+    r"\b(?:would|wd|'d)\s+be\s+(?:ideal|perfect|great|best|lovely|good|brill|fab|handy)\b"
+    r"|\b(?:suits|works\s+(?:best\s+)?for)\s+me\b"
+    r"|^(?:is|would|will|does|do|could|can)\s+(?!(?:my|our|the|it|that|this|there|he|she|they|we"
+    r"|you|i)\b)\S.{0,40}?\b(?:ok|okay|alright|any\s+good|work|suit|do)\s*[?!.]*$",
+    re.I,
+)
 # A meeting already there: "our mtg", "the 20th one", "fridays one", "that request".
 _A_MEETING = re.compile(
     r"\b(?:meeting|meetings|call|one|session|catch ?up|request|booking|it|1:1|1-1|121)\b"
@@ -178,7 +187,7 @@ def retimes(text: str) -> bool:
 _ABOUT_A_TIME = (
     r"\s+(?:(?:half|quarter)\s+(?:past\s+|to\s+)?)?\d{1,2}(?:[:.]\d\d)?\s*(?:[ap]\.?m\.?|-?\s*ish"
     r"|o\s?['\u2019]?\s?clock)?(?=\s*(?:$|[?!.,;)~]|(?:on|at|in|for|with|w|pls|please|then|if|or|ok"
-    r"|okay|and|via|by|works?|suits?|today|tomorrow|tmrw|next|this"
+    r"|okay|and|via|by|works?|suits?|would|wd|be|is|today|tomorrow|tmrw|next|this"
     r"|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)\b))|\s+(?:noon|midday|lunch\s*time|lunch)\b"
 )
 # What a meeting is to be about, at the end of a booking: "about ...", "to go over ...",
@@ -211,7 +220,9 @@ def mode_said(text: str) -> bool:
 
 def asks_for_a_slot(text: str) -> bool:
     """Words that ask for a meeting with someone (with a day or time said besides)."""
-    return bool(_WITH_SOMEONE.search(text) or _ASKING.search(text) or mode_said(text))
+    return bool(
+        _WITH_SOMEONE.search(text) or _ASKING.search(text) or mode_said(text) or _SUITS.search(text)
+    )
 
 
 def asks_to_move(text: str) -> bool:
