@@ -25,6 +25,7 @@ from conversations.language.meetings import (
     before_agenda,
     mode_said,
     names_a_meeting,
+    offers_a_slot,
     offers_a_time,
     retimes,
     with_someone,
@@ -695,6 +696,8 @@ def about_a_meeting(said: str, plain: str) -> IntentName | None:
     if retimes(said) or retimes(plain):  # "could weds be 9", "tomorrow's 1:1 to half 4"
         return IntentName.RESCHEDULE_MEETING
     if when and (asks_for_a_slot(said) or asks_for_a_slot(plain) or offers_a_time(said)):
+        return IntentName.BOOK_MEETING
+    if offers_a_slot(said):  # "20.3 twelve o clock, 1 hour pls"
         return IntentName.BOOK_MEETING
     return None
 

@@ -196,6 +196,7 @@ def test_a_cancel_picks_the_day_a_meeting_is_on(mentee: Chat, mentor: Chat) -> N
         ("tues afternoon, about 2 wd be ideal", "Tue 3 Mar, 14:00"),
         ("thurs at 11 suits me", "Thu 5 Mar, 11:00"),
         ("fri 13th, 10 or thereabouts, by phone", "Fri 13 Mar, 10:00"),
+        ("wed 11th 10am, an hour please", "Wed 11 Mar, 10:00"),
     ],
 )
 def test_a_time_offered_as_what_suits_is_a_booking(mentee: Chat, said: str, when: str) -> None:
@@ -221,6 +222,7 @@ def test_an_impossible_date_offered_is_refused_kindly(mentee: Chat) -> None:
     [
         "is the meeting on friday still ok",
         "there were 12 or thereabouts at the networking thing on friday",
+        "the training on wed 11th at 10am lasts an hour, apparently",
     ],
 )
 def test_a_question_or_a_count_is_no_booking(mentee: Chat, said: str) -> None:

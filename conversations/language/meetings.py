@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from conversations.dates import names_a_day_against_a_meeting, when_spans
+from conversations.dates import find_duration, names_a_day_against_a_meeting, when_spans
 
 # The ways of meeting (the values are the meetings' Mode values). A mode is never invented:
 # only words that name one count.
@@ -329,3 +329,21 @@ def offers_a_time(text: str) -> bool:
     edges = [0, *(edge for span in spans for edge in span), len(text)]
     rest = [text[edges[i] : edges[i + 1]] for i in range(0, len(edges), 2)]
     return all(_BESIDE_A_TIME.fullmatch(part) for part in rest)
+
+
+# What may stand beside a day, time and length given on their own: "20.3 noon, 1 hour pls".
+_COURTESY = re.compile(
+    r"(?:\b(?:please|pls|plz|thanks|thx|ta|cheers|ok|okay|for|then)\b|[\s?!.,~-])*", re.I
+)
+
+
+def offers_a_slot(text: str) -> bool:
+    """A day, a time and a length given on their own ("20.3 twelve o clock, 1 hour pls"): a
+    meeting asked for; "20.3 twelve o clock, 1 hour late" says more."""
+    spans = when_spans(text)
+    if not spans:
+        return False
+    edges = [0, *(edge for span in spans for edge in span), len(text)]
+    rest = " ".join(text[edges[i] : edges[i + 1]] for i in range(0, len(edges), 2))
+    length = find_duration(rest)
+    return length is not None and _COURTESY.fullmatch(length.rest) is not None
