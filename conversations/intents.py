@@ -726,6 +726,9 @@ def _unless_a_worry(name: IntentName, text: str) -> IntentName:
     replies"): the concern path answers that."""
     if name is IntentName.MY_PARTNER and worries.kind(text) is not None:
         return IntentName.CONCERN
+    if name is IntentName.RUNNING_LATE and _may_be_a_concern(text):
+        # "sorry, 10 mins late, he shouted at me again": the worry is not lost in the lateness.
+        return IntentName.CONCERN
     return name
 
 

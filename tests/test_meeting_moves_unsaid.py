@@ -230,3 +230,12 @@ def test_a_question_or_a_count_is_no_booking(mentee: Chat, said: str) -> None:
     assert "Here's the meeting I'll propose" not in reply
     assert "How will you meet?" not in reply
     assert _meetings(mentee.db) == []
+
+
+def test_a_worry_said_with_lateness_is_not_lost(mentee: Chat, mentor: Chat) -> None:
+    original = _confirmed(mentee, mentor, "book a meeting today at 9.30 by video")
+    mentee.restart()
+    reply = mentee.said("sorry, 10 mins late - tom shouted at me in front of the team yesterday")
+    assert "I've told Tom" not in reply
+    assert "project lead" in reply
+    _untouched(mentee, mentor, original, reply)
