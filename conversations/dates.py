@@ -173,7 +173,7 @@ _DUR_IN = rf"(?:\d+(?:\.\d+)?\s*|(?:{_NUMW})\s+|half\s+an\s+)(?:hours?|hrs?|minu
 # A hedge before a time ("about 11", "at around 3", "~2pm"); "11ish", "3pm-ish", "2 or so" after it.
 _HEDGE = r"(?:about|abt|around|roughly|approx\.?|approximately|circa|ca\.)"
 _AT = rf"(?:(?:(?:at|from|for|say)\s+)?(?:{_HEDGE}\s+|~\s*)|(?:at|from|for|say)\s+|@\s*)"
-_HEDGE_AFTER = r"(?:\s*-?\s*ish|\s+or\s+so)"
+_HEDGE_AFTER = r"(?:\s*-?\s*ish|\s+or\s+(?:so|thereabouts))"
 # Separators of a time range: "11-12", "11 till 12", "between 11 and 12".
 _TO = r"(?:-|\u2013|\u2014|to|till|til|until|and)"
 # A bare hour offered in a question: "is 3 ok?", "would 10 work", "does 2.30 suit".
@@ -187,6 +187,9 @@ _BARE_LEAD = (r"(?:^|(?<=[,;:!?(]\s)|(?<=[,;:!?(])|(?<=\bdo\s)|(?<=\bor\s)|(?<=\
 # A day that follows a bare hour and makes it a time: "7 on thursday", "10 tomorrow".
 _DAY_NEXT = (rf"(?=\s+(?:on\s+)?(?:this\s+|next\s+|coming\s+)?(?:today|{_TMRW}|tonight"
              rf"|{_WD})\b)")  # fmt: skip
+
+# What may end an hour said after "be" ("could weds be 9 instead?", "can it be 10 then").
+_BE_END = r"(?=\s*(?:$|[,;!?.)]|(?:instead|then|rather|please|pls|plz|earlier|later|ok|okay)\b))"
 
 # One alternative per atom kind; the kind is ``match.lastgroup`` (the outer named group).
 _ATOM = re.compile(
@@ -204,7 +207,8 @@ _ATOM = re.compile(
         |(?P<ds_n2>a|an|one|two|three|\d)\s+(?P<ds_u2>days?|weeks?|wks?|fortnights?)\s+
         (?P<ds_post>later|earlier|sooner|back|forward)\b)
     |(?P<after>the\s+(?P<af_w>{_WD}|day|week)\.?\s+(?P<af_dir>after|before)
-        (?!\s+(?:tomorrow|next|that|this|the|our|my|your|last)\b))
+        (?!\s+(?:tomorrow|next|that|this|the|our|my|your|last)\b)
+        |(?:the\s+)?following\s+(?P<af_fw>{_WD}|day|week)\b)
     |(?P<weekday>(?:(?P<wd_mod>this\s+coming|(?:this|next)\s+w(?:ee)?k(?:\s+on)?|this|next|coming)\s+)?
         (?P<wd>{_WD})\.?{_POSS}(?P<wd_nw>\s+(?:of\s+)?(?:next|this(?:\s+coming)?)\s+w(?:ee)?k)?)
     |(?P<vague>next\s+(?:week|month|year){_POSS})
@@ -222,7 +226,7 @@ _ATOM = re.compile(
     |(?P<rday>(?:today|{_TMRW}){_POSS}|tonight|yesterday
         |(?:the\s+)?day\s+after\s+tomorrow|this(?=\s+(?:morning|afternoon|evening)))
     |(?P<ish>{_AT}?(?P<ish_h>\d{{1,2}})(?:[:.](?P<ish_m>\d{{2}}))?(?P<ish_ap>\s*[ap]\.?m\.?)?
-        \s*-?\s*ish)
+        (?:\s*-?\s*ish|\s+or\s+thereabouts))
     |(?P<ampm>(?:between\s+|{_AT})?(?P<ap_h>\d{{1,2}})(?:[:.](?P<ap_m>\d{{2}}))?
         (?:\s*(?P<ap1>[ap])\.?m\.?)?
         (?:\s*{_TO}\s*(?P<ap_to>\d{{1,2}})(?:[:.](?P<ap_tm>\d{{2}}))?(?![\d/]|\s*{_UNITS}))?
@@ -236,7 +240,7 @@ _ATOM = re.compile(
     |(?P<oclock>{_AT}?(?P<oc_h>\d{{1,2}}|{_NUMW})\s*o\s?['\u2019]?\s?clock)
     |(?P<past>{_AT}?(?:(?P<pa_q>half|quarter)\s+(?P<pa_dir>past|to)|(?P<pa_half>half))
         \s+(?P<pa_h>\d{{1,2}}|{_HOURW})(?!\s*(?:[:.]\d|{_UNITS})))
-    |(?P<same>(?:at\s+)?(?:the\s+)?same\s+time)
+    |(?P<same>(?:at\s+)?(?:the\s+)?same\s+(?:time|slot))
     |(?P<shift>(?P<sh_pre>back|forward|later|earlier)\s+(?:by\s+)?(?P<sh_d1>{_DUR_IN})
         |(?P<sh_d2>{_DUR_IN})\s+(?P<sh_post>later|earlier|early|sooner|back|forward))
     |(?P<at>{_AT}(?P<at_h>\d{{1,2}})(?:\.(?P<at_m>\d{{2}}))?
@@ -244,6 +248,7 @@ _ATOM = re.compile(
     |(?P<dot>(?P<dt_h>\d{{1,2}})\.(?P<dt_m>\d{{2}})(?![\d.]|\s*{_UNITS}))
     |(?P<offer>(?:is|does|would|will|could|can)\s+(?P<of_h>\d{{1,2}})(?:[:.](?P<of_m>\d{{2}}))?
         {_HEDGE_AFTER}?{_OFFERED})
+    |(?P<be>be\s+(?P<be_h>\d{{1,2}})(?:[:.](?P<be_m>\d{{2}}))?{_HEDGE_AFTER}?{_BE_END})
     |(?P<bare>{_BARE_LEAD}(?P<br_h>\d{{1,2}})(?:[:.](?P<br_m>\d{{2}}))?{_HEDGE_AFTER}?{_DAY_NEXT})
     |(?P<part>(?:(?:in|on)\s+the\s+|at\s+|over\s+)?(?P<pt>morning|afternoon|evening|night
         |after\s+lunch|lunch(?:\s*time)?|first\s+thing))
@@ -255,7 +260,7 @@ _DATE_KINDS = frozenset({"rtime", "reldate", "weektoday", "end", "weekday", "vag
                          "ndot", "dshift"})  # fmt: skip
 _CALENDAR_KINDS = frozenset({"dm", "md", "nd", "iso", "dd", "ordinal", "ndot"})
 _TIME_KINDS = frozenset({"ampm", "clock", "noon", "oclock", "past", "at", "dot", "ish", "range",
-                         "hhmm", "same", "shift", "offer", "bare"})  # fmt: skip
+                         "hhmm", "same", "shift", "offer", "bare", "be"})  # fmt: skip
 # Read only against a meeting already in hand ("same time", "the Friday after", "an hour later").
 _ANCHORED = frozenset({"same", "shift", "after", "dshift"})
 _PUNCT = " \t\n,.;:!?()"
@@ -268,6 +273,7 @@ _GLUE = re.compile(
     r"(?:(?:starting|beginning)\s+)?(?:(?:at|on|say)\s+)?",  # "the 9th starting at 1pm"
     re.IGNORECASE,
 )
+_BUT_ON = re.compile(r"\s*,?\s*(?:but|just|only)\s+(?:(?:on|at)\s+)?", re.IGNORECASE)
 _LEAD = re.compile(r"\b(?:by|on|until|till|til|before|from|at|for|due|to|it)\s+$", re.IGNORECASE)
 _WEAK_END = re.compile(
     r"\s*(?:$|[,.;:!?)]|(?:please|pls|plz|thanks|cheers|then|if|ok|okay|and|or|with|w|via|to"
@@ -449,7 +455,7 @@ def _strong(group: _Group, text: str) -> bool:
             continue
         if _may_the_verb(kind, m, text):
             continue  # "those 2 may come"; but "1st may", "may the 3rd" are dates
-        if kind not in ("part", "at", "dot", "ordinal", "ndot", "hhmm", "range"):
+        if kind not in ("part", "at", "dot", "ordinal", "ndot", "hhmm", "range", "be"):
             return True
     if said := atoms.get("nd") or atoms.get("ndot"):  # "the 30/2"
         return group.lead or said[0].lower().startswith("the")
@@ -471,7 +477,10 @@ def _groups(text: str, *, whole: bool, anchored: bool = False) -> list[_Group]:
         if kind in _ANCHORED and not anchored:
             continue
         last = groups[-1] if groups else None
-        if last and _GLUE.fullmatch(text, last.end, m.start()) and _fits(last.atoms, kind):
+        glue = _GLUE.fullmatch(text, last.end, m.start()) if last else None
+        if last and glue is None and "same" in last.atoms:  # "same time but on the 27th"
+            glue = _BUT_ON.fullmatch(text, last.end, m.start())
+        if last and glue and _fits(last.atoms, kind):
             last.atoms[kind] = m
             last.end = m.end()
         else:
@@ -530,9 +539,10 @@ def _relative_day(word: str, today: date) -> date:
 
 
 def _anchored_day(m: re.Match[str], anchor: date) -> date:
-    """ "the Friday after", "the day before", "the week after" the meeting in hand."""
-    sign = 1 if m["af_dir"].lower() == "after" else -1
-    what = m["af_w"].lower()
+    """ "the Friday after", "the day before", "the week after", "the following week" the
+    meeting in hand."""
+    sign = 1 if m["af_fw"] or m["af_dir"].lower() == "after" else -1
+    what = (m["af_w"] or m["af_fw"]).lower()
     if what in ("day", "week"):
         return anchor + timedelta(days=sign * (1 if what == "day" else 7))
     wanted = _weekday(what)
@@ -673,7 +683,9 @@ def _until(start: tuple[int, int], h: int, mi: int, pm: bool) -> int | None:
     return min(after) if after else None
 
 
-_SAID_LEAD = re.compile(rf"^(?:{_AT}|(?:between|is|does|would|will|could|can)\s+)+", re.IGNORECASE)
+_SAID_LEAD = re.compile(
+    rf"^(?:{_AT}|(?:between|is|does|would|will|could|can|be)\s+)+", re.IGNORECASE
+)
 
 
 def _clock(
@@ -757,7 +769,7 @@ def _clock(
         return begin
     h_text, m_text = {"clock": ("ck_h", "ck_m"), "at": ("at_h", "at_m"), "dot": ("dt_h", "dt_m"),
                       "oclock": ("oc_h", ""), "offer": ("of_h", "of_m"),
-                      "bare": ("br_h", "br_m")}[kind]  # fmt: skip
+                      "bare": ("br_h", "br_m"), "be": ("be_h", "be_m")}[kind]  # fmt: skip
     h, mi = int(_num(m[h_text])), int(m[m_text] or 0) if m_text else 0
     if h > 23 or mi > 59 or (kind == "oclock" and not 1 <= h <= 12):
         return bad
@@ -1119,3 +1131,22 @@ def mentions_when(text: str) -> bool:
 def when_spans(text: str) -> list[tuple[int, int]]:
     """Where a sentence surely names a day or a time: the (start, end) of each such part."""
     return [(g.start, g.end) for g in _groups(text, whole=False)]
+
+
+def days_named(text: str, now: datetime, tz: Zone) -> list[date]:
+    """Every day a sentence surely names, in order ("poorly today so cant do tomorrow": today,
+    then tomorrow), for picking the one a meeting is on."""
+    days: list[date] = []
+    while (found := find_when(text, now, tz, need_time=False)) is not None:
+        if isinstance(found.value, When) and found.value.day not in days:
+            days.append(found.value.day)
+        if not found.rest or found.rest == text:
+            break
+        text = found.rest
+    return days
+
+
+def names_a_day_against_a_meeting(text: str) -> bool:
+    """Whether a sentence names a day, perhaps one read against a meeting in hand ("same time
+    the following week", "the friday after")."""
+    return any(g.atoms.keys() & _DATE_KINDS for g in _groups(text, whole=False, anchored=True))

@@ -23,7 +23,7 @@ from conversations.language.diary import (
     SHOWN_TO_SOMEONE,
 )
 from conversations.language.meetings import (
-    LATE_TEXT,
+    LATE_SAID,
     asks_for_a_new_one,
     asks_for_a_slot,
     asks_to_cancel,
@@ -31,7 +31,9 @@ from conversations.language.meetings import (
     before_agenda,
     mode_said,
     names_a_meeting,
+    offers_a_slot,
     offers_a_time,
+    retimes,
     with_someone,
 )
 from conversations.language.normalise import normalise
@@ -564,7 +566,7 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
         ),
     ),
     # "running 10 mins late for tom": the partner is told at once; the meeting is unchanged.
-    (IntentName.RUNNING_LATE, LATE_TEXT),
+    (IntentName.RUNNING_LATE, LATE_SAID),
     (
         IntentName.CANCEL_MEETING,
         re.compile(r"\b(?:cancel|call off)\b.*\b(?:meeting|call)\b", re.I),
@@ -799,7 +801,11 @@ def about_a_meeting(said: str, plain: str) -> IntentName | None:
         return IntentName.BOOK_MEETING
     if asks_to_move(plain) and (when or names_a_meeting(plain) or mode_said(plain)):
         return IntentName.RESCHEDULE_MEETING
+    if retimes(said) or retimes(plain):  # "could weds be 9", "tomorrow's 1:1 to half 4"
+        return IntentName.RESCHEDULE_MEETING
     if when and (asks_for_a_slot(said) or asks_for_a_slot(plain) or offers_a_time(said)):
+        return IntentName.BOOK_MEETING
+    if offers_a_slot(said):  # "20.3 twelve o clock, 1 hour pls"
         return IntentName.BOOK_MEETING
     return None
 
@@ -831,6 +837,9 @@ def _unless_a_worry(name: IntentName, text: str) -> IntentName:
     if name is IntentName.LEAVE and someone_else_away(text):
         # "toms going on long term sick leave": the partner's absence is a change of
         # circumstances for the project lead, not a pause of the writer's own reminders.
+        return IntentName.CONCERN
+    if name is IntentName.RUNNING_LATE and _may_be_a_concern(text):
+        # "sorry, 10 mins late, he shouted at me again": the worry is not lost in the lateness.
         return IntentName.CONCERN
     return name
 

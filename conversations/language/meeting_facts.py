@@ -136,6 +136,20 @@ def _read_when(
     return value.at_utc, rest, value
 
 
+# "the 27th instead of the 20th", "fri rather than thurs": the time given up is not the new one.
+_GIVEN_UP = re.compile(r"\b(?:instead\s+of|rather\s+than)\s+", re.I)
+
+
+def without_the_old(text: str, ctx: Clocked) -> str:
+    """``text`` without the day or time it says is given up ("on the 27th instead of the 20th"
+    is "on the 27th"), so that only the new one is read."""
+    for given_up in _GIVEN_UP.finditer(text):
+        old = find_when(text[given_up.end() :], ctx.now, ctx.tz, need_time=False)
+        if old is not None and old.start == 0:
+            return text[: given_up.start()] + text[given_up.end() + old.end :]
+    return text
+
+
 def read_facts(
     text: str,
     ctx: Clocked,
@@ -161,6 +175,7 @@ def read_facts(
         if agenda_match is not None:
             facts.agenda = agenda_match["agenda"].strip()
             body = body[: agenda_match.start()]
+    body = without_the_old(body, ctx)
     moment, rest, read = _read_when(body, ctx, base, day, whole, part, wall)
     if isinstance(moment, Ask) and read is not None:  # a time said without a day
         facts.wall = f"{read.local:%H:%M}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from conversations.dates import when_spans
+from conversations.dates import find_duration, names_a_day_against_a_meeting, when_spans
 
 # The ways of meeting (the values are the meetings' Mode values). A mode is never invented:
 # only words that name one count.
@@ -52,11 +52,23 @@ _ASKING = re.compile(
     r"|\b(?:book|grab|get (?:something|a slot|a meeting|time) in|put (?:something |a meeting )?in"
     r"|set up|fit (?:something |me )?in|squeeze (?:something |me )?in|pencil|meet|catch up)\b"
 )
+# A time offered as what would suit, beside a day or time: "next weds about 3 wd be ideal",
+# "hi is 30/2 at 10 ok", "would thurs work", "fri 2pm suits me".
+_SUITS = re.compile(
+    r"\b(?:would|wd|'d)\s+be\s+(?:ideal|perfect|great|best|lovely|good|brill|fab|handy)\b"
+    r"|\b(?:suits|works\s+(?:best\s+)?for)\s+me\b"
+    r"|^(?:is|would|will|does|do|could|can)\s+(?!(?:my|our|the|it|that|this|there|he|she|they|we"
+    r"|you|i)\b)\S.{0,40}?\b(?:ok|okay|alright|any\s+good|work|suit|do)\s*[?!.]*$",
+    re.I,
+)
 # A meeting already there: "our mtg", "the 20th one", "fridays one", "that request".
-_A_MEETING = re.compile(r"\b(?:meeting|meetings|call|one|session|catch ?up|request|booking|it)\b")
+_A_MEETING = re.compile(
+    r"\b(?:meeting|meetings|call|one|session|catch ?up|request|booking|it|1:1|1-1|121)\b"
+)
 _MOVING = re.compile(
     r"\b(?:move|moving|moved|shift|push|bring|put (?:it |us )?back|switch|swap|change|reschedule"
-    r"|rearrange|postpone|start|begin|kick off|earlier|later|instead|same time|update|rather than|longer"
+    r"|rearrange|postpone|start|begin|kick off|earlier|later|instead|same time|same slot|update"
+    r"|rather than|longer"
     r"|shorter|extend|shorten)\b"
 )
 _CANCELLING = re.compile(
@@ -103,10 +115,71 @@ LATE_TEXT = re.compile(
 )
 
 
+# "sorry tom 10 min late!!", "10 mins late, sorry", "soz, abt 5 min late": how late, said without
+# a verb, by the one who will be late (an apology and a name may come first; "tom 10 mins late
+# again" is about someone else, and is no message to pass on).
+_LATE_UNSAID = re.compile(
+    r"^\W*(?:(?:so+rry|soz|sry|apologies|apols)\b\W*(?:[a-z]+\W+)?)?"
+    r"(?:(?:about|abt|around)\s+|~\s*)?(?P<late_by>\d{1,3})\s*(?:mins?|minutes|m)\s+late\b"
+    r"(?!.*\b(?:again|always|every|each|was|were)\b)",
+    re.I,
+)
+
+
+# Lateness said either way: what the intents read as running late.
+LATE_SAID = re.compile(rf"(?:{LATE_TEXT.pattern})|(?:{_LATE_UNSAID.pattern})", re.I)
+
+
 def minutes_late(text: str) -> int | None:
     """How many minutes late the person says they will be ("running 10 mins late": 10)."""
-    found = LATE_TEXT.search(text)
-    return int(found["minutes"]) if found is not None and found["minutes"] else None
+    if (found := LATE_TEXT.search(text)) is not None and found["minutes"]:
+        return int(found["minutes"])
+    unsaid = _LATE_UNSAID.search(text)
+    return int(unsaid["late_by"]) if unsaid is not None else None
+
+
+# "could weds be 9", "can tomorrow's be at half 4", "could it be on teams": a meeting (or its
+# day) asked to be at another time or in another way, without a verb of moving.
+_TO_BE = re.compile(
+    r"^(?:so\s+|and\s+|ok\s+)?(?:can|could|would|will|shall)\s+"
+    r"(?!(?:we|i|you|u|they|he|she|someone|anyone|there)\b)"
+    r"(?P<what>[\w'’:-]+(?:\s+[\w'’:-]+){0,3}?)\s+be\s+(?P<then>\S.*)$",
+    re.I,
+)
+# "tomorrow's 1:1 to half 4", "the 20th one to the 27th": a meeting, then "to" its new time.
+_TURN_TO = re.compile(r"\s(?:to|->|→|=>)\s", re.I)
+_DAYS_ONE = re.compile(
+    r"\b(?:today|tomorrow|tmrw|tomoz|mon|tues?|weds?|thurs?|fri|sat|sun)[a-z]*['’]?s\b", re.I
+)
+# A time of day said with the meeting ("tomorrow 2 to 3" is a range, not a move).
+_CLOCK_SAID = re.compile(r"\b\d{1,2}(?:[:.]\d\d)?(?:\s*[ap]\.?m)?\b(?!\s*(?:st|nd|rd|th|/))", re.I)
+
+
+_SAME_SLOT = re.compile(r"\bsame\s+(?:time|slot)\b", re.I)
+
+
+def _starts_with_a_time(text: str) -> bool:
+    spans = when_spans(text) or when_spans(f"at {text}")
+    return bool(spans) and spans[0][0] == 0
+
+
+def retimes(text: str) -> bool:
+    """Whether the words ask for a meeting at another time without a verb of moving ("could
+    weds be 9", "tomorrow's 1:1 to half 4"); "could weds be the day we discuss X" does not."""
+    if _SAME_SLOT.search(text) and names_a_day_against_a_meeting(text):
+        return True  # "same time the following week"
+    if (asked := _TO_BE.match(text)) is not None:
+        spans = when_spans(text)
+        if any(end > asked.start("then") for _start, end in spans) or mode_said(asked["then"]):
+            return bool(spans) or names_a_meeting(asked["what"])
+    for turn in _TURN_TO.finditer(text):
+        what, new = text[: turn.start()], text[turn.end() :]
+        named = names_a_meeting(what) or _DAYS_ONE.search(what) is not None
+        if not named or _CLOCK_SAID.search(re.sub(r"\b(?:1:1|1-1|121)\b", " ", what)):
+            continue
+        if not re.match(r"^\s*(?:a|an|another)\b", what, re.I) and _starts_with_a_time(new):
+            return True
+    return False
 
 
 # "at about 11", "about half 2?", "about noon on fri": a time said roughly, not what a meeting is
@@ -114,7 +187,7 @@ def minutes_late(text: str) -> int | None:
 _ABOUT_A_TIME = (
     r"\s+(?:(?:half|quarter)\s+(?:past\s+|to\s+)?)?\d{1,2}(?:[:.]\d\d)?\s*(?:[ap]\.?m\.?|-?\s*ish"
     r"|o\s?['\u2019]?\s?clock)?(?=\s*(?:$|[?!.,;)~]|(?:on|at|in|for|with|w|pls|please|then|if|or|ok"
-    r"|okay|and|via|by|works?|suits?|today|tomorrow|tmrw|next|this"
+    r"|okay|and|via|by|works?|suits?|would|wd|be|is|today|tomorrow|tmrw|next|this"
     r"|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)\b))|\s+(?:noon|midday|lunch\s*time|lunch)\b"
 )
 # What a meeting is to be about, at the end of a booking: "about ...", "to go over ...",
@@ -147,7 +220,9 @@ def mode_said(text: str) -> bool:
 
 def asks_for_a_slot(text: str) -> bool:
     """Words that ask for a meeting with someone (with a day or time said besides)."""
-    return bool(_WITH_SOMEONE.search(text) or _ASKING.search(text) or mode_said(text))
+    return bool(
+        _WITH_SOMEONE.search(text) or _ASKING.search(text) or mode_said(text) or _SUITS.search(text)
+    )
 
 
 def asks_to_move(text: str) -> bool:
@@ -254,3 +329,21 @@ def offers_a_time(text: str) -> bool:
     edges = [0, *(edge for span in spans for edge in span), len(text)]
     rest = [text[edges[i] : edges[i + 1]] for i in range(0, len(edges), 2)]
     return all(_BESIDE_A_TIME.fullmatch(part) for part in rest)
+
+
+# What may stand beside a day, time and length given on their own: "20.3 noon, 1 hour pls".
+_COURTESY = re.compile(
+    r"(?:\b(?:please|pls|plz|thanks|thx|ta|cheers|ok|okay|for|then)\b|[\s?!.,~-])*", re.I
+)
+
+
+def offers_a_slot(text: str) -> bool:
+    """A day, a time and a length given on their own ("20.3 twelve o clock, 1 hour pls"): a
+    meeting asked for; "20.3 twelve o clock, 1 hour late" says more."""
+    spans = when_spans(text)
+    if not spans:
+        return False
+    edges = [0, *(edge for span in spans for edge in span), len(text)]
+    rest = " ".join(text[edges[i] : edges[i + 1]] for i in range(0, len(edges), 2))
+    length = find_duration(rest)
+    return length is not None and _COURTESY.fullmatch(length.rest) is not None

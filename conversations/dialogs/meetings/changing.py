@@ -12,7 +12,14 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
-from conversations.dates import When, find_when, format_day, format_duration, format_when
+from conversations.dates import (
+    When,
+    days_named,
+    find_when,
+    format_day,
+    format_duration,
+    format_when,
+)
 from conversations.dialogs import kit, safety_check
 from conversations.dialogs.base import Context, Outgoing, Turn
 from conversations.dialogs.meetings.common import (
@@ -272,7 +279,10 @@ class ChangeMeeting(kit.Steps[ChangeState]):
         state = ChangeState(step=ChangeStep.PICK, flow=flow, new=new)
         candidates = [_Found(*row) for row in upcoming]
         notes: list[Part] = []
-        if (day := _day_named(ctx, which)) is not None:
+        # "poorly today so cant do tomorrow": the day a meeting is on, of the days named.
+        named = days_named(which, ctx.now, ctx.tz)
+        day = next((d for d in named if _on(ctx, d, upcoming)), _day_named(ctx, which))
+        if day is not None:
             if on_day := _on(ctx, day, upcoming):
                 candidates = on_day
             else:
