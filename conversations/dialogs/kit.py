@@ -606,6 +606,12 @@ class Form(Confirming[S]):
         return self._next(ctx, state)
 
     def safety_kept(self, ctx: Context, raw: dict[str, Any]) -> Turn:
+        return self._held(ctx, raw)
+
+    def safety_left_out(self, ctx: Context, raw: dict[str, Any], texts: list[str]) -> Turn:
+        return self._held_left_out(ctx, raw, texts)
+
+    def _held(self, ctx: Context, raw: dict[str, Any]) -> Turn:
         """The safety check let a held answer through: keep it."""
         state = self.load(raw)
         if state.holding is None:
@@ -614,7 +620,7 @@ class Form(Confirming[S]):
         state.pending = state.holding = None
         return self._next(ctx, state)
 
-    def safety_left_out(self, ctx: Context, raw: dict[str, Any], texts: list[str]) -> Turn:
+    def _held_left_out(self, ctx: Context, raw: dict[str, Any], texts: list[str]) -> Turn:
         state = self.load(raw)
         if state.holding is None:
             return self.left_out(ctx, state, texts)
