@@ -408,6 +408,18 @@ def test_change_something_offers_each_part(mentee: Chat) -> None:
     assert "*Decisions:* Go to the board in March" in mentee.said("Go to the board in March")
 
 
+def test_the_change_itself_can_be_typed_when_asked_which_part(mentee: Chat) -> None:
+    mentee.said("minutes: " + ONE_SHOT)
+    assert "What would you like to change?" in mentee.said("no")
+    reply = mentee.said("change action 2 due to 12 Dec")
+    assert "2. Send the budget template: Tom Okafor, due Sat 12 Dec" in reply
+    assert "Shall I save these minutes?" in reply
+    reply = mentee.said("yes, but remove action 1")
+    assert "Removed: Draft the business case." in reply
+    mentee.said("save")
+    assert [a.text for a in _actions(mentee.db)] == ["Send the budget template"]
+
+
 def test_a_long_met_line_is_kept_as_notes(mentee: Chat) -> None:
     reply = mentee.said(
         "minutes: we met yesterday and Tom walked me through how he built his first business "
@@ -486,6 +498,23 @@ def test_the_guard_can_be_told_it_is_not_patient_data(mentee: Chat) -> None:
     assert "Shall I save these minutes?" in mentee.said("Keep it: it's not patient data")
     mentee.said("save")
     assert _minutes(mentee.db)[0].discussion == "Discussed budget code CC1234567"
+
+
+def test_patient_data_put_off_is_asked_again_at_the_save_and_can_be_rewritten(
+    mentee: Chat,
+) -> None:
+    reply = mentee.said(
+        "minutes: met today; discussed the audit of patient 943 476 5919; no actions"
+    )
+    assert "This looks like it includes an NHS number." in reply
+    # "not yet" answers what comes next (the next meeting), and the guard waits for the save.
+    assert "Shall I save these minutes?" in mentee.said("not yet")
+    assert "This looks like it includes an NHS number." in mentee.said("save")
+    assert _minutes(mentee.db) == []
+    assert "Please type the discussion again, without it." in mentee.said("rewrite it")
+    assert "*Discussion:* Discussed the audit results" in mentee.said("discussed the audit results")
+    mentee.said("save")
+    assert [m.discussion for m in _minutes(mentee.db)] == ["Discussed the audit results"]
 
 
 # -- my actions and done --------------------------------------------------------------------

@@ -36,7 +36,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -203,7 +203,266 @@ class FormField:
         return Read(text)
 
 
-class Form(Generic[S]):
+class _Stateful(Protocol):
+    step: str
+
+    def to_state(self) -> dict[str, Any]: ...
+
+
+C = TypeVar("C", bound=_Stateful)
+
+
+class Confirming(Generic[C]):
+    """The steps before a save, for any dialog: the confirmation ("Shall I save it?"), which part
+    to change, the patient-data guard and the safety check. A ``Form`` is built on it; a
+    ``Steps`` dialog with steps of its own (the minutes) uses it through the hooks below, and
+    sends its ``CONFIRM``, ``WHICH``, ``GUARD`` and ``SAFETY`` steps to ``checking_prompt`` and
+    ``checking_step``."""
+
+    confirm_question: ClassVar[str] = "Shall I save it?"
+    which_question: ClassVar[str] = "Which part would you like to change?"
+    save_label: ClassVar[str] = "Save"
+    change_label: ClassVar[str] = "Change something"
+    guard_where: ClassVar[str] = "here"  # "your diary": where patient data mustn't be kept
+    wording: ClassVar[safety_check.Wording | None] = None
+
+    SAVE: ClassVar[str] = "kit:save"
+    CHANGE: ClassVar[str] = "kit:change"
+    PART: ClassVar[str] = "kit:part"
+
+    # -- hooks --------------------------------------------------------------------------------
+
+    def load(self, raw: dict[str, Any]) -> C:
+        raise NotImplementedError
+
+    def summary(self, ctx: Context, state: C) -> list[Part]:
+        raise NotImplementedError
+
+    def save(self, ctx: Context, state: C) -> Turn:
+        raise NotImplementedError
+
+    def parts(self) -> Sequence[tuple[str, str]]:
+        """The parts "Which part would you like to change?" offers: (name, label)."""
+        raise NotImplementedError
+
+    def edit_part(self, ctx: Context, state: C, part: str) -> Turn:
+        """What changing a part does (ask for it again, showing what it holds)."""
+        raise NotImplementedError
+
+    def part_named(self, text: str) -> str | None:
+        """The part a reply at the confirmation names on its own ("the so what")."""
+        return None
+
+    def changed(self, ctx: Context, state: C, msg: Incoming) -> Turn | None:
+        """A typed change at the confirmation ("change action 2 due to 12 Dec"); None: not one."""
+        return None
+
+    def _guarded_texts(self, state: C) -> list[str]:
+        """The texts the patient-data guard and the safety check read."""
+        raise NotImplementedError
+
+    def remove_patient_data(self, state: C, pattern: str | None) -> None:
+        """The guard's *remove*: take what seems to be patient data out of the written parts."""
+        raise NotImplementedError
+
+    def left_out(self, ctx: Context, state: C, texts: list[str]) -> Turn:
+        """After the safety check sent some text to the lead: save the rest without it."""
+        raise NotImplementedError
+
+    def declined(self, ctx: Context, state: C) -> Turn:
+        """Nothing to change, answered no: nothing is done."""
+        return Turn(replies=[Text("OK, I've left it as it was.")])
+
+    def question(self, ctx: Context, state: C) -> str:
+        """The confirmation's question (``confirm_question``, unless it depends on the person)."""
+        return self.confirm_question
+
+    def confirm_choices(self, ctx: Context, state: C) -> tuple[Choice, ...]:
+        """The buttons of the confirmation (a contract adds "Save without signing")."""
+        return (Choice(self.save_label, self.SAVE), Choice(self.change_label, self.CHANGE))
+
+    def confirm_reply(self, ctx: Context, state: C, msg: Incoming) -> Turn | None:
+        """A dialog's own reading of an answer at the confirmation, before the kit's (None: the
+        kit reads it): a button of its own, or a yes that must not save ("I agree" signs)."""
+        return None
+
+    def safety_wording(self, state: C) -> safety_check.Wording | None:
+        """How the safety check words where the text goes ("Tom can read the contract.")."""
+        return self.wording
+
+    def safety_pairing(self, state: C) -> int | None:
+        """The pairing a concern noticed by the safety check is about (None: the only one)."""
+        return None
+
+    def safety_kept(self, ctx: Context, raw: dict[str, Any]) -> Turn:
+        """The safety check let the text through: carry on to the save."""
+        return self._save_checked(ctx, self.load(raw))
+
+    def safety_left_out(self, ctx: Context, raw: dict[str, Any], texts: list[str]) -> Turn:
+        """The safety check sent ``texts`` to the lead and they are not to be kept."""
+        return self.left_out(ctx, self.load(raw), texts)
+
+    def rewrite(self, ctx: Context, state: C) -> Turn:
+        """The guard's *rewrite*: which part to write again."""
+        state.step = WHICH
+        return Turn(replies=[self._which_part()], state=state.to_state())
+
+    def guarded_choice(self, ctx: Context, state: C, choice: str) -> Turn:
+        """The guard answered (``GUARD_REMOVE``, ``GUARD_KEEP`` or ``GUARD_EDIT``)."""
+        if choice == GUARD_REMOVE:
+            self.remove_patient_data(state, ctx.settings().hospital_number_pattern)
+        elif choice != GUARD_KEEP:
+            return self.rewrite(ctx, state)
+        return self._save_checked(ctx, state)
+
+    # -- the steps ----------------------------------------------------------------------------
+
+    def checking_prompt(self, ctx: Context, state: C) -> list[Part] | None:
+        """The question of a confirm, which-part, guard or safety step (None: not one)."""
+        if state.step == CONFIRM:
+            return self._confirmation(ctx, state)
+        if state.step == WHICH:
+            return [self._which_part()]
+        if state.step == GUARD:
+            return guard_question(self._findings(ctx, state), self.guard_where)
+        if state.step == SAFETY and (wording := self.safety_wording(state)) is not None:
+            return safety_check.prompt(state.to_state(), wording)
+        return None
+
+    def checking_step(self, ctx: Context, state: C, msg: Incoming) -> Turn | None:
+        """The answer to a confirm, which-part, guard or safety step (None: not one)."""
+        if state.step == CONFIRM:
+            return self._on_confirm(ctx, state, msg)
+        if state.step == WHICH:
+            return self._on_which(ctx, state, msg)
+        if state.step == GUARD:
+            return self._on_guard(ctx, state, msg)
+        if state.step == SAFETY and (wording := self.safety_wording(state)) is not None:
+            return safety_check.step(
+                ctx,
+                state.to_state(),
+                msg,
+                wording,
+                save=lambda kept: self.safety_kept(ctx, kept),
+                leave_out=lambda kept, texts: self.safety_left_out(ctx, kept, texts),
+                pairing_id=self.safety_pairing(state),
+            )
+        return None
+
+    def _confirmation(self, ctx: Context, state: C) -> list[Part]:
+        return [
+            *self.summary(ctx, state),
+            Question(self.question(ctx, state), self.confirm_choices(ctx, state)),
+        ]
+
+    def _which_part(self) -> Question:
+        return Question(
+            self.which_question,
+            tuple(Choice(label, self.PART, name) for name, label in self.parts()),
+        )
+
+    def _on_confirm(self, ctx: Context, state: C, msg: Incoming) -> Turn:
+        if (own := self.confirm_reply(ctx, state, msg)) is not None:
+            return own
+        reading = leading(msg.text) if msg.action is None else None
+        said = reading.meaning if reading is not None else None
+        if reading is not None and reading.rest and said in (Meaning.YES, Meaning.NO):
+            # "yes but make it 90 mins", "yes, but change my workplace to ...": the rest,
+            # without the word that joins it on, says what to change.
+            words = _JOINED.sub("", as_typed(msg.text, reading.rest))
+            rest = Incoming(person_id=msg.person_id, text=words)
+            if (changed := self.changed(ctx, state, rest)) is not None:
+                return changed
+        choices = self.confirm_choices(ctx, state)
+        picked = pick(msg.text, choices) if msg.action is None and said is None else None
+        action = msg.action or (picked.action if picked is not None else None)
+        if action == self.SAVE or said is Meaning.YES or _is(msg.text, self.save_label):
+            return self._save_guarded(ctx, state)
+        parts = self.parts()
+        if not parts and (action == self.CHANGE or said is Meaning.NO):
+            return self.declined(ctx, state)
+        if (part := self.part_named(msg.text)) is not None:
+            return self.edit_part(ctx, state, part)
+        if (
+            action == self.CHANGE
+            or said is Meaning.NO
+            or _is(msg.text, self.change_label, "change", "edit")
+        ):
+            if len(parts) == 1:  # nothing to choose between
+                return self.edit_part(ctx, state, parts[0][0])
+            state.step = WHICH
+            return Turn(replies=[self._which_part()], state=state.to_state())
+        if msg.action is None and (changed := self.changed(ctx, state, msg)) is not None:
+            return changed
+        labels = [f"*{choice.label}*" for choice in choices]
+        options = " or ".join(labels) if len(labels) == 2 else "one of these"
+        return Turn(
+            replies=[
+                Text(f"Please choose {options}, or type *cancel* to leave it unsaved."),
+                *self._confirmation(ctx, state)[-1:],
+            ],
+            state=state.to_state(),
+            advanced=False,
+        )
+
+    def _on_which(self, ctx: Context, state: C, msg: Incoming) -> Turn:
+        names = {name for name, _ in self.parts()}
+        labels = {label: name for name, label in self.parts()}
+        chosen: str | None
+        if msg.action == self.PART:
+            chosen = str(msg.values.get("value")) if msg.values.get("value") in names else None
+        elif (
+            exact := next((n for lb, n in labels.items() if _is(msg.text, lb)), None)
+        ) is not None:
+            chosen = exact  # a part's own name ("Next meeting"), whatever else it could mean
+        else:
+            # Words for another journey ("I'm at full capacity") pick no part of this one.
+            other = recognise(msg.text, None).name is not IntentName.UNKNOWN
+            picked = None if other else pick(msg.text, self._which_part().choices)
+            chosen = picked.value if picked is not None else None
+            if chosen is None and (changed := self.changed(ctx, state, msg)) is not None:
+                return changed  # the change itself, typed ("change action 2 due to Fri")
+            # Otherwise the engine takes such words there, putting this dialog aside.
+        if chosen is None:
+            return Turn(
+                replies=[Text("Please pick one of these."), self._which_part()],
+                state=state.to_state(),
+                advanced=False,
+            )
+        return self.edit_part(ctx, state, chosen)
+
+    def _findings(self, ctx: Context, state: C) -> list[Finding]:
+        pattern = ctx.settings().hospital_number_pattern
+        return [f for text in self._guarded_texts(state) for f in find_patient_data(text, pattern)]
+
+    def _save_guarded(self, ctx: Context, state: C) -> Turn:
+        if findings := self._findings(ctx, state):
+            state.step = GUARD
+            return Turn(replies=guard_question(findings, self.guard_where), state=state.to_state())
+        return self._save_checked(ctx, state)
+
+    def _save_checked(self, ctx: Context, state: C) -> Turn:
+        if (wording := self.safety_wording(state)) is not None:
+            texts = [t for t in self._guarded_texts(state) if t]
+            asking = safety_check.gate(ctx, state.to_state(), texts, wording)
+            if asking is not None:
+                return asking
+        return self.save(ctx, state)
+
+    def _on_guard(self, ctx: Context, state: C, msg: Incoming) -> Turn:
+        if (choice := guard_choice(msg.action, msg.text)) is not None:
+            return self.guarded_choice(ctx, state, choice)
+        return Turn(
+            replies=[
+                Text("Please choose one of these."),
+                *guard_question(self._findings(ctx, state), self.guard_where)[1:],
+            ],
+            state=state.to_state(),
+            advanced=False,
+        )
+
+
+class Form(Confirming[S]):
     """A dialog made of fields, a confirmation and a save. Subclasses set the class variables
     and implement ``summary`` and ``save``; ``begin`` may fill fields from the start message."""
 
@@ -212,62 +471,21 @@ class Form(Generic[S]):
     schema_version: ClassVar[int]
     State: type[S]
     fields: ClassVar[Sequence[FormField]]
-    confirm_question: ClassVar[str] = "Shall I save it?"
-    which_question: ClassVar[str] = "Which part would you like to change?"
-    save_label: ClassVar[str] = "Save"
-    change_label: ClassVar[str] = "Change something"
-    guard_where: ClassVar[str] = "here"  # "your diary": where patient data mustn't be kept
     # "You wrote: ..." before a field is asked again; "At the moment" for a saved record.
     current_label: ClassVar[str] = "You wrote"
     # Check each written answer as it is given (a profile), rather than all of them at the
     # save (a diary entry, read as a whole).
     check_on_answer: ClassVar[bool] = False
-    wording: ClassVar[safety_check.Wording | None] = None
-
-    SAVE: ClassVar[str] = "kit:save"
-    CHANGE: ClassVar[str] = "kit:change"
-    PART: ClassVar[str] = "kit:part"
 
     # -- what a form says and does ------------------------------------------------------------
-
-    def summary(self, ctx: Context, state: S) -> list[Part]:
-        raise NotImplementedError
-
-    def save(self, ctx: Context, state: S) -> Turn:
-        raise NotImplementedError
 
     def nothing_to_save(self, ctx: Context, state: S) -> Turn | None:
         """A turn to end with when every optional field was skipped (None: save anyway)."""
         return None
 
-    def declined(self, ctx: Context, state: S) -> Turn:
-        """A form with nothing to change, answered no: nothing is done."""
-        return Turn(replies=[Text("OK, I've left it as it was.")])
-
-    def question(self, ctx: Context, state: S) -> str:
-        """The confirmation's question (``confirm_question``, unless it depends on the person)."""
-        return self.confirm_question
-
     def begin(self, ctx: Context, msg: Incoming, state: S) -> list[Part]:
         """Fill what the start message already says; the replies to say before the first ask."""
         return []
-
-    def confirm_choices(self, ctx: Context, state: S) -> tuple[Choice, ...]:
-        """The buttons of the confirmation (a contract adds "Save without signing")."""
-        return (Choice(self.save_label, self.SAVE), Choice(self.change_label, self.CHANGE))
-
-    def confirm_reply(self, ctx: Context, state: S, msg: Incoming) -> Turn | None:
-        """A form's own reading of an answer at the confirmation, before the kit's (None: the
-        kit reads it): a button of its own, or a yes that must not save ("I agree" signs)."""
-        return None
-
-    def safety_wording(self, state: S) -> safety_check.Wording | None:
-        """How the safety check words where the text goes ("Tom can read the contract.")."""
-        return self.wording
-
-    def safety_pairing(self, state: S) -> int | None:
-        """The pairing a concern noticed by the safety check is about (None: the only one)."""
-        return None
 
     def correction(self, ctx: Context, state: S, msg: Incoming) -> Turn | None:
         """A form's own reading of a typed correction at the confirmation, with what its state
@@ -296,34 +514,14 @@ class Form(Generic[S]):
 
     def prompt(self, ctx: Context, raw: dict[str, Any]) -> list[Part]:
         state = self.load(raw)
-        if state.step == CONFIRM:
-            return self._confirmation(ctx, state)
-        if state.step == WHICH:
-            return [self._which_part()]
-        if state.step == GUARD:
-            return guard_question(self._findings(ctx, state), self.guard_where)
-        if state.step == SAFETY and (wording := self.safety_wording(state)) is not None:
-            return safety_check.prompt(state.to_state(), wording)
+        if (asked := self.checking_prompt(ctx, state)) is not None:
+            return asked
         return self.ask_field(ctx, state, self.field(state.step))
 
     def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
         state = self.load(raw)
-        if state.step == CONFIRM:
-            return self._on_confirm(ctx, state, msg)
-        if state.step == WHICH:
-            return self._on_which(ctx, state, msg)
-        if state.step == GUARD:
-            return self._on_guard(ctx, state, msg)
-        if state.step == SAFETY and (wording := self.safety_wording(state)) is not None:
-            return safety_check.step(
-                ctx,
-                state.to_state(),
-                msg,
-                wording,
-                save=lambda kept: self._held(ctx, kept),
-                leave_out=lambda kept, texts: self._held_left_out(ctx, kept, texts),
-                pairing_id=self.safety_pairing(state),
-            )
+        if (checked := self.checking_step(ctx, state, msg)) is not None:
+            return checked
         field = self.field(state.step)
         if field.later is not None and msg.action is None and not_yet(msg.text):
             if field.name in state.later:
@@ -386,65 +584,6 @@ class Form(Generic[S]):
         state.step, state.editing = CONFIRM, False
         return Turn(replies=self._confirmation(ctx, state), state=state.to_state())
 
-    def _confirmation(self, ctx: Context, state: S) -> list[Part]:
-        return [
-            *self.summary(ctx, state),
-            Question(self.question(ctx, state), self.confirm_choices(ctx, state)),
-        ]
-
-    def _which_part(self) -> Question:
-        return Question(
-            self.which_question,
-            tuple(Choice(f.label, self.PART, f.name) for f in self.fields),
-        )
-
-    def _on_confirm(self, ctx: Context, state: S, msg: Incoming) -> Turn:
-        if (own := self.confirm_reply(ctx, state, msg)) is not None:
-            return own
-        reading = leading(msg.text) if msg.action is None else None
-        said = reading.meaning if reading is not None else None
-        if reading is not None and reading.rest and said in (Meaning.YES, Meaning.NO):
-            # "yes but make it 90 mins", "no, the Friday after": the rest says what to change.
-            # "yes but make it 90 mins", "yes, but change my workplace to ...": the rest,
-            # without the word that joins it on.
-            words = _JOINED.sub("", as_typed(msg.text, reading.rest))
-            rest = Incoming(person_id=msg.person_id, text=words)
-            changed = self._named_change(ctx, state, rest) or self._correction(ctx, state, rest)
-            if changed is not None:
-                return changed
-        choices = self.confirm_choices(ctx, state)
-        picked = pick(msg.text, choices) if msg.action is None and said is None else None
-        action = msg.action or (picked.action if picked is not None else None)
-        if action == self.SAVE or said is Meaning.YES or _is(msg.text, self.save_label):
-            return self._save_guarded(ctx, state)
-        if not self.fields and (action == self.CHANGE or said is Meaning.NO):
-            return self.declined(ctx, state)
-        if (edit := self._field_named(msg.text)) is not None:
-            return self._edit(ctx, state, edit)
-        if (
-            action == self.CHANGE
-            or said is Meaning.NO
-            or _is(msg.text, self.change_label, "change", "edit")
-        ):
-            if len(self.fields) == 1:  # nothing to choose between
-                return self._edit(ctx, state, self.fields[0])
-            state.step = WHICH
-            return Turn(replies=[self._which_part()], state=state.to_state())
-        if (named := self._named_change(ctx, state, msg)) is not None:
-            return named
-        if (corrected := self._correction(ctx, state, msg)) is not None:
-            return corrected
-        labels = [f"*{choice.label}*" for choice in choices]
-        options = " or ".join(labels) if len(labels) == 2 else "one of these"
-        return Turn(
-            replies=[
-                Text(f"Please choose {options}, or type *cancel* to leave it unsaved."),
-                *self._confirmation(ctx, state)[-1:],
-            ],
-            state=state.to_state(),
-            advanced=False,
-        )
-
     def _take(
         self, ctx: Context, state: S, field: FormField, value: Any, *, guarded: bool = False
     ) -> Turn:
@@ -465,6 +604,12 @@ class Form(Generic[S]):
         state.values[field.name] = value
         state.pending = state.holding = None
         return self._next(ctx, state)
+
+    def safety_kept(self, ctx: Context, raw: dict[str, Any]) -> Turn:
+        return self._held(ctx, raw)
+
+    def safety_left_out(self, ctx: Context, raw: dict[str, Any], texts: list[str]) -> Turn:
+        return self._held_left_out(ctx, raw, texts)
 
     def _held(self, ctx: Context, raw: dict[str, Any]) -> Turn:
         """The safety check let a held answer through: keep it."""
@@ -488,6 +633,19 @@ class Form(Generic[S]):
         return Turn(
             replies=[Text(note), *self.ask_field(ctx, state, field)], state=state.to_state()
         )
+
+    def parts(self) -> Sequence[tuple[str, str]]:
+        return [(f.name, f.label) for f in self.fields]
+
+    def part_named(self, text: str) -> str | None:
+        field = self._field_named(text)
+        return field.name if field is not None else None
+
+    def edit_part(self, ctx: Context, state: S, part: str) -> Turn:
+        return self._edit(ctx, state, self.field(part))
+
+    def changed(self, ctx: Context, state: S, msg: Incoming) -> Turn | None:
+        return self._named_change(ctx, state, msg) or self._correction(ctx, state, msg)
 
     def _names(self) -> FieldNames:
         return FieldNames((w, f.name) for f in self.fields for w in (f.label, *f.words))
@@ -530,24 +688,6 @@ class Form(Generic[S]):
                 return Turn(replies=self._confirmation(ctx, state), state=state.to_state())
         return None
 
-    def _on_which(self, ctx: Context, state: S, msg: Incoming) -> Turn:
-        if msg.action == self.PART:
-            chosen = next((f for f in self.fields if f.name == msg.values.get("value")), None)
-        elif recognise(msg.text, None).name is not IntentName.UNKNOWN:
-            # Words for another journey ("I'm at full capacity"): not a part of this one. The
-            # engine takes them there, putting this dialog aside.
-            chosen = None
-        else:
-            picked = pick(msg.text, self._which_part().choices)
-            chosen = self.field(picked.value) if picked is not None else None
-        if chosen is None:
-            return Turn(
-                replies=[Text("Please pick one of these."), self._which_part()],
-                state=state.to_state(),
-                advanced=False,
-            )
-        return self._edit(ctx, state, chosen)
-
     def _edit(self, ctx: Context, state: S, field: FormField) -> Turn:
         current = field.shown(state.values.get(field.name))
         state.step, state.editing = field.name, True
@@ -567,24 +707,6 @@ class Form(Generic[S]):
         texts = [state.values.get(f.name, "") for f in self.fields if f.guarded and not f.choices]
         return [t for t in texts if isinstance(t, str)]
 
-    def _findings(self, ctx: Context, state: S) -> list[Finding]:
-        pattern = ctx.settings().hospital_number_pattern
-        return [f for text in self._guarded_texts(state) for f in find_patient_data(text, pattern)]
-
-    def _save_guarded(self, ctx: Context, state: S) -> Turn:
-        if findings := self._findings(ctx, state):
-            state.step = GUARD
-            return Turn(replies=guard_question(findings, self.guard_where), state=state.to_state())
-        return self._save_checked(ctx, state)
-
-    def _save_checked(self, ctx: Context, state: S) -> Turn:
-        if (wording := self.safety_wording(state)) is not None:
-            texts = [t for t in self._guarded_texts(state) if t]
-            asking = safety_check.gate(ctx, state.to_state(), texts, wording)
-            if asking is not None:
-                return asking
-        return self.save(ctx, state)
-
     def remove_patient_data(self, state: S, pattern: str | None) -> None:
         """The guard's *remove*: take what seems to be patient data out of the written fields."""
         for field in self.fields:
@@ -594,37 +716,19 @@ class Form(Generic[S]):
                     value, find_patient_data(value, pattern)
                 )
 
-    def rewrite(self, ctx: Context, state: S) -> Turn:
-        """The guard's *rewrite*: which part to write again."""
-        state.step = WHICH
-        return Turn(replies=[self._which_part()], state=state.to_state())
-
-    def _on_guard(self, ctx: Context, state: S, msg: Incoming) -> Turn:
-        choice = guard_choice(msg.action, msg.text)
-        pattern = ctx.settings().hospital_number_pattern
-        if state.holding is not None:  # one answer, checked as it was given
-            field, value = self.field(state.holding), str(state.pending or "")
-            if choice == GUARD_REMOVE:
-                cleaned = remove_patient_data(value, find_patient_data(value, pattern))
-                return self._take(ctx, state, field, cleaned, guarded=True)
-            if choice == GUARD_KEEP:
-                return self._take(ctx, state, field, value, guarded=True)
-            if choice == GUARD_EDIT:
-                state.step, state.pending, state.holding = field.name, None, None
-                again = [Text("OK, please write it again."), *self.ask_field(ctx, state, field)]
-                return Turn(replies=again, state=state.to_state())
-        elif choice == GUARD_REMOVE:
-            self.remove_patient_data(state, pattern)
-            return self._save_checked(ctx, state)
-        elif choice == GUARD_KEEP:
-            return self._save_checked(ctx, state)
-        elif choice == GUARD_EDIT:
-            return self.rewrite(ctx, state)
-        return Turn(
-            replies=[Text("Please choose one of these."), *self.prompt(ctx, state.to_state())[1:]],
-            state=state.to_state(),
-            advanced=False,
-        )
+    def guarded_choice(self, ctx: Context, state: S, choice: str) -> Turn:
+        if state.holding is None:  # the whole form, at the save
+            return super().guarded_choice(ctx, state, choice)
+        field, value = self.field(state.holding), str(state.pending or "")  # one answer
+        if choice == GUARD_REMOVE:
+            pattern = ctx.settings().hospital_number_pattern
+            cleaned = remove_patient_data(value, find_patient_data(value, pattern))
+            return self._take(ctx, state, field, cleaned, guarded=True)
+        if choice == GUARD_KEEP:
+            return self._take(ctx, state, field, value, guarded=True)
+        state.step, state.pending, state.holding = field.name, None, None
+        again = [Text("OK, please write it again."), *self.ask_field(ctx, state, field)]
+        return Turn(replies=again, state=state.to_state())
 
 
 _JOINED = re.compile(r"^(?:but|and|though|although|however|except|only|just)\b[\s,:;-]*", re.I)

@@ -28,7 +28,6 @@ would be noise that trains people to ignore the bot.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -47,7 +46,7 @@ from conversations.dates import (
 )
 from conversations.dialogs import safety_check
 from conversations.dialogs.base import Context, Outgoing, Registry, Turn
-from conversations.dialogs.kit import StepState, reask
+from conversations.dialogs.kit import Confirming, StepState, patient_data_in, reask
 from conversations.dialogs.matching import first_minutes_questions
 from conversations.dialogs.meetings import (
     MODE_TEXT,
@@ -60,7 +59,7 @@ from conversations.dialogs.minutes import actions, offer, read
 from conversations.dialogs.minutes.actions import ACTION_PREFIX
 from conversations.intents import INTENT_ACTION_PREFIX, IntentName
 from conversations.language import is_empty
-from conversations.language.choices import answer, pick
+from conversations.language.choices import pick
 from conversations.language.days import held_time, past_day, pick_days
 from conversations.language.sections import (
     Action,
@@ -75,13 +74,14 @@ from conversations.language.sections import (
     says_agreed,
 )
 from conversations.language.vocabulary import Meaning, is_no, is_yes, leading, meaning
+from conversations.language.write_up import met_line, minutes_request, nothing_to_add, opening
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
     GUARD_KEEP,
     GUARD_REMOVE,
+    Finding,
     find_patient_data,
-    guard_choice,
     guard_question,
     remove_patient_data,
 )
@@ -91,15 +91,11 @@ from storage.models import Person as PersonRow
 
 MAX_TEXT = 5000
 MAX_ACTIONS = 20
-MET_WORDS = 8  # "met Tom today for an hour" is only the day; a longer "met ..." line is notes too
 PAGE = 5
 MAX_CANDIDATES = 5  # meetings offered when several have no minutes
 BOTH: Literal["both"] = "both"
 BOTH_NAME = "Both"
 
-SAVE = "dialog:minutes:save"
-CHANGE = "dialog:minutes:change"
-PART = "dialog:minutes:part"
 OWNER = "dialog:minutes:owner"
 MEETING = "dialog:minutes:meeting"
 BOOK = "dialog:minutes:book"
@@ -119,11 +115,10 @@ class Step(StrEnum):
     OWNER = "owner"
     DUE = "due"
     NEXT = "next_meeting"
+    # The kit's confirmation and patient-data guard (``Confirming``); its which-part question
+    # and safety check have steps of their own there.
     CONFIRM = "confirm"
-    WHICH_PART = "which_part"
     GUARD = "guard"
-    # It reads like a concern: send it to the project lead, keep it in the minutes, or both.
-    SAFETY = safety_check.STEP
     # Several held meetings have no minutes: which one these are for.
     WHICH_MEETING = "which_meeting"
     # Saved; the next meeting agreed in them: send the partner a proposal?
@@ -187,20 +182,12 @@ class MinutesState(StepState):
     rewrite: str | None = None  # the part typed again: "discussion" or an action's number
     safety_checked: list[str] = Field(default_factory=list)
     safety: dict[str, Any] | None = None
+    reader: str = ""  # the mentor's first name: who else reads the minutes (the safety check)
 
     def to_state(self) -> dict[str, Any]:
         state = super().to_state()
         state["actions"] = [a.model_dump(mode="json") for a in self.actions]  # every key
         return state
-
-
-def _load(raw: dict[str, Any]) -> dict[str, Any]:
-    """A saved state, validated (a state that does not fit is an error, not a guess)."""
-    try:
-        state = MinutesState.model_validate(raw)
-    except ValidationError as error:
-        raise ValueError(f"minutes: a saved state that does not fit: {error}") from None
-    return state.to_state()
 
 
 # -- who is in the pair ---------------------------------------------------------------------
@@ -311,6 +298,15 @@ def parse_action(
     return None if action is None else _parsed(action, pair, speaker_id)
 
 
+def _owners(pair: Pair) -> str:
+    """Why an owner named outside the pair can't be kept."""
+    mentee, mentor = pair.first_name(pair.mentee_id), pair.first_name(pair.mentor_id)
+    return f"Actions are for {mentee}, {mentor} or both of you."
+
+
+NO_ACTION = "I couldn't find an action in that."
+
+
 def _part_name(part: str) -> str:
     return f"action {part}" if part.isdigit() else f"the {part}"
 
@@ -320,25 +316,6 @@ def _capital(text: str) -> str:
 
 
 # -- reading a whole message -----------------------------------------------------------------
-
-_TRIGGER = re.compile(
-    r"^\s*(?:please\s+|pls\s+)?(?:(?:(?:can|could|may)\s+(?:you|u|i|we)\s+|let'?s\s+"
-    r"|i\s+want\s+to\s+|i'?d\s+like\s+to\s+)?"
-    r"(?:log|record|write\s+up|add|save|take)\s+(?:the\s+|our\s+|my\s+|some\s+|a\s+)?"
-    r"(?:minutes|notes)|minutes)\b"
-    r"(?P<of>\s+(?:for|of|from|on)\s+(?:[\w'’/]+\s+){0,3}?(?:meeting|session|call|catch[- ]?up)"
-    r"(?:\s+(?:with\s+\w+|today|yesterday|on\s+[\w ]{3,12}?))?)?"
-    r"(?:\s+(?:pls|please|plz)\b)?\s*[:\-–]?\s*",
-    re.I,
-)
-_MET = re.compile(
-    r"^(?:we\s+|i\s+)?(?:met|had\s+(?:our|a|the)\s+(?:\w+\s+)?(?:meeting|session|call|catch[- ]?up))\b",
-    re.I,
-)
-_DISCUSSED = re.compile(
-    r"[,;]?\s*\b(?:and\s+|then\s+)?(?=(?:we\s+)?(?:discuss(?:ed)?|talked\s+about|went\s+through|covered)\b)",
-    re.I,
-)
 
 
 @dataclass
@@ -374,13 +351,11 @@ def read_minutes(
     Tom fri", "notes from today")."""
     today = now.astimezone(tz).date()
     reading = Reading()
-    if (m := _TRIGGER.match(text)) is not None and not (
-        m["of"] is None and text.lstrip().lower().startswith("minutes")
-    ):
-        if m["of"]:
-            reading.held_on = past_day(m["of"], today)
+    if (request := minutes_request(text)) is not None:
+        if request.meeting:
+            reading.held_on = past_day(request.meeting, today)
             reading.met_said = True
-        text = text[m.end() :]
+        text = request.rest
     context = _reading_context(
         pair, speaker_id, now, tz, next_meeting=next_meeting, meeting_at=meeting_at
     )
@@ -396,17 +371,12 @@ def read_minutes(
     if reading.held_on is None and sections.heading:
         reading.held_on = past_day(sections.heading, today)
     discussion = list(sections.discussion)
-    if discussion and _MET.match(discussion[0]):
-        # "met Tom today for an hour" gives the day; anything longer is kept as notes too.
-        first = discussion.pop(0)
+    if discussion and (met := met_line(discussion[0])) is not None:
+        # "met Tom today for an hour" gives the day; anything more is kept as notes too.
         reading.met_said = True
-        parts = _DISCUSSED.split(first, maxsplit=1)
         if reading.held_on is None:
-            reading.held_on = past_day(parts[0], today)
-        if len(parts[0].split()) > MET_WORDS:
-            discussion.insert(0, first)
-        elif len(parts) > 1 and parts[1].strip():
-            discussion.insert(0, _capital(parts[1].strip()))
+            reading.held_on = past_day(met.when, today)
+        discussion[:1] = [_capital(met.notes)] if met.notes else []
     reading.discussion = discussion
     reading.decisions = list(sections.decisions)
     if sections.actions is not None:
@@ -449,13 +419,12 @@ CORRECTIONS = (
     "or choose *Change something*."
 )
 PARTS = (
-    ("The day we met", Step.WHEN),
-    ("Discussion", Step.DISCUSSION),
-    ("Decisions", Step.DECISIONS),
-    ("Actions", Step.ACTIONS),
-    ("Next meeting", Step.NEXT),
+    (Step.WHEN.value, "The day we met"),
+    (Step.DISCUSSION.value, "Discussion"),
+    (Step.DECISIONS.value, "Decisions"),
+    (Step.ACTIONS.value, "Actions"),
+    (Step.NEXT.value, "Next meeting"),
 )
-_CONFIRM = (Choice("Save", SAVE), Choice("Change something", CHANGE))
 
 
 def _too_long(text: str) -> Text | None:
@@ -546,24 +515,8 @@ def _action_state(action: ParsedAction) -> dict[str, Any]:
     }
 
 
-# Where the opening "met Tom today for an hour" ends and the discussion or actions begin.
-_OPENING = re.compile(r"[;\n:]|\b(?:actions?|discussed|talked|we agreed|decided)\b", re.I)
-
-
 def _next_state(value: When) -> dict[str, Any]:
     return {"at": value.at_utc.isoformat(), "has_time": value.has_time}
-
-
-def _is_none(text: str) -> bool:
-    """ "none", "no actions", "none agreed", "no date", "skip": nothing to add (but "no, by
-    Friday" is a date)."""
-    reading = leading(text)
-    if reading is not None and _BY.match(reading.rest):
-        return False
-    return is_empty(text)
-
-
-_BY = re.compile(r"(?:by|on|before|until|till|for)\b", re.I)
 
 
 def _owner_value(value: str) -> Owner:
@@ -595,12 +548,23 @@ def _meeting_label(ctx: Context, meeting: Meeting) -> str:
     return format_when(meeting.starts_at, ctx.tz, ctx.now)
 
 
-class LogMinutes:
-    """Gather the day, discussion, actions and next meeting; confirm; guard; save."""
+class LogMinutes(Confirming[MinutesState]):
+    """Gather the day, discussion, actions and next meeting; then the kit's confirmation,
+    which-part question, patient-data guard and safety check (``Confirming``); save."""
 
     name: ClassVar[str] = "minutes"
     title: ClassVar[str] = "Your meeting minutes"
     schema_version: ClassVar[int] = 2
+    confirm_question: ClassVar[str] = "Shall I save these minutes?"
+    which_question: ClassVar[str] = "What would you like to change?"
+    guard_where: ClassVar[str] = "the minutes"
+
+    def load(self, raw: dict[str, Any]) -> MinutesState:
+        """A saved state, validated (a state that does not fit is an error, not a guess)."""
+        try:
+            return MinutesState.model_validate(raw)
+        except ValidationError as error:
+            raise ValueError(f"minutes: a saved state that does not fit: {error}") from None
 
     # -- start ----------------------------------------------------------------------------
 
@@ -618,20 +582,9 @@ class LogMinutes:
                     Text("Say *log minutes* and I'll ask for each part in turn."),
                 ]
             )
-        state: dict[str, Any] = {
-            "step": Step.WHEN.value,
-            "pairing_id": pairing.id,
-            "meeting_id": None,
-            "held_on": None,
-            "discussion": "",
-            "decisions": "",
-            "actions": [],
-            "actions_asked": False,
-            "next": None,
-            "next_asked": False,
-            "notes": {},
-        }
+        state = MinutesState(step=Step.WHEN.value, pairing_id=pairing.id).to_state()
         pair = Pair.of(ctx, pairing)
+        state["reader"] = pair.first_name(pair.mentor_id)
         booked = _next_confirmed(ctx, pairing.id)
         if booked is not None:
             state["next_booked"] = format_when(booked, ctx.tz, ctx.now)
@@ -645,15 +598,15 @@ class LogMinutes:
         )
         # "met Tom today for an hour by video; ...": how long and how, for a meeting that was
         # never booked (it is recorded as held when the minutes are saved).
-        opening = _OPENING.split(text, maxsplit=1)[0]
-        length = parse_duration(opening)
+        said = opening(text)
+        length = parse_duration(said)
         if length is not None and timedelta() < length <= timedelta(hours=12):
             state["met_for"] = int(length.total_seconds() // 60)
-        state["met_by"] = find_mode(opening)
+        state["met_by"] = find_mode(said)
         # Notes of a day ("notes from today w tom: ...") with no meeting booked: asked whether
         # and when they met, and how. Said they met: recorded as held, at midday if no time.
         state["met_asked"] = reading.met_said or bool(state["met_by"] or state.get("met_for"))
-        if (at := held_time(opening)) is not None:
+        if (at := held_time(said)) is not None:
             state["met_at"] = at.at.isoformat("minutes")
         notes: dict[str, str] = {}
         if reading.held_on is not None:
@@ -731,10 +684,10 @@ class LogMinutes:
         """Ask for the first missing thing, or confirm when nothing is missing."""
         state = dict(state)
         asked = state.get("guard_kept") or state.get("guard_later")
-        if not asked and (findings := self._findings(ctx, state)):
+        if not asked and (findings := self._findings(ctx, self.load(state))):
             # Patient data is named as soon as it is written, before anything else is asked.
             state.update(step=Step.GUARD.value, guard_early=True)
-            return Turn(replies=[*before, *guard_question(findings, "the minutes")], state=state)
+            return Turn(replies=[*before, *guard_question(findings, self.guard_where)], state=state)
         step = self._missing(state)
         state["step"] = step.value
         notes: dict[str, str] = dict(state.get("notes") or {})
@@ -742,7 +695,8 @@ class LogMinutes:
         state["notes"] = notes
         lead = [Text(note)] if note else []
         if step is Step.CONFIRM:
-            return Turn(replies=[*before, *lead, *self._confirmation(ctx, state)], state=state)
+            confirmation = self._confirmation(ctx, self.load(state))
+            return Turn(replies=[*before, *lead, *confirmation], state=state)
         return Turn(replies=[*before, *lead, *self.prompt(ctx, state)], state=state)
 
     @staticmethod
@@ -769,20 +723,15 @@ class LogMinutes:
             return Step.NEXT
         return Step.CONFIRM
 
-    def prompt(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
-        state = _load(state)
+    def prompt(self, ctx: Context, raw: dict[str, Any]) -> list[Part]:
+        typed = self.load(raw)
+        if (checking := self.checking_prompt(ctx, typed)) is not None:
+            return checking  # the confirmation, which part, the guard or the safety check
+        state = typed.to_state()
         step = Step(state["step"])
         pair = self._pair(ctx, state)
-        if step is Step.CONFIRM:
-            return self._confirmation(ctx, state)
-        if step is Step.WHICH_PART:
-            return [self._which_part()]
-        if step is Step.GUARD:
-            return guard_question(self._findings(ctx, state), "the minutes")
         if step is Step.REWRITE:
             return [Text(f"Please type {_part_name(state['rewrite'])} again, without it.")]
-        if step is Step.SAFETY:
-            return safety_check.prompt(state, self._safety_wording(ctx, state))
         if step is Step.WHICH_MEETING:
             return [self._which_meeting(ctx, state)]
         if step is Step.BOOK_NEXT:
@@ -837,28 +786,15 @@ class LogMinutes:
 
     # -- steps ----------------------------------------------------------------------------
 
-    def step(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        state = _load(state)
+    def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
+        typed = self.load(raw)
+        if (checked := self.checking_step(ctx, typed, msg)) is not None:
+            return checked  # the confirmation, which part, the guard or the safety check
+        state = typed.to_state()
         step = Step(state["step"])
         text = msg.text.strip()
-        if step is Step.CONFIRM:
-            return self._on_confirm(ctx, state, msg)
-        if step is Step.WHICH_PART:
-            return self._on_which_part(ctx, state, msg)
-        if step is Step.GUARD:
-            return self._on_guard(ctx, state, msg)
-        if step is Step.REWRITE and msg.text.strip():
-            return self._on_rewrite(ctx, state, msg.text.strip())
-        if step is Step.SAFETY:
-            return safety_check.step(
-                ctx,
-                state,
-                msg,
-                self._safety_wording(ctx, state),
-                save=lambda kept: self._save(ctx, kept),
-                leave_out=lambda kept, texts: self._leave_out(ctx, kept, texts),
-                pairing_id=int(state["pairing_id"]),
-            )
+        if step is Step.REWRITE and text:
+            return self._on_rewrite(ctx, state, text)
         if step is Step.WHICH_MEETING:
             return self._on_which_meeting(ctx, state, msg)
         if step is Step.BOOK_NEXT:
@@ -894,7 +830,7 @@ class LogMinutes:
             return self._again(ctx, state, "Sorry, I couldn't read a day in that.")
         checked = _check_day(ctx, pairing, value)
         if isinstance(checked, str):
-            return Turn(replies=[Text(checked)], state=state, advanced=False)
+            return reask(checked, [], state)
         state["held_on"] = checked.isoformat()
         state["met_asked"] = True  # the answer to "When did you meet?"
         _link_meeting(ctx, state)
@@ -926,7 +862,7 @@ class LogMinutes:
 
     def _on_actions(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
         pair = self._pair(ctx, state)
-        if _is_none(text):
+        if nothing_to_add(text):
             state["actions"], state["actions_asked"] = [], True
             said = leading(text)
             if said is not None and said.meaning is Meaning.NO and is_empty(said.rest or "no"):
@@ -940,7 +876,7 @@ class LogMinutes:
         reading = read_sections("actions:\n" + text, self._context(ctx, state, pair))
         parsed = [_parsed(a, pair, ctx.person_id) for a in reading.actions or ()]
         if not parsed:
-            return self._again(ctx, state, "I couldn't find an action in that.")
+            return self._again(ctx, state, NO_ACTION)
         if len(parsed) > MAX_ACTIONS:
             return self._again(
                 ctx,
@@ -978,12 +914,7 @@ class LogMinutes:
             chosen = pick(text, question.choices)
             owner = pair.who(text, me) if chosen is None else _owner_value(chosen.value)
         if owner is None:
-            return self._again(
-                ctx,
-                state,
-                f"Actions are for {pair.first_name(pair.mentee_id)}, "
-                f"{pair.first_name(pair.mentor_id)} or both of you.",
-            )
+            return self._again(ctx, state, _owners(pair))
         actions = [dict(a) for a in state["actions"]]
         actions[int(state["pending"])].update(owner=owner, owner_said=None)
         state["actions"] = actions
@@ -994,7 +925,7 @@ class LogMinutes:
         action = actions[int(state["pending"])]
         value = (
             None
-            if _is_none(text)
+            if nothing_to_add(text)
             else read_due(text, self._context(ctx, state, self._pair(ctx, state)))
         )
         if isinstance(value, Ask):
@@ -1014,7 +945,7 @@ class LogMinutes:
 
     def _on_next(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
         # "nothing booked yet", "none": not agreed yet, in the shared vocabulary's words.
-        none = _is_none(text)
+        none = nothing_to_add(text)
         value = None if none else _next_meeting(text, ctx.now, ctx.tz, _meeting_at(ctx, state))
         if isinstance(value, Ask):
             return reask(value.question + " Or say *not yet*.", [], state)
@@ -1024,7 +955,8 @@ class LogMinutes:
 
     # -- confirm and correct -----------------------------------------------------------------
 
-    def _confirmation(self, ctx: Context, state: dict[str, Any]) -> list[Part]:
+    def summary(self, ctx: Context, typed: MinutesState) -> list[Part]:
+        state = typed.to_state()
         pair = self._pair(ctx, state)
         held_on = date.fromisoformat(state["held_on"])
         meeting_note = ""
@@ -1047,14 +979,7 @@ class LogMinutes:
             lines.append("*Actions:* none")
         booked = f"{state['next_booked']} (already booked)" if state.get("next_booked") else ""
         lines.append(f"*Next meeting:* {self._next_text(ctx, state) or booked or 'not agreed yet'}")
-        return [
-            Text("\n".join(lines), private=True),
-            Text(CORRECTIONS),
-            Question(
-                "Shall I save these minutes?",
-                _CONFIRM,
-            ),
-        ]
+        return [Text("\n".join(lines), private=True), Text(CORRECTIONS)]
 
     @staticmethod
     def _action_line(ctx: Context, pair: Pair, action: dict[str, Any]) -> str:
@@ -1082,55 +1007,14 @@ class LogMinutes:
             return format_when(at, tz, ctx.now)
         return format_day(at.astimezone(tz).date(), ctx.now.astimezone(tz).date())
 
-    @staticmethod
-    def _which_part() -> Question:
-        return Question(
-            "What would you like to change?",
-            tuple(Choice(label, PART, step.value) for label, step in PARTS),
-        )
+    def parts(self) -> tuple[tuple[str, str], ...]:
+        return PARTS
 
-    def _on_confirm(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        picked = msg.action or answer(msg.text, _CONFIRM, yes=SAVE, no=CHANGE)
-        if picked == SAVE:
-            findings = [] if state.get("guard_kept") else self._findings(ctx, state)
-            if findings:
-                return Turn(
-                    replies=guard_question(findings, "the minutes"),
-                    state={**state, "step": Step.GUARD.value},
-                )
-            return self._save(ctx, state)
-        if msg.action is None and (turn := self._correction(ctx, state, msg.text.strip())):
-            return turn
-        if picked == CHANGE:
-            return Turn(
-                replies=[self._which_part()], state={**state, "step": Step.WHICH_PART.value}
-            )
-        return Turn(
-            replies=[
-                Text(
-                    "Please choose *Save* or *Change something*, or type *cancel* to leave the "
-                    "minutes unsaved."
-                ),
-                Text(CORRECTIONS),
-                self._confirmation(ctx, state)[-1],
-            ],
-            state=state,
-            advanced=False,
-        )
+    def edit_part(self, ctx: Context, state: MinutesState, part: str) -> Turn:
+        return self._edit(ctx, state.to_state(), Step(part))
 
-    def _on_which_part(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        chosen = str(msg.values.get("value", "")) if msg.action == PART else ""
-        word = msg.text.strip().lower()
-        for label, step in PARTS:
-            if chosen == step.value or word in (label.lower(), step.value):
-                return self._edit(ctx, state, step)
-        if msg.action is None and (turn := self._correction(ctx, state, msg.text.strip())):
-            return turn
-        return Turn(
-            replies=[Text("Please pick one of these."), self._which_part()],
-            state=state,
-            advanced=False,
-        )
+    def changed(self, ctx: Context, state: MinutesState, msg: Incoming) -> Turn | None:
+        return None if msg.action else self._correction(ctx, state.to_state(), msg.text.strip())
 
     def _edit(self, ctx: Context, state: dict[str, Any], step: Step) -> Turn:
         state = {**state, "step": step.value}
@@ -1157,7 +1041,7 @@ class LogMinutes:
     def _correction(self, ctx: Context, state: dict[str, Any], text: str) -> Turn | None:
         """A typed correction at the confirmation: actions, discussion, day, next meeting."""
         if (problem := _too_long(text)) is not None:
-            return Turn(replies=[problem], state=state, advanced=False)
+            return reask(problem.text, [], state)
         pair = self._pair(ctx, state)
         actions = [dict(a) for a in state["actions"]]
         state = dict(state)
@@ -1174,9 +1058,9 @@ class LogMinutes:
             return self._advance(ctx, state, [Text(f"Removed: {removed['text']}.")])
         if said.kind == "due" and index is not None:
             when = said.value
-            due = None if _is_none(when) else read_due(when, self._context(ctx, state, pair))
+            due = None if nothing_to_add(when) else read_due(when, self._context(ctx, state, pair))
             if isinstance(due, Ask):
-                return Turn(replies=[Text(due.question)], state=state, advanced=False)
+                return reask(due.question, [], state)
             if due is None:
                 actions[index].update(due=None, no_date=True, due_note=None)
             else:
@@ -1186,27 +1070,14 @@ class LogMinutes:
         if said.kind == "owner" and index is not None:
             owner = pair.who(said.value, ctx.person_id)
             if owner is None:
-                return Turn(
-                    replies=[
-                        Text(
-                            f"Actions are for {pair.first_name(pair.mentee_id)}, "
-                            f"{pair.first_name(pair.mentor_id)} or both of you."
-                        )
-                    ],
-                    state=state,
-                    advanced=False,
-                )
+                return reask(_owners(pair), [], state)
             actions[index].update(owner=owner, owner_said=None)
             state["actions"] = actions
             return self._advance(ctx, state, [])
         if said.kind == "replace" and index is not None:
             parsed = parse_action(said.value, pair, ctx.person_id, ctx.now, ctx.tz)
             if parsed is None:
-                return Turn(
-                    replies=[Text("I couldn't find an action in that.")],
-                    state=state,
-                    advanced=False,
-                )
+                return reask(NO_ACTION, [], state)
             new = _action_state(parsed)
             old = actions[index]
             if new["owner"] is None and new["owner_said"] is None:
@@ -1218,18 +1089,12 @@ class LogMinutes:
             return self._advance(ctx, state, [])
         if said.kind == "add":
             if len(actions) >= MAX_ACTIONS:
-                return Turn(
-                    replies=[Text(f"One meeting's minutes hold {MAX_ACTIONS} actions at most.")],
-                    state=state,
-                    advanced=False,
+                return reask(
+                    f"One meeting's minutes hold {MAX_ACTIONS} actions at most.", [], state
                 )
             parsed = parse_action(said.value, pair, ctx.person_id, ctx.now, ctx.tz)
             if parsed is None:
-                return Turn(
-                    replies=[Text("I couldn't find an action in that.")],
-                    state=state,
-                    advanced=False,
-                )
+                return reask(NO_ACTION, [], state)
             state["actions"] = [*actions, _action_state(parsed)]
             state["actions_asked"] = True
             return self._advance(ctx, state, [])
@@ -1262,88 +1127,57 @@ class LogMinutes:
     def _no_such_action(self, ctx: Context, state: dict[str, Any], said: str) -> Turn:
         count = len(state["actions"])
         have = f"the actions are numbered 1 to {count}" if count else "there are no actions yet"
-        return Turn(
-            replies=[Text(f"There's no action {said}: {have}.")], state=state, advanced=False
-        )
+        return reask(f"There's no action {said}: {have}.", [], state)
 
     # -- the patient data guard and saving ----------------------------------------------------
 
-    @staticmethod
-    def _texts(state: dict[str, Any]) -> list[str]:
-        return [
-            state["discussion"],
-            state.get("decisions", ""),
-            *(a["text"] for a in state["actions"]),
-        ]
+    def _guarded_texts(self, state: MinutesState) -> list[str]:
+        return [state.discussion, state.decisions, *(a.text for a in state.actions)]
 
-    def _findings(self, ctx: Context, state: dict[str, Any]) -> list[Any]:
-        pattern = ctx.settings().hospital_number_pattern
-        return [f for text in self._texts(state) for f in find_patient_data(text, pattern)]
+    def _findings(self, ctx: Context, state: MinutesState) -> list[Finding]:
+        return [] if state.guard_kept else super()._findings(ctx, state)
 
-    def _on_guard(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        choice = guard_choice(msg.action, msg.text)
-        early = bool(state.get("guard_early"))
-        if early and meaning(msg.text) in (Meaning.LATER, Meaning.NONE):
+    def remove_patient_data(self, state: MinutesState, pattern: str | None) -> None:
+        def clean(text: str) -> str:
+            return remove_patient_data(text, find_patient_data(text, pattern))
+
+        state.removed = True
+        state.discussion, state.decisions = clean(state.discussion), clean(state.decisions)
+        for action in state.actions:
+            action.text = clean(action.text)
+
+    def _on_guard(self, ctx: Context, state: MinutesState, msg: Incoming) -> Turn:
+        if state.guard_early and meaning(msg.text) in (Meaning.LATER, Meaning.NONE):
             # Not an answer to it ("none", "not yet"): the answer to what comes next, and the
             # guard asked again before saving.
-            state = {**state, "guard_early": False, "guard_later": True}
-            return self.step(ctx, {**state, "step": self._missing(dict(state)).value}, msg)
-        if choice == GUARD_KEEP:
-            state = {**state, "guard_kept": True}
-            return self._advance(ctx, state, []) if early else self._save(ctx, state)
-        if choice == GUARD_REMOVE:
-            pattern = ctx.settings().hospital_number_pattern
+            raw = {**state.to_state(), "guard_early": False, "guard_later": True}
+            return self.step(ctx, {**raw, "step": self._missing(dict(raw)).value}, msg)
+        return super()._on_guard(ctx, state, msg)
 
-            def clean(text: str) -> str:
-                return remove_patient_data(text, find_patient_data(text, pattern))
-
-            state = {
-                **state,
-                "removed": True,
-                "discussion": clean(state["discussion"]),
-                "decisions": clean(state.get("decisions", "")),
-                "actions": [{**a, "text": clean(a["text"])} for a in state["actions"]],
-            }
-            if early and self._missing(dict(state)) is not Step.CONFIRM:
-                return self._advance(ctx, state, [])
-            return self._save(ctx, state)
-        if choice == GUARD_EDIT and early:
-            part = self._holding(ctx, state)
-            return Turn(
-                replies=[Text(f"OK. Please type {_part_name(part)} again, without it.")],
-                state={**state, "step": Step.REWRITE.value, "rewrite": part},
-            )
+    def guarded_choice(self, ctx: Context, state: MinutesState, choice: str) -> Turn:
+        """Asked as soon as it was written (``guard_early``), a kept or removed text carries on
+        to what is still missing; at the save, it is saved."""
         if choice == GUARD_EDIT:
-            state = {**state, "step": Step.CONFIRM.value}
-            return Turn(
-                replies=[
-                    Text(
-                        "OK, nothing is saved yet. Rewrite the part that holds it (for example "
-                        "*change the discussion* or *change action 1 to: ...*), then choose *Save*."
-                    ),
-                    *self._confirmation(ctx, state),
-                ],
-                state=state,
-            )
-        return Turn(
-            replies=[
-                Text("Please choose one of these, or type *cancel* to leave the minutes unsaved."),
-                *guard_question(self._findings(ctx, state), "the minutes")[1:],
-            ],
-            state=state,
-            advanced=False,
-        )
+            return self.rewrite(ctx, state)
+        if choice == GUARD_KEEP:
+            state.guard_kept = True
+        elif choice == GUARD_REMOVE:
+            self.remove_patient_data(state, ctx.settings().hospital_number_pattern)
+        raw = state.to_state()
+        if state.guard_early and (choice == GUARD_KEEP or self._missing(dict(raw)) != Step.CONFIRM):
+            return self._advance(ctx, raw, [])
+        return self._save_checked(ctx, state)
 
-    def _holding(self, ctx: Context, state: dict[str, Any]) -> str:
-        """The part holding patient data: "discussion", "decisions" or an action's number."""
-        pattern = ctx.settings().hospital_number_pattern
-        for part in ("discussion", "decisions"):
-            if find_patient_data(state.get(part, ""), pattern):
-                return part
-        for number, action in enumerate(state["actions"], start=1):
-            if find_patient_data(action["text"], pattern):
-                return str(number)
-        return "discussion"
+    def rewrite(self, ctx: Context, state: MinutesState) -> Turn:
+        """The guard's *rewrite*: the part that holds it, typed again."""
+        texts = {"discussion": state.discussion, "decisions": state.decisions}
+        texts |= {str(n): a.text for n, a in enumerate(state.actions, start=1)}
+        held = (part for part, text in texts.items() if patient_data_in(ctx, text))
+        state.step, state.rewrite = Step.REWRITE.value, next(held, "discussion")
+        asked = Text(
+            f"OK, let's rewrite it. Please type {_part_name(state.rewrite)} again, without it."
+        )
+        return Turn(replies=[asked], state=state.to_state())
 
     def _on_rewrite(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
         if (problem := _too_long(text)) is not None:
@@ -1358,30 +1192,26 @@ class LogMinutes:
             state[part] = _capital(text)
         return self._advance(ctx, state, [])
 
-    def _safety_wording(self, ctx: Context, state: dict[str, Any]) -> safety_check.Wording:
-        pair = self._pair(ctx, state)
-        return safety_check.shared_wording("the minutes", pair.first_name(pair.mentor_id))
+    def safety_wording(self, state: MinutesState) -> safety_check.Wording:
+        return safety_check.shared_wording("the minutes", state.reader or "your mentor")
 
-    def _leave_out(self, ctx: Context, state: dict[str, Any], texts: list[str]) -> Turn:
+    def safety_pairing(self, state: MinutesState) -> int:
+        return state.pairing_id
+
+    def left_out(self, ctx: Context, state: MinutesState, texts: list[str]) -> Turn:
         """After a concern went to the lead: the minutes without what was sent."""
-        sent_discussion = state["discussion"] in texts
-        state = {
-            **state,
-            "discussion": "" if state["discussion"] in texts else state["discussion"],
-            "decisions": "" if state.get("decisions", "") in texts else state.get("decisions", ""),
-            "actions": [a for a in state["actions"] if a["text"] not in texts],
-        }
-        if sent_discussion:
+        if state.discussion in texts:
             # The discussion went to the lead: ask what else was discussed, rather than save
             # minutes with no discussion at all.
-            state.pop("discussion_optional", None)
+            state.discussion, state.discussion_optional = "", False
+        if state.decisions in texts:
+            state.decisions = ""
+        state.actions = [a for a in state.actions if a.text not in texts]
         left = Text("I've left that out of the minutes: it's with the project lead.")
-        return self._advance(ctx, state, [left])
+        return self._advance(ctx, state.to_state(), [left])
 
-    def _save(self, ctx: Context, state: dict[str, Any]) -> Turn:
-        wording = self._safety_wording(ctx, state)
-        if (asking := safety_check.gate(ctx, state, self._texts(state), wording)) is not None:
-            return asking
+    def save(self, ctx: Context, typed: MinutesState) -> Turn:
+        state = typed.to_state()
         pairing = self._pairing(ctx, state)
         if pairing.status != PairingStatus.ACTIVE.value or pairing.mentee_id != ctx.person_id:
             return Turn(
