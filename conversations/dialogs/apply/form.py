@@ -81,11 +81,7 @@ def _travel(ctx: Context, msg: Incoming) -> kit.Read:
 
 def _text(key: str, label: str, question: str, *words: str, short: bool = False) -> kit.FormField:
     return kit.FormField(
-        key,
-        label,
-        question,
-        max_length=MAX_SHORT if short else MAX_ANSWER,
-        words=words,
+        key, label, question, max_length=MAX_SHORT if short else MAX_ANSWER, words=words
     )
 
 

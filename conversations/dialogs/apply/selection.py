@@ -341,13 +341,11 @@ class ReviewDialog(kit.Form[ReviewState]):
         what = "decision on" if task.stage is not ReviewStage.MEMBER else "review of"
         shared = verdict == Verdict.REJECT.value
         warning = " (This reason may be shared with the applicant.)" if shared else ""
-        return [
-            Text(
-                f"Your {what} *{task.reference}* ({task.cohort_name}): *{VERDICT_WORDS[verdict]}*, "
-                f"“{reason}”.{warning}",
-                private=True,
-            )
-        ]
+        said = (
+            f"Your {what} *{task.reference}* ({task.cohort_name}): *{VERDICT_WORDS[verdict]}*, "
+            f"“{reason}”.{warning}"
+        )
+        return [Text(said, private=True)]
 
     # -- saving and what follows -----------------------------------------------------------------
 
@@ -695,11 +693,8 @@ def status_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
                 f"{format_day(cohort.closes_on + timedelta(days=1), ctx.today)}."
             )
             continue
-        closed = (
-            f"applications closed {format_day(cohort.closes_on, ctx.today)}; "
-            if cohort.closes_on
-            else ""
-        )
+        closes = cohort.closes_on
+        closed = f"applications closed {format_day(closes, ctx.today)}; " if closes else ""
         lines = [f"*{cohort.cohort_name}* selection ({closed}{sent} sent):"]
         for stage in sel.Stage:
             refs = cohort.by_stage[stage]
