@@ -7,30 +7,12 @@ decision. Each dialog is built from the dialog kit (``conversations.dialogs.kit`
   decisions, and the selection status.
 """
 
-from conversations.dialogs.apply.form import (
-    BY_KEY,
-    FIELDS,
-    ApplyDialog,
-    lead_contact,
-    prefill,
-    summary,
-    window_problem,
-)
+from conversations.dialogs.apply.form import BY_KEY, ApplyDialog, lead_contact
 from conversations.dialogs.apply.preferences import PreferencesDialog
 from conversations.dialogs.base import Registry
 from conversations.intents import IntentName
 
-__all__ = [
-    "BY_KEY",
-    "FIELDS",
-    "ApplyDialog",
-    "PreferencesDialog",
-    "lead_contact",
-    "prefill",
-    "register",
-    "summary",
-    "window_problem",
-]
+__all__ = ["BY_KEY", "ApplyDialog", "PreferencesDialog", "lead_contact", "register"]
 
 
 def register(registry: Registry) -> None:

@@ -13,8 +13,10 @@ or the answers). One application per cohort; "my application" shows it. See ``ap
 
 from __future__ import annotations
 
-import re
+from contextlib import suppress
+from dataclasses import replace
 from datetime import date
+from functools import partial
 from typing import Any, ClassVar
 
 from conversations.corrections import CHANGE_FIELD
@@ -22,6 +24,7 @@ from conversations.dates import format_day
 from conversations.dialogs import kit
 from conversations.dialogs.base import Context, Turn, say, to_lead_channel
 from conversations.intents import IntentName, recognise
+from conversations.language.applications import asks_to_see_application
 from conversations.language.choices import mentioned_first
 from conversations.language.work import read_travel, work_facts
 from conversations.messages import Choice, Incoming, Part, Question, Text
@@ -78,12 +81,7 @@ def _travel(ctx: Context, msg: Incoming) -> kit.Read:
 
 def _text(key: str, label: str, question: str, *words: str, short: bool = False) -> kit.FormField:
     return kit.FormField(
-        key,
-        label,
-        question,
-        max_length=MAX_SHORT if short else MAX_ANSWER,
-        words=words,
-        show=lambda value: _shown(key, value),
+        key, label, question, max_length=MAX_SHORT if short else MAX_ANSWER, words=words
     )
 
 
@@ -96,11 +94,10 @@ def _yes_no(key: str, label: str, question: str, *words: str) -> kit.FormField:
         choices=kit.YES_NO,
         problem="Please answer *yes* or *no*.",
         words=words,
-        show=lambda value: _shown(key, value),
     )
 
 
-FIELDS: tuple[kit.FormField, ...] = (
+_QUESTIONS = (
     _text(
         "job_role",
         "Job role and grade",
@@ -131,7 +128,6 @@ FIELDS: tuple[kit.FormField, ...] = (
         choices=LEADERSHIP,
         problem="Please pick the one that fits best.",
         words=("leadership position", "leadership", "position"),
-        show=lambda value: _shown("leadership", value),
     ),
     _text(
         "leadership_detail",
@@ -173,7 +169,6 @@ FIELDS: tuple[kit.FormField, ...] = (
         "If you don't have it yet, type *later*: I'll ask again before you submit.",
         max_length=MAX_ANSWER,
         words=("supporting statement", "statement"),
-        show=lambda value: _shown(STATEMENT, value),
         later=kit.Later(
             "No problem: I'll ask for it again before you submit.",
             "Everything else is ready, but I can't send the application without your head of "
@@ -191,7 +186,6 @@ FIELDS: tuple[kit.FormField, ...] = (
         reader=_travel,
         max_length=MAX_SHORT,
         words=("travel distance", "maximum travel", "distance", "travel"),
-        show=lambda value: _shown("travel", value),
     ),
     _text(
         "why",
@@ -219,6 +213,8 @@ FIELDS: tuple[kit.FormField, ...] = (
         "line manager",
     ),
 )
+# Every answer is shown by ``_shown`` ("(not answered yet)", "Yes", "Leading a team").
+FIELDS = tuple(replace(field, show=partial(_shown, field.name)) for field in _QUESTIONS)
 BY_KEY = {field.name: field for field in FIELDS}
 
 
@@ -259,17 +255,19 @@ def lead_contact(ctx: Context, cohort_id: int | None) -> str:
     return "your project lead"
 
 
+def _closing(cohort: Cohort, today: date, wording: str) -> str:
+    """``wording`` with the cohort's closing day in it ("" when it has none)."""
+    close = cohort.applications_close
+    return wording.format(format_day(close, today)) if close is not None else ""
+
+
 def window_problem(cohort: Cohort, today: date, ctx: Context) -> str | None:
     """Why applications to ``cohort`` can't be made ``today`` (the person's own date), if so."""
     if cohort.applications_open is not None and today < cohort.applications_open:
         return (
             f"Applications for *{cohort.name}* open on "
             f"{format_day(cohort.applications_open, today)}"
-            + (
-                f" and close on {format_day(cohort.applications_close, today)}"
-                if cohort.applications_close
-                else ""
-            )
+            + _closing(cohort, today, " and close on {}")
             + ". Type *apply* then and I'll take you through it."
         )
     if cohort.applications_close is not None and today > cohort.applications_close:
@@ -299,10 +297,8 @@ def not_a_mentee(ctx: Context, what: str) -> Turn | None:
 def _target(ctx: Context) -> Enrolment:
     """The cohort to apply to: the newest whose window is open, else the newest."""
     enrolled = mentee_enrolments(ctx)
-    for enrolment in enrolled:
-        if window_problem(enrolment.cohort, ctx.today, ctx) is None:
-            return enrolment
-    return enrolled[0]
+    open_now = (e for e in enrolled if window_problem(e.cohort, ctx.today, ctx) is None)
+    return next(open_now, enrolled[0])
 
 
 def show_application(ctx: Context) -> Turn:
@@ -330,12 +326,6 @@ def show_application(ctx: Context) -> Turn:
     )
 
 
-# "my application", "show my application" mid-way: a look at the draft, not an answer.
-_VIEW = re.compile(
-    r"^\W*(?:(?:show|view|see|read|check)\s+(?:me\s+)?)?my application\b"
-    r"|\b(?:show|view|see|read|check)\b.*\bapplication\b",
-    re.I,
-)
 KEPT = " Your draft answers are still kept."
 
 
@@ -370,7 +360,7 @@ class ApplyDialog(kit.Form[ApplyState]):
     def start(self, ctx: Context, msg: Incoming) -> Turn:
         if (refusal := not_a_mentee(ctx, "Applying")) is not None:
             return refusal
-        if msg.action == VIEW or _VIEW.search(msg.text):
+        if msg.action == VIEW or asks_to_see_application(msg.text):
             return show_application(ctx)
         cohort = _target(ctx).cohort
         assert cohort.id is not None
@@ -398,11 +388,7 @@ class ApplyDialog(kit.Form[ApplyState]):
         state = ApplyState(
             step=FIELDS[0].name, application_id=application.id, values={**values, **given}
         )
-        close = (
-            f" Applications close on {format_day(cohort.applications_close, ctx.today)}."
-            if cohort.applications_close
-            else ""
-        )
+        close = _closing(cohort, ctx.today, " Applications close on {}.")
         if values:
             done = len([f for f in FIELDS if values.get(f.name) not in (None, "")])
             hello = (
@@ -429,16 +415,12 @@ class ApplyDialog(kit.Form[ApplyState]):
     def _already_sent(self, ctx: Context, application: Application, cohort: Cohort) -> Turn:
         assert application.submitted_at is not None
         sent = format_day(ctx.local(application.submitted_at).date(), ctx.today)
-        return Turn(
-            replies=[
-                Text(
-                    f"You've already applied to *{cohort.name}*: reference "
-                    f"*{application.reference}*, sent {sent}. There's one application per "
-                    "person for each cohort."
-                ),
-                Question("Would you like to see it?", (Choice("Show my application", VIEW),)),
-            ]
+        applied = Text(
+            f"You've already applied to *{cohort.name}*: reference *{application.reference}*, "
+            f"sent {sent}. There's one application per person for each cohort."
         )
+        see = Question("Would you like to see it?", (Choice("Show my application", VIEW),))
+        return Turn(replies=[applied, see])
 
     # -- each turn: the draft kept as it grows -------------------------------------------------
 
@@ -454,7 +436,7 @@ class ApplyDialog(kit.Form[ApplyState]):
         if cohort is not None and (problem := window_problem(cohort, ctx.today, ctx)):
             return say(problem + KEPT)
         if msg.action is None and len(msg.text.split()) <= 4:
-            if _VIEW.search(msg.text):
+            if asks_to_see_application(msg.text):  # "my application" mid-way: a look at it
                 draft = "Your draft application (not sent yet; only you can see it):\n"
                 return self._aside(ctx, raw, Text(draft + summary(application.answers), private=True),
                                    Text("Let's carry on where we were:"))  # fmt: skip
@@ -512,17 +494,14 @@ class ApplyDialog(kit.Form[ApplyState]):
         if value == "no" and field.name in NEEDS_YES:
             state.values.pop(field.name, None)
             self._keep(ctx, state)
+            draft = self._draft(ctx, state)
             return say(
                 f"{NEEDS_YES[field.name]} I've kept your draft with your other answers: "
                 "if things change, type *apply* and we'll carry on from this question. If "
                 "you'd like to talk it through, contact "
-                f"{lead_contact(ctx, self._cohort_id(ctx, state))}."
+                f"{lead_contact(ctx, draft.cohort_id if draft is not None else None)}."
             )
         return super()._take(ctx, state, field, value, guarded=guarded)
-
-    def _cohort_id(self, ctx: Context, state: ApplyState) -> int | None:
-        application = self._draft(ctx, state)
-        return application.cohort_id if application is not None else None
 
     # -- the review and submitting -----------------------------------------------------------
 
@@ -542,29 +521,15 @@ class ApplyDialog(kit.Form[ApplyState]):
         reference = apps.submit(ctx.session, application, cohort.id, ctx.now)
         scheme = ctx.session.get(Scheme, cohort.scheme_id)
         assert scheme is not None
-        outgoing = [
-            to_lead_channel(
-                scheme,
-                # No name: the steering group reads this channel and reviews anonymously.
-                Text(
-                    f"New application {reference} received for {cohort.name} "
-                    f"({apps.submitted_count(ctx.session, cohort.id)} so far)."
-                ),
-            )
-        ]
+        # No name: the steering group reads this channel and reviews anonymously.
+        count = apps.submitted_count(ctx.session, cohort.id)
+        told = Text(f"New application {reference} received for {cohort.name} ({count} so far).")
         when = ""
-        decision = cohort.settings.get("decisions_by")  # an ISO date, when the scheme gives one
-        if isinstance(decision, str):
-            try:
-                by = format_day(date.fromisoformat(decision), ctx.today)
-            except ValueError:
-                by = ""
-            when = f" You'll hear the decision by {by}." if by else ""
-        after_close = (
-            f" on {format_day(cohort.applications_close, ctx.today)}"
-            if cohort.applications_close
-            else ""
-        )
+        decision: Any = cohort.settings.get("decisions_by")  # an ISO date, if the scheme has one
+        with suppress(TypeError, ValueError):
+            by = format_day(date.fromisoformat(decision), ctx.today)
+            when = f" You'll hear the decision by {by}."
+        after_close = _closing(cohort, ctx.today, " on {}")
         receipt = Text(
             f"Thank you, {ctx.first_name}: your application to *{cohort.name}* has been sent. "
             f"Your reference is *{reference}*.\n"
@@ -573,4 +538,4 @@ class ApplyDialog(kit.Form[ApplyState]):
             f"{when} If you're selected, I'll ask you to choose your top three mentors from "
             "their bios. Type *my application* any time to see what you sent."
         )
-        return Turn(replies=[receipt], outgoing=outgoing)
+        return Turn(replies=[receipt], outgoing=[to_lead_channel(scheme, told)])

@@ -7,12 +7,12 @@ numbered list the person saw, and the kit's confirmation. See ``apply.mmd``.
 
 from __future__ import annotations
 
-import re
 from typing import Any, ClassVar
 
 from conversations.dialogs import kit
 from conversations.dialogs.apply.form import lead_contact, mentee_enrolments, not_a_mentee
 from conversations.dialogs.base import Context, Turn, say
+from conversations.language.applications import listed_after
 from conversations.language.choices import ranked
 from conversations.messages import Choice, Incoming, Part, Text
 from storage import application_queries as apps
@@ -22,9 +22,14 @@ MAX_PICKS = 3
 WAYS = {"in_person": "face to face", "video": "video", "phone": "phone"}
 COUNT = {1: "one", 2: "two", 3: "three"}
 PICKS = "picks"
+# Where an application not yet selected stands, as the mentee asking to choose is told.
+_BEFORE_SELECTION = {
+    ApplicationStatus.DRAFT.value: "You haven't sent an application yet: type *apply* to start. ",
+    ApplicationStatus.SUBMITTED.value: "The steering group is still reviewing applications. ",
+}
 
 
-def _selected_application(ctx: Context) -> tuple[Application | None, Cohort | None]:
+def _selected_application(ctx: Context) -> tuple[Application, Cohort] | None:
     """The person's application that matters for choosing mentors: a selected one first."""
     rows = apps.applications_of(ctx.session, ctx.person_id)
     mine = {e.cohort.id for e in mentee_enrolments(ctx)}
@@ -32,7 +37,7 @@ def _selected_application(ctx: Context) -> tuple[Application | None, Cohort | No
     for application, cohort in rows:
         if application.status == ApplicationStatus.SELECTED.value:
             return application, cohort
-    return rows[0] if rows else (None, None)
+    return rows[0] if rows else None
 
 
 def _bio_line(number: int, mentor: apps.MentorBio) -> str:
@@ -90,27 +95,16 @@ class PreferencesDialog(kit.Form[PrefState]):
     def start(self, ctx: Context, msg: Incoming) -> Turn:
         if (refusal := not_a_mentee(ctx, "Choosing mentors")) is not None:
             return refusal
-        application, cohort = _selected_application(ctx)
-        if (
-            application is None
-            or cohort is None
-            or application.status
-            in (
-                ApplicationStatus.DRAFT.value,
-                ApplicationStatus.SUBMITTED.value,
-            )
-        ):
-            first = (
-                "You haven't sent an application yet: type *apply* to start. "
-                if application is None or application.status == ApplicationStatus.DRAFT.value
-                else "The steering group is still reviewing applications. "
-            )
+        found = _selected_application(ctx)
+        status = found[0].status if found is not None else ApplicationStatus.DRAFT.value
+        if found is None or status in _BEFORE_SELECTION:
             return say(
                 "Choosing your mentors comes after selection. "
-                + first
+                + _BEFORE_SELECTION[status]
                 + "Once your application is selected, I'll show you the bios of the "
                 "mentors with a free place and you'll pick your top three."
             )
+        application, cohort = found
         assert cohort.id is not None
         assert application.id is not None
         if application.status != ApplicationStatus.SELECTED.value:
@@ -138,8 +132,8 @@ class PreferencesDialog(kit.Form[PrefState]):
             need=min(MAX_PICKS, len(offered)),
         )
         # "my top three: Kit, Eve, Ian" (or "... are Kit, Eve and Ian") chooses at once.
-        head = re.split(r":|\b(?:are|is)\b", msg.text, maxsplit=1)
-        if len(head) == 2 and isinstance(picks := read_picks(head[1], offered, state.need), list):
+        listed = listed_after(msg.text)
+        if listed and isinstance(picks := read_picks(listed, offered, state.need), list):
             state.values[PICKS] = picks
         return self._next(ctx, state)
 
@@ -164,12 +158,8 @@ class PreferencesDialog(kit.Form[PrefState]):
         still = [pid for pid in application.preferences if pid in {m.person_id for m in offered}]
         if still and still == list(application.preferences):
             current = ", ".join(f"{n}. {ctx.name_of(pid)}" for n, pid in enumerate(still, start=1))
-            replies.append(
-                Text(
-                    f"Your current choices: {current}. Reply with new ones to change them, or "
-                    "type *cancel* to keep them."
-                )
-            )
+            again = "Reply with new ones to change them, or type *cancel* to keep them."
+            replies.append(Text(f"Your current choices: {current}. {again}"))
         replies.append(
             Text(
                 f"Which {COUNT[state.need]} would you like, in order of preference? Reply with "
@@ -190,7 +180,7 @@ class PreferencesDialog(kit.Form[PrefState]):
         picks = read_picks(msg.text.strip(), self._numbered(ctx, state), state.need)
         return kit.Read(problem=picks) if isinstance(picks, str) else kit.Read(picks)
 
-    def _correction(self, ctx: Context, state: PrefState, msg: Incoming) -> Turn | None:
+    def correction(self, ctx: Context, state: PrefState, msg: Incoming) -> Turn | None:
         """Other picks typed at the confirmation ("actually 3, 1, 2")."""
         picks = read_picks(msg.text, self._numbered(ctx, state), state.need)
         if not isinstance(picks, list) or picks == state.values.get(PICKS):
@@ -202,26 +192,19 @@ class PreferencesDialog(kit.Form[PrefState]):
         application = ctx.session.get(Application, state.application_id)
         if application is None:
             return []
-        by_id = {
-            m.person_id: m
-            for m in apps.mentors_with_free_capacity(
-                ctx.session, ctx.person_id, application.cohort_id
-            )
-        }
+        free = apps.mentors_with_free_capacity(ctx.session, ctx.person_id, application.cohort_id)
+        by_id = {m.person_id: m for m in free}
         # Keep the numbers the person saw; a mentor who filled up meanwhile keeps their number.
         return [by_id[i] for i in state.offered if i in by_id]
 
     def _numbered(self, ctx: Context, state: PrefState) -> list[apps.MentorBio]:
         """The mentors in the order shown (numbers stay stable), full or not."""
         known = {m.person_id: m for m in self._offered(ctx, state)}
-        result: list[apps.MentorBio] = []
-        for pid in state.offered:
-            person = ctx.session.get(Person, pid)
-            result.append(
-                known.get(pid)
-                or apps.MentorBio(pid, person.display_name if person else "", "", "", "", ())
-            )
-        return result
+        people = {pid: ctx.session.get(Person, pid) for pid in state.offered}
+        return [
+            known.get(pid) or apps.MentorBio(pid, p.display_name if p else "", "", "", "", ())
+            for pid, p in people.items()
+        ]
 
     def summary(self, ctx: Context, state: PrefState) -> list[Part]:
         picks: list[int] = state.values.get(PICKS, [])

@@ -25,8 +25,6 @@ application exists. See ``selection.mmd`` for the states.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -38,8 +36,7 @@ from conversations.dialogs import kit
 from conversations.dialogs.apply.form import BY_KEY, lead_contact
 from conversations.dialogs.base import Context, Outgoing, Registry, Turn, say, to_lead_channel
 from conversations.intents import REVIEW_ONE_SHOT, Intent, IntentName, recognise
-from conversations.language.choices import pick
-from conversations.language.vocabulary import Meaning, as_typed, leading
+from conversations.language.applications import KEEP, SKIP, read_verdict
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from storage import selection_queries as sel
 from storage.models import Cohort, Person, ReviewStage, Role, Scheme, Verdict
@@ -47,24 +44,15 @@ from storage.models import Cohort, Person, ReviewStage, Role, Scheme, Verdict
 VERDICT = "dialog:selection:verdict"
 # Buttons on the chair's and the moderator's messages: "selection:chair:12:accept".
 ACTION_PREFIX = "selection"
-SKIP = "skip"
-KEEP = "keep"
 MIN_REASON_WORDS = 2  # "fine" is not a reason; "strong budget evidence" is
 
-# How a reviewer reads each answer (the applicant's own labels speak to the applicant).
-LABELS: dict[str, str] = {
-    "job_role": "Job role and grade",
+# How a reviewer reads each answer: the form's labels, but for those that speak to the applicant.
+LABELS = {key: field.label for key, field in BY_KEY.items()} | {
     "professional_body": "Member of their professional body",
-    "leadership": "Leadership position",
     "leadership_detail": "About their leadership role",
-    "autonomy": "Autonomy",
     "responsibilities": "Responsibilities and accountabilities (including budget)",
     "commitment": "Commits to the full scheme, training and launch",
-    "head_of_service_support": "Head of service supports it",
     "why": "Why they want to take part",
-    "professional_interests": "Professional interests",
-    "personal_interests": "Personal interests",
-    "line_manager_told": "Line manager told",
 }
 VERDICT_WORDS = {
     Verdict.ACCEPT.value: "Accept",
@@ -85,47 +73,25 @@ DECIDED_BY = {
 }
 
 
-# -- reading what the reviewer says --------------------------------------------------------------
-
-VERDICTS = (
-    Choice("Accept", VERDICT, Verdict.ACCEPT.value),
-    Choice("Reject", VERDICT, Verdict.REJECT.value),
-    Choice("Unsure", VERDICT, Verdict.UNSURE.value),
-    Choice("Skip for now", VERDICT, SKIP),
-    Choice("Keep it", VERDICT, KEEP),
-)
-# What an answer in the shared vocabulary means as a verdict ("yes" accepts, "dunno" is unsure).
-MEANT = {
-    Meaning.YES: Verdict.ACCEPT.value,
-    Meaning.NO: Verdict.REJECT.value,
-    Meaning.UNSURE: Verdict.UNSURE.value,
-    Meaning.SKIP: SKIP,
-    Meaning.LATER: SKIP,
-}
-
-
-def read_verdict(text: str, choices: Sequence[Choice] = VERDICTS) -> tuple[str, str] | None:
-    """(accept / reject / unsure / skip / keep, the reason that follows) from typed words: a
-    yes, no or not sure in people's own words, or a choice ("reject - no budget yet", "2")."""
-    said = text.strip()
-    if said.lower().startswith("conflict"):  # "conflicted", "conflict of interest: ..."
-        rest = re.sub(r"^conflict(?:ed| of interest)?\W*", "", said, flags=re.I)
-        return Verdict.UNSURE.value, rest or "Conflict of interest."
-    reading = leading(said)
-    if reading is not None and reading.meaning in MEANT:
-        verdict = MEANT[reading.meaning]
-        return verdict, "" if verdict == SKIP else as_typed(said, reading.rest)
-    words = said.split()
-    for size in range(1, min(3, len(words)) + 1):  # "reject - ...", "I accept: ..."
-        head = " ".join(words[:size])
-        choice = pick(head.rstrip(":-–,.;!"), choices, by_meaning=False)
-        if choice is not None:
-            rest = said[len(head) :].strip(" :-–,.;!")
-            return choice.value, "" if choice.value in (SKIP, KEEP) else rest
-    return None
-
-
 # -- what reviewers are shown ------------------------------------------------------------------
+
+# What each stage is asked, the verdicts it may give, and why a decision is the chair's or the
+# moderator's (the moderator's is final: no "can't decide").
+ASKED = {
+    ReviewStage.MEMBER: "Your review of {ref} against the criteria?",
+    ReviewStage.CHAIR: "Your decision on {ref}, as chair?",
+    ReviewStage.MODERATOR: "Your decision on {ref}, as the independent moderator?",
+}
+OPTIONS = {
+    ReviewStage.MEMBER: VERDICT_WORDS,
+    ReviewStage.CHAIR: {**VERDICT_WORDS, Verdict.UNSURE.value: "Can't decide"},
+    ReviewStage.MODERATOR: {v: w for v, w in VERDICT_WORDS.items() if v != Verdict.UNSURE.value},
+}
+WHY_YOURS = {
+    ReviewStage.CHAIR: "The steering group didn't agree, so it's your decision as chair.",
+    ReviewStage.MODERATOR: "The chair couldn't decide, so the decision is yours as the "
+    "independent moderator.",
+}
 
 
 def _value(key: str, value: str) -> str:
@@ -139,14 +105,10 @@ def card(view: sel.Anonymised) -> Text:
     for key, value in view.answers:
         lines.append(f"*{LABELS.get(key, key)}:* {_value(key, value)}")
         if key == "head_of_service_support":
-            lines.append(
-                "*Their statement:* "
-                + (
-                    "given (withheld here: it names people)"
-                    if view.statement_given
-                    else "not given"
-                )
+            given = (
+                "given (withheld here: it names people)" if view.statement_given else "not given"
             )
+            lines.append(f"*Their statement:* {given}")
     return Text("\n".join(lines), private=True)
 
 
@@ -162,21 +124,12 @@ def said_lines(said: list[sel.Said], ctx_tz: ZoneInfo, now: datetime) -> Text:
 
 
 def _choices(task: sel.Task) -> Question:
-    ref = task.reference
-    if task.stage is ReviewStage.CHAIR:
-        text = f"Your decision on {ref}, as chair?"
-        options = [("Accept", "accept"), ("Reject", "reject"), ("Can't decide", "unsure")]
-    elif task.stage is ReviewStage.MODERATOR:
-        text = f"Your decision on {ref}, as the independent moderator?"
-        options = [("Accept", "accept"), ("Reject", "reject")]
-    else:
-        text = f"Your review of {ref} against the criteria?"
-        options = [("Accept", "accept"), ("Reject", "reject"), ("Unsure", "unsure")]
-    if task.mine is not None:
-        options.append(("Keep it", KEEP))
-    else:
-        options.append(("Skip for now", SKIP))
-    return Question(text, tuple(Choice(label, VERDICT, value) for label, value in options))
+    extra = {KEEP: "Keep it"} if task.mine is not None else {SKIP: "Skip for now"}
+    options = {**OPTIONS[task.stage], **extra}
+    return Question(
+        ASKED[task.stage].format(ref=task.reference),
+        tuple(Choice(label, VERDICT, value) for value, label in options.items()),
+    )
 
 
 def _reason_question(task: sel.Task, verdict: str) -> Text:
@@ -272,14 +225,14 @@ class ReviewDialog(kit.Form[ReviewState]):
 
     def _from_button(self, ctx: Context, action: str) -> Turn:
         parts = action.split(":")
-        stages = {"chair": ReviewStage.CHAIR, "moderator": ReviewStage.MODERATOR}
-        if len(parts) != 4 or parts[1] not in stages or not parts[2].isdigit():
+        if len(parts) != 4 or parts[1] not in WHY_YOURS or not parts[2].isdigit():
             return say("That button is out of date. Type *review applications*.")
-        found = sel.task_for(ctx.session, ctx.person_id, int(parts[2]), stages[parts[1]], ctx.today)
+        stage = ReviewStage(parts[1])
+        found = sel.task_for(ctx.session, ctx.person_id, int(parts[2]), stage, ctx.today)
         if found.task is None:
             return say(_problem(ctx, found, ""))
         state, task, verdict = _state(found.task), found.task, parts[3]
-        if verdict not in VERDICT_WORDS or _not_allowed(task, verdict):
+        if verdict not in OPTIONS[task.stage]:
             return self._show(ctx, state, task, [])
         return self._verdict(ctx, state, task, (verdict, ""))
 
@@ -304,15 +257,7 @@ class ReviewDialog(kit.Form[ReviewState]):
         parts: list[Part] = [card(view)]
         if task.stage is not ReviewStage.MEMBER:
             said = sel.verdicts(ctx.session, ctx.person_id, task.application_id)
-            parts.append(said_lines(said, ctx.tz, ctx.now))
-            parts.append(
-                Text(
-                    "The steering group didn't agree, so it's your decision as chair."
-                    if task.stage is ReviewStage.CHAIR
-                    else "The chair couldn't decide, so the decision is yours as the "
-                    "independent moderator."
-                )
-            )
+            parts += [said_lines(said, ctx.tz, ctx.now), Text(WHY_YOURS[task.stage])]
         if task.mine is not None:
             parts.append(
                 Text(
@@ -334,13 +279,14 @@ class ReviewDialog(kit.Form[ReviewState]):
     # -- the steps -------------------------------------------------------------------------------
 
     def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
-        if msg.action is None and (
-            REVIEW_ONE_SHOT.match(msg.text.strip())
-            or recognise(msg.text).name is IntentName.REVIEW_APPLICATIONS
+        if (msg.action or "").startswith(f"{ACTION_PREFIX}:") or (
+            msg.action is None
+            and (
+                REVIEW_ONE_SHOT.match(msg.text.strip())
+                or recognise(msg.text).name is IntentName.REVIEW_APPLICATIONS
+            )
         ):
-            return self.start(ctx, msg)  # "review A-05" or "review applications" mid-way
-        if msg.action and msg.action.startswith(f"{ACTION_PREFIX}:"):
-            return self.start(ctx, msg)
+            return self.start(ctx, msg)  # "review A-05", "review applications" or a button
         state = self.load(raw)
         found = self._found(ctx, state)
         if found.task is None:
@@ -393,18 +339,13 @@ class ReviewDialog(kit.Form[ReviewState]):
             return [Text("That application has moved on.")]
         verdict, reason = state.values["verdict"], state.values["reason"]
         what = "decision on" if task.stage is not ReviewStage.MEMBER else "review of"
-        warning = (
-            " (This reason may be shared with the applicant.)"
-            if verdict == Verdict.REJECT.value
-            else ""
+        shared = verdict == Verdict.REJECT.value
+        warning = " (This reason may be shared with the applicant.)" if shared else ""
+        said = (
+            f"Your {what} *{task.reference}* ({task.cohort_name}): *{VERDICT_WORDS[verdict]}*, "
+            f"“{reason}”.{warning}"
         )
-        return [
-            Text(
-                f"Your {what} *{task.reference}* ({task.cohort_name}): *{VERDICT_WORDS[verdict]}*, "
-                f"“{reason}”.{warning}",
-                private=True,
-            )
-        ]
+        return [Text(said, private=True)]
 
     # -- saving and what follows -----------------------------------------------------------------
 
@@ -422,9 +363,7 @@ class ReviewDialog(kit.Form[ReviewState]):
                 f"I couldn't save that: {ref} has moved on meanwhile (its outcome may "
                 "be final). Type *selection status* to see where it is."
             )
-        word = VERDICT_WORDS[verdict]
-        if task.stage is ReviewStage.CHAIR and verdict == Verdict.UNSURE.value:
-            word = "Can't decide"
+        word = OPTIONS[task.stage][verdict]
         what = "decision on" if task.stage is not ReviewStage.MEMBER else "review of"
         if done.changed_from is not None and done.changed_from != verdict:
             saved = (
@@ -433,20 +372,15 @@ class ReviewDialog(kit.Form[ReviewState]):
             )
         else:
             saved = f"Saved your {what} {task.reference}: *{word}*."
-        replies: list[Part] = [Text(" ".join(filter(None, [saved, _what_happened(done)])))]
-        outgoing = _messages_for_others(ctx, task, done)
+        happened, outgoing = _afterwards(ctx, task, done)
+        replies: list[Part] = [Text(" ".join(filter(None, [saved, happened])))]
         if state.guided:
             turn = self._onward(ctx, state, replies)
             return Turn(replies=turn.replies, state=turn.state, outgoing=outgoing)
         queue = sel.tasks(ctx.session, ctx.person_id, ctx.today)
         if queue.tasks:
-            replies.append(
-                Text(
-                    f"{_progress_line(queue)} Type *review applications* for the next one."
-                    if queue.progress
-                    else "Type *review applications* for the next one."
-                )
-            )
+            progress = f"{_progress_line(queue)} " if queue.progress else ""
+            replies.append(Text(f"{progress}Type *review applications* for the next one."))
         else:
             replies.append(Text(_nothing_waiting(ctx, queue)))
         return Turn(replies=replies, outgoing=outgoing)
@@ -468,10 +402,7 @@ class ReviewDialog(kit.Form[ReviewState]):
                 replies.append(Text(_nothing_waiting(ctx, queue)))
             return Turn(replies=replies)
         task = waiting[0]
-        lead = _progress_line(queue)
-        replies.append(
-            Text(f"{lead} Next: {task.reference}." if lead else f"Next: {task.reference}.")
-        )
+        replies.append(Text(f"{_progress_line(queue)} Next: {task.reference}.".lstrip()))
         return self._show(ctx, _state(task, guided=True, skipped=state.skipped), task, replies)
 
 
@@ -486,13 +417,14 @@ def _state(task: sel.Task, **given: Any) -> ReviewState:
 
 
 def _not_allowed(task: sel.Task, verdict: str) -> str | None:
-    if task.stage is ReviewStage.MODERATOR and verdict == Verdict.UNSURE.value:
-        return (
-            "As the independent moderator, yours is the final decision: please choose *Accept* "
-            "or *Reject*. If you need more time, type *cancel* and come back with "
-            f"*review {task.reference}*."
-        )
-    return None
+    """Why this stage can't give ``verdict`` (the moderator can't leave it undecided)."""
+    if verdict in OPTIONS[task.stage]:
+        return None
+    return (
+        "As the independent moderator, yours is the final decision: please choose *Accept* "
+        "or *Reject*. If you need more time, type *cancel* and come back with "
+        f"*review {task.reference}*."
+    )
 
 
 def _bad_reason(reason: str) -> str | None:
@@ -552,11 +484,10 @@ def _nothing_waiting(ctx: Context, queue: sel.Queue) -> str:
 def _problem(ctx: Context, found: sel.Found, typed: str) -> str:
     if found.problem is sel.Problem.NOT_OPEN and found.closes_on is not None:
         return _not_open_yet(ctx, found.cohort_name, found.closes_on, None)
-    if found.problem is sel.Problem.FINAL:
-        word = "selected" if found.stage is sel.Stage.SELECTED else "not selected"
+    if found.problem is sel.Problem.FINAL and found.stage is not None:
         return (
-            f"{found.reference}'s outcome is already final ({word}): there's nothing more to "
-            "decide, and its reviews can't be changed now."
+            f"{found.reference}'s outcome is already final ({STAGE_NAMES[found.stage]}): "
+            "there's nothing more to decide, and its reviews can't be changed now."
         )
     if found.problem is sel.Problem.MOVED and found.stage is not None:
         return f"{found.reference} has moved on since: it's {STAGE_NAMES[found.stage]}."
@@ -565,7 +496,7 @@ def _problem(ctx: Context, found: sel.Found, typed: str) -> str:
             f"{found.reference} isn't waiting for you: the independent moderator is asked only "
             "when the chair can't decide."
         )
-    shown = re.sub(r"[^\w\-]", "", typed)[:12].upper()
+    shown = "".join(c for c in typed if c.isalnum() or c in "-_")[:12].upper()
     name = f"an application {shown}" if shown else "that application"
     return (
         f"I can't find {name} among those you review. "
@@ -599,72 +530,60 @@ def _refusal(ctx: Context, what: str) -> Turn | None:
     return say(f"{what} is for the scheme's steering group.{extra}")
 
 
-def _what_happened(done: sel.Recorded) -> str:
-    ref = done.reference
-    if done.outcome is not None:
-        word = "selected" if done.outcome == "selected" else "not selected"
-        if done.decided_by == "consensus":
-            return f"Every reviewer agreed, so {ref} is {word}. I've told the applicant" + (
-                ", kindly, with the reasons." if word == "not selected" else "."
-            )
-        return f"{ref} is {word}: I've told the applicant and the lead channel."
-    moved = done.after is not done.before
-    if done.after is sel.Stage.CHAIR and moved:
-        if done.asker_decides:
-            return f"The reviews of {ref} differ, so it's yours to decide as chair."
-        return f"The reviews of {ref} differ, so I've passed it to the chair to decide."
-    if done.after is sel.Stage.MODERATOR and moved:
-        if done.nobody_to_ask:
-            return (
-                f"{ref} now needs the independent moderator, but none is set up: "
-                "I've told the lead channel."
-            )
-        if done.asker_decides:
-            return f"{ref} now needs the independent moderator's decision, which is yours."
-        return f"I've passed {ref} to the independent moderator to decide."
-    if done.ask:
-        return "I've let the person deciding know about the change."
-    return ""
+# -- what the reviewer is told, and the messages for the others it concerns -------------------
 
 
-# -- messages for the applicant, the lead channel, the chair and the moderator -------------------
-
-
-def _messages_for_others(ctx: Context, task: sel.Task, done: sel.Recorded) -> list[Outgoing]:
+def _afterwards(ctx: Context, task: sel.Task, done: sel.Recorded) -> tuple[str, list[Outgoing]]:
+    """What the reviewer is told happened, and the messages for the applicant, the lead channel
+    (never the applicant's name) and the chair or the moderator now asked to decide."""
     cohort = ctx.session.get(Cohort, done.cohort_id)
     assert cohort is not None
     scheme = ctx.session.get(Scheme, cohort.scheme_id)
     assert scheme is not None
-    out: list[Outgoing] = []
-
-    def to_lead(line: str) -> None:
-        out.append(to_lead_channel(scheme, Text(line)))
-
-    ref = f"{done.reference} ({done.cohort_name})"
+    ref, about = done.reference, f"{done.reference} ({done.cohort_name})"
     if done.outcome is not None:
-        word = "selected" if done.outcome == "selected" else "not selected"
-        to_lead(f"Selection: {ref} {word}, {DECIDED_BY.get(done.decided_by or '', '')}.")
-        out.append(_to_applicant(ctx, task, done, cohort))
-        return out
+        word = STAGE_NAMES[sel.Stage(done.outcome)]
+        if done.decided_by == "consensus":
+            told = ", kindly, with the reasons." if done.outcome == "rejected" else "."
+            said = f"Every reviewer agreed, so {ref} is {word}. I've told the applicant{told}"
+        else:
+            said = f"{ref} is {word}: I've told the applicant and the lead channel."
+        line = f"Selection: {about} {word}, {DECIDED_BY.get(done.decided_by or '', '')}."
+        return said, [to_lead_channel(scheme, Text(line)), _to_applicant(ctx, task, done, cohort)]
+    lead: list[str] = []
     moved = done.after is not done.before
+    said = "I've let the person deciding know about the change." if done.ask else ""
     if done.after is sel.Stage.CHAIR and moved:
-        to_lead(f"Selection: {ref} has no consensus ({_counts(done)}), so it's with the chair.")
-    elif done.after is sel.Stage.MODERATOR and moved:
-        why = (
-            "the chair couldn't decide"
-            if done.before is sel.Stage.CHAIR
-            else "no consensus and no chair"
+        lead.append(
+            f"Selection: {about} has no consensus ({_counts(done)}), so it's with the chair."
         )
-        to_lead(f"Selection: {ref}: {why}, so it's with the independent moderator.")
+        said = (
+            f"The reviews of {ref} differ, so it's yours to decide as chair."
+            if done.asker_decides
+            else f"The reviews of {ref} differ, so I've passed it to the chair to decide."
+        )
+    elif done.after is sel.Stage.MODERATOR and moved:
+        chair = done.before is sel.Stage.CHAIR
+        why = "the chair couldn't decide" if chair else "no consensus and no chair"
+        lead.append(f"Selection: {about}: {why}, so it's with the independent moderator.")
+        if done.nobody_to_ask:
+            said = (
+                f"{ref} now needs the independent moderator, but none is set up: "
+                "I've told the lead channel."
+            )
+        elif done.asker_decides:
+            said = f"{ref} now needs the independent moderator's decision, which is yours."
+        else:
+            said = f"I've passed {ref} to the independent moderator to decide."
     if done.nobody_to_ask:
         who = "chair" if done.after is sel.Stage.CHAIR else "independent moderator"
-        to_lead(
-            f"Selection: {ref} needs a decision from the {who}, but none is set up for "
+        lead.append(
+            f"Selection: {about} needs a decision from the {who}, but none is set up for "
             f"{done.cohort_name}: please appoint one."
         )
-    for person_id in done.ask:
-        out.append(_to_decider(ctx, task, done, person_id, changed=not moved))
-    return out
+    outgoing = [to_lead_channel(scheme, Text(line)) for line in lead]
+    outgoing += [_to_decider(ctx, task, done, person, changed=not moved) for person in done.ask]
+    return said, outgoing
 
 
 def _counts(done: sel.Recorded) -> str:
@@ -678,41 +597,29 @@ def _counts(done: sel.Recorded) -> str:
 def _to_decider(
     ctx: Context, task: sel.Task, done: sel.Recorded, person_id: int, changed: bool
 ) -> Outgoing:
-    stage = "chair" if done.after is sel.Stage.CHAIR else "moderator"
-    view = sel.anonymised(ctx.session, person_id, task.application_id)
-    said = sel.verdicts(ctx.session, person_id, task.application_id)
+    stage = ReviewStage.CHAIR if done.after is sel.Stage.CHAIR else ReviewStage.MODERATOR
     decider = ctx.session.get(Person, person_id)
     tz = ZoneInfo(decider.time_zone) if decider is not None else ctx.tz
-    ref = done.reference
+    ref, about = done.reference, f"{done.reference} ({done.cohort_name})"
     if changed:
-        head = f"A review of {ref} ({done.cohort_name}) changed while it waits for your decision."
-    elif stage == "chair":
-        head = (
-            f"{ref} ({done.cohort_name}) needs your decision as chair: the steering group's "
-            "reviews differ."
-        )
+        head = f"A review of {about} changed while it waits for your decision."
+    elif stage is ReviewStage.CHAIR:
+        head = f"{about} needs your decision as chair: the steering group's reviews differ."
     else:
         head = (
-            f"{ref} ({done.cohort_name}) needs your decision as the independent moderator: "
-            "the steering group didn't agree and the chair couldn't decide."
+            f"{about} needs your decision as the independent moderator: the steering group "
+            "didn't agree and the chair couldn't decide."
         )
-    options = [("Accept", "accept"), ("Reject", "reject")]
-    if stage == "chair":
-        options.append(("Can't decide", "unsure"))
-    parts: list[Part] = [Text(head)]
-    if view is not None:
-        parts.append(card(view))
-    parts.append(said_lines(said, tz, ctx.now))
-    parts.append(
-        Question(
-            f"Your decision on {ref}? (Or type *review {ref}* any time.)",
-            tuple(
-                Choice(label, f"{ACTION_PREFIX}:{stage}:{task.application_id}:{value}")
-                for label, value in options
-            ),
-        )
+    view = sel.anonymised(ctx.session, person_id, task.application_id)
+    said = sel.verdicts(ctx.session, person_id, task.application_id)
+    button = f"{ACTION_PREFIX}:{stage.value}:{task.application_id}"
+    question = Question(
+        f"Your decision on {ref}? (Or type *review {ref}* any time.)",
+        tuple(Choice(label, f"{button}:{value}") for value, label in OPTIONS[stage].items()),
     )
-    return Outgoing(parts=tuple(parts), recipient_id=person_id, kind="selection")
+    shown: list[Part] = [card(view)] if view is not None else []
+    parts: tuple[Part, ...] = (Text(head), *shown, said_lines(said, tz, ctx.now), question)
+    return Outgoing(parts=parts, recipient_id=person_id, kind="selection")
 
 
 def _to_applicant(ctx: Context, task: sel.Task, done: sel.Recorded, cohort: Cohort) -> Outgoing:
@@ -743,18 +650,15 @@ def _to_applicant(ctx: Context, task: sel.Task, done: sel.Recorded, cohort: Coho
         )
     else:
         reasons = [_sentence(r) for r in (done.reason or "").split("\n") if r.strip()]
+        why = f"\nThe steering group's reason: {reasons[0]}" if len(reasons) == 1 else ""
         if len(reasons) > 1:
-            why = "The steering group's reasons:\n" + "\n".join(f"• {r}" for r in reasons)
-        elif reasons:
-            why = f"The steering group's reason: {reasons[0]}"
-        else:
-            why = ""
+            why = "\nThe steering group's reasons:\n" + "\n".join(f"• {r}" for r in reasons)
         parts = (
             Text(f"News about your application to *{cohort.name}*."),
             Text(
                 f"Thank you for applying, {first}. I'm sorry to tell you that the steering group "
                 f"hasn't been able to offer you a place this time (application {done.reference})."
-                + (f"\n{why}" if why else "")
+                + why
                 + "\nThis isn't a judgement of you as a leader, and we'd be glad to hear from you "
                 f"again. If you'd like to talk it over, or hear about the next round, please "
                 f"contact {lead_contact(ctx, cohort.id)}.",
@@ -789,11 +693,8 @@ def status_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
                 f"{format_day(cohort.closes_on + timedelta(days=1), ctx.today)}."
             )
             continue
-        closed = (
-            f"applications closed {format_day(cohort.closes_on, ctx.today)}; "
-            if cohort.closes_on
-            else ""
-        )
+        closes = cohort.closes_on
+        closed = f"applications closed {format_day(closes, ctx.today)}; " if closes else ""
         lines = [f"*{cohort.cohort_name}* selection ({closed}{sent} sent):"]
         for stage in sel.Stage:
             refs = cohort.by_stage[stage]
@@ -801,11 +702,8 @@ def status_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
                 f"• {STAGE_NAMES[stage]}: {len(refs)}" + (f" ({', '.join(refs)})" if refs else "")
             )
         if cohort.waiting_on:
-            lines.append(
-                "Reviews still to give: "
-                + ", ".join(f"{name} {count}" for name, count in cohort.waiting_on)
-                + "."
-            )
+            waiting = ", ".join(f"{name} {count}" for name, count in cohort.waiting_on)
+            lines.append(f"Reviews still to give: {waiting}.")
         if not cohort.chair_appointed:
             lines.append("No chair is set up: a split goes straight to the moderator.")
         if not cohort.moderator_appointed:
