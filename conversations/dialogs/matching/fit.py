@@ -34,6 +34,13 @@ NO_PAIRING = (
 SORRY = (
     "Thank you for saying so: it happens, and it's nobody's fault. The project lead has been told."
 )
+# The answer to a fit that needs nothing more.
+THANKS = {
+    FitAnswer.GOOD_FIT: "Thank you, that's good to hear. Type *what's next* any time to see "
+    "what's due.",
+    FitAnswer.STILL_DECIDING: "That's fine: it can take a meeting or two. If you decide it "
+    "isn't the right fit, just tell me *not a good fit* at any time.",
+}
 
 
 def _rematch_wording(mentor_first: str) -> str:
@@ -87,15 +94,8 @@ class FitDialog(kit.Form[FitState]):
         """Record a partner's answer (also the open question's answer, typed in a later turn)."""
         assert pairing.id is not None
         mq.record_fit(ctx.session, ctx.person_id, pairing, fit.value, ctx.now)
-        if fit is FitAnswer.GOOD_FIT:
-            return say(
-                "Thank you, that's good to hear. Type *what's next* any time to see what's due."
-            )
-        if fit is FitAnswer.STILL_DECIDING:
-            return say(
-                "That's fine: it can take a meeting or two. If you decide it isn't the right "
-                "fit, just tell me *not a good fit* at any time."
-            )
+        if (thanks := THANKS.get(fit)) is not None:
+            return say(thanks)
         is_mentee = pairing.mentee_id == ctx.person_id
         partner = ctx.name_of(queries.partner_of(pairing, ctx.person_id))
         scheme = mq.scheme_of(ctx.session, pairing)
@@ -151,14 +151,14 @@ class FitDialog(kit.Form[FitState]):
         return []
 
     def save(self, ctx: Context, state: FitState) -> Turn:
-        pairing = self._pairing(ctx, state)
-        return self._rematch(ctx, pairing, True) if pairing else say("That pairing has gone.")
+        return self._rematch(ctx, self._pairing(ctx, state), True)
 
     def declined(self, ctx: Context, state: FitState) -> Turn:
-        pairing = self._pairing(ctx, state)
-        return self._rematch(ctx, pairing, False) if pairing else say("That pairing has gone.")
+        return self._rematch(ctx, self._pairing(ctx, state), False)
 
-    def _rematch(self, ctx: Context, pairing: Pairing, wanted: bool) -> Turn:
+    def _rematch(self, ctx: Context, pairing: Pairing | None, wanted: bool) -> Turn:
+        if pairing is None:
+            return say("That pairing has gone.")
         mentor_name = ctx.name_of(pairing.mentor_id)
         if pairing.status != PairingStatus.ACTIVE.value:
             return say("That pairing has already ended.")
