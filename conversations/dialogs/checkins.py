@@ -114,11 +114,6 @@ def _field(question: SurveyQuestion, number: int, total: int) -> kit.FormField:
     )
 
 
-def _wants_follow_up(given: Any) -> bool:
-    said = brief(str(given)) if given else Meaning.NONE
-    return said not in (Meaning.NO, Meaning.NONE, Meaning.SKIP, Meaning.LATER)
-
-
 class SurveyForm(kit.Form[CheckinState]):
     """One survey as a kit form: its questions, the follow-up wish, a confirmation, a send."""
 
@@ -164,7 +159,10 @@ class SurveyForm(kit.Form[CheckinState]):
     def wants_follow_up(self, state: CheckinState) -> bool:
         if WANTS_FOLLOW_UP in state.values:
             return state.values[WANTS_FOLLOW_UP] in ("yes", True)  # True: an older state
-        return _wants_follow_up(state.values.get(FOLLOW_UP_KEY))
+        # The survey's own follow_up question: any real answer there is a request.
+        given = state.values.get(FOLLOW_UP_KEY)
+        said = brief(str(given)) if given else Meaning.NONE
+        return said not in (Meaning.NO, Meaning.NONE, Meaning.SKIP, Meaning.LATER)
 
     def begin_with(self, ctx: Context, given: list[str]) -> Turn:
         """The survey's first question, after the answers the opening message gave."""
@@ -302,16 +300,12 @@ def _follow_up_note(ctx: Context, survey: Survey, response: SurveyResponse) -> O
     scheme = ctx.session.get(Scheme, cohort.scheme_id)
     assert scheme is not None
     ref = f"F{response.id}"
-    return to_lead_channel(
-        scheme,
-        Text(
-            f"Follow-up requested ({ref}): someone in {cohort.name} asked for a follow-up "
-            f"from the project team in the {survey.title}. Press *Open* (or type "
-            f"*open {ref}*) to see who, in your own chat."
-        ),
-        lead_actions(ref),
-        kind="follow_up",
+    said = (
+        f"Follow-up requested ({ref}): someone in {cohort.name} asked for a follow-up from the "
+        f"project team in the {survey.title}. Press *Open* (or type *open {ref}*) to see who, in "
+        "your own chat."
     )
+    return to_lead_channel(scheme, Text(said), lead_actions(ref), kind="follow_up")
 
 
 class CheckinDialog:
@@ -343,11 +337,8 @@ class CheckinDialog:
             return Turn(replies=[done])
         if len(surveys) > 1:
             choices = tuple(Choice(s.title, PICK, str(s.id)) for s in surveys)
-            state = CheckinState(step=PICK_STEP, given=given)
-            return Turn(
-                replies=[Question("Which would you like to answer?", choices)],
-                state=state.to_state(),
-            )
+            asked = Question("Which would you like to answer?", choices)
+            return Turn(replies=[asked], state=CheckinState(step=PICK_STEP, given=given).to_state())
         return self._begin(ctx, surveys[0], given)
 
     def _begin(self, ctx: Context, survey: Survey, given: list[str]) -> Turn:

@@ -309,13 +309,8 @@ class MentorProfileDialog(kit.Form[ProfileState]):
         said = Incoming(person_id=msg.person_id, text=body)
         if (changed := self._named_change(ctx, state, said)) is not None:
             return changed
-        return Turn(
-            replies=[
-                Text("Your mentor profile:\n" + summary(state.values), private=True),
-                self._review(),
-            ],
-            state=state.to_state(),
-        )
+        shown = Text("Your mentor profile:\n" + summary(state.values), private=True)
+        return Turn(replies=[shown, self._review()], state=state.to_state())
 
     def begin(self, ctx: Context, msg: Incoming, state: ProfileState) -> list[Part]:
         """A new profile: what is known already (the organisation a scheme file gave)."""

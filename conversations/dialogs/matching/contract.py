@@ -231,8 +231,7 @@ class ContractDialog(kit.Form[ContractState]):
         role = "mentee" if pairing.mentee_id == ctx.person_id else "mentor"
         partner = ctx.name_of(queries.partner_of(pairing, ctx.person_id))
         stored = contract_queries.shared_terms(contract)
-        own = contract_queries.contacts_of(contract).get(role, "")
-        known = {**stored, "contact": own}
+        known = {**stored, "contact": contract_queries.contacts_of(contract).get(role, "")}
         state = ContractState(
             step=kit.CONFIRM,
             values={k: v for k, v in {**known, **parsed}.items() if v},
@@ -407,18 +406,14 @@ class ContractDialog(kit.Form[ContractState]):
                 f"Signed. You and {them} have both signed your mentoring contract: it's "
                 f"complete. I've sent a copy to the project team and told {first(them)}."
             )
-            complete = f"{me} has signed your mentoring contract too: it's complete. "
+            complete = Text(
+                f"{me} has signed your mentoring contract too: it's complete. The project team "
+                "has a copy."
+            )
+            signed = Text(f"Contract signed by {names['mentee']} and {names['mentor']}.")
             outgoing = [
-                Outgoing(
-                    parts=(Text(complete + "The project team has a copy."), text),
-                    recipient_id=partner_id,
-                ),
-                to_lead_channel(
-                    scheme,
-                    Text(f"Contract signed by {names['mentee']} and {names['mentor']}."),
-                    text,
-                    kind="contract",
-                ),
+                Outgoing(parts=(complete, text), recipient_id=partner_id),
+                to_lead_channel(scheme, signed, text, kind="contract"),
             ]
             return Turn(replies=[*replies, Text(said)], outgoing=outgoing)
         did = "changed your mentoring contract" if saved.changed else ""
@@ -447,12 +442,7 @@ class ContractDialog(kit.Form[ContractState]):
         today = ctx.now.astimezone(ZoneInfo(partner.time_zone)).date()
         deadline = _deadline_line(saved.contract.deadline, today)
         review = Choice("Review and sign", f"{REVIEW_PREFIX}{pairing.id}")
-        told_partner = Outgoing(
-            parts=(
-                Text(f"{news} {please} {deadline}".strip()),
-                text,
-                Question("Ready when you are:", (review,)),
-            ),
-            recipient_id=partner_id,
-        )
+        parts = (Text(f"{news} {please} {deadline}".strip()), text)
+        ready = Question("Ready when you are:", (review,))
+        told_partner = Outgoing(parts=(*parts, ready), recipient_id=partner_id)
         return Turn(replies=[*replies, Text(said)], outgoing=[told_partner])

@@ -421,11 +421,7 @@ def matching_messages(
     profile = mq.profile_of(ctx.session, pairing.mentor_id)
     days = SchemeSettings.read(scheme.settings).meetings.first_contact_days
     leads = queries.people_with_role(ctx.session, cohort.id or 0, Role.LEAD.value)
-    lead = (
-        f"the project lead, {leads[0].display_name} ({leads[0].email})"
-        if leads
-        else "the project lead"
-    )
+    lead = "the project lead" + (f", {leads[0].display_name} ({leads[0].email})" if leads else "")
     deadline = mq.signing_deadline(ctx.session, pairing)
     mentee_first, mentor_first = first(mentee.display_name), first(mentor.display_name)
     preference = profile.contact_preference.strip() if profile else ""
