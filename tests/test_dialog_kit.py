@@ -12,9 +12,9 @@ from sqlmodel import select
 
 from conversations.clock import Clock
 from conversations.dialogs import kit
-from conversations.dialogs.base import Context, Turn
+from conversations.dialogs.base import Context, Turn, counted
 from conversations.dialogs.diary import DiaryState, GuidedDiary
-from conversations.messages import Incoming, Part, Question, Text
+from conversations.messages import Choice, Incoming, Part, Question, Text
 from storage import queries
 from storage.db import transaction
 from storage.models import DiaryEntry
@@ -220,3 +220,21 @@ def test_a_choice_with_its_own_reader_takes_its_button_as_pressed(
         ctx = Context(session, person, clock.now(), [])
         pressed = Incoming(ctx.person_id, text="", action="kit:size", values={"value": "s"})
         assert _Parcel().fields[0].read(ctx, pressed) == kit.Read("s")
+
+
+def test_chosen_takes_a_pressed_button_or_a_typed_label_and_nothing_else() -> None:
+    choices = (Choice("Tom Okafor", "pick", "12"), Choice("Sam Lee", "pick", "15"))
+    pressed = Incoming(person_id=1, text="", action="pick", values={"value": "15"})
+    assert kit.chosen(pressed, choices) == choices[1]
+    assert kit.chosen(Incoming(person_id=1, text="tom please"), choices) == choices[0]
+    assert kit.chosen(Incoming(person_id=1, text="2"), choices) == choices[1]
+    # A button of another list, or a value no longer offered, picks nothing.
+    gone = Incoming(person_id=1, text="", action="pick", values={"value": "99"})
+    other = Incoming(person_id=1, text="", action="other", values={"value": "12"})
+    assert kit.chosen(gone, choices) is None
+    assert kit.chosen(other, choices) is None
+    assert kit.chosen(Incoming(person_id=1, text="someone else"), choices) is None
+
+
+def test_counted_says_a_count_with_its_noun() -> None:
+    assert [counted(n, "mentee") for n in (0, 1, 2)] == ["0 mentees", "1 mentee", "2 mentees"]

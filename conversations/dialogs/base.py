@@ -51,6 +51,11 @@ def say(*texts: str, **more: Any) -> Turn:
     return Turn(replies=[Text(text) for text in texts], **more)
 
 
+def counted(count: int, noun: str) -> str:
+    """ "1 mentee", "2 mentees": a count and its noun, plural when it is not one."""
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
 def to_lead_channel(scheme: Scheme, *parts: Part, **more: Any) -> Outgoing:
     """A message for the scheme's lead channel (``more``: the other fields of ``Outgoing``)."""
     return Outgoing(parts=parts, channel=scheme.lead_channel, scheme_id=scheme.id, **more)

@@ -36,7 +36,7 @@ from conversations.dialogs.base import Context, Outgoing, Registry, Turn, say, t
 from conversations.dialogs.lead import lead_actions
 from conversations.intents import IntentName, recognise
 from conversations.language import Meaning, brief, is_empty, meaning
-from conversations.language.choices import answer, pick
+from conversations.language.choices import pick
 from conversations.language.later import puts_off
 from conversations.language.numbers import one_number
 from conversations.language.surveys import answers_again, answers_given
@@ -50,9 +50,6 @@ WANTS_FOLLOW_UP = "wants_follow_up"  # asked when the survey has no follow_up qu
 
 PICK = "dialog:checkin:pick"
 ANSWER = "dialog:checkin:answer"
-YES = "dialog:checkin:yes"
-NO = "dialog:checkin:no"
-FOLLOW_UP = (Choice("Yes please", YES), Choice("No thanks", NO))
 FOLLOW_UP_QUESTION = "Would you like a follow-up from the project team?"
 PICK_STEP = "pick"
 SAFETY = safety_check.Wording(
@@ -67,25 +64,9 @@ class CheckinState(kit.FormState):
     """A survey's answers so far (``values``, by question key), or the surveys to pick from."""
 
     survey_id: int | None = None
-    given: list[str] = Field(
-        default_factory=list
-    )  # answers typed in the opening message, while a survey is picked
+    # Answers typed in the opening message, kept while a survey is picked.
+    given: list[str] = Field(default_factory=list)
     put_off: bool = False  # put off: the next message may be a return, or another request
-
-
-def parse_scale(text: str, question: SurveyQuestion) -> int | None:
-    """A point on the question's scale from "4", "four", "4/5", "4 out of 5", or the one number
-    in a longer answer ("pretty well, 4", "3 tbh, hard to get time w him")."""
-    value = one_number(text)
-    if value is None or str(value) not in question.choices:
-        return None
-    return value
-
-
-def parse_choice(text: str, question: SurveyQuestion) -> str | None:
-    """One of the question's choices, by number, label, a word or the start of it, or a typo."""
-    found = pick(text, [Choice(label, label) for label in question.choices])
-    return found.label if found is not None else None
 
 
 def _read(question: SurveyQuestion, ctx: Context, msg: Incoming) -> kit.Read:
@@ -96,23 +77,19 @@ def _read(question: SurveyQuestion, ctx: Context, msg: Incoming) -> kit.Read:
             return kit.Read(problem="This one needs an answer, please: even a short one helps.")
         return kit.Read("")
     if question.kind == "scale":
+        # A point on the scale from "4", "four", "4/5", "4 out of 5", or the one number in a
+        # longer answer ("pretty well, 4", "3 tbh, hard to get time w him").
+        value = one_number(text)
+        if value is not None and str(value) in question.choices:
+            return kit.Read(value)
         scale = f"{question.choices[0]} to {question.choices[-1]}" if question.choices else ""
-        value = parse_scale(text, question)
-        why = None if value is not None else f"Please answer with a number from {scale}."
-        return kit.Read(value, why)
+        return kit.Read(problem=f"Please answer with a number from {scale}.")
     if question.kind == "choice":
-        picked = parse_choice(text, question)
-        return kit.Read(
-            picked, None if picked else "Please pick one of the options (or its number)."
-        )
+        # By number, label, a word or the start of it, or a typo.
+        found = pick(text, [Choice(label, label) for label in question.choices])
+        why = None if found else "Please pick one of the options (or its number)."
+        return kit.Read(found.label if found else None, why)
     return kit.Read(text)
-
-
-def _read_follow_up(ctx: Context, msg: Incoming) -> kit.Read:
-    picked = msg.action or answer(msg.text, FOLLOW_UP, yes=YES, no=NO)
-    if picked in (YES, NO):
-        return kit.Read(picked == YES)
-    return kit.Read(problem="Please answer *yes* or *no*.")
 
 
 def _field(question: SurveyQuestion, number: int, total: int) -> kit.FormField:
@@ -137,11 +114,6 @@ def _field(question: SurveyQuestion, number: int, total: int) -> kit.FormField:
     )
 
 
-def _wants_follow_up(given: Any) -> bool:
-    said = brief(str(given)) if given else Meaning.NONE
-    return said not in (Meaning.NO, Meaning.NONE, Meaning.SKIP, Meaning.LATER)
-
-
 class SurveyForm(kit.Form[CheckinState]):
     """One survey as a kit form: its questions, the follow-up wish, a confirmation, a send."""
 
@@ -156,6 +128,7 @@ class SurveyForm(kit.Form[CheckinState]):
     guard_where = "your check-in answers"
     current_label = "Your answer"
     check_on_answer = True
+    still_needed = "This question needs an answer for the check-in: a short one is fine."
     wording = SAFETY
     SAVE = "dialog:checkin:submit"
     CHANGE = "dialog:checkin:change"
@@ -172,9 +145,9 @@ class SurveyForm(kit.Form[CheckinState]):
                     "Follow-up from the project team",
                     FOLLOW_UP_QUESTION,
                     guarded=False,
-                    reader=_read_follow_up,
+                    choices=(("yes", "Yes please"), ("no", "No thanks")),
+                    problem="Please answer *yes* or *no*.",
                     words=(f"{total + 1}", "follow-up", "follow up"),
-                    asker=lambda ctx: [Question(FOLLOW_UP_QUESTION, FOLLOW_UP)],
                 )
             )
         self._fields = tuple(asked)
@@ -185,8 +158,11 @@ class SurveyForm(kit.Form[CheckinState]):
 
     def wants_follow_up(self, state: CheckinState) -> bool:
         if WANTS_FOLLOW_UP in state.values:
-            return bool(state.values[WANTS_FOLLOW_UP])
-        return _wants_follow_up(state.values.get(FOLLOW_UP_KEY))
+            return state.values[WANTS_FOLLOW_UP] in ("yes", True)  # True: an older state
+        # The survey's own follow_up question: any real answer there is a request.
+        given = state.values.get(FOLLOW_UP_KEY)
+        said = brief(str(given)) if given else Meaning.NONE
+        return said not in (Meaning.NO, Meaning.NONE, Meaning.SKIP, Meaning.LATER)
 
     def begin_with(self, ctx: Context, given: list[str]) -> Turn:
         """The survey's first question, after the answers the opening message gave."""
@@ -228,30 +204,26 @@ class SurveyForm(kit.Form[CheckinState]):
 
     def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
         state = self.load(raw)
-        questions = {q.key: q for q in self.questions}
-        asked = questions.get(state.step)
+        put_off, state.put_off = state.put_off, False
+        asked = next((q for q in self.questions if q.key == state.step), None)
         skips = brief(msg.text) is Meaning.SKIP or (
             asked is not None and not asked.required and is_empty(msg.text)
         )
-        if state.put_off and msg.action is None and msg.text.strip() and not skips:
-            back = state.model_copy(update={"put_off": False})
+        if put_off and msg.action is None and msg.text.strip() and not skips:
             name = recognise(msg.text).name
             if name is IntentName.CHECKIN or meaning(msg.text) is Meaning.YES:
-                again = [Text("Welcome back."), *self.prompt(ctx, back.to_state())]
-                return Turn(replies=again, state=back.to_state())
+                again = [Text("Welcome back."), *self.prompt(ctx, state.to_state())]
+                return Turn(replies=again, state=state.to_state())
             if name is not IntentName.UNKNOWN or meaning(msg.text) is not None:
                 # Thanks, a greeting or another request: the check-in waits (the engine starts
                 # a request it knows, keeping the answers aside).
                 kept = "Your check-in is kept for later: type *check-in* to carry on."
                 return say(kept, state=raw, advanced=False)
-            state = back
-        state.put_off = False
-        raw = state.to_state()
-        if state.step in questions and msg.action is None and puts_off(msg.text):
-            reading = self.field(state.step).read(ctx, msg)
-            if questions[state.step].kind == "text" or reading.value is None:
+        if asked is not None and msg.action is None and puts_off(msg.text):
+            reading = self.field(asked.key).read(ctx, msg)
+            if asked.kind == "text" or reading.value is None:
                 return self._later(state)
-        return super().step(ctx, raw, msg)
+        return super().step(ctx, state.to_state(), msg)
 
     def _later(self, state: CheckinState) -> Turn:
         """Put off: the answers so far are kept (nothing is sent) until the person is back."""
@@ -276,19 +248,6 @@ class SurveyForm(kit.Form[CheckinState]):
             return kit.reask(why, self._confirmation(ctx, state)[-1:], state.to_state())
         return super()._on_confirm(ctx, state, msg)
 
-    def _held_left_out(self, ctx: Context, raw: dict[str, Any], texts: list[str]) -> Turn:
-        """After a concern went to the lead: this answer without it."""
-        state = self.load(raw)
-        field = self.field(state.holding or state.step)
-        left = "OK, I've left it out of your check-in answers: it's with the project lead."
-        state.pending = state.holding = None
-        if field.optional:
-            state.values[field.name] = ""
-            return safety_check.with_note(left, self._next(ctx, state))
-        state.step = field.name
-        need = Text(f"{left} This question needs an answer for the check-in: a short one is fine.")
-        return Turn(replies=[need, *field.ask(ctx)], state=state.to_state())
-
     def summary(self, ctx: Context, state: CheckinState) -> list[Part]:
         lines = [f"Your answers to the {self.survey.title}:"]
         for number, question in enumerate(self.questions, start=1):
@@ -304,36 +263,25 @@ class SurveyForm(kit.Form[CheckinState]):
         assert survey.id is not None
         answers = {q.key: state.values.get(q.key) or None for q in self.questions}
         wanted = self.wants_follow_up(state)
-        previous = self._previous(ctx)
-        replies: list[str] = []
-        asked_before = previous is not None and previous.follow_up_requested
-        if previous is not None:
-            replies.append(
-                f"Sent: these replace the answers you gave on "
-                f"{format_day(ctx.local(previous.submitted_at).date())}."
+        response = self._previous(ctx)
+        asked_before = response is not None and response.follow_up_requested
+        if response is None:
+            replies = [f"Thank you, {ctx.first_name}: your answers to the {survey.title} are in."]
+            response = SurveyResponse(
+                survey_id=survey.id, person_id=ctx.person_id, answers={}, submitted_at=ctx.now
             )
-            previous.answers = answers
-            previous.follow_up_requested = wanted
-            previous.submitted_at = ctx.now
-            ctx.session.add(previous)
         else:
-            previous = SurveyResponse(
-                survey_id=survey.id,
-                person_id=ctx.person_id,
-                answers=answers,
-                follow_up_requested=wanted,
-                submitted_at=ctx.now,
-            )
-            ctx.session.add(previous)
-            ctx.session.flush()  # its id is the follow-up's reference
-            replies.append(
-                f"Thank you, {ctx.first_name}: your answers to the {survey.title} are in."
-            )
+            when = format_day(ctx.local(response.submitted_at).date())
+            replies = [f"Sent: these replace the answers you gave on {when}."]
+        response.answers, response.follow_up_requested = answers, wanted
+        response.submitted_at = ctx.now
+        ctx.session.add(response)
+        ctx.session.flush()  # its id is the follow-up's reference
         outgoing: list[Outgoing] = []
         if wanted:
             replies.append("The project team will be in touch to follow up.")
             if not asked_before:
-                outgoing.append(_follow_up_note(ctx, survey, previous))
+                outgoing.append(_follow_up_note(ctx, survey, response))
         if survey.about_mentor:
             replies.append("Your mentor won't see your answers.")
         replies.append(
@@ -352,16 +300,12 @@ def _follow_up_note(ctx: Context, survey: Survey, response: SurveyResponse) -> O
     scheme = ctx.session.get(Scheme, cohort.scheme_id)
     assert scheme is not None
     ref = f"F{response.id}"
-    return to_lead_channel(
-        scheme,
-        Text(
-            f"Follow-up requested ({ref}): someone in {cohort.name} asked for a follow-up "
-            f"from the project team in the {survey.title}. Press *Open* (or type "
-            f"*open {ref}*) to see who, in your own chat."
-        ),
-        lead_actions(ref),
-        kind="follow_up",
+    said = (
+        f"Follow-up requested ({ref}): someone in {cohort.name} asked for a follow-up from the "
+        f"project team in the {survey.title}. Press *Open* (or type *open {ref}*) to see who, in "
+        "your own chat."
     )
+    return to_lead_channel(scheme, Text(said), lead_actions(ref), kind="follow_up")
 
 
 class CheckinDialog:
@@ -393,11 +337,8 @@ class CheckinDialog:
             return Turn(replies=[done])
         if len(surveys) > 1:
             choices = tuple(Choice(s.title, PICK, str(s.id)) for s in surveys)
-            state = CheckinState(step=PICK_STEP, given=given)
-            return Turn(
-                replies=[Question("Which would you like to answer?", choices)],
-                state=state.to_state(),
-            )
+            asked = Question("Which would you like to answer?", choices)
+            return Turn(replies=[asked], state=CheckinState(step=PICK_STEP, given=given).to_state())
         return self._begin(ctx, surveys[0], given)
 
     def _begin(self, ctx: Context, survey: Survey, given: list[str]) -> Turn:
@@ -435,17 +376,11 @@ class CheckinDialog:
 
     def _on_pick(self, ctx: Context, state: CheckinState, msg: Incoming) -> Turn:
         surveys = survey_queries.surveys_open_to(ctx.session, ctx.person_id, ctx.today)
-        choices = [Choice(s.title, PICK, str(s.id)) for s in surveys]
-        chosen = pick(msg.text, choices) if msg.action is None else None
-        value = str(msg.values.get("value")) if msg.action == PICK else None
-        value = chosen.value if chosen is not None else value
-        survey = next((s for s in surveys if str(s.id) == value), None)
+        chosen = kit.chosen(msg, [Choice(s.title, PICK, str(s.id)) for s in surveys])
+        survey = next((s for s in surveys if chosen and str(s.id) == chosen.value), None)
         if survey is None:
-            return say(
-                "Please pick one from the list, or type *cancel*.",
-                state=state.to_state(),
-                advanced=False,
-            )
+            why = "Please pick one from the list, or type *cancel*."
+            return say(why, state=state.to_state(), advanced=False)
         return self._begin(ctx, survey, state.given)
 
 

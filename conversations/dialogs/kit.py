@@ -476,6 +476,9 @@ class Form(Confirming[S]):
     # Check each written answer as it is given (a profile), rather than all of them at the
     # save (a diary entry, read as a whole).
     check_on_answer: ClassVar[bool] = False
+    # Said after the note when a required answer was left out for the lead ("a short one is
+    # fine"), before it is asked again.
+    still_needed: ClassVar[str] = ""
 
     # -- what a form says and does ------------------------------------------------------------
 
@@ -630,9 +633,8 @@ class Form(Confirming[S]):
         if field.optional:  # nothing more is needed there: carry on from where it was given
             state.values[field.name] = ""
             return safety_check.with_note(note, self._next(ctx, state))
-        return Turn(
-            replies=[Text(note), *self.ask_field(ctx, state, field)], state=state.to_state()
-        )
+        said = Text(f"{note} {self.still_needed}".strip())
+        return Turn(replies=[said, *self.ask_field(ctx, state, field)], state=state.to_state())
 
     def parts(self) -> Sequence[tuple[str, str]]:
         return [(f.name, f.label) for f in self.fields]
@@ -793,6 +795,14 @@ class Steps(Generic[M]):
     def again(self, ctx: Context, state: M, why: str) -> Turn:
         """Ask the question of the step ``state`` is in again, saying why."""
         return reask(why, self.steps[state.step][0](ctx, state), state.to_state())
+
+
+def chosen(msg: Incoming, choices: Sequence[Choice]) -> Choice | None:
+    """The choice a reply picks: its button pressed, or typed (its number, label or a word)."""
+    if msg.action is None:
+        return pick(msg.text, choices)
+    value = str(msg.values.get("value", ""))
+    return next((c for c in choices if (c.action, c.value) == (msg.action, value)), None)
 
 
 def patient_data_in(ctx: Context, text: str) -> list[Finding]:

@@ -14,13 +14,12 @@ Only people with the mentor role have a profile: the scheme's project lead decid
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
 from conversations.dialogs import kit, safety_check
 from conversations.dialogs.apply import lead_contact
-from conversations.dialogs.base import Context, Registry, Turn, say
+from conversations.dialogs.base import Context, Registry, Turn, counted, say
 from conversations.intents import INTENT_ACTION_PREFIX, MORE_MENTEES, Intent, IntentName
 from conversations.language.profile import (
     all_fine,
@@ -74,7 +73,7 @@ def _shown(key: str, value: Any) -> str:
     if key == "at_full_capacity":
         return "Yes: not taking new mentees" if value else "No"
     if key == "capacity":
-        return f"{value} mentee{'s' if value != 1 else ''}" if value is not None else "(not given)"
+        return counted(value, "mentee") if value is not None else "(not given)"
     return str(value) if value not in (None, "") else "(not given)"
 
 
@@ -88,32 +87,14 @@ def _as_dict(row: MentorProfile) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, list) else v for k, v in values.items()}
 
 
-def read_ways(msg: Incoming) -> list[str] | None:
-    if msg.action == ANSWER and msg.values.get("value") in (*WAYS, "all"):
-        value = str(msg.values["value"])
-        return list(WAYS) if value == "all" else [value]
-    return ways_in(msg.text)
-
-
-def read_names(text: str) -> list[str] | str:
-    names = names_in(text)
-    if len(names) > MAX_CONFLICTS:
-        return (
-            f"That's more than {MAX_CONFLICTS} names: please list only the people who might apply."
-        )
-    if any(not re.search(r"[^\W\d_]", n) for n in names):
-        return "Those don't look like names: please list names (or emails), or say *none*."
-    if any(len(n) > 200 for n in names):
-        return "One of those names is very long: please separate the names with commas."
-    return names
-
-
 # -- each kind of answer, read -------------------------------------------------------------------
 
 
 def _ways(ctx: Context, msg: Incoming) -> kit.Read:
-    found = read_ways(msg)
-    if found is None:
+    if msg.action == ANSWER and msg.values.get("value") in (*WAYS, "all"):
+        value = str(msg.values["value"])
+        return kit.Read(list(WAYS) if value == "all" else [value])
+    if (found := ways_in(msg.text)) is None:
         return kit.Read(problem="Please choose face to face, video or phone (or several).")
     return kit.Read(found)
 
@@ -133,8 +114,18 @@ def _capacity(ctx: Context, msg: Incoming) -> kit.Read:
 
 
 def _names(ctx: Context, msg: Incoming) -> kit.Read:
-    names = read_names(msg.text)
-    return kit.Read(problem=names) if isinstance(names, str) else kit.Read(names)
+    names = names_in(msg.text)
+    if len(names) > MAX_CONFLICTS:
+        why = (
+            f"That's more than {MAX_CONFLICTS} names: please list only the people who might apply."
+        )
+    elif any(not re.search(r"[^\W\d_]", n) for n in names):
+        why = "Those don't look like names: please list names (or emails), or say *none*."
+    elif any(len(n) > 200 for n in names):
+        why = "One of those names is very long: please separate the names with commas."
+    else:
+        return kit.Read(names)
+    return kit.Read(problem=why)
 
 
 def _yes_no(ctx: Context, msg: Incoming) -> kit.Read:
@@ -302,41 +293,34 @@ class MentorProfileDialog(kit.Form[ProfileState]):
         row = apps.mentor_profile(ctx.session, ctx.person_id)
         if row is None or not row.bio.strip():
             # No profile yet (or only the empty one a scheme file makes): every question.
-            return self._start_new(ctx, row)
+            return super().start(ctx, msg)
         state = ProfileState(step=REVIEW, values=_as_dict(row), new=False)
         given = str(msg.values.get("value", ""))
+        capacity = None
         if msg.action and given.startswith("capacity="):
-            # "Yes, change it to 2" from the capacity answer.
-            typed = Incoming(person_id=msg.person_id, text=given.removeprefix("capacity="))
+            capacity = given.removeprefix("capacity=")  # "Yes, change it to 2" (capacity_answer)
+        elif msg.action is None and MORE_MENTEES.search(msg.text):
+            capacity = str(row.capacity + 1)  # "happy to take on another mentee": one more place
+        if capacity is not None:  # through the usual review
             state.step, state.editing = "capacity", True
-            return self.step(ctx, state.to_state(), typed)
-        if msg.action is None and MORE_MENTEES.search(msg.text):
-            # "happy to take on another mentee": one more place, through the usual review.
-            typed = Incoming(person_id=msg.person_id, text=str(row.capacity + 1))
-            state.step, state.editing = "capacity", True
+            typed = Incoming(person_id=msg.person_id, text=capacity)
             return self.step(ctx, state.to_state(), typed)
         body = re.sub(r"^.*?\bmentor profile\b\s*[:\-–]?\s*", "", msg.text, count=1, flags=re.I)
         said = Incoming(person_id=msg.person_id, text=body)
         if (changed := self._named_change(ctx, state, said)) is not None:
             return changed
-        return Turn(
-            replies=[
-                Text("Your mentor profile:\n" + summary(state.values), private=True),
-                self._review(),
-            ],
-            state=state.to_state(),
-        )
+        shown = Text("Your mentor profile:\n" + summary(state.values), private=True)
+        return Turn(replies=[shown, self._review()], state=state.to_state())
 
-    def _start_new(self, ctx: Context, row: MentorProfile | None) -> Turn:
-        values: dict[str, Any] = {"at_full_capacity": row.at_full_capacity if row else False}
+    def begin(self, ctx: Context, msg: Incoming, state: ProfileState) -> list[Part]:
+        """A new profile: what is known already (the organisation a scheme file gave)."""
+        row = apps.mentor_profile(ctx.session, ctx.person_id)
+        state.values["at_full_capacity"] = row.at_full_capacity if row else False
         enrolment = ctx.enrolment(Role.MENTOR.value)
-        known: dict[str, Any] = {}
-        if enrolment is not None:
-            people = enrolment.cohort.settings.get("people", {})
-            entry = people.get(ctx.person.email) if isinstance(people, dict) else None
-            if isinstance(entry, dict):
-                known = entry
-        replies: list[Part] = [
+        people = enrolment.cohort.settings.get("people", {}) if enrolment else {}
+        entry = people.get(ctx.person.email) if isinstance(people, dict) else None
+        known = entry if isinstance(entry, dict) else {}
+        said: list[Part] = [
             Text(
                 "Let's set up your mentor profile. I'll ask a few questions, one at a time, and "
                 "show you the whole profile before I save it."
@@ -344,18 +328,18 @@ class MentorProfileDialog(kit.Form[ProfileState]):
         ]
         organisation = (row.organisation if row else "") or known.get("organisation")
         if isinstance(organisation, str) and organisation:
-            values["organisation"] = organisation[:200]
-            replies.append(
+            state.values["organisation"] = organisation[:200]
+            said.append(
                 Text(f"I have your organisation as {organisation}: you can change it at the end.")
             )
-        turn = self._next(ctx, ProfileState(step=ITEMS[0].name, values=values))
-        return Turn(replies=[*replies, *turn.replies], state=turn.state)
+        return said
 
     # A saved profile is shown first: "Would you like to change something?", or nothing.
     def _review(self) -> Question:
-        choices = [Choice(item.label, self.PART, item.name) for item in ITEMS]
-        choices.append(Choice("Nothing: it's all fine", self.PART, NOTHING))
-        return Question("Would you like to change something?", tuple(choices))
+        nothing = Choice("Nothing: it's all fine", self.PART, NOTHING)
+        return Question(
+            "Would you like to change something?", (*self._which_part().choices, nothing)
+        )
 
     def prompt(self, ctx: Context, raw: dict[str, Any]) -> list[Part]:
         if raw.get("step") == REVIEW:
@@ -382,19 +366,16 @@ class MentorProfileDialog(kit.Form[ProfileState]):
         return [Text("Here's your mentor profile:\n" + summary(state.values), private=True)]
 
     def save(self, ctx: Context, state: ProfileState) -> Turn:
-        row = apps.mentor_profile(ctx.session, ctx.person_id)
+        saved = apps.mentor_profile(ctx.session, ctx.person_id)
+        first = saved is None or not saved.bio.strip()
+        row = saved or MentorProfile(person_id=ctx.person_id, updated_at=ctx.now)
         # Each item's answer, or the column's default when it has none.
         values = _as_dict(MentorProfile(person_id=ctx.person_id, updated_at=ctx.now))
         values |= {k: v for k, v in state.values.items() if k in values and v is not None}
-        now: datetime = ctx.now
-        first = row is None or not row.bio.strip()
-        if row is None:
-            ctx.session.add(MentorProfile(person_id=ctx.person_id, updated_at=now, **values))
-        else:
-            for name, value in values.items():
-                setattr(row, name, value)
-            row.updated_at = now
-            ctx.session.add(row)
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.updated_at = ctx.now
+        ctx.session.add(row)
         done = (
             "Saved your mentor profile: welcome aboard!"
             if first
@@ -427,31 +408,31 @@ def capacity_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
             "Type *register as a mentor* to set one up."
         )
     taken = apps.active_mentee_count(ctx.session, ctx.person_id)
-    places = f"you have {taken} of {row.capacity} place{'s' if row.capacity != 1 else ''} taken"
-    text = msg.text
-    if (number := new_capacity(text)) is not None:
+    mentees = counted(row.capacity, "mentee")
+    places = f"you have {taken} of {counted(row.capacity, 'place')} taken"
+    if (number := new_capacity(msg.text)) is not None:
         # A new capacity goes through the profile's review: offer it as one button.
-        return Turn(
-            replies=[
-                Text(f"You can take {row.capacity} mentee{'s' if row.capacity != 1 else ''} now."),
-                Question(
-                    f"Shall I change your capacity to {number}?",
-                    (
-                        Choice(
-                            f"Yes, change it to {number}",
-                            INTENT_ACTION_PREFIX + IntentName.REGISTER_MENTOR.value,
-                            f"capacity={number}",
-                        ),
-                    ),
-                ),
-            ]
-        )
-    if taking_mentees_again(text):
-        if not row.at_full_capacity:
-            return say(f"You're already taking mentees ({places}).")
-        row.at_full_capacity = False
-        row.updated_at = ctx.now
+        action = INTENT_ACTION_PREFIX + IntentName.REGISTER_MENTOR.value
+        change = Choice(f"Yes, change it to {number}", action, f"capacity={number}")
+        asked = Question(f"Shall I change your capacity to {number}?", (change,))
+        return Turn(replies=[Text(f"You can take {mentees} now."), asked])
+    again = taking_mentees_again(msg.text)
+    full = not again and at_full_capacity(msg.text)
+    if again or full:
+        if row.at_full_capacity == full:
+            return say(
+                "You're already marked *at full capacity*. Say *taking mentees again* when "
+                "you're ready."
+                if full
+                else f"You're already taking mentees ({places})."
+            )
+        row.at_full_capacity, row.updated_at = full, ctx.now
         ctx.session.add(row)
+        if full:
+            return say(
+                "Done: you're marked *at full capacity*. You won't be offered to new mentees "
+                "until you say *taking mentees again*. Your current mentees aren't affected."
+            )
         free = (
             " Selected mentees can choose you while you have a free place."
             if taken < row.capacity
@@ -459,27 +440,12 @@ def capacity_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
             "frees up or you raise your capacity (*my mentor profile*)."
         )
         return say(f"Done: you're taking mentees again ({places}).{free}")
-    if at_full_capacity(text):
-        if row.at_full_capacity:
-            return say(
-                "You're already marked *at full capacity*. Say *taking mentees again* "
-                "when you're ready."
-            )
-        row.at_full_capacity = True
-        row.updated_at = ctx.now
-        ctx.session.add(row)
-        return say(
-            "Done: you're marked *at full capacity*. You won't be offered to new mentees "
-            "until you say *taking mentees again*. Your current mentees aren't affected."
-        )
     flag = (
         "You're marked *at full capacity*: say *taking mentees again* when you're ready."
         if row.at_full_capacity
         else "Say *I'm at full capacity* if you can't take anyone new for now."
     )
-    return say(
-        f"You can take {row.capacity} mentee{'s' if row.capacity != 1 else ''}; {places}. {flag}"
-    )
+    return say(f"You can take {mentees}; {places}. {flag}")
 
 
 def register(registry: Registry) -> None:

@@ -8,6 +8,7 @@ with one's current partner reaches the project lead.
 from __future__ import annotations
 
 from conversations.dialogs.base import Context, Turn, say, to_lead_channel
+from conversations.dialogs.matching.proposal import REFUSAL
 from conversations.dialogs.matching.questions import first
 from conversations.intents import Intent
 from conversations.language.pairing import conflict_by_reference, conflict_kind, conflict_with
@@ -55,10 +56,7 @@ def declare_conflict(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
 def _by_reference(ctx: Context, ref: str, rest: str) -> Turn:
     cohort = mq.steered_cohort(ctx.session, ctx.person_id)
     if cohort is None or cohort.id is None:
-        return say(
-            "Proposing, swapping and approving matches is for the project lead and the "
-            "steering group of the cohort."
-        )
+        return say(REFUSAL)
     mentee = mq.mentee_by_reference(ctx.session, ctx.person_id, cohort.id, ref)
     if mentee is None or mentee.id is None:
         return say(f"I can't find application {ref} in *{cohort.name}*.")

@@ -122,6 +122,10 @@ def _signatures(ctx: Context, contract: Contract | None) -> dict[str, str]:
     }
 
 
+def _names(ctx: Context, pairing: Pairing) -> dict[str, str]:
+    return {role: ctx.name_of(getattr(pairing, f"{role}_id")) for role in ROLES}
+
+
 def _deadline_line(deadline: Any, today: Any) -> str:
     if deadline is None:
         return ""
@@ -227,8 +231,7 @@ class ContractDialog(kit.Form[ContractState]):
         role = "mentee" if pairing.mentee_id == ctx.person_id else "mentor"
         partner = ctx.name_of(queries.partner_of(pairing, ctx.person_id))
         stored = contract_queries.shared_terms(contract)
-        own = contract_queries.contacts_of(contract).get(role, "")
-        known = {**stored, "contact": own}
+        known = {**stored, "contact": contract_queries.contacts_of(contract).get(role, "")}
         state = ContractState(
             step=kit.CONFIRM,
             values={k: v for k, v in {**known, **parsed}.items() if v},
@@ -280,8 +283,7 @@ class ContractDialog(kit.Form[ContractState]):
             return super().step(ctx, raw, msg)
         picked = msg.action or answer(msg.text, VIEW_CHOICES, yes=CHANGE, no=LEAVE)
         if picked == CHANGE:
-            state.step = kit.WHICH
-            return Turn(replies=[self._which_part()], state=state.to_state())
+            return self.rewrite(ctx, state)
         if picked == LEAVE:
             return say("OK, your contract stays as it is. Type *menu* for more.")
         again = "Please choose *Change something* or *Leave it as it is*."
@@ -289,12 +291,8 @@ class ContractDialog(kit.Form[ContractState]):
 
     def _on_pick(self, ctx: Context, state: ContractState, msg: Incoming) -> Turn:
         question = self._pick_question(ctx)
-        chosen = msg.values.get("value") if msg.action == PICK else None
-        if chosen is None and msg.action is None and (typed := pick(msg.text, question.choices)):
-            chosen = typed.value
-        pairing = None
-        if chosen is not None and str(chosen).isdigit():
-            pairing = contract_queries.pairing_of(ctx.session, ctx.person_id, int(chosen))
+        chosen = kit.chosen(msg, question.choices)
+        pairing = ctx.session.get(Pairing, int(chosen.value)) if chosen is not None else None
         if pairing is None:
             again = "Please pick one of your partners from the list, or type *cancel*."
             return kit.reask(again, [question], state.to_state())
@@ -326,10 +324,8 @@ class ContractDialog(kit.Form[ContractState]):
             **contract_queries.contacts_of(contract),
             state.role: state.values.get("contact", ""),
         }
-        terms = {**state.values, "contact": contacts}
-        names = {role: ctx.name_of(getattr(pairing, f"{role}_id")) for role in ROLES}
         signed = {} if self._changed(contract, state) else _signatures(ctx, contract)
-        return contract_text(terms, names, signed)
+        return contract_text({**state.values, "contact": contacts}, _names(ctx, pairing), signed)
 
     def summary(self, ctx: Context, state: ContractState) -> list[Part]:
         _, contract = self._contract(ctx, state)
@@ -396,36 +392,28 @@ class ContractDialog(kit.Form[ContractState]):
             ctx.session, ctx.person_id, pairing, new_shared, contact,
             sign=state.sign, signed_name=me, now=ctx.now,
         )  # fmt: skip
-        names = {who: ctx.name_of(getattr(pairing, f"{who}_id")) for who in ROLES}
+        names = _names(ctx, pairing)
         signatures = _signatures(ctx, saved.contract)
         text = Text(contract_text(saved.contract.terms, names, signatures), private=True)
         cleared = saved.changed and saved.partner_had_signed
         replies: list[Part] = []
         if cleared:
-            replies.append(
-                Text(
-                    f"You changed the shared parts, so {them}'s signature was cleared. I've "
-                    "asked them to read it again and sign."
-                )
-            )
+            said = f"You changed the shared parts, so {them}'s signature was cleared."
+            replies.append(Text(f"{said} I've asked them to read it again and sign."))
         if len(signatures) == 2:
             scheme = matching_queries.scheme_of(ctx.session, pairing)
             said = (
                 f"Signed. You and {them} have both signed your mentoring contract: it's "
                 f"complete. I've sent a copy to the project team and told {first(them)}."
             )
-            complete = f"{me} has signed your mentoring contract too: it's complete. "
+            complete = Text(
+                f"{me} has signed your mentoring contract too: it's complete. The project team "
+                "has a copy."
+            )
+            signed = Text(f"Contract signed by {names['mentee']} and {names['mentor']}.")
             outgoing = [
-                Outgoing(
-                    parts=(Text(complete + "The project team has a copy."), text),
-                    recipient_id=partner_id,
-                ),
-                to_lead_channel(
-                    scheme,
-                    Text(f"Contract signed by {names['mentee']} and {names['mentor']}."),
-                    text,
-                    kind="contract",
-                ),
+                Outgoing(parts=(complete, text), recipient_id=partner_id),
+                to_lead_channel(scheme, signed, text, kind="contract"),
             ]
             return Turn(replies=[*replies, Text(said)], outgoing=outgoing)
         did = "changed your mentoring contract" if saved.changed else ""
@@ -445,24 +433,16 @@ class ContractDialog(kit.Form[ContractState]):
             return Turn(replies=[*replies, Text(said)])
         if cleared:
             news += " Because the shared parts changed, your signature has been cleared."
+        other = "mentor" if state.role == "mentee" else "mentee"
         please = (
             "Please read it and sign it."
-            if contract_queries.contacts_of(saved.contract).get(_other(state.role))
+            if contract_queries.contacts_of(saved.contract).get(other)
             else "Please read it, add the best way and time to reach you, and sign it."
         )
         today = ctx.now.astimezone(ZoneInfo(partner.time_zone)).date()
         deadline = _deadline_line(saved.contract.deadline, today)
         review = Choice("Review and sign", f"{REVIEW_PREFIX}{pairing.id}")
-        told_partner = Outgoing(
-            parts=(
-                Text(f"{news} {please} {deadline}".strip()),
-                text,
-                Question("Ready when you are:", (review,)),
-            ),
-            recipient_id=partner_id,
-        )
+        parts = (Text(f"{news} {please} {deadline}".strip()), text)
+        ready = Question("Ready when you are:", (review,))
+        told_partner = Outgoing(parts=(*parts, ready), recipient_id=partner_id)
         return Turn(replies=[*replies, Text(said)], outgoing=[told_partner])
-
-
-def _other(role: str) -> str:
-    return "mentor" if role == "mentee" else "mentee"

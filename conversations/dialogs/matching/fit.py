@@ -34,6 +34,13 @@ NO_PAIRING = (
 SORRY = (
     "Thank you for saying so: it happens, and it's nobody's fault. The project lead has been told."
 )
+# The answer to a fit that needs nothing more.
+THANKS = {
+    FitAnswer.GOOD_FIT: "Thank you, that's good to hear. Type *what's next* any time to see "
+    "what's due.",
+    FitAnswer.STILL_DECIDING: "That's fine: it can take a meeting or two. If you decide it "
+    "isn't the right fit, just tell me *not a good fit* at any time.",
+}
 
 
 def _rematch_wording(mentor_first: str) -> str:
@@ -87,49 +94,32 @@ class FitDialog(kit.Form[FitState]):
         """Record a partner's answer (also the open question's answer, typed in a later turn)."""
         assert pairing.id is not None
         mq.record_fit(ctx.session, ctx.person_id, pairing, fit.value, ctx.now)
-        if fit is FitAnswer.GOOD_FIT:
-            return say(
-                "Thank you, that's good to hear. Type *what's next* any time to see what's due."
-            )
-        if fit is FitAnswer.STILL_DECIDING:
-            return say(
-                "That's fine: it can take a meeting or two. If you decide it isn't the right "
-                "fit, just tell me *not a good fit* at any time."
-            )
+        if (thanks := THANKS.get(fit)) is not None:
+            return say(thanks)
         is_mentee = pairing.mentee_id == ctx.person_id
         partner = ctx.name_of(queries.partner_of(pairing, ctx.person_id))
-        scheme = mq.scheme_of(ctx.session, pairing)
-        lead_note = to_lead_channel(
-            scheme,
-            Text(
-                f"After their first meeting, {ctx.person.display_name} "
-                f"({'mentee' if is_mentee else 'mentor'}) says the pairing with {partner} is "
-                "not a good fit. The mentee is being offered a new mentor; please get in "
-                "touch with them both."
-            ),
+        noted = (
+            f"After their first meeting, {ctx.person.display_name} "
+            f"({'mentee' if is_mentee else 'mentor'}) says the pairing with {partner} is "
+            "not a good fit. The mentee is being offered a new mentor; please get in "
+            "touch with them both."
         )
+        lead_note = to_lead_channel(mq.scheme_of(ctx.session, pairing), Text(noted))
         if is_mentee:
             state = FitState(step=kit.CONFIRM, pairing_id=pairing.id)
             asked = self._confirmation(ctx, state)
             return Turn(replies=[Text(SORRY), *asked], state=state.to_state(), outgoing=[lead_note])
-        me = first(ctx.person.display_name)
-        offer = Outgoing(
-            parts=(
-                Text(
-                    f"After your first meeting, {me} feels your pairing may not be the best fit. "
-                    "That happens, and it's nobody's fault. The project lead knows and will be "
-                    "in touch."
-                ),
-                Question(
-                    _rematch_wording(me),
-                    tuple(
-                        Choice(label, f"{FIT_PREFIX}:{answer}:{pairing.id}")
-                        for label, answer in ((NEW_MENTOR, REMATCH_YES), (CARRY_ON, REMATCH_NO))
-                    ),
-                ),
-            ),
-            recipient_id=pairing.mentee_id,
+        me = ctx.first_name
+        told = (
+            f"After your first meeting, {me} feels your pairing may not be the best fit. "
+            "That happens, and it's nobody's fault. The project lead knows and will be in touch."
         )
+        buttons = tuple(
+            Choice(label, f"{FIT_PREFIX}:{answer}:{pairing.id}")
+            for label, answer in ((NEW_MENTOR, REMATCH_YES), (CARRY_ON, REMATCH_NO))
+        )
+        offered = Question(_rematch_wording(me), buttons)
+        offer = Outgoing(parts=(Text(told), offered), recipient_id=pairing.mentee_id)
         them = first(partner)
         said = (
             f"{SORRY} I've let {them} know you feel it may not be the best fit, and offered "
@@ -151,14 +141,14 @@ class FitDialog(kit.Form[FitState]):
         return []
 
     def save(self, ctx: Context, state: FitState) -> Turn:
-        pairing = self._pairing(ctx, state)
-        return self._rematch(ctx, pairing, True) if pairing else say("That pairing has gone.")
+        return self._rematch(ctx, self._pairing(ctx, state), True)
 
     def declined(self, ctx: Context, state: FitState) -> Turn:
-        pairing = self._pairing(ctx, state)
-        return self._rematch(ctx, pairing, False) if pairing else say("That pairing has gone.")
+        return self._rematch(ctx, self._pairing(ctx, state), False)
 
-    def _rematch(self, ctx: Context, pairing: Pairing, wanted: bool) -> Turn:
+    def _rematch(self, ctx: Context, pairing: Pairing | None, wanted: bool) -> Turn:
+        if pairing is None:
+            return say("That pairing has gone.")
         mentor_name = ctx.name_of(pairing.mentor_id)
         if pairing.status != PairingStatus.ACTIVE.value:
             return say("That pairing has already ended.")
@@ -190,10 +180,5 @@ class FitDialog(kit.Form[FitState]):
             f"{me} has ended their pairing with {mentor_name} (not a good fit) and would like a "
             "new mentor. They'll be in the next *propose matches*."
         )
-        return Turn(
-            replies=replies,
-            outgoing=[
-                Outgoing(parts=(Text(told_mentor),), recipient_id=pairing.mentor_id),
-                to_lead_channel(scheme, Text(told_lead)),
-            ],
-        )
+        to_mentor = Outgoing(parts=(Text(told_mentor),), recipient_id=pairing.mentor_id)
+        return Turn(replies, outgoing=[to_mentor, to_lead_channel(scheme, Text(told_lead))])

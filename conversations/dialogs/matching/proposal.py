@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from conversations.dates import format_day
 from conversations.dialogs import kit
-from conversations.dialogs.base import Context, Outgoing, Turn, say, to_lead_channel
+from conversations.dialogs.base import Context, Outgoing, Turn, counted, say, to_lead_channel
 from conversations.dialogs.matching.questions import first
 from conversations.intents import IntentName, recognise
 from conversations.language.choices import answer, pick
@@ -52,6 +52,14 @@ WHY = (
     "(For example: 'first choices honoured; A-03 and A-05 swapped for travel'.) It's kept with "
     "the decision."
 )
+# Why a swap or a move was refused (``conversations.matching``'s codes), but for a conflict.
+REFUSED = {
+    "same": "That's the same person twice, so nothing changed.",
+    "nothing": "Neither {mentee} nor {other} has a mentor in this proposal, so there is nothing "
+    "to swap. Use *move A-03 to <mentor>* to give someone a mentor with a free place.",
+    "full": "I can't: {other} has no free place left in this proposal. Swap two mentees "
+    "instead, so each keeps one place.",
+}
 NOT_FOLLOWED = (
     "I didn't follow that. You can *swap A-01 and A-02*, *move A-01 to <mentor's name>*, "
     "*approve*, or *propose matches* to start afresh."
@@ -125,6 +133,9 @@ def _reason(ctx: Context, msg: Incoming) -> kit.Read:
     return kit.Read(why)
 
 
+Current = tuple[MatchProposal, mq.MatchingInputs]
+
+
 class ProposalState(kit.FormState):
     cohort_id: int
     proposal_id: int
@@ -193,13 +204,15 @@ class MatchingDialog(kit.Form[ProposalState]):
         state = ProposalState(step=REVIEW, cohort_id=cohort.id, proposal_id=saved.id)
         return Turn(replies=shown, state=state.to_state())
 
-    def _current(self, ctx: Context, state: ProposalState) -> MatchProposal | Turn:
-        """The draft this dialog is about, or a turn saying why it's gone."""
-        if not mq.may_match(ctx.session, ctx.person_id, state.cohort_id):
+    def _current(self, ctx: Context, state: ProposalState) -> Current | Turn:
+        """The draft this dialog is about and what matching needs now, or a turn saying why
+        it's gone (or not this person's to see)."""
+        inputs = mq.matching_inputs(ctx.session, ctx.person_id, state.cohort_id)
+        if inputs is None:
             return say(REFUSAL)
         proposal = mq.draft(ctx.session, ctx.person_id, state.cohort_id)
         if proposal is not None and proposal.id == state.proposal_id:
-            return proposal
+            return proposal, inputs
         old = ctx.session.get(MatchProposal, state.proposal_id)
         if old is not None and old.status == ProposalStatus.APPROVED.value:
             who = ctx.name_of(old.decided_by_id) if old.decided_by_id else "someone"
@@ -217,8 +230,7 @@ class MatchingDialog(kit.Form[ProposalState]):
             if isinstance(found, Turn):
                 return found.replies
             if state.step == REVIEW:
-                inputs = mq.matching_inputs(ctx.session, ctx.person_id, found.cohort_id)
-                return _show(ctx, inputs, _matching_of(found)) if inputs else [Text(REFUSAL)]
+                return _show(ctx, found[1], _matching_of(found[0]))
         return super().prompt(ctx, raw)
 
     def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
@@ -235,9 +247,7 @@ class MatchingDialog(kit.Form[ProposalState]):
         if msg.action == APPROVE:
             return self._next(ctx, state)
         if recognise(text).name is IntentName.PROPOSE_MATCHES:
-            cohort = ctx.session.get(Cohort, found.cohort_id)
-            assert cohort is not None
-            return self._propose(ctx, cohort)
+            return self._propose(ctx, found[1].cohort)
         if (why := approval(text)) is not None:
             if why:
                 return self._take(ctx, state, self.fields[0], why)
@@ -250,11 +260,9 @@ class MatchingDialog(kit.Form[ProposalState]):
         return say(NOT_FOLLOWED, state=state.to_state(), advanced=False)
 
     def _rearrange(
-        self, ctx: Context, state: ProposalState, proposal: MatchProposal, a: str, b: str
+        self, ctx: Context, state: ProposalState, found: Current, a: str, b: str
     ) -> Turn:
-        inputs = mq.matching_inputs(ctx.session, ctx.person_id, proposal.cohort_id)
-        if inputs is None:
-            return say(REFUSAL)
+        proposal, inputs = found
         matching = _matching_of(proposal)
         in_proposal = {p.mentee_id for p in matching.pairs} | {
             u.mentee_id for u in matching.unmatched
@@ -275,10 +283,8 @@ class MatchingDialog(kit.Form[ProposalState]):
         known = {m.id for m in mentees}
         mentees += [MenteeIn(i) for i in in_proposal if i not in known]
         mentee, other = first_ids[0], (second or mentor)[0]
-        if second:
-            edited = swap_mentors(matching, mentee, other, mentees, mentors, forbidden)
-        else:
-            edited = move(matching, mentee, other, mentees, mentors, forbidden)
+        edit = swap_mentors if second else move
+        edited = edit(matching, mentee, other, mentees, mentors, forbidden)
         if isinstance(edited, str):
             said = _refused(ctx, matching, edited, mentee, other, inputs)
             return say(said, state=state.to_state(), advanced=False)
@@ -300,10 +306,10 @@ class MatchingDialog(kit.Form[ProposalState]):
 
     def summary(self, ctx: Context, state: ProposalState) -> list[Part]:
         found = self._current(ctx, state)
-        count = len(found.pairs) if isinstance(found, MatchProposal) else 0
+        count = counted(0 if isinstance(found, Turn) else len(found[0].pairs), "pairing")
         return [
             Text(
-                f"Approve and announce {count} pairing{'s' * (count != 1)}, with the reason "
+                f"Approve and announce {count}, with the reason "
                 f"“{state.values.get('rationale', '')}”? Both sides of each pair get their "
                 "matching message now, and pairings are final once announced."
             )
@@ -322,10 +328,7 @@ class MatchingDialog(kit.Form[ProposalState]):
         found = self._current(ctx, state)
         if isinstance(found, Turn):
             return found
-        proposal, rationale = found, str(state.values["rationale"])
-        inputs = mq.matching_inputs(ctx.session, ctx.person_id, proposal.cohort_id)
-        if inputs is None:
-            return say(REFUSAL)
+        (proposal, inputs), rationale = found, str(state.values["rationale"])
         if stale := _stale(ctx, proposal, inputs):
             return say(
                 f"Things have changed since this proposal was made ({stale}), so I haven't "
@@ -350,9 +353,8 @@ class MatchingDialog(kit.Form[ProposalState]):
             left = [f"{ctx.name_of(u.mentee_id)} ({u.reason})" for u in matching.unmatched]
             note.append("Still without a mentor: " + "; ".join(left))
         outgoing.append(to_lead_channel(scheme, Text("\n".join(note))))
-        count = len(pairings)
         said = (
-            f"Approved and announced: {count} pairing{'s' * (count != 1)}. Each mentee and "
+            f"Approved and announced: {counted(len(pairings), 'pairing')}. Each mentee and "
             "mentor has their matching message, and the lead channel has a note. The mentees "
             "make first contact."
         )
@@ -369,19 +371,8 @@ def _refused(
     other_id: int,
     inputs: mq.MatchingInputs,
 ) -> str:
-    if code == "same":
-        return "That's the same person twice, so nothing changed."
-    if code == "nothing":
-        return (
-            f"Neither {ctx.name_of(mentee_id)} nor {ctx.name_of(other_id)} has a mentor in this "
-            "proposal, so there is nothing to swap. Use *move A-03 to <mentor>* to give someone "
-            "a mentor with a free place."
-        )
-    if code == "full":
-        return (
-            f"I can't: {ctx.name_of(other_id)} has no free place left in this proposal. "
-            "Swap two mentees instead, so each keeps one place."
-        )
+    if (refusal := REFUSED.get(code)) is not None:
+        return refusal.format(mentee=ctx.name_of(mentee_id), other=ctx.name_of(other_id))
     # A conflict: say which two, and why in words that never quote a conflicts list.
     mentor_of = {p.mentee_id: p.mentor_id for p in matching.pairs}
     candidates = [(mentee_id, other_id)]
@@ -430,11 +421,7 @@ def matching_messages(
     profile = mq.profile_of(ctx.session, pairing.mentor_id)
     days = SchemeSettings.read(scheme.settings).meetings.first_contact_days
     leads = queries.people_with_role(ctx.session, cohort.id or 0, Role.LEAD.value)
-    lead = (
-        f"the project lead, {leads[0].display_name} ({leads[0].email})"
-        if leads
-        else "the project lead"
-    )
+    lead = "the project lead" + (f", {leads[0].display_name} ({leads[0].email})" if leads else "")
     deadline = mq.signing_deadline(ctx.session, pairing)
     mentee_first, mentor_first = first(mentee.display_name), first(mentor.display_name)
     preference = profile.contact_preference.strip() if profile else ""
