@@ -645,8 +645,8 @@ def reask(why: str, asked: Sequence[Part], state: dict[str, Any] | None) -> Turn
 
 def yes_but(text: str) -> str | None:
     """What a yes with more asks to change at a ``Steps`` dialog's own confirmation (a ``Form``
-    reads it at its own): "yes but make it 90 mins" is "make it 90 mins" (normalised), None
-    when the text is not a yes with more."""
+    reads it at its own): "yes but make it 90 mins" is "but make it 90 minutes" (the rest,
+    normalised, for the dialog to read), None when the text is not a yes with more."""
     reading = leading(text)
     if reading is None or reading.meaning is not Meaning.YES or not reading.rest:
         return None

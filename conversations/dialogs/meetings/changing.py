@@ -518,7 +518,8 @@ class ChangeMeeting(kit.Steps[ChangeState]):
 
     def _absorb(self, ctx: Context, state: ChangeState, facts: Facts) -> Turn:
         """Take what was said about the new time; confirm it, or say why it can't be."""
-        state.held, replies = {}, list[Part](Text(note) for note in facts.notes)
+        state.held = {}
+        replies: list[Part] = [Text(note) for note in facts.notes]
         if facts.problems:
             state.step, question = ChangeStep.WHEN, facts.problems[0][1]
             _hold_when(state.held, facts, question, ctx)
