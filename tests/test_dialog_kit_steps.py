@@ -85,3 +85,11 @@ def test_the_guard_answer_for_a_steps_dialog() -> None:
     assert kit.guarded(ctx, _said("3"), text) == kit.Guarded(text)
     assert kit.guarded(ctx, _said("let me rewrite it"), text) == kit.Guarded(None)
     assert kit.guarded(ctx, _said("what?"), text) is None
+
+
+def test_a_yes_with_a_change_at_a_steps_confirmation() -> None:
+    assert kit.yes_but("yes but make it 90 mins") == "but make it 90 minutes"
+    assert kit.yes_but("ok, can we do 4pm instead") == "can we do 4pm instead"
+    assert kit.yes_but("yes please") is None  # a plain yes changes nothing
+    assert kit.yes_but("no, the Friday after") is None  # a no is read by the dialog itself
+    assert kit.yes_but("make it 4pm") is None

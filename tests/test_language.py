@@ -6,6 +6,7 @@ import pytest
 
 from conversations.intents import IntentName, recognise
 from conversations.language import Meaning, is_empty, leading, meaning, normalise
+from conversations.language.availability import keeps_original, offers_another
 from conversations.language.choices import candidates, pick
 from conversations.messages import Choice
 
@@ -292,3 +293,31 @@ def test_thanks_in_shorthand_is_thanks(typed: str, name: str) -> None:
 
 def test_a_word_starting_like_shorthand_is_not_thanks() -> None:
     assert recognise("typo").name is IntentName.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("typed", "offers"),
+    [
+        ("cant do thurs, how about fri at 2?", True),
+        ("could do 2pm", True),
+        ("friday instead", True),
+        ("no sorry, on leave til monday", False),
+        ("thurs is out for me", False),
+    ],
+)
+def test_another_time_offered_or_only_refused(typed: str, offers: bool) -> None:
+    assert offers_another(typed) is offers
+
+
+@pytest.mark.parametrize(
+    ("typed", "keeps"),
+    [
+        ("can we keep the original time?", True),
+        ("id rather stick with the old one", True),
+        ("lets leave it as it is", True),
+        ("keep me posted", False),
+        ("fri at 2 instead", False),
+    ],
+)
+def test_keeping_the_meeting_as_it_was(typed: str, keeps: bool) -> None:
+    assert keeps_original(typed) is keeps

@@ -749,6 +749,16 @@ def reask(why: str, asked: Sequence[Part], state: dict[str, Any] | None) -> Turn
     return Turn(replies=[Text(why), *asked], state=state, advanced=False)
 
 
+def yes_but(text: str) -> str | None:
+    """What a yes with more asks to change at a ``Steps`` dialog's own confirmation (a ``Form``
+    reads it at its own): "yes but make it 90 mins" is "but make it 90 minutes" (the rest,
+    normalised, for the dialog to read), None when the text is not a yes with more."""
+    reading = leading(text)
+    if reading is None or reading.meaning is not Meaning.YES or not reading.rest:
+        return None
+    return reading.rest
+
+
 class StepState(BaseModel):
     """What a ``Steps`` dialog keeps between turns: its step, and its own typed fields."""
 

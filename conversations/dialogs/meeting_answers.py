@@ -28,19 +28,22 @@ from enum import StrEnum
 from functools import partial
 
 from conversations.dates import format_when
-from conversations.dialogs.base import Context, Registry, Turn
-from conversations.dialogs.meetings import (
-    ChangeMeeting,
-    Facts,
-    _answerable,
-    _Found,
-    read_facts,
-)
+from conversations.dialogs.base import Context, Registry, Turn, say
+from conversations.dialogs.meetings.changing import ChangeMeeting, _answerable, _find
 from conversations.dialogs.meetings.common import _answer_buttons
 from conversations.intents import raises_a_concern
 from conversations.language import concerns as worries
-from conversations.language.availability import agrees, gives_window, hedges, refuses, shift
+from conversations.language.availability import (
+    agrees,
+    gives_window,
+    hedges,
+    keeps_original,
+    offers_another,
+    refuses,
+    shift,
+)
 from conversations.language.away import says_away
+from conversations.language.meeting_facts import Facts, read_facts
 from conversations.language.normalise import normalise
 from conversations.language.vocabulary import Meaning, meaning
 from conversations.messages import Incoming, Text
@@ -49,19 +52,6 @@ from conversations.safety import notice_concern
 from conversations.self_harm import about_self_harm
 from storage import meeting_queries, queries
 from storage.models import Meeting, MeetingStatus
-
-# A new time offered rather than only refused: "how about", "could do 2pm", "...instead", "?".
-_COUNTER = re.compile(
-    r"\?|\b(?:how|what)\s+about\b|\bcould\s+do\b|\binstead\b|\brather\b|\bbetter\b|\bbut\b"
-    r"|\b(?:would|does|do)\b.*\b(?:work|suit)\b|\bmake\s+it\b",
-    re.I,
-)
-# "can we keep the original time?", "stick with the old one": the move is not wanted.
-_KEEP_ORIGINAL = re.compile(
-    r"\b(?:keep|stick\s+(?:with|to)|stay\s+(?:with|on|at)|leave)\b.{0,30}?"
-    r"\b(?:orig\w*|same|current|old|first|existing|planned|booked|as\s+(?:it\s+)?(?:is|was))\b",
-    re.I,
-)
 
 _FIRST_CLAUSE = re.compile(r"[,.;!]")
 _PARTS = re.compile(r"[,;!?]|\.(?!\d)|\bbut\b", re.I)
@@ -135,7 +125,7 @@ def read_reply(ctx: Context, text: str, meeting: Meeting) -> tuple[Reply, Facts]
     negative = refuses(text) or says_away(text)
     if said is Meaning.NO and not negative:
         said = Meaning.YES if agrees(text) else None
-    if meeting.replaces_id is not None and _KEEP_ORIGINAL.search(plain):
+    if meeting.replaces_id is not None and keeps_original(plain):
         return Reply.KEEP, facts
     if (moved := shift(text)) is not None and not says_away(text):
         # "same time but a week later?", "push it back an hour": a new time, from this one.
@@ -147,7 +137,7 @@ def read_reply(ctx: Context, text: str, meeting: Meeting) -> tuple[Reply, Facts]
         # free times passed on as its reason (a time is never made up from a stretch).
         return Reply.DECLINE, facts
     if _differs(facts, meeting):
-        if negative and _COUNTER.search(plain) is None:
+        if negative and not offers_another(plain):
             # "no sorry, on leave til monday": a refusal with its reason, not a new time.
             return Reply.DECLINE, facts
         return Reply.COUNTER, facts
@@ -168,11 +158,9 @@ def _fits(ctx: Context, text: str, meeting: Meeting) -> bool:
 
 
 def _answer(ctx: Context, msg: Incoming, meeting_id: int) -> Answered:
-    row = meeting_queries.meeting_for(ctx.session, meeting_id, ctx.person_id)
-    change = ChangeMeeting()
-    if row is None:
-        return Answered(Turn(replies=[Text("I couldn't find that meeting any more.")]))
-    found = _Found(*row)
+    change, found = ChangeMeeting(), _find(ctx, meeting_id)
+    if found is None:
+        return Answered(say("I couldn't find that meeting any more."))
     text = msg.text.strip()
     read = read_reply(ctx, text, found.meeting)
     verb = "answer" if read is None else read[0].value
@@ -181,16 +169,8 @@ def _answer(ctx: Context, msg: Incoming, meeting_id: int) -> Answered:
     reply, facts = read
     if reply is Reply.UNSURE:
         when = format_when(found.meeting.starts_at, ctx.tz, ctx.now)
-        return Answered(
-            Turn(
-                replies=[
-                    Text(
-                        f"Sorry, I couldn't tell if that's a yes to {when}. Nothing is booked yet."
-                    ),
-                    _answer_buttons(found.id),
-                ]
-            )
-        )
+        unsure = Text(f"Sorry, I couldn't tell if that's a yes to {when}. Nothing is booked yet.")
+        return Answered(Turn(replies=[unsure, _answer_buttons(found.id)]))
     if reply is Reply.ACCEPT:
         return Answered(change._accept(ctx, found))
     if reply is Reply.COUNTER:
@@ -203,23 +183,20 @@ def open_proposals(ctx: Context) -> list[OpenQuestion]:
     """The proposals and moves waiting for this person's answer."""
     questions: list[OpenQuestion] = []
     for meeting, pairing in meeting_queries.upcoming_for(ctx.session, ctx.person_id, ctx.now):
-        if (
-            meeting.status != MeetingStatus.PROPOSED.value
-            or meeting.proposed_by_id == ctx.person_id
-        ):
-            continue
+        proposed = meeting.status == MeetingStatus.PROPOSED.value
+        if not proposed or meeting.proposed_by_id == ctx.person_id:
+            continue  # the person's own proposal waits for the other's answer
         assert meeting.id is not None
-        meeting_id = meeting.id
         partner = ctx.name_of(queries.partner_of(pairing, ctx.person_id))
-        what = "move to" if meeting.replaces_id is not None else ""
+        what = "move to " if meeting.replaces_id is not None else ""
         when = format_when(meeting.starts_at, ctx.tz, ctx.now)
         questions.append(
             OpenQuestion(
-                key=f"meeting:{meeting_id}",
+                key=f"meeting:{meeting.id}",
                 asked_at=meeting.updated_at,
-                label=f"{partner}: {what + ' ' if what else ''}{when}",
+                label=f"{partner}: {what}{when}",
                 fits=partial(_fits, meeting=meeting),
-                answer=partial(_answer, meeting_id=meeting_id),
+                answer=partial(_answer, meeting_id=meeting.id),
                 days=(ctx.local(meeting.starts_at).date(),),
             )
         )

@@ -10,6 +10,10 @@ they are free instead.
   week after", "an hour later", "push it back a day", "bring it forward half an hour").
 - :func:`gives_window`: when the person is free, said as a stretch rather than one time
   ("mornings are better", "any time after 4", "free tues am", "9 till 11 any day that week").
+- :func:`offers_another`: a new time offered rather than only refused ("how about",
+  "could do 2pm", "... instead", a question).
+- :func:`keeps_original`: at a move, the meeting as it was is wanted ("can we keep the original
+  time?", "stick with the old one").
 
 Read on the normalised text, so shorthand ("thurs", "wk", "cant") does not matter.
 """
@@ -141,3 +145,29 @@ def gives_window(text: str) -> bool:
     """Whether ``text`` says when its writer is free as a stretch of time ("mornings are
     better", "any time after 4", "free tues am"), not as one time."""
     return _WINDOW.search(normalise(text)) is not None
+
+
+# A new time offered rather than only refused: "how about", "could do 2pm", "...instead", "?".
+_COUNTER = re.compile(
+    r"\?|\b(?:how|what)\s+about\b|\bcould\s+do\b|\binstead\b|\brather\b|\bbetter\b|\bbut\b"
+    r"|\b(?:would|does|do)\b.*\b(?:work|suit)\b|\bmake\s+it\b",
+    re.I,
+)
+# "can we keep the original time?", "stick with the old one": the move is not wanted.
+_KEEP_ORIGINAL = re.compile(
+    r"\b(?:keep|stick\s+(?:with|to)|stay\s+(?:with|on|at)|leave)\b.{0,30}?"
+    r"\b(?:orig\w*|same|current|old|first|existing|planned|booked|as\s+(?:it\s+)?(?:is|was))\b",
+    re.I,
+)
+
+
+def offers_another(text: str) -> bool:
+    """Whether an answer to a time offers another rather than only turning it down ("can't do
+    Thursday, how about Friday?", "could do 2pm", "Friday instead")."""
+    return _COUNTER.search(normalise(text)) is not None
+
+
+def keeps_original(text: str) -> bool:
+    """Whether an answer to a move wants the meeting left as it was ("can we keep the original
+    time?", "stick with the old one", "leave it as it is")."""
+    return _KEEP_ORIGINAL.search(normalise(text)) is not None

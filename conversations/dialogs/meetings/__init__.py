@@ -31,17 +31,9 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from conversations.dates import format_duration, format_when
-from conversations.dialogs.base import Context, Outgoing, Registry, Turn
-from conversations.dialogs.meetings.booking import (
-    BookMeeting,
-)
-from conversations.dialogs.meetings.changing import (
-    ChangeMeeting,
-    ChangeStep,
-    Flow,
-    _answerable,
-    _Found,
-)
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn, say
+from conversations.dialogs.meetings.booking import BookMeeting
+from conversations.dialogs.meetings.changing import ChangeMeeting
 from conversations.dialogs.meetings.common import (
     ACTION_PREFIX,
     LATE_WINDOW,
@@ -58,32 +50,13 @@ from conversations.dialogs.meetings.common import (
     show_when,
 )
 from conversations.intents import Intent, IntentName
-from conversations.language.meeting_facts import Facts, read_facts
 from conversations.language.meetings import find_mode, minutes_late
-from conversations.messages import Incoming, Part, Question, Text
+from conversations.messages import Incoming, Part, Text
 from storage import meeting_queries, queries
 from storage.models import Meeting, MeetingStatus, Person
 
-__all__ = [
-    "ACTION_PREFIX",
-    "MODE_TEXT",
-    "BookMeeting",
-    "ChangeMeeting",
-    "ChangeStep",
-    "Facts",
-    "Flow",
-    "Mode",
-    "_Found",
-    "_answerable",
-    "find_mode",
-    "my_meetings",
-    "proposal_clash",
-    "propose_meeting",
-    "read_facts",
-    "register",
-    "running_late",
-    "show_when",
-]
+# What the minutes journey uses to offer and propose the next meeting.
+__all__ = ["MODE_TEXT", "BookMeeting", "Mode", "find_mode", "proposal_clash", "propose_meeting"]
 
 
 # -- my meetings ------------------------------------------------------------------------------
@@ -113,11 +86,10 @@ def my_meetings(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
             waiting = waiting or (meeting, first)
         original = ChangeMeeting._replaced(ctx, meeting)
         if original is not None and meeting.status == MeetingStatus.PROPOSED.value:
-            status = status.replace(
-                "proposed",
-                f"proposed move of your {format_when(original.starts_at, ctx.tz, ctx.now)} meeting",
-                1,
+            moved = (
+                f"proposed move of your {format_when(original.starts_at, ctx.tz, ctx.now)} meeting"
             )
+            status = status.replace("proposed", moved, 1)
         lines.append(
             f"• {format_when(meeting.starts_at, ctx.tz, ctx.now)} with "
             f"{partner.display_name if partner else 'your partner'}, "
@@ -129,13 +101,8 @@ def my_meetings(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     if waiting is not None:
         meeting, first = waiting
         assert meeting.id is not None
-        question = _answer_buttons(meeting.id)
-        replies.append(
-            Question(
-                f"{first} proposed {format_when(meeting.starts_at, ctx.tz, ctx.now)}. Does that suit you?",
-                question.choices,
-            )
-        )
+        proposed = f"{first} proposed {format_when(meeting.starts_at, ctx.tz, ctx.now)}."
+        replies.append(_answer_buttons(meeting.id, f"{proposed} Does that suit you?"))
     return Turn(replies=replies)
 
 
@@ -148,13 +115,9 @@ def running_late(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         if m.status == MeetingStatus.CONFIRMED.value and m.starts_at - ctx.now <= LATE_WINDOW * 24
     ]
     if not soon:
-        return Turn(
-            replies=[
-                Text(
-                    "I couldn't find a meeting of yours starting soon, so I haven't told anyone. "
-                    "Type *my meetings* to see your meetings."
-                )
-            ]
+        return say(
+            "I couldn't find a meeting of yours starting soon, so I haven't told anyone. "
+            "Type *my meetings* to see your meetings."
         )
     meeting, pairing = soon[0]
     partner = _person(ctx, queries.partner_of(pairing, ctx.person_id))
@@ -165,13 +128,8 @@ def running_late(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     )
     assert partner.id is not None
     told = f"{ctx.person.display_name} is running {by}late for your meeting on {theirs}."
-    return Turn(
-        replies=[
-            Text(
-                f"I've told {partner.display_name} you're running {by}late. Your meeting is "
-                "unchanged."
-            )
-        ],
+    return say(
+        f"I've told {partner.display_name} you're running {by}late. Your meeting is unchanged.",
         outgoing=[Outgoing(parts=(Text(told),), recipient_id=partner.id, kind="meeting")],
     )
 

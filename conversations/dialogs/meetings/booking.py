@@ -11,22 +11,23 @@ from pydantic import Field
 
 from conversations.dates import format_day, format_duration, format_when
 from conversations.dialogs import safety_check
-from conversations.dialogs.base import Context, Turn
-from conversations.dialogs.kit import CONFIRM, Form, FormField, FormState, Read
+from conversations.dialogs.base import Context, Turn, say
+from conversations.dialogs.kit import CONFIRM, Form, FormField, FormState, Read, yes_but
 from conversations.dialogs.meetings.common import (
     MAX_MESSAGE,
     MODE_TEXT,
     Mode,
     _agenda_part,
-    _clash,
     _during_events,
     _first_name,
     _hold_when,
     _options_question,
     _picked_option,
     _scheme_zone,
+    _send_question,
     _summary,
     _too_long,
+    proposal_clash,
     propose_meeting,
     show_when,
 )
@@ -34,7 +35,7 @@ from conversations.intents import IntentName
 from conversations.language.choices import pick
 from conversations.language.meeting_facts import Facts, as_time, read_facts
 from conversations.language.meetings import find_mode
-from conversations.language.vocabulary import Meaning, leading
+from conversations.language.vocabulary import leading
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from storage import meeting_queries, queries
 from storage.models import Meeting, MeetingStatus, Pairing, PairingStatus, Person
@@ -66,12 +67,12 @@ class BookState(FormState):
     changed: bool = False  # the confirmation follows a yes with a change
 
 
-def _mentee_pairing(ctx: Context) -> tuple[Pairing | None, Turn | None]:
+def _mentee_pairing(ctx: Context) -> Pairing | Turn:
     """The pairing in which the person is the mentee, or a kind refusal."""
     pairings = queries.active_pairings(ctx.session, ctx.person_id)
     for pairing in pairings:
         if pairing.mentee_id == ctx.person_id:
-            return pairing, None
+            return pairing
     why = (
         "You're not paired with a mentor at the moment, so there's no meeting to book yet. "
         "Once you're matched I'll help you arrange meetings. If you have questions, your "
@@ -86,7 +87,7 @@ def _mentee_pairing(ctx: Context) -> tuple[Pairing | None, Turn | None]:
             "meeting is booked you'll get it to accept, suggest another time or decline, and you "
             "can reschedule or cancel it too."
         )
-    return None, Turn(replies=[Text(why)])
+    return say(why)
 
 
 def _usual(ctx: Context) -> int:
@@ -145,10 +146,8 @@ class BookMeeting(Form[BookState]):
         return intent is not IntentName.RESCHEDULE_MEETING and state.get("step") in WAITS
 
     def start(self, ctx: Context, msg: Incoming) -> Turn:
-        pairing, refusal = _mentee_pairing(ctx)
-        if refusal is not None:
-            return refusal
-        assert pairing is not None
+        if isinstance(pairing := _mentee_pairing(ctx), Turn):
+            return pairing  # a kind refusal: the person is no one's mentee
         assert pairing.id is not None
         # A "Book a meeting" button may carry the facts in its value (the minutes journey offers
         # Choice("Book it", "intent:book_meeting", "5 Dec at 3pm")); typed text carries them itself.
@@ -173,9 +172,8 @@ class BookMeeting(Form[BookState]):
                 return [
                     Text(f"What time on {format_day(date.fromisoformat(state.day), ctx.today)}?")
                 ]
-            return [
-                Text(f"When would you like to meet {state.mentor}? For example *Thursday at 10am*.")
-            ]
+            example = "For example *Thursday at 10am*."
+            return [Text(f"When would you like to meet {state.mentor}? {example}")]
         if field.name == "mode":
             pairing = ctx.session.get(Pairing, state.pairing_id)
             mentor = pairing.mentor_id if pairing is not None else 0
@@ -185,13 +183,9 @@ class BookMeeting(Form[BookState]):
             buttons = tuple(Choice(label, "kit:mode", value) for value, label in MODES)
             return [Question(f"How will you meet?{prefers}", buttons)]
         if field.name == "agenda":
-            return [
-                Question(
-                    "What would you like to talk about? Type a line or two "
-                    f"({state.mentor} will see it).",
-                    (Choice("No agenda", "kit:agenda", ""),),
-                )
-            ]
+            sees = f"({state.mentor} will see it)"
+            asked = f"What would you like to talk about? Type a line or two {sees}."
+            return [Question(asked, (Choice("No agenda", "kit:agenda", ""),))]
         return super().ask_field(ctx, state, field)
 
     def summary(self, ctx: Context, state: BookState) -> list[Part]:
@@ -201,9 +195,7 @@ class BookMeeting(Form[BookState]):
         assert at is not None
         mentor = ctx.name_of(pairing.mentor_id)
         zone = _scheme_zone(ctx, pairing)
-        summary = _summary(at, minutes, state.values["mode"], ctx.tz, zone, ctx.now)
-        if state.location:
-            summary += f"\n• *Where:* {state.location}"
+        summary = _summary(at, minutes, state.values["mode"], ctx.tz, zone, ctx.now, state.location)
         parts: list[Part] = [
             Text(f"Here's the meeting I'll propose to {mentor}:\n{summary}"),
             *_agenda_part(state.values.get("agenda") or ""),
@@ -213,11 +205,8 @@ class BookMeeting(Form[BookState]):
             said = "the scheme's usual length: say *make it 90 minutes* to change it."
             parts.append(Text(f"I've made it {_duration(minutes)}, {said}"))
         elif minutes < _usual(ctx):
-            parts.append(
-                Text(
-                    f"A note: the scheme expects meetings of at least {_duration(_usual(ctx))}. {shorter}"
-                )
-            )
+            expects = f"the scheme expects meetings of at least {_duration(_usual(ctx))}"
+            parts.append(Text(f"A note: {expects}. {shorter}"))
         if (during := _during_events(ctx, at, minutes)) is not None:
             parts.append(during)
         return parts
@@ -225,15 +214,10 @@ class BookMeeting(Form[BookState]):
     def question(self, ctx: Context, state: BookState) -> str:
         at, minutes, first = _at(state), int(state.values["length"]), state.mentor
         assert at is not None
-        if _during_events(ctx, at, minutes) is not None:
-            return f"Shall I send it to {first} anyway, or change the time?"
-        if self._short(ctx, state):
-            longer = _duration(_usual(ctx))
-            return (
-                f"Shall I keep it at {_duration(minutes)} and send it to {first}, "
-                f"or make it {longer}?"
-            )
-        return f"Shall I send it to {first}{' with that change' if state.changed else ''}?"
+        if self._short(ctx, state) and _during_events(ctx, at, minutes) is None:
+            keep = f"Shall I keep it at {_duration(minutes)} and send it to {first}"
+            return f"{keep}, or make it {_duration(_usual(ctx))}?"
+        return _send_question(ctx, first, at, minutes, state.changed)
 
     def confirm_choices(self, ctx: Context, state: BookState) -> tuple[Choice, ...]:
         """Send it (for a short meeting: keep its length, or make it the scheme's usual one),
@@ -325,9 +309,7 @@ class BookMeeting(Form[BookState]):
     def confirm_reply(self, ctx: Context, state: BookState, msg: Incoming) -> Turn | None:
         """The buttons of the booking's own confirmation, and a change typed there."""
         reading = leading(msg.text) if msg.action is None else None
-        state.changed = (
-            reading is not None and bool(reading.rest) and reading.meaning is Meaning.YES
-        )
+        state.changed = msg.action is None and yes_but(msg.text) is not None
         choices = self.confirm_choices(ctx, state)
         if msg.action is None:
             # "keep it at 30" at a short meeting; else a change ("4pm"), or a button's words.
@@ -401,7 +383,7 @@ class BookMeeting(Form[BookState]):
         if at <= ctx.now:
             problem: str | None = f"{format_when(at, ctx.tz, ctx.now)} has passed now."
         else:
-            problem = _clash(ctx, pairing, at, int(state.values.get("length") or 0))
+            problem = proposal_clash(ctx, pairing, at, int(state.values.get("length") or 0))
         return f"{problem} What other time would suit?" if problem else None
 
     # -- sending ------------------------------------------------------------------------------
@@ -442,13 +424,8 @@ class BookMeeting(Form[BookState]):
         ctx.session.flush()
         out = propose_meeting(ctx, meeting, pairing)
         when = show_when(at, ctx.tz, _scheme_zone(ctx, pairing), ctx.now)
-        mentor = ctx.name_of(pairing.mentor_id)
-        return Turn(
-            replies=[
-                Text(
-                    f"Sent to {mentor}: {when}. I'll let you know when {state.mentor} "
-                    "replies. Type *my meetings* to see your meetings."
-                )
-            ],
+        return say(
+            f"Sent to {ctx.name_of(pairing.mentor_id)}: {when}. I'll let you know when "
+            f"{state.mentor} replies. Type *my meetings* to see your meetings.",
             outgoing=[out],
         )

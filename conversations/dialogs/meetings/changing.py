@@ -4,7 +4,7 @@ reason (through the patient-data guard and the safety check) to cancel or declin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -21,17 +21,15 @@ from conversations.dates import (
     format_when,
 )
 from conversations.dialogs import kit, safety_check
-from conversations.dialogs.base import Context, Outgoing, Turn
+from conversations.dialogs.base import Context, Outgoing, Turn, say
 from conversations.dialogs.meetings.common import (
-    _REASON,
-    _SEND,
     ACTION_PREFIX,
     MAX_MESSAGE,
     MAX_REASON,
     NOT_FOUND,
+    _answer_buttons,
     _audit,
     _book_again,
-    _clash,
     _during_events,
     _first_name,
     _hold_when,
@@ -47,7 +45,8 @@ from conversations.dialogs.meetings.common import (
     _send_question,
     _summary,
     _too_long,
-    _yes_but,
+    _whens,
+    proposal_clash,
     show_when,
 )
 from conversations.intents import IntentName, recognise
@@ -58,16 +57,6 @@ from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import guard_question
 from storage import meeting_queries, queries
 from storage.models import Meeting, MeetingStatus, Pairing, Person
-
-
-def _reason_wording(partner_first: str) -> safety_check.Wording:
-    return safety_check.Wording(
-        keep="Keep it in my reason only",
-        also_ask=f"{partner_first} will see your reason. Shall I keep what you wrote there too?",
-        also_keep="Yes, keep it in my reason",
-        who_reads=f"{partner_first} will see your reason.",
-        not_yet=f"I haven't sent anything to {partner_first} yet.",
-    )
 
 
 class Flow(StrEnum):
@@ -100,10 +89,7 @@ class ChangeState(kit.StepState):
     location: str | None = None
     changed: bool = False  # "yes but make it 3pm": "Shall I send it with that change?"
     # What a "when" question holds (``common._hold_when``): readings to choose between.
-    options: list[dict[str, Any]] | None = None
-    ask: str | None = None
-    part: str | None = None
-    wall: str | None = None
+    held: dict[str, Any] = Field(default_factory=dict)
     guard: str | None = None  # a reason held while the patient-data guard asks about it
     reason: str | None = None  # a reason held while the safety check asks about it
     safety_checked: list[str] = Field(default_factory=list)
@@ -116,6 +102,9 @@ C_WHEN = "dialog:change_meeting:when"
 C_NO_REASON = "dialog:change_meeting:no_reason"
 C_KEEP = "dialog:change_meeting:keep"
 C_OPTION = "dialog:change_meeting:option"
+# How a typed reply is read at the send and cancel questions (see conversations/language).
+_SEND = (Choice("Send", C_SEND),)
+_REASON = (Choice("Keep it", C_KEEP), Choice("No reason", C_NO_REASON))
 WHERE = "a message about a meeting"  # where the guard says patient data must not go
 NO_PARTNER = (
     "You don't have a mentoring partner at the moment, so there are no meetings to change. "
@@ -159,10 +148,8 @@ def _answerable(ctx: Context, found: _Found, verb: str) -> str | None:
             f"That meeting {word}, so there's nothing to {verb}. Type *my meetings* to see yours."
         )
     if meeting.proposed_by_id == ctx.person_id:
-        partner = _first_name(
-            ctx.session.get(Person, queries.partner_of(found.pairing, ctx.person_id))
-        )
-        return f"You proposed this meeting, so {partner} needs to accept it."
+        partner = _person(ctx, queries.partner_of(found.pairing, ctx.person_id))
+        return f"You proposed this meeting, so {_first_name(partner)} needs to accept it."
     if meeting.starts_at <= ctx.now:
         return "That time has already passed, so it can't be answered now. Type *my meetings* to see yours."
     return None
@@ -187,13 +174,17 @@ def _day_named(ctx: Context, text: str) -> date | None:
     return found.value.day if found is not None and isinstance(found.value, When) else None
 
 
-def _on(ctx: Context, day: date, meetings: list[tuple[Meeting, Pairing]]) -> list[_Found]:
-    return [_Found(*row) for row in meetings if row[0].starts_at.astimezone(ctx.tz).date() == day]
+def _upcoming(ctx: Context) -> list[_Found]:
+    return [
+        _Found(*row) for row in meeting_queries.upcoming_for(ctx.session, ctx.person_id, ctx.now)
+    ]
 
 
-def _which_and_new(
-    text: str, ctx: Context, upcoming: list[tuple[Meeting, Pairing]]
-) -> tuple[str, str]:
+def _on(ctx: Context, day: date, meetings: list[_Found]) -> list[_Found]:
+    return [f for f in meetings if f.meeting.starts_at.astimezone(ctx.tz).date() == day]
+
+
+def _which_and_new(text: str, ctx: Context, upcoming: list[_Found]) -> tuple[str, str]:
     """Split "move the meeting on Tuesday to Wednesday 9am" into the part naming the meeting and
     the part giving the new time. Without "to", a day that has a meeting names it."""
     noun, splits = to_new_time(text)
@@ -233,7 +224,7 @@ class ChangeMeeting(kit.Steps[ChangeState]):
 
     name: ClassVar[str] = "change_meeting"
     title: ClassVar[str] = "Your meeting change"
-    schema_version: ClassVar[int] = 2
+    schema_version: ClassVar[int] = 3
     State = ChangeState
 
     def __init__(self) -> None:
@@ -265,8 +256,7 @@ class ChangeMeeting(kit.Steps[ChangeState]):
             return Turn(replies=[problem])
         if not queries.active_pairings(ctx.session, ctx.person_id):
             return Turn(replies=[Text(NO_PARTNER)])
-        upcoming = meeting_queries.upcoming_for(ctx.session, ctx.person_id, ctx.now)
-        if not upcoming:
+        if not (upcoming := _upcoming(ctx)):
             verb = "cancel" if cancel else "move"
             hint = " Type *book a meeting* to arrange one." if _is_mentee(ctx) else ""
             return Turn(replies=[Text(f"You have no upcoming meetings to {verb}.{hint}")])
@@ -277,7 +267,7 @@ class ChangeMeeting(kit.Steps[ChangeState]):
             if later is not None:  # "cancel thurs and book the 19th at 11 instead": a move
                 flow, which, new = Flow.RESCHEDULE, text[: first.end], text[first.end :]
         state = ChangeState(step=ChangeStep.PICK, flow=flow, new=new)
-        candidates = [_Found(*row) for row in upcoming]
+        candidates = upcoming
         notes: list[Part] = []
         # "poorly today so cant do tomorrow": the day a meeting is on, of the days named.
         named = days_named(which, ctx.now, ctx.tz)
@@ -310,7 +300,7 @@ class ChangeMeeting(kit.Steps[ChangeState]):
     def suggest(self, ctx: Context, found: _Found, facts: Facts) -> Turn:
         """Another time offered for ``found`` in a typed answer to it: shown to confirm."""
         state = ChangeState(step=ChangeStep.WHEN, flow=Flow.SUGGEST)
-        return self._absorb(ctx, self._with_meeting(state, found.meeting), facts, found)
+        return self._absorb(ctx, self._with_meeting(state, found.meeting), facts)
 
     def decline(self, ctx: Context, found: _Found, msg: Incoming) -> Turn:
         """``found`` turned down in a typed answer to it: all its words are the reason.
@@ -319,14 +309,10 @@ class ChangeMeeting(kit.Steps[ChangeState]):
         not *Keep it*); patient data in it is still asked about before it goes anywhere.
         """
         state = ChangeState(step=ChangeStep.REASON, flow=Flow.DECLINE)
-        state = self._with_meeting(state, found.meeting)
-        text = msg.text.strip()
+        state, text = self._with_meeting(state, found.meeting), msg.text.strip()
         if len(text.split()) <= 1:
-            return self._finish(ctx, state, found, "")
-        if kit.patient_data_in(ctx, text):
-            state.guard = text
-            return self.ask(ctx, state, ChangeStep.GUARD)
-        return self._finish(ctx, state, found, text)
+            return self._finish(ctx, state, "")
+        return self._reason(ctx, state, text)
 
     @staticmethod
     def _with_meeting(state: ChangeState, meeting: Meeting) -> ChangeState:
@@ -345,7 +331,7 @@ class ChangeMeeting(kit.Steps[ChangeState]):
             start = found.meeting.starts_at
             facts = read_facts(as_time(new), ctx, base=start, whole=True, agenda="none")
             if facts.found_anything:
-                return self._absorb(ctx, state, facts, found)
+                return self._absorb(ctx, state, facts)
         return self.ask(ctx, state, ChangeStep.WHEN)
 
     # -- asking -------------------------------------------------------------------------------
@@ -378,20 +364,14 @@ class ChangeMeeting(kit.Steps[ChangeState]):
         )
         return Question(f"Which meeting would you like to {verb}?", choices)
 
-    def _upcoming(self, ctx: Context) -> list[_Found]:
-        return [
-            _Found(*row)
-            for row in meeting_queries.upcoming_for(ctx.session, ctx.person_id, ctx.now)
-        ]
-
     def _pick_prompt(self, ctx: Context, state: ChangeState) -> list[Part]:
-        if not (upcoming := self._upcoming(ctx)):
+        if not (upcoming := _upcoming(ctx)):
             return [Text("You have no upcoming meetings now. Type *cancel* to stop.")]
         return [self._pick_question(ctx, state.flow, upcoming)]
 
     def _when_prompt(self, ctx: Context, state: ChangeState) -> list[Part]:
-        if state.options:
-            return [_options_question(state.to_state(), ctx, C_OPTION)]
+        if state.held.get("options"):
+            return [_options_question(state.held, ctx, C_OPTION)]
         _, partner, _, current = self._meeting(ctx, state)
         first, example = _first_name(partner), "For example *Thursday at 10am*."
         if state.flow is Flow.SUGGEST:
@@ -403,26 +383,16 @@ class ChangeMeeting(kit.Steps[ChangeState]):
     def _confirmation(self, ctx: Context, state: ChangeState) -> list[Part]:
         _, partner, zone, current = self._meeting(ctx, state)
         at, minutes, mode = _slot(state)
-        summary = _summary(at, minutes, mode, ctx.tz, zone, ctx.now)
-        if state.location:
-            summary += f"\n• *Where:* {state.location}"
+        summary = _summary(at, minutes, mode, ctx.tz, zone, ctx.now, state.location)
         lead = (
             f"I'll suggest this to {partner.display_name} instead of {current}:"
             if state.flow is Flow.SUGGEST
             else f"I'll ask {partner.display_name} to move your meeting from {current} to:"
         )
-        first = _first_name(partner)
-        during = _during_events(ctx, at, minutes)
-        return [
-            Text(f"{lead}\n{summary}"),
-            *([during] if during is not None else []),
-            Question(
-                _send_question(first, state.to_state())
-                if during is None
-                else f"Shall I send it to {first} anyway, or change the time?",
-                (Choice(f"Send to {first}", C_SEND), Choice("Change the time", C_WHEN)),
-            ),
-        ]
+        first, during = _first_name(partner), _during_events(ctx, at, minutes)
+        asked = _send_question(ctx, first, at, minutes, state.changed)
+        buttons = (Choice(f"Send to {first}", C_SEND), Choice("Change the time", C_WHEN))
+        return [Text(f"{lead}\n{summary}"), *([during] if during else []), Question(asked, buttons)]
 
     def _reason_prompt(self, ctx: Context, state: ChangeState) -> list[Part]:
         _, partner, _, current = self._meeting(ctx, state)
@@ -433,9 +403,8 @@ class ChangeMeeting(kit.Steps[ChangeState]):
             labels = ("Decline without a reason", "Don't decline")
         else:
             asked = f"Shall I cancel your meeting with {partner.display_name} on {current}? "
-            asked += (
-                f"{first} will be told. You can type a reason for {first} (optional), or choose:"
-            )
+            asked += f"{first} will be told. You can type a reason for {first} (optional), or "
+            asked += "choose:"
             labels = ("Cancel it, no reason", "Keep the meeting")
         return [Question(asked, (Choice(labels[0], C_NO_REASON), Choice(labels[1], C_KEEP)))]
 
@@ -443,7 +412,11 @@ class ChangeMeeting(kit.Steps[ChangeState]):
         return guard_question(kit.patient_data_in(ctx, state.guard or ""), WHERE)
 
     def _wording(self, ctx: Context, state: ChangeState) -> safety_check.Wording:
-        return _reason_wording(_first_name(self._meeting(ctx, state)[1]))
+        """Who reads the reason the safety check asks about (the partner); buttons in the
+        person's own words ("Keep it in my reason only")."""
+        first, mine = _first_name(self._meeting(ctx, state)[1]), "my reason"
+        shared = safety_check.shared_wording("your reason", first, sent=True)
+        return replace(shared, keep=f"Keep it in {mine} only", also_keep=f"Yes, keep it in {mine}")
 
     def _safety_prompt(self, ctx: Context, state: ChangeState) -> list[Part]:
         return safety_check.prompt(state.to_state(), self._wording(ctx, state))
@@ -460,26 +433,23 @@ class ChangeMeeting(kit.Steps[ChangeState]):
         return self.steps[state.step][1](ctx, state, msg)
 
     def _on_pick(self, ctx: Context, state: ChangeState, msg: Incoming) -> Turn:
-        text, upcoming = _typed(msg), self._upcoming(ctx)
+        text, upcoming = _typed(msg), _upcoming(ctx)
         typed = pick(text, self._pick_question(ctx, state.flow, upcoming).choices)
         found: _Found | None = None
         if msg.action == C_PICK or typed is not None:  # "2", "the friday one", "thurs pls"
             found = _find(ctx, msg.values.get("value") if typed is None else typed.value)
-        elif (day := _day_named(ctx, text)) is not None:
-            on_day = [f for f in upcoming if f.meeting.starts_at.astimezone(ctx.tz).date() == day]
-            found = on_day[0] if len(on_day) == 1 else None
+        elif (day := _day_named(ctx, text)) is not None and len(on := _on(ctx, day, upcoming)) == 1:
+            found = on[0]
         if found is None:
             return self.again(ctx, state, "Please choose one of these meetings.")
         return self._picked(ctx, state, found)
 
     def _on_when(self, ctx: Context, state: ChangeState, msg: Incoming) -> Turn:
         text = _typed(msg)
-        if state.options:
-            option = _picked_option(state.to_state(), ctx, msg, text, C_OPTION)
+        if state.held.get("options"):
+            option = _picked_option(state.held, ctx, msg, text, C_OPTION)
             if option is not None and option.has_time:
-                return self._absorb(
-                    ctx, state, Facts(at=option.at_utc), self._meeting(ctx, state)[0]
-                )
+                return self._absorb(ctx, state, Facts(at=option.at_utc))
             if msg.action == C_OPTION:
                 return self.again(ctx, state, "Please choose one of these.")
         return self._new_time(
@@ -488,13 +458,13 @@ class ChangeMeeting(kit.Steps[ChangeState]):
 
     def _on_confirm(self, ctx: Context, state: ChangeState, msg: Incoming) -> Turn:
         text = _typed(msg)
-        if msg.action == C_SEND or answer(text, _SEND, yes="send") == "send":
+        if msg.action == C_SEND or answer(text, _SEND, yes=C_SEND) == C_SEND:
             return self._send(ctx, state)
         asked = self._confirmation(ctx, state)[-1]
         typed = pick(text, asked.choices) if isinstance(asked, Question) and text else None
         if msg.action == C_WHEN or (typed is not None and typed.action == C_WHEN):
             return self.ask(ctx, state, ChangeStep.WHEN)
-        change = _yes_but(text)  # "yes but make it 3pm"
+        change = kit.yes_but(text)  # "yes but make it 3pm"
         state.changed = change is not None
         why = "Please choose one of these, or tell me the new time."
         return self._new_time(ctx, state, change or text, why)
@@ -506,24 +476,28 @@ class ChangeMeeting(kit.Steps[ChangeState]):
         facts = read_facts(said, ctx, base=state.at, whole=True, agenda="none")
         if not facts.found_anything:
             return self.again(ctx, state, why)
-        return self._absorb(ctx, state, facts, self._meeting(ctx, state)[0])
+        return self._absorb(ctx, state, facts)
 
     def _on_reason(self, ctx: Context, state: ChangeState, msg: Incoming) -> Turn:
         text = _typed(msg)
-        said = answer(text, _REASON, yes="no_reason", no="keep", whole=True)
         asked = self._reason_prompt(ctx, state)[-1]
         again = yes_to(text, asked.choices) if isinstance(asked, Question) else None
-        said = {C_KEEP: "keep", C_NO_REASON: "no_reason"}.get(again.action, said) if again else said
-        if msg.action == C_KEEP or said == "keep":
+        said = answer(text, _REASON, yes=C_NO_REASON, no=C_KEEP, whole=True)
+        said = msg.action or (again.action if again is not None else said)
+        if said == C_KEEP:
             return Turn(replies=[Text("OK, I've left the meeting as it is.")])
-        if msg.action == C_NO_REASON or said == "no_reason":
-            return self._finish(ctx, state, self._meeting(ctx, state)[0], "")
+        if said == C_NO_REASON:
+            return self._finish(ctx, state, "")
         if not text:
             return self.again(ctx, state, kit.NOTHING)
+        return self._reason(ctx, state, text)
+
+    def _reason(self, ctx: Context, state: ChangeState, text: str) -> Turn:
+        """A reason typed: the guard asks about patient data in it first."""
         if kit.patient_data_in(ctx, text):
             state.guard = text
             return self.ask(ctx, state, ChangeStep.GUARD)
-        return self._finish(ctx, state, self._meeting(ctx, state)[0], text)
+        return self._finish(ctx, state, text)
 
     def _on_guard(self, ctx: Context, state: ChangeState, msg: Incoming) -> Turn:
         answered = kit.guarded(ctx, msg, state.guard or "")
@@ -532,14 +506,14 @@ class ChangeMeeting(kit.Steps[ChangeState]):
         state.guard = None
         if answered.text is None:  # they will write it again
             return self.ask(ctx, state, ChangeStep.REASON)
-        return self._finish(ctx, state, self._meeting(ctx, state)[0], answered.text)
+        return self._finish(ctx, state, answered.text)
 
     def _on_safety(self, ctx: Context, state: ChangeState, msg: Incoming) -> Turn:
         found = self._meeting(ctx, state)[0]
 
         def finish(kept: dict[str, Any], reason: str | None = None) -> Turn:
             held = self.load(kept)
-            return self._finish(ctx, held, found, held.reason or "" if reason is None else reason)
+            return self._finish(ctx, held, held.reason or "" if reason is None else reason)
 
         left_out = "I've left your reason out: it's with the project lead."
         return safety_check.step(
@@ -552,21 +526,19 @@ class ChangeMeeting(kit.Steps[ChangeState]):
             pairing_id=found.pairing.id,
         )
 
-    def _absorb(self, ctx: Context, state: ChangeState, facts: Facts, found: _Found) -> Turn:
+    def _absorb(self, ctx: Context, state: ChangeState, facts: Facts) -> Turn:
         """Take what was said about the new time; confirm it, or say why it can't be."""
-        state.options = state.ask = state.part = state.wall = None
+        state.held = {}
         replies: list[Part] = [Text(note) for note in facts.notes]
         if facts.problems:
-            state.step = ChangeStep.WHEN
-            held: dict[str, Any] = {}
-            _hold_when(held, facts, facts.problems[0][1], ctx)
-            state = state.model_copy(update=held)
-            asked = self._when_prompt(ctx, state) if state.options else [Text(state.ask or "")]
+            state.step, question = ChangeStep.WHEN, facts.problems[0][1]
+            _hold_when(state.held, facts, question, ctx)
+            asked = self._when_prompt(ctx, state) if state.held["options"] else [Text(question)]
             return Turn(replies=[*replies, *asked], state=state.to_state())
         state.at = facts.at or state.at
         state.minutes = facts.minutes if facts.minutes is not None else state.minutes
         state.mode, state.location = facts.mode or state.mode, facts.location or state.location
-        if (problem := self._problem(ctx, state, found)) is not None:
+        if (problem := self._problem(ctx, state, self._meeting(ctx, state)[0])) is not None:
             state.step = ChangeStep.WHEN
             reask = Text(f"{problem} What other time would suit?")
             return Turn(replies=[*replies, reask], state=state.to_state())
@@ -582,32 +554,26 @@ class ChangeMeeting(kit.Steps[ChangeState]):
             return "That's what it's already booked for."
         if at <= ctx.now:
             return f"{format_when(at, ctx.tz, ctx.now)} has passed."
-        return _clash(ctx, found.pairing, at, minutes, exclude=_same_slot(ctx, meeting))
+        return proposal_clash(ctx, found.pairing, at, minutes, exclude=_same_slot(ctx, meeting))
 
     # -- doing --------------------------------------------------------------------------------
 
     def _accept(self, ctx: Context, found: _Found) -> Turn:
         meeting, pairing = found.meeting, found.pairing
         start, minutes = meeting.starts_at, meeting.duration_minutes
-        if clash := _clash(ctx, pairing, start, minutes, exclude=_same_slot(ctx, meeting)):
-            other = (
-                Choice("Suggest another time", f"{ACTION_PREFIX}:suggest:{found.id}"),
-                Choice("Decline", f"{ACTION_PREFIX}:decline:{found.id}"),
-            )
+        if clash := proposal_clash(ctx, pairing, start, minutes, exclude=_same_slot(ctx, meeting)):
+            other = _answer_buttons(found.id).choices[1:]  # suggest another time, or decline
             said = Text(f"{clash} You could suggest another time instead.")
             return Turn(replies=[said, Question("What would you like to do?", other)])
-        proposer = _person(ctx, meeting.proposed_by_id)
-        zone, their_zone = _scheme_zone(ctx, pairing), ZoneInfo(proposer.time_zone)
+        proposer, zone = _person(ctx, meeting.proposed_by_id), _scheme_zone(ctx, pairing)
         calendar = "The calendar invite is attached: add it to your calendar."
-        mine_moved = theirs_moved = ""
+        mine, theirs = _whens(ctx, start, proposer, zone)
         files: list[Part] = []
         # A move: the meeting it replaces gives way now, with its calendar cancellation.
         if (original := self._replaced(ctx, meeting)) is not None:
             assert original.id is not None
-            mine_moved = f" (moved from {show_when(original.starts_at, ctx.tz, zone, ctx.now)})"
-            theirs_moved = (
-                f" (moved from {show_when(original.starts_at, their_zone, zone, ctx.now)})"
-            )
+            was_mine, was_theirs = _whens(ctx, original.starts_at, proposer, zone)
+            mine, theirs = f"{mine} (moved from {was_mine})", f"{theirs} (moved from {was_theirs})"
             if (cancel_file := _invite(ctx, original, pairing, "CANCEL")) is not None:
                 calendar = (
                     "The new calendar invite is attached, with the cancellation of the old one."
@@ -623,8 +589,6 @@ class ChangeMeeting(kit.Steps[ChangeState]):
         assert invite is not None
         files.append(invite)
         length = f"{format_duration(timedelta(minutes=minutes))}, {_mode_text(meeting.mode)}"
-        mine = show_when(start, ctx.tz, zone, ctx.now) + mine_moved
-        theirs = show_when(start, their_zone, zone, ctx.now) + theirs_moved
         done = (
             f"Confirmed: your meeting with {proposer.display_name} on {mine} ({length}). "
             f"{_first_name(proposer)} has been told. {calendar}"
@@ -702,35 +666,32 @@ class ChangeMeeting(kit.Steps[ChangeState]):
         headline = (
             f"{me} suggests another time for your meeting:"
             if suggest and original is None
-            else f"{me} would like to move your meeting on "
-            f"{show_when(old, ZoneInfo(partner.time_zone), zone, ctx.now)} to:"
+            else f"{me} would like to move your meeting on {_whens(ctx, old, partner, zone)[1]} to:"
         )
-        note = ""
+        when = show_when(at, ctx.tz, zone, ctx.now)
+        sent = f"Sent to {partner.display_name}: {when}. I'll let you know when {first} replies."
         if original is not None:
             headline += "\n(Until you accept, your meeting stays as it is.)"
             kept = show_when(original.starts_at, ctx.tz, zone, ctx.now)
-            note = f" Until {first} accepts, your meeting on {kept} stays as it is."
-        when = show_when(at, ctx.tz, zone, ctx.now)
-        sent = f"Sent to {partner.display_name}: {when}. I'll let you know when {first} replies."
+            sent += f" Until {first} accepts, your meeting on {kept} stays as it is."
         return Turn(
-            replies=[Text(sent + note)],
+            replies=[Text(sent)],
             outgoing=[_proposal(ctx, meeting, pairing, partner, headline)],
         )
 
-    def _finish(self, ctx: Context, state: ChangeState, found: _Found, reason: str) -> Turn:
+    def _finish(self, ctx: Context, state: ChangeState, reason: str) -> Turn:
         """Decline or cancel, with an optional reason, telling the other person."""
         state.reason = reason
         asking = safety_check.gate(ctx, state.to_state(), [reason], self._wording(ctx, state))
         if asking is not None:
             return asking
+        found, partner, zone, mine = self._meeting(ctx, state)
         decline = state.flow is Flow.DECLINE
         why = _answerable(ctx, found, "decline") if decline else _changeable(ctx, found)
         if why is not None:
             return Turn(replies=[Text(why)])
-        _, partner, zone, mine = self._meeting(ctx, state)
         meeting, pairing, first = found.meeting, found.pairing, _first_name(partner)
-        partner_zone = ZoneInfo(partner.time_zone)
-        theirs = show_when(meeting.starts_at, partner_zone, zone, ctx.now)
+        theirs = _whens(ctx, meeting.starts_at, partner, zone)[1]
         # A declined (or withdrawn) move leaves the meeting it would replace as it was: no
         # calendar cancellation goes out, since no invite was ever sent for the move.
         original = self._replaced(ctx, meeting)
@@ -748,8 +709,7 @@ class ChangeMeeting(kit.Steps[ChangeState]):
         because = [Text(f"*Reason:* {reason}", private=True)] if reason else []
         assert partner.id is not None
         if original is not None:
-            kept_mine = show_when(original.starts_at, ctx.tz, zone, ctx.now)
-            kept_theirs = show_when(original.starts_at, partner_zone, zone, ctx.now)
+            kept_mine, kept_theirs = _whens(ctx, original.starts_at, partner, zone)
             verb = "declined moving" if decline else "withdrew the move of"
             told = f"{me} {verb} your meeting to {theirs}. Your meeting on {kept_theirs} stays as it is."
             done = (
@@ -757,9 +717,8 @@ class ChangeMeeting(kit.Steps[ChangeState]):
                 f"Your meeting with {partner.display_name} on {kept_mine} stays as it is. "
                 f"{first} has been told."
             )
-            return Turn(
-                replies=[Text(done)],
-                outgoing=[Outgoing((Text(told), *because), partner.id, kind="meeting")],
+            return say(
+                done, outgoing=[Outgoing((Text(told), *because), partner.id, kind="meeting")]
             )
         if decline:
             told = f"{me} declined the meeting on {theirs}."
@@ -767,19 +726,22 @@ class ChangeMeeting(kit.Steps[ChangeState]):
         else:
             told = f"{me} has cancelled your meeting on {theirs}."
             done = f"Cancelled: your meeting with {partner.display_name} on {mine}. {first} has been told."
-        calendar: list[Part] = []
-        if cancel_file is not None:
-            calendar = [Text("Here's the calendar cancellation."), cancel_file]
-        i_am_mentee = pairing.mentee_id == ctx.person_id
-        arranges = f"{_first_name(ctx.person)} arranges your meetings and will be in touch about another time."
-        theirs_parts = [
+        calendar: list[Part] = (
+            [Text("Here's the calendar cancellation."), cancel_file] if cancel_file else []
+        )
+        # The mentee arranges the meetings: they are offered another time, the mentor is told so.
+        arranges = Text(
+            f"{_first_name(ctx.person)} arranges your meetings and will be in touch about "
+            "another time."
+        )
+        mentee = pairing.mentee_id == ctx.person_id
+        theirs_parts: tuple[Part, ...] = (
             Text(told),
             *because,
             *calendar,
-            Text(arranges) if i_am_mentee else _book_again(),
-        ]
-        my_parts: list[Part] = [Text(done), *calendar, *([_book_again()] if i_am_mentee else [])]
+            arranges if mentee else _book_again(),
+        )
         return Turn(
-            replies=my_parts,
-            outgoing=[Outgoing(tuple(theirs_parts), partner.id, kind="meeting")],
+            replies=[Text(done), *calendar, *([_book_again()] if mentee else [])],
+            outgoing=[Outgoing(theirs_parts, partner.id, kind="meeting")],
         )

@@ -23,24 +23,9 @@ from conversations.dialogs.base import Context, Outgoing
 from conversations.intents import INTENT_ACTION_PREFIX, IntentName
 from conversations.language.meeting_facts import Facts
 from conversations.language.normalise import normalise
-from conversations.language.vocabulary import Meaning, leading
 from conversations.messages import Attachment, Choice, Incoming, Part, Question, Text
-from conversations.patient_data import (
-    GUARD_KEEP,
-    GUARD_REMOVE,
-    find_patient_data,
-    guard_choice,
-    remove_patient_data,
-)
 from storage import meeting_queries, queries
-from storage.models import (
-    AuditLog,
-    Cohort,
-    Meeting,
-    Pairing,
-    Person,
-    Scheme,
-)
+from storage.models import AuditLog, Cohort, Meeting, Pairing, Person, Scheme
 
 ACTION_PREFIX = "meeting"
 MAX_MESSAGE = 2000
@@ -56,9 +41,6 @@ class Mode(StrEnum):
 
 
 MODE_TEXT = {Mode.IN_PERSON: "in person", Mode.VIDEO: "by video", Mode.PHONE: "by phone"}
-# How a typed reply is read at the send and cancel questions (see conversations/language).
-_SEND = (Choice("Send", "send"),)
-_REASON = (Choice("Keep it", "keep"), Choice("No reason", "no_reason"))
 
 NOT_FOUND = (
     "I couldn't find that meeting among yours, so there's nothing to do. "
@@ -93,6 +75,13 @@ def show_when(at: datetime, zone: ZoneInfo, scheme_zone: ZoneInfo, now: datetime
     return text
 
 
+def _whens(ctx: Context, at: datetime, other: Person, zone: ZoneInfo) -> tuple[str, str]:
+    """When ``at`` is for the person and for ``other``, each in their own zone."""
+    return show_when(at, ctx.tz, zone, ctx.now), show_when(
+        at, ZoneInfo(other.time_zone), zone, ctx.now
+    )
+
+
 def _mode_text(mode: str) -> str:
     try:
         return MODE_TEXT[Mode(mode)]
@@ -101,12 +90,19 @@ def _mode_text(mode: str) -> str:
 
 
 def _summary(
-    at: datetime, minutes: int, mode: str, zone: ZoneInfo, scheme_zone: ZoneInfo, now: datetime
+    at: datetime,
+    minutes: int,
+    mode: str,
+    zone: ZoneInfo,
+    scheme_zone: ZoneInfo,
+    now: datetime,
+    location: str | None = None,
 ) -> str:
+    where = f"\n• *Where:* {location}" if location else ""
     return (
         f"• *When:* {show_when(at, zone, scheme_zone, now)}\n"
         f"• *How long:* {format_duration(timedelta(minutes=minutes))}\n"
-        f"• *How:* {_mode_text(mode)}"
+        f"• *How:* {_mode_text(mode)}{where}"
     )
 
 
@@ -126,9 +122,9 @@ def _audit(ctx: Context, action: str, meeting_id: int, **detail: Any) -> None:
     )
 
 
-def _answer_buttons(meeting_id: int) -> Question:
+def _answer_buttons(meeting_id: int, asked: str = "Does that suit you?") -> Question:
     return Question(
-        "Does that suit you?",
+        asked,
         (
             Choice("Accept", f"{ACTION_PREFIX}:accept:{meeting_id}"),
             Choice("Suggest another time", f"{ACTION_PREFIX}:suggest:{meeting_id}"),
@@ -142,17 +138,9 @@ def _proposal(
 ) -> Outgoing:
     """The proposal for ``recipient``, in their zone, with Accept / Suggest / Decline."""
     assert meeting.id is not None
-    zone = ZoneInfo(recipient.time_zone)
-    summary = _summary(
-        meeting.starts_at,
-        meeting.duration_minutes,
-        meeting.mode,
-        zone,
-        _scheme_zone(ctx, pairing),
-        ctx.now,
-    )
-    if meeting.location:
-        summary += f"\n• *Where:* {meeting.location}"
+    zone, scheme_zone = ZoneInfo(recipient.time_zone), _scheme_zone(ctx, pairing)
+    at, minutes = meeting.starts_at, meeting.duration_minutes
+    summary = _summary(at, minutes, meeting.mode, zone, scheme_zone, ctx.now, meeting.location)
     parts: list[Part] = [
         Text(f"{headline}\n{summary}"),
         *_agenda_part(meeting.agenda),
@@ -162,10 +150,11 @@ def _proposal(
     return Outgoing(parts=tuple(parts), recipient_id=recipient.id, kind="meeting")
 
 
-def _clash(
+def proposal_clash(
     ctx: Context, pairing: Pairing, at: datetime, minutes: int, exclude: Collection[int] = ()
 ) -> str | None:
-    """Why the slot is taken, without saying by what, or None when both partners are free."""
+    """Why a meeting at ``at`` can't be proposed (a partner is busy, without saying with what;
+    ``exclude``: the meetings a change does not clash with), or None when both are free."""
     partner_id = queries.partner_of(pairing, ctx.person_id)
     busy = meeting_queries.busy_people(
         ctx.session, [ctx.person_id, partner_id], at, minutes, exclude
@@ -216,11 +205,6 @@ def _invite(ctx: Context, meeting: Meeting, pairing: Pairing, method: Method) ->
     return attachment
 
 
-def proposal_clash(ctx: Context, pairing: Pairing, at: datetime, minutes: int) -> str | None:
-    """Why a new meeting at ``at`` can't be proposed (a partner is busy), or None."""
-    return _clash(ctx, pairing, at, minutes)
-
-
 def propose_meeting(ctx: Context, meeting: Meeting, pairing: Pairing) -> Outgoing:
     """The proposal of a new (flushed) ``meeting`` to the partner, as a booking sends it."""
     assert meeting.id is not None
@@ -254,14 +238,6 @@ def _is_mentee(ctx: Context) -> bool:
     )
 
 
-def _load_at(state: dict[str, Any], key: str = "at") -> datetime | None:
-    value = state.get(key)
-    return datetime.fromisoformat(value) if value else None
-
-
-_WHEN_KEYS = ("options", "ask", "part", "wall")
-
-
 def _hold_when(state: dict[str, Any], facts: Facts, question: str, ctx: Context) -> None:
     """Keep what a "when" question needs: readings to choose from, times to offer, a time or a
     part of the day waiting for the rest."""
@@ -274,16 +250,9 @@ def _hold_when(state: dict[str, Any], facts: Facts, question: str, ctx: Context)
     state["ask"], state["part"], state["wall"] = question, facts.part, facts.wall
 
 
-def _drop_when(state: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in state.items() if k not in _WHEN_KEYS}
-
-
 def _options(state: dict[str, Any], ctx: Context) -> tuple[When, ...]:
-    shown = []
-    for option in state.get("options") or ():
-        at = datetime.fromisoformat(option["at"])
-        shown.append(When(at.astimezone(UTC), at.astimezone(ctx.tz), bool(option["has_time"])))
-    return tuple(shown)
+    held = [(datetime.fromisoformat(o["at"]), o["has_time"]) for o in state.get("options") or ()]
+    return tuple(When(at.astimezone(UTC), at.astimezone(ctx.tz), bool(timed)) for at, timed in held)
 
 
 def _options_question(state: dict[str, Any], ctx: Context, action: str) -> Question:
@@ -314,15 +283,6 @@ def _picked_option(
     )
 
 
-def _yes_but(text: str) -> str | None:
-    """What a yes with a change at a confirmation changes: "yes but make it 90 mins" is
-    "make it 90 mins" (None: not a yes with more)."""
-    reading = leading(text)
-    if reading is not None and reading.rest and reading.meaning is Meaning.YES:
-        return reading.rest
-    return None
-
-
 def _during_events(ctx: Context, at: datetime, minutes: int) -> Text | None:
     """A note when the slot overlaps one of the scheme's events (the networking session)."""
     events = meeting_queries.events_during(ctx.session, ctx.person_id, at, minutes)
@@ -335,16 +295,9 @@ def _during_events(ctx: Context, at: datetime, minutes: int) -> Text | None:
     return Text(f"That time clashes with the scheme's {said}.")
 
 
-def _send_question(first: str, state: dict[str, Any]) -> str:
-    """ "Shall I send it to Tom?", or after a yes with a change, "... with that change?"."""
-    return f"Shall I send it to {first}{' with that change' if state.get('changed') else ''}?"
-
-
-def guarded(ctx: Context, held: str, msg: Incoming) -> tuple[str | None, str | None]:
-    """The answer to the patient-data guard about ``held`` text: the choice, and the text to
-    keep (without what was found, or as it was), or None to write it again or ask again."""
-    choice = guard_choice(msg.action, msg.text)
-    if choice == GUARD_REMOVE:
-        pattern = ctx.settings().hospital_number_pattern
-        return choice, remove_patient_data(held, find_patient_data(held, pattern))
-    return choice, held if choice == GUARD_KEEP else None
+def _send_question(ctx: Context, first: str, at: datetime, minutes: int, changed: bool) -> str:
+    """ "Shall I send it to Tom?" ("... with that change?" after a yes with a change), or,
+    when the slot overlaps one of the scheme's events, "... anyway, or change the time?"."""
+    if _during_events(ctx, at, minutes) is not None:
+        return f"Shall I send it to {first} anyway, or change the time?"
+    return f"Shall I send it to {first}{' with that change' if changed else ''}?"
