@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from conversations.dates import format_when
 from conversations.intents import Intent, IntentName
 from conversations.messages import Incoming, Part, Text, part_to_json, preview
 from storage.models import Outbox, Person, Scheme
@@ -111,6 +112,15 @@ class Context:
     def local(self, when: datetime) -> datetime:
         """``when`` in this person's time zone."""
         return when.astimezone(self.tz)
+
+    def when(self, at: datetime) -> str:
+        """``at`` as this person reads it: "Thu 12 Mar, 15:00" (the year only when not this year)."""
+        return format_when(at, self.tz, self.now)
+
+    def by(self, person_id: int | None, at: datetime) -> str:
+        """Who did something, and when: "by Sam Lee, Thu 12 Mar, 15:00" ("someone" if unknown)."""
+        who = self.name_of(person_id) if person_id else "someone"
+        return f"by {who}, {self.when(at)}"
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from conversations.dates import format_day, format_when
+from conversations.dates import format_day
 from conversations.dialogs.base import Context, Registry, Turn, say
 from conversations.dialogs.concerns import concern_ref
 from conversations.intents import Intent, IntentName
@@ -34,9 +34,9 @@ def _age(ctx: Context, at: datetime) -> str:
 
 def _state(ctx: Context, concern: Concern) -> str:
     if concern.resolved_at is not None:
-        return f"resolved {format_when(concern.resolved_at, ctx.tz, ctx.now)}"
+        return f"resolved {ctx.when(concern.resolved_at)}"
     if concern.acknowledged_at is not None:
-        return f"picked up {format_when(concern.acknowledged_at, ctx.tz, ctx.now)}"
+        return f"picked up {ctx.when(concern.acknowledged_at)}"
     return "waiting to be picked up"
 
 
@@ -54,8 +54,8 @@ def my_concerns(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         )
     assert all(c.id is not None for c in mine)
     lines = [
-        f"• {concern_ref(c.id or 0)} ({concern_label(c.category)}), sent "
-        f"{format_when(c.created_at, ctx.tz, ctx.now)}: {_state(ctx, c)}."
+        f"• {concern_ref(c.id or 0)} ({concern_label(c.category)}), sent {ctx.when(c.created_at)}: "
+        f"{_state(ctx, c)}."
         for c in mine
     ]
     return Turn(
@@ -85,7 +85,7 @@ def open_concerns(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     for c in open_:
         state = "acknowledged" if c.acknowledged_at is not None else "not yet acknowledged"
         if c.snoozed_until is not None and c.snoozed_until > ctx.now:
-            state += f", snoozed until {format_when(c.snoozed_until, ctx.tz, ctx.now)}"
+            state += f", snoozed until {ctx.when(c.snoozed_until)}"
         urgent = "URGENT " if c.urgent else ""
         lines.append(
             f"• {urgent}{concern_ref(c.id or 0)}: {concern_label(c.category)}{_pairing(ctx, c)}, raised "

@@ -151,13 +151,19 @@ def my_diary(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     if not entries:
         return say("There are no older entries. Type *my diary* to start again.")
     first, last = offset + 1, offset + len(entries)
-    lines = [f"Your diary (only you can read it), entries {first}–{last} of {total}:"]
-    lines += [f"• {format_day(e.written_on)}: {_snippet(e)}" for e in entries]
-    replies: list[Part] = [Text("\n".join(lines), private=True)]
+    listed = _listing(
+        f"Your diary (only you can read it), entries {first}–{last} of {total}:", entries
+    )
     if last < total:
         more = Choice("Show older entries", INTENT_ACTION_PREFIX + IntentName.MY_DIARY, str(last))
-        replies.append(Question("Would you like to see more?", (more,)))
-    return Turn(replies=replies)
+        listed.replies.append(Question("Would you like to see more?", (more,)))
+    return listed
+
+
+def _listing(head: str, entries: list[DiaryEntry]) -> Turn:
+    """Entries listed for their author alone: the day, and the start of each."""
+    lines = [head, *(f"• {format_day(e.written_on)}: {_snippet(e)}" for e in entries)]
+    return Turn(replies=[Text("\n".join(lines), private=True)])
 
 
 class DiaryState(kit.FormState):
@@ -252,11 +258,7 @@ class GuidedDiary(kit.Form[DiaryState]):
             return self._on_offer(ctx, msg)
         if state.step in (Step.REWRITE_NOTE.value, Step.FREE.value):
             if not text:
-                return say(
-                    REWRITE if state.step == Step.REWRITE_NOTE.value else WRITE,
-                    state=raw,
-                    advanced=False,
-                )
+                return Turn(replies=self.prompt(ctx, raw), state=raw, advanced=False)
             return quick_note(ctx, text)
         return super().step(ctx, raw, msg)
 
@@ -284,15 +286,20 @@ class EntryState(kit.FormState):
 def _which_entry(ctx: Context, text: str) -> DiaryEntry | None:
     """The entry a request names: one from a day ("friday's entry"), one about something
     ("the one about the rota"), or else the newest."""
-    entries, _ = queries.diary_entries(ctx.session, ctx.person_id, limit=1000)
     if (about := topic(text)) is not None:
-        found = [e for e in entries if mentions(_body(e), about)]
-        return found[0] if found else None
+        return next(iter(_mentioning(ctx, about)), None)
+    entries, _ = queries.diary_entries(ctx.session, ctx.person_id, limit=1000)
     for word in re.findall(r"[\w/.]+", normalise(text)):
         day = past_day(word, ctx.today)
         if isinstance(day, date) and (dated := [e for e in entries if e.written_on == day]):
             return dated[0]
     return entries[0] if entries else None
+
+
+def _mentioning(ctx: Context, about: str) -> list[DiaryEntry]:
+    """The author's entries that mention ``about``, newest first."""
+    entries, _ = queries.diary_entries(ctx.session, ctx.person_id, limit=1000)
+    return [e for e in entries if mentions(_body(e), about)]
 
 
 def _body(entry: DiaryEntry) -> str:
@@ -362,9 +369,7 @@ class ShareEntry(_OneEntry):
     save_label = "Yes, share it"
     change_label = "No, keep it private"
 
-    @property
-    def confirm_question(self) -> str:  # type: ignore[override]
-        return "Share this entry with your mentor? They'll be able to read it."
+    confirm_question = "Share this entry with your mentor? They'll be able to read it."
 
     def refuse(self, ctx: Context, entry: DiaryEntry) -> Turn | None:
         if _partner(ctx) is None:
@@ -406,10 +411,7 @@ def search_diary(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     about = topic(msg.text)
     if about is None:
         return my_diary(ctx, msg, intent)
-    entries, _ = queries.diary_entries(ctx.session, ctx.person_id, limit=1000)
-    found = [e for e in entries if mentions(_body(e), about)]
+    found = _mentioning(ctx, about)
     if not found:
         return say(f"None of your entries mention {about}. Type *my diary* to see them all.")
-    lines = [f"Your entries about {about} (only you can read them):"]
-    lines += [f"• {format_day(e.written_on)}: {_snippet(e)}" for e in found[:PAGE]]
-    return Turn(replies=[Text("\n".join(lines), private=True)])
+    return _listing(f"Your entries about {about} (only you can read them):", found[:PAGE])

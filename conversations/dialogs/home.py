@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from conversations.dates import format_day, format_when
+from conversations.dates import format_day
 from conversations.dialogs.base import Context, Turn, say
 from conversations.dialogs.suggest import LABELS, nothing_to_read
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName, names_journey
 from conversations.language.normalise import normalise
 from conversations.messages import Choice, Incoming, Question, Text
 from storage import contract_queries, minutes_queries, partner_queries, queries, survey_queries
-from storage.models import Event, Role, Survey
+from storage.models import Event, Role
 
 EVENTS_AHEAD_DAYS = 30
 
@@ -132,32 +132,30 @@ def unknown_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
 
 def whats_next_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     """The person's due items, soonest first."""
-    items: list[str] = []
     session, me, now = ctx.session, ctx.person_id, ctx.now
-    for partner, by in _to_sign(ctx):
-        items.append(f"Sign your mentoring contract with {partner}{by}.")
+    items = [f"Sign your mentoring contract with {partner}{by}." for partner, by in _to_sign(ctx)]
     meetings = queries.upcoming_meetings(session, me, now)
-    for meeting in meetings[:3]:
-        items.append(
-            f"Meeting {meeting.status}: {format_when(meeting.starts_at, ctx.tz, now)} "
-            f"({meeting.duration_minutes} min, {meeting.mode})."
-        )
+    items += [
+        f"Meeting {m.status}: {ctx.when(m.starts_at)} ({m.duration_minutes} min, {m.mode})."
+        for m in meetings[:3]
+    ]
     if not meetings:
-        for pairing in queries.active_pairings(session, me):
-            if pairing.mentee_id == me:
-                partner = ctx.name_of(pairing.mentor_id)
-                items.append(f"Book your next meeting with {partner} (you arrange meetings).")
+        items += [
+            f"Book your next meeting with {ctx.name_of(p.mentor_id)} (you arrange meetings)."
+            for p in queries.active_pairings(session, me)
+            if p.mentee_id == me
+        ]
     for action in minutes_queries.open_actions(session, me)[:5]:
         due = f" (due {format_day(action.due)})" if action.due else ""
         items.append(f"Action: {action.text}{due}.")
-    for survey in queries.open_surveys(session, me, ctx.today):
-        items.append(f"Answer the {survey.title} by {format_day(survey.closes_on)}.")
-    coming = survey_queries.next_survey_for(session, me, ctx.today)
-    if coming is not None:
-        items.append(_survey_opens(coming))
+    items += [
+        f"Answer the {survey.title} by {format_day(survey.closes_on)}."
+        for survey in queries.open_surveys(session, me, ctx.today)
+    ]
+    items += _survey_coming(ctx)
     soon = now + timedelta(days=EVENTS_AHEAD_DAYS)
-    for event in [e for e in queries.upcoming_events(session, me, now) if e.starts_at <= soon][:2]:
-        items.append(f"Event: {event.name}, {format_when(event.starts_at, ctx.tz, now)}.")
+    events = [e for e in queries.upcoming_events(session, me, now) if e.starts_at <= soon]
+    items += [f"Event: {e.name}, {ctx.when(e.starts_at)}." for e in events[:2]]
     decisions = _decisions(ctx)
     items += decisions
     if not items:
@@ -168,15 +166,19 @@ def whats_next_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     return Turn(replies=[Text(text, private=bool(decisions))])
 
 
-def _survey_opens(survey: Survey) -> str:
-    return (
+def _survey_coming(ctx: Context) -> list[str]:
+    """The person's next check-in or evaluation, when one is coming up."""
+    survey = survey_queries.next_survey_for(ctx.session, ctx.person_id, ctx.today)
+    if survey is None:
+        return []
+    return [
         f"The {survey.title} opens {format_day(survey.opens_on)} and closes "
         f"{format_day(survey.closes_on)}: type *check-in* then."
-    )
+    ]
 
 
 def _event_line(ctx: Context, event: Event) -> str:
-    when = format_when(event.starts_at, ctx.tz, ctx.now)
+    when = ctx.when(event.starts_at)
     ends = partner_queries.event_ends_at(ctx.session, event)
     if ends is not None:
         when += f"-{ctx.local(ends):%H:%M}"
@@ -197,37 +199,28 @@ def _to_sign(ctx: Context) -> list[tuple[str, str]]:
 def when_is_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     """When something the scheme set happens: the contract deadline, a check-in, an event."""
     text = normalise(msg.text)
-    session, me = ctx.session, ctx.person_id
-    lines: list[str] = []
     if names_journey(text, IntentName.CONTRACT):
-        unsigned = _to_sign(ctx)
-        for partner, by in unsigned:
-            lines.append(
-                f"Your mentoring contract with {partner} needs signing{by}. You both sign it, "
-                "and a copy goes to the project team. Type *sign the contract* to start."
-            )
-        if not unsigned:
-            lines.append("You have no contract waiting to be signed.")
+        lines = [
+            f"Your mentoring contract with {partner} needs signing{by}. You both sign it, and a "
+            "copy goes to the project team. Type *sign the contract* to start."
+            for partner, by in _to_sign(ctx)
+        ]
+        none = "You have no contract waiting to be signed."
     elif names_journey(text, IntentName.CHECKIN):
-        for survey in survey_queries.surveys_open_to(session, me, ctx.today):
-            lines.append(
-                f"The {survey.title} is open now, until {format_day(survey.closes_on)}: type "
-                "*check-in* to answer it."
-            )
-        coming = survey_queries.next_survey_for(session, me, ctx.today)
-        if coming is not None:
-            lines.append(_survey_opens(coming))
-        if not lines:
-            lines.append("There's no check-in or evaluation coming up for you.")
+        lines = [
+            f"The {survey.title} is open now, until {format_day(survey.closes_on)}: type "
+            "*check-in* to answer it."
+            for survey in survey_queries.surveys_open_to(ctx.session, ctx.person_id, ctx.today)
+        ]
+        lines += _survey_coming(ctx)
+        none = "There's no check-in or evaluation coming up for you."
     else:
-        events = queries.upcoming_events(session, me, ctx.now)
+        events = queries.upcoming_events(ctx.session, ctx.person_id, ctx.now)
         words = set(text.split())
         named = [e for e in events if words & set(e.name.lower().split())]
-        for event in named or events[:3]:
-            lines.append(_event_line(ctx, event))
-        if not lines:
-            lines.append("There are no scheme events coming up for you.")
-    return say("\n".join(lines))
+        lines = [_event_line(ctx, event) for event in named or events[:3]]
+        none = "There are no scheme events coming up for you."
+    return say("\n".join(lines or [none]))
 
 
 def _decisions(ctx: Context) -> list[str]:

@@ -21,7 +21,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from conversations.concern_news import raiser_told
-from conversations.dates import format_when
 from conversations.dialogs.base import Context, Registry, Turn, say, to_lead_channel
 from conversations.intents import Intent, IntentName
 from conversations.language.alerts import alert_verb, snooze_length
@@ -92,58 +91,59 @@ def act(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     noted = {"note": note} if note and verb in ("ack", "resolve") else {}
     scheme = ctx.session.get(Scheme, alert.scheme_id)
     assert scheme is not None
-    when = format_when(ctx.now, ctx.tz, ctx.now)
     if verb == "open":
         return _open(ctx, msg, alert, ref)
     if verb == "ack":
-        done = lead_queries.acknowledgement(ctx.session, ref, alert.concern)
-        if done is not None:
-            who = ctx.name_of(done.actor_id) if done.actor_id else "someone"
-            return Turn(
-                replies=[
-                    Text(
-                        f"{ref} was already acknowledged by {who}, {format_when(done.at, ctx.tz, ctx.now)}."
-                    ),
-                    *_resolve_offer(alert, ref),
-                ]
-            )
-        if alert.concern is not None:
-            alert.concern.acknowledged_at = ctx.now
-            alert.concern.acknowledged_by_id = ctx.person_id
-            ctx.session.add(alert.concern)
-        lead_queries.record(ctx.session, ctx.person_id, "acknowledged", ref, ctx.now, **noted)
-        return Turn(
-            replies=[
-                Text(f"Acknowledged {ref}. I've told the lead channel, so nobody else chases it."),
-                *_resolve_offer(alert, ref),
-            ],
-            outgoing=[
-                to_lead_channel(
-                    scheme, Text(f"{ref} acknowledged by {ctx.person.display_name}, {when}.")
-                ),
-                *raiser_told(ctx, alert.concern, ref, "acknowledged"),
-            ],
-        )
+        return _ack(ctx, alert, ref, scheme, noted)
     if verb == "contact":
         people = lead_queries.people_to_contact(ctx.session, alert)
         lead_queries.record(ctx.session, ctx.person_id, "contact_details_viewed", ref, ctx.now)
         if not people:
             return say(f"Nobody is named in {ref} any more: it may be resolved.")
-        lines = [f"• {p.display_name}: {p.email}" for p in people]
-        return Turn(
-            replies=[Text(f"Contact details for {ref}:\n" + "\n".join(lines), private=True)],
-            keep_question=True,  # getting in touch is not picking it up: the buttons stay
-        )
+        lines = [f"Contact details for {ref}:", *(f"• {p.display_name}: {p.email}" for p in people)]
+        return _shown(lines)  # getting in touch is not picking it up: the buttons stay
     if verb == "resolve":
-        return _resolve(ctx, alert, ref, when, noted)
+        return _resolve(ctx, alert, ref, scheme, noted)
     if verb == "snooze":
-        return _snooze(ctx, alert, ref, when, scheme, note)
+        return _snooze(ctx, alert, ref, scheme, note)
     return say("You can *ack*, *contact*, *snooze* or *resolve* an alert, e.g. *ack C7*.")
 
 
-def _snooze(
-    ctx: Context, alert: lead_queries.Alert, ref: str, when: str, scheme: Scheme, said: str
+def _shown(lines: list[str], *more: Part) -> Turn:
+    """Details for the reader's own chat; the alert keeps its buttons for acting on it."""
+    return Turn(replies=[Text("\n".join(lines), private=True), *more], keep_question=True)
+
+
+def _acknowledge(ctx: Context, concern: Concern) -> None:
+    concern.acknowledged_at = ctx.now
+    concern.acknowledged_by_id = ctx.person_id
+    ctx.session.add(concern)
+
+
+def _ack(
+    ctx: Context, alert: lead_queries.Alert, ref: str, scheme: Scheme, noted: dict[str, str]
 ) -> Turn:
+    """Picked up: the lead channel is told, so nobody else chases it."""
+    done = lead_queries.acknowledgement(ctx.session, ref, alert.concern)
+    if done is not None:
+        already = f"{ref} was already acknowledged {ctx.by(done.actor_id, done.at)}."
+        return Turn(replies=[Text(already), *_resolve_offer(alert, ref)])
+    if alert.concern is not None:
+        _acknowledge(ctx, alert.concern)
+    lead_queries.record(ctx.session, ctx.person_id, "acknowledged", ref, ctx.now, **noted)
+    return Turn(
+        replies=[
+            Text(f"Acknowledged {ref}. I've told the lead channel, so nobody else chases it."),
+            *_resolve_offer(alert, ref),
+        ],
+        outgoing=[
+            to_lead_channel(scheme, Text(f"{ref} acknowledged {ctx.by(ctx.person_id, ctx.now)}.")),
+            *raiser_told(ctx, alert.concern, ref, "acknowledged"),
+        ],
+    )
+
+
+def _snooze(ctx: Context, alert: lead_queries.Alert, ref: str, scheme: Scheme, said: str) -> Turn:
     """Put an alert aside for a week (or as long as was said, from an hour to four weeks): the
     lead channel is told at once (who, until when), and the alert comes back there then, unless
     the concern is resolved meanwhile. Snoozing is not acknowledging: an urgent concern nobody
@@ -163,7 +163,7 @@ def _snooze(
     lead_queries.record(
         ctx.session, ctx.person_id, "snoozed", ref, ctx.now, until=until.isoformat()
     )
-    back = format_when(until, ctx.tz, ctx.now)
+    back, by = ctx.when(until), ctx.by(ctx.person_id, ctx.now)
     still = ""
     if concern is not None and concern.urgent and concern.acknowledged_at is None:
         still = (
@@ -175,11 +175,11 @@ def _snooze(
         outgoing=[
             to_lead_channel(
                 scheme,
-                Text(f"{ref} snoozed by {ctx.person.display_name}, {when}, until {back}.{still}"),
+                Text(f"{ref} snoozed {by}, until {back}.{still}"),
             ),
             to_lead_channel(
                 scheme,
-                Text(f"Back from snooze: {ref} (snoozed by {ctx.person.display_name}, {when})."),
+                Text(f"Back from snooze: {ref} (snoozed {by})."),
                 lead_actions(ref),
                 not_before=until,
                 kind=outbox_queries.SNOOZE_RETURN,
@@ -204,8 +204,7 @@ def _open(ctx: Context, msg: Incoming, alert: lead_queries.Alert, ref: str) -> T
     )
     lines = [
         f"*{ref}*: {concern_label(concern.category)}" + (" (urgent)" if concern.urgent else ""),
-        f"*Raised by:* {ctx.name_of(concern.raised_by_id)}, "
-        f"{format_when(concern.created_at, ctx.tz, ctx.now)}",
+        f"*Raised by:* {ctx.name_of(concern.raised_by_id)}, {ctx.when(concern.created_at)}",
     ]
     pairing = ctx.session.get(Pairing, concern.pairing_id) if concern.pairing_id else None
     if pairing is not None:
@@ -213,12 +212,8 @@ def _open(ctx: Context, msg: Incoming, alert: lead_queries.Alert, ref: str) -> T
             f"*Pairing:* {ctx.name_of(pairing.mentee_id)} (mentee) and "
             f"{ctx.name_of(pairing.mentor_id)} (mentor), {pairing.status.replace('_', ' ')}"
         )
-    lines.append(f"*What they wrote:* {concern.text}")
-    lines.append("*History:* " + _history(ctx, concern, ref))
-    return Turn(
-        replies=[Text("\n".join(lines), private=True), *_resolve_offer(alert, ref)],
-        keep_question=True,  # the alert keeps its buttons for acting on it
-    )
+    lines += [f"*What they wrote:* {concern.text}", "*History:* " + _history(ctx, concern, ref)]
+    return _shown(lines, *_resolve_offer(alert, ref))
 
 
 def _open_follow_up(ctx: Context, response: SurveyResponse, ref: str) -> Turn:
@@ -229,7 +224,7 @@ def _open_follow_up(ctx: Context, response: SurveyResponse, ref: str) -> Turn:
     assert survey is not None
     lines = [
         f"*{ref}*: {ctx.name_of(response.person_id)} asked for a follow-up from the project "
-        f"team in the {survey.title}, {format_when(response.submitted_at, ctx.tz, ctx.now)}. "
+        f"team in the {survey.title}, {ctx.when(response.submitted_at)}. "
         "What they answered:"
     ]
     for number, question in enumerate(survey_queries.questions_of(ctx.session, survey.id or 0), 1):
@@ -238,22 +233,16 @@ def _open_follow_up(ctx: Context, response: SurveyResponse, ref: str) -> Turn:
             f"{number}. {question.text}\n   → {'(skipped)' if said in (None, '') else said}"
         )
     lines.append(f"*contact {ref}* gives their details.")
-    return Turn(
-        replies=[Text("\n".join(lines), private=True)],
-        keep_question=True,  # the alert keeps its buttons for acting on it
-    )
+    return _shown(lines)
 
 
 def _history(ctx: Context, concern: Concern, ref: str) -> str:
     """Who acknowledged, snoozed and resolved it, and when (oldest first)."""
     said = []
     for row in lead_queries.history(ctx.session, ref):
-        who = ctx.name_of(row.actor_id) if row.actor_id else "someone"
         until = row.detail.get("until") if row.action == "snoozed" else None
-        to = (
-            f" until {format_when(datetime.fromisoformat(until), ctx.tz, ctx.now)}" if until else ""
-        )
-        said.append(f"{row.action}{to} by {who}, {format_when(row.at, ctx.tz, ctx.now)}")
+        to = f" until {ctx.when(datetime.fromisoformat(until))}" if until else ""
+        said.append(f"{row.action}{to} {ctx.by(row.actor_id, row.at)}")
     if not said:
         return "nobody has acknowledged it yet." if concern.resolved_at is None else "resolved."
     return "; ".join(said) + "."
@@ -272,7 +261,7 @@ def _resolve_offer(alert: lead_queries.Alert, ref: str) -> list[Part]:
 
 
 def _resolve(
-    ctx: Context, alert: lead_queries.Alert, ref: str, when: str, noted: dict[str, str]
+    ctx: Context, alert: lead_queries.Alert, ref: str, scheme: Scheme, noted: dict[str, str]
 ) -> Turn:
     """A concern dealt with: resolved (and acknowledged, if nobody had), with who and when."""
     concern = alert.concern
@@ -282,27 +271,22 @@ def _resolve(
             f"*ack {ref}* tells the channel you've picked it up."
         )
     if concern.resolved_at is not None:
-        who = ctx.name_of(concern.resolved_by_id) if concern.resolved_by_id else "someone"
         return say(
-            f"{ref} was already resolved by {who}, "
-            f"{format_when(concern.resolved_at, ctx.tz, ctx.now)}."
+            f"{ref} was already resolved {ctx.by(concern.resolved_by_id, concern.resolved_at)}."
         )
     concern.status = "resolved"
     concern.resolved_at = ctx.now
     concern.resolved_by_id = ctx.person_id
     if concern.acknowledged_at is None:
-        concern.acknowledged_at = ctx.now
-        concern.acknowledged_by_id = ctx.person_id
+        _acknowledge(ctx, concern)
     ctx.session.add(concern)
     lead_queries.record(ctx.session, ctx.person_id, "resolved", ref, ctx.now, **noted)
-    scheme = ctx.session.get(Scheme, alert.scheme_id)
-    assert scheme is not None
     return say(
         f"Resolved {ref}. It no longer counts as open in reports, and I've told the "
         "lead channel."
         + (" Your note is kept with it in the record, not in the channel." if noted else ""),
         outgoing=[
-            to_lead_channel(scheme, Text(f"{ref} resolved by {ctx.person.display_name}, {when}.")),
+            to_lead_channel(scheme, Text(f"{ref} resolved {ctx.by(ctx.person_id, ctx.now)}.")),
             *raiser_told(ctx, concern, ref, "resolved"),
         ],
     )
@@ -323,7 +307,7 @@ def failed_messages(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         # What a person was sent is theirs: only a channel message (no private text) shows.
         said = f": “{letter.preview}”" if letter.recipient_id is None else ""
         lines.append(
-            f"• {format_when(letter.created_at, ctx.tz, ctx.now)}, to {to} ({letter.kind})"
+            f"• {ctx.when(letter.created_at)}, to {to} ({letter.kind})"
             f"{said}, tried {letter.attempts}x. Last error: {letter.last_error}"
         )
     if not lines:

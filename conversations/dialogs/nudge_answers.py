@@ -34,7 +34,7 @@ from storage import (
     survey_queries,
 )
 from storage.access import STEERING_ROLES
-from storage.models import FitAnswer, Survey
+from storage.models import FitAnswer
 
 # A contract reminder is an open question for this long (its reminders come a week apart).
 _CONTRACT_ASKED = timedelta(days=30)
@@ -81,19 +81,10 @@ def open_checkins(ctx: Context) -> list[OpenQuestion]:
         opened = datetime.combine(survey.opens_on, time(), tzinfo=ctx.tz)
         asked = _asked(ctx, IntentName.CHECKIN, opened)
         if asked is not None:
-            questions.append(_question(survey, asked))
+            answer = partial(_checkin_answer, survey_id=survey.id)
+            label = f"The {survey.title}"
+            questions.append(OpenQuestion(f"survey:{survey.id}", asked, label, _fits, answer))
     return questions
-
-
-def _question(survey: Survey, sent_at: datetime) -> OpenQuestion:
-    assert survey.id is not None
-    return OpenQuestion(
-        key=f"survey:{survey.id}",
-        asked_at=sent_at,
-        label=f"The {survey.title}",
-        fits=_fits,
-        answer=partial(_checkin_answer, survey_id=survey.id),
-    )
 
 
 def _contract_answer(ctx: Context, msg: Incoming, pairing_id: int) -> Answered:

@@ -104,8 +104,8 @@ def resume(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
 
 
 class LeaveState(kit.FormState):
-    starts: str | None = None  # the first day away (ISO), when it is still ahead
-    back: str | None = None  # the day back (ISO), only when it was said
+    starts: date | None = None  # the first day away, when it is still ahead
+    back: date | None = None  # the day back, only when it was said
 
 
 class LeaveDialog(kit.Form[LeaveState]):
@@ -125,11 +125,7 @@ class LeaveDialog(kit.Form[LeaveState]):
 
     def start(self, ctx: Context, msg: Incoming) -> Turn:
         starts, back = leave_dates(msg.text, ctx.now, ctx.tz)
-        state = LeaveState(
-            step=kit.CONFIRM,
-            starts=starts.isoformat() if starts else None,
-            back=back.isoformat() if back else None,
-        )
+        state = LeaveState(step=kit.CONFIRM, starts=starts, back=back)
         intro = Text(f"Thanks for letting me know, {ctx.first_name}.")
         return Turn(replies=[intro, *self._confirmation(ctx, state)], state=state.to_state())
 
@@ -138,26 +134,29 @@ class LeaveDialog(kit.Form[LeaveState]):
 
     def question(self, ctx: Context, state: LeaveState) -> str:
         when, until = self._when(ctx, state)
-        who = " and ".join([*self._partners(ctx), "the project lead"])
-        return f"Shall I let {who} know you'll be away {when}, and pause your reminders {when} {until}?"
+        return (
+            f"Shall I let {self._who(ctx)} know you'll be away {when}, and pause your reminders "
+            f"{when} {until}?"
+        )
 
     @staticmethod
     def _when(ctx: Context, state: LeaveState) -> tuple[str, str]:
-        starts, back = state.starts, state.back
-        when = f"from {format_day(date.fromisoformat(starts), ctx.today)}" if starts else "from now"
+        when = f"from {format_day(state.starts, ctx.today)}" if state.starts else "from now"
         until = (
-            f"until {format_day(date.fromisoformat(back), ctx.today)}"
-            if back
+            f"until {format_day(state.back, ctx.today)}"
+            if state.back
             else "until you tell me you're back (no return date needed now)"
         )
         return when, until
 
     @staticmethod
-    def _partners(ctx: Context) -> list[str]:
-        return [
+    def _who(ctx: Context) -> str:
+        """The person's partners and the project lead: who is told."""
+        partners = [
             ctx.name_of(queries.partner_of(p, ctx.person_id))
             for p in queries.active_pairings(ctx.session, ctx.person_id)
         ]
+        return " and ".join([*partners, "the project lead"])
 
     def declined(self, ctx: Context, state: LeaveState) -> Turn:
         return say(
@@ -166,9 +165,8 @@ class LeaveDialog(kit.Form[LeaveState]):
         )
 
     def save(self, ctx: Context, state: LeaveState) -> Turn:
-        first = date.fromisoformat(state.starts) if state.starts else None
-        back = date.fromisoformat(state.back) if state.back else None
-        ctx.person.pause_starts_at = _morning(ctx, first) if first else ctx.now
+        back = state.back
+        ctx.person.pause_starts_at = _morning(ctx, state.starts) if state.starts else ctx.now
         ctx.person.paused_until = _morning(ctx, back) if back else None
         ctx.session.add(ctx.person)
         when, until = self._when(ctx, state)
@@ -184,9 +182,8 @@ class LeaveDialog(kit.Form[LeaveState]):
             outgoing.append(
                 to_lead_channel(scheme, Text(f"{news} Their reminders are paused {when}."))
             )
-        told = " and ".join([*self._partners(ctx), "the project lead"])
         return say(
-            f"Done: I've let {told} know, and paused your reminders {when} "
+            f"Done: I've let {self._who(ctx)} know, and paused your reminders {when} "
             f"{until.split(' (')[0]}. Type *resume reminders* when you're back. "
             "Take care.",
             outgoing=outgoing,

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from conversations import report_files
-from conversations.dates import format_day, format_when
+from conversations.dates import format_day
 from conversations.dialogs.base import Context, Outgoing, Registry, Turn, say, to_lead_channel
 from conversations.intents import Intent, IntentName
 from conversations.language.reports import about_someone, file_formats, report_kind, to_a_channel
@@ -38,17 +38,15 @@ NOTHING_TO_POST = (
 
 
 def _refusal(text: str) -> Turn:
+    """Kindly: someone who wants to "report my mentor" is pointed to *raise a concern*."""
     if about_someone(text):
-        return say(
-            "Reports on the scheme are for the project lead and the steering group. "
-            "If something about your mentoring partner worries you, say *raise a concern*: "
-            "only the project lead and the steering group will see it, and they'll be in "
-            "touch."
+        instead = (
+            "If something about your mentoring partner worries you, say *raise a concern*: only "
+            "the project lead and the steering group will see it, and they'll be in touch."
         )
-    return say(
-        "Reports on the scheme are for the project lead and the steering group. "
-        "For your own part, try *what's next*, *my meetings* or *my actions*."
-    )
+    else:
+        instead = "For your own part, try *what's next*, *my meetings* or *my actions*."
+    return say(f"Reports on the scheme are for the project lead and the steering group. {instead}")
 
 
 def _cohort_named(ctx: Context, text: str) -> Cohort | None:
@@ -102,8 +100,8 @@ def report(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     elif kind.is_period and earlier is not None:
         who = ctx.name_of(earlier.actor_id) if earlier.actor_id else "someone"
         notes.append(
-            f"It was posted in #{scheme.lead_channel} {format_when(earlier.at, ctx.tz, ctx.now)} "
-            f"(shared by {who}); say *post the {kind.label} to the lead channel* to post it again."
+            f"It was posted in #{scheme.lead_channel} {ctx.when(earlier.at)} (shared by {who}); "
+            f"say *post the {kind.label} to the lead channel* to post it again."
         )
     else:
         notes.append(

@@ -158,13 +158,17 @@ def step(
     too (``save``) or leave it out (``leave_out``, given the texts to leave out)."""
     noticed = state[NOTICED]
     if noticed.get("sent"):
-        picked = _also_keep_choice(msg.action, msg.text, wording.also_keep)
+        also = wants_it_kept(msg.text, wording.also_keep)
+        picked = _picked(msg.action, also, ALSO_KEEP, LEAVE_OUT)
         if picked == ALSO_KEEP:
             return save(mark_checked(state))
         if picked == LEAVE_OUT:
             return leave_out(mark_checked(state), list(noticed["texts"]))
         return _again(state, wording)
-    picked = _choice(msg.action, msg.text, wording.keep)
+    wants = wants_it_sent(msg.text, wording.keep)
+    if wants is None and worries.keeps_it(msg.text):
+        wants = False
+    picked = _picked(msg.action, wants, SEND, KEEP)
     if picked == KEEP:
         kept = f"{KEPT}\n{SELF_HARM_HELP}" if noticed.get("self_harm") else KEPT
         return with_note(kept, save(mark_checked(state)))
@@ -188,13 +192,11 @@ def _again(state: dict[str, Any], wording: Wording) -> Turn:
     )
 
 
-def _choice(action: str | None, text: str, keep_label: str) -> str | None:
-    if action in (SEND, KEEP):
+def _picked(action: str | None, said: bool | None, yes: str, no: str) -> str | None:
+    """The button pressed (``yes`` or ``no``), else what the typed answer said (None: neither)."""
+    if action in (yes, no):
         return action
-    sent = wants_it_sent(text, keep_label)
-    if sent is None and worries.keeps_it(text):
-        return KEEP
-    return None if sent is None else (SEND if sent else KEEP)
+    return None if said is None else (yes if said else no)
 
 
 def send(ctx: Context, noticed: dict[str, Any], pairing_id: int | None = None) -> Turn:
@@ -215,10 +217,3 @@ def also_keep_question(wording: Wording) -> Question:
         wording.also_ask,
         (Choice(wording.also_keep, ALSO_KEEP), Choice("No, leave it out", LEAVE_OUT)),
     )
-
-
-def _also_keep_choice(action: str | None, text: str, keep_label: str) -> str | None:
-    if action in (ALSO_KEEP, LEAVE_OUT):
-        return action
-    kept = wants_it_kept(text, keep_label)
-    return None if kept is None else (ALSO_KEEP if kept else LEAVE_OUT)

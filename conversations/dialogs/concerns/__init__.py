@@ -9,42 +9,29 @@ The partner is never told what a concern says. Reading concerns is scoped in
 """
 
 from conversations.dialogs.base import Registry
-from conversations.dialogs.concerns.dialog import (
-    CATEGORY,
-    ConcernDialog,
-    ConcernState,
-    detect_category,
-    reading,
-)
+from conversations.dialogs.concerns.dialog import CATEGORY, ConcernDialog, detect_category
 from conversations.dialogs.concerns.sending import (
-    CHOICE_LABELS,
     LEAD_LABELS,
     Category,
-    Handling,
     concern_ref,
     only_pairing,
     raise_concern,
     readers,
-    urgent_help,
 )
 from conversations.intents import IntentName
 
+# What the rest of the bot uses (the safety check, reports, where concerns have got to).
 __all__ = [
     "CATEGORY",
-    "CHOICE_LABELS",
     "LEAD_LABELS",
     "Category",
     "ConcernDialog",
-    "ConcernState",
-    "Handling",
     "concern_ref",
     "detect_category",
     "only_pairing",
     "raise_concern",
     "readers",
-    "reading",
     "register",
-    "urgent_help",
 ]
 
 

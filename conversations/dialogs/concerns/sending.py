@@ -129,24 +129,21 @@ class Handling:
             held = {role.value for role in roles}
             return [ctx.name_of(p) for p in sorted(who) if who[p] in held]
 
-        leads, chairs, moderators = (
-            holding(Role.LEAD),
-            holding(Role.STEERING_CHAIR),
-            holding(Role.MODERATOR),
-        )
         groups = [
-            ("the project lead", bool(leads)),
-            ("the steering group", bool(chairs or holding(Role.STEERING_MEMBER))),
-            ("the scheme's moderator", bool(moderators)),
+            ("the project lead", holding(Role.LEAD)),
+            ("the steering group", holding(Role.STEERING_CHAIR, Role.STEERING_MEMBER)),
+            ("the scheme's moderator", holding(Role.MODERATOR)),
         ]
-        named = [label for label, present in groups if present] or ["the steering group"]
+        named = [label for label, names in groups if names] or ["the steering group"]
         readers = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
-        if leads:
-            return Handling(readers, leads[0], "the project lead")
-        if chairs:
-            return Handling(readers, chairs[0], "the steering group chair")
-        if moderators:
-            return Handling(readers, moderators[0], "the scheme's moderator")
+        # Who picks it up: the first of these there is, else the steering group as a whole.
+        for role, title in (
+            (Role.LEAD, "the project lead"),
+            (Role.STEERING_CHAIR, "the steering group chair"),
+            (Role.MODERATOR, "the scheme's moderator"),
+        ):
+            if names := holding(role):
+                return Handling(readers, names[0], title)
         return Handling(readers, "The steering group", "the steering group")
 
 
