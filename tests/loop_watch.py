@@ -22,15 +22,18 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import faulthandler
 import logging
 import os
-import sys
+import re
+import tempfile
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy import Engine
 
@@ -39,6 +42,8 @@ _ROOT = Path(__file__).resolve().parent.parent
 OURS = tuple(str(_ROOT / package) for package in ("bot", "conversations", "storage", "tests"))
 LIMIT = 0.1
 SAMPLE_EVERY = 0.005
+# A frame line of faulthandler's dump: '  File "/x/y.py", line 12 in run'.
+_FRAME = re.compile(r'^\s+File "(?P<file>.*)", line (?P<line>\d+|\?\?\?) in (?P<name>.*)$')
 
 
 def _schedstats() -> dict[int, tuple[float, float]]:
@@ -156,22 +161,35 @@ class LoopWatch(logging.Handler):
         self.slow.append((record.created, SlowCallback(record.getMessage(), took)))
 
     def _sample(self) -> None:
-        while not self._stopping.is_set():
-            now = time.time()
-            self._samples.append((now, _schedstats()))
-            frame = sys._current_frames().get(self._loop_ident)
-            stack: list[str] = []
-            ours = ""
-            while frame is not None and len(stack) < 60:
-                code = frame.f_code
-                line = f"{code.co_filename}:{frame.f_lineno} {code.co_name}"
-                stack.append(line)
-                if not ours and code.co_filename.startswith(OURS):
-                    ours = line
-                frame = frame.f_back
-            shown = tuple(stack[:6]) + ((f"... {ours}",) if ours and ours not in stack[:6] else ())
-            self._stacks.append((now, shown, _bookkeeping(stack[:12])))
-            self._stopping.wait(SAMPLE_EVERY)
+        # Unbuffered: faulthandler writes straight to the file's descriptor.
+        with tempfile.TemporaryFile(buffering=0) as dump:
+            while not self._stopping.is_set():
+                now = time.time()
+                self._samples.append((now, _schedstats()))
+                stack = self._loop_stack(dump)[:60]
+                ours = next((line for line in stack if line.startswith(OURS)), "")
+                more = (f"... {ours}",) if ours and ours not in stack[:6] else ()
+                self._stacks.append((now, tuple(stack[:6]) + more, _bookkeeping(stack[:12])))
+                self._stopping.wait(SAMPLE_EVERY)
+
+    def _loop_stack(self, dump: BinaryIO) -> list[str]:
+        """The loop thread's stack, innermost first, as "file:line function". Read by
+        faulthandler in one C call that keeps the GIL: walking another running thread's frames
+        in Python (``f_back``, ``f_lineno``) can hand the GIL over midway and crash CPython 3.11
+        when that thread pops the frame being read."""
+        dump.seek(0)
+        dump.truncate()
+        faulthandler.dump_traceback(dump, all_threads=True)
+        dump.seek(0)
+        header = f"0x{self._loop_ident:016x} "
+        stack: list[str] = []
+        inside = False
+        for line in dump.read().decode(errors="replace").splitlines():
+            if line.startswith(("Thread ", "Current thread ")):
+                inside = header in line
+            elif inside and (found := _FRAME.match(line)) is not None:
+                stack.append(f"{found['file']}:{found['line']} {found['name']}")
+        return stack
 
     def _account(self, callback: SlowCallback, began: float, ended: float) -> None:
         times = [t for t, _ in self._samples]
