@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import col, select
+from sqlmodel import select
 
 from conversations.clock import Clock
 from storage.db import transaction
 from storage.models import Concern, Meeting
-from tests.transcript import Chat
+from tests.transcript import Chat, confirmed_meeting, meetings
 
 
 @pytest.fixture
@@ -23,46 +23,31 @@ def clock() -> Clock:
     return Clock.fixed("2026-03-02T09:00:00+00:00")
 
 
-def _meetings(db: Engine) -> list[Meeting]:
-    with transaction(db) as session:
-        return list(session.exec(select(Meeting).order_by(col(Meeting.id))).all())
-
-
-def _confirmed(mentee: Chat, mentor: Chat, said: str) -> Meeting:
-    mentee.said(said)
-    assert "Sent to Tom Okafor" in mentee.said("yes")
-    mentor.said("accept")
-    [meeting] = _meetings(mentee.db)
-    assert meeting.status == "confirmed"
-    mentor.inbox()
-    return meeting
-
-
 def _the_move(db: Engine, original: Meeting) -> Meeting:
-    [kept, move] = _meetings(db)
+    [kept, move] = meetings(db)
     assert (kept.id, kept.status, kept.starts_at) == (original.id, "confirmed", original.starts_at)
     assert (move.replaces_id, move.status) == (original.id, "proposed")
     return move
 
 
 def test_running_late_tells_the_partner_and_changes_nothing(mentee: Chat, mentor: Chat) -> None:
-    meeting = _confirmed(mentee, mentor, "book a meeting today at 9.30 by video")
+    meeting = confirmed_meeting(mentee, mentor, "book a meeting today at 9.30 by video")
     mentee.restart()
     reply = mentee.said("gonna be about 5 mins late sorry")
     assert "I've told Tom Okafor you're running about 5 minutes late" in reply
     assert "Priya Shah is running about 5 minutes late for your meeting on" in mentor.inbox()
-    [after] = _meetings(mentee.db)
+    [after] = meetings(mentee.db)
     assert (after.status, after.starts_at) == ("confirmed", meeting.starts_at)
 
 
 def test_late_without_a_meeting_soon_tells_nobody(mentee: Chat, mentor: Chat) -> None:
-    _confirmed(mentee, mentor, "book a meeting fri at 11 by phone")
+    confirmed_meeting(mentee, mentor, "book a meeting fri at 11 by phone")
     assert "haven't told anyone" in mentee.said("running a bit late")
     assert mentor.inbox() == ""
 
 
 def test_cant_do_that_day_now_can_we_do_another_same_time(mentee: Chat, mentor: Chat) -> None:
-    original = _confirmed(mentee, mentor, "book a meeting tues at 3pm by phone")
+    original = confirmed_meeting(mentee, mentor, "book a meeting tues at 3pm by phone")
     mentee.restart()
     reply = mentee.said("cant make tues anymore, could we do thurs same time")
     assert "move your meeting from Tue 3 Mar, 15:00 to:\n• *When:* Thu 5 Mar, 15:00" in reply
@@ -73,7 +58,7 @@ def test_cant_do_that_day_now_can_we_do_another_same_time(mentee: Chat, mentor: 
 
 
 def test_a_longer_meeting_on_a_day_keeps_its_start(mentee: Chat, mentor: Chat) -> None:
-    original = _confirmed(mentee, mentor, "book a meeting thurs at 2pm by video")
+    original = confirmed_meeting(mentee, mentor, "book a meeting thurs at 2pm by video")
     reply = mentee.said("could we make thursdays one 2 hours rather than 1")
     assert "• *When:* Thu 5 Mar, 14:00\n• *How long:* 2 hours" in reply
     mentee.said("yes")
@@ -82,7 +67,7 @@ def test_a_longer_meeting_on_a_day_keeps_its_start(mentee: Chat, mentor: Chat) -
 
 
 def test_a_weekday_and_a_date_find_the_month_they_agree(mentee: Chat, mentor: Chat) -> None:
-    original = _confirmed(mentee, mentor, "book a meeting 2/4 at 10 by video")
+    original = confirmed_meeting(mentee, mentor, "book a meeting 2/4 at 10 by video")
     assert "What new time would suit?" in mentee.said("can we move the 2nd april one")
     mentee.restart()
     # 7 March is a Saturday: the Tuesday the 7th is 7 April.
@@ -92,7 +77,7 @@ def test_a_weekday_and_a_date_find_the_month_they_agree(mentee: Chat, mentor: Ch
 
 
 def test_cancel_one_and_book_another_instead_is_a_move(mentee: Chat, mentor: Chat) -> None:
-    original = _confirmed(mentee, mentor, "book a meeting thurs at 10 by video")
+    original = confirmed_meeting(mentee, mentor, "book a meeting thurs at 10 by video")
     reply = mentee.said("scrap thurs and rebook for fri 13th at 2pm")
     assert "move your meeting from Thu 5 Mar, 10:00 to:\n• *When:* Fri 13 Mar, 14:00" in reply
     mentee.said("yes")
@@ -103,7 +88,7 @@ def test_cancel_one_and_book_another_instead_is_a_move(mentee: Chat, mentor: Cha
 
 
 def test_agreed_elsewhere_to_move_one_day_to_another(mentee: Chat, mentor: Chat) -> None:
-    original = _confirmed(mentee, mentor, "book a meeting weds at 3pm by phone")
+    original = confirmed_meeting(mentee, mentor, "book a meeting weds at 3pm by phone")
     reply = mentee.said("tom and i agreed to move weds to fri 11am, pls update it")
     assert "move your meeting from Wed 4 Mar, 15:00 to:\n• *When:* Fri 6 Mar, 11:00" in reply
     mentee.said("yes")
@@ -112,23 +97,23 @@ def test_agreed_elsewhere_to_move_one_day_to_another(mentee: Chat, mentor: Chat)
 
 
 def test_moving_the_next_one_not_sure_when_asks_for_the_time(mentee: Chat, mentor: Chat) -> None:
-    original = _confirmed(mentee, mentor, "book a meeting fri at 2pm by video")
+    original = confirmed_meeting(mentee, mentor, "book a meeting fri at 2pm by video")
     reply = mentee.said("need to move our next one, not sure when yet tho")
     assert "What new time would suit?" in reply
     assert "check-in" not in reply
-    [after] = _meetings(mentee.db)
+    [after] = meetings(mentee.db)
     assert (after.status, after.starts_at) == ("confirmed", original.starts_at)
 
 
 def test_cancelling_a_day_for_sickness_is_a_cancel_not_a_concern(
     mentee: Chat, mentor: Chat
 ) -> None:
-    original = _confirmed(mentee, mentor, "book a meeting tmrw at 10 by video")
+    original = confirmed_meeting(mentee, mentor, "book a meeting tmrw at 10 by video")
     reply = mentor.said("have to cancel tmrw sorry, off sick")
     assert "Shall I cancel your meeting with Priya Shah on Tue 3 Mar, 10:00?" in reply
     mentor.restart()
     mentor.said("yes")
-    [after] = _meetings(mentee.db)
+    [after] = meetings(mentee.db)
     assert (after.id, after.status) == (original.id, "cancelled")
     with transaction(mentee.db) as session:
         assert session.exec(select(Concern)).first() is None
@@ -152,7 +137,7 @@ def test_a_short_meeting_asks_to_keep_it_or_make_it_longer(
         assert "*How long:* 1 hour" in reply
         reply = mentee.said("send")
     assert "Sent to Tom Okafor" in reply
-    [meeting] = _meetings(mentee.db)
+    [meeting] = meetings(mentee.db)
     assert meeting.duration_minutes == minutes
 
 
@@ -163,7 +148,7 @@ def test_a_booking_during_a_scheme_event_says_so_before_sending(mentee: Chat) ->
         in (reply)
     )
     assert "Shall I send it to Tom anyway, or change the time?" in reply
-    assert _meetings(mentee.db) == []
+    assert meetings(mentee.db) == []
     mentee.restart()
     assert "Sent to Tom Okafor" in mentee.said("yes send it")
 
@@ -186,7 +171,7 @@ def test_a_booking_about_an_application_is_a_booking(mentee: Chat, said: str) ->
     assert "Here's the meeting I'll propose to Tom Okafor" in reply
     assert "*Agenda:* my job application" in reply
     mentee.said("yes")
-    [meeting] = _meetings(mentee.db)
+    [meeting] = meetings(mentee.db)
     assert (meeting.starts_at, meeting.agenda) == (
         datetime(2026, 3, 11, 14, tzinfo=UTC),
         "my job application",
@@ -199,15 +184,15 @@ def test_yes_with_a_change_at_the_confirmation_applies_the_change(mentee: Chat, 
     reply = mentee.said(said)
     assert "• *When:* Thu 5 Mar, 14:00" in reply
     assert "Shall I send it to Tom with that change?" in reply
-    assert _meetings(mentee.db) == []
+    assert meetings(mentee.db) == []
     mentee.restart()
     mentee.said("yes")
-    [meeting] = _meetings(mentee.db)
+    [meeting] = meetings(mentee.db)
     assert meeting.starts_at == datetime(2026, 3, 5, 14, tzinfo=UTC)
 
 
 def test_yes_with_a_change_at_a_move_applies_the_change(mentee: Chat, mentor: Chat) -> None:
-    original = _confirmed(mentee, mentor, "book a meeting thurs at 10 by video")
+    original = confirmed_meeting(mentee, mentor, "book a meeting thurs at 10 by video")
     mentee.said("move thursdays meeting to fri at 10")
     reply = mentee.said("yes but for 90 mins")
     assert "• *When:* Fri 6 Mar, 10:00\n• *How long:* 1 hour 30 minutes" in reply
@@ -248,7 +233,7 @@ def test_a_counter_proposal_in_person_keeps_where(mentee: Chat, mentor: Chat) ->
     reply = mentor.said("can we do it face to face instead? I'll be at northfield that day")
     assert "• *How:* in person\n• *Where:* Northfield" in reply
     mentor.said("yes")
-    [meeting] = _meetings(mentee.db)
+    [meeting] = meetings(mentee.db)
     assert (meeting.mode, meeting.location, meeting.status) == (
         "in_person",
         "Northfield",
@@ -264,7 +249,7 @@ def test_yes_to_one_proposal_and_no_to_another(mentee: Chat, mentor: Chat) -> No
     mentee.said("yes")
     mentor.inbox()
     mentor.said("thurs is fine, not the 13th sorry")
-    thu, fri = _meetings(mentee.db)
+    thu, fri = meetings(mentee.db)
     assert (thu.status, fri.status) == ("confirmed", "declined")
     told = mentee.inbox()
     assert "Thu 5 Mar" in told
@@ -283,7 +268,7 @@ def test_yes_to_one_proposal_and_no_to_another(mentee: Chat, mentor: Chat) -> No
 def test_a_shift_of_the_start_moves_it_by_that_much(
     mentee: Chat, mentor: Chat, said: str, starts: str
 ) -> None:
-    original = _confirmed(mentee, mentor, "book a meeting tues at 10am by video")
+    original = confirmed_meeting(mentee, mentor, "book a meeting tues at 10am by video")
     mentee.restart()
     reply = mentee.said(said)
     assert f"move your meeting from Tue 3 Mar, 10:00 to:\n• *When:* {starts}\n" in reply

@@ -11,33 +11,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import Engine
-from sqlmodel import col, select
 
 from conversations.clock import Clock
-from storage.db import transaction
 from storage.models import Meeting
-from tests.transcript import Chat
+from tests.transcript import Chat, confirmed_meeting, meetings
 
 
 @pytest.fixture
 def clock() -> Clock:
     return Clock.fixed("2026-03-02T09:00:00+00:00")
-
-
-def _meetings(db: Engine) -> list[Meeting]:
-    with transaction(db) as session:
-        return list(session.exec(select(Meeting).order_by(col(Meeting.id))).all())
-
-
-def _confirmed(mentee: Chat, mentor: Chat, said: str) -> Meeting:
-    mentee.said(said)
-    assert "Sent to Tom Okafor" in mentee.said("yes")
-    mentor.said("accept")
-    [meeting] = _meetings(mentee.db)
-    assert meeting.status == "confirmed"
-    mentor.inbox()
-    return meeting
 
 
 def _moved_to(mentee: Chat, mentor: Chat, original: Meeting, said: str, when: str) -> Meeting:
@@ -50,7 +32,7 @@ def _moved_to(mentee: Chat, mentor: Chat, original: Meeting, said: str, when: st
     assert "Shall I send it to Tom?" in reply
     mentee.restart()
     assert "Sent to Tom Okafor" in mentee.said("yes")
-    [kept, move] = _meetings(mentee.db)
+    [kept, move] = meetings(mentee.db)
     assert (kept.id, kept.status, kept.starts_at) == (original.id, "confirmed", original.starts_at)
     assert (move.replaces_id, move.status) == (original.id, "proposed")
     assert f"• *When:* {when}" in mentor.inbox()
@@ -60,7 +42,7 @@ def _moved_to(mentee: Chat, mentor: Chat, original: Meeting, said: str, when: st
 def _untouched(mentee: Chat, mentor: Chat, original: Meeting, reply: str) -> None:
     assert "Shall I send it to Tom?" not in reply
     assert "Shall I cancel" not in reply
-    [after] = _meetings(mentee.db)
+    [after] = meetings(mentee.db)
     assert (after.id, after.status, after.starts_at) == (
         original.id,
         "confirmed",
@@ -83,13 +65,13 @@ def _untouched(mentee: Chat, mentor: Chat, original: Meeting, reply: str) -> Non
 def test_a_day_asked_to_be_another_time_is_a_move(
     mentee: Chat, mentor: Chat, said: str, when: str, starts: datetime
 ) -> None:
-    original = _confirmed(mentee, mentor, "book a meeting tues at 3pm by video")
+    original = confirmed_meeting(mentee, mentor, "book a meeting tues at 3pm by video")
     move = _moved_to(mentee, mentor, original, said, when)
     assert move.starts_at == starts
 
 
 def test_a_day_asked_to_be_about_something_moves_nothing(mentee: Chat, mentor: Chat) -> None:
-    original = _confirmed(mentee, mentor, "book a meeting tues at 3pm by video")
+    original = confirmed_meeting(mentee, mentor, "book a meeting tues at 3pm by video")
     mentee.restart()
     reply = mentee.said("could tuesday be when we go over my portfolio")
     _untouched(mentee, mentor, original, reply)
@@ -99,7 +81,7 @@ def test_a_day_asked_to_be_about_something_moves_nothing(mentee: Chat, mentor: C
 
 
 def test_a_meeting_then_to_its_new_time_is_a_move(mentee: Chat, mentor: Chat) -> None:
-    original = _confirmed(mentee, mentor, "book a meeting tues at 10am by video")
+    original = confirmed_meeting(mentee, mentor, "book a meeting tues at 10am by video")
     move = _moved_to(
         mentee, mentor, original, "tuesdays catch up to quarter past 4 please", "Tue 3 Mar, 16:15"
     )
@@ -116,7 +98,7 @@ def test_a_meeting_then_to_its_new_time_is_a_move(mentee: Chat, mentor: Chat) ->
 def test_to_without_a_new_time_after_it_moves_nothing(
     mentee: Chat, mentor: Chat, said: str
 ) -> None:
-    original = _confirmed(mentee, mentor, "book a meeting tues at 10am by video")
+    original = confirmed_meeting(mentee, mentor, "book a meeting tues at 10am by video")
     mentee.restart()
     _untouched(mentee, mentor, original, mentee.said(said))
 
@@ -135,13 +117,13 @@ def test_to_without_a_new_time_after_it_moves_nothing(
 def test_the_same_slot_on_another_day_keeps_the_time(
     mentee: Chat, mentor: Chat, said: str, when: str
 ) -> None:
-    original = _confirmed(mentee, mentor, "book a meeting tues at 3pm by phone")
+    original = confirmed_meeting(mentee, mentor, "book a meeting tues at 3pm by phone")
     move = _moved_to(mentee, mentor, original, said, when)
     assert move.duration_minutes == original.duration_minutes
 
 
 def test_the_same_time_slot_in_passing_moves_nothing(mentee: Chat, mentor: Chat) -> None:
-    original = _confirmed(mentee, mentor, "book a meeting tues at 3pm by phone")
+    original = confirmed_meeting(mentee, mentor, "book a meeting tues at 3pm by phone")
     mentee.restart()
     reply = mentee.said("funny, tom and i had the same time slot at the conference")
     _untouched(mentee, mentor, original, reply)
@@ -151,18 +133,18 @@ def test_the_same_time_slot_in_passing_moves_nothing(mentee: Chat, mentor: Chat)
 
 
 def test_an_apology_for_being_late_tells_the_partner(mentee: Chat, mentor: Chat) -> None:
-    original = _confirmed(mentee, mentor, "book a meeting today at 9.30 by video")
+    original = confirmed_meeting(mentee, mentor, "book a meeting today at 9.30 by video")
     mentee.restart()
     reply = mentee.said("apologies tom, 15 mins late!")
     assert "I've told Tom Okafor you're running about 15 minutes late" in reply
     assert "Priya Shah is running about 15 minutes late" in mentor.inbox()
-    [after] = _meetings(mentee.db)
+    [after] = meetings(mentee.db)
     assert (after.status, after.starts_at) == ("confirmed", original.starts_at)
 
 
 @pytest.mark.parametrize("said", ["tom 15 mins late again today", "sorry, tom was 15 mins late"])
 def test_someone_else_being_late_is_not_passed_on(mentee: Chat, mentor: Chat, said: str) -> None:
-    original = _confirmed(mentee, mentor, "book a meeting today at 9.30 by video")
+    original = confirmed_meeting(mentee, mentor, "book a meeting today at 9.30 by video")
     mentee.restart()
     reply = mentee.said(said)
     assert "I've told Tom" not in reply
@@ -173,16 +155,16 @@ def test_someone_else_being_late_is_not_passed_on(mentee: Chat, mentor: Chat, sa
 
 
 def test_a_cancel_picks_the_day_a_meeting_is_on(mentee: Chat, mentor: Chat) -> None:
-    original = _confirmed(mentee, mentor, "book a meeting weds at 10 by video")
+    original = confirmed_meeting(mentee, mentor, "book a meeting weds at 10 by video")
     mentor.restart()
     reply = mentor.said("feeling rough today priya, so wednesday is off, have to cancel sorry")
     assert "You have no meeting on" not in reply
     assert "Shall I cancel your meeting with Priya Shah on Wed 4 Mar, 10:00?" in reply
-    [still] = _meetings(mentee.db)
+    [still] = meetings(mentee.db)
     assert still.status == "confirmed"  # nothing is cancelled before the yes
     mentor.restart()
     mentor.said("yes")
-    [after] = _meetings(mentee.db)
+    [after] = meetings(mentee.db)
     assert (after.id, after.status) == (original.id, "cancelled")
     assert "has cancelled your meeting on Wed 4 Mar, 10:00" in mentee.inbox()
 
@@ -207,14 +189,14 @@ def test_a_time_offered_as_what_suits_is_a_booking(mentee: Chat, said: str, when
     assert "Shall I send it to Tom?" in reply
     mentee.restart()
     assert "Sent to Tom Okafor" in mentee.said("yes")
-    [meeting] = _meetings(mentee.db)
+    [meeting] = meetings(mentee.db)
     assert meeting.status == "proposed"
 
 
 def test_an_impossible_date_offered_is_refused_kindly(mentee: Chat) -> None:
     reply = mentee.said("hello, is 31/4 at 11 alright")
     assert "There is no 31 April" in reply
-    assert _meetings(mentee.db) == []
+    assert meetings(mentee.db) == []
 
 
 @pytest.mark.parametrize(
@@ -229,11 +211,11 @@ def test_a_question_or_a_count_is_no_booking(mentee: Chat, said: str) -> None:
     reply = mentee.said(said)
     assert "Here's the meeting I'll propose" not in reply
     assert "How will you meet?" not in reply
-    assert _meetings(mentee.db) == []
+    assert meetings(mentee.db) == []
 
 
 def test_a_worry_said_with_lateness_is_not_lost(mentee: Chat, mentor: Chat) -> None:
-    original = _confirmed(mentee, mentor, "book a meeting today at 9.30 by video")
+    original = confirmed_meeting(mentee, mentor, "book a meeting today at 9.30 by video")
     mentee.restart()
     reply = mentee.said("sorry, 10 mins late - tom shouted at me in front of the team yesterday")
     assert "I've told Tom" not in reply

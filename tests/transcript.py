@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
+from sqlmodel import col, select
 
 from bot.channels import console
 from conversations.clock import Clock
@@ -14,6 +15,7 @@ from conversations.messages import Incoming, part_from_json
 from conversations.registry import default_registry
 from storage import outbox_queries, queries
 from storage.db import transaction
+from storage.models import Meeting
 
 
 @dataclass
@@ -75,3 +77,20 @@ def channel_inbox(db: Engine, clock: Clock, channel: str = "lead") -> str:
         shown = [console.render_stored(row.parts) for row in rows]
         queries.mark_sent(tx, rows, clock.now())
     return "\n\n".join(shown)
+
+
+def meetings(db: Engine) -> list[Meeting]:
+    """Every meeting, oldest first."""
+    with transaction(db) as session:
+        return list(session.exec(select(Meeting).order_by(col(Meeting.id))).all())
+
+
+def confirmed_meeting(mentee: Chat, mentor: Chat, said: str) -> Meeting:
+    """A meeting the mentee asks for in ``said``, sends, and the mentor accepts."""
+    mentee.said(said)
+    assert "Sent to Tom Okafor" in mentee.said("yes")
+    mentor.said("accept")
+    [meeting] = meetings(mentee.db)
+    assert meeting.status == "confirmed"
+    mentor.inbox()
+    return meeting
