@@ -1,35 +1,27 @@
 """Minutes and actions: the mentee logs a meeting's minutes ("log minutes for today's meeting", or
 everything in one message); both partners list the pair's open actions ("my actions"), tick one
-off ("done 2", "done draft business case") and read the minutes ("our minutes"), paginated.
+off ("done 2") and read the minutes ("our minutes").
 
 Map:
-- ``LogMinutes``: the dialog. It reads what the first message carries (the day, the discussion,
-  decisions, actions "Tom: send the budget template by Friday", the next meeting), asks only for
-  what is missing (see ``minutes.mmd``), confirms, runs the patient data guard, then saves a
-  ``Minutes`` row, its ``ActionItem`` rows and marks the meeting held. The mentor is told through
-  the outbox; the notification preview never holds the content. Several held meetings without
-  minutes: it asks which. A next meeting agreed is offered as a proposal to the mentor.
-- ``read_minutes``: a whole message, through the language layer's sections reader
-  (``conversations.language.sections``), plus the day the meeting was held.
-- ``parse_action``: one action line -> owner, text, due date (the table in the tests).
-- ``past_day`` (from ``conversations.language.days``): the day a meeting was held.
-- ``actions``: the pair's actions once agreed: listed, ticked off, undone, re-dated, re-owned
-  and added to saved minutes, in people's own words (``conversations.language.actions``).
-- ``read``: reading minutes back ("show me the notes from fri"), to the pair only.
-- ``offer``: after saving, booking the next meeting ("go on then", "later", "next one in 6 wks
-  same time").
+- ``LogMinutes``: the dialog. It reads what the first message carries, asks only for what is
+  missing (a ``Steps`` table; see ``minutes.mmd``), then the kit's confirmation and guard, and
+  saves the ``Minutes``, its ``ActionItem`` rows and marks the meeting held (several held meetings
+  without minutes: it asks which). The mentor is told, never the content in the preview; a next
+  meeting agreed is offered as a proposal to the mentor.
+- ``read_minutes`` / ``parse_action``: a whole message / one action line, through the language
+  layer's sections reader (``conversations.language.sections``).
+- ``actions``: the pair's actions once agreed; ``read``: minutes read back, to the pair only;
+  ``offer``: after saving, booking the next meeting.
 
-Rules: the mentee keeps the minutes (SCHEME.md), so only the mentee of an active pairing logs
-them; minutes and actions belong to the pair and are read only through
-``storage.minutes_queries``, scoped to the asking person. Ticking off an action does not notify
-the partner: actions change often, the shared list is always current, and a message per tick
-would be noise that trains people to ignore the bot.
+Rules: only the mentee of an active pairing logs minutes (SCHEME.md); minutes and actions are read
+only through ``storage.minutes_queries``, scoped to the asker. Ticking off an action does not
+notify the partner: actions change often, and a message per tick would be noise.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar, Literal
@@ -46,7 +38,7 @@ from conversations.dates import (
     parse_duration,
 )
 from conversations.dialogs import safety_check
-from conversations.dialogs.base import Context, Outgoing, Registry, Turn
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn, counted, say
 from conversations.dialogs.kit import (
     NOTHING,
     Confirming,
@@ -78,13 +70,17 @@ from conversations.language.sections import (
     read_action,
     read_correction,
     read_due,
-    read_next_meeting,
     read_owner,
     read_sections,
     says_agreed,
 )
 from conversations.language.vocabulary import Meaning, is_no, is_yes, leading, meaning
-from conversations.language.write_up import met_line, minutes_request, nothing_to_add, opening
+from conversations.language.write_up import (
+    next_meeting_said,
+    nothing_to_add,
+    opening,
+    read_write_up,
+)
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
@@ -100,7 +96,6 @@ from storage.models import Person as PersonRow
 
 MAX_TEXT = 5000
 MAX_ACTIONS = 20
-PAGE = 5
 MAX_CANDIDATES = 5  # meetings offered when several have no minutes
 BOTH: Literal["both"] = "both"
 BOTH_NAME = "Both"
@@ -265,11 +260,8 @@ class Pair:
         return SectionContext(now, tz, other, own, next_meeting, meeting_at)
 
     def parsed(self, action: Action, speaker_id: int) -> ParsedAction:
-        owner = self.owner(action.owner, speaker_id)
-        return ParsedAction(
-            action.text, owner, action.owner_said, action.due, action.no_date, action.due_note,
-            action.asap,
-        )  # fmt: skip
+        """The language layer's action, its owner this pair's."""
+        return ParsedAction(**{**asdict(action), "owner": self.owner(action.owner, speaker_id)})
 
 
 def parse_action(
@@ -301,74 +293,11 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-# -- reading a whole message -----------------------------------------------------------------
-
-
-@dataclass
-class Reading:
-    """What one message said about the minutes."""
-
-    held_on: date | Ask | None = None
-    discussion: list[str] = field(default_factory=list)
-    decisions: list[str] = field(default_factory=list)
-    # None: no actions were mentioned (ask); []: "no actions" was said.
-    actions: list[ParsedAction] | None = None
-    next_meeting: When | Ask | None = None
-    next_said: bool = False
-    next_words: str = ""  # as said ("20/3 at 10 on teams"): re-read once the meeting is known
-    # They said they met ("met Tom fri", "minutes of today's meeting"), not only a day's notes.
-    met_said: bool = False
-
-
-def read_minutes(text: str, context: SectionContext, pair: Pair, speaker_id: int) -> Reading:
-    """Everything a free-text message says: the day, notes, decisions, actions, next meeting.
-
-    The sections (discussion, actions wherever they come, the next meeting) are read by the
-    language layer; this adds the day the meeting was held ("minutes for today's meeting", "met
-    Tom fri", "notes from today")."""
-    today = context.now.astimezone(context.tz).date()
-    reading = Reading()
-    if (request := minutes_request(text)) is not None:
-        if request.meeting:
-            reading.held_on = past_day(request.meeting, today)
-            reading.met_said = True
-        text = request.rest
-    sections = read_sections(text, context)
-    if (
-        context.next_meeting is None
-        and sections.next_meeting is not None
-        and isinstance(sections.next_meeting.when, When)
-    ):
-        # "... before our next one. next meeting 20/3": the one agreed here dates it.
-        context = replace(context, next_meeting=sections.next_meeting.when.day)
-        sections = read_sections(text, context)
-    if reading.held_on is None and sections.heading:
-        reading.held_on = past_day(sections.heading, today)
-    discussion = list(sections.discussion)
-    if discussion and (met := met_line(discussion[0])) is not None:
-        # "met Tom today for an hour" gives the day; anything more is kept as notes too.
-        reading.met_said = True
-        if reading.held_on is None:
-            reading.held_on = past_day(met.when, today)
-        discussion[:1] = [_capital(met.notes)] if met.notes else []
-    reading.discussion = discussion
-    reading.decisions = list(sections.decisions)
-    if sections.actions is not None:
-        reading.actions = [pair.parsed(a, speaker_id) for a in sections.actions]
-    if sections.next_meeting is not None:
-        reading.next_said = True
-        reading.next_words = sections.next_meeting.said
-        reading.next_meeting = sections.next_meeting.when
-    return reading
-
-
 def _next_meeting(
     text: str, now: datetime, tz: ZoneInfo, meeting_at: datetime | None = None
 ) -> When | Ask | None:
     """A typed next meeting ("next meeting 12 Jan 3pm", "Tue 5 Jan at 3pm", "not yet")."""
-    context = SectionContext(now=now, tz=tz, meeting_at=meeting_at)
-    found = read_sections(text, context).next_meeting
-    return found.when if found is not None else read_next_meeting(text, context)
+    return next_meeting_said(text, SectionContext(now=now, tz=tz, meeting_at=meeting_at))
 
 
 # -- the dialog ------------------------------------------------------------------------------
@@ -392,6 +321,13 @@ CORRECTIONS = (
     "*add action: Tom: call HR by Friday* or *change the next meeting to 12 Jan 3pm*, "
     "or choose *Change something*."
 )
+# The parts a correction names on its own ("change the next meeting"): asked again.
+EDITED = {
+    "discussion": Step.DISCUSSION,
+    "decisions": Step.DECISIONS,
+    "next": Step.NEXT,
+    "day": Step.WHEN,
+}
 PARTS = (
     (Step.WHEN.value, "The day we met"),
     (Step.DISCUSSION.value, "Discussion"),
@@ -410,59 +346,46 @@ def _too_long(text: str) -> Text | None:
     )
 
 
-def _mentee_pairing(ctx: Context) -> tuple[Pairing | None, Turn | None]:
+def _mentee_pairing(ctx: Context) -> Pairing | Turn:
     """The active pairing the person is the mentee of, or a kind refusal."""
     pairings = minutes_queries.pairings_of(ctx.session, ctx.person_id)
     for pairing in pairings:
         if pairing.mentee_id == ctx.person_id:
-            return pairing, None
+            return pairing
     if pairings:
         mentee = ctx.name_of(pairings[0].mentee_id).split(" ", 1)[0]
-        return None, Turn(
-            replies=[
-                Text(
-                    f"In this scheme the mentee keeps the minutes, so {mentee} will log them. "
-                    "I'll let you know when they're saved, and you can read them any time "
-                    "with *our minutes*."
-                )
-            ]
+        return say(
+            f"In this scheme the mentee keeps the minutes, so {mentee} will log them. I'll let "
+            "you know when they're saved, and you can read them any time with *our minutes*."
         )
-    return None, Turn(
-        replies=[
-            Text(
-                "Minutes belong to a mentoring pair, and you're not in one at the moment, so "
-                "there's nothing for me to log. Type *help* to see what I can do for you."
-            )
-        ]
+    return say(
+        "Minutes belong to a mentoring pair, and you're not in one at the moment, so there's "
+        "nothing for me to log. Type *help* to see what I can do for you."
     )
 
 
-def _day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time(), tzinfo=tz)
-    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=tz)
-    return start.astimezone(UTC), end.astimezone(UTC)
+def _to_minute(ctx: Context, state: MinutesState, day: date | None = None) -> list[Meeting]:
+    """The pair's meetings that have started and have no minutes (held on ``day``, when said),
+    most recent first."""
+    window: dict[str, datetime] = {}
+    if day is not None:
+        start = datetime.combine(day, time(), tzinfo=ctx.tz)
+        end = start + timedelta(days=1)
+        window = {"since": start.astimezone(UTC), "until": end.astimezone(UTC)}
+    return minutes_queries.meetings_to_minute(
+        ctx.session, ctx.person_id, state.pairing_id, ctx.now, **window
+    )
 
 
 def _link_meeting(ctx: Context, state: MinutesState) -> None:
     """Choose the meeting the minutes are for: one held on the day said, or (no day said) the most
     recent meeting that has started and has no minutes; its day becomes the day held."""
-    state.meeting_id = None
-    if state.held_on:
-        since, until = _day_bounds(state.held_on, ctx.tz)
-        found = minutes_queries.meetings_to_minute(
-            ctx.session, ctx.person_id, state.pairing_id, ctx.now, since=since, until=until
-        )
-    else:
-        found = minutes_queries.meetings_to_minute(
-            ctx.session, ctx.person_id, state.pairing_id, ctx.now
-        )
-        if len(found) > 1:
-            # Several held meetings have no minutes: ask which, never guess.
-            state.candidates = [m.id or 0 for m in found[:MAX_CANDIDATES]]
-            return
-        if found:
-            state.held_on = ctx.local(found[0].starts_at).date()
-    if found:
+    found, state.meeting_id = _to_minute(ctx, state, state.held_on), None
+    if not state.held_on and len(found) > 1:
+        # Several held meetings have no minutes: ask which, never guess.
+        state.candidates = [m.id or 0 for m in found[:MAX_CANDIDATES]]
+    elif found:
+        state.held_on = state.held_on or ctx.local(found[0].starts_at).date()
         state.meeting_id = found[0].id
 
 
@@ -492,14 +415,6 @@ def _set_next(state: MinutesState, value: When | Ask | None) -> None:
 def _write(state: MinutesState, part: str, text: str) -> None:
     """Keep the discussion or the decisions as typed ("none": no decisions)."""
     setattr(state, part, "" if part == "decisions" and is_empty(text) else _capital(text))
-
-
-def _next_confirmed(ctx: Context, pairing_id: int) -> datetime | None:
-    """When the pair's next confirmed meeting starts: what "before our next one" means."""
-    for meeting, pairing in meeting_queries.upcoming_for(ctx.session, ctx.person_id, ctx.now):
-        if pairing.id == pairing_id and meeting.status == MeetingStatus.CONFIRMED.value:
-            return meeting.starts_at
-    return None
 
 
 def _meeting_at(ctx: Context, state: MinutesState) -> datetime | None:
@@ -534,14 +449,14 @@ class LogMinutes(Steps[MinutesState], Confirming[MinutesState]):
     def __init__(self) -> None:
         # Each step: what it asks, and how it takes the answer.
         self.steps = {
-            Step.WHEN: (self._question_of(Step.WHEN), self._typed(self._on_when)),
+            Step.WHEN: (self._plain, self._typed(self._on_when)),
             Step.MET: (self._met_question, self._typed(self._on_met)),
-            Step.DISCUSSION: (self._question_of(Step.DISCUSSION), self._typed(self._on_written)),
-            Step.DECISIONS: (self._question_of(Step.DECISIONS), self._typed(self._on_written)),
-            Step.ACTIONS: (self._question_of(Step.ACTIONS), self._typed(self._on_actions)),
+            Step.DISCUSSION: (self._plain, self._typed(self._on_written)),
+            Step.DECISIONS: (self._plain, self._typed(self._on_written)),
+            Step.ACTIONS: (self._plain, self._typed(self._on_actions)),
             Step.OWNER: (self._owner_question, self._on_owner),
             Step.DUE: (self._due_question, self._typed(self._on_due, (NO_DUE, "no date"))),
-            Step.NEXT: (self._question_of(Step.NEXT), self._typed(self._on_next)),
+            Step.NEXT: (self._plain, self._typed(self._on_next)),
             Step.WHICH_MEETING: (self._which_meeting, self._on_which_meeting),
             Step.BOOK_NEXT: (self._book_question, self._on_book_next),
             Step.REWRITE: (self._rewrite_question, self._typed(self._on_rewrite)),
@@ -585,34 +500,28 @@ class LogMinutes(Steps[MinutesState], Confirming[MinutesState]):
 
         return taker
 
-    @staticmethod
-    def _question_of(step: Step) -> Callable[[Context, MinutesState], list[Part]]:
-        return lambda ctx, state: [Text(QUESTIONS[step])]
+    def _plain(self, ctx: Context, state: MinutesState) -> list[Part]:
+        return [Text(QUESTIONS[Step(state.step)])]
 
     # -- start ----------------------------------------------------------------------------
 
     def start(self, ctx: Context, msg: Incoming) -> Turn:
-        pairing, refusal = _mentee_pairing(ctx)
-        if refusal is not None:
-            return refusal
-        assert pairing is not None
+        pairing = _mentee_pairing(ctx)
+        if isinstance(pairing, Turn):
+            return pairing
         assert pairing.id is not None
         text = "" if msg.action else msg.text
         if (problem := _too_long(text)) is not None:
-            return Turn(
-                replies=[
-                    problem,
-                    Text("Say *log minutes* and I'll ask for each part in turn."),
-                ]
-            )
+            return say(problem.text, "Say *log minutes* and I'll ask for each part in turn.")
         pair = Pair.of(ctx, pairing)
         state = MinutesState(
             step=Step.WHEN, pairing_id=pairing.id, reader=pair.first_name(pair.mentor_id)
         )
-        booked = _next_confirmed(ctx, pairing.id)
+        booked = meeting_queries.next_confirmed(ctx.session, ctx.person_id, pairing.id, ctx.now)
         if booked is not None:
             state.next_booked = format_when(booked, ctx.tz, ctx.now)
-        reading = read_minutes(text, self._context(ctx, state, pair), pair, ctx.person_id)
+        written = read_write_up(text, self._context(ctx, state, pair))
+        sections, agreed = written.sections, written.sections.next_meeting
         # "met Tom today for an hour by video; ...": how long and how, for a meeting that was
         # never booked (it is recorded as held when the minutes are saved).
         said = opening(text)
@@ -622,46 +531,47 @@ class LogMinutes(Steps[MinutesState], Confirming[MinutesState]):
         state.met_by = find_mode(said)
         # Notes of a day ("notes from today w tom: ...") with no meeting booked: asked whether
         # and when they met, and how. Said they met: recorded as held, at midday if no time.
-        state.met_asked = reading.met_said or bool(state.met_by or state.met_for)
+        state.met_asked = written.met_said or bool(state.met_by or state.met_for)
         if (at := held_time(said)) is not None:
             state.met_at = at.at
-        if reading.held_on is not None:
-            checked = _check_day(ctx, pairing, reading.held_on)
+        if written.held_on is not None:
+            checked = _check_day(ctx, pairing, written.held_on)
             if isinstance(checked, str):
                 state.notes[Step.WHEN] = checked
             else:
                 state.held_on = checked
         if not state.notes:
             _link_meeting(ctx, state)
-        if reading.next_words and (meeting_at := _meeting_at(ctx, state)) is not None:
+        state.discussion = "\n".join(sections.discussion)
+        state.decisions = "\n".join(sections.decisions)
+        if agreed is not None:
             # "next one same time in 4 weeks" counts from the meeting written up.
-            reading.next_meeting = _next_meeting(reading.next_words, ctx.now, ctx.tz, meeting_at)
+            when = agreed.when
+            if agreed.said and (meeting_at := _meeting_at(ctx, state)) is not None:
+                when = _next_meeting(agreed.said, ctx.now, ctx.tz, meeting_at)
+            _set_next(state, when)
+            state.next_words, state.next_mode = agreed.said, find_mode(agreed.said)
         said_before: list[Part] = [
             Text(
                 f"Let's log the minutes. {pair.first_name(pairing.mentor_id)} will be able to "
                 "read them too, and nobody else."
             )
         ]
-        state.discussion = "\n".join(reading.discussion)
-        state.decisions = "\n".join(reading.decisions)
-        if reading.next_said:
-            _set_next(state, reading.next_meeting)
-            state.next_words = reading.next_words
-            state.next_mode = find_mode(reading.next_words)
-        if reading.actions is None and reading.discussion and says_agreed(text):
-            # Notes that say what was discussed and what was agreed are the whole write-up too.
-            reading.actions = []
-        if reading.actions is not None:
+        found = sections.actions
+        if found is None and sections.discussion and says_agreed(text):
+            found = ()  # notes that say what was discussed and agreed are the whole write-up
+        if found is not None:
             # One message that carries the actions is the whole write-up: what it leaves out
             # (the discussion, dates, the next meeting) is left out, not asked for; the
             # confirmation shows it and a correction adds it. A date said that can't be used
             # ("asap", an unbooked "before our next one") is still asked.
-            state.actions, state.actions_asked = reading.actions[:MAX_ACTIONS], True
+            kept = [pair.parsed(a, ctx.person_id) for a in found[:MAX_ACTIONS]]
+            state.actions, state.actions_asked = kept, True
             state.discussion_optional = state.next_asked = True
             for action in state.actions:
                 if action.due is None and not action.due_note and not action.asap:
                     action.no_date = True
-            if len(reading.actions) > MAX_ACTIONS:
+            if len(found) > MAX_ACTIONS:
                 said_before.append(
                     Text(
                         f"I've kept the first {MAX_ACTIONS} actions: that's as many as one "
@@ -710,14 +620,13 @@ class LogMinutes(Steps[MinutesState], Confirming[MinutesState]):
     def _context(
         self, ctx: Context, state: MinutesState, pair: Pair | None = None
     ) -> SectionContext:
-        booked = _next_confirmed(ctx, state.pairing_id)
-        return (pair or self._pair(ctx, state)).context(
-            ctx.person_id,
-            ctx.now,
-            ctx.tz,
-            next_meeting=ctx.local(booked).date() if booked else None,
-            meeting_at=_meeting_at(ctx, state),
+        """How the pair's words are read: "before our next one", "same time" have their dates."""
+        booked = meeting_queries.next_confirmed(
+            ctx.session, ctx.person_id, state.pairing_id, ctx.now
         )
+        day = ctx.local(booked).date() if booked else None
+        at = _meeting_at(ctx, state)
+        return (pair or self._pair(ctx, state)).context(ctx.person_id, ctx.now, ctx.tz, day, at)
 
     # -- the questions --------------------------------------------------------------------
 
@@ -960,6 +869,8 @@ class LogMinutes(Steps[MinutesState], Confirming[MinutesState]):
             )
             return reask(f"There's no action {said.number}: {have}.", [], state.to_state())
         action = actions[index] if index is not None else None
+        if said.kind in EDITED and not said.value:  # "change the discussion": asked again
+            return self._edit(ctx, state, EDITED[said.kind])
         if said.kind == "remove" and action is not None:
             actions.remove(action)
             return self._advance(ctx, state, Text(f"Removed: {action.text}."))
@@ -994,26 +905,18 @@ class LogMinutes(Steps[MinutesState], Confirming[MinutesState]):
                 state.actions_asked = True
             return self._advance(ctx, state)
         if said.kind in ("discussion", "decisions"):
-            if not said.value:
-                return self._edit(ctx, state, Step(said.kind))
             _write(state, said.kind, said.value)
             if not state.discussion:
                 return self._edit(ctx, state, Step.DISCUSSION)
             return self._advance(ctx, state)
         if said.kind == "next":
-            if not said.value:
-                return self._edit(ctx, state, Step.NEXT)
             state.notes = {}
             _set_next(state, _next_meeting(said.value, ctx.now, ctx.tz))
             return self._advance(ctx, state)
         if said.kind == "no_next":
             state.next, state.next_asked = None, True
             return self._advance(ctx, state)
-        if said.kind == "day":
-            if not said.value:
-                return self._edit(ctx, state, Step.WHEN)
-            return self._on_when(ctx, state, said.value)
-        return None
+        return self._on_when(ctx, state, said.value) if said.kind == "day" else None
 
     # -- the patient data guard and saving ----------------------------------------------------
 
@@ -1078,17 +981,12 @@ class LogMinutes(Steps[MinutesState], Confirming[MinutesState]):
     def save(self, ctx: Context, state: MinutesState) -> Turn:
         pairing = self._pairing(ctx, state)
         if pairing.status != PairingStatus.ACTIVE.value or pairing.mentee_id != ctx.person_id:
-            return Turn(
-                replies=[
-                    Text(
-                        "Your mentoring pairing has ended since we started, so I can't save "
-                        "these minutes. Nothing was saved."
-                    )
-                ]
+            return say(
+                "Your mentoring pairing has ended since we started, so I can't save these "
+                "minutes. Nothing was saved."
             )
         assert state.held_on is not None
-        pair = Pair.of(ctx, pairing)
-        held_on = state.held_on
+        pair, held_on = Pair.of(ctx, pairing), state.held_on
         meeting = self._meeting(ctx, state)
         decisions = state.decisions
         if state.next is not None:
@@ -1126,8 +1024,7 @@ class LogMinutes(Steps[MinutesState], Confirming[MinutesState]):
             meeting.status = MeetingStatus.HELD.value
             meeting.updated_at = ctx.now
             ctx.session.add(meeting)
-        count = len(state.actions)
-        actions_said = f"{count} action{'s' * (count != 1)}" if count else "no actions"
+        actions_said = counted(len(state.actions), "action") if state.actions else "no actions"
         mentor_first = pair.first_name(pair.mentor_id)
         removed = " (without the patient details)" if state.removed else ""
         replies: list[Part] = [
@@ -1148,22 +1045,16 @@ class LogMinutes(Steps[MinutesState], Confirming[MinutesState]):
                 # The next meeting agreed: a proposal to the partner, once the mentee says so.
                 replies += self._book_question(ctx, booking)
                 return Turn(replies=replies, state=booking.to_state(), outgoing=outgoing)
-            replies.append(
-                Question(
-                    f"You agreed to meet next on {self._next_text(ctx, state)}. Booking it sends "
-                    f"{mentor_first} a proposal to accept. Shall I start booking it now?",
-                    (
-                        Choice(
-                            "Book it now",
-                            INTENT_ACTION_PREFIX + IntentName.BOOK_MEETING.value,
-                            self._booking_text(ctx, state),
-                        ),
-                    ),
-                )
+            said = self._booking_text(ctx, state)
+            book = Choice("Book it now", INTENT_ACTION_PREFIX + IntentName.BOOK_MEETING, said)
+            asked = (
+                f"You agreed to meet next on {self._next_text(ctx, state)}. Booking it sends "
+                f"{mentor_first} a proposal to accept. Shall I start booking it now?"
             )
-            replies.append(
-                Text(f"Or book it later: say *book a meeting {self._booking_text(ctx, state)}*.")
-            )
+            replies += [
+                Question(asked, (book,)),
+                Text(f"Or book it later: say *book a meeting {said}*."),
+            ]
         elif not state.next_booked and offer.wanted(ctx):
             replies.append(offer.offer(mentor_first))  # answered in a new turn: see offer.py
         # After the pair's first minutes, both are asked whether the pairing is a good fit.
@@ -1208,20 +1099,18 @@ class LogMinutes(Steps[MinutesState], Confirming[MinutesState]):
     def _on_book_next(self, ctx: Context, state: MinutesState, msg: Incoming) -> Turn:
         later = f"say *book a meeting {state.booking_text}* when you're ready."
         if msg.action == NO_BOOK or (msg.action is None and is_no(msg.text)):
-            return Turn(replies=[Text(f"OK, I haven't sent anything. To book it later, {later}")])
+            return say(f"OK, I haven't sent anything. To book it later, {later}")
         if not (msg.action == BOOK or (msg.action is None and is_yes(msg.text))):
             return self.again(ctx, state, "Please choose *Yes, send it* or *Not now*.")
         pairing = self._pairing(ctx, state)
         if pairing.status != PairingStatus.ACTIVE.value or pairing.mentee_id != ctx.person_id:
-            return Turn(replies=[Text("Your pairing has changed, so nothing was sent.")])
+            return say("Your pairing has changed, so nothing was sent.")
         assert state.next is not None
         at, minutes = state.next.at, state.next_minutes or 60
         if at <= ctx.now:
-            return Turn(
-                replies=[Text(f"That time has passed, so nothing was sent. To book, {later}")]
-            )
+            return say(f"That time has passed, so nothing was sent. To book, {later}")
         if (clash := proposal_clash(ctx, pairing, at, minutes)) is not None:
-            return Turn(replies=[Text(f"{clash} Nothing was sent. To book another time, {later}")])
+            return say(f"{clash} Nothing was sent. To book another time, {later}")
         meeting = Meeting(
             pairing_id=pairing.id or 0,
             starts_at=at,
@@ -1237,14 +1126,9 @@ class LogMinutes(Steps[MinutesState], Confirming[MinutesState]):
         out = propose_meeting(ctx, meeting, pairing)
         pair = Pair.of(ctx, pairing)
         first = pair.first_name(pair.mentor_id)
-        return Turn(
-            replies=[
-                Text(
-                    f"Sent to {pair.name(pair.mentor_id)}: {format_when(at, ctx.tz, ctx.now)}. "
-                    f"I'll let you know when {first} replies. Type *my meetings* to see your "
-                    "meetings."
-                )
-            ],
+        return say(
+            f"Sent to {pair.name(pair.mentor_id)}: {format_when(at, ctx.tz, ctx.now)}. I'll let "
+            f"you know when {first} replies. Type *my meetings* to see your meetings.",
             outgoing=[out],
         )
 
@@ -1263,10 +1147,7 @@ class LogMinutes(Steps[MinutesState], Confirming[MinutesState]):
         ]
 
     def _candidates(self, ctx: Context, state: MinutesState) -> list[Meeting]:
-        found = minutes_queries.meetings_to_minute(
-            ctx.session, ctx.person_id, state.pairing_id, ctx.now
-        )
-        return [m for m in found if m.id in state.candidates]
+        return [m for m in _to_minute(ctx, state) if m.id in state.candidates]
 
     def _on_which_meeting(self, ctx: Context, state: MinutesState, msg: Incoming) -> Turn:
         meetings = self._candidates(ctx, state)
@@ -1338,10 +1219,9 @@ class LogMinutes(Steps[MinutesState], Confirming[MinutesState]):
     def _held_meeting(
         ctx: Context, state: MinutesState, pairing: Pairing, held_on: date
     ) -> Meeting | None:
-        """Minutes of a meeting that was never booked record it as held, so reports, the
-        meeting-due and silence reminders know the pair met. Its time and way of meeting are
-        what the mentee said (asked for when not said: midday and in person only when they
-        can't say), never later than now; its length what they said, else the scheme's hour."""
+        """A meeting never booked is recorded as held, so reports and reminders know the pair
+        met: at the time and in the way said (else midday, in person), never later than now,
+        for as long as said (else the scheme's hour)."""
         at = state.met_at or time(12)
         starts_at = min(datetime.combine(held_on, at, tzinfo=ctx.tz).astimezone(UTC), ctx.now)
         if starts_at <= pairing.started_at:
@@ -1362,12 +1242,8 @@ class LogMinutes(Steps[MinutesState], Confirming[MinutesState]):
 
     def _meeting(self, ctx: Context, state: MinutesState) -> Meeting | None:
         """The linked meeting, if it is still this pair's and still without minutes."""
-        if not state.meeting_id:
-            return None
-        candidates = self._candidates(
-            ctx, state.model_copy(update={"candidates": [state.meeting_id]})
-        )
-        return next(iter(candidates), None)
+        found = _to_minute(ctx, state) if state.meeting_id else []
+        return next((m for m in found if m.id == state.meeting_id), None)
 
 
 def register(registry: Registry) -> None:
