@@ -74,6 +74,16 @@ def upcoming_for(session: Session, person_id: int, now: datetime) -> list[tuple[
     return [(m, p) for m, p in rows]
 
 
+def next_confirmed(
+    session: Session, person_id: int, pairing_id: int, now: datetime
+) -> datetime | None:
+    """When the pairing's next confirmed meeting starts (the person's own pairing only)."""
+    for meeting, pairing in upcoming_for(session, person_id, now):
+        if pairing.id == pairing_id and meeting.status == MeetingStatus.CONFIRMED.value:
+            return meeting.starts_at
+    return None
+
+
 def busy_people(
     session: Session,
     person_ids: list[int],

@@ -3,14 +3,24 @@ today's meeting: ..."), a first line saying the pair met ("met Tom fri for an ho
 discussed ..."), and a "none" that means nothing to add.
 
 The sections of the write-up itself (discussion, decisions, actions, the next meeting) are read
-by ``conversations.language.sections``; these say that a meeting was held and which one.
+by ``conversations.language.sections``; these say that a meeting was held and which one, and
+``read_write_up`` reads a whole write-up with both.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 
+from conversations.dates import Ask, When
+from conversations.language.days import past_day
+from conversations.language.sections import (
+    SectionContext,
+    Sections,
+    read_next_meeting,
+    read_sections,
+)
 from conversations.language.vocabulary import is_empty, leading
 
 # "met Tom today for an hour" only says when they met; a longer "met ..." line is notes too.
@@ -89,3 +99,48 @@ def nothing_to_add(text: str) -> bool:
     if reading is not None and _BY.match(reading.rest):
         return False
     return is_empty(text)
+
+
+@dataclass(frozen=True)
+class WriteUp:
+    """What a whole write-up says: its sections, the day the meeting was held, and whether it
+    says they met ("met Tom fri", "minutes of today's meeting") rather than a day's notes."""
+
+    sections: Sections
+    held_on: date | Ask | None = None
+    met_said: bool = False
+
+
+def read_write_up(text: str, context: SectionContext) -> WriteUp:
+    """The sections of a write-up (``conversations.language.sections``) and the day the meeting
+    was held ("minutes for today's meeting", "met Tom fri", "notes from today")."""
+    today = context.now.astimezone(context.tz).date()
+    held_on: date | Ask | None = None
+    met_said = False
+    if (request := minutes_request(text)) is not None:
+        if request.meeting:
+            held_on, met_said = past_day(request.meeting, today), True
+        text = request.rest
+    sections = read_sections(text, context)
+    agreed = sections.next_meeting.when if sections.next_meeting is not None else None
+    if context.next_meeting is None and isinstance(agreed, When):
+        # "... before our next one. next meeting 20/3": the one agreed here dates it.
+        sections = read_sections(text, replace(context, next_meeting=agreed.day))
+    if held_on is None and sections.heading:
+        held_on = past_day(sections.heading, today)
+    discussion = list(sections.discussion)
+    if discussion and (met := met_line(discussion[0])) is not None:
+        # "met Tom today for an hour" gives the day; anything more is kept as notes too.
+        met_said = True
+        if held_on is None:
+            held_on = past_day(met.when, today)
+        discussion[:1] = [met.notes[:1].upper() + met.notes[1:]] if met.notes else []
+        sections = replace(sections, discussion=tuple(discussion))
+    return WriteUp(sections, held_on, met_said)
+
+
+def next_meeting_said(text: str, context: SectionContext) -> When | Ask | None:
+    """A next meeting typed on its own ("next meeting 12 Jan 3pm", "Tue 5 Jan at 3pm"); None
+    for "not yet"."""
+    found = read_sections(text, context).next_meeting
+    return found.when if found is not None else read_next_meeting(text, context)

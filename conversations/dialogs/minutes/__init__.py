@@ -1,40 +1,33 @@
 """Minutes and actions: the mentee logs a meeting's minutes ("log minutes for today's meeting", or
 everything in one message); both partners list the pair's open actions ("my actions"), tick one
-off ("done 2", "done draft business case") and read the minutes ("our minutes"), paginated.
+off ("done 2") and read the minutes ("our minutes").
 
 Map:
-- ``LogMinutes``: the dialog. It reads what the first message carries (the day, the discussion,
-  decisions, actions "Tom: send the budget template by Friday", the next meeting), asks only for
-  what is missing (see ``minutes.mmd``), confirms, runs the patient data guard, then saves a
-  ``Minutes`` row, its ``ActionItem`` rows and marks the meeting held. The mentor is told through
-  the outbox; the notification preview never holds the content. Several held meetings without
-  minutes: it asks which. A next meeting agreed is offered as a proposal to the mentor.
-- ``read_minutes``: a whole message, through the language layer's sections reader
-  (``conversations.language.sections``), plus the day the meeting was held.
-- ``parse_action``: one action line -> owner, text, due date (the table in the tests).
-- ``past_day`` (from ``conversations.language.days``): the day a meeting was held.
-- ``actions``: the pair's actions once agreed: listed, ticked off, undone, re-dated, re-owned
-  and added to saved minutes, in people's own words (``conversations.language.actions``).
-- ``read``: reading minutes back ("show me the notes from fri"), to the pair only.
-- ``offer``: after saving, booking the next meeting ("go on then", "later", "next one in 6 wks
-  same time").
+- ``LogMinutes``: the dialog. It reads what the first message carries, asks only for what is
+  missing (a ``Steps`` table; see ``minutes.mmd``), then the kit's confirmation and guard, and
+  saves the ``Minutes``, its ``ActionItem`` rows and marks the meeting held (several held meetings
+  without minutes: it asks which). The mentor is told, never the content in the preview; a next
+  meeting agreed is offered as a proposal to the mentor.
+- ``read_minutes`` / ``parse_action``: a whole message / one action line, through the language
+  layer's sections reader (``conversations.language.sections``).
+- ``actions``: the pair's actions once agreed; ``read``: minutes read back, to the pair only;
+  ``offer``: after saving, booking the next meeting.
 
-Rules: the mentee keeps the minutes (SCHEME.md), so only the mentee of an active pairing logs
-them; minutes and actions belong to the pair and are read only through
-``storage.minutes_queries``, scoped to the asking person. Ticking off an action does not notify
-the partner: actions change often, the shared list is always current, and a message per tick
-would be noise that trains people to ignore the bot.
+Rules: only the mentee of an active pairing logs minutes (SCHEME.md); minutes and actions are read
+only through ``storage.minutes_queries``, scoped to the asker. Ticking off an action does not
+notify the partner: actions change often, and a message per tick would be noise.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from conversations.dates import (
     Ask,
@@ -45,8 +38,17 @@ from conversations.dates import (
     parse_duration,
 )
 from conversations.dialogs import safety_check
-from conversations.dialogs.base import Context, Outgoing, Registry, Turn
-from conversations.dialogs.kit import Confirming, StepState, patient_data_in, reask
+from conversations.dialogs.base import Context, Outgoing, Registry, Turn, counted, say
+from conversations.dialogs.kit import (
+    NOTHING,
+    Confirming,
+    Steps,
+    StepState,
+    StepTaker,
+    chosen,
+    patient_data_in,
+    reask,
+)
 from conversations.dialogs.matching import first_minutes_questions
 from conversations.dialogs.meetings import (
     MODE_TEXT,
@@ -68,13 +70,17 @@ from conversations.language.sections import (
     read_action,
     read_correction,
     read_due,
-    read_next_meeting,
     read_owner,
     read_sections,
     says_agreed,
 )
 from conversations.language.vocabulary import Meaning, is_no, is_yes, leading, meaning
-from conversations.language.write_up import met_line, minutes_request, nothing_to_add, opening
+from conversations.language.write_up import (
+    next_meeting_said,
+    nothing_to_add,
+    opening,
+    read_write_up,
+)
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_EDIT,
@@ -82,7 +88,6 @@ from conversations.patient_data import (
     GUARD_REMOVE,
     Finding,
     find_patient_data,
-    guard_question,
     remove_patient_data,
 )
 from storage import meeting_queries, minutes_queries
@@ -91,7 +96,6 @@ from storage.models import Person as PersonRow
 
 MAX_TEXT = 5000
 MAX_ACTIONS = 20
-PAGE = 5
 MAX_CANDIDATES = 5  # meetings offered when several have no minutes
 BOTH: Literal["both"] = "both"
 BOTH_NAME = "Both"
@@ -115,8 +119,7 @@ class Step(StrEnum):
     OWNER = "owner"
     DUE = "due"
     NEXT = "next_meeting"
-    # The kit's confirmation and patient-data guard (``Confirming``); its which-part question
-    # and safety check have steps of their own there.
+    # The kit's confirmation and patient-data guard (``Confirming``).
     CONFIRM = "confirm"
     GUARD = "guard"
     # Several held meetings have no minutes: which one these are for.
@@ -127,24 +130,28 @@ class Step(StrEnum):
     REWRITE = "rewrite"
 
 
-class ActionState(BaseModel):
-    """One action as kept between turns (``ParsedAction``, its day as ISO text)."""
-
-    model_config = ConfigDict(extra="forbid")
+@dataclass
+class ParsedAction:
+    """One agreed action, as read from a line and kept between turns. ``owner`` None: not said,
+    or ``owner_said`` names nobody in the pair. ``due`` None and ``no_date`` false: not said, or
+    ``due_note`` says why the date could not be used (a past or impossible date)."""
 
     text: str
-    owner: int | Literal["both"] | None = None
+    owner: Owner | None = None
     owner_said: str | None = None
-    due: str | None = None
+    due: date | None = None
     no_date: bool = False
     due_note: str | None = None
     asap: bool = False
+
+    def dated(self, due: date | None) -> None:
+        self.due, self.no_date, self.due_note = due, due is None, None
 
 
 class NextState(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    at: str
+    at: datetime
     has_time: bool
 
 
@@ -153,12 +160,12 @@ class MinutesState(StepState):
 
     pairing_id: int
     meeting_id: int | None = None
-    held_on: str | None = None
+    held_on: date | None = None
     candidates: list[int] = Field(default_factory=list)  # held meetings with no minutes
     discussion: str = ""
     discussion_optional: bool = False  # a one-message write-up: its discussion may be empty
     decisions: str = ""
-    actions: list[ActionState] = Field(default_factory=list)
+    actions: list[ParsedAction] = Field(default_factory=list)
     actions_asked: bool = False
     pending: int | None = None  # the action whose owner or due date is asked
     next: NextState | None = None
@@ -169,8 +176,8 @@ class MinutesState(StepState):
     next_minutes: int | None = None
     booking_text: str | None = None
     notes: dict[str, str] = Field(default_factory=dict)  # said before a step is asked
-    # A meeting never booked: when (local "HH:MM"), how long and how it was held.
-    met_at: str | None = None
+    # A meeting never booked: when (local time), how long and how it was held.
+    met_at: time | None = None
     met_for: int | None = None
     met_by: str | None = None
     met_asked: bool = False
@@ -184,10 +191,10 @@ class MinutesState(StepState):
     safety: dict[str, Any] | None = None
     reader: str = ""  # the mentor's first name: who else reads the minutes (the safety check)
 
-    def to_state(self) -> dict[str, Any]:
-        state = super().to_state()
-        state["actions"] = [a.model_dump(mode="json") for a in self.actions]  # every key
-        return state
+    @property
+    def action(self) -> ParsedAction:
+        """The action whose owner or due date is asked."""
+        return self.actions[self.pending or 0]
 
 
 # -- who is in the pair ---------------------------------------------------------------------
@@ -223,11 +230,13 @@ class Pair:
     def first_name(self, person_id: int) -> str:
         return self.name(person_id).split(" ", 1)[0]
 
+    def other(self, person_id: int) -> int:
+        return self.mentor_id if person_id == self.mentee_id else self.mentee_id
+
     def who(self, word: str, speaker_id: int) -> Owner | None:
         """The owner an answer names: "me", "tom", "both of us", "it's Tom's" (the language
         layer's reading, of this pair)."""
-        other = self.mentor_id if speaker_id == self.mentee_id else self.mentee_id
-        said = read_owner(word, (self.name(speaker_id),), (self.name(other),))
+        said = read_owner(word, (self.name(speaker_id),), (self.name(self.other(speaker_id)),))
         return self.owner(said, speaker_id)
 
     def owner(self, said: Literal["me", "partner", "both"] | None, speaker_id: int) -> Owner | None:
@@ -235,54 +244,24 @@ class Pair:
         if said == "me":
             return speaker_id
         if said == "partner":
-            return self.mentor_id if speaker_id == self.mentee_id else self.mentee_id
+            return self.other(speaker_id)
         return BOTH if said == "both" else None
 
+    def context(
+        self,
+        speaker_id: int,
+        now: datetime,
+        tz: ZoneInfo,
+        next_meeting: date | None = None,
+        meeting_at: datetime | None = None,
+    ) -> SectionContext:
+        """How the language layer reads this pair's words."""
+        other, own = (self.name(self.other(speaker_id)),), (self.name(speaker_id),)
+        return SectionContext(now, tz, other, own, next_meeting, meeting_at)
 
-# -- reading an action line ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ParsedAction:
-    """One agreed action as read from a line. ``owner`` None: not said, or ``owner_said`` names
-    nobody in the pair. ``due`` None and ``no_date`` false: not said, or ``due_note`` says why the
-    date could not be used (a past or impossible date)."""
-
-    text: str
-    owner: Owner | None = None
-    owner_said: str | None = None
-    due: date | None = None
-    no_date: bool = False
-    due_note: str | None = None
-    asap: bool = False
-
-
-def _reading_context(
-    pair: Pair,
-    speaker_id: int,
-    now: datetime,
-    tz: ZoneInfo,
-    *,
-    next_meeting: date | None = None,
-    meeting_at: datetime | None = None,
-) -> SectionContext:
-    other = pair.mentor_id if speaker_id == pair.mentee_id else pair.mentee_id
-    return SectionContext(
-        now=now,
-        tz=tz,
-        partner_names=(pair.name(other),),
-        own_names=(pair.name(speaker_id),),
-        next_meeting=next_meeting,
-        meeting_at=meeting_at,
-    )
-
-
-def _parsed(action: Action, pair: Pair, speaker_id: int) -> ParsedAction:
-    owner = pair.owner(action.owner, speaker_id)
-    return ParsedAction(
-        action.text, owner, action.owner_said, action.due, action.no_date, action.due_note,
-        action.asap,
-    )  # fmt: skip
+    def parsed(self, action: Action, speaker_id: int) -> ParsedAction:
+        """The language layer's action, its owner this pair's."""
+        return ParsedAction(**{**asdict(action), "owner": self.owner(action.owner, speaker_id)})
 
 
 def parse_action(
@@ -293,9 +272,8 @@ def parse_action(
 
     ``strict`` (a line outside an "actions:" list) needs an owner from the pair, so a note such as
     "Budget: overspent" is not taken for an action. None when the line holds no action."""
-    context = _reading_context(pair, speaker_id, now, tz)
-    action = read_action(line, context, listed=not strict)
-    return None if action is None else _parsed(action, pair, speaker_id)
+    action = read_action(line, pair.context(speaker_id, now, tz), listed=not strict)
+    return None if action is None else pair.parsed(action, speaker_id)
 
 
 def _owners(pair: Pair) -> str:
@@ -315,86 +293,11 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-# -- reading a whole message -----------------------------------------------------------------
-
-
-@dataclass
-class Reading:
-    """What one message said about the minutes."""
-
-    held_on: date | Ask | None = None
-    discussion: list[str] = field(default_factory=list)
-    decisions: list[str] = field(default_factory=list)
-    # None: no actions were mentioned (ask); []: "no actions" was said.
-    actions: list[ParsedAction] | None = None
-    next_meeting: When | Ask | None = None
-    next_said: bool = False
-    next_words: str = ""  # as said ("20/3 at 10 on teams"): re-read once the meeting is known
-    # They said they met ("met Tom fri", "minutes of today's meeting"), not only a day's notes.
-    met_said: bool = False
-
-
-def read_minutes(
-    text: str,
-    pair: Pair,
-    speaker_id: int,
-    now: datetime,
-    tz: ZoneInfo,
-    *,
-    next_meeting: date | None = None,
-    meeting_at: datetime | None = None,
-) -> Reading:
-    """Everything a free-text message says: the day, notes, decisions, actions, next meeting.
-
-    The sections (discussion, actions wherever they come, the next meeting) are read by the
-    language layer; this adds the day the meeting was held ("minutes for today's meeting", "met
-    Tom fri", "notes from today")."""
-    today = now.astimezone(tz).date()
-    reading = Reading()
-    if (request := minutes_request(text)) is not None:
-        if request.meeting:
-            reading.held_on = past_day(request.meeting, today)
-            reading.met_said = True
-        text = request.rest
-    context = _reading_context(
-        pair, speaker_id, now, tz, next_meeting=next_meeting, meeting_at=meeting_at
-    )
-    sections = read_sections(text, context)
-    if (
-        next_meeting is None
-        and sections.next_meeting is not None
-        and isinstance(sections.next_meeting.when, When)
-    ):
-        # "... before our next one. next meeting 20/3": the one agreed here dates it.
-        context = replace(context, next_meeting=sections.next_meeting.when.day)
-        sections = read_sections(text, context)
-    if reading.held_on is None and sections.heading:
-        reading.held_on = past_day(sections.heading, today)
-    discussion = list(sections.discussion)
-    if discussion and (met := met_line(discussion[0])) is not None:
-        # "met Tom today for an hour" gives the day; anything more is kept as notes too.
-        reading.met_said = True
-        if reading.held_on is None:
-            reading.held_on = past_day(met.when, today)
-        discussion[:1] = [_capital(met.notes)] if met.notes else []
-    reading.discussion = discussion
-    reading.decisions = list(sections.decisions)
-    if sections.actions is not None:
-        reading.actions = [_parsed(a, pair, speaker_id) for a in sections.actions]
-    if sections.next_meeting is not None:
-        reading.next_said = True
-        reading.next_words = sections.next_meeting.said
-        reading.next_meeting = sections.next_meeting.when
-    return reading
-
-
 def _next_meeting(
     text: str, now: datetime, tz: ZoneInfo, meeting_at: datetime | None = None
 ) -> When | Ask | None:
     """A typed next meeting ("next meeting 12 Jan 3pm", "Tue 5 Jan at 3pm", "not yet")."""
-    context = SectionContext(now=now, tz=tz, meeting_at=meeting_at)
-    found = read_sections(text, context).next_meeting
-    return found.when if found is not None else read_next_meeting(text, context)
+    return next_meeting_said(text, SectionContext(now=now, tz=tz, meeting_at=meeting_at))
 
 
 # -- the dialog ------------------------------------------------------------------------------
@@ -418,6 +321,13 @@ CORRECTIONS = (
     "*add action: Tom: call HR by Friday* or *change the next meeting to 12 Jan 3pm*, "
     "or choose *Change something*."
 )
+# The parts a correction names on its own ("change the next meeting"): asked again.
+EDITED = {
+    "discussion": Step.DISCUSSION,
+    "decisions": Step.DECISIONS,
+    "next": Step.NEXT,
+    "day": Step.WHEN,
+}
 PARTS = (
     (Step.WHEN.value, "The day we met"),
     (Step.DISCUSSION.value, "Discussion"),
@@ -436,59 +346,47 @@ def _too_long(text: str) -> Text | None:
     )
 
 
-def _mentee_pairing(ctx: Context) -> tuple[Pairing | None, Turn | None]:
+def _mentee_pairing(ctx: Context) -> Pairing | Turn:
     """The active pairing the person is the mentee of, or a kind refusal."""
     pairings = minutes_queries.pairings_of(ctx.session, ctx.person_id)
     for pairing in pairings:
         if pairing.mentee_id == ctx.person_id:
-            return pairing, None
+            return pairing
     if pairings:
         mentee = ctx.name_of(pairings[0].mentee_id).split(" ", 1)[0]
-        return None, Turn(
-            replies=[
-                Text(
-                    f"In this scheme the mentee keeps the minutes, so {mentee} will log them. "
-                    "I'll let you know when they're saved, and you can read them any time "
-                    "with *our minutes*."
-                )
-            ]
+        return say(
+            f"In this scheme the mentee keeps the minutes, so {mentee} will log them. I'll let "
+            "you know when they're saved, and you can read them any time with *our minutes*."
         )
-    return None, Turn(
-        replies=[
-            Text(
-                "Minutes belong to a mentoring pair, and you're not in one at the moment, so "
-                "there's nothing for me to log. Type *help* to see what I can do for you."
-            )
-        ]
+    return say(
+        "Minutes belong to a mentoring pair, and you're not in one at the moment, so there's "
+        "nothing for me to log. Type *help* to see what I can do for you."
     )
 
 
-def _day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time(), tzinfo=tz)
-    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=tz)
-    return start.astimezone(UTC), end.astimezone(UTC)
+def _to_minute(ctx: Context, state: MinutesState, day: date | None = None) -> list[Meeting]:
+    """The pair's meetings that have started and have no minutes (held on ``day``, when said),
+    most recent first."""
+    window: dict[str, datetime] = {}
+    if day is not None:
+        start = datetime.combine(day, time(), tzinfo=ctx.tz)
+        end = start + timedelta(days=1)
+        window = {"since": start.astimezone(UTC), "until": end.astimezone(UTC)}
+    return minutes_queries.meetings_to_minute(
+        ctx.session, ctx.person_id, state.pairing_id, ctx.now, **window
+    )
 
 
-def _link_meeting(ctx: Context, state: dict[str, Any]) -> None:
+def _link_meeting(ctx: Context, state: MinutesState) -> None:
     """Choose the meeting the minutes are for: one held on the day said, or (no day said) the most
     recent meeting that has started and has no minutes; its day becomes the day held."""
-    pairing_id = int(state["pairing_id"])
-    state["meeting_id"] = None
-    if state.get("held_on"):
-        since, until = _day_bounds(date.fromisoformat(state["held_on"]), ctx.tz)
-        found = minutes_queries.meetings_to_minute(
-            ctx.session, ctx.person_id, pairing_id, ctx.now, since=since, until=until
-        )
-    else:
-        found = minutes_queries.meetings_to_minute(ctx.session, ctx.person_id, pairing_id, ctx.now)
-        if len(found) > 1:
-            # Several held meetings have no minutes: ask which, never guess.
-            state["candidates"] = [m.id for m in found[:MAX_CANDIDATES]]
-            return
-        if found:
-            state["held_on"] = ctx.local(found[0].starts_at).date().isoformat()
-    if found:
-        state["meeting_id"] = found[0].id
+    found, state.meeting_id = _to_minute(ctx, state, state.held_on), None
+    if not state.held_on and len(found) > 1:
+        # Several held meetings have no minutes: ask which, never guess.
+        state.candidates = [m.id or 0 for m in found[:MAX_CANDIDATES]]
+    elif found:
+        state.held_on = state.held_on or ctx.local(found[0].starts_at).date()
+        state.meeting_id = found[0].id
 
 
 def _check_day(ctx: Context, pairing: Pairing, value: date | Ask) -> date | str:
@@ -503,37 +401,25 @@ def _check_day(ctx: Context, pairing: Pairing, value: date | Ask) -> date | str:
     return value
 
 
-def _action_state(action: ParsedAction) -> dict[str, Any]:
-    return {
-        "text": action.text,
-        "owner": action.owner,
-        "owner_said": action.owner_said,
-        "due": action.due.isoformat() if action.due else None,
-        "no_date": action.no_date,
-        "due_note": action.due_note,
-        "asap": action.asap,
-    }
+def _set_next(state: MinutesState, value: When | Ask | None) -> None:
+    """Keep the next meeting read; a question about it is said before it is asked again."""
+    if isinstance(value, Ask):
+        state.notes[Step.NEXT] = f"About the next meeting: {value.question}"
+        state.next, state.next_asked = None, False
+        return
+    state.notes.pop(Step.NEXT, None)
+    state.next = NextState(at=value.at_utc, has_time=value.has_time) if value else None
+    state.next_asked = True
 
 
-def _next_state(value: When) -> dict[str, Any]:
-    return {"at": value.at_utc.isoformat(), "has_time": value.has_time}
+def _write(state: MinutesState, part: str, text: str) -> None:
+    """Keep the discussion or the decisions as typed ("none": no decisions)."""
+    setattr(state, part, "" if part == "decisions" and is_empty(text) else _capital(text))
 
 
-def _owner_value(value: str) -> Owner:
-    return BOTH if value == BOTH else int(value)
-
-
-def _next_confirmed(ctx: Context, pairing_id: int) -> datetime | None:
-    """When the pair's next confirmed meeting starts: what "before our next one" means."""
-    for meeting, pairing in meeting_queries.upcoming_for(ctx.session, ctx.person_id, ctx.now):
-        if pairing.id == pairing_id and meeting.status == MeetingStatus.CONFIRMED.value:
-            return meeting.starts_at
-    return None
-
-
-def _meeting_at(ctx: Context, state: dict[str, Any]) -> datetime | None:
+def _meeting_at(ctx: Context, state: MinutesState) -> datetime | None:
     """When the meeting written up started: "same time", "in 4 weeks" count from it."""
-    if state.get("meeting_id") and (meeting := ctx.session.get(Meeting, state["meeting_id"])):
+    if state.meeting_id and (meeting := ctx.session.get(Meeting, state.meeting_id)):
         return meeting.starts_at
     return None
 
@@ -544,13 +430,13 @@ def _pick_meeting(ctx: Context, meetings: list[Meeting], text: str) -> list[Meet
     return [meetings[i] for i in pick_days(text, days, ctx.today)]
 
 
-def _meeting_label(ctx: Context, meeting: Meeting) -> str:
-    return format_when(meeting.starts_at, ctx.tz, ctx.now)
+TextTaker = Callable[[Context, MinutesState, str], Turn]
 
 
-class LogMinutes(Confirming[MinutesState]):
-    """Gather the day, discussion, actions and next meeting; then the kit's confirmation,
-    which-part question, patient-data guard and safety check (``Confirming``); save."""
+class LogMinutes(Steps[MinutesState], Confirming[MinutesState]):
+    """Gather the day, discussion, actions and next meeting (a table of steps, each asked only
+    while it is missing); then the kit's confirmation, which-part question, patient-data guard
+    and safety check (``Confirming``); save."""
 
     name: ClassVar[str] = "minutes"
     title: ClassVar[str] = "Your meeting minutes"
@@ -558,468 +444,398 @@ class LogMinutes(Confirming[MinutesState]):
     confirm_question: ClassVar[str] = "Shall I save these minutes?"
     which_question: ClassVar[str] = "What would you like to change?"
     guard_where: ClassVar[str] = "the minutes"
+    State = MinutesState
 
-    def load(self, raw: dict[str, Any]) -> MinutesState:
-        """A saved state, validated (a state that does not fit is an error, not a guess)."""
-        try:
-            return MinutesState.model_validate(raw)
-        except ValidationError as error:
-            raise ValueError(f"minutes: a saved state that does not fit: {error}") from None
+    def __init__(self) -> None:
+        # Each step: what it asks, and how it takes the answer.
+        self.steps = {
+            Step.WHEN: (self._plain, self._typed(self._on_when)),
+            Step.MET: (self._met_question, self._typed(self._on_met)),
+            Step.DISCUSSION: (self._plain, self._typed(self._on_written)),
+            Step.DECISIONS: (self._plain, self._typed(self._on_written)),
+            Step.ACTIONS: (self._plain, self._typed(self._on_actions)),
+            Step.OWNER: (self._owner_question, self._on_owner),
+            Step.DUE: (self._due_question, self._typed(self._on_due, (NO_DUE, "no date"))),
+            Step.NEXT: (self._plain, self._typed(self._on_next)),
+            Step.WHICH_MEETING: (self._which_meeting, self._on_which_meeting),
+            Step.BOOK_NEXT: (self._book_question, self._on_book_next),
+            Step.REWRITE: (self._rewrite_question, self._typed(self._on_rewrite)),
+        }
+
+    # -- the steps: the kit's checks first, then the table ----------------------------------
+
+    def _asked(self, ctx: Context, state: MinutesState) -> list[Part]:
+        if (checking := self.checking_prompt(ctx, state)) is not None:
+            return checking  # the confirmation, which part, the guard or the safety check
+        return self.steps[state.step][0](ctx, state)
+
+    def prompt(self, ctx: Context, raw: dict[str, Any]) -> list[Part]:
+        return self._asked(ctx, self.load(raw))
+
+    def again(self, ctx: Context, state: MinutesState, why: str) -> Turn:
+        return reask(why, self._asked(ctx, state), state.to_state())
+
+    def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
+        state = self.load(raw)
+        said = meaning(msg.text)
+        if state.step == Step.GUARD and state.guard_early and said in (Meaning.LATER, Meaning.NONE):
+            # Not an answer to the guard asked as soon as it was written ("none", "not yet"):
+            # the answer to what comes next, and the guard asked again before saving.
+            state.guard_early, state.guard_later = False, True
+            state.step = self._missing(state)
+        if (checked := self.checking_step(ctx, state, msg)) is not None:
+            return checked  # the confirmation, which part, the guard or the safety check
+        return self.steps[state.step][1](ctx, state, msg)
+
+    def _typed(self, take: TextTaker, button: tuple[str, str] | None = None) -> StepTaker[Any]:
+        """A step that reads typed words (``button``: a button that says them)."""
+
+        def taker(ctx: Context, state: MinutesState, msg: Incoming) -> Turn:
+            text = button[1] if button and msg.action == button[0] else msg.text.strip()
+            if not text:
+                return self.again(ctx, state, NOTHING)
+            if (problem := _too_long(text)) is not None:
+                return self.again(ctx, state, problem.text)
+            return take(ctx, state, text)
+
+        return taker
+
+    def _plain(self, ctx: Context, state: MinutesState) -> list[Part]:
+        return [Text(QUESTIONS[Step(state.step)])]
 
     # -- start ----------------------------------------------------------------------------
 
     def start(self, ctx: Context, msg: Incoming) -> Turn:
-        pairing, refusal = _mentee_pairing(ctx)
-        if refusal is not None:
-            return refusal
-        assert pairing is not None
+        pairing = _mentee_pairing(ctx)
+        if isinstance(pairing, Turn):
+            return pairing
         assert pairing.id is not None
         text = "" if msg.action else msg.text
         if (problem := _too_long(text)) is not None:
-            return Turn(
-                replies=[
-                    problem,
-                    Text("Say *log minutes* and I'll ask for each part in turn."),
-                ]
-            )
-        state = MinutesState(step=Step.WHEN.value, pairing_id=pairing.id).to_state()
+            return say(problem.text, "Say *log minutes* and I'll ask for each part in turn.")
         pair = Pair.of(ctx, pairing)
-        state["reader"] = pair.first_name(pair.mentor_id)
-        booked = _next_confirmed(ctx, pairing.id)
-        if booked is not None:
-            state["next_booked"] = format_when(booked, ctx.tz, ctx.now)
-        reading = read_minutes(
-            text,
-            pair,
-            ctx.person_id,
-            ctx.now,
-            ctx.tz,
-            next_meeting=ctx.local(booked).date() if booked else None,
+        state = MinutesState(
+            step=Step.WHEN, pairing_id=pairing.id, reader=pair.first_name(pair.mentor_id)
         )
+        booked = meeting_queries.next_confirmed(ctx.session, ctx.person_id, pairing.id, ctx.now)
+        if booked is not None:
+            state.next_booked = format_when(booked, ctx.tz, ctx.now)
+        written = read_write_up(text, self._context(ctx, state, pair))
+        sections, agreed = written.sections, written.sections.next_meeting
         # "met Tom today for an hour by video; ...": how long and how, for a meeting that was
         # never booked (it is recorded as held when the minutes are saved).
         said = opening(text)
         length = parse_duration(said)
         if length is not None and timedelta() < length <= timedelta(hours=12):
-            state["met_for"] = int(length.total_seconds() // 60)
-        state["met_by"] = find_mode(said)
+            state.met_for = int(length.total_seconds() // 60)
+        state.met_by = find_mode(said)
         # Notes of a day ("notes from today w tom: ...") with no meeting booked: asked whether
         # and when they met, and how. Said they met: recorded as held, at midday if no time.
-        state["met_asked"] = reading.met_said or bool(state["met_by"] or state.get("met_for"))
+        state.met_asked = written.met_said or bool(state.met_by or state.met_for)
         if (at := held_time(said)) is not None:
-            state["met_at"] = at.at.isoformat("minutes")
-        notes: dict[str, str] = {}
-        if reading.held_on is not None:
-            checked = _check_day(ctx, pairing, reading.held_on)
+            state.met_at = at.at
+        if written.held_on is not None:
+            checked = _check_day(ctx, pairing, written.held_on)
             if isinstance(checked, str):
-                notes[Step.WHEN.value] = checked
+                state.notes[Step.WHEN] = checked
             else:
-                state["held_on"] = checked.isoformat()
-        if not notes:
+                state.held_on = checked
+        if not state.notes:
             _link_meeting(ctx, state)
-        if reading.next_words and (meeting_at := _meeting_at(ctx, state)) is not None:
+        state.discussion = "\n".join(sections.discussion)
+        state.decisions = "\n".join(sections.decisions)
+        if agreed is not None:
             # "next one same time in 4 weeks" counts from the meeting written up.
-            reading.next_meeting = _next_meeting(reading.next_words, ctx.now, ctx.tz, meeting_at)
-        problem_text = self._absorb(ctx, state, reading, notes)
-        if reading.actions is None and reading.discussion and says_agreed(text):
-            # Notes that say what was discussed and what was agreed are the whole write-up too.
-            reading.actions = []
-            state["actions_asked"] = True
-        if reading.actions is not None:
+            when = agreed.when
+            if agreed.said and (meeting_at := _meeting_at(ctx, state)) is not None:
+                when = _next_meeting(agreed.said, ctx.now, ctx.tz, meeting_at)
+            _set_next(state, when)
+            state.next_words, state.next_mode = agreed.said, find_mode(agreed.said)
+        said_before: list[Part] = [
+            Text(
+                f"Let's log the minutes. {pair.first_name(pairing.mentor_id)} will be able to "
+                "read them too, and nobody else."
+            )
+        ]
+        found = sections.actions
+        if found is None and sections.discussion and says_agreed(text):
+            found = ()  # notes that say what was discussed and agreed are the whole write-up
+        if found is not None:
             # One message that carries the actions is the whole write-up: what it leaves out
             # (the discussion, dates, the next meeting) is left out, not asked for; the
             # confirmation shows it and a correction adds it. A date said that can't be used
             # ("asap", an unbooked "before our next one") is still asked.
-            state["discussion_optional"] = True
-            state["next_asked"] = True
-            for action in state["actions"]:
-                if action["due"] is None and not action["due_note"] and not action["asap"]:
-                    action["no_date"] = True
-        state["notes"] = notes
-        intro = Text(
-            f"Let's log the minutes. {pair.first_name(pairing.mentor_id)} will be able to read "
-            "them too, and nobody else."
-        )
-        return self._advance(ctx, state, [intro, *problem_text])
-
-    def _absorb(
-        self, ctx: Context, state: dict[str, Any], reading: Reading, notes: dict[str, str]
-    ) -> list[Part]:
-        """Fold what a message said into ``state``; replies for anything that was too much."""
-        if reading.discussion:
-            state["discussion"] = "\n".join(reading.discussion)
-        if reading.decisions:
-            state["decisions"] = "\n".join(reading.decisions)
-        if reading.actions is not None:
-            state["actions"] = [_action_state(a) for a in reading.actions]
-            state["actions_asked"] = True
-        if reading.next_said:
-            self._set_next(state, reading.next_meeting, notes)
-            state["next_words"] = reading.next_words
-            state["next_mode"] = find_mode(reading.next_words)
-        extra: list[Part] = []
-        if len(state["actions"]) > MAX_ACTIONS:
-            state["actions"] = state["actions"][:MAX_ACTIONS]
-            extra.append(
-                Text(
-                    f"I've kept the first {MAX_ACTIONS} actions: that's as many as one meeting's "
-                    "minutes can hold."
+            kept = [pair.parsed(a, ctx.person_id) for a in found[:MAX_ACTIONS]]
+            state.actions, state.actions_asked = kept, True
+            state.discussion_optional = state.next_asked = True
+            for action in state.actions:
+                if action.due is None and not action.due_note and not action.asap:
+                    action.no_date = True
+            if len(found) > MAX_ACTIONS:
+                said_before.append(
+                    Text(
+                        f"I've kept the first {MAX_ACTIONS} actions: that's as many as one "
+                        "meeting's minutes can hold."
+                    )
                 )
-            )
-        return extra
-
-    @staticmethod
-    def _set_next(state: dict[str, Any], value: When | Ask | None, notes: dict[str, str]) -> None:
-        if isinstance(value, Ask):
-            notes[Step.NEXT.value] = f"About the next meeting: {value.question}"
-            state["next"] = None
-            state["next_asked"] = False
-            return
-        state["next"] = _next_state(value) if value is not None else None
-        state["next_asked"] = True
+        return self._advance(ctx, state, *said_before)
 
     # -- what is still missing ------------------------------------------------------------
 
-    def _advance(self, ctx: Context, state: dict[str, Any], before: list[Part]) -> Turn:
+    def _advance(self, ctx: Context, state: MinutesState, *before: Part) -> Turn:
         """Ask for the first missing thing, or confirm when nothing is missing."""
-        state = dict(state)
-        asked = state.get("guard_kept") or state.get("guard_later")
-        if not asked and (findings := self._findings(ctx, self.load(state))):
+        asked = state.guard_kept or state.guard_later
+        if not asked and self._findings(ctx, state):
             # Patient data is named as soon as it is written, before anything else is asked.
-            state.update(step=Step.GUARD.value, guard_early=True)
-            return Turn(replies=[*before, *guard_question(findings, self.guard_where)], state=state)
-        step = self._missing(state)
-        state["step"] = step.value
-        notes: dict[str, str] = dict(state.get("notes") or {})
-        note = notes.pop(step.value, None)
-        state["notes"] = notes
+            state.step, state.guard_early = Step.GUARD, True
+            return Turn(replies=[*before, *self._asked(ctx, state)], state=state.to_state())
+        state.step = self._missing(state)
+        note = state.notes.pop(state.step, None)
         lead = [Text(note)] if note else []
-        if step is Step.CONFIRM:
-            confirmation = self._confirmation(ctx, self.load(state))
-            return Turn(replies=[*before, *lead, *confirmation], state=state)
-        return Turn(replies=[*before, *lead, *self.prompt(ctx, state)], state=state)
+        return Turn(replies=[*before, *lead, *self._asked(ctx, state)], state=state.to_state())
 
     @staticmethod
-    def _missing(state: dict[str, Any]) -> Step:
-        if not state.get("held_on"):
-            return Step.WHICH_MEETING if state.get("candidates") else Step.WHEN
-        unknown = not state.get("met_at") or not state.get("met_by")
-        if unknown and not state.get("meeting_id") and not state.get("met_asked"):
+    def _missing(state: MinutesState) -> Step:
+        """The first step still to answer (``pending``: the action it asks about)."""
+        if not state.held_on:
+            return Step.WHICH_MEETING if state.candidates else Step.WHEN
+        unknown = not state.met_at or not state.met_by
+        if unknown and not state.meeting_id and not state.met_asked:
             return Step.MET
-        if not state.get("discussion") and not state.get("discussion_optional"):
+        if not state.discussion and not state.discussion_optional:
             return Step.DISCUSSION
-        if not state.get("actions_asked"):
+        if not state.actions_asked:
             return Step.ACTIONS
-        for index, action in enumerate(state["actions"]):
-            if action["owner"] is None:
-                state["pending"] = index
-                return Step.OWNER
-        for index, action in enumerate(state["actions"]):
-            if action["due"] is None and not action["no_date"]:
-                state["pending"] = index
-                return Step.DUE
-        state.pop("pending", None)
-        if not state.get("next_asked") and not state.get("next_booked"):
+        owners = [n for n, a in enumerate(state.actions) if a.owner is None]
+        dues = [n for n, a in enumerate(state.actions) if a.due is None and not a.no_date]
+        for step, gaps in ((Step.OWNER, owners), (Step.DUE, dues)):
+            if gaps:
+                state.pending = gaps[0]
+                return step
+        state.pending = None
+        if not state.next_asked and not state.next_booked:
             return Step.NEXT
         return Step.CONFIRM
 
-    def prompt(self, ctx: Context, raw: dict[str, Any]) -> list[Part]:
-        typed = self.load(raw)
-        if (checking := self.checking_prompt(ctx, typed)) is not None:
-            return checking  # the confirmation, which part, the guard or the safety check
-        state = typed.to_state()
-        step = Step(state["step"])
-        pair = self._pair(ctx, state)
-        if step is Step.REWRITE:
-            return [Text(f"Please type {_part_name(state['rewrite'])} again, without it.")]
-        if step is Step.WHICH_MEETING:
-            return [self._which_meeting(ctx, state)]
-        if step is Step.BOOK_NEXT:
-            return [self._book_question(ctx, state)]
-        if step is Step.OWNER:
-            action = state["actions"][int(state["pending"])]
-            return [self._owner_question(ctx, pair, action)]
-        if step is Step.DUE:
-            action = state["actions"][int(state["pending"])]
-            asked = (
-                f"*{action['text']}*: {action['due_note']} Or say *no date*."
-                if action.get("due_note")
-                else f"When is *{action['text']}* due? For example *Fri 4 Dec* or "
-                "*end of the month*, or say *no date*."
-            )
-            return [Question(asked, (Choice("No due date", NO_DUE),))]
-        if step is Step.MET:
-            return [Text(self._met_question(ctx, pair, state))]
-        return [Text(QUESTIONS[step])]
+    def _context(
+        self, ctx: Context, state: MinutesState, pair: Pair | None = None
+    ) -> SectionContext:
+        """How the pair's words are read: "before our next one", "same time" have their dates."""
+        booked = meeting_queries.next_confirmed(
+            ctx.session, ctx.person_id, state.pairing_id, ctx.now
+        )
+        day = ctx.local(booked).date() if booked else None
+        at = _meeting_at(ctx, state)
+        return (pair or self._pair(ctx, state)).context(ctx.person_id, ctx.now, ctx.tz, day, at)
 
-    @staticmethod
-    def _met_question(ctx: Context, pair: Pair, state: dict[str, Any]) -> str:
-        day = format_day(date.fromisoformat(state["held_on"]), ctx.today)
+    # -- the questions --------------------------------------------------------------------
+
+    def _met_question(self, ctx: Context, state: MinutesState) -> list[Part]:
+        assert state.held_on is not None
         how = "in person, by video or by phone"
-        if state.get("met_at"):
-            return f"And how did you meet: {how}?"
-        if state.get("met_by"):
-            return "What time did you meet? For example *10am* or *10-11*."
+        if state.met_at:
+            return [Text(f"And how did you meet: {how}?")]
+        if state.met_by:
+            return [Text("What time did you meet? For example *10am* or *10-11*.")]
+        pair = self._pair(ctx, state)
+        return [
+            Text(
+                f"You met {pair.first_name(pair.mentor_id)} on "
+                f"{format_day(state.held_on, ctx.today)}? It wasn't booked, so I'll add it to "
+                f"your meetings. What time was it, and was it {how}? For example *10-11 on "
+                "Teams*."
+            )
+        ]
+
+    def _owner_choices(self, ctx: Context, state: MinutesState) -> tuple[Choice, ...]:
+        pair = self._pair(ctx, state)
+        me, other = ctx.person_id, pair.other(ctx.person_id)
         return (
-            f"You met {pair.first_name(pair.mentor_id)} on {day}? It wasn't booked, so I'll add "
-            f"it to your meetings. What time was it, and was it {how}? For example *10-11 on "
-            "Teams*."
+            Choice(f"{pair.name(me)} (you)", OWNER, str(me)),
+            Choice(pair.name(other), OWNER, str(other)),
+            Choice("Both of us", OWNER, BOTH),
         )
 
-    @staticmethod
-    def _owner_question(ctx: Context, pair: Pair, action: dict[str, Any]) -> Question:
-        said = action.get("owner_said")
+    def _owner_question(self, ctx: Context, state: MinutesState) -> list[Part]:
+        said = state.action.owner_said
         lead = f"I don't know who '{said}' is. " if said else ""
-        me, other = (
-            (pair.mentee_id, pair.mentor_id)
-            if ctx.person_id == pair.mentee_id
-            else (pair.mentor_id, pair.mentee_id)
+        asked = f"{lead}Who will do *{state.action.text}*?"
+        return [Question(asked, self._owner_choices(ctx, state))]
+
+    def _due_question(self, ctx: Context, state: MinutesState) -> list[Part]:
+        action = state.action
+        asked = (
+            f"*{action.text}*: {action.due_note} Or say *no date*."
+            if action.due_note
+            else f"When is *{action.text}* due? For example *Fri 4 Dec* or "
+            "*end of the month*, or say *no date*."
         )
-        return Question(
-            f"{lead}Who will do *{action['text']}*?",
-            (
-                Choice(f"{pair.name(me)} (you)", OWNER, str(me)),
-                Choice(pair.name(other), OWNER, str(other)),
-                Choice("Both of us", OWNER, BOTH),
-            ),
-        )
+        return [Question(asked, (Choice("No due date", NO_DUE),))]
 
-    # -- steps ----------------------------------------------------------------------------
+    def _rewrite_question(self, ctx: Context, state: MinutesState) -> list[Part]:
+        return [Text(f"Please type {_part_name(state.rewrite or 'discussion')} again, without it.")]
 
-    def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
-        typed = self.load(raw)
-        if (checked := self.checking_step(ctx, typed, msg)) is not None:
-            return checked  # the confirmation, which part, the guard or the safety check
-        state = typed.to_state()
-        step = Step(state["step"])
-        text = msg.text.strip()
-        if step is Step.REWRITE and text:
-            return self._on_rewrite(ctx, state, text)
-        if step is Step.WHICH_MEETING:
-            return self._on_which_meeting(ctx, state, msg)
-        if step is Step.BOOK_NEXT:
-            return self._on_book_next(ctx, state, msg)
-        if step is Step.DUE and msg.action == NO_DUE:
-            text = "no date"
-        if step is Step.OWNER and msg.action == OWNER:
-            return self._on_owner(ctx, dict(state), str(msg.values.get("value", "")), pressed=True)
-        if not text:
-            return self._again(ctx, state, "I didn't get anything there.")
-        if (problem := _too_long(text)) is not None:
-            return Turn(replies=[problem, *self.prompt(ctx, state)], state=state, advanced=False)
-        state = dict(state)
-        handler = {
-            Step.WHEN: self._on_when,
-            Step.MET: self._on_met,
-            Step.DISCUSSION: self._on_discussion,
-            Step.DECISIONS: self._on_decisions,
-            Step.ACTIONS: self._on_actions,
-            Step.OWNER: self._on_owner,
-            Step.DUE: self._on_due,
-            Step.NEXT: self._on_next,
-        }[step]
-        return handler(ctx, state, text)
+    # -- the answers ----------------------------------------------------------------------
 
-    def _again(self, ctx: Context, state: dict[str, Any], why: str) -> Turn:
-        return reask(why, self.prompt(ctx, state), state)
-
-    def _on_when(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
-        pairing = self._pairing(ctx, state)
+    def _on_when(self, ctx: Context, state: MinutesState, text: str) -> Turn:
         value = past_day(text, ctx.today)
         if value is None:
-            return self._again(ctx, state, "Sorry, I couldn't read a day in that.")
-        checked = _check_day(ctx, pairing, value)
+            return self.again(ctx, state, "Sorry, I couldn't read a day in that.")
+        checked = _check_day(ctx, self._pairing(ctx, state), value)
         if isinstance(checked, str):
-            return reask(checked, [], state)
-        state["held_on"] = checked.isoformat()
-        state["met_asked"] = True  # the answer to "When did you meet?"
+            return reask(checked, [], state.to_state())
+        state.held_on = checked
+        state.met_asked = True  # the answer to "When did you meet?"
         _link_meeting(ctx, state)
-        return self._advance(ctx, state, [])
+        return self._advance(ctx, state)
 
-    def _on_met(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
+    def _on_met(self, ctx: Context, state: MinutesState, text: str) -> Turn:
         """What time they met and how ("yep 8-9 on teams"); "not sure" leaves it as it is."""
         at, mode = held_time(text), find_mode(text)
         if at is None and mode is None:
             if is_empty(text) or meaning(text) in (Meaning.LATER, Meaning.NONE):
-                state["met_asked"] = True
-                return self._advance(ctx, state, [])
-            return self._again(ctx, state, "Sorry, I couldn't read a time or a way of meeting.")
+                state.met_asked = True
+                return self._advance(ctx, state)
+            return self.again(ctx, state, "Sorry, I couldn't read a time or a way of meeting.")
         if at is not None:
-            state["met_at"] = at.at.isoformat("minutes")
+            state.met_at = at.at
             length = parse_duration(text)
             minutes = at.minutes or (int(length.total_seconds() // 60) if length else None)
-            state["met_for"] = minutes or state.get("met_for")
-        state["met_by"] = mode or state.get("met_by")
-        return self._advance(ctx, state, [])
+            state.met_for = minutes or state.met_for
+        state.met_by = mode or state.met_by
+        return self._advance(ctx, state)
 
-    def _on_discussion(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
-        state["discussion"] = _capital(text)
-        return self._advance(ctx, state, [])
+    def _on_written(self, ctx: Context, state: MinutesState, text: str) -> Turn:
+        _write(state, state.step, text)  # the discussion or the decisions
+        return self._advance(ctx, state)
 
-    def _on_decisions(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
-        state["decisions"] = "" if is_empty(text) else _capital(text)
-        return self._advance(ctx, state, [])
-
-    def _on_actions(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
-        pair = self._pair(ctx, state)
+    def _on_actions(self, ctx: Context, state: MinutesState, text: str) -> Turn:
         if nothing_to_add(text):
-            state["actions"], state["actions_asked"] = [], True
+            state.actions, state.actions_asked = [], True
             said = leading(text)
             if said is not None and said.meaning is Meaning.NO and is_empty(said.rest or "no"):
                 # "nah", "no, nothing else to add" to "anything else?": that's everything ("no
                 # not really": no actions, and the next meeting is still asked).
-                state["next_asked"] = not hedged_none(text)
-            return self._advance(ctx, state, [])
+                state.next_asked = not hedged_none(text)
+            return self._advance(ctx, state)
         if (said := leading(text)) is not None and said.meaning is Meaning.YES and not said.rest:
-            return self._again(ctx, state, "Good: what were they?")  # "yes" is not an action
+            return self.again(ctx, state, "Good: what were they?")  # "yes" is not an action
         # Every line of the answer is an action (an owner may be asked), wherever it comes.
+        pair = self._pair(ctx, state)
         reading = read_sections("actions:\n" + text, self._context(ctx, state, pair))
-        parsed = [_parsed(a, pair, ctx.person_id) for a in reading.actions or ()]
+        parsed = [pair.parsed(a, ctx.person_id) for a in reading.actions or ()]
         if not parsed:
-            return self._again(ctx, state, NO_ACTION)
+            return self.again(ctx, state, NO_ACTION)
         if len(parsed) > MAX_ACTIONS:
-            return self._again(
+            return self.again(
                 ctx,
                 state,
                 f"That's {len(parsed)} actions; one meeting's minutes hold {MAX_ACTIONS}.",
             )
-        state["actions"] = [_action_state(a) for a in parsed]
-        state["actions_asked"] = True
-        return self._advance(ctx, state, [])
+        state.actions, state.actions_asked = parsed, True
+        return self._advance(ctx, state)
 
-    def _context(self, ctx: Context, state: dict[str, Any], pair: Pair) -> SectionContext:
-        return _reading_context(
-            pair,
-            ctx.person_id,
-            ctx.now,
-            ctx.tz,
-            next_meeting=ctx.local(booked).date()
-            if (booked := _next_confirmed(ctx, int(state["pairing_id"])))
-            else None,
-            meeting_at=_meeting_at(ctx, state),
-        )
+    def _on_owner(self, ctx: Context, state: MinutesState, msg: Incoming) -> Turn:
+        if msg.action == OWNER:
+            picked = chosen(msg, self._owner_choices(ctx, state))
+            return self._owned(ctx, state, picked.value if picked else None)
+        return self._typed(self._on_owner_typed)(ctx, state, msg)
 
-    def _on_owner(
-        self, ctx: Context, state: dict[str, Any], text: str, *, pressed: bool = False
-    ) -> Turn:
-        pair = self._pair(ctx, state)
-        me = ctx.person_id
-        other = pair.mentor_id if me == pair.mentee_id else pair.mentee_id
-        owner: Owner | None
-        if pressed:
-            owner = BOTH if text == BOTH else int(text) if text in (str(me), str(other)) else None
-        else:
-            # "2", "option 3 pls", "tom": a choice of the question, as typed on Slack and Teams.
-            question = self._owner_question(ctx, pair, state["actions"][int(state["pending"])])
-            chosen = pick(text, question.choices)
-            owner = pair.who(text, me) if chosen is None else _owner_value(chosen.value)
+    def _on_owner_typed(self, ctx: Context, state: MinutesState, text: str) -> Turn:
+        # "2", "option 3 pls", "tom": a choice of the question, as typed on Slack and Teams.
+        picked = pick(text, self._owner_choices(ctx, state))
+        owner = picked.value if picked else self._pair(ctx, state).who(text, ctx.person_id)
+        return self._owned(ctx, state, owner)
+
+    def _owned(self, ctx: Context, state: MinutesState, owner: Owner | str | None) -> Turn:
         if owner is None:
-            return self._again(ctx, state, _owners(pair))
-        actions = [dict(a) for a in state["actions"]]
-        actions[int(state["pending"])].update(owner=owner, owner_said=None)
-        state["actions"] = actions
-        return self._advance(ctx, state, [])
+            return self.again(ctx, state, _owners(self._pair(ctx, state)))
+        action = state.action
+        action.owner = owner if owner == BOTH or isinstance(owner, int) else int(owner)
+        action.owner_said = None
+        return self._advance(ctx, state)
 
-    def _on_due(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
-        actions = [dict(a) for a in state["actions"]]
-        action = actions[int(state["pending"])]
-        value = (
-            None
-            if nothing_to_add(text)
-            else read_due(text, self._context(ctx, state, self._pair(ctx, state)))
-        )
+    def _on_due(self, ctx: Context, state: MinutesState, text: str) -> Turn:
+        action = state.action
+        value = None if nothing_to_add(text) else read_due(text, self._context(ctx, state))
         if isinstance(value, Ask):
-            return Turn(
-                replies=[Text(value.question + " Or say *no date*.")],
-                state=state,
-                advanced=False,
-            )
-        if value is None:
-            # "asap" with no date: kept in the words, so it is not lost.
-            words = action["text"] + (" (asap)" if action.get("asap") else "")
-            action.update(text=words, due=None, no_date=True, due_note=None)
-        else:
-            action.update(due=value.isoformat(), no_date=False, due_note=None)
-        state["actions"] = actions
-        return self._advance(ctx, state, [])
+            return reask(value.question + " Or say *no date*.", [], state.to_state())
+        if value is None and action.asap:
+            action.text += " (asap)"  # "asap" with no date: kept in the words, so not lost
+        action.dated(value)
+        return self._advance(ctx, state)
 
-    def _on_next(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
+    def _on_next(self, ctx: Context, state: MinutesState, text: str) -> Turn:
         # "nothing booked yet", "none": not agreed yet, in the shared vocabulary's words.
         none = nothing_to_add(text)
         value = None if none else _next_meeting(text, ctx.now, ctx.tz, _meeting_at(ctx, state))
         if isinstance(value, Ask):
-            return reask(value.question + " Or say *not yet*.", [], state)
-        state["next"], state["next_asked"] = (_next_state(value) if value else None), True
-        state["next_mode"] = find_mode(text) if value else None
-        return self._advance(ctx, state, [])
+            return reask(value.question + " Or say *not yet*.", [], state.to_state())
+        _set_next(state, value)
+        state.next_mode = find_mode(text) if value else None
+        return self._advance(ctx, state)
+
+    def _on_rewrite(self, ctx: Context, state: MinutesState, text: str) -> Turn:
+        part, state.rewrite = state.rewrite or "discussion", None
+        if part.isdigit():
+            state.actions[int(part) - 1].text = _capital(text)
+        else:
+            setattr(state, part, _capital(text))
+        return self._advance(ctx, state)
 
     # -- confirm and correct -----------------------------------------------------------------
 
-    def summary(self, ctx: Context, typed: MinutesState) -> list[Part]:
-        state = typed.to_state()
+    def summary(self, ctx: Context, state: MinutesState) -> list[Part]:
+        assert state.held_on is not None
         pair = self._pair(ctx, state)
-        held_on = date.fromisoformat(state["held_on"])
         meeting_note = ""
-        if state.get("meeting_id") and (meeting := ctx.session.get(Meeting, state["meeting_id"])):
+        if state.meeting_id and (meeting := ctx.session.get(Meeting, state.meeting_id)):
             meeting_note = f" (the meeting booked for {ctx.local(meeting.starts_at):%H:%M})"
         lines = [
             "Here are the minutes:",
-            f"*Meeting:* {format_day(held_on, ctx.today)}{meeting_note}",
-            f"*Discussion:* {state['discussion'] or '(none written)'}",
+            f"*Meeting:* {format_day(state.held_on, ctx.today)}{meeting_note}",
+            f"*Discussion:* {state.discussion or '(none written)'}",
         ]
-        if state.get("decisions"):
-            lines.append(f"*Decisions:* {state['decisions']}")
-        if state["actions"]:
+        if state.decisions:
+            lines.append(f"*Decisions:* {state.decisions}")
+        if state.actions:
             lines.append("*Actions:*")
             lines += [
                 f"{n}. {self._action_line(ctx, pair, a)}"
-                for n, a in enumerate(state["actions"], start=1)
+                for n, a in enumerate(state.actions, start=1)
             ]
         else:
             lines.append("*Actions:* none")
-        booked = f"{state['next_booked']} (already booked)" if state.get("next_booked") else ""
+        booked = f"{state.next_booked} (already booked)" if state.next_booked else ""
         lines.append(f"*Next meeting:* {self._next_text(ctx, state) or booked or 'not agreed yet'}")
         return [Text("\n".join(lines), private=True), Text(CORRECTIONS)]
 
     @staticmethod
-    def _action_line(ctx: Context, pair: Pair, action: dict[str, Any]) -> str:
-        owner = "you" if action["owner"] == ctx.person_id else pair.name(action["owner"])
-        due = (
-            f"due {format_day(date.fromisoformat(action['due']), ctx.today)}"
-            if action["due"]
-            else "no due date"
-        )
-        return f"{action['text']}: {owner}, {due}"
+    def _action_line(ctx: Context, pair: Pair, action: ParsedAction) -> str:
+        owner = "you" if action.owner == ctx.person_id else pair.name(action.owner)
+        due = f"due {format_day(action.due, ctx.today)}" if action.due else "no due date"
+        return f"{action.text}: {owner}, {due}"
 
-    @staticmethod
-    def _next_when(state: dict[str, Any]) -> tuple[datetime, bool] | None:
-        if not state.get("next"):
-            return None
-        return datetime.fromisoformat(state["next"]["at"]), bool(state["next"]["has_time"])
-
-    def _next_text(self, ctx: Context, state: dict[str, Any], zone: ZoneInfo | None = None) -> str:
-        found = self._next_when(state)
-        if found is None:
+    def _next_text(self, ctx: Context, state: MinutesState, zone: ZoneInfo | None = None) -> str:
+        if state.next is None:
             return ""
-        at, has_time = found
         tz = zone or ctx.tz
-        if has_time:
-            return format_when(at, tz, ctx.now)
-        return format_day(at.astimezone(tz).date(), ctx.now.astimezone(tz).date())
+        if state.next.has_time:
+            return format_when(state.next.at, tz, ctx.now)
+        return format_day(state.next.at.astimezone(tz).date(), ctx.now.astimezone(tz).date())
 
     def parts(self) -> tuple[tuple[str, str], ...]:
         return PARTS
 
     def edit_part(self, ctx: Context, state: MinutesState, part: str) -> Turn:
-        return self._edit(ctx, state.to_state(), Step(part))
+        return self._edit(ctx, state, Step(part))
 
     def changed(self, ctx: Context, state: MinutesState, msg: Incoming) -> Turn | None:
-        return None if msg.action else self._correction(ctx, state.to_state(), msg.text.strip())
+        return None if msg.action else self._correction(ctx, state, msg.text.strip())
 
-    def _edit(self, ctx: Context, state: dict[str, Any], step: Step) -> Turn:
-        state = {**state, "step": step.value}
+    def _edit(self, ctx: Context, state: MinutesState, step: Step) -> Turn:
         if step is Step.ACTIONS:
-            state["step"] = Step.CONFIRM.value
+            state.step = Step.CONFIRM
             return Turn(
                 replies=[
                     Text(
@@ -1029,105 +845,78 @@ class LogMinutes(Confirming[MinutesState]):
                         "*add action: Tom: send the template by Friday*."
                     )
                 ],
-                state=state,
+                state=state.to_state(),
             )
-        current = {
-            Step.DISCUSSION: state.get("discussion"),
-            Step.DECISIONS: state.get("decisions"),
-        }.get(step)
+        state.step = step
+        current = {Step.DISCUSSION: state.discussion, Step.DECISIONS: state.decisions}.get(step)
         shown: list[Part] = [Text(f"You wrote: {current}", private=True)] if current else []
-        return Turn(replies=[*shown, *self.prompt(ctx, state)], state=state)
+        return Turn(replies=[*shown, *self._asked(ctx, state)], state=state.to_state())
 
-    def _correction(self, ctx: Context, state: dict[str, Any], text: str) -> Turn | None:
+    def _correction(self, ctx: Context, state: MinutesState, text: str) -> Turn | None:
         """A typed correction at the confirmation: actions, discussion, day, next meeting."""
         if (problem := _too_long(text)) is not None:
-            return reask(problem.text, [], state)
-        pair = self._pair(ctx, state)
-        actions = [dict(a) for a in state["actions"]]
-        state = dict(state)
-
+            return reask(problem.text, [], state.to_state())
         said = read_correction(text)
         if said is None:
             return None
+        pair, actions = self._pair(ctx, state), state.actions
         index = said.number - 1 if said.number is not None else None
         if index is not None and not 0 <= index < len(actions):
-            return self._no_such_action(ctx, state, str(said.number))
-        if said.kind == "remove" and index is not None:
-            removed = actions.pop(index)
-            state["actions"] = actions
-            return self._advance(ctx, state, [Text(f"Removed: {removed['text']}.")])
-        if said.kind == "due" and index is not None:
+            have = (
+                f"the actions are numbered 1 to {len(actions)}"
+                if actions
+                else "there are no actions yet"
+            )
+            return reask(f"There's no action {said.number}: {have}.", [], state.to_state())
+        action = actions[index] if index is not None else None
+        if said.kind in EDITED and not said.value:  # "change the discussion": asked again
+            return self._edit(ctx, state, EDITED[said.kind])
+        if said.kind == "remove" and action is not None:
+            actions.remove(action)
+            return self._advance(ctx, state, Text(f"Removed: {action.text}."))
+        if said.kind == "due" and action is not None:
             when = said.value
             due = None if nothing_to_add(when) else read_due(when, self._context(ctx, state, pair))
             if isinstance(due, Ask):
-                return reask(due.question, [], state)
-            if due is None:
-                actions[index].update(due=None, no_date=True, due_note=None)
+                return reask(due.question, [], state.to_state())
+            action.dated(due)
+            return self._advance(ctx, state)
+        if said.kind == "owner" and action is not None:
+            if (owner := pair.who(said.value, ctx.person_id)) is None:
+                return reask(_owners(pair), [], state.to_state())
+            action.owner, action.owner_said = owner, None
+            return self._advance(ctx, state)
+        replacing = said.kind == "replace" and action is not None
+        if replacing or said.kind == "add":
+            if not replacing and len(actions) >= MAX_ACTIONS:
+                why = f"One meeting's minutes hold {MAX_ACTIONS} actions at most."
+                return reask(why, [], state.to_state())
+            parsed = parse_action(said.value, pair, ctx.person_id, ctx.now, ctx.tz)
+            if parsed is None:
+                return reask(NO_ACTION, [], state.to_state())
+            if action is not None and replacing:
+                if parsed.owner is None and parsed.owner_said is None:
+                    parsed.owner = action.owner
+                if parsed.due is None and not parsed.no_date and not parsed.due_note:
+                    parsed.due, parsed.no_date = action.due, action.no_date
+                actions[actions.index(action)] = parsed
             else:
-                actions[index].update(due=due.isoformat(), no_date=False, due_note=None)
-            state["actions"] = actions
-            return self._advance(ctx, state, [])
-        if said.kind == "owner" and index is not None:
-            owner = pair.who(said.value, ctx.person_id)
-            if owner is None:
-                return reask(_owners(pair), [], state)
-            actions[index].update(owner=owner, owner_said=None)
-            state["actions"] = actions
-            return self._advance(ctx, state, [])
-        if said.kind == "replace" and index is not None:
-            parsed = parse_action(said.value, pair, ctx.person_id, ctx.now, ctx.tz)
-            if parsed is None:
-                return reask(NO_ACTION, [], state)
-            new = _action_state(parsed)
-            old = actions[index]
-            if new["owner"] is None and new["owner_said"] is None:
-                new["owner"] = old["owner"]
-            if new["due"] is None and not new["no_date"] and not new["due_note"]:
-                new.update(due=old["due"], no_date=old["no_date"])
-            actions[index] = new
-            state["actions"] = actions
-            return self._advance(ctx, state, [])
-        if said.kind == "add":
-            if len(actions) >= MAX_ACTIONS:
-                return reask(
-                    f"One meeting's minutes hold {MAX_ACTIONS} actions at most.", [], state
-                )
-            parsed = parse_action(said.value, pair, ctx.person_id, ctx.now, ctx.tz)
-            if parsed is None:
-                return reask(NO_ACTION, [], state)
-            state["actions"] = [*actions, _action_state(parsed)]
-            state["actions_asked"] = True
-            return self._advance(ctx, state, [])
+                actions.append(parsed)
+                state.actions_asked = True
+            return self._advance(ctx, state)
         if said.kind in ("discussion", "decisions"):
-            step = Step.DISCUSSION if said.kind == "discussion" else Step.DECISIONS
-            if said.value:
-                key = said.kind
-                written = said.value
-                state[key] = "" if key == "decisions" and is_empty(written) else _capital(written)
-                if not state["discussion"]:
-                    return self._edit(ctx, state, Step.DISCUSSION)
-                return self._advance(ctx, state, [])
-            return self._edit(ctx, state, step)
+            _write(state, said.kind, said.value)
+            if not state.discussion:
+                return self._edit(ctx, state, Step.DISCUSSION)
+            return self._advance(ctx, state)
         if said.kind == "next":
-            if not said.value:
-                return self._edit(ctx, state, Step.NEXT)
-            notes: dict[str, str] = {}
-            self._set_next(state, _next_meeting(said.value, ctx.now, ctx.tz), notes)
-            state["notes"] = notes
-            return self._advance(ctx, state, [])
+            state.notes = {}
+            _set_next(state, _next_meeting(said.value, ctx.now, ctx.tz))
+            return self._advance(ctx, state)
         if said.kind == "no_next":
-            state["next"], state["next_asked"] = None, True
-            return self._advance(ctx, state, [])
-        if said.kind == "day":
-            if not said.value:
-                return self._edit(ctx, state, Step.WHEN)
-            return self._on_when(ctx, state, said.value)
-        return None
-
-    def _no_such_action(self, ctx: Context, state: dict[str, Any], said: str) -> Turn:
-        count = len(state["actions"])
-        have = f"the actions are numbered 1 to {count}" if count else "there are no actions yet"
-        return reask(f"There's no action {said}: {have}.", [], state)
+            state.next, state.next_asked = None, True
+            return self._advance(ctx, state)
+        return self._on_when(ctx, state, said.value) if said.kind == "day" else None
 
     # -- the patient data guard and saving ----------------------------------------------------
 
@@ -1146,14 +935,6 @@ class LogMinutes(Confirming[MinutesState]):
         for action in state.actions:
             action.text = clean(action.text)
 
-    def _on_guard(self, ctx: Context, state: MinutesState, msg: Incoming) -> Turn:
-        if state.guard_early and meaning(msg.text) in (Meaning.LATER, Meaning.NONE):
-            # Not an answer to it ("none", "not yet"): the answer to what comes next, and the
-            # guard asked again before saving.
-            raw = {**state.to_state(), "guard_early": False, "guard_later": True}
-            return self.step(ctx, {**raw, "step": self._missing(dict(raw)).value}, msg)
-        return super()._on_guard(ctx, state, msg)
-
     def guarded_choice(self, ctx: Context, state: MinutesState, choice: str) -> Turn:
         """Asked as soon as it was written (``guard_early``), a kept or removed text carries on
         to what is still missing; at the save, it is saved."""
@@ -1163,9 +944,9 @@ class LogMinutes(Confirming[MinutesState]):
             state.guard_kept = True
         elif choice == GUARD_REMOVE:
             self.remove_patient_data(state, ctx.settings().hospital_number_pattern)
-        raw = state.to_state()
-        if state.guard_early and (choice == GUARD_KEEP or self._missing(dict(raw)) != Step.CONFIRM):
-            return self._advance(ctx, raw, [])
+        missing = self._missing(state.model_copy(deep=True))
+        if state.guard_early and (choice == GUARD_KEEP or missing != Step.CONFIRM):
+            return self._advance(ctx, state)
         return self._save_checked(ctx, state)
 
     def rewrite(self, ctx: Context, state: MinutesState) -> Turn:
@@ -1173,24 +954,11 @@ class LogMinutes(Confirming[MinutesState]):
         texts = {"discussion": state.discussion, "decisions": state.decisions}
         texts |= {str(n): a.text for n, a in enumerate(state.actions, start=1)}
         held = (part for part, text in texts.items() if patient_data_in(ctx, text))
-        state.step, state.rewrite = Step.REWRITE.value, next(held, "discussion")
+        state.step, state.rewrite = Step.REWRITE, next(held, "discussion")
         asked = Text(
             f"OK, let's rewrite it. Please type {_part_name(state.rewrite)} again, without it."
         )
         return Turn(replies=[asked], state=state.to_state())
-
-    def _on_rewrite(self, ctx: Context, state: dict[str, Any], text: str) -> Turn:
-        if (problem := _too_long(text)) is not None:
-            return Turn(replies=[problem, *self.prompt(ctx, state)], state=state, advanced=False)
-        part = str(state.get("rewrite", "discussion"))
-        state = {k: v for k, v in state.items() if k != "rewrite"}
-        if part.isdigit():
-            actions = [dict(a) for a in state["actions"]]
-            actions[int(part) - 1]["text"] = _capital(text)
-            state["actions"] = actions
-        else:
-            state[part] = _capital(text)
-        return self._advance(ctx, state, [])
 
     def safety_wording(self, state: MinutesState) -> safety_check.Wording:
         return safety_check.shared_wording("the minutes", state.reader or "your mentor")
@@ -1208,26 +976,20 @@ class LogMinutes(Confirming[MinutesState]):
             state.decisions = ""
         state.actions = [a for a in state.actions if a.text not in texts]
         left = Text("I've left that out of the minutes: it's with the project lead.")
-        return self._advance(ctx, state.to_state(), [left])
+        return self._advance(ctx, state, left)
 
-    def save(self, ctx: Context, typed: MinutesState) -> Turn:
-        state = typed.to_state()
+    def save(self, ctx: Context, state: MinutesState) -> Turn:
         pairing = self._pairing(ctx, state)
         if pairing.status != PairingStatus.ACTIVE.value or pairing.mentee_id != ctx.person_id:
-            return Turn(
-                replies=[
-                    Text(
-                        "Your mentoring pairing has ended since we started, so I can't save "
-                        "these minutes. Nothing was saved."
-                    )
-                ]
+            return say(
+                "Your mentoring pairing has ended since we started, so I can't save these "
+                "minutes. Nothing was saved."
             )
-        pair = Pair.of(ctx, pairing)
-        held_on = date.fromisoformat(state["held_on"])
+        assert state.held_on is not None
+        pair, held_on = Pair.of(ctx, pairing), state.held_on
         meeting = self._meeting(ctx, state)
-        decisions = state.get("decisions", "")
-        next_when = self._next_when(state)
-        if next_when is not None:
+        decisions = state.decisions
+        if state.next is not None:
             agreed = (
                 f"{offer.NEXT_AGREED} {self._next_text(ctx, state)} ({ctx.person.time_zone} time)"
             )
@@ -1240,22 +1002,21 @@ class LogMinutes(Confirming[MinutesState]):
             meeting_id=meeting.id if meeting else None,
             author_id=ctx.person_id,
             held_on=held_on,
-            discussion=state["discussion"],
+            discussion=state.discussion,
             decisions=decisions,
             created_at=ctx.now,
         )
         ctx.session.add(minutes)
         ctx.session.flush()
-        for action in state["actions"]:
-            owner = action["owner"]
+        for action in state.actions:
             ctx.session.add(
                 ActionItem(
                     pairing_id=pairing.id or 0,
                     minutes_id=minutes.id,
-                    owner_id=owner if isinstance(owner, int) else None,
-                    owner_name=pair.name(owner),
-                    text=action["text"],
-                    due=date.fromisoformat(action["due"]) if action["due"] else None,
+                    owner_id=action.owner if isinstance(action.owner, int) else None,
+                    owner_name=pair.name(action.owner),
+                    text=action.text,
+                    due=action.due,
                     created_at=ctx.now,
                 )
             )
@@ -1263,10 +1024,9 @@ class LogMinutes(Confirming[MinutesState]):
             meeting.status = MeetingStatus.HELD.value
             meeting.updated_at = ctx.now
             ctx.session.add(meeting)
-        count = len(state["actions"])
-        actions_said = f"{count} action{'s' * (count != 1)}" if count else "no actions"
+        actions_said = counted(len(state.actions), "action") if state.actions else "no actions"
         mentor_first = pair.first_name(pair.mentor_id)
-        removed = " (without the patient details)" if state.get("removed") else ""
+        removed = " (without the patient details)" if state.removed else ""
         replies: list[Part] = [
             Text(
                 f"Saved the minutes of your meeting on {format_day(held_on, ctx.today)}{removed}, "
@@ -1279,92 +1039,83 @@ class LogMinutes(Confirming[MinutesState]):
             self._tell_mentor(ctx, pair, state, held_on),
             *first_minutes_questions(ctx, pairing),
         ]
-        if next_when is not None:
+        if state.next is not None:
             booking = self._booking(ctx, state, booked)
             if booking is not None:
                 # The next meeting agreed: a proposal to the partner, once the mentee says so.
-                after = {**booking, "step": Step.BOOK_NEXT.value, "pairing_id": pairing.id}
-                replies.append(self._book_question(ctx, after))
-                return Turn(replies=replies, state=after, outgoing=outgoing)
-            replies.append(
-                Question(
-                    f"You agreed to meet next on {self._next_text(ctx, state)}. Booking it sends "
-                    f"{mentor_first} a proposal to accept. Shall I start booking it now?",
-                    (
-                        Choice(
-                            "Book it now",
-                            INTENT_ACTION_PREFIX + IntentName.BOOK_MEETING.value,
-                            self._booking_text(ctx, state),
-                        ),
-                    ),
-                )
+                replies += self._book_question(ctx, booking)
+                return Turn(replies=replies, state=booking.to_state(), outgoing=outgoing)
+            said = self._booking_text(ctx, state)
+            book = Choice("Book it now", INTENT_ACTION_PREFIX + IntentName.BOOK_MEETING, said)
+            asked = (
+                f"You agreed to meet next on {self._next_text(ctx, state)}. Booking it sends "
+                f"{mentor_first} a proposal to accept. Shall I start booking it now?"
             )
-            replies.append(
-                Text(f"Or book it later: say *book a meeting {self._booking_text(ctx, state)}*.")
-            )
-        elif not state.get("next_booked") and offer.wanted(ctx):
+            replies += [
+                Question(asked, (book,)),
+                Text(f"Or book it later: say *book a meeting {said}*."),
+            ]
+        elif not state.next_booked and offer.wanted(ctx):
             replies.append(offer.offer(mentor_first))  # answered in a new turn: see offer.py
         # After the pair's first minutes, both are asked whether the pairing is a good fit.
         return Turn(replies=replies, outgoing=outgoing)
 
     def _booking(
-        self, ctx: Context, state: dict[str, Any], meeting: Meeting | None
-    ) -> dict[str, Any] | None:
+        self, ctx: Context, state: MinutesState, meeting: Meeting | None
+    ) -> MinutesState | None:
         """The proposal the next meeting would make: a time and a way of meeting (said, or the
         way the meeting written up was held); None when either is missing."""
-        found = self._next_when(state)
-        if found is None or not found[1]:
+        if state.next is None or not state.next.has_time:
             return None
-        mode = (
-            state.get("next_mode")
-            or (meeting.mode if meeting is not None else None)
-            or state.get("met_by")
-        )
+        mode = state.next_mode or (meeting.mode if meeting is not None else None) or state.met_by
         if not mode:
             return None
-        length = parse_duration(state.get("next_words") or "")
+        length = parse_duration(state.next_words or "")
         minutes = int(length.total_seconds() // 60) if length else 60
-        return {
-            "next": state["next"],
-            "next_mode": mode,
-            "next_minutes": max(minutes, 15),
-            "booking_text": self._booking_text(ctx, state),
-        }
-
-    def _book_question(self, ctx: Context, state: dict[str, Any]) -> Question:
-        pair = self._pair(ctx, state)
-        at = datetime.fromisoformat(state["next"]["at"])
-        length = format_duration(timedelta(minutes=int(state["next_minutes"])))
-        how = MODE_TEXT.get(Mode(state["next_mode"]), state["next_mode"]).lower()
-        return Question(
-            f"You agreed to meet next on {format_when(at, ctx.tz, ctx.now)} ({length}, {how}). "
-            f"Shall I send {pair.first_name(pair.mentor_id)} a proposal for it? They'll be "
-            "asked to accept.",
-            (Choice("Yes, send it", BOOK), Choice("Not now", NO_BOOK)),
+        return MinutesState(
+            step=Step.BOOK_NEXT,
+            pairing_id=state.pairing_id,
+            next=state.next,
+            next_mode=mode,
+            next_minutes=max(minutes, 15),
+            booking_text=self._booking_text(ctx, state),
         )
 
-    def _on_book_next(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        later = f"say *book a meeting {state['booking_text']}* when you're ready."
+    def _book_question(self, ctx: Context, state: MinutesState) -> list[Part]:
+        assert state.next is not None
+        pair = self._pair(ctx, state)
+        length = format_duration(timedelta(minutes=state.next_minutes or 60))
+        mode = state.next_mode or ""
+        how = MODE_TEXT.get(Mode(mode), mode).lower()
+        return [
+            Question(
+                f"You agreed to meet next on {format_when(state.next.at, ctx.tz, ctx.now)} "
+                f"({length}, {how}). Shall I send {pair.first_name(pair.mentor_id)} a proposal "
+                "for it? They'll be asked to accept.",
+                (Choice("Yes, send it", BOOK), Choice("Not now", NO_BOOK)),
+            )
+        ]
+
+    def _on_book_next(self, ctx: Context, state: MinutesState, msg: Incoming) -> Turn:
+        later = f"say *book a meeting {state.booking_text}* when you're ready."
         if msg.action == NO_BOOK or (msg.action is None and is_no(msg.text)):
-            return Turn(replies=[Text(f"OK, I haven't sent anything. To book it later, {later}")])
+            return say(f"OK, I haven't sent anything. To book it later, {later}")
         if not (msg.action == BOOK or (msg.action is None and is_yes(msg.text))):
-            return self._again(ctx, state, "Please choose *Yes, send it* or *Not now*.")
+            return self.again(ctx, state, "Please choose *Yes, send it* or *Not now*.")
         pairing = self._pairing(ctx, state)
         if pairing.status != PairingStatus.ACTIVE.value or pairing.mentee_id != ctx.person_id:
-            return Turn(replies=[Text("Your pairing has changed, so nothing was sent.")])
-        at = datetime.fromisoformat(state["next"]["at"])
-        minutes = int(state["next_minutes"])
+            return say("Your pairing has changed, so nothing was sent.")
+        assert state.next is not None
+        at, minutes = state.next.at, state.next_minutes or 60
         if at <= ctx.now:
-            return Turn(
-                replies=[Text(f"That time has passed, so nothing was sent. To book, {later}")]
-            )
+            return say(f"That time has passed, so nothing was sent. To book, {later}")
         if (clash := proposal_clash(ctx, pairing, at, minutes)) is not None:
-            return Turn(replies=[Text(f"{clash} Nothing was sent. To book another time, {later}")])
+            return say(f"{clash} Nothing was sent. To book another time, {later}")
         meeting = Meeting(
             pairing_id=pairing.id or 0,
             starts_at=at,
             duration_minutes=minutes,
-            mode=state["next_mode"],
+            mode=state.next_mode or "",
             status=MeetingStatus.PROPOSED.value,
             proposed_by_id=ctx.person_id,
             created_at=ctx.now,
@@ -1375,83 +1126,64 @@ class LogMinutes(Confirming[MinutesState]):
         out = propose_meeting(ctx, meeting, pairing)
         pair = Pair.of(ctx, pairing)
         first = pair.first_name(pair.mentor_id)
-        return Turn(
-            replies=[
-                Text(
-                    f"Sent to {pair.name(pair.mentor_id)}: {format_when(at, ctx.tz, ctx.now)}. "
-                    f"I'll let you know when {first} replies. Type *my meetings* to see your "
-                    "meetings."
-                )
-            ],
+        return say(
+            f"Sent to {pair.name(pair.mentor_id)}: {format_when(at, ctx.tz, ctx.now)}. I'll let "
+            f"you know when {first} replies. Type *my meetings* to see your meetings.",
             outgoing=[out],
         )
 
     # -- which meeting ------------------------------------------------------------------------
 
-    def _which_meeting(self, ctx: Context, state: dict[str, Any]) -> Question:
+    def _which_meeting(self, ctx: Context, state: MinutesState) -> list[Part]:
         meetings = self._candidates(ctx, state)
-        return Question(
-            "Which meeting are these minutes for? More than one has none yet.",
-            tuple(Choice(_meeting_label(ctx, m), MEETING, str(m.id)) for m in meetings),
-        )
+        return [
+            Question(
+                "Which meeting are these minutes for? More than one has none yet.",
+                tuple(
+                    Choice(format_when(m.starts_at, ctx.tz, ctx.now), MEETING, str(m.id))
+                    for m in meetings
+                ),
+            )
+        ]
 
-    def _candidates(self, ctx: Context, state: dict[str, Any]) -> list[Meeting]:
-        found = minutes_queries.meetings_to_minute(
-            ctx.session, ctx.person_id, int(state["pairing_id"]), ctx.now
-        )
-        wanted = [int(i) for i in state.get("candidates") or ()]
-        return [m for m in found if m.id in wanted]
+    def _candidates(self, ctx: Context, state: MinutesState) -> list[Meeting]:
+        return [m for m in _to_minute(ctx, state) if m.id in state.candidates]
 
-    def _on_which_meeting(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
+    def _on_which_meeting(self, ctx: Context, state: MinutesState, msg: Incoming) -> Turn:
         meetings = self._candidates(ctx, state)
         if msg.action == MEETING:
-            chosen = [m for m in meetings if str(m.id) == str(msg.values.get("value", ""))]
+            picked = [m for m in meetings if str(m.id) == str(msg.values.get("value", ""))]
         else:
-            chosen = _pick_meeting(ctx, meetings, msg.text)
-        if len(chosen) != 1:
-            return self._again(
-                ctx,
-                state,
-                "Please pick one of these: its number or its day, such as *the 27th*.",
-            )
-        meeting = chosen[0]
-        state = {
-            **state,
-            "held_on": ctx.local(meeting.starts_at).date().isoformat(),
-            "meeting_id": meeting.id,
-            "candidates": [],
-        }
-        if state.get("next_words"):
-            notes: dict[str, str] = dict(state.get("notes") or {})
-            value = _next_meeting(state["next_words"], ctx.now, ctx.tz, meeting.starts_at)
-            self._set_next(state, value, notes)
-            state["notes"] = notes
-        return self._advance(ctx, state, [])
+            picked = _pick_meeting(ctx, meetings, msg.text)
+        if len(picked) != 1:
+            why = "Please pick one of these: its number or its day, such as *the 27th*."
+            return self.again(ctx, state, why)
+        meeting = picked[0]
+        state.held_on = ctx.local(meeting.starts_at).date()
+        state.meeting_id, state.candidates = meeting.id, []
+        if state.next_words:
+            _set_next(state, _next_meeting(state.next_words, ctx.now, ctx.tz, meeting.starts_at))
+        return self._advance(ctx, state)
 
-    def _booking_text(self, ctx: Context, state: dict[str, Any]) -> str:
+    def _booking_text(self, ctx: Context, state: MinutesState) -> str:
         """The next meeting as a booking dialog reads it back: "8 Jan 2027 15:00"."""
-        found = self._next_when(state)
-        assert found is not None
-        local = found[0].astimezone(ctx.tz)
+        assert state.next is not None
+        local = state.next.at.astimezone(ctx.tz)
         day = f"{local.day} {local:%b} {local.year}"
-        return f"{day} {local:%H:%M}" if found[1] else day
+        return f"{day} {local:%H:%M}" if state.next.has_time else day
 
     def _tell_mentor(
-        self, ctx: Context, pair: Pair, state: dict[str, Any], held_on: date
+        self, ctx: Context, pair: Pair, state: MinutesState, held_on: date
     ) -> Outgoing:
         mentor = ctx.session.get(PersonRow, pair.mentor_id)
         zone = ZoneInfo(mentor.time_zone) if mentor is not None else ctx.tz
         their_today = ctx.now.astimezone(zone).date()
         mentee_first = pair.first_name(pair.mentee_id)
         lines: list[str] = []
-        for action in state["actions"]:
-            due = (
-                f", due {format_day(date.fromisoformat(action['due']), their_today)}"
-                if action["due"]
-                else ""
-            )
-            owner = "you" if action["owner"] == pair.mentor_id else pair.name(action["owner"])
-            lines.append(f"• {action['text']} ({owner}{due})")
+        for action in state.actions:
+            due = f", due {format_day(action.due, their_today)}" if action.due else ""
+            owner = "you" if action.owner == pair.mentor_id else pair.name(action.owner)
+            lines.append(f"• {action.text} ({owner}{due})")
         content: list[Part] = []
         if lines:
             content.append(Text("Actions agreed:\n" + "\n".join(lines), private=True))
@@ -1474,32 +1206,31 @@ class LogMinutes(Confirming[MinutesState]):
     # -- helpers -----------------------------------------------------------------------------
 
     @staticmethod
-    def _pairing(ctx: Context, state: dict[str, Any]) -> Pairing:
-        pairing = ctx.session.get(Pairing, int(state["pairing_id"]))
+    def _pairing(ctx: Context, state: MinutesState) -> Pairing:
+        pairing = ctx.session.get(Pairing, state.pairing_id)
         if pairing is None:
             raise LookupError("the pairing of these minutes has gone")
         return pairing
 
-    def _pair(self, ctx: Context, state: dict[str, Any]) -> Pair:
+    def _pair(self, ctx: Context, state: MinutesState) -> Pair:
         return Pair.of(ctx, self._pairing(ctx, state))
 
     @staticmethod
     def _held_meeting(
-        ctx: Context, state: dict[str, Any], pairing: Pairing, held_on: date
+        ctx: Context, state: MinutesState, pairing: Pairing, held_on: date
     ) -> Meeting | None:
-        """Minutes of a meeting that was never booked record it as held, so reports, the
-        meeting-due and silence reminders know the pair met. Its time and way of meeting are
-        what the mentee said (asked for when not said: midday and in person only when they
-        can't say), never later than now; its length what they said, else the scheme's hour."""
-        at = time.fromisoformat(state["met_at"]) if state.get("met_at") else time(12)
+        """A meeting never booked is recorded as held, so reports and reminders know the pair
+        met: at the time and in the way said (else midday, in person), never later than now,
+        for as long as said (else the scheme's hour)."""
+        at = state.met_at or time(12)
         starts_at = min(datetime.combine(held_on, at, tzinfo=ctx.tz).astimezone(UTC), ctx.now)
         if starts_at <= pairing.started_at:
             return None
         meeting = Meeting(
             pairing_id=pairing.id or 0,
             starts_at=starts_at,
-            duration_minutes=int(state.get("met_for") or 60),
-            mode=state.get("met_by") or "in_person",
+            duration_minutes=state.met_for or 60,
+            mode=state.met_by or "in_person",
             status=MeetingStatus.HELD.value,
             proposed_by_id=ctx.person_id,
             created_at=ctx.now,
@@ -1509,14 +1240,10 @@ class LogMinutes(Confirming[MinutesState]):
         ctx.session.flush()
         return meeting
 
-    def _meeting(self, ctx: Context, state: dict[str, Any]) -> Meeting | None:
+    def _meeting(self, ctx: Context, state: MinutesState) -> Meeting | None:
         """The linked meeting, if it is still this pair's and still without minutes."""
-        if not state.get("meeting_id"):
-            return None
-        candidates = minutes_queries.meetings_to_minute(
-            ctx.session, ctx.person_id, int(state["pairing_id"]), ctx.now
-        )
-        return next((m for m in candidates if m.id == state["meeting_id"]), None)
+        found = _to_minute(ctx, state) if state.meeting_id else []
+        return next((m for m in found if m.id == state.meeting_id), None)
 
 
 def register(registry: Registry) -> None:
