@@ -1,18 +1,17 @@
 """The pair's actions once agreed: listed, ticked off, undone, re-dated and re-owned, by number,
-by button or in people's own words ("sent priya the template this morn", "undo that", "can we
-push the rota paper to the 13th", "that last action is toms not mine", "whats tom got to do?").
+by button or in people's own words ("sent priya the template this morn", "undo that", "push the
+rota paper to the 13th", "that last action is toms not mine", "whats tom got to do?").
 
 Map:
 - ``my_actions``: the pair's open actions, numbered as "done 2" reads them (or one person's).
-- ``ActionUpdate``: a ``kit.Steps`` dialog behind "done ...": ticks off at once what is named in
-  full or by number; asks "Mark ... as done?" when the words only point at it, which one when
-  several fit, and whether to add actions said after the minutes were saved.
-- ``action_questions``: the engine's open questions for a person with actions, so that a
-  message about them in a new turn reaches ``ActionUpdate`` (the reading is
+- ``ActionUpdate``: a ``kit.Steps`` dialog: ticks off at once what is named in full or by
+  number; asks "Mark ... as done?" when the words only point at it, which one when several
+  fit, and whether to add actions said after the minutes were saved.
+- ``action_questions``: open questions, so that such words in a new turn reach it (read by
   ``conversations.language.actions``).
 
 Only the two partners see or change a pair's actions (``storage.minutes_queries`` scopes every
-read to the asking person). Ticking off does not notify the partner (see the package's notes).
+read to the asker). Ticking off does not notify the partner (see the package's notes).
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ from pydantic import BaseModel, Field
 
 from conversations.dates import Ask, format_day
 from conversations.dialogs import kit
-from conversations.dialogs.base import Context, Turn
+from conversations.dialogs.base import Context, Turn, counted, say
 from conversations.intents import Intent, IntentName, recognise
 from conversations.language.actions import (
     Talk,
@@ -56,15 +55,22 @@ ADDING = Question("Shall I add them?", (Choice("Yes, add them", ADD), Choice("No
 
 
 def not_paired(what: str) -> Turn:
-    return Turn(
-        replies=[
-            Text(
-                f"You're not in a mentoring pair, so there are no {what} for you here. "
-                f"{what[:1].upper() + what[1:]} belong to each pair and only its two partners "
-                "can see them. Type *help* to see what I can do for you."
-            )
-        ]
+    return say(
+        f"You're not in a mentoring pair, so there are no {what} for you here. "
+        f"{what[:1].upper() + what[1:]} belong to each pair and only its two partners "
+        "can see them. Type *help* to see what I can do for you."
     )
+
+
+def pair_context(ctx: Context, pairing: Pairing, **more: Any) -> SectionContext:
+    """How the language layer reads what one of ``pairing`` writes (``more``: meeting_at)."""
+    partner = ctx.name_of(partner_of(pairing, ctx.person_id))
+    own = ctx.name_of(ctx.person_id)
+    return SectionContext(ctx.now, ctx.tz, partner_names=(partner,), own_names=(own,), **more)
+
+
+def _private(*lines: str) -> Turn:
+    return Turn(replies=[Text("\n".join(lines), private=True)])
 
 
 def owner_of(ctx: Context, action: ActionItem) -> str:
@@ -99,15 +105,17 @@ def _listed(ctx: Context, person: int | None = None) -> Turn:
     rows = [action_row(ctx, n, a) for n, a in shown]
     if person is None:
         if not rows:
-            said = "You have no open actions. Nice work! Actions agreed in a meeting's minutes "
-            return Turn(replies=[Text(said + "will show here.")])
-        listing = "\n".join(["Your pair's open actions:", *rows])
+            return say(
+                "You have no open actions. Nice work! Actions agreed in a meeting's minutes "
+                "will show here."
+            )
         hint = "Say *done 2* (the number) or *done* and a few words of it to tick one off."
-        return Turn(replies=[Text(listing, private=True), Text(hint)])
+        listing = Text("\n".join(["Your pair's open actions:", *rows]), private=True)
+        return Turn(replies=[listing, Text(hint)])
     name = "You have" if person == ctx.person_id else f"{ctx.name_of(person).split(' ', 1)[0]} has"
     if not rows:
-        return Turn(replies=[Text(f"{name} no open actions just now.")])
-    return Turn(replies=[Text("\n".join([f"{name} these open actions:", *rows]), private=True)])
+        return say(f"{name} no open actions just now.")
+    return _private(f"{name} these open actions:", *rows)
 
 
 def _whose(ctx: Context, who: str) -> int | None:
@@ -173,7 +181,7 @@ class ActionUpdate(kit.Steps[ActionState]):
             return self.start(ctx, msg)  # "done rota": a new request, not this one's answer
         state = self.load(raw)
         if state.step != "add" and not _rows(ctx, state):
-            return Turn(replies=[Text("That action is no longer open.")])
+            return say("That action is no longer open.")
         return super().step(ctx, raw, msg)
 
     def _on_mark(self, ctx: Context, state: ActionState, msg: Incoming) -> Turn:
@@ -181,7 +189,7 @@ class ActionUpdate(kit.Steps[ActionState]):
         if (said := kit.chosen(msg, _mark_question(row).choices)) is None:
             return self.again(ctx, state, "Please say yes or no.")
         if said.action == KEEP:
-            return Turn(replies=[Text(f"OK, *{row.text}* stays open.")])
+            return say(f"OK, *{row.text}* stays open.")
         return close(ctx, row)
 
     def _on_which(self, ctx: Context, state: ActionState, msg: Incoming) -> Turn:
@@ -199,12 +207,10 @@ class ActionUpdate(kit.Steps[ActionState]):
         if (said := kit.chosen(msg, ADDING.choices)) is None:
             return self.again(ctx, state, "Please say yes or no.")
         if said.action == NOT_ADD:
-            return Turn(replies=[Text("OK, I haven't added anything.")])
+            return say("OK, I haven't added anything.")
         found = minutes_queries.minutes_of(ctx.session, ctx.person_id, state.minutes_id or 0)
         if found is None:
-            return Turn(
-                replies=[Text("Those minutes are no longer yours to add to. Nothing added.")]
-            )
+            return say("Those minutes are no longer yours to add to. Nothing added.")
         minutes = found[0]
         for action in state.adding:
             ctx.session.add(
@@ -218,9 +224,9 @@ class ActionUpdate(kit.Steps[ActionState]):
                     created_at=ctx.now,
                 )
             )
-        count, day = len(state.adding), format_day(minutes.held_on, ctx.today)
-        added = f"Added {count} action{'s' * (count != 1)} to the minutes of {day}."
-        return Turn(replies=[Text(f"{added} Type *my actions* to see what's open.")])
+        added = f"Added {counted(len(state.adding), 'action')} to the minutes of"
+        day = format_day(minutes.held_on, ctx.today)
+        return say(f"{added} {day}. Type *my actions* to see what's open.")
 
 
 def _done(ctx: Context, said: str) -> Turn:
@@ -228,37 +234,24 @@ def _done(ctx: Context, said: str) -> Turn:
     said = said.strip().strip(".!").strip()
     actions = minutes_queries.open_actions(ctx.session, ctx.person_id)
     if not actions:
-        return Turn(replies=[Text("You have no open actions to tick off.")])
+        return say("You have no open actions to tick off.")
     if len(said) > 500:
-        return Turn(
-            replies=[
-                Text(
-                    "That's too long for me to match to an action. Say *done 2*, using its "
-                    "number from *my actions*."
-                )
-            ]
+        return say(
+            "That's too long for me to match to an action. Say *done 2*, using its "
+            "number from *my actions*."
         )
     if (index := action_number(said)) is not None:
         if not 1 <= index <= len(actions):
-            count = len(actions)
-            return Turn(
-                replies=[
-                    Text(
-                        f"There's no action {index}: you have {count} open action"
-                        f"{'s' * (count != 1)}. Type *my actions* to see them numbered."
-                    )
-                ]
+            have = counted(len(actions), "open action")
+            return say(
+                f"There's no action {index}: you have {have}. Type *my actions* to see them numbered."
             )
         return _tick(ctx, [actions[index - 1]])
     found, whole = match_actions(said, [a.text for a in actions])
     if not found:
-        return Turn(
-            replies=[
-                Text(
-                    f"I couldn't find an open action like '{said}'. Type *my actions* to see "
-                    "them, then say *done* and its number."
-                )
-            ]
+        return say(
+            f"I couldn't find an open action like '{said}'. Type *my actions* to see "
+            "them, then say *done* and its number."
         )
     lead = "" if whole else f"I couldn't find '{said}' exactly. Did you mean one of these?"
     return _tick(ctx, [actions[i] for i in found[:5]], said, lead)
@@ -267,13 +260,12 @@ def _done(ctx: Context, said: str) -> Turn:
 def _tick(ctx: Context, rows: list[ActionItem], said: str | None = None, lead: str = "") -> Turn:
     """Tick off the one action named in full (``said`` None: by its number); ask "Mark ... as
     done?" when the words only point at it, and which one when several fit or none exactly."""
-    if len(rows) > 1 or lead:
-        state = ActionState(step="which", ids=[r.id for r in rows if r.id is not None])
-        return Turn(replies=[_which(rows, lead)], state=state.to_state())
-    if said is None or covers(said, rows[0].text):
+    which = len(rows) > 1 or bool(lead)
+    if not which and (said is None or covers(said, rows[0].text)):
         return close(ctx, rows[0])
-    state = ActionState(step="mark", ids=[r.id for r in rows if r.id is not None])
-    return Turn(replies=[_mark_question(rows[0])], state=state.to_state())
+    state = ActionState(step="which" if which else "mark", ids=[r.id or 0 for r in rows])
+    asked = _which(rows, lead) if which else _mark_question(rows[0])
+    return Turn(replies=[asked], state=state.to_state())
 
 
 def _rows(ctx: Context, state: ActionState) -> list[ActionItem]:
@@ -301,32 +293,29 @@ def _action_button(ctx: Context, action: str) -> Turn:
     if len(parts) == 3 and parts[2].isdigit():
         row = minutes_queries.action_of(ctx.session, ctx.person_id, int(parts[2]))
     if row is None or parts[1] not in ("done", "reopen"):
-        return Turn(replies=[Text("I couldn't find that action. Type *my actions* to see yours.")])
+        return say("I couldn't find that action. Type *my actions* to see yours.")
     if parts[1] == "reopen":
         return reopen(ctx, row)
     if row.done_at is not None:
-        return Turn(replies=[Text(f"*{row.text}* was already ticked off.")])
+        return say(f"*{row.text}* was already ticked off.")
     return close(ctx, row)
 
 
 def reopen(ctx: Context, row: ActionItem) -> Turn:
     if row.done_at is None:
-        return Turn(replies=[Text(f"*{row.text}* is still open.")])
+        return say(f"*{row.text}* is still open.")
     row.done_at = None
     ctx.session.add(row)
-    said = f"Reopened: *{row.text}*. Type *my actions* to see the list."
-    return Turn(replies=[Text(said, private=True)])
+    return _private(f"Reopened: *{row.text}*. Type *my actions* to see the list.")
 
 
 def close(ctx: Context, action: ActionItem) -> Turn:
     left = len(minutes_queries.open_actions(ctx.session, ctx.person_id)) - 1
     action.done_at = ctx.now
     ctx.session.add(action)
-    still = (
-        f"{left} action{'s' * (left != 1)} still open: type *my actions* to see them."
-        if left
-        else "That was the last open action."
-    )
+    still = f"{counted(left, 'action')} still open: type *my actions* to see them."
+    if not left:
+        still = "That was the last open action."
     return Turn(
         replies=[
             Text(f"Ticked off: *{action.text}*.", private=True),
@@ -377,9 +366,7 @@ def answer_talk(ctx: Context, talk: Talk) -> Turn:
         return _listed(ctx, _whose(ctx, talk.who))
     rows = _target(ctx, talk)
     if not rows:
-        return Turn(
-            replies=[Text("I couldn't tell which action you mean. Type *my actions* to see them.")]
-        )
+        return say("I couldn't tell which action you mean. Type *my actions* to see them.")
     if talk.kind == "undo":
         return reopen(ctx, rows[0])
     if talk.kind == "done" or len(rows) > 1:
@@ -393,23 +380,21 @@ def _redate(ctx: Context, row: ActionItem, when: str) -> Turn:
     due = read_due(when, SectionContext(now=ctx.now, tz=ctx.tz))
     if isinstance(due, Ask) or due is None:
         why = due.question if isinstance(due, Ask) else f"I couldn't read a date in '{when}'."
-        return Turn(replies=[Text(f"{why} *{row.text}* is still due as before.")])
+        return say(f"{why} *{row.text}* is still due as before.")
     was = format_day(row.due, ctx.today) if row.due else "no due date"
     row.due = due
     ctx.session.add(row)
-    said = f"Done: *{row.text}* is now due {format_day(due, ctx.today)} (was {was})."
-    return Turn(replies=[Text(said, private=True)])
+    return _private(f"Done: *{row.text}* is now due {format_day(due, ctx.today)} (was {was}).")
 
 
 def _reown(ctx: Context, row: ActionItem, who: str) -> Turn:
     person = _whose(ctx, who)
     if person is None:
-        return Turn(replies=[Text("Actions are for you, your partner or both of you.")])
+        return say("Actions are for you, your partner or both of you.")
     row.owner_id = person
     row.owner_name = ctx.name_of(person)
     ctx.session.add(row)
-    said = f"Done: *{row.text}* is now for {owner_of(ctx, row)}."
-    return Turn(replies=[Text(said, private=True)])
+    return _private(f"Done: *{row.text}* is now for {owner_of(ctx, row)}.")
 
 
 # -- actions said after the minutes were saved ---------------------------------------------------
@@ -426,19 +411,12 @@ def _adding(ctx: Context, text: str) -> ActionState | None:
     if found is None:
         return None
     minutes, pairing = found
-    other = partner_of(pairing, ctx.person_id)
-    context = SectionContext(
-        now=ctx.now,
-        tz=ctx.tz,
-        partner_names=(ctx.name_of(other),),
-        own_names=(ctx.name_of(ctx.person_id),),
-    )
-    said = read_sections(text, context)
+    said = read_sections(text, pair_context(ctx, pairing))
     if said.discussion or said.decisions or said.next_meeting or not said.actions:
         return None
     if any(a.owner is None for a in said.actions):
         return None
-    owners = {"me": ctx.person_id, "partner": other, "both": None}
+    owners = {"me": ctx.person_id, "partner": partner_of(pairing, ctx.person_id), "both": None}
     adding = [Adding(text=a.text, owner=owners[a.owner or "both"], due=a.due) for a in said.actions]
     return ActionState(step="add", adding=adding, minutes_id=minutes.id)
 
@@ -451,10 +429,7 @@ def _adding_question(ctx: Context, state: ActionState) -> list[Part]:
         owner = action.owner
         who = "you" if owner == ctx.person_id else ctx.name_of(owner) if owner else BOTH_NAME
         lines.append(f"• {action.text} ({who}, {due_of(ctx, action.due)})")
-    return [
-        Text("\n".join(lines), private=True),
-        ADDING,
-    ]
+    return [Text("\n".join(lines), private=True), ADDING]
 
 
 def action_questions(ctx: Context) -> list[OpenQuestion]:
