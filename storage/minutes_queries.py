@@ -10,6 +10,8 @@ Map:
   "my actions" numbers them and "done 2" reads them (due date, undated last, then id).
 - ``action_of``: one action by id, only when it belongs to one of the person's active pairings.
 - ``minutes_page``: the person's minutes, newest first, a page at a time, with the total.
+- ``minutes_of`` / ``latest_minutes``: one minutes record (by id, or the newest one when it is
+  recent) with its pairing, only when that is one of the person's active pairings.
 - ``actions_of_minutes``: the actions recorded with each of those minutes.
 - ``meetings_to_minute``: a pairing's meetings that have started and have no minutes yet.
 """
@@ -17,7 +19,7 @@ Map:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
@@ -118,6 +120,25 @@ def minutes_page(
         .limit(limit)
     ).all()
     return list(rows), int(total)
+
+
+def minutes_of(session: Session, person_id: int, minutes_id: int) -> tuple[Minutes, Pairing] | None:
+    """One minutes record and its pairing, only if that is one of the person's active pairings."""
+    minutes = session.get(Minutes, minutes_id)
+    pairings = pairings_of(session, person_id) if minutes is not None else []
+    pairing = next((p for p in pairings if minutes and p.id == minutes.pairing_id), None)
+    return (minutes, pairing) if minutes is not None and pairing is not None else None
+
+
+def latest_minutes(
+    session: Session, person_id: int, held_since: date
+) -> tuple[Minutes, Pairing] | None:
+    """The person's newest minutes (as ``minutes_page`` orders them) and their pairing, when
+    held on or after ``held_since`` and of one of the person's active pairings."""
+    rows, _ = minutes_page(session, person_id, 0, 1)
+    if not rows or rows[0].id is None or rows[0].held_on < held_since:
+        return None
+    return minutes_of(session, person_id, rows[0].id)
 
 
 def actions_of_minutes(

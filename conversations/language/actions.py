@@ -7,6 +7,7 @@ Map:
 - ``match_actions(said, texts) -> (indices, whole)``: which actions the words describe ("the
   budget thing" is "reconcile the Q4 budget"; "sent" is "send").
 - ``covers(said, text)``: whether the words said are the whole action, not just a part.
+- ``done_words(text)``: the words naming the action a "done ..." request ticks off.
 
 Pure: no storage, no clock. The dialog that owns actions decides what the words match.
 """
@@ -272,3 +273,17 @@ def covers(said: str, text: str) -> bool:
     of it ("done rota paper" for "send Tom the draft rota paper")."""
     wanted = words_of(said)
     return all(any(w.startswith(h) or h.startswith(w) for w in wanted) for h in words_of(text))
+
+
+def done_words(text: str) -> str | None:
+    """The words naming the action a request to tick one off names ("done 2", "done: the CV",
+    "sent priya the template"), or None when it asks something else of the actions."""
+    said = text.strip()
+    talk = read_action_talk(said)
+    if talk is not None and talk.kind != "done":
+        return None
+    words = said.split(maxsplit=1)
+    led = talk is None or said.lower().startswith("done")  # "done" as a word of its own
+    if led and words and words[0].lower().strip(":") == "done":
+        return words[1] if len(words) > 1 else ""
+    return talk.what if talk is not None else said

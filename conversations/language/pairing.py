@@ -8,7 +8,7 @@ parts of one message ("plan: ...; confidentiality: ...").
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from conversations.language.normalise import normalise
@@ -65,6 +65,11 @@ def named(said: str, people: Sequence[tuple[int, str, str]]) -> list[int]:
         return [pid for pid, _name, r in people if r.upper() == ref]
     exact = [pid for pid, name, _r in people if name.casefold() == word]
     return exact or [pid for pid, name, _r in people if name.split(" ")[0].casefold() == word]
+
+
+def says_a_name(said: str, names: Iterable[str]) -> bool:
+    """Whether a word of ``said`` is a word of one of ``names`` ("priya" for "Priya Shah")."""
+    return any(word in name.lower().split() for name in names for word in said.split())
 
 
 # -- conflicts of interest --------------------------------------------------------------------

@@ -1,11 +1,8 @@
 """After minutes are saved with no next meeting agreed or booked: "Would you like to book your
-next meeting with Tom now?". The answer comes as plain text in a new turn ("go on then",
-"later"), so the question is an open one (``conversations.open_questions``), read from the
-minutes just saved: it closes itself once a meeting is booked or half an hour has passed.
-
-Likewise, while nothing is booked, the next meeting said in words after recent minutes ("tom and
-i agreed to meet every 6 wks so next one in 6 wks same time pls") starts a booking at that time,
-counted from the meeting minuted, its way of meeting as before.
+next meeting with Tom now?", answered in a new turn ("go on then", "later"), so an open question
+(``conversations.open_questions``) that closes once a meeting is booked or after half an hour.
+Likewise, while nothing is booked, the next meeting said in words after recent minutes ("next
+one in 6 wks same time pls") starts a booking then, counted from the meeting minuted.
 """
 
 from __future__ import annotations
@@ -13,13 +10,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from conversations.dates import When
-from conversations.dialogs.base import Context, Turn
+from conversations.dialogs.base import Context, say
 from conversations.dialogs.meetings import MODE_TEXT, BookMeeting, Mode, find_mode
+from conversations.dialogs.minutes.actions import pair_context
 from conversations.intents import INTENT_ACTION_PREFIX, IntentName
 from conversations.language.later import puts_off
-from conversations.language.sections import SectionContext, read_sections
+from conversations.language.sections import read_sections
 from conversations.language.vocabulary import Meaning, meaning
-from conversations.messages import Choice, Incoming, Question, Text
+from conversations.messages import Choice, Incoming, Question
 from conversations.open_questions import Answered, OpenQuestion
 from storage import meeting_queries, minutes_queries
 from storage.models import Meeting, Pairing
@@ -46,31 +44,27 @@ def _fits(ctx: Context, text: str) -> bool:
     return meaning(text) in (Meaning.YES, Meaning.NO) or puts_off(text)
 
 
+def _book(ctx: Context, text: str) -> Answered:
+    asked = Incoming(person_id=ctx.person_id, text=text)
+    return Answered(BookMeeting().start(ctx, asked), BookMeeting.name)
+
+
 def _answer(ctx: Context, msg: Incoming) -> Answered:
     if meaning(msg.text) is Meaning.YES:
-        booking = Incoming(person_id=ctx.person_id, text="book a meeting")
-        return Answered(BookMeeting().start(ctx, booking), BookMeeting.name)
+        return _book(ctx, "book a meeting")
     said = (
         "OK, no meeting booked for now. Say *book a meeting* whenever you're ready, and I'll "
         "send your partner the proposal."
     )
-    return Answered(Turn(replies=[Text(said)]))
+    return Answered(say(said))
 
 
-def _next_said(ctx: Context, text: str, meeting: Meeting) -> str | None:
-    """The booking a message asks for when it names the next meeting ("next one in 6 wks same
-    time pls"), counted from the meeting minuted: "book a meeting ..." with its time, length and
-    way, or None."""
-    pairing = ctx.session.get(Pairing, meeting.pairing_id)
-    if pairing is None or pairing.mentee_id != ctx.person_id:
+def _next_said(ctx: Context, text: str, meeting: Meeting, pairing: Pairing) -> str | None:
+    """ "book a meeting ..." with the time, length and way of the next meeting a message names
+    (counted from the meeting minuted), or None."""
+    if pairing.mentee_id != ctx.person_id:
         return None
-    context = SectionContext(
-        now=ctx.now,
-        tz=ctx.tz,
-        partner_names=(ctx.name_of(pairing.mentor_id),),
-        own_names=(ctx.name_of(ctx.person_id),),
-        meeting_at=meeting.starts_at,
-    )
+    context = pair_context(ctx, pairing, meeting_at=meeting.starts_at)
     said = read_sections(text, context).next_meeting
     if said is None or not isinstance(said.when, When) or not said.when.has_time:
         return None
@@ -99,19 +93,20 @@ def book_next_questions(ctx: Context) -> list[OpenQuestion]:
                 _fits, _answer,
             )
         )  # fmt: skip
-    rows, _ = minutes_queries.minutes_page(ctx.session, ctx.person_id, 0, 1)
-    meeting = ctx.session.get(Meeting, rows[0].meeting_id) if rows and rows[0].meeting_id else None
-    if meeting is not None and rows[0].held_on >= ctx.today - RECENT_MINUTES:
+    latest = minutes_queries.latest_minutes(ctx.session, ctx.person_id, ctx.today - RECENT_MINUTES)
+    if latest is None or (meeting_id := latest[0].meeting_id) is None:
+        return found
+    if (booked := meeting_queries.meeting_for(ctx.session, meeting_id, ctx.person_id)) is None:
+        return found
 
-        def book(ctx: Context, msg: Incoming) -> Answered:
-            booking = _next_said(ctx, msg.text, meeting) or "book a meeting"
-            asked = Incoming(person_id=ctx.person_id, text=booking)
-            return Answered(BookMeeting().start(ctx, asked), BookMeeting.name)
+    def said(ctx: Context, text: str) -> str | None:
+        return _next_said(ctx, text, *booked)
 
-        found.append(
-            OpenQuestion(
-                f"next_said:{rows[0].id}", rows[0].created_at, "Booking your next meeting",
-                lambda ctx, text: _next_said(ctx, text, meeting) is not None, book,
-            )
-        )  # fmt: skip
+    found.append(
+        OpenQuestion(
+            f"next_said:{latest[0].id}", latest[0].created_at, "Booking your next meeting",
+            lambda ctx, text: said(ctx, text) is not None,
+            lambda ctx, msg: _book(ctx, said(ctx, msg.text) or "book a meeting"),
+        )
+    )  # fmt: skip
     return found

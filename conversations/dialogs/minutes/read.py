@@ -8,14 +8,16 @@ from __future__ import annotations
 from datetime import date
 
 from conversations.dates import format_day
-from conversations.dialogs.base import Context, Turn
-from conversations.dialogs.minutes.actions import not_paired
+from conversations.dialogs.base import Context, Turn, say
+from conversations.dialogs.minutes.actions import due_of, not_paired, owner_of
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName
 from conversations.language.days import past_day
+from conversations.language.pairing import says_a_name
 from conversations.language.sections import MinutesAsked, asks_for_minutes
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from storage import minutes_queries
 from storage.models import ActionItem, Minutes, Pairing
+from storage.queries import partner_of
 
 PAGE = 5
 
@@ -30,13 +32,9 @@ def our_minutes(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         if others and not _in_pair(ctx, pairings, asked.when):
             asked = MinutesAsked(whose=asked.when)
     if asked is not None and asked.whose and not _in_pair(ctx, pairings, asked.whose):
-        return Turn(
-            replies=[
-                Text(
-                    "I can't show you anyone else's minutes: minutes are only for the two people "
-                    "in a mentoring pair. Type *our minutes* to read your own."
-                )
-            ]
+        return say(
+            "I can't show you anyone else's minutes: minutes are only for the two people "
+            "in a mentoring pair. Type *our minutes* to read your own."
         )
     if not pairings:
         return not_paired("minutes")
@@ -51,11 +49,9 @@ def our_minutes(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
             if any(p.mentee_id == ctx.person_id for p in pairings)
             else "Your mentee keeps them; I'll tell you when some are logged."
         )
-        return Turn(replies=[Text(f"There are no minutes yet. {keeper}")])
+        return say(f"There are no minutes yet. {keeper}")
     if not rows:
-        return Turn(
-            replies=[Text("There are no older minutes. Type *our minutes* to start again.")]
-        )
+        return say("There are no older minutes. Type *our minutes* to start again.")
     note: list[Part] = []
     if asked is not None and offset == 0:
         rows, note = _chosen(ctx, asked, rows)
@@ -63,7 +59,7 @@ def our_minutes(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         ctx.session, ctx.person_id, [m.id for m in rows if m.id is not None]
     )
     several = len(pairings) > 1
-    partners = {p.id: _partner_name(ctx, p) for p in pairings}
+    partners = {p.id: ctx.name_of(partner_of(p, ctx.person_id)) for p in pairings}
     first, last = offset + 1, offset + len(rows)
     blocks = [f"Your minutes (only you and your partner can read them), {first}–{last} of {total}:"]
     if note or (len(rows) == 1 and asked is not None):
@@ -85,13 +81,8 @@ def _lines(ctx: Context, row: Minutes, actions: list[ActionItem]) -> list[str]:
     if row.decisions:
         lines.append(f"Decisions: {row.decisions}")
     for action in actions:
-        state = (
-            "done"
-            if action.done_at is not None
-            else (f"due {format_day(action.due, ctx.today)}" if action.due else "no due date")
-        )
-        owner = "you" if action.owner_id == ctx.person_id else action.owner_name or "no owner"
-        lines.append(f"• {action.text} ({owner}, {state})")
+        state = "done" if action.done_at is not None else due_of(ctx, action.due)
+        lines.append(f"• {action.text} ({owner_of(ctx, action)}, {state})")
     return lines
 
 
@@ -114,13 +105,4 @@ def _chosen(
 def _in_pair(ctx: Context, pairings: list[Pairing], whose: str) -> bool:
     """Whether a name said is the asker or one of their partners."""
     people = {ctx.person_id} | {p.mentee_id for p in pairings} | {p.mentor_id for p in pairings}
-    for person_id in people:
-        name = ctx.name_of(person_id).lower().split()
-        if any(word in name for word in whose.split()):
-            return True
-    return False
-
-
-def _partner_name(ctx: Context, pairing: Pairing) -> str:
-    other = pairing.mentor_id if pairing.mentee_id == ctx.person_id else pairing.mentee_id
-    return ctx.name_of(other)
+    return says_a_name(whose, [ctx.name_of(person_id) for person_id in people])
