@@ -52,8 +52,8 @@ from conversations.dialogs.meetings.common import (
 )
 from conversations.intents import IntentName, recognise
 from conversations.language.choices import answer, pick, yes_to
-from conversations.language.meeting_facts import Facts, as_time, read_facts
-from conversations.language.meetings import rebooks, to_new_time
+from conversations.language.meeting_facts import Facts, as_time, read_facts, which_and_new
+from conversations.language.meetings import rebooks
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import find_patient_data, remove_patient_data
 from storage import meeting_queries, queries
@@ -178,33 +178,6 @@ def _on(ctx: Context, day: date, meetings: list[_Found]) -> list[_Found]:
     return [f for f in meetings if f.meeting.starts_at.astimezone(ctx.tz).date() == day]
 
 
-def _which_and_new(text: str, ctx: Context, upcoming: list[_Found]) -> tuple[str, str]:
-    """Split "move the meeting on Tuesday to Wednesday 9am" into the part naming the meeting and
-    the part giving the new time. Without "to", a day that has a meeting names it."""
-    noun, splits = to_new_time(text)
-
-    def says_when(part: str) -> bool:
-        return find_when(part, ctx.now, ctx.tz, need_time=False) is not None
-
-    # "agreed on the phone to move weds to thurs 2pm": the "to" between a meeting and a time.
-    fitting = [(a, b) for a, b in splits if says_when(text[b:]) and (noun or says_when(text[:a]))]
-    split = fitting[0] if fitting else (splits[0] if splits else None)
-    if split is not None:
-        return text[: split[0]], text[split[1] :]
-    found = find_when(text, ctx.now, ctx.tz, need_time=False)
-    if found is not None and isinstance(found.value, When):
-        for meeting in (f.meeting for f in _on(ctx, found.value.day, upcoming)[:1]):
-            # "start tmrw 30 mins earlier": the day names the meeting, the rest its new time
-            moved = find_when(text, ctx.now, ctx.tz, need_time=False, anchor=meeting.starts_at)
-            if moved is not None and isinstance(moved.value, When) and moved.value.has_time:
-                return text, text
-            # "cant do weds now, can we do fri same time", "make fridays one 90 mins": the
-            # rest says what the meeting on that day becomes.
-            rest = read_facts(found.rest, ctx, base=meeting.starts_at, agenda="none")
-            return text[: found.end], found.rest if rest.found_anything else ""
-    return "", text
-
-
 def _slot(state: ChangeState) -> tuple[datetime, int, str]:
     """The time, length and way of meeting the change would give the meeting."""
     assert state.at is not None
@@ -255,7 +228,11 @@ class ChangeMeeting(kit.Steps[ChangeState], kit.Confirming[ChangeState]):
             verb = "cancel" if cancel else "move"
             hint = " Type *book a meeting* to arrange one." if _is_mentee(ctx) else ""
             return Turn(replies=[Text(f"You have no upcoming meetings to {verb}.{hint}")])
-        which, new = (text, "") if cancel else _which_and_new(text, ctx, upcoming)
+        which, new = (
+            (text, "")
+            if cancel
+            else which_and_new(text, ctx, [f.meeting.starts_at for f in upcoming])
+        )
         first = find_when(text, ctx.now, ctx.tz, need_time=False) if cancel else None
         if first is not None and rebooks(text[first.end :]):
             later = find_when(text[first.end :], ctx.now, ctx.tz, need_time=False)
@@ -577,7 +554,7 @@ class ChangeMeeting(kit.Steps[ChangeState], kit.Confirming[ChangeState]):
         mine, theirs = _whens(ctx, start, proposer, zone)
         files: list[Part] = []
         # A move: the meeting it replaces gives way now, with its calendar cancellation.
-        if (original := self._replaced(ctx, meeting)) is not None:
+        if (original := meeting_queries.replaced(ctx.session, meeting, ctx.now)) is not None:
             assert original.id is not None
             was_mine, was_theirs = _whens(ctx, original.starts_at, proposer, zone)
             mine, theirs = f"{mine} (moved from {was_mine})", f"{theirs} (moved from {was_theirs})"
@@ -610,21 +587,6 @@ class ChangeMeeting(kit.Steps[ChangeState], kit.Confirming[ChangeState]):
             outgoing=[Outgoing((Text(told), *files), proposer.id, kind="meeting")],
         )
 
-    @staticmethod
-    def _replaced(ctx: Context, meeting: Meeting) -> Meeting | None:
-        """The confirmed meeting a proposed move replaces, while it is still ahead."""
-        if meeting.replaces_id is None:
-            return None
-        original = ctx.session.get(Meeting, meeting.replaces_id)
-        if (
-            original is None
-            or original.pairing_id != meeting.pairing_id
-            or original.status != MeetingStatus.CONFIRMED.value
-            or original.starts_at <= ctx.now
-        ):
-            return None
-        return original
-
     def _send(self, ctx: Context, state: ChangeState) -> Turn:
         found, partner, zone, _ = self._meeting(ctx, state)
         suggest = state.flow is Flow.SUGGEST
@@ -637,7 +599,9 @@ class ChangeMeeting(kit.Steps[ChangeState], kit.Confirming[ChangeState]):
         at, minutes, mode = _slot(state)
         meeting, pairing = found.meeting, found.pairing
         was_confirmed = meeting.status == MeetingStatus.CONFIRMED.value
-        original = meeting if was_confirmed else self._replaced(ctx, meeting)
+        original = (
+            meeting if was_confirmed else meeting_queries.replaced(ctx.session, meeting, ctx.now)
+        )
         if was_confirmed:
             # Moving a confirmed meeting never loses it: the move is a new proposal that
             # replaces it only once accepted (an earlier move not yet answered gives way).
@@ -697,7 +661,7 @@ class ChangeMeeting(kit.Steps[ChangeState], kit.Confirming[ChangeState]):
         theirs = _whens(ctx, meeting.starts_at, partner, zone)[1]
         # A declined (or withdrawn) move leaves the meeting it would replace as it was: no
         # calendar cancellation goes out, since no invite was ever sent for the move.
-        original = self._replaced(ctx, meeting)
+        original = meeting_queries.replaced(ctx.session, meeting, ctx.now)
         cancel_file = _invite(ctx, meeting, pairing, "CANCEL")
         status = MeetingStatus.DECLINED if decline else MeetingStatus.CANCELLED
         meeting.status, meeting.decline_reason = status.value, reason or None
