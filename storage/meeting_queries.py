@@ -144,6 +144,22 @@ def pending_moves(session: Session, meeting_id: int) -> list[Meeting]:
     )
 
 
+def replaced(session: Session, meeting: Meeting, now: datetime) -> Meeting | None:
+    """The confirmed meeting a proposed move ``meeting`` replaces, in the same pairing, while
+    it is still ahead (None: not a move, or nothing left to replace)."""
+    if meeting.replaces_id is None:
+        return None
+    original = session.get(Meeting, meeting.replaces_id)
+    if (
+        original is None
+        or original.pairing_id != meeting.pairing_id
+        or original.status != MeetingStatus.CONFIRMED.value
+        or _utc(original.starts_at) <= _utc(now)
+    ):
+        return None
+    return original
+
+
 def mentor_ways_of_working(session: Session, mentor_id: int) -> list[str]:
     """How a mentor prefers to meet ("video", "in_person", "phone"), from their profile."""
     profile = session.exec(

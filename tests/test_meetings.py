@@ -485,6 +485,36 @@ def test_a_decline_reason_with_patient_data_is_guarded(mentee: Chat, mentor: Cha
     assert _meetings(mentee.db)[0].decline_reason == "clinic with patient [removed] overran"
 
 
+CONCERN = "a patient came to harm on the ward after a drug error that was covered up"
+
+
+def test_a_decline_reason_that_reads_like_a_concern_is_offered_to_the_lead_first(
+    mentee: Chat, mentor: Chat
+) -> None:
+    _book(mentee)
+    mentor.inbox()
+    mentor.said("Decline")
+    asked = mentor.said(CONCERN)
+    assert "safeguarding or patient safety concern" in asked
+    assert "Priya will see your reason." in asked
+    assert "Keep it in my reason only" in asked
+    assert [m.status for m in _meetings(mentee.db)] == ["proposed"]  # nothing done yet
+    assert "Declined" in mentor.said("Keep it in my reason only")
+    assert _meetings(mentee.db)[0].decline_reason == CONCERN
+
+
+def test_a_decline_reason_sent_to_the_lead_can_be_left_out(mentee: Chat, mentor: Chat) -> None:
+    _book(mentee)
+    mentor.inbox()
+    mentor.said("Decline")
+    mentor.said(CONCERN)
+    assert "Yes, keep it in my reason" in mentor.said("Send it to the lead")
+    reply = mentor.said("No, leave it out")
+    assert "I've left your reason out: it's with the project lead." in reply
+    assert [(m.status, m.decline_reason) for m in _meetings(mentee.db)] == [("declined", None)]
+    assert CONCERN not in mentee.inbox()
+
+
 # -- rescheduling and cancelling -------------------------------------------------------------
 
 

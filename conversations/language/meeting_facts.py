@@ -30,6 +30,7 @@ from conversations.language.meetings import (
     find_mode,
     find_place,
     find_whereabouts,
+    to_new_time,
 )
 
 _AGENDA_MARKER = re.compile(r"\bagenda\b\s*[:\-]\s*(?P<agenda>\S.*)$", re.I | re.S)
@@ -221,3 +222,31 @@ def read_facts(
         find_whereabouts(body) if facts.mode == "in_person" else None
     )
     return facts
+
+
+def which_and_new(text: str, ctx: Clocked, starts: list[datetime]) -> tuple[str, str]:
+    """Split "move the meeting on Tuesday to Wednesday 9am" into the part naming the meeting and
+    the part giving the new time. Without "to", a day that one of ``starts`` is on names it."""
+    noun, splits = to_new_time(text)
+
+    def says_when(part: str) -> bool:
+        return find_when(part, ctx.now, ctx.tz, need_time=False) is not None
+
+    # "agreed on the phone to move weds to thurs 2pm": the "to" between a meeting and a time.
+    fitting = [(a, b) for a, b in splits if says_when(text[b:]) and (noun or says_when(text[:a]))]
+    split = fitting[0] if fitting else (splits[0] if splits else None)
+    if split is not None:
+        return text[: split[0]], text[split[1] :]
+    found = find_when(text, ctx.now, ctx.tz, need_time=False)
+    if found is not None and isinstance(found.value, When):
+        day = found.value.day
+        for start in [s for s in starts if s.astimezone(ctx.tz).date() == day][:1]:
+            # "start tmrw 30 mins earlier": the day names the meeting, the rest its new time
+            moved = find_when(text, ctx.now, ctx.tz, need_time=False, anchor=start)
+            if moved is not None and isinstance(moved.value, When) and moved.value.has_time:
+                return text, text
+            # "cant do weds now, can we do fri same time", "make fridays one 90 mins": the
+            # rest says what the meeting on that day becomes.
+            rest = read_facts(found.rest, ctx, base=start, agenda="none")
+            return text[: found.end], found.rest if rest.found_anything else ""
+    return "", text

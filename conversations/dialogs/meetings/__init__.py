@@ -84,7 +84,7 @@ def my_meetings(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         else:
             status = "proposed, waiting for your reply"
             waiting = waiting or (meeting, first)
-        original = ChangeMeeting._replaced(ctx, meeting)
+        original = meeting_queries.replaced(ctx.session, meeting, ctx.now)
         if original is not None and meeting.status == MeetingStatus.PROPOSED.value:
             moved = (
                 f"proposed move of your {format_when(original.starts_at, ctx.tz, ctx.now)} meeting"

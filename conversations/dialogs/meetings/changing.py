@@ -1,6 +1,7 @@
 """Changing a meeting that exists: answer a proposal, reschedule or cancel; see the package's
 docstring. A ``kit.Steps`` dialog: pick the meeting, then a new time to confirm and send, or a
-reason (through the patient-data guard and the safety check) to cancel or decline with."""
+reason to cancel or decline with; the confirmation, the patient-data guard and the safety check
+(on the reason) are the kit's (``kit.Confirming``)."""
 
 from __future__ import annotations
 
@@ -51,10 +52,10 @@ from conversations.dialogs.meetings.common import (
 )
 from conversations.intents import IntentName, recognise
 from conversations.language.choices import answer, pick, yes_to
-from conversations.language.meeting_facts import Facts, as_time, read_facts
-from conversations.language.meetings import rebooks, to_new_time
+from conversations.language.meeting_facts import Facts, as_time, read_facts, which_and_new
+from conversations.language.meetings import rebooks
 from conversations.messages import Choice, Incoming, Part, Question, Text
-from conversations.patient_data import guard_question
+from conversations.patient_data import find_patient_data, remove_patient_data
 from storage import meeting_queries, queries
 from storage.models import Meeting, MeetingStatus, Pairing, Person
 
@@ -69,17 +70,13 @@ class Flow(StrEnum):
 class ChangeStep(StrEnum):
     PICK = "pick"
     WHEN = "when"
-    CONFIRM = "confirm"
     REASON = "reason"
-    GUARD = "guard"
-    # The reason reads like a concern: send it to the project lead, keep it, or both.
-    SAFETY = safety_check.STEP
 
 
 class ChangeState(kit.StepState):
     """A change being made, validated on load: the meeting picked and what it would become."""
 
-    step: ChangeStep
+    step: str  # a ``ChangeStep``, or the kit's confirm, guard or safety step
     flow: Flow
     new: str = ""  # a new time said with the request, read once the meeting is picked
     meeting_id: int | None = None
@@ -87,25 +84,22 @@ class ChangeState(kit.StepState):
     minutes: int | None = None
     mode: str | None = None
     location: str | None = None
+    pairing_id: int = 0
+    partner: str = ""  # the partner's first name
     changed: bool = False  # "yes but make it 3pm": "Shall I send it with that change?"
     # What a "when" question holds (``common._hold_when``): readings to choose between.
     held: dict[str, Any] = Field(default_factory=dict)
-    guard: str | None = None  # a reason held while the patient-data guard asks about it
-    reason: str | None = None  # a reason held while the safety check asks about it
+    reason: str | None = None  # a reason held while the guard or the safety check asks
     safety_checked: list[str] = Field(default_factory=list)
     safety: dict[str, Any] | None = None
 
 
 C_PICK = "dialog:change_meeting:pick"
-C_SEND = "dialog:change_meeting:send"
-C_WHEN = "dialog:change_meeting:when"
 C_NO_REASON = "dialog:change_meeting:no_reason"
 C_KEEP = "dialog:change_meeting:keep"
 C_OPTION = "dialog:change_meeting:option"
-# How a typed reply is read at the send and cancel questions (see conversations/language).
-_SEND = (Choice("Send", C_SEND),)
+# How a typed reply is read at the cancel question (see conversations/language).
 _REASON = (Choice("Keep it", C_KEEP), Choice("No reason", C_NO_REASON))
-WHERE = "a message about a meeting"  # where the guard says patient data must not go
 NO_PARTNER = (
     "You don't have a mentoring partner at the moment, so there are no meetings to change. "
     "If you have questions, your project lead can help."
@@ -184,33 +178,6 @@ def _on(ctx: Context, day: date, meetings: list[_Found]) -> list[_Found]:
     return [f for f in meetings if f.meeting.starts_at.astimezone(ctx.tz).date() == day]
 
 
-def _which_and_new(text: str, ctx: Context, upcoming: list[_Found]) -> tuple[str, str]:
-    """Split "move the meeting on Tuesday to Wednesday 9am" into the part naming the meeting and
-    the part giving the new time. Without "to", a day that has a meeting names it."""
-    noun, splits = to_new_time(text)
-
-    def says_when(part: str) -> bool:
-        return find_when(part, ctx.now, ctx.tz, need_time=False) is not None
-
-    # "agreed on the phone to move weds to thurs 2pm": the "to" between a meeting and a time.
-    fitting = [(a, b) for a, b in splits if says_when(text[b:]) and (noun or says_when(text[:a]))]
-    split = fitting[0] if fitting else (splits[0] if splits else None)
-    if split is not None:
-        return text[: split[0]], text[split[1] :]
-    found = find_when(text, ctx.now, ctx.tz, need_time=False)
-    if found is not None and isinstance(found.value, When):
-        for meeting in (f.meeting for f in _on(ctx, found.value.day, upcoming)[:1]):
-            # "start tmrw 30 mins earlier": the day names the meeting, the rest its new time
-            moved = find_when(text, ctx.now, ctx.tz, need_time=False, anchor=meeting.starts_at)
-            if moved is not None and isinstance(moved.value, When) and moved.value.has_time:
-                return text, text
-            # "cant do weds now, can we do fri same time", "make fridays one 90 mins": the
-            # rest says what the meeting on that day becomes.
-            rest = read_facts(found.rest, ctx, base=meeting.starts_at, agenda="none")
-            return text[: found.end], found.rest if rest.found_anything else ""
-    return "", text
-
-
 def _slot(state: ChangeState) -> tuple[datetime, int, str]:
     """The time, length and way of meeting the change would give the meeting."""
     assert state.at is not None
@@ -219,30 +186,31 @@ def _slot(state: ChangeState) -> tuple[datetime, int, str]:
     return state.at.astimezone(UTC), state.minutes, state.mode
 
 
-class ChangeMeeting(kit.Steps[ChangeState]):
+class ChangeMeeting(kit.Steps[ChangeState], kit.Confirming[ChangeState]):
     """Answer a proposal (accept / suggest another time / decline), reschedule or cancel."""
 
     name: ClassVar[str] = "change_meeting"
     title: ClassVar[str] = "Your meeting change"
-    schema_version: ClassVar[int] = 3
+    schema_version: ClassVar[int] = 4
     State = ChangeState
+    guard_where = "a message about a meeting"
+    change_label = "Change the time"
 
     def __init__(self) -> None:
-        # Each step: what it asks, and how it takes the answer.
+        # Each step: what it asks, and how it takes the answer; the kit's take the rest.
+        checking = (self._checking_prompt, self._checking_step)
         self.steps = {
             ChangeStep.PICK: (self._pick_prompt, self._on_pick),
             ChangeStep.WHEN: (self._when_prompt, self._on_when),
-            ChangeStep.CONFIRM: (self._confirmation, self._on_confirm),
             ChangeStep.REASON: (self._reason_prompt, self._on_reason),
-            ChangeStep.GUARD: (self._guard_prompt, self._on_guard),
-            ChangeStep.SAFETY: (self._safety_prompt, self._on_safety),
+            **dict.fromkeys((kit.CONFIRM, kit.WHICH, kit.GUARD, kit.SAFETY), checking),
         }
 
     @staticmethod
     def interruptible(state: dict[str, Any], intent: IntentName) -> bool:
         """Another request is served while a meeting, a time or a yes is awaited (a reason
         being typed keeps its text)."""
-        return state.get("step") in (ChangeStep.PICK, ChangeStep.WHEN, ChangeStep.CONFIRM)
+        return state.get("step") in (ChangeStep.PICK, ChangeStep.WHEN, kit.CONFIRM)
 
     # -- starting -----------------------------------------------------------------------------
 
@@ -260,7 +228,11 @@ class ChangeMeeting(kit.Steps[ChangeState]):
             verb = "cancel" if cancel else "move"
             hint = " Type *book a meeting* to arrange one." if _is_mentee(ctx) else ""
             return Turn(replies=[Text(f"You have no upcoming meetings to {verb}.{hint}")])
-        which, new = (text, "") if cancel else _which_and_new(text, ctx, upcoming)
+        which, new = (
+            (text, "")
+            if cancel
+            else which_and_new(text, ctx, [f.meeting.starts_at for f in upcoming])
+        )
         first = find_when(text, ctx.now, ctx.tz, need_time=False) if cancel else None
         if first is not None and rebooks(text[first.end :]):
             later = find_when(text[first.end :], ctx.now, ctx.tz, need_time=False)
@@ -294,13 +266,13 @@ class ChangeMeeting(kit.Steps[ChangeState]):
         if verb == "accept":
             return self._accept(ctx, found)
         flow = Flow.SUGGEST if verb == "suggest" else Flow.DECLINE
-        state = self._with_meeting(ChangeState(step=ChangeStep.PICK, flow=flow), found.meeting)
+        state = self._with_meeting(ctx, ChangeState(step=ChangeStep.PICK, flow=flow), found)
         return self.ask(ctx, state, ChangeStep.WHEN if verb == "suggest" else ChangeStep.REASON)
 
     def suggest(self, ctx: Context, found: _Found, facts: Facts) -> Turn:
         """Another time offered for ``found`` in a typed answer to it: shown to confirm."""
         state = ChangeState(step=ChangeStep.WHEN, flow=Flow.SUGGEST)
-        return self._absorb(ctx, self._with_meeting(state, found.meeting), facts)
+        return self._absorb(ctx, self._with_meeting(ctx, state, found), facts)
 
     def decline(self, ctx: Context, found: _Found, msg: Incoming) -> Turn:
         """``found`` turned down in a typed answer to it: all its words are the reason.
@@ -309,21 +281,21 @@ class ChangeMeeting(kit.Steps[ChangeState]):
         not *Keep it*); patient data in it is still asked about before it goes anywhere.
         """
         state = ChangeState(step=ChangeStep.REASON, flow=Flow.DECLINE)
-        state, text = self._with_meeting(state, found.meeting), msg.text.strip()
-        if len(text.split()) <= 1:
-            return self._finish(ctx, state, "")
-        return self._reason(ctx, state, text)
+        state, text = self._with_meeting(ctx, state, found), msg.text.strip()
+        return self._reason(ctx, state, text if len(text.split()) > 1 else "")
 
     @staticmethod
-    def _with_meeting(state: ChangeState, meeting: Meeting) -> ChangeState:
+    def _with_meeting(ctx: Context, state: ChangeState, found: _Found) -> ChangeState:
+        meeting, partner = found.meeting, queries.partner_of(found.pairing, ctx.person_id)
         state.meeting_id, state.at = meeting.id, meeting.starts_at
         state.minutes, state.mode = meeting.duration_minutes, meeting.mode
+        state.pairing_id, state.partner = meeting.pairing_id, _first_name(_person(ctx, partner))
         return state
 
     def _picked(self, ctx: Context, state: ChangeState, found: _Found) -> Turn:
         if (why := _changeable(ctx, found)) is not None:
             return Turn(replies=[Text(why)])
-        self._with_meeting(state, found.meeting)
+        self._with_meeting(ctx, state, found)
         if state.flow is Flow.CANCEL:
             return self.ask(ctx, state, ChangeStep.REASON)
         new, state.new, state.step = state.new, "", ChangeStep.WHEN
@@ -338,7 +310,7 @@ class ChangeMeeting(kit.Steps[ChangeState]):
 
     def prompt(self, ctx: Context, raw: dict[str, Any]) -> list[Part]:
         state = self.load(raw)
-        if state.step is not ChangeStep.PICK and _find(ctx, state.meeting_id) is None:
+        if state.step != ChangeStep.PICK and _find(ctx, state.meeting_id) is None:
             return [Text(NOT_FOUND)]
         return self.steps[state.step][0](ctx, state)
 
@@ -380,20 +352,6 @@ class ChangeMeeting(kit.Steps[ChangeState]):
         asked = f"Your meeting with {partner.display_name} is on {current}. What new time would "
         return [Text(f"{asked}suit? {example} {first} will be asked to accept it.")]
 
-    def _confirmation(self, ctx: Context, state: ChangeState) -> list[Part]:
-        _, partner, zone, current = self._meeting(ctx, state)
-        at, minutes, mode = _slot(state)
-        summary = _summary(at, minutes, mode, ctx.tz, zone, ctx.now, state.location)
-        lead = (
-            f"I'll suggest this to {partner.display_name} instead of {current}:"
-            if state.flow is Flow.SUGGEST
-            else f"I'll ask {partner.display_name} to move your meeting from {current} to:"
-        )
-        first, during = _first_name(partner), _during_events(ctx, at, minutes)
-        asked = _send_question(ctx, first, at, minutes, state.changed)
-        buttons = (Choice(f"Send to {first}", C_SEND), Choice("Change the time", C_WHEN))
-        return [Text(f"{lead}\n{summary}"), *([during] if during else []), Question(asked, buttons)]
-
     def _reason_prompt(self, ctx: Context, state: ChangeState) -> list[Part]:
         _, partner, _, current = self._meeting(ctx, state)
         first = _first_name(partner)
@@ -408,26 +366,94 @@ class ChangeMeeting(kit.Steps[ChangeState]):
             labels = ("Cancel it, no reason", "Keep the meeting")
         return [Question(asked, (Choice(labels[0], C_NO_REASON), Choice(labels[1], C_KEEP)))]
 
-    def _guard_prompt(self, ctx: Context, state: ChangeState) -> list[Part]:
-        return guard_question(kit.patient_data_in(ctx, state.guard or ""), WHERE)
+    # -- the kit's confirmation, guard and safety check ---------------------------------------
 
-    def _wording(self, ctx: Context, state: ChangeState) -> safety_check.Wording:
-        """Who reads the reason the safety check asks about (the partner); buttons in the
-        person's own words ("Keep it in my reason only")."""
-        first, mine = _first_name(self._meeting(ctx, state)[1]), "my reason"
-        shared = safety_check.shared_wording("your reason", first, sent=True)
+    def _checking_prompt(self, ctx: Context, state: ChangeState) -> list[Part]:
+        return self.checking_prompt(ctx, state) or []
+
+    def _checking_step(self, ctx: Context, state: ChangeState, msg: Incoming) -> Turn:
+        turn = self.checking_step(ctx, state, msg)
+        assert turn is not None
+        return turn
+
+    def summary(self, ctx: Context, state: ChangeState) -> list[Part]:
+        _, partner, zone, current = self._meeting(ctx, state)
+        at, minutes, mode = _slot(state)
+        summary = _summary(at, minutes, mode, ctx.tz, zone, ctx.now, state.location)
+        lead = (
+            f"I'll suggest this to {partner.display_name} instead of {current}:"
+            if state.flow is Flow.SUGGEST
+            else f"I'll ask {partner.display_name} to move your meeting from {current} to:"
+        )
+        during = _during_events(ctx, at, minutes)
+        return [Text(f"{lead}\n{summary}"), *([during] if during else [])]
+
+    def question(self, ctx: Context, state: ChangeState) -> str:
+        at, minutes, _ = _slot(state)
+        return _send_question(ctx, state.partner, at, minutes, state.changed)
+
+    def confirm_choices(self, ctx: Context, state: ChangeState) -> tuple[Choice, ...]:
+        return (
+            Choice(f"Send to {state.partner}", self.SAVE),
+            Choice(self.change_label, self.CHANGE),
+        )
+
+    def confirm_reply(self, ctx: Context, state: ChangeState, msg: Incoming) -> Turn | None:
+        # "yes but make it 3pm": the confirmation then asks "... with that change?".
+        state.changed = msg.action is None and kit.yes_but(msg.text) is not None
+        return None
+
+    def parts(self) -> tuple[tuple[str, str], ...]:
+        return (("when", "The time"),)
+
+    def edit_part(self, ctx: Context, state: ChangeState, part: str) -> Turn:
+        return self.ask(ctx, state, ChangeStep.WHEN)
+
+    def changed(self, ctx: Context, state: ChangeState, msg: Incoming) -> Turn | None:
+        """A new time, length or way of meeting typed at the confirmation ("make it 3pm")."""
+        facts = read_facts(msg.text.strip(), ctx, base=state.at, whole=True, agenda="none")
+        return self._absorb(ctx, state, facts) if facts.found_anything else None
+
+    def _guarded_texts(self, state: ChangeState) -> list[str]:
+        return [state.reason] if state.reason else []
+
+    def remove_patient_data(self, state: ChangeState, pattern: str | None) -> None:
+        reason = state.reason or ""
+        state.reason = remove_patient_data(reason, find_patient_data(reason, pattern))
+
+    def rewrite(self, ctx: Context, state: ChangeState) -> Turn:
+        """The guard's *rewrite*: the reason typed again."""
+        state.reason = None
+        return self.ask(ctx, state, ChangeStep.REASON)
+
+    def safety_wording(self, state: ChangeState) -> safety_check.Wording:
+        """Who reads the reason (the partner); buttons in the person's own words ("Keep it in
+        my reason only")."""
+        shared = safety_check.shared_wording("your reason", state.partner, sent=True)
+        mine = "my reason"
         return replace(shared, keep=f"Keep it in {mine} only", also_keep=f"Yes, keep it in {mine}")
 
-    def _safety_prompt(self, ctx: Context, state: ChangeState) -> list[Part]:
-        return safety_check.prompt(state.to_state(), self._wording(ctx, state))
+    def safety_pairing(self, state: ChangeState) -> int:
+        return state.pairing_id
+
+    def left_out(self, ctx: Context, state: ChangeState, texts: list[str]) -> Turn:
+        state.reason = ""
+        note = "I've left your reason out: it's with the project lead."
+        return safety_check.with_note(note, self.save(ctx, state))
+
+    def save(self, ctx: Context, state: ChangeState) -> Turn:
+        """Send the new time, or decline or cancel with the reason (checked by now)."""
+        if state.flow in (Flow.RESCHEDULE, Flow.SUGGEST):
+            return self._send(ctx, state)
+        return self._finish(ctx, state, state.reason or "")
 
     # -- answers ------------------------------------------------------------------------------
 
     def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
         state = self.load(raw)
-        if state.step is not ChangeStep.PICK and _find(ctx, state.meeting_id) is None:
+        if state.step != ChangeStep.PICK and _find(ctx, state.meeting_id) is None:
             return Turn(replies=[Text(NOT_FOUND)])
-        limit = MAX_REASON if state.step is ChangeStep.REASON else MAX_MESSAGE
+        limit = MAX_REASON if state.step == ChangeStep.REASON else MAX_MESSAGE
         if (problem := _too_long(_typed(msg), limit, "this")) is not None:
             return self.again(ctx, state, problem.text)
         return self.steps[state.step][1](ctx, state, msg)
@@ -456,19 +482,6 @@ class ChangeMeeting(kit.Steps[ChangeState]):
             ctx, state, as_time(text), "Sorry, I couldn't read a day and time in that."
         )
 
-    def _on_confirm(self, ctx: Context, state: ChangeState, msg: Incoming) -> Turn:
-        text = _typed(msg)
-        if msg.action == C_SEND or answer(text, _SEND, yes=C_SEND) == C_SEND:
-            return self._send(ctx, state)
-        asked = self._confirmation(ctx, state)[-1]
-        typed = pick(text, asked.choices) if isinstance(asked, Question) and text else None
-        if msg.action == C_WHEN or (typed is not None and typed.action == C_WHEN):
-            return self.ask(ctx, state, ChangeStep.WHEN)
-        change = kit.yes_but(text)  # "yes but make it 3pm"
-        state.changed = change is not None
-        why = "Please choose one of these, or tell me the new time."
-        return self._new_time(ctx, state, change or text, why)
-
     def _new_time(self, ctx: Context, state: ChangeState, said: str, why: str) -> Turn:
         """Read a new time, length or way of meeting (``why``: what to say when there is none)."""
         if not said:
@@ -487,44 +500,15 @@ class ChangeMeeting(kit.Steps[ChangeState]):
         if said == C_KEEP:
             return Turn(replies=[Text("OK, I've left the meeting as it is.")])
         if said == C_NO_REASON:
-            return self._finish(ctx, state, "")
+            return self._reason(ctx, state, "")
         if not text:
             return self.again(ctx, state, kit.NOTHING)
         return self._reason(ctx, state, text)
 
     def _reason(self, ctx: Context, state: ChangeState, text: str) -> Turn:
-        """A reason typed: the guard asks about patient data in it first."""
-        if kit.patient_data_in(ctx, text):
-            state.guard = text
-            return self.ask(ctx, state, ChangeStep.GUARD)
-        return self._finish(ctx, state, text)
-
-    def _on_guard(self, ctx: Context, state: ChangeState, msg: Incoming) -> Turn:
-        answered = kit.guarded(ctx, msg, state.guard or "")
-        if answered is None:
-            return self.again(ctx, state, "Please choose one of these.")
-        state.guard = None
-        if answered.text is None:  # they will write it again
-            return self.ask(ctx, state, ChangeStep.REASON)
-        return self._finish(ctx, state, answered.text)
-
-    def _on_safety(self, ctx: Context, state: ChangeState, msg: Incoming) -> Turn:
-        found = self._meeting(ctx, state)[0]
-
-        def finish(kept: dict[str, Any], reason: str | None = None) -> Turn:
-            held = self.load(kept)
-            return self._finish(ctx, held, held.reason or "" if reason is None else reason)
-
-        left_out = "I've left your reason out: it's with the project lead."
-        return safety_check.step(
-            ctx,
-            state.to_state(),
-            msg,
-            self._wording(ctx, state),
-            save=finish,
-            leave_out=lambda kept, _texts: safety_check.with_note(left_out, finish(kept, "")),
-            pairing_id=found.pairing.id,
-        )
+        """A reason (or none): through the kit's guard and safety check, then ``save``."""
+        state.reason = text
+        return self._save_guarded(ctx, state)
 
     def _absorb(self, ctx: Context, state: ChangeState, facts: Facts) -> Turn:
         """Take what was said about the new time; confirm it, or say why it can't be."""
@@ -542,7 +526,7 @@ class ChangeMeeting(kit.Steps[ChangeState]):
             state.step = ChangeStep.WHEN
             reask = Text(f"{problem} What other time would suit?")
             return Turn(replies=[*replies, reask], state=state.to_state())
-        state.step = ChangeStep.CONFIRM
+        state.step = kit.CONFIRM
         return Turn(replies=[*replies, *self._confirmation(ctx, state)], state=state.to_state())
 
     @staticmethod
@@ -570,7 +554,7 @@ class ChangeMeeting(kit.Steps[ChangeState]):
         mine, theirs = _whens(ctx, start, proposer, zone)
         files: list[Part] = []
         # A move: the meeting it replaces gives way now, with its calendar cancellation.
-        if (original := self._replaced(ctx, meeting)) is not None:
+        if (original := meeting_queries.replaced(ctx.session, meeting, ctx.now)) is not None:
             assert original.id is not None
             was_mine, was_theirs = _whens(ctx, original.starts_at, proposer, zone)
             mine, theirs = f"{mine} (moved from {was_mine})", f"{theirs} (moved from {was_theirs})"
@@ -603,21 +587,6 @@ class ChangeMeeting(kit.Steps[ChangeState]):
             outgoing=[Outgoing((Text(told), *files), proposer.id, kind="meeting")],
         )
 
-    @staticmethod
-    def _replaced(ctx: Context, meeting: Meeting) -> Meeting | None:
-        """The confirmed meeting a proposed move replaces, while it is still ahead."""
-        if meeting.replaces_id is None:
-            return None
-        original = ctx.session.get(Meeting, meeting.replaces_id)
-        if (
-            original is None
-            or original.pairing_id != meeting.pairing_id
-            or original.status != MeetingStatus.CONFIRMED.value
-            or original.starts_at <= ctx.now
-        ):
-            return None
-        return original
-
     def _send(self, ctx: Context, state: ChangeState) -> Turn:
         found, partner, zone, _ = self._meeting(ctx, state)
         suggest = state.flow is Flow.SUGGEST
@@ -630,7 +599,9 @@ class ChangeMeeting(kit.Steps[ChangeState]):
         at, minutes, mode = _slot(state)
         meeting, pairing = found.meeting, found.pairing
         was_confirmed = meeting.status == MeetingStatus.CONFIRMED.value
-        original = meeting if was_confirmed else self._replaced(ctx, meeting)
+        original = (
+            meeting if was_confirmed else meeting_queries.replaced(ctx.session, meeting, ctx.now)
+        )
         if was_confirmed:
             # Moving a confirmed meeting never loses it: the move is a new proposal that
             # replaces it only once accepted (an earlier move not yet answered gives way).
@@ -681,10 +652,6 @@ class ChangeMeeting(kit.Steps[ChangeState]):
 
     def _finish(self, ctx: Context, state: ChangeState, reason: str) -> Turn:
         """Decline or cancel, with an optional reason, telling the other person."""
-        state.reason = reason
-        asking = safety_check.gate(ctx, state.to_state(), [reason], self._wording(ctx, state))
-        if asking is not None:
-            return asking
         found, partner, zone, mine = self._meeting(ctx, state)
         decline = state.flow is Flow.DECLINE
         why = _answerable(ctx, found, "decline") if decline else _changeable(ctx, found)
@@ -694,7 +661,7 @@ class ChangeMeeting(kit.Steps[ChangeState]):
         theirs = _whens(ctx, meeting.starts_at, partner, zone)[1]
         # A declined (or withdrawn) move leaves the meeting it would replace as it was: no
         # calendar cancellation goes out, since no invite was ever sent for the move.
-        original = self._replaced(ctx, meeting)
+        original = meeting_queries.replaced(ctx.session, meeting, ctx.now)
         cancel_file = _invite(ctx, meeting, pairing, "CANCEL")
         status = MeetingStatus.DECLINED if decline else MeetingStatus.CANCELLED
         meeting.status, meeting.decline_reason = status.value, reason or None
