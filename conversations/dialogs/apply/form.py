@@ -1,13 +1,10 @@
-"""Applying to a cohort (mentee): the application form, built from the dialog kit.
+"""Applying to a cohort (mentee): the application form (``FIELDS``, SCHEME.md's questions).
 
-:class:`ApplyDialog` ("apply") asks the eligibility questions and supporting information of
-SCHEME.md (``FIELDS``, declared as data), while the cohort's applications window is open (dates
-in the person's time zone; the closing day itself still counts). Answers are written to a
-*draft* ``Application`` row as they are given, so the draft outlives ``cancel``, a restart or a
-pause: "apply" resumes at the first unanswered question, and a one-shot "apply: I'm a CT manager
-at ..." fills in what it says. The kit's review lets the person correct any answer ("change my
-workplace to ...") before *submit*, which gives the application a per-cohort reference ("A-07"),
-sends the applicant a receipt and tells the lead channel (reference and cohort; never the name
+:class:`ApplyDialog` ("apply") asks while the cohort's applications window is open (the closing
+day, in the person's time zone, still counts). Each answer is written to a *draft*
+``Application`` as it is given, so the draft outlives ``cancel`` or a pause: "apply" resumes at
+the first unanswered question; "apply: I'm a CT manager at ..." fills in what it says. *Submit*
+gives a per-cohort reference ("A-07"), a receipt, and a line to the lead channel (never the name
 or the answers). One application per cohort; "my application" shows it. See ``apply.mmd``.
 """
 
@@ -110,7 +107,7 @@ _QUESTIONS = (
         "workplace",
         "Place of work",
         "Where do you work? (Your hospital or organisation.)",
-        *("place of work", "workplace", "work place", "where i work", "hospital", "organisation"),
+        *("workplace", "work place", "where i work", "hospital", "organisation"),
         short=True,
     ),
     _yes_no(
@@ -140,14 +137,12 @@ _QUESTIONS = (
         "Autonomy",
         "How much autonomy do you have in your role? An example of a decision you make on your "
         "own helps.",
-        "autonomy",
     ),
     _text(
         "responsibilities",
         "Responsibilities and accountabilities",
         "What are your responsibilities and accountabilities, including any budget you hold?",
-        *("responsibilities and accountabilities", "responsibilities", "accountabilities"),
-        "budget",
+        *("responsibilities", "accountabilities", "budget"),
     ),
     _yes_no(
         "commitment",
@@ -197,13 +192,12 @@ _QUESTIONS = (
         "professional_interests",
         "Professional interests",
         "What are your professional interests?",
-        "professional interests",
     ),
     _text(
         "personal_interests",
         "Personal interests",
         "And your personal interests and hobbies? (They help us find a mentor you'll get on with.)",
-        *("personal interests", "hobbies"),
+        "hobbies",
     ),
     _yes_no(
         "line_manager_told",
@@ -312,11 +306,9 @@ def show_application(ctx: Context) -> Turn:
         head = f"Your draft application to *{cohort.name}* (not sent yet; only you can see it):"
         tail = "Type *apply* to carry on where you left off."
     else:
-        assert application.submitted_at is not None
         head = (
             f"Your application to *{cohort.name}*, reference *{application.reference}*, sent "
-            f"{format_day(ctx.local(application.submitted_at).date(), ctx.today)} "
-            f"(status: {application.status}):"
+            f"{_sent_on(ctx, application)} (status: {application.status}):"
         )
         tail = (
             f"If you need to change something now, please contact {lead_contact(ctx, cohort.id)}."
@@ -324,6 +316,11 @@ def show_application(ctx: Context) -> Turn:
     return Turn(
         replies=[Text(head + "\n" + summary(application.answers), private=True), Text(tail)]
     )
+
+
+def _sent_on(ctx: Context, application: Application) -> str:
+    assert application.submitted_at is not None
+    return format_day(ctx.local(application.submitted_at).date(), ctx.today)
 
 
 KEPT = " Your draft answers are still kept."
@@ -413,11 +410,10 @@ class ApplyDialog(kit.Form[ApplyState]):
         return Turn(replies=[*replies, *turn.replies], state=turn.state)
 
     def _already_sent(self, ctx: Context, application: Application, cohort: Cohort) -> Turn:
-        assert application.submitted_at is not None
-        sent = format_day(ctx.local(application.submitted_at).date(), ctx.today)
         applied = Text(
             f"You've already applied to *{cohort.name}*: reference *{application.reference}*, "
-            f"sent {sent}. There's one application per person for each cohort."
+            f"sent {_sent_on(ctx, application)}. There's one application per person for each "
+            "cohort."
         )
         see = Question("Would you like to see it?", (Choice("Show my application", VIEW),))
         return Turn(replies=[applied, see])

@@ -111,16 +111,12 @@ PROBLEMS = {
 }
 
 
-def _value(key: str, value: str) -> str:
-    field = BY_KEY.get(key)
-    return field.shown(value) if field is not None else value
-
-
 def card(view: sel.Anonymised) -> Text:
     """The anonymised application: reference and the answers that bear on the criteria."""
     lines = [f"*{view.reference}*, {view.cohort_name} (anonymised):"]
     for key, value in view.answers:
-        lines.append(f"*{LABELS.get(key, key)}:* {_value(key, value)}")
+        shown = BY_KEY[key].shown(value) if key in BY_KEY else value
+        lines.append(f"*{LABELS.get(key, key)}:* {shown}")
         if key == "head_of_service_support":
             given = (
                 "given (withheld here: it names people)" if view.statement_given else "not given"
