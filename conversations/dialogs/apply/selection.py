@@ -500,20 +500,25 @@ def _refusal(ctx: Context, what: str) -> Turn | None:
 
 # -- what the reviewer is told, and the messages for the others it concerns -------------------
 
-# What the reviewer is told when an application moves to the chair or the moderator: when it's
-# theirs to decide, when it's passed on, and when nobody is set up to decide it.
-PASSED = {
-    sel.Stage.CHAIR: (
-        "The reviews of {ref} differ, so it's yours to decide as chair.",
-        "The reviews of {ref} differ, so I've passed it to the chair to decide.",
-        "The reviews of {ref} differ, so I've passed it to the chair to decide.",
-    ),
-    sel.Stage.MODERATOR: (
-        "{ref} now needs the independent moderator's decision, which is yours.",
-        "I've passed {ref} to the independent moderator to decide.",
-        "{ref} now needs the independent moderator, but none is set up: I've told the lead "
-        "channel.",
-    ),
+# An application referred to the chair or the moderator: the lead channel's line, what the
+# reviewer is told (when it's theirs to decide, passed on, or nobody is set up to decide it) and
+# the head of the decider's message.
+REFERRED = {
+    sel.Stage.CHAIR: {
+        "lead": "Selection: {about} has no consensus ({counts}), so it's with the chair.",
+        "yours": "The reviews of {ref} differ, so it's yours to decide as chair.",
+        "passed": "The reviews of {ref} differ, so I've passed it to the chair to decide.",
+        "head": "{about} needs your decision as chair: the steering group's reviews differ.",
+    },
+    sel.Stage.MODERATOR: {
+        "lead": "Selection: {about}: {why}, so it's with the independent moderator.",
+        "yours": "{ref} now needs the independent moderator's decision, which is yours.",
+        "passed": "I've passed {ref} to the independent moderator to decide.",
+        "nobody": "{ref} now needs the independent moderator, but none is set up: I've told "
+        "the lead channel.",
+        "head": "{about} needs your decision as the independent moderator: the steering group "
+        "didn't agree and the chair couldn't decide.",
+    },
 }
 
 
@@ -537,17 +542,13 @@ def _afterwards(ctx: Context, task: sel.Task, done: sel.Recorded) -> tuple[str, 
     lead: list[str] = []
     moved = done.after is not done.before
     said = "I've let the person deciding know about the change." if done.ask else ""
-    if moved and done.after in PASSED:
-        which = 2 if done.nobody_to_ask else 0 if done.asker_decides else 1
-        said = PASSED[done.after][which].format(ref=ref)
-        if done.after is sel.Stage.CHAIR:
-            lead.append(
-                f"Selection: {about} has no consensus ({_counts(done)}), so it's with the chair."
-            )
-        else:
-            chair = done.before is sel.Stage.CHAIR
-            why = "the chair couldn't decide" if chair else "no consensus and no chair"
-            lead.append(f"Selection: {about}: {why}, so it's with the independent moderator.")
+    if moved and (texts := REFERRED.get(done.after)) is not None:
+        nobody = done.nobody_to_ask and "nobody" in texts
+        said = texts["nobody" if nobody else "yours" if done.asker_decides else "passed"]
+        said = said.format(ref=ref)
+        chair = done.before is sel.Stage.CHAIR
+        why = "the chair couldn't decide" if chair else "no consensus and no chair"
+        lead.append(texts["lead"].format(about=about, counts=_counts(done), why=why))
     if done.nobody_to_ask:
         who = "chair" if done.after is sel.Stage.CHAIR else "independent moderator"
         lead.append(
@@ -574,15 +575,9 @@ def _to_decider(
     decider = ctx.session.get(Person, person_id)
     tz = ZoneInfo(decider.time_zone) if decider is not None else ctx.tz
     ref, about = done.reference, f"{done.reference} ({done.cohort_name})"
+    head = REFERRED[sel.Stage(stage.value)]["head"].format(about=about)
     if changed:
         head = f"A review of {about} changed while it waits for your decision."
-    elif stage is ReviewStage.CHAIR:
-        head = f"{about} needs your decision as chair: the steering group's reviews differ."
-    else:
-        head = (
-            f"{about} needs your decision as the independent moderator: the steering group "
-            "didn't agree and the chair couldn't decide."
-        )
     view = sel.anonymised(ctx.session, person_id, task.application_id)
     said = sel.verdicts(ctx.session, person_id, task.application_id)
     button = f"{ACTION_PREFIX}:{stage.value}:{task.application_id}"
