@@ -1,7 +1,8 @@
 """Reads and writes for applications, mentor profiles and mentor preferences.
 
 Every function that returns personal data takes the id of the person who asks:
-- ``application_for`` / ``applications_of``: the asking person's own applications only;
+- ``application_for`` / ``applications_of`` / ``choosing_application``: the asking person's own
+  applications only;
 - ``mentors_with_free_capacity``: what a selected mentee may see of the mentors they can choose
   (name, organisation, bio, style, ways of working); a mentor who lists the mentee as a conflict
   of interest, has a declared conflict with them, or was their mentor before is left out, and
@@ -55,6 +56,16 @@ def applications_of(session: Session, person_id: int) -> list[tuple[Application,
         .order_by(col(Cohort.starts_on).desc(), col(Application.id).desc())
     ).all()
     return [(a, c) for a, c in rows]
+
+
+def choosing_application(
+    session: Session, person_id: int, cohort_ids: set[int | None]
+) -> tuple[Application, Cohort] | None:
+    """The person's own application, among ``cohort_ids``, that matters for choosing mentors: a
+    selected one first, else the newest."""
+    rows = [(a, c) for a, c in applications_of(session, person_id) if c.id in cohort_ids]
+    selected = (r for r in rows if r[0].status == ApplicationStatus.SELECTED.value)
+    return next(selected, rows[0] if rows else None)
 
 
 def next_reference(session: Session, cohort_id: int) -> str:
@@ -173,6 +184,21 @@ def mentors_with_free_capacity(session: Session, mentee_id: int, cohort_id: int)
             )
         )
     return result
+
+
+def mentors_as_shown(
+    session: Session, mentee_id: int, cohort_id: int, shown: list[int]
+) -> tuple[list[MentorBio], list[MentorBio]]:
+    """The mentors a mentee was shown, in that order (their numbers stay as the mentee saw
+    them): those still with a free place, and all of them (one now full by name only)."""
+    by_id = {m.person_id: m for m in mentors_with_free_capacity(session, mentee_id, cohort_id)}
+    free = [by_id[pid] for pid in shown if pid in by_id]
+    people = {pid: session.get(Person, pid) for pid in shown}
+    every = [
+        by_id.get(pid) or MentorBio(pid, p.display_name if p else "", "", "", "", ())
+        for pid, p in people.items()
+    ]
+    return free, every
 
 
 def submitted_count(session: Session, cohort_id: int) -> int:

@@ -1,10 +1,6 @@
-"""Applying to the scheme and being selected, from the mentee's form to the steering group's
-decision. Each dialog is built from the dialog kit (``conversations.dialogs.kit``):
-
-- :mod:`.form`: the application form ("apply"), kept as a draft until *submit*.
-- :mod:`.preferences`: a selected mentee's top three mentors ("choose my mentor").
-- :mod:`.selection`: the steering group's anonymised review, the chair's and the moderator's
-  decisions, and the selection status.
+"""Applying to the scheme and being selected, each dialog built from the dialog kit:
+:mod:`.form` (the application, "apply"), :mod:`.preferences` (a selected mentee's top three
+mentors) and :mod:`.selection` (the steering group's anonymised review and decisions).
 """
 
 from conversations.dialogs.apply.form import BY_KEY, ApplyDialog, lead_contact

@@ -1,13 +1,10 @@
-"""Applying to a cohort (mentee): the application form, built from the dialog kit.
+"""Applying to a cohort (mentee): the application form (``FIELDS``, SCHEME.md's questions).
 
-:class:`ApplyDialog` ("apply") asks the eligibility questions and supporting information of
-SCHEME.md (``FIELDS``, declared as data), while the cohort's applications window is open (dates
-in the person's time zone; the closing day itself still counts). Answers are written to a
-*draft* ``Application`` row as they are given, so the draft outlives ``cancel``, a restart or a
-pause: "apply" resumes at the first unanswered question, and a one-shot "apply: I'm a CT manager
-at ..." fills in what it says. The kit's review lets the person correct any answer ("change my
-workplace to ...") before *submit*, which gives the application a per-cohort reference ("A-07"),
-sends the applicant a receipt and tells the lead channel (reference and cohort; never the name
+:class:`ApplyDialog` ("apply") asks while the cohort's applications window is open (the closing
+day, in the person's time zone, still counts). Each answer is written to a *draft*
+``Application`` as it is given, so the draft outlives ``cancel`` or a pause: "apply" resumes at
+the first unanswered question; "apply: I'm a CT manager at ..." fills in what it says. *Submit*
+gives a per-cohort reference ("A-07"), a receipt, and a line to the lead channel (never the name
 or the answers). One application per cohort; "my application" shows it. See ``apply.mmd``.
 """
 
@@ -110,7 +107,7 @@ _QUESTIONS = (
         "workplace",
         "Place of work",
         "Where do you work? (Your hospital or organisation.)",
-        *("place of work", "workplace", "work place", "where i work", "hospital", "organisation"),
+        *("workplace", "work place", "where i work", "hospital", "organisation"),
         short=True,
     ),
     _yes_no(
@@ -140,14 +137,12 @@ _QUESTIONS = (
         "Autonomy",
         "How much autonomy do you have in your role? An example of a decision you make on your "
         "own helps.",
-        "autonomy",
     ),
     _text(
         "responsibilities",
         "Responsibilities and accountabilities",
         "What are your responsibilities and accountabilities, including any budget you hold?",
-        *("responsibilities and accountabilities", "responsibilities", "accountabilities"),
-        "budget",
+        *("responsibilities", "accountabilities", "budget"),
     ),
     _yes_no(
         "commitment",
@@ -197,13 +192,12 @@ _QUESTIONS = (
         "professional_interests",
         "Professional interests",
         "What are your professional interests?",
-        "professional interests",
     ),
     _text(
         "personal_interests",
         "Personal interests",
         "And your personal interests and hobbies? (They help us find a mentor you'll get on with.)",
-        *("personal interests", "hobbies"),
+        "hobbies",
     ),
     _yes_no(
         "line_manager_told",
@@ -312,11 +306,9 @@ def show_application(ctx: Context) -> Turn:
         head = f"Your draft application to *{cohort.name}* (not sent yet; only you can see it):"
         tail = "Type *apply* to carry on where you left off."
     else:
-        assert application.submitted_at is not None
         head = (
             f"Your application to *{cohort.name}*, reference *{application.reference}*, sent "
-            f"{format_day(ctx.local(application.submitted_at).date(), ctx.today)} "
-            f"(status: {application.status}):"
+            f"{_sent_on(ctx, application)} (status: {application.status}):"
         )
         tail = (
             f"If you need to change something now, please contact {lead_contact(ctx, cohort.id)}."
@@ -324,6 +316,11 @@ def show_application(ctx: Context) -> Turn:
     return Turn(
         replies=[Text(head + "\n" + summary(application.answers), private=True), Text(tail)]
     )
+
+
+def _sent_on(ctx: Context, application: Application) -> str:
+    assert application.submitted_at is not None
+    return format_day(ctx.local(application.submitted_at).date(), ctx.today)
 
 
 KEPT = " Your draft answers are still kept."
@@ -366,7 +363,13 @@ class ApplyDialog(kit.Form[ApplyState]):
         assert cohort.id is not None
         application = apps.application_for(ctx.session, ctx.person_id, cohort.id)
         if application is not None and application.status != ApplicationStatus.DRAFT.value:
-            return self._already_sent(ctx, application, cohort)
+            applied = Text(
+                f"You've already applied to *{cohort.name}*: reference "
+                f"*{application.reference}*, sent {_sent_on(ctx, application)}. There's one "
+                "application per person for each cohort."
+            )
+            see = Question("Would you like to see it?", (Choice("Show my application", VIEW),))
+            return Turn(replies=[applied, see])
         if (problem := window_problem(cohort, ctx.today, ctx)) is not None:
             kept = KEPT if application is not None and application.answers else ""
             return say(problem + kept)
@@ -412,16 +415,6 @@ class ApplyDialog(kit.Form[ApplyState]):
         turn = self._next(ctx, state)
         return Turn(replies=[*replies, *turn.replies], state=turn.state)
 
-    def _already_sent(self, ctx: Context, application: Application, cohort: Cohort) -> Turn:
-        assert application.submitted_at is not None
-        sent = format_day(ctx.local(application.submitted_at).date(), ctx.today)
-        applied = Text(
-            f"You've already applied to *{cohort.name}*: reference *{application.reference}*, "
-            f"sent {sent}. There's one application per person for each cohort."
-        )
-        see = Question("Would you like to see it?", (Choice("Show my application", VIEW),))
-        return Turn(replies=[applied, see])
-
     # -- each turn: the draft kept as it grows -------------------------------------------------
 
     def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
@@ -438,28 +431,25 @@ class ApplyDialog(kit.Form[ApplyState]):
         if msg.action is None and len(msg.text.split()) <= 4:
             if asks_to_see_application(msg.text):  # "my application" mid-way: a look at it
                 draft = "Your draft application (not sent yet; only you can see it):\n"
-                return self._aside(ctx, raw, Text(draft + summary(application.answers), private=True),
-                                   Text("Let's carry on where we were:"))  # fmt: skip
+                shown = Text(draft + summary(application.answers), private=True)
+                again = "Let's carry on where we were:"
+                return Turn([shown, Text(again), *self.prompt(ctx, raw)], raw, advanced=False)
             if recognise(msg.text).name is IntentName.APPLY and len(msg.text.split()) <= 2:
                 # "apply" again mid-way (after a pause, say) is not an answer.
-                return self._aside(
-                    ctx, raw, Text("We're in the middle of your application. Here's where we were:")
-                )
-        named = CHANGE_FIELD.match(msg.text) if msg.action is None else None
-        if (
-            state.step == kit.CONFIRM
-            and named
-            and named["value"]
-            and not self._field_named(msg.text)
-            and self._names().find(named["field"]) is None
-        ):
-            state.step = kit.WHICH
-            unsure = Text("I'm not sure which answer you mean.")
-            return Turn(replies=[unsure, self._which_part()], state=state.to_state())
+                where = "We're in the middle of your application. Here's where we were:"
+                return kit.reask(where, self.prompt(ctx, raw), raw)
         return super().step(ctx, raw, msg)
 
-    def _aside(self, ctx: Context, raw: dict[str, Any], *said: Part) -> Turn:
-        return Turn(replies=[*said, *self.prompt(ctx, raw)], state=raw, advanced=False)
+    def confirm_reply(self, ctx: Context, state: ApplyState, msg: Incoming) -> Turn | None:
+        """ "change my shoe size to 9" names no answer: which one, then?"""
+        named = CHANGE_FIELD.match(msg.text) if msg.action is None else None
+        if not named or not named["value"] or self._field_named(msg.text):
+            return None
+        if self._names().find(named["field"]) is not None:
+            return None
+        state.step = kit.WHICH
+        unsure = Text("I'm not sure which answer you mean.")
+        return Turn(replies=[unsure, self._which_part()], state=state.to_state())
 
     def _draft(self, ctx: Context, state: ApplyState) -> Application | None:
         application = ctx.session.get(Application, state.application_id)
@@ -471,12 +461,13 @@ class ApplyDialog(kit.Form[ApplyState]):
             return None
         return application
 
-    def _keep(self, ctx: Context, state: ApplyState) -> None:
-        """Write the answers so far to the draft."""
+    def _keep(self, ctx: Context, state: ApplyState) -> Application | None:
+        """Write the answers so far to the draft (None: no draft to write to)."""
         application = self._draft(ctx, state)
         if application is not None:
             application.answers = as_answers(state.values)
             ctx.session.add(application)
+        return application
 
     def _next(self, ctx: Context, state: ApplyState) -> Turn:
         self._keep(ctx, state)
@@ -493,8 +484,7 @@ class ApplyDialog(kit.Form[ApplyState]):
     ) -> Turn:
         if value == "no" and field.name in NEEDS_YES:
             state.values.pop(field.name, None)
-            self._keep(ctx, state)
-            draft = self._draft(ctx, state)
+            draft = self._keep(ctx, state)
             return say(
                 f"{NEEDS_YES[field.name]} I've kept your draft with your other answers: "
                 "if things change, type *apply* and we'll carry on from this question. If "

@@ -16,7 +16,7 @@ from conversations.language.applications import listed_after
 from conversations.language.choices import ranked
 from conversations.messages import Choice, Incoming, Part, Text
 from storage import application_queries as apps
-from storage.models import Application, ApplicationStatus, Cohort, Person
+from storage.models import Application, ApplicationStatus
 
 MAX_PICKS = 3
 WAYS = {"in_person": "face to face", "video": "video", "phone": "phone"}
@@ -27,17 +27,6 @@ _BEFORE_SELECTION = {
     ApplicationStatus.DRAFT.value: "You haven't sent an application yet: type *apply* to start. ",
     ApplicationStatus.SUBMITTED.value: "The steering group is still reviewing applications. ",
 }
-
-
-def _selected_application(ctx: Context) -> tuple[Application, Cohort] | None:
-    """The person's application that matters for choosing mentors: a selected one first."""
-    rows = apps.applications_of(ctx.session, ctx.person_id)
-    mine = {e.cohort.id for e in mentee_enrolments(ctx)}
-    rows = [(a, c) for a, c in rows if c.id in mine]
-    for application, cohort in rows:
-        if application.status == ApplicationStatus.SELECTED.value:
-            return application, cohort
-    return rows[0] if rows else None
 
 
 def _bio_line(number: int, mentor: apps.MentorBio) -> str:
@@ -69,6 +58,11 @@ def read_picks(text: str, offered: list[apps.MentorBio], need: int) -> list[int]
     return [offered[i].person_id for i in said.picks]
 
 
+def _own(ctx: Context, application_id: int | None) -> Application | None:
+    application = ctx.session.get(Application, application_id)
+    return application if application and application.person_id == ctx.person_id else None
+
+
 class PrefState(kit.FormState):
     application_id: int
     offered: list[int]  # the mentors in the order shown: their numbers stay as the person saw
@@ -95,7 +89,8 @@ class PreferencesDialog(kit.Form[PrefState]):
     def start(self, ctx: Context, msg: Incoming) -> Turn:
         if (refusal := not_a_mentee(ctx, "Choosing mentors")) is not None:
             return refusal
-        found = _selected_application(ctx)
+        mine = {e.cohort.id for e in mentee_enrolments(ctx)}
+        found = apps.choosing_application(ctx.session, ctx.person_id, mine)
         status = found[0].status if found is not None else ApplicationStatus.DRAFT.value
         if found is None or status in _BEFORE_SELECTION:
             return say(
@@ -138,8 +133,7 @@ class PreferencesDialog(kit.Form[PrefState]):
         return self._next(ctx, state)
 
     def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
-        application = ctx.session.get(Application, raw.get("application_id"))
-        if application is None or application.person_id != ctx.person_id:
+        if _own(ctx, raw.get("application_id")) is None:
             return say(
                 "I can't find your application any more. Type *choose my mentor* to start again."
             )
@@ -147,8 +141,8 @@ class PreferencesDialog(kit.Form[PrefState]):
 
     def ask_field(self, ctx: Context, state: PrefState, field: kit.FormField) -> list[Part]:
         """The bios, numbered, and the question."""
-        application = ctx.session.get(Application, state.application_id)
-        offered = self._offered(ctx, state)
+        application = _own(ctx, state.application_id)
+        offered = self._shown(ctx, state)[0]
         if application is None or not offered:
             return [Text("Type *choose my mentor* to see the mentors again.")]
         lines = [f"Mentors with a free place ({len(offered)}):"]
@@ -177,34 +171,28 @@ class PreferencesDialog(kit.Form[PrefState]):
         reading = field.read(ctx, msg)
         if reading.value is None:
             return reading
-        picks = read_picks(msg.text.strip(), self._numbered(ctx, state), state.need)
+        picks = read_picks(msg.text.strip(), self._shown(ctx, state)[1], state.need)
         return kit.Read(problem=picks) if isinstance(picks, str) else kit.Read(picks)
 
     def correction(self, ctx: Context, state: PrefState, msg: Incoming) -> Turn | None:
         """Other picks typed at the confirmation ("actually 3, 1, 2")."""
-        picks = read_picks(msg.text, self._numbered(ctx, state), state.need)
+        picks = read_picks(msg.text, self._shown(ctx, state)[1], state.need)
         if not isinstance(picks, list) or picks == state.values.get(PICKS):
             return None
         state.values[PICKS] = picks
         return Turn(replies=self._confirmation(ctx, state), state=state.to_state())
 
-    def _offered(self, ctx: Context, state: PrefState) -> list[apps.MentorBio]:
-        application = ctx.session.get(Application, state.application_id)
+    def _shown(
+        self, ctx: Context, state: PrefState
+    ) -> tuple[list[apps.MentorBio], list[apps.MentorBio]]:
+        """The mentors shown, in order: those still free, and all of them (picks are numbered
+        as the person saw them)."""
+        application = _own(ctx, state.application_id)
         if application is None:
-            return []
-        free = apps.mentors_with_free_capacity(ctx.session, ctx.person_id, application.cohort_id)
-        by_id = {m.person_id: m for m in free}
-        # Keep the numbers the person saw; a mentor who filled up meanwhile keeps their number.
-        return [by_id[i] for i in state.offered if i in by_id]
-
-    def _numbered(self, ctx: Context, state: PrefState) -> list[apps.MentorBio]:
-        """The mentors in the order shown (numbers stay stable), full or not."""
-        known = {m.person_id: m for m in self._offered(ctx, state)}
-        people = {pid: ctx.session.get(Person, pid) for pid in state.offered}
-        return [
-            known.get(pid) or apps.MentorBio(pid, p.display_name if p else "", "", "", "", ())
-            for pid, p in people.items()
-        ]
+            return [], []
+        return apps.mentors_as_shown(
+            ctx.session, ctx.person_id, application.cohort_id, state.offered
+        )
 
     def summary(self, ctx: Context, state: PrefState) -> list[Part]:
         picks: list[int] = state.values.get(PICKS, [])
@@ -218,14 +206,14 @@ class PreferencesDialog(kit.Form[PrefState]):
         return [Text("Your choices, in order of preference:\n" + lines + fewer)]
 
     def save(self, ctx: Context, state: PrefState) -> Turn:
-        application = ctx.session.get(Application, state.application_id)
+        application = _own(ctx, state.application_id)
         assert application is not None
         if apps.active_mentor_of(ctx.session, ctx.person_id, application.cohort_id) is not None:
             return say(
                 "You've been matched with a mentor meanwhile, so your preferences are "
                 "closed. Type *what's next* to see what's due."
             )
-        free = {m.person_id for m in self._offered(ctx, state)}  # the picks are among these
+        free = {m.person_id for m in self._shown(ctx, state)[0]}  # the picks are among these
         picks: list[int] = state.values[PICKS]
         if gone := [pid for pid in picks if pid not in free]:
             names = ", ".join(ctx.name_of(pid) for pid in gone)

@@ -1,24 +1,18 @@
 """Selection: the steering group reviews the applications anonymised, and decides.
 
-Map:
 - :class:`ReviewDialog` ("review applications"): once a cohort's applications window has closed
-  (the reviewer's own date), each steering member (chair and members) of that cohort sees the
-  applications still waiting for their review, with their progress ("3 of 8 reviewed by you"),
-  one at a time: the reference ("A-07") and the answers that bear on the criteria, never the
-  name, email or workplace (``storage.selection_queries.SHOWN_TO_REVIEWERS``). They choose
-  *Accept*, *Reject* or *Unsure*, then give a short reason (a rejection reason may be shared
-  with the applicant, and they are told so). "review A-07 accept: clear evidence of budget
-  responsibility" does it in one message, confirmed before saving (a typed reference may be
-  mistyped). A review can be changed until the outcome is final.
-- When every reviewer agrees, the outcome is final. Otherwise the chair is asked in chat (the
-  anonymised application, the verdicts and reasons, and buttons ``selection:chair:<id>:<verdict>``);
-  when the chair can't decide (or is conflicted) the independent moderator is asked the same way.
-- At the moment an outcome is final the applicant is told kindly (selected: congratulations and
-  "choose my mentor"; not selected: the reason and who to contact; never who reviewed), and the
-  lead channel gets one line (reference and outcome, no name). It also hears of each referral.
-- :func:`status_answer` ("selection status", "review progress"): counts per state with
-  references, for the project lead and the steering group. The lead follows; the lead does not
-  vote.
+  (the reviewer's own date), each steering member of that cohort sees the applications waiting
+  for them, with their progress, one at a time: the reference ("A-07") and the answers that bear
+  on the criteria, never who applied (``storage.selection_queries.SHOWN_TO_REVIEWERS``). They
+  choose *Accept*, *Reject* or *Unsure* and give a short reason. "review A-07 accept: clear
+  evidence of budget responsibility" does it in one message, confirmed before saving (a typed
+  reference may be mistyped). A review can be changed until the outcome is final.
+- When every reviewer agrees, the outcome is final. Otherwise the chair is asked in chat (buttons
+  ``selection:chair:<id>:<verdict>``), and when the chair can't decide, the independent moderator.
+- A final outcome is told to the applicant kindly (never who reviewed) and to the lead channel
+  (reference and outcome, no name), which also hears of each referral.
+- :func:`status_answer` ("selection status"): counts per state with references, for the project
+  lead (who follows, and does not vote) and the steering group.
 Everyone else is refused the same way whatever they name, so nobody learns whether an
 application exists. See ``selection.mmd`` for the states.
 """
@@ -72,7 +66,6 @@ DECIDED_BY = {
     "moderator": "by the independent moderator",
 }
 
-
 # -- what reviewers are shown ------------------------------------------------------------------
 
 # What each stage is asked, the verdicts it may give, and why a decision is the chair's or the
@@ -92,18 +85,38 @@ WHY_YOURS = {
     ReviewStage.MODERATOR: "The chair couldn't decide, so the decision is yours as the "
     "independent moderator.",
 }
-
-
-def _value(key: str, value: str) -> str:
-    field = BY_KEY.get(key)
-    return field.shown(value) if field is not None else value
+# The reason asked for with each verdict: a decider's, and a member's (read by the group first).
+_CRITERIA = "A line or two against the criteria, please."
+_KINDLY = "so please write it kindly, as you would say it to them."
+REASON_ASKED = {
+    Verdict.ACCEPT.value: f"Why accept {{ref}}? {_CRITERIA}",
+    Verdict.REJECT.value: f"Why reject {{ref}}? {_CRITERIA} It will be shared with the "
+    f"applicant, {_KINDLY}",
+    Verdict.UNSURE.value: "Why can't you decide on {ref}? (For example, a conflict of "
+    "interest.) The independent moderator will see your reason.",
+}
+MEMBER_REASON_ASKED = REASON_ASKED | {
+    Verdict.REJECT.value: f"Why reject {{ref}}? {_CRITERIA} If the steering group rejects it, "
+    f"your reason may be shared with the applicant, {_KINDLY}",
+    Verdict.UNSURE.value: "What makes you unsure about {ref}? A line or two, please: if the "
+    "group doesn't agree, the chair sees it.",
+}
+# Why a named application can't be acted on (``sel.Problem``).
+PROBLEMS = {
+    sel.Problem.FINAL: "{ref}'s outcome is already final ({stage}): there's nothing more to "
+    "decide, and its reviews can't be changed now.",
+    sel.Problem.MOVED: "{ref} has moved on since: it's {stage}.",
+    sel.Problem.NOT_YOURS: "{ref} isn't waiting for you: the independent moderator is asked only "
+    "when the chair can't decide.",
+}
 
 
 def card(view: sel.Anonymised) -> Text:
     """The anonymised application: reference and the answers that bear on the criteria."""
     lines = [f"*{view.reference}*, {view.cohort_name} (anonymised):"]
     for key, value in view.answers:
-        lines.append(f"*{LABELS.get(key, key)}:* {_value(key, value)}")
+        shown = BY_KEY[key].shown(value) if key in BY_KEY else value
+        lines.append(f"*{LABELS.get(key, key)}:* {shown}")
         if key == "head_of_service_support":
             given = (
                 "given (withheld here: it names people)" if view.statement_given else "not given"
@@ -133,28 +146,12 @@ def _choices(task: sel.Task) -> Question:
 
 
 def _reason_question(task: sel.Task, verdict: str) -> Text:
-    ref = task.reference
-    if verdict == Verdict.REJECT.value:
-        shared = (
-            "It will be shared with the applicant"
-            if task.stage is not ReviewStage.MEMBER
-            else "If the steering group rejects it, your reason may be shared with the applicant"
-        )
-        return Text(
-            f"Why reject {ref}? A line or two against the criteria, please. {shared}, so please "
-            "write it kindly, as you would say it to them."
-        )
-    if verdict == Verdict.UNSURE.value:
-        if task.stage is ReviewStage.CHAIR:
-            return Text(
-                f"Why can't you decide on {ref}? (For example, a conflict of interest.) "
-                "The independent moderator will see your reason."
-            )
-        return Text(
-            f"What makes you unsure about {ref}? A line or two, please: if the group doesn't "
-            "agree, the chair sees it."
-        )
-    return Text(f"Why accept {ref}? A line or two against the criteria, please.")
+    asked = MEMBER_REASON_ASKED if task.stage is ReviewStage.MEMBER else REASON_ASKED
+    return Text(asked[verdict].format(ref=task.reference))
+
+
+def _what(task: sel.Task) -> str:
+    return "decision on" if task.stage is not ReviewStage.MEMBER else "review of"
 
 
 # -- the dialog ----------------------------------------------------------------------------------
@@ -187,7 +184,6 @@ class ReviewDialog(kit.Form[ReviewState]):
         kit.FormField("verdict", "Verdict", "", guarded=False),
         kit.FormField("reason", "Reason", "", guarded=False, reader=_reason, max_length=10**6),
     )
-    save_label = "Save"
     change_label = "Change"
     SAVE = "dialog:selection:save"
     CHANGE = "dialog:selection:change"
@@ -196,32 +192,25 @@ class ReviewDialog(kit.Form[ReviewState]):
     def cancel_note(self, ctx: Context, state: dict[str, Any]) -> str:
         return "the reviews you've saved are kept; type *review applications* to carry on."
 
-    # -- start -----------------------------------------------------------------------------------
-
     def start(self, ctx: Context, msg: Incoming) -> Turn:
         if (refusal := _refusal(ctx, "Reviewing applications")) is not None:
             return refusal
         if msg.action and msg.action.startswith(f"{ACTION_PREFIX}:"):
             return self._from_button(ctx, msg.action)
         if msg.action is None and (match := REVIEW_ONE_SHOT.match(msg.text.strip())):
-            return self._one_shot(ctx, match.group("ref"), match.group("rest"))
+            found = sel.find_task(ctx.session, ctx.person_id, match["ref"], ctx.today)
+            rest = match["rest"]
+            said = (
+                read_verdict(rest, _choices(found.task).choices)
+                if found.task and rest.strip()
+                else None
+            )
+            return self._open(ctx, found, match["ref"], said, whole=True)
         queue = sel.tasks(ctx.session, ctx.person_id, ctx.today)
         if not queue.tasks:
             return say(_nothing_waiting(ctx, queue))
         first = queue.tasks[0]
         return self._show(ctx, _state(first, guided=True), first, [Text(_overview(queue))])
-
-    def _one_shot(self, ctx: Context, reference: str, rest: str) -> Turn:
-        found = sel.find_task(ctx.session, ctx.person_id, reference, ctx.today)
-        if found.task is None:
-            return say(_problem(ctx, found, reference))
-        state, task = _state(found.task, whole=True), found.task
-        said = read_verdict(rest, _choices(task).choices) if rest.strip() else None
-        if said is None or said[0] in (SKIP, KEEP):
-            return self._show(ctx, state, task, [])  # "review A-07": show it
-        if problem := _not_allowed(task, said[0]):
-            return self._show(ctx, state, task, [Text(problem)])
-        return self._verdict(ctx, state, task, said)
 
     def _from_button(self, ctx: Context, action: str) -> Turn:
         parts = action.split(":")
@@ -229,14 +218,20 @@ class ReviewDialog(kit.Form[ReviewState]):
             return say("That button is out of date. Type *review applications*.")
         stage = ReviewStage(parts[1])
         found = sel.task_for(ctx.session, ctx.person_id, int(parts[2]), stage, ctx.today)
-        if found.task is None:
-            return say(_problem(ctx, found, ""))
-        state, task, verdict = _state(found.task), found.task, parts[3]
-        if verdict not in OPTIONS[task.stage]:
-            return self._show(ctx, state, task, [])
-        return self._verdict(ctx, state, task, (verdict, ""))
+        return self._open(ctx, found, "", (parts[3], "") if parts[3] in OPTIONS[stage] else None)
 
-    # -- showing one application -----------------------------------------------------------------
+    def _open(
+        self, ctx: Context, found: sel.Found, typed: str, said: tuple[str, str] | None, **given: Any
+    ) -> Turn:
+        """An application named (typed, or a button): shown, or its verdict taken at once."""
+        if found.task is None:
+            return say(_problem(ctx, found, typed))
+        state, task = _state(found.task, **given), found.task
+        if said is None or said[0] in (SKIP, KEEP):
+            return self._show(ctx, state, task, [])  # "review A-07": show it
+        if problem := _not_allowed(task, said[0]):
+            return self._show(ctx, state, task, [Text(problem)])
+        return self._verdict(ctx, state, task, said)
 
     def _show(self, ctx: Context, state: ReviewState, task: sel.Task, replies: list[Part]) -> Turn:
         state.step, state.values = "verdict", {}
@@ -258,15 +253,11 @@ class ReviewDialog(kit.Form[ReviewState]):
         if task.stage is not ReviewStage.MEMBER:
             said = sel.verdicts(ctx.session, ctx.person_id, task.application_id)
             parts += [said_lines(said, ctx.tz, ctx.now), Text(WHY_YOURS[task.stage])]
-        if task.mine is not None:
-            parts.append(
-                Text(
-                    f"You said *{VERDICT_WORDS[task.mine.verdict]}* "
-                    f"({format_when(task.mine.updated_at, ctx.tz, ctx.now)}): "
-                    f"“{task.mine.reason}”. Choose again to change it, or keep it.",
-                    private=True,
-                )
-            )
+        if (mine := task.mine) is not None:
+            when = format_when(mine.updated_at, ctx.tz, ctx.now)
+            again = "Choose again to change it, or keep it."
+            said_before = f"You said *{VERDICT_WORDS[mine.verdict]}* ({when}): “{mine.reason}”."
+            parts.append(Text(f"{said_before} {again}", private=True))
         return [*parts, _choices(task)]
 
     def _task(self, ctx: Context, state: ReviewState) -> sel.Task | None:
@@ -275,8 +266,6 @@ class ReviewDialog(kit.Form[ReviewState]):
     def _found(self, ctx: Context, state: ReviewState) -> sel.Found:
         stage = ReviewStage(state.stage)
         return sel.task_for(ctx.session, ctx.person_id, state.application_id, stage, ctx.today)
-
-    # -- the steps -------------------------------------------------------------------------------
 
     def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
         if (msg.action or "").startswith(f"{ACTION_PREFIX}:") or (
@@ -314,6 +303,7 @@ class ReviewDialog(kit.Form[ReviewState]):
             if verdict == KEEP and not state.guided:
                 return Turn(replies=keep)
             state.skipped.append(_key(task))
+            state.guided = True  # a skipped one waits: on to the next
             return self._onward(ctx, state, keep if verdict == KEEP else [])
         if problem := _not_allowed(task, verdict):
             return kit.reask(problem, [_choices(task)], state.to_state())
@@ -338,16 +328,13 @@ class ReviewDialog(kit.Form[ReviewState]):
         if task is None:
             return [Text("That application has moved on.")]
         verdict, reason = state.values["verdict"], state.values["reason"]
-        what = "decision on" if task.stage is not ReviewStage.MEMBER else "review of"
         shared = verdict == Verdict.REJECT.value
         warning = " (This reason may be shared with the applicant.)" if shared else ""
         said = (
-            f"Your {what} *{task.reference}* ({task.cohort_name}): *{VERDICT_WORDS[verdict]}*, "
-            f"“{reason}”.{warning}"
+            f"Your {_what(task)} *{task.reference}* ({task.cohort_name}): "
+            f"*{VERDICT_WORDS[verdict]}*, “{reason}”.{warning}"
         )
         return [Text(said, private=True)]
-
-    # -- saving and what follows -----------------------------------------------------------------
 
     def save(self, ctx: Context, state: ReviewState) -> Turn:
         task = self._task(ctx, state)
@@ -364,46 +351,38 @@ class ReviewDialog(kit.Form[ReviewState]):
                 "be final). Type *selection status* to see where it is."
             )
         word = OPTIONS[task.stage][verdict]
-        what = "decision on" if task.stage is not ReviewStage.MEMBER else "review of"
         if done.changed_from is not None and done.changed_from != verdict:
-            saved = (
-                f"Changed your {what} {task.reference} from "
-                f"{VERDICT_WORDS[done.changed_from]} to *{word}*."
-            )
+            was = VERDICT_WORDS[done.changed_from]
+            saved = f"Changed your {_what(task)} {task.reference} from {was} to *{word}*."
         else:
-            saved = f"Saved your {what} {task.reference}: *{word}*."
+            saved = f"Saved your {_what(task)} {task.reference}: *{word}*."
         happened, outgoing = _afterwards(ctx, task, done)
-        replies: list[Part] = [Text(" ".join(filter(None, [saved, happened])))]
-        if state.guided:
-            turn = self._onward(ctx, state, replies)
-            return Turn(replies=turn.replies, state=turn.state, outgoing=outgoing)
-        queue = sel.tasks(ctx.session, ctx.person_id, ctx.today)
-        if queue.tasks:
-            progress = f"{_progress_line(queue)} " if queue.progress else ""
-            replies.append(Text(f"{progress}Type *review applications* for the next one."))
-        else:
-            replies.append(Text(_nothing_waiting(ctx, queue)))
-        return Turn(replies=replies, outgoing=outgoing)
+        turn = self._onward(ctx, state, [Text(" ".join(filter(None, [saved, happened])))])
+        return Turn(replies=turn.replies, state=turn.state, outgoing=outgoing)
 
     def _onward(self, ctx: Context, state: ReviewState, replies: list[Part]) -> Turn:
-        """The next application waiting (one skipped waits for another time)."""
+        """What waits now: when guided, the next application (one skipped waits for another
+        time); else how to carry on."""
         queue = sel.tasks(ctx.session, ctx.person_id, ctx.today)
         waiting = [t for t in queue.tasks if _key(t) not in state.skipped]
-        if not waiting:
-            if queue.tasks:
-                refs = ", ".join(dict.fromkeys(t.reference for t in queue.tasks))
-                replies.append(
-                    Text(
-                        f"That's all for now. Still waiting for you: {refs}. "
-                        "Type *review applications* when you're ready to come back to them."
-                    )
+        if waiting and state.guided:
+            task = waiting[0]
+            replies.append(Text(f"{_progress_line(queue)} Next: {task.reference}.".lstrip()))
+            return self._show(ctx, _state(task, guided=True, skipped=state.skipped), task, replies)
+        if waiting:
+            progress = f"{_progress_line(queue)} " if queue.progress else ""
+            replies.append(Text(f"{progress}Type *review applications* for the next one."))
+        elif queue.tasks:
+            refs = ", ".join(dict.fromkeys(t.reference for t in queue.tasks))
+            replies.append(
+                Text(
+                    f"That's all for now. Still waiting for you: {refs}. "
+                    "Type *review applications* when you're ready to come back to them."
                 )
-            else:
-                replies.append(Text(_nothing_waiting(ctx, queue)))
-            return Turn(replies=replies)
-        task = waiting[0]
-        replies.append(Text(f"{_progress_line(queue)} Next: {task.reference}.".lstrip()))
-        return self._show(ctx, _state(task, guided=True, skipped=state.skipped), task, replies)
+            )
+        else:
+            replies.append(Text(_nothing_waiting(ctx, queue)))
+        return Turn(replies=replies)
 
 
 def _key(task: sel.Task) -> str:
@@ -453,11 +432,9 @@ def _overview(queue: sel.Queue) -> str:
 
 
 def _progress_line(queue: sel.Queue) -> str:
-    if len(queue.progress) == 1:
-        done, total = next(iter(queue.progress.values()))
-        return f"{done} of {total} reviewed by you."
+    named = len(queue.progress) > 1  # by cohort when there are several
     return " ".join(
-        f"{name}: {done} of {total} reviewed by you."
+        f"{name}: " * named + f"{done} of {total} reviewed by you."
         for name, (done, total) in queue.progress.items()
     )
 
@@ -473,7 +450,7 @@ def _nothing_waiting(ctx: Context, queue: sel.Queue) -> str:
             f"You've reviewed every application ({done}): thank you. Type *selection status* "
             "to see where they stand."
         )
-    if Role.MODERATOR.value in ctx.roles or Role.STEERING_CHAIR.value in ctx.roles:
+    if ctx.roles & {Role.MODERATOR.value, Role.STEERING_CHAIR.value}:
         return (
             "Nothing is waiting for your decision just now: I'll message you when an "
             "application needs it."
@@ -484,18 +461,9 @@ def _nothing_waiting(ctx: Context, queue: sel.Queue) -> str:
 def _problem(ctx: Context, found: sel.Found, typed: str) -> str:
     if found.problem is sel.Problem.NOT_OPEN and found.closes_on is not None:
         return _not_open_yet(ctx, found.cohort_name, found.closes_on, None)
-    if found.problem is sel.Problem.FINAL and found.stage is not None:
-        return (
-            f"{found.reference}'s outcome is already final ({STAGE_NAMES[found.stage]}): "
-            "there's nothing more to decide, and its reviews can't be changed now."
-        )
-    if found.problem is sel.Problem.MOVED and found.stage is not None:
-        return f"{found.reference} has moved on since: it's {STAGE_NAMES[found.stage]}."
-    if found.problem is sel.Problem.NOT_YOURS:
-        return (
-            f"{found.reference} isn't waiting for you: the independent moderator is asked only "
-            "when the chair can't decide."
-        )
+    stage = STAGE_NAMES[found.stage] if found.stage is not None else None
+    if found.problem in PROBLEMS and (stage or found.problem is sel.Problem.NOT_YOURS):
+        return PROBLEMS[found.problem].format(ref=found.reference, stage=stage)
     shown = "".join(c for c in typed if c.isalnum() or c in "-_")[:12].upper()
     name = f"an application {shown}" if shown else "that application"
     return (
@@ -532,6 +500,27 @@ def _refusal(ctx: Context, what: str) -> Turn | None:
 
 # -- what the reviewer is told, and the messages for the others it concerns -------------------
 
+# An application referred to the chair or the moderator: the lead channel's line, what the
+# reviewer is told (when it's theirs to decide, passed on, or nobody is set up to decide it) and
+# the head of the decider's message.
+REFERRED = {
+    sel.Stage.CHAIR: {
+        "lead": "Selection: {about} has no consensus ({counts}), so it's with the chair.",
+        "yours": "The reviews of {ref} differ, so it's yours to decide as chair.",
+        "passed": "The reviews of {ref} differ, so I've passed it to the chair to decide.",
+        "head": "{about} needs your decision as chair: the steering group's reviews differ.",
+    },
+    sel.Stage.MODERATOR: {
+        "lead": "Selection: {about}: {why}, so it's with the independent moderator.",
+        "yours": "{ref} now needs the independent moderator's decision, which is yours.",
+        "passed": "I've passed {ref} to the independent moderator to decide.",
+        "nobody": "{ref} now needs the independent moderator, but none is set up: I've told "
+        "the lead channel.",
+        "head": "{about} needs your decision as the independent moderator: the steering group "
+        "didn't agree and the chair couldn't decide.",
+    },
+}
+
 
 def _afterwards(ctx: Context, task: sel.Task, done: sel.Recorded) -> tuple[str, list[Outgoing]]:
     """What the reviewer is told happened, and the messages for the applicant, the lead channel
@@ -553,28 +542,13 @@ def _afterwards(ctx: Context, task: sel.Task, done: sel.Recorded) -> tuple[str, 
     lead: list[str] = []
     moved = done.after is not done.before
     said = "I've let the person deciding know about the change." if done.ask else ""
-    if done.after is sel.Stage.CHAIR and moved:
-        lead.append(
-            f"Selection: {about} has no consensus ({_counts(done)}), so it's with the chair."
-        )
-        said = (
-            f"The reviews of {ref} differ, so it's yours to decide as chair."
-            if done.asker_decides
-            else f"The reviews of {ref} differ, so I've passed it to the chair to decide."
-        )
-    elif done.after is sel.Stage.MODERATOR and moved:
+    if moved and (texts := REFERRED.get(done.after)) is not None:
+        nobody = done.nobody_to_ask and "nobody" in texts
+        said = texts["nobody" if nobody else "yours" if done.asker_decides else "passed"]
+        said = said.format(ref=ref)
         chair = done.before is sel.Stage.CHAIR
         why = "the chair couldn't decide" if chair else "no consensus and no chair"
-        lead.append(f"Selection: {about}: {why}, so it's with the independent moderator.")
-        if done.nobody_to_ask:
-            said = (
-                f"{ref} now needs the independent moderator, but none is set up: "
-                "I've told the lead channel."
-            )
-        elif done.asker_decides:
-            said = f"{ref} now needs the independent moderator's decision, which is yours."
-        else:
-            said = f"I've passed {ref} to the independent moderator to decide."
+        lead.append(texts["lead"].format(about=about, counts=_counts(done), why=why))
     if done.nobody_to_ask:
         who = "chair" if done.after is sel.Stage.CHAIR else "independent moderator"
         lead.append(
@@ -601,15 +575,9 @@ def _to_decider(
     decider = ctx.session.get(Person, person_id)
     tz = ZoneInfo(decider.time_zone) if decider is not None else ctx.tz
     ref, about = done.reference, f"{done.reference} ({done.cohort_name})"
+    head = REFERRED[sel.Stage(stage.value)]["head"].format(about=about)
     if changed:
         head = f"A review of {about} changed while it waits for your decision."
-    elif stage is ReviewStage.CHAIR:
-        head = f"{about} needs your decision as chair: the steering group's reviews differ."
-    else:
-        head = (
-            f"{about} needs your decision as the independent moderator: the steering group "
-            "didn't agree and the chair couldn't decide."
-        )
     view = sel.anonymised(ctx.session, person_id, task.application_id)
     said = sel.verdicts(ctx.session, person_id, task.application_id)
     button = f"{ACTION_PREFIX}:{stage.value}:{task.application_id}"
@@ -626,45 +594,38 @@ def _to_applicant(ctx: Context, task: sel.Task, done: sel.Recorded, cohort: Coho
     assert done.applicant_id is not None
     applicant = sel.applicant(ctx.session, task.application_id)
     assert applicant is not None
+    assert cohort.id is not None
     first = applicant.display_name.split(" ", 1)[0]
     tz = ZoneInfo(applicant.time_zone)
     today = ctx.now.astimezone(tz).date()
     if done.outcome == "selected":
         when = ""
-        assert cohort.id is not None
         event = sel.launch(ctx.session, cohort.id)
         if event is not None and event.starts_at > ctx.now:
             when = f" The launch event is on {format_when(event.starts_at, tz, ctx.now)}."
         elif cohort.starts_on > today:
             when = f" The scheme starts on {format_day(cohort.starts_on, today)}."
-        parts: tuple[Part, ...] = (
-            Text(f"Good news about your application to *{cohort.name}*!"),
-            Text(
-                f"Congratulations, {first}: the steering group has selected your application "
-                f"({done.reference}).\nWhat happens next: choose your top three mentors from the "
-                "bios of the mentors with a free place. Type *choose my mentor* to see them. The "
-                "steering group then matches mentees with mentors, and I'll tell you who yours "
-                f"is.{when}",
-                private=True,
-            ),
+        head = f"Good news about your application to *{cohort.name}*!"
+        body = (
+            f"Congratulations, {first}: the steering group has selected your application "
+            f"({done.reference}).\nWhat happens next: choose your top three mentors from the "
+            "bios of the mentors with a free place. Type *choose my mentor* to see them. The "
+            f"steering group then matches mentees with mentors, and I'll tell you who yours is.{when}"
         )
     else:
         reasons = [_sentence(r) for r in (done.reason or "").split("\n") if r.strip()]
         why = f"\nThe steering group's reason: {reasons[0]}" if len(reasons) == 1 else ""
         if len(reasons) > 1:
             why = "\nThe steering group's reasons:\n" + "\n".join(f"• {r}" for r in reasons)
-        parts = (
-            Text(f"News about your application to *{cohort.name}*."),
-            Text(
-                f"Thank you for applying, {first}. I'm sorry to tell you that the steering group "
-                f"hasn't been able to offer you a place this time (application {done.reference})."
-                + why
-                + "\nThis isn't a judgement of you as a leader, and we'd be glad to hear from you "
-                f"again. If you'd like to talk it over, or hear about the next round, please "
-                f"contact {lead_contact(ctx, cohort.id)}.",
-                private=True,
-            ),
+        head = f"News about your application to *{cohort.name}*."
+        body = (
+            f"Thank you for applying, {first}. I'm sorry to tell you that the steering group "
+            f"hasn't been able to offer you a place this time (application {done.reference})."
+            f"{why}\nThis isn't a judgement of you as a leader, and we'd be glad to hear from you "
+            "again. If you'd like to talk it over, or hear about the next round, please contact "
+            f"{lead_contact(ctx, cohort.id)}."
         )
+    parts = (Text(head), Text(body, private=True))
     return Outgoing(parts=parts, recipient_id=applicant.id, kind="selection")
 
 
@@ -698,9 +659,8 @@ def status_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         lines = [f"*{cohort.cohort_name}* selection ({closed}{sent} sent):"]
         for stage in sel.Stage:
             refs = cohort.by_stage[stage]
-            lines.append(
-                f"• {STAGE_NAMES[stage]}: {len(refs)}" + (f" ({', '.join(refs)})" if refs else "")
-            )
+            listed = f" ({', '.join(refs)})" if refs else ""
+            lines.append(f"• {STAGE_NAMES[stage]}: {len(refs)}{listed}")
         if cohort.waiting_on:
             waiting = ", ".join(f"{name} {count}" for name, count in cohort.waiting_on)
             lines.append(f"Reviews still to give: {waiting}.")
