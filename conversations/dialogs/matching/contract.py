@@ -166,6 +166,10 @@ class ContractState(kit.FormState):
     parsed: dict[str, str] = Field(default_factory=dict)
 
 
+Asker = kit.FormAsker[ContractState]
+Taker = kit.FormTaker[ContractState]
+
+
 class ContractDialog(kit.Form[ContractState]):
     """Agree the contract's fields, show it whole, then sign, save or change a field."""
 
@@ -263,31 +267,23 @@ class ContractDialog(kit.Form[ContractState]):
 
     # -- the steps of its own: whose contract, and a contract both have signed --------------
 
-    def prompt(self, ctx: Context, raw: dict[str, Any]) -> list[Part]:
-        state = self.load(raw)
-        if state.step == PICKING:
-            return [Text("Please choose whose contract to work on, or type *cancel*.")]
-        if state.step == VIEW:
-            return self._view(ctx, state)
-        return super().prompt(ctx, raw)
+    def own_steps(self) -> dict[str, tuple[Asker, Taker]]:
+        return {PICKING: (self._ask_pick, self._on_pick), VIEW: (self._view, self._on_view)}
 
     def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
         state = self.load(raw)
-        if state.step == PICKING:
-            return self._on_pick(ctx, state, msg)
-        if contract_queries.pairing_of(ctx.session, ctx.person_id, state.pairing_id) is None:
+        if state.step != PICKING and not self._pairing(ctx, state):
             return say(
                 "Your pairing has ended, so this contract can't be signed any more. Nothing was saved."
             )
-        if state.step != VIEW:
-            return super().step(ctx, raw, msg)
-        picked = msg.action or answer(msg.text, VIEW_CHOICES, yes=CHANGE, no=LEAVE)
-        if picked == CHANGE:
-            return self.rewrite(ctx, state)
-        if picked == LEAVE:
-            return say("OK, your contract stays as it is. Type *menu* for more.")
-        again = "Please choose *Change something* or *Leave it as it is*."
-        return kit.reask(again, self._view(ctx, state)[1:], raw)
+        return super().step(ctx, raw, msg)
+
+    def _pairing(self, ctx: Context, state: ContractState) -> Pairing | None:
+        return contract_queries.pairing_of(ctx.session, ctx.person_id, state.pairing_id)
+
+    @staticmethod
+    def _ask_pick(ctx: Context, state: ContractState) -> list[Part]:
+        return [Text("Please choose whose contract to work on, or type *cancel*.")]
 
     def _on_pick(self, ctx: Context, state: ContractState, msg: Incoming) -> Turn:
         question = self._pick_question(ctx)
@@ -305,6 +301,15 @@ class ContractDialog(kit.Form[ContractState]):
                 "Would you like to change it? Both of you would then sign again.", VIEW_CHOICES
             ),
         ]
+
+    def _on_view(self, ctx: Context, state: ContractState, msg: Incoming) -> Turn:
+        picked = msg.action or answer(msg.text, VIEW_CHOICES, yes=CHANGE, no=LEAVE)
+        if picked == CHANGE:
+            return self.rewrite(ctx, state)
+        if picked == LEAVE:
+            return say("OK, your contract stays as it is. Type *menu* for more.")
+        again = "Please choose *Change something* or *Leave it as it is*."
+        return kit.reask(again, self._view(ctx, state)[1:], state.to_state())
 
     # -- the kit's confirmation: "I agree" signs; save without signing; change ---------------
 

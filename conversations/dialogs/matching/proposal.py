@@ -141,6 +141,10 @@ class ProposalState(kit.FormState):
     proposal_id: int
 
 
+Asker = kit.FormAsker[ProposalState]
+Taker = kit.FormTaker[ProposalState]
+
+
 class MatchingDialog(kit.Form[ProposalState]):
     """Propose, swap, approve: a review step of its own, then the kit's one field (the reason)
     and its confirmation. See the module docstring and ``matching.mmd``."""
@@ -223,21 +227,21 @@ class MatchingDialog(kit.Form[ProposalState]):
 
     # -- the review step: the proposal shown, swaps and moves, "approve" ----------------------
 
+    def own_steps(self) -> dict[str, tuple[Asker, Taker]]:
+        return {REVIEW: (self._shown, self._review)}
+
     def prompt(self, ctx: Context, raw: dict[str, Any]) -> list[Part]:
-        state = self.load(raw)
-        if state.step in (REVIEW, kit.CONFIRM):
-            found = self._current(ctx, state)
-            if isinstance(found, Turn):
-                return found.replies
-            if state.step == REVIEW:
-                return _show(ctx, found[1], _matching_of(found[0]))
+        if raw.get("step") == kit.CONFIRM and isinstance(
+            gone := self._current(ctx, self.load(raw)), Turn
+        ):
+            return gone.replies
         return super().prompt(ctx, raw)
 
-    def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
-        state = self.load(raw)
-        if state.step == REVIEW:
-            return self._review(ctx, state, msg)
-        return super().step(ctx, raw, msg)
+    def _shown(self, ctx: Context, state: ProposalState) -> list[Part]:
+        found = self._current(ctx, state)
+        if isinstance(found, Turn):
+            return found.replies
+        return _show(ctx, found[1], _matching_of(found[0]))
 
     def _review(self, ctx: Context, state: ProposalState, msg: Incoming) -> Turn:
         found = self._current(ctx, state)
@@ -255,8 +259,7 @@ class MatchingDialog(kit.Form[ProposalState]):
         if (edit := proposal_edit(text)) is not None:
             return self._rearrange(ctx, state, found, edit.first, edit.second)
         if pick(text, (Choice("Show the proposal", REVIEW),)) is not None:
-            raw = state.to_state()
-            return Turn(replies=self.prompt(ctx, raw), state=raw, advanced=False)
+            return Turn(replies=self._shown(ctx, state), state=state.to_state(), advanced=False)
         return say(NOT_FOLLOWED, state=state.to_state(), advanced=False)
 
     def _rearrange(
@@ -321,7 +324,7 @@ class MatchingDialog(kit.Form[ProposalState]):
         if picked != self.CHANGE:
             return None
         state.step, state.values = REVIEW, {}
-        back = self.prompt(ctx, state.to_state())
+        back = self._shown(ctx, state)
         return Turn(replies=[Text("OK, nothing was announced."), *back], state=state.to_state())
 
     def save(self, ctx: Context, state: ProposalState) -> Turn:
