@@ -332,9 +332,18 @@ def approve(
 
 
 def record_edit(
-    session: Session, asking_id: int, proposal: MatchProposal, a: str, b: str, now: datetime
+    session: Session,
+    asking_id: int,
+    proposal: MatchProposal,
+    edited: tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]],
+    a: str,
+    b: str,
+    now: datetime,
 ) -> None:
-    """A swap or move in a draft, kept in the audit log (the draft itself holds the result)."""
+    """A swap or move in a draft: the draft holds the result, the audit log the edit."""
+    proposal.pairs, proposal.unmatched, proposal.score = edited
+    proposal.updated_at = now
+    session.add(proposal)
     session.add(
         AuditLog(
             at=now,
@@ -344,6 +353,14 @@ def record_edit(
             detail={"a": a, "b": b, "score": proposal.score},
         )
     )
+
+
+def decided_by(session: Session, proposal_id: int) -> int | None:
+    """Who approved a proposal (None: it was not approved, or nobody is recorded)."""
+    proposal = session.get(MatchProposal, proposal_id)
+    if proposal is None or proposal.status != ProposalStatus.APPROVED.value:
+        return None
+    return proposal.decided_by_id or 0
 
 
 def profile_of(session: Session, mentor_id: int) -> MentorProfile | None:

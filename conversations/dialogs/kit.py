@@ -498,10 +498,6 @@ class Form(Confirming[S]):
         answer), as in ``Steps.steps``."""
         return {}
 
-    def own_again(self, ctx: Context, state: S, why: str) -> Turn:
-        """Ask an own step's question again, saying why first."""
-        return reask(why, self.own_steps()[state.step][0](ctx, state), state.to_state())
-
     def correction(self, ctx: Context, state: S, msg: Incoming) -> Turn | None:
         """A form's own reading of a typed correction at the confirmation, with what its state
         holds ("4pm" keeps the meeting's day); None lets the fields' readers try."""

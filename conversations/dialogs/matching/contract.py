@@ -1,22 +1,16 @@
 """The mentoring contract: both partners agree its fields in chat and each signs with "I agree".
 
 Map:
-- :class:`ContractDialog` is a kit form: it asks only for what is missing (the shared fields:
-  our plan for meeting, confidentiality rules, purpose and objectives; and the speaker's own best
-  way/time to be reached), shows the whole contract, then the person signs ("I agree": a plain
-  "yes" is not a signature), saves it unsigned, or changes a field ("change the plan to
-  fortnightly calls", "change 2", "no, the objectives"). Before saving, the kit's guard asks
-  about patient data and its safety check about text that reads like a concern.
-- Either partner can start. Saving tells the partner (an outbox message with a "Review and sign"
-  button, action ``contract:review:<pairing id>``). Changing a shared field clears any signature
-  already given, and the partner is told. When both have signed, both are told and the project
-  team gets a copy in the lead channel. A contract to sign is also an open question
-  (``nudge_answers``): a typed yes hours later opens it.
-- One natural message can carry every field ("contract: plan: ...; confidentiality: ...;
-  objectives: ...; reach me: ...").
+- :class:`ContractDialog`, a kit form: asks only for what is missing (the shared plan,
+  confidentiality and objectives, and the speaker's own way to be reached; one message can carry
+  them all, "plan: ...; reach me: ..."), shows the whole contract, then signs ("I agree", never a
+  plain "yes"), saves it unsigned, or changes a field. Its own steps: whose contract (several
+  partners) and a contract both have signed.
+- Saving tells the partner, with a "Review and sign" button (``contract:review:<pairing id>``);
+  changing a shared field clears a signature already given. Both signed: both are told and the
+  lead channel gets a copy. A contract to sign is an open question (``nudge_answers``).
 
-One contract row per pairing: the shared fields and each partner's contact live in
-``Contract.terms`` (``plan``, ``confidentiality``, ``objectives``, ``contact: {mentee, mentor}``).
+One row per pairing: ``Contract.terms`` holds the shared fields and ``contact: {mentee, mentor}``.
 See ``contract.mmd`` for the states.
 """
 
