@@ -395,6 +395,17 @@ def people_named(session: Session, cohort_id: int, role: str, said: str) -> list
     return exact or [p for p in people if word in p.display_name.casefold().split()]
 
 
+def person_named_first(session: Session, cohort_id: int, role: str, said: str) -> Person | None:
+    """The one person in ``role`` the longest start of ``said`` names ("mentor2@example.org
+    line management": the mentor), or None."""
+    words = said.split()
+    for length in range(len(words), 0, -1):
+        found = people_named(session, cohort_id, role, " ".join(words[:length]))
+        if len(found) == 1:
+            return found[0]
+    return None
+
+
 def scheme_of(session: Session, pairing: Pairing) -> Scheme:
     """The scheme a pairing belongs to (for its lead channel)."""
     cohort = session.get(Cohort, pairing.cohort_id)
