@@ -92,6 +92,7 @@ class FormState(BaseModel):
 S = TypeVar("S", bound=FormState)
 FormAsker = Callable[[Context, S], list[Part]]
 FormTaker = Callable[[Context, S, Incoming], Turn]
+OwnSteps = dict[str, tuple[FormAsker[S], FormTaker[S]]]
 
 
 @dataclass(frozen=True)
@@ -492,7 +493,7 @@ class Form(Confirming[S]):
         """Fill what the start message already says; the replies to say before the first ask."""
         return []
 
-    def own_steps(self) -> dict[str, tuple[FormAsker[S], FormTaker[S]]]:
+    def own_steps(self) -> OwnSteps[S]:
         """Steps of a form's own beside its fields, run before the kit's (a listing the person
         picks from, a saved record reviewed first): step -> (what it asks, how it takes the
         answer), as in ``Steps.steps``."""

@@ -257,10 +257,6 @@ class ProfileState(kit.FormState):
     new: bool = True
 
 
-Asker = kit.FormAsker[ProfileState]
-Taker = kit.FormTaker[ProfileState]
-
-
 class MentorProfileDialog(kit.Form[ProfileState]):
     """A new profile: every question then a review. An existing one: pick a field, change it,
     review."""
@@ -325,7 +321,7 @@ class MentorProfileDialog(kit.Form[ProfileState]):
         return said
 
     # A saved profile is shown first: "Would you like to change something?", or nothing.
-    def own_steps(self) -> dict[str, tuple[Asker, Taker]]:
+    def own_steps(self) -> kit.OwnSteps[ProfileState]:
         return {REVIEW: (lambda ctx, state: [self._review()], self._on_review)}
 
     def _review(self) -> Question:

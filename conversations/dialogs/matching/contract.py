@@ -160,10 +160,6 @@ class ContractState(kit.FormState):
     parsed: dict[str, str] = Field(default_factory=dict)
 
 
-Asker = kit.FormAsker[ContractState]
-Taker = kit.FormTaker[ContractState]
-
-
 class ContractDialog(kit.Form[ContractState]):
     """Agree the contract's fields, show it whole, then sign, save or change a field."""
 
@@ -261,7 +257,7 @@ class ContractDialog(kit.Form[ContractState]):
 
     # -- the steps of its own: whose contract, and a contract both have signed --------------
 
-    def own_steps(self) -> dict[str, tuple[Asker, Taker]]:
+    def own_steps(self) -> kit.OwnSteps[ContractState]:
         return {PICKING: (self._ask_pick, self._on_pick), VIEW: (self._view, self._on_view)}
 
     def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:

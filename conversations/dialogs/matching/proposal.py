@@ -135,10 +135,6 @@ class ProposalState(kit.FormState):
     proposal_id: int
 
 
-Asker = kit.FormAsker[ProposalState]
-Taker = kit.FormTaker[ProposalState]
-
-
 class MatchingDialog(kit.Form[ProposalState]):
     """Propose, swap, approve: a review step of its own, then the kit's one field (the reason)
     and its confirmation. See the module docstring and ``matching.mmd``."""
@@ -220,7 +216,7 @@ class MatchingDialog(kit.Form[ProposalState]):
 
     # -- the review step: the proposal shown, swaps and moves, "approve" ----------------------
 
-    def own_steps(self) -> dict[str, tuple[Asker, Taker]]:
+    def own_steps(self) -> kit.OwnSteps[ProposalState]:
         return {REVIEW: (self._shown, self._review)}
 
     def prompt(self, ctx: Context, raw: dict[str, Any]) -> list[Part]:
