@@ -332,9 +332,18 @@ def approve(
 
 
 def record_edit(
-    session: Session, asking_id: int, proposal: MatchProposal, a: str, b: str, now: datetime
+    session: Session,
+    asking_id: int,
+    proposal: MatchProposal,
+    edited: tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]],
+    a: str,
+    b: str,
+    now: datetime,
 ) -> None:
-    """A swap or move in a draft, kept in the audit log (the draft itself holds the result)."""
+    """A swap or move in a draft: the draft holds the result, the audit log the edit."""
+    proposal.pairs, proposal.unmatched, proposal.score = edited
+    proposal.updated_at = now
+    session.add(proposal)
     session.add(
         AuditLog(
             at=now,
@@ -344,6 +353,14 @@ def record_edit(
             detail={"a": a, "b": b, "score": proposal.score},
         )
     )
+
+
+def decided_by(session: Session, proposal_id: int) -> int | None:
+    """Who approved a proposal (None: it was not approved, or nobody is recorded)."""
+    proposal = session.get(MatchProposal, proposal_id)
+    if proposal is None or proposal.status != ProposalStatus.APPROVED.value:
+        return None
+    return proposal.decided_by_id or 0
 
 
 def profile_of(session: Session, mentor_id: int) -> MentorProfile | None:
@@ -376,6 +393,17 @@ def people_named(session: Session, cohort_id: int, role: str, said: str) -> list
     word, people = said.casefold(), people_in_role(session, cohort_id, role)
     exact = [p for p in people if word in (p.email.casefold(), p.display_name.casefold())]
     return exact or [p for p in people if word in p.display_name.casefold().split()]
+
+
+def person_named_first(session: Session, cohort_id: int, role: str, said: str) -> Person | None:
+    """The one person in ``role`` the longest start of ``said`` names ("mentor2@example.org
+    line management": the mentor), or None."""
+    words = said.split()
+    for length in range(len(words), 0, -1):
+        found = people_named(session, cohort_id, role, " ".join(words[:length]))
+        if len(found) == 1:
+            return found[0]
+    return None
 
 
 def scheme_of(session: Session, pairing: Pairing) -> Scheme:

@@ -164,6 +164,25 @@ class _OneThing(_Parcel):
     fields: ClassVar[tuple[kit.FormField, ...]] = (kit.FormField("detail", "Detail", "Anything?"),)
 
 
+class _Reviewed(_OneThing):
+    """A saved record reviewed first: a step of the form's own, before the kit's."""
+
+    def start(self, ctx: Context, msg: Incoming) -> Turn:
+        state = kit.FormState(step="review", values={"detail": "a box"})
+        return Turn(replies=self._ask_review(ctx, state), state=state.to_state())
+
+    def own_steps(self) -> kit.OwnSteps[kit.FormState]:
+        return {"review": (self._ask_review, self._on_review)}
+
+    def _ask_review(self, ctx: Context, state: kit.FormState) -> list[Part]:
+        return [Text(f"It holds {state.values['detail']}. Keep it?")]
+
+    def _on_review(self, ctx: Context, state: kit.FormState, msg: Incoming) -> Turn:
+        if msg.text == "keep":
+            return Turn(replies=[Text("Kept.")])
+        return self.edit_part(ctx, state, "detail")
+
+
 def _talk(db: Engine, clock: Clock, form: kit.Form[kit.FormState], *lines: str) -> list[str]:
     """Start ``form`` and answer it line by line (each a typed reply in a new turn)."""
     said: list[str] = []
@@ -208,6 +227,16 @@ def test_change_at_a_form_of_one_field_goes_straight_to_it(demo: Engine, clock: 
     said = _talk(demo, clock, _OneThing(), "a box", "no", "a crate")
     assert said[2] == "You wrote: a box\nAnything?"  # no "which part" with one part
     assert said[3] == "detail=a crate\nShall I save it?"
+
+
+def test_a_form_runs_its_own_step_then_the_kit_s(demo: Engine, clock: Clock) -> None:
+    said = _talk(demo, clock, _Reviewed(), "change it", "a crate")
+    assert said[0] == "It holds a box. Keep it?"
+    assert said[1] == "You wrote: a box\nAnything?"
+    assert said[2] == "detail=a crate\nShall I save it?"
+    assert _talk(demo, clock, _Reviewed(), "keep") == ["It holds a box. Keep it?", "Kept."]
+    state = kit.FormState(step="review", values={"detail": "a box"}).to_state()
+    assert _Reviewed().prompt(None, state) == [Text("It holds a box. Keep it?")]  # type: ignore[arg-type]
 
 
 def test_a_choice_with_its_own_reader_takes_its_button_as_pressed(

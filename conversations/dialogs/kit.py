@@ -90,6 +90,9 @@ class FormState(BaseModel):
 
 
 S = TypeVar("S", bound=FormState)
+FormAsker = Callable[[Context, S], list[Part]]
+FormTaker = Callable[[Context, S, Incoming], Turn]
+OwnSteps = dict[str, tuple[FormAsker[S], FormTaker[S]]]
 
 
 @dataclass(frozen=True)
@@ -490,6 +493,12 @@ class Form(Confirming[S]):
         """Fill what the start message already says; the replies to say before the first ask."""
         return []
 
+    def own_steps(self) -> OwnSteps[S]:
+        """Steps of a form's own beside its fields, run before the kit's (a listing the person
+        picks from, a saved record reviewed first): step -> (what it asks, how it takes the
+        answer), as in ``Steps.steps``."""
+        return {}
+
     def correction(self, ctx: Context, state: S, msg: Incoming) -> Turn | None:
         """A form's own reading of a typed correction at the confirmation, with what its state
         holds ("4pm" keeps the meeting's day); None lets the fields' readers try."""
@@ -517,12 +526,16 @@ class Form(Confirming[S]):
 
     def prompt(self, ctx: Context, raw: dict[str, Any]) -> list[Part]:
         state = self.load(raw)
+        if (own := self.own_steps().get(state.step)) is not None:
+            return own[0](ctx, state)
         if (asked := self.checking_prompt(ctx, state)) is not None:
             return asked
         return self.ask_field(ctx, state, self.field(state.step))
 
     def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
         state = self.load(raw)
+        if (own := self.own_steps().get(state.step)) is not None:
+            return own[1](ctx, state, msg)
         if (checked := self.checking_step(ctx, state, msg)) is not None:
             return checked
         field = self.field(state.step)

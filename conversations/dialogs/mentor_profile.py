@@ -13,8 +13,7 @@ Only people with the mentor role have a profile: the scheme's project lead decid
 
 from __future__ import annotations
 
-import re
-from enum import StrEnum
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from conversations.dialogs import kit, safety_check
@@ -22,8 +21,10 @@ from conversations.dialogs.apply import lead_contact
 from conversations.dialogs.base import Context, Registry, Turn, counted, say
 from conversations.intents import INTENT_ACTION_PREFIX, MORE_MENTEES, Intent, IntentName
 from conversations.language.profile import (
+    after_profile_words,
     all_fine,
     at_full_capacity,
+    is_name,
     mentee_count,
     names_in,
     new_capacity,
@@ -42,15 +43,6 @@ WAYS = {"in_person": "Face to face", "video": "Video", "phone": "Phone"}
 MAX_CONFLICTS = 30
 
 
-class Kind(StrEnum):
-    TEXT = "text"
-    SHORT = "short"
-    WAYS = "ways"
-    NUMBER = "number"
-    NAMES = "names"
-    YES_NO = "yes_no"
-
-
 SAFETY = safety_check.Wording(
     keep="Keep it in my profile only",
     also_ask="Mentees choosing a mentor can read your profile. Shall I keep what you wrote there "
@@ -65,16 +57,16 @@ def _maximum(ctx: Context) -> int:
     return ctx.settings().mentor_capacity.most()
 
 
-def _shown(key: str, value: Any) -> str:
-    if key == "ways_of_working":
-        return ", ".join(WAYS.get(w, w) for w in value or []) or "(not given)"
-    if key == "conflicts":
-        return ", ".join(value or []) or "None"
-    if key == "at_full_capacity":
-        return "Yes: not taking new mentees" if value else "No"
-    if key == "capacity":
-        return counted(value, "mentee") if value is not None else "(not given)"
+def _given(value: Any) -> str:
     return str(value) if value not in (None, "") else "(not given)"
+
+
+SHOWN: dict[str, Callable[[Any], str]] = {
+    "ways_of_working": lambda v: ", ".join(WAYS.get(w, w) for w in v or []) or "(not given)",
+    "conflicts": lambda v: ", ".join(v or []) or "None",
+    "at_full_capacity": lambda v: "Yes: not taking new mentees" if v else "No",
+    "capacity": lambda v: counted(v, "mentee") if v is not None else "(not given)",
+}
 
 
 def summary(profile: dict[str, Any]) -> str:
@@ -119,7 +111,7 @@ def _names(ctx: Context, msg: Incoming) -> kit.Read:
         why = (
             f"That's more than {MAX_CONFLICTS} names: please list only the people who might apply."
         )
-    elif any(not re.search(r"[^\W\d_]", n) for n in names):
+    elif not all(map(is_name, names)):
         why = "Those don't look like names: please list names (or emails), or say *none*."
     elif any(len(n) > 200 for n in names):
         why = "One of those names is very long: please separate the names with commas."
@@ -137,77 +129,71 @@ def _yes_no(ctx: Context, msg: Incoming) -> kit.Read:
     return kit.Read(problem="Please answer *yes* or *no*.")
 
 
-def _asker(kind: Kind, ask: str) -> kit.Asker | None:
-    if kind is Kind.WAYS:
-        choices = [Choice(label, ANSWER, key) for key, label in WAYS.items()]
-        question = Question(ask, (*choices, Choice("All three", ANSWER, "all")))
-        return lambda ctx: [question]
-    if kind is Kind.YES_NO:
-        question = Question(ask, (Choice("Yes", ANSWER, "yes"), Choice("No", ANSWER, "no")))
-        return lambda ctx: [question]
-    if kind is Kind.NUMBER:
-        return lambda ctx: [Text(f"{ask} (1 to {_maximum(ctx)}: the scheme's maximum.)")]
-    return None
-
-
-_READERS: dict[Kind, kit.Reader] = {
-    Kind.WAYS: _ways,
-    Kind.NUMBER: _capacity,
-    Kind.NAMES: _names,
-    Kind.YES_NO: _yes_no,
-}
+def _buttons(ask: str, *choices: tuple[str, str]) -> kit.Asker:
+    question = Question(ask, tuple(Choice(label, ANSWER, key) for key, label in choices))
+    return lambda ctx: [question]
 
 
 def _item(
-    key: str, label: str, ask: str, kind: Kind, limit: int, words: tuple[str, ...]
+    key: str,
+    label: str,
+    ask: str,
+    limit: int,
+    words: tuple[str, ...],
+    reader: kit.Reader | None = None,
+    asker: kit.Asker | None = None,
+    guarded: bool = False,
 ) -> kit.FormField:
-    """One question of the profile: its kind picks how the answer is asked for and read."""
+    """One question of the profile; only the free-text ones go through the guard."""
     return kit.FormField(
         key,
         label,
         ask,
-        guarded=kind is Kind.TEXT,
-        reader=_READERS.get(kind),
+        guarded=guarded,
+        reader=reader,
         max_length=limit,
         words=words,
-        show=lambda value: _shown(key, value),
-        asker=_asker(kind, ask),
+        show=SHOWN.get(key, _given),
+        asker=asker,
     )
 
 
+WAYS_ASK = "How do you like to meet? Pick one, or type several (for example 'video and phone')."
+FULL_ASK = "Are you at full capacity (not taking new mentees)?"
+CAPACITY_ASK = "How many mentees could you take at once?"
 ITEMS: tuple[kit.FormField, ...] = (
     _item(
         "bio",
         "Bio",
         "First, your bio, in a few lines: who you are, your background, and why you mentor. "
         "Selected mentees read it when they choose their top three.",
-        Kind.TEXT,
         1500,
         ("bio", "biography", "about me"),
+        guarded=True,
     ),
     _item(
         "style",
         "Mentoring style",
         "How would you describe your mentoring style? (For example: 'coaching style: questions "
         "first, advice when asked'.)",
-        Kind.TEXT,
         500,
         ("mentoring style", "style"),
+        guarded=True,
     ),
     _item(
         "ways_of_working",
         "Ways of working",
-        "How do you like to meet? Pick one, or type several (for example 'video and phone').",
-        Kind.WAYS,
+        WAYS_ASK,
         200,
         ("ways of working", "ways", "how i meet", "how i like to meet", "meeting"),
+        _ways,
+        _buttons(WAYS_ASK, *WAYS.items(), ("all", "All three")),
     ),
     _item(
         "contact_preference",
         "Preferred contact",
         "What's the best way for your mentee to contact you? (For example: 'email first, "
         "weekday mornings'.)",
-        Kind.SHORT,
         200,
         ("preferred contact", "contact preference", "contact method", "contact"),
     ),
@@ -215,17 +201,17 @@ ITEMS: tuple[kit.FormField, ...] = (
         "organisation",
         "Organisation",
         "Which organisation do you work for?",
-        Kind.SHORT,
         200,
         ("organisation", "organization", "employer", "trust"),
     ),
     _item(
         "capacity",
         "Capacity",
-        "How many mentees could you take at once?",
-        Kind.NUMBER,
+        CAPACITY_ASK,
         20,
         ("capacity", "number of mentees", "mentees", "how many mentees"),
+        _capacity,
+        lambda ctx: [Text(f"{CAPACITY_ASK} (1 to {_maximum(ctx)}: the scheme's maximum.)")],
     ),
     _item(
         "conflicts",
@@ -233,17 +219,18 @@ ITEMS: tuple[kit.FormField, ...] = (
         "Do you appraise, educationally supervise or line-manage anyone who might apply? List "
         "their names (or emails), separated by commas, or say *none*. They won't be matched "
         "with you, and the list isn't shown to mentees.",
-        Kind.NAMES,
         2000,
         ("conflicts of interest", "conflicts", "conflict", "people i appraise"),
+        _names,
     ),
     _item(
         "at_full_capacity",
         "At full capacity",
-        "Are you at full capacity (not taking new mentees)?",
-        Kind.YES_NO,
+        FULL_ASK,
         20,
         ("at full capacity", "full capacity", "full"),
+        _yes_no,
+        _buttons(FULL_ASK, ("yes", "Yes"), ("no", "No")),
     ),
 )
 
@@ -305,8 +292,7 @@ class MentorProfileDialog(kit.Form[ProfileState]):
             state.step, state.editing = "capacity", True
             typed = Incoming(person_id=msg.person_id, text=capacity)
             return self.step(ctx, state.to_state(), typed)
-        body = re.sub(r"^.*?\bmentor profile\b\s*[:\-–]?\s*", "", msg.text, count=1, flags=re.I)
-        said = Incoming(person_id=msg.person_id, text=body)
+        said = Incoming(person_id=msg.person_id, text=after_profile_words(msg.text))
         if (changed := self._named_change(ctx, state, said)) is not None:
             return changed
         shown = Text("Your mentor profile:\n" + summary(state.values), private=True)
@@ -335,21 +321,16 @@ class MentorProfileDialog(kit.Form[ProfileState]):
         return said
 
     # A saved profile is shown first: "Would you like to change something?", or nothing.
+    def own_steps(self) -> kit.OwnSteps[ProfileState]:
+        return {REVIEW: (lambda ctx, state: [self._review()], self._on_review)}
+
     def _review(self) -> Question:
         nothing = Choice("Nothing: it's all fine", self.PART, NOTHING)
         return Question(
             "Would you like to change something?", (*self._which_part().choices, nothing)
         )
 
-    def prompt(self, ctx: Context, raw: dict[str, Any]) -> list[Part]:
-        if raw.get("step") == REVIEW:
-            return [self._review()]
-        return super().prompt(ctx, raw)
-
-    def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
-        if raw.get("step") != REVIEW:
-            return super().step(ctx, raw, msg)
-        state = self.load(raw)
+    def _on_review(self, ctx: Context, state: ProfileState, msg: Incoming) -> Turn:
         said = meaning(msg.text) if msg.action is None else None
         nothing = msg.action == self.PART and msg.values.get("value") == NOTHING
         if nothing or said in (Meaning.NO, Meaning.NONE) or all_fine(msg.text):
@@ -360,7 +341,7 @@ class MentorProfileDialog(kit.Form[ProfileState]):
         if (changed := self._named_change(ctx, state, msg)) is not None:
             return changed
         state.step = kit.WHICH
-        return super().step(ctx, state.to_state(), msg)
+        return self.step(ctx, state.to_state(), msg)
 
     def summary(self, ctx: Context, state: ProfileState) -> list[Part]:
         return [Text("Here's your mentor profile:\n" + summary(state.values), private=True)]

@@ -26,6 +26,7 @@ _SET_CAPACITY = re.compile(
     re.I,
 )
 _AGAIN = re.compile(r"\b(?:taking (?:new )?mentees again|available (?:for mentees )?again)\b", re.I)
+_PROFILE_WORDS = re.compile(r"^.*?\bmentor profile\b\s*[:\-–]?\s*", re.I)
 _FULL = re.compile(
     r"\b(?:at full capacity|i'?m full|not taking (?:any )?(?:more|new) mentees)\b", re.I
 )
@@ -72,3 +73,13 @@ def taking_mentees_again(text: str) -> bool:
 
 def at_full_capacity(text: str) -> bool:
     return _FULL.search(text) is not None
+
+
+def after_profile_words(text: str) -> str:
+    """What follows "mentor profile" in a message ("my mentor profile: change my bio to ...")."""
+    return _PROFILE_WORDS.sub("", text, count=1)
+
+
+def is_name(said: str) -> bool:
+    """Whether a listed entry could be a name or an email (it has a letter)."""
+    return re.search(r"[^\W\d_]", said) is not None

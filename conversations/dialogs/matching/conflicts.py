@@ -16,7 +16,7 @@ from conversations.messages import Incoming, Text
 from storage import matching_queries as mq
 from storage import queries
 from storage.lead_queries import STEERING_ROLES
-from storage.models import Cohort, ConflictKind, Person, Role
+from storage.models import Cohort, ConflictKind, Role
 
 KIND_WORDS = {
     ConflictKind.APPRAISER: "appraiser",
@@ -61,19 +61,12 @@ def _by_reference(ctx: Context, ref: str, rest: str) -> Turn:
     if mentee is None or mentee.id is None:
         return say(f"I can't find application {ref} in *{cohort.name}*.")
     kind = ConflictKind(conflict_kind(rest))
-    words = rest.split()
-    found: list[Person] = []
-    for length in range(len(words), 0, -1):  # the longest start of the rest naming one mentor
-        found = mq.people_named(ctx.session, cohort.id, Role.MENTOR.value, " ".join(words[:length]))
-        if len(found) == 1:
-            break
-    if len(found) != 1 or found[0].id is None:
+    mentor = mq.person_named_first(ctx.session, cohort.id, Role.MENTOR.value, rest)
+    if mentor is None or mentor.id is None:
         return say(
             "I can't tell which mentor that is. Give their email or full name, for example: "
             f"{BY_REFERENCE_EXAMPLE}."
         )
-    mentor = found[0]
-    assert mentor.id is not None
     if not mq.add_conflict(
         ctx.session, cohort.id, mentee.id, mentor.id, kind, ctx.person_id, ctx.now
     ):

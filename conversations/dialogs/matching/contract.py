@@ -1,22 +1,16 @@
 """The mentoring contract: both partners agree its fields in chat and each signs with "I agree".
 
 Map:
-- :class:`ContractDialog` is a kit form: it asks only for what is missing (the shared fields:
-  our plan for meeting, confidentiality rules, purpose and objectives; and the speaker's own best
-  way/time to be reached), shows the whole contract, then the person signs ("I agree": a plain
-  "yes" is not a signature), saves it unsigned, or changes a field ("change the plan to
-  fortnightly calls", "change 2", "no, the objectives"). Before saving, the kit's guard asks
-  about patient data and its safety check about text that reads like a concern.
-- Either partner can start. Saving tells the partner (an outbox message with a "Review and sign"
-  button, action ``contract:review:<pairing id>``). Changing a shared field clears any signature
-  already given, and the partner is told. When both have signed, both are told and the project
-  team gets a copy in the lead channel. A contract to sign is also an open question
-  (``nudge_answers``): a typed yes hours later opens it.
-- One natural message can carry every field ("contract: plan: ...; confidentiality: ...;
-  objectives: ...; reach me: ...").
+- :class:`ContractDialog`, a kit form: asks only for what is missing (the shared plan,
+  confidentiality and objectives, and the speaker's own way to be reached; one message can carry
+  them all, "plan: ...; reach me: ..."), shows the whole contract, then signs ("I agree", never a
+  plain "yes"), saves it unsigned, or changes a field. Its own steps: whose contract (several
+  partners) and a contract both have signed.
+- Saving tells the partner, with a "Review and sign" button (``contract:review:<pairing id>``);
+  changing a shared field clears a signature already given. Both signed: both are told and the
+  lead channel gets a copy. A contract to sign is an open question (``nudge_answers``).
 
-One contract row per pairing: the shared fields and each partner's contact live in
-``Contract.terms`` (``plan``, ``confidentiality``, ``objectives``, ``contact: {mentee, mentor}``).
+One row per pairing: ``Contract.terms`` holds the shared fields and ``contact: {mentee, mentor}``.
 See ``contract.mmd`` for the states.
 """
 
@@ -263,31 +257,23 @@ class ContractDialog(kit.Form[ContractState]):
 
     # -- the steps of its own: whose contract, and a contract both have signed --------------
 
-    def prompt(self, ctx: Context, raw: dict[str, Any]) -> list[Part]:
-        state = self.load(raw)
-        if state.step == PICKING:
-            return [Text("Please choose whose contract to work on, or type *cancel*.")]
-        if state.step == VIEW:
-            return self._view(ctx, state)
-        return super().prompt(ctx, raw)
+    def own_steps(self) -> kit.OwnSteps[ContractState]:
+        return {PICKING: (self._ask_pick, self._on_pick), VIEW: (self._view, self._on_view)}
 
     def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
         state = self.load(raw)
-        if state.step == PICKING:
-            return self._on_pick(ctx, state, msg)
-        if contract_queries.pairing_of(ctx.session, ctx.person_id, state.pairing_id) is None:
+        if state.step != PICKING and not self._pairing(ctx, state):
             return say(
                 "Your pairing has ended, so this contract can't be signed any more. Nothing was saved."
             )
-        if state.step != VIEW:
-            return super().step(ctx, raw, msg)
-        picked = msg.action or answer(msg.text, VIEW_CHOICES, yes=CHANGE, no=LEAVE)
-        if picked == CHANGE:
-            return self.rewrite(ctx, state)
-        if picked == LEAVE:
-            return say("OK, your contract stays as it is. Type *menu* for more.")
-        again = "Please choose *Change something* or *Leave it as it is*."
-        return kit.reask(again, self._view(ctx, state)[1:], raw)
+        return super().step(ctx, raw, msg)
+
+    def _pairing(self, ctx: Context, state: ContractState) -> Pairing | None:
+        return contract_queries.pairing_of(ctx.session, ctx.person_id, state.pairing_id)
+
+    @staticmethod
+    def _ask_pick(ctx: Context, state: ContractState) -> list[Part]:
+        return [Text("Please choose whose contract to work on, or type *cancel*.")]
 
     def _on_pick(self, ctx: Context, state: ContractState, msg: Incoming) -> Turn:
         question = self._pick_question(ctx)
@@ -305,6 +291,15 @@ class ContractDialog(kit.Form[ContractState]):
                 "Would you like to change it? Both of you would then sign again.", VIEW_CHOICES
             ),
         ]
+
+    def _on_view(self, ctx: Context, state: ContractState, msg: Incoming) -> Turn:
+        picked = msg.action or answer(msg.text, VIEW_CHOICES, yes=CHANGE, no=LEAVE)
+        if picked == CHANGE:
+            return self.rewrite(ctx, state)
+        if picked == LEAVE:
+            return say("OK, your contract stays as it is. Type *menu* for more.")
+        again = "Please choose *Change something* or *Leave it as it is*."
+        return kit.reask(again, self._view(ctx, state)[1:], state.to_state())
 
     # -- the kit's confirmation: "I agree" signs; save without signing; change ---------------
 

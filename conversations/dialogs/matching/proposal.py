@@ -1,21 +1,15 @@
 """The steering group's matching proposal, its swaps and its approval, and the matching message.
 
-- :class:`MatchingDialog` ("propose matches", "swap A-03 and A-05", "approve"): for the project
-  lead and the steering group (chair, members, moderator) of the cohort only. *propose matches*
-  runs ``conversations.matching.propose`` on the selected mentees who have no mentor (with their
-  ranked top 3) and the mentors' free places, never matching a conflict of interest, and saves
-  the result as the cohort's one draft ``MatchProposal`` (an older draft is discarded). It shows
-  each pair ("A-03 Priya Shah -> Tom Okafor (1st choice)"), the score, and anyone unmatched with
-  why. *swap A-03 and A-05* / *swap Priya and Sam* exchanges two mentees' mentors; *move A-03 to
-  Owen Whitfield* gives a mentee a mentor's free place; either is refused, with the reason, when
-  it would match a conflict of interest or overfill a mentor. *approve* asks for a short rationale
-  (the kit's one field), confirms (pairings are final once announced), then creates the pairings,
-  records the decision (who, when, why) and sends the matching message to both sides and a note
-  to the lead channel. See ``matching.mmd``.
-- The matching message (SCHEME.md "Pairing"): who the partner is, how to reach them (the mentor's
-  contact preference and email; the mentee's email), that the MENTEE makes first contact, "if you
-  have not heard ... by DATE" (``[scheme.meetings] first_contact_days`` on, in the reader's time
-  zone), and what happens next (meet, agree ground rules, sign the contract by the deadline).
+- :class:`MatchingDialog`, for the project lead and the cohort's steering group only: *propose
+  matches* runs ``conversations.matching.propose`` over the selected mentees without a mentor
+  and the mentors' free places (never a conflict of interest), and keeps it as the cohort's one
+  draft. *swap A-03 and A-05* and *move A-03 to Owen Whitfield* edit it (refused, with the
+  reason, for a conflict or a full mentor). *approve* asks for a short rationale (the kit's one
+  field), confirms, then creates the pairings, records the decision and sends the matching
+  messages and a lead-channel note. See ``matching.mmd``.
+- The matching message (SCHEME.md "Pairing"): who the partner is and how to reach them, that
+  the MENTEE makes first contact, "if you have not heard ... by DATE" (``first_contact_days``,
+  in the reader's time zone), and what happens next.
 """
 
 from __future__ import annotations
@@ -37,7 +31,7 @@ from conversations.matching import swap as swap_mentors
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from storage import matching_queries as mq
 from storage import queries
-from storage.models import Cohort, MatchProposal, Pairing, Person, ProposalStatus, Role, Scheme
+from storage.models import Cohort, MatchProposal, Pairing, Person, Role, Scheme
 from storage.scheme_settings import SchemeSettings
 
 APPROVE = "dialog:matching:approve"
@@ -213,9 +207,8 @@ class MatchingDialog(kit.Form[ProposalState]):
         proposal = mq.draft(ctx.session, ctx.person_id, state.cohort_id)
         if proposal is not None and proposal.id == state.proposal_id:
             return proposal, inputs
-        old = ctx.session.get(MatchProposal, state.proposal_id)
-        if old is not None and old.status == ProposalStatus.APPROVED.value:
-            who = ctx.name_of(old.decided_by_id) if old.decided_by_id else "someone"
+        if (by := mq.decided_by(ctx.session, state.proposal_id)) is not None:
+            who = ctx.name_of(by) if by else "someone"
             said = f"That proposal was approved by {who}, and the pairings announced."
         else:
             said = "That proposal has been replaced by a newer one."
@@ -223,21 +216,21 @@ class MatchingDialog(kit.Form[ProposalState]):
 
     # -- the review step: the proposal shown, swaps and moves, "approve" ----------------------
 
+    def own_steps(self) -> kit.OwnSteps[ProposalState]:
+        return {REVIEW: (self._shown, self._review)}
+
     def prompt(self, ctx: Context, raw: dict[str, Any]) -> list[Part]:
-        state = self.load(raw)
-        if state.step in (REVIEW, kit.CONFIRM):
-            found = self._current(ctx, state)
-            if isinstance(found, Turn):
-                return found.replies
-            if state.step == REVIEW:
-                return _show(ctx, found[1], _matching_of(found[0]))
+        if raw.get("step") == kit.CONFIRM and isinstance(
+            gone := self._current(ctx, self.load(raw)), Turn
+        ):
+            return gone.replies
         return super().prompt(ctx, raw)
 
-    def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
-        state = self.load(raw)
-        if state.step == REVIEW:
-            return self._review(ctx, state, msg)
-        return super().step(ctx, raw, msg)
+    def _shown(self, ctx: Context, state: ProposalState) -> list[Part]:
+        found = self._current(ctx, state)
+        if isinstance(found, Turn):
+            return found.replies
+        return _show(ctx, found[1], _matching_of(found[0]))
 
     def _review(self, ctx: Context, state: ProposalState, msg: Incoming) -> Turn:
         found = self._current(ctx, state)
@@ -255,8 +248,7 @@ class MatchingDialog(kit.Form[ProposalState]):
         if (edit := proposal_edit(text)) is not None:
             return self._rearrange(ctx, state, found, edit.first, edit.second)
         if pick(text, (Choice("Show the proposal", REVIEW),)) is not None:
-            raw = state.to_state()
-            return Turn(replies=self.prompt(ctx, raw), state=raw, advanced=False)
+            return Turn(replies=self._shown(ctx, state), state=state.to_state(), advanced=False)
         return say(NOT_FOLLOWED, state=state.to_state(), advanced=False)
 
     def _rearrange(
@@ -288,10 +280,7 @@ class MatchingDialog(kit.Form[ProposalState]):
         if isinstance(edited, str):
             said = _refused(ctx, matching, edited, mentee, other, inputs)
             return say(said, state=state.to_state(), advanced=False)
-        proposal.pairs, proposal.unmatched, proposal.score = edited.as_json()
-        proposal.updated_at = ctx.now
-        ctx.session.add(proposal)
-        mq.record_edit(ctx.session, ctx.person_id, proposal, a, b, ctx.now)
+        mq.record_edit(ctx.session, ctx.person_id, proposal, edited.as_json(), a, b, ctx.now)
         now_with = {p.mentee_id: p.mentor_id for p in edited.pairs}
         changes = [
             f"{ctx.name_of(m)} now has {ctx.name_of(now_with[m])}"
@@ -321,7 +310,7 @@ class MatchingDialog(kit.Form[ProposalState]):
         if picked != self.CHANGE:
             return None
         state.step, state.values = REVIEW, {}
-        back = self.prompt(ctx, state.to_state())
+        back = self._shown(ctx, state)
         return Turn(replies=[Text("OK, nothing was announced."), *back], state=state.to_state())
 
     def save(self, ctx: Context, state: ProposalState) -> Turn:
