@@ -54,7 +54,7 @@ from conversations.patient_data import (
 from conversations.safety import Noticed, names_safety, notice_concern
 from conversations.self_harm import SELF_HARM_HELP, about_self_harm
 from storage import queries
-from storage.models import Concern, Pairing, PairingStatus
+from storage.models import Concern, PairingStatus
 
 MAX_DETAILS = 5000
 # Said ahead of a concern of each kind (``ConcernDialog._lead_in``).
@@ -516,15 +516,12 @@ class ConcernDialog(kit.Steps[ConcernState], kit.Confirming[ConcernState]):
         if chosen is None and state.details and len(msg.text.split()) >= 3:
             chosen = Category.OTHER  # what they wrote is the concern; "Change" stays offered
         if chosen is None:
-            if state.details:
-                why = (
-                    "Thank you, I've kept what you wrote. Which of these is it closest to? "
-                    "*Something else* is fine."
-                )
-                return self.again(ctx, state, why)
-            return self.again(
-                ctx, state, "Please choose the closest one; *Something else* is fine."
+            why = (
+                "Thank you, I've kept what you wrote. Which of these is it closest to? "
+                if state.details
+                else "Please choose the closest one; "
             )
+            return self.again(ctx, state, why + "*Something else* is fine.")
         state.category = chosen
         return self._onwards(ctx, state)
 
@@ -627,7 +624,9 @@ class ConcernDialog(kit.Steps[ConcernState], kit.Confirming[ConcernState]):
         return self.ask(ctx, state, Step.CONFIRM)
 
     def save(self, ctx: Context, state: ConcernState) -> Turn:
-        if state.category is Category.BREAKDOWN and _active(pairing_of(ctx, state.pairing_id)):
+        pairing = pairing_of(ctx, state.pairing_id)
+        active = pairing is not None and pairing.status == PairingStatus.ACTIVE.value
+        if state.category is Category.BREAKDOWN and active:
             return self.ask(ctx, state, Step.END_PAIRING)
         return self._send(ctx, state)
 
@@ -672,7 +671,3 @@ class ConcernDialog(kit.Steps[ConcernState], kit.Confirming[ConcernState]):
             end_pairing=end_pairing,
             rematch=rematch,
         )
-
-
-def _active(pairing: Pairing | None) -> bool:
-    return pairing is not None and pairing.status == PairingStatus.ACTIVE.value
