@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from enum import StrEnum
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator
 
@@ -653,21 +653,8 @@ class ConcernDialog(kit.Steps[ConcernState], kit.Confirming[ConcernState]):
             return self._send(ctx, state, end_pairing=True, rematch=picked == REMATCH_YES)
         return self.again(ctx, state, "Please answer *yes* or *no*.")
 
-    def _send(
-        self,
-        ctx: Context,
-        state: ConcernState,
-        *,
-        end_pairing: bool = False,
-        rematch: bool | None = None,
-    ) -> Turn:
+    def _send(self, ctx: Context, state: ConcernState, **ending: Any) -> Turn:
+        """Send the draft; ``ending``: ``end_pairing`` and ``rematch``, for ``send``."""
         assert state.category is not None
-        return send(
-            ctx,
-            state.category,
-            state.details,
-            state.pairing_id,
-            urgent=state.is_urgent,
-            end_pairing=end_pairing,
-            rematch=rematch,
-        )
+        category, urgent = state.category, state.is_urgent
+        return send(ctx, category, state.details, state.pairing_id, urgent=urgent, **ending)
