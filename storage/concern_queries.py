@@ -27,6 +27,16 @@ def concern_visible_to(session: Session, viewer_id: int, concern_id: int) -> Con
     return concern_for(session, viewer_id, concern_id, ConcernAction.READ)
 
 
+def concerns_raised_by(session: Session, person_id: int) -> list[Concern]:
+    """The concerns ``person_id`` raised (and may still read), oldest first."""
+    return [c for c in concerns_visible_to(session, person_id) if c.raised_by_id == person_id]
+
+
+def open_concerns_for(session: Session, person_id: int) -> list[Concern]:
+    """The unresolved concerns ``person_id`` may act on, oldest first."""
+    return [c for c in concerns_for(session, person_id, ConcernAction.ACK) if c.resolved_at is None]
+
+
 @dataclass(frozen=True)
 class AlertFacts:
     """What an urgent concern's second route may say (reference, category, cohort, never text

@@ -15,7 +15,7 @@ from conversations.dialogs.concerns import concern_ref
 from conversations.intents import Intent, IntentName
 from conversations.messages import Incoming, Text
 from conversations.reports import concern_label
-from storage import access
+from storage import access, concern_queries
 from storage.models import Concern, Pairing
 
 # Asked "can tom see what i reported?" as often as "what happened to my concern?".
@@ -42,11 +42,7 @@ def _state(ctx: Context, concern: Concern) -> str:
 
 def my_concerns(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     """The concerns this person raised, and where each has got to."""
-    mine = [
-        c
-        for c in access.concerns_for(ctx.session, ctx.person_id, access.ConcernAction.READ)
-        if c.raised_by_id == ctx.person_id
-    ]
+    mine = concern_queries.concerns_raised_by(ctx.session, ctx.person_id)
     if not mine:
         return say(
             "You haven't raised any concerns. If something is worrying you, type "
@@ -74,11 +70,7 @@ def open_concerns(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
             "see your own, ask *what happened to my concern?*; to raise one, type "
             "*raise a concern*."
         )
-    open_ = [
-        c
-        for c in access.concerns_for(ctx.session, ctx.person_id, access.ConcernAction.ACK)
-        if c.resolved_at is None
-    ]
+    open_ = concern_queries.open_concerns_for(ctx.session, ctx.person_id)
     if not open_:
         return say("There are no open concerns for you to act on.")
     lines = []

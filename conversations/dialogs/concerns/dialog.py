@@ -1,31 +1,29 @@
 """The concern dialog: what it is about, who will see it, the details (guarded), a draft to
-confirm, then ``sending.send``. Its steps are declared as data (``ConcernDialog.steps``).
+confirm, then ``sending.send``. Its steps are a ``kit.Steps`` table; the confirmation, which
+part to change and the patient-data guard are the kit's (``kit.Confirming``). A concern has no
+safety check of its own: it is where the safety check sends what it notices.
 
-- The category is read from the message when it is clear ("my mentor hasn't replied for 5
-  weeks" is *partner not responding*, "safeguarding" is *safety*), otherwise asked with choices.
-  Words typed at "What is it about?" are the concern itself as often as its category: they are
-  kept as the details. A concern said straight out ("Tom hit a patient", read by
-  ``conversations.safety``) starts here with its words kept as the details.
-- Only what is missing is asked (``_onwards``): the pairing (with several), the category, the
-  details; then the draft is confirmed. Nothing is sent until the person says so.
-- The details are read (``reading``): harm makes any concern urgent, with the 999 advice (and,
-  for someone who may want to die, ``conversations.self_harm``'s Samaritans / NHS 111 / GP line);
-  bullying filed as *something else* is labelled bullying. Patient data is named by the guard.
+- The category is read from the message when it is clear, otherwise asked with choices. Words
+  typed at "What is it about?" are the concern itself as often as its category: they are kept
+  as the details, as is a concern said straight out ("Tom hit a patient").
+- Only what is missing is asked (``_onwards``); nothing is sent until the person says so.
+- The details are read (``reading``): harm makes any concern urgent, with the 999 advice (or
+  ``conversations.self_harm``'s help); bullying filed as *something else* is bullying.
 - The urgent lane: an urgent concern whose first words hold patient data is sent at once with
   them removed, and what to keep is asked after (the alert never waits for it).
 - A relationship breakdown may end the pairing (a no-fault exit) after a clear confirmation; a
   mentee is asked whether they'd like a new mentor.
-- An unsent draft put aside by another request is kept (``keeps_aside``) and picked up by
-  "carry on with my concern" or "raise a concern" (``resumes``); see ``conversations.engine``.
-
-See ``concerns.mmd`` for the states.
+- An unsent draft put aside by another request is kept (``keeps_aside``) and picked up again
+  (``resumes``); see ``conversations.engine`` and ``concerns.mmd``.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from enum import StrEnum
-from typing import ClassVar
+from typing import Annotated, Any, ClassVar
+
+from pydantic import AfterValidator
 
 from conversations.corrections import CHANGE_FIELD, FieldNames
 from conversations.dialogs import kit
@@ -48,14 +46,15 @@ from conversations.language.choices import answer, pick
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import (
     GUARD_CHOICES,
+    GUARD_EDIT,
+    GUARD_REMOVE,
     Finding,
-    guard_question,
     remove_patient_data,
 )
 from conversations.safety import Noticed, names_safety, notice_concern
 from conversations.self_harm import SELF_HARM_HELP, about_self_harm
 from storage import queries
-from storage.models import Concern, Pairing, PairingStatus
+from storage.models import Concern, PairingStatus
 
 MAX_DETAILS = 5000
 # Said ahead of a concern of each kind (``ConcernDialog._lead_in``).
@@ -142,8 +141,8 @@ class Step(StrEnum):
     PICK = "pick"
     CATEGORY = "category"
     DETAILS = "details"
-    GUARD = "guard"
-    CONFIRM = "confirm"
+    GUARD = kit.GUARD
+    CONFIRM = kit.CONFIRM
     END_PAIRING = "end_pairing"
     REMATCH = "rematch"
     OFFER = "offer"
@@ -153,7 +152,7 @@ class ConcernState(kit.StepState):
     """A concern being raised, validated on load. Nothing is sent until the draft is confirmed
     (or, in the urgent lane, ``sent_id`` is the concern already sent)."""
 
-    step: Step
+    step: Annotated[str, AfterValidator(Step)]  # a ``Step`` (the kit's steps set theirs)
     category: Category | None = None
     details: str = ""
     pairing_id: int | None = None
@@ -233,7 +232,7 @@ _PARTS = FieldNames(
 )
 
 
-class ConcernDialog(kit.Steps[ConcernState]):
+class ConcernDialog(kit.Steps[ConcernState], kit.Confirming[ConcernState]):
     """Category, who will see it, details (guarded), confirm; a breakdown may end the pairing."""
 
     name: ClassVar[str] = "concern"
@@ -242,15 +241,18 @@ class ConcernDialog(kit.Steps[ConcernState]):
     # An unsent concern put aside by another request is kept to pick up (``resumes``).
     keeps_aside: ClassVar[bool] = True
     State = ConcernState
+    confirm_question: ClassVar[str] = "Shall I send it to the project lead?"
+    guard_where: ClassVar[str] = "a concern"
 
     def __init__(self) -> None:
-        # Each step: what it asks, and how it takes the answer.
+        # Each step: what it asks, and how it takes the answer; the kit's are ``Confirming``'s.
+        kit_step = (self._kit_prompt, self._kit_step)
         self.steps = {
             Step.PICK: (self._pick_prompt, self._on_pick),
             Step.CATEGORY: (lambda ctx, state: [CATEGORY_QUESTION], self._on_category),
             Step.DETAILS: (self._details_prompt, self._on_details),
-            Step.GUARD: (self._guard_prompt, self._on_guard),
-            Step.CONFIRM: (self._confirmation, self._on_confirm),
+            Step.GUARD: kit_step,
+            Step.CONFIRM: kit_step,
             Step.END_PAIRING: (self._end_question, self._on_end),
             Step.REMATCH: (lambda ctx, state: [REMATCH_QUESTION], self._on_rematch),
             Step.OFFER: (lambda ctx, state: [OFFER_QUESTION], self._on_offer),
@@ -436,10 +438,7 @@ class ConcernDialog(kit.Steps[ConcernState]):
         about = f"*{CHOICE_LABELS[state.category]}.* {self._who_sees(ctx, state)}"
         return [Text(about), Text(ask)]
 
-    def _guard_prompt(self, ctx: Context, state: ConcernState) -> list[Part]:
-        return guard_question(kit.patient_data_in(ctx, state.pending or ""), "a concern")
-
-    def _confirmation(self, ctx: Context, state: ConcernState) -> list[Part]:
+    def summary(self, ctx: Context, state: ConcernState) -> list[Part]:
         assert state.category is not None
         urgent = " (urgent)" if state.is_urgent else ""
         help_now: list[Part] = []
@@ -455,7 +454,6 @@ class ConcernDialog(kit.Steps[ConcernState]):
                 private=True,
             ),
             Text(self._who_sees(ctx, state)),
-            Question("Shall I send it to the project lead?", CONFIRM),
         ]
 
     def _end_question(self, ctx: Context, state: ConcernState) -> list[Part]:
@@ -518,15 +516,12 @@ class ConcernDialog(kit.Steps[ConcernState]):
         if chosen is None and state.details and len(msg.text.split()) >= 3:
             chosen = Category.OTHER  # what they wrote is the concern; "Change" stays offered
         if chosen is None:
-            if state.details:
-                why = (
-                    "Thank you, I've kept what you wrote. Which of these is it closest to? "
-                    "*Something else* is fine."
-                )
-                return self.again(ctx, state, why)
-            return self.again(
-                ctx, state, "Please choose the closest one; *Something else* is fine."
+            why = (
+                "Thank you, I've kept what you wrote. Which of these is it closest to? "
+                if state.details
+                else "Please choose the closest one; "
             )
+            return self.again(ctx, state, why + "*Something else* is fine.")
         state.category = chosen
         return self._onwards(ctx, state)
 
@@ -542,7 +537,7 @@ class ConcernDialog(kit.Steps[ConcernState]):
         return self._check_details(ctx, state, text)
 
     def _check_details(self, ctx: Context, state: ConcernState, text: str) -> Turn:
-        if state.step is Step.DETAILS and state.category is Category.SAFETY:
+        if state.step == Step.DETAILS and state.category is Category.SAFETY:
             state.danger_told = True  # its prompt said "call 999 first"
         _read_details(state, text)
         if len(text) > MAX_DETAILS:
@@ -552,47 +547,50 @@ class ConcernDialog(kit.Steps[ConcernState]):
                 f"({MAX_DETAILS:,}). Nothing was sent. Could you shorten it?"
             )
             return kit.reask(why, self._details_prompt(ctx, state)[1:], state.to_state())
-        if findings := kit.patient_data_in(ctx, text):
-            state.step, state.pending, state.details = Step.GUARD, text, ""
-            return Turn(replies=guard_question(findings, "a concern"), state=state.to_state())
+        if kit.patient_data_in(ctx, text):
+            state.pending, state.details = text, ""
+            return self.ask(ctx, state, Step.GUARD)
         if state.sent_id is not None:  # rewriting an urgent concern already sent
             return self._amend(ctx, state, text)
         state.details = text
         return self.ask(ctx, state, Step.CONFIRM)
 
-    def _on_guard(self, ctx: Context, state: ConcernState, msg: Incoming) -> Turn:
-        answer = kit.guarded(ctx, msg, state.pending or "")
-        if answer is None:
-            return self.again(ctx, state, "Please choose one of these.")
-        if answer.text is None:  # they'll write it again
-            state.pending, state.step = None, Step.DETAILS
-            return Turn(replies=self._details_prompt(ctx, state)[1:], state=state.to_state())
-        if state.sent_id is not None:
-            return self._amend(ctx, state, answer.text)
-        state.pending, state.details = None, answer.text
-        return self.ask(ctx, state, Step.CONFIRM)
+    # -- the kit's confirmation and guard (``kit.Confirming``) ------------------------------
 
-    def _on_confirm(self, ctx: Context, state: ConcernState, msg: Incoming) -> Turn:
-        if (changed := self._changed(ctx, state, msg)) is not None:
+    def _kit_prompt(self, ctx: Context, state: ConcernState) -> list[Part]:
+        return self.checking_prompt(ctx, state) or []
+
+    def _kit_step(self, ctx: Context, state: ConcernState, msg: Incoming) -> Turn:
+        turn = self.checking_step(ctx, state, msg)
+        assert turn is not None  # only the kit's steps come here
+        return turn
+
+    def confirm_choices(self, ctx: Context, state: ConcernState) -> tuple[Choice, ...]:
+        return CONFIRM
+
+    def confirm_reply(self, ctx: Context, state: ConcernState, msg: Incoming) -> Turn:
+        """Read here, never by the kit's yes: "yes send it to tom" must not send it. A change
+        typed in one message, the buttons, "send it" in people's own words; a "no" rewrites."""
+        if (changed := self.changed(ctx, state, msg)) is not None:
             return changed
         picked = msg.action or answer(msg.text, CONFIRM, yes=SEND, no=EDIT_DETAILS)
         if picked == SEND or worries.says_send(msg.text) or worries.wants_to_raise(msg.text):
-            pairing = pairing_of(ctx, state.pairing_id)
-            if state.category is Category.BREAKDOWN and _active(pairing):
-                return self.ask(ctx, state, Step.END_PAIRING)
-            return self._send(ctx, state)
+            return self.save(ctx, state)  # the details were guarded as they were given
         if picked == EDIT_DETAILS:
-            state.step = Step.DETAILS
-            wrote = Text(f"You wrote: {state.details}", private=True)
-            return Turn(
-                replies=[wrote, *self._details_prompt(ctx, state)[1:]], state=state.to_state()
-            )
+            return self.edit_part(ctx, state, Step.DETAILS)
         if picked == EDIT_CATEGORY or worries.changes_topic(msg.text):
-            state.category = None
-            return self.ask(ctx, state, Step.CATEGORY)
+            return self.edit_part(ctx, state, Step.CATEGORY)
         return self.again(ctx, state, "Please choose *Send it*, or change something first.")
 
-    def _changed(self, ctx: Context, state: ConcernState, msg: Incoming) -> Turn | None:
+    def edit_part(self, ctx: Context, state: ConcernState, part: str) -> Turn:
+        if part == Step.CATEGORY:
+            state.category = None
+            return self.ask(ctx, state, Step.CATEGORY)
+        state.step = Step.DETAILS
+        wrote = Text(f"You wrote: {state.details}", private=True)
+        return Turn(replies=[wrote, *self._details_prompt(ctx, state)[1:]], state=state.to_state())
+
+    def changed(self, ctx: Context, state: ConcernState, msg: Incoming) -> Turn | None:
         """A part of the draft changed in one message ("change what I wrote to: ..."), read
         again as if it had been typed at its own question."""
         said = CHANGE_FIELD.match(msg.text.replace(" to:", " to ")) if msg.action is None else None
@@ -604,10 +602,33 @@ class ConcernDialog(kit.Steps[ConcernState]):
             return self._check_details(ctx, state, value)
         typed = pick(value, CATEGORY_QUESTION.choices)
         if typed is None:
-            state.category = None
-            return self.ask(ctx, state, Step.CATEGORY)
+            return self.edit_part(ctx, state, Step.CATEGORY)
         state.category = Category(typed.value)
         return self._onwards(ctx, state)
+
+    def _guarded_texts(self, state: ConcernState) -> list[str]:
+        return [state.pending] if state.pending else []
+
+    def guarded_choice(self, ctx: Context, state: ConcernState, choice: str) -> Turn:
+        """The guard's answer about the details (or, in the urgent lane, about the words of the
+        concern already sent): keep them, without the patient data, or write them again."""
+        text, state.pending = state.pending or "", None
+        if choice == GUARD_EDIT:
+            state.step = Step.DETAILS
+            return Turn(replies=self._details_prompt(ctx, state)[1:], state=state.to_state())
+        if choice == GUARD_REMOVE:
+            text = remove_patient_data(text, kit.patient_data_in(ctx, text))
+        if state.sent_id is not None:
+            return self._amend(ctx, state, text)
+        state.details = text
+        return self.ask(ctx, state, Step.CONFIRM)
+
+    def save(self, ctx: Context, state: ConcernState) -> Turn:
+        pairing = pairing_of(ctx, state.pairing_id)
+        active = pairing is not None and pairing.status == PairingStatus.ACTIVE.value
+        if state.category is Category.BREAKDOWN and active:
+            return self.ask(ctx, state, Step.END_PAIRING)
+        return self._send(ctx, state)
 
     def _on_end(self, ctx: Context, state: ConcernState, msg: Incoming) -> Turn:
         # A plain "yes" takes the first choice (send, and keep the pairing for now); ending it
@@ -632,25 +653,8 @@ class ConcernDialog(kit.Steps[ConcernState]):
             return self._send(ctx, state, end_pairing=True, rematch=picked == REMATCH_YES)
         return self.again(ctx, state, "Please answer *yes* or *no*.")
 
-    def _send(
-        self,
-        ctx: Context,
-        state: ConcernState,
-        *,
-        end_pairing: bool = False,
-        rematch: bool | None = None,
-    ) -> Turn:
+    def _send(self, ctx: Context, state: ConcernState, **ending: Any) -> Turn:
+        """Send the draft; ``ending``: ``end_pairing`` and ``rematch``, for ``send``."""
         assert state.category is not None
-        return send(
-            ctx,
-            state.category,
-            state.details,
-            state.pairing_id,
-            urgent=state.is_urgent,
-            end_pairing=end_pairing,
-            rematch=rematch,
-        )
-
-
-def _active(pairing: Pairing | None) -> bool:
-    return pairing is not None and pairing.status == PairingStatus.ACTIVE.value
+        category, urgent = state.category, state.is_urgent
+        return send(ctx, category, state.details, state.pairing_id, urgent=urgent, **ending)

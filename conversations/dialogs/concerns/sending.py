@@ -219,38 +219,36 @@ def send(
     ]
     if urgent:
         replies.append(urgent_help(ctx, details))
-    outgoing: list[Outgoing] = []
-    # The lead channel gets no text and no names: readers open it in their own chat.
-    lead_note = ""
+    ended = Turn(replies=[])
     if end_pairing and pairing is not None and partner is not None:
-        lead_note = _end_pairing(ctx, pairing, partner, handling, rematch, replies, outgoing)
-    alert = concern_alert(
-        concern_ref(concern.id), LEAD_LABELS[category], urgent, cohort.name, lead_note
+        ended = _end_pairing(ctx, pairing, partner, handling, rematch)
+    # The lead channel gets no text and no names: readers open it in their own chat.
+    note = f" The pairing has ended (a no-fault exit).{_WISH[rematch]}" if ended.replies else ""
+    alert = concern_alert(concern_ref(concern.id), LEAD_LABELS[category], urgent, cohort.name, note)
+    to_lead = to_lead_channel(
+        scheme, *alert, kind="concern", priority=0 if urgent else 1, concern_id=concern.id
     )
-    outgoing.insert(
-        0,
-        to_lead_channel(
-            scheme,
-            *alert,
-            kind="concern",
-            priority=0 if urgent else 1,
-            concern_id=concern.id,
-        ),
-    )
-    return Turn(replies=replies, outgoing=outgoing)
+    return Turn(replies=[*replies, *ended.replies], outgoing=[to_lead, *ended.outgoing])
+
+
+# What the lead channel and the person are told of a mentee's wish for a new mentor.
+_WISH = {
+    None: "",
+    True: " They would like a new mentor.",
+    False: " They don't want a new mentor for now.",
+}
+_ENDED = {
+    None: "",
+    True: " The steering group will be in touch about a new mentor.",
+    False: " If you change your mind about a new mentor, tell the project lead.",
+}
 
 
 def _end_pairing(
-    ctx: Context,
-    pairing: Pairing,
-    partner: str,
-    handling: Handling,
-    rematch: bool | None,
-    replies: list[Part],
-    outgoing: list[Outgoing],
-) -> str:
+    ctx: Context, pairing: Pairing, partner: str, handling: Handling, rematch: bool | None
+) -> Turn:
     """End the pairing as a no-fault exit (kept as history), record a mentee's wish for a new
-    mentor, and tell the partner only that it has ended. Returns the lead channel's note."""
+    mentor, and tell the partner only that it has ended."""
     pairing.status = PairingStatus.ENDED_EARLY.value
     pairing.ended_at = ctx.now
     pairing.end_reason = "no-fault exit"
@@ -258,41 +256,26 @@ def _end_pairing(
     subject = f"pairing:{pairing.id}"
     record = partial(lead_queries.record, ctx.session, ctx.person_id)
     record("pairing_ended", subject, ctx.now, reason="no-fault exit")
-    wish = ""
     if rematch is not None:
-        wish = (
-            " They would like a new mentor."
-            if rematch
-            else " They don't want a new mentor for now."
-        )
         record("rematch_wish", subject, ctx.now, wants_new_mentor=rematch)
-    outgoing.append(
-        Outgoing(
-            parts=(
-                Text(
-                    f"Your mentoring pairing with {ctx.person.display_name} has ended. "
-                    f"{handling.name}, {handling.role}, will be in touch with you about what "
-                    "happens next."
-                ),
+    told = Outgoing(
+        parts=(
+            Text(
+                f"Your mentoring pairing with {ctx.person.display_name} has ended. "
+                f"{handling.name}, {handling.role}, will be in touch with you about what "
+                "happens next."
             ),
-            recipient_id=queries.partner_of(pairing, ctx.person_id),
-        )
+        ),
+        recipient_id=queries.partner_of(pairing, ctx.person_id),
     )
     ended = (
         f"Your pairing with {partner} has ended; it stays in the scheme's records as a no-fault "
         f"exit. {first(partner)} has been told only that it has ended."
     )
-    choose_again = rematch is True and may_choose_again(ctx, pairing)
-    if choose_again:
+    if rematch is True and may_choose_again(ctx, pairing):
         ended += (
             " The steering group will match you with a new mentor: first, choose your new top "
             "three."
         )
-    elif rematch:
-        ended += " The steering group will be in touch about a new mentor."
-    elif rematch is False:
-        ended += " If you change your mind about a new mentor, tell the project lead."
-    replies.append(Text(ended))
-    if choose_again:
-        replies.append(choose_again_question())
-    return f" The pairing has ended (a no-fault exit).{wish}"
+        return Turn(replies=[Text(ended), choose_again_question()], outgoing=[told])
+    return Turn(replies=[Text(ended + _ENDED[rematch])], outgoing=[told])
