@@ -185,6 +185,12 @@ def diary_entries(
     return list(rows), total
 
 
+def own_diary_entry(session: Session, author_id: int, entry_id: int) -> DiaryEntry | None:
+    """One entry by its id, only when ``author_id`` wrote it."""
+    entry = session.get(DiaryEntry, entry_id)
+    return entry if entry is not None and entry.author_id == author_id else None
+
+
 def pending_outbox(
     session: Session, *, recipient_id: int | None = None, channel: str | None = None
 ) -> list[Outbox]:

@@ -15,7 +15,16 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from storage.models import Membership, Pairing, Role, Survey, SurveyQuestion, SurveyResponse
+from storage.models import (
+    Cohort,
+    Membership,
+    Pairing,
+    Role,
+    Scheme,
+    Survey,
+    SurveyQuestion,
+    SurveyResponse,
+)
 
 ANSWERING_ROLES = (Role.MENTEE.value, Role.MENTOR.value)
 READER_ROLES = (
@@ -143,3 +152,12 @@ def responses_visible_to(session: Session, viewer_id: int, survey_id: int) -> li
         ).all()
     )
     return [r for r in rows if r.person_id not in own_mentees]
+
+
+def cohort_and_scheme(session: Session, survey: Survey) -> tuple[Cohort, Scheme]:
+    """The cohort a survey is for, and its scheme."""
+    cohort = session.get(Cohort, survey.cohort_id)
+    assert cohort is not None
+    scheme = session.get(Scheme, cohort.scheme_id)
+    assert scheme is not None
+    return cohort, scheme

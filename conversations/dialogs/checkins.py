@@ -1,24 +1,16 @@
 """Check-ins and evaluations: the scheme's surveys, answered in chat one question at a time.
 
-Map:
-- "check-in" lists the surveys open to the person today (or starts the only one). Each survey
-  is a kit form (``SurveyForm``) whose fields are its questions: a scale (buttons 1-5, or "4",
-  "four", "4/5", "pretty well, 4"), a single choice (buttons, a number, the label or a near
-  miss) or free text (through the kit's patient data guard and safety check, as it is given).
-  Optional ones take "skip"; required ones are asked again, kindly. "I'll finish it later"
-  keeps the answers so far.
-- At the end the person is asked whether they'd like a follow-up from the project team (a
-  question keyed ``follow_up`` in the survey asks it: any real answer there is a request), sees
-  their answers numbered, may correct any ("change 2", "change 2 to Once"), and submits.
-- One response per person per survey (a unique constraint): answering again before the survey
-  closes replaces the earlier answers (and says so); after it closes nothing can be changed.
-- A follow-up request goes to the lead channel as a reference (``F<id>``) and the survey, never
-  the person or the answers; those who may read the answers see who asked with *Open*. Answers
-  about a mentor (``about_mentor`` surveys) are never shown to that mentor:
-  ``storage.survey_queries.responses_visible_to`` is the scoped read.
-- "check-in: 4; once; the budget coaching; no" answers a whole survey in one message.
-
-See ``checkins.mmd`` for the states.
+- "check-in" lists the surveys open today (or starts the only one). Each is a kit form
+  (``SurveyForm``) whose fields are its questions: a scale ("4", "four", "4/5", "pretty well,
+  4"), a choice, or free text (guarded and safety-checked as it is given). "I'll finish it
+  later" keeps the answers so far; "check-in: 4; once; no" answers in one message.
+- Then: a follow-up from the project team? (a ``follow_up`` question asks it: any real answer
+  is a request), the answers numbered, corrections ("change 2 to Once"), the send.
+- One response per person per survey: answering again before it closes replaces the earlier
+  one (and says so); after it closes nothing can be changed.
+- A follow-up request reaches the lead channel as a reference (``F<id>``), never the person or
+  the answers. Answers about a mentor never reach that mentor
+  (``storage.survey_queries.responses_visible_to`` is the scoped read). States: ``checkins.mmd``.
 """
 
 from __future__ import annotations
@@ -42,7 +34,7 @@ from conversations.language.numbers import one_number
 from conversations.language.surveys import answers_again, answers_given
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from storage import survey_queries
-from storage.models import Cohort, Scheme, Survey, SurveyQuestion, SurveyResponse
+from storage.models import Survey, SurveyQuestion, SurveyResponse
 
 MAX_ANSWER = 2000
 FOLLOW_UP_KEY = "follow_up"
@@ -295,10 +287,7 @@ def _follow_up_note(ctx: Context, survey: Survey, response: SurveyResponse) -> O
     """The lead channel's alert: a reference, never who asked (feedback about a mentor, say,
     must not tell a mentor in the channel that their mentee wants a follow-up). Those who may
     read the answers press *Open* to see who, in their own chat."""
-    cohort = ctx.session.get(Cohort, survey.cohort_id)
-    assert cohort is not None
-    scheme = ctx.session.get(Scheme, cohort.scheme_id)
-    assert scheme is not None
+    cohort, scheme = survey_queries.cohort_and_scheme(ctx.session, survey)
     ref = f"F{response.id}"
     said = (
         f"Follow-up requested ({ref}): someone in {cohort.name} asked for a follow-up from the "

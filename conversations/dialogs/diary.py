@@ -7,7 +7,6 @@ scoped to the author. See ``diary.mmd`` for the guided entry's states.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -16,9 +15,7 @@ from conversations.dates import Ask, format_day, past_day
 from conversations.dialogs import kit, safety_check
 from conversations.dialogs.base import Context, Outgoing, Turn, say
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName, recognise
-from conversations.language.choices import pick
-from conversations.language.diary import mentions, someone_elses_diary, topic
-from conversations.language.normalise import normalise
+from conversations.language.diary import days_named, mentions, someone_elses_diary, topic
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from conversations.patient_data import find_patient_data, remove_patient_data
 from storage import queries
@@ -29,9 +26,10 @@ PAGE = 5
 
 
 class Step(StrEnum):
-    # A quick note the guard found patient data in, to write again (the kit's own guard asks).
+    """The diary's steps beside the kit's: a quick note the guard found patient data in, to
+    write again; whether to use the prompts; a free entry without them."""
+
     REWRITE_NOTE = "rewrite_note"
-    # Whether to use the What? / So what? / Now what? prompts, and a free entry without them.
     OFFER = "offer"
     FREE = "free"
 
@@ -64,6 +62,11 @@ OFFER = Question(
     (Choice("Yes, use the prompts", PROMPTS, "yes"), Choice("No, I'll just write", PROMPTS, "no")),
 )
 WRITE = "What would you like to write? Send it in one message and I'll save it as it is."
+ASKED: dict[str, Part] = {
+    Step.REWRITE_NOTE: Text(REWRITE),
+    Step.OFFER: OFFER,
+    Step.FREE: Text(WRITE),
+}
 
 
 def not_a_mentee(ctx: Context) -> Turn | None:
@@ -139,10 +142,8 @@ def my_diary(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         )
     if (refusal := not_a_mentee(ctx)) is not None:
         return refusal
-    try:
-        offset = max(0, int(msg.values.get("value", 0)))
-    except (TypeError, ValueError):
-        offset = 0
+    given = str(msg.values.get("value", 0))
+    offset = int(given) if given.isdecimal() else 0
     entries, total = queries.diary_entries(ctx.session, ctx.person_id, offset=offset, limit=PAGE)
     if total == 0:
         return say(
@@ -191,10 +192,8 @@ class GuidedDiary(kit.Form[DiaryState]):
         intent = recognise(msg.text, msg.action)
         if intent.name is IntentName.DIARY_NOTE:
             return quick_note(ctx, intent.rest)
-        if (refusal := not_a_mentee(ctx)) is not None:
-            return refusal
         # The prompts are offered, never forced: some people would rather just write.
-        return Turn(
+        return not_a_mentee(ctx) or Turn(
             replies=[Text("Let's write a diary entry. It's private: only you can read it."), OFFER],
             state={"step": Step.OFFER.value},
         )
@@ -240,33 +239,23 @@ class GuidedDiary(kit.Form[DiaryState]):
             return super().rewrite(ctx, state)
         return say(REWRITE, state={"step": Step.REWRITE_NOTE.value})
 
-    # The offer of prompts, a free entry and a quick note's guard are steps of their own.
     def prompt(self, ctx: Context, raw: dict[str, Any]) -> list[Part]:
-        step = raw.get("step")
-        if step == Step.REWRITE_NOTE.value:
-            return [Text(REWRITE)]
-        if step == Step.OFFER.value:
-            return [OFFER]
-        if step == Step.FREE.value:
-            return [Text(WRITE)]
-        return super().prompt(ctx, raw)
+        own = ASKED.get(raw.get("step", ""))
+        return [own] if own is not None else super().prompt(ctx, raw)
 
     def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
-        state = self.load(raw)
-        text = msg.text.strip()
-        if state.step == Step.OFFER.value:
+        step, text = self.load(raw).step, msg.text.strip()
+        if step == Step.OFFER:
             return self._on_offer(ctx, msg)
-        if state.step in (Step.REWRITE_NOTE.value, Step.FREE.value):
+        if step in (Step.REWRITE_NOTE, Step.FREE):
             if not text:
                 return Turn(replies=self.prompt(ctx, raw), state=raw, advanced=False)
             return quick_note(ctx, text)
         return super().step(ctx, raw, msg)
 
     def _on_offer(self, ctx: Context, msg: Incoming) -> Turn:
-        picked = pick(msg.text, OFFER.choices) if msg.action is None else None
-        value = (
-            msg.values.get("value") if msg.action == PROMPTS else (picked.value if picked else None)
-        )
+        picked = kit.chosen(msg, OFFER.choices)
+        value = picked.value if picked is not None else None
         if value == "yes":
             return super().start(ctx, msg)
         if value == "no":
@@ -283,23 +272,23 @@ class EntryState(kit.FormState):
     entry_id: int
 
 
+def _own_entries(ctx: Context) -> list[DiaryEntry]:
+    """The person's own entries, newest first (nobody else's)."""
+    return queries.diary_entries(ctx.session, ctx.person_id, limit=1000)[0]
+
+
 def _which_entry(ctx: Context, text: str) -> DiaryEntry | None:
     """The entry a request names: one from a day ("friday's entry"), one about something
     ("the one about the rota"), or else the newest."""
     if (about := topic(text)) is not None:
         return next(iter(_mentioning(ctx, about)), None)
-    entries, _ = queries.diary_entries(ctx.session, ctx.person_id, limit=1000)
-    for word in re.findall(r"[\w/.]+", normalise(text)):
-        day = past_day(word, ctx.today)
-        if isinstance(day, date) and (dated := [e for e in entries if e.written_on == day]):
-            return dated[0]
-    return entries[0] if entries else None
+    entries = _own_entries(ctx)
+    dated = (e for day in days_named(text, ctx.today) for e in entries if e.written_on == day)
+    return next(dated, entries[0] if entries else None)
 
 
 def _mentioning(ctx: Context, about: str) -> list[DiaryEntry]:
-    """The author's entries that mention ``about``, newest first."""
-    entries, _ = queries.diary_entries(ctx.session, ctx.person_id, limit=1000)
-    return [e for e in entries if mentions(_body(e), about)]
+    return [e for e in _own_entries(ctx) if mentions(_body(e), about)]
 
 
 def _body(entry: DiaryEntry) -> str:
@@ -330,8 +319,7 @@ class _OneEntry(kit.Form[EntryState]):
         return None
 
     def entry(self, ctx: Context, state: EntryState) -> DiaryEntry | None:
-        entry = ctx.session.get(DiaryEntry, state.entry_id)
-        return entry if entry is not None and entry.author_id == ctx.person_id else None
+        return queries.own_diary_entry(ctx.session, ctx.person_id, state.entry_id)
 
     def summary(self, ctx: Context, state: EntryState) -> list[Part]:
         entry = self.entry(ctx, state)
@@ -408,8 +396,7 @@ def search_diary(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     """ "What did I write about the rota?": the author's entries that mention it."""
     if (refusal := not_a_mentee(ctx)) is not None:
         return refusal
-    about = topic(msg.text)
-    if about is None:
+    if (about := topic(msg.text)) is None:
         return my_diary(ctx, msg, intent)
     found = _mentioning(ctx, about)
     if not found:

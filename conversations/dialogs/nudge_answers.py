@@ -10,6 +10,7 @@ reply saying when it is due and what to type, and leave it open.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from functools import partial
 
@@ -38,12 +39,15 @@ from storage.models import FitAnswer
 
 # A contract reminder is an open question for this long (its reminders come a week apart).
 _CONTRACT_ASKED = timedelta(days=30)
-# The replies a "shall we do it now?" question takes.
-_TAKES = frozenset({Meaning.YES, Meaning.NO, Meaning.LATER, Meaning.SKIP})
 
 
-def _fits(ctx: Context, text: str) -> bool:
-    return meaning(text) in _TAKES
+def _taking(*meanings: Meaning) -> Callable[[Context, str], bool]:
+    """An open question's ``fits``: a reply whose meaning is one of ``meanings``."""
+    return lambda ctx, text: meaning(text) in meanings
+
+
+# "Shall we do it now?" takes a yes, a no or a "later".
+_NOW_OR_LATER = _taking(Meaning.YES, Meaning.NO, Meaning.LATER, Meaning.SKIP)
 
 
 def _asked(ctx: Context, intent: IntentName, since: datetime) -> datetime | None:
@@ -79,58 +83,44 @@ def open_checkins(ctx: Context) -> list[OpenQuestion]:
         if survey_queries.own_response(ctx.session, ctx.person_id, survey.id) is not None:
             continue
         opened = datetime.combine(survey.opens_on, time(), tzinfo=ctx.tz)
-        asked = _asked(ctx, IntentName.CHECKIN, opened)
-        if asked is not None:
+        if (asked := _asked(ctx, IntentName.CHECKIN, opened)) is not None:
             answer = partial(_checkin_answer, survey_id=survey.id)
             label = f"The {survey.title}"
-            questions.append(OpenQuestion(f"survey:{survey.id}", asked, label, _fits, answer))
+            questions.append(
+                OpenQuestion(f"survey:{survey.id}", asked, label, _NOW_OR_LATER, answer)
+            )
     return questions
 
 
 def _contract_answer(ctx: Context, msg: Incoming, pairing_id: int) -> Answered:
-    if meaning(msg.text) is Meaning.YES:
+    pairing = contract_queries.pairing_of(ctx.session, ctx.person_id, pairing_id)
+    if meaning(msg.text) is Meaning.YES and pairing is not None:
         dialog = ContractDialog()
-        pairing = contract_queries.pairing_of(ctx.session, ctx.person_id, pairing_id)
-        if pairing is not None:
-            return Answered(dialog._open(ctx, pairing, {}), dialog.name)
+        return Answered(dialog._open(ctx, pairing, {}), dialog.name)
     return Answered(say("No problem. Type *contract* when you're ready to look at it."))
 
 
 def open_contracts(ctx: Context) -> list[OpenQuestion]:
     """Contracts this person was nudged to sign and has not signed yet."""
-    questions: list[OpenQuestion] = []
-    for pairing in queries.active_pairings(ctx.session, ctx.person_id):
-        assert pairing.id is not None
-        contract = contract_queries.contract_of(ctx.session, ctx.person_id, pairing.id)
-        mine = pairing.mentee_id == ctx.person_id
-        if contract is not None and (
-            contract.mentee_signed_at if mine else contract.mentor_signed_at
-        ):
-            continue
-        asked = _asked(ctx, IntentName.CONTRACT, ctx.now - _CONTRACT_ASKED)
-        if asked is None:
-            continue
-        partner = ctx.name_of(queries.partner_of(pairing, ctx.person_id))
-        questions.append(
-            OpenQuestion(
-                key=f"contract:{pairing.id}",
-                asked_at=asked,
-                label=f"Your contract with {partner}",
-                fits=_fits,
-                answer=partial(_contract_answer, pairing_id=pairing.id),
-            )
+    asked = _asked(ctx, IntentName.CONTRACT, ctx.now - _CONTRACT_ASKED)
+    if asked is None:
+        return []
+    return [
+        OpenQuestion(
+            f"contract:{pairing.id}",
+            asked,
+            f"Your contract with {ctx.name_of(queries.partner_of(pairing, ctx.person_id))}",
+            _NOW_OR_LATER,
+            partial(_contract_answer, pairing_id=pairing.id or 0),
         )
-    return questions
+        for pairing, _contract in queries.unsigned_contracts(ctx.session, ctx.person_id)
+    ]
 
 
 # "How does the pairing feel?" (good fit / still deciding / not a good fit), asked after the
 # first minutes: "yes, going well" is a good fit, "not sure yet" still deciding. A "no" is not
 # read as "not a good fit" (that ends a pairing): the person is asked to say so in words.
 _FIT_MEANINGS = {Meaning.YES: FitAnswer.GOOD_FIT, Meaning.UNSURE: FitAnswer.STILL_DECIDING}
-
-
-def _fit_fits(ctx: Context, text: str) -> bool:
-    return meaning(text) in (*_FIT_MEANINGS, Meaning.NO)
 
 
 def _fit_answer(ctx: Context, msg: Incoming, pairing_id: int) -> Answered:
@@ -150,11 +140,11 @@ def open_fit_checks(ctx: Context) -> list[OpenQuestion]:
     """The "how does the pairing feel?" question, sent after the first minutes, unanswered."""
     return [
         OpenQuestion(
-            key=f"fit:{pairing.id}",
-            asked_at=sent_at,
-            label=f"How the pairing with {ctx.name_of(queries.partner_of(pairing, ctx.person_id))} feels",
-            fits=_fit_fits,
-            answer=partial(_fit_answer, pairing_id=pairing.id or 0),
+            f"fit:{pairing.id}",
+            sent_at,
+            f"How the pairing with {ctx.name_of(queries.partner_of(pairing, ctx.person_id))} feels",
+            _taking(*_FIT_MEANINGS, Meaning.NO),
+            partial(_fit_answer, pairing_id=pairing.id or 0),
         )
         for pairing, sent_at in matching_queries.fit_unanswered(
             ctx.session, ctx.person_id, FIT_KIND
@@ -176,22 +166,14 @@ def open_alerts(ctx: Context) -> list[OpenQuestion]:
     """Concern alerts this person may acknowledge, not yet acknowledged by anyone."""
     if not ctx.roles & set(STEERING_ROLES) and "lead" not in ctx.roles:
         return []
-    questions: list[OpenQuestion] = []
-    for concern, sent_at in lead_queries.alerted_unacknowledged(ctx.session):
-        ref = f"C{concern.id}"
-        alert = lead_queries.alert_for(ctx.session, ctx.person_id, ref, "ack")
-        if alert is None:
-            continue
-        questions.append(
-            OpenQuestion(
-                key=f"alert:{ref}",
-                asked_at=sent_at,
-                label=f"Alert {ref}",
-                fits=_alert_fits,
-                answer=partial(_alert_answer, ref=ref),
-            )
+    alerted = lead_queries.alerted_unacknowledged(ctx.session)
+    return [
+        OpenQuestion(
+            f"alert:{ref}", at, f"Alert {ref}", _alert_fits, partial(_alert_answer, ref=ref)
         )
-    return questions
+        for ref, at in ((f"C{concern.id}", sent_at) for concern, sent_at in alerted)
+        if lead_queries.alert_for(ctx.session, ctx.person_id, ref, "ack") is not None
+    ]
 
 
 def register(registry: Registry) -> None:

@@ -4,7 +4,9 @@ entries about something ("what did i write about the rota", "delete the one abou
 from __future__ import annotations
 
 import re
+from datetime import date
 
+from conversations.dates import past_day
 from conversations.language.normalise import normalise
 
 _SOMEONE_ELSES = re.compile(r"\b(?P<who>\w+?)'?s\s+diary\b")
@@ -84,3 +86,9 @@ def mentions(body: str, topic: str) -> bool:
     """Whether a text mentions every longer word of a topic (False for a topic of none)."""
     wanted = [w for w in re.findall(r"\w+", topic.lower()) if len(w) > 2 and w not in _SMALL]
     return bool(wanted) and all(w in body.lower() for w in wanted)
+
+
+def days_named(text: str, today: date) -> list[date]:
+    """The past days a request names, in order: "delete friday's entry", "the one from 27/2"."""
+    found = (past_day(word, today) for word in re.findall(r"[\w/.]+", normalise(text)))
+    return [day for day in found if isinstance(day, date)]
