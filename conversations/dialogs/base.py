@@ -35,14 +35,11 @@ class Outgoing:
     channel: str | None = None
     scheme_id: int | None = None
     kind: str = "message"
-    # Lower goes first: 0 urgent concerns, 1 other concerns, 5 messages, 7 nudges.
-    priority: int = 5
-    # Hold it back until then (a snoozed alert comes back a week later).
-    not_before: datetime | None = None
-    # The concern a lead-channel alert is about: an urgent one then has its own lane.
-    concern_id: int | None = None
-    # With ``channel``: this exact route rather than the channel's current one (the old lead
-    # channel, told that its alerts have moved elsewhere).
+    priority: int = 5  # lower first: 0 urgent concerns, 1 other concerns, 5 messages, 7 nudges
+    not_before: datetime | None = None  # held back until then (a snoozed alert)
+    concern_id: int | None = None  # what a lead-channel alert is about: urgent has its own lane
+    # With ``channel``: this exact route, not the channel's current one (the old lead channel,
+    # told that its alerts have moved).
     address: dict[str, Any] | None = None
 
 
@@ -130,12 +127,9 @@ class Turn:
     replies: list[Part]
     state: dict[str, Any] | None = None
     outgoing: list[Outgoing] = field(default_factory=list)
-    # False for a turn that did not move the dialog on (a re-asked question): "back" skips it.
-    advanced: bool = True
-    # True when the pressed question must stay as it was, its buttons there for the next press
-    # (and the press not counted as its answer): a press by someone not allowed to act on an
-    # alert, or *Open*, *Contact them* or *Snooze* on a lead-channel alert (only acknowledging
-    # settles it).
+    advanced: bool = True  # False for a turn that did not move on (a re-ask): "back" skips it
+    # The pressed question stays, its buttons there for the next press (a refused press, or
+    # *Open*, *Contact them* or *Snooze* on a lead-channel alert: only acknowledging settles it).
     keep_question: bool = False
 
 
@@ -173,19 +167,16 @@ class Registry:
     answers: dict[IntentName, Answer] = field(default_factory=dict)
     # Global words (help, menu, what's next, cancel, back) and the fallback for unknown text.
     globals: dict[IntentName, Answer] = field(default_factory=dict)
-    # Answers about the shared place a message was said in ("use this channel for lead
-    # alerts"): said there, they come before any dialog, and their replies are for the place.
+    # About the shared place a message was said in ("use this channel for lead alerts"): they
+    # come before any dialog, and their replies are for the place.
     place_answers: dict[IntentName, Answer] = field(default_factory=dict)
-    # Answers with nothing about the person in them, which may be shown in a shared place when
-    # asked there (help). Any other reply to a message from a shared place goes to the
-    # person's own chat.
+    # Nothing about the person in them (help): may be shown in a shared place. Any other reply
+    # to a message from a shared place goes to the person's own chat.
     shareable: set[IntentName] = field(default_factory=set)
-
-    # Buttons on messages the bot sent unprompted (a meeting proposal to the mentor, say) carry
-    # action ids like "meeting:accept:12": the part before the first colon picks the intent.
+    # Buttons on messages sent unprompted carry action ids like "meeting:accept:12": the part
+    # before the first colon picks the intent.
     action_routes: dict[str, IntentName] = field(default_factory=dict)
-    # Who has which question open (a proposal, a check-in): typed replies in later turns answer
-    # them (see ``conversations.open_questions``).
+    # Who has which question open (``conversations.open_questions``): typed replies answer them.
     open_questions: list[Finder] = field(default_factory=list)
 
     def route_action(self, action: str) -> IntentName | None:

@@ -11,13 +11,11 @@ from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName, name
 from conversations.language.normalise import normalise
 from conversations.messages import Choice, Incoming, Question, Text
 from storage import contract_queries, minutes_queries, partner_queries, queries, survey_queries
-from storage.models import Event, Role
+from storage import selection_queries as sel
+from storage.access import STEERING_ROLES
+from storage.models import Event, ReviewStage, Role
 
 EVENTS_AHEAD_DAYS = 30
-
-
-def _go(intent: IntentName) -> str:
-    return INTENT_ACTION_PREFIX + intent.value
 
 
 _EVERYONE = [
@@ -61,8 +59,8 @@ _SELECTION_PROGRESS = [
 ]
 
 
-_STEERING = {"steering_chair", "steering_member", "moderator"}
-_LEADING = {"lead", *_STEERING}
+_LEADING = set(STEERING_ROLES)
+_STEERING = _LEADING - {Role.LEAD.value}
 # Who sees which lines of help, and which buttons of the menu (by their intents).
 _HELP: tuple[tuple[set[str], list[str]], ...] = (
     ({Role.MENTEE.value}, _MENTEE),
@@ -105,7 +103,7 @@ def help_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
 
 def menu_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     choices = tuple(
-        Choice(LABELS[intent], _go(intent))
+        Choice(LABELS[intent], INTENT_ACTION_PREFIX + intent.value)
         for roles, intents in _MENU
         if not roles or ctx.roles & roles
         for intent in intents
@@ -226,9 +224,6 @@ def when_is_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
 def _decisions(ctx: Context) -> list[str]:
     """Applications waiting for this person's decision as chair or moderator, by reference
     only, with the reviews so far (never the applicant's name)."""
-    from storage import selection_queries as sel
-    from storage.models import ReviewStage
-
     waiting = []
     for task in sel.tasks(ctx.session, ctx.person_id, ctx.today).tasks:
         if task.stage not in (ReviewStage.CHAIR, ReviewStage.MODERATOR):

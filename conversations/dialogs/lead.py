@@ -1,19 +1,13 @@
 """What the project lead and steering group do with an alert in the lead channel: open it,
-acknowledge it, get the contact details of the people it is about, or snooze it for a week.
+acknowledge it, get the contact details of the people it is about, snooze it, resolve it.
 
-The lead channel never carries a concern's text or who raised it (:func:`concern_alert`): only
-its reference, category, urgency and cohort. Those allowed read it in their own chat (*Open*, or
-``open C7`` / ``show C7``): the text, who raised it, the pairing and its history; every opening
-is recorded (who, when, surface). Alerts carry buttons (``lead:ack:C7``) and can be acted on by
-typing (``ack C7``); a concern dealt with is resolved (``resolve C7``), after which reports no
-longer count it as open. Each action is recorded (who, when) in the audit log; acknowledging a
-concern also stops it being raised to the steering group chair.
-
-Who may do what is decided in ``storage.access``: nobody in the pairing a concern is about, and
-nobody outside the lead and steering group of its cohort. A refused press is answered privately
-and marked ``refused``, so the channels leave the pressed alert and its buttons as they were.
-Only acknowledging (or resolving) settles an alert; *Open*, *Contact them* and *Snooze* leave
-its buttons for the others.
+The lead channel never carries a concern's text or who raised it (:func:`concern_alert`); those
+allowed read it in their own chat (*Open*, ``open C7``), and every opening is recorded. Each
+action is kept in the audit log (who, when); acknowledging also stops a concern being raised
+to the steering group chair. Who may act is decided in ``storage.access``: nobody in the
+pairing a concern is about, nobody outside the lead and steering group of its cohort. A
+refused press is answered privately and keeps the alert's buttons, as do *Open*, *Contact
+them* and *Snooze*: only acknowledging (or resolving) settles an alert.
 """
 
 from __future__ import annotations
@@ -26,6 +20,7 @@ from conversations.intents import Intent, IntentName
 from conversations.language.alerts import alert_verb, snooze_length
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from storage import access, lead_queries, outbox_queries, survey_queries
+from storage.lead_queries import Alert
 from storage.models import Concern, Pairing, Scheme, Survey, SurveyResponse
 
 SNOOZE_SHORTEST = timedelta(hours=1)
@@ -54,7 +49,7 @@ def lead_actions(ref: str) -> Question:
 
 def concern_alert(ref: str, label: str, urgent: bool, cohort: str, note: str = "") -> list[Part]:
     """What the lead channel shows of a concern: no text, no names (a channel's membership is
-    outside our control); those allowed open it in their own chat."""
+    outside our control)."""
     kind, _, detail = label.partition(" (")
     head = (
         f"URGENT: {kind} concern {ref} in {cohort}" + (f" ({detail}." if detail else ".")
@@ -87,14 +82,10 @@ def act(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         # keeps its buttons for those who may act on it.
         return Turn(replies=[Text(REFUSED, private=True)], keep_question=True)
     verb, ref, note = parsed
-    # A note is kept in the audit log only: it may name people, so no channel ever shows it.
-    noted = {"note": note} if note and verb in ("ack", "resolve") else {}
-    scheme = ctx.session.get(Scheme, alert.scheme_id)
-    assert scheme is not None
     if verb == "open":
         return _open(ctx, msg, alert, ref)
     if verb == "ack":
-        return _ack(ctx, alert, ref, scheme, noted)
+        return _ack(ctx, alert, ref, note)
     if verb == "contact":
         people = lead_queries.people_to_contact(ctx.session, alert)
         lead_queries.record(ctx.session, ctx.person_id, "contact_details_viewed", ref, ctx.now)
@@ -103,9 +94,9 @@ def act(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
         lines = [f"Contact details for {ref}:", *(f"• {p.display_name}: {p.email}" for p in people)]
         return _shown(lines)  # getting in touch is not picking it up: the buttons stay
     if verb == "resolve":
-        return _resolve(ctx, alert, ref, scheme, noted)
+        return _resolve(ctx, alert, ref, note)
     if verb == "snooze":
-        return _snooze(ctx, alert, ref, scheme, note)
+        return _snooze(ctx, alert, ref, note)
     return say("You can *ack*, *contact*, *snooze* or *resolve* an alert, e.g. *ack C7*.")
 
 
@@ -120,30 +111,35 @@ def _acknowledge(ctx: Context, concern: Concern) -> None:
     ctx.session.add(concern)
 
 
-def _ack(
-    ctx: Context, alert: lead_queries.Alert, ref: str, scheme: Scheme, noted: dict[str, str]
-) -> Turn:
-    """Picked up: the lead channel is told, so nobody else chases it."""
+def _ack(ctx: Context, alert: Alert, ref: str, note: str) -> Turn:
     done = lead_queries.acknowledgement(ctx.session, ref, alert.concern)
     if done is not None:
         already = f"{ref} was already acknowledged {ctx.by(done.actor_id, done.at)}."
         return Turn(replies=[Text(already), *_resolve_offer(alert, ref)])
     if alert.concern is not None:
         _acknowledge(ctx, alert.concern)
-    lead_queries.record(ctx.session, ctx.person_id, "acknowledged", ref, ctx.now, **noted)
-    return Turn(
-        replies=[
-            Text(f"Acknowledged {ref}. I've told the lead channel, so nobody else chases it."),
-            *_resolve_offer(alert, ref),
-        ],
-        outgoing=[
-            to_lead_channel(scheme, Text(f"{ref} acknowledged {ctx.by(ctx.person_id, ctx.now)}.")),
-            *raiser_told(ctx, alert.concern, ref, "acknowledged"),
-        ],
-    )
+    said = Text(f"Acknowledged {ref}. I've told the lead channel, so nobody else chases it.")
+    return _settled(ctx, alert, ref, "acknowledged", note, said, *_resolve_offer(alert, ref))
 
 
-def _snooze(ctx: Context, alert: lead_queries.Alert, ref: str, scheme: Scheme, said: str) -> Turn:
+def _settled(ctx: Context, alert: Alert, ref: str, done: str, note: str, *said: Part) -> Turn:
+    """``done`` ("acknowledged", "resolved") recorded, with any note (kept in the audit log only:
+    it may name people, so no channel shows it), and told to the lead channel, so nobody else
+    chases it, and to whoever raised the concern."""
+    noted = {"note": note} if note else {}
+    lead_queries.record(ctx.session, ctx.person_id, done, ref, ctx.now, **noted)
+    told = Text(f"{ref} {done} {ctx.by(ctx.person_id, ctx.now)}.")
+    raiser = raiser_told(ctx, alert.concern, ref, done)
+    return Turn(replies=list(said), outgoing=[to_lead_channel(_scheme(ctx, alert), told), *raiser])
+
+
+def _scheme(ctx: Context, alert: Alert) -> Scheme:
+    scheme = ctx.session.get(Scheme, alert.scheme_id)
+    assert scheme is not None
+    return scheme
+
+
+def _snooze(ctx: Context, alert: Alert, ref: str, said: str) -> Turn:
     """Put an alert aside for a week (or as long as was said, from an hour to four weeks): the
     lead channel is told at once (who, until when), and the alert comes back there then, unless
     the concern is resolved meanwhile. Snoozing is not acknowledging: an urgent concern nobody
@@ -163,7 +159,7 @@ def _snooze(ctx: Context, alert: lead_queries.Alert, ref: str, scheme: Scheme, s
     lead_queries.record(
         ctx.session, ctx.person_id, "snoozed", ref, ctx.now, until=until.isoformat()
     )
-    back, by = ctx.when(until), ctx.by(ctx.person_id, ctx.now)
+    back, by, scheme = ctx.when(until), ctx.by(ctx.person_id, ctx.now), _scheme(ctx, alert)
     still = ""
     if concern is not None and concern.urgent and concern.acknowledged_at is None:
         still = (
@@ -173,10 +169,7 @@ def _snooze(ctx: Context, alert: lead_queries.Alert, ref: str, scheme: Scheme, s
     return say(
         f"Snoozed {ref} until {back}. I'll raise it in the lead channel again then.{still}",
         outgoing=[
-            to_lead_channel(
-                scheme,
-                Text(f"{ref} snoozed {by}, until {back}.{still}"),
-            ),
+            to_lead_channel(scheme, Text(f"{ref} snoozed {by}, until {back}.{still}")),
             to_lead_channel(
                 scheme,
                 Text(f"Back from snooze: {ref} (snoozed {by})."),
@@ -190,7 +183,7 @@ def _snooze(ctx: Context, alert: lead_queries.Alert, ref: str, scheme: Scheme, s
     )
 
 
-def _open(ctx: Context, msg: Incoming, alert: lead_queries.Alert, ref: str) -> Turn:
+def _open(ctx: Context, msg: Incoming, alert: Alert, ref: str) -> Turn:
     """The concern in full, in the reader's own chat, with the opening recorded."""
     from conversations.reports import concern_label  # (reports imports the concern dialog)
 
@@ -217,9 +210,9 @@ def _open(ctx: Context, msg: Incoming, alert: lead_queries.Alert, ref: str) -> T
 
 
 def _open_follow_up(ctx: Context, response: SurveyResponse, ref: str) -> Turn:
-    """Who asked for a follow-up and what they answered, in the reader's own chat (the channel
-    never names them). Only those the survey's rules let read the answers get here
-    (:func:`storage.lead_queries.alert_for`): never the mentor feedback is about."""
+    """Who asked for a follow-up and what they answered (the channel never names them). Only
+    those the survey's rules let read the answers get here (``lead_queries.alert_for``): never
+    the mentor feedback is about."""
     survey = ctx.session.get(Survey, response.survey_id)
     assert survey is not None
     lines = [
@@ -248,7 +241,7 @@ def _history(ctx: Context, concern: Concern, ref: str) -> str:
     return "; ".join(said) + "."
 
 
-def _resolve_offer(alert: lead_queries.Alert, ref: str) -> list[Part]:
+def _resolve_offer(alert: Alert, ref: str) -> list[Part]:
     """The button to resolve a concern that is still open (nothing for a reminder)."""
     if alert.concern is None or alert.concern.resolved_at is not None:
         return []
@@ -260,9 +253,7 @@ def _resolve_offer(alert: lead_queries.Alert, ref: str) -> list[Part]:
     ]
 
 
-def _resolve(
-    ctx: Context, alert: lead_queries.Alert, ref: str, scheme: Scheme, noted: dict[str, str]
-) -> Turn:
+def _resolve(ctx: Context, alert: Alert, ref: str, note: str) -> Turn:
     """A concern dealt with: resolved (and acknowledged, if nobody had), with who and when."""
     concern = alert.concern
     if concern is None:
@@ -280,16 +271,11 @@ def _resolve(
     if concern.acknowledged_at is None:
         _acknowledge(ctx, concern)
     ctx.session.add(concern)
-    lead_queries.record(ctx.session, ctx.person_id, "resolved", ref, ctx.now, **noted)
-    return say(
-        f"Resolved {ref}. It no longer counts as open in reports, and I've told the "
-        "lead channel."
-        + (" Your note is kept with it in the record, not in the channel." if noted else ""),
-        outgoing=[
-            to_lead_channel(scheme, Text(f"{ref} resolved {ctx.by(ctx.person_id, ctx.now)}.")),
-            *raiser_told(ctx, concern, ref, "resolved"),
-        ],
+    kept = " Your note is kept with it in the record, not in the channel." if note else ""
+    said = (
+        f"Resolved {ref}. It no longer counts as open in reports, and I've told the lead channel."
     )
+    return _settled(ctx, alert, ref, "resolved", note, Text(f"{said}{kept}"))
 
 
 def failed_messages(ctx: Context, msg: Incoming, intent: Intent) -> Turn:

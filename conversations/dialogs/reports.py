@@ -1,14 +1,11 @@
 """Reports in chat, for the project lead and the steering group (one-turn answers).
 
-- "scheme health", "6 month report", "9 month report", "12 month report", "annual report":
-  the report's summary as a short message, with its charts as PNG files. "... as xlsx" (or
-  "spreadsheet", "excel"), "... as csv", "... as markdown" add those files.
-- "... post it to the lead channel" also posts the summary and charts to the scheme's lead
-  channel. A 6, 9 or 12-month report whose point has passed is posted there once on its own
-  (the first time anyone asks; kept in the audit log), so the steering group sees it without
-  the channel filling up with copies.
-- "post that to the lead channel" (or "share that with the channel", "put this in #leads")
-  right after a report posts that report there, with the files it was given with.
+- "scheme health", "6 month report" (or 9, 12), "annual report": the summary as a short message
+  with its charts as PNG files; "... as xlsx" ("spreadsheet", "excel"), "... as csv", "... as
+  markdown" add those files, and "... post it to the lead channel" posts them there too. A
+  6, 9 or 12-month report whose point has passed is posted there once on its own (the first
+  time anyone asks), so the steering group sees it without the channel filling with copies.
+- "post that to the lead channel" right after a report posts that report, with its files.
 - "change made: moved the training day online after feedback" records a change made in
   response to feedback, for the annual report.
 
@@ -18,14 +15,12 @@ Everyone else is refused kindly; someone who wants to "report my mentor" is poin
 
 from __future__ import annotations
 
-import re
-
 from conversations import report_files
 from conversations.dates import format_day
 from conversations.dialogs.base import Context, Outgoing, Registry, Turn, say, to_lead_channel
 from conversations.intents import Intent, IntentName
-from conversations.language.reports import about_someone, file_formats, report_kind, to_a_channel
-from conversations.messages import Incoming, Part, Text
+from conversations.language import reports as asking
+from conversations.messages import Incoming, Text
 from conversations.reports import NotDueYet, Report, ReportKind, build, chat_summary
 from storage import outbox_queries, report_queries
 from storage.models import Cohort, Scheme
@@ -39,13 +34,12 @@ NOTHING_TO_POST = (
 
 def _refusal(text: str) -> Turn:
     """Kindly: someone who wants to "report my mentor" is pointed to *raise a concern*."""
-    if about_someone(text):
-        instead = (
-            "If something about your mentoring partner worries you, say *raise a concern*: only "
-            "the project lead and the steering group will see it, and they'll be in touch."
-        )
-    else:
-        instead = "For your own part, try *what's next*, *my meetings* or *my actions*."
+    instead = (
+        "If something about your mentoring partner worries you, say *raise a concern*: only "
+        "the project lead and the steering group will see it, and they'll be in touch."
+        if asking.about_someone(text)
+        else "For your own part, try *what's next*, *my meetings* or *my actions*."
+    )
     return say(f"Reports on the scheme are for the project lead and the steering group. {instead}")
 
 
@@ -54,9 +48,7 @@ def _cohort_named(ctx: Context, text: str) -> Cohort | None:
     steered = report_queries.cohorts_steered(ctx.session, ctx.person_id)
     if not steered:
         return None
-    words = set(re.findall(r"[\w-]+", text.lower()))
-    named = [c for c in steered if c.slug.lower() in words]
-    return named[0] if named else steered[0]
+    return next((c for c in steered if asking.names_slug(text, c.slug)), steered[0])
 
 
 def report(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
@@ -64,7 +56,7 @@ def report(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     cohort = _cohort_named(ctx, text)
     if cohort is None or cohort.id is None:
         return _refusal(text)
-    kind = ReportKind(report_kind(text) or ReportKind.HEALTH)
+    kind = ReportKind(asking.report_kind(text) or ReportKind.HEALTH)
     try:
         built = build(ctx.session, ctx.person_id, cohort.id, kind, ctx.now)
     except report_queries.NotAllowed:
@@ -79,41 +71,41 @@ def report(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     scheme = ctx.session.get(Scheme, cohort.scheme_id)
     assert scheme is not None
 
-    formats = file_formats(text)
+    formats = asking.file_formats(text)
     charts = [f.attachment() for f in report_files.png_files(built)]
     files = [f.attachment() for fmt in formats for f in report_files.files_for(built, fmt)]
-    so_far = " so far" if built.so_far else ""
-    replies: list[Part] = [
-        Text(f"Here's the {kind.label.lower()}{so_far} for {cohort.name}."),
-        Text(chat_summary(built), private=True),
-    ]
     _record(ctx, report_queries.SHOWN, cohort.id, built, formats)
-
     earlier = report_queries.posted_before(ctx.session, cohort.id, kind.value, built.as_of)
-    auto_post = kind.is_period and not built.so_far and earlier is None
-    outgoing: list[Outgoing] = []
-    notes: list[str] = []
-    if to_a_channel(text) or auto_post:
-        # Posted when asked, with the files asked for; on its own, with its charts only.
-        outgoing.append(_post(ctx, scheme, cohort, kind, formats if to_a_channel(text) else []))
-        notes.append(f"I've also posted it with its charts in #{scheme.lead_channel}.")
+    asked = asking.to_a_channel(text)
+    # Posted when asked, with the files asked for; on its own (once), with its charts only.
+    posting = asked or (kind.is_period and not built.so_far and earlier is None)
+    if posting:
+        note = f"I've also posted it with its charts in #{scheme.lead_channel}."
     elif kind.is_period and earlier is not None:
         who = ctx.name_of(earlier.actor_id) if earlier.actor_id else "someone"
-        notes.append(
+        note = (
             f"It was posted in #{scheme.lead_channel} {ctx.when(earlier.at)} (shared by {who}); "
             f"say *post the {kind.label} to the lead channel* to post it again."
         )
+    elif files:
+        note = "Say *post it to the lead channel* to share it with the steering group."
     else:
-        notes.append(
+        note = (
             "Say *... as xlsx* or *... as csv* for the tables, or *post it to the lead channel* "
             "to share it with the steering group."
-            if not files
-            else "Say *post it to the lead channel* to share it with the steering group."
         )
-    if not charts:
-        notes.append("There are no charts yet: nothing to plot.")
-    replies.append(Text(" ".join(notes)))
-    return Turn(replies=[*replies, *charts, *files], outgoing=outgoing)
+    nothing = "" if charts else " There are no charts yet: nothing to plot."
+    so_far = " so far" if built.so_far else ""
+    return Turn(
+        replies=[
+            Text(f"Here's the {kind.label.lower()}{so_far} for {cohort.name}."),
+            Text(chat_summary(built), private=True),
+            Text(note + nothing),
+            *charts,
+            *files,
+        ],
+        outgoing=[_post(ctx, scheme, cohort, kind, formats if asked else [])] if posting else [],
+    )
 
 
 def _post(

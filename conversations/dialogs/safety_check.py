@@ -1,21 +1,12 @@
 """The safety check: a step every dialog that saves free text runs just before saving it, once.
 
 When what someone wrote for something else (a diary entry, minutes, a check-in answer, a contract
-field) reads like a concern (``conversations.safety.notice_concern``), nothing is saved yet: the
-person is asked whether to send it to the project lead now, or keep it where they wrote it.
-
-Map:
-- ``notice``: the texts, not asked about before, that read like a concern (``None`` when none do,
-  or when the person is not a mentee or mentor and so raises concerns elsewhere).
-- ``gate``: called where the dialog saves; asks "Shall I send it to the project lead now?" with
-  *Send it to the lead* and the dialog's own *Keep it in ... only* (its ``Wording``), or returns
-  None to save now. ``prompt`` asks again; ``step`` takes the answer.
-- ``send``: raises the concern through ``concerns.raise_concern`` (the concern dialog's own path:
-  one ``Concern`` row, one lead-channel alert; urgent for a safety concern) and says what
-  happens next.
-- After sending, ``step`` asks whether to keep the text where it was written too; the dialog then
-  carries on (its ``save``, or its ``leave_out`` of the noticed texts).
-- ``checked``: the state's list of texts already asked about, so the person is asked once.
+field) reads like a concern (``conversations.safety.notice_concern``), nothing is saved yet:
+``gate`` asks whether to send it to the project lead now (``send``: the concern dialog's own
+path, one ``Concern`` row and one lead-channel alert, urgent for safety) or keep it where it
+was written (the dialog's ``Wording``). After sending, ``step`` asks whether to keep it there
+too; the dialog then carries on (its ``save``, or its ``leave_out`` of the noticed texts). The
+state's ``CHECKED`` list holds the texts already asked about, so the person is asked once.
 """
 
 from __future__ import annotations
@@ -48,7 +39,8 @@ def checked(state: dict[str, Any]) -> list[str]:
 
 
 def notice(ctx: Context, state: dict[str, Any], texts: list[str]) -> dict[str, Any] | None:
-    """What reads like a concern among ``texts`` that the person was not yet asked about."""
+    """What reads like a concern among ``texts`` that the person was not yet asked about (never
+    for someone who is not a mentee or mentor: they raise concerns elsewhere)."""
     from conversations.dialogs import concerns  # the concern dialog is built from the kit
 
     if not ctx.roles & {Role.MENTEE.value, Role.MENTOR.value}:
@@ -59,17 +51,16 @@ def notice(ctx: Context, state: dict[str, Any], texts: list[str]) -> dict[str, A
         for t in texts
         if t and t not in done
     ]
-    flagged = [(t, kind) for t, kind in found if kind is not None]
+    flagged = [t for t, kind in found if kind is not None]
     if not flagged:
         return None
-    safety = any(kind is Noticed.SAFETY for _, kind in flagged)
-    kind = Noticed.SAFETY if safety else Noticed.BULLYING
-    self_harm = any(about_self_harm(t) for t, _ in flagged)
+    harm = [about_self_harm(t) for t in flagged]
+    safety = any(kind is Noticed.SAFETY for _, kind in found)
     return {
-        "only_self_harm": all(about_self_harm(t) for t, _ in flagged),
-        "kind": kind.value,
-        "texts": [t for t, _ in flagged],
-        "self_harm": self_harm,
+        "only_self_harm": all(harm),
+        "kind": (Noticed.SAFETY if safety else Noticed.BULLYING).value,
+        "texts": flagged,
+        "self_harm": any(harm),
         "readers": concerns.readers(ctx, concerns.only_pairing(ctx)),
     }
 

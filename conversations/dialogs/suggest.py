@@ -1,11 +1,10 @@
-"""The fallback: what to say when a message is not understood.
+"""The fallback: what to say when a message is not understood, never leaving the person guessing
+the magic words.
 
-It never leaves the person guessing the magic words. When the message shares words with things
-this person can do ("meeting pls"), it offers the two or three likeliest as buttons ("Did you
-mean: My meetings / Book a meeting?"). Each works when pressed, and when its label, its number or
-a word of it is typed in the next turn (as every answer arrives on Slack and Teams); anything
-else typed then is read afresh. A message about something else altogether ("what's the weather",
-"can you order lunch") gets a kind pointer to what the bot does for their mentoring.
+A message sharing words with things this person can do ("meeting pls") gets the two or three
+likeliest as buttons ("Did you mean: My meetings / Book a meeting?"), each taken when pressed or
+when its label, number or a word of it is typed next turn; anything else then is read afresh.
+A message about something else ("what's the weather") gets a kind pointer to what the bot does.
 """
 
 from __future__ import annotations
@@ -194,8 +193,7 @@ class Suggestions:
         return Turn(replies=self.prompt(ctx, state), state=state)
 
     def step(self, ctx: Context, state: dict[str, Any], msg: Incoming) -> Turn:
-        # The engine reads an answer to the offer (``taken``) before any dialog runs; anything
-        # that reaches here is a new message, read afresh.
+        # The engine reads an answer to the offer (``taken``) first: this is a new message.
         return self.start(ctx, msg)
 
     def prompt(self, ctx: Context, state: dict[str, Any]) -> list[Part]:

@@ -73,3 +73,8 @@ def to_a_channel(text: str) -> bool:
 
 def about_someone(text: str) -> bool:
     return _ABOUT_SOMEONE.search(text) is not None
+
+
+def names_slug(text: str, slug: str) -> bool:
+    """Whether the message names something by its slug, as a word of its own ("... for a-2025")."""
+    return slug.lower() in re.findall(r"[\w-]+", text.lower())
