@@ -820,6 +820,36 @@ class Steps(Generic[M]):
         return reask(why, self.steps[state.step][0](ctx, state), state.to_state())
 
 
+class CheckedSteps(Steps[M], Confirming[M]):
+    """A ``Steps`` dialog that confirms, guards and checks with the kit: its table holds only its
+    own steps; at ``CONFIRM``, ``WHICH``, ``GUARD`` and ``SAFETY`` the kit asks and reads."""
+
+    def asked(self, ctx: Context, state: M) -> list[Part]:
+        """The question of the step ``state`` is in."""
+        if (checking := self.checking_prompt(ctx, state)) is not None:
+            return checking
+        return self.steps[state.step][0](ctx, state)
+
+    def prompt(self, ctx: Context, raw: dict[str, Any]) -> list[Part]:
+        return self.asked(ctx, self.load(raw))
+
+    def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
+        return self.take(ctx, self.load(raw), msg)
+
+    def take(self, ctx: Context, state: M, msg: Incoming) -> Turn:
+        """The answer to the step ``state`` is in."""
+        if (checked := self.checking_step(ctx, state, msg)) is not None:
+            return checked
+        return self.steps[state.step][1](ctx, state, msg)
+
+    def ask(self, ctx: Context, state: M, step: str) -> Turn:
+        state.step = step
+        return Turn(replies=self.asked(ctx, state), state=state.to_state())
+
+    def again(self, ctx: Context, state: M, why: str) -> Turn:
+        return reask(why, self.asked(ctx, state), state.to_state())
+
+
 def chosen(msg: Incoming, choices: Sequence[Choice]) -> Choice | None:
     """The choice a reply picks: its button pressed, or typed (its number, label or a word)."""
     if msg.action is None:

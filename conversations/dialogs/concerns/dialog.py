@@ -232,7 +232,7 @@ _PARTS = FieldNames(
 )
 
 
-class ConcernDialog(kit.Steps[ConcernState], kit.Confirming[ConcernState]):
+class ConcernDialog(kit.CheckedSteps[ConcernState]):
     """Category, who will see it, details (guarded), confirm; a breakdown may end the pairing."""
 
     name: ClassVar[str] = "concern"
@@ -245,14 +245,12 @@ class ConcernDialog(kit.Steps[ConcernState], kit.Confirming[ConcernState]):
     guard_where: ClassVar[str] = "a concern"
 
     def __init__(self) -> None:
-        # Each step: what it asks, and how it takes the answer; the kit's are ``Confirming``'s.
-        kit_step = (self._kit_prompt, self._kit_step)
+        # Each step: what it asks, and how it takes the answer; the guard and the confirmation
+        # are the kit's (``CheckedSteps``).
         self.steps = {
             Step.PICK: (self._pick_prompt, self._on_pick),
             Step.CATEGORY: (lambda ctx, state: [CATEGORY_QUESTION], self._on_category),
             Step.DETAILS: (self._details_prompt, self._on_details),
-            Step.GUARD: kit_step,
-            Step.CONFIRM: kit_step,
             Step.END_PAIRING: (self._end_question, self._on_end),
             Step.REMATCH: (lambda ctx, state: [REMATCH_QUESTION], self._on_rematch),
             Step.OFFER: (lambda ctx, state: [OFFER_QUESTION], self._on_offer),
@@ -556,14 +554,6 @@ class ConcernDialog(kit.Steps[ConcernState], kit.Confirming[ConcernState]):
         return self.ask(ctx, state, Step.CONFIRM)
 
     # -- the kit's confirmation and guard (``kit.Confirming``) ------------------------------
-
-    def _kit_prompt(self, ctx: Context, state: ConcernState) -> list[Part]:
-        return self.checking_prompt(ctx, state) or []
-
-    def _kit_step(self, ctx: Context, state: ConcernState, msg: Incoming) -> Turn:
-        turn = self.checking_step(ctx, state, msg)
-        assert turn is not None  # only the kit's steps come here
-        return turn
 
     def confirm_choices(self, ctx: Context, state: ConcernState) -> tuple[Choice, ...]:
         return CONFIRM

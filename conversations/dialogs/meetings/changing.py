@@ -186,7 +186,7 @@ def _slot(state: ChangeState) -> tuple[datetime, int, str]:
     return state.at.astimezone(UTC), state.minutes, state.mode
 
 
-class ChangeMeeting(kit.Steps[ChangeState], kit.Confirming[ChangeState]):
+class ChangeMeeting(kit.CheckedSteps[ChangeState]):
     """Answer a proposal (accept / suggest another time / decline), reschedule or cancel."""
 
     name: ClassVar[str] = "change_meeting"
@@ -198,12 +198,10 @@ class ChangeMeeting(kit.Steps[ChangeState], kit.Confirming[ChangeState]):
 
     def __init__(self) -> None:
         # Each step: what it asks, and how it takes the answer; the kit's take the rest.
-        checking = (self._checking_prompt, self._checking_step)
         self.steps = {
             ChangeStep.PICK: (self._pick_prompt, self._on_pick),
             ChangeStep.WHEN: (self._when_prompt, self._on_when),
             ChangeStep.REASON: (self._reason_prompt, self._on_reason),
-            **dict.fromkeys((kit.CONFIRM, kit.WHICH, kit.GUARD, kit.SAFETY), checking),
         }
 
     @staticmethod
@@ -312,7 +310,7 @@ class ChangeMeeting(kit.Steps[ChangeState], kit.Confirming[ChangeState]):
         state = self.load(raw)
         if state.step != ChangeStep.PICK and _find(ctx, state.meeting_id) is None:
             return [Text(NOT_FOUND)]
-        return self.steps[state.step][0](ctx, state)
+        return self.asked(ctx, state)
 
     def _meeting(self, ctx: Context, state: ChangeState) -> tuple[_Found, Person, ZoneInfo, str]:
         """The meeting being changed, the partner, the scheme's zone and when it is now."""
@@ -367,14 +365,6 @@ class ChangeMeeting(kit.Steps[ChangeState], kit.Confirming[ChangeState]):
         return [Question(asked, (Choice(labels[0], C_NO_REASON), Choice(labels[1], C_KEEP)))]
 
     # -- the kit's confirmation, guard and safety check ---------------------------------------
-
-    def _checking_prompt(self, ctx: Context, state: ChangeState) -> list[Part]:
-        return self.checking_prompt(ctx, state) or []
-
-    def _checking_step(self, ctx: Context, state: ChangeState, msg: Incoming) -> Turn:
-        turn = self.checking_step(ctx, state, msg)
-        assert turn is not None
-        return turn
 
     def summary(self, ctx: Context, state: ChangeState) -> list[Part]:
         _, partner, zone, current = self._meeting(ctx, state)
@@ -456,7 +446,7 @@ class ChangeMeeting(kit.Steps[ChangeState], kit.Confirming[ChangeState]):
         limit = MAX_REASON if state.step == ChangeStep.REASON else MAX_MESSAGE
         if (problem := _too_long(_typed(msg), limit, "this")) is not None:
             return self.again(ctx, state, problem.text)
-        return self.steps[state.step][1](ctx, state, msg)
+        return self.take(ctx, state, msg)
 
     def _on_pick(self, ctx: Context, state: ChangeState, msg: Incoming) -> Turn:
         text, upcoming = _typed(msg), _upcoming(ctx)

@@ -41,8 +41,7 @@ from conversations.dialogs import safety_check
 from conversations.dialogs.base import Context, Outgoing, Registry, Turn, counted, say
 from conversations.dialogs.kit import (
     NOTHING,
-    Confirming,
-    Steps,
+    CheckedSteps,
     StepState,
     StepTaker,
     chosen,
@@ -433,7 +432,7 @@ def _pick_meeting(ctx: Context, meetings: list[Meeting], text: str) -> list[Meet
 TextTaker = Callable[[Context, MinutesState, str], Turn]
 
 
-class LogMinutes(Steps[MinutesState], Confirming[MinutesState]):
+class LogMinutes(CheckedSteps[MinutesState]):
     """Gather the day, discussion, actions and next meeting (a table of steps, each asked only
     while it is missing); then the kit's confirmation, which-part question, patient-data guard
     and safety check (``Confirming``); save."""
@@ -462,19 +461,6 @@ class LogMinutes(Steps[MinutesState], Confirming[MinutesState]):
             Step.REWRITE: (self._rewrite_question, self._typed(self._on_rewrite)),
         }
 
-    # -- the steps: the kit's checks first, then the table ----------------------------------
-
-    def _asked(self, ctx: Context, state: MinutesState) -> list[Part]:
-        if (checking := self.checking_prompt(ctx, state)) is not None:
-            return checking  # the confirmation, which part, the guard or the safety check
-        return self.steps[state.step][0](ctx, state)
-
-    def prompt(self, ctx: Context, raw: dict[str, Any]) -> list[Part]:
-        return self._asked(ctx, self.load(raw))
-
-    def again(self, ctx: Context, state: MinutesState, why: str) -> Turn:
-        return reask(why, self._asked(ctx, state), state.to_state())
-
     def step(self, ctx: Context, raw: dict[str, Any], msg: Incoming) -> Turn:
         state = self.load(raw)
         said = meaning(msg.text)
@@ -483,9 +469,7 @@ class LogMinutes(Steps[MinutesState], Confirming[MinutesState]):
             # the answer to what comes next, and the guard asked again before saving.
             state.guard_early, state.guard_later = False, True
             state.step = self._missing(state)
-        if (checked := self.checking_step(ctx, state, msg)) is not None:
-            return checked  # the confirmation, which part, the guard or the safety check
-        return self.steps[state.step][1](ctx, state, msg)
+        return self.take(ctx, state, msg)
 
     def _typed(self, take: TextTaker, button: tuple[str, str] | None = None) -> StepTaker[Any]:
         """A step that reads typed words (``button``: a button that says them)."""
@@ -588,11 +572,11 @@ class LogMinutes(Steps[MinutesState], Confirming[MinutesState]):
         if not asked and self._findings(ctx, state):
             # Patient data is named as soon as it is written, before anything else is asked.
             state.step, state.guard_early = Step.GUARD, True
-            return Turn(replies=[*before, *self._asked(ctx, state)], state=state.to_state())
+            return Turn(replies=[*before, *self.asked(ctx, state)], state=state.to_state())
         state.step = self._missing(state)
         note = state.notes.pop(state.step, None)
         lead = [Text(note)] if note else []
-        return Turn(replies=[*before, *lead, *self._asked(ctx, state)], state=state.to_state())
+        return Turn(replies=[*before, *lead, *self.asked(ctx, state)], state=state.to_state())
 
     @staticmethod
     def _missing(state: MinutesState) -> Step:
@@ -850,7 +834,7 @@ class LogMinutes(Steps[MinutesState], Confirming[MinutesState]):
         state.step = step
         current = {Step.DISCUSSION: state.discussion, Step.DECISIONS: state.decisions}.get(step)
         shown: list[Part] = [Text(f"You wrote: {current}", private=True)] if current else []
-        return Turn(replies=[*shown, *self._asked(ctx, state)], state=state.to_state())
+        return Turn(replies=[*shown, *self.asked(ctx, state)], state=state.to_state())
 
     def _correction(self, ctx: Context, state: MinutesState, text: str) -> Turn | None:
         """A typed correction at the confirmation: actions, discussion, day, next meeting."""
