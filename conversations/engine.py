@@ -235,7 +235,7 @@ class Engine:
         if intent.name in GLOBAL_WORDS:
             return note + self._global(ctx, row, active, msg, intent), [], False
 
-        if active is not None and self._interrupts(msg, intent, active):
+        if active is not None and self._interrupts(msg, intent, active, row):
             # "raise a concern" in the middle of anything: the concern now, and what was being
             # done kept to come back to once the concern is sent or cancelled.
             stash = _stash(row)
@@ -418,13 +418,22 @@ class Engine:
         turn.state = {k: v for k, v in turn.state.items() if k != HANDOFF}
         return self.registry.dialogs.get(str(name), active)
 
-    def _interrupts(self, msg: Incoming, intent: Intent, active: Dialog) -> bool:
-        return (
-            msg.action is None
-            and intent.name is IntentName.CONCERN
-            and self.registry.starts.get(intent.name) not in (None, active.name)
-            and raises_a_concern(msg.text)
-        )
+    def _interrupts(self, msg: Incoming, intent: Intent, active: Dialog, row: DialogState) -> bool:
+        """A concern comes first: "raise a concern" anywhere, and a worry said in one's own
+        words while a choice, a day or a yes is awaited (never taken as the answer: "how Tom
+        spoke to me" is not Tom picked as an action's owner). While text is being written
+        (``takes_free_text``) the words are kept there, and the safety check offers them to
+        the lead before anything is saved."""
+        if msg.action is not None or intent.name is not IntentName.CONCERN:
+            return False
+        if self.registry.starts.get(intent.name) in (None, active.name):
+            return False
+        if raises_a_concern(msg.text):
+            return True
+        writing = getattr(active, "takes_free_text", None)
+        state = dict(row.state)
+        free = not callable(writing) or bool(writing(state))  # a dialog that doesn't say
+        return state.get("step") != SAFETY_STEP and not free
 
     def _resume(self, ctx: Context, row: DialogState, kept: Any) -> list[Part]:
         """After a turn of a dialog that interrupted another: keep the other for later, or,

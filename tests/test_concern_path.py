@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from conversations.clock import Clock
 from storage.db import transaction
-from storage.models import Concern, DiaryEntry, Role
+from storage.models import Concern, DiaryEntry, Minutes, Role
 from tests.concern_world import build
 from tests.transcript import Chat, channel_inbox
 
@@ -490,3 +490,46 @@ def test_minutes_kept_for_a_concern_come_back_after_the_concern_was_put_aside_an
     sent = priya.said("Send it")
     assert sent.startswith("Sent to the project lead")
     assert "Back to your meeting minutes" in sent
+
+
+# -- a worry said while the bot waits on a choice --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "worry",
+    [
+        "honestly I'm worried about the way Tom talks to me, it's belittling",
+        "tom made a comment about my appearance that made me really uncomfortable",
+    ],
+)
+def test_a_worry_said_at_a_choice_is_a_concern_not_the_answer(
+    demo: Engine, clock: Clock, worry: str
+) -> None:
+    """Asked who owns an action (Priya / Tom / both), Priya writes about how Tom treats her
+    instead. Her words name Tom, but they are not an answer: the concern path comes first, the
+    minutes are kept, and nothing of the minutes is saved with Tom as owner."""
+    priya = Chat(demo, clock, "mentee@example.org")
+    asked = priya.said("met tom today, we talked about budgets. actions: chase the rota paper")
+    assert "Who will do" in asked
+    reply = priya.said(worry)
+    assert "kept your meeting minutes" in reply
+    assert "Shall I send it to the project lead?" in reply
+    sent = priya.said("send it")
+    assert sent.startswith("Sent to the project lead")
+    assert "Back to your meeting minutes" in sent and "Who will do" in sent
+    (concern,) = _concerns(demo)
+    assert worry in concern.text
+    with transaction(demo) as s:
+        assert s.exec(select(Minutes)).first() is None
+
+
+def test_a_worry_written_into_the_discussion_stays_there_until_the_save(
+    demo: Engine, clock: Clock
+) -> None:
+    """While the discussion is being written, a worry in it is part of the text: kept as
+    written, and offered to the lead by the safety check before anything is saved."""
+    priya = Chat(demo, clock, "mentee@example.org")
+    assert "discuss" in priya.said("log minutes for today's meeting").lower()
+    written = priya.said("we talked about my worry that Tom belittles me in front of the team")
+    assert "kept your meeting minutes" not in written
+    assert _concerns(demo) == []

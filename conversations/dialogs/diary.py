@@ -239,6 +239,9 @@ class GuidedDiary(kit.Form[DiaryState]):
             return super().rewrite(ctx, state)
         return say(REWRITE, state={"step": Step.REWRITE_NOTE.value})
 
+    def takes_free_text(self, raw: dict[str, Any]) -> bool:
+        return raw.get("step") in (Step.FREE, Step.REWRITE_NOTE) or super().takes_free_text(raw)
+
     def prompt(self, ctx: Context, raw: dict[str, Any]) -> list[Part]:
         own = ASKED.get(raw.get("step", ""))
         return [own] if own is not None else super().prompt(ctx, raw)

@@ -516,6 +516,13 @@ class Form(Confirming[S]):
         note = f"I've left that part out of {self.guard_where}."
         return safety_check.with_note(note, self._save_checked(ctx, state))
 
+    def takes_free_text(self, raw: dict[str, Any]) -> bool:
+        """Whether the step waiting is written text that the safety check reads (a guarded
+        field): a worry there is kept as written and offered to the lead before the save,
+        rather than taken to the concern path at once (the engine asks)."""
+        field = next((f for f in self.fields if f.name == raw.get("step")), None)
+        return field is not None and field.guarded and not field.choices
+
     # -- the Dialog protocol ------------------------------------------------------------------
 
     def start(self, ctx: Context, msg: Incoming) -> Turn:
@@ -795,6 +802,12 @@ class Steps(Generic[M]):
 
     State: type[M]
     steps: dict[str, tuple[StepAsker[M], StepTaker[M]]]
+    # The steps where text is written that the safety check reads (a reason, a discussion):
+    # see ``Form.takes_free_text``.
+    free_text: ClassVar[frozenset[str]] = frozenset()
+
+    def takes_free_text(self, raw: dict[str, Any]) -> bool:
+        return raw.get("step") in self.free_text
 
     def load(self, raw: dict[str, Any]) -> M:
         try:

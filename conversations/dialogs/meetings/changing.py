@@ -195,6 +195,7 @@ class ChangeMeeting(kit.CheckedSteps[ChangeState]):
     State = ChangeState
     guard_where = "a message about a meeting"
     change_label = "Change the time"
+    free_text = frozenset({ChangeStep.REASON})
 
     def __init__(self) -> None:
         # Each step: what it asks, and how it takes the answer; the kit's take the rest.

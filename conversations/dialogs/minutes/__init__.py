@@ -441,6 +441,8 @@ class LogMinutes(CheckedSteps[MinutesState]):
     title: ClassVar[str] = "Your meeting minutes"
     schema_version: ClassVar[int] = 2
     confirm_question: ClassVar[str] = "Shall I save these minutes?"
+    # Written text: a worry said there is kept and offered to the lead before the save.
+    free_text = frozenset({Step.DISCUSSION, Step.DECISIONS, Step.ACTIONS, Step.REWRITE})
     which_question: ClassVar[str] = "What would you like to change?"
     guard_where: ClassVar[str] = "the minutes"
     State = MinutesState
