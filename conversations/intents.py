@@ -232,7 +232,11 @@ LEAD_CHANNEL_TEXT = re.compile(
 # "met tom today...", "caught up with tom, mainly about...", "had our catch-up with tom": a report
 # of having met is the meeting's minutes.
 _MET = re.compile(
-    r"^(?:we\s+|i\s+)?(?:met|caught\s+up\s+with|had\s+(?:a|our)\s+catch[\s-]?up\s+with)\b",
+    r"^(?:we\s+|i\s+)?(?:met|caught\s+up\s+with|had\s+(?:a|our)\s+catch[\s-]?up\s+with)\b"
+    # "had a natter with tom about ...", "had a good chat with owen, mostly re ...": what they
+    # talked about follows straight on, so it is a report, not a question.
+    r"|^(?:we\s+|i\s+)?had\s+(?:a|our)\s+(?:\w+\s+)?(?:chat|natter|call|catch[\s-]?up)\s+with\s+\w+"
+    r"(?:\s*,\s*|\s+)(?:mainly\s+|mostly\s+|all\s+)?(?:about|re|on|around)\b",
     re.IGNORECASE,
 )
 # A note for the diary said in one go: "diary: ...", "diary - ...", "diary for fri - ...",

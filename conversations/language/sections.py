@@ -210,6 +210,8 @@ _NOBODY = r"someone|somebody|anyone|one\s+of\s+us"
 _NOBODY_FIRST = re.compile(rf"^\W*(?:{_NOBODY})\b", re.I)
 _NOT_YET = re.compile(
     r"^(?:not\s+yet|none|no|nope|skip|tbc|tba|tbd|not\s+(?:agreed|decided|booked|sure)(?:\s+yet)?"
+    # "not sorted a date yet", "not arranged one yet"
+    r"|not\s+(?:sorted|arranged|set|fixed|booked|agreed)\s+(?:one|it|a\s+date|a\s+time|that)\s+yet"
     r"|no\s+next\s+(?:meeting|one)|don'?t\s+know(?:\s+yet)?"
     r"|to\s+be\s+(?:agreed|confirmed|arranged)"
     # "havent booked one yet", "we've not arranged it yet"
@@ -259,7 +261,9 @@ _RELATIVE = re.compile(
     r"\bin\s+(?:a|an|one|two|three|four|five|six|seven|eight|\d+)\s+(?:weeks?|months?|days?)\b"
     r"|\b(?:in\s+)?a\s+fortnight\b|\b(?:weeks?|fortnight|months?)\s+(?:from|after)\b"
     r"|\b(?:a|an|one|two|three|four|five|six|seven|eight|\d+)\s+(?:weeks?|months?|fortnights?)"
-    r"['’]?\s+time\b",
+    r"['’]?\s+time\b"
+    # "six weeks on", "a month on": counted on from the meeting, like "in six weeks"
+    r"|\b(?:a|an|one|two|three|four|five|six|seven|eight|\d+)\s+(?:weeks?|months?)\s+on\b",
     re.I,
 )
 _FILLER_END = re.compile(
