@@ -213,6 +213,15 @@ _MARK_STATUS = re.compile(
     r"|flagging)\s+(?:alert\s+|concern\s+)?(?P<ref>#?[cnf]\s*\d+\b)\s*(?:as\s+|to\s+)?",
     re.IGNORECASE,
 )
+# "ive seen c2, mark it acknowledged", "read C7 - can you set it to closed": the alert named
+# first, then marked as "it" (read as "mark c2 acknowledged").
+_SEEN_THEN_MARKED = re.compile(
+    r"^\s*(?:(?:i'?ve|ive|i\s+have|have|just)\s+)*(?:seen|read|looked\s+at|checked|done|dealt\s+with"
+    r"|spoken\s+to\s+\w+\s+(?:about|re))\s+(?:alert\s+|concern\s+)?(?P<ref>#?[cnf]\s*\d+)\b"
+    r"\s*[,;.\-–—]*\s*(?:and\s+|so\s+)?(?:(?:please|pls|can\s+you|could\s+you|can\s+u)\s+)*"
+    r"(?:mark|set)\s+it\s+(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
 # "remind me about C2 tomorrow at 9am", "bring c7 back on friday", "come back to C3 in 2 days":
 # a snooze said the other way round (the alert, then when it is wanted again).
 LEAD_REMIND_TEXT = re.compile(
@@ -388,7 +397,9 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
             r"|\b(?:how|best way)\b.{0,30}\b(?:contact|reach|get hold of|get in touch with|"
             r"get through to)\b(?!.{0,30}\b(?:lead|project team|steering|moderator)\b)"
             r"|\b(?:contact details|email address|phone number|number)\s+(?:for|of)\s+(?!the\b)\w+"
-            r"|\bmy\s+(?:mentor|mentee)(?:'s|s)?\s+(?:name|details|contact|email|surname)\b",
+            r"|\bmy\s+(?:mentor|mentee)(?:'s|s)?\s+(?:name|details|contact|email|surname)\b"
+            # "what's my mentor's full name again", "my mentee's first name?"
+            r"|\bmy\s+(?:mentor|mentee|partner)(?:'s|’s|s)?\s+(?:full|first|last|proper)\s+name\b",
             re.I,
         ),
     ),
@@ -409,6 +420,17 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     # phrase naming a date the scheme set asks when it is (before CONTRACT and CHECKIN, which
     # would start the thing itself).
     (IntentName.WHEN_IS, re.compile(_WHEN_NOUN_PHRASE, re.I)),
+    # "until which date we must sign the contract?", "by what day is the survey due": the
+    # question word after "until"/"by", in any word order.
+    (
+        IntentName.WHEN_IS,
+        re.compile(
+            r"^\W*(?:until|till|til|by|before)\s+(?:which|what)\s+(?:date|day|time)\b.{0,60}?"
+            r"\b(?:networking|event|session|launch|workshop|contract|agreement|check-?in|survey|"
+            r"evaluation|questionnaire|kit)\b",
+            re.I,
+        ),
+    ),
     # Before CONCERN: asking after concerns is not raising one.
     (
         IntentName.MY_CONCERNS,
@@ -438,7 +460,11 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
             r"(?:\s*,?\s*(?:pls|please|plz|thanks|ta))?\s*[?.!]*$"
             r"|\b(?:show|list|see|view|check|any|what)\b(?:\s+(?!my\b|a\b|an\b)[\w']+){0,3}?\s+"
             r"(?:open\s+|outstanding\s+|new\s+|unacknowledged\s+)?(?:concerns|alerts)\b"
-            r"|^\s*(?:\w+,?\s+)?any\s+(?:new\s+|open\s+)?(?:alerts|concerns)\b",
+            r"|^\s*(?:\w+,?\s+)?any\s+(?:new\s+|open\s+)?(?:alerts|concerns)\b"
+            # "morning - anything flagged?", "has anything been flagged overnight": what is
+            # waiting for the lead, asked without naming concerns or alerts.
+            r"|^\s*(?:\w+\s*[-–—,:!]*\s+)?(?:is\s+there\s+|has\s+|have\s+)?(?:anything|any"
+            r"(?:one|body)?)\s+(?:new\s+)?(?:been\s+)?flagged\b",
             re.I,
         ),
     ),
@@ -703,7 +729,9 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
         IntentName.REPORT,
         re.compile(
             A_REPORT.pattern + r"|\bscheme(?:'s)? health\b|\bhealth check\b"
-            r"|\bhow (?:are|is) (?:the |my |our |all the )?(?:pairs|pairings|cohort|scheme)\b",
+            r"|\bhow (?:are|is) (?:the |my |our |all the )?(?:pairs|pairings|cohort|scheme)\b"
+            # "hows the cohort getting on", "how's the scheme doing overall"
+            r"|\bhow(?:'s|’s|s)\s+(?:the |our |all the )?(?:pairs|pairings|cohort|scheme)\b",
             re.I,
         ),
     ),
@@ -878,6 +906,10 @@ def _as_typed(stripped: str) -> Intent:
         note = f" {match['note']}" if match["note"] else ""
         return Intent(IntentName.LEAD_ACTION, f"{match['verb'].lower()} {ref}{note}")
     if (marked := _marked_status(stripped)) is not None:
+        return marked
+    if (seen := _SEEN_THEN_MARKED.match(stripped)) is not None and (
+        marked := _marked_status(f"mark {seen['ref']} {seen['rest']}")
+    ) is not None:
         return marked
     if match := LEAD_STATUS_TEXT.match(stripped):
         ref = f"{match['letter'].upper()}{match['number']}"

@@ -147,6 +147,11 @@ def read_pause(text: str, now: datetime, tz: ZoneInfo) -> Pause | Ask | None:
     return Pause(None, day)
 
 
+# "my leave starts 1/5", "starting 3 june": a bare date after the word for starting is the
+# first day away (read as "starts from 1/5").
+_STARTS_ON = re.compile(r"\b(?:starts|starting|begins|beginning|commences|from)\s+(?=\d)", re.I)
+
+
 def leave_dates(text: str, now: datetime, tz: ZoneInfo) -> tuple[date | None, date | None]:
     """The first day away (when it is still ahead) and the day back (when it is after that),
     each None when not said: a return date is never invented."""
@@ -154,7 +159,7 @@ def leave_dates(text: str, now: datetime, tz: ZoneInfo) -> tuple[date | None, da
     today = now.astimezone(tz).date()
     back_at = _BACK.search(said)
     before, after = (said[: back_at.start()], said[back_at.end() :]) if back_at else (said, "")
-    found = find_date(before, now, tz)
+    found = find_date(before, now, tz) or find_date(_STARTS_ON.sub(r"\g<0>from ", before), now, tz)
     starts = found.value if found is not None and isinstance(found.value, date) else None
     if starts is not None and starts <= today:
         starts = None

@@ -56,7 +56,10 @@ SHOWN_TO_SOMEONE = re.compile(
 # "would like tom's view on my latest entry, can i share it with him": the entry named first,
 # what to do with it said after, as "it". (Deleting still asks first; sharing too.)
 _ENTRY_FIRST = r"\b(?:(?:diary|journal)\s+(?:entry|note|post)|entry|reflection)\b.*\b"
-_IT = r"\s+(?:it|that|this)(?:\s+one)?\b"
+_IT = (
+    r"\s+(?:it|that|this|the\s+(?:latest|last|newest|most\s+recent)(?=\s+one\b|\s+entry\b))"
+    r"(?:\s+(?:one|entry))?\b"
+)
 # Never "don't share it", "please do not delete that".
 _NOT_NEGATED = r"(?<!\bnot\s)(?<!n't\s)(?<!nt\s)(?<!never\s)(?<!\bno\s)"
 DELETED_AFTER_NAMING = re.compile(

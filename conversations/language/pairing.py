@@ -102,9 +102,23 @@ def conflict_kind(text: str) -> str:
     return next((kind for kind, pattern in _KINDS if pattern.search(text)), "other")
 
 
+# What a declaration may open with, asked or told ("is it a problem that ...", "does it matter
+# that ...", "just so you know, ..."): not part of the person's name.
+_LEAD_IN = re.compile(
+    r"^\s*(?:(?:hi|hey|hello|fyi|btw|also|so|um+|erm+)\W+)*"
+    r"(?:(?:is|would|will)\s+(?:it|that)\s+(?:be\s+)?(?:a\s+problem|an\s+issue|ok(?:ay)?|alright"
+    r"|a\s+conflict(?:\s+of\s+interest)?)|does\s+it\s+matter|do\s+(?:i|you)\s+need\s+to\s+"
+    r"(?:know|mention|say|declare)|should\s+i\s+(?:mention|say|declare|tell\s+you)|(?:just\s+)?so\s+"
+    r"you\s+know|(?:just\s+)?to\s+let\s+you\s+know|i\s+should\s+(?:mention|say|declare)"
+    r"|you\s+should\s+know)\s*,?\s*(?:that\s+)?",
+    re.I,
+)
+
+
 def conflict_with(text: str) -> str:
     """The person a conflict is declared with: "Dr Jones is my appraiser" -> "Jones"."""
-    text = text.strip().rstrip(".!")
+    text = text.strip().rstrip(".!?")
+    text = _LEAD_IN.sub("", text, count=1) or text
     for pattern in _NAMING:
         if found := pattern.search(text):
             return _TITLES.sub("", found["who"].strip().strip("*\"'")).strip()
