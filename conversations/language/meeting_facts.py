@@ -152,7 +152,9 @@ def without_the_old(text: str, ctx: Clocked) -> str:
 
 
 # Where a purpose said first ends and the request goes on: "to go through my plan - could we
-# meet on 24/03", "about my portfolio. can we do fri 2pm".
+# meet on 24/03", "about my portfolio. can we do fri 2pm". "my plan with tom": who the meeting
+# is with is not part of its purpose.
+_SOMEONE_AFTER = re.compile(r"\s+(?:with|w)\s+[a-z]+\s*$", re.I)
 _CLAUSE_BREAK = re.compile(r"\s+[-\u2013\u2014]+\s+|[.;!?]+\s+")
 
 
@@ -164,7 +166,7 @@ def _purpose_first(agenda: str, ctx: Clocked) -> tuple[str, str]:
         if find_when(before, ctx.now, ctx.tz, need_time=False) is not None:
             break
         if find_when(after, ctx.now, ctx.tz, need_time=False) is not None:
-            return before.strip(), " " + after
+            return _SOMEONE_AFTER.sub("", before).strip(), " " + after
     return agenda.strip(), ""
 
 
