@@ -210,7 +210,8 @@ _ATOM = re.compile(
         (?!\s+(?:tomorrow|next|that|this|the|our|my|your|last)\b)
         |(?:the\s+)?following\s+(?P<af_fw>{_WD}|day|week)\b)
     |(?P<weekday>(?:(?P<wd_mod>this\s+coming|(?:this|next)\s+w(?:ee)?k(?:\s+on)?|this|next|coming)\s+)?
-        (?P<wd>{_WD})\.?{_POSS}(?P<wd_nw>\s+(?:of\s+)?(?:next|this(?:\s+coming)?)\s+w(?:ee)?k)?)
+        (?P<wd>{_WD})\.?{_POSS}(?P<wd_nw>\s+(?:of\s+)?(?:next|this(?:\s+coming)?)\s+w(?:ee)?k)?
+        (?:\s+coming\b(?!\s+(?:up|back|in|over|to|from)\b))?)
     |(?P<vague>next\s+(?:week|month|year){_POSS})
     |(?P<dm>(?:the\s+)?(?P<dm_d>\d{{1,2}}){_ORD}?(?:\s+of)?\s+(?P<dm_m>{_MON})\b\.?
         (?:,?\s+(?P<dm_y>\d{{4}})\b)?)
@@ -222,7 +223,8 @@ _ATOM = re.compile(
         (?!\s*(?:of\b|an?\b|{_UNITS})))
     |(?P<ndot>(?:the\s+)?(?P<nt_d>\d{{1,2}})\.(?P<nt_m>[1-9])(?![\d.]|\s*{_UNITS}))
     |(?P<ordinal>(?:the\s+)?(?P<od>\d{{1,2}}){_ORD}
-        (?!\s+(?:floor|time|place|row|year|week|day|person|attempt|round|quarter|item)))
+        (?!\s+(?:floor|time|place|row|year|week|day|person|attempt|round|item
+            |quarter(?!\s+(?:to|past)\b))))
     |(?P<rday>(?:today|{_TMRW}){_POSS}|tonight|yesterday
         |(?:the\s+)?day\s+after\s+tomorrow|this(?=\s+(?:morning|afternoon|evening)))
     |(?P<ish>{_AT}?(?P<ish_h>\d{{1,2}})(?:[:.](?P<ish_m>\d{{2}}))?(?P<ish_ap>\s*[ap]\.?m\.?)?
@@ -248,6 +250,8 @@ _ATOM = re.compile(
     |(?P<dot>(?P<dt_h>\d{{1,2}})\.(?P<dt_m>\d{{2}})(?![\d.]|\s*{_UNITS}))
     |(?P<offer>(?:is|does|would|will|could|can)\s+(?P<of_h>\d{{1,2}})(?:[:.](?P<of_m>\d{{2}}))?
         {_HEDGE_AFTER}?{_OFFERED})
+    |(?P<think>(?:thinking|thought|was\s+thinking)\s+(?:about\s+|of\s+)?(?P<tk_h>\d{{1,2}})
+        (?:[:.](?P<tk_m>\d{{2}}))?{_HEDGE_AFTER}?{_BE_END})
     |(?P<be>be\s+(?P<be_h>\d{{1,2}})(?:[:.](?P<be_m>\d{{2}}))?{_HEDGE_AFTER}?{_BE_END})
     |(?P<bare>{_BARE_LEAD}(?P<br_h>\d{{1,2}})(?:[:.](?P<br_m>\d{{2}}))?{_HEDGE_AFTER}?{_DAY_NEXT})
     |(?P<part>(?:(?:in|on)\s+the\s+|at\s+|over\s+)?(?P<pt>morning|afternoon|evening|night
@@ -260,7 +264,7 @@ _DATE_KINDS = frozenset({"rtime", "reldate", "weektoday", "end", "weekday", "vag
                          "ndot", "dshift"})  # fmt: skip
 _CALENDAR_KINDS = frozenset({"dm", "md", "nd", "iso", "dd", "ordinal", "ndot"})
 _TIME_KINDS = frozenset({"ampm", "clock", "noon", "oclock", "past", "at", "dot", "ish", "range",
-                         "hhmm", "same", "shift", "offer", "bare", "be"})  # fmt: skip
+                         "hhmm", "same", "shift", "offer", "bare", "be", "think"})  # fmt: skip
 # Read only against a meeting already in hand ("same time", "the Friday after", "an hour later").
 _ANCHORED = frozenset({"same", "shift", "after", "dshift"})
 _PUNCT = " \t\n,.;:!?()"
@@ -268,7 +272,8 @@ _PUNCT = " \t\n,.;:!?()"
 # "is 3 ok on thurs", "fri sometime around 2".
 _GLUE = re.compile(
     r"\s*[,?!]?\s*(?:(?:with|w/?)\s+[a-z]+\s*[,?!]?\s*)?"
-    r"(?:(?:is\s+|be\s+|['\u2019]s\s+)?(?:ok|okay|alright|good|fine|work|suit|any\s+good)\s*[,?!]?\s*)?"
+    r"(?:(?:is\s+|be\s+|['\u2019]s\s+)?(?:ok|okay|alright|good|fine|work|suit|any\s+good)"
+    r"(?:\s+for\s+[a-z]+)?\s*[,?!]?\s*)?"  # "any good for tom? thinking 3"
     r"(?:(?:sometime|some\s+time|ideally|preferably|maybe|perhaps)\s+)?"
     r"(?:(?:starting|beginning)\s+)?(?:(?:at|on|say)\s+)?",  # "the 9th starting at 1pm"
     re.IGNORECASE,
@@ -684,7 +689,8 @@ def _until(start: tuple[int, int], h: int, mi: int, pm: bool) -> int | None:
 
 
 _SAID_LEAD = re.compile(
-    rf"^(?:{_AT}|(?:between|is|does|would|will|could|can|be)\s+)+", re.IGNORECASE
+    rf"^(?:{_AT}|(?:between|is|does|would|will|could|can|be|thinking|thought|was)\s+)+",
+    re.IGNORECASE,
 )
 
 
@@ -769,7 +775,8 @@ def _clock(
         return begin
     h_text, m_text = {"clock": ("ck_h", "ck_m"), "at": ("at_h", "at_m"), "dot": ("dt_h", "dt_m"),
                       "oclock": ("oc_h", ""), "offer": ("of_h", "of_m"),
-                      "bare": ("br_h", "br_m"), "be": ("be_h", "be_m")}[kind]  # fmt: skip
+                      "bare": ("br_h", "br_m"), "be": ("be_h", "be_m"),
+                      "think": ("tk_h", "tk_m")}[kind]  # fmt: skip
     h, mi = int(_num(m[h_text])), int(m[m_text] or 0) if m_text else 0
     if h > 23 or mi > 59 or (kind == "oclock" and not 1 <= h <= 12):
         return bad

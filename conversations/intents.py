@@ -31,6 +31,7 @@ from conversations.language.meetings import (
     before_agenda,
     mode_said,
     names_a_meeting,
+    names_a_slot,
     offers_a_slot,
     offers_a_time,
     retimes,
@@ -838,6 +839,8 @@ def about_a_meeting(said: str, plain: str) -> IntentName | None:
     if when and (asks_for_a_slot(said) or asks_for_a_slot(plain) or offers_a_time(said)):
         return IntentName.BOOK_MEETING
     if offers_a_slot(said):  # "20.3 twelve o clock, 1 hour pls"
+        return IntentName.BOOK_MEETING
+    if names_a_slot(plain):  # "meeting 30/02 at 10am pls"
         return IntentName.BOOK_MEETING
     return None
 

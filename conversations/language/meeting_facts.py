@@ -151,6 +151,25 @@ def without_the_old(text: str, ctx: Clocked) -> str:
     return text
 
 
+# Where a purpose said first ends and the request goes on: "to go through my plan - could we
+# meet on 24/03", "about my portfolio. can we do fri 2pm". "my plan with tom": who the meeting
+# is with is not part of its purpose.
+_SOMEONE_AFTER = re.compile(r"\s+(?:with|w)\s+[a-z]+\s*$", re.I)
+_CLAUSE_BREAK = re.compile(r"\s+[-\u2013\u2014]+\s+|[.;!?]+\s+")
+
+
+def _purpose_first(agenda: str, ctx: Clocked) -> tuple[str, str]:
+    """An agenda said before the request ("I'd like to go through my plan - could we meet on
+    24/03 at 10?"): the purpose, and the words after it that still say when; else the whole."""
+    for brk in _CLAUSE_BREAK.finditer(agenda):
+        before, after = agenda[: brk.start()], agenda[brk.end() :]
+        if find_when(before, ctx.now, ctx.tz, need_time=False) is not None:
+            break
+        if find_when(after, ctx.now, ctx.tz, need_time=False) is not None:
+            return _SOMEONE_AFTER.sub("", before).strip(), " " + after
+    return agenda.strip(), ""
+
+
 def read_facts(
     text: str,
     ctx: Clocked,
@@ -174,8 +193,8 @@ def read_facts(
     if agenda != "none":
         agenda_match = (AGENDA_TEXT if agenda == "sentence" else _AGENDA_MARKER).search(body)
         if agenda_match is not None:
-            facts.agenda = agenda_match["agenda"].strip()
-            body = body[: agenda_match.start()]
+            facts.agenda, after = _purpose_first(agenda_match["agenda"], ctx)
+            body = body[: agenda_match.start()] + after
     body = without_the_old(body, ctx)
     moment, rest, read = _read_when(body, ctx, base, day, whole, part, wall)
     if isinstance(moment, Ask) and read is not None:  # a time said without a day

@@ -57,6 +57,9 @@ _ASKING = re.compile(
 _SUITS = re.compile(
     r"\b(?:would|wd|'d)\s+be\s+(?:ideal|perfect|great|best|lovely|good|brill|fab|handy)\b"
     r"|\b(?:suits|works\s+(?:best\s+)?for)\s+me\b"
+    # "next wed afternoon any good for tom?", "fri ok for you?": asked of someone.
+    r"|\b(?:any\s+good|ok|okay|alright|work|suit)\s+for\s+(?!(?:a|an|the|it|that|this)\b)"
+    r"[a-z]+\s*\?"
     r"|^(?:is|would|will|does|do|could|can)\s+(?!(?:my|our|the|it|that|this|there|he|she|they|we"
     r"|you|i)\b)\S.{0,40}?\b(?:ok|okay|alright|any\s+good|work|suit|do)\s*[?!.]*$",
     re.I,
@@ -69,7 +72,7 @@ _MOVING = re.compile(
     r"\b(?:move|moving|moved|shift|push|bring|put (?:it |us )?back|switch|swap|change|reschedule"
     r"|rearrange|postpone|start|begin|kick off|earlier|later|instead|same time|same slot|update"
     r"|rather than|longer"
-    r"|shorter|extend|shorten)\b"
+    r"|shorter|extend|shorten|extended|extending|shortened|shortening|lengthen|lengthened)\b"
 )
 _CANCELLING = re.compile(
     r"\b(?:cancel|scrap|call off|withdraw|pull out of|retract|rescind|take back)\b"
@@ -248,7 +251,9 @@ def with_someone(text: str) -> bool:
 _A_NEW_ONE = re.compile(
     r"(?:^(?:(?:can|could|shall|would|will)\s+(?:we|i|you)\s+)?(?:please\s+|pls\s+)?"
     r"(?:(?:do|have|get|grab|fit in|squeeze in|arrange|set up|sort)\s+)?|\bfancy\s+|\bup for\s+"
-    r"|\bhow about\s+|\bwhat about\s+)"
+    r"|\bhow about\s+|\bwhat about\s+"
+    # "need a longer session this time", "i'd like a catch up": a need said, not a question.
+    r"|^(?:i\s+)?(?:need|want|would like|'?d like)\s+|\bi'?d like\s+|\bi would like\s+)"
     r"(?:a|an|another|one more)\s+(?:[\w.-]+\s+){0,3}?"
     r"(?:one|session|meeting|catch ?up|catch-up|chat|call|1:1|one to one|1-1)\b"
 )
@@ -283,9 +288,10 @@ def find_place(text: str) -> str | None:
 
 
 # Where someone will be, which makes the place to meet in person: "im at riverside that day",
-# "I'll be in the education centre".
+# "I'll be in the education centre", "im over at riverside".
 _WHEREABOUTS = re.compile(
-    r"\b(?:i'?m|im|i am|i'?ll be|ill be|i will be|we'?re|we are|i'?m based)\s+(?:at|in)\s+"
+    r"\b(?:i'?m|im|i am|i'?ll be|ill be|i will be|we'?re|we are|i'?m based)\s+"
+    r"(?:(?:over|down|up|out|round)\s+)?(?:at|in)\s+"
     r"(?P<place>(?:the\s+)?(?!(?:a|an|my|home|work|clinic|theatre|lunch|meetings?|leave|the"
     r"\s+weekend)\b)[a-z][a-z'&-]*"
     r"(?:\s+(?!(?:that|this|on|at|in|for|with|and|or|to|anyway|all|today|tomorrow|tmrw|then|so"
@@ -347,3 +353,23 @@ def offers_a_slot(text: str) -> bool:
     rest = " ".join(text[edges[i] : edges[i + 1]] for i in range(0, len(edges), 2))
     length = find_duration(rest)
     return length is not None and _COURTESY.fullmatch(length.rest) is not None
+
+
+# A meeting asked for by its name and a day or time alone: "meeting 30/02 at 10am pls",
+# "catch up weds 2pm?", "mtg w tom fri at 11 please" ("meeting tues 3pm cancelled" says more).
+_MEETING_FIRST = re.compile(
+    r"^\s*(?:(?:a|new|another)\s+)?(?:meeting|mtg|catch ?up|catch-up|session|1:1|1-1|121"
+    r"|one to one)(?:\s+(?:with|w)\s+[a-z]+)?\b",
+    re.I,
+)
+
+
+def names_a_slot(text: str) -> bool:
+    """A meeting named first, then only a day or time and courtesy: a meeting asked for."""
+    lead = _MEETING_FIRST.match(text)
+    spans = when_spans(text)
+    if lead is None or not spans or spans[0][0] < lead.end():
+        return False
+    edges = [lead.end(), *(edge for span in spans for edge in span), len(text)]
+    rest = [text[edges[i] : edges[i + 1]] for i in range(0, len(edges), 2)]
+    return all(_COURTESY.fullmatch(part) for part in rest)
