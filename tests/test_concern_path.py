@@ -516,7 +516,8 @@ def test_a_worry_said_at_a_choice_is_a_concern_not_the_answer(
     assert "Shall I send it to the project lead?" in reply
     sent = priya.said("send it")
     assert sent.startswith("Sent to the project lead")
-    assert "Back to your meeting minutes" in sent and "Who will do" in sent
+    assert "Back to your meeting minutes" in sent
+    assert "Who will do" in sent
     (concern,) = _concerns(demo)
     assert worry in concern.text
     with transaction(demo) as s:
