@@ -420,10 +420,10 @@ class Engine:
 
     def _interrupts(self, msg: Incoming, intent: Intent, active: Dialog, row: DialogState) -> bool:
         """A concern comes first: "raise a concern" anywhere, and a worry said in one's own
-        words while a choice, a day or a yes is awaited (never taken as the answer: "how Tom
-        spoke to me" is not Tom picked as an action's owner). While text is being written
-        (``takes_free_text``) the words are kept there, and the safety check offers them to
-        the lead before anything is saved."""
+        words while a choice or a yes is awaited (never taken as the answer: "how Tom spoke to
+        me" is not Tom picked as an action's owner). Where words are typed (``takes_free_text``)
+        they are kept there, and the safety check offers written text to the lead before
+        anything is saved."""
         if msg.action is not None or intent.name is not IntentName.CONCERN:
             return False
         if self.registry.starts.get(intent.name) in (None, active.name):

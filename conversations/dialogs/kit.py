@@ -517,11 +517,12 @@ class Form(Confirming[S]):
         return safety_check.with_note(note, self._save_checked(ctx, state))
 
     def takes_free_text(self, raw: dict[str, Any]) -> bool:
-        """Whether the step waiting is written text that the safety check reads (a guarded
-        field): a worry there is kept as written and offered to the lead before the save,
-        rather than taken to the concern path at once (the engine asks)."""
+        """Whether the step waiting takes typed words (a field that is not a choice): a worry
+        there is kept as written (a guarded field's safety check offers it to the lead before
+        the save) rather than taken to the concern path at once, as it is at a choice, where a
+        word of it could be read as picking "Tom" (the engine asks)."""
         field = next((f for f in self.fields if f.name == raw.get("step")), None)
-        return field is not None and field.guarded and not field.choices
+        return field is not None and not field.choices
 
     # -- the Dialog protocol ------------------------------------------------------------------
 
@@ -802,8 +803,7 @@ class Steps(Generic[M]):
 
     State: type[M]
     steps: dict[str, tuple[StepAsker[M], StepTaker[M]]]
-    # The steps where text is written that the safety check reads (a reason, a discussion):
-    # see ``Form.takes_free_text``.
+    # The steps that take written text (a reason, a discussion): see ``Form.takes_free_text``.
     free_text: ClassVar[frozenset[str]] = frozenset()
 
     def takes_free_text(self, raw: dict[str, Any]) -> bool:
