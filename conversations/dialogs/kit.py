@@ -382,6 +382,9 @@ class Confirming(Generic[C]):
         if action == self.SAVE or said is Meaning.YES or _is(msg.text, self.save_label):
             return self._save_guarded(ctx, state)
         parts = self.parts()
+        value = picked.value if picked is not None else msg.values.get("value")
+        if action == self.PART and value in dict(parts):  # a part's own button ("Change the time")
+            return self.edit_part(ctx, state, str(value))
         if not parts and (action == self.CHANGE or said is Meaning.NO):
             return self.declined(ctx, state)
         if (part := self.part_named(msg.text)) is not None:

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from conversations.dates import format_day, format_duration, format_when
+from conversations.dates import format_day, format_duration
 from conversations.dialogs import safety_check
 from conversations.dialogs.base import Context, Turn, say
 from conversations.dialogs.kit import CONFIRM, Form, FormField, FormState, Read, yes_but
@@ -27,9 +27,9 @@ from conversations.dialogs.meetings.common import (
     _send_question,
     _summary,
     _too_long,
-    proposal_clash,
-    propose_meeting,
-    show_when,
+    new_meeting,
+    send_proposal,
+    slot_taken,
 )
 from conversations.intents import IntentName
 from conversations.language.choices import pick
@@ -38,7 +38,7 @@ from conversations.language.meetings import find_mode
 from conversations.language.vocabulary import leading
 from conversations.messages import Choice, Incoming, Part, Question, Text
 from storage import meeting_queries, queries
-from storage.models import Meeting, MeetingStatus, Pairing, PairingStatus, Person
+from storage.models import Pairing, PairingStatus, Person
 
 MAX_AGENDA = 1000
 MODES = (
@@ -307,27 +307,18 @@ class BookMeeting(Form[BookState]):
         return Turn(replies=self.ask_field(ctx, state, field), state=state.to_state())
 
     def confirm_reply(self, ctx: Context, state: BookState, msg: Incoming) -> Turn | None:
-        """The buttons of the booking's own confirmation, and a change typed there."""
-        reading = leading(msg.text) if msg.action is None else None
+        """A short meeting's own buttons (typed too: "keep it at 30"), and a change typed at the
+        confirmation ("4pm"); the kit reads the rest (send, or a part's button)."""
         state.changed = msg.action is None and yes_but(msg.text) is not None
-        choices = self.confirm_choices(ctx, state)
-        if msg.action is None:
-            # "keep it at 30" at a short meeting; else a change ("4pm"), or a button's words.
-            typed = pick(msg.text, choices[:2]) if self._short(ctx, state) else None
-            if typed is None and reading is None:
-                if (corrected := self.correction(ctx, state, msg)) is not None:
-                    return corrected
-                typed = pick(msg.text, choices)
-            if typed is not None:
-                msg = Incoming(msg.person_id, action=typed.action, values={"value": typed.value})
-        if msg.action == self.SAVE:
+        short = msg.action is None and self._short(ctx, state)
+        typed = pick(msg.text, self.confirm_choices(ctx, state)[:2]) if short else None
+        if typed is not None and typed.action == self.SAVE:
             return self._save_guarded(ctx, state)
-        value = str(msg.values.get("value", ""))
-        if msg.action == self.PART and value in ("when", "length", "mode", "agenda"):
-            return self._edit(ctx, state, self.field(value))
-        if msg.action == LONGER:  # "make it an hour" at a short meeting
+        if (typed.action if typed is not None else msg.action) == LONGER:  # "make it an hour"
             state.values["length"] = _usual(ctx)
             return self._next(ctx, state)
+        if msg.action is None and typed is None and leading(msg.text) is None:
+            return self.correction(ctx, state, msg)
         return None
 
     def correction(self, ctx: Context, state: BookState, msg: Incoming) -> Turn | None:
@@ -380,11 +371,7 @@ class BookMeeting(Form[BookState]):
         """Why the slot can't be proposed (it has passed, or a partner is busy), or None."""
         pairing = ctx.session.get(Pairing, state.pairing_id)
         assert pairing is not None
-        if at <= ctx.now:
-            problem: str | None = f"{format_when(at, ctx.tz, ctx.now)} has passed now."
-        else:
-            problem = proposal_clash(ctx, pairing, at, int(state.values.get("length") or 0))
-        return f"{problem} What other time would suit?" if problem else None
+        return slot_taken(ctx, pairing, at, int(state.values.get("length") or 0))
 
     # -- sending ------------------------------------------------------------------------------
 
@@ -404,28 +391,17 @@ class BookMeeting(Form[BookState]):
             return Turn(replies=[Text(changed)])
         at = _at(state)
         assert at is not None
-        assert pairing.id is not None
         if (taken := self._taken(ctx, state, at)) is not None:  # a pause, or booked since
             state.step = "when"
             return Turn(replies=[Text(taken)], state=state.to_state())
-        meeting = Meeting(
-            pairing_id=pairing.id,
-            starts_at=at,
-            duration_minutes=state.values["length"],
+        meeting = new_meeting(
+            ctx,
+            pairing,
+            at,
+            state.values["length"],
             mode=state.values["mode"],
             location=state.location or "",
             agenda=state.values.get("agenda") or "",
-            status=MeetingStatus.PROPOSED.value,
-            proposed_by_id=ctx.person_id,
-            created_at=ctx.now,
-            updated_at=ctx.now,
         )
-        ctx.session.add(meeting)
-        ctx.session.flush()
-        out = propose_meeting(ctx, meeting, pairing)
-        when = show_when(at, ctx.tz, _scheme_zone(ctx, pairing), ctx.now)
-        return say(
-            f"Sent to {ctx.name_of(pairing.mentor_id)}: {when}. I'll let you know when "
-            f"{state.mentor} replies. Type *my meetings* to see your meetings.",
-            outgoing=[out],
-        )
+        sent, out = send_proposal(ctx, meeting, pairing)
+        return say(f"{sent} Type *my meetings* to see your meetings.", outgoing=[out])

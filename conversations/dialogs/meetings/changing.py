@@ -40,15 +40,17 @@ from conversations.dialogs.meetings.common import (
     _options_question,
     _person,
     _picked_option,
-    _proposal,
     _same_slot,
     _scheme_zone,
     _send_question,
     _summary,
     _too_long,
     _whens,
+    new_meeting,
     proposal_clash,
+    send_proposal,
     show_when,
+    slot_taken,
 )
 from conversations.intents import IntentName, recognise
 from conversations.language.choices import answer, pick, yes_to
@@ -515,21 +517,20 @@ class ChangeMeeting(kit.CheckedSteps[ChangeState]):
         state.mode, state.location = facts.mode or state.mode, facts.location or state.location
         if (problem := self._problem(ctx, state, self._meeting(ctx, state)[0])) is not None:
             state.step = ChangeStep.WHEN
-            reask = Text(f"{problem} What other time would suit?")
-            return Turn(replies=[*replies, reask], state=state.to_state())
+            return Turn(replies=[*replies, Text(problem)], state=state.to_state())
         state.step = kit.CONFIRM
         return Turn(replies=[*replies, *self._confirmation(ctx, state)], state=state.to_state())
 
     @staticmethod
     def _problem(ctx: Context, state: ChangeState, found: _Found) -> str | None:
-        """Why the meeting can't become what ``state`` says (None: it can)."""
+        """Why the meeting can't become what ``state`` says, asking for another time (None: it
+        can)."""
         at, minutes, mode = _slot(state)
         meeting = found.meeting
         if (at, minutes, mode) == (meeting.starts_at, meeting.duration_minutes, meeting.mode):
-            return "That's what it's already booked for."
-        if at <= ctx.now:
-            return f"{format_when(at, ctx.tz, ctx.now)} has passed."
-        return proposal_clash(ctx, found.pairing, at, minutes, exclude=_same_slot(ctx, meeting))
+            return "That's what it's already booked for. What other time would suit?"
+        exclude = _same_slot(ctx, meeting)
+        return slot_taken(ctx, found.pairing, at, minutes, exclude, passed="has passed.")
 
     # -- doing --------------------------------------------------------------------------------
 
@@ -586,7 +587,7 @@ class ChangeMeeting(kit.CheckedSteps[ChangeState]):
             return Turn(replies=[Text(why)])
         if (problem := self._problem(ctx, state, found)) is not None:
             state.step = ChangeStep.WHEN
-            return Turn([Text(f"{problem} What other time would suit?")], state.to_state())
+            return Turn([Text(problem)], state.to_state())
         at, minutes, mode = _slot(state)
         meeting, pairing = found.meeting, found.pairing
         was_confirmed = meeting.status == MeetingStatus.CONFIRMED.value
@@ -600,46 +601,25 @@ class ChangeMeeting(kit.CheckedSteps[ChangeState]):
             for older in moves[1:]:
                 older.status, older.updated_at = MeetingStatus.CANCELLED.value, ctx.now
                 ctx.session.add(older)
-            meeting = (
-                moves[0]
-                if moves
-                else Meeting(
-                    pairing_id=pairing.id or 0,
-                    starts_at=at,
-                    duration_minutes=minutes,
-                    agenda=meeting.agenda,
-                    location=meeting.location,
-                    proposed_by_id=ctx.person_id,
-                    replaces_id=meeting.id,
-                    created_at=ctx.now,
-                    updated_at=ctx.now,
-                )
-            )
+            keeps = {"agenda": meeting.agenda, "location": meeting.location}
+            meeting = moves[0] if moves else new_meeting(ctx, pairing, at, minutes, **keeps)
+            meeting.replaces_id = found.id
         meeting.starts_at, meeting.duration_minutes, meeting.mode = at, minutes, mode
         meeting.location = state.location or meeting.location
-        meeting.status, meeting.proposed_by_id = MeetingStatus.PROPOSED.value, ctx.person_id
-        meeting.decline_reason, meeting.updated_at = None, ctx.now
-        ctx.session.add(meeting)
-        ctx.session.flush()
-        assert meeting.id is not None
-        _audit(ctx, f"meeting.{state.flow.value}", meeting.id, starts_at=at.isoformat())
-        me, first = ctx.person.display_name, _first_name(partner)
-        old = (original or found.meeting).starts_at
+        me, old = ctx.person.display_name, (original or found.meeting).starts_at
         headline = (
             f"{me} suggests another time for your meeting:"
             if suggest and original is None
             else f"{me} would like to move your meeting on {_whens(ctx, old, partner, zone)[1]} to:"
         )
-        when = show_when(at, ctx.tz, zone, ctx.now)
-        sent = f"Sent to {partner.display_name}: {when}. I'll let you know when {first} replies."
         if original is not None:
             headline += "\n(Until you accept, your meeting stays as it is.)"
+        action, starts = f"meeting.{state.flow.value}", at.isoformat()
+        sent, out = send_proposal(ctx, meeting, pairing, headline, action, starts_at=starts)
+        if original is not None:
             kept = show_when(original.starts_at, ctx.tz, zone, ctx.now)
-            sent += f" Until {first} accepts, your meeting on {kept} stays as it is."
-        return Turn(
-            replies=[Text(sent)],
-            outgoing=[_proposal(ctx, meeting, pairing, partner, headline)],
-        )
+            sent += f" Until {_first_name(partner)} accepts, your meeting on {kept} stays as it is."
+        return Turn(replies=[Text(sent)], outgoing=[out])
 
     def _finish(self, ctx: Context, state: ChangeState, reason: str) -> Turn:
         """Decline or cancel, with an optional reason, telling the other person."""

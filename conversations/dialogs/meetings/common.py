@@ -25,7 +25,7 @@ from conversations.language.meeting_facts import Facts
 from conversations.language.normalise import normalise
 from conversations.messages import Attachment, Choice, Incoming, Part, Question, Text
 from storage import meeting_queries, queries
-from storage.models import AuditLog, Cohort, Meeting, Pairing, Person, Scheme
+from storage.models import AuditLog, Cohort, Meeting, MeetingStatus, Pairing, Person, Scheme
 
 ACTION_PREFIX = "meeting"
 MAX_MESSAGE = 2000
@@ -171,6 +171,23 @@ def proposal_clash(
     return f"{who} at that time, so I can't double-book it."
 
 
+def slot_taken(
+    ctx: Context,
+    pairing: Pairing,
+    at: datetime,
+    minutes: int,
+    exclude: Collection[int] = (),
+    passed: str = "has passed now.",
+) -> str | None:
+    """Why a meeting at ``at`` can't be proposed (it has passed, or a partner is busy), asking
+    for another time; None when it can."""
+    if at <= ctx.now:
+        problem: str | None = f"{format_when(at, ctx.tz, ctx.now)} {passed}"
+    else:
+        problem = proposal_clash(ctx, pairing, at, minutes, exclude)
+    return f"{problem} What other time would suit?" if problem else None
+
+
 def _same_slot(ctx: Context, meeting: Meeting) -> set[int]:
     """The meetings a change of ``meeting`` does not clash with: itself, the meeting it would
     replace (a move) and the moves already proposed for it (a new move supersedes them)."""
@@ -205,14 +222,50 @@ def _invite(ctx: Context, meeting: Meeting, pairing: Pairing, method: Method) ->
     return attachment
 
 
-def propose_meeting(ctx: Context, meeting: Meeting, pairing: Pairing) -> Outgoing:
-    """The proposal of a new (flushed) ``meeting`` to the partner, as a booking sends it."""
-    assert meeting.id is not None
-    _audit(ctx, "meeting.proposed", meeting.id)
-    partner = _person(ctx, queries.partner_of(pairing, ctx.person_id))
-    return _proposal(
-        ctx, meeting, pairing, partner, f"{ctx.person.display_name} would like to meet:"
+def new_meeting(ctx: Context, pairing: Pairing, at: datetime, minutes: int, **more: Any) -> Meeting:
+    """A meeting of ``pairing`` at ``at``, not yet saved: ``send_proposal`` proposes it."""
+    assert pairing.id is not None
+    return Meeting(
+        pairing_id=pairing.id,
+        starts_at=at,
+        duration_minutes=minutes,
+        proposed_by_id=ctx.person_id,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+        **more,
     )
+
+
+def send_proposal(
+    ctx: Context,
+    meeting: Meeting,
+    pairing: Pairing,
+    headline: str = "",
+    action: str = "meeting.proposed",
+    **detail: Any,
+) -> tuple[str, Outgoing]:
+    """Save ``meeting`` as the person's proposal and propose it to the partner (``headline``:
+    what the proposal opens with). Returns what the person is told ("Sent to Tom Lee: Thu 12
+    Mar, 15:00. I'll let you know when Tom replies.") and the proposal."""
+    meeting.status, meeting.proposed_by_id = MeetingStatus.PROPOSED.value, ctx.person_id
+    meeting.decline_reason, meeting.updated_at = None, ctx.now
+    ctx.session.add(meeting)
+    ctx.session.flush()
+    assert meeting.id is not None
+    _audit(ctx, action, meeting.id, **detail)
+    partner = _person(ctx, queries.partner_of(pairing, ctx.person_id))
+    headline = headline or f"{ctx.person.display_name} would like to meet:"
+    when = show_when(meeting.starts_at, ctx.tz, _scheme_zone(ctx, pairing), ctx.now)
+    sent = (
+        f"Sent to {partner.display_name}: {when}. "
+        f"I'll let you know when {_first_name(partner)} replies."
+    )
+    return sent, _proposal(ctx, meeting, pairing, partner, headline)
+
+
+def propose_meeting(ctx: Context, meeting: Meeting, pairing: Pairing) -> Outgoing:
+    """The proposal of a new ``meeting`` to the partner, as a booking sends it."""
+    return send_proposal(ctx, meeting, pairing)[1]
 
 
 def _too_long(text: str, limit: int, what: str) -> Text | None:
