@@ -42,6 +42,7 @@ from conversations.intents import (
     GLOBAL_WORDS,
     Intent,
     IntentName,
+    a_worry_besides_the_answer,
     raises_a_concern,
     recognise,
 )
@@ -430,6 +431,8 @@ class Engine:
             return False
         if raises_a_concern(msg.text):
             return True
+        if not a_worry_besides_the_answer(msg.text):
+            return False
         writing = getattr(active, "takes_free_text", None)
         state = dict(row.state)
         free = not callable(writing) or bool(writing(state))  # a dialog that doesn't say

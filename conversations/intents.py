@@ -51,6 +51,7 @@ from conversations.language.sections import (
     labelled_as_notes,
     minutes_likeness,
 )
+from conversations.language.vocabulary import Meaning, leading
 from conversations.safety import notice_concern
 from conversations.self_harm import about_self_harm
 
@@ -1109,6 +1110,18 @@ def candidates(text: str, allowed: Iterable[IntentName] | None = None) -> list[C
 def raises_a_concern(text: str) -> bool:
     """Whether the words start a concern, in the middle of anything ("raise a concern")."""
     return RAISE_CONCERN_TEXT.search(text.strip()) is not None
+
+
+def a_worry_besides_the_answer(text: str) -> bool:
+    """Whether a worry is said besides a yes or a no: "no, he shouted at me again" is one;
+    "yes a new mentr please" at "Would you like a new mentor?" is only the answer. A message
+    that is not a yes or a no is judged by its intent alone."""
+    reading = leading(text)
+    if reading is None or reading.meaning not in (Meaning.YES, Meaning.NO):
+        return recognise(text).name is IntentName.CONCERN
+    rest = fix_typos(unpadded(reading.rest))
+    wants_a_new_mentor = worries.kind(rest) is worries.Kind.REMATCH
+    return bool(rest) and not wants_a_new_mentor and recognise(rest).name is IntentName.CONCERN
 
 
 def global_word(text: str) -> IntentName | None:

@@ -524,6 +524,21 @@ def test_a_worry_said_at_a_choice_is_a_concern_not_the_answer(
         assert s.exec(select(Minutes)).first() is None
 
 
+def test_a_no_with_a_worry_after_it_is_a_concern_not_only_the_no(
+    demo: Engine, clock: Clock
+) -> None:
+    """At a yes/no question, "no, ..." followed by a worry is not just a no: the worry goes to
+    the concern path first, and nothing is saved in the meantime."""
+    priya = Chat(demo, clock, "mentee@example.org")
+    priya.said("met tom today, we talked about budgets. actions: chase the rota paper")
+    assert "Shall I save these minutes?" in priya.said("me")
+    reply = priya.said("no, tom shouted at me again after the meeting and i felt humiliated")
+    assert "kept your meeting minutes" in reply
+    assert "Shall I send it to the project lead?" in reply
+    with transaction(demo) as s:
+        assert s.exec(select(Minutes)).first() is None
+
+
 def test_a_worry_written_into_the_discussion_stays_there_until_the_save(
     demo: Engine, clock: Clock
 ) -> None:

@@ -155,3 +155,6 @@ def test_a_worry_said_with_a_proposal_waiting_still_reaches_the_lead(
 def test_logistics_are_not_a_worry() -> None:
     assert worries.kind("leave it with me, i'll sort a room and send details") is None
     assert worries.kind("great, leave it to us to book the room") is None
+    assert worries.kind("leave it at 45 mins, that's plenty") is None
+    assert worries.kind("leave it as it is for now") is None
+    assert worries.kind("honestly i want to end it") is not None

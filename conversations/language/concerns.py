@@ -175,8 +175,9 @@ _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
             r"|\b(?:it|this) isn't (?:really )?working\b|\bi want out\b"
             + _WANTS_OUT
             + r"|\bnot working (?:out )?(?:with|w)\b"
-            # "leave it with me", "leave it to us": a task taken on, not a pairing left.
-            r"|\b(?:end|leave|quit|stop|exit)\s+(?:it(?!\s+(?:with|to)\s+(?:me|us)\b)|the pairing"
+            # "end it", but never "leave it" ("leave it at 45 mins", "leave it with me"): a
+            # thing kept as it is, or a task taken on, not a pairing left.
+            r"|\b(?:end|quit|stop|exit)\s+it\b|\b(?:end|leave|quit|stop|exit)\s+(?:the pairing"
             r"|our pairing|my pairing|the "
             r"mentoring|our mentoring|the scheme|the programme|the partnership)\b"
         ),
