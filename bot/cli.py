@@ -6,6 +6,8 @@
     mentorbot inbox --channel lead         print what waits in a scheme channel
     mentorbot scheme load FILE | --demo    load or update a scheme from TOML (idempotent)
     mentorbot export --user EMAIL          everything held about a person, as JSON
+    mentorbot erase --user EMAIL [--yes]   erase a person (asks first, unless --yes)
+    mentorbot erase --replay               re-apply logged erasures to a restored backup
     mentorbot report [--cohort SLUG] [--kind health|6m|9m|12m|annual] [--format md|csv|xlsx|png]
                      [--out DIR] [--as EMAIL]
                                            a report for the lead and steering group (Markdown
@@ -139,6 +141,15 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="everything held about a person, as JSON")
     export.add_argument("--user", required=True, metavar="EMAIL")
     _common(export)
+
+    erase = commands.add_parser("erase", help="erase a person (docs/privacy.md, Erasure)")
+    whom = erase.add_mutually_exclusive_group(required=True)
+    whom.add_argument("--user", metavar="EMAIL")
+    whom.add_argument(
+        "--replay", action="store_true", help="re-apply the erasure log (after a restore)"
+    )
+    erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    _common(erase)
     return parser
 
 
@@ -161,6 +172,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _inbox(db, clock, args.user, args.channel, sys.stdout, files)
         if args.command == "export":
             return _export(db, args.user, sys.stdout)
+        if args.command == "erase":
+            if args.replay:
+                return _erase_replay(db, clock, sys.stdout)
+            return _erase(db, clock, args.user, args.yes, sys.stdin, sys.stdout)
         if args.command == "report":
             return _report(db, clock, args, sys.stdout)
         if args.command in ("nudge", "deliver"):
@@ -388,6 +403,68 @@ def _export(db: Engine, email: str, out: TextIO) -> int:
     with transaction(db) as session:
         data = queries.export_person(session, person.id)
     out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
+def _erase(db: Engine, clock: Clock, email: str, yes: bool, stdin: TextIO, out: TextIO) -> int:
+    """Erase one person, after the operator confirms (see storage.erasure)."""
+    from storage import erasure
+
+    log_ = erasure.ErasureLog.for_database(db)
+    with transaction(db) as session:
+        person = queries.person_by_email(session, email)
+    if person is None or person.id is None:
+        if log_.token(email) in log_.tokens():
+            out.write(f"{email.strip().lower()} is already erased: nothing to do.\n")
+            return 0
+        raise UsageError(f"nobody with the email {email!r} is in this database")
+    if not yes:
+        out.write(
+            f"This erases {person.display_name} <{person.email}> for good: their diary, "
+            "drafts, messages and chat accounts are deleted, and what others keep shows them "
+            "as an erased participant.\nType their email, or yes, to go on: "
+        )
+        out.flush()
+        answer = stdin.readline().strip().lower()
+        if answer not in ("yes", person.email.lower()):
+            out.write("Nothing erased.\n")
+            return 1
+    now = clock.now()
+    log_.record(person.email, now)
+    with transaction(db) as session:
+        current = session.get(Person, person.id)
+        assert current is not None
+        done = erasure.erase(session, current, now)
+    out.write(done.summary() + "\n")
+    return _scrubbed(db, out)
+
+
+def _erase_replay(db: Engine, clock: Clock, out: TextIO) -> int:
+    """Erase again everyone in the erasure log who is back (a database restored from a backup)."""
+    from storage import erasure
+
+    log_ = erasure.ErasureLog.for_database(db)
+    now = clock.now()
+    with transaction(db) as session:
+        people = log_.to_replay(session)
+        for person in people:
+            erasure.erase(session, person, now, replayed=True)
+    logged = len(log_.tokens())
+    out.write(
+        f"Re-applied {len(people)} of {logged} logged erasure{'s' if logged != 1 else ''} "
+        "(the rest were applied already, or were never in this database).\n"
+    )
+    return _scrubbed(db, out)
+
+
+def _scrubbed(db: Engine, out: TextIO) -> int:
+    from storage import erasure
+
+    if not erasure.scrub_files(db):
+        log.warning(
+            "the database file could not be compacted while another process uses it: run "
+            "mentorbot erase --replay again when the server is stopped"
+        )
     return 0
 
 
