@@ -35,7 +35,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO, cast
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -48,6 +48,9 @@ from conversations.messages import part_from_json
 from storage import outbox_queries, queries
 from storage.db import DatabaseError, open_database, transaction
 from storage.models import Person
+
+if TYPE_CHECKING:
+    from storage.erasure import Posted
 
 log = logging.getLogger("mentorbot")
 
@@ -432,11 +435,51 @@ def _erase(db: Engine, clock: Clock, email: str, yes: bool, stdin: TextIO, out: 
     now = clock.now()
     log_.record(person.email, now)
     with transaction(db) as session:
+        posted = erasure.posted_to(session, person.id)
+    # Before the erasure: it deletes the ids. A failure here leaves the person for a re-run.
+    removed = asyncio.run(_delete_posted(posted)) if posted else ""
+    with transaction(db) as session:
         current = session.get(Person, person.id)
         assert current is not None
         done = erasure.erase(session, current, now)
     out.write(done.summary() + "\n")
+    if removed:
+        out.write(removed + "\n")
     return _scrubbed(db, out)
+
+
+async def _delete_posted(posted: list[Posted]) -> str:
+    """Delete on Slack and Teams the messages the bot posted to the person; one line saying
+    what was deleted and what could not be."""
+    import aiohttp
+
+    from bot import scheduler
+    from bot.channels.base import Deleter, DeliveryError
+
+    deleted = gone = failed = 0
+    reasons: set[str] = set()
+    async with aiohttp.ClientSession() as http:
+        senders = scheduler.senders(http)
+        for message in posted:
+            deleter = cast("Deleter | None", senders.get(message.platform))
+            if deleter is None:
+                failed += 1
+                reasons.add(f"{message.platform} is not set up here")
+                continue
+            try:
+                if await deleter.delete(message.address, message.message_id):
+                    deleted += 1
+                else:
+                    gone += 1
+            except DeliveryError as exc:
+                failed += 1
+                reasons.add(str(exc))
+    line = f"Deleted {deleted} message{'s' if deleted != 1 else ''} the bot had posted to them"
+    if gone:
+        line += f" ({gone} already gone)"
+    if failed:
+        line += f"; {failed} could not be deleted ({'; '.join(sorted(reasons))})"
+    return line + "."
 
 
 def _erase_replay(db: Engine, clock: Clock, out: TextIO) -> int:

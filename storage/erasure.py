@@ -23,6 +23,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -105,7 +106,7 @@ class UnhandledReference(RuntimeError):
 
 def person_references() -> list[tuple[str, str]]:
     """Every (table, column) of the schema with a foreign key to ``person.id``."""
-    found = []
+    found: list[tuple[str, str]] = []
     for table in SQLModel.metadata.sorted_tables:
         for fk in table.foreign_keys:
             if fk.column.table.name == Person.__tablename__ and fk.column.name == "id":
@@ -127,10 +128,6 @@ class Erasure:
     deleted: dict[str, int] = field(default_factory=dict)
     anonymised: dict[str, int] = field(default_factory=dict)
     held_concerns: list[int] = field(default_factory=list)
-    # Messages the bot posted to the person that a platform may still show: (platform message
-    # id, the person's addresses on platforms), collected before their outbox rows went.
-    posted: list[str] = field(default_factory=list)
-    addresses: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> str:
         gone = sum(self.deleted.values())
@@ -157,16 +154,6 @@ def erase(session: Session, person: Person, now: datetime, *, replayed: bool = F
         session.connection().exec_driver_sql("PRAGMA secure_delete=ON")
 
     identities = session.exec(select(ChannelIdentity).where(ChannelIdentity.person_id == pid)).all()
-    result.addresses = [dict(i.address, platform=i.platform) for i in identities]
-    result.posted = [
-        message_id
-        for message_id in session.exec(
-            select(Outbox.platform_message_id).where(
-                Outbox.recipient_id == pid, col(Outbox.platform_message_id).is_not(None)
-            )
-        ).all()
-        if message_id
-    ]
     result.held_concerns = _held_concerns(session, pid)
     _anonymise_shared(session, pid, result)
     user_ids = [i.user_id for i in identities]
@@ -216,6 +203,45 @@ def erase(session: Session, person: Person, now: datetime, *, replayed: bool = F
         )
     )
     return result
+
+
+# A Slack message id is its timestamp ("1700000000.000100"); Teams' are anything else.
+_SLACK_TS = re.compile(r"^\d+\.\d+$")
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A message the bot posted to a person, as the platform knows it."""
+
+    platform: str
+    address: dict[str, Any]
+    message_id: str
+
+
+def posted_to(session: Session, person_id: int) -> list[Posted]:
+    """The messages the outbox recorded as posted to the person, with the address of their
+    account on the platform that took each (told apart by the shape of its id; ``teams`` is
+    the placeholder of a send whose id Teams did not give). Replies posted in the turn that
+    asked for them are not recorded with an id, so they are not here."""
+    identities = session.exec(
+        select(ChannelIdentity).where(ChannelIdentity.person_id == person_id)
+    ).all()
+    ids = session.exec(
+        select(Outbox.platform_message_id)
+        .where(Outbox.recipient_id == person_id, col(Outbox.platform_message_id).is_not(None))
+        .order_by(col(Outbox.id))
+    ).all()
+    found: list[Posted] = []
+    for message_id in ids:
+        if not message_id or message_id == "teams":
+            continue
+        platform = "slack" if _SLACK_TS.match(message_id) else "teams"
+        found.extend(
+            Posted(platform, dict(i.address), message_id)
+            for i in identities
+            if i.platform == platform
+        )
+    return found
 
 
 def _run(session: Session, statement: Any, params: dict[str, Any] | None = None) -> int:

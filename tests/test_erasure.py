@@ -7,6 +7,7 @@ posted to her, a meeting with Tom whose agenda names her, and a Slack event stil
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ from sqlalchemy import JSON, Column, Engine, ForeignKey, Integer, String, Table,
 from sqlalchemy.sql import sqltypes
 from sqlmodel import SQLModel, select
 
+from bot.channels.base import DeliveryError
+from bot.channels.teams.adapter import TeamsSender, TeamsSettings
 from conversations.clock import Clock
 from storage import erasure
 from storage.db import transaction
@@ -33,6 +36,9 @@ from storage.models import (
 )
 from tests.concern_world import raise_concern
 from tests.conftest import NOW
+from tests.fakes.bot_connector import BOT_ID, TENANT, FakeBotConnector
+from tests.fakes.bot_connector import Person as TeamsUser
+from tests.fakes.slack_api import FakeSlackApi
 from tests.test_cli import mentorbot
 from tests.transcript import Chat
 
@@ -314,3 +320,89 @@ def test_the_audit_row_holds_no_personal_data(demo: Engine, clock: Clock, db_url
     shown: dict[str, Any] = {"subject": audit.subject, "detail": audit.detail}
     assert "priya" not in repr(shown).lower()
     assert "mentee@" not in repr(shown)
+
+
+# -- messages the bot posted to them --------------------------------------------------------
+
+
+async def test_erasing_deletes_what_the_bot_posted_to_them_on_slack(
+    demo: Engine, clock: Clock, db_url: str, erasure_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _build(demo, clock)
+    async with FakeSlackApi() as api:
+        monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+        monkeypatch.setenv("SLACK_API_URL", api.url)
+        code, out, err = await asyncio.to_thread(_erase, db_url, "--user", EMAIL, "--yes")
+    assert (code, err) == (0, "")
+    assert [(c["channel"], c["ts"]) for c in api.of("chat.delete")] == [
+        ("D0PRIYA", "1700000000.000100")
+    ]
+    assert "Deleted 1 message the bot had posted to them." in out
+    assert _person(demo, EMAIL) is None
+
+
+async def test_without_the_platform_set_up_the_posts_are_reported_not_deleted(
+    demo: Engine, clock: Clock, db_url: str, erasure_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _build(demo, clock)
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    code, out, _ = await asyncio.to_thread(_erase, db_url, "--user", EMAIL, "--yes")
+    assert code == 0
+    assert (
+        "Deleted 0 messages the bot had posted to them; 1 could not be deleted "
+        "(slack is not set up here)." in out
+    )
+
+
+def _teams_address(connector: FakeBotConnector, user: TeamsUser, chat: bool) -> dict[str, Any]:
+    reference: dict[str, Any] = {
+        "user": {"id": user.user_id, "aadObjectId": user.aad},
+        "bot": {"id": BOT_ID, "name": "mentorbot"},
+        "channelId": "msteams",
+        "serviceUrl": connector.url + "/",
+    }
+    if chat:
+        reference["conversation"] = {"conversationType": "personal", "id": user.conversation}
+    return {"platform": "teams", "tenantId": TENANT, "reference": reference}
+
+
+async def test_a_teams_message_is_deleted_in_the_stored_conversation(
+    demo: Engine, clock: Clock
+) -> None:
+    async with FakeBotConnector() as connector:
+        user = connector.add_person(EMAIL, NAME)
+        now = clock.now()
+        with transaction(demo) as s:
+            me = s.exec(select(Person).where(Person.email == EMAIL)).one()
+            assert me.id is not None
+            s.add(
+                ChannelIdentity(
+                    person_id=me.id,
+                    platform="teams",
+                    tenant=TENANT,
+                    user_id=user.user_id,
+                    address=_teams_address(connector, user, chat=True),
+                    created_at=now,
+                )
+            )
+            for message_id in ("act-out-3", "teams"):  # "teams": a send Teams gave no id for
+                s.add(
+                    Outbox(
+                        recipient_id=me.id,
+                        status="sent",
+                        next_attempt_at=now,
+                        created_at=now,
+                        platform_message_id=message_id,
+                    )
+                )
+        with transaction(demo) as s:
+            [posted] = erasure.posted_to(s, me.id)
+        assert (posted.platform, posted.message_id) == ("teams", "act-out-3")
+        settings = TeamsSettings(app_id="app", tenant_id=TENANT, token_provider=lambda: "t")
+        sender = TeamsSender(settings)
+        assert await sender.delete(posted.address, posted.message_id) is True
+        assert await sender.delete(posted.address, posted.message_id) is False  # gone already
+        deletes = [c.path for c in connector.calls if c.method == "DELETE"]
+        assert deletes == [f"/v3/conversations/{user.conversation}/activities/act-out-3"] * 2
+        with pytest.raises(DeliveryError, match="no conversation"):
+            await sender.delete(_teams_address(connector, user, chat=False), "act-out-3")

@@ -59,3 +59,14 @@ class Sender(Protocol):
         message where the platform allows (Slack message metadata), so a resend after an
         ambiguous failure can be reconciled."""
         ...
+
+
+class Deleter(Protocol):
+    """Deletes a message the bot posted earlier (an erasure: ``mentorbot erase``)."""
+
+    platform: str
+
+    async def delete(self, address: dict[str, Any], message_id: str) -> bool:
+        """Delete it; False when the platform no longer has it. Raise :class:`DeliveryError`
+        when it cannot be deleted."""
+        ...

@@ -5,7 +5,8 @@
 
 - records every call the bot makes (``Call.card()`` its Adaptive Card, ``Call.images()`` the
   inline images decoded from their data URIs): ``POST /v3/conversations/{id}/activities`` (send),
-  ``POST .../activities/{activityId}`` (reply), ``PUT .../activities/{activityId}`` (update),
+  ``POST .../activities/{activityId}`` (reply), ``PUT .../activities/{activityId}`` (update), ``DELETE .../activities/{activityId}`` (delete:
+  404 for one deleted already),
   ``POST /v3/conversations`` (create a personal chat);
 - answers member lookups (``GET /v3/conversations/{id}/members/{userId}``) from ``members``;
 - can fail the next K sends with a status (and ``Retry-After``), after letting ``after`` through;
@@ -128,6 +129,7 @@ class Person:
 class FakeBotConnector(LocalServer):
     members: dict[str, Person] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
+    deleted: set[str] = field(default_factory=set)
     url: str = ""
     _failures: deque[tuple[int, float | None]] = field(default_factory=deque)
     _fail_after: int = 0
@@ -287,6 +289,14 @@ class FakeBotConnector(LocalServer):
         await self._record(request)
         return web.json_response({"id": request.match_info["activity"]})
 
+    async def _delete(self, request: web.Request) -> web.Response:
+        await self._record(request)
+        activity = request.match_info["activity"]
+        if activity in self.deleted:
+            return web.json_response({"error": {"code": "NotFound", "message": "gone"}}, status=404)
+        self.deleted.add(activity)
+        return web.Response(status=200)
+
     async def _create(self, request: web.Request) -> web.Response:
         call = await self._record(request)
         failure = self._failure()
@@ -336,6 +346,9 @@ class FakeBotConnector(LocalServer):
         app.router.add_post("/v3/conversations/{conversation}/activities", self._send)
         app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", self._send)
         app.router.add_put("/v3/conversations/{conversation}/activities/{activity}", self._update)
+        app.router.add_delete(
+            "/v3/conversations/{conversation}/activities/{activity}", self._delete
+        )
         app.router.add_get("/v3/conversations/{conversation}/members/{user}", self._member)
         app.router.add_get("/openid/.well-known/openid-configuration", self._openid)
         app.router.add_get("/openid/keys", self._keys)

@@ -1,7 +1,7 @@
 """A local fake of Slack's Web API for channel tests (point ``SLACK_API_URL`` at ``.url``).
 
 Answers auth.test, users.info, users.lookupByEmail, conversations.open, conversations.info,
-chat.postMessage, chat.update, views.open and views.publish the way Slack does
+chat.postMessage, chat.update, chat.delete, views.open and views.publish the way Slack does
 (``{"ok": true, ...}``), and records every call (method and arguments, from the query string, a
 form or a JSON body) in arrival order. ``users`` maps Slack user ids to their profile (email, tz,
 team); ``channels`` maps channel ids to their names (others are ``channel_not_found``).
@@ -9,6 +9,7 @@ team); ``channels`` maps channel ids to their names (others are ``channel_not_fo
 ``delay`` (a (low, high) range in seconds) slows every answer, as the real API does.
 ``outside`` holds channel ids the bot is not a member of: chat.postMessage there answers
 ``not_in_channel`` until the id is taken out (the bot was invited).
+chat.delete answers ``message_not_found`` for a (channel, ts) it deleted already (``deleted``).
 ``stall(method)`` makes calls of a method hang (recorded, unanswered) until ``unstall(method)``:
 a process can be caught, and killed, in the middle of its work.
 
@@ -110,6 +111,7 @@ class FakeSlackApi(LocalServer):
     _shared: list[Shared] = field(default_factory=list)
     outside: set[str] = field(default_factory=set)
     _stalled: set[str] = field(default_factory=set)
+    deleted: set[tuple[str, str]] = field(default_factory=set)
 
     def fail_next(
         self, method: str, status: int = 200, error: str = "internal_error", *,
@@ -268,6 +270,12 @@ class FakeSlackApi(LocalServer):
             ts = f"1790000000.{self._ts:06d}"
             args["ts"] = ts  # recorded with the call, so a test can press its buttons
             return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"ts": ts}}
+        if method == "chat.delete":
+            key = (str(args.get("channel", "")), str(args.get("ts", "")))
+            if key in self.deleted:
+                return {"ok": False, "error": "message_not_found"}
+            self.deleted.add(key)
+            return {"ok": True, "channel": key[0], "ts": key[1]}
         if method == "chat.update":
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
         if method == "files.getUploadURLExternal":

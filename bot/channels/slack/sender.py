@@ -361,6 +361,28 @@ class SlackSender:
             raise delivery_error(exc, sent_before=bool(stamps)) from exc
         return stamps[0] if stamps else ""
 
+    async def delete(self, address: dict[str, Any], message_id: str) -> bool:
+        """Delete a message the bot posted (``chat.delete``: a bot may delete its own). False
+        when Slack no longer has it; other failures raise :class:`DeliveryError`."""
+        try:
+            channel = str(address.get("channel") or "")
+            if not channel and isinstance(address.get("user"), str):
+                channel = await dm_channel(self.client, str(address["user"]))
+            if not channel:
+                raise DeliveryError("slack address has no channel or user", permanent=True)
+            async with asyncio.timeout(_limit(self.client)):
+                await self.client.chat_delete(channel=channel, ts=message_id)
+        except SlackApiError as exc:
+            data = getattr(exc.response, "data", None)
+            if isinstance(data, dict) and data.get("error") == "message_not_found":
+                return False
+            raise delivery_error(exc) from exc
+        except DeliveryError:
+            raise
+        except Exception as exc:
+            raise delivery_error(exc) from exc
+        return True
+
 
 def sender_from_env(http: aiohttp.ClientSession) -> SlackSender:
     """The outbox's Slack sender, from ``SLACK_BOT_TOKEN`` and ``SLACK_API_URL``."""

@@ -647,6 +647,29 @@ class TeamsSender:
             ) from exc
         return sent[-1] if sent and sent[-1] else "teams"
 
+    async def delete(self, address: dict[str, Any], message_id: str) -> bool:
+        """Delete an activity the bot posted in the stored conversation (Bot Connector
+        ``DELETE .../activities/{id}``). A personal chat created when a message was sent is not
+        stored, so what was posted there cannot be found again: :class:`DeliveryError`."""
+        reference, _ = reference_of(address)
+        if reference.conversation is None or not reference.conversation.id:
+            raise DeliveryError("Teams address has no conversation to delete in", permanent=True)
+
+        gone: list[bool] = []
+
+        async def remove(context: TurnContext) -> None:
+            try:
+                await context.delete_activity(message_id)
+            except HttpOperationError as exc:
+                if _status(exc) != 404:
+                    raise
+                gone.append(True)
+
+        await _classified(
+            self.adapter.continue_conversation(reference, remove, self.settings.app_id), "delete"
+        )
+        return not gone
+
     async def _create_and_send(
         self,
         reference: ConversationReference,
