@@ -106,6 +106,7 @@ class IntentName(StrEnum):
     LEAD_CHANNEL = "lead_channel"
     WHEN_IS = "when_is"
     LEAVE = "leave"
+    ERASE_MY_DATA = "erase_my_data"
     UNKNOWN = "unknown"
 
 
@@ -898,10 +899,44 @@ def _worry(text: str) -> IntentName | None:
     return None
 
 
+# A person asking for everything held about them to be erased (UK GDPR article 17): "delete my
+# data", "please erase everything you hold on me", "i want my data removed", "forget me".
+_MY_DATA = (
+    r"(?:all\s+(?:of\s+)?)?(?:my|our)\s+(?:personal\s+)?(?:data|info(?:rmation)?|details|"
+    r"records?|account)"
+    r"|(?:all\s+)?(?:everything|anything|all(?:\s+the)?\s+(?:data|info(?:rmation)?))\s+"
+    r"(?:(?:that\s+)?(?:you|u|the\s+bot|mentorbot)\s+(?:hold|have|keep|store|know|got)s?\s+)?"
+    r"(?:on|about|of)\s+me"
+)
+_ERASE_VERB = r"(?:delete|erase|remove|wipe|destroy|purge|get\s+rid\s+of|forget)"
+ERASE_MY_DATA_TEXT = re.compile(
+    rf"\b{_ERASE_VERB}\s+(?:{_MY_DATA})\b"
+    rf"|\b(?:{_MY_DATA})\s+(?:to\s+be\s+|be\s+|is\s+|are\s+)?"
+    r"(?:deleted|erased|removed|wiped|destroyed|purged|forgotten)\b"
+    r"|\bforget\s+(?:about\s+)?me\b(?!\s+not)"
+    r"|\bright\s+to\s+(?:be\s+forgotten|erasure)\b",
+    re.IGNORECASE,
+)
+
+
+_NOT_ERASED = re.compile(
+    rf"\b(?:don'?t|dont|do\s+not|never|won'?t|please\s+don'?t)\s+(?:\w+\s+)?{_ERASE_VERB}",
+    re.IGNORECASE,
+)
+
+
+def asks_to_erase_my_data(text: str) -> bool:
+    """The person asks for their own data to be erased (not one diary entry, not a meeting;
+    "don't delete my data" is no such request)."""
+    return ERASE_MY_DATA_TEXT.search(text) is not None and not _NOT_ERASED.search(text)
+
+
 def _as_typed(stripped: str) -> Intent:
     for name, pattern in _GLOBAL:
         if pattern.match(stripped):
             return Intent(name)
+    if asks_to_erase_my_data(stripped):
+        return Intent(IntentName.ERASE_MY_DATA, stripped)
     if match := _DIARY_NOTE.match(stripped):
         day = f"{match.group('day')}|" if match.group("day") else ""
         return Intent(IntentName.DIARY_NOTE, day + match.group("rest").strip())

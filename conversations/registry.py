@@ -8,6 +8,7 @@ from conversations.dialogs import (
     checkins,
     concern_status,
     concerns,
+    data_rights,
     diary,
     home,
     lead,
@@ -43,6 +44,7 @@ JOURNEYS = (
     selection,
     matching,
     lead_route,
+    data_rights,
 )
 
 

@@ -406,3 +406,44 @@ async def test_a_teams_message_is_deleted_in_the_stored_conversation(
         assert deletes == [f"/v3/conversations/{user.conversation}/activities/act-out-3"] * 2
         with pytest.raises(DeliveryError, match="no conversation"):
             await sender.delete(_teams_address(connector, user, chat=False), "act-out-3")
+
+
+# -- asked for in chat ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "delete my data",
+        "please erase everything you hold on me",
+        "i want my data removed",
+        "hi, can you wipe all the info you have about me pls",
+    ],
+)
+def test_asking_in_chat_tells_the_lead_and_erases_nothing_yet(
+    demo: Engine, clock: Clock, asked: str
+) -> None:
+    priya = Chat(demo, clock, EMAIL)
+    reply = priya.said(asked)
+    assert "project lead, Morgan Ellis (lead@example.org)" in reply
+    assert "Until then nothing is deleted" in reply
+    lead = Chat(demo, clock, "lead@example.org").inbox()
+    assert f"{NAME} ({EMAIL}) has asked for their data to be erased" in lead
+    assert f"mentorbot erase --user {EMAIL}" in lead
+    assert _person(demo, EMAIL) is not None
+    with transaction(demo) as s:
+        [audit] = s.exec(select(AuditLog).where(AuditLog.action == "erasure_requested")).all()
+    assert audit.actor_id == priya.person_id
+    assert "priya" not in repr(audit.detail).lower()
+
+
+@pytest.mark.parametrize(
+    "said", ["please don't delete my data", "delete my last diary entry", "forget it"]
+)
+def test_other_deleting_and_forgetting_is_not_an_erasure_request(
+    demo: Engine, clock: Clock, said: str
+) -> None:
+    Chat(demo, clock, EMAIL).said(said)
+    with transaction(demo) as s:
+        assert s.exec(select(AuditLog).where(AuditLog.action == "erasure_requested")).all() == []
+    assert "asked for their data to be erased" not in Chat(demo, clock, "lead@example.org").inbox()
