@@ -296,6 +296,8 @@ def _scrub(session: Session, words: Iterable[str]) -> Iterator[tuple[str, int]]:
         for form in (word, json.dumps(word)[1:-1]):  # as typed, and as escaped inside JSON
             if form not in forms:
                 forms.append(form)
+    if not forms:
+        return
     postgres = session.get_bind().dialect.name == "postgresql"
     for table in SQLModel.metadata.sorted_tables:
         if table.name == Person.__tablename__:  # the tombstone holds neither; others keep theirs
@@ -305,29 +307,35 @@ def _scrub(session: Session, words: Iterable[str]) -> Iterator[tuple[str, int]]:
             is_json = isinstance(kind, JSON)
             if not (is_json or isinstance(kind, String)):
                 continue
-            total = 0
-            for form in forms:
-                total += _replace(session, table, column.name, form, is_json, postgres)
-            if total:
-                yield table.name, total
+            count = _replace(session, table, column.name, forms, is_json, postgres)
+            if count:
+                yield table.name, count
 
 
 def _replace(
     session: Session,
     table: Table,
     column: str,
-    form: str,
+    forms: list[str],
     is_json: bool,
     postgres: bool,
 ) -> int:
+    """One UPDATE per column: every form replaced, in rows holding any of them."""
     quoted = f'"{column}"'
     value = f"{quoted}::text" if postgres and is_json else quoted
-    replaced = f"REPLACE({value}, :old, :new)"
+    replaced = value
+    found = []
+    params = {"new": ERASED_NAME}
+    for n, form in enumerate(forms):
+        params[f"old{n}"] = form
+        replaced = f"REPLACE({replaced}, :old{n}, :new)"
+        found.append(
+            f"strpos({value}, :old{n}) > 0" if postgres else f"instr({value}, :old{n}) > 0"
+        )
     if postgres and is_json:
         replaced = f"({replaced})::json"
-    found = f"strpos({value}, :old) > 0" if postgres else f"instr({value}, :old) > 0"
-    statement = text(f'UPDATE "{table.name}" SET {quoted} = {replaced} WHERE {found}')
-    params = {"old": form, "new": ERASED_NAME}
+    where = " OR ".join(found)
+    statement = text(f'UPDATE "{table.name}" SET {quoted} = {replaced} WHERE {where}')
     return _run(session, statement, params)
 
 
