@@ -45,13 +45,17 @@ from storage.models import (
     Concern,
     Contract,
     Inbox,
+    Meeting,
+    MeetingStatus,
     Outbox,
     Pairing,
+    PairingStatus,
     Person,
 )
 
 ERASED_NAME = "erased participant"
 AUDIT_ACTION = "erasure"
+ENDED_REASON = "participant erased"
 HOLD_REASON = (
     "legal hold: a concern the person raised, or one about their pairing, is kept until the end "
     "of its retention, with the person shown as an erased participant"
@@ -155,6 +159,7 @@ def erase(session: Session, person: Person, now: datetime, *, replayed: bool = F
 
     identities = session.exec(select(ChannelIdentity).where(ChannelIdentity.person_id == pid)).all()
     result.held_concerns = _held_concerns(session, pid)
+    _end_pairings(session, pid, now, result)
     _anonymise_shared(session, pid, result)
     user_ids = [i.user_id for i in identities]
 
@@ -264,6 +269,34 @@ def _held_concerns(session: Session, pid: int) -> list[int]:
         )
     ).all()
     return sorted(i for i in ids if i is not None)
+
+
+def _end_pairings(session: Session, pid: int, now: datetime, result: Erasure) -> None:
+    """Their active pairings end (kept as history), and meetings not yet held are cancelled:
+    no nudge or reminder goes on about an erased participant."""
+    active = session.exec(
+        select(Pairing).where(
+            or_(col(Pairing.mentee_id) == pid, col(Pairing.mentor_id) == pid),
+            Pairing.status == PairingStatus.ACTIVE.value,
+        )
+    ).all()
+    for pairing in active:
+        pairing.status = PairingStatus.ENDED_EARLY.value
+        pairing.ended_at = now
+        pairing.end_reason = ENDED_REASON
+        session.add(pairing)
+    session.flush()
+    _count(result.anonymised, "pairing", len(active))
+    ids = [p.id for p in active]
+    if ids:
+        upcoming = (MeetingStatus.PROPOSED.value, MeetingStatus.CONFIRMED.value)
+        count = _run(
+            session,
+            update(Meeting)
+            .where(col(Meeting.pairing_id).in_(ids), col(Meeting.status).in_(upcoming))
+            .values(status=MeetingStatus.CANCELLED.value, updated_at=now),
+        )
+        _count(result.anonymised, "meeting", count)
 
 
 def _anonymise_shared(session: Session, pid: int, result: Erasure) -> None:

@@ -218,6 +218,9 @@ def test_erasure_removes_the_person_and_keeps_the_concern_on_hold(
         assert tom.display_name == "Tom Okafor"
         [meeting] = s.exec(select(Meeting)).all()
         assert meeting.agenda == f"Goals for {erasure.ERASED_NAME} this term"
+        assert meeting.status == "cancelled"
+        [pairing] = s.exec(select(Pairing).where(Pairing.mentee_id == pid)).all()
+        assert (pairing.status, pairing.end_reason) == ("ended_early", "participant erased")
         [message] = s.exec(select(Outbox).where(Outbox.recipient_id == tom.id)).all()
         assert message.parts[0]["text"].startswith(erasure.ERASED_NAME)
         [audit] = s.exec(select(AuditLog).where(AuditLog.action == erasure.AUDIT_ACTION)).all()
@@ -225,6 +228,10 @@ def test_erasure_removes_the_person_and_keeps_the_concern_on_hold(
     assert audit.detail["held"] == {"concern": [concern.id]}
     assert audit.detail["hold_reason"] == erasure.HOLD_REASON
     assert audit.detail["deleted"]["diary_entry"] == 1
+    report = mentorbot("report", "--now", NOW, db=db_url)
+    assert report.returncode == 0, report.stderr
+    assert "| erased participant | Tom Okafor | ended early |" in report.stdout
+    assert NAME not in report.stdout
     log = (erasure_dir / erasure.LOG_FILE).read_text()
     assert EMAIL not in log
     assert "priya" not in log.lower()
