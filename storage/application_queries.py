@@ -221,13 +221,12 @@ def export_applications(session: Session, person_id: int) -> list[dict[str, Any]
     (docs/export-format.md, "Redaction"). A fixed number of queries, whatever the count."""
     applications = applications_of(session, person_id)
     ids = [a.id for a, _ in applications]
-    reviews = (
-        session.exec(
+    reviews: dict[int, list[Review]] = {}
+    if ids:
+        for review in session.exec(
             select(Review).where(col(Review.application_id).in_(ids)).order_by(col(Review.id))
-        ).all()
-        if ids
-        else []
-    )
+        ).all():
+            reviews.setdefault(review.application_id, []).append(review)
     mentor_ids = sorted({m for a, _ in applications for m in a.preferences})
     names = (
         dict(
@@ -253,8 +252,7 @@ def export_applications(session: Session, person_id: int) -> list[dict[str, Any]
             "decision_reason": application.decision_reason,
             "reviews": [
                 {"stage": r.stage, "verdict": r.verdict, "at": r.updated_at.isoformat()}
-                for r in reviews
-                if r.application_id == application.id
+                for r in reviews.get(application.id or 0, [])
             ],
         }
         for application, cohort in applications

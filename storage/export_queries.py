@@ -99,6 +99,16 @@ def _in_detail(person_id: int, detail: dict[str, Any]) -> bool:
     return any(detail.get(key) == person_id for key in AUDIT_PERSON_KEYS)
 
 
+EXPORTED = "export"
+
+
+def record_export(session: Session, person_id: int, at: datetime, *, surface: str) -> None:
+    """Keep in the audit log that the person's data was exported (their next export shows it)."""
+    session.add(
+        AuditLog(at=at, action=EXPORTED, subject=f"person:{person_id}", detail={"surface": surface})
+    )
+
+
 def export_person(session: Session, person_id: int) -> dict[str, Any]:
     """Everything held about one person (the subject access export)."""
     person = session.get(Person, person_id)
@@ -185,15 +195,14 @@ def export_person(session: Session, person_id: int) -> dict[str, Any]:
         if concern_access(session, me, c, ConcernAction.EXPORT)
     ]
     concern_refs = {f"C{c.id}": c for c in concerns}
-    handling = (
-        session.exec(
+    handling: dict[str, list[AuditLog]] = {}
+    if concern_refs:
+        for row in session.exec(
             select(AuditLog)
             .where(col(AuditLog.subject).in_(list(concern_refs)), AuditLog.action != NAMED)
             .order_by(col(AuditLog.at), col(AuditLog.id))
-        ).all()
-        if concern_refs
-        else []
-    )
+        ).all():
+            handling.setdefault(row.subject, []).append(row)
     messages = session.exec(
         select(Outbox).where(Outbox.recipient_id == me).order_by(col(Outbox.id))
     ).all()
@@ -255,7 +264,9 @@ def export_person(session: Session, person_id: int) -> dict[str, Any]:
             *(row.actor_id for row in audit),
         ],
     )
-    handlers = _steering_roles(session, [row.actor_id for row in handling])
+    handlers = _steering_roles(
+        session, [row.actor_id for rows in handling.values() for row in rows]
+    )
     pair_of_partner = {p.id: names.get(partner[p.id]) for p in pairings}
 
     names[me] = person.display_name
@@ -356,8 +367,7 @@ def export_person(session: Session, person_id: int) -> dict[str, Any]:
                         "at": _iso(row.at),
                         "by": handlers.get(row.actor_id) if row.actor_id else None,
                     }
-                    for row in handling
-                    if row.subject == f"C{c.id}"
+                    for row in handling.get(f"C{c.id}", [])
                 ],
             }
             for c in concerns
