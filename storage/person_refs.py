@@ -54,3 +54,8 @@ def person_columns() -> list[PersonColumn]:
         if key.target_fullname == "person.id"
     }
     return sorted(found | set(EMBEDDED))
+
+
+def person_foreign_keys() -> list[tuple[str, str]]:
+    """``(table, column)`` of each foreign key to ``person.id`` (what erasure must also handle)."""
+    return [(c.table, c.column) for c in person_columns() if c.how == "foreign key"]
