@@ -43,7 +43,7 @@ from bot.channels import console
 from bot.settings import Settings
 from conversations.clock import Clock, ClockError
 from conversations.messages import part_from_json
-from storage import outbox_queries, queries
+from storage import export_queries, outbox_queries, queries
 from storage.db import DatabaseError, open_database, transaction
 from storage.models import Person
 
@@ -160,7 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             files = _file_store(db, args.files_dir)
             return _inbox(db, clock, args.user, args.channel, sys.stdout, files)
         if args.command == "export":
-            return _export(db, args.user, sys.stdout)
+            return _export(db, clock, args.user, sys.stdout)
         if args.command == "report":
             return _report(db, clock, args, sys.stdout)
         if args.command in ("nudge", "deliver"):
@@ -382,11 +382,12 @@ async def _nudge(db: Engine, clock: Clock, sweep: bool) -> int:
     return 0
 
 
-def _export(db: Engine, email: str, out: TextIO) -> int:
+def _export(db: Engine, clock: Clock, email: str, out: TextIO) -> int:
     person = _person(db, email)
     assert person.id is not None
     with transaction(db) as session:
         data = queries.export_person(session, person.id)
+        export_queries.record_export(session, person.id, clock.now(), surface="cli")
     out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     return 0
 
