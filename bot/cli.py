@@ -32,12 +32,13 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from bot.channels import console
 from bot.settings import Settings
@@ -139,6 +140,11 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="everything held about a person, as JSON")
     export.add_argument("--user", required=True, metavar="EMAIL")
     _common(export)
+
+    audit = commands.add_parser("audit", help="who read or changed what, and when")
+    audit.add_argument("--user", metavar="EMAIL", help="only what this person did or was about")
+    audit.add_argument("--since", metavar="DATE", help="from this day (YYYY-MM-DD, UTC) on")
+    _common(audit)
     return parser
 
 
@@ -161,6 +167,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _inbox(db, clock, args.user, args.channel, sys.stdout, files)
         if args.command == "export":
             return _export(db, clock, args.user, sys.stdout)
+        if args.command == "audit":
+            return _audit(db, args.user, args.since, sys.stdout)
         if args.command == "report":
             return _report(db, clock, args, sys.stdout)
         if args.command in ("nudge", "deliver"):
@@ -337,6 +345,9 @@ def _chat(
     return 0
 
 
+CHANNEL_READ = "channel_read"
+
+
 def _inbox(
     db: Engine,
     clock: Clock,
@@ -351,11 +362,22 @@ def _inbox(
             out.write("Nothing waiting.\n")
         return 0
     assert channel is not None
+    from storage import audit
+
     with transaction(db) as session:
         rows = outbox_queries.due_for_console(session, clock.now(), channel=channel)
         for row in rows:
             out.write(console.render_stored(row.parts, files) + "\n\n")
         queries.mark_sent(session, rows, clock.now())
+        # A channel's messages are read by whoever runs the command: kept in the audit log.
+        audit.record(
+            session,
+            CHANNEL_READ,
+            f"channel:{channel}",
+            clock.now(),
+            surface="cli",
+            messages=len(rows),
+        )
     if not rows:
         out.write("Nothing waiting.\n")
     return 0
@@ -389,6 +411,41 @@ def _export(db: Engine, clock: Clock, email: str, out: TextIO) -> int:
         data = queries.export_person(session, person.id)
         export_queries.record_export(session, person.id, clock.now(), surface="cli")
     out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
+def _since(text: str) -> datetime:
+    try:
+        day = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--since {text!r} is not a date: write it as YYYY-MM-DD") from None
+    return day if day.tzinfo else day.replace(tzinfo=UTC)
+
+
+def _audit(db: Engine, email: str | None, since: str | None, out: TextIO) -> int:
+    """The audit log, oldest first: one line per row (when, who, what, about what, where)."""
+    from storage import audit
+
+    start = _since(since) if since else None
+    person_id = _person(db, email).id if email else None
+    with transaction(db) as session:
+        rows = audit.listing(session, person_id=person_id, since=start)
+        names = {
+            p.id: f"{p.display_name} <{p.email}>"
+            for p in session.exec(
+                select(Person).where(col(Person.id).in_({r.actor_id for r in rows}))
+            )
+        }
+    for row in rows:
+        detail = dict(row.detail)
+        surface = detail.pop("surface", None) or "-"
+        who = names.get(row.actor_id, "erased participant") if row.actor_id else "mentorbot"
+        extra = ", ".join(f"{k}={v}" for k, v in sorted(detail.items()))
+        when = row.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        line = f"{when}  {who}  {row.action}  {row.subject or '-'}  on {surface}"
+        out.write(f"{line}  ({extra})\n" if extra else f"{line}\n")
+    if not rows:
+        out.write("Nothing in the audit log" + (" for them" if email else "") + ".\n")
     return 0
 
 

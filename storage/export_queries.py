@@ -17,10 +17,11 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import String, cast, or_
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from storage import application_queries
+from storage import audit as audit_log
 from storage.access import _FALLBACK, NAMED, STEERING_ROLES, ConcernAction, concern_access
 from storage.models import (
     ActionItem,
@@ -51,8 +52,6 @@ from storage.models import (
 
 # An audit row of a concern (``C7``, ``concern:7``): never shown to anyone but its actor here.
 _CONCERN_REF = re.compile(r"^(C\d+|concern:)")
-# Keys of ``audit_log.detail`` that hold the id of a person the row is about.
-AUDIT_PERSON_KEYS = ("person_id", "mentee_id", "mentor_id")
 
 
 def _iso(value: datetime | date | None) -> str | None:
@@ -95,18 +94,12 @@ def _nudge_about(person_id: int) -> Any:
     )
 
 
-def _in_detail(person_id: int, detail: dict[str, Any]) -> bool:
-    return any(detail.get(key) == person_id for key in AUDIT_PERSON_KEYS)
-
-
 EXPORTED = "export"
 
 
 def record_export(session: Session, person_id: int, at: datetime, *, surface: str) -> None:
     """Keep in the audit log that the person's data was exported (their next export shows it)."""
-    session.add(
-        AuditLog(at=at, action=EXPORTED, subject=f"person:{person_id}", detail={"surface": surface})
-    )
+    audit_log.record(session, EXPORTED, f"person:{person_id}", at, surface=surface)
 
 
 def export_person(session: Session, person_id: int) -> dict[str, Any]:
@@ -228,21 +221,11 @@ def export_person(session: Session, person_id: int) -> dict[str, Any]:
         row
         for row in session.exec(
             select(AuditLog)
-            .where(
-                or_(
-                    col(AuditLog.actor_id) == me,
-                    col(AuditLog.subject) == f"person:{me}",
-                    cast(col(AuditLog.detail), String).like(f"%{me}%"),
-                ),
-                AuditLog.action != NAMED,
-            )
+            .where(audit_log.by_or_about(session, me), AuditLog.action != NAMED)
             .order_by(col(AuditLog.at), col(AuditLog.id))
         ).all()
         if row.actor_id == me
-        or (
-            not _CONCERN_REF.match(row.subject)
-            and (row.subject == f"person:{me}" or _in_detail(me, row.detail))
-        )
+        or (not _CONCERN_REF.match(row.subject) and audit_log.names_person(row, me))
     ]
 
     names = _names(

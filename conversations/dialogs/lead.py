@@ -30,6 +30,7 @@ REFUSED = (
     "Alerts are for the project lead and the steering group."
 )
 OPENED = "concern_opened"
+FAILED_READ = "failed_messages_read"
 
 
 def lead_actions(ref: str) -> Question:
@@ -288,7 +289,12 @@ def failed_messages(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     if not schemes:
         return say("Failed deliveries are shown to the project lead and the steering group.")
     lines: list[str] = []
-    for letter in lead_queries.failed_for(ctx.session, ctx.person_id, schemes):
+    failed = lead_queries.failed_for(ctx.session, ctx.person_id, schemes)
+    lead_queries.record(
+        ctx.session, ctx.person_id, FAILED_READ, "failed_messages", ctx.now,
+        surface=msg.platform, messages=len(failed),
+    )  # fmt: skip
+    for letter in failed:
         to = letter.recipient or f"#{letter.channel}"
         # What a person was sent is theirs: only a channel message (no private text) shows.
         said = f": “{letter.preview}”" if letter.recipient_id is None else ""
