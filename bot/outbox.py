@@ -53,13 +53,14 @@ import logging
 import os
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
 
 from bot.channels.base import DeliveryError, Sender
+from bot.redaction import redact
 from conversations import urgent
 from conversations.clock import Clock
 from conversations.messages import Part, part_from_json
@@ -301,6 +302,8 @@ class Deliverer:
         """Commit one outcome; returns its stats and, after a retryable failure, when the row
         is due again."""
         now = self.clock.now()
+        # The error is stored and shown to the lead: no token a platform echoed goes with it.
+        outcome = replace(outcome, error=redact(outcome.error))
         with transaction(self.db) as session:
             if outcome.message_id is not None:
                 if not outbox_queries.record_sent(

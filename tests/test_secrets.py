@@ -1,0 +1,168 @@
+"""No token, password or secret reaches a log line, an exception text in a log, a stored error
+or an error body our server answers, with everything logging at DEBUG.
+
+Real traffic through the real aiohttp server and slack-bolt (signed requests, the local fake of
+Slack's Web API): a Web API call that fails with a body echoing our bearer token (the exception
+it raises carries the token), a reply whose post fails the same way, requests our server
+refuses, and a command whose database URL (with its password) cannot be reached. The secrets
+are configured as ``mentorbot`` reads them, and the redaction is installed as ``bot.cli``
+installs it. Fixed clock: Mon 23 Nov 2026, 10:00 London."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
+
+import aiohttp
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from bot import redaction
+from bot.channels.slack import sender_from_env
+from bot.channels.slack.inbox import InboxPolicy
+from bot.cli import main
+from bot.outbox import Deliverer
+from conversations.clock import Clock
+from storage.db import transaction
+from storage.models import Inbox, Outbox
+from tests.test_slack_harness import MENTEE, SECRET, SlackHarness, configure, message, shown
+
+BOT_TOKEN = "xoxb-2718281828-3141592653-ourOwnBotTokenValue"
+APP_TOKEN = "xapp-1-A0MENTORBOT-1618033988-appLevelTokenValue"
+APP_PASSWORD = "teams~App~Password~4ZV8Q~value"
+DATA_KEY = "mentorbot-data-key-0f1e2d3c4b5a6978"
+DB_PASSWORD = "pg-Pass-w0rd-for-mentorbot"
+DATABASE = f"postgresql://mentorbot:{DB_PASSWORD}@127.0.0.1:1/mentorbot"
+SECRETS = [BOT_TOKEN, SECRET, APP_TOKEN, APP_PASSWORD, DATA_KEY, DB_PASSWORD]
+QUICK = InboxPolicy(retry_base=timedelta(milliseconds=200), poll=0.1)
+
+
+@pytest.fixture
+def root_log(monkeypatch: pytest.MonkeyPatch) -> Iterator[io.StringIO]:
+    """Every record of every logger at DEBUG, as a root handler prints it; the secrets
+    configured in the environment and the redaction installed, as ``mentorbot`` does."""
+    configure(monkeypatch, SLACK_BOT_TOKEN=BOT_TOKEN)
+    monkeypatch.setenv("TEAMS_APP_PASSWORD", APP_PASSWORD)
+    monkeypatch.setenv("MENTORBOT_DATA_KEY", DATA_KEY)
+    monkeypatch.setenv("DATABASE_URL", DATABASE)
+    monkeypatch.setenv("SLACK_APP_TOKEN_FOR_LATER", APP_TOKEN)  # any *_TOKEN is a secret
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    redaction.install()
+    try:
+        yield out
+    finally:
+        redaction.uninstall()
+        root.removeHandler(handler)
+        root.setLevel(level)
+
+
+@pytest.fixture
+async def slack(demo: Engine, clock: Clock, root_log: io.StringIO) -> AsyncIterator[SlackHarness]:
+    async with SlackHarness(demo, clock, policy=QUICK) as harness:
+        yield harness
+
+
+def _leaks(text: str) -> list[str]:
+    return [secret for secret in SECRETS if secret in text]
+
+
+def _stored_errors(db: Engine) -> str:
+    with transaction(db) as session:
+        inbox = [row.last_error or "" for row in session.exec(select(Inbox)).all()]
+        outbox = [row.last_error or "" for row in session.exec(select(Outbox)).all()]
+    return "\n".join(inbox + outbox)
+
+
+async def test_no_secret_reaches_logs_errors_or_answers_at_debug(
+    slack: SlackHarness,
+    root_log: io.StringIO,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    answers: list[str] = []
+
+    # A Web API call fails with a body that echoes our token: the exception raised in the
+    # turn carries it; the inbox logs it, stores it and tries the turn again.
+    slack.api.fail_next("users.info", 200, "fatal_error", echo=True)
+    status, text = await slack.event(message("hello"))
+    answers.append(text)
+    await slack.api.wait_until(lambda: bool(slack.posts_to(f"D{MENTEE}")), 30)
+    await slack.idle()
+    assert "Hello Priya" in shown(slack.last_post(f"D{MENTEE}"))
+    assert status == 200
+
+    # A reply whose post fails the same way (a gateway's 500 page echoing the header), first
+    # in the turn, then once more from the outbox.
+    slack.api.fail_next("chat.postMessage", 500, echo=True, count=2)
+    status, text = await slack.event(message("help"))
+    answers.append(text)
+    async with aiohttp.ClientSession() as http:
+        later = Clock.fixed((slack.clock.now() + timedelta(minutes=1)).isoformat())
+        deliverer = Deliverer(
+            slack.db, later, {"slack": sender_from_env(http)}, worker="t", pacing={}
+        )
+        stats = await deliverer.deliver_once()
+    assert stats.failed == 1
+
+    # Requests our server refuses, and one it has no route for.
+    assert slack.http is not None
+    for body, headers in (
+        (json.dumps(message("hi")), {"X-Slack-Signature": f"v0={BOT_TOKEN}"}),
+        ("not json at all " + BOT_TOKEN, {}),
+    ):
+        status, text = await slack.raw(body, headers, "application/json")
+        assert status == 401
+        answers.append(text)
+    async with slack.http.get(slack.url_of(f"/nowhere?token={BOT_TOKEN}")) as response:
+        assert response.status == 404
+        answers.append(await response.text())
+
+    # A command whose database cannot be reached (its URL holds the password).
+    assert main(["inbox", "--user", "mentee@example.org", "--db", DATABASE]) != 0
+    printed = capsys.readouterr()
+
+    logged = root_log.getvalue()
+    # The traffic did reach the logs, at DEBUG, with the echoed token in it, redacted.
+    assert "DEBUG slack_sdk" in logged
+    assert "request had Authorization: [redacted]" in logged
+    assert "Traceback" in logged
+    assert "[redacted]" in _stored_errors(slack.db)
+    records = "\n".join(f"{r.getMessage()}\n{r.exc_text or ''}" for r in caplog.records)
+    assert _leaks(logged) == []
+    assert _leaks(caplog.text) == []
+    assert _leaks(records) == []
+    assert _leaks(_stored_errors(slack.db)) == []
+    assert _leaks("\n".join(answers)) == []
+    assert _leaks(printed.out + printed.err) == []
+
+
+def test_the_filter_redacts_values_and_token_shapes_in_messages_args_and_tracebacks() -> None:
+    secret_filter = redaction.SecretFilter(
+        redaction.secret_values({"MENTORBOT_DATA_KEY": DATA_KEY})
+    )
+    try:
+        raise RuntimeError(f"could not use key {DATA_KEY} with xoxp-1-2-3-userToken")
+    except RuntimeError:
+        record = logging.LogRecord(
+            "t", logging.ERROR, __file__, 1, "calling %s with %s", ("Bearer abc.def-ghi", DATABASE),
+            exc_info=__import__("sys").exc_info(),
+        )  # fmt: skip
+    secret_filter.filter(record)
+    shown_text = f"{record.getMessage()}\n{record.exc_text}"
+    assert DATA_KEY not in shown_text
+    assert "xoxp-1-2-3-userToken" not in shown_text
+    assert "abc.def-ghi" not in shown_text
+    assert DB_PASSWORD not in shown_text
+    assert "postgresql://mentorbot:[redacted]@127.0.0.1:1/mentorbot" in shown_text
+    assert "RuntimeError: could not use key [redacted]" in shown_text
