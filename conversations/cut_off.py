@@ -42,11 +42,11 @@ def _name(platform: str) -> str:
     return NAMES.get(platform, platform)
 
 
-def _what_happened(cut: platform_queries.CutOff) -> str:
-    """What happened, as the start of a sentence."""
+def what_happened(cut: platform_queries.CutOff, start: bool = True) -> str:
+    """What happened, as the start of a sentence (``start``) or inside one."""
     said = WHY.get(cut.why, "{name} stopped accepting mentorbot's messages")
     said = said.format(name=_name(cut.platform))
-    return said[:1].upper() + said[1:]
+    return said[:1].upper() + said[1:] if start else said
 
 
 def notice(cut: platform_queries.CutOff, waiting: int, time_zone: str, now: datetime) -> str:
@@ -59,7 +59,7 @@ def notice(cut: platform_queries.CutOff, waiting: int, time_zone: str, now: date
         else f"Nothing was waiting to go on {name}."
     )
     return (
-        f"{_what_happened(cut)} ({format_when(cut.at, time_zone, now)}), so I've "
+        f"{what_happened(cut)} ({format_when(cut.at, time_zone, now)}), so I've "
         f"stopped sending on {name}. {held}\n"
         f"What happens next: once the app is installed again and the server restarted with its "
         f"new token, anything still waiting goes out. Until then, please reach people on "
@@ -133,7 +133,7 @@ def platform_restored(session: Session, platform: str, workspace: str, now: date
 def cut_off_note(session: Session, tz: Zone, now: datetime) -> str | None:
     """A line for the lead's failed messages while a platform is cut off, else None."""
     lines = [
-        f"{_what_happened(cut)} ({format_when(cut.at, tz, now)}): messages "
+        f"{what_happened(cut)} ({format_when(cut.at, tz, now)}): messages "
         f"for people I can only reach on {_name(cut.platform)} wait unsent until it's back."
         for cut in platform_queries.cut_off(session).values()
     ]

@@ -121,3 +121,36 @@ async def test_an_uninstalled_app_stops_slack_and_the_lead_hears_another_way(
 
 def slack_user(who: str) -> str:
     return next(user for user, person in PEOPLE.items() if person.email == f"{who}@example.org")
+
+
+SAFEGUARDING = (
+    "I want to raise a safeguarding concern: a colleague shared a patient's scan in a public "
+    "group chat"
+)
+
+
+async def test_an_urgent_concern_for_a_cut_off_lead_channel_goes_to_the_lead_directly(
+    demo: Engine, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configure(monkeypatch)
+    async with SlackHarness(demo, clock, PEOPLE) as slack:
+        with transaction(demo) as session:
+            scheme = session.exec(select(Scheme)).one()
+            outbox_queries.set_scheme_channel(
+                session, scheme, {"platform": "slack", "channel": "C0LEAD"}
+            )
+        await slack.event(message("hello", user=LEAD))
+        await slack.event(fixture("app_uninstalled"))
+        calls = len(slack.api.calls)
+        mentee = Chat(demo, clock, "mentee@example.org")
+        mentee.said(SAFEGUARDING)
+        assert "Sent to the project lead, marked urgent." in mentee.said("Send it")
+        await _deliver(demo, clock)
+        assert len(slack.api.calls) == calls  # not tried on Slack, in the channel or directly
+    news = Chat(demo, clock, "lead@example.org").inbox()
+    assert "URGENT: safety concern C1 in" in news
+    assert (
+        "I couldn't post its alert in the lead channel (the mentorbot app was uninstalled "
+        "from your Slack workspace), so it comes to you directly." in news
+    )
+    assert "so I've stopped sending on Slack" in news
