@@ -22,13 +22,18 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from bot import redaction
+from bot.channels import teams
 from bot.channels.slack import sender_from_env
 from bot.channels.slack.inbox import InboxPolicy
+from bot.channels.teams.adapter import TeamsSettings
 from bot.cli import main
 from bot.outbox import Deliverer
 from conversations.clock import Clock
+from conversations.messages import Text, part_to_json
+from storage import queries
 from storage.db import transaction
-from storage.models import Inbox, Outbox
+from storage.models import ChannelIdentity, Inbox, Outbox
+from tests.fakes.bot_connector import BOT_ID, TENANT, FakeBotConnector
 from tests.test_slack_harness import MENTEE, SECRET, SlackHarness, configure, message, shown
 
 BOT_TOKEN = "xoxb-2718281828-3141592653-ourOwnBotTokenValue"
@@ -38,6 +43,7 @@ DATA_KEY = "mentorbot-data-key-0f1e2d3c4b5a6978"
 DB_PASSWORD = "pg-Pass-w0rd-for-mentorbot"
 DATABASE = f"postgresql://mentorbot:{DB_PASSWORD}@127.0.0.1:1/mentorbot"
 SECRETS = [BOT_TOKEN, SECRET, APP_TOKEN, APP_PASSWORD, DATA_KEY, DB_PASSWORD]
+TEAMS_APP = "0b6a1f5e-3c1d-4e4f-9a7b-1d2e3f4a5b6c"
 QUICK = InboxPolicy(retry_base=timedelta(milliseconds=200), poll=0.1)
 
 
@@ -145,6 +151,57 @@ async def test_no_secret_reaches_logs_errors_or_answers_at_debug(
     assert _leaks(_stored_errors(slack.db)) == []
     assert _leaks("\n".join(answers)) == []
     assert _leaks(printed.out + printed.err) == []
+
+
+async def test_a_teams_send_at_debug_leaks_neither_password_nor_bearer_token(
+    demo: Engine, clock: Clock, root_log: io.StringIO, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with FakeBotConnector() as connector:
+        bearer = connector.token(TEAMS_APP)  # what botbuilder sends as "Authorization: Bearer"
+        user = connector.add_person("mentee@example.org", "Priya Shah")
+        reference = {
+            "user": {"id": user.user_id, "aadObjectId": user.aad},
+            "bot": {"id": BOT_ID, "name": "mentorbot"},
+            "channelId": "msteams",
+            "serviceUrl": connector.url + "/",
+            "conversation": {"conversationType": "personal", "id": user.conversation},
+        }
+        with transaction(demo) as session:
+            person = queries.person_by_email(session, "mentee@example.org")
+            assert person is not None
+            assert person.id is not None
+            session.add(
+                ChannelIdentity(
+                    person_id=person.id, platform="teams", tenant=TENANT, user_id=user.user_id,
+                    address={"platform": "teams", "tenantId": TENANT, "reference": reference},
+                    created_at=clock.now(),
+                )
+            )  # fmt: skip
+            session.add(
+                Outbox(
+                    recipient_id=person.id, parts=[part_to_json(Text("Your notes are saved."))],
+                    preview="Your notes are saved.", next_attempt_at=clock.now(),
+                    created_at=clock.now(),
+                )
+            )  # fmt: skip
+        connector.fail_next(429, echo=True)
+        settings = TeamsSettings(
+            app_id=TEAMS_APP, tenant_id=TENANT, app_password=APP_PASSWORD,
+            token_provider=lambda: bearer,
+        )  # fmt: skip
+        async with aiohttp.ClientSession() as http:
+            sender = teams.sender_from_env(http, settings=settings)
+            deliverer = Deliverer(demo, clock, {"teams": sender}, worker="t", pacing={})
+            stats = await deliverer.deliver_once()
+        [call] = connector.sent()
+    assert stats.failed == 1
+    assert call.authorization == f"Bearer {bearer}"  # the token did travel
+    logged = root_log.getvalue()
+    assert "request had Authorization: [redacted]" in logged  # the echo reached the log
+    for text in (logged, caplog.text, _stored_errors(demo)):
+        assert bearer not in text
+        assert _leaks(text) == []
 
 
 def test_the_filter_redacts_values_and_token_shapes_in_messages_args_and_tracebacks() -> None:
