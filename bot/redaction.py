@@ -7,8 +7,8 @@
     every variable whose name says it is a secret (``TOKEN``, ``SECRET``, ``PASSWORD``,
     ``KEY``, ``CREDENTIAL``: ``SLACK_BOT_TOKEN``, ``SLACK_SIGNING_SECRET``, ``SLACK_APP_TOKEN``,
     ``TEAMS_APP_PASSWORD``, ``MENTORBOT_DATA_KEY``...), every other ``MENTORBOT_*`` setting
-    except the few that are plainly not secret (:data:`NOT_SECRET`), and the password of
-    every URL setting (``DATABASE_URL``, ``MENTORBOT_TEST_DATABASE_URL``...);
+    except the few that are plainly not secret (:data:`NOT_SECRET`) and URLs, and the
+    password of every URL setting (``DATABASE_URL``, ``MENTORBOT_TEST_DATABASE_URL``...);
   - anything shaped like a token (:data:`PATTERNS`): Slack tokens (``xoxb-``, ``xoxp-``,
     ``xapp-``...), Slack incoming-webhook URLs, bearer tokens and ``Authorization`` headers,
     JSON web tokens, a URL's password, ``client_secret=``/``password=`` in a form or JSON body;
@@ -86,7 +86,9 @@ def secret_values(environ: Mapping[str, str]) -> list[str]:
             continue
         upper = name.upper()
         if _SECRET_NAME.search(upper) or (
-            upper.startswith("MENTORBOT_") and upper not in NOT_SECRET
+            upper.startswith("MENTORBOT_")
+            and upper not in NOT_SECRET
+            and not upper.endswith("_URL")  # a URL's secret is its password, below
         ):
             found.add(value)
         found.update(m["password"] for m in _URL_PASSWORD.finditer(value))

@@ -223,3 +223,23 @@ def test_the_filter_redacts_values_and_token_shapes_in_messages_args_and_traceba
     assert DB_PASSWORD not in shown_text
     assert "postgresql://mentorbot:[redacted]@127.0.0.1:1/mentorbot" in shown_text
     assert "RuntimeError: could not use key [redacted]" in shown_text
+
+
+def test_which_settings_count_as_secret() -> None:
+    found = redaction.secret_values(
+        {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "TEAMS_APP_PASSWORD": APP_PASSWORD,
+            "MENTORBOT_DATA_KEY": DATA_KEY,
+            "MENTORBOT_SOMETHING_NEW": "a-new-secret-setting",
+            "MENTORBOT_NOW": "2026-11-23T10:00:00+00:00",
+            "MENTORBOT_FILES_DIR": "/var/lib/mentorbot/files",
+            "DATABASE_URL": DATABASE,
+            "MENTORBOT_TEST_DATABASE_URL": "postgresql://mentorbot@127.0.0.1:55432/test",
+            "SLACK_TEAM_ID": "T0TEST",
+            "SLACK_SIGNING_SECRET": "short",  # too short to redact without hiding everything
+        }
+    )
+    assert sorted(found) == sorted(
+        [BOT_TOKEN, APP_PASSWORD, DATA_KEY, "a-new-secret-setting", DB_PASSWORD]
+    )
