@@ -34,7 +34,7 @@ CUT_OFF_KIND = "platform_cut_off"
 NAMES = {"slack": "Slack", "teams": "Teams"}
 WHY = {
     "app_uninstalled": "the mentorbot app was uninstalled from your {name} workspace",
-    "tokens_revoked": "mentorbot's {name} token was revoked",
+    "tokens_revoked": "the {name} token mentorbot uses was revoked",
 }
 
 

@@ -140,7 +140,7 @@ async def test_an_urgent_concern_for_a_cut_off_lead_channel_goes_to_the_lead_dir
                 session, scheme, {"platform": "slack", "channel": "C0LEAD"}
             )
         await slack.event(message("hello", user=LEAD))
-        await slack.event(fixture("app_uninstalled"))
+        await slack.event(fixture("tokens_revoked"))  # the bot token among them
         calls = len(slack.api.calls)
         mentee = Chat(demo, clock, "mentee@example.org")
         mentee.said(SAFEGUARDING)
@@ -150,7 +150,8 @@ async def test_an_urgent_concern_for_a_cut_off_lead_channel_goes_to_the_lead_dir
     news = Chat(demo, clock, "lead@example.org").inbox()
     assert "URGENT: safety concern C1 in" in news
     assert (
-        "I couldn't post its alert in the lead channel (the mentorbot app was uninstalled "
-        "from your Slack workspace), so it comes to you directly." in news
+        "I couldn't post its alert in the lead channel (the Slack token mentorbot uses was "
+        "revoked), so it comes to you directly." in news
     )
+    assert "The Slack token mentorbot uses was revoked (Mon 23 Nov, 10:00)" in news
     assert "so I've stopped sending on Slack" in news
