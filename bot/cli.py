@@ -40,6 +40,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
+from bot import redaction
 from bot.channels import console
 from bot.settings import Settings
 from conversations.clock import Clock, ClockError
@@ -150,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="mentorbot: %(levelname)s: %(message)s")
+    redaction.install()  # no token or password in any log line (bot/redaction.py)
     args = build_parser().parse_args(argv)
     try:
         settings = Settings.from_env(getattr(args, "db", None), getattr(args, "now", None))
