@@ -628,7 +628,7 @@ class AuditLog(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(index=True)
     actor_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
-    action: str = Field(max_length=64)
+    action: str = Field(max_length=64, index=True)
     subject: str = Field(default="", max_length=128)
     detail: dict[str, Any] = _json_column()
 

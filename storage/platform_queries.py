@@ -16,9 +16,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
+from storage import audit
 from storage.models import AuditLog, Outbox, OutboxStatus
 from storage.outbox_queries import deliverable, routes
 
@@ -53,19 +55,12 @@ def cut_off(session: Session) -> dict[str, CutOff]:
 
 
 def revoke(
-    session: Session, platform: str, workspace: str, why: str, now: datetime, **detail: object
+    session: Session, platform: str, workspace: str, why: str, now: datetime, **detail: Any
 ) -> CutOff | None:
     """Cut ``platform`` off from ``now``; None when it already was (nothing is recorded)."""
     if platform in cut_off(session):
         return None
-    session.add(
-        AuditLog(
-            at=now,
-            action=REVOKED,
-            subject=f"{platform}:{workspace}"[:128],
-            detail={"event": why, **detail},
-        )
-    )
+    audit.record(session, REVOKED, f"{platform}:{workspace}"[:128], now, event=why, **detail)
     session.flush()
     return CutOff(platform, workspace, now, why)
 
@@ -76,7 +71,7 @@ def restore(session: Session, platform: str, workspace: str, now: datetime) -> C
     ended = cut_off(session).get(platform)
     if ended is None:
         return None
-    session.add(AuditLog(at=now, action=RESTORED, subject=f"{platform}:{workspace}"[:128]))
+    audit.record(session, RESTORED, f"{platform}:{workspace}"[:128], now)
     session.flush()
     return ended
 

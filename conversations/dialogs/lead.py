@@ -308,11 +308,11 @@ def failed_messages(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     if not lines:
         nothing = "Every message has been delivered: nothing failed."
         return say(f"{held}\n{nothing.replace('Every', 'Every other')}" if held else nothing)
-    failed = (
+    listed = (
         "These messages could not be delivered (newest first). Please reach the people "
         "another way, and check the channel's set-up:\n" + "\n".join(lines)
     )
-    return say(f"{held}\n{failed}" if held else failed)
+    return say(f"{held}\n{listed}" if held else listed)
 
 
 def register(registry: Registry) -> None:

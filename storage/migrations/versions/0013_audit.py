@@ -25,6 +25,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("reason", sa.String(length=64), nullable=False),
     )
+    # Rows are found by what was done (a platform cut off, an alert's history).
+    op.create_index("ix_audit_log_action", "audit_log", ["action"])
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             f"""
@@ -61,4 +63,5 @@ def downgrade() -> None:
     else:
         for event in ("update", "delete"):
             op.execute(f"DROP TRIGGER audit_log_no_{event}")
+    op.drop_index("ix_audit_log_action", table_name="audit_log")
     op.drop_table("audit_permit")
