@@ -142,6 +142,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--user", required=True, metavar="EMAIL")
     _common(export)
 
+    retention = commands.add_parser(
+        "retention", help="remove what has outlived each scheme's retention schedule"
+    )
+    _common(retention)
+
     audit = commands.add_parser("audit", help="who read or changed what, and when")
     audit.add_argument("--user", metavar="EMAIL", help="only what this person did or was about")
     audit.add_argument("--since", metavar="DATE", help="from this day (YYYY-MM-DD, UTC) on")
@@ -169,6 +174,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _inbox(db, clock, args.user, args.channel, sys.stdout, files)
         if args.command == "export":
             return _export(db, clock, args.user, sys.stdout)
+        if args.command == "retention":
+            from bot.scheduler import retain
+
+            print(retain(db, clock, always=True).summary())
+            return 0
         if args.command == "audit":
             return _audit(db, args.user, args.since, sys.stdout)
         if args.command == "report":

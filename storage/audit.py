@@ -20,7 +20,6 @@ from storage.models import AuditLog, AuditPermit
 
 # Where an audit row names a person: its subject (``person:7``) or these keys of its detail.
 PERSON_KEYS = ("person_id", "mentee_id", "mentor_id")
-PURGED = "audit_purged"
 
 
 def record(
@@ -87,12 +86,9 @@ def permitted(session: Session, reason: str) -> Iterator[None]:
         session.flush()
 
 
-def purge(session: Session, before: datetime, at: datetime) -> int:
-    """Delete the rows older than ``before`` (retention), leaving one row that counts them."""
+def purge(session: Session, before: datetime) -> int:
+    """Delete the rows older than ``before``: only retention calls this (``storage.retention``,
+    whose run then leaves one row with its counts)."""
     with permitted(session, "retention"):
         result = session.execute(delete(AuditLog).where(col(AuditLog.at) < before))
-    count = int(getattr(result, "rowcount", 0) or 0)
-    record(
-        session, PURGED, "audit_log", at, surface="retention", rows=count, before=before.isoformat()
-    )
-    return count
+    return int(getattr(result, "rowcount", 0) or 0)
