@@ -34,18 +34,20 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
+from bot import redaction
 from bot.channels import console
 from bot.settings import Settings
 from conversations.clock import Clock, ClockError
 from conversations.messages import part_from_json
-from storage import outbox_queries, queries
+from storage import export_queries, outbox_queries, queries
 from storage.db import DatabaseError, open_database, transaction
 from storage.models import Person
 
@@ -153,11 +155,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     _common(erase)
+
+    retention = commands.add_parser(
+        "retention", help="remove what has outlived each scheme's retention schedule"
+    )
+    _common(retention)
+
+    audit = commands.add_parser("audit", help="who read or changed what, and when")
+    audit.add_argument("--user", metavar="EMAIL", help="only what this person did or was about")
+    audit.add_argument("--since", metavar="DATE", help="from this day (YYYY-MM-DD, UTC) on")
+    _common(audit)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="mentorbot: %(levelname)s: %(message)s")
+    redaction.install()  # no token or password in any log line (bot/redaction.py)
     args = build_parser().parse_args(argv)
     try:
         settings = Settings.from_env(getattr(args, "db", None), getattr(args, "now", None))
@@ -174,7 +187,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             files = _file_store(db, args.files_dir)
             return _inbox(db, clock, args.user, args.channel, sys.stdout, files)
         if args.command == "export":
-            return _export(db, args.user, sys.stdout)
+            return _export(db, clock, args.user, sys.stdout)
+        if args.command == "retention":
+            from bot.scheduler import retain
+
+            print(retain(db, clock, always=True).summary())
+            return 0
+        if args.command == "audit":
+            return _audit(db, args.user, args.since, sys.stdout)
         if args.command == "erase":
             if args.replay:
                 return _erase_replay(db, clock, sys.stdout)
@@ -355,6 +375,9 @@ def _chat(
     return 0
 
 
+CHANNEL_READ = "channel_read"
+
+
 def _inbox(
     db: Engine,
     clock: Clock,
@@ -369,11 +392,22 @@ def _inbox(
             out.write("Nothing waiting.\n")
         return 0
     assert channel is not None
+    from storage import audit
+
     with transaction(db) as session:
         rows = outbox_queries.due_for_console(session, clock.now(), channel=channel)
         for row in rows:
             out.write(console.render_stored(row.parts, files) + "\n\n")
         queries.mark_sent(session, rows, clock.now())
+        # A channel's messages are read by whoever runs the command: kept in the audit log.
+        audit.record(
+            session,
+            CHANNEL_READ,
+            f"channel:{channel}",
+            clock.now(),
+            surface="cli",
+            messages=len(rows),
+        )
     if not rows:
         out.write("Nothing waiting.\n")
     return 0
@@ -400,11 +434,12 @@ async def _nudge(db: Engine, clock: Clock, sweep: bool) -> int:
     return 0
 
 
-def _export(db: Engine, email: str, out: TextIO) -> int:
+def _export(db: Engine, clock: Clock, email: str, out: TextIO) -> int:
     person = _person(db, email)
     assert person.id is not None
     with transaction(db) as session:
         data = queries.export_person(session, person.id)
+        export_queries.record_export(session, person.id, clock.now(), surface="cli")
     out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     return 0
 
@@ -508,6 +543,41 @@ def _scrubbed(db: Engine, out: TextIO) -> int:
             "the database file could not be compacted while another process uses it: run "
             "mentorbot erase --replay again when the server is stopped"
         )
+    return 0
+
+
+def _since(text: str) -> datetime:
+    try:
+        day = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--since {text!r} is not a date: write it as YYYY-MM-DD") from None
+    return day if day.tzinfo else day.replace(tzinfo=UTC)
+
+
+def _audit(db: Engine, email: str | None, since: str | None, out: TextIO) -> int:
+    """The audit log, oldest first: one line per row (when, who, what, about what, where)."""
+    from storage import audit
+
+    start = _since(since) if since else None
+    person_id = _person(db, email).id if email else None
+    with transaction(db) as session:
+        rows = audit.listing(session, person_id=person_id, since=start)
+        names = {
+            p.id: f"{p.display_name} <{p.email}>"
+            for p in session.exec(
+                select(Person).where(col(Person.id).in_({r.actor_id for r in rows}))
+            )
+        }
+    for row in rows:
+        detail = dict(row.detail)
+        surface = detail.pop("surface", None) or "-"
+        who = names.get(row.actor_id, "erased participant") if row.actor_id else "mentorbot"
+        extra = ", ".join(f"{k}={v}" for k, v in sorted(detail.items()))
+        when = row.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        line = f"{when}  {who}  {row.action}  {row.subject or '-'}  on {surface}"
+        out.write(f"{line}  ({extra})\n" if extra else f"{line}\n")
+    if not rows:
+        out.write("Nothing in the audit log" + (" for them" if email else "") + ".\n")
     return 0
 
 

@@ -52,18 +52,21 @@ import json
 import logging
 import os
 import random
+import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from bot.channels.base import DeliveryError, Sender
+from bot.redaction import redact
 from conversations import urgent
 from conversations.clock import Clock
 from conversations.messages import Part, part_from_json
-from storage import outbox_queries
+from storage import outbox_queries, platform_queries
 from storage.db import transaction
 from storage.models import OutboxStatus
 
@@ -137,6 +140,7 @@ class Deliverer:
         window: float = 5.0,
         rng: random.Random | None = None,
         environ: Mapping[str, str] = os.environ,
+        recheck: float = 30.0,
     ) -> None:
         if batch < 1 or concurrency < 1 or max_attempts < 1:
             raise ValueError("batch, concurrency and max_attempts must be at least 1")
@@ -154,6 +158,8 @@ class Deliverer:
         self.rng = rng
         self.environ = environ
         self._next_send: dict[str, float] = {}  # pace key -> loop time of the next allowed send
+        self.recheck = recheck
+        self._cut_off: tuple[float, frozenset[str]] | None = None  # (looked at, platforms)
 
     async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
         """Deliver until ``stop`` is set; when a pass found nothing, wait ``interval`` seconds.
@@ -172,8 +178,8 @@ class Deliverer:
         """Claim one batch and deliver it; returns what happened to the rows tried."""
         if not self.platforms:
             return DeliveryStats()
-        await asyncio.to_thread(self._watch_urgent)
-        groups = await asyncio.to_thread(self._claim)
+        platforms = await asyncio.to_thread(self._watch_urgent)
+        groups = await asyncio.to_thread(self._claim, platforms)
         if not groups:
             return DeliveryStats()
         self._forget_old_pacing()
@@ -190,23 +196,34 @@ class Deliverer:
 
     # -- claiming (worker thread) ------------------------------------------------------------
 
-    def _watch_urgent(self) -> None:
-        """Urgent alerts nothing here can reach, or still waiting: send them by the second
-        route (their messages are claimed by this same pass)."""
+    def _watch_urgent(self) -> list[str]:
+        """The platforms usable in this pass (those a platform cut off, by uninstalling the
+        app or revoking its token, are left out: ``conversations.cut_off``). Urgent alerts
+        nothing usable can reach, or still waiting: send them by the second route (their
+        messages are claimed by this same pass)."""
         with transaction(self.db) as session:
-            urgent.watch(session, self.clock.now(), self.platforms, self.environ)
+            platforms = self._usable(session)
+            urgent.watch(session, self.clock.now(), platforms, self.environ)
+        return platforms
 
-    def _claim(self) -> list[list[_Job]]:
+    def _usable(self, session: Session) -> list[str]:
+        """``self.platforms`` less those cut off, looked up at most every ``recheck`` s."""
+        now = time.monotonic()
+        if self._cut_off is None or now - self._cut_off[0] >= self.recheck:
+            self._cut_off = (now, frozenset(platform_queries.cut_off(session)))
+        return [p for p in self.platforms if p not in self._cut_off[1]]
+
+    def _claim(self, platforms: Sequence[str]) -> list[list[_Job]]:
         """Claim a batch and group it by address (in claim order), keeping per address what
         fits in the window; the rest is given back in the same transaction."""
         now = self.clock.now()
         with transaction(self.db) as session:
             rows = outbox_queries.claim(
-                session, self.worker, now, self.batch, self.lease, platforms=self.platforms
+                session, self.worker, now, self.batch, self.lease, platforms=platforms
             )
             if not rows:
                 return []
-            found = outbox_queries.routes(session, rows, self.platforms)
+            found = outbox_queries.routes(session, rows, platforms)
             groups: dict[str, list[_Job]] = {}
             give_back: list[int] = []
             for row in rows:
@@ -301,6 +318,8 @@ class Deliverer:
         """Commit one outcome; returns its stats and, after a retryable failure, when the row
         is due again."""
         now = self.clock.now()
+        # The error is stored and shown to the lead: no token a platform echoed goes with it.
+        outcome = replace(outcome, error=redact(outcome.error))
         with transaction(self.db) as session:
             if outcome.message_id is not None:
                 if not outbox_queries.record_sent(

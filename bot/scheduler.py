@@ -24,8 +24,9 @@ from bot.outbox import Deliverer, DeliveryStats
 from bot.settings import chat_platforms
 from conversations.clock import Clock
 from conversations.nudges import SweepStats, sweep
-from storage import outbox_queries
+from storage import outbox_queries, retention
 from storage.db import transaction
+from storage.retention import Purged
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,15 @@ async def tick(db: Engine, clock: Clock, sender: Deliverer, max_rounds: int = 10
     return TickStats(swept=swept, delivered=delivered, waiting=left)
 
 
+def retain(db: Engine, clock: Clock, *, always: bool = False) -> Purged:
+    """Apply the retention schedule: now (``mentorbot retention``), or when a day has passed
+    since the last run (``serve``; an empty :class:`Purged` when it was not due)."""
+    with transaction(db) as session:
+        if not always and not retention.due(session, clock.now()):
+            return Purged()
+        return retention.apply(session, clock.now())
+
+
 def waiting(db: Engine) -> int:
     with transaction(db) as session:
         return outbox_queries.pending_count(session)
@@ -106,6 +116,12 @@ async def run(db: Engine, clock: Clock, stop: asyncio.Event, interval: float = 6
                         log.info("created %d nudges", swept.created)
                 except Exception:
                     log.exception("the nudge sweep failed; trying again in %.0f s", interval)
+                try:
+                    purged = await asyncio.to_thread(retain, db, clock)
+                    if any(purged.counts().values()):
+                        log.info("%s", purged.summary())
+                except Exception:
+                    log.exception("retention failed; trying again in %.0f s", interval)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=interval)
         finally:

@@ -27,8 +27,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from conversations.cut_off import what_happened
 from conversations.messages import Part, Text, part_to_json, preview
-from storage import concern_queries, outbox_queries
+from storage import concern_queries, outbox_queries, platform_queries
 from storage.concern_queries import AlertFacts
 from storage.models import Outbox, Scheme
 
@@ -154,6 +155,10 @@ def _channel_problem(
     scheme = session.get(Scheme, alert.scheme_id) if alert.scheme_id is not None else None
     channels = (scheme.settings or {}).get("channels") if scheme is not None else None
     address = channels.get(alert.channel) if isinstance(channels, dict) else None
+    platform = address.get("platform") if isinstance(address, dict) else None
+    cut = platform_queries.cut_off(session).get(str(platform)) if platform else None
+    if cut is not None:  # the platform cut us off (the Slack app uninstalled): say so
+        return f"{NO_ROUTE}: {what_happened(cut, start=False)}"
     problem = lead_channel_problem(address, platforms, environ)
     return f"{NO_ROUTE}: {problem or 'nothing here can reach the channel'}"
 

@@ -32,6 +32,7 @@ from storage.models import (
     Pairing,
     PairingStatus,
     Person,
+    Review,
     Role,
 )
 
@@ -215,28 +216,47 @@ def submitted_count(session: Session, cohort_id: int) -> int:
 
 
 def export_applications(session: Session, person_id: int) -> list[dict[str, Any]]:
-    """The person's own applications, for the subject access export."""
-    names: dict[int, str | None] = {}
-    result: list[dict[str, Any]] = []
-    for application, cohort in applications_of(session, person_id):
-        for mentor_id in application.preferences:
-            if mentor_id not in names:
-                mentor = session.get(Person, mentor_id)
-                names[mentor_id] = mentor.display_name if mentor else None
-        result.append(
-            {
-                "cohort": cohort.name,
-                "reference": application.reference,
-                "status": application.status,
-                "answers": application.answers,
-                "preferences": [names[m] for m in application.preferences],
-                "created_at": application.created_at.isoformat(),
-                "submitted_at": (
-                    application.submitted_at.isoformat() if application.submitted_at else None
-                ),
-            }
+    """The person's own applications, for the subject access export: with the decision and
+    each review's stage and verdict, never who reviewed or in what words
+    (docs/export-format.md, "Redaction"). A fixed number of queries, whatever the count."""
+    applications = applications_of(session, person_id)
+    ids = [a.id for a, _ in applications]
+    reviews: dict[int, list[Review]] = {}
+    if ids:
+        for review in session.exec(
+            select(Review).where(col(Review.application_id).in_(ids)).order_by(col(Review.id))
+        ).all():
+            reviews.setdefault(review.application_id, []).append(review)
+    mentor_ids = sorted({m for a, _ in applications for m in a.preferences})
+    names = (
+        dict(
+            session.exec(
+                select(Person.id, Person.display_name).where(col(Person.id).in_(mentor_ids))
+            ).all()
         )
-    return result
+        if mentor_ids
+        else {}
+    )
+    return [
+        {
+            "cohort": cohort.name,
+            "reference": application.reference,
+            "status": application.status,
+            "answers": application.answers,
+            "preferences": [names.get(m) for m in application.preferences],
+            "created_at": application.created_at.isoformat(),
+            "submitted_at": (
+                application.submitted_at.isoformat() if application.submitted_at else None
+            ),
+            "decided_at": application.decided_at.isoformat() if application.decided_at else None,
+            "decision_reason": application.decision_reason,
+            "reviews": [
+                {"stage": r.stage, "verdict": r.verdict, "at": r.updated_at.isoformat()}
+                for r in reviews.get(application.id or 0, [])
+            ],
+        }
+        for application, cohort in applications
+    ]
 
 
 def export_mentor_profile(session: Session, person_id: int) -> dict[str, Any] | None:

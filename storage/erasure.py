@@ -37,10 +37,10 @@ from sqlalchemy import JSON, CursorResult, Engine, String, Table, delete, or_, t
 from sqlalchemy import cast as sql_cast
 from sqlmodel import Session, SQLModel, col, select
 
+from storage import audit, person_refs
 from storage.models import (
     DEFAULT_TIME_ZONE,
     ActionItem,
-    AuditLog,
     ChannelIdentity,
     Concern,
     Contract,
@@ -110,13 +110,7 @@ class UnhandledReference(RuntimeError):
 
 def person_references() -> list[tuple[str, str]]:
     """Every (table, column) of the schema with a foreign key to ``person.id``."""
-    found: list[tuple[str, str]] = []
-    for table in SQLModel.metadata.sorted_tables:
-        for fk in table.foreign_keys:
-            if fk.column.table.name == Person.__tablename__ and fk.column.name == "id":
-                assert fk.parent is not None
-                found.append((table.name, fk.parent.name))
-    return sorted(found)
+    return person_refs.person_foreign_keys()
 
 
 def unhandled() -> list[tuple[str, str]]:
@@ -191,21 +185,22 @@ def erase(session: Session, person: Person, now: datetime, *, replayed: bool = F
     session.add(tombstone)
     session.flush()
     _count(result.anonymised, "person", 1)
-    for table_name, count in _scrub(session, [name, email, email.lower()]):
-        _count(result.anonymised, table_name, count)
-    session.add(
-        AuditLog(
-            at=now,
-            action=AUDIT_ACTION,
-            subject=f"person:{pid}",
-            detail={
-                "deleted": result.deleted,
-                "anonymised": result.anonymised,
-                "held": {"concern": result.held_concerns},
-                "hold_reason": HOLD_REASON if result.held_concerns else "",
-                "replayed": replayed,
-            },
-        )
+    # Audit rows are append-only; an erasure may change them (a name in a note), and leaves
+    # its own row.
+    with audit.permitted(session, AUDIT_ACTION):
+        for table_name, count in _scrub(session, [name, email, email.lower()]):
+            _count(result.anonymised, table_name, count)
+    audit.record(
+        session,
+        AUDIT_ACTION,
+        f"person:{pid}",
+        now,
+        surface="cli",
+        deleted=result.deleted,
+        anonymised=result.anonymised,
+        held={"concern": result.held_concerns},
+        hold_reason=HOLD_REASON if result.held_concerns else "",
+        replayed=replayed,
     )
     return result
 

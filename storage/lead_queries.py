@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
-from storage import survey_queries
+from storage import audit, survey_queries
 from storage.access import STEERING_ROLES as STEERING_ROLES
 from storage.access import ConcernAction, concern_access, concern_for, reach, reaches, subjects
 from storage.models import (
@@ -225,9 +226,9 @@ def letter_concern(session: Session, letter: DeadLetter) -> Concern | None:
 
 
 def record(
-    session: Session, actor_id: int, action: str, ref: str, at: datetime, **detail: object
+    session: Session, actor_id: int, action: str, ref: str, at: datetime, **detail: Any
 ) -> None:
-    session.add(AuditLog(at=at, actor_id=actor_id, action=action, subject=ref, detail=dict(detail)))
+    audit.record(session, action, ref, at, actor_id=actor_id, **detail)
 
 
 def failed_for(session: Session, person_id: int, scheme_ids: set[int]) -> list[DeadLetter]:

@@ -628,6 +628,17 @@ class AuditLog(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(index=True)
     actor_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
-    action: str = Field(max_length=64)
+    action: str = Field(max_length=64, index=True)
     subject: str = Field(default="", max_length=128)
     detail: dict[str, Any] = _json_column()
+
+
+class AuditPermit(SQLModel, table=True):
+    """While a row is here, the audit log's guard (a trigger on both databases) lets rows be
+    deleted or changed: only ``storage.audit.permitted`` adds one, in the transaction that
+    purges or anonymises, and takes it away again before that transaction commits."""
+
+    __tablename__ = "audit_permit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reason: str = Field(max_length=64)

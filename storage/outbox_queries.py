@@ -138,6 +138,11 @@ def _deliverable(session: Session, platforms: Collection[str]) -> ColumnElement[
     return or_(to_person, own_route, *to_channel)
 
 
+def deliverable(session: Session, platforms: Collection[str]) -> ColumnElement[bool]:
+    """Outbox rows that some platform in ``platforms`` can reach."""
+    return _deliverable(session, platforms)
+
+
 Leased = TypeVar("Leased", Outbox, Inbox)
 
 

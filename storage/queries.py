@@ -13,12 +13,13 @@ from sqlalchemy import delete, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage import application_queries, inbox_queries
-from storage.access import ConcernAction, concerns_for
+from storage import inbox_queries
 from storage.db import insert_new
+
+# The subject access export lives in its own module; callers know it by this name too.
+from storage.export_queries import export_person as export_person
 from storage.models import (
     DEFAULT_TIME_ZONE,
-    ActionItem,
     ChannelIdentity,
     Cohort,
     Contract,
@@ -27,7 +28,6 @@ from storage.models import (
     Meeting,
     MeetingStatus,
     Membership,
-    Minutes,
     Outbox,
     OutboxStatus,
     Pairing,
@@ -211,171 +211,6 @@ def mark_sent(session: Session, rows: list[Outbox], now: datetime) -> None:
         row.sent_at = now
         row.attempts += 1
         session.add(row)
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def export_person(session: Session, person_id: int) -> dict[str, Any]:
-    """Everything held about one person (the subject access export). See docs/export-format.md."""
-
-    person = session.get(Person, person_id)
-    if person is None:
-        raise LookupError(f"no person {person_id}")
-    pairings = session.exec(
-        select(Pairing).where(
-            or_(col(Pairing.mentee_id) == person_id, col(Pairing.mentor_id) == person_id)
-        )
-    ).all()
-    pairing_ids = [p.id for p in pairings]
-    names = {p.id: p.display_name for p in session.exec(select(Person)).all()}
-    meetings = (
-        session.exec(
-            select(Meeting)
-            .where(col(Meeting.pairing_id).in_(pairing_ids))
-            .order_by(col(Meeting.starts_at))
-        ).all()
-        if pairing_ids
-        else []
-    )
-    minutes = (
-        session.exec(
-            select(Minutes)
-            .where(col(Minutes.pairing_id).in_(pairing_ids))
-            .order_by(col(Minutes.id))
-        ).all()
-        if pairing_ids
-        else []
-    )
-    actions = (
-        session.exec(
-            select(ActionItem)
-            .where(col(ActionItem.pairing_id).in_(pairing_ids))
-            .order_by(col(ActionItem.id))
-        ).all()
-        if pairing_ids
-        else []
-    )
-    diary = session.exec(
-        select(DiaryEntry).where(DiaryEntry.author_id == person_id).order_by(col(DiaryEntry.id))
-    ).all()
-    responses = session.exec(
-        select(SurveyResponse, Survey)
-        .join(Survey, col(Survey.id) == col(SurveyResponse.survey_id))
-        .where(SurveyResponse.person_id == person_id)
-    ).all()
-    contracts = (
-        session.exec(
-            select(Contract)
-            .where(col(Contract.pairing_id).in_(pairing_ids))
-            .order_by(col(Contract.id))
-        ).all()
-        if pairing_ids
-        else []
-    )
-    # The concerns they raised: never one about them (``storage.access``).
-    concerns = concerns_for(session, person_id, ConcernAction.EXPORT)
-    messages = session.exec(
-        select(Outbox).where(Outbox.recipient_id == person_id).order_by(col(Outbox.id))
-    ).all()
-    return {
-        "person": {
-            "email": person.email,
-            "name": person.display_name,
-            "time_zone": person.time_zone,
-            "created_at": _iso(person.created_at),
-        },
-        "roles": [
-            {"role": e.role, "cohort": e.cohort.name, "scheme": e.scheme.name}
-            for e in enrolments(session, person_id)
-        ],
-        "pairings": [
-            {
-                "role": "mentee" if p.mentee_id == person_id else "mentor",
-                "partner": names.get(p.mentor_id if p.mentee_id == person_id else p.mentee_id),
-                "status": p.status,
-                "started_at": _iso(p.started_at),
-                "ended_at": _iso(p.ended_at),
-            }
-            for p in pairings
-        ],
-        "meetings": [
-            {
-                "starts_at": _iso(m.starts_at),
-                "duration_minutes": m.duration_minutes,
-                "mode": m.mode,
-                "agenda": m.agenda,
-                "status": m.status,
-            }
-            for m in meetings
-        ],
-        "minutes": [
-            {
-                "held_on": m.held_on.isoformat(),
-                "discussion": m.discussion,
-                "decisions": m.decisions,
-            }
-            for m in minutes
-        ],
-        "actions": [
-            {
-                "text": a.text,
-                "owner": a.owner_name,
-                "due": a.due.isoformat() if a.due else None,
-                "done": a.done_at is not None,
-            }
-            for a in actions
-        ],
-        "diary": [
-            {
-                "written_on": d.written_on.isoformat(),
-                "text": d.text,
-                "what_happened": d.what_happened,
-                "so_what": d.so_what,
-                "now_what": d.now_what,
-            }
-            for d in diary
-        ],
-        "survey_responses": [
-            {
-                "survey": s.title,
-                "answers": r.answers,
-                "follow_up_requested": r.follow_up_requested,
-                "submitted_at": _iso(r.submitted_at),
-            }
-            for r, s in responses
-        ],
-        "concerns": [
-            {
-                "category": c.category,
-                "text": c.text,
-                "status": c.status,
-                "raised_at": _iso(c.created_at),
-            }
-            for c in concerns
-        ],
-        "messages": [
-            {
-                "sent_at": _iso(m.sent_at),
-                "created_at": _iso(m.created_at),
-                "status": m.status,
-                "parts": m.parts,
-            }
-            for m in messages
-        ],
-        "applications": application_queries.export_applications(session, person_id),
-        "mentor_profile": application_queries.export_mentor_profile(session, person_id),
-        "contracts": [
-            {
-                "terms": c.terms,
-                "deadline": c.deadline.isoformat() if c.deadline else None,
-                "mentee_signed": {"name": c.mentee_signed_name, "at": _iso(c.mentee_signed_at)},
-                "mentor_signed": {"name": c.mentor_signed_name, "at": _iso(c.mentor_signed_at)},
-            }
-            for c in contracts
-        ],
-    }
 
 
 def people_with_role(session: Session, cohort_id: int, role: str) -> list[Person]:

@@ -215,6 +215,21 @@ class Reports(Model):
     mentor_feedback_min_answers: Int = Field(3, ge=2, le=50)
 
 
+class Retention(Model):
+    """How long what the bot holds is kept: ``docs/privacy.md`` gives each default's reason."""
+
+    # Message bodies in the outbox, once delivered (or given up on); and dialog drafts.
+    messages_days: Int = Field(30, ge=1, le=3650)
+    drafts_days: Int = Field(30, ge=1, le=3650)
+    # The keys that make a Slack or Teams event count once.
+    event_keys_days: Int = Field(7, ge=1, le=365)
+    # Diary entries, minutes and actions: years after the end of the cohort.
+    records_years: Int = Field(1, ge=0, le=10)
+    # Concerns: years after the end of the cohort. The audit log: years after each row.
+    concerns_years: Int = Field(6, ge=1, le=25)
+    audit_years: Int = Field(6, ge=1, le=25)
+
+
 class Contract(Model):
     # A pair matched during the cohort (a re-match) signs its contract within this many days.
     period_days: Int = Field(21, ge=1, le=180)
@@ -260,6 +275,7 @@ class SchemeSettings(Model):
     mentor_capacity: MentorCapacity = MentorCapacity()
     reports: Reports = Reports()
     contract: Contract = Contract()
+    retention: Retention = Retention()
     channels: dict[str, Channel] = {}
 
     @field_validator("immediate_danger", "hospital_number_pattern")

@@ -88,7 +88,8 @@ def test_the_export_holds_what_the_chat_stored(loaded: str) -> None:
     assert list(data) == [
         "person", "roles", "pairings", "meetings", "minutes", "actions",
         "diary", "survey_responses", "concerns", "messages", "applications", "mentor_profile",
-        "contracts",
+        "contracts", "identities", "fit_checks", "conflicts", "reviews", "matching", "nudges",
+        "lead_alerts", "drafts", "scheme_changes", "audit",
     ]  # fmt: skip
     assert data["person"]["email"] == "mentee@example.org"
     assert [r["role"] for r in data["roles"]] == ["mentee"]

@@ -20,7 +20,7 @@ from sqlmodel import SQLModel, select
 from bot.channels.base import DeliveryError
 from bot.channels.teams.adapter import TeamsSender, TeamsSettings
 from conversations.clock import Clock
-from storage import erasure
+from storage import audit, erasure
 from storage.db import transaction
 from storage.models import (
     AuditLog,
@@ -117,6 +117,8 @@ def _build(db: Engine, clock: Clock) -> int:
                 created_at=now,
             )
         )
+        # A lead's note on an alert, in the append-only audit log.
+        audit.record(s, "resolved", "C1", now, actor_id=tom.id, note=f"spoke to {NAME}")
         s.add(
             Inbox(
                 platform="slack",
@@ -223,6 +225,8 @@ def test_erasure_removes_the_person_and_keeps_the_concern_on_hold(
         assert (pairing.status, pairing.end_reason) == ("ended_early", "participant erased")
         [message] = s.exec(select(Outbox).where(Outbox.recipient_id == tom.id)).all()
         assert message.parts[0]["text"].startswith(erasure.ERASED_NAME)
+        [note] = s.exec(select(AuditLog).where(AuditLog.action == "resolved")).all()
+        assert note.detail["note"] == f"spoke to {erasure.ERASED_NAME}"
         [audit] = s.exec(select(AuditLog).where(AuditLog.action == erasure.AUDIT_ACTION)).all()
     assert audit.subject == f"person:{pid}"
     assert audit.detail["held"] == {"concern": [concern.id]}

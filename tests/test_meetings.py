@@ -848,6 +848,9 @@ def test_the_export_shows_the_meetings_of_both_partners(mentee: Chat, mentor: Ch
                     "mode": "video",
                     "agenda": "",
                     "status": "confirmed",
+                    "location": "",
+                    "proposed_by": "Priya Shah",
+                    "decline_reason": None,
                 }
             ]
         audit = session.exec(select(AuditLog.action).order_by(col(AuditLog.id))).all()
@@ -880,5 +883,8 @@ def test_a_booking_through_mentorbot_chat_end_to_end(loaded: str) -> None:  # no
             "mode": "video",
             "agenda": "",
             "status": "confirmed",
+            "location": "",
+            "proposed_by": "Priya Shah",
+            "decline_reason": None,
         }
     ]

@@ -8,15 +8,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import Engine
-from sqlmodel import col, select
+from sqlmodel import select
 
 from conversations.clock import Clock
 from conversations.intents import recognise
-from conversations.messages import Incoming
-from storage import queries
 from storage.db import transaction
-from storage.models import ActionItem, Meeting, Minutes, Outbox, Pairing
+from storage.models import Meeting, Outbox
+from tests.minutes_world import add_meeting, saved_actions, saved_minutes, typed
 from tests.transcript import Chat
 
 FRIDAY = datetime(2026, 2, 27, 14, tzinfo=UTC)  # Fri 27 Feb 14:00 (GMT): held, no minutes
@@ -27,52 +25,10 @@ def clock() -> Clock:
     return Clock.fixed("2026-03-02T09:00:00+00:00")
 
 
-def _pairing(db: Engine) -> Pairing:
-    with transaction(db) as session:
-        person = queries.person_by_email(session, "mentee@example.org")
-        assert person is not None
-        return session.exec(select(Pairing).where(Pairing.mentee_id == person.id)).one()
-
-
-def _meeting(db: Engine, starts_at: datetime, status: str = "held", mode: str = "video") -> int:
-    pairing = _pairing(db)
-    with transaction(db) as session:
-        meeting = Meeting(
-            pairing_id=pairing.id or 0,
-            starts_at=starts_at,
-            duration_minutes=60,
-            mode=mode,
-            status=status,
-            proposed_by_id=pairing.mentee_id,
-            created_at=datetime(2026, 2, 10, tzinfo=UTC),
-            updated_at=datetime(2026, 2, 10, tzinfo=UTC),
-        )
-        session.add(meeting)
-        session.flush()
-        assert meeting.id is not None
-        return meeting.id
-
-
-def _minutes(db: Engine) -> list[Minutes]:
-    with transaction(db) as session:
-        return list(session.exec(select(Minutes).order_by(col(Minutes.id))).all())
-
-
-def _actions(db: Engine) -> list[tuple[str, str | None, date | None]]:
-    with transaction(db) as session:
-        rows = session.exec(select(ActionItem).order_by(col(ActionItem.id))).all()
-        return [(a.text, a.owner_name, a.due) for a in rows]
-
-
-def _typed(chat: Chat, text: str) -> str:
-    """Typed text as Slack and Teams deliver it: never a console button press."""
-    return chat.send(Incoming(person_id=chat.person_id, text=text))
-
-
 def test_actions_after_a_full_stop_and_the_next_meeting_proposed(
     mentee: Chat, mentor: Chat
 ) -> None:
-    held = _meeting(mentee.db, FRIDAY)
+    held = add_meeting(mentee.db, FRIDAY)
     reply = mentee.said(
         "met tom fri. went thru my leadership plan + the rota gaps. ill draft the rota paper "
         "by fri, tom to send me his template. next one 20/3 at 10 on teams"
@@ -87,25 +43,25 @@ def test_actions_after_a_full_stop_and_the_next_meeting_proposed(
         "2. Send Priya his template: Tom Okafor, no due date\n"
         "*Next meeting:* Fri 20 Mar, 10:00"
     ) in reply
-    saved = _typed(mentee, "yes")
+    saved = typed(mentee, "yes")
     assert "Saved the minutes of your meeting on Fri 27 Feb, with 2 actions." in saved
     assert (
         "You agreed to meet next on Fri 20 Mar, 10:00 (1 hour, by video). "
         "Shall I send Tom a proposal for it?"
     ) in saved
-    [minutes] = _minutes(mentee.db)
+    [minutes] = saved_minutes(mentee.db)
     assert (minutes.meeting_id, minutes.discussion) == (
         held,
         "Went thru my leadership plan + the rota gaps",
     )
-    assert _actions(mentee.db) == [
+    assert saved_actions(mentee.db) == [
         ("Draft the rota paper", "Priya Shah", date(2026, 3, 6)),
         ("Send Priya his template", "Tom Okafor", None),
     ]
     # The proposal goes only after the mentee says so.
     with transaction(mentee.db) as session:
         assert session.exec(select(Meeting).where(Meeting.status == "proposed")).all() == []
-    sent = _typed(mentee, "yes")
+    sent = typed(mentee, "yes")
     assert "Sent to Tom Okafor: Fri 20 Mar, 10:00." in sent
     with transaction(mentee.db) as session:
         [proposal] = session.exec(select(Meeting).where(Meeting.status == "proposed")).all()
@@ -120,16 +76,16 @@ def test_actions_after_a_full_stop_and_the_next_meeting_proposed(
 
 
 def test_the_proposal_can_wait(mentee: Chat) -> None:
-    _meeting(mentee.db, FRIDAY)
+    add_meeting(mentee.db, FRIDAY)
     mentee.said(
         "met tom fri. talked about managing up and my new deputy role. "
         "next meeting same time in 4 wks, video"
     )
-    reply = _typed(mentee, "none really")  # no actions
+    reply = typed(mentee, "none really")  # no actions
     assert "*Actions:* none" in reply
     assert "*Next meeting:* Fri 27 Mar, 14:00" in reply  # 4 weeks from the meeting, same time
-    _typed(mentee, "save")
-    reply = _typed(mentee, "not now")
+    typed(mentee, "save")
+    reply = typed(mentee, "not now")
     assert "I haven't sent anything. To book it later, say *book a meeting 27 Mar 2026 14:00*" in (
         reply
     )
@@ -138,13 +94,13 @@ def test_the_proposal_can_wait(mentee: Chat) -> None:
 
 
 def test_ap_with_owners_after_dashes_and_asap_asked(mentee: Chat) -> None:
-    _meeting(mentee.db, FRIDAY)
+    add_meeting(mentee.db, FRIDAY)
     reply = mentee.said(
         "minutes: notes - looked at the MRI business case options, agreed option 2 is "
         "strongest. AP: me - cost up option 2 by 20/3; tom - send an example business case asap"
     )
     assert "*Send an example business case*: 'asap' isn't a date" in reply
-    reply = _typed(mentee, "by weds")
+    reply = typed(mentee, "by weds")
     assert (
         "*Discussion:* Looked at the MRI business case options, agreed option 2 is strongest\n"
         "*Actions:*\n"
@@ -154,13 +110,13 @@ def test_ap_with_owners_after_dashes_and_asap_asked(mentee: Chat) -> None:
 
 
 def test_asap_with_no_date_keeps_the_asap(mentee: Chat) -> None:
-    _meeting(mentee.db, FRIDAY)
+    add_meeting(mentee.db, FRIDAY)
     mentee.said("minutes: the budget. AP: tom to send the template asap")
-    assert "Send the template (asap): Tom Okafor, no due date" in _typed(mentee, "no date")
+    assert "Send the template (asap): Tom Okafor, no due date" in typed(mentee, "no date")
 
 
 def test_bullets_are_kept_one_item_each(mentee: Chat) -> None:
-    _meeting(mentee.db, FRIDAY)
+    add_meeting(mentee.db, FRIDAY)
     reply = mentee.said(
         "minutes from fri\n- budget overspend and how to present it to the DoO\n"
         "- agreed ill shadow tom at his ops meeting\n- AP tom to ask his DoO re shadowing by 13/3"
@@ -175,8 +131,8 @@ def test_bullets_are_kept_one_item_each(mentee: Chat) -> None:
 
 
 def test_before_our_next_one_is_the_next_booked_meeting(mentee: Chat) -> None:
-    _meeting(mentee.db, FRIDAY)
-    _meeting(mentee.db, datetime(2026, 3, 20, 10, tzinfo=UTC), status="confirmed")
+    add_meeting(mentee.db, FRIDAY)
+    add_meeting(mentee.db, datetime(2026, 3, 20, 10, tzinfo=UTC), status="confirmed")
     reply = mentee.said(
         "minutes: the leadership compact. action points: both of us to read the leadership "
         "compact before our next one, me to update my CV by end of month"
@@ -190,14 +146,14 @@ def test_before_our_next_one_is_the_next_booked_meeting(mentee: Chat) -> None:
 
 
 def test_before_our_next_one_with_none_booked_asks_for_a_date(mentee: Chat) -> None:
-    _meeting(mentee.db, FRIDAY)
+    add_meeting(mentee.db, FRIDAY)
     reply = mentee.said(
         "minutes: the band 7 post. AP - me to speak to workforce re the band 7 post before our "
         "next one"
     )
     assert "Your next meeting isn't booked yet" in reply
     assert "  1. No due date" in reply  # a button as well as the typed answers
-    reply = _typed(mentee, "end of next wk")
+    reply = typed(mentee, "end of next wk")
     assert "1. Speak to workforce re the band 7 post: you, due Fri 13 Mar" in reply
 
 
@@ -214,18 +170,18 @@ def test_before_our_next_one_with_none_booked_asks_for_a_date(mentee: Chat) -> N
 def test_an_action_without_an_owner_is_asked_and_answered_typed(
     mentee: Chat, answer: str, owner: str
 ) -> None:
-    _meeting(mentee.db, FRIDAY)
+    add_meeting(mentee.db, FRIDAY)
     reply = mentee.said(
         "minutes: the secondment. AP: someone needs to chase HR about the secondment by end of "
         "next wk"
     )
     assert "Who will do *Chase HR about the secondment*?" in reply
-    reply = _typed(mentee, answer)
+    reply = typed(mentee, answer)
     assert f"1. Chase HR about the secondment: {owner}, due Fri 13 Mar" in reply
 
 
 def test_owned_sentences_are_actions_and_the_discussion_stays_readable(mentee: Chat) -> None:
-    _meeting(mentee.db, FRIDAY)
+    add_meeting(mentee.db, FRIDAY)
     # No "log minutes": the message itself reads as a meeting written up.
     reply = mentee.said(
         "good chat w tom about my confidence presenting at board. I need to get a slot at the "
@@ -241,30 +197,30 @@ def test_owned_sentences_are_actions_and_the_discussion_stays_readable(mentee: C
 
 @pytest.mark.parametrize("answer", ["the 16th", "monday's", "16 feb", "2"])
 def test_which_meeting_is_asked_when_several_have_no_minutes(mentee: Chat, answer: str) -> None:
-    older = _meeting(mentee.db, datetime(2026, 2, 16, 10, tzinfo=UTC))
-    _meeting(mentee.db, FRIDAY)
+    older = add_meeting(mentee.db, datetime(2026, 2, 16, 10, tzinfo=UTC))
+    add_meeting(mentee.db, FRIDAY)
     reply = mentee.said("can i add minutes pls")
     assert (
         "Which meeting are these minutes for? More than one has none yet.\n"
         "  1. Fri 27 Feb, 14:00\n"
         "  2. Mon 16 Feb, 10:00"
     ) in reply
-    assert _minutes(mentee.db) == []
-    assert "What did you discuss" in _typed(mentee, answer)
-    _typed(mentee, "objectives for the year")
-    _typed(mentee, "none")
-    reply = _typed(mentee, "not yet")
+    assert saved_minutes(mentee.db) == []
+    assert "What did you discuss" in typed(mentee, answer)
+    typed(mentee, "objectives for the year")
+    typed(mentee, "none")
+    reply = typed(mentee, "not yet")
     assert "*Meeting:* Mon 16 Feb (the meeting booked for 10:00)" in reply
-    _typed(mentee, "save")
-    assert [m.meeting_id for m in _minutes(mentee.db)] == [older]
+    typed(mentee, "save")
+    assert [m.meeting_id for m in saved_minutes(mentee.db)] == [older]
 
 
 def test_which_meeting_keeps_what_the_first_message_said(mentee: Chat) -> None:
-    _meeting(mentee.db, datetime(2026, 2, 16, 10, tzinfo=UTC))
-    _meeting(mentee.db, FRIDAY)
+    add_meeting(mentee.db, datetime(2026, 2, 16, 10, tzinfo=UTC))
+    add_meeting(mentee.db, FRIDAY)
     reply = mentee.said("minutes: talked about the rota. me to draft the rota paper by fri")
     assert "Which meeting are these minutes for?" in reply
-    reply = _typed(mentee, "friday's")
+    reply = typed(mentee, "friday's")
     assert "*Meeting:* Fri 27 Feb (the meeting booked for 14:00)" in reply
     assert "*Discussion:* Talked about the rota" in reply
     assert "1. Draft the rota paper: you, due Fri 6 Mar" in reply
@@ -273,12 +229,12 @@ def test_which_meeting_keeps_what_the_first_message_said(mentee: Chat) -> None:
 def test_no_next_meeting_said_is_not_asked_and_only_the_pair_is_told(
     mentee: Chat, mentor: Chat
 ) -> None:
-    _meeting(mentee.db, FRIDAY)
+    add_meeting(mentee.db, FRIDAY)
     reply = mentee.said("minutes: the rota. me to draft the rota paper by fri. no next meeting")
     assert "*Discussion:* The rota\n" in reply
     assert "*Next meeting:* not agreed yet" in reply
-    assert "Saved the minutes" in _typed(mentee, "save")
-    assert _actions(mentee.db) == [("Draft the rota paper", "Priya Shah", date(2026, 3, 6))]
+    assert "Saved the minutes" in typed(mentee, "save")
+    assert saved_actions(mentee.db) == [("Draft the rota paper", "Priya Shah", date(2026, 3, 6))]
     with transaction(mentee.db) as session:
         recipients = {
             o.recipient_id for o in session.exec(select(Outbox).where(Outbox.kind != "reply"))
@@ -304,7 +260,7 @@ def test_a_meeting_written_up_starts_the_minutes(text: str, intent: str) -> None
 
 
 def test_actions_alone_are_saved_without_asking_for_a_discussion(mentee: Chat) -> None:
-    _meeting(mentee.db, FRIDAY)
+    add_meeting(mentee.db, FRIDAY)
     reply = mentee.said("AP tom to intro me to his deputy tmrw")
     assert (
         "*Discussion:* (none written)\n"
@@ -312,27 +268,27 @@ def test_actions_alone_are_saved_without_asking_for_a_discussion(mentee: Chat) -
         "1. Intro Priya to his deputy: Tom Okafor, due Tue 3 Mar\n"
         "*Next meeting:* not agreed yet"
     ) in reply
-    assert "Saved the minutes of your meeting on Fri 27 Feb, with 1 action." in _typed(
-        mentee, "yes"
-    )
-    [minutes] = _minutes(mentee.db)
+    assert "Saved the minutes of your meeting on Fri 27 Feb, with 1 action." in typed(mentee, "yes")
+    [minutes] = saved_minutes(mentee.db)
     assert minutes.discussion == ""
-    assert _actions(mentee.db) == [("Intro Priya to his deputy", "Tom Okafor", date(2026, 3, 3))]
+    assert saved_actions(mentee.db) == [
+        ("Intro Priya to his deputy", "Tom Okafor", date(2026, 3, 3))
+    ]
     # No meeting is booked for tomorrow.
     with transaction(mentee.db) as session:
         assert session.exec(select(Meeting).where(Meeting.status == "proposed")).all() == []
 
 
 def test_a_discussion_alone_asks_for_actions_and_the_next_meeting(mentee: Chat) -> None:
-    _meeting(mentee.db, FRIDAY)
+    add_meeting(mentee.db, FRIDAY)
     reply = mentee.said(
         "catch up w tom. mostly talked about how im finding the new role, imposter syndrome, "
         "and how he handled his first yr as head of service. really helpful tbh"
     )
     assert "the actions you agreed?" in reply
-    assert "Good: what were they?" in _typed(mentee, "yes")  # not an action called "Yes"
-    assert "When is your next meeting?" in _typed(mentee, "none really")
-    reply = _typed(mentee, "not booked yet")
+    assert "Good: what were they?" in typed(mentee, "yes")  # not an action called "Yes"
+    assert "When is your next meeting?" in typed(mentee, "none really")
+    reply = typed(mentee, "not booked yet")
     assert (
         "*Discussion:* Catch up w tom\n"
         "Mostly talked about how im finding the new role, imposter syndrome, and how he handled "
@@ -351,10 +307,10 @@ def test_a_discussion_alone_asks_for_actions_and_the_next_meeting(mentee: Chat) 
     ],
 )
 def test_saying_we_caught_up_and_what_about_is_the_minutes(mentee: Chat, said: str) -> None:
-    _meeting(mentee.db, FRIDAY)
+    add_meeting(mentee.db, FRIDAY)
     reply = mentee.said(said)
     assert "the actions you agreed?" in reply
-    reply = _typed(mentee, "no")
+    reply = typed(mentee, "no")
     assert "Shall I save these minutes?" in reply
     assert "delegating and saying no to extra projects" in reply
     assert "*Actions:* none" in reply
@@ -362,14 +318,14 @@ def test_saying_we_caught_up_and_what_about_is_the_minutes(mentee: Chat, said: s
 
 @pytest.mark.parametrize("owner", ["me and tom both", "tom and i both"])
 def test_the_pair_named_then_both_owns_the_action_together(mentee: Chat, owner: str) -> None:
-    _meeting(mentee.db, FRIDAY)
+    add_meeting(mentee.db, FRIDAY)
     reply = mentee.said(f"AP: {owner} to watch the kings fund webinar by 20/3")
     assert "Who will do" not in reply
     assert "1. Watch the kings fund webinar: Both, due Fri 20 Mar" in reply
 
 
 def test_booking_words_inside_a_write_up_are_what_was_discussed(mentee: Chat) -> None:
-    _meeting(mentee.db, FRIDAY)
+    add_meeting(mentee.db, FRIDAY)
     reply = mentee.said(
         "helpful session with tom today on stakeholder mapping. I'm going to book a slot with "
         "the finance director next week, and he's going to send me his template."

@@ -13,10 +13,9 @@ from sqlmodel import col, select
 
 from conversations.clock import Clock
 from conversations.intents import recognise
-from conversations.messages import Incoming
-from storage import queries
 from storage.db import transaction
-from storage.models import ActionItem, Meeting, Minutes, Pairing
+from storage.models import ActionItem, Meeting
+from tests.minutes_world import add_meeting, saved_minutes, typed
 from tests.transcript import Chat
 
 THURSDAY = datetime(2026, 2, 26, 11, tzinfo=UTC)  # Thu 26 Feb 11:00 (GMT): held
@@ -25,47 +24,6 @@ THURSDAY = datetime(2026, 2, 26, 11, tzinfo=UTC)  # Thu 26 Feb 11:00 (GMT): held
 @pytest.fixture
 def clock() -> Clock:
     return Clock.fixed("2026-03-02T09:00:00+00:00")
-
-
-def _pairing(db: Engine) -> Pairing:
-    with transaction(db) as session:
-        person = queries.person_by_email(session, "mentee@example.org")
-        assert person is not None
-        return session.exec(select(Pairing).where(Pairing.mentee_id == person.id)).one()
-
-
-def _held(db: Engine, starts_at: datetime, *, minuted: bool = False) -> int:
-    pairing = _pairing(db)
-    with transaction(db) as session:
-        meeting = Meeting(
-            pairing_id=pairing.id or 0,
-            starts_at=starts_at,
-            duration_minutes=60,
-            mode="video",
-            status="held",
-            proposed_by_id=pairing.mentee_id,
-            created_at=datetime(2026, 2, 10, tzinfo=UTC),
-            updated_at=datetime(2026, 2, 10, tzinfo=UTC),
-        )
-        session.add(meeting)
-        session.flush()
-        assert meeting.id is not None
-        if minuted:
-            session.add(
-                Minutes(
-                    pairing_id=pairing.id or 0,
-                    meeting_id=meeting.id,
-                    author_id=pairing.mentee_id,
-                    held_on=starts_at.date(),
-                    discussion="appraisal prep",
-                    created_at=datetime(2026, 2, 26, 12, tzinfo=UTC),
-                )
-            )
-        return meeting.id
-
-
-def _typed(chat: Chat, text: str) -> str:
-    return chat.send(Incoming(person_id=chat.person_id, text=text))
 
 
 def _proposals(db: Engine) -> list[Meeting]:
@@ -83,18 +41,18 @@ def _proposals(db: Engine) -> list[Meeting]:
 def test_a_chatty_write_up_with_no_date_agreed_saves_and_proposes_nothing(
     mentee: Chat, no_date: str
 ) -> None:
-    held = _held(mentee.db, THURSDAY)
+    held = add_meeting(mentee.db, THURSDAY)
     reply = mentee.said(
         "had a natter with tom about the restructure, my confidence chairing meetings and "
         "what he wished he'd known as a new matron. really useful"
     )
     assert "the actions you agreed?" in reply
-    assert "When is your next meeting?" in _typed(mentee, "nope nothing")
-    reply = _typed(mentee, no_date)
+    assert "When is your next meeting?" in typed(mentee, "nope nothing")
+    reply = typed(mentee, no_date)
     assert "couldn't read a date" not in reply
     assert "*Next meeting:* not yet" in reply or "Shall I save" in reply
-    _typed(mentee, "save")
-    [minutes] = _minutes(mentee.db)
+    typed(mentee, "save")
+    [minutes] = saved_minutes(mentee.db)
     assert minutes.meeting_id == held
     assert "restructure" in minutes.discussion
     with transaction(mentee.db) as session:
@@ -104,24 +62,19 @@ def test_a_chatty_write_up_with_no_date_agreed_saves_and_proposes_nothing(
 
 def test_a_date_after_no_actions_is_still_read_as_the_next_meeting(mentee: Chat) -> None:
     # Near miss: a real date is not taken for "not yet".
-    _held(mentee.db, THURSDAY)
+    add_meeting(mentee.db, THURSDAY)
     mentee.said("had a natter with tom about the restructure. really useful")
-    _typed(mentee, "nope nothing")
-    reply = _typed(mentee, "tue 24 march 3pm")
+    typed(mentee, "nope nothing")
+    reply = typed(mentee, "tue 24 march 3pm")
     assert "*Next meeting:* Tue 24 Mar, 15:00" in reply
 
 
-def _minutes(db: Engine) -> list[Minutes]:
-    with transaction(db) as session:
-        return list(session.exec(select(Minutes).order_by(col(Minutes.id))).all())
-
-
 def test_weeks_on_counts_from_the_last_meeting_not_today(mentee: Chat) -> None:
-    _held(mentee.db, THURSDAY, minuted=True)
+    add_meeting(mentee.db, THURSDAY, minuted=True)
     reply = mentee.said("we're going two-monthly, so next one eight weeks on, same time please")
     # Eight weeks on from Thu 26 Feb is Thu 23 Apr (not Mon 27 Apr, eight weeks from today).
     assert "Thu 23 Apr, 11:00" in reply
-    _typed(mentee, "yes")
+    typed(mentee, "yes")
     [proposal] = _proposals(mentee.db)
     assert proposal.starts_at == datetime(2026, 4, 23, 10, tzinfo=UTC)  # 11:00 BST
 

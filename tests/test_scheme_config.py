@@ -447,6 +447,22 @@ BROKEN = [
         id="unknown-key",
     ),
     pytest.param(
+        BASE.replace(
+            'lead_channel = "lead"',
+            'lead_channel = "lead"\n\n[scheme.retention]\ndrafts_days = 0\n',
+        ),
+        "scheme.retention.drafts_days: must be between 1 and 3650",
+        id="retention-of-no-days",
+    ),
+    pytest.param(
+        BASE.replace(
+            'lead_channel = "lead"',
+            'lead_channel = "lead"\n\n[scheme.retention]\nmesages_days = 9\n',
+        ),
+        'scheme.retention.mesages_days: unknown key (did you mean "messages_days"?)',
+        id="retention-misspelt",
+    ),
+    pytest.param(
         BASE.replace('ends_on = "2026-11-20"', 'ends_on = "2025-10-01"'),
         'cohort "2025-26": ends_on: 2025-10-01 must be after starts_on (2025-11-13)',
         id="ends-before-starts",

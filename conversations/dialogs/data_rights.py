@@ -11,7 +11,8 @@ from __future__ import annotations
 from conversations.dialogs.base import Context, Outgoing, Registry, Turn, say
 from conversations.intents import Intent, IntentName
 from conversations.messages import Incoming, Text
-from storage.models import AuditLog, Person
+from storage import audit
+from storage.models import Person
 from storage.report_queries import leads_of
 
 REQUESTED = "erasure_requested"
@@ -30,14 +31,14 @@ def _leads(ctx: Context) -> list[Person]:
 
 def erase_my_data(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     leads = _leads(ctx)
-    ctx.session.add(
-        AuditLog(
-            at=ctx.now,
-            actor_id=ctx.person_id,
-            action=REQUESTED,
-            subject=f"person:{ctx.person_id}",
-            detail={"told": [lead.id for lead in leads]},
-        )
+    audit.record(
+        ctx.session,
+        REQUESTED,
+        f"person:{ctx.person_id}",
+        ctx.now,
+        actor_id=ctx.person_id,
+        surface=msg.platform,
+        told=[lead.id for lead in leads],
     )
     if not leads:
         return say(

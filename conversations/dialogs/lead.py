@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from conversations.concern_news import raiser_told
+from conversations.cut_off import cut_off_note
 from conversations.dialogs.base import Context, Registry, Turn, say, to_lead_channel
 from conversations.intents import Intent, IntentName
 from conversations.language.alerts import alert_verb, snooze_length
@@ -30,6 +31,7 @@ REFUSED = (
     "Alerts are for the project lead and the steering group."
 )
 OPENED = "concern_opened"
+FAILED_READ = "failed_messages_read"
 
 
 def lead_actions(ref: str) -> Question:
@@ -288,7 +290,12 @@ def failed_messages(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     if not schemes:
         return say("Failed deliveries are shown to the project lead and the steering group.")
     lines: list[str] = []
-    for letter in lead_queries.failed_for(ctx.session, ctx.person_id, schemes):
+    failed = lead_queries.failed_for(ctx.session, ctx.person_id, schemes)
+    lead_queries.record(
+        ctx.session, ctx.person_id, FAILED_READ, "failed_messages", ctx.now,
+        surface=msg.platform, messages=len(failed),
+    )  # fmt: skip
+    for letter in failed:
         to = letter.recipient or f"#{letter.channel}"
         # What a person was sent is theirs: only a channel message (no private text) shows.
         said = f": “{letter.preview}”" if letter.recipient_id is None else ""
@@ -296,12 +303,16 @@ def failed_messages(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
             f"• {ctx.when(letter.created_at)}, to {to} ({letter.kind})"
             f"{said}, tried {letter.attempts}x. Last error: {letter.last_error}"
         )
+    # A platform that cut us off (the Slack app uninstalled): its messages are held, not failed.
+    held = cut_off_note(ctx.session, ctx.tz, ctx.now)
     if not lines:
-        return say("Every message has been delivered: nothing failed.")
-    return say(
+        nothing = "Every message has been delivered: nothing failed."
+        return say(f"{held}\n{nothing.replace('Every', 'Every other')}" if held else nothing)
+    listed = (
         "These messages could not be delivered (newest first). Please reach the people "
         "another way, and check the channel's set-up:\n" + "\n".join(lines)
     )
+    return say(f"{held}\n{listed}" if held else listed)
 
 
 def register(registry: Registry) -> None:

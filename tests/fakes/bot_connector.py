@@ -139,6 +139,7 @@ class FakeBotConnector(LocalServer):
     )
     _activity_seq: int = 0
     _posted_anyway: bool = False
+    _echo: bool = False
     _held: list[asyncio.Event] = field(default_factory=list)
     _hold_for: int = 0
 
@@ -197,10 +198,14 @@ class FakeBotConnector(LocalServer):
         *,
         after: int = 0,
         posted: bool = False,
+        echo: bool = False,
     ) -> None:
+        """``echo``: the error body repeats the request's Authorization header (as a careless
+        gateway does)."""
         self._failures.extend((status, retry_after) for _ in range(count))
         self._fail_after = after
         self._posted_anyway = posted
+        self._echo = echo
 
     def posted(self, conversation: str | None = None) -> list[Call]:
         """The messages the chat shows: sends answered with an id, and failed ones that were
@@ -260,7 +265,7 @@ class FakeBotConnector(LocalServer):
         self.calls.append(call)
         return call
 
-    def _failure(self) -> web.Response | None:
+    def _failure(self, authorization: str = "") -> web.Response | None:
         if not self._failures:
             return None
         if self._fail_after > 0:
@@ -268,8 +273,13 @@ class FakeBotConnector(LocalServer):
             return None
         status, retry_after = self._failures.popleft()
         headers = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else {}
+        message = (
+            f"slow down (request had Authorization: {authorization})"
+            if self._echo
+            else ("slow down")
+        )
         return web.json_response(
-            {"error": {"code": "Throttled", "message": "slow down"}}, status=status, headers=headers
+            {"error": {"code": "Throttled", "message": message}}, status=status, headers=headers
         )
 
     async def _send(self, request: web.Request) -> web.Response:
@@ -278,7 +288,7 @@ class FakeBotConnector(LocalServer):
             return web.json_response(
                 {"error": {"code": "MessageSizeTooBig", "message": "too big"}}, status=413
             )
-        failure = self._failure()
+        failure = self._failure(request.headers.get("Authorization", ""))
         answered_id = f"act-out-{len(self.calls) + 1}"
         if failure is not None and not self._posted_anyway:
             answered_id = ""

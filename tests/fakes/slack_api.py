@@ -86,6 +86,7 @@ class _Failure:
     status: int
     error: str
     retry_after: float | None
+    echo: bool = False  # the error body repeats the request's Authorization header
 
 
 def _decoded(text: str) -> Any:
@@ -115,10 +116,10 @@ class FakeSlackApi(LocalServer):
 
     def fail_next(
         self, method: str, status: int = 200, error: str = "internal_error", *,
-        count: int = 1, retry_after: float | None = None,
+        count: int = 1, retry_after: float | None = None, echo: bool = False,
     ) -> None:  # fmt: skip
         queue = self._failures.setdefault(method, deque())
-        queue.extend(_Failure(status, error, retry_after) for _ in range(count))
+        queue.extend(_Failure(status, error, retry_after, echo) for _ in range(count))
 
     def of(self, method: str) -> list[dict[str, Any]]:
         return [c.args for c in self.calls if c.method == method]
@@ -158,8 +159,11 @@ class FakeSlackApi(LocalServer):
                 args.update({k: _decoded(str(v)) for k, v in form.items()})
         return args
 
-    async def _record(self, method: str, args: dict[str, Any]) -> web.Response | None:
-        """Record the call; the failure queued for it, if any."""
+    async def _record(
+        self, method: str, args: dict[str, Any], authorization: str = ""
+    ) -> web.Response | None:
+        """Record the call; the failure queued for it, if any (``authorization``: what an
+        echoing failure repeats, as a careless proxy or gateway does)."""
         self.calls.append(Call(method, args))
         async with self._arrived:
             self._arrived.notify_all()
@@ -173,16 +177,18 @@ class FakeSlackApi(LocalServer):
         headers = {}
         if failure.retry_after is not None:
             headers["Retry-After"] = f"{failure.retry_after:g}"
+        echoed = f" (request had Authorization: {authorization})" if failure.echo else ""
         if failure.status >= 500:
-            return web.Response(status=failure.status, text="upstream error", headers=headers)
+            text = f"upstream error{echoed}"
+            return web.Response(status=failure.status, text=text, headers=headers)
         return web.json_response(
-            {"ok": False, "error": failure.error}, status=failure.status, headers=headers
+            {"ok": False, "error": failure.error + echoed}, status=failure.status, headers=headers
         )
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         args = await self._args(request)
-        failure = await self._record(method, args)
+        failure = await self._record(method, args, request.headers.get("Authorization", ""))
         return failure or web.json_response(self._answer(method, args))
 
     async def _upload(self, request: web.Request) -> web.Response:

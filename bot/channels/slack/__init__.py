@@ -40,7 +40,7 @@ from sqlalchemy import Engine as Database
 
 from bot.channels.slack import gate
 from bot.channels.slack.inbox import InboxPolicy, SlackInbox
-from bot.channels.slack.listeners import Deps, Wiring, event_key, keep, register
+from bot.channels.slack.listeners import Deps, Wiring, back_again, event_key, keep, register
 from bot.channels.slack.sender import PLATFORM, SlackSender, make_client, sender_from_env
 from bot.channels.slack.worker import TurnWorker
 from bot.settings import TurnProcess
@@ -115,7 +115,9 @@ class SlackRuntime:
                 process_before_response=hand_off,
                 name="mentorbot",
             )
-            await self.gate.identify(client)
+            workspace = await self.gate.identify(client)
+            if workspace is not None and workspace.bot_user_id:  # auth.test took our token
+                await asyncio.to_thread(back_again, self.db, self.clock, workspace.team_id)
             gate.install(self.bolt, self.gate, client)  # before any other middleware
             inbox = SlackInbox(self.db, policy=self.policy, hand_off=hand_off)
             self.deps = Deps(

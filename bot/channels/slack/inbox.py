@@ -52,6 +52,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from sqlalchemy import Engine as Database
 
 from bot.channels.slack.sender import PLATFORM, dm_channel, post_parts
+from bot.redaction import redact
 from conversations.clock import Clock
 from conversations.messages import Text
 from storage import inbox_queries
@@ -232,7 +233,7 @@ class SlackInbox:
     async def failed(self, key: str, error: str) -> bool:
         """Record a failed attempt; True when that was the last one (the row is dead)."""
         self._closed.discard(key)
-        return await self._call(self._failed, key, error)
+        return await self._call(self._failed, key, redact(error))
 
     # -- the replay loop --------------------------------------------------------------------
 

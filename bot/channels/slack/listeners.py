@@ -42,7 +42,9 @@ from bot.channels.slack import blocks as bk
 from bot.channels.slack.home import home_view
 from bot.channels.slack.inbox import HAND_OFF, KEY, REPLAY, SlackInbox, inboxed
 from bot.channels.slack.sender import PLATFORM, FilesNotShared, dm_channel, post_parts
+from bot.settings import chat_platforms
 from conversations.clock import Clock
+from conversations.cut_off import platform_cut_off, platform_restored
 from conversations.engine import Delivered
 from conversations.engine import Engine as DialogEngine
 from conversations.messages import Form, Incoming, Part, Place, Text, Where, preview
@@ -176,6 +178,19 @@ def claim(db: Database, key: str, clock: Clock) -> bool:
     """Record ``key`` as processed; False when it already was (for work outside the engine)."""
     with transaction(db) as session:
         return queries.record_event(session, PLATFORM, key, clock.now())
+
+
+def cut_off(db: Database, clock: Clock, team: str, why: str) -> int:
+    """Slack cut us off (``why``: the event): record it once and tell the leads."""
+    others = [p for p in chat_platforms() if p != PLATFORM]
+    with transaction(db) as session:
+        return platform_cut_off(session, PLATFORM, team, why, clock.now(), others)
+
+
+def back_again(db: Database, clock: Clock, team: str) -> bool:
+    """Our token works (``auth.test`` at start-up): Slack is no longer cut off, if it was."""
+    with transaction(db) as session:
+        return platform_restored(session, PLATFORM, team, clock.now())
 
 
 # -- identity -------------------------------------------------------------------------------
@@ -533,6 +548,18 @@ def register(app: AsyncApp, deps: Deps) -> Wiring:
         )
         await run_turn(deps, said)
 
+    async def on_cut_off(ack: Any, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """``app_uninstalled``, or ``tokens_revoked`` naming our bot: stop sending on Slack and
+        tell the leads another way (``conversations.cut_off``). bolt passes both events on
+        without calling ``auth.test`` (the token may already be dead)."""
+        await ack()
+        deps.track()
+        kind = str(event.get("type", ""))
+        if kind == "tokens_revoked" and not (event.get("tokens") or {}).get("bot"):
+            log.info("Slack: user tokens revoked; the bot token is not among them")
+            return
+        await deps.run(cut_off, deps.db, deps.clock, _team(body), kind)
+
     def listen(listener: Listener) -> Listener:
         return inboxed(listener, deps.inbox)
 
@@ -540,6 +567,8 @@ def register(app: AsyncApp, deps: Deps) -> Wiring:
     wiring.event(app, "message", listen(on_message))
     wiring.event(app, "app_mention", listen(on_mention))
     wiring.event(app, "app_home_opened", listen(on_home_opened))
+    wiring.event(app, "app_uninstalled", listen(on_cut_off))
+    wiring.event(app, "tokens_revoked", listen(on_cut_off))
     wiring.commands.append(COMMAND)
     app.command(COMMAND)(
         inboxed(on_command, deps.inbox, lambda args: _ack_command(args.ack, args.command or {}))

@@ -35,6 +35,7 @@ import aiohttp
 from slack_bolt.async_app import AsyncApp
 from sqlalchemy import Engine as Database
 
+from bot import redaction
 from bot.channels.slack.inbox import InboxPolicy, SlackInbox
 from bot.settings import TurnProcess
 
@@ -210,6 +211,7 @@ def main() -> int:
     logging.basicConfig(
         level=logging.INFO, format="mentorbot: slack worker: %(levelname)s: %(message)s"
     )
+    redaction.install()  # no token or password in any log line (bot/redaction.py)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server, which says stop
     db = make_engine()  # DATABASE_URL; the server has brought the schema up to date
     try:
