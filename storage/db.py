@@ -25,6 +25,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session
 
 import storage.schedule  # noqa: F401  (keeps Pairing.last_contact_at right on every flush)
+from storage import sealing
 
 DEFAULT_URL = "sqlite:///var/mentorbot.sqlite3"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -75,7 +76,18 @@ def _begin_before_savepoint(connection: Connection, _name: str) -> None:
 
 
 def make_engine(url: str | None = None) -> Engine:
-    """An engine for ``url`` (or ``DATABASE_URL``); creates the SQLite file's folder if needed."""
+    """An engine for ``url`` (or ``DATABASE_URL``) with its data keys (``storage.sealing``);
+    creates the SQLite file's folder, and a SQLite demo's key file, if needed."""
+    engine = _engine(url)
+    try:
+        sealing.attach(engine, sealing.load_keyring(engine))
+    except sealing.KeyError_ as exc:
+        engine.dispose()
+        raise DatabaseError(str(exc)) from None
+    return engine
+
+
+def _engine(url: str | None) -> Engine:
     resolved = database_url(url)
     try:
         parsed = make_url(resolved)

@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from storage.sealing import SealedJSON, SealedText
+
 
 class Role(StrEnum):
     MENTEE = "mentee"
@@ -100,6 +102,21 @@ def _json_column(default_is_list: bool = False) -> Any:
     )
 
 
+def _sealed_json(default_is_list: bool = False) -> Any:
+    """A JSON value that holds what people wrote: sealed at rest (``storage.sealing``)."""
+    return Field(
+        default_factory=list if default_is_list else dict,
+        sa_column=Column(SealedJSON, nullable=False),
+    )
+
+
+def _sealed_text(default: str | None = "") -> Any:
+    """Words people wrote: sealed at rest (``storage.sealing``)."""
+    if default is None:
+        return Field(sa_column=Column(SealedText, nullable=False))
+    return Field(default=default, sa_column=Column(SealedText, nullable=False))
+
+
 # A person's time zone until they (or their chat platform) say otherwise.
 DEFAULT_TIME_ZONE = "Europe/London"
 
@@ -182,7 +199,7 @@ class Application(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
     reference: str | None = Field(default=None, max_length=16)
     status: str = Field(default=ApplicationStatus.DRAFT.value, max_length=16)
-    answers: dict[str, Any] = _json_column()
+    answers: dict[str, Any] = _sealed_json()
     preferences: list[int] = _json_column(default_is_list=True)
     created_at: datetime
     submitted_at: datetime | None = None
@@ -372,8 +389,8 @@ class Minutes(SQLModel, table=True):
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id", unique=True)
     author_id: int = Field(foreign_key="person.id")
     held_on: date
-    discussion: str = ""
-    decisions: str = ""
+    discussion: str = _sealed_text()
+    decisions: str = _sealed_text()
     created_at: datetime
 
 
@@ -385,7 +402,7 @@ class ActionItem(SQLModel, table=True):
     minutes_id: int | None = Field(default=None, foreign_key="minutes.id", ondelete="SET NULL")
     owner_id: int | None = Field(default=None, foreign_key="person.id")
     owner_name: str = Field(default="", max_length=200)
-    text: str
+    text: str = _sealed_text(None)
     due: date | None = Field(default=None, index=True)
     done_at: datetime | None = None
     created_at: datetime
@@ -399,10 +416,10 @@ class DiaryEntry(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     author_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
     written_on: date
-    text: str = ""
-    what_happened: str = ""
-    so_what: str = ""
-    now_what: str = ""
+    text: str = _sealed_text()
+    what_happened: str = _sealed_text()
+    so_what: str = _sealed_text()
+    now_what: str = _sealed_text()
     created_at: datetime
     # Shared by its author with their partner ("can I share my last entry with Tom?").
     shared_with_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
@@ -447,7 +464,7 @@ class SurveyResponse(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     survey_id: int = Field(foreign_key="survey.id", index=True, ondelete="CASCADE")
     person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
-    answers: dict[str, Any] = _json_column()
+    answers: dict[str, Any] = _sealed_json()
     follow_up_requested: bool = False
     submitted_at: datetime
 
@@ -458,7 +475,7 @@ class Concern(SQLModel, table=True):
     raised_by_id: int = Field(foreign_key="person.id", index=True)
     pairing_id: int | None = Field(default=None, foreign_key="pairing.id")
     category: str = Field(max_length=32)
-    text: str = ""
+    text: str = _sealed_text()
     urgent: bool = False
     status: str = Field(default="open", max_length=16)
     created_at: datetime
@@ -496,8 +513,8 @@ class DialogState(SQLModel, table=True):
     conversation: str = Field(max_length=200)
     dialog: str | None = Field(default=None, max_length=64)
     schema_version: int = 1
-    state: dict[str, Any] = _json_column()
-    history: list[dict[str, Any]] = _json_column(default_is_list=True)
+    state: dict[str, Any] = _sealed_json()
+    history: list[dict[str, Any]] = _sealed_json(default_is_list=True)
     version: int = 0
     updated_at: datetime
 
@@ -538,7 +555,7 @@ class Inbox(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=32)
     event_key: str = Field(max_length=256)
-    body: dict[str, Any] = _json_column()
+    body: dict[str, Any] = _sealed_json()
     status: str = Field(default=InboxStatus.PENDING.value, max_length=16)
     attempts: int = 0
     next_attempt_at: datetime
@@ -577,7 +594,7 @@ class Outbox(SQLModel, table=True):
         default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)
     )
     kind: str = Field(default="message", max_length=32)
-    parts: list[dict[str, Any]] = _json_column(default_is_list=True)
+    parts: list[dict[str, Any]] = _sealed_json(default_is_list=True)
     preview: str = ""
     status: str = Field(default=OutboxStatus.PENDING.value, max_length=16)
     # Lower goes first: urgent concerns (0) ahead of replies and messages (5) and nudges (7).
