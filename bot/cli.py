@@ -50,6 +50,7 @@ from conversations.messages import part_from_json
 from storage import export_queries, outbox_queries, queries
 from storage.db import DatabaseError, open_database, transaction
 from storage.models import Person
+from storage.sealing import KeyError_ as SealingError
 
 if TYPE_CHECKING:
     from storage.erasure import Posted
@@ -156,6 +157,11 @@ def build_parser() -> argparse.ArgumentParser:
     erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     _common(erase)
 
+    keys = commands.add_parser("keys", help="manage the data keys that seal what people write")
+    keys_commands = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    rotate = keys_commands.add_parser("rotate", help="a new key, and everything sealed under it")
+    _common(rotate)
+
     retention = commands.add_parser(
         "retention", help="remove what has outlived each scheme's retention schedule"
     )
@@ -188,6 +194,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _inbox(db, clock, args.user, args.channel, sys.stdout, files)
         if args.command == "export":
             return _export(db, clock, args.user, sys.stdout)
+        if args.command == "keys":
+            return _rotate(db, sys.stdout)
         if args.command == "retention":
             from bot.scheduler import retain
 
@@ -213,7 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             serve(db, clock, args.host, args.port, args.sweep_every, settings.now)
             return 0
         raise UsageError(f"unknown command {args.command!r}")
-    except (UsageError, DatabaseError, ClockError) as exc:
+    except (UsageError, DatabaseError, ClockError, SealingError) as exc:
         print(f"mentorbot: {exc}", file=sys.stderr)
         return 2
     except SQLAlchemyError as exc:
@@ -543,6 +551,25 @@ def _scrubbed(db: Engine, out: TextIO) -> int:
             "the database file could not be compacted while another process uses it: run "
             "mentorbot erase --replay again when the server is stopped"
         )
+    return 0
+
+
+def _rotate(db: Engine, out: TextIO) -> int:
+    """``mentorbot keys rotate``: a key file gets a new key; keys from the environment must
+    list the new one first."""
+    from storage import sealing
+
+    keyring = sealing.keyring_of(db.dialect)
+    if keyring.source == sealing.KEY_ENV and len(keyring.keys) < 2:
+        raise UsageError(
+            f"{sealing.KEY_ENV} holds one key: put the new key first, then the old one "
+            "(comma separated), and run this again"
+        )
+    key_id, count = sealing.rotate(db)
+    out.write(
+        f"Sealed {count} values again under key {key_id}. The older keys are kept "
+        f"({keyring.source}) so backups made before today can still be read.\n"
+    )
     return 0
 
 

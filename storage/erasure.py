@@ -33,8 +33,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import JSON, CursorResult, Engine, String, Table, delete, or_, text, update
-from sqlalchemy import cast as sql_cast
+from sqlalchemy import JSON, Column, CursorResult, Engine, String, Table, delete, or_, text, update
+from sqlalchemy import select as core_select
 from sqlmodel import Session, SQLModel, col, select
 
 from storage import audit, person_refs
@@ -52,6 +52,7 @@ from storage.models import (
     PairingStatus,
     Person,
 )
+from storage.sealing import SealedJSON, SealedText
 
 ERASED_NAME = "erased participant"
 AUDIT_ACTION = "erasure"
@@ -167,11 +168,18 @@ def erase(session: Session, person: Person, now: datetime, *, replayed: bool = F
         elif policy is Policy.NULL:
             count = _run(session, update(table).where(column == pid).values({column_name: None}))
             _count(result.anonymised, table_name, count)
-    for user_id in user_ids:
+    if user_ids:
         # Events they sent that are still waiting (a done event's body is emptied already).
-        pattern = f"%{json.dumps(user_id)}%"
-        count = _run(session, delete(Inbox).where(sql_cast(col(Inbox.body), String).like(pattern)))
-        _count(result.deleted, "inbox", count)
+        # Bodies are sealed at rest: read and matched here, not by the database.
+        ids = {json.dumps(user_id) for user_id in user_ids}
+        theirs = [
+            event.id
+            for event in session.exec(select(Inbox)).all()
+            if any(i in json.dumps(event.body) for i in ids)
+        ]
+        if theirs:
+            count = _run(session, delete(Inbox).where(col(Inbox.id).in_(theirs)))
+            _count(result.deleted, "inbox", count)
 
     tombstone = session.get(Person, pid)
     assert tombstone is not None
@@ -331,6 +339,12 @@ def _scrub(session: Session, words: Iterable[str]) -> Iterator[tuple[str, int]]:
         if table.name == Person.__tablename__:  # the tombstone holds neither; others keep theirs
             continue
         for column in table.columns:
+            if isinstance(column.type, SealedText | SealedJSON):
+                # Sealed at rest: the database sees only ciphertext, so read, replace, reseal.
+                count = _replace_sealed(session, table, column, forms)
+                if count:
+                    yield table.name, count
+                continue
             kind = getattr(column.type, "impl_instance", column.type)  # AutoString: a String
             is_json = isinstance(kind, JSON)
             if not (is_json or isinstance(kind, String)):
@@ -338,6 +352,23 @@ def _scrub(session: Session, words: Iterable[str]) -> Iterator[tuple[str, int]]:
             count = _replace(session, table, column.name, forms, is_json, postgres)
             if count:
                 yield table.name, count
+
+
+def _replace_sealed(session: Session, table: Table, column: Column[Any], forms: list[str]) -> int:
+    """Every form replaced in a sealed column's values, row by row (opened, then sealed again)."""
+    is_json = isinstance(column.type, SealedJSON)
+    key = table.c.id
+    count = 0
+    for row_id, value in session.execute(core_select(key, column)).all():
+        said = json.dumps(value, ensure_ascii=False) if is_json else str(value or "")
+        if not any(form in said for form in forms):
+            continue
+        for form in forms:
+            said = said.replace(form, ERASED_NAME)
+        new = json.loads(said) if is_json else said
+        session.execute(update(table).where(key == row_id).values({column.name: new}))
+        count += 1
+    return count
 
 
 def _replace(

@@ -183,3 +183,54 @@ class SealedJSON(TypeDecorator[Any]):
         if not isinstance(value, str):  # a JSON column read before it became text
             return value
         return json.loads(keyring_of(dialect).open(value))
+
+
+def sealed_columns() -> list[tuple[Any, Any]]:
+    """Every sealed column of the schema, as (table, column)."""
+    from sqlmodel import SQLModel
+
+    return [
+        (table, column)
+        for table in SQLModel.metadata.sorted_tables
+        for column in table.columns
+        if isinstance(column.type, SealedText | SealedJSON)
+    ]
+
+
+def reseal(engine: Engine) -> int:
+    """Seal every value again under the current key (in one transaction); the count resealed.
+    Values already under the current key are left as they are."""
+    from sqlalchemy import select, update
+
+    keyring = keyring_of(engine.dialect)
+    mark = f"{PREFIX}{keyring.current}:"
+    count = 0
+    with engine.begin() as connection:
+        for table, column in sealed_columns():
+            raw = select(table.c.id, column.expression.cast(Text))  # the stored text, unopened
+            stale = [
+                row_id
+                for row_id, stored in connection.execute(raw)
+                if not str(stored or "").startswith(mark)
+            ]
+            for row_id in stale:
+                (value,) = connection.execute(select(column).where(table.c.id == row_id)).one()
+                connection.execute(
+                    update(table).where(table.c.id == row_id).values({column.name: value})
+                )
+            count += len(stale)
+    return count
+
+
+def rotate(engine: Engine) -> tuple[str, int]:
+    """A new current key (a key file gets one; ``MENTORBOT_DATA_KEY`` must already list the
+    new key first), then everything resealed under it: the new key's id and the count."""
+    keyring = keyring_of(engine.dialect)
+    if keyring.source.startswith("the key file"):
+        path = key_file_for(engine)
+        assert path is not None
+        raw = [new_key(), *keyring.keys.values()]
+        write_key_file(path, raw)  # the old keys stay, so a rotation cut short loses nothing
+        keyring = Keyring.of(raw, keyring.source)
+        attach(engine, keyring)
+    return keyring.current, reseal(engine)

@@ -22,6 +22,10 @@ from tests.loop_watch import LoopWatch
 from tests.transcript import Chat
 
 PG_URL = os.environ.get("MENTORBOT_TEST_DATABASE_URL")
+if PG_URL:
+    # PostgreSQL refuses to open without a data key (storage.sealing): the tests' own, which
+    # the commands the tests start inherit. SQLite tests without it get a key file each.
+    os.environ.setdefault("MENTORBOT_DATA_KEY", "dGVzdHMtb25seS1ub3QtYS1yZWFsLWtleS0zMmJ5dGU=")
 NOW = "2026-11-23T10:00:00+00:00"  # a Monday, 10:00 in London (GMT)
 
 
