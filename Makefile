@@ -43,6 +43,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/nudge_sweep.py
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/cold_start.py
+	$(BIN)/python bench/sealing.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

@@ -16,6 +16,7 @@ file: the server refuses to start without a key.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import os
@@ -55,7 +56,7 @@ class Keyring:
 
     def seal(self, text: str) -> str:
         nonce = secrets.token_bytes(_NONCE)
-        sealed = AESGCM(self.keys[self.current]).encrypt(nonce, text.encode(), None)
+        sealed = _cipher(self.keys[self.current]).encrypt(nonce, text.encode(), None)
         return f"{PREFIX}{self.current}:{base64.b64encode(nonce + sealed).decode()}"
 
     def open(self, stored: str) -> str:
@@ -67,9 +68,14 @@ class Keyring:
             raise KeyError_(f"a value was sealed with key {kid}, which {self.source} does not hold")
         raw = base64.b64decode(body)
         try:
-            return AESGCM(key).decrypt(raw[:_NONCE], raw[_NONCE:], None).decode()
+            return _cipher(key).decrypt(raw[:_NONCE], raw[_NONCE:], None).decode()
         except InvalidTag:
             raise KeyError_(f"a value sealed with key {kid} has been altered") from None
+
+
+@functools.lru_cache(maxsize=8)
+def _cipher(key: bytes) -> AESGCM:
+    return AESGCM(key)
 
 
 def key_id(key: bytes) -> str:
