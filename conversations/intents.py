@@ -107,6 +107,7 @@ class IntentName(StrEnum):
     WHEN_IS = "when_is"
     LEAVE = "leave"
     ERASE_MY_DATA = "erase_my_data"
+    ACCESS_MY_DATA = "access_my_data"
     UNKNOWN = "unknown"
 
 
@@ -925,6 +926,29 @@ _NOT_ERASED = re.compile(
 )
 
 
+# A person asking for a copy of what is held about them (UK GDPR article 15): "what data do you
+# hold on me?", "can i have a copy of my data", "send me everything you have about me", "SAR".
+_HELD = r"(?:hold|have|keep|store|know|got|collect)(?:s|ed)?"
+# Not "my details" or "my account": those may mean a profile, and this request goes to the lead.
+_MY_HELD = r"(?:all\s+(?:of\s+)?)?(?:my|our)\s+(?:personal\s+)?(?:data|info(?:rmation)?|records)"
+ACCESS_MY_DATA_TEXT = re.compile(
+    r"\bwhat\s+(?:personal\s+)?(?:data|info(?:rmation)?|records?)\s+(?:do|does|have|did)\s+"
+    rf"(?:you|u|the\s+bot|mentorbot)\s+(?:\w+\s+)?{_HELD}\b"
+    rf"|\bwhat\s+(?:do|does)\s+(?:you|u|the\s+bot|mentorbot)\s+{_HELD}\s+(?:on|about)\s+me\b"
+    rf"|\bcopy\s+of\s+(?:{_MY_HELD}|everything|all\s+(?:the\s+)?(?:data|info(?:rmation)?))"
+    rf"|\b(?:send|give|show|export|download|see)\s+(?:me\s+)?(?:{_MY_HELD}"
+    rf"|everything\s+(?:that\s+)?(?:you|u)\s+{_HELD}\s+(?:on|about)\s+me)\b"
+    r"|\bsubject\s+access(?:\s+request)?\b|^sar\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_my_data(text: str) -> bool:
+    """The person asks for a copy of everything held about them (not their diary, minutes or
+    profile, which they can read in chat)."""
+    return ACCESS_MY_DATA_TEXT.search(text) is not None and not asks_to_erase_my_data(text)
+
+
 def asks_to_erase_my_data(text: str) -> bool:
     """The person asks for their own data to be erased (not one diary entry, not a meeting;
     "don't delete my data" is no such request)."""
@@ -937,6 +961,8 @@ def _as_typed(stripped: str) -> Intent:
             return Intent(name)
     if asks_to_erase_my_data(stripped):
         return Intent(IntentName.ERASE_MY_DATA, stripped)
+    if asks_for_my_data(stripped):
+        return Intent(IntentName.ACCESS_MY_DATA, stripped)
     if match := _DIARY_NOTE.match(stripped):
         day = f"{match.group('day')}|" if match.group("day") else ""
         return Intent(IntentName.DIARY_NOTE, day + match.group("rest").strip())

@@ -458,3 +458,37 @@ def test_other_deleting_and_forgetting_is_not_an_erasure_request(
     with transaction(demo) as s:
         assert s.exec(select(AuditLog).where(AuditLog.action == "erasure_requested")).all() == []
     assert "asked for their data to be erased" not in Chat(demo, clock, "lead@example.org").inbox()
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "what data do you hold on me?",
+        "hiya, could i get a copy of all my information please",
+        "send me everything you have about me",
+        "I'd like to make a subject access request",
+    ],
+)
+def test_asking_for_a_copy_of_ones_data_sends_the_lead_the_export_command(
+    demo: Engine, clock: Clock, asked: str
+) -> None:
+    priya = Chat(demo, clock, EMAIL)
+    reply = priya.said(asked)
+    assert "project lead, Morgan Ellis (lead@example.org)" in reply
+    assert "within a month" in reply
+    lead = Chat(demo, clock, "lead@example.org").inbox()
+    assert f"{NAME} ({EMAIL}) has asked for a copy of everything held about them" in lead
+    assert f"mentorbot export --user {EMAIL}" in lead
+    with transaction(demo) as s:
+        [audit] = s.exec(select(AuditLog).where(AuditLog.action == "access_requested")).all()
+    assert audit.actor_id == priya.person_id
+
+
+@pytest.mark.parametrize("said", ["show me my details", "my diary", "delete my data"])
+def test_other_requests_about_my_things_are_not_a_subject_access_request(
+    demo: Engine, clock: Clock, said: str
+) -> None:
+    Chat(demo, clock, EMAIL).said(said)
+    with transaction(demo) as s:
+        assert s.exec(select(AuditLog).where(AuditLog.action == "access_requested")).all() == []
+    assert "copy of everything held" not in Chat(demo, clock, "lead@example.org").inbox()

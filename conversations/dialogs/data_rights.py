@@ -1,5 +1,8 @@
 """A person's own data rights, asked for in chat.
 
+"What data do you hold on me?": the lead is asked to send the person their export
+(``mentorbot export --user EMAIL``), the same way.
+
 "Delete my data": the bot does not erase anyone by itself (an erasure cannot be undone, and the
 lead must check it is really them). It tells the person who carries it out (the project lead,
 with their email), writes an audit row, and sends the lead a direct message naming the person
@@ -16,6 +19,7 @@ from storage.models import Person
 from storage.report_queries import leads_of
 
 REQUESTED = "erasure_requested"
+ACCESS_REQUESTED = "access_requested"
 
 
 def _leads(ctx: Context) -> list[Person]:
@@ -29,11 +33,14 @@ def _leads(ctx: Context) -> list[Person]:
     return list(found.values())
 
 
-def erase_my_data(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
+def _to_the_lead(
+    ctx: Context, msg: Incoming, action: str, asked: str, command: str, said: str
+) -> Turn:
+    """Record the request, send each lead what to do, and tell the person who will do it."""
     leads = _leads(ctx)
     audit.record(
         ctx.session,
-        REQUESTED,
+        action,
         f"person:{ctx.person_id}",
         ctx.now,
         actor_id=ctx.person_id,
@@ -42,36 +49,55 @@ def erase_my_data(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     )
     if not leads:
         return say(
-            "I've noted that you'd like your data erased. I couldn't find a project lead for "
-            "your scheme, so please email your scheme's organisers: they carry out erasures. "
-            "Nothing is deleted until then."
+            f"I've noted that you'd like {asked}. I couldn't find a project lead for your "
+            "scheme, so please email your scheme's organisers: they look after this."
         )
-    lead = leads[0]
-    you = ctx.person
+    lead, you = leads[0], ctx.person
     outgoing = [
         Outgoing(
-            parts=(
-                Text(
-                    f"{you.display_name} ({you.email}) has asked for their data to be erased. "
-                    "Please check the request is really theirs, then run "
-                    f"`mentorbot erase --user {you.email}` (docs/privacy.md, Erasure). "
-                    "Concerns they raised or that are about their pairing are kept under "
-                    "legal hold."
-                ),
-            ),
+            parts=(Text(f"{you.display_name} ({you.email}) {command}"),),
             recipient_id=other.id,
         )
         for other in leads
         if other.id != ctx.person_id
     ]
     who = "you" if lead.id == ctx.person_id else f"{lead.display_name} ({lead.email})"
-    return say(
-        f"I've passed your request to erase your data to the project lead, {who}. They'll "
+    return say(said.format(who=who), outgoing=outgoing)
+
+
+def erase_my_data(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
+    email = ctx.person.email
+    return _to_the_lead(
+        ctx,
+        msg,
+        REQUESTED,
+        "your data erased",
+        "has asked for their data to be erased. Please check the request is really theirs, "
+        f"then run `mentorbot erase --user {email}` (docs/privacy.md, Erasure). Concerns they "
+        "raised or that are about their pairing are kept under legal hold.",
+        "I've passed your request to erase your data to the project lead, {who}. They'll "
         "check it's really you and then erase it; you'll hear from them. Until then nothing "
         "is deleted, and you can ask them for a copy of what's held first.",
-        outgoing=outgoing,
+    )
+
+
+def access_my_data(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
+    email = ctx.person.email
+    return _to_the_lead(
+        ctx,
+        msg,
+        ACCESS_REQUESTED,
+        "a copy of your data",
+        "has asked for a copy of everything held about them (a subject access request: "
+        "answer within one month). Please check the request is really theirs, then run "
+        f"`mentorbot export --user {email}` and send them the file (docs/export-format.md).",
+        "You can have a copy of everything mentorbot holds about you, including who has read "
+        "it. I've asked the project lead, {who}, to send it to you: they'll check it's really "
+        "you first, and you should have it within a month. Your minutes and meetings you can "
+        "read here any time: type *minutes* or *my meetings*.",
     )
 
 
 def register(registry: Registry) -> None:
     registry.answers[IntentName.ERASE_MY_DATA] = erase_my_data
+    registry.answers[IntentName.ACCESS_MY_DATA] = access_my_data
