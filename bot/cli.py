@@ -590,7 +590,7 @@ def _audit(db: Engine, email: str | None, since: str | None, out: TextIO) -> int
     with transaction(db) as session:
         rows = audit.listing(session, person_id=person_id, since=start)
         names = {
-            p.id: f"{p.display_name} <{p.email}>"
+            p.id: "erased participant" if p.erased_at else f"{p.display_name} <{p.email}>"
             for p in session.exec(
                 select(Person).where(col(Person.id).in_({r.actor_id for r in rows}))
             )
