@@ -29,6 +29,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Engine, Text
 from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.types import TypeDecorator
 
 PREFIX = "sealed:1:"
@@ -159,11 +160,26 @@ def keyring_of(dialect: Dialect) -> Keyring:
     return found
 
 
+class _Uncomparable(TypeDecorator.Comparator[Any]):
+    """Sealed values are ciphertext to the database (a fresh nonce each time): comparing one in
+    SQL would silently match nothing, so it is refused. Read the rows, then compare."""
+
+    def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:
+        # Against another column (SQLAlchemy's own bookkeeping) or NULL it is fine.
+        if any(o is not None and not isinstance(o, ClauseElement) for o in other):
+            raise TypeError(
+                f"a sealed column ({self.expr}) cannot be compared with a value in SQL: read "
+                "the rows and compare their values"
+            )
+        return super().operate(op, *other, **kwargs)
+
+
 class SealedText(TypeDecorator[str]):
     """A text column whose values are sealed at rest."""
 
     impl = Text
     cache_ok = True
+    comparator_factory = _Uncomparable
 
     def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
         return None if value is None else keyring_of(dialect).seal(value)
@@ -177,6 +193,7 @@ class SealedJSON(TypeDecorator[Any]):
 
     impl = Text
     cache_ok = True
+    comparator_factory = _Uncomparable
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
         if value is None:

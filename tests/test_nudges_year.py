@@ -175,7 +175,8 @@ class Year:
 
     def done(self, text: str, at: datetime) -> None:
         with transaction(self.db) as s:
-            action = s.exec(select(ActionItem).where(ActionItem.text == text)).one()
+            # Action text is sealed at rest: found by reading, not by the database.
+            (action,) = [a for a in s.exec(select(ActionItem)).all() if a.text == text]
             action.done_at = at
             s.add(action)
 

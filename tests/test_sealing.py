@@ -162,3 +162,12 @@ def test_the_canary_is_not_in_a_pg_dump(db_url: str, engine: Engine, clock: Cloc
     assert b"diary_entry" in dump.stdout
     assert CANARY.encode() not in dump.stdout
     assert b"night shift rota" not in dump.stdout
+
+
+def test_comparing_a_sealed_column_with_a_value_is_refused_not_silently_empty() -> None:
+    """Sealed values are ciphertext with a fresh nonce: ``text == "x"`` in SQL would match
+    nothing without a word, so it is refused where the query is written."""
+    from storage.models import ActionItem
+
+    with pytest.raises(TypeError, match="cannot be compared with a value in SQL"):
+        select(ActionItem).where(ActionItem.text == "send the template")
