@@ -82,9 +82,21 @@ def make_engine(url: str | None = None) -> Engine:
     try:
         sealing.attach(engine, sealing.load_keyring(engine))
     except sealing.KeyError_ as exc:
-        engine.dispose()
+        # A database that cannot be reached is the first thing to put right: say that first.
+        try:
+            with engine.connect():
+                pass
+        except OperationalError as unreachable:
+            raise _unreachable(unreachable) from None
+        finally:
+            engine.dispose()
         raise DatabaseError(str(exc)) from None
     return engine
+
+
+def _unreachable(exc: OperationalError) -> DatabaseError:
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    return DatabaseError(f"cannot reach the database: {reason}")
 
 
 def _engine(url: str | None) -> Engine:
@@ -168,8 +180,7 @@ def migrate(engine: Engine) -> None:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise DatabaseError(f"cannot reach the database: {reason}") from exc
+        raise _unreachable(exc) from exc
 
 
 def open_database(url: str | None = None) -> Engine:

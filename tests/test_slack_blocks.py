@@ -123,6 +123,7 @@ def test_the_manifest_matches_what_the_code_registers() -> None:
         "auth_test": set(),  # our workspace and bot ids (gate.py); no scope needed
         "chat_postMessage": {"chat:write"},
         "chat_update": {"chat:write"},
+        "chat_delete": {"chat:write"},  # the bot's own posts, on erasure
         "conversations_open": {"im:write"},
         # The name of a channel chosen for lead alerts, public or private.
         "conversations_info": {"channels:read", "groups:read"},
