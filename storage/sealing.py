@@ -27,10 +27,11 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Engine, Text
+from sqlalchemy import JSON, Engine, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.types import TypeDecorator
+from sqlmodel.sql.sqltypes import AutoString
 
 PREFIX = "sealed:1:"
 KEY_ENV = "MENTORBOT_DATA_KEY"
@@ -175,9 +176,9 @@ class _Uncomparable(TypeDecorator.Comparator[Any]):
 
 
 class SealedText(TypeDecorator[str]):
-    """A text column whose values are sealed at rest."""
+    """A text column whose values are sealed at rest (the column stays a VARCHAR)."""
 
-    impl = Text
+    impl = AutoString
     cache_ok = True
     comparator_factory = _Uncomparable
 
@@ -189,9 +190,10 @@ class SealedText(TypeDecorator[str]):
 
 
 class SealedJSON(TypeDecorator[Any]):
-    """A JSON value (a dict or a list) sealed at rest as text."""
+    """A JSON value (a dict or a list) sealed at rest: the column stays JSON and holds one JSON
+    string, the sealed text of the value."""
 
-    impl = Text
+    impl = JSON
     cache_ok = True
     comparator_factory = _Uncomparable
 
@@ -201,9 +203,7 @@ class SealedJSON(TypeDecorator[Any]):
         return keyring_of(dialect).seal(json.dumps(value, ensure_ascii=False))
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        if not isinstance(value, str):  # a JSON column read before it became text
+        if not isinstance(value, str):  # None, or a value written before sealing
             return value
         return json.loads(keyring_of(dialect).open(value))
 
@@ -234,7 +234,7 @@ def reseal(engine: Engine) -> int:
             stale = [
                 row_id
                 for row_id, stored in connection.execute(raw)
-                if not str(stored or "").startswith(mark)
+                if not str(stored or "").lstrip('"').startswith(mark)  # JSON: a quoted string
             ]
             for row_id in stale:
                 (value,) = connection.execute(select(column).where(table.c.id == row_id)).one()

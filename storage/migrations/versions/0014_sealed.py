@@ -1,5 +1,6 @@
-"""What people write is sealed at rest (``storage.sealing``): the columns become text, and
-every value already there is sealed under the database's current key.
+"""What people write is sealed at rest (``storage.sealing``): every value already there is
+sealed under the database's current key. The columns keep their types: a sealed text is text,
+and a sealed JSON value is one JSON string.
 
 Revision ID: 0014_sealed
 Revises: 0013_audit
@@ -7,18 +8,19 @@ Revises: 0013_audit
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
 
-from storage.sealing import keyring_of
+from storage.sealing import PREFIX, keyring_of
 
 revision: str = "0014_sealed"
 down_revision: str | None = "0013_audit"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# (table, column, was JSON)
+# (table, column, a JSON column)
 SEALED = (
     ("minutes", "discussion", False),
     ("minutes", "decisions", False),
@@ -37,50 +39,39 @@ SEALED = (
 )
 
 
-def upgrade() -> None:
+def _rows(table: str, column: str, is_json: bool) -> list[tuple[int, Any]]:
+    """Each row's value: a JSON column's as Python (a sealed one is a str)."""
     bind = op.get_bind()
-    postgres = bind.dialect.name == "postgresql"
-    for table, column, _json in SEALED:
-        if postgres:
-            op.execute(
-                f'ALTER TABLE {table} ALTER COLUMN "{column}" TYPE TEXT USING "{column}"::text'
-            )
-        else:
-            with op.batch_alter_table(table) as batch:
-                batch.alter_column(column, type_=sa.Text(), existing_nullable=False)
-    keyring = keyring_of(bind.dialect)
-    for table, column, _json in SEALED:
-        rows = bind.execute(sa.text(f'SELECT id, "{column}" FROM {table}')).all()
-        for row_id, value in rows:
-            if value is None or str(value).startswith("sealed:"):
+    rows = bind.execute(sa.text(f'SELECT id, "{column}" FROM {table}')).all()
+    if not is_json:
+        return [(row_id, value) for row_id, value in rows]
+    return [(row_id, json.loads(v) if isinstance(v, str) else v) for row_id, v in rows]
+
+
+def _write(table: str, column: str, is_json: bool, row_id: int, value: Any) -> None:
+    bind = op.get_bind()
+    stored = json.dumps(value, ensure_ascii=False) if is_json else value
+    cast = "CAST(:v AS JSON)" if is_json and bind.dialect.name == "postgresql" else ":v"
+    bind.execute(
+        sa.text(f'UPDATE {table} SET "{column}" = {cast} WHERE id = :id'),
+        {"v": stored, "id": row_id},
+    )
+
+
+def upgrade() -> None:
+    keyring = keyring_of(op.get_bind().dialect)
+    for table, column, is_json in SEALED:
+        for row_id, value in _rows(table, column, is_json):
+            if value is None or (isinstance(value, str) and value.startswith(PREFIX)):
                 continue
-            plain = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-            bind.execute(
-                sa.text(f'UPDATE {table} SET "{column}" = :v WHERE id = :id'),
-                {"v": keyring.seal(plain), "id": row_id},
-            )
+            plain = json.dumps(value, ensure_ascii=False) if is_json else value
+            _write(table, column, is_json, row_id, keyring.seal(plain))
 
 
 def downgrade() -> None:
-    bind = op.get_bind()
-    keyring = keyring_of(bind.dialect)
-    for table, column, _json in SEALED:
-        rows = bind.execute(sa.text(f'SELECT id, "{column}" FROM {table}')).all()
-        for row_id, value in rows:
-            if isinstance(value, str) and value.startswith("sealed:"):
-                bind.execute(
-                    sa.text(f'UPDATE {table} SET "{column}" = :v WHERE id = :id'),
-                    {"v": keyring.open(value), "id": row_id},
-                )
-    postgres = bind.dialect.name == "postgresql"
-    for table, column, was_json in SEALED:
-        kind = "JSON" if was_json else "VARCHAR"
-        if postgres:
-            op.execute(
-                f'ALTER TABLE {table} ALTER COLUMN "{column}" TYPE {kind} USING "{column}"::{kind}'
-            )
-        else:
-            with op.batch_alter_table(table) as batch:
-                batch.alter_column(
-                    column, type_=sa.JSON() if was_json else sa.String(), existing_nullable=False
-                )
+    keyring = keyring_of(op.get_bind().dialect)
+    for table, column, is_json in SEALED:
+        for row_id, value in _rows(table, column, is_json):
+            if isinstance(value, str) and value.startswith(PREFIX):
+                plain = keyring.open(value)
+                _write(table, column, is_json, row_id, json.loads(plain) if is_json else plain)
