@@ -111,7 +111,9 @@ class _Job:
 
     @property
     def pace_key(self) -> str:
-        return f"{self.platform}:{json.dumps(self.address, sort_keys=True)}"
+        # A thread is inside its chat: one pace, one order for both.
+        chat = {k: v for k, v in self.address.items() if k != "thread"}
+        return f"{self.platform}:{json.dumps(chat, sort_keys=True)}"
 
 
 @dataclass(frozen=True)

@@ -171,6 +171,7 @@ class Engine:
             replies, outgoing, shareable = turn.replies, turn.outgoing, True
         else:
             replies, outgoing, keep = self._run(ctx, row, msg, intent)
+            replies = [*(Text(note) for note in msg.notes), *replies]
             if msg.action is None:
                 replies = help_first(msg.text, replies)
             shareable = (
@@ -189,7 +190,7 @@ class Engine:
             session.add(person)
         row.updated_at = now
         _save_state(session, row, old_version)
-        outbox_ids = _write_outbox(session, ctx, replies, outgoing, now)
+        outbox_ids = _write_outbox(session, ctx, replies, outgoing, now, _within(msg))
         if keep and msg.action is not None and msg.event_id is not None:
             # Not the question's answer: a later press of it (by the lead, say) still counts.
             queries.forget_event(session, msg.platform, msg.event_id)
@@ -717,17 +718,25 @@ def _save_state(session: Session, row: DialogState, old_version: int | None) -> 
         raise ConcurrentTurn
 
 
+def _within(msg: Incoming) -> dict[str, Any] | None:
+    """Where in the person's chat the replies go, when not the chat itself: stored as the
+    reply row's ``address`` (``outbox_queries.routes`` adds it to the person's own)."""
+    return {"platform": msg.platform, "thread": msg.thread} if msg.thread else None
+
+
 def _write_outbox(
     session: Session,
     ctx: Context,
     replies: list[Part],
     outgoing: list[Outgoing],
     now: datetime,
+    within: dict[str, Any] | None = None,
 ) -> list[int]:
     reply_ids: list[int] = []
     if replies:
         row = Outbox(
             recipient_id=ctx.person_id,
+            address=within,
             kind="reply",
             parts=[part_to_json(p) for p in replies],
             preview=preview(replies),

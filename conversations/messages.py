@@ -43,6 +43,12 @@ class Incoming:
     platform: str = "console"
     event_id: str | None = None
     place: Place | None = None
+    # The thread the person wrote in, within their chat (a Slack thread's ts): the replies of
+    # this turn go to it. None: the chat itself.
+    thread: str | None = None
+    # What the channel has to say about the message itself (a file it cannot open): shown at
+    # the top of this turn's reply, once.
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,9 @@
 Routing. A row for a person goes to the person's newest channel identity on the first of the
 deliverer's platforms they have (never ``console``). A row for a scheme channel goes to
 ``scheme.settings["channels"][<channel>]``, e.g. ``{"platform": "webhook", "url": "https://..."}``,
-unless the row carries its own ``address`` (a notice to a lead channel's old route).
+unless the row carries its own ``address`` (a notice to a lead channel's old route). A reply's
+``address`` names a place within the person's chat (``{"platform", "thread"}``: the thread they
+wrote in), used when the person is reached on that platform.
 A row with neither stays pending for the console (``mentorbot inbox``/``chat``): it is never
 claimed, so it neither churns nor dies (an urgent concern's alert in that state is found by
 :func:`urgent_undelivered` and goes by the second route as well).
@@ -133,7 +135,9 @@ def _deliverable(session: Session, platforms: Collection[str]) -> ColumnElement[
         for scheme_id, names in by_scheme.items()
     ]
     own_route = and_(
-        col(Outbox.address).is_not(None), col(Outbox.address)["platform"].as_string().in_(usable)
+        col(Outbox.recipient_id).is_(None),
+        col(Outbox.address).is_not(None),
+        col(Outbox.address)["platform"].as_string().in_(usable),
     )
     return or_(to_person, own_route, *to_channel)
 
@@ -289,9 +293,10 @@ def routes(session: Session, rows: Sequence[Outbox], platforms: Sequence[str]) -
     channels = _channel_routes(session, usable) if any(r.channel for r in rows) else {}
     for row in rows:
         assert row.id is not None
-        if row.recipient_id is not None and row.recipient_id in best:
-            identity = best[row.recipient_id]
-            found[row.id] = Route(identity.platform, dict(identity.address))
+        if row.recipient_id is not None:
+            if row.recipient_id in best:
+                identity = best[row.recipient_id]
+                found[row.id] = Route(identity.platform, _within(identity, row.address))
         elif row.address is not None:
             platform = row.address.get("platform")
             if isinstance(platform, str) and platform in usable:
@@ -301,6 +306,15 @@ def routes(session: Session, rows: Sequence[Outbox], platforms: Sequence[str]) -
             if route is not None:
                 found[row.id] = route
     return found
+
+
+def _within(identity: ChannelIdentity, within: dict[str, Any] | None) -> dict[str, Any]:
+    """The person's address, with the place in their chat a reply row names (a thread) when
+    the row is reaching them on the platform it was written for."""
+    address = dict(identity.address)
+    if within and within.get("platform") == identity.platform:
+        address.update({k: v for k, v in within.items() if k != "platform"})
+    return address
 
 
 def record_sent(session: Session, row_id: int, worker: str, now: datetime, message_id: str) -> bool:

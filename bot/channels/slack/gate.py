@@ -9,7 +9,7 @@
   workspace than ours (``SLACK_TEAM_ID``, else the team of the bot token from ``auth.test`` at
   start-up), including a Slack Connect user of another workspace in a shared channel; not when
   another bot, a workflow or our own bot user wrote it (``bot_id``, ``bot_profile``, subtype
-  ``bot_message``). A refused payload is acknowledged with an empty 200 (so Slack does not retry
+  ``bot_message``; for an edit, the edited message's). A refused payload is acknowledged with an empty 200 (so Slack does not retry
   it) and goes no further.
 - :func:`install`: the same :func:`refusal` as bolt's first middleware, for Socket Mode (whose
   events do not come through the route). Install it before any other middleware.
@@ -168,14 +168,23 @@ def refusal(body: dict[str, Any], workspace: Workspace) -> str | None:
     if others:
         return f"{kind} from another workspace ({', '.join(others)})"
     event = body.get("event")
-    if isinstance(event, dict) and (
-        event.get("bot_id")
-        or event.get("bot_profile")
-        or event.get("subtype") == "bot_message"
-        or (workspace.bot_user_id and event.get("user") == workspace.bot_user_id)
-    ):
-        return f"{event.get('type')} event {_BY_A_BOT}"
+    if isinstance(event, dict):
+        # An edit (``message_changed``) is the edited message's: our own buttons replaced by
+        # the choice made come back as one, written by our bot.
+        changed = event.get("message") if event.get("subtype") == "message_changed" else None
+        for written in (event, changed):
+            if isinstance(written, dict) and _by_a_bot(written, workspace):
+                return f"{event.get('type')} event {_BY_A_BOT}"
     return None
+
+
+def _by_a_bot(message: dict[str, Any], workspace: Workspace) -> bool:
+    return bool(
+        message.get("bot_id")
+        or message.get("bot_profile")
+        or message.get("subtype") == "bot_message"
+        or (workspace.bot_user_id and message.get("user") == workspace.bot_user_id)
+    )
 
 
 def install(app: AsyncApp, gate: Gate, client: AsyncWebClient) -> None:

@@ -123,8 +123,10 @@ class Pending:
         """Who the delivery is from (their deliveries are replayed in order); else its key."""
         event = self.body.get("event")
         user = self.body.get("user")
+        edited = event.get("message") if isinstance(event, dict) else None
         found = [
             event.get("user") if isinstance(event, dict) else None,
+            edited.get("user") if isinstance(edited, dict) else None,  # an edit: its author
             user.get("id") if isinstance(user, dict) else user,
             self.body.get("user_id"),
         ]

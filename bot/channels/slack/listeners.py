@@ -59,7 +59,7 @@ COMMAND = "/mentoring"
 SHORTCUT = "mentorbot_menu"
 
 # A direct message sent with a file attached (a screenshot, say): its text is read as any
-# other message, and the person is told the file itself was not.
+# other message, and the reply says, once, at its top, that the file itself was not.
 FILE_SHARE = "file_share"
 FILES_NOT_READ = (
     "I can't open files, so I've only read what you typed. If the file matters, please "
@@ -69,17 +69,36 @@ FILE_ONLY = (
     "I can't open files, so I don't know what you sent. Please type what you'd like to say "
     "(and leave out anything that identifies a patient)."
 )
+# A direct message edited after the bot had read it: the edit is not acted on (the turn it
+# started has happened), and the person is told so, once per message.
+EDITED = "message_changed"
+EDIT_NOT_READ = (
+    "I'd already read that message before you edited it, so I haven't acted on the change. "
+    "If something's different, just tell me again."
+)
 
 
-async def files_not_read(deps: Deps, body: dict[str, Any], event: dict[str, Any]) -> None:
-    """Tell the sender, once per message, that the file they attached was not read."""
-    key = event_key(body)
+async def file_alone(deps: Deps, body: dict[str, Any], event: dict[str, Any]) -> None:
+    """A file sent with no words: no turn, and a kind word, once per message. (Its key is not
+    the message's own, so adding words to it by an edit is read as a new message.)"""
+    channel = str(event.get("channel", ""))
+    key = message_key(channel, str(event.get("ts", ""))) or event_key(body)
     if key is not None and not await deps.run(claim, deps.db, f"files:{key}", deps.clock):
         return  # a redelivery: already told
-    typed = bk.plain_text(str(event.get("text", ""))).strip()
-    note = FILES_NOT_READ if typed else FILE_ONLY
-    dm = str(event.get("channel", "")) or await dm_channel(deps.client, str(event.get("user", "")))
-    await post_parts(deps.client, dm, [Text(note)], note)
+    dm = channel or await dm_channel(deps.client, str(event.get("user", "")))
+    await post_parts(deps.client, dm, [Text(FILE_ONLY)], FILE_ONLY, thread_ts=_thread_of(event))
+
+
+def _thread_of(message: dict[str, Any]) -> str | None:
+    """The thread a message was written in; None for a message at the top of the chat (a
+    thread's first message has its own ts as ``thread_ts``)."""
+    thread = str(message.get("thread_ts") or "")
+    return thread if thread and thread != message.get("ts") else None
+
+
+def same_words(edited: str, before: str) -> bool:
+    """Whether an edit left the words as they were (only case, spacing or punctuation moved)."""
+    return re.findall(r"\w+", edited.casefold()) == re.findall(r"\w+", before.casefold())
 
 
 JOIN_TEXT = (
@@ -174,6 +193,19 @@ async def keep(inbox: SlackInbox, key: str, body: dict[str, Any]) -> BoltRespons
     return None if fresh else BoltResponse(status=200, body="")
 
 
+def message_key(channel: str, ts: str) -> str | None:
+    """The turn key of one direct message, whichever delivery brings it (the message, Slack's
+    retry of it, or its edit when the message itself never reached us): ``msg:<channel>:<ts>``.
+    So a message starts one turn at most, however it arrives."""
+    return f"msg:{channel}:{ts}" if channel and ts else None
+
+
+def read_already(db: Database, key: str) -> bool:
+    """Whether ``key`` was processed (a read: the turn that would record it decides)."""
+    with transaction(db) as session:
+        return queries.event_recorded(session, PLATFORM, key)
+
+
 def claim(db: Database, key: str, clock: Clock) -> bool:
     """Record ``key`` as processed; False when it already was (for work outside the engine)."""
     with transaction(db) as session:
@@ -249,11 +281,15 @@ async def resolve(deps: Deps, team: str, user: str, dm_hint: str = "") -> Who | 
 
 @dataclass(frozen=True)
 class Said:
-    """One thing a Slack user did, in neutral terms, with where to answer."""
+    """One thing a Slack user did, in neutral terms, with where to answer. ``key`` is the
+    delivery's (its inbox row); ``turn_key``, when set, de-duplicates the turn instead (a
+    direct message's :func:`message_key`). ``thread_ts``: the thread to answer in (of the
+    mention's channel, or of the DM ``dm_hint``)."""
 
     team: str
     user: str
     key: str | None
+    turn_key: str | None = None
     text: str = ""
     action: str | None = None
     values: dict[str, Any] = field(default_factory=dict)
@@ -262,19 +298,30 @@ class Said:
     channel: str = ""  # the public channel of a mention
     thread_ts: str | None = None
     trigger_id: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def turn(self) -> str | None:
+        return self.turn_key or self.key
 
 
 async def run_turn(deps: Deps, said: Said) -> Delivered | None:
     """Resolve the person, run the engine turn, show the replies; None for a stranger."""
     who = await resolve(deps, said.team, said.user, said.dm_hint)
+    # The turn closes its inbox row in its own transaction when they share the key; else the
+    # listener's wrapper closes it afterwards (``inbox.inboxed``).
+    closes = said.turn == said.key
     if who is None:
-        fresh = said.key is None or await deps.run(claim, deps.db, said.key, deps.clock)
-        deps.inbox.closed(said.key)
+        fresh = said.turn is None or await deps.run(claim, deps.db, said.turn, deps.clock)
+        if closes:
+            deps.inbox.closed(said.key)
         if fresh:
             dm = said.dm_hint or await dm_channel(deps.client, said.user)
             await post_parts(deps.client, dm, [Text(JOIN_TEXT)], JOIN_TEXT)
         return None
     shared = said.where is Where.CHANNEL and bool(said.channel)
+    # A thread of the DM they wrote in (never of another channel the DM id does not name).
+    thread = said.thread_ts if not shared and said.dm_hint == who.dm else None
     msg = Incoming(
         person_id=who.person_id,
         text=said.text,
@@ -282,11 +329,14 @@ async def run_turn(deps: Deps, said: Said) -> Delivered | None:
         action=said.action,
         values=dict(said.values),
         platform=PLATFORM,
-        event_id=said.key,
+        event_id=said.turn,
         place=await _place(deps, said.team, said.channel) if shared else None,
+        thread=thread,
+        notes=said.notes,
     )
     delivered = await deps.run(deps.engine.handle, msg)
-    deps.inbox.closed(said.key)  # the turn closed its inbox row in its own transaction
+    if closes:
+        deps.inbox.closed(said.key)
     if delivered.duplicate:
         return delivered
     parts = list(delivered.parts)
@@ -310,7 +360,9 @@ async def run_turn(deps: Deps, said: Said) -> Delivered | None:
             if not answer.in_private and not delivered.shareable:
                 return delivered  # not shown anywhere: the deliverer keeps trying
         elif parts:
-            await post_parts(deps.client, who.dm, parts, preview(parts), outbox_id=outbox_id)
+            await post_parts(
+                deps.client, who.dm, parts, preview(parts), thread_ts=thread, outbox_id=outbox_id
+            )
     except FilesNotShared:
         # The text is there (with a note that a file is missing): sending it again from the
         # outbox would repeat it, so it counts as delivered.
@@ -423,18 +475,60 @@ def register(app: AsyncApp, deps: Deps) -> Wiring:
         subtype = event.get("subtype")
         if event.get("channel_type") != "im" or event.get("bot_id"):
             return
+        if subtype == EDITED:
+            await on_edit(body, event)
+            return
         if subtype not in (None, FILE_SHARE):
-            return  # edits, deletions, joins: not something the person said to us
-        if subtype == FILE_SHARE:
-            await files_not_read(deps, body, event)
-            if not bk.plain_text(str(event.get("text", ""))).strip():
-                return
+            return  # deletions, joins, bot messages: not something the person said to us
+        channel, ts = str(event.get("channel", "")), str(event.get("ts", ""))
+        text = bk.plain_text(str(event.get("text", "")))
+        with_files = subtype == FILE_SHARE or bool(event.get("files"))
+        if with_files and not text.strip():
+            await file_alone(deps, body, event)
+            return
         said = Said(
             team=_team(body),
             user=str(event.get("user", "")),
             key=event_key(body),
-            text=bk.plain_text(str(event.get("text", ""))),
-            dm_hint=str(event.get("channel", "")),
+            turn_key=message_key(channel, ts),
+            text=text,
+            dm_hint=channel,
+            thread_ts=_thread_of(event),
+            notes=(FILES_NOT_READ,) if with_files else (),
+        )
+        await run_turn(deps, said)
+
+    async def on_edit(body: dict[str, Any], event: dict[str, Any]) -> None:
+        """A direct message edited: a message the bot has read already is not read again (the
+        person is told, once per message, unless the edit only touched case, spacing or
+        punctuation); one it never got (lost, or refused) is read now, as if just sent."""
+        now = event.get("message") or {}
+        before = event.get("previous_message") or {}
+        if not now.get("edited") or now.get("bot_id") or now.get("subtype"):
+            return  # not the person editing their words (our own message updated, an unfurl)
+        text = bk.plain_text(str(now.get("text", "")))
+        if before and same_words(text, bk.plain_text(str(before.get("text", "")))):
+            return
+        channel = str(event.get("channel", ""))
+        key = message_key(channel, str(now.get("ts", "")))
+        if key is None or not text.strip():
+            return
+        if await deps.run(read_already, deps.db, key):
+            if await deps.run(claim, deps.db, f"edited:{key}", deps.clock):
+                note: list[Part] = [Text(EDIT_NOT_READ)]
+                await post_parts(
+                    deps.client, channel, note, EDIT_NOT_READ, thread_ts=_thread_of(now)
+                )
+            return
+        said = Said(
+            team=_team(body),
+            user=str(now.get("user", "")),
+            key=event_key(body),
+            turn_key=key,
+            text=text,
+            dm_hint=channel,
+            thread_ts=_thread_of(now),
+            notes=(FILES_NOT_READ,) if now.get("files") else (),
         )
         await run_turn(deps, said)
 
@@ -506,6 +600,10 @@ def register(app: AsyncApp, deps: Deps) -> Wiring:
         label = str((action.get("text") or {}).get("text", ""))
         value = action.get("value")
         container = body.get("container") or {}
+        message = body.get("message") or {}
+        # A press on a question in a DM thread is answered in that thread.
+        dm = str(container.get("channel_id", "")) if container.get("type") == "message" else ""
+        dm = dm if dm.startswith("D") else ""
         said = Said(
             team=_team(body),
             user=user,
@@ -513,12 +611,13 @@ def register(app: AsyncApp, deps: Deps) -> Wiring:
             text=label,
             action=our_action,
             values={"value": value} if value else {},
+            dm_hint=dm,
+            thread_ts=_thread_of(message) if dm else None,
             trigger_id=body.get("trigger_id"),
         )
         delivered = await run_turn(deps, said)
         if delivered is None or delivered.duplicate:
             return
-        message = body.get("message") or {}
         if container.get("type") == "message" and message.get("blocks"):
             if delivered.keep_question:
                 return  # refused, or not settling it (Open, Contact them, Snooze): buttons stay

@@ -9,7 +9,8 @@
   matched with what is in the channel. Binary attachments (a PNG chart, an XLSX workbook) go up
   as files (scope ``files:write``), see "Files" below.
 - :class:`SlackSender`: the outbox port (``platform = "slack"``) for DMs (address
-  ``{"team", "user", "channel"}``; ``conversations.open`` when the DM id is not known yet) and
+  ``{"team", "user", "channel"}``, plus ``"thread"``, a thread's ts, for a reply in a thread;
+  ``conversations.open`` when the DM id is not known yet) and
   scheme channels (``{"platform": "slack", "channel": "C..."}``).
 - :func:`delivery_error`: any failure as a :class:`~bot.channels.base.DeliveryError`.
 
@@ -352,8 +353,15 @@ class SlackSender:
                 channel = await dm_channel(self.client, user)
             if not channel:
                 raise DeliveryError("slack gave no DM channel", permanent=True)
+            thread = str(address.get("thread") or "") or None
             await post_parts(
-                self.client, channel, parts, preview, outbox_id=outbox_id, posted=stamps
+                self.client,
+                channel,
+                parts,
+                preview,
+                thread_ts=thread,
+                outbox_id=outbox_id,
+                posted=stamps,
             )
         except DeliveryError:
             raise
