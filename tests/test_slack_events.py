@@ -324,3 +324,13 @@ async def test_a_thread_reply_that_could_not_be_posted_goes_to_the_thread_later(
     reply = _dm(slack)[-1]
     assert "Saved to your diary" in shown(reply)
     assert reply["thread_ts"] == top
+
+
+def test_an_edit_waits_behind_its_authors_earlier_messages_in_the_inbox() -> None:
+    """The inbox replays one person's deliveries in order: an edit (whose event names no user
+    of its own) is theirs too, so it cannot overtake the message it edits."""
+    from bot.channels.slack.inbox import Pending
+
+    original = message("diary: chaired my first huddle")
+    edit = _edit(original, "diary: chaired my first board huddle")
+    assert Pending("ev:1", edit).person == Pending("ev:2", original).person == f"user:{MENTEE}"

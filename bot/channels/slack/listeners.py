@@ -14,7 +14,13 @@ submission, ``cmd:``/``sc:`` plus the trigger id for a slash command or shortcut
 unique in the inbox: the global middleware answers a delivery whose key is already there with
 ``BoltResponse(status=200)`` (a plain ``return`` would make bolt answer 404, and Slack would
 retry again). It also goes into the engine's ``processed_event`` row in the turn's own
-transaction, so a turn replayed from the inbox after it had committed changes nothing.
+transaction, so a turn replayed from the inbox after it had committed changes nothing. A direct
+message's turn is keyed by the message instead (:func:`message_key`), so the message and an
+edit of it start one turn between them (``on_edit``); its inbox row is closed after the turn.
+
+Direct messages: a reply in a DM thread is answered in that thread (``Incoming.thread``, kept
+in the reply's outbox row); a file attached is never fetched, and the reply says so at its top
+(``Incoming.notes``); deletions, joins and other subtypes are not something said to us.
 
 Identity: Slack (team, user) -> our person through ``channel_identity``; an unknown user is
 looked up with ``users.info``, matched by email, linked (with the DM channel as address) and
