@@ -207,18 +207,24 @@ async def test_an_edit_of_case_or_punctuation_only_is_let_pass_quietly(
 async def test_an_edit_of_a_message_never_received_is_read_as_that_message(
     slack: SlackHarness,
 ) -> None:
+    # Only the punctuation changed: still the message's first reading, so it is read.
+    lost = message("diary: the huddle ran late")
+    await slack.event(_edit(lost, "diary: the huddle ran late!"))
+    assert _diary(slack.db) == ["the huddle ran late!"]
+    slack.api.calls.clear()
+
     original = message("diary: chaired my first huddle")  # lost on its way: never sent to us
     edit = _edit(original, "diary: chaired my first board huddle")
     await slack.event(edit)
     [reply] = _dm(slack)
     assert "Saved to your diary" in shown(reply)
-    assert _diary(slack.db) == ["chaired my first board huddle"]
+    assert _diary(slack.db) == ["the huddle ran late!", "chaired my first board huddle"]
 
     await slack.event(edit)  # redelivered
     await slack.event(original)  # the original turns up late
     await slack.event(_edit(original, "diary: chaired the board huddle"))  # a later edit
-    assert _diary(slack.db) == ["chaired my first board huddle"]
-    assert len(_replies(slack.db)) == 1
+    assert _diary(slack.db) == ["the huddle ran late!", "chaired my first board huddle"]
+    assert len(_replies(slack.db)) == 2
     assert [shown(p) for p in _dm(slack)[1:]] == [
         "I'd already read that message before you edited it, so I haven't acted on the change. "
         "If something's different, just tell me again."
@@ -294,11 +300,17 @@ async def test_a_reply_in_a_dm_thread_is_answered_in_that_thread(slack: SlackHar
     pressed["message"]["thread_ts"] = top["ts"]  # as Slack gives a message in a thread
     await slack.interactive(pressed)
     assert _dm(slack)[-1]["thread_ts"] == top["ts"]
+    # A thread reply also sent to the chat is answered in the thread.
+    broadcast = _in_thread("what's next", top["ts"])
+    broadcast["event"]["subtype"] = "thread_broadcast"
+    await slack.event(broadcast)
+    assert _dm(slack)[-1]["thread_ts"] == top["ts"]
     # Back at the top of the chat, the reply is there.
     await slack.event(message("help"))
     assert "thread_ts" not in _dm(slack)[-1]
     assert [r.address for r in _replies(slack.db)] == [
         None,
+        {"platform": "slack", "thread": top["ts"]},
         {"platform": "slack", "thread": top["ts"]},
         {"platform": "slack", "thread": top["ts"]},
         None,

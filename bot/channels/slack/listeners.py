@@ -75,6 +75,8 @@ FILE_ONLY = (
     "I can't open files, so I don't know what you sent. Please type what you'd like to say "
     "(and leave out anything that identifies a patient)."
 )
+# A reply in a thread also sent to the chat ("Also send to direct message"): read as any.
+BROADCAST = "thread_broadcast"
 # A direct message edited after the bot had read it: the edit is not acted on (the turn it
 # started has happened), and the person is told so, once per message.
 EDITED = "message_changed"
@@ -484,7 +486,7 @@ def register(app: AsyncApp, deps: Deps) -> Wiring:
         if subtype == EDITED:
             await on_edit(body, event)
             return
-        if subtype not in (None, FILE_SHARE):
+        if subtype not in (None, FILE_SHARE, BROADCAST):
             return  # deletions, joins, bot messages: not something the person said to us
         channel, ts = str(event.get("channel", "")), str(event.get("ts", ""))
         text = bk.plain_text(str(event.get("text", "")))
@@ -513,14 +515,13 @@ def register(app: AsyncApp, deps: Deps) -> Wiring:
         if not now.get("edited") or now.get("bot_id") or now.get("subtype"):
             return  # not the person editing their words (our own message updated, an unfurl)
         text = bk.plain_text(str(now.get("text", "")))
-        if before and same_words(text, bk.plain_text(str(before.get("text", "")))):
-            return
         channel = str(event.get("channel", ""))
         key = message_key(channel, str(now.get("ts", "")))
         if key is None or not text.strip():
             return
         if await deps.run(read_already, deps.db, key):
-            if await deps.run(claim, deps.db, f"edited:{key}", deps.clock):
+            trivial = same_words(text, bk.plain_text(str(before.get("text", ""))))
+            if not trivial and await deps.run(claim, deps.db, f"edited:{key}", deps.clock):
                 note: list[Part] = [Text(EDIT_NOT_READ)]
                 await post_parts(
                     deps.client, channel, note, EDIT_NOT_READ, thread_ts=_thread_of(now)
