@@ -510,13 +510,13 @@ def register(app: AsyncApp, deps: Deps) -> Wiring:
         """A direct message edited: a message the bot has read already is not read again (the
         person is told, once per message, unless the edit only touched case, spacing or
         punctuation); one it never got (lost, or refused) is read now, as if just sent."""
-        now = event.get("message") or {}
+        after = event.get("message") or {}
         before = event.get("previous_message") or {}
-        if not now.get("edited") or now.get("bot_id") or now.get("subtype"):
+        if not after.get("edited") or after.get("bot_id") or after.get("subtype"):
             return  # not the person editing their words (our own message updated, an unfurl)
-        text = bk.plain_text(str(now.get("text", "")))
+        text = bk.plain_text(str(after.get("text", "")))
         channel = str(event.get("channel", ""))
-        key = message_key(channel, str(now.get("ts", "")))
+        key = message_key(channel, str(after.get("ts", "")))
         if key is None or not text.strip():
             return
         if await deps.run(read_already, deps.db, key):
@@ -524,18 +524,18 @@ def register(app: AsyncApp, deps: Deps) -> Wiring:
             if not trivial and await deps.run(claim, deps.db, f"edited:{key}", deps.clock):
                 note: list[Part] = [Text(EDIT_NOT_READ)]
                 await post_parts(
-                    deps.client, channel, note, EDIT_NOT_READ, thread_ts=_thread_of(now)
+                    deps.client, channel, note, EDIT_NOT_READ, thread_ts=_thread_of(after)
                 )
             return
         said = Said(
             team=_team(body),
-            user=str(now.get("user", "")),
+            user=str(after.get("user", "")),
             key=event_key(body),
             turn_key=key,
             text=text,
             dm_hint=channel,
-            thread_ts=_thread_of(now),
-            notes=(FILES_NOT_READ,) if now.get("files") else (),
+            thread_ts=_thread_of(after),
+            notes=(FILES_NOT_READ,) if after.get("files") else (),
         )
         await run_turn(deps, said)
 
