@@ -346,3 +346,62 @@ def test_an_edit_waits_behind_its_authors_earlier_messages_in_the_inbox() -> Non
     original = message("diary: chaired my first huddle")
     edit = _edit(original, "diary: chaired my first board huddle")
     assert Pending("ev:1", edit).person == Pending("ev:2", original).person == f"user:{MENTEE}"
+
+
+def test_a_thread_reply_goes_to_the_thread_only_on_the_platform_it_was_written_on(
+    demo: Engine, clock: Clock
+) -> None:
+    """A reply row names the Slack thread it answers. Sent on Slack, it goes to that thread; a
+    person reached on Teams instead gets it in their chat there; with no identity on any
+    platform in use it is not claimed (it waits for the console, as any reply does)."""
+    from storage import outbox_queries
+    from storage.models import ChannelIdentity, Person
+
+    now = clock.now()
+    thread = {"platform": "slack", "thread": "1790000000.000001"}
+    with transaction(demo) as session:
+        priya = session.exec(select(Person).where(Person.email == "mentee@example.org")).one()
+        assert priya.id is not None
+        person = priya.id
+        row = Outbox(
+            recipient_id=person,
+            address=thread,
+            kind="reply",
+            parts=[{"type": "text", "text": "Saved.", "private": False}],
+            next_attempt_at=now,
+            created_at=now,
+        )
+        session.add(row)
+    lease = timedelta(minutes=1)
+    with transaction(demo) as session:
+        assert outbox_queries.claim(session, "t", now, 10, lease, platforms=["slack"]) == []
+        session.add(
+            ChannelIdentity(
+                person_id=person,
+                platform="teams",
+                user_id="29:priya",
+                address={"platform": "teams", "conversation": "a:priya"},
+                created_at=now,
+            )
+        )
+        session.add(
+            ChannelIdentity(
+                person_id=person,
+                platform="slack",
+                tenant=TEAM,
+                user_id=MENTEE,
+                address={"team": TEAM, "user": MENTEE, "channel": f"D{MENTEE}"},
+                created_at=now,
+            )
+        )
+    with transaction(demo) as session:
+        [claimed] = outbox_queries.claim(session, "t", now, 10, lease, platforms=["slack"])
+        on_slack = outbox_queries.routes(session, [claimed], ["slack"])[claimed.id or 0]
+        on_teams = outbox_queries.routes(session, [claimed], ["teams"])[claimed.id or 0]
+    assert on_slack.address == {
+        "team": TEAM,
+        "user": MENTEE,
+        "channel": f"D{MENTEE}",
+        "thread": "1790000000.000001",
+    }
+    assert on_teams.address == {"platform": "teams", "conversation": "a:priya"}
