@@ -641,6 +641,8 @@ def _people(db: Engine, clock: Clock, args: argparse.Namespace, out: TextIO) -> 
         )
     except PeopleFileError as exc:
         raise UsageError(str(exc)) from exc
+    finally:
+        db.dispose()  # its connections close now, not whenever they are collected
     for problem in report.problems:
         print(f"{args.file}: {problem}", file=sys.stderr)
     out.write(report.summary() + "\n")

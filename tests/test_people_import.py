@@ -14,6 +14,9 @@ from sqlmodel import Session, col, select
 from bot.cli import main
 from conversations.clock import Clock
 from conversations.scheme_config import SchemeConfigError, load_demo, parse_scheme
+from storage import erasure
+from storage.db import transaction
+from storage.erasure import ErasureLog
 from storage.models import AuditLog, Cohort, Membership, MentorProfile, Person
 from tests.conftest import NOW
 from tests.test_cli import mentorbot
@@ -237,12 +240,13 @@ def _shifted(problems: list[str]) -> list[str]:
 
 
 def test_someone_erased_is_not_brought_back(
-    demo: Engine, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo: Engine, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], clock: Clock
 ) -> None:
-    assert (
-        main(["erase", "--user", "mentee2@example.org", "--yes", "--db", db_url, "--now", NOW]) == 0
-    )
-    capsys.readouterr()
+    # As `mentorbot erase` does it: the erasure log first, then the erasure itself.
+    ErasureLog.for_database(demo).record("mentee2@example.org", clock.now())
+    with transaction(demo) as session:
+        person = session.exec(select(Person).where(Person.email == "mentee2@example.org")).one()
+        erasure.erase(session, person, clock.now())
     path = _csv(tmp_path, GOOD[0], "Mentee2@example.org,Nadia Kaur,mentee,,,")
     status, _, err = _run(capsys, db_url, str(path), "--cohort", COHORT, "--apply")
     assert status == 1
@@ -306,7 +310,6 @@ FILE_PROBLEMS = [
 
 @pytest.mark.parametrize(("name", "content", "problem"), FILE_PROBLEMS)
 def test_a_file_that_cannot_be_used_is_one_line(
-    demo: Engine,
     db_url: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
