@@ -316,13 +316,9 @@ class _Import:
     def _row(self, number: int, cells: tuple[str, ...]) -> PersonConfig | None:
         """The row's person, or None after noting each of its problems."""
         before = len(self.problems)
-        for position in range(len(self.sheet.heading), len(cells)):
-            if cells[position]:
-                self._problem(
-                    number, None, f"a value in column {position + 1}, which has no heading"
-                )
-        for position, heading in enumerate(self.sheet.heading):
-            if not heading and position < len(cells) and cells[position]:
+        heading = self.sheet.heading
+        for position, value in enumerate(cells):
+            if value and (position >= len(heading) or not heading[position]):
                 self._problem(
                     number, None, f"a value in column {position + 1}, which has no heading"
                 )
