@@ -201,6 +201,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _scheme_load(args, settings, clock)
         if args.command == "manifest":
             return _manifest_teams(args.app_id, Path(args.out))
+        if args.command == "people":
+            return _people(settings, clock, args, sys.stdout)
         db = open_database(settings.database_url)
         if args.command == "chat":
             files = _file_store(db, args.files_dir)
@@ -225,8 +227,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _erase(db, clock, args.user, args.yes, sys.stdin, sys.stdout)
         if args.command == "report":
             return _report(db, clock, args, sys.stdout)
-        if args.command == "people":
-            return _people(db, clock, args, sys.stdout)
         if args.command in ("nudge", "deliver"):
             return asyncio.run(_nudge(db, clock, sweep=args.command == "nudge"))
         if args.command == "serve":
@@ -626,23 +626,26 @@ def _audit(db: Engine, email: str | None, since: str | None, out: TextIO) -> int
     return 0
 
 
-def _people(db: Engine, clock: Clock, args: argparse.Namespace, out: TextIO) -> int:
-    """``mentorbot people import``: the checks and the writing are conversations.people_import's."""
+def _people(settings: Settings, clock: Clock, args: argparse.Namespace, out: TextIO) -> int:
+    """``mentorbot people import``: the checks and the writing are conversations.people_import's.
+    A file that cannot be used is said before the database is opened."""
     if args.people_command != "import":
         out.write("usage: mentorbot people import FILE.csv|FILE.xlsx --cohort SLUG [--apply]\n")
         return 0
-    from conversations.people_import import PeopleFileError, import_people
+    from conversations.people_import import PeopleFileError, import_people, read_people_file
     from storage.erasure import ErasureLog
 
-    erasures = ErasureLog.for_database(db)
     try:
-        report = import_people(
-            db, Path(args.file), args.cohort, clock, apply=args.apply, erasures=erasures
-        )
+        file = read_people_file(Path(args.file))
+        db = open_database(settings.database_url)
+        try:
+            report = import_people(
+                db, file, args.cohort, clock, apply=args.apply, erasures=ErasureLog.for_database(db)
+            )
+        finally:
+            db.dispose()  # its connections close now, not whenever they are collected
     except PeopleFileError as exc:
         raise UsageError(str(exc)) from exc
-    finally:
-        db.dispose()  # its connections close now, not whenever they are collected
     for problem in report.problems:
         print(f"{args.file}: {problem}", file=sys.stderr)
     out.write(report.summary() + "\n")

@@ -45,7 +45,15 @@ from storage.db import transaction
 from storage.erasure import ErasureLog
 from storage.models import Cohort, Membership, Person, Scheme
 
-__all__ = ["AUDIT_ACTION", "ImportReport", "PeopleFileError", "Problem", "import_people"]
+__all__ = [
+    "AUDIT_ACTION",
+    "ImportReport",
+    "PeopleFile",
+    "PeopleFileError",
+    "Problem",
+    "import_people",
+    "read_people_file",
+]
 
 AUDIT_ACTION = "people_import"
 REQUIRED = ("email", "name", "role")
@@ -124,20 +132,33 @@ class _Discard(Exception):
     """Rolls back a dry run, or an import with problems, after counting what it would do."""
 
 
+@dataclass(frozen=True)
+class PeopleFile:
+    """A file whose columns are right: what each row says is checked on import."""
+
+    sheet: Sheet
+    columns: dict[str, int]  # column -> its position
+
+
+def read_people_file(path: Path) -> PeopleFile:
+    """Read ``path`` and find its columns (no database needed); a file that cannot be used
+    raises :class:`PeopleFileError` (one line)."""
+    sheet = read_sheet(path)
+    return PeopleFile(sheet, _columns(sheet, path))
+
+
 def import_people(
     db: Engine,
-    path: Path,
+    file: PeopleFile,
     cohort_slug: str,
     clock: Clock,
     *,
     apply: bool = False,
     erasures: ErasureLog | None = None,
 ) -> ImportReport:
-    """Read ``path`` and add or update its people in the cohort; written only with ``apply``
-    and no problem in any row. A file or cohort that cannot be used raises
-    :class:`PeopleFileError` (one line)."""
-    sheet = read_sheet(path)
-    columns = _columns(sheet, path)
+    """Add or update the file's people in the cohort; written only with ``apply`` and no
+    problem in any row. A cohort that cannot be found raises :class:`PeopleFileError`."""
+    sheet, columns = file.sheet, file.columns
     report: ImportReport | None = None
     try:
         with transaction(db) as session:
