@@ -5,6 +5,9 @@
     mentorbot inbox --user EMAIL           print what waits for a person on the console
     mentorbot inbox --channel lead         print what waits in a scheme channel
     mentorbot scheme load FILE | --demo    load or update a scheme from TOML (idempotent)
+    mentorbot people import FILE --cohort SLUG [--apply]
+                                           people from a CSV or XLSX file into a cohort (a dry
+                                           run unless --apply; docs/people-import.md)
     mentorbot export --user EMAIL          everything held about a person, as JSON
     mentorbot erase --user EMAIL [--yes]   erase a person (asks first, unless --yes)
     mentorbot erase --replay               re-apply logged erasures to a restored backup
@@ -110,6 +113,19 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--demo", action="store_true", help="load the demo scheme")
     _common(load)
 
+    people = commands.add_parser("people", help="the people in the scheme")
+    people_commands = people.add_subparsers(dest="people_command", metavar="ACTION")
+    people_import = people_commands.add_parser(
+        "import", help="people from a CSV or XLSX file into a cohort (a dry run unless --apply)"
+    )
+    people_import.add_argument("file", metavar="FILE", help="a .csv or .xlsx file")
+    people_import.add_argument(
+        "--cohort", required=True, metavar="SLUG", help="SLUG or SCHEME/SLUG"
+    )
+    people_import.add_argument("--apply", action="store_true", help="write (else: a dry run)")
+    _common(people_import)
+    _common(people)
+
     nudge = commands.add_parser("nudge", help="send the nudges and reminders that are due now")
     _common(nudge)
 
@@ -185,6 +201,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _scheme_load(args, settings, clock)
         if args.command == "manifest":
             return _manifest_teams(args.app_id, Path(args.out))
+        if args.command == "people":
+            return _people(settings, clock, args, sys.stdout)
         db = open_database(settings.database_url)
         if args.command == "chat":
             files = _file_store(db, args.files_dir)
@@ -606,6 +624,32 @@ def _audit(db: Engine, email: str | None, since: str | None, out: TextIO) -> int
     if not rows:
         out.write("Nothing in the audit log" + (" for them" if email else "") + ".\n")
     return 0
+
+
+def _people(settings: Settings, clock: Clock, args: argparse.Namespace, out: TextIO) -> int:
+    """``mentorbot people import``: the checks and the writing are conversations.people_import's.
+    A file that cannot be used is said before the database is opened."""
+    if args.people_command != "import":
+        out.write("usage: mentorbot people import FILE.csv|FILE.xlsx --cohort SLUG [--apply]\n")
+        return 0
+    from conversations.people_import import PeopleFileError, import_people, read_people_file
+    from storage.erasure import ErasureLog
+
+    try:
+        file = read_people_file(Path(args.file))
+        db = open_database(settings.database_url)
+        try:
+            report = import_people(
+                db, file, args.cohort, clock, apply=args.apply, erasures=ErasureLog.for_database(db)
+            )
+        finally:
+            db.dispose()  # its connections close now, not whenever they are collected
+    except PeopleFileError as exc:
+        raise UsageError(str(exc)) from exc
+    for problem in report.problems:
+        print(f"{args.file}: {problem}", file=sys.stderr)
+    out.write(report.summary() + "\n")
+    return 1 if report.problems else 0
 
 
 def _report(db: Engine, clock: Clock, args: argparse.Namespace, out: TextIO) -> int:

@@ -85,9 +85,13 @@ __all__ = [
     "SurveyConfig",
     "load_demo",
     "load_file",
+    "load_people",
     "load_scheme",
     "parse_scheme",
+    "read_person",
     "read_scheme_file",
+    "role_clash",
+    "scheme_of",
 ]
 
 DEMO_RESOURCE = "schemes/demo.toml"
@@ -384,6 +388,22 @@ class MentorProfileConfig(Model):
 _PROFILE = tuple(name for name in MentorProfileConfig.model_fields if name != "organisation")
 
 
+# Roles one person cannot hold together in one cohort, and why (a scheme file and an import of
+# people are both checked against this one list).
+EXCLUSIVE_ROLES: tuple[tuple[Role, Role, str], ...] = (
+    (Role.MENTEE, Role.MENTOR, "a mentee cannot also be a mentor in the same cohort"),
+)
+
+
+def role_clash(roles: Collection[str]) -> str | None:
+    """Why a person cannot hold ``roles`` together in one cohort, or None when they can."""
+    held = {str(role) for role in roles}
+    for first, second, why in EXCLUSIVE_ROLES:
+        if first.value in held and second.value in held:
+            return why
+    return None
+
+
 class PersonConfig(MentorProfileConfig):
     """Someone in a cohort; a mentor's profile keys sit beside their name and roles."""
 
@@ -399,6 +419,8 @@ class PersonConfig(MentorProfileConfig):
     def _some_role(cls, roles: tuple[Role, ...]) -> tuple[Role, ...]:
         if not roles:
             raise fail("give at least one role: " + ", ".join(ROLES))
+        if clash := role_clash(roles):
+            raise fail(clash)
         return roles
 
     @model_validator(mode="after")
@@ -1050,6 +1072,64 @@ def load_demo(engine: Engine | Session, clock: Clock) -> LoadSummary:
     return load_scheme(engine, config, clock)
 
 
+def scheme_of(row: Scheme) -> SchemeConfig:
+    """A loaded scheme's own columns and settings (no cohorts), to read people against."""
+    return SchemeConfig(
+        slug=row.slug,
+        name=row.name,
+        time_zone=row.time_zone,
+        lead_channel=row.lead_channel,
+        settings=SchemeSettings.read(row.settings),
+    )
+
+
+def read_person(fields: Mapping[str, object], scheme: SchemeConfig, clock: Clock) -> PersonConfig:
+    """One person described as a ``[[cohorts.people]]`` entry would be, checked by the same
+    rules; a :class:`SchemeConfigError` has one ``key: why`` problem per mistake."""
+    zone = ZoneInfo(scheme.time_zone)
+    context = {"today": clock.now().astimezone(zone).date(), "zone": zone, "scheme": scheme}
+    try:
+        return PersonConfig.model_validate(fields, context=context)
+    except ValidationError as error:
+        raise SchemeConfigError(*_problems(error, PersonConfig, "")) from None
+
+
+def load_people(
+    session: Session, cohort: Cohort, people: Sequence[PersonConfig], clock: Clock
+) -> dict[str, bool]:
+    """Add or update ``people`` in a loaded cohort as loading a scheme file would (person,
+    console identity, mentor profile, a membership per role, organisation and department),
+    inside the caller's transaction. Nothing is removed. Returns email -> whether anything
+    about that person changed."""
+    scheme = session.get(Scheme, cohort.scheme_id)
+    assert scheme is not None
+    assert cohort.id is not None
+    loader = _Loader(session, scheme_of(scheme), clock)
+    changed: dict[str, bool] = {}
+    known = dict(cohort.settings.get("people") or {})
+    for config in people:
+        before = loader.changes
+        person = loader._person(config)
+        for role in config.roles:
+            loader._membership(person, cohort, role)
+        place = _place(config)
+        entry = {"organisation": "", "department": "", **known.get(config.email, {}), **place}
+        if place and entry != known.get(config.email):
+            known[config.email] = entry
+            loader.changes += 1
+        changed[config.email] = loader.changes > before
+    if known != (cohort.settings.get("people") or {}):
+        cohort.settings = {**cohort.settings, "people": known}
+    session.flush()
+    return changed
+
+
+def _place(person: PersonConfig) -> dict[str, str]:
+    """The organisation and department given for a person (what is not given is left out)."""
+    given = {"organisation": person.organisation or "", "department": person.department}
+    return {key: value for key, value in given.items() if value}
+
+
 def _assign(row: object, **values: object) -> bool:
     """Set the attributes that differ; True when any did."""
     changed = False
@@ -1221,7 +1301,10 @@ class _Loader:
             )
             self._add(row)
             return row
-        if _assign(row, settings={**row.settings, **config.settings()}, **values):
+        settings = {**row.settings, **config.settings()}
+        # An organisation or department imported for someone the file does not describe stays.
+        settings["people"] = {**(row.settings.get("people") or {}), **settings["people"]}
+        if _assign(row, settings=settings, **values):
             self.changes += 1
         return row
 

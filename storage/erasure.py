@@ -474,6 +474,23 @@ class ErasureLog:
                 found.add(str(json.loads(line)["token"]))
         return found
 
+    def erased_on(self, emails: Iterable[str]) -> dict[str, datetime]:
+        """When each of ``emails`` (lower-cased) in the log was erased; no key file is made
+        while nobody has been erased."""
+        if not self.path.exists():
+            return {}
+        logged: dict[str, datetime] = {}
+        for line in self.path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                entry = json.loads(line)
+                logged[str(entry["token"])] = datetime.fromisoformat(str(entry["at"]))
+        found = {}
+        for email in emails:
+            at = logged.get(self.token(email))
+            if at is not None:
+                found[email.strip().lower()] = at
+        return found
+
     def record(self, email: str, at: datetime) -> None:
         """Append the person's token (before the erasure commits: a crash then leaves a log
         entry that a replay applies, never an erasure a replay would miss)."""
