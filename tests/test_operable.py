@@ -23,7 +23,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import Engine, create_engine, text
 from sqlmodel import col, select
 
-from bot import health
+from bot import health, metrics
 from bot.outbox import AMBIGUOUS
 from bot.server import build_app
 from conversations.clock import Clock, parse_instant
@@ -33,10 +33,13 @@ from storage import outbox_queries
 from storage.db import open_database, script_heads, transaction
 from storage.models import ChannelIdentity, Cohort, Membership, Outbox, OutboxStatus, Scheme
 from tests.conftest import NOW, PG_URL
+from tests.fakes.bot_connector import FakeBotConnector
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.webhook_server import FakeWebhook
 from tests.test_slack_harness import MENTEE, MENTOR, SECRET, USERS, message, shown
 from tests.test_slack_inbox import _free_port, _post
+from tests.test_teams import _teams
+from tests.test_teams import connector as connector  # (the fixture)
 from tests.test_urgent_lane import SAFEGUARDING
 from tests.transcript import Chat
 
@@ -214,6 +217,29 @@ async def test_metrics_show_the_outbox_the_sweep_and_who_cannot_be_reached(demo:
     assert metrics["mentorbot_sweep_seconds_count"] >= 1
     assert all(name.startswith("mentorbot_") for name in metrics)
     assert "example.org" not in body
+
+
+async def test_teams_turns_are_counted_once_each(
+    demo: Engine, clock: Clock, connector: FakeBotConnector
+) -> None:
+    registry = metrics.registry(demo, clock, ["teams"])
+
+    def counted() -> float:
+        found = registry.get_sample_value("mentorbot_turns_total", {"platform": "teams"})
+        return found or 0.0
+
+    def timed() -> float:
+        found = registry.get_sample_value("mentorbot_turn_seconds_count", {"platform": "teams"})
+        return found or 0.0
+
+    before = counted(), timed()
+    user = connector.add_person("mentee@example.org", "Priya Shah")
+    async with _teams(demo, clock, connector) as bot:
+        activity = await bot.say(user, "help")
+        assert await bot.post(activity) == 200  # Teams sends it again: not a second turn
+        await bot.say(user, "what's next")
+    assert len(connector.sent()) == 2
+    assert (counted(), timed()) == (before[0] + 2, before[1] + 2)
 
 
 # -- the migration lock -------------------------------------------------------------------------
