@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import signal
 import sys
@@ -23,7 +24,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import Engine, create_engine, text
 from sqlmodel import col, select
 
-from bot import health, metrics
+from bot import health, logs, metrics
 from bot.outbox import AMBIGUOUS
 from bot.server import build_app
 from conversations.clock import Clock, parse_instant
@@ -272,6 +273,25 @@ def test_processes_starting_together_migrate_one_at_a_time(db_url: str) -> None:
             assert frozenset(at_now) == script_heads()
     finally:
         engine.dispose()
+
+
+def test_a_json_log_line_masks_emails_and_tokens_and_keeps_only_numeric_extras() -> None:
+    record = logging.makeLogRecord(
+        {
+            "name": "bot.outbox",
+            "levelname": "WARNING",
+            "levelno": logging.WARNING,
+            "msg": "could not reach %s (token xoxb-1234-5678-abcdefgh)",
+            "args": ("pat.jones@example.org",),
+            "outbox_id": 7,
+            "who": "pat.jones@example.org",
+        }
+    )
+    line = json.loads(logs.JsonFormatter().format(record))
+    assert line["message"] == "could not reach [email] (token [redacted])"
+    assert (line["level"], line["logger"], line["outbox_id"]) == ("warning", "bot.outbox", 7)
+    assert "who" not in line
+    assert line["time"].endswith("+00:00")
 
 
 # -- mentorbot serve: JSON logs, turns counted, SIGTERM ------------------------------------------
