@@ -45,7 +45,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
-from bot import redaction
+from bot import logs, redaction
 from bot.channels import console
 from bot.settings import Settings
 from conversations.clock import Clock, ClockError
@@ -191,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="mentorbot: %(levelname)s: %(message)s")
+    logs.configure(logging.WARNING, "mentorbot: %(levelname)s: %(message)s")  # or JSON lines
     redaction.install()  # no token or password in any log line (bot/redaction.py)
     args = build_parser().parse_args(argv)
     try:

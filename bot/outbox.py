@@ -42,6 +42,11 @@ outcome is committed on its own, holding the send's concurrency slot until then,
 live worker does not race a worker that re-claimed its rows; the lease must exceed ``window``
 plus the sender's own timeout. Recording holds a database connection, so keep ``concurrency``
 within the engine's pool (SQLAlchemy's default: 5), or connections are opened and closed per send.
+
+Stopping (``run``'s ``stop``: ``mentorbot serve`` got SIGTERM). No new send starts; rows claimed
+and not yet sent are given back at once (``claimed_by`` and ``lease_until`` cleared), so another
+process sends them without waiting for the lease; a send in flight gets a few seconds, then
+counts as ambiguous, like a timeout.
 """
 
 from __future__ import annotations
@@ -61,6 +66,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bot import metrics
 from bot.channels.base import DeliveryError, Sender
 from bot.redaction import redact
 from conversations import urgent
@@ -162,19 +168,44 @@ class Deliverer:
         self._next_send: dict[str, float] = {}  # pace key -> loop time of the next allowed send
         self.recheck = recheck
         self._cut_off: tuple[float, frozenset[str]] | None = None  # (looked at, platforms)
+        self._stop: asyncio.Event | None = None  # set: start no new send (``run``)
+        self._abandon: asyncio.Event | None = None  # set: give up on sends in flight
 
-    async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
+    async def run(self, stop: asyncio.Event, interval: float = 1.0, grace: float = 3.0) -> None:
         """Deliver until ``stop`` is set; when a pass found nothing, wait ``interval`` seconds.
-        A pass in progress is finished before stopping (no send is abandoned half-way)."""
-        while not stop.is_set():
-            try:
-                stats = await self.deliver_once()
-            except Exception:
-                log.exception("outbox delivery failed; trying again in %.0f s", interval)
-                stats = DeliveryStats()
-            if stats.total == 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=interval)
+
+        Once ``stop`` is set no new send starts: the rows of the pass not yet sent are given
+        back, sends in flight get ``grace`` seconds, and one still going after that is
+        abandoned and recorded as ambiguous (it may have been delivered: never sent twice,
+        like any ambiguous failure). Last, every row this worker still holds is given back."""
+        self._stop = stop
+        self._abandon = asyncio.Event()
+        abandoning = asyncio.create_task(self._abandon_after(stop, grace))
+        try:
+            while not stop.is_set():
+                try:
+                    stats = await self.deliver_once()
+                except Exception:
+                    log.exception("outbox delivery failed; trying again in %.0f s", interval)
+                    stats = DeliveryStats()
+                metrics.EVENTS.delivered(stats.sent, stats.failed, stats.dead)
+                if stats.total == 0:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), timeout=interval)
+        finally:
+            abandoning.cancel()
+            released = await asyncio.to_thread(self._release_held)
+            if released:
+                log.info("stopping: gave back %d outbox rows unsent", released)
+
+    async def _abandon_after(self, stop: asyncio.Event, grace: float) -> None:
+        await stop.wait()
+        await asyncio.sleep(grace)
+        assert self._abandon is not None
+        self._abandon.set()
+
+    def _stopping(self) -> bool:
+        return self._stop is not None and self._stop.is_set()
 
     async def deliver_once(self) -> DeliveryStats:
         """Claim one batch and deliver it; returns what happened to the rows tried."""
@@ -267,12 +298,15 @@ class Deliverer:
         for n, job in enumerate(group):
             await self._pace(job)
             rest = [j.row_id for j in group[n:]]
+            if self._stopping():
+                await asyncio.to_thread(self._release, rest, None)
+                break
             if self.clock.now() >= job.lease_until - margin:
                 log.warning("lease nearly over: giving back %d rows unsent", len(rest))
                 await asyncio.to_thread(self._release, rest, None)
                 break
             async with slots:  # held until the outcome is committed: the crash duplicate bound
-                outcome = await self._send(job)
+                outcome = await self._send_unless_abandoned(job)
                 result, retry_at = await asyncio.to_thread(self._record, job, outcome)
             stats += result
             if retry_at is not None and len(rest) > 1:
@@ -294,6 +328,24 @@ class Deliverer:
         now = asyncio.get_running_loop().time()
         for key in [k for k, at in self._next_send.items() if at <= now]:
             del self._next_send[key]
+
+    async def _send_unless_abandoned(self, job: _Job) -> _Outcome:
+        """The send's outcome; when the server stops and the send is still going after the
+        grace (``run``), it is cancelled and counts as ambiguous."""
+        abandon = self._abandon
+        if abandon is None:
+            return await self._send(job)
+        sending = asyncio.create_task(self._send(job))
+        abandoned = asyncio.create_task(abandon.wait())
+        await asyncio.wait({sending, abandoned}, return_when=asyncio.FIRST_COMPLETED)
+        abandoned.cancel()
+        if sending.done():
+            return sending.result()
+        sending.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sending
+        log.warning("stopping: outbox row %d was still being sent; given up", job.row_id)
+        return _Outcome(error=f"{AMBIGUOUS}: the server stopped while sending", permanent=True)
 
     async def _send(self, job: _Job) -> _Outcome:
         sender = self.senders[job.platform]
@@ -365,3 +417,7 @@ class Deliverer:
     def _release(self, row_ids: list[int], not_before: datetime | None) -> None:
         with transaction(self.db) as session:
             outbox_queries.release(session, row_ids, self.worker, not_before)
+
+    def _release_held(self) -> int:
+        with transaction(self.db) as session:
+            return outbox_queries.release_held(session, self.worker)

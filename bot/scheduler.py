@@ -12,12 +12,14 @@ import contextlib
 import logging
 import os
 import socket
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import aiohttp
 from sqlalchemy import Engine
 
+from bot import metrics
 from bot.channels.base import Sender
 from bot.channels.webhook import WebhookSender
 from bot.outbox import Deliverer, DeliveryStats
@@ -104,14 +106,23 @@ def waiting(db: Engine) -> int:
         return outbox_queries.pending_count(session)
 
 
+def timed_sweep(db: Engine, clock: Clock) -> SweepStats:
+    """A sweep, counted in this process's metrics (``bot.metrics``)."""
+    started = time.perf_counter()
+    swept = sweep(db, clock)
+    metrics.EVENTS.swept(time.perf_counter() - started, swept.by_rule)
+    return swept
+
+
 async def run(db: Engine, clock: Clock, stop: asyncio.Event, interval: float = 60.0) -> None:
-    """Sweep every ``interval`` seconds and deliver continuously, until ``stop`` is set."""
+    """Sweep every ``interval`` seconds and deliver continuously, until ``stop`` is set; then
+    the deliverer gives back what it holds (``Deliverer.run``)."""
     async with deliverer(db, clock) as sender:
         delivering = asyncio.create_task(sender.run(stop, interval=1.0))
         try:
             while not stop.is_set():
                 try:
-                    swept = await asyncio.to_thread(sweep, db, clock)
+                    swept = await asyncio.to_thread(timed_sweep, db, clock)
                     if swept.created:
                         log.info("created %d nudges", swept.created)
                 except Exception:

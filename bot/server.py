@@ -1,8 +1,16 @@
 """``mentorbot serve``: one aiohttp server for the chat platforms, running the scheduler.
 
-Routes: ``GET /healthz``; Slack (``POST /slack/events``) when ``SLACK_BOT_TOKEN`` is set and
+Routes: ``GET /healthz`` (liveness: the process answers), ``GET /readyz`` (``bot.health``: the
+database, its migrations, the outbox and urgent concerns), ``GET /metrics`` (``bot.metrics``,
+Prometheus text); Slack (``POST /slack/events``) when ``SLACK_BOT_TOKEN`` is set and
 Teams (``POST /api/messages``) when ``TEAMS_APP_ID`` is set: each channel module's
 ``mount(app, db, clock)`` adds its routes.
+
+Stopping (SIGTERM or SIGINT): the server stops listening, and everything winds down at once
+(``on_shutdown``): the scheduler stops sweeping and its deliverer starts no new send, waits
+briefly for those in flight and gives back the outbox rows it holds (``bot.outbox``); the Slack
+turn worker finishes the turns it holds; requests in flight (Teams turns) get
+:data:`REQUESTS_GRACE` seconds. The process is gone within 10 s.
 """
 
 from __future__ import annotations
@@ -15,14 +23,18 @@ import os
 from collections.abc import AsyncIterator
 
 from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import Engine
 
-from bot import scheduler
-from bot.settings import TurnProcess
+from bot import health, metrics, scheduler
+from bot.settings import TurnProcess, chat_platforms
 from conversations.clock import Clock
 from storage.db import sync_to_disk
 
 log = logging.getLogger(__name__)
+
+# How long requests in flight (a Teams turn runs inside its request) may take once stopping.
+REQUESTS_GRACE = 5.0
 
 
 def build_app(
@@ -30,17 +42,33 @@ def build_app(
 ) -> web.Application:
     """``turns``: run Slack's dialog turns in a worker process (else in this one)."""
     app = web.Application()
+    platforms = chat_platforms()
+    registry = metrics.registry(db, clock, platforms)
+    outbox_minutes = health.outbox_minutes()
+    stopping = asyncio.Event()
 
     async def healthz(_request: web.Request) -> web.Response:
         return web.Response(text="ok\n")
 
+    async def readyz(_request: web.Request) -> web.Response:
+        found = await asyncio.to_thread(health.readiness, db, clock, platforms, outbox_minutes)
+        return web.json_response(found.as_json(), status=200 if found.ready else 503)
+
+    async def metrics_text(_request: web.Request) -> web.Response:
+        body = await asyncio.to_thread(generate_latest, registry)
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    async def stop_scheduler(_app: web.Application) -> None:
+        stopping.set()  # at once, while requests in flight finish
+
     async def run_scheduler(_app: web.Application) -> AsyncIterator[None]:
-        stop = asyncio.Event()
-        task = asyncio.create_task(scheduler.run(db, clock, stop, interval=sweep_interval))
+        task = asyncio.create_task(scheduler.run(db, clock, stopping, interval=sweep_interval))
         yield
-        stop.set()
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.wait_for(task, timeout=30)
+        stopping.set()
+        try:
+            await asyncio.wait_for(task, timeout=8)
+        except (TimeoutError, asyncio.CancelledError):
+            log.error("the scheduler did not stop in time")
 
     async def keep_synced(_app: web.Application) -> AsyncIterator[None]:
         stop = asyncio.Event()
@@ -50,6 +78,9 @@ def build_app(
         await task
 
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics_text)
+    app.on_shutdown.append(stop_scheduler)
     mount_channels(app, db, clock, turns)
     app.cleanup_ctx.append(run_scheduler)
     app.cleanup_ctx.append(keep_synced)
@@ -113,4 +144,5 @@ def serve(
         "mentorbot serving on http://%s:%d (nudge sweep every %.0f s)", host, port, sweep_interval
     )
     app = build_app(db, clock, sweep_interval, TurnProcess(now=now))
-    web.run_app(app, host=host, port=port, print=None, shutdown_timeout=10)
+    # SIGTERM and SIGINT end it gracefully (see the module docstring).
+    web.run_app(app, host=host, port=port, print=None, shutdown_timeout=REQUESTS_GRACE)

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import logging
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -102,17 +104,34 @@ class Delivered:
     keep_question: bool = False
 
 
+# Told of each turn run (not of a duplicate): its platform and how long it took, in seconds.
+TurnObserver = Callable[[str, float], None]
+
+
 class Engine:
     def __init__(
-        self, db: Database, clock: Clock, registry: Registry, max_attempts: int = 5
+        self,
+        db: Database,
+        clock: Clock,
+        registry: Registry,
+        max_attempts: int = 5,
+        on_turn: TurnObserver | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.registry = registry
         self.max_attempts = max_attempts
+        self.on_turn = on_turn  # the channels count turns with it (bot.metrics)
 
     def handle(self, msg: Incoming) -> Delivered:
         """Run one turn for ``msg`` and return the replies to show the person."""
+        started = time.perf_counter()
+        delivered = self._handle(msg)
+        if self.on_turn is not None and not delivered.duplicate:
+            self.on_turn(msg.platform, time.perf_counter() - started)
+        return delivered
+
+    def _handle(self, msg: Incoming) -> Delivered:
         for attempt in range(1, self.max_attempts + 1):
             try:
                 with transaction(self.db) as session:

@@ -108,12 +108,18 @@ def _engine(url: str | None) -> Engine:
             path = parsed.database
             if path and path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(resolved, connect_args={"timeout": 30})
+            # hide_parameters: an error never shows a statement's values (names, emails).
+            engine = create_engine(resolved, connect_args={"timeout": 30}, hide_parameters=True)
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "savepoint", _begin_before_savepoint)
             return engine
         if backend == "postgresql":
-            return create_engine(resolved, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+            return create_engine(
+                resolved,
+                pool_pre_ping=True,
+                connect_args={"connect_timeout": 10},
+                hide_parameters=True,
+            )
     except (ArgumentError, ValueError, ImportError, OSError) as exc:
         # A bad port, an unknown or missing driver, a folder that cannot be made: the message
         # names the URL without its password, and no traceback follows.
@@ -158,20 +164,40 @@ def script_heads() -> frozenset[str] | None:
     return frozenset(revisions - parents) or None
 
 
+def database_revision(connection: Connection) -> frozenset[str]:
+    """The migration revision(s) the database is at (empty before the first migration)."""
+    if not inspect(connection).has_table("alembic_version"):
+        return frozenset()
+    return frozenset(
+        connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalars()
+    )
+
+
 def _at_head(connection: Connection) -> bool:
     heads = script_heads()
-    if heads is None or not inspect(connection).has_table("alembic_version"):
-        return False
-    rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalars()
-    return frozenset(rows) == heads
+    return heads is not None and database_revision(connection) == heads
+
+
+# The PostgreSQL advisory lock every process takes to migrate (any fixed 64-bit number; this
+# one spells "mentorbot" in part), so processes starting together upgrade one at a time.
+MIGRATION_LOCK = 0x6D656E746F72626F
 
 
 def migrate(engine: Engine) -> None:
-    """Upgrade the database to the newest schema (Alembic ``upgrade head``)."""
+    """Upgrade the database to the newest schema (Alembic ``upgrade head``).
+
+    On PostgreSQL the upgrade holds a transaction-level advisory lock (:data:`MIGRATION_LOCK`),
+    taken in the connection that runs it and released when its transaction ends; a process
+    that waited for the lock looks again and finds the schema already at head. On SQLite the
+    lock is not needed: a database file has one server process (see docs/deploy.md)."""
     try:
         with engine.begin() as connection:
             if _at_head(connection):
                 return
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+                if _at_head(connection):  # another process upgraded while this one waited
+                    return
             from alembic import command
             from alembic.config import Config
 

@@ -440,6 +440,20 @@ def release(
     return result.rowcount
 
 
+def release_held(session: Session, worker: str) -> int:
+    """Give back every pending row ``worker`` holds (a deliverer stopping); how many."""
+    result = session.exec(
+        update(Outbox)
+        .where(
+            col(Outbox.claimed_by) == worker,
+            col(Outbox.status) == OutboxStatus.PENDING.value,
+        )
+        .values(claimed_by=None, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
 def dead_letters(
     session: Session,
     scheme_id: int,

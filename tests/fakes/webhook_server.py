@@ -4,7 +4,8 @@
 arrival order (before any delay, so a request counts as received even if the client dies while
 waiting for the answer). It can be told to answer the next K requests with a status (429 with
 ``Retry-After``, 500, 403 ...) or to sleep before answering (``delay``: long enough, and the
-client times out after its request was sent).
+client times out after its request was sent), or to hold every request unanswered until told
+(``stall``/``unstall``: a platform that has the message and has not said so yet).
 
     async with FakeWebhook() as hook:
         hook.fail_next(429, retry_after=30)
@@ -47,8 +48,18 @@ class FakeWebhook(LocalServer):
     received: list[Received] = field(default_factory=list)
     _failures: deque[_Failure] = field(default_factory=deque)
     _arrived: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _stalled: bool = False
     _runner: web.AppRunner | None = None
     url: str = ""
+
+    def stall(self) -> None:
+        """Hold the requests that arrive from now on (recorded, unanswered) until ``unstall``."""
+        self._stalled = True
+
+    async def unstall(self) -> None:
+        self._stalled = False
+        async with self._arrived:
+            self._arrived.notify_all()
 
     def fail_next(self, status: int, count: int = 1, retry_after: float | None = None) -> None:
         """Answer the next ``count`` requests with ``status`` (and ``Retry-After``)."""
@@ -76,6 +87,7 @@ class FakeWebhook(LocalServer):
         )
         async with self._arrived:
             self._arrived.notify_all()
+            await self._arrived.wait_for(lambda: not self._stalled)
         if self.delay:
             await asyncio.sleep(self.delay)
         if self._failures:

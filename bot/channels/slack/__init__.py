@@ -38,6 +38,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine as Database
 
+from bot import metrics
 from bot.channels.slack import gate
 from bot.channels.slack.inbox import InboxPolicy, SlackInbox
 from bot.channels.slack.listeners import Deps, Wiring, back_again, event_key, keep, register
@@ -123,7 +124,9 @@ class SlackRuntime:
             self.deps = Deps(
                 db=self.db,
                 clock=self.clock,
-                engine=DialogEngine(self.db, self.clock, default_registry()),
+                engine=DialogEngine(
+                    self.db, self.clock, default_registry(), on_turn=metrics.EVENTS.turn
+                ),
                 client=client,
                 inbox=inbox,
             )
@@ -168,6 +171,11 @@ class SlackRuntime:
                 await self.deps.idle(limit=10)
                 self.deps.turns.shutdown(wait=True)
                 inbox.close()
+
+    async def stopping(self, _app: web.Application) -> None:
+        """The server is stopping: the turn worker finishes what it holds meanwhile."""
+        if self.worker is not None:
+            self.worker.quit()
 
     async def handle(self, request: web.Request) -> web.Response:
         if self.bolt is None or self.client is None:
@@ -229,5 +237,6 @@ def mount(
     runtime = SlackRuntime(settings, db, clock, policy, worker)
     app[SLACK] = runtime
     app.cleanup_ctx.append(runtime.lifespan)
+    app.on_shutdown.append(runtime.stopping)
     if settings.signing_secret:
         app.router.add_post(EVENTS_PATH, runtime.handle)

@@ -15,7 +15,9 @@ server starts (:class:`TurnWorker`) and starts again if it dies:
   over the dead one's rows at once (its pid no longer runs); replies wait in the outbox;
 - on ``q`` (the server stopping) the worker claims no more, finishes what it holds and exits.
   When its stdin closes without one, the server died: the worker stops at once, and the next
-  start takes its rows over.
+  start takes its rows over;
+- after ``ready``, the worker's stdout carries one line per turn it ran (``turn PLATFORM
+  SECONDS``), which the server counts in its metrics (``bot.metrics``).
 
 The worker reads the same environment as the server (``SLACK_*``), plus ``DATABASE_URL`` and
 ``MENTORBOT_NOW``, which :class:`TurnWorker` passes on.
@@ -28,6 +30,7 @@ import contextlib
 import logging
 import os
 import signal
+import stat
 import sys
 import time
 
@@ -35,7 +38,7 @@ import aiohttp
 from slack_bolt.async_app import AsyncApp
 from sqlalchemy import Engine as Database
 
-from bot import redaction
+from bot import logs, metrics, redaction
 from bot.channels.slack.inbox import InboxPolicy, SlackInbox
 from bot.settings import TurnProcess
 
@@ -44,6 +47,7 @@ log = logging.getLogger(__name__)
 WAKE = b"w"
 QUIT = b"q"
 READY = b"ready"
+TURN = "turn"
 _ENTRY = "import sys; from bot.channels.slack.worker import main; sys.exit(main())"
 
 
@@ -55,7 +59,9 @@ class TurnWorker:
         self.setting = setting
         self.process: asyncio.subprocess.Process | None = None
         self._stopping = False
+        self._quit_at: float | None = None  # loop time the worker was told to stop
         self._watch: asyncio.Task[None] | None = None
+        self._reports: set[asyncio.Task[None]] = set()
 
     def _env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -82,6 +88,9 @@ class TurnWorker:
             ready = b""
         if ready.strip() == READY:
             log.info("Slack turn worker ready (pid %d)", process.pid)
+            reading = asyncio.create_task(_read_reports(process.stdout))
+            self._reports.add(reading)
+            reading.add_done_callback(self._reports.discard)
         else:
             log.error("Slack turn worker (pid %d) did not say it was ready", process.pid)
         return process
@@ -119,16 +128,28 @@ class TurnWorker:
         with contextlib.suppress(OSError, RuntimeError):
             process.stdin.write(WAKE)
 
-    async def stop(self, limit: float = 20.0) -> None:
-        """Let the worker finish what it holds, then end it if it has not within ``limit``."""
+    def quit(self) -> None:
+        """Tell the worker to finish what it holds and stop (the server is stopping)."""
         self._stopping = True
+        if self._quit_at is None:
+            self._quit_at = asyncio.get_running_loop().time()
         process = self.process
         if process is not None and process.returncode is None and process.stdin is not None:
             with contextlib.suppress(OSError, RuntimeError):
                 process.stdin.write(QUIT)
+
+    async def stop(self, limit: float = 7.0) -> None:
+        """Let the worker finish what it holds, then end it if it has not stopped ``limit``
+        seconds after it was told to (:meth:`quit`, called here if it was not yet)."""
+        self.quit()
+        process = self.process
+        if process is not None and process.returncode is None and process.stdin is not None:
+            with contextlib.suppress(OSError, RuntimeError, ConnectionError):
                 await process.stdin.drain()
+            assert self._quit_at is not None
+            left = max(self._quit_at + limit - asyncio.get_running_loop().time(), 0.1)
             try:
-                await asyncio.wait_for(process.wait(), timeout=limit)
+                await asyncio.wait_for(process.wait(), timeout=left)
             except TimeoutError:
                 log.error("Slack turn worker (pid %d) did not stop; killing it", process.pid)
                 process.kill()
@@ -139,7 +160,35 @@ class TurnWorker:
                 await self._watch
 
 
+async def _read_reports(stdout: asyncio.StreamReader) -> None:
+    """Count the turns a worker reports (see the module docstring) until its stdout closes."""
+    while line := await stdout.readline():
+        match line.decode(errors="replace").split():
+            case [kind, platform, seconds] if kind == TURN:
+                with contextlib.suppress(ValueError):
+                    metrics.EVENTS.turn(platform, float(seconds))
+            case _:
+                pass
+
+
 # -- the worker process ----------------------------------------------------------------------
+
+
+class _Reporter:
+    """The worker's side of the reports: one line per turn on the server's pipe. Never blocks a
+    turn: when the pipe is full (the server not reading), the line is dropped."""
+
+    def __init__(self, fd: int) -> None:
+        # Only a pipe (the server's): a worker started by hand writes no reports.
+        self.fd = fd if stat.S_ISFIFO(os.fstat(fd).st_mode) else None
+        if self.fd is not None:
+            os.set_blocking(self.fd, False)
+
+    def turn(self, platform: str, seconds: float) -> None:
+        if self.fd is None:
+            return
+        with contextlib.suppress(OSError):
+            os.write(self.fd, f"{TURN} {platform} {seconds:.6f}\n".encode())
 
 
 async def _listen(wake: asyncio.Event, stop: asyncio.Event) -> None:
@@ -175,13 +224,14 @@ async def work(db: Database, policy: InboxPolicy | None = None) -> None:
     stop, wake = asyncio.Event(), asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     listening = asyncio.create_task(_listen(wake, stop))
+    reporter = _Reporter(os.dup(1))  # the server's pipe, kept when stdout goes to stderr below
     async with aiohttp.ClientSession() as http:
         client = make_client(http, settings.bot_token, settings.api_url)
         inbox = SlackInbox(db, policy=policy)
         deps = Deps(
             db=db,
             clock=clock,
-            engine=DialogEngine(db, clock, default_registry()),
+            engine=DialogEngine(db, clock, default_registry(), on_turn=reporter.turn),
             client=client,
             inbox=inbox,
         )
@@ -208,9 +258,7 @@ async def work(db: Database, policy: InboxPolicy | None = None) -> None:
 def main() -> int:
     from storage.db import make_engine
 
-    logging.basicConfig(
-        level=logging.INFO, format="mentorbot: slack worker: %(levelname)s: %(message)s"
-    )
+    logs.configure(logging.INFO, "mentorbot: slack worker: %(levelname)s: %(message)s")
     redaction.install()  # no token or password in any log line (bot/redaction.py)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server, which says stop
     db = make_engine()  # DATABASE_URL; the server has brought the schema up to date

@@ -42,6 +42,7 @@ import jwt
 from aiohttp import web
 from sqlalchemy import Engine as Database
 
+from bot import metrics
 from bot.channels.base import DeliveryError
 from bot.channels.teams.cards import render_activities, submission, submitted_card
 from bot.outbox import AMBIGUOUS
@@ -585,7 +586,7 @@ def mount(
             "%s accepts UNAUTHENTICATED requests (local testing only)",
             ROUTE,
         )
-    engine = Engine(db, clock, default_registry())
+    engine = Engine(db, clock, default_registry(), on_turn=metrics.EVENTS.turn)
     endpoint = _Endpoint(settings, TeamsBot(db, clock, engine))
     app.router.add_post(ROUTE, endpoint.handle)
 
