@@ -37,7 +37,7 @@ def worker_name() -> str:
 
 @contextlib.asynccontextmanager
 async def deliverer(db: Engine, clock: Clock) -> AsyncIterator[Deliverer]:
-    """A deliverer with every sender this process can use (Slack, Teams, webhooks)."""
+    """A deliverer with every sender this process can use (Slack, Teams, webhooks, email)."""
     async with aiohttp.ClientSession() as http:
         yield Deliverer(db, clock, senders(http), worker=worker_name())
 
@@ -56,6 +56,12 @@ def senders(http: aiohttp.ClientSession) -> dict[str, Sender]:
 
         found["teams"] = teams.sender_from_env(http)
     found["webhook"] = WebhookSender(http)
+    if os.environ.get("MENTORBOT_SMTP_URL"):  # people on no chat platform; urgent concerns
+        from bot.channels import email
+
+        mail = email.sender_from_env()
+        if mail is not None:
+            found["email"] = mail
     return found
 
 
