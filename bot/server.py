@@ -1,6 +1,7 @@
 """``mentorbot serve``: one aiohttp server for the chat platforms, running the scheduler.
 
-Routes: ``GET /healthz``; Slack (``POST /slack/events``) when ``SLACK_BOT_TOKEN`` is set and
+Routes: ``GET /healthz``; ``GET /calendar/{token}.ics`` (a meeting invite behind a signed,
+expiring link: ``bot.channels.teams.calendar``); Slack (``POST /slack/events``) when ``SLACK_BOT_TOKEN`` is set and
 Teams (``POST /api/messages``) when ``TEAMS_APP_ID`` is set: each channel module's
 ``mount(app, db, clock)`` adds its routes.
 """
@@ -18,6 +19,7 @@ from aiohttp import web
 from sqlalchemy import Engine
 
 from bot import scheduler
+from bot.channels.teams import calendar
 from bot.settings import TurnProcess
 from conversations.clock import Clock
 from storage.db import sync_to_disk
@@ -50,6 +52,7 @@ def build_app(
         await task
 
     app.router.add_get("/healthz", healthz)
+    calendar.serve_route(app, calendar.CalendarLinks.of(db, clock))
     mount_channels(app, db, clock, turns)
     app.cleanup_ctx.append(run_scheduler)
     app.cleanup_ctx.append(keep_synced)
