@@ -42,6 +42,7 @@ from storage.models import ChannelIdentity, Outbox, OutboxStatus, Scheme
 from tests.conftest import NOW
 from tests.fakes.slack_api import TEAM, FakeSlackApi
 from tests.fakes.smtp_server import SmtpServer
+from tests.test_cli import mentorbot
 from tests.transcript import Chat
 
 FROM = "mentorbot <mentorbot@example.org>"
@@ -404,3 +405,13 @@ async def test_smtps_sends_over_tls_from_the_first_byte(tmp_path: Path) -> None:
         [mail] = server.messages
         assert "Open your chat with mentorbot in Microsoft Teams" in _text(mail)
         assert server.logins == ["mentorbot"]
+
+
+def test_wrong_smtp_settings_stop_delivery_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MENTORBOT_SMTP_URL", "smtp://mail.example.org")
+    monkeypatch.delenv("MENTORBOT_MAIL_FROM", raising=False)
+    result = mentorbot("deliver", db=f"sqlite:///{tmp_path / 'bot.db'}")
+    assert result.returncode == 2
+    assert "MENTORBOT_MAIL_FROM must be the address mentorbot's email comes from" in result.stderr
