@@ -41,6 +41,7 @@ from urllib.parse import unquote, urlsplit
 import aiosmtplib
 
 from bot.channels.base import DeliveryError
+from conversations.calendar_invite import is_invite
 from conversations.messages import Attachment, Part
 
 PLATFORM = "email"
@@ -140,10 +141,6 @@ def where_to_answer(chat: str | None) -> str:
     )
 
 
-def is_invite(part: Part) -> bool:
-    return isinstance(part, Attachment) and part.media_type.startswith("text/calendar")
-
-
 def _method(invite: Attachment) -> str:
     found = re.search(r"method=([A-Za-z]+)", invite.media_type) or re.search(
         r"^METHOD:([A-Za-z]+)", invite.content, re.MULTILINE
@@ -200,7 +197,7 @@ def compose(
     paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
     message.add_alternative(f"<!doctype html><html><body>{paragraphs}</body></html>", "html")
     for part in parts:
-        if isinstance(part, Attachment) and is_invite(part):
+        if is_invite(part):
             message.add_attachment(
                 part.content,
                 subtype="calendar",

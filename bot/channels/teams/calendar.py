@@ -45,7 +45,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import Engine
 
-from conversations.calendar_invite import MODE_LOCATIONS
+from conversations.calendar_invite import MODE_LOCATIONS, is_invite
 from conversations.clock import Clock
 from conversations.messages import Attachment, Part
 from storage.sealing import Keyring, keyring_of
@@ -186,15 +186,11 @@ def teams_meeting_link(invite: Invite) -> str | None:
     return f"{TEAMS_MEETING_URL}?{urlencode(query, quote_via=quote, safe='')}"
 
 
-def is_invite(part: Part) -> bool:
-    return isinstance(part, Attachment) and part.media_type.startswith("text/calendar")
-
-
 def link_invites(parts: list[Part], links: CalendarLinks | None) -> list[Part]:
     """``parts`` with each calendar invite turned into a calendar card (see the module)."""
     out: list[Part] = []
     for part in parts:
-        if not (isinstance(part, Attachment) and is_invite(part)):
+        if not is_invite(part):
             out.append(part)
             continue
         invite = read_invite(part)
