@@ -125,8 +125,10 @@ def _deliverable(session: Session, platforms: Collection[str]) -> ColumnElement[
     usable = [p for p in platforms if p != CONSOLE]
     if not usable:
         return false()
+    asks_for_email = func.coalesce(col(Outbox.address)["platform"].as_string(), "") == EMAIL
     to_person = and_(
         col(Outbox.recipient_id).is_not(None),
+        ~asks_for_email,  # only the email route takes it (``own_route``, when it is usable)
         exists().where(
             col(ChannelIdentity.person_id) == col(Outbox.recipient_id),
             col(ChannelIdentity.platform).in_(usable),

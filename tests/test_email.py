@@ -415,3 +415,44 @@ def test_wrong_smtp_settings_stop_delivery_at_once(
     result = mentorbot("deliver", db=f"sqlite:///{tmp_path / 'bot.db'}")
     assert result.returncode == 2
     assert "MENTORBOT_MAIL_FROM must be the address mentorbot's email comes from" in result.stderr
+
+
+async def test_an_email_only_row_waits_for_a_process_that_can_send_email(
+    engine: Engine, time: MovingClock
+) -> None:
+    lead = _person(engine, "lead@example.org")
+    with transaction(engine) as s:
+        s.add(
+            ChannelIdentity(
+                person_id=lead,
+                platform="slack",
+                tenant=TEAM,
+                user_id="ULEAD",
+                address={"team": TEAM, "user": "ULEAD"},
+                created_at=time.now,
+            )
+        )
+        row = Outbox(
+            recipient_id=lead,
+            address={"platform": "email"},
+            parts=[part_to_json(Text("Urgent."))],
+            preview="Urgent.",
+            next_attempt_at=time.now,
+            created_at=time.now,
+        )
+        s.add(row)
+        s.flush()
+        row_id = row.id
+    assert row_id is not None
+    async with FakeSlackApi() as slack, aiohttp.ClientSession() as http:
+        sender = SlackSender(make_client(http, "xoxb-t", slack.url, 2))
+        deliverer = Deliverer(engine, time.clock, {"slack": sender}, worker="w", environ={})
+        assert (await deliverer.deliver_once()).total == 0
+        assert slack.posts() == []  # never as a Slack DM: it asked for email
+    row = _status(engine, row_id)
+    assert row.status == OutboxStatus.PENDING.value
+    with transaction(engine) as s:  # not claimed (and given back) at every pass either
+        claimed = outbox_queries.claim(
+            s, "w", time.now, 10, timedelta(minutes=1), platforms=["slack", "webhook"]
+        )
+        assert claimed == []
