@@ -203,6 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _manifest_teams(args.app_id, Path(args.out))
         if args.command == "people":
             return _people(settings, clock, args, sys.stdout)
+        if args.command in ("nudge", "deliver", "serve"):
+            _check_mail()
         db = open_database(settings.database_url)
         if args.command == "chat":
             files = _file_store(db, args.files_dir)
@@ -253,6 +255,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
+
+
+def _check_mail() -> None:
+    """Wrong SMTP settings stop ``nudge``, ``deliver`` and ``serve`` at once, saying why."""
+    from bot.channels.email import SmtpSettings, SmtpSettingsError
+
+    try:
+        SmtpSettings.from_env()
+    except SmtpSettingsError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _first_line(exc: BaseException) -> str:

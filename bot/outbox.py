@@ -28,7 +28,8 @@ Urgent concerns have their own lane. Their lead-channel alert is never dead: not
 ``max_attempts``, not on a permanent or ambiguous failure (a second copy in the lead channel is
 better than none); it is retried at least every two minutes until the channel takes it. The
 first permanent failure sends the concern by its second route in the same transaction
-(``conversations.urgent``: direct messages to the lead and the chair), and each pass first
+(``conversations.urgent``: direct messages to the lead and the chair, and an email to each when
+this process can send email), and each pass first
 looks for urgent alerts that no platform here can reach, or that are still waiting a few
 minutes after they were written, and sends those by it too (one small indexed query: normally
 there are none).
@@ -399,7 +400,14 @@ class Deliverer:
             )
             if row is not None and outcome.permanent and outbox_queries.is_urgent_alert(row):
                 assert row.concern_id is not None
-                urgent.use_second_route(session, row.concern_id, row.id, outcome.error, now)
+                urgent.use_second_route(
+                    session,
+                    row.concern_id,
+                    row.id,
+                    outcome.error,
+                    now,
+                    urgent.second_routes(self.platforms, session),
+                )
         if row is None:
             log.warning("outbox row %d failed but is no longer held by %s", job.row_id, self.worker)
             return DeliveryStats(failed=1), None

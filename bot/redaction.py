@@ -6,9 +6,11 @@
   - the VALUES of the secret settings in the environment, wherever they appear (exact match):
     every variable whose name says it is a secret (``TOKEN``, ``SECRET``, ``PASSWORD``,
     ``KEY``, ``CREDENTIAL``: ``SLACK_BOT_TOKEN``, ``SLACK_SIGNING_SECRET``, ``SLACK_APP_TOKEN``,
-    ``TEAMS_APP_PASSWORD``, ``MENTORBOT_DATA_KEY``...), every other ``MENTORBOT_*`` setting
-    except the few that are plainly not secret (:data:`NOT_SECRET`) and URLs, and the
-    password of every URL setting (``DATABASE_URL``, ``MENTORBOT_TEST_DATABASE_URL``...);
+    ``TEAMS_APP_PASSWORD``, ``MENTORBOT_DATA_KEY``, ``MENTORBOT_SMTP_PASSWORD``...), every
+    other ``MENTORBOT_*`` setting except the few that are plainly not secret
+    (:data:`NOT_SECRET`) and URLs, and the
+    password of every URL setting (``DATABASE_URL``, ``MENTORBOT_SMTP_URL``...), as written and
+    percent-decoded;
   - anything shaped like a token (:data:`PATTERNS`): Slack tokens (``xoxb-``, ``xoxp-``,
     ``xapp-``...), Slack incoming-webhook URLs, bearer tokens and ``Authorization`` headers,
     JSON web tokens, a URL's password, ``client_secret=``/``password=`` in a form or JSON body;
@@ -30,6 +32,7 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Mapping
+from urllib.parse import unquote
 
 REDACTED = "[redacted]"
 SHORTEST = 8
@@ -43,6 +46,8 @@ NOT_SECRET = frozenset(
         "MENTORBOT_LOOP_WATCH_VERBOSE",
         "MENTORBOT_LOG_FORMAT",
         "MENTORBOT_READY_OUTBOX_MINUTES",
+        "MENTORBOT_MAIL_FROM",
+        "MENTORBOT_SMTP_CA_FILE",
     }
 )
 _SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL", re.IGNORECASE)
@@ -93,7 +98,8 @@ def secret_values(environ: Mapping[str, str]) -> list[str]:
             and not upper.endswith("_URL")  # a URL's secret is its password, below
         ):
             found.add(value)
-        found.update(m["password"] for m in _URL_PASSWORD.finditer(value))
+        for match in _URL_PASSWORD.finditer(value):  # as written, and as sent (decoded)
+            found.update((match["password"], unquote(match["password"])))
     return sorted((v for v in found if len(v) >= SHORTEST), key=len, reverse=True)
 
 

@@ -39,14 +39,17 @@ def worker_name() -> str:
 
 @contextlib.asynccontextmanager
 async def deliverer(db: Engine, clock: Clock) -> AsyncIterator[Deliverer]:
-    """A deliverer with every sender this process can use (Slack, Teams, webhooks)."""
+    """A deliverer with every sender this process can use (Slack, Teams, webhooks, email)."""
     async with aiohttp.ClientSession() as http:
-        yield Deliverer(db, clock, senders(http), worker=worker_name())
+        yield Deliverer(db, clock, senders(http, db, clock), worker=worker_name())
 
 
-def senders(http: aiohttp.ClientSession) -> dict[str, Sender]:
+def senders(
+    http: aiohttp.ClientSession, db: Engine | None = None, clock: Clock | None = None
+) -> dict[str, Sender]:
     """Every sender this process can use, preferred first; a platform's SDK is imported only
-    when that platform is configured."""
+    when that platform is configured. With ``db`` and ``clock``, Teams offers meeting invites
+    through signed download links (``bot.channels.teams.calendar``)."""
     found: dict[str, Sender] = {}
     platforms = chat_platforms()
     if "slack" in platforms:
@@ -55,9 +58,17 @@ def senders(http: aiohttp.ClientSession) -> dict[str, Sender]:
         found["slack"] = slack.sender_from_env(http)
     if "teams" in platforms:
         from bot.channels import teams
+        from bot.channels.teams.calendar import CalendarLinks
 
-        found["teams"] = teams.sender_from_env(http)
+        links = CalendarLinks.of(db, clock) if db is not None and clock is not None else None
+        found["teams"] = teams.sender_from_env(http, links=links)
     found["webhook"] = WebhookSender(http)
+    if os.environ.get("MENTORBOT_SMTP_URL"):  # people on no chat platform; urgent concerns
+        from bot.channels import email
+
+        mail = email.sender_from_env()
+        if mail is not None:
+            found["email"] = mail
     return found
 
 

@@ -2,7 +2,8 @@
 
 Routes: ``GET /healthz`` (liveness: the process answers), ``GET /readyz`` (``bot.health``: the
 database, its migrations, the outbox and urgent concerns), ``GET /metrics`` (``bot.metrics``,
-Prometheus text); Slack (``POST /slack/events``) when ``SLACK_BOT_TOKEN`` is set and
+Prometheus text), ``GET /calendar/{token}.ics`` (a meeting invite behind a signed, expiring
+link: ``bot.channels.teams.calendar``); Slack (``POST /slack/events``) when ``SLACK_BOT_TOKEN`` is set and
 Teams (``POST /api/messages``) when ``TEAMS_APP_ID`` is set: each channel module's
 ``mount(app, db, clock)`` adds its routes.
 
@@ -27,6 +28,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import Engine
 
 from bot import health, metrics, scheduler
+from bot.channels.teams import calendar
 from bot.settings import TurnProcess, chat_platforms
 from conversations.clock import Clock
 from storage.db import sync_to_disk
@@ -81,6 +83,7 @@ def build_app(
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics_text)
     app.on_shutdown.append(stop_scheduler)
+    calendar.serve_route(app, calendar.CalendarLinks.of(db, clock))
     mount_channels(app, db, clock, turns)
     app.cleanup_ctx.append(run_scheduler)
     app.cleanup_ctx.append(keep_synced)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Literal, TypeGuard
 
 from conversations.messages import Attachment
 
@@ -26,6 +26,12 @@ MODE_LOCATIONS = {"in_person": "In person", "video": "Video call", "phone": "Pho
 class Attendee:
     name: str
     email: str
+
+
+def is_invite(part: object) -> TypeGuard[Attachment]:
+    """A calendar file (an invite or its cancellation) among a message's parts: channels that
+    can carry a file send it as one (an email attachment, a Slack upload, a Teams link)."""
+    return isinstance(part, Attachment) and part.media_type.startswith("text/calendar")
 
 
 def meeting_uid(meeting_id: int) -> str:

@@ -10,7 +10,9 @@ waiting :data:`GRACE` after it was written, the concern goes by every second rou
   their own platform (Slack, Teams or the console, whichever the outbox reaches them on), in the
   urgent lane like the alert: retried until delivered, never dead-lettered. It
   names the reference, the category, the urgency and the cohort, never the concern's text or who
-  raised it. Email joins this list once the bot can send email.
+  raised it. When this process can send email (:func:`second_routes`), also :func:`emails`: one
+  email to each of them (in the urgent lane too), saying the same and where to read it; someone
+  who has email only already gets the direct message by email, so not a second one.
 - :func:`use_second_route`: once per concern: the unique key of ``second_route`` decides, so
   two workers seeing the same failure write one set of messages.
 - :func:`watch`: the deliverer's periodic look for alerts nothing can reach, or still waiting.
@@ -80,8 +82,54 @@ def direct_messages(facts: AlertFacts, why: str, now: datetime) -> list[Outbox]:
     ]
 
 
-# Every second route, tried together. Email goes here once it exists.
+def emails(
+    facts: AlertFacts, why: str, now: datetime, chats: Mapping[int, str | None]
+) -> list[Outbox]:
+    """An email to each of the cohort's lead and steering chair who is also in a chat (``chats``:
+    ``storage.outbox_queries.by_email``; someone on email only gets :func:`direct_messages` by
+    email already). The address asks for email
+    (``storage.outbox_queries.by_email``); the preview is all the email says, with where to read
+    the concern: never its text or who raised it."""
+    ref = reference(facts.concern_id)
+    parts = second_route_parts(facts, why)
+    said = preview(parts).rstrip(".")
+    text = (
+        f"{said}. I couldn't post its alert in the lead channel ({why}), so I'm telling you "
+        f"directly: type open {ref} in your chat with mentorbot to read it, and ack {ref} "
+        "once someone is on it."
+    )
+    return [
+        Outbox(
+            scheme_id=facts.scheme_id,
+            recipient_id=person_id,
+            address={"platform": outbox_queries.EMAIL},
+            kind="concern_second_route_email",
+            priority=outbox_queries.URGENT_PRIORITY,
+            concern_id=facts.concern_id,
+            parts=[part_to_json(p) for p in parts],
+            preview=text,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        for person_id in facts.readers
+        if chats.get(person_id) is not None
+    ]
+
+
+# Every second route, tried together (email only where this process can send it).
 SECOND_ROUTES: tuple[SecondRoute, ...] = (direct_messages,)
+
+
+def second_routes(platforms: Collection[str], session: Session) -> tuple[SecondRoute, ...]:
+    """The second routes a deliverer sending on ``platforms`` uses (``session``: to look up
+    who is in a chat, for :func:`emails`)."""
+    if outbox_queries.EMAIL not in platforms:
+        return SECOND_ROUTES
+
+    def by_email(facts: AlertFacts, why: str, now: datetime) -> list[Outbox]:
+        return emails(facts, why, now, outbox_queries.by_email(session, facts.readers))
+
+    return (*SECOND_ROUTES, by_email)
 
 
 def use_second_route(
@@ -138,7 +186,14 @@ def watch(
             )
         else:
             continue
-        written += use_second_route(session, alert.concern_id, alert.outbox_id, reason, now)
+        written += use_second_route(
+            session,
+            alert.concern_id,
+            alert.outbox_id,
+            reason,
+            now,
+            second_routes(platforms, session),
+        )
     return written
 
 

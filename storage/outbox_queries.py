@@ -25,6 +25,14 @@ A row with neither stays pending for the console (``mentorbot inbox``/``chat``):
 claimed, so it neither churns nor dies (an urgent concern's alert in that state is found by
 :func:`urgent_undelivered` and goes by the second route as well).
 
+Email (``bot/channels/email.py``), when the deliverer has an ``email`` sender (SMTP is set up).
+:func:`by_email` is the one rule: a person goes by email when they have neither a Slack nor a
+Teams identity (:data:`CHAT_PLATFORMS`), whichever platforms this process sends on. A row for a
+person that carries ``{"platform": "email"}`` as its address goes by email even when they are in
+a chat (an urgent concern's second route to the lead and chair). Either way the route's address
+is made here from the person (``{"platform": "email", "to", "name", "chat"}``, ``chat`` naming
+where they can answer, or ``None``): no email address is copied into the outbox.
+
 Claims are two steps in one transaction: select the ids (``SKIP LOCKED`` makes concurrent
 workers take disjoint rows on PostgreSQL), then lease them with an ``UPDATE`` that re-checks the
 row is still pending and free. SQLite ignores ``FOR UPDATE``; the re-check in the ``UPDATE`` still
@@ -59,6 +67,9 @@ from storage.models import (
 )
 
 CONSOLE = "console"
+EMAIL = "email"
+# The platforms a person can chat with the bot on: someone on none of them is reached by email.
+CHAT_PLATFORMS = ("slack", "teams")
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(hours=1)
 # The priority of an urgent concern's alert (others: 1 concerns, 5 messages, 7 nudges).
@@ -116,8 +127,10 @@ def _deliverable(session: Session, platforms: Collection[str]) -> ColumnElement[
     usable = [p for p in platforms if p != CONSOLE]
     if not usable:
         return false()
+    asks_for_email = func.coalesce(col(Outbox.address)["platform"].as_string(), "") == EMAIL
     to_person = and_(
         col(Outbox.recipient_id).is_not(None),
+        ~asks_for_email,  # only the email route takes it (``own_route``, when it is usable)
         exists().where(
             col(ChannelIdentity.person_id) == col(Outbox.recipient_id),
             col(ChannelIdentity.platform).in_(usable),
@@ -135,11 +148,67 @@ def _deliverable(session: Session, platforms: Collection[str]) -> ColumnElement[
         for scheme_id, names in by_scheme.items()
     ]
     own_route = and_(
-        col(Outbox.recipient_id).is_(None),
+        # A person's row with an address is theirs to claim only when it asks for email; a
+        # thread a reply names is found through their identity (``to_person``).
+        or_(col(Outbox.recipient_id).is_(None), asks_for_email),
         col(Outbox.address).is_not(None),
         col(Outbox.address)["platform"].as_string().in_(usable),
     )
-    return or_(to_person, own_route, *to_channel)
+    by_mail = [_email_only(col(Outbox.recipient_id))] if EMAIL in usable else []
+    return or_(to_person, own_route, *to_channel, *by_mail)
+
+
+def _email_only(person_id: Any) -> ColumnElement[bool]:
+    """``person_id`` is a person, not erased, with neither a Slack nor a Teams identity."""
+    return and_(
+        person_id.is_not(None),
+        exists().where(col(Person.id) == person_id, col(Person.erased_at).is_(None)),
+        ~exists().where(
+            col(ChannelIdentity.person_id) == person_id,
+            col(ChannelIdentity.platform).in_(CHAT_PLATFORMS),
+        ),
+    )
+
+
+def by_email(session: Session, person_ids: Collection[int]) -> dict[int, str | None]:
+    """How each person is reached by email when email is set up: ``None`` when they go by
+    email (no Slack or Teams identity), else the chat platform they answer on (Slack first).
+    The one place that decides who goes by email (see the module's routing notes); people not
+    found, or erased, are left out."""
+    if not person_ids:
+        return {}
+    chats: dict[int, set[str]] = {}
+    for person_id, platform in session.exec(
+        select(ChannelIdentity.person_id, ChannelIdentity.platform).where(
+            col(ChannelIdentity.person_id).in_(person_ids),
+            col(ChannelIdentity.platform).in_(CHAT_PLATFORMS),
+        )
+    ).all():
+        chats.setdefault(person_id, set()).add(platform)
+    alive = session.exec(
+        select(Person.id).where(col(Person.id).in_(person_ids), col(Person.erased_at).is_(None))
+    ).all()
+    return {
+        person_id: next((p for p in CHAT_PLATFORMS if p in chats.get(person_id, ())), None)
+        for person_id in alive
+        if person_id is not None
+    }
+
+
+def _email_routes(session: Session, person_ids: Collection[int]) -> dict[int, Route]:
+    """The email route of each person (see :func:`by_email`)."""
+    chat = by_email(session, person_ids)
+    found: dict[int, Route] = {}
+    for person in session.exec(select(Person).where(col(Person.id).in_(list(chat)))).all():
+        if person.id is not None and person.email:
+            address = {
+                "platform": EMAIL,
+                "to": person.email,
+                "name": person.display_name,
+                "chat": chat[person.id],
+            }
+            found[person.id] = Route(EMAIL, address)
+    return found
 
 
 def deliverable(session: Session, platforms: Collection[str]) -> ColumnElement[bool]:
@@ -291,12 +360,22 @@ def routes(session: Session, rows: Sequence[Outbox], platforms: Sequence[str]) -
             if known is None or rank[identity.platform] < rank[known.platform]:
                 best[identity.person_id] = identity
     channels = _channel_routes(session, usable) if any(r.channel for r in rows) else {}
+    mail: dict[int, Route] = {}
+    if EMAIL in usable:
+        wanted = {
+            r.recipient_id
+            for r in rows
+            if r.recipient_id is not None and (r.recipient_id not in best or _by_mail(r))
+        }
+        mail = _email_routes(session, wanted)
     for row in rows:
         assert row.id is not None
-        if row.recipient_id is not None:
-            if row.recipient_id in best:
-                identity = best[row.recipient_id]
-                found[row.id] = Route(identity.platform, _within(identity, row.address))
+        if row.recipient_id is not None and _by_mail(row):
+            if row.recipient_id in mail:
+                found[row.id] = mail[row.recipient_id]
+        elif row.recipient_id is not None and row.recipient_id in best:
+            identity = best[row.recipient_id]
+            found[row.id] = Route(identity.platform, _within(identity, row.address))
         elif row.address is not None:
             platform = row.address.get("platform")
             if isinstance(platform, str) and platform in usable:
@@ -304,6 +383,10 @@ def routes(session: Session, rows: Sequence[Outbox], platforms: Sequence[str]) -
         elif row.channel is not None and row.scheme_id is not None:
             route = channels.get((row.scheme_id, row.channel))
             if route is not None:
+                found[row.id] = route
+        elif row.recipient_id is not None:
+            route = mail.get(row.recipient_id)
+            if route is not None and route.address["chat"] is None:
                 found[row.id] = route
     return found
 
@@ -315,6 +398,11 @@ def _within(identity: ChannelIdentity, within: dict[str, Any] | None) -> dict[st
     if within and within.get("platform") == identity.platform:
         address.update({k: v for k, v in within.items() if k != "platform"})
     return address
+
+
+def _by_mail(row: Outbox) -> bool:
+    """A row for a person that asks for email whatever chat they are in."""
+    return row.address is not None and row.address.get("platform") == EMAIL
 
 
 def record_sent(session: Session, row_id: int, worker: str, now: datetime, message_id: str) -> bool:

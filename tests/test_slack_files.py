@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import aiohttp
 import pytest
+from icalendar import Calendar
 from sqlalchemy import Engine
 from sqlmodel import select
 
@@ -16,6 +17,7 @@ from bot.channels.base import DeliveryError
 from bot.channels.console import file_size
 from bot.channels.slack.sender import SlackSender, make_client
 from bot.outbox import Deliverer
+from conversations.calendar_invite import Attendee, meeting_invite
 from conversations.clock import Clock, parse_instant
 from conversations.messages import Attachment, Part, Text, part_to_json
 from storage import outbox_queries
@@ -95,13 +97,37 @@ async def test_a_file_alone_reaches_a_dm_with_the_preview_as_its_comment(
     assert sheet_rows(shared.data)[1] == ("P-01", 4, 12)
 
 
-async def test_a_text_invite_still_goes_as_text_with_no_upload(
+async def test_a_calendar_invite_goes_up_as_an_ics_file_not_a_code_block(
     api: FakeSlackApi, sender: SlackSender
 ) -> None:
-    invite = Attachment("invite.ics", "text/calendar", "BEGIN:VCALENDAR\nEND:VCALENDAR")
-    await sender.send(LEAD, [Text("Booked."), invite], "Booked.")
-    assert _order(api) == ["chat.postMessage"]
-    assert "BEGIN:VCALENDAR" in str(api.posts()[0]["blocks"])
+    invite = meeting_invite(
+        meeting_id=4,
+        starts_at=datetime(2026, 11, 24, 15, 0, tzinfo=UTC),
+        duration_minutes=60,
+        mode="video",
+        mentee=Attendee("Priya Shah", "mentee@example.org"),
+        mentor=Attendee("Tom Okafor", "mentor@example.org"),
+        method="REQUEST",
+        sequence=0,
+        now=parse_instant(NOW),
+    )
+    await sender.send({"user": "U0TOM"}, [Text("Confirmed: Tue 24 Nov, 15:00."), invite], "Ok")
+    assert _order(api) == [
+        "conversations.open",
+        "files.getUploadURLExternal",
+        "upload",
+        "chat.postMessage",
+        "files.completeUploadExternal",
+    ]
+    [post] = api.posts()
+    assert "VCALENDAR" not in str(post["blocks"])
+    assert "Confirmed: Tue 24 Nov, 15:00." in post["blocks"][0]["text"]["text"]
+    [shared] = api.shared("DU0TOM")
+    assert shared.filename == "mentoring-meeting-4-invite.ics"
+    calendar = Calendar.from_ical(shared.data)
+    [event] = calendar.walk("VEVENT")
+    assert str(calendar["METHOD"]) == "REQUEST"
+    assert event.decoded("dtstart") == datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 
 
 async def test_upload_failures_are_classified_before_anything_is_shown(

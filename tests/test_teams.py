@@ -263,6 +263,9 @@ async def test_a_mentee_books_and_the_mentor_accepts_with_card_buttons(
             "Confirmed: your meeting with Priya Shah" in t
             for t in connector.sent(tom.conversation)[-1].texts()
         )
+        confirmed = str(connector.sent(tom.conversation)[-1].card())
+        assert "BEGIN:VCALENDAR" not in confirmed  # the invite is a button, not its text
+        assert "https://teams.microsoft.com/l/meeting/new?subject=Mentoring" in confirmed
         assert len(connector.updates()) == 2
 
         await deliverer.deliver_once()

@@ -6,8 +6,8 @@
   and chat.postMessage has no idempotency key.
 - :func:`post_parts`: render parts and post them (several messages when Slack's limits need);
   our outbox id goes into the message metadata, so a resend after an ambiguous failure can be
-  matched with what is in the channel. Binary attachments (a PNG chart, an XLSX workbook) go up
-  as files (scope ``files:write``), see "Files" below.
+  matched with what is in the channel. Attachments (a PNG chart, an XLSX workbook, a meeting's
+  ``.ics`` invite) go up as files (scope ``files:write``), see "Files" below.
 - :class:`SlackSender`: the outbox port (``platform = "slack"``) for DMs (address
   ``{"team", "user", "channel"}``, plus ``"thread"``, a thread's ts, for a reply in a thread;
   ``conversations.open`` when the DM id is not known yet) and
@@ -183,11 +183,12 @@ def _retry_after(response: Any) -> float | None:
 
 
 def split_files(parts: list[Part]) -> tuple[list[Part], list[Attachment]]:
-    """The parts shown as blocks, and the binary attachments uploaded as files."""
+    """The parts shown as blocks, and the attachments uploaded as files (a calendar invite too:
+    a file a person opens to add the meeting, not a code block to copy)."""
     shown: list[Part] = []
     files: list[Attachment] = []
     for part in parts:
-        if isinstance(part, Attachment) and part.is_binary:
+        if isinstance(part, Attachment):
             files.append(part)
         else:
             shown.append(part)

@@ -44,6 +44,7 @@ from sqlalchemy import Engine as Database
 
 from bot import metrics
 from bot.channels.base import DeliveryError
+from bot.channels.teams.calendar import CalendarLinks, link_invites
 from bot.channels.teams.cards import render_activities, submission, submitted_card
 from bot.outbox import AMBIGUOUS
 from conversations.clock import Clock
@@ -240,6 +241,7 @@ class TeamsBot:
         self.db = db
         self.clock = clock
         self.engine = engine
+        self.links = CalendarLinks.of(db, clock)  # meeting invites: Add to calendar
 
     async def on_turn(self, context: TurnContext) -> None:
         activity: Activity = context.activity
@@ -340,7 +342,8 @@ class TeamsBot:
         """Show ``parts`` in the conversation. When Teams may have posted them despite an error
         (see :func:`_send_failed`), their outbox rows are recorded as possibly sent (dead, with
         that note), so the deliverer does not post them a second time."""
-        for raw in render_activities(parts, preview(parts)):
+        shown = link_invites(parts, self.links)
+        for raw in render_activities(shown, preview(parts)):
             try:
                 await context.send_activity(Activity().deserialize(raw))
             except HttpOperationError as exc:
@@ -600,9 +603,10 @@ class TeamsSender:
 
     platform = PLATFORM
 
-    def __init__(self, settings: TeamsSettings) -> None:
+    def __init__(self, settings: TeamsSettings, links: CalendarLinks | None = None) -> None:
         self.settings = settings
         self.adapter = CloudAdapter(_authentication(settings))
+        self.links = links  # meeting invites: Add to calendar (without: a note says so)
 
     async def send(
         self,
@@ -614,7 +618,8 @@ class TeamsSender:
     ) -> str:
         """``outbox_id`` is not sent: Teams has no message metadata to carry it."""
         reference, tenant = reference_of(address)
-        activities = [_with_tenant(a, tenant) for a in render_activities(parts, preview)]
+        shown = link_invites(parts, self.links)
+        activities = [_with_tenant(a, tenant) for a in render_activities(shown, preview)]
         if not activities:
             raise DeliveryError("nothing to send", permanent=True)
         sent: list[str] = []
@@ -762,8 +767,11 @@ async def _classified(call: Awaitable[Any], what: str) -> None:
 
 
 def sender_from_env(
-    http: aiohttp.ClientSession, *, settings: TeamsSettings | None = None
+    http: aiohttp.ClientSession,
+    *,
+    settings: TeamsSettings | None = None,
+    links: CalendarLinks | None = None,
 ) -> TeamsSender:
     """The Teams sender. botbuilder's connector makes its own HTTP requests, so ``http`` is not
-    used (it is the port's common signature)."""
-    return TeamsSender(settings or TeamsSettings.from_env())
+    used (it is the port's common signature). ``links``: the signed calendar download links."""
+    return TeamsSender(settings or TeamsSettings.from_env(), links)

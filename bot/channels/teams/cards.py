@@ -30,6 +30,7 @@ import re
 from typing import Any
 
 from bot.channels.console import file_size, safe_filename
+from bot.channels.teams import calendar
 from conversations.messages import (
     Attachment,
     FieldKind,
@@ -137,6 +138,8 @@ def _elements(part: Part) -> list[dict[str, Any]]:
             },
         ]
     if isinstance(part, Attachment):
+        if part.media_type == calendar.CARD_MEDIA:  # an invite, as Add to calendar
+            return calendar.card_elements(part)
         if part.is_binary:  # render_activities turns files into images or notes first
             raise TypeError(f"{part.filename} is a file, not card content")
         return [
