@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import aiohttp
 from sqlalchemy import Engine
 
+from bot import reach
 from bot.channels.base import Sender
 from bot.channels.webhook import WebhookSender
 from bot.outbox import Deliverer, DeliveryStats
@@ -39,7 +40,27 @@ def worker_name() -> str:
 async def deliverer(db: Engine, clock: Clock) -> AsyncIterator[Deliverer]:
     """A deliverer with every sender this process can use (Slack, Teams, webhooks)."""
     async with aiohttp.ClientSession() as http:
-        yield Deliverer(db, clock, senders(http), worker=worker_name())
+        found = senders(http)
+        slack = found.get("slack")
+        if slack is not None:
+            from bot.channels.slack.sender import SlackSender
+
+            if isinstance(slack, SlackSender):
+                slack.opened = reach.dm_opened(db)
+        yield Deliverer(db, clock, found, worker=worker_name())
+
+
+async def link_people(db: Engine, clock: Clock, sender: Deliverer) -> None:
+    """Before a sweep: link people who never wrote to the bot on the platforms that can look
+    them up by email (Slack), so the sweep can welcome them (``bot.reach``)."""
+    slack = sender.senders.get("slack")
+    client = getattr(slack, "client", None)
+    if client is None:
+        return
+    try:
+        await reach.link_slack(db, clock, client)
+    except Exception:
+        log.exception("linking people on Slack failed; trying again at the next sweep")
 
 
 def senders(http: aiohttp.ClientSession) -> dict[str, Sender]:
@@ -79,7 +100,8 @@ class TickStats:
 
 async def tick(db: Engine, clock: Clock, sender: Deliverer, max_rounds: int = 100) -> TickStats:
     """One sweep, then deliver until nothing more is due now."""
-    swept = await asyncio.to_thread(sweep, db, clock)
+    await link_people(db, clock, sender)
+    swept = await asyncio.to_thread(sweep, db, clock, reach.rules())
     delivered = DeliveryStats()
     for _ in range(max_rounds):
         stats = await sender.deliver_once()
@@ -110,8 +132,9 @@ async def run(db: Engine, clock: Clock, stop: asyncio.Event, interval: float = 6
         delivering = asyncio.create_task(sender.run(stop, interval=1.0))
         try:
             while not stop.is_set():
+                await link_people(db, clock, sender)
                 try:
-                    swept = await asyncio.to_thread(sweep, db, clock)
+                    swept = await asyncio.to_thread(sweep, db, clock, reach.rules())
                     if swept.created:
                         log.info("created %d nudges", swept.created)
                 except Exception:

@@ -248,12 +248,14 @@ class FakeSlackApi(LocalServer):
                 user_id = str(args.get("user", ""))
                 user = self.users.get(user_id)
             else:
+                email = str(args.get("email", "")).lower()
                 user_id, user = next(
-                    ((k, u) for k, u in self.users.items() if u.email == args.get("email")),
+                    ((k, u) for k, u in self.users.items() if u.email.lower() == email),
                     ("", None),
                 )
-            if user is None:
-                return {"ok": False, "error": "user_not_found"}
+            if user is None:  # (lookupByEmail's own error code is plural)
+                error = "user_not_found" if method == "users.info" else "users_not_found"
+                return {"ok": False, "error": error}
             return {
                 "ok": True,
                 "user": {
