@@ -3,12 +3,13 @@
 - :func:`link_slack`: everyone in a scheme with no Slack identity is looked up by email
   (``users.lookupByEmail``, scope ``users:read.email``) and linked to the Slack user it finds
   (address ``{"team", "user"}``: the DM is opened when the first message is due, see
-  :func:`dm_opened`). A ``users_not_found`` answer is remembered for the day
+  :func:`chat_opened`). A ``users_not_found`` answer is remembered for the day
   (``storage.reach_queries.remember_miss``), so each sweep asks only about people added since,
   and someone not on Slack is asked about again the next day. At most ``limit`` lookups a pass
   (Slack allows about 50 a minute); the rest wait for the next sweep.
-- :func:`dm_opened`: the Slack sender opened a DM (``conversations.open``) for an address with
-  none: the channel is kept in the identity's address, so it is opened once.
+- :func:`chat_opened`: a sender opened a person's chat for an address with none (a Slack DM by
+  ``conversations.open``, a Teams personal chat by ``POST /v3/conversations``): the new address
+  is kept in the identity, so the chat is opened once.
 - :func:`rules`: the sweep's reach rules (``conversations.reach.specs``), when this process can
   reach anyone (a chat platform or email is configured); None otherwise (the console alone
   reaches nobody, so nobody is welcomed or reported unreachable).
@@ -121,26 +122,38 @@ async def link_slack(
     return linked
 
 
-def _keep_dm(db: Engine, address: dict[str, Any], channel: str) -> None:
-    user = str(address.get("user") or "")
+def _user_of(platform: str, address: dict[str, Any]) -> str:
+    """The platform's user id an address is for (the identity's ``user_id``)."""
+    if platform == SLACK:
+        return str(address.get("user") or "")
+    reference = address.get("reference")
+    user = reference.get("user") if isinstance(reference, dict) else None
+    return str(user.get("aadObjectId") or "") if isinstance(user, dict) else ""
+
+
+def _keep(db: Engine, platform: str, old: dict[str, Any], new: dict[str, Any]) -> None:
     with transaction(db) as session:
         for identity in session.exec(
             select(ChannelIdentity).where(
-                col(ChannelIdentity.platform) == SLACK, col(ChannelIdentity.user_id) == user
+                col(ChannelIdentity.platform) == platform,
+                col(ChannelIdentity.user_id) == _user_of(platform, old),
             )
         ).all():
-            if not identity.address.get("channel"):
-                identity.address = {**identity.address, "channel": channel}
+            if identity.address == old:  # not one changed meanwhile (the person wrote)
+                identity.address = new
                 session.add(identity)
 
 
-def dm_opened(db: Engine) -> Callable[[dict[str, Any], str], Awaitable[None]]:
-    """What the Slack sender calls when it opened a DM: the channel is stored."""
+def chat_opened(
+    db: Engine, platform: str
+) -> Callable[[dict[str, Any], dict[str, Any]], Awaitable[None]]:
+    """What a sender calls when it opened a person's chat for an address without one (a Slack
+    DM, a Teams personal chat): the identity's address becomes ``new``, so it opens once."""
 
-    async def keep(address: dict[str, Any], channel: str) -> None:
+    async def keep(old: dict[str, Any], new: dict[str, Any]) -> None:
         try:
-            await asyncio.to_thread(_keep_dm, db, address, channel)
-        except Exception:  # the message went: the DM is opened again next time
-            log.exception("Slack: could not store the DM channel")
+            await asyncio.to_thread(_keep, db, platform, old, new)
+        except Exception:  # the message went: the chat is opened again next time
+            log.exception("%s: could not store the chat it opened", platform)
 
     return keep

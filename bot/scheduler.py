@@ -41,12 +41,9 @@ async def deliverer(db: Engine, clock: Clock) -> AsyncIterator[Deliverer]:
     """A deliverer with every sender this process can use (Slack, Teams, webhooks)."""
     async with aiohttp.ClientSession() as http:
         found = senders(http)
-        slack = found.get("slack")
-        if slack is not None:
-            from bot.channels.slack.sender import SlackSender
-
-            if isinstance(slack, SlackSender):
-                slack.opened = reach.dm_opened(db)
+        for platform, sender in found.items():
+            if hasattr(sender, "opened"):  # Slack and Teams open a person's chat when needed
+                sender.opened = reach.chat_opened(db, platform)
         yield Deliverer(db, clock, found, worker=worker_name())
 
 

@@ -49,7 +49,9 @@ def _later(clock: Clock, **delta: float) -> Clock:
 
 async def _deliver_slack(db: Engine, clock: Clock, api: FakeSlackApi) -> outbox.DeliveryStats:
     async with aiohttp.ClientSession() as http:
-        sender = SlackSender(make_client(http, "xoxb-test", api.url), reach.dm_opened(db))
+        sender = SlackSender(
+            make_client(http, "xoxb-test", api.url), reach.chat_opened(db, "slack")
+        )
         deliverer = outbox.Deliverer(db, clock, {"slack": sender}, worker="test", pacing={})
         return await deliverer.deliver_once()
 
@@ -201,6 +203,7 @@ async def test_installed_in_a_team_links_members_from_the_paged_roster(
         assert sweep(demo, clock, rules.specs).by_rule["welcome"] == 3
         async with aiohttp.ClientSession() as http:
             sender = teams.sender_from_env(http, settings=_settings(connector))
+            sender.opened = reach.chat_opened(demo, "teams")
             stats = await outbox.Deliverer(
                 demo, clock, {"teams": sender}, worker="test", pacing={}
             ).deliver_once()
@@ -210,6 +213,9 @@ async def test_installed_in_a_team_links_members_from_the_paged_roster(
         }  # fmt: skip
         [welcome] = connector.sent(nadia.conversation)
         assert "Hello Nadia! I'm mentorbot" in welcome.texts()[0]
+    # The personal chat is kept: the next message goes straight there, created once.
+    chat = _identities(demo, "teams")["mentee2@example.org"].address["reference"]["conversation"]
+    assert chat == {"conversationType": "personal", "id": nadia.conversation, "tenantId": TENANT}
 
 
 async def test_a_long_roster_is_read_page_by_page(demo: Engine, clock: Clock) -> None:

@@ -350,10 +350,11 @@ class SlackSender:
     def __init__(
         self,
         client: AsyncWebClient,
-        opened: Callable[[dict[str, Any], str], Awaitable[None]] | None = None,
+        opened: Callable[[dict[str, Any], dict[str, Any]], Awaitable[None]] | None = None,
     ) -> None:
         self.client = client
-        # Told of each DM this sender opened for an address with none (``bot.reach`` keeps it).
+        # Told (old address, new address) of each DM it opened for an address with none
+        # (``bot.reach.chat_opened`` keeps it).
         self.opened = opened
 
     async def send(
@@ -373,7 +374,7 @@ class SlackSender:
                     raise DeliveryError("slack address has no channel or user", permanent=True)
                 channel = await dm_channel(self.client, user)
                 if channel and self.opened is not None:
-                    await self.opened(address, channel)
+                    await self.opened(address, {**address, "channel": channel})
             if not channel:
                 raise DeliveryError("slack gave no DM channel", permanent=True)
             await post_parts(

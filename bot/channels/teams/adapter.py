@@ -22,7 +22,8 @@ conversation references are compatible, so only this package changes when we mov
 
 Address (ChannelIdentity.address, or a scheme channel's settings): ``{"platform": "teams",
 "tenantId": ..., "reference": <ConversationReference, camelCase JSON>}``. A reference without a
-conversation means "create the personal chat when needed".
+conversation means "create the personal chat when needed" (the sender tells ``opened`` of the
+chat it created, and the scheduler's keeps it in the identity, so it is created once).
 """
 
 from __future__ import annotations
@@ -662,9 +663,16 @@ class TeamsSender:
 
     platform = PLATFORM
 
-    def __init__(self, settings: TeamsSettings) -> None:
+    def __init__(
+        self,
+        settings: TeamsSettings,
+        opened: Callable[[dict[str, Any], dict[str, Any]], Awaitable[None]] | None = None,
+    ) -> None:
         self.settings = settings
         self.adapter = CloudAdapter(_authentication(settings))
+        # Told (old address, new address) of each personal chat it created for an address
+        # with none (``bot.reach.chat_opened`` keeps it, so the chat is created once).
+        self.opened = opened
 
     async def send(
         self,
@@ -689,9 +697,19 @@ class TeamsSender:
                     raise _send_failed(exc) from exc
                 sent.append(str(getattr(response, "id", "") or ""))
 
+        created: list[str] = []
+
+        async def deliver_created(context: TurnContext) -> None:
+            chat = context.activity.conversation.id if context.activity.conversation else None
+            if chat:
+                created.append(str(chat))
+            await deliver(context)
+
         try:
             if reference.conversation is None or not reference.conversation.id:
-                await self._create_and_send(reference, tenant, deliver)
+                await self._create_and_send(reference, tenant, deliver_created)
+                if created and self.opened is not None:
+                    await self.opened(address, _with_chat(address, created[0], tenant))
             else:
                 await _classified(
                     self.adapter.continue_conversation(reference, deliver, self.settings.app_id),
@@ -712,8 +730,8 @@ class TeamsSender:
 
     async def delete(self, address: dict[str, Any], message_id: str) -> bool:
         """Delete an activity the bot posted in the stored conversation (Bot Connector
-        ``DELETE .../activities/{id}``). A personal chat created when a message was sent is not
-        stored, so what was posted there cannot be found again: :class:`DeliveryError`."""
+        ``DELETE .../activities/{id}``). An address still without a chat (one created by a
+        sender that kept no record of it) cannot be searched: :class:`DeliveryError`."""
         reference, _ = reference_of(address)
         if reference.conversation is None or not reference.conversation.id:
             raise DeliveryError("Teams address has no conversation to delete in", permanent=True)
@@ -758,6 +776,15 @@ class TeamsSender:
             ),
             "create conversation and send",
         )
+
+
+def _with_chat(address: dict[str, Any], chat: str, tenant: str) -> dict[str, Any]:
+    """``address`` with the personal chat created for it."""
+    reference = dict(address.get("reference") or {})
+    reference["conversation"] = {"conversationType": "personal", "id": chat}
+    if tenant:
+        reference["conversation"]["tenantId"] = tenant
+    return {**address, "reference": reference}
 
 
 def _retry_after(exc: HttpOperationError) -> float | None:
