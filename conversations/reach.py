@@ -23,11 +23,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from conversations.dates import format_day
 from conversations.messages import Part, Text, part_to_json, preview
 from conversations.nudges import LEAD_PRIORITY, NudgeSpec
 from storage import access, nudge_queries, queries
@@ -238,11 +239,8 @@ def specs(session: Session, now: datetime) -> list[NudgeSpec]:
         if (WELCOME, f"person:{pid}", "") in existing:
             continue
         found.append(welcome_spec(session, member, now))
-    leads = {
-        scheme_id: lead for scheme_id, (_tz, lead, _s) in nudge_queries.active_scheme_settings(
-            session
-        ).items()
-    }  # fmt: skip
+    schemes = nudge_queries.active_scheme_settings(session)
+    leads = {scheme_id: lead for scheme_id, (_tz, lead, _settings) in schemes.items()}
     for member in rows:
         if ways.get(member.person_id) is not None:
             continue
@@ -266,9 +264,16 @@ class Unreached:
 
 
 # Why someone linked on neither chat platform is not reached.
-NOT_FOUND = (
-    "not found on Slack or Teams by their scheme email, and the app isn't installed for them"
-)
+NOT_FOUND = "no Slack or Teams account linked yet, and the Teams app isn't installed for them"
+
+
+def _why(missed: date | None) -> str:
+    if missed is None:
+        return NOT_FOUND
+    return (
+        f"Slack has no account with their scheme email (checked {format_day(missed)}), "
+        "and the Teams app isn't installed for them"
+    )
 
 
 def unreachable(session: Session, person_id: int, now: datetime) -> list[Unreached] | None:
@@ -279,13 +284,15 @@ def unreachable(session: Session, person_id: int, now: datetime) -> list[Unreach
         return None
     rows = [m for m in _current(session, now) if m.cohort_id in cohorts]
     ways = reached_by(session, {m.person_id for m in rows})
+    missed = rq.last_missed(session, "slack", [pid for pid, way in ways.items() if way is None])
     found: dict[int, Unreached] = {}
     for m in rows:
         if ways.get(m.person_id) is not None:
             continue
         known = found.get(m.person_id)
         if known is None:
-            found[m.person_id] = Unreached(m.name, role_name(m.role), m.cohort_name, NOT_FOUND)
+            why = _why(missed.get(m.person_id))
+            found[m.person_id] = Unreached(m.name, role_name(m.role), m.cohort_name, why)
         elif role_name(m.role) not in known.role.split(", "):
             found[m.person_id] = replace(known, role=f"{known.role}, {role_name(m.role)}")
     return list(found.values())

@@ -133,6 +133,20 @@ def missed(session: Session, platform: str, day: date) -> set[int]:
     return {int(s.partition(":")[2]) for s in subjects if s.partition(":")[2].isdigit()}
 
 
+def last_missed(session: Session, platform: str, person_ids: Iterable[int]) -> dict[int, date]:
+    """The last day ``platform`` did not know each person's email (people never missed are
+    left out)."""
+    wanted = {f"person:{pid}" for pid in person_ids}
+    found: dict[int, date] = {}
+    for subject, period in session.exec(
+        select(Nudge.subject, Nudge.period).where(col(Nudge.rule) == _miss_rule(platform))
+    ).all():
+        if subject in wanted:
+            person_id, day = int(subject.partition(":")[2]), date.fromisoformat(period)
+            found[person_id] = max(day, found.get(person_id, day))
+    return found
+
+
 def remember_miss(session: Session, platform: str, person_id: int, now: datetime) -> None:
     """``platform`` did not know the person's email today: once, whoever records it."""
     insert_into = (

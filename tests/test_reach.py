@@ -276,7 +276,7 @@ async def test_the_lead_asks_who_the_bot_cannot_reach(
     assert "I can't reach 6 people yet" in answer
     assert "Nadia Kaur (mentee, Demo cohort" in answer or "Nadia Kaur (mentee" in answer
     assert "Priya Shah" not in answer
-    assert "not found on Slack or Teams" in answer
+    assert "Slack has no account with their scheme email (checked Mon 23 Nov)" in answer
 
 
 def test_only_the_lead_and_steering_group_are_told_who_cannot_be_reached(
@@ -287,6 +287,8 @@ def test_only_the_lead_and_steering_group_are_told_who_cannot_be_reached(
     assert "shown to the project lead and the steering group" in answer
     chair = Chat(demo, clock, "chair@example.org").said("who can't you reach?")
     assert "I can't reach 9 people yet" in chair
+    assert "Nadia Kaur (mentee, Demo cohort): no Slack or Teams account linked yet" in chair
+    assert "Leah Dunn (mentor, steering group member, Demo cohort)" in chair
 
 
 def test_people_lists_how_each_person_is_reached(demo: Engine, clock: Clock) -> None:
