@@ -20,7 +20,7 @@ from conversations import reach as rules
 from conversations.clock import Clock
 from conversations.nudges import sweep
 from storage.db import transaction
-from storage.models import ChannelIdentity, Nudge, Outbox, Person
+from storage.models import ChannelIdentity, Membership, Nudge, Outbox, Person
 from tests.fakes.bot_connector import TENANT, FakeBotConnector
 from tests.fakes.slack_api import TEAM, FakeSlackApi, SlackUser
 from tests.test_teams import Teams, _server, _settings
@@ -80,7 +80,22 @@ async def test_slack_people_are_linked_by_email_and_a_miss_is_asked_again_the_ne
         api.users["U0NADIA"] = SlackUser("mentee2@example.org", name="nadia")
         assert await reach.link_slack(demo, _later(clock, days=1), client) == 1
         assert len(api.of("users.lookupByEmail")) == 9 + 6
-    assert "mentee2@example.org" in _identities(demo, "slack")
+        # Someone added to the scheme later is looked up at the next sweep, that day.
+        next_day = _later(clock, days=1, hours=2)
+        with transaction(demo) as session:
+            cohort_id = session.exec(select(Membership.cohort_id)).first()
+            assert cohort_id is not None
+            newcomer = Person(
+                email="newcomer@example.org", display_name="Sam Newcomer", created_at=next_day.now()
+            )
+            session.add(newcomer)
+            session.flush()
+            assert newcomer.id is not None
+            session.add(Membership(person_id=newcomer.id, cohort_id=cohort_id, role="mentee"))
+        api.users["U0SAM"] = SlackUser("newcomer@example.org", name="sam")
+        assert await reach.link_slack(demo, next_day, client) == 1
+        assert [c["email"] for c in api.of("users.lookupByEmail")][15:] == ["newcomer@example.org"]
+    assert {"mentee2@example.org", "newcomer@example.org"} <= set(_identities(demo, "slack"))
     with transaction(demo) as session:
         priya_person = session.get(Person, priya.person_id)
         assert priya_person is not None
