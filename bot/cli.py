@@ -187,6 +187,14 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--user", metavar="EMAIL", help="only what this person did or was about")
     audit.add_argument("--since", metavar="DATE", help="from this day (YYYY-MM-DD, UTC) on")
     _common(audit)
+
+    people = commands.add_parser(
+        "people", help="everyone in the scheme, and how the bot reaches them"
+    )
+    people.add_argument("--cohort", metavar="SLUG", help="only this cohort")
+    # With no action, the listing; actions (e.g. import) are added beside it.
+    people.add_subparsers(dest="people_command", required=False, metavar="ACTION")
+    _common(people)
     return parser
 
 
@@ -223,6 +231,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "audit":
             return _audit(db, args.user, args.since, sys.stdout)
+        if args.command == "people" and not getattr(args, "people_command", None):
+            from bot.people import listing
+
+            return listing(db, args.cohort, sys.stdout)
         if args.command == "erase":
             if args.replay:
                 return _erase_replay(db, clock, sys.stdout)

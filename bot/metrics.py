@@ -28,6 +28,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import Engine
 
+from conversations import reach
 from conversations.clock import Clock
 from storage import ops_queries
 from storage.db import transaction
@@ -110,7 +111,13 @@ class DatabaseCollector(Collector):
             with transaction(self.db) as session:
                 counts = ops_queries.outbox_counts(session, now)
                 oldest = ops_queries.oldest_due(session, now, self.platforms)
-                unreachable = ops_queries.people_not_reachable(session, now.date())
+                # With email set up, everyone not on a chat platform is reached by email
+                # (``conversations.reach.reached_by``, the rule `mentorbot people` shows).
+                unreachable = (
+                    0
+                    if reach.email_configured()
+                    else ops_queries.people_not_reachable(session, now.date())
+                )
         except Exception as exc:
             log.warning("metrics: could not read the database (%s)", type(exc).__name__)
             up.add_metric([], 0)

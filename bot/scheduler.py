@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import aiohttp
 from sqlalchemy import Engine
 
-from bot import metrics
+from bot import metrics, reach
 from bot.channels.base import Sender
 from bot.channels.webhook import WebhookSender
 from bot.outbox import Deliverer, DeliveryStats
@@ -41,7 +41,24 @@ def worker_name() -> str:
 async def deliverer(db: Engine, clock: Clock) -> AsyncIterator[Deliverer]:
     """A deliverer with every sender this process can use (Slack, Teams, webhooks, email)."""
     async with aiohttp.ClientSession() as http:
-        yield Deliverer(db, clock, senders(http, db, clock), worker=worker_name())
+        found = senders(http, db, clock)
+        for platform, sender in found.items():
+            if hasattr(sender, "opened"):  # Slack and Teams open a person's chat when needed
+                sender.opened = reach.chat_opened(db, platform)
+        yield Deliverer(db, clock, found, worker=worker_name())
+
+
+async def link_people(db: Engine, clock: Clock, sender: Deliverer) -> None:
+    """Before a sweep: link people who never wrote to the bot on the platforms that can look
+    them up by email (Slack), so the sweep can welcome them (``bot.reach``)."""
+    slack = sender.senders.get("slack")
+    client = getattr(slack, "client", None)
+    if client is None:
+        return
+    try:
+        await reach.link_slack(db, clock, client)
+    except Exception:
+        log.exception("linking people on Slack failed; trying again at the next sweep")
 
 
 def senders(
@@ -92,7 +109,8 @@ class TickStats:
 
 async def tick(db: Engine, clock: Clock, sender: Deliverer, max_rounds: int = 100) -> TickStats:
     """One sweep, then deliver until nothing more is due now."""
-    swept = await asyncio.to_thread(sweep, db, clock)
+    await link_people(db, clock, sender)
+    swept = await asyncio.to_thread(timed_sweep, db, clock)
     delivered = DeliveryStats()
     for _ in range(max_rounds):
         stats = await sender.deliver_once()
@@ -120,7 +138,7 @@ def waiting(db: Engine) -> int:
 def timed_sweep(db: Engine, clock: Clock) -> SweepStats:
     """A sweep, counted in this process's metrics (``bot.metrics``)."""
     started = time.perf_counter()
-    swept = sweep(db, clock)
+    swept = sweep(db, clock, reach.rules())
     metrics.EVENTS.swept(time.perf_counter() - started, swept.by_rule)
     return swept
 
@@ -132,6 +150,7 @@ async def run(db: Engine, clock: Clock, stop: asyncio.Event, interval: float = 6
         delivering = asyncio.create_task(sender.run(stop, interval=1.0))
         try:
             while not stop.is_set():
+                await link_people(db, clock, sender)
                 try:
                     swept = await asyncio.to_thread(timed_sweep, db, clock)
                     if swept.created:

@@ -38,6 +38,7 @@ from conversations.language.meetings import (
     with_someone,
 )
 from conversations.language.normalise import normalise
+from conversations.language.reach import UNREACHED_ASKED
 from conversations.language.reports import A_REPORT, TO_CHANNEL
 from conversations.language.requests import (
     content_words,
@@ -108,6 +109,7 @@ class IntentName(StrEnum):
     LEAVE = "leave"
     ERASE_MY_DATA = "erase_my_data"
     ACCESS_MY_DATA = "access_my_data"
+    UNREACHABLE = "unreachable"
     UNKNOWN = "unknown"
 
 
@@ -382,6 +384,8 @@ def _asked_by_name(text: str) -> IntentName | None:
 
 _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
     (IntentName.REVIEW_APPLICATIONS, REVIEW_ONE_SHOT),
+    # "who can't you reach?", "anyone unreachable?": the lead's list of people not reached.
+    (IntentName.UNREACHABLE, UNREACHED_ASKED),
     # "who is my mentor", "whos my mentee again?", "hows best to get hold of tom?", "tom's email":
     # who the partner is and how to reach them.
     (

@@ -18,7 +18,7 @@ a candidate at all.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -867,12 +867,18 @@ def _spread(spec: NudgeSpec, minutes: int) -> timedelta:
     return timedelta(seconds=int.from_bytes(digest[:4], "big") % (minutes * 60))
 
 
-def sweep(db: Engine, clock: Clock) -> SweepStats:
-    """Create every nudge that is due and not yet created, with its outbox message, at most once."""
+def sweep(
+    db: Engine, clock: Clock, extra: Callable[[Session, datetime], list[NudgeSpec]] | None = None
+) -> SweepStats:
+    """Create every nudge that is due and not yet created, with its outbox message, at most once.
+    ``extra``: more rules, from outside this module (the scheduler adds ``conversations.reach``'s
+    welcome and unreachable alerts when the process can reach people)."""
     now = clock.now()
     stats = SweepStats()
     with transaction(db) as session:
         specs = collect(session, now)
+        if extra is not None:
+            specs += [spec for spec in extra(session, now) if spec.moment <= now]
         existing = q.existing_keys(session, [s.key for s in specs])
         fresh: dict[tuple[str, str, str], NudgeSpec] = {}
         for spec in specs:

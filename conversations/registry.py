@@ -22,6 +22,7 @@ from conversations.dialogs import (
     reminders,
     reports,
     suggest,
+    unreached,
 )
 from conversations.dialogs.apply import selection
 from conversations.dialogs.base import Registry
@@ -45,6 +46,7 @@ JOURNEYS = (
     matching,
     lead_route,
     data_rights,
+    unreached,
 )
 
 

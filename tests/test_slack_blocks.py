@@ -130,6 +130,8 @@ def test_the_manifest_matches_what_the_code_registers() -> None:
         "files_getUploadURLExternal": {"files:write"},
         "files_completeUploadExternal": {"files:write"},
         "users_info": {"users:read", "users:read.email"},
+        # People in the scheme who never wrote, linked by email (bot/reach.py).
+        "users_lookupByEmail": {"users:read", "users:read.email"},
         "views_open": set(),
         "views_publish": set(),
     }

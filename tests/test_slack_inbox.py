@@ -200,6 +200,8 @@ async def test_a_server_killed_after_its_ack_answers_once_it_is_back(db_url: str
         assert "Tom won't be told" in began
         async with FakeSlackApi(users=dict(USERS)) as api:
             api.stall("users.info")  # the first server hangs after its ack, before its commit
+            # (and its sweep does not link Priya by email first: she links by her message)
+            api.stall("users.lookupByEmail")
             port = _free_port()
             first = await _serve(db_url, api, port)
             try:
@@ -214,6 +216,7 @@ async def test_a_server_killed_after_its_ack_answers_once_it_is_back(db_url: str
             assert _concerns(db) == []
             assert _inbox(db, send["event_id"]).status == "pending"
             await api.unstall("users.info")
+            await api.unstall("users.lookupByEmail")
 
             second = await _serve(db_url, api, _free_port())
             try:

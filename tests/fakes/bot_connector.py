@@ -8,7 +8,10 @@
   ``POST .../activities/{activityId}`` (reply), ``PUT .../activities/{activityId}`` (update), ``DELETE .../activities/{activityId}`` (delete:
   404 for one deleted already),
   ``POST /v3/conversations`` (create a personal chat);
-- answers member lookups (``GET /v3/conversations/{id}/members/{userId}``) from ``members``;
+- answers member lookups (``GET /v3/conversations/{id}/members/{userId}``) from ``members``,
+  and a team's roster a page at a time (``GET /v3/conversations/{teamId}/pagedmembers``, with
+  ``pageSize`` and ``continuationToken``; the last page has no token) from ``teams``: see
+  ``team_install``, the ``conversationUpdate`` Teams sends when the app is added to a team;
 - can fail the next K sends with a status (and ``Retry-After``), after letting ``after`` through;
   a failure may come after the activity was posted (``posted=True``: Teams' 502s and 412s that
   still show the message), and ``posted()`` lists what the chat really shows;
@@ -125,9 +128,21 @@ class Person:
     conversation: str
 
 
+def _account(person: Person) -> dict[str, Any]:
+    """A TeamsChannelAccount, as the connector returns members."""
+    given, _, surname = person.name.partition(" ")
+    return {
+        "id": person.user_id, "name": person.name, "aadObjectId": person.aad,
+        "email": person.email, "userPrincipalName": person.email, "givenName": given,
+        "surname": surname, "tenantId": TENANT, "userRole": "user",
+    }  # fmt: skip
+
+
 @dataclass
 class FakeBotConnector(LocalServer):
     members: dict[str, Person] = field(default_factory=dict)
+    # A team's id -> the user ids on its roster.
+    teams: dict[str, list[str]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     deleted: set[str] = field(default_factory=set)
     url: str = ""
@@ -171,6 +186,31 @@ class FakeBotConnector(LocalServer):
         activity["channelData"]["tenant"]["id"] = TENANT
         activity.update(changes)
         return activity
+
+    def team_install(self, team_id: str, by: Person, roster: list[Person]) -> dict[str, Any]:
+        """The ``conversationUpdate`` Teams sends when ``by`` adds the app to a team (the bot
+        in ``membersAdded``, in the team's General channel, whose id is the team's); the
+        team's roster is ``roster``."""
+        self.teams[team_id] = [p.user_id for p in roster]
+        self._activity_seq += 1
+        return {
+            "type": "conversationUpdate",
+            "id": f"f:team-{self._activity_seq}",
+            "timestamp": "2026-11-23T09:59:00.000Z",
+            "serviceUrl": self.url + "/",
+            "channelId": "msteams",
+            "from": {"id": by.user_id, "aadObjectId": by.aad},
+            "conversation": {
+                "isGroup": True, "conversationType": "channel", "tenantId": TENANT, "id": team_id,
+            },
+            "recipient": {"id": BOT_ID, "name": "mentorbot"},
+            "membersAdded": [{"id": BOT_ID}],
+            "channelData": {
+                "team": {"id": team_id, "name": "Radiology trainees", "aadGroupId": str(uuid.uuid4())},
+                "eventType": "teamMemberAdded",
+                "tenant": {"id": TENANT},
+            },
+        }  # fmt: skip
 
     # -- what the bot sent -------------------------------------------------------------------
 
@@ -331,16 +371,23 @@ class FakeBotConnector(LocalServer):
         person = self.members.get(request.match_info["user"])
         if person is None:
             return web.json_response({"error": {"code": "NotFound"}}, status=404)
-        return web.json_response(
-            {
-                "id": person.user_id,
-                "name": person.name,
-                "aadObjectId": person.aad,
-                "email": person.email,
-                "userPrincipalName": person.email,
-                "tenantId": TENANT,
-            }
-        )
+        return web.json_response(_account(person))
+
+    async def _paged(self, request: web.Request) -> web.Response:
+        """A page of a team's roster: ``{"members": [...], "continuationToken": ...}``."""
+        query = f"?{request.query_string}" if request.query_string else ""
+        auth = request.headers.get("Authorization", "")
+        self.calls.append(Call("GET", request.path + query, None, auth))
+        roster = self.teams.get(request.match_info["conversation"])
+        if roster is None:
+            return web.json_response({"error": {"code": "NotFound"}}, status=404)
+        size = max(1, min(int(request.query.get("pageSize") or 50), 500))
+        start = int(request.query.get("continuationToken") or 0)
+        page = roster[start : start + size]
+        body: dict[str, Any] = {"members": [_account(self.members[u]) for u in page]}
+        if start + size < len(roster):
+            body["continuationToken"] = str(start + size)
+        return web.json_response(body)
 
     async def _openid(self, request: web.Request) -> web.Response:
         return web.json_response({"issuer": ISSUER, "jwks_uri": f"{self.url}/openid/keys"})
@@ -360,6 +407,7 @@ class FakeBotConnector(LocalServer):
             "/v3/conversations/{conversation}/activities/{activity}", self._delete
         )
         app.router.add_get("/v3/conversations/{conversation}/members/{user}", self._member)
+        app.router.add_get("/v3/conversations/{conversation}/pagedmembers", self._paged)
         app.router.add_get("/openid/.well-known/openid-configuration", self._openid)
         app.router.add_get("/openid/keys", self._keys)
         self.url = await self.serve(app)

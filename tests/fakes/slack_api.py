@@ -5,6 +5,9 @@ chat.postMessage, chat.update, chat.delete, views.open and views.publish the way
 (``{"ok": true, ...}``), and records every call (method and arguments, from the query string, a
 form or a JSON body) in arrival order. ``users`` maps Slack user ids to their profile (email, tz,
 team); ``channels`` maps channel ids to their names (others are ``channel_not_found``).
+users.lookupByEmail matches an email in any case, and answers ``users_not_found`` (Slack's own
+code for it, unlike users.info's ``user_not_found``) for one nobody has; conversations.open
+answers the DM ``D<user id>``.
 ``fail_next(method, status, error, retry_after)`` makes the next call of a method fail;
 ``delay`` (a (low, high) range in seconds) slows every answer, as the real API does.
 ``outside`` holds channel ids the bot is not a member of: chat.postMessage there answers
@@ -248,12 +251,14 @@ class FakeSlackApi(LocalServer):
                 user_id = str(args.get("user", ""))
                 user = self.users.get(user_id)
             else:
+                email = str(args.get("email", "")).lower()
                 user_id, user = next(
-                    ((k, u) for k, u in self.users.items() if u.email == args.get("email")),
+                    ((k, u) for k, u in self.users.items() if u.email.lower() == email),
                     ("", None),
                 )
-            if user is None:
-                return {"ok": False, "error": "user_not_found"}
+            if user is None:  # (lookupByEmail's own error code is plural)
+                error = "user_not_found" if method == "users.info" else "users_not_found"
+                return {"ok": False, "error": error}
             return {
                 "ok": True,
                 "user": {

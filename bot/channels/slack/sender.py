@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -321,6 +322,21 @@ async def post_parts(
     return stamps
 
 
+async def user_by_email(client: AsyncWebClient, email: str) -> dict[str, Any] | None:
+    """The Slack user with ``email`` (``users.lookupByEmail``, scope ``users:read.email``), or
+    None when Slack knows nobody by it (``users_not_found``). Other failures raise."""
+    try:
+        async with asyncio.timeout(_limit(client)):
+            response = await client.users_lookupByEmail(email=email)
+    except SlackApiError as exc:
+        data = getattr(exc.response, "data", None)
+        if isinstance(data, dict) and data.get("error") == "users_not_found":
+            return None
+        raise
+    user = response.get("user")
+    return user if isinstance(user, dict) else None
+
+
 async def dm_channel(client: AsyncWebClient, user: str) -> str:
     async with asyncio.timeout(_limit(client)):
         response = await client.conversations_open(users=user)
@@ -333,8 +349,15 @@ class SlackSender:
 
     platform = PLATFORM
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        opened: Callable[[dict[str, Any], dict[str, Any]], Awaitable[None]] | None = None,
+    ) -> None:
         self.client = client
+        # Told (old address, new address) of each DM it opened for an address with none
+        # (``bot.reach.chat_opened`` keeps it).
+        self.opened = opened
 
     async def send(
         self,
@@ -352,6 +375,8 @@ class SlackSender:
                 if not isinstance(user, str) or not user:
                     raise DeliveryError("slack address has no channel or user", permanent=True)
                 channel = await dm_channel(self.client, user)
+                if channel and self.opened is not None:
+                    await self.opened(address, {**address, "channel": channel})
             if not channel:
                 raise DeliveryError("slack gave no DM channel", permanent=True)
             thread = str(address.get("thread") or "") or None

@@ -22,7 +22,8 @@ conversation references are compatible, so only this package changes when we mov
 
 Address (ChannelIdentity.address, or a scheme channel's settings): ``{"platform": "teams",
 "tenantId": ..., "reference": <ConversationReference, camelCase JSON>}``. A reference without a
-conversation means "create the personal chat when needed".
+conversation means "create the personal chat when needed" (the sender tells ``opened`` of the
+chat it created, and the scheduler's keeps it in the identity, so it is created once).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from bot.channels.base import DeliveryError
 from bot.channels.teams.calendar import CalendarLinks, link_invites
 from bot.channels.teams.cards import render_activities, submission, submitted_card
 from bot.outbox import AMBIGUOUS
+from conversations import reach
 from conversations.clock import Clock
 from conversations.engine import Engine
 from conversations.messages import Incoming, Part, Place, Text, Where, preview
@@ -86,6 +88,9 @@ ROUTE = "/api/messages"
 # What the reply to a request takes at most; Teams re-sends an activity after 15 s.
 RETRYABLE_STATUS = frozenset({408, 412, 429, 500, 502, 503, 504})
 _TEAMS_CHANNEL = "msteams"
+# A team's roster is read this many members a page, for at most this many pages.
+ROSTER_PAGE_SIZE = 100
+ROSTER_PAGES = 200
 
 
 @dataclass(frozen=True)
@@ -257,6 +262,10 @@ class TeamsBot:
         # Other activities (typing, reactions, invokes) need no answer from us.
 
     async def _installed(self, context: TurnContext) -> None:
+        """The app was installed for someone (by them, or pushed by an admin policy: the same
+        events, with no message from the person) or in a team. A person is linked and welcomed
+        at once; in a team, every scheme member on its roster is linked (their personal chat
+        is created when the first message for them is due)."""
         activity: Activity = context.activity
         conversation_type = activity.conversation.conversation_type if activity.conversation else ""
         if conversation_type not in (None, "", "personal"):
@@ -266,19 +275,74 @@ class TeamsBot:
                 conversation_type,
                 address_of(reference, tenant_of(activity)),
             )
+            await self._read_roster(context)
             return
         identity = await self._identify(context)
         if identity is None:
             await self._unknown(context)
             return
         if identity.new:
-            welcome: list[Part] = [
+            welcome = await asyncio.to_thread(self._welcome, identity.person_id)
+            if welcome is not None:  # the scheme's welcome, once per person
+                outbox_id, parts = welcome
+                await self._reply(context, parts, [outbox_id])
+                await asyncio.to_thread(self.engine.mark_delivered, [outbox_id])
+                return
+            hello: list[Part] = [
                 Text(
                     "Hello! I'm mentorbot, your mentoring scheme's assistant. "
                     "Type help to see what I can do."
                 )
             ]
-            await self._reply(context, welcome)
+            await self._reply(context, hello)
+
+    def _welcome(self, person_id: int) -> tuple[int, list[Part]] | None:
+        with transaction(self.db) as session:
+            return reach.welcome_now(session, person_id, self.clock.now())
+
+    async def _read_roster(self, context: TurnContext) -> None:
+        """Link the scheme's people among the members of the team (or group chat) the app was
+        installed in, read page by page (the connector's ``pagedmembers``)."""
+        activity: Activity = context.activity
+        tenant = tenant_of(activity)
+        token: str | None = None
+        linked = 0
+        for _page in range(ROSTER_PAGES):
+            try:
+                page = await TeamsInfo.get_paged_members(context, token, ROSTER_PAGE_SIZE)
+            except (HttpOperationError, ClientRequestError) as exc:
+                log.warning("Teams: could not read the roster: %s", exc)
+                return
+            found: list[tuple[str, str, dict[str, Any]]] = []
+            for member in page.members or []:
+                email = getattr(member, "email", None) or getattr(
+                    member, "user_principal_name", None
+                )
+                aad = getattr(member, "aad_object_id", None)
+                if not email or not aad or not member.id:
+                    continue
+                reference = TurnContext.get_conversation_reference(activity)
+                reference.user = ChannelAccount(id=member.id, name=member.name, aad_object_id=aad)
+                reference.conversation = None  # their personal chat: created when needed
+                found.append((str(email).strip().lower(), str(aad), address_of(reference, tenant)))
+            linked += await asyncio.to_thread(self._link_roster, tenant, found)
+            token = page.continuation_token
+            if not token:
+                break
+        log.info("Teams: linked %d scheme members from the roster", linked)
+
+    def _link_roster(self, tenant: str, found: list[tuple[str, str, dict[str, Any]]]) -> int:
+        made = 0
+        with transaction(self.db) as session:
+            for email, aad, address in found:
+                if queries.identity_of(session, PLATFORM, tenant, aad) is not None:
+                    continue
+                linked = queries.linked_identity(
+                    session, platform=PLATFORM, tenant=tenant, user_id=aad, email=email,
+                    address=address, now=self.clock.now(),
+                )  # fmt: skip
+                made += 1 if linked is not None and linked.created else 0
+        return made
 
     async def _message(self, context: TurnContext) -> None:
         activity: Activity = context.activity
@@ -603,10 +667,18 @@ class TeamsSender:
 
     platform = PLATFORM
 
-    def __init__(self, settings: TeamsSettings, links: CalendarLinks | None = None) -> None:
+    def __init__(
+        self,
+        settings: TeamsSettings,
+        links: CalendarLinks | None = None,
+        opened: Callable[[dict[str, Any], dict[str, Any]], Awaitable[None]] | None = None,
+    ) -> None:
         self.settings = settings
         self.adapter = CloudAdapter(_authentication(settings))
         self.links = links  # meeting invites: Add to calendar (without: a note says so)
+        # Told (old address, new address) of each personal chat it created for an address
+        # with none (``bot.reach.chat_opened`` keeps it, so the chat is created once).
+        self.opened = opened
 
     async def send(
         self,
@@ -632,9 +704,19 @@ class TeamsSender:
                     raise _send_failed(exc) from exc
                 sent.append(str(getattr(response, "id", "") or ""))
 
+        created: list[str] = []
+
+        async def deliver_created(context: TurnContext) -> None:
+            chat = context.activity.conversation.id if context.activity.conversation else None
+            if chat:
+                created.append(str(chat))
+            await deliver(context)
+
         try:
             if reference.conversation is None or not reference.conversation.id:
-                await self._create_and_send(reference, tenant, deliver)
+                await self._create_and_send(reference, tenant, deliver_created)
+                if created and self.opened is not None:
+                    await self.opened(address, _with_chat(address, created[0], tenant))
             else:
                 await _classified(
                     self.adapter.continue_conversation(reference, deliver, self.settings.app_id),
@@ -655,8 +737,8 @@ class TeamsSender:
 
     async def delete(self, address: dict[str, Any], message_id: str) -> bool:
         """Delete an activity the bot posted in the stored conversation (Bot Connector
-        ``DELETE .../activities/{id}``). A personal chat created when a message was sent is not
-        stored, so what was posted there cannot be found again: :class:`DeliveryError`."""
+        ``DELETE .../activities/{id}``). An address still without a chat (one created by a
+        sender that kept no record of it) cannot be searched: :class:`DeliveryError`."""
         reference, _ = reference_of(address)
         if reference.conversation is None or not reference.conversation.id:
             raise DeliveryError("Teams address has no conversation to delete in", permanent=True)
@@ -701,6 +783,15 @@ class TeamsSender:
             ),
             "create conversation and send",
         )
+
+
+def _with_chat(address: dict[str, Any], chat: str, tenant: str) -> dict[str, Any]:
+    """``address`` with the personal chat created for it."""
+    reference = dict(address.get("reference") or {})
+    reference["conversation"] = {"conversationType": "personal", "id": chat}
+    if tenant:
+        reference["conversation"]["tenantId"] = tenant
+    return {**address, "reference": reference}
 
 
 def _retry_after(exc: HttpOperationError) -> float | None:
