@@ -5,6 +5,7 @@
     mentorbot inbox --user EMAIL           print what waits for a person on the console
     mentorbot inbox --channel lead         print what waits in a scheme channel
     mentorbot scheme load FILE | --demo    load or update a scheme from TOML (idempotent)
+    mentorbot people [--cohort SLUG]       everyone in the scheme and how the bot reaches them
     mentorbot people import FILE --cohort SLUG [--apply]
                                            people from a CSV or XLSX file into a cohort (a dry
                                            run unless --apply; docs/people-import.md)
@@ -113,8 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--demo", action="store_true", help="load the demo scheme")
     _common(load)
 
-    people = commands.add_parser("people", help="the people in the scheme")
-    people_commands = people.add_subparsers(dest="people_command", metavar="ACTION")
+    people = commands.add_parser(
+        "people", help="everyone in the scheme, and how the bot reaches them"
+    )
+    people.add_argument("--cohort", metavar="SLUG", help="only this cohort (the listing)")
+    # With no action, the listing (bot/people.py); `import` beside it.
+    people_commands = people.add_subparsers(dest="people_command", required=False, metavar="ACTION")
     people_import = people_commands.add_parser(
         "import", help="people from a CSV or XLSX file into a cohort (a dry run unless --apply)"
     )
@@ -187,14 +192,6 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--user", metavar="EMAIL", help="only what this person did or was about")
     audit.add_argument("--since", metavar="DATE", help="from this day (YYYY-MM-DD, UTC) on")
     _common(audit)
-
-    people = commands.add_parser(
-        "people", help="everyone in the scheme, and how the bot reaches them"
-    )
-    people.add_argument("--cohort", metavar="SLUG", help="only this cohort")
-    # With no action, the listing; actions (e.g. import) are added beside it.
-    people.add_subparsers(dest="people_command", required=False, metavar="ACTION")
-    _common(people)
     return parser
 
 
@@ -209,7 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _scheme_load(args, settings, clock)
         if args.command == "manifest":
             return _manifest_teams(args.app_id, Path(args.out))
-        if args.command == "people":
+        if args.command == "people" and args.people_command == "import":
             return _people(settings, clock, args, sys.stdout)
         if args.command in ("nudge", "deliver", "serve"):
             _check_mail()
@@ -653,9 +650,6 @@ def _audit(db: Engine, email: str | None, since: str | None, out: TextIO) -> int
 def _people(settings: Settings, clock: Clock, args: argparse.Namespace, out: TextIO) -> int:
     """``mentorbot people import``: the checks and the writing are conversations.people_import's.
     A file that cannot be used is said before the database is opened."""
-    if args.people_command != "import":
-        out.write("usage: mentorbot people import FILE.csv|FILE.xlsx --cohort SLUG [--apply]\n")
-        return 0
     from conversations.people_import import PeopleFileError, import_people, read_people_file
     from storage.erasure import ErasureLog
 

@@ -39,6 +39,10 @@ WELCOME = "welcome"
 UNREACHABLE = "unreachable_lead"
 # Working days (Mon-Fri, in the scheme's time zone) before the lead hears of someone unreached.
 UNREACHABLE_AFTER_DAYS = 3
+# Someone on neither chat platform is welcomed by email only a working day after they were
+# added: a Teams app pushed by an admin policy can take that long to reach them, and their
+# welcome belongs in the chat they will use (it is sent once, wherever it goes).
+EMAIL_WELCOME_AFTER_DAYS = 1
 PRIVACY_DOC = "docs/privacy.md"
 
 _ROLE_NAMES = {
@@ -238,6 +242,10 @@ def specs(session: Session, now: datetime) -> list[NudgeSpec]:
             continue
         if (WELCOME, f"person:{pid}", "") in existing:
             continue
+        if way == rq.EMAIL:
+            tz = ZoneInfo(member.scheme_tz)
+            if now < working_days_after(member.added_at, EMAIL_WELCOME_AFTER_DAYS, tz):
+                continue
         found.append(welcome_spec(session, member, now))
     schemes = nudge_queries.active_scheme_settings(session)
     leads = {scheme_id: lead for scheme_id, (_tz, lead, _settings) in schemes.items()}

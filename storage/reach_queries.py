@@ -22,10 +22,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from storage.models import ChannelIdentity, Cohort, Membership, Nudge, Person, Scheme
+from storage.outbox_queries import CHAT_PLATFORMS, EMAIL
 
 # The chat platforms a person can be linked on (the console and webhooks reach nobody).
-CHAT = ("slack", "teams")
-EMAIL = "email"
+CHAT = CHAT_PLATFORMS
+__all__ = ["CHAT", "EMAIL"]
 
 
 @dataclass(frozen=True)

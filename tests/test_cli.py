@@ -15,9 +15,10 @@ from tests.conftest import NOW
 
 
 def mentorbot(
-    *args: str, stdin: str = "", db: str | None = None
+    *args: str, stdin: str = "", db: str | None = None, extra_env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MENTORBOT_NOW")}
+    env.update(extra_env or {})
     command = [sys.executable, "-m", "bot", *args]
     if db is not None:
         command += ["--db", db]

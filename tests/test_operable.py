@@ -338,6 +338,9 @@ async def test_serve_logs_json_counts_turns_and_stops_within_10s_on_sigterm(db_u
             lead_channel(db, {"platform": "webhook", "url": hook.url})
             rows = write_to_lead_channel(db, 3)
             hook.stall()  # the first message reaches the webhook, which does not answer yet
+            # Nobody is linked by email at start-up (so Tom's first turn asks users.info), and
+            # the sweep's lookup hangs through the stop: it must not hold the process up.
+            api.stall("users.lookupByEmail")
             port = _free_port()
             server = await _serve(db_url, api, port, {"MENTORBOT_LOG_FORMAT": "json"})
             try:
@@ -366,6 +369,7 @@ async def test_serve_logs_json_counts_turns_and_stops_within_10s_on_sigterm(db_u
                 if server.returncode is None:
                     server.kill()
                 await hook.unstall()
+                await api.unstall("users.lookupByEmail")
         assert server.returncode == 0, err.decode()
         assert took < 10, f"took {took:.1f} s to stop"
 

@@ -1,8 +1,11 @@
-"""Issue 14's "Done when" for Slack and Teams: a fresh scheme is loaded, ``mentorbot serve`` runs
-against the Slack fake and the Bot Connector fake, and every person gets their welcome on their
-own channel without writing first; ``mentorbot people`` then lists nobody as unreachable.
+"""Issue 14's "Done when": a fresh scheme is loaded, ``mentorbot serve`` runs against the Slack
+fake, the Bot Connector fake and a local SMTP server, and every person gets their welcome on
+their own channel without writing first; ``mentorbot people`` then lists nobody as unreachable.
 
-Slack people are found by email at the first sweep; Teams people are reached as Teams tells the
+Slack people are found by email at the first sweep; Alex, the moderator, has no Slack account
+(the lookup finds none) and no Teams, so his welcome goes by email, a working day after he was
+added (the time an admin policy may take to bring him the Teams app; a `mentorbot nudge` the
+next morning stands in for the server's sweep then); Teams people are reached as Teams tells the
 bot the app was installed: for Nadia by an admin policy (the install event, nothing from her),
 and in a team whose roster holds Owen, Leah and Dev (welcomed at the first sweep after it)."""
 
@@ -21,17 +24,19 @@ import pytest
 
 from tests.fakes.bot_connector import FakeBotConnector
 from tests.fakes.slack_api import FakeSlackApi, SlackUser
+from tests.fakes.smtp_server import SmtpServer
 from tests.test_cli import mentorbot
 
 LOADED_AT = "2026-11-23T09:30:00+00:00"  # a Monday morning
 SERVED_AT = "2026-11-23T10:00:00+00:00"
+NEXT_DAY = "2026-11-24T10:00:00+00:00"
 SLACK_PEOPLE = {
     "U0PRIYA": SlackUser("mentee@example.org", name="priya"),
     "U0TOM": SlackUser("mentor@example.org", name="tom"),
     "U0MORGAN": SlackUser("lead@example.org", name="morgan"),
     "U0GRACE": SlackUser("chair@example.org", name="grace"),
-    "U0ALEX": SlackUser("moderator@example.org", name="alex"),
 }
+MAIL_FROM = "mentorbot <mentorbot@example.org>"
 
 
 def _free_port() -> int:
@@ -75,7 +80,11 @@ async def test_everyone_is_welcomed_on_their_own_channel_without_writing_first(
     before = mentorbot("people", db=db_url)
     assert before.stdout.splitlines()[-1].endswith("9 not reached yet.")
 
-    async with FakeSlackApi(users=dict(SLACK_PEOPLE)) as slack, FakeBotConnector() as connector:
+    async with (
+        FakeSlackApi(users=dict(SLACK_PEOPLE)) as slack,
+        FakeBotConnector() as connector,
+        SmtpServer() as relay,
+    ):
         nadia = connector.add_person("mentee2@example.org", "Nadia Kaur")
         owen = connector.add_person("mentor2@example.org", "Owen Whitfield")
         leah = connector.add_person("mentor3@example.org", "Leah Dunn")
@@ -92,6 +101,8 @@ async def test_everyone_is_welcomed_on_their_own_channel_without_writing_first(
                 "SLACK_SIGNING_SECRET": "test-signing-secret",
                 "SLACK_API_URL": slack.url,
                 "TEAMS_ALLOW_UNAUTHENTICATED": "true",  # (loopback only: local testing)
+                "MENTORBOT_SMTP_URL": relay.url,
+                "MENTORBOT_MAIL_FROM": MAIL_FROM,
             }
         )
         port = _free_port()
@@ -111,7 +122,7 @@ async def test_everyone_is_welcomed_on_their_own_channel_without_writing_first(
                 }
 
             # Slack: found by email at the first sweep, welcomed in a DM opened for them.
-            await _until(lambda: len(welcomed_on_slack()) == 5, "five welcomes on Slack")
+            await _until(lambda: len(welcomed_on_slack()) == 4, "four welcomes on Slack")
             assert welcomed_on_slack() == {f"D{user}" for user in SLACK_PEOPLE}
 
             # Teams: an admin policy installs the app for Nadia; it is added to a team too.
@@ -131,16 +142,32 @@ async def test_everyone_is_welcomed_on_their_own_channel_without_writing_first(
             assert welcomed_on_teams() == personal
             # Nobody got two, and nothing was said in the team's channel.
             slack_welcomes = [p for p in slack.posts() if "I'm mentorbot" in str(p.get("blocks"))]
-            assert len(slack_welcomes) == 5
+            assert len(slack_welcomes) == 4
+
+            # Alex is on neither platform: no email yet, on the day he was added.
+            assert relay.messages == []
             assert sorted(call.conversation for call in connector.sent()) == sorted(personal)
         finally:
             server.send_signal(signal.SIGTERM)
             _out, err = await asyncio.wait_for(server.communicate(), timeout=60)
-    assert server.returncode == 0, err.decode()
-    assert "Traceback" not in err.decode()
+        assert server.returncode == 0, err.decode()
+        assert "Traceback" not in err.decode()
 
-    people = mentorbot("people", db=db_url)
+        # The next working day: Alex is welcomed by email, and nobody else again.
+        smtp = {"MENTORBOT_SMTP_URL": relay.url, "MENTORBOT_MAIL_FROM": MAIL_FROM}
+        swept = await asyncio.to_thread(
+            mentorbot, "nudge", "--now", NEXT_DAY, db=db_url, extra_env=smtp
+        )
+        assert swept.returncode == 0, swept.stderr
+        assert relay.recipients == [["moderator@example.org"]]
+        (email,) = relay.messages
+        assert email["Subject"] == "Hello Alex!"
+        text = str(email.get_body(("plain",)).get_content())  # type: ignore[union-attr]
+        assert "I'm mentorbot" in text
+        assert "moderator" in text
+
+    people = mentorbot("people", db=db_url, extra_env={"MENTORBOT_SMTP_URL": relay.url})
     assert people.returncode == 0, people.stderr
     lines = people.stdout.splitlines()
     assert not [line for line in lines if line.endswith("not yet")]
-    assert lines[-1] == "9 people: 5 on Slack, 4 on Teams, 0 by email, 0 not reached yet."
+    assert lines[-1] == "9 people: 4 on Slack, 4 on Teams, 1 by email, 0 not reached yet."
