@@ -103,6 +103,8 @@ async def test_the_turn_worker_answers_and_one_killed_mid_turn_is_replaced(db_ur
         began = await asyncio.to_thread(Chat(db, clock, "mentee@example.org").said, SAFEGUARDING)
         assert "Tom won't be told" in began
         async with FakeSlackApi(users=dict(USERS)) as api:
+            # The sweep does not link Priya by email first: she links by her message.
+            api.stall("users.lookupByEmail")
             port = _free_port()
             server = await _serve(db_url, api, port)
             try:
@@ -123,6 +125,7 @@ async def test_the_turn_worker_answers_and_one_killed_mid_turn_is_replaced(db_ur
                 replacement = await _worker_of(server.pid, other_than=worker)
                 assert _concerns(db) == []
                 await api.unstall("users.info")
+                await api.unstall("users.lookupByEmail")
                 await api.wait_until(lambda: bool(_sent_replies(api.posts())), 60)
                 assert server.returncode is None  # the same server all along
             finally:
