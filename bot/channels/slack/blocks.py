@@ -177,7 +177,7 @@ def _picks(choices: tuple[Choice, ...], block_prefix: str) -> list[Block]:
             "elements": [
                 {
                     "type": "static_select",
-                    "action_id": f"{PICK_ACTION}|{k}",
+                    "action_id": f"{PICK_ACTION}|{block_prefix}.{k}",
                     "placeholder": _plain("Choose one", BUTTON_TEXT),
                     "options": [
                         {"text": _plain(c.label, BUTTON_TEXT), "value": _option_value(c)}

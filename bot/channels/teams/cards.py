@@ -92,7 +92,7 @@ def _markdown(line: markup.Line) -> str | None:
             out.append(f"_{span.text}_")
         else:
             out.append(span.text)
-    text = "".join(out)
+    text = "".join(out).lstrip()  # an indent of 4 would make a code block
     if line.kind is markup.Kind.BULLET:
         return f"• {text}"
     if line.kind is markup.Kind.NUMBERED or _LIST_START.match(text):
