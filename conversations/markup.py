@@ -5,11 +5,13 @@ Dialogs write text in one small, neutral markup (it looks like Slack's, because 
 written for Slack first, but it belongs to the model; each channel renders it natively):
 
 - ``*bold*`` and ``_italic_`` (the marker at a word boundary, with no space just inside it);
-  ```code``` for a command to type;
+  a backtick pair for a command to type (code);
 - ``\\n`` is a line break and a blank line starts a new paragraph;
 - a line starting ``• ``, ``- `` or ``* `` is a bullet item, ``1. `` or ``1) `` a numbered one;
-- ``\\`` before ``\\ * _ ` ~`` (and a list marker) keeps that character literal: :func:`literal` writes a person's own
-  words (a diary entry, a concern) that way, so what they typed is never taken for markup.
+- ``\\`` before ``\\ * _ ` ~`` (or before a list marker) keeps that character literal:
+  :func:`literal` writes a person's own words (a concern, an answer) that way, so what they
+  typed is never taken for markup. Text not passed through it is read as markup: a typed
+  ``*really*`` shows as bold, its asterisks gone.
 
 :func:`parse` reads text into :class:`Line` values (each a list of :class:`Span` s), which the
 renderers turn into Slack mrkdwn (``bot/channels/slack/blocks.py``), Adaptive Card elements
@@ -23,7 +25,6 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-MARKERS = "\\*_`~"
 _ESCAPABLE = re.compile(r"([\\*_`~])")
 _ITEM_START = re.compile(r"^(\s*)([•\-*]|\d{1,3}(?=[.)]))", re.MULTILINE)
 _INLINE = re.compile(
@@ -32,7 +33,7 @@ _INLINE = re.compile(
     r"|(?<![\w_\\])_(?P<italic>(?:\\.|[^\s_\\])(?:(?:\\.|[^_\n\\])*?(?:\\.|[^\s_\\]))?)_(?![\w_])"
     r"|`(?P<code>[^`\n]+)`"
 )
-_UNESCAPE = re.compile(r"\\([\\*_`~])")
+_UNESCAPE = re.compile(r"\\([\\*_`~\-•.)])")
 _BULLET = re.compile(r"^\s*[•\-*]\s+(?=\S)")
 _NUMBERED = re.compile(r"^\s*(\d{1,3}[.)])\s+(?=\S)")
 
