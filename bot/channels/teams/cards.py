@@ -139,7 +139,7 @@ def text_elements(text: str, **extra: Any) -> list[dict[str, Any]]:
 
 
 def literal_elements(text: str, **extra: Any) -> list[dict[str, Any]]:
-    """Text shown exactly as it is (a file's content, a label a person chose): one
+    """Text shown exactly as it is (a text file's content, an .ics invite): one
     RichTextBlock per line, never read as markdown."""
     lines = text.split("\n") or [""]
     elements: list[dict[str, Any]] = []
