@@ -156,3 +156,18 @@ def test_the_card_rules_catch_what_teams_would_show_wrongly() -> None:
     assert any("8 actions" in p for p in found)
     too_many = [{"type": "section", "text": {"type": "mrkdwn", "text": "x"}}] * 51
     assert card_rules.slack_problems(too_many) == ["51 blocks where Slack takes 50"]
+
+
+def test_a_diary_entry_with_asterisks_reads_back_as_typed_on_every_platform(
+    demo: Engine, clock: Clock
+) -> None:
+    typed = "I was *really* tired_out after the 2*3 rota"
+    mentee = Chat(demo, clock, "mentee@example.org")
+    assert "Saved to your diary" in mentee.said(f"diary: {typed}")
+    parts = list(mentee.bot.handle(Incoming(person_id=mentee.person_id, text="my diary")).parts)
+    assert typed in console.render(parts)
+    assert any(typed in text for text in _teams_texts(parts))
+    mrkdwn = "\n".join(
+        b["text"]["text"] for m in slack.render_messages(parts) for b in m if "text" in b
+    )
+    assert typed in mrkdwn.replace("\u200b", "")
