@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from conversations import markup
+
 
 class Where(StrEnum):
     DIRECT = "direct"
@@ -53,7 +55,10 @@ class Incoming:
 
 @dataclass(frozen=True)
 class Text:
-    """Plain text. ``private`` marks content (diary, minutes, concerns) kept out of previews."""
+    """Text in the model's markup (``conversations/markup.py``: ``*bold*``, ``_italic_``,
+    bullets, line breaks; a person's own words through ``markup.literal``), which each channel
+    renders natively. ``private`` marks content (diary, minutes, concerns) kept out of
+    previews."""
 
     text: str
     private: bool = False
@@ -68,7 +73,8 @@ class Choice:
 
 @dataclass(frozen=True)
 class Question:
-    """A question with buttons. Pressing one sends ``Incoming(action=..., values={"value": ...})``."""
+    """A question with buttons (its text in the model's markup). Pressing one sends
+    ``Incoming(action=..., values={"value": ...})``."""
 
     text: str
     choices: tuple[Choice, ...]
@@ -211,14 +217,15 @@ def part_from_json(data: dict[str, Any]) -> Part:
 
 
 def preview(parts: list[Part]) -> str:
-    """The push-notification preview: the first non-private text, never private content."""
+    """The push-notification preview: the first line of the first non-private text, as plain
+    words (no markup: see :mod:`conversations.markup`), never private content."""
     for part in parts:
         if isinstance(part, Text) and not part.private:
-            return part.text.split("\n", 1)[0][:150]
+            return markup.first_line(part.text)
         if isinstance(part, Question):
-            return part.text.split("\n", 1)[0][:150]
+            return markup.first_line(part.text)
         if isinstance(part, Form):
-            return part.title
+            return markup.plain(part.title)
     return "You have a new message from mentorbot."
 
 

@@ -1,12 +1,19 @@
 """Shared fixtures: a database per test on SQLite and, when ``MENTORBOT_TEST_DATABASE_URL`` is
 set, on PostgreSQL too (each test in its own schema); a fixed clock; a chat transcript helper.
 Every async test of the Slack and Teams suites runs under :func:`loop_watch`: asyncio's debug
-mode, failing the test when a callback held the event loop for over 100 ms."""
+mode, failing the test when a callback held the event loop for over 100 ms.
+
+Every Teams card and Slack message or view any test renders is checked
+(:func:`every_card_checked`, rules in ``tests/card_rules.py``): a card that breaks a rule fails
+the test that rendered it. ``MENTORBOT_CARD_TALLY=FILE`` writes a count of what the Teams cards
+showed at the end of the run."""
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import inspect
+import json
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -16,8 +23,10 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
+from bot.channels import rendered
 from conversations.clock import Clock
 from storage.db import database_url, open_database
+from tests import card_rules
 from tests.loop_watch import LoopWatch
 from tests.transcript import Chat
 
@@ -26,6 +35,7 @@ if PG_URL:
     # PostgreSQL refuses to open without a data key (storage.sealing): the tests' own, which
     # the commands the tests start inherit. SQLite tests without it get a key file each.
     os.environ.setdefault("MENTORBOT_DATA_KEY", "dGVzdHMtb25seS1ub3QtYS1yZWFsLWtleS0zMmJ5dGU=")
+_TALLY: collections.Counter[str] = collections.Counter()
 NOW = "2026-11-23T10:00:00+00:00"  # a Monday, 10:00 in London (GMT)
 
 
@@ -36,6 +46,30 @@ def pytest_report_header() -> str:
         else "SQLite only (set MENTORBOT_TEST_DATABASE_URL for PostgreSQL)"
     )
     return f"mentorbot databases: {where}"
+
+
+@pytest.fixture(autouse=True)
+def every_card_checked() -> Iterator[None]:
+    """Checks each card the test renders; a card breaking a rule fails the test after it ran
+    (a failure raised inside the renderer could be taken for the bot's own error)."""
+    found: list[str] = []
+
+    def check(kind: str, payload: Any) -> None:
+        found.extend(card_rules.problems(kind, payload))
+        card_rules.tally(kind, payload, _TALLY)
+
+    stop = rendered.watch(check)
+    yield
+    stop()
+    if found:
+        pytest.fail("cards broke the rules:\n" + "\n".join(dict.fromkeys(found)), pytrace=False)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    path = os.environ.get("MENTORBOT_CARD_TALLY")
+    if path:
+        with open(path, "w", encoding="utf-8") as out:
+            json.dump(dict(_TALLY), out, indent=1)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -870,10 +870,11 @@ def test_applying_through_mentorbot_chat(db_url: str, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    assert "*Place of work:* St Example Infirmary" in result.stdout
-    assert "*Furthest you'd travel:* 1 hour" in result.stdout
-    assert "Your reference is *A-01*." in result.stdout
-    assert "You've already applied to *Spring 2027 cohort*: reference *A-01*" in result.stdout
+    assert "Place of work: St Example Infirmary" in result.stdout
+    assert "*" not in result.stdout  # the terminal shows the words, not emphasis markers
+    assert "Furthest you'd travel: 1 hour" in result.stdout
+    assert "Your reference is A-01." in result.stdout
+    assert "You've already applied to Spring 2027 cohort: reference A-01" in result.stdout
     lead = mentorbot("inbox", "--channel", "open-lead", "--now", NOW, db=db_url)
     assert "New application A-01 received for Spring 2027 cohort (1 so far)." in lead.stdout
     exported = json.loads(

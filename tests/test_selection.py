@@ -541,7 +541,8 @@ def test_consensus_selects_or_rejects_and_the_applicants_are_told_kindly(
         row = tx.exec(
             select(Outbox).where(Outbox.recipient_id == ben_id.id, Outbox.kind == "selection")
         ).one()
-    assert row.preview == "News about your application to *Spring 2027 cohort*."
+    # (plain words: a notification shows no markup; this asserted the literal asterisks)
+    assert row.preview == "News about your application to Spring 2027 cohort."
     # Selected, Ada can now choose her mentors.
     assert "Mentors with a free place" in at_later(applied, "ada@example.org").said(
         "choose my mentor"

@@ -76,18 +76,36 @@ def test_long_text_is_split_never_cut_and_within_limits() -> None:
 
 
 def test_buttons_carry_the_action_with_a_unique_suffix_and_the_value() -> None:
+    # Up to BUTTONS_SHOWN choices are buttons; this test had 30 buttons in two blocks, which
+    # are now a drop-down (below), so the button checks run on 10.
     question = Question(
         "Pick",
-        tuple(Choice(f"Option {n} " + "long " * 20, "dialog:x:pick", str(n)) for n in range(30)),
+        tuple(Choice(f"Option {n} " + "long " * 20, "dialog:x:pick", str(n)) for n in range(10)),
     )
     [message] = bk.render_messages([question])
     buttons = [e for b in message if b["type"] == "actions" for e in b["elements"]]
-    assert len(buttons) == 30
-    assert len({b["action_id"] for b in buttons}) == 30
+    assert len(buttons) == 10
+    assert len({b["action_id"] for b in buttons}) == 10
     assert {bk.action_of(b["action_id"]) for b in buttons} == {"dialog:x:pick"}
-    assert [b["value"] for b in buttons] == [str(n) for n in range(30)]
+    assert [b["value"] for b in buttons] == [str(n) for n in range(10)]
     assert all(len(b["text"]["text"]) <= bk.BUTTON_TEXT for b in buttons)
     assert all(len(b["elements"]) <= bk.BUTTONS_PER_BLOCK for b in message if "elements" in b)
+
+
+def test_many_choices_are_a_drop_down_whose_picks_carry_the_action_and_value() -> None:
+    question = Question(
+        "Pick",
+        tuple(Choice(f"Option {n} " + "long " * 20, "dialog:x:pick", str(n)) for n in range(130)),
+    )
+    messages = bk.render_messages([question])  # 130 long labels take two messages
+    selects = [e for m in messages for b in m if b["type"] == "actions" for e in b["elements"]]
+    assert [s["type"] for s in selects] == ["static_select", "static_select"]
+    assert [len(s["options"]) for s in selects] == [bk.SELECT_OPTIONS, 30]
+    assert len({s["action_id"] for s in selects}) == 2
+    options = [o for s in selects for o in s["options"]]
+    assert all(len(o["text"]["text"]) <= bk.BUTTON_TEXT for o in options)
+    picks = [bk.picked({"type": "static_select", "selected_option": o}) for o in options]
+    assert [(p[0], p[1]) for p in picks if p] == [("dialog:x:pick", str(n)) for n in range(130)]
 
 
 def test_a_form_without_a_trigger_is_a_button_that_opens_the_modal() -> None:

@@ -71,28 +71,43 @@ def mention(text: str, user: str = MENTEE) -> dict[str, Any]:
     return body
 
 
+def _block_action(post: dict[str, Any], action: dict[str, Any], user: str) -> dict[str, Any]:
+    body = fixture("block_actions")
+    body["user"]["id"] = user
+    body["container"].update({"message_ts": post["ts"], "channel_id": post["channel"]})
+    body["channel"]["id"] = post["channel"]
+    body["message"].update({"ts": post["ts"], "blocks": post["blocks"]})
+    body["actions"] = [action]
+    return body
+
+
 def press(post: dict[str, Any], label: str, user: str = MENTEE) -> dict[str, Any]:
-    """The block_actions payload of pressing the button ``label`` on the posted message."""
-    n = next(_counter)
+    """The block_actions payload of pressing the button ``label`` on the posted message, or of
+    picking the option ``label`` from its drop-down (as Slack sends a static_select pick)."""
+    stamp = f"1790000004.{next(_counter):06d}"
     for block in post["blocks"]:
         for element in block.get("elements", []):
             if element.get("type") == "button" and element["text"]["text"] == label:
-                body = fixture("block_actions")
-                body["user"]["id"] = user
-                body["container"].update({"message_ts": post["ts"], "channel_id": post["channel"]})
-                body["channel"]["id"] = post["channel"]
-                body["message"].update({"ts": post["ts"], "blocks": post["blocks"]})
-                body["actions"] = [
-                    {
+                pressed = {
+                    "action_id": element["action_id"],
+                    "block_id": block["block_id"],
+                    "text": element["text"],
+                    "value": element.get("value", ""),
+                    "type": "button",
+                    "action_ts": stamp,
+                }
+                return _block_action(post, pressed, user)
+            for option in element.get("options", []) if element["type"] == "static_select" else []:
+                if option["text"]["text"] == label:
+                    pick = {
+                        "type": "static_select",
                         "action_id": element["action_id"],
                         "block_id": block["block_id"],
-                        "text": element["text"],
-                        "value": element.get("value", ""),
-                        "type": "button",
-                        "action_ts": f"1790000004.{n:06d}",
+                        "selected_option": option,
+                        "placeholder": element["placeholder"],
+                        "action_ts": stamp,
                     }
-                ]
-                return body
+                    return _block_action(post, pick, user)
     raise AssertionError(f"no button {label!r} in {post['blocks']}")
 
 
@@ -223,7 +238,14 @@ def shown(post: dict[str, Any]) -> str:
         if block["type"] == "section":
             lines.append(block["text"]["text"])
         elif block["type"] == "actions":
-            lines.append(" | ".join(e["text"]["text"] for e in block["elements"]))
+            lines.append(
+                " | ".join(
+                    e["text"]["text"]
+                    if e["type"] == "button"
+                    else " | ".join(o["text"]["text"] for o in e.get("options", []))
+                    for e in block["elements"]
+                )
+            )
         elif block["type"] == "context":
             lines.append(" ".join(e["text"] for e in block["elements"]))
     return "\n".join(lines)

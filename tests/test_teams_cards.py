@@ -14,13 +14,13 @@ from bot.channels.teams import build_manifest_zip
 from bot.channels.teams.cards import (
     MAX_ACTIVITY_BYTES,
     card,
-    escape_markdown,
     render_activities,
     size_of,
     submission,
     submitted_card,
 )
 from conversations.intents import IntentName, recognise
+from conversations.markup import literal
 from conversations.messages import (
     Attachment,
     Choice,
@@ -37,12 +37,20 @@ APP_ID = "0b6a1f5e-3c1d-4e4f-9a7b-1d2e3f4a5b6c"
 
 
 def test_user_text_cannot_make_links_or_lists() -> None:
-    assert escape_markdown("[click](http://x) **b** - item") == (
-        r"\[click\]\(http://x\) \*\*b\*\* - item"
-    )
-    assert escape_markdown("- one\n2. two\n> quote") == "\\- one\n2\\. two\n\\> quote"
-    [block] = card([Text("# not a heading")])["body"]
-    assert block == {"type": "TextBlock", "text": r"\# not a heading", "wrap": True}
+    # A person's own words go as RichTextBlock runs, which Teams never reads as markdown, so
+    # nothing becomes a link, bold or a list, and no escaping backslash is shown (Teams mobile
+    # shows "\\*" as typed). This test used to expect backslash escapes in a TextBlock.
+    said = "[click](http://x) **b** - item\n- one\n2. two\n> quote\n# not a heading"
+    body = card([Text(f"You wrote: {literal(said)}")])["body"]
+    assert [e["type"] for e in body] == ["RichTextBlock"] * 5
+    assert ["".join(run["text"] for run in e["inlines"]) for e in body] == [
+        "You wrote: [click](http://x) **b** - item",
+        "- one",
+        "2. two",
+        "> quote",
+        "# not a heading",
+    ]
+    assert not any("\\" in run["text"] for e in body for run in e["inlines"])
 
 
 def test_a_question_is_buttons_that_route_back() -> None:
@@ -105,8 +113,9 @@ def test_long_messages_are_split_and_shortened_under_the_limit() -> None:
     activities = render_activities(parts, "preview")
     assert len(activities) == 3
     assert all(size_of(a) <= MAX_ACTIVITY_BYTES < 28_000 for a in activities)
-    last = activities[-1]["attachments"][0]["content"]["body"][0]["text"]
-    assert "shortened" in last
+    last = activities[-1]["attachments"][0]["content"]["body"]
+    assert last[0]["text"].startswith("ccc")
+    assert "shortened" in last[-1]["text"]  # its own paragraph, after the text
     with_invite = render_activities([Attachment("invite.ics", "text/calendar", "BEGIN")], "p")
     assert "invite.ics" in with_invite[0]["attachments"][0]["content"]["body"][0]["text"]
 

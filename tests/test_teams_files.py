@@ -161,6 +161,8 @@ def test_a_text_attachment_is_still_shown_in_the_card() -> None:
     invite = Attachment("invite.ics", "text/calendar", "BEGIN:VCALENDAR")
     [activity] = render_activities([invite], "p")
     [attachment] = activity["attachments"]
-    texts = [e["text"] for e in attachment["content"]["body"]]
+    body = attachment["content"]["body"]
+    texts = [e.get("text") or "".join(r["text"] for r in e["inlines"]) for e in body]
     assert texts == ["Attachment: invite.ics", "BEGIN:VCALENDAR"]
+    assert body[1]["type"] == "RichTextBlock"  # the file as it is, never read as markdown
     assert XLSX_TYPE not in str(activity)

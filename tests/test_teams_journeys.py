@@ -250,3 +250,14 @@ async def test_the_lead_makes_a_team_channel_the_lead_channel(pair: Pair, demo: 
     assert "URGENT: safety concern C1 in Demo cohort" in alert
     assert "Priya" not in alert
     assert "scan" not in alert
+
+
+async def test_a_menu_choice_past_the_sixth_is_picked_from_more(pair: Pair) -> None:
+    await pair.say(pair.priya, "menu")
+    menu = pair.connector.sent(pair.priya.conversation)[-1]
+    [actions] = [e["actions"] for e in menu.card()["body"] if e["type"] == "ActionSet"]
+    assert len(actions) == 6  # Teams shows no more
+    assert actions[-1]["type"] == "Action.ShowCard"
+    help_text = await pair.press(pair.priya, "Help")  # an option of the More drop-down
+    assert "what's next lists what's due for you" in help_text
+    assert "*" not in help_text

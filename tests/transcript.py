@@ -1,5 +1,6 @@
 """Conversation tests that read like chat logs: ``chat.said("help")`` returns what the bot
-answered, rendered exactly as the console channel shows it."""
+answered, rendered as the console channel shows it but in the message model's markup
+(``*bold*``, as the dialogs wrote it; the terminal shows the words without the markers)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from bot.channels import console
+from bot.channels.slack import blocks as slack_blocks
+from bot.channels.teams import cards as teams_cards
 from conversations.clock import Clock
 from conversations.engine import Engine as DialogEngine
-from conversations.messages import Incoming, part_from_json
+from conversations.messages import Attachment, Incoming, Part, part_from_json, preview
 from conversations.registry import default_registry
 from storage import outbox_queries, queries
 from storage.db import transaction
@@ -52,7 +55,8 @@ class Chat:
     def send(self, msg: Incoming) -> str:
         delivered = self.bot.handle(msg)
         self.bot.mark_delivered(delivered.outbox_ids)
-        shown = console.render(delivered.parts)
+        shown = console.render(delivered.parts, as_written=True)
+        shown_on_every_platform(delivered.parts)
         follow_up = self.session.shown(delivered.parts)
         return shown + (f"\n\n{follow_up}" if follow_up else "")
 
@@ -64,17 +68,30 @@ class Chat:
             shown = []
             for row in rows:
                 parts = [part_from_json(p) for p in row.parts]
-                shown.append(console.render(parts))
+                shown.append(console.render(parts, as_written=True))
+                shown_on_every_platform(parts)
                 self.session.shown(parts)
             queries.mark_sent(tx, rows, self.clock.now())
         return "\n\n".join(shown)
+
+
+def shown_on_every_platform(parts: list[Part]) -> None:
+    """Render the message as Teams cards and Slack blocks as well, so the card rules
+    (``tests/card_rules.py``, checked by ``conftest.py``) cover every message any conversation
+    test makes, not only those the Slack and Teams suites send."""
+    teams_cards.render_activities(parts, preview(parts))
+    slack_blocks.render_messages(
+        [p for p in parts if not (isinstance(p, Attachment) and p.is_binary)]
+    )
 
 
 def channel_inbox(db: Engine, clock: Clock, channel: str = "lead") -> str:
     """What waits in a scheme channel (as ``mentorbot inbox --channel`` prints it), marked sent."""
     with transaction(db) as tx:
         rows = outbox_queries.due_for_console(tx, clock.now(), channel=channel)
-        shown = [console.render_stored(row.parts) for row in rows]
+        shown = [console.render_stored(row.parts, as_written=True) for row in rows]
+        for row in rows:
+            shown_on_every_platform([part_from_json(p) for p in row.parts])
         queries.mark_sent(tx, rows, clock.now())
     return "\n\n".join(shown)
 

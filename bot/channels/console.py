@@ -1,6 +1,6 @@
 """The console channel: the bot in a terminal (``mentorbot chat``) and the console inbox.
 
-Rendering: text as is; a question as its text and numbered options (answer by number or label);
+Rendering: text as plain words (``conversations/markup.py``: no emphasis markers); a question as its text and numbered options (answer by number or label);
 a form one field at a time; a text attachment (an .ics invite) by its file name and contents; a
 binary one (a PNG chart, an XLSX workbook) as a line with its name and size, after it is saved
 to a :class:`FileStore` when one is given (``mentorbot chat`` and ``mentorbot inbox`` give one):
@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from conversations import markup
 from conversations.messages import (
     Attachment,
     Choice,
@@ -118,18 +119,23 @@ def file_line(part: Attachment, files: FileStore | None) -> str:
     return f"[file: {facts}, saved to {_shown_path(path)}]"
 
 
-def render(parts: list[Part], files: FileStore | None = None) -> str:
+def render(parts: list[Part], files: FileStore | None = None, *, as_written: bool = False) -> str:
     """Parts as terminal text. A part type this channel does not know is an error, never dropped.
-    Binary attachments are saved to ``files`` (when given) and shown as one line each."""
+    Binary attachments are saved to ``files`` (when given) and shown as one line each.
+
+    Text is plain (``conversations/markup.py``): emphasis as the words alone, bullets as "•".
+    ``as_written`` shows it in the model's markup instead (``*bold*``), as the dialogs wrote
+    it: the conversation transcripts in the tests and the understanding bench read that."""
+    shown = (lambda text: text) if as_written else markup.plain
     blocks: list[str] = []
     for part in parts:
         if isinstance(part, Text):
-            blocks.append(part.text)
+            blocks.append(shown(part.text))
         elif isinstance(part, Question):
             options = "\n".join(f"  {n}. {c.label}" for n, c in enumerate(part.choices, start=1))
-            blocks.append(f"{part.text}\n{options}")
+            blocks.append(f"{shown(part.text)}\n{options}")
         elif isinstance(part, Form):
-            blocks.append(f"{part.title}\n(I'll ask for each field in turn.)")
+            blocks.append(f"{shown(part.title)}\n(I'll ask for each field in turn.)")
         elif isinstance(part, Attachment):
             if part.is_binary:
                 blocks.append(file_line(part, files))
@@ -140,8 +146,10 @@ def render(parts: list[Part], files: FileStore | None = None) -> str:
     return "\n\n".join(blocks)
 
 
-def render_stored(parts: list[dict[str, Any]], files: FileStore | None = None) -> str:
-    return render([part_from_json(p) for p in parts], files)
+def render_stored(
+    parts: list[dict[str, Any]], files: FileStore | None = None, *, as_written: bool = False
+) -> str:
+    return render([part_from_json(p) for p in parts], files, as_written=as_written)
 
 
 @dataclass

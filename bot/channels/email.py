@@ -41,6 +41,7 @@ from urllib.parse import unquote, urlsplit
 import aiosmtplib
 
 from bot.channels.base import DeliveryError
+from conversations import markup
 from conversations.calendar_invite import is_invite
 from conversations.messages import Attachment, Part
 
@@ -112,12 +113,10 @@ def configured(environ: Mapping[str, str] = os.environ) -> bool:
 
 # -- what an email says ----------------------------------------------------------------------
 
-_EMPHASIS = re.compile(r"(?<![\w*_~])([*_~])(?=\S)(.+?)(?<=\S)\1(?![\w*_~])")
-
 
 def plain(text: str) -> str:
     """Chat markup (``*bold*``, ``_italic_``, ``~strike~``, backticks) as plain text."""
-    return _EMPHASIS.sub(r"\2", text).replace("`", "").strip()
+    return markup.plain(text).strip()
 
 
 def subject(preview: str) -> str:

@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
+from conversations import markup
 from conversations.corrections import CHANGE_FIELD
 from conversations.dates import format_day
 from conversations.dialogs import kit, safety_check
@@ -244,7 +245,8 @@ class SurveyForm(kit.Form[CheckinState]):
         lines = [f"Your answers to the {self.survey.title}:"]
         for number, question in enumerate(self.questions, start=1):
             given = state.values.get(question.key)
-            lines.append(f"{number}. {question.text}\n   → {given if given else '(skipped)'}")
+            shown = markup.literal(str(given)) if given else "(skipped)"
+            lines.append(f"{number}. {question.text}\n   → {shown}")
         lines.append(
             f"Follow-up from the project team: {'yes' if self.wants_follow_up(state) else 'no'}"
         )

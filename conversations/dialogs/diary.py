@@ -11,6 +11,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, ClassVar
 
+from conversations import markup
 from conversations.dates import Ask, format_day, past_day
 from conversations.dialogs import kit, safety_check
 from conversations.dialogs.base import Context, Outgoing, Turn, say
@@ -127,8 +128,9 @@ def after_meeting_prompt(partner_name: str) -> list[Part]:
 
 
 def _snippet(entry: DiaryEntry) -> str:
+    """The start of the entry, as written (never read as markup)."""
     body = " ".join(_body(entry).split())
-    return body if len(body) <= 200 else body[:199].rstrip() + "…"
+    return markup.literal(body if len(body) <= 200 else body[:199].rstrip() + "…")
 
 
 def my_diary(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
@@ -379,7 +381,7 @@ class ShareEntry(_OneEntry):
                 Text(
                     f"{ctx.first_name} has shared a diary entry with you ({format_day(entry.written_on)}):"
                 ),
-                Text(_body(entry), private=True),
+                Text(markup.literal(_body(entry)), private=True),
                 Text("Only you and they can read it. You could talk it over at your next meeting."),
             ),
             recipient_id=partner,

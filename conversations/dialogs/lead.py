@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from conversations import markup
 from conversations.concern_news import raiser_told
 from conversations.cut_off import cut_off_note
 from conversations.dialogs.base import Context, Registry, Turn, say, to_lead_channel
@@ -207,7 +208,8 @@ def _open(ctx: Context, msg: Incoming, alert: Alert, ref: str) -> Turn:
             f"*Pairing:* {ctx.name_of(pairing.mentee_id)} (mentee) and "
             f"{ctx.name_of(pairing.mentor_id)} (mentor), {pairing.status.replace('_', ' ')}"
         )
-    lines += [f"*What they wrote:* {concern.text}", "*History:* " + _history(ctx, concern, ref)]
+    wrote = markup.literal(concern.text)
+    lines += [f"*What they wrote:* {wrote}", "*History:* " + _history(ctx, concern, ref)]
     return _shown(lines, *_resolve_offer(alert, ref))
 
 
@@ -225,7 +227,8 @@ def _open_follow_up(ctx: Context, response: SurveyResponse, ref: str) -> Turn:
     for number, question in enumerate(survey_queries.questions_of(ctx.session, survey.id or 0), 1):
         said = response.answers.get(question.key)
         lines.append(
-            f"{number}. {question.text}\n   → {'(skipped)' if said in (None, '') else said}"
+            f"{number}. {question.text}\n   → "
+            + ("(skipped)" if said in (None, "") else markup.literal(str(said)))
         )
     lines.append(f"*contact {ref}* gives their details.")
     return _shown(lines)

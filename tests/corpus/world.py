@@ -219,7 +219,8 @@ class World:
         engine = DialogEngine(self.db, self.clock, registry())
         delivered: Delivered = engine.handle(Incoming(person_id=self.ids[who], text=text))
         engine.mark_delivered(delivered.outbox_ids)
-        turn = Said(who, text, list(delivered.parts), console.render(delivered.parts))
+        shown = console.render(delivered.parts, as_written=True)
+        turn = Said(who, text, list(delivered.parts), shown)
         self.turns.append(turn)
         return turn
 
@@ -229,9 +230,8 @@ class World:
         msg = Incoming(person_id=self.ids[who], action=action, values={"value": value})
         delivered = engine.handle(msg)
         engine.mark_delivered(delivered.outbox_ids)
-        turn = Said(
-            who, f"[{action}:{value}]", list(delivered.parts), console.render(delivered.parts)
-        )
+        shown = console.render(delivered.parts, as_written=True)
+        turn = Said(who, f"[{action}:{value}]", list(delivered.parts), shown)
         self.turns.append(turn)
         return turn
 

@@ -31,6 +31,7 @@ import base64
 import contextlib
 import copy
 import json
+import re
 import time
 import uuid
 from collections import deque
@@ -94,27 +95,55 @@ class Call:
         return found
 
     def texts(self) -> list[str]:
-        """Every TextBlock's text, markdown escapes removed."""
-        return [_unescape(e["text"]) for e in self.card()["body"] if e["type"] == "TextBlock"]
+        """The card's text as a person reads it, one string per part: each line of a TextBlock
+        or RichTextBlock, bold and italic markers removed; a line that follows with no spacing
+        joins with a line break, a new paragraph (``Medium`` spacing) with a blank line."""
+        out: list[str] = []
+        for element in self.card()["body"]:
+            if element["type"] == "TextBlock":
+                line = _unmark(element["text"])
+            elif element["type"] == "RichTextBlock":
+                line = "".join(run["text"] for run in element["inlines"])
+            else:
+                continue
+            spacing = element.get("spacing")
+            if out and spacing in ("None", "Medium"):
+                out[-1] += ("\n" if spacing == "None" else "\n\n") + line
+            else:
+                out.append(line)
+        return out
 
     def buttons(self) -> list[dict[str, Any]]:
-        return [
-            action
-            for element in self.card()["body"]
-            if element["type"] == "ActionSet"
-            for action in element["actions"]
-        ]
+        """What a person can press: each Action.Submit button, and each option of a *More*
+        drop-down as the submit Teams sends when it is picked and *Choose* pressed (the
+        Action.Submit's data with the card's input values merged in)."""
+        found: list[dict[str, Any]] = []
+        for element in self.card()["body"]:
+            if element["type"] != "ActionSet":
+                continue
+            for action in element["actions"]:
+                if action["type"] == "Action.Submit":
+                    found.append(action)
+                elif action["type"] == "Action.ShowCard":
+                    found += _picks(action["card"])
+        return found
 
 
-def _unescape(text: str) -> str:
-    out, escaped = [], False
-    for ch in text:
-        if ch == "\\" and not escaped:
-            escaped = True
-            continue
-        out.append(ch)
-        escaped = False
-    return "".join(out)
+def _picks(card: dict[str, Any]) -> list[dict[str, Any]]:
+    [choose] = card["actions"]
+    picks = []
+    for element in card["body"]:
+        if element["type"] == "Input.ChoiceSet":
+            for choice in element["choices"]:
+                data = {**choose["data"], element["id"]: choice["value"]}
+                picks.append({"type": "Action.Submit", "title": choice["title"], "data": data})
+    return picks
+
+
+def _unmark(text: str) -> str:
+    """TextBlock markdown's bold and italic markers removed."""
+    text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
+    return re.sub(r"(?<![\w_])_(\S(?:.*?\S)?)_(?![\w_])", r"\1", text)
 
 
 @dataclass

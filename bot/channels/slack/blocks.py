@@ -3,6 +3,7 @@
 - :func:`render_messages`: parts -> one or more messages (lists of blocks), each within Slack's
   limits (section text 3,000 characters, 50 blocks, about 12,000 characters per message). Long
   text is split at paragraph, line or word boundaries, never cut.
+- :func:`mrkdwn`: the model's text (``conversations/markup.py``) as mrkdwn.
 - :func:`escape`: user text for mrkdwn (``&``, ``<``, ``>`` and nothing else); every text we
   render goes through it, so no user text can ping ``@channel`` or a person or make a link.
 - :func:`modal`: a :class:`~conversations.messages.Form` as a ``views.open`` modal, and
@@ -12,7 +13,9 @@
 
 Buttons: a :class:`~conversations.messages.Choice` becomes a button whose ``action_id`` is the
 choice's action plus ``|n`` (Slack wants action ids unique within a message) and whose ``value``
-is the choice's value; :func:`action_of` strips the suffix again.
+is the choice's value; :func:`action_of` strips the suffix again. A question with more than
+:data:`BUTTONS_SHOWN` choices shows a drop-down instead (``static_select``, each option's value
+the choice's action and value): :func:`picked` reads a pick like a button press.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.channels.rendered import SLACK_BLOCKS, SLACK_VIEW, rendered
+from conversations import markup
 from conversations.messages import (
     Attachment,
     Choice,
@@ -46,6 +51,9 @@ MODAL_BLOCKS = 100
 MODAL_TITLE = 24
 PRIVATE_METADATA = 3000
 SELECT_OPTIONS = 100
+OPTION_VALUE_CHARS = 150
+BUTTONS_SHOWN = 10  # a question with more choices shows a drop-down
+PICK_ACTION = "mentorbot:pick"
 
 FORM_CALLBACK = "mentorbot_form"
 OPEN_FORM_ACTION = "mentorbot:open_form"
@@ -61,6 +69,41 @@ class RenderError(ValueError):
 def escape(text: str) -> str:
     """Slack's three control characters as entities; the rest of mrkdwn is harmless."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _guard(text: str) -> str:
+    """Plain words with a pair of ``*``, ``_``, ``~`` or a backtick in them (a person's own
+    "*really*", a file_name_like_this): a zero-width space beside each, so Slack does not turn
+    them into formatting and hide them (mrkdwn has no escape character)."""
+    for marker in "*_~`":
+        if text.count(marker) >= 2:
+            text = text.replace(marker, f"\u200b{marker}\u200b")
+    return text
+
+
+def _span(span: markup.Span) -> str:
+    words = escape(span.text)
+    if span.style is markup.Style.BOLD:
+        return f"*{words}*"
+    if span.style is markup.Style.ITALIC:
+        return f"_{words}_"
+    if span.style is markup.Style.CODE:
+        return f"`{words}`"
+    return _guard(words)
+
+
+def mrkdwn(text: str) -> str:
+    """The model's text (``conversations/markup.py``) as Slack mrkdwn: bold, italic and code
+    as Slack writes them, bullets as "•", every other character shown as it is."""
+    out: list[str] = []
+    for line in markup.parse(text):
+        lead = {markup.Kind.BULLET: "• ", markup.Kind.NUMBERED: f"{line.number} "}.get(
+            line.kind, ""
+        )
+        if line.gap:
+            out.append("")
+        out.append(lead + "".join(_span(s) for s in line.spans))
+    return "\n".join(out) or " "
 
 
 def split_text(text: str, limit: int = SECTION_CHARS) -> list[str]:
@@ -118,7 +161,55 @@ def action_of(action_id: str) -> str:
     return action_id.rsplit("|", 1)[0] if "|" in action_id else action_id
 
 
+def _option_value(choice: Choice) -> str:
+    value = json.dumps([choice.action, choice.value], separators=(",", ":"))
+    if len(value) > OPTION_VALUE_CHARS:
+        raise RenderError(f"a choice too long for a drop-down option: {choice.action!r}")
+    return value
+
+
+def _picks(choices: tuple[Choice, ...], block_prefix: str) -> list[Block]:
+    """Many choices as drop-downs (static_select, up to 100 options each), one per block."""
+    return [
+        {
+            "type": "actions",
+            "block_id": f"{block_prefix}.{k}",
+            "elements": [
+                {
+                    "type": "static_select",
+                    "action_id": f"{PICK_ACTION}|{block_prefix}.{k}",
+                    "placeholder": _plain("Choose one", BUTTON_TEXT),
+                    "options": [
+                        {"text": _plain(c.label, BUTTON_TEXT), "value": _option_value(c)}
+                        for c in choices[start : start + SELECT_OPTIONS]
+                    ],
+                }
+            ],
+        }
+        for k, start in enumerate(range(0, len(choices), SELECT_OPTIONS))
+    ]
+
+
+def picked(action: dict[str, Any]) -> tuple[str, str, str] | None:
+    """A drop-down pick (a ``static_select`` block action) as (action, value, label), as if
+    its choice's button had been pressed; None when it is not one of ours."""
+    option = action.get("selected_option") or {}
+    try:
+        chosen = json.loads(str(option.get("value", "")))
+    except ValueError:
+        return None
+    if not (
+        isinstance(chosen, list) and len(chosen) == 2 and all(isinstance(x, str) for x in chosen)
+    ):
+        return None
+    return chosen[0], chosen[1], str((option.get("text") or {}).get("text", ""))
+
+
 def choice_buttons(choices: tuple[Choice, ...], block_prefix: str) -> list[Block]:
+    """A question's choices: buttons while there are few (Slack wraps them in rows), a
+    drop-down when there are more than :data:`BUTTONS_SHOWN`, so a long list stays readable."""
+    if len(choices) > BUTTONS_SHOWN:
+        return _picks(choices, block_prefix)
     buttons = [button(c.label, c.action, n, c.value) for n, c in enumerate(choices)]
     return [
         {
@@ -135,9 +226,9 @@ def blocks_for(parts: list[Part]) -> list[Block]:
     blocks: list[Block] = []
     for n, part in enumerate(parts):
         if isinstance(part, Text):
-            blocks += _sections(escape(part.text))
+            blocks += _sections(mrkdwn(part.text))
         elif isinstance(part, Question):
-            blocks += _sections(escape(part.text))
+            blocks += _sections(mrkdwn(part.text))
             blocks += choice_buttons(part.choices, f"q{n}")
         elif isinstance(part, Attachment) and part.is_binary:
             # A chart or a workbook is uploaded as a file (sender.post_parts), never as blocks.
@@ -184,6 +275,8 @@ def render_messages(parts: list[Part]) -> list[list[Block]]:
         size += block_size
     if current:
         messages.append(current)
+    for message in messages:
+        rendered(SLACK_BLOCKS, message)
     return messages
 
 
@@ -208,6 +301,7 @@ def answered(blocks: list[Block], block_id: str, label: str) -> list[Block]:
                 done = True
             continue
         out.append(block)
+    rendered(SLACK_BLOCKS, out)
     return out
 
 
@@ -258,7 +352,7 @@ def modal(form: Form, channel: str) -> Block:
         )
         if len(metadata) > PRIVATE_METADATA:
             raise RenderError("the form is too large for a modal's private_metadata")
-    return {
+    view = {
         "type": "modal",
         "callback_id": FORM_CALLBACK,
         "title": _plain(form.title, MODAL_TITLE),
@@ -276,6 +370,8 @@ def modal(form: Form, channel: str) -> Block:
             for field in form.fields
         ],
     }
+    rendered(SLACK_VIEW, view)
+    return view
 
 
 def form_from_button(value: str) -> Form:

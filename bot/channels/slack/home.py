@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine as Database
 
+from bot.channels.rendered import SLACK_VIEW, rendered
 from bot.channels.slack.blocks import Block, blocks_for, escape
 from conversations.clock import Clock
 from conversations.dialogs import home
@@ -56,4 +57,6 @@ def home_view(db: Database, clock: Clock, person_id: int) -> dict[str, Any]:
         {"type": "divider"},
         *blocks_for(menu),
     ]
-    return {"type": "home", "blocks": blocks[:HOME_BLOCKS]}
+    view = {"type": "home", "blocks": blocks[:HOME_BLOCKS]}
+    rendered(SLACK_VIEW, view)
+    return view

@@ -606,6 +606,11 @@ def register(app: AsyncApp, deps: Deps) -> Wiring:
             return
         label = str((action.get("text") or {}).get("text", ""))
         value = action.get("value")
+        if action.get("type") == "static_select":  # a pick from a long list's drop-down
+            pick = bk.picked(action)
+            if pick is None:
+                return
+            our_action, value, label = pick
         container = body.get("container") or {}
         message = body.get("message") or {}
         # A press on a question in a DM thread is answered in that thread.

@@ -5,8 +5,12 @@
   (a long message becomes several activities; a part too long for one is shortened, saying so).
 - :func:`submitted_card`: what a card becomes once it was submitted (no buttons left to press).
 - :func:`submission`: an Action.Submit's ``value`` as ``(action, values)`` for ``Incoming``.
-- :func:`escape_markdown`: TextBlock renders a markdown subset; every text is escaped, so user
-  text cannot make links, headings or lists.
+- :func:`text_elements`: the model's text (``conversations/markup.py``) as one element per line,
+  so every line break shows: a TextBlock with real ``**bold**`` when the line's words are safe
+  in markdown, else a RichTextBlock of TextRuns (never read as markdown), so user text cannot
+  make links, headings or lists and no marker or escaping backslash is ever shown.
+- :func:`choice_actions`: at most 6 actions per action set (Teams shows no more): a question
+  with more choices shows the first 5 as buttons and the rest in a *More* show-card.
 
 Files. A PNG, JPEG or GIF goes inline: an attachment with its image type and the bytes in a
 ``data:`` URI as ``contentUrl`` (Teams shows it in personal chats and channels alike, with no
@@ -30,9 +34,12 @@ import re
 from typing import Any
 
 from bot.channels.console import file_size, safe_filename
+from bot.channels.rendered import TEAMS_CARD, rendered
 from bot.channels.teams import calendar
+from conversations import markup
 from conversations.messages import (
     Attachment,
+    Choice,
     FieldKind,
     Form,
     FormField,
@@ -53,8 +60,14 @@ FALLBACK_TEXT = (
     "the Teams app to read it."
 )
 _LABEL_KEY = "label"
-_INLINE = re.compile(r"([\\`*_\[\]()~])")
-_LINE_START = re.compile(r"^(\s*)([#>+\-]|\d+\.)", re.MULTILINE)
+# Teams shows at most 6 actions in an action set; more are cut off without a word.
+MAX_ACTIONS = 6
+PICK_ACTION = "mentorbot:pick"
+_PICK_KEY = "pick"
+_PICK_INPUT = "mentorbot_pick"
+# Characters TextBlock markdown may read as markup (a line holding one goes as a RichTextBlock).
+_UNSAFE = re.compile(r"[\\`*_~]|\]\(|^\s*#+\s|^\s*>")
+_LIST_START = re.compile(r"^\s*([>+\-*#]|\d+[.)])(\s|$)")
 _SHORTENED = "\n\n(This message was shortened: it was too long for Teams.)"
 # An activity with an inline image, base64 and all: Microsoft asks for 80 KB at most.
 MAX_IMAGE_ACTIVITY_BYTES = 80_000
@@ -62,26 +75,129 @@ IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif"})
 _REPORT_FORMATS = frozenset({"csv", "xlsx", "png", "md"})
 
 
-def escape_markdown(text: str) -> str:
-    """Backslash-escape the Adaptive Card markdown subset: emphasis, links and code anywhere;
-    headings, quotes and list markers at the start of a line."""
-    text = _INLINE.sub(r"\\\1", text)
-    return _LINE_START.sub(_escape_marker, text)
+def _markdown(line: markup.Line) -> str | None:
+    """The line as TextBlock markdown (bold as ``**x**``, italic as ``_x_``), or None when its
+    words hold characters Teams' markdown would misread: a backslash escape is shown as typed
+    on Teams mobile, so such a line goes as a RichTextBlock, whose runs are never markdown."""
+    out: list[str] = []
+    for n, span in enumerate(line.spans):
+        if _UNSAFE.search(span.text) or span.style is markup.Style.CODE:
+            return None
+        if span.style is markup.Style.BOLD:
+            out.append(f"**{span.text}**")
+        elif span.style is markup.Style.ITALIC:
+            before = line.spans[n - 1].text[-1:] if n else ""
+            after = line.spans[n + 1].text[:1] if n + 1 < len(line.spans) else ""
+            if (before + after).strip() and re.search(r"\w", before + after):
+                return None  # "_x_" touching a word is not emphasis
+            out.append(f"_{span.text}_")
+        else:
+            out.append(span.text)
+    text = "".join(out).lstrip()  # an indent of 4 would make a code block
+    if line.kind is markup.Kind.BULLET:
+        return f"• {text}"
+    if line.kind is markup.Kind.NUMBERED or _LIST_START.match(text):
+        return None  # "3. " would become a list Teams renumbers
+    return text
 
 
-def _escape_marker(match: re.Match[str]) -> str:
-    indent, marker = match.group(1), match.group(2)
-    if marker.endswith("."):  # "1." starts an ordered list; "1\." does not
-        return f"{indent}{marker[:-1]}\\."
-    return f"{indent}\\{marker}"
+def _run(text: str, style: markup.Style, extra: dict[str, Any]) -> dict[str, Any]:
+    run: dict[str, Any] = {"type": "TextRun", "text": text, **extra}
+    if style is markup.Style.BOLD:
+        run["weight"] = "Bolder"
+    elif style is markup.Style.ITALIC:
+        run["italic"] = True
+    elif style is markup.Style.CODE:
+        run["fontType"] = "Monospace"
+    return run
 
 
-def _text_block(text: str, **extra: Any) -> dict[str, Any]:
-    return {"type": "TextBlock", "text": escape_markdown(text), "wrap": True, **extra}
+def _rich(line: markup.Line, extra: dict[str, Any]) -> dict[str, Any]:
+    lead = {markup.Kind.BULLET: "• ", markup.Kind.NUMBERED: f"{line.number} "}.get(line.kind, "")
+    runs = [_run(lead, markup.Style.PLAIN, extra)] if lead else []
+    runs += [_run(s.text, s.style, extra) for s in line.spans]
+    return {"type": "RichTextBlock", "inlines": runs}
+
+
+def text_elements(text: str, **extra: Any) -> list[dict[str, Any]]:
+    """The model's text (see :mod:`conversations.markup`) as card elements, one per line, so
+    every line break shows: a line of a paragraph follows the one before with no spacing, a new
+    paragraph with some. A line is a TextBlock with real markdown bold when its words are safe
+    in markdown, else a RichTextBlock of TextRuns (bold as ``weight``); no marker and no
+    backslash is ever shown. ``extra`` (weight, size, isSubtle, fontType) applies to each."""
+    elements: list[dict[str, Any]] = []
+    for line in markup.parse(text) or [markup.Line((markup.Span(" "),))]:
+        shown = _markdown(line)
+        element = (
+            {"type": "TextBlock", "text": shown, "wrap": True, **extra}
+            if shown is not None
+            else _rich(line, extra)
+        )
+        if elements:
+            element["spacing"] = "Medium" if line.gap else "None"
+        elements.append(element)
+    return elements
+
+
+def literal_elements(text: str, **extra: Any) -> list[dict[str, Any]]:
+    """Text shown exactly as it is (a text file's content, an .ics invite): one
+    RichTextBlock per line, never read as markdown."""
+    lines = text.split("\n") or [""]
+    elements: list[dict[str, Any]] = []
+    for line in lines:
+        element: dict[str, Any] = {
+            "type": "RichTextBlock",
+            "inlines": [{"type": "TextRun", "text": line or " ", **extra}],
+        }
+        if elements:
+            element["spacing"] = "None"
+        elements.append(element)
+    return elements
 
 
 def _submit(title: str, data: dict[str, Any]) -> dict[str, Any]:
     return {"type": "Action.Submit", "title": title, "data": data}
+
+
+def _choice_data(choice: Choice) -> dict[str, Any]:
+    return {"action": choice.action, "value": choice.value, _LABEL_KEY: choice.label}
+
+
+def choice_actions(choices: tuple[Choice, ...], n: int) -> list[dict[str, Any]]:
+    """A question's choices as at most :data:`MAX_ACTIONS` actions: all as buttons when they
+    fit, else the first ones as buttons and the rest in a *More* show-card: a drop-down
+    (Input.ChoiceSet) and a *Choose* button. Each choice's action, value and label ride in
+    the drop-down's value, so :func:`submission` reads the pick like a button press."""
+    if len(choices) <= MAX_ACTIONS:
+        return [_submit(c.label, _choice_data(c)) for c in choices]
+    shown, rest = choices[: MAX_ACTIONS - 1], choices[MAX_ACTIONS - 1 :]
+    pick = f"{_PICK_INPUT}{n}"
+    more = {
+        "type": "Action.ShowCard",
+        "title": f"More ({len(rest)})",
+        "card": {
+            "type": "AdaptiveCard",
+            "body": [
+                {
+                    "type": "Input.ChoiceSet",
+                    "id": pick,
+                    "label": "Or choose from the rest",
+                    "style": "compact",
+                    "isRequired": True,
+                    "errorMessage": "Choose one first.",
+                    "choices": [
+                        {
+                            "title": c.label,
+                            "value": json.dumps(_choice_data(c), separators=(",", ":")),
+                        }
+                        for c in rest
+                    ],
+                }
+            ],
+            "actions": [_submit("Choose", {"action": PICK_ACTION, _PICK_KEY: pick})],
+        },
+    }
+    return [*(_submit(c.label, _choice_data(c)) for c in shown), more]
 
 
 def _field(field: FormField) -> dict[str, Any]:
@@ -113,24 +229,18 @@ def _field(field: FormField) -> dict[str, Any]:
     return {"type": "Input.Text", **common, **extra}
 
 
-def _elements(part: Part) -> list[dict[str, Any]]:
+def _elements(part: Part, n: int = 0) -> list[dict[str, Any]]:
     """The card body elements of one part. A part type this channel does not know raises."""
     if isinstance(part, Text):
-        return [_text_block(part.text)]
+        return text_elements(part.text)
     if isinstance(part, Question):
         return [
-            _text_block(part.text),
-            {
-                "type": "ActionSet",
-                "actions": [
-                    _submit(c.label, {"action": c.action, "value": c.value, _LABEL_KEY: c.label})
-                    for c in part.choices
-                ],
-            },
+            *text_elements(part.text),
+            {"type": "ActionSet", "actions": choice_actions(part.choices, n)},
         ]
     if isinstance(part, Form):
         return [
-            _text_block(part.title, weight="Bolder", size="Medium"),
+            *text_elements(part.title, weight="Bolder", size="Medium"),
             *(_field(f) for f in part.fields),
             {
                 "type": "ActionSet",
@@ -143,14 +253,14 @@ def _elements(part: Part) -> list[dict[str, Any]]:
         if part.is_binary:  # render_activities turns files into images or notes first
             raise TypeError(f"{part.filename} is a file, not card content")
         return [
-            _text_block(f"Attachment: {part.filename}", weight="Bolder"),
-            _text_block(part.content.rstrip(), fontType="Monospace", size="Small"),
+            *text_elements(markup.literal(f"Attachment: {part.filename}"), weight="Bolder"),
+            *literal_elements(part.content.rstrip(), fontType="Monospace", size="Small"),
         ]
     raise TypeError(f"Teams cannot show {type(part).__name__}")  # pragma: no cover
 
 
 def card(parts: list[Part]) -> dict[str, Any]:
-    body = [element for part in parts for element in _elements(part)]
+    body = [element for n, part in enumerate(parts) for element in _elements(part, n)]
     return {
         "type": "AdaptiveCard",
         "$schema": CARD_SCHEMA,
@@ -245,6 +355,10 @@ def render_activities(parts: list[Part], preview: str) -> list[dict[str, Any]]:
                 activities[-1] = joined
                 continue
         activities.append(_image_alone(image, preview))
+    for activity in activities:
+        for attachment in activity["attachments"]:
+            if attachment["contentType"] == CARD_CONTENT_TYPE:
+                rendered(TEAMS_CARD, attachment["content"])
     return activities
 
 
@@ -272,6 +386,10 @@ def submission(value: Any) -> tuple[str, dict[str, Any], str] | None:
     the value is not one of our submits."""
     if not isinstance(value, dict) or not isinstance(value.get("action"), str):
         return None
+    if value["action"] == PICK_ACTION:
+        value = _picked(value)
+        if value is None:
+            return None
     values = {k: v for k, v in value.items() if k not in ("action", _LABEL_KEY)}
     label = value.get(_LABEL_KEY)
     if "value" in values and values["value"] in ("", None):
@@ -279,22 +397,30 @@ def submission(value: Any) -> tuple[str, dict[str, Any], str] | None:
     return value["action"], values, label if isinstance(label, str) else ""
 
 
+def _picked(value: dict[str, Any]) -> dict[str, Any] | None:
+    """A pick from a *More* drop-down as the button press it stands for."""
+    try:
+        chosen = json.loads(str(value.get(str(value.get(_PICK_KEY, "")), "")))
+    except ValueError:
+        return None
+    if not isinstance(chosen, dict) or not isinstance(chosen.get("action"), str):
+        return None
+    return {k: chosen[k] for k in ("action", "value", _LABEL_KEY) if k in chosen}
+
+
 def submitted_card(label: str) -> dict[str, Any]:
     """The card that replaces a submitted one, so its buttons cannot be pressed twice."""
     text = f"You chose: {label}" if label and label != "Send" else "Sent."
+    content = {
+        "type": "AdaptiveCard",
+        "$schema": CARD_SCHEMA,
+        "version": CARD_VERSION,
+        "fallbackText": text,
+        "body": text_elements(markup.literal(text), isSubtle=True),
+    }
+    rendered(TEAMS_CARD, content)
     return {
         "type": "message",
         "summary": text,
-        "attachments": [
-            {
-                "contentType": CARD_CONTENT_TYPE,
-                "content": {
-                    "type": "AdaptiveCard",
-                    "$schema": CARD_SCHEMA,
-                    "version": CARD_VERSION,
-                    "fallbackText": text,
-                    "body": [_text_block(text, isSubtle=True)],
-                },
-            }
-        ],
+        "attachments": [{"contentType": CARD_CONTENT_TYPE, "content": content}],
     }
