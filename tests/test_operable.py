@@ -10,12 +10,10 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import signal
-import sys
 import threading
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import aiohttp
@@ -37,8 +35,8 @@ from tests.conftest import NOW, PG_URL
 from tests.fakes.bot_connector import FakeBotConnector
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.webhook_server import FakeWebhook
-from tests.test_slack_harness import MENTEE, MENTOR, SECRET, USERS, message, shown
-from tests.test_slack_inbox import _free_port, _post
+from tests.test_slack_harness import MENTEE, MENTOR, USERS, message, shown
+from tests.test_slack_inbox import _free_port, _post, _serve
 from tests.test_teams import _teams
 from tests.test_teams import connector as connector  # (the fixture)
 from tests.test_urgent_lane import SAFEGUARDING
@@ -295,28 +293,6 @@ def test_a_json_log_line_masks_emails_and_tokens_and_keeps_only_numeric_extras()
 
 
 # -- mentorbot serve: JSON logs, turns counted, SIGTERM ------------------------------------------
-
-
-async def _serve(
-    db_url: str, api: FakeSlackApi, port: int, extra: Mapping[str, str] = {}
-) -> asyncio.subprocess.Process:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MENTORBOT_NOW")}
-    env.update(
-        {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": api.url}
-    )
-    env.pop("SLACK_APP_TOKEN", None)
-    env.update(extra)
-    server = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "serve", "--port", str(port), "--db", db_url, "--now", NOW,
-        env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    async with aiohttp.ClientSession() as http, asyncio.timeout(60):
-        while True:
-            with contextlib.suppress(aiohttp.ClientError):
-                async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
-                    if response.status == 200:
-                        return server
-            await asyncio.sleep(0.2)
 
 
 async def _fetch(port: int, path: str) -> tuple[int, str]:

@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import socket
 import sys
 from collections.abc import Callable
 
@@ -26,6 +25,7 @@ from tests.fakes.bot_connector import FakeBotConnector
 from tests.fakes.slack_api import FakeSlackApi, SlackUser
 from tests.fakes.smtp_server import SmtpServer
 from tests.test_cli import mentorbot
+from tests.test_slack_inbox import _free_port
 
 LOADED_AT = "2026-11-23T09:30:00+00:00"  # a Monday morning
 SERVED_AT = "2026-11-23T10:00:00+00:00"
@@ -37,12 +37,6 @@ SLACK_PEOPLE = {
     "U0GRACE": SlackUser("chair@example.org", name="grace"),
 }
 MAIL_FROM = "mentorbot <mentorbot@example.org>"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def _up(port: int) -> None:

@@ -12,7 +12,7 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from datetime import timedelta
 
 import aiohttp
@@ -158,12 +158,17 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def _serve(db_url: str, api: FakeSlackApi, port: int) -> asyncio.subprocess.Process:
+async def _serve(
+    db_url: str, api: FakeSlackApi, port: int, extra: Mapping[str, str] | None = None
+) -> asyncio.subprocess.Process:
+    """``mentorbot serve`` against the Slack fake (``extra``: more environment), once it
+    answers /healthz."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MENTORBOT_NOW")}
     env.update(
         {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": api.url}
     )
     env.pop("SLACK_APP_TOKEN", None)
+    env.update(extra or {})
     server = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "serve", "--port", str(port), "--db", db_url, "--now", NOW,
         env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
