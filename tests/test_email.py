@@ -14,7 +14,7 @@ import ipaddress
 import random
 import ssl
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -139,6 +139,21 @@ def _status(db: Engine, row_id: int) -> Outbox:
         return row
 
 
+def _on_slack(engine: Engine, person_id: int, user: str, now: datetime) -> None:
+    """The person has a Slack account linked (so email is not their route)."""
+    with transaction(engine) as s:
+        s.add(
+            ChannelIdentity(
+                person_id=person_id,
+                platform="slack",
+                tenant=TEAM,
+                user_id=user,
+                address={"team": TEAM, "user": user},
+                created_at=now,
+            )
+        )
+
+
 async def test_someone_on_no_chat_platform_gets_an_email_without_the_private_part(
     engine: Engine, time: MovingClock, relay: SmtpServer
 ) -> None:
@@ -172,17 +187,7 @@ async def test_someone_on_no_chat_platform_gets_an_email_without_the_private_par
 async def test_someone_on_slack_is_not_emailed(
     engine: Engine, time: MovingClock, relay: SmtpServer
 ) -> None:
-    with transaction(engine) as s:
-        s.add(
-            ChannelIdentity(
-                person_id=_person(engine, "mentee@example.org"),
-                platform="slack",
-                tenant=TEAM,
-                user_id="UPRIYA",
-                address={"team": TEAM, "user": "UPRIYA"},
-                created_at=time.now,
-            )
-        )
+    _on_slack(engine, _person(engine, "mentee@example.org"), "UPRIYA", time.now)
     row_id = _queue(engine, time, "mentee@example.org", [Text("Hello from mentorbot.")])
     assert await _deliver(_deliverer(engine, time, relay)) == (0, 0, 0)
     assert relay.messages == []
@@ -267,17 +272,8 @@ async def test_an_urgent_concern_emails_the_lead_and_the_chair_once(
     engine: Engine, time: MovingClock, relay: SmtpServer
 ) -> None:
     lead = _person(engine, "lead@example.org")
+    _on_slack(engine, lead, "ULEAD", time.now)
     with transaction(engine) as s:
-        s.add(
-            ChannelIdentity(
-                person_id=lead,
-                platform="slack",
-                tenant=TEAM,
-                user_id="ULEAD",
-                address={"team": TEAM, "user": "ULEAD"},
-                created_at=time.now,
-            )
-        )
         scheme = s.exec(select(Scheme)).one()
         outbox_queries.set_scheme_channel(s, scheme, {"platform": "slack", "channel": "C0LEAD"})
     async with FakeSlackApi() as slack, aiohttp.ClientSession() as http:
@@ -421,17 +417,8 @@ async def test_an_email_only_row_waits_for_a_process_that_can_send_email(
     engine: Engine, time: MovingClock
 ) -> None:
     lead = _person(engine, "lead@example.org")
+    _on_slack(engine, lead, "ULEAD", time.now)
     with transaction(engine) as s:
-        s.add(
-            ChannelIdentity(
-                person_id=lead,
-                platform="slack",
-                tenant=TEAM,
-                user_id="ULEAD",
-                address={"team": TEAM, "user": "ULEAD"},
-                created_at=time.now,
-            )
-        )
         row = Outbox(
             recipient_id=lead,
             address={"platform": "email"},
