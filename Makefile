@@ -3,8 +3,10 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= sqlite:///var/demo.sqlite3
+# Who you are in the demo: an email, the name before its @, or a role (make run AS=lead).
+AS ?= mentee
 
-.PHONY: run test lint format check bench clean
+.PHONY: run chat test lint format check bench clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; set PYTHON=/path/to/python3.11" >&2; exit 1; }
@@ -19,10 +21,16 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# `run` loads (or refreshes) the demo, lists its people, then chats as $(AS); `chat` only chats.
 run: $(VENV)/.installed
 	@mkdir -p var
-	@$(BIN)/mentorbot scheme load --demo --db $(DEMO_DB) >/dev/null
-	@$(BIN)/mentorbot chat --user mentee@example.org --db $(DEMO_DB)
+	@$(BIN)/mentorbot scheme load --demo --db $(DEMO_DB)
+	@echo
+	@$(BIN)/mentorbot chat --user $(AS) --db $(DEMO_DB)
+
+chat: $(VENV)/.installed
+	@test -f var/demo.sqlite3 || [ "$(DEMO_DB)" != "sqlite:///var/demo.sqlite3" ] || { echo "make: no demo yet: run make run first" >&2; exit 2; }
+	@$(BIN)/mentorbot chat --user $(AS) --db $(DEMO_DB)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -95,13 +95,18 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     chat = commands.add_parser("chat", help="chat with the bot in the terminal")
-    chat.add_argument("--user", required=True, metavar="EMAIL")
+    chat.add_argument(
+        "--user",
+        required=True,
+        metavar="WHO",
+        help="an email, or the name before its @ (in the demo: lead, chair, mentor2 ...)",
+    )
     _files_dir(chat)
     _common(chat)
 
     inbox = commands.add_parser("inbox", help="print what waits for a person or a channel")
     who = inbox.add_mutually_exclusive_group(required=True)
-    who.add_argument("--user", metavar="EMAIL")
+    who.add_argument("--user", metavar="WHO", help="an email, or the name before its @")
     who.add_argument("--channel", metavar="NAME")
     _files_dir(inbox)
     _common(inbox)
@@ -297,6 +302,14 @@ def _scheme_load(args: argparse.Namespace, settings: Settings, clock: Clock) -> 
     except SchemeConfigError as exc:
         raise UsageError(str(exc)) from exc
     print(summary)
+    if args.demo:
+        # The demo lives in the console, where the lead reads lead alerts in their own chat:
+        # the warning that the channel has no address would only alarm a newcomer.
+        from bot.people import roster
+
+        print("\nThe demo's people (chat as any of them: make run AS=lead, or make chat AS=lead):")
+        roster(db, sys.stdout)
+        return 0
     _warn_about_lead_channels(db)
     return 0
 
@@ -334,6 +347,19 @@ def _person(db: Engine, email: str) -> Person:
             f"nobody with the email {email!r} is in this database "
             "(load a scheme first: mentorbot scheme load --demo)"
         )
+    return person
+
+
+def _chatter(db: Engine, who: str) -> Person:
+    """Who ``mentorbot chat --user`` (and ``inbox --user``) means: an email, or in a small
+    database like the demo's a handle or role ("mentor2", "lead": ``make run AS=lead``)."""
+    from bot.people import find
+
+    with transaction(db) as session:
+        try:
+            person = find(session, who)
+        except LookupError as exc:
+            raise UsageError(str(exc)) from None
     return person
 
 
@@ -379,7 +405,7 @@ def _chat(
     from conversations.engine import Engine as DialogEngine
     from conversations.registry import default_registry
 
-    person = _person(db, email)
+    person = _chatter(db, email)
     assert person.id is not None
     engine = DialogEngine(db, clock, default_registry())
     _started()
@@ -434,7 +460,7 @@ def _inbox(
     files: console.FileStore | None = None,
 ) -> int:
     if email is not None:
-        person = _person(db, email)
+        person = _chatter(db, email)
         if _print_waiting(db, clock, person, out, files=files) == 0:
             out.write("Nothing waiting.\n")
         return 0

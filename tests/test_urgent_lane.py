@@ -389,7 +389,16 @@ def _scheme_file(tmp_path: Path, channel: str) -> Path:
 def test_loading_a_scheme_warns_when_its_lead_channel_cannot_deliver(
     db_url: str, tmp_path: Path
 ) -> None:
-    demo = mentorbot("scheme", "load", "--demo", "--now", NOW, db=db_url)
+    # The demo file as any scheme file (`scheme load --demo` lists the demo's people instead:
+    # in the console demo, lead alerts are read in the lead's own chat).
+    from importlib.resources import files
+
+    plain = tmp_path / "demo.toml"
+    plain.write_text(
+        files("conversations").joinpath("schemes/demo.toml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    demo = mentorbot("scheme", "load", str(plain), "--now", NOW, db=db_url)
     assert demo.returncode == 0
     assert demo.stderr.startswith(
         'mentorbot: WARNING: scheme demo: the lead channel "lead" cannot receive alerts: it has '
