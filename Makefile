@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= sqlite:///var/demo.sqlite3
 
-.PHONY: run test lint format check bench clean
+.PHONY: run test lint format check bench clean demo
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; set PYTHON=/path/to/python3.11" >&2; exit 1; }
@@ -44,6 +44,11 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/cold_start.py
 	$(BIN)/python bench/sealing.py
+
+# A narrated month of the demo scheme in about a minute, on a throw-away database; the health
+# charts are kept in var/demo-files/. MENTORBOT_DEMO_PAUSE=0 make demo: no pauses.
+demo: $(VENV)/.installed
+	@$(BIN)/mentorbot demo
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache
