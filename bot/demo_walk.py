@@ -11,10 +11,11 @@ would show it.
 
 Map:
 - :func:`walk_start`: the Monday the walk starts on (the demo's dates are relative to it);
-- :class:`Walk`: the clock, the database and the people; ``move_to`` (the sweep), ``says``
-  (one turn), ``reads`` (a person's chat or a channel), each checking that what should have
-  happened did, or raising :class:`WalkError`;
-- :func:`run`: the month, step by step.
+- :class:`Walk`: the clock, the database and the people; ``move_to`` (the clock and the
+  sweep), ``says`` (one turn), ``reads`` (what waits in a person's chat) and ``channel`` (in
+  a scheme channel), each checking that what should have happened did, or raising
+  :class:`WalkError`;
+- :func:`run`: the walk on its throw-away database; ``STEPS``: the month, step by step.
 
 A step that does not produce what it should stops the walk with :class:`WalkError` (one line),
 so CI catches a broken journey.
@@ -128,7 +129,8 @@ def _one_line(text: str) -> str:
 
 @dataclass(frozen=True)
 class KeptFiles(console.FileStore):
-    """A file store that remembers what it saved (the charts whose paths the walk prints)."""
+    """A file store that remembers what it saved: the charts whose paths the walk prints (and
+    the calendar invites, when the console saves those too)."""
 
     saved: list[Path] = field(default_factory=list, compare=False)
 
@@ -206,13 +208,7 @@ class Walk:
 
     # -- turns and inboxes -----------------------------------------------------------------
 
-    def says(
-        self,
-        person: Persona,
-        line: str,
-        expect: str,
-        files: console.FileStore | None = None,
-    ) -> str:
+    def says(self, person: Persona, line: str, expect: str) -> str:
         """``person`` types ``line``; the bot's answer is shown and must contain ``expect``."""
         session = self._session(person)
         self.out.write(f"> {line}\n")
@@ -221,7 +217,7 @@ class Walk:
             shown = prompt or ""
         else:
             delivered = self.engine.handle(msg)
-            shown = console.render(delivered.parts, files or self.files)
+            shown = console.render(delivered.parts, self.files)
             follow_up = session.shown(delivered.parts)
             if follow_up:
                 shown += f"\n\n{follow_up}"
@@ -302,28 +298,22 @@ def run(
     pause: float = 0.0,
 ) -> list[Path]:
     """Walk through the month from ``start`` (see :func:`walk_start`), writing it to ``out``.
-    Returns the health charts saved in ``files_dir``; raises :class:`WalkError` when a step
-    goes wrong. The database lives in a temporary directory, removed whatever happens."""
+    Files the bot sends are saved in ``files_dir`` and kept; returns the health charts among
+    them. Raises :class:`WalkError` when a step goes wrong. The database lives in a temporary
+    directory, removed whatever happens."""
     scratch = Path(tempfile.mkdtemp(prefix="mentorbot-demo-"))
     db = None
     try:
         db = open_database(f"sqlite:///{scratch / 'demo.sqlite3'}")
-        walk = Walk(db, start, out, KeptFiles(scratch / "files"), pause)
+        walk = Walk(db, start, out, KeptFiles(files_dir), pause)
         load_demo(db, walk.clock)
-        charts = KeptFiles(files_dir)
         for step in STEPS:
-            step(walk, charts)
-        pngs = [path for path in charts.saved if path.suffix == ".png"]
-        if not pngs:
-            raise WalkError("the scheme health report came without its charts")
-        out.write("The charts are saved: open them to see the scheme's health at a glance.\n")
-        for path in pngs:
-            out.write(f"{_INDENT}{_shown_path(path)}\n")
+            step(walk)
         out.write(
             "\nThat was the real bot on a throw-away database, now removed. "
             "To chat with it yourself: make run.\n"
         )
-        return pngs
+        return [path for path in walk.files.saved if path.suffix == ".png"]
     finally:
         if db is not None:
             db.dispose()
@@ -333,7 +323,7 @@ def run(
 # -- the month -------------------------------------------------------------------------------
 
 
-def _title(walk: Walk, charts: KeptFiles) -> None:
+def _title(walk: Walk) -> None:
     walk.out.write(
         "mentorbot demo: a month of the Demo Leadership Mentoring Scheme in about a minute\n"
         f"Priya ({PRIYA.role}) and Tom ({TOM.role}) were paired four weeks ago and have not "
@@ -342,26 +332,26 @@ def _title(walk: Walk, charts: KeptFiles) -> None:
     )
 
 
-def _booking(walk: Walk, charts: KeptFiles) -> None:
+def _booking(walk: Walk) -> None:
     walk.step(walk.persona(PRIYA), "Priya books her first meeting with Tom, the way she'd say it.")
     walk.says(PRIYA, "could we do thurs half 2 w tom on teams?", "Shall I send it to Tom?")
     walk.says(PRIYA, "yep", "Sent to Tom Okafor")
 
     walk.move_to(walk.now + timedelta(hours=1, minutes=30))
-    walk.step(walk.persona(TOM), "Tom finds the proposal in his chat and answers in his words.")
+    walk.step(walk.persona(TOM), "Tom finds the proposal in his chat and answers in his own words.")
     walk.reads(TOM, "Priya Shah would like to meet")
     walk.says(TOM, "yes that works", "Confirmed: your meeting with Priya Shah")
     walk.step(walk.persona(PRIYA), "Priya hears back at once.")
     walk.reads(PRIYA, "Tom Okafor accepted")
 
 
-def _reminder(walk: Walk, charts: KeptFiles) -> None:
+def _reminder(walk: Walk) -> None:
     walk.move_to(_at(walk, days=2, hour=10))
     walk.step(walk.persona(PRIYA), "The morning before the meeting, each of them gets a reminder.")
     walk.reads(PRIYA, "Reminder: you're meeting Tom Okafor")
 
 
-def _minutes(walk: Walk, charts: KeptFiles) -> None:
+def _minutes(walk: Walk) -> None:
     walk.move_to(_at(walk, days=3, hour=16))
     first = walk.first_day
     draft_by, introduce_by = first + timedelta(days=18), first + timedelta(days=11)
@@ -382,7 +372,7 @@ def _minutes(walk: Walk, charts: KeptFiles) -> None:
     walk.says(PRIYA, "yes, send it", "Sent to Tom Okafor")
 
 
-def _diary(walk: Walk, charts: KeptFiles) -> None:
+def _diary(walk: Walk) -> None:
     walk.move_to(_at(walk, days=4, hour=17, minute=30))
     walk.step(walk.persona(PRIYA), "At the end of the week, a private note in her diary.")
     walk.says(
@@ -393,7 +383,7 @@ def _diary(walk: Walk, charts: KeptFiles) -> None:
     )
 
 
-def _checkin(walk: Walk, charts: KeptFiles) -> None:
+def _checkin(walk: Walk) -> None:
     walk.move_to(_at(walk, days=14, hour=10))
     walk.step(
         walk.persona(PRIYA),
@@ -414,7 +404,7 @@ CONCERN = (
 )
 
 
-def _concern(walk: Walk, charts: KeptFiles) -> None:
+def _concern(walk: Walk) -> None:
     walk.move_to(_at(walk, days=16, hour=11))
     walk.step(walk.persona(NADIA), "Nadia, in the other pair, has something urgent to raise.")
     walk.says(NADIA, CONCERN, "Shall I send it to the project lead?")
@@ -430,10 +420,17 @@ def _concern(walk: Walk, charts: KeptFiles) -> None:
             raise WalkError(f"the lead channel's alert gives away {private!r}")
 
 
-def _health(walk: Walk, charts: KeptFiles) -> None:
+def _health(walk: Walk) -> None:
     walk.move_to(_at(walk, days=28, hour=10))
     walk.step(walk.persona(MORGAN), "Four weeks on, the project lead asks how the scheme is doing.")
-    walk.says(MORGAN, f"scheme health for {COHORT}", "Here's the scheme health", files=charts)
+    saved = len(walk.files.saved)
+    walk.says(MORGAN, f"scheme health for {COHORT}", "Here's the scheme health")
+    charts = [path for path in walk.files.saved[saved:] if path.suffix == ".png"]
+    if not charts:
+        raise WalkError("the scheme health report came without its charts")
+    walk.out.write("The charts are saved: open them to see the scheme's health at a glance.\n")
+    for path in charts:
+        walk.out.write(f"{_INDENT}{_shown_path(path)}\n")
 
 
 def _at(walk: Walk, *, days: int, hour: int, minute: int = 0) -> datetime:
@@ -441,7 +438,7 @@ def _at(walk: Walk, *, days: int, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(walk.first_day + timedelta(days=days), clock_time(hour, minute), ZONE)
 
 
-STEPS: tuple[Callable[[Walk, KeptFiles], None], ...] = (
+STEPS: tuple[Callable[[Walk], None], ...] = (
     _title,
     _booking,
     _reminder,

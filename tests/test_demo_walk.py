@@ -170,4 +170,4 @@ def test_the_demo_command_runs_and_leaves_no_database_behind(tmp_path: Path) -> 
     assert result.stderr == ""
     assert "── Mon 23 Nov 2026, 10:00 · Priya Shah (mentee) ──" in result.stdout
     assert list(scratch.iterdir()) == []  # the walk's database is gone
-    assert sorted(p.suffix for p in charts.iterdir()) == [".png", ".png"]
+    assert len(list(charts.glob("*.png"))) == 2  # the charts are kept
