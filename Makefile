@@ -6,7 +6,7 @@ DEMO_DB ?= sqlite:///var/demo.sqlite3
 # Who you are in the demo: an email, the name before its @, or a role (make run AS=lead).
 AS ?= mentee
 
-.PHONY: run chat test lint format check bench clean
+.PHONY: run chat demo test lint format check bench clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; set PYTHON=/path/to/python3.11" >&2; exit 1; }
@@ -52,6 +52,11 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/cold_start.py
 	$(BIN)/python bench/sealing.py
+
+# A narrated month of the demo scheme in about a minute, on a throw-away database; the health
+# charts are kept in var/demo-files/. MENTORBOT_DEMO_PAUSE=0 make demo: no pauses.
+demo: $(VENV)/.installed
+	@$(BIN)/mentorbot demo
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

@@ -22,6 +22,9 @@
     mentorbot deliver                      deliver what waits in the outbox
     mentorbot serve [--host H] [--port P]  the server, with the scheduler every minute
     mentorbot manifest teams --app-id ID --out FILE.zip   the Teams app package
+    mentorbot demo [--files-dir DIR] [--no-pause]
+                                           a narrated month of the demo scheme on a throw-away
+                                           database (bot/demo_walk.py); charts kept in DIR
 
 Every command takes ``--db URL`` (else ``DATABASE_URL``, else a SQLite file under ./var/) and
 ``--now ISO`` (else ``MENTORBOT_NOW``, else the real clock). Bad input ends with a one-line error
@@ -193,6 +196,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(retention)
 
+    demo = commands.add_parser(
+        "demo", help="watch a month of the demo scheme, narrated, on a throw-away database"
+    )
+    demo.add_argument(
+        "--files-dir",
+        metavar="DIR",
+        default=str(Path("var") / "demo-files"),
+        help="where the health charts are saved and kept (default: var/demo-files)",
+    )
+    demo.add_argument("--no-pause", action="store_true", help="no pauses between the steps")
+    demo.add_argument(
+        "--now", metavar="ISO", default=argparse.SUPPRESS, help="walk the month from this week"
+    )
+
     audit = commands.add_parser("audit", help="who read or changed what, and when")
     audit.add_argument("--user", metavar="EMAIL", help="only what this person did or was about")
     audit.add_argument("--since", metavar="DATE", help="from this day (YYYY-MM-DD, UTC) on")
@@ -213,6 +230,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _manifest_teams(args.app_id, Path(args.out))
         if args.command == "people" and args.people_command == "import":
             return _people(settings, clock, args, sys.stdout)
+        if args.command == "demo":
+            return _demo(args, clock, sys.stdout)
         if args.command in ("nudge", "deliver", "serve"):
             _check_mail()
         db = open_database(settings.database_url)
@@ -670,6 +689,25 @@ def _audit(db: Engine, email: str | None, since: str | None, out: TextIO) -> int
         out.write(f"{line}  ({extra})\n" if extra else f"{line}\n")
     if not rows:
         out.write("Nothing in the audit log" + (" for them" if email else "") + ".\n")
+    return 0
+
+
+def _demo(args: argparse.Namespace, clock: Clock, out: TextIO) -> int:
+    """``mentorbot demo``: the walk (bot/demo_walk.py) from the Monday of this week (or of
+    ``--now``'s). Pauses between steps only when a person is watching a terminal."""
+    from bot import demo_walk
+
+    if getattr(args, "db", None):
+        raise UsageError("the demo runs on a throw-away database of its own: leave out --db")
+    start = demo_walk.walk_start(clock.now().astimezone(demo_walk.ZONE).date())
+    try:
+        watched = out.isatty() and not args.no_pause
+        pause = demo_walk.pause_from(os.environ) if watched else 0.0
+        demo_walk.run(out, start=start, files_dir=Path(args.files_dir), pause=pause)
+    except demo_walk.WalkError as exc:
+        out.flush()
+        print(f"mentorbot: demo: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
