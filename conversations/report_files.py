@@ -27,7 +27,7 @@ import csv
 import io
 import textwrap
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from conversations.messages import Attachment
@@ -161,6 +161,21 @@ def png_files(report: Report) -> list[ReportFile]:
     return files
 
 
+def timeline_span(chart: Chart) -> tuple[date, date] | None:
+    """The days a timeline shows: its meetings and "today", with a margin, and at least four
+    weeks (matplotlib left to itself widens one or two close dates to several years)."""
+    days = [day for row in chart.dates for day in row]
+    if chart.as_of is not None:
+        days.append(chart.as_of)
+    if not days:
+        return None
+    first, last = min(days), max(days)
+    if (last - first).days < 28:
+        first = last - timedelta(days=28)
+    margin = timedelta(days=max(3, (last - first).days // 20))
+    return first - margin, last + margin
+
+
 def chart_png(chart: Chart) -> bytes | None:
     """One chart drawn with matplotlib's Agg backend (no display needed); None when empty."""
     if not chart.labels:
@@ -207,6 +222,8 @@ def chart_png(chart: Chart) -> bytes | None:
         if chart.as_of is not None:
             axes.axvline(chart.as_of, color="#999999", linestyle="--", linewidth=1)  # type: ignore[arg-type]
         axes.grid(axis="x", color="#dddddd")
+        if (span := timeline_span(chart)) is not None:
+            axes.set_xlim(*span)  # type: ignore[arg-type]
         locator = AutoDateLocator()  # type: ignore[no-untyped-call]
         axes.xaxis.set_major_locator(locator)
         axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]

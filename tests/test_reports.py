@@ -547,3 +547,31 @@ def test_the_queries_refuse_mentees_and_mentors(engine: Engine, known: Fixture, 
         ):
             with pytest.raises(report_queries.NotAllowed):
                 read()
+
+
+def test_a_meeting_timeline_shows_weeks_not_years() -> None:
+    """One meeting and today, a few days apart: the chart's axis spans about a month (it
+    spanned 2025 to 2029 when matplotlib chose), and every meeting and today stay on it."""
+    from conversations.reports import Chart
+
+    chart = Chart(
+        "meeting-cadence", "Meetings per pair", "timeline", ("Priya & Tom", "Nadia & Owen"),
+        dates=((date(2026, 12, 3),), ()), as_of=date(2026, 12, 28),
+    )  # fmt: skip
+    span = report_files.timeline_span(chart)
+    assert span is not None
+    first, last = span
+    assert first <= date(2026, 11, 30)
+    assert last >= date(2026, 12, 28)
+    assert (last - first).days <= 45
+    year = Chart(
+        "meeting-cadence", "Meetings per pair", "timeline", ("A & B",),
+        dates=((date(2026, 1, 5), date(2026, 11, 2)),), as_of=date(2026, 12, 1),
+    )  # fmt: skip
+    first, last = report_files.timeline_span(year) or (None, None)
+    assert first is not None
+    assert last is not None
+    assert first <= date(2026, 1, 5)
+    assert last >= date(2026, 12, 1)
+    assert (last - first).days <= 366 + 40
+    assert report_files.chart_png(chart) is not None
