@@ -1,7 +1,9 @@
 """The ``mentorbot`` command.
 
-    mentorbot chat --user EMAIL            chat with the bot in the terminal (console channel)
-                                           (files it sends are saved to --files-dir DIR)
+    mentorbot chat --user EMAIL            chat with the bot in the terminal (console channel):
+                                           what arrives for you shows as it comes (a lead's
+                                           or chair's lead channel too); files it sends are
+                                           saved to --files-dir DIR
     mentorbot inbox --user EMAIL           print what waits for a person on the console
     mentorbot inbox --channel lead         print what waits in a scheme channel
     mentorbot scheme load FILE | --demo    load or update a scheme from TOML (idempotent)
@@ -429,7 +431,7 @@ def _sweep(db: Engine, clock: Clock) -> None:
 
     try:
         sweep(db, clock)
-    except SQLAlchemyError as exc:
+    except Exception as exc:  # the chat goes on: the next sweep, or the scheduler's, makes them
         log.warning("the nudge sweep failed; trying again in a minute: %s", _first_line(exc))
 
 
