@@ -196,13 +196,16 @@ def console_lead_channels(session: Session, person_id: int) -> list[ConsoleChann
     """The lead channels the person reads in ``mentorbot chat``: of each scheme where they are
     the project lead or the steering chair, when the channel has no route on a chat platform or
     a webhook (its alerts would be delivered there, and the console must not take them)."""
-    schemes = session.exec(
-        select(Scheme)
-        .join(Cohort, col(Cohort.scheme_id) == col(Scheme.id))
+    scheme_ids = session.exec(
+        select(Cohort.scheme_id)
         .join(Membership, col(Membership.cohort_id) == col(Cohort.id))
         .where(Membership.person_id == person_id, col(Membership.role).in_(SCHEME_WIDE_ROLES))
-        .order_by(col(Scheme.id))
         .distinct()
+    ).all()
+    if not scheme_ids:
+        return []
+    schemes = session.exec(
+        select(Scheme).where(col(Scheme.id).in_(scheme_ids)).order_by(col(Scheme.id))
     ).all()
     found: list[ConsoleChannel] = []
     for scheme in schemes:
