@@ -380,8 +380,7 @@ def _waiting(
     assert person.id is not None
     now = clock.now()
     blocks: list[str] = []
-
-    zone = person.time_zone
+    zone = person.time_zone  # read again below: it may have changed since the chat began
 
     def show(rows: list[Outbox], heading: str = "") -> None:
         for row in rows:
@@ -392,7 +391,7 @@ def _waiting(
                 session.shown(parts)
 
     with transaction(db) as tx:
-        current = tx.get(Person, person.id)  # their zone may have changed since the chat began
+        current = tx.get(Person, person.id)
         zone = current.time_zone if current is not None else zone
         due = outbox_queries.due_for_console(tx, now, recipient_id=person.id)
         show(outbox_queries.take_for_console(tx, due, now))
