@@ -1,7 +1,9 @@
 """The ``mentorbot`` command.
 
-    mentorbot chat --user EMAIL            chat with the bot in the terminal (console channel)
-                                           (files it sends are saved to --files-dir DIR)
+    mentorbot chat --user EMAIL            chat with the bot in the terminal (console channel):
+                                           what arrives for you shows as it comes (a lead's
+                                           or chair's lead channel too); files it sends are
+                                           saved to --files-dir DIR
     mentorbot inbox --user EMAIL           print what waits for a person on the console
     mentorbot inbox --channel lead         print what waits in a scheme channel
     mentorbot scheme load FILE | --demo    load or update a scheme from TOML (idempotent)
@@ -40,7 +42,9 @@ import json
 import logging
 import os
 import sys
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
@@ -53,10 +57,10 @@ from bot import logs, redaction
 from bot.channels import console
 from bot.settings import Settings
 from conversations.clock import Clock, ClockError
-from conversations.messages import part_from_json
+from conversations.messages import Form, Question, part_from_json
 from storage import export_queries, outbox_queries, queries
 from storage.db import DatabaseError, open_database, transaction
-from storage.models import Person
+from storage.models import Outbox, Person, Scheme
 from storage.sealing import KeyError_ as SealingError
 
 if TYPE_CHECKING:
@@ -389,19 +393,90 @@ def _print_waiting(
     out: TextIO,
     session: console.ConsoleSession | None = None,
     files: console.FileStore | None = None,
+    *,
+    lead_channels: bool = False,
 ) -> int:
-    """Print what waits for the person; its choices can then be answered by number."""
+    """Print what waits for the person (see :func:`_waiting`); its choices can then be answered
+    by number. Returns how many messages were shown."""
+    blocks = _waiting(db, clock, person, session, files, lead_channels=lead_channels)
+    for block in blocks:
+        out.write(block + "\n\n")
+    out.flush()
+    return len(blocks)
+
+
+def _waiting(
+    db: Engine,
+    clock: Clock,
+    person: Person,
+    session: console.ConsoleSession | None = None,
+    files: console.FileStore | None = None,
+    *,
+    lead_channels: bool = False,
+) -> list[str]:
+    """What waits for the person now, rendered, each message marked delivered in the same
+    transaction, and only the ones this call marked (another console open for them may take
+    some first: ``outbox_queries.take_for_console``). With ``lead_channels``, the lead channels
+    they read on the console too (``storage.lead_queries.console_lead_channels``: the project
+    lead and the steering chair), each message under a ``[lead channel]`` line; reading them is
+    kept in the audit log, as ``mentorbot inbox --channel`` is."""
+    from storage import audit, lead_queries
+
     assert person.id is not None
-    with transaction(db) as tx:
-        rows = outbox_queries.due_for_console(tx, clock.now(), recipient_id=person.id)
+    now = clock.now()
+    blocks: list[str] = []
+    zone = person.time_zone  # read again below: it may have changed since the chat began
+
+    def show(rows: list[Outbox], heading: str = "") -> None:
         for row in rows:
             parts = [part_from_json(p) for p in row.parts]
-            out.write(console.render(parts, files) + "\n\n")
-            if session is not None:
+            blocks.append(heading + console.render(parts, files, zone=zone, now=now))
+            # A notice with nothing to answer leaves the choices shown before it answerable.
+            if session is not None and any(isinstance(p, Question | Form) for p in parts):
                 session.shown(parts)
-        queries.mark_sent(tx, rows, clock.now())
-    out.flush()
-    return len(rows)
+
+    with transaction(db) as tx:
+        current = tx.get(Person, person.id)
+        zone = current.time_zone if current is not None else zone
+        due = outbox_queries.due_for_console(tx, now, recipient_id=person.id)
+        show(outbox_queries.take_for_console(tx, due, now))
+        channels = lead_queries.console_lead_channels(tx, person.id) if lead_channels else []
+        for channel in channels:
+            due = [
+                row
+                for row in outbox_queries.due_for_console(
+                    tx, now, channel=channel.channel, scheme_id=channel.scheme_id
+                )
+                if lead_queries.may_see_in_console(tx, person.id, row)
+            ]
+            rows = outbox_queries.take_for_console(tx, due, now)
+            if rows:
+                show(rows, f"{LEAD_CHANNEL_HEADING}\n")
+                audit.record(
+                    tx,
+                    CHANNEL_READ,
+                    f"channel:{channel.channel}",
+                    now,
+                    actor_id=person.id,
+                    surface=console.PLATFORM,
+                    messages=len(rows),
+                    scheme_id=channel.scheme_id,
+                )
+    return blocks
+
+
+def _sweep(db: Engine, clock: Clock) -> None:
+    """Create the nudges that have fallen due, as the scheduler's sweep does, without delivering
+    anything (the chat shows what is for its reader; ``serve`` or ``nudge`` deliver the rest).
+    Nudges exist once each by their natural key, so a chat and the scheduler may both sweep.
+    The reach rules (welcomes, who cannot be reached) are left to the scheduler: it links
+    people on Slack first, and the console alone reaches nobody."""
+    from conversations.nudges import sweep
+
+    try:
+        sweep(db, clock)
+    except Exception as exc:  # the chat goes on: the next sweep, or the scheduler's, makes them
+        log.warning("the nudge sweep failed; trying again in a minute: %s", _first_line(exc))
 
 
 def _started() -> None:
@@ -412,6 +487,39 @@ def _started() -> None:
     gc.enable()
 
 
+# How often an open chat looks for new messages for its reader while nothing is typed, and how
+# often it sweeps for nudges that have fallen due (as ``serve`` does).
+POLL_SECONDS = 1.5
+SWEEP_SECONDS = 60.0
+LEAD_CHANNEL_HEADING = "[lead channel]"
+
+
+@dataclass
+class _Live:
+    """What an open chat does while its reader types nothing: sweep for nudges about once a
+    minute (the first time at once), and take what has arrived for them since it last looked."""
+
+    db: Engine
+    clock: Clock
+    person: Person
+    session: console.ConsoleSession
+    files: console.FileStore | None = None
+    next_sweep: float = 0.0
+
+    def arrived(self) -> list[str]:
+        """The messages that arrived, rendered, each marked delivered (see :func:`_waiting`)."""
+        if time.monotonic() >= self.next_sweep:
+            _sweep(self.db, self.clock)
+            self.next_sweep = time.monotonic() + SWEEP_SECONDS
+        try:
+            return _waiting(
+                self.db, self.clock, self.person, self.session, self.files, lead_channels=True
+            )
+        except SQLAlchemyError as exc:
+            log.warning("could not look for new messages: %s", _first_line(exc))
+            return []
+
+
 def _chat(
     db: Engine,
     clock: Clock,
@@ -420,6 +528,11 @@ def _chat(
     out: TextIO,
     files: console.FileStore | None = None,
 ) -> int:
+    """The console chat. While nothing is typed it looks every :data:`POLL_SECONDS` for what
+    has arrived for the person (a partner's answer, a nudge, a lead-channel alert for the lead
+    and chair) and shows it between their inputs, once each; every :data:`SWEEP_SECONDS` it
+    sweeps for nudges that have fallen due. Piped input is answered line by line, and what
+    waits is shown only at the start and whenever the pipe is slower than the poll."""
     gc.disable()  # until the chat has started: see _started
     from conversations.engine import Engine as DialogEngine
     from conversations.registry import default_registry
@@ -434,12 +547,25 @@ def _chat(
             f"Signed in as {person.display_name} <{person.email}>. Type help, or Ctrl-D to leave.\n\n"
         )
     session = console.ConsoleSession(person_id=person.id)
-    _print_waiting(db, clock, person, out, session, files)
+    _print_waiting(db, clock, person, out, session, files, lead_channels=True)
+    lines = console.Lines(stdin)
+    live = _Live(db, clock, person, session, files)
+    prompted = False
     while True:
-        if interactive:
+        if interactive and not prompted:
             out.write("> ")
             out.flush()
-        line = stdin.readline()
+            prompted = True
+        line = lines.read(POLL_SECONDS)
+        if line is None:  # nothing typed: show what arrived meanwhile
+            arrived = live.arrived()
+            if arrived:
+                # On a fresh line, below the prompt (and whatever was half typed after it).
+                out.write(("\n" if prompted else "") + "\n\n".join(arrived) + "\n\n")
+                out.flush()
+                prompted = False
+            continue
+        prompted = False
         if not line:
             break
         msg, prompt = session.inbound(line)
@@ -456,7 +582,8 @@ def _chat(
             )
             out.flush()
             continue
-        out.write(console.render(delivered.parts, files) + "\n\n")
+        shown = console.render(delivered.parts, files, zone=person.time_zone, now=clock.now())
+        out.write(shown + "\n\n")
         follow_up = session.shown(delivered.parts)
         if follow_up:
             out.write(follow_up + "\n\n")
@@ -487,10 +614,13 @@ def _inbox(
     from storage import audit
 
     with transaction(db) as session:
-        rows = outbox_queries.due_for_console(session, clock.now(), channel=channel)
+        due = outbox_queries.due_for_console(session, clock.now(), channel=channel)
+        rows = outbox_queries.take_for_console(session, due, clock.now())
+        zones = dict(session.exec(select(Scheme.id, Scheme.time_zone)).all())
         for row in rows:
-            out.write(console.render_stored(row.parts, files) + "\n\n")
-        queries.mark_sent(session, rows, clock.now())
+            zone = zones.get(row.scheme_id) if row.scheme_id is not None else None
+            shown = console.render_stored(row.parts, files, zone=zone, now=clock.now())
+            out.write(shown + "\n\n")
         # A channel's messages are read by whoever runs the command: kept in the audit log.
         audit.record(
             session,

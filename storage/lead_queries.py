@@ -4,6 +4,13 @@ An alert is a concern (reference ``C<id>``) or a nudge posted to the lead channe
 Who may do what with a concern is decided in one place, ``storage.access``; a reminder is for
 those who steer a cohort it is about (a steering member their own cohort, the lead and chair
 their whole scheme). To anyone else an alert does not exist.
+
+On the console (``mentorbot chat``), a scheme's lead channel with no route of its own (no Slack,
+Teams or webhook address: :func:`console_lead_channels`) is shown to its project lead and
+steering chair, those whose reach is the whole scheme (``storage.access.SCHEME_WIDE_ROLES``, the
+same two who may choose the channel), and to nobody else; an alert about a concern is shown only
+to those the rule in ``storage.access`` lets read it (:func:`may_see_in_console`), so the others
+leave it for whoever may.
 """
 
 from __future__ import annotations
@@ -15,8 +22,16 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from storage import audit, survey_queries
+from storage.access import (
+    SCHEME_WIDE_ROLES,
+    ConcernAction,
+    concern_access,
+    concern_for,
+    reach,
+    reaches,
+    subjects,
+)
 from storage.access import STEERING_ROLES as STEERING_ROLES
-from storage.access import ConcernAction, concern_access, concern_for, reach, reaches, subjects
 from storage.models import (
     AuditLog,
     Cohort,
@@ -27,6 +42,7 @@ from storage.models import (
     Outbox,
     Pairing,
     Person,
+    Scheme,
     SecondRoute,
     Survey,
     SurveyResponse,
@@ -165,6 +181,52 @@ def acknowledgement(session: Session, ref: str, concern: Concern | None = None) 
         ),
         None,
     )
+
+
+@dataclass(frozen=True)
+class ConsoleChannel:
+    """A scheme's lead channel as the console shows it to one reader."""
+
+    scheme_id: int
+    channel: str
+    time_zone: str
+
+
+def console_lead_channels(session: Session, person_id: int) -> list[ConsoleChannel]:
+    """The lead channels the person reads in ``mentorbot chat``: of each scheme where they are
+    the project lead or the steering chair, when the channel has no route on a chat platform or
+    a webhook (its alerts would be delivered there, and the console must not take them)."""
+    scheme_ids = session.exec(
+        select(Cohort.scheme_id)
+        .join(Membership, col(Membership.cohort_id) == col(Cohort.id))
+        .where(Membership.person_id == person_id, col(Membership.role).in_(SCHEME_WIDE_ROLES))
+        .distinct()
+    ).all()
+    if not scheme_ids:
+        return []
+    schemes = session.exec(
+        select(Scheme).where(col(Scheme.id).in_(scheme_ids)).order_by(col(Scheme.id))
+    ).all()
+    found: list[ConsoleChannel] = []
+    for scheme in schemes:
+        channels = (scheme.settings or {}).get("channels")
+        route = channels.get(scheme.lead_channel) if isinstance(channels, dict) else None
+        routed = isinstance(route, dict) and route.get("platform") not in (None, "console")
+        if scheme.id is not None and not routed:
+            found.append(ConsoleChannel(scheme.id, scheme.lead_channel, scheme.time_zone))
+    return found
+
+
+def may_see_in_console(session: Session, person_id: int, row: Outbox) -> bool:
+    """Whether a lead-channel row of one of the person's :func:`console_lead_channels` may be
+    shown to them: not an alert about a concern they may not read (one about their own pairing,
+    or one they raised), and not a notice meant for a route of its own."""
+    if row.address is not None:
+        return False
+    if row.concern_id is None:
+        return True
+    concern = concern_for(session, person_id, row.concern_id, ConcernAction.READ)
+    return concern is not None and concern.raised_by_id != person_id
 
 
 def people_to_contact(session: Session, alert: Alert) -> list[Person]:

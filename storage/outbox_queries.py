@@ -14,6 +14,8 @@
   after signing, a meeting reminder for a moved meeting) are marked ``obsolete``, never sent.
   :func:`claim` runs it on what it claims, so every channel's deliverer drops them, and the
   console inbox (:func:`due_for_console`) does the same.
+- :func:`take_for_console`: what a console shows is marked sent row by row with an ``UPDATE``
+  that re-checks it is still pending, so two consoles never both show a row.
 
 Routing. A row for a person goes to the person's newest channel identity on the first of the
 deliverer's platforms they have (never ``console``). A row for a scheme channel goes to
@@ -323,10 +325,16 @@ def drop_obsolete(session: Session, rows: Sequence[Outbox], now: datetime) -> li
 
 
 def due_for_console(
-    session: Session, now: datetime, *, recipient_id: int | None = None, channel: str | None = None
+    session: Session,
+    now: datetime,
+    *,
+    recipient_id: int | None = None,
+    channel: str | None = None,
+    scheme_id: int | None = None,
 ) -> list[Outbox]:
-    """What the console shows one person (or one scheme channel) now: pending rows that are due
-    (a nudge moved to Monday waits until Monday), without the obsolete ones, oldest first."""
+    """What the console shows one person (or one scheme channel, of one scheme when
+    ``scheme_id`` is given) now: pending rows that are due (a nudge moved to Monday waits until
+    Monday), without the obsolete ones, oldest first."""
     query = select(Outbox).where(
         col(Outbox.status) == OutboxStatus.PENDING.value, col(Outbox.next_attempt_at) <= now
     )
@@ -334,9 +342,45 @@ def due_for_console(
         query = query.where(col(Outbox.recipient_id) == recipient_id)
     elif channel is not None:
         query = query.where(col(Outbox.channel) == channel)
+        if scheme_id is not None:
+            query = query.where(col(Outbox.scheme_id) == scheme_id)
     else:
         raise ValueError("due_for_console needs a recipient or a channel")
     return drop_obsolete(session, session.exec(query.order_by(col(Outbox.id))).all(), now)
+
+
+def take_for_console(session: Session, rows: Sequence[Outbox], now: datetime) -> list[Outbox]:
+    """Mark ``rows`` sent, each only if it is still pending and no deliverer holds it, and return
+    the ones this call marked, in order: the console shows only those. Two consoles open for the
+    same person (or a console and a deliverer) may have selected the same rows; the ``UPDATE``
+    re-checks each, so each row is shown once (on SQLite writes run one at a time; on PostgreSQL
+    the second ``UPDATE`` waits for the first and then finds the row sent)."""
+    taken: list[int] = []
+    for row in rows:
+        if row.id is None:
+            continue
+        result = session.exec(
+            update(Outbox)
+            .where(
+                col(Outbox.id) == row.id,
+                col(Outbox.status) == OutboxStatus.PENDING.value,
+                lease_free(Outbox, now),
+            )
+            .values(status=OutboxStatus.SENT.value, sent_at=now, attempts=col(Outbox.attempts) + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            taken.append(row.id)
+    if not taken:
+        return []
+    return list(
+        session.exec(
+            select(Outbox)
+            .where(col(Outbox.id).in_(taken))
+            .order_by(col(Outbox.id))
+            .execution_options(populate_existing=True)
+        ).all()
+    )
 
 
 def routes(session: Session, rows: Sequence[Outbox], platforms: Sequence[str]) -> dict[int, Route]:

@@ -1,13 +1,16 @@
 """Files on the console: a chart or a workbook is saved under a safe, new name and the chat
-shows one line for it; a text attachment (a calendar invite) is shown as before."""
+shows one line for it; a calendar invite is one line too (when the meeting starts, in the
+reader's time zone), never the file's text."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.channels.console import FileStore, file_size, render, safe_filename
+from conversations.calendar_invite import Attendee, meeting_invite
 from conversations.messages import Attachment
 from tests.sample_files import is_png, report_parts, sheet_rows
 
@@ -71,12 +74,44 @@ def test_without_a_store_the_line_still_names_the_file(tmp_path: Path) -> None:
     )
 
 
-def test_a_calendar_invite_is_shown_as_text_as_before(tmp_path: Path) -> None:
-    invite = Attachment("invite.ics", "text/calendar", "BEGIN:VCALENDAR\nEND:VCALENDAR\n")
-    assert render([invite], FileStore(tmp_path)) == (
-        "[attachment: invite.ics]\nBEGIN:VCALENDAR\nEND:VCALENDAR"
+def _invite(method: str = "REQUEST") -> Attachment:
+    return meeting_invite(
+        meeting_id=4,
+        starts_at=datetime(2026, 3, 12, 15, 0, tzinfo=UTC),
+        duration_minutes=60,
+        mode="video",
+        mentee=Attendee("Priya Shah", "mentee@example.org"),
+        mentor=Attendee("Tom Okafor", "mentor@example.org"),
+        method="CANCEL" if method == "CANCEL" else "REQUEST",
+        sequence=0,
+        now=datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
     )
-    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_calendar_invite_is_one_line_in_the_readers_time_zone(tmp_path: Path) -> None:
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    shown = render([_invite()], FileStore(tmp_path / "files"), zone="Europe/London", now=now)
+    saved = tmp_path / "files" / "mentoring-meeting-4-invite.ics"
+    assert shown == f"[calendar invite: Thu 12 Mar, 15:00 saved to {saved}]"
+    assert saved.read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR")
+    assert "END:VCALENDAR" in saved.read_text(encoding="utf-8")
+    assert (saved.stat().st_mode & 0o777) == 0o600
+    in_new_york = render([_invite()], zone="America/New_York", now=now)
+    assert in_new_york == "[calendar invite: Thu 12 Mar, 11:00]"  # no store: nothing saved
+
+
+def test_a_cancellation_and_a_reader_of_no_known_zone_say_so(tmp_path: Path) -> None:
+    assert render([_invite("CANCEL")]) == "[calendar cancellation: Thu 12 Mar, 15:00 UTC]"
+
+
+def test_any_other_text_file_is_its_name_and_where_it_went(tmp_path: Path) -> None:
+    notes = Attachment("../notes.txt", "text/plain", "private words\n")
+    shown = render([notes], FileStore(tmp_path))
+    assert shown == f"[attachment: notes.txt saved to {tmp_path / 'notes.txt'}]"
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "private words\n"
+    assert render([notes]) == "[attachment: notes.txt]"
+    unreadable = Attachment("odd.ics", "text/calendar", "not a calendar")
+    assert render([unreadable]) == "[calendar invite: odd.ics]"
 
 
 def test_a_file_that_cannot_be_saved_says_so(tmp_path: Path) -> None:

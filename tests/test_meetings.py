@@ -19,7 +19,7 @@ from storage.db import transaction
 from storage.models import AuditLog, Meeting, Pairing, Person
 from tests.conftest import NOW
 from tests.test_cli import loaded, mentorbot  # noqa: F401  (the fixture is used by name)
-from tests.transcript import Chat
+from tests.transcript import Chat, saved_files
 
 ONE_SHOT = "book a meeting on Tuesday 3pm for an hour by video"
 TUE_3PM = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
@@ -86,10 +86,12 @@ def _event(ics: str) -> dict[str, object]:
 
 
 def _ics_in(shown: str) -> str:
-    """The calendar file the console showed after ``[attachment: ...]``."""
-    start = shown.index("BEGIN:VCALENDAR")
-    end = shown.index("END:VCALENDAR") + len("END:VCALENDAR")
-    return shown[start:end]
+    """The calendar file the console saved and named in its ``[calendar ...]`` line (the
+    console never shows a file's contents)."""
+    assert "BEGIN:VCALENDAR" not in shown
+    [ics] = [p.read_text(encoding="utf-8") for p in saved_files(shown) if p.suffix == ".ics"]
+    assert ics.startswith("BEGIN:VCALENDAR")
+    return ics
 
 
 # -- booking: phrasings ----------------------------------------------------------------------
@@ -360,7 +362,8 @@ def test_accepting_confirms_and_sends_both_a_calendar_invite(mentee: Chat, mento
         "Confirmed: your meeting with Priya Shah on Tue 24 Nov, 15:00 (1 hour, by video). "
         "Priya has been told. The calendar invite is attached"
     )
-    assert f"[attachment: mentoring-meeting-{meeting.id}-invite.ics]" in reply
+    assert "[calendar invite: Tue 24 Nov, 15:00 saved to " in reply
+    assert f"mentoring-meeting-{meeting.id}-invite.ics]" in reply
     received = mentee.inbox()
     assert received.startswith(
         "Tom Okafor accepted: your meeting on Tue 24 Nov, 15:00 is confirmed (1 hour, by video)."
@@ -375,7 +378,7 @@ def test_accepting_confirms_and_sends_both_a_calendar_invite(mentee: Chat, mento
             "summary": "Mentoring: Priya Shah and Tom Okafor",
             "status": "CONFIRMED",
         }
-    assert "DTSTART:20261124T150000Z" in reply
+    assert "DTSTART:20261124T150000Z" in _ics_in(reply)
     assert [m.status for m in _meetings(mentee.db)] == ["confirmed"]
     assert "That meeting is already confirmed" in _press(mentor, f"meeting:accept:{meeting.id}")
 
@@ -519,12 +522,8 @@ def test_a_decline_reason_sent_to_the_lead_can_be_left_out(mentee: Chat, mentor:
 
 
 def _ics_all(shown: str) -> list[dict[str, object]]:
-    """Every calendar file the console showed, in order."""
-    found, rest = [], shown
-    while "BEGIN:VCALENDAR" in rest:
-        found.append(_event(_ics_in(rest)))
-        rest = rest[rest.index("END:VCALENDAR") + len("END:VCALENDAR") :]
-    return found
+    """Every calendar file the console saved and named, in order."""
+    return [_event(p.read_text(encoding="utf-8")) for p in saved_files(shown) if p.suffix == ".ics"]
 
 
 def test_rescheduling_a_confirmed_meeting_needs_the_other_to_accept_again(
@@ -590,7 +589,7 @@ def test_a_declined_move_leaves_the_confirmed_meeting_as_it_was(mentee: Chat, me
         "Priya Shah declined moving your meeting to Tue 24 Nov, 16:00. Your meeting on Tue 24 "
         "Nov, 15:00 stays as it is."
     )
-    assert "BEGIN:VCALENDAR" not in reply + told  # no calendar cancellation for the original
+    assert "[calendar" not in reply + told  # no calendar cancellation for the original
     original, move = _meetings(mentee.db)
     assert (original.id, original.status, original.starts_at) == (meeting.id, "confirmed", TUE_3PM)
     assert move.status == "declined"
@@ -666,6 +665,7 @@ def test_cancelling_a_confirmed_meeting_sends_a_calendar_cancellation(
     assert received.startswith("Priya Shah has cancelled your meeting on Tue 24 Nov, 15:00.")
     assert "*Reason:* Something came up at work" in received
     assert "Priya arranges your meetings and will be in touch" in received
+    assert "[calendar cancellation: Tue 24 Nov, 15:00 saved to " in received
     for ics in (_ics_in(reply), _ics_in(received)):
         event = _event(ics)
         assert (event["method"], event["uid"], event["sequence"], event["status"]) == (
@@ -686,7 +686,7 @@ def test_cancelling_a_proposal_sends_no_calendar_file_and_can_be_kept(
     mentor.said("cancel our meeting")
     assert mentor.said("1").startswith("Cancelled: your meeting with Priya Shah")
     received = mentee.inbox()
-    assert "BEGIN:VCALENDAR" not in received
+    assert "[calendar" not in received
     assert "Would you like to book another time?" in received
     assert [m.status for m in _meetings(mentee.db)] == ["cancelled"]
 
@@ -873,7 +873,8 @@ def test_a_booking_through_mentorbot_chat_end_to_end(loaded: str) -> None:  # no
     assert answered.returncode == 0, answered.stderr
     assert "Priya Shah would like to meet:" in answered.stdout
     assert "Confirmed: your meeting with Priya Shah on Tue 24 Nov, 16:00" in answered.stdout
-    assert "UID:mentorbot-meeting-" in answered.stdout
+    assert "UID:mentorbot-meeting-" in _ics_in(answered.stdout)  # saved, never shown
+    assert "[calendar invite: Tue 24 Nov, 16:00 saved to " in answered.stdout
     exported = mentorbot("export", "--user", "mentee@example.org", "--now", NOW, db=loaded)
     data = json.loads(exported.stdout)
     assert data["meetings"] == [

@@ -1,10 +1,16 @@
 """Conversation tests that read like chat logs: ``chat.said("help")`` returns what the bot
 answered, rendered as the console channel shows it but in the message model's markup
-(``*bold*``, as the dialogs wrote it; the terminal shows the words without the markers)."""
+(``*bold*``, as the dialogs wrote it; the terminal shows the words without the markers).
+A file the bot sends is saved, as the console saves it, and shown as its one line
+(``[calendar invite: Tue 24 Nov, 15:00 saved to .../files/...ics]``): :func:`saved_files`
+finds the files a reply saved."""
 
 from __future__ import annotations
 
+import re
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlmodel import col, select
@@ -28,8 +34,10 @@ class Chat:
     email: str
     bot: DialogEngine = field(init=False)
     session: console.ConsoleSession = field(init=False)
+    files: console.FileStore = field(init=False)
 
     def __post_init__(self) -> None:
+        self.files = files_beside(self.db)
         self.restart()
 
     @property
@@ -39,6 +47,19 @@ class Chat:
         assert person is not None
         assert person.id is not None
         return person.id
+
+    @property
+    def zone(self) -> str:
+        """The person's time zone now (a test may change it between turns)."""
+        with transaction(self.db) as s:
+            person = queries.person_by_email(s, self.email)
+        assert person is not None
+        return person.time_zone
+
+    def render(self, parts: list[Part]) -> str:
+        return console.render(
+            parts, self.files, as_written=True, zone=self.zone, now=self.clock.now()
+        )
 
     def restart(self) -> None:
         """A new process: a new engine and console session over the same database."""
@@ -55,7 +76,7 @@ class Chat:
     def send(self, msg: Incoming) -> str:
         delivered = self.bot.handle(msg)
         self.bot.mark_delivered(delivered.outbox_ids)
-        shown = console.render(delivered.parts, as_written=True)
+        shown = self.render(delivered.parts)
         shown_on_every_platform(delivered.parts)
         follow_up = self.session.shown(delivered.parts)
         return shown + (f"\n\n{follow_up}" if follow_up else "")
@@ -68,11 +89,30 @@ class Chat:
             shown = []
             for row in rows:
                 parts = [part_from_json(p) for p in row.parts]
-                shown.append(console.render(parts, as_written=True))
+                shown.append(self.render(parts))
                 shown_on_every_platform(parts)
                 self.session.shown(parts)
             queries.mark_sent(tx, rows, self.clock.now())
         return "\n\n".join(shown)
+
+
+def files_beside(db: Engine) -> console.FileStore:
+    """Where a test's chats save files: beside its SQLite file (in the test's ``tmp_path``),
+    else a new temporary directory (PostgreSQL)."""
+    path = db.url.database if db.url.get_backend_name() == "sqlite" else None
+    if path and path != ":memory:" and not path.startswith("file:"):
+        return console.FileStore(Path(path).parent / "files")
+    return console.FileStore(Path(tempfile.mkdtemp(prefix="mentorbot-files-")))
+
+
+_SAVED = re.compile(
+    r"^\[(?:calendar \w+|attachment|file): [^\n]*? saved to (?P<path>[^\n]+)\]$", re.M
+)
+
+
+def saved_files(shown: str) -> list[Path]:
+    """The files a console transcript says it saved, in order."""
+    return [Path(m["path"]) for m in _SAVED.finditer(shown)]
 
 
 def shown_on_every_platform(parts: list[Part]) -> None:

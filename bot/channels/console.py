@@ -1,26 +1,41 @@
 """The console channel: the bot in a terminal (``mentorbot chat``) and the console inbox.
 
-Rendering: text as plain words (``conversations/markup.py``: no emphasis markers); a question as its text and numbered options (answer by number or label);
-a form one field at a time; a text attachment (an .ics invite) by its file name and contents; a
-binary one (a PNG chart, an XLSX workbook) as a line with its name and size, after it is saved
-to a :class:`FileStore` when one is given (``mentorbot chat`` and ``mentorbot inbox`` give one):
-``[file: scheme-health.png, 24 KB, saved to var/files/scheme-health.png]``.
+Rendering: text as plain words (``conversations/markup.py``: no emphasis markers); a question as
+its text and numbered options (answer by number or label); a form one field at a time. An
+attachment is one line, never its contents, after it is saved to a :class:`FileStore` when one
+is given (``mentorbot chat`` and ``mentorbot inbox`` give one): a calendar invite by the
+meeting's start in the reader's time zone
+(``[calendar invite: Tue 24 Nov, 15:00 saved to var/files/mentoring-meeting-4-invite.ics]``),
+a binary file (a PNG chart, an XLSX workbook) by its name and size
+(``[file: scheme-health.png, 24 KB, saved to var/files/scheme-health.png]``), any other text file
+by its name (``[attachment: notes.txt saved to var/files/notes.txt]``). Only the webhook, which
+cannot carry a file, asks for a text file's contents (``contents=True``).
 
 Saved files: never under the name the message gave (that name is data, not a path): only its
 last path component, in safe characters, and never over an existing file (``-2``, ``-3`` ...
 are added). The directory and the files are readable by their owner only: reports are personal
 data.
+
+Live input (:class:`Lines`): ``mentorbot chat`` waits for a typed line with a timeout, so it can
+show what arrives meanwhile. It reads the terminal's or pipe's file descriptor itself: lines a
+buffered text stream had already read would be invisible to ``select()``.
 """
 
 from __future__ import annotations
 
+import codecs
+import io
 import os
 import re
+import select
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from conversations import markup
+from conversations.calendar_invite import is_invite
+from conversations.dates import format_day, format_when
 from conversations.messages import (
     Attachment,
     Choice,
@@ -119,9 +134,80 @@ def file_line(part: Attachment, files: FileStore | None) -> str:
     return f"[file: {facts}, saved to {_shown_path(path)}]"
 
 
-def render(parts: list[Part], files: FileStore | None = None, *, as_written: bool = False) -> str:
+def _saved(part: Attachment, data: bytes, files: FileStore | None) -> str:
+    """`` saved to PATH`` once written to ``files``; `` NOT saved: why``; nothing without one."""
+    if files is None:
+        return ""
+    try:
+        path = files.save(part.filename, data)
+    except OSError as exc:
+        return f", NOT saved: {exc.strerror or exc}"
+    return f" saved to {_shown_path(path)}"
+
+
+def _invite_facts(content: str) -> tuple[str, datetime | date | None]:
+    """Whether a calendar file invites or cancels, and when its event starts (None when the file
+    cannot be read: it is still saved and named)."""
+    from icalendar import Calendar  # only when an invite is shown, not in every chat's start-up
+
+    try:
+        calendar = Calendar.from_ical(content)
+        method = str(calendar.get("METHOD", "REQUEST")).upper()
+        events = calendar.walk("VEVENT")
+        start = events[0].decoded("DTSTART") if events else None
+    except (ValueError, KeyError, IndexError):
+        return "invite", None
+    kind = "cancellation" if method == "CANCEL" else "invite"
+    return kind, start if isinstance(start, date) else None
+
+
+def invite_line(
+    part: Attachment,
+    files: FileStore | None,
+    zone: str | None = None,
+    now: datetime | None = None,
+) -> str:
+    """The line that stands for a calendar file: the meeting's start as the reader reads it (in
+    ``zone``; in UTC, saying so, when the reader is not known), and where it was saved."""
+    kind, start = _invite_facts(part.content)
+    if isinstance(start, datetime):
+        when = format_when(start, zone or "UTC", now) + ("" if zone else " UTC")
+    elif isinstance(start, date):
+        when = format_day(start, now.date() if now else None)
+    else:
+        when = safe_filename(part.filename)
+    return f"[calendar {kind}: {when}{_saved(part, part.content.encode('utf-8'), files)}]"
+
+
+def attachment_line(
+    part: Attachment,
+    files: FileStore | None,
+    zone: str | None = None,
+    now: datetime | None = None,
+) -> str:
+    """One line for any attachment, never its contents; saved to ``files`` first when given."""
+    if part.is_binary:
+        return file_line(part, files)
+    if is_invite(part) or part.filename.lower().endswith(".ics"):
+        return invite_line(part, files, zone, now)
+    data = part.content.encode("utf-8")
+    return f"[attachment: {safe_filename(part.filename)}{_saved(part, data, files)}]"
+
+
+def render(
+    parts: list[Part],
+    files: FileStore | None = None,
+    *,
+    as_written: bool = False,
+    zone: str | None = None,
+    now: datetime | None = None,
+    contents: bool = False,
+) -> str:
     """Parts as terminal text. A part type this channel does not know is an error, never dropped.
-    Binary attachments are saved to ``files`` (when given) and shown as one line each.
+    Attachments are saved to ``files`` (when given) and shown as one line each; a calendar
+    invite by its start in the reader's time zone ``zone`` (``now`` decides whether the year is
+    said). ``contents``: a text attachment's name and contents instead (the webhook, which
+    cannot carry a file).
 
     Text is plain (``conversations/markup.py``): emphasis as the words alone, bullets as "•".
     ``as_written`` shows it in the model's markup instead (``*bold*``), as the dialogs wrote
@@ -137,19 +223,26 @@ def render(parts: list[Part], files: FileStore | None = None, *, as_written: boo
         elif isinstance(part, Form):
             blocks.append(f"{shown(part.title)}\n(I'll ask for each field in turn.)")
         elif isinstance(part, Attachment):
-            if part.is_binary:
-                blocks.append(file_line(part, files))
-            else:
+            if contents and not part.is_binary:
                 blocks.append(f"[attachment: {part.filename}]\n{part.content.rstrip()}")
+            else:
+                blocks.append(attachment_line(part, files, zone, now))
         else:  # pragma: no cover - the union is exhaustive for mypy
             raise TypeError(f"the console cannot show {type(part).__name__}")
     return "\n\n".join(blocks)
 
 
 def render_stored(
-    parts: list[dict[str, Any]], files: FileStore | None = None, *, as_written: bool = False
+    parts: list[dict[str, Any]],
+    files: FileStore | None = None,
+    *,
+    as_written: bool = False,
+    zone: str | None = None,
+    now: datetime | None = None,
 ) -> str:
-    return render([part_from_json(p) for p in parts], files, as_written=as_written)
+    return render(
+        [part_from_json(p) for p in parts], files, as_written=as_written, zone=zone, now=now
+    )
 
 
 @dataclass
@@ -250,3 +343,50 @@ class ConsoleSession:
             action=form.form.submit_action,
             values=dict(form.values),
         ), None
+
+
+class Lines:
+    """Typed lines, waited for with a timeout: :meth:`read` gives the next line, or None when
+    nothing came in time, so ``mentorbot chat`` can show what arrived meanwhile.
+
+    A stream with a file descriptor (a terminal, a pipe, a file) is read through the descriptor
+    with ``os.read``: a buffered text stream may already hold lines that ``select()`` cannot
+    see. Piped input stays deterministic: ``select()`` finds a pipe readable whenever it holds a
+    line or has ended, so nothing else happens between its lines. A stream without one (an
+    ``io.StringIO``) is read line by line, and never times out."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        try:
+            self.fd: int | None = stream.fileno()
+        except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+            self.fd = None
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        self._decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        self._pending = ""
+        self._ended = False
+
+    @property
+    def live(self) -> bool:
+        """Whether :meth:`read` can time out (the stream has a file descriptor)."""
+        return self.fd is not None
+
+    def read(self, timeout: float) -> str | None:
+        """The next line with its newline; "" when the input has ended; None when no whole line
+        came within ``timeout`` seconds."""
+        if self.fd is None:
+            return self.stream.readline()
+        while True:
+            end = self._pending.find("\n")
+            if end >= 0:
+                line, self._pending = self._pending[: end + 1], self._pending[end + 1 :]
+                return line
+            if self._ended:
+                line, self._pending = self._pending, ""
+                return line
+            ready, _, _ = select.select([self.fd], [], [], timeout)
+            if not ready:
+                return None
+            data = os.read(self.fd, 65536)
+            self._pending += self._decoder.decode(data, final=not data)
+            self._ended = not data

@@ -68,7 +68,7 @@ def message_text(parts: list[Part], preview: str) -> str:
     """The preview (what a notification shows) and then the whole message as plain text, with a
     note naming any file that could not come along."""
     kept, files = _split(parts)
-    body = render(kept)
+    body = render(kept, contents=True)
     if files:
         body = f"{body}\n\n{files_note(files)}" if body else files_note(files)
     text = body if body.startswith(preview) else f"{preview}\n\n{body}"
