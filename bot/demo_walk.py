@@ -217,7 +217,7 @@ class Walk:
             shown = prompt or ""
         else:
             delivered = self.engine.handle(msg)
-            shown = console.render(delivered.parts, self.files)
+            shown = console.render(delivered.parts, self.files, zone=ZONE.key, now=self.now)
             follow_up = session.shown(delivered.parts)
             if follow_up:
                 shown += f"\n\n{follow_up}"
@@ -269,7 +269,7 @@ class Walk:
         others: list[str] = []
         for row in rows:
             parts = [part_from_json(p) for p in row.parts]
-            shown = console.render(parts, self.files)
+            shown = console.render(parts, self.files, zone=ZONE.key, now=self.now)
             if session is not None:
                 session.shown(parts)
             if expect in shown:

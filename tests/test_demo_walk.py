@@ -70,6 +70,11 @@ def test_a_meeting_booked_by_chat_is_confirmed_to_both(walked: Walked) -> None:
     )
     priya = walked.step("Mon 23 Nov 2026, 11:30 · Priya Shah (mentee)")
     assert "    Tom Okafor accepted: your meeting on Thu 26 Nov, 14:30 is confirmed" in priya
+    # the invite is one line, in the reader's time (no "UTC" after it),
+    # never the calendar file itself
+    for chat in (tom, priya):
+        assert "[calendar invite: Thu 26 Nov, 14:30 saved to " in chat
+        assert "BEGIN:VCALENDAR" not in chat
 
 
 def test_the_reminder_comes_the_morning_before(walked: Walked) -> None:
