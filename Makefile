@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= sqlite:///var/demo.sqlite3
 # Who you are in the demo: an email, the name before its @, or a role (make run AS=lead).
+# (make itself defines AS, the assembler: replace that default, not one given by you.)
+ifeq ($(origin AS),default)
+AS := mentee
+endif
 AS ?= mentee
 
 .PHONY: run chat demo test lint format check bench clean

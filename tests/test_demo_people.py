@@ -89,6 +89,12 @@ def _make(*args: str, stdin: str, tmp_path: Path) -> subprocess.CompletedProcess
 
 
 def test_make_run_lists_the_people_and_make_chat_chats_as_another(tmp_path: Path) -> None:
+    first = _make("run", stdin="help\n", tmp_path=tmp_path)
+    assert first.returncode == 0, first.stderr
+    # make's own AS (the assembler, "as") is not a person: the default is the demo mentee
+    assert "Here's what I can do for you:" in first.stdout
+    assert "saves a private note" in first.stdout  # a mentee's help: the diary
+
     run = _make("run", "AS=lead", stdin="help\n", tmp_path=tmp_path)
     assert run.returncode == 0, run.stderr
     assert "mentorbot:" not in run.stderr  # no warning, no error
