@@ -78,6 +78,29 @@ def test_no_thats_all_leaves_the_optional_question_empty(priya: Chat) -> None:
     assert row.follow_up_requested is False
 
 
+@pytest.mark.parametrize(
+    ("typed", "wanted"),
+    [("nothing to follow up", False), ("no follow up needed thanks", False),
+     ("nothing to report at the moment", False),
+     ("no, the project team should follow up on my rota", True),
+     ("nothing major, but could someone call me", True)],
+)  # fmt: skip
+def test_a_nothing_that_repeats_the_question_is_no_follow_up(
+    priya: Chat, typed: str, wanted: bool
+) -> None:
+    """Saying "nothing" in the question's own words asks for nothing; words that ask for
+    something more still reach the project team."""
+    priya.said("check-in")
+    priya.said("4")
+    priya.said("once")
+    assert FOLLOW_UP in priya.said("someone to think out loud with")
+    summary = priya.said(typed)
+    assert f"Follow-up from the project team: {'yes' if wanted else 'no'}" in summary
+    priya.said("yes")
+    [row] = _responses(priya.db)
+    assert row.follow_up_requested is wanted
+
+
 def test_putting_it_off_keeps_the_answers_and_resumes_at_the_same_question(
     priya: Chat,
 ) -> None:

@@ -65,7 +65,7 @@ class CheckinState(kit.FormState):
 def _read(question: SurveyQuestion, ctx: Context, msg: Incoming) -> kit.Read:
     """A question's reading of an answer (a pressed button carries its value)."""
     text = str(msg.values.get("value", "")) if msg.action == ANSWER else msg.text.strip()
-    if brief(text) is Meaning.SKIP or (not question.required and is_empty(text)):
+    if brief(text) is Meaning.SKIP or (not question.required and is_empty(text, question.text)):
         if question.required:
             return kit.Read(problem="This one needs an answer, please: even a short one helps.")
         return kit.Read("")
@@ -200,7 +200,7 @@ class SurveyForm(kit.Form[CheckinState]):
         put_off, state.put_off = state.put_off, False
         asked = next((q for q in self.questions if q.key == state.step), None)
         skips = brief(msg.text) is Meaning.SKIP or (
-            asked is not None and not asked.required and is_empty(msg.text)
+            asked is not None and not asked.required and is_empty(msg.text, asked.text)
         )
         if put_off and msg.action is None and msg.text.strip() and not skips:
             name = recognise(msg.text).name

@@ -194,7 +194,7 @@ class FormField:
             return Read(chosen.value)
         if not text:
             return Read(problem=NOTHING)
-        if self.optional and is_empty(text):
+        if self.optional and is_empty(text, self.label):
             return Read("")
         if len(text) > self.max_length:
             return Read(

@@ -485,22 +485,47 @@ def is_no(text: str) -> bool:
     return meaning(text) in (Meaning.NO, Meaning.NONE, Meaning.LATER)
 
 
-def is_empty(text: str) -> bool:
+# Words that only say a "nothing" again, after it: "nothing to report at the moment",
+# "no further action needed", "none needed from my side thanks".
+_NOTHING_MORE = frozenset(
+    {"to", "needed", "need", "required", "necessary", "thanks", "thank", "you", "at", "the",
+     "moment", "for", "now", "really", "else", "further", "more", "here", "this", "time",
+     "from", "my", "me", "side", "end", "just", "all", "of", "any", "action", "actions", "is",
+     "that", "i", "can", "think", "that's", "it", "add", "say", "report", "mention", "raise",
+     "flag", "share"}
+)  # fmt: skip
+
+
+_NOT_ECHOED = frozenset(
+    {"should", "could", "would", "can", "will", "must", "might", "may", "shall", "need",
+     "needs", "anything", "something", "anyone", "someone", "please", "yes", "do", "does"}
+)  # fmt: skip
+
+
+def is_empty(text: str, asked: str | None = None) -> bool:
     """An answer that gives nothing to an optional question ("skip", "none", "no agenda",
-    "-"); not one that only starts with a no ("no more rota gaps", an agenda)."""
+    "-"); not one that only starts with a no ("no more rota gaps", an agenda). ``asked``: the
+    question, whose own words a "nothing" may repeat ("nothing to follow up" at "Anything the
+    project team should follow up?")."""
     if " ".join(_strip_fillers(_words(text))) in _NO_TROUBLE:
         return True  # "no worries" at "Any worries?": nothing to add, though a yes elsewhere
     if brief(text) in (Meaning.SKIP, Meaning.NONE, Meaning.NO):
         return True
     # "no, nothing else to add", "nope, none at all this time": a no, then more of the same.
     reading = leading(text)
-    return (
-        reading is not None
-        and reading.meaning in (Meaning.NO, Meaning.NONE)
-        and bool(reading.rest)
-        and len(reading.rest) < len(text)
-        and is_empty(reading.rest)
-    )
+    if (
+        reading is None
+        or reading.meaning not in (Meaning.NO, Meaning.NONE)
+        or not reading.rest
+        or len(reading.rest) >= len(text)
+    ):
+        return False
+    if is_empty(reading.rest, asked):
+        return True
+    # The question's own words, but not those that would make the answer say more than
+    # "nothing": "no, the project team SHOULD follow up" asks for it.
+    echoed = _NOTHING_MORE | ({w.strip("?!.") for w in _words(asked or "")} - _NOT_ECHOED)
+    return all(word.strip("?!.") in echoed for word in _words(reading.rest))
 
 
 def without_idioms(text: str) -> str:
