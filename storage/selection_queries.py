@@ -356,6 +356,9 @@ def find_task(session: Session, asker_id: int, reference: str, today: date) -> F
         )
         .order_by(col(Cohort.starts_on).desc())
     ).all()
+    # The same reference in a cohort still taking applications is only the answer when no
+    # cohort in review has it: "review A-01" means the one that can be reviewed.
+    rows = sorted(rows, key=lambda row: not review_open(row[1], today))
     for application, cohort in rows:
         assert application.id is not None
         assert cohort.id is not None
