@@ -33,6 +33,7 @@ def _applications(db: Engine) -> dict[tuple[str, str], str]:
 
 def test_the_applicant_applies_in_chat_and_is_acknowledged(demo: Engine, clock: Clock) -> None:
     jamie = _chat(demo, clock, "applicant")
+    assert "Apply to *Next cohort* by " in jamie.said("what's next")
     hello = jamie.said("I'd like to apply")
     assert "Let's apply to *Next cohort*" in hello
     assert "Applications close on" in hello
@@ -56,6 +57,7 @@ def test_the_applicant_applies_in_chat_and_is_acknowledged(demo: Engine, clock: 
     review = jamie.said("My head of service supports this application fully.")
     assert "Here's your application" in review
     receipt = jamie.said("submit")
+    assert "Next cohort" not in jamie.said("what's next")
     assert "your application to *Next cohort* has been sent" in receipt
     assert "Your reference is *A-01*" in receipt
     assert _applications(demo)[("demo-next", "A-01")] == "submitted"
