@@ -338,7 +338,8 @@ class Found:
 
 def find_task(session: Session, asker_id: int, reference: str, today: date) -> Found:
     """The application ``reference`` among those the asker may review or decide: their pending
-    decision on it first, else their own review (new, or to change while not final)."""
+    decision on it first, else their own review (new, or to change while not final). References
+    are per cohort: one in a cohort open for review comes before one still taking applications."""
     wanted = _normal_reference(reference)
     roles = _roles_in(session, asker_id, DECIDER_ROLES)
     if not wanted or not roles:
