@@ -501,7 +501,8 @@ _JOURNEYS: list[tuple[IntentName, re.Pattern[str]]] = [
         IntentName.PROPOSE_MATCHES,
         re.compile(
             r"^\s*(?:propose|suggest|run|make|do)\s+(?:the\s+|a\s+)?"
-            r"(?:matches|matching|pairings)\b|^\s*match(?:ing)? proposal\b",
+            r"(?:matches|matching|pairings)\b|^\s*match(?:ing)? proposal\b"
+            r"|^\s*match\s+(?:the\s+)?(?:cohort|(?:selected\s+)?mentees)\b",
             re.I,
         ),
     ),

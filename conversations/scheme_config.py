@@ -53,6 +53,7 @@ from sqlmodel import Session, col, select
 from conversations import lead_route
 from conversations.clock import Clock
 from conversations.dates import add_months
+from conversations.demo_seed import seed_selection
 from storage.db import transaction
 from storage.models import (
     ChannelIdentity,
@@ -1066,10 +1067,19 @@ def load_file(path: str | Path, engine: Engine | Session, clock: Clock) -> LoadS
 
 
 def load_demo(engine: Engine | Session, clock: Clock) -> LoadSummary:
-    """Load the packaged demo scheme (``conversations/schemes/demo.toml``), dated from ``clock``."""
+    """Load the packaged demo scheme (``conversations/schemes/demo.toml``), dated from ``clock``,
+    then its selection in progress (``conversations.demo_seed``: applications the file format
+    cannot describe), in the same transaction. Loading it again changes nothing."""
     text = resources.files("conversations").joinpath(DEMO_RESOURCE).read_text(encoding="utf-8")
     config = parse_scheme(text, clock, source=f"conversations/{DEMO_RESOURCE}")
-    return load_scheme(engine, config, clock)
+    if isinstance(engine, Session):
+        summary = load_scheme(engine, config, clock)
+        seeded = seed_selection(engine, clock)
+    else:
+        with transaction(engine) as session:
+            summary = load_scheme(session, config, clock)
+            seeded = seed_selection(session, clock)
+    return dataclasses.replace(summary, changes=summary.changes + seeded)
 
 
 def scheme_of(row: Scheme) -> SchemeConfig:

@@ -88,13 +88,20 @@ def may_match(session: Session, person_id: int, cohort_id: int) -> bool:
 
 
 def steered_cohort(session: Session, person_id: int) -> Cohort | None:
-    """The newest cohort the person leads or steers."""
-    return session.exec(
+    """The cohort the person leads or steers that matching is about: the newest with someone
+    waiting for a mentor, else the newest. (A lead of a cohort in selection and of the next one,
+    still recruiting, means the one whose selected mentees wait, not the newer one.)"""
+    cohorts = session.exec(
         select(Cohort)
         .join(Membership, col(Membership.cohort_id) == col(Cohort.id))
         .where(Membership.person_id == person_id, col(Membership.role).in_(STEERING_ROLES))
         .order_by(col(Cohort.starts_on).desc(), col(Cohort.id).desc())
-    ).first()
+    ).all()
+    unique = list({cohort.id: cohort for cohort in cohorts}.values())
+    if len(unique) > 1:
+        waiting = (c for c in unique if c.id is not None and waiting_mentees(session, c.id))
+        return next(waiting, unique[0])
+    return unique[0] if unique else None
 
 
 def _wants_new_mentor(session: Session, pairing_id: int) -> bool:

@@ -106,13 +106,28 @@ def _reportable(session: Session, asker_id: int, concerns: Sequence[Concern]) ->
     return [c for c in concerns if concern_access(session, asker_id, c, ConcernAction.REPORT)]
 
 
+def reported_by_default(session: Session, steered: Sequence[Cohort]) -> Cohort | None:
+    """The cohort a report is about when none is named: the newest of ``steered`` with pairings
+    (a running cohort: a cohort still recruiting or in selection has nothing to report yet),
+    else the newest."""
+    ids = [c.id for c in steered if c.id is not None]
+    paired = (
+        set(session.exec(select(Pairing.cohort_id).where(col(Pairing.cohort_id).in_(ids))).all())
+        if len(ids) > 1
+        else set()
+    )
+    return next((c for c in steered if c.id in paired), steered[0] if steered else None)
+
+
 def find_cohort(session: Session, asker_id: int, slug: str | None = None) -> Cohort:
-    """The cohort the person asks about: by ``slug`` (or ``scheme/slug``), else their newest."""
+    """The cohort the person asks about: by ``slug`` (or ``scheme/slug``), else the one
+    :func:`reported_by_default`."""
     steered = cohorts_steered(session, asker_id)
-    if not steered:
+    default = reported_by_default(session, steered)
+    if default is None:
         raise NotAllowed("reports are for the project lead and the steering group")
     if slug is None:
-        return steered[0]
+        return default
     scheme_slug, _, cohort_slug = slug.rpartition("/")
     found = [c for c in steered if c.slug == cohort_slug]
     if scheme_slug:

@@ -338,7 +338,8 @@ class Found:
 
 def find_task(session: Session, asker_id: int, reference: str, today: date) -> Found:
     """The application ``reference`` among those the asker may review or decide: their pending
-    decision on it first, else their own review (new, or to change while not final)."""
+    decision on it first, else their own review (new, or to change while not final). References
+    are per cohort: one in a cohort open for review comes before one still taking applications."""
     wanted = _normal_reference(reference)
     roles = _roles_in(session, asker_id, DECIDER_ROLES)
     if not wanted or not roles:
@@ -356,6 +357,9 @@ def find_task(session: Session, asker_id: int, reference: str, today: date) -> F
         )
         .order_by(col(Cohort.starts_on).desc())
     ).all()
+    # The same reference in a cohort still taking applications is only the answer when no
+    # cohort in review has it: "review A-01" means the one that can be reviewed.
+    rows = sorted(rows, key=lambda row: not review_open(row[1], today))
     for application, cohort in rows:
         assert application.id is not None
         assert cohort.id is not None

@@ -230,7 +230,8 @@ def test_the_demo_mentee_is_told_applications_closed_and_who_to_contact(mentee: 
         "contact your project lead, Morgan Ellis (lead@example.org)."
     )
     with transaction(mentee.db) as tx:
-        assert tx.exec(select(Application)).all() == []
+        mine = select(Application).where(Application.person_id == mentee.person_id)
+        assert tx.exec(mine).all() == []
 
 
 def test_before_the_window_opens_the_mentee_is_told_when(ada: Chat) -> None:

@@ -314,13 +314,14 @@ def test_odd_details_get_a_kind_reply_and_are_kept_as_typed(demo: Engine, mentee
 
 
 def test_nobody_else_is_messaged(demo: Engine, clock: Clock, mentee: Chat) -> None:
+    with transaction(demo) as s:
+        before = len(s.exec(select(Person)).all())
     mentee.said(SAFEGUARDING)
     mentee.said("send it")
     for email in ("mentor@example.org", "mentee2@example.org", "lead@example.org"):
         assert Chat(demo, clock, email).inbox() == ""
     with transaction(demo) as s:
-        people = s.exec(select(Person)).all()
-        assert len(people) == 9
+        assert len(s.exec(select(Person)).all()) == before  # nobody new was brought in
 
 
 def test_a_concern_through_mentorbot_chat(loaded: str) -> None:  # noqa: F811

@@ -232,7 +232,7 @@ def test_erasure_removes_the_person_and_keeps_the_concern_on_hold(
     assert audit.detail["held"] == {"concern": [concern.id]}
     assert audit.detail["hold_reason"] == erasure.HOLD_REASON
     assert audit.detail["deleted"]["diary_entry"] == 1
-    report = mentorbot("report", "--now", NOW, db=db_url)
+    report = mentorbot("report", "--cohort", "demo-cohort", "--now", NOW, db=db_url)
     assert report.returncode == 0, report.stderr
     assert "| erased participant | Tom Okafor | ended early |" in report.stdout
     assert NAME not in report.stdout

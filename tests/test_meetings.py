@@ -853,7 +853,11 @@ def test_the_export_shows_the_meetings_of_both_partners(mentee: Chat, mentor: Ch
                     "decline_reason": None,
                 }
             ]
-        audit = session.exec(select(AuditLog.action).order_by(col(AuditLog.id))).all()
+        audit = session.exec(
+            select(AuditLog.action)
+            .where(col(AuditLog.action).startswith("meeting."))
+            .order_by(col(AuditLog.id))
+        ).all()  # the demo's seeded reviews are audited too
         assert list(audit) == ["meeting.proposed", "meeting.accepted", "meeting.invite"]
         tom = session.get(Person, mentor.person_id)
         assert tom is not None

@@ -260,7 +260,7 @@ def test_people_declare_conflicts_in_chat(stage: Engine, clock: Clock) -> None:
         assert pair not in shown
     # A mentee is not offered a mentor they declared a conflict with.
     with transaction(stage) as s:
-        cohort = s.exec(select(Cohort)).one()
+        cohort = s.exec(select(Cohort).where(Cohort.slug == "demo-cohort")).one()
         assert cohort.id is not None
         from storage import application_queries
 
@@ -448,7 +448,7 @@ def test_mentors_and_mentees_are_refused(stage: Engine, clock: Clock, who: str) 
 def test_a_steering_member_of_another_cohort_is_refused(stage: Engine, clock: Clock) -> None:
     _chat(stage, clock, "chair").said("propose matches")
     with transaction(stage) as s:
-        cohort = s.exec(select(Cohort)).one()
+        cohort = s.exec(select(Cohort).where(Cohort.slug == "demo-cohort")).one()
         other = Cohort(
             scheme_id=cohort.scheme_id,
             slug="other",

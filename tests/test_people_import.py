@@ -308,7 +308,10 @@ def test_a_missing_file_and_an_unknown_cohort_are_one_line(
     status, _, err = _run(capsys, db_url, path, "--cohort", "2019")
     assert (status, err) == (
         2,
-        ['mentorbot: no cohort "2019" in this database (the cohorts are demo/demo-cohort)'],
+        [
+            'mentorbot: no cohort "2019" in this database (the cohorts are demo/demo-next, '
+            "demo/demo-selection, demo/demo-cohort)"
+        ],
     )
 
 

@@ -66,20 +66,20 @@ async def test_slack_people_are_linked_by_email_and_a_miss_is_asked_again_the_ne
         client = make_client(http, "xoxb-test", api.url)
         assert await reach.link_slack(demo, clock, client) == 3
         looked_up = [call["email"] for call in api.of("users.lookupByEmail")]
-        assert len(looked_up) == 9  # everyone in the demo scheme, once
+        assert len(looked_up) == 15  # everyone in the demo scheme (three cohorts), once
         linked = _identities(demo, "slack")
         assert set(linked) == {"mentee@example.org", "mentor@example.org", "lead@example.org"}
         priya = linked["mentee@example.org"]
         assert (priya.tenant, priya.user_id) == (TEAM, "U0PRIYA")
         assert priya.address == {"team": TEAM, "user": "U0PRIYA"}  # the DM: opened when due
 
-        # The same day, nobody is asked about again: not the linked, not the six Slack lacks.
+        # The same day, nobody is asked about again: not the linked, not the twelve Slack lacks.
         assert await reach.link_slack(demo, _later(clock, hours=3), client) == 0
-        assert len(api.of("users.lookupByEmail")) == 9
-        # Nadia joins Slack; the next day she (and the other five) are asked about again.
+        assert len(api.of("users.lookupByEmail")) == 15
+        # Nadia joins Slack; the next day she (and the other eleven) are asked about again.
         api.users["U0NADIA"] = SlackUser("mentee2@example.org", name="nadia")
         assert await reach.link_slack(demo, _later(clock, days=1), client) == 1
-        assert len(api.of("users.lookupByEmail")) == 9 + 6
+        assert len(api.of("users.lookupByEmail")) == 15 + 12
         # Someone added to the scheme later is looked up at the next sweep, that day.
         next_day = _later(clock, days=1, hours=2)
         with transaction(demo) as session:
@@ -94,7 +94,9 @@ async def test_slack_people_are_linked_by_email_and_a_miss_is_asked_again_the_ne
             session.add(Membership(person_id=newcomer.id, cohort_id=cohort_id, role="mentee"))
         api.users["U0SAM"] = SlackUser("newcomer@example.org", name="sam")
         assert await reach.link_slack(demo, next_day, client) == 1
-        assert [c["email"] for c in api.of("users.lookupByEmail")][15:] == ["newcomer@example.org"]
+        assert [c["email"] for c in api.of("users.lookupByEmail")][15 + 12 :] == [
+            "newcomer@example.org"
+        ]
     assert {"mentee2@example.org", "newcomer@example.org"} <= set(_identities(demo, "slack"))
     with transaction(demo) as session:
         priya_person = session.get(Person, priya.person_id)
@@ -258,7 +260,9 @@ async def test_the_lead_channel_hears_once_of_someone_unreached_for_three_workin
     thursday = Clock.fixed("2026-11-26T09:59:00+00:00")
     assert sweep(demo, thursday, rules.specs).by_rule.get("unreachable_lead") is None
     thursday_later = Clock.fixed("2026-11-26T10:05:00+00:00")
-    assert sweep(demo, thursday_later, rules.specs).by_rule["unreachable_lead"] == 6
+    assert (
+        sweep(demo, thursday_later, rules.specs).by_rule["unreachable_lead"] == 18
+    )  # per person and cohort
     alerts = channel_inbox(demo, thursday_later)
     assert "I can't reach Nadia Kaur (mentee) yet" in alerts
     assert "I can't reach Leah Dunn (mentor) yet" in alerts
@@ -276,7 +280,9 @@ async def test_a_weekend_does_not_count_as_working_days(demo: Engine) -> None:
     tuesday = Clock.fixed("2026-12-01T17:00:00+00:00")  # Mon, Tue: two working days
     assert sweep(demo, tuesday, rules.specs).by_rule.get("unreachable_lead") is None
     wednesday = Clock.fixed("2026-12-02T16:00:00+00:00")
-    assert sweep(demo, wednesday, rules.specs).by_rule["unreachable_lead"] == 9
+    assert (
+        sweep(demo, wednesday, rules.specs).by_rule["unreachable_lead"] == 23
+    )  # per person and cohort
 
 
 @pytest.mark.parametrize(
@@ -288,7 +294,7 @@ async def test_the_lead_asks_who_the_bot_cannot_reach(
     async with FakeSlackApi(users=dict(ON_SLACK)) as api, aiohttp.ClientSession() as http:
         await reach.link_slack(demo, clock, make_client(http, "xoxb-test", api.url))
     answer = Chat(demo, clock, "lead@example.org").said(question)
-    assert "I can't reach 6 people yet" in answer
+    assert "I can't reach 12 people yet" in answer
     assert "Nadia Kaur (mentee, Demo cohort" in answer or "Nadia Kaur (mentee" in answer
     assert "Priya Shah" not in answer
     assert "Slack has no account with their scheme email (checked Mon 23 Nov)" in answer
@@ -301,7 +307,7 @@ def test_only_the_lead_and_steering_group_are_told_who_cannot_be_reached(
     assert "Nadia" not in answer
     assert "shown to the project lead and the steering group" in answer
     chair = Chat(demo, clock, "chair@example.org").said("who can't you reach?")
-    assert "I can't reach 9 people yet" in chair
+    assert "I can't reach 15 people yet" in chair
     assert "Nadia Kaur (mentee, Demo cohort): no Slack or Teams account linked yet" in chair
     assert "Leah Dunn (mentor, steering group member, Demo cohort)" in chair
 
@@ -339,4 +345,4 @@ def test_email_counts_only_when_the_server_sends_email(
     out = io.StringIO()
     monkeypatch.setenv("MENTORBOT_SMTP_URL", "smtp://127.0.0.1:2525")
     listing(demo, None, out)
-    assert out.getvalue().splitlines()[-1].endswith("9 by email, 0 not reached yet.")
+    assert out.getvalue().splitlines()[-1].endswith("15 by email, 0 not reached yet.")

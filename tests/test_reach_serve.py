@@ -72,7 +72,7 @@ async def test_everyone_is_welcomed_on_their_own_channel_without_writing_first(
     loaded = mentorbot("scheme", "load", "--demo", "--now", LOADED_AT, db=db_url)
     assert loaded.returncode == 0, loaded.stderr
     before = mentorbot("people", db=db_url)
-    assert before.stdout.splitlines()[-1].endswith("9 not reached yet.")
+    assert before.stdout.splitlines()[-1].endswith("15 not reached yet.")
 
     async with (
         FakeSlackApi(users=dict(SLACK_PEOPLE)) as slack,
@@ -153,8 +153,17 @@ async def test_everyone_is_welcomed_on_their_own_channel_without_writing_first(
             mentorbot, "nudge", "--now", NEXT_DAY, db=db_url, extra_env=smtp
         )
         assert swept.returncode == 0, swept.stderr
-        assert relay.recipients == [["moderator@example.org"]]
-        (email,) = relay.messages
+        # So are the demo's applicants and the mentors of its cohort in selection, on no
+        # platform either.
+        assert sorted(to for (to,) in relay.recipients) == sorted(
+            [
+                *(f"applicant{n}@example.org" for n in ("", "2", "3", "4")),
+                "mentor4@example.org",
+                "mentor5@example.org",
+                "moderator@example.org",
+            ]
+        )
+        (email,) = [m for m in relay.messages if m["Subject"] == "Hello Alex!"]
         assert email["Subject"] == "Hello Alex!"
         text = str(email.get_body(("plain",)).get_content())  # type: ignore[union-attr]
         assert "I'm mentorbot" in text
@@ -164,4 +173,4 @@ async def test_everyone_is_welcomed_on_their_own_channel_without_writing_first(
     assert people.returncode == 0, people.stderr
     lines = people.stdout.splitlines()
     assert not [line for line in lines if line.endswith("not yet")]
-    assert lines[-1] == "9 people: 4 on Slack, 4 on Teams, 1 by email, 0 not reached yet."
+    assert lines[-1] == "15 people: 4 on Slack, 4 on Teams, 7 by email, 0 not reached yet."

@@ -165,15 +165,17 @@ def test_demo_loads_with_the_expected_counts(engine: Engine, clock: Clock) -> No
 
     assert summary.message == (
         "Loaded scheme 'Demo Leadership Mentoring Scheme': "
-        "1 cohort, 9 people, 2 pairings, 3 events, 2 surveys."
+        "3 cohorts, 15 people, 2 pairings, 3 events, 2 surveys."
     )
     assert row_counts(engine) == {
         "Scheme": 1,
-        "Cohort": 1,
-        "Person": 9,
-        "ChannelIdentity": 9,
-        "Membership": 10,  # one mentor also sits on the steering group
-        "MentorProfile": 3,
+        "Cohort": 3,  # running, in selection, recruiting
+        "Person": 15,
+        "ChannelIdentity": 15,
+        # Running: 10 (one mentor also sits on the steering group); in selection: the four
+        # steering roles, three applicants, two mentors; recruiting: the four and the applicant.
+        "Membership": 24,
+        "MentorProfile": 5,
         "Pairing": 2,
         "Event": 3,
         "Survey": 2,
@@ -185,7 +187,7 @@ def test_demo_is_anchored_to_the_clock(engine: Engine, clock: Clock) -> None:
     load_demo(engine, clock)
 
     with Session(engine) as session:
-        cohort = session.exec(select(Cohort)).one()
+        cohort = session.exec(select(Cohort).where(Cohort.slug == "demo-cohort")).one()
         scheme = session.exec(select(Scheme)).one()
         mentee = session.exec(select(Person).where(Person.email == "mentee@example.org")).one()
         mentor = session.exec(select(Person).where(Person.email == "mentor@example.org")).one()

@@ -10,10 +10,17 @@ from conversations.dialogs.suggest import LABELS, nothing_to_read
 from conversations.intents import INTENT_ACTION_PREFIX, Intent, IntentName, names_journey
 from conversations.language.normalise import normalise
 from conversations.messages import Choice, Incoming, Question, Text
-from storage import contract_queries, minutes_queries, partner_queries, queries, survey_queries
+from storage import (
+    application_queries,
+    contract_queries,
+    minutes_queries,
+    partner_queries,
+    queries,
+    survey_queries,
+)
 from storage import selection_queries as sel
 from storage.access import STEERING_ROLES
-from storage.models import Event, ReviewStage, Role
+from storage.models import ApplicationStatus, Event, ReviewStage, Role
 
 EVENTS_AHEAD_DAYS = 30
 
@@ -102,11 +109,14 @@ def help_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
 
 
 def menu_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
+    # A mentee whose cohort takes applications they haven't sent sees Apply first.
+    applying = (IntentName.APPLY,) if _to_apply(ctx) else ()
     choices = tuple(
         Choice(LABELS[intent], INTENT_ACTION_PREFIX + intent.value)
-        for roles, intents in _MENU
-        if not roles or ctx.roles & roles
-        for intent in intents
+        for intent in (
+            *applying,
+            *(i for roles, intents in _MENU if not roles or ctx.roles & roles for i in intents),
+        )
     )
     return Turn(replies=[Question("What would you like to do?", choices)])
 
@@ -131,7 +141,8 @@ def unknown_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
 def whats_next_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     """The person's due items, soonest first."""
     session, me, now = ctx.session, ctx.person_id, ctx.now
-    items = [f"Sign your mentoring contract with {partner}{by}." for partner, by in _to_sign(ctx)]
+    items = _to_apply(ctx)
+    items += [f"Sign your mentoring contract with {partner}{by}." for partner, by in _to_sign(ctx)]
     meetings = queries.upcoming_meetings(session, me, now)
     items += [
         f"Meeting {m.status}: {ctx.when(m.starts_at)} ({m.duration_minutes} min, {m.mode})."
@@ -162,6 +173,35 @@ def whats_next_answer(ctx: Context, msg: Incoming, intent: Intent) -> Turn:
     if decisions:
         text += "\nWould you like to decide now? Say *review applications*."
     return Turn(replies=[Text(text, private=bool(decisions))])
+
+
+def _to_apply(ctx: Context) -> list[str]:
+    """Each cohort the person is a mentee of whose applications window is open today (the
+    person's date) and to which they have sent nothing yet, nor been paired: what to do, by
+    when. A rolling intake (no closing day) is not pressed on anyone."""
+    lines = []
+    for enrolment in ctx.enrolments:
+        cohort = enrolment.cohort
+        opens, closes = cohort.applications_open, cohort.applications_close
+        if (
+            enrolment.role != Role.MENTEE.value
+            or cohort.id is None
+            or closes is None
+            or ctx.today > closes
+            or (opens is not None and ctx.today < opens)
+            or application_queries.active_mentor_of(ctx.session, ctx.person_id, cohort.id)
+        ):
+            continue
+        draft = application_queries.application_for(ctx.session, ctx.person_id, cohort.id)
+        by = format_day(closes, ctx.today)
+        if draft is None or not draft.answers:
+            lines.append(f"Apply to *{cohort.name}* by {by}: type *apply* to start.")
+        elif draft.status == ApplicationStatus.DRAFT.value:
+            lines.append(
+                f"Finish your application to *{cohort.name}* by {by}: your draft is kept; "
+                "type *apply* to carry on."
+            )
+    return lines
 
 
 def _survey_coming(ctx: Context) -> list[str]:

@@ -44,11 +44,11 @@ def _refusal(text: str) -> Turn:
 
 
 def _cohort_named(ctx: Context, text: str) -> Cohort | None:
-    """The cohort the person steers that the message names by slug, else their newest."""
+    """The cohort the person steers that the message names by slug, else the one reported on
+    by default (their newest running cohort)."""
     steered = report_queries.cohorts_steered(ctx.session, ctx.person_id)
-    if not steered:
-        return None
-    return next((c for c in steered if asking.names_slug(text, c.slug)), steered[0])
+    named = next((c for c in steered if asking.names_slug(text, c.slug)), None)
+    return named or report_queries.reported_by_default(ctx.session, steered)
 
 
 def report(ctx: Context, msg: Incoming, intent: Intent) -> Turn:

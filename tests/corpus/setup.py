@@ -131,7 +131,7 @@ def concern(
 ) -> int:
     """A concern as if raised through chat (``at``: London local)."""
     with transaction(w.db) as session:
-        cohort = session.exec(select(Cohort)).first()
+        cohort = session.exec(select(Cohort).where(Cohort.slug == "demo-cohort")).first()
         assert cohort is not None
         assert cohort.id is not None
         row = Concern(

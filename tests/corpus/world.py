@@ -461,6 +461,8 @@ def _play(
         return Outcome(spoken, False, "not encoded yet")
     path = folder / f"{spoken.id}.sqlite3"
     shutil.copyfile(demo, path)
+    # The demo holds sealed answers (its seeded applications): the copy needs the same key.
+    shutil.copyfile(f"{demo}.key", f"{path}.key")
     db = open_database(f"sqlite:///{path}")
     try:
         world = World(db, instant(spoken.clock))
