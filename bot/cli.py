@@ -331,7 +331,7 @@ def _scheme_load(args: argparse.Namespace, settings: Settings, clock: Clock) -> 
         from bot.people import roster
 
         print("\nThe demo's people (chat as any of them: make run AS=lead, or make chat AS=lead):")
-        roster(db, sys.stdout)
+        roster(db, clock, sys.stdout)
         return 0
     _warn_about_lead_channels(db)
     return 0

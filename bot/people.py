@@ -9,15 +9,26 @@ the lead gets in chat ("who can't you reach?") and the sweep uses for its welcom
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from conversations import reach
+from conversations.clock import Clock
+from conversations.dates import format_day
 from storage import reach_queries
 from storage.db import transaction
-from storage.models import Application, Person
+from storage.models import (
+    Application,
+    ApplicationStatus,
+    Cohort,
+    Pairing,
+    PairingStatus,
+    Person,
+)
 
 SHOWN = {"slack": "Slack", "teams": "Teams", "email": "email", None: "not yet"}
 
@@ -114,26 +125,92 @@ def _everyone(session: Session) -> list[_Someone]:
     return sorted(found.values(), key=rank)
 
 
-def roster(db: Engine, out: TextIO) -> int:
-    """The people of a (demo) database, one line each: who to chat as, name, roles, email."""
+_APPLIED = {
+    ApplicationStatus.SUBMITTED.value: "applied, in review",
+    ApplicationStatus.SELECTED.value: "selected",
+    ApplicationStatus.REJECTED.value: "not selected",
+    ApplicationStatus.WITHDRAWN.value: "withdrew",
+}
+_TEAM = ("lead", "steering_chair", "steering_member", "moderator")
+
+
+def _cohort_state(cohort: Cohort, today: date, waiting: int) -> str:
+    """Where a cohort is in its year, in a few words."""
+    opens, closes = cohort.applications_open, cohort.applications_close
+    if opens is not None and today < opens:
+        return f"applications open on {format_day(opens, today)}"
+    if opens is not None and closes is not None and today <= closes:
+        return f"applications open until {format_day(closes, today)}"
+    if today < cohort.starts_on:
+        if waiting:
+            return f"selection: {waiting} application{'s' * (waiting != 1)} to decide"
+        return f"starts {format_day(cohort.starts_on, today)}"
+    if today <= cohort.ends_on:
+        return f"running since {format_day(cohort.starts_on, today)}"
+    return f"ended {format_day(cohort.ends_on, today)}"
+
+
+def roster(db: Engine, clock: Clock, out: TextIO) -> int:
+    """The people of a (demo) database, to pick who to chat as: the scheme team first, then
+    each cohort's mentees and mentors, one line each (handle, name, what they are, email)."""
     with transaction(db) as session:
-        people = _everyone(session)
+        people = {p.person_id: p for p in _everyone(session)}
+        members = reach_queries.members(session)
+        cohorts = session.exec(select(Cohort).order_by(col(Cohort.starts_on))).all()
+        applications = {
+            (a.person_id, a.cohort_id): a for a in session.exec(select(Application)).all()
+        }
+        pairs = session.exec(
+            select(Pairing).where(col(Pairing.status) == PairingStatus.ACTIVE.value)
+        ).all()
+        zone = members[0].scheme_tz if members else "UTC"
     if not people:
         out.write("Nobody is in a scheme yet.\n")
         return 0
-    table = [
-        (
-            p.handle,
-            p.name,
-            ", ".join(reach.role_name(r) for r in p.roles) or "no role yet",
-            p.email,
+    today = clock.now().astimezone(ZoneInfo(zone)).date()
+    partner = {p.mentee_id: p.mentor_id for p in pairs} | {p.mentor_id: p.mentee_id for p in pairs}
+    team = [p for p in people.values() if any(r in _TEAM for r in p.roles)]
+    groups: list[tuple[str, list[tuple[str, str, str, str]]]] = []
+    if team:
+        lines = [
+            (p.handle, p.name, ", ".join(reach.role_name(r) for r in p.roles), p.email)
+            for p in team
+        ]
+        groups.append(("The scheme team, in every cohort", lines))
+    shown = {p.person_id for p in team}
+    for cohort in cohorts:
+        assert cohort.id is not None
+        here = [m for m in members if m.cohort_id == cohort.id and m.person_id not in shown]
+        waiting = sum(
+            1
+            for (_, cohort_id), a in applications.items()
+            if cohort_id == cohort.id and a.status == ApplicationStatus.SUBMITTED.value
         )
-        for p in people
-    ]
-    widths = [max(len(cells[i]) for cells in table) for i in range(3)]
-    for cells in table:
-        padded = [cell.ljust(widths[i]) for i, cell in enumerate(cells[:3])]
-        out.write("  " + "  ".join([*padded, cells[3]]) + "\n")
+        lines = []
+        for member in sorted(here, key=lambda m: (m.role != "mentee", m.person_id)):
+            someone = people.get(member.person_id)
+            if someone is None:
+                continue
+            what = reach.role_name(member.role)
+            application = applications.get((member.person_id, cohort.id))
+            if member.person_id in partner and partner[member.person_id] in people:
+                what += f", paired with {people[partner[member.person_id]].name}"
+            elif application is not None and application.status in _APPLIED:
+                what = f"{_APPLIED[application.status]} ({application.reference})"
+            elif member.role == "mentee" and "applications open until" in _cohort_state(
+                cohort, today, 0
+            ):
+                what = "can apply now"
+            lines.append((someone.handle, someone.name, what, someone.email))
+        if lines:
+            groups.append((f"{cohort.name} ({_cohort_state(cohort, today, waiting)})", lines))
+    rows = [line for _, lines in groups for line in lines]
+    widths = [max(len(line[i]) for line in rows) for i in range(3)]
+    for title, lines in groups:
+        out.write(f"  {title}:\n")
+        for line in lines:
+            padded = [cell.ljust(widths[i]) for i, cell in enumerate(line[:3])]
+            out.write("    " + "  ".join([*padded, line[3]]) + "\n")
     return 0
 
 

@@ -28,6 +28,9 @@ DEMO_PEOPLE = {
     "mentor@example.org": ("Tom Okafor", "mentor"),
     "mentor2@example.org": ("Owen Whitfield", "mentor"),
     "mentor3@example.org": ("Leah Dunn", "mentor, steering group member"),
+    "applicant2@example.org": ("Chloe Barnes", "applied, in review (A-01)"),
+    "mentor4@example.org": ("Helen Marsh", "mentor"),
+    "applicant@example.org": ("Jamie Lee", "can apply now"),
 }
 
 
@@ -38,10 +41,17 @@ def test_loading_the_demo_lists_its_people_with_name_role_and_email(db_url: str)
     assert loaded.stderr == ""
     assert "make run AS=lead" in loaded.stdout
     lines = loaded.stdout.splitlines()
+    # grouped: the scheme team, then each cohort with where it is in its year
+    assert "  The scheme team, in every cohort:" in lines
+    assert "  Demo cohort (running since Mon 26 Oct):" in lines
+    assert "  Second cohort (selection: 3 applications to decide):" in lines
+    assert "  Next cohort (applications open until Mon 14 Dec):" in lines
+    assert "mentee, paired with Tom Okafor" in loaded.stdout
     for email, (name, role) in DEMO_PEOPLE.items():
         line = next(x for x in lines if x.rstrip().endswith(email))
         handle = email.split("@")[0]
         assert line.split()[0] == handle
+        assert line.startswith("    ")
         assert name in line
         assert role in line
 
