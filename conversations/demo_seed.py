@@ -43,6 +43,7 @@ class SeededApplication:
     email: str
     answers: dict[str, Any]
     reviews: tuple[tuple[str, Verdict, str], ...]
+    mentors: tuple[str, ...] = ()  # their top choices of mentor, by email, best first
 
 
 def _answers(**given: Any) -> dict[str, Any]:
@@ -80,6 +81,7 @@ APPLICATIONS: tuple[SeededApplication, ...] = (
             personal_interests="Open-water swimming and a community choir",
         ),
         (("chair@example.org", Verdict.ACCEPT, "Clear evidence of a team and a budget held."),),
+        ("mentor4@example.org", "mentor5@example.org"),
     ),
     SeededApplication(
         "applicant3@example.org",
@@ -99,6 +101,7 @@ APPLICATIONS: tuple[SeededApplication, ...] = (
             personal_interests="Cricket and cooking for too many people",
         ),
         (("chair@example.org", Verdict.ACCEPT, "Runs a service; good reasons for applying."),),
+        ("mentor5@example.org", "mentor4@example.org"),
     ),
     SeededApplication(
         "applicant4@example.org",
@@ -125,6 +128,7 @@ APPLICATIONS: tuple[SeededApplication, ...] = (
                 "Strong project, but little evidence yet of a leadership post.",
             ),
         ),
+        ("mentor5@example.org", "mentor4@example.org"),
     ),
 )
 
@@ -149,8 +153,13 @@ def seed_selection(session: Session, clock: Clock) -> int:
         if apps.application_for(session, person.id, cohort.id) is not None:
             continue  # seeded before (or applied in chat): whatever it became, it stays
         sent = now - timedelta(days=days_ago)
+        chosen = [_person(session, email) for email in seeded.mentors]
         application = Application(
-            cohort_id=cohort.id, person_id=person.id, answers=seeded.answers, created_at=sent
+            cohort_id=cohort.id,
+            person_id=person.id,
+            answers=seeded.answers,
+            preferences=[m.id for m in chosen if m is not None and m.id is not None],
+            created_at=sent,
         )
         session.add(application)
         session.flush()

@@ -110,9 +110,10 @@ def test_review_decide_and_match_the_cohort_in_selection(demo: Engine, clock: Cl
     morgan = _chat(demo, clock, "lead")
     proposal = morgan.said("match the cohort")
     assert "Proposed matching for *Second cohort*:" in proposal
-    assert "A-01 Chloe Barnes -> " in proposal
-    assert "A-02 Imran Hussain -> " in proposal
-    assert "Score: 2 of 2 matched" in proposal
+    # the seeded applicants named their top choices, and both get their first
+    assert "A-01 Chloe Barnes -> Helen Marsh (1st choice)" in proposal
+    assert "A-02 Imran Hussain -> Kwame Boateng (1st choice)" in proposal
+    assert "Score: 2 of 2 matched; 2 first choices." in proposal
     assert "Fiona" not in proposal
     assert "Before I announce it" in morgan.said("approve")
     morgan.said("Both selected mentees matched with mentors free of any conflict")
