@@ -12,6 +12,7 @@ import shlex
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from bot.cli import build_parser
 
@@ -41,9 +42,11 @@ def _inline_commands() -> list[str]:
         words = span.split()
         if len(words) < 2:
             continue  # a name: `make`, `.venv/bin/mentorbot`
-        if words[0] in ("make", MENTORBOT) or f"| {MENTORBOT}" in span:
-            commands.append(span)
-        elif "mentorbot" in words[:1] + words[2:3] and any(w.startswith("--") for w in words):
+        if (
+            words[0] in ("make", MENTORBOT)
+            or f"| {MENTORBOT}" in span
+            or ("mentorbot" in words[:1] + words[2:3] and any(w.startswith("--") for w in words))
+        ):
             commands.append(span)
     return commands
 
@@ -103,3 +106,18 @@ def test_a_bare_mentorbot_command_would_be_caught() -> None:
         _check("mentorbot chat --user mentee@example.org", activated=False)
     with pytest.raises(AssertionError, match="no make target"):
         _check("make chatt AS=lead", activated=False)
+
+
+def test_everyone_the_readme_chats_as_is_in_the_demo(engine: Engine) -> None:
+    from bot.people import find
+    from conversations.clock import Clock
+    from conversations.scheme_config import load_demo
+    from storage.db import transaction
+    from tests.conftest import NOW
+
+    load_demo(engine, Clock.from_setting(NOW))
+    who = {w.split("=", 1)[1] for c in _inline_commands() for w in c.split() if w.startswith("AS=")}
+    assert {"mentor", "lead", "applicant", "steering", "chair"} <= who
+    with transaction(engine) as session:
+        for handle in who:
+            assert find(session, handle).email == f"{handle}@example.org"
