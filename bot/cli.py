@@ -45,7 +45,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
 
@@ -450,6 +450,18 @@ def _waiting(
                 if lead_queries.may_see_in_console(tx, person.id, row)
             ]
             rows = outbox_queries.take_for_console(tx, due, now)
+            # A channel has several readers: what the chair (or `inbox --channel`) took
+            # lately is still news to the lead, once.
+            since = now - CHANNEL_BACKLOG
+            seen = lead_queries.channel_read_by(tx, person.id, since) | {r.id for r in rows}
+            rows += [
+                row
+                for row in outbox_queries.channel_sent_since(
+                    tx, channel.channel, channel.scheme_id, since
+                )
+                if row.id not in seen and lead_queries.may_see_in_console(tx, person.id, row)
+            ]
+            rows.sort(key=lambda row: row.id or 0)
             if rows:
                 show(rows, f"{LEAD_CHANNEL_HEADING}\n")
                 audit.record(
@@ -461,6 +473,7 @@ def _waiting(
                     surface=console.PLATFORM,
                     messages=len(rows),
                     scheme_id=channel.scheme_id,
+                    outbox_ids=[row.id for row in rows],
                 )
     return blocks
 
@@ -492,6 +505,8 @@ def _started() -> None:
 POLL_SECONDS = 1.5
 SWEEP_SECONDS = 60.0
 LEAD_CHANNEL_HEADING = "[lead channel]"
+# How far back a lead-channel message another reader took is still shown to the lead or chair.
+CHANNEL_BACKLOG = timedelta(days=7)
 
 
 @dataclass
@@ -594,7 +609,7 @@ def _chat(
     return 0
 
 
-CHANNEL_READ = "channel_read"
+CHANNEL_READ = "channel_read"  # = storage.audit.CHANNEL_READ
 
 
 def _inbox(

@@ -20,6 +20,8 @@ from storage.models import AuditLog, AuditPermit
 
 # Where an audit row names a person: its subject (``person:7``) or these keys of its detail.
 PERSON_KEYS = ("person_id", "mentee_id", "mentor_id")
+# A scheme channel read on the console (`mentorbot inbox --channel`, or the lead's own chat).
+CHANNEL_READ = "channel_read"
 
 
 def record(

@@ -217,6 +217,19 @@ def console_lead_channels(session: Session, person_id: int) -> list[ConsoleChann
     return found
 
 
+def channel_read_by(session: Session, person_id: int, since: datetime) -> set[int]:
+    """The outbox ids of the lead-channel messages the person was shown in their console since
+    ``since`` (each showing is a ``channel_read`` audit row listing them)."""
+    rows = session.exec(
+        select(AuditLog.detail).where(
+            AuditLog.action == audit.CHANNEL_READ,
+            col(AuditLog.actor_id) == person_id,
+            col(AuditLog.at) >= since,
+        )
+    ).all()
+    return {int(i) for detail in rows for i in (detail or {}).get("outbox_ids", [])}
+
+
 def may_see_in_console(session: Session, person_id: int, row: Outbox) -> bool:
     """Whether a lead-channel row of one of the person's :func:`console_lead_channels` may be
     shown to them: not an alert about a concern they may not read (one about their own pairing,

@@ -349,6 +349,25 @@ def due_for_console(
     return drop_obsolete(session, session.exec(query.order_by(col(Outbox.id))).all(), now)
 
 
+def channel_sent_since(
+    session: Session, channel: str, scheme_id: int, since: datetime
+) -> list[Outbox]:
+    """A scheme channel's messages already taken (by another console reader, or ``mentorbot
+    inbox --channel``) since ``since``, oldest first: a channel is read by each of its members."""
+    return list(
+        session.exec(
+            select(Outbox)
+            .where(
+                col(Outbox.channel) == channel,
+                col(Outbox.scheme_id) == scheme_id,
+                col(Outbox.status) == OutboxStatus.SENT.value,
+                col(Outbox.sent_at) >= since,
+            )
+            .order_by(col(Outbox.id))
+        ).all()
+    )
+
+
 def take_for_console(session: Session, rows: Sequence[Outbox], now: datetime) -> list[Outbox]:
     """Mark ``rows`` sent, each only if it is still pending and no deliverer holds it, and return
     the ones this call marked, in order: the console shows only those. Two consoles open for the

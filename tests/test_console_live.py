@@ -196,6 +196,7 @@ def test_the_lead_channel_shows_to_the_lead_and_to_nobody_else(demo: Engine, clo
         live, _ = _reader(demo, clock, email)
         assert not any("C1" in shown for shown in live.arrived()), email
     live, session = _reader(demo, clock, "lead@example.org")
+    chair, _ = _reader(demo, clock, "chair@example.org")
     [alert] = live.arrived()
     assert alert.startswith("[lead channel]\nURGENT: safety concern C1 in Demo cohort")
     assert "  1. Open\n  2. Acknowledge\n  3. Contact them\n  4. Snooze 1 week" in alert
@@ -207,6 +208,16 @@ def test_the_lead_channel_shows_to_the_lead_and_to_nobody_else(demo: Engine, clo
         [read] = s.exec(select(AuditLog).where(AuditLog.action == cli.CHANNEL_READ)).all()
         assert (read.actor_id, read.subject) == (lead.id, "channel:lead")
         assert (read.detail["surface"], read.detail["messages"]) == ("console", 1)
+    # The channel is the chair's too: the alert the lead took is shown to her as well, once.
+    also, acknowledged = chair.arrived()
+    assert also.startswith("[lead channel]\nURGENT: safety concern C1 in Demo cohort")
+    assert acknowledged == "[lead channel]\nC1 acknowledged by Morgan Ellis, Mon 23 Nov, 10:00."
+    assert chair.arrived() == []
+    # the lead sees the note of her own acknowledgement once (the channel's record), no more
+    assert [x.split("\n")[1] for x in live.arrived()] == [
+        "C1 acknowledged by Morgan Ellis, Mon 23 Nov, 10:00."
+    ]
+    assert live.arrived() == []
 
 
 def test_a_lead_channel_delivered_elsewhere_is_left_to_its_route(

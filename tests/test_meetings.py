@@ -880,6 +880,7 @@ def test_a_booking_through_mentorbot_chat_end_to_end(loaded: str) -> None:  # no
     assert "UID:mentorbot-meeting-" in _ics_in(answered.stdout)  # saved, never shown
     assert "[calendar invite: Tue 24 Nov, 16:00 saved to " in answered.stdout
     exported = mentorbot("export", "--user", "mentee@example.org", "--now", NOW, db=loaded)
+    assert exported.returncode == 0, exported.stderr
     data = json.loads(exported.stdout)
     assert data["meetings"] == [
         {
