@@ -123,7 +123,7 @@ def _shown_path(path: Path) -> str:
 
 
 def _one_line(text: str) -> str:
-    line = " ".join(text.split())
+    line = " ".join(text.split()).rstrip(":")
     return line if len(line) <= _ALSO_WIDTH else line[: _ALSO_WIDTH - 1].rstrip() + "…"
 
 
@@ -283,7 +283,7 @@ class Walk:
             )
         for text in whole:
             self.out.write(_indented(text) + "\n\n")
-        for preview in others:
+        for preview in dict.fromkeys(others):  # a reminder's stages, unread, say one thing
             self.out.write(f"{_INDENT}({also}: {_one_line(preview)})\n")
         if others:
             self.out.write("\n")

@@ -101,6 +101,14 @@ def test_every_command_written_in_a_sentence_works_in_a_fresh_shell() -> None:
         _check(command, activated=False)
 
 
+def test_no_code_span_is_split_across_lines() -> None:
+    """A span broken over two lines would hide a command from these checks (and from a reader
+    copying it)."""
+    prose = re.sub(r"^```.*?^```", "", README, flags=re.MULTILINE | re.DOTALL)
+    split = [line for line in prose.splitlines() if line.count("`") % 2]
+    assert split == []
+
+
 def test_a_bare_mentorbot_command_would_be_caught() -> None:
     with pytest.raises(AssertionError, match="not on a fresh shell's PATH"):
         _check("mentorbot chat --user mentee@example.org", activated=False)

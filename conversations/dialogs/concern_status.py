@@ -20,7 +20,8 @@ from storage.models import Concern, Pairing
 
 # Asked "can tom see what i reported?" as often as "what happened to my concern?".
 WHO_SEES = (
-    "Only you, the project lead and the steering group can see a concern you raise: nobody in "
+    "Only you, the project lead, the steering group and the scheme's moderator can see a "
+    "concern you raise: nobody in "
     "your pairing can, and they're never told what it says."
 )
 

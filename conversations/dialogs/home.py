@@ -27,7 +27,7 @@ EVENTS_AHEAD_DAYS = 30
 
 _EVERYONE = [
     "• *what's next* lists what's due for you; *pause reminders until 5 Jan* gives you a break",
-    "• *raise a concern*: only the project lead and the steering group will see it",
+    "• *raise a concern*: only the project lead, the steering group and the moderator will see it",
 ]
 _MENTEE = [
     "• *book a meeting next Tuesday 3pm for an hour by video*; *my meetings*, *reschedule*, "
