@@ -390,3 +390,17 @@ def test_post_that_after_something_else_posts_nothing(engine: Engine, known: Fix
 )
 def test_asking_to_post_to_a_channel_is_read_as_such(said: str, meant: IntentName) -> None:
     assert recognise(said).name is meant
+
+
+@pytest.mark.parametrize(
+    ("typed", "cohort"),
+    [("scheme health for the demo cohort pls", "Demo cohort"),
+     ("scheme health for Second cohort", "Second cohort"),
+     ("scheme health for demo-next", "Next cohort"),
+     ("scheme health", "Demo cohort")],
+)  # fmt: skip
+def test_the_lead_names_a_cohort_as_it_is_called(demo: Engine, typed: str, cohort: str) -> None:
+    """The demo's lead steers three cohorts: naming one by its name (not only its slug) gets
+    that cohort's report; naming none gets the running one."""
+    lead = Chat(demo, Clock.from_setting(NOW), "lead@example.org")
+    assert f"Here's the scheme health for {cohort}." in lead.said(typed)

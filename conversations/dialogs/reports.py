@@ -44,10 +44,10 @@ def _refusal(text: str) -> Turn:
 
 
 def _cohort_named(ctx: Context, text: str) -> Cohort | None:
-    """The cohort the person steers that the message names by slug, else the one reported on
+    """The cohort the person steers that the message names by slug or name, else the one reported on
     by default (their newest running cohort)."""
     steered = report_queries.cohorts_steered(ctx.session, ctx.person_id)
-    named = next((c for c in steered if asking.names_slug(text, c.slug)), None)
+    named = next((c for c in steered if asking.names_slug(text, c.slug, c.name)), None)
     return named or report_queries.reported_by_default(ctx.session, steered)
 
 

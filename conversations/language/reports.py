@@ -75,6 +75,14 @@ def about_someone(text: str) -> bool:
     return _ABOUT_SOMEONE.search(text) is not None
 
 
-def names_slug(text: str, slug: str) -> bool:
-    """Whether the message names something by its slug, as a word of its own ("... for a-2025")."""
-    return slug.lower() in re.findall(r"[\w-]+", text.lower())
+def names_slug(text: str, slug: str, name: str | None = None) -> bool:
+    """Whether the message names something by its slug, as a word of its own ("... for a-2025"),
+    or by its ``name`` as people write it ("for the Demo cohort", "second cohort pls")."""
+    words = re.findall(r"[\w-]+", text.lower())
+    if slug.lower() in words:
+        return True
+    named = re.findall(r"\w+", (name or "").lower())
+    said = re.findall(r"\w+", text.lower())
+    return bool(named) and any(
+        said[i : i + len(named)] == named for i in range(len(said) - len(named) + 1)
+    )
