@@ -188,8 +188,8 @@ def test_mentees_and_mentors_are_refused_in_chat(engine: Engine, known: Fixture,
         assert chat.said(ask) == refusal
     assert chat.said("can I see the report on my mentor") == (
         "Reports on the scheme are for the project lead and the steering group. If something "
-        "about your mentoring partner worries you, say *raise a concern*: only the project lead "
-        "and the steering group will see it, and they'll be in touch."
+        "about your mentoring partner worries you, say *raise a concern*: only the project lead, "
+        "the steering group and the moderator will see it, and they'll be in touch."
     )
     assert chat.said("change made: no more evaluations") == (
         "Recording changes to the scheme is for the project lead and the steering group. If you "

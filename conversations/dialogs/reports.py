@@ -36,7 +36,8 @@ def _refusal(text: str) -> Turn:
     """Kindly: someone who wants to "report my mentor" is pointed to *raise a concern*."""
     instead = (
         "If something about your mentoring partner worries you, say *raise a concern*: only "
-        "the project lead and the steering group will see it, and they'll be in touch."
+        "the project lead, the steering group and the moderator will see it, and they'll be in "
+        "touch."
         if asking.about_someone(text)
         else "For your own part, try *what's next*, *my meetings* or *my actions*."
     )
