@@ -168,7 +168,10 @@ def roster(db: Engine, clock: Clock, out: TextIO) -> int:
         out.write("Nobody is in a scheme yet.\n")
         return 0
     today = clock.now().astimezone(ZoneInfo(zone)).date()
-    partner = {p.mentee_id: p.mentor_id for p in pairs} | {p.mentor_id: p.mentee_id for p in pairs}
+    partners: dict[tuple[int, int], list[int]] = {}
+    for pair in pairs:
+        partners.setdefault((pair.mentee_id, pair.cohort_id), []).append(pair.mentor_id)
+        partners.setdefault((pair.mentor_id, pair.cohort_id), []).append(pair.mentee_id)
     team = [p for p in people.values() if any(r in _TEAM for r in p.roles)]
     groups: list[tuple[str, list[tuple[str, str, str, str]]]] = []
     if team:
@@ -193,8 +196,13 @@ def roster(db: Engine, clock: Clock, out: TextIO) -> int:
                 continue
             what = reach.role_name(member.role)
             application = applications.get((member.person_id, cohort.id))
-            if member.person_id in partner and partner[member.person_id] in people:
-                what += f", paired with {people[partner[member.person_id]].name}"
+            paired = [
+                people[other].name
+                for other in partners.get((member.person_id, cohort.id), [])
+                if other in people
+            ]
+            if paired:
+                what += f", paired with {' and '.join(paired)}"
             elif application is not None and application.status in _APPLIED:
                 what = f"{_APPLIED[application.status]} ({application.reference})"
             elif member.role == "mentee" and "applications open until" in _cohort_state(

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from sqlmodel import select
 
 from bot.people import find
 from conversations.clock import Clock
 from conversations.scheme_config import load_demo
 from storage.db import transaction
+from storage.models import Person
 from tests.conftest import NOW
 from tests.test_cli import mentorbot
 
@@ -118,3 +121,31 @@ def test_make_run_lists_the_people_and_make_chat_chats_as_another(tmp_path: Path
     assert "Loaded scheme" not in chat.stdout  # no reload
     assert "diary" in chat.stdout.casefold()
     assert "Dev Anand" not in chat.stdout
+
+
+def test_a_mentor_with_two_mentees_is_listed_with_both(engine: Engine) -> None:
+    import io
+
+    from bot.people import roster
+    from storage.models import Cohort, Pairing
+
+    clock = Clock.from_setting(NOW)
+    load_demo(engine, clock)
+    with transaction(engine) as session:
+        second = session.exec(select(Cohort).where(Cohort.slug == "demo-selection")).one()
+        ids = {p.email: p.id for p in session.exec(select(Person)).all()}
+        for mentee in ("applicant3@example.org", "applicant4@example.org"):
+            session.add(
+                Pairing(
+                    cohort_id=second.id, mentee_id=ids[mentee],
+                    mentor_id=ids["mentor5@example.org"], started_at=clock.now(),
+                )
+            )  # fmt: skip
+    out = io.StringIO()
+    roster(engine, clock, out)
+    lines = {line.split()[0]: line for line in out.getvalue().splitlines() if "@" in line}
+    kwame = lines["mentor5"]
+    assert "paired with Imran Hussain and Fiona Walsh" in kwame
+    # paired in the Second cohort only: nobody in the Demo cohort is said to be
+    assert re.search(r"mentor, paired with Priya Shah +mentor@example.org$", lines["mentor"])
+    assert "paired with Kwame Boateng" in lines["applicant3"]
