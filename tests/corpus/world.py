@@ -461,8 +461,10 @@ def _play(
         return Outcome(spoken, False, "not encoded yet")
     path = folder / f"{spoken.id}.sqlite3"
     shutil.copyfile(demo, path)
-    # The demo holds sealed answers (its seeded applications): the copy needs the same key.
-    shutil.copyfile(f"{demo}.key", f"{path}.key")
+    # The demo holds sealed answers (its seeded applications): the copy needs the same key
+    # (none beside the file when the key comes from MENTORBOT_DATA_KEY, as in CI).
+    if Path(f"{demo}.key").exists():
+        shutil.copyfile(f"{demo}.key", f"{path}.key")
     db = open_database(f"sqlite:///{path}")
     try:
         world = World(db, instant(spoken.clock))
