@@ -1163,6 +1163,11 @@ class _Loader:
         self.changes = 0
         self.people: dict[str, Person] = {}
         self.notes: list[str] = []
+        # Rows this load created: nothing can hang off them yet, so their identities,
+        # profiles and memberships need no looking up first (a fresh load is mostly these).
+        self.new_people: set[int] = set()
+        self.new_cohorts: set[int] = set()
+        self.memberships: set[tuple[int, int, str]] = set()
 
     def run(self) -> LoadSummary:
         scheme = self._scheme()
@@ -1193,9 +1198,11 @@ class _Loader:
             notes=tuple(self.notes),
         )
 
-    def _add(self, row: object) -> None:
+    def _add(self, row: object, *, flush: bool = True) -> None:
+        """Add a row; ``flush`` when its id is needed now (else it goes with the next flush)."""
         self.session.add(row)
-        self.session.flush()
+        if flush:
+            self.session.flush()
         self.changes += 1
 
     def _scheme(self) -> Scheme:
@@ -1240,6 +1247,8 @@ class _Loader:
                 created_at=self.now,
             )
             self._add(row)
+            assert row.id is not None
+            self.new_people.add(row.id)
         else:
             values: dict[str, object] = {"display_name": config.name}
             if config.time_zone is not None:
@@ -1254,13 +1263,17 @@ class _Loader:
 
     def _console_identity(self, person: Person) -> None:
         assert person.id is not None
-        row = self.session.exec(
-            select(ChannelIdentity).where(
-                ChannelIdentity.platform == CONSOLE_PLATFORM,
-                ChannelIdentity.tenant == "",
-                ChannelIdentity.user_id == person.email,
-            )
-        ).first()
+        row = (
+            None
+            if person.id in self.new_people
+            else self.session.exec(
+                select(ChannelIdentity).where(
+                    ChannelIdentity.platform == CONSOLE_PLATFORM,
+                    ChannelIdentity.tenant == "",
+                    ChannelIdentity.user_id == person.email,
+                )
+            ).first()
+        )
         address = {"email": person.email}
         if row is None:
             self._add(
@@ -1271,7 +1284,8 @@ class _Loader:
                     user_id=person.email,
                     address=address,
                     created_at=self.now,
-                )
+                ),
+                flush=False,
             )
         elif _assign(row, person_id=person.id, address=address):
             self.changes += 1
@@ -1282,12 +1296,16 @@ class _Loader:
             value = getattr(config, name)
             if value is not None:
                 given[name] = list(value) if isinstance(value, tuple) else value
-        row = self.session.exec(
-            select(MentorProfile).where(MentorProfile.person_id == person_id)
-        ).first()
+        row = (
+            None
+            if person_id in self.new_people
+            else self.session.exec(
+                select(MentorProfile).where(MentorProfile.person_id == person_id)
+            ).first()
+        )
         if row is None:
             given.setdefault("capacity", self.config.settings.mentor_capacity.default)
-            self._add(MentorProfile(person_id=person_id, updated_at=self.now, **given))
+            self._add(MentorProfile(person_id=person_id, updated_at=self.now, **given), flush=False)
         elif _assign(row, **given):
             row.updated_at = self.now
             self.changes += 1
@@ -1310,6 +1328,8 @@ class _Loader:
                 scheme_id=scheme.id, slug=config.slug, settings=config.settings(), **values
             )
             self._add(row)
+            assert row.id is not None
+            self.new_cohorts.add(row.id)
             return row
         settings = {**row.settings, **config.settings()}
         # An organisation or department imported for someone the file does not describe stays.
@@ -1321,15 +1341,26 @@ class _Loader:
     def _membership(self, person: Person, cohort: Cohort, role: Role) -> None:
         assert person.id is not None
         assert cohort.id is not None
-        row = self.session.exec(
-            select(Membership).where(
-                Membership.person_id == person.id,
-                Membership.cohort_id == cohort.id,
-                Membership.role == role.value,
-            )
-        ).first()
+        key = (person.id, cohort.id, role.value)
+        if key in self.memberships:
+            return
+        self.memberships.add(key)
+        row = (
+            None
+            if cohort.id in self.new_cohorts
+            else self.session.exec(
+                select(Membership).where(
+                    Membership.person_id == person.id,
+                    Membership.cohort_id == cohort.id,
+                    Membership.role == role.value,
+                )
+            ).first()
+        )
         if row is None:
-            self._add(Membership(person_id=person.id, cohort_id=cohort.id, role=role.value))
+            self._add(
+                Membership(person_id=person.id, cohort_id=cohort.id, role=role.value),
+                flush=False,
+            )
 
     def _pairing(
         self, cohort: Cohort, cohort_config: CohortConfig, position: int, config: PairingConfig
