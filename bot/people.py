@@ -14,7 +14,7 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from conversations import reach
 from conversations.clock import Clock
@@ -22,11 +22,8 @@ from conversations.dates import format_day
 from storage import reach_queries
 from storage.db import transaction
 from storage.models import (
-    Application,
     ApplicationStatus,
     Cohort,
-    Pairing,
-    PairingStatus,
     Person,
 )
 
@@ -101,18 +98,16 @@ class _Someone:
         return self.email.split("@", 1)[0]
 
 
-def _everyone(session: Session) -> list[_Someone]:
+def _everyone(listed: reach_queries.Roster, members: list[reach_queries.Member]) -> list[_Someone]:
     """Everyone not erased, with their roles (an applicant without one is "applicant")."""
     found: dict[int, _Someone] = {}
-    for person in session.exec(
-        select(Person).where(col(Person.erased_at).is_(None)).order_by(col(Person.id))
-    ).all():
+    for person in listed.people:
         assert person.id is not None
         found[person.id] = _Someone(person.id, person.display_name, person.email)
-    for row in reach_queries.members(session):
+    for row in members:
         if row.person_id in found and row.role not in found[row.person_id].roles:
             found[row.person_id].roles.append(row.role)
-    applied = set(session.exec(select(Application.person_id)).all())
+    applied = {a.person_id for a in listed.applications}
     for someone in found.values():
         if not someone.roles and someone.person_id in applied:
             someone.roles.append("applicant")
@@ -154,16 +149,13 @@ def roster(db: Engine, clock: Clock, out: TextIO) -> int:
     """The people of a (demo) database, to pick who to chat as: the scheme team first, then
     each cohort's mentees and mentors, one line each (handle, name, what they are, email)."""
     with transaction(db) as session:
-        people = {p.person_id: p for p in _everyone(session)}
+        listed = reach_queries.roster(session)
         members = reach_queries.members(session)
-        cohorts = session.exec(select(Cohort).order_by(col(Cohort.starts_on))).all()
-        applications = {
-            (a.person_id, a.cohort_id): a for a in session.exec(select(Application)).all()
-        }
-        pairs = session.exec(
-            select(Pairing).where(col(Pairing.status) == PairingStatus.ACTIVE.value)
-        ).all()
-        zone = members[0].scheme_tz if members else "UTC"
+    people = {p.person_id: p for p in _everyone(listed, members)}
+    cohorts = listed.cohorts
+    applications = {(a.person_id, a.cohort_id): a for a in listed.applications}
+    pairs = listed.pairings
+    zone = members[0].scheme_tz if members else "UTC"
     if not people:
         out.write("Nobody is in a scheme yet.\n")
         return 0
@@ -228,7 +220,8 @@ def find(session: Session, who: str) -> Person:
     wanted = " ".join(who.strip().casefold().replace("-", " ").split())
     if not wanted:
         raise LookupError("say who to chat as: an email, or a name from the list (e.g. lead)")
-    people = _everyone(session)
+    listed = reach_queries.roster(session)
+    people = _everyone(listed, reach_queries.members(session))
     matches = [p for p in people if p.email.casefold() == wanted]
     if not matches and "@" not in wanted:
         matches = [p for p in people if p.handle.casefold() == wanted.replace(" ", "")]
@@ -251,6 +244,4 @@ def find(session: Session, who: str) -> Person:
             else " (load a scheme first: mentorbot scheme load --demo)"
         )
         raise LookupError(f"nobody here is {who.strip()!r}.{known}")
-    person = session.get(Person, matches[0].person_id)
-    assert person is not None
-    return person
+    return next(p for p in listed.people if p.id == matches[0].person_id)

@@ -21,7 +21,17 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from storage.models import ChannelIdentity, Cohort, Membership, Nudge, Person, Scheme
+from storage.models import (
+    Application,
+    ChannelIdentity,
+    Cohort,
+    Membership,
+    Nudge,
+    Pairing,
+    PairingStatus,
+    Person,
+    Scheme,
+)
 from storage.outbox_queries import CHAT_PLATFORMS, EMAIL
 
 # The chat platforms a person can be linked on (the console and webhooks reach nobody).
@@ -172,3 +182,31 @@ def outbox_of(session: Session, rule: str, subject: str, period: str) -> int | N
             col(Nudge.rule) == rule, col(Nudge.subject) == subject, col(Nudge.period) == period
         )
     ).first()
+
+
+@dataclass(frozen=True)
+class Roster:
+    """What listing a (demo) database's people needs: everyone not erased (by id), the
+    cohorts (oldest first), every application, and the active pairings."""
+
+    people: list[Person]
+    cohorts: list[Cohort]
+    applications: list[Application]
+    pairings: list[Pairing]
+
+
+def roster(session: Session) -> Roster:
+    return Roster(
+        people=list(
+            session.exec(
+                select(Person).where(col(Person.erased_at).is_(None)).order_by(col(Person.id))
+            ).all()
+        ),
+        cohorts=list(session.exec(select(Cohort).order_by(col(Cohort.starts_on))).all()),
+        applications=list(session.exec(select(Application)).all()),
+        pairings=list(
+            session.exec(
+                select(Pairing).where(col(Pairing.status) == PairingStatus.ACTIVE.value)
+            ).all()
+        ),
+    )
