@@ -60,7 +60,7 @@ from conversations.clock import Clock, ClockError
 from conversations.messages import Form, Question, part_from_json
 from storage import export_queries, outbox_queries, queries
 from storage.db import DatabaseError, open_database, transaction
-from storage.models import Outbox, Person, Scheme
+from storage.models import Outbox, Person
 from storage.sealing import KeyError_ as SealingError
 
 if TYPE_CHECKING:
@@ -631,7 +631,7 @@ def _inbox(
     with transaction(db) as session:
         due = outbox_queries.due_for_console(session, clock.now(), channel=channel)
         rows = outbox_queries.take_for_console(session, due, clock.now())
-        zones = dict(session.exec(select(Scheme.id, Scheme.time_zone)).all())
+        zones = queries.scheme_zones(session)
         for row in rows:
             zone = zones.get(row.scheme_id) if row.scheme_id is not None else None
             shown = console.render_stored(row.parts, files, zone=zone, now=clock.now())

@@ -114,14 +114,6 @@ def _indented(text: str) -> str:
     return "\n".join(_INDENT + line if line else "" for line in text.splitlines())
 
 
-def _shown_path(path: Path) -> str:
-    """The path as the newcomer would type it: relative to where they are, when it is below."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
 def _one_line(text: str) -> str:
     line = " ".join(text.split()).rstrip(":")
     return line if len(line) <= _ALSO_WIDTH else line[: _ALSO_WIDTH - 1].rstrip() + "…"
@@ -430,7 +422,7 @@ def _health(walk: Walk) -> None:
         raise WalkError("the scheme health report came without its charts")
     walk.out.write("The charts are saved: open them to see the scheme's health at a glance.\n")
     for path in charts:
-        walk.out.write(f"{_INDENT}{_shown_path(path)}\n")
+        walk.out.write(f"{_INDENT}{console.shown_path(path)}\n")
 
 
 def _at(walk: Walk, *, days: int, hour: int, minute: int = 0) -> datetime:

@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from conversations.clock import Clock
 from storage import application_queries as apps
+from storage import queries, report_queries
 from storage import selection_queries as sel
-from storage.models import Application, Cohort, Person, ReviewStage, Scheme, Verdict
+from storage.models import Application, Cohort, ReviewStage, Verdict
 
 SCHEME = "demo"
 COHORT = "demo-selection"
@@ -137,23 +137,20 @@ def seed_selection(session: Session, clock: Clock) -> int:
     """Send the demo's applications to its cohort in selection and record the reviews already
     given, for each applicant who has no application there yet. Returns how many were added
     (0 on a reload, or when the scheme file no longer has the cohort or the people)."""
-    cohort = session.exec(
-        select(Cohort)
-        .join(Scheme, col(Scheme.id) == col(Cohort.scheme_id))
-        .where(Scheme.slug == SCHEME, Cohort.slug == COHORT)
-    ).first()
+    found = report_queries.cohorts_named(session, f"{SCHEME}/{COHORT}")
+    cohort = found[0][1] if found else None
     if cohort is None or cohort.id is None:
         return 0
     now = clock.now()
     added = 0
     for seeded, days_ago in zip(APPLICATIONS, SENT_DAYS_AGO, strict=True):
-        person = _person(session, seeded.email)
+        person = queries.person_by_email(session, seeded.email)
         if person is None or person.id is None:
             continue
         if apps.application_for(session, person.id, cohort.id) is not None:
             continue  # seeded before (or applied in chat): whatever it became, it stays
         sent = now - timedelta(days=days_ago)
-        chosen = [_person(session, email) for email in seeded.mentors]
+        chosen = [queries.person_by_email(session, email) for email in seeded.mentors]
         application = Application(
             cohort_id=cohort.id,
             person_id=person.id,
@@ -183,11 +180,7 @@ def _review(
     task = sel.Task(application.id, reference, cohort.id, cohort.name, ReviewStage.MEMBER)
     at = now - timedelta(days=REVIEWED_DAYS_AGO)
     for position, (email, verdict, reason) in enumerate(reviews):
-        reviewer = _person(session, email)
+        reviewer = queries.person_by_email(session, email)
         if reviewer is None or reviewer.id is None:
             continue
         sel.record(session, reviewer.id, task, verdict, reason, at + timedelta(hours=position))
-
-
-def _person(session: Session, email: str) -> Person | None:
-    return session.exec(select(Person).where(func.lower(Person.email) == email)).first()

@@ -44,6 +44,11 @@ def person_by_email(session: Session, email: str) -> Person | None:
     return session.exec(select(Person).where(Person.email == email.strip().lower())).first()
 
 
+def scheme_zones(session: Session) -> dict[int, str]:
+    """Each scheme's time zone, by id."""
+    return {i: zone for i, zone in session.exec(select(Scheme.id, Scheme.time_zone)).all() if i}
+
+
 def person_by_identity(session: Session, platform: str, tenant: str, user_id: str) -> Person | None:
     return session.exec(
         select(Person)

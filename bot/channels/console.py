@@ -114,7 +114,8 @@ class FileStore:
         raise FileExistsError(f"no free name for {name} in {self.directory}")
 
 
-def _shown_path(path: Path) -> str:
+def shown_path(path: Path) -> str:
+    """A saved file's path as a person would type it: relative to where they are, if below."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
@@ -131,7 +132,7 @@ def file_line(part: Attachment, files: FileStore | None) -> str:
         path = files.save(part.filename, data)
     except OSError as exc:
         return f"[file: {facts}, NOT saved: {exc.strerror or exc}]"
-    return f"[file: {facts}, saved to {_shown_path(path)}]"
+    return f"[file: {facts}, saved to {shown_path(path)}]"
 
 
 def _saved(part: Attachment, data: bytes, files: FileStore | None) -> str:
@@ -142,7 +143,7 @@ def _saved(part: Attachment, data: bytes, files: FileStore | None) -> str:
         path = files.save(part.filename, data)
     except OSError as exc:
         return f", NOT saved: {exc.strerror or exc}"
-    return f" saved to {_shown_path(path)}"
+    return f" saved to {shown_path(path)}"
 
 
 def _invite_facts(content: str) -> tuple[str, datetime | date | None]:
